@@ -1,0 +1,96 @@
+// Decoding of compressed bodies for display. Owns: undoing Content-Encoding (gzip, deflate, br, and
+// zstd where this Node has it) with a cap on the output, so a compression bomb costs at most the cap.
+// Never: changes what is stored (captures keep the exact bytes that arrived).
+import { Readable, Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import zlib from 'node:zlib'
+
+export const DECODED_OUTPUT_CAP = 32 * 1024 * 1024
+
+export interface Decoded {
+  bytes: Buffer
+  /** Encodings undone, outermost first, as named in Content-Encoding. */
+  encodings: string[]
+  /** The output reached the cap; what follows was not decoded. */
+  capped: boolean
+  error: string | null
+}
+
+type Decoder = () => NodeJS.ReadWriteStream
+
+function decoderFor(encoding: string, firstByte: number | undefined): Decoder | null {
+  switch (encoding) {
+    case 'gzip':
+    case 'x-gzip':
+      return () => zlib.createGunzip()
+    case 'deflate':
+      // "deflate" is meant to be zlib-wrapped, but many servers send raw deflate: look at the header.
+      return firstByte !== undefined && (firstByte & 0x0f) === 8 ? () => zlib.createInflate() : () => zlib.createInflateRaw()
+    case 'br':
+      return () => zlib.createBrotliDecompress()
+    case 'zstd': {
+      const create = (zlib as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress
+      return create ? () => create() : null
+    }
+    default:
+      return null
+  }
+}
+
+export function parseContentEncoding(value: string | null): string[] {
+  if (!value) return []
+  return value
+    .split(',')
+    .map((part) => part.trim().toLowerCase())
+    .filter((part) => part && part !== 'identity')
+}
+
+async function decodeOnce(input: Buffer, decoder: Decoder, cap: number): Promise<{ bytes: Buffer; capped: boolean }> {
+  const chunks: Buffer[] = []
+  let size = 0
+  let capped = false
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      if (size + chunk.length > cap) {
+        chunks.push(chunk.subarray(0, cap - size))
+        size = cap
+        capped = true
+        // Stop the pipeline: nothing past the cap is inflated.
+        return callback(new CapReached())
+      }
+      chunks.push(chunk)
+      size += chunk.length
+      callback()
+    },
+  })
+  try {
+    await pipeline(Readable.from([input]), decoder(), sink)
+  } catch (error) {
+    if (!(error instanceof CapReached)) throw error
+  }
+  return { bytes: Buffer.concat(chunks, size), capped }
+}
+
+class CapReached extends Error {}
+
+/** Undo each listed encoding, last applied first. Unknown encodings leave the bytes as they are. */
+export async function decodeBody(body: Buffer, contentEncoding: string | null, cap = DECODED_OUTPUT_CAP): Promise<Decoded> {
+  const encodings = parseContentEncoding(contentEncoding)
+  let bytes = body
+  const undone: string[] = []
+  let capped = false
+  for (const encoding of [...encodings].reverse()) {
+    const decoder = decoderFor(encoding, bytes[0])
+    if (!decoder) return { bytes, encodings: undone, capped, error: `${encoding} is not supported here` }
+    try {
+      const result = await decodeOnce(bytes, decoder, cap)
+      bytes = result.bytes
+      capped = capped || result.capped
+      undone.unshift(encoding)
+    } catch (error) {
+      return { bytes, encodings: undone, capped, error: `${encoding} data is damaged: ${(error as Error).message}` }
+    }
+    if (capped) break
+  }
+  return { bytes, encodings: undone, capped, error: null }
+}

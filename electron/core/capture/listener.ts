@@ -1,0 +1,460 @@
+// One endpoint's HTTP listener: the capture plane. Owns: accepting any request from any sender,
+// recording it byte for byte (raw request target, raw header pairs, exact body bytes, trailers),
+// enforcing limits with a clear status, and answering with the endpoint's response rule only after
+// the capture is durable. Never: serves anything but that response (no API, no UI, no CORS headers).
+import http from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+import type { Capture, CaptureFlag, CaptureSummary, Endpoint, EndpointStatus, Limits, RawHeaders } from '../../../shared/model'
+import { emptyRejections } from '../../../shared/model'
+import { HookscopeError } from '../../../shared/errors'
+import type { Clock } from '../clock'
+import type { BodySpool, SpooledBody } from '../store/blobs'
+import { EMPTY_SHA256 } from '../store/blobs'
+import { inlineBody, summaryOf, type CaptureRecord } from '../store/history'
+import { browserFlags, headerValue, pairsOf } from './headers'
+
+/** How often Node looks for expired header/request timeouts. Its default (30 s) made a 2 s header
+ * timeout fire after 28 s; a quarter second keeps every timeout within about a second. */
+const CONNECTION_CHECK_INTERVAL_MS = 250
+
+export interface CaptureSink {
+  createSpool(): BodySpool
+  /** Durable once resolved. */
+  commit(record: CaptureRecord, bodyHead: Buffer): Promise<void>
+  /** Record what was answered (in memory; persisted with the segment). */
+  responded(id: string, change: (record: CaptureRecord) => void): CaptureSummary | null
+  received(summary: CaptureSummary): void
+  completed(summary: CaptureSummary): void
+  statusChanged(status: EndpointStatus): void
+}
+
+export interface ListenerDeps {
+  clock: Clock
+  newId: () => string
+  limits: () => Limits
+  sink: CaptureSink
+}
+
+interface InFlight {
+  res: http.ServerResponse
+  /** Store what arrived of a request that will not finish; `answer` is what the sender is told. */
+  abandon(answer: { status: number; headers: RawHeaders; bodySize: number } | null): void
+}
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  413: 'Content Too Large',
+  431: 'Request Header Fields Too Large',
+  503: 'Service Unavailable',
+}
+
+function rawResponse(status: number, message: string): string {
+  const body = `${message}\n`
+  return `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+}
+
+export class Listener {
+  private server: http.Server | null = null
+  private state: EndpointStatus['state'] = 'stopped'
+  private boundPort: number | null = null
+  private error: EndpointStatus['error'] = null
+  private readonly rejected = emptyRejections()
+  private readonly sockets = new Set<Socket>()
+  private readonly refused = new WeakSet<Socket>()
+  private readonly inFlight = new WeakMap<Socket, InFlight>()
+  private endpoint: Endpoint
+
+  constructor(
+    endpoint: Endpoint,
+    private readonly deps: ListenerDeps,
+  ) {
+    this.endpoint = endpoint
+  }
+
+  /** Response rule and name changes take effect on the next request; address changes need a restart. */
+  setEndpoint(endpoint: Endpoint): void {
+    this.endpoint = endpoint
+  }
+
+  get port(): number | null {
+    return this.boundPort
+  }
+
+  status(): EndpointStatus {
+    const host = this.endpoint.host.includes(':') ? `[${this.endpoint.host}]` : this.endpoint.host
+    const urlHost = this.endpoint.host === '0.0.0.0' || this.endpoint.host === '::' ? 'localhost' : host
+    return {
+      id: this.endpoint.id,
+      state: this.state,
+      port: this.boundPort,
+      url: this.state === 'listening' && this.boundPort !== null ? `http://${urlHost}:${this.boundPort}/` : null,
+      error: this.error,
+      rejected: { ...this.rejected },
+      connections: this.sockets.size,
+    }
+  }
+
+  private setState(state: EndpointStatus['state'], error: EndpointStatus['error'] = null): void {
+    this.state = state
+    this.error = error
+    this.deps.sink.statusChanged(this.status())
+  }
+
+  async start(): Promise<EndpointStatus> {
+    if (this.server) return this.status()
+    const limits = this.deps.limits()
+    const server = http.createServer({
+      maxHeaderSize: limits.maxHeaderBytes,
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: CONNECTION_CHECK_INTERVAL_MS,
+      // A webhook inspector shows what was sent, even a request without Host.
+      requireHostHeader: false,
+      noDelay: true,
+    })
+    // Node keeps only the first maxHeadersCount headers and drops the rest silently. Lift its limit and
+    // enforce ours ourselves, so too many headers get a 431 instead of a quietly shortened capture.
+    server.maxHeadersCount = 0
+    server.maxRequestsPerSocket = 0
+    server.on('request', (req, res) => this.onRequest(req, res))
+    server.on('checkContinue', (req, res) => this.onRequest(req, res, true))
+    server.on('checkExpectation', (req, res) => this.onRequest(req, res))
+    server.on('connect', (req, socket) => this.onConnect(req, socket as Socket))
+    server.on('clientError', (error, socket) => this.onClientError(error as NodeJS.ErrnoException, socket as Socket))
+    server.on('connection', (socket: Socket) => this.onConnection(socket))
+    this.server = server
+    this.setState('starting')
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject)
+        // Always pass the host: without it Node binds every interface.
+        server.listen({ port: this.endpoint.port, host: this.endpoint.host, exclusive: true }, () => {
+          server.off('error', reject)
+          resolve()
+        })
+      })
+    } catch (error) {
+      this.server = null
+      const converted = listenError(error as NodeJS.ErrnoException, this.endpoint)
+      this.setState('error', { code: converted.code, message: converted.message })
+      throw converted
+    }
+    server.on('error', (error) => this.setState('error', { code: 'LISTEN_FAILED', message: error.message }))
+    this.boundPort = (server.address() as AddressInfo).port
+    this.setState('listening')
+    return this.status()
+  }
+
+  /** Stop accepting, end idle connections, and wait for requests in progress to be stored. */
+  async stop(): Promise<void> {
+    const server = this.server
+    if (!server) return
+    this.server = null
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve())
+      server.closeIdleConnections()
+      // Give requests in progress a moment to finish, then cut whatever is left.
+      const timer = setTimeout(() => server.closeAllConnections(), 2000)
+      timer.unref()
+      server.once('close', () => clearTimeout(timer))
+    })
+    this.boundPort = null
+    this.setState('stopped')
+  }
+
+  private onConnection(socket: Socket): void {
+    if (this.sockets.size >= this.deps.limits().maxConnections) {
+      this.rejected.connectionLimit++
+      this.refused.add(socket)
+      socket.end(rawResponse(503, 'Too many connections to this endpoint.'))
+      socket.destroySoon()
+      this.deps.sink.statusChanged(this.status())
+      return
+    }
+    this.sockets.add(socket)
+    socket.once('close', () => this.sockets.delete(socket))
+  }
+
+  private onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+    if (this.refused.has(socket)) return void socket.destroy()
+    let status: number
+    let message: string
+    if (error.code === 'HPE_HEADER_OVERFLOW') {
+      status = 431
+      message = `The request headers are larger than this endpoint accepts (${this.deps.limits().maxHeaderBytes} bytes).`
+      this.rejected.headersTooLarge++
+    } else if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      status = 408
+      message = 'The request took too long to arrive.'
+      this.rejected.timeout++
+    } else if (error.code === 'ECONNRESET' || error.code === 'EPIPE') {
+      socket.destroy()
+      return
+    } else {
+      status = 400
+      message = `The request could not be parsed: ${error.message}${error.code ? ` (${error.code})` : ''}`
+      this.rejected.malformed++
+    }
+    this.deps.sink.statusChanged(this.status())
+    const current = this.inFlight.get(socket)
+    if (current && !current.res.headersSent && socket.writable) {
+      // A request in progress (e.g. a body that stopped arriving): keep what arrived, then answer it
+      // through its own response. Node considers a request done once its response finished, so it
+      // would never tell us the body was cut short: we do it here.
+      const text = `${message}\n`
+      const headers: RawHeaders = [['Content-Type', 'text/plain; charset=utf-8'], ['Connection', 'close']]
+      current.abandon({ status, headers, bodySize: Buffer.byteLength(text) })
+      current.res.shouldKeepAlive = false
+      current.res.writeHead(status, headers.flat())
+      current.res.end(text, () => socket.destroy())
+      return
+    }
+    if (socket.writable && !current) socket.end(rawResponse(status, message))
+    socket.destroySoon()
+  }
+
+  private onConnect(req: http.IncomingMessage, socket: Socket): void {
+    // CONNECT would turn this endpoint into a tunnel. Record that it was asked, answer 405.
+    const started = this.deps.clock.monotonic()
+    const record = this.baseRecord(req, started, [])
+    record.status = 405
+    record.durationMs = 0
+    record.response = { status: 405, headers: [['Allow', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS']], bodySize: 0 }
+    this.deps.sink.received(summaryOf(record))
+    void this.deps.sink.commit(record, Buffer.alloc(0)).finally(() => {
+      socket.end('HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\nContent-Length: 0\r\nConnection: close\r\n\r\n')
+      socket.destroySoon()
+      this.deps.sink.completed(summaryOf(record))
+    })
+  }
+
+  private baseRecord(req: http.IncomingMessage, started: number, flags: CaptureFlag[]): CaptureRecord {
+    const rawHeaders = pairsOf(req.rawHeaders)
+    const declared = headerValue(rawHeaders, 'content-length')
+    const declaredSize = declared !== null && /^\d+$/.test(declared.trim()) ? Number(declared.trim()) : null
+    void started
+    return {
+      id: this.deps.newId(),
+      endpointId: this.endpoint.id,
+      receivedAt: this.deps.clock.now(),
+      method: req.method ?? '',
+      target: req.url ?? '',
+      status: null,
+      bodySize: 0,
+      contentType: headerValue(rawHeaders, 'content-type'),
+      durationMs: null,
+      flags,
+      httpVersion: req.httpVersion,
+      rawHeaders,
+      rawTrailers: [],
+      body: { size: 0, sha256: EMPTY_SHA256, truncated: false, declaredSize, storage: 'none' },
+      remoteAddress: req.socket.remoteAddress ?? null,
+      remotePort: req.socket.remotePort ?? null,
+      localPort: req.socket.localPort ?? this.boundPort ?? 0,
+      timings: { bodyEndMs: null, storedMs: null, respondedMs: null },
+      response: null,
+      inline: null,
+    }
+  }
+
+  private onRequest(req: http.IncomingMessage, res: http.ServerResponse, expectsContinue = false): void {
+    const socket = req.socket
+    if (this.refused.has(socket)) return void socket.destroy()
+    const started = this.deps.clock.monotonic()
+    const limits = this.deps.limits()
+    const endpoint = this.endpoint
+    const flags: CaptureFlag[] = []
+    const record = this.baseRecord(req, started, flags)
+    const elapsed = (): number => Math.round((this.deps.clock.monotonic() - started) * 1000) / 1000
+    flags.push(...browserFlags(record.rawHeaders, this.boundPort ?? endpoint.port))
+    let ended = false
+    let spool: BodySpool | null = null
+    const abandon: InFlight['abandon'] = (answer) => {
+      if (ended) return
+      // The sender went away or timed out mid-body: keep what arrived.
+      ended = true
+      flags.push('incomplete')
+      record.timings.bodyEndMs = elapsed()
+      if (answer) {
+        record.status = answer.status
+        record.response = answer
+      }
+      void this.finish(req, res, record, spool, null, elapsed, null, true)
+    }
+    this.inFlight.set(socket, { res, abandon })
+    res.once('finish', () => {
+      if (this.inFlight.get(socket)?.res === res) this.inFlight.delete(socket)
+    })
+    this.deps.sink.received(summaryOf(record))
+
+    let refusal: { status: number; message: string } | null = null
+    if (record.rawHeaders.length > limits.maxHeaderCount) {
+      flags.push('too-many-headers')
+      refusal = {
+        status: 431,
+        message: `The request has ${record.rawHeaders.length} header lines; this endpoint accepts ${limits.maxHeaderCount}.`,
+      }
+    } else if (record.body.declaredSize !== null && record.body.declaredSize > limits.maxBodyBytes) {
+      flags.push('truncated')
+      record.body.truncated = true
+      refusal = {
+        status: 413,
+        message: `The body (${record.body.declaredSize} bytes) is larger than this endpoint accepts (${limits.maxBodyBytes} bytes).`,
+      }
+    }
+    if (refusal) {
+      // Answer without reading the body: the headers are what we keep.
+      ended = true
+      const { status, message } = refusal
+      record.timings.bodyEndMs = elapsed()
+      void this.finish(req, res, record, null, Buffer.alloc(0), elapsed, { status, headers: [['Content-Type', 'text/plain; charset=utf-8'], ['Connection', 'close']], body: `${message}\n` })
+      return
+    }
+    if (expectsContinue) res.writeContinue()
+
+    const body = this.deps.sink.createSpool()
+    spool = body
+    let kept = 0
+    let over = false
+    req.on('data', (chunk: Buffer) => {
+      if (over) return
+      let part = chunk
+      if (kept + chunk.length > limits.maxBodyBytes) {
+        part = chunk.subarray(0, limits.maxBodyBytes - kept)
+        over = true
+      }
+      kept += part.length
+      if (part.length > 0 && !body.write(part)) {
+        req.pause()
+        body.onDrain(() => req.resume())
+      }
+      if (over) {
+        // Stop reading: what was kept is stored, the sender is told 413, the connection closes.
+        ended = true
+        req.pause()
+        flags.push('truncated')
+        record.body.truncated = true
+        record.timings.bodyEndMs = elapsed()
+        void this.finish(req, res, record, body, null, elapsed, {
+          status: 413,
+          headers: [['Content-Type', 'text/plain; charset=utf-8'], ['Connection', 'close']],
+          body: `The body is larger than this endpoint accepts (${limits.maxBodyBytes} bytes); the first ${limits.maxBodyBytes} bytes were kept.\n`,
+        })
+      }
+    })
+    req.once('end', () => {
+      if (ended) return
+      ended = true
+      record.rawTrailers = pairsOf(req.rawTrailers)
+      record.timings.bodyEndMs = elapsed()
+      void this.finish(req, res, record, body, null, elapsed, null)
+    })
+    req.once('close', () => abandon(null))
+  }
+
+  private async finish(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    record: CaptureRecord,
+    spool: BodySpool | null,
+    emptyBody: Buffer | null,
+    elapsed: () => number,
+    override: { status: number; headers: RawHeaders; body: string } | null,
+    incomplete = false,
+  ): Promise<void> {
+    let head = emptyBody ?? Buffer.alloc(0)
+    let body: SpooledBody | null = null
+    try {
+      if (spool) {
+        head = spool.head()
+        body = await spool.finish()
+      }
+    } catch (error) {
+      await spool?.discard()
+      this.deps.sink.statusChanged(this.status())
+      if (!res.headersSent && !res.destroyed) {
+        res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' })
+        res.end(`The body could not be stored: ${(error as Error).message}\n`)
+      }
+      return
+    }
+    if (body) {
+      record.bodySize = body.size
+      record.body.size = body.size
+      record.body.sha256 = body.sha256
+      record.body.storage = body.blob ? 'blob' : body.size > 0 ? 'inline' : 'none'
+      record.inline = body.inline ? inlineBody(body.inline) : null
+    }
+
+    const rule = override ?? this.endpoint.response
+    const delay = override ? 0 : this.endpoint.response.delayMs
+    if (delay > 0 && !incomplete) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay)
+        res.once('close', () => {
+          clearTimeout(timer)
+          resolve()
+        })
+      })
+    }
+    const canAnswer = !incomplete && !res.destroyed && !req.socket.destroyed
+    const responseHeaders = canAnswer ? responseHeadersFor(rule.headers, rule.body, rule.status) : []
+    if (canAnswer) {
+      record.status = rule.status
+      record.response = { status: rule.status, headers: responseHeaders, bodySize: Buffer.byteLength(rule.body) }
+    }
+    record.timings.storedMs = elapsed()
+    try {
+      await this.deps.sink.commit(record, head)
+    } catch (error) {
+      // Not durable: never acknowledge it as received.
+      if (canAnswer && !res.headersSent) {
+        res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' })
+        res.end(`The request could not be stored: ${(error as Error).message}\n`)
+      }
+      return
+    }
+    if (!canAnswer || res.destroyed) {
+      this.deps.sink.completed(summaryOf(record))
+      return
+    }
+    const flat: string[] = []
+    for (const [name, value] of responseHeaders) flat.push(name, value)
+    if (override) res.shouldKeepAlive = false
+    res.writeHead(rule.status, flat)
+    res.end(rule.body)
+    const respondedMs = elapsed()
+    const summary = this.deps.sink.responded(record.id, (stored) => {
+      stored.timings.respondedMs = respondedMs
+      stored.durationMs = respondedMs
+    })
+    this.deps.sink.completed(summary ?? summaryOf(record))
+  }
+}
+
+/** The rule's headers, minus any framing the user typed, plus a Content-Length that matches. */
+function responseHeadersFor(headers: RawHeaders, body: string, status: number): RawHeaders {
+  const framing = new Set(['content-length', 'transfer-encoding'])
+  const out: RawHeaders = headers.filter(([name]) => !framing.has(name.toLowerCase()))
+  if (status !== 204 && status !== 304) out.push(['Content-Length', String(Buffer.byteLength(body))])
+  return out
+}
+
+function listenError(error: NodeJS.ErrnoException, endpoint: Endpoint): HookscopeError {
+  const where = `${endpoint.host}:${endpoint.port}`
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new HookscopeError('PORT_IN_USE', `Port ${endpoint.port} on ${endpoint.host} is already in use by another program. Choose another port, or 0 for any free one.`)
+    case 'EADDRNOTAVAIL':
+      return new HookscopeError('ADDRESS_NOT_AVAILABLE', `${endpoint.host} is not an address of this machine.`)
+    case 'EACCES':
+    case 'EPERM':
+      return new HookscopeError('PERMISSION_DENIED', `The system refused to open ${where}; ports below 1024 need special rights.`)
+    default:
+      return new HookscopeError('LISTEN_FAILED', `Could not listen on ${where}: ${error.message}`)
+  }
+}
+
+export type { Capture }

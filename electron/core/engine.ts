@@ -1,0 +1,389 @@
+// The engine: endpoints, their listeners, the store and the events, behind the Api's handlers.
+// Plain Node: it takes its data folder and clock as arguments and never imports Electron, so tests,
+// the desktop shell and the headless host all run this very code.
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+import type { ApiHandlers, AppInfo, Notice } from '../../shared/api'
+import { HookscopeError } from '../../shared/errors'
+import {
+  Endpoint as EndpointSchema,
+  EndpointDraft,
+  EndpointPatch,
+  Settings as SettingsSchema,
+  SettingsPatch,
+  defaultResponseRule,
+  defaultSettings,
+  type BodyChunk,
+  type Capture,
+  type CaptureSummary,
+  type Endpoint,
+  type EndpointStatus,
+  type Settings,
+} from '../../shared/model'
+import { z } from 'zod'
+import { decodeBody, parseContentEncoding } from './capture/decode'
+import { headerValue } from './capture/headers'
+import { Listener, type CaptureSink } from './capture/listener'
+import { parseMultipart } from './capture/multipart'
+import { systemClock, type Clock } from './clock'
+import { TypedEmitter, type EngineEvents } from './events'
+import { createIdGenerator } from './ids'
+import { BlobStore } from './store/blobs'
+import { DocumentStore } from './store/document'
+import { exists } from './store/fs-util'
+import { HistoryStore, type CaptureRecord } from './store/history'
+import { DataDirLock } from './store/lock'
+import { FileSecretStore, type SecretStore } from './secrets'
+
+export const INLINE_BODY_LIMIT = 64 * 1024
+
+export interface EngineOptions {
+  dataDir: string
+  clock?: Clock
+  host?: AppInfo['host']
+  version?: string
+  /** Create this endpoint when the data folder has none yet (first run). */
+  firstEndpoint?: { name?: string; port?: number; host?: string } | false
+  /** Where signing secrets are kept (default: a user-only file in the data folder). */
+  secrets?: SecretStore
+}
+
+const EndpointsDoc = z.object({ endpoints: z.array(EndpointSchema) })
+
+export class Engine {
+  readonly events = new TypedEmitter<EngineEvents>()
+  private readonly listeners = new Map<string, Listener>()
+  private readonly notices: Notice[] = []
+  private closing: Promise<void> | null = null
+  private constructor(
+    readonly dataDir: string,
+    readonly clock: Clock,
+    private readonly info: AppInfo,
+    private readonly lock: DataDirLock,
+    private readonly newId: () => string,
+    private settingsDoc: DocumentStore<typeof SettingsSchema>,
+    private endpointsDoc: DocumentStore<typeof EndpointsDoc>,
+    readonly blobs: BlobStore,
+    readonly history: HistoryStore,
+    readonly secrets: SecretStore,
+  ) {}
+
+  static async open(options: EngineOptions): Promise<Engine> {
+    const clock = options.clock ?? systemClock
+    const dataDir = path.resolve(options.dataDir)
+    await fs.mkdir(dataDir, { recursive: true, mode: 0o700 })
+    const lock = await DataDirLock.acquire(dataDir)
+    const pending: Notice[] = []
+    const notice = (n: Omit<Notice, 'at'>): void => void pending.push({ ...n, at: clock.now() })
+    let engine: Engine | null = null
+    const emitNotice = (n: Omit<Notice, 'at'>): void => {
+      if (engine) engine.notify(n)
+      else notice(n)
+    }
+    try {
+      const firstRun = !(await exists(path.join(dataDir, 'endpoints.json'))) && !(await exists(path.join(dataDir, 'endpoints.json.bak')))
+      const settingsDoc = await DocumentStore.open({
+        dir: dataDir,
+        name: 'settings.json',
+        schema: SettingsSchema,
+        version: 1,
+        migrations: [],
+        defaults: defaultSettings,
+        now: clock.now,
+        onNotice: emitNotice,
+      })
+      const endpointsDoc = await DocumentStore.open({
+        dir: dataDir,
+        name: 'endpoints.json',
+        schema: EndpointsDoc,
+        version: 1,
+        migrations: [],
+        defaults: () => ({ endpoints: [] }),
+        now: clock.now,
+        onNotice: emitNotice,
+      })
+      const blobs = new BlobStore(path.join(dataDir, 'blobs'), INLINE_BODY_LIMIT)
+      await blobs.init()
+      let removedDuringOpen: string[] = []
+      const history = await HistoryStore.open({
+        dir: path.join(dataDir, 'history'),
+        blobs,
+        retention: settingsDoc.data.retention,
+        now: clock.now,
+        onNotice: emitNotice,
+        onRemoved: (ids) => {
+          if (engine) engine.events.emit('captures:removed', ids)
+          else removedDuringOpen = removedDuringOpen.concat(ids)
+        },
+      })
+      const info: AppInfo = {
+        name: 'Hookscope',
+        version: options.version ?? '0.0.0',
+        host: options.host ?? 'headless',
+        dataDir,
+        platform: process.platform,
+      }
+      const secrets = options.secrets ?? new FileSecretStore(path.join(dataDir, 'secrets.json'))
+      engine = new Engine(dataDir, clock, info, lock, createIdGenerator(clock.now), settingsDoc, endpointsDoc, blobs, history, secrets)
+      for (const n of pending) engine.notify(n)
+      if (firstRun && options.firstEndpoint !== false) {
+        const first = options.firstEndpoint ?? {}
+        await engine.createEndpoint({ name: first.name ?? 'Default', port: first.port ?? 0, host: first.host ?? '127.0.0.1', enabled: true })
+      } else {
+        for (const endpoint of engine.endpoints()) {
+          if (endpoint.enabled) await engine.startEndpoint(endpoint.id).catch(() => undefined)
+        }
+      }
+      return engine
+    } catch (error) {
+      await lock.release()
+      throw error
+    }
+  }
+
+  notify(n: Omit<Notice, 'at'>): void {
+    const full = { ...n, at: this.clock.now() }
+    this.notices.push(full)
+    if (this.notices.length > 200) this.notices.shift()
+    this.events.emit('notice', full)
+  }
+
+  get settings(): Settings {
+    return this.settingsDoc.data
+  }
+
+  endpoints(): Endpoint[] {
+    return this.endpointsDoc.data.endpoints
+  }
+
+  endpoint(id: string): Endpoint {
+    const found = this.endpoints().find((endpoint) => endpoint.id === id)
+    if (!found) throw new HookscopeError('NOT_FOUND', `No endpoint with id ${id}.`)
+    return found
+  }
+
+  listener(id: string): Listener | undefined {
+    return this.listeners.get(id)
+  }
+
+  statuses(): EndpointStatus[] {
+    return this.endpoints().map((endpoint) => this.statusOf(endpoint))
+  }
+
+  private statusOf(endpoint: Endpoint): EndpointStatus {
+    const listener = this.listeners.get(endpoint.id)
+    if (listener) return listener.status()
+    return new Listener(endpoint, this.listenerDeps()).status()
+  }
+
+  private listenerDeps() {
+    return {
+      clock: this.clock,
+      newId: this.newId,
+      limits: () => this.settingsDoc.data.limits,
+      sink: this.sink,
+    }
+  }
+
+  private readonly sink: CaptureSink = {
+    createSpool: () => this.blobs.createSpool(),
+    commit: (record: CaptureRecord, head: Buffer) => this.history.append(record, head),
+    responded: (id, change) => this.history.update(id, change),
+    received: (summary: CaptureSummary) => this.events.emit('capture:received', summary),
+    completed: (summary: CaptureSummary) => this.events.emit('capture:completed', summary),
+    statusChanged: (status: EndpointStatus) => this.events.emit('listener:status', status),
+  }
+
+  async createEndpoint(input: z.input<typeof EndpointDraft>): Promise<Endpoint> {
+    this.assertOpen()
+    const draft = EndpointDraft.parse(input)
+    const endpoint: Endpoint = EndpointSchema.parse({
+      id: `ep_${this.newId().toLowerCase()}`,
+      name: draft.name,
+      host: draft.host,
+      port: draft.port,
+      enabled: draft.enabled,
+      response: draft.response ?? defaultResponseRule(),
+      createdAt: this.clock.now(),
+    })
+    await this.endpointsDoc.update((doc) => ({ endpoints: [...doc.endpoints, endpoint] }))
+    this.events.emit('endpoints:changed', undefined)
+    if (endpoint.enabled) await this.startEndpoint(endpoint.id).catch(() => undefined)
+    return this.endpoint(endpoint.id)
+  }
+
+  async updateEndpoint(id: string, patch: z.output<typeof EndpointPatch>): Promise<Endpoint> {
+    this.assertOpen()
+    const current = this.endpoint(id)
+    const next: Endpoint = EndpointSchema.parse({
+      ...current,
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.host !== undefined ? { host: patch.host } : {}),
+      ...(patch.port !== undefined ? { port: patch.port } : {}),
+      response: { ...current.response, ...(patch.response ?? {}) },
+    })
+    await this.saveEndpoint(next)
+    const listener = this.listeners.get(id)
+    if (listener) {
+      listener.setEndpoint(next)
+      const addressChanged = next.host !== current.host || (patch.port !== undefined && patch.port !== listener.port)
+      if (addressChanged) {
+        await this.stopEndpoint(id, false)
+        await this.startEndpoint(id)
+      }
+    }
+    return this.endpoint(id)
+  }
+
+  private async saveEndpoint(next: Endpoint): Promise<void> {
+    await this.endpointsDoc.update((doc) => ({
+      endpoints: doc.endpoints.map((endpoint) => (endpoint.id === next.id ? next : endpoint)),
+    }))
+    this.events.emit('endpoints:changed', undefined)
+  }
+
+  async removeEndpoint(id: string): Promise<boolean> {
+    this.assertOpen()
+    if (!this.endpoints().some((endpoint) => endpoint.id === id)) return false
+    await this.stopEndpoint(id, false)
+    this.listeners.delete(id)
+    await this.endpointsDoc.update((doc) => ({ endpoints: doc.endpoints.filter((endpoint) => endpoint.id !== id) }))
+    this.events.emit('endpoints:changed', undefined)
+    return true
+  }
+
+  async startEndpoint(id: string): Promise<EndpointStatus> {
+    this.assertOpen()
+    const endpoint = this.endpoint(id)
+    let listener = this.listeners.get(id)
+    if (!listener) {
+      listener = new Listener(endpoint, this.listenerDeps())
+      this.listeners.set(id, listener)
+    }
+    listener.setEndpoint(endpoint)
+    const status = await listener.start()
+    const changes: Partial<Endpoint> = {}
+    // Keep the port that 0 picked, so the endpoint's URL stays the same across restarts.
+    if (endpoint.port === 0 && status.port !== null) changes.port = status.port
+    if (!endpoint.enabled) changes.enabled = true
+    if (Object.keys(changes).length > 0) {
+      const next = { ...endpoint, ...changes }
+      listener.setEndpoint(next)
+      await this.saveEndpoint(next)
+    }
+    return listener.status()
+  }
+
+  async stopEndpoint(id: string, disable = true): Promise<EndpointStatus> {
+    const endpoint = this.endpoint(id)
+    const listener = this.listeners.get(id)
+    await listener?.stop()
+    if (disable && endpoint.enabled) await this.saveEndpoint({ ...endpoint, enabled: false })
+    return this.statusOf(this.endpoint(id))
+  }
+
+  async updateSettings(patch: z.output<typeof SettingsPatch>): Promise<Settings> {
+    this.assertOpen()
+    const before = this.settings
+    const next = await this.settingsDoc.update((current) => ({
+      limits: { ...current.limits, ...(patch.limits ?? {}) },
+      retention: { ...current.retention, ...(patch.retention ?? {}) },
+      ui: { ...current.ui, ...(patch.ui ?? {}) },
+    }))
+    if (next.limits.maxHeaderBytes !== before.limits.maxHeaderBytes || limitsTimingChanged(before, next)) {
+      // Node fixes these when a server is created: restart running listeners to apply them.
+      for (const [id, listener] of this.listeners) {
+        if (listener.status().state !== 'listening') continue
+        await listener.stop()
+        await this.startEndpoint(id).catch(() => undefined)
+      }
+    }
+    if (JSON.stringify(next.retention) !== JSON.stringify(before.retention)) await this.history.setRetention(next.retention)
+    return next
+  }
+
+  async capture(id: string): Promise<Capture> {
+    const record = await this.history.get(id)
+    if (!record) throw new HookscopeError('NOT_FOUND', `No capture with id ${id}.`)
+    const { inline: _inline, ...capture } = record
+    void _inline
+    return capture
+  }
+
+  async body(id: string, offset: number, length: number, decode: boolean): Promise<BodyChunk> {
+    const record = await this.history.get(id)
+    if (!record) throw new HookscopeError('NOT_FOUND', `No capture with id ${id}.`)
+    const encoding = headerValue(record.rawHeaders, 'content-encoding')
+    if (!decode || parseContentEncoding(encoding).length === 0) {
+      const slice = (await this.history.readBody(id, offset, length))!
+      return { base64: slice.bytes.toString('base64'), offset, size: slice.bytes.length, totalSize: slice.total, decodedFrom: [], capped: false, decodeError: null }
+    }
+    const whole = (await this.history.readBody(id, 0, record.body.size))!
+    const decoded = await decodeBody(whole.bytes, encoding)
+    const slice = decoded.bytes.subarray(offset, offset + length)
+    return {
+      base64: slice.toString('base64'),
+      offset,
+      size: slice.length,
+      totalSize: decoded.bytes.length,
+      decodedFrom: decoded.encodings,
+      capped: decoded.capped,
+      decodeError: decoded.error,
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new HookscopeError('ENGINE_CLOSED')
+  }
+
+  /** Stop listening, let requests in progress be stored, write everything down, release the lock. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.all([...this.listeners.values()].map((listener) => listener.stop()))
+      await this.history.close()
+      await this.settingsDoc.flush()
+      await this.endpointsDoc.flush()
+      await this.lock.release()
+    })()
+    return this.closing
+  }
+
+  handlers(): ApiHandlers {
+    return {
+      'app.info': async () => this.info,
+      'app.notices': async () => [...this.notices],
+      'endpoints.list': async () => this.endpoints(),
+      'endpoints.status': async () => this.statuses(),
+      'endpoints.create': (input) => this.createEndpoint(input),
+      'endpoints.update': ({ id, patch }) => this.updateEndpoint(id, patch),
+      'endpoints.remove': async ({ id }) => ({ removed: await this.removeEndpoint(id) }),
+      'endpoints.start': ({ id }) => this.startEndpoint(id),
+      'endpoints.stop': ({ id }) => this.stopEndpoint(id),
+      'captures.query': async (query) => this.history.query(query),
+      'captures.get': ({ id }) => this.capture(id),
+      'captures.body': ({ id, offset, length, decode }) => this.body(id, offset, length, decode),
+      'captures.parts': async ({ id }) => {
+        const capture = await this.capture(id)
+        const whole = await this.history.readBody(id, 0, capture.body.size)
+        const contentType = headerValue(capture.rawHeaders, 'content-type') ?? ''
+        const decoded = await decodeBody(whole!.bytes, headerValue(capture.rawHeaders, 'content-encoding'))
+        const { parts, error } = await parseMultipart(decoded.bytes, contentType)
+        return {
+          parts: parts.map((part) => ({ ...part, bytes: undefined, base64: part.bytes.toString('base64') })),
+          error: decoded.error ?? error,
+        }
+      },
+      'captures.clear': async ({ endpointId }) => ({ removed: (await this.history.clear(endpointId)).length }),
+      'settings.get': async () => this.settings,
+      'settings.update': (patch) => this.updateSettings(patch),
+    }
+  }
+}
+
+function limitsTimingChanged(a: Settings, b: Settings): boolean {
+  return (
+    a.limits.headersTimeoutMs !== b.limits.headersTimeoutMs ||
+    a.limits.requestTimeoutMs !== b.limits.requestTimeoutMs ||
+    a.limits.keepAliveTimeoutMs !== b.limits.keepAliveTimeoutMs
+  )
+}

@@ -1,0 +1,77 @@
+// Turns the engine's events into the Api's events, batched. Owns: coalescing live traffic into at
+// most one `traffic.batch` per interval (never one message per request), and debouncing endpoint
+// changes. Both hosts use it, so the renderer sees the same stream over IPC and over WebSocket.
+// Never: decides who receives the events (the host does).
+import type { EventName, EventPayload } from '../../shared/api'
+import type { CaptureSummary } from '../../shared/model'
+import type { Engine } from './engine'
+
+export const TRAFFIC_BATCH_MS = 50
+
+export type RelayListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void
+
+export class EventRelay {
+  private pending = new Map<string, CaptureSummary>()
+  private removed: string[] = []
+  private trafficTimer: NodeJS.Timeout | null = null
+  private endpointsTimer: NodeJS.Timeout | null = null
+  private readonly offs: Array<() => void> = []
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly send: RelayListener,
+    private readonly intervalMs = TRAFFIC_BATCH_MS,
+  ) {
+    const events = engine.events
+    // A capture appears when its headers arrive and is updated when it completes; within one batch
+    // only its latest state is sent.
+    this.offs.push(events.on('capture:received', (summary) => this.queueCapture(summary)))
+    this.offs.push(events.on('capture:completed', (summary) => this.queueCapture(summary)))
+    this.offs.push(
+      events.on('captures:removed', (ids) => {
+        for (const id of ids) this.pending.delete(id)
+        this.removed.push(...ids)
+        this.scheduleTraffic()
+      }),
+    )
+    this.offs.push(events.on('listener:status', () => this.scheduleEndpoints()))
+    this.offs.push(events.on('endpoints:changed', () => this.scheduleEndpoints()))
+    this.offs.push(events.on('notice', (notice) => this.send('app.notice', notice)))
+  }
+
+  private queueCapture(summary: CaptureSummary): void {
+    this.pending.set(summary.id, summary)
+    this.scheduleTraffic()
+  }
+
+  private scheduleTraffic(): void {
+    if (this.trafficTimer) return
+    this.trafficTimer = setTimeout(() => this.flushTraffic(), this.intervalMs)
+  }
+
+  private scheduleEndpoints(): void {
+    if (this.endpointsTimer) return
+    this.endpointsTimer = setTimeout(() => {
+      this.endpointsTimer = null
+      this.send('endpoints.changed', { endpoints: this.engine.endpoints(), status: this.engine.statuses() })
+    }, this.intervalMs)
+  }
+
+  /** Send what is pending now (also used at shutdown). */
+  flushTraffic(): void {
+    if (this.trafficTimer) clearTimeout(this.trafficTimer)
+    this.trafficTimer = null
+    if (this.pending.size === 0 && this.removed.length === 0) return
+    const captures = [...this.pending.values()]
+    const removed = this.removed
+    this.pending = new Map()
+    this.removed = []
+    this.send('traffic.batch', { captures, removed })
+  }
+
+  dispose(): void {
+    for (const off of this.offs) off()
+    if (this.trafficTimer) clearTimeout(this.trafficTimer)
+    if (this.endpointsTimer) clearTimeout(this.endpointsTimer)
+  }
+}

@@ -1,0 +1,45 @@
+// Reading and rewriting raw header pairs for the signature schemes. It never reorders, renames or
+// drops a header other than the ones a scheme explicitly rewrites.
+//
+// Duplicates: a scheme reads the FIRST occurrence of a header name (compared case-insensitively).
+// When re-signing, that first occurrence is rewritten in place and any later occurrences of the same
+// name are removed: Node joins repeated headers with ", " for the app under test, so a stale second
+// copy would corrupt the value the app reads.
+import type { RawHeaders } from '../../../shared/model'
+
+export function findHeader(headers: RawHeaders, name: string): string | undefined {
+  const wanted = name.toLowerCase()
+  for (const [headerName, value] of headers) {
+    if (headerName.toLowerCase() === wanted) return value
+  }
+  return undefined
+}
+
+export function hasHeader(headers: RawHeaders, name: string): boolean {
+  return findHeader(headers, name) !== undefined
+}
+
+/**
+ * Returns a copy of `headers` where each replacement's header takes the new value at the position
+ * (and in the name case) of its first occurrence; absent headers are appended with the given name.
+ */
+export function replaceHeaders(headers: RawHeaders, replacements: ReadonlyArray<readonly [name: string, value: string]>): RawHeaders {
+  const result: RawHeaders = headers.map(([name, value]) => [name, value])
+  for (const [name, value] of replacements) {
+    const wanted = name.toLowerCase()
+    let firstIndex = -1
+    for (let i = 0; i < result.length; i++) {
+      const pair = result[i]
+      if (pair === undefined || pair[0].toLowerCase() !== wanted) continue
+      if (firstIndex === -1) {
+        firstIndex = i
+        result[i] = [pair[0], value]
+      } else {
+        result.splice(i, 1)
+        i--
+      }
+    }
+    if (firstIndex === -1) result.push([name, value])
+  }
+  return result
+}

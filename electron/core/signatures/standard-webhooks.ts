@@ -1,0 +1,120 @@
+// Standard Webhooks (https://www.standardwebhooks.com), and the engine Svix shares with it.
+// `webhook-signature` holds space-separated `v1,<base64>` entries, each an HMAC-SHA256 over
+// `<webhook-id>.<timestamp>.<raw body>`, keyed with the base64 DECODED text after `whsec_` (the
+// prefix is optional). Any matching v1 entry is valid. Timestamps more than 5 minutes away in
+// EITHER direction are refused, as the official libraries do. The timestamp is parsed like the
+// reference library does (parseInt) and the parsed number, not the header text, is signed.
+import { randomBytes } from 'node:crypto'
+import type { RawHeaders } from '../../../shared/model'
+import type { SchemeId } from '../../../shared/signatures'
+import { findHeader, hasHeader, replaceHeaders } from './header-list'
+import { constantTimeEqual, hmac } from './hmac'
+import { UnusableSecretError, type SignatureScheme } from './scheme'
+import { driftInSeconds, isBlankSecret, verdictsFor } from './verdicts'
+
+const TOLERANCE_SECONDS = 300
+const SECRET_PREFIX = 'whsec_'
+const STRICT_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
+
+export interface MessageHeaderNames {
+  id: string
+  timestamp: string
+  signature: string
+}
+
+type KeyOrProblem = { key: Buffer } | { problem: string }
+
+/** The HMAC key a `whsec_` secret stands for; the reference library rejects anything but strict base64. */
+export function decodeWebhookSecret(secret: string): KeyOrProblem {
+  const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret
+  if (encoded.length < 4 || !STRICT_BASE64.test(encoded) || /={3}$/.test(encoded)) {
+    return { problem: `the secret is not base64${secret.startsWith(SECRET_PREFIX) ? ' after whsec_' : ''}` }
+  }
+  const key = Buffer.from(encoded, 'base64')
+  return key.length === 0 ? { problem: 'the secret decodes to an empty key' } : { key }
+}
+
+function expectedSignature(key: Buffer, messageId: string, timestamp: number, body: Buffer): string {
+  return hmac('sha256', key, [`${messageId}.${timestamp}.`, body]).toString('base64')
+}
+
+function newMessageId(): string {
+  return `msg_${randomBytes(20).toString('base64url')}`
+}
+
+export function createStandardWebhooksScheme(config: {
+  id: Extract<SchemeId, 'standard-webhooks' | 'svix'>
+  label: string
+  headerNames: readonly string[]
+  /** Which header names this request uses (Svix accepts its own names and the unbranded ones). */
+  namesIn(headers: RawHeaders): MessageHeaderNames
+}): SignatureScheme {
+  const verdict = verdictsFor(config.id)
+  return {
+    id: config.id,
+    label: config.label,
+    headerNames: config.headerNames,
+    toleranceSeconds: TOLERANCE_SECONDS,
+    acceptsFutureTimestamps: false,
+
+    verify(request, secret, nowMs) {
+      const names = config.namesIn(request.rawHeaders)
+      const messageId = findHeader(request.rawHeaders, names.id)
+      const timestampText = findHeader(request.rawHeaders, names.timestamp)
+      const signatures = findHeader(request.rawHeaders, names.signature)
+      // The reference library treats an empty header like an absent one.
+      if (!messageId) return verdict.missingHeader(names.id)
+      if (!timestampText) return verdict.missingHeader(names.timestamp)
+      if (!signatures) return verdict.missingHeader(names.signature)
+      const timestamp = Number.parseInt(timestampText, 10)
+      if (Number.isNaN(timestamp)) return verdict.malformedHeader(names.timestamp, 'not a Unix time in seconds')
+      const candidates = signatures
+        .split(' ')
+        .map((entry) => entry.split(','))
+        .filter(([version]) => version === 'v1')
+        .map(([, signature]) => signature ?? '')
+      if (candidates.length === 0) return verdict.malformedHeader(names.signature, 'no "v1,<base64>" entry')
+      if (isBlankSecret(secret)) return verdict.noSecret()
+      const decoded = decodeWebhookSecret(secret)
+      if ('problem' in decoded) return verdict.unusableSecret(decoded.problem)
+      const expected = expectedSignature(decoded.key, messageId, timestamp, request.body)
+      const matched = candidates.filter((candidate) => constantTimeEqual(candidate, expected)).length > 0
+      if (!matched) return verdict.invalid('no v1 signature matches the id, timestamp, body and secret')
+      const drift = driftInSeconds(nowMs, timestamp)
+      if (Math.abs(drift) > TOLERANCE_SECONDS) return verdict.outOfTolerance(drift, TOLERANCE_SECONDS)
+      return verdict.valid()
+    },
+
+    sign(request, secret, nowMs, options) {
+      const decoded = decodeWebhookSecret(secret)
+      if ('problem' in decoded) throw new UnusableSecretError(config.id, decoded.problem)
+      const names = config.namesIn(request.rawHeaders)
+      const existingId = findHeader(request.rawHeaders, names.id)
+      const messageId = options?.renewId || !existingId ? newMessageId() : existingId
+      const timestamp = Math.floor(nowMs / 1000)
+      return {
+        rawHeaders: replaceHeaders(request.rawHeaders, [
+          [names.id, messageId],
+          [names.timestamp, String(timestamp)],
+          [names.signature, `v1,${expectedSignature(decoded.key, messageId, timestamp, request.body)}`],
+        ]),
+        url: request.url,
+      }
+    },
+  }
+}
+
+const UNBRANDED: MessageHeaderNames = { id: 'webhook-id', timestamp: 'webhook-timestamp', signature: 'webhook-signature' }
+
+export const standardWebhooks: SignatureScheme = createStandardWebhooksScheme({
+  id: 'standard-webhooks',
+  label: 'Standard Webhooks',
+  headerNames: [UNBRANDED.id, UNBRANDED.timestamp, UNBRANDED.signature],
+  namesIn: () => UNBRANDED,
+})
+
+/** Headers a request may use for one field: the branded name when present, else the unbranded one. */
+export function preferPresent(headers: RawHeaders, branded: string, unbranded: string): string {
+  if (hasHeader(headers, branded)) return branded
+  return hasHeader(headers, unbranded) ? unbranded : branded
+}

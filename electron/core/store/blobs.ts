@@ -1,0 +1,192 @@
+// Content-addressed body storage. Owns: spooling a body as it streams in (memory for small bodies,
+// a temp file with backpressure for large ones), hashing it, and keeping each distinct body once as
+// `blobs/<aa>/<sha256>`. Never: decodes, inflates or otherwise interprets a body.
+import { createHash, randomBytes, type Hash } from 'node:crypto'
+import { createWriteStream, promises as fs, type WriteStream } from 'node:fs'
+import path from 'node:path'
+import { isErrno, syncDir } from './fs-util'
+
+export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+
+export interface SpooledBody {
+  size: number
+  sha256: string
+  /** Present when the body stayed in memory. */
+  inline: Buffer | null
+  /** True when the body was written to the blob store. */
+  blob: boolean
+}
+
+export class BlobStore {
+  readonly tmpDir: string
+
+  constructor(
+    readonly dir: string,
+    /** Bodies up to this size stay in the capture record; larger ones go to a blob file. */
+    readonly inlineLimit: number,
+  ) {
+    this.tmpDir = path.join(dir, 'tmp')
+  }
+
+  async init(): Promise<void> {
+    // A spool left by a crash belongs to a request that was never acknowledged: drop it.
+    await fs.rm(this.tmpDir, { recursive: true, force: true })
+    await fs.mkdir(this.tmpDir, { recursive: true })
+  }
+
+  pathOf(sha256: string): string {
+    return path.join(this.dir, sha256.slice(0, 2), sha256)
+  }
+
+  createSpool(): BodySpool {
+    return new BodySpool(this)
+  }
+
+  /** Store bytes we already hold (replays, imports). */
+  async put(bytes: Buffer): Promise<SpooledBody> {
+    const spool = this.createSpool()
+    spool.forceBlob = true
+    spool.write(bytes)
+    return spool.finish()
+  }
+
+  async read(sha256: string, offset = 0, length = Number.MAX_SAFE_INTEGER): Promise<Buffer> {
+    const handle = await fs.open(this.pathOf(sha256), 'r')
+    try {
+      const { size } = await handle.stat()
+      const start = Math.min(offset, size)
+      const count = Math.min(length, size - start)
+      const buffer = Buffer.alloc(count)
+      let done = 0
+      while (done < count) {
+        const { bytesRead } = await handle.read(buffer, done, count - done, start + done)
+        if (bytesRead === 0) break
+        done += bytesRead
+      }
+      return buffer.subarray(0, done)
+    } finally {
+      await handle.close()
+    }
+  }
+
+  async remove(sha256: string): Promise<void> {
+    await fs.rm(this.pathOf(sha256), { force: true })
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    try {
+      await fs.access(this.pathOf(sha256))
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  /** Move a finished, fsync'd temp file to its content address. */
+  async adopt(tempFile: string, sha256: string): Promise<void> {
+    const target = this.pathOf(sha256)
+    await fs.mkdir(path.dirname(target), { recursive: true })
+    try {
+      // Same content already stored: keep the existing file.
+      await fs.access(target)
+      await fs.rm(tempFile, { force: true })
+      return
+    } catch (error) {
+      if (!isErrno(error, 'ENOENT')) throw error
+    }
+    await fs.rename(tempFile, target)
+    await syncDir(path.dirname(target))
+  }
+}
+
+/**
+ * One body on its way in. `write` returns false when the caller should pause the source until
+ * `onDrain` fires: that is what keeps a 1 GB upload from costing 1 GB of memory.
+ */
+export class BodySpool {
+  private readonly hash: Hash = createHash('sha256')
+  private chunks: Buffer[] = []
+  private size = 0
+  private file: WriteStream | null = null
+  private tempFile: string | null = null
+  private failure: Error | null = null
+  private headChunks: Buffer[] = []
+  private headSize = 0
+  forceBlob = false
+
+  constructor(private readonly store: BlobStore) {}
+
+  get bytes(): number {
+    return this.size
+  }
+
+  /** The first bytes of the body (up to `headLimit`), kept for text search whatever the storage. */
+  head(): Buffer {
+    return Buffer.concat(this.headChunks, this.headSize)
+  }
+
+  headLimit = 64 * 1024
+
+  write(chunk: Buffer): boolean {
+    this.hash.update(chunk)
+    this.size += chunk.length
+    if (this.headSize < this.headLimit) {
+      const part = chunk.subarray(0, this.headLimit - this.headSize)
+      this.headChunks.push(part)
+      this.headSize += part.length
+    }
+    if (!this.file) {
+      this.chunks.push(chunk)
+      if (this.size <= this.store.inlineLimit && !this.forceBlob) return true
+      this.spill()
+      return true
+    }
+    return this.file.write(chunk)
+  }
+
+  onDrain(callback: () => void): void {
+    if (this.file) this.file.once('drain', callback)
+    else queueMicrotask(callback)
+  }
+
+  private spill(): void {
+    this.tempFile = path.join(this.store.tmpDir, `${Date.now()}-${randomBytes(6).toString('hex')}`)
+    this.file = createWriteStream(this.tempFile, { flags: 'w', mode: 0o600, highWaterMark: 1024 * 1024, flush: true })
+    this.file.on('error', (error) => {
+      this.failure = error
+    })
+    for (const chunk of this.chunks) this.file.write(chunk)
+    this.chunks = []
+  }
+
+  async finish(): Promise<SpooledBody> {
+    const sha256 = this.hash.digest('hex')
+    if (!this.file || !this.tempFile) {
+      return { size: this.size, sha256, inline: Buffer.concat(this.chunks, this.size), blob: false }
+    }
+    const file = this.file
+    await new Promise<void>((resolve, reject) => {
+      if (this.failure) return reject(this.failure)
+      file.once('error', reject)
+      // With `flush: true` the stream fsyncs before closing, so 'close' means durable.
+      file.end(() => undefined)
+      file.once('close', resolve)
+    })
+    if (this.failure) throw this.failure
+    await this.store.adopt(this.tempFile, sha256)
+    return { size: this.size, sha256, inline: null, blob: true }
+  }
+
+  async discard(): Promise<void> {
+    if (this.file && this.tempFile) {
+      const file = this.file
+      await new Promise<void>((resolve) => {
+        if (file.closed) return resolve()
+        file.once('close', () => resolve())
+        file.destroy()
+      })
+      await fs.rm(this.tempFile, { force: true })
+    }
+    this.chunks = []
+  }
+}

@@ -1,0 +1,577 @@
+// Traffic history. Owns: making each capture durable before its sender is answered, the segmented
+// files on disk, retention, the in-memory index of summaries and the query over it.
+//
+// Layout (inside `<data>/history`):
+//   seg-000001.json     a lowdb document holding up to ~1,000 capture records; immutable once sealed
+//   seg-000007.journal  the active segment's append-only log (group-committed, fdatasync'd)
+// lowdb rewrites a whole file on each write, so it is only asked to write a segment when the segment
+// is sealed (or at shutdown). The journal makes every capture durable at the cost of one append, so a
+// write costs the same with 1k or 100k captures stored. Retention drops whole sealed segments.
+// Never: keeps bodies larger than the inline limit in records (those are blob files).
+import { promises as fs } from 'node:fs'
+import { isUtf8 } from 'node:buffer'
+import path from 'node:path'
+import { Low, type Adapter } from 'lowdb'
+import { z } from 'zod'
+import type { Notice } from '../../../shared/api'
+import type { Capture, CapturePage, CaptureQuery, CaptureSummary, Retention } from '../../../shared/model'
+import { Capture as CaptureSchema, CaptureQuery as CaptureQuerySchema } from '../../../shared/model'
+import { HookscopeError } from '../../../shared/errors'
+import type { BlobStore } from './blobs'
+import { isErrno, removeStaleTempFiles, writeFileAtomic } from './fs-util'
+import { Journal, parseJournal } from './journal'
+
+export const SEGMENT_SCHEMA_VERSION = 1
+/** A segment is sealed past this many records... */
+export const SEGMENT_MAX_RECORDS = 1000
+/** ...or this many bytes of record JSON, so that sealing one stays a few-millisecond write. */
+export const SEGMENT_MAX_RECORD_BYTES = 8 * 1024 * 1024
+/** Text search looks at this much of each body. */
+export const SEARCH_BODY_BYTES = 64 * 1024
+
+export const InlineBody = z.object({ encoding: z.enum(['utf8', 'base64']), data: z.string() })
+export type InlineBody = z.infer<typeof InlineBody>
+
+export const CaptureRecord = CaptureSchema.extend({ inline: InlineBody.nullable() })
+export type CaptureRecord = z.infer<typeof CaptureRecord>
+
+const SegmentFile = z.object({
+  schemaVersion: z.number().int(),
+  segment: z.number().int(),
+  sealed: z.boolean(),
+  captures: z.array(z.unknown()),
+})
+type SegmentFile = { schemaVersion: number; segment: number; sealed: boolean; captures: CaptureRecord[] }
+
+export function inlineBody(bytes: Buffer): InlineBody | null {
+  if (bytes.length === 0) return null
+  return isUtf8(bytes) ? { encoding: 'utf8', data: bytes.toString('utf8') } : { encoding: 'base64', data: bytes.toString('base64') }
+}
+
+export function inlineBytes(inline: InlineBody | null): Buffer {
+  if (!inline) return Buffer.alloc(0)
+  return Buffer.from(inline.data, inline.encoding)
+}
+
+export function summaryOf(record: Capture): CaptureSummary {
+  return {
+    id: record.id,
+    endpointId: record.endpointId,
+    receivedAt: record.receivedAt,
+    method: record.method,
+    target: record.target,
+    status: record.status,
+    bodySize: record.bodySize,
+    contentType: record.contentType,
+    durationMs: record.durationMs,
+    flags: [...record.flags],
+  }
+}
+
+/** Writes a segment through lowdb, atomically and fsync'd; reads it leniently record by record. */
+class SegmentAdapter implements Adapter<SegmentFile> {
+  constructor(readonly file: string) {}
+  async read(): Promise<SegmentFile | null> {
+    let text: string
+    try {
+      text = await fs.readFile(this.file, 'utf8')
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) return null
+      throw error
+    }
+    const raw = SegmentFile.parse(JSON.parse(text))
+    return raw as SegmentFile
+  }
+  async write(data: SegmentFile): Promise<void> {
+    await writeFileAtomic(this.file, JSON.stringify(data))
+  }
+}
+
+interface Segment {
+  n: number
+  count: number
+  /** Bytes of record JSON plus the blob bytes its records reference. */
+  bytes: number
+  recordBytes: number
+  sealed: boolean
+}
+
+interface IndexEntry {
+  seq: number
+  summary: CaptureSummary
+  segment: number
+  /** Lower-cased text for search. Built lazily for the active segment (off the capture path), and
+   * at the latest when its segment is sealed, while the records are still in memory. */
+  search: string | null
+  bytes: number
+  blob: string | null
+}
+
+export interface HistoryOptions {
+  dir: string
+  blobs: BlobStore
+  retention: Retention
+  now: () => number
+  onNotice: (notice: Omit<Notice, 'at'>) => void
+  onRemoved: (ids: string[]) => void
+}
+
+const segmentName = (n: number): string => `seg-${String(n).padStart(6, '0')}`
+
+export class HistoryStore {
+  private readonly entries: IndexEntry[] = []
+  private readonly byId = new Map<string, IndexEntry>()
+  private readonly segments: Segment[] = []
+  private active!: Segment
+  private activeRecords = new Map<string, CaptureRecord>()
+  private journal!: Journal
+  private seq = 0
+  private totalBytes = 0
+  private blobRefs = new Map<string, number>()
+  private readonly cache = new Map<number, Map<string, CaptureRecord>>()
+  private structural: Promise<void> = Promise.resolve()
+  private closed = false
+
+  private constructor(private readonly options: HistoryOptions) {}
+
+  static async open(options: HistoryOptions): Promise<HistoryStore> {
+    const store = new HistoryStore(options)
+    await store.load()
+    return store
+  }
+
+  get count(): number {
+    return this.entries.length
+  }
+
+  get bytes(): number {
+    return this.totalBytes
+  }
+
+  setRetention(retention: Retention): Promise<void> {
+    this.options.retention = retention
+    return this.enqueue(() => this.applyRetention())
+  }
+
+  /**
+   * Make a capture durable. Resolves once it is on disk; only then may the sender be answered.
+   * The record is indexed at once so that the UI can show it while the disk catches up.
+   */
+  append(record: CaptureRecord, bodyHead?: Buffer): Promise<void> {
+    if (this.closed) return Promise.reject(new HookscopeError('ENGINE_CLOSED'))
+    const line = JSON.stringify(record)
+    const recordBytes = Buffer.byteLength(line)
+    const blobBytes = record.body.storage === 'blob' ? record.body.size : 0
+    this.addToIndex(record, this.active.n, recordBytes + blobBytes, bodyHead && record.body.storage === 'blob' ? bodyHead.toString('utf8') : undefined)
+    this.activeRecords.set(record.id, record)
+    this.active.count++
+    this.active.recordBytes += recordBytes
+    this.active.bytes += recordBytes + blobBytes
+    const durable = this.journal.append(line)
+    if (this.shouldSeal(this.active)) void this.enqueue(() => this.seal())
+    else if (this.overRetention()) void this.enqueue(() => this.applyRetention())
+    return durable
+  }
+
+  /** Mutate an in-memory record after it was stored (response timings). Persisted at seal/close. */
+  update(id: string, change: (record: CaptureRecord) => void): CaptureSummary | null {
+    const record = this.activeRecords.get(id)
+    const entry = this.byId.get(id)
+    if (!record || !entry) return null
+    change(record)
+    entry.summary = summaryOf(record)
+    return entry.summary
+  }
+
+  private shouldSeal(segment: Segment): boolean {
+    const capacity = Math.max(10, Math.min(SEGMENT_MAX_RECORDS, Math.floor(this.options.retention.maxCaptures / 10)))
+    return (
+      segment.count >= capacity ||
+      segment.recordBytes >= SEGMENT_MAX_RECORD_BYTES ||
+      segment.bytes >= this.options.retention.maxBytes / 10
+    )
+  }
+
+  private overRetention(): boolean {
+    const { maxCaptures, maxBytes } = this.options.retention
+    return this.entries.length > maxCaptures || this.totalBytes > maxBytes
+  }
+
+  private addToIndex(record: CaptureRecord, segment: number, bytes: number, bodyText?: string): void {
+    const summary = summaryOf(record)
+    const entry: IndexEntry = {
+      seq: this.seq++,
+      summary,
+      segment,
+      search: bodyText !== undefined || segment !== this.active?.n ? searchTextOf(record, bodyText) : null,
+      bytes,
+      blob: record.body.storage === 'blob' ? record.body.sha256 : null,
+    }
+    this.entries.push(entry)
+    this.byId.set(record.id, entry)
+    this.totalBytes += bytes
+    if (entry.blob) this.blobRefs.set(entry.blob, (this.blobRefs.get(entry.blob) ?? 0) + 1)
+  }
+
+  /** Structural changes (seal, retention, clear) run one at a time. */
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const run = this.structural.then(task)
+    this.structural = run.catch((error: unknown) => {
+      this.options.onNotice({
+        level: 'error',
+        code: 'STORE_WRITE_FAILED',
+        message: `History maintenance failed: ${(error as Error).message}`,
+      })
+    })
+    return run
+  }
+
+  private segmentPaths(n: number): { json: string; journal: string } {
+    const base = path.join(this.options.dir, segmentName(n))
+    return { json: `${base}.json`, journal: `${base}.journal` }
+  }
+
+  private async seal(): Promise<void> {
+    const old = this.active
+    if (!this.shouldSeal(old) || this.closed) return
+    const oldRecords = this.activeRecords
+    const oldJournal = this.journal
+    for (const record of oldRecords.values()) this.searchTextFor(record.id)
+    this.startSegment(old.n + 1)
+    await oldJournal.close()
+    old.sealed = true
+    await this.writeSegment(old.n, [...oldRecords.values()], true)
+    await fs.rm(this.segmentPaths(old.n).journal, { force: true })
+    await this.applyRetention()
+  }
+
+  private startSegment(n: number): void {
+    this.active = { n, count: 0, bytes: 0, recordBytes: 0, sealed: false }
+    this.segments.push(this.active)
+    this.activeRecords = new Map()
+    this.journal = new Journal(this.segmentPaths(n).journal)
+  }
+
+  private async writeSegment(n: number, records: CaptureRecord[], sealed: boolean): Promise<void> {
+    const db = new Low<SegmentFile>(new SegmentAdapter(this.segmentPaths(n).json), {
+      schemaVersion: SEGMENT_SCHEMA_VERSION,
+      segment: n,
+      sealed,
+      captures: [],
+    })
+    db.data = { schemaVersion: SEGMENT_SCHEMA_VERSION, segment: n, sealed, captures: records }
+    await db.write()
+  }
+
+  private async applyRetention(): Promise<void> {
+    const removed: string[] = []
+    while (this.overRetention()) {
+      const oldest = this.segments[0]
+      if (!oldest || oldest === this.active) break
+      removed.push(...(await this.dropSegment(oldest)))
+    }
+    if (removed.length > 0) this.options.onRemoved(removed)
+  }
+
+  private async dropSegment(segment: Segment): Promise<string[]> {
+    this.segments.splice(this.segments.indexOf(segment), 1)
+    this.cache.delete(segment.n)
+    let cut = 0
+    while (cut < this.entries.length && this.entries[cut]!.segment === segment.n) cut++
+    // Segments are in arrival order, so the oldest segment's entries lead the index.
+    const dropped = this.entries.splice(0, cut)
+    const orphanBlobs = this.forget(dropped)
+    const paths = this.segmentPaths(segment.n)
+    await fs.rm(paths.json, { force: true })
+    await fs.rm(paths.journal, { force: true })
+    await Promise.all(orphanBlobs.map((sha) => this.options.blobs.remove(sha)))
+    return dropped.map((entry) => entry.summary.id)
+  }
+
+  /** Remove entries from the lookup maps; returns blobs no longer referenced. */
+  private forget(dropped: IndexEntry[]): string[] {
+    const orphans: string[] = []
+    for (const entry of dropped) {
+      this.byId.delete(entry.summary.id)
+      this.totalBytes -= entry.bytes
+      if (entry.blob) {
+        const refs = (this.blobRefs.get(entry.blob) ?? 1) - 1
+        if (refs <= 0) {
+          this.blobRefs.delete(entry.blob)
+          orphans.push(entry.blob)
+        } else this.blobRefs.set(entry.blob, refs)
+      }
+    }
+    return orphans
+  }
+
+  /** Delete captures (all, or one endpoint's). Rewrites only the segments that held them. */
+  clear(endpointId?: string): Promise<string[]> {
+    let removed: string[] = []
+    return this.enqueue(async () => {
+      const doomed = this.entries.filter((entry) => endpointId === undefined || entry.summary.endpointId === endpointId)
+      if (doomed.length === 0) return
+      const doomedIds = new Set(doomed.map((entry) => entry.summary.id))
+      const touched = new Set(doomed.map((entry) => entry.segment))
+      const keep = this.entries.filter((entry) => !doomedIds.has(entry.summary.id))
+      this.entries.length = 0
+      this.entries.push(...keep)
+      const orphans = this.forget(doomed)
+      await this.journal.drain()
+      for (const segment of [...this.segments]) {
+        if (!touched.has(segment.n)) continue
+        const isActive = segment === this.active
+        const records = isActive ? [...this.activeRecords.values()] : [...(await this.loadSegmentRecords(segment.n)).values()]
+        const kept = records.filter((record) => !doomedIds.has(record.id))
+        this.cache.delete(segment.n)
+        this.recount(segment, kept)
+        if (isActive) {
+          this.activeRecords = new Map(kept.map((record) => [record.id, record]))
+          // The journal still holds the removed lines: checkpoint what is kept, then start it over.
+          await this.writeSegment(segment.n, kept, false)
+          await this.journal.close()
+          await fs.rm(this.segmentPaths(segment.n).journal, { force: true })
+          this.journal = new Journal(this.segmentPaths(segment.n).journal)
+        } else if (kept.length === 0) {
+          this.segments.splice(this.segments.indexOf(segment), 1)
+          await fs.rm(this.segmentPaths(segment.n).json, { force: true })
+        } else {
+          await this.writeSegment(segment.n, kept, true)
+        }
+      }
+      await Promise.all(orphans.map((sha) => this.options.blobs.remove(sha)))
+      removed = [...doomedIds]
+      this.options.onRemoved(removed)
+    }).then(() => removed)
+  }
+
+  private recount(segment: Segment, records: CaptureRecord[]): void {
+    segment.count = records.length
+    segment.recordBytes = 0
+    segment.bytes = 0
+    for (const record of records) {
+      const entry = this.byId.get(record.id)
+      const recordBytes = Buffer.byteLength(JSON.stringify(record))
+      segment.recordBytes += recordBytes
+      segment.bytes += entry?.bytes ?? recordBytes
+    }
+  }
+
+  async get(id: string): Promise<CaptureRecord | null> {
+    const entry = this.byId.get(id)
+    if (!entry) return null
+    const active = this.activeRecords.get(id)
+    if (active) return active
+    const records = await this.loadSegmentRecords(entry.segment)
+    return records.get(id) ?? null
+  }
+
+  async readBody(id: string, offset: number, length: number): Promise<{ bytes: Buffer; total: number } | null> {
+    const record = await this.get(id)
+    if (!record) return null
+    const total = record.body.size
+    if (record.body.storage === 'blob') {
+      return { bytes: await this.options.blobs.read(record.body.sha256, offset, length), total }
+    }
+    const bytes = inlineBytes(record.inline)
+    return { bytes: bytes.subarray(offset, offset + length), total }
+  }
+
+  private async loadSegmentRecords(n: number): Promise<Map<string, CaptureRecord>> {
+    const cached = this.cache.get(n)
+    if (cached) {
+      this.cache.delete(n)
+      this.cache.set(n, cached)
+      return cached
+    }
+    const file = await new SegmentAdapter(this.segmentPaths(n).json).read()
+    const records = new Map<string, CaptureRecord>()
+    for (const raw of file?.captures ?? []) records.set(raw.id, raw)
+    this.cache.set(n, records)
+    while (this.cache.size > 4) this.cache.delete(this.cache.keys().next().value!)
+    return records
+  }
+
+  query(input: CaptureQuery): CapturePage {
+    const q = CaptureQuerySchema.parse(input)
+    const text = q.text?.trim().toLowerCase() || null
+    const methods = q.methods?.length ? new Set(q.methods.map((m) => m.toUpperCase())) : null
+    const classes = q.statusClasses?.length ? new Set(q.statusClasses) : null
+    const matches = (entry: IndexEntry): boolean => {
+      const s = entry.summary
+      if (q.endpointId !== undefined && s.endpointId !== q.endpointId) return false
+      if (methods && !methods.has(s.method.toUpperCase())) return false
+      if (classes && !classes.has(s.status === null ? 0 : Math.floor(s.status / 100))) return false
+      if (q.since !== undefined && s.receivedAt < q.since) return false
+      if (q.until !== undefined && s.receivedAt > q.until) return false
+      if (text !== null && !(entry.search ?? this.searchTextFor(entry.summary.id)).includes(text)) return false
+      return true
+    }
+    let startBelow = this.entries.length
+    if (q.before) {
+      const anchor = this.byId.get(q.before)
+      startBelow = anchor ? this.positionOf(anchor.seq) : 0
+    }
+    const items: CaptureSummary[] = []
+    let total = 0
+    let next: string | null = null
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const entry = this.entries[i]!
+      if (!matches(entry)) continue
+      total++
+      if (i >= startBelow) continue
+      if (items.length < q.limit) items.push(entry.summary)
+      else if (next === null) next = items[items.length - 1]!.id
+    }
+    return { items, total, next }
+  }
+
+  private positionOf(seq: number): number {
+    let lo = 0
+    let hi = this.entries.length - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      const value = this.entries[mid]!.seq
+      if (value === seq) return mid
+      if (value < seq) lo = mid + 1
+      else hi = mid - 1
+    }
+    return lo
+  }
+
+  private async load(): Promise<void> {
+    const { dir } = this.options
+    await fs.mkdir(dir, { recursive: true })
+    await removeStaleTempFiles(dir)
+    const numbers = new Set<number>()
+    for (const name of await fs.readdir(dir)) {
+      const match = /^seg-(\d{6})\.(json|journal)$/.exec(name)
+      if (match) numbers.add(Number(match[1]))
+    }
+    const ordered = [...numbers].sort((a, b) => a - b)
+    for (const n of ordered) await this.loadSegment(n)
+    const last = this.segments[this.segments.length - 1]
+    if (last && !last.sealed && !this.shouldSeal(last)) {
+      // Reopen the last segment for appends; its journal was folded into its file by loadSegment.
+      this.active = last
+      this.activeRecords = await this.loadSegmentRecords(last.n)
+      this.cache.delete(last.n)
+      this.journal = new Journal(this.segmentPaths(last.n).journal)
+    } else {
+      if (last && !last.sealed) {
+        last.sealed = true
+        await this.writeSegment(last.n, [...(await this.loadSegmentRecords(last.n)).values()], true)
+      }
+      this.startSegment((last?.n ?? 0) + 1)
+    }
+    await this.applyRetention()
+  }
+
+  private async loadSegment(n: number): Promise<void> {
+    const paths = this.segmentPaths(n)
+    const records = new Map<string, CaptureRecord>()
+    let sealed = false
+    try {
+      const file = await new SegmentAdapter(paths.json).read()
+      if (file) {
+        sealed = file.sealed
+        for (const raw of file.captures) {
+          const parsed = CaptureRecord.safeParse(raw)
+          if (parsed.success) records.set(parsed.data.id, parsed.data)
+        }
+      }
+    } catch (error) {
+      const aside = `${paths.json}.corrupt-${new Date(this.options.now()).toISOString().replace(/[:.]/g, '-')}`
+      await fs.rename(paths.json, aside).catch(() => undefined)
+      this.options.onNotice({
+        level: 'error',
+        code: 'DOCUMENT_CORRUPT',
+        message: `History file ${path.basename(paths.json)} was damaged (${(error as Error).message}); it was moved to ${path.basename(aside)}. Other captures are unaffected.`,
+      })
+    }
+    let ordered: CaptureRecord[] = [...records.values()]
+    let journalText: string | null = null
+    try {
+      journalText = await fs.readFile(paths.journal, 'utf8')
+    } catch (error) {
+      if (!isErrno(error, 'ENOENT')) throw error
+    }
+    if (journalText !== null) {
+      const { lines, damaged } = parseJournal(journalText)
+      for (const line of lines) {
+        const parsed = CaptureRecord.safeParse(line)
+        if (parsed.success && !records.has(parsed.data.id)) records.set(parsed.data.id, parsed.data)
+      }
+      if (damaged > 0) {
+        this.options.onNotice({
+          level: 'warning',
+          code: 'DOCUMENT_CORRUPT',
+          message: `${damaged} damaged line(s) in ${path.basename(paths.journal)} were skipped.`,
+        })
+      }
+      // Two journal writes may land out of order (they overlap); ids are time-ordered, so sort by id.
+      ordered = [...records.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      // Fold the journal into the segment file so the next append starts from a clean log.
+      await this.writeSegment(n, ordered, sealed)
+      await fs.rm(paths.journal, { force: true })
+    }
+    if (records.size === 0) {
+      await fs.rm(paths.json, { force: true })
+      return
+    }
+    const segment: Segment = { n, count: 0, bytes: 0, recordBytes: 0, sealed }
+    // Serializing every record again just to weigh it would double the start-up cost: share the
+    // file's size among its records instead (retention by bytes only needs the total).
+    const fileBytes = (await fs.stat(paths.json)).size
+    const recordBytes = Math.ceil(fileBytes / records.size)
+    for (const record of ordered) {
+      const blobBytes = record.body.storage === 'blob' ? record.body.size : 0
+      let bodyText: string | undefined
+      if (record.body.storage === 'blob') {
+        bodyText = await this.options.blobs
+          .read(record.body.sha256, 0, SEARCH_BODY_BYTES)
+          .then((bytes) => bytes.toString('utf8'))
+          .catch(() => '')
+      }
+      this.addToIndex(record, n, recordBytes + blobBytes, bodyText)
+      segment.count++
+      segment.recordBytes += recordBytes
+      segment.bytes += recordBytes + blobBytes
+    }
+    this.segments.push(segment)
+  }
+
+  /** Make everything durable and write the active segment's file (clean shutdown). */
+  async close(): Promise<void> {
+    if (this.closed) return
+    await this.structural
+    this.closed = true
+    await this.journal.close()
+    if (this.activeRecords.size > 0) {
+      await this.writeSegment(this.active.n, [...this.activeRecords.values()], false)
+      await fs.rm(this.segmentPaths(this.active.n).journal, { force: true })
+    } else {
+      await fs.rm(this.segmentPaths(this.active.n).journal, { force: true })
+    }
+  }
+
+  private searchTextFor(id: string): string {
+    const entry = this.byId.get(id)
+    if (!entry) return ''
+    if (entry.search === null) {
+      const record = this.activeRecords.get(id)
+      entry.search = record ? searchTextOf(record) : ''
+    }
+    return entry.search
+  }
+}
+
+function searchTextOf(record: CaptureRecord, bodyText?: string): string {
+  let text = `${record.method} ${record.target}\n`
+  for (const [name, value] of record.rawHeaders) text += `${name}: ${value}\n`
+  if (bodyText !== undefined) text += bodyText.slice(0, SEARCH_BODY_BYTES)
+  else if (record.inline) {
+    text += record.inline.encoding === 'utf8' ? record.inline.data.slice(0, SEARCH_BODY_BYTES) : ''
+  }
+  return text.toLowerCase()
+}

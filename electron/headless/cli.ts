@@ -1,0 +1,167 @@
+// `hookscope serve`: the engine and the web UI, without a desktop. Owns: reading flags, opening the
+// engine on a data folder, starting the UI host, printing where to go, and stopping cleanly on
+// SIGINT/SIGTERM with everything flushed.
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { Engine } from '../core'
+import { defaultDataDir } from '../core/paths'
+import { FileSecretStore } from '../core/secrets'
+import { HookscopeError } from '../../shared/errors'
+import { HeadlessHost } from './host'
+
+declare const __HOOKSCOPE_VERSION__: string | undefined
+
+export const VERSION = typeof __HOOKSCOPE_VERSION__ === 'string' ? __HOOKSCOPE_VERSION__ : '0.0.0-dev'
+
+export const HELP = `Usage: hookscope serve [options]
+
+Capture webhooks on a local endpoint and inspect them in your browser.
+
+Options:
+  --port <n>           Port of the capture endpoint (default: the one saved in the data
+                       folder; on the first run, a free port, kept from then on)
+  --host <address>     Bind address of the capture endpoint (default: 127.0.0.1;
+                       0.0.0.0 exposes it to your network)
+  --ui-port <n>        Port of the web UI, always on 127.0.0.1 (default: a free port)
+  --allow-host <name>  Also accept this host name for the web UI, e.g. behind an SSH tunnel
+                       (repeatable; loopback names are always accepted)
+  --data-dir <path>    Data folder (default: ${defaultDataDir()})
+  --renderer <path>    Folder of the built UI (default: the one next to this program)
+  -h, --help           Show this help
+  -v, --version        Show the version
+
+The UI URL printed at start carries a token for this run; only pages opened from it can
+use the engine. Stop with Ctrl+C: requests in progress are stored before it exits.
+`
+
+export interface ServeOptions {
+  port?: number
+  host?: string
+  uiPort?: number
+  allowHosts: string[]
+  dataDir: string
+  rendererDir: string
+}
+
+function parsePort(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new HookscopeError('INVALID_INPUT', `${flag} must be a port number from 0 to 65535, not "${value}".`)
+  return port
+}
+
+export function findRendererDir(explicit?: string): string {
+  const here = path.dirname(fileURLToPath(import.meta.url))
+  const candidates = explicit ? [path.resolve(explicit)] : [path.resolve(here, '../renderer'), path.resolve(here, '../../out/renderer')]
+  const found = candidates.find((dir) => existsSync(path.join(dir, 'index.html')))
+  if (!found) throw new HookscopeError('NOT_FOUND', `The web UI is not built (looked in ${candidates.join(', ')}). Run "npm run build" first.`)
+  return found
+}
+
+export function parseServeArgs(argv: string[]): { help: true } | { version: true } | { options: ServeOptions } {
+  const args = argv[0] === 'serve' ? argv.slice(1) : argv
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'ui-port': { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
+      'data-dir': { type: 'string' },
+      renderer: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  })
+  if (values.help) return { help: true }
+  if (values.version) return { version: true }
+  if (positionals.length > 0) throw new HookscopeError('INVALID_INPUT', `Unknown command "${positionals[0]}". Try "hookscope serve --help".`)
+  return {
+    options: {
+      port: parsePort(values.port, '--port'),
+      host: values.host,
+      uiPort: parsePort(values['ui-port'], '--ui-port'),
+      allowHosts: values['allow-host'] ?? [],
+      dataDir: path.resolve(values['data-dir'] ?? defaultDataDir()),
+      rendererDir: findRendererDir(values.renderer),
+    },
+  }
+}
+
+export async function serve(options: ServeOptions, log: (line: string) => void = console.log): Promise<{ engine: Engine; host: HeadlessHost; stop: () => Promise<void> }> {
+  const engine = await Engine.open({
+    dataDir: options.dataDir,
+    host: 'headless',
+    version: VERSION,
+    secrets: new FileSecretStore(path.join(options.dataDir, 'secrets.json')),
+    firstEndpoint: { name: 'Default', port: options.port ?? 0, host: options.host ?? '127.0.0.1' },
+  })
+  let host: HeadlessHost
+  try {
+    const first = engine.endpoints()[0]
+    if (first && ((options.port !== undefined && options.port !== first.port) || (options.host !== undefined && options.host !== first.host))) {
+      await engine.updateEndpoint(first.id, { port: options.port, host: options.host })
+    }
+    host = await HeadlessHost.start({ engine, rendererDir: options.rendererDir, uiPort: options.uiPort, allowedHosts: options.allowHosts })
+  } catch (error) {
+    await engine.close()
+    throw error
+  }
+  let stopping: Promise<void> | null = null
+  const stop = () => {
+    stopping ??= host.close().then(() => engine.close())
+    return stopping
+  }
+  log(`Hookscope ${VERSION} (headless) — data in ${engine.dataDir}`)
+  for (const status of engine.statuses()) {
+    const endpoint = engine.endpoint(status.id)
+    log(status.url ? `  capture: ${status.url}  (${endpoint.name})` : `  capture: ${endpoint.name} is ${status.state}${status.error ? `: ${status.error.message}` : ''}`)
+  }
+  log(`  open:    ${host.url}`)
+  return { engine, host, stop }
+}
+
+export async function main(argv = process.argv.slice(2)): Promise<void> {
+  let parsed
+  try {
+    parsed = parseServeArgs(argv)
+  } catch (error) {
+    console.error(`hookscope: ${(error as Error).message}`)
+    process.exitCode = 2
+    return
+  }
+  if ('help' in parsed) return void process.stdout.write(HELP)
+  if ('version' in parsed) return void console.log(VERSION)
+  let running
+  try {
+    running = await serve(parsed.options)
+  } catch (error) {
+    console.error(`hookscope: ${(error as Error).message}`)
+    process.exitCode = 1
+    return
+  }
+  let signals = 0
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++
+    if (signals > 1) {
+      console.error(`hookscope: ${signal} again, exiting without waiting`)
+      process.exit(130)
+    }
+    console.log(`hookscope: ${signal}, storing what is in progress and stopping…`)
+    void running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`hookscope: stopping failed: ${(error as Error).message}`)
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+}
+
+const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)
+if (invokedDirectly) void main()

@@ -1,0 +1,59 @@
+// Serves the built renderer to the browser. Owns: mapping a URL path to a file inside the renderer
+// folder (never outside it), content types, and the security headers. Never: serves anything else.
+import { createReadStream, promises as fs } from 'node:fs'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import path from 'node:path'
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+}
+
+export async function serveStatic(
+  root: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  headers: Record<string, string>,
+): Promise<void> {
+  const send = (status: number, text: string) => {
+    res.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
+    res.end(req.method === 'HEAD' ? undefined : text)
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'Method Not Allowed')
+  let pathname: string
+  try {
+    pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://ui.invalid').pathname)
+  } catch {
+    return send(400, 'Bad Request')
+  }
+  if (pathname.includes('\0')) return send(400, 'Bad Request')
+  const relative = pathname === '/' ? 'index.html' : pathname.replace(/^\/+/, '')
+  const file = path.resolve(root, relative)
+  if (file !== root && !file.startsWith(root + path.sep)) return send(404, 'Not Found')
+  let stat
+  try {
+    stat = await fs.stat(file)
+  } catch {
+    return send(404, 'Not Found')
+  }
+  if (!stat.isFile()) return send(404, 'Not Found')
+  const type = TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream'
+  res.writeHead(200, {
+    ...headers,
+    'Content-Type': type,
+    'Content-Length': String(stat.size),
+    // Built assets carry a content hash in their names; the page itself must always be fresh.
+    'Cache-Control': relative === 'index.html' ? 'no-store' : 'public, max-age=31536000, immutable',
+  })
+  if (req.method === 'HEAD') return void res.end()
+  createReadStream(file).pipe(res)
+}

@@ -1,0 +1,180 @@
+// The Api contract: every method and event the renderer can use, declared once. The Electron IPC
+// binding, the preload bridge, the headless WebSocket bridge and the renderer's client are all derived
+// from these two tables; nothing else names a channel.
+import { z } from 'zod'
+import { ApiErrorShape, HookscopeError, toErrorShape, type Result } from './errors'
+import {
+  BodyChunk,
+  BodyPart,
+  Capture,
+  CapturePage,
+  CaptureQuery,
+  CaptureSummary,
+  Endpoint,
+  EndpointDraft,
+  EndpointPatch,
+  EndpointStatus,
+  Settings,
+  SettingsPatch,
+} from './model'
+
+const Id = z.object({ id: z.string().min(1) })
+const Empty = z.object({}).strict()
+
+export const AppInfo = z.object({
+  name: z.literal('Hookscope'),
+  version: z.string(),
+  host: z.enum(['electron', 'headless']),
+  dataDir: z.string(),
+  platform: z.string(),
+})
+export type AppInfo = z.infer<typeof AppInfo>
+
+export const Notice = z.object({
+  level: z.enum(['info', 'warning', 'error']),
+  code: z.string(),
+  message: z.string(),
+  at: z.number(),
+})
+export type Notice = z.infer<typeof Notice>
+
+function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, doc: string) {
+  return { input, output, doc }
+}
+
+export const methods = {
+  'app.info': method(Empty, AppInfo, 'What is running and where its data lives.'),
+  'app.notices': method(Empty, z.array(Notice), 'Notices raised since start (store errors, restored files).'),
+
+  'endpoints.list': method(Empty, z.array(Endpoint), 'All endpoints, in creation order.'),
+  'endpoints.status': method(Empty, z.array(EndpointStatus), 'Listener state of every endpoint.'),
+  'endpoints.create': method(EndpointDraft, Endpoint, 'Create an endpoint; it starts listening if enabled.'),
+  'endpoints.update': method(
+    z.object({ id: z.string().min(1), patch: EndpointPatch }),
+    Endpoint,
+    'Change an endpoint; a new port or address restarts its listener.',
+  ),
+  'endpoints.remove': method(Id, z.object({ removed: z.boolean() }), 'Stop and delete an endpoint.'),
+  'endpoints.start': method(Id, EndpointStatus, 'Start listening.'),
+  'endpoints.stop': method(Id, EndpointStatus, 'Stop listening.'),
+
+  'captures.query': method(CaptureQuery, CapturePage, 'Stored captures, newest first, filtered.'),
+  'captures.get': method(Id, Capture, 'One capture with its raw headers and body reference.'),
+  'captures.body': method(
+    z.object({
+      id: z.string().min(1),
+      offset: z.number().int().min(0).default(0),
+      length: z.number().int().min(1).max(16 * 1024 * 1024).default(1024 * 1024),
+      /** Undo Content-Encoding (gzip, deflate, br, zstd where available), with an output cap. */
+      decode: z.boolean().default(false),
+    }),
+    BodyChunk,
+    'A slice of a capture body, base64; raw as stored, or decoded for display.',
+  ),
+  'captures.parts': method(
+    Id,
+    z.object({ parts: z.array(BodyPart), error: z.string().nullable() }),
+    'The parts of a multipart/form-data body.',
+  ),
+  'captures.clear': method(
+    z.object({ endpointId: z.string().optional() }),
+    z.object({ removed: z.number().int() }),
+    'Delete stored captures (all, or one endpoint).',
+  ),
+
+  'settings.get': method(Empty, Settings, 'Current settings.'),
+  'settings.update': method(SettingsPatch, Settings, 'Change settings; limits apply to new connections.'),
+} as const
+
+export const events = {
+  /** New and completed captures, batched by the host (never one message per request). */
+  'traffic.batch': z.object({ captures: z.array(CaptureSummary), removed: z.array(z.string()) }),
+  'endpoints.changed': z.object({ endpoints: z.array(Endpoint), status: z.array(EndpointStatus) }),
+  'app.notice': Notice,
+} as const
+
+export type Methods = typeof methods
+export type MethodName = keyof Methods
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>
+export type Events = typeof events
+export type EventName = keyof Events
+export type EventPayload<E extends EventName> = z.output<Events[E]>
+
+export const methodNames = Object.keys(methods) as MethodName[]
+export const eventNames = Object.keys(events) as EventName[]
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name)
+}
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name)
+}
+
+/** What a host implements: one async function per method, input already validated. */
+export type ApiHandlers = {
+  [M in MethodName]: (input: z.output<Methods[M]['input']>) => Promise<MethodOutput<M>>
+}
+
+/** What the renderer uses. */
+export type ApiClient = {
+  [M in MethodName]: (...input: keyof MethodInput<M> extends never ? [MethodInput<M>?] : [MethodInput<M>]) => Promise<MethodOutput<M>>
+} & {
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
+}
+
+/** The two primitives a transport provides; the client is built on them. */
+export interface Transport {
+  invoke(method: MethodName, input: unknown): Promise<Result<unknown>>
+  subscribe(listener: (event: EventName, payload: unknown) => void): () => void
+}
+
+export const ResultEnvelope = z.union([
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: ApiErrorShape }),
+])
+
+export function createApiClient(transport: Transport): ApiClient {
+  const listeners = new Map<EventName, Set<(payload: unknown) => void>>()
+  let unsubscribe: (() => void) | null = null
+  const ensureSubscribed = (): void => {
+    if (unsubscribe) return
+    unsubscribe = transport.subscribe((event, payload) => {
+      for (const listener of listeners.get(event) ?? []) listener(payload)
+    })
+  }
+  const client: Record<string, unknown> = {
+    on(event: EventName, listener: (payload: unknown) => void) {
+      ensureSubscribed()
+      let set = listeners.get(event)
+      if (!set) listeners.set(event, (set = new Set()))
+      set.add(listener)
+      return () => {
+        set.delete(listener)
+      }
+    },
+  }
+  for (const name of methodNames) {
+    client[name] = async (input: unknown = {}) => {
+      const result = ResultEnvelope.parse(await transport.invoke(name, input))
+      if (!result.ok) throw new HookscopeError(result.error.code, result.error.message)
+      return result.value
+    }
+  }
+  return client as ApiClient
+}
+
+/** Validate, run, and wrap in an envelope: the one path every host uses for every call. */
+export async function dispatch(handlers: ApiHandlers, name: unknown, input: unknown): Promise<Result<unknown>> {
+  if (!isMethodName(name)) {
+    return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown method: ${String(name)}` } }
+  }
+  try {
+    const parsed = methods[name].input.parse(input ?? {})
+    const handler = handlers[name] as (input: unknown) => Promise<unknown>
+    const value = await handler(parsed)
+    return { ok: true, value }
+  } catch (error) {
+    return { ok: false, error: toErrorShape(error) }
+  }
+}

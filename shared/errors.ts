@@ -1,0 +1,64 @@
+// Error codes shared by the engine, both hosts and the renderer. A code is what programs branch on;
+// the message table is what people read. Results cross IPC and WebSocket as plain envelopes because
+// Electron's invoke keeps only an Error's message.
+import { z } from 'zod'
+
+export const ErrorCode = z.enum([
+  'INVALID_INPUT',
+  'NOT_FOUND',
+  'UNKNOWN_METHOD',
+  'UNAUTHORIZED',
+  'PORT_IN_USE',
+  'ADDRESS_NOT_AVAILABLE',
+  'PERMISSION_DENIED',
+  'LISTEN_FAILED',
+  'DATA_DIR_LOCKED',
+  'DOCUMENT_CORRUPT',
+  'DOCUMENT_TOO_NEW',
+  'STORE_WRITE_FAILED',
+  'ENGINE_CLOSED',
+  'INTERNAL',
+])
+export type ErrorCode = z.infer<typeof ErrorCode>
+
+export const errorMessages: Record<ErrorCode, string> = {
+  INVALID_INPUT: 'The request to the engine was not valid.',
+  NOT_FOUND: 'Nothing with that id exists.',
+  UNKNOWN_METHOD: 'The engine does not know that method.',
+  UNAUTHORIZED: 'This caller is not allowed to use the engine.',
+  PORT_IN_USE: 'That port is already in use by another program.',
+  ADDRESS_NOT_AVAILABLE: 'That bind address does not belong to this machine.',
+  PERMISSION_DENIED: 'The system refused to open that port (ports below 1024 need special rights).',
+  LISTEN_FAILED: 'The endpoint could not start listening.',
+  DATA_DIR_LOCKED: 'Another Hookscope is already using this data folder.',
+  DOCUMENT_CORRUPT: 'A saved file was damaged; it was set aside and the last good copy restored.',
+  DOCUMENT_TOO_NEW: 'A saved file was written by a newer Hookscope; it was left untouched.',
+  STORE_WRITE_FAILED: 'Writing to the data folder failed.',
+  ENGINE_CLOSED: 'The engine is shutting down.',
+  INTERNAL: 'Something went wrong inside Hookscope.',
+}
+
+export const ApiErrorShape = z.object({ code: ErrorCode, message: z.string() })
+export type ApiErrorShape = z.infer<typeof ApiErrorShape>
+
+/** An error that carries a code; thrown by the engine and rebuilt by Api clients. */
+export class HookscopeError extends Error {
+  readonly code: ErrorCode
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown }) {
+    super(message ?? errorMessages[code], options)
+    this.name = 'HookscopeError'
+    this.code = code
+  }
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiErrorShape }
+
+export function toErrorShape(error: unknown): ApiErrorShape {
+  if (error instanceof HookscopeError) return { code: error.code, message: error.message }
+  if (error instanceof z.ZodError) {
+    const first = error.issues[0]
+    const where = first && first.path.length > 0 ? ` at ${first.path.join('.')}` : ''
+    return { code: 'INVALID_INPUT', message: `${first?.message ?? 'Invalid input'}${where}` }
+  }
+  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) }
+}

@@ -1,0 +1,262 @@
+// The model every layer agrees on: endpoints, captures, settings. Each type is a zod schema first so
+// that documents on disk and messages over IPC/WebSocket are validated by the same definition.
+//
+// Header names and values are "byte strings": one UTF-16 code unit per received byte (latin1), which
+// is how node:http hands them over. Buffer.from(value, 'latin1') gives back the exact bytes.
+import { z } from 'zod'
+
+export const HeaderPair = z.tuple([z.string(), z.string()])
+export type HeaderPair = z.infer<typeof HeaderPair>
+export const RawHeaders = z.array(HeaderPair)
+export type RawHeaders = z.infer<typeof RawHeaders>
+
+export const MAX_RESPONSE_DELAY_MS = 30_000
+
+// RFC 9110 token characters: what a header name may contain.
+export const HEADER_NAME_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+// Field values: visible characters, spaces and tabs, obs-text; never CR, LF or NUL.
+export const HEADER_VALUE_RE = /^[\t\x20-\x7e\x80-\xff]*$/
+
+const SafeHeaderPair = z.tuple([
+  z.string().regex(HEADER_NAME_RE, 'header names are tokens: letters, digits and !#$%&\'*+-.^_`|~'),
+  z.string().regex(HEADER_VALUE_RE, 'header values may not contain CR, LF, NUL or characters above U+00FF'),
+])
+
+export const ResponseRule = z.object({
+  status: z.number().int().min(200).max(599),
+  headers: z.array(SafeHeaderPair),
+  body: z.string().max(10 * 1024 * 1024),
+  delayMs: z.number().int().min(0).max(MAX_RESPONSE_DELAY_MS),
+})
+export type ResponseRule = z.infer<typeof ResponseRule>
+
+export const defaultResponseRule = (): ResponseRule => ({
+  status: 200,
+  headers: [['Content-Type', 'application/json']],
+  body: '{"ok":true}\n',
+  delayMs: 0,
+})
+
+export const Endpoint = z.object({
+  id: z.string().min(1),
+  name: z.string().trim().min(1).max(100),
+  /** Bind address; 127.0.0.1 unless the user explicitly chooses another. */
+  host: z.string().min(1),
+  /** 0 picks a free port when the endpoint starts; the chosen port is then kept. */
+  port: z.number().int().min(0).max(65535),
+  /** Whether the endpoint listens while the app runs (restored at start). */
+  enabled: z.boolean(),
+  response: ResponseRule,
+  createdAt: z.number(),
+})
+export type Endpoint = z.infer<typeof Endpoint>
+
+export const EndpointDraft = z.object({
+  name: Endpoint.shape.name,
+  host: Endpoint.shape.host.default('127.0.0.1'),
+  port: Endpoint.shape.port.default(0),
+  enabled: z.boolean().default(true),
+  response: ResponseRule.optional(),
+})
+export type EndpointDraft = z.input<typeof EndpointDraft>
+
+export const EndpointPatch = z.object({
+  name: Endpoint.shape.name.optional(),
+  host: Endpoint.shape.host.optional(),
+  port: Endpoint.shape.port.optional(),
+  response: ResponseRule.partial().optional(),
+})
+export type EndpointPatch = z.input<typeof EndpointPatch>
+
+/** Requests an endpoint refused before they became captures, by reason. */
+export const RejectionCounters = z.object({
+  malformed: z.number().int(),
+  headersTooLarge: z.number().int(),
+  timeout: z.number().int(),
+  connectionLimit: z.number().int(),
+})
+export type RejectionCounters = z.infer<typeof RejectionCounters>
+export const emptyRejections = (): RejectionCounters => ({
+  malformed: 0,
+  headersTooLarge: 0,
+  timeout: 0,
+  connectionLimit: 0,
+})
+
+export const ListenerState = z.enum(['stopped', 'starting', 'listening', 'error'])
+export type ListenerState = z.infer<typeof ListenerState>
+
+export const EndpointStatus = z.object({
+  id: z.string(),
+  state: ListenerState,
+  /** The port actually bound (differs from the configured 0 while listening). */
+  port: z.number().int().nullable(),
+  url: z.string().nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  rejected: RejectionCounters,
+  connections: z.number().int(),
+})
+export type EndpointStatus = z.infer<typeof EndpointStatus>
+
+export const CaptureFlag = z.enum([
+  /** Sent by a web browser (Origin or Sec-Fetch-* headers). */
+  'browser',
+  /** Sent by a page on another site: a foreign Origin or Sec-Fetch-Site: cross-site. */
+  'cross-site',
+  /** The body went past the cap; only the first part is kept. */
+  'truncated',
+  /** The sender went away (or timed out) before the body ended. */
+  'incomplete',
+  /** More header lines than the endpoint accepts; answered 431. */
+  'too-many-headers',
+])
+export type CaptureFlag = z.infer<typeof CaptureFlag>
+
+export const BodyRef = z.object({
+  /** Bytes stored (after a cap, the kept part). */
+  size: z.number().int().min(0),
+  sha256: z.string(),
+  truncated: z.boolean(),
+  /** Content-Length the sender declared, when it did. */
+  declaredSize: z.number().int().min(0).nullable(),
+  storage: z.enum(['none', 'inline', 'blob']),
+})
+export type BodyRef = z.infer<typeof BodyRef>
+
+export const CaptureSummary = z.object({
+  id: z.string(),
+  endpointId: z.string(),
+  receivedAt: z.number(),
+  method: z.string(),
+  /** The request target exactly as received (origin-form, absolute-form, asterisk...). */
+  target: z.string(),
+  /** Response status returned to the sender (null if none could be sent). */
+  status: z.number().int().nullable(),
+  bodySize: z.number().int(),
+  contentType: z.string().nullable(),
+  /** Milliseconds from the first byte of the request to the response being sent. */
+  durationMs: z.number().nullable(),
+  flags: z.array(CaptureFlag),
+})
+export type CaptureSummary = z.infer<typeof CaptureSummary>
+
+export const Timings = z.object({
+  /** Monotonic milliseconds since the request's headers were parsed. */
+  bodyEndMs: z.number().nullable(),
+  storedMs: z.number().nullable(),
+  respondedMs: z.number().nullable(),
+})
+export type Timings = z.infer<typeof Timings>
+
+export const Capture = CaptureSummary.extend({
+  httpVersion: z.string(),
+  rawHeaders: RawHeaders,
+  rawTrailers: RawHeaders,
+  body: BodyRef,
+  remoteAddress: z.string().nullable(),
+  remotePort: z.number().int().nullable(),
+  localPort: z.number().int(),
+  timings: Timings,
+  response: z
+    .object({ status: z.number().int(), headers: RawHeaders, bodySize: z.number().int() })
+    .nullable(),
+})
+export type Capture = z.infer<typeof Capture>
+
+export const Limits = z.object({
+  maxBodyBytes: z.number().int().min(0),
+  maxHeaderBytes: z.number().int().min(1024).max(1024 * 1024),
+  maxHeaderCount: z.number().int().min(1).max(100_000),
+  headersTimeoutMs: z.number().int().min(100),
+  requestTimeoutMs: z.number().int().min(100),
+  keepAliveTimeoutMs: z.number().int().min(100),
+  maxConnections: z.number().int().min(1),
+})
+export type Limits = z.infer<typeof Limits>
+
+export const Retention = z.object({
+  maxCaptures: z.number().int().min(10),
+  maxBytes: z.number().int().min(1024 * 1024),
+})
+export type Retention = z.infer<typeof Retention>
+
+export const Theme = z.enum(['system', 'light', 'dark'])
+
+export const Settings = z.object({
+  limits: Limits,
+  retention: Retention,
+  ui: z.object({ theme: Theme, notifications: z.boolean() }),
+})
+export type Settings = z.infer<typeof Settings>
+
+export const defaultSettings = (): Settings => ({
+  limits: {
+    maxBodyBytes: 100 * 1024 * 1024,
+    maxHeaderBytes: 16 * 1024,
+    maxHeaderCount: 2000,
+    headersTimeoutMs: 30_000,
+    requestTimeoutMs: 300_000,
+    keepAliveTimeoutMs: 5_000,
+    maxConnections: 1024,
+  },
+  retention: { maxCaptures: 10_000, maxBytes: 1024 * 1024 * 1024 },
+  ui: { theme: 'system', notifications: false },
+})
+
+export const SettingsPatch = z.object({
+  limits: Limits.partial().optional(),
+  retention: Retention.partial().optional(),
+  ui: Settings.shape.ui.partial().optional(),
+})
+export type SettingsPatch = z.input<typeof SettingsPatch>
+
+export const CaptureQuery = z.object({
+  endpointId: z.string().optional(),
+  methods: z.array(z.string()).optional(),
+  /** Status classes: 2 means 2xx. 0 matches captures with no response. */
+  statusClasses: z.array(z.number().int().min(0).max(5)).optional(),
+  /** Case-insensitive text looked up in the target, header names and values, and the body. */
+  text: z.string().max(1000).optional(),
+  since: z.number().optional(),
+  until: z.number().optional(),
+  /** Return captures older than this id (paging, newest first). */
+  before: z.string().optional(),
+  limit: z.number().int().min(1).max(5000).default(200),
+})
+export type CaptureQuery = z.input<typeof CaptureQuery>
+
+export const CapturePage = z.object({
+  items: z.array(CaptureSummary),
+  /** Captures matching the query in all. */
+  total: z.number().int(),
+  /** Pass as `before` to get the next page; null when there is none. */
+  next: z.string().nullable(),
+})
+export type CapturePage = z.infer<typeof CapturePage>
+
+export const BodyChunk = z.object({
+  base64: z.string(),
+  offset: z.number().int(),
+  size: z.number().int(),
+  /** Size of the whole body (decoded, when decoding was asked for). */
+  totalSize: z.number().int(),
+  /** Content-Encoding values undone to produce these bytes, outermost first. */
+  decodedFrom: z.array(z.string()),
+  /** Decoding stopped at the display cap; the rest of the decoded body is not available. */
+  capped: z.boolean(),
+  /** Why decoding failed or stopped (the raw bytes are returned then). */
+  decodeError: z.string().nullable(),
+})
+
+export const BodyPart = z.object({
+  name: z.string(),
+  filename: z.string().nullable(),
+  contentType: z.string(),
+  transferEncoding: z.string(),
+  size: z.number().int(),
+  /** The first bytes of the part (see `truncated`), base64. */
+  base64: z.string(),
+  truncated: z.boolean(),
+})
+export type BodyPart = z.infer<typeof BodyPart>
+export type BodyChunk = z.infer<typeof BodyChunk>

@@ -1,0 +1,43 @@
+// The vocabulary of webhook signature checks that every layer shares: which schemes exist and what a
+// verification can conclude. Zod schemas first, so a verdict crossing IPC or WebSocket is validated
+// by the same definition the engine produces. The algorithms themselves live in
+// electron/core/signatures; nothing here computes or compares a signature.
+import { z } from 'zod'
+
+export const SchemeId = z.enum([
+  'stripe',
+  'github',
+  'shopify',
+  'slack',
+  'standard-webhooks',
+  'svix',
+  'twilio',
+  'twitch',
+])
+export type SchemeId = z.infer<typeof SchemeId>
+
+export const SCHEME_IDS: readonly SchemeId[] = SchemeId.options
+
+/**
+ * What verifying one request concluded. Only `valid` means the app under test would accept it.
+ * `timestamp-out-of-tolerance` is reported only when the signature itself matched: the request is
+ * genuine but too old (or too far in the future) to be accepted now. `driftSeconds` is now minus the
+ * signed timestamp, so a positive drift means the timestamp lies in the past.
+ */
+export const Verdict = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('valid'), scheme: SchemeId, detail: z.string().optional() }),
+  z.object({ kind: z.literal('invalid'), scheme: SchemeId, reason: z.string() }),
+  z.object({
+    kind: z.literal('timestamp-out-of-tolerance'),
+    scheme: SchemeId,
+    driftSeconds: z.number(),
+    toleranceSeconds: z.number(),
+  }),
+  z.object({ kind: z.literal('missing-header'), scheme: SchemeId, header: z.string() }),
+  z.object({ kind: z.literal('malformed-header'), scheme: SchemeId, header: z.string(), reason: z.string() }),
+  z.object({ kind: z.literal('no-secret'), scheme: SchemeId }),
+  /** The configured secret cannot be a key for this scheme (e.g. not base64 after `whsec_`). */
+  z.object({ kind: z.literal('unusable-secret'), scheme: SchemeId, reason: z.string() }),
+])
+export type Verdict = z.infer<typeof Verdict>
+export type VerdictKind = Verdict['kind']

@@ -1,0 +1,21 @@
+// The messages that carry the Api over a WebSocket (headless host). Over Electron IPC the same
+// calls and events travel as invoke/send arguments; the envelope is the same in both.
+import { z } from 'zod'
+
+export const WS_PATH = '/api'
+/** Offered by the client; the server selects it when the connection is accepted. */
+export const WS_PROTOCOL = 'hookscope.v1'
+/** The per-run token travels as a second offered subprotocol, so it never lands in a URL or a log. */
+export const WS_TOKEN_PREFIX = 'token.'
+
+export const ClientMessage = z.object({
+  type: z.literal('call'),
+  id: z.number().int(),
+  method: z.string(),
+  input: z.unknown(),
+})
+export type ClientMessage = z.infer<typeof ClientMessage>
+
+export type ServerMessage =
+  | { type: 'result'; id: number; result: unknown }
+  | { type: 'event'; event: string; payload: unknown }

@@ -1,0 +1,101 @@
+// Shared benchmark plumbing: start a server process, run autocannon against it, summarize.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, mkdtempSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { createInterface } from 'node:readline'
+import autocannon from 'autocannon'
+import { build } from 'esbuild'
+
+let bundled: Promise<string> | null = null
+
+/** Bundle the servers once, as the app's build would (no transpile-on-load cost in the measurement). */
+function serversBundle(): Promise<string> {
+  bundled ??= (async () => {
+    // Inside the project, so that the bundle's bare imports resolve from its node_modules.
+    const cache = path.join(import.meta.dirname, '../../node_modules/.cache')
+    mkdirSync(cache, { recursive: true })
+    const outfile = path.join(mkdtempSync(path.join(cache, 'hookscope-bench-')), 'servers.mjs')
+    await build({
+      entryPoints: [path.join(import.meta.dirname, 'servers.ts')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      absWorkingDir: path.join(import.meta.dirname, '../..'),
+      logLevel: 'error',
+    })
+    return outfile
+  })()
+  return bundled
+}
+
+export interface ServerProcess {
+  url: string
+  proc: ChildProcess
+  stop(): Promise<void>
+}
+
+export async function startServer(kind: string, ...args: string[]): Promise<ServerProcess> {
+  const script = await serversBundle()
+  const proc = spawn(process.execPath, [script, kind, ...args], { stdio: ['ignore', 'pipe', 'inherit'], cwd: path.join(import.meta.dirname, '../..') })
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: proc.stdout! }).once('line', (line) => resolve(JSON.parse(line).url))
+    proc.once('exit', (code) => reject(new Error(`${kind} server exited (${code})`)))
+  })
+  return {
+    url,
+    proc,
+    stop: () =>
+      new Promise((resolve) => {
+        if (proc.exitCode !== null) return resolve()
+        proc.once('exit', () => resolve())
+        proc.kill('SIGTERM')
+      }),
+  }
+}
+
+export interface LoadResult {
+  requests: number
+  rps: number
+  p50: number
+  p99: number
+  errors: number
+  non2xx: number
+}
+
+export async function load(url: string, options: { connections: number; duration: number; body: string; path?: string }): Promise<LoadResult> {
+  const result = await autocannon({
+    url: new URL(options.path ?? '/', url).toString(),
+    method: 'POST',
+    connections: options.connections,
+    duration: options.duration,
+    headers: { 'content-type': 'application/json' },
+    body: options.body,
+  })
+  return {
+    requests: result.requests.total,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  }
+}
+
+export function jsonBody(bytes: number): string {
+  const base = { id: 'evt_1NmB3x2eZvKYlo2C', type: 'checkout.session.completed', created: 1700000000, data: { object: { id: 'cs_test', amount_total: 2000 } }, pad: '' }
+  const json = JSON.stringify(base)
+  base.pad = 'x'.repeat(Math.max(0, bytes - json.length))
+  return JSON.stringify(base)
+}
+
+export function describeMachine(): string {
+  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, ${os.platform()}`
+}
+
+export function row(name: string, r: LoadResult): string {
+  return `${name.padEnd(28)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   errors ${r.errors}   non-2xx ${r.non2xx}`
+}

@@ -1,0 +1,222 @@
+import { createHash } from 'node:crypto'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Capture } from '../../shared/model'
+import { captures, nextCapture, rawExchange, removeDir, requestHead, startEngine, type TestEngine } from '../helpers/engine'
+import { apiOf } from '../helpers/engine'
+
+let t: TestEngine
+afterEach(async () => {
+  await t?.close()
+  await removeDir(t.dir)
+})
+
+async function body(engine: TestEngine['engine'], id: string): Promise<Buffer> {
+  const chunk = await apiOf(engine)['captures.body']({ id, offset: 0, length: 16 * 1024 * 1024 })
+  return Buffer.from(chunk.base64, 'base64')
+}
+
+const allBytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i))
+
+describe('a hand-made request over raw TCP is stored byte for byte', () => {
+  it('keeps the request line, header order, case, duplicates, latin1 bytes and a binary body', async () => {
+    t = await startEngine()
+    const head =
+      'PATCH /hooks/../a%2Fb?x=1&x=2&empty=&utf=%E2%9C%93#frag HTTP/1.1\r\n' +
+      'hOsT: example.test\r\n' +
+      'X-Dup: first\r\n' +
+      'content-TYPE: application/octet-stream\r\n' +
+      'X-Dup: second\r\n' +
+      'X-Latin1: caf\xe9 \xff\xfe\r\n' +
+      'X-Empty: \r\n' +
+      'X-Spaces: a  b   c\r\n' +
+      `Content-Length: ${allBytes.length * 4}\r\n` +
+      '\r\n'
+    const sentBody = Buffer.concat([allBytes, allBytes, allBytes, allBytes])
+    const done = nextCapture(t.engine)
+    const { responses } = await rawExchange(t.port, [Buffer.from(head, 'latin1'), sentBody])
+    expect(responses[0]!.status).toBe(200)
+    const summary = await done
+    const check = async (engine: TestEngine['engine']) => {
+      const capture: Capture = await engine.capture(summary.id)
+      expect(requestHead(capture).equals(Buffer.from(head, 'latin1'))).toBe(true)
+      expect(capture.rawHeaders).toEqual([
+        ['hOsT', 'example.test'],
+        ['X-Dup', 'first'],
+        ['content-TYPE', 'application/octet-stream'],
+        ['X-Dup', 'second'],
+        ['X-Latin1', 'caf\xe9 \xff\xfe'],
+        ['X-Empty', ''],
+        ['X-Spaces', 'a  b   c'],
+        ['Content-Length', '1024'],
+      ])
+      expect(capture.target).toBe('/hooks/../a%2Fb?x=1&x=2&empty=&utf=%E2%9C%93#frag')
+      const stored = await body(engine, summary.id)
+      expect(stored.equals(sentBody)).toBe(true)
+      expect(capture.body.sha256).toBe(createHash('sha256').update(sentBody).digest('hex'))
+      expect(capture.body.size).toBe(1024)
+      expect(capture.remoteAddress).toBe('127.0.0.1')
+      expect(capture.timings.bodyEndMs).toBeGreaterThanOrEqual(0)
+      expect(capture.timings.storedMs!).toBeGreaterThanOrEqual(capture.timings.bodyEndMs!)
+    }
+    await check(t.engine)
+    // The same bytes come back after a restart, read from disk.
+    t = await t.reopen()
+    await check(t.engine)
+  })
+
+  it('keeps a chunked body and its trailers', async () => {
+    t = await startEngine()
+    const done = nextCapture(t.engine)
+    const { responses } = await rawExchange(
+      t.port,
+      'POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTrailer: X-Checksum\r\n\r\n' +
+        '5\r\nhello\r\n' +
+        '1;ext=1\r\n \r\n' +
+        '5\r\nworld\r\n' +
+        '0\r\nX-Checksum: abc\r\nx-other: \xe9\r\n\r\n',
+    )
+    expect(responses[0]!.status).toBe(200)
+    const capture = await t.engine.capture((await done).id)
+    expect((await body(t.engine, capture.id)).toString()).toBe('hello world')
+    expect(capture.rawTrailers).toEqual([
+      ['X-Checksum', 'abc'],
+      ['x-other', '\xe9'],
+    ])
+    expect(capture.body.declaredSize).toBeNull()
+  })
+
+  it('keeps a body that is not valid UTF-8, exactly', async () => {
+    t = await startEngine()
+    const bad = Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0xff, 0xfe, 0x80, 0x22, 0x7d])
+    const done = nextCapture(t.engine)
+    await rawExchange(t.port, [`POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${bad.length}\r\n\r\n`, bad])
+    const summary = await done
+    expect((await body(t.engine, summary.id)).equals(bad)).toBe(true)
+    t = await t.reopen()
+    expect((await body(t.engine, summary.id)).equals(bad)).toBe(true)
+  })
+
+  it('accepts any method the parser knows, PROPFIND and QUERY included, and HTTP/1.0', async () => {
+    t = await startEngine()
+    const all = captures(t.engine, 3)
+    const a = await rawExchange(t.port, 'PROPFIND /dav HTTP/1.1\r\nHost: x\r\nDepth: 1\r\nContent-Length: 0\r\n\r\n')
+    const b = await rawExchange(t.port, 'QUERY /search HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi')
+    const c = await rawExchange(t.port, 'GET /old HTTP/1.0\r\n\r\n')
+    expect([a, b, c].map((r) => r.responses[0]!.status)).toEqual([200, 200, 200])
+    const seen = await all
+    expect(seen.map((s) => [s.method, s.target])).toEqual([
+      ['PROPFIND', '/dav'],
+      ['QUERY', '/search'],
+      ['GET', '/old'],
+    ])
+    expect((await t.engine.capture(seen[2]!.id)).httpVersion).toBe('1.0')
+  })
+
+  it('keeps absolute-form and asterisk-form targets as sent', async () => {
+    t = await startEngine()
+    const all = captures(t.engine, 2)
+    await rawExchange(t.port, 'GET http://169.254.169.254/latest/meta-data HTTP/1.1\r\nHost: x\r\n\r\n')
+    await rawExchange(t.port, 'OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n')
+    expect((await all).map((s) => s.target)).toEqual(['http://169.254.169.254/latest/meta-data', '*'])
+  })
+
+  it('keeps duplicate Host headers and a request without Host', async () => {
+    t = await startEngine()
+    const all = captures(t.engine, 2)
+    await rawExchange(t.port, 'GET /dup HTTP/1.1\r\nHost: a.test\r\nHost: b.test\r\n\r\n')
+    await rawExchange(t.port, 'GET /nohost HTTP/1.1\r\n\r\n')
+    const [dup, none] = await all
+    expect((await t.engine.capture(dup!.id)).rawHeaders).toEqual([
+      ['Host', 'a.test'],
+      ['Host', 'b.test'],
+    ])
+    expect((await t.engine.capture(none!.id)).rawHeaders).toEqual([])
+  })
+
+  it('answers pipelined requests in order and captures each', async () => {
+    t = await startEngine()
+    const all = captures(t.engine, 3)
+    const { responses } = await rawExchange(
+      t.port,
+      'POST /1 HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\none' +
+        'GET /2 HTTP/1.1\r\nHost: x\r\n\r\n' +
+        'POST /3 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nthree\r\n0\r\n\r\n',
+      { responses: 3 },
+    )
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200])
+    const seen = await all
+    expect(seen.map((s) => s.target)).toEqual(['/1', '/2', '/3'])
+    expect((await body(t.engine, seen[0]!.id)).toString()).toBe('one')
+    expect((await body(t.engine, seen[2]!.id)).toString()).toBe('three')
+  })
+
+  it('sends 100 Continue before reading the body when asked to', async () => {
+    t = await startEngine()
+    const net = await import('node:net')
+    const socket = net.connect(t.port, '127.0.0.1')
+    const received: Buffer[] = []
+    const gotContinue = new Promise<void>((resolve) =>
+      socket.on('data', (chunk) => {
+        received.push(chunk)
+        if (Buffer.concat(received).toString().startsWith('HTTP/1.1 100 Continue')) resolve()
+      }),
+    )
+    const done = nextCapture(t.engine)
+    socket.write('POST /expect HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n')
+    await gotContinue
+    socket.write('later')
+    const summary = await done
+    socket.destroy()
+    expect((await body(t.engine, summary.id)).toString()).toBe('later')
+    expect(summary.status).toBe(200)
+  })
+
+  it('answers CONNECT with 405 and records that it was asked', async () => {
+    t = await startEngine()
+    const done = nextCapture(t.engine)
+    const { responses } = await rawExchange(t.port, 'CONNECT internal.example:443 HTTP/1.1\r\nHost: internal.example:443\r\n\r\n')
+    expect(responses[0]!.status).toBe(405)
+    const summary = await done
+    expect(summary).toMatchObject({ method: 'CONNECT', target: 'internal.example:443', status: 405 })
+  })
+
+  it('stores gzip and brotli bombs raw, never inflating them', async () => {
+    const zlib = await import('node:zlib')
+    t = await startEngine()
+    const zeros = Buffer.alloc(64 * 1024 * 1024)
+    const gzip = zlib.gzipSync(zeros, { level: 9 })
+    const brotli = zlib.brotliCompressSync(zeros)
+    for (const [encoding, bomb] of [
+      ['gzip', gzip],
+      ['br', brotli],
+    ] as const) {
+      const done = nextCapture(t.engine)
+      await rawExchange(t.port, [`POST /bomb HTTP/1.1\r\nHost: x\r\nContent-Encoding: ${encoding}\r\nContent-Length: ${bomb.length}\r\n\r\n`, bomb])
+      const summary = await done
+      expect(summary.bodySize).toBe(bomb.length)
+      expect((await body(t.engine, summary.id)).equals(bomb)).toBe(true)
+    }
+  })
+})
+
+describe('browser-originated requests', () => {
+  it('captures and flags a cross-site browser request, and leaves server-to-server requests unflagged', async () => {
+    t = await startEngine()
+    const all = captures(t.engine, 4)
+    await rawExchange(t.port, 'POST / HTTP/1.1\r\nHost: x\r\nOrigin: https://evil.example\r\nContent-Length: 0\r\n\r\n')
+    await rawExchange(t.port, 'POST / HTTP/1.1\r\nHost: x\r\nSec-Fetch-Site: cross-site\r\nSec-Fetch-Mode: no-cors\r\nContent-Length: 0\r\n\r\n')
+    await rawExchange(t.port, `POST / HTTP/1.1\r\nHost: x\r\nOrigin: http://127.0.0.1:${t.port}\r\nSec-Fetch-Site: same-origin\r\nContent-Length: 0\r\n\r\n`)
+    await rawExchange(t.port, 'POST / HTTP/1.1\r\nHost: x\r\nUser-Agent: Stripe/1.0\r\nContent-Length: 0\r\n\r\n')
+    const seen = await all
+    expect(seen.map((s) => s.flags)).toEqual([['browser', 'cross-site'], ['browser', 'cross-site'], ['browser'], []])
+  })
+
+  it('sends no CORS headers: a page on another site cannot read the response', async () => {
+    t = await startEngine()
+    const { responses } = await rawExchange(
+      t.port,
+      'OPTIONS / HTTP/1.1\r\nHost: x\r\nOrigin: https://evil.example\r\nAccess-Control-Request-Method: POST\r\n\r\n',
+    )
+    expect(responses[0]!.headers.some(([name]) => name.toLowerCase().startsWith('access-control-'))).toBe(false)
+  })
+})

@@ -1,0 +1,174 @@
+import net from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { connect, nextCapture, rawExchange, removeDir, startEngine, whenClosed, type TestEngine } from '../helpers/engine'
+import { apiOf } from '../helpers/engine'
+
+let t: TestEngine
+afterEach(async () => {
+  await t?.close()
+  await removeDir(t.dir)
+})
+
+async function bodyOf(id: string): Promise<Buffer> {
+  const chunk = await apiOf(t.engine)['captures.body']({ id, offset: 0, length: 16 * 1024 * 1024 })
+  return Buffer.from(chunk.base64, 'base64')
+}
+
+describe('malformed requests get the parser’s 400 and are counted', () => {
+  const cases: Array<[string, string]> = [
+    ['unknown method FOO', 'FOO / HTTP/1.1\r\nHost: x\r\n\r\n'],
+    ['Content-Length with Transfer-Encoding', 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'],
+    ['duplicate Content-Length', 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc'],
+    ['a bad chunk size', 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n'],
+    ['obs-fold', 'GET / HTTP/1.1\r\nHost: x\r\nX-Folded: one\r\n two\r\n\r\n'],
+    ['NUL in a header', 'GET / HTTP/1.1\r\nHost: x\r\nX-Nul: a\0b\r\n\r\n'],
+  ]
+  for (const [name, request] of cases) {
+    it(`rejects ${name}`, async () => {
+      t = await startEngine()
+      const statusChange = t.engine.events.waitFor('listener:status', (s) => s.rejected.malformed === 1)
+      const kept = nextCapture(t.engine)
+      const { responses, closed } = await rawExchange(t.port, request, { untilClose: true })
+      expect(responses[0]!.status).toBe(400)
+      expect(responses[0]!.body.toString()).toMatch(/could not be parsed.*HPE_/)
+      expect(closed).toBe(true)
+      await statusChange
+      expect(t.engine.statuses()[0]!.rejected.malformed).toBe(1)
+      if (name === 'a bad chunk size') {
+        // The head was valid, so the request was already being captured: what arrived is kept.
+        expect(await kept).toMatchObject({ status: 400, flags: ['incomplete'], target: '/' })
+        expect(t.engine.history.count).toBe(1)
+      } else {
+        expect(t.engine.history.count).toBe(0)
+      }
+    })
+  }
+})
+
+describe('header limits', () => {
+  it('answers 431 for headers over 16 KiB and counts it', async () => {
+    t = await startEngine()
+    const big = 'X-Big: ' + 'a'.repeat(17 * 1024) + '\r\n'
+    const { responses } = await rawExchange(t.port, `GET / HTTP/1.1\r\nHost: x\r\n${big}\r\n`)
+    expect(responses[0]!.status).toBe(431)
+    expect(t.engine.statuses()[0]!.rejected.headersTooLarge).toBe(1)
+  })
+
+  it('keeps all 1,100 headers (Node would silently keep 1,000)', async () => {
+    t = await startEngine()
+    const headers = Array.from({ length: 1100 }, (_, i) => `X-H${i}: ${i}\r\n`).join('')
+    const done = nextCapture(t.engine)
+    const { responses } = await rawExchange(t.port, `GET / HTTP/1.1\r\nHost: x\r\n${headers}\r\n`)
+    expect(responses[0]!.status).toBe(200)
+    const capture = await t.engine.capture((await done).id)
+    expect(capture.rawHeaders).toHaveLength(1101)
+    expect(capture.rawHeaders[1100]).toEqual(['X-H1099', '1099'])
+  })
+
+  it('answers 431 past the configured header count, keeping the headers it got', async () => {
+    t = await startEngine({ limits: { maxHeaderCount: 1000 } })
+    const headers = Array.from({ length: 1100 }, (_, i) => `X-H${i}: ${i}\r\n`).join('')
+    const done = nextCapture(t.engine)
+    const { responses } = await rawExchange(t.port, `GET / HTTP/1.1\r\nHost: x\r\n${headers}\r\n`)
+    expect(responses[0]!.status).toBe(431)
+    expect(responses[0]!.body.toString()).toContain('1101 header lines')
+    const summary = await done
+    expect(summary.flags).toContain('too-many-headers')
+    expect((await t.engine.capture(summary.id)).rawHeaders).toHaveLength(1101)
+  })
+})
+
+describe('body cap', () => {
+  it('answers 413 to a declared body over the cap without reading it, and keeps the capture', async () => {
+    t = await startEngine({ limits: { maxBodyBytes: 1024 } })
+    const done = nextCapture(t.engine)
+    const { responses, closed } = await rawExchange(t.port, 'POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n' + 'a'.repeat(100), { untilClose: true })
+    expect(responses[0]!.status).toBe(413)
+    expect(closed).toBe(true)
+    const summary = await done
+    expect(summary.flags).toContain('truncated')
+    const capture = await t.engine.capture(summary.id)
+    expect(capture.body).toMatchObject({ truncated: true, declaredSize: 5000, size: 0 })
+    expect(capture.status).toBe(413)
+  })
+
+  it('answers 413 to a chunked body that grows past the cap and keeps the first bytes', async () => {
+    t = await startEngine({ limits: { maxBodyBytes: 1000 } })
+    const done = nextCapture(t.engine)
+    const chunk = 'b'.repeat(600)
+    const { responses } = await rawExchange(
+      t.port,
+      `POST /stream HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n258\r\n${chunk}\r\n258\r\n${chunk}\r\n258\r\n${chunk}\r\n0\r\n\r\n`,
+    )
+    expect(responses[0]!.status).toBe(413)
+    const summary = await done
+    expect(summary.flags).toContain('truncated')
+    expect(summary.bodySize).toBe(1000)
+    expect((await bodyOf(summary.id)).toString()).toBe('b'.repeat(1000))
+  })
+
+  it('answers 413 to a declared body over the cap even with Expect: 100-continue, never sending 100', async () => {
+    t = await startEngine({ limits: { maxBodyBytes: 10 } })
+    const { responses, raw } = await rawExchange(t.port, 'PUT /x HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 11\r\n\r\n')
+    expect(raw.toString()).not.toContain('100 Continue')
+    expect(responses[0]!.status).toBe(413)
+  })
+})
+
+describe('timeouts fire within about a second of their setting', () => {
+  it('closes a connection whose headers never finish with 408', async () => {
+    t = await startEngine({ limits: { headersTimeoutMs: 1000, requestTimeoutMs: 1500 } })
+    const socket = await connect(t.port)
+    const started = performance.now()
+    const closed = whenClosed(socket)
+    socket.write('GET /slow HTTP/1.1\r\nHost: x\r\nX-Partial: ')
+    const bytes = await closed
+    const elapsed = performance.now() - started
+    expect(bytes.toString()).toMatch(/^HTTP\/1\.1 408/)
+    expect(elapsed).toBeGreaterThanOrEqual(900)
+    expect(elapsed).toBeLessThan(2500)
+    expect(t.engine.statuses()[0]!.rejected.timeout).toBe(1)
+  })
+
+  it('answers 408 to a body that stops arriving and keeps what arrived, marked incomplete', async () => {
+    t = await startEngine({ limits: { headersTimeoutMs: 1000, requestTimeoutMs: 1500 } })
+    const socket = await connect(t.port)
+    const done = nextCapture(t.engine)
+    const closed = whenClosed(socket)
+    const started = performance.now()
+    socket.write('POST /slow-body HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nfirst part')
+    const bytes = await closed
+    const elapsed = performance.now() - started
+    expect(bytes.toString()).toMatch(/^HTTP\/1\.1 408/)
+    expect(elapsed).toBeLessThan(3000)
+    const summary = await done
+    expect(summary.flags).toContain('incomplete')
+    expect((await bodyOf(summary.id)).toString()).toBe('first part')
+  })
+})
+
+describe('connections', () => {
+  it('survives 1,000 idle sockets, still captures, and reaps them at the header timeout', async () => {
+    t = await startEngine({ limits: { headersTimeoutMs: 1500, requestTimeoutMs: 2000, maxConnections: 2000 } })
+    const idle: net.Socket[] = []
+    for (let i = 0; i < 1000; i++) idle.push(await connect(t.port))
+    const closedAll = Promise.all(idle.map((socket) => whenClosed(socket)))
+    const done = nextCapture(t.engine)
+    const { responses } = await rawExchange(t.port, 'POST /real HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok')
+    expect(responses[0]!.status).toBe(200)
+    expect((await done).target).toBe('/real')
+    // Idle connections that never send a byte are closed by the header timeout, not kept forever.
+    await closedAll
+    expect(t.engine.statuses()[0]!.connections).toBeLessThan(5)
+  })
+
+  it('answers 503 past the connection cap and counts it', async () => {
+    t = await startEngine({ limits: { maxConnections: 5 } })
+    const held: net.Socket[] = []
+    for (let i = 0; i < 5; i++) held.push(await connect(t.port))
+    const { responses } = await rawExchange(t.port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n')
+    expect(responses[0]!.status).toBe(503)
+    expect(t.engine.statuses()[0]!.rejected.connectionLimit).toBe(1)
+    for (const socket of held) socket.destroy()
+  })
+})

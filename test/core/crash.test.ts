@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import http from 'node:http'
+import path from 'node:path'
+import { createInterface } from 'node:readline'
+import { afterEach, describe, expect, it } from 'vitest'
+import { Engine } from '../../electron/core'
+import { removeDir, tempDir } from '../helpers/engine'
+import { apiOf } from '../helpers/engine'
+
+const child = path.join(import.meta.dirname, '../helpers/engine-child.ts')
+let proc: ChildProcess | null = null
+const dirs: string[] = []
+afterEach(async () => {
+  proc?.kill('SIGKILL')
+  await Promise.all(dirs.splice(0).map(removeDir))
+})
+
+function startChild(dir: string): Promise<{ url: string }> {
+  proc = spawn(process.execPath, ['--import', 'tsx', child, dir], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const lines = createInterface({ input: proc.stdout! })
+  return new Promise((resolve, reject) => {
+    lines.once('line', (line) => resolve(JSON.parse(line)))
+    proc!.once('exit', (code) => reject(new Error(`engine child exited early (${code})`)))
+  })
+}
+
+function post(agent: http.Agent, url: string, target: string, body: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(new URL(target, url), { method: 'POST', agent, headers: { 'Content-Length': body.length, 'X-Seq': target } }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode!))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+describe('durability', () => {
+  it('keeps every acknowledged request after kill -9 during a burst, and opens cleanly', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const { url } = await startChild(dir)
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 50 })
+    const acknowledged = new Map<string, Buffer>()
+    let killed = false
+    const killAt = 400
+    const exited = new Promise<void>((resolve) => proc!.once('exit', () => resolve()))
+    const worker = async (w: number) => {
+      for (let i = 0; !killed; i++) {
+        const target = `/burst/${w}/${i}`
+        // A distinct body per request, binary and text, so any mix-up or truncation shows.
+        const body = Buffer.concat([Buffer.from(`{"worker":${w},"i":${i},"pad":"`), Buffer.alloc((w * 97 + i * 13) % 3000, w + 1), Buffer.from('"}')])
+        try {
+          const status = await post(agent, url, target, body)
+          if (status === 200) acknowledged.set(target, body)
+        } catch {
+          return
+        }
+        if (acknowledged.size >= killAt && !killed) {
+          killed = true
+          proc!.kill('SIGKILL')
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: 50 }, (_, w) => worker(w)))
+    await exited
+    agent.destroy()
+    expect(acknowledged.size).toBeGreaterThanOrEqual(killAt)
+
+    const engine = await Engine.open({ dataDir: dir })
+    try {
+      const notices = await engine.handlers()['app.notices']({})
+      expect(notices).toEqual([])
+      const page = engine.history.query({ limit: 5000 })
+      const byTarget = new Map(page.items.map((s) => [s.target, s]))
+      for (const [target, body] of acknowledged) {
+        const summary = byTarget.get(target)
+        expect(summary, `acknowledged ${target} is stored`).toBeDefined()
+        const chunk = await apiOf(engine)['captures.body']({ id: summary!.id, offset: 0, length: 1024 * 1024 })
+        expect(Buffer.from(chunk.base64, 'base64').equals(body), `body of ${target} is intact`).toBe(true)
+      }
+    } finally {
+      await engine.close()
+    }
+  })
+})

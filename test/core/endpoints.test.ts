@@ -1,0 +1,113 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { dispatch } from '../../shared/api'
+import { nextCapture, rawExchange, removeDir, startEngine, type TestEngine } from '../helpers/engine'
+
+let t: TestEngine
+afterEach(async () => {
+  await t?.close()
+  await removeDir(t.dir)
+})
+
+describe('endpoints', () => {
+  it('runs several endpoints at once, each capturing its own traffic', async () => {
+    t = await startEngine()
+    const second = await t.engine.createEndpoint({ name: 'Second' })
+    const status = t.engine.statuses().find((s) => s.id === second.id)!
+    expect(status.state).toBe('listening')
+    expect(status.port).not.toBe(t.port)
+    const done = nextCapture(t.engine, (s) => s.endpointId === second.id)
+    await fetch(status.url!, { method: 'POST', body: 'to second' })
+    expect((await done).endpointId).toBe(second.id)
+  })
+
+  it('binds 127.0.0.1 unless told otherwise', async () => {
+    t = await startEngine()
+    const endpoint = t.engine.endpoints()[0]!
+    expect(endpoint.host).toBe('127.0.0.1')
+    const address = t.engine.listener(endpoint.id)!
+    expect(address.status().url).toBe(`http://127.0.0.1:${t.port}/`)
+  })
+
+  it('reports a port in use with a clear error and an error state', async () => {
+    t = await startEngine()
+    const blocker = http.createServer()
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+    const port = (blocker.address() as AddressInfo).port
+    try {
+      const result = await dispatch(t.engine.handlers(), 'endpoints.create', { name: 'Clash', port })
+      expect(result.ok).toBe(true)
+      const created = (result as { value: { id: string } }).value
+      const status = t.engine.statuses().find((s) => s.id === created.id)!
+      expect(status.state).toBe('error')
+      expect(status.error).toMatchObject({ code: 'PORT_IN_USE' })
+      expect(status.error!.message).toContain(`Port ${port} on 127.0.0.1 is already in use`)
+      const start = await dispatch(t.engine.handlers(), 'endpoints.start', { id: created.id })
+      expect(start).toMatchObject({ ok: false, error: { code: 'PORT_IN_USE' } })
+    } finally {
+      blocker.close()
+    }
+  })
+
+  it('applies a new response rule to the next request, with its delay', async () => {
+    t = await startEngine()
+    await t.engine.updateEndpoint(t.endpointId, {
+      response: { status: 202, headers: [['X-Reply', 'yes'], ['Content-Type', 'text/plain']], body: 'accepted', delayMs: 300 },
+    })
+    const started = performance.now()
+    const { responses } = await rawExchange(t.port, 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n')
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290)
+    expect(responses[0]!.status).toBe(202)
+    expect(responses[0]!.headers).toContainEqual(['X-Reply', 'yes'])
+    expect(responses[0]!.headers).toContainEqual(['Content-Length', '8'])
+    expect(responses[0]!.body.toString()).toBe('accepted')
+  })
+
+  it('rejects response rules that would break HTTP (CR/LF in headers, delay over 30 s)', async () => {
+    t = await startEngine()
+    const handlers = t.engine.handlers()
+    const bad = await dispatch(handlers, 'endpoints.update', {
+      id: t.endpointId,
+      patch: { response: { headers: [['X-Evil', 'a\r\nSet-Cookie: x=1']] } },
+    })
+    expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    const slow = await dispatch(handlers, 'endpoints.update', { id: t.endpointId, patch: { response: { delayMs: 30_001 } } })
+    expect(slow).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+  })
+
+  it('stops and starts while running, and moves to a new port on request', async () => {
+    t = await startEngine()
+    const stopped = await t.engine.stopEndpoint(t.endpointId)
+    expect(stopped.state).toBe('stopped')
+    await expect(fetch(t.url)).rejects.toThrow()
+    const started = await t.engine.startEndpoint(t.endpointId)
+    expect(started.port).toBe(t.port)
+    const moved = await t.engine.updateEndpoint(t.endpointId, { port: 0 })
+    const status = t.engine.statuses()[0]!
+    expect(status.state).toBe('listening')
+    expect(moved.port).toBe(status.port)
+    expect(status.port).not.toBe(t.port)
+  })
+
+  it('emits received and completed events for each capture', async () => {
+    t = await startEngine()
+    const received = t.engine.events.waitFor('capture:received')
+    const completed = nextCapture(t.engine)
+    await fetch(t.url + 'evt', { method: 'POST', body: 'x' })
+    const [r, c] = await Promise.all([received, completed])
+    expect(r.id).toBe(c.id)
+    expect(r.status).toBeNull()
+    expect(c.status).toBe(200)
+    expect(c.durationMs).not.toBeNull()
+  })
+
+  it('validates every Api call and answers unknown methods with a code', async () => {
+    t = await startEngine()
+    const handlers = t.engine.handlers()
+    expect(await dispatch(handlers, 'nope.nothing', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } })
+    expect(await dispatch(handlers, 'captures.get', { id: 42 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    expect(await dispatch(handlers, 'captures.get', { id: 'missing' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+    expect(await dispatch(handlers, 'endpoints.create', { name: '' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+  })
+})

@@ -1,0 +1,218 @@
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { BlobStore } from '../../electron/core/store/blobs'
+import { HistoryStore, inlineBody, type CaptureRecord } from '../../electron/core/store/history'
+import type { Notice } from '../../shared/api'
+import { captures, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
+
+const dirs: string[] = []
+let t: TestEngine | null = null
+afterEach(async () => {
+  await t?.close()
+  t = null
+  await Promise.all(dirs.splice(0).map(removeDir))
+})
+
+let counter = 0
+function record(overrides: Partial<CaptureRecord> & { bodyText?: string } = {}): CaptureRecord {
+  const { bodyText = '{"n":1}', ...rest } = overrides
+  counter++
+  const bytes = Buffer.from(bodyText)
+  return {
+    id: `01TEST${String(counter).padStart(12, '0')}`,
+    endpointId: 'ep_a',
+    receivedAt: 1_700_000_000_000 + counter,
+    method: 'POST',
+    target: `/hook/${counter}`,
+    status: 200,
+    bodySize: bytes.length,
+    contentType: 'application/json',
+    durationMs: 1,
+    flags: [],
+    httpVersion: '1.1',
+    rawHeaders: [['Host', 'x'], ['Content-Type', 'application/json']],
+    rawTrailers: [],
+    body: { size: bytes.length, sha256: 'x', truncated: false, declaredSize: bytes.length, storage: bytes.length ? 'inline' : 'none' },
+    remoteAddress: '127.0.0.1',
+    remotePort: 1,
+    localPort: 2,
+    timings: { bodyEndMs: 0, storedMs: 0, respondedMs: 1 },
+    response: null,
+    inline: inlineBody(bytes),
+    ...rest,
+  }
+}
+
+async function openHistory(dir: string, maxCaptures = 10_000, maxBytes = 1024 ** 3, notices: Array<Omit<Notice, 'at'>> = [], removed: string[][] = []) {
+  const blobs = new BlobStore(path.join(dir, 'blobs'), 64 * 1024)
+  await blobs.init()
+  const history = await HistoryStore.open({
+    dir: path.join(dir, 'history'),
+    blobs,
+    retention: { maxCaptures, maxBytes },
+    now: () => 0,
+    onNotice: (n) => notices.push(n),
+    onRemoved: (ids) => removed.push(ids),
+  })
+  return { history, blobs }
+}
+
+async function historyFiles(dir: string): Promise<string[]> {
+  return (await fs.readdir(path.join(dir, 'history'))).sort()
+}
+
+describe('segmented history', () => {
+  it('seals a segment at its capacity and never rewrites sealed segments', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const { history } = await openHistory(dir, 100) // capacity: 100 / 10 = 10 per segment
+    for (let i = 0; i < 25; i++) await history.append(record())
+    await history.close()
+    expect(await historyFiles(dir)).toEqual(['seg-000001.json', 'seg-000002.json', 'seg-000003.json'])
+    const first = JSON.parse(await fs.readFile(path.join(dir, 'history', 'seg-000001.json'), 'utf8'))
+    expect(first).toMatchObject({ schemaVersion: 1, segment: 1, sealed: true })
+    expect(first.captures).toHaveLength(10)
+    const statBefore = await fs.stat(path.join(dir, 'history', 'seg-000001.json'))
+    const { history: again } = await openHistory(dir, 100)
+    expect(again.count).toBe(25)
+    for (let i = 0; i < 3; i++) await again.append(record())
+    await again.close()
+    const statAfter = await fs.stat(path.join(dir, 'history', 'seg-000001.json'))
+    expect(statAfter.mtimeMs).toBe(statBefore.mtimeMs)
+  })
+
+  it('keeps the active segment in an append-only journal until it is sealed', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const { history } = await openHistory(dir, 100)
+    const r = record({ bodyText: 'journal me' })
+    await history.append(r)
+    const journal = await fs.readFile(path.join(dir, 'history', 'seg-000001.journal'), 'utf8')
+    expect(JSON.parse(journal.trim()).id).toBe(r.id)
+    await history.close()
+  })
+
+  it('drops whole segments, oldest first, past the retention count, with their blobs', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const removed: string[][] = []
+    const { history, blobs } = await openHistory(dir, 100, 1024 ** 3, [], removed)
+    const big = await blobs.put(Buffer.alloc(100 * 1024, 7))
+    const first = record({ bodyText: '', body: { size: big.size, sha256: big.sha256, truncated: false, declaredSize: big.size, storage: 'blob' }, bodySize: big.size, inline: null })
+    await history.append(first)
+    for (let i = 0; i < 109; i++) await history.append(record())
+    // 110 captures > 100: the oldest sealed segment (10 captures) goes, and the blob only it used.
+    await history.setRetention({ maxCaptures: 100, maxBytes: 1024 ** 3 })
+    expect(history.count).toBe(100)
+    expect(removed.flat()).toContain(first.id)
+    expect(await blobs.has(big.sha256)).toBe(false)
+    expect(await history.get(first.id)).toBeNull()
+    await history.close()
+    expect(await historyFiles(dir)).not.toContain('seg-000001.json')
+  })
+
+  it('drops segments past the retention size', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const { history } = await openHistory(dir, 10_000, 1024 * 1024)
+    const text = 'x'.repeat(20 * 1024)
+    for (let i = 0; i < 120; i++) await history.append(record({ bodyText: text }))
+    await history.setRetention({ maxCaptures: 10_000, maxBytes: 1024 * 1024 })
+    expect(history.bytes).toBeLessThanOrEqual(1024 * 1024)
+    expect(history.count).toBeLessThan(120)
+    expect(history.count).toBeGreaterThan(30)
+    await history.close()
+  })
+
+  it('answers queries newest first with paging and filters', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const { history } = await openHistory(dir)
+    await history.append(record({ method: 'GET', endpointId: 'ep_b', status: 404, bodyText: '' }))
+    await history.append(record({ bodyText: '{"type":"checkout.session.completed"}' }))
+    await history.append(record({ rawHeaders: [['X-GitHub-Event', 'push']], status: 500 }))
+    await history.append(record({ status: null, target: '/special/path?q=needle' }))
+    const all = history.query({})
+    expect(all.total).toBe(4)
+    expect(all.items.map((s) => s.target)).toEqual([...all.items.map((s) => s.target)].sort().reverse())
+    const page1 = history.query({ limit: 3 })
+    expect(page1.items).toHaveLength(3)
+    expect(page1.next).toBe(page1.items[2]!.id)
+    const page2 = history.query({ limit: 3, before: page1.next! })
+    expect(page2.items).toHaveLength(1)
+    expect(page2.next).toBeNull()
+    expect(history.query({ endpointId: 'ep_b' }).items.map((s) => s.method)).toEqual(['GET'])
+    expect(history.query({ methods: ['get'] }).total).toBe(1)
+    expect(history.query({ statusClasses: [5] }).total).toBe(1)
+    expect(history.query({ statusClasses: [0] }).total).toBe(1)
+    expect(history.query({ statusClasses: [2, 4] }).total).toBe(2)
+    expect(history.query({ text: 'CHECKOUT.SESSION' }).total).toBe(1)
+    expect(history.query({ text: 'x-github-event: push' }).total).toBe(1)
+    expect(history.query({ text: 'needle' }).total).toBe(1)
+    expect(history.query({ text: 'absent' }).total).toBe(0)
+    const times = all.items.map((s) => s.receivedAt)
+    expect(history.query({ since: times[1], until: times[0] }).total).toBe(2)
+    await history.close()
+  })
+
+  it('clears one endpoint’s captures, rewriting only the segments that held them', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const { history } = await openHistory(dir, 100)
+    for (let i = 0; i < 15; i++) await history.append(record({ endpointId: i % 2 ? 'ep_a' : 'ep_b' }))
+    const removed = await history.clear('ep_b')
+    expect(removed).toHaveLength(8)
+    expect(history.count).toBe(7)
+    await history.close()
+    const { history: again } = await openHistory(dir, 100)
+    expect(again.count).toBe(7)
+    expect(again.query({ endpointId: 'ep_b' }).total).toBe(0)
+    await again.clear()
+    expect(again.count).toBe(0)
+    await again.close()
+  })
+
+  it('recovers from a torn last journal line and a damaged segment without losing the others', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const { history } = await openHistory(dir, 100)
+    const kept: string[] = []
+    for (let i = 0; i < 12; i++) {
+      const r = record()
+      kept.push(r.id)
+      await history.append(r)
+    }
+    // Simulate a crash: no close(), and a half-written line at the end of the journal.
+    await fs.appendFile(path.join(dir, 'history', 'seg-000002.journal'), '{"id":"01TORN","endpo')
+    const notices: Array<Omit<Notice, 'at'>> = []
+    const { history: again } = await openHistory(dir, 100, 1024 ** 3, notices)
+    expect(again.count).toBe(12)
+    expect(notices).toEqual([])
+    await again.close()
+    await fs.writeFile(path.join(dir, 'history', 'seg-000001.json'), '{"schemaVersion":1,"segm')
+    const { history: third } = await openHistory(dir, 100, 1024 ** 3, notices)
+    expect(third.count).toBe(2)
+    expect(notices[0]!.message).toMatch(/seg-000001\.json was damaged .* Other captures are unaffected/)
+    await third.close()
+    void history
+  })
+})
+
+describe('large bodies stream to blob files', () => {
+  it('stores a body above the inline limit as a content-addressed blob, shared by identical bodies', async () => {
+    t = await startEngine()
+    const big = Buffer.alloc(300 * 1024, 'z')
+    const both = captures(t.engine, 2)
+    for (let i = 0; i < 2; i++) await fetch(t.url, { method: 'POST', body: big })
+    const [a, b] = await both
+    const ca = await t.engine.capture(a!.id)
+    const cb = await t.engine.capture(b!.id)
+    expect(ca.body.storage).toBe('blob')
+    expect(ca.body.sha256).toBe(cb.body.sha256)
+    const file = path.join(t.dir, 'blobs', ca.body.sha256.slice(0, 2), ca.body.sha256)
+    expect((await fs.readFile(file)).equals(big)).toBe(true)
+    // Search still reaches the body's text.
+    expect(t.engine.history.query({ text: 'zzzz' }).total).toBe(2)
+  })
+})

@@ -1,0 +1,186 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import http from 'node:http'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { HeadlessHost } from '../../electron/headless/host'
+import { methodNames, type EventName } from '../../shared/api'
+import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../shared/wire'
+import { rawExchange, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
+
+const TOKEN = 'test-token-0123456789abcdef'
+let t: TestEngine
+let host: HeadlessHost
+let rendererDir: string
+
+beforeEach(async () => {
+  t = await startEngine()
+  rendererDir = await tempDir('hookscope-ui-')
+  await mkdir(path.join(rendererDir, 'assets'))
+  await writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>Hookscope</title>')
+  await writeFile(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)')
+  host = await HeadlessHost.start({ engine: t.engine, rendererDir, token: TOKEN })
+})
+
+afterEach(async () => {
+  await host.close()
+  await t.close()
+  await removeDir(t.dir)
+  await removeDir(rendererDir)
+})
+
+interface Attempt {
+  host?: string
+  origin?: string | null
+  protocols?: string[]
+  path?: string
+}
+
+/** Try to open the Api WebSocket; resolves with the HTTP status of a refusal, or the open socket. */
+function attempt(options: Attempt = {}): Promise<{ status: number; ws?: WebSocket }> {
+  const hostHeader = options.host ?? `127.0.0.1:${host.port}`
+  const origin = options.origin === undefined ? `http://${hostHeader}` : options.origin
+  const ws = new WebSocket(`ws://127.0.0.1:${host.port}${options.path ?? '/api'}`, options.protocols ?? [WS_PROTOCOL, `${WS_TOKEN_PREFIX}${TOKEN}`], {
+    headers: { Host: hostHeader },
+    ...(origin === null ? {} : { origin }),
+  })
+  return new Promise((resolve) => {
+    ws.once('open', () => resolve({ status: 101, ws }))
+    ws.once('unexpected-response', (_req, res) => {
+      resolve({ status: res.statusCode! })
+      res.resume()
+    })
+    ws.once('error', () => undefined)
+  })
+}
+
+class Client {
+  private nextId = 1
+  private readonly pending = new Map<number, (value: unknown) => void>()
+  readonly events: Array<{ event: EventName; payload: unknown }> = []
+  private readonly eventWaiters: Array<() => void> = []
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const message = JSON.parse(data.toString())
+      if (message.type === 'result') this.pending.get(message.id)?.(message.result)
+      else {
+        this.events.push({ event: message.event, payload: message.payload })
+        for (const wake of this.eventWaiters.splice(0)) wake()
+      }
+    })
+  }
+  call(method: string, input: unknown = {}): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
+    const id = this.nextId++
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve as (value: unknown) => void)
+      this.ws.send(JSON.stringify({ type: 'call', id, method, input }))
+    })
+  }
+  async waitForEvents(predicate: () => boolean): Promise<void> {
+    while (!predicate()) await new Promise<void>((resolve) => this.eventWaiters.push(resolve))
+  }
+}
+
+describe('the headless control plane refuses callers it cannot trust', () => {
+  it('refuses a connection without a token', async () => {
+    expect((await attempt({ protocols: [WS_PROTOCOL] })).status).toBe(401)
+  })
+  it('refuses a wrong token', async () => {
+    expect((await attempt({ protocols: [WS_PROTOCOL, `${WS_TOKEN_PREFIX}not-the-token`] })).status).toBe(401)
+  })
+  it('refuses a foreign Origin, even with the right token (cross-site WebSocket hijacking)', async () => {
+    expect((await attempt({ origin: 'https://evil.example' })).status).toBe(403)
+    expect((await attempt({ origin: `http://localhost:${host.port}` })).status).toBe(403)
+  })
+  it('refuses a missing Origin', async () => {
+    expect((await attempt({ origin: null })).status).toBe(403)
+  })
+  it('refuses a rebinding Host, even with the right token and a matching Origin', async () => {
+    const evil = `evil.example:${host.port}`
+    expect((await attempt({ host: evil, origin: `http://${evil}` })).status).toBe(403)
+  })
+  it('refuses other paths', async () => {
+    expect((await attempt({ path: '/other' })).status).toBe(404)
+  })
+  it('serves the page only to loopback Host names, and nothing outside the UI folder', async () => {
+    const get = (target: string, hostHeader: string) =>
+      new Promise<{ status: number; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+        http.get({ host: '127.0.0.1', port: host.port, path: target, headers: { Host: hostHeader } }, (res) => {
+          res.resume()
+          resolve({ status: res.statusCode!, headers: res.headers })
+        }).on('error', reject)
+      })
+    const page = await get('/', `localhost:${host.port}`)
+    expect(page.status).toBe(200)
+    expect(page.headers['content-security-policy']).toContain("default-src 'none'")
+    expect(page.headers['content-security-policy']).toContain(`connect-src 'self' ws://localhost:${host.port}`)
+    expect(page.headers['x-frame-options']).toBe('DENY')
+    expect((await get('/assets/app.js', `127.0.0.1:${host.port}`)).status).toBe(200)
+    expect((await get('/', `evil.example:${host.port}`)).status).toBe(403)
+    const { raw } = await rawExchange(host.port, `GET /../../../etc/passwd HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n\r\n`)
+    expect(raw.toString()).toMatch(/^HTTP\/1\.1 404/)
+    const encoded = await rawExchange(host.port, `GET /%2e%2e/%2e%2e/package.json HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n\r\n`)
+    expect(encoded.raw.toString()).toMatch(/^HTTP\/1\.1 404/)
+  })
+  it('keeps the capture port free of the UI and the Api', async () => {
+    const page = await rawExchange(t.port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n')
+    expect(page.responses[0]!.body.toString()).toBe('{"ok":true}\n')
+    const upgrade = await rawExchange(
+      t.port,
+      `GET /api HTTP/1.1\r\nHost: 127.0.0.1:${t.port}\r\nOrigin: http://127.0.0.1:${t.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: ${WS_PROTOCOL}, ${WS_TOKEN_PREFIX}${TOKEN}\r\n\r\n`,
+    )
+    expect(upgrade.responses[0]!.status).toBe(200)
+    expect(upgrade.raw.toString()).not.toMatch(/101 Switching Protocols/i)
+  })
+})
+
+describe('a trusted client', () => {
+  it('calls methods and gets envelopes back, errors included', async () => {
+    const { ws } = await attempt()
+    const client = new Client(ws!)
+    const info = await client.call('app.info')
+    expect(info).toMatchObject({ ok: true, value: { name: 'Hookscope', host: 'headless' } })
+    expect(await client.call('captures.get', { id: 'missing' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+    expect(await client.call('nope.nothing')).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } })
+    ws!.close()
+  })
+
+  it('receives live traffic in batches, never one message per request', async () => {
+    const { ws } = await attempt()
+    const client = new Client(ws!)
+    const sent = 40
+    await Promise.all(Array.from({ length: sent }, (_, i) => fetch(`${t.url}batch/${i}`, { method: 'POST', body: String(i) })))
+    const seen = () => {
+      const done = new Set<string>()
+      for (const e of client.events) {
+        if (e.event !== 'traffic.batch') continue
+        for (const c of (e.payload as { captures: Array<{ target: string; status: number | null }> }).captures) if (c.status === 200) done.add(c.target)
+      }
+      return done
+    }
+    await client.waitForEvents(() => seen().size === sent)
+    const batches = client.events.filter((e) => e.event === 'traffic.batch')
+    expect(batches.length).toBeLessThan(sent)
+    ws!.close()
+  })
+
+  it('closes the connection on a malformed message', async () => {
+    const { ws } = await attempt()
+    const closed = new Promise<number>((resolve) => ws!.once('close', (code) => resolve(code)))
+    ws!.send('not json')
+    expect(await closed).toBe(1008)
+  })
+})
+
+describe('contract conformance of the headless host', () => {
+  it('serves every method of the contract', async () => {
+    const { ws } = await attempt()
+    const client = new Client(ws!)
+    for (const method of methodNames) {
+      const result = await client.call(method, {})
+      // Empty input may be invalid for some methods; what matters is that the method exists here.
+      if (!result.ok) expect(result.error!.code, method).not.toBe('UNKNOWN_METHOD')
+    }
+    ws!.close()
+  })
+})

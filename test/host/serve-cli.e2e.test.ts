@@ -1,0 +1,115 @@
+// `hookscope serve` started for real, as a user would: the built program in its own process.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { createInterface } from 'node:readline'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { Engine } from '../../electron/core'
+import { removeDir, tempDir } from '../helpers/engine'
+
+const root = path.resolve(import.meta.dirname, '../..')
+const bin = path.join(root, 'bin/hookscope.js')
+let proc: ChildProcess | null = null
+const dirs: string[] = []
+
+beforeAll(() => {
+  if (!existsSync(path.join(root, 'out/main/headless.js'))) throw new Error('Build first: npm run build (npm test does it).')
+})
+afterEach(async () => {
+  proc?.kill('SIGKILL')
+  proc = null
+  await Promise.all(dirs.splice(0).map(removeDir))
+})
+
+interface Started {
+  capture: string
+  open: string
+  lines: string[]
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+async function serve(...args: string[]): Promise<Started> {
+  const child = spawn(process.execPath, [bin, 'serve', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+  proc = child
+  const lines: string[] = []
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
+  const ready = new Promise<Started>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! })
+    let capture = ''
+    rl.on('line', (line) => {
+      lines.push(line)
+      const c = /capture: (\S+)/.exec(line)
+      if (c) capture = c[1]!
+      const o = /open:\s+(\S+)/.exec(line)
+      if (o) resolve({ capture, open: o[1]!, lines, exit })
+    })
+    child.stderr!.on('data', (chunk) => lines.push(String(chunk)))
+    void exit.then(({ code }) => reject(new Error(`serve exited early (${code}): ${lines.join('\n')}`)))
+  })
+  return ready
+}
+
+describe('hookscope serve', () => {
+  it('documents its flags in --help', () => {
+    const result = spawnSync(process.execPath, [bin, 'serve', '--help'], { encoding: 'utf8' })
+    expect(result.status).toBe(0)
+    for (const flag of ['--port', '--host', '--ui-port', '--data-dir', '--allow-host']) expect(result.stdout).toContain(flag)
+  })
+
+  it('refuses a bad flag with a clear message', () => {
+    const result = spawnSync(process.execPath, [bin, 'serve', '--port', 'eighty'], { encoding: 'utf8' })
+    expect(result.status).toBe(2)
+    expect(result.stderr).toContain('--port must be a port number')
+  })
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`captures a curl request, then stops cleanly on ${signal} with it stored`, async () => {
+      const dir = await tempDir()
+      dirs.push(dir)
+      const started = await serve('--data-dir', dir, '--port', '0', '--ui-port', '0')
+      expect(started.open).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{20,}$/)
+      const curl = spawnSync('curl', ['-s', '-X', 'POST', '-H', 'Content-Type: application/json', '--data-binary', '{"signal":"' + signal + '"}', started.capture + 'from-curl'], {
+        encoding: 'utf8',
+      })
+      expect(curl.stdout).toBe('{"ok":true}\n')
+      proc!.kill(signal)
+      const { code } = await started.exit
+      expect(code).toBe(0)
+      expect(started.lines.join('\n')).toContain(`${signal}, storing what is in progress and stopping`)
+      // A clean stop leaves no journal to replay: the active segment was written out, and the lock released.
+      expect(existsSync(path.join(dir, 'history', 'seg-000001.journal'))).toBe(false)
+      expect(existsSync(path.join(dir, 'history', 'seg-000001.json'))).toBe(true)
+      expect(existsSync(path.join(dir, 'hookscope.lock'))).toBe(false)
+      const engine = await Engine.open({ dataDir: dir })
+      try {
+        const page = engine.history.query({})
+        expect(page.items.map((s) => s.target)).toEqual(['/from-curl'])
+      } finally {
+        await engine.close()
+      }
+    })
+  }
+
+  it('keeps the capture port it picked across restarts, and honours --port', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const first = await serve('--data-dir', dir)
+    proc!.kill('SIGTERM')
+    await first.exit
+    const second = await serve('--data-dir', dir)
+    expect(second.capture).toBe(first.capture)
+    proc!.kill('SIGTERM')
+    await second.exit
+  })
+
+  it('refuses a second host on the same data folder', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const first = await serve('--data-dir', dir)
+    const second = spawnSync(process.execPath, [bin, 'serve', '--data-dir', dir], { encoding: 'utf8', timeout: 20_000 })
+    expect(second.status).toBe(1)
+    expect(second.stderr).toContain('Another Hookscope')
+    proc!.kill('SIGTERM')
+    await first.exit
+  })
+})
