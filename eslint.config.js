@@ -68,7 +68,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { regex: '^(?!zod$|zod/|\\./)', message: 'shared/ imports only its schema library (zod) and itself.' },
+          { regex: '^(?!zod$|zod/|\\./|\\.\\./[a-z-]+$)', message: 'shared/ imports only its schema library (zod) and itself.' },
         ],
       }],
     },

@@ -1,0 +1,201 @@
+// cURL export: one RequestSpec becomes one command line that any POSIX shell (sh/dash, bash, zsh)
+// runs to send the same request. It owns the quoting and curl's quirks; it must never emit anything
+// the shell would expand or split: every argument is single-quoted (a quote inside becomes '\''), no
+// $(...), no backquotes, no newline outside an escape. Bytes that a single-quoted argument cannot
+// carry (control characters, NUL, invalid UTF-8, bidi overrides that would disguise the text) go
+// through a printf format made of octal escapes, piped into curl's standard input; so does a body
+// starting with "@", which curl would take for the name of a local file to upload.
+//
+// The shapes it writes, from simplest to fullest:
+//   curl -q 'URL' [--http1.0] [-X M|-I] --path-as-is -g -H 'Name: value'... [--data-binary 'text']
+//   printf 'BODY' | curl ... --data-binary @-                     body that is not plain text
+//   printf 'HEADERS' | curl ... -H @- ...                          a header that is not plain text
+//   printf 'BODY' | { printf 'HEADERS' | curl ... -H @- --data-binary @/dev/fd/3 'URL'; } 3<&0
+//
+// What the server receives, measured with curl 7.88 against node:http (test/shared/formats):
+// - The method, body bytes, and all headers other than Host keep their order, case, duplicates and
+//   bytes. curl's own headers are switched off when the original lacked them (-H 'User-Agent:',
+//   -H 'Accept:', -H 'Content-Type:' for a body, -H 'Expect:' for bodies over 1 KiB, -H 'Host:'), and
+//   a header with an empty value is written "Name;", curl's syntax for it.
+// - Not reproducible: curl always sends Host first and spells it "Host", and sends only the first of
+//   several Host headers. A request without Content-Length or Transfer-Encoding but with a body gets
+//   curl's Content-Length after the other headers. A stale Content-Length is corrected to the body's
+//   length (sending it would desynchronize the server). A chunked body is re-chunked by curl (same
+//   bytes, different chunk sizes). The fragment ("#...") is not sent, and request-target bytes outside
+//   visible ASCII are percent-encoded (curl would encode them anyway, and refuses spaces). HTTP/2
+//   lowercases header names.
+import { byteStringToBytes, textToByteString, utf8DecodeStrict } from './bytes'
+import { hasHeader, isPseudoHeader, splitUrl } from './http-parts'
+import { invalidInput, parseOrThrow } from './invalid-input'
+import { RequestSpec, type HeaderPair } from './types'
+
+export interface ToCurlOptions {
+  /** The only dialect written: POSIX sh, which dash, bash and zsh all accept. */
+  shell?: 'posix'
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+// Above this size an argument is sent through printf (a shell builtin) instead: the kernel refuses a
+// single exec argument longer than 128 KiB on Linux.
+const MAX_INLINE_BYTES = 64 * 1024
+// curl adds "Expect: 100-continue" to larger uploads (1 MiB in curl 7.88, 1 KiB in older versions).
+const EXPECT_THRESHOLD = 1024
+
+/** A POSIX single-quoted word: nothing inside is special except the quote itself. */
+export function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`
+}
+
+// Characters that a terminal or a reader would not show as themselves.
+function hasInvisible(text: string): boolean {
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  return /[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(text)
+}
+
+/** The text a byte string stands for, if it can be written inside single quotes and mean the same bytes. */
+function inlineText(bytes: Uint8Array): string | null {
+  if (bytes.length > MAX_INLINE_BYTES) return null
+  const text = utf8DecodeStrict(bytes)
+  if (text === null || hasInvisible(text) || text.includes('\uFEFF')) return null
+  return text
+}
+
+function byteStringText(value: string): string | null {
+  const bytes = byteStringToBytes(value)
+  return bytes ? inlineText(bytes) : null
+}
+
+/**
+ * A printf format (inside single quotes) that prints exactly these bytes in dash, bash and zsh:
+ * printable ASCII as itself, %% and \\ for the two format characters, \n \t \r, and three-digit
+ * octal for everything else. A digit right after an octal escape is escaped too, because zsh reads
+ * "\0NNN" (four digits) where dash and bash read "\0NN" and a digit. A leading "-" is escaped so
+ * printf cannot take the format for an option.
+ */
+export function printfFormat(bytes: Uint8Array): string {
+  let out = ''
+  let afterOctal = false
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!
+    const ch = String.fromCharCode(byte)
+    const octal = `\\${byte.toString(8).padStart(3, '0')}`
+    let piece: string
+    if (byte === 0x5c) piece = '\\\\'
+    else if (byte === 0x25) piece = '%%'
+    else if (byte === 0x27) piece = `'\\''`
+    else if (byte === 0x0a) piece = '\\n'
+    else if (byte === 0x09) piece = '\\t'
+    else if (byte === 0x0d) piece = '\\r'
+    else if (byte === 0x2d && i === 0) piece = octal
+    else if (byte >= 0x30 && byte <= 0x39 && afterOctal) piece = octal
+    else if (byte >= 0x20 && byte < 0x7f) piece = ch
+    else piece = octal
+    afterOctal = piece === octal
+    out += piece
+  }
+  return out
+}
+
+/** The URL as curl needs it: bytes outside visible ASCII percent-encoded (curl refuses spaces). */
+function curlUrl(url: string): string {
+  const bytes = byteStringToBytes(textToByteString(url))!
+  let out = ''
+  for (const byte of bytes) {
+    out += byte > 0x20 && byte < 0x7f ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
+  }
+  return out
+}
+
+function checkRequest(request: RequestSpec): void {
+  if (!TOKEN.test(request.method)) throw invalidInput(`The method "${request.method}" is not an HTTP token; curl cannot send it`)
+  if (!splitUrl(request.url)) throw invalidInput(`The URL "${request.url}" is not absolute; curl needs scheme://host`)
+  request.headers.forEach(([name, value], index) => {
+    if (isPseudoHeader(name)) return
+    if (!TOKEN.test(name)) throw invalidInput(`headers[${index}]: the name "${name}" is not an HTTP token; curl cannot send it`)
+    if (/[\r\n\0]/.test(value)) {
+      throw invalidInput(`headers[${index}] (${name}): the value contains a line break or NUL; curl cannot send it`)
+    }
+  })
+}
+
+/** Header lines for -H, in order, then the lines that switch curl's own headers off. */
+function headerLines(request: RequestSpec): string[] {
+  const headers: HeaderPair[] = request.headers.filter(([name]) => !isPseudoHeader(name))
+  const lines = headers.map(([name, value]) => {
+    if (name.toLowerCase() === 'content-length' && value.trim() !== String(request.body.length)) {
+      return `${name}: ${request.body.length}`
+    }
+    return value.trim() === '' ? `${name};` : `${name}: ${value}`
+  })
+  const off = (name: string) => {
+    if (!hasHeader(headers, name)) lines.push(`${name}:`)
+  }
+  off('Host')
+  off('User-Agent')
+  off('Accept')
+  if (request.body.length > 0) {
+    off('Content-Type')
+    if (request.body.length > EXPECT_THRESHOLD) off('Expect')
+  }
+  return lines
+}
+
+function versionFlag(request: RequestSpec, scheme: string): string | null {
+  const version = request.httpVersion?.replace(/^HTTP\//i, '')
+  if (version === '1.0') return '--http1.0'
+  if (version === '2' || version === '2.0') return '--http2'
+  // For https curl would negotiate HTTP/2 and lowercase every header name.
+  if (scheme.toLowerCase() === 'https') return '--http1.1'
+  return null
+}
+
+export function toCurl(request: RequestSpec, _options: ToCurlOptions = {}): string {
+  const req = parseOrThrow(RequestSpec, request, 'request')
+  checkRequest(req)
+  const scheme = splitUrl(req.url)!.scheme
+  // -q (it must come first) keeps a ~/.curlrc from adding headers or options of its own.
+  const args: string[] = ['curl', '-q', shellQuote(curlUrl(req.url))]
+
+  const version = versionFlag(req, scheme)
+  if (version) args.push(version)
+  const hasBody = req.body.length > 0
+  const method = req.method
+  if (!hasBody && method === 'HEAD') args.push('-I')
+  else if (hasBody ? method !== 'POST' : method !== 'GET') args.push('-X', shellQuote(method))
+  // Keep "/../" and "[" "{" as written instead of curl normalizing or globbing them.
+  args.push('--path-as-is', '-g')
+
+  const lines = headerLines(req)
+  const inlineLines = lines.map(byteStringText)
+  const headersViaStdin = inlineLines.some((line) => line === null)
+  if (headersViaStdin) args.push('-H', '@-')
+  else for (const line of inlineLines) args.push('-H', shellQuote(line!))
+
+  let bodyFormat: string | null = null
+  if (hasBody) {
+    // A value starting with "@" would make curl upload a local file of that name instead.
+    const text = req.body[0] === 0x40 ? null : inlineText(req.body)
+    if (text !== null) args.push('--data-binary', shellQuote(text))
+    else {
+      bodyFormat = printfFormat(req.body)
+      args.push('--data-binary', headersViaStdin ? '@/dev/fd/3' : '@-')
+    }
+  }
+
+  const curl = args.join(' ')
+  const headerFormat = headersViaStdin
+    ? printfFormat(byteStringToBytes(lines.map((line) => `${line}\n`).join(''))!)
+    : null
+  if (headerFormat !== null && bodyFormat !== null) {
+    // Two streams: the body arrives on descriptor 3 (a copy of the group's input), the headers on stdin.
+    return `printf '${bodyFormat}' | { printf '${headerFormat}' | ${curl}; } 3<&0`
+  }
+  if (headerFormat !== null) return `printf '${headerFormat}' | ${curl}`
+  if (bodyFormat !== null) return `printf '${bodyFormat}' | ${curl}`
+  return curl
+}
+
+/** One command per line, in order. */
+export function toCurlMany(requests: readonly RequestSpec[], options: ToCurlOptions = {}): string {
+  return requests.map((request) => toCurl(request, options)).join('\n')
+}

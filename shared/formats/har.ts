@@ -1,0 +1,386 @@
+// HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/) export and import. It owns the mapping
+// between HAR entries and Exchanges; it must never import half a file: everything is validated
+// before the first Exchange is built.
+//
+// Export:
+// - Headers keep order, case and duplicates; names and values are written as they are (byte strings,
+//   the same ByteString convention browsers use), so non-ASCII bytes appear as latin1 characters.
+// - A request body that is valid UTF-8 is postData.text. Other bytes are postData.text in base64 with
+//   `postData._encoding: "base64"`: HAR's postData has no encoding field, so this custom
+//   (underscore) field says how to read it. A response body that is not UTF-8 uses HAR's own
+//   `content.encoding: "base64"`.
+// - An Exchange without a response gets status 0 and empty content, as browsers write blocked or
+//   failed requests. `entry.comment` holds the notes and `entry._hookscope.name` the name.
+// - Space and control characters in URLs are percent-encoded (a HAR URL must be a URI).
+// - startedDateTime is the Exchange's startedAt (or the export time); time and timings.wait are the
+//   duration (0 when unknown), the other phases -1 (not measured).
+//
+// Import (what Chromium's DevTools, Firefox and Playwright write):
+// - HTTP/2 and HTTP/3 pseudo-headers (":authority", ":path"...) are dropped; cookies and queryString
+//   are ignored because the headers and the URL already hold them.
+// - postData.text wins; without it, postData.params is encoded again (multipart when the mime type
+//   says so, else urlencoded). A missing response body is an empty body; status 0 means no response.
+import { base64Decode, base64Encode, textToByteString, utf8DecodeStrict, utf8Encode } from './bytes'
+import {
+  buildMultipart,
+  formUrlEncode,
+  headerValue,
+  isAbsoluteUrl,
+  isPseudoHeader,
+  parseCookieHeader,
+  parseQuery,
+  parseSetCookie,
+  queryOf,
+  randomBoundary,
+  type SetCookie,
+} from './http-parts'
+import { formatPath, invalidInput, parseJsonInput, parseOrThrow } from './invalid-input'
+import { Exchange, type HeaderPair, type RequestSpec, type ResponseSpec } from './types'
+import { z } from 'zod'
+
+export interface HarCreator {
+  name: string
+  version: string
+  comment?: string
+}
+
+export interface ToHarOptions {
+  creator: HarCreator
+  /** Epoch ms used as startedDateTime for Exchanges without startedAt; default now. */
+  now?: number
+}
+
+export interface HarNameValue {
+  name: string
+  value: string
+}
+
+export interface HarCookie extends Partial<Omit<SetCookie, 'name' | 'value'>> {
+  name: string
+  value: string
+}
+
+export interface HarPostData {
+  mimeType: string
+  text: string
+  /** "base64" when text holds the body in base64 (a Hookscope extension). */
+  _encoding?: 'base64'
+}
+
+export interface HarRequest {
+  method: string
+  url: string
+  httpVersion: string
+  cookies: HarCookie[]
+  headers: HarNameValue[]
+  queryString: HarNameValue[]
+  postData?: HarPostData
+  headersSize: number
+  bodySize: number
+}
+
+export interface HarContent {
+  size: number
+  mimeType: string
+  text?: string
+  encoding?: 'base64'
+}
+
+export interface HarResponse {
+  status: number
+  statusText: string
+  httpVersion: string
+  cookies: HarCookie[]
+  headers: HarNameValue[]
+  content: HarContent
+  redirectURL: string
+  headersSize: number
+  bodySize: number
+}
+
+export interface HarTimings {
+  blocked: number
+  dns: number
+  connect: number
+  send: number
+  wait: number
+  receive: number
+  ssl: number
+}
+
+export interface HarEntry {
+  startedDateTime: string
+  time: number
+  request: HarRequest
+  response: HarResponse
+  cache: Record<string, never>
+  timings: HarTimings
+  comment?: string
+  _hookscope?: { name?: string }
+}
+
+export interface HarDocument {
+  log: {
+    version: '1.2'
+    creator: HarCreator
+    entries: HarEntry[]
+  }
+}
+
+function harVersion(version: string | undefined): string {
+  const bare = (version ?? '1.1').replace(/^HTTP\//i, '')
+  return `HTTP/${bare === '2' ? '2.0' : bare}`
+}
+
+function harUrl(url: string): string {
+  let out = ''
+  for (const ch of url) {
+    const code = ch.charCodeAt(0)
+    out += code <= 0x20 || code === 0x7f ? `%${code.toString(16).toUpperCase().padStart(2, '0')}` : ch
+  }
+  return out
+}
+
+function harHeaders(headers: readonly HeaderPair[]): HarNameValue[] {
+  return headers.filter(([name]) => !isPseudoHeader(name)).map(([name, value]) => ({ name, value }))
+}
+
+function requestCookies(headers: readonly HeaderPair[]): HarCookie[] {
+  return headers.filter(([name]) => name.toLowerCase() === 'cookie').flatMap(([, value]) => parseCookieHeader(value))
+}
+
+function responseCookies(headers: readonly HeaderPair[]): HarCookie[] {
+  return headers
+    .filter(([name]) => name.toLowerCase() === 'set-cookie')
+    .map(([, value]) => parseSetCookie(value))
+    .filter((cookie): cookie is SetCookie => cookie !== null)
+}
+
+function toHarRequest(request: RequestSpec): HarRequest {
+  const query = queryOf(request.url)
+  const har: HarRequest = {
+    method: request.method,
+    url: harUrl(request.url),
+    httpVersion: harVersion(request.httpVersion),
+    cookies: requestCookies(request.headers),
+    headers: harHeaders(request.headers),
+    queryString: query === null ? [] : parseQuery(query),
+    headersSize: -1,
+    bodySize: request.body.length,
+  }
+  if (request.body.length > 0) {
+    const mimeType = headerValue(request.headers, 'content-type') ?? ''
+    const text = utf8DecodeStrict(request.body)
+    har.postData = text !== null ? { mimeType, text } : { mimeType, text: base64Encode(request.body), _encoding: 'base64' }
+  }
+  return har
+}
+
+function toHarResponse(response: ResponseSpec | undefined, httpVersion: string | undefined): HarResponse {
+  if (!response) {
+    return {
+      status: 0,
+      statusText: '',
+      httpVersion: '',
+      cookies: [],
+      headers: [],
+      content: { size: 0, mimeType: 'x-unknown' },
+      redirectURL: '',
+      headersSize: -1,
+      bodySize: -1,
+    }
+  }
+  const content: HarContent = { size: response.body.length, mimeType: headerValue(response.headers, 'content-type') ?? 'x-unknown' }
+  if (response.body.length > 0) {
+    const text = utf8DecodeStrict(response.body)
+    if (text !== null) content.text = text
+    else {
+      content.text = base64Encode(response.body)
+      content.encoding = 'base64'
+    }
+  }
+  return {
+    status: response.status,
+    statusText: response.statusText ?? '',
+    httpVersion: harVersion(httpVersion),
+    cookies: responseCookies(response.headers),
+    headers: harHeaders(response.headers),
+    content,
+    redirectURL: headerValue(response.headers, 'location') ?? '',
+    headersSize: -1,
+    bodySize: response.body.length,
+  }
+}
+
+export function toHar(exchanges: readonly Exchange[], options: ToHarOptions): HarDocument {
+  const valid = parseOrThrow(z.array(Exchange), exchanges, 'list of exchanges')
+  const now = options.now ?? Date.now()
+  const entries = valid.map((exchange): HarEntry => {
+    const duration = exchange.durationMs ?? 0
+    const entry: HarEntry = {
+      startedDateTime: new Date(exchange.startedAt ?? now).toISOString(),
+      time: duration,
+      request: toHarRequest(exchange.request),
+      response: toHarResponse(exchange.response, exchange.request.httpVersion),
+      cache: {},
+      timings: { blocked: -1, dns: -1, connect: -1, send: 0, wait: duration, receive: 0, ssl: -1 },
+    }
+    if (exchange.notes !== undefined) entry.comment = exchange.notes
+    if (exchange.name !== undefined) entry._hookscope = { name: exchange.name }
+    return entry
+  })
+  return { log: { version: '1.2', creator: { ...options.creator }, entries } }
+}
+
+// ---- Import ------------------------------------------------------------------------------------
+
+const NameValue = z.object({ name: z.string(), value: z.string() })
+
+const PostData = z.object({
+  mimeType: z.string().optional(),
+  text: z.string().optional(),
+  params: z
+    .array(
+      z.object({
+        name: z.string(),
+        value: z.string().optional(),
+        fileName: z.string().optional(),
+        contentType: z.string().optional(),
+      }),
+    )
+    .optional(),
+  _encoding: z.string().optional(),
+  encoding: z.string().optional(),
+})
+
+const ImportedRequest = z.object({
+  method: z.string().min(1),
+  url: z.string().min(1),
+  httpVersion: z.string().optional(),
+  headers: z.array(NameValue),
+  postData: PostData.nullable().optional(),
+})
+
+const ImportedResponse = z.object({
+  status: z.number().int(),
+  statusText: z.string().optional(),
+  headers: z.array(NameValue).optional(),
+  content: z
+    .object({ text: z.string().nullable().optional(), encoding: z.string().nullable().optional() })
+    .nullable()
+    .optional(),
+})
+
+const ImportedHar = z.object({
+  log: z.object({
+    version: z.string().optional(),
+    entries: z.array(
+      z.object({
+        startedDateTime: z.string().optional(),
+        time: z.number().optional(),
+        request: ImportedRequest,
+        response: ImportedResponse.nullable().optional(),
+        comment: z.string().optional(),
+        _hookscope: z.object({ name: z.string().optional() }).optional(),
+      }),
+    ),
+  }),
+})
+
+type ImportedPostData = z.infer<typeof PostData>
+
+/** "HTTP/1.1", "http/2.0", "h2", "h3" as the model's "1.1", "2.0", "3.0"; undefined when unknown. */
+export function normalizeHttpVersion(version: string | undefined): string | undefined {
+  if (version === undefined) return undefined
+  const lower = version.trim().toLowerCase()
+  if (lower === 'h2' || lower === 'http/2') return '2.0'
+  if (lower === 'h3' || lower === 'http/3') return '3.0'
+  const match = /^(?:http\/)?(\d)(?:\.(\d))?$/.exec(lower)
+  return match ? `${match[1]}.${match[2] ?? '0'}` : undefined
+}
+
+function importHeaders(headers: ReadonlyArray<z.infer<typeof NameValue>>): HeaderPair[] {
+  return headers
+    .filter(({ name }) => !isPseudoHeader(name))
+    .map(({ name, value }) => [textToByteString(name), textToByteString(value)])
+}
+
+function decodeBase64(text: string, path: Array<string | number>): Uint8Array {
+  const bytes = base64Decode(text)
+  if (!bytes) throw invalidInput(`Not a valid HAR file: ${formatPath(path)}: the text is not valid base64`)
+  return bytes
+}
+
+function importRequestBody(postData: ImportedPostData | null | undefined, path: Array<string | number>): Uint8Array {
+  if (!postData) return new Uint8Array(0)
+  const encoding = postData._encoding ?? postData.encoding
+  if (encoding !== undefined && encoding !== 'base64') {
+    throw invalidInput(`Not a valid HAR file: ${formatPath([...path, '_encoding'])}: "${encoding}" is not supported (only base64)`)
+  }
+  if (postData.text !== undefined) {
+    return encoding === 'base64' ? decodeBase64(postData.text, [...path, 'text']) : utf8Encode(postData.text)
+  }
+  const params = postData.params ?? []
+  if (params.length === 0) return new Uint8Array(0)
+  const mimeType = postData.mimeType ?? ''
+  if (/^multipart\/form-data/i.test(mimeType)) {
+    const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(mimeType)
+    return buildMultipart(
+      params.map((param) => ({
+        name: textToByteString(param.name),
+        value: utf8Encode(param.value ?? ''),
+        ...(param.fileName !== undefined ? { filename: param.fileName } : {}),
+        ...(param.contentType !== undefined ? { contentType: param.contentType } : {}),
+      })),
+      boundary?.[1] ?? boundary?.[2] ?? randomBoundary(),
+    )
+  }
+  return utf8Encode(formUrlEncode(params.map((param) => [param.name, param.value ?? ''] as const)))
+}
+
+export function fromHar(input: unknown): Exchange[] {
+  const har = parseOrThrow(ImportedHar, parseJsonInput(input, 'HAR file'), 'HAR file')
+  // Every check that can fail runs inside this map before anything is returned.
+  return har.log.entries.map((entry, index) => {
+    const base: Array<string | number> = ['log', 'entries', index]
+    const { request } = entry
+    const url = textToByteString(request.url)
+    if (!isAbsoluteUrl(url)) {
+      throw invalidInput(`Not a valid HAR file: ${formatPath([...base, 'request', 'url'])}: "${request.url.slice(0, 80)}" is not an absolute URL`)
+    }
+    const requestSpec: RequestSpec = {
+      method: request.method,
+      url,
+      headers: importHeaders(request.headers),
+      body: importRequestBody(request.postData, [...base, 'request', 'postData']),
+    }
+    const version = normalizeHttpVersion(request.httpVersion)
+    if (version !== undefined) requestSpec.httpVersion = version
+
+    const exchange: Exchange = { request: requestSpec }
+    const response = entry.response
+    if (response && response.status !== 0) {
+      const content = response.content
+      const contentPath = [...base, 'response', 'content']
+      if (content?.encoding && content.encoding !== 'base64') {
+        throw invalidInput(`Not a valid HAR file: ${formatPath([...contentPath, 'encoding'])}: "${content.encoding}" is not supported (only base64)`)
+      }
+      const text = content?.text ?? ''
+      const body = content?.encoding === 'base64' ? decodeBase64(text, [...contentPath, 'text']) : utf8Encode(text)
+      const responseSpec: ResponseSpec = { status: response.status, headers: importHeaders(response.headers ?? []), body }
+      if (response.statusText) responseSpec.statusText = response.statusText
+      exchange.response = responseSpec
+    }
+    if (entry.startedDateTime !== undefined) {
+      const time = Date.parse(entry.startedDateTime)
+      if (Number.isNaN(time)) {
+        throw invalidInput(`Not a valid HAR file: ${formatPath([...base, 'startedDateTime'])}: "${entry.startedDateTime}" is not a date`)
+      }
+      exchange.startedAt = time
+    }
+    if (entry.time !== undefined && entry.time >= 0) exchange.durationMs = entry.time
+    if (entry._hookscope?.name !== undefined) exchange.name = entry._hookscope.name
+    if (entry.comment !== undefined) exchange.notes = entry.comment
+    return exchange
+  })
+}

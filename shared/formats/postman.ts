@@ -1,0 +1,499 @@
+// Postman Collection v2.1 (https://schema.getpostman.com/json/collection/v2.1.0/collection.json)
+// export and import. It owns the mapping between collection items and Exchanges; it must never
+// resolve {{variables}} (they stay as text), run scripts, or import half a collection.
+//
+// Export: one item per Exchange, flat, named after the Exchange (or "METHOD url"); notes become the
+// request description; headers keep order, case and duplicates; the URL is written as `raw` plus
+// its parts. A body that is valid UTF-8 is a raw body; other bytes are a raw body in base64 with
+// `body.options.hookscope.encoding: "base64"` (Postman keeps unknown `options`). The response, if
+// any, becomes the item's one saved example (its duration is `responseTime`); a binary example body
+// is base64 with `_hookscope.bodyEncoding: "base64"` on the example.
+//
+// Import (v2.1, and v2.0 which differs only in auth):
+// - Folders are flattened in order; an item's name becomes its folder path and name joined with
+//   " / " ("Users / Admin / Create user").
+// - Disabled headers, query parameters and form fields are dropped. raw bodies are UTF-8;
+//   urlencoded and formdata text fields are encoded as Postman sends them (adding the
+//   Content-Type header Postman adds when the request has none); graphql becomes its JSON body.
+//   File fields and file bodies cannot be read here and are errors naming the item.
+// - basic, bearer and header apikey auth (inherited from folders and the collection) become an
+//   Authorization (or the named) header; other auth types are left out and said so in the notes.
+// - The first saved example becomes the response. The URL comes from `raw` when present, else from
+//   its parts (collections built with the SDK have no `raw`).
+import { base64Decode, base64Encode, textToByteString, utf8DecodeStrict, utf8Encode } from './bytes'
+import { buildMultipart, formUrlEncode, hasHeader, queryOf, randomBoundary, splitUrl } from './http-parts'
+import { formatPath, invalidInput, parseJsonInput, parseOrThrow } from './invalid-input'
+import { Exchange, type HeaderPair, type RequestSpec, type ResponseSpec } from './types'
+import { z } from 'zod'
+
+export const POSTMAN_SCHEMA_V21 = 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json'
+
+export interface ToPostmanOptions {
+  name: string
+  /** info._postman_id; a random UUID by default. */
+  id?: string
+  description?: string
+}
+
+export interface PostmanKeyValue {
+  key: string
+  value: string
+  disabled?: boolean
+}
+
+export interface PostmanUrl {
+  raw: string
+  protocol?: string
+  host?: string[]
+  port?: string
+  path?: string[]
+  query?: PostmanKeyValue[]
+  hash?: string
+}
+
+export interface PostmanBody {
+  mode: 'raw'
+  raw: string
+  options?: { raw?: { language: string }; hookscope?: { encoding: 'base64' } }
+}
+
+export interface PostmanRequest {
+  method: string
+  header: PostmanKeyValue[]
+  url: PostmanUrl
+  body?: PostmanBody
+  description?: string
+}
+
+export interface PostmanResponse {
+  name: string
+  originalRequest: PostmanRequest
+  status: string
+  code: number
+  header: PostmanKeyValue[]
+  body: string
+  responseTime?: number
+  _hookscope?: { bodyEncoding: 'base64' }
+}
+
+export interface PostmanItem {
+  name: string
+  request: PostmanRequest
+  response: PostmanResponse[]
+}
+
+export interface PostmanCollection {
+  info: { _postman_id: string; name: string; schema: string; description?: string }
+  item: PostmanItem[]
+}
+
+function randomUuid(): string {
+  const bytes = new Uint8Array(16)
+  globalThis.crypto.getRandomValues(bytes)
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}
+
+/** raw plus the parts Postman shows, split without normalizing anything. */
+function postmanUrl(url: string): PostmanUrl {
+  const parts = splitUrl(url)
+  if (!parts) return { raw: url }
+  const out: PostmanUrl = { raw: url, protocol: parts.scheme }
+  const hostPort = /^(?:[^@]*@)?(\[[^\]]*\]|[^:]*)(?::(\d*))?$/.exec(parts.authority)
+  out.host = (hostPort?.[1] ?? parts.authority).split('.')
+  if (hostPort?.[2]) out.port = hostPort[2]
+  const hashAt = parts.rest.indexOf('#')
+  const beforeHash = hashAt < 0 ? parts.rest : parts.rest.slice(0, hashAt)
+  if (hashAt >= 0) out.hash = parts.rest.slice(hashAt + 1)
+  const queryAt = beforeHash.indexOf('?')
+  const path = queryAt < 0 ? beforeHash : beforeHash.slice(0, queryAt)
+  if (path !== '') out.path = path.replace(/^\//, '').split('/')
+  const query = queryOf(url)
+  if (query !== null && query !== '') {
+    // Postman keeps query values as written (still encoded).
+    out.query = query.split('&').map((pair) => {
+      const eq = pair.indexOf('=')
+      return eq < 0 ? { key: pair, value: '' } : { key: pair.slice(0, eq), value: pair.slice(eq + 1) }
+    })
+  }
+  return out
+}
+
+function postmanHeaders(headers: readonly HeaderPair[]): PostmanKeyValue[] {
+  return headers.map(([key, value]) => ({ key, value }))
+}
+
+function toPostmanRequest(exchange: Exchange): PostmanRequest {
+  const { request } = exchange
+  const out: PostmanRequest = { method: request.method, header: postmanHeaders(request.headers), url: postmanUrl(request.url) }
+  if (request.body.length > 0) {
+    const text = utf8DecodeStrict(request.body)
+    out.body =
+      text !== null
+        ? { mode: 'raw', raw: text }
+        : { mode: 'raw', raw: base64Encode(request.body), options: { raw: { language: 'text' }, hookscope: { encoding: 'base64' } } }
+  }
+  if (exchange.notes !== undefined) out.description = exchange.notes
+  return out
+}
+
+function toPostmanResponse(exchange: Exchange, response: ResponseSpec, originalRequest: PostmanRequest): PostmanResponse {
+  const text = utf8DecodeStrict(response.body)
+  const out: PostmanResponse = {
+    name: `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
+    originalRequest,
+    status: response.statusText ?? '',
+    code: response.status,
+    header: postmanHeaders(response.headers),
+    body: text ?? base64Encode(response.body),
+  }
+  if (text === null) out._hookscope = { bodyEncoding: 'base64' }
+  if (exchange.durationMs !== undefined) out.responseTime = exchange.durationMs
+  return out
+}
+
+export function toPostman(exchanges: readonly Exchange[], options: ToPostmanOptions): PostmanCollection {
+  const valid = parseOrThrow(z.array(Exchange), exchanges, 'list of exchanges')
+  const info: PostmanCollection['info'] = { _postman_id: options.id ?? randomUuid(), name: options.name, schema: POSTMAN_SCHEMA_V21 }
+  if (options.description !== undefined) info.description = options.description
+  return {
+    info,
+    item: valid.map((exchange) => {
+      const request = toPostmanRequest(exchange)
+      return {
+        name: exchange.name ?? `${exchange.request.method} ${exchange.request.url}`,
+        request,
+        response: exchange.response ? [toPostmanResponse(exchange, exchange.response, request)] : [],
+      }
+    }),
+  }
+}
+
+// ---- Import ------------------------------------------------------------------------------------
+
+// Postman writes null for many absent values; nullish() accepts both.
+const KeyValue = z.object({
+  key: z.string().nullish(),
+  value: z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string' }).nullish(),
+  disabled: z.boolean().nullish(),
+  type: z.string().nullish(),
+  src: z.unknown().optional(),
+  contentType: z.string().nullish(),
+})
+type KeyValue = z.infer<typeof KeyValue>
+
+// Postman allows headers as one "Name: value" string per line; read it as the list form.
+const HeaderList = z.preprocess(
+  (value) =>
+    typeof value === 'string'
+      ? value
+          .split(/\r?\n/)
+          .filter((line) => line.includes(':'))
+          .map((line) => ({ key: line.slice(0, line.indexOf(':')).trim(), value: line.slice(line.indexOf(':') + 1).trim() }))
+      : value,
+  z.array(KeyValue),
+)
+
+const Description = z.union([z.string(), z.object({ content: z.string().nullish() }).loose()]).nullish()
+
+const UrlObject = z
+  .object({
+    raw: z.string().nullish(),
+    protocol: z.string().nullish(),
+    host: z.union([z.string(), z.array(z.string())]).nullish(),
+    port: z.union([z.string(), z.number()]).nullish(),
+    path: z.union([z.string(), z.array(z.union([z.string(), z.object({ value: z.string().nullish() }).loose()]))]).nullish(),
+    query: z.array(KeyValue).nullish(),
+    hash: z.string().nullish(),
+  })
+  .loose()
+
+const AuthParams = z.union([z.array(KeyValue), z.record(z.string(), z.unknown())]).nullish()
+const Auth = z.object({ type: z.string() }).catchall(AuthParams).nullish()
+type Auth = z.infer<typeof Auth>
+
+const Body = z
+  .object({
+    mode: z.string().nullish(),
+    raw: z.string().nullish(),
+    urlencoded: z.array(KeyValue).nullish(),
+    formdata: z.array(KeyValue).nullish(),
+    graphql: z.object({ query: z.string().nullish(), variables: z.unknown().optional() }).loose().nullish(),
+    file: z.unknown().optional(),
+    disabled: z.boolean().nullish(),
+    options: z.object({ hookscope: z.object({ encoding: z.string().nullish() }).loose().nullish() }).loose().nullish(),
+  })
+  .loose()
+
+// A request may be just its URL.
+const Request = z.preprocess(
+  (value) => (typeof value === 'string' ? { url: value } : value),
+  z
+    .object({
+      method: z.string().nullish(),
+      url: z.union([z.string(), UrlObject], { error: 'expected a URL string or a Postman URL object' }).nullish(),
+      header: HeaderList.nullish(),
+      body: Body.nullish(),
+      auth: Auth,
+      description: Description,
+    })
+    .loose(),
+)
+
+const HookscopeExtra = z.object({ bodyEncoding: z.string().nullish() }).loose().nullish()
+const SavedResponse = z
+  .object({
+    status: z.string().nullish(),
+    code: z.number().int().nullish(),
+    header: HeaderList.nullish(),
+    body: z.string().nullish(),
+    responseTime: z.union([z.number(), z.string()]).nullish(),
+    _hookscope: HookscopeExtra,
+    // The SDK's toJSON() moves "_x" properties into "_": { x }.
+    _: z.object({ hookscope: HookscopeExtra }).loose().nullish(),
+  })
+  .loose()
+
+interface ImportedItem {
+  name?: string | null
+  item?: ImportedItem[] | null
+  request?: z.infer<typeof Request> | null
+  response?: Array<z.infer<typeof SavedResponse>> | null
+  auth?: Auth
+  description?: z.infer<typeof Description>
+}
+
+const Item: z.ZodType<ImportedItem> = z.lazy(() =>
+  z
+    .object({
+      name: z.string().nullish(),
+      item: z.array(Item).nullish(),
+      request: Request.nullish(),
+      response: z.array(SavedResponse).nullish(),
+      auth: Auth,
+      description: Description,
+    })
+    .loose(),
+)
+
+const Collection = z
+  .object({
+    info: z.object({ name: z.string().nullish(), schema: z.string().nullish() }).loose(),
+    item: z.array(Item),
+    auth: Auth,
+  })
+  .loose()
+
+type Path = Array<string | number>
+
+function fail(path: Path, message: string): never {
+  throw invalidInput(`Not a valid Postman collection: ${formatPath(path)}: ${message}`)
+}
+
+function text(value: KeyValue['value']): string {
+  return value === null || value === undefined ? '' : String(value)
+}
+
+function descriptionText(description: z.infer<typeof Description>): string | undefined {
+  if (typeof description === 'string') return description
+  return description?.content ?? undefined
+}
+
+function importHeaders(header: KeyValue[] | null | undefined): HeaderPair[] {
+  return (header ?? [])
+    .filter((entry) => !entry.disabled && entry.key !== null && entry.key !== undefined)
+    .map((entry) => [textToByteString(entry.key!), textToByteString(text(entry.value))])
+}
+
+function importUrl(url: z.infer<typeof UrlObject> | string | null | undefined, path: Path): string {
+  let result: string
+  if (typeof url === 'string') result = url
+  else if (!url) fail(path, 'the request has no URL')
+  else if (url.raw) result = url.raw
+  else {
+    const host = Array.isArray(url.host) ? url.host.join('.') : (url.host ?? '')
+    const segments = Array.isArray(url.path)
+      ? url.path.map((segment) => (typeof segment === 'string' ? segment : (segment.value ?? '')))
+      : url.path
+        ? [url.path.replace(/^\//, '')]
+        : []
+    const query = (url.query ?? []).filter((entry) => !entry.disabled && entry.key !== null && entry.key !== undefined)
+    result =
+      (url.protocol ? `${url.protocol.replace(/:\/*$/, '')}://` : '') +
+      host +
+      (url.port !== null && url.port !== undefined && url.port !== '' ? `:${url.port}` : '') +
+      (segments.length > 0 ? `/${segments.join('/')}` : '') +
+      (query.length > 0 ? `?${query.map((entry) => (entry.value === null || entry.value === undefined ? entry.key! : `${entry.key}=${text(entry.value)}`)).join('&')}` : '') +
+      (url.hash ? `#${url.hash}` : '')
+  }
+  if (result.trim() === '') fail(path, 'the request has an empty URL')
+  // Postman sends scheme-less URLs over http; a URL that starts with a variable is left as written.
+  if (!splitUrl(result) && !result.startsWith('{{')) result = `http://${result}`
+  return textToByteString(result)
+}
+
+interface Body {
+  bytes: Uint8Array
+  contentType?: string
+}
+
+function importBody(body: z.infer<typeof Body> | null | undefined, path: Path): Body {
+  if (!body || body.disabled || !body.mode) return { bytes: new Uint8Array(0) }
+  switch (body.mode) {
+    case 'raw': {
+      const raw = body.raw ?? ''
+      if (body.options?.hookscope?.encoding === 'base64') {
+        const bytes = base64Decode(raw)
+        if (!bytes) fail([...path, 'raw'], 'the text is not valid base64')
+        return { bytes }
+      }
+      return { bytes: utf8Encode(raw) }
+    }
+    case 'urlencoded': {
+      const pairs = (body.urlencoded ?? [])
+        .filter((entry) => !entry.disabled && entry.key !== null && entry.key !== undefined)
+        .map((entry) => [entry.key!, text(entry.value)] as const)
+      return { bytes: utf8Encode(formUrlEncode(pairs)), contentType: 'application/x-www-form-urlencoded' }
+    }
+    case 'formdata': {
+      const fields = body.formdata ?? []
+      const parts = fields.flatMap((entry, index) => {
+        if (entry.disabled || entry.key === null || entry.key === undefined) return []
+        if (entry.type === 'file') {
+          fail([...path, 'formdata', index], `"${entry.key}" is a file field; the file is not in the collection and cannot be read here`)
+        }
+        return [
+          {
+            name: textToByteString(entry.key),
+            value: utf8Encode(text(entry.value)),
+            ...(entry.contentType ? { contentType: entry.contentType } : {}),
+          },
+        ]
+      })
+      const boundary = randomBoundary()
+      return { bytes: buildMultipart(parts, boundary), contentType: `multipart/form-data; boundary=${boundary}` }
+    }
+    case 'graphql': {
+      const graphql = body.graphql ?? {}
+      let variables: unknown = graphql.variables
+      if (typeof variables === 'string') {
+        try {
+          variables = variables.trim() === '' ? undefined : (JSON.parse(variables) as unknown)
+        } catch {
+          fail([...path, 'graphql', 'variables'], 'not JSON')
+        }
+      }
+      const json = JSON.stringify(variables === undefined ? { query: graphql.query ?? '' } : { query: graphql.query ?? '', variables })
+      return { bytes: utf8Encode(json), contentType: 'application/json' }
+    }
+    case 'file':
+      fail([...path, 'file'], 'a file body is not in the collection and cannot be read here')
+    // eslint-disable-next-line no-fallthrough -- fail() never returns
+    default:
+      fail([...path, 'mode'], `body mode "${body.mode}" is not supported`)
+  }
+}
+
+function authParam(auth: NonNullable<Auth>, key: string): string | undefined {
+  const params = auth[auth.type]
+  if (Array.isArray(params)) {
+    const found = params.find((entry) => entry.key === key)
+    return found ? text(found.value) : undefined
+  }
+  if (params && typeof params === 'object') {
+    const value = (params as Record<string, unknown>)[key]
+    return value === undefined || value === null ? undefined : String(value)
+  }
+  return undefined
+}
+
+/** The headers an auth block adds, or a note saying why it could not. */
+function importAuth(auth: Auth): { headers: HeaderPair[]; note?: string } {
+  if (!auth || auth.type === 'noauth') return { headers: [] }
+  switch (auth.type) {
+    case 'basic': {
+      const credentials = `${authParam(auth, 'username') ?? ''}:${authParam(auth, 'password') ?? ''}`
+      return { headers: [['Authorization', `Basic ${base64Encode(utf8Encode(credentials))}`]] }
+    }
+    case 'bearer':
+      return { headers: [['Authorization', textToByteString(`Bearer ${authParam(auth, 'token') ?? ''}`)]] }
+    case 'apikey': {
+      const where = authParam(auth, 'in') ?? 'header'
+      if (where === 'header') {
+        return { headers: [[textToByteString(authParam(auth, 'key') ?? ''), textToByteString(authParam(auth, 'value') ?? '')]] }
+      }
+      return { headers: [], note: `Postman "apikey" auth in the ${where} was not converted.` }
+    }
+    default:
+      return { headers: [], note: `Postman "${auth.type}" auth was not converted; add its header by hand.` }
+  }
+}
+
+function importResponse(saved: z.infer<typeof SavedResponse>, path: Path): ResponseSpec {
+  const encoding = saved._hookscope?.bodyEncoding ?? saved._?.hookscope?.bodyEncoding
+  let body: Uint8Array
+  if (encoding === 'base64') {
+    const bytes = base64Decode(saved.body ?? '')
+    if (!bytes) fail([...path, 'body'], 'the text is not valid base64')
+    body = bytes
+  } else body = utf8Encode(saved.body ?? '')
+  const response: ResponseSpec = { status: saved.code ?? 0, headers: importHeaders(saved.header), body }
+  if (saved.status) response.statusText = saved.status
+  return response
+}
+
+function importItem(item: ImportedItem, names: string[], inheritedAuth: Auth, path: Path, out: Exchange[]): void {
+  const name = item.name ?? ''
+  const auth = item.auth !== undefined && item.auth !== null ? item.auth : inheritedAuth
+  if (item.item) {
+    item.item.forEach((child, index) => importItem(child, [...names, name], auth, [...path, 'item', index], out))
+    return
+  }
+  if (item.request === undefined || item.request === null) fail(path, 'an item without a request or items')
+  const request = item.request
+  const requestPath = [...path, 'request']
+  const requestAuth = request.auth !== undefined && request.auth !== null ? request.auth : auth
+  const { headers: authHeaders, note } = importAuth(requestAuth)
+  const body = importBody(request.body, [...requestPath, 'body'])
+  const headers = importHeaders(request.header)
+  for (const header of authHeaders) if (!hasHeader(headers, header[0])) headers.push(header)
+  if (body.contentType && !hasHeader(headers, 'content-type')) headers.push(['Content-Type', body.contentType])
+
+  const spec: RequestSpec = {
+    method: request.method ? request.method : 'GET',
+    url: importUrl(request.url, [...requestPath, 'url']),
+    headers,
+    body: body.bytes,
+  }
+  const exchange: Exchange = { request: spec }
+  const fullName = [...names, name].filter((part) => part !== '').join(' / ')
+  if (fullName !== '') exchange.name = fullName
+  const notes = [descriptionText(request.description) ?? descriptionText(item.description), note]
+    .filter((part): part is string => part !== undefined && part !== '')
+    .join('\n\n')
+  if (notes !== '') exchange.notes = notes
+  const saved = item.response?.[0]
+  if (saved) {
+    exchange.response = importResponse(saved, [...path, 'response', 0])
+    const time = Number(saved.responseTime)
+    if (saved.responseTime !== null && saved.responseTime !== undefined && Number.isFinite(time)) exchange.durationMs = time
+  }
+  out.push(exchange)
+}
+
+export function fromPostman(input: unknown): Exchange[] {
+  const json = parseJsonInput(input, 'Postman collection')
+  if (json && typeof json === 'object' && 'requests' in json && !('item' in json)) {
+    throw invalidInput('Not a valid Postman collection: this is a Postman v1 collection; export it again as Collection v2.1')
+  }
+  const collection = parseOrThrow(Collection, json, 'Postman collection')
+  const schema = collection.info.schema
+  if (schema && !/\/collection\/v2\.[01]\.\d+\//.test(schema)) {
+    fail(['info', 'schema'], `"${schema}" is not Postman Collection v2.0 or v2.1`)
+  }
+  const out: Exchange[] = []
+  collection.item.forEach((item, index) => importItem(item, [], collection.auth, ['item', index], out))
+  return out
+}

@@ -1,0 +1,47 @@
+// The neutral request/response model every format converts to and from. It owns the shapes and their
+// zod schemas; it must never know about any one format.
+//
+// Header names and values, and URLs, are "byte strings": one UTF-16 code unit per byte (latin1),
+// which is what node:http hands over and what the Fetch standard calls a ByteString, so a capture's
+// exact bytes survive. Bodies are Uint8Array (a Node Buffer is one too).
+import { z } from 'zod'
+
+export const HeaderPair = z.tuple([z.string(), z.string()])
+export type HeaderPair = z.infer<typeof HeaderPair>
+
+// z.instanceof would type bodies as Uint8Array<ArrayBuffer>; a subarray or a Buffer is just as good.
+export const Bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, { message: 'expected a Uint8Array' })
+
+export const RequestSpec = z.object({
+  method: z.string().min(1),
+  /**
+   * Absolute URL (scheme://authority/path?query#fragment) as a byte string. The one exception is a
+   * Postman URL whose base is a {{variable}}: it is kept as written.
+   */
+  url: z.string().min(1),
+  /** '1.0', '1.1', '2.0' (the node:http form, without the "HTTP/" prefix). */
+  httpVersion: z.string().optional(),
+  /** Raw pairs in sent order, case and duplicates kept. */
+  headers: z.array(HeaderPair),
+  body: Bytes,
+})
+export type RequestSpec = z.infer<typeof RequestSpec>
+
+export const ResponseSpec = z.object({
+  status: z.number().int(),
+  statusText: z.string().optional(),
+  headers: z.array(HeaderPair),
+  body: Bytes,
+})
+export type ResponseSpec = z.infer<typeof ResponseSpec>
+
+export const Exchange = z.object({
+  request: RequestSpec,
+  response: ResponseSpec.optional(),
+  /** Epoch milliseconds. */
+  startedAt: z.number().optional(),
+  durationMs: z.number().optional(),
+  name: z.string().optional(),
+  notes: z.string().optional(),
+})
+export type Exchange = z.infer<typeof Exchange>

@@ -1,0 +1,247 @@
+// cURL import: Chrome's "Copy as cURL (bash)" style, hand-written commands with each supported option,
+// and malformed commands that must fail with a message naming the place or the option.
+import { describe, expect, it } from 'vitest'
+import { HookscopeError } from '../../../shared/errors'
+import { fromCurl, fromCurlMany, type RequestSpec } from '../../../shared/formats'
+import { plain, utf8ByteString } from './helpers'
+
+const text = (request: RequestSpec) => Buffer.from(request.body).toString('utf8')
+const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString('base64')}`
+
+function errorOf(run: () => unknown): HookscopeError {
+  try {
+    run()
+  } catch (error) {
+    expect(error).toBeInstanceOf(HookscopeError)
+    expect((error as HookscopeError).code).toBe('INVALID_INPUT')
+    return error as HookscopeError
+  }
+  throw new Error('expected an error')
+}
+
+describe("Chrome's Copy as cURL (bash)", () => {
+  it('reads $\'...\' quoting, --data-raw, -b and line continuations', () => {
+    const command = [
+      "curl 'https://api.example.test/v1/items?id=7&tag=a%20b' \\",
+      "  -H 'accept: application/json' \\",
+      "  -H 'accept-language: en-US,en;q=0.9' \\",
+      "  -H 'content-type: application/json' \\",
+      "  -b 'session=abc; theme=dark' \\",
+      "  -H 'origin: https://app.example.test' \\",
+      "  -H 'priority: u=1, i' \\",
+      `  -H 'sec-ch-ua: "Chromium";v="131", "Not_A Brand";v="24"' \\`,
+      "  -H 'user-agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36' \\",
+      "  -H $'x-note: it\\'s caf\\u00e9' \\",
+      "  --data-raw $'{\"name\":\"O\\'Brien\",\"text\":\"line1\\\\nline2\",\"emoji\":\"\\u2713\",\"tab\":\"\\t\"}'",
+    ].join('\n')
+    const request = fromCurl(command)
+    expect(request.method).toBe('POST')
+    expect(request.url).toBe('https://api.example.test/v1/items?id=7&tag=a%20b')
+    expect(request.headers).toEqual([
+      ['Cookie', 'session=abc; theme=dark'],
+      ['accept', 'application/json'],
+      ['accept-language', 'en-US,en;q=0.9'],
+      ['content-type', 'application/json'],
+      ['origin', 'https://app.example.test'],
+      ['priority', 'u=1, i'],
+      ['sec-ch-ua', '"Chromium";v="131", "Not_A Brand";v="24"'],
+      ['user-agent', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36'],
+      ['x-note', utf8ByteString("it's café")],
+    ])
+    expect(text(request)).toBe('{"name":"O\'Brien","text":"line1\\nline2","emoji":"✓","tab":"\t"}')
+  })
+
+  it('reads -X, --compressed and --insecure as Chrome writes them for a PUT', () => {
+    const request = fromCurl(
+      "curl 'http://localhost:3000/api/x' \\\n  -X 'PUT' \\\n  -H 'accept-encoding: gzip' \\\n  --data-raw 'a=1' \\\n  --compressed \\\n  --insecure",
+    )
+    expect(request.method).toBe('PUT')
+    // The explicit accept-encoding header replaces the one --compressed implies.
+    expect(request.headers).toEqual([
+      ['accept-encoding', 'gzip'],
+      ['Content-Type', 'application/x-www-form-urlencoded'],
+    ])
+    expect(text(request)).toBe('a=1')
+  })
+})
+
+describe('hand-written commands', () => {
+  it('reads methods in every spelling', () => {
+    expect(fromCurl('curl -X PUT http://h/').method).toBe('PUT')
+    expect(fromCurl('curl --request delete http://h/').method).toBe('delete')
+    expect(fromCurl('curl -XPATCH http://h/').method).toBe('PATCH')
+    expect(fromCurl('curl -I http://h/').method).toBe('HEAD')
+    expect(fromCurl('curl --head http://h/').method).toBe('HEAD')
+    expect(fromCurl('curl http://h/').method).toBe('GET')
+    expect(fromCurl('curl -d x http://h/').method).toBe('POST')
+    expect(fromCurl('curl -X GET --data-binary x http://h/').method).toBe('GET')
+  })
+
+  it('reads headers: -H, --header, attached values, "Name;" and "Name:" removal', () => {
+    const request = fromCurl(
+      `curl -H 'X-A: 1' --header "X-B:2" -H'X-C:  spaced  ' -HX-D:4 -H 'X-Empty;' -H 'X-Dup: a' -H 'x-dup: b' -A agent -H 'User-Agent:' http://h/`,
+    )
+    expect(request.headers).toEqual([
+      ['X-A', '1'],
+      ['X-B', '2'],
+      ['X-C', 'spaced'],
+      ['X-D', '4'],
+      ['X-Empty', ''],
+      ['X-Dup', 'a'],
+      ['x-dup', 'b'],
+    ])
+  })
+
+  it('joins -d pieces with & and adds the form Content-Type; --data-raw keeps a leading @', () => {
+    const request = fromCurl(`curl -d a=1 --data 'b=2' --data-ascii c=3 --data-raw '@literal' --data-binary $'x\\ny' http://h/`)
+    expect(text(request)).toBe('a=1&b=2&c=3&@literal&x\ny')
+    expect(request.headers).toEqual([['Content-Type', 'application/x-www-form-urlencoded']])
+    const empty = fromCurl(`curl -d '' http://h/`)
+    expect(empty.method).toBe('POST')
+    expect(empty.body.length).toBe(0)
+  })
+
+  it('encodes --data-urlencode in each of its forms', () => {
+    const request = fromCurl(`curl --data-urlencode 'a b&c' --data-urlencode '=x=y' --data-urlencode 'name=é ~' http://h/`)
+    expect(text(request)).toBe('a+b%26c&x%3Dy&name=%C3%A9+~')
+  })
+
+  it('builds a multipart body for -F and --form-string', () => {
+    const request = fromCurl(
+      `curl -F 'field=value' -F 'typed=hello;type=text/x-demo' -F 'quoted="a;b"' --form-string 'raw=@not-a-file' http://h/upload`,
+      { boundary: 'BOUNDARY' },
+    )
+    expect(request.method).toBe('POST')
+    expect(request.headers).toEqual([['Content-Type', 'multipart/form-data; boundary=BOUNDARY']])
+    expect(text(request)).toBe(
+      [
+        '--BOUNDARY',
+        'Content-Disposition: form-data; name="field"',
+        '',
+        'value',
+        '--BOUNDARY',
+        'Content-Disposition: form-data; name="typed"',
+        'Content-Type: text/x-demo',
+        '',
+        'hello',
+        '--BOUNDARY',
+        'Content-Disposition: form-data; name="quoted"',
+        '',
+        'a;b',
+        '--BOUNDARY',
+        'Content-Disposition: form-data; name="raw"',
+        '',
+        '@not-a-file',
+        '--BOUNDARY--',
+        '',
+      ].join('\r\n'),
+    )
+  })
+
+  it('turns -u, -A, -e, -b, --compressed and --oauth2-bearer into headers in the order curl sends them', () => {
+    const request = fromCurl(`curl -H 'X-Custom: 1' -u 'user:p@ss:word' -A 'my agent' -e 'https://ref.test/;auto' -b a=b -b 'c=d' --compressed http://h/`)
+    expect(request.headers).toEqual([
+      ['Authorization', basic('user:p@ss:word')],
+      ['User-Agent', 'my agent'],
+      ['Accept-Encoding', 'deflate, gzip, br, zstd'],
+      ['Referer', 'https://ref.test/'],
+      ['Cookie', 'a=b;c=d'],
+      ['X-Custom', '1'],
+    ])
+    expect(fromCurl('curl --oauth2-bearer tok http://h/').headers).toEqual([['Authorization', 'Bearer tok']])
+    // A -H header of the same name wins over the implied one, as in curl.
+    expect(fromCurl(`curl -u a:b -H 'Authorization: Token x' http://h/`).headers).toEqual([['Authorization', 'Token x']])
+  })
+
+  it('moves data into the query with -G, keeping the fragment last', () => {
+    const request = fromCurl(`curl -G -d a=1 --data-urlencode 'b=x y' 'http://h/search?q=1#top'`)
+    expect(request.method).toBe('GET')
+    expect(request.url).toBe('http://h/search?q=1&a=1&b=x+y#top')
+    expect(request.body.length).toBe(0)
+    expect(request.headers).toEqual([])
+  })
+
+  it('reads --url, --json, HTTP version flags, and ignores flags that do not change the request', () => {
+    const request = fromCurl(`curl -sSLkv --fail -o out.json -m 5 --retry 2 --http1.0 --json '{"a":1}' --url example.test:8080/x`)
+    expect(request.url).toBe('http://example.test:8080/x')
+    expect(request.httpVersion).toBe('1.0')
+    expect(request.headers).toEqual([
+      ['Content-Type', 'application/json'],
+      ['Accept', 'application/json'],
+    ])
+    expect(text(request)).toBe('{"a":1}')
+  })
+
+  it('reads double quotes, backslashes, comments and CRLF line ends', () => {
+    const request = fromCurl(
+      'curl "http://h/a b" \\\r\n  -H "X-Q: \\"q\\" \\$5 \\\\ \\x" # a comment\r\n',
+    )
+    expect(request.url).toBe('http://h/a b')
+    expect(request.headers).toEqual([['X-Q', '"q" $5 \\ \\x']])
+  })
+
+  it("reads $'...' escapes as bytes: octal, hex, \\u and \\c", () => {
+    const request = fromCurl(`curl --data-binary $'\\101\\x42\\u00e9\\377\\cA\\e' http://h/`)
+    expect(plain(request.body)).toEqual(new Uint8Array([0x41, 0x42, 0xc3, 0xa9, 0xff, 0x01, 0x1b]))
+  })
+
+  it('reads bodies and headers piped in by printf or echo, and ignores what reads the output', () => {
+    const request = fromCurl(`printf '%s\\n' 'hello' | curl --data-binary @- http://h/ | jq .`)
+    expect(text(request)).toBe('hello\n')
+    const echoed = fromCurl(`echo -n '{"a":1}' | curl -H 'Content-Type: application/json' -d @- http://h/`)
+    expect(text(echoed)).toBe('{"a":1}')
+    const stripped = fromCurl(`printf 'a\\r\\nb\\n' | curl -d @- http://h/`)
+    expect(text(stripped)).toBe('ab')
+    const headers = fromCurl(`printf 'X-A: 1\\nX-B: caf\\351\\n' | curl -H @- http://h/`)
+    expect(headers.headers).toEqual([
+      ['X-A', '1'],
+      ['X-B', 'caf\xe9'],
+    ])
+  })
+
+  it('reads several commands with fromCurlMany', () => {
+    const requests = fromCurlMany(`curl http://h/1 && curl -X POST http://h/2\ncurl http://h/3; curl http://h/4`)
+    expect(requests.map((request) => `${request.method} ${request.url}`)).toEqual([
+      'GET http://h/1',
+      'POST http://h/2',
+      'GET http://h/3',
+      'GET http://h/4',
+    ])
+    expect(errorOf(() => fromCurl('curl http://h/1\ncurl http://h/2')).message).toMatch(/runs curl 2 times/)
+  })
+})
+
+describe('malformed commands', () => {
+  it.each([
+    ["curl 'http://h/", /unterminated single quote at column 6/],
+    ['curl "http://h/', /unterminated double quote at column 6/],
+    ["curl http://h/ \\\n  -H 'X: 1' \\\n  -d 'open", /unterminated single quote at line 3, column 6/],
+    ["curl $'abc", /unterminated \$'...' quote at column 6/],
+    ['curl -d @body.json http://h/', /-d @body\.json reads a file, which cannot be read here/],
+    ['curl --data-binary @/tmp/x http://h/', /--data-binary @\/tmp\/x reads a file/],
+    ['curl -F avatar=@photo.png http://h/', /-F avatar=@photo\.png reads a file/],
+    ['curl -H @headers.txt http://h/', /-H @headers\.txt reads a file/],
+    ['curl -b cookies.txt http://h/', /-b "cookies\.txt" reads cookies from a file/],
+    ['curl -T upload.bin http://h/', /-T upload\.bin uploads a file/],
+    ['curl --data-binary @- http://h/', /reads the standard input, but the command pipes nothing into curl/],
+    ['curl --frobnicate http://h/', /unknown curl option --frobnicate at column 6/],
+    ['curl -Q http://h/', /unknown curl option -Q/],
+    ['curl --request=POST http://h/', /unknown curl option --request=POST \(curl takes the value as the next word: --request POST\)/],
+    ['curl --digest -u a:b http://h/', /--digest is not supported: Digest authentication/],
+    ['curl -u admin http://h/', /-u "admin" has no password/],
+    ['curl -H', /option -H needs a value/],
+    ["curl -H 'nocolon' http://h/", /-H "nocolon" is not a header/],
+    ['curl -X POST', /has no URL/],
+    ['curl http://h/1 http://h/2', /more than one URL \("http:\/\/h\/2" at column 17\)/],
+    ['curl -H "Authorization: Bearer $TOKEN" http://h/', /shell expansion "\$T" is not supported .* at column 32/],
+    ['curl -d "$(cat body.json)" http://h/', /shell expansion "\$\(" is not supported/],
+    ['curl -d `cat body.json` http://h/', /command substitution "`" is not supported at column 9/],
+    ['wget http://h/', /Only curl commands .* found "wget" at column 1/],
+    ['curl -F a=1 -d b=2 http://h/', /-F and -d cannot be combined/],
+    ['', /No curl command found/],
+    ["printf '%d' 5 | curl -d @- http://h/", /printf conversion "%d" is not supported/],
+    ["curl --data-raw $'a\\0b' http://h/", /NUL byte/],
+  ])('%s', (command, message) => {
+    expect(errorOf(() => fromCurl(command)).message).toMatch(message)
+  })
+})
