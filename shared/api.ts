@@ -14,8 +14,10 @@ import {
   EndpointDraft,
   EndpointPatch,
   EndpointStatus,
+  ForwardAttempt,
   Settings,
   SettingsPatch,
+  TargetStatus,
 } from './model'
 
 const Id = z.object({ id: z.string().min(1) })
@@ -82,6 +84,38 @@ export const methods = {
     'Delete stored captures (all, or one endpoint).',
   ),
 
+  'forward.status': method(Empty, z.array(TargetStatus), 'Every forward target: up, down, retrying or paused, and how many wait.'),
+  'forward.attempts': method(Id, z.array(ForwardAttempt), 'Every forwarding attempt of a capture, oldest first.'),
+  'forward.attemptBody': method(
+    z.object({
+      captureId: z.string().min(1),
+      attemptId: z.string().min(1),
+      offset: z.number().int().min(0).default(0),
+      length: z.number().int().min(1).max(16 * 1024 * 1024).default(1024 * 1024),
+      decode: z.boolean().default(false),
+    }),
+    BodyChunk,
+    'A slice of the body a target answered with.',
+  ),
+  'forward.retry': method(
+    z.object({ ids: z.array(z.string().min(1)).min(1).max(100_000) }),
+    z.object({ count: z.number().int() }),
+    'Queue these captures for delivery again (failed, dropped or waiting ones).',
+  ),
+  'forward.retryFailed': method(
+    z.object({ endpointId: z.string().min(1), targetId: z.string().min(1).optional() }),
+    z.object({ count: z.number().int() }),
+    'Queue every failed delivery of an endpoint (or one target) again.',
+  ),
+  'forward.drop': method(
+    z.union([
+      z.object({ ids: z.array(z.string().min(1)).min(1).max(100_000) }),
+      z.object({ endpointId: z.string().min(1), targetId: z.string().min(1).optional() }),
+    ]),
+    z.object({ count: z.number().int() }),
+    'Do not deliver these captures, or everything waiting for an endpoint (or one target).',
+  ),
+
   'settings.get': method(Empty, Settings, 'Current settings.'),
   'settings.update': method(SettingsPatch, Settings, 'Change settings; limits apply to new connections.'),
 } as const
@@ -91,6 +125,7 @@ export const events = {
   'traffic.batch': z.object({ captures: z.array(CaptureSummary), removed: z.array(z.string()) }),
   'endpoints.changed': z.object({ endpoints: z.array(Endpoint), status: z.array(EndpointStatus) }),
   'app.notice': Notice,
+  'forward.changed': z.object({ targets: z.array(TargetStatus) }),
 } as const
 
 export type Methods = typeof methods

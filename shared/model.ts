@@ -37,6 +37,81 @@ export const defaultResponseRule = (): ResponseRule => ({
   delayMs: 0,
 })
 
+export const ForwardTarget = z.object({
+  id: z.string().min(1),
+  /** Origin plus an optional base path, e.g. http://localhost:3000/webhooks. The request's own path
+   * and query are appended to it, never resolved against it. */
+  url: z
+    .string()
+    .url()
+    .refine((value) => /^https?:\/\//i.test(value), 'forward targets are http:// or https:// URLs')
+    .refine((value) => !/[?#]/.test(value), 'a forward target has no query or fragment: the request brings its own'),
+  /** Delivery from the queue is held while paused (async mode). */
+  paused: z.boolean().default(false),
+})
+export type ForwardTarget = z.infer<typeof ForwardTarget>
+
+export const RouteMatch = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('path-prefix'), prefix: z.string().min(1) }),
+  z.object({ kind: z.literal('method'), method: z.string().min(1) }),
+  /** Header value equality; the name is matched case-insensitively. */
+  z.object({ kind: z.literal('header'), name: z.string().min(1), value: z.string() }),
+  /** A field of a JSON body, by dotted path (e.g. `type`, `data.object.status`), equal to a value. */
+  z.object({ kind: z.literal('json-field'), path: z.string().min(1), value: z.string() }),
+])
+export type RouteMatch = z.infer<typeof RouteMatch>
+
+export const ForwardRoute = z.object({ id: z.string().min(1), match: RouteMatch, targetId: z.string().min(1) })
+export type ForwardRoute = z.infer<typeof ForwardRoute>
+
+export const ForwardMode = z.enum(['off', 'async', 'proxy'])
+export type ForwardMode = z.infer<typeof ForwardMode>
+
+export const ForwardConfig = z.object({
+  /** async: the sender gets the endpoint's response at once, delivery happens from a queue.
+   *  proxy: the sender gets the target's response, relayed as it came. */
+  mode: ForwardMode,
+  targets: z.array(ForwardTarget),
+  /** First match wins; requests matching no route go to the default target. */
+  routes: z.array(ForwardRoute),
+  defaultTargetId: z.string().nullable(),
+  /** Host header sent to the target: rewritten to the target's (default), or kept as received. */
+  host: z.enum(['rewrite', 'keep']),
+  /** Forward requests flagged as sent by a web browser (off by default). */
+  allowBrowser: z.boolean(),
+  timeoutMs: z.number().int().min(100).max(10 * 60_000),
+  retry: z.object({
+    maxAttempts: z.number().int().min(1).max(1000),
+    /** Stop retrying a request this long after it was captured. */
+    maxAgeMs: z.number().int().min(1000),
+    baseDelayMs: z.number().int().min(10),
+    maxDelayMs: z.number().int().min(10),
+  }),
+})
+export type ForwardConfig = z.infer<typeof ForwardConfig>
+
+export const defaultForwardConfig = (): ForwardConfig => ({
+  mode: 'off',
+  targets: [],
+  routes: [],
+  defaultTargetId: null,
+  host: 'rewrite',
+  allowBrowser: false,
+  timeoutMs: 30_000,
+  retry: { maxAttempts: 10, maxAgeMs: 24 * 60 * 60_000, baseDelayMs: 1000, maxDelayMs: 5 * 60_000 },
+})
+
+export const SignatureConfig = z.object({
+  /** One of the schemes in shared/signatures.ts, or null for none. */
+  scheme: z.string().nullable(),
+  /** The public URL the provider calls (Twilio signs it); the capture's own URL otherwise. */
+  publicUrl: z.string().nullable(),
+  /** Whether a secret is stored (the secret itself lives in the secret store, never here). */
+  hasSecret: z.boolean(),
+})
+export type SignatureConfig = z.infer<typeof SignatureConfig>
+export const defaultSignatureConfig = (): SignatureConfig => ({ scheme: null, publicUrl: null, hasSecret: false })
+
 export const Endpoint = z.object({
   id: z.string().min(1),
   name: z.string().trim().min(1).max(100),
@@ -47,6 +122,8 @@ export const Endpoint = z.object({
   /** Whether the endpoint listens while the app runs (restored at start). */
   enabled: z.boolean(),
   response: ResponseRule,
+  forward: ForwardConfig,
+  signature: SignatureConfig,
   createdAt: z.number(),
 })
 export type Endpoint = z.infer<typeof Endpoint>
@@ -57,6 +134,7 @@ export const EndpointDraft = z.object({
   port: Endpoint.shape.port.default(0),
   enabled: z.boolean().default(true),
   response: ResponseRule.optional(),
+  forward: ForwardConfig.partial().optional(),
 })
 export type EndpointDraft = z.input<typeof EndpointDraft>
 
@@ -65,6 +143,8 @@ export const EndpointPatch = z.object({
   host: Endpoint.shape.host.optional(),
   port: Endpoint.shape.port.optional(),
   response: ResponseRule.partial().optional(),
+  forward: ForwardConfig.partial().optional(),
+  signature: SignatureConfig.pick({ scheme: true, publicUrl: true }).partial().optional(),
 })
 export type EndpointPatch = z.input<typeof EndpointPatch>
 
@@ -123,6 +203,76 @@ export const BodyRef = z.object({
 })
 export type BodyRef = z.infer<typeof BodyRef>
 
+export const ForwardState = z.enum([
+  /** Waiting in the queue. */
+  'pending',
+  'delivering',
+  /** The target was down or answered 5xx/429: waiting for the next attempt. */
+  'retrying',
+  'delivered',
+  /** The target answered 4xx, or retries ran out. */
+  'failed',
+  /** The user chose not to deliver it. */
+  'dropped',
+  /** Sent by a web browser; not forwarded unless the endpoint allows it. */
+  'blocked',
+  /** No target matched and there is no default target. */
+  'unrouted',
+])
+export type ForwardState = z.infer<typeof ForwardState>
+
+export const ForwardSummary = z.object({
+  state: ForwardState,
+  targetId: z.string().nullable(),
+  /** Status of the latest attempt's response. */
+  status: z.number().int().nullable(),
+  attempts: z.number().int(),
+  error: z.string().nullable(),
+  nextAttemptAt: z.number().nullable(),
+})
+export type ForwardSummary = z.infer<typeof ForwardSummary>
+
+export const AttemptErrorCode = z.enum(['REFUSED', 'TIMEOUT', 'RESET', 'INVALID_RESPONSE', 'DNS', 'TLS', 'ABORTED', 'OTHER'])
+export type AttemptErrorCode = z.infer<typeof AttemptErrorCode>
+
+export const ForwardAttempt = z.object({
+  id: z.string(),
+  captureId: z.string(),
+  endpointId: z.string(),
+  targetId: z.string(),
+  /** 1 for the first attempt. */
+  n: z.number().int(),
+  method: z.string(),
+  /** The exact upstream URL: the target's origin and base path plus the request's raw path. */
+  url: z.string(),
+  /** Headers as sent to the target (hop-by-hop removed, framing recomputed). */
+  sentHeaders: RawHeaders,
+  startedAt: z.number(),
+  status: z.number().int().nullable(),
+  statusText: z.string().nullable(),
+  rawHeaders: RawHeaders,
+  body: BodyRef.nullable(),
+  timings: z.object({
+    connectMs: z.number().nullable(),
+    firstByteMs: z.number().nullable(),
+    totalMs: z.number().nullable(),
+  }),
+  error: z.object({ code: AttemptErrorCode, message: z.string() }).nullable(),
+})
+export type ForwardAttempt = z.infer<typeof ForwardAttempt>
+
+export const TargetStatus = z.object({
+  endpointId: z.string(),
+  targetId: z.string(),
+  url: z.string(),
+  state: z.enum(['idle', 'delivering', 'retrying', 'down', 'paused']),
+  waiting: z.number().int(),
+  failed: z.number().int(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: z.number().nullable(),
+})
+export type TargetStatus = z.infer<typeof TargetStatus>
+
 export const CaptureSummary = z.object({
   id: z.string(),
   endpointId: z.string(),
@@ -137,6 +287,9 @@ export const CaptureSummary = z.object({
   /** Milliseconds from the first byte of the request to the response being sent. */
   durationMs: z.number().nullable(),
   flags: z.array(CaptureFlag),
+  /** Where forwarding of this capture stands (null when its endpoint does not forward). Live state,
+   * kept by the forwarder; stored records hold null. */
+  forward: ForwardSummary.nullable().default(null),
 })
 export type CaptureSummary = z.infer<typeof CaptureSummary>
 
@@ -160,6 +313,8 @@ export const Capture = CaptureSummary.extend({
   response: z
     .object({ status: z.number().int(), headers: RawHeaders, bodySize: z.number().int() })
     .nullable(),
+  /** The delivery decided at capture time: target and mode (null when not forwarded). */
+  forwardPlan: z.object({ targetId: z.string().nullable(), mode: ForwardMode, state: ForwardState.nullable() }).nullable().default(null),
 })
 export type Capture = z.infer<typeof Capture>
 

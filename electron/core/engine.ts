@@ -11,19 +11,25 @@ import {
   EndpointPatch,
   Settings as SettingsSchema,
   SettingsPatch,
+  defaultForwardConfig,
   defaultResponseRule,
   defaultSettings,
+  defaultSignatureConfig,
+  ForwardConfig,
   type BodyChunk,
   type Capture,
   type CaptureSummary,
   type Endpoint,
   type EndpointStatus,
+  type RawHeaders,
   type Settings,
 } from '../../shared/model'
+import type { ForwardConfig as ForwardConfigType } from '../../shared/model'
 import { z } from 'zod'
 import { decodeBody, parseContentEncoding } from './capture/decode'
 import { headerValue } from './capture/headers'
 import { Listener, type CaptureSink } from './capture/listener'
+import { Forwarder } from './forward/forwarder'
 import { parseMultipart } from './capture/multipart'
 import { systemClock, type Clock } from './clock'
 import { TypedEmitter, type EngineEvents } from './events'
@@ -50,6 +56,18 @@ export interface EngineOptions {
 
 const EndpointsDoc = z.object({ endpoints: z.array(EndpointSchema) })
 
+/** endpoints.json format 1 → 2: forwarding and signature settings. */
+const endpointMigrations = [
+  (data: Record<string, unknown>) => ({
+    ...data,
+    endpoints: ((data.endpoints as Array<Record<string, unknown>>) ?? []).map((endpoint) => ({
+      ...endpoint,
+      forward: defaultForwardConfig(),
+      signature: defaultSignatureConfig(),
+    })),
+  }),
+]
+
 export class Engine {
   readonly events = new TypedEmitter<EngineEvents>()
   private readonly listeners = new Map<string, Listener>()
@@ -66,6 +84,7 @@ export class Engine {
     readonly blobs: BlobStore,
     readonly history: HistoryStore,
     readonly secrets: SecretStore,
+    readonly forwarder: Forwarder,
   ) {}
 
   static async open(options: EngineOptions): Promise<Engine> {
@@ -96,15 +115,16 @@ export class Engine {
         dir: dataDir,
         name: 'endpoints.json',
         schema: EndpointsDoc,
-        version: 1,
-        migrations: [],
+        version: 2,
+        // Index n turns format n into n + 1; format 0 never existed.
+        migrations: [(data) => data, ...endpointMigrations],
         defaults: () => ({ endpoints: [] }),
         now: clock.now,
         onNotice: emitNotice,
       })
       const blobs = new BlobStore(path.join(dataDir, 'blobs'), INLINE_BODY_LIMIT)
       await blobs.init()
-      let removedDuringOpen: string[] = []
+      let forwarder: Forwarder | null = null
       const history = await HistoryStore.open({
         dir: path.join(dataDir, 'history'),
         blobs,
@@ -112,9 +132,23 @@ export class Engine {
         now: clock.now,
         onNotice: emitNotice,
         onRemoved: (ids) => {
-          if (engine) engine.events.emit('captures:removed', ids)
-          else removedDuringOpen = removedDuringOpen.concat(ids)
+          forwarder?.forget(ids)
+          engine?.events.emit('captures:removed', ids)
         },
+        onSegmentsDropped: (segments) => void forwarder?.segmentsDropped(segments),
+      })
+      const newId = createIdGenerator(clock.now)
+      forwarder = await Forwarder.open({
+        dir: path.join(dataDir, 'forward'),
+        history,
+        blobs,
+        clock,
+        newId,
+        endpoint: (id) => endpointsDoc.data.endpoints.find((endpoint) => endpoint.id === id),
+        limits: () => settingsDoc.data.limits,
+        onCaptureChanged: (summary) => engine?.events.emit('capture:updated', summary),
+        onTargetsChanged: () => engine?.events.emit('forward:changed', undefined),
+        onNotice: emitNotice,
       })
       const info: AppInfo = {
         name: 'Hookscope',
@@ -124,7 +158,7 @@ export class Engine {
         platform: process.platform,
       }
       const secrets = options.secrets ?? new FileSecretStore(path.join(dataDir, 'secrets.json'))
-      engine = new Engine(dataDir, clock, info, lock, createIdGenerator(clock.now), settingsDoc, endpointsDoc, blobs, history, secrets)
+      engine = new Engine(dataDir, clock, info, lock, newId, settingsDoc, endpointsDoc, blobs, history, secrets, forwarder)
       for (const n of pending) engine.notify(n)
       if (firstRun && options.firstEndpoint !== false) {
         const first = options.firstEndpoint ?? {}
@@ -187,6 +221,12 @@ export class Engine {
 
   private readonly sink: CaptureSink = {
     createSpool: () => this.blobs.createSpool(),
+    plan: (record) => {
+      const endpoint = this.endpoints().find((e) => e.id === record.endpointId)
+      if (endpoint) this.forwarder.plan(record, endpoint)
+    },
+    proxy: (record, res, durable) => this.forwarder.proxy(record, res, durable),
+    committed: (record) => this.forwarder.enqueue(record),
     commit: (record: CaptureRecord, head: Buffer) => this.history.append(record, head),
     responded: (id, change) => this.history.update(id, change),
     received: (summary: CaptureSummary) => this.events.emit('capture:received', summary),
@@ -204,6 +244,8 @@ export class Engine {
       port: draft.port,
       enabled: draft.enabled,
       response: draft.response ?? defaultResponseRule(),
+      forward: checkForward(ForwardConfig.parse({ ...defaultForwardConfig(), ...(draft.forward ?? {}) })),
+      signature: defaultSignatureConfig(),
       createdAt: this.clock.now(),
     })
     await this.endpointsDoc.update((doc) => ({ endpoints: [...doc.endpoints, endpoint] }))
@@ -221,8 +263,11 @@ export class Engine {
       ...(patch.host !== undefined ? { host: patch.host } : {}),
       ...(patch.port !== undefined ? { port: patch.port } : {}),
       response: { ...current.response, ...(patch.response ?? {}) },
+      forward: patch.forward ? checkForward(ForwardConfig.parse({ ...current.forward, ...patch.forward })) : current.forward,
+      signature: { ...current.signature, ...(patch.signature ?? {}) },
     })
     await this.saveEndpoint(next)
+    if (patch.forward) this.forwarder.configChanged(next)
     const listener = this.listeners.get(id)
     if (listener) {
       listener.setEndpoint(next)
@@ -307,7 +352,7 @@ export class Engine {
     if (!record) throw new HookscopeError('NOT_FOUND', `No capture with id ${id}.`)
     const { inline: _inline, ...capture } = record
     void _inline
-    return capture
+    return { ...capture, forward: this.forwarder.forwardOf(id) }
   }
 
   async body(id: string, offset: number, length: number, decode: boolean): Promise<BodyChunk> {
@@ -319,17 +364,7 @@ export class Engine {
       return { base64: slice.bytes.toString('base64'), offset, size: slice.bytes.length, totalSize: slice.total, decodedFrom: [], capped: false, decodeError: null }
     }
     const whole = (await this.history.readBody(id, 0, record.body.size))!
-    const decoded = await decodeBody(whole.bytes, encoding)
-    const slice = decoded.bytes.subarray(offset, offset + length)
-    return {
-      base64: slice.toString('base64'),
-      offset,
-      size: slice.length,
-      totalSize: decoded.bytes.length,
-      decodedFrom: decoded.encodings,
-      capped: decoded.capped,
-      decodeError: decoded.error,
-    }
+    return sliceBody(whole.bytes, whole.total, record.rawHeaders, offset, length, true)
   }
 
   private assertOpen(): void {
@@ -340,6 +375,7 @@ export class Engine {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await Promise.all([...this.listeners.values()].map((listener) => listener.stop()))
+      await this.forwarder.close()
       await this.history.close()
       await this.settingsDoc.flush()
       await this.endpointsDoc.flush()
@@ -374,6 +410,24 @@ export class Engine {
         }
       },
       'captures.clear': async ({ endpointId }) => ({ removed: (await this.history.clear(endpointId)).length }),
+      'forward.status': async () => this.forwarder.statuses(this.endpoints()),
+      'forward.attempts': async ({ id }) => {
+        if (!this.history.summary(id)) throw new HookscopeError('NOT_FOUND', `No capture with id ${id}.`)
+        return this.forwarder.attempts(id)
+      },
+      'forward.attemptBody': async ({ captureId, attemptId, offset, length, decode }) => {
+        const { bytes, total, headers } = await this.forwarder.attemptBody(attemptId, captureId, 0, Number.MAX_SAFE_INTEGER)
+        return sliceBody(bytes, total, headers, offset, length, decode)
+      },
+      'forward.retry': async ({ ids }) => ({ count: await this.forwarder.retry(ids) }),
+      'forward.retryFailed': async ({ endpointId, targetId }) => {
+        this.endpoint(endpointId)
+        return { count: await this.forwarder.retry(this.forwarder.failedOf(endpointId, targetId)) }
+      },
+      'forward.drop': async (input) => {
+        const ids = 'ids' in input ? input.ids : this.forwarder.waitingOf(this.endpoint(input.endpointId).id, input.targetId)
+        return { count: await this.forwarder.drop(ids) }
+      },
       'settings.get': async () => this.settings,
       'settings.update': (patch) => this.updateSettings(patch),
     }
@@ -386,4 +440,40 @@ function limitsTimingChanged(a: Settings, b: Settings): boolean {
     a.limits.requestTimeoutMs !== b.limits.requestTimeoutMs ||
     a.limits.keepAliveTimeoutMs !== b.limits.keepAliveTimeoutMs
   )
+}
+
+/** Cross-field checks zod cannot express: every route and the default point at a known target. */
+function checkForward(config: ForwardConfigType): ForwardConfigType {
+  const ids = new Set<string>()
+  for (const target of config.targets) {
+    if (ids.has(target.id)) throw new HookscopeError('INVALID_INPUT', `Two forward targets share the id ${target.id}.`)
+    ids.add(target.id)
+  }
+  for (const route of config.routes) {
+    if (!ids.has(route.targetId)) throw new HookscopeError('INVALID_INPUT', `Route ${route.id} points at an unknown target (${route.targetId}).`)
+  }
+  if (config.defaultTargetId !== null && !ids.has(config.defaultTargetId)) {
+    throw new HookscopeError('INVALID_INPUT', `The default target ${config.defaultTargetId} is not one of the endpoint's targets.`)
+  }
+  return config
+}
+
+/** A slice of a body, raw or with its Content-Encoding undone (capped) for display. */
+async function sliceBody(bytes: Buffer, total: number, headers: RawHeaders, offset: number, length: number, decode: boolean): Promise<BodyChunk> {
+  const encoding = headerValue(headers, 'content-encoding')
+  if (!decode || parseContentEncoding(encoding).length === 0) {
+    const slice = bytes.subarray(offset, offset + length)
+    return { base64: slice.toString('base64'), offset, size: slice.length, totalSize: total, decodedFrom: [], capped: false, decodeError: null }
+  }
+  const decoded = await decodeBody(bytes, encoding)
+  const slice = decoded.bytes.subarray(offset, offset + length)
+  return {
+    base64: slice.toString('base64'),
+    offset,
+    size: slice.length,
+    totalSize: decoded.bytes.length,
+    decodedFrom: decoded.encodings,
+    capped: decoded.capped,
+    decodeError: decoded.error,
+  }
 }

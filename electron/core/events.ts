@@ -7,6 +7,9 @@ export interface EngineEvents {
   'capture:received': CaptureSummary
   /** Stored durably and answered (or failed to answer). */
   'capture:completed': CaptureSummary
+  /** Something about a stored capture changed (its forwarding state). */
+  'capture:updated': CaptureSummary
+  'forward:changed': void
   'captures:removed': string[]
   'listener:status': EndpointStatus
   'endpoints:changed': void

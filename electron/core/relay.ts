@@ -15,6 +15,7 @@ export class EventRelay {
   private removed: string[] = []
   private trafficTimer: NodeJS.Timeout | null = null
   private endpointsTimer: NodeJS.Timeout | null = null
+  private targetsTimer: NodeJS.Timeout | null = null
   private readonly offs: Array<() => void> = []
 
   constructor(
@@ -27,6 +28,8 @@ export class EventRelay {
     // only its latest state is sent.
     this.offs.push(events.on('capture:received', (summary) => this.queueCapture(summary)))
     this.offs.push(events.on('capture:completed', (summary) => this.queueCapture(summary)))
+    this.offs.push(events.on('capture:updated', (summary) => this.queueCapture(summary)))
+    this.offs.push(events.on('forward:changed', () => this.scheduleTargets()))
     this.offs.push(
       events.on('captures:removed', (ids) => {
         for (const id of ids) this.pending.delete(id)
@@ -57,6 +60,14 @@ export class EventRelay {
     }, this.intervalMs)
   }
 
+  private scheduleTargets(): void {
+    if (this.targetsTimer) return
+    this.targetsTimer = setTimeout(() => {
+      this.targetsTimer = null
+      this.send('forward.changed', { targets: this.engine.forwarder.statuses(this.engine.endpoints()) })
+    }, this.intervalMs)
+  }
+
   /** Send what is pending now (also used at shutdown). */
   flushTraffic(): void {
     if (this.trafficTimer) clearTimeout(this.trafficTimer)
@@ -73,5 +84,6 @@ export class EventRelay {
     for (const off of this.offs) off()
     if (this.trafficTimer) clearTimeout(this.trafficTimer)
     if (this.endpointsTimer) clearTimeout(this.endpointsTimer)
+    if (this.targetsTimer) clearTimeout(this.targetsTimer)
   }
 }

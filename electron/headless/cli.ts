@@ -27,6 +27,10 @@ Options:
   --ui-port <n>        Port of the web UI, always on 127.0.0.1 (default: a free port)
   --allow-host <name>  Also accept this host name for the web UI, e.g. behind an SSH tunnel
                        (repeatable; loopback names are always accepted)
+  --forward <url>      Forward every captured request to this URL (e.g. your app on
+                       http://localhost:3000); replaces the endpoint's forward targets
+  --forward-mode <m>   async (default): answer at once, deliver from a queue that retries
+                       while your app is down; proxy: relay your app's answer to the sender
   --data-dir <path>    Data folder (default: ${defaultDataDir()})
   --renderer <path>    Folder of the built UI (default: the one next to this program)
   -h, --help           Show this help
@@ -39,6 +43,8 @@ use the engine. Stop with Ctrl+C: requests in progress are stored before it exit
 export interface ServeOptions {
   port?: number
   host?: string
+  forward?: string
+  forwardMode: 'async' | 'proxy'
   uiPort?: number
   allowHosts: string[]
   dataDir: string
@@ -71,6 +77,8 @@ export function parseServeArgs(argv: string[]): { help: true } | { version: true
       'ui-port': { type: 'string' },
       'allow-host': { type: 'string', multiple: true },
       'data-dir': { type: 'string' },
+      forward: { type: 'string' },
+      'forward-mode': { type: 'string' },
       renderer: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
@@ -79,8 +87,21 @@ export function parseServeArgs(argv: string[]): { help: true } | { version: true
   if (values.help) return { help: true }
   if (values.version) return { version: true }
   if (positionals.length > 0) throw new HookscopeError('INVALID_INPUT', `Unknown command "${positionals[0]}". Try "hookscope serve --help".`)
+  const forwardMode = values['forward-mode'] ?? 'async'
+  if (forwardMode !== 'async' && forwardMode !== 'proxy') throw new HookscopeError('INVALID_INPUT', `--forward-mode is async or proxy, not "${forwardMode}".`)
+  if (values.forward !== undefined) {
+    let url: URL
+    try {
+      url = new URL(values.forward)
+    } catch {
+      throw new HookscopeError('INVALID_INPUT', `--forward needs a URL such as http://localhost:3000, not "${values.forward}".`)
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new HookscopeError('INVALID_INPUT', `--forward takes an http:// or https:// URL, not "${values.forward}".`)
+  }
   return {
     options: {
+      forward: values.forward,
+      forwardMode,
       port: parsePort(values.port, '--port'),
       host: values.host,
       uiPort: parsePort(values['ui-port'], '--ui-port'),
@@ -105,6 +126,17 @@ export async function serve(options: ServeOptions, log: (line: string) => void =
     if (first && ((options.port !== undefined && options.port !== first.port) || (options.host !== undefined && options.host !== first.host))) {
       await engine.updateEndpoint(first.id, { port: options.port, host: options.host })
     }
+    if (options.forward && engine.endpoints()[0]) {
+      const url = new URL(options.forward)
+      await engine.updateEndpoint(engine.endpoints()[0]!.id, {
+        forward: {
+          mode: options.forwardMode,
+          targets: [{ id: 'cli', url: `${url.origin}${url.pathname === '/' ? '' : url.pathname}`, paused: false }],
+          routes: [],
+          defaultTargetId: 'cli',
+        },
+      })
+    }
     host = await HeadlessHost.start({ engine, rendererDir: options.rendererDir, uiPort: options.uiPort, allowedHosts: options.allowHosts })
   } catch (error) {
     await engine.close()
@@ -119,6 +151,7 @@ export async function serve(options: ServeOptions, log: (line: string) => void =
   for (const status of engine.statuses()) {
     const endpoint = engine.endpoint(status.id)
     log(status.url ? `  capture: ${status.url}  (${endpoint.name})` : `  capture: ${endpoint.name} is ${status.state}${status.error ? `: ${status.error.message}` : ''}`)
+    if (endpoint.forward.mode !== 'off') for (const target of endpoint.forward.targets) log(`  forward: ${target.url}  (${endpoint.forward.mode})`)
   }
   log(`  open:    ${host.url}`)
   return { engine, host, stop }

@@ -39,6 +39,8 @@ function record(overrides: Partial<CaptureRecord> & { bodyText?: string } = {}):
     localPort: 2,
     timings: { bodyEndMs: 0, storedMs: 0, respondedMs: 1 },
     response: null,
+    forward: null,
+    forwardPlan: null,
     inline: inlineBody(bytes),
     ...rest,
   }
@@ -80,6 +82,18 @@ describe('segmented history', () => {
     await again.close()
     const statAfter = await fs.stat(path.join(dir, 'history', 'seg-000001.json'))
     expect(statAfter.mtimeMs).toBe(statBefore.mtimeMs)
+  })
+
+  it('keeps every capture readable while its segment is being sealed', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const { history } = await openHistory(dir, 100)
+    const records = Array.from({ length: 10 }, () => record())
+    // The tenth append seals the segment; read each capture back before that write finished.
+    await Promise.all(records.map((r) => history.append(r)))
+    const back = await Promise.all(records.map((r) => history.get(r.id)))
+    expect(back.map((r) => r?.id)).toEqual(records.map((r) => r.id))
+    await history.close()
   })
 
   it('keeps the active segment in an append-only journal until it is sealed', async () => {

@@ -1,10 +1,12 @@
 // Runs an engine in its own process (so a test can kill -9 it or watch its memory) and prints its
-// endpoint URL. Optional second argument: a settings patch as JSON.
+// endpoint URL. Optional arguments: a settings patch, then an endpoint patch, as JSON.
 import { Engine } from '../../electron/core'
 
 const dir = process.argv[2]
 if (!dir) throw new Error('usage: engine-child <data-dir> [settings-json]')
 const engine = await Engine.open({ dataDir: dir, firstEndpoint: { name: 'Child' } })
 if (process.argv[3]) await engine.updateSettings(JSON.parse(process.argv[3]))
+// Optional third argument: a patch for the first endpoint (e.g. its forwarding).
+if (process.argv[4]) await engine.updateEndpoint(engine.endpoints()[0]!.id, JSON.parse(process.argv[4]))
 process.stdout.write(JSON.stringify({ url: engine.statuses()[0]!.url, pid: process.pid }) + '\n')
 process.on('SIGTERM', () => void engine.close().then(() => process.exit(0)))

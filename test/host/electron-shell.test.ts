@@ -200,6 +200,7 @@ describe('IPC bound from the contract', () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => fetch(`${t.url}${i}`, { method: 'POST', body: 'x' })))
     await t.engine.createEndpoint({ name: 'Another' })
     t.engine.notify({ level: 'warning', code: 'TEST', message: 'hello' })
+    await t.engine.updateEndpoint(t.endpointId, { forward: { mode: 'async', targets: [{ id: 'app', url: 'http://127.0.0.1:9/', paused: true }], defaultTargetId: 'app' } })
     await vi.waitFor(() => {
       for (const name of eventNames) expect(seen(name), name).toBe(true)
     })

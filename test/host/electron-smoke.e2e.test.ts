@@ -40,7 +40,7 @@ describe('desktop app (Electron)', () => {
       const page = await app.firstWindow()
       await page.waitForSelector('[data-testid="app-ready"]')
       const url = await page.evaluate(async () => {
-        const api = (window as unknown as { hookscope: Record<string, (input?: unknown) => Promise<{ ok: boolean; value: Array<{ url: string | null }> }>> }).hookscope
+        const api = (globalThis as unknown as { hookscope: Record<string, (input?: unknown) => Promise<{ ok: boolean; value: Array<{ url: string | null }> }>> }).hookscope
         const result = await api['endpoints.status']!({})
         return result.value[0]!.url!
       })

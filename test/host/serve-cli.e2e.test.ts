@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { Engine } from '../../electron/core'
 import { removeDir, tempDir } from '../helpers/engine'
+import { httpTarget } from '../helpers/targets'
 
 const root = path.resolve(import.meta.dirname, '../..')
 const bin = path.join(root, 'bin/hookscope.js')
@@ -53,7 +54,7 @@ describe('hookscope serve', () => {
   it('documents its flags in --help', () => {
     const result = spawnSync(process.execPath, [bin, 'serve', '--help'], { encoding: 'utf8' })
     expect(result.status).toBe(0)
-    for (const flag of ['--port', '--host', '--ui-port', '--data-dir', '--allow-host']) expect(result.stdout).toContain(flag)
+    for (const flag of ['--port', '--host', '--ui-port', '--data-dir', '--allow-host', '--forward', '--forward-mode']) expect(result.stdout).toContain(flag)
   })
 
   it('refuses a bad flag with a clear message', () => {
@@ -89,6 +90,31 @@ describe('hookscope serve', () => {
       }
     })
   }
+
+  it('--forward is all it takes to deliver captures to a local app', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const app = await httpTarget()
+    try {
+      const started = await serve('--data-dir', dir, '--forward', `${app.url}/webhooks`)
+      expect(started.lines.join('\n')).toContain(`forward: ${app.url}/webhooks  (async)`)
+      const sent = await fetch(`${started.capture}stripe?x=1`, { method: 'POST', body: '{"type":"invoice.paid"}' })
+      expect(sent.status).toBe(200)
+      const [received] = await app.waitFor(1)
+      expect(received!.url).toBe('/webhooks/stripe?x=1')
+      expect(received!.body.toString()).toBe('{"type":"invoice.paid"}')
+      proc!.kill('SIGTERM')
+      await started.exit
+    } finally {
+      await app.close()
+    }
+  })
+
+  it('refuses a --forward that is not an http(s) URL', () => {
+    const result = spawnSync(process.execPath, [bin, 'serve', '--forward', 'file:///etc/passwd'], { encoding: 'utf8' })
+    expect(result.status).toBe(2)
+    expect(result.stderr).toContain('--forward takes an http:// or https:// URL')
+  })
 
   it('keeps the capture port it picked across restarts, and honours --port', async () => {
     const dir = await tempDir()

@@ -17,8 +17,20 @@ import { browserFlags, headerValue, pairsOf } from './headers'
  * timeout fire after 28 s; a quarter second keeps every timeout within about a second. */
 const CONNECTION_CHECK_INTERVAL_MS = 250
 
+export interface ProxyAnswer {
+  status: number
+  headers: RawHeaders
+  bodySize: number
+}
+
 export interface CaptureSink {
   createSpool(): BodySpool
+  /** Decide the capture's forwarding (sets record.forwardPlan); before it is committed. */
+  plan(record: CaptureRecord): void
+  /** Proxy mode: send to the target and relay its answer once `durable` resolved. */
+  proxy(record: CaptureRecord, res: http.ServerResponse, durable: Promise<void>): Promise<ProxyAnswer | null>
+  /** Async mode: the capture is durable and answered; queue its delivery. */
+  committed(record: CaptureRecord): void
   /** Durable once resolved. */
   commit(record: CaptureRecord, bodyHead: Buffer): Promise<void>
   /** Record what was answered (in memory; persisted with the segment). */
@@ -255,6 +267,8 @@ export class Listener {
       localPort: req.socket.localPort ?? this.boundPort ?? 0,
       timings: { bodyEndMs: null, storedMs: null, respondedMs: null },
       response: null,
+      forward: null,
+      forwardPlan: null,
       inline: null,
     }
   }
@@ -388,6 +402,11 @@ export class Listener {
       record.inline = body.inline ? inlineBody(body.inline) : null
     }
 
+    this.deps.sink.plan(record)
+    if (record.forwardPlan?.mode === 'proxy' && !override && !incomplete && !res.destroyed) {
+      return this.finishProxy(res, record, head, elapsed)
+    }
+
     const rule = override ?? this.endpoint.response
     const delay = override ? 0 : this.endpoint.response.delayMs
     if (delay > 0 && !incomplete) {
@@ -427,6 +446,44 @@ export class Listener {
     res.end(rule.body)
     const respondedMs = elapsed()
     const summary = this.deps.sink.responded(record.id, (stored) => {
+      stored.timings.respondedMs = respondedMs
+      stored.durationMs = respondedMs
+    })
+    this.deps.sink.completed(summary ?? summaryOf(record))
+    this.deps.sink.committed(record)
+  }
+
+  /** Proxy mode: the capture is made durable while the target is asked; the sender gets the target's
+   * answer, but never before the capture is on disk. */
+  private async finishProxy(res: http.ServerResponse, record: CaptureRecord, head: Buffer, elapsed: () => number): Promise<void> {
+    record.timings.storedMs = elapsed()
+    const durable = this.deps.sink.commit(record, head)
+    let answer: ProxyAnswer | null = null
+    let failure: Error | null = null
+    try {
+      answer = await this.deps.sink.proxy(record, res, durable)
+    } catch (error) {
+      failure = error as Error
+    }
+    try {
+      await durable
+    } catch (error) {
+      failure = error as Error
+    }
+    if (failure) {
+      // Not durable (or the relay failed before a head went out): never acknowledge it as received.
+      if (!res.headersSent && !res.destroyed) {
+        res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' })
+        res.end(`The request could not be stored or forwarded: ${failure.message}\n`)
+      } else if (!res.writableEnded) res.destroy()
+      return
+    }
+    const respondedMs = elapsed()
+    const summary = this.deps.sink.responded(record.id, (stored) => {
+      if (answer) {
+        stored.status = answer.status
+        stored.response = { status: answer.status, headers: answer.headers, bodySize: answer.bodySize }
+      }
       stored.timings.respondedMs = respondedMs
       stored.durationMs = respondedMs
     })

@@ -19,6 +19,8 @@ export interface SpooledBody {
 
 export class BlobStore {
   readonly tmpDir: string
+  /** Who uses each blob (captures, forward attempts, replays). A blob nobody uses is deleted. */
+  private readonly refs = new Map<string, number>()
 
   constructor(
     readonly dir: string,
@@ -71,6 +73,26 @@ export class BlobStore {
 
   async remove(sha256: string): Promise<void> {
     await fs.rm(this.pathOf(sha256), { force: true })
+  }
+
+  retain(sha256: string): void {
+    this.refs.set(sha256, (this.refs.get(sha256) ?? 0) + 1)
+  }
+
+  /** Drop one use; returns the blobs that became unused (their files are removed by `collect`). */
+  release(sha256: string): boolean {
+    const left = (this.refs.get(sha256) ?? 1) - 1
+    if (left > 0) {
+      this.refs.set(sha256, left)
+      return false
+    }
+    this.refs.delete(sha256)
+    return true
+  }
+
+  /** Remove the files of blobs released to zero, unless something took them again meanwhile. */
+  async collect(candidates: string[]): Promise<void> {
+    await Promise.all(candidates.filter((sha) => !this.refs.has(sha)).map((sha) => this.remove(sha)))
   }
 
   async has(sha256: string): Promise<boolean> {

@@ -65,6 +65,7 @@ export function summaryOf(record: Capture): CaptureSummary {
     contentType: record.contentType,
     durationMs: record.durationMs,
     flags: [...record.flags],
+    forward: record.forward ?? null,
   }
 }
 
@@ -105,6 +106,7 @@ interface IndexEntry {
   search: string | null
   bytes: number
   blob: string | null
+  plan: CaptureRecord['forwardPlan']
 }
 
 export interface HistoryOptions {
@@ -114,6 +116,8 @@ export interface HistoryOptions {
   now: () => number
   onNotice: (notice: Omit<Notice, 'at'>) => void
   onRemoved: (ids: string[]) => void
+  /** Whole segments dropped by retention (their side files can go too). */
+  onSegmentsDropped?: (segments: number[]) => void
 }
 
 const segmentName = (n: number): string => `seg-${String(n).padStart(6, '0')}`
@@ -124,10 +128,11 @@ export class HistoryStore {
   private readonly segments: Segment[] = []
   private active!: Segment
   private activeRecords = new Map<string, CaptureRecord>()
+  /** Records of a segment being sealed: out of the active map, not yet readable from its file. */
+  private sealing = new Map<string, CaptureRecord>()
   private journal!: Journal
   private seq = 0
   private totalBytes = 0
-  private blobRefs = new Map<string, number>()
   private readonly cache = new Map<number, Map<string, CaptureRecord>>()
   private structural: Promise<void> = Promise.resolve()
   private closed = false
@@ -179,7 +184,7 @@ export class HistoryStore {
     const entry = this.byId.get(id)
     if (!record || !entry) return null
     change(record)
-    entry.summary = summaryOf(record)
+    entry.summary = { ...summaryOf(record), forward: entry.summary.forward }
     return entry.summary
   }
 
@@ -206,11 +211,12 @@ export class HistoryStore {
       search: bodyText !== undefined || segment !== this.active?.n ? searchTextOf(record, bodyText) : null,
       bytes,
       blob: record.body.storage === 'blob' ? record.body.sha256 : null,
+      plan: record.forwardPlan ?? null,
     }
     this.entries.push(entry)
     this.byId.set(record.id, entry)
     this.totalBytes += bytes
-    if (entry.blob) this.blobRefs.set(entry.blob, (this.blobRefs.get(entry.blob) ?? 0) + 1)
+    if (entry.blob) this.options.blobs.retain(entry.blob)
   }
 
   /** Structural changes (seal, retention, clear) run one at a time. */
@@ -237,11 +243,16 @@ export class HistoryStore {
     const oldRecords = this.activeRecords
     const oldJournal = this.journal
     for (const record of oldRecords.values()) this.searchTextFor(record.id)
+    this.sealing = oldRecords
     this.startSegment(old.n + 1)
-    await oldJournal.close()
-    old.sealed = true
-    await this.writeSegment(old.n, [...oldRecords.values()], true)
-    await fs.rm(this.segmentPaths(old.n).journal, { force: true })
+    try {
+      await oldJournal.close()
+      old.sealed = true
+      await this.writeSegment(old.n, [...oldRecords.values()], true)
+      await fs.rm(this.segmentPaths(old.n).journal, { force: true })
+    } finally {
+      this.sealing = new Map()
+    }
     await this.applyRetention()
   }
 
@@ -259,18 +270,53 @@ export class HistoryStore {
       sealed,
       captures: [],
     })
-    db.data = { schemaVersion: SEGMENT_SCHEMA_VERSION, segment: n, sealed, captures: records }
+    // Forwarding state is live (rebuilt from the forward journals at start); records keep null.
+    const stored = records.map((record) => (record.forward ? { ...record, forward: null } : record))
+    db.data = { schemaVersion: SEGMENT_SCHEMA_VERSION, segment: n, sealed, captures: stored }
     await db.write()
   }
 
   private async applyRetention(): Promise<void> {
     const removed: string[] = []
+    const dropped: number[] = []
     while (this.overRetention()) {
       const oldest = this.segments[0]
       if (!oldest || oldest === this.active) break
+      dropped.push(oldest.n)
       removed.push(...(await this.dropSegment(oldest)))
     }
     if (removed.length > 0) this.options.onRemoved(removed)
+    if (dropped.length > 0) this.options.onSegmentsDropped?.(dropped)
+  }
+
+  /** The history segment a capture is stored in (side files, such as forward attempts, follow it). */
+  segmentOf(id: string): number | null {
+    return this.byId.get(id)?.segment ?? null
+  }
+
+  get activeSegment(): number {
+    return this.active.n
+  }
+
+  /** Every capture's forwarding decision, oldest first. */
+  plans(): Array<{ id: string; plan: NonNullable<CaptureRecord['forwardPlan']> }> {
+    const out: Array<{ id: string; plan: NonNullable<CaptureRecord['forwardPlan']> }> = []
+    for (const entry of this.entries) if (entry.plan) out.push({ id: entry.summary.id, plan: entry.plan })
+    return out
+  }
+
+  summary(id: string): CaptureSummary | null {
+    return this.byId.get(id)?.summary ?? null
+  }
+
+  /** Live forwarding state shown with a capture (kept in memory; the forwarder rebuilds it at start). */
+  setForward(id: string, forward: CaptureSummary['forward']): CaptureSummary | null {
+    const entry = this.byId.get(id)
+    if (!entry) return null
+    entry.summary = { ...entry.summary, forward }
+    const record = this.activeRecords.get(id)
+    if (record) record.forward = forward
+    return entry.summary
   }
 
   private async dropSegment(segment: Segment): Promise<string[]> {
@@ -284,7 +330,7 @@ export class HistoryStore {
     const paths = this.segmentPaths(segment.n)
     await fs.rm(paths.json, { force: true })
     await fs.rm(paths.journal, { force: true })
-    await Promise.all(orphanBlobs.map((sha) => this.options.blobs.remove(sha)))
+    await this.options.blobs.collect(orphanBlobs)
     return dropped.map((entry) => entry.summary.id)
   }
 
@@ -294,13 +340,7 @@ export class HistoryStore {
     for (const entry of dropped) {
       this.byId.delete(entry.summary.id)
       this.totalBytes -= entry.bytes
-      if (entry.blob) {
-        const refs = (this.blobRefs.get(entry.blob) ?? 1) - 1
-        if (refs <= 0) {
-          this.blobRefs.delete(entry.blob)
-          orphans.push(entry.blob)
-        } else this.blobRefs.set(entry.blob, refs)
-      }
+      if (entry.blob && this.options.blobs.release(entry.blob)) orphans.push(entry.blob)
     }
     return orphans
   }
@@ -339,7 +379,7 @@ export class HistoryStore {
           await this.writeSegment(segment.n, kept, true)
         }
       }
-      await Promise.all(orphans.map((sha) => this.options.blobs.remove(sha)))
+      await this.options.blobs.collect(orphans)
       removed = [...doomedIds]
       this.options.onRemoved(removed)
     }).then(() => removed)
@@ -360,7 +400,7 @@ export class HistoryStore {
   async get(id: string): Promise<CaptureRecord | null> {
     const entry = this.byId.get(id)
     if (!entry) return null
-    const active = this.activeRecords.get(id)
+    const active = this.activeRecords.get(id) ?? this.sealing.get(id)
     if (active) return active
     const records = await this.loadSegmentRecords(entry.segment)
     return records.get(id) ?? null

@@ -1,0 +1,690 @@
+// Forwarding captured requests to the user's app. Owns: deciding each capture's delivery at capture
+// time (route, mode, browser policy), the ordered delivery queue per target with retries and backoff
+// (async mode), relaying a target's response to the sender (proxy mode), recording every attempt,
+// and rebuilding all of that after a restart.
+//
+// Durability: the decision is part of the capture's own record (forwardPlan), made durable before the
+// sender is answered. Attempts and state changes are appended to `forward/seg-<n>.journal`, next to the
+// capture's history segment (so retention drops them together). A successful delivery's line is
+// durable before the queue moves on, so a restart never delivers a request twice that it knows was
+// delivered, and never loses one that was not.
+import { createReadStream, promises as fs } from 'node:fs'
+import http from 'node:http'
+import https from 'node:https'
+import path from 'node:path'
+import type { Writable } from 'node:stream'
+import { z } from 'zod'
+import type { Notice } from '../../../shared/api'
+import { HookscopeError } from '../../../shared/errors'
+import {
+  ForwardAttempt as ForwardAttemptSchema,
+  type CaptureSummary,
+  type Endpoint,
+  type ForwardAttempt,
+  type ForwardState,
+  type ForwardSummary,
+  type ForwardTarget,
+  type Limits,
+  type RawHeaders,
+  type TargetStatus,
+} from '../../../shared/model'
+import type { Clock } from '../clock'
+import type { BlobStore } from '../store/blobs'
+import { inlineBody, inlineBytes, InlineBody, type CaptureRecord, type HistoryStore } from '../store/history'
+import { Journal, parseJournal } from '../store/journal'
+import { route } from './router'
+import { send, type ResponseHead, type SendResult } from './sender'
+import { relayHeaders, UnforwardableTarget, upstreamHeaders, upstreamPath } from './upstream'
+
+const StoredAttempt = ForwardAttemptSchema.extend({ t: z.literal('a'), inline: InlineBody.nullable() })
+const StoredState = z.object({ t: z.literal('s'), captureId: z.string(), state: z.enum(['pending', 'delivered', 'failed', 'dropped']), at: z.number(), reason: z.string().nullable() })
+type StoredAttempt = z.infer<typeof StoredAttempt>
+
+interface Delivery {
+  captureId: string
+  endpointId: string
+  targetId: string | null
+  receivedAt: number
+  state: ForwardState
+  /** Attempts since it was (re)queued: what maxAttempts counts. */
+  sinceQueued: number
+  attempts: StoredAttempt[]
+  error: string | null
+  nextAttemptAt: number | null
+}
+
+interface TargetQueue {
+  endpointId: string
+  targetId: string
+  items: string[]
+  running: boolean
+  timer: NodeJS.Timeout | null
+  state: TargetStatus['state']
+  lastError: string | null
+  nextAttemptAt: number | null
+}
+
+export interface ForwarderDeps {
+  dir: string
+  history: HistoryStore
+  blobs: BlobStore
+  clock: Clock
+  newId: () => string
+  endpoint: (id: string) => Endpoint | undefined
+  limits: () => Limits
+  onCaptureChanged: (summary: CaptureSummary) => void
+  onTargetsChanged: () => void
+  onNotice: (notice: Omit<Notice, 'at'>) => void
+}
+
+export interface ProxyAnswer {
+  status: number
+  headers: RawHeaders
+  bodySize: number
+}
+
+const TERMINAL = new Set<ForwardState>(['delivered', 'failed', 'dropped', 'blocked', 'unrouted'])
+
+function retryable(result: SendResult): boolean {
+  if (result.error) return true
+  const status = result.head!.status
+  return status >= 500 || status === 429 || status === 408
+}
+
+function delivered(result: SendResult): boolean {
+  return !result.error && result.head !== null && result.head.status >= 200 && result.head.status < 400
+}
+
+const queueKey = (endpointId: string, targetId: string) => `${endpointId}\u0000${targetId}`
+
+export class Forwarder {
+  private readonly deliveries = new Map<string, Delivery>()
+  private readonly queues = new Map<string, TargetQueue>()
+  private readonly journals = new Map<number, Journal>()
+  private readonly agents = new Map<string, http.Agent>()
+  private readonly inFlight = new Set<Promise<unknown>>()
+  private readonly stopping = new AbortController()
+  private closed = false
+
+  private constructor(private readonly deps: ForwarderDeps) {}
+
+  static async open(deps: ForwarderDeps): Promise<Forwarder> {
+    const forwarder = new Forwarder(deps)
+    await forwarder.load()
+    return forwarder
+  }
+
+  // ——— planning (capture time) ———
+
+  /** Decide what happens to a capture: sets record.forwardPlan and record.forward. */
+  plan(record: CaptureRecord, endpoint: Endpoint): void {
+    const config = endpoint.forward
+    if (config.mode === 'off' || config.targets.length === 0) return
+    let state: ForwardState = 'pending'
+    let targetId: string | null = null
+    if (record.flags.includes('browser') && !config.allowBrowser) state = 'blocked'
+    else if (record.flags.includes('truncated') || record.flags.includes('incomplete') || record.flags.includes('too-many-headers') || record.method === 'CONNECT') {
+      state = 'failed'
+    } else {
+      targetId = route(config, { method: record.method, target: record.target, rawHeaders: record.rawHeaders, body: () => (record.inline ? inlineBytes(record.inline) : null) })
+      if (targetId === null) state = 'unrouted'
+    }
+    record.forwardPlan = { targetId, mode: config.mode, state }
+    const delivery: Delivery = {
+      captureId: record.id,
+      endpointId: record.endpointId,
+      targetId,
+      receivedAt: record.receivedAt,
+      state,
+      sinceQueued: 0,
+      attempts: [],
+      error: state === 'failed' ? 'incomplete or refused captures are not forwarded' : null,
+      nextAttemptAt: null,
+    }
+    this.deliveries.set(record.id, delivery)
+    record.forward = this.summaryOf(delivery)
+  }
+
+  /** After the capture is durable (async mode): join the target's queue. */
+  enqueue(record: CaptureRecord): void {
+    const delivery = this.deliveries.get(record.id)
+    if (!delivery || record.forwardPlan?.mode !== 'async' || delivery.state !== 'pending' || !delivery.targetId) return
+    const queue = this.queueFor(delivery.endpointId, delivery.targetId)
+    queue.items.push(record.id)
+    void this.run(queue)
+  }
+
+  // ——— proxy mode ———
+
+  /**
+   * Send a capture to its target now and relay the answer to the sender, once `durable` resolved.
+   * Answers 502/504/403 with a plain explanation when there is nothing to relay.
+   */
+  async proxy(record: CaptureRecord, res: http.ServerResponse, durable: Promise<void>): Promise<ProxyAnswer | null> {
+    const delivery = this.deliveries.get(record.id)
+    const endpoint = this.deps.endpoint(record.endpointId)
+    const explain = async (status: number, text: string): Promise<ProxyAnswer | null> => {
+      await durable
+      if (res.destroyed || res.headersSent) return null
+      const headers: RawHeaders = [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', String(Buffer.byteLength(text))]]
+      res.writeHead(status, headers.flat())
+      res.end(text)
+      return { status, headers, bodySize: Buffer.byteLength(text) }
+    }
+    if (!delivery || !endpoint) return explain(502, 'Hookscope has no forward target for this endpoint.\n')
+    if (delivery.state === 'blocked') {
+      return explain(403, 'Hookscope did not forward this request: it was sent by a web browser. Allow browser requests in the endpoint’s forwarding settings to forward them.\n')
+    }
+    if (delivery.state === 'unrouted') return explain(502, 'Hookscope did not forward this request: no route matches it and there is no default target.\n')
+    if (delivery.state !== 'pending') return explain(502, `Hookscope did not forward this request: ${delivery.error ?? delivery.state}.\n`)
+    const target = endpoint.forward.targets.find((t) => t.id === delivery.targetId)
+    if (!target) return explain(502, 'Hookscope did not forward this request: its target no longer exists.\n')
+    let answered: ProxyAnswer | null = null
+    const attempt = await this.attempt(delivery, endpoint, target, record, async (head) => {
+      await durable
+      if (res.destroyed) return null
+      const headers = relayHeaders(head.rawHeaders)
+      answered = { status: head.status, headers, bodySize: 0 }
+      res.writeHead(head.status, head.statusText || undefined, headers.flat())
+      return res as unknown as Writable
+    })
+    if (answered) {
+      ;(answered as ProxyAnswer).bodySize = attempt.body?.size ?? 0
+      return answered
+    }
+    if (attempt.error) {
+      const status = attempt.error.code === 'TIMEOUT' ? 504 : 502
+      return explain(status, `Hookscope could not reach ${target.url}: ${attempt.error.message}.\n`)
+    }
+    return null
+  }
+
+  // ——— delivery ———
+
+  private queueFor(endpointId: string, targetId: string): TargetQueue {
+    const key = queueKey(endpointId, targetId)
+    let queue = this.queues.get(key)
+    if (!queue) {
+      queue = { endpointId, targetId, items: [], running: false, timer: null, state: 'idle', lastError: null, nextAttemptAt: null }
+      this.queues.set(key, queue)
+    }
+    return queue
+  }
+
+  private setQueueState(queue: TargetQueue, state: TargetStatus['state']): void {
+    if (queue.state === state) return
+    queue.state = state
+    this.deps.onTargetsChanged()
+  }
+
+  /** Deliver a target's queue in order, one at a time, until it is empty or must wait. */
+  private async run(queue: TargetQueue): Promise<void> {
+    if (queue.running || this.closed) return
+    queue.running = true
+    const done = (async () => {
+      try {
+        while (queue.items.length > 0 && !this.closed) {
+          const endpoint = this.deps.endpoint(queue.endpointId)
+          const target = endpoint?.forward.targets.find((t) => t.id === queue.targetId)
+          if (!endpoint || !target || endpoint.forward.mode !== 'async') {
+            this.setQueueState(queue, 'paused')
+            return
+          }
+          if (target.paused) {
+            this.setQueueState(queue, 'paused')
+            return
+          }
+          const id = queue.items[0]!
+          const delivery = this.deliveries.get(id)
+          if (!delivery || TERMINAL.has(delivery.state)) {
+            queue.items.shift()
+            continue
+          }
+          const now = this.deps.clock.now()
+          if (now - delivery.receivedAt > endpoint.forward.retry.maxAgeMs) {
+            await this.settle(delivery, 'failed', `not delivered within ${Math.round(endpoint.forward.retry.maxAgeMs / 1000)} s of capture`)
+            queue.items.shift()
+            continue
+          }
+          if (delivery.nextAttemptAt !== null && delivery.nextAttemptAt > now) {
+            this.schedule(queue, delivery.nextAttemptAt - now)
+            return
+          }
+          const record = await this.deps.history.get(id)
+          if (!record) {
+            // Its capture is gone (cleared, or its history file was damaged): nothing to deliver.
+            await this.settle(delivery, 'failed', 'the capture is no longer stored')
+            queue.items.shift()
+            continue
+          }
+          delivery.state = 'delivering'
+          this.changed(delivery)
+          this.setQueueState(queue, 'delivering')
+          const attempt = await this.attempt(delivery, endpoint, target, record)
+          if (this.closed) return
+          const result = { error: attempt.error, head: attempt.status === null ? null : { status: attempt.status } } as SendResult
+          if (delivered(result)) {
+            queue.lastError = null
+            await this.settle(delivery, 'delivered', null)
+            queue.items.shift()
+          } else if (!retryable(result)) {
+            queue.lastError = null
+            await this.settle(delivery, 'failed', `the target answered ${attempt.status}`)
+            queue.items.shift()
+          } else {
+            const reason = attempt.error ? attempt.error.message : `the target answered ${attempt.status}`
+            queue.lastError = reason
+            if (delivery.sinceQueued >= endpoint.forward.retry.maxAttempts) {
+              await this.settle(delivery, 'failed', `gave up after ${delivery.sinceQueued} attempts: ${reason}`)
+              queue.items.shift()
+              continue
+            }
+            const { baseDelayMs, maxDelayMs } = endpoint.forward.retry
+            const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** (delivery.sinceQueued - 1))
+            delivery.state = 'retrying'
+            delivery.error = reason
+            delivery.nextAttemptAt = this.deps.clock.now() + delay
+            this.changed(delivery)
+            // Connection-level failures mean the target is down; an HTTP error means it is up but failing.
+            this.setQueueState(queue, attempt.error ? 'down' : 'retrying')
+            this.schedule(queue, delay)
+            return
+          }
+        }
+        if (queue.items.length === 0) {
+          queue.nextAttemptAt = null
+          this.setQueueState(queue, 'idle')
+        }
+      } finally {
+        queue.running = false
+      }
+    })()
+    this.inFlight.add(done)
+    await done.finally(() => this.inFlight.delete(done))
+  }
+
+  private schedule(queue: TargetQueue, delay: number): void {
+    if (queue.timer) clearTimeout(queue.timer)
+    queue.nextAttemptAt = this.deps.clock.now() + delay
+    queue.timer = setTimeout(() => {
+      queue.timer = null
+      void this.run(queue)
+    }, Math.max(0, delay))
+    this.deps.onTargetsChanged()
+  }
+
+  private agentFor(origin: URL): http.Agent {
+    let agent = this.agents.get(origin.origin)
+    if (!agent) {
+      agent = origin.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets: 64 }) : new http.Agent({ keepAlive: true, maxSockets: 64 })
+      this.agents.set(origin.origin, agent)
+    }
+    return agent
+  }
+
+  /** One attempt: build the upstream request, send it, record the outcome. */
+  private async attempt(
+    delivery: Delivery,
+    endpoint: Endpoint,
+    target: ForwardTarget,
+    record: CaptureRecord,
+    relay?: (head: ResponseHead) => Promise<Writable | null>,
+  ): Promise<StoredAttempt> {
+    const origin = new URL(target.url)
+    const startedAt = this.deps.clock.now()
+    let path: string
+    try {
+      path = upstreamPath(origin, record.target)
+    } catch (error) {
+      if (!(error instanceof UnforwardableTarget)) throw error
+      return this.recordAttempt(delivery, record, origin, '', [], startedAt, null, { code: 'OTHER', message: error.message })
+    }
+    const bodyLength = record.body.size
+    const headers = upstreamHeaders(record.rawHeaders, { host: endpoint.forward.host, targetHost: origin.host, bodyLength, method: record.method })
+    const body =
+      record.body.storage === 'blob'
+        ? { stream: () => createReadStream(this.deps.blobs.pathOf(record.body.sha256)), length: bodyLength }
+        : inlineBytes(record.inline)
+    delivery.sinceQueued++
+    const result = await send({
+      origin,
+      path,
+      method: record.method,
+      headers,
+      body,
+      timeoutMs: endpoint.forward.timeoutMs,
+      maxResponseBytes: this.deps.limits().maxBodyBytes,
+      spool: () => this.deps.blobs.createSpool(),
+      agent: this.agentFor(origin),
+      relay,
+      signal: this.stopping.signal,
+    })
+    return this.recordAttempt(delivery, record, origin, path, headers, startedAt, result, result.error)
+  }
+
+  private async recordAttempt(
+    delivery: Delivery,
+    record: CaptureRecord,
+    origin: URL,
+    path: string,
+    sentHeaders: RawHeaders,
+    startedAt: number,
+    result: SendResult | null,
+    error: ForwardAttempt['error'],
+  ): Promise<StoredAttempt> {
+    const body = result?.body ?? null
+    const attempt: StoredAttempt = {
+      t: 'a',
+      id: this.deps.newId(),
+      captureId: record.id,
+      endpointId: record.endpointId,
+      targetId: delivery.targetId ?? '',
+      n: delivery.attempts.length + 1,
+      method: record.method,
+      url: `${origin.origin}${path}`,
+      sentHeaders,
+      startedAt,
+      status: result?.head?.status ?? null,
+      statusText: result?.head?.statusText ?? null,
+      rawHeaders: result?.head?.rawHeaders ?? [],
+      body: body
+        ? { size: body.size, sha256: body.sha256, truncated: result!.truncated, declaredSize: null, storage: body.blob ? 'blob' : body.size > 0 ? 'inline' : 'none' }
+        : null,
+      timings: result?.timings ?? { connectMs: null, firstByteMs: null, totalMs: null },
+      error,
+      inline: body?.inline ? inlineBody(body.inline) : null,
+    }
+    if (body?.blob) this.deps.blobs.retain(body.sha256)
+    delivery.attempts.push(attempt)
+    delivery.error = error ? error.message : null
+    // Not awaited: the attempt itself is history, not a promise made to a sender. A successful
+    // delivery is made durable by settle() before the queue moves on.
+    void this.journalFor(record.id)
+      ?.append(JSON.stringify(attempt))
+      .catch((e: Error) => this.deps.onNotice({ level: 'error', code: 'STORE_WRITE_FAILED', message: `A forward attempt could not be saved: ${e.message}` }))
+    if (record.forwardPlan?.mode === 'proxy') {
+      delivery.state = delivered({ error, head: result?.head ?? null } as SendResult) ? 'delivered' : 'failed'
+    }
+    this.changed(delivery)
+    return attempt
+  }
+
+  private journalFor(captureId: string): Journal | null {
+    const segment = this.deps.history.segmentOf(captureId)
+    if (segment === null) return null
+    let journal = this.journals.get(segment)
+    if (!journal) {
+      journal = new Journal(path.join(this.deps.dir, `seg-${String(segment).padStart(6, '0')}.journal`))
+      this.journals.set(segment, journal)
+    }
+    return journal
+  }
+
+  /** Move a delivery to a terminal (or queued) state, durably. */
+  private async settle(delivery: Delivery, state: 'delivered' | 'failed' | 'dropped' | 'pending', reason: string | null): Promise<void> {
+    delivery.state = state
+    delivery.error = reason
+    delivery.nextAttemptAt = null
+    if (state === 'pending') delivery.sinceQueued = 0
+    this.changed(delivery)
+    const line = JSON.stringify({ t: 's', captureId: delivery.captureId, state, at: this.deps.clock.now(), reason })
+    try {
+      await this.journalFor(delivery.captureId)?.append(line)
+    } catch (error) {
+      this.deps.onNotice({ level: 'error', code: 'STORE_WRITE_FAILED', message: `A delivery state could not be saved: ${(error as Error).message}` })
+    }
+  }
+
+  private summaryOf(delivery: Delivery): ForwardSummary {
+    const last = delivery.attempts[delivery.attempts.length - 1]
+    return {
+      state: delivery.state,
+      targetId: delivery.targetId,
+      status: last?.status ?? null,
+      attempts: delivery.attempts.length,
+      error: delivery.error,
+      nextAttemptAt: delivery.nextAttemptAt,
+    }
+  }
+
+  private changed(delivery: Delivery): void {
+    const summary = this.deps.history.setForward(delivery.captureId, this.summaryOf(delivery))
+    if (summary) this.deps.onCaptureChanged(summary)
+  }
+
+  // ——— what the user can do ———
+
+  forwardOf(captureId: string): ForwardSummary | null {
+    const delivery = this.deliveries.get(captureId)
+    return delivery ? this.summaryOf(delivery) : null
+  }
+
+  attempts(captureId: string): ForwardAttempt[] {
+    return (this.deliveries.get(captureId)?.attempts ?? []).map(({ t: _t, inline: _inline, ...attempt }) => attempt)
+  }
+
+  async attemptBody(attemptId: string, captureId: string, offset: number, length: number): Promise<{ bytes: Buffer; total: number; headers: RawHeaders }> {
+    const attempt = this.deliveries.get(captureId)?.attempts.find((a) => a.id === attemptId)
+    if (!attempt || !attempt.body) throw new HookscopeError('NOT_FOUND', `No forward attempt ${attemptId} with a body.`)
+    if (attempt.body.storage === 'blob') {
+      return { bytes: await this.deps.blobs.read(attempt.body.sha256, offset, length), total: attempt.body.size, headers: attempt.rawHeaders }
+    }
+    return { bytes: inlineBytes(attempt.inline).subarray(offset, offset + length), total: attempt.body.size, headers: attempt.rawHeaders }
+  }
+
+  /** Put failed, dropped or waiting captures back in their queue (in capture order). */
+  async retry(captureIds: string[]): Promise<number> {
+    let count = 0
+    const touched = new Set<TargetQueue>()
+    for (const id of captureIds) {
+      const delivery = this.deliveries.get(id)
+      if (!delivery || !delivery.targetId || delivery.state === 'delivering' || delivery.state === 'blocked' || delivery.state === 'unrouted') continue
+      const record = await this.deps.history.get(id)
+      if (!record || record.forwardPlan?.mode !== 'async') continue
+      await this.settle(delivery, 'pending', null)
+      const queue = this.queueFor(delivery.endpointId, delivery.targetId)
+      if (!queue.items.includes(id)) {
+        queue.items.push(id)
+        queue.items.sort()
+      }
+      touched.add(queue)
+      count++
+    }
+    for (const queue of touched) {
+      if (queue.timer) {
+        clearTimeout(queue.timer)
+        queue.timer = null
+      }
+      void this.run(queue)
+    }
+    this.deps.onTargetsChanged()
+    return count
+  }
+
+  failedOf(endpointId: string, targetId?: string): string[] {
+    return [...this.deliveries.values()]
+      .filter((d) => d.endpointId === endpointId && (targetId === undefined || d.targetId === targetId) && d.state === 'failed' && d.targetId !== null)
+      .map((d) => d.captureId)
+      .sort()
+  }
+
+  waitingOf(endpointId: string, targetId?: string): string[] {
+    const out: string[] = []
+    for (const queue of this.queues.values()) {
+      if (queue.endpointId !== endpointId || (targetId !== undefined && queue.targetId !== targetId)) continue
+      for (const id of queue.items) {
+        const state = this.deliveries.get(id)?.state
+        if (state === 'pending' || state === 'retrying') out.push(id)
+      }
+    }
+    return out
+  }
+
+  /** Do not deliver these (they stay captured). */
+  async drop(captureIds: string[]): Promise<number> {
+    let count = 0
+    for (const id of captureIds) {
+      const delivery = this.deliveries.get(id)
+      if (!delivery || (delivery.state !== 'pending' && delivery.state !== 'retrying' && delivery.state !== 'failed')) continue
+      await this.settle(delivery, 'dropped', 'dropped by the user')
+      count++
+    }
+    for (const queue of this.queues.values()) if (queue.items.length > 0) void this.run(queue)
+    this.deps.onTargetsChanged()
+    return count
+  }
+
+  /** An endpoint's forwarding settings changed: resume or hold its queues. */
+  configChanged(endpoint: Endpoint): void {
+    for (const queue of this.queues.values()) {
+      if (queue.endpointId !== endpoint.id) continue
+      const target = endpoint.forward.targets.find((t) => t.id === queue.targetId)
+      if (target && !target.paused && endpoint.forward.mode === 'async') {
+        if (queue.timer) {
+          clearTimeout(queue.timer)
+          queue.timer = null
+        }
+        for (const id of queue.items) {
+          const delivery = this.deliveries.get(id)
+          if (delivery) delivery.nextAttemptAt = null
+        }
+        void this.run(queue)
+      } else this.setQueueState(queue, 'paused')
+    }
+    this.deps.onTargetsChanged()
+  }
+
+  statuses(endpoints: Endpoint[]): TargetStatus[] {
+    const out: TargetStatus[] = []
+    for (const endpoint of endpoints) {
+      for (const target of endpoint.forward.targets) {
+        const queue = this.queues.get(queueKey(endpoint.id, target.id))
+        const waiting = queue ? queue.items.filter((id) => !TERMINAL.has(this.deliveries.get(id)?.state ?? 'delivered')).length : 0
+        let failed = 0
+        for (const d of this.deliveries.values()) if (d.endpointId === endpoint.id && d.targetId === target.id && d.state === 'failed') failed++
+        out.push({
+          endpointId: endpoint.id,
+          targetId: target.id,
+          url: target.url,
+          state: target.paused || (endpoint.forward.mode !== 'async' && waiting > 0) ? 'paused' : (queue?.state ?? 'idle'),
+          waiting,
+          failed,
+          lastError: queue?.lastError ?? null,
+          nextAttemptAt: queue?.timer ? queue.nextAttemptAt : null,
+        })
+      }
+    }
+    return out
+  }
+
+  // ——— lifecycle ———
+
+  /** Captures removed from history: forget their deliveries. */
+  forget(captureIds: string[]): void {
+    for (const id of captureIds) {
+      const delivery = this.deliveries.get(id)
+      if (!delivery) continue
+      const orphans: string[] = []
+      for (const attempt of delivery.attempts) if (attempt.body?.storage === 'blob' && this.deps.blobs.release(attempt.body.sha256)) orphans.push(attempt.body.sha256)
+      void this.deps.blobs.collect(orphans)
+      this.deliveries.delete(id)
+    }
+    for (const queue of this.queues.values()) queue.items = queue.items.filter((id) => this.deliveries.has(id))
+    this.deps.onTargetsChanged()
+  }
+
+  async segmentsDropped(segments: number[]): Promise<void> {
+    for (const n of segments) {
+      const journal = this.journals.get(n)
+      this.journals.delete(n)
+      await journal?.close()
+      await fs.rm(path.join(this.deps.dir, `seg-${String(n).padStart(6, '0')}.journal`), { force: true })
+    }
+  }
+
+  private async load(): Promise<void> {
+    await fs.mkdir(this.deps.dir, { recursive: true })
+    const files = (await fs.readdir(this.deps.dir)).filter((name) => /^seg-\d{6}\.journal$/.test(name)).sort()
+    const plans = new Map(this.deps.history.plans().map((p) => [p.id, p]))
+    for (const name of files) {
+      const { lines, damaged } = parseJournal(await fs.readFile(path.join(this.deps.dir, name), 'utf8'))
+      if (damaged > 0) this.deps.onNotice({ level: 'warning', code: 'DOCUMENT_CORRUPT', message: `${damaged} damaged line(s) in forward/${name} were skipped.` })
+      for (const line of lines) {
+        const attempt = StoredAttempt.safeParse(line)
+        if (attempt.success) {
+          const a = attempt.data
+          const summary = this.deps.history.summary(a.captureId)
+          if (!summary) continue
+          const delivery = this.restoreDelivery(a.captureId, summary, a.targetId || null)
+          delivery.attempts.push(a)
+          delivery.sinceQueued++
+          delivery.error = a.error?.message ?? null
+          if (a.body?.storage === 'blob') this.deps.blobs.retain(a.body.sha256)
+          continue
+        }
+        const state = StoredState.safeParse(line)
+        if (state.success) {
+          const s = state.data
+          const summary = this.deps.history.summary(s.captureId)
+          if (!summary) continue
+          const delivery = this.restoreDelivery(s.captureId, summary, plans.get(s.captureId)?.plan.targetId ?? null)
+          delivery.state = s.state
+          delivery.error = s.reason
+          if (s.state === 'pending') delivery.sinceQueued = 0
+        }
+      }
+    }
+    for (const { id, plan } of plans.values()) {
+      const summary = this.deps.history.summary(id)
+      if (!summary) continue
+      const delivery = this.restoreDelivery(id, summary, plan.targetId)
+      if (plan.state !== 'pending') {
+        // Decided at capture time (blocked, unrouted, not forwardable): nothing more ever happened.
+        delivery.state = plan.state ?? 'failed'
+      } else if (plan.mode === 'proxy') {
+        // A proxied request settles with its one attempt.
+        const last = delivery.attempts[delivery.attempts.length - 1]
+        delivery.state = last && last.error === null && last.status !== null && last.status >= 200 && last.status < 400 ? 'delivered' : 'failed'
+      } else {
+        // Queued delivery: whatever was not finished before the stop is delivered now, in order.
+        if (delivery.state === 'delivering' || delivery.state === 'retrying') delivery.state = 'pending'
+        if (delivery.state === 'pending' && delivery.targetId) this.queueFor(delivery.endpointId, delivery.targetId).items.push(id)
+      }
+    }
+    for (const delivery of this.deliveries.values()) this.deps.history.setForward(delivery.captureId, this.summaryOf(delivery))
+    for (const queue of this.queues.values()) {
+      queue.items.sort()
+      void this.run(queue)
+    }
+  }
+
+  private restoreDelivery(captureId: string, summary: CaptureSummary, targetId: string | null): Delivery {
+    let delivery = this.deliveries.get(captureId)
+    if (!delivery) {
+      delivery = {
+        captureId,
+        endpointId: summary.endpointId,
+        targetId,
+        receivedAt: summary.receivedAt,
+        state: 'pending',
+        sinceQueued: 0,
+        attempts: [],
+        error: null,
+        nextAttemptAt: null,
+      }
+      this.deliveries.set(captureId, delivery)
+    }
+    if (targetId && !delivery.targetId) delivery.targetId = targetId
+    return delivery
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    for (const queue of this.queues.values()) if (queue.timer) clearTimeout(queue.timer)
+    // Cut attempts in progress short; they are recorded as aborted and a restart delivers them again.
+    this.stopping.abort()
+    await Promise.allSettled([...this.inFlight])
+    for (const agent of this.agents.values()) agent.destroy()
+    await Promise.all([...this.journals.values()].map((journal) => journal.close()))
+  }
+}

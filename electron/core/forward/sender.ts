@@ -1,0 +1,189 @@
+// The one HTTP client for forwarding and replays. Owns: sending a request exactly as given (raw
+// header pairs in order and case, the path as a string, a body from memory or a stream with
+// backpressure), never following redirects or decoding the response, timing it, storing what came
+// back (capped), optionally relaying it as it arrives, and naming what went wrong.
+import http from 'node:http'
+import https from 'node:https'
+import type { LookupFunction } from 'node:net'
+import type { Readable, Writable } from 'node:stream'
+import type { AttemptErrorCode, RawHeaders } from '../../../shared/model'
+import type { BodySpool, SpooledBody } from '../store/blobs'
+import { pairsOf } from '../capture/headers'
+
+export interface SendRequest {
+  /** Scheme, host and port come from here; nothing in `path` can change them. */
+  origin: URL
+  /** The exact path and query to send. */
+  path: string
+  method: string
+  headers: RawHeaders
+  body: Buffer | { stream: () => Readable; length: number }
+  timeoutMs: number
+  /** How much of the response body to keep. */
+  maxResponseBytes: number
+  spool: () => BodySpool
+  agent?: http.Agent
+  /** Called with the response head; a writable returned receives the body as it arrives (proxy mode). */
+  relay?: (head: ResponseHead) => Promise<Writable | null>
+  signal?: AbortSignal
+}
+
+export interface ResponseHead {
+  status: number
+  statusText: string
+  rawHeaders: RawHeaders
+}
+
+export interface SendResult {
+  head: ResponseHead | null
+  body: SpooledBody | null
+  /** Bytes of response body received (may exceed what was kept). */
+  bodySize: number
+  truncated: boolean
+  timings: { connectMs: number | null; firstByteMs: number | null; totalMs: number | null }
+  error: { code: AttemptErrorCode; message: string } | null
+}
+
+export function classifyError(error: NodeJS.ErrnoException & { code?: string }): { code: AttemptErrorCode; message: string } {
+  const code = error.code ?? ''
+  const message = error.message
+  if (code === 'ECONNREFUSED') return { code: 'REFUSED', message: `connection refused (${message})` }
+  if (code === 'ETIMEDOUT' || code === 'HOOKSCOPE_TIMEOUT') return { code: 'TIMEOUT', message }
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') return { code: 'RESET', message: `connection reset (${message})` }
+  if (code.startsWith('HPE_') || code === 'ERR_HTTP_INVALID_STATUS_CODE' || code === 'ERR_INVALID_HTTP_RESPONSE') {
+    return { code: 'INVALID_RESPONSE', message: `invalid HTTP response (${code}: ${message})` }
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') return { code: 'DNS', message: `host not found (${message})` }
+  if (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || code.startsWith('CERT_') || /SELF_SIGNED|UNABLE_TO_VERIFY|certificate/i.test(code + message)) {
+    return { code: 'TLS', message: `TLS failed (${message})` }
+  }
+  if (code === 'ABORT_ERR' || error.name === 'AbortError') return { code: 'ABORTED', message }
+  return { code: 'OTHER', message: code ? `${code}: ${message}` : message }
+}
+
+const LOOPBACKS = [
+  { address: '127.0.0.1', family: 4 },
+  { address: '::1', family: 6 },
+]
+
+function lookupLocalhost(_hostname: string, options: { all?: boolean; family?: number | string }, callback: (...args: unknown[]) => void): void {
+  const family = options.family === 6 || options.family === 'IPv6' ? 6 : options.family === 4 || options.family === 'IPv4' ? 4 : 0
+  const candidates = family === 0 ? LOOPBACKS : LOOPBACKS.filter((candidate) => candidate.family === family)
+  if (options.all) callback(null, candidates)
+  else callback(null, candidates[0]!.address, candidates[0]!.family)
+}
+
+class TimeoutError extends Error {
+  readonly code = 'HOOKSCOPE_TIMEOUT'
+}
+
+export function send(request: SendRequest): Promise<SendResult> {
+  const started = performance.now()
+  const since = () => Math.round((performance.now() - started) * 1000) / 1000
+  const timings: SendResult['timings'] = { connectMs: null, firstByteMs: null, totalMs: null }
+  const flat: string[] = []
+  for (const [name, value] of request.headers) flat.push(name, value)
+  const secure = request.origin.protocol === 'https:'
+  const client = secure ? https : http
+
+  return new Promise<SendResult>((resolve) => {
+    let settled = false
+    let head: ResponseHead | null = null
+    let spool: BodySpool | null = null
+    let received = 0
+    let truncated = false
+    const finish = async (error: { code: AttemptErrorCode; message: string } | null) => {
+      if (settled) return
+      settled = true
+      clearTimeout(headDeadline)
+      timings.totalMs = since()
+      let body: SpooledBody | null = null
+      if (spool) {
+        try {
+          body = await spool.finish()
+        } catch {
+          await spool.discard()
+        }
+      }
+      resolve({ head, body, bodySize: received, truncated, timings, error })
+    }
+
+    let req: http.ClientRequest
+    try {
+      req = client.request({
+        protocol: request.origin.protocol,
+        hostname: request.origin.hostname.replace(/^\[|\]$/g, ''),
+        port: request.origin.port || (secure ? 443 : 80),
+        method: request.method,
+        path: request.path,
+        headers: flat,
+        setHost: false,
+        agent: request.agent,
+        // Dev servers often listen on only one of ::1 and 127.0.0.1, and what `localhost` resolves to
+        // differs between systems. Offer both; Node 20+ tries each ("happy eyeballs").
+        ...(request.origin.hostname === 'localhost' ? { lookup: lookupLocalhost as unknown as LookupFunction } : {}),
+      })
+    } catch (error) {
+      void finish(classifyError(error as NodeJS.ErrnoException))
+      return
+    }
+    if (request.signal) {
+      if (request.signal.aborted) req.destroy(Object.assign(new Error('stopped'), { code: 'ABORT_ERR' }))
+      else request.signal.addEventListener('abort', () => req.destroy(Object.assign(new Error('Hookscope is stopping'), { code: 'ABORT_ERR' })), { once: true })
+    }
+    const headDeadline = setTimeout(() => req.destroy(new TimeoutError(`no response within ${request.timeoutMs} ms`)), request.timeoutMs)
+    // Inactivity while the response body streams counts too.
+    req.setTimeout(request.timeoutMs, () => req.destroy(new TimeoutError(`no data for ${request.timeoutMs} ms`)))
+    req.once('socket', (socket) => {
+      if (!socket.connecting) timings.connectMs = 0
+      else socket.once(secure ? 'secureConnect' : 'connect', () => (timings.connectMs = since()))
+    })
+    req.once('error', (error) => void finish(classifyError(error as NodeJS.ErrnoException)))
+    req.once('response', (res) => {
+      clearTimeout(headDeadline)
+      timings.firstByteMs = since()
+      head = { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', rawHeaders: pairsOf(res.rawHeaders) }
+      spool = request.spool()
+      const onRelay = request.relay ? request.relay(head) : Promise.resolve(null)
+      void onRelay.then(
+        (sink) => {
+          res.on('data', (chunk: Buffer) => {
+            received += chunk.length
+            const room = request.maxResponseBytes - spool!.bytes
+            if (room > 0) spool!.write(room >= chunk.length ? chunk : chunk.subarray(0, room))
+            else truncated = true
+            if (sink && !sink.write(chunk)) {
+              res.pause()
+              sink.once('drain', () => res.resume())
+            }
+          })
+          res.once('end', () => {
+            sink?.end()
+            void finish(null)
+          })
+          res.once('close', () => {
+            if (!res.complete) void finish({ code: 'RESET', message: 'the target closed the connection mid-response' })
+          })
+          res.once('error', (error) => {
+            sink?.destroy()
+            void finish(classifyError(error as NodeJS.ErrnoException))
+          })
+          sink?.once('close', () => {
+            // The sender went away: stop reading from the target.
+            if (!res.complete) res.destroy()
+          })
+        },
+        (error: unknown) => {
+          res.destroy()
+          void finish(classifyError(error as NodeJS.ErrnoException))
+        },
+      )
+    })
+    if (Buffer.isBuffer(request.body)) req.end(request.body)
+    else {
+      const stream = request.body.stream()
+      stream.once('error', (error) => req.destroy(error))
+      stream.pipe(req)
+    }
+  })
+}

@@ -1,0 +1,460 @@
+import { createHash } from 'node:crypto'
+import http from 'node:http'
+import zlib from 'node:zlib'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { CaptureSummary, ForwardConfig } from '../../shared/model'
+import { apiOf, rawExchange, removeDir, startEngine, type TestEngine } from '../helpers/engine'
+import { freePort, httpTarget, rawTarget, type Target } from '../helpers/targets'
+
+let t: TestEngine | null = null
+const closers: Array<() => Promise<void>> = []
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close()
+  if (t) {
+    await t.close()
+    await removeDir(t.dir)
+    t = null
+  }
+})
+
+async function target(...args: Parameters<typeof httpTarget>): Promise<Target> {
+  const created = await httpTarget(...args)
+  closers.push(() => created.close())
+  return created
+}
+
+async function forwarding(config: Partial<ForwardConfig>): Promise<TestEngine> {
+  t = await startEngine()
+  await t.engine.updateEndpoint(t.endpointId, {
+    forward: { retry: { maxAttempts: 10, maxAgeMs: 60_000, baseDelayMs: 40, maxDelayMs: 200 }, timeoutMs: 2000, ...config },
+  })
+  return t
+}
+
+/** Resolves with the summary once a capture's forwarding state satisfies the predicate. */
+function forwardState(engine: TestEngine['engine'], predicate: (s: CaptureSummary) => boolean): Promise<CaptureSummary> {
+  return new Promise((resolve) => {
+    const check = (s: CaptureSummary) => {
+      if (s.forward && predicate(s)) {
+        off1()
+        off2()
+        resolve(s)
+      }
+    }
+    const off1 = engine.events.on('capture:updated', check)
+    const off2 = engine.events.on('capture:completed', check)
+  })
+}
+
+function post(url: string, path: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; rawHeaders: string[]; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(new URL(path, url), { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers } }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks) }))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+describe('byte-exact delivery', () => {
+  it('sends method, path, query, header names in case and order with duplicates, and the body bytes; only hop-by-hop headers go', async () => {
+    const raw = await rawTarget((all, socket) => {
+      if (all.includes('\r\n\r\n') && all.length >= all.indexOf('\r\n\r\n') + 4 + 256) socket.end('HTTP/1.1 204 No Content\r\n\r\n')
+    })
+    closers.push(() => raw.close())
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: `${raw.url}/base/`, paused: false }], defaultTargetId: 'app' })
+    const body = Buffer.from(Array.from({ length: 256 }, (_, i) => i))
+    const delivered = forwardState(e.engine, (s) => s.forward!.state === 'delivered')
+    await rawExchange(e.port, [
+      'PATCH /hooks/a%2Fb?x=1&x=2 HTTP/1.1\r\n' +
+        'Host: public.example\r\n' +
+        'X-Dup: first\r\n' +
+        'Connection: keep-alive, X-Hop\r\n' +
+        'content-TYPE: application/octet-stream\r\n' +
+        'X-Hop: goes away\r\n' +
+        'Keep-Alive: timeout=5\r\n' +
+        'TE: trailers\r\n' +
+        'Proxy-Authorization: Basic c2VjcmV0\r\n' +
+        'X-Dup: second\r\n' +
+        'X-Latin1: caf\xe9\r\n' +
+        'Transfer-Encoding: chunked\r\n' +
+        '\r\n',
+      `80\r\n`,
+      body.subarray(0, 128),
+      `\r\n80\r\n`,
+      body.subarray(128),
+      '\r\n0\r\n\r\n',
+    ])
+    await delivered
+    const bytes = await raw.waitForBytes((all) => all.length >= all.indexOf('\r\n\r\n') + 4 + 256)
+    const head = bytes.subarray(0, bytes.indexOf('\r\n\r\n') + 4).toString('latin1')
+    expect(head).toBe(
+      'PATCH /base/hooks/a%2Fb?x=1&x=2 HTTP/1.1\r\n' +
+        `Host: 127.0.0.1:${raw.port}\r\n` +
+        'X-Dup: first\r\n' +
+        'content-TYPE: application/octet-stream\r\n' +
+        'X-Dup: second\r\n' +
+        'X-Latin1: caf\xe9\r\n' +
+        'Content-Length: 256\r\n' +
+        'Connection: keep-alive\r\n' +
+        '\r\n',
+    )
+    expect(bytes.subarray(head.length).equals(body)).toBe(true)
+  })
+
+  it('keeps the received Host when asked to', async () => {
+    const app = await target()
+    const e = await forwarding({ mode: 'async', host: 'keep', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
+    await post(e.url, '/x', '{}', { Host: 'hooks.public.example' })
+    const [received] = await app.waitFor(1)
+    expect(received!.rawHeaders.filter(([n]) => n.toLowerCase() === 'host')).toEqual([['Host', 'hooks.public.example']])
+  })
+
+  it('never sends a request anywhere but the configured target (absolute-form, //host, /\\host)', async () => {
+    const app = await target()
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: `${app.url}/hooks`, paused: false }], defaultTargetId: 'app' })
+    for (const requestTarget of ['http://169.254.169.254/latest/meta-data?x=1', '//evil.example/steal', '/\\evil.example/steal', 'http://evil.example']) {
+      await rawExchange(e.port, `POST ${requestTarget} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n`)
+    }
+    const received = await app.waitFor(4)
+    expect(received.map((r) => r.url)).toEqual(['/hooks/latest/meta-data?x=1', '/hooks//evil.example/steal', '/hooks/\\evil.example/steal', '/hooks/'])
+    const hosts = received.map((r) => r.rawHeaders.find(([n]) => n === 'Host')![1])
+    expect(new Set(hosts)).toEqual(new Set([`127.0.0.1:${app.port}`]))
+  })
+
+  it('forwards a large body from disk with its exact bytes', async () => {
+    const app = await target()
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
+    const big = Buffer.alloc(3 * 1024 * 1024)
+    for (let i = 0; i < big.length; i++) big[i] = (i * 31) & 0xff
+    await post(e.url, '/big', big, { 'Content-Type': 'application/octet-stream' })
+    const [received] = await app.waitFor(1)
+    expect(createHash('sha256').update(received!.body).digest('hex')).toBe(createHash('sha256').update(big).digest('hex'))
+    expect(received!.rawHeaders).toContainEqual(['Content-Length', String(big.length)])
+  })
+})
+
+describe('modes', () => {
+  it('async: the sender gets the endpoint’s own response at once; the attempt records the target’s answer', async () => {
+    const app = await target((_req, res) => {
+      res.writeHead(201, { 'X-From-App': 'yes', 'Content-Type': 'application/json' })
+      res.end('{"created":true}')
+    })
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
+    const delivered = forwardState(e.engine, (s) => s.forward!.state === 'delivered')
+    const answer = await post(e.url, '/webhooks/stripe', '{"type":"checkout.session.completed"}')
+    expect(answer.status).toBe(200)
+    expect(answer.body.toString()).toBe('{"ok":true}\n')
+    const summary = await delivered
+    expect(summary.forward).toMatchObject({ state: 'delivered', status: 201, attempts: 1, targetId: 'app' })
+    const attempts = await apiOf(e.engine)['forward.attempts']({ id: summary.id })
+    expect(attempts).toHaveLength(1)
+    expect(attempts[0]).toMatchObject({ n: 1, status: 201, url: `${app.url}/webhooks/stripe`, error: null })
+    expect(attempts[0]!.rawHeaders).toContainEqual(['X-From-App', 'yes'])
+    const body = await apiOf(e.engine)['forward.attemptBody']({ captureId: summary.id, attemptId: attempts[0]!.id })
+    expect(Buffer.from(body.base64, 'base64').toString()).toBe('{"created":true}')
+    expect((await e.engine.capture(summary.id)).forward).toMatchObject({ state: 'delivered' })
+  })
+
+  it('proxy: the sender gets the target’s status, headers and body as they came; redirects are relayed, not followed', async () => {
+    const gz = zlib.gzipSync(Buffer.from('{"compressed":true}'))
+    const app = await target((req, res) => {
+      if (req.url === '/redirect') {
+        res.writeHead(302, { Location: 'http://169.254.169.254/' })
+        res.end()
+      } else {
+        res.writeHead(202, 'Accepted For Later', { 'X-App': 'v1', 'Content-Encoding': 'gzip', 'Content-Type': 'application/json' })
+        res.end(gz)
+      }
+    })
+    const e = await forwarding({ mode: 'proxy', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
+    const answer = await post(e.url, '/relay', '{}')
+    expect(answer.status).toBe(202)
+    expect(answer.headers['x-app']).toBe('v1')
+    expect(answer.headers['content-encoding']).toBe('gzip')
+    expect(answer.body.equals(gz)).toBe(true)
+    const redirect = await post(e.url, '/redirect', '{}')
+    expect(redirect.status).toBe(302)
+    expect(redirect.headers.location).toBe('http://169.254.169.254/')
+    expect(app.received).toHaveLength(2)
+    const page = e.engine.history.query({})
+    expect(page.items.map((s) => s.status)).toEqual([302, 202])
+  })
+
+  it('proxy: a target that is down or silent gives 502 or 504 with a reason, and the capture is kept', async () => {
+    const port = await freePort()
+    const e = await forwarding({ mode: 'proxy', timeoutMs: 300, targets: [{ id: 'down', url: `http://127.0.0.1:${port}`, paused: false }], defaultTargetId: 'down' })
+    const refused = await post(e.url, '/x', '{}')
+    expect(refused.status).toBe(502)
+    expect(refused.body.toString()).toMatch(/could not reach http:\/\/127\.0\.0\.1:\d+\/?: connection refused/)
+    const silent = await target(() => undefined)
+    await e.engine.updateEndpoint(e.endpointId, { forward: { targets: [{ id: 'silent', url: silent.url, paused: false }], defaultTargetId: 'silent' } })
+    const started = performance.now()
+    const timedOut = await post(e.url, '/y', '{}')
+    expect(timedOut.status).toBe(504)
+    expect(performance.now() - started).toBeLessThan(2000)
+    expect(e.engine.history.count).toBe(2)
+  })
+})
+
+describe('targets that misbehave', () => {
+  it('records refused, timeout, reset and invalid responses with their codes', async () => {
+    const refusedPort = await freePort()
+    const silent = await target(() => undefined)
+    const reset = await rawTarget((all, socket) => {
+      if (all.includes('\r\n\r\n')) {
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial')
+        socket.resetAndDestroy()
+      }
+    })
+    const garbage = await rawTarget((all, socket) => {
+      if (all.includes('\r\n\r\n')) socket.end('THIS IS NOT HTTP\r\n\r\n')
+    })
+    closers.push(() => reset.close(), () => garbage.close())
+    const cases: Array<[string, string]> = [
+      [`http://127.0.0.1:${refusedPort}`, 'REFUSED'],
+      [silent.url, 'TIMEOUT'],
+      [reset.url, 'RESET'],
+      [garbage.url, 'INVALID_RESPONSE'],
+    ]
+    const e = await forwarding({ mode: 'async', timeoutMs: 300, retry: { maxAttempts: 1, maxAgeMs: 60_000, baseDelayMs: 10, maxDelayMs: 10 } })
+    for (const [url, code] of cases) {
+      await e.engine.updateEndpoint(e.endpointId, { forward: { targets: [{ id: 't', url, paused: false }], defaultTargetId: 't' } })
+      const failed = forwardState(e.engine, (s) => s.forward!.state === 'failed')
+      await post(e.url, '/x', '{}')
+      const summary = await failed
+      const [attempt] = await apiOf(e.engine)['forward.attempts']({ id: summary.id })
+      expect(attempt!.error?.code, url).toBe(code)
+      expect(summary.forward!.error).toMatch(/gave up after 1 attempts/)
+    }
+  })
+
+  it('retries 5xx with backoff, and does not retry a 4xx', async () => {
+    let calls = 0
+    const flaky = await target((_req, res) => {
+      calls++
+      res.writeHead(calls < 3 ? 503 : 200)
+      res.end()
+    })
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: flaky.url, paused: false }], defaultTargetId: 'app' })
+    const delivered = forwardState(e.engine, (s) => s.forward!.state === 'delivered')
+    await post(e.url, '/x', '{}')
+    expect((await delivered).forward!.attempts).toBe(3)
+    const rejecting = await target((_req, res) => {
+      res.writeHead(400)
+      res.end('bad signature')
+    })
+    await e.engine.updateEndpoint(e.endpointId, { forward: { targets: [{ id: 'app', url: rejecting.url, paused: false }] } })
+    const failed = forwardState(e.engine, (s) => s.forward!.state === 'failed')
+    await post(e.url, '/y', '{}')
+    const summary = await failed
+    expect(summary.forward).toMatchObject({ attempts: 1, status: 400, error: 'the target answered 400' })
+  })
+
+  it('reaches a localhost target that listens only on ::1 or only on 127.0.0.1', async () => {
+    const v6 = await target(undefined, { host: '::1' })
+    const v4 = await target(undefined, { host: '127.0.0.1' })
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'v6', url: `http://localhost:${v6.port}`, paused: false }], defaultTargetId: 'v6' })
+    await post(e.url, '/six', '{}')
+    expect((await v6.waitFor(1))[0]!.url).toBe('/six')
+    await e.engine.updateEndpoint(e.endpointId, { forward: { targets: [{ id: 'v4', url: `http://localhost:${v4.port}`, paused: false }], defaultTargetId: 'v4' } })
+    await post(e.url, '/four', '{}')
+    expect((await v4.waitFor(1))[0]!.url).toBe('/four')
+  })
+
+  it('a silent target slows neither capture nor another target', async () => {
+    const silent = await target(() => undefined)
+    const fast = await target()
+    const e = await forwarding({
+      mode: 'async',
+      timeoutMs: 10_000,
+      targets: [
+        { id: 'silent', url: silent.url, paused: false },
+        { id: 'fast', url: fast.url, paused: false },
+      ],
+      routes: [{ id: 'r', match: { kind: 'path-prefix', prefix: '/slow' }, targetId: 'silent' }],
+      defaultTargetId: 'fast',
+    })
+    await post(e.url, '/slow/1', '{}')
+    await silent.waitFor(1)
+    const started = performance.now()
+    for (let i = 0; i < 20; i++) expect((await post(e.url, `/fast/${i}`, '{}')).status).toBe(200)
+    const received = await fast.waitFor(20)
+    expect(performance.now() - started).toBeLessThan(3000)
+    expect(received.map((r) => r.url)).toEqual(Array.from({ length: 20 }, (_, i) => `/fast/${i}`))
+  })
+
+  it('relays a huge response in proxy mode, keeping only the capped part', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 7)
+    const huge = await target((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream' })
+      let sent = 0
+      const pump = () => {
+        while (sent < 64) {
+          sent++
+          if (!res.write(chunk)) return void res.once('drain', pump)
+        }
+        res.end()
+      }
+      pump()
+    })
+    const e = await forwarding({ mode: 'proxy', targets: [{ id: 'huge', url: huge.url, paused: false }], defaultTargetId: 'huge' })
+    await e.engine.updateSettings({ limits: { maxBodyBytes: 1024 * 1024 } })
+    const settled = forwardState(e.engine, (s) => s.forward!.state === 'delivered')
+    const answer = await post(e.url, '/download', '{}')
+    expect(answer.status).toBe(200)
+    expect(answer.body.length).toBe(64 * 1024 * 1024)
+    const summary = await settled
+    const [attempt] = await apiOf(e.engine)['forward.attempts']({ id: summary.id })
+    expect(attempt!.body).toMatchObject({ size: 1024 * 1024, truncated: true })
+  })
+})
+
+describe('routing', () => {
+  it('picks the target by path prefix, method, header, JSON field, or the default; unrouted otherwise', async () => {
+    const apps = await Promise.all(['a', 'b', 'c', 'd', 'dflt'].map(() => target()))
+    const [a, b, c, d, dflt] = apps as [Target, Target, Target, Target, Target]
+    const targets = [
+      { id: 'a', url: a.url, paused: false },
+      { id: 'b', url: b.url, paused: false },
+      { id: 'c', url: c.url, paused: false },
+      { id: 'd', url: d.url, paused: false },
+      { id: 'dflt', url: dflt.url, paused: false },
+    ]
+    const e = await forwarding({
+      mode: 'async',
+      targets,
+      routes: [
+        { id: '1', match: { kind: 'path-prefix', prefix: '/github' }, targetId: 'a' },
+        { id: '2', match: { kind: 'method', method: 'put' }, targetId: 'b' },
+        { id: '3', match: { kind: 'header', name: 'x-shopify-topic', value: 'orders/create' }, targetId: 'c' },
+        { id: '4', match: { kind: 'json-field', path: 'data.object.object', value: 'invoice' }, targetId: 'd' },
+      ],
+      defaultTargetId: 'dflt',
+    })
+    await post(e.url, '/github/push', '{}')
+    await rawExchange(e.port, 'PUT /anything HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n')
+    await post(e.url, '/shopify', '{}', { 'X-Shopify-Topic': 'orders/create' })
+    await post(e.url, '/stripe', '{"type":"invoice.paid","data":{"object":{"object":"invoice"}}}')
+    await post(e.url, '/other', '{"type":"charge.succeeded"}')
+    expect((await a.waitFor(1))[0]!.url).toBe('/github/push')
+    expect((await b.waitFor(1))[0]!.method).toBe('PUT')
+    expect((await c.waitFor(1))[0]!.url).toBe('/shopify')
+    expect((await d.waitFor(1))[0]!.url).toBe('/stripe')
+    expect((await dflt.waitFor(1))[0]!.url).toBe('/other')
+    await e.engine.updateEndpoint(e.endpointId, { forward: { defaultTargetId: null } })
+    const unrouted = forwardState(e.engine, (s) => s.forward!.state === 'unrouted')
+    await post(e.url, '/nowhere', '{}')
+    expect((await unrouted).target).toBe('/nowhere')
+  })
+
+  it('refuses routes that point at unknown targets', async () => {
+    const e = await forwarding({})
+    await expect(
+      e.engine.updateEndpoint(e.endpointId, {
+        forward: { mode: 'async', targets: [{ id: 'a', url: 'http://127.0.0.1:1', paused: false }], routes: [{ id: 'r', match: { kind: 'method', method: 'GET' }, targetId: 'zzz' }] },
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' })
+  })
+})
+
+describe('browser-originated requests', () => {
+  it('are not forwarded unless the endpoint allows it', async () => {
+    const app = await target()
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
+    const blocked = forwardState(e.engine, (s) => s.forward!.state === 'blocked')
+    await post(e.url, '/from-page', '{}', { Origin: 'https://evil.example' })
+    expect((await blocked).flags).toContain('cross-site')
+    await e.engine.updateEndpoint(e.endpointId, { forward: { allowBrowser: true } })
+    await post(e.url, '/allowed', '{}', { Origin: 'https://app.example' })
+    const received = await app.waitFor(1)
+    expect(received.map((r) => r.url)).toEqual(['/allowed'])
+  })
+})
+
+describe('the delivery queue', () => {
+  it('holds requests while the target is down and delivers them in order when it comes back', async () => {
+    const port = await freePort()
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: `http://127.0.0.1:${port}`, paused: false }], defaultTargetId: 'app' })
+    const down = new Promise<void>((resolve) => {
+      const off = e.engine.events.on('forward:changed', () => {
+        if (e.engine.forwarder.statuses(e.engine.endpoints())[0]?.state === 'down') {
+          off()
+          resolve()
+        }
+      })
+    })
+    for (let i = 0; i < 10; i++) expect((await post(e.url, `/queued/${i}`, `{"i":${i}}`)).status).toBe(200)
+    await down
+    const status = (await apiOf(e.engine)['forward.status']({}))[0]!
+    expect(status).toMatchObject({ state: 'down', waiting: 10 })
+    expect(status.lastError).toMatch(/connection refused/)
+    const app = await target(undefined, { port })
+    const received = await app.waitFor(10)
+    expect(received.map((r) => r.url)).toEqual(Array.from({ length: 10 }, (_, i) => `/queued/${i}`))
+  })
+
+  it('survives a restart: what was delivered is not sent again, what waited is delivered in order', async () => {
+    const port = await freePort()
+    let app = await httpTarget(undefined, { port })
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: `http://127.0.0.1:${port}`, paused: false }], defaultTargetId: 'app' })
+    for (let i = 0; i < 5; i++) await post(e.url, `/n/${i}`, '{}')
+    await app.waitFor(5)
+    await app.close()
+    for (let i = 5; i < 15; i++) await post(e.url, `/n/${i}`, '{}')
+    t = await e.reopen()
+    app = await httpTarget(undefined, { port })
+    closers.push(() => app.close())
+    const received = await app.waitFor(10)
+    expect(received.map((r) => r.url)).toEqual(Array.from({ length: 10 }, (_, i) => `/n/${i + 5}`))
+    // Nothing more arrives: every capture is delivered exactly once.
+    const page = t.engine.history.query({})
+    await new Promise<void>((resolve) => {
+      const check = () => {
+        if (t!.engine.history.query({}).items.every((s) => s.forward?.state === 'delivered')) resolve()
+      }
+      t!.engine.events.on('capture:updated', check)
+      check()
+    })
+    expect(page.total).toBe(15)
+    expect(app.received).toHaveLength(10)
+  })
+
+  it('pauses and resumes, retries one or all failed, and drops what is not wanted', async () => {
+    let answer = 400
+    const app = await target((_req, res) => {
+      res.writeHead(answer)
+      res.end()
+    })
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: app.url, paused: true }], defaultTargetId: 'app' })
+    const api = apiOf(e.engine)
+    for (let i = 0; i < 4; i++) await post(e.url, `/p/${i}`, '{}')
+    expect((await api['forward.status']({}))[0]).toMatchObject({ state: 'paused', waiting: 4 })
+    const ids = e.engine.history.query({}).items.map((s) => s.id).reverse()
+    expect(await api['forward.drop']({ ids: [ids[0]!] })).toEqual({ count: 1 })
+    const allFailed = new Promise<void>((resolve) => {
+      const check = () => {
+        if (e.engine.forwarder.failedOf(e.endpointId).length === 3) resolve()
+      }
+      e.engine.events.on('capture:updated', check)
+    })
+    await e.engine.updateEndpoint(e.endpointId, { forward: { targets: [{ id: 'app', url: app.url, paused: false }] } })
+    await allFailed
+    expect(app.received.map((r) => r.url)).toEqual(['/p/1', '/p/2', '/p/3'])
+    answer = 200
+    const oneDelivered = forwardState(e.engine, (s) => s.forward!.state === 'delivered')
+    expect(await api['forward.retry']({ ids: [ids[1]!] })).toEqual({ count: 1 })
+    expect((await oneDelivered).id).toBe(ids[1])
+    const rest = new Promise<void>((resolve) => {
+      e.engine.events.on('capture:updated', () => {
+        if (e.engine.forwarder.failedOf(e.endpointId).length === 0 && app.received.length === 6) resolve()
+      })
+    })
+    expect(await api['forward.retryFailed']({ endpointId: e.endpointId })).toEqual({ count: 2 })
+    await rest
+    expect(app.received.map((r) => r.url)).toEqual(['/p/1', '/p/2', '/p/3', '/p/1', '/p/2', '/p/3'])
+    expect(e.engine.history.summary(ids[0]!)!.forward!.state).toBe('dropped')
+  })
+})
