@@ -3,6 +3,7 @@
 // from these two tables; nothing else names a channel.
 import { z } from 'zod'
 import { ApiErrorShape, HookscopeError, toErrorShape, type Result } from './errors'
+import { SchemeId, Verdict } from './signatures'
 import {
   BodyChunk,
   BodyPart,
@@ -15,6 +16,8 @@ import {
   EndpointPatch,
   EndpointStatus,
   ForwardAttempt,
+  Replay,
+  RequestDraft,
   Settings,
   SettingsPatch,
   TargetStatus,
@@ -60,6 +63,12 @@ export const methods = {
   'endpoints.start': method(Id, EndpointStatus, 'Start listening.'),
   'endpoints.stop': method(Id, EndpointStatus, 'Stop listening.'),
 
+  'endpoints.setSecret': method(
+    z.object({ id: z.string().min(1), secret: z.string().max(4096).nullable() }),
+    Endpoint,
+    'Store (or with null, forget) the endpoint’s signing secret. It is never sent back.',
+  ),
+
   'captures.query': method(CaptureQuery, CapturePage, 'Stored captures, newest first, filtered.'),
   'captures.get': method(Id, Capture, 'One capture with its raw headers and body reference.'),
   'captures.body': method(
@@ -82,6 +91,51 @@ export const methods = {
     z.object({ endpointId: z.string().optional() }),
     z.object({ removed: z.number().int() }),
     'Delete stored captures (all, or one endpoint).',
+  ),
+
+  'captures.verify': method(Id, Verdict.nullable(), 'Judge a capture’s signature again with its endpoint’s scheme and secret.'),
+
+  'replay.draft': method(
+    z.object({ captureId: z.string().min(1), baseUrl: z.string().optional() }),
+    RequestDraft,
+    'A capture as an editable request: method, URL, raw headers and body, exactly as captured.',
+  ),
+  'replay.send': method(
+    z.object({
+      draft: RequestDraft,
+      /** The capture it came from, so the two can be compared. */
+      originId: z.string().nullable().default(null),
+      /** Whose secret re-signs it (defaults to the origin's endpoint). */
+      endpointId: z.string().optional(),
+      /** Re-sign with a fresh timestamp; keep or renew the message id receivers de-duplicate on. */
+      resign: z.object({ scheme: SchemeId, renewId: z.boolean().default(false) }).nullable().default(null),
+      timeoutMs: z.number().int().min(100).max(10 * 60_000).default(30_000),
+    }),
+    Replay,
+    'Send a request (never following redirects) and record it as a replay.',
+  ),
+  'replay.resend': method(
+    z.object({
+      captureId: z.string().min(1),
+      /** Base URL to send it to (the request’s own path is appended); default: the endpoint’s default forward target. */
+      baseUrl: z.string().optional(),
+      resign: z.object({ scheme: SchemeId, renewId: z.boolean().default(false) }).nullable().default(null),
+    }),
+    Replay,
+    'Send a capture again as it was, to its forward target or another URL.',
+  ),
+  'replay.list': method(z.object({ originId: z.string().optional() }), z.array(Replay), 'Recent replays, newest first.'),
+  'replay.get': method(Id, Replay, 'One replay with what was sent and what came back.'),
+  'replay.body': method(
+    z.object({
+      id: z.string().min(1),
+      part: z.enum(['request', 'response']),
+      offset: z.number().int().min(0).default(0),
+      length: z.number().int().min(1).max(16 * 1024 * 1024).default(1024 * 1024),
+      decode: z.boolean().default(false),
+    }),
+    BodyChunk,
+    'A slice of a replay’s request or response body.',
   ),
 
   'forward.status': method(Empty, z.array(TargetStatus), 'Every forward target: up, down, retrying or paused, and how many wait.'),

@@ -4,6 +4,7 @@
 // Header names and values are "byte strings": one UTF-16 code unit per received byte (latin1), which
 // is how node:http hands them over. Buffer.from(value, 'latin1') gives back the exact bytes.
 import { z } from 'zod'
+import { SchemeId, Verdict } from './signatures'
 
 export const HeaderPair = z.tuple([z.string(), z.string()])
 export type HeaderPair = z.infer<typeof HeaderPair>
@@ -102,8 +103,8 @@ export const defaultForwardConfig = (): ForwardConfig => ({
 })
 
 export const SignatureConfig = z.object({
-  /** One of the schemes in shared/signatures.ts, or null for none. */
-  scheme: z.string().nullable(),
+  /** The provider's signature scheme, or null for none. */
+  scheme: SchemeId.nullable(),
   /** The public URL the provider calls (Twilio signs it); the capture's own URL otherwise. */
   publicUrl: z.string().nullable(),
   /** Whether a secret is stored (the secret itself lives in the secret store, never here). */
@@ -290,6 +291,9 @@ export const CaptureSummary = z.object({
   /** Where forwarding of this capture stands (null when its endpoint does not forward). Live state,
    * kept by the forwarder; stored records hold null. */
   forward: ForwardSummary.nullable().default(null),
+  /** The signature verdict for the endpoint's scheme, judged at the moment the request arrived
+   * (null when the endpoint checks no signature). Live state; stored records hold null. */
+  signature: Verdict.nullable().default(null),
 })
 export type CaptureSummary = z.infer<typeof CaptureSummary>
 
@@ -415,3 +419,40 @@ export const BodyPart = z.object({
 })
 export type BodyPart = z.infer<typeof BodyPart>
 export type BodyChunk = z.infer<typeof BodyChunk>
+
+export const HttpMethod = z.string().regex(HEADER_NAME_RE, 'a method is a token (letters, digits, !#$%&\'*+-.^_`|~)').max(64)
+
+/** A request composed or edited by the user (or taken from a capture) to send. */
+export const RequestDraft = z.object({
+  method: HttpMethod,
+  /** Absolute http(s) URL; its path and query are sent exactly as written (no normalization). */
+  url: z
+    .string()
+    .max(64 * 1024)
+    .refine((value) => /^https?:\/\/[^/?#\s]+/i.test(value), 'the URL must start with http:// or https:// and a host'),
+  headers: z.array(SafeHeaderPair).max(10_000),
+  bodyBase64: z.string(),
+})
+export type RequestDraft = z.infer<typeof RequestDraft>
+
+export const ReplayPart = z.object({
+  method: z.string(),
+  url: z.string(),
+  headers: RawHeaders,
+  body: BodyRef,
+})
+
+export const Replay = z.object({
+  id: z.string(),
+  /** The capture it came from (null for a draft composed from scratch). */
+  originId: z.string().nullable(),
+  sentAt: z.number(),
+  request: ReplayPart,
+  response: z
+    .object({ status: z.number().int(), statusText: z.string(), headers: RawHeaders, body: BodyRef.nullable() })
+    .nullable(),
+  timings: z.object({ connectMs: z.number().nullable(), firstByteMs: z.number().nullable(), totalMs: z.number().nullable() }),
+  error: z.object({ code: AttemptErrorCode, message: z.string() }).nullable(),
+  resigned: z.object({ scheme: SchemeId, renewedId: z.boolean() }).nullable(),
+})
+export type Replay = z.infer<typeof Replay>

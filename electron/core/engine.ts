@@ -30,6 +30,8 @@ import { decodeBody, parseContentEncoding } from './capture/decode'
 import { headerValue } from './capture/headers'
 import { Listener, type CaptureSink } from './capture/listener'
 import { Forwarder } from './forward/forwarder'
+import { Replayer } from './replay/replayer'
+import { SignatureChecker } from './signatures/checker'
 import { parseMultipart } from './capture/multipart'
 import { systemClock, type Clock } from './clock'
 import { TypedEmitter, type EngineEvents } from './events'
@@ -85,6 +87,8 @@ export class Engine {
     readonly history: HistoryStore,
     readonly secrets: SecretStore,
     readonly forwarder: Forwarder,
+    readonly checker: SignatureChecker,
+    readonly replayer: Replayer,
   ) {}
 
   static async open(options: EngineOptions): Promise<Engine> {
@@ -158,7 +162,29 @@ export class Engine {
         platform: process.platform,
       }
       const secrets = options.secrets ?? new FileSecretStore(path.join(dataDir, 'secrets.json'))
-      engine = new Engine(dataDir, clock, info, lock, newId, settingsDoc, endpointsDoc, blobs, history, secrets, forwarder)
+      const endpointOf = (id: string) => endpointsDoc.data.endpoints.find((endpoint) => endpoint.id === id)
+      const checker = new SignatureChecker({
+        history,
+        blobs,
+        secrets,
+        endpoint: endpointOf,
+        onCaptureChanged: (summary) => engine?.events.emit('capture:updated', summary),
+      })
+      const replayer = await Replayer.open({
+        dir: dataDir,
+        history,
+        blobs,
+        clock,
+        newId,
+        checker,
+        endpoint: endpointOf,
+        maxResponseBytes: () => settingsDoc.data.limits.maxBodyBytes,
+        onNotice: emitNotice,
+      })
+      engine = new Engine(dataDir, clock, info, lock, newId, settingsDoc, endpointsDoc, blobs, history, secrets, forwarder, checker, replayer)
+      engine.events.on('capture:completed', (summary) => checker.check(summary.id, summary.endpointId))
+      // Verdicts are live state: judge what is stored again, in the background.
+      for (const endpoint of engine.endpoints()) if (endpoint.signature.scheme) void checker.recheck(endpoint.id)
       for (const n of pending) engine.notify(n)
       if (firstRun && options.firstEndpoint !== false) {
         const first = options.firstEndpoint ?? {}
@@ -268,6 +294,7 @@ export class Engine {
     })
     await this.saveEndpoint(next)
     if (patch.forward) this.forwarder.configChanged(next)
+    if (patch.signature && JSON.stringify(next.signature) !== JSON.stringify(current.signature)) void this.checker.recheck(id)
     const listener = this.listeners.get(id)
     if (listener) {
       listener.setEndpoint(next)
@@ -352,7 +379,7 @@ export class Engine {
     if (!record) throw new HookscopeError('NOT_FOUND', `No capture with id ${id}.`)
     const { inline: _inline, ...capture } = record
     void _inline
-    return { ...capture, forward: this.forwarder.forwardOf(id) }
+    return { ...capture, forward: this.forwarder.forwardOf(id), signature: this.history.summary(id)?.signature ?? null }
   }
 
   async body(id: string, offset: number, length: number, decode: boolean): Promise<BodyChunk> {
@@ -376,6 +403,8 @@ export class Engine {
     this.closing ??= (async () => {
       await Promise.all([...this.listeners.values()].map((listener) => listener.stop()))
       await this.forwarder.close()
+      await this.checker.stop()
+      await this.replayer.flush()
       await this.history.close()
       await this.settingsDoc.flush()
       await this.endpointsDoc.flush()
@@ -395,7 +424,37 @@ export class Engine {
       'endpoints.remove': async ({ id }) => ({ removed: await this.removeEndpoint(id) }),
       'endpoints.start': ({ id }) => this.startEndpoint(id),
       'endpoints.stop': ({ id }) => this.stopEndpoint(id),
+      'endpoints.setSecret': async ({ id, secret }) => {
+        const endpoint = this.endpoint(id)
+        await this.checker.setSecret(id, secret)
+        await this.saveEndpoint({ ...endpoint, signature: { ...endpoint.signature, hasSecret: Boolean(secret) } })
+        void this.checker.recheck(id)
+        return this.endpoint(id)
+      },
       'captures.query': async (query) => this.history.query(query),
+      'captures.verify': async ({ id }) => {
+        const record = await this.history.get(id)
+        if (!record) throw new HookscopeError('NOT_FOUND', `No capture with id ${id}.`)
+        const endpoint = this.endpoints().find((e) => e.id === record.endpointId)
+        return endpoint ? this.checker.verdictFor(record, endpoint) : null
+      },
+      'replay.draft': ({ captureId, baseUrl }) => this.replayer.draftOf(captureId, baseUrl),
+      'replay.send': ({ draft, originId, endpointId, resign, timeoutMs }) => this.replayer.send({ draft, originId, endpointId, resign, timeoutMs }),
+      'replay.resend': async ({ captureId, baseUrl, resign }) => {
+        const summary = this.history.summary(captureId)
+        if (!summary) throw new HookscopeError('NOT_FOUND', `No capture with id ${captureId}.`)
+        const endpoint = this.endpoint(summary.endpointId)
+        const base = baseUrl ?? endpoint.forward.targets.find((t) => t.id === endpoint.forward.defaultTargetId)?.url ?? endpoint.forward.targets[0]?.url
+        if (!base) throw new HookscopeError('INVALID_INPUT', 'Where to? This endpoint has no forward target; give a URL to send it to.')
+        const draft = await this.replayer.draftOf(captureId, base)
+        return this.replayer.send({ draft, originId: captureId, endpointId: endpoint.id, resign, timeoutMs: endpoint.forward.timeoutMs })
+      },
+      'replay.list': async ({ originId }) => this.replayer.list(originId),
+      'replay.get': async ({ id }) => this.replayer.get(id),
+      'replay.body': async ({ id, part, offset, length, decode }) => {
+        const { bytes, headers, total } = await this.replayer.body(id, part)
+        return sliceBody(bytes, total, headers, offset, length, decode)
+      },
       'captures.get': ({ id }) => this.capture(id),
       'captures.body': ({ id, offset, length, decode }) => this.body(id, offset, length, decode),
       'captures.parts': async ({ id }) => {

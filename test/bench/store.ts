@@ -44,6 +44,7 @@ function record(i: number): CaptureRecord {
     timings: { bodyEndMs: 0.4, storedMs: 0.5, respondedMs: 1.2 },
     response: { status: 200, headers: [['Content-Type', 'application/json'], ['Content-Length', '12']], bodySize: 12 },
     forward: null,
+    signature: null,
     forwardPlan: null,
     inline: inlineBody(body),
   }

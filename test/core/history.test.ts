@@ -40,6 +40,7 @@ function record(overrides: Partial<CaptureRecord> & { bodyText?: string } = {}):
     timings: { bodyEndMs: 0, storedMs: 0, respondedMs: 1 },
     response: null,
     forward: null,
+    signature: null,
     forwardPlan: null,
     inline: inlineBody(bytes),
     ...rest,

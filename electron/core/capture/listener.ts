@@ -268,6 +268,7 @@ export class Listener {
       timings: { bodyEndMs: null, storedMs: null, respondedMs: null },
       response: null,
       forward: null,
+      signature: null,
       forwardPlan: null,
       inline: null,
     }

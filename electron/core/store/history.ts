@@ -66,6 +66,7 @@ export function summaryOf(record: Capture): CaptureSummary {
     durationMs: record.durationMs,
     flags: [...record.flags],
     forward: record.forward ?? null,
+    signature: record.signature ?? null,
   }
 }
 
@@ -184,7 +185,7 @@ export class HistoryStore {
     const entry = this.byId.get(id)
     if (!record || !entry) return null
     change(record)
-    entry.summary = { ...summaryOf(record), forward: entry.summary.forward }
+    entry.summary = { ...summaryOf(record), forward: entry.summary.forward, signature: entry.summary.signature }
     return entry.summary
   }
 
@@ -271,7 +272,7 @@ export class HistoryStore {
       captures: [],
     })
     // Forwarding state is live (rebuilt from the forward journals at start); records keep null.
-    const stored = records.map((record) => (record.forward ? { ...record, forward: null } : record))
+    const stored = records.map((record) => (record.forward || record.signature ? { ...record, forward: null, signature: null } : record))
     db.data = { schemaVersion: SEGMENT_SCHEMA_VERSION, segment: n, sealed, captures: stored }
     await db.write()
   }
@@ -307,6 +308,23 @@ export class HistoryStore {
 
   summary(id: string): CaptureSummary | null {
     return this.byId.get(id)?.summary ?? null
+  }
+
+  /** Live signature verdict shown with a capture (kept in memory; recomputed at start). */
+  setSignature(id: string, signature: CaptureSummary['signature']): CaptureSummary | null {
+    const entry = this.byId.get(id)
+    if (!entry) return null
+    entry.summary = { ...entry.summary, signature }
+    const record = this.activeRecords.get(id)
+    if (record) record.signature = signature
+    return entry.summary
+  }
+
+  /** Ids of every capture of an endpoint, oldest first. */
+  idsOf(endpointId: string): string[] {
+    const out: string[] = []
+    for (const entry of this.entries) if (entry.summary.endpointId === endpointId) out.push(entry.summary.id)
+    return out
   }
 
   /** Live forwarding state shown with a capture (kept in memory; the forwarder rebuilds it at start). */

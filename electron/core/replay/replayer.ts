@@ -1,0 +1,198 @@
+// Resending: a capture as it was, or a draft the user edited, to any URL, optionally re-signed with a
+// fresh timestamp. Owns: turning a capture or a draft into the exact request to send (path as
+// written, headers in order, Content-Length following the body), re-signing, sending through the
+// same sender as forwarding, and keeping the last replays (a small lowdb document; bodies as blobs)
+// linked to where they came from. Never: follows a redirect.
+import { z } from 'zod'
+import { HookscopeError } from '../../../shared/errors'
+import { Replay as ReplaySchema, type Endpoint, type RawHeaders, type Replay, type RequestDraft } from '../../../shared/model'
+import type { SchemeId } from '../../../shared/signatures'
+import type { Clock } from '../clock'
+import { headerValue } from '../capture/headers'
+import { send } from '../forward/sender'
+import { pathOfTarget, upstreamHeaders } from '../forward/upstream'
+import { EMPTY_SHA256, type BlobStore } from '../store/blobs'
+import { DocumentStore } from '../store/document'
+import { inlineBytes, type HistoryStore } from '../store/history'
+import { signWith, UnusableSecretError } from '../signatures'
+import { publicUrlOf, type SignatureChecker } from '../signatures/checker'
+
+export const MAX_REPLAYS = 1000
+
+const ReplaysDoc = z.object({ replays: z.array(ReplaySchema) })
+
+export interface ResignOptions {
+  scheme: SchemeId
+  renewId: boolean
+}
+
+export interface ReplayDeps {
+  dir: string
+  history: HistoryStore
+  blobs: BlobStore
+  clock: Clock
+  newId: () => string
+  checker: SignatureChecker
+  endpoint: (id: string) => Endpoint | undefined
+  maxResponseBytes: () => number
+  onNotice: Parameters<typeof DocumentStore.open>[0]['onNotice']
+}
+
+/** Origin (scheme, host, port) and the raw path+query of an absolute URL, without normalizing it. */
+export function splitUrl(url: string): { origin: URL; path: string } {
+  let origin: URL
+  try {
+    origin = new URL(url)
+  } catch {
+    throw new HookscopeError('INVALID_INPUT', `Not a URL: ${url.slice(0, 200)}`)
+  }
+  if (origin.protocol !== 'http:' && origin.protocol !== 'https:') throw new HookscopeError('INVALID_INPUT', 'Requests go to http:// or https:// URLs only.')
+  // new URL() would fold `..` and re-encode the path; send it exactly as written.
+  const raw = pathOfTarget(url)
+  const pathAndQuery = raw.replace(/#.*$/, '')
+  return { origin: new URL(origin.origin), path: pathAndQuery === '' ? '/' : pathAndQuery }
+}
+
+export class Replayer {
+  private constructor(
+    private readonly deps: ReplayDeps,
+    private readonly doc: DocumentStore<typeof ReplaysDoc>,
+  ) {}
+
+  static async open(deps: ReplayDeps): Promise<Replayer> {
+    const doc = await DocumentStore.open({
+      dir: deps.dir,
+      name: 'replays.json',
+      schema: ReplaysDoc,
+      version: 1,
+      migrations: [],
+      defaults: () => ({ replays: [] }),
+      now: deps.clock.now,
+      onNotice: deps.onNotice,
+    })
+    for (const replay of doc.data.replays) {
+      if (replay.request.body.storage === 'blob') deps.blobs.retain(replay.request.body.sha256)
+      if (replay.response?.body?.storage === 'blob') deps.blobs.retain(replay.response.body.sha256)
+    }
+    return new Replayer(deps, doc)
+  }
+
+  /** A capture as a draft: exactly its method, its URL (at the given base, or where it was sent), raw headers and body. */
+  async draftOf(captureId: string, baseUrl?: string): Promise<RequestDraft> {
+    const record = await this.deps.history.get(captureId)
+    if (!record) throw new HookscopeError('NOT_FOUND', `No capture with id ${captureId}.`)
+    const body = record.body.storage === 'blob' ? await this.deps.blobs.read(record.body.sha256) : inlineBytes(record.inline)
+    const rawPath = pathOfTarget(record.target)
+    const url = baseUrl
+      ? baseUrl.replace(/\/+$/, '') + rawPath
+      : `http://${headerValue(record.rawHeaders, 'host') ?? `127.0.0.1:${record.localPort}`}${rawPath}`
+    return { method: record.method, url, headers: record.rawHeaders, bodyBase64: body.toString('base64') }
+  }
+
+  async send(input: { draft: RequestDraft; originId: string | null; resign: ResignOptions | null; timeoutMs: number; endpointId?: string }): Promise<Replay> {
+    const { draft } = input
+    let { origin, path: requestPath } = splitUrl(draft.url)
+    const body = Buffer.from(draft.bodyBase64, 'base64')
+    let headers: RawHeaders = draft.headers
+    let resigned: Replay['resigned'] = null
+    if (input.resign) {
+      const endpointId = input.endpointId ?? (input.originId ? this.deps.history.summary(input.originId)?.endpointId : undefined)
+      const endpoint = endpointId ? this.deps.endpoint(endpointId) : undefined
+      if (!endpoint) throw new HookscopeError('INVALID_INPUT', 'Re-signing needs the endpoint whose secret signs the request.')
+      const secret = await this.deps.checker.secretOf(endpoint.id)
+      if (!secret) throw new HookscopeError('INVALID_INPUT', `The endpoint "${endpoint.name}" has no signing secret; add one in its signature settings.`)
+      // The provider signed the public URL it called; a re-signed request claims the same one.
+      const signedUrl = input.originId
+        ? publicUrlOf({ target: requestPath, rawHeaders: headers, localPort: 0 }, endpoint)
+        : draft.url
+      try {
+        const result = signWith(input.resign.scheme, { method: draft.method, url: signedUrl, rawHeaders: headers, body }, secret, this.deps.clock.now(), { renewId: input.resign.renewId })
+        headers = result.rawHeaders
+        if (result.url !== signedUrl) requestPath = splitUrl(result.url).path
+      } catch (error) {
+        if (error instanceof UnusableSecretError) throw new HookscopeError('INVALID_INPUT', `The signing secret cannot be used for ${input.resign.scheme}: ${error.message}`)
+        throw error
+      }
+      resigned = { scheme: input.resign.scheme, renewedId: input.resign.renewId }
+    }
+    // Host as the draft says (added from the URL when absent); Content-Length follows the body.
+    const sent = upstreamHeaders(headers, { host: headerValue(headers, 'host') === null ? 'rewrite' : 'keep', targetHost: origin.host, bodyLength: body.length, method: draft.method })
+    const requestBody = body.length > 0 ? await this.deps.blobs.put(body) : null
+    const sentAt = this.deps.clock.now()
+    const result = await send({
+      origin,
+      path: requestPath,
+      method: draft.method,
+      headers: sent,
+      body,
+      timeoutMs: input.timeoutMs,
+      maxResponseBytes: this.deps.maxResponseBytes(),
+      spool: () => {
+        const spool = this.deps.blobs.createSpool()
+        // Replays keep their response bodies as blobs: the replay list is a small document.
+        spool.forceBlob = true
+        return spool
+      },
+    })
+    if (result.body?.blob) this.deps.blobs.retain(result.body.sha256)
+    if (requestBody) this.deps.blobs.retain(requestBody.sha256)
+    const replay: Replay = {
+      id: this.deps.newId(),
+      originId: input.originId,
+      sentAt,
+      request: {
+        method: draft.method,
+        url: `${origin.origin}${requestPath}`,
+        headers: sent,
+        body: { size: body.length, sha256: requestBody?.sha256 ?? EMPTY_SHA256, truncated: false, declaredSize: null, storage: requestBody ? 'blob' : 'none' },
+      },
+      response: result.head
+        ? {
+            status: result.head.status,
+            statusText: result.head.statusText,
+            headers: result.head.rawHeaders,
+            body: result.body ? { size: result.body.size, sha256: result.body.sha256, truncated: result.truncated, declaredSize: null, storage: result.body.blob ? 'blob' : 'none' } : null,
+          }
+        : null,
+      timings: result.timings,
+      error: result.error,
+      resigned,
+    }
+    const dropped: Replay[] = []
+    await this.doc.update((current) => {
+      const replays = [...current.replays, replay]
+      while (replays.length > MAX_REPLAYS) dropped.push(replays.shift()!)
+      return { replays }
+    })
+    const orphans: string[] = []
+    for (const old of dropped) {
+      if (old.request.body.storage === 'blob' && this.deps.blobs.release(old.request.body.sha256)) orphans.push(old.request.body.sha256)
+      if (old.response?.body?.storage === 'blob' && this.deps.blobs.release(old.response.body.sha256)) orphans.push(old.response.body.sha256)
+    }
+    await this.deps.blobs.collect(orphans)
+    return replay
+  }
+
+  list(originId?: string): Replay[] {
+    const all = this.doc.data.replays
+    return (originId === undefined ? all : all.filter((replay) => replay.originId === originId)).slice().reverse()
+  }
+
+  get(id: string): Replay {
+    const replay = this.doc.data.replays.find((r) => r.id === id)
+    if (!replay) throw new HookscopeError('NOT_FOUND', `No replay with id ${id}.`)
+    return replay
+  }
+
+  async body(id: string, part: 'request' | 'response'): Promise<{ bytes: Buffer; headers: RawHeaders; total: number }> {
+    const replay = this.get(id)
+    const ref = part === 'request' ? replay.request.body : replay.response?.body
+    const headers = part === 'request' ? replay.request.headers : (replay.response?.headers ?? [])
+    if (!ref || ref.size === 0) return { bytes: Buffer.alloc(0), headers, total: 0 }
+    return { bytes: await this.deps.blobs.read(ref.sha256), headers, total: ref.size }
+  }
+
+  flush(): Promise<void> {
+    return this.doc.flush()
+  }
+}

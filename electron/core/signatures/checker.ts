@@ -1,0 +1,99 @@
+// The signature verdict of every capture. Owns: each endpoint's signing secret (in the secret store,
+// never in a document), judging each capture with its endpoint's scheme over the stored raw bytes as
+// of the moment it arrived, and judging an endpoint's history again when its scheme or secret changes.
+// Verdicts are live state (rebuilt at start), computed off the capture path.
+import type { CaptureSummary, Endpoint } from '../../../shared/model'
+import type { Verdict } from '../../../shared/signatures'
+import { headerValue } from '../capture/headers'
+import type { SecretStore } from '../secrets'
+import type { BlobStore } from '../store/blobs'
+import { inlineBytes, type CaptureRecord, type HistoryStore } from '../store/history'
+import { verifyWith } from './index'
+
+export interface CheckerDeps {
+  history: HistoryStore
+  blobs: BlobStore
+  secrets: SecretStore
+  endpoint: (id: string) => Endpoint | undefined
+  onCaptureChanged: (summary: CaptureSummary) => void
+}
+
+export const secretRef = (endpointId: string) => `signature:${endpointId}`
+
+/** The URL the provider called: the endpoint's public URL (a tunnel) or what the Host header says. */
+export function publicUrlOf(record: Pick<CaptureRecord, 'target' | 'rawHeaders' | 'localPort'>, endpoint: Endpoint): string {
+  const path = record.target.startsWith('/') ? record.target : `/${record.target}`
+  if (endpoint.signature.publicUrl) return endpoint.signature.publicUrl.replace(/\/+$/, '') + path
+  const host = headerValue(record.rawHeaders, 'host') ?? `127.0.0.1:${record.localPort}`
+  return `http://${host}${path}`
+}
+
+export class SignatureChecker {
+  private readonly secretCache = new Map<string, string | null>()
+  private chain: Promise<void> = Promise.resolve()
+  private readonly generation = new Map<string, number>()
+  private stopped = false
+
+  constructor(private readonly deps: CheckerDeps) {}
+
+  async secretOf(endpointId: string): Promise<string | null> {
+    if (!this.secretCache.has(endpointId)) this.secretCache.set(endpointId, await this.deps.secrets.get(secretRef(endpointId)))
+    return this.secretCache.get(endpointId) ?? null
+  }
+
+  async setSecret(endpointId: string, secret: string | null): Promise<void> {
+    if (secret === null || secret === '') await this.deps.secrets.delete(secretRef(endpointId))
+    else await this.deps.secrets.set(secretRef(endpointId), secret)
+    this.secretCache.set(endpointId, secret || null)
+  }
+
+  /** Judge one record with its endpoint's current scheme and secret, as of its arrival. */
+  async verdictFor(record: CaptureRecord, endpoint: Endpoint): Promise<Verdict | null> {
+    const scheme = endpoint.signature.scheme
+    if (!scheme) return null
+    const secret = await this.secretOf(endpoint.id)
+    const body = record.body.storage === 'blob' ? await this.deps.blobs.read(record.body.sha256) : inlineBytes(record.inline)
+    return verifyWith(scheme, { method: record.method, url: publicUrlOf(record, endpoint), rawHeaders: record.rawHeaders, body }, secret, record.receivedAt)
+  }
+
+  /** Queue a verdict for a capture that just completed (in arrival order, off the capture path). */
+  check(id: string, endpointId: string): void {
+    const endpoint = this.deps.endpoint(endpointId)
+    if (!endpoint?.signature.scheme) return
+    this.chain = this.chain.then(() => this.judge(id)).catch(() => undefined)
+  }
+
+  private async judge(id: string, expectedGeneration?: number, endpointId?: string): Promise<void> {
+    if (this.stopped) return
+    if (endpointId !== undefined && this.generation.get(endpointId) !== expectedGeneration) return
+    const record = await this.deps.history.get(id)
+    if (!record) return
+    const endpoint = this.deps.endpoint(record.endpointId)
+    if (!endpoint) return
+    const verdict = await this.verdictFor(record, endpoint)
+    const summary = this.deps.history.setSignature(id, verdict)
+    if (summary) this.deps.onCaptureChanged(summary)
+  }
+
+  /** The scheme, secret or public URL changed: judge the endpoint's whole history again. */
+  recheck(endpointId: string): Promise<void> {
+    const generation = (this.generation.get(endpointId) ?? 0) + 1
+    this.generation.set(endpointId, generation)
+    const ids = this.deps.history.idsOf(endpointId)
+    const run = this.chain.then(async () => {
+      for (let i = 0; i < ids.length; i++) {
+        await this.judge(ids[i]!, generation, endpointId)
+        // Yield now and then so a long history never blocks the event loop.
+        if (i % 200 === 199) await new Promise((resolve) => setImmediate(resolve))
+      }
+    })
+    this.chain = run.catch(() => undefined)
+    return run
+  }
+
+  /** Stop judging (shutdown); verdicts are rebuilt at the next start. */
+  stop(): Promise<void> {
+    this.stopped = true
+    return this.chain
+  }
+}

@@ -1,0 +1,273 @@
+import { readFile, stat } from 'node:fs/promises'
+import path from 'node:path'
+import Stripe from 'stripe'
+import { Webhook as StandardWebhook } from 'standardwebhooks'
+import { afterEach, describe, expect, it } from 'vitest'
+import { dispatch } from '../../shared/api'
+import type { CaptureSummary, RequestDraft } from '../../shared/model'
+import { apiOf, nextCapture, rawExchange, removeDir, startEngine, type TestEngine } from '../helpers/engine'
+import { httpTarget, rawTarget, type Target } from '../helpers/targets'
+
+const STRIPE_SECRET = 'whsec_replay_test_5f4e3d2c1b0a99887766554433221100'
+const stripe = new Stripe('sk_test_replay')
+
+let t: TestEngine | null = null
+const closers: Array<() => Promise<void>> = []
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close()
+  if (t) {
+    await t.close()
+    await removeDir(t.dir)
+    t = null
+  }
+})
+
+async function target(...args: Parameters<typeof httpTarget>): Promise<Target> {
+  const created = await httpTarget(...args)
+  closers.push(() => created.close())
+  return created
+}
+
+function verdictOf(engine: TestEngine['engine'], id: string): Promise<CaptureSummary> {
+  return new Promise((resolve) => {
+    const check = (s: CaptureSummary) => {
+      if (s.id === id && s.signature) {
+        off()
+        resolve(s)
+      }
+    }
+    const off = engine.events.on('capture:updated', check)
+    const current = engine.history.summary(id)
+    if (current?.signature) {
+      off()
+      resolve(current)
+    }
+  })
+}
+
+async function stripeEndpoint(): Promise<TestEngine> {
+  t = await startEngine()
+  await t.engine.updateEndpoint(t.endpointId, { signature: { scheme: 'stripe' } })
+  await apiOf(t.engine)['endpoints.setSecret']({ id: t.endpointId, secret: STRIPE_SECRET })
+  return t
+}
+
+function signedStripe(payload: string, timestamp = Math.floor(Date.now() / 1000)): string {
+  return stripe.webhooks.generateTestHeaderString({ payload, secret: STRIPE_SECRET, timestamp })
+}
+
+async function capture(e: TestEngine, body: string, headers: Record<string, string>): Promise<CaptureSummary> {
+  const done = nextCapture(e.engine)
+  await fetch(`${e.url}webhooks/stripe`, { method: 'POST', body, headers: { 'Content-Type': 'application/json', ...headers } })
+  return done
+}
+
+describe('signature verdicts on arrival', () => {
+  it('judges each capture with the endpoint’s scheme, as of its arrival', async () => {
+    const e = await stripeEndpoint()
+    const payload = '{"id":"evt_1","type":"invoice.paid","amount":100}'
+    const valid = await capture(e, payload, { 'Stripe-Signature': signedStripe(payload) })
+    expect((await verdictOf(e.engine, valid.id)).signature).toMatchObject({ kind: 'valid', scheme: 'stripe' })
+    const tampered = await capture(e, payload.replace('100', '999'), { 'Stripe-Signature': signedStripe(payload) })
+    expect((await verdictOf(e.engine, tampered.id)).signature).toMatchObject({ kind: 'invalid' })
+    const stale = await capture(e, payload, { 'Stripe-Signature': signedStripe(payload, Math.floor(Date.now() / 1000) - 3600) })
+    const staleVerdict = (await verdictOf(e.engine, stale.id)).signature
+    expect(staleVerdict).toMatchObject({ kind: 'timestamp-out-of-tolerance', toleranceSeconds: 300 })
+    expect((staleVerdict as { driftSeconds: number }).driftSeconds).toBeGreaterThanOrEqual(3600)
+    const unsigned = await capture(e, payload, {})
+    expect((await verdictOf(e.engine, unsigned.id)).signature).toMatchObject({ kind: 'missing-header', header: 'Stripe-Signature' })
+    // The full capture carries the verdict too.
+    expect((await e.engine.capture(valid.id)).signature).toMatchObject({ kind: 'valid' })
+  })
+
+  it('judges the history again when the secret changes, and says when there is none', async () => {
+    const e = await stripeEndpoint()
+    const payload = '{"id":"evt_2"}'
+    const first = await capture(e, payload, { 'Stripe-Signature': signedStripe(payload) })
+    await verdictOf(e.engine, first.id)
+    const rejudged = new Promise<CaptureSummary>((resolve) => {
+      const off = e.engine.events.on('capture:updated', (s) => {
+        if (s.id === first.id && s.signature?.kind === 'no-secret') {
+          off()
+          resolve(s)
+        }
+      })
+    })
+    await apiOf(e.engine)['endpoints.setSecret']({ id: e.endpointId, secret: null })
+    expect((await rejudged).signature).toEqual({ kind: 'no-secret', scheme: 'stripe' })
+    expect(e.engine.endpoint(e.endpointId).signature.hasSecret).toBe(false)
+  })
+
+  it('keeps secrets out of the documents, in a file only the user can read', async () => {
+    const e = await stripeEndpoint()
+    const endpoints = await readFile(path.join(e.dir, 'endpoints.json'), 'utf8')
+    expect(endpoints).not.toContain(STRIPE_SECRET)
+    expect(endpoints).toContain('"hasSecret": true')
+    const secrets = path.join(e.dir, 'secrets.json')
+    expect(await readFile(secrets, 'utf8')).toContain(STRIPE_SECRET)
+    expect((await stat(secrets)).mode & 0o777).toBe(0o600)
+    const listed = JSON.stringify(await apiOf(e.engine)['endpoints.list']({}))
+    expect(listed).not.toContain(STRIPE_SECRET)
+  })
+})
+
+describe('replays', () => {
+  it('makes an exact draft of a capture and sends it, linked to its origin', async () => {
+    const app = await target((_req, res) => {
+      res.writeHead(202, { 'X-App': 'seen' })
+      res.end('accepted')
+    })
+    t = await startEngine()
+    const done = nextCapture(t.engine)
+    await rawExchange(t.port, 'POST /hooks/a%2Fb?x=1 HTTP/1.1\r\nHost: x\r\nX-Dup: 1\r\nx-dup: 2\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello')
+    const original = await done
+    const api = apiOf(t.engine)
+    const draft = await api['replay.draft']({ captureId: original.id, baseUrl: `${app.url}/base` })
+    expect(draft).toEqual({
+      method: 'POST',
+      url: `${app.url}/base/hooks/a%2Fb?x=1`,
+      headers: [
+        ['Host', 'x'],
+        ['X-Dup', '1'],
+        ['x-dup', '2'],
+        ['Content-Type', 'text/plain'],
+        ['Content-Length', '5'],
+      ],
+      bodyBase64: Buffer.from('hello').toString('base64'),
+    })
+    const replay = await api['replay.send']({ draft, originId: original.id })
+    expect(replay).toMatchObject({ originId: original.id, response: { status: 202 }, error: null, resigned: null })
+    const [received] = await app.waitFor(1)
+    expect(received!.url).toBe('/base/hooks/a%2Fb?x=1')
+    expect(received!.rawHeaders.slice(0, 4)).toEqual([
+      ['Host', 'x'],
+      ['X-Dup', '1'],
+      ['x-dup', '2'],
+      ['Content-Type', 'text/plain'],
+    ])
+    expect(received!.body.toString()).toBe('hello')
+    const responseBody = await api['replay.body']({ id: replay.id, part: 'response' })
+    expect(Buffer.from(responseBody.base64, 'base64').toString()).toBe('accepted')
+    expect((await api['replay.list']({ originId: original.id })).map((r) => r.id)).toEqual([replay.id])
+  })
+
+  it('makes Content-Length follow the body, whatever the draft says', async () => {
+    const raw = await rawTarget((all, socket) => {
+      if (all.includes('\r\n\r\nedited')) socket.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n')
+    })
+    closers.push(() => raw.close())
+    t = await startEngine()
+    const draft: RequestDraft = {
+      method: 'POST',
+      url: `${raw.url}/x`,
+      headers: [
+        ['Content-Length', '999'],
+        ['Transfer-Encoding', 'chunked'],
+        ['X-Keep', 'yes'],
+      ],
+      bodyBase64: Buffer.from('edited').toString('base64'),
+    }
+    const replay = await apiOf(t.engine)['replay.send']({ draft })
+    expect(replay.response?.status).toBe(200)
+    const bytes = (await raw.waitForBytes((all) => all.includes('edited'))).toString('latin1')
+    expect(bytes).toContain('Content-Length: 6\r\nX-Keep: yes\r\n')
+    expect(bytes).not.toMatch(/999|chunked/)
+  })
+
+  it('never follows a redirect, and refuses drafts that would break HTTP', async () => {
+    const app = await target((_req, res) => {
+      res.writeHead(307, { Location: 'http://169.254.169.254/latest' })
+      res.end()
+    })
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    const replay = await api['replay.send']({ draft: { method: 'GET', url: `${app.url}/`, headers: [], bodyBase64: '' } })
+    expect(replay.response?.status).toBe(307)
+    expect(app.received).toHaveLength(1)
+    const handlers = t.engine.handlers()
+    const bad = (draft: Partial<RequestDraft>) =>
+      dispatch(handlers, 'replay.send', { draft: { method: 'POST', url: `${app.url}/`, headers: [], bodyBase64: '', ...draft } })
+    expect(await bad({ headers: [['X-Evil', 'a\r\nInjected: 1']] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    expect(await bad({ headers: [['Bad Name', 'x']] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    expect(await bad({ method: 'GET /x HTTP/1.1\r\n' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    expect(await bad({ url: 'file:///etc/passwd' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    expect(app.received).toHaveLength(1)
+  })
+})
+
+describe('re-signing: the app under test accepts an edited replay only when it is re-signed', () => {
+  it('Stripe, judged by stripe-node in the target app', async () => {
+    // The app verifies exactly as a Stripe integration does, with the official library.
+    const app = await target((req, res, body) => {
+      try {
+        stripe.webhooks.constructEvent(body, String(req.headers['stripe-signature']), STRIPE_SECRET)
+        res.writeHead(200)
+        res.end('verified')
+      } catch (error) {
+        res.writeHead(400)
+        res.end((error as Error).message)
+      }
+    })
+    const e = await stripeEndpoint()
+    await e.engine.updateEndpoint(e.endpointId, { forward: { mode: 'off', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' } })
+    // A capture signed an hour ago: too old for the app even before it is edited.
+    const payload = '{"id":"evt_3","type":"checkout.session.completed","amount_total":2000}'
+    const original = await capture(e, payload, { 'Stripe-Signature': signedStripe(payload, Math.floor(Date.now() / 1000) - 3600) })
+    const api = apiOf(e.engine)
+    const draft = await api['replay.draft']({ captureId: original.id, baseUrl: app.url })
+    const edited = { ...draft, bodyBase64: Buffer.from(payload.replace('2000', '4200')).toString('base64') }
+    const plain = await api['replay.send']({ draft: edited, originId: original.id })
+    expect(plain.response?.status).toBe(400)
+    const resigned = await api['replay.send']({ draft: edited, originId: original.id, resign: { scheme: 'stripe', renewId: false } })
+    expect(resigned.response?.status).toBe(200)
+    expect(resigned.resigned).toEqual({ scheme: 'stripe', renewedId: false })
+    // "Resend as is", re-signed, to the endpoint's forward target.
+    const again = await api['replay.resend']({ captureId: original.id, resign: { scheme: 'stripe', renewId: false } })
+    expect(again.response?.status).toBe(200)
+    expect(app.received.map((r) => r.body.toString())).toEqual([payload.replace('2000', '4200'), payload.replace('2000', '4200'), payload])
+  })
+
+  it('Standard Webhooks: keeps or renews the message id, as asked', async () => {
+    const secret = 'whsec_' + Buffer.from('standard-webhooks-replay-secret!').toString('base64')
+    const verifier = new StandardWebhook(secret)
+    const app = await target((req, res, body) => {
+      try {
+        verifier.verify(body.toString(), req.headers as Record<string, string>)
+        res.writeHead(204)
+      } catch {
+        res.writeHead(401)
+      }
+      res.end()
+    })
+    t = await startEngine()
+    await t.engine.updateEndpoint(t.endpointId, { signature: { scheme: 'standard-webhooks' } })
+    await apiOf(t.engine)['endpoints.setSecret']({ id: t.endpointId, secret })
+    const payload = '{"type":"user.created","data":{"id":1}}'
+    const id = 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W'
+    const timestamp = new Date(Date.now() - 600_000)
+    const signature = new StandardWebhook(secret).sign(id, timestamp, payload)
+    const done = nextCapture(t.engine)
+    await fetch(t.url, { method: 'POST', body: payload, headers: { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)), 'webhook-signature': signature } })
+    const original = await done
+    const api = apiOf(t.engine)
+    const draft = await api['replay.draft']({ captureId: original.id, baseUrl: app.url })
+    expect((await api['replay.send']({ draft, originId: original.id })).response?.status).toBe(401)
+    const kept = await api['replay.send']({ draft, originId: original.id, resign: { scheme: 'standard-webhooks', renewId: false } })
+    expect(kept.response?.status).toBe(204)
+    expect(kept.request.headers.find(([n]) => n.toLowerCase() === 'webhook-id')![1]).toBe(id)
+    const renewed = await api['replay.send']({ draft, originId: original.id, resign: { scheme: 'standard-webhooks', renewId: true } })
+    expect(renewed.response?.status).toBe(204)
+    expect(renewed.request.headers.find(([n]) => n.toLowerCase() === 'webhook-id')![1]).not.toBe(id)
+  })
+
+  it('explains what is missing to re-sign', async () => {
+    const app = await target()
+    t = await startEngine()
+    const result = await dispatch(t.engine.handlers(), 'replay.send', {
+      draft: { method: 'POST', url: app.url, headers: [], bodyBase64: '' },
+      endpointId: t.endpointId,
+      resign: { scheme: 'stripe', renewId: false },
+    })
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('has no signing secret') } })
+  })
+})
