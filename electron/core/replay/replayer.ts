@@ -15,7 +15,7 @@ import { EMPTY_SHA256, type BlobStore } from '../store/blobs'
 import { DocumentStore } from '../store/document'
 import { inlineBytes, type HistoryStore } from '../store/history'
 import { signWith, UnusableSecretError } from '../signatures'
-import { publicUrlOf, type SignatureChecker } from '../signatures/checker'
+import { publicUrlOf, type SignatureChecker } from '../verdicts/checker'
 
 export const MAX_REPLAYS = 1000
 
@@ -91,7 +91,8 @@ export class Replayer {
 
   async send(input: { draft: RequestDraft; originId: string | null; resign: ResignOptions | null; timeoutMs: number; endpointId?: string }): Promise<Replay> {
     const { draft } = input
-    let { origin, path: requestPath } = splitUrl(draft.url)
+    const { origin, path: draftPath } = splitUrl(draft.url)
+    let requestPath = draftPath
     const body = Buffer.from(draft.bodyBase64, 'base64')
     let headers: RawHeaders = draft.headers
     let resigned: Replay['resigned'] = null

@@ -8,7 +8,7 @@ import { headerValue } from '../capture/headers'
 import type { SecretStore } from '../secrets'
 import type { BlobStore } from '../store/blobs'
 import { inlineBytes, type CaptureRecord, type HistoryStore } from '../store/history'
-import { verifyWith } from './index'
+import { verifyWith } from '../signatures'
 
 export interface CheckerDeps {
   history: HistoryStore
