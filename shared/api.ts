@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { ApiErrorShape, HookscopeError, toErrorShape, type Result } from './errors'
 import { SchemeId, Verdict } from './signatures'
+import { Collection, CollectionItem, CollectionSummary, ExportFormat, ImportFormat, ItemPatch, RunState } from './collections'
 import {
   BodyChunk,
   BodyPart,
@@ -170,6 +171,86 @@ export const methods = {
     'Do not deliver these captures, or everything waiting for an endpoint (or one target).',
   ),
 
+  'collections.list': method(Empty, z.array(CollectionSummary), 'Every collection, oldest first.'),
+  'collections.get': method(Id, Collection, 'One collection with its folders and items.'),
+  'collections.create': method(z.object({ name: Collection.shape.name }), Collection, 'A new, empty collection.'),
+  'collections.rename': method(z.object({ id: z.string().min(1), name: Collection.shape.name }), Collection, 'Rename a collection.'),
+  'collections.remove': method(Id, z.object({ removed: z.literal(true) }), 'Delete a collection (undo with collections.restore).'),
+  'collections.restore': method(Id, Collection, 'Bring back a deleted collection.'),
+  'collections.undo': method(Id, Collection, 'Undo the last deletion of an item or folder in a collection.'),
+  'collections.addFolder': method(
+    z.object({ id: z.string().min(1), name: z.string().trim().min(1).max(200), parentId: z.string().nullable().default(null) }),
+    Collection,
+    'Add a folder (at the top, or inside another).',
+  ),
+  'collections.renameFolder': method(z.object({ id: z.string().min(1), folderId: z.string().min(1), name: z.string().trim().min(1).max(200) }), Collection, 'Rename a folder.'),
+  'collections.removeFolder': method(z.object({ id: z.string().min(1), folderId: z.string().min(1) }), Collection, 'Delete a folder and what it holds (undoable).'),
+  'collections.moveFolder': method(
+    z.object({ id: z.string().min(1), folderId: z.string().min(1), parentId: z.string().nullable(), index: z.number().int().min(0) }),
+    Collection,
+    'Move a folder among its siblings or into another folder.',
+  ),
+  'collections.saveItem': method(
+    z.object({
+      id: z.string().min(1),
+      folderId: z.string().nullable().default(null),
+      from: z.union([z.object({ captureId: z.string().min(1) }), z.object({ replayId: z.string().min(1) }), z.object({ draft: RequestDraft })]),
+      name: z.string().trim().min(1).max(300).optional(),
+      notes: z.string().max(100_000).default(''),
+      tags: z.array(z.string().trim().min(1).max(50)).max(50).default([]),
+      signature: CollectionItem.shape.signature.default(null),
+    }),
+    CollectionItem,
+    'Save a capture, a replay or a draft into a collection, exactly (raw headers, body bytes).',
+  ),
+  'collections.updateItem': method(
+    z.object({ id: z.string().min(1), itemId: z.string().min(1), patch: ItemPatch, request: RequestDraft.optional() }),
+    Collection,
+    'Change an item’s name, notes, tags, re-signing, or request.',
+  ),
+  'collections.removeItem': method(z.object({ id: z.string().min(1), itemId: z.string().min(1) }), Collection, 'Delete an item (undoable).'),
+  'collections.moveItem': method(
+    z.object({ id: z.string().min(1), itemId: z.string().min(1), folderId: z.string().nullable(), index: z.number().int().min(0) }),
+    Collection,
+    'Move an item to a folder and position.',
+  ),
+  'collections.search': method(
+    z.object({ text: z.string().max(1000) }),
+    z.array(z.object({ collectionId: z.string(), collectionName: z.string(), item: CollectionItem })),
+    'Items whose name, notes, tags, URL, headers or text body contain the text.',
+  ),
+  'collections.run': method(
+    z.object({
+      id: z.string().min(1),
+      folderId: z.string().nullable().default(null),
+      /** Send each item to this base URL (keeping its path); null sends it to its own URL. */
+      baseUrl: z.string().nullable().default(null),
+      delayMs: z.number().int().min(0).max(60_000).default(0),
+      stopOnFailure: z.boolean().default(false),
+      resign: z.boolean().default(true),
+      timeoutMs: z.number().int().min(100).max(10 * 60_000).default(30_000),
+    }),
+    RunState,
+    'Send a collection’s items in order; progress arrives as collections.run events.',
+  ),
+  'collections.runStatus': method(z.object({ runId: z.string().min(1) }), RunState, 'Where a run stands, with its results.'),
+  'collections.cancelRun': method(z.object({ runId: z.string().min(1) }), RunState, 'Stop a run after the item in flight.'),
+  'collections.export': method(
+    z.object({ id: z.string().min(1), format: ExportFormat }),
+    z.object({ filename: z.string(), mimeType: z.string(), text: z.string() }),
+    'A collection as Hookscope JSON, HAR 1.2, Postman v2.1 or cURL.',
+  ),
+  'collections.import': method(
+    z.object({ format: ImportFormat, text: z.string().max(200 * 1024 * 1024), name: z.string().trim().min(1).max(200).optional() }),
+    Collection,
+    'A new collection from a file: everything in it, or nothing and a clear error.',
+  ),
+  'captures.export': method(
+    z.object({ ids: z.array(z.string().min(1)).min(1).max(100_000), format: z.enum(['har', 'curl']) }),
+    z.object({ filename: z.string(), mimeType: z.string(), text: z.string() }),
+    'Captures with their recorded responses as HAR 1.2, or as cURL commands.',
+  ),
+
   'settings.get': method(Empty, Settings, 'Current settings.'),
   'settings.update': method(SettingsPatch, Settings, 'Change settings; limits apply to new connections.'),
 } as const
@@ -180,6 +261,8 @@ export const events = {
   'endpoints.changed': z.object({ endpoints: z.array(Endpoint), status: z.array(EndpointStatus) }),
   'app.notice': Notice,
   'forward.changed': z.object({ targets: z.array(TargetStatus) }),
+  'collections.changed': z.object({ collections: z.array(CollectionSummary) }),
+  'collections.run': RunState,
 } as const
 
 export type Methods = typeof methods

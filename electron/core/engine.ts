@@ -31,6 +31,8 @@ import { headerValue } from './capture/headers'
 import { Listener, type CaptureSink } from './capture/listener'
 import { Forwarder } from './forward/forwarder'
 import { Replayer } from './replay/replayer'
+import { CollectionService, savedOfDraft } from './collections/service'
+import { CollectionStore } from './collections/store'
 import { SignatureChecker } from './verdicts/checker'
 import { parseMultipart } from './capture/multipart'
 import { systemClock, type Clock } from './clock'
@@ -89,6 +91,8 @@ export class Engine {
     readonly forwarder: Forwarder,
     readonly checker: SignatureChecker,
     readonly replayer: Replayer,
+    readonly collectionStore: CollectionStore,
+    readonly collections: CollectionService,
   ) {}
 
   static async open(options: EngineOptions): Promise<Engine> {
@@ -181,7 +185,19 @@ export class Engine {
         maxResponseBytes: () => settingsDoc.data.limits.maxBodyBytes,
         onNotice: emitNotice,
       })
-      engine = new Engine(dataDir, clock, info, lock, newId, settingsDoc, endpointsDoc, blobs, history, secrets, forwarder, checker, replayer)
+      const collectionStore = await CollectionStore.open({ dir: path.join(dataDir, 'collections'), clock, newId, onNotice: emitNotice })
+      const collections = new CollectionService({
+        store: collectionStore,
+        history,
+        blobs,
+        replayer,
+        forwarder,
+        clock,
+        newId,
+        version: options.version ?? '0.0.0',
+        onRun: (state) => engine?.events.emit('collections:run', state),
+      })
+      engine = new Engine(dataDir, clock, info, lock, newId, settingsDoc, endpointsDoc, blobs, history, secrets, forwarder, checker, replayer, collectionStore, collections)
       engine.events.on('capture:completed', (summary) => checker.check(summary.id, summary.endpointId))
       // Verdicts are live state: judge what is stored again, in the background.
       for (const endpoint of engine.endpoints()) if (endpoint.signature.scheme) void checker.recheck(endpoint.id)
@@ -394,6 +410,11 @@ export class Engine {
     return sliceBody(whole.bytes, whole.total, record.rawHeaders, offset, length, true)
   }
 
+  private collectionsChanged<T>(value: T): T {
+    this.events.emit('collections:changed', undefined)
+    return value
+  }
+
   private assertOpen(): void {
     if (this.closing) throw new HookscopeError('ENGINE_CLOSED')
   }
@@ -405,6 +426,7 @@ export class Engine {
       await this.forwarder.close()
       await this.checker.stop()
       await this.replayer.flush()
+      await this.collectionStore.flush()
       await this.history.close()
       await this.settingsDoc.flush()
       await this.endpointsDoc.flush()
@@ -487,6 +509,57 @@ export class Engine {
         const ids = 'ids' in input ? input.ids : this.forwarder.waitingOf(this.endpoint(input.endpointId).id, input.targetId)
         return { count: await this.forwarder.drop(ids) }
       },
+      'collections.list': async () => this.collectionStore.list(),
+      'collections.get': async ({ id }) => this.collectionStore.get(id),
+      'collections.create': async ({ name }) => this.collectionsChanged(await this.collectionStore.create(name)),
+      'collections.rename': async ({ id, name }) => this.collectionsChanged(await this.collectionStore.change(id, (c) => ({ ...c, name }))),
+      'collections.remove': async ({ id }) => {
+        await this.collectionStore.remove(id)
+        this.collectionsChanged(null)
+        return { removed: true as const }
+      },
+      'collections.restore': async ({ id }) => this.collectionsChanged(await this.collectionStore.restore(id)),
+      'collections.undo': async ({ id }) => this.collectionsChanged(await this.collectionStore.undoLast(id)),
+      'collections.addFolder': async ({ id, name, parentId }) => this.collectionsChanged(await this.collectionStore.addFolder(id, name, parentId)),
+      'collections.renameFolder': async ({ id, folderId, name }) => this.collectionsChanged(await this.collectionStore.renameFolder(id, folderId, name)),
+      'collections.removeFolder': async ({ id, folderId }) => this.collectionsChanged(await this.collectionStore.removeFolder(id, folderId)),
+      'collections.moveFolder': async ({ id, folderId, parentId, index }) => this.collectionsChanged(await this.collectionStore.moveFolder(id, folderId, parentId, index)),
+      'collections.saveItem': async ({ id, folderId, from, name, notes, tags, signature }) => {
+        let request
+        let source: { kind: 'capture' | 'replay' | 'draft'; id: string | null }
+        if ('captureId' in from) {
+          request = await this.collections.savedOfCapture(from.captureId)
+          source = { kind: 'capture', id: from.captureId }
+        } else if ('replayId' in from) {
+          request = await this.collections.savedOfReplay(from.replayId)
+          source = { kind: 'replay', id: from.replayId }
+        } else {
+          request = savedOfDraft(from.draft)
+          source = { kind: 'draft', id: null }
+        }
+        // Default name: method and path; default re-signing: the capture's endpoint scheme, if any.
+        let signatureConfig = signature
+        if (signatureConfig === null && source.kind === 'capture') {
+          const endpoint = this.endpoints().find((e) => e.id === this.history.summary(source.id!)?.endpointId)
+          if (endpoint?.signature.scheme) signatureConfig = { scheme: endpoint.signature.scheme, endpointId: endpoint.id }
+        }
+        const defaultName = `${request.method} ${request.url.replace(/^[a-z]+:\/\/[^/]+/i, '') || '/'}`.slice(0, 300)
+        const item = await this.collectionStore.addItem(id, { name: name ?? defaultName, folderId, request, signature: signatureConfig, notes, tags, source })
+        this.collectionsChanged(null)
+        return item
+      },
+      'collections.updateItem': async ({ id, itemId, patch, request }) =>
+        this.collectionsChanged(await this.collectionStore.updateItem(id, itemId, { ...patch, ...(request ? { request: savedOfDraft(request) } : {}) })),
+      'collections.removeItem': async ({ id, itemId }) => this.collectionsChanged(await this.collectionStore.removeItem(id, itemId)),
+      'collections.moveItem': async ({ id, itemId, folderId, index }) => this.collectionsChanged(await this.collectionStore.moveItem(id, itemId, folderId, index)),
+      'collections.search': async ({ text }) => this.collectionStore.search(text),
+      'collections.run': async ({ id, folderId, baseUrl, delayMs, stopOnFailure, resign, timeoutMs }) =>
+        this.collections.run({ collectionId: id, folderId, baseUrl, delayMs, stopOnFailure, resign, timeoutMs }),
+      'collections.runStatus': async ({ runId }) => this.collections.runState(runId),
+      'collections.cancelRun': async ({ runId }) => this.collections.cancel(runId),
+      'collections.export': async ({ id, format }) => this.collections.exportCollection(id, format),
+      'collections.import': async ({ format, text, name }) => this.collectionsChanged(await this.collections.import(format, text, name)),
+      'captures.export': ({ ids, format }) => this.collections.exportCaptures(ids, format),
       'settings.get': async () => this.settings,
       'settings.update': (patch) => this.updateSettings(patch),
     }

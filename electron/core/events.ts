@@ -1,6 +1,7 @@
 // A small typed event emitter. The engine's events are the only way hosts learn about traffic.
 import type { CaptureSummary, EndpointStatus } from '../../shared/model'
 import type { Notice } from '../../shared/api'
+import type { RunState } from '../../shared/collections'
 
 export interface EngineEvents {
   /** Headers parsed; the body may still be arriving. */
@@ -10,6 +11,8 @@ export interface EngineEvents {
   /** Something about a stored capture changed (its forwarding state). */
   'capture:updated': CaptureSummary
   'forward:changed': void
+  'collections:changed': void
+  'collections:run': RunState
   'captures:removed': string[]
   'listener:status': EndpointStatus
   'endpoints:changed': void

@@ -30,6 +30,8 @@ export class EventRelay {
     this.offs.push(events.on('capture:completed', (summary) => this.queueCapture(summary)))
     this.offs.push(events.on('capture:updated', (summary) => this.queueCapture(summary)))
     this.offs.push(events.on('forward:changed', () => this.scheduleTargets()))
+    this.offs.push(events.on('collections:changed', () => this.send('collections.changed', { collections: this.engine.collectionStore.list() })))
+    this.offs.push(events.on('collections:run', (state) => this.send('collections.run', state)))
     this.offs.push(
       events.on('captures:removed', (ids) => {
         for (const id of ids) this.pending.delete(id)

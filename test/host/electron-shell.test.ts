@@ -10,7 +10,7 @@ import { appResponse, resolveAppPath, RENDERER_CSP } from '../../electron/main/p
 import { hardenContents, hardenSession, isAppUrl, windowOptions } from '../../electron/main/window'
 import { eventNames, methodNames } from '../../shared/api'
 import { APP_ORIGIN, IPC_EVENT, IPC_INVOKE } from '../../shared/ipc'
-import { removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
+import { apiOf, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
 
 describe('window options', () => {
   it('isolates the page from Node and Electron', () => {
@@ -201,6 +201,10 @@ describe('IPC bound from the contract', () => {
     await t.engine.createEndpoint({ name: 'Another' })
     t.engine.notify({ level: 'warning', code: 'TEST', message: 'hello' })
     await t.engine.updateEndpoint(t.endpointId, { forward: { mode: 'async', targets: [{ id: 'app', url: 'http://127.0.0.1:9/', paused: true }], defaultTargetId: 'app' } })
+    const api = apiOf(t.engine)
+    const collection = await api['collections.create']({ name: 'Kept' })
+    await api['collections.saveItem']({ id: collection.id, from: { captureId: t.engine.history.query({}).items[0]!.id } })
+    await api['collections.run']({ id: collection.id, baseUrl: 'http://127.0.0.1:9' })
     await vi.waitFor(() => {
       for (const name of eventNames) expect(seen(name), name).toBe(true)
     })

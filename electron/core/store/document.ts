@@ -21,6 +21,10 @@ export interface DocumentOptions<S extends z.ZodType> {
   version: number
   migrations: Migration[]
   defaults: () => z.output<S>
+  /** Where the last good copy is kept (default: next to the file). */
+  backupDir?: string
+  /** Corrupt copies are moved here (default: next to the file). */
+  asideDir?: string
   now: () => number
   onNotice: (notice: { level: 'warning' | 'error'; code: 'DOCUMENT_CORRUPT' | 'DOCUMENT_TOO_NEW'; message: string }) => void
 }
@@ -74,12 +78,13 @@ export class DocumentStore<S extends z.ZodType> {
     private readonly options: DocumentOptions<S>,
     readonly file: string,
   ) {
-    this.backupFile = `${file}.bak`
+    this.backupFile = path.join(options.backupDir ?? path.dirname(file), `${path.basename(file)}.bak`)
     this.db = new Low(new DurableJsonAdapter(file), { schemaVersion: options.version, data: options.defaults() })
   }
 
   static async open<S extends z.ZodType>(options: DocumentOptions<S>): Promise<DocumentStore<S>> {
     await fs.mkdir(options.dir, { recursive: true })
+    if (options.backupDir) await fs.mkdir(options.backupDir, { recursive: true })
     await removeStaleTempFiles(options.dir)
     const store = new DocumentStore(options, path.join(options.dir, options.name))
     await store.load()
@@ -110,6 +115,13 @@ export class DocumentStore<S extends z.ZodType> {
 
   flush(): Promise<void> {
     return this.writing
+  }
+
+  /** Remove the file and its backup (the caller keeps a copy if it wants one). */
+  async remove(): Promise<void> {
+    await this.writing
+    await fs.rm(this.file, { force: true })
+    await fs.rm(this.backupFile, { force: true })
   }
 
   private async load(): Promise<void> {
@@ -143,7 +155,8 @@ export class DocumentStore<S extends z.ZodType> {
       await writeFileAtomic(this.backupFile, JSON.stringify(this.db.data, null, 2) + '\n')
       return
     }
-    const aside = `${file}.corrupt-${new Date(options.now()).toISOString().replace(/[:.]/g, '-')}`
+    const aside = path.join(options.asideDir ?? path.dirname(file), `${path.basename(file)}.corrupt-${new Date(options.now()).toISOString().replace(/[:.]/g, '-')}`)
+    if (options.asideDir) await fs.mkdir(options.asideDir, { recursive: true })
     await fs.rename(file, aside)
     const restored = await this.tryBackup()
     options.onNotice({

@@ -1,0 +1,309 @@
+// Moving requests in and out of collections, and running them. Owns: a capture, replay or draft as a
+// saved request (exact headers and bytes), collections and captures exported as HAR, Postman, cURL
+// or Hookscope's own file, imports that either succeed whole or change nothing, and collection runs
+// (in order, to a chosen target, optional delay, stop on failure, re-signing where configured) with
+// progress. The formats themselves live in shared/formats.
+import { HookscopeError } from '../../../shared/errors'
+import {
+  Collection as CollectionSchema,
+  draftOfSaved,
+  type Collection,
+  type CollectionItem,
+  type ExportFormat,
+  type ImportFormat,
+  type RunResult,
+  type RunState,
+  type SavedRequest,
+} from '../../../shared/collections'
+import { fromCurlMany, fromHar, fromPostman, fromRawHttp, toCurlMany, toHar, toPostman, type Exchange } from '../../../shared/formats'
+import type { RequestDraft } from '../../../shared/model'
+import type { Clock } from '../clock'
+import { headerValue } from '../capture/headers'
+import type { Forwarder } from '../forward/forwarder'
+import type { Replayer } from '../replay/replayer'
+import type { BlobStore } from '../store/blobs'
+import { inlineBytes, type HistoryStore } from '../store/history'
+import { bodyBytes, storedBody, type CollectionStore } from './store'
+
+export interface ExportedFile {
+  filename: string
+  mimeType: string
+  text: string
+}
+
+export interface CollectionServiceDeps {
+  store: CollectionStore
+  history: HistoryStore
+  blobs: BlobStore
+  replayer: Replayer
+  forwarder: Forwarder
+  clock: Clock
+  newId: () => string
+  version: string
+  onRun: (state: RunState) => void
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'hookscope'
+}
+
+export function savedOfDraft(draft: RequestDraft): SavedRequest {
+  return { method: draft.method, url: draft.url, headers: draft.headers, body: storedBody(Buffer.from(draft.bodyBase64, 'base64')) }
+}
+
+function exchangeOfItem(item: CollectionItem): Exchange {
+  return {
+    request: { method: item.request.method, url: item.request.url, headers: item.request.headers, body: bodyBytes(item.request.body) },
+    name: item.name,
+    ...(item.notes ? { notes: item.notes } : {}),
+  }
+}
+
+function itemOfExchange(exchange: Exchange, now: number, index: number): Omit<CollectionItem, 'id' | 'createdAt' | 'updatedAt'> {
+  const { request } = exchange
+  let name = exchange.name?.trim() || ''
+  if (!name) {
+    let path = request.url
+    try {
+      path = new URL(request.url).pathname
+    } catch {
+      // Keep the URL as written (a Postman {{variable}} base, say).
+    }
+    name = `${request.method} ${path}`.slice(0, 300) || `Request ${index + 1}`
+  }
+  void now
+  return {
+    name: name.slice(0, 300),
+    folderId: null,
+    request: { method: request.method, url: request.url, headers: request.headers, body: storedBody(Buffer.from(request.body)) },
+    signature: null,
+    notes: exchange.notes ?? '',
+    tags: [],
+    source: { kind: 'import', id: null },
+  }
+}
+
+export class CollectionService {
+  private readonly runs = new Map<string, RunState & { cancel: boolean }>()
+
+  constructor(private readonly deps: CollectionServiceDeps) {}
+
+  /** A capture as a saved request: its URL (as the sender addressed it), raw headers and exact body. */
+  async savedOfCapture(captureId: string): Promise<SavedRequest> {
+    const record = await this.deps.history.get(captureId)
+    if (!record) throw new HookscopeError('NOT_FOUND', `No capture with id ${captureId}.`)
+    const body = record.body.storage === 'blob' ? await this.deps.blobs.read(record.body.sha256) : inlineBytes(record.inline)
+    const path = record.target.startsWith('/') ? record.target : `/${record.target}`
+    const host = headerValue(record.rawHeaders, 'host') ?? `127.0.0.1:${record.localPort}`
+    return { method: record.method, url: `http://${host}${path}`, headers: record.rawHeaders, body: storedBody(body) }
+  }
+
+  async savedOfReplay(replayId: string): Promise<SavedRequest> {
+    const replay = this.deps.replayer.get(replayId)
+    const { bytes } = await this.deps.replayer.body(replayId, 'request')
+    return { method: replay.request.method, url: replay.request.url, headers: replay.request.headers, body: storedBody(bytes) }
+  }
+
+  // ——— export ———
+
+  exportCollection(id: string, format: ExportFormat): ExportedFile {
+    const collection = this.deps.store.get(id)
+    const base = safeName(collection.name)
+    const exchanges = this.orderedItems(collection).map(exchangeOfItem)
+    switch (format) {
+      case 'hookscope':
+        return { filename: `${base}.hookscope.json`, mimeType: 'application/json', text: JSON.stringify({ schemaVersion: 1, data: CollectionSchema.parse(collection) }, null, 2) + '\n' }
+      case 'har':
+        return { filename: `${base}.har`, mimeType: 'application/json', text: JSON.stringify(toHar(exchanges, { creator: { name: 'Hookscope', version: this.deps.version } }), null, 2) }
+      case 'postman':
+        return { filename: `${base}.postman_collection.json`, mimeType: 'application/json', text: JSON.stringify(toPostman(exchanges, { name: collection.name }), null, 2) }
+      case 'curl':
+        return { filename: `${base}.sh`, mimeType: 'text/x-shellscript', text: toCurlMany(exchanges.map((e) => e.request)) + '\n' }
+    }
+  }
+
+  /** Items in display order: top-level items, then each folder's (depth first). */
+  orderedItems(collection: Collection, folderId?: string | null): CollectionItem[] {
+    const out: CollectionItem[] = []
+    const visit = (parent: string | null) => {
+      for (const item of collection.items) if (item.folderId === parent) out.push(item)
+      for (const folder of collection.folders) if (folder.parentId === parent) visit(folder.id)
+    }
+    visit(folderId ?? null)
+    return out
+  }
+
+  async exportCaptures(ids: string[], format: 'har' | 'curl'): Promise<ExportedFile> {
+    const exchanges: Exchange[] = []
+    for (const id of ids) {
+      const record = await this.deps.history.get(id)
+      if (!record) throw new HookscopeError('NOT_FOUND', `No capture with id ${id}.`)
+      const saved = await this.savedOfCapture(id)
+      const exchange: Exchange = {
+        request: { method: saved.method, url: saved.url, httpVersion: record.httpVersion, headers: saved.headers, body: bodyBytes(saved.body) },
+        startedAt: record.receivedAt,
+        ...(record.durationMs !== null ? { durationMs: record.durationMs } : {}),
+      }
+      // The recorded response: the forward target's (what the app answered), else what Hookscope answered.
+      const attempts = this.deps.forwarder.attempts(id)
+      const last = attempts[attempts.length - 1]
+      if (last && last.status !== null) {
+        const body = last.body && last.body.size > 0 ? (await this.deps.forwarder.attemptBody(last.id, id, 0, Number.MAX_SAFE_INTEGER)).bytes : Buffer.alloc(0)
+        exchange.response = { status: last.status, statusText: last.statusText ?? '', headers: last.rawHeaders, body }
+      } else if (record.response) {
+        exchange.response = { status: record.response.status, headers: record.response.headers, body: new Uint8Array(0) }
+      }
+      exchanges.push(exchange)
+    }
+    const stamp = new Date(this.deps.clock.now()).toISOString().replace(/[:.]/g, '-')
+    if (format === 'curl') return { filename: `hookscope-${stamp}.sh`, mimeType: 'text/x-shellscript', text: toCurlMany(exchanges.map((e) => e.request)) + '\n' }
+    return { filename: `hookscope-${stamp}.har`, mimeType: 'application/json', text: JSON.stringify(toHar(exchanges, { creator: { name: 'Hookscope', version: this.deps.version } }), null, 2) }
+  }
+
+  // ——— import: everything or nothing ———
+
+  async import(format: ImportFormat, text: string, name?: string): Promise<Collection> {
+    const now = this.deps.clock.now()
+    if (format === 'hookscope') {
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(text)
+      } catch (error) {
+        throw new HookscopeError('INVALID_INPUT', `Not a Hookscope collection file: it is not JSON (${(error as Error).message}).`)
+      }
+      const data = (parsed as { data?: unknown })?.data ?? parsed
+      const result = CollectionSchema.safeParse(data)
+      if (!result.success) {
+        const issue = result.error.issues[0]
+        throw new HookscopeError('INVALID_INPUT', `Not a Hookscope collection file: ${issue?.path.join('.') || 'top level'}: ${issue?.message}`)
+      }
+      return this.deps.store.create(name ?? result.data.name, { folders: result.data.folders, items: result.data.items })
+    }
+    let exchanges: Exchange[]
+    let defaultName: string
+    switch (format) {
+      case 'har':
+        exchanges = fromHar(text)
+        defaultName = 'Imported HAR'
+        break
+      case 'postman': {
+        exchanges = fromPostman(text)
+        let postmanName: string | undefined
+        try {
+          postmanName = (JSON.parse(text) as { info?: { name?: string } }).info?.name
+        } catch {
+          postmanName = undefined
+        }
+        defaultName = postmanName || 'Imported Postman collection'
+        break
+      }
+      case 'curl':
+        exchanges = fromCurlMany(text).map((request) => ({ request }))
+        defaultName = 'Imported cURL'
+        break
+      case 'raw':
+        exchanges = [{ request: fromRawHttp(text) }]
+        defaultName = 'Imported request'
+        break
+    }
+    if (exchanges.length === 0) throw new HookscopeError('INVALID_INPUT', 'The file holds no requests.')
+    const items: CollectionItem[] = exchanges.map((exchange, index) => ({
+      ...itemOfExchange(exchange, now, index),
+      id: `itm_${this.deps.newId().toLowerCase()}`,
+      createdAt: now,
+      updatedAt: now,
+    }))
+    return this.deps.store.create(name ?? defaultName, { folders: [], items })
+  }
+
+  // ——— runs ———
+
+  run(input: { collectionId: string; folderId?: string | null; baseUrl?: string | null; delayMs: number; stopOnFailure: boolean; resign: boolean; timeoutMs: number }): RunState {
+    const collection = this.deps.store.get(input.collectionId)
+    const items = this.orderedItems(collection, input.folderId ?? null)
+    if (items.length === 0) throw new HookscopeError('INVALID_INPUT', 'There is nothing to run in that collection or folder.')
+    const state: RunState & { cancel: boolean } = {
+      runId: `run_${this.deps.newId().toLowerCase()}`,
+      collectionId: collection.id,
+      total: items.length,
+      done: 0,
+      state: 'running',
+      results: [],
+      cancel: false,
+    }
+    this.runs.set(state.runId, state)
+    void this.execute(state, items, input)
+    return this.publicState(state)
+  }
+
+  private publicState(state: RunState & { cancel: boolean }): RunState {
+    const { cancel: _cancel, ...rest } = state
+    void _cancel
+    return { ...rest, results: [...rest.results] }
+  }
+
+  private async execute(state: RunState & { cancel: boolean }, items: CollectionItem[], input: { baseUrl?: string | null; delayMs: number; stopOnFailure: boolean; resign: boolean; timeoutMs: number }): Promise<void> {
+    this.deps.onRun(this.publicState(state))
+    for (const [index, item] of items.entries()) {
+      if (state.cancel) {
+        state.state = 'cancelled'
+        break
+      }
+      if (index > 0 && input.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, input.delayMs))
+      const result = await this.sendItem(item, input)
+      state.results.push(result)
+      state.done++
+      this.deps.onRun(this.publicState(state))
+      if (!result.ok && input.stopOnFailure) {
+        state.state = 'stopped'
+        break
+      }
+    }
+    if (state.state === 'running') state.state = 'finished'
+    this.deps.onRun(this.publicState(state))
+  }
+
+  private async sendItem(item: CollectionItem, input: { baseUrl?: string | null; resign: boolean; timeoutMs: number }): Promise<RunResult> {
+    const draft = draftOfSaved(item.request)
+    if (input.baseUrl) {
+      // Send to the chosen target: its origin and base path, the item's own path and query.
+      const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*(.*)$/i.exec(item.request.url)
+      const path = match ? match[1] || '/' : '/'
+      draft.url = input.baseUrl.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`)
+    }
+    try {
+      const replay = await this.deps.replayer.send({
+        draft,
+        originId: item.source.kind === 'capture' ? item.source.id : null,
+        endpointId: item.signature?.endpointId,
+        resign: input.resign && item.signature ? { scheme: item.signature.scheme, renewId: false } : null,
+        timeoutMs: input.timeoutMs,
+      })
+      const status = replay.response?.status ?? null
+      return {
+        itemId: item.id,
+        name: item.name,
+        replayId: replay.id,
+        status,
+        durationMs: replay.timings.totalMs,
+        error: replay.error?.message ?? null,
+        ok: status !== null && status >= 200 && status < 400,
+      }
+    } catch (error) {
+      return { itemId: item.id, name: item.name, replayId: null, status: null, durationMs: null, error: (error as Error).message, ok: false }
+    }
+  }
+
+  runState(runId: string): RunState {
+    const state = this.runs.get(runId)
+    if (!state) throw new HookscopeError('NOT_FOUND', `No run with id ${runId}.`)
+    return this.publicState(state)
+  }
+
+  cancel(runId: string): RunState {
+    const state = this.runs.get(runId)
+    if (!state) throw new HookscopeError('NOT_FOUND', `No run with id ${runId}.`)
+    state.cancel = true
+    return this.publicState(state)
+  }
+}

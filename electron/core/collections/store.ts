@@ -1,0 +1,271 @@
+// Collections on disk. Owns: one versioned lowdb document per collection in `<data>/collections`
+// (backups in `.backup/`, damaged files set aside in `.damaged/`, deleted ones in `.trash/` for undo),
+// the operations on folders and items, and an undo stack for destructive changes. A damaged file is
+// reported and skipped; it never takes the other collections down with it.
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+import type { Notice } from '../../../shared/api'
+import { Collection as CollectionSchema, type Collection, type CollectionItem, type CollectionSummary, type SavedRequest, type StoredBody } from '../../../shared/collections'
+import { HookscopeError } from '../../../shared/errors'
+import { isUtf8 } from 'node:buffer'
+import type { Clock } from '../clock'
+import { DocumentStore } from '../store/document'
+import { isErrno, writeFileAtomic } from '../store/fs-util'
+
+export const COLLECTION_FORMAT = 1
+const UNDO_DEPTH = 20
+
+export function storedBody(bytes: Buffer): StoredBody {
+  return isUtf8(bytes) ? { encoding: 'utf8', data: bytes.toString('utf8') } : { encoding: 'base64', data: bytes.toString('base64') }
+}
+
+export function bodyBytes(body: StoredBody): Buffer {
+  return Buffer.from(body.data, body.encoding)
+}
+
+export interface CollectionStoreDeps {
+  dir: string
+  clock: Clock
+  newId: () => string
+  onNotice: (notice: Omit<Notice, 'at'>) => void
+}
+
+export class CollectionStore {
+  private readonly docs = new Map<string, DocumentStore<typeof CollectionSchema>>()
+  private readonly undo = new Map<string, Collection[]>()
+
+  private constructor(private readonly deps: CollectionStoreDeps) {}
+
+  static async open(deps: CollectionStoreDeps): Promise<CollectionStore> {
+    const store = new CollectionStore(deps)
+    await fs.mkdir(deps.dir, { recursive: true })
+    for (const name of (await fs.readdir(deps.dir)).sort()) {
+      if (!/^[\w-]+\.json$/.test(name)) continue
+      try {
+        await store.openDoc(name.slice(0, -'.json'.length))
+      } catch (error) {
+        // One bad file must not cost the others: report it and carry on.
+        deps.onNotice({ level: 'error', code: (error as HookscopeError).code ?? 'DOCUMENT_CORRUPT', message: `Collection file ${name} could not be opened: ${(error as Error).message}` })
+      }
+    }
+    return store
+  }
+
+  private async openDoc(id: string, initial?: Collection): Promise<DocumentStore<typeof CollectionSchema>> {
+    const doc = await DocumentStore.open({
+      dir: this.deps.dir,
+      name: `${id}.json`,
+      schema: CollectionSchema,
+      version: COLLECTION_FORMAT,
+      migrations: [],
+      backupDir: path.join(this.deps.dir, '.backup'),
+      asideDir: path.join(this.deps.dir, '.damaged'),
+      defaults: () => initial ?? { id, name: id, createdAt: this.deps.clock.now(), updatedAt: this.deps.clock.now(), folders: [], items: [] },
+      now: this.deps.clock.now,
+      onNotice: (n) => this.deps.onNotice({ ...n, message: `Collections: ${n.message}` }),
+    })
+    this.docs.set(id, doc)
+    return doc
+  }
+
+  private doc(id: string): DocumentStore<typeof CollectionSchema> {
+    const doc = this.docs.get(id)
+    if (!doc) throw new HookscopeError('NOT_FOUND', `No collection with id ${id}.`)
+    return doc
+  }
+
+  list(): CollectionSummary[] {
+    return [...this.docs.values()]
+      .map((doc) => doc.data)
+      .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
+      .map((c) => ({ id: c.id, name: c.name, updatedAt: c.updatedAt, itemCount: c.items.length, folderCount: c.folders.length }))
+  }
+
+  get(id: string): Collection {
+    return this.doc(id).data
+  }
+
+  async create(name: string, content?: Pick<Collection, 'folders' | 'items'>): Promise<Collection> {
+    const id = `col_${this.deps.newId().toLowerCase()}`
+    const now = this.deps.clock.now()
+    const collection = CollectionSchema.parse({ id, name, createdAt: now, updatedAt: now, folders: content?.folders ?? [], items: content?.items ?? [] })
+    const doc = await this.openDoc(id, collection)
+    await doc.update(() => collection)
+    return doc.data
+  }
+
+  /** Apply a change; destructive ones can be undone. */
+  async change(id: string, change: (current: Collection) => Collection, undoable = false): Promise<Collection> {
+    const doc = this.doc(id)
+    const before = doc.data
+    const next = await doc.update((current) => ({ ...change(current), updatedAt: this.deps.clock.now() }))
+    if (undoable) {
+      const stack = this.undo.get(id) ?? []
+      stack.push(before)
+      while (stack.length > UNDO_DEPTH) stack.shift()
+      this.undo.set(id, stack)
+    }
+    return next
+  }
+
+  async undoLast(id: string): Promise<Collection> {
+    const stack = this.undo.get(id)
+    const previous = stack?.pop()
+    if (!previous) throw new HookscopeError('NOT_FOUND', 'Nothing to undo in this collection.')
+    return this.doc(id).update(() => ({ ...previous, updatedAt: this.deps.clock.now() }))
+  }
+
+  /** Delete a collection; its file goes to `.trash/` so the deletion can be undone. */
+  async remove(id: string): Promise<void> {
+    const doc = this.doc(id)
+    const trash = path.join(this.deps.dir, '.trash')
+    await fs.mkdir(trash, { recursive: true })
+    await writeFileAtomic(path.join(trash, `${id}.json`), JSON.stringify({ schemaVersion: COLLECTION_FORMAT, data: doc.data }, null, 2) + '\n')
+    await doc.remove()
+    this.docs.delete(id)
+    this.undo.delete(id)
+  }
+
+  async restore(id: string): Promise<Collection> {
+    if (!/^[\w-]+$/.test(id)) throw new HookscopeError('INVALID_INPUT', 'Not a collection id.')
+    const file = path.join(this.deps.dir, '.trash', `${id}.json`)
+    let text: string
+    try {
+      text = await fs.readFile(file, 'utf8')
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) throw new HookscopeError('NOT_FOUND', 'That collection is not in the trash.')
+      throw error
+    }
+    const collection = CollectionSchema.parse(JSON.parse(text).data)
+    const doc = await this.openDoc(id, collection)
+    await doc.update(() => collection)
+    await fs.rm(file, { force: true })
+    return doc.data
+  }
+
+  // ——— folders and items ———
+
+  async addFolder(id: string, name: string, parentId: string | null): Promise<Collection> {
+    return this.change(id, (c) => {
+      if (parentId !== null && !c.folders.some((f) => f.id === parentId)) throw new HookscopeError('NOT_FOUND', `No folder ${parentId} in this collection.`)
+      return { ...c, folders: [...c.folders, { id: `fld_${this.deps.newId().toLowerCase()}`, name, parentId }] }
+    })
+  }
+
+  async renameFolder(id: string, folderId: string, name: string): Promise<Collection> {
+    return this.change(id, (c) => {
+      if (!c.folders.some((f) => f.id === folderId)) throw new HookscopeError('NOT_FOUND', `No folder ${folderId} in this collection.`)
+      return { ...c, folders: c.folders.map((f) => (f.id === folderId ? { ...f, name } : f)) }
+    })
+  }
+
+  /** Delete a folder with everything in it (undoable). */
+  async removeFolder(id: string, folderId: string): Promise<Collection> {
+    return this.change(
+      id,
+      (c) => {
+        const doomed = new Set([folderId])
+        let grew = true
+        while (grew) {
+          grew = false
+          for (const f of c.folders) {
+            if (f.parentId !== null && doomed.has(f.parentId) && !doomed.has(f.id)) {
+              doomed.add(f.id)
+              grew = true
+            }
+          }
+        }
+        return { ...c, folders: c.folders.filter((f) => !doomed.has(f.id)), items: c.items.filter((i) => i.folderId === null || !doomed.has(i.folderId)) }
+      },
+      true,
+    )
+  }
+
+  async addItem(id: string, item: Omit<CollectionItem, 'id' | 'createdAt' | 'updatedAt'>, index?: number): Promise<CollectionItem> {
+    const now = this.deps.clock.now()
+    const full: CollectionItem = { ...item, id: `itm_${this.deps.newId().toLowerCase()}`, createdAt: now, updatedAt: now }
+    await this.change(id, (c) => {
+      if (item.folderId !== null && !c.folders.some((f) => f.id === item.folderId)) throw new HookscopeError('NOT_FOUND', `No folder ${item.folderId} in this collection.`)
+      const items = [...c.items]
+      items.splice(index ?? items.length, 0, full)
+      return { ...c, items }
+    })
+    return full
+  }
+
+  async updateItem(id: string, itemId: string, patch: Partial<Pick<CollectionItem, 'name' | 'notes' | 'tags' | 'signature'>> & { request?: SavedRequest }): Promise<Collection> {
+    return this.change(id, (c) => {
+      if (!c.items.some((i) => i.id === itemId)) throw new HookscopeError('NOT_FOUND', `No item ${itemId} in this collection.`)
+      return { ...c, items: c.items.map((i) => (i.id === itemId ? { ...i, ...stripUndefined(patch), updatedAt: this.deps.clock.now() } : i)) }
+    })
+  }
+
+  async removeItem(id: string, itemId: string): Promise<Collection> {
+    return this.change(
+      id,
+      (c) => {
+        if (!c.items.some((i) => i.id === itemId)) throw new HookscopeError('NOT_FOUND', `No item ${itemId} in this collection.`)
+        return { ...c, items: c.items.filter((i) => i.id !== itemId) }
+      },
+      true,
+    )
+  }
+
+  /** Move an item to a folder (null: the top) at a position among that folder's items. */
+  async moveItem(id: string, itemId: string, folderId: string | null, index: number): Promise<Collection> {
+    return this.change(id, (c) => {
+      const item = c.items.find((i) => i.id === itemId)
+      if (!item) throw new HookscopeError('NOT_FOUND', `No item ${itemId} in this collection.`)
+      if (folderId !== null && !c.folders.some((f) => f.id === folderId)) throw new HookscopeError('NOT_FOUND', `No folder ${folderId} in this collection.`)
+      const rest = c.items.filter((i) => i.id !== itemId)
+      const siblings = rest.filter((i) => i.folderId === folderId)
+      const clamped = Math.max(0, Math.min(index, siblings.length))
+      // Insert before the sibling now at that position, or after the last sibling (or at the end).
+      const anchor = siblings[clamped]
+      const at = anchor ? rest.indexOf(anchor) : siblings.length > 0 ? rest.indexOf(siblings[siblings.length - 1]!) + 1 : rest.length
+      rest.splice(at, 0, { ...item, folderId })
+      return { ...c, items: rest }
+    })
+  }
+
+  /** Move a folder among its siblings, or under another folder (never into itself). */
+  async moveFolder(id: string, folderId: string, parentId: string | null, index: number): Promise<Collection> {
+    return this.change(id, (c) => {
+      const folder = c.folders.find((f) => f.id === folderId)
+      if (!folder) throw new HookscopeError('NOT_FOUND', `No folder ${folderId} in this collection.`)
+      for (let p = parentId; p !== null; p = c.folders.find((f) => f.id === p)?.parentId ?? null) {
+        if (p === folderId) throw new HookscopeError('INVALID_INPUT', 'A folder cannot go inside itself.')
+      }
+      const rest = c.folders.filter((f) => f.id !== folderId)
+      const siblings = rest.filter((f) => f.parentId === parentId)
+      const anchor = siblings[Math.max(0, Math.min(index, siblings.length))]
+      const at = anchor ? rest.indexOf(anchor) : rest.length
+      rest.splice(at, 0, { ...folder, parentId })
+      return { ...c, folders: rest }
+    })
+  }
+
+  search(text: string): Array<{ collectionId: string; collectionName: string; item: CollectionItem }> {
+    const needle = text.trim().toLowerCase()
+    if (!needle) return []
+    const hits: Array<{ collectionId: string; collectionName: string; item: CollectionItem }> = []
+    for (const doc of this.docs.values()) {
+      const c = doc.data
+      for (const item of c.items) {
+        const haystack = [item.name, item.notes, item.tags.join(' '), item.request.method, item.request.url, ...item.request.headers.flat(), item.request.body.encoding === 'utf8' ? item.request.body.data : '']
+          .join('\n')
+          .toLowerCase()
+        if (haystack.includes(needle)) hits.push({ collectionId: c.id, collectionName: c.name, item })
+      }
+    }
+    return hits
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all([...this.docs.values()].map((doc) => doc.flush()))
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
+}

@@ -1,0 +1,102 @@
+// Collections: the requests users keep. One file per collection, plain pretty-printed JSON with a
+// stable key order (the schemas' order), so a team can commit them and read the diffs. Text bodies
+// are stored as text, binary ones as base64.
+import { z } from 'zod'
+import { HttpMethod, RawHeaders, type RequestDraft } from './model'
+import { SchemeId } from './signatures'
+import { base64Encode } from './formats/bytes'
+
+export const StoredBody = z.object({ encoding: z.enum(['utf8', 'base64']), data: z.string() })
+export type StoredBody = z.infer<typeof StoredBody>
+
+export const SavedRequest = z.object({
+  method: HttpMethod,
+  url: z.string(),
+  headers: RawHeaders,
+  body: StoredBody,
+})
+export type SavedRequest = z.infer<typeof SavedRequest>
+
+export const CollectionFolder = z.object({
+  id: z.string().min(1),
+  name: z.string().trim().min(1).max(200),
+  /** null: at the top of the collection. */
+  parentId: z.string().nullable(),
+})
+export type CollectionFolder = z.infer<typeof CollectionFolder>
+
+export const CollectionItem = z.object({
+  id: z.string().min(1),
+  name: z.string().trim().min(1).max(300),
+  folderId: z.string().nullable(),
+  request: SavedRequest,
+  /** Re-sign with this scheme, using this endpoint's secret, when the item is sent. */
+  signature: z.object({ scheme: SchemeId, endpointId: z.string() }).nullable(),
+  notes: z.string().max(100_000),
+  tags: z.array(z.string().trim().min(1).max(50)).max(50),
+  /** Where it came from (a capture or a replay), if anywhere. */
+  source: z.object({ kind: z.enum(['capture', 'replay', 'draft', 'import']), id: z.string().nullable() }),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+})
+export type CollectionItem = z.infer<typeof CollectionItem>
+
+export const Collection = z.object({
+  id: z.string().min(1),
+  name: z.string().trim().min(1).max(200),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  /** Folder order within a parent is array order. */
+  folders: z.array(CollectionFolder),
+  /** Item order within a folder is array order. */
+  items: z.array(CollectionItem),
+})
+export type Collection = z.infer<typeof Collection>
+
+export const CollectionSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  updatedAt: z.number(),
+  itemCount: z.number().int(),
+  folderCount: z.number().int(),
+})
+export type CollectionSummary = z.infer<typeof CollectionSummary>
+
+export const ItemPatch = z.object({
+  name: CollectionItem.shape.name.optional(),
+  notes: CollectionItem.shape.notes.optional(),
+  tags: CollectionItem.shape.tags.optional(),
+  signature: CollectionItem.shape.signature.optional(),
+})
+
+export const RunResult = z.object({
+  itemId: z.string(),
+  name: z.string(),
+  /** The replay that recorded what was sent and what came back (null when nothing was sent). */
+  replayId: z.string().nullable(),
+  status: z.number().int().nullable(),
+  durationMs: z.number().nullable(),
+  error: z.string().nullable(),
+  ok: z.boolean(),
+})
+export type RunResult = z.infer<typeof RunResult>
+
+export const RunState = z.object({
+  runId: z.string(),
+  collectionId: z.string(),
+  total: z.number().int(),
+  done: z.number().int(),
+  state: z.enum(['running', 'finished', 'stopped', 'cancelled']),
+  results: z.array(RunResult),
+})
+export type RunState = z.infer<typeof RunState>
+
+export const ExportFormat = z.enum(['hookscope', 'har', 'postman', 'curl'])
+export type ExportFormat = z.infer<typeof ExportFormat>
+export const ImportFormat = z.enum(['hookscope', 'har', 'postman', 'curl', 'raw'])
+export type ImportFormat = z.infer<typeof ImportFormat>
+
+export function draftOfSaved(request: SavedRequest): RequestDraft {
+  const base64 = request.body.encoding === 'base64' ? request.body.data : base64Encode(new TextEncoder().encode(request.body.data))
+  return { method: request.method, url: request.url, headers: request.headers, bodyBase64: base64 }
+}

@@ -1,0 +1,310 @@
+import { execFile } from 'node:child_process'
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import harValidator from 'har-validator'
+import { Collection as PostmanCollection } from 'postman-collection'
+import Stripe from 'stripe'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { RunState } from '../../shared/collections'
+import { dispatch } from '../../shared/api'
+import { apiOf, nextCapture, rawExchange, removeDir, startEngine, type TestEngine } from '../helpers/engine'
+import { httpTarget, type Target } from '../helpers/targets'
+
+const run = promisify(execFile)
+let t: TestEngine | null = null
+const closers: Array<() => Promise<void>> = []
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close()
+  if (t) {
+    await t.close()
+    await removeDir(t.dir)
+    t = null
+  }
+})
+
+async function target(...args: Parameters<typeof httpTarget>): Promise<Target> {
+  const created = await httpTarget(...args)
+  closers.push(() => created.close())
+  return created
+}
+
+const binary = Buffer.from(Array.from({ length: 256 }, (_, i) => i))
+
+/** Capture two requests: a JSON one and a binary one with duplicate, oddly-cased headers. */
+async function captureTwo(e: TestEngine): Promise<[string, string]> {
+  const first = nextCapture(e.engine)
+  await rawExchange(e.port, 'POST /hooks/json?x=1 HTTP/1.1\r\nHost: hooks.example\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{"type":"ping"}')
+  const a = await first
+  const second = nextCapture(e.engine)
+  await rawExchange(e.port, [
+    `PUT /upload HTTP/1.1\r\nHost: hooks.example\r\nx-DUP: one\r\nContent-Type: application/octet-stream\r\nX-Dup: two\r\nContent-Length: ${binary.length}\r\n\r\n`,
+    binary,
+  ])
+  const b = await second
+  return [a.id, b.id]
+}
+
+describe('collections', () => {
+  it('keep exact requests in plain, stable, pretty-printed files that survive a restart', async () => {
+    t = await startEngine()
+    const [jsonId, binId] = await captureTwo(t)
+    const api = apiOf(t.engine)
+    const collection = await api['collections.create']({ name: 'Checkout bug' })
+    const folder = await api['collections.addFolder']({ id: collection.id, name: 'Stripe' })
+    const folderId = folder.folders[0]!.id
+    const one = await api['collections.saveItem']({ id: collection.id, folderId, from: { captureId: jsonId }, notes: 'reproduces #42', tags: ['stripe'] })
+    const two = await api['collections.saveItem']({ id: collection.id, from: { captureId: binId } })
+    expect(one.request.headers).toEqual([
+      ['Host', 'hooks.example'],
+      ['Content-Type', 'application/json'],
+      ['Content-Length', '15'],
+    ])
+    expect(one.request.body).toEqual({ encoding: 'utf8', data: '{"type":"ping"}' })
+    expect(two.request.body).toEqual({ encoding: 'base64', data: binary.toString('base64') })
+    expect(two.request.headers.filter(([n]) => n.toLowerCase() === 'x-dup')).toEqual([
+      ['x-DUP', 'one'],
+      ['X-Dup', 'two'],
+    ])
+    const file = path.join(t.dir, 'collections', `${collection.id}.json`)
+    const text = await fs.readFile(file, 'utf8')
+    expect(text).toMatch(/^\{\n {2}"schemaVersion": 1,\n {2}"data": \{\n {4}"id": /)
+    expect(text).toContain('"data": "{\\"type\\":\\"ping\\"}"')
+    // The same content always serializes the same way: key order comes from the schema.
+    await api['collections.updateItem']({ id: collection.id, itemId: one.id, patch: { tags: ['stripe'] } })
+    const again = await fs.readFile(file, 'utf8')
+    expect(again.replace(/"updatedAt": \d+/g, '')).toBe(text.replace(/"updatedAt": \d+/g, ''))
+    t = await t.reopen()
+    const back = await apiOf(t.engine)['collections.get']({ id: collection.id })
+    expect(back.items.map((i) => i.id)).toEqual([one.id, two.id])
+    expect(back.items[1]!.request).toEqual(two.request)
+    expect(back.folders).toEqual([{ id: folderId, name: 'Stripe', parentId: null }])
+  })
+
+  it('organizes: rename, move and reorder, search, delete with undo, restore a deleted collection', async () => {
+    t = await startEngine()
+    const [jsonId, binId] = await captureTwo(t)
+    const api = apiOf(t.engine)
+    const c = await api['collections.create']({ name: 'Work' })
+    const a = await api['collections.saveItem']({ id: c.id, from: { captureId: jsonId }, name: 'A' })
+    const b = await api['collections.saveItem']({ id: c.id, from: { captureId: binId }, name: 'B' })
+    const withFolder = await api['collections.addFolder']({ id: c.id, name: 'Later' })
+    const folderId = withFolder.folders[0]!.id
+    let moved = await api['collections.moveItem']({ id: c.id, itemId: b.id, folderId: null, index: 0 })
+    expect(moved.items.map((i) => i.name)).toEqual(['B', 'A'])
+    moved = await api['collections.moveItem']({ id: c.id, itemId: a.id, folderId, index: 0 })
+    expect(moved.items.find((i) => i.id === a.id)!.folderId).toBe(folderId)
+    expect((await api['collections.rename']({ id: c.id, name: 'Renamed' })).name).toBe('Renamed')
+    expect((await api['collections.search']({ text: 'PING' })).map((h) => h.item.name)).toEqual(['A'])
+    expect((await api['collections.search']({ text: 'x-dup' })).map((h) => h.item.name)).toEqual(['B'])
+    const afterDelete = await api['collections.removeFolder']({ id: c.id, folderId })
+    expect(afterDelete.items.map((i) => i.name)).toEqual(['B'])
+    const undone = await api['collections.undo']({ id: c.id })
+    expect(undone.items.map((i) => i.name).sort()).toEqual(['A', 'B'])
+    await api['collections.remove']({ id: c.id })
+    expect(await api['collections.list']({})).toEqual([])
+    const restored = await api['collections.restore']({ id: c.id })
+    expect(restored.items).toHaveLength(2)
+    expect((await api['collections.list']({})).map((s) => s.name)).toEqual(['Renamed'])
+  })
+
+  it('sets aside a damaged collection file with a clear message, without touching the others', async () => {
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    const good = await api['collections.create']({ name: 'Good' })
+    const bad = await api['collections.create']({ name: 'Bad' })
+    await t.engine.close()
+    await fs.writeFile(path.join(t.dir, 'collections', `${bad.id}.json`), '{"schemaVersion":1,"data":{"id":')
+    await fs.rm(path.join(t.dir, 'collections', '.backup', `${bad.id}.json.bak`))
+    const reopened = await startEngine({ dir: t.dir })
+    t = reopened
+    const names = (await apiOf(t.engine)['collections.list']({})).map((s) => s.name)
+    expect(names).toContain('Good')
+    const notices = await apiOf(t.engine)['app.notices']({})
+    expect(notices.some((n) => n.code === 'DOCUMENT_CORRUPT' && n.message.includes(`${bad.id}.json was damaged`))).toBe(true)
+    const damaged = await fs.readdir(path.join(t.dir, 'collections', '.damaged'))
+    expect(damaged.some((name) => name.startsWith(`${bad.id}.json.corrupt-`))).toBe(true)
+    expect((await apiOf(t.engine)['collections.get']({ id: good.id })).name).toBe('Good')
+  })
+})
+
+describe('import and export', () => {
+  it('HAR: exports a valid HAR 1.2 and imports it back with headers and binary bodies intact', async () => {
+    t = await startEngine()
+    const [jsonId, binId] = await captureTwo(t)
+    const api = apiOf(t.engine)
+    const c = await api['collections.create']({ name: 'HAR' })
+    await api['collections.saveItem']({ id: c.id, from: { captureId: jsonId } })
+    await api['collections.saveItem']({ id: c.id, from: { captureId: binId } })
+    const file = await api['collections.export']({ id: c.id, format: 'har' })
+    expect(file.filename).toBe('HAR.har')
+    await expect(harValidator.har(JSON.parse(file.text))).resolves.toBeTruthy()
+    const imported = await api['collections.import']({ format: 'har', text: file.text })
+    const original = await api['collections.get']({ id: c.id })
+    expect(imported.items.map((i) => i.request)).toEqual(original.items.map((i) => i.request))
+  })
+
+  it('HAR of captures carries the responses that were recorded', async () => {
+    const app = await target((_req, res) => {
+      res.writeHead(201, { 'X-App': 'yes' })
+      res.end('made')
+    })
+    t = await startEngine()
+    await t.engine.updateEndpoint(t.endpointId, { forward: { mode: 'proxy', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' } })
+    const settled = new Promise<string>((resolve) =>
+      t!.engine.events.on('capture:updated', (s) => {
+        if (s.forward?.state === 'delivered') resolve(s.id)
+      }),
+    )
+    await fetch(t.url + 'with-response', { method: 'POST', body: 'x' })
+    const id = await settled
+    const file = await apiOf(t.engine)['captures.export']({ ids: [id], format: 'har' })
+    const har = JSON.parse(file.text)
+    await expect(harValidator.har(har)).resolves.toBeTruthy()
+    expect(har.log.entries[0].response.status).toBe(201)
+    expect(har.log.entries[0].response.content.text).toBe('made')
+  })
+
+  it('Postman v2.1: loads in the official SDK and comes back equal', async () => {
+    t = await startEngine()
+    const [jsonId, binId] = await captureTwo(t)
+    const api = apiOf(t.engine)
+    const c = await api['collections.create']({ name: 'Postman' })
+    await api['collections.saveItem']({ id: c.id, from: { captureId: jsonId }, name: 'JSON ping' })
+    await api['collections.saveItem']({ id: c.id, from: { captureId: binId }, name: 'Binary upload' })
+    const file = await api['collections.export']({ id: c.id, format: 'postman' })
+    const sdk = new PostmanCollection(JSON.parse(file.text))
+    const names: string[] = []
+    sdk.forEachItem((item) => {
+      names.push(item.name)
+    })
+    expect(names).toEqual(['JSON ping', 'Binary upload'])
+    const first = sdk.items.idx(0) as unknown as { request: { method: string; url: { toString(): string } } }
+    expect(first.request.method).toBe('POST')
+    expect(first.request.url.toString()).toBe('http://hooks.example/hooks/json?x=1')
+    const imported = await api['collections.import']({ format: 'postman', text: JSON.stringify(sdk.toJSON()) })
+    expect(imported.name).toBe('Postman')
+    expect(imported.items.map((i) => i.request)).toEqual((await api['collections.get']({ id: c.id })).items.map((i) => i.request))
+  })
+
+  it('cURL: the exported commands, run in a shell, arrive byte-exact', async () => {
+    const app = await target()
+    t = await startEngine()
+    const [, binId] = await captureTwo(t)
+    const api = apiOf(t.engine)
+    const c = await api['collections.create']({ name: 'Shell' })
+    const item = await api['collections.saveItem']({ id: c.id, from: { captureId: binId } })
+    await api['collections.updateItem']({
+      id: c.id,
+      itemId: item.id,
+      patch: {},
+      request: {
+        method: item.request.method,
+        url: `${app.url}/upload`,
+        headers: item.request.headers.map(([n, v]) => [n, n.toLowerCase() === 'host' ? `127.0.0.1:${app.port}` : v] as [string, string]),
+        bodyBase64: item.request.body.data,
+      },
+    })
+    const file = await api['collections.export']({ id: c.id, format: 'curl' })
+    await run('sh', ['-c', file.text])
+    const [received] = await app.waitFor(1)
+    expect(received!.body.equals(binary)).toBe(true)
+    expect(received!.rawHeaders).toEqual([
+      ['Host', `127.0.0.1:${app.port}`],
+      ['x-DUP', 'one'],
+      ['Content-Type', 'application/octet-stream'],
+      ['X-Dup', 'two'],
+      ['Content-Length', '256'],
+    ])
+  })
+
+  it('Hookscope files, raw HTTP and cURL import; a malformed file imports nothing and says what is wrong', async () => {
+    t = await startEngine()
+    const [jsonId] = await captureTwo(t)
+    const api = apiOf(t.engine)
+    const c = await api['collections.create']({ name: 'Mine' })
+    await api['collections.saveItem']({ id: c.id, from: { captureId: jsonId } })
+    const own = await api['collections.export']({ id: c.id, format: 'hookscope' })
+    const copy = await api['collections.import']({ format: 'hookscope', text: own.text, name: 'Copy' })
+    expect(copy.items.map((i) => i.request)).toEqual((await api['collections.get']({ id: c.id })).items.map((i) => i.request))
+    const raw = await api['collections.import']({ format: 'raw', text: 'POST /raw HTTP/1.1\r\nHost: example.test\r\nX-A: 1\r\nContent-Length: 2\r\n\r\nhi' })
+    expect(raw.items[0]!.request).toMatchObject({ method: 'POST', headers: [['Host', 'example.test'], ['X-A', '1'], ['Content-Length', '2']], body: { encoding: 'utf8', data: 'hi' } })
+    const curl = await api['collections.import']({ format: 'curl', text: `curl -X PUT 'https://api.example.test/v1?q=1' -H 'X-Token: abc' --data-raw '{"a":1}'` })
+    expect(curl.items[0]!.request).toMatchObject({ method: 'PUT', url: 'https://api.example.test/v1?q=1', body: { data: '{"a":1}' } })
+    const before = (await api['collections.list']({})).length
+    const handlers = t.engine.handlers()
+    const broken = await dispatch(handlers, 'collections.import', { format: 'har', text: '{"log":{"version":"1.2","entries":[{"request":{"method":"GET","url":42}}]}}' })
+    expect(broken).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/log\.entries\[0\]/) } })
+    const notJson = await dispatch(handlers, 'collections.import', { format: 'postman', text: 'not json at all' })
+    expect(notJson).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    const badCurl = await dispatch(handlers, 'collections.import', { format: 'curl', text: "curl 'https://x.test" })
+    expect(badCurl).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/unterminated/) } })
+    expect((await api['collections.list']({})).length).toBe(before)
+  })
+})
+
+describe('running a collection', () => {
+  function runEvents(e: TestEngine, runId: () => string): Promise<RunState> {
+    return new Promise((resolve) => {
+      e.engine.events.on('collections:run', (state) => {
+        if (state.runId === runId() && state.state !== 'running') resolve(state)
+      })
+    })
+  }
+
+  it('sends items in order to a chosen target, re-signing where configured, with progress and results', async () => {
+    const secret = 'whsec_collection_run_0123456789abcdef'
+    const stripe = new Stripe('sk_test_run')
+    const app = await target((req, res, body) => {
+      if (req.url?.startsWith('/fail')) {
+        res.writeHead(500)
+        return res.end()
+      }
+      const signature = req.headers['stripe-signature']
+      if (signature) {
+        try {
+          stripe.webhooks.constructEvent(body, String(signature), secret)
+        } catch {
+          res.writeHead(400)
+          return res.end('bad signature')
+        }
+      }
+      res.writeHead(200)
+      res.end('ok')
+    })
+    t = await startEngine()
+    await t.engine.updateEndpoint(t.endpointId, { signature: { scheme: 'stripe' } })
+    const api = apiOf(t.engine)
+    await api['endpoints.setSecret']({ id: t.endpointId, secret })
+    const payload = '{"id":"evt_run","type":"invoice.paid"}'
+    const old = stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp: Math.floor(Date.now() / 1000) - 7200 })
+    const done = nextCapture(t.engine)
+    await fetch(t.url + 'stripe', { method: 'POST', body: payload, headers: { 'Stripe-Signature': old, 'Content-Type': 'application/json' } })
+    const captured = await done
+    const c = await api['collections.create']({ name: 'Run me' })
+    await api['collections.saveItem']({ id: c.id, from: { captureId: captured.id }, name: 'signed' })
+    await api['collections.saveItem']({ id: c.id, from: { draft: { method: 'GET', url: 'http://placeholder.invalid/plain', headers: [], bodyBase64: '' } }, name: 'plain' })
+    await api['collections.saveItem']({ id: c.id, from: { draft: { method: 'POST', url: 'http://placeholder.invalid/fail', headers: [], bodyBase64: '' } }, name: 'failing' })
+    await api['collections.saveItem']({ id: c.id, from: { draft: { method: 'GET', url: 'http://placeholder.invalid/after', headers: [], bodyBase64: '' } }, name: 'after' })
+    let runId = ''
+    const finished = runEvents(t, () => runId)
+    const started = await api['collections.run']({ id: c.id, baseUrl: app.url, stopOnFailure: true, delayMs: 5 })
+    runId = started.runId
+    expect(started).toMatchObject({ total: 4, state: 'running' })
+    const state = await finished
+    expect(state.state).toBe('stopped')
+    expect(state.results.map((r) => [r.name, r.status, r.ok])).toEqual([
+      ['signed', 200, true],
+      ['plain', 200, true],
+      ['failing', 500, false],
+    ])
+    expect(app.received.map((r) => r.url)).toEqual(['/stripe', '/plain', '/fail'])
+    const replay = await api['replay.get']({ id: state.results[0]!.replayId! })
+    expect(replay.resigned).toEqual({ scheme: 'stripe', renewedId: false })
+    // Without re-signing, the two-hour-old signature is refused by the app.
+    let second = ''
+    const unsigned = runEvents(t, () => second)
+    second = (await api['collections.run']({ id: c.id, baseUrl: app.url, resign: false })).runId
+    expect((await unsigned).results.map((r) => r.status)).toEqual([400, 200, 500, 200])
+  })
+})
