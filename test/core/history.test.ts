@@ -3,6 +3,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BlobStore } from '../../electron/core/store/blobs'
 import { HistoryStore, inlineBody, type CaptureRecord } from '../../electron/core/store/history'
+import { parseJournal } from '../../electron/core/store/journal'
 import type { Notice } from '../../shared/api'
 import { captures, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
 
@@ -104,7 +105,10 @@ describe('segmented history', () => {
     const r = record({ bodyText: 'journal me' })
     await history.append(r)
     const journal = await fs.readFile(path.join(dir, 'history', 'seg-000001.journal'), 'utf8')
-    expect(JSON.parse(journal.trim()).id).toBe(r.id)
+    expect(parseJournal(journal).lines.map((line) => (line as { id: string }).id)).toEqual([r.id])
+    // The rest of the file is space written ahead with zeros, so appends change no file metadata.
+    expect(journal.length).toBeGreaterThanOrEqual(1024 * 1024)
+    expect(journal.endsWith('\0\0\0\0')).toBe(true)
     await history.close()
   })
 
@@ -229,5 +233,16 @@ describe('large bodies stream to blob files', () => {
     expect((await fs.readFile(file)).equals(big)).toBe(true)
     // Search still reaches the body's text.
     expect(t.engine.history.query({ text: 'zzzz' }).total).toBe(2)
+  })
+})
+
+describe('the journal', () => {
+  it('skips zeros written ahead and gaps left by a batch that never landed', () => {
+    const a = JSON.stringify({ id: 'a' })
+    const b = JSON.stringify({ id: 'b' })
+    const text = `${a}\n${'\0'.repeat(40)}${b}\n${'\0'.repeat(1000)}`
+    expect(parseJournal(text)).toEqual({ lines: [{ id: 'a' }, { id: 'b' }], damaged: 0 })
+    expect(parseJournal(`${a}\n{"id":"torn${'\0'.repeat(10)}`)).toEqual({ lines: [{ id: 'a' }], damaged: 0 })
+    expect(parseJournal(`${a}\n{oops}\n${b}\n`).damaged).toBe(1)
   })
 })

@@ -88,6 +88,8 @@ export function send(request: SendRequest): Promise<SendResult> {
 
   return new Promise<SendResult>((resolve) => {
     let settled = false
+    let headDeadline: NodeJS.Timeout | undefined
+    let onAbort: (() => void) | undefined
     let head: ResponseHead | null = null
     let spool: BodySpool | null = null
     let received = 0
@@ -96,6 +98,7 @@ export function send(request: SendRequest): Promise<SendResult> {
       if (settled) return
       settled = true
       clearTimeout(headDeadline)
+      if (onAbort) request.signal?.removeEventListener('abort', onAbort)
       timings.totalMs = since()
       let body: SpooledBody | null = null
       if (spool) {
@@ -127,11 +130,13 @@ export function send(request: SendRequest): Promise<SendResult> {
       void finish(classifyError(error as NodeJS.ErrnoException))
       return
     }
+    onAbort = () => req.destroy(Object.assign(new Error('Hookscope is stopping'), { code: 'ABORT_ERR' }))
     if (request.signal) {
-      if (request.signal.aborted) req.destroy(Object.assign(new Error('stopped'), { code: 'ABORT_ERR' }))
-      else request.signal.addEventListener('abort', () => req.destroy(Object.assign(new Error('Hookscope is stopping'), { code: 'ABORT_ERR' })), { once: true })
+      if (request.signal.aborted) onAbort()
+      // One shared signal serves every request: each removes its listener when it settles.
+      else request.signal.addEventListener('abort', onAbort, { once: true })
     }
-    const headDeadline = setTimeout(() => req.destroy(new TimeoutError(`no response within ${request.timeoutMs} ms`)), request.timeoutMs)
+    headDeadline = setTimeout(() => req.destroy(new TimeoutError(`no response within ${request.timeoutMs} ms`)), request.timeoutMs)
     // Inactivity while the response body streams counts too.
     req.setTimeout(request.timeoutMs, () => req.destroy(new TimeoutError(`no data for ${request.timeoutMs} ms`)))
     req.once('socket', (socket) => {

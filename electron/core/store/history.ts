@@ -132,6 +132,10 @@ export class HistoryStore {
   /** Records of a segment being sealed: out of the active map, not yet readable from its file. */
   private sealing = new Map<string, CaptureRecord>()
   private journal!: Journal
+  /** The next segment's journal, zero-filled ahead of time so sealing never waits for it. */
+  private nextJournal: { n: number; journal: Journal } | null = null
+  /** Zero bytes written ahead for a journal: enough for a typical segment. */
+  private journalSize = 2 * 1024 * 1024
   private seq = 0
   private totalBytes = 0
   private readonly cache = new Map<number, Map<string, CaptureRecord>>()
@@ -245,6 +249,7 @@ export class HistoryStore {
     const oldJournal = this.journal
     for (const record of oldRecords.values()) this.searchTextFor(record.id)
     this.sealing = oldRecords
+    this.learnJournalSize(oldJournal.bytes)
     this.startSegment(old.n + 1)
     try {
       await oldJournal.close()
@@ -261,7 +266,17 @@ export class HistoryStore {
     this.active = { n, count: 0, bytes: 0, recordBytes: 0, sealed: false }
     this.segments.push(this.active)
     this.activeRecords = new Map()
-    this.journal = new Journal(this.segmentPaths(n).journal)
+    this.journal = this.nextJournal?.n === n ? this.nextJournal.journal : this.openJournal(n)
+    this.nextJournal = { n: n + 1, journal: this.openJournal(n + 1) }
+  }
+
+  private openJournal(n: number): Journal {
+    return new Journal(this.segmentPaths(n).journal, { preallocate: this.journalSize })
+  }
+
+  /** Size the zero-filled space after what segments really use, within bounds. */
+  private learnJournalSize(used: number): void {
+    this.journalSize = Math.max(1024 * 1024, Math.min(Math.ceil(used * 1.25), SEGMENT_MAX_RECORD_BYTES + 1024 * 1024))
   }
 
   private async writeSegment(n: number, records: CaptureRecord[], sealed: boolean): Promise<void> {
@@ -389,7 +404,7 @@ export class HistoryStore {
           await this.writeSegment(segment.n, kept, false)
           await this.journal.close()
           await fs.rm(this.segmentPaths(segment.n).journal, { force: true })
-          this.journal = new Journal(this.segmentPaths(segment.n).journal)
+          this.journal = this.openJournal(segment.n)
         } else if (kept.length === 0) {
           this.segments.splice(this.segments.indexOf(segment), 1)
           await fs.rm(this.segmentPaths(segment.n).json, { force: true })
@@ -514,7 +529,8 @@ export class HistoryStore {
       this.active = last
       this.activeRecords = await this.loadSegmentRecords(last.n)
       this.cache.delete(last.n)
-      this.journal = new Journal(this.segmentPaths(last.n).journal)
+      this.journal = this.openJournal(last.n)
+      this.nextJournal = { n: last.n + 1, journal: this.openJournal(last.n + 1) }
     } else {
       if (last && !last.sealed) {
         last.sealed = true
@@ -605,6 +621,12 @@ export class HistoryStore {
     await this.structural
     this.closed = true
     await this.journal.close()
+    if (this.nextJournal) {
+      // Prepared ahead and never used: not worth keeping.
+      await this.nextJournal.journal.close()
+      await fs.rm(this.nextJournal.journal.file, { force: true })
+      this.nextJournal = null
+    }
     if (this.activeRecords.size > 0) {
       await this.writeSegment(this.active.n, [...this.activeRecords.values()], false)
       await fs.rm(this.segmentPaths(this.active.n).journal, { force: true })

@@ -4,18 +4,22 @@
 // Why it is built this way:
 // - Concurrent appends share one write, so a burst of 50 requests costs one disk flush, not 50.
 // - The file is opened with O_DSYNC: each write returns only once its bytes are on stable storage,
-//   which is one trip to the thread pool instead of two (write, then fdatasync).
-// - Up to MAX_IN_FLIGHT batches are written at once. Under load the time a flush waits for a
-//   thread-pool slot dominates the device's own latency; overlapping two batches hides it. With
-//   O_APPEND each write lands whole at its own offset; readers order records by id, not position.
+//   one trip to the thread pool instead of two (write, then fdatasync).
+// - Optionally the file is filled with zeros before use, and lines are written into that space at
+//   known offsets. Such a write changes neither the file's size nor its block map, so the file
+//   system has no metadata to commit: the flush is data only, about half the cost of an append.
+// - Up to MAX_IN_FLIGHT batches are written at once (under load, waiting for a thread-pool slot costs
+//   more than the device). Each lands whole at its own offset; readers skip the zeros of a gap and
+//   order records by id, not by position.
 import fs from 'node:fs'
 import path from 'node:path'
 import { syncDir } from './fs-util'
 
 const MAX_IN_FLIGHT = 2
-const { O_WRONLY, O_APPEND, O_CREAT } = fs.constants
+const { O_WRONLY, O_APPEND, O_CREAT, O_TRUNC } = fs.constants
 // O_DSYNC is missing on Windows; there each write is followed by an explicit fdatasync instead.
 const O_DSYNC = fs.constants.O_DSYNC ?? 0
+const ZERO_CHUNK = 1024 * 1024
 
 interface Pending {
   text: string
@@ -23,12 +27,37 @@ interface Pending {
   reject: (error: Error) => void
 }
 
-function write(fd: number, data: string): Promise<void> {
-  return new Promise((resolve, reject) => fs.write(fd, data, null, 'utf8', (error) => (error ? reject(error) : resolve())))
+function writeAt(fd: number, data: Buffer, position: number | null): Promise<void> {
+  return new Promise((resolve, reject) => fs.write(fd, data, 0, data.length, position, (error) => (error ? reject(error) : resolve())))
 }
 
 function datasync(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fs.fdatasync(fd, (error) => (error ? reject(error) : resolve())))
+}
+
+function openFile(file: string, flags: number): Promise<number> {
+  return new Promise((resolve, reject) => fs.open(file, flags, 0o600, (error, fd) => (error ? reject(error) : resolve(fd))))
+}
+
+function closeFd(fd: number): Promise<void> {
+  return new Promise((resolve) => fs.close(fd, () => resolve()))
+}
+
+/** Create `file` filled with `bytes` zeros, durably. */
+async function zeroFill(file: string, bytes: number): Promise<void> {
+  const fd = await openFile(file, O_WRONLY | O_CREAT | O_TRUNC)
+  try {
+    const zeros = Buffer.alloc(Math.min(ZERO_CHUNK, bytes))
+    for (let done = 0; done < bytes; done += zeros.length) await writeAt(fd, zeros.subarray(0, Math.min(zeros.length, bytes - done)), done)
+    await datasync(fd)
+  } finally {
+    await closeFd(fd)
+  }
+}
+
+export interface JournalOptions {
+  /** Fill a new file with this many zero bytes first (0: plain appends). */
+  preallocate?: number
 }
 
 export class Journal {
@@ -38,17 +67,29 @@ export class Journal {
   private scheduled = false
   private closed = false
   private idleWaiters: Array<() => void> = []
+  private readonly positioned: boolean
+  private offset = 0
   /** Bytes appended so far (including the ones still in flight). */
   bytes = 0
 
-  constructor(readonly file: string) {
-    this.fd = new Promise<number>((resolve, reject) => {
-      fs.open(file, O_WRONLY | O_APPEND | O_CREAT | O_DSYNC, 0o600, (error, fd) => (error ? reject(error) : resolve(fd)))
-    }).then(async (fd) => {
+  constructor(
+    readonly file: string,
+    options: JournalOptions = {},
+  ) {
+    const preallocate = options.preallocate ?? 0
+    this.positioned = preallocate > 0
+    this.fd = (async () => {
+      if (preallocate > 0) {
+        await zeroFill(file, preallocate)
+        const fd = await openFile(file, O_WRONLY | O_DSYNC)
+        await syncDir(path.dirname(file))
+        return fd
+      }
+      const fd = await openFile(file, O_WRONLY | O_APPEND | O_CREAT | O_DSYNC)
       // The file may be new: make its directory entry durable once, before any line counts as stored.
       await syncDir(path.dirname(file))
       return fd
-    })
+    })()
     // Keep an open failure from being an unhandled rejection; append() reports it to callers.
     this.fd.catch(() => undefined)
   }
@@ -79,9 +120,12 @@ export class Journal {
     this.queue = []
     this.inFlight++
     try {
+      const data = Buffer.from(batch.length === 1 ? batch[0]!.text : batch.map((item) => item.text).join(''))
+      // Reserve the space now, so batches in flight together never overlap.
+      const position = this.positioned ? this.offset : null
+      this.offset += data.length
       const fd = await this.fd
-      const text = batch.length === 1 ? batch[0]!.text : batch.map((item) => item.text).join('')
-      await write(fd, text)
+      await writeAt(fd, data, position)
       if (O_DSYNC === 0) await datasync(fd)
       for (const item of batch) item.resolve()
     } catch (error) {
@@ -110,21 +154,21 @@ export class Journal {
     await this.drain()
     this.closed = true
     try {
-      const fd = await this.fd
-      await new Promise<void>((resolve) => fs.close(fd, () => resolve()))
+      await closeFd(await this.fd)
     } catch {
       // It never opened: nothing to close.
     }
   }
 }
 
-/** Parse a journal, tolerating a torn last line (a crash mid-append). */
+/** Parse a journal, tolerating a torn last line (a crash mid-append) and zeros (unused or gaps). */
 export function parseJournal(text: string): { lines: unknown[]; damaged: number } {
   const lines: unknown[] = []
   let damaged = 0
   const parts = text.split('\n')
   for (let i = 0; i < parts.length; i++) {
-    const part = parts[i]!
+    // Zeros are space written ahead and not used yet, or a gap left by a batch that never landed.
+    const part = parts[i]!.replace(/^\0+/, '').replace(/\0+$/, '')
     if (part.length === 0) continue
     try {
       lines.push(JSON.parse(part))
