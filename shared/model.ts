@@ -341,9 +341,18 @@ export type Retention = z.infer<typeof Retention>
 
 export const Theme = z.enum(['system', 'light', 'dark'])
 
+export const Storage = z.object({
+  /** disk: a capture is on stable storage before its sender is answered (survives power loss).
+   *  os: it is written to the operating system first (survives a crash of Hookscope) and reaches
+   *  stable storage within 100 ms; faster under heavy load. */
+  sync: z.enum(['disk', 'os']),
+})
+export type Storage = z.infer<typeof Storage>
+
 export const Settings = z.object({
   limits: Limits,
   retention: Retention,
+  storage: Storage,
   ui: z.object({ theme: Theme, notifications: z.boolean() }),
 })
 export type Settings = z.infer<typeof Settings>
@@ -359,12 +368,14 @@ export const defaultSettings = (): Settings => ({
     maxConnections: 1024,
   },
   retention: { maxCaptures: 10_000, maxBytes: 1024 * 1024 * 1024 },
+  storage: { sync: 'disk' },
   ui: { theme: 'system', notifications: false },
 })
 
 export const SettingsPatch = z.object({
   limits: Limits.partial().optional(),
   retention: Retention.partial().optional(),
+  storage: Storage.partial().optional(),
   ui: Settings.shape.ui.partial().optional(),
 })
 export type SettingsPatch = z.input<typeof SettingsPatch>

@@ -113,8 +113,9 @@ export class Engine {
         dir: dataDir,
         name: 'settings.json',
         schema: SettingsSchema,
-        version: 1,
-        migrations: [],
+        version: 2,
+        // Index n turns format n into n + 1; format 0 never existed. Format 2 adds storage settings.
+        migrations: [(data) => data, (data) => ({ ...data, storage: defaultSettings().storage })],
         defaults: defaultSettings,
         now: clock.now,
         onNotice: emitNotice,
@@ -137,6 +138,7 @@ export class Engine {
         dir: path.join(dataDir, 'history'),
         blobs,
         retention: settingsDoc.data.retention,
+        sync: () => settingsDoc.data.storage.sync,
         now: clock.now,
         onNotice: emitNotice,
         onRemoved: (ids) => {
@@ -376,6 +378,7 @@ export class Engine {
     const next = await this.settingsDoc.update((current) => ({
       limits: { ...current.limits, ...(patch.limits ?? {}) },
       retention: { ...current.retention, ...(patch.retention ?? {}) },
+      storage: { ...current.storage, ...(patch.storage ?? {}) },
       ui: { ...current.ui, ...(patch.ui ?? {}) },
     }))
     if (next.limits.maxHeaderBytes !== before.limits.maxHeaderBytes || limitsTimingChanged(before, next)) {

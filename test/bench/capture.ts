@@ -15,11 +15,16 @@ const bareResult = await load(bare.url, { connections, duration, body })
 await bare.stop()
 console.log(row('bare node:http', bareResult))
 
-const engine = await startServer('engine')
-await load(engine.url, { connections, duration: 1, body })
-const engineResult = await load(engine.url, { connections, duration, body })
-await engine.stop()
-console.log(row('hookscope (durable)', engineResult))
-
-if (engineResult.errors > 0 || engineResult.non2xx > 0) console.log('warning: the endpoint answered errors during the run')
-console.log(`capture/bare ratio: ${(engineResult.rps / bareResult.rps).toFixed(3)}`)
+// Both durability modes: `disk` (the default: on stable storage before the sender is answered) and
+// `os` (written to the operating system first, on stable storage within 100 ms).
+const results: Record<string, Awaited<ReturnType<typeof load>>> = {}
+for (const sync of ['os', 'disk']) {
+  const engine = await startServer('engine', '--sync', sync)
+  await load(engine.url, { connections, duration: 1, body })
+  results[sync] = await load(engine.url, { connections, duration, body })
+  await engine.stop()
+  console.log(row(`hookscope (sync: ${sync})`, results[sync]!))
+  if (results[sync]!.errors > 0 || results[sync]!.non2xx > 0) console.log('warning: the endpoint answered errors during the run')
+}
+console.log(`capture/bare ratio (sync: os): ${(results.os!.rps / bareResult.rps).toFixed(3)}`)
+console.log(`capture/bare ratio: ${(results.disk!.rps / bareResult.rps).toFixed(3)}`)

@@ -88,8 +88,8 @@ export function send(request: SendRequest): Promise<SendResult> {
 
   return new Promise<SendResult>((resolve) => {
     let settled = false
-    let headDeadline: NodeJS.Timeout | undefined
-    let onAbort: (() => void) | undefined
+    // Set once the request exists; finish() may run before that (a request that cannot be built).
+    const hooks: { headDeadline?: NodeJS.Timeout; onAbort?: () => void } = {}
     let head: ResponseHead | null = null
     let spool: BodySpool | null = null
     let received = 0
@@ -97,8 +97,8 @@ export function send(request: SendRequest): Promise<SendResult> {
     const finish = async (error: { code: AttemptErrorCode; message: string } | null) => {
       if (settled) return
       settled = true
-      clearTimeout(headDeadline)
-      if (onAbort) request.signal?.removeEventListener('abort', onAbort)
+      clearTimeout(hooks.headDeadline)
+      if (hooks.onAbort) request.signal?.removeEventListener('abort', hooks.onAbort)
       timings.totalMs = since()
       let body: SpooledBody | null = null
       if (spool) {
@@ -130,13 +130,14 @@ export function send(request: SendRequest): Promise<SendResult> {
       void finish(classifyError(error as NodeJS.ErrnoException))
       return
     }
-    onAbort = () => req.destroy(Object.assign(new Error('Hookscope is stopping'), { code: 'ABORT_ERR' }))
+    const onAbort = () => req.destroy(Object.assign(new Error('Hookscope is stopping'), { code: 'ABORT_ERR' }))
+    hooks.onAbort = onAbort
     if (request.signal) {
       if (request.signal.aborted) onAbort()
       // One shared signal serves every request: each removes its listener when it settles.
       else request.signal.addEventListener('abort', onAbort, { once: true })
     }
-    headDeadline = setTimeout(() => req.destroy(new TimeoutError(`no response within ${request.timeoutMs} ms`)), request.timeoutMs)
+    hooks.headDeadline = setTimeout(() => req.destroy(new TimeoutError(`no response within ${request.timeoutMs} ms`)), request.timeoutMs)
     // Inactivity while the response body streams counts too.
     req.setTimeout(request.timeoutMs, () => req.destroy(new TimeoutError(`no data for ${request.timeoutMs} ms`)))
     req.once('socket', (socket) => {
@@ -145,7 +146,7 @@ export function send(request: SendRequest): Promise<SendResult> {
     })
     req.once('error', (error) => void finish(classifyError(error as NodeJS.ErrnoException)))
     req.once('response', (res) => {
-      clearTimeout(headDeadline)
+      clearTimeout(hooks.headDeadline)
       timings.firstByteMs = since()
       head = { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', rawHeaders: pairsOf(res.rawHeaders) }
       spool = request.spool()

@@ -19,13 +19,15 @@ import { Capture as CaptureSchema, CaptureQuery as CaptureQuerySchema } from '..
 import { HookscopeError } from '../../../shared/errors'
 import type { BlobStore } from './blobs'
 import { isErrno, removeStaleTempFiles, writeFileAtomic } from './fs-util'
-import { Journal, parseJournal } from './journal'
+import { Journal, parseJournal, type SyncMode } from './journal'
 
 export const SEGMENT_SCHEMA_VERSION = 1
 /** A segment is sealed past this many records... */
 export const SEGMENT_MAX_RECORDS = 1000
 /** ...or this many bytes of record JSON, so that sealing one stays a few-millisecond write. */
 export const SEGMENT_MAX_RECORD_BYTES = 8 * 1024 * 1024
+/** Fill each journal with zeros ahead of use (see journal.ts). */
+export const PREALLOCATE_JOURNALS = process.env.HOOKSCOPE_JOURNAL_PREALLOCATE !== '0'
 /** Text search looks at this much of each body. */
 export const SEARCH_BODY_BYTES = 64 * 1024
 
@@ -114,6 +116,8 @@ export interface HistoryOptions {
   dir: string
   blobs: BlobStore
   retention: Retention
+  /** How durable an append is before it resolves (see Settings.storage.sync). */
+  sync?: () => SyncMode
   now: () => number
   onNotice: (notice: Omit<Notice, 'at'>) => void
   onRemoved: (ids: string[]) => void
@@ -271,7 +275,7 @@ export class HistoryStore {
   }
 
   private openJournal(n: number): Journal {
-    return new Journal(this.segmentPaths(n).journal, { preallocate: this.journalSize })
+    return new Journal(this.segmentPaths(n).journal, { preallocate: PREALLOCATE_JOURNALS ? this.journalSize : 0, sync: this.options.sync })
   }
 
   /** Size the zero-filled space after what segments really use, within bounds. */

@@ -3,8 +3,8 @@
 //
 // Why it is built this way:
 // - Concurrent appends share one write, so a burst of 50 requests costs one disk flush, not 50.
-// - The file is opened with O_DSYNC: each write returns only once its bytes are on stable storage,
-//   one trip to the thread pool instead of two (write, then fdatasync).
+// - In `disk` mode each batch is written and fdatasync'd before anyone hears it is stored; in `os`
+//   mode the write alone counts (it survives a crash of the process) and a flush follows shortly.
 // - Optionally the file is filled with zeros before use, and lines are written into that space at
 //   known offsets. Such a write changes neither the file's size nor its block map, so the file
 //   system has no metadata to commit: the flush is data only, about half the cost of an append.
@@ -17,8 +17,6 @@ import { syncDir } from './fs-util'
 
 const MAX_IN_FLIGHT = 2
 const { O_WRONLY, O_APPEND, O_CREAT, O_TRUNC } = fs.constants
-// O_DSYNC is missing on Windows; there each write is followed by an explicit fdatasync instead.
-const O_DSYNC = fs.constants.O_DSYNC ?? 0
 const ZERO_CHUNK = 1024 * 1024
 
 interface Pending {
@@ -55,10 +53,21 @@ async function zeroFill(file: string, bytes: number): Promise<void> {
   }
 }
 
+export type SyncMode = 'disk' | 'os'
+
 export interface JournalOptions {
   /** Fill a new file with this many zero bytes first (0: plain appends). */
   preallocate?: number
+  /**
+   * disk: an append resolves once its bytes are on stable storage (survives power loss).
+   * os: an append resolves once the operating system has its bytes (survives a crash of the process;
+   *     a flush to stable storage follows within BACKGROUND_FLUSH_MS).
+   */
+  sync?: () => SyncMode
 }
+
+/** In `os` mode, bytes reach stable storage at most this long after they were acknowledged. */
+export const BACKGROUND_FLUSH_MS = 100
 
 export class Journal {
   private readonly fd: Promise<number>
@@ -68,7 +77,10 @@ export class Journal {
   private closed = false
   private idleWaiters: Array<() => void> = []
   private readonly positioned: boolean
+  private readonly syncMode: () => SyncMode
   private offset = 0
+  private dirty = false
+  private flushTimer: NodeJS.Timeout | null = null
   /** Bytes appended so far (including the ones still in flight). */
   bytes = 0
 
@@ -78,14 +90,15 @@ export class Journal {
   ) {
     const preallocate = options.preallocate ?? 0
     this.positioned = preallocate > 0
+    this.syncMode = options.sync ?? (() => 'disk')
     this.fd = (async () => {
       if (preallocate > 0) {
         await zeroFill(file, preallocate)
-        const fd = await openFile(file, O_WRONLY | O_DSYNC)
+        const fd = await openFile(file, O_WRONLY)
         await syncDir(path.dirname(file))
         return fd
       }
-      const fd = await openFile(file, O_WRONLY | O_APPEND | O_CREAT | O_DSYNC)
+      const fd = await openFile(file, O_WRONLY | O_APPEND | O_CREAT)
       // The file may be new: make its directory entry durable once, before any line counts as stored.
       await syncDir(path.dirname(file))
       return fd
@@ -126,7 +139,8 @@ export class Journal {
       this.offset += data.length
       const fd = await this.fd
       await writeAt(fd, data, position)
-      if (O_DSYNC === 0) await datasync(fd)
+      if (this.syncMode() === 'disk') await datasync(fd)
+      else this.flushSoon(fd)
       for (const item of batch) item.resolve()
     } catch (error) {
       for (const item of batch) item.reject(error as Error)
@@ -135,6 +149,18 @@ export class Journal {
       this.schedule()
       this.checkIdle()
     }
+  }
+
+  /** `os` mode: get acknowledged bytes to stable storage shortly, without holding anyone up. */
+  private flushSoon(fd: number): void {
+    this.dirty = true
+    if (this.flushTimer) return
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null
+      if (!this.dirty) return
+      this.dirty = false
+      datasync(fd).catch(() => undefined)
+    }, BACKGROUND_FLUSH_MS)
   }
 
   private checkIdle(): void {
@@ -153,8 +179,12 @@ export class Journal {
   async close(): Promise<void> {
     await this.drain()
     this.closed = true
+    if (this.flushTimer) clearTimeout(this.flushTimer)
+    this.flushTimer = null
     try {
-      await closeFd(await this.fd)
+      const fd = await this.fd
+      if (this.dirty) await datasync(fd)
+      await closeFd(fd)
     } catch {
       // It never opened: nothing to close.
     }

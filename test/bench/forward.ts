@@ -1,0 +1,36 @@
+// npm run bench:forward — forwarding through Hookscope against a direct call and a minimal pipe proxy.
+// In one run, 1 KB JSON POSTs over 50 connections for 10 s each: (a) the target directly, (b) through
+// a minimal node:http pipe proxy, (c) through a Hookscope endpoint in proxy mode with capture and
+// durable persistence on. Last line: `forward/pipe ratio: <n>, added p50 over direct: <ms> ms`.
+import { describeMachine, jsonBody, load, row, startServer } from './lib'
+
+const duration = Number(process.env.BENCH_SECONDS ?? 10)
+const connections = 50
+const body = jsonBody(1024)
+
+console.log(`forward benchmark: ${connections} connections, ${duration} s each, ${Buffer.byteLength(body)} B JSON POSTs`)
+console.log(`machine: ${describeMachine()}`)
+
+const target = await startServer('bare')
+try {
+  await load(target.url, { connections, duration: 1, body })
+  const direct = await load(target.url, { connections, duration, body })
+  console.log(row('direct to the target', direct))
+
+  const pipe = await startServer('pipe', target.url)
+  await load(pipe.url, { connections, duration: 1, body })
+  const piped = await load(pipe.url, { connections, duration, body })
+  await pipe.stop()
+  console.log(row('minimal pipe proxy', piped))
+
+  const engine = await startServer('engine', '--forward', target.url, '--sync', process.env.BENCH_SYNC ?? 'disk')
+  await load(engine.url, { connections, duration: 1, body })
+  const hookscope = await load(engine.url, { connections, duration, body })
+  await engine.stop()
+  console.log(row('hookscope proxy (durable)', hookscope))
+  if (hookscope.errors > 0 || hookscope.non2xx > 0) console.log('warning: errors during the Hookscope run')
+
+  console.log(`forward/pipe ratio: ${(hookscope.rps / piped.rps).toFixed(3)}, added p50 over direct: ${(hookscope.p50 - direct.p50).toFixed(2)} ms`)
+} finally {
+  await target.stop()
+}
