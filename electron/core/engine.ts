@@ -41,7 +41,7 @@ import { createIdGenerator } from './ids'
 import { BlobStore } from './store/blobs'
 import { DocumentStore } from './store/document'
 import { exists } from './store/fs-util'
-import { HistoryStore, type CaptureRecord } from './store/history'
+import { HistoryStore, summaryOf, type CaptureRecord } from './store/history'
 import { DataDirLock } from './store/lock'
 import { FileSecretStore, type SecretStore } from './secrets'
 
@@ -273,7 +273,10 @@ export class Engine {
     committed: (record) => this.forwarder.enqueue(record),
     commit: (record: CaptureRecord, head: Buffer) => this.history.append(record, head),
     responded: (id, change) => this.history.update(id, change),
-    received: (summary: CaptureSummary) => this.events.emit('capture:received', summary),
+    // A summary is built only when someone listens (a host's UI); the capture path does not need it.
+    received: (record) => {
+      if (this.events.has('capture:received')) this.events.emit('capture:received', summaryOf(record))
+    },
     completed: (summary: CaptureSummary) => this.events.emit('capture:completed', summary),
     statusChanged: (status: EndpointStatus) => this.events.emit('listener:status', status),
   }

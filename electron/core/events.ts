@@ -43,6 +43,10 @@ export class TypedEmitter<E extends object> {
     this.listeners.get(event)?.delete(listener as Listener<never>)
   }
 
+  has<K extends keyof E>(event: K): boolean {
+    return (this.listeners.get(event)?.size ?? 0) > 0
+  }
+
   emit<K extends keyof E>(event: K, payload: E[K]): void {
     const set = this.listeners.get(event)
     if (!set) return

@@ -35,7 +35,8 @@ export interface CaptureSink {
   commit(record: CaptureRecord, bodyHead: Buffer): Promise<void>
   /** Record what was answered (in memory; persisted with the segment). */
   responded(id: string, change: (record: CaptureRecord) => void): CaptureSummary | null
-  received(summary: CaptureSummary): void
+  /** Headers parsed (the record is still being filled in). */
+  received(record: CaptureRecord): void
   completed(summary: CaptureSummary): void
   statusChanged(status: EndpointStatus): void
 }
@@ -234,7 +235,7 @@ export class Listener {
     record.status = 405
     record.durationMs = 0
     record.response = { status: 405, headers: [['Allow', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS']], bodySize: 0 }
-    this.deps.sink.received(summaryOf(record))
+    this.deps.sink.received(record)
     void this.deps.sink.commit(record, Buffer.alloc(0)).finally(() => {
       socket.end('HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\nContent-Length: 0\r\nConnection: close\r\n\r\n')
       socket.destroySoon()
@@ -302,7 +303,7 @@ export class Listener {
     res.once('finish', () => {
       if (this.inFlight.get(socket)?.res === res) this.inFlight.delete(socket)
     })
-    this.deps.sink.received(summaryOf(record))
+    this.deps.sink.received(record)
 
     let refusal: { status: number; message: string } | null = null
     if (record.rawHeaders.length > limits.maxHeaderCount) {

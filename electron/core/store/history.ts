@@ -174,7 +174,8 @@ export class HistoryStore {
   append(record: CaptureRecord, bodyHead?: Buffer): Promise<void> {
     if (this.closed) return Promise.reject(new HookscopeError('ENGINE_CLOSED'))
     const line = JSON.stringify(record)
-    const recordBytes = Buffer.byteLength(line)
+    // Characters, not bytes: close enough for retention by size, and free (no second pass over the line).
+    const recordBytes = line.length
     const blobBytes = record.body.storage === 'blob' ? record.body.size : 0
     this.addToIndex(record, this.active.n, recordBytes + blobBytes, bodyHead && record.body.storage === 'blob' ? bodyHead.toString('utf8') : undefined)
     this.activeRecords.set(record.id, record)
