@@ -26,8 +26,6 @@ export const SEGMENT_SCHEMA_VERSION = 1
 export const SEGMENT_MAX_RECORDS = 1000
 /** ...or this many bytes of record JSON, so that sealing one stays a few-millisecond write. */
 export const SEGMENT_MAX_RECORD_BYTES = 8 * 1024 * 1024
-/** Fill each journal with zeros ahead of use (see journal.ts). */
-export const PREALLOCATE_JOURNALS = process.env.HOOKSCOPE_JOURNAL_PREALLOCATE !== '0'
 /** Text search looks at this much of each body. */
 export const SEARCH_BODY_BYTES = 64 * 1024
 
@@ -276,7 +274,8 @@ export class HistoryStore {
   }
 
   private openJournal(n: number): Journal {
-    return new Journal(this.segmentPaths(n).journal, { preallocate: PREALLOCATE_JOURNALS ? this.journalSize : 0, sync: this.options.sync })
+    // Zero-filled ahead of use: measured about 20% more captures per second with sync: disk (BENCHMARKS.md).
+    return new Journal(this.segmentPaths(n).journal, { preallocate: this.journalSize, sync: this.options.sync })
   }
 
   /** Size the zero-filled space after what segments really use, within bounds. */
