@@ -1,0 +1,19 @@
+// What the page knows about its link to the engine, shown by the connection banner.
+export type ConnectionState =
+  | { kind: 'connecting' }
+  | { kind: 'open' }
+  | { kind: 'disconnected'; retryInMs: number }
+  | { kind: 'unauthorized' }
+  | { kind: 'no-token' }
+
+export interface ConnectionSource {
+  readonly state: ConnectionState
+  onState(listener: (state: ConnectionState) => void): () => void
+  /** Try again now (after a new token, or when the user asks). */
+  retryNow(token?: string): void
+}
+
+export function alwaysOpen(): ConnectionSource {
+  const state: ConnectionState = { kind: 'open' }
+  return { state, onState: () => () => {}, retryNow: () => {} }
+}

@@ -1,0 +1,205 @@
+// The Api over a WebSocket to the headless host. Owns: the connection (subprotocols hookscope.v1 and
+// token.<token>), call ids and their pending replies, fanning events out to subscribers, and
+// reconnecting with backoff. A refused handshake is told apart from a host that is down by asking
+// the page's own origin whether it still answers. Never: puts the token in a URL.
+import type { EventName, MethodName, Transport } from '../../../shared/api'
+import { eventNames } from '../../../shared/api'
+import type { Result } from '../../../shared/errors'
+import { WS_PATH, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../../shared/wire'
+import type { ConnectionSource, ConnectionState } from './connection-state'
+
+type SocketLike = Pick<WebSocket, 'readyState' | 'send' | 'close'> & {
+  onopen: ((event: Event) => void) | null
+  onclose: ((event: CloseEvent) => void) | null
+  onerror: ((event: Event) => void) | null
+  onmessage: ((event: MessageEvent) => void) | null
+}
+
+export interface WebSocketTransportOptions {
+  url: string
+  token: string | null
+  createSocket?: (url: string, protocols: string[]) => SocketLike
+  /** Whether the page's own host still answers HTTP (then a failed handshake means a refused token). */
+  hostAnswers?: () => Promise<boolean>
+  backoffMs?: readonly number[]
+  setTimer?: (fn: () => void, ms: number) => unknown
+  clearTimer?: (handle: unknown) => void
+}
+
+const DEFAULT_BACKOFF = [250, 500, 1000, 2000, 4000, 5000] as const
+const OPEN = 1
+const knownEvents = new Set<string>(eventNames)
+
+interface PendingCall {
+  resolve: (result: Result<unknown>) => void
+}
+
+const lostConnection = (): Result<unknown> => ({
+  ok: false,
+  error: { code: 'INTERNAL', message: 'The connection to Hookscope was lost before it answered.' },
+})
+
+export function apiSocketUrl(location: Pick<Location, 'host' | 'protocol'>): string {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws'
+  return `${scheme}://${location.host}${WS_PATH}`
+}
+
+export class WebSocketTransport implements Transport, ConnectionSource {
+  private socket: SocketLike | null = null
+  private nextId = 1
+  private readonly pending = new Map<number, PendingCall>()
+  private readonly waitingForOpen: Array<() => void> = []
+  private readonly eventListeners = new Set<(event: EventName, payload: unknown) => void>()
+  private readonly stateListeners = new Set<(state: ConnectionState) => void>()
+  private current: ConnectionState = { kind: 'connecting' }
+  private attempt = 0
+  private everOpenedWithToken = false
+  private retryTimer: unknown = null
+  private closed = false
+  private token: string | null
+
+  constructor(private readonly options: WebSocketTransportOptions) {
+    this.token = options.token
+  }
+
+  get state(): ConnectionState {
+    return this.current
+  }
+
+  onState(listener: (state: ConnectionState) => void): () => void {
+    this.stateListeners.add(listener)
+    return () => void this.stateListeners.delete(listener)
+  }
+
+  private setState(state: ConnectionState): void {
+    this.current = state
+    for (const listener of [...this.stateListeners]) listener(state)
+  }
+
+  connect(): void {
+    if (this.closed) return
+    if (!this.token) {
+      this.setState({ kind: 'no-token' })
+      return
+    }
+    this.setState({ kind: 'connecting' })
+    const create = this.options.createSocket ?? ((url, protocols) => new WebSocket(url, protocols) as SocketLike)
+    let socket: SocketLike
+    try {
+      socket = create(this.options.url, [WS_PROTOCOL, `${WS_TOKEN_PREFIX}${this.token}`])
+    } catch {
+      this.scheduleRetry()
+      return
+    }
+    this.socket = socket
+    let opened = false
+    socket.onopen = () => {
+      opened = true
+      this.attempt = 0
+      this.everOpenedWithToken = true
+      this.setState({ kind: 'open' })
+      for (const send of this.waitingForOpen.splice(0)) send()
+    }
+    socket.onmessage = (event) => this.receive(event.data)
+    socket.onerror = () => {}
+    socket.onclose = () => {
+      if (this.socket !== socket) return
+      this.socket = null
+      for (const call of this.pending.values()) call.resolve(lostConnection())
+      this.pending.clear()
+      if (this.closed) return
+      if (!opened) void this.afterFailedHandshake()
+      else this.scheduleRetry()
+    }
+  }
+
+  private async afterFailedHandshake(): Promise<void> {
+    const answers = this.options.hostAnswers ?? defaultHostAnswers
+    let hostUp = false
+    try {
+      hostUp = await answers()
+    } catch {}
+    if (this.closed) return
+    // The page's host answers but will not take our token: this run printed a different URL.
+    if (hostUp && !this.everOpenedWithToken) this.setState({ kind: 'unauthorized' })
+    else if (hostUp && this.attempt >= 2) this.setState({ kind: 'unauthorized' })
+    else this.scheduleRetry()
+  }
+
+  private scheduleRetry(): void {
+    const backoff = this.options.backoffMs ?? DEFAULT_BACKOFF
+    const delay = backoff[Math.min(this.attempt, backoff.length - 1)]!
+    this.attempt++
+    this.setState({ kind: 'disconnected', retryInMs: delay })
+    const setTimer = this.options.setTimer ?? ((fn, ms) => setTimeout(fn, ms))
+    this.retryTimer = setTimer(() => {
+      this.retryTimer = null
+      this.connect()
+    }, delay)
+  }
+
+  retryNow(token?: string): void {
+    if (token && token !== this.token) {
+      this.token = token
+      this.everOpenedWithToken = false
+    }
+    if (this.current.kind === 'open' || this.current.kind === 'connecting') return
+    if (this.retryTimer !== null) (this.options.clearTimer ?? ((h) => clearTimeout(h as number)))(this.retryTimer)
+    this.retryTimer = null
+    this.attempt = 0
+    this.connect()
+  }
+
+  private receive(data: unknown): void {
+    if (typeof data !== 'string') return
+    let message: unknown
+    try {
+      message = JSON.parse(data)
+    } catch {
+      return
+    }
+    if (typeof message !== 'object' || message === null) return
+    const m = message as { type?: unknown; id?: unknown; result?: unknown; event?: unknown; payload?: unknown }
+    if (m.type === 'result' && typeof m.id === 'number') {
+      const call = this.pending.get(m.id)
+      if (!call) return
+      this.pending.delete(m.id)
+      call.resolve(m.result as Result<unknown>)
+    } else if (m.type === 'event' && typeof m.event === 'string' && knownEvents.has(m.event)) {
+      for (const listener of [...this.eventListeners]) listener(m.event as EventName, m.payload)
+    }
+  }
+
+  invoke(method: MethodName, input: unknown): Promise<Result<unknown>> {
+    return new Promise((resolve) => {
+      const send = () => {
+        const socket = this.socket
+        if (!socket || socket.readyState !== OPEN) {
+          this.waitingForOpen.push(send)
+          return
+        }
+        const id = this.nextId++
+        this.pending.set(id, { resolve })
+        socket.send(JSON.stringify({ type: 'call', id, method, input }))
+      }
+      send()
+    })
+  }
+
+  subscribe(listener: (event: EventName, payload: unknown) => void): () => void {
+    this.eventListeners.add(listener)
+    return () => void this.eventListeners.delete(listener)
+  }
+
+  close(): void {
+    this.closed = true
+    if (this.retryTimer !== null) (this.options.clearTimer ?? ((h) => clearTimeout(h as number)))(this.retryTimer)
+    this.socket?.close()
+    this.socket = null
+  }
+}
+
+async function defaultHostAnswers(): Promise<boolean> {
+  const response = await fetch(`${window.location.origin}/`, { method: 'HEAD', cache: 'no-store' })
+  return response.ok
+}

@@ -1,0 +1,140 @@
+// The page: header, connection banner, notices, endpoints sidebar, the traffic column (toolbar,
+// timeline, list), the opened request, and the sheets (help, copy as code, endpoint editor, clear).
+import { lazy, Suspense, useEffect } from 'react'
+import { ConfirmDialog } from './components/dialog'
+import { CaptureDetail } from './components/detail/capture-detail'
+import { ConnectionBanner } from './components/connection-banner'
+import { EndpointEditor } from './components/endpoint-editor'
+import { EndpointsSidebar } from './components/endpoints-sidebar'
+import { HelpSheet } from './components/help-sheet'
+import { Notices, Toast } from './components/notices'
+import { SettingsView } from './components/settings-view'
+import { TrafficList } from './components/traffic-list'
+import { TrafficTimeline } from './components/traffic-timeline'
+import { TrafficToolbar } from './components/traffic-toolbar'
+import { useGlobalKeys } from './keyboard/use-global-keys'
+import { useApp, useStores, useTraffic } from './state/context'
+import { applyTheme, nextThemeChoice, resolveTheme, watchSystemDark } from './state/theme'
+
+const CodeSheet = lazy(() => import('./components/detail/code-sheet').then((module) => ({ default: module.CodeSheet })))
+
+const THEME_LABELS = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' } as const
+
+function useTheme(): void {
+  const { app } = useStores()
+  const choice = useApp((s) => s.settings?.ui.theme ?? 'system')
+  const systemDark = useApp((s) => s.systemDark)
+  useEffect(() => watchSystemDark((dark) => app.getState().setSystemDark(dark)), [app])
+  useEffect(() => applyTheme(resolveTheme(choice, systemDark)), [choice, systemDark])
+}
+
+function Header() {
+  const { app, sync } = useStores()
+  const choice = useApp((s) => s.settings?.ui.theme ?? 'system')
+  const info = useApp((s) => s.info)
+  const view = useApp((s) => s.view)
+  return (
+    <header className="app-header">
+      <h1 className="brand">
+        <span className="brand-mark" aria-hidden="true">
+          ◎
+        </span>
+        Hookscope
+      </h1>
+      {info && (
+        <span className="muted host-info" data-testid="host-info">
+          {info.host === 'headless' ? 'web' : 'desktop'} · v{info.version}
+        </span>
+      )}
+      <span className="spacer" />
+      <button
+        type="button"
+        data-testid="theme-toggle"
+        title="Switch theme (t)"
+        onClick={() => void sync.updateSettings({ ui: { theme: nextThemeChoice(choice) } }).catch(() => undefined)}
+      >
+        {THEME_LABELS[choice]}
+      </button>
+      <button type="button" data-testid="open-settings" aria-pressed={view === 'settings'} onClick={() => app.getState().setView(view === 'settings' ? 'traffic' : 'settings')}>
+        Settings
+      </button>
+      <button type="button" data-testid="open-help" title="Keyboard shortcuts (?)" onClick={() => app.getState().setHelpOpen(true)}>
+        ?
+      </button>
+    </header>
+  )
+}
+
+function Sheets() {
+  const { app, sync } = useStores()
+  const helpOpen = useApp((s) => s.helpOpen)
+  const codeSheetFor = useApp((s) => s.codeSheetFor)
+  const confirmingClear = useApp((s) => s.confirmingClear)
+  const editing = useApp((s) => s.editingEndpoint)
+  const endpointFilter = useTraffic((s) => s.filter.endpointId)
+  const endpointName = useApp((s) => (endpointFilter ? s.endpointsById[endpointFilter]?.name : undefined))
+  const a = app.getState()
+  return (
+    <>
+      {helpOpen && <HelpSheet onClose={() => a.setHelpOpen(false)} />}
+      {codeSheetFor && (
+        <Suspense fallback={null}>
+          <CodeSheet id={codeSheetFor} onClose={() => a.setCodeSheetFor(null)} />
+        </Suspense>
+      )}
+      {editing && <EndpointEditor id={editing} onClose={() => a.setEditingEndpoint(null)} />}
+      {confirmingClear && (
+        <ConfirmDialog
+          title="Clear history"
+          testId="clear-confirm"
+          message={endpointName ? `Delete every captured request of "${endpointName}"? This cannot be undone.` : 'Delete every captured request? This cannot be undone.'}
+          confirmLabel="Clear history"
+          onCancel={() => a.setConfirmingClear(false)}
+          onConfirm={() => {
+            a.setConfirmingClear(false)
+            void sync
+              .clearHistory(endpointFilter ?? undefined)
+              .then((removed) => app.getState().showToast(`Deleted ${removed} ${removed === 1 ? 'request' : 'requests'}`))
+              .catch((error: unknown) => app.getState().showToast(`Clearing failed: ${error instanceof Error ? error.message : String(error)}`, 'error'))
+          }}
+        />
+      )}
+    </>
+  )
+}
+
+export function App() {
+  const stores = useStores()
+  useGlobalKeys(stores)
+  useTheme()
+  const ready = useApp((s) => s.ready)
+  const view = useApp((s) => s.view)
+  const openedId = useTraffic((s) => s.openedId)
+  return (
+    <div className="app">
+      <Header />
+      <ConnectionBanner />
+      <Notices />
+      <div className={openedId && view === 'traffic' ? 'workspace with-detail' : 'workspace'}>
+        <EndpointsSidebar />
+        {view === 'settings' ? (
+          <main className="main-view">
+            <SettingsView />
+          </main>
+        ) : (
+          <>
+            <main className="traffic" aria-label="Traffic">
+              <TrafficToolbar />
+              <TrafficTimeline />
+              <TrafficList />
+            </main>
+            {openedId && <CaptureDetail id={openedId} />}
+          </>
+        )}
+      </div>
+      <Sheets />
+      <Toast />
+      {ready && <span hidden data-testid="app-ready" />}
+    </div>
+  )
+}

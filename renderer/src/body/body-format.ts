@@ -1,0 +1,183 @@
+// Turning body bytes into display text. Pure functions that run in the format worker for large
+// bodies and on the main thread for small ones. Owns: JSON re-indentation that never changes a
+// value (numbers, duplicate keys and escapes stay exactly as sent, which JSON.parse would lose), the
+// nesting and size limits past which a body is shown as plain text, and hex dumps.
+
+export const JSON_PRETTY_MAX_BYTES = 8 * 1024 * 1024
+export const JSON_MAX_DEPTH = 256
+export const HEX_MAX_BYTES = 64 * 1024
+
+export type FormatKind = 'json' | 'text' | 'hex'
+
+export interface FormattedBody {
+  kind: FormatKind
+  text: string
+  /** JSON that could be re-indented (and folded); false when shown as sent. */
+  pretty: boolean
+  /** Why the body is shown differently from what its type suggests. */
+  note: string | null
+  /** Bytes of the input the text covers (hex dumps stop at a cap). */
+  shownBytes: number
+}
+
+const lossy = new TextDecoder('utf-8', { ignoreBOM: true })
+
+export function decodeForDisplay(bytes: Uint8Array): string {
+  return lossy.decode(bytes)
+}
+
+/** Deepest nesting of objects and arrays, counting outside strings; stops early past `limit`. */
+export function jsonDepth(text: string, limit = Infinity): number {
+  let depth = 0
+  let max = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c) i++
+      else if (c === 0x22) inString = false
+      continue
+    }
+    if (c === 0x22) inString = true
+    else if (c === 0x7b || c === 0x5b) {
+      depth++
+      if (depth > max) {
+        max = depth
+        if (max > limit) return max
+      }
+    } else if (c === 0x7d || c === 0x5d) depth--
+  }
+  return max
+}
+
+function isJsonWhitespace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
+}
+
+/**
+ * Re-indents JSON text token by token. Only whitespace between tokens changes; strings, numbers and
+ * literals are copied as they are. The caller has checked the text parses and is not too deep.
+ */
+export function reindentJson(text: string, indentUnit = '  '): string {
+  const out: string[] = []
+  let depth = 0
+  const newline = () => '\n' + indentUnit.repeat(depth)
+  let i = 0
+  const n = text.length
+  while (i < n) {
+    const c = text.charCodeAt(i)
+    if (c === 0x22) {
+      let j = i + 1
+      while (j < n) {
+        const d = text.charCodeAt(j)
+        if (d === 0x5c) j += 2
+        else if (d === 0x22) break
+        else j++
+      }
+      out.push(text.slice(i, j + 1))
+      i = j + 1
+      continue
+    }
+    if (isJsonWhitespace(c)) {
+      i++
+      continue
+    }
+    if (c === 0x7b || c === 0x5b) {
+      let j = i + 1
+      while (j < n && isJsonWhitespace(text.charCodeAt(j))) j++
+      const close = c === 0x7b ? 0x7d : 0x5d
+      if (text.charCodeAt(j) === close) {
+        out.push(text[i]! + text[j]!)
+        i = j + 1
+        continue
+      }
+      depth++
+      out.push(text[i]! + newline())
+      i++
+      continue
+    }
+    if (c === 0x7d || c === 0x5d) {
+      depth--
+      out.push(newline() + text[i]!)
+      i++
+      continue
+    }
+    if (c === 0x2c) {
+      out.push(',' + newline())
+      i++
+      continue
+    }
+    if (c === 0x3a) {
+      out.push(': ')
+      i++
+      continue
+    }
+    let j = i + 1
+    while (j < n) {
+      const d = text.charCodeAt(j)
+      if (isJsonWhitespace(d) || d === 0x2c || d === 0x7d || d === 0x5d || d === 0x3a || d === 0x22) break
+      j++
+    }
+    out.push(text.slice(i, j))
+    i = j
+  }
+  return out.join('')
+}
+
+export function formatJson(bytes: Uint8Array): FormattedBody {
+  const text = decodeForDisplay(bytes)
+  const plain = (note: string): FormattedBody => ({ kind: 'json', text, pretty: false, note, shownBytes: bytes.length })
+  if (bytes.length > JSON_PRETTY_MAX_BYTES) return plain(`Larger than ${JSON_PRETTY_MAX_BYTES / 1024 / 1024} MB: shown as sent, not re-indented.`)
+  const depth = jsonDepth(text, JSON_MAX_DEPTH)
+  if (depth > JSON_MAX_DEPTH) return plain(`Nested more than ${JSON_MAX_DEPTH} levels deep: shown as sent.`)
+  try {
+    JSON.parse(text)
+  } catch (error) {
+    return { kind: 'text', text, pretty: false, note: `Not valid JSON (${(error as Error).message}): shown as text.`, shownBytes: bytes.length }
+  }
+  return { kind: 'json', text: reindentJson(text), pretty: true, note: null, shownBytes: bytes.length }
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+
+export function hexDump(bytes: Uint8Array, maxBytes = HEX_MAX_BYTES, startOffset = 0): FormattedBody {
+  const shown = Math.min(bytes.length, maxBytes)
+  const lines: string[] = []
+  for (let row = 0; row < shown; row += 16) {
+    let hex = ''
+    let ascii = ''
+    for (let col = 0; col < 16; col++) {
+      const at = row + col
+      if (at < shown) {
+        const byte = bytes[at]!
+        hex += HEX[byte]! + (col === 7 ? '  ' : ' ')
+        ascii += byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : '.'
+      } else {
+        hex += col === 7 ? '    ' : '   '
+      }
+    }
+    lines.push(`${(startOffset + row).toString(16).padStart(8, '0')}  ${hex}|${ascii}|`)
+  }
+  return {
+    kind: 'hex',
+    text: lines.join('\n'),
+    pretty: false,
+    note: shown < bytes.length ? `Showing the first ${shown.toLocaleString('en-US')} of ${bytes.length.toLocaleString('en-US')} bytes.` : null,
+    shownBytes: shown,
+  }
+}
+
+export function formatText(bytes: Uint8Array): FormattedBody {
+  return { kind: 'text', text: decodeForDisplay(bytes), pretty: false, note: null, shownBytes: bytes.length }
+}
+
+export function formatBody(kind: FormatKind, bytes: Uint8Array): FormattedBody {
+  switch (kind) {
+    case 'json':
+      return formatJson(bytes)
+    case 'hex':
+      return hexDump(bytes)
+    case 'text':
+      return formatText(bytes)
+  }
+}

@@ -1,0 +1,29 @@
+// Says plainly when the page cannot reach the engine, and what to do about it.
+import { useApp } from '../state/context'
+
+export function ConnectionBanner() {
+  const connection = useApp((s) => s.connection)
+  switch (connection.kind) {
+    case 'open':
+    case 'connecting':
+      return null
+    case 'disconnected':
+      return (
+        <div className="banner warning" role="status" data-testid="connection-banner" data-state="disconnected">
+          Disconnected from Hookscope. Reconnecting in {Math.ceil(connection.retryInMs / 1000)} s… Captures continue to be stored by the engine while it runs.
+        </div>
+      )
+    case 'unauthorized':
+      return (
+        <div className="banner error" role="alert" data-testid="connection-banner" data-state="unauthorized">
+          This page's access token was refused. Open the URL printed by <code>hookscope serve</code> (it carries a new token each run).
+        </div>
+      )
+    case 'no-token':
+      return (
+        <div className="banner error" role="alert" data-testid="connection-banner" data-state="no-token">
+          This page has no access token. Open the URL printed by <code>hookscope serve</code>.
+        </div>
+      )
+  }
+}

@@ -1,0 +1,180 @@
+// The Body tab: loads the body for display (decoded unless the user asks for the raw bytes), shows
+// what decoding did, picks a viewer, and past the display cap shows the head and the tail with
+// "save full body".
+import { useEffect, useState } from 'react'
+import type { Capture } from '../../../../shared/model'
+import { buildBodyBlob, downloadBlob, loadDisplayBody, safeFilename, type DisplayBody } from '../../body/body-loader'
+import { useStores } from '../../state/context'
+import { chooseViewer, parseMediaType } from '../../text/content-type'
+import { formatBytes } from '../../text/format'
+import { BodyContent, resolveViewer, type ViewChoice } from '../viewers/body-content'
+import { FormattedViewer } from '../viewers/formatted-viewer'
+import { HexViewer } from '../viewers/hex-viewer'
+import { MultipartViewer } from '../viewers/multipart-viewer'
+
+const VIEW_CHOICES: Array<{ value: ViewChoice; label: string }> = [
+  { value: 'auto', label: 'Automatic' },
+  { value: 'json', label: 'JSON' },
+  { value: 'form', label: 'Form' },
+  { value: 'xml', label: 'XML' },
+  { value: 'html', label: 'HTML (as text)' },
+  { value: 'text', label: 'Text' },
+  { value: 'image', label: 'Image' },
+  { value: 'hex', label: 'Hex' },
+]
+
+type LoadState = { status: 'loading' } | { status: 'loaded'; body: DisplayBody } | { status: 'failed'; message: string }
+
+export function BodyTab({ capture }: { capture: Capture }) {
+  const { api, app } = useStores()
+  const [decode, setDecode] = useState(true)
+  const [choice, setChoice] = useState<ViewChoice>('auto')
+  const [state, setState] = useState<LoadState>({ status: 'loading' })
+  const [saving, setSaving] = useState(false)
+  const hasBody = capture.body.size > 0
+  useEffect(() => {
+    if (!hasBody) return
+    let alive = true
+    setState({ status: 'loading' })
+    loadDisplayBody(api, capture.id, decode).then(
+      (body) => alive && setState({ status: 'loaded', body }),
+      (error: unknown) => alive && setState({ status: 'failed', message: error instanceof Error ? error.message : String(error) }),
+    )
+    return () => {
+      alive = false
+    }
+  }, [api, capture.id, decode, hasBody])
+
+  const save = async () => {
+    setSaving(true)
+    try {
+      const media = parseMediaType(capture.contentType)
+      const blob = await buildBodyBlob(api, capture.id, decode, media?.essence ?? 'application/octet-stream')
+      downloadBlob(blob, safeFilename(`${capture.id}${decode ? '' : '.raw'}.body`, 'body.bin'))
+    } catch (error) {
+      app.getState().showToast(`Saving failed: ${error instanceof Error ? error.message : String(error)}`, 'error')
+    } finally {
+      setSaving(false)
+    }
+  }
+
+  const isMultipart = parseMediaType(capture.contentType)?.essence.startsWith('multipart/') === true
+
+  return (
+    <div className="body-tab" data-testid="body-tab">
+      <div className="body-toolbar">
+        <label>
+          View as{' '}
+          <select data-testid="body-view-as" value={choice} onChange={(event) => setChoice(event.target.value as ViewChoice)}>
+            {VIEW_CHOICES.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" data-testid="body-raw-toggle" checked={!decode} onChange={(event) => setDecode(!event.target.checked)} /> Raw bytes (no decoding)
+        </label>
+        <span className="spacer" />
+        <span className="muted" data-testid="body-size">
+          {formatBytes(capture.body.size)} stored
+          {capture.body.declaredSize !== null && capture.body.declaredSize !== capture.body.size ? `, ${formatBytes(capture.body.declaredSize)} declared` : ''}
+        </span>
+        {hasBody && (
+          <button type="button" data-testid="save-body" onClick={() => void save()} disabled={saving}>
+            {saving ? 'Saving…' : 'Save full body'}
+          </button>
+        )}
+      </div>
+      {capture.body.truncated && (
+        <p className="flag-note warning" data-testid="body-truncated">
+          The body went past the body cap: only its first {formatBytes(capture.body.size)} were kept.
+        </p>
+      )}
+      {capture.flags.includes('incomplete') && (
+        <p className="flag-note warning" data-testid="body-incomplete">
+          The sender went away before the body ended.
+        </p>
+      )}
+      {!hasBody ? (
+        <BodyContent bytes={new Uint8Array(0)} contentType={null} kind="empty" />
+      ) : state.status === 'loading' ? (
+        <p className="viewer-status">Loading body…</p>
+      ) : state.status === 'failed' ? (
+        <p className="viewer-note error">Could not load the body: {state.message}</p>
+      ) : (
+        <LoadedBody capture={capture} body={state.body} choice={choice} isMultipart={isMultipart} decode={decode} />
+      )}
+    </div>
+  )
+}
+
+function contentEncodingOf(capture: Capture): string | null {
+  const header = capture.rawHeaders.find(([name]) => name.toLowerCase() === 'content-encoding')
+  const value = header?.[1].trim().toLowerCase()
+  return value && value !== 'identity' ? value : null
+}
+
+function DecodingFlags({ body }: { body: DisplayBody }) {
+  return (
+    <>
+      {body.decodedFrom.length > 0 && (
+        <p className="flag-note" data-testid="body-decoded">
+          Decoded from {body.decodedFrom.join(', ')} for display ({formatBytes(body.totalSize)} decoded).
+        </p>
+      )}
+      {body.capped && (
+        <p className="flag-note warning" data-testid="body-capped">
+          Decoding stopped at the display cap; the rest of the decoded body is not shown.
+        </p>
+      )}
+      {body.decodeError && (
+        <p className="flag-note error" data-testid="body-decode-error">
+          Could not decode ({body.decodeError}); showing the bytes as stored.
+        </p>
+      )}
+    </>
+  )
+}
+
+function LoadedBody({ capture, body, choice, isMultipart, decode }: { capture: Capture; body: DisplayBody; choice: ViewChoice; isMultipart: boolean; decode: boolean }) {
+  if (body.tail !== null) {
+    const kind = resolveViewer(choice, capture.contentType, body.head)
+    const asHex = kind === 'hex' || kind === 'image'
+    const hidden = body.totalSize - body.head.length - body.tail.length
+    return (
+      <>
+        <DecodingFlags body={body} />
+        <p className="flag-note" data-testid="body-head-tail">
+          This body is {formatBytes(body.totalSize)}: showing its first {formatBytes(body.head.length)} and last {formatBytes(body.tail.length)}, as sent. Save the full body to see all of it.
+        </p>
+        {asHex ? <HexViewer bytes={body.head} testId="body-head" /> : <FormattedViewer bytes={body.head} kind="text" language={null} testId="body-head" />}
+        <p className="body-gap" data-testid="body-gap">
+          … {formatBytes(Math.max(0, hidden))} not shown …
+        </p>
+        {asHex ? (
+          <HexViewer bytes={body.tail} startOffset={body.totalSize - body.tail.length} testId="body-tail" />
+        ) : (
+          <FormattedViewer bytes={body.tail} kind="text" language={null} testId="body-tail" />
+        )}
+      </>
+    )
+  }
+  if (isMultipart && choice === 'auto' && decode) {
+    return (
+      <>
+        <DecodingFlags body={body} />
+        <MultipartViewer captureId={capture.id} />
+      </>
+    )
+  }
+  const stillEncoded = !decode && contentEncodingOf(capture) !== null
+  const kind = choice !== 'auto' ? choice : stillEncoded ? 'hex' : chooseViewer(capture.contentType, body.head)
+  return (
+    <>
+      <DecodingFlags body={body} />
+      <BodyContent bytes={body.head} contentType={capture.contentType} kind={kind === 'multipart' ? 'text' : kind} />
+    </>
+  )
+}

@@ -1,0 +1,128 @@
+// The opened capture: fetched in full when a row is opened, shown in tabs, with the copy actions.
+import { useEffect, useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import type { Capture } from '../../../../shared/model'
+import { copyAsCurl } from '../../export/copy-actions'
+import { DETAIL_TABS, type DetailTab } from '../../state/app-store'
+import { useApp, useStores, useTraffic } from '../../state/context'
+import { VisibleText } from '../visible-text'
+import { BodyTab } from './body-tab'
+import { CookiesTab } from './cookies-tab'
+import { HeadersTab } from './headers-tab'
+import { OverviewTab } from './overview-tab'
+import { QueryTab } from './query-tab'
+import { RawTab } from './raw-tab'
+import { TimingsTab } from './timings-tab'
+
+const TAB_LABELS: Record<DetailTab, string> = {
+  overview: 'Overview',
+  headers: 'Headers',
+  query: 'Query',
+  cookies: 'Cookies',
+  body: 'Body',
+  raw: 'Raw',
+  timings: 'Timings',
+}
+
+type DetailState = { status: 'loading'; id: string } | { status: 'loaded'; capture: Capture } | { status: 'failed'; id: string; message: string }
+
+export function CaptureDetail({ id }: { id: string }) {
+  const { api, app, traffic } = useStores()
+  const summaryStatus = useTraffic((s) => s.byId[id]?.status ?? null)
+  const summaryDuration = useTraffic((s) => s.byId[id]?.durationMs ?? null)
+  const tab = useApp((s) => s.detailTab)
+  const [state, setState] = useState<DetailState>({ status: 'loading', id })
+
+  useEffect(() => {
+    let alive = true
+    setState((previous) => (previous.status === 'loaded' && previous.capture.id === id ? previous : { status: 'loading', id }))
+    api['captures.get']({ id }).then(
+      (capture) => alive && setState({ status: 'loaded', capture }),
+      (error: unknown) => alive && setState({ status: 'failed', id, message: error instanceof Error ? error.message : String(error) }),
+    )
+    return () => {
+      alive = false
+    }
+  }, [api, id, summaryStatus, summaryDuration])
+
+  return (
+    <section className="detail" data-testid="detail" aria-label="Request detail">
+      <div className="detail-header">
+        <DetailTitle id={id} />
+        <button type="button" data-testid="copy-curl" title="Copy as cURL (c)" onClick={() => void copyAsCurl(api, app, id)}>
+          Copy as cURL
+        </button>
+        <button type="button" data-testid="copy-code" title="Copy as code (Shift+C)" onClick={() => app.getState().setCodeSheetFor(id)}>
+          Code…
+        </button>
+        <button type="button" className="icon-button" data-testid="detail-close" aria-label="Close detail" title="Close (Esc)" onClick={() => traffic.getState().open(null)}>
+          ×
+        </button>
+      </div>
+      <div className="tabs" role="tablist">
+        {DETAIL_TABS.map((name) => (
+          <button
+            key={name}
+            type="button"
+            role="tab"
+            aria-selected={tab === name}
+            className={tab === name ? 'tab active' : 'tab'}
+            data-testid={`tab-${name}`}
+            onClick={() => app.getState().setDetailTab(name)}
+          >
+            {TAB_LABELS[name]}
+          </button>
+        ))}
+      </div>
+      <div className="detail-body" role="tabpanel" data-testid={`panel-${tab}`}>
+        {state.status === 'loading' ? (
+          <p className="viewer-status">Loading…</p>
+        ) : state.status === 'failed' ? (
+          <p className="viewer-note error" data-testid="detail-error">
+            {state.message}
+          </p>
+        ) : (
+          <DetailPanel tab={tab} capture={state.capture} />
+        )}
+      </div>
+    </section>
+  )
+}
+
+function DetailTitle({ id }: { id: string }) {
+  const summary = useTraffic(
+    useShallow((s) => {
+      const capture = s.byId[id]
+      return { method: capture?.method ?? '', target: capture?.target ?? '' }
+    }),
+  )
+  return (
+    <span className="detail-title">
+      <span className={`method method-${summary.method.toLowerCase()}`}>
+        <VisibleText value={summary.method} byteString />
+      </span>
+      <span className="detail-path" data-testid="detail-target">
+        <VisibleText value={summary.target} byteString />
+      </span>
+    </span>
+  )
+}
+
+function DetailPanel({ tab, capture }: { tab: DetailTab; capture: Capture }) {
+  switch (tab) {
+    case 'overview':
+      return <OverviewTab capture={capture} />
+    case 'headers':
+      return <HeadersTab headers={capture.rawHeaders} trailers={capture.rawTrailers} />
+    case 'query':
+      return <QueryTab target={capture.target} />
+    case 'cookies':
+      return <CookiesTab headers={capture.rawHeaders} />
+    case 'body':
+      return <BodyTab key={capture.id} capture={capture} />
+    case 'raw':
+      return <RawTab capture={capture} />
+    case 'timings':
+      return <TimingsTab capture={capture} />
+  }
+}

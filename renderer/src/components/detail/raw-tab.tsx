@@ -1,0 +1,55 @@
+// The request as it crossed the wire: request line, header lines, blank line, then the start of the
+// body as stored (not decoded). Invisible characters are badges, bytes that are not UTF-8 escapes.
+import { useEffect, useState } from 'react'
+import { utf8DecodeStrict } from '../../../../shared/formats/bytes'
+import type { Capture } from '../../../../shared/model'
+import { base64ToBytes } from '../../body/body-loader'
+import { useStores } from '../../state/context'
+import { formatBytes } from '../../text/format'
+import { VisibleText } from '../visible-text'
+
+const RAW_BODY_PREVIEW = 64 * 1024
+
+export function RawTab({ capture }: { capture: Capture }) {
+  const { api } = useStores()
+  const [body, setBody] = useState<{ text: string | null; shown: number } | null>(null)
+  useEffect(() => {
+    if (capture.body.size === 0) {
+      setBody({ text: '', shown: 0 })
+      return
+    }
+    let alive = true
+    api['captures.body']({ id: capture.id, offset: 0, length: RAW_BODY_PREVIEW, decode: false }).then(
+      (chunk) => {
+        if (!alive) return
+        const bytes = base64ToBytes(chunk.base64)
+        setBody({ text: utf8DecodeStrict(bytes), shown: bytes.length })
+      },
+      () => alive && setBody({ text: null, shown: 0 }),
+    )
+    return () => {
+      alive = false
+    }
+  }, [api, capture.id, capture.body.size])
+
+  const head = `${capture.method} ${capture.target} HTTP/${capture.httpVersion}\n${capture.rawHeaders.map(([n, v]) => `${n}: ${v}`).join('\n')}\n\n`
+  return (
+    <div className="tab-panel-content">
+      <pre className="raw-http" data-testid="raw-http">
+        <VisibleText value={head} byteString multiline />
+        {body === null ? (
+          <span className="muted">Loading body…</span>
+        ) : body.text === null ? (
+          <span className="muted">[{formatBytes(capture.body.size)} of binary body: see the Body tab]</span>
+        ) : (
+          <VisibleText value={body.text} multiline />
+        )}
+      </pre>
+      {body !== null && body.text !== null && body.shown < capture.body.size && (
+        <p className="muted">
+          The first {formatBytes(body.shown)} of {formatBytes(capture.body.size)} are shown.
+        </p>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,117 @@
+// The endpoints: each with its URL, listener state, new requests since it was last viewed, and the
+// requests it refused; selecting one filters the list to it.
+import { memo } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import type { RejectionCounters } from '../../../shared/model'
+import { useApp, useStores, useTraffic } from '../state/context'
+import { copyText } from '../text/clipboard'
+import { formatCount } from '../text/format'
+
+const REJECTION_LABELS: Array<[keyof RejectionCounters, string]> = [
+  ['malformed', 'malformed'],
+  ['headersTooLarge', 'headers too large'],
+  ['timeout', 'timed out'],
+  ['connectionLimit', 'over connection limit'],
+]
+
+export function EndpointsSidebar() {
+  const { app, traffic } = useStores()
+  const endpointIds = useApp(useShallow((s) => s.endpointIds))
+  const viewing = useTraffic((s) => s.filter.endpointId)
+  return (
+    <nav className="sidebar" aria-label="Endpoints" data-testid="endpoints-sidebar">
+      <div className="sidebar-header">
+        <h2>Endpoints</h2>
+        <button type="button" className="small" data-testid="endpoint-new" onClick={() => app.getState().setEditingEndpoint('new')}>
+          + New
+        </button>
+      </div>
+      <button
+        type="button"
+        className={viewing === null ? 'endpoint-all active' : 'endpoint-all'}
+        data-testid="endpoint-all"
+        onClick={() => traffic.getState().setFilter({ endpointId: null })}
+      >
+        All endpoints
+      </button>
+      <ul className="endpoint-list">
+        {endpointIds.map((id) => (
+          <EndpointItem key={id} id={id} active={viewing === id} />
+        ))}
+      </ul>
+    </nav>
+  )
+}
+
+const EndpointItem = memo(function EndpointItem({ id, active }: { id: string; active: boolean }) {
+  const { app, traffic, sync } = useStores()
+  const endpoint = useApp((s) => s.endpointsById[id])
+  const status = useApp((s) => s.statusById[id])
+  const newCount = useTraffic((s) => s.newByEndpoint[id] ?? 0)
+  if (!endpoint) return null
+  const state = status?.state ?? 'stopped'
+  const running = state === 'listening' || state === 'starting'
+  const rejected = status?.rejected
+  const toggle = () =>
+    void sync.setEndpointRunning(id, !running).catch((error: unknown) => app.getState().showToast(`${running ? 'Stopping' : 'Starting'} failed: ${error instanceof Error ? error.message : String(error)}`, 'error'))
+  return (
+    <li className={active ? 'endpoint-item active' : 'endpoint-item'} data-testid="endpoint-item" data-endpoint-id={id}>
+      <button type="button" className="endpoint-select" data-testid="endpoint-select" onClick={() => traffic.getState().setFilter({ endpointId: id })}>
+        <span className={`state-dot state-${state}`} aria-hidden="true" />
+        <span className="endpoint-name" data-testid="endpoint-name">
+          {endpoint.name}
+        </span>
+        {newCount > 0 && (
+          <span className="new-count" data-testid="endpoint-new-count" title="New requests since you last viewed this endpoint">
+            {formatCount(newCount)}
+          </span>
+        )}
+      </button>
+      <div className="endpoint-meta">
+        <span className={`endpoint-state state-${state}`} data-testid="endpoint-state">
+          {state}
+        </span>
+        {status?.url ? (
+          <span className="endpoint-url">
+            <code data-testid="endpoint-url">{status.url}</code>
+            <button
+              type="button"
+              className="small link-button"
+              data-testid="endpoint-copy-url"
+              title="Copy URL"
+              onClick={() => void copyText(status.url!).then((ok) => app.getState().showToast(ok ? 'Copied the URL' : 'The clipboard refused the text', ok ? 'info' : 'error'))}
+            >
+              Copy
+            </button>
+          </span>
+        ) : (
+          <code className="muted">
+            {endpoint.host}:{endpoint.port || 'auto'}
+          </code>
+        )}
+      </div>
+      {state === 'error' && status?.error && (
+        <p className="endpoint-error" data-testid="endpoint-error">
+          {status.error.message}
+        </p>
+      )}
+      {rejected && (
+        <div className="endpoint-rejected" data-testid="endpoint-rejected" title="Requests this endpoint refused before they became captures">
+          {REJECTION_LABELS.map(([key, label]) => (
+            <span key={key} data-testid={`rejected-${key}`} data-count={rejected[key]}>
+              <span className={rejected[key] > 0 ? 'rejected-count nonzero' : 'rejected-count'}>{formatCount(rejected[key])}</span> {label}
+            </span>
+          ))}
+        </div>
+      )}
+      <div className="endpoint-actions">
+        <button type="button" className="small" data-testid="endpoint-toggle" onClick={toggle}>
+          {running ? 'Stop' : 'Start'}
+        </button>
+        <button type="button" className="small" data-testid="endpoint-edit" onClick={() => app.getState().setEditingEndpoint(id)}>
+          Edit
+        </button>
+      </div>
+    </li>
+  )
+})

@@ -1,0 +1,47 @@
+// One row of the live list. It receives only an id and selects its own record, so a batch renders
+// only new rows and rows whose captures changed; rows pushed down by new ones do not re-render.
+import { memo } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import { useApp, useStores, useTraffic } from '../state/context'
+import { formatBytes, formatClock, formatDuration } from '../text/format'
+import { CaptureBadges, ForwardBadge } from './capture-badges'
+import { VisibleText } from './visible-text'
+
+export const ROW_HEIGHT = 30
+
+export const TrafficRow = memo(function TrafficRow({ id }: { id: string }) {
+  const { traffic } = useStores()
+  const capture = useTraffic((s) => s.byId[id])
+  const { selected, opened } = useTraffic(useShallow((s) => ({ selected: s.selectedId === id, opened: s.openedId === id })))
+  const endpointName = useApp((s) => (capture ? s.endpointsById[capture.endpointId]?.name : undefined))
+  if (!capture) return null
+  const statusClass = capture.status === null ? 'none' : `${Math.floor(capture.status / 100)}xx`
+  return (
+    <div
+      role="row"
+      aria-selected={selected}
+      className={`traffic-row${selected ? ' selected' : ''}${opened ? ' opened' : ''}`}
+      data-testid="traffic-row"
+      data-capture-id={id}
+      onClick={() => traffic.getState().open(id)}
+    >
+      <span className="cell time">{formatClock(capture.receivedAt)}</span>
+      <span className={`cell method method-${capture.method.toLowerCase()}`} data-testid="row-method">
+        <VisibleText value={capture.method} byteString />
+      </span>
+      <span className="cell path" data-testid="row-path">
+        <VisibleText value={capture.target} byteString />
+      </span>
+      <span className={`cell status status-${statusClass}`} data-testid="row-status">
+        {capture.status ?? '…'}
+      </span>
+      <span className="cell size">{formatBytes(capture.bodySize)}</span>
+      <span className="cell duration">{formatDuration(capture.durationMs)}</span>
+      <span className="cell endpoint">{endpointName ?? ''}</span>
+      <span className="cell flags">
+        <ForwardBadge forward={capture.forward} />
+        <CaptureBadges flags={capture.flags} />
+      </span>
+    </div>
+  )
+})

@@ -1,0 +1,115 @@
+// Search and filters, the pause toggle and clear history.
+import { useEffect, useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import { METHODS, STATUS_CLASSES, TIME_RANGES, type TimeRangeId } from '../state/capture-filter'
+import { useApp, useStores, useTraffic } from '../state/context'
+import { formatCount } from '../text/format'
+
+export const SEARCH_INPUT_ID = 'traffic-search'
+const SEARCH_DEBOUNCE_MS = 200
+
+function TrafficCount() {
+  const total = useTraffic((s) => s.total)
+  const loaded = useTraffic((s) => s.loaded)
+  return (
+    <span className="muted count" data-testid="traffic-count">
+      {loaded ? `${formatCount(total)} ${total === 1 ? 'request' : 'requests'}` : 'Loading…'}
+    </span>
+  )
+}
+
+export function TrafficToolbar() {
+  const { traffic, app } = useStores()
+  const filter = useTraffic((s) => s.filter)
+  const { paused, heldCount } = useTraffic(useShallow((s) => ({ paused: s.paused, heldCount: s.held.length })))
+  const endpointIds = useApp(useShallow((s) => s.endpointIds))
+  const endpointNames = useApp(useShallow((s) => s.endpointIds.map((id) => s.endpointsById[id]?.name ?? id)))
+  const [text, setText] = useState(filter.text)
+  useEffect(() => setText(filter.text), [filter.text])
+  useEffect(() => {
+    if (text === traffic.getState().filter.text) return
+    const timer = setTimeout(() => traffic.getState().setFilter({ text }), SEARCH_DEBOUNCE_MS)
+    return () => clearTimeout(timer)
+  }, [text, traffic])
+  const set = traffic.getState().setFilter
+
+  return (
+    <div className="traffic-toolbar" data-testid="traffic-toolbar">
+      <input
+        id={SEARCH_INPUT_ID}
+        type="search"
+        className="search"
+        placeholder="Search path, headers and body  ( / )"
+        aria-label="Search"
+        data-testid="search-input"
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') traffic.getState().setFilter({ text })
+          if (event.key === 'Escape') {
+            event.stopPropagation()
+            if (text) setText('')
+            else event.currentTarget.blur()
+          }
+          if (event.key === 'ArrowDown') event.currentTarget.blur()
+        }}
+      />
+      <select aria-label="Method" data-testid="filter-method" value={filter.method ?? ''} onChange={(e) => set({ method: e.target.value || null })}>
+        <option value="">Any method</option>
+        {METHODS.map((m) => (
+          <option key={m} value={m}>
+            {m}
+          </option>
+        ))}
+      </select>
+      <select
+        aria-label="Status"
+        data-testid="filter-status"
+        value={filter.statusClass === null ? '' : String(filter.statusClass)}
+        onChange={(e) => set({ statusClass: e.target.value === '' ? null : Number(e.target.value) })}
+      >
+        <option value="">Any status</option>
+        {STATUS_CLASSES.map((c) => (
+          <option key={c.value} value={c.value}>
+            {c.label}
+          </option>
+        ))}
+      </select>
+      <select aria-label="Endpoint" data-testid="filter-endpoint" value={filter.endpointId ?? ''} onChange={(e) => set({ endpointId: e.target.value || null })}>
+        <option value="">All endpoints</option>
+        {endpointIds.map((id, index) => (
+          <option key={id} value={id}>
+            {endpointNames[index]}
+          </option>
+        ))}
+      </select>
+      <select aria-label="Time range" data-testid="filter-time" value={filter.range} onChange={(e) => set({ range: e.target.value as TimeRangeId })}>
+        {TIME_RANGES.map((r) => (
+          <option key={r.id} value={r.id}>
+            {r.label}
+          </option>
+        ))}
+      </select>
+      <span className="spacer" />
+      <TrafficCount />
+      <button
+        type="button"
+        className={paused ? 'toggle on' : 'toggle'}
+        aria-pressed={paused}
+        data-testid="pause-toggle"
+        title="Pause live updates (p)"
+        onClick={() => traffic.getState().setPaused(!paused)}
+      >
+        {paused ? `Resume${heldCount > 0 ? ` (${formatCount(heldCount)} new)` : ''}` : 'Pause'}
+      </button>
+      {paused && heldCount > 0 && (
+        <span className="held" data-testid="held-count">
+          {formatCount(heldCount)} waiting
+        </span>
+      )}
+      <button type="button" className="danger-outline" data-testid="clear-history" title="Clear history (x)" onClick={() => app.getState().setConfirmingClear(true)}>
+        Clear
+      </button>
+    </div>
+  )
+}

@@ -1,0 +1,72 @@
+// A read-only CodeMirror view of formatted text: line numbers, folding for JSON and XML, syntax
+// classes styled by the theme, and special characters (controls, bidi overrides, zero-width)
+// drawn as visible placeholders. CodeMirror renders text nodes only; nothing is parsed as HTML.
+import { useEffect, useRef } from 'react'
+import { EditorState, type Extension } from '@codemirror/state'
+import { EditorView, highlightSpecialChars, lineNumbers } from '@codemirror/view'
+import { foldGutter, foldKeymap, syntaxHighlighting, codeFolding } from '@codemirror/language'
+import { keymap } from '@codemirror/view'
+import { classHighlighter } from '@lezer/highlight'
+import { json } from '@codemirror/lang-json'
+import { xml } from '@codemirror/lang-xml'
+import { html } from '@codemirror/lang-html'
+
+export type CodeLanguage = 'json' | 'xml' | 'html' | null
+
+// eslint-disable-next-line no-misleading-character-class -- lone combining characters are what must be shown
+const BIDI_AND_INVISIBLES = /[\u00a0\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]/
+
+function renderSpecialChar(code: number): HTMLElement {
+  const badge = document.createElement('span')
+  badge.className = 'char-badge'
+  const label = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`
+  badge.textContent = code === 9 ? '\t' : `<${label}>`
+  badge.title = label
+  return badge
+}
+
+function languageExtension(language: CodeLanguage): Extension[] {
+  switch (language) {
+    case 'json':
+      return [json(), codeFolding(), foldGutter()]
+    case 'xml':
+      return [xml(), codeFolding(), foldGutter()]
+    case 'html':
+      return [html({ autoCloseTags: false, matchClosingTags: false }), codeFolding(), foldGutter()]
+    case null:
+      return []
+  }
+}
+
+interface CodeBlockProps {
+  text: string
+  language: CodeLanguage
+  testId?: string
+  wrap?: boolean
+}
+
+export function CodeBlock({ text, language, testId, wrap = false }: CodeBlockProps) {
+  const host = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    if (!host.current) return
+    const view = new EditorView({
+      parent: host.current,
+      state: EditorState.create({
+        doc: text,
+        extensions: [
+          lineNumbers(),
+          highlightSpecialChars({ addSpecialChars: BIDI_AND_INVISIBLES, render: renderSpecialChar }),
+          syntaxHighlighting(classHighlighter),
+          EditorState.readOnly.of(true),
+          EditorView.editable.of(false),
+          EditorView.contentAttributes.of({ tabindex: '0', 'aria-label': 'Body' }),
+          keymap.of(foldKeymap),
+          ...(wrap ? [EditorView.lineWrapping] : []),
+          ...languageExtension(language),
+        ],
+      }),
+    })
+    return () => view.destroy()
+  }, [text, language, wrap])
+  return <div ref={host} className="code-block" data-testid={testId} data-language={language ?? 'text'} />
+}

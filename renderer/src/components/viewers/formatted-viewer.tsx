@@ -1,0 +1,50 @@
+// JSON, XML, HTML and plain text: formatted (off the main thread when large) and shown with
+// CodeMirror. JSON that cannot be re-indented safely is shown as sent, as plain text.
+import { lazy, Suspense, useEffect, useState } from 'react'
+import type { FormatKind, FormattedBody } from '../../body/body-format'
+import { formatInBackground } from '../../body/format-client'
+import type { CodeLanguage } from './code-block'
+
+// CodeMirror loads with the first body shown, not with the page.
+const CodeBlock = lazy(() => import('./code-block').then((module) => ({ default: module.CodeBlock })))
+
+interface FormattedViewerProps {
+  bytes: Uint8Array
+  kind: FormatKind
+  language: CodeLanguage
+  testId: string
+}
+
+export function FormattedViewer({ bytes, kind, language, testId }: FormattedViewerProps) {
+  const [formatted, setFormatted] = useState<{ bytes: Uint8Array; kind: FormatKind; result: FormattedBody } | null>(null)
+  useEffect(() => {
+    let alive = true
+    void formatInBackground(kind, bytes).then((result) => {
+      if (alive) setFormatted({ bytes, kind, result })
+    })
+    return () => {
+      alive = false
+    }
+  }, [bytes, kind])
+  if (!formatted || formatted.bytes !== bytes || formatted.kind !== kind) {
+    return (
+      <div className="viewer-status" data-testid="body-formatting">
+        Formatting…
+      </div>
+    )
+  }
+  const result = formatted.result
+  const effectiveLanguage: CodeLanguage = result.kind === 'json' ? (result.pretty ? 'json' : null) : result.kind === 'text' && kind === 'json' ? null : language
+  return (
+    <div className="viewer" data-testid={testId} data-pretty={result.pretty ? 'true' : 'false'}>
+      {result.note && (
+        <p className="viewer-note" data-testid="viewer-note">
+          {result.note}
+        </p>
+      )}
+      <Suspense fallback={<p className="viewer-status">Loading viewer…</p>}>
+        <CodeBlock text={result.text} language={effectiveLanguage} testId="code-block" />
+      </Suspense>
+    </div>
+  )
+}

@@ -1,0 +1,35 @@
+// Captured text as React text nodes, with invisible characters and undecodable bytes as badges.
+import { memo } from 'react'
+import { segmentByteString, segmentText } from '../text/visible-text'
+
+interface VisibleTextProps {
+  value: string
+  /** The value is a latin1 byte string (header, raw target): decode it as UTF-8 when valid. */
+  byteString?: boolean
+  /** Keep tabs and line breaks (multi-line text such as a raw message). */
+  multiline?: boolean
+}
+
+export const VisibleText = memo(function VisibleText({ value, byteString = false, multiline = false }: VisibleTextProps) {
+  const segments = byteString ? segmentByteString(value, { multiline }) : segmentText(value, { multiline })
+  if (segments.length === 1 && segments[0]!.kind === 'text') return <>{segments[0]!.text}</>
+  return (
+    <>
+      {segments.map((segment, index) => {
+        if (segment.kind === 'text') return <span key={index}>{segment.text}</span>
+        if (segment.kind === 'byte') {
+          return (
+            <span key={index} className="char-badge byte" data-testid="byte-escape" title={`Byte ${segment.label} (not valid UTF-8)`}>
+              {segment.label}
+            </span>
+          )
+        }
+        return (
+          <span key={index} className="char-badge" data-testid="invisible-char" title={`${segment.label} ${segment.name}`}>
+            {`<${segment.label}>`}
+          </span>
+        )
+      })}
+    </>
+  )
+})

@@ -1,0 +1,73 @@
+// The keyboard shortcuts, declared once: the key handler and the help sheet both read this table.
+export type ShortcutAction =
+  | 'next'
+  | 'previous'
+  | 'first'
+  | 'last'
+  | 'open'
+  | 'close'
+  | 'search'
+  | 'copy-curl'
+  | 'copy-code'
+  | 'pause'
+  | 'clear'
+  | 'next-tab'
+  | 'previous-tab'
+  | 'theme'
+  | 'help'
+
+export interface Shortcut {
+  action: ShortcutAction
+  keys: string[]
+  label: string
+}
+
+export const SHORTCUTS: readonly Shortcut[] = [
+  { action: 'next', keys: ['ArrowDown', 'j'], label: 'Next request' },
+  { action: 'previous', keys: ['ArrowUp', 'k'], label: 'Previous request' },
+  { action: 'first', keys: ['Home', 'g'], label: 'Newest request' },
+  { action: 'last', keys: ['End', 'G'], label: 'Oldest loaded request' },
+  { action: 'open', keys: ['Enter'], label: 'Open the selected request' },
+  { action: 'close', keys: ['Escape'], label: 'Close the detail, a dialog or the search' },
+  { action: 'search', keys: ['/'], label: 'Search' },
+  { action: 'copy-curl', keys: ['c'], label: 'Copy as cURL' },
+  { action: 'copy-code', keys: ['C'], label: 'Copy as code…' },
+  { action: 'next-tab', keys: [']'], label: 'Next detail tab' },
+  { action: 'previous-tab', keys: ['['], label: 'Previous detail tab' },
+  { action: 'pause', keys: ['p'], label: 'Pause or resume live updates' },
+  { action: 'clear', keys: ['x'], label: 'Clear history…' },
+  { action: 'theme', keys: ['t'], label: 'Switch theme (system, light, dark)' },
+  { action: 'help', keys: ['?'], label: 'Show this help' },
+]
+
+const byKey = new Map<string, ShortcutAction>()
+for (const shortcut of SHORTCUTS) for (const key of shortcut.keys) byKey.set(key, shortcut.action)
+
+export function actionForKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>): ShortcutAction | null {
+  if (event.ctrlKey || event.metaKey || event.altKey) return null
+  return byKey.get(event.key) ?? null
+}
+
+export function keyLabel(key: string): string {
+  switch (key) {
+    case 'ArrowDown':
+      return '↓'
+    case 'ArrowUp':
+      return '↑'
+    case 'Escape':
+      return 'Esc'
+    case 'G':
+      return 'Shift+G'
+    case 'C':
+      return 'Shift+C'
+    default:
+      return key
+  }
+}
+
+export function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false
+  if (target.isContentEditable) return true
+  const tag = target.tagName
+  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || target.closest('.cm-editor') !== null
+}

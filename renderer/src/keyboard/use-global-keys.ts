@@ -1,0 +1,91 @@
+// The page-wide key handler: maps a key to its shortcut action and runs it against the stores.
+import { useEffect } from 'react'
+import { copyAsCurl } from '../export/copy-actions'
+import type { Stores } from '../state/context'
+import { nextThemeChoice } from '../state/theme'
+import { actionForKey, isTypingTarget, type ShortcutAction } from './shortcuts'
+import { SEARCH_INPUT_ID } from '../components/traffic-toolbar'
+
+function activatesOnEnter(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && target.closest('button, a[href], summary, [role="button"], [role="tab"]') !== null
+}
+
+function modalOpen(): boolean {
+  return document.querySelector('[role="dialog"]') !== null
+}
+
+export function runShortcut(action: ShortcutAction, stores: Stores): boolean {
+  const { traffic, app, api, sync } = stores
+  const t = traffic.getState()
+  const a = app.getState()
+  const current = t.openedId ?? t.selectedId
+  switch (action) {
+    case 'next':
+      t.moveSelection(1)
+      return true
+    case 'previous':
+      t.moveSelection(-1)
+      return true
+    case 'first':
+      t.selectEdge('first')
+      return true
+    case 'last':
+      t.selectEdge('last')
+      return true
+    case 'open':
+      if (t.selectedId === null) return false
+      t.open(t.selectedId)
+      return true
+    case 'close':
+      if (a.view === 'settings') a.setView('traffic')
+      else t.open(null)
+      return true
+    case 'search': {
+      if (a.view !== 'traffic') a.setView('traffic')
+      const input = document.getElementById(SEARCH_INPUT_ID) as HTMLInputElement | null
+      input?.focus()
+      input?.select()
+      return true
+    }
+    case 'copy-curl':
+      if (current === null) return false
+      void copyAsCurl(api, app, current)
+      return true
+    case 'copy-code':
+      if (current === null) return false
+      a.setCodeSheetFor(current)
+      return true
+    case 'pause':
+      t.setPaused(!t.paused)
+      return true
+    case 'clear':
+      a.setConfirmingClear(true)
+      return true
+    case 'next-tab':
+      a.stepDetailTab(1)
+      return true
+    case 'previous-tab':
+      a.stepDetailTab(-1)
+      return true
+    case 'theme':
+      void sync.updateSettings({ ui: { theme: nextThemeChoice(a.settings?.ui.theme ?? 'system') } })
+      return true
+    case 'help':
+      a.setHelpOpen(!a.helpOpen)
+      return true
+  }
+}
+
+export function useGlobalKeys(stores: Stores): void {
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || isTypingTarget(event.target) || modalOpen()) return
+      const action = actionForKey(event)
+      if (!action) return
+      if (action === 'open' && activatesOnEnter(event.target)) return
+      if (runShortcut(action, stores)) event.preventDefault()
+    }
+    window.addEventListener('keydown', onKeyDown)
+    return () => window.removeEventListener('keydown', onKeyDown)
+  }, [stores])
+}

@@ -1,0 +1,62 @@
+// The list's search and filters. Owns: their shape, turning them into an engine query, and deciding
+// locally whether a live capture belongs in the filtered list (free text is searched by the engine
+// only, over path, headers and body, so a live capture cannot be judged here while text is set).
+import type { CaptureQuery, CaptureSummary } from '../../../shared/model'
+
+export const TIME_RANGES = [
+  { id: 'all', label: 'Any time', ms: null },
+  { id: '5m', label: 'Last 5 minutes', ms: 5 * 60_000 },
+  { id: '15m', label: 'Last 15 minutes', ms: 15 * 60_000 },
+  { id: '1h', label: 'Last hour', ms: 60 * 60_000 },
+  { id: '24h', label: 'Last 24 hours', ms: 24 * 60 * 60_000 },
+] as const
+export type TimeRangeId = (typeof TIME_RANGES)[number]['id']
+
+export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const
+
+export const STATUS_CLASSES = [
+  { value: 2, label: '2xx' },
+  { value: 3, label: '3xx' },
+  { value: 4, label: '4xx' },
+  { value: 5, label: '5xx' },
+  { value: 0, label: 'No response' },
+] as const
+
+export interface CaptureFilter {
+  text: string
+  method: string | null
+  statusClass: number | null
+  endpointId: string | null
+  range: TimeRangeId
+}
+
+export const emptyFilter = (): CaptureFilter => ({ text: '', method: null, statusClass: null, endpointId: null, range: 'all' })
+
+export function isFiltered(filter: CaptureFilter): boolean {
+  return filter.text.trim() !== '' || filter.method !== null || filter.statusClass !== null || filter.endpointId !== null || filter.range !== 'all'
+}
+
+export function statusClassOf(status: number | null): number {
+  return status === null ? 0 : Math.floor(status / 100)
+}
+
+export function toCaptureQuery(filter: CaptureFilter, now: number, limit: number): CaptureQuery {
+  const query: CaptureQuery = { limit }
+  const text = filter.text.trim()
+  if (text) query.text = text
+  if (filter.method) query.methods = [filter.method]
+  if (filter.statusClass !== null) query.statusClasses = [filter.statusClass]
+  if (filter.endpointId) query.endpointId = filter.endpointId
+  const range = TIME_RANGES.find((r) => r.id === filter.range)
+  if (range?.ms) query.since = now - range.ms
+  return query
+}
+
+/** true or false when the filter can be judged here; 'engine' when free text needs the engine. */
+export function matchesLocally(filter: CaptureFilter, summary: CaptureSummary): boolean | 'engine' {
+  if (filter.endpointId !== null && summary.endpointId !== filter.endpointId) return false
+  if (filter.method !== null && summary.method.toUpperCase() !== filter.method) return false
+  if (filter.statusClass !== null && statusClassOf(summary.status) !== filter.statusClass) return false
+  if (filter.text.trim() !== '') return 'engine'
+  return true
+}

@@ -1,0 +1,229 @@
+// Keeps the stores in step with the engine. Owns: the first load (and a full reload after every
+// reconnect, since events may have been missed), routing Api events into the stores (live traffic
+// through the frame batcher), re-querying when the filter changes, paging older captures, and the
+// commands that change engine state. Components call these commands; none of them types a method.
+import type { ApiClient, EventPayload } from '../../../shared/api'
+import type { EndpointDraft, EndpointPatch, SettingsPatch } from '../../../shared/model'
+import type { ConnectionSource } from '../api/connection-state'
+import type { AppStore } from './app-store'
+import { toCaptureQuery } from './capture-filter'
+import { DesktopNotifier } from './desktop-notifier'
+import { browserFrameScheduler, FrameBatcher, type FrameScheduler } from './frame-batcher'
+import { TimelineCounter } from './timeline-counter'
+import { batchWeight, splitBatch, type TrafficBatch, type TrafficStore } from './traffic-store'
+
+export const FIRST_PAGE = 500
+export const OLDER_PAGE = 1000
+const MAX_PER_FRAME = 2000
+const HEAD_REFRESH_MS = 750
+const MEMORY_CAP_LIMIT = 50_000
+
+export interface LiveSyncOptions {
+  api: ApiClient
+  connection: ConnectionSource
+  traffic: TrafficStore
+  app: AppStore
+  timeline?: TimelineCounter
+  scheduler?: FrameScheduler
+  now?: () => number
+  notifier?: DesktopNotifier
+}
+
+export class LiveSync {
+  readonly api: ApiClient
+  readonly timeline: TimelineCounter
+  private readonly batcher: FrameBatcher<TrafficBatch>
+  private readonly offs: Array<() => void> = []
+  private readonly notifier: DesktopNotifier
+  private headTimer: ReturnType<typeof setTimeout> | null = null
+  private loadToken = 0
+  private pruneTimer: ReturnType<typeof setInterval> | null = null
+
+  constructor(private readonly options: LiveSyncOptions) {
+    this.api = options.api
+    this.timeline = options.timeline ?? new TimelineCounter()
+    const { traffic, app } = options
+    this.batcher = new FrameBatcher<TrafficBatch>((batches) => traffic.getState().applyBatches(batches), {
+      scheduler: options.scheduler ?? browserFrameScheduler(),
+      maxPerFrame: MAX_PER_FRAME,
+      weight: batchWeight,
+      split: splitBatch,
+    })
+    this.notifier =
+      options.notifier ??
+      new DesktopNotifier({
+        endpointName: (id) => app.getState().endpointsById[id]?.name ?? 'an endpoint',
+      })
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)()
+  }
+
+  start(): void {
+    const { api, connection, traffic, app } = this.options
+    this.offs.push(
+      api.on('traffic.batch', (payload) => this.onTraffic(payload)),
+      api.on('endpoints.changed', (payload) => app.getState().setEndpoints(payload.endpoints, payload.status)),
+      api.on('app.notice', (notice) => app.getState().addNotice(notice)),
+    )
+    app.getState().setConnection(connection.state)
+    this.offs.push(
+      connection.onState((state) => {
+        app.getState().setConnection(state)
+        if (state.kind === 'open') void this.loadAll()
+      }),
+    )
+    this.offs.push(
+      app.subscribe((state, previous) => {
+        if (state.settings?.ui.notifications !== previous.settings?.ui.notifications) this.notifier.setEnabled(state.settings?.ui.notifications === true)
+      }),
+    )
+    this.offs.push(
+      traffic.subscribe((state, previous) => {
+        if (state.generation !== previous.generation) void this.queryFirstPage()
+        if (state.headStale && !previous.headStale) this.scheduleHeadRefresh()
+      }),
+    )
+    this.pruneTimer = setInterval(() => this.timeline.prune(this.now()), 30_000)
+    if (connection.state.kind === 'open') void this.loadAll()
+  }
+
+  dispose(): void {
+    for (const off of this.offs.splice(0)) off()
+    this.batcher.dispose()
+    this.notifier.dispose()
+    if (this.headTimer) clearTimeout(this.headTimer)
+    if (this.pruneTimer) clearInterval(this.pruneTimer)
+  }
+
+  private onTraffic(payload: EventPayload<'traffic.batch'>): void {
+    this.timeline.observe(payload.captures, this.now())
+    if (payload.removed.length > 0) this.timeline.forget(payload.removed)
+    this.notifier.observe(payload.captures)
+    this.batcher.push(payload)
+  }
+
+  private reportError(error: unknown, what: string): void {
+    const message = error instanceof Error ? error.message : String(error)
+    this.options.app.getState().showToast(`${what}: ${message}`, 'error')
+  }
+
+  async loadAll(): Promise<void> {
+    const { api, app } = this.options
+    const token = ++this.loadToken
+    try {
+      // The first page is asked for alongside the rest: the list does not wait for settings.
+      const firstPage = this.queryFirstPage()
+      const [info, endpoints, statuses, settings, notices] = await Promise.all([
+        api['app.info']({}),
+        api['endpoints.list']({}),
+        api['endpoints.status']({}),
+        api['settings.get']({}),
+        api['app.notices']({}),
+      ])
+      if (token !== this.loadToken) return
+      const state = app.getState()
+      state.setInfo(info)
+      state.setEndpoints(endpoints, statuses)
+      state.setSettings(settings)
+      state.setNotices(notices)
+      this.options.traffic.getState().setMemoryCap(Math.min(settings.retention.maxCaptures, MEMORY_CAP_LIMIT))
+      await firstPage
+      if (token === this.loadToken) app.getState().setReady()
+    } catch (error) {
+      if (token === this.loadToken) this.reportError(error, 'Loading failed')
+    }
+  }
+
+  async queryFirstPage(): Promise<void> {
+    const traffic = this.options.traffic
+    const { filter, generation } = traffic.getState()
+    try {
+      const page = await this.api['captures.query'](toCaptureQuery(filter, this.now(), FIRST_PAGE))
+      this.batcher.flushAll()
+      traffic.getState().replaceFromQuery(page, generation)
+      if (generation === traffic.getState().generation) this.timeline.observe(page.items, this.now())
+    } catch (error) {
+      this.reportError(error, 'Search failed')
+    }
+  }
+
+  async loadOlder(): Promise<void> {
+    const traffic = this.options.traffic
+    const s = traffic.getState()
+    if (s.loadingOlder || !s.hasOlder || s.ids.length === 0) return
+    const generation = s.generation
+    s.setLoadingOlder(true)
+    try {
+      const query = { ...toCaptureQuery(s.filter, this.now(), OLDER_PAGE), before: s.ids[s.ids.length - 1]! }
+      const page = await this.api['captures.query'](query)
+      traffic.getState().appendOlder(page, generation)
+    } catch (error) {
+      this.reportError(error, 'Loading older requests failed')
+    } finally {
+      traffic.getState().setLoadingOlder(false)
+    }
+  }
+
+  private scheduleHeadRefresh(): void {
+    if (this.headTimer) return
+    this.headTimer = setTimeout(() => {
+      this.headTimer = null
+      void this.refreshHead()
+    }, HEAD_REFRESH_MS)
+  }
+
+  private async refreshHead(): Promise<void> {
+    const traffic = this.options.traffic
+    const { filter, generation } = traffic.getState()
+    try {
+      const page = await this.api['captures.query'](toCaptureQuery(filter, this.now(), 200))
+      traffic.getState().mergeHead(page, generation)
+    } catch (error) {
+      this.reportError(error, 'Search failed')
+    }
+  }
+
+  async clearHistory(endpointId?: string): Promise<number> {
+    const result = await this.api['captures.clear'](endpointId ? { endpointId } : {})
+    await this.queryFirstPage()
+    return result.removed
+  }
+
+  async updateSettings(patch: SettingsPatch): Promise<void> {
+    const settings = await this.api['settings.update'](patch)
+    this.options.app.getState().setSettings(settings)
+    this.options.traffic.getState().setMemoryCap(Math.min(settings.retention.maxCaptures, MEMORY_CAP_LIMIT))
+  }
+
+  async createEndpoint(draft: EndpointDraft): Promise<string> {
+    const endpoint = await this.api['endpoints.create'](draft)
+    this.options.app.getState().setEndpoint(endpoint)
+    await this.refreshStatuses()
+    return endpoint.id
+  }
+
+  async updateEndpoint(id: string, patch: EndpointPatch): Promise<void> {
+    const endpoint = await this.api['endpoints.update']({ id, patch })
+    this.options.app.getState().setEndpoint(endpoint)
+    await this.refreshStatuses()
+  }
+
+  async removeEndpoint(id: string): Promise<void> {
+    await this.api['endpoints.remove']({ id })
+    const [endpoints, statuses] = await Promise.all([this.api['endpoints.list']({}), this.api['endpoints.status']({})])
+    this.options.app.getState().setEndpoints(endpoints, statuses)
+    if (this.options.traffic.getState().filter.endpointId === id) this.options.traffic.getState().setFilter({ endpointId: null })
+  }
+
+  async setEndpointRunning(id: string, running: boolean): Promise<void> {
+    const status = running ? await this.api['endpoints.start']({ id }) : await this.api['endpoints.stop']({ id })
+    this.options.app.getState().setStatus(status)
+  }
+
+  private async refreshStatuses(): Promise<void> {
+    const statuses = await this.api['endpoints.status']({})
+    for (const status of statuses) this.options.app.getState().setStatus(status)
+  }
+}

@@ -1,0 +1,351 @@
+// The live traffic list. Owns: the captures in memory (normalized: `ids` newest first, `byId`),
+// bounded to a cap; merging live batches, query pages and older pages; the selection (by id, so new
+// rows never move it); pausing; the filter and its query generation; counts of new requests per
+// endpoint since it was last viewed. Never: calls the engine (live-sync does) or touches the DOM.
+import { createStore, type StoreApi } from 'zustand/vanilla'
+import type { EventPayload } from '../../../shared/api'
+import type { CapturePage, CaptureSummary } from '../../../shared/model'
+import { emptyFilter, matchesLocally, type CaptureFilter } from './capture-filter'
+
+export type TrafficBatch = EventPayload<'traffic.batch'>
+
+export const DEFAULT_MEMORY_CAP = 10_000
+
+export interface TrafficState {
+  ids: string[]
+  byId: Record<string, CaptureSummary>
+  /** Captures matching the filter in the engine (from the last query, kept current by live traffic). */
+  total: number
+  hasOlder: boolean
+  /** Older pages stop here: the list holds as many rows as memory allows. */
+  olderLimited: boolean
+  loadingOlder: boolean
+  /** The list reflects a query for the current filter. */
+  loaded: boolean
+  /** Live captures matching a new filter that arrived while its query ran (newest first). */
+  liveDuringQuery: string[]
+  selectedId: string | null
+  openedId: string | null
+  paused: boolean
+  /** New captures that arrived while paused, oldest first. */
+  held: CaptureSummary[]
+  filter: CaptureFilter
+  generation: number
+  /** Live traffic arrived that only the engine can match against the search text. */
+  headStale: boolean
+  memoryCap: number
+  newByEndpoint: Record<string, number>
+}
+
+export interface TrafficActions {
+  applyBatches(batches: readonly TrafficBatch[]): void
+  replaceFromQuery(page: CapturePage, generation: number): void
+  appendOlder(page: CapturePage, generation: number): void
+  mergeHead(page: CapturePage, generation: number): void
+  setLoadingOlder(loading: boolean): void
+  select(id: string | null): void
+  open(id: string | null): void
+  moveSelection(delta: number): void
+  selectEdge(edge: 'first' | 'last'): void
+  setPaused(paused: boolean): void
+  setFilter(patch: Partial<CaptureFilter>): void
+  setMemoryCap(cap: number): void
+  markEndpointViewed(endpointId: string): void
+}
+
+export type TrafficStore = StoreApi<TrafficState & TrafficActions>
+
+const byIdDescending = (a: string, b: string): number => (a < b ? 1 : a > b ? -1 : 0)
+
+/** Both lists newest first; the result is too, without duplicates. */
+function mergeNewestFirst(incoming: string[], existing: string[]): string[] {
+  if (incoming.length === 0) return existing
+  if (existing.length === 0 || incoming[incoming.length - 1]! > existing[0]!) return incoming.concat(existing)
+  const present = new Set(existing)
+  return incoming.filter((id) => !present.has(id)).concat(existing).sort(byIdDescending)
+}
+
+export function createTrafficStore(initial: Partial<TrafficState> = {}): TrafficStore {
+  return createStore<TrafficState & TrafficActions>()((set, get) => ({
+    ids: [],
+    byId: {},
+    total: 0,
+    hasOlder: false,
+    olderLimited: false,
+    loadingOlder: false,
+    loaded: false,
+    liveDuringQuery: [],
+    selectedId: null,
+    openedId: null,
+    paused: false,
+    held: [],
+    filter: emptyFilter(),
+    generation: 0,
+    headStale: false,
+    memoryCap: DEFAULT_MEMORY_CAP,
+    newByEndpoint: {},
+    ...initial,
+
+    applyBatches(batches) {
+      const s = get()
+      const removed = new Set<string>()
+      const incoming = new Map<string, CaptureSummary>()
+      for (const batch of batches) {
+        for (const id of batch.removed) {
+          removed.add(id)
+          incoming.delete(id)
+        }
+        for (const capture of batch.captures) {
+          if (!removed.has(capture.id)) incoming.set(capture.id, capture)
+        }
+      }
+      if (incoming.size === 0 && removed.size === 0) return
+
+      let byId: Record<string, CaptureSummary> | null = null
+      const writable = () => (byId ??= { ...s.byId })
+      let held = s.held
+      let heldChanged = false
+      const fresh: CaptureSummary[] = []
+      let newByEndpoint = s.newByEndpoint
+      let headStale = s.headStale
+
+      for (const capture of incoming.values()) {
+        if (s.byId[capture.id]) {
+          writable()[capture.id] = capture
+          continue
+        }
+        if (s.paused) {
+          if (!heldChanged) {
+            held = [...held]
+            heldChanged = true
+          }
+          const at = held.findIndex((h) => h.id === capture.id)
+          if (at >= 0) held[at] = capture
+          else held.push(capture)
+          continue
+        }
+        fresh.push(capture)
+      }
+
+      const viewing = s.filter.endpointId
+      const freshIds: string[] = []
+      for (const capture of fresh) {
+        if (viewing !== null && capture.endpointId !== viewing) {
+          if (newByEndpoint === s.newByEndpoint) newByEndpoint = { ...newByEndpoint }
+          newByEndpoint[capture.endpointId] = (newByEndpoint[capture.endpointId] ?? 0) + 1
+        }
+        const verdict = matchesLocally(s.filter, capture)
+        if (verdict === 'engine') {
+          headStale = true
+          continue
+        }
+        if (!verdict) continue
+        writable()[capture.id] = capture
+        freshIds.push(capture.id)
+      }
+      freshIds.sort(byIdDescending)
+
+      let ids = s.ids
+      let total = s.total
+      let selectedId = s.selectedId
+      let openedId = s.openedId
+      let liveDuringQuery = s.liveDuringQuery
+      if (!s.loaded && freshIds.length > 0) {
+        liveDuringQuery = mergeNewestFirst(freshIds, liveDuringQuery)
+        freshIds.length = 0
+      }
+      if (removed.size > 0) {
+        if (liveDuringQuery.some((id) => removed.has(id))) liveDuringQuery = liveDuringQuery.filter((id) => !removed.has(id))
+        const before = ids.length
+        ids = ids.filter((id) => !removed.has(id))
+        total = Math.max(0, total - (before - ids.length))
+        for (const id of removed) if (s.byId[id] || (byId && byId[id])) delete writable()[id]
+        if (selectedId !== null && removed.has(selectedId)) selectedId = null
+        if (openedId !== null && removed.has(openedId)) openedId = null
+        if (held.some((h) => removed.has(h.id))) held = held.filter((h) => !removed.has(h.id))
+      }
+      if (freshIds.length > 0) {
+        const merged = mergeNewestFirst(freshIds, ids)
+        total += merged.length - ids.length
+        ids = merged
+      }
+      let hasOlder = s.hasOlder
+      if (ids.length > s.memoryCap) {
+        const dropped = ids.slice(s.memoryCap)
+        ids = ids.slice(0, s.memoryCap)
+        const map = writable()
+        for (const id of dropped) if (id !== selectedId && id !== openedId) delete map[id]
+        hasOlder = true
+      }
+      if (held.length > s.memoryCap) held = held.slice(held.length - s.memoryCap)
+
+      const next: Partial<TrafficState> = {}
+      if (byId) next.byId = byId
+      if (ids !== s.ids) next.ids = ids
+      if (total !== s.total) next.total = total
+      if (held !== s.held) next.held = held
+      if (liveDuringQuery !== s.liveDuringQuery) next.liveDuringQuery = liveDuringQuery
+      if (hasOlder !== s.hasOlder) next.hasOlder = hasOlder
+      if (selectedId !== s.selectedId) next.selectedId = selectedId
+      if (openedId !== s.openedId) next.openedId = openedId
+      if (newByEndpoint !== s.newByEndpoint) next.newByEndpoint = newByEndpoint
+      if (headStale !== s.headStale) next.headStale = headStale
+      if (Object.keys(next).length > 0) set(next)
+    },
+
+    replaceFromQuery(page, generation) {
+      const s = get()
+      if (generation !== s.generation) return
+      const newestQueried = page.items[0]?.id
+      // Live rows newer than the query's answer arrived while it ran: keep them on top.
+      const source = s.loaded ? s.ids : s.liveDuringQuery
+      const liveNewer: string[] = []
+      for (const id of source) {
+        if (newestQueried !== undefined && id <= newestQueried) break
+        liveNewer.push(id)
+      }
+      const byId: Record<string, CaptureSummary> = {}
+      for (const id of liveNewer) byId[id] = s.byId[id]!
+      const ids = liveNewer.slice()
+      for (const item of page.items) {
+        if (byId[item.id]) continue
+        byId[item.id] = item
+        ids.push(item.id)
+      }
+      for (const id of [s.selectedId, s.openedId]) if (id && !byId[id] && s.byId[id]) byId[id] = s.byId[id]!
+      set({
+        ids,
+        byId,
+        total: page.total + liveNewer.length,
+        hasOlder: page.next !== null,
+        olderLimited: false,
+        loaded: true,
+        liveDuringQuery: [],
+        headStale: false,
+      })
+    },
+
+    appendOlder(page, generation) {
+      const s = get()
+      if (generation !== s.generation) return
+      const room = Math.max(0, s.memoryCap - s.ids.length)
+      const byId = { ...s.byId }
+      const added: string[] = []
+      const oldest = s.ids[s.ids.length - 1]
+      for (const item of page.items) {
+        if (added.length >= room) break
+        // A page answers "older than the last row", so anything not older is already listed.
+        if (oldest !== undefined && item.id >= oldest) continue
+        byId[item.id] = item
+        added.push(item.id)
+      }
+      const limited = page.items.length > added.length && room === added.length
+      set({
+        ids: added.length > 0 ? s.ids.concat(added) : s.ids,
+        byId,
+        hasOlder: page.next !== null && !limited,
+        olderLimited: limited,
+        loadingOlder: false,
+      })
+    },
+
+    mergeHead(page, generation) {
+      const s = get()
+      if (generation !== s.generation) return
+      const present = s.byId
+      const newer = page.items.filter((item) => !present[item.id] && (s.ids[0] === undefined || item.id > s.ids[0]))
+      if (newer.length === 0) {
+        set({ headStale: false, total: page.total })
+        return
+      }
+      const byId = { ...s.byId }
+      for (const item of newer) byId[item.id] = item
+      let ids = mergeNewestFirst(newer.map((item) => item.id), s.ids)
+      if (ids.length > s.memoryCap) ids = ids.slice(0, s.memoryCap)
+      set({ ids, byId, total: page.total, headStale: false })
+    },
+
+    setLoadingOlder(loading) {
+      if (get().loadingOlder !== loading) set({ loadingOlder: loading })
+    },
+
+    select(id) {
+      const s = get()
+      if (s.selectedId === id) return
+      set(s.openedId !== null && id !== null ? { selectedId: id, openedId: id } : { selectedId: id })
+    },
+
+    open(id) {
+      set(id === null ? { openedId: null } : { selectedId: id, openedId: id })
+    },
+
+    moveSelection(delta) {
+      const s = get()
+      if (s.ids.length === 0) return
+      const at = s.selectedId === null ? -1 : s.ids.indexOf(s.selectedId)
+      const target = at < 0 ? 0 : Math.min(s.ids.length - 1, Math.max(0, at + delta))
+      get().select(s.ids[target]!)
+    },
+
+    selectEdge(edge) {
+      const s = get()
+      const id = edge === 'first' ? s.ids[0] : s.ids[s.ids.length - 1]
+      if (id !== undefined) get().select(id)
+    },
+
+    setPaused(paused) {
+      const s = get()
+      if (s.paused === paused) return
+      if (paused) {
+        set({ paused: true })
+        return
+      }
+      const held = s.held
+      set({ paused: false, held: [] })
+      if (held.length > 0) get().applyBatches([{ captures: held, removed: [] }])
+    },
+
+    setFilter(patch) {
+      const s = get()
+      const filter = { ...s.filter, ...patch }
+      const changed = (Object.keys(patch) as Array<keyof CaptureFilter>).some((key) => s.filter[key] !== filter[key])
+      if (!changed) return
+      const next: Partial<TrafficState> = { filter, generation: s.generation + 1, loaded: false, liveDuringQuery: [], headStale: false }
+      if (patch.endpointId !== undefined && patch.endpointId !== null && s.newByEndpoint[patch.endpointId]) {
+        next.newByEndpoint = { ...s.newByEndpoint, [patch.endpointId]: 0 }
+      }
+      if (patch.endpointId === null) next.newByEndpoint = {}
+      set(next)
+    },
+
+    setMemoryCap(cap) {
+      const s = get()
+      if (cap === s.memoryCap) return
+      if (s.ids.length <= cap) {
+        set({ memoryCap: cap })
+        return
+      }
+      const ids = s.ids.slice(0, cap)
+      const byId: Record<string, CaptureSummary> = {}
+      for (const id of ids) byId[id] = s.byId[id]!
+      for (const id of [s.selectedId, s.openedId]) if (id && s.byId[id]) byId[id] = s.byId[id]!
+      set({ memoryCap: cap, ids, byId, hasOlder: true })
+    },
+
+    markEndpointViewed(endpointId) {
+      const s = get()
+      if (!s.newByEndpoint[endpointId]) return
+      set({ newByEndpoint: { ...s.newByEndpoint, [endpointId]: 0 } })
+    },
+  }))
+}
+
+/** One traffic batch split into pieces of at most `max` captures and removals. */
+export function splitBatch(batch: TrafficBatch, max: number): TrafficBatch[] {
+  const pieces: TrafficBatch[] = []
+  for (let i = 0; i < batch.removed.length; i += max) pieces.push({ captures: [], removed: batch.removed.slice(i, i + max) })
+  for (let i = 0; i < batch.captures.length; i += max) pieces.push({ captures: batch.captures.slice(i, i + max), removed: [] })
+  return pieces
+}
+
+export const batchWeight = (batch: TrafficBatch): number => batch.captures.length + batch.removed.length

@@ -1,0 +1,92 @@
+// Reading Content-Type and picking the viewer a body is shown with. Owns: the mapping from media
+// types (and, without one, a sniff of the bytes) to viewer kinds. SVG is shown as XML text, never as
+// an image: rendered SVG is a document that could carry script.
+import { utf8DecodeStrict } from '../../../shared/formats/bytes'
+
+export type ViewerKind = 'json' | 'form' | 'multipart' | 'xml' | 'html' | 'text' | 'image' | 'hex' | 'empty'
+
+export interface MediaType {
+  essence: string
+  params: Record<string, string>
+}
+
+export function parseMediaType(value: string | null | undefined): MediaType | null {
+  if (!value) return null
+  const [head, ...rest] = value.split(';')
+  const essence = head!.trim().toLowerCase()
+  if (!essence) return null
+  const params: Record<string, string> = {}
+  for (const piece of rest) {
+    const eq = piece.indexOf('=')
+    if (eq < 0) continue
+    const key = piece.slice(0, eq).trim().toLowerCase()
+    let val = piece.slice(eq + 1).trim()
+    if (val.startsWith('"') && val.endsWith('"') && val.length >= 2) val = val.slice(1, -1)
+    if (key) params[key] = val
+  }
+  return { essence, params }
+}
+
+export const RENDERABLE_IMAGES = new Set([
+  'image/png',
+  'image/jpeg',
+  'image/jpg',
+  'image/pjpeg',
+  'image/gif',
+  'image/webp',
+  'image/avif',
+  'image/bmp',
+  'image/x-icon',
+  'image/vnd.microsoft.icon',
+])
+
+export function viewerForMediaType(essence: string): ViewerKind | null {
+  if (essence === 'application/json' || essence.endsWith('+json') || essence === 'text/json' || essence === 'application/x-json') return 'json'
+  if (essence === 'application/x-www-form-urlencoded') return 'form'
+  if (essence.startsWith('multipart/')) return 'multipart'
+  if (essence === 'text/html' || essence === 'application/xhtml+xml') return 'html'
+  if (essence === 'application/xml' || essence === 'text/xml' || essence.endsWith('+xml')) return 'xml'
+  if (RENDERABLE_IMAGES.has(essence)) return 'image'
+  if (essence.startsWith('text/') || essence === 'application/javascript' || essence === 'application/x-ndjson' || essence === 'application/graphql') return 'text'
+  return null
+}
+
+function looksLikeText(bytes: Uint8Array): boolean {
+  const sample = bytes.subarray(0, 4096)
+  if (sample.includes(0)) return false
+  return utf8DecodeStrict(sample) !== null || utf8DecodeStrict(sample.subarray(0, Math.max(0, sample.length - 3))) !== null
+}
+
+export function sniffViewer(bytes: Uint8Array): ViewerKind {
+  if (bytes.length === 0) return 'empty'
+  if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'image'
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image'
+  if (bytes[0] === 0x47 && bytes[1] === 0x49 && bytes[2] === 0x46) return 'image'
+  if (!looksLikeText(bytes)) return 'hex'
+  let i = 0
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++
+  const first = bytes[i]
+  if (first === 0x7b || first === 0x5b) return 'json'
+  if (first === 0x3c) return 'xml'
+  return 'text'
+}
+
+export function chooseViewer(contentType: string | null, bytes: Uint8Array): ViewerKind {
+  if (bytes.length === 0) return 'empty'
+  const media = parseMediaType(contentType)
+  const byType = media ? viewerForMediaType(media.essence) : null
+  if (byType === 'image' && sniffViewer(bytes) !== 'image' && looksLikeText(bytes)) return 'text'
+  if (byType && byType !== 'text') return byType
+  const sniffed = sniffViewer(bytes)
+  if (byType === 'text') return sniffed === 'hex' ? 'hex' : 'text'
+  return sniffed
+}
+
+export function imageMimeFor(contentType: string | null, bytes: Uint8Array): string {
+  const media = parseMediaType(contentType)
+  if (media && RENDERABLE_IMAGES.has(media.essence)) return media.essence
+  if (bytes[0] === 0x89) return 'image/png'
+  if (bytes[0] === 0xff) return 'image/jpeg'
+  if (bytes[0] === 0x47) return 'image/gif'
+  return 'application/octet-stream'
+}

@@ -1,0 +1,327 @@
+// UI benchmark: the built renderer in Debian's Chromium against the real headless host.
+//   npx tsx test/bench/ui.ts [--rate 500] [--seconds 10] [--seed 100000]
+// 1. Live: sends `rate` requests per second for `seconds`, each with a unique path, and measures for
+//    each the time from sending it to its row being added to the page (a MutationObserver in the page
+//    stamps performance.timeOrigin + performance.now(); the sender stamps the same clock in Node; the
+//    offset between the two is calibrated by round trips and taken from the tightest one). Frames are
+//    measured meanwhile: the longest gap between animation frames and any long-animation-frame entry.
+// 2. History: writes `seed` captures through the engine, in process, into a fresh data folder (a real
+//    capture is cloned with new ids), starts the host on it, and measures from navigation to the first
+//    row on screen; then scrolls the list down fast for a few seconds (older pages load on the way)
+//    and reports the longest frame while scrolling.
+// The last line printed is the summary, e.g. "ui p95 latency: 23.4 ms, longest frame: 31 ms, 100k open: 640 ms".
+import http from 'node:http'
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { parseArgs } from 'node:util'
+import type { Browser, Page } from 'playwright-core'
+import { Engine } from '../../electron/core'
+import { createIdGenerator } from '../../electron/core/ids'
+import type { CaptureRecord } from '../../electron/core/store/history'
+import { ensureBuilt } from '../e2e/helpers/build'
+import { launchChromium } from '../e2e/helpers/browser'
+import { startHost, type RunningHost } from '../e2e/helpers/host'
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '500' },
+    seconds: { type: 'string', default: '10' },
+    seed: { type: 'string', default: '100000' },
+  },
+})
+const RATE = Number(values.rate)
+const SECONDS = Number(values.seconds)
+const SEED = Number(values.seed)
+const VIEWPORT = { width: 1600, height: 1400 }
+
+const now = () => performance.timeOrigin + performance.now()
+
+// Runs in the page before the app: stamps the first appearance of every row path, and measures frames.
+const PAGE_PROBE = `
+  window.__rows = new Map()
+  window.__firstRowAt = null
+  const stamp = (node) => {
+    if (!(node instanceof Element)) return
+    const rows = node.matches('[data-testid="traffic-row"]') ? [node] : node.querySelectorAll('[data-testid="traffic-row"]')
+    for (const row of rows) {
+      const t = performance.timeOrigin + performance.now()
+      if (window.__firstRowAt === null) window.__firstRowAt = performance.now()
+      const path = row.querySelector('[data-testid="row-path"]')?.textContent
+      if (path && !window.__rows.has(path)) window.__rows.set(path, t)
+    }
+  }
+  new MutationObserver((records) => {
+    for (const record of records) for (const node of record.addedNodes) stamp(node)
+  }).observe(document, { childList: true, subtree: true })
+  // When each capture's first traffic.batch message reached the page (before the app handles it).
+  window.__arrivals = new Map()
+  const NativeWebSocket = window.WebSocket
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args)
+      this.addEventListener('message', (event) => {
+        if (typeof event.data !== 'string' || !event.data.startsWith('{"type":"event","event":"traffic.batch"')) return
+        const t = performance.timeOrigin + performance.now()
+        for (const match of event.data.matchAll(/"target":"(\\/bench\\/[^"]+)"/g)) if (!window.__arrivals.has(match[1])) window.__arrivals.set(match[1], t)
+      })
+    }
+  }
+  window.__frames = { running: false, last: 0, maxGap: 0, gaps: [], loaf: [], loafScript: [] }
+  const frame = (t) => {
+    const f = window.__frames
+    if (!f.running) return
+    if (f.last) {
+      const gap = t - f.last
+      f.gaps.push(gap)
+      if (gap > f.maxGap) f.maxGap = gap
+    }
+    f.last = t
+    requestAnimationFrame(frame)
+  }
+  window.__startFrames = () => {
+    Object.assign(window.__frames, { running: true, last: 0, maxGap: 0, gaps: [], loaf: [], loafScript: [] })
+    requestAnimationFrame(frame)
+  }
+  window.__stopFrames = () => {
+    window.__frames.running = false
+    const gaps = [...window.__frames.gaps].sort((a, b) => a - b)
+    return { maxGap: window.__frames.maxGap, frames: gaps.length, p95Gap: gaps[Math.floor(gaps.length * 0.95)] ?? 0, loaf: window.__frames.loaf, loafScript: window.__frames.loafScript }
+  }
+  try {
+    new PerformanceObserver((list) => {
+      if (!window.__frames.running) return
+      for (const entry of list.getEntries()) {
+        window.__frames.loaf.push(entry.duration)
+        window.__frames.loafScript.push((entry.scripts ?? []).reduce((sum, script) => sum + script.duration, 0))
+      }
+    }).observe({ type: 'long-animation-frame', buffered: false })
+  } catch {}
+`
+
+interface FrameReport {
+  maxGap: number
+  p95Gap: number
+  frames: number
+  /** Long animation frames (over 50 ms): their durations, and how much of each was script. */
+  loaf: number[]
+  loafScript: number[]
+}
+
+function describeFrames(frames: FrameReport): string {
+  const script = frames.loafScript.length ? Math.max(...frames.loafScript) : 0
+  return `${frames.frames} frames, p95 gap ${frames.p95Gap.toFixed(1)} ms, longest gap ${frames.maxGap.toFixed(1)} ms; long animation frames (>50 ms): ${frames.loaf.length}${frames.loaf.length ? ` (longest ${Math.max(...frames.loaf).toFixed(0)} ms, most script time in one ${script.toFixed(0)} ms)` : ''}`
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+}
+
+/** Page clock minus this process's clock, from the round trip with the least delay. */
+async function clockOffset(page: Page): Promise<{ offset: number; rtt: number }> {
+  let best = { offset: 0, rtt: Infinity }
+  for (let i = 0; i < 30; i++) {
+    const t0 = now()
+    const pageTime = await page.evaluate('performance.timeOrigin + performance.now()')
+    const t1 = now()
+    if (t1 - t0 < best.rtt) best = { offset: (pageTime as number) - (t0 + t1) / 2, rtt: t1 - t0 }
+  }
+  return best
+}
+
+async function openApp(browser: Browser, url: string) {
+  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 })
+  await context.addInitScript(PAGE_PROBE)
+  const page = await context.newPage()
+  const started = Date.now()
+  await page.goto(url)
+  await page.getByTestId('app-ready').waitFor({ state: 'attached', timeout: 60_000 })
+  return { context, page, started }
+}
+
+async function liveScenario(browser: Browser): Promise<{ p95: number; longestFrame: number }> {
+  const host = await startHost()
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 })
+  try {
+    const { context, page } = await openApp(browser, host.openUrl)
+    const { offset, rtt } = await clockOffset(page)
+    const url = new URL(host.captureUrl)
+    const run = Math.random().toString(36).slice(2, 8)
+    const total = RATE * SECONDS
+    const sentAt = new Map<string, number>()
+    let failed = 0
+    let done = 0
+    const sendOne = (i: number) => {
+      const target = `/bench/${run}/${i}`
+      const body = `{"n":${i},"event":"bench"}`
+      const request = http.request(
+        { host: url.hostname, port: url.port, method: 'POST', path: target, agent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } },
+        (response) => {
+          response.resume()
+          response.on('end', () => done++)
+        },
+      )
+      request.on('error', () => {
+        failed++
+        done++
+      })
+      sentAt.set(target, now())
+      request.end(body)
+    }
+    // Warm the connection pool and the page (first rows mount the list).
+    for (let i = 0; i < 20; i++) sendOne(-1 - i)
+    await page.getByTestId('traffic-row').first().waitFor()
+    await page.evaluate('window.__startFrames()')
+    const start = now()
+    let sent = 0
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        const due = Math.min(total, Math.floor(((now() - start) / 1000) * RATE))
+        while (sent < due) sendOne(sent++)
+        if (sent >= total) {
+          clearInterval(timer)
+          resolve()
+        }
+      }, 2)
+    })
+    const sendSeconds = (now() - start) / 1000
+    await page.getByTestId('traffic-count').filter({ hasText: new RegExp(`^${(total + 20).toLocaleString('en-US')} requests$`) }).waitFor({ timeout: 60_000 })
+    const frames = (await page.evaluate('window.__stopFrames()')) as FrameReport
+    const seen = new Map<string, number>((await page.evaluate('Array.from(window.__rows.entries())')) as Array<[string, number]>)
+    const arrived = new Map<string, number>((await page.evaluate('Array.from(window.__arrivals.entries())')) as Array<[string, number]>)
+    const latencies: number[] = []
+    const toPage: number[] = []
+    const inPage: number[] = []
+    for (let i = 0; i < total; i++) {
+      const target = `/bench/${run}/${i}`
+      const shown = seen.get(target)
+      const reached = arrived.get(target)
+      if (shown !== undefined) latencies.push(shown - offset - sentAt.get(target)!)
+      if (reached !== undefined) toPage.push(reached - offset - sentAt.get(target)!)
+      if (reached !== undefined && shown !== undefined) inPage.push(shown - reached)
+    }
+    for (const list of [latencies, toPage, inPage]) list.sort((a, b) => a - b)
+    const longestFrame = Math.max(frames.maxGap, ...frames.loaf)
+    console.log(`live: ${total} requests in ${sendSeconds.toFixed(1)} s (${(total / sendSeconds).toFixed(0)}/s), ${failed} failed; clock offset ${offset.toFixed(1)} ms (round trip ${rtt.toFixed(2)} ms)`)
+    console.log(
+      `live: rows seen ${latencies.length}/${total}; send→row p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies.at(-1)?.toFixed(1)} ms`,
+    )
+    console.log(
+      `live: of which send→batch message in the page p50 ${percentile(toPage, 50).toFixed(1)} ms, p95 ${percentile(toPage, 95).toFixed(1)} ms (engine, relay batching, WebSocket); message→row p50 ${percentile(inPage, 50).toFixed(1)} ms, p95 ${percentile(inPage, 95).toFixed(1)} ms (renderer)`,
+    )
+    console.log(`live: ${describeFrames(frames)}`)
+    await context.close()
+    return { p95: percentile(latencies, 95), longestFrame }
+  } finally {
+    agent.destroy()
+    await host.stop()
+  }
+}
+
+/** A data folder holding `count` captures, written through the engine (a real capture, cloned). */
+async function seedHistory(count: number): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'hookscope-bench-ui-'))
+  const engine = await Engine.open({ dataDir: dir, firstEndpoint: { name: 'Default' } })
+  try {
+    await engine.updateSettings({ retention: { maxCaptures: count * 2, maxBytes: 64 * 1024 * 1024 * 1024 } })
+    const status = engine.statuses()[0]!
+    const completed = engine.events.waitFor('capture:completed', () => true)
+    await new Promise<void>((resolve, reject) => {
+      const body = '{"id":"evt_seed","type":"invoice.paid","data":{"object":{"amount":4200,"currency":"usd"}}}'
+      const request = http.request(`${status.url!.replace(/\/$/, '')}/seed`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': body.length } }, (res) => {
+        res.resume()
+        res.on('end', () => resolve())
+      })
+      request.on('error', reject)
+      request.end(body)
+    })
+    const template = (await engine.history.get((await completed).id))!
+    const start = Date.now() - count * 5
+    let clock = start
+    const newId = createIdGenerator(() => clock)
+    const methods = ['POST', 'POST', 'POST', 'GET', 'PUT', 'DELETE']
+    const statuses = [200, 200, 200, 201, 404, 500]
+    const began = performance.now()
+    for (let i = 0; i < count; i += 1000) {
+      const writes: Array<Promise<void>> = []
+      for (let j = i; j < Math.min(count, i + 1000); j++) {
+        clock = start + j * 5
+        const record: CaptureRecord = {
+          ...structuredClone(template),
+          id: newId(),
+          receivedAt: clock,
+          method: methods[j % methods.length]!,
+          target: `/seed/${j}?source=bench`,
+          status: statuses[j % statuses.length]!,
+        }
+        writes.push(engine.history.append(record))
+      }
+      await Promise.all(writes)
+    }
+    console.log(`seed: ${count} captures written through the engine in ${((performance.now() - began) / 1000).toFixed(1)} s`)
+  } finally {
+    await engine.close()
+  }
+  return dir
+}
+
+async function historyScenario(browser: Browser): Promise<{ openMs: number; scrollFrame: number }> {
+  const dir = await seedHistory(SEED)
+  let host: RunningHost | null = null
+  try {
+    const hostStarted = performance.now()
+    host = await startHost({ dataDir: dir, timeoutMs: 180_000 })
+    console.log(`history: host started on ${SEED} captures in ${((performance.now() - hostStarted) / 1000).toFixed(1)} s`)
+    const { context, page } = await openApp(browser, host.openUrl)
+    // The seeded captures plus the real one they were cloned from.
+    await page.getByTestId('traffic-count').filter({ hasText: `${(SEED + 1).toLocaleString('en-US')} requests` }).waitFor({ timeout: 60_000 })
+    const openMs = (await page.evaluate('window.__firstRowAt')) as number
+    const navigation = (await page.evaluate(`(() => { const n = performance.getEntriesByType('navigation')[0]; return { dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd } })()`)) as { dcl: number; load: number }
+    console.log(`history: first row on screen ${openMs.toFixed(0)} ms after navigation started (DOMContentLoaded at ${navigation.dcl.toFixed(0)} ms)`)
+
+    await page.evaluate('window.__startFrames()')
+    const scrollStarted = performance.now()
+    let loadedRows = 0
+    // 900 px a frame: a fast fling (30 rows a frame, about 1,800 rows a second).
+    for (let step = 0; step < 400; step++) {
+      await page.getByTestId('traffic-scroll').evaluate((element) => {
+        element.scrollTop += 900
+      })
+      await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => resolve()))')
+      if (step % 50 === 49) loadedRows = await page.getByTestId('traffic-row').count()
+    }
+    const frames = (await page.evaluate('window.__stopFrames()')) as FrameReport
+    const scrolledTo = (await page.getByTestId('traffic-scroll').evaluate((element) => element.scrollTop)) as number
+    const scrollFrame = Math.max(frames.maxGap, ...frames.loaf)
+    console.log(
+      `history: scrolled ${(scrolledTo / 30).toFixed(0)} rows in ${((performance.now() - scrollStarted) / 1000).toFixed(1)} s (${loadedRows} rows mounted at a time); ${describeFrames(frames)}`,
+    )
+    await context.close()
+    return { openMs, scrollFrame }
+  } finally {
+    await host?.stop()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+async function main(): Promise<void> {
+  ensureBuilt()
+  const launched = await launchChromium()
+  if (!launched.browser) {
+    console.log(`ui bench skipped: ${launched.reason}`)
+    process.exitCode = 1
+    return
+  }
+  const browser = launched.browser
+  try {
+    const live = await liveScenario(browser)
+    const history = await historyScenario(browser)
+    console.log(`ui p95 latency: ${live.p95.toFixed(1)} ms, longest frame: ${live.longestFrame.toFixed(0)} ms, 100k open: ${history.openMs.toFixed(0)} ms, 100k scroll longest frame: ${history.scrollFrame.toFixed(0)} ms`)
+  } finally {
+    await browser.close()
+  }
+}
+
+await main()

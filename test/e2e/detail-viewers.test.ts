@@ -1,0 +1,218 @@
+// The detail of one request in a real browser: every tab, the body viewers by content type, decoded
+// bodies, the head-and-tail view with "save full body", and the copy actions (the copied cURL
+// command is run through sh and must arrive as the same request).
+import { readFile, stat, writeFile, mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { gzipSync } from 'node:zlib'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { pageScripts, runCurl, runShell, sendRequest, uniquePath, useE2E, waitForRow } from './helpers'
+
+const e2e = useE2E()
+const PNG_1x1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
+let scratch = ''
+
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(os.tmpdir(), 'hookscope-e2e-files-'))
+})
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true })
+})
+
+async function openRequest(page: Page, pathText: string, tab: string) {
+  const row = await waitForRow(page, pathText)
+  await row.click()
+  await page.getByTestId('detail-target').filter({ hasText: pathText }).waitFor()
+  await page.getByTestId(`tab-${tab}`).click()
+  await page.getByTestId(`panel-${tab}`).waitFor()
+  if (tab === 'overview') await page.getByTestId('overview-target').filter({ hasText: pathText }).waitFor()
+}
+
+async function editorText(page: Page, scope = '[data-testid="body-tab"]'): Promise<string> {
+  await page.locator(`${scope} .cm-editor`).first().waitFor()
+  return page.evaluate(pageScripts.editorText, scope)
+}
+
+describe('request detail', () => {
+  it('shows overview, headers in raw order with duplicates, query, cookies, raw and timings', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const p = uniquePath('tabs')
+    await sendRequest(e2e.host.captureUrl, {
+      method: 'PATCH',
+      path: `${p}?a=1&a=2&q=hello%20world`,
+      headers: [
+        ['X-Dup', 'first'],
+        ['x-dup', 'second'],
+        ['X-Mixed-CASE', 'Value'],
+        ['Cookie', 'session=abc123; theme=dark'],
+        ['Content-Type', 'text/plain'],
+      ],
+      body: 'hello',
+    })
+    await openRequest(page, p, 'overview')
+    const overview = (await page.getByTestId('overview').textContent())!
+    expect(overview).toContain(`${e2e.host.captureUrl.replace(/\/$/, '')}${p}?a=1&a=2&q=hello%20world`)
+    expect(overview).toContain('PATCH')
+
+    await page.getByTestId('tab-headers').click()
+    const names = await page.getByTestId('header-name').allTextContents()
+    const custom = names.filter((n) => /^(X-Dup|x-dup|X-Mixed-CASE)/.test(n))
+    expect(custom).toEqual(['X-Dup×2', 'x-dup×2', 'X-Mixed-CASE'])
+    expect(await page.getByTestId('header-duplicate').count()).toBe(2)
+
+    await page.keyboard.press(']')
+    const query = await page.getByTestId('query-row').allTextContents()
+    expect(query).toEqual(['a1', 'a2', 'qhello world'])
+
+    await page.getByTestId('tab-cookies').click()
+    expect(await page.getByTestId('cookie-row').allTextContents()).toEqual(['sessionabc123', 'themedark'])
+
+    await page.getByTestId('tab-raw').click()
+    const raw = (await page.getByTestId('raw-http').textContent())!
+    expect(raw).toContain(`PATCH ${p}?a=1&a=2&q=hello%20world HTTP/1.1`)
+    expect(raw.indexOf('X-Dup: first')).toBeLessThan(raw.indexOf('x-dup: second'))
+    await page.getByTestId('raw-http').filter({ hasText: 'hello' }).waitFor()
+
+    await page.getByTestId('tab-timings').click()
+    expect(await page.getByTestId('timing-row').count()).toBe(3)
+    expect(await page.getByTestId('timing-total').textContent()).toMatch(/ms|s$/)
+  })
+
+  it('shows JSON pretty and foldable, forms as tables, XML and HTML as text', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const json = uniquePath('json')
+    await sendRequest(e2e.host.captureUrl, { path: json, headers: [['Content-Type', 'application/json']], body: '{"id":"evt_1","type":"invoice.paid","data":{"amount":12345678901234567890}}' })
+    await openRequest(page, json, 'body')
+    await page.getByTestId('viewer-json').waitFor()
+    expect(await page.getByTestId('viewer-json').getAttribute('data-pretty')).toBe('true')
+    expect(await editorText(page)).toContain('"amount": 12345678901234567890')
+    expect(await page.locator('[data-testid="body-tab"] .cm-foldGutter').count()).toBe(1)
+
+    const form = uniquePath('form')
+    await sendRequest(e2e.host.captureUrl, { path: form, headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: 'name=Ada+Lovelace&lang=en&lang=fr' })
+    await openRequest(page, form, 'body')
+    await page.getByTestId('viewer-form').waitFor()
+    expect(await page.getByTestId('form-row').allTextContents()).toEqual(['nameAda Lovelace', 'langen', 'langfr'])
+
+    const xml = uniquePath('xml')
+    await sendRequest(e2e.host.captureUrl, { path: xml, headers: [['Content-Type', 'application/xml']], body: '<?xml version="1.0"?><order id="7"><item>Widget</item></order>' })
+    await openRequest(page, xml, 'body')
+    await page.getByTestId('viewer-xml').waitFor()
+    expect(await editorText(page)).toContain('<order id="7"><item>Widget</item></order>')
+    expect(await page.locator('order, item').count()).toBe(0)
+
+    const html = uniquePath('html')
+    await sendRequest(e2e.host.captureUrl, { path: html, headers: [['Content-Type', 'text/html']], body: '<html><body><h1 id="captured-title">Title</h1></body></html>' })
+    await openRequest(page, html, 'body')
+    await page.getByTestId('viewer-html').waitFor()
+    expect(await editorText(page)).toContain('<h1 id="captured-title">Title</h1>')
+    expect(await page.locator('#captured-title').count()).toBe(0)
+  })
+
+  it('shows multipart parts with their headers, and downloads a file part', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const file = path.join(scratch, 'report.csv')
+    await writeFile(file, 'id,total\n1,42\n')
+    const p = uniquePath('multipart')
+    await runCurl([`${e2e.host.captureUrl.replace(/\/$/, '')}${p}`, '-F', 'title=Quarterly', '-F', `upload=@${file};type=text/csv`])
+    await openRequest(page, p, 'body')
+    await page.getByTestId('viewer-multipart').waitFor()
+    const parts = page.getByTestId('multipart-part')
+    expect(await parts.count()).toBe(2)
+    expect(await parts.nth(0).getByTestId('part-name').textContent()).toBe('title')
+    expect(await parts.nth(1).getByTestId('part-filename').textContent()).toBe('report.csv')
+    expect(await parts.nth(1).textContent()).toContain('Content-Type')
+    const download = page.waitForEvent('download')
+    await parts.nth(1).getByTestId('part-download').click()
+    const saved = await (await download).path()
+    expect(await readFile(saved, 'utf8')).toBe('id,total\n1,42\n')
+  })
+
+  it('renders images, shows binary as hex, and decodes gzip for display', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const image = uniquePath('image')
+    await sendRequest(e2e.host.captureUrl, { path: image, headers: [['Content-Type', 'image/png']], body: PNG_1x1 })
+    await openRequest(page, image, 'body')
+    const img = page.getByTestId('body-image')
+    await img.waitFor()
+    expect(await img.getAttribute('src')).toMatch(/^blob:/)
+    await page.waitForFunction(pageScripts.imageHasWidth, ['body-image', 1] as const)
+
+    const binary = uniquePath('binary')
+    await sendRequest(e2e.host.captureUrl, { path: binary, headers: [['Content-Type', 'application/octet-stream']], body: Buffer.from([0, 1, 2, 0xde, 0xad, 0xbe, 0xef]) })
+    await openRequest(page, binary, 'body')
+    await page.getByTestId('viewer-hex').filter({ hasText: '00 01 02 de ad be ef' }).waitFor()
+
+    const gz = uniquePath('gzip')
+    await sendRequest(e2e.host.captureUrl, { path: gz, headers: [['Content-Type', 'application/json'], ['Content-Encoding', 'gzip']], body: gzipSync('{"compressed":true}') })
+    await openRequest(page, gz, 'body')
+    await page.getByTestId('body-decoded').filter({ hasText: 'gzip' }).waitFor()
+    expect(await editorText(page)).toContain('"compressed": true')
+    await page.getByTestId('body-raw-toggle').check()
+    await page.getByTestId('viewer-hex').filter({ hasText: '1f 8b 08' }).waitFor()
+    expect(await page.getByTestId('body-decoded').count()).toBe(0)
+  })
+
+  it('shows head and tail of a large body and saves the full body', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const big = Buffer.alloc(3 * 1024 * 1024, 'a')
+    big.write('FIRST', 0)
+    big.write('LAST', big.length - 4)
+    const p = uniquePath('large')
+    await sendRequest(e2e.host.captureUrl, { path: p, headers: [['Content-Type', 'text/plain']], body: big })
+    await openRequest(page, p, 'body')
+    await page.getByTestId('body-head-tail').waitFor()
+    await page.getByTestId('body-gap').waitFor()
+    const download = page.waitForEvent('download')
+    await page.getByTestId('save-body').click()
+    const saved = await (await download).path()
+    expect((await stat(saved)).size).toBe(big.length)
+    const bytes = await readFile(saved)
+    expect(bytes.subarray(0, 5).toString()).toBe('FIRST')
+    expect(bytes.subarray(bytes.length - 4).toString()).toBe('LAST')
+  })
+
+  it('copies as cURL a command that sends the same request again', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const p = uniquePath('copy')
+    await sendRequest(e2e.host.captureUrl, {
+      method: 'POST',
+      path: `${p}?attempt=1`,
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['X-Order', 'one'],
+        ['x-order', "two 'quoted'"],
+      ],
+      body: '{"event":"copy","n":1}',
+    })
+    await openRequest(page, p, 'overview')
+    await page.getByTestId('copy-curl').click()
+    await page.getByTestId('toast').filter({ hasText: 'Copied as cURL' }).waitFor()
+    const command = await page.evaluate(pageScripts.readClipboard)
+    expect(command).toMatch(/^curl /)
+    await runShell(command)
+    await page.waitForFunction(pageScripts.rowCountWithPath, [`${p}?attempt=1`, 2] as const)
+    await page.getByTestId('traffic-row').first().click()
+    await page.getByTestId('tab-headers').click()
+    const rows = (await page.getByTestId('header-row').allTextContents()).filter((row) => /x-order/i.test(row))
+    expect(rows.map((row) => row.replace(/^\d+/, ''))).toEqual(['X-Order×2one', "x-order×2two 'quoted'"])
+    await page.getByTestId('tab-body').click()
+    await page.getByTestId('viewer-json').waitFor()
+    expect(await editorText(page)).toContain('"event": "copy"')
+
+    await page.getByTestId('copy-code').click()
+    await page.getByTestId('code-sheet').waitFor()
+    await page.getByTestId('code-language').selectOption('python:requests')
+    const code = (await page.getByTestId('code-output').textContent())!
+    expect(code).toContain('import requests')
+    expect(code).toContain(`${p}`)
+    expect(code).toContain('X-Order')
+  })
+})

@@ -1,0 +1,222 @@
+// Endpoints, search and settings in a real browser: creating, editing, stopping and starting an
+// endpoint (and what senders then get), new-request counts and refused-request counters, engine-side
+// search and the filters, the theme switch, settings that persist, and desktop notifications.
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { pageScripts, runCurl, sendRaw, sendRequest, uniquePath, useE2E, waitForRow } from './helpers'
+
+const e2e = useE2E()
+
+const NOTIFICATION_RECORDER = `
+  window.__notifications = []
+  window.Notification = class {
+    static permission = 'granted'
+    static requestPermission() { return Promise.resolve('granted') }
+    constructor(title, options) { window.__notifications.push({ title, body: options && options.body }) }
+    close() {}
+  }
+`
+
+async function createEndpoint(page: Page, name: string): Promise<string> {
+  await page.getByTestId('endpoint-new').click()
+  await page.getByTestId('endpoint-editor').waitFor()
+  await page.getByTestId('endpoint-field-name').fill(name)
+  await page.getByTestId('endpoint-save').click()
+  await page.getByTestId('endpoint-editor').waitFor({ state: 'detached' })
+  const item = page.getByTestId('endpoint-item').filter({ has: page.getByTestId('endpoint-name').filter({ hasText: name }) })
+  await item.getByTestId('endpoint-state').filter({ hasText: 'listening' }).waitFor()
+  return (await item.getByTestId('endpoint-url').textContent())!
+}
+
+async function waitForPaths(page: Page, paths: string[], count: string) {
+  await page.waitForFunction(pageScripts.listShows, [JSON.stringify(paths), count] as const, { timeout: 15_000 })
+}
+
+const endpointItem = (page: Page, name: string) => page.getByTestId('endpoint-item').filter({ has: page.getByTestId('endpoint-name').filter({ hasText: name }) })
+
+describe('endpoints', () => {
+  it('creates an endpoint that listens at once, and shows its requests with its name', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const url = await createEndpoint(page, 'Payments')
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/?$/)
+    const p = uniquePath('payments')
+    await sendRequest(url, { path: p, body: '{}' })
+    const row = await waitForRow(page, p)
+    expect(await row.textContent()).toContain('Payments')
+  })
+
+  it('edits the response rule, and senders get the new status, header and body', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const url = await createEndpoint(page, 'Replies')
+    await endpointItem(page, 'Replies').getByTestId('endpoint-edit').click()
+    await page.getByTestId('endpoint-field-status').fill('202')
+    await page.getByTestId('endpoint-field-headers').fill('Content-Type: text/plain\nX-Handled-By: hookscope')
+    await page.getByTestId('endpoint-field-body').fill('accepted')
+    await page.getByTestId('endpoint-field-status').fill('99')
+    await page.getByTestId('endpoint-save').click()
+    await page.getByTestId('endpoint-form-error').filter({ hasText: /status/ }).waitFor()
+    await page.getByTestId('endpoint-field-status').fill('202')
+    await page.getByTestId('endpoint-save').click()
+    await page.getByTestId('endpoint-editor').waitFor({ state: 'detached' })
+    const { stdout } = await runCurl(['-i', `${url.replace(/\/$/, '')}/edited`])
+    expect(stdout).toMatch(/^HTTP\/1\.1 202/)
+    expect(stdout).toMatch(/X-Handled-By: hookscope/i)
+    expect(stdout.endsWith('accepted')).toBe(true)
+    const row = await waitForRow(page, '/edited')
+    expect(await row.getByTestId('row-status').textContent()).toBe('202')
+  })
+
+  it('stops and starts an endpoint', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const url = await createEndpoint(page, 'Toggle')
+    const item = endpointItem(page, 'Toggle')
+    await item.getByTestId('endpoint-toggle').click()
+    await item.getByTestId('endpoint-state').filter({ hasText: 'stopped' }).waitFor()
+    await expect(sendRequest(url, { path: '/while-stopped' })).rejects.toThrow(/ECONNREFUSED/)
+    await item.getByTestId('endpoint-toggle').click()
+    await item.getByTestId('endpoint-state').filter({ hasText: 'listening' }).waitFor()
+    expect(await item.getByTestId('endpoint-url').textContent()).toBe(url)
+    await sendRequest(url, { path: '/after-restart' })
+    await waitForRow(page, '/after-restart')
+  })
+
+  it('counts new requests of an endpoint not being viewed, and counts refused requests', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const other = await createEndpoint(page, 'Counted')
+    await endpointItem(page, 'Default').getByTestId('endpoint-select').click()
+    await sendRequest(other, { path: '/unseen-1' })
+    await sendRequest(other, { path: '/unseen-2' })
+    const badge = endpointItem(page, 'Counted').getByTestId('endpoint-new-count')
+    await badge.filter({ hasText: '2' }).waitFor()
+    await endpointItem(page, 'Counted').getByTestId('endpoint-select').click()
+    await badge.waitFor({ state: 'detached' })
+    await waitForRow(page, '/unseen-2')
+
+    const response = await sendRaw(other, 'THIS IS NOT HTTP\r\n\r\n')
+    expect(response).toMatch(/^HTTP\/1\.1 400/)
+    await endpointItem(page, 'Counted').locator('[data-testid="rejected-malformed"][data-count="1"]').waitFor()
+  })
+})
+
+describe('search and filters', () => {
+  it('finds requests by body text (searched by the engine) and filters by method, status, endpoint and time', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const p = uniquePath('search')
+    await sendRequest(e2e.host.captureUrl, { method: 'POST', path: `${p}/a`, headers: [['Content-Type', 'application/json']], body: '{"customer":"zebra-unicorn-42"}' })
+    await sendRequest(e2e.host.captureUrl, { method: 'GET', path: `${p}/b` })
+    await sendRequest(e2e.host.captureUrl, { method: 'DELETE', path: `${p}/c`, headers: [['X-Secret-Header', 'needle-in-header']] })
+    await waitForRow(page, `${p}/c`)
+
+    await page.keyboard.press('/')
+    await page.keyboard.type('zebra-unicorn')
+    await waitForPaths(page, [`${p}/a`], '1 request')
+
+    await page.getByTestId('search-input').fill('needle-in-header')
+    await waitForPaths(page, [`${p}/c`], '1 request')
+
+    const all = [`${p}/c`, `${p}/b`, `${p}/a`]
+    await page.getByTestId('search-input').fill(p)
+    await waitForPaths(page, all, '3 requests')
+    await page.getByTestId('filter-method').selectOption('GET')
+    await waitForPaths(page, [`${p}/b`], '1 request')
+
+    await page.getByTestId('filter-method').selectOption('')
+    await page.getByTestId('filter-status').selectOption('4')
+    await page.getByTestId('no-matches').waitFor()
+    await page.getByTestId('filter-status').selectOption('2')
+    await waitForPaths(page, all, '3 requests')
+
+    await page.getByTestId('filter-time').selectOption('5m')
+    await waitForPaths(page, all, '3 requests')
+
+    const endpointIds = await page.getByTestId('filter-endpoint').locator('option').evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value).filter(Boolean))
+    const other = endpointIds.find((id) => id !== endpointIds[0])
+    if (other) {
+      await page.getByTestId('filter-endpoint').selectOption(other)
+      await page.getByTestId('no-matches').waitFor()
+    }
+    await page.getByTestId('filter-endpoint').selectOption(endpointIds[0]!)
+    await waitForPaths(page, all, '3 requests')
+  })
+
+  it('shows live requests that match the search as they arrive', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const word = `live${Date.now().toString(36)}`
+    await page.getByTestId('search-input').fill(word)
+    await page.getByTestId('no-matches').waitFor()
+    await sendRequest(e2e.host.captureUrl, { path: '/unrelated', body: 'nothing' })
+    await sendRequest(e2e.host.captureUrl, { path: '/matching', body: `contains ${word}` })
+    await waitForRow(page, '/matching')
+    expect(await page.getByTestId('row-path').allTextContents()).toEqual(['/matching'])
+  })
+})
+
+describe('theme, settings and notifications', () => {
+  it('switches the theme, and the choice survives a reload', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open({ colorScheme: 'light' })
+    const theme = async () => (await page.evaluate(pageScripts.pageTheme)).theme
+    expect(await theme()).toBe('light')
+    await page.getByTestId('theme-toggle').filter({ hasText: 'system' }).waitFor()
+    await page.getByTestId('theme-toggle').click()
+    await page.getByTestId('theme-toggle').filter({ hasText: 'light' }).waitFor()
+    await page.keyboard.press('t')
+    await page.getByTestId('theme-toggle').filter({ hasText: 'dark' }).waitFor()
+    expect(await theme()).toBe('dark')
+    expect((await page.evaluate(pageScripts.pageTheme)).background).toBe('rgb(20, 23, 28)')
+    await page.reload()
+    await page.getByTestId('app-ready').waitFor({ state: 'attached' })
+    await page.getByTestId('theme-toggle').filter({ hasText: 'dark' }).waitFor()
+    expect(await theme()).toBe('dark')
+    await page.getByTestId('theme-toggle').click()
+    await page.getByTestId('theme-toggle').filter({ hasText: 'system' }).waitFor()
+    expect(await theme()).toBe('light')
+  })
+
+  it('changes retention and limits in the settings view, and they persist', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    await page.getByTestId('open-settings').click()
+    await page.getByTestId('settings-view').waitFor()
+    await page.getByTestId('settings-maxCaptures').fill('5')
+    await page.getByTestId('settings-save').click()
+    await page.getByTestId('settings-error').filter({ hasText: /maxCaptures/ }).waitFor()
+    await page.getByTestId('settings-maxCaptures').fill('25000')
+    await page.getByTestId('settings-maxBodyBytes').fill('50')
+    await page.getByTestId('settings-save').click()
+    await page.getByTestId('settings-saved').waitFor()
+    await page.reload()
+    await page.getByTestId('app-ready').waitFor({ state: 'attached' })
+    await page.getByTestId('open-settings').click()
+    expect(await page.getByTestId('settings-maxCaptures').inputValue()).toBe('25000')
+    expect(await page.getByTestId('settings-maxBodyBytes').inputValue()).toBe('50')
+    await page.getByTestId('settings-close').click()
+    await page.getByTestId('traffic-toolbar').waitFor()
+  })
+
+  it('shows a desktop notification for a new request when turned on and the window is in the background', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open({ initScript: NOTIFICATION_RECORDER })
+    await page.getByTestId('open-settings').click()
+    const toggle = page.getByTestId('settings-notifications')
+    expect(await toggle.isChecked()).toBe(false)
+    await page.evaluate(pageScripts.pretendBackground)
+    await sendRequest(e2e.host.captureUrl, { path: '/before-enabling' })
+    await toggle.click()
+    await page.waitForFunction(pageScripts.checkboxChecked, 'settings-notifications')
+    await sendRequest(e2e.host.captureUrl, { method: 'POST', path: '/notify-me' })
+    await page.waitForFunction(pageScripts.hasNotifications, null, { timeout: 15_000 })
+    const shown = await page.evaluate(pageScripts.shownNotifications)
+    expect(shown).toHaveLength(1)
+    expect(shown[0]!.title).toBe('New request on Default')
+    expect(shown[0]!.body).toBe('POST /notify-me')
+    await toggle.click()
+    await page.waitForFunction(pageScripts.checkboxUnchecked, 'settings-notifications')
+  })
+})

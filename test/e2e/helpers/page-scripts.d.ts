@@ -1,0 +1,19 @@
+// Types of the functions in page-scripts.js, which run inside the page.
+export function editorText(selector: string): string
+export function firstVisibleRow(): { id: string; offset: number } | null
+export function injectionReport(): { pwned: unknown; foreign: string[]; svgs: number; handlers: string[]; images: string[] }
+export function listShows(args: readonly [expectedPathsJson: string, countText: string]): boolean
+export function timelineHasBars(layer: string): boolean
+export function pageTheme(): { theme: string | undefined; background: string }
+export function checkboxChecked(testId: string): boolean
+export function setLocationHash(hash: string): void
+export function pretendBackground(): void
+export function shownNotifications(): Array<{ title: string; body: string }>
+export function readClipboard(): Promise<string>
+export function listScrolledTo(min: number): boolean
+export function rowCountWithPath(args: readonly [path: string, count: number]): boolean
+export function imageHasWidth(args: readonly [testId: string, width: number]): boolean
+export function checkboxUnchecked(testId: string): boolean
+export function hasNotifications(): boolean
+export function startFrameWatch(): void
+export function stopFrameWatch(): number

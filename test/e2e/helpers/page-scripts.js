@@ -1,0 +1,108 @@
+// Functions that run inside the page (passed to page.evaluate / page.waitForFunction). Plain
+// JavaScript because the node-side TypeScript project has no DOM types; page-scripts.d.ts types them.
+/* global document, window, getComputedStyle */
+
+/** The text of every CodeMirror document under `selector`, joined by newlines. */
+export function editorText(selector) {
+  return Array.from(document.querySelectorAll(`${selector} .cm-line`))
+    .map((line) => line.textContent)
+    .join('\n')
+}
+
+/** The first row whose top is inside the list viewport: its capture id and offset from the top. */
+export function firstVisibleRow() {
+  const scroll = document.querySelector('[data-testid="traffic-scroll"]')
+  const top = scroll.getBoundingClientRect().top
+  const rows = Array.from(document.querySelectorAll('[data-testid="traffic-row"]'))
+    .filter((row) => row.getBoundingClientRect().top >= top - 1)
+    .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+  const first = rows[0]
+  return first ? { id: first.dataset.captureId, offset: Math.round(first.getBoundingClientRect().top - top) } : null
+}
+
+
+/** Anything captured text could have turned into: foreign elements, handlers, non-blob images. */
+export function injectionReport() {
+  const foreign = Array.from(document.querySelectorAll('script:not([src]), iframe, object, embed, a[href^="javascript" i]')).map((e) => e.outerHTML.slice(0, 80))
+  const svgs = Array.from(document.querySelectorAll('svg')).filter((svg) => !svg.closest('[data-testid="timeline"]')).length
+  const handlers = Array.from(document.querySelectorAll('*')).flatMap((e) => Array.from(e.attributes).filter((a) => a.name.startsWith('on')).map((a) => `${e.tagName}[${a.name}]`))
+  const images = Array.from(document.querySelectorAll('img[src]'))
+    .map((img) => img.getAttribute('src'))
+    .filter((src) => !src.startsWith('blob:'))
+  return { pwned: window.__pwned ?? null, foreign, svgs, handlers, images }
+}
+
+/** True when the list shows exactly these paths (in order) and this count text. */
+export function listShows([expectedPaths, countText]) {
+  const paths = Array.from(document.querySelectorAll('[data-testid="row-path"]')).map((e) => e.textContent)
+  return JSON.stringify(paths) === expectedPaths && document.querySelector('[data-testid="traffic-count"]')?.textContent === countText
+}
+
+
+export function timelineHasBars(layer) {
+  return (document.querySelector(`[data-testid="timeline-${layer}"]`)?.getAttribute('d') ?? '').length > 0
+}
+
+
+export function pageTheme() {
+  return { theme: document.documentElement.dataset.theme, background: getComputedStyle(document.body).backgroundColor }
+}
+
+export function checkboxChecked(testId) {
+  return document.querySelector(`[data-testid="${testId}"]`)?.checked === true
+}
+
+export function setLocationHash(hash) {
+  window.location.hash = hash
+}
+
+export function pretendBackground() {
+  document.hasFocus = () => false
+}
+
+export function shownNotifications() {
+  return window.__notifications ?? []
+}
+
+export function readClipboard() {
+  return window.navigator.clipboard.readText()
+}
+
+export function listScrolledTo(min) {
+  return (document.querySelector('[data-testid="traffic-scroll"]')?.scrollTop ?? 0) >= min
+}
+
+export function rowCountWithPath([path, count]) {
+  return Array.from(document.querySelectorAll('[data-testid="row-path"]')).filter((e) => e.textContent === path).length === count
+}
+
+export function imageHasWidth([testId, width]) {
+  return document.querySelector(`[data-testid="${testId}"]`)?.naturalWidth === width
+}
+
+export function checkboxUnchecked(testId) {
+  return document.querySelector(`[data-testid="${testId}"]`)?.checked === false
+}
+
+export function hasNotifications() {
+  return (window.__notifications ?? []).length > 0
+}
+
+/** Starts recording the longest gap between animation frames (read it with stopFrameWatch). */
+export function startFrameWatch() {
+  const watch = { running: true, last: 0, longest: 0 }
+  window.__frameWatch = watch
+  const tick = (t) => {
+    if (!watch.running) return
+    if (watch.last) watch.longest = Math.max(watch.longest, t - watch.last)
+    watch.last = t
+    window.requestAnimationFrame(tick)
+  }
+  window.requestAnimationFrame(tick)
+}
+
+export function stopFrameWatch() {
+  const watch = window.__frameWatch
+  watch.running = false
+  return watch.longest
+}

@@ -1,0 +1,70 @@
+// Bodies that could freeze a naive inspector, in a real browser: a large JSON body is re-indented in
+// the format worker, a 50 MB single-line JSON body shows its head and tail as text, and JSON nested
+// 100,000 levels deep is shown as sent. The page must keep drawing frames meanwhile.
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { pageScripts, sendRequest, uniquePath, useE2E, waitForRow } from './helpers'
+
+const e2e = useE2E()
+
+/** Longest gap between animation frames while `action` runs. */
+async function longestFrameDuring(page: Page, action: () => Promise<void>): Promise<number> {
+  await page.evaluate(pageScripts.startFrameWatch)
+  await action()
+  return page.evaluate(pageScripts.stopFrameWatch)
+}
+
+async function openBody(page: Page, path: string) {
+  await (await waitForRow(page, path)).click()
+  await page.getByTestId('detail-target').filter({ hasText: path }).waitFor()
+  await page.getByTestId('tab-body').click()
+}
+
+describe('large and deep bodies', () => {
+  it('re-indents a large JSON body in the worker', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page, errors } = await e2e.open()
+    const items = Array.from({ length: 4000 }, (_, i) => ({ id: i, name: `item ${i}`, tags: ['a', 'b'], price: i * 1.25 }))
+    const p = uniquePath('large-json')
+    await sendRequest(e2e.host.captureUrl, { path: p, headers: [['Content-Type', 'application/json']], body: JSON.stringify({ items }) })
+    await openBody(page, p)
+    await page.locator('[data-testid="viewer-json"][data-pretty="true"] .cm-editor').waitFor()
+    expect(await page.evaluate(pageScripts.editorText, '[data-testid="body-tab"]')).toContain('"items": [')
+    expect(errors).toEqual([])
+  })
+
+  it('shows a 50 MB single-line JSON body as head and tail without freezing', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const size = 50 * 1024 * 1024
+    const body = Buffer.alloc(size, 0x31)
+    body.write('{"data":"', 0)
+    body.write('"}', size - 2)
+    const p = uniquePath('fifty-mb')
+    await sendRequest(e2e.host.captureUrl, { path: p, headers: [['Content-Type', 'application/json']], body })
+    const longest = await longestFrameDuring(page, async () => {
+      await openBody(page, p)
+      await page.getByTestId('body-head-tail').waitFor({ timeout: 30_000 })
+      await page.getByTestId('body-tail').locator('.cm-editor').waitFor()
+      await page.getByTestId('tab-headers').click()
+      await page.getByTestId('headers-table').waitFor()
+    })
+    expect(longest).toBeLessThan(1000)
+  })
+
+  it('shows JSON nested 100,000 levels deep as sent, as plain text', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000)
+    const p = uniquePath('deep-json')
+    await sendRequest(e2e.host.captureUrl, { path: p, headers: [['Content-Type', 'application/json']], body: deep })
+    const longest = await longestFrameDuring(page, async () => {
+      await openBody(page, p)
+      await page.locator('[data-testid="viewer-json"][data-pretty="false"]').waitFor({ timeout: 30_000 })
+      await page.getByTestId('viewer-note').filter({ hasText: 'Nested more than' }).waitFor()
+      await page.getByTestId('tab-overview').click()
+      await page.getByTestId('overview').waitFor()
+    })
+    expect(longest).toBeLessThan(1000)
+  })
+})

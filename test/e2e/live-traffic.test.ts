@@ -1,0 +1,129 @@
+// The live list in a real browser against the real headless host: the empty state's command, rows
+// arriving from curl, keyboard navigation, selection and scroll that stay put, pause, the timeline
+// and clearing the history.
+import { describe, expect, it } from 'vitest'
+import { pageScripts, runCurl, runShell, sendRequest, uniquePath, useE2E, waitForRow } from './helpers'
+
+const e2e = useE2E()
+
+describe('live traffic', () => {
+  it('shows the exact curl command in the empty state, and running it makes a row appear', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page, errors } = await e2e.open()
+    const command = (await page.getByTestId('empty-curl').textContent())!
+    expect(command).toBe(`curl -X POST '${e2e.host.captureUrl.replace(/\/$/, '')}/webhook' -H 'Content-Type: application/json' -d '{"event":"hello","from":"curl"}'`)
+    await runShell(command)
+    const row = await waitForRow(page, '/webhook')
+    expect(await row.getByTestId('row-method').textContent()).toBe('POST')
+    expect(await row.getByTestId('row-status').textContent()).toBe('200')
+    await page.getByTestId('empty-state').waitFor({ state: 'detached' })
+    expect(errors).toEqual([])
+  })
+
+  it('shows a request sent with curl, with its method, path, status, size and endpoint', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const path = uniquePath('curl')
+    await runCurl(['-X', 'PUT', `${e2e.host.captureUrl.replace(/\/$/, '')}${path}?x=1`, '-H', 'Content-Type: text/plain', '--data-binary', 'twelve bytes'])
+    const row = await waitForRow(page, path)
+    expect(await row.getByTestId('row-path').textContent()).toBe(`${path}?x=1`)
+    expect(await row.getByTestId('row-method').textContent()).toBe('PUT')
+    expect(await row.textContent()).toContain('12 B')
+    expect(await row.textContent()).toContain('Default')
+  })
+
+  it('moves with j/k and the arrow keys, opens with Enter and closes with Escape', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const base = uniquePath('keys')
+    for (const n of [1, 2, 3]) await sendRequest(e2e.host.captureUrl, { path: `${base}/${n}`, body: `{"n":${n}}`, headers: [['Content-Type', 'application/json']] })
+    await waitForRow(page, `${base}/3`)
+    const selectedPath = () => page.locator('[data-testid="traffic-row"][aria-selected="true"] [data-testid="row-path"]').textContent()
+    await page.locator('body').press('j')
+    expect(await selectedPath()).toBe(`${base}/3`)
+    await page.keyboard.press('j')
+    expect(await selectedPath()).toBe(`${base}/2`)
+    await page.keyboard.press('ArrowDown')
+    expect(await selectedPath()).toBe(`${base}/1`)
+    await page.keyboard.press('k')
+    expect(await selectedPath()).toBe(`${base}/2`)
+    await page.keyboard.press('Enter')
+    await page.getByTestId('overview-target').filter({ hasText: `${base}/2` }).waitFor()
+    await page.keyboard.press('ArrowUp')
+    await page.getByTestId('overview-target').filter({ hasText: `${base}/3` }).waitFor()
+    await page.keyboard.press('Escape')
+    await page.getByTestId('detail').waitFor({ state: 'detached' })
+    await page.keyboard.press('?')
+    await page.getByTestId('help-sheet').waitFor()
+    expect(await page.getByTestId('shortcut-row').count()).toBeGreaterThanOrEqual(10)
+    await page.keyboard.press('Escape')
+    await page.getByTestId('help-sheet').waitFor({ state: 'detached' })
+  })
+
+  it('keeps the selection, the opened request and the scroll position while new rows arrive', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open({ viewport: { width: 1400, height: 700 } })
+    const count = async () => Number((await page.getByTestId('traffic-count').textContent())!.replace(/\D/g, ''))
+    const start = await count()
+    const base = uniquePath('steady')
+    await Promise.all(Array.from({ length: 60 }, (_, n) => sendRequest(e2e.host.captureUrl, { path: `${base}/${n}`, body: 'x' })))
+    await page.getByTestId('traffic-count').filter({ hasText: `${start + 60} requests` }).waitFor()
+    await page.getByTestId('traffic-scroll').evaluate((element) => {
+      element.scrollTop = 600
+    })
+    const firstVisible = () => page.evaluate(pageScripts.firstVisibleRow)
+    await page.waitForFunction(pageScripts.listScrolledTo, 600)
+    const before = (await firstVisible())!
+    const anchor = page.locator(`[data-testid="traffic-row"][data-capture-id="${before.id}"]`)
+    await anchor.click()
+    const anchorPath = (await anchor.getByTestId('row-path').textContent())!
+    await page.getByTestId('overview-target').filter({ hasText: anchorPath }).waitFor()
+    const scrollBefore = await page.getByTestId('traffic-scroll').evaluate((element) => element.scrollTop)
+    const later = uniquePath('later')
+    await Promise.all(Array.from({ length: 15 }, (_, n) => sendRequest(e2e.host.captureUrl, { path: `${later}/${n}`, body: 'y' })))
+    await page.getByTestId('traffic-count').filter({ hasText: `${start + 75} requests` }).waitFor()
+    expect(await page.getByTestId('traffic-scroll').evaluate((element) => element.scrollTop)).toBe(scrollBefore + 15 * 30)
+    expect(await firstVisible()).toEqual(before)
+    expect(await page.locator('[data-testid="traffic-row"][aria-selected="true"]').getAttribute('data-capture-id')).toBe(before.id)
+    expect(await page.getByTestId('overview-target').textContent()).toBe(anchorPath)
+  })
+
+  it('pauses live updates, holds what arrives, and shows it on resume', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    await page.getByTestId('pause-toggle').click()
+    expect(await page.getByTestId('pause-toggle').getAttribute('aria-pressed')).toBe('true')
+    const path = uniquePath('paused')
+    await sendRequest(e2e.host.captureUrl, { path, body: 'held' })
+    await page.getByTestId('held-count').filter({ hasText: '1 waiting' }).waitFor()
+    expect(await page.getByTestId('row-path').filter({ hasText: path }).count()).toBe(0)
+    await page.keyboard.press('p')
+    await waitForRow(page, path)
+    await page.getByTestId('held-count').waitFor({ state: 'detached' })
+  })
+
+  it('draws the timeline from live traffic, colored by status class', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const path = uniquePath('timeline')
+    await Promise.all(Array.from({ length: 5 }, () => sendRequest(e2e.host.captureUrl, { path, body: 'z' })))
+    await waitForRow(page, path)
+    await page.waitForFunction(pageScripts.timelineHasBars, '2xx', { timeout: 5_000 })
+    expect(await page.getByTestId('timeline-5xx').getAttribute('d')).toBe('')
+  })
+
+  it('clears the history after confirmation', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    await page.getByTestId('traffic-row').first().waitFor()
+    await page.keyboard.press('x')
+    await page.getByTestId('clear-confirm').waitFor()
+    await page.getByText('Cancel').click()
+    await page.getByTestId('clear-confirm').waitFor({ state: 'detached' })
+    expect(await page.getByTestId('traffic-row').count()).toBeGreaterThan(0)
+    await page.getByTestId('clear-history').click()
+    await page.getByTestId('confirm-button').click()
+    await page.getByTestId('empty-state').waitFor()
+    expect(await page.getByTestId('traffic-count').textContent()).toBe('0 requests')
+  })
+})

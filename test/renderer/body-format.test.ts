@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest'
+import { formatJson, hexDump, jsonDepth, JSON_MAX_DEPTH, JSON_PRETTY_MAX_BYTES, reindentJson } from '../../renderer/src/body/body-format'
+import { chooseViewer } from '../../renderer/src/text/content-type'
+
+const bytes = (text: string) => new TextEncoder().encode(text)
+
+describe('JSON formatting', () => {
+  it('re-indents without touching a single value: big numbers, duplicate keys and escapes stay as sent', () => {
+    const sent = '{"id":12345678901234567890,"id":1,"amount":1.10,"s":"a\\u0041\\"}{[,:]","e":[],"o":{},"n":-0}'
+    const pretty = reindentJson(sent)
+    expect(pretty).toBe(
+      [
+        '{',
+        '  "id": 12345678901234567890,',
+        '  "id": 1,',
+        '  "amount": 1.10,',
+        '  "s": "a\\u0041\\"}{[,:]",',
+        '  "e": [],',
+        '  "o": {},',
+        '  "n": -0',
+        '}',
+      ].join('\n'),
+    )
+    expect(pretty.replace(/\s+/g, '')).toBe(sent.replace(/\s+/g, ''))
+  })
+
+  it('marks valid JSON as pretty, and invalid JSON as text with the reason', () => {
+    expect(formatJson(bytes('{"a":[1,2]}'))).toMatchObject({ kind: 'json', pretty: true, note: null })
+    const broken = formatJson(bytes('{"a":'))
+    expect(broken.kind).toBe('text')
+    expect(broken.note).toMatch(/Not valid JSON/)
+    expect(broken.text).toBe('{"a":')
+  })
+
+  it('shows JSON nested 100,000 levels deep as sent, quickly, without recursion', () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000)
+    const started = performance.now()
+    const result = formatJson(bytes(deep))
+    expect(performance.now() - started).toBeLessThan(1000)
+    expect(result.pretty).toBe(false)
+    expect(result.note).toMatch(/Nested more than/)
+    expect(result.text.length).toBe(200_000)
+    expect(jsonDepth(deep, JSON_MAX_DEPTH)).toBe(JSON_MAX_DEPTH + 1)
+  })
+
+  it('does not re-indent bodies past the size limit', () => {
+    const big = new Uint8Array(JSON_PRETTY_MAX_BYTES + 10).fill(0x31)
+    const result = formatJson(big)
+    expect(result.pretty).toBe(false)
+    expect(result.note).toMatch(/shown as sent/)
+  })
+})
+
+describe('hex dump', () => {
+  it('prints offset, bytes and printable ASCII', () => {
+    const dump = hexDump(bytes('Hello\x00\x01world, this is hex'))
+    expect(dump.text.split('\n')[0]).toBe('00000000  48 65 6c 6c 6f 00 01 77  6f 72 6c 64 2c 20 74 68 |Hello..world, th|')
+    expect(dump.text.split('\n')).toHaveLength(2)
+  })
+
+  it('stops at its cap and says how much is shown', () => {
+    const dump = hexDump(new Uint8Array(100), 32)
+    expect(dump.text.split('\n')).toHaveLength(2)
+    expect(dump.note).toMatch(/first 32 of 100 bytes/)
+  })
+})
+
+describe('viewer choice', () => {
+  it('follows Content-Type, and sniffs when there is none', () => {
+    expect(chooseViewer('application/json; charset=utf-8', bytes('{}'))).toBe('json')
+    expect(chooseViewer('application/vnd.api+json', bytes('{}'))).toBe('json')
+    expect(chooseViewer('application/x-www-form-urlencoded', bytes('a=1'))).toBe('form')
+    expect(chooseViewer('multipart/form-data; boundary=x', bytes('--x'))).toBe('multipart')
+    expect(chooseViewer('text/html', bytes('<p>'))).toBe('html')
+    expect(chooseViewer('image/svg+xml', bytes('<svg/>'))).toBe('xml')
+    expect(chooseViewer('image/png', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]))).toBe('image')
+    expect(chooseViewer(null, bytes('[1]'))).toBe('json')
+    expect(chooseViewer(null, bytes('plain words'))).toBe('text')
+    expect(chooseViewer('application/octet-stream', new Uint8Array([0, 1, 2, 255]))).toBe('hex')
+    expect(chooseViewer('text/plain', new Uint8Array([0, 159, 146, 150]))).toBe('hex')
+    expect(chooseViewer(null, new Uint8Array(0))).toBe('empty')
+  })
+})

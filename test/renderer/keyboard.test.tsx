@@ -1,0 +1,86 @@
+import './helpers/setup-dom'
+import { act, fireEvent, screen } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { App } from '../../renderer/src/app'
+import { SHORTCUTS } from '../../renderer/src/keyboard/shortcuts'
+import { addCapture, createFakeEngine } from './helpers/fake-api'
+import { createHarness, renderWith, settle } from './helpers/render-app'
+
+async function setup() {
+  const engine = createFakeEngine()
+  const captures = [1, 2, 3].map((n) => addCapture(engine, { target: `/order/${n}`, contentType: 'application/json' }, `{"n":${n}}`))
+  const harness = createHarness(engine)
+  harness.stores.sync.start()
+  renderWith(harness, <App />)
+  await settle()
+  const press = async (key: string) => {
+    act(() => {
+      fireEvent.keyDown(document.activeElement ?? document.body, { key })
+    })
+    await settle(2)
+  }
+  return { harness, captures, press, traffic: harness.stores.traffic }
+}
+
+const selectedPath = () => document.querySelector('[data-testid="traffic-row"][aria-selected="true"] [data-testid="row-path"]')?.textContent
+
+describe('keyboard', () => {
+  it('moves with j/k and the arrows, opens with Enter, switches tabs with ] and closes with Escape', async () => {
+    const { press } = await setup()
+    expect(screen.getAllByTestId('traffic-row')).toHaveLength(3)
+    await press('j')
+    expect(selectedPath()).toBe('/order/3')
+    await press('j')
+    await press('ArrowDown')
+    expect(selectedPath()).toBe('/order/1')
+    await press('k')
+    expect(selectedPath()).toBe('/order/2')
+    expect(screen.queryByTestId('detail')).toBeNull()
+    await press('Enter')
+    expect(screen.getByTestId('detail')).toBeTruthy()
+    expect(screen.getByTestId('overview-target').textContent).toBe('/order/2')
+    await press('ArrowUp')
+    expect(screen.getByTestId('overview-target').textContent).toBe('/order/3')
+    await press(']')
+    expect(screen.getByTestId('tab-headers').getAttribute('aria-selected')).toBe('true')
+    await press('[')
+    expect(screen.getByTestId('tab-overview').getAttribute('aria-selected')).toBe('true')
+    await press('Escape')
+    expect(screen.queryByTestId('detail')).toBeNull()
+    expect(selectedPath()).toBe('/order/3')
+  })
+
+  it('focuses the search with /, and typing there does not trigger shortcuts', async () => {
+    const { press, traffic } = await setup()
+    await press('/')
+    const search = screen.getByTestId('search-input')
+    expect(document.activeElement).toBe(search)
+    await press('p')
+    expect(traffic.getState().paused).toBe(false)
+  })
+
+  it('pauses with p, asks before clearing with x, and lists every shortcut under ?', async () => {
+    const { press, traffic } = await setup()
+    await press('p')
+    expect(traffic.getState().paused).toBe(true)
+    expect(screen.getByTestId('pause-toggle').getAttribute('aria-pressed')).toBe('true')
+    await press('p')
+    expect(traffic.getState().paused).toBe(false)
+    await press('x')
+    expect(screen.getByTestId('clear-confirm')).toBeTruthy()
+    act(() => screen.getByText('Cancel').click())
+    await settle()
+    expect(screen.getAllByTestId('traffic-row')).toHaveLength(3)
+    await press('?')
+    const rows = screen.getAllByTestId('shortcut-row')
+    expect(rows).toHaveLength(SHORTCUTS.length)
+    const sheet = screen.getByTestId('help-sheet').textContent ?? ''
+    for (const label of ['Copy as cURL', 'Clear history', 'Pause or resume live updates', 'Search', 'Show this help']) expect(sheet).toContain(label)
+    expect(sheet).not.toMatch(/resend|save/i)
+    act(() => {
+      fireEvent.keyDown(screen.getByTestId('help-sheet'), { key: 'Escape' })
+    })
+    await settle()
+    expect(screen.queryByTestId('help-sheet')).toBeNull()
+  })
+})

@@ -1,0 +1,107 @@
+import './helpers/setup-dom'
+import { act, screen } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { App } from '../../renderer/src/app'
+import type { ConnectionSource, ConnectionState } from '../../renderer/src/api/connection-state'
+import { createAppStore } from '../../renderer/src/state/app-store'
+import { StoresProvider } from '../../renderer/src/state/context'
+import { LiveSync } from '../../renderer/src/state/live-sync'
+import { createTrafficStore } from '../../renderer/src/state/traffic-store'
+import { render } from '@testing-library/react'
+import { addCapture, createFakeEngine, makeSummary } from './helpers/fake-api'
+import { createHarness, ManualFrames, renderWith, settle } from './helpers/render-app'
+
+describe('live sync', () => {
+  it('applies live batches on the next frame, not before', async () => {
+    const harness = createHarness()
+    harness.stores.sync.start()
+    renderWith(harness, <App />)
+    await settle()
+    expect(screen.getByTestId('empty-state')).toBeTruthy()
+    expect(screen.getByTestId('empty-curl').textContent).toBe(
+      `curl -X POST 'http://127.0.0.1:4567/webhook' -H 'Content-Type: application/json' -d '{"event":"hello","from":"curl"}'`,
+    )
+    act(() => harness.engine.emit('traffic.batch', { captures: [makeSummary({ target: '/live/1' })], removed: [] }))
+    act(() => harness.engine.emit('traffic.batch', { captures: [makeSummary({ target: '/live/2' })], removed: [] }))
+    expect(screen.queryAllByTestId('traffic-row')).toHaveLength(0)
+    act(() => harness.frames.frame())
+    expect(screen.getAllByTestId('row-path').map((p) => p.textContent)).toEqual(['/live/2', '/live/1'])
+    expect(screen.getByTestId('traffic-count').textContent).toBe('2 requests')
+  })
+
+  it('asks the engine again when the filter changes, and pages older captures with before', async () => {
+    const engine = createFakeEngine()
+    for (let i = 0; i < 1200; i++) addCapture(engine, { target: i % 2 ? `/odd/${i}` : `/even/${i}` })
+    const harness = createHarness(engine)
+    harness.stores.sync.start()
+    await settle()
+    const traffic = harness.stores.traffic
+    expect(traffic.getState().ids).toHaveLength(500)
+    expect(traffic.getState().total).toBe(1200)
+    await harness.stores.sync.loadOlder()
+    const older = engine.calls.filter((c) => c.method === 'captures.query').at(-1)!.input as { before?: string }
+    expect(older.before).toBe(traffic.getState().ids[499])
+    expect(traffic.getState().ids).toHaveLength(1200)
+    expect(traffic.getState().hasOlder).toBe(false)
+    act(() => traffic.getState().setFilter({ text: 'odd' }))
+    await settle()
+    const query = engine.calls.filter((c) => c.method === 'captures.query').at(-1)!.input as { text?: string }
+    expect(query.text).toBe('odd')
+    expect(traffic.getState().total).toBe(600)
+    expect(traffic.getState().ids.every((id) => traffic.getState().byId[id]!.target.startsWith('/odd/'))).toBe(true)
+  })
+
+  it('reloads everything after a reconnect and shows why while disconnected', async () => {
+    const engine = createFakeEngine()
+    let state: ConnectionState = { kind: 'connecting' }
+    const listeners = new Set<(s: ConnectionState) => void>()
+    const connection: ConnectionSource = {
+      get state() {
+        return state
+      },
+      onState: (l) => (listeners.add(l), () => void listeners.delete(l)),
+      retryNow: () => {},
+    }
+    const setState = (next: ConnectionState) => {
+      state = next
+      for (const l of listeners) l(next)
+    }
+    const traffic = createTrafficStore()
+    const app = createAppStore()
+    const sync = new LiveSync({ api: engine.api, connection, traffic, app, scheduler: new ManualFrames() })
+    sync.start()
+    render(
+      <StoresProvider stores={{ api: engine.api, traffic, app, sync }}>
+        <App />
+      </StoresProvider>,
+    )
+    expect(engine.calls).toHaveLength(0)
+    act(() => setState({ kind: 'open' }))
+    await settle()
+    expect(screen.getByTestId('app-ready')).toBeTruthy()
+    const loads = () => engine.calls.filter((c) => c.method === 'endpoints.list').length
+    expect(loads()).toBe(1)
+    act(() => setState({ kind: 'disconnected', retryInMs: 2000 }))
+    expect(screen.getByTestId('connection-banner').textContent).toMatch(/Disconnected/)
+    addCapture(engine, { target: '/while-away' })
+    act(() => setState({ kind: 'open' }))
+    await settle()
+    expect(loads()).toBe(2)
+    expect(screen.queryByTestId('connection-banner')).toBeNull()
+    expect(screen.getAllByTestId('row-path').map((p) => p.textContent)).toEqual(['/while-away'])
+    act(() => setState({ kind: 'unauthorized' }))
+    expect(screen.getByTestId('connection-banner').textContent).toMatch(/Open the URL printed by hookscope serve/)
+    sync.dispose()
+  })
+
+  it('shows engine notices until dismissed', async () => {
+    const harness = createHarness()
+    harness.stores.sync.start()
+    renderWith(harness, <App />)
+    await settle()
+    act(() => harness.engine.emit('app.notice', { level: 'warning', code: 'DOCUMENT_CORRUPT', message: 'settings.json was damaged; restored the backup', at: Date.now() }))
+    expect(screen.getByTestId('notice').textContent).toContain('settings.json was damaged')
+    act(() => screen.getByTestId('notice-dismiss').click())
+    expect(screen.queryByTestId('notice')).toBeNull()
+  })
+})

@@ -1,0 +1,224 @@
+import { describe, expect, it } from 'vitest'
+import { createTrafficStore as createStore, splitBatch, type TrafficState } from '../../renderer/src/state/traffic-store'
+import { makeSummary } from './helpers/fake-api'
+
+/** A store whose list already reflects a query, as after the first load. */
+const createTrafficStore = (initial: Partial<TrafficState> = {}) => createStore({ loaded: true, ...initial })
+
+const page = (items: ReturnType<typeof makeSummary>[], total = items.length, next: string | null = null) => ({ items: [...items].reverse(), total, next })
+
+describe('traffic store: live batches', () => {
+  it('puts new captures on top, newest first, and keeps only the latest state of each', () => {
+    const store = createTrafficStore()
+    const a = makeSummary({ status: null })
+    const b = makeSummary()
+    store.getState().applyBatches([{ captures: [a], removed: [] }, { captures: [b, { ...a, status: 201 }], removed: [] }])
+    const s = store.getState()
+    expect(s.ids).toEqual([b.id, a.id])
+    expect(s.byId[a.id]!.status).toBe(201)
+    expect(s.total).toBe(2)
+  })
+
+  it('updates a known row in place without moving it or the selection', () => {
+    const store = createTrafficStore()
+    const a = makeSummary({ status: null })
+    const b = makeSummary()
+    store.getState().applyBatches([{ captures: [a, b], removed: [] }])
+    store.getState().select(a.id)
+    const idsBefore = store.getState().ids
+    store.getState().applyBatches([{ captures: [{ ...a, status: 500 }], removed: [] }])
+    expect(store.getState().ids).toBe(idsBefore)
+    expect(store.getState().selectedId).toBe(a.id)
+    expect(store.getState().byId[a.id]!.status).toBe(500)
+  })
+
+  it('never moves the selection when new rows arrive above it', () => {
+    const store = createTrafficStore()
+    const first = makeSummary()
+    store.getState().applyBatches([{ captures: [first], removed: [] }])
+    store.getState().open(first.id)
+    for (let i = 0; i < 20; i++) store.getState().applyBatches([{ captures: [makeSummary()], removed: [] }])
+    expect(store.getState().selectedId).toBe(first.id)
+    expect(store.getState().openedId).toBe(first.id)
+    expect(store.getState().ids.indexOf(first.id)).toBe(20)
+  })
+
+  it('leaves the state object alone when a batch changes nothing', () => {
+    const store = createTrafficStore()
+    const before = store.getState()
+    store.getState().applyBatches([{ captures: [], removed: [] }])
+    expect(store.getState()).toBe(before)
+  })
+
+  it('removes deleted captures, their selection, and lowers the total', () => {
+    const store = createTrafficStore()
+    const a = makeSummary()
+    const b = makeSummary()
+    store.getState().applyBatches([{ captures: [a, b], removed: [] }])
+    store.getState().open(a.id)
+    store.getState().applyBatches([{ captures: [], removed: [a.id] }])
+    const s = store.getState()
+    expect(s.ids).toEqual([b.id])
+    expect(s.byId[a.id]).toBeUndefined()
+    expect(s.selectedId).toBeNull()
+    expect(s.openedId).toBeNull()
+    expect(s.total).toBe(1)
+  })
+
+  it('inserts a capture older than the newest at its place', () => {
+    const store = createTrafficStore()
+    const older = makeSummary()
+    const newer = makeSummary()
+    store.getState().applyBatches([{ captures: [newer], removed: [] }])
+    store.getState().applyBatches([{ captures: [older], removed: [] }])
+    expect(store.getState().ids).toEqual([newer.id, older.id])
+  })
+})
+
+describe('traffic store: bounds', () => {
+  it('keeps at most memoryCap rows, dropping the oldest, and marks that older ones exist', () => {
+    const store = createTrafficStore({ memoryCap: 100 })
+    const all = Array.from({ length: 250 }, () => makeSummary())
+    store.getState().applyBatches([{ captures: all, removed: [] }])
+    const s = store.getState()
+    expect(s.ids).toHaveLength(100)
+    expect(Object.keys(s.byId)).toHaveLength(100)
+    expect(s.ids[0]).toBe(all[249]!.id)
+    expect(s.hasOlder).toBe(true)
+  })
+
+  it('keeps the record of the opened capture even when it falls out of the window', () => {
+    const store = createTrafficStore({ memoryCap: 10 })
+    const first = makeSummary()
+    store.getState().applyBatches([{ captures: [first], removed: [] }])
+    store.getState().open(first.id)
+    store.getState().applyBatches([{ captures: Array.from({ length: 20 }, () => makeSummary()), removed: [] }])
+    const s = store.getState()
+    expect(s.ids).not.toContain(first.id)
+    expect(s.byId[first.id]).toBeDefined()
+    expect(s.openedId).toBe(first.id)
+  })
+
+  it('stops paging older captures at the cap and says so', () => {
+    const store = createTrafficStore({ memoryCap: 50 })
+    const older = Array.from({ length: 30 }, () => makeSummary()).reverse()
+    const items = Array.from({ length: 40 }, () => makeSummary())
+    store.getState().replaceFromQuery(page(items, 1000, items[0]!.id), 0)
+    store.getState().appendOlder({ items: older, total: 1000, next: 'x' }, 0)
+    const s = store.getState()
+    expect(s.ids).toHaveLength(50)
+    expect(s.olderLimited).toBe(true)
+    expect(s.hasOlder).toBe(false)
+  })
+
+  it('lowering the cap trims the list at once', () => {
+    const store = createTrafficStore()
+    store.getState().applyBatches([{ captures: Array.from({ length: 30 }, () => makeSummary()), removed: [] }])
+    store.getState().setMemoryCap(10)
+    expect(store.getState().ids).toHaveLength(10)
+    expect(Object.keys(store.getState().byId)).toHaveLength(10)
+  })
+
+  it('splits a huge batch into pieces of bounded weight', () => {
+    const captures = Array.from({ length: 25 }, () => makeSummary())
+    const pieces = splitBatch({ captures, removed: ['a', 'b', 'c'] }, 10)
+    expect(pieces.map((p) => p.captures.length + p.removed.length)).toEqual([3, 10, 10, 5])
+  })
+})
+
+describe('traffic store: pause, filters and paging', () => {
+  it('holds new captures while paused, still updates shown ones, and applies the held ones on resume', () => {
+    const store = createTrafficStore()
+    const shown = makeSummary({ status: null })
+    store.getState().applyBatches([{ captures: [shown], removed: [] }])
+    store.getState().setPaused(true)
+    const held = [makeSummary(), makeSummary()]
+    store.getState().applyBatches([{ captures: [...held, { ...shown, status: 204 }], removed: [] }])
+    expect(store.getState().ids).toEqual([shown.id])
+    expect(store.getState().byId[shown.id]!.status).toBe(204)
+    expect(store.getState().held).toHaveLength(2)
+    store.getState().setPaused(false)
+    expect(store.getState().ids).toEqual([held[1]!.id, held[0]!.id, shown.id])
+    expect(store.getState().held).toHaveLength(0)
+  })
+
+  it('judges method, status and endpoint filters locally, and leaves free text to the engine', () => {
+    const store = createTrafficStore()
+    store.getState().setFilter({ method: 'POST', statusClass: 2 })
+    store.getState().replaceFromQuery(page([]), store.getState().generation)
+    const match = makeSummary({ method: 'POST', status: 201 })
+    store.getState().applyBatches([{ captures: [match, makeSummary({ method: 'GET' }), makeSummary({ status: 500 })], removed: [] }])
+    expect(store.getState().ids).toEqual([match.id])
+    store.getState().setFilter({ text: 'invoice' })
+    store.getState().replaceFromQuery(page([match]), store.getState().generation)
+    store.getState().applyBatches([{ captures: [makeSummary({ method: 'POST', status: 200 })], removed: [] }])
+    expect(store.getState().ids).toEqual([match.id])
+    expect(store.getState().headStale).toBe(true)
+  })
+
+  it('ignores a query answer for an older filter', () => {
+    const store = createTrafficStore()
+    const generation = store.getState().generation
+    store.getState().setFilter({ method: 'GET' })
+    store.getState().replaceFromQuery(page([makeSummary()]), generation)
+    expect(store.getState().ids).toEqual([])
+    expect(store.getState().loaded).toBe(false)
+  })
+
+  it('while a new filter is being queried, keeps matching live rows apart and joins them to the answer', () => {
+    const store = createTrafficStore()
+    const old = [makeSummary({ method: 'GET' }), makeSummary({ method: 'POST' })]
+    store.getState().applyBatches([{ captures: old, removed: [] }])
+    store.getState().setFilter({ method: 'POST' })
+    const liveMatch = makeSummary({ method: 'POST' })
+    store.getState().applyBatches([{ captures: [liveMatch, makeSummary({ method: 'GET' })], removed: [] }])
+    expect(store.getState().ids).toEqual([old[1]!.id, old[0]!.id])
+    store.getState().replaceFromQuery(page([old[1]!]), store.getState().generation)
+    expect(store.getState().ids).toEqual([liveMatch.id, old[1]!.id])
+    expect(store.getState().total).toBe(2)
+  })
+
+  it('keeps live rows that arrived during a query with an empty answer', () => {
+    const store = createStore()
+    const live = makeSummary()
+    store.getState().applyBatches([{ captures: [live], removed: [] }])
+    expect(store.getState().ids).toEqual([])
+    store.getState().replaceFromQuery(page([]), store.getState().generation)
+    expect(store.getState().ids).toEqual([live.id])
+  })
+
+  it('keeps live rows newer than a query answer on top of it', () => {
+    const store = createTrafficStore()
+    const stored = [makeSummary(), makeSummary()]
+    const live = makeSummary()
+    store.getState().applyBatches([{ captures: [live], removed: [] }])
+    store.getState().replaceFromQuery(page(stored, 2), store.getState().generation)
+    expect(store.getState().ids).toEqual([live.id, stored[1]!.id, stored[0]!.id])
+    expect(store.getState().total).toBe(3)
+  })
+
+  it('moves the selection by id with the keyboard commands and stops at the ends', () => {
+    const store = createTrafficStore()
+    const rows = [makeSummary(), makeSummary(), makeSummary()]
+    store.getState().applyBatches([{ captures: rows, removed: [] }])
+    store.getState().moveSelection(1)
+    expect(store.getState().selectedId).toBe(rows[2]!.id)
+    store.getState().moveSelection(1)
+    store.getState().moveSelection(1)
+    store.getState().moveSelection(1)
+    expect(store.getState().selectedId).toBe(rows[0]!.id)
+    store.getState().selectEdge('first')
+    expect(store.getState().selectedId).toBe(rows[2]!.id)
+    store.getState().moveSelection(-1)
+    expect(store.getState().selectedId).toBe(rows[2]!.id)
+  })
+
+  it('counts new requests per endpoint while another endpoint is viewed, and resets on viewing it', () => {
+    const store = createTrafficStore()
+    store.getState().setFilter({ endpointId: 'ep_a' })
+    store.getState().applyBatches([{ captures: [makeSummary({ endpointId: 'ep_b' }), makeSummary({ endpointId: 'ep_b' }), makeSummary({ endpointId: 'ep_a' })], removed: [] }])
+    expect(store.getState().newByEndpoint).toEqual({ ep_b: 2 })
+    store.getState().setFilter({ endpointId: 'ep_b' })
+    expect(store.getState().newByEndpoint.ep_b).toBe(0)
+  })
+})

@@ -1,0 +1,141 @@
+import './helpers/setup-dom'
+import { screen, within } from '@testing-library/react'
+import { EditorView } from '@codemirror/view'
+import { describe, expect, it } from 'vitest'
+import { BodyTab } from '../../renderer/src/components/detail/body-tab'
+import type { Capture } from '../../shared/model'
+import { addCapture, createFakeEngine, utf8, type FakeCapture } from './helpers/fake-api'
+import { createHarness, renderWith, settleViewers } from './helpers/render-app'
+
+async function showBody(patch: Partial<Capture>, body: Uint8Array | string, extra: Omit<FakeCapture, 'capture' | 'body'> = {}) {
+  const engine = createFakeEngine()
+  const capture = addCapture(engine, patch, body, extra)
+  const harness = createHarness(engine)
+  const view = renderWith(harness, <BodyTab capture={capture} />)
+  await settleViewers()
+  return { ...view, engine, capture }
+}
+
+const editorText = (root: HTMLElement) =>
+  Array.from(root.querySelectorAll<HTMLElement>('.cm-editor'))
+    .map((editor) => EditorView.findFromDOM(editor)!.state.doc.toString())
+    .join('\n')
+const PNG_1x1 = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0))
+
+describe('body viewers', () => {
+  it('shows JSON re-indented and foldable in CodeMirror', async () => {
+    const { container } = await showBody({ contentType: 'application/json' }, '{"event":"invoice.paid","data":{"amount":4200,"items":[1,2]}}')
+    const viewer = screen.getByTestId('viewer-json')
+    expect(viewer.dataset.pretty).toBe('true')
+    expect(editorText(container)).toContain('"event": "invoice.paid",')
+    expect(editorText(container)).toContain('    "amount": 4200,')
+    expect(container.querySelector('.cm-foldGutter')).not.toBeNull()
+  })
+
+  it('shows deeply nested JSON as sent, as plain text', async () => {
+    const deep = '['.repeat(300) + ']'.repeat(300)
+    const { container } = await showBody({ contentType: 'application/json' }, deep)
+    expect(screen.getByTestId('viewer-json').dataset.pretty).toBe('false')
+    expect(screen.getByTestId('viewer-note').textContent).toMatch(/Nested more than 256 levels/)
+    expect(screen.getByTestId('code-block').dataset.language).toBe('text')
+    expect(editorText(container)).toBe(deep)
+  })
+
+  it('shows form bodies as a table of decoded names and values', async () => {
+    await showBody({ contentType: 'application/x-www-form-urlencoded' }, 'name=Ada+Lovelace&tags=a&tags=b&note=%E2%9C%93%20ok')
+    const rows = screen.getAllByTestId('form-row').map((row) => Array.from(row.querySelectorAll('td')).map((td) => td.textContent))
+    expect(rows).toEqual([
+      ['name', 'Ada Lovelace'],
+      ['tags', 'a'],
+      ['tags', 'b'],
+      ['note', '✓ ok'],
+    ])
+  })
+
+  it('shows each multipart part with its headers and offers files for download', async () => {
+    const b64 = (text: string) => btoa(text)
+    await showBody({ contentType: 'multipart/form-data; boundary=X' }, '--X\r\n...', {
+      parts: {
+        error: null,
+        parts: [
+          { name: 'title', filename: null, contentType: 'text/plain', transferEncoding: '7bit', size: 5, base64: b64('Hello'), truncated: false },
+          { name: 'upload', filename: 'report.csv', contentType: 'text/csv', transferEncoding: '7bit', size: 8, base64: b64('a,b\n1,2\n'), truncated: false },
+        ],
+      },
+    })
+    const parts = screen.getAllByTestId('multipart-part')
+    expect(parts).toHaveLength(2)
+    expect(within(parts[0]!).getByTestId('part-name').textContent).toBe('title')
+    expect(within(parts[0]!).queryByTestId('part-download')).toBeNull()
+    expect(within(parts[1]!).getByTestId('part-filename').textContent).toBe('report.csv')
+    expect(within(parts[1]!).getByTestId('part-download')).toBeTruthy()
+    expect(parts[1]!.textContent).toContain('Content-Disposition')
+    expect(parts[1]!.textContent).toContain('form-data; name="upload"; filename="report.csv"')
+    expect(parts[1]!.textContent).toContain('text/csv')
+  })
+
+  it('shows XML and HTML as highlighted text, never as elements', async () => {
+    const xml = await showBody({ contentType: 'application/xml' }, '<note><to>Tove</to><b>bold</b></note>')
+    expect(screen.getByTestId('viewer-xml')).toBeTruthy()
+    expect(editorText(xml.container)).toBe('<note><to>Tove</to><b>bold</b></note>')
+    expect(xml.container.querySelector('note, to, .cm-content b')).toBeNull()
+    xml.unmount()
+    const html = await showBody({ contentType: 'text/html; charset=utf-8' }, '<h1>Title</h1><a href="javascript:alert(1)">x</a>')
+    expect(screen.getByTestId('viewer-html')).toBeTruthy()
+    expect(editorText(html.container)).toContain('<h1>Title</h1>')
+    expect(html.container.querySelector('h1, a[href^="javascript"]')).toBeNull()
+  })
+
+  it('renders raster images through a blob: URL', async () => {
+    const { container } = await showBody({ contentType: 'image/png' }, PNG_1x1)
+    const img = screen.getByTestId('body-image') as HTMLImageElement
+    expect(img.getAttribute('src')).toMatch(/^blob:/)
+    expect(container.querySelectorAll('img')).toHaveLength(1)
+  })
+
+  it('shows anything else as a hex dump', async () => {
+    await showBody({ contentType: 'application/octet-stream' }, new Uint8Array([0, 1, 2, 0xff, 0x41]))
+    expect(screen.getByTestId('viewer-hex').textContent).toContain('00 01 02 ff 41')
+  })
+
+  it('shows decoded bodies with what was undone, and the raw bytes on request', async () => {
+    const gzipMagic = new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0])
+    const { container } = await showBody(
+      { contentType: 'application/json', rawHeaders: [['Content-Encoding', 'gzip']] },
+      gzipMagic,
+      { decoded: { bytes: utf8('{"ok":true}'), from: ['gzip'] } },
+    )
+    expect(screen.getByTestId('body-decoded').textContent).toMatch(/Decoded from gzip/)
+    expect(editorText(container)).toContain('"ok": true')
+    screen.getByTestId('body-raw-toggle').click()
+    await settleViewers()
+    expect(screen.queryByTestId('body-decoded')).toBeNull()
+    expect(screen.getByTestId('viewer-hex').textContent).toContain('1f 8b 08')
+  })
+
+  it('says when decoding stopped at the cap or failed', async () => {
+    await showBody({ contentType: 'text/plain', rawHeaders: [['Content-Encoding', 'br']] }, 'xxxx', { decoded: { bytes: utf8('aaaa'), from: ['br'], capped: true } })
+    expect(screen.getByTestId('body-capped')).toBeTruthy()
+    const failed = await showBody({ contentType: 'text/plain', rawHeaders: [['Content-Encoding', 'gzip']] }, 'not gzip', {
+      decoded: { bytes: utf8('not gzip'), from: [], error: 'incorrect header check' },
+    })
+    expect(within(failed.container).getByTestId('body-decode-error').textContent).toContain('incorrect header check')
+  })
+
+  it('past the display cap shows the head and the tail, and offers the full body', async () => {
+    const big = new Uint8Array(3 * 1024 * 1024).fill(0x61)
+    big.set(utf8('START'), 0)
+    big.set(utf8('END'), big.length - 3)
+    const { container } = await showBody({ contentType: 'text/plain' }, big)
+    expect(screen.getByTestId('body-head-tail').textContent).toMatch(/3\.00 MB/)
+    expect(screen.getByTestId('body-gap').textContent).toMatch(/not shown/)
+    expect(editorText(within(container).getByTestId('body-head'))).toMatch(/^START/)
+    expect(editorText(within(container).getByTestId('body-tail'))).toMatch(/END$/)
+    expect(screen.getByTestId('save-body')).toBeTruthy()
+  })
+
+  it('marks bodies cut by the body cap', async () => {
+    await showBody({ contentType: 'text/plain', flags: ['truncated'], body: { size: 4, sha256: 'x', truncated: true, declaredSize: 100, storage: 'inline' } }, 'abcd')
+    expect(screen.getByTestId('body-truncated').textContent).toMatch(/body cap/)
+  })
+})

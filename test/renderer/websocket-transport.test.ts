@@ -1,0 +1,158 @@
+import './helpers/setup-dom'
+import { describe, expect, it } from 'vitest'
+import { createApiClient } from '../../shared/api'
+import { takePageToken, TOKEN_STORAGE_KEY } from '../../renderer/src/api/page-token'
+import { WebSocketTransport } from '../../renderer/src/api/websocket-transport'
+import type { ConnectionState } from '../../renderer/src/api/connection-state'
+
+class FakeSocket {
+  static created: FakeSocket[] = []
+  readyState: 0 | 1 | 2 | 3 = 0
+  sent: string[] = []
+  onopen: ((e: Event) => void) | null = null
+  onclose: ((e: CloseEvent) => void) | null = null
+  onerror: ((e: Event) => void) | null = null
+  onmessage: ((e: MessageEvent) => void) | null = null
+  constructor(
+    readonly url: string,
+    readonly protocols: string[],
+  ) {
+    FakeSocket.created.push(this)
+  }
+  send(text: string) {
+    this.sent.push(text)
+  }
+  close() {
+    this.readyState = 3
+    this.onclose?.({} as CloseEvent)
+  }
+  open() {
+    this.readyState = 1
+    this.onopen?.({} as Event)
+  }
+  fail() {
+    this.readyState = 3
+    this.onclose?.({} as CloseEvent)
+  }
+  receive(message: unknown) {
+    this.onmessage?.({ data: JSON.stringify(message) } as MessageEvent)
+  }
+}
+
+function setup(options: { token?: string | null; hostAnswers?: boolean } = {}) {
+  FakeSocket.created = []
+  const timers: Array<{ fn: () => void; ms: number }> = []
+  const states: ConnectionState[] = []
+  const transport = new WebSocketTransport({
+    url: 'ws://127.0.0.1:9/api',
+    token: options.token === undefined ? 'secret-token' : options.token,
+    createSocket: (url, protocols) => new FakeSocket(url, protocols),
+    hostAnswers: async () => options.hostAnswers ?? false,
+    setTimer: (fn, ms) => timers.push({ fn, ms }),
+    clearTimer: () => {},
+  })
+  transport.onState((s) => states.push(s))
+  return { transport, timers, states }
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0))
+
+describe('WebSocket transport', () => {
+  it('offers hookscope.v1 and the token as subprotocols, never in the URL', () => {
+    const { transport } = setup()
+    transport.connect()
+    const socket = FakeSocket.created[0]!
+    expect(socket.protocols).toEqual(['hookscope.v1', 'token.secret-token'])
+    expect(socket.url).toBe('ws://127.0.0.1:9/api')
+  })
+
+  it('sends calls once open and resolves them with the matching result; relays events', async () => {
+    const { transport } = setup()
+    transport.connect()
+    const api = createApiClient(transport)
+    const events: unknown[] = []
+    api.on('app.notice', (payload) => events.push(payload))
+    const pending = api['endpoints.list']({})
+    const socket = FakeSocket.created[0]!
+    expect(socket.sent).toHaveLength(0)
+    socket.open()
+    const call = JSON.parse(socket.sent[0]!)
+    expect(call).toMatchObject({ type: 'call', method: 'endpoints.list', input: {} })
+    socket.receive({ type: 'result', id: call.id + 1000, result: { ok: true, value: ['wrong'] } })
+    socket.receive({ type: 'result', id: call.id, result: { ok: true, value: [] } })
+    await expect(pending).resolves.toEqual([])
+    socket.receive({ type: 'event', event: 'app.notice', payload: { level: 'info', code: 'X', message: 'hi', at: 1 } })
+    socket.receive({ type: 'event', event: 'not.an.event', payload: {} })
+    expect(events).toEqual([{ level: 'info', code: 'X', message: 'hi', at: 1 }])
+  })
+
+  it('rejects calls in flight when the connection drops, then reconnects with backoff', async () => {
+    const { transport, timers, states } = setup({ hostAnswers: false })
+    transport.connect()
+    const api = createApiClient(transport)
+    FakeSocket.created[0]!.open()
+    const pending = api['endpoints.list']({})
+    FakeSocket.created[0]!.fail()
+    await expect(pending).rejects.toThrow(/connection to Hookscope was lost/)
+    expect(states.at(-1)).toEqual({ kind: 'disconnected', retryInMs: 250 })
+    timers.shift()!.fn()
+    expect(FakeSocket.created).toHaveLength(2)
+    FakeSocket.created[1]!.fail()
+    await flush()
+    expect(states.at(-1)).toEqual({ kind: 'disconnected', retryInMs: 500 })
+    timers.shift()!.fn()
+    FakeSocket.created[2]!.open()
+    expect(states.at(-1)).toEqual({ kind: 'open' })
+  })
+
+  it('reports a refused token when the page host answers but the handshake fails', async () => {
+    const { transport, states } = setup({ hostAnswers: true })
+    transport.connect()
+    FakeSocket.created[0]!.fail()
+    await flush()
+    expect(states.at(-1)).toEqual({ kind: 'unauthorized' })
+    transport.retryNow('new-token')
+    expect(FakeSocket.created[1]!.protocols).toContain('token.new-token')
+  })
+
+  it('says so when there is no token at all', () => {
+    const { transport, states } = setup({ token: null })
+    transport.connect()
+    expect(states.at(-1)).toEqual({ kind: 'no-token' })
+    expect(FakeSocket.created).toHaveLength(0)
+  })
+})
+
+describe('page token', () => {
+  function environment(hash: string, stored: string | null = null) {
+    const store = new Map<string, string>()
+    if (stored) store.set(TOKEN_STORAGE_KEY, stored)
+    const replaced: string[] = []
+    return {
+      env: {
+        location: { hash, pathname: '/', search: '' },
+        history: { replaceState: (_data: unknown, _title: string, url?: string | URL | null) => void replaced.push(String(url)) },
+        storage: { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) },
+      },
+      store,
+      replaced,
+    }
+  }
+
+  it('takes the token from the fragment, keeps it for reloads and wipes it from the address bar', () => {
+    const { env, store, replaced } = environment('#token=abc123')
+    expect(takePageToken(env)).toBe('abc123')
+    expect(store.get(TOKEN_STORAGE_KEY)).toBe('abc123')
+    expect(replaced).toEqual(['/'])
+  })
+
+  it('uses the stored token after a reload', () => {
+    const { env, replaced } = environment('', 'kept')
+    expect(takePageToken(env)).toBe('kept')
+    expect(replaced).toEqual([])
+  })
+
+  it('returns null without a token anywhere', () => {
+    expect(takePageToken(environment('#other=1').env)).toBeNull()
+  })
+})
