@@ -262,6 +262,9 @@ export const events = {
   'app.notice': Notice,
   'forward.changed': z.object({ targets: z.array(TargetStatus) }),
   'collections.changed': z.object({ collections: z.array(CollectionSummary) }),
+  /** The user cleared captures (all of them, or one endpoint's): reload the list. */
+  'captures.cleared': z.object({ endpointId: z.string().nullable() }),
+  'settings.changed': Settings,
   'collections.run': RunState,
 } as const
 

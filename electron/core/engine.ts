@@ -141,9 +141,9 @@ export class Engine {
         sync: () => settingsDoc.data.storage.sync,
         now: clock.now,
         onNotice: emitNotice,
-        onRemoved: (ids) => {
+        onRemoved: (ids, cleared) => {
           forwarder?.forget(ids)
-          engine?.events.emit('captures:removed', ids)
+          engine?.events.emit('captures:removed', { ids, cleared: cleared ?? null })
         },
         onSegmentsDropped: (segments) => void forwarder?.segmentsDropped(segments),
       })
@@ -393,6 +393,7 @@ export class Engine {
       }
     }
     if (JSON.stringify(next.retention) !== JSON.stringify(before.retention)) await this.history.setRetention(next.retention)
+    this.events.emit('settings:changed', next)
     return next
   }
 
@@ -412,9 +413,27 @@ export class Engine {
       const slice = (await this.history.readBody(id, offset, length))!
       return { base64: slice.bytes.toString('base64'), offset, size: slice.bytes.length, totalSize: slice.total, decodedFrom: [], capped: false, decodeError: null }
     }
-    const whole = (await this.history.readBody(id, 0, record.body.size))!
-    return sliceBody(whole.bytes, whole.total, record.rawHeaders, offset, length, true)
+    // A viewer reads a decoded body in slices: decode it once and keep the last few.
+    let decoded = this.decodedCache.get(id)
+    if (!decoded) {
+      const whole = (await this.history.readBody(id, 0, record.body.size))!
+      decoded = await decodeBody(whole.bytes, encoding)
+      this.decodedCache.set(id, decoded)
+      while (this.decodedCache.size > 4) this.decodedCache.delete(this.decodedCache.keys().next().value!)
+    }
+    const slice = decoded.bytes.subarray(offset, offset + length)
+    return {
+      base64: slice.toString('base64'),
+      offset,
+      size: slice.length,
+      totalSize: decoded.bytes.length,
+      decodedFrom: decoded.encodings,
+      capped: decoded.capped,
+      decodeError: decoded.error,
+    }
   }
+
+  private readonly decodedCache = new Map<string, Awaited<ReturnType<typeof decodeBody>>>()
 
   private collectionsChanged<T>(value: T): T {
     this.events.emit('collections:changed', undefined)

@@ -1,5 +1,5 @@
 // A small typed event emitter. The engine's events are the only way hosts learn about traffic.
-import type { CaptureSummary, EndpointStatus } from '../../shared/model'
+import type { CaptureSummary, EndpointStatus, Settings } from '../../shared/model'
 import type { Notice } from '../../shared/api'
 import type { RunState } from '../../shared/collections'
 
@@ -13,7 +13,8 @@ export interface EngineEvents {
   'forward:changed': void
   'collections:changed': void
   'collections:run': RunState
-  'captures:removed': string[]
+  'captures:removed': { ids: string[]; cleared: { endpointId: string | null } | null }
+  'settings:changed': Settings
   'listener:status': EndpointStatus
   'endpoints:changed': void
   notice: Notice

@@ -1,12 +1,13 @@
 // Turns the engine's events into the Api's events, batched. Owns: coalescing live traffic into at
-// most one `traffic.batch` per interval (never one message per request), and debouncing endpoint
+// most one `traffic.batch` per 20 ms (never one message per request), and debouncing endpoint
 // changes. Both hosts use it, so the renderer sees the same stream over IPC and over WebSocket.
 // Never: decides who receives the events (the host does).
 import type { EventName, EventPayload } from '../../shared/api'
 import type { CaptureSummary } from '../../shared/model'
 import type { Engine } from './engine'
 
-export const TRAFFIC_BATCH_MS = 50
+/** Live traffic goes out at once when the line is quiet, then at most once per this interval. */
+export const TRAFFIC_BATCH_MS = 20
 
 export type RelayListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void
 
@@ -33,12 +34,17 @@ export class EventRelay {
     this.offs.push(events.on('collections:changed', () => this.send('collections.changed', { collections: this.engine.collectionStore.list() })))
     this.offs.push(events.on('collections:run', (state) => this.send('collections.run', state)))
     this.offs.push(
-      events.on('captures:removed', (ids) => {
+      events.on('captures:removed', ({ ids, cleared }) => {
         for (const id of ids) this.pending.delete(id)
-        this.removed.push(...ids)
-        this.scheduleTraffic()
+        // A user's clear can remove 100,000 captures: say what was cleared, not every id.
+        if (cleared) this.send('captures.cleared', cleared)
+        else {
+          this.removed.push(...ids)
+          this.scheduleTraffic()
+        }
       }),
     )
+    this.offs.push(events.on('settings:changed', (settings) => this.send('settings.changed', settings)))
     this.offs.push(events.on('listener:status', () => this.scheduleEndpoints()))
     this.offs.push(events.on('endpoints:changed', () => this.scheduleEndpoints()))
     this.offs.push(events.on('notice', (notice) => this.send('app.notice', notice)))
@@ -49,9 +55,14 @@ export class EventRelay {
     this.scheduleTraffic()
   }
 
+  private lastTraffic = -Infinity
+
   private scheduleTraffic(): void {
     if (this.trafficTimer) return
-    this.trafficTimer = setTimeout(() => this.flushTraffic(), this.intervalMs)
+    // Leading edge: the first capture after a quiet spell leaves in the next turn of the event loop
+    // (with whatever else arrived in this one); under load, one batch per interval.
+    const wait = Math.max(0, this.lastTraffic + this.intervalMs - performance.now())
+    this.trafficTimer = setTimeout(() => this.flushTraffic(), wait)
   }
 
   private scheduleEndpoints(): void {
@@ -75,6 +86,7 @@ export class EventRelay {
     if (this.trafficTimer) clearTimeout(this.trafficTimer)
     this.trafficTimer = null
     if (this.pending.size === 0 && this.removed.length === 0) return
+    this.lastTraffic = performance.now()
     const captures = [...this.pending.values()]
     const removed = this.removed
     this.pending = new Map()

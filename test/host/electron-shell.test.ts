@@ -205,6 +205,8 @@ describe('IPC bound from the contract', () => {
     const collection = await api['collections.create']({ name: 'Kept' })
     await api['collections.saveItem']({ id: collection.id, from: { captureId: t.engine.history.query({}).items[0]!.id } })
     await api['collections.run']({ id: collection.id, baseUrl: 'http://127.0.0.1:9' })
+    await api['settings.update']({ ui: { theme: 'dark' } })
+    await api['captures.clear']({})
     await vi.waitFor(() => {
       for (const name of eventNames) expect(seen(name), name).toBe(true)
     })

@@ -118,7 +118,8 @@ export interface HistoryOptions {
   sync?: () => SyncMode
   now: () => number
   onNotice: (notice: Omit<Notice, 'at'>) => void
-  onRemoved: (ids: string[]) => void
+  /** Captures removed, by retention or (with `cleared`) because the user cleared them. */
+  onRemoved: (ids: string[], cleared?: { endpointId: string | null }) => void
   /** Whole segments dropped by retention (their side files can go too). */
   onSegmentsDropped?: (segments: number[]) => void
 }
@@ -418,7 +419,7 @@ export class HistoryStore {
       }
       await this.options.blobs.collect(orphans)
       removed = [...doomedIds]
-      this.options.onRemoved(removed)
+      this.options.onRemoved(removed, { endpointId: endpointId ?? null })
     }).then(() => removed)
   }
 

@@ -66,6 +66,11 @@ export class LiveSync {
       api.on('traffic.batch', (payload) => this.onTraffic(payload)),
       api.on('endpoints.changed', (payload) => app.getState().setEndpoints(payload.endpoints, payload.status)),
       api.on('app.notice', (notice) => app.getState().addNotice(notice)),
+      api.on('captures.cleared', () => void this.queryFirstPage()),
+      api.on('settings.changed', (settings) => {
+        app.getState().setSettings(settings)
+        this.options.traffic.getState().setMemoryCap(Math.min(settings.retention.maxCaptures, MEMORY_CAP_LIMIT))
+      }),
     )
     app.getState().setConnection(connection.state)
     this.offs.push(
