@@ -2,7 +2,7 @@
 // hardened window, IPC bound from the contract, relaying engine events (batched) to the window,
 // remembering the window's bounds, secrets through safeStorage, and a clean shutdown that flushes
 // the store. The engine itself lives in electron/core and knows nothing of Electron.
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, shell } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell } from 'electron'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Engine } from '../core'
@@ -28,6 +28,7 @@ if (!app.requestSingleInstanceLock()) {
   let window: BrowserWindow | null = null
   let engine: Engine | null = null
   let bridge: EngineBridge | null = null
+  let savingBounds: Promise<void> = Promise.resolve()
 
   const confirmOpenExternal = async (url: string) => {
     const owner = window ?? undefined
@@ -59,7 +60,7 @@ if (!app.requestSingleInstanceLock()) {
     if (bounds.maximized) window.maximize()
     window.once('ready-to-show', () => window?.show())
     window.on('close', () => {
-      if (window) void saveBounds(app.getPath('userData'), { ...window.getNormalBounds(), maximized: window.isMaximized() })
+      if (window) savingBounds = saveBounds(app.getPath('userData'), { ...window.getNormalBounds(), maximized: window.isMaximized() }).catch(() => undefined)
     })
     window.on('closed', () => {
       window = null
@@ -69,7 +70,7 @@ if (!app.requestSingleInstanceLock()) {
   }
 
   app.whenReady().then(async () => {
-    hardenSession((await import('electron')).session.defaultSession)
+    hardenSession(session.defaultSession)
     protocol.handle('app', (request) => appResponse(rendererDir, request.url))
     const secrets = new FileSecretStore(
       path.join(app.getPath('userData'), 'secrets.json'),
@@ -104,7 +105,7 @@ if (!app.requestSingleInstanceLock()) {
     quitting = true
     bridge?.flush()
     bridge?.dispose()
-    void engine.close().finally(() => app.quit())
+    void Promise.all([savingBounds, engine.close()]).finally(() => app.quit())
   })
 
   app.on('window-all-closed', () => {

@@ -111,6 +111,16 @@ describe('versioned documents', () => {
     expect((await fs.readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([])
   })
 
+  it('leaves alone the temp files of other documents in the same folder', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    // Another document (say settings.json) is being written right now.
+    const theirs = path.join(dir, '.settings.json.4321-beef.tmp')
+    await fs.writeFile(theirs, 'in progress')
+    await openDoc(dir)
+    expect(await fs.readFile(theirs, 'utf8')).toBe('in progress')
+  })
+
   it('serializes concurrent updates: every change lands', async () => {
     const dir = await tempDir()
     dirs.push(dir)

@@ -85,7 +85,8 @@ export class DocumentStore<S extends z.ZodType> {
   static async open<S extends z.ZodType>(options: DocumentOptions<S>): Promise<DocumentStore<S>> {
     await fs.mkdir(options.dir, { recursive: true })
     if (options.backupDir) await fs.mkdir(options.backupDir, { recursive: true })
-    await removeStaleTempFiles(options.dir)
+    await removeStaleTempFiles(options.dir, options.name)
+    if (options.backupDir) await removeStaleTempFiles(options.backupDir, `${options.name}.bak`)
     const store = new DocumentStore(options, path.join(options.dir, options.name))
     await store.load()
     return store

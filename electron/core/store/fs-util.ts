@@ -48,14 +48,17 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
 }
 
 /** Remove temp files left by a crash mid-write. Only names this store creates are touched. */
-export async function removeStaleTempFiles(dir: string): Promise<string[]> {
+export async function removeStaleTempFiles(dir: string, forFile?: string): Promise<string[]> {
   let names: string[]
   try {
     names = await fs.readdir(dir)
   } catch {
     return []
   }
-  const stale = names.filter((name) => name.startsWith('.') && name.endsWith(TEMP_SUFFIX))
+  // With `forFile`, only that file's temp files: another store writing in the same folder right now
+  // must not lose its temp file to this clean-up.
+  const prefix = forFile === undefined ? '.' : `.${forFile}.`
+  const stale = names.filter((name) => name.startsWith(prefix) && name.endsWith(TEMP_SUFFIX))
   await Promise.all(stale.map((name) => fs.rm(path.join(dir, name), { force: true })))
   return stale
 }
