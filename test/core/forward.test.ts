@@ -422,6 +422,18 @@ describe('the delivery queue', () => {
     expect(app.received).toHaveLength(10)
   })
 
+  it('tells the hosts when a request joins a queue, even a paused one', async () => {
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: 'http://127.0.0.1:9', paused: true }], defaultTargetId: 'app' })
+    const waiting = new Promise<number>((resolve) => {
+      e.engine.events.on('forward:changed', () => {
+        const status = e.engine.forwarder.statuses(e.engine.endpoints())[0]!
+        if (status.waiting === 1) resolve(status.waiting)
+      })
+    })
+    await post(e.url, '/queued', '{}')
+    expect(await waiting).toBe(1)
+  })
+
   it('pauses and resumes, retries one or all failed, and drops what is not wanted', async () => {
     let answer = 400
     const app = await target((_req, res) => {

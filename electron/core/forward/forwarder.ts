@@ -151,6 +151,8 @@ export class Forwarder {
     if (!delivery || record.forwardPlan?.mode !== 'async' || delivery.state !== 'pending' || !delivery.targetId) return
     const queue = this.queueFor(delivery.endpointId, delivery.targetId)
     queue.items.push(record.id)
+    // The waiting count changed (the relay debounces these).
+    this.deps.onTargetsChanged()
     void this.run(queue)
   }
 
