@@ -1,5 +1,7 @@
-// The page: header, connection banner, notices, endpoints sidebar, the traffic column (toolbar,
-// timeline, list), the opened request, and the sheets (help, copy as code, endpoint editor, clear).
+// The page: header (with the view switcher: traffic, composer, collections, settings), connection
+// banner, notices, endpoints sidebar, the traffic column (toolbar, timeline, list) and the opened
+// request, or the composer, collections or settings view, and the sheets (help, copy as code,
+// endpoint editor, clear, and the workbench's comparison, save, resend and paste dialogs).
 import { lazy, Suspense, useEffect } from 'react'
 import { ConfirmDialog } from './components/dialog'
 import { CaptureDetail } from './components/detail/capture-detail'
@@ -12,7 +14,11 @@ import { SettingsView } from './components/settings-view'
 import { TrafficList } from './components/traffic-list'
 import { TrafficTimeline } from './components/traffic-timeline'
 import { TrafficToolbar } from './components/traffic-toolbar'
+import { CollectionsView } from './components/workbench/collections-view'
+import { ComposerView } from './components/workbench/composer-view'
+import { WorkbenchSheets } from './components/workbench/workbench-sheets'
 import { useGlobalKeys } from './keyboard/use-global-keys'
+import type { MainView } from './state/app-store'
 import { useApp, useStores, useTraffic } from './state/context'
 import { applyTheme, nextThemeChoice, resolveTheme, watchSystemDark } from './state/theme'
 
@@ -28,11 +34,46 @@ function useTheme(): void {
   useEffect(() => applyTheme(resolveTheme(choice, systemDark)), [choice, systemDark])
 }
 
+const VIEWS: Array<{ view: Exclude<MainView, 'settings'>; label: string }> = [
+  { view: 'traffic', label: 'Traffic' },
+  { view: 'composer', label: 'Composer' },
+  { view: 'collections', label: 'Collections' },
+]
+
+function ViewSwitcher() {
+  const { app } = useStores()
+  const view = useApp((s) => s.view)
+  return (
+    <nav className="view-switcher" aria-label="Views">
+      {VIEWS.map((entry) => (
+        <button
+          key={entry.view}
+          type="button"
+          className={view === entry.view ? 'view-tab active' : 'view-tab'}
+          aria-pressed={view === entry.view}
+          data-testid={`view-${entry.view}`}
+          onClick={() => app.getState().setView(entry.view)}
+        >
+          {entry.label}
+        </button>
+      ))}
+      <button
+        type="button"
+        className={view === 'settings' ? 'view-tab active' : 'view-tab'}
+        data-testid="open-settings"
+        aria-pressed={view === 'settings'}
+        onClick={() => app.getState().setView(view === 'settings' ? 'traffic' : 'settings')}
+      >
+        Settings
+      </button>
+    </nav>
+  )
+}
+
 function Header() {
   const { app, sync } = useStores()
   const choice = useApp((s) => s.settings?.ui.theme ?? 'system')
   const info = useApp((s) => s.info)
-  const view = useApp((s) => s.view)
   return (
     <header className="app-header">
       <h1 className="brand">
@@ -46,6 +87,7 @@ function Header() {
           {info.host === 'headless' ? 'web' : 'desktop'} · v{info.version}
         </span>
       )}
+      <ViewSwitcher />
       <span className="spacer" />
       <button
         type="button"
@@ -54,9 +96,6 @@ function Header() {
         onClick={() => void sync.updateSettings({ ui: { theme: nextThemeChoice(choice) } }).catch(() => undefined)}
       >
         {THEME_LABELS[choice]}
-      </button>
-      <button type="button" data-testid="open-settings" aria-pressed={view === 'settings'} onClick={() => app.getState().setView(view === 'settings' ? 'traffic' : 'settings')}>
-        Settings
       </button>
       <button type="button" data-testid="open-help" title="Keyboard shortcuts (?)" onClick={() => app.getState().setHelpOpen(true)}>
         ?
@@ -121,6 +160,10 @@ export function App() {
           <main className="main-view">
             <SettingsView />
           </main>
+        ) : view === 'composer' ? (
+          <ComposerView />
+        ) : view === 'collections' ? (
+          <CollectionsView />
         ) : (
           <>
             <main className="traffic" aria-label="Traffic">
@@ -133,6 +176,7 @@ export function App() {
         )}
       </div>
       <Sheets />
+      <WorkbenchSheets />
       <Toast />
       {ready && <span hidden data-testid="app-ready" />}
     </div>

@@ -76,7 +76,7 @@ describe('keyboard', () => {
     expect(rows).toHaveLength(SHORTCUTS.length)
     const sheet = screen.getByTestId('help-sheet').textContent ?? ''
     for (const label of ['Copy as cURL', 'Clear history', 'Pause or resume live updates', 'Search', 'Show this help']) expect(sheet).toContain(label)
-    expect(sheet).not.toMatch(/resend|save/i)
+    for (const label of ['Resend as is (to its forward target)', 'Edit and send', 'Save to a collection']) expect(sheet).toContain(label)
     act(() => {
       fireEvent.keyDown(screen.getByTestId('help-sheet'), { key: 'Escape' })
     })

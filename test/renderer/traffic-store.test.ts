@@ -221,4 +221,27 @@ describe('traffic store: pause, filters and paging', () => {
     store.getState().setFilter({ endpointId: 'ep_b' })
     expect(store.getState().newByEndpoint.ep_b).toBe(0)
   })
+
+  it('counts a request once when it arrives again on completion, in a later batch', () => {
+    const store = createTrafficStore()
+    store.getState().setFilter({ endpointId: 'ep_a' })
+    const received = makeSummary({ endpointId: 'ep_b', status: null })
+    store.getState().applyBatches([{ captures: [received], removed: [] }])
+    store.getState().applyBatches([{ captures: [{ ...received, status: 200 }], removed: [] }])
+    expect(store.getState().newByEndpoint).toEqual({ ep_b: 1 })
+  })
+
+  it('forgets what the engine cleared: everything, or one endpoint’s captures', () => {
+    const store = createTrafficStore()
+    const a = makeSummary({ endpointId: 'ep_a' })
+    const b = makeSummary({ endpointId: 'ep_b' })
+    store.getState().applyBatches([{ captures: [a, b], removed: [] }])
+    store.getState().open(a.id)
+    store.getState().forgetCleared('ep_a')
+    expect(store.getState().ids).toEqual([b.id])
+    expect(store.getState().openedId).toBeNull()
+    store.getState().forgetCleared(null)
+    expect(store.getState().ids).toEqual([])
+    expect(store.getState().total).toBe(0)
+  })
 })

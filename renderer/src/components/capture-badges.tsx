@@ -1,6 +1,9 @@
-// Flags of a capture as small badges. The same strip will carry forward results and signature
-// verdicts; each badge names what it means in its title.
-import type { CaptureFlag } from '../../../shared/model'
+// A capture's flags, forward result and signature verdict as small colored badges; each badge says
+// in its title what it means.
+import type { CaptureFlag, ForwardSummary } from '../../../shared/model'
+import type { Verdict } from '../../../shared/signatures'
+import { forwardBadge } from '../text/forward-text'
+import { verdictBadge } from '../text/verdict-text'
 
 const FLAG_BADGES: Record<CaptureFlag, { label: string; title: string; tone: 'warning' | 'info' | 'danger' }> = {
   truncated: { label: 'truncated', title: 'The body went past the body cap; only its first part was kept.', tone: 'warning' },
@@ -27,27 +30,24 @@ export function CaptureBadges({ flags }: { flags: readonly CaptureFlag[] }) {
   )
 }
 
-type ForwardSummaryLike = { state: string; status: number | null; attempts: number; error: string | null } | null | undefined
-
-const FORWARD_TONES: Record<string, 'warning' | 'info' | 'danger' | 'ok'> = {
-  pending: 'info',
-  delivering: 'info',
-  retrying: 'warning',
-  delivered: 'ok',
-  failed: 'danger',
-  dropped: 'warning',
-  blocked: 'warning',
-  unrouted: 'warning',
+/** Where forwarding of a capture stands, when its endpoint forwards. */
+export function ForwardBadge({ forward }: { forward: ForwardSummary | null | undefined }) {
+  if (!forward) return null
+  const badge = forwardBadge(forward)
+  return (
+    <span className={`badge ${badge.tone}`} title={badge.title} data-testid="badge-forward" data-state={forward.state}>
+      {badge.label}
+    </span>
+  )
 }
 
-/** Where forwarding of a capture stands, when its endpoint forwards. */
-export function ForwardBadge({ forward }: { forward: ForwardSummaryLike }) {
-  if (!forward) return null
-  const label = forward.state === 'delivered' && forward.status !== null ? `→ ${forward.status}` : `→ ${forward.state}`
-  const title = `Forwarding: ${forward.state}${forward.attempts ? `, ${forward.attempts} attempt${forward.attempts === 1 ? '' : 's'}` : ''}${forward.error ? ` (${forward.error})` : ''}`
+/** The signature verdict of a capture, when its endpoint checks one. */
+export function SignatureBadge({ verdict }: { verdict: Verdict | null | undefined }) {
+  if (!verdict) return null
+  const badge = verdictBadge(verdict)
   return (
-    <span className={`badge ${FORWARD_TONES[forward.state] ?? 'info'}`} title={title} data-testid="badge-forward">
-      {label}
+    <span className={`badge ${badge.tone}`} title={badge.title} data-testid="badge-signature" data-kind={verdict.kind}>
+      {badge.label}
     </span>
   )
 }

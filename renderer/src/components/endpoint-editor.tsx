@@ -1,9 +1,15 @@
-// Create or edit an endpoint: name, bind address, port, and the response it returns (status, headers,
-// body, delay). Checked against the same schemas the engine uses before anything is sent.
+// Create or edit an endpoint: name, bind address, port, the response it returns (status, headers,
+// body, delay), where it forwards requests, and which signature it checks (scheme, public URL, and a
+// write-only secret). Checked against the same schemas the engine uses before anything is sent; what
+// the engine still refuses is shown next to the field it is about.
 import { useState } from 'react'
-import { EndpointDraft, MAX_RESPONSE_DELAY_MS, ResponseRule, defaultResponseRule, type Endpoint } from '../../../shared/model'
+import { EndpointDraft, MAX_RESPONSE_DELAY_MS, ResponseRule, defaultResponseRule, type Endpoint, type EndpointPatch, type ForwardConfig } from '../../../shared/model'
 import { useApp, useStores } from '../state/context'
+import { errorText, setSigningSecret } from '../state/forward-commands'
 import { ConfirmDialog, Dialog } from './dialog'
+import { fieldOfEngineError, forwardConfigFrom, forwardFormFrom, signatureFrom, type FieldErrors, type ForwardForm, type SignatureForm } from './forwarding/forward-form'
+import { ForwardSettings } from './forwarding/forward-settings'
+import { SignatureSettings } from './forwarding/signature-settings'
 
 interface FormState {
   name: string
@@ -41,12 +47,28 @@ export function parseHeaderLines(text: string): Array<[string, string]> | string
   return headers
 }
 
+/** The config to save, with each target's pause state as it is now (the sidebar may have changed it). */
+function withCurrentPauses(config: ForwardConfig, current: Endpoint | undefined): ForwardConfig {
+  const paused = new Map((current?.forward?.targets ?? []).map((t) => [t.id, t.paused]))
+  return { ...config, targets: config.targets.map((t) => ({ ...t, paused: paused.get(t.id) ?? t.paused })) }
+}
+
 export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: () => void }) {
-  const { sync, app } = useStores()
+  const stores = useStores()
+  const { sync, app } = stores
   const endpoint = useApp((s) => (id === 'new' ? undefined : s.endpointsById[id]))
+  const hasSecret = useApp((s) => (id === 'new' ? false : s.endpointsById[id]?.signature?.hasSecret === true))
   const [form, setForm] = useState<FormState>(() => formFrom(endpoint))
+  const [forwardForm, setForwardForm] = useState<ForwardForm>(() => forwardFormFrom(endpoint?.forward))
+  const [signatureForm, setSignatureForm] = useState<SignatureForm>(() => ({
+    scheme: endpoint?.signature?.scheme ?? '',
+    publicUrl: endpoint?.signature?.publicUrl ?? '',
+    secret: '',
+  }))
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({})
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  const [forgetting, setForgetting] = useState(false)
   const [confirmRemove, setConfirmRemove] = useState(false)
   const field = (key: keyof FormState) => ({
     value: form[key],
@@ -61,26 +83,63 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
       const issue = response.error.issues[0]!
       return setError(`Response ${issue.path.join('.')}: ${issue.message}`)
     }
+    const forward = forwardConfigFrom(forwardForm)
+    const signature = signatureFrom(signatureForm)
+    const errors = { ...(forward.ok ? {} : forward.errors), ...(signature.ok ? {} : signature.errors) }
+    setFieldErrors(errors)
+    if (!forward.ok || !signature.ok) return setError('Some forwarding or signature settings need attention (marked above).')
     const draft = EndpointDraft.safeParse({ name: form.name, host: form.host.trim(), port: Number(form.port), response: response.data })
     if (!draft.success) {
       const issue = draft.error.issues[0]!
       return setError(`${issue.path.join('.') || 'Endpoint'}: ${issue.message}`)
     }
+    const signaturePatch = { scheme: signature.scheme, publicUrl: signature.publicUrl }
+    const secret = signatureForm.secret
     setBusy(true)
     setError(null)
+    let savedId: string | null = null
     try {
       if (id === 'new') {
-        await sync.createEndpoint(draft.data)
+        savedId = await sync.createEndpoint({ ...draft.data, forward: forward.config })
+        if (signaturePatch.scheme !== null || signaturePatch.publicUrl !== null) await sync.updateEndpoint(savedId, { signature: signaturePatch })
       } else {
+        savedId = id
+        const current = app.getState().endpointsById[id]
         const { name, host, port } = draft.data
-        await sync.updateEndpoint(id, { name, host, port, response: response.data })
+        const patch: EndpointPatch = { name, host, port, response: response.data }
+        const nextForward = withCurrentPauses(forward.config, current)
+        // Only a changed config is sent: a forward patch makes waiting deliveries try again at once.
+        if (JSON.stringify(nextForward) !== JSON.stringify(current?.forward)) patch.forward = nextForward
+        if (signaturePatch.scheme !== (current?.signature?.scheme ?? null) || signaturePatch.publicUrl !== (current?.signature?.publicUrl ?? null)) patch.signature = signaturePatch
+        await sync.updateEndpoint(id, patch)
       }
+      if (secret !== '') await setSigningSecret(stores, savedId, secret)
       app.getState().showToast(id === 'new' ? 'Endpoint created' : 'Endpoint saved')
       onClose()
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e))
+      // Created, but a later step failed: from now on the editor edits the new endpoint.
+      if (id === 'new' && savedId !== null) app.getState().setEditingEndpoint(savedId)
+      const message = errorText(e)
+      const field = fieldOfEngineError(message, forwardForm)
+      if (field) {
+        setFieldErrors({ [field.key]: field.message })
+        setError('The engine refused a forwarding or signature setting (marked above).')
+      } else setError(message)
     } finally {
       setBusy(false)
+    }
+  }
+
+  const forget = async () => {
+    if (id === 'new') return
+    setForgetting(true)
+    try {
+      await setSigningSecret(stores, id, null)
+      app.getState().showToast('Secret forgotten')
+    } catch (e) {
+      setFieldErrors((errors) => ({ ...errors, 'signature.secret': errorText(e) }))
+    } finally {
+      setForgetting(false)
     }
   }
 
@@ -108,7 +167,7 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
   }
 
   return (
-    <Dialog title={id === 'new' ? 'New endpoint' : `Edit ${endpoint?.name ?? 'endpoint'}`} onClose={onClose} testId="endpoint-editor">
+    <Dialog title={id === 'new' ? 'New endpoint' : `Edit ${endpoint?.name ?? 'endpoint'}`} onClose={onClose} testId="endpoint-editor" wide>
       <form
         className="form"
         noValidate
@@ -155,6 +214,15 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
             <textarea data-testid="endpoint-field-body" rows={4} spellCheck={false} {...field('body')} />
           </label>
         </fieldset>
+        <ForwardSettings form={forwardForm} errors={fieldErrors} onChange={setForwardForm} />
+        <SignatureSettings
+          form={signatureForm}
+          errors={fieldErrors}
+          hasSecret={hasSecret}
+          onForget={id === 'new' ? null : () => void forget()}
+          forgetting={forgetting}
+          onChange={setSignatureForm}
+        />
         {error && (
           <p className="viewer-note error" data-testid="endpoint-form-error" role="alert">
             {error}

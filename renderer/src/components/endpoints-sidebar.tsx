@@ -1,11 +1,12 @@
-// The endpoints: each with its URL, listener state, new requests since it was last viewed, and the
-// requests it refused; selecting one filters the list to it.
+// The endpoints: each with its URL, listener state, new requests since it was last viewed, the
+// requests it refused, and the state of its forward targets; selecting one filters the list to it.
 import { memo } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { RejectionCounters } from '../../../shared/model'
 import { useApp, useStores, useTraffic } from '../state/context'
 import { copyText } from '../text/clipboard'
 import { formatCount } from '../text/format'
+import { TargetStatusList } from './forwarding/target-status-list'
 
 const REJECTION_LABELS: Array<[keyof RejectionCounters, string]> = [
   ['malformed', 'malformed'],
@@ -104,6 +105,7 @@ const EndpointItem = memo(function EndpointItem({ id, active }: { id: string; ac
           ))}
         </div>
       )}
+      <TargetStatusList endpointId={id} />
       <div className="endpoint-actions">
         <button type="button" className="small" data-testid="endpoint-toggle" onClick={toggle}>
           {running ? 'Stop' : 'Start'}

@@ -4,7 +4,7 @@ import { memo } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { useApp, useStores, useTraffic } from '../state/context'
 import { formatBytes, formatClock, formatDuration } from '../text/format'
-import { CaptureBadges, ForwardBadge } from './capture-badges'
+import { CaptureBadges, ForwardBadge, SignatureBadge } from './capture-badges'
 import { VisibleText } from './visible-text'
 
 export const ROW_HEIGHT = 30
@@ -40,6 +40,7 @@ export const TrafficRow = memo(function TrafficRow({ id }: { id: string }) {
       <span className="cell endpoint">{endpointName ?? ''}</span>
       <span className="cell flags">
         <ForwardBadge forward={capture.forward} />
+        <SignatureBadge verdict={capture.signature} />
         <CaptureBadges flags={capture.flags} />
       </span>
     </div>

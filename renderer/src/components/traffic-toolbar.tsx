@@ -4,6 +4,7 @@ import { useShallow } from 'zustand/react/shallow'
 import { METHODS, STATUS_CLASSES, TIME_RANGES, type TimeRangeId } from '../state/capture-filter'
 import { useApp, useStores, useTraffic } from '../state/context'
 import { formatCount } from '../text/format'
+import { TrafficExport } from './workbench/traffic-export'
 
 export const SEARCH_INPUT_ID = 'traffic-search'
 const SEARCH_DEBOUNCE_MS = 200
@@ -107,6 +108,7 @@ export function TrafficToolbar() {
           {formatCount(heldCount)} waiting
         </span>
       )}
+      <TrafficExport />
       <button type="button" className="danger-outline" data-testid="clear-history" title="Clear history (x)" onClick={() => app.getState().setConfirmingClear(true)}>
         Clear
       </button>

@@ -9,6 +9,10 @@ export type ShortcutAction =
   | 'search'
   | 'copy-curl'
   | 'copy-code'
+  | 'resend'
+  | 'resend-to'
+  | 'edit-send'
+  | 'save-collection'
   | 'pause'
   | 'clear'
   | 'next-tab'
@@ -28,10 +32,14 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'first', keys: ['Home', 'g'], label: 'Newest request' },
   { action: 'last', keys: ['End', 'G'], label: 'Oldest loaded request' },
   { action: 'open', keys: ['Enter'], label: 'Open the selected request' },
-  { action: 'close', keys: ['Escape'], label: 'Close the detail, a dialog or the search' },
+  { action: 'close', keys: ['Escape'], label: 'Close the detail, a dialog or the search; back to the traffic' },
   { action: 'search', keys: ['/'], label: 'Search' },
   { action: 'copy-curl', keys: ['c'], label: 'Copy as cURL' },
   { action: 'copy-code', keys: ['C'], label: 'Copy as code…' },
+  { action: 'resend', keys: ['r'], label: 'Resend as is (to its forward target)' },
+  { action: 'resend-to', keys: ['R'], label: 'Resend as is to another URL…' },
+  { action: 'edit-send', keys: ['e'], label: 'Edit and send (opens the composer)' },
+  { action: 'save-collection', keys: ['s'], label: 'Save to a collection…' },
   { action: 'next-tab', keys: [']'], label: 'Next detail tab' },
   { action: 'previous-tab', keys: ['['], label: 'Previous detail tab' },
   { action: 'pause', keys: ['p'], label: 'Pause or resume live updates' },
@@ -60,6 +68,8 @@ export function keyLabel(key: string): string {
       return 'Shift+G'
     case 'C':
       return 'Shift+C'
+    case 'R':
+      return 'Shift+R'
     default:
       return key
   }

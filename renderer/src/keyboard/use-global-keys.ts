@@ -5,6 +5,7 @@ import type { Stores } from '../state/context'
 import { nextThemeChoice } from '../state/theme'
 import { actionForKey, isTypingTarget, type ShortcutAction } from './shortcuts'
 import { SEARCH_INPUT_ID } from '../components/traffic-toolbar'
+import { workbenchOf } from '../workbench/commands'
 
 function activatesOnEnter(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && target.closest('button, a[href], summary, [role="button"], [role="tab"]') !== null
@@ -37,7 +38,7 @@ export function runShortcut(action: ShortcutAction, stores: Stores): boolean {
       t.open(t.selectedId)
       return true
     case 'close':
-      if (a.view === 'settings') a.setView('traffic')
+      if (a.view !== 'traffic') a.setView('traffic')
       else t.open(null)
       return true
     case 'search': {
@@ -54,6 +55,22 @@ export function runShortcut(action: ShortcutAction, stores: Stores): boolean {
     case 'copy-code':
       if (current === null) return false
       a.setCodeSheetFor(current)
+      return true
+    case 'resend':
+      if (current === null || a.view !== 'traffic') return false
+      void workbenchOf(stores).resendAsIs(current)
+      return true
+    case 'resend-to':
+      if (current === null || a.view !== 'traffic') return false
+      workbenchOf(stores).store.getState().setResendPrompt({ captureId: current })
+      return true
+    case 'edit-send':
+      if (current === null || a.view !== 'traffic') return false
+      void workbenchOf(stores).openCapture(current)
+      return true
+    case 'save-collection':
+      if (current === null || a.view !== 'traffic') return false
+      workbenchOf(stores).store.getState().setSavePicker({ captureId: current })
       return true
     case 'pause':
       t.setPaused(!t.paused)

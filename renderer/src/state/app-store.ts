@@ -2,12 +2,13 @@
 // their listener status (normalized), settings, notices, and which view or sheet is open.
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { AppInfo, Notice } from '../../../shared/api'
+import type { CollectionSummary, RunState } from '../../../shared/collections'
 import type { Endpoint, EndpointStatus, Settings } from '../../../shared/model'
 import type { ConnectionState } from '../api/connection-state'
 
-export type MainView = 'traffic' | 'settings'
+export type MainView = 'traffic' | 'composer' | 'collections' | 'settings'
 
-export const DETAIL_TABS = ['overview', 'headers', 'query', 'cookies', 'body', 'raw', 'timings'] as const
+export const DETAIL_TABS = ['overview', 'headers', 'query', 'cookies', 'body', 'forwarding', 'signature', 'raw', 'timings'] as const
 export type DetailTab = (typeof DETAIL_TABS)[number]
 
 export interface ShownNotice extends Notice {
@@ -38,6 +39,10 @@ export interface AppState {
   codeSheetFor: string | null
   confirmingClear: boolean
   editingEndpoint: string | 'new' | null
+  /** Every collection (kept current by collections.changed); null until first loaded. */
+  collections: CollectionSummary[] | null
+  /** Collection runs seen since start, by run id (kept current by collections.run). */
+  runs: Record<string, RunState>
 }
 
 export interface AppActions {
@@ -61,6 +66,8 @@ export interface AppActions {
   setCodeSheetFor(id: string | null): void
   setConfirmingClear(open: boolean): void
   setEditingEndpoint(id: string | 'new' | null): void
+  setCollections(collections: readonly CollectionSummary[]): void
+  applyRun(run: RunState): void
 }
 
 export type AppStore = StoreApi<AppState & AppActions>
@@ -87,6 +94,8 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
     codeSheetFor: null,
     confirmingClear: false,
     editingEndpoint: null,
+    collections: null,
+    runs: {},
     ...initial,
 
     setConnection: (connection) => set({ connection }),
@@ -144,5 +153,12 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
     setCodeSheetFor: (codeSheetFor) => set({ codeSheetFor }),
     setConfirmingClear: (confirmingClear) => set({ confirmingClear }),
     setEditingEndpoint: (editingEndpoint) => set({ editingEndpoint }),
+    setCollections: (collections) => set({ collections: [...collections] }),
+    applyRun(run) {
+      const known = get().runs[run.runId]
+      // Events may overtake the call's own answer: never go back to fewer results.
+      if (known && known.done > run.done) return
+      set({ runs: { ...get().runs, [run.runId]: run } })
+    },
   }))
 }

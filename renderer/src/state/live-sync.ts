@@ -9,6 +9,7 @@ import type { AppStore } from './app-store'
 import { toCaptureQuery } from './capture-filter'
 import { DesktopNotifier } from './desktop-notifier'
 import { browserFrameScheduler, FrameBatcher, type FrameScheduler } from './frame-batcher'
+import { createForwardStore, type ForwardStore } from './forward-store'
 import { TimelineCounter } from './timeline-counter'
 import { batchWeight, splitBatch, type TrafficBatch, type TrafficStore } from './traffic-store'
 
@@ -66,7 +67,14 @@ export class LiveSync {
       api.on('traffic.batch', (payload) => this.onTraffic(payload)),
       api.on('endpoints.changed', (payload) => app.getState().setEndpoints(payload.endpoints, payload.status)),
       api.on('app.notice', (notice) => app.getState().addNotice(notice)),
-      api.on('captures.cleared', () => void this.queryFirstPage()),
+      api.on('captures.cleared', ({ endpointId }) => {
+        this.batcher.flushAll()
+        this.options.traffic.getState().forgetCleared(endpointId)
+        void this.queryFirstPage()
+      }),
+      api.on('collections.changed', (payload) => app.getState().setCollections(payload.collections)),
+      api.on('collections.run', (run) => app.getState().applyRun(run)),
+      api.on('forward.changed', (payload) => this.forward.getState().setTargets(payload.targets)),
       api.on('settings.changed', (settings) => {
         app.getState().setSettings(settings)
         this.options.traffic.getState().setMemoryCap(Math.min(settings.retention.maxCaptures, MEMORY_CAP_LIMIT))
@@ -120,6 +128,7 @@ export class LiveSync {
     try {
       // The first page is asked for alongside the rest: the list does not wait for settings.
       const firstPage = this.queryFirstPage()
+      void this.loadTargets()
       const [info, endpoints, statuses, settings, notices] = await Promise.all([
         api['app.info']({}),
         api['endpoints.list']({}),
@@ -230,5 +239,18 @@ export class LiveSync {
   private async refreshStatuses(): Promise<void> {
     const statuses = await this.api['endpoints.status']({})
     for (const status of statuses) this.options.app.getState().setStatus(status)
+  }
+
+  /** Forward targets: up, down, retrying or paused, and how many wait (kept live by forward.changed). */
+  readonly forward: ForwardStore = createForwardStore()
+
+  async loadTargets(): Promise<void> {
+    const version = this.forward.getState().version
+    try {
+      this.forward.getState().setTargets(await this.api['forward.status']({}), version)
+    } catch (error) {
+      // Shown beside the targets in the sidebar; the rest of the page loads without them.
+      this.forward.getState().setLoadError(error instanceof Error ? error.message : String(error))
+    }
   }
 }

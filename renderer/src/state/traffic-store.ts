@@ -51,6 +51,8 @@ export interface TrafficActions {
   setFilter(patch: Partial<CaptureFilter>): void
   setMemoryCap(cap: number): void
   markEndpointViewed(endpointId: string): void
+  /** Captures were cleared in the engine (all of them, or one endpoint's): drop them here too. */
+  forgetCleared(endpointId: string | null): void
 }
 
 export type TrafficStore = StoreApi<TrafficState & TrafficActions>
@@ -66,6 +68,8 @@ function mergeNewestFirst(incoming: string[], existing: string[]): string[] {
 }
 
 export function createTrafficStore(initial: Partial<TrafficState> = {}): TrafficStore {
+  /** Ids already counted as new for an endpoint not being viewed (the latest few thousand). */
+  const countedNew = new Set<string>()
   return createStore<TrafficState & TrafficActions>()((set, get) => ({
     ids: [],
     byId: {},
@@ -130,7 +134,11 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       const viewing = s.filter.endpointId
       const freshIds: string[] = []
       for (const capture of fresh) {
-        if (viewing !== null && capture.endpointId !== viewing) {
+        // A capture arrives when its headers do and again when it completes, often in separate
+        // batches; count each one once.
+        if (viewing !== null && capture.endpointId !== viewing && !countedNew.has(capture.id)) {
+          countedNew.add(capture.id)
+          if (countedNew.size > 5000) countedNew.delete(countedNew.values().next().value!)
           if (newByEndpoint === s.newByEndpoint) newByEndpoint = { ...newByEndpoint }
           newByEndpoint[capture.endpointId] = (newByEndpoint[capture.endpointId] ?? 0) + 1
         }
@@ -330,6 +338,21 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       for (const id of ids) byId[id] = s.byId[id]!
       for (const id of [s.selectedId, s.openedId]) if (id && s.byId[id]) byId[id] = s.byId[id]!
       set({ memoryCap: cap, ids, byId, hasOlder: true })
+    },
+
+    forgetCleared(endpointId) {
+      const s = get()
+      const gone = (id: string) => endpointId === null || s.byId[id]?.endpointId === endpointId
+      const ids = s.ids.filter((id) => !gone(id))
+      const byId: Record<string, CaptureSummary> = {}
+      for (const id of ids) byId[id] = s.byId[id]!
+      set({
+        ids,
+        byId,
+        total: Math.max(0, s.total - (s.ids.length - ids.length)),
+        selectedId: s.selectedId && gone(s.selectedId) ? null : s.selectedId,
+        openedId: s.openedId && gone(s.openedId) ? null : s.openedId,
+      })
     },
 
     markEndpointViewed(endpointId) {

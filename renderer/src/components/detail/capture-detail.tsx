@@ -6,12 +6,15 @@ import { copyAsCurl } from '../../export/copy-actions'
 import { DETAIL_TABS, type DetailTab } from '../../state/app-store'
 import { useApp, useStores, useTraffic } from '../../state/context'
 import { VisibleText } from '../visible-text'
+import { CaptureActions } from '../workbench/capture-actions'
 import { BodyTab } from './body-tab'
 import { CookiesTab } from './cookies-tab'
+import { ForwardingTab } from './forwarding-tab'
 import { HeadersTab } from './headers-tab'
 import { OverviewTab } from './overview-tab'
 import { QueryTab } from './query-tab'
 import { RawTab } from './raw-tab'
+import { SignatureTab } from './signature-tab'
 import { TimingsTab } from './timings-tab'
 
 const TAB_LABELS: Record<DetailTab, string> = {
@@ -20,6 +23,8 @@ const TAB_LABELS: Record<DetailTab, string> = {
   query: 'Query',
   cookies: 'Cookies',
   body: 'Body',
+  forwarding: 'Forwarding',
+  signature: 'Signature',
   raw: 'Raw',
   timings: 'Timings',
 }
@@ -49,6 +54,7 @@ export function CaptureDetail({ id }: { id: string }) {
     <section className="detail" data-testid="detail" aria-label="Request detail">
       <div className="detail-header">
         <DetailTitle id={id} />
+        <CaptureActions id={id} />
         <button type="button" data-testid="copy-curl" title="Copy as cURL (c)" onClick={() => void copyAsCurl(api, app, id)}>
           Copy as cURL
         </button>
@@ -120,6 +126,10 @@ function DetailPanel({ tab, capture }: { tab: DetailTab; capture: Capture }) {
       return <CookiesTab headers={capture.rawHeaders} />
     case 'body':
       return <BodyTab key={capture.id} capture={capture} />
+    case 'forwarding':
+      return <ForwardingTab key={capture.id} capture={capture} />
+    case 'signature':
+      return <SignatureTab key={capture.id} capture={capture} />
     case 'raw':
       return <RawTab capture={capture} />
     case 'timings':

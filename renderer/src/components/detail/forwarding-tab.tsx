@@ -1,0 +1,248 @@
+// The Forwarding tab: where a capture's delivery stands (kept live by traffic batches), every attempt
+// with what was sent and what the target answered (headers in raw order, the body in the same viewers
+// as request bodies), and retrying or dropping this one request.
+import { useEffect, useState } from 'react'
+import type { Capture, ForwardAttempt, ForwardSummary } from '../../../../shared/model'
+import { useApp, useStores, useTraffic } from '../../state/context'
+import { dropCaptures, errorText, loadAttempts, retryCaptures } from '../../state/forward-commands'
+import { formatClock, formatDateTime, formatDuration } from '../../text/format'
+import { forwardBadge, forwardSentence } from '../../text/forward-text'
+import { displayText } from '../../text/visible-text'
+import { AttemptBody } from '../forwarding/attempt-body'
+import { RawHeaderTable } from '../forwarding/raw-header-table'
+import { VisibleText } from '../visible-text'
+import '../../styles/forwarding.css'
+
+type AttemptsState = { status: 'loading' } | { status: 'loaded'; attempts: ForwardAttempt[] } | { status: 'failed'; message: string }
+
+const RETRYABLE = new Set<ForwardSummary['state']>(['pending', 'retrying', 'failed', 'dropped', 'delivered'])
+const DROPPABLE = new Set<ForwardSummary['state']>(['pending', 'retrying', 'failed'])
+
+export function ForwardingTab({ capture }: { capture: Capture }) {
+  const { api, app } = useStores()
+  const liveForward = useTraffic((s) => {
+    const summary = s.byId[capture.id]
+    return summary ? summary.forward : undefined
+  })
+  const forward = (liveForward === undefined ? capture.forward : liveForward) ?? null
+  const plan = capture.forwardPlan ?? null
+  const targetId = forward?.targetId ?? plan?.targetId ?? null
+  const targetUrl = useApp((s) => (targetId ? s.endpointsById[capture.endpointId]?.forward?.targets.find((t) => t.id === targetId)?.url : undefined))
+  const [state, setState] = useState<AttemptsState>({ status: 'loading' })
+  const [selectedId, setSelectedId] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const forwarded = forward !== null || plan !== null
+  const attemptCount = forward?.attempts ?? 0
+  const deliveryState = forward?.state ?? null
+
+  useEffect(() => {
+    if (!forwarded) return
+    let alive = true
+    loadAttempts(api, capture.id).then(
+      (attempts) => alive && setState({ status: 'loaded', attempts }),
+      (error: unknown) => alive && setState({ status: 'failed', message: errorText(error) }),
+    )
+    return () => {
+      alive = false
+    }
+  }, [api, capture.id, forwarded, attemptCount, deliveryState])
+
+  if (!forwarded) {
+    return (
+      <div className="tab-panel-content forwarding-tab" data-testid="forwarding-tab">
+        <p className="viewer-note" data-testid="forwarding-none">
+          This request was not forwarded: its endpoint did not forward requests when it arrived.
+        </p>
+        <button type="button" data-testid="forwarding-configure" onClick={() => app.getState().setEditingEndpoint(capture.endpointId)}>
+          Set up forwarding…
+        </button>
+      </div>
+    )
+  }
+
+  const act = async (what: 'retry' | 'drop') => {
+    setBusy(true)
+    try {
+      const count = what === 'retry' ? await retryCaptures(api, [capture.id]) : await dropCaptures(api, [capture.id])
+      app
+        .getState()
+        .showToast(count > 0 ? (what === 'retry' ? 'Queued for delivery again' : 'Dropped: it will not be delivered') : what === 'retry' ? 'Nothing to retry: only queued deliveries (async mode) can be retried.' : 'Nothing to drop: it is not waiting.')
+    } catch (error) {
+      app.getState().showToast(`${what === 'retry' ? 'Retrying' : 'Dropping'} failed: ${errorText(error)}`, 'error')
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const attempts = state.status === 'loaded' ? state.attempts : []
+  const selected = attempts.find((a) => a.id === selectedId) ?? attempts[attempts.length - 1] ?? null
+  const badge = forward ? forwardBadge(forward) : null
+  const canRetry = forward !== null && RETRYABLE.has(forward.state) && plan?.mode !== 'proxy'
+  const canDrop = forward !== null && DROPPABLE.has(forward.state)
+
+  return (
+    <div className="tab-panel-content forwarding-tab" data-testid="forwarding-tab">
+      <section className="delivery-state" data-testid="forwarding-state" data-state={forward?.state ?? ''}>
+        <div className="delivery-head">
+          {badge && (
+            <span className={`badge ${badge.tone}`} title={badge.title} data-testid="forwarding-state-badge">
+              {forward!.state}
+            </span>
+          )}
+          <span data-testid="forwarding-sentence">{forward ? forwardSentence(forward) : 'Not decided yet.'}</span>
+          <span className="spacer" />
+          <button type="button" className="small" data-testid="forwarding-retry" disabled={busy || !canRetry} onClick={() => void act('retry')} title="Put this request in its target’s queue again">
+            {forward?.state === 'delivered' ? 'Deliver again' : 'Retry'}
+          </button>
+          <button type="button" className="small danger-outline" data-testid="forwarding-drop" disabled={busy || !canDrop} onClick={() => void act('drop')} title="Do not deliver this request">
+            Drop
+          </button>
+        </div>
+        <table className="kv-table compact">
+          <tbody>
+            <tr>
+              <td className="kv-name">Target</td>
+              <td className="kv-value" data-testid="forwarding-target">
+                {targetUrl ? <VisibleText value={targetUrl} /> : targetId ? <span className="muted">{targetId} (no longer configured)</span> : <span className="muted">none</span>}
+              </td>
+            </tr>
+            <tr>
+              <td className="kv-name">Mode</td>
+              <td className="kv-value">{plan?.mode === 'proxy' ? 'proxy (the sender got the target’s answer)' : plan?.mode === 'async' ? 'async (queued delivery)' : (plan?.mode ?? '—')}</td>
+            </tr>
+            <tr>
+              <td className="kv-name">Attempts</td>
+              <td className="kv-value" data-testid="forwarding-attempt-count">
+                {attemptCount}
+              </td>
+            </tr>
+            {forward && forward.nextAttemptAt !== null && (
+              <tr>
+                <td className="kv-name">Next attempt</td>
+                <td className="kv-value" data-testid="forwarding-next-attempt">
+                  {formatDateTime(forward.nextAttemptAt)}
+                </td>
+              </tr>
+            )}
+            {forward?.error && (
+              <tr>
+                <td className="kv-name">Last error</td>
+                <td className="kv-value" data-testid="forwarding-error">
+                  <VisibleText value={forward.error} />
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </section>
+
+      {state.status === 'loading' ? (
+        <p className="viewer-status">Loading attempts…</p>
+      ) : state.status === 'failed' ? (
+        <p className="viewer-note error" data-testid="attempts-error">
+          Could not load the attempts: {state.message}
+        </p>
+      ) : attempts.length === 0 ? (
+        <p className="muted" data-testid="attempts-empty">
+          No attempt yet.
+        </p>
+      ) : (
+        <>
+          <table className="kv-table attempts-table" data-testid="attempts-table">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Sent</th>
+                <th>URL</th>
+                <th>Result</th>
+                <th>Connect</th>
+                <th>First byte</th>
+                <th>Total</th>
+              </tr>
+            </thead>
+            <tbody>
+              {attempts.map((attempt) => (
+                <tr
+                  key={attempt.id}
+                  className={attempt.id === selected?.id ? 'attempt-row selected' : 'attempt-row'}
+                  aria-selected={attempt.id === selected?.id}
+                  data-testid="attempt-row"
+                  data-attempt-id={attempt.id}
+                  onClick={() => setSelectedId(attempt.id)}
+                >
+                  <td className="kv-index">{attempt.n}</td>
+                  <td className="nowrap">{formatClock(attempt.startedAt)}</td>
+                  <td className="kv-value attempt-url" title={displayText(attempt.url)}>
+                    <span className="attempt-url-text">
+                      <VisibleText value={attempt.url} byteString />
+                    </span>
+                  </td>
+                  <td data-testid="attempt-result">
+                    <AttemptResult attempt={attempt} />
+                  </td>
+                  <td className="nowrap">{formatDuration(attempt.timings.connectMs)}</td>
+                  <td className="nowrap">{formatDuration(attempt.timings.firstByteMs)}</td>
+                  <td className="nowrap">{formatDuration(attempt.timings.totalMs)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {selected && <AttemptDetail key={selected.id} captureId={capture.id} attempt={selected} />}
+        </>
+      )}
+    </div>
+  )
+}
+
+function AttemptResult({ attempt }: { attempt: ForwardAttempt }) {
+  if (attempt.error) {
+    return (
+      <span className="attempt-error">
+        <code>{attempt.error.code}</code> <VisibleText value={attempt.error.message} />
+      </span>
+    )
+  }
+  if (attempt.status === null) return <span className="muted">—</span>
+  return (
+    <span className={`status status-${Math.floor(attempt.status / 100)}xx`}>
+      {attempt.status}
+      {attempt.statusText ? (
+        <>
+          {' '}
+          <VisibleText value={attempt.statusText} byteString />
+        </>
+      ) : null}
+    </span>
+  )
+}
+
+function AttemptDetail({ captureId, attempt }: { captureId: string; attempt: ForwardAttempt }) {
+  return (
+    <section className="attempt-detail" data-testid="attempt-detail" data-attempt-n={attempt.n}>
+      <h3>
+        Attempt {attempt.n} · {formatDateTime(attempt.startedAt)}
+      </h3>
+      <p className="attempt-line">
+        <code className="method">
+          <VisibleText value={attempt.method} byteString />
+        </code>{' '}
+        <code data-testid="attempt-url">
+          <VisibleText value={attempt.url} byteString />
+        </code>
+      </p>
+      <p data-testid="attempt-outcome">
+        <AttemptResult attempt={attempt} />
+      </p>
+      <h4>Headers sent</h4>
+      <RawHeaderTable headers={attempt.sentHeaders} testId="attempt-sent-headers" empty="No headers were sent." />
+      {(attempt.status !== null || attempt.rawHeaders.length > 0) && (
+        <>
+          <h4>Response headers</h4>
+          <RawHeaderTable headers={attempt.rawHeaders} testId="attempt-response-headers" empty="The target sent no headers." />
+          <h4>Response body</h4>
+          <AttemptBody captureId={captureId} attempt={attempt} />
+        </>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,129 @@
+// The Signature tab: the verdict on a capture's signature explained in words (scheme, what was found,
+// drift and tolerance, the missing header), judging it again with the endpoint's current scheme and
+// secret, and a way to the endpoint editor when nothing is configured.
+import { useState } from 'react'
+import type { Capture } from '../../../../shared/model'
+import type { Verdict } from '../../../../shared/signatures'
+import { useApp, useStores, useTraffic } from '../../state/context'
+import { errorText, verifyCapture } from '../../state/forward-commands'
+import { formatClock } from '../../text/format'
+import { driftWords, explainVerdict, formatSpan, SCHEME_LABELS } from '../../text/verdict-text'
+import { VisibleText } from '../visible-text'
+import '../../styles/forwarding.css'
+
+type Checked = { verdict: Verdict | null; at: number }
+
+export function SignatureTab({ capture }: { capture: Capture }) {
+  const { api, app } = useStores()
+  const liveVerdict = useTraffic((s) => {
+    const summary = s.byId[capture.id]
+    return summary ? summary.signature : undefined
+  })
+  const scheme = useApp((s) => s.endpointsById[capture.endpointId]?.signature?.scheme ?? null)
+  const hasSecret = useApp((s) => s.endpointsById[capture.endpointId]?.signature?.hasSecret === true)
+  const [checked, setChecked] = useState<Checked | null>(null)
+  const [checking, setChecking] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const verdict = checked ? checked.verdict : liveVerdict === undefined ? capture.signature : liveVerdict
+  const configure = () => app.getState().setEditingEndpoint(capture.endpointId)
+
+  const checkAgain = async () => {
+    setChecking(true)
+    setError(null)
+    try {
+      setChecked({ verdict: await verifyCapture(api, capture.id), at: Date.now() })
+    } catch (e) {
+      setError(errorText(e))
+    } finally {
+      setChecking(false)
+    }
+  }
+
+  return (
+    <div className="tab-panel-content signature-tab" data-testid="signature-tab">
+      {verdict ? (
+        <VerdictView verdict={verdict} />
+      ) : scheme === null ? (
+        <div className="viewer-note" data-testid="signature-hint">
+          <p>This endpoint checks no signature.</p>
+          <p>Choose the provider that signs its webhooks (Stripe, GitHub, Shopify, Slack, Standard Webhooks, Svix, Twilio or Twitch EventSub) and store its secret: every request, this one included, is then judged over the bytes as they arrived.</p>
+        </div>
+      ) : (
+        <p className="viewer-note" data-testid="signature-pending">
+          Not judged yet with {SCHEME_LABELS[scheme]}. Check again to judge it now.
+        </p>
+      )}
+      {(scheme === null || !hasSecret || verdict?.kind === 'unusable-secret') && (
+        <p>
+          <button type="button" data-testid="signature-configure" onClick={configure}>
+            {scheme === null ? 'Set up signature checks…' : 'Store the secret…'}
+          </button>
+        </p>
+      )}
+      <div className="signature-actions">
+        <button type="button" data-testid="signature-check-again" disabled={checking || scheme === null} onClick={() => void checkAgain()} title="Judge this request again with the endpoint’s current scheme and secret">
+          {checking ? 'Checking…' : 'Check again'}
+        </button>
+        {checked && (
+          <span className="muted" data-testid="signature-checked-at">
+            Checked again at {formatClock(checked.at)} with the endpoint’s current scheme and secret.
+          </span>
+        )}
+      </div>
+      {error && (
+        <p className="viewer-note error" data-testid="signature-error">
+          Checking failed: {error}
+        </p>
+      )}
+    </div>
+  )
+}
+
+function VerdictView({ verdict }: { verdict: Verdict }) {
+  const explanation = explainVerdict(verdict)
+  const rows: Array<[string, string]> = [['Scheme', SCHEME_LABELS[verdict.scheme]]]
+  switch (verdict.kind) {
+    case 'valid':
+      if (verdict.detail) rows.push(['Detail', verdict.detail])
+      break
+    case 'invalid':
+      rows.push(['Reason', verdict.reason])
+      break
+    case 'timestamp-out-of-tolerance':
+      rows.push(['Timestamp', driftWords(verdict.driftSeconds)], ['Drift', `${Math.round(verdict.driftSeconds)} s`], ['Tolerance', `${verdict.toleranceSeconds} s (${formatSpan(verdict.toleranceSeconds)})`])
+      break
+    case 'missing-header':
+      rows.push(['Missing header', verdict.header])
+      break
+    case 'malformed-header':
+      rows.push(['Header', verdict.header], ['Reason', verdict.reason])
+      break
+    case 'no-secret':
+      break
+    case 'unusable-secret':
+      rows.push(['Reason', verdict.reason])
+      break
+  }
+  return (
+    <section className={`verdict verdict-${explanation.tone}`} data-testid="signature-verdict" data-kind={verdict.kind}>
+      <h3 data-testid="signature-headline">{explanation.headline}</h3>
+      {explanation.details.map((sentence, index) => (
+        <p key={index} data-testid="signature-detail">
+          {sentence}
+        </p>
+      ))}
+      <table className="kv-table compact">
+        <tbody>
+          {rows.map(([label, value]) => (
+            <tr key={label} data-testid="signature-fact">
+              <td className="kv-name">{label}</td>
+              <td className="kv-value">
+                <VisibleText value={value} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  )
+}

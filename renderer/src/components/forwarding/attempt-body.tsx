@@ -1,0 +1,154 @@
+// The body a target answered one forwarding attempt with, in the same viewers as request bodies:
+// decoded for display unless raw bytes are asked for, picked by Content-Type or by sniffing, head and
+// tail past the display cap, and "save full body".
+import { useEffect, useMemo, useState } from 'react'
+import type { ForwardAttempt } from '../../../../shared/model'
+import { buildBodyBlob, downloadBlob, loadDisplayBody, safeFilename, type DisplayBody } from '../../body/body-loader'
+import { useStores } from '../../state/context'
+import { attemptBodySource, errorText } from '../../state/forward-commands'
+import { chooseViewer, parseMediaType } from '../../text/content-type'
+import { formatBytes } from '../../text/format'
+import { decodeByteString } from '../../text/visible-text'
+import { BodyContent, resolveViewer, type ViewChoice } from '../viewers/body-content'
+import { FormattedViewer } from '../viewers/formatted-viewer'
+import { HexViewer } from '../viewers/hex-viewer'
+
+const VIEW_CHOICES: Array<{ value: ViewChoice; label: string }> = [
+  { value: 'auto', label: 'Automatic' },
+  { value: 'json', label: 'JSON' },
+  { value: 'form', label: 'Form' },
+  { value: 'xml', label: 'XML' },
+  { value: 'html', label: 'HTML (as text)' },
+  { value: 'text', label: 'Text' },
+  { value: 'image', label: 'Image' },
+  { value: 'hex', label: 'Hex' },
+]
+
+type LoadState = { status: 'loading' } | { status: 'loaded'; body: DisplayBody } | { status: 'failed'; message: string }
+
+function headerOf(attempt: ForwardAttempt, name: string): string | null {
+  const pair = attempt.rawHeaders.find(([n]) => n.toLowerCase() === name)
+  return pair ? decodeByteString(pair[1]) : null
+}
+
+export function AttemptBody({ captureId, attempt }: { captureId: string; attempt: ForwardAttempt }) {
+  const { api, app } = useStores()
+  const source = useMemo(() => attemptBodySource(api, captureId), [api, captureId])
+  const [decode, setDecode] = useState(true)
+  const [choice, setChoice] = useState<ViewChoice>('auto')
+  const [state, setState] = useState<LoadState>({ status: 'loading' })
+  const [saving, setSaving] = useState(false)
+  const size = attempt.body?.size ?? 0
+  const hasBody = size > 0
+  const contentType = headerOf(attempt, 'content-type')
+  const encoding = headerOf(attempt, 'content-encoding')?.trim().toLowerCase()
+  const encoded = encoding !== undefined && encoding !== '' && encoding !== 'identity'
+
+  useEffect(() => {
+    if (!hasBody) return
+    let alive = true
+    setState({ status: 'loading' })
+    loadDisplayBody(source, attempt.id, decode).then(
+      (body) => alive && setState({ status: 'loaded', body }),
+      (error: unknown) => alive && setState({ status: 'failed', message: errorText(error) }),
+    )
+    return () => {
+      alive = false
+    }
+  }, [source, attempt.id, decode, hasBody])
+
+  const save = async () => {
+    setSaving(true)
+    try {
+      const blob = await buildBodyBlob(source, attempt.id, decode, parseMediaType(contentType)?.essence ?? 'application/octet-stream')
+      downloadBlob(blob, safeFilename(`${captureId}-attempt-${attempt.n}${decode ? '' : '.raw'}.body`, 'response.bin'))
+    } catch (error) {
+      app.getState().showToast(`Saving failed: ${errorText(error)}`, 'error')
+    } finally {
+      setSaving(false)
+    }
+  }
+
+  return (
+    <div className="attempt-body" data-testid="attempt-body">
+      <div className="body-toolbar">
+        <label>
+          View as{' '}
+          <select data-testid="attempt-body-view-as" value={choice} onChange={(event) => setChoice(event.target.value as ViewChoice)}>
+            {VIEW_CHOICES.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" data-testid="attempt-body-raw" checked={!decode} onChange={(event) => setDecode(!event.target.checked)} /> Raw bytes (no decoding)
+        </label>
+        <span className="spacer" />
+        <span className="muted" data-testid="attempt-body-size">
+          {formatBytes(size)}
+          {attempt.body?.truncated ? ' kept (truncated)' : ''}
+        </span>
+        {hasBody && (
+          <button type="button" data-testid="attempt-body-save" onClick={() => void save()} disabled={saving}>
+            {saving ? 'Saving…' : 'Save body'}
+          </button>
+        )}
+      </div>
+      {attempt.body?.truncated && (
+        <p className="flag-note warning" data-testid="attempt-body-truncated">
+          The target’s answer was longer than Hookscope keeps: only its first {formatBytes(size)} were stored.
+        </p>
+      )}
+      {!hasBody ? (
+        <BodyContent bytes={new Uint8Array(0)} contentType={null} kind="empty" />
+      ) : state.status === 'loading' ? (
+        <p className="viewer-status">Loading body…</p>
+      ) : state.status === 'failed' ? (
+        <p className="viewer-note error" data-testid="attempt-body-error">
+          Could not load the body: {state.message}
+        </p>
+      ) : (
+        <LoadedAttemptBody body={state.body} choice={choice} contentType={contentType} stillEncoded={!decode && encoded} />
+      )}
+    </div>
+  )
+}
+
+function LoadedAttemptBody({ body, choice, contentType, stillEncoded }: { body: DisplayBody; choice: ViewChoice; contentType: string | null; stillEncoded: boolean }) {
+  const flags = (
+    <>
+      {body.decodedFrom.length > 0 && (
+        <p className="flag-note" data-testid="attempt-body-decoded">
+          Decoded from {body.decodedFrom.join(', ')} for display ({formatBytes(body.totalSize)} decoded).
+        </p>
+      )}
+      {body.capped && <p className="flag-note warning">Decoding stopped at the display cap; the rest of the decoded body is not shown.</p>}
+      {body.decodeError && <p className="flag-note error">Could not decode ({body.decodeError}); showing the bytes as stored.</p>}
+    </>
+  )
+  if (body.tail !== null) {
+    const kind = resolveViewer(choice, contentType, body.head)
+    const asHex = kind === 'hex' || kind === 'image'
+    const hidden = body.totalSize - body.head.length - body.tail.length
+    return (
+      <>
+        {flags}
+        <p className="flag-note" data-testid="attempt-body-head-tail">
+          This body is {formatBytes(body.totalSize)}: showing its first {formatBytes(body.head.length)} and last {formatBytes(body.tail.length)}. Save the body to see all of it.
+        </p>
+        {asHex ? <HexViewer bytes={body.head} testId="body-head" /> : <FormattedViewer bytes={body.head} kind="text" language={null} testId="body-head" />}
+        <p className="body-gap">… {formatBytes(Math.max(0, hidden))} not shown …</p>
+        {asHex ? <HexViewer bytes={body.tail} startOffset={body.totalSize - body.tail.length} testId="body-tail" /> : <FormattedViewer bytes={body.tail} kind="text" language={null} testId="body-tail" />}
+      </>
+    )
+  }
+  const kind = choice !== 'auto' ? choice : stillEncoded ? 'hex' : chooseViewer(contentType, body.head)
+  return (
+    <>
+      {flags}
+      <BodyContent bytes={body.head} contentType={contentType} kind={kind === 'multipart' ? 'text' : kind} />
+    </>
+  )
+}

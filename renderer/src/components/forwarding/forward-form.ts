@@ -1,0 +1,243 @@
+// The forwarding and signature settings of the endpoint editor as form values. Owns: turning an
+// endpoint's ForwardConfig into editable strings and back, checking them with the engine's own schema,
+// new target and route ids, and placing an engine error next to the field it is about. Errors are
+// keyed by their path inside ForwardConfig (`targets.0.url`, `retry.maxAttempts`) or `signature.*`.
+import { ForwardConfig, defaultForwardConfig, type ForwardMode, type RouteMatch } from '../../../../shared/model'
+import type { SchemeId } from '../../../../shared/signatures'
+
+export interface TargetForm {
+  id: string
+  url: string
+  paused: boolean
+}
+
+export type RouteKind = RouteMatch['kind']
+
+export interface RouteForm {
+  id: string
+  kind: RouteKind
+  prefix: string
+  method: string
+  name: string
+  path: string
+  value: string
+  /** '' until a target is chosen. */
+  targetId: string
+}
+
+export interface ForwardForm {
+  mode: ForwardMode
+  targets: TargetForm[]
+  routes: RouteForm[]
+  /** '' for none. */
+  defaultTargetId: string
+  host: 'rewrite' | 'keep'
+  allowBrowser: boolean
+  timeoutSeconds: string
+  maxAttempts: string
+  maxAgeHours: string
+  baseDelaySeconds: string
+  maxDelaySeconds: string
+}
+
+export interface SignatureForm {
+  /** '' for none. */
+  scheme: SchemeId | ''
+  publicUrl: string
+  /** Typed by the user; sent once with endpoints.setSecret, never filled from the engine. */
+  secret: string
+}
+
+export type FieldErrors = Record<string, string>
+
+export const ROUTE_KIND_LABELS: Record<RouteKind, string> = {
+  'path-prefix': 'Path starts with',
+  method: 'Method is',
+  header: 'Header equals',
+  'json-field': 'JSON field equals',
+}
+
+function randomSuffix(): string {
+  const bytes = new Uint8Array(6)
+  crypto.getRandomValues(bytes)
+  return Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('').slice(0, 10)
+}
+
+export const newTargetId = (): string => `t-${randomSuffix()}`
+export const newRouteId = (): string => `r-${randomSuffix()}`
+
+const seconds = (ms: number) => String(ms / 1000)
+
+export function forwardFormFrom(config: ForwardConfig | undefined): ForwardForm {
+  const c = config ?? defaultForwardConfig()
+  return {
+    mode: c.mode,
+    targets: c.targets.map((t) => ({ id: t.id, url: t.url, paused: t.paused })),
+    routes: c.routes.map((r) => ({
+      id: r.id,
+      kind: r.match.kind,
+      prefix: r.match.kind === 'path-prefix' ? r.match.prefix : '',
+      method: r.match.kind === 'method' ? r.match.method : '',
+      name: r.match.kind === 'header' ? r.match.name : '',
+      path: r.match.kind === 'json-field' ? r.match.path : '',
+      value: r.match.kind === 'header' || r.match.kind === 'json-field' ? r.match.value : '',
+      targetId: r.targetId,
+    })),
+    defaultTargetId: c.defaultTargetId ?? '',
+    host: c.host,
+    allowBrowser: c.allowBrowser,
+    timeoutSeconds: seconds(c.timeoutMs),
+    maxAttempts: String(c.retry.maxAttempts),
+    maxAgeHours: String(c.retry.maxAgeMs / 3_600_000),
+    baseDelaySeconds: seconds(c.retry.baseDelayMs),
+    maxDelaySeconds: seconds(c.retry.maxDelayMs),
+  }
+}
+
+export function newRoute(targetId: string): RouteForm {
+  return { id: newRouteId(), kind: 'path-prefix', prefix: '', method: '', name: '', path: '', value: '', targetId }
+}
+
+function matchOf(route: RouteForm): RouteMatch {
+  switch (route.kind) {
+    case 'path-prefix':
+      return { kind: 'path-prefix', prefix: route.prefix.trim() }
+    case 'method':
+      return { kind: 'method', method: route.method.trim().toUpperCase() }
+    case 'header':
+      return { kind: 'header', name: route.name.trim(), value: route.value }
+    case 'json-field':
+      return { kind: 'json-field', path: route.path.trim(), value: route.value }
+  }
+}
+
+/** A number typed in `unit`s as whole milliseconds (or counts); NaN when it is not a number. */
+function toNumber(text: string, unit: number): number {
+  if (text.trim() === '') return Number.NaN
+  const value = Number(text.trim())
+  return Number.isFinite(value) ? Math.round(value * unit) : Number.NaN
+}
+
+const NUMBER_FIELDS: Array<{ key: string; read: (f: ForwardForm) => string; unit: number }> = [
+  { key: 'timeoutMs', read: (f) => f.timeoutSeconds, unit: 1000 },
+  { key: 'retry.maxAttempts', read: (f) => f.maxAttempts, unit: 1 },
+  { key: 'retry.maxAgeMs', read: (f) => f.maxAgeHours, unit: 3_600_000 },
+  { key: 'retry.baseDelayMs', read: (f) => f.baseDelaySeconds, unit: 1000 },
+  { key: 'retry.maxDelayMs', read: (f) => f.maxDelaySeconds, unit: 1000 },
+]
+
+const ROUTE_FIELD_NAMES: Record<string, string> = { prefix: 'a path prefix', method: 'a method', name: 'a header name', path: 'a JSON field path' }
+
+/** Messages for people, replacing zod's terse ones where the path says enough. */
+function friendly(key: string, message: string): string {
+  if (/^targets\.\d+\.url$/.test(key) && /Invalid URL|http:\/\/ or https:\/\//i.test(message)) return 'Give a full URL, such as http://localhost:3000/webhooks.'
+  const routeField = /^routes\.\d+\.match\.(prefix|method|name|path)$/.exec(key)
+  if (routeField && /too small/i.test(message)) return `Give ${ROUTE_FIELD_NAMES[routeField[1]!]}.`
+  if (key === 'timeoutMs' && /too (small|big)/i.test(message)) return 'Between 0.1 s and 600 s.'
+  if (key === 'retry.maxAttempts' && /too (small|big)/i.test(message)) return 'Between 1 and 1000.'
+  if (key === 'retry.maxAgeMs' && /too small/i.test(message)) return 'At least one second (0.0003 h).'
+  if ((key === 'retry.baseDelayMs' || key === 'retry.maxDelayMs') && /too small/i.test(message)) return 'At least 0.01 s.'
+  if (/expected int/i.test(message)) return 'Give a whole number.'
+  if (/expected number|received NaN/i.test(message)) return 'Give a number.'
+  return message.charAt(0).toUpperCase() + message.slice(1)
+}
+
+export type ForwardCheck = { ok: true; config: ForwardConfig } | { ok: false; errors: FieldErrors }
+
+/** The form as a ForwardConfig, checked with the same schema (and cross-checks) the engine applies. */
+export function forwardConfigFrom(form: ForwardForm): ForwardCheck {
+  const errors: FieldErrors = {}
+  const numbers: Record<string, number> = {}
+  for (const field of NUMBER_FIELDS) {
+    const value = toNumber(field.read(form), field.unit)
+    if (Number.isNaN(value)) errors[field.key] = 'Give a number.'
+    numbers[field.key] = value
+  }
+  const candidate = {
+    mode: form.mode,
+    targets: form.targets.map((t) => ({ id: t.id, url: t.url.trim(), paused: t.paused })),
+    routes: form.routes.map((r) => ({ id: r.id, match: matchOf(r), targetId: r.targetId })),
+    defaultTargetId: form.defaultTargetId === '' ? null : form.defaultTargetId,
+    host: form.host,
+    allowBrowser: form.allowBrowser,
+    timeoutMs: numbers.timeoutMs,
+    retry: {
+      maxAttempts: numbers['retry.maxAttempts'],
+      maxAgeMs: numbers['retry.maxAgeMs'],
+      baseDelayMs: numbers['retry.baseDelayMs'],
+      maxDelayMs: numbers['retry.maxDelayMs'],
+    },
+  }
+  const parsed = ForwardConfig.safeParse(candidate)
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = issue.path.join('.')
+      if (!errors[key]) errors[key] = friendly(key, issue.message)
+    }
+  }
+  const targetIds = new Set(form.targets.map((t) => t.id))
+  form.routes.forEach((route, index) => {
+    if (!targetIds.has(route.targetId)) errors[`routes.${index}.targetId`] = 'Choose the target this route sends to.'
+  })
+  if (form.mode !== 'off' && form.targets.length === 0) errors.targets ??= 'Add a target to forward to.'
+  const base = numbers['retry.baseDelayMs']!
+  const max = numbers['retry.maxDelayMs']!
+  if (!Number.isNaN(base) && !Number.isNaN(max) && max < base) errors['retry.maxDelayMs'] ??= 'At least the first retry delay.'
+  if (Object.keys(errors).length > 0 || !parsed.success) return { ok: false, errors }
+  return { ok: true, config: parsed.data }
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(text).protocol)
+  } catch {
+    return false
+  }
+}
+
+export type SignatureCheck = { ok: true; scheme: SchemeId | null; publicUrl: string | null } | { ok: false; errors: FieldErrors }
+
+export function signatureFrom(form: SignatureForm): SignatureCheck {
+  const publicUrl = form.publicUrl.trim()
+  if (publicUrl !== '') {
+    if (!isHttpUrl(publicUrl)) return { ok: false, errors: { 'signature.publicUrl': 'Give the full http:// or https:// URL the provider calls.' } }
+  }
+  if (form.scheme === 'twilio' && publicUrl === '') {
+    return { ok: false, errors: { 'signature.publicUrl': 'Twilio signs the URL it calls: give that public URL (your tunnel’s address).' } }
+  }
+  return { ok: true, scheme: form.scheme === '' ? null : form.scheme, publicUrl: publicUrl === '' ? null : publicUrl }
+}
+
+/**
+ * Where an engine error belongs. Schema errors end with "at <path>" (`patch.forward.targets.0.url`);
+ * the engine's cross-checks name a route or the default target. Null when it belongs to no field.
+ */
+export function fieldOfEngineError(message: string, form: ForwardForm): { key: string; message: string } | null {
+  const at = / at (?:patch\.)?(forward|signature)\.(\S+)$/.exec(message)
+  if (at) {
+    const key = at[1] === 'signature' ? `signature.${at[2]}` : at[2]!
+    return { key, message: friendly(key, message.slice(0, at.index)) }
+  }
+  const route = /^Route (\S+) points at an unknown target/.exec(message)
+  if (route) {
+    const index = form.routes.findIndex((r) => r.id === route[1])
+    if (index >= 0) return { key: `routes.${index}.targetId`, message }
+  }
+  if (/^The default target /.test(message)) return { key: 'defaultTargetId', message }
+  if (/^Two forward targets share the id/.test(message)) return { key: 'targets', message }
+  return null
+}
+
+/** The error shown beside a list item: the first error under `prefix` (e.g. `routes.2.`). */
+export function errorUnder(errors: FieldErrors, prefix: string): string | undefined {
+  for (const [key, message] of Object.entries(errors)) if (key.startsWith(prefix)) return message
+  return undefined
+}
+
+export function moveItem<T>(items: readonly T[], from: number, to: number): T[] {
+  if (to < 0 || to >= items.length || from === to) return [...items]
+  const next = [...items]
+  const [item] = next.splice(from, 1)
+  next.splice(to, 0, item!)
+  return next
+}

@@ -1,0 +1,90 @@
+// The Signature section of the endpoint editor: the provider's scheme, the public URL it calls, and
+// the signing secret. The secret is write-only: typed here, sent once, shown afterwards only as
+// "stored", never read back.
+import { SCHEME_IDS, type SchemeId } from '../../../../shared/signatures'
+import { SCHEME_HINTS, SCHEME_LABELS } from '../../text/verdict-text'
+import { FieldError } from './forward-settings'
+import type { FieldErrors, SignatureForm } from './forward-form'
+import '../../styles/forwarding.css'
+
+interface SignatureSettingsProps {
+  form: SignatureForm
+  errors: FieldErrors
+  hasSecret: boolean
+  /** Null while the endpoint does not exist yet. */
+  onForget: (() => void) | null
+  forgetting: boolean
+  onChange: (update: (form: SignatureForm) => SignatureForm) => void
+}
+
+export function SignatureSettings({ form, errors, hasSecret, onForget, forgetting, onChange }: SignatureSettingsProps) {
+  return (
+    <fieldset className="signature-settings" data-testid="signature-settings">
+      <legend>Signature</legend>
+      <label>
+        Scheme
+        <select data-testid="signature-scheme" value={form.scheme} onChange={(event) => onChange((f) => ({ ...f, scheme: event.target.value as SchemeId | '' }))}>
+          <option value="">None (do not check signatures)</option>
+          {SCHEME_IDS.map((id) => (
+            <option key={id} value={id}>
+              {SCHEME_LABELS[id]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {form.scheme !== '' && (
+        <p className="muted field-hint" data-testid="signature-scheme-hint">
+          {SCHEME_HINTS[form.scheme]}
+        </p>
+      )}
+      {(form.scheme !== '' || hasSecret) && (
+        <>
+          <label>
+            <span>
+              Public URL <span className="muted">(the URL the provider calls, e.g. your tunnel; Twilio signs it)</span>
+            </span>
+            <input
+              data-testid="signature-public-url"
+              placeholder="https://example.trycloudflare.com"
+              spellCheck={false}
+              value={form.publicUrl}
+              aria-invalid={errors['signature.publicUrl'] ? true : undefined}
+              onChange={(event) => onChange((f) => ({ ...f, publicUrl: event.target.value }))}
+            />
+            <FieldError message={errors['signature.publicUrl']} testId="signature-public-url-error" />
+          </label>
+          <div className="secret-field">
+            <label htmlFor="signature-secret-input" className="secret-label">
+              Signing secret
+              {hasSecret && (
+                <span className="badge ok" data-testid="signature-secret-stored" title="A secret is stored for this endpoint. It is never shown; type a new one to replace it.">
+                  stored
+                </span>
+              )}
+            </label>
+            <span className="secret-row">
+              <input
+                id="signature-secret-input"
+                className="grow"
+                type="password"
+                autoComplete="new-password"
+                spellCheck={false}
+                data-testid="signature-secret"
+                placeholder={hasSecret ? 'Type a new secret to replace the stored one' : 'Paste the provider’s signing secret'}
+                value={form.secret}
+                onChange={(event) => onChange((f) => ({ ...f, secret: event.target.value }))}
+              />
+              {hasSecret && onForget && (
+                <button type="button" className="small danger-outline" data-testid="signature-secret-forget" disabled={forgetting} onClick={onForget}>
+                  Forget
+                </button>
+              )}
+            </span>
+            <FieldError message={errors['signature.secret']} testId="signature-secret-error" />
+          </div>
+          <p className="muted field-hint">Kept in the OS keychain on the desktop (a user-only file in the headless host), never in Hookscope’s other files.</p>
+        </>
+      )}
+    </fieldset>
+  )
+}

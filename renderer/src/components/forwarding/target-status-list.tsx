@@ -1,0 +1,136 @@
+// The forward targets of one endpoint in the sidebar: each with its state (up, delivering, retrying,
+// down, paused), how many requests wait, how many failed, the last error and the next attempt; and
+// pausing or resuming it, retrying what failed, dropping what waits (after confirming). Live through
+// forward.changed.
+import { memo, useState } from 'react'
+import type { ForwardMode, ForwardTarget } from '../../../../shared/model'
+import { useApp, useStores } from '../../state/context'
+import { dropWaiting, errorText, retryFailed, setTargetPaused } from '../../state/forward-commands'
+import { useForward } from '../../state/forward-hooks'
+import { targetKey } from '../../state/forward-store'
+import { formatClock, formatCount } from '../../text/format'
+import { TARGET_STATE_LABELS, TARGET_STATE_TITLES, TARGET_TONES } from '../../text/forward-text'
+import { ConfirmDialog } from '../dialog'
+import { VisibleText } from '../visible-text'
+import '../../styles/forwarding.css'
+
+export function TargetStatusList({ endpointId }: { endpointId: string }) {
+  const forward = useApp((s) => s.endpointsById[endpointId]?.forward)
+  const loadError = useForward((s) => s.loadError)
+  if (!forward || forward.mode === 'off' || forward.targets.length === 0) return null
+  return (
+    <div className="target-status" data-testid="target-status">
+      <div className="target-status-head muted">
+        Forwarding · {forward.mode}
+        {loadError && (
+          <span className="target-load-error" title={loadError}>
+            {' '}
+            (status unavailable)
+          </span>
+        )}
+      </div>
+      <ul className="target-list">
+        {forward.targets.map((target) => (
+          <TargetStatusItem key={target.id} endpointId={endpointId} target={target} mode={forward.mode} />
+        ))}
+      </ul>
+    </div>
+  )
+}
+
+const TargetStatusItem = memo(function TargetStatusItem({ endpointId, target, mode }: { endpointId: string; target: ForwardTarget; mode: ForwardMode }) {
+  const stores = useStores()
+  const { api, app } = stores
+  const status = useForward((s) => s.byKey[targetKey(endpointId, target.id)])
+  const [busy, setBusy] = useState(false)
+  const [confirmDrop, setConfirmDrop] = useState(false)
+  const state = target.paused ? 'paused' : (status?.state ?? 'idle')
+  const waiting = status?.waiting ?? 0
+  const failed = status?.failed ?? 0
+  const queued = mode === 'async'
+
+  const run = async (what: string, action: () => Promise<string | null>) => {
+    setBusy(true)
+    try {
+      const message = await action()
+      if (message) app.getState().showToast(message)
+    } catch (error) {
+      app.getState().showToast(`${what} failed: ${errorText(error)}`, 'error')
+    } finally {
+      setBusy(false)
+    }
+  }
+  const plural = (n: number) => `${formatCount(n)} ${n === 1 ? 'request' : 'requests'}`
+
+  return (
+    <li className="target-item" data-testid="target-item" data-target-id={target.id} data-state={state}>
+      <div className="target-line">
+        <span className={`badge ${TARGET_TONES[state]}`} data-testid="target-state" title={TARGET_STATE_TITLES[state]}>
+          {TARGET_STATE_LABELS[state]}
+        </span>
+        <code className="target-url" data-testid="target-url" title={target.url}>
+          <VisibleText value={target.url} />
+        </code>
+      </div>
+      {queued && (
+        <div className="target-counts">
+          <span data-testid="target-waiting" data-count={waiting} className={waiting > 0 ? 'nonzero' : undefined}>
+            {formatCount(waiting)} waiting
+          </span>
+          <span data-testid="target-failed" data-count={failed} className={failed > 0 ? 'nonzero danger' : undefined}>
+            {formatCount(failed)} failed
+          </span>
+        </div>
+      )}
+      {status?.lastError && state !== 'idle' && (
+        <p className="target-error" data-testid="target-error">
+          <VisibleText value={status.lastError} />
+        </p>
+      )}
+      {status && status.nextAttemptAt !== null && state !== 'paused' && (
+        <p className="target-next muted" data-testid="target-next">
+          next attempt {formatClock(status.nextAttemptAt)}
+        </p>
+      )}
+      {queued && (
+        <div className="target-actions">
+          <button
+            type="button"
+            className="small"
+            data-testid="target-pause"
+            disabled={busy}
+            onClick={() => void run(target.paused ? 'Resuming' : 'Pausing', async () => (await setTargetPaused(stores, endpointId, target.id, !target.paused), null))}
+          >
+            {target.paused ? 'Resume' : 'Pause'}
+          </button>
+          <button
+            type="button"
+            className="small"
+            data-testid="target-retry-failed"
+            disabled={busy || failed === 0}
+            title="Queue every failed delivery to this target again"
+            onClick={() => void run('Retrying', async () => `Queued ${plural(await retryFailed(api, endpointId, target.id))} again`)}
+          >
+            Retry failed
+          </button>
+          <button type="button" className="small danger-outline" data-testid="target-drop" disabled={busy || waiting === 0} title="Do not deliver what waits for this target" onClick={() => setConfirmDrop(true)}>
+            Drop waiting
+          </button>
+        </div>
+      )}
+      {confirmDrop && (
+        <ConfirmDialog
+          title="Drop waiting requests"
+          testId="target-drop-confirm"
+          message={`Do not deliver the ${plural(waiting)} waiting for ${target.url}? They stay captured, and you can retry them one by one.`}
+          confirmLabel="Drop"
+          onCancel={() => setConfirmDrop(false)}
+          onConfirm={() => {
+            setConfirmDrop(false)
+            void run('Dropping', async () => `Dropped ${plural(await dropWaiting(api, endpointId, target.id))}`)
+          }}
+        />
+      )}
+    </li>
+  )
+})

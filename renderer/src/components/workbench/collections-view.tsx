@@ -1,0 +1,329 @@
+// The collections view: every collection (new, import, search across all of them), the open one as a
+// tree with its selected entry, export, folders, runs, and the undo offer after a deletion.
+import { useEffect, useState } from 'react'
+import type { ExportFormat, ImportFormat } from '../../../../shared/collections'
+import type { CollectionItem } from '../../../../shared/collections'
+import { useApp } from '../../state/context'
+import { detectImportFormat, messageOf, readFileText, useWorkbench, useWorkbenchState } from '../../workbench/commands'
+import { VisibleText } from '../visible-text'
+import { CollectionTree } from './collection-tree'
+import { SelectionPanel } from './item-panel'
+import { RunPanel } from './run-panel'
+import '../../styles/workbench.css'
+
+const EXPORT_FORMATS: Array<{ value: ExportFormat; label: string }> = [
+  { value: 'hookscope', label: 'Hookscope JSON' },
+  { value: 'har', label: 'HAR 1.2' },
+  { value: 'postman', label: 'Postman v2.1' },
+  { value: 'curl', label: 'cURL script' },
+]
+
+const IMPORT_FORMATS: Array<{ value: ImportFormat | 'auto'; label: string }> = [
+  { value: 'auto', label: 'Detect the format' },
+  { value: 'har', label: 'HAR' },
+  { value: 'postman', label: 'Postman v2.1' },
+  { value: 'curl', label: 'cURL commands' },
+  { value: 'raw', label: 'Raw HTTP message' },
+  { value: 'hookscope', label: 'Hookscope JSON' },
+]
+
+const UNDO_MS = 15_000
+
+function CollectionList() {
+  const workbench = useWorkbench()
+  const collections = useApp((s) => s.collections)
+  const selectedId = useWorkbenchState((s) => s.selectedCollectionId)
+  const [name, setName] = useState('')
+  if (collections === null) return <p className="viewer-status">Loading…</p>
+  return (
+    <>
+      <form
+        className="form-row"
+        onSubmit={(event) => {
+          event.preventDefault()
+          if (!name.trim()) return
+          void workbench.createCollection(name.trim()).then((created) => created && setName(''))
+        }}
+      >
+        <input aria-label="New collection name" placeholder="New collection" data-testid="collection-new-name" value={name} maxLength={200} onChange={(event) => setName(event.target.value)} />
+        <button type="submit" data-testid="collection-new" disabled={!name.trim()}>
+          Create
+        </button>
+      </form>
+      {collections.length === 0 ? (
+        <p className="muted">No collections yet.</p>
+      ) : (
+        <ul className="collection-list">
+          {collections.map((c) => (
+            <li key={c.id}>
+              <button type="button" className={c.id === selectedId ? 'collection-entry active' : 'collection-entry'} aria-current={c.id === selectedId} data-testid="collection-entry" data-collection-id={c.id} onClick={() => void workbench.openCollection(c.id)}>
+                <span className="collection-name">
+                  <VisibleText value={c.name} />
+                </span>
+                <span className="muted">
+                  {c.itemCount} {c.itemCount === 1 ? 'request' : 'requests'}
+                  {c.folderCount > 0 ? ` · ${c.folderCount} ${c.folderCount === 1 ? 'folder' : 'folders'}` : ''}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  )
+}
+
+function ImportBox() {
+  const workbench = useWorkbench()
+  const error = useWorkbenchState((s) => s.importError)
+  const [format, setFormat] = useState<ImportFormat | 'auto'>('auto')
+  const [busy, setBusy] = useState(false)
+  const readFile = async (input: HTMLInputElement) => {
+    const file = input.files?.[0]
+    if (!file) return
+    setBusy(true)
+    try {
+      const text = await readFileText(file)
+      await workbench.importText(text, format === 'auto' ? detectImportFormat(text, file.name) : format, file.name)
+    } catch (err) {
+      workbench.store.getState().setImportError(`Could not read ${file.name}: ${messageOf(err)}`)
+    } finally {
+      setBusy(false)
+      input.value = ''
+    }
+  }
+  return (
+    <div className="import-box">
+      <div className="form-row">
+        <select aria-label="Import format" data-testid="import-format" value={format} onChange={(event) => setFormat(event.target.value as ImportFormat | 'auto')}>
+          {IMPORT_FORMATS.map((f) => (
+            <option key={f.value} value={f.value}>
+              {f.label}
+            </option>
+          ))}
+        </select>
+        <label className={busy ? 'file-button disabled' : 'file-button'}>
+          {busy ? 'Importing…' : 'Import file…'}
+          <input type="file" data-testid="collection-import-file" accept=".json,.har,.sh,.txt,.http,application/json,text/plain" disabled={busy} onChange={(event) => void readFile(event.currentTarget)} />
+        </label>
+      </div>
+      {error && (
+        <div className="viewer-note error import-error" role="alert" data-testid="import-error">
+          <span>{error}</span>
+          <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => workbench.store.getState().setImportError(null)}>
+            ×
+          </button>
+        </div>
+      )}
+    </div>
+  )
+}
+
+function SearchResults({ text }: { text: string }) {
+  const workbench = useWorkbench()
+  const collectionsVersion = useApp((s) => s.collections)
+  const [results, setResults] = useState<Array<{ collectionId: string; collectionName: string; item: CollectionItem }> | null>(null)
+  useEffect(() => {
+    let alive = true
+    const timer = setTimeout(() => {
+      workbench.search(text).then(
+        (found) => alive && setResults(found),
+        () => alive && setResults([]),
+      )
+    }, 150)
+    return () => {
+      alive = false
+      clearTimeout(timer)
+    }
+  }, [workbench, text, collectionsVersion])
+  if (results === null) return <p className="viewer-status">Searching…</p>
+  if (results.length === 0) return <p className="muted" data-testid="search-empty">Nothing in any collection matches.</p>
+  return (
+    <ul className="search-results" data-testid="search-results">
+      {results.map(({ collectionId, collectionName, item }) => (
+        <li key={`${collectionId}/${item.id}`}>
+          <button
+            type="button"
+            className="search-result"
+            data-testid="search-result"
+            onClick={() => {
+              void workbench.openCollection(collectionId).then(() => workbench.store.getState().selectNode({ kind: 'item', id: item.id }))
+              workbench.store.getState().setCollectionSearch('')
+            }}
+          >
+            <span className={`method method-${item.request.method.toLowerCase()}`}>
+              <VisibleText value={item.request.method} byteString />
+            </span>
+            <span className="tree-name">
+              <VisibleText value={item.name} />
+            </span>
+            <span className="muted">
+              in <VisibleText value={collectionName} />
+            </span>
+          </button>
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+function UndoToast() {
+  const workbench = useWorkbench()
+  const offer = useWorkbenchState((s) => s.undo)
+  useEffect(() => {
+    if (!offer) return
+    const timer = setTimeout(() => {
+      if (workbench.store.getState().undo?.key === offer.key) workbench.store.getState().offerUndo(null)
+    }, UNDO_MS)
+    return () => clearTimeout(timer)
+  }, [offer, workbench])
+  if (!offer) return null
+  return (
+    <div className="toast undo-toast" role="status" data-testid="undo-toast">
+      <span>
+        <VisibleText value={offer.message} />
+      </span>
+      <button type="button" className="small" data-testid="undo-button" onClick={() => void workbench.undo()}>
+        Undo
+      </button>
+      <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => workbench.store.getState().offerUndo(null)}>
+        ×
+      </button>
+    </div>
+  )
+}
+
+function CollectionHeader() {
+  const workbench = useWorkbench()
+  const collection = useWorkbenchState((s) => s.collection)
+  const [renaming, setRenaming] = useState<string | null>(null)
+  const [folder, setFolder] = useState('')
+  const [format, setFormat] = useState<ExportFormat>('hookscope')
+  if (!collection) return null
+  return (
+    <div className="collection-header">
+      {renaming === null ? (
+        <h2 data-testid="collection-title">
+          <VisibleText value={collection.name} />
+        </h2>
+      ) : (
+        <form
+          className="form-row"
+          onSubmit={(event) => {
+            event.preventDefault()
+            if (renaming.trim()) void workbench.renameCollection(collection.id, renaming.trim())
+            setRenaming(null)
+          }}
+        >
+          <input aria-label="Collection name" data-testid="collection-name-input" value={renaming} maxLength={200} autoFocus onChange={(event) => setRenaming(event.target.value)} />
+          <button type="submit" data-testid="collection-rename-save">
+            Rename
+          </button>
+        </form>
+      )}
+      <div className="collection-actions">
+        {renaming === null && (
+          <button type="button" className="small" data-testid="collection-rename" onClick={() => setRenaming(collection.name)}>
+            Rename
+          </button>
+        )}
+        <form
+          className="form-row"
+          onSubmit={(event) => {
+            event.preventDefault()
+            if (!folder.trim()) return
+            void workbench.addFolder(collection.id, folder.trim(), null)
+            setFolder('')
+          }}
+        >
+          <input aria-label="New folder name" placeholder="New folder" data-testid="folder-new-name" value={folder} maxLength={200} onChange={(event) => setFolder(event.target.value)} />
+          <button type="submit" className="small" data-testid="folder-new" disabled={!folder.trim()}>
+            Add folder
+          </button>
+        </form>
+        <span className="spacer" />
+        <select aria-label="Export format" data-testid="export-format" value={format} onChange={(event) => setFormat(event.target.value as ExportFormat)}>
+          {EXPORT_FORMATS.map((f) => (
+            <option key={f.value} value={f.value}>
+              {f.label}
+            </option>
+          ))}
+        </select>
+        <button type="button" className="small" data-testid="collection-export" onClick={() => void workbench.exportCollection(collection.id, format)}>
+          Export
+        </button>
+        <button type="button" className="small primary" data-testid="collection-run" disabled={collection.items.length === 0} onClick={() => workbench.store.getState().setRunTarget({ collectionId: collection.id, folderId: null, label: collection.name })}>
+          Run…
+        </button>
+        <button type="button" className="small danger-outline" data-testid="collection-delete" onClick={() => void workbench.removeCollection(collection.id)}>
+          Delete
+        </button>
+      </div>
+    </div>
+  )
+}
+
+export function CollectionsView() {
+  const workbench = useWorkbench()
+  const connected = useApp((s) => s.connection.kind === 'open')
+  const collections = useApp((s) => s.collections)
+  const selectedId = useWorkbenchState((s) => s.selectedCollectionId)
+  const collection = useWorkbenchState((s) => s.collection)
+  const search = useWorkbenchState((s) => s.collectionSearch)
+  const runTarget = useWorkbenchState((s) => s.runTarget)
+  const updatedAt = useApp((s) => s.collections?.find((c) => c.id === selectedId)?.updatedAt ?? null)
+
+  useEffect(() => {
+    if (connected) void workbench.loadCollections()
+  }, [workbench, connected])
+  useEffect(() => {
+    if (!selectedId && collections && collections.length > 0) void workbench.openCollection(collections[0]!.id)
+  }, [workbench, selectedId, collections])
+  useEffect(() => {
+    if (selectedId && updatedAt !== null && updatedAt !== workbench.store.getState().collection?.updatedAt) void workbench.reloadCollection()
+  }, [workbench, selectedId, updatedAt])
+
+  return (
+    <main className="main-view workbench-view collections-view" data-testid="collections-view" aria-label="Collections">
+      <aside className="collections-sidebar">
+        <h2>Collections</h2>
+        <input
+          type="search"
+          aria-label="Search all collections"
+          placeholder="Search every collection"
+          data-testid="collections-search"
+          value={search}
+          onChange={(event) => workbench.store.getState().setCollectionSearch(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape' && search) {
+              event.stopPropagation()
+              workbench.store.getState().setCollectionSearch('')
+            }
+          }}
+        />
+        {search.trim() ? <SearchResults text={search.trim()} /> : <CollectionList />}
+        <ImportBox />
+      </aside>
+      <section className="collection-main">
+        {collection ? (
+          <>
+            <CollectionHeader />
+            <div className="collection-body">
+              <div className="collection-tree-column">
+                <CollectionTree collection={collection} />
+                <p className="muted hint">Drag to reorder or into a folder. Keys: ↑/↓ to move between entries, Alt+↑/Alt+↓ to reorder, Alt+← out of a folder, Enter to open, Delete to delete.</p>
+              </div>
+              <SelectionPanel collection={collection} />
+            </div>
+            {runTarget && runTarget.collectionId === collection.id && <RunPanel key={`${runTarget.collectionId}/${runTarget.folderId ?? ''}`} target={runTarget} />}
+          </>
+        ) : selectedId ? (
+          <p className="viewer-status">Loading…</p>
+        ) : (
+          <p className="muted">Create a collection, import one, or save a request into one from the traffic list (s).</p>
+        )}
+      </section>
+      <UndoToast />
+    </main>
+  )
+}

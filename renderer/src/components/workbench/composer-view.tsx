@@ -1,0 +1,240 @@
+// The composer: edit a request (method, URL, headers, body), choose where it goes (the endpoint's
+// forward targets first, or any URL), re-sign it, send it, and read what came back beside the list
+// of its replays. Ctrl+Enter (⌘+Enter) sends.
+import { useShallow } from 'zustand/react/shallow'
+import { toRawHttp } from '../../../../shared/formats/raw-http'
+import { useApp, useStores } from '../../state/context'
+import { copyText } from '../../text/clipboard'
+import { messageOf, useWorkbench, useWorkbenchState } from '../../workbench/commands'
+import { byteStringForInput, problemsOf, retarget, typedToByteString, wireSpec } from '../../workbench/composer-draft'
+import { VisibleText } from '../visible-text'
+import { ComposerBody } from './composer-body'
+import { HeaderEditor } from './header-editor'
+import { ReplaysList } from './replays-list'
+import { ResponsePanel } from './response-panel'
+import '../../styles/workbench.css'
+
+const COMMON_METHODS = ['POST', 'PUT', 'PATCH', 'GET', 'DELETE', 'HEAD', 'OPTIONS']
+
+function SourceLabel() {
+  const source = useWorkbenchState((s) => s.composer.source)
+  switch (source.kind) {
+    case 'blank':
+      return <span className="muted">New request</span>
+    case 'capture':
+      return <span className="muted">From a captured request</span>
+    case 'item':
+      return (
+        <span className="muted">
+          From the collection item “<VisibleText value={source.name} />”
+        </span>
+      )
+    case 'replay':
+      return <span className="muted">From a replay</span>
+    case 'pasted':
+      return <span className="muted">From a pasted {source.format === 'curl' ? 'cURL command' : 'HTTP message'}</span>
+  }
+}
+
+function TargetPicker() {
+  const workbench = useWorkbench()
+  const endpointId = useWorkbenchState((s) => s.composer.endpointId)
+  const url = useWorkbenchState((s) => s.composer.request.url)
+  const targets = useApp(useShallow((s) => (endpointId ? (s.endpointsById[endpointId]?.forward.targets.map((t) => t.url) ?? []) : [])))
+  const endpointUrl = useApp((s) => (endpointId ? (s.statusById[endpointId]?.url ?? null) : null))
+  if (targets.length === 0) return null
+  const bases = endpointUrl ? [...targets, endpointUrl] : targets
+  const current = targets.find((t) => url === t || url.startsWith(`${t.replace(/\/+$/, '')}/`) || url.startsWith(`${t.replace(/\/+$/, '')}?`)) ?? ''
+  return (
+    <label className="inline-field">
+      <span className="muted">Send to</span>
+      <select
+        aria-label="Forward target"
+        data-testid="composer-target"
+        value={current}
+        onChange={(event) => {
+          if (event.target.value) workbench.store.getState().setRequest({ url: retarget(url, event.target.value, bases) })
+        }}
+      >
+        {targets.map((target) => (
+          <option key={target} value={target}>
+            {target}
+          </option>
+        ))}
+        <option value="">The URL as written</option>
+      </select>
+    </label>
+  )
+}
+
+function SigningOptions() {
+  const workbench = useWorkbench()
+  const actions = workbench.store.getState()
+  const { endpointId, resign, renewId, originId } = useWorkbenchState(useShallow((s) => ({ endpointId: s.composer.endpointId, resign: s.composer.resign, renewId: s.composer.renewId, originId: s.composer.originId })))
+  const endpoints = useApp(useShallow((s) => s.endpointIds.map((id) => s.endpointsById[id]).filter((e) => e !== undefined)))
+  const endpoint = endpoints.find((e) => e.id === endpointId)
+  const scheme = endpoint?.signature.scheme ?? null
+  return (
+    <div className="signing-options" data-testid="composer-signing">
+      {!originId && (
+        <label className="inline-field">
+          <span className="muted">Endpoint</span>
+          <select
+            aria-label="Endpoint"
+            data-testid="composer-endpoint"
+            value={endpointId ?? ''}
+            onChange={(event) => {
+              const next = endpoints.find((e) => e.id === event.target.value)
+              actions.setComposer({ endpointId: next?.id ?? null, resign: Boolean(next?.signature.scheme && next.signature.hasSecret) })
+            }}
+          >
+            <option value="">None</option>
+            {endpoints.map((e) => (
+              <option key={e.id} value={e.id}>
+                {e.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {scheme ? (
+        <>
+          <label className="checkbox" title={endpoint?.signature.hasSecret ? undefined : 'This endpoint has no signing secret yet'}>
+            <input type="checkbox" data-testid="composer-resign" checked={resign} onChange={(event) => actions.setComposer({ resign: event.target.checked })} /> Re-sign ({scheme}) with a fresh timestamp
+          </label>
+          <label className="checkbox">
+            <input type="checkbox" data-testid="composer-renew-id" disabled={!resign} checked={renewId} onChange={(event) => actions.setComposer({ renewId: event.target.checked })} /> Renew the message id
+          </label>
+          {!endpoint?.signature.hasSecret && <span className="field-error">No signing secret: add one in the endpoint’s signature settings.</span>}
+        </>
+      ) : (
+        endpoint && <span className="muted">{endpoint.name} checks no signature: the request is sent as edited.</span>
+      )}
+    </div>
+  )
+}
+
+export function ComposerView() {
+  const stores = useStores()
+  const workbench = useWorkbench()
+  const actions = workbench.store.getState()
+  const { method, url, loading, sending, error, source } = useWorkbenchState(
+    useShallow((s) => ({ method: s.composer.request.method, url: s.composer.request.url, loading: s.composer.loading, sending: s.composer.sending, error: s.composer.error, source: s.composer.source })),
+  )
+  const problems = useWorkbenchState(useShallow((s) => {
+    const p = problemsOf(s.composer.request)
+    return { method: p.method, url: p.url, count: p.count }
+  }))
+
+  const copyRaw = async () => {
+    try {
+      const bytes = toRawHttp(wireSpec(workbench.store.getState().composer.request))
+      const copied = await copyText(new TextDecoder().decode(bytes))
+      stores.app.getState().showToast(copied ? 'Copied as raw HTTP' : 'The clipboard refused the text', copied ? 'info' : 'error')
+    } catch (err) {
+      stores.app.getState().showToast(`Could not copy: ${messageOf(err)}`, 'error')
+    }
+  }
+
+  return (
+    <main
+      className="main-view workbench-view composer-view"
+      data-testid="composer-view"
+      aria-label="Composer"
+      onKeyDown={(event) => {
+        if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+          event.preventDefault()
+          void workbench.send()
+        }
+      }}
+    >
+      <div className="workbench-toolbar">
+        <h2>Composer</h2>
+        <SourceLabel />
+        <span className="spacer" />
+        <button type="button" data-testid="composer-new" onClick={() => workbench.openBlank()}>
+          New
+        </button>
+        <button type="button" data-testid="composer-paste" title="Start from a cURL command or a raw HTTP message" onClick={() => actions.setPasteOpen(true)}>
+          Paste cURL / HTTP…
+        </button>
+        <button type="button" data-testid="composer-copy-raw" onClick={() => void copyRaw()}>
+          Copy as raw HTTP
+        </button>
+        <button type="button" data-testid="composer-compare" onClick={() => workbench.compare({ kind: 'draft', draft: workbench.composerDraft(), label: 'The composer’s request' }, 'The composer’s request')}>
+          Compare
+        </button>
+        {source.kind === 'item' && (
+          <button type="button" data-testid="composer-update-item" onClick={() => void workbench.updateItemRequest()}>
+            Update item
+          </button>
+        )}
+        <button type="button" data-testid="composer-save" onClick={() => actions.setSavePicker({ draft: workbench.composerDraft() })}>
+          Save to collection…
+        </button>
+      </div>
+      {loading ? (
+        <p className="viewer-status">Loading the request…</p>
+      ) : (
+        <div className="composer-columns">
+          <div className="composer-request" data-testid="composer-request">
+            <div className="request-line">
+              <input
+                className={problems.method ? 'method-input invalid' : 'method-input'}
+                aria-label="Method"
+                data-testid="composer-method"
+                list="composer-methods"
+                value={method}
+                spellCheck={false}
+                onChange={(event) => actions.setRequest({ method: event.target.value.trim() })}
+              />
+              <datalist id="composer-methods">
+                {COMMON_METHODS.map((m) => (
+                  <option key={m} value={m} />
+                ))}
+              </datalist>
+              <input
+                className={problems.url ? 'url-input invalid' : 'url-input'}
+                aria-label="URL"
+                data-testid="composer-url"
+                value={byteStringForInput(url)}
+                spellCheck={false}
+                onChange={(event) => actions.setRequest({ url: typedToByteString(event.target.value) })}
+              />
+              <button type="button" className="primary" data-testid="composer-send" disabled={sending || problems.count > 0} title="Send (Ctrl+Enter)" onClick={() => void workbench.send()}>
+                {sending ? 'Sending…' : 'Send'}
+              </button>
+            </div>
+            {(problems.method || problems.url) && (
+              <p className="field-error" data-testid="composer-url-error">
+                {problems.method ?? problems.url}
+              </p>
+            )}
+            <div className="request-options">
+              <TargetPicker />
+              <SigningOptions />
+            </div>
+            <p className="muted hint">Redirects are never followed: a 3xx answer is shown as it came.</p>
+            {error && (
+              <p className="viewer-note error" data-testid="composer-error">
+                {error}
+              </p>
+            )}
+            <section className="composer-section">
+              <div className="section-bar">
+                <h3>Headers</h3>
+                {problems.count > 0 && <span className="field-error">{problems.count} to fix</span>}
+              </div>
+              <HeaderEditor />
+            </section>
+            <ComposerBody />
+          </div>
+          <div className="composer-result">
+            <ResponsePanel />
+            <ReplaysList />
+          </div>
+        </div>
+      )}
+    </main>
+  )
+}

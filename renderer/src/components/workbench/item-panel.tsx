@@ -1,0 +1,175 @@
+// The selected entry of a collection: an item's request at a glance, its name, notes and tags, its
+// folder, and what to do with it (open in the composer, compare, delete); or a folder's name, a new
+// sub-folder, a run of just that folder, or its deletion.
+import { useEffect, useState } from 'react'
+import type { Collection, CollectionFolder, CollectionItem } from '../../../../shared/collections'
+import { useWorkbench, useWorkbenchState } from '../../workbench/commands'
+import { formatDateTime } from '../../text/format'
+import { VisibleText } from '../visible-text'
+
+export function folderPath(folders: readonly CollectionFolder[], id: string | null): string {
+  const names: string[] = []
+  for (let at = id; at !== null; ) {
+    const folder = folders.find((f) => f.id === at)
+    if (!folder) break
+    names.unshift(folder.name)
+    at = folder.parentId
+  }
+  return names.join(' / ')
+}
+
+export function parseTags(text: string): string[] {
+  const tags: string[] = []
+  for (const piece of text.split(',')) {
+    const tag = piece.trim().slice(0, 50)
+    if (tag && !tags.includes(tag)) tags.push(tag)
+  }
+  return tags.slice(0, 50)
+}
+
+export function SelectionPanel({ collection }: { collection: Collection }) {
+  const selected = useWorkbenchState((s) => s.selectedNode)
+  if (!selected) return <p className="muted selection-hint">Select a request or a folder to see it here.</p>
+  if (selected.kind === 'item') {
+    const item = collection.items.find((i) => i.id === selected.id)
+    return item ? <ItemPanel key={item.id} collection={collection} item={item} /> : null
+  }
+  const folder = collection.folders.find((f) => f.id === selected.id)
+  return folder ? <FolderPanel key={folder.id} collection={collection} folder={folder} /> : null
+}
+
+function ItemPanel({ collection, item }: { collection: Collection; item: CollectionItem }) {
+  const workbench = useWorkbench()
+  const [name, setName] = useState(item.name)
+  const [notes, setNotes] = useState(item.notes)
+  const [tags, setTags] = useState(item.tags.join(', '))
+  useEffect(() => {
+    setName(item.name)
+    setNotes(item.notes)
+    setTags(item.tags.join(', '))
+  }, [item.name, item.notes, item.tags])
+  const dirty = name.trim() !== item.name || notes !== item.notes || parseTags(tags).join(',') !== item.tags.join(',')
+
+  return (
+    <section className="selection-panel" data-testid="item-panel" data-item-id={item.id}>
+      <p className="item-request">
+        <span className={`method method-${item.request.method.toLowerCase()}`}>
+          <VisibleText value={item.request.method} byteString />
+        </span>{' '}
+        <span className="item-url" data-testid="item-url">
+          <VisibleText value={item.request.url} byteString />
+        </span>
+      </p>
+      <p className="muted">
+        {item.request.headers.length} headers · {item.request.body.encoding === 'base64' ? 'binary body' : `${item.request.body.data.length} characters of body`}
+        {item.signature ? ` · re-signed with ${item.signature.scheme} when sent` : ''} · saved from {item.source.kind} · updated {formatDateTime(item.updatedAt)}
+      </p>
+      <div className="item-actions">
+        <button type="button" className="primary" data-testid="item-open" onClick={() => workbench.openItem(collection.id, item)}>
+          Open in composer
+        </button>
+        <button type="button" data-testid="item-compare" onClick={() => workbench.compare({ kind: 'item', collectionId: collection.id, itemId: item.id }, `“${item.name}”`)}>
+          Compare
+        </button>
+        <span className="spacer" />
+        <button type="button" className="danger-outline" data-testid="item-delete" onClick={() => void workbench.removeItem(collection.id, item.id)}>
+          Delete
+        </button>
+      </div>
+      <form
+        className="form"
+        onSubmit={(event) => {
+          event.preventDefault()
+          if (!name.trim()) return
+          void workbench.updateItem(collection.id, item.id, { name: name.trim(), notes, tags: parseTags(tags) })
+        }}
+      >
+        <label>
+          Name
+          <input data-testid="item-name" value={name} maxLength={300} onChange={(event) => setName(event.target.value)} />
+        </label>
+        <label>
+          Notes
+          <textarea data-testid="item-notes" rows={4} value={notes} onChange={(event) => setNotes(event.target.value)} />
+        </label>
+        <label>
+          Tags (comma-separated)
+          <input data-testid="item-tags" value={tags} onChange={(event) => setTags(event.target.value)} />
+        </label>
+        <div className="dialog-actions">
+          <button type="submit" className="primary" data-testid="item-save" disabled={!dirty || !name.trim()}>
+            Save changes
+          </button>
+        </div>
+      </form>
+      <label className="inline-field">
+        <span>Folder</span>
+        <select
+          data-testid="item-folder"
+          value={item.folderId ?? ''}
+          onChange={(event) => {
+            const folderId = event.target.value || null
+            const count = collection.items.filter((i) => i.folderId === folderId && i.id !== item.id).length
+            void workbench.moveItem(collection.id, item.id, folderId, count)
+          }}
+        >
+          <option value="">(top level)</option>
+          {collection.folders.map((folder) => (
+            <option key={folder.id} value={folder.id}>
+              {folderPath(collection.folders, folder.id)}
+            </option>
+          ))}
+        </select>
+      </label>
+    </section>
+  )
+}
+
+function FolderPanel({ collection, folder }: { collection: Collection; folder: CollectionFolder }) {
+  const workbench = useWorkbench()
+  const [name, setName] = useState(folder.name)
+  const [sub, setSub] = useState('')
+  useEffect(() => setName(folder.name), [folder.name])
+  return (
+    <section className="selection-panel" data-testid="folder-panel">
+      <form
+        className="form"
+        onSubmit={(event) => {
+          event.preventDefault()
+          if (name.trim() && name.trim() !== folder.name) void workbench.renameFolder(collection.id, folder.id, name.trim())
+        }}
+      >
+        <label>
+          Folder name
+          <input data-testid="folder-name" value={name} maxLength={200} onChange={(event) => setName(event.target.value)} />
+        </label>
+        <div className="item-actions">
+          <button type="submit" data-testid="folder-save" disabled={!name.trim() || name.trim() === folder.name}>
+            Rename
+          </button>
+          <button type="button" data-testid="folder-run" onClick={() => workbench.store.getState().setRunTarget({ collectionId: collection.id, folderId: folder.id, label: folderPath(collection.folders, folder.id) })}>
+            Run folder…
+          </button>
+          <span className="spacer" />
+          <button type="button" className="danger-outline" data-testid="folder-delete" onClick={() => void workbench.removeFolder(collection.id, folder.id)}>
+            Delete folder
+          </button>
+        </div>
+      </form>
+      <form
+        className="form-row"
+        onSubmit={(event) => {
+          event.preventDefault()
+          if (!sub.trim()) return
+          void workbench.addFolder(collection.id, sub.trim(), folder.id)
+          setSub('')
+        }}
+      >
+        <input aria-label="New sub-folder" placeholder="New sub-folder" data-testid="subfolder-name" value={sub} onChange={(event) => setSub(event.target.value)} />
+        <button type="submit" data-testid="subfolder-add" disabled={!sub.trim()}>
+          Add
+        </button>
+      </form>
+    </section>
+  )
+}

@@ -1,0 +1,60 @@
+// The replays of the composer's origin (or the latest replays of anything, for a request composed
+// from scratch): each one opens on the response side, loads into the editor, or is compared.
+import { useEffect } from 'react'
+import { formatClock, formatDuration } from '../../text/format'
+import { statusLine, useWorkbench, useWorkbenchState } from '../../workbench/commands'
+import { VisibleText } from '../visible-text'
+
+export function ReplaysList() {
+  const workbench = useWorkbench()
+  const replays = useWorkbenchState((s) => s.replays)
+  const originId = useWorkbenchState((s) => s.composer.originId)
+  const shownId = useWorkbenchState((s) => s.composer.result?.id ?? null)
+  const actions = workbench.store.getState()
+  useEffect(() => {
+    void workbench.loadReplays()
+  }, [workbench, originId])
+  return (
+    <section className="replays" data-testid="replays">
+      <div className="section-bar">
+        <h3>{originId ? 'Replays of this request' : 'Recent replays'}</h3>
+        <span className="muted">{replays.length}</span>
+      </div>
+      {replays.length === 0 ? (
+        <p className="muted">Nothing sent yet.</p>
+      ) : (
+        <ul className="replay-list">
+          {replays.map((replay) => {
+            const status = replay.response?.status
+            return (
+              <li key={replay.id} className={replay.id === shownId ? 'replay-row shown' : 'replay-row'} data-testid="replay-row" data-replay-id={replay.id}>
+                <button type="button" className="replay-open" data-testid="replay-open" onClick={() => void workbench.openReplay(replay.id, { intoEditor: false })} title="Show what came back">
+                  <span className="muted">{formatClock(replay.sentAt)}</span>
+                  <span className={`status ${status === undefined ? 'status-none' : `status-${Math.floor(status / 100)}xx`}`} data-testid="replay-status">
+                    <VisibleText value={statusLine(replay)} byteString />
+                  </span>
+                  <span className="muted">{formatDuration(replay.timings.totalMs)}</span>
+                  {replay.resigned && <span className="badge ok">re-signed</span>}
+                </button>
+                <button type="button" className="small" data-testid="replay-edit" title="Load what was sent into the editor" onClick={() => void workbench.openReplay(replay.id)}>
+                  Edit
+                </button>
+                {replay.originId && (
+                  <button type="button" className="small" data-testid="replay-diff" title="Compare with the captured request" onClick={() => actions.setDiff({ left: { kind: 'capture', id: replay.originId! }, right: { kind: 'replay', id: replay.id } })}>
+                    Diff
+                  </button>
+                )}
+                <button type="button" className="small" data-testid="replay-compare" title="Compare with any other request" onClick={() => workbench.compare({ kind: 'replay', id: replay.id }, `The replay of ${formatClock(replay.sentAt)}`)}>
+                  Compare
+                </button>
+                <button type="button" className="small" data-testid="replay-save" title="Save to a collection" onClick={() => actions.setSavePicker({ replayId: replay.id })}>
+                  Save
+                </button>
+              </li>
+            )
+          })}
+        </ul>
+      )}
+    </section>
+  )
+}

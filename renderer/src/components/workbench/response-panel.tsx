@@ -1,0 +1,122 @@
+// What came back from a replay: the status line (a redirect shown as it is: Hookscope never follows
+// one), the timings, the error if nothing came back, the response headers, and the response body in
+// the same viewers as captured requests. Also what was sent, as the engine framed it.
+import { useEffect, useState } from 'react'
+import type { Replay } from '../../../../shared/model'
+import { base64ToBytes, WHOLE_BODY_MAX_BYTES } from '../../body/body-loader'
+import { useStores } from '../../state/context'
+import { chooseViewer } from '../../text/content-type'
+import { formatBytes, formatClock, formatDuration } from '../../text/format'
+import { statusLine, useWorkbench, useWorkbenchState } from '../../workbench/commands'
+import { BodyContent } from '../viewers/body-content'
+import { VisibleText } from '../visible-text'
+import { RawHeaderTable } from './raw-header-table'
+
+type Tab = 'body' | 'headers' | 'sent'
+type BodyState = { status: 'loading' } | { status: 'loaded'; bytes: Uint8Array; total: number; decodedFrom: string[] } | { status: 'failed'; message: string }
+
+function statusClass(replay: Replay): string {
+  const status = replay.response?.status
+  return status === undefined ? 'status-none' : `status-${Math.floor(status / 100)}xx`
+}
+
+export function ResponsePanel() {
+  const workbench = useWorkbench()
+  const result = useWorkbenchState((s) => s.composer.result)
+  const sending = useWorkbenchState((s) => s.composer.sending)
+  const [tab, setTab] = useState<Tab>('body')
+  if (!result) {
+    return (
+      <section className="response-panel empty" data-testid="response-panel">
+        <p className="muted">{sending ? 'Sending…' : 'Send the request to see the response here. Redirects are shown as they come, never followed.'}</p>
+      </section>
+    )
+  }
+  const contentType = result.response?.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? null
+  return (
+    <section className="response-panel" data-testid="response-panel" data-replay-id={result.id}>
+      <div className="response-head">
+        <strong className={`status ${statusClass(result)}`} data-testid="response-status">
+          <VisibleText value={statusLine(result)} byteString />
+        </strong>
+        {result.resigned && (
+          <span className="badge ok" data-testid="response-resigned">
+            re-signed ({result.resigned.scheme}
+            {result.resigned.renewedId ? ', new id' : ''})
+          </span>
+        )}
+        <span className="muted" data-testid="response-timings" title="Connect · first byte · total">
+          {formatDuration(result.timings.connectMs)} · {formatDuration(result.timings.firstByteMs)} · {formatDuration(result.timings.totalMs)}
+        </span>
+        <span className="spacer" />
+        <span className="muted">{formatClock(result.sentAt)}</span>
+        {result.originId && (
+          <button type="button" className="small" data-testid="response-diff" title="Compare what was sent with the captured request" onClick={() => workbench.store.getState().setDiff({ left: { kind: 'capture', id: result.originId! }, right: { kind: 'replay', id: result.id } })}>
+            Diff with original
+          </button>
+        )}
+      </div>
+      <p className="muted response-url">
+        <VisibleText value={result.request.method} byteString /> <VisibleText value={result.request.url} byteString />
+      </p>
+      {result.error && (
+        <p className="viewer-note error" data-testid="response-error">
+          {result.error.code}: {result.error.message}
+        </p>
+      )}
+      <div className="tabs" role="tablist">
+        {(['body', 'headers', 'sent'] as const).map((name) => (
+          <button key={name} type="button" role="tab" aria-selected={tab === name} className={tab === name ? 'tab active' : 'tab'} data-testid={`response-tab-${name}`} onClick={() => setTab(name)}>
+            {name === 'body' ? 'Response body' : name === 'headers' ? `Response headers${result.response ? ` (${result.response.headers.length})` : ''}` : 'Sent request'}
+          </button>
+        ))}
+      </div>
+      <div className="response-body">
+        {tab === 'headers' ? (
+          result.response ? <RawHeaderTable headers={result.response.headers} testId="response-headers" /> : <p className="muted">No response.</p>
+        ) : tab === 'sent' ? (
+          <>
+            <p className="muted">Headers as sent (hop-by-hop removed, Content-Length following the body):</p>
+            <RawHeaderTable headers={result.request.headers} testId="sent-headers" />
+          </>
+        ) : result.response?.body && result.response.body.size > 0 ? (
+          <ResponseBody key={result.id} replay={result} contentType={contentType} />
+        ) : (
+          <BodyContent bytes={new Uint8Array(0)} contentType={null} kind="empty" />
+        )}
+      </div>
+    </section>
+  )
+}
+
+function ResponseBody({ replay, contentType }: { replay: Replay; contentType: string | null }) {
+  const { api } = useStores()
+  const [state, setState] = useState<BodyState>({ status: 'loading' })
+  useEffect(() => {
+    let alive = true
+    api['replay.body']({ id: replay.id, part: 'response', offset: 0, length: WHOLE_BODY_MAX_BYTES, decode: true }).then(
+      (chunk) => alive && setState({ status: 'loaded', bytes: base64ToBytes(chunk.base64), total: chunk.totalSize, decodedFrom: chunk.decodedFrom }),
+      (error: unknown) => alive && setState({ status: 'failed', message: error instanceof Error ? error.message : String(error) }),
+    )
+    return () => {
+      alive = false
+    }
+  }, [api, replay.id])
+  if (state.status === 'loading') return <p className="viewer-status">Loading body…</p>
+  if (state.status === 'failed') return <p className="viewer-note error">Could not load the response body: {state.message}</p>
+  return (
+    <div data-testid="response-body">
+      {state.decodedFrom.length > 0 && <p className="flag-note">Decoded from {state.decodedFrom.join(', ')} for display.</p>}
+      {replay.response?.body?.truncated && <p className="flag-note warning">The response went past the stored size; only its first part was kept.</p>}
+      {state.total > state.bytes.length && (
+        <p className="flag-note">
+          Showing the first {formatBytes(state.bytes.length)} of {formatBytes(state.total)}.
+        </p>
+      )}
+      <BodyContent bytes={state.bytes} contentType={contentType} kind={(() => {
+        const kind = chooseViewer(contentType, state.bytes)
+        return kind === 'multipart' ? 'text' : kind
+      })()} />
+    </div>
+  )
+}

@@ -1,0 +1,144 @@
+// Running a collection (or one folder): where to send (each item's own URL, a forward target, or any
+// base URL), a delay between requests, stop on the first failure, re-signing where an item says so.
+// Progress and results arrive live from the collections.run event; each result opens its replay.
+import { useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import { useApp } from '../../state/context'
+import type { RunTarget } from '../../state/workbench-store'
+import { formatDuration } from '../../text/format'
+import { useWorkbench, useWorkbenchState } from '../../workbench/commands'
+import { urlError } from '../../workbench/composer-draft'
+import { VisibleText } from '../visible-text'
+
+const OWN = ''
+const CUSTOM = '__custom__'
+
+export function RunPanel({ target }: { target: RunTarget }) {
+  const workbench = useWorkbench()
+  const actions = workbench.store.getState()
+  const runId = useWorkbenchState((s) => s.runId)
+  const run = useApp((s) => (runId ? (s.runs[runId] ?? null) : null))
+  const targets = useApp(useShallow((s) => [...new Set(s.endpointIds.flatMap((id) => s.endpointsById[id]?.forward.targets.map((t) => t.url) ?? []))]))
+  const [choice, setChoice] = useState(OWN)
+  const [custom, setCustom] = useState('')
+  const [delay, setDelay] = useState('0')
+  const [stopOnFailure, setStopOnFailure] = useState(false)
+  const [resign, setResign] = useState(true)
+  const baseUrl = choice === OWN ? null : choice === CUSTOM ? custom.trim() : choice
+  const problem = baseUrl !== null ? urlError(baseUrl) : null
+  const delayMs = Math.max(0, Math.min(60_000, Math.round(Number(delay) || 0)))
+  const running = run?.state === 'running'
+  const percent = run && run.total > 0 ? Math.round((run.done / run.total) * 100) : 0
+
+  return (
+    <section className="run-panel" data-testid="run-panel" aria-label="Run">
+      <div className="section-bar">
+        <h3>
+          Run <VisibleText value={target.label} />
+        </h3>
+        <span className="spacer" />
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Close the run"
+          data-testid="run-close"
+          onClick={() => {
+            actions.setRunTarget(null)
+            actions.setRunId(null)
+          }}
+        >
+          ×
+        </button>
+      </div>
+      <form
+        className="run-form"
+        onSubmit={(event) => {
+          event.preventDefault()
+          if (problem || running) return
+          void workbench.run({ collectionId: target.collectionId, folderId: target.folderId, baseUrl, delayMs, stopOnFailure, resign })
+        }}
+      >
+        <label className="inline-field">
+          <span>Send to</span>
+          <select data-testid="run-target" value={choice} onChange={(event) => setChoice(event.target.value)}>
+            <option value={OWN}>Each item’s own URL</option>
+            {targets.map((url) => (
+              <option key={url} value={url}>
+                {url}
+              </option>
+            ))}
+            <option value={CUSTOM}>Another base URL…</option>
+          </select>
+        </label>
+        {choice === CUSTOM && <input aria-label="Base URL" data-testid="run-custom-url" placeholder="http://localhost:3000" value={custom} onChange={(event) => setCustom(event.target.value)} />}
+        <label className="inline-field">
+          <span>Delay (ms)</span>
+          <input type="number" min={0} max={60000} step={100} data-testid="run-delay" value={delay} onChange={(event) => setDelay(event.target.value)} />
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" data-testid="run-stop" checked={stopOnFailure} onChange={(event) => setStopOnFailure(event.target.checked)} /> Stop on failure
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" data-testid="run-resign" checked={resign} onChange={(event) => setResign(event.target.checked)} /> Re-sign where configured
+        </label>
+        <button type="submit" className="primary" data-testid="run-start" disabled={running || problem !== null}>
+          {running ? 'Running…' : 'Start'}
+        </button>
+        {running && runId && (
+          <button type="button" data-testid="run-cancel" onClick={() => void workbench.cancelRun(runId)}>
+            Stop
+          </button>
+        )}
+      </form>
+      {baseUrl !== null && problem && <p className="field-error">{problem}</p>}
+      {run && (
+        <>
+          <div className="run-progress" role="progressbar" aria-label="Run progress" aria-valuemin={0} aria-valuemax={run.total} aria-valuenow={run.done} data-testid="run-progress" data-state={run.state}>
+            <div className={`run-progress-bar ${run.state}`} style={{ width: `${percent}%` }} />
+          </div>
+          <p className="muted" data-testid="run-progress-text">
+            {run.done} of {run.total} sent · {run.state}
+            {run.results.some((r) => !r.ok) ? ` · ${run.results.filter((r) => !r.ok).length} failed` : ''}
+          </p>
+          <table className="kv-table compact run-results" data-testid="run-results">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Request</th>
+                <th>Status</th>
+                <th>Time</th>
+                <th>Error</th>
+              </tr>
+            </thead>
+            <tbody>
+              {run.results.map((result, index) => (
+                <tr
+                  key={`${result.itemId}-${index}`}
+                  className={result.ok ? 'run-ok' : 'run-failed'}
+                  data-testid="run-result"
+                  data-ok={result.ok ? 'true' : 'false'}
+                  tabIndex={result.replayId ? 0 : -1}
+                  title={result.replayId ? 'Open what was sent and what came back' : undefined}
+                  onClick={() => result.replayId && void workbench.openReplay(result.replayId)}
+                  onKeyDown={(event) => {
+                    if (event.key === 'Enter' && result.replayId) void workbench.openReplay(result.replayId)
+                  }}
+                >
+                  <td className="kv-index muted">{index + 1}</td>
+                  <td>
+                    <VisibleText value={result.name} />
+                  </td>
+                  <td className={`status ${result.status === null ? 'status-none' : `status-${Math.floor(result.status / 100)}xx`}`} data-testid="run-result-status">
+                    {result.status ?? '—'}
+                  </td>
+                  <td>{formatDuration(result.durationMs)}</td>
+                  <td className="field-error-text">{result.error ? <VisibleText value={result.error} /> : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  )
+}

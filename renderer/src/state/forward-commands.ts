@@ -1,0 +1,59 @@
+// The commands of the forwarding and signature views: pausing a target, retrying and dropping
+// deliveries, storing or forgetting a signing secret, judging a capture again, reading attempts and
+// their bodies. Components call these; none of them names an engine method itself.
+import type { ApiClient, MethodInput } from '../../../shared/api'
+import type { BodyChunk, ForwardAttempt } from '../../../shared/model'
+import type { Verdict } from '../../../shared/signatures'
+import type { Stores } from './context'
+
+/** Hold or resume delivery to one target (its `paused` flag in the endpoint's forward config). */
+export async function setTargetPaused(stores: Stores, endpointId: string, targetId: string, paused: boolean): Promise<void> {
+  const endpoint = stores.app.getState().endpointsById[endpointId]
+  if (!endpoint) throw new Error('That endpoint no longer exists.')
+  const targets = endpoint.forward.targets.map((target) => (target.id === targetId ? { ...target, paused } : target))
+  await stores.sync.updateEndpoint(endpointId, { forward: { targets } })
+}
+
+export async function retryFailed(api: ApiClient, endpointId: string, targetId: string): Promise<number> {
+  return (await api['forward.retryFailed']({ endpointId, targetId })).count
+}
+
+export async function dropWaiting(api: ApiClient, endpointId: string, targetId: string): Promise<number> {
+  return (await api['forward.drop']({ endpointId, targetId })).count
+}
+
+export async function retryCaptures(api: ApiClient, ids: string[]): Promise<number> {
+  return (await api['forward.retry']({ ids })).count
+}
+
+export async function dropCaptures(api: ApiClient, ids: string[]): Promise<number> {
+  return (await api['forward.drop']({ ids })).count
+}
+
+export function loadAttempts(api: ApiClient, captureId: string): Promise<ForwardAttempt[]> {
+  return api['forward.attempts']({ id: captureId })
+}
+
+/**
+ * The bodies of one capture's attempts, shaped like `captures.body` (the attempt's id in `id`), so
+ * the body loader and viewers of request bodies read them unchanged.
+ */
+export function attemptBodySource(api: ApiClient, captureId: string): { 'captures.body': (input: MethodInput<'captures.body'>) => Promise<BodyChunk> } {
+  return {
+    'captures.body': ({ id, offset, length, decode }) => api['forward.attemptBody']({ captureId, attemptId: id, offset, length, decode }),
+  }
+}
+
+/** Store (or, with null, forget) an endpoint's signing secret; it is never read back. */
+export async function setSigningSecret(stores: Stores, endpointId: string, secret: string | null): Promise<void> {
+  const endpoint = await stores.api['endpoints.setSecret']({ id: endpointId, secret })
+  stores.app.getState().setEndpoint(endpoint)
+}
+
+export function verifyCapture(api: ApiClient, captureId: string): Promise<Verdict | null> {
+  return api['captures.verify']({ id: captureId })
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

@@ -1,0 +1,198 @@
+// State of the workbench: the composer (the request being edited, where it came from, what came
+// back), replays of its origin, the comparison being shown, the open collection and its selection,
+// the pickers and prompts, and the undo offer after a deletion. Never: calls the engine (the
+// commands in workbench/commands.ts do) or touches the DOM.
+import { createStore, type StoreApi } from 'zustand/vanilla'
+import type { Collection } from '../../../shared/collections'
+import type { Replay, RequestDraft } from '../../../shared/model'
+import { blankRequest, type ComposerBody, type EditableRequest, type HeaderRow } from '../workbench/composer-draft'
+
+export type ComposerSource =
+  | { kind: 'blank' }
+  | { kind: 'capture'; captureId: string }
+  | { kind: 'item'; collectionId: string; itemId: string; name: string }
+  | { kind: 'replay'; replayId: string }
+  | { kind: 'pasted'; format: 'curl' | 'raw' }
+
+/** A request that can be compared with another. */
+export type RequestRef =
+  | { kind: 'capture'; id: string }
+  | { kind: 'replay'; id: string }
+  | { kind: 'item'; collectionId: string; itemId: string }
+  | { kind: 'draft'; draft: RequestDraft; label: string }
+
+/** What "save to collection" saves. */
+export type SaveSource = { captureId: string } | { replayId: string } | { draft: RequestDraft }
+
+export interface ComposerState {
+  source: ComposerSource
+  /** The capture the request came from: replays are linked to it. */
+  originId: string | null
+  /** Whose forward targets are offered and whose secret re-signs. */
+  endpointId: string | null
+  request: EditableRequest
+  /** Bumped when the request is replaced as a whole (the body editor then takes the new text). */
+  revision: number
+  formView: 'table' | 'text'
+  resign: boolean
+  renewId: boolean
+  sending: boolean
+  loading: boolean
+  /** The replay shown on the response side: the last one sent, or one opened from a list. */
+  result: Replay | null
+  error: string | null
+}
+
+export type TreeNode = { kind: 'item' | 'folder'; id: string }
+
+export interface UndoOffer {
+  key: number
+  message: string
+  kind: 'item' | 'collection'
+  collectionId: string
+}
+
+export interface RunTarget {
+  collectionId: string
+  folderId: string | null
+  label: string
+}
+
+export interface WorkbenchState {
+  composer: ComposerState
+  replays: Replay[]
+  compareMark: { ref: RequestRef; label: string } | null
+  diff: { left: RequestRef; right: RequestRef } | null
+  savePicker: SaveSource | null
+  resendPrompt: { captureId: string } | null
+  pasteOpen: boolean
+  selectedCollectionId: string | null
+  collection: Collection | null
+  selectedNode: TreeNode | null
+  collectionSearch: string
+  undo: UndoOffer | null
+  runTarget: RunTarget | null
+  runId: string | null
+  importError: string | null
+}
+
+export interface WorkbenchActions {
+  setComposer(patch: Partial<ComposerState>): void
+  loadRequest(request: EditableRequest, patch: Partial<ComposerState>): void
+  setRequest(patch: Partial<EditableRequest>): void
+  setBody(body: ComposerBody, replaceEditor?: boolean): void
+  updateHeader(key: number, patch: Partial<Omit<HeaderRow, 'key'>>): void
+  addHeader(row: HeaderRow): void
+  removeHeader(key: number): void
+  moveHeader(key: number, delta: number): void
+  setReplays(replays: Replay[]): void
+  setCompareMark(mark: WorkbenchState['compareMark']): void
+  setDiff(diff: WorkbenchState['diff']): void
+  setSavePicker(source: SaveSource | null): void
+  setResendPrompt(prompt: WorkbenchState['resendPrompt']): void
+  setPasteOpen(open: boolean): void
+  setCollection(collection: Collection | null): void
+  selectCollection(id: string | null): void
+  selectNode(node: TreeNode | null): void
+  setCollectionSearch(text: string): void
+  offerUndo(offer: Omit<UndoOffer, 'key'> | null): void
+  setRunTarget(target: RunTarget | null): void
+  setRunId(runId: string | null): void
+  setImportError(message: string | null): void
+}
+
+export type WorkbenchStore = StoreApi<WorkbenchState & WorkbenchActions>
+
+export function initialComposer(): ComposerState {
+  return {
+    source: { kind: 'blank' },
+    originId: null,
+    endpointId: null,
+    request: blankRequest(),
+    revision: 0,
+    formView: 'table',
+    resign: false,
+    renewId: false,
+    sending: false,
+    loading: false,
+    result: null,
+    error: null,
+  }
+}
+
+export function createWorkbenchStore(initial: Partial<WorkbenchState> = {}): WorkbenchStore {
+  let undoKeys = 0
+  return createStore<WorkbenchState & WorkbenchActions>()((set, get) => {
+    const composer = (patch: Partial<ComposerState>) => set({ composer: { ...get().composer, ...patch } })
+    const request = (patch: Partial<EditableRequest>) => composer({ request: { ...get().composer.request, ...patch } })
+    return {
+      composer: initialComposer(),
+      replays: [],
+      compareMark: null,
+      diff: null,
+      savePicker: null,
+      resendPrompt: null,
+      pasteOpen: false,
+      selectedCollectionId: null,
+      collection: null,
+      selectedNode: null,
+      collectionSearch: '',
+      undo: null,
+      runTarget: null,
+      runId: null,
+      importError: null,
+      ...initial,
+
+      setComposer: composer,
+      loadRequest(next, patch) {
+        composer({ result: null, error: null, sending: false, loading: false, ...patch, request: next, revision: get().composer.revision + 1 })
+      },
+      setRequest: request,
+      setBody(body, replaceEditor = false) {
+        const c = get().composer
+        set({ composer: { ...c, request: { ...c.request, body }, revision: replaceEditor ? c.revision + 1 : c.revision } })
+      },
+      updateHeader(key, patch) {
+        request({ headers: get().composer.request.headers.map((row) => (row.key === key ? { ...row, ...patch } : row)) })
+      },
+      addHeader(row) {
+        request({ headers: [...get().composer.request.headers, row] })
+      },
+      removeHeader(key) {
+        request({ headers: get().composer.request.headers.filter((row) => row.key !== key) })
+      },
+      moveHeader(key, delta) {
+        const headers = [...get().composer.request.headers]
+        const at = headers.findIndex((row) => row.key === key)
+        const to = Math.max(0, Math.min(headers.length - 1, at + delta))
+        if (at < 0 || to === at) return
+        const [row] = headers.splice(at, 1)
+        headers.splice(to, 0, row!)
+        request({ headers })
+      },
+      setReplays: (replays) => set({ replays }),
+      setCompareMark: (compareMark) => set({ compareMark }),
+      setDiff: (diff) => set({ diff }),
+      setSavePicker: (savePicker) => set({ savePicker }),
+      setResendPrompt: (resendPrompt) => set({ resendPrompt }),
+      setPasteOpen: (pasteOpen) => set({ pasteOpen }),
+      setCollection(collection) {
+        const s = get()
+        const node = s.selectedNode
+        const stillThere =
+          node && collection && (node.kind === 'item' ? collection.items.some((i) => i.id === node.id) : collection.folders.some((f) => f.id === node.id))
+        set({ collection, selectedNode: stillThere ? node : null })
+      },
+      selectCollection(id) {
+        if (get().selectedCollectionId === id) return
+        set({ selectedCollectionId: id, collection: null, selectedNode: null })
+      },
+      selectNode: (selectedNode) => set({ selectedNode }),
+      setCollectionSearch: (collectionSearch) => set({ collectionSearch }),
+      offerUndo: (offer) => set({ undo: offer ? { ...offer, key: ++undoKeys } : null }),
+      setRunTarget: (runTarget) => set({ runTarget }),
+      setRunId: (runId) => set({ runId }),
+      setImportError: (importError) => set({ importError }),
+    }
+  })
+}

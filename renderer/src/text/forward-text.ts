@@ -1,0 +1,95 @@
+// Forwarding as people read it. Owns: the compact badge of a capture's delivery, the sentence that
+// explains it, and the labels of target states. Never: decides anything about delivery (the engine's
+// forwarder does).
+import type { ForwardSummary, TargetStatus } from '../../../shared/model'
+import { formatClock } from './format'
+import type { Tone } from './verdict-text'
+
+export interface ForwardBadgeText {
+  label: string
+  tone: Tone
+  title: string
+}
+
+const attemptsText = (n: number) => `${n} attempt${n === 1 ? '' : 's'}`
+
+export function forwardBadge(forward: ForwardSummary): ForwardBadgeText {
+  const tries = forward.attempts > 0 ? `, ${attemptsText(forward.attempts)}` : ''
+  const why = forward.error ? ` (${forward.error})` : ''
+  switch (forward.state) {
+    case 'delivered':
+      return {
+        label: forward.status !== null ? `→ ${forward.status}` : '→ delivered',
+        tone: forward.status !== null && forward.status >= 300 ? 'info' : 'ok',
+        title: `Forwarded: the target answered ${forward.status ?? 'in time'}${tries}.`,
+      }
+    case 'pending':
+      return { label: '→ pending', tone: 'info', title: `Forwarding: waiting in the target's queue${tries}.` }
+    case 'delivering':
+      return { label: '→ sending', tone: 'info', title: `Forwarding: being sent to the target now${tries}.` }
+    case 'retrying':
+      return {
+        label: `→ retrying (${forward.attempts})`,
+        tone: 'warning',
+        title: `Forwarding: the last attempt failed${why}; ${forward.nextAttemptAt !== null ? `next attempt at ${formatClock(forward.nextAttemptAt)}` : 'it will be tried again'}${tries}.`,
+      }
+    case 'failed':
+      return {
+        label: forward.status !== null ? `→ failed ${forward.status}` : '→ failed',
+        tone: 'danger',
+        title: `Forwarding failed${why}${tries}. Retry it from the Forwarding tab or the endpoint's target.`,
+      }
+    case 'dropped':
+      return { label: '→ dropped', tone: 'warning', title: `Not forwarded: dropped before delivery${tries}.` }
+    case 'blocked':
+      return { label: '→ blocked', tone: 'warning', title: 'Not forwarded: sent by a web browser, and the endpoint does not forward browser requests.' }
+    case 'unrouted':
+      return { label: '→ unrouted', tone: 'warning', title: 'Not forwarded: no route matched and the endpoint has no default target.' }
+  }
+}
+
+/** One sentence on where a capture's delivery stands. */
+export function forwardSentence(forward: ForwardSummary): string {
+  switch (forward.state) {
+    case 'delivered':
+      return `Delivered: the target answered ${forward.status ?? '—'}.`
+    case 'pending':
+      return 'Waiting in the target’s queue.'
+    case 'delivering':
+      return 'Being sent to the target now.'
+    case 'retrying':
+      return `The last attempt failed${forward.error ? ` (${forward.error})` : ''}; it will be tried again${forward.nextAttemptAt !== null ? ` at ${formatClock(forward.nextAttemptAt)}` : ''}.`
+    case 'failed':
+      return `Failed${forward.error ? `: ${forward.error}` : ''}.`
+    case 'dropped':
+      return 'Dropped: it will not be delivered unless you retry it.'
+    case 'blocked':
+      return 'Blocked: it was sent by a web browser, and this endpoint does not forward browser requests (see “Allow browser-originated requests” in the endpoint editor).'
+    case 'unrouted':
+      return 'Not forwarded: no route matched and the endpoint has no default target.'
+  }
+}
+
+export const TARGET_STATE_LABELS: Record<TargetStatus['state'], string> = {
+  idle: 'up',
+  delivering: 'delivering',
+  retrying: 'retrying',
+  down: 'down',
+  paused: 'paused',
+}
+
+export const TARGET_STATE_TITLES: Record<TargetStatus['state'], string> = {
+  idle: 'Nothing is being delivered: the queue is empty or the last delivery succeeded.',
+  delivering: 'A request is being delivered.',
+  retrying: 'The target answered with an error (5xx, 408 or 429); the queue waits before trying again.',
+  down: 'The target could not be reached; the queue waits before trying again.',
+  paused: 'Delivery is held; requests wait until you resume.',
+}
+
+export const TARGET_TONES: Record<TargetStatus['state'], Tone> = {
+  idle: 'ok',
+  delivering: 'info',
+  retrying: 'warning',
+  down: 'danger',
+  paused: 'warning',
+}

@@ -1,0 +1,147 @@
+// Signature verdicts as people read them. Owns: the names of the provider schemes, what each scheme
+// reads, the compact badge of a verdict and its explanation in sentences. Never: judges anything (the
+// engine does, over the stored bytes).
+import type { SchemeId, Verdict } from '../../../shared/signatures'
+
+export const SCHEME_LABELS: Record<SchemeId, string> = {
+  stripe: 'Stripe',
+  github: 'GitHub',
+  shopify: 'Shopify',
+  slack: 'Slack',
+  'standard-webhooks': 'Standard Webhooks',
+  svix: 'Svix',
+  twilio: 'Twilio',
+  twitch: 'Twitch EventSub',
+}
+
+/** What the scheme reads and which secret it wants, for the endpoint editor. */
+export const SCHEME_HINTS: Record<SchemeId, string> = {
+  stripe: 'Reads Stripe-Signature. The secret is the endpoint’s signing secret (whsec_…). Timestamps older than 5 minutes are refused.',
+  github: 'Reads X-Hub-Signature-256 (or the legacy X-Hub-Signature). The secret is the webhook’s secret.',
+  shopify: 'Reads X-Shopify-Hmac-Sha256. The secret is the app’s client secret.',
+  slack: 'Reads X-Slack-Signature and X-Slack-Request-Timestamp. The secret is the app’s signing secret. Timestamps older than 5 minutes are refused.',
+  'standard-webhooks': 'Reads webhook-id, webhook-timestamp and webhook-signature. The secret is whsec_ followed by base64. Timestamps more than 5 minutes away are refused.',
+  svix: 'Reads svix-id, svix-timestamp and svix-signature. The secret is whsec_ followed by base64. Timestamps more than 5 minutes away are refused.',
+  twilio: 'Reads X-Twilio-Signature, which signs the URL Twilio called: give that public URL below. The secret is the account’s auth token.',
+  twitch: 'Reads the Twitch-Eventsub-Message-* headers. The secret is the subscription’s secret. Messages older than 10 minutes are refused.',
+}
+
+export type Tone = 'ok' | 'info' | 'warning' | 'danger'
+
+/** "42 s", "5 min", "3 h", "2 days": a drift or an age, rounded for reading. */
+export function formatSpan(seconds: number): string {
+  const s = Math.abs(seconds)
+  if (s < 120) return `${Math.round(s)} s`
+  if (s < 3600) return `${Math.round(s / 60)} min`
+  if (s < 10 * 3600) return `${Number((s / 3600).toFixed(1))} h`
+  if (s < 2 * 86400) return `${Math.round(s / 3600)} h`
+  return `${Math.round(s / 86400)} days`
+}
+
+/** Drift is now minus the signed timestamp: positive means the timestamp lies in the past. */
+export function driftWords(driftSeconds: number): string {
+  return driftSeconds >= 0 ? `${formatSpan(driftSeconds)} old` : `${formatSpan(driftSeconds)} in the future`
+}
+
+export interface VerdictBadge {
+  label: string
+  tone: Tone
+  title: string
+}
+
+export function verdictBadge(verdict: Verdict): VerdictBadge {
+  const scheme = SCHEME_LABELS[verdict.scheme]
+  switch (verdict.kind) {
+    case 'valid':
+      return { label: 'sig valid', tone: 'ok', title: `${scheme} signature valid${verdict.detail ? ` (${verdict.detail})` : ''}: your app would accept it.` }
+    case 'invalid':
+      return { label: 'sig invalid', tone: 'danger', title: `${scheme} signature invalid: ${verdict.reason}.` }
+    case 'timestamp-out-of-tolerance':
+      return {
+        label: `sig stale ${driftSeconds(verdict.driftSeconds)}`,
+        tone: 'warning',
+        title: `${scheme} signature matches, but its timestamp is ${driftWords(verdict.driftSeconds)} (tolerance ${formatSpan(verdict.toleranceSeconds)}): your app would refuse it.`,
+      }
+    case 'missing-header':
+      return { label: 'sig missing', tone: 'danger', title: `${scheme} signature header missing: ${verdict.header}.` }
+    case 'malformed-header':
+      return { label: 'sig malformed', tone: 'danger', title: `${scheme} signature header ${verdict.header} is malformed: ${verdict.reason}.` }
+    case 'no-secret':
+      return { label: 'no secret', tone: 'info', title: `${scheme} signature not checked: no secret is stored for this endpoint.` }
+    case 'unusable-secret':
+      return { label: 'bad secret', tone: 'warning', title: `${scheme} signature not checked: the stored secret cannot be a key (${verdict.reason}).` }
+  }
+}
+
+function driftSeconds(drift: number): string {
+  return drift >= 0 ? formatSpan(drift) : `+${formatSpan(drift)}`
+}
+
+export interface VerdictExplanation {
+  headline: string
+  tone: Tone
+  /** Further sentences, in reading order. */
+  details: string[]
+}
+
+export function explainVerdict(verdict: Verdict): VerdictExplanation {
+  const scheme = SCHEME_LABELS[verdict.scheme]
+  switch (verdict.kind) {
+    case 'valid':
+      return {
+        headline: `Valid ${scheme} signature`,
+        tone: 'ok',
+        details: [
+          `The signature matches the stored bytes and the endpoint’s secret, so an app checking it with ${scheme}’s rules would accept this request.`,
+          ...(verdict.detail ? [`Note: ${verdict.detail}.`] : []),
+        ],
+      }
+    case 'invalid':
+      return {
+        headline: `Invalid ${scheme} signature`,
+        tone: 'danger',
+        details: [
+          `${capitalize(verdict.reason)}.`,
+          'The body or the signed parts were changed after signing, or the request was signed with another secret than the one stored for this endpoint.',
+        ],
+      }
+    case 'timestamp-out-of-tolerance':
+      return {
+        headline: `Stale ${scheme} timestamp`,
+        tone: 'warning',
+        details: [
+          `The signature itself matches, but the signed timestamp is ${driftWords(verdict.driftSeconds)} (drift ${Math.round(verdict.driftSeconds)} s) when the request arrived.`,
+          `${scheme} accepts at most ${formatSpan(verdict.toleranceSeconds)} (${verdict.toleranceSeconds} s), so an app checking it would refuse this request as a possible replay.`,
+          'Resend it re-signed to get a fresh timestamp.',
+        ],
+      }
+    case 'missing-header':
+      return {
+        headline: `Missing ${verdict.header} header`,
+        tone: 'danger',
+        details: [`${scheme} puts its signature in the ${verdict.header} header, and this request has none: it was not sent by ${scheme}, or something on the way removed the header.`],
+      }
+    case 'malformed-header':
+      return {
+        headline: `Malformed ${verdict.header} header`,
+        tone: 'danger',
+        details: [`The ${verdict.header} header cannot be read as a ${scheme} signature: ${verdict.reason}.`],
+      }
+    case 'no-secret':
+      return {
+        headline: 'Not checked: no secret',
+        tone: 'info',
+        details: [`This endpoint checks ${scheme} signatures, but no secret is stored for it. Give the secret in the endpoint editor and every request is judged again.`],
+      }
+    case 'unusable-secret':
+      return {
+        headline: 'Not checked: the secret cannot be used',
+        tone: 'warning',
+        details: [`The stored secret cannot be a ${scheme} key: ${verdict.reason}. Store the secret exactly as the provider shows it.`],
+      }
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}

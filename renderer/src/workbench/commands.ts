@@ -1,0 +1,513 @@
+// The workbench's commands: every engine call the composer, the diff, the pickers and the collections
+// view make (replay.*, collections.*, captures.export), and what they change in the workbench store.
+// One Workbench per set of stores, created on first use. Components call these; none of them names
+// an engine method itself. Never: imports Node or Electron.
+import { useStore } from 'zustand'
+import type { ApiClient } from '../../../shared/api'
+import { draftOfSaved, type Collection, type CollectionItem, type ExportFormat, type ImportFormat } from '../../../shared/collections'
+import { base64Encode, fromCurl, fromRawHttp } from '../../../shared/formats'
+import { utf8Encode } from '../../../shared/formats/bytes'
+import type { Endpoint, Replay, RequestDraft } from '../../../shared/model'
+import { base64ToBytes, downloadBlob, loadWholeBody, WHOLE_BODY_MAX_BYTES } from '../body/body-loader'
+import { captureUrl } from '../export/capture-request'
+import type { Stores } from '../state/context'
+import { useStores } from '../state/context'
+import { createWorkbenchStore, type RequestRef, type SaveSource, type WorkbenchActions, type WorkbenchState, type WorkbenchStore } from '../state/workbench-store'
+import type { ComparableRequest } from '../diff/request-diff'
+import { blankRequest, editableOfDraft, editableOfSpec, pastedKind, problemsOf, toDraft } from './composer-draft'
+
+export const COMPARE_BODY_MAX_BYTES = 4 * 1024 * 1024
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** The forward target a capture of this endpoint goes to by default (the engine's own choice). */
+export function defaultTargetUrl(endpoint: Endpoint | undefined): string | null {
+  if (!endpoint) return null
+  const targets = endpoint.forward.targets
+  return (targets.find((t) => t.id === endpoint.forward.defaultTargetId) ?? targets[0])?.url ?? null
+}
+
+export function statusLine(replay: Replay): string {
+  if (replay.response) return `${replay.response.status}${replay.response.statusText ? ` ${replay.response.statusText}` : ''}`
+  return replay.error ? `${replay.error.code}: ${replay.error.message}` : 'no response'
+}
+
+async function readAll(read: (offset: number) => Promise<{ base64: string; size: number; totalSize: number }>, max: number): Promise<Uint8Array> {
+  const parts: Uint8Array[] = []
+  let offset = 0
+  let total = Infinity
+  while (offset < total && offset < max) {
+    const chunk = await read(offset)
+    total = chunk.totalSize
+    if (chunk.size === 0) break
+    parts.push(base64ToBytes(chunk.base64))
+    offset += chunk.size
+  }
+  const bytes = new Uint8Array(offset)
+  let at = 0
+  for (const part of parts) {
+    bytes.set(part, at)
+    at += part.length
+  }
+  return bytes.subarray(0, Math.min(bytes.length, max))
+}
+
+/** A picked file's text (FileReader: it works wherever a File does). */
+export function readFileText(file: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader()
+    reader.onload = () => resolve(String(reader.result))
+    reader.onerror = () => reject(reader.error ?? new Error('the file could not be read'))
+    reader.readAsText(file)
+  })
+}
+
+/** A picked file's bytes. */
+export function readFileBytes(file: Blob): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader()
+    reader.onload = () => resolve(new Uint8Array(reader.result as ArrayBuffer))
+    reader.onerror = () => reject(reader.error ?? new Error('the file could not be read'))
+    reader.readAsArrayBuffer(file)
+  })
+}
+
+export function detectImportFormat(text: string, fileName = ''): ImportFormat {
+  const trimmed = text.trimStart()
+  if (trimmed.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(trimmed) as Record<string, unknown>
+      if (parsed && typeof parsed === 'object') {
+        if ('log' in parsed) return 'har'
+        if ('info' in parsed && 'item' in parsed) return 'postman'
+        if ('schemaVersion' in parsed || ('folders' in parsed && 'items' in parsed)) return 'hookscope'
+      }
+    } catch {
+      // Not JSON after all: let the engine say what is wrong with it as a HAR file.
+    }
+    if (/\.har$/i.test(fileName)) return 'har'
+    if (/postman/i.test(fileName)) return 'postman'
+    return 'hookscope'
+  }
+  if (pastedKind(trimmed) === 'curl') return 'curl'
+  return 'raw'
+}
+
+export class Workbench {
+  readonly store: WorkbenchStore
+
+  constructor(private readonly stores: Stores) {
+    this.store = createWorkbenchStore()
+  }
+
+  private get api(): ApiClient {
+    return this.stores.api
+  }
+
+  private get state(): WorkbenchState & WorkbenchActions {
+    return this.store.getState()
+  }
+
+  private toast(message: string, tone: 'info' | 'error' = 'info'): void {
+    this.stores.app.getState().showToast(message, tone)
+  }
+
+  private endpoint(id: string | null): Endpoint | undefined {
+    return id ? this.stores.app.getState().endpointsById[id] : undefined
+  }
+
+  private resignDefault(endpointId: string | null): boolean {
+    const endpoint = this.endpoint(endpointId)
+    return Boolean(endpoint?.signature.scheme && endpoint.signature.hasSecret)
+  }
+
+  // ——— composer ———
+
+  openBlank(): void {
+    this.state.loadRequest(blankRequest(), {
+      source: { kind: 'blank' },
+      originId: null,
+      endpointId: null,
+      resign: false,
+    })
+    this.stores.app.getState().setView('composer')
+    void this.loadReplays()
+  }
+
+  async openCapture(captureId: string): Promise<void> {
+    this.stores.app.getState().setView('composer')
+    this.state.setComposer({ loading: true, error: null })
+    try {
+      const capture = await this.api['captures.get']({ id: captureId })
+      const base = defaultTargetUrl(this.endpoint(capture.endpointId))
+      const draft = await this.api['replay.draft']({ captureId, ...(base ? { baseUrl: base } : {}) })
+      this.state.loadRequest(editableOfDraft(draft), {
+        source: { kind: 'capture', captureId },
+        originId: captureId,
+        endpointId: capture.endpointId,
+        resign: this.resignDefault(capture.endpointId),
+        renewId: false,
+      })
+      await this.loadReplays()
+    } catch (error) {
+      this.state.setComposer({ loading: false, error: `Could not open the request: ${messageOf(error)}` })
+    }
+  }
+
+  openItem(collectionId: string, item: CollectionItem): void {
+    const endpointId = item.signature?.endpointId ?? null
+    this.state.loadRequest(editableOfDraft(draftOfSaved(item.request)), {
+      source: { kind: 'item', collectionId, itemId: item.id, name: item.name },
+      originId: item.source.kind === 'capture' ? item.source.id : null,
+      endpointId,
+      resign: item.signature !== null && this.resignDefault(endpointId),
+      renewId: false,
+    })
+    this.stores.app.getState().setView('composer')
+    void this.loadReplays()
+  }
+
+  async openReplay(replayId: string, options: { intoEditor?: boolean } = {}): Promise<void> {
+    this.stores.app.getState().setView('composer')
+    try {
+      const replay = await this.api['replay.get']({ id: replayId })
+      if (options.intoEditor !== false) {
+        const body = await readAll((offset) => this.api['replay.body']({ id: replayId, part: 'request', offset, length: 4 * 1024 * 1024 }), 64 * 1024 * 1024)
+        const originEndpoint = replay.originId ? (await this.api['captures.get']({ id: replay.originId }).catch(() => null))?.endpointId ?? null : null
+        this.state.loadRequest(editableOfDraft({ method: replay.request.method, url: replay.request.url, headers: replay.request.headers, bodyBase64: base64Encode(body) }), {
+          source: { kind: 'replay', replayId },
+          originId: replay.originId,
+          endpointId: originEndpoint,
+          resign: replay.resigned !== null,
+          renewId: replay.resigned?.renewedId ?? false,
+        })
+      }
+      this.state.setComposer({ result: replay, error: null })
+      await this.loadReplays()
+    } catch (error) {
+      this.state.setComposer({ error: `Could not open the replay: ${messageOf(error)}` })
+    }
+  }
+
+  /** Fills the composer from a pasted cURL command or raw HTTP message; returns the error, if any. */
+  openPasted(text: string): string | null {
+    const kind = pastedKind(text)
+    try {
+      // Typed text is read as UTF-8; encoded here so the bytes are of this page's own Uint8Array.
+      const spec = kind === 'curl' ? fromCurl(text) : fromRawHttp(Uint8Array.from(utf8Encode(text)))
+      this.state.loadRequest(editableOfSpec(spec), { source: { kind: 'pasted', format: kind }, originId: null, endpointId: null, resign: false, renewId: false })
+      this.stores.app.getState().setView('composer')
+      void this.loadReplays()
+      return null
+    } catch (error) {
+      return `${kind === 'curl' ? 'That cURL command' : 'That HTTP message'} could not be read: ${messageOf(error)}`
+    }
+  }
+
+  async loadReplays(): Promise<void> {
+    const originId = this.state.composer.originId
+    try {
+      const replays = await this.api['replay.list'](originId ? { originId } : {})
+      if (this.state.composer.originId === originId) this.state.setReplays(replays.slice(0, 200))
+    } catch (error) {
+      this.toast(`Could not list replays: ${messageOf(error)}`, 'error')
+    }
+  }
+
+  async send(): Promise<Replay | null> {
+    const { composer } = this.state
+    if (composer.sending) return null
+    const problems = problemsOf(composer.request)
+    if (problems.count > 0) {
+      this.state.setComposer({ error: `Fix ${problems.count === 1 ? 'the marked field' : `the ${problems.count} marked fields`} before sending.` })
+      return null
+    }
+    const endpoint = this.endpoint(composer.endpointId)
+    const scheme = endpoint?.signature.scheme ?? null
+    this.state.setComposer({ sending: true, error: null })
+    try {
+      const replay = await this.api['replay.send']({
+        draft: toDraft(composer.request),
+        originId: composer.originId,
+        ...(composer.endpointId ? { endpointId: composer.endpointId } : {}),
+        resign: composer.resign && scheme ? { scheme, renewId: composer.renewId } : null,
+      })
+      this.state.setComposer({ sending: false, result: replay })
+      await this.loadReplays()
+      return replay
+    } catch (error) {
+      this.state.setComposer({ sending: false, error: messageOf(error) })
+      return null
+    }
+  }
+
+  /** Sends a capture again exactly as it was: to its endpoint's forward target, or to `baseUrl`. */
+  async resendAsIs(captureId: string, baseUrl?: string): Promise<Replay | null> {
+    try {
+      const replay = await this.api['replay.resend']({ captureId, ...(baseUrl ? { baseUrl } : {}) })
+      this.toast(`Resent: ${statusLine(replay)}`, replay.response && replay.response.status < 400 ? 'info' : 'error')
+      if (this.state.composer.originId === captureId) await this.loadReplays()
+      return replay
+    } catch (error) {
+      const message = messageOf(error)
+      if (!baseUrl && /no forward target/i.test(message)) {
+        this.state.setResendPrompt({ captureId })
+        return null
+      }
+      this.toast(`Resend failed: ${message}`, 'error')
+      return null
+    }
+  }
+
+  // ——— comparing ———
+
+  async loadComparable(ref: RequestRef): Promise<ComparableRequest> {
+    switch (ref.kind) {
+      case 'capture': {
+        const capture = await this.api['captures.get']({ id: ref.id })
+        const body = capture.body.size > 0 ? (await loadWholeBody(this.api, ref.id, COMPARE_BODY_MAX_BYTES)).bytes : new Uint8Array(0)
+        const endpointUrl = this.stores.app.getState().statusById[capture.endpointId]?.url ?? null
+        return { label: `Captured ${capture.method} ${capture.target}`, method: capture.method, url: captureUrl(capture, endpointUrl), headers: capture.rawHeaders, body }
+      }
+      case 'replay': {
+        const replay = await this.api['replay.get']({ id: ref.id })
+        const body = await readAll((offset) => this.api['replay.body']({ id: ref.id, part: 'request', offset, length: WHOLE_BODY_MAX_BYTES }), COMPARE_BODY_MAX_BYTES)
+        return { label: `Replay at ${new Date(replay.sentAt).toLocaleTimeString()}`, method: replay.request.method, url: replay.request.url, headers: replay.request.headers, body }
+      }
+      case 'item': {
+        const collection = await this.api['collections.get']({ id: ref.collectionId })
+        const item = collection.items.find((i) => i.id === ref.itemId)
+        if (!item) throw new Error('That item is no longer in the collection.')
+        const draft = draftOfSaved(item.request)
+        return { label: `${collection.name} / ${item.name}`, method: draft.method, url: draft.url, headers: draft.headers, body: base64ToBytes(draft.bodyBase64) }
+      }
+      case 'draft':
+        return { label: ref.label, method: ref.draft.method, url: ref.draft.url, headers: ref.draft.headers, body: base64ToBytes(ref.draft.bodyBase64) }
+    }
+  }
+
+  /** Marks one side of a comparison, or, with one already marked, opens the comparison. */
+  compare(ref: RequestRef, label: string): void {
+    const mark = this.state.compareMark
+    if (mark && JSON.stringify(mark.ref) !== JSON.stringify(ref)) {
+      this.state.setCompareMark(null)
+      this.state.setDiff({ left: mark.ref, right: ref })
+      return
+    }
+    this.state.setCompareMark({ ref, label })
+    this.toast(`${label} marked for comparison: choose Compare on another request.`)
+  }
+
+  // ——— saving into collections ———
+
+  async loadCollections(): Promise<void> {
+    try {
+      this.stores.app.getState().setCollections(await this.api['collections.list']({}))
+    } catch (error) {
+      this.toast(`Could not list collections: ${messageOf(error)}`, 'error')
+    }
+  }
+
+  async saveItem(input: { source: SaveSource; collectionId: string | null; newCollectionName?: string; folderId: string | null; name?: string }): Promise<CollectionItem> {
+    let collectionId = input.collectionId
+    if (!collectionId) collectionId = (await this.api['collections.create']({ name: input.newCollectionName?.trim() || 'My requests' })).id
+    const item = await this.api['collections.saveItem']({ id: collectionId, folderId: input.folderId, from: input.source, ...(input.name?.trim() ? { name: input.name.trim() } : {}) })
+    await this.loadCollections()
+    if (this.state.selectedCollectionId === collectionId) await this.reloadCollection()
+    const name = this.stores.app.getState().collections?.find((c) => c.id === collectionId)?.name ?? 'the collection'
+    this.toast(`Saved "${item.name}" to ${name}`)
+    return item
+  }
+
+  /** The composer's request, as a draft to save or compare. */
+  composerDraft(): RequestDraft {
+    return toDraft(this.state.composer.request)
+  }
+
+  async updateItemRequest(): Promise<void> {
+    const { source, request } = this.state.composer
+    if (source.kind !== 'item') return
+    try {
+      const collection = await this.api['collections.updateItem']({ id: source.collectionId, itemId: source.itemId, patch: {}, request: toDraft(request) })
+      if (this.state.selectedCollectionId === collection.id) this.state.setCollection(collection)
+      this.toast(`Updated "${source.name}"`)
+    } catch (error) {
+      this.toast(`Could not update the item: ${messageOf(error)}`, 'error')
+    }
+  }
+
+  // ——— collections ———
+
+  private async guard<T>(what: string, run: () => Promise<T>): Promise<T | null> {
+    try {
+      return await run()
+    } catch (error) {
+      this.toast(`${what}: ${messageOf(error)}`, 'error')
+      return null
+    }
+  }
+
+  private show(collection: Collection): Collection {
+    if (this.state.selectedCollectionId === collection.id) this.state.setCollection(collection)
+    return collection
+  }
+
+  async reloadCollection(): Promise<void> {
+    const id = this.state.selectedCollectionId
+    if (!id) return
+    try {
+      const collection = await this.api['collections.get']({ id })
+      if (this.state.selectedCollectionId === id) this.state.setCollection(collection)
+    } catch (error) {
+      if (this.state.selectedCollectionId === id) {
+        this.state.selectCollection(null)
+        this.toast(`Could not open the collection: ${messageOf(error)}`, 'error')
+      }
+    }
+  }
+
+  async openCollection(id: string): Promise<void> {
+    this.state.selectCollection(id)
+    await this.reloadCollection()
+  }
+
+  async createCollection(name: string): Promise<Collection | null> {
+    const created = await this.guard('Could not create the collection', () => this.api['collections.create']({ name }))
+    if (created) {
+      await this.loadCollections()
+      this.state.selectCollection(created.id)
+      this.state.setCollection(created)
+    }
+    return created
+  }
+
+  renameCollection(id: string, name: string) {
+    return this.guard('Could not rename the collection', async () => this.show(await this.api['collections.rename']({ id, name })))
+  }
+
+  async removeCollection(id: string): Promise<void> {
+    const name = this.stores.app.getState().collections?.find((c) => c.id === id)?.name ?? 'Collection'
+    const done = await this.guard('Could not delete the collection', () => this.api['collections.remove']({ id }))
+    if (!done) return
+    if (this.state.selectedCollectionId === id) this.state.selectCollection(null)
+    this.state.offerUndo({ kind: 'collection', collectionId: id, message: `Deleted the collection "${name}".` })
+    await this.loadCollections()
+  }
+
+  addFolder(id: string, name: string, parentId: string | null) {
+    return this.guard('Could not add the folder', async () => this.show(await this.api['collections.addFolder']({ id, name, parentId })))
+  }
+
+  renameFolder(id: string, folderId: string, name: string) {
+    return this.guard('Could not rename the folder', async () => this.show(await this.api['collections.renameFolder']({ id, folderId, name })))
+  }
+
+  async removeFolder(id: string, folderId: string): Promise<void> {
+    const name = this.state.collection?.folders.find((f) => f.id === folderId)?.name ?? 'folder'
+    const collection = await this.guard('Could not delete the folder', () => this.api['collections.removeFolder']({ id, folderId }))
+    if (!collection) return
+    this.show(collection)
+    this.state.offerUndo({ kind: 'item', collectionId: id, message: `Deleted the folder "${name}" and what it held.` })
+  }
+
+  async removeItem(id: string, itemId: string): Promise<void> {
+    const name = this.state.collection?.items.find((i) => i.id === itemId)?.name ?? 'item'
+    const collection = await this.guard('Could not delete the item', () => this.api['collections.removeItem']({ id, itemId }))
+    if (!collection) return
+    this.show(collection)
+    this.state.offerUndo({ kind: 'item', collectionId: id, message: `Deleted "${name}".` })
+  }
+
+  async undo(): Promise<void> {
+    const offer = this.state.undo
+    if (!offer) return
+    this.state.offerUndo(null)
+    if (offer.kind === 'collection') {
+      const restored = await this.guard('Could not restore the collection', () => this.api['collections.restore']({ id: offer.collectionId }))
+      if (restored) {
+        await this.loadCollections()
+        this.state.selectCollection(restored.id)
+        this.state.setCollection(restored)
+      }
+      return
+    }
+    const collection = await this.guard('Could not undo', () => this.api['collections.undo']({ id: offer.collectionId }))
+    if (collection) this.show(collection)
+  }
+
+  moveItem(id: string, itemId: string, folderId: string | null, index: number) {
+    return this.guard('Could not move the item', async () => this.show(await this.api['collections.moveItem']({ id, itemId, folderId, index })))
+  }
+
+  moveFolder(id: string, folderId: string, parentId: string | null, index: number) {
+    return this.guard('Could not move the folder', async () => this.show(await this.api['collections.moveFolder']({ id, folderId, parentId, index })))
+  }
+
+  updateItem(id: string, itemId: string, patch: { name?: string; notes?: string; tags?: string[] }) {
+    return this.guard('Could not save the item', async () => this.show(await this.api['collections.updateItem']({ id, itemId, patch })))
+  }
+
+  search(text: string) {
+    return this.api['collections.search']({ text })
+  }
+
+  async run(input: { collectionId: string; folderId: string | null; baseUrl: string | null; delayMs: number; stopOnFailure: boolean; resign: boolean }): Promise<void> {
+    const state = await this.guard('Could not start the run', () => this.api['collections.run']({ id: input.collectionId, folderId: input.folderId, baseUrl: input.baseUrl, delayMs: input.delayMs, stopOnFailure: input.stopOnFailure, resign: input.resign }))
+    if (!state) return
+    this.stores.app.getState().applyRun(state)
+    this.state.setRunId(state.runId)
+  }
+
+  async cancelRun(runId: string): Promise<void> {
+    const state = await this.guard('Could not stop the run', () => this.api['collections.cancelRun']({ runId }))
+    if (state) this.stores.app.getState().applyRun(state)
+  }
+
+  async exportCollection(id: string, format: ExportFormat): Promise<void> {
+    const file = await this.guard('Export failed', () => this.api['collections.export']({ id, format }))
+    if (file) downloadBlob(new Blob([file.text], { type: file.mimeType }), file.filename)
+  }
+
+  async importText(text: string, format: ImportFormat, fileName: string): Promise<Collection | null> {
+    this.state.setImportError(null)
+    try {
+      const name = fileName.replace(/\.(json|har|sh|txt|http)$/i, '').replace(/\.postman_collection$/i, '').trim()
+      const collection = await this.api['collections.import']({ format, text, ...(name && format !== 'postman' && format !== 'hookscope' ? { name: name.slice(0, 200) } : {}) })
+      await this.loadCollections()
+      this.state.selectCollection(collection.id)
+      this.state.setCollection(collection)
+      this.toast(`Imported ${collection.items.length} ${collection.items.length === 1 ? 'request' : 'requests'} into "${collection.name}"`)
+      return collection
+    } catch (error) {
+      this.state.setImportError(`Could not import ${fileName || 'the file'}: ${messageOf(error)}`)
+      return null
+    }
+  }
+
+  async exportCaptures(ids: string[], format: 'har' | 'curl'): Promise<void> {
+    if (ids.length === 0) {
+      this.toast('There is nothing to export.', 'error')
+      return
+    }
+    const file = await this.guard('Export failed', () => this.api['captures.export']({ ids, format }))
+    if (file) downloadBlob(new Blob([file.text], { type: file.mimeType }), file.filename)
+  }
+}
+
+const workbenches = new WeakMap<Stores['app'], Workbench>()
+
+export function workbenchOf(stores: Stores): Workbench {
+  let workbench = workbenches.get(stores.app)
+  if (!workbench) workbenches.set(stores.app, (workbench = new Workbench(stores)))
+  return workbench
+}
+
+export function useWorkbench(): Workbench {
+  return workbenchOf(useStores())
+}
+
+export function useWorkbenchState<T>(selector: (state: WorkbenchState & WorkbenchActions) => T): T {
+  return useStore(useWorkbench().store, selector)
+}

@@ -1,0 +1,212 @@
+// The composer's editable request and its conversions. Owns: a RequestDraft (or a parsed cURL / raw
+// HTTP message) as editable rows and body, live validation of method, URL and header lines (the
+// contract's own HEADER_NAME_RE / HEADER_VALUE_RE), Content-Length following the body, and the draft
+// that is finally sent. Header names and values stay latin1 "byte strings" as captured: a row the
+// user never touched is sent byte for byte. Pure: no engine calls, no DOM.
+import { base64Decode, base64Encode, byteStringToText, bytesToByteString, utf8DecodeStrict, utf8Encode } from '../../../shared/formats/bytes'
+import type { HeaderPair, RequestSpec } from '../../../shared/formats/types'
+import { HEADER_NAME_RE, HEADER_VALUE_RE, type RawHeaders, type RequestDraft } from '../../../shared/model'
+import { parseMediaType } from '../text/content-type'
+
+export interface HeaderRow {
+  key: number
+  /** Byte string, as it will be sent. */
+  name: string
+  /** Byte string, as it will be sent. */
+  value: string
+  enabled: boolean
+}
+
+export type ComposerBody = { mode: 'text'; text: string } | { mode: 'binary'; bytes: Uint8Array; fileName: string | null }
+
+export interface EditableRequest {
+  method: string
+  url: string
+  headers: HeaderRow[]
+  body: ComposerBody
+}
+
+let rowKeys = 0
+export function newRowKey(): number {
+  return ++rowKeys
+}
+
+export function rowsOf(headers: RawHeaders): HeaderRow[] {
+  return headers.map(([name, value]) => ({ key: newRowKey(), name, value, enabled: true }))
+}
+
+export function bodyOfBytes(bytes: Uint8Array): ComposerBody {
+  if (bytes.length === 0) return { mode: 'text', text: '' }
+  const text = utf8DecodeStrict(bytes)
+  return text === null ? { mode: 'binary', bytes, fileName: null } : { mode: 'text', text }
+}
+
+export function editableOfDraft(draft: RequestDraft): EditableRequest {
+  return { method: draft.method, url: draft.url, headers: rowsOf(draft.headers), body: bodyOfBytes(base64Decode(draft.bodyBase64) ?? new Uint8Array(0)) }
+}
+
+export function editableOfSpec(spec: RequestSpec): EditableRequest {
+  return { method: spec.method, url: spec.url, headers: rowsOf(spec.headers), body: bodyOfBytes(spec.body) }
+}
+
+export function blankRequest(): EditableRequest {
+  return {
+    method: 'POST',
+    url: 'http://localhost:3000/webhooks',
+    headers: [{ key: newRowKey(), name: 'Content-Type', value: 'application/json', enabled: true }],
+    body: { mode: 'text', text: '{\n  \n}' },
+  }
+}
+
+export function bodyBytes(body: ComposerBody): Uint8Array {
+  return body.mode === 'text' ? utf8Encode(body.text) : body.bytes
+}
+
+/** What a user types, as the byte string that carries it (UTF-8, like a browser sends it). */
+export function typedToByteString(text: string): string {
+  return bytesToByteString(utf8Encode(text))
+}
+
+/** A byte string shown in an input: its UTF-8 text when the bytes are UTF-8. */
+export function byteStringForInput(value: string): string {
+  return byteStringToText(value)
+}
+
+export function isFramingHeader(name: string): boolean {
+  return name.toLowerCase() === 'content-length'
+}
+
+export function isHopByHop(name: string): boolean {
+  return ['transfer-encoding', 'connection', 'keep-alive', 'te', 'trailer', 'upgrade'].includes(name.toLowerCase())
+}
+
+const NO_BODY_METHODS = ['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE']
+
+/** Content-Length as the engine will send it, or null when the request goes without one. */
+export function computedContentLength(request: Pick<EditableRequest, 'method' | 'headers' | 'body'>): number | null {
+  const length = bodyBytes(request.body).length
+  const declared = request.headers.some((row) => row.enabled && (isFramingHeader(row.name) || row.name.toLowerCase() === 'transfer-encoding'))
+  if (length > 0 || declared || !NO_BODY_METHODS.includes(request.method.toUpperCase())) return length
+  return null
+}
+
+export function contentTypeOf(headers: readonly HeaderRow[]): string | null {
+  return headers.find((row) => row.enabled && row.name.toLowerCase() === 'content-type')?.value ?? null
+}
+
+export function isJsonType(contentType: string | null): boolean {
+  const essence = parseMediaType(contentType)?.essence ?? ''
+  return essence === 'application/json' || essence.endsWith('+json') || essence === 'text/json'
+}
+
+export function isFormType(contentType: string | null): boolean {
+  return parseMediaType(contentType)?.essence === 'application/x-www-form-urlencoded'
+}
+
+export function headerNameError(name: string): string | null {
+  if (name === '') return 'A header needs a name.'
+  if (/[\r\n]/.test(name)) return 'No line breaks in a header name.'
+  return HEADER_NAME_RE.test(name) ? null : 'Header names are tokens: letters, digits and !#$%&\'*+-.^_`|~ (no spaces or colons).'
+}
+
+export function headerValueError(value: string): string | null {
+  if (/[\r\n]/.test(value)) return 'No line breaks (CR or LF) in a header value.'
+  if (value.includes('\0')) return 'No NUL in a header value.'
+  return HEADER_VALUE_RE.test(value) ? null : 'Header values are visible characters, spaces and tabs (no control characters).'
+}
+
+export const METHOD_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/
+
+export function urlError(url: string): string | null {
+  if (!/^https?:\/\/[^/?#\s]+/i.test(url)) return 'The URL must start with http:// or https:// and a host.'
+  if (/[\r\n\s]/.test(url)) return 'No spaces or line breaks in the URL.'
+  return null
+}
+
+export interface DraftProblems {
+  method: string | null
+  url: string | null
+  /** By row key. */
+  headers: Record<number, { name: string | null; value: string | null }>
+  count: number
+}
+
+export function problemsOf(request: EditableRequest): DraftProblems {
+  const method = METHOD_RE.test(request.method) ? null : 'The method is a token such as POST (letters, digits, no spaces).'
+  const url = urlError(request.url)
+  const headers: DraftProblems['headers'] = {}
+  let count = (method ? 1 : 0) + (url ? 1 : 0)
+  for (const row of request.headers) {
+    if (!row.enabled) continue
+    const name = headerNameError(row.name)
+    const value = headerValueError(row.value)
+    if (name || value) {
+      headers[row.key] = { name, value }
+      count++
+    }
+  }
+  return { method, url, headers, count }
+}
+
+/** The request to send: enabled rows in order, Content-Length set to the body's length. */
+export function toDraft(request: EditableRequest): RequestDraft {
+  const body = bodyBytes(request.body)
+  const headers: RawHeaders = request.headers
+    .filter((row) => row.enabled)
+    .map((row) => [row.name, isFramingHeader(row.name) ? String(body.length) : row.value] as [string, string])
+  return { method: request.method, url: request.url, headers, bodyBase64: base64Encode(body) }
+}
+
+/**
+ * The request as it would cross the wire (for "copy as raw HTTP"): what the engine's sender does to
+ * a draft, shown before sending. Hop-by-hop headers go, Host is added from the URL when absent, and
+ * Content-Length is the body's length, where the first framing header stood (or last).
+ */
+export function wireSpec(request: EditableRequest): RequestSpec {
+  const body = bodyBytes(request.body)
+  const headers: HeaderPair[] = []
+  let framingAt = -1
+  let sawHost = false
+  for (const row of request.headers) {
+    if (!row.enabled) continue
+    const lower = row.name.toLowerCase()
+    if (lower === 'content-length' || lower === 'transfer-encoding') {
+      if (framingAt < 0) framingAt = headers.length
+      continue
+    }
+    if (isHopByHop(lower) || lower.startsWith('proxy-')) continue
+    if (lower === 'host') sawHost = true
+    headers.push([row.name, row.value])
+  }
+  if (!sawHost) {
+    const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(request.url)?.[1]
+    if (authority) headers.unshift(['Host', authority.replace(/^[^@]*@/, '')])
+  }
+  const length = computedContentLength(request)
+  if (length !== null) headers.splice(framingAt >= 0 ? Math.min(framingAt + (sawHost ? 0 : 1), headers.length) : headers.length, 0, ['Content-Length', String(length)])
+  return { method: request.method, url: request.url, headers, body }
+}
+
+/** Where a URL's path and query start (after scheme://authority). */
+function pathStart(url: string): number {
+  const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(url)
+  return match ? match[0].length : 0
+}
+
+/**
+ * The same request sent to another base URL (a forward target): the current base (one of `bases`, or
+ * else the origin) is replaced; the request's own path and query stay exactly as written.
+ */
+export function retarget(url: string, newBase: string, bases: readonly string[]): string {
+  const base = newBase.replace(/\/+$/, '')
+  const known = [...bases].map((b) => b.replace(/\/+$/, '')).sort((a, b) => b.length - a.length)
+  for (const old of known) {
+    if (url === old || url.startsWith(`${old}/`) || url.startsWith(`${old}?`)) return base + url.slice(old.length)
+  }
+  return base + url.slice(pathStart(url))
+}
+
+/** Detects whether pasted text is a cURL command or a raw HTTP message. */
+export function pastedKind(text: string): 'curl' | 'raw' {
+  return /^\s*(?:\$\s*)?curl\b/.test(text) ? 'curl' : 'raw'
+}

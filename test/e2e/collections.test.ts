@@ -1,0 +1,270 @@
+// Collections end to end: requests saved from the traffic list into a new collection, organized
+// (a folder, drag and drop, Alt+↑ reordering), given notes and tags, found by search, deleted and
+// brought back with Undo, run against the app with live progress and results (stopping at a
+// failure), exported (the downloaded file read back), and files imported through the file picker:
+// HAR and Postman, and a malformed HAR refused with the engine's own message.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import type { Locator, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { toHar, toPostman, type Exchange } from '../../shared/formats'
+import { httpTarget, type Target } from '../helpers/targets'
+import { sendRequest, uniquePath, useE2E, waitForRow } from './helpers'
+import { connectApi, firstEndpointId, type HostApi } from './helpers/api-client'
+import * as workbenchScripts from './helpers/workbench-page-scripts.js'
+
+const e2e = useE2E()
+let app: Target
+let hostApi: HostApi | null = null
+let scratch = ''
+
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(os.tmpdir(), 'hookscope-e2e-collections-'))
+  app = await httpTarget((req, res) => {
+    const failing = req.url?.includes('/run-fails-') === true
+    res.writeHead(failing ? 500 : 201, { 'Content-Type': 'text/plain' })
+    res.end(failing ? 'boom' : 'stored')
+  })
+  try {
+    hostApi = await connectApi(e2e.host)
+  } catch {
+    return // No browser, no host: every test skips with the reason.
+  }
+  const endpointId = await firstEndpointId(hostApi.api)
+  await hostApi.api['endpoints.update']({ id: endpointId, patch: { forward: { targets: [{ id: 'app', url: `${app.url}/app` }], defaultTargetId: 'app' } } })
+})
+
+afterAll(async () => {
+  hostApi?.close()
+  await app?.close()
+  await rm(scratch, { recursive: true, force: true })
+})
+
+async function saveFromList(page: Page, pathText: string, collection: { create: string } | { into: string }) {
+  const row = await waitForRow(page, pathText)
+  await row.click()
+  await page.getByTestId('detail-target').filter({ hasText: pathText }).waitFor()
+  await page.keyboard.press('s')
+  const picker = page.getByTestId('save-picker')
+  await picker.waitFor()
+  if ('create' in collection) {
+    await picker.getByTestId('save-collection').selectOption({ label: 'New collection…' })
+    await picker.getByTestId('save-new-name').fill(collection.create)
+  } else {
+    await picker.getByTestId('save-collection').selectOption({ label: collection.into })
+  }
+  await picker.getByTestId('save-confirm').click()
+  await picker.waitFor({ state: 'detached' })
+}
+
+async function openCollection(page: Page, name: string) {
+  await page.getByTestId('view-collections').click()
+  await page.getByTestId('collection-entry').filter({ hasText: name }).click()
+  await page.getByTestId('collection-title').filter({ hasText: name }).waitFor()
+}
+
+function node(page: Page, name: string): Locator {
+  return page.getByTestId('tree-node').filter({ has: page.getByTestId('tree-name').filter({ hasText: name }) })
+}
+
+async function waitForTree(page: Page, expected: string[]) {
+  try {
+    await page.waitForFunction(workbenchScripts.treeShows, JSON.stringify(expected), { timeout: 10_000 })
+  } catch (error) {
+    throw new Error(`The tree shows ${JSON.stringify(await page.evaluate(workbenchScripts.treeOrder))}, not ${JSON.stringify(expected)}`, { cause: error })
+  }
+}
+
+describe('collections', () => {
+  it('saves requests from the list, organizes them (folder, drag and drop, keyboard), with notes, tags and search', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page, errors } = await e2e.open()
+    const tag = Date.now().toString(36)
+    const name = `Orders ${tag}`
+    const [a, b, c] = ['created', 'paid', 'refunded'].map((event) => uniquePath(`order-${event}`))
+    for (const p of [a, b, c]) await sendRequest(e2e.host.captureUrl, { path: p!, headers: [['Content-Type', 'application/json']], body: `{"event":"${p}"}` })
+    await saveFromList(page, a!, { create: name })
+    await saveFromList(page, b!, { into: name })
+    await saveFromList(page, c!, { into: name })
+
+    await openCollection(page, name)
+    const itemName = (p: string) => `POST ${p}`
+    await waitForTree(page, [itemName(a!), itemName(b!), itemName(c!)])
+
+    await page.getByTestId('folder-new-name').fill('Refunds')
+    await page.getByTestId('folder-new').click()
+    await waitForTree(page, [itemName(a!), itemName(b!), itemName(c!), 'Refunds'])
+
+    // Drag and drop: the refund goes into the folder.
+    await node(page, itemName(c!)).dragTo(node(page, 'Refunds'))
+    await waitForTree(page, [itemName(a!), itemName(b!), 'Refunds', `  ${itemName(c!)}`])
+
+    // Keyboard: Alt+↑ moves "paid" above "created"; the focus stays on it.
+    await node(page, itemName(b!)).click()
+    await page.keyboard.press('Alt+ArrowUp')
+    await waitForTree(page, [itemName(b!), itemName(a!), 'Refunds', `  ${itemName(c!)}`])
+    await page.waitForFunction(workbenchScripts.nodeHasFocus, await node(page, itemName(b!)).getAttribute('data-node-id'))
+    // ↓ moves the focus, Alt+← takes the refund out of its folder again, Alt+↓ puts it back below.
+    await node(page, itemName(c!)).click()
+    await page.keyboard.press('Alt+ArrowLeft')
+    await waitForTree(page, [itemName(b!), itemName(a!), itemName(c!), 'Refunds'])
+    await page.keyboard.press('Alt+ArrowUp')
+    await waitForTree(page, [itemName(b!), itemName(c!), itemName(a!), 'Refunds'])
+    // Back into the folder through the item's folder picker.
+    await page.getByTestId('item-folder').selectOption({ label: 'Refunds' })
+    await waitForTree(page, [itemName(b!), itemName(a!), 'Refunds', `  ${itemName(c!)}`])
+
+    // Notes and tags.
+    await node(page, itemName(a!)).click()
+    await page.getByTestId('item-notes').fill(`Replays fine after the fix ${tag}`)
+    await page.getByTestId('item-tags').fill('billing, urgent')
+    await page.getByTestId('item-save').click()
+    await node(page, itemName(a!)).getByTestId('tree-tag').filter({ hasText: 'urgent' }).waitFor()
+
+    // The order, the folder, the notes and tags are stored: they survive a reload.
+    await page.reload()
+    await page.getByTestId('app-ready').waitFor({ state: 'attached' })
+    await openCollection(page, name)
+    await waitForTree(page, [itemName(b!), itemName(a!), 'Refunds', `  ${itemName(c!)}`])
+    expect(await node(page, itemName(a!)).getByTestId('tree-tag').allTextContents()).toEqual(['billing', 'urgent'])
+
+    // Search across every collection: by note text, then by URL.
+    await page.getByTestId('collections-search').fill(`after the fix ${tag}`)
+    await page.getByTestId('search-result').first().waitFor()
+    expect(await page.getByTestId('search-result').count()).toBe(1)
+    expect(await page.getByTestId('search-result').textContent()).toContain(a!)
+    await page.getByTestId('collections-search').fill(c!)
+    await page.getByTestId('search-result').filter({ hasText: c! }).waitFor()
+    await page.getByTestId('search-result').click()
+    await page.getByTestId('item-panel').getByTestId('item-url').filter({ hasText: c! }).waitFor()
+    expect(await page.evaluate(workbenchScripts.treeOrder)).toEqual([itemName(b!), itemName(a!), 'Refunds', `  ${itemName(c!)}`])
+
+    // An item opens in the composer with its request.
+    const itemUrl = (await page.getByTestId('item-url').textContent())!
+    expect(itemUrl.endsWith(c!)).toBe(true)
+    await page.getByTestId('item-open').click()
+    await page.getByTestId('composer-view').waitFor()
+    expect(await page.getByTestId('composer-url').inputValue()).toBe(itemUrl)
+    expect(await page.getByTestId('composer-body-editor').locator('.cm-content').textContent()).toBe(`{"event":"${c}"}`)
+    expect(errors).toEqual([])
+  })
+
+  it('deletes with undo, runs with live progress and results, and exports', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const name = `Run ${Date.now().toString(36)}`
+    const [first, failing, last] = [uniquePath('run-first'), uniquePath('run-fails'), uniquePath('run-last')]
+    for (const p of [first, failing, last]) await sendRequest(e2e.host.captureUrl, { path: p, headers: [['Content-Type', 'text/plain']], body: `body of ${p}` })
+    await saveFromList(page, first, { create: name })
+    await saveFromList(page, failing, { into: name })
+    await saveFromList(page, last, { into: name })
+    await openCollection(page, name)
+    await waitForTree(page, [`POST ${first}`, `POST ${failing}`, `POST ${last}`])
+
+    // Delete an item, then Undo.
+    await node(page, `POST ${last}`).click()
+    await page.keyboard.press('Delete')
+    await waitForTree(page, [`POST ${first}`, `POST ${failing}`])
+    await page.getByTestId('undo-toast').waitFor()
+    await page.getByTestId('undo-button').click()
+    await waitForTree(page, [`POST ${first}`, `POST ${failing}`, `POST ${last}`])
+
+    // Delete the whole collection, then Undo.
+    await page.getByTestId('collection-delete').click()
+    await page.getByTestId('collection-entry').filter({ hasText: name }).waitFor({ state: 'detached' })
+    await page.getByTestId('undo-button').click()
+    await page.getByTestId('collection-title').filter({ hasText: name }).waitFor()
+    await waitForTree(page, [`POST ${first}`, `POST ${failing}`, `POST ${last}`])
+
+    // Run it to the app, with a delay so the progress can be seen between the requests.
+    await page.getByTestId('collection-run').click()
+    await page.getByTestId('run-target').selectOption(`${app.url}/app`)
+    await page.getByTestId('run-delay').fill('700')
+    await page.getByTestId('run-stop').check()
+    await page.getByTestId('run-start').click()
+    await page.getByTestId('run-progress-text').filter({ hasText: '1 of 3 sent · running' }).waitFor()
+    expect(await page.getByTestId('run-progress').getAttribute('aria-valuenow')).toBe('1')
+    expect(await page.getByTestId('run-result').count()).toBe(1)
+    await page.getByTestId('run-progress-text').filter({ hasText: '2 of 3 sent · stopped' }).waitFor()
+    const results = page.getByTestId('run-result')
+    expect(await results.getByTestId('run-result-status').allTextContents()).toEqual(['201', '500'])
+    expect((await page.evaluate(workbenchScripts.rowKinds, 'run-result')).map((row) => row.split(':')[0])).toEqual(['true', 'false'])
+    expect(app.received.some((r) => r.url === `/app${last}`)).toBe(false)
+    expect(app.received.find((r) => r.url === `/app${first}`)!.body.toString()).toBe(`body of ${first}`)
+
+    // A result opens its replay: what was sent and what came back.
+    await results.nth(1).click()
+    await page.getByTestId('composer-view').waitFor()
+    await page.getByTestId('response-status').filter({ hasText: '500' }).waitFor()
+    expect(await page.getByTestId('composer-url').inputValue()).toBe(`${app.url}/app${failing}`)
+
+    // Export as HAR: the downloaded file holds the three requests in order.
+    await openCollection(page, name)
+    await page.getByTestId('export-format').selectOption('har')
+    const download = page.waitForEvent('download')
+    await page.getByTestId('collection-export').click()
+    const file = await download
+    expect(file.suggestedFilename()).toMatch(/\.har$/)
+    const har = JSON.parse(await readFile(await file.path(), 'utf8')) as { log: { entries: Array<{ request: { url: string; postData?: { text?: string } } }> } }
+    expect(har.log.entries.map((e) => new URL(e.request.url).pathname)).toEqual([first, failing, last])
+    expect(har.log.entries[0]!.request.postData?.text).toBe(`body of ${first}`)
+
+    // Export the traffic list's requests as cURL.
+    await page.getByTestId('view-traffic').click()
+    await page.getByTestId('search-input').fill(first)
+    await page.getByTestId('traffic-count').filter({ hasText: /^1 request$/ }).waitFor()
+    const curlDownload = page.waitForEvent('download')
+    await page.getByTestId('traffic-export-curl').click()
+    const script = await readFile(await (await curlDownload).path(), 'utf8')
+    expect(script).toContain(`curl`)
+    expect(script).toContain(first)
+    expect(script).not.toContain(last)
+  })
+
+  it('imports HAR and Postman files through the file picker, and says clearly what is wrong with a malformed one', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const stamp = Date.now().toString(36)
+    const exchanges: Exchange[] = [
+      { request: { method: 'POST', url: `http://localhost:3000/imported-${stamp}/one`, headers: [['Content-Type', 'application/json']], body: new TextEncoder().encode('{"n":1}') }, name: `First ${stamp}` },
+      { request: { method: 'GET', url: `http://localhost:3000/imported-${stamp}/two?x=1`, headers: [['Accept', '*/*']], body: new Uint8Array(0) }, name: `Second ${stamp}` },
+    ]
+    const harFile = path.join(scratch, `browser-${stamp}.har`)
+    await writeFile(harFile, JSON.stringify(toHar(exchanges, { creator: { name: 'test', version: '1' } })))
+    const postmanFile = path.join(scratch, `team-${stamp}.postman_collection.json`)
+    await writeFile(postmanFile, JSON.stringify(toPostman(exchanges, { name: `Team ${stamp}` })))
+    const broken = toHar(exchanges, { creator: { name: 'test', version: '1' } })
+    broken.log.entries[1]!.request.url = '/not-absolute'
+    const brokenFile = path.join(scratch, `broken-${stamp}.har`)
+    await writeFile(brokenFile, JSON.stringify(broken))
+
+    await page.getByTestId('view-collections').click()
+    await page.getByTestId('collections-view').waitFor()
+    await page.getByTestId('collection-import-file').setInputFiles(harFile)
+    await page.getByTestId('collection-title').filter({ hasText: `browser-${stamp}` }).waitFor()
+    await waitForTree(page, [`First ${stamp}`, `Second ${stamp}`])
+
+    await page.getByTestId('collection-import-file').setInputFiles(postmanFile)
+    await page.getByTestId('collection-title').filter({ hasText: `Team ${stamp}` }).waitFor()
+    await waitForTree(page, [`First ${stamp}`, `Second ${stamp}`])
+    await node(page, `Second ${stamp}`).click()
+    expect(await page.getByTestId('item-url').textContent()).toBe(`http://localhost:3000/imported-${stamp}/two?x=1`)
+
+    const before = await page.getByTestId('collection-entry').count()
+    await page.getByTestId('collection-import-file').setInputFiles(brokenFile)
+    const error = page.getByTestId('import-error')
+    await error.waitFor()
+    expect(await error.textContent()).toContain(`Could not import broken-${stamp}.har: Not a valid HAR file: log.entries[1].request.url: "/not-absolute" is not an absolute URL`)
+    expect(await page.getByTestId('collection-entry').count()).toBe(before)
+
+    // Not even JSON, with the format chosen by hand.
+    const garbage = path.join(scratch, `garbage-${stamp}.json`)
+    await writeFile(garbage, '{"info": {"name": "x"}, "item": [')
+    await page.getByTestId('import-format').selectOption('postman')
+    await page.getByTestId('collection-import-file').setInputFiles(garbage)
+    await error.filter({ hasText: `garbage-${stamp}.json` }).waitFor()
+    expect(await error.textContent()).toMatch(/Postman|JSON/)
+    expect(await page.getByTestId('collection-entry').count()).toBe(before)
+  })
+})

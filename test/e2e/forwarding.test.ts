@@ -1,0 +1,226 @@
+// Forwarding in a real browser against the real headless host and real target servers: configuring
+// targets, routes and retries in the endpoint editor; deliveries and failures in the list; a target
+// going down and coming back with its queue; pause, resume, retry failed and drop in the sidebar;
+// the Forwarding tab with the target's answer, retrying and dropping one request; hostile answers
+// shown as text; proxy mode relaying the app's answer to the sender.
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Target } from '../helpers/targets'
+import { httpTarget } from '../helpers/targets'
+import { pageScripts, sendRequest, uniquePath, useE2E, utf8ByteString, waitForRow } from './helpers'
+import { appTarget, createEndpoint, endpointItem, failingTarget, IMG, lateTarget, openEditor, saveEditor, SCRIPT, targetItem } from './helpers/forwarding'
+
+const e2e = useE2E()
+
+const targetInState = (page: Page, endpoint: string, url: string, state: string) =>
+  endpointItem(page, endpoint).locator(`[data-testid="target-item"][data-state="${state}"]`).filter({ has: page.getByTestId('target-url').filter({ hasText: url }) })
+
+async function assertNothingRan(page: Page, dialogs: string[]) {
+  expect(await page.evaluate(pageScripts.injectionReport)).toEqual({ pwned: null, foreign: [], svgs: 0, handlers: [], images: [] })
+  expect(dialogs).toEqual([])
+}
+
+async function withTargets(targets: Array<{ close(): Promise<void> } | null>, run: () => Promise<void>) {
+  try {
+    await run()
+  } finally {
+    for (const target of targets) await target?.close()
+  }
+}
+
+describe('forwarding', () => {
+  it('is configured in the editor, delivers by route, shows the target’s answer, and retries what failed once the target is healed', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const app = await appTarget()
+    const flaky = await failingTarget(500)
+    await withTargets([app, flaky], async () => {
+      const { page } = await e2e.open()
+      const url = await createEndpoint(page, 'Orders fwd')
+      await openEditor(page, 'Orders fwd')
+      await page.getByTestId('forward-mode').selectOption('async')
+      await page.getByTestId('forward-add-target').click()
+      await page.getByTestId('forward-target-url').fill('localhost:3000')
+      await page.getByTestId('endpoint-save').click()
+      await page.getByTestId('forward-target-error').filter({ hasText: 'Give a full URL' }).waitFor()
+      await page.getByTestId('forward-target-url').fill(`${app.url}/hooks`)
+      await page.getByTestId('forward-add-target').click()
+      await page.getByTestId('forward-target-url').nth(1).fill(flaky.url)
+      const flakyId = (await page.getByTestId('forward-target').nth(1).getAttribute('data-target-id'))!
+      await page.getByTestId('forward-add-route').click()
+      await page.getByTestId('forward-route-prefix').fill('/fail')
+      await page.getByTestId('forward-route-target').selectOption(flakyId)
+      await page.getByTestId('forward-max-attempts').fill('2')
+      await page.getByTestId('forward-base-delay').fill('0.05')
+      await page.getByTestId('forward-max-delay').fill('0.1')
+      await saveEditor(page)
+      const flakyItem = targetItem(page, 'Orders fwd', flaky.url)
+      await targetItem(page, 'Orders fwd', `${app.url}/hooks`).getByTestId('target-state').filter({ hasText: 'up' }).waitFor()
+
+      const p = uniquePath('orders')
+      await sendRequest(url, { path: `${p}/created`, headers: [['Content-Type', 'application/json']], body: '{"order":42}' })
+      const delivered = await waitForRow(page, `${p}/created`)
+      await delivered.getByTestId('badge-forward').filter({ hasText: '→ 200' }).waitFor()
+      expect(app.received.map((r) => r.url)).toEqual([`/hooks${p}/created`])
+
+      await sendRequest(url, { path: `/fail${p}`, body: 'to the failing one' })
+      const failed = await waitForRow(page, `/fail${p}`)
+      await failed.getByTestId('badge-forward').filter({ hasText: '→ failed 500' }).waitFor()
+      await flakyItem.locator('[data-testid="target-failed"][data-count="1"]').waitFor()
+      expect(flaky.received).toHaveLength(2)
+
+      await delivered.click()
+      await page.getByTestId('tab-forwarding').click()
+      const tab = page.getByTestId('forwarding-tab')
+      await tab.getByTestId('attempt-row').first().waitFor()
+      expect(await tab.getByTestId('attempt-result').allTextContents()).toEqual(['200 OK'])
+      expect(await tab.getByTestId('attempt-url').textContent()).toBe(`${app.url}/hooks${p}/created`)
+      const sent = tab.getByTestId('attempt-sent-headers')
+      expect(await sent.getByTestId('attempt-header-name').allTextContents()).toContain('Content-Type')
+      expect(await sent.getByTestId('attempt-header-value').allTextContents()).toContain(new URL(app.url).host)
+      const answered = tab.getByTestId('attempt-response-headers')
+      expect(await answered.getByTestId('attempt-header-name').allTextContents()).toContain('X-App')
+      expect(await answered.getByTestId('attempt-header-value').allTextContents()).toContain('orders-service')
+      await tab.locator('[data-testid="viewer-json"] .cm-editor').waitFor()
+      expect(await page.evaluate(pageScripts.editorText, '[data-testid="attempt-body"]')).toContain(`"received": "/hooks${p}/created"`)
+
+      flaky.heal()
+      await flakyItem.getByTestId('target-retry-failed').click()
+      await failed.getByTestId('badge-forward').filter({ hasText: '→ 200' }).waitFor()
+      await flakyItem.locator('[data-testid="target-failed"][data-count="0"]').waitFor()
+      expect(flaky.received).toHaveLength(3)
+    })
+  })
+
+  it('shows a target go down and come back with its queue, pauses and resumes it, and drops what waits', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const late = await lateTarget()
+    let running: Target | null = null
+    await withTargets([{ close: async () => void (await running?.close()) }], async () => {
+      const { page } = await e2e.open()
+      const url = await createEndpoint(page, 'Queue fwd')
+      await openEditor(page, 'Queue fwd')
+      await page.getByTestId('forward-mode').selectOption('async')
+      await page.getByTestId('forward-add-target').click()
+      await page.getByTestId('forward-target-url').fill(late.url)
+      await page.getByTestId('forward-max-attempts').fill('1000')
+      await page.getByTestId('forward-base-delay').fill('0.2')
+      await page.getByTestId('forward-max-delay').fill('0.4')
+      await saveEditor(page)
+      const item = targetItem(page, 'Queue fwd', late.url)
+
+      const p = uniquePath('queue')
+      for (const n of [1, 2, 3]) await sendRequest(url, { path: `${p}/${n}`, body: `n=${n}` })
+      await targetInState(page, 'Queue fwd', late.url, 'down').waitFor()
+      await item.locator('[data-testid="target-waiting"][data-count="3"]').waitFor()
+      expect(await item.getByTestId('target-error').textContent()).toMatch(/connection refused/)
+      await item.getByTestId('target-next').filter({ hasText: /^next attempt \d\d:\d\d:\d\d/ }).waitFor()
+      await (await waitForRow(page, `${p}/1`)).getByTestId('badge-forward').filter({ hasText: /^→ retrying \(\d+\)$/ }).waitFor()
+      await (await waitForRow(page, `${p}/3`)).getByTestId('badge-forward').filter({ hasText: '→ pending' }).waitFor()
+
+      await item.getByTestId('target-pause').click()
+      await targetInState(page, 'Queue fwd', late.url, 'paused').waitFor()
+      await item.getByTestId('target-pause').filter({ hasText: 'Resume' }).waitFor()
+      running = await late.start()
+      await item.getByTestId('target-pause').click()
+      await targetInState(page, 'Queue fwd', late.url, 'idle').waitFor()
+      await item.locator('[data-testid="target-waiting"][data-count="0"]').waitFor()
+      await running.waitFor(3)
+      expect(running.received.map((r) => r.url)).toEqual([`${p}/1`, `${p}/2`, `${p}/3`])
+      for (const n of [1, 2, 3]) await (await waitForRow(page, `${p}/${n}`)).getByTestId('badge-forward').filter({ hasText: '→ 200' }).waitFor()
+
+      await item.getByTestId('target-pause').click()
+      await targetInState(page, 'Queue fwd', late.url, 'paused').waitFor()
+      for (const n of [4, 5]) await sendRequest(url, { path: `${p}/${n}`, body: `n=${n}` })
+      await item.locator('[data-testid="target-waiting"][data-count="2"]').waitFor()
+      await item.getByTestId('target-drop').click()
+      const confirm = page.getByTestId('target-drop-confirm')
+      expect(await confirm.textContent()).toContain(`2 requests waiting for ${late.url}`)
+      await confirm.getByTestId('confirm-button').click()
+      await item.locator('[data-testid="target-waiting"][data-count="0"]').waitFor()
+      for (const n of [4, 5]) await (await waitForRow(page, `${p}/${n}`)).getByTestId('badge-forward').filter({ hasText: '→ dropped' }).waitFor()
+
+      await item.getByTestId('target-pause').click()
+      await targetInState(page, 'Queue fwd', late.url, 'idle').waitFor()
+      // The queue is ordered: had the dropped requests still waited, they would arrive before this one.
+      await sendRequest(url, { path: `${p}/6`, body: 'n=6' })
+      await running.waitFor(4)
+      expect(running.received.map((r) => r.url)).toEqual([`${p}/1`, `${p}/2`, `${p}/3`, `${p}/6`])
+    })
+  })
+
+  it('shows a hostile answer as text in the Forwarding tab, and retries and drops that one request', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const hostile = await httpTarget((_req, res) => {
+      res.writeHead(400, 'Bad <b>Request</b>', [
+        ['Content-Type', 'text/html'],
+        ['X-Evil', IMG],
+        ["X-Evil'|&onload", SCRIPT],
+        ['X-Bidi', utf8ByteString('safe\u202Etxt.exe')],
+      ].flat())
+      res.end(`<html><body onload="window.__pwned=5">${SCRIPT}${IMG}</body></html>`)
+    })
+    await withTargets([hostile], async () => {
+      const { page, dialogs } = await e2e.open()
+      const url = await createEndpoint(page, 'Hostile fwd')
+      await openEditor(page, 'Hostile fwd')
+      await page.getByTestId('forward-mode').selectOption('async')
+      await page.getByTestId('forward-add-target').click()
+      await page.getByTestId('forward-target-url').fill(hostile.url)
+      await saveEditor(page)
+
+      const p = uniquePath('hostile-answer')
+      await sendRequest(url, { path: p, body: 'hello' })
+      const row = await waitForRow(page, p)
+      await row.getByTestId('badge-forward').filter({ hasText: '→ failed 400' }).waitFor()
+      await row.click()
+      await page.getByTestId('tab-forwarding').click()
+      const tab = page.getByTestId('forwarding-tab')
+      await tab.getByTestId('attempt-detail').waitFor()
+      expect(await tab.getByTestId('attempt-outcome').textContent()).toBe('400 Bad <b>Request</b>')
+      const answered = tab.getByTestId('attempt-response-headers')
+      expect(await answered.getByTestId('attempt-header-name').allTextContents()).toContain("X-Evil'|&onload")
+      const values = await answered.getByTestId('attempt-header-value').allTextContents()
+      expect(values).toContain(IMG)
+      expect(values).toContain(SCRIPT)
+      expect(values).toContain('safe<U+202E>txt.exe')
+      await tab.locator('[data-testid="viewer-html"] .cm-editor').waitFor()
+      expect(await page.evaluate(pageScripts.editorText, '[data-testid="attempt-body"]')).toContain(SCRIPT)
+      await assertNothingRan(page, dialogs)
+
+      await tab.getByTestId('forwarding-retry').click()
+      await tab.getByTestId('forwarding-attempt-count').filter({ hasText: /^2$/ }).waitFor()
+      await tab.getByTestId('attempt-row').nth(1).waitFor()
+      await tab.locator('[data-testid="forwarding-state"][data-state="failed"]').waitFor()
+      expect(hostile.received).toHaveLength(2)
+      await tab.getByTestId('forwarding-drop').click()
+      await tab.locator('[data-testid="forwarding-state"][data-state="dropped"]').waitFor()
+      await row.getByTestId('badge-forward').filter({ hasText: '→ dropped' }).waitFor()
+      await assertNothingRan(page, dialogs)
+    })
+  })
+
+  it('relays the app’s answer to the sender in proxy mode', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const app = await appTarget()
+    await withTargets([app], async () => {
+      const { page } = await e2e.open()
+      const url = await createEndpoint(page, 'Proxy fwd')
+      await openEditor(page, 'Proxy fwd')
+      await page.getByTestId('forward-mode').selectOption('proxy')
+      await page.getByTestId('forward-mode-hint').filter({ hasText: 'relayed as it came' }).waitFor()
+      await page.getByTestId('forward-add-target').click()
+      await page.getByTestId('forward-target-url').fill(app.url)
+      await saveEditor(page)
+      const item = targetItem(page, 'Proxy fwd', app.url)
+      await item.waitFor()
+      expect(await item.getByTestId('target-pause').count()).toBe(0)
+
+      const p = uniquePath('proxied')
+      const answer = await sendRequest(url, { path: p, body: '{"via":"proxy"}' })
+      expect(answer.status).toBe(200)
+      expect(JSON.parse(answer.body)).toEqual({ received: p, bytes: 15 })
+      const row = await waitForRow(page, p)
+      await row.getByTestId('badge-forward').filter({ hasText: '→ 200' }).waitFor()
+    })
+  })
+})

@@ -1,0 +1,201 @@
+import './helpers/setup-dom'
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { describe, expect, it, vi } from 'vitest'
+import { App } from '../../renderer/src/app'
+import { workbenchOf } from '../../renderer/src/workbench/commands'
+import { defaultForwardConfig, type Endpoint } from '../../shared/model'
+import { createFakeEngine } from './helpers/fake-api'
+import { installFakeWorkbench } from './helpers/fake-workbench'
+import { createHarness, renderWith, settle } from './helpers/render-app'
+
+async function setup() {
+  const engine = createFakeEngine()
+  const endpoint = engine.endpoints[0]! as Endpoint
+  endpoint.forward = { ...defaultForwardConfig(), targets: [{ id: 't1', url: 'http://localhost:3000/app', paused: false }], defaultTargetId: 't1' }
+  endpoint.signature = { scheme: null, publicUrl: null, hasSecret: false }
+  const fake = installFakeWorkbench(engine)
+  fake.addCollection({
+    id: 'col_a',
+    name: 'Orders',
+    folders: [{ id: 'fld_1', name: 'Refunds', parentId: null }],
+    items: [fake.item({ id: 'itm_1', name: 'Created' }), fake.item({ id: 'itm_2', name: 'Paid', notes: 'check twice' }), fake.item({ id: 'itm_3', name: 'Refunded', folderId: 'fld_1' })],
+  })
+  fake.addCollection({ id: 'col_b', name: '<b>Other</b>', items: [fake.item({ id: 'itm_9', name: '<img src=x onerror=alert(1)>' })] })
+  const harness = createHarness(engine)
+  harness.stores.sync.start()
+  renderWith(harness, <App />)
+  await settle()
+  act(() => harness.stores.app.getState().setView('collections'))
+  await settle()
+  return { engine, fake, harness, workbench: workbenchOf(harness.stores) }
+}
+
+const tree = () => screen.getAllByTestId('tree-node').map((n) => `${'  '.repeat(Number(n.getAttribute('data-depth')))}${within(n).getByTestId('tree-name').textContent}`)
+const nodeOf = (name: string) => screen.getAllByTestId('tree-node').find((n) => within(n).getByTestId('tree-name').textContent === name)!
+const calls = (engine: ReturnType<typeof createFakeEngine>, method: string) => engine.calls.filter((c) => c.method === method).map((c) => c.input)
+
+describe('collections view', () => {
+  it('lists collections and shows the first as a tree in run order, captured text as text', async () => {
+    const { harness } = await setup()
+    expect(screen.getAllByTestId('collection-entry').map((e) => e.textContent)).toEqual(['Orders3 requests · 1 folder', '<b>Other</b>1 request'])
+    expect(screen.getByTestId('collection-title').textContent).toBe('Orders')
+    expect(tree()).toEqual(['Created', 'Paid', 'Refunds', '  Refunded'])
+    fireEvent.click(screen.getAllByTestId('collection-entry')[1]!)
+    await settle()
+    expect(tree()).toEqual(['<img src=x onerror=alert(1)>'])
+    expect(document.querySelector('img, b')).toBeNull()
+    expect(harness.stores.app.getState().collections).toHaveLength(2)
+  })
+
+  it('reorders with Alt+↑/↓, moves out of a folder with Alt+←, deletes with Delete and brings it back with Undo', async () => {
+    const { engine } = await setup()
+    fireEvent.click(nodeOf('Created'))
+    await act(async () => {
+      fireEvent.keyDown(nodeOf('Created'), { key: 'ArrowDown', altKey: true })
+    })
+    await settle()
+    expect(calls(engine, 'collections.moveItem').at(-1)).toEqual({ id: 'col_a', itemId: 'itm_1', folderId: null, index: 1 })
+    expect(tree()).toEqual(['Paid', 'Created', 'Refunds', '  Refunded'])
+    await act(async () => {
+      fireEvent.keyDown(nodeOf('Refunded'), { key: 'ArrowLeft', altKey: true })
+    })
+    await settle()
+    expect(tree()).toEqual(['Paid', 'Created', 'Refunded', 'Refunds'])
+    fireEvent.keyDown(nodeOf('Paid'), { key: 'ArrowDown' })
+    await settle()
+    expect(nodeOf('Created').getAttribute('aria-selected')).toBe('true')
+    await act(async () => {
+      fireEvent.keyDown(nodeOf('Created'), { key: 'Delete' })
+    })
+    await settle()
+    expect(tree()).toEqual(['Paid', 'Refunded', 'Refunds'])
+    expect(screen.getByTestId('undo-toast').textContent).toContain('Deleted "Created".')
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('undo-button'))
+    })
+    await settle()
+    expect(calls(engine, 'collections.undo')).toEqual([{ id: 'col_a' }])
+    expect(tree()).toEqual(['Paid', 'Created', 'Refunded', 'Refunds'])
+    expect(screen.queryByTestId('undo-toast')).toBeNull()
+  })
+
+  it('moves by drag and drop: onto a folder goes into it, onto an item goes before it', async () => {
+    const { engine } = await setup()
+    const drag = async (from: HTMLElement, to: HTMLElement) => {
+      const dataTransfer = { setData: vi.fn(), getData: vi.fn(), effectAllowed: '', dropEffect: '' }
+      fireEvent.dragStart(from, { dataTransfer })
+      fireEvent.dragOver(to, { dataTransfer })
+      await act(async () => {
+        fireEvent.drop(to, { dataTransfer })
+      })
+      await settle()
+    }
+    await drag(nodeOf('Created'), nodeOf('Refunds'))
+    expect(calls(engine, 'collections.moveItem').at(-1)).toEqual({ id: 'col_a', itemId: 'itm_1', folderId: 'fld_1', index: 1 })
+    expect(tree()).toEqual(['Paid', 'Refunds', '  Refunded', '  Created'])
+    await drag(nodeOf('Created'), nodeOf('Refunded'))
+    expect(tree()).toEqual(['Paid', 'Refunds', '  Created', '  Refunded'])
+    await drag(nodeOf('Refunded'), screen.getByTestId('tree-root-drop'))
+    expect(tree()).toEqual(['Paid', 'Refunded', 'Refunds', '  Created'])
+  })
+
+  it('saves notes and tags, and searches across collections', async () => {
+    const { engine } = await setup()
+    fireEvent.click(nodeOf('Paid'))
+    await settle()
+    expect((screen.getByTestId('item-notes') as HTMLTextAreaElement).value).toBe('check twice')
+    fireEvent.change(screen.getByTestId('item-notes'), { target: { value: 'retry after deploy' } })
+    fireEvent.change(screen.getByTestId('item-tags'), { target: { value: ' billing, urgent,billing , ' } })
+    await act(async () => {
+      fireEvent.submit(screen.getByTestId('item-save').closest('form')!)
+    })
+    await settle()
+    expect(calls(engine, 'collections.updateItem').at(-1)).toEqual({ id: 'col_a', itemId: 'itm_2', patch: { name: 'Paid', notes: 'retry after deploy', tags: ['billing', 'urgent'] } })
+    expect(within(nodeOf('Paid')).getAllByTestId('tree-tag').map((t) => t.textContent)).toEqual(['billing', 'urgent'])
+
+    fireEvent.change(screen.getByTestId('collections-search'), { target: { value: 'after deploy' } })
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    })
+    await settle()
+    const results = screen.getAllByTestId('search-result')
+    expect(results.map((r) => r.textContent)).toEqual(['POSTPaidin Orders'])
+    fireEvent.change(screen.getByTestId('collections-search'), { target: { value: 'onerror' } })
+    await waitFor(() => expect(screen.getByTestId('search-result').textContent).toContain('in <b>Other</b>'))
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('search-result'))
+    })
+    await settle()
+    expect(screen.getByTestId('collection-title').textContent).toBe('<b>Other</b>')
+    expect(screen.getByTestId('item-panel').getAttribute('data-item-id')).toBe('itm_9')
+  })
+
+  it('runs with progress and results from collections.run events; a result opens its replay', async () => {
+    const { engine, fake, workbench } = await setup()
+    fireEvent.click(screen.getByTestId('collection-run'))
+    fireEvent.change(screen.getByTestId('run-target'), { target: { value: 'http://localhost:3000/app' } })
+    fireEvent.change(screen.getByTestId('run-delay'), { target: { value: '250' } })
+    fireEvent.click(screen.getByTestId('run-stop'))
+    // jsdom does not submit a form from a click on its submit button: submit it as the click would.
+    await act(async () => {
+      fireEvent.submit(screen.getByTestId('run-start').closest('form')!)
+    })
+    await settle()
+    expect(calls(engine, 'collections.run').at(-1)).toEqual({ id: 'col_a', folderId: null, baseUrl: 'http://localhost:3000/app', delayMs: 250, stopOnFailure: true, resign: true })
+    const runId = workbench.store.getState().runId!
+    expect(screen.getByTestId('run-progress-text').textContent).toBe('0 of 3 sent · running')
+    const sent = await workbench.send().then(() => fake.replays[0]!)
+    const result = (n: number, ok: boolean) => ({ itemId: `itm_${n}`, name: `Item ${n}`, replayId: ok ? sent.id : null, status: ok ? 200 : null, durationMs: 5, error: ok ? null : 'REFUSED: connection refused', ok })
+    act(() => engine.emit('collections.run', { runId, collectionId: 'col_a', total: 3, done: 1, state: 'running', results: [result(1, true)] }))
+    await settle()
+    expect(screen.getByTestId('run-progress').getAttribute('aria-valuenow')).toBe('1')
+    expect(screen.getByTestId('run-progress-text').textContent).toBe('1 of 3 sent · running')
+    act(() => engine.emit('collections.run', { runId, collectionId: 'col_a', total: 3, done: 2, state: 'stopped', results: [result(1, true), result(2, false)] }))
+    await settle()
+    expect(screen.getByTestId('run-progress-text').textContent).toBe('2 of 3 sent · stopped · 1 failed')
+    expect(screen.getAllByTestId('run-result').map((r) => r.getAttribute('data-ok'))).toEqual(['true', 'false'])
+    expect(screen.getAllByTestId('run-result')[1]!.textContent).toContain('REFUSED: connection refused')
+    // A late copy of an earlier state does not take the progress back.
+    act(() => engine.emit('collections.run', { runId, collectionId: 'col_a', total: 3, done: 1, state: 'running', results: [result(1, true)] }))
+    await settle()
+    expect(screen.getByTestId('run-progress-text').textContent).toBe('2 of 3 sent · stopped · 1 failed')
+    await act(async () => {
+      fireEvent.click(screen.getAllByTestId('run-result')[0]!)
+    })
+    await settle()
+    expect(screen.getByTestId('composer-view')).toBeTruthy()
+    expect(screen.getByTestId('response-panel').getAttribute('data-replay-id')).toBe(sent.id)
+  })
+
+  it('imports a file (showing the engine’s error when it is malformed) and exports through a download', async () => {
+    const { engine } = await setup()
+    const bad = new File(['{"not":"har"}'], 'broken.har', { type: 'application/json' })
+    await act(async () => {
+      fireEvent.change(screen.getByTestId('collection-import-file'), { target: { files: [bad] } })
+    })
+    await settle()
+    await waitFor(() => expect(screen.getByTestId('import-error').textContent).toContain('Could not import broken.har: Not a valid HAR file: log: missing'))
+    expect(calls(engine, 'collections.import').at(-1)).toEqual({ format: 'har', text: '{"not":"har"}', name: 'broken' })
+    const good = new File(['{"log":{"entries":[]}}'], 'browser.har', { type: 'application/json' })
+    await act(async () => {
+      fireEvent.change(screen.getByTestId('collection-import-file'), { target: { files: [good] } })
+    })
+    await settle()
+    await waitFor(() => expect(screen.getByTestId('collection-title').textContent).toBe('Imported HAR'))
+    expect(calls(engine, 'collections.import').at(-1)).toMatchObject({ format: 'har', name: 'browser' })
+    expect(screen.queryByTestId('import-error')).toBeNull()
+
+    const clicked: string[] = []
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push(this.download)
+    })
+    fireEvent.change(screen.getByTestId('export-format'), { target: { value: 'postman' } })
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('collection-export'))
+    })
+    await settle()
+    click.mockRestore()
+    expect(calls(engine, 'collections.export').at(-1)).toMatchObject({ format: 'postman' })
+    expect(clicked).toEqual(['Imported HAR.postman'])
+  })
+})

@@ -1,0 +1,94 @@
+import './helpers/setup-dom'
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { App } from '../../renderer/src/app'
+import { workbenchOf } from '../../renderer/src/workbench/commands'
+import { defaultForwardConfig, type Endpoint } from '../../shared/model'
+import { addCapture, createFakeEngine } from './helpers/fake-api'
+import { installFakeWorkbench } from './helpers/fake-workbench'
+import { createHarness, renderWith, settle } from './helpers/render-app'
+
+const HOSTILE = '<script>window.__pwned=1</script>'
+
+async function setup() {
+  const engine = createFakeEngine()
+  const endpoint = engine.endpoints[0]! as Endpoint
+  endpoint.forward = { ...defaultForwardConfig(), targets: [{ id: 't1', url: 'http://localhost:3000', paused: false }], defaultTargetId: 't1' }
+  endpoint.signature = { scheme: null, publicUrl: null, hasSecret: false }
+  installFakeWorkbench(engine)
+  const harness = createHarness(engine)
+  harness.stores.sync.start()
+  renderWith(harness, <App />)
+  await settle()
+  return { engine, harness, workbench: workbenchOf(harness.stores) }
+}
+
+describe('comparing requests', () => {
+  it('compares a replay with its origin: headers order-aware, JSON body by path, all as text', async () => {
+    const { engine, workbench } = await setup()
+    const capture = addCapture(
+      engine,
+      {
+        target: '/hook',
+        contentType: 'application/json',
+        rawHeaders: [
+          ['Content-Type', 'application/json'],
+          ['X-Order', 'first'],
+          ['X-Gone', HOSTILE],
+          ['X-Dup', 'a'],
+          ['X-Dup', 'b'],
+        ],
+      },
+      `{"amount":100,"note":"${HOSTILE.replace(/"/g, '\\"')}","keep":true}`,
+    )
+    await act(async () => {
+      await workbench.openCapture(capture.id)
+    })
+    const state = workbench.store.getState()
+    act(() => {
+      const rows = state.composer.request.headers
+      state.removeHeader(rows.find((r) => r.name === 'X-Gone')!.key)
+      state.moveHeader(rows.find((r) => r.name === 'X-Order')!.key, 10)
+      state.updateHeader(workbench.store.getState().composer.request.headers.find((r) => r.value === 'b')!.key, { value: 'B' })
+      state.setBody({ mode: 'text', text: '{"amount":250,"keep":true,"added":[1]}' }, true)
+    })
+    let replayId = ''
+    await act(async () => {
+      replayId = (await workbench.send())!.id
+    })
+    await settle()
+    fireEvent.click(screen.getByTestId('response-diff'))
+    await settle()
+    await waitFor(() => expect(screen.getByTestId('diff-content')).toBeTruthy())
+    expect(workbench.store.getState().diff).toEqual({ left: { kind: 'capture', id: capture.id }, right: { kind: 'replay', id: replayId } })
+
+    const rows = screen.getAllByTestId('diff-header-row').map((row) => `${row.getAttribute('data-kind')}:${within(row).getByTestId('diff-header-name').textContent}`)
+    expect(rows).toEqual(['same:Content-Type', 'removed:X-Gone', 'same:X-Dup', 'changed:X-Dup', 'moved:X-Order'])
+    expect(screen.getByTestId('diff-header-summary').textContent).toBe('3 differences')
+    const changes = screen.getAllByTestId('diff-json-change').map((row) => [row.getAttribute('data-kind'), within(row).getByTestId('diff-json-path').textContent, within(row).getByTestId('diff-json-before').textContent, within(row).getByTestId('diff-json-after').textContent])
+    expect(changes).toEqual([
+      ['changed', '$.amount', '100', '250'],
+      ['removed', '$.note', JSON.stringify(HOSTILE), ''],
+      ['added', '$.added', '', '[1]'],
+    ])
+    expect(document.querySelector('script')).toBeNull()
+    expect(screen.getAllByText(HOSTILE).length).toBeGreaterThan(0)
+
+    fireEvent.click(screen.getByTestId('diff-show-same'))
+    expect(screen.getAllByTestId('diff-header-row')).toHaveLength(3)
+  })
+
+  it('compares any two requests: mark one, then compare with another; text bodies by line', async () => {
+    const { engine, workbench } = await setup()
+    const a = addCapture(engine, { target: '/a', contentType: 'text/plain', rawHeaders: [['Content-Type', 'text/plain']] }, 'one\ntwo\nthree\n')
+    const b = addCapture(engine, { method: 'PUT', target: '/b', contentType: 'text/plain', rawHeaders: [['Content-Type', 'text/plain']] }, 'one\n2\nthree\nfour\n')
+    act(() => workbench.compare({ kind: 'capture', id: a.id }, 'A'))
+    expect(workbench.store.getState().compareMark?.label).toBe('A')
+    act(() => workbench.compare({ kind: 'capture', id: b.id }, 'B'))
+    await settle()
+    await waitFor(() => expect(screen.getByTestId('diff-body-lines')).toBeTruthy())
+    expect(screen.getByTestId('diff-method').textContent).toBe('MethodPOST → PUT')
+    expect(screen.getAllByTestId('diff-line').map((l) => `${l.getAttribute('data-kind')}:${l.textContent!.slice(1)}`)).toEqual(['same:one', 'removed:two', 'added:2', 'same:three', 'added:four'])
+    expect(workbench.store.getState().compareMark).toBeNull()
+  })
+})

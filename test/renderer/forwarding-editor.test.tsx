@@ -1,0 +1,268 @@
+import './helpers/setup-dom'
+import { act, fireEvent, screen, within } from '@testing-library/react'
+import { describe, expect, it, vi } from 'vitest'
+import { forwardConfigFrom, forwardFormFrom } from '../../renderer/src/components/forwarding/forward-form'
+import { EndpointEditor } from '../../renderer/src/components/endpoint-editor'
+import { EndpointsSidebar } from '../../renderer/src/components/endpoints-sidebar'
+import { defaultForwardConfig, type EndpointPatch, type ForwardConfig } from '../../shared/model'
+import { createFakeEngine } from './helpers/fake-api'
+import { installForwardFakes } from './helpers/forward-fakes'
+import { createHarness, renderWith, settle } from './helpers/render-app'
+
+async function setup(id: string | 'new' = 'ep_1', configure?: (fakes: ReturnType<typeof installForwardFakes>) => void) {
+  const engine = createFakeEngine()
+  const fakes = installForwardFakes(engine)
+  configure?.(fakes)
+  const harness = createHarness(engine)
+  harness.stores.app.getState().setEndpoints(engine.endpoints, engine.statuses)
+  const onClose = vi.fn()
+  const view = renderWith(harness, <EndpointEditor id={id} onClose={onClose} />)
+  await settle()
+  const updates = () => engine.calls.filter((c) => c.method === 'endpoints.update').map((c) => c.input as { id: string; patch: EndpointPatch })
+  return { engine, fakes, harness, view, onClose, updates }
+}
+
+const change = (element: Element, value: string) => act(() => void fireEvent.change(element, { target: { value } }))
+const click = (element: Element) => act(() => void fireEvent.click(element))
+const byTest = (id: string) => screen.getByTestId(id)
+const allByTest = (id: string) => screen.getAllByTestId(id)
+
+async function save() {
+  click(byTest('endpoint-save'))
+  await settle()
+}
+
+describe('forwarding section of the endpoint editor', () => {
+  it('edits targets, ordered routes, the default target, Host, browser requests, timeout and retries, and saves them as patch.forward', async () => {
+    const { updates, onClose } = await setup()
+    expect(screen.queryByTestId('forward-add-target')).toBeNull()
+    change(byTest('forward-mode'), 'async')
+    click(byTest('forward-add-target'))
+    click(byTest('forward-add-target'))
+    const urls = allByTest('forward-target-url')
+    change(urls[0]!, 'http://localhost:3000/webhooks')
+    change(urls[1]!, 'http://localhost:4000')
+    const ids = allByTest('forward-target').map((t) => t.getAttribute('data-target-id')!)
+    const first = ids[0]!
+    const second = ids[1]!
+    expect(first).toMatch(/^t-[0-9a-z]+$/)
+    expect(second).not.toBe(first)
+    expect((byTest('forward-default-target') as HTMLSelectElement).value).toBe(first)
+
+    click(byTest('forward-add-route'))
+    change(byTest('forward-route-prefix'), '/stripe')
+    change(byTest('forward-route-target'), second)
+    click(byTest('forward-add-route'))
+    const routes = () => allByTest('forward-route')
+    change(within(routes()[1]!).getByTestId('forward-route-kind'), 'json-field')
+    change(within(routes()[1]!).getByTestId('forward-route-path'), 'type')
+    change(within(routes()[1]!).getByTestId('forward-route-value'), 'invoice.paid')
+    click(byTest('forward-add-route'))
+    change(within(routes()[2]!).getByTestId('forward-route-kind'), 'header')
+    change(within(routes()[2]!).getByTestId('forward-route-name'), 'X-GitHub-Event')
+    change(within(routes()[2]!).getByTestId('forward-route-value'), 'push')
+    click(within(routes()[1]!).getByTestId('forward-route-up'))
+    click(within(routes()[2]!).getByTestId('forward-route-down'))
+    expect(within(routes()[2]!).getByTestId('forward-route-down')).toHaveProperty('disabled', true)
+
+    change(byTest('forward-default-target'), second)
+    change(byTest('forward-host'), 'keep')
+    click(byTest('forward-allow-browser'))
+    change(byTest('forward-timeout'), '5')
+    change(byTest('forward-max-attempts'), '3')
+    change(byTest('forward-max-age'), '2')
+    change(byTest('forward-base-delay'), '0.5')
+    change(byTest('forward-max-delay'), '4')
+    await save()
+
+    expect(onClose).toHaveBeenCalled()
+    const patch = updates().at(-1)!.patch
+    expect(patch.forward).toEqual({
+      mode: 'async',
+      targets: [
+        { id: first, url: 'http://localhost:3000/webhooks', paused: false },
+        { id: second, url: 'http://localhost:4000', paused: false },
+      ],
+      routes: [
+        { id: expect.stringMatching(/^r-/), match: { kind: 'json-field', path: 'type', value: 'invoice.paid' }, targetId: first },
+        { id: expect.stringMatching(/^r-/), match: { kind: 'path-prefix', prefix: '/stripe' }, targetId: second },
+        { id: expect.stringMatching(/^r-/), match: { kind: 'header', name: 'X-GitHub-Event', value: 'push' }, targetId: first },
+      ],
+      defaultTargetId: second,
+      host: 'keep',
+      allowBrowser: true,
+      timeoutMs: 5000,
+      retry: { maxAttempts: 3, maxAgeMs: 7_200_000, baseDelayMs: 500, maxDelayMs: 4000 },
+    } satisfies ForwardConfig)
+    expect(patch.signature).toBeUndefined()
+  })
+
+  it('does not send an unchanged forward config (a forward patch makes waiting deliveries try again at once)', async () => {
+    const { updates } = await setup()
+    change(byTest('endpoint-field-name'), 'Renamed')
+    await save()
+    expect(updates().at(-1)!.patch).toMatchObject({ name: 'Renamed' })
+    expect(updates().at(-1)!.patch.forward).toBeUndefined()
+  })
+
+  it('shows its own checks next to the fields and sends nothing', async () => {
+    const { updates } = await setup()
+    change(byTest('forward-mode'), 'async')
+    await save()
+    expect(byTest('forward-targets-error').textContent).toMatch(/Add a target/)
+    click(byTest('forward-add-target'))
+    change(byTest('forward-target-url'), 'localhost:3000')
+    click(byTest('forward-add-route'))
+    change(byTest('forward-timeout'), 'soon')
+    change(byTest('forward-base-delay'), '10')
+    change(byTest('forward-max-delay'), '2')
+    await save()
+    expect(byTest('forward-target-error').textContent).toBe('Give a full URL, such as http://localhost:3000/webhooks.')
+    expect(byTest('forward-route-error').textContent).toBe('Give a path prefix.')
+    expect(byTest('forward-timeout-error').textContent).toBe('Give a number.')
+    expect(byTest('forward-max-delay-error').textContent).toBe('At least the first retry delay.')
+    expect(byTest('endpoint-form-error').textContent).toMatch(/need attention/)
+    expect(updates()).toHaveLength(0)
+
+    change(byTest('forward-target-url'), 'http://localhost:3000/hooks?x=1')
+    await save()
+    expect(byTest('forward-target-error').textContent).toMatch(/no query or fragment/)
+  })
+
+  it('places an error the engine returns next to the field it names', async () => {
+    const { engine, onClose } = await setup()
+    engine.override('endpoints.update', () => {
+      throw new Error('forward targets must be reachable at patch.forward.targets.0.url')
+    })
+    change(byTest('forward-mode'), 'async')
+    click(byTest('forward-add-target'))
+    change(byTest('forward-target-url'), 'http://localhost:3000')
+    await save()
+    expect(byTest('forward-target-error').textContent).toBe('Forward targets must be reachable')
+    expect(byTest('endpoint-form-error').textContent).toMatch(/engine refused/)
+    expect(onClose).not.toHaveBeenCalled()
+  })
+
+  it('asks for another target when a route’s target is removed, and moves the default to a remaining one', async () => {
+    const { updates } = await setup(undefined, (fakes) => {
+      Object.assign(fakes.endpoint().forward, {
+        ...defaultForwardConfig(),
+        mode: 'async',
+        targets: [
+          { id: 't-a', url: 'http://localhost:3001', paused: false },
+          { id: 't-b', url: 'http://localhost:3002', paused: true },
+        ],
+        routes: [{ id: 'r-1', match: { kind: 'method', method: 'PUT' }, targetId: 't-a' }],
+        defaultTargetId: 't-a',
+      } satisfies ForwardConfig)
+    })
+    expect(allByTest('forward-target-url').map((i) => (i as HTMLInputElement).value)).toEqual(['http://localhost:3001', 'http://localhost:3002'])
+    expect((byTest('forward-route-method') as HTMLInputElement).value).toBe('PUT')
+    click(allByTest('forward-target-remove')[0]!)
+    expect((byTest('forward-default-target') as HTMLSelectElement).value).toBe('t-b')
+    await save()
+    expect(byTest('forward-route-error').textContent).toBe('Choose the target this route sends to.')
+    change(byTest('forward-route-target'), 't-b')
+    await save()
+    expect(updates().at(-1)!.patch.forward).toMatchObject({
+      targets: [{ id: 't-b', url: 'http://localhost:3002', paused: true }],
+      routes: [{ id: 'r-1', match: { kind: 'method', method: 'PUT' }, targetId: 't-b' }],
+      defaultTargetId: 't-b',
+    })
+  })
+
+  it('keeps a pause made in the sidebar while the editor was open', async () => {
+    const { harness, updates, fakes } = await setup(undefined, (f) => {
+      Object.assign(f.endpoint().forward, { mode: 'async', targets: [{ id: 't-a', url: 'http://localhost:3001', paused: false }], defaultTargetId: 't-a' })
+    })
+    const paused = { ...fakes.endpoint(), forward: { ...fakes.endpoint().forward, targets: [{ id: 't-a', url: 'http://localhost:3001', paused: true }] } }
+    act(() => harness.stores.app.getState().setEndpoint(paused))
+    change(byTest('forward-timeout'), '7')
+    await save()
+    expect(updates().at(-1)!.patch.forward).toMatchObject({ timeoutMs: 7000, targets: [{ id: 't-a', paused: true }] })
+  })
+})
+
+describe('signature section of the endpoint editor', () => {
+  it('stores the scheme and a write-only secret, shows "stored" afterwards, never the secret, and forgets it', async () => {
+    const secret = 'whsec_test_super_secret_value'
+    const { engine, fakes, harness, updates, view } = await setup()
+    expect(screen.queryByTestId('signature-secret')).toBeNull()
+    change(byTest('signature-scheme'), 'stripe')
+    expect(byTest('signature-scheme-hint').textContent).toMatch(/Stripe-Signature/)
+    expect(screen.queryByTestId('signature-secret-stored')).toBeNull()
+    expect((byTest('signature-secret') as HTMLInputElement).type).toBe('password')
+    change(byTest('signature-secret'), secret)
+    await save()
+    expect(updates().at(-1)!.patch.signature).toEqual({ scheme: 'stripe', publicUrl: null })
+    expect(engine.calls.filter((c) => c.method === 'endpoints.setSecret').map((c) => c.input)).toEqual([{ id: 'ep_1', secret }])
+    expect(fakes.endpoint().signature).toEqual({ scheme: 'stripe', publicUrl: null, hasSecret: true })
+    expect(harness.stores.app.getState().endpointsById.ep_1!.signature.hasSecret).toBe(true)
+
+    view.unmount()
+    renderWith(harness, <EndpointEditor id="ep_1" onClose={() => undefined} />)
+    await settle()
+    expect(byTest('signature-secret-stored').textContent).toBe('stored')
+    expect((byTest('signature-secret') as HTMLInputElement).value).toBe('')
+    expect(document.body.innerHTML).not.toContain(secret)
+    click(byTest('signature-secret-forget'))
+    await settle()
+    expect(engine.calls.filter((c) => c.method === 'endpoints.setSecret').at(-1)!.input).toEqual({ id: 'ep_1', secret: null })
+    expect(screen.queryByTestId('signature-secret-stored')).toBeNull()
+  })
+
+  it('asks Twilio for the public URL it signs, and checks that it is a URL', async () => {
+    const { updates } = await setup()
+    change(byTest('signature-scheme'), 'twilio')
+    await save()
+    expect(byTest('signature-public-url-error').textContent).toMatch(/Twilio signs the URL/)
+    change(byTest('signature-public-url'), 'not a url')
+    await save()
+    expect(byTest('signature-public-url-error').textContent).toMatch(/full http/)
+    change(byTest('signature-public-url'), 'https://abc.trycloudflare.com')
+    await save()
+    expect(updates().at(-1)!.patch.signature).toEqual({ scheme: 'twilio', publicUrl: 'https://abc.trycloudflare.com' })
+  })
+
+  it('creates an endpoint with forwarding, then sets its scheme and secret', async () => {
+    const { engine } = await setup('new')
+    change(byTest('endpoint-field-name'), 'Payments')
+    change(byTest('forward-mode'), 'proxy')
+    click(byTest('forward-add-target'))
+    change(byTest('forward-target-url'), 'http://localhost:3000')
+    change(byTest('signature-scheme'), 'github')
+    change(byTest('signature-secret'), 'gh-secret')
+    await save()
+    const created = engine.calls.find((c) => c.method === 'endpoints.create')!.input as { forward: ForwardConfig }
+    expect(created.forward.mode).toBe('proxy')
+    expect(created.forward.targets).toEqual([{ id: expect.stringMatching(/^t-/), url: 'http://localhost:3000', paused: false }])
+    expect(created.forward.defaultTargetId).toBe(created.forward.targets[0]!.id)
+    expect(engine.calls.find((c) => c.method === 'endpoints.update')!.input).toEqual({ id: 'ep_2', patch: { signature: { scheme: 'github', publicUrl: null } } })
+    expect(engine.calls.find((c) => c.method === 'endpoints.setSecret')!.input).toEqual({ id: 'ep_2', secret: 'gh-secret' })
+  })
+
+  it('is reached from the sidebar for every endpoint', async () => {
+    const engine = createFakeEngine()
+    installForwardFakes(engine)
+    const harness = createHarness(engine)
+    harness.stores.sync.start()
+    renderWith(harness, <EndpointsSidebar />)
+    await settle()
+    click(byTest('endpoint-edit'))
+    expect(harness.stores.app.getState().editingEndpoint).toBe('ep_1')
+    harness.stores.sync.dispose()
+  })
+})
+
+describe('forward form values', () => {
+  it('round-trips an endpoint config', () => {
+    const config: ForwardConfig = {
+      ...defaultForwardConfig(),
+      mode: 'async',
+      targets: [{ id: 't-1', url: 'http://localhost:3000', paused: true }],
+      routes: [{ id: 'r-1', match: { kind: 'header', name: 'X-Kind', value: 'a' }, targetId: 't-1' }],
+      defaultTargetId: 't-1',
+    }
+    expect(forwardConfigFrom(forwardFormFrom(config))).toEqual({ ok: true, config })
+  })
+})

@@ -1,0 +1,172 @@
+import './helpers/setup-dom'
+import { act, fireEvent, screen, within } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { EndpointsSidebar } from '../../renderer/src/components/endpoints-sidebar'
+import { Toast } from '../../renderer/src/components/notices'
+import { createForwardStore, targetKey } from '../../renderer/src/state/forward-store'
+import { defaultForwardConfig, type ForwardConfig } from '../../shared/model'
+import { createFakeEngine } from './helpers/fake-api'
+import { installForwardFakes, targetStatus } from './helpers/forward-fakes'
+import { createHarness, renderWith, settle } from './helpers/render-app'
+
+const forwarding = (patch: Partial<ForwardConfig> = {}): ForwardConfig => ({
+  ...defaultForwardConfig(),
+  mode: 'async',
+  targets: [
+    { id: 't-app', url: 'http://localhost:3000/hooks', paused: false },
+    { id: 't-500', url: 'http://localhost:5000', paused: false },
+  ],
+  defaultTargetId: 't-app',
+  ...patch,
+})
+
+async function setup(forward: ForwardConfig = forwarding()) {
+  const engine = createFakeEngine()
+  const fakes = installForwardFakes(engine)
+  fakes.endpoint().forward = forward
+  fakes.targets = [
+    targetStatus({ targetId: 't-app', state: 'down', waiting: 3, failed: 0, lastError: 'connect ECONNREFUSED 127.0.0.1:3000', nextAttemptAt: new Date(2030, 0, 1, 12, 0, 5).getTime() }),
+    targetStatus({ targetId: 't-500', url: 'http://localhost:5000', state: 'idle', waiting: 0, failed: 2 }),
+  ]
+  const harness = createHarness(engine)
+  harness.stores.sync.start()
+  renderWith(
+    harness,
+    <>
+      <EndpointsSidebar />
+      <Toast />
+    </>,
+  )
+  await settle()
+  const target = (id: string) => screen.getAllByTestId('target-item').find((item) => item.getAttribute('data-target-id') === id)!
+  const calls = (method: string) => engine.calls.filter((c) => c.method === method).map((c) => c.input)
+  return { engine, fakes, harness, target, calls }
+}
+
+const click = (element: Element) => act(() => void fireEvent.click(element))
+
+describe('forward targets in the endpoints sidebar', () => {
+  it('shows each target’s state, waiting and failed counts, last error and next attempt, from forward.status', async () => {
+    const { target } = await setup()
+    const app = target('t-app')
+    expect(app.getAttribute('data-state')).toBe('down')
+    expect(within(app).getByTestId('target-state').textContent).toBe('down')
+    expect(within(app).getByTestId('target-url').textContent).toBe('http://localhost:3000/hooks')
+    expect(within(app).getByTestId('target-waiting').textContent).toBe('3 waiting')
+    expect(within(app).getByTestId('target-failed').getAttribute('data-count')).toBe('0')
+    expect(within(app).getByTestId('target-error').textContent).toBe('connect ECONNREFUSED 127.0.0.1:3000')
+    expect(within(app).getByTestId('target-next').textContent).toBe('next attempt 12:00:05.000')
+    expect(within(app).getByTestId('target-drop')).toHaveProperty('disabled', false)
+    expect(within(app).getByTestId('target-retry-failed')).toHaveProperty('disabled', true)
+    const failing = target('t-500')
+    expect(within(failing).getByTestId('target-state').textContent).toBe('up')
+    expect(within(failing).getByTestId('target-failed').textContent).toBe('2 failed')
+    expect(within(failing).queryByTestId('target-error')).toBeNull()
+  })
+
+  it('follows forward.changed live', async () => {
+    const { engine, target } = await setup()
+    act(() =>
+      engine.emit('forward.changed', {
+        targets: [targetStatus({ targetId: 't-app', state: 'delivering', waiting: 1 }), targetStatus({ targetId: 't-500', url: 'http://localhost:5000', state: 'retrying', failed: 2, lastError: 'the target answered 500' })],
+      }),
+    )
+    expect(target('t-app').getAttribute('data-state')).toBe('delivering')
+    expect(within(target('t-app')).getByTestId('target-waiting').textContent).toBe('1 waiting')
+    expect(within(target('t-500')).getByTestId('target-error').textContent).toBe('the target answered 500')
+    act(() => engine.emit('forward.changed', { targets: [targetStatus({ targetId: 't-app', state: 'idle' })] }))
+    expect(within(target('t-app')).getByTestId('target-state').textContent).toBe('up')
+    expect(within(target('t-app')).getByTestId('target-waiting').textContent).toBe('0 waiting')
+  })
+
+  it('pauses and resumes a target through its paused flag', async () => {
+    const { calls, target, engine } = await setup()
+    click(within(target('t-app')).getByTestId('target-pause'))
+    await settle()
+    expect(calls('endpoints.update').at(-1)).toEqual({
+      id: 'ep_1',
+      patch: {
+        forward: {
+          targets: [
+            { id: 't-app', url: 'http://localhost:3000/hooks', paused: true },
+            { id: 't-500', url: 'http://localhost:5000', paused: false },
+          ],
+        },
+      },
+    })
+    expect(target('t-app').getAttribute('data-state')).toBe('paused')
+    expect(within(target('t-app')).getByTestId('target-pause').textContent).toBe('Resume')
+    expect(within(target('t-app')).queryByTestId('target-next')).toBeNull()
+    click(within(target('t-app')).getByTestId('target-pause'))
+    await settle()
+    expect((calls('endpoints.update').at(-1) as { patch: { forward: ForwardConfig } }).patch.forward.targets[0]!.paused).toBe(false)
+    expect(engine.endpoints[0]!.forward.targets[0]!.paused).toBe(false)
+  })
+
+  it('retries a target’s failed deliveries', async () => {
+    const { calls, target } = await setup()
+    click(within(target('t-500')).getByTestId('target-retry-failed'))
+    await settle()
+    expect(calls('forward.retryFailed')).toEqual([{ endpointId: 'ep_1', targetId: 't-500' }])
+    expect(screen.getByTestId('toast').textContent).toBe('Queued 2 requests again')
+  })
+
+  it('drops what waits only after confirming', async () => {
+    const { calls, target } = await setup()
+    click(within(target('t-app')).getByTestId('target-drop'))
+    const dialog = screen.getByTestId('target-drop-confirm')
+    expect(dialog.textContent).toContain('3 requests waiting for http://localhost:3000/hooks')
+    click(within(dialog).getByText('Cancel'))
+    expect(screen.queryByTestId('target-drop-confirm')).toBeNull()
+    expect(calls('forward.drop')).toEqual([])
+    click(within(target('t-app')).getByTestId('target-drop'))
+    click(within(screen.getByTestId('target-drop-confirm')).getByTestId('confirm-button'))
+    await settle()
+    expect(calls('forward.drop')).toEqual([{ endpointId: 'ep_1', targetId: 't-app' }])
+    expect(screen.getByTestId('toast').textContent).toBe('Dropped 3 requests')
+  })
+
+  it('shows no queue controls in proxy mode and nothing when forwarding is off', async () => {
+    const { harness, engine, target } = await setup(forwarding({ mode: 'proxy' }))
+    expect(within(target('t-app')).queryByTestId('target-pause')).toBeNull()
+    expect(within(target('t-app')).queryByTestId('target-waiting')).toBeNull()
+    act(() => harness.stores.app.getState().setEndpoint({ ...engine.endpoints[0]!, forward: forwarding({ mode: 'off' }) }))
+    expect(screen.queryByTestId('target-status')).toBeNull()
+  })
+
+  it('loads the rest of the page when forward.status fails, and says the status is unavailable', async () => {
+    const engine = createFakeEngine()
+    const fakes = installForwardFakes(engine)
+    fakes.endpoint().forward = forwarding()
+    engine.override('forward.status', () => {
+      throw new Error('engine busy')
+    })
+    const harness = createHarness(engine)
+    harness.stores.sync.start()
+    renderWith(
+    harness,
+    <>
+      <EndpointsSidebar />
+      <Toast />
+    </>,
+  )
+    await settle()
+    expect(harness.stores.app.getState().ready).toBe(true)
+    expect(screen.queryByTestId('toast')).toBeNull()
+    expect(screen.getByTestId('target-status').textContent).toContain('status unavailable')
+    expect(screen.getAllByTestId('target-item')).toHaveLength(2)
+  })
+})
+
+describe('forward store', () => {
+  it('ignores a forward.status answer older than an event, and keeps unchanged targets’ objects', () => {
+    const store = createForwardStore()
+    const version = store.getState().version
+    const first = targetStatus({ state: 'down' })
+    store.getState().setTargets([first])
+    store.getState().setTargets([targetStatus({ state: 'idle' })], version)
+    expect(store.getState().byKey[targetKey('ep_1', 't-app')]!.state).toBe('down')
+    store.getState().setTargets([{ ...first }])
+    expect(store.getState().byKey[targetKey('ep_1', 't-app')]).toBe(first)
+  })
+})

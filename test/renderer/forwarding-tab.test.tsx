@@ -1,0 +1,232 @@
+import './helpers/setup-dom'
+import { EditorView } from '@codemirror/view'
+import { act, fireEvent, screen, within } from '@testing-library/react'
+import { afterEach, describe, expect, it } from 'vitest'
+import { ForwardBadge } from '../../renderer/src/components/capture-badges'
+import { CaptureDetail } from '../../renderer/src/components/detail/capture-detail'
+import { Toast } from '../../renderer/src/components/notices'
+import type { Capture, ForwardState, ForwardSummary } from '../../shared/model'
+import { defaultForwardConfig } from '../../shared/model'
+import { addCapture, createFakeEngine, utf8 } from './helpers/fake-api'
+import { bodyRef, installForwardFakes, makeAttempt } from './helpers/forward-fakes'
+import { createHarness, renderWith, settle, settleViewers } from './helpers/render-app'
+
+declare global {
+  interface Window {
+    __pwned?: unknown
+  }
+}
+
+afterEach(() => {
+  delete window.__pwned
+})
+
+const latin1 = (text: string) => String.fromCharCode(...new TextEncoder().encode(text))
+const SCRIPT = '<script>window.__pwned=1</script>'
+const IMG = '<img src=x onerror="window.__pwned=2">'
+
+const summary = (patch: Partial<ForwardSummary> = {}): ForwardSummary => ({ state: 'delivered', targetId: 't-app', status: 200, attempts: 1, error: null, nextAttemptAt: null, ...patch })
+
+async function openForwarding(patch: Partial<Capture>, attempts: (capture: Capture) => Array<{ attempt: ReturnType<typeof makeAttempt>; body: Uint8Array }>) {
+  const engine = createFakeEngine()
+  const fakes = installForwardFakes(engine)
+  fakes.endpoint().forward = { ...defaultForwardConfig(), mode: 'async', targets: [{ id: 't-app', url: 'http://localhost:3000/hooks', paused: false }], defaultTargetId: 't-app' }
+  const capture = addCapture(engine, { forwardPlan: { targetId: 't-app', mode: 'async', state: 'pending' }, forward: summary(), ...patch }, '{"order":1}')
+  fakes.attempts.set(capture.id, attempts(capture))
+  const harness = createHarness(engine)
+  harness.stores.sync.start()
+  await settle()
+  act(() => harness.stores.traffic.getState().open(capture.id))
+  act(() => harness.stores.app.getState().setDetailTab('forwarding'))
+  const view = renderWith(
+    harness,
+    <>
+      <CaptureDetail id={capture.id} />
+      <Toast />
+    </>,
+  )
+  await settleViewers()
+  const calls = (method: string) => engine.calls.filter((c) => c.method === method).map((c) => c.input)
+  return { engine, fakes, harness, capture, view, calls }
+}
+
+const click = (element: Element) => act(() => void fireEvent.click(element))
+const editorText = (root: ParentNode) =>
+  Array.from(root.querySelectorAll<HTMLElement>('.cm-editor'))
+    .map((editor) => EditorView.findFromDOM(editor)!.state.doc.toString())
+    .join('\n')
+
+function assertInert(root: ParentNode) {
+  expect(root.querySelectorAll('script, iframe, object, embed, a[href^="javascript" i]').length).toBe(0)
+  expect(root.querySelectorAll('svg, img').length).toBe(0)
+  for (const element of Array.from(root.querySelectorAll('*'))) {
+    for (const attribute of Array.from(element.attributes)) expect(attribute.name.startsWith('on'), `${element.tagName} has ${attribute.name}`).toBe(false)
+  }
+  expect(window.__pwned).toBeUndefined()
+}
+
+describe('the Forwarding tab', () => {
+  it('shows the delivery, every attempt, the headers sent in raw order and the target’s answer in the JSON viewer', async () => {
+    const answer = utf8('{"received":true,"id":"evt_1"}')
+    const { view } = await openForwarding({ forward: summary({ attempts: 2 }) }, (capture) => [
+      { attempt: makeAttempt(capture.id, { n: 1, status: null, statusText: null, rawHeaders: [], error: { code: 'REFUSED', message: 'connect ECONNREFUSED 127.0.0.1:3000' }, timings: { connectMs: null, firstByteMs: null, totalMs: 1.2 } }), body: new Uint8Array(0) },
+      {
+        attempt: makeAttempt(capture.id, {
+          n: 2,
+          sentHeaders: [
+            ['Host', 'localhost:3000'],
+            ['x-dup', 'one'],
+            ['X-Dup', 'two'],
+            ['Content-Length', '11'],
+          ],
+          rawHeaders: [
+            ['Content-Type', 'application/json'],
+            ['X-Request-Id', 'req-42'],
+          ],
+          body: bodyRef(answer),
+        }),
+        body: answer,
+      },
+    ])
+    const tab = screen.getByTestId('forwarding-tab')
+    expect(within(tab).getByTestId('forwarding-state').dataset.state).toBe('delivered')
+    expect(within(tab).getByTestId('forwarding-sentence').textContent).toBe('Delivered: the target answered 200.')
+    expect(within(tab).getByTestId('forwarding-target').textContent).toBe('http://localhost:3000/hooks')
+    expect(within(tab).getByTestId('forwarding-attempt-count').textContent).toBe('2')
+    const rows = within(tab).getAllByTestId('attempt-row')
+    expect(rows.map((r) => within(r).getByTestId('attempt-result').textContent)).toEqual(['REFUSED connect ECONNREFUSED 127.0.0.1:3000', '200 OK'])
+    expect(rows[1]!.getAttribute('aria-selected')).toBe('true')
+    const detail = within(tab).getByTestId('attempt-detail')
+    expect(detail.dataset.attemptN).toBe('2')
+    expect(within(within(detail).getByTestId('attempt-sent-headers')).getAllByTestId('attempt-header-name').map((n) => n.textContent)).toEqual(['Host', 'x-dup', 'X-Dup', 'Content-Length'])
+    expect(within(within(detail).getByTestId('attempt-response-headers')).getAllByTestId('attempt-header').map((r) => r.textContent)).toEqual(['1Content-Typeapplication/json', '2X-Request-Idreq-42'])
+    expect(within(detail).getByTestId('viewer-json')).toBeTruthy()
+    expect(editorText(detail)).toContain('"received": true,')
+
+    click(rows[0]!)
+    await settleViewers()
+    const first = within(view.container).getByTestId('attempt-detail')
+    expect(first.dataset.attemptN).toBe('1')
+    expect(within(first).getByTestId('attempt-outcome').textContent).toBe('REFUSED connect ECONNREFUSED 127.0.0.1:3000')
+    expect(within(first).queryByTestId('attempt-response-headers')).toBeNull()
+  })
+
+  it('shows hostile values from the target’s answer as text, and runs nothing', async () => {
+    const html = utf8(`<html><body onload="window.__pwned=3">${SCRIPT}${IMG}</body></html>`)
+    await openForwarding({}, (capture) => [
+      {
+        attempt: makeAttempt(capture.id, {
+          url: `http://localhost:3000/hooks/${latin1(SCRIPT)}`,
+          statusText: latin1(IMG),
+          rawHeaders: [
+            ['Content-Type', 'text/html'],
+            [latin1(IMG), latin1(SCRIPT)],
+            ['X-Bidi', latin1('safe\u202Etxt.exe')],
+          ],
+          body: bodyRef(html),
+        }),
+        body: html,
+      },
+    ])
+    const tab = screen.getByTestId('forwarding-tab')
+    assertInert(document.body)
+    expect(within(tab).getByTestId('attempt-url').textContent).toBe(`http://localhost:3000/hooks/${SCRIPT}`)
+    expect(within(tab).getByTestId('attempt-outcome').textContent).toBe(`200 ${IMG}`)
+    const response = within(tab).getByTestId('attempt-response-headers')
+    expect(within(response).getAllByTestId('attempt-header-name').map((n) => n.textContent)).toContain(IMG)
+    expect(within(response).getAllByTestId('attempt-header-value').map((n) => n.textContent)).toContain(SCRIPT)
+    expect(within(response).getByTestId('invisible-char').textContent).toBe('<U+202E>')
+    expect(within(tab).getByTestId('viewer-html')).toBeTruthy()
+    expect(editorText(tab)).toContain(SCRIPT)
+  })
+
+  it('retries and drops this one request, and reloads the attempts when its delivery changes', async () => {
+    const { calls, engine, harness, capture } = await openForwarding({ forward: summary({ state: 'failed', status: 500, error: 'the target answered 500' }) }, (c) => [
+      { attempt: makeAttempt(c.id, { status: 500, statusText: 'Internal Server Error' }), body: new Uint8Array(0) },
+    ])
+    expect(screen.getByTestId('forwarding-sentence').textContent).toBe('Failed: the target answered 500.')
+    click(screen.getByTestId('forwarding-retry'))
+    await settle()
+    expect(calls('forward.retry')).toEqual([{ ids: [capture.id] }])
+    expect(screen.getByTestId('toast').textContent).toBe('Queued for delivery again')
+    click(screen.getByTestId('forwarding-drop'))
+    await settle()
+    expect(calls('forward.drop')).toEqual([{ ids: [capture.id] }])
+
+    const loads = calls('forward.attempts').length
+    const nextAt = new Date(2030, 0, 1, 9, 30, 0).getTime()
+    const { httpVersion: _h, rawHeaders: _r, rawTrailers: _t, body: _b, remoteAddress: _a, remotePort: _p, localPort: _l, timings: _ti, response: _re, forwardPlan: _f, ...base } = capture
+    act(() => engine.emit('traffic.batch', { captures: [{ ...base, forward: summary({ state: 'retrying', status: 503, attempts: 2, error: 'the target answered 503', nextAttemptAt: nextAt }) }], removed: [] }))
+    act(() => harness.frames.frame())
+    await settle()
+    expect(calls('forward.attempts').length).toBeGreaterThan(loads)
+    expect(screen.getByTestId('forwarding-sentence').textContent).toBe('The last attempt failed (the target answered 503); it will be tried again at 09:30:00.000.')
+    expect(screen.getByTestId('forwarding-next-attempt').textContent).toContain('09:30:00.000')
+    expect(screen.getByTestId('forwarding-drop')).toHaveProperty('disabled', false)
+  })
+
+  it('offers no retry for a proxied request, nor a drop for a delivered one', async () => {
+    await openForwarding({ forwardPlan: { targetId: 't-app', mode: 'proxy', state: null } }, (c) => [{ attempt: makeAttempt(c.id), body: new Uint8Array(0) }])
+    expect(screen.getByTestId('forwarding-retry')).toHaveProperty('disabled', true)
+    expect(screen.getByTestId('forwarding-drop')).toHaveProperty('disabled', true)
+    expect(screen.getByTestId('body-empty')).toBeTruthy()
+  })
+
+  it('says when a request was not forwarded, and leads to the endpoint editor', async () => {
+    const { harness, calls } = await openForwarding({ forward: null, forwardPlan: null }, () => [])
+    expect(screen.getByTestId('forwarding-none').textContent).toMatch(/not forwarded/)
+    expect(calls('forward.attempts')).toEqual([])
+    click(screen.getByTestId('forwarding-configure'))
+    expect(harness.stores.app.getState().editingEndpoint).toBe('ep_1')
+  })
+})
+
+describe('a capture stored without forwarding fields', () => {
+  it('reads as not forwarded and not signed, and asks the engine for nothing', async () => {
+    const engine = createFakeEngine()
+    const capture = addCapture(engine, {}, 'plain')
+    delete (capture as Partial<Capture>).forward
+    delete (capture as Partial<Capture>).signature
+    delete (capture as Partial<Capture>).forwardPlan
+    const harness = createHarness(engine)
+    harness.stores.sync.start()
+    await settle()
+    act(() => harness.stores.traffic.getState().open(capture.id))
+    act(() => harness.stores.app.getState().setDetailTab('forwarding'))
+    renderWith(harness, <CaptureDetail id={capture.id} />)
+    await settle()
+    expect(screen.getByTestId('forwarding-none')).toBeTruthy()
+    click(screen.getByTestId('tab-signature'))
+    expect(screen.getByTestId('signature-hint')).toBeTruthy()
+    expect(engine.calls.filter((c) => c.method.startsWith('forward.') && c.method !== 'forward.status')).toEqual([])
+    harness.stores.sync.dispose()
+  })
+})
+
+describe('forward badges in the list', () => {
+  const cases: Array<[Partial<ForwardSummary> & { state: ForwardState }, string, string, RegExp]> = [
+    [{ state: 'delivered', status: 201 }, '→ 201', 'ok', /target answered 201/],
+    [{ state: 'pending', attempts: 0 }, '→ pending', 'info', /waiting in the target's queue/],
+    [{ state: 'delivering' }, '→ sending', 'info', /being sent/],
+    [{ state: 'retrying', attempts: 3, error: 'connect ECONNREFUSED' }, '→ retrying (3)', 'warning', /failed \(connect ECONNREFUSED\); next attempt|will be tried again/],
+    [{ state: 'failed', status: 404 }, '→ failed 404', 'danger', /Forwarding failed/],
+    [{ state: 'dropped' }, '→ dropped', 'warning', /dropped/],
+    [{ state: 'blocked', attempts: 0, status: null }, '→ blocked', 'warning', /web browser/],
+    [{ state: 'unrouted', attempts: 0, status: null }, '→ unrouted', 'warning', /no route matched/],
+  ]
+  it.each(cases)('%o reads %s', (patch, label, tone, title) => {
+    const harness = createHarness()
+    renderWith(harness, <ForwardBadge forward={summary(patch)} />)
+    const badge = screen.getByTestId('badge-forward')
+    expect(badge.textContent).toBe(label)
+    expect(badge.className).toBe(`badge ${tone}`)
+    expect(badge.dataset.state).toBe(patch.state)
+    expect(badge.title).toMatch(title)
+  })
+
+  it('shows nothing for a capture that is not forwarded', () => {
+    const harness = createHarness()
+    renderWith(harness, <ForwardBadge forward={null} />)
+    expect(screen.queryByTestId('badge-forward')).toBeNull()
+  })
+})

@@ -1,0 +1,126 @@
+import './helpers/setup-dom'
+import { act, fireEvent, screen, within } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { SignatureBadge } from '../../renderer/src/components/capture-badges'
+import { CaptureDetail } from '../../renderer/src/components/detail/capture-detail'
+import { TrafficRow } from '../../renderer/src/components/traffic-row'
+import type { Capture } from '../../shared/model'
+import type { Verdict } from '../../shared/signatures'
+import { addCapture, createFakeEngine } from './helpers/fake-api'
+import { installForwardFakes } from './helpers/forward-fakes'
+import { createHarness, renderWith, settle } from './helpers/render-app'
+
+async function openSignature(patch: Partial<Capture>, signature: { scheme: Verdict['scheme'] | null; hasSecret: boolean } = { scheme: 'stripe', hasSecret: true }) {
+  const engine = createFakeEngine()
+  const fakes = installForwardFakes(engine)
+  fakes.endpoint().signature = { ...signature, publicUrl: null }
+  const capture = addCapture(engine, patch, '{"id":"evt_1"}')
+  const harness = createHarness(engine)
+  harness.stores.sync.start()
+  await settle()
+  act(() => harness.stores.traffic.getState().open(capture.id))
+  act(() => harness.stores.app.getState().setDetailTab('signature'))
+  renderWith(
+    harness,
+    <>
+      <TrafficRow id={capture.id} />
+      <CaptureDetail id={capture.id} />
+    </>,
+  )
+  await settle()
+  const calls = (method: string) => engine.calls.filter((c) => c.method === method).map((c) => c.input)
+  return { engine, fakes, harness, capture, calls }
+}
+
+const click = (element: Element) => act(() => void fireEvent.click(element))
+const facts = () => screen.getAllByTestId('signature-fact').map((row) => row.textContent)
+
+describe('signature badges in the list', () => {
+  const cases: Array<[Verdict, string, string, RegExp]> = [
+    [{ kind: 'valid', scheme: 'stripe' }, 'sig valid', 'ok', /^Stripe signature valid: your app would accept it\.$/],
+    [{ kind: 'invalid', scheme: 'github', reason: 'X-Hub-Signature-256 does not match the body and secret' }, 'sig invalid', 'danger', /GitHub signature invalid: X-Hub-Signature-256 does not match/],
+    [{ kind: 'timestamp-out-of-tolerance', scheme: 'stripe', driftSeconds: 3600, toleranceSeconds: 300 }, 'sig stale 1 h', 'warning', /timestamp is 1 h old \(tolerance 5 min\)/],
+    [{ kind: 'timestamp-out-of-tolerance', scheme: 'svix', driftSeconds: -900, toleranceSeconds: 300 }, 'sig stale +15 min', 'warning', /15 min in the future/],
+    [{ kind: 'missing-header', scheme: 'slack', header: 'X-Slack-Signature' }, 'sig missing', 'danger', /header missing: X-Slack-Signature/],
+    [{ kind: 'malformed-header', scheme: 'shopify', header: 'X-Shopify-Hmac-Sha256', reason: 'empty' }, 'sig malformed', 'danger', /malformed: empty/],
+    [{ kind: 'no-secret', scheme: 'twilio' }, 'no secret', 'info', /no secret is stored/],
+    [{ kind: 'unusable-secret', scheme: 'standard-webhooks', reason: 'not base64 after whsec_' }, 'bad secret', 'warning', /cannot be a key \(not base64 after whsec_\)/],
+  ]
+  it.each(cases)('%o reads %s', (verdict, label, tone, title) => {
+    renderWith(createHarness(), <SignatureBadge verdict={verdict} />)
+    const badge = screen.getByTestId('badge-signature')
+    expect(badge.textContent).toBe(label)
+    expect(badge.className).toBe(`badge ${tone}`)
+    expect(badge.dataset.kind).toBe(verdict.kind)
+    expect(badge.title).toMatch(title)
+  })
+
+  it('shows nothing when the endpoint checks no signature', () => {
+    renderWith(createHarness(), <SignatureBadge verdict={null} />)
+    expect(screen.queryByTestId('badge-signature')).toBeNull()
+  })
+})
+
+describe('the Signature tab', () => {
+  it('explains a stale timestamp with its drift and the tolerance, and checks again', async () => {
+    const { calls, capture, fakes } = await openSignature({ signature: { kind: 'timestamp-out-of-tolerance', scheme: 'stripe', driftSeconds: 3600.4, toleranceSeconds: 300 } })
+    expect(within(screen.getByTestId('traffic-row')).getByTestId('badge-signature').textContent).toBe('sig stale 1 h')
+    expect(screen.getByTestId('signature-verdict').dataset.kind).toBe('timestamp-out-of-tolerance')
+    expect(screen.getByTestId('signature-headline').textContent).toBe('Stale Stripe timestamp')
+    const details = screen.getAllByTestId('signature-detail').map((p) => p.textContent)
+    expect(details[0]).toBe('The signature itself matches, but the signed timestamp is 1 h old (drift 3600 s) when the request arrived.')
+    expect(details[1]).toBe('Stripe accepts at most 5 min (300 s), so an app checking it would refuse this request as a possible replay.')
+    expect(facts()).toEqual(['SchemeStripe', 'Timestamp1 h old', 'Drift3600 s', 'Tolerance300 s (5 min)'])
+    expect(screen.queryByTestId('signature-configure')).toBeNull()
+
+    fakes.verdicts.set(capture.id, { kind: 'valid', scheme: 'stripe' })
+    click(screen.getByTestId('signature-check-again'))
+    await settle()
+    expect(calls('captures.verify')).toEqual([{ id: capture.id }])
+    expect(screen.getByTestId('signature-headline').textContent).toBe('Valid Stripe signature')
+    expect(screen.getByTestId('signature-checked-at').textContent).toMatch(/^Checked again at \d\d:\d\d:\d\d\.\d{3} with the endpoint’s current scheme and secret\.$/)
+  })
+
+  it('names the missing header', async () => {
+    await openSignature({ signature: { kind: 'missing-header', scheme: 'stripe', header: 'Stripe-Signature' } })
+    expect(screen.getByTestId('signature-headline').textContent).toBe('Missing Stripe-Signature header')
+    expect(screen.getByTestId('signature-detail').textContent).toMatch(/Stripe puts its signature in the Stripe-Signature header, and this request has none/)
+    expect(facts()).toContain('Missing headerStripe-Signature')
+  })
+
+  it('explains an invalid signature with the engine’s reason', async () => {
+    await openSignature({ signature: { kind: 'invalid', scheme: 'stripe', reason: 'no v1 signature matches the payload and secret' } })
+    expect(screen.getByTestId('signature-headline').textContent).toBe('Invalid Stripe signature')
+    expect(screen.getAllByTestId('signature-detail')[0]!.textContent).toBe('No v1 signature matches the payload and secret.')
+  })
+
+  it('follows a new verdict from live traffic (after the secret changed)', async () => {
+    const { engine, harness, capture } = await openSignature({ signature: { kind: 'no-secret', scheme: 'stripe' } }, { scheme: 'stripe', hasSecret: false })
+    expect(screen.getByTestId('signature-headline').textContent).toBe('Not checked: no secret')
+    expect(screen.getByTestId('signature-configure').textContent).toBe('Store the secret…')
+    const { httpVersion: _h, rawHeaders: _r, rawTrailers: _t, body: _b, remoteAddress: _a, remotePort: _p, localPort: _l, timings: _ti, response: _re, forwardPlan: _f, ...base } = capture
+    act(() => engine.emit('traffic.batch', { captures: [{ ...base, signature: { kind: 'valid', scheme: 'stripe' } }], removed: [] }))
+    act(() => harness.frames.frame())
+    expect(screen.getByTestId('signature-headline').textContent).toBe('Valid Stripe signature')
+    expect(within(screen.getByTestId('traffic-row')).getByTestId('badge-signature').textContent).toBe('sig valid')
+  })
+
+  it('says when the endpoint checks no signature, and leads to the endpoint editor', async () => {
+    const { harness } = await openSignature({ signature: null }, { scheme: null, hasSecret: false })
+    expect(screen.getByTestId('signature-hint').textContent).toMatch(/This endpoint checks no signature/)
+    expect(screen.getByTestId('signature-check-again')).toHaveProperty('disabled', true)
+    expect(within(screen.getByTestId('traffic-row')).queryByTestId('badge-signature')).toBeNull()
+    click(screen.getByTestId('signature-configure'))
+    expect(harness.stores.app.getState().editingEndpoint).toBe('ep_1')
+  })
+
+  it('offers to judge a request that has no verdict yet', async () => {
+    const { calls, capture, fakes } = await openSignature({ signature: null })
+    expect(screen.getByTestId('signature-pending').textContent).toMatch(/Not judged yet with Stripe/)
+    fakes.verdicts.set(capture.id, { kind: 'invalid', scheme: 'stripe', reason: 'no v1 signature matches' })
+    click(screen.getByTestId('signature-check-again'))
+    await settle()
+    expect(calls('captures.verify')).toHaveLength(1)
+    expect(screen.getByTestId('signature-headline').textContent).toBe('Invalid Stripe signature')
+  })
+})
