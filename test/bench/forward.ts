@@ -30,7 +30,18 @@ try {
   console.log(row('hookscope proxy (durable)', hookscope))
   if (hookscope.errors > 0 || hookscope.non2xx > 0) console.log('warning: errors during the Hookscope run')
 
-  console.log(`forward/pipe ratio: ${(hookscope.rps / piped.rps).toFixed(3)}, added p50 over direct: ${(hookscope.p50 - direct.p50).toFixed(2)} ms`)
+  // Latency unloaded: one connection, so the figure is the path's own cost, not queueing behind 49 others.
+  const single = { connections: 1, duration: Math.max(3, Math.round(duration / 2)), body }
+  const directOne = await load(target.url, single)
+  const engineOne = await startServer('engine', '--forward', target.url, '--sync', process.env.BENCH_SYNC ?? 'disk')
+  await load(engineOne.url, { ...single, duration: 1 })
+  const hookscopeOne = await load(engineOne.url, single)
+  await engineOne.stop()
+  console.log(row('direct, 1 connection', directOne))
+  console.log(row('hookscope, 1 connection', hookscopeOne))
+  console.log(
+    `forward/pipe ratio: ${(hookscope.rps / piped.rps).toFixed(3)}, added p50 over direct: ${(hookscope.p50 - direct.p50).toFixed(2)} ms at 50 connections; added mean at 1 connection: ${(hookscopeOne.meanMs - directOne.meanMs).toFixed(2)} ms`,
+  )
 } finally {
   await target.stop()
 }

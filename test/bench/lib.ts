@@ -61,6 +61,8 @@ export interface LoadResult {
   requests: number
   rps: number
   p50: number
+  /** Mean latency in ms, with fractions (autocannon reports percentiles in whole milliseconds). */
+  meanMs: number
   p99: number
   errors: number
   non2xx: number
@@ -79,6 +81,7 @@ export async function load(url: string, options: { connections: number; duration
     requests: result.requests.total,
     rps: result.requests.average,
     p50: result.latency.p50,
+    meanMs: result.latency.mean,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,

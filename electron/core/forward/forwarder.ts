@@ -8,6 +8,7 @@
 // capture's history segment (so retention drops them together). A successful delivery's line is
 // durable before the queue moves on, so a restart never delivers a request twice that it knows was
 // delivered, and never loses one that was not.
+import { setMaxListeners } from 'node:events'
 import { createReadStream, promises as fs } from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
@@ -106,7 +107,10 @@ export class Forwarder {
   private readonly stopping = new AbortController()
   private closed = false
 
-  private constructor(private readonly deps: ForwarderDeps) {}
+  private constructor(private readonly deps: ForwarderDeps) {
+    // Every request in flight listens on this one signal (and stops listening when it settles).
+    setMaxListeners(0, this.stopping.signal)
+  }
 
   static async open(deps: ForwarderDeps): Promise<Forwarder> {
     const forwarder = new Forwarder(deps)
