@@ -492,7 +492,7 @@ export class Engine {
         if (!summary) throw new HookscopeError('NOT_FOUND', `No capture with id ${captureId}.`)
         const endpoint = this.endpoint(summary.endpointId)
         const base = baseUrl ?? endpoint.forward.targets.find((t) => t.id === endpoint.forward.defaultTargetId)?.url ?? endpoint.forward.targets[0]?.url
-        if (!base) throw new HookscopeError('INVALID_INPUT', 'Where to? This endpoint has no forward target; give a URL to send it to.')
+        if (!base) throw new HookscopeError('NO_FORWARD_TARGET', 'Where to? This endpoint has no forward target; give a URL to send it to.')
         const draft = await this.replayer.draftOf(captureId, base)
         return this.replayer.send({ draft, originId: captureId, endpointId: endpoint.id, resign, timeoutMs: endpoint.forward.timeoutMs })
       },

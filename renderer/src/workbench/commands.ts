@@ -4,6 +4,7 @@
 // an engine method itself. Never: imports Node or Electron.
 import { useStore } from 'zustand'
 import type { ApiClient } from '../../../shared/api'
+import { HookscopeError } from '../../../shared/errors'
 import { draftOfSaved, type Collection, type CollectionItem, type ExportFormat, type ImportFormat } from '../../../shared/collections'
 import { base64Encode, fromCurl, fromRawHttp } from '../../../shared/formats'
 import { utf8Encode } from '../../../shared/formats/bytes'
@@ -252,7 +253,7 @@ export class Workbench {
       return replay
     } catch (error) {
       const message = messageOf(error)
-      if (!baseUrl && /no forward target/i.test(message)) {
+      if (!baseUrl && error instanceof HookscopeError && error.code === 'NO_FORWARD_TARGET') {
         this.state.setResendPrompt({ captureId })
         return null
       }

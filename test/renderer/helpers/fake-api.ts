@@ -1,5 +1,6 @@
 // An in-memory engine for component tests: the real Api client (createApiClient) over a transport
 // whose handlers read fixtures. Events are pushed by the test.
+import { HookscopeError } from '../../../shared/errors'
 import { createApiClient, type ApiClient, type EventName, type MethodName, type Transport } from '../../../shared/api'
 import type { Result } from '../../../shared/errors'
 import type { BodyChunk, BodyPart, Capture, CapturePage, CaptureSummary, Endpoint, EndpointStatus, Settings } from '../../../shared/model'
@@ -177,7 +178,8 @@ export function createFakeEngine(): FakeEngine {
       try {
         return { ok: true, value: await handler(input as never) }
       } catch (error) {
-        return { ok: false, error: { code: 'NOT_FOUND', message: (error as Error).message } }
+        // A coded error keeps its code, as the real engine's does; anything else reads as not found.
+        return { ok: false, error: { code: error instanceof HookscopeError ? error.code : 'NOT_FOUND', message: (error as Error).message } }
       }
     },
     subscribe(listener) {

@@ -2,6 +2,7 @@
 // semantics the engine documents (moveItem's index among the destination's siblings, undo of the last
 // deletion, search over name, notes, tags, URL and text body). Calls are recorded by the fake engine.
 import type { Collection, CollectionItem, RunState } from '../../../shared/collections'
+import { HookscopeError } from '../../../shared/errors'
 import type { Replay, RequestDraft } from '../../../shared/model'
 import type { FakeEngine } from './fake-api'
 
@@ -171,7 +172,7 @@ export function installFakeWorkbench(engine: FakeEngine): FakeWorkbench {
     const { captureId, baseUrl } = input as { captureId: string; baseUrl?: string }
     const endpoint = engine.endpoints[0]!
     const target = baseUrl ?? endpoint.forward?.targets[0]?.url
-    if (!target) throw new Error('Where to? This endpoint has no forward target; give a URL to send it to.')
+    if (!target) throw new HookscopeError('NO_FORWARD_TARGET', 'Where to? This endpoint has no forward target; give a URL to send it to.')
     const { capture } = engine.captures.get(captureId)!
     return makeReplay({ method: capture.method, url: `${target}${capture.target}`, headers: capture.rawHeaders, bodyBase64: '' }, captureId, null)
   })
