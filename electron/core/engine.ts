@@ -421,16 +421,7 @@ export class Engine {
       this.decodedCache.set(id, decoded)
       while (this.decodedCache.size > 4) this.decodedCache.delete(this.decodedCache.keys().next().value!)
     }
-    const slice = decoded.bytes.subarray(offset, offset + length)
-    return {
-      base64: slice.toString('base64'),
-      offset,
-      size: slice.length,
-      totalSize: decoded.bytes.length,
-      decodedFrom: decoded.encodings,
-      capped: decoded.capped,
-      decodeError: decoded.error,
-    }
+    return decodedSlice(decoded, offset, length)
   }
 
   private readonly decodedCache = new Map<string, Awaited<ReturnType<typeof decodeBody>>>()
@@ -622,7 +613,10 @@ async function sliceBody(bytes: Buffer, total: number, headers: RawHeaders, offs
     const slice = bytes.subarray(offset, offset + length)
     return { base64: slice.toString('base64'), offset, size: slice.length, totalSize: total, decodedFrom: [], capped: false, decodeError: null }
   }
-  const decoded = await decodeBody(bytes, encoding)
+  return decodedSlice(await decodeBody(bytes, encoding), offset, length)
+}
+
+function decodedSlice(decoded: Awaited<ReturnType<typeof decodeBody>>, offset: number, length: number): BodyChunk {
   const slice = decoded.bytes.subarray(offset, offset + length)
   return {
     base64: slice.toString('base64'),

@@ -11,17 +11,7 @@ import { BodyContent, resolveViewer, type ViewChoice } from '../viewers/body-con
 import { FormattedViewer } from '../viewers/formatted-viewer'
 import { HexViewer } from '../viewers/hex-viewer'
 import { MultipartViewer } from '../viewers/multipart-viewer'
-
-const VIEW_CHOICES: Array<{ value: ViewChoice; label: string }> = [
-  { value: 'auto', label: 'Automatic' },
-  { value: 'json', label: 'JSON' },
-  { value: 'form', label: 'Form' },
-  { value: 'xml', label: 'XML' },
-  { value: 'html', label: 'HTML (as text)' },
-  { value: 'text', label: 'Text' },
-  { value: 'image', label: 'Image' },
-  { value: 'hex', label: 'Hex' },
-]
+import { BodyToolbar } from '../viewers/body-toolbar'
 
 type LoadState = { status: 'loading' } | { status: 'loaded'; body: DisplayBody } | { status: 'failed'; message: string }
 
@@ -62,31 +52,15 @@ export function BodyTab({ capture }: { capture: Capture }) {
 
   return (
     <div className="body-tab" data-testid="body-tab">
-      <div className="body-toolbar">
-        <label>
-          View as{' '}
-          <select data-testid="body-view-as" value={choice} onChange={(event) => setChoice(event.target.value as ViewChoice)}>
-            {VIEW_CHOICES.map((option) => (
-              <option key={option.value} value={option.value}>
-                {option.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="checkbox">
-          <input type="checkbox" data-testid="body-raw-toggle" checked={!decode} onChange={(event) => setDecode(!event.target.checked)} /> Raw bytes (no decoding)
-        </label>
-        <span className="spacer" />
-        <span className="muted" data-testid="body-size">
-          {formatBytes(capture.body.size)} stored
-          {capture.body.declaredSize !== null && capture.body.declaredSize !== capture.body.size ? `, ${formatBytes(capture.body.declaredSize)} declared` : ''}
-        </span>
-        {hasBody && (
-          <button type="button" data-testid="save-body" onClick={() => void save()} disabled={saving}>
-            {saving ? 'Saving…' : 'Save full body'}
-          </button>
-        )}
-      </div>
+      <BodyToolbar
+        testIds={{ viewAs: 'body-view-as', raw: 'body-raw-toggle', size: 'body-size', save: 'save-body' }}
+        choice={choice}
+        onChoice={setChoice}
+        decode={decode}
+        onDecode={setDecode}
+        size={`${formatBytes(capture.body.size)} stored${capture.body.declaredSize !== null && capture.body.declaredSize !== capture.body.size ? `, ${formatBytes(capture.body.declaredSize)} declared` : ''}`}
+        save={hasBody ? { label: 'Save full body', saving, onSave: () => void save() } : null}
+      />
       {capture.body.truncated && (
         <p className="flag-note warning" data-testid="body-truncated">
           The body went past the body cap: only its first {formatBytes(capture.body.size)} were kept.

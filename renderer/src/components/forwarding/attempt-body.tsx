@@ -12,17 +12,7 @@ import { decodeByteString } from '../../text/visible-text'
 import { BodyContent, resolveViewer, type ViewChoice } from '../viewers/body-content'
 import { FormattedViewer } from '../viewers/formatted-viewer'
 import { HexViewer } from '../viewers/hex-viewer'
-
-const VIEW_CHOICES: Array<{ value: ViewChoice; label: string }> = [
-  { value: 'auto', label: 'Automatic' },
-  { value: 'json', label: 'JSON' },
-  { value: 'form', label: 'Form' },
-  { value: 'xml', label: 'XML' },
-  { value: 'html', label: 'HTML (as text)' },
-  { value: 'text', label: 'Text' },
-  { value: 'image', label: 'Image' },
-  { value: 'hex', label: 'Hex' },
-]
+import { BodyToolbar } from '../viewers/body-toolbar'
 
 type LoadState = { status: 'loading' } | { status: 'loaded'; body: DisplayBody } | { status: 'failed'; message: string }
 
@@ -71,31 +61,15 @@ export function AttemptBody({ captureId, attempt }: { captureId: string; attempt
 
   return (
     <div className="attempt-body" data-testid="attempt-body">
-      <div className="body-toolbar">
-        <label>
-          View as{' '}
-          <select data-testid="attempt-body-view-as" value={choice} onChange={(event) => setChoice(event.target.value as ViewChoice)}>
-            {VIEW_CHOICES.map((option) => (
-              <option key={option.value} value={option.value}>
-                {option.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="checkbox">
-          <input type="checkbox" data-testid="attempt-body-raw" checked={!decode} onChange={(event) => setDecode(!event.target.checked)} /> Raw bytes (no decoding)
-        </label>
-        <span className="spacer" />
-        <span className="muted" data-testid="attempt-body-size">
-          {formatBytes(size)}
-          {attempt.body?.truncated ? ' kept (truncated)' : ''}
-        </span>
-        {hasBody && (
-          <button type="button" data-testid="attempt-body-save" onClick={() => void save()} disabled={saving}>
-            {saving ? 'Saving…' : 'Save body'}
-          </button>
-        )}
-      </div>
+      <BodyToolbar
+        testIds={{ viewAs: 'attempt-body-view-as', raw: 'attempt-body-raw', size: 'attempt-body-size', save: 'attempt-body-save' }}
+        choice={choice}
+        onChoice={setChoice}
+        decode={decode}
+        onDecode={setDecode}
+        size={`${formatBytes(size)}${attempt.body?.truncated ? ' kept (truncated)' : ''}`}
+        save={hasBody ? { label: 'Save body', saving, onSave: () => void save() } : null}
+      />
       {attempt.body?.truncated && (
         <p className="flag-note warning" data-testid="attempt-body-truncated">
           The target’s answer was longer than Hookscope keeps: only its first {formatBytes(size)} were stored.
