@@ -5,29 +5,16 @@ import { promisify } from 'node:util'
 import harValidator from 'har-validator'
 import { Collection as PostmanCollection } from 'postman-collection'
 import Stripe from 'stripe'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { RunState } from '../../shared/collections'
 import { dispatch } from '../../shared/api'
-import { apiOf, nextCapture, rawExchange, removeDir, startEngine, type TestEngine } from '../helpers/engine'
-import { httpTarget, type Target } from '../helpers/targets'
+import { apiOf, nextCapture, rawExchange, startEngine, type TestEngine } from '../helpers/engine'
+import { testScope } from '../helpers/scope'
 
 const run = promisify(execFile)
 let t: TestEngine | null = null
-const closers: Array<() => Promise<void>> = []
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close()
-  if (t) {
-    await t.close()
-    await removeDir(t.dir)
-    t = null
-  }
-})
-
-async function target(...args: Parameters<typeof httpTarget>): Promise<Target> {
-  const created = await httpTarget(...args)
-  closers.push(() => created.close())
-  return created
-}
+const scope = testScope(() => t)
+const target = scope.target
 
 const binary = Buffer.from(Array.from({ length: 256 }, (_, i) => i))
 

@@ -1,27 +1,15 @@
 import { createHash } from 'node:crypto'
 import http from 'node:http'
 import zlib from 'node:zlib'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { CaptureSummary, ForwardConfig } from '../../shared/model'
-import { apiOf, rawExchange, removeDir, startEngine, type TestEngine } from '../helpers/engine'
+import { apiOf, rawExchange, startEngine, type TestEngine } from '../helpers/engine'
 import { freePort, httpTarget, rawTarget, type Target } from '../helpers/targets'
+import { testScope } from '../helpers/scope'
 
 let t: TestEngine | null = null
-const closers: Array<() => Promise<void>> = []
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close()
-  if (t) {
-    await t.close()
-    await removeDir(t.dir)
-    t = null
-  }
-})
-
-async function target(...args: Parameters<typeof httpTarget>): Promise<Target> {
-  const created = await httpTarget(...args)
-  closers.push(() => created.close())
-  return created
-}
+const scope = testScope(() => t)
+const target = scope.target
 
 async function forwarding(config: Partial<ForwardConfig>): Promise<TestEngine> {
   t = await startEngine()
@@ -63,7 +51,7 @@ describe('byte-exact delivery', () => {
     const raw = await rawTarget((all, socket) => {
       if (all.includes('\r\n\r\n') && all.length >= all.indexOf('\r\n\r\n') + 4 + 256) socket.end('HTTP/1.1 204 No Content\r\n\r\n')
     })
-    closers.push(() => raw.close())
+    scope.defer(() => raw.close())
     const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: `${raw.url}/base/`, paused: false }], defaultTargetId: 'app' })
     const body = Buffer.from(Array.from({ length: 256 }, (_, i) => i))
     const delivered = forwardState(e.engine, (s) => s.forward!.state === 'delivered')
@@ -212,7 +200,8 @@ describe('targets that misbehave', () => {
     const garbage = await rawTarget((all, socket) => {
       if (all.includes('\r\n\r\n')) socket.end('THIS IS NOT HTTP\r\n\r\n')
     })
-    closers.push(() => reset.close(), () => garbage.close())
+    scope.defer(() => reset.close())
+    scope.defer(() => garbage.close())
     const cases: Array<[string, string]> = [
       [`http://127.0.0.1:${refusedPort}`, 'REFUSED'],
       [silent.url, 'TIMEOUT'],
@@ -406,7 +395,7 @@ describe('the delivery queue', () => {
     for (let i = 5; i < 15; i++) await post(e.url, `/n/${i}`, '{}')
     t = await e.reopen()
     app = await httpTarget(undefined, { port })
-    closers.push(() => app.close())
+    scope.defer(() => app.close())
     const received = await app.waitFor(10)
     expect(received.map((r) => r.url)).toEqual(Array.from({ length: 10 }, (_, i) => `/n/${i + 5}`))
     // Nothing more arrives: every capture is delivered exactly once.

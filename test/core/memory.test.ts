@@ -21,6 +21,10 @@ function startChild(dir: string, settings: object, endpoint?: object): Promise<{
   return new Promise((resolve) => createInterface({ input: proc!.stdout! }).once('line', (line) => resolve(JSON.parse(line))))
 }
 
+function warm(url: string): Promise<void> {
+  return new Promise<void>((resolve) => http.request(url, { method: 'POST' }, (res) => res.resume().on('end', resolve)).end('warm'))
+}
+
 function upload(url: string, total: number): Promise<number> {
   const chunk = Buffer.alloc(1024 * 1024, 0x5a)
   return new Promise<number>((resolve, reject) => {
@@ -55,33 +59,12 @@ describe('memory', () => {
     }
     const dir = await tempDir()
     dirs.push(dir)
-    const settings = JSON.stringify({ limits: { maxBodyBytes: 2 * 1024 ** 3 } })
-    proc = spawn(process.execPath, ['--import', 'tsx', child, dir, settings], { stdio: ['ignore', 'pipe', 'inherit'] })
-    const { url, pid } = await new Promise<{ url: string; pid: number }>((resolve) =>
-      createInterface({ input: proc!.stdout! }).once('line', (line) => resolve(JSON.parse(line))),
-    )
+    const { url, pid } = await startChild(dir, { limits: { maxBodyBytes: 2 * 1024 ** 3 } })
     // Warm the request path first, then reset the kernel's peak-RSS counter for this process.
-    await new Promise<void>((resolve) => http.request(url, { method: 'POST' }, (res) => res.resume().on('end', resolve)).end('warm'))
+    await warm(url)
     writeFileSync(`/proc/${pid}/clear_refs`, '5')
     const before = kib(pid, 'VmRSS')
-    const total = 1024 ** 3
-    const chunk = Buffer.alloc(1024 * 1024, 0x5a)
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request(url, { method: 'POST', headers: { 'Content-Length': total } }, (res) => {
-        res.resume()
-        res.on('end', () => resolve(res.statusCode!))
-      })
-      req.on('error', reject)
-      let sent = 0
-      const pump = () => {
-        while (sent < total) {
-          sent += chunk.length
-          if (!req.write(chunk)) return void req.once('drain', pump)
-        }
-        req.end()
-      }
-      pump()
-    })
+    const status = await upload(url, 1024 ** 3)
     expect(status).toBe(200)
     const peak = kib(pid, 'VmHWM')
     const growthMb = (peak - before) / 1024
@@ -124,7 +107,7 @@ describe('memory while forwarding', () => {
     const slowUrl = `http://127.0.0.1:${(slow.address() as { port: number }).port}`
     try {
       const { url, pid } = await startChild(dir, { limits: { maxBodyBytes: 1024 ** 3 } }, { forward: { mode: 'async', targets: [{ id: 'slow', url: slowUrl, paused: false }], defaultTargetId: 'slow' } })
-      await new Promise<void>((resolve) => http.request(url, { method: 'POST' }, (res) => res.resume().on('end', resolve)).end('warm'))
+      await warm(url)
       writeFileSync(`/proc/${pid}/clear_refs`, '5')
       const before = kib(pid, 'VmRSS')
       expect(await upload(url, total)).toBe(200)

@@ -2,31 +2,19 @@ import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import Stripe from 'stripe'
 import { Webhook as StandardWebhook } from 'standardwebhooks'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { dispatch } from '../../shared/api'
 import type { CaptureSummary, RequestDraft } from '../../shared/model'
-import { apiOf, nextCapture, rawExchange, removeDir, startEngine, type TestEngine } from '../helpers/engine'
-import { httpTarget, rawTarget, type Target } from '../helpers/targets'
+import { apiOf, nextCapture, rawExchange, startEngine, type TestEngine } from '../helpers/engine'
+import { rawTarget } from '../helpers/targets'
+import { testScope } from '../helpers/scope'
 
 const STRIPE_SECRET = 'whsec_replay_test_5f4e3d2c1b0a99887766554433221100'
 const stripe = new Stripe('sk_test_replay')
 
 let t: TestEngine | null = null
-const closers: Array<() => Promise<void>> = []
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close()
-  if (t) {
-    await t.close()
-    await removeDir(t.dir)
-    t = null
-  }
-})
-
-async function target(...args: Parameters<typeof httpTarget>): Promise<Target> {
-  const created = await httpTarget(...args)
-  closers.push(() => created.close())
-  return created
-}
+const scope = testScope(() => t)
+const target = scope.target
 
 function verdictOf(engine: TestEngine['engine'], id: string): Promise<CaptureSummary> {
   return new Promise((resolve) => {
@@ -155,7 +143,7 @@ describe('replays', () => {
     const raw = await rawTarget((all, socket) => {
       if (all.includes('\r\n\r\nedited')) socket.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n')
     })
-    closers.push(() => raw.close())
+    scope.defer(() => raw.close())
     t = await startEngine()
     const draft: RequestDraft = {
       method: 'POST',

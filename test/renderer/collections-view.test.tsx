@@ -114,12 +114,8 @@ describe('collections view', () => {
     expect(within(nodeOf('Paid')).getAllByTestId('tree-tag').map((t) => t.textContent)).toEqual(['billing', 'urgent'])
 
     fireEvent.change(screen.getByTestId('collections-search'), { target: { value: 'after deploy' } })
-    await act(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 200))
-    })
-    await settle()
-    const results = screen.getAllByTestId('search-result')
-    expect(results.map((r) => r.textContent)).toEqual(['POSTPaidin Orders'])
+    // The search runs after a short pause in typing: wait for its results, not for a fixed time.
+    await waitFor(() => expect(screen.getAllByTestId('search-result').map((r) => r.textContent)).toEqual(['POSTPaidin Orders']))
     fireEvent.change(screen.getByTestId('collections-search'), { target: { value: 'onerror' } })
     await waitFor(() => expect(screen.getByTestId('search-result').textContent).toContain('in <b>Other</b>'))
     await act(async () => {
