@@ -1,11 +1,15 @@
 // README screenshots of the real UI in both themes: starts the headless host, sends Stripe-, GitHub-,
 // Shopify- and Twilio-like webhooks over about twenty seconds (so the timeline has a shape), opens
-// one of them and saves docs/screenshots/light.png and dark.png.
+// one of them and saves docs/screenshots/light.png and dark.png. The Stripe endpoint checks Stripe
+// signatures and forwards to a small local app, so the list shows verdicts and deliveries.
 //   npx tsx test/e2e/take-screenshots.ts
 import { createHmac, randomUUID } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
+import { connectApi } from './helpers/api-client'
 import { ensureBuilt, ROOT } from './helpers/build'
 import { launchChromium } from './helpers/browser'
 import { startHost } from './helpers/host'
@@ -108,6 +112,7 @@ async function main(): Promise<void> {
   if (!launched.browser) throw new Error(launched.reason)
   const browser = launched.browser
   const host = await startHost()
+  let closeApp: () => Promise<void> = async () => undefined
   try {
     await mkdir(OUT, { recursive: true })
     const setup = await browser.newContext({ viewport: VIEWPORT })
@@ -121,6 +126,27 @@ async function main(): Promise<void> {
     const github = await createEndpoint(setupPage, 'GitHub')
     const staging = await createEndpoint(setupPage, 'Staging (503)', '503')
     await setup.close()
+    // The Stripe endpoint checks signatures and forwards to an app, as a user would set it up.
+    const app = http.createServer((req, res) => {
+      req.resume()
+      req.on('end', () => {
+        res.writeHead(200, { 'Content-Type': 'application/json' })
+        res.end('{"received":true}')
+      })
+    })
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', () => resolve()))
+    closeApp = () => new Promise<void>((resolve) => app.close(() => resolve()))
+    const { api, close: closeApi } = await connectApi(host)
+    const [stripeEndpoint] = await api['endpoints.list']({})
+    await api['endpoints.update']({
+      id: stripeEndpoint!.id,
+      patch: {
+        signature: { scheme: 'stripe' },
+        forward: { mode: 'async', targets: [{ id: 'app', url: `http://localhost:${(app.address() as AddressInfo).port}`, paused: false }], defaultTargetId: 'app' },
+      },
+    })
+    await api['endpoints.setSecret']({ id: stripeEndpoint!.id, secret: 'whsec_screenshots' })
+    closeApi()
 
     const stripe = host.captureUrl
     const types = ['payment_intent.succeeded', 'payment_intent.created', 'charge.succeeded', 'invoice.paid', 'payment_intent.payment_failed']
@@ -170,6 +196,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close()
     await host.stop()
+    await closeApp()
   }
 }
 
