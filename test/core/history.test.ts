@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BlobStore } from '../../electron/core/store/blobs'
-import { HistoryStore, inlineBody, type CaptureRecord } from '../../electron/core/store/history'
+import { HistoryStore, SEGMENT_SCHEMA_VERSION, inlineBody, type CaptureRecord } from '../../electron/core/store/history'
 import { parseJournal } from '../../electron/core/store/journal'
 import type { Notice } from '../../shared/api'
 import { captures, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
@@ -75,7 +75,7 @@ describe('segmented history', () => {
     await history.close()
     expect(await historyFiles(dir)).toEqual(['seg-000001.json', 'seg-000002.json', 'seg-000003.json'])
     const first = JSON.parse(await fs.readFile(path.join(dir, 'history', 'seg-000001.json'), 'utf8'))
-    expect(first).toMatchObject({ schemaVersion: 1, segment: 1, sealed: true })
+    expect(first).toMatchObject({ schemaVersion: SEGMENT_SCHEMA_VERSION, segment: 1, sealed: true })
     expect(first.captures).toHaveLength(10)
     const statBefore = await fs.stat(path.join(dir, 'history', 'seg-000001.json'))
     const { history: again } = await openHistory(dir, 100)
@@ -84,6 +84,41 @@ describe('segmented history', () => {
     await again.close()
     const statAfter = await fs.stat(path.join(dir, 'history', 'seg-000001.json'))
     expect(statAfter.mtimeMs).toBe(statBefore.mtimeMs)
+  })
+
+  it('keeps what changed after a capture was journaled (how it was answered) through sealing and a restart', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const { history } = await openHistory(dir, 100)
+    const records = Array.from({ length: 12 }, () => record({ status: null, durationMs: null, timings: { bodyEndMs: 0, storedMs: 0, respondedMs: null } }))
+    for (const [i, r] of records.entries()) {
+      await history.append(r)
+      history.update(r.id, { status: 201 + i, durationMs: i + 0.5, timings: { ...r.timings, respondedMs: i + 0.5 } })
+    }
+    // The first ten were sealed (lines as journaled plus the changes), the last two are still active.
+    expect(history.summary(records[3]!.id)).toMatchObject({ status: 204, durationMs: 3.5 })
+    await history.close()
+    const sealed = JSON.parse(await fs.readFile(path.join(dir, 'history', 'seg-000001.json'), 'utf8'))
+    expect(sealed.captures[0].status).toBeNull()
+    expect(sealed.updates[records[0]!.id]).toMatchObject({ status: 201, durationMs: 0.5 })
+    const { history: again } = await openHistory(dir, 100)
+    for (const [i, r] of records.entries()) {
+      const back = await again.get(r.id)
+      expect(back).toMatchObject({ status: 201 + i, durationMs: i + 0.5, timings: { respondedMs: i + 0.5 } })
+      expect(again.summary(r.id)).toMatchObject({ status: 201 + i, durationMs: i + 0.5 })
+    }
+    await again.close()
+  })
+
+  it('reads segments written before updates existed (schema version 1)', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const old = record({ status: 202 })
+    await fs.mkdir(path.join(dir, 'history'), { recursive: true })
+    await fs.writeFile(path.join(dir, 'history', 'seg-000001.json'), JSON.stringify({ schemaVersion: 1, segment: 1, sealed: true, captures: [old] }))
+    const { history } = await openHistory(dir, 100)
+    expect(await history.get(old.id)).toEqual(old)
+    await history.close()
   })
 
   it('keeps every capture readable while its segment is being sealed', async () => {

@@ -10,7 +10,7 @@ import { HookscopeError } from '../../../shared/errors'
 import type { Clock } from '../clock'
 import type { BodySpool, SpooledBody } from '../store/blobs'
 import { EMPTY_SHA256 } from '../store/blobs'
-import { inlineBody, summaryOf, type CaptureRecord } from '../store/history'
+import { inlineBody, summaryOf, type CaptureRecord, type RecordUpdate } from '../store/history'
 import { browserFlags, headerValue, pairsOf } from './headers'
 
 /** How often Node looks for expired header/request timeouts. Its default (30 s) made a 2 s header
@@ -34,7 +34,7 @@ export interface CaptureSink {
   /** Durable once resolved. */
   commit(record: CaptureRecord, bodyHead: Buffer): Promise<void>
   /** Record what was answered (in memory; persisted with the segment). */
-  responded(id: string, change: (record: CaptureRecord) => void): CaptureSummary | null
+  responded(id: string, update: RecordUpdate): CaptureSummary | null
   /** Headers parsed (the record is still being filled in). */
   received(record: CaptureRecord): void
   completed(summary: CaptureSummary): void
@@ -211,7 +211,9 @@ export class Listener {
       this.rejected.malformed++
     }
     this.deps.sink.statusChanged(this.status())
-    const current = this.inFlight.get(socket)
+    // The socket's latest request, unless its answer was already given (keep-alive: a later request failed).
+    const latest = this.inFlight.get(socket)
+    const current = latest && !latest.res.writableEnded ? latest : undefined
     if (current && !current.res.headersSent && socket.writable) {
       // A request in progress (e.g. a body that stopped arriving): keep what arrived, then answer it
       // through its own response. Node considers a request done once its response finished, so it
@@ -300,9 +302,6 @@ export class Listener {
       void this.finish(req, res, record, spool, null, elapsed, null, true)
     }
     this.inFlight.set(socket, { res, abandon })
-    res.once('finish', () => {
-      if (this.inFlight.get(socket)?.res === res) this.inFlight.delete(socket)
-    })
     this.deps.sink.received(record)
 
     let refusal: { status: number; message: string } | null = null
@@ -384,8 +383,9 @@ export class Listener {
     let body: SpooledBody | null = null
     try {
       if (spool) {
-        head = spool.head()
         body = await spool.finish()
+        // A body kept in memory is its own head (the inline limit is within the head's).
+        head = body.inline && body.inline.length <= spool.headLimit ? body.inline : spool.head()
       }
     } catch (error) {
       await spool?.discard()
@@ -447,10 +447,7 @@ export class Listener {
     res.writeHead(rule.status, flat)
     res.end(rule.body)
     const respondedMs = elapsed()
-    const summary = this.deps.sink.responded(record.id, (stored) => {
-      stored.timings.respondedMs = respondedMs
-      stored.durationMs = respondedMs
-    })
+    const summary = this.deps.sink.responded(record.id, { timings: { ...record.timings, respondedMs }, durationMs: respondedMs })
     this.deps.sink.completed(summary ?? summaryOf(record))
     this.deps.sink.committed(record)
   }
@@ -481,22 +478,20 @@ export class Listener {
       return
     }
     const respondedMs = elapsed()
-    const summary = this.deps.sink.responded(record.id, (stored) => {
-      if (answer) {
-        stored.status = answer.status
-        stored.response = { status: answer.status, headers: answer.headers, bodySize: answer.bodySize }
-      }
-      stored.timings.respondedMs = respondedMs
-      stored.durationMs = respondedMs
-    })
+    const update: RecordUpdate = { timings: { ...record.timings, respondedMs }, durationMs: respondedMs }
+    if (answer) {
+      update.status = answer.status
+      update.response = { status: answer.status, headers: answer.headers, bodySize: answer.bodySize }
+    }
+    const summary = this.deps.sink.responded(record.id, update)
     this.deps.sink.completed(summary ?? summaryOf(record))
   }
 }
 
 /** The rule's headers, minus any framing the user typed, plus a Content-Length that matches. */
+const FRAMING = new Set(['content-length', 'transfer-encoding'])
 function responseHeadersFor(headers: RawHeaders, body: string, status: number): RawHeaders {
-  const framing = new Set(['content-length', 'transfer-encoding'])
-  const out: RawHeaders = headers.filter(([name]) => !framing.has(name.toLowerCase()))
+  const out: RawHeaders = headers.filter(([name]) => !FRAMING.has(name.toLowerCase()))
   if (status !== 204 && status !== 304) out.push(['Content-Length', String(Buffer.byteLength(body))])
   return out
 }
