@@ -159,6 +159,7 @@ export class Engine {
         onCaptureChanged: (summary) => engine?.events.emit('capture:updated', summary),
         onTargetsChanged: () => engine?.events.emit('forward:changed', undefined),
         onNotice: emitNotice,
+        sync: () => settingsDoc.data.storage.sync,
       })
       const info: AppInfo = {
         name: 'Hookscope',

@@ -1,9 +1,9 @@
-import { promises as fs } from 'node:fs'
+import nodeFs, { promises as fs } from 'node:fs'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { BlobStore } from '../../electron/core/store/blobs'
 import { HistoryStore, SEGMENT_SCHEMA_VERSION, inlineBody, type CaptureRecord } from '../../electron/core/store/history'
-import { parseJournal } from '../../electron/core/store/journal'
+import { Journal, parseJournal } from '../../electron/core/store/journal'
 import type { Notice } from '../../shared/api'
 import { captures, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
 
@@ -279,5 +279,23 @@ describe('the journal', () => {
     expect(parseJournal(text)).toEqual({ lines: [{ id: 'a' }, { id: 'b' }], damaged: 0 })
     expect(parseJournal(`${a}\n{"id":"torn${'\0'.repeat(10)}`)).toEqual({ lines: [{ id: 'a' }], damaged: 0 })
     expect(parseJournal(`${a}\n{oops}\n${b}\n`).damaged).toBe(1)
+  })
+
+  it('flushes a batch to stable storage only when a line in it asks for that', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const journal = new Journal(path.join(dir, 'j.journal'), { sync: () => 'disk' })
+    const flushes = vi.spyOn(nodeFs, 'fdatasync')
+    try {
+      await Promise.all([journal.append('{"n":1}', true), journal.append('{"n":2}', true)])
+      expect(flushes).not.toHaveBeenCalled()
+      // Written to the operating system all the same: readable at once.
+      expect(parseJournal(await fs.readFile(journal.file, 'utf8')).lines).toEqual([{ n: 1 }, { n: 2 }])
+      await Promise.all([journal.append('{"n":3}', true), journal.append('{"n":4}')])
+      expect(flushes).toHaveBeenCalledTimes(1)
+    } finally {
+      flushes.mockRestore()
+      await journal.close()
+    }
   })
 })

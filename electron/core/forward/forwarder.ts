@@ -32,7 +32,7 @@ import {
 import type { Clock } from '../clock'
 import type { BlobStore } from '../store/blobs'
 import { inlineBody, inlineBytes, InlineBody, type CaptureRecord, type HistoryStore } from '../store/history'
-import { Journal, parseJournal } from '../store/journal'
+import { Journal, parseJournal, type SyncMode } from '../store/journal'
 import { route } from './router'
 import { send, type ResponseHead, type SendResult } from './sender'
 import { relayHeaders, UnforwardableTarget, upstreamHeaders, upstreamPath } from './upstream'
@@ -76,6 +76,8 @@ export interface ForwarderDeps {
   onCaptureChanged: (summary: CaptureSummary) => void
   onTargetsChanged: () => void
   onNotice: (notice: Omit<Notice, 'at'>) => void
+  /** How durable a delivery state is before the queue moves on (see Settings.storage.sync). */
+  sync?: () => SyncMode
 }
 
 export interface ProxyAnswer {
@@ -403,10 +405,11 @@ export class Forwarder {
     if (body?.blob) this.deps.blobs.retain(body.sha256)
     delivery.attempts.push(attempt)
     delivery.error = error ? error.message : null
-    // Not awaited: the attempt itself is history, not a promise made to a sender. A successful
-    // delivery is made durable by settle() before the queue moves on.
+    // Not awaited, and lazy: the attempt itself is history, not a promise made to a sender, so it
+    // costs no flush of its own. A successful delivery is made durable by settle() before the queue
+    // moves on.
     void this.journalFor(record.id)
-      ?.append(JSON.stringify(attempt))
+      ?.append(JSON.stringify(attempt), true)
       .catch((e: Error) => this.deps.onNotice({ level: 'error', code: 'STORE_WRITE_FAILED', message: `A forward attempt could not be saved: ${e.message}` }))
     if (record.forwardPlan?.mode === 'proxy') {
       delivery.state = delivered({ error, head: result?.head ?? null } as SendResult) ? 'delivered' : 'failed'
@@ -420,7 +423,7 @@ export class Forwarder {
     if (segment === null) return null
     let journal = this.journals.get(segment)
     if (!journal) {
-      journal = new Journal(path.join(this.deps.dir, `seg-${String(segment).padStart(6, '0')}.journal`))
+      journal = new Journal(path.join(this.deps.dir, `seg-${String(segment).padStart(6, '0')}.journal`), { sync: this.deps.sync })
       this.journals.set(segment, journal)
     }
     return journal

@@ -21,6 +21,7 @@ const ZERO_CHUNK = 1024 * 1024
 
 interface Pending {
   text: string
+  lazy: boolean
   resolve: () => void
   reject: (error: Error) => void
 }
@@ -114,12 +115,16 @@ export class Journal {
     this.fd.catch(() => undefined)
   }
 
-  /** Resolves once the line is on disk. */
-  append(line: string): Promise<void> {
+  /**
+   * Resolves once the line is durable as the sync mode asks. A `lazy` line is a record nobody waits
+   * on (a forward attempt): written to the operating system now, on stable storage within
+   * BACKGROUND_FLUSH_MS, without a flush of its own.
+   */
+  append(line: string, lazy = false): Promise<void> {
     if (this.closed) return Promise.reject(new Error('journal is closed'))
     this.bytes += line.length + 1
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ text: line + '\n', resolve, reject })
+      this.queue.push({ text: line + '\n', lazy, resolve, reject })
       this.schedule()
     })
   }
@@ -148,7 +153,7 @@ export class Journal {
       // The write itself only copies into the OS page cache (microseconds for a batch), so it runs here
       // rather than on a thread-pool trip that costs more than it saves; the flush goes to the pool.
       writeAllSync(fd, data, position)
-      if (this.syncMode() === 'disk') await datasync(fd)
+      if (this.syncMode() === 'disk' && batch.some((item) => !item.lazy)) await datasync(fd)
       else this.flushSoon(fd)
       for (const item of batch) item.resolve()
     } catch (error) {
