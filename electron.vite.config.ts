@@ -51,7 +51,7 @@ export default defineConfig({
     plugins: [react(), cspMeta()],
     build: {
       target: 'chrome120',
-      minify: true,
+      minify: process.env.HOOKSCOPE_NO_MINIFY ? false : true,
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       emptyOutDir: true,
       rollupOptions: { input: resolve(import.meta.dirname, 'renderer/index.html') },

@@ -1,6 +1,7 @@
 // UI benchmark: the built renderer in Debian's Chromium against the real headless host.
 //   npx tsx test/bench/ui.ts [--rate 500] [--seconds 10] [--seed 100000]
-// 1. Live: sends `rate` requests per second for `seconds`, each with a unique path, and measures for
+// 1. Live: sends `rate` requests per second for `seconds` (over 16 keep-alive connections, with a light
+//    raw-socket client: see raw-sender.ts), each with a unique path, and measures for
 //    each the time from sending it to its row being added to the page (a MutationObserver in the page
 //    stamps performance.timeOrigin + performance.now(); the sender stamps the same clock in Node; the
 //    offset between the two is calibrated by round trips and taken from the tightest one). Frames are
@@ -9,9 +10,11 @@
 //    capture is cloned with new ids), starts the host on it, and measures from navigation to the first
 //    row on screen; then scrolls the list down fast for a few seconds (older pages load on the way)
 //    and reports the longest frame while scrolling.
+// HOOKSCOPE_BENCH_PROFILE=<folder> also writes CPU profiles of the page and of the host during the live
+// phase, and prints where the page's main thread spent its time.
 // The last line printed is the summary, e.g. "ui p95 latency: 23.4 ms, longest frame: 31 ms, 100k open: 640 ms".
 import http from 'node:http'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -23,6 +26,7 @@ import type { CaptureRecord } from '../../electron/core/store/history'
 import { ensureBuilt } from '../e2e/helpers/build'
 import { launchChromium } from '../e2e/helpers/browser'
 import { startHost, type RunningHost } from '../e2e/helpers/host'
+import { jsonPost, RawSender } from './raw-sender'
 
 const { values } = parseArgs({
   options: {
@@ -142,38 +146,40 @@ async function openApp(browser: Browser, url: string) {
 }
 
 async function liveScenario(browser: Browser): Promise<{ p95: number; longestFrame: number }> {
-  const host = await startHost()
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 })
+  const profiling = process.env.HOOKSCOPE_BENCH_PROFILE
+  const host = await startHost(profiling ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profiling] } : {})
+  const url = new URL(host.captureUrl)
+  const sender = new RawSender(url.hostname, Number(url.port), 16)
   try {
     const { context, page } = await openApp(browser, host.openUrl)
     const { offset, rtt } = await clockOffset(page)
-    const url = new URL(host.captureUrl)
     const run = Math.random().toString(36).slice(2, 8)
     const total = RATE * SECONDS
     const sentAt = new Map<string, number>()
     let failed = 0
-    let done = 0
     const sendOne = (i: number) => {
       const target = `/bench/${run}/${i}`
-      const body = `{"n":${i},"event":"bench"}`
-      const request = http.request(
-        { host: url.hostname, port: url.port, method: 'POST', path: target, agent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } },
-        (response) => {
-          response.resume()
-          response.on('end', () => done++)
-        },
-      )
-      request.on('error', () => {
-        failed++
-        done++
-      })
+      const request = jsonPost(url.host, target, `{"n":${i},"event":"bench"}`)
       sentAt.set(target, now())
-      request.end(body)
+      sender.send(request, (ok) => {
+        if (!ok) failed++
+      })
     }
     // Warm the connection pool and the page (first rows mount the list).
     for (let i = 0; i < 20; i++) sendOne(-1 - i)
     await page.getByTestId('traffic-row').first().waitFor()
     await page.evaluate('window.__startFrames()')
+    // HOOKSCOPE_BENCH_PROFILE=<folder>: also record the page's CPU profile during the live phase.
+    const profileDir = process.env.HOOKSCOPE_BENCH_PROFILE
+    const cdp = profileDir ? await context.newCDPSession(page) : null
+    const metrics = async () => Object.fromEntries(((await cdp!.send('Performance.getMetrics')).metrics as Array<{ name: string; value: number }>).map((m) => [m.name, m.value]))
+    let before: Record<string, number> = {}
+    if (cdp) {
+      await cdp.send('Performance.enable')
+      before = await metrics()
+      await cdp.send('Profiler.enable')
+      await cdp.send('Profiler.start')
+    }
     const start = now()
     let sent = 0
     await new Promise<void>((resolve) => {
@@ -189,6 +195,15 @@ async function liveScenario(browser: Browser): Promise<{ p95: number; longestFra
     const sendSeconds = (now() - start) / 1000
     await page.getByTestId('traffic-count').filter({ hasText: new RegExp(`^${(total + 20).toLocaleString('en-US')} requests$`) }).waitFor({ timeout: 60_000 })
     const frames = (await page.evaluate('window.__stopFrames()')) as FrameReport
+    if (cdp && profileDir) {
+      const { profile } = await cdp.send('Profiler.stop')
+      const file = path.join(profileDir, `renderer-live-${Date.now()}.cpuprofile`)
+      await writeFile(file, JSON.stringify(profile))
+      console.log(`live: the page's CPU profile is in ${file}`)
+      const after = await metrics()
+      const spent = (name: string) => `${name.replace('Duration', '')} ${((after[name]! - before[name]!) * 1000).toFixed(0)} ms`
+      console.log(`live: page main thread: ${['TaskDuration', 'ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration'].map(spent).join(', ')}; layouts ${after.LayoutCount! - before.LayoutCount!}, style recalcs ${after.RecalcStyleCount! - before.RecalcStyleCount!}`)
+    }
     const seen = new Map<string, number>((await page.evaluate('Array.from(window.__rows.entries())')) as Array<[string, number]>)
     const arrived = new Map<string, number>((await page.evaluate('Array.from(window.__arrivals.entries())')) as Array<[string, number]>)
     const latencies: number[] = []
@@ -215,7 +230,7 @@ async function liveScenario(browser: Browser): Promise<{ p95: number; longestFra
     await context.close()
     return { p95: percentile(latencies, 95), longestFrame }
   } finally {
-    agent.destroy()
+    sender.close()
     await host.stop()
   }
 }

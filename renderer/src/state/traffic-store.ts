@@ -105,8 +105,10 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       }
       if (incoming.size === 0 && removed.size === 0) return
 
+      // Changed in place: copying a map of thousands of captures for every batch was most of a batch's
+      // cost. Rows select their own entry, so a replaced entry re-renders its row all the same.
       let byId: Record<string, CaptureSummary> | null = null
-      const writable = () => (byId ??= { ...s.byId })
+      const writable = () => (byId ??= s.byId)
       let held = s.held
       let heldChanged = false
       const fresh: CaptureSummary[] = []

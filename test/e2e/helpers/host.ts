@@ -28,11 +28,14 @@ export interface StartHostOptions {
   capturePort?: number
   extraArgs?: string[]
   timeoutMs?: number
+  /** Options for Node itself (e.g. --cpu-prof when a benchmark profiles the host). */
+  nodeArgs?: string[]
 }
 
 export async function startHost(options: StartHostOptions = {}): Promise<RunningHost> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'hookscope-e2e-')))
   const args = [
+    ...(options.nodeArgs ?? []),
     path.join(ROOT, 'bin/hookscope.js'),
     'serve',
     '--data-dir',
