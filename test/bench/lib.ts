@@ -1,6 +1,6 @@
 // Shared benchmark plumbing: start a server process, run autocannon against it, summarize.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
@@ -66,9 +66,22 @@ export interface LoadResult {
   p99: number
   errors: number
   non2xx: number
+  /** Share of CPU time the hypervisor took from this virtual machine during the run (Linux), or null. */
+  steal: number | null
+}
+
+/** Total and stolen CPU ticks so far, from /proc/stat (Linux only). */
+function cpuTicks(): { total: number; steal: number } | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
+    return { total: fields.reduce((a, b) => a + b, 0), steal: fields[7] ?? 0 }
+  } catch {
+    return null
+  }
 }
 
 export async function load(url: string, options: { connections: number; duration: number; body: string; path?: string }): Promise<LoadResult> {
+  const before = cpuTicks()
   const result = await autocannon({
     url: new URL(options.path ?? '/', url).toString(),
     method: 'POST',
@@ -85,6 +98,7 @@ export async function load(url: string, options: { connections: number; duration
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    steal: stealSince(before),
   }
 }
 
@@ -99,6 +113,12 @@ export function describeMachine(): string {
   return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, ${os.platform()}`
 }
 
+function stealSince(before: { total: number; steal: number } | null): number | null {
+  const after = cpuTicks()
+  if (!before || !after || after.total === before.total) return null
+  return (after.steal - before.steal) / (after.total - before.total)
+}
+
 export function row(name: string, r: LoadResult): string {
-  return `${name.padEnd(28)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   errors ${r.errors}   non-2xx ${r.non2xx}`
+  return `${name.padEnd(28)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   errors ${r.errors}   non-2xx ${r.non2xx}${r.steal === null ? '' : `   cpu stolen by the hypervisor ${(r.steal * 100).toFixed(0)} %`}`
 }
