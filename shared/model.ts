@@ -419,6 +419,8 @@ export const BodyChunk = z.object({
 })
 
 export const BodyPart = z.object({
+  /** The part's header lines as sent (order, case, duplicates), latin1 byte strings. */
+  rawHeaders: RawHeaders.default([]),
   name: z.string(),
   filename: z.string().nullable(),
   contentType: z.string(),

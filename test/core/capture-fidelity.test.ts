@@ -220,3 +220,40 @@ describe('browser-originated requests', () => {
     expect(responses[0]!.headers.some(([name]) => name.toLowerCase().startsWith('access-control-'))).toBe(false)
   })
 })
+
+describe('multipart parts', () => {
+  it('come with their header lines as sent: order, case, duplicates, a folded line and latin1 bytes', async () => {
+    t = await startEngine()
+    const multipart =
+      'preamble to ignore\r\n' +
+      '--b0undary\r\n' +
+      'content-disposition: form-data; name="caf\xc3\xa9"\r\n' +
+      'X-Part: one\r\n' +
+      'X-Part: two\r\n' +
+      '\r\n' +
+      'value\r\n' +
+      '--b0undary\r\n' +
+      'Content-Disposition: form-data; name="upload";\r\n' +
+      '\tfilename="r\xe9port.csv"\r\n' +
+      'Content-Type: text/csv\r\n' +
+      '\r\n' +
+      'a,b\r\n1,2\r\n' +
+      '--b0undary--\r\n'
+    const head = `POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary="b0undary"\r\nContent-Length: ${Buffer.byteLength(multipart, 'latin1')}\r\n\r\n`
+    const done = nextCapture(t.engine)
+    await rawExchange(t.port, head + multipart)
+    const { parts, error } = await apiOf(t.engine)['captures.parts']({ id: (await done).id })
+    expect(error).toBeNull()
+    expect(parts.map((part) => part.name)).toEqual(['café', 'upload'])
+    expect(parts[0]!.rawHeaders).toEqual([
+      ['content-disposition', 'form-data; name="caf\xc3\xa9"'],
+      ['X-Part', 'one'],
+      ['X-Part', 'two'],
+    ])
+    expect(parts[1]!.rawHeaders).toEqual([
+      ['Content-Disposition', 'form-data; name="upload"; filename="r\xe9port.csv"'],
+      ['Content-Type', 'text/csv'],
+    ])
+    expect(Buffer.from(parts[1]!.base64, 'base64').toString()).toBe('a,b\r\n1,2')
+  })
+})

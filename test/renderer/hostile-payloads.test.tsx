@@ -95,8 +95,8 @@ describe('hostile payloads are shown as text and run nothing', () => {
       parts: {
         error: null,
         parts: [
-          { name: SCRIPT, filename: `${IMG}.png`, contentType: 'image/png', transferEncoding: '7bit', size: 4, base64: b64('\x89PNG'), truncated: false },
-          { name: SVG, filename: null, contentType: 'text/html', transferEncoding: '7bit', size: 10, base64: b64(SCRIPT), truncated: false },
+          { rawHeaders: [[latin1(SCRIPT), latin1(`form-data; name="${SVG}"`)]], name: SCRIPT, filename: `${IMG}.png`, contentType: 'image/png', transferEncoding: '7bit', size: 4, base64: b64('\x89PNG'), truncated: false },
+          { rawHeaders: [], name: SVG, filename: null, contentType: 'text/html', transferEncoding: '7bit', size: 10, base64: b64(SCRIPT), truncated: false },
         ],
       },
     })

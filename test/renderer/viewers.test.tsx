@@ -58,8 +58,22 @@ describe('body viewers', () => {
       parts: {
         error: null,
         parts: [
-          { name: 'title', filename: null, contentType: 'text/plain', transferEncoding: '7bit', size: 5, base64: b64('Hello'), truncated: false },
-          { name: 'upload', filename: 'report.csv', contentType: 'text/csv', transferEncoding: '7bit', size: 8, base64: b64('a,b\n1,2\n'), truncated: false },
+          { rawHeaders: [], name: 'title', filename: null, contentType: 'text/plain', transferEncoding: '7bit', size: 5, base64: b64('Hello'), truncated: false },
+          {
+            rawHeaders: [
+              ['content-disposition', 'form-data; name="upload"; filename="report.csv"'],
+              ['Content-Type', 'text/csv'],
+              ['X-Part', 'one'],
+              ['X-Part', 'two'],
+            ],
+            name: 'upload',
+            filename: 'report.csv',
+            contentType: 'text/csv',
+            transferEncoding: '7bit',
+            size: 8,
+            base64: b64('a,b\n1,2\n'),
+            truncated: false,
+          },
         ],
       },
     })
@@ -69,9 +83,18 @@ describe('body viewers', () => {
     expect(within(parts[0]!).queryByTestId('part-download')).toBeNull()
     expect(within(parts[1]!).getByTestId('part-filename').textContent).toBe('report.csv')
     expect(within(parts[1]!).getByTestId('part-download')).toBeTruthy()
-    expect(parts[1]!.textContent).toContain('Content-Disposition')
-    expect(parts[1]!.textContent).toContain('form-data; name="upload"; filename="report.csv"')
-    expect(parts[1]!.textContent).toContain('text/csv')
+    // Without raw lines (an engine that could not find them), what busboy understood.
+    expect(within(parts[0]!).getByTestId('part-headers').textContent).toContain('Content-Disposition')
+    // With them: the lines as sent, in order, case and duplicates kept.
+    const rows = within(parts[1]!)
+      .getByTestId('part-raw-headers')
+      .querySelectorAll('tr')
+    expect([...rows].map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent))).toEqual([
+      ['content-disposition', 'form-data; name="upload"; filename="report.csv"'],
+      ['Content-Type', 'text/csv'],
+      ['X-Part', 'one'],
+      ['X-Part', 'two'],
+    ])
   })
 
   it('shows XML and HTML as highlighted text, never as elements', async () => {

@@ -1,9 +1,13 @@
 // multipart/form-data bodies split into parts for display, with busboy. Owns: the part list with each
-// part's field name, file name, type and bytes (capped per part). Never: writes parts anywhere.
+// part's field name, file name, type, raw header lines and bytes (capped per part). Never: writes parts
+// anywhere.
 import busboy from 'busboy'
 import { Readable } from 'node:stream'
+import type { RawHeaders } from '../../../shared/model'
 
 export interface Part {
+  /** The part's header lines as they were sent (order, case, duplicates), latin1 like request headers. */
+  rawHeaders: RawHeaders
   name: string
   filename: string | null
   contentType: string
@@ -36,13 +40,13 @@ export function parseMultipart(body: Buffer, contentType: string, partCap = 1024
     }
     parser.on('field', (name, value, info) => {
       const bytes = Buffer.from(value, 'utf8')
-      parts.push({ name, filename: null, contentType: info.mimeType, transferEncoding: info.encoding, size: bytes.length, bytes, truncated: info.valueTruncated })
+      parts.push({ rawHeaders: [], name, filename: null, contentType: info.mimeType, transferEncoding: info.encoding, size: bytes.length, bytes, truncated: info.valueTruncated })
     })
     parser.on('file', (name, stream, info) => {
       const chunks: Buffer[] = []
       let kept = 0
       let size = 0
-      const part: Part = { name, filename: info.filename ?? '', contentType: info.mimeType, transferEncoding: info.encoding, size: 0, bytes: Buffer.alloc(0), truncated: false }
+      const part: Part = { rawHeaders: [], name, filename: info.filename ?? '', contentType: info.mimeType, transferEncoding: info.encoding, size: 0, bytes: Buffer.alloc(0), truncated: false }
       parts.push(part)
       stream.on('data', (chunk: Buffer) => {
         size += chunk.length
@@ -60,7 +64,83 @@ export function parseMultipart(body: Buffer, contentType: string, partCap = 1024
     })
     parser.on('partsLimit', () => done(`more than ${maxParts} parts; the rest are not shown`))
     parser.on('error', (error: Error) => done(error.message))
-    parser.on('close', () => done(null))
+    parser.on('close', () => {
+      attachRawHeaders(parts, partHeaderBlocks(body, contentType, maxParts))
+      done(null)
+    })
     Readable.from([body]).pipe(parser)
   })
+}
+
+const HEADER_BLOCK_LIMIT = 16 * 1024
+
+/**
+ * Each part's header block as sent, in order. busboy reports what the headers mean, not the lines
+ * themselves; this finds them between the boundaries (RFC 2046) and leaves the parsing of contents to
+ * busboy.
+ */
+export function partHeaderBlocks(body: Buffer, contentType: string, maxParts = 1000): RawHeaders[] {
+  const match = /;\s*boundary=(?:"([^"]+)"|([^;,\s]+))/i.exec(contentType)
+  const boundary = match?.[1] ?? match?.[2]
+  if (!boundary) return []
+  const delimiter = Buffer.from(`--${boundary}`, 'latin1')
+  const blocks: RawHeaders[] = []
+  let at = body.indexOf(delimiter)
+  while (at >= 0 && blocks.length < maxParts) {
+    let start = at + delimiter.length
+    if (body[start] === 0x2d && body[start + 1] === 0x2d) break // the closing delimiter
+    while (start < body.length && (body[start] === 0x20 || body[start] === 0x09)) start++ // transport padding
+    if (body[start] === 0x0d) start++
+    if (body[start] === 0x0a) start++
+    let end = body.indexOf('\r\n\r\n', start, 'latin1')
+    let separator = 4
+    if (end < 0 || end - start > HEADER_BLOCK_LIMIT) {
+      end = body.indexOf('\n\n', start, 'latin1')
+      separator = 2
+    }
+    if (end < 0 || end - start > HEADER_BLOCK_LIMIT) break
+    blocks.push(headerLines(body.subarray(start, end).toString('latin1')))
+    at = body.indexOf(delimiter, end + separator)
+  }
+  return blocks
+}
+
+function headerLines(block: string): RawHeaders {
+  const out: RawHeaders = []
+  if (block.length === 0) return out
+  for (const line of block.split(/\r?\n/)) {
+    const previous = out[out.length - 1]
+    if ((line.startsWith(' ') || line.startsWith('\t')) && previous) {
+      // An obsolete folded line continues the previous header.
+      previous[1] += ` ${line.trim()}`
+      continue
+    }
+    const colon = line.indexOf(':')
+    if (colon <= 0) out.push([line, ''])
+    else out.push([line.slice(0, colon), line.slice(colon + 1).trim()])
+  }
+  return out
+}
+
+/** The `name` a header block's Content-Disposition gives, decoded as busboy decodes it (UTF-8). */
+function dispositionName(headers: RawHeaders): string | null {
+  const disposition = headers.find(([name]) => name.toLowerCase() === 'content-disposition')?.[1]
+  if (disposition === undefined) return null
+  const match = /;\s*name=(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))/i.exec(disposition)
+  const raw = match?.[1]?.replace(/\\(.)/g, '$1') ?? match?.[2]
+  return raw === undefined ? null : Buffer.from(raw, 'latin1').toString('utf8')
+}
+
+/** Pair busboy's parts with the header blocks, in order (busboy skips parts it cannot use). */
+function attachRawHeaders(parts: Part[], blocks: RawHeaders[]): void {
+  let next = 0
+  for (const part of parts) {
+    for (let i = next; i < blocks.length; i++) {
+      if (dispositionName(blocks[i]!) === part.name) {
+        part.rawHeaders = blocks[i]!
+        next = i + 1
+        break
+      }
+    }
+  }
 }

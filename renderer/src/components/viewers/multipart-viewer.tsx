@@ -1,5 +1,5 @@
-// multipart/form-data bodies, part by part: each part's headers, its content through the matching
-// viewer, and a download for files. The engine splits the parts (captures.parts).
+// multipart/form-data bodies, part by part: each part's header lines as sent, its content through the
+// matching viewer, and a download for files. The engine splits the parts (captures.parts).
 import { useEffect, useMemo, useState } from 'react'
 import type { BodyPart } from '../../../../shared/model'
 import { base64ToBytes, downloadBlob, safeFilename } from '../../body/body-loader'
@@ -44,10 +44,9 @@ export function MultipartViewer({ captureId }: { captureId: string }) {
 
 function MultipartPart({ part, index }: { part: BodyPart; index: number }) {
   const bytes = useMemo(() => base64ToBytes(part.base64), [part.base64])
-  const disposition = `form-data; name="${part.name}"${part.filename !== null ? `; filename="${part.filename}"` : ''}`
-  const headers: Array<[string, string]> = [['Content-Disposition', disposition]]
-  if (part.contentType) headers.push(['Content-Type', part.contentType])
-  if (part.transferEncoding && part.transferEncoding !== '7bit') headers.push(['Content-Transfer-Encoding', part.transferEncoding])
+  // The header lines as sent; if the engine could not find them, what busboy understood of them.
+  const raw = part.rawHeaders.length > 0
+  const headers: Array<[string, string]> = raw ? part.rawHeaders : understoodHeaders(part)
   const kind = chooseViewer(part.contentType || null, bytes)
   return (
     <section className="part" data-testid="multipart-part">
@@ -74,13 +73,15 @@ function MultipartPart({ part, index }: { part: BodyPart; index: number }) {
           </button>
         )}
       </header>
-      <table className="kv-table compact">
+      <table className="kv-table compact" data-testid={raw ? 'part-raw-headers' : 'part-headers'}>
         <tbody>
-          {headers.map(([name, value]) => (
-            <tr key={name}>
-              <td className="kv-name">{name}</td>
+          {headers.map(([name, value], line) => (
+            <tr key={line}>
+              <td className="kv-name">
+                <VisibleText value={name} byteString={raw} />
+              </td>
               <td className="kv-value">
-                <VisibleText value={value} />
+                <VisibleText value={value} byteString={raw} />
               </td>
             </tr>
           ))}
@@ -89,4 +90,12 @@ function MultipartPart({ part, index }: { part: BodyPart; index: number }) {
       <BodyContent bytes={bytes} contentType={part.contentType || null} kind={kind} />
     </section>
   )
+}
+
+function understoodHeaders(part: BodyPart): Array<[string, string]> {
+  const disposition = `form-data; name="${part.name}"${part.filename !== null ? `; filename="${part.filename}"` : ''}`
+  const headers: Array<[string, string]> = [['Content-Disposition', disposition]]
+  if (part.contentType) headers.push(['Content-Type', part.contentType])
+  if (part.transferEncoding && part.transferEncoding !== '7bit') headers.push(['Content-Transfer-Encoding', part.transferEncoding])
+  return headers
 }
