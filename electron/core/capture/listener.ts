@@ -383,7 +383,8 @@ export class Listener {
     let body: SpooledBody | null = null
     try {
       if (spool) {
-        body = await spool.finish()
+        // Most bodies stay in memory: no need to wait a turn for them.
+        body = spool.finishInMemory() ?? (await spool.finish())
         // A body kept in memory is its own head (the inline limit is within the head's).
         head = body.inline && body.inline.length <= spool.headLimit ? body.inline : spool.head()
       }

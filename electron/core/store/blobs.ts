@@ -198,13 +198,18 @@ export class BodySpool {
     this.chunks = []
   }
 
+  /** The body, if it stayed in memory (no waiting needed); null once it went to a file. */
+  finishInMemory(): SpooledBody | null {
+    if (this.file) return null
+    const inline = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size)
+    return { size: this.size, sha256: this.size === 0 ? EMPTY_SHA256 : sha256Of(inline), inline, blob: false }
+  }
+
   async finish(): Promise<SpooledBody> {
-    if (!this.file || !this.tempFile || !this.hash) {
-      const inline = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size)
-      return { size: this.size, sha256: this.size === 0 ? EMPTY_SHA256 : sha256Of(inline), inline, blob: false }
-    }
-    const sha256 = this.hash.digest('hex')
-    const file = this.file
+    const inMemory = this.finishInMemory()
+    if (inMemory) return inMemory
+    const file = this.file!
+    const sha256 = this.hash!.digest('hex')
     await new Promise<void>((resolve, reject) => {
       if (this.failure) return reject(this.failure)
       file.once('error', reject)
@@ -213,7 +218,7 @@ export class BodySpool {
       file.once('close', resolve)
     })
     if (this.failure) throw this.failure
-    await this.store.adopt(this.tempFile, sha256)
+    await this.store.adopt(this.tempFile!, sha256)
     return { size: this.size, sha256, inline: null, blob: true }
   }
 

@@ -145,7 +145,9 @@ export class Journal {
     this.queue = []
     this.inFlight++
     try {
-      const data = Buffer.from(batch.length === 1 ? batch[0]!.text : batch.map((item) => item.text).join(''))
+      let text = ''
+      for (const item of batch) text += item.text
+      const data = Buffer.from(text)
       // Reserve the space now, so batches in flight together never overlap.
       const position = this.positioned ? this.offset : null
       this.offset += data.length
