@@ -113,6 +113,12 @@ export function describeMachine(): string {
   return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, ${os.platform()}`
 }
 
+/** Start counting stolen CPU; the returned function gives the share stolen since (null off Linux). */
+export function stealMeter(): () => number | null {
+  const before = cpuTicks()
+  return () => stealSince(before)
+}
+
 function stealSince(before: { total: number; steal: number } | null): number | null {
   const after = cpuTicks()
   if (!before || !after || after.total === before.total) return null

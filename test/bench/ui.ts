@@ -26,6 +26,7 @@ import type { CaptureRecord } from '../../electron/core/store/history'
 import { ensureBuilt } from '../e2e/helpers/build'
 import { launchChromium } from '../e2e/helpers/browser'
 import { startHost, type RunningHost } from '../e2e/helpers/host'
+import { stealMeter } from './lib'
 import { jsonPost, RawSender } from './raw-sender'
 
 const { values } = parseArgs({
@@ -180,6 +181,7 @@ async function liveScenario(browser: Browser): Promise<{ p95: number; longestFra
       await cdp.send('Profiler.enable')
       await cdp.send('Profiler.start')
     }
+    const steal = stealMeter()
     const start = now()
     let sent = 0
     await new Promise<void>((resolve) => {
@@ -193,6 +195,7 @@ async function liveScenario(browser: Browser): Promise<{ p95: number; longestFra
       }, 2)
     })
     const sendSeconds = (now() - start) / 1000
+    const stolen = steal()
     await page.getByTestId('traffic-count').filter({ hasText: new RegExp(`^${(total + 20).toLocaleString('en-US')} requests$`) }).waitFor({ timeout: 60_000 })
     const frames = (await page.evaluate('window.__stopFrames()')) as FrameReport
     if (cdp && profileDir) {
@@ -219,7 +222,9 @@ async function liveScenario(browser: Browser): Promise<{ p95: number; longestFra
     }
     for (const list of [latencies, toPage, inPage]) list.sort((a, b) => a - b)
     const longestFrame = Math.max(frames.maxGap, ...frames.loaf)
-    console.log(`live: ${total} requests in ${sendSeconds.toFixed(1)} s (${(total / sendSeconds).toFixed(0)}/s), ${failed} failed; clock offset ${offset.toFixed(1)} ms (round trip ${rtt.toFixed(2)} ms)`)
+    console.log(
+      `live: ${total} requests in ${sendSeconds.toFixed(1)} s (${(total / sendSeconds).toFixed(0)}/s), ${failed} failed; clock offset ${offset.toFixed(1)} ms (round trip ${rtt.toFixed(2)} ms)${stolen === null ? '' : `; cpu stolen by the hypervisor ${(stolen * 100).toFixed(0)} %`}`,
+    )
     console.log(
       `live: rows seen ${latencies.length}/${total}; send→row p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies.at(-1)?.toFixed(1)} ms`,
     )
