@@ -3,7 +3,7 @@
 // the height of what was inserted above). Older pages load when the end comes near.
 import { useEffect, useLayoutEffect, useRef } from 'react'
 import { observeElementOffset, useVirtualizer } from '@tanstack/react-virtual'
-import { useStores, useTraffic } from '../state/context'
+import { useApp, useStores, useTraffic } from '../state/context'
 import { EmptyState } from './empty-state'
 import { ROW_HEIGHT, TrafficRow } from './traffic-row'
 import { isFiltered } from '../state/capture-filter'
@@ -19,6 +19,8 @@ export function TrafficList() {
   const olderLimited = useTraffic((s) => s.olderLimited)
   const loadingOlder = useTraffic((s) => s.loadingOlder)
   const selectedId = useTraffic((s) => s.selectedId)
+  const openedId = useTraffic((s) => s.openedId)
+  const endpointsById = useApp((s) => s.endpointsById)
   const scroller = useRef<HTMLDivElement>(null)
   const reportOffset = useRef<((offset: number, isScrolling: boolean) => void) | null>(null)
   const previousIds = useRef<string[]>(ids)
@@ -81,9 +83,10 @@ export function TrafficList() {
       <div className="traffic-scroll" ref={scroller} data-testid="traffic-scroll">
         <div className="traffic-canvas" style={{ height: virtualizer.getTotalSize() + (hasOlder || olderLimited ? ROW_HEIGHT : 0) }} data-testid="traffic-list">
           <div className="traffic-window" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
-            {items.map((item) => (
-              <TrafficRow key={item.key as string} id={ids[item.index]!} />
-            ))}
+            {items.map((item) => {
+              const id = ids[item.index]!
+              return <TrafficRow key={id} id={id} selected={id === selectedId} opened={id === openedId} endpoints={endpointsById} />
+            })}
           </div>
           {(hasOlder || olderLimited) && (
             <div className="list-footer" style={{ transform: `translateY(${virtualizer.getTotalSize()}px)` }} data-testid="list-footer">

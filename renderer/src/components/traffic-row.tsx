@@ -1,19 +1,27 @@
-// One row of the live list. It receives only an id and selects its own record, so a batch renders
-// only new rows and rows whose captures changed; rows pushed down by new ones do not re-render.
+// One row of the live list. It selects its own record (by id) and nothing else: the list passes what
+// every row shares (the selection, endpoint names), so a batch renders only new rows and rows whose
+// captures changed, and mounting a row subscribes it to the store once.
 import { memo } from 'react'
-import { useShallow } from 'zustand/react/shallow'
-import { useApp, useStores, useTraffic } from '../state/context'
+import type { Endpoint } from '../../../shared/model'
+import { useStores, useTraffic } from '../state/context'
 import { formatBytes, formatClock, formatDuration } from '../text/format'
 import { CaptureBadges, ForwardBadge, SignatureBadge } from './capture-badges'
 import { VisibleText } from './visible-text'
 
 export const ROW_HEIGHT = 30
 
-export const TrafficRow = memo(function TrafficRow({ id }: { id: string }) {
+export interface TrafficRowProps {
+  id: string
+  selected?: boolean
+  opened?: boolean
+  /** Endpoints by id, for the endpoint column (the list passes one map to every row). */
+  endpoints?: Record<string, Endpoint>
+}
+
+export const TrafficRow = memo(function TrafficRow({ id, selected = false, opened = false, endpoints }: TrafficRowProps) {
   const { traffic } = useStores()
   const capture = useTraffic((s) => s.byId[id])
-  const { selected, opened } = useTraffic(useShallow((s) => ({ selected: s.selectedId === id, opened: s.openedId === id })))
-  const endpointName = useApp((s) => (capture ? s.endpointsById[capture.endpointId]?.name : undefined))
+  const endpointName = capture && endpoints ? endpoints[capture.endpointId]?.name : undefined
   if (!capture) return null
   const statusClass = capture.status === null ? 'none' : `${Math.floor(capture.status / 100)}xx`
   return (
