@@ -47,9 +47,10 @@ export const TrafficRow = memo(function TrafficRow({ id, selected = false, opene
       <span className="cell duration">{formatDuration(capture.durationMs)}</span>
       <span className="cell endpoint">{endpointName ?? ''}</span>
       <span className="cell flags">
-        <ForwardBadge forward={capture.forward} />
-        <SignatureBadge verdict={capture.signature} />
-        <CaptureBadges flags={capture.flags} />
+        {/* Mounted only when there is something to show: most rows have no badge at all. */}
+        {capture.forward && <ForwardBadge forward={capture.forward} />}
+        {capture.signature && <SignatureBadge verdict={capture.signature} />}
+        {capture.flags.length > 0 && <CaptureBadges flags={capture.flags} />}
       </span>
     </div>
   )
