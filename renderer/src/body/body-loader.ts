@@ -27,7 +27,7 @@ export interface DisplayBody {
   decodeError: string | null
 }
 
-type BodyApi = Pick<ApiClient, 'captures.body'>
+export type BodyApi = Pick<ApiClient, 'captures.body'>
 
 export async function loadDisplayBody(api: BodyApi, id: string, decode: boolean): Promise<DisplayBody> {
   const first: BodyChunk = await api['captures.body']({ id, offset: 0, length: WHOLE_BODY_MAX_BYTES, decode })
@@ -38,13 +38,16 @@ export async function loadDisplayBody(api: BodyApi, id: string, decode: boolean)
   return { ...base, head, tail: base64ToBytes(tailChunk.base64) }
 }
 
-/** The whole body (raw as stored, or decoded), up to `maxBytes`; for copy as cURL and code. */
-export async function loadWholeBody(api: BodyApi, id: string, maxBytes: number, decode = false): Promise<{ bytes: Uint8Array; complete: boolean }> {
+/** Read slices (`read(offset)`) until the body ends or `maxBytes` are in, as one array. */
+export async function readSlices(
+  read: (offset: number) => Promise<{ base64: string; size: number; totalSize: number }>,
+  maxBytes: number,
+): Promise<{ bytes: Uint8Array; complete: boolean }> {
   const parts: Uint8Array[] = []
   let offset = 0
   let total = Infinity
   while (offset < total && offset < maxBytes) {
-    const chunk = await api['captures.body']({ id, offset, length: Math.min(SAVE_SLICE_BYTES, maxBytes - offset), decode })
+    const chunk = await read(offset)
     total = chunk.totalSize
     if (chunk.size === 0) break
     parts.push(base64ToBytes(chunk.base64))
@@ -56,7 +59,12 @@ export async function loadWholeBody(api: BodyApi, id: string, maxBytes: number, 
     bytes.set(part, at)
     at += part.length
   }
-  return { bytes, complete: offset >= total }
+  return { bytes: bytes.subarray(0, Math.min(offset, maxBytes)), complete: offset >= total }
+}
+
+/** The whole body (raw as stored, or decoded), up to `maxBytes`; for copy as cURL and code. */
+export function loadWholeBody(api: BodyApi, id: string, maxBytes: number, decode = false): Promise<{ bytes: Uint8Array; complete: boolean }> {
+  return readSlices((offset) => api['captures.body']({ id, offset, length: Math.min(SAVE_SLICE_BYTES, maxBytes - offset), decode }), maxBytes)
 }
 
 export async function buildBodyBlob(api: BodyApi, id: string, decode: boolean, type: string): Promise<Blob> {

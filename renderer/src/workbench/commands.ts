@@ -9,7 +9,7 @@ import { draftOfSaved, type Collection, type CollectionItem, type ExportFormat, 
 import { base64Encode, fromCurl, fromRawHttp } from '../../../shared/formats'
 import { utf8Encode } from '../../../shared/formats/bytes'
 import type { Endpoint, Replay, RequestDraft } from '../../../shared/model'
-import { base64ToBytes, downloadBlob, loadWholeBody, WHOLE_BODY_MAX_BYTES } from '../body/body-loader'
+import { base64ToBytes, downloadBlob, loadWholeBody, readSlices, WHOLE_BODY_MAX_BYTES } from '../body/body-loader'
 import { captureUrl } from '../export/capture-request'
 import type { Stores } from '../state/context'
 import { useStores } from '../state/context'
@@ -33,26 +33,6 @@ export function defaultTargetUrl(endpoint: Endpoint | undefined): string | null 
 export function statusLine(replay: Replay): string {
   if (replay.response) return `${replay.response.status}${replay.response.statusText ? ` ${replay.response.statusText}` : ''}`
   return replay.error ? `${replay.error.code}: ${replay.error.message}` : 'no response'
-}
-
-async function readAll(read: (offset: number) => Promise<{ base64: string; size: number; totalSize: number }>, max: number): Promise<Uint8Array> {
-  const parts: Uint8Array[] = []
-  let offset = 0
-  let total = Infinity
-  while (offset < total && offset < max) {
-    const chunk = await read(offset)
-    total = chunk.totalSize
-    if (chunk.size === 0) break
-    parts.push(base64ToBytes(chunk.base64))
-    offset += chunk.size
-  }
-  const bytes = new Uint8Array(offset)
-  let at = 0
-  for (const part of parts) {
-    bytes.set(part, at)
-    at += part.length
-  }
-  return bytes.subarray(0, Math.min(bytes.length, max))
 }
 
 /** A picked file's text (FileReader: it works wherever a File does). */
@@ -175,7 +155,7 @@ export class Workbench {
     try {
       const replay = await this.api['replay.get']({ id: replayId })
       if (options.intoEditor !== false) {
-        const body = await readAll((offset) => this.api['replay.body']({ id: replayId, part: 'request', offset, length: 4 * 1024 * 1024 }), 64 * 1024 * 1024)
+        const { bytes: body } = await readSlices((offset) => this.api['replay.body']({ id: replayId, part: 'request', offset, length: 4 * 1024 * 1024 }), 64 * 1024 * 1024)
         const originEndpoint = replay.originId ? (await this.api['captures.get']({ id: replay.originId }).catch(() => null))?.endpointId ?? null : null
         this.state.loadRequest(editableOfDraft({ method: replay.request.method, url: replay.request.url, headers: replay.request.headers, bodyBase64: base64Encode(body) }), {
           source: { kind: 'replay', replayId },
@@ -274,7 +254,7 @@ export class Workbench {
       }
       case 'replay': {
         const replay = await this.api['replay.get']({ id: ref.id })
-        const body = await readAll((offset) => this.api['replay.body']({ id: ref.id, part: 'request', offset, length: WHOLE_BODY_MAX_BYTES }), COMPARE_BODY_MAX_BYTES)
+        const { bytes: body } = await readSlices((offset) => this.api['replay.body']({ id: ref.id, part: 'request', offset, length: WHOLE_BODY_MAX_BYTES }), COMPARE_BODY_MAX_BYTES)
         return { label: `Replay at ${new Date(replay.sentAt).toLocaleTimeString()}`, method: replay.request.method, url: replay.request.url, headers: replay.request.headers, body }
       }
       case 'item': {

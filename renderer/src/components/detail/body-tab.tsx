@@ -1,9 +1,10 @@
 // The Body tab: loads the body for display (decoded unless the user asks for the raw bytes), shows
 // what decoding did, picks a viewer, and past the display cap shows the head and the tail with
 // "save full body".
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import type { Capture } from '../../../../shared/model'
-import { buildBodyBlob, downloadBlob, loadDisplayBody, safeFilename, type DisplayBody } from '../../body/body-loader'
+import type { DisplayBody } from '../../body/body-loader'
+import { useBodySave, useDisplayBody } from '../../body/use-body'
 import { useStores } from '../../state/context'
 import { chooseViewer, parseMediaType } from '../../text/content-type'
 import { formatBytes } from '../../text/format'
@@ -13,40 +14,15 @@ import { HexViewer } from '../viewers/hex-viewer'
 import { MultipartViewer } from '../viewers/multipart-viewer'
 import { BodyToolbar } from '../viewers/body-toolbar'
 
-type LoadState = { status: 'loading' } | { status: 'loaded'; body: DisplayBody } | { status: 'failed'; message: string }
-
 export function BodyTab({ capture }: { capture: Capture }) {
   const { api, app } = useStores()
   const [decode, setDecode] = useState(true)
   const [choice, setChoice] = useState<ViewChoice>('auto')
-  const [state, setState] = useState<LoadState>({ status: 'loading' })
-  const [saving, setSaving] = useState(false)
   const hasBody = capture.body.size > 0
-  useEffect(() => {
-    if (!hasBody) return
-    let alive = true
-    setState({ status: 'loading' })
-    loadDisplayBody(api, capture.id, decode).then(
-      (body) => alive && setState({ status: 'loaded', body }),
-      (error: unknown) => alive && setState({ status: 'failed', message: error instanceof Error ? error.message : String(error) }),
-    )
-    return () => {
-      alive = false
-    }
-  }, [api, capture.id, decode, hasBody])
-
-  const save = async () => {
-    setSaving(true)
-    try {
-      const media = parseMediaType(capture.contentType)
-      const blob = await buildBodyBlob(api, capture.id, decode, media?.essence ?? 'application/octet-stream')
-      downloadBlob(blob, safeFilename(`${capture.id}${decode ? '' : '.raw'}.body`, 'body.bin'))
-    } catch (error) {
-      app.getState().showToast(`Saving failed: ${error instanceof Error ? error.message : String(error)}`, 'error')
-    } finally {
-      setSaving(false)
-    }
-  }
+  const state = useDisplayBody(api, capture.id, decode, hasBody)
+  const { saving, save: saveBody } = useBodySave((message) => app.getState().showToast(message, 'error'))
+  const save = () =>
+    saveBody(api, capture.id, decode, parseMediaType(capture.contentType)?.essence ?? 'application/octet-stream', `${capture.id}${decode ? '' : '.raw'}.body`, 'body.bin')
 
   const isMultipart = parseMediaType(capture.contentType)?.essence.startsWith('multipart/') === true
 

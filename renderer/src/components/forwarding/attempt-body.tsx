@@ -1,11 +1,12 @@
 // The body a target answered one forwarding attempt with, in the same viewers as request bodies:
 // decoded for display unless raw bytes are asked for, picked by Content-Type or by sniffing, head and
 // tail past the display cap, and "save full body".
-import { useEffect, useMemo, useState } from 'react'
+import { useMemo, useState } from 'react'
 import type { ForwardAttempt } from '../../../../shared/model'
-import { buildBodyBlob, downloadBlob, loadDisplayBody, safeFilename, type DisplayBody } from '../../body/body-loader'
+import type { DisplayBody } from '../../body/body-loader'
+import { useBodySave, useDisplayBody } from '../../body/use-body'
 import { useStores } from '../../state/context'
-import { attemptBodySource, errorText } from '../../state/forward-commands'
+import { attemptBodySource } from '../../state/forward-commands'
 import { chooseViewer, parseMediaType } from '../../text/content-type'
 import { formatBytes } from '../../text/format'
 import { decodeByteString } from '../../text/visible-text'
@@ -13,8 +14,6 @@ import { BodyContent, resolveViewer, type ViewChoice } from '../viewers/body-con
 import { FormattedViewer } from '../viewers/formatted-viewer'
 import { HexViewer } from '../viewers/hex-viewer'
 import { BodyToolbar } from '../viewers/body-toolbar'
-
-type LoadState = { status: 'loading' } | { status: 'loaded'; body: DisplayBody } | { status: 'failed'; message: string }
 
 function headerOf(attempt: ForwardAttempt, name: string): string | null {
   const pair = attempt.rawHeaders.find(([n]) => n.toLowerCase() === name)
@@ -26,38 +25,16 @@ export function AttemptBody({ captureId, attempt }: { captureId: string; attempt
   const source = useMemo(() => attemptBodySource(api, captureId), [api, captureId])
   const [decode, setDecode] = useState(true)
   const [choice, setChoice] = useState<ViewChoice>('auto')
-  const [state, setState] = useState<LoadState>({ status: 'loading' })
-  const [saving, setSaving] = useState(false)
   const size = attempt.body?.size ?? 0
   const hasBody = size > 0
   const contentType = headerOf(attempt, 'content-type')
   const encoding = headerOf(attempt, 'content-encoding')?.trim().toLowerCase()
   const encoded = encoding !== undefined && encoding !== '' && encoding !== 'identity'
 
-  useEffect(() => {
-    if (!hasBody) return
-    let alive = true
-    setState({ status: 'loading' })
-    loadDisplayBody(source, attempt.id, decode).then(
-      (body) => alive && setState({ status: 'loaded', body }),
-      (error: unknown) => alive && setState({ status: 'failed', message: errorText(error) }),
-    )
-    return () => {
-      alive = false
-    }
-  }, [source, attempt.id, decode, hasBody])
-
-  const save = async () => {
-    setSaving(true)
-    try {
-      const blob = await buildBodyBlob(source, attempt.id, decode, parseMediaType(contentType)?.essence ?? 'application/octet-stream')
-      downloadBlob(blob, safeFilename(`${captureId}-attempt-${attempt.n}${decode ? '' : '.raw'}.body`, 'response.bin'))
-    } catch (error) {
-      app.getState().showToast(`Saving failed: ${errorText(error)}`, 'error')
-    } finally {
-      setSaving(false)
-    }
-  }
+  const state = useDisplayBody(source, attempt.id, decode, hasBody)
+  const { saving, save: saveBody } = useBodySave((message) => app.getState().showToast(message, 'error'))
+  const save = () =>
+    saveBody(source, attempt.id, decode, parseMediaType(contentType)?.essence ?? 'application/octet-stream', `${captureId}-attempt-${attempt.n}${decode ? '' : '.raw'}.body`, 'response.bin')
 
   return (
     <div className="attempt-body" data-testid="attempt-body">
