@@ -4,7 +4,7 @@
 import { memo } from 'react'
 import type { Endpoint } from '../../../shared/model'
 import { useStores, useTraffic } from '../state/context'
-import { formatBytes, formatClock, formatDuration } from '../text/format'
+import { formatBytes, formatClock, formatDuration, statusClassOf } from '../text/format'
 import { CaptureBadges, ForwardBadge, SignatureBadge } from './capture-badges'
 import { VisibleText } from './visible-text'
 
@@ -23,7 +23,6 @@ export const TrafficRow = memo(function TrafficRow({ id, selected = false, opene
   const capture = useTraffic((s) => s.byId[id])
   const endpointName = capture && endpoints ? endpoints[capture.endpointId]?.name : undefined
   if (!capture) return null
-  const statusClass = capture.status === null ? 'none' : `${Math.floor(capture.status / 100)}xx`
   return (
     <div
       role="row"
@@ -40,7 +39,7 @@ export const TrafficRow = memo(function TrafficRow({ id, selected = false, opene
       <span className="cell path" data-testid="row-path">
         <VisibleText value={capture.target} byteString />
       </span>
-      <span className={`cell status status-${statusClass}`} data-testid="row-status">
+      <span className={`cell status ${statusClassOf(capture.status)}`} data-testid="row-status">
         {capture.status ?? '…'}
       </span>
       <span className="cell size">{formatBytes(capture.bodySize)}</span>

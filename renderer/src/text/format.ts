@@ -11,6 +11,11 @@ export function formatBytes(bytes: number): string {
   return `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2)} ${units[unit]}`
 }
 
+/** The CSS class that colours an HTTP status by its class (`status-2xx` … `status-5xx`, or `status-none`). */
+export function statusClassOf(status: number | null | undefined): string {
+  return status === null || status === undefined ? 'status-none' : `status-${Math.floor(status / 100)}xx`
+}
+
 export function formatDuration(ms: number | null): string {
   if (ms === null) return '—'
   if (ms < 1) return `${ms.toFixed(2)} ms`

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react'
 import type { Capture, ForwardAttempt, ForwardSummary } from '../../../../shared/model'
 import { useApp, useStores, useTraffic } from '../../state/context'
 import { dropCaptures, errorText, loadAttempts, retryCaptures } from '../../state/forward-commands'
-import { formatClock, formatDateTime, formatDuration } from '../../text/format'
+import { formatClock, formatDateTime, formatDuration, statusClassOf } from '../../text/format'
 import { forwardBadge, forwardSentence } from '../../text/forward-text'
 import { displayText } from '../../text/visible-text'
 import { AttemptBody } from '../forwarding/attempt-body'
@@ -204,7 +204,7 @@ function AttemptResult({ attempt }: { attempt: ForwardAttempt }) {
   }
   if (attempt.status === null) return <span className="muted">—</span>
   return (
-    <span className={`status status-${Math.floor(attempt.status / 100)}xx`}>
+    <span className={`status ${statusClassOf(attempt.status)}`}>
       {attempt.status}
       {attempt.statusText ? (
         <>

@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react'
 import type { Capture } from '../../../../shared/model'
 import { useApp } from '../../state/context'
-import { formatBytes, formatDateTime, formatDuration } from '../../text/format'
+import { formatBytes, formatDateTime, formatDuration, statusClassOf } from '../../text/format'
 import { captureUrl } from '../../export/capture-request'
 import { CaptureBadges } from '../capture-badges'
 import { VisibleText } from '../visible-text'
@@ -32,7 +32,7 @@ export function OverviewTab({ capture }: { capture: Capture }) {
         <span className="overview-path" data-testid="overview-target">
           <VisibleText value={capture.target} byteString />
         </span>
-        <span className={`status status-${capture.status === null ? 'none' : Math.floor(capture.status / 100)}xx`} data-testid="overview-status">
+        <span className={`status ${statusClassOf(capture.status)}`} data-testid="overview-status">
           {capture.status ?? '—'}
         </span>
       </div>

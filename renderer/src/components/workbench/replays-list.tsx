@@ -1,7 +1,7 @@
 // The replays of the composer's origin (or the latest replays of anything, for a request composed
 // from scratch): each one opens on the response side, loads into the editor, or is compared.
 import { useEffect } from 'react'
-import { formatClock, formatDuration } from '../../text/format'
+import { formatClock, formatDuration, statusClassOf } from '../../text/format'
 import { statusLine, useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { VisibleText } from '../visible-text'
 
@@ -30,7 +30,7 @@ export function ReplaysList() {
               <li key={replay.id} className={replay.id === shownId ? 'replay-row shown' : 'replay-row'} data-testid="replay-row" data-replay-id={replay.id}>
                 <button type="button" className="replay-open" data-testid="replay-open" onClick={() => void workbench.openReplay(replay.id, { intoEditor: false })} title="Show what came back">
                   <span className="muted">{formatClock(replay.sentAt)}</span>
-                  <span className={`status ${status === undefined ? 'status-none' : `status-${Math.floor(status / 100)}xx`}`} data-testid="replay-status">
+                  <span className={`status ${statusClassOf(status)}`} data-testid="replay-status">
                     <VisibleText value={statusLine(replay)} byteString />
                   </span>
                   <span className="muted">{formatDuration(replay.timings.totalMs)}</span>

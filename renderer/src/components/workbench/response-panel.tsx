@@ -6,7 +6,7 @@ import type { Replay } from '../../../../shared/model'
 import { base64ToBytes, WHOLE_BODY_MAX_BYTES } from '../../body/body-loader'
 import { useStores } from '../../state/context'
 import { chooseViewer } from '../../text/content-type'
-import { formatBytes, formatClock, formatDuration } from '../../text/format'
+import { formatBytes, formatClock, formatDuration, statusClassOf } from '../../text/format'
 import { statusLine, useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { BodyContent } from '../viewers/body-content'
 import { VisibleText } from '../visible-text'
@@ -14,11 +14,6 @@ import { RawHeaderTable } from './raw-header-table'
 
 type Tab = 'body' | 'headers' | 'sent'
 type BodyState = { status: 'loading' } | { status: 'loaded'; bytes: Uint8Array; total: number; decodedFrom: string[] } | { status: 'failed'; message: string }
-
-function statusClass(replay: Replay): string {
-  const status = replay.response?.status
-  return status === undefined ? 'status-none' : `status-${Math.floor(status / 100)}xx`
-}
 
 export function ResponsePanel() {
   const workbench = useWorkbench()
@@ -36,7 +31,7 @@ export function ResponsePanel() {
   return (
     <section className="response-panel" data-testid="response-panel" data-replay-id={result.id}>
       <div className="response-head">
-        <strong className={`status ${statusClass(result)}`} data-testid="response-status">
+        <strong className={`status ${statusClassOf(result.response?.status)}`} data-testid="response-status">
           <VisibleText value={statusLine(result)} byteString />
         </strong>
         {result.resigned && (

@@ -5,7 +5,7 @@ import { useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { useApp } from '../../state/context'
 import type { RunTarget } from '../../state/workbench-store'
-import { formatDuration } from '../../text/format'
+import { formatDuration, statusClassOf } from '../../text/format'
 import { useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { urlError } from '../../workbench/composer-draft'
 import { VisibleText } from '../visible-text'
@@ -128,7 +128,7 @@ export function RunPanel({ target }: { target: RunTarget }) {
                   <td>
                     <VisibleText value={result.name} />
                   </td>
-                  <td className={`status ${result.status === null ? 'status-none' : `status-${Math.floor(result.status / 100)}xx`}`} data-testid="run-result-status">
+                  <td className={`status ${statusClassOf(result.status)}`} data-testid="run-result-status">
                     {result.status ?? '—'}
                   </td>
                   <td>{formatDuration(result.durationMs)}</td>
