@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
+import { partHeaderBlocks } from '../../electron/core/capture/multipart'
 import type { Capture } from '../../shared/model'
 import { captures, nextCapture, rawExchange, removeDir, requestHead, startEngine, type TestEngine } from '../helpers/engine'
 import { apiOf } from '../helpers/engine'
@@ -255,5 +256,15 @@ describe('multipart parts', () => {
       ['Content-Type', 'text/csv'],
     ])
     expect(Buffer.from(parts[1]!.base64, 'base64').toString()).toBe('a,b\r\n1,2')
+  })
+})
+
+describe('multipart header lines in bodies that are not well formed', () => {
+  it('finds none without a boundary, stops at a header block that never ends, and skips the closing delimiter', () => {
+    expect(partHeaderBlocks(Buffer.from('--x\r\nA: 1\r\n\r\nv\r\n--x--'), 'multipart/form-data')).toEqual([])
+    expect(partHeaderBlocks(Buffer.from('--x\r\nA: 1\r\nB: 2'), 'multipart/form-data; boundary=x')).toEqual([])
+    expect(partHeaderBlocks(Buffer.from(`--x\r\n${'A: 1\r\n'.repeat(5000)}\r\nv\r\n--x--`), 'multipart/form-data; boundary=x')).toEqual([])
+    expect(partHeaderBlocks(Buffer.from('--x\r\nA: 1\r\n\r\nv\r\n--x--\r\n--x\r\nB: 2\r\n\r\n'), 'multipart/form-data; boundary=x')).toEqual([[['A', '1']]])
+    expect(partHeaderBlocks(Buffer.from('--x\nA: 1\nno-colon\n\nv\n--x--'), 'multipart/form-data; boundary=x')).toEqual([[['A', '1'], ['no-colon', '']]])
   })
 })
