@@ -210,6 +210,29 @@ describe('segmented history', () => {
     await history.close()
   })
 
+  it('journals bodies byte for byte and finds their text in the active segment, once sealed and after a restart', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const bodies = [
+      Buffer.from('{"quoted":"a \\"needle\\" in \\\\ a\\u0000 body","émoji":"🪝"}'),
+      Buffer.from([0xff, 0xfe, 0x00, 0x6e, 0x65, 0x65, 0x64, 0x6c, 0x65, 0x80]), // not UTF-8: kept, never searched
+      Buffer.from('line one\r\nline two\tNEEDLE-two'),
+    ]
+    let { history } = await openHistory(dir, 100) // capacity 10 per segment
+    for (const bytes of bodies) await history.append(record({ bodyText: '', body: { size: bytes.length, sha256: 'x', truncated: false, declaredSize: null, storage: 'inline' }, bodySize: bytes.length, inline: inlineBody(bytes) }))
+    const ids = history.query({}).items.map((s) => s.id).reverse()
+    const expectBodies = async (where: string) => {
+      for (const [i, id] of ids.entries()) expect((await history.readBody(id, 0, 1 << 20))?.bytes.equals(bodies[i]!), `${where}: body ${i}`).toBe(true)
+      expect(history.query({ text: 'needle' }).items.map((s) => s.id), where).toEqual([ids[2], ids[0]])
+    }
+    await expectBodies('active segment')
+    for (let i = 0; i < 10; i++) await history.append(record()) // seals the first segment
+    await history.close()
+    ;({ history } = await openHistory(dir, 100))
+    await expectBodies('sealed, after a restart')
+    await history.close()
+  })
+
   it('clears one endpoint’s captures, rewriting only the segments that held them', async () => {
     const dir = await tempDir()
     dirs.push(dir)
