@@ -2,6 +2,8 @@
 // For 1k, 10k and 100k stored captures: the time until one more capture is durable (median of 300
 // sequential appends), and the longest event-loop block while doing so. Last line:
 // `store write growth 1k->100k: <number>x` (median at 100k / median at 1k).
+// With each history, the engine's query API is timed too: free-text search over path, headers and
+// body (one match, and every record matching), and filters by method, status class and time.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import os from 'node:os'
@@ -20,7 +22,7 @@ function record(i: number): CaptureRecord {
     endpointId: 'ep_bench',
     receivedAt: Date.now(),
     method: 'POST',
-    target: `/webhooks/stripe?attempt=${i}`,
+    target: `/webhooks/stripe?attempt=${i}&live=1`,
     status: 200,
     bodySize: body.length,
     contentType: 'application/json',
@@ -50,7 +52,35 @@ function record(i: number): CaptureRecord {
   }
 }
 
-async function measure(stored: number): Promise<{ median: number; p99: number; maxBlock: number; fillSeconds: number }> {
+interface QueryTimes {
+  /** Longest of five runs of each query, in ms. */
+  [query: string]: number
+}
+
+function timeQueries(history: HistoryStore, stored: number): QueryTimes {
+  const now = Date.now()
+  const queries: Record<string, Parameters<HistoryStore['query']>[0]> = {
+    'text, 1 match': { text: `attempt=${Math.floor(stored / 2)}&` },
+    'text, all match': { text: 'checkout.session' },
+    'text, none': { text: 'no such words' },
+    'method + status class + time': { methods: ['GET'], statusClasses: [4, 5], since: now - 60_000 },
+  }
+  const times: QueryTimes = {}
+  for (const [name, query] of Object.entries(queries)) {
+    let longest = 0
+    for (let i = 0; i < 5; i++) {
+      const start = performance.now()
+      const page = history.query({ ...query, limit: 100 })
+      longest = Math.max(longest, performance.now() - start)
+      if (name === 'text, 1 match' && page.total !== 1) throw new Error(`expected one match, found ${page.total}`)
+      if (name === 'text, all match' && page.total !== stored) throw new Error(`expected ${stored} matches, found ${page.total}`)
+    }
+    times[name] = longest
+  }
+  return times
+}
+
+async function measure(stored: number): Promise<{ median: number; p99: number; maxBlock: number; fillSeconds: number; queries: QueryTimes }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hookscope-bench-store-'))
   const blobs = new BlobStore(path.join(dir, 'blobs'), 64 * 1024)
   await blobs.init()
@@ -70,6 +100,7 @@ async function measure(stored: number): Promise<{ median: number; p99: number; m
   await history.setRetention({ maxCaptures: 1_000_000, maxBytes: 100 * 1024 ** 3 })
   const fillSeconds = (performance.now() - fillStart) / 1000
   if (history.count !== stored) throw new Error(`expected ${stored} stored, found ${history.count}`)
+  const queries = timeQueries(history, stored)
   const delay = monitorEventLoopDelay({ resolution: 1 })
   delay.enable()
   const times: number[] = []
@@ -82,7 +113,7 @@ async function measure(stored: number): Promise<{ median: number; p99: number; m
   await history.close()
   rmSync(dir, { recursive: true, force: true })
   times.sort((a, b) => a - b)
-  return { median: times[150]!, p99: times[296]!, maxBlock: delay.max / 1e6, fillSeconds }
+  return { median: times[150]!, p99: times[296]!, maxBlock: delay.max / 1e6, fillSeconds, queries }
 }
 
 console.log(`store benchmark: time until one more capture (~${body.length} B body) is durable`)
@@ -94,5 +125,6 @@ for (const stored of [1_000, 10_000, 100_000]) {
   console.log(
     `${String(stored).padStart(7)} stored: median ${r.median.toFixed(3)} ms   p99 ${r.p99.toFixed(3)} ms   longest event-loop block ${r.maxBlock.toFixed(1)} ms   (filled in ${r.fillSeconds.toFixed(1)} s)`,
   )
+  console.log(`${' '.repeat(15)}query, longest of 5: ${Object.entries(r.queries).map(([name, ms]) => `${name} ${ms.toFixed(1)} ms`).join('   ')}`)
 }
 console.log(`store write growth 1k->100k: ${(results.get(100_000)!.median / results.get(1_000)!.median).toFixed(2)}x`)

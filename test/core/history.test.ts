@@ -175,7 +175,9 @@ describe('segmented history', () => {
     await history.setRetention({ maxCaptures: 10_000, maxBytes: 1024 * 1024 })
     expect(history.bytes).toBeLessThanOrEqual(1024 * 1024)
     expect(history.count).toBeLessThan(120)
-    expect(history.count).toBeGreaterThan(30)
+    // Whole segments go, oldest first: what stays fills at least half the budget.
+    expect(history.bytes).toBeGreaterThan(512 * 1024)
+    expect(history.count).toBeGreaterThan(15)
     await history.close()
   })
 
@@ -230,6 +232,53 @@ describe('segmented history', () => {
     await history.close()
     ;({ history } = await openHistory(dir, 100))
     await expectBodies('sealed, after a restart')
+    await history.close()
+  })
+
+  it('searches a sealed segment record by record: a match across two records never counts', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    let { history } = await openHistory(dir, 100) // capacity 10 per segment
+    // Each record's search text ends with its body: "…tail-a" then the next starts with "post /…".
+    for (let i = 0; i < 10; i++) await history.append(record({ bodyText: i === 3 ? 'ends with TAIL-A' : i === 7 ? 'Ünïcödé İstanbul' : `{"n":${i}}` }))
+    await history.append(record({ bodyText: 'in the next segment' })) // seals the first ten
+    const ids = history.query({}).items.map((s) => s.id).reverse()
+    expect(history.query({ text: 'tail-a' }).items.map((s) => s.id)).toEqual([ids[3]])
+    expect(history.query({ text: 'tail-apost' }).total).toBe(0)
+    expect(history.query({ text: 'ünïcödé' }).items.map((s) => s.id)).toEqual([ids[7]])
+    expect(history.query({ text: 'post /hook' }).total).toBe(11)
+    expect(history.query({ text: '{"n":' }).total).toBe(8)
+    // Clearing rewrites the sealed segment: what is kept stays searchable, and survives a restart.
+    await history.append(record({ endpointId: 'ep_other', bodyText: 'other endpoint' }))
+    await history.clear('ep_a')
+    expect(history.query({ text: 'tail-a' }).total).toBe(0)
+    expect(history.query({ text: 'other endpoint' }).total).toBe(1)
+    await history.close()
+    ;({ history } = await openHistory(dir, 100))
+    expect(history.query({ text: 'other endpoint' }).total).toBe(1)
+    await history.close()
+  })
+
+  it('seals a segment reopened at start: its older records and the newly journaled ones, with their changes', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    let { history } = await openHistory(dir, 100) // capacity 10 per segment
+    for (let i = 0; i < 4; i++) await history.append(record({ status: null }))
+    await history.close() // the segment is written unsealed and reopened for appends
+    ;({ history } = await openHistory(dir, 100))
+    for (let i = 0; i < 6; i++) {
+      const r = record({ status: null })
+      await history.append(r)
+      history.update(r.id, { status: 201 + i, durationMs: 5 })
+    }
+    await history.append(record()) // seals the first segment
+    await history.close()
+    const segment = JSON.parse(await fs.readFile(path.join(dir, 'history', 'seg-000001.json'), 'utf8'))
+    expect(segment.sealed).toBe(true)
+    expect(segment.captures).toHaveLength(10)
+    ;({ history } = await openHistory(dir, 100))
+    const statuses = history.query({}).items.map((s) => s.status).reverse()
+    expect(statuses).toEqual([null, null, null, null, 201, 202, 203, 204, 205, 206, 200])
     await history.close()
   })
 

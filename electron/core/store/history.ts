@@ -49,12 +49,12 @@ type SegmentFile = { schemaVersion: number; segment: number; sealed: boolean; ca
 export type RecordUpdate = Partial<Pick<CaptureRecord, 'status' | 'durationMs' | 'response' | 'timings'>>
 
 /**
- * Each record's JSON as it went to the journal, and what changed since. Sealing a segment writes
- * those lines as they are and the changes beside them, instead of serializing every record again:
- * that second JSON.stringify was about a tenth of the capture path's time under load.
+ * What changed in each record since its line went to the journal. Sealing a segment copies the
+ * journal's lines as they are and writes these changes beside them, instead of serializing every
+ * record again: building the segment's text and encoding it cost about a sixth of the capture
+ * path's time under load, and keeping each line in memory until then added to the collector's work.
  */
 interface Journaled {
-  lines: WeakMap<CaptureRecord, string>
   updates: WeakMap<CaptureRecord, RecordUpdate>
 }
 
@@ -124,6 +124,8 @@ class SegmentAdapter implements Adapter<SegmentFile> {
   constructor(
     readonly file: string,
     private readonly journaled?: Journaled,
+    /** The segment's journal, complete (closed or drained): its lines are copied, not rebuilt. */
+    private readonly journalFile?: string,
   ) {}
   async read(): Promise<SegmentFile | null> {
     let text: string
@@ -142,32 +144,80 @@ class SegmentAdapter implements Adapter<SegmentFile> {
     }
     return { schemaVersion: raw.schemaVersion, segment: raw.segment, sealed: raw.sealed, captures: raw.captures as CaptureRecord[] }
   }
-  /**
-   * Serialized a hundred records at a time, yielding to the event loop in between: one JSON.stringify
-   * of a 1,000-record segment blocked the loop for 10-20 ms, delaying every capture and live update
-   * that arrived meanwhile.
-   */
   async write(data: SegmentFile): Promise<void> {
-    const parts: string[] = [`{"schemaVersion":${data.schemaVersion},"segment":${data.segment},"sealed":${data.sealed},"captures":[`]
+    const head = `{"schemaVersion":${data.schemaVersion},"segment":${data.segment},"sealed":${data.sealed},"captures":[`
+    const journal = this.journalFile ? await readIfExists(this.journalFile) : null
+    const lines: Buffer[] = []
     const updates: Record<string, RecordUpdate> = {}
     let updated = false
-    for (let i = 0; i < data.captures.length; i++) {
-      const record = data.captures[i]!
-      const line = this.journaled?.lines.get(record)
-      if (line !== undefined) {
-        parts.push(i === 0 ? line : ',' + line)
-        const update = this.journaled!.updates.get(record)
+    const wanted = new Map(data.captures.map((record) => [record.id, record]))
+    if (journal && this.journaled) {
+      for (const { id, line } of journalLines(journal)) {
+        const record = wanted.get(id)
+        if (!record) continue // the line of a record removed since (cleared)
+        wanted.delete(id)
+        lines.push(line)
+        const update = this.journaled.updates.get(record)
         if (update) {
-          updates[record.id] = update
+          updates[id] = update
           updated = true
         }
-        continue
       }
-      parts.push((i === 0 ? '' : ',') + JSON.stringify(record.forward || record.signature ? { ...record, forward: null, signature: null } : record))
-      if (i % SERIALIZE_SLICE === SERIALIZE_SLICE - 1) await yieldToLoop()
+    }
+    // Records without a journal line (older ones, of a segment reopened at start) come first,
+    // serialized a hundred at a time, yielding in between so a large segment does not block the loop.
+    const parts: Array<string | Buffer> = [head]
+    let serialized = 0
+    for (const record of wanted.values()) {
+      if (serialized > 0) parts.push(COMMA)
+      parts.push(JSON.stringify(record.forward || record.signature ? { ...record, forward: null, signature: null } : record))
+      if (++serialized % SERIALIZE_SLICE === 0) await yieldToLoop()
+    }
+    for (const line of lines) {
+      if (parts.length > 1) parts.push(COMMA)
+      parts.push(line)
     }
     parts.push(updated ? `],"updates":${JSON.stringify(updates)}}` : ']}')
-    await writeFileAtomic(this.file, parts.join(''))
+    await writeFileAtomic(this.file, Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : part))))
+  }
+}
+
+const COMMA = Buffer.from(',')
+const NEWLINE = 0x0a
+const OPEN_BRACE = 0x7b
+const QUOTE = 0x22
+const ID_PREFIX = Buffer.from('{"id":"')
+
+async function readIfExists(file: string): Promise<Buffer | null> {
+  try {
+    return await fs.readFile(file)
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return null
+    throw error
+  }
+}
+
+/**
+ * The whole lines of a journal file, as slices of it, with their record ids. Zeros (space written
+ * ahead, or a gap left by a write that never landed) are skipped; so are a torn last line and any
+ * line that does not start with a record's id (its record, if any, is then serialized again).
+ */
+function* journalLines(bytes: Buffer): Generator<{ id: string; line: Buffer }> {
+  let position = 0
+  while (position < bytes.length) {
+    if (bytes[position] !== OPEN_BRACE) {
+      const next = bytes.indexOf(OPEN_BRACE, position)
+      if (next < 0) return
+      position = next
+    }
+    const end = bytes.indexOf(NEWLINE, position)
+    if (end < 0) return
+    const line = bytes.subarray(position, end)
+    position = end + 1
+    if (!line.subarray(0, ID_PREFIX.length).equals(ID_PREFIX)) continue
+    const idEnd = line.indexOf(QUOTE, ID_PREFIX.length)
+    if (idEnd < 0) continue
+    yield { id: line.toString('latin1', ID_PREFIX.length, idEnd), line }
   }
 }
 
@@ -227,7 +277,7 @@ export class HistoryStore {
   private seq = 0
   private totalBytes = 0
   private readonly cache = new Map<number, Map<string, CaptureRecord>>()
-  private readonly journaled: Journaled = { lines: new WeakMap(), updates: new WeakMap() }
+  private readonly journaled: Journaled = { updates: new WeakMap() }
   private structural: Promise<void> = Promise.resolve()
   private closed = false
 
@@ -260,7 +310,6 @@ export class HistoryStore {
     if (this.closed) return Promise.reject(new HookscopeError('ENGINE_CLOSED'))
     // Forwarding state and signature verdicts are live (rebuilt at start): journaled as null.
     const line = journalLine(record)
-    this.journaled.lines.set(record, line)
     // Characters, not bytes: close enough for retention by size, and free (no second pass over the line).
     const recordBytes = line.length
     const blobBytes = record.body.storage === 'blob' ? record.body.size : 0
@@ -357,7 +406,7 @@ export class HistoryStore {
       }
       await oldJournal.close()
       old.sealed = true
-      await this.writeSegment(old.n, [...oldRecords.values()], true)
+      await this.writeSegment(old.n, [...oldRecords.values()], true, oldJournal.file)
       await fs.rm(this.segmentPaths(old.n).journal, { force: true })
     } finally {
       this.sealing = new Map()
@@ -383,8 +432,9 @@ export class HistoryStore {
     this.journalSize = Math.max(1024 * 1024, Math.min(Math.ceil(used * 1.25), SEGMENT_MAX_RECORD_BYTES + 1024 * 1024))
   }
 
-  private async writeSegment(n: number, records: CaptureRecord[], sealed: boolean): Promise<void> {
-    const db = new Low<SegmentFile>(new SegmentAdapter(this.segmentPaths(n).json, this.journaled), {
+  /** `journalFile`: the segment's complete journal, whose lines are copied for the records in it. */
+  private async writeSegment(n: number, records: CaptureRecord[], sealed: boolean, journalFile?: string): Promise<void> {
+    const db = new Low<SegmentFile>(new SegmentAdapter(this.segmentPaths(n).json, this.journaled, journalFile), {
       schemaVersion: SEGMENT_SCHEMA_VERSION,
       segment: n,
       sealed,
@@ -504,7 +554,7 @@ export class HistoryStore {
         if (isActive) {
           this.activeRecords = new Map(kept.map((record) => [record.id, record]))
           // The journal still holds the removed lines: checkpoint what is kept, then start it over.
-          await this.writeSegment(segment.n, kept, false)
+          await this.writeSegment(segment.n, kept, false, this.journal.file)
           await this.journal.close()
           await fs.rm(this.segmentPaths(segment.n).journal, { force: true })
           this.journal = this.openJournal(segment.n)
@@ -731,7 +781,7 @@ export class HistoryStore {
       this.nextJournal = null
     }
     if (this.activeRecords.size > 0) {
-      await this.writeSegment(this.active.n, [...this.activeRecords.values()], false)
+      await this.writeSegment(this.active.n, [...this.activeRecords.values()], false, this.journal.file)
       await fs.rm(this.segmentPaths(this.active.n).journal, { force: true })
     } else {
       await fs.rm(this.segmentPaths(this.active.n).journal, { force: true })
