@@ -1,8 +1,8 @@
 // npm run bench:forward — forwarding through Hookscope against a direct call and a minimal pipe proxy.
-// In one run, 1 KB JSON POSTs over 50 connections for 10 s each: (a) the target directly, (b) through
+// In one run, 1 KB JSON POSTs over 50 connections for 10 s each, in turns: (a) the target directly, (b) through
 // a minimal node:http pipe proxy, (c) through a Hookscope endpoint in proxy mode with capture and
 // durable persistence on. Last line: `forward/pipe ratio: <n>, added p50 over direct: <ms> ms`.
-import { describeMachine, jsonBody, load, row, startServer } from './lib'
+import { describeMachine, jsonBody, loadInTurns, row, startServer, type LoadResult } from './lib'
 
 const duration = Number(process.env.BENCH_SECONDS ?? 10)
 const connections = 50
@@ -11,37 +11,27 @@ const body = jsonBody(1024)
 console.log(`forward benchmark: ${connections} connections, ${duration} s each, ${Buffer.byteLength(body)} B JSON POSTs`)
 console.log(`machine: ${describeMachine()}`)
 
+// The paths run side by side and are loaded in turns (see loadInTurns): 10 s each in all.
 const target = await startServer('bare')
+const pipe = await startServer('pipe', target.url)
+const engine = await startServer('engine', '--forward', target.url, '--sync', process.env.BENCH_SYNC ?? 'disk')
 try {
-  await load(target.url, { connections, duration: 1, body })
-  const direct = await load(target.url, { connections, duration, body })
+  const loaded = await loadInTurns({ direct: target.url, pipe: pipe.url, hookscope: engine.url }, { connections, duration, body })
+  const { direct, pipe: piped, hookscope } = loaded as Record<'direct' | 'pipe' | 'hookscope', LoadResult>
   console.log(row('direct to the target', direct))
-
-  const pipe = await startServer('pipe', target.url)
-  await load(pipe.url, { connections, duration: 1, body })
-  const piped = await load(pipe.url, { connections, duration, body })
-  await pipe.stop()
   console.log(row('minimal pipe proxy', piped))
-
-  const engine = await startServer('engine', '--forward', target.url, '--sync', process.env.BENCH_SYNC ?? 'disk')
-  await load(engine.url, { connections, duration: 1, body })
-  const hookscope = await load(engine.url, { connections, duration, body })
-  await engine.stop()
   console.log(row('hookscope proxy (durable)', hookscope))
   if (hookscope.errors > 0 || hookscope.non2xx > 0) console.log('warning: errors during the Hookscope run')
 
   // Latency unloaded: one connection, so the figure is the path's own cost, not queueing behind 49 others.
-  const single = { connections: 1, duration: Math.max(3, Math.round(duration / 2)), body }
-  const directOne = await load(target.url, single)
-  const engineOne = await startServer('engine', '--forward', target.url, '--sync', process.env.BENCH_SYNC ?? 'disk')
-  await load(engineOne.url, { ...single, duration: 1 })
-  const hookscopeOne = await load(engineOne.url, single)
-  await engineOne.stop()
+  const single = await loadInTurns({ direct: target.url, hookscope: engine.url }, { connections: 1, duration: Math.max(3, Math.round(duration / 2)), body })
+  const { direct: directOne, hookscope: hookscopeOne } = single as Record<'direct' | 'hookscope', LoadResult>
   console.log(row('direct, 1 connection', directOne))
   console.log(row('hookscope, 1 connection', hookscopeOne))
   console.log(
     `forward/pipe ratio: ${(hookscope.rps / piped.rps).toFixed(3)}, added p50 over direct: ${(hookscope.p50 - direct.p50).toFixed(2)} ms at 50 connections; added mean at 1 connection: ${(hookscopeOne.meanMs - directOne.meanMs).toFixed(2)} ms`,
   )
 } finally {
+  await Promise.all([engine.stop(), pipe.stop()])
   await target.stop()
 }

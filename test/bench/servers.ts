@@ -2,7 +2,7 @@
 // its event loop. Usage: servers <bare | pipe <target-url> | engine [--sync disk|os] [--forward <url>]>
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -55,7 +55,12 @@ if (kind === 'bare') {
     })
   }
   ready(engine.statuses()[0]!.url!)
-  process.on('SIGTERM', () => void engine.close().then(() => process.exit(0)))
+  process.on('SIGTERM', () =>
+    void engine.close().then(() => {
+      rmSync(dir, { recursive: true, force: true })
+      process.exit(0)
+    }),
+  )
 } else {
   throw new Error(`unknown server kind: ${kind}`)
 }
