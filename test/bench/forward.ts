@@ -1,8 +1,9 @@
 // npm run bench:forward — forwarding through Hookscope against a direct call and a minimal pipe proxy.
 // In one run, 1 KB JSON POSTs over 50 connections for 10 s each, in turns: (a) the target directly, (b) through
 // a minimal node:http pipe proxy, (c) through a Hookscope endpoint in proxy mode with capture and
-// durable persistence on. Last line: `forward/pipe ratio: <n>, added p50 over direct: <ms> ms`.
-import { describeMachine, jsonBody, loadInTurns, row, startServer, type LoadResult } from './lib'
+// durable persistence on. Last line: `forward/pipe ratio: <n>, added p50 latency over direct: <ms> ms`,
+// the latency measured one request at a time.
+import { describeMachine, jsonBody, loadInTurns, row, sequentialLatencyInTurns, startServer, type LoadResult, type SequentialLatency } from './lib'
 
 const duration = Number(process.env.BENCH_SECONDS ?? 10)
 const connections = 50
@@ -23,13 +24,15 @@ try {
   console.log(row('hookscope proxy (durable)', hookscope))
   if (hookscope.errors > 0 || hookscope.non2xx > 0) console.log('warning: errors during the Hookscope run')
 
-  // Latency unloaded: one connection, so the figure is the path's own cost, not queueing behind 49 others.
-  const single = await loadInTurns({ direct: target.url, hookscope: engine.url }, { connections: 1, duration: Math.max(3, Math.round(duration / 2)), body })
-  const { direct: directOne, hookscope: hookscopeOne } = single as Record<'direct' | 'hookscope', LoadResult>
-  console.log(row('direct, 1 connection', directOne))
-  console.log(row('hookscope, 1 connection', hookscopeOne))
+  // Latency unloaded: one request at a time, so the figure is the path's own cost, not queueing
+  // behind 49 other connections.
+  const single = await sequentialLatencyInTurns({ direct: target.url, hookscope: engine.url }, { duration: Math.max(3, Math.round(duration / 2)), body })
+  const latencyRow = (name: string, r: SequentialLatency): string =>
+    `${name.padEnd(28)} ${String(r.requests).padStart(8)} requests   p50 ${r.p50.toFixed(3)} ms   mean ${r.mean.toFixed(3)} ms   p99 ${r.p99.toFixed(3)} ms`
+  console.log(latencyRow('direct, one at a time', single.direct!))
+  console.log(latencyRow('hookscope, one at a time', single.hookscope!))
   console.log(
-    `forward/pipe ratio: ${(hookscope.rps / piped.rps).toFixed(3)}, added p50 over direct: ${(hookscope.p50 - direct.p50).toFixed(2)} ms at 50 connections; added mean at 1 connection: ${(hookscopeOne.meanMs - directOne.meanMs).toFixed(2)} ms`,
+    `forward/pipe ratio: ${(hookscope.rps / piped.rps).toFixed(3)}, added p50 latency over direct: ${(single.hookscope!.p50 - single.direct!.p50).toFixed(2)} ms (one request at a time; at 50 connections ${(hookscope.p50 - direct.p50).toFixed(0)} ms, queueing included)`,
   )
 } finally {
   await Promise.all([engine.stop(), pipe.stop()])
