@@ -50,9 +50,8 @@ export type RecordUpdate = Partial<Pick<CaptureRecord, 'status' | 'durationMs' |
 
 /**
  * What changed in each record since its line went to the journal. Sealing a segment copies the
- * journal's lines as they are and writes these changes beside them, instead of serializing every
- * record again: building the segment's text and encoding it cost about a sixth of the capture
- * path's time under load, and keeping each line in memory until then added to the collector's work.
+ * journal's lines from its file as they are and writes these changes beside them, instead of
+ * serializing every record again or keeping each record's line in memory until then.
  */
 interface Journaled {
   updates: WeakMap<CaptureRecord, RecordUpdate>
@@ -60,8 +59,9 @@ interface Journaled {
 
 /**
  * A body small enough to live in its record. Kept as base64 whatever it holds: the journal line then
- * carries it as it is (base64 needs no JSON escaping, and escaping a JSON body, full of quotes, cost
- * more than the rest of the record under load), and memory holds one copy of it, shared with the line.
+ * carries it as it is (base64 needs no JSON escaping; escaping a 1 KB JSON body, full of quotes,
+ * costs about as much as serializing the rest of the record), and memory holds one copy of it,
+ * shared with the line.
  */
 export function inlineBody(bytes: Buffer): InlineBody | null {
   if (bytes.length === 0) return null
