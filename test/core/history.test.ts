@@ -62,6 +62,16 @@ async function openHistory(dir: string, maxCaptures = 10_000, maxBytes = 1024 **
   return { history, blobs }
 }
 
+/** A segment file as written (version 3: one record per line, then a closing line), untouched. */
+async function segmentFile(dir: string, n: number): Promise<{ lines: Array<Record<string, unknown>>; closing: Record<string, unknown> | undefined; text: string }> {
+  const text = await fs.readFile(path.join(dir, 'history', `seg-${String(n).padStart(6, '0')}.json`), 'utf8')
+  expect(text.endsWith('\n'), 'a segment ends with a whole line').toBe(true)
+  expect(text.includes('\0'), 'no space written ahead is left in a segment').toBe(false)
+  const lines = text.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
+  const closing = lines.at(-1)
+  return { lines: lines.slice(0, -1), closing: closing && !('id' in closing) ? closing : undefined, text }
+}
+
 async function historyFiles(dir: string): Promise<string[]> {
   return (await fs.readdir(path.join(dir, 'history'))).sort()
 }
@@ -74,9 +84,9 @@ describe('segmented history', () => {
     for (let i = 0; i < 25; i++) await history.append(record())
     await history.close()
     expect(await historyFiles(dir)).toEqual(['seg-000001.json', 'seg-000002.json', 'seg-000003.json'])
-    const first = JSON.parse(await fs.readFile(path.join(dir, 'history', 'seg-000001.json'), 'utf8'))
-    expect(first).toMatchObject({ schemaVersion: SEGMENT_SCHEMA_VERSION, segment: 1, sealed: true })
-    expect(first.captures).toHaveLength(10)
+    const first = await segmentFile(dir, 1)
+    expect(first.closing).toMatchObject({ schemaVersion: SEGMENT_SCHEMA_VERSION, segment: 1, sealed: true })
+    expect(first.lines).toHaveLength(10)
     const statBefore = await fs.stat(path.join(dir, 'history', 'seg-000001.json'))
     const { history: again } = await openHistory(dir, 100)
     expect(again.count).toBe(25)
@@ -98,9 +108,10 @@ describe('segmented history', () => {
     // The first ten were sealed (lines as journaled plus the changes), the last two are still active.
     expect(history.summary(records[3]!.id)).toMatchObject({ status: 204, durationMs: 3.5 })
     await history.close()
-    const sealed = JSON.parse(await fs.readFile(path.join(dir, 'history', 'seg-000001.json'), 'utf8'))
-    expect(sealed.captures[0].status).toBeNull()
-    expect(sealed.updates[records[0]!.id]).toMatchObject({ status: 201, durationMs: 0.5 })
+    // Sealed by renaming the journal: each line as it was journaled, the changes in the closing line.
+    const sealed = await segmentFile(dir, 1)
+    expect(sealed.lines[0]!.status).toBeNull()
+    expect((sealed.closing!.updates as Record<string, unknown>)[records[0]!.id]).toMatchObject({ status: 201, durationMs: 0.5 })
     const { history: again } = await openHistory(dir, 100)
     for (const [i, r] of records.entries()) {
       const back = await again.get(r.id)
@@ -110,14 +121,56 @@ describe('segmented history', () => {
     await again.close()
   })
 
-  it('reads segments written before updates existed (schema version 1)', async () => {
+  it('reads segments written as one JSON document (schema versions 1 and 2)', async () => {
     const dir = await tempDir()
     dirs.push(dir)
     const old = record({ status: 202 })
+    const answered = record({ status: null })
     await fs.mkdir(path.join(dir, 'history'), { recursive: true })
     await fs.writeFile(path.join(dir, 'history', 'seg-000001.json'), JSON.stringify({ schemaVersion: 1, segment: 1, sealed: true, captures: [old] }))
+    await fs.writeFile(
+      path.join(dir, 'history', 'seg-000002.json'),
+      JSON.stringify({ schemaVersion: 2, segment: 2, sealed: true, captures: [answered], updates: { [answered.id]: { status: 204 } } }),
+    )
     const { history } = await openHistory(dir, 100)
     expect(await history.get(old.id)).toEqual(old)
+    expect(await history.get(answered.id)).toEqual({ ...answered, status: 204 })
+    await history.close()
+  })
+
+  it('reads a journal that a crash left closed but not yet renamed as a sealed segment, with its changes', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const records = [record({ status: null }), record({ status: null })]
+    await fs.mkdir(path.join(dir, 'history'), { recursive: true })
+    const closing = { segment: 1, schemaVersion: SEGMENT_SCHEMA_VERSION, sealed: true, updates: { [records[1]!.id]: { status: 409, durationMs: 2 } } }
+    const text = records.map((r) => JSON.stringify(r)).join('\n') + '\n' + JSON.stringify(closing) + '\n'
+    await fs.writeFile(path.join(dir, 'history', 'seg-000001.journal'), Buffer.concat([Buffer.from(text), Buffer.alloc(4096)]))
+    const notices: Array<Omit<Notice, 'at'>> = []
+    const { history } = await openHistory(dir, 100, 1024 ** 3, notices)
+    expect(notices).toEqual([])
+    expect(history.query({}).items.map((s) => s.status)).toEqual([409, null])
+    const next = record()
+    await history.append(next) // goes to a new segment: the first one is sealed
+    await history.close()
+    expect(await historyFiles(dir)).toEqual(['seg-000001.json', 'seg-000002.json'])
+    expect((await segmentFile(dir, 1)).closing).toMatchObject({ sealed: true })
+  })
+
+  it('moves a damaged segment aside and keeps the others', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    let { history } = await openHistory(dir, 100)
+    for (let i = 0; i < 15; i++) await history.append(record())
+    await history.close()
+    const file = path.join(dir, 'history', 'seg-000001.json')
+    const lines = (await fs.readFile(file, 'utf8')).split('\n')
+    lines[3] = lines[3]!.slice(0, 40) // a line cut short in the middle of the file
+    await fs.writeFile(file, lines.join('\n'))
+    const notices: Array<Omit<Notice, 'at'>> = []
+    ;({ history } = await openHistory(dir, 100, 1024 ** 3, notices))
+    expect(history.count).toBe(5)
+    expect(notices[0]!.message).toMatch(/seg-000001\.json was damaged .* Other captures are unaffected/)
     await history.close()
   })
 
@@ -273,9 +326,9 @@ describe('segmented history', () => {
     }
     await history.append(record()) // seals the first segment
     await history.close()
-    const segment = JSON.parse(await fs.readFile(path.join(dir, 'history', 'seg-000001.json'), 'utf8'))
-    expect(segment.sealed).toBe(true)
-    expect(segment.captures).toHaveLength(10)
+    const segment = await segmentFile(dir, 1)
+    expect(segment.closing?.sealed).toBe(true)
+    expect(segment.lines).toHaveLength(10)
     ;({ history } = await openHistory(dir, 100))
     const statuses = history.query({}).items.map((s) => s.status).reverse()
     expect(statuses).toEqual([null, null, null, null, 201, 202, 203, 204, 205, 206, 200])

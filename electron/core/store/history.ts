@@ -2,11 +2,12 @@
 // files on disk, retention, the in-memory index of summaries and the query over it.
 //
 // Layout (inside `<data>/history`):
-//   seg-000001.json     a lowdb document holding up to ~1,000 capture records; immutable once sealed
+//   seg-000001.json     up to ~1,000 capture records, one per line, and a closing line; immutable
+//                       once sealed; read and (when rewritten) written through a lowdb adapter
 //   seg-000007.journal  the active segment's append-only log (group-committed, fdatasync'd)
-// lowdb rewrites a whole file on each write, so it is only asked to write a segment when the segment
-// is sealed (or at shutdown). The journal makes every capture durable at the cost of one append, so a
-// write costs the same with 1k or 100k captures stored. Retention drops whole sealed segments.
+// The journal makes every capture durable at the cost of one append, so a write costs the same with
+// 1k or 100k captures stored; sealing closes the journal and renames it into place. Retention drops
+// whole sealed segments.
 // Never: keeps bodies larger than the inline limit in records (those are blob files).
 import { promises as fs } from 'node:fs'
 import { isUtf8 } from 'node:buffer'
@@ -21,8 +22,13 @@ import type { BlobStore } from './blobs'
 import { isErrno, removeStaleTempFiles, writeFileAtomic } from './fs-util'
 import { Journal, parseJournal, type SyncMode } from './journal'
 
-/** 2: a segment may carry `updates` (later changes to records kept as they were journaled). */
-export const SEGMENT_SCHEMA_VERSION = 2
+/**
+ * 1: a JSON document `{schemaVersion, segment, sealed, captures}`. 2: it may carry `updates` (later
+ * changes to records kept as they were journaled). 3: the journal's own format, one record per line,
+ * closed by a line `{"segment", "schemaVersion", "sealed", "updates"}`: sealing renames the journal
+ * into place instead of writing every capture a second time. Versions 1 and 2 are still read.
+ */
+export const SEGMENT_SCHEMA_VERSION = 3
 /** A segment is sealed past this many records... */
 export const SEGMENT_MAX_RECORDS = 1000
 /** ...or this many bytes of record JSON, so that sealing one stays a few-millisecond write. */
@@ -135,6 +141,7 @@ class SegmentAdapter implements Adapter<SegmentFile> {
       if (isErrno(error, 'ENOENT')) return null
       throw error
     }
+    if (!text.startsWith('{"schemaVersion"')) return readLines(text, this.file)
     const raw = SegmentFile.parse(JSON.parse(text))
     if (raw.updates) {
       for (const record of raw.captures) {
@@ -145,44 +152,76 @@ class SegmentAdapter implements Adapter<SegmentFile> {
     return { schemaVersion: raw.schemaVersion, segment: raw.segment, sealed: raw.sealed, captures: raw.captures as CaptureRecord[] }
   }
   async write(data: SegmentFile): Promise<void> {
-    const head = `{"schemaVersion":${data.schemaVersion},"segment":${data.segment},"sealed":${data.sealed},"captures":[`
     const journal = this.journalFile ? await readIfExists(this.journalFile) : null
     const lines: Buffer[] = []
     const updates: Record<string, RecordUpdate> = {}
-    let updated = false
     const wanted = new Map(data.captures.map((record) => [record.id, record]))
     if (journal && this.journaled) {
       for (const { id, line } of journalLines(journal)) {
         const record = wanted.get(id)
         if (!record) continue // the line of a record removed since (cleared)
         wanted.delete(id)
-        lines.push(line)
+        lines.push(line, NEWLINE_BYTES)
         const update = this.journaled.updates.get(record)
-        if (update) {
-          updates[id] = update
-          updated = true
-        }
+        if (update) updates[id] = update
       }
     }
     // Records without a journal line (older ones, of a segment reopened at start) come first,
     // serialized a hundred at a time, yielding in between so a large segment does not block the loop.
-    const parts: Array<string | Buffer> = [head]
+    const parts: Array<string | Buffer> = []
     let serialized = 0
     for (const record of wanted.values()) {
-      if (serialized > 0) parts.push(COMMA)
-      parts.push(JSON.stringify(record.forward || record.signature ? { ...record, forward: null, signature: null } : record))
+      parts.push(JSON.stringify(record.forward || record.signature ? { ...record, forward: null, signature: null } : record) + '\n')
       if (++serialized % SERIALIZE_SLICE === 0) await yieldToLoop()
     }
-    for (const line of lines) {
-      if (parts.length > 1) parts.push(COMMA)
-      parts.push(line)
-    }
-    parts.push(updated ? `],"updates":${JSON.stringify(updates)}}` : ']}')
+    parts.push(...lines, closingLine(data.segment, data.sealed, updates) + '\n')
     await writeFileAtomic(this.file, Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : part))))
   }
 }
 
-const COMMA = Buffer.from(',')
+/** The last line of a version 3 segment: what it is, and what changed in its records since journaled. */
+function closingLine(segment: number, sealed: boolean, updates: Record<string, RecordUpdate>): string {
+  return JSON.stringify({ segment, schemaVersion: SEGMENT_SCHEMA_VERSION, sealed, updates })
+}
+
+const ClosingLine = z.object({
+  segment: z.number().int(),
+  schemaVersion: z.number().int(),
+  sealed: z.boolean(),
+  updates: z.record(z.string(), z.record(z.string(), z.unknown())),
+})
+
+/** The records of a journal or a version 3 segment, with the changes its closing lines carry. */
+export function recordsOfLines(lines: unknown[]): { captures: unknown[]; sealed: boolean | null } {
+  const captures: unknown[] = []
+  let sealed: boolean | null = null
+  const updates: Record<string, Record<string, unknown>> = {}
+  for (const line of lines) {
+    const closing = line && typeof line === 'object' && !('id' in line) ? ClosingLine.safeParse(line) : null
+    if (closing?.success) {
+      sealed = closing.data.sealed
+      Object.assign(updates, closing.data.updates)
+    } else {
+      captures.push(line)
+    }
+  }
+  for (const record of captures) {
+    const update = record && typeof record === 'object' && 'id' in record ? updates[String(record.id)] : undefined
+    if (update) Object.assign(record as object, update)
+  }
+  return { captures, sealed }
+}
+
+function readLines(text: string, file: string): SegmentFile {
+  const { lines, damaged } = parseJournal(text)
+  // A segment is written whole (atomically, or renamed once flushed): any damaged line is real damage.
+  if (damaged > 0 || /[^\0\n]$/.test(text)) throw new Error(`${damaged || 1} damaged line(s)`)
+  const { captures, sealed } = recordsOfLines(lines)
+  const n = Number(/seg-(\d+)/.exec(path.basename(file))?.[1] ?? 0)
+  return { schemaVersion: SEGMENT_SCHEMA_VERSION, segment: n, sealed: sealed ?? false, captures: captures as CaptureRecord[] }
+}
+
+const NEWLINE_BYTES = Buffer.from('\n')
 const NEWLINE = 0x0a
 const OPEN_BRACE = 0x7b
 const QUOTE = 0x22
@@ -231,6 +270,9 @@ interface Segment {
   bytes: number
   recordBytes: number
   sealed: boolean
+  /** Its journal holds every one of its records (it was started empty and never rewritten since):
+   * sealing it is then a rename of the journal. */
+  journaledOnly?: boolean
 }
 
 interface IndexEntry {
@@ -404,18 +446,44 @@ export class HistoryStore {
         this.searchTextFor(record.id)
         if (++done % SERIALIZE_SLICE === 0) await yieldToLoop()
       }
-      await oldJournal.close()
       old.sealed = true
-      await this.writeSegment(old.n, [...oldRecords.values()], true, oldJournal.file)
-      await fs.rm(this.segmentPaths(old.n).journal, { force: true })
+      if (old.journaledOnly) {
+        await this.sealByRename(old.n, oldRecords, oldJournal)
+      } else {
+        await oldJournal.close()
+        await this.writeSegment(old.n, [...oldRecords.values()], true, oldJournal.file)
+        await fs.rm(this.segmentPaths(old.n).journal, { force: true })
+      }
     } finally {
       this.sealing = new Map()
     }
     await this.applyRetention()
   }
 
+  /**
+   * The journal already holds every record of the segment, one per line: close it with a line of what
+   * changed since (flushed like any capture), cut the space written ahead, and rename it into place.
+   * No capture is written twice.
+   */
+  private async sealByRename(n: number, records: Map<string, CaptureRecord>, journal: Journal): Promise<void> {
+    // Captures still being stored are answered as soon as they are: their changes count too.
+    await journal.drain()
+    const updates: Record<string, RecordUpdate> = {}
+    for (const record of records.values()) {
+      const update = this.journaled.updates.get(record)
+      if (update) updates[record.id] = update
+    }
+    await journal.append(closingLine(n, true, updates))
+    await journal.close()
+    // Neither step needs a flush of its own: if a crash undoes them, the journal is back with its
+    // closing line (and perhaps zeros after it, which readers skip), read as this sealed segment.
+    const paths = this.segmentPaths(n)
+    await fs.truncate(paths.journal, journal.written)
+    await fs.rename(paths.journal, paths.json)
+  }
+
   private startSegment(n: number): void {
-    this.active = { n, count: 0, bytes: 0, recordBytes: 0, sealed: false }
+    this.active = { n, count: 0, bytes: 0, recordBytes: 0, sealed: false, journaledOnly: true }
     this.segments.push(this.active)
     this.activeRecords = new Map()
     this.journal = this.nextJournal?.n === n ? this.nextJournal.journal : this.openJournal(n)
@@ -552,6 +620,7 @@ export class HistoryStore {
         this.cache.delete(segment.n)
         this.recount(segment, kept)
         if (isActive) {
+          segment.journaledOnly = false // what is kept goes to its file; the journal starts over
           this.activeRecords = new Map(kept.map((record) => [record.id, record]))
           // The journal still holds the removed lines: checkpoint what is kept, then start it over.
           await this.writeSegment(segment.n, kept, false, this.journal.file)
@@ -680,6 +749,7 @@ export class HistoryStore {
     if (last && !last.sealed && !this.shouldSeal(last)) {
       // Reopen the last segment for appends; its journal was folded into its file by loadSegment.
       this.active = last
+      this.active.journaledOnly = false // its older records are in its file, not in the new journal
       this.activeRecords = await this.loadSegmentRecords(last.n)
       this.cache.delete(last.n)
       this.journal = this.openJournal(last.n)
@@ -725,7 +795,10 @@ export class HistoryStore {
     }
     if (journalText !== null) {
       const { lines, damaged } = parseJournal(journalText)
-      for (const line of lines) {
+      // A closing line means the crash came while sealing, after the journal was complete.
+      const journaled = recordsOfLines(lines)
+      if (journaled.sealed) sealed = true
+      for (const line of journaled.captures) {
         const parsed = CaptureRecord.safeParse(line)
         if (parsed.success && !records.has(parsed.data.id)) records.set(parsed.data.id, parsed.data)
       }

@@ -92,6 +92,11 @@ export class Journal {
   /** Bytes appended so far (including the ones still in flight). */
   bytes = 0
 
+  /** Bytes handed to the file so far, from its start: where the space written ahead begins. */
+  get written(): number {
+    return this.offset
+  }
+
   constructor(
     readonly file: string,
     options: JournalOptions = {},
