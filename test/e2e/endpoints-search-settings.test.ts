@@ -65,6 +65,8 @@ describe('endpoints', () => {
     expect(stdout).toMatch(/X-Handled-By: hookscope/i)
     expect(stdout.endsWith('accepted')).toBe(true)
     const row = await waitForRow(page, '/edited')
+    // A row appears when the request's headers arrive; its status follows once it was answered.
+    await row.getByTestId('row-status').filter({ hasText: /^202$/ }).waitFor()
     expect(await row.getByTestId('row-status').textContent()).toBe('202')
   })
 

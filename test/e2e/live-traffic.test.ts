@@ -15,6 +15,8 @@ describe('live traffic', () => {
     await runShell(command)
     const row = await waitForRow(page, '/webhook')
     expect(await row.getByTestId('row-method').textContent()).toBe('POST')
+    // A row appears when the request's headers arrive; its status follows once it was answered.
+    await row.getByTestId('row-status').filter({ hasText: /^200$/ }).waitFor()
     expect(await row.getByTestId('row-status').textContent()).toBe('200')
     await page.getByTestId('empty-state').waitFor({ state: 'detached' })
     expect(errors).toEqual([])

@@ -239,7 +239,9 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       const s = get()
       if (generation !== s.generation) return
       const room = Math.max(0, s.memoryCap - s.ids.length)
-      const byId = { ...s.byId }
+      // Added in place, as live batches are: copying a map of tens of thousands of captures for each
+      // page made scrolling through a long history stall.
+      const byId = s.byId
       const added: string[] = []
       const oldest = s.ids[s.ids.length - 1]
       for (const item of page.items) {
@@ -268,7 +270,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
         set({ headStale: false, total: page.total })
         return
       }
-      const byId = { ...s.byId }
+      const byId = s.byId // in place, as above
       for (const item of newer) byId[item.id] = item
       let ids = mergeNewestFirst(newer.map((item) => item.id), s.ids)
       if (ids.length > s.memoryCap) ids = ids.slice(0, s.memoryCap)
