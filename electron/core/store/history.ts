@@ -63,44 +63,20 @@ interface Journaled {
   updates: WeakMap<CaptureRecord, RecordUpdate>
 }
 
-/**
- * A body small enough to live in its record. Kept as base64 whatever it holds: the journal line then
- * carries it as it is (base64 needs no JSON escaping; escaping a 1 KB JSON body, full of quotes,
- * costs about as much as serializing the rest of the record), and memory holds one copy of it,
- * shared with the line.
- */
 export function inlineBody(bytes: Buffer): InlineBody | null {
   if (bytes.length === 0) return null
-  return { encoding: 'base64', data: bytes.toString('base64') }
+  return isUtf8(bytes) ? { encoding: 'utf8', data: bytes.toString('utf8') } : { encoding: 'base64', data: bytes.toString('base64') }
 }
 
-const INLINE_NULL = ',"inline":null}'
-
-/**
- * A record's journal line. Forwarding state and signature verdicts are live (rebuilt at start), so
- * they are written as null; a base64 body is appended to the line without a second scan.
- */
-export function journalLine(record: CaptureRecord): string {
-  const { forward, signature, inline } = record
-  const direct = inline !== null && inline.encoding === 'base64'
+/** A record's journal line. Forwarding state and signature verdicts are live (rebuilt at start): written as null. */
+function journalLine(record: CaptureRecord): string {
+  const { forward, signature } = record
   record.forward = null
   record.signature = null
-  if (direct) record.inline = null
   const line = JSON.stringify(record)
   record.forward = forward
   record.signature = signature
-  record.inline = inline
-  if (!direct) return line
-  // `inline` is the record's last key; if a record ever comes with another order, serialize it whole.
-  if (!endsWithInlineNull(line)) return JSON.stringify({ ...record, forward: null, signature: null })
-  return `${line.slice(0, line.length - INLINE_NULL.length)},"inline":{"encoding":"base64","data":"${inline.data}"}}`
-}
-
-function endsWithInlineNull(line: string): boolean {
-  const offset = line.length - INLINE_NULL.length
-  if (offset < 0) return false
-  for (let i = 0; i < INLINE_NULL.length; i++) if (line.charCodeAt(offset + i) !== INLINE_NULL.charCodeAt(i)) return false
-  return true
+  return line
 }
 
 export function inlineBytes(inline: InlineBody | null): Buffer {
@@ -365,7 +341,6 @@ export class HistoryStore {
    */
   append(record: CaptureRecord, bodyHead?: Buffer): Promise<void> {
     if (this.closed) return Promise.reject(new HookscopeError('ENGINE_CLOSED'))
-    // Forwarding state and signature verdicts are live (rebuilt at start): journaled as null.
     const line = journalLine(record)
     // Characters, not bytes: close enough for retention by size, and free (no second pass over the line).
     const recordBytes = line.length
@@ -892,14 +867,7 @@ function searchTextOf(record: CaptureRecord, bodyText?: string): string {
   for (const [name, value] of record.rawHeaders) text += `${name}: ${value}\n`
   if (bodyText !== undefined) text += bodyText.slice(0, SEARCH_BODY_BYTES)
   else if (record.inline) {
-    text += inlineText(record.inline).slice(0, SEARCH_BODY_BYTES)
+    text += record.inline.encoding === 'utf8' ? record.inline.data.slice(0, SEARCH_BODY_BYTES) : ''
   }
   return text.toLowerCase()
-}
-
-/** An inline body as text, when it is valid UTF-8 (a journaled body is base64 whatever it holds). */
-function inlineText(inline: InlineBody): string {
-  if (inline.encoding === 'utf8') return inline.data
-  const bytes = Buffer.from(inline.data, 'base64')
-  return isUtf8(bytes) ? bytes.toString('utf8') : ''
 }
