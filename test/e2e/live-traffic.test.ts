@@ -3,6 +3,7 @@
 // and clearing the history.
 import { describe, expect, it } from 'vitest'
 import { pageScripts, runCurl, runShell, sendRequest, uniquePath, useE2E, waitForRow } from './helpers'
+import { connectApi } from './helpers/api-client'
 
 const e2e = useE2E()
 
@@ -32,6 +33,33 @@ describe('live traffic', () => {
     expect(await row.getByTestId('row-method').textContent()).toBe('PUT')
     expect(await row.textContent()).toContain('12 B')
     expect(await row.textContent()).toContain('Default')
+  })
+
+  it('clips only the cells whose text outgrows its column, so that nothing spills into the next one', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const hostApi = await connectApi(e2e.host)
+    try {
+      const long = await hostApi.api['endpoints.create']({ name: 'Payments, refunds and disputes (staging)', host: '127.0.0.1', port: 0 })
+      const longUrl = (await hostApi.api['endpoints.status']({})).find((status) => status.id === long.id)!.url!
+      const base = uniquePath('clip')
+      await sendRequest(longUrl, { method: 'UNSUBSCRIBE', path: `${base}/long/${'segment/'.repeat(60)}end`, body: 'x' })
+      await sendRequest(e2e.host.captureUrl, { method: 'DELETE', path: `${base}/short`, body: 'x' })
+      const longRow = await waitForRow(page, `${base}/long/`)
+      const shortRow = await waitForRow(page, `${base}/short`)
+      await shortRow.getByTestId('row-status').filter({ hasText: /^200$/ }).waitFor()
+      await longRow.getByTestId('row-status').filter({ hasText: /^200$/ }).waitFor()
+      const report = async (row: typeof longRow) => page.evaluate(pageScripts.rowCellOverflow, (await row.getAttribute('data-capture-id'))!)
+      const longCells = await report(longRow)
+      const shortCells = await report(shortRow)
+      // Nothing is wider than its cell without being clipped.
+      expect([...longCells, ...shortCells].filter((cell) => cell.overflows && !cell.clipped)).toEqual([])
+      expect(longCells.filter((cell) => cell.overflows).map((cell) => cell.cell).sort()).toEqual(['endpoint', 'method', 'path'])
+      // Text that always fits is not clipped: every clip costs the browser work in each live frame.
+      expect(shortCells.filter((cell) => cell.clipped).map((cell) => cell.cell)).toEqual(['path'])
+    } finally {
+      hostApi.close()
+    }
   })
 
   it('moves with j/k and the arrow keys, opens with Enter and closes with Escape', async (ctx) => {

@@ -106,3 +106,17 @@ export function stopFrameWatch() {
   watch.running = false
   return watch.longest
 }
+
+/** For each cell of the row showing this capture: whether its text is wider than the cell, and whether the cell clips it. */
+export function rowCellOverflow(captureId) {
+  const row = document.querySelector(`[data-testid="traffic-row"][data-capture-id="${captureId}"]`)
+  return Array.from(row.children).map((cell) => {
+    const range = document.createRange()
+    range.selectNodeContents(cell)
+    return {
+      cell: cell.className.split(' ')[1],
+      overflows: range.getBoundingClientRect().width > cell.getBoundingClientRect().width + 0.5,
+      clipped: getComputedStyle(cell).overflowX !== 'visible',
+    }
+  })
+}
