@@ -44,7 +44,8 @@ describe('live traffic', () => {
       const longUrl = (await hostApi.api['endpoints.status']({})).find((status) => status.id === long.id)!.url!
       const base = uniquePath('clip')
       await sendRequest(longUrl, { method: 'UNSUBSCRIBE', path: `${base}/long/${'segment/'.repeat(60)}end`, body: 'x' })
-      await sendRequest(e2e.host.captureUrl, { method: 'DELETE', path: `${base}/short`, body: 'x' })
+      // OPTIONS: the widest of the methods that always fit.
+      await sendRequest(e2e.host.captureUrl, { method: 'OPTIONS', path: `${base}/short`, body: 'x' })
       const longRow = await waitForRow(page, `${base}/long/`)
       const shortRow = await waitForRow(page, `${base}/short`)
       await shortRow.getByTestId('row-status').filter({ hasText: /^200$/ }).waitFor()
@@ -57,6 +58,11 @@ describe('live traffic', () => {
       expect(longCells.filter((cell) => cell.overflows).map((cell) => cell.cell).sort()).toEqual(['endpoint', 'method', 'path'])
       // Text that always fits is not clipped: every clip costs the browser work in each live frame.
       expect(shortCells.filter((cell) => cell.clipped).map((cell) => cell.cell)).toEqual(['path'])
+      // With a request open, the list narrows its columns: still nothing spills.
+      await shortRow.click()
+      await page.getByTestId('detail').waitFor()
+      const narrowed = [...(await report(longRow)), ...(await report(shortRow))]
+      expect(narrowed.filter((cell) => cell.overflows && !cell.clipped)).toEqual([])
     } finally {
       hostApi.close()
     }
