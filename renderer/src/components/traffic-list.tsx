@@ -1,6 +1,8 @@
 // The live list, virtualized with a fixed row height. New rows arrive at the top; when the user has
 // scrolled away from the top, the rows they are looking at stay in place (the scroll offset moves by
-// the height of what was inserted above). Older pages load when the end comes near.
+// the height of what was inserted above). The scrollbar spans every stored request the list can hold,
+// not only the pages loaded so far: rows not loaded yet are placeholders, and older pages load, one
+// after another, while the end of what is loaded is near or in view.
 import { useEffect, useLayoutEffect, useRef } from 'react'
 import { observeElementOffset, useVirtualizer } from '@tanstack/react-virtual'
 import { useApp, useStores, useTraffic } from '../state/context'
@@ -17,6 +19,8 @@ export function TrafficList() {
   const filtered = useTraffic((s) => isFiltered(s.filter))
   const hasOlder = useTraffic((s) => s.hasOlder)
   const olderLimited = useTraffic((s) => s.olderLimited)
+  const total = useTraffic((s) => s.total)
+  const memoryCap = useTraffic((s) => s.memoryCap)
   const loadingOlder = useTraffic((s) => s.loadingOlder)
   const selectedId = useTraffic((s) => s.selectedId)
   const openedId = useTraffic((s) => s.openedId)
@@ -24,13 +28,16 @@ export function TrafficList() {
   const scroller = useRef<HTMLDivElement>(null)
   const reportOffset = useRef<((offset: number, isScrolling: boolean) => void) | null>(null)
   const previousIds = useRef<string[]>(ids)
+  // Loaded rows, then a placeholder for each stored request not loaded yet (up to what the list holds).
+  const rowCount = hasOlder ? Math.max(ids.length, Math.min(total, memoryCap)) : ids.length
 
   const virtualizer = useVirtualizer({
-    count: ids.length,
+    count: rowCount,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
-    getItemKey: (index) => ids[index]!,
+    // Keys stay the virtualizer's own (the index): every row has the same height, and a function that
+    // changed with the list would make it lay out all its rows again (up to 50,000) at every render.
     observeElementOffset: (instance, callback) => {
       reportOffset.current = callback
       return observeElementOffset(instance, callback)
@@ -69,7 +76,7 @@ export function TrafficList() {
   if (loaded && ids.length === 0) return filtered ? <p className="list-empty" data-testid="no-matches">No requests match this search.</p> : <EmptyState />
 
   return (
-    <div className="traffic-list" role="grid" aria-label="Captured requests" aria-rowcount={ids.length}>
+    <div className="traffic-list" role="grid" aria-label="Captured requests" aria-rowcount={rowCount}>
       <div className="traffic-head" role="row">
         <span className="cell time">Time</span>
         <span className="cell method">Method</span>
@@ -84,7 +91,8 @@ export function TrafficList() {
         <div className="traffic-canvas" style={{ height: virtualizer.getTotalSize() + (hasOlder || olderLimited ? ROW_HEIGHT : 0) }} data-testid="traffic-list">
           <div className="traffic-window" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
             {items.map((item) => {
-              const id = ids[item.index]!
+              const id = ids[item.index]
+              if (id === undefined) return <div key={`pending-${item.index}`} className="traffic-row pending" role="row" aria-busy="true" data-testid="pending-row" />
               return <TrafficRow key={id} id={id} selected={id === selectedId} opened={id === openedId} endpoints={endpointsById} />
             })}
           </div>
