@@ -361,6 +361,19 @@ async function historyScenario(browser: Browser): Promise<{ openMs: number; scro
     }
     const scrollFrame = await scrollAt(150, 'scrolled')
     const dragFrame = await scrollAt(900, 'dragged')
+    // Rows the list has not loaded yet are placeholders, and the pages before them load in turn: how
+    // long until the rows on screen are real, after the drag and after a jump far down the scrollbar.
+    const settled = async (label: string) => {
+      const started = performance.now()
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="pending-row"]').length === 0, undefined, { timeout: 120_000, polling: 'raf' })
+      const row = Math.round(((await page.getByTestId('traffic-scroll').evaluate((element) => element.scrollTop)) as number) / 30)
+      console.log(`history: ${label}: the rows at row ${row.toLocaleString('en-US')} loaded ${((performance.now() - started) / 1000).toFixed(2)} s later`)
+    }
+    await settled('after dragging')
+    await page.getByTestId('traffic-scroll').evaluate((element) => {
+      element.scrollTop = 40_000 * 30
+    })
+    await settled('after a jump')
     await context.close()
     return { openMs, scrollFrame, dragFrame }
   } finally {
