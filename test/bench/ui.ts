@@ -28,6 +28,7 @@ import type { CaptureRecord } from '../../electron/core/store/history'
 import { ensureBuilt } from '../e2e/helpers/build'
 import { launchChromium } from '../e2e/helpers/browser'
 import { startHost, type RunningHost } from '../e2e/helpers/host'
+import * as pageScripts from '../e2e/helpers/page-scripts.js'
 import { stealMeter } from './lib'
 import { jsonPost, RawSender } from './raw-sender'
 
@@ -365,7 +366,7 @@ async function historyScenario(browser: Browser): Promise<{ openMs: number; scro
     // long until the rows on screen are real, after the drag and after a jump far down the scrollbar.
     const settled = async (label: string) => {
       const started = performance.now()
-      await page.waitForFunction(() => document.querySelectorAll('[data-testid="pending-row"]').length === 0, undefined, { timeout: 120_000, polling: 'raf' })
+      await page.waitForFunction(pageScripts.noPendingRows, undefined, { timeout: 120_000, polling: 'raf' })
       const row = Math.round(((await page.getByTestId('traffic-scroll').evaluate((element) => element.scrollTop)) as number) / 30)
       console.log(`history: ${label}: the rows at row ${row.toLocaleString('en-US')} loaded ${((performance.now() - started) / 1000).toFixed(2)} s later`)
     }

@@ -3,7 +3,7 @@
 // pages before it until the oldest request is on screen.
 import http from 'node:http'
 import { describe, expect, it } from 'vitest'
-import { sendRequest, useE2E, waitForRow } from './helpers'
+import { pageScripts, sendRequest, useE2E, waitForRow } from './helpers'
 
 const e2e = useE2E()
 const STORED = 2600
@@ -32,7 +32,7 @@ describe('a long history', () => {
       element.scrollTop = element.scrollHeight
     })
     await waitForRow(page, '/history/0000', 30_000)
-    await page.getByTestId('pending-row').first().waitFor({ state: 'detached' })
+    await page.waitForFunction(pageScripts.noPendingRows)
     expect(await page.getByTestId('list-footer').count()).toBe(0)
     expect(errors).toEqual([])
   })

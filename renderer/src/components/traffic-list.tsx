@@ -10,7 +10,10 @@ import { EmptyState } from './empty-state'
 import { ROW_HEIGHT, TrafficRow } from './traffic-row'
 import { isFiltered } from '../state/capture-filter'
 
-const LOAD_OLDER_WITHIN_ROWS = 60
+// The next older page is asked for this many rows ahead (a second of a fast fling), so that it has
+// arrived before its rows come into view: a screenful of placeholders turning into rows at once makes
+// a long frame.
+const LOAD_OLDER_WITHIN_ROWS = 300
 
 export function TrafficList() {
   const { traffic, sync } = useStores()

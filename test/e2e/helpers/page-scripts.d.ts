@@ -18,3 +18,4 @@ export function hasNotifications(): boolean
 export function startFrameWatch(): void
 export function stopFrameWatch(): number
 export function rowCellOverflow(captureId: string): Array<{ cell: string; overflows: boolean; clipped: boolean }>
+export function noPendingRows(): boolean

@@ -120,3 +120,8 @@ export function rowCellOverflow(captureId) {
     }
   })
 }
+
+/** True when every row the list shows is loaded: no placeholder of a page still on its way. */
+export function noPendingRows() {
+  return document.querySelectorAll('[data-testid="pending-row"]').length === 0
+}
