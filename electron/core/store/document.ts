@@ -8,7 +8,7 @@ import path from 'node:path'
 import { Low, type Adapter } from 'lowdb'
 import type { z } from 'zod'
 import { HookscopeError } from '../../../shared/errors'
-import { isErrno, removeStaleTempFiles, writeFileAtomic } from './fs-util'
+import { readFileIfExists, removeStaleTempFiles, writeFileAtomic } from './fs-util'
 
 export type Migration = (data: Record<string, unknown>) => Record<string, unknown>
 
@@ -36,14 +36,8 @@ export class DurableJsonAdapter<T> implements Adapter<T> {
   constructor(readonly file: string) {}
 
   async read(): Promise<T | null> {
-    let bytes: Buffer
-    try {
-      bytes = await fs.readFile(this.file)
-    } catch (error) {
-      if (isErrno(error, 'ENOENT')) return null
-      throw error
-    }
-    return parseDocumentBytes(bytes) as T
+    const bytes = await readFileIfExists(this.file)
+    return bytes === null ? null : (parseDocumentBytes(bytes) as T)
   }
 
   async write(data: T): Promise<void> {
@@ -172,14 +166,8 @@ export class DocumentStore<S extends z.ZodType> {
   }
 
   private async readRaw(file: string): Promise<unknown> {
-    let bytes: Buffer
-    try {
-      bytes = await fs.readFile(file)
-    } catch (error) {
-      if (isErrno(error, 'ENOENT')) return null
-      throw error
-    }
-    return parseDocumentBytes(bytes)
+    const bytes = await readFileIfExists(file)
+    return bytes === null ? null : parseDocumentBytes(bytes)
   }
 
   private async tryBackup(): Promise<boolean> {

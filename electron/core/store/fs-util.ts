@@ -72,6 +72,16 @@ export async function exists(file: string): Promise<boolean> {
   }
 }
 
+/** The file's bytes, or null when there is no such file (any other failure is thrown). */
+export async function readFileIfExists(file: string): Promise<Buffer | null> {
+  try {
+    return await fs.readFile(file)
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return null
+    throw error
+  }
+}
+
 export function isErrno(error: unknown, code: string): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === code
 }

@@ -19,7 +19,7 @@ import type { Capture, CapturePage, CaptureQuery, CaptureSummary, Retention } fr
 import { Capture as CaptureSchema, CaptureQuery as CaptureQuerySchema } from '../../../shared/model'
 import { HookscopeError } from '../../../shared/errors'
 import type { BlobStore } from './blobs'
-import { isErrno, removeStaleTempFiles, writeFileAtomic } from './fs-util'
+import { readFileIfExists, removeStaleTempFiles, writeFileAtomic } from './fs-util'
 import { Journal, parseJournal, type SyncMode } from './journal'
 
 /**
@@ -110,13 +110,9 @@ class SegmentAdapter implements Adapter<SegmentFile> {
     private readonly journalFile?: string,
   ) {}
   async read(): Promise<SegmentFile | null> {
-    let text: string
-    try {
-      text = await fs.readFile(this.file, 'utf8')
-    } catch (error) {
-      if (isErrno(error, 'ENOENT')) return null
-      throw error
-    }
+    const bytes = await readFileIfExists(this.file)
+    if (bytes === null) return null
+    const text = bytes.toString('utf8')
     if (!text.startsWith('{"schemaVersion"')) return readLines(text, this.file)
     const raw = SegmentFile.parse(JSON.parse(text))
     if (raw.updates) {
@@ -128,7 +124,7 @@ class SegmentAdapter implements Adapter<SegmentFile> {
     return { schemaVersion: raw.schemaVersion, segment: raw.segment, sealed: raw.sealed, captures: raw.captures as CaptureRecord[] }
   }
   async write(data: SegmentFile): Promise<void> {
-    const journal = this.journalFile ? await readIfExists(this.journalFile) : null
+    const journal = this.journalFile ? await readFileIfExists(this.journalFile) : null
     const lines: Buffer[] = []
     const updates: Record<string, RecordUpdate> = {}
     const wanted = new Map(data.captures.map((record) => [record.id, record]))
@@ -147,7 +143,7 @@ class SegmentAdapter implements Adapter<SegmentFile> {
     const parts: Array<string | Buffer> = []
     let serialized = 0
     for (const record of wanted.values()) {
-      parts.push(JSON.stringify(record.forward || record.signature ? { ...record, forward: null, signature: null } : record) + '\n')
+      parts.push(journalLine(record) + '\n')
       if (++serialized % SERIALIZE_SLICE === 0) await yieldToLoop()
     }
     parts.push(...lines, closingLine(data.segment, data.sealed, updates) + '\n')
@@ -217,15 +213,6 @@ const NEWLINE = 0x0a
 const OPEN_BRACE = 0x7b
 const QUOTE = 0x22
 const ID_PREFIX = Buffer.from('{"id":"')
-
-async function readIfExists(file: string): Promise<Buffer | null> {
-  try {
-    return await fs.readFile(file)
-  } catch (error) {
-    if (isErrno(error, 'ENOENT')) return null
-    throw error
-  }
-}
 
 /**
  * The whole lines of a journal file, as slices of it, with their record ids. Zeros (space written
@@ -777,12 +764,7 @@ export class HistoryStore {
       })
     }
     let ordered: CaptureRecord[] = [...records.values()]
-    let journalText: string | null = null
-    try {
-      journalText = await fs.readFile(paths.journal, 'utf8')
-    } catch (error) {
-      if (!isErrno(error, 'ENOENT')) throw error
-    }
+    const journalText = (await readFileIfExists(paths.journal))?.toString('utf8') ?? null
     if (journalText !== null) {
       const { lines, damaged } = parseJournal(journalText)
       // A closing line means the crash came while sealing, after the journal was complete.
