@@ -16,7 +16,7 @@
 // The last line printed is the summary, e.g.
 // "ui p95 latency: 23.4 ms (from sending: 24.9 ms), longest frame: 31 ms, 100k open: 640 ms, ...".
 import http from 'node:http'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -169,6 +169,7 @@ async function openApp(browser: Browser, url: string) {
 
 async function liveScenario(browser: Browser): Promise<{ p95: number; sendP95: number; longestFrame: number }> {
   const profiling = process.env.HOOKSCOPE_BENCH_PROFILE
+  if (profiling) await mkdir(profiling, { recursive: true })
   const host = await startHost(profiling ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profiling] } : {})
   const url = new URL(host.captureUrl)
   const sender = new RawSender(url.hostname, Number(url.port), 16)

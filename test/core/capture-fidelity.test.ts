@@ -51,6 +51,9 @@ describe('a hand-made request over raw TCP is stored byte for byte', () => {
         ['Content-Length', '1024'],
       ])
       expect(capture.target).toBe('/hooks/../a%2Fb?x=1&x=2&empty=&utf=%E2%9C%93#frag')
+      // Looked up whatever the case the sender used.
+      expect(capture.contentType).toBe('application/octet-stream')
+      expect(capture.body.declaredSize).toBe(1024)
       const stored = await body(engine, summary.id)
       expect(stored.equals(sentBody)).toBe(true)
       expect(capture.body.sha256).toBe(createHash('sha256').update(sentBody).digest('hex'))
@@ -204,7 +207,7 @@ describe('browser-originated requests', () => {
   it('captures and flags a cross-site browser request, and leaves server-to-server requests unflagged', async () => {
     t = await startEngine()
     const all = captures(t.engine, 4)
-    await rawExchange(t.port, 'POST / HTTP/1.1\r\nHost: x\r\nOrigin: https://evil.example\r\nContent-Length: 0\r\n\r\n')
+    await rawExchange(t.port, 'POST / HTTP/1.1\r\nHost: x\r\noRiGiN: https://evil.example\r\nContent-Length: 0\r\n\r\n')
     await rawExchange(t.port, 'POST / HTTP/1.1\r\nHost: x\r\nSec-Fetch-Site: cross-site\r\nSec-Fetch-Mode: no-cors\r\nContent-Length: 0\r\n\r\n')
     await rawExchange(t.port, `POST / HTTP/1.1\r\nHost: x\r\nOrigin: http://127.0.0.1:${t.port}\r\nSec-Fetch-Site: same-origin\r\nContent-Length: 0\r\n\r\n`)
     await rawExchange(t.port, 'POST / HTTP/1.1\r\nHost: x\r\nUser-Agent: Stripe/1.0\r\nContent-Length: 0\r\n\r\n')

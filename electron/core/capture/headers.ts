@@ -8,6 +8,34 @@ export function pairsOf(flat: string[]): RawHeaders {
   return pairs
 }
 
+/** What the capture path reads from a request's headers, found in the one pass that pairs them. */
+export interface RequestHeads {
+  pairs: RawHeaders
+  contentLength: string | null
+  contentType: string | null
+  fetchSite: string | null
+  origin: string | null
+}
+
+/** Pair Node's flat raw headers and pick out, first occurrence each, the few the capture path reads. */
+export function scanRequestHeaders(flat: string[]): RequestHeads {
+  const heads: RequestHeads = { pairs: [], contentLength: null, contentType: null, fetchSite: null, origin: null }
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const name = flat[i]!
+    const value = flat[i + 1]!
+    heads.pairs.push([name, value])
+    // Compare lower-cased only names of a length that can match.
+    const length = name.length
+    if (length !== 14 && length !== 12 && length !== 6) continue
+    const lower = name.toLowerCase()
+    if (lower === 'content-length') heads.contentLength ??= value
+    else if (lower === 'content-type') heads.contentType ??= value
+    else if (lower === 'sec-fetch-site') heads.fetchSite ??= value
+    else if (lower === 'origin') heads.origin ??= value
+  }
+  return heads
+}
+
 export function headerValue(headers: RawHeaders, name: string): string | null {
   const lower = name.toLowerCase()
   for (const [key, value] of headers) if (key.toLowerCase() === lower) return value
@@ -26,12 +54,8 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
  * still captured (a user may be testing a browser integration), but it is marked so the user sees it
  * and so that later stages (forwarding) can refuse to act on it.
  */
-export function browserFlags(headers: RawHeaders, ownPort: number): CaptureFlag[] {
-  const fetchSite = headerValue(headers, 'sec-fetch-site')
-  const origin = headerValue(headers, 'origin')
-  const browser =
-    fetchSite !== null || origin !== null
-  if (!browser) return []
+export function browserFlags({ fetchSite, origin }: Pick<RequestHeads, 'fetchSite' | 'origin'>, ownPort: number): CaptureFlag[] {
+  if (fetchSite === null && origin === null) return []
   let crossSite = fetchSite !== null && fetchSite.trim().toLowerCase() === 'cross-site'
   if (!crossSite && origin !== null) crossSite = !isOwnOrigin(origin.trim(), ownPort)
   return crossSite ? ['browser', 'cross-site'] : ['browser']

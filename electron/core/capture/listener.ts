@@ -11,7 +11,7 @@ import type { Clock } from '../clock'
 import type { BodySpool, SpooledBody } from '../store/blobs'
 import { EMPTY_SHA256 } from '../store/blobs'
 import { inlineBody, summaryOf, type CaptureRecord, type RecordUpdate } from '../store/history'
-import { browserFlags, headerValue, pairsOf } from './headers'
+import { browserFlags, pairsOf, scanRequestHeaders, type RequestHeads } from './headers'
 
 /** How often Node looks for expired header/request timeouts. Its default (30 s) made a 2 s header
  * timeout fire after 28 s; a quarter second keeps every timeout within about a second. */
@@ -232,8 +232,7 @@ export class Listener {
 
   private onConnect(req: http.IncomingMessage, socket: Socket): void {
     // CONNECT would turn this endpoint into a tunnel. Record that it was asked, answer 405.
-    const started = this.deps.clock.monotonic()
-    const record = this.baseRecord(req, started, [])
+    const record = this.baseRecord(req, [])
     record.status = 405
     record.durationMs = 0
     record.response = { status: 405, headers: [['Allow', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS']], bodySize: 0 }
@@ -245,11 +244,10 @@ export class Listener {
     })
   }
 
-  private baseRecord(req: http.IncomingMessage, started: number, flags: CaptureFlag[]): CaptureRecord {
-    const rawHeaders = pairsOf(req.rawHeaders)
-    const declared = headerValue(rawHeaders, 'content-length')
-    const declaredSize = declared !== null && /^\d+$/.test(declared.trim()) ? Number(declared.trim()) : null
-    void started
+  private baseRecord(req: http.IncomingMessage, flags: CaptureFlag[], heads: RequestHeads = scanRequestHeaders(req.rawHeaders)): CaptureRecord {
+    const rawHeaders = heads.pairs
+    const declared = heads.contentLength?.trim() ?? null
+    const declaredSize = declared !== null && /^\d+$/.test(declared) ? Number(declared) : null
     return {
       id: this.deps.newId(),
       endpointId: this.endpoint.id,
@@ -258,7 +256,7 @@ export class Listener {
       target: req.url ?? '',
       status: null,
       bodySize: 0,
-      contentType: headerValue(rawHeaders, 'content-type'),
+      contentType: heads.contentType,
       durationMs: null,
       flags,
       httpVersion: req.httpVersion,
@@ -283,10 +281,10 @@ export class Listener {
     const started = this.deps.clock.monotonic()
     const limits = this.deps.limits()
     const endpoint = this.endpoint
-    const flags: CaptureFlag[] = []
-    const record = this.baseRecord(req, started, flags)
+    const heads = scanRequestHeaders(req.rawHeaders)
+    const flags = browserFlags(heads, this.boundPort ?? endpoint.port)
+    const record = this.baseRecord(req, flags, heads)
     const elapsed = (): number => Math.round((this.deps.clock.monotonic() - started) * 1000) / 1000
-    flags.push(...browserFlags(record.rawHeaders, this.boundPort ?? endpoint.port))
     let ended = false
     let spool: BodySpool | null = null
     const abandon: InFlight['abandon'] = (answer) => {
