@@ -70,12 +70,14 @@ const PAGE_PROBE = `
     }
   }
   window.__painted = new Map()
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      const at = entry.renderTime || entry.startTime
-      if (entry.identifier && at && !window.__painted.has(entry.identifier)) window.__painted.set(entry.identifier, performance.timeOrigin + at)
-    }
-  }).observe({ type: 'element', buffered: true })
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        const at = entry.renderTime || entry.startTime
+        if (entry.identifier && at && !window.__painted.has(entry.identifier)) window.__painted.set(entry.identifier, performance.timeOrigin + at)
+      }
+    }).observe({ type: 'element', buffered: true })
+  } catch {}
   // Disconnected once the rows it times are on screen, so that it adds no work to later frames.
   window.__rowObserver = new MutationObserver((records) => {
     for (const record of records) for (const node of record.addedNodes) stamp(node)
