@@ -236,7 +236,14 @@ async function liveScenario(browser: Browser): Promise<{ p95: number; addedP95: 
     })
     const sendSeconds = (now() - start) / 1000
     const stolen = steal()
-    await page.getByTestId('traffic-count').filter({ hasText: new RegExp(`^${(total + 20).toLocaleString('en-US')} requests$`) }).waitFor({ timeout: 60_000 })
+    const expected = `${(total + 20).toLocaleString('en-US')} requests`
+    try {
+      await page.getByTestId('traffic-count').filter({ hasText: new RegExp(`^${expected}$`) }).waitFor({ timeout: 60_000 })
+    } catch (error) {
+      const shown = await page.getByTestId('traffic-count').textContent()
+      const rows = (await page.evaluate('window.__rows.size')) as number
+      throw new Error(`the list never showed "${expected}": it shows "${shown}" (${failed} requests failed, ${rows} distinct paths seen as rows)`, { cause: error })
+    }
     const frames = (await page.evaluate('window.__stopFrames()')) as FrameReport
     if (cdp && profileDir) {
       const { profile } = await cdp.send('Profiler.stop')
