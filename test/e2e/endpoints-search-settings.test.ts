@@ -1,6 +1,7 @@
 // Endpoints, search and settings in a real browser: creating, editing, stopping and starting an
 // endpoint (and what senders then get), new-request counts and refused-request counters, engine-side
 // search and the filters, the theme switch, settings that persist, and desktop notifications.
+import net from 'node:net'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { pageScripts, runCurl, sendRaw, sendRequest, uniquePath, useE2E, waitForRow } from './helpers'
@@ -156,6 +157,33 @@ describe('search and filters', () => {
     await sendRequest(e2e.host.captureUrl, { path: '/matching', body: `contains ${word}` })
     await waitForRow(page, '/matching')
     expect(await page.getByTestId('row-path').allTextContents()).toEqual(['/matching'])
+  })
+  it('lists a match whose body finished arriving after a later request was stored', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const word = `slow${Date.now().toString(36)}`
+    const p = uniquePath('slow-body')
+    const url = new URL(e2e.host.captureUrl)
+    // An upload whose headers arrive now and whose body arrives later: shown at once, stored (and so
+    // found by a search) only when complete.
+    const body = `first half, then ${word}`
+    const socket = net.connect(Number(url.port), url.hostname)
+    const answered = new Promise<string>((resolve, reject) => {
+      let text = ''
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')))
+      socket.on('end', () => resolve(text))
+      socket.on('error', reject)
+    })
+    socket.write(`POST ${p}/slow HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`)
+    await waitForRow(page, `${p}/slow`)
+
+    await page.getByTestId('search-input').fill(word)
+    await page.getByTestId('no-matches').waitFor()
+    await sendRequest(e2e.host.captureUrl, { path: `${p}/quick`, body: `also ${word}` })
+    await waitForPaths(page, [`${p}/quick`], '1 request')
+    socket.write(body.slice(10))
+    expect(await answered).toMatch(/^HTTP\/1\.1 200/)
+    await waitForPaths(page, [`${p}/quick`, `${p}/slow`], '2 requests')
   })
 })
 

@@ -115,9 +115,12 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       let newByEndpoint = s.newByEndpoint
       let headStale = s.headStale
 
+      // Rows of the list being replaced that changed while a new query runs (see replaceFromQuery).
+      const changedDuringQuery: string[] = []
       for (const capture of incoming.values()) {
         if (s.byId[capture.id]) {
           writable()[capture.id] = capture
+          if (!s.loaded && matchesLocally(s.filter, capture) === true) changedDuringQuery.push(capture.id)
           continue
         }
         if (s.paused) {
@@ -153,6 +156,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
         writable()[capture.id] = capture
         freshIds.push(capture.id)
       }
+      if (!s.loaded) freshIds.push(...changedDuringQuery)
       freshIds.sort(byIdDescending)
 
       let ids = s.ids
@@ -207,26 +211,29 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       const s = get()
       if (generation !== s.generation) return
       const newestQueried = page.items[0]?.id
-      // Live rows newer than the query's answer arrived while it ran: keep them on top.
+      const oldestQueried = page.items[page.items.length - 1]?.id
+      const queried = new Set<string>()
+      for (const item of page.items) queried.add(item.id)
+      // Live rows the answer does not hold. Those newer than it arrived while it ran: they go on top.
+      // While the list was loading, also those within its span: a request is stored when its body has
+      // arrived, so one whose body was still coming in when a later one was stored was not there to be
+      // found. (Older than the span, an older page brings it.)
       const source = s.loaded ? s.ids : s.liveDuringQuery
-      const liveNewer: string[] = []
+      const live: string[] = []
       for (const id of source) {
-        if (newestQueried !== undefined && id <= newestQueried) break
-        liveNewer.push(id)
+        if (queried.has(id)) continue
+        if (newestQueried === undefined || id > newestQueried) live.push(id)
+        else if (!s.loaded && (page.next === null || id > oldestQueried!)) live.push(id)
       }
       const byId: Record<string, CaptureSummary> = {}
-      for (const id of liveNewer) byId[id] = s.byId[id]!
-      const ids = liveNewer.slice()
-      for (const item of page.items) {
-        if (byId[item.id]) continue
-        byId[item.id] = item
-        ids.push(item.id)
-      }
+      for (const item of page.items) byId[item.id] = item
+      for (const id of live) byId[id] = s.byId[id]!
+      const ids = mergeNewestFirst(live, page.items.map((item) => item.id))
       for (const id of [s.selectedId, s.openedId]) if (id && !byId[id] && s.byId[id]) byId[id] = s.byId[id]!
       set({
         ids,
         byId,
-        total: page.total + liveNewer.length,
+        total: page.total + live.length,
         hasOlder: page.next !== null,
         olderLimited: false,
         loaded: true,
@@ -265,16 +272,21 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       const s = get()
       if (generation !== s.generation) return
       const present = s.byId
-      const newer = page.items.filter((item) => !present[item.id] && (s.ids[0] === undefined || item.id > s.ids[0]))
-      if (newer.length === 0) {
+      // Not only rows newer than the list's first: a request is stored when its body has arrived, so one
+      // whose body came in slowly joins the answer below rows stored before it. Anything missing within
+      // the span the list holds belongs in it.
+      const oldestListed = s.hasOlder ? s.ids[s.ids.length - 1] : undefined
+      const missing = page.items.filter((item) => !present[item.id] && (oldestListed === undefined || item.id > oldestListed))
+      if (missing.length === 0) {
         set({ headStale: false, total: page.total })
         return
       }
       const byId = s.byId // in place, as above
-      for (const item of newer) byId[item.id] = item
-      let ids = mergeNewestFirst(newer.map((item) => item.id), s.ids)
-      if (ids.length > s.memoryCap) ids = ids.slice(0, s.memoryCap)
-      set({ ids, byId, total: page.total, headStale: false })
+      for (const item of missing) byId[item.id] = item
+      let ids = mergeNewestFirst(missing.map((item) => item.id), s.ids)
+      const trimmed = ids.length > s.memoryCap
+      if (trimmed) ids = ids.slice(0, s.memoryCap)
+      set({ ids, byId, total: page.total, headStale: false, ...(trimmed ? { hasOlder: true } : {}) })
     },
 
     setLoadingOlder(loading) {
