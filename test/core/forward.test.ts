@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto'
+import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises'
 import http from 'node:http'
+import path from 'node:path'
 import zlib from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import type { CaptureSummary, ForwardConfig } from '../../shared/model'
-import { apiOf, rawExchange, startEngine, type TestEngine } from '../helpers/engine'
+import { BlobStore } from '../../electron/core/store/blobs'
+import { send } from '../../electron/core/forward/sender'
+import { apiOf, rawExchange, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
 import { freePort, httpTarget, rawTarget, type Target } from '../helpers/targets'
 import { testScope } from '../helpers/scope'
 
@@ -457,5 +461,228 @@ describe('the delivery queue', () => {
     await rest
     expect(app.received.map((r) => r.url)).toEqual(['/p/1', '/p/2', '/p/3', '/p/1', '/p/2', '/p/3'])
     expect(e.engine.history.summary(ids[0]!)!.forward!.state).toBe('dropped')
+  })
+})
+
+/** Resolves once `predicate` holds, checked whenever a capture's forwarding changes. */
+function forwardingSettles(engine: TestEngine['engine'], predicate: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (!predicate()) return
+      off()
+      resolve()
+    }
+    const offs = [engine.events.on('capture:updated', check), engine.events.on('forward:changed', check)]
+    const off = () => offs.forEach((stop) => stop())
+    check()
+  })
+}
+
+describe('the delivery queue while things change', () => {
+  it('a retry while another request is being delivered loses neither', async () => {
+    let answer = 400
+    let release: (() => void) | null = null
+    let releaseReady: () => void = () => {}
+    const held = new Promise<void>((resolve) => (releaseReady = resolve))
+    const app = await target((req, res) => {
+      if (req.url === '/slow') {
+        release = () => {
+          res.writeHead(200)
+          res.end()
+        }
+        releaseReady()
+        return
+      }
+      res.writeHead(answer)
+      res.end()
+    })
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
+    await post(e.url, '/x', '{}')
+    await forwardingSettles(e.engine, () => e.engine.forwarder.failedOf(e.endpointId).length === 1)
+    const x = e.engine.forwarder.failedOf(e.endpointId)[0]!
+    answer = 200
+    await post(e.url, '/slow', '{}')
+    await held
+    expect(await apiOf(e.engine)['forward.retry']({ ids: [x] })).toEqual({ count: 1 })
+    release!()
+    const idle = () => e.engine.forwarder.statuses(e.engine.endpoints())[0]!.state === 'idle'
+    await forwardingSettles(e.engine, () => idle() && e.engine.history.query({}).items.every((s) => s.forward?.state === 'delivered'))
+    expect(app.received.map((r) => r.url)).toEqual(['/x', '/slow', '/x'])
+    expect((await apiOf(e.engine)['forward.status']({}))[0]).toMatchObject({ state: 'idle', waiting: 0, failed: 0 })
+  })
+
+  it('retention forgetting the request being delivered does not skip the next one', async () => {
+    let release: (() => void) | null = null
+    let releaseReady: () => void = () => {}
+    const held = new Promise<void>((resolve) => (releaseReady = resolve))
+    const app = await target((req, res) => {
+      if (req.url === '/0') {
+        release = () => {
+          res.writeHead(200)
+          res.end()
+        }
+        releaseReady()
+        return
+      }
+      res.writeHead(200)
+      res.end()
+    })
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
+    await e.engine.updateSettings({ retention: { maxCaptures: 10 } })
+    for (let i = 0; i < 13; i++) await post(e.url, `/${i}`, '{}')
+    await held
+    await new Promise<void>((resolve) => {
+      const check = () => {
+        if (e.engine.history.query({}).items.some((s) => s.target === '/0')) return
+        off()
+        resolve()
+      }
+      const off = e.engine.events.on('captures:removed', check)
+      check()
+    })
+    const kept = e.engine.history.query({}).items.map((s) => s.target)
+    expect(kept).not.toContain('/0')
+    release!()
+    const keptIds = e.engine.history.query({}).items.map((s) => s.id)
+    await forwardingSettles(e.engine, () => keptIds.every((id) => e.engine.history.summary(id)?.forward?.state === 'delivered'))
+    for (const path of kept) expect(app.received.map((r) => r.url)).toContain(path)
+  })
+
+  it('a request the target accepted is not sent again after a restart, even if the stop came first', async () => {
+    const app = await target()
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
+    await post(e.url, '/once', '{}')
+    await forwardingSettles(e.engine, () => e.engine.history.query({}).items[0]?.forward?.state === 'delivered')
+    await e.close()
+    // The stop came after the target's answer was recorded and before "delivered" was written down.
+    const dir = path.join(e.dir, 'forward')
+    for (const name of await readdir(dir)) {
+      const file = path.join(dir, name)
+      const lines = (await readFile(file, 'utf8')).split('\n').filter((line) => line && !line.includes('"state":"delivered"'))
+      await writeFile(file, lines.map((line) => line + '\n').join(''))
+    }
+    t = await e.reopen()
+    const id = t.engine.history.query({}).items[0]!.id
+    expect(t.engine.forwarder.forwardOf(id)!.state).toBe('delivered')
+    expect((await apiOf(t.engine)['forward.status']({}))[0]).toMatchObject({ waiting: 0 })
+    expect(app.received).toHaveLength(1)
+  })
+
+  it('a stop right as the target answers settles the delivery: nothing is sent twice', async () => {
+    // A large answer takes a moment to store after the target has sent it; the stop lands then.
+    let stop: Promise<void> | null = null
+    const app = await target((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream' })
+      res.end(Buffer.alloc(2 * 1024 * 1024, 1), () => (stop = e.close()))
+    })
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
+    await post(e.url, '/big-answer', '{}')
+    await app.waitFor(1)
+    await forwardingSettles(e.engine, () => stop !== null)
+    await stop
+    t = await e.reopen()
+    const id = t.engine.history.query({}).items[0]!.id
+    await forwardingSettles(t.engine, () => t!.engine.forwarder.forwardOf(id)!.state === 'delivered')
+    // The stop either cut the answer short (the attempt is recorded as aborted, and the request is sent
+    // again) or came once it was whole: either way the target's acceptance is recorded exactly once,
+    // and every time the target got it is on record.
+    const attempts = t.engine.forwarder.attempts(id)
+    expect(attempts.filter((a) => a.status === 200 && a.error === null)).toHaveLength(1)
+    expect(app.received).toHaveLength(attempts.length)
+  })
+
+  it('a torn last line in the forward journal does not swallow the next one', async () => {
+    const app = await target()
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: app.url, paused: true }], defaultTargetId: 'app' })
+    await post(e.url, '/unwanted', '{}')
+    await post(e.url, '/wanted', '{}')
+    const [wanted, unwanted] = e.engine.history.query({}).items.map((s) => s.id)
+    await e.close()
+    const dir = path.join(e.dir, 'forward')
+    const [name] = await readdir(dir)
+    if (name) await appendFile(path.join(dir, name), '{"t":"a","id":"01J')
+    else await writeFile(path.join(dir, 'seg-000001.journal'), '{"t":"a","id":"01J')
+    t = await e.reopen()
+    expect(await apiOf(t.engine)['forward.drop']({ ids: [unwanted!] })).toEqual({ count: 1 })
+    t = await t.reopen()
+    expect(t.engine.forwarder.forwardOf(unwanted!)!.state).toBe('dropped')
+    await t.engine.updateEndpoint(t.endpointId, { forward: { targets: [{ id: 'app', url: app.url, paused: false }] } })
+    await forwardingSettles(t.engine, () => t!.engine.forwarder.forwardOf(wanted!)!.state === 'delivered')
+    expect(app.received.map((r) => r.url)).toEqual(['/wanted'])
+  })
+
+  it('what waited for a removed target fails, and a retry routes it to the target there is now', async () => {
+    const app = await target()
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'old', url: 'http://127.0.0.1:9', paused: true }], defaultTargetId: 'old' })
+    for (let i = 0; i < 3; i++) await post(e.url, `/w/${i}`, '{}')
+    await e.engine.updateEndpoint(e.endpointId, { forward: { targets: [{ id: 'new', url: app.url, paused: false }], defaultTargetId: 'new' } })
+    await forwardingSettles(e.engine, () => e.engine.forwarder.failedOf(e.endpointId).length === 3)
+    const ids = e.engine.forwarder.failedOf(e.endpointId)
+    expect(e.engine.forwarder.forwardOf(ids[0]!)!.error).toMatch(/target was removed/)
+    expect(await apiOf(e.engine)['forward.retryFailed']({ endpointId: e.endpointId })).toEqual({ count: 3 })
+    await app.waitFor(3)
+    expect(app.received.map((r) => r.url)).toEqual(['/w/0', '/w/1', '/w/2'])
+  })
+
+  it('a retry sends a request captured longer ago than the maximum age; a delivered one is not sent again', async () => {
+    let answer = 500
+    const app = await target((_req, res) => {
+      res.writeHead(answer)
+      res.end()
+    })
+    // A clock the test moves: the request is a day old when the user retries it.
+    let offset = 0
+    t = await startEngine({ clock: { now: () => Date.now() + offset, monotonic: () => performance.now() } })
+    const e = t
+    await e.engine.updateEndpoint(e.endpointId, {
+      forward: { mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app', timeoutMs: 2000, retry: { maxAttempts: 2, maxAgeMs: 60_000, baseDelayMs: 10, maxDelayMs: 10 } },
+    })
+    await post(e.url, '/late', '{}')
+    await forwardingSettles(e.engine, () => e.engine.forwarder.failedOf(e.endpointId).length === 1)
+    const [id] = e.engine.forwarder.failedOf(e.endpointId)
+    offset = 24 * 3600 * 1000
+    answer = 200
+    expect(await apiOf(e.engine)['forward.retry']({ ids: [id!] })).toEqual({ count: 1 })
+    await forwardingSettles(e.engine, () => e.engine.forwarder.forwardOf(id!)!.state === 'delivered')
+    expect(await apiOf(e.engine)['forward.retry']({ ids: [id!] })).toEqual({ count: 0 })
+    expect(app.received).toHaveLength(3)
+  })
+})
+
+describe('proxy mode when the target fails early', () => {
+  it('a target that resets before the sender can be answered still ends the exchange', async () => {
+    const dir = await tempDir()
+    scope.defer(() => removeDir(dir))
+    const blobs = new BlobStore(dir, 64 * 1024)
+    await blobs.init()
+    const raw = await rawTarget((_all, socket) => {
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial')
+      socket.resetAndDestroy()
+    })
+    scope.defer(() => raw.close())
+    let storeCapture: () => void = () => {}
+    const stored = new Promise<void>((resolve) => (storeCapture = resolve))
+    let failedWhenReady: boolean | null = null
+    const result = send({
+      origin: new URL(raw.url),
+      path: '/',
+      method: 'POST',
+      headers: [['Content-Length', '2']],
+      body: Buffer.from('{}'),
+      timeoutMs: 30_000,
+      maxResponseBytes: 1024,
+      spool: () => blobs.createSpool(),
+      relay: async (_head, failed) => {
+        await stored
+        failedWhenReady = failed()
+        return null
+      },
+    })
+    const outcome = await result
+    expect(outcome.error?.code).toBe('RESET')
+    storeCapture()
+    await stored
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(failedWhenReady).toBe(true)
   })
 })

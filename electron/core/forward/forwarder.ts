@@ -38,7 +38,15 @@ import { send, type ResponseHead, type SendResult } from './sender'
 import { relayHeaders, UnforwardableTarget, upstreamHeaders, upstreamPath } from './upstream'
 
 const StoredAttempt = ForwardAttemptSchema.extend({ t: z.literal('a'), inline: InlineBody.nullable() })
-const StoredState = z.object({ t: z.literal('s'), captureId: z.string(), state: z.enum(['pending', 'delivered', 'failed', 'dropped']), at: z.number(), reason: z.string().nullable() })
+const StoredState = z.object({
+  t: z.literal('s'),
+  captureId: z.string(),
+  state: z.enum(['pending', 'delivered', 'failed', 'dropped']),
+  at: z.number(),
+  reason: z.string().nullable(),
+  /** The target it was queued for again (a retry after its target was removed routes it anew). */
+  targetId: z.string().optional(),
+})
 type StoredAttempt = z.infer<typeof StoredAttempt>
 
 interface Delivery {
@@ -46,6 +54,8 @@ interface Delivery {
   endpointId: string
   targetId: string | null
   receivedAt: number
+  /** When it last joined its queue: when it was captured, or when the user retried it. maxAgeMs counts from here. */
+  queuedAt: number
   state: ForwardState
   /** Attempts since it was (re)queued: what maxAttempts counts. */
   sinceQueued: number
@@ -87,6 +97,8 @@ export interface ProxyAnswer {
 }
 
 const TERMINAL = new Set<ForwardState>(['delivered', 'failed', 'dropped', 'blocked', 'unrouted'])
+/** What the user can put back in its queue: sent now if waiting, again if it failed or was dropped. */
+const RETRYABLE_STATES = new Set<ForwardState>(['failed', 'dropped', 'pending', 'retrying'])
 
 function retryable(result: SendResult): boolean {
   if (result.error) return true
@@ -141,6 +153,7 @@ export class Forwarder {
       endpointId: record.endpointId,
       targetId,
       receivedAt: record.receivedAt,
+      queuedAt: record.receivedAt,
       state,
       sinceQueued: 0,
       attempts: [],
@@ -188,12 +201,15 @@ export class Forwarder {
     const target = endpoint.forward.targets.find((t) => t.id === delivery.targetId)
     if (!target) return explain(502, 'Hookscope did not forward this request: its target no longer exists.\n')
     let answered: ProxyAnswer | null = null
-    const attempt = await this.attempt(delivery, endpoint, target, record, async (head) => {
+    const attempt = await this.attempt(delivery, endpoint, target, record, async (head, failed) => {
       await durable
-      if (res.destroyed) return null
+      // The target failed while the capture was being stored: the sender gets a 502 below instead.
+      if (res.destroyed || failed()) return null
       const headers = relayHeaders(head.rawHeaders)
-      answered = { status: head.status, headers, bodySize: 0 }
+      // Throws on a head Node will not send (say, a status text with control characters); the
+      // attempt then records the error and the sender gets a 502.
       res.writeHead(head.status, head.statusText || undefined, headers.flat())
+      answered = { status: head.status, headers, bodySize: 0 }
       return res as unknown as Writable
     })
     if (answered) {
@@ -234,7 +250,16 @@ export class Forwarder {
         while (queue.items.length > 0 && !this.closed) {
           const endpoint = this.deps.endpoint(queue.endpointId)
           const target = endpoint?.forward.targets.find((t) => t.id === queue.targetId)
-          if (!endpoint || !target || endpoint.forward.mode !== 'async') {
+          if (!endpoint || !target) {
+            // Its target (or endpoint) was removed: what waited for it cannot be delivered. Failed, it
+            // shows with the others, and a retry routes it by the endpoint's rules as they are now.
+            for (const id of queue.items.splice(0)) {
+              const delivery = this.deliveries.get(id)
+              if (delivery && !TERMINAL.has(delivery.state)) await this.settle(delivery, 'failed', 'its forward target was removed')
+            }
+            break
+          }
+          if (endpoint.forward.mode !== 'async') {
             this.setQueueState(queue, 'paused')
             return
           }
@@ -243,15 +268,21 @@ export class Forwarder {
             return
           }
           const id = queue.items[0]!
+          // The queue can change while this one is awaited (a retry puts a capture back in order,
+          // retention forgets captures): what is done leaves by its id, never as "the first".
+          const done = () => {
+            const at = queue.items.indexOf(id)
+            if (at >= 0) queue.items.splice(at, 1)
+          }
           const delivery = this.deliveries.get(id)
           if (!delivery || TERMINAL.has(delivery.state)) {
-            queue.items.shift()
+            done()
             continue
           }
           const now = this.deps.clock.now()
-          if (now - delivery.receivedAt > endpoint.forward.retry.maxAgeMs) {
-            await this.settle(delivery, 'failed', `not delivered within ${Math.round(endpoint.forward.retry.maxAgeMs / 1000)} s of capture`)
-            queue.items.shift()
+          if (now - delivery.queuedAt > endpoint.forward.retry.maxAgeMs) {
+            await this.settle(delivery, 'failed', `not delivered within ${Math.round(endpoint.forward.retry.maxAgeMs / 1000)} s of ${delivery.queuedAt === delivery.receivedAt ? 'capture' : 'being queued again'}`)
+            done()
             continue
           }
           if (delivery.nextAttemptAt !== null && delivery.nextAttemptAt > now) {
@@ -262,29 +293,31 @@ export class Forwarder {
           if (!record) {
             // Its capture is gone (cleared, or its history file was damaged): nothing to deliver.
             await this.settle(delivery, 'failed', 'the capture is no longer stored')
-            queue.items.shift()
+            done()
             continue
           }
           delivery.state = 'delivering'
           this.changed(delivery)
           this.setQueueState(queue, 'delivering')
           const attempt = await this.attempt(delivery, endpoint, target, record)
-          if (this.closed) return
           const result = { error: attempt.error, head: attempt.status === null ? null : { status: attempt.status } } as SendResult
+          // An answer the target gave is settled even while stopping: a delivery it accepted must not
+          // be sent again after a restart, and one it refused for good must not be retried.
           if (delivered(result)) {
             queue.lastError = null
             await this.settle(delivery, 'delivered', null)
-            queue.items.shift()
+            done()
           } else if (!retryable(result)) {
             queue.lastError = null
             await this.settle(delivery, 'failed', `the target answered ${attempt.status}`)
-            queue.items.shift()
+            done()
           } else {
+            if (this.closed) return
             const reason = attempt.error ? attempt.error.message : `the target answered ${attempt.status}`
             queue.lastError = reason
             if (delivery.sinceQueued >= endpoint.forward.retry.maxAttempts) {
               await this.settle(delivery, 'failed', `gave up after ${delivery.sinceQueued} attempts: ${reason}`)
-              queue.items.shift()
+              done()
               continue
             }
             const { baseDelayMs, maxDelayMs } = endpoint.forward.retry
@@ -336,7 +369,7 @@ export class Forwarder {
     endpoint: Endpoint,
     target: ForwardTarget,
     record: CaptureRecord,
-    relay?: (head: ResponseHead) => Promise<Writable | null>,
+    relay?: (head: ResponseHead, failed: () => boolean) => Promise<Writable | null>,
   ): Promise<StoredAttempt> {
     const origin = new URL(target.url)
     const startedAt = this.deps.clock.now()
@@ -434,9 +467,13 @@ export class Forwarder {
     delivery.state = state
     delivery.error = reason
     delivery.nextAttemptAt = null
-    if (state === 'pending') delivery.sinceQueued = 0
+    const at = this.deps.clock.now()
+    if (state === 'pending') {
+      delivery.sinceQueued = 0
+      delivery.queuedAt = at
+    }
     this.changed(delivery)
-    const line = JSON.stringify({ t: 's', captureId: delivery.captureId, state, at: this.deps.clock.now(), reason })
+    const line = JSON.stringify({ t: 's', captureId: delivery.captureId, state, at, reason, ...(state === 'pending' && delivery.targetId ? { targetId: delivery.targetId } : {}) })
     try {
       await this.journalFor(delivery.captureId)?.append(line)
     } catch (error) {
@@ -487,9 +524,17 @@ export class Forwarder {
     const touched = new Set<TargetQueue>()
     for (const id of captureIds) {
       const delivery = this.deliveries.get(id)
-      if (!delivery || !delivery.targetId || delivery.state === 'delivering' || delivery.state === 'blocked' || delivery.state === 'unrouted') continue
+      // Delivered ones are not sent again: the target has them.
+      if (!delivery || !delivery.targetId || !RETRYABLE_STATES.has(delivery.state)) continue
       const record = await this.deps.history.get(id)
       if (!record || record.forwardPlan?.mode !== 'async') continue
+      const endpoint = this.deps.endpoint(delivery.endpointId)
+      if (!endpoint) continue
+      if (!endpoint.forward.targets.some((t) => t.id === delivery.targetId)) {
+        const routed = route(endpoint.forward, { method: record.method, target: record.target, rawHeaders: record.rawHeaders, body: () => (record.inline ? inlineBytes(record.inline) : null) })
+        if (routed === null) continue
+        delivery.targetId = routed
+      }
       await this.settle(delivery, 'pending', null)
       const queue = this.queueFor(delivery.endpointId, delivery.targetId)
       if (!queue.items.includes(id)) {
@@ -548,7 +593,8 @@ export class Forwarder {
     for (const queue of this.queues.values()) {
       if (queue.endpointId !== endpoint.id) continue
       const target = endpoint.forward.targets.find((t) => t.id === queue.targetId)
-      if (target && !target.paused && endpoint.forward.mode === 'async') {
+      if (!target) void this.run(queue)
+      else if (!target.paused && endpoint.forward.mode === 'async') {
         if (queue.timer) {
           clearTimeout(queue.timer)
           queue.timer = null
@@ -625,9 +671,13 @@ export class Forwarder {
           const summary = this.deps.history.summary(a.captureId)
           if (!summary) continue
           const delivery = this.restoreDelivery(a.captureId, summary, a.targetId || null)
+          if (a.targetId) delivery.targetId = a.targetId
           delivery.attempts.push(a)
           delivery.sinceQueued++
           delivery.error = a.error?.message ?? null
+          // The target accepted it: delivered, even if the stop came before that was written down.
+          if (a.error === null && a.status !== null && a.status >= 200 && a.status < 400) delivery.state = 'delivered'
+
           if (a.body?.storage === 'blob') this.deps.blobs.retain(a.body.sha256)
           continue
         }
@@ -639,7 +689,11 @@ export class Forwarder {
           const delivery = this.restoreDelivery(s.captureId, summary, plans.get(s.captureId)?.plan.targetId ?? null)
           delivery.state = s.state
           delivery.error = s.reason
-          if (s.state === 'pending') delivery.sinceQueued = 0
+          if (s.state === 'pending') {
+            delivery.sinceQueued = 0
+            delivery.queuedAt = s.at
+            if (s.targetId) delivery.targetId = s.targetId
+          }
         }
       }
     }
@@ -675,6 +729,7 @@ export class Forwarder {
         endpointId: summary.endpointId,
         targetId,
         receivedAt: summary.receivedAt,
+        queuedAt: summary.receivedAt,
         state: 'pending',
         sinceQueued: 0,
         attempts: [],

@@ -23,8 +23,11 @@ export interface SendRequest {
   maxResponseBytes: number
   spool: () => BodySpool
   agent?: http.Agent
-  /** Called with the response head; a writable returned receives the body as it arrives (proxy mode). */
-  relay?: (head: ResponseHead) => Promise<Writable | null>
+  /**
+   * Called with the response head; a writable returned receives the body as it arrives (proxy mode).
+   * `failed()` tells whether the exchange with the target has already ended in an error.
+   */
+  relay?: (head: ResponseHead, failed: () => boolean) => Promise<Writable | null>
   signal?: AbortSignal
 }
 
@@ -150,34 +153,62 @@ export function send(request: SendRequest): Promise<SendResult> {
       timings.firstByteMs = since()
       head = { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', rawHeaders: pairsOf(res.rawHeaders) }
       spool = request.spool()
-      const onRelay = request.relay ? request.relay(head) : Promise.resolve(null)
-      void onRelay.then(
-        (sink) => {
-          res.on('data', (chunk: Buffer) => {
-            received += chunk.length
-            const room = request.maxResponseBytes - spool!.bytes
-            if (room > 0) spool!.write(room >= chunk.length ? chunk : chunk.subarray(0, room))
-            else truncated = true
-            if (sink && !sink.write(chunk)) {
-              res.pause()
-              sink.once('drain', () => res.resume())
-            }
-          })
-          res.once('end', () => {
-            sink?.end()
-            void finish(null)
-          })
-          res.once('close', () => {
-            if (!res.complete) void finish({ code: 'RESET', message: 'the target closed the connection mid-response' })
-          })
-          res.once('error', (error) => {
-            sink?.destroy()
-            void finish(classifyError(error as NodeJS.ErrnoException))
-          })
+      // Listened to at once, not once the relay is ready: the target may send its whole answer, or
+      // reset, before the sender can be answered (proxy mode waits for the capture to be stored).
+      // Until then the body is held back (paused) and what already came is kept for the sink.
+      let sink: Writable | null = null
+      let ready = request.relay === undefined
+      let ended = false
+      const early: Buffer[] = []
+      const forward = (chunk: Buffer) => {
+        if (sink && !sink.write(chunk)) {
+          res.pause()
+          sink.once('drain', () => res.resume())
+        }
+      }
+      res.on('data', (chunk: Buffer) => {
+        received += chunk.length
+        const room = request.maxResponseBytes - spool!.bytes
+        if (room > 0) spool!.write(room >= chunk.length ? chunk : chunk.subarray(0, room))
+        else truncated = true
+        if (ready) forward(chunk)
+        else early.push(chunk)
+      })
+      res.once('end', () => {
+        ended = true
+        if (!ready) return
+        sink?.end()
+        void finish(null)
+      })
+      res.once('close', () => {
+        if (res.complete) return
+        sink?.destroy()
+        void finish({ code: 'RESET', message: 'the target closed the connection mid-response' })
+      })
+      res.once('error', (error) => {
+        sink?.destroy()
+        void finish(classifyError(error as NodeJS.ErrnoException))
+      })
+      if (!request.relay) return
+      res.pause()
+      request.relay(head, () => settled).then(
+        (relaySink) => {
+          if (settled) {
+            // The target failed while the sender waited: it gets a cut-off answer, as from the target.
+            relaySink?.destroy()
+            return
+          }
+          sink = relaySink
+          ready = true
+          for (const chunk of early.splice(0)) forward(chunk)
           sink?.once('close', () => {
             // The sender went away: stop reading from the target.
             if (!res.complete) res.destroy()
           })
+          if (ended) {
+            sink?.end()
+            void finish(null)
+          } else if (!sink || sink.writableNeedDrain !== true) res.resume()
         },
         (error: unknown) => {
           res.destroy()

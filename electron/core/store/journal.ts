@@ -61,6 +61,38 @@ async function zeroFill(file: string, bytes: number): Promise<void> {
   }
 }
 
+/**
+ * A crash mid-append can leave a last line without its newline. Appending after it would glue the
+ * next line onto that fragment and lose both, so the fragment (unreadable anyway) is cut off first.
+ */
+async function cutTornTail(file: string, fd: number): Promise<void> {
+  const size = (await fs.promises.stat(file)).size
+  if (size === 0) return
+  const handle = await fs.promises.open(file, 'r')
+  try {
+    const chunk = Buffer.alloc(Math.min(64 * 1024, size))
+    let end = size
+    while (end > 0) {
+      const start = Math.max(0, end - chunk.length)
+      const { bytesRead } = await handle.read(chunk, 0, end - start, start)
+      const newline = chunk.subarray(0, bytesRead).lastIndexOf(0x0a)
+      if (newline >= 0) {
+        const keep = start + newline + 1
+        if (keep === size) return
+        return await truncate(fd, keep)
+      }
+      end = start
+    }
+    await truncate(fd, 0)
+  } finally {
+    await handle.close()
+  }
+}
+
+function truncate(fd: number, length: number): Promise<void> {
+  return new Promise((resolve, reject) => fs.ftruncate(fd, length, (error) => (error ? reject(error) : datasync(fd).then(resolve, reject))))
+}
+
 export type SyncMode = 'disk' | 'os'
 
 export interface JournalOptions {
@@ -112,6 +144,12 @@ export class Journal {
         return fd
       }
       const fd = await openFile(file, O_WRONLY | O_APPEND | O_CREAT)
+      try {
+        await cutTornTail(file, fd)
+      } catch (error) {
+        await closeFd(fd)
+        throw error
+      }
       // The file may be new: make its directory entry durable once, before any line counts as stored.
       await syncDir(path.dirname(file))
       return fd
