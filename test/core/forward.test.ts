@@ -624,7 +624,7 @@ describe('the delivery queue while things change', () => {
     expect(app.received.map((r) => r.url)).toEqual(['/w/0', '/w/1', '/w/2'])
   })
 
-  it('a retry sends a request captured longer ago than the maximum age; a delivered one is not sent again', async () => {
+  it('a retry sends a request captured longer ago than the maximum age, and "deliver again" sends a delivered one once more', async () => {
     let answer = 500
     const app = await target((_req, res) => {
       res.writeHead(answer)
@@ -644,8 +644,11 @@ describe('the delivery queue while things change', () => {
     answer = 200
     expect(await apiOf(e.engine)['forward.retry']({ ids: [id!] })).toEqual({ count: 1 })
     await forwardingSettles(e.engine, () => e.engine.forwarder.forwardOf(id!)!.state === 'delivered')
-    expect(await apiOf(e.engine)['forward.retry']({ ids: [id!] })).toEqual({ count: 0 })
     expect(app.received).toHaveLength(3)
+    expect(await apiOf(e.engine)['forward.retry']({ ids: [id!] })).toEqual({ count: 1 })
+    await app.waitFor(4)
+    await forwardingSettles(e.engine, () => e.engine.forwarder.forwardOf(id!)!.state === 'delivered')
+    expect(e.engine.forwarder.attempts(id!).map((a) => a.status)).toEqual([500, 500, 200, 200])
   })
 })
 

@@ -97,8 +97,8 @@ export interface ProxyAnswer {
 }
 
 const TERMINAL = new Set<ForwardState>(['delivered', 'failed', 'dropped', 'blocked', 'unrouted'])
-/** What the user can put back in its queue: sent now if waiting, again if it failed or was dropped. */
-const RETRYABLE_STATES = new Set<ForwardState>(['failed', 'dropped', 'pending', 'retrying'])
+/** What the user can put back in its queue: sent now if waiting, again if it failed, was dropped or was delivered ("Deliver again"). */
+const RETRYABLE_STATES = new Set<ForwardState>(['failed', 'dropped', 'pending', 'retrying', 'delivered'])
 
 function retryable(result: SendResult): boolean {
   if (result.error) return true
@@ -518,13 +518,12 @@ export class Forwarder {
     return { bytes: inlineBytes(attempt.inline).subarray(offset, offset + length), total: attempt.body.size, headers: attempt.rawHeaders }
   }
 
-  /** Put failed, dropped or waiting captures back in their queue (in capture order). */
+  /** Put captures back in their queue (in capture order): waiting, failed, dropped, or delivered to deliver again. */
   async retry(captureIds: string[]): Promise<number> {
     let count = 0
     const touched = new Set<TargetQueue>()
     for (const id of captureIds) {
       const delivery = this.deliveries.get(id)
-      // Delivered ones are not sent again: the target has them.
       if (!delivery || !delivery.targetId || !RETRYABLE_STATES.has(delivery.state)) continue
       const record = await this.deps.history.get(id)
       if (!record || record.forwardPlan?.mode !== 'async') continue
