@@ -100,8 +100,10 @@ describe('byte-exact delivery', () => {
     const app = await target()
     const e = await forwarding({ mode: 'async', host: 'keep', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
     await post(e.url, '/x', '{}', { Host: 'hooks.public.example' })
-    const [received] = await app.waitFor(1)
-    expect(received!.rawHeaders.filter(([n]) => n.toLowerCase() === 'host')).toEqual([['Host', 'hooks.public.example']])
+    // Even when a Connection header names it.
+    await post(e.url, '/y', '{}', { Host: 'hooks.public.example', Connection: 'keep-alive, Host' })
+    const received = await app.waitFor(2)
+    for (const request of received) expect(request.rawHeaders.filter(([n]) => n.toLowerCase() === 'host')).toEqual([['Host', 'hooks.public.example']])
   })
 
   it('never sends a request anywhere but the configured target (absolute-form, //host, /\\host)', async () => {

@@ -57,7 +57,7 @@ export function upstreamHeaders(received: RawHeaders, options: { host: 'rewrite'
       if (framingAt < 0) framingAt = out.length
       continue
     }
-    if (HOP_BY_HOP.has(lower) || lower.startsWith('proxy-') || named.has(lower)) continue
+    // Host before the hop-by-hop test: a Connection header naming Host must not take it away.
     if (lower === 'host') {
       // One Host only: a second one would be ambiguous for the target.
       if (sawHost) continue
@@ -65,6 +65,7 @@ export function upstreamHeaders(received: RawHeaders, options: { host: 'rewrite'
       out.push([name, options.host === 'rewrite' ? options.targetHost : value])
       continue
     }
+    if (HOP_BY_HOP.has(lower) || lower.startsWith('proxy-') || named.has(lower)) continue
     out.push([name, value])
   }
   if (!sawHost) out.unshift(['Host', options.targetHost])
