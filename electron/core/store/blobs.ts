@@ -27,6 +27,14 @@ export class BlobStore {
   readonly tmpDir: string
   /** Who uses each blob (captures, forward attempts, replays). A blob nobody uses is deleted. */
   private readonly refs = new Map<string, number>()
+  /**
+   * Blobs stored for a body whose user has not taken it yet (a capture between its body being stored
+   * and its record being committed). Retention may release the last other use meanwhile; the file
+   * must stay. The user's `retain` takes the blob over.
+   */
+  private readonly adopting = new Map<string, number>()
+  /** Files being removed: storing the same content again waits for the removal, then writes it anew. */
+  private readonly removing = new Map<string, Promise<void>>()
 
   constructor(
     readonly dir: string,
@@ -83,6 +91,10 @@ export class BlobStore {
 
   retain(sha256: string): void {
     this.refs.set(sha256, (this.refs.get(sha256) ?? 0) + 1)
+    const adopting = this.adopting.get(sha256)
+    if (adopting === undefined) return
+    if (adopting > 1) this.adopting.set(sha256, adopting - 1)
+    else this.adopting.delete(sha256)
   }
 
   /** Drop one use; returns the blobs that became unused (their files are removed by `collect`). */
@@ -96,9 +108,19 @@ export class BlobStore {
     return true
   }
 
-  /** Remove the files of blobs released to zero, unless something took them again meanwhile. */
+  /** Remove the files of blobs released to zero, unless something took them again or is storing them. */
   async collect(candidates: string[]): Promise<void> {
-    await Promise.all(candidates.filter((sha) => !this.refs.has(sha)).map((sha) => this.remove(sha)))
+    await Promise.all(
+      candidates
+        .filter((sha) => !this.refs.has(sha) && !this.adopting.has(sha))
+        .map((sha) => {
+          const removal = this.remove(sha).finally(() => {
+            if (this.removing.get(sha) === removal) this.removing.delete(sha)
+          })
+          this.removing.set(sha, removal)
+          return removal
+        }),
+    )
   }
 
   async has(sha256: string): Promise<boolean> {
@@ -110,9 +132,14 @@ export class BlobStore {
     }
   }
 
-  /** Move a finished, fsync'd temp file to its content address. */
+  /**
+   * Move a finished, fsync'd temp file to its content address. The blob is held (see `adopting`)
+   * until its user retains it.
+   */
   async adopt(tempFile: string, sha256: string): Promise<void> {
+    this.adopting.set(sha256, (this.adopting.get(sha256) ?? 0) + 1)
     const target = this.pathOf(sha256)
+    await this.removing.get(sha256)
     await fs.mkdir(path.dirname(target), { recursive: true })
     try {
       // Same content already stored: keep the existing file.
