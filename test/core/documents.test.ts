@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { Engine } from '../../electron/core'
 import { DocumentStore } from '../../electron/core/store/document'
+import { processIdentity } from '../../electron/core/store/lock'
 import type { Notice } from '../../shared/api'
 import { removeDir, tempDir } from '../helpers/engine'
 
@@ -166,5 +168,28 @@ describe('the engine’s documents', () => {
     const engine = await Engine.open({ dataDir: dir })
     expect(engine.endpoints()).toHaveLength(1)
     await engine.close()
+  })
+
+  it('takes over a lock whose pid now belongs to another process, and refuses one whose owner runs', async (ctx) => {
+    if (processIdentity(process.pid) === '') {
+      console.log('skipped: this system does not tell one start of a pid from another (no /proc)')
+      ctx.skip()
+    }
+    const dir = await tempDir()
+    dirs.push(dir)
+    const lock = path.join(dir, 'hookscope.lock')
+    // Left by a Hookscope of an earlier boot whose pid is taken by a running process now (here: init).
+    await fs.writeFile(lock, '1\n00000000-0000-0000-0000-000000000000/12345\n')
+    const engine = await Engine.open({ dataDir: dir })
+    await engine.close()
+    // A running owner: a live child process, recorded as itself.
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' })
+    try {
+      await new Promise((resolve) => child.once('spawn', resolve))
+      await fs.writeFile(lock, `${child.pid}\n${processIdentity(child.pid!)}\n`)
+      await expect(Engine.open({ dataDir: dir })).rejects.toMatchObject({ code: 'DATA_DIR_LOCKED' })
+    } finally {
+      child.kill()
+    }
   })
 })
