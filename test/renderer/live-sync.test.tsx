@@ -11,6 +11,23 @@ import { render } from '@testing-library/react'
 import { addCapture, createFakeEngine, makeSummary } from './helpers/fake-api'
 import { createHarness, ManualFrames, renderWith, settle } from './helpers/render-app'
 
+function controlledConnection(): { connection: ConnectionSource; setState: (next: ConnectionState) => void } {
+  let state: ConnectionState = { kind: 'connecting' }
+  const listeners = new Set<(s: ConnectionState) => void>()
+  const connection: ConnectionSource = {
+    get state() {
+      return state
+    },
+    onState: (l) => (listeners.add(l), () => void listeners.delete(l)),
+    retryNow: () => {},
+  }
+  const setState = (next: ConnectionState) => {
+    state = next
+    for (const l of listeners) l(next)
+  }
+  return { connection, setState }
+}
+
 describe('live sync', () => {
   it('applies live batches on the next frame, not before', async () => {
     const harness = createHarness()
@@ -53,19 +70,7 @@ describe('live sync', () => {
 
   it('reloads everything after a reconnect and shows why while disconnected', async () => {
     const engine = createFakeEngine()
-    let state: ConnectionState = { kind: 'connecting' }
-    const listeners = new Set<(s: ConnectionState) => void>()
-    const connection: ConnectionSource = {
-      get state() {
-        return state
-      },
-      onState: (l) => (listeners.add(l), () => void listeners.delete(l)),
-      retryNow: () => {},
-    }
-    const setState = (next: ConnectionState) => {
-      state = next
-      for (const l of listeners) l(next)
-    }
+    const { connection, setState } = controlledConnection()
     const traffic = createTrafficStore()
     const app = createAppStore()
     const sync = new LiveSync({ api: engine.api, connection, traffic, app, scheduler: new ManualFrames() })
@@ -91,6 +96,43 @@ describe('live sync', () => {
     expect(screen.getAllByTestId('row-path').map((p) => p.textContent)).toEqual(['/while-away'])
     act(() => setState({ kind: 'unauthorized' }))
     expect(screen.getByTestId('connection-banner').textContent).toMatch(/Open the URL printed by hookscope serve/)
+    sync.dispose()
+  })
+
+  it('after a reconnect, drops rows the engine no longer has, the list staying shown meanwhile', async () => {
+    const engine = createFakeEngine()
+    for (let i = 0; i < 3; i++) addCapture(engine, { target: `/before/${i}` })
+    const { connection, setState } = controlledConnection()
+    const traffic = createTrafficStore()
+    const app = createAppStore()
+    const sync = new LiveSync({ api: engine.api, connection, traffic, app, scheduler: new ManualFrames() })
+    sync.start()
+    render(
+      <StoresProvider stores={{ api: engine.api, traffic, app, sync }}>
+        <App />
+      </StoresProvider>,
+    )
+    act(() => setState({ kind: 'open' }))
+    await settle()
+    expect(screen.getAllByTestId('traffic-row')).toHaveLength(3)
+    act(() => setState({ kind: 'disconnected', retryInMs: 2000 }))
+    // Another window cleared the history meanwhile.
+    engine.summaries = []
+    let answer!: () => void
+    const answered = new Promise<void>((resolve) => (answer = resolve))
+    engine.override('captures.query', async () => {
+      await answered
+      return { items: [], total: 0, next: null }
+    })
+    act(() => setState({ kind: 'open' }))
+    await settle()
+    expect(screen.getAllByTestId('traffic-row')).toHaveLength(3)
+    expect(screen.getByTestId('traffic-count').textContent).toBe('3 requests')
+    answer()
+    await settle()
+    expect(screen.queryAllByTestId('traffic-row')).toHaveLength(0)
+    expect(screen.getByTestId('traffic-count').textContent).toBe('0 requests')
+    expect(screen.getByTestId('empty-state')).toBeTruthy()
     sync.dispose()
   })
 

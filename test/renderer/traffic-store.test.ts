@@ -65,6 +65,63 @@ describe('traffic store: live batches', () => {
     expect(s.total).toBe(1)
   })
 
+  it('takes a row out of "No response" once its request is answered, keeping it open', () => {
+    const store = createTrafficStore()
+    store.getState().setFilter({ statusClass: 0 })
+    store.getState().replaceFromQuery(page([]), store.getState().generation)
+    const a = makeSummary({ status: null })
+    const b = makeSummary({ status: null })
+    store.getState().applyBatches([{ captures: [a, b], removed: [] }])
+    store.getState().open(a.id)
+    expect(store.getState().total).toBe(2)
+    store.getState().applyBatches([{ captures: [{ ...a, status: 200 }, { ...b, status: 200 }], removed: [] }])
+    const s = store.getState()
+    expect(s.ids).toEqual([])
+    expect(s.total).toBe(0)
+    expect(s.openedId).toBe(a.id)
+    expect(s.byId[a.id]!.status).toBe(200)
+  })
+
+  it('lowers the count when retention removes requests older than the listed rows', () => {
+    const store = createTrafficStore()
+    const listed = [makeSummary(), makeSummary()]
+    store.getState().replaceFromQuery(page(listed, 1000, listed[0]!.id), store.getState().generation)
+    store.getState().applyBatches([{ captures: [], removed: ['00000000000000000000000001', '00000000000000000000000002'] }])
+    expect(store.getState().total).toBe(998)
+    expect(store.getState().ids).toEqual([listed[1]!.id, listed[0]!.id])
+    // Filtered, whether they were counted is the engine's to say.
+    store.getState().setFilter({ method: 'POST' })
+    store.getState().replaceFromQuery(page(listed, 900, listed[0]!.id), store.getState().generation)
+    store.getState().applyBatches([{ captures: [], removed: ['00000000000000000000000003'] }])
+    expect(store.getState().headStale).toBe(true)
+    store.getState().mergeHead(page(listed, 899, listed[0]!.id), store.getState().generation)
+    expect(store.getState().total).toBe(899)
+  })
+
+  it('a change to a request older than the listed rows is no new request: not listed, counted or held', () => {
+    const store = createTrafficStore()
+    const old = makeSummary({ id: '00000000000000000000000001' })
+    const listed = [makeSummary(), makeSummary()]
+    store.getState().replaceFromQuery(page(listed, 1000, listed[0]!.id), store.getState().generation)
+    store.getState().applyBatches([{ captures: [{ ...old, status: 202 }], removed: [] }])
+    expect(store.getState().ids).toEqual([listed[1]!.id, listed[0]!.id])
+    expect(store.getState().total).toBe(1000)
+    store.getState().setPaused(true)
+    store.getState().applyBatches([{ captures: [{ ...old, status: 203 }], removed: [] }])
+    expect(store.getState().held).toEqual([])
+  })
+
+  it('a change to an old request does not bring it into a list of the last minutes', () => {
+    const store = createTrafficStore()
+    store.getState().setFilter({ range: '5m' })
+    const recent = makeSummary()
+    store.getState().replaceFromQuery(page([recent]), store.getState().generation)
+    const anHourAgo = makeSummary({ id: '00000000000000000000000001', receivedAt: Date.now() - 60 * 60_000 })
+    store.getState().applyBatches([{ captures: [anHourAgo], removed: [] }])
+    expect(store.getState().ids).toEqual([recent.id])
+    expect(store.getState().total).toBe(1)
+  })
+
   it('inserts a capture older than the newest at its place', () => {
     const store = createTrafficStore()
     const older = makeSummary()
@@ -140,6 +197,26 @@ describe('traffic store: pause, filters and paging', () => {
     store.getState().setPaused(false)
     expect(store.getState().ids).toEqual([held[1]!.id, held[0]!.id, shown.id])
     expect(store.getState().held).toHaveLength(0)
+  })
+
+  it('a search while paused leaves the held requests held until resumed', () => {
+    const store = createTrafficStore()
+    const shown = makeSummary()
+    store.getState().applyBatches([{ captures: [shown], removed: [] }])
+    store.getState().setPaused(true)
+    const held = [makeSummary(), makeSummary()]
+    store.getState().applyBatches([{ captures: held, removed: [] }])
+    store.getState().setFilter({ method: 'POST' })
+    // The engine has stored the held requests: its answer holds them.
+    store.getState().replaceFromQuery(page([shown, ...held]), store.getState().generation)
+    expect(store.getState().ids).toEqual([shown.id])
+    expect(store.getState().total).toBe(1)
+    store.getState().mergeHead(page([shown, ...held]), store.getState().generation)
+    expect(store.getState().ids).toEqual([shown.id])
+    expect(store.getState().total).toBe(1)
+    store.getState().setPaused(false)
+    expect(store.getState().ids).toEqual([held[1]!.id, held[0]!.id, shown.id])
+    expect(store.getState().total).toBe(3)
   })
 
   it('judges method, status and endpoint filters locally, and leaves free text to the engine', () => {
@@ -290,6 +367,25 @@ describe('traffic store: pause, filters and paging', () => {
     expect(store.getState().ids).toEqual([b.id])
     expect(store.getState().openedId).toBeNull()
     store.getState().forgetCleared(null)
+    expect(store.getState().ids).toEqual([])
+    expect(store.getState().total).toBe(0)
+  })
+
+  it('forgets cleared requests held while paused, or waiting for a query’s answer', () => {
+    const store = createTrafficStore()
+    store.getState().setPaused(true)
+    const a = makeSummary({ endpointId: 'ep_a' })
+    const b = makeSummary({ endpointId: 'ep_b' })
+    store.getState().applyBatches([{ captures: [a, b], removed: [] }])
+    store.getState().forgetCleared('ep_a')
+    store.getState().setPaused(false)
+    expect(store.getState().ids).toEqual([b.id])
+    expect(store.getState().total).toBe(1)
+
+    store.getState().setFilter({ method: 'POST' })
+    store.getState().applyBatches([{ captures: [makeSummary()], removed: [] }])
+    store.getState().forgetCleared(null)
+    store.getState().replaceFromQuery(page([]), store.getState().generation)
     expect(store.getState().ids).toEqual([])
     expect(store.getState().total).toBe(0)
   })

@@ -60,3 +60,11 @@ export function matchesLocally(filter: CaptureFilter, summary: CaptureSummary): 
   if (filter.text.trim() !== '') return 'engine'
   return true
 }
+
+/** Whether a capture was received within the filter's time range, as of `now`. A live capture always is;
+ * this is for one the engine already had, changed since (matchesLocally leaves the range out: a listed
+ * row stays listed as it ages). */
+export function withinRange(filter: CaptureFilter, summary: CaptureSummary, now: number): boolean {
+  const ms = TIME_RANGES.find((r) => r.id === filter.range)?.ms
+  return !ms || summary.receivedAt >= now - ms
+}

@@ -70,7 +70,7 @@ export class LiveSync {
       api.on('captures.cleared', ({ endpointId }) => {
         this.batcher.flushAll()
         this.options.traffic.getState().forgetCleared(endpointId)
-        void this.queryFirstPage()
+        void this.reload()
       }),
       api.on('collections.changed', (payload) => app.getState().setCollections(payload.collections)),
       api.on('collections.run', (run) => app.getState().applyRun(run)),
@@ -127,7 +127,7 @@ export class LiveSync {
     const token = ++this.loadToken
     try {
       // The first page is asked for alongside the rest: the list does not wait for settings.
-      const firstPage = this.queryFirstPage()
+      const firstPage = this.reload()
       void this.loadTargets()
       const [info, endpoints, statuses, settings, notices] = await Promise.all([
         api['app.info']({}),
@@ -163,14 +163,21 @@ export class LiveSync {
     }
   }
 
+  /** The first page again for the same filter: after a reconnect (events may have been missed) or a clear. */
+  private reload(): Promise<void> {
+    this.options.traffic.getState().beginReload()
+    return this.queryFirstPage()
+  }
+
   async loadOlder(): Promise<void> {
     const traffic = this.options.traffic
     const s = traffic.getState()
-    if (s.loadingOlder || !s.hasOlder || s.ids.length === 0) return
+    const before = s.olderCursor ?? s.ids[s.ids.length - 1]
+    if (s.loadingOlder || !s.hasOlder || before === undefined) return
     const generation = s.generation
     s.setLoadingOlder(true)
     try {
-      const query = { ...toCaptureQuery(s.filter, this.now(), OLDER_PAGE), before: s.ids[s.ids.length - 1]! }
+      const query = { ...toCaptureQuery(s.filter, this.now(), OLDER_PAGE), before }
       const page = await this.api['captures.query'](query)
       traffic.getState().appendOlder(page, generation)
     } catch (error) {
@@ -201,7 +208,7 @@ export class LiveSync {
 
   async clearHistory(endpointId?: string): Promise<number> {
     const result = await this.api['captures.clear'](endpointId ? { endpointId } : {})
-    await this.queryFirstPage()
+    await this.reload()
     return result.removed
   }
 

@@ -5,7 +5,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { EventPayload } from '../../../shared/api'
 import type { CapturePage, CaptureSummary } from '../../../shared/model'
-import { emptyFilter, matchesLocally, type CaptureFilter } from './capture-filter'
+import { emptyFilter, isFiltered, matchesLocally, withinRange, type CaptureFilter } from './capture-filter'
 
 export type TrafficBatch = EventPayload<'traffic.batch'>
 
@@ -17,12 +17,19 @@ export interface TrafficState {
   /** Captures matching the filter in the engine (from the last query, kept current by live traffic). */
   total: number
   hasOlder: boolean
+  /** Where the next older page starts: the last row of the engine's last page. The engine pages in the
+   * order captures were stored, the list is kept in order of arrival, and the two differ when a body
+   * arrives slowly, so the list's last row is not always where the engine's pages got to. */
+  olderCursor: string | null
   /** Older pages stop here: the list holds as many rows as memory allows. */
   olderLimited: boolean
   loadingOlder: boolean
   /** The list reflects a query for the current filter. */
   loaded: boolean
-  /** Live captures matching a new filter that arrived while its query ran (newest first). */
+  /** The list is being read again for the same filter (after a reconnect or a clear): it stays shown,
+   * and rows the engine no longer has go when the answer comes. */
+  reloading: boolean
+  /** Live captures matching a new filter, or a reloading one, that arrived while its query ran (newest first). */
   liveDuringQuery: string[]
   selectedId: string | null
   openedId: string | null
@@ -42,6 +49,8 @@ export interface TrafficActions {
   replaceFromQuery(page: CapturePage, generation: number): void
   appendOlder(page: CapturePage, generation: number): void
   mergeHead(page: CapturePage, generation: number): void
+  /** A query is about to read the list again for the same filter. */
+  beginReload(): void
   setLoadingOlder(loading: boolean): void
   select(id: string | null): void
   open(id: string | null): void
@@ -68,16 +77,23 @@ function mergeNewestFirst(incoming: string[], existing: string[]): string[] {
 }
 
 export function createTrafficStore(initial: Partial<TrafficState> = {}): TrafficStore {
-  /** Ids already counted as new for an endpoint not being viewed (the latest few thousand). */
-  const countedNew = new Set<string>()
+  // The newest id this list has been told of, live or by a query. Ids are given at arrival, so a
+  // capture above it is a new request; one at or below it is one already seen, or one the engine had
+  // when it was queried (updated since: its signature judged again, its forwarding retried).
+  let newestSeen = ''
+  const see = (items: Iterable<CaptureSummary>) => {
+    for (const item of items) if (item.id > newestSeen) newestSeen = item.id
+  }
   return createStore<TrafficState & TrafficActions>()((set, get) => ({
     ids: [],
     byId: {},
     total: 0,
     hasOlder: false,
+    olderCursor: null,
     olderLimited: false,
     loadingOlder: false,
     loaded: false,
+    reloading: false,
     liveDuringQuery: [],
     selectedId: null,
     openedId: null,
@@ -114,39 +130,53 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       const fresh: CaptureSummary[] = []
       let newByEndpoint = s.newByEndpoint
       let headStale = s.headStale
+      const viewing = s.filter.endpointId
+      const now = Date.now()
+      // While a query runs, rows it may not see are kept for its answer (see replaceFromQuery).
+      const tracking = !s.loaded || s.reloading
+      // Below the last listed row, when the engine holds more, the older pages bring what matches.
+      const oldestListed = s.loaded && (s.hasOlder || s.olderLimited) ? s.ids[s.ids.length - 1] : undefined
 
       // Rows of the list being replaced that changed while a new query runs (see replaceFromQuery).
       const changedDuringQuery: string[] = []
+      // Listed rows a change took out of the filter: a request answered, under "No response".
+      const leaving = new Set<string>()
       for (const capture of incoming.values()) {
         if (s.byId[capture.id]) {
           writable()[capture.id] = capture
-          if (!s.loaded && matchesLocally(s.filter, capture) === true) changedDuringQuery.push(capture.id)
+          const verdict = matchesLocally(s.filter, capture)
+          if (tracking && verdict === true) changedDuringQuery.push(capture.id)
+          else if (s.loaded && verdict === false) leaving.add(capture.id)
           continue
         }
+        // A request counts toward its endpoint's badge once, when it first arrives (it arrives again
+        // when it completes), paused or not.
+        const isNew = capture.id > newestSeen
+        if (isNew && viewing !== null && capture.endpointId !== viewing) {
+          if (newByEndpoint === s.newByEndpoint) newByEndpoint = { ...newByEndpoint }
+          newByEndpoint[capture.endpointId] = (newByEndpoint[capture.endpointId] ?? 0) + 1
+        }
         if (s.paused) {
+          const at = held.findIndex((h) => h.id === capture.id)
+          if (at < 0 && !isNew) continue
           if (!heldChanged) {
             held = [...held]
             heldChanged = true
           }
-          const at = held.findIndex((h) => h.id === capture.id)
           if (at >= 0) held[at] = capture
           else held.push(capture)
           continue
         }
+        // An old capture the list does not hold changed. It joins only where the list's query could
+        // have missed it: a request stored after the query, or one that matches only now it is answered.
+        // Below the listed rows an older page brings it; outside the time range it never belonged.
+        if (!isNew && (!withinRange(s.filter, capture, now) || (oldestListed !== undefined && capture.id < oldestListed))) continue
         fresh.push(capture)
       }
+      see(incoming.values())
 
-      const viewing = s.filter.endpointId
       const freshIds: string[] = []
       for (const capture of fresh) {
-        // A capture arrives when its headers do and again when it completes, often in separate
-        // batches; count each one once.
-        if (viewing !== null && capture.endpointId !== viewing && !countedNew.has(capture.id)) {
-          countedNew.add(capture.id)
-          if (countedNew.size > 5000) countedNew.delete(countedNew.values().next().value!)
-          if (newByEndpoint === s.newByEndpoint) newByEndpoint = { ...newByEndpoint }
-          newByEndpoint[capture.endpointId] = (newByEndpoint[capture.endpointId] ?? 0) + 1
-        }
         const verdict = matchesLocally(s.filter, capture)
         if (verdict === 'engine') {
           headStale = true
@@ -156,7 +186,6 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
         writable()[capture.id] = capture
         freshIds.push(capture.id)
       }
-      if (!s.loaded) freshIds.push(...changedDuringQuery)
       freshIds.sort(byIdDescending)
 
       let ids = s.ids
@@ -164,19 +193,48 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       let selectedId = s.selectedId
       let openedId = s.openedId
       let liveDuringQuery = s.liveDuringQuery
-      if (!s.loaded && freshIds.length > 0) {
-        liveDuringQuery = mergeNewestFirst(freshIds, liveDuringQuery)
-        freshIds.length = 0
+      if (tracking) {
+        const during = changedDuringQuery.length > 0 ? freshIds.concat(changedDuringQuery).sort(byIdDescending) : freshIds
+        liveDuringQuery = mergeNewestFirst(during, liveDuringQuery)
+        // A new filter's rows wait for its answer; a list being reloaded shows them at once.
+        if (!s.loaded) freshIds.length = 0
       }
       if (removed.size > 0) {
         if (liveDuringQuery.some((id) => removed.has(id))) liveDuringQuery = liveDuringQuery.filter((id) => !removed.has(id))
-        const before = ids.length
-        ids = ids.filter((id) => !removed.has(id))
-        total = Math.max(0, total - (before - ids.length))
+        const listed = new Set<string>()
+        ids = ids.filter((id) => {
+          if (!removed.has(id)) return true
+          listed.add(id)
+          return false
+        })
+        let uncounted = listed.size
+        if (s.loaded && (s.hasOlder || s.olderLimited)) {
+          // Retention removes the oldest captures, which the list may not have paged to: they were
+          // counted all the same. Without a filter every one of them was; with one, only the engine
+          // knows which, so it is asked again.
+          const heldIds = new Set(held.map((h) => h.id))
+          let unlisted = 0
+          for (const id of removed) if (!listed.has(id) && !heldIds.has(id)) unlisted++
+          if (unlisted > 0 && isFiltered(s.filter)) headStale = true
+          else uncounted += unlisted
+        }
+        total = Math.max(0, total - uncounted)
         for (const id of removed) if (s.byId[id] || (byId && byId[id])) delete writable()[id]
         if (selectedId !== null && removed.has(selectedId)) selectedId = null
         if (openedId !== null && removed.has(openedId)) openedId = null
         if (held.some((h) => removed.has(h.id))) held = held.filter((h) => !removed.has(h.id))
+      }
+      if (leaving.size > 0) {
+        const left: string[] = []
+        ids = ids.filter((id) => {
+          if (!leaving.has(id)) return true
+          left.push(id)
+          return false
+        })
+        total = Math.max(0, total - left.length)
+        // Its record stays while it is selected or open, as for a row trimmed off the end.
+        for (const id of left) if (id !== selectedId && id !== openedId) delete writable()[id]
+        if (liveDuringQuery.some((id) => leaving.has(id))) liveDuringQuery = liveDuringQuery.filter((id) => !leaving.has(id))
       }
       if (freshIds.length > 0) {
         const merged = mergeNewestFirst(freshIds, ids)
@@ -184,12 +242,14 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
         ids = merged
       }
       let hasOlder = s.hasOlder
+      let olderCursor = s.olderCursor
       if (ids.length > s.memoryCap) {
         const dropped = ids.slice(s.memoryCap)
         ids = ids.slice(0, s.memoryCap)
         const map = writable()
         for (const id of dropped) if (id !== selectedId && id !== openedId) delete map[id]
         hasOlder = true
+        olderCursor = ids[ids.length - 1]!
       }
       if (held.length > s.memoryCap) held = held.slice(held.length - s.memoryCap)
 
@@ -200,6 +260,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       if (held !== s.held) next.held = held
       if (liveDuringQuery !== s.liveDuringQuery) next.liveDuringQuery = liveDuringQuery
       if (hasOlder !== s.hasOlder) next.hasOlder = hasOlder
+      if (olderCursor !== s.olderCursor) next.olderCursor = olderCursor
       if (selectedId !== s.selectedId) next.selectedId = selectedId
       if (openedId !== s.openedId) next.openedId = openedId
       if (newByEndpoint !== s.newByEndpoint) next.newByEndpoint = newByEndpoint
@@ -210,6 +271,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
     replaceFromQuery(page, generation) {
       const s = get()
       if (generation !== s.generation) return
+      see(page.items)
       const newestQueried = page.items[0]?.id
       const oldestQueried = page.items[page.items.length - 1]?.id
       const queried = new Set<string>()
@@ -217,26 +279,33 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       // Live rows the answer does not hold. Those newer than it arrived while it ran: they go on top.
       // While the list was loading, also those within its span: a request is stored when its body has
       // arrived, so one whose body was still coming in when a later one was stored was not there to be
-      // found. (Older than the span, an older page brings it.)
-      const source = s.loaded ? s.ids : s.liveDuringQuery
+      // found. (Older than the span, an older page brings it.) A list read again keeps only the rows
+      // that arrived while it was read: the others may be gone from the engine.
+      const tracking = !s.loaded || s.reloading
+      const source = tracking ? s.liveDuringQuery : s.ids
       const live: string[] = []
       for (const id of source) {
         if (queried.has(id)) continue
         if (newestQueried === undefined || id > newestQueried) live.push(id)
-        else if (!s.loaded && (page.next === null || id > oldestQueried!)) live.push(id)
+        else if (tracking && (page.next === null || id > oldestQueried!)) live.push(id)
       }
+      // While paused, requests that arrived since stay held until resumed, though the answer has them.
+      const heldIds = s.paused && s.held.length > 0 ? new Set(s.held.map((h) => h.id)) : null
+      const items = heldIds ? page.items.filter((item) => !heldIds.has(item.id)) : page.items
       const byId: Record<string, CaptureSummary> = {}
-      for (const item of page.items) byId[item.id] = item
+      for (const item of items) byId[item.id] = item
       for (const id of live) byId[id] = s.byId[id]!
-      const ids = mergeNewestFirst(live, page.items.map((item) => item.id))
+      const ids = mergeNewestFirst(live, items.map((item) => item.id))
       for (const id of [s.selectedId, s.openedId]) if (id && !byId[id] && s.byId[id]) byId[id] = s.byId[id]!
       set({
         ids,
         byId,
-        total: page.total + live.length,
+        total: page.total - (page.items.length - items.length) + live.length,
         hasOlder: page.next !== null,
+        olderCursor: page.next,
         olderLimited: false,
         loaded: true,
+        reloading: false,
         liveDuringQuery: [],
         headStale: false,
       })
@@ -245,16 +314,18 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
     appendOlder(page, generation) {
       const s = get()
       if (generation !== s.generation) return
+      see(page.items)
       const room = Math.max(0, s.memoryCap - s.ids.length)
       // Added in place, as live batches are: copying a map of tens of thousands of captures for each
       // page made scrolling through a long history stall.
       const byId = s.byId
       const added: string[] = []
-      const oldest = s.ids[s.ids.length - 1]
+      const listed = new Set(s.ids)
       for (const item of page.items) {
         if (added.length >= room) break
-        // A page answers "older than the last row", so anything not older is already listed.
-        if (oldest !== undefined && item.id >= oldest) continue
+        // Listed already: it arrived live, or a refresh of the head brought it. Only membership tells:
+        // the engine's pages are in the order captures were stored, not the order they arrived.
+        if (listed.has(item.id)) continue
         byId[item.id] = item
         added.push(item.id)
       }
@@ -263,6 +334,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
         ids: added.length > 0 ? s.ids.concat(added) : s.ids,
         byId,
         hasOlder: page.next !== null && !limited,
+        olderCursor: limited ? (added[added.length - 1] ?? s.olderCursor) : page.next,
         olderLimited: limited,
         loadingOlder: false,
       })
@@ -271,14 +343,29 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
     mergeHead(page, generation) {
       const s = get()
       if (generation !== s.generation) return
+      see(page.items)
       const present = s.byId
+      const inPage = new Set<string>()
+      for (const item of page.items) inPage.add(item.id)
+      // The answer counts stored captures only: listed rows newer than it were still coming in.
+      const newest = page.items[0]?.id
+      let unstored = 0
+      for (const id of s.ids) {
+        if (newest !== undefined && id <= newest) break
+        if (!inPage.has(id)) unstored++
+      }
+      // Requests that arrived while paused stay held until resumed.
+      const heldIds = s.held.length > 0 ? new Set(s.held.map((h) => h.id)) : null
+      let heldInPage = 0
+      if (heldIds) for (const id of inPage) if (heldIds.has(id)) heldInPage++
+      const total = page.total - heldInPage + unstored
       // Not only rows newer than the list's first: a request is stored when its body has arrived, so one
       // whose body came in slowly joins the answer below rows stored before it. Anything missing within
       // the span the list holds belongs in it.
       const oldestListed = s.hasOlder ? s.ids[s.ids.length - 1] : undefined
-      const missing = page.items.filter((item) => !present[item.id] && (oldestListed === undefined || item.id > oldestListed))
+      const missing = page.items.filter((item) => !present[item.id] && !heldIds?.has(item.id) && (oldestListed === undefined || item.id > oldestListed))
       if (missing.length === 0) {
-        set({ headStale: false, total: page.total })
+        set({ headStale: false, total })
         return
       }
       const byId = s.byId // in place, as above
@@ -286,7 +373,15 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       let ids = mergeNewestFirst(missing.map((item) => item.id), s.ids)
       const trimmed = ids.length > s.memoryCap
       if (trimmed) ids = ids.slice(0, s.memoryCap)
-      set({ ids, byId, total: page.total, headStale: false, ...(trimmed ? { hasOlder: true } : {}) })
+      set({ ids, byId, total, headStale: false, ...(trimmed ? { hasOlder: true, olderCursor: ids[ids.length - 1]! } : {}) })
+    },
+
+    beginReload() {
+      const s = get()
+      // Before its first answer the list is loading anyway; while reloading, the first query's answer
+      // must still know what arrived since it was asked.
+      if (!s.loaded || s.reloading) return
+      set({ reloading: true, liveDuringQuery: [] })
     },
 
     setLoadingOlder(loading) {
@@ -334,7 +429,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       const filter = { ...s.filter, ...patch }
       const changed = (Object.keys(patch) as Array<keyof CaptureFilter>).some((key) => s.filter[key] !== filter[key])
       if (!changed) return
-      const next: Partial<TrafficState> = { filter, generation: s.generation + 1, loaded: false, liveDuringQuery: [], headStale: false }
+      const next: Partial<TrafficState> = { filter, generation: s.generation + 1, loaded: false, reloading: false, liveDuringQuery: [], headStale: false }
       if (patch.endpointId !== undefined && patch.endpointId !== null && s.newByEndpoint[patch.endpointId]) {
         next.newByEndpoint = { ...s.newByEndpoint, [patch.endpointId]: 0 }
       }
@@ -353,18 +448,23 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       const byId: Record<string, CaptureSummary> = {}
       for (const id of ids) byId[id] = s.byId[id]!
       for (const id of [s.selectedId, s.openedId]) if (id && s.byId[id]) byId[id] = s.byId[id]!
-      set({ memoryCap: cap, ids, byId, hasOlder: true })
+      set({ memoryCap: cap, ids, byId, hasOlder: true, olderCursor: ids[ids.length - 1] ?? null })
     },
 
     forgetCleared(endpointId) {
       const s = get()
       const gone = (id: string) => endpointId === null || s.byId[id]?.endpointId === endpointId
       const ids = s.ids.filter((id) => !gone(id))
+      // Held and query-time rows too: resuming, or the answer, would bring the cleared requests back.
+      const held = s.held.filter((h) => endpointId !== null && h.endpointId !== endpointId)
+      const liveDuringQuery = s.liveDuringQuery.filter((id) => !gone(id))
       const byId: Record<string, CaptureSummary> = {}
-      for (const id of ids) byId[id] = s.byId[id]!
+      for (const id of [...ids, ...liveDuringQuery, s.selectedId, s.openedId]) if (id && !gone(id) && s.byId[id]) byId[id] = s.byId[id]!
       set({
         ids,
         byId,
+        held,
+        liveDuringQuery,
         total: Math.max(0, s.total - (s.ids.length - ids.length)),
         selectedId: s.selectedId && gone(s.selectedId) ? null : s.selectedId,
         openedId: s.openedId && gone(s.openedId) ? null : s.openedId,
