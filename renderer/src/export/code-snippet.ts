@@ -64,9 +64,41 @@ export interface SnippetResult {
   warnings: string[]
 }
 
+/**
+ * Characters the generators may leave unescaped inside a URL they quote (JavaScript, PowerShell and
+ * PHP put it in quotes as it is; PHP and Ruby interpolate `$` and `#{`). Percent-encoded they mean the
+ * same to nearly every server and nothing to a language.
+ */
+const URL_CODE_CHARS = /['"`$\\{}|^]/g
+
+/**
+ * What each generator does not escape in header names, values and body text, and that its language
+ * would read as code: JavaScript's quoting leaves backslashes alone (so `\'` ends the string), PHP
+ * interpolates `$` in its double quotes, Ruby `#{`, `#@` and `#$` in the body's, PowerShell `$(…)` in
+ * its double quotes and nothing at all in its single quotes. With any of these in the request there
+ * is no snippet in that language: a copied snippet must never run what a sender put in a request.
+ */
+const UNSAFE_TEXT: Partial<Record<SnippetLanguage, { pattern: RegExp; shown: string }>> = {
+  'javascript:fetch': { pattern: /\\/, shown: 'a backslash' },
+  'node:fetch': { pattern: /\\/, shown: 'a backslash' },
+  'node:axios': { pattern: /\\/, shown: 'a backslash' },
+  'php:curl': { pattern: /\$/, shown: '“$”' },
+  'ruby:native': { pattern: /#[{@$]/, shown: '“#{”, “#@” or “#$”' },
+  'powershell:webrequest': { pattern: /[$`']/, shown: '“$”, “\'” or a backtick' },
+}
+
 export function prepareSnippetRequest(request: RequestSpec): { prepared: PreparedRequest; warnings: string[] } {
   const warnings: string[] = []
   const parsed = new URL(request.url)
+  // A request never sends a fragment; a target holding `#` would otherwise put one in the snippet.
+  parsed.hash = ''
+  const pathname = parsed.pathname.replace(URL_CODE_CHARS, percentEncode)
+  const search = parsed.search.replace(URL_CODE_CHARS, percentEncode)
+  if (pathname !== parsed.pathname || search !== parsed.search) {
+    warnings.push('Quotes, backslashes and similar characters in the URL are percent-encoded in the snippet.')
+    parsed.pathname = pathname
+    parsed.search = search
+  }
   const queryString = parseQuery(parsed.search.replace(/^\?/, ''))
   const headers = request.headers
     .filter(([name]) => !FRAMING_HEADERS.has(name.toLowerCase()))
@@ -136,10 +168,47 @@ export function prepareSnippetRequest(request: RequestSpec): { prepared: Prepare
 type Converter = (request: PreparedRequest, options?: Record<string, unknown>) => string
 const targetTable = targets as unknown as Record<string, { clientsById: Record<string, { convert: Converter }> }>
 
+/** The keys and string values of a parsed JSON body (null when there is none), without recursion. */
+function jsonStrings(value: unknown): string[] | null {
+  if (value === undefined) return null
+  const out: string[] = []
+  const stack: unknown[] = [value]
+  while (stack.length > 0) {
+    const item = stack.pop()
+    if (typeof item === 'string') out.push(item)
+    else if (Array.isArray(item)) for (const child of item) stack.push(child)
+    else if (item !== null && typeof item === 'object') {
+      for (const [key, child] of Object.entries(item)) {
+        out.push(key)
+        stack.push(child)
+      }
+    }
+  }
+  return out
+}
+
+function percentEncode(char: string): string {
+  return '%' + char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')
+}
+
 export function codeSnippet(request: RequestSpec, language: SnippetLanguage): SnippetResult {
   const [targetId, clientId] = language.split(':') as [string, string]
   const client = targetTable[targetId]?.clientsById[clientId]
   if (!client) return { code: '', warnings: [`No snippet generator for ${language}.`] }
   const { prepared, warnings } = prepareSnippetRequest(request)
+  const unsafe = UNSAFE_TEXT[language]
+  if (unsafe) {
+    // JavaScript writes a JSON body as an object literal: what counts is its keys and strings as
+    // parsed (`\n` in the JSON text is a newline there, not a backslash).
+    const body = targetId === 'javascript' || targetId === 'node' ? jsonStrings(prepared.postData.jsonObj) ?? [prepared.postData.text ?? ''] : [prepared.postData.text ?? '']
+    const texts = [...body, ...prepared.headers.flatMap((h) => [h.name, h.value])]
+    if (texts.some((text) => unsafe.pattern.test(text))) {
+      const label = SNIPPET_LANGUAGES.find((l) => l.id === language)?.label ?? language
+      return { code: '', warnings: [...warnings, `Its headers or body hold ${unsafe.shown}, which ${label} would not keep as text; copy it as cURL or in another language.`] }
+    }
+  }
+  // Python's generator writes a JSON body as a dict literal without escaping its keys or backslashes;
+  // as the exact JSON text (`data=`) it is escaped properly, and is sent byte for byte besides.
+  if (targetId === 'python' && prepared.postData.jsonObj !== undefined) prepared.postData = { mimeType: 'text/plain', text: prepared.postData.text }
   return { code: client.convert(prepared, { indent: '  ' }), warnings }
 }
