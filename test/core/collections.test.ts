@@ -115,6 +115,24 @@ describe('collections', () => {
   })
 })
 
+describe('where a saved, replayed or exported capture points', () => {
+  it('at the endpoint it reached, never at the host its sender wrote in Host', async () => {
+    t = await startEngine()
+    await rawExchange(t.port, 'POST /hooks/pay?x=1 HTTP/1.1\r\nHost: 203.0.113.7:8443\r\nContent-Length: 2\r\n\r\n{}')
+    const id = t.engine.history.query({}).items[0]!.id
+    const api = apiOf(t.engine)
+    const local = `http://127.0.0.1:${t.port}/hooks/pay?x=1`
+    const c = await api['collections.create']({ name: 'Kept' })
+    const item = await api['collections.saveItem']({ id: c.id, from: { captureId: id } })
+    expect(item.request.url).toBe(local)
+    expect((await api['replay.draft']({ captureId: id })).url).toBe(local)
+    const har = JSON.parse((await api['captures.export']({ ids: [id], format: 'har' })).text)
+    expect(har.log.entries[0].request.url).toBe(local)
+    // The Host header itself is kept as it came.
+    expect(item.request.headers[0]).toEqual(['Host', '203.0.113.7:8443'])
+  })
+})
+
 describe('import and export', () => {
   it('HAR: exports a valid HAR 1.2 and imports it back with headers and binary bodies intact', async () => {
     t = await startEngine()
@@ -168,7 +186,7 @@ describe('import and export', () => {
     expect(names).toEqual(['JSON ping', 'Binary upload'])
     const first = sdk.items.idx(0) as unknown as { request: { method: string; url: { toString(): string } } }
     expect(first.request.method).toBe('POST')
-    expect(first.request.url.toString()).toBe('http://hooks.example/hooks/json?x=1')
+    expect(first.request.url.toString()).toBe(`http://127.0.0.1:${t.port}/hooks/json?x=1`)
     const imported = await api['collections.import']({ format: 'postman', text: JSON.stringify(sdk.toJSON()) })
     expect(imported.name).toBe('Postman')
     expect(imported.items.map((i) => i.request)).toEqual((await api['collections.get']({ id: c.id })).items.map((i) => i.request))

@@ -18,7 +18,7 @@ import {
 import { fromCurlMany, fromHar, fromPostman, fromRawHttp, toCurlMany, toHar, toPostman, type Exchange } from '../../../shared/formats'
 import type { RequestDraft } from '../../../shared/model'
 import type { Clock } from '../clock'
-import { headerValue } from '../capture/headers'
+import { pathOfTarget } from '../forward/upstream'
 import type { Forwarder } from '../forward/forwarder'
 import type { Replayer } from '../replay/replayer'
 import type { BlobStore } from '../store/blobs'
@@ -88,14 +88,12 @@ export class CollectionService {
 
   constructor(private readonly deps: CollectionServiceDeps) {}
 
-  /** A capture as a saved request: its URL (as the sender addressed it), raw headers and exact body. */
+  /** A capture as a saved request: its URL at the endpoint it reached (never its Host header), raw headers and exact body. */
   async savedOfCapture(captureId: string): Promise<SavedRequest> {
     const record = await this.deps.history.get(captureId)
     if (!record) throw new HookscopeError('NOT_FOUND', `No capture with id ${captureId}.`)
     const body = record.body.storage === 'blob' ? await this.deps.blobs.read(record.body.sha256) : inlineBytes(record.inline)
-    const path = record.target.startsWith('/') ? record.target : `/${record.target}`
-    const host = headerValue(record.rawHeaders, 'host') ?? `127.0.0.1:${record.localPort}`
-    return { method: record.method, url: `http://${host}${path}`, headers: record.rawHeaders, body: storedBody(body) }
+    return { method: record.method, url: this.deps.replayer.endpointOriginOf(record) + (pathOfTarget(record.target) || '/'), headers: record.rawHeaders, body: storedBody(body) }
   }
 
   async savedOfReplay(replayId: string): Promise<SavedRequest> {

@@ -77,15 +77,24 @@ export class Replayer {
     return new Replayer(deps, doc)
   }
 
-  /** A capture as a draft: exactly its method, its URL (at the given base, or where it was sent), raw headers and body. */
+  /**
+   * The endpoint a capture reached, as a URL origin. Never its Host header: that is whatever the sender
+   * wrote, and a replay or a collection run sent there (re-signed with the user's secret, say) would go
+   * wherever the sender chose.
+   */
+  endpointOriginOf(record: { endpointId: string; localPort: number }): string {
+    const bound = this.deps.endpoint(record.endpointId)?.host ?? '127.0.0.1'
+    const host = bound === '0.0.0.0' ? '127.0.0.1' : bound === '::' ? '::1' : bound
+    return `http://${host.includes(':') ? `[${host}]` : host}:${record.localPort}`
+  }
+
+  /** A capture as a draft: exactly its method, its URL (at the given base, or at the endpoint it reached), raw headers and body. */
   async draftOf(captureId: string, baseUrl?: string): Promise<RequestDraft> {
     const record = await this.deps.history.get(captureId)
     if (!record) throw new HookscopeError('NOT_FOUND', `No capture with id ${captureId}.`)
     const body = record.body.storage === 'blob' ? await this.deps.blobs.read(record.body.sha256) : inlineBytes(record.inline)
     const rawPath = pathOfTarget(record.target)
-    const url = baseUrl
-      ? baseUrl.replace(/\/+$/, '') + rawPath
-      : `http://${headerValue(record.rawHeaders, 'host') ?? `127.0.0.1:${record.localPort}`}${rawPath}`
+    const url = (baseUrl ? baseUrl.replace(/\/+$/, '') : this.endpointOriginOf(record)) + rawPath
     return { method: record.method, url, headers: record.rawHeaders, bodyBase64: body.toString('base64') }
   }
 
