@@ -8,6 +8,7 @@ import { removeDir, tempDir } from '../helpers/engine'
 import { apiOf } from '../helpers/engine'
 
 const child = path.join(import.meta.dirname, '../helpers/engine-child.ts')
+const clearChild = path.join(import.meta.dirname, 'clear-child.ts')
 let proc: ChildProcess | null = null
 const dirs: string[] = []
 afterEach(async () => {
@@ -79,6 +80,60 @@ describe('durability', () => {
         const chunk = await apiOf(engine)['captures.body']({ id: summary!.id, offset: 0, length: 1024 * 1024 })
         expect(Buffer.from(chunk.base64, 'base64').equals(body), `body of ${target} is intact`).toBe(true)
       }
+    } finally {
+      await engine.close()
+    }
+  })
+
+  it('keeps what another endpoint stored while one endpoint is being cleared, after kill -9', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    proc = spawn(process.execPath, ['--import', 'tsx', clearChild, dir], { stdio: ['pipe', 'pipe', 'inherit'] })
+    const lines = createInterface({ input: proc.stdout! })
+    const nextLine = () => new Promise<Record<string, string>>((resolve) => lines.once('line', (line) => resolve(JSON.parse(line))))
+    const urls = await nextLine()
+    const exited = new Promise<void>((resolve) => proc!.once('exit', () => resolve()))
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 20 })
+    for (let i = 0; i < 20; i++) expect(await post(agent, urls.a!, `/a/${i}`, Buffer.from('cleared'))).toBe(200)
+    // B receives without pause; A is cleared meanwhile; the process is killed once B got 100 more.
+    const acknowledged: string[] = []
+    let clearedAt: number | null = null
+    let cleared!: (result: Record<string, string>) => void
+    const clearDone = new Promise<Record<string, string>>((resolve) => (cleared = resolve))
+    let clearSent = false
+    let killed = false
+    const worker = async (w: number) => {
+      for (let i = 0; !killed; i++) {
+        const target = `/b/${w}/${i}`
+        try {
+          if ((await post(agent, urls.b!, target, Buffer.from(`kept ${target}`))) === 200) acknowledged.push(target)
+        } catch {
+          return
+        }
+        if (acknowledged.length >= 50 && !clearSent) {
+          clearSent = true
+          void nextLine().then(cleared)
+          proc!.stdin!.write('clear A\n')
+        }
+        if (clearedAt !== null && acknowledged.length >= clearedAt + 100 && !killed) {
+          killed = true
+          proc!.kill('SIGKILL')
+        }
+      }
+    }
+    const workers = Array.from({ length: 10 }, (_, w) => worker(w))
+    expect(await clearDone).toEqual({ removed: 20 })
+    clearedAt = acknowledged.length
+    await Promise.all(workers)
+    await exited
+    agent.destroy()
+
+    const engine = await Engine.open({ dataDir: dir })
+    try {
+      expect(await engine.handlers()['app.notices']({})).toEqual([])
+      const stored = new Set(engine.history.query({ limit: 5000 }).items.map((s) => s.target))
+      expect(acknowledged.filter((target) => !stored.has(target))).toEqual([])
+      expect([...stored].filter((target) => target.startsWith('/a/'))).toEqual([])
     } finally {
       await engine.close()
     }

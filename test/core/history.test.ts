@@ -5,7 +5,7 @@ import { BlobStore } from '../../electron/core/store/blobs'
 import { HistoryStore, SEGMENT_SCHEMA_VERSION, inlineBody, type CaptureRecord } from '../../electron/core/store/history'
 import { Journal, parseJournal } from '../../electron/core/store/journal'
 import type { Notice } from '../../shared/api'
-import { captures, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
+import { captures, rawExchange, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
 
 const dirs: string[] = []
 let t: TestEngine | null = null
@@ -270,7 +270,7 @@ describe('segmented history', () => {
     dirs.push(dir)
     const bodies = [
       Buffer.from('{"quoted":"a \\"needle\\" in \\\\ a\\u0000 body","émoji":"🪝"}'),
-      Buffer.from([0xff, 0xfe, 0x00, 0x6e, 0x65, 0x65, 0x64, 0x6c, 0x65, 0x80]), // not UTF-8: kept, never searched
+      Buffer.from([0xff, 0xfe, 0x00, 0x6e, 0x65, 0x65, 0x64, 0x6c, 0x65, 0x80]), // not UTF-8: kept as base64, searched as decoded
       Buffer.from('line one\r\nline two\tNEEDLE-two'),
     ]
     let { history } = await openHistory(dir, 100) // capacity 10 per segment
@@ -278,7 +278,7 @@ describe('segmented history', () => {
     const ids = history.query({}).items.map((s) => s.id).reverse()
     const expectBodies = async (where: string) => {
       for (const [i, id] of ids.entries()) expect((await history.readBody(id, 0, 1 << 20))?.bytes.equals(bodies[i]!), `${where}: body ${i}`).toBe(true)
-      expect(history.query({ text: 'needle' }).items.map((s) => s.id), where).toEqual([ids[2], ids[0]])
+      expect(history.query({ text: 'needle' }).items.map((s) => s.id), where).toEqual([ids[2], ids[1], ids[0]])
     }
     await expectBodies('active segment')
     for (let i = 0; i < 10; i++) await history.append(record()) // seals the first segment
@@ -378,6 +378,226 @@ describe('segmented history', () => {
   })
 })
 
+/** Resolves once the maintenance queued so far (seals, retention) has run: setRetention queues behind it. */
+async function settled(history: HistoryStore, maxCaptures: number, maxBytes = 1024 ** 3): Promise<void> {
+  await history.setRetention({ maxCaptures, maxBytes })
+}
+
+async function segmentSizes(dir: string): Promise<number[]> {
+  const names = (await historyFiles(dir)).filter((name) => name.endsWith('.json'))
+  return Promise.all(names.map(async (name) => (await segmentFile(dir, Number(name.slice(4, 10)))).lines.length))
+}
+
+describe('history under load, clearing and late changes', () => {
+  it('keeps every capture stored while another endpoint is being cleared, through a crash', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const { history } = await openHistory(dir)
+    for (let i = 0; i < 10; i++) await history.append(record({ endpointId: i < 5 ? 'ep_a' : 'ep_b' }))
+    const acknowledged: string[] = []
+    const failed: string[] = []
+    let clearing = true
+    const cleared = history.clear('ep_a').then(() => (clearing = false))
+    // Two senders, each sending its next request once the last one is answered, until the clear is
+    // done (or a request is refused).
+    const sender = async () => {
+      while (clearing && failed.length === 0) {
+        const r = record({ endpointId: 'ep_b' })
+        await history.append(r).then(
+          () => acknowledged.push(r.id),
+          (error: Error) => failed.push(error.message),
+        )
+      }
+    }
+    await Promise.all([sender(), sender(), cleared])
+    expect(failed).toEqual([])
+    expect(acknowledged.length).toBeGreaterThan(0)
+    expect(acknowledged.every((id) => history.summary(id) !== null)).toBe(true)
+    // As after kill -9: the folder opened again, this store never closed.
+    const { history: again } = await openHistory(dir)
+    const stored = new Set(again.query({ limit: 5000 }).items.map((s) => s.id))
+    expect(acknowledged.filter((id) => !stored.has(id))).toEqual([])
+    expect(again.query({ endpointId: 'ep_a' }).total).toBe(0)
+    expect(again.count).toBe(5 + acknowledged.length)
+    await again.close()
+  })
+
+  it('does not bring cleared captures back after a crash in the middle of clearing', async () => {
+    for (const clearedEndpoints of [['ep_a'], ['ep_a', 'ep_b']]) {
+      const dir = await tempDir()
+      dirs.push(dir)
+      const { history } = await openHistory(dir)
+      for (let i = 0; i < 6; i++) await history.append(record({ endpointId: i % 2 ? 'ep_b' : 'ep_a' }))
+      // The process dies when clearing removes the journal: its new file is written by then.
+      const realRm = nodeFs.promises.rm
+      let reached!: () => void
+      const crashed = new Promise<void>((resolve) => (reached = resolve))
+      const rm = vi.spyOn(nodeFs.promises, 'rm').mockImplementation(((file: nodeFs.PathLike, options?: nodeFs.RmOptions) => {
+        if (!String(file).endsWith('.journal')) return realRm(file, options)
+        reached()
+        return new Promise<void>(() => undefined)
+      }) as typeof realRm)
+      try {
+        void (clearedEndpoints.length === 2 ? history.clear() : history.clear('ep_a'))
+        await crashed
+      } finally {
+        rm.mockRestore()
+      }
+      const { history: again } = await openHistory(dir)
+      for (const endpointId of clearedEndpoints) expect(again.query({ endpointId }).total, `${endpointId} after clearing ${clearedEndpoints.join(' and ')}`).toBe(0)
+      expect(again.count).toBe(6 - clearedEndpoints.length * 3)
+      await again.close()
+    }
+  })
+
+  it('starts a new segment as soon as one is full, so a burst keeps segments to their size and retention to its count', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const { history } = await openHistory(dir, 100) // 10 per segment
+    // 40 senders, each sending its next request once the last one is stored.
+    let sent = 0
+    let newest = ''
+    await Promise.all(
+      Array.from({ length: 40 }, async () => {
+        while (sent < 1000) {
+          sent++
+          const r = record()
+          newest = r.id
+          await history.append(r)
+        }
+      }),
+    )
+    await settled(history, 100)
+    expect(history.count).toBeGreaterThanOrEqual(90)
+    expect(history.count).toBeLessThanOrEqual(100)
+    expect(history.summary(newest)).not.toBeNull()
+    await history.close()
+    const sizes = await segmentSizes(dir)
+    expect(sizes.every((size) => size <= 10), `segment sizes ${sizes.join(' ')}`).toBe(true)
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(history.count)
+  })
+
+  it('keeps a change made after its capture’s segment was sealed (a late proxied answer), through a crash, sealing and a restart', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    let { history } = await openHistory(dir, 100) // 10 per segment
+    const late = record({ status: null, durationMs: null, response: null })
+    await history.append(late)
+    for (let i = 0; i < 10; i++) await history.append(record())
+    await settled(history, 100) // the first segment is sealed: its file is written
+    const answer = { status: 201, durationMs: 812, response: { status: 201, headers: [['Content-Type', 'text/plain']] as Array<[string, string]>, bodySize: 7 } }
+    expect(history.update(late.id, answer)).toMatchObject({ id: late.id, status: 201, durationMs: 812 })
+    expect(await history.get(late.id)).toMatchObject(answer)
+    expect(history.query({ statusClasses: [0] }).total).toBe(0)
+    await history.append(record()) // written with the change's line, which waits on nobody
+    // As after kill -9: the folder opened again, this store never closed.
+    ;({ history } = await openHistory(dir, 100))
+    expect(history.summary(late.id)).toMatchObject({ status: 201, durationMs: 812 })
+    expect(await history.get(late.id)).toMatchObject(answer)
+    // The segment holding the change is reopened, then sealed; after a clean restart the change holds.
+    for (let i = 0; i < 10; i++) await history.append(record())
+    await history.close()
+    ;({ history } = await openHistory(dir, 100))
+    expect(history.summary(late.id)).toMatchObject({ status: 201 })
+    expect(await history.get(late.id)).toMatchObject(answer)
+    await history.close()
+  })
+
+  it('keeps a late change journaled in a segment that is sealed by renaming, or that has no captures of its own', async () => {
+    for (const after of [10, 0]) {
+      const dir = await tempDir()
+      dirs.push(dir)
+      let { history } = await openHistory(dir, 100)
+      const late = record({ status: null })
+      await history.append(late)
+      for (let i = 0; i < 9; i++) await history.append(record()) // the tenth: the segment is full
+      await settled(history, 100)
+      history.update(late.id, { status: 202, durationMs: 3 })
+      for (let i = 0; i < after; i++) await history.append(record())
+      await history.close()
+      ;({ history } = await openHistory(dir, 100))
+      expect(history.summary(late.id), `${after} captures after the change`).toMatchObject({ status: 202, durationMs: 3 })
+      expect(await history.get(late.id)).toMatchObject({ status: 202, durationMs: 3 })
+      await history.close()
+    }
+  })
+
+  it('counts retention by size in bytes as stored, so a restart keeps what the session kept', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const maxBytes = 1024 * 1024
+    let { history } = await openHistory(dir, 10_000, maxBytes)
+    const text = JSON.stringify({ note: '日本語のテキスト'.repeat(2600) }) // ~21k characters, ~62 KB
+    for (let i = 0; i < 40; i++) await history.append(record({ bodyText: text }))
+    await settled(history, 10_000, maxBytes)
+    expect(history.bytes).toBeLessThanOrEqual(maxBytes)
+    const kept = history.count
+    await history.close()
+    const files = (await historyFiles(dir)).filter((name) => name.endsWith('.json'))
+    const onDisk = (await Promise.all(files.map((name) => fs.stat(path.join(dir, 'history', name))))).reduce((sum, stat) => sum + stat.size, 0)
+    expect(onDisk).toBeLessThanOrEqual(maxBytes)
+    ;({ history } = await openHistory(dir, 10_000, maxBytes))
+    expect(history.count).toBe(kept)
+    await history.close()
+  })
+
+  it('counts a body shared by several captures once in retention by size', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const { history, blobs } = await openHistory(dir, 10_000, 10 * 1024 * 1024)
+    const big = Buffer.alloc(1024 * 1024, 'a')
+    for (let i = 0; i < 30; i++) {
+      const blob = await blobs.put(big) // the same body every time (a retried webhook)
+      await history.append(record({ bodyText: '', body: { size: blob.size, sha256: blob.sha256, truncated: false, declaredSize: blob.size, storage: 'blob' }, bodySize: blob.size, inline: null }), big)
+    }
+    await settled(history, 10_000, 10 * 1024 * 1024)
+    expect(history.count).toBe(30)
+    expect(history.bytes).toBeLessThan(big.length + 100 * 1024)
+    await history.clear()
+    expect(history.bytes).toBe(0)
+    await history.close()
+  })
+
+  it('continues a page after its cursor capture was cleared, in stored order', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const { history } = await openHistory(dir)
+    const records = Array.from({ length: 30 }, (_, i) => record({ endpointId: i % 2 ? 'ep_b' : 'ep_a' }))
+    // Ids are given at receipt, the order is that of storing: a request whose body came in slowly is
+    // stored after one that came later. Here the 20th stored came after the 22nd.
+    ;[records[19]!.id, records[21]!.id] = [records[21]!.id, records[19]!.id]
+    for (const r of records) await history.append(r)
+    const page1 = history.query({ limit: 10 })
+    expect(page1.next).toBe(records[20]!.id)
+    await history.clear('ep_a') // the cursor's capture is among them
+    const page2 = history.query({ limit: 10, before: page1.next! })
+    const expected = records.slice(0, 20).filter((r) => r.endpointId === 'ep_b').reverse().map((r) => r.id)
+    expect(page2.items.map((s) => s.id)).toEqual(expected)
+    expect(page2.next).toBeNull()
+    await history.close()
+  })
+
+  it('finds header values and bodies as the UI shows them: UTF-8 in header bytes, a small body that is not UTF-8', async () => {
+    t = await startEngine()
+    const both = captures(t.engine, 2)
+    // A header value sent as UTF-8 bytes (what curl -H 'X-Customer: Müller' sends) is kept as a latin1
+    // byte string, and shown decoded.
+    const head = Buffer.concat([Buffer.from('POST /kunden HTTP/1.1\r\nHost: x\r\nX-Customer: '), Buffer.from('Müller', 'utf8'), Buffer.from('\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok')])
+    await rawExchange(t.port, head)
+    // A latin1 form body: small, so kept in the record (as base64, not being UTF-8).
+    await fetch(new URL('/form', t.url), { method: 'POST', body: Buffer.from('order=A-1001&city=Berlin&name=M\xfcller', 'latin1') })
+    await both
+    const expectFound = (where: string) => {
+      expect(t!.engine.history.query({ text: 'X-Customer: Müller' }).items.map((s) => s.target), where).toEqual(['/kunden'])
+      expect(t!.engine.history.query({ text: 'mã¼ller' }).total, where).toBe(1) // the bytes as stored still match
+      expect(t!.engine.history.query({ text: 'A-1001' }).items.map((s) => s.target), where).toEqual(['/form'])
+    }
+    expectFound('active segment')
+    t = await t.reopen()
+    expectFound('after a restart')
+  })
+})
+
 describe('large bodies stream to blob files', () => {
   it('stores a body above the inline limit as a content-addressed blob, shared by identical bodies', async () => {
     t = await startEngine()
@@ -404,6 +624,34 @@ describe('the journal', () => {
     expect(parseJournal(text)).toEqual({ lines: [{ id: 'a' }, { id: 'b' }], damaged: 0 })
     expect(parseJournal(`${a}\n{"id":"torn${'\0'.repeat(10)}`)).toEqual({ lines: [{ id: 'a' }], damaged: 0 })
     expect(parseJournal(`${a}\n{oops}\n${b}\n`).damaged).toBe(1)
+  })
+
+  it('drains the lines appended so far while appends go on without pause', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const journal = new Journal(path.join(dir, 'j.journal'), { sync: () => 'disk' })
+    await journal.append('{"n":0}')
+    // A line every turn of the event loop, so the journal is never idle.
+    let pumping = true
+    const pump = () => {
+      if (!pumping) return
+      journal.append('{"more":1}').catch(() => undefined)
+      setImmediate(pump)
+    }
+    pump()
+    try {
+      const outcome = await Promise.race([
+        journal.drain().then(() => 'drained'),
+        (async () => {
+          for (let i = 0; i < 20; i++) await journal.append('{"after":1}')
+          return 'still waiting after 20 more flushes'
+        })(),
+      ])
+      expect(outcome).toBe('drained')
+    } finally {
+      pumping = false
+      await journal.close()
+    }
   })
 
   it('flushes a batch to stable storage only when a line in it asks for that', async () => {

@@ -6,8 +6,9 @@
 //                       once sealed; read and (when rewritten) written through a lowdb adapter
 //   seg-000007.journal  the active segment's append-only log (group-committed, fdatasync'd)
 // The journal makes every capture durable at the cost of one append, so a write costs the same with
-// 1k or 100k captures stored; sealing closes the journal and renames it into place. Retention drops
-// whole sealed segments.
+// 1k or 100k captures stored. A full segment hands over to the next one at once, within the append
+// that filled it; sealing it (closing its journal and renaming it into place) follows off the capture
+// path. Retention drops whole segments, oldest first, never the one being written.
 // Never: keeps bodies larger than the inline limit in records (those are blob files).
 import { promises as fs } from 'node:fs'
 import { isUtf8 } from 'node:buffer'
@@ -49,7 +50,14 @@ const SegmentFile = z.object({
   captures: z.array(z.unknown()),
   updates: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
 })
-type SegmentFile = { schemaVersion: number; segment: number; sealed: boolean; captures: CaptureRecord[] }
+type SegmentFile = {
+  schemaVersion: number
+  segment: number
+  sealed: boolean
+  captures: CaptureRecord[]
+  /** Changes to records of older segments, kept here (see HistoryStore.update). */
+  late?: Record<string, RecordUpdate>
+}
 
 /** What may change in a record after it was made durable: how and when it was answered. */
 export type RecordUpdate = Partial<Pick<CaptureRecord, 'status' | 'durationMs' | 'response' | 'timings'>>
@@ -126,7 +134,7 @@ class SegmentAdapter implements Adapter<SegmentFile> {
   async write(data: SegmentFile): Promise<void> {
     const journal = this.journalFile ? await readFileIfExists(this.journalFile) : null
     const lines: Buffer[] = []
-    const updates: Record<string, RecordUpdate> = {}
+    const updates: Record<string, RecordUpdate> = { ...data.late }
     const wanted = new Map(data.captures.map((record) => [record.id, record]))
     if (journal && this.journaled) {
       for (const { id, line } of journalLines(journal)) {
@@ -146,7 +154,9 @@ class SegmentAdapter implements Adapter<SegmentFile> {
       parts.push(journalLine(record) + '\n')
       if (++serialized % SERIALIZE_SLICE === 0) await yieldToLoop()
     }
-    parts.push(...lines, closingLine(data.segment, data.sealed, updates) + '\n')
+    // One at a time: spreading a large segment's lines into push() would overflow the stack.
+    for (const line of lines) parts.push(line)
+    parts.push(closingLine(data.segment, data.sealed, updates) + '\n')
     await writeFileAtomic(this.file, Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : part))))
   }
 }
@@ -156,38 +166,67 @@ function closingLine(segment: number, sealed: boolean, updates: Record<string, R
   return JSON.stringify({ segment, schemaVersion: SEGMENT_SCHEMA_VERSION, sealed, updates })
 }
 
+const Updates = z.record(z.string(), z.record(z.string(), z.unknown()))
+
 const ClosingLine = z.object({
   segment: z.number().int(),
   schemaVersion: z.number().int(),
   sealed: z.boolean(),
-  updates: z.record(z.string(), z.record(z.string(), z.unknown())),
+  updates: Updates,
 })
 
-/** The records of a journal or a version 3 segment, with the changes its closing lines carry. */
-export function recordsOfLines(lines: unknown[]): { captures: unknown[]; sealed: boolean | null } {
+/** A journal line `{"updates": {id: change}}`: a change to a record of an older segment. */
+const UpdateLine = z.object({ updates: Updates })
+
+/** A journal line with a change to a record of an older segment (see HistoryStore.update). */
+function updateLine(id: string, update: RecordUpdate): string {
+  return JSON.stringify({ updates: { [id]: update } })
+}
+
+/**
+ * The records of a journal or a version 3 segment, with the changes its closing and update lines
+ * carry. `late`: changes to records that are not among them (records of older segments).
+ */
+export function recordsOfLines(lines: unknown[]): { captures: unknown[]; sealed: boolean | null; late: Record<string, RecordUpdate> } {
   const captures: unknown[] = []
   let sealed: boolean | null = null
-  const updates: Record<string, Record<string, unknown>> = {}
+  const updates = new Map<string, Record<string, unknown>>()
+  const take = (changes: Record<string, Record<string, unknown>>) => {
+    for (const [id, change] of Object.entries(changes)) updates.set(id, { ...updates.get(id), ...change })
+  }
   for (const line of lines) {
-    const closing = line && typeof line === 'object' && !('id' in line) ? ClosingLine.safeParse(line) : null
-    if (closing?.success) {
-      sealed = closing.data.sealed
-      Object.assign(updates, closing.data.updates)
-    } else {
-      captures.push(line)
+    if (line && typeof line === 'object' && !('id' in line)) {
+      const closing = ClosingLine.safeParse(line)
+      if (closing.success) {
+        sealed = closing.data.sealed
+        take(closing.data.updates)
+        continue
+      }
+      const update = UpdateLine.safeParse(line)
+      if (update.success) {
+        take(update.data.updates)
+        continue
+      }
     }
+    captures.push(line)
   }
+  const own = new Set<string>()
   for (const record of captures) {
-    const update = record && typeof record === 'object' && 'id' in record ? updates[String(record.id)] : undefined
-    if (update) Object.assign(record as object, update)
+    if (!record || typeof record !== 'object' || !('id' in record)) continue
+    const id = String(record.id)
+    own.add(id)
+    const update = updates.get(id)
+    if (update) Object.assign(record, update)
   }
-  return { captures, sealed }
+  const late: Record<string, RecordUpdate> = {}
+  for (const [id, update] of updates) if (!own.has(id)) late[id] = update as RecordUpdate
+  return { captures, sealed, late }
 }
 
 function readLines(text: string, file: string): SegmentFile {
-  const { captures, sealed } = recordsOfLines(parseLines(text))
+  const { captures, sealed, late } = recordsOfLines(parseLines(text))
   const n = Number(/seg-(\d+)/.exec(path.basename(file))?.[1] ?? 0)
-  return { schemaVersion: SEGMENT_SCHEMA_VERSION, segment: n, sealed: sealed ?? false, captures: captures as CaptureRecord[] }
+  return { schemaVersion: SEGMENT_SCHEMA_VERSION, segment: n, sealed: sealed ?? false, captures: captures as CaptureRecord[], late }
 }
 
 /** A segment's lines. A segment is written whole (atomically, or renamed once flushed): any damaged line is real damage. */
@@ -244,13 +283,23 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 interface Segment {
   n: number
   count: number
-  /** Bytes of record JSON plus the blob bytes its records reference. */
+  /** Bytes of record JSON plus the blob bytes its records reference (each capture's: this only
+   * decides when to seal; retention counts a shared blob once). */
   bytes: number
   recordBytes: number
   sealed: boolean
   /** Its journal holds every one of its records (it was started empty and never rewritten since):
    * sealing it is then a rename of the journal. */
   journaledOnly?: boolean
+}
+
+/** A segment appends no longer go to and whose file is still to be written: its records are read here. */
+interface Sealing {
+  segment: Segment
+  records: Map<string, CaptureRecord>
+  journal: Journal
+  /** Its records' changes were taken for its file: a later change is a late update (see update()). */
+  frozen: boolean
 }
 
 interface IndexEntry {
@@ -260,6 +309,7 @@ interface IndexEntry {
   /** Lower-cased text for search. Built lazily for the active segment (off the capture path), and
    * at the latest when its segment is sealed, while the records are still in memory. */
   search: string | null
+  /** Bytes of the record's JSON (its blob, if any, is counted once per blob: see blobUse). */
   bytes: number
   blob: string | null
   plan: CaptureRecord['forwardPlan']
@@ -281,21 +331,42 @@ export interface HistoryOptions {
 
 const segmentName = (n: number): string => `seg-${String(n).padStart(6, '0')}`
 
+/** How many cleared captures keep their place for paging (the newest cleared, where a list's cursor usually is). */
+const REMEMBERED_REMOVALS = 10_000
+
+/** A summary after a change: of its fields, only the status and duration can change. */
+function summaryWith(summary: CaptureSummary, update: RecordUpdate): CaptureSummary {
+  const next = { ...summary }
+  if (update.status !== undefined) next.status = update.status
+  if (update.durationMs !== undefined) next.durationMs = update.durationMs
+  return next
+}
+
 export class HistoryStore {
   private readonly entries: IndexEntry[] = []
   private readonly byId = new Map<string, IndexEntry>()
   private readonly segments: Segment[] = []
   private active!: Segment
   private activeRecords = new Map<string, CaptureRecord>()
-  /** Records of a segment being sealed: out of the active map, not yet readable from its file. */
-  private sealing = new Map<string, CaptureRecord>()
+  /** Segments full (or cleared) whose files are still to be written, oldest first. */
+  private readonly sealing = new Map<number, Sealing>()
   private journal!: Journal
   /** The next segment's journal, zero-filled ahead of time so sealing never waits for it. */
   private nextJournal: { n: number; journal: Journal } | null = null
   /** Zero bytes written ahead for a journal: enough for a typical segment. */
   private journalSize = 2 * 1024 * 1024
   private seq = 0
+  /** Record bytes of every capture, plus the size of each blob they use, once. */
   private totalBytes = 0
+  /** The blobs captures use: by how many, and their size (counted once in totalBytes). */
+  private readonly blobUse = new Map<string, { count: number; size: number }>()
+  /** Late updates (see update()) by record id: applied over what the record's segment file says. */
+  private readonly late = new Map<string, RecordUpdate>()
+  /** The same, by the segment whose journal or file holds them: carried whenever that one is rewritten. */
+  private readonly lateIn = new Map<number, Map<string, RecordUpdate>>()
+  /** Where captures cleared from the middle of the list stood, so that a page after one starts right. */
+  private readonly removedSeq = new Map<string, number>()
+  private retentionQueued = false
   private readonly cache = new Map<number, Map<string, CaptureRecord>>()
   private readonly journaled: Journaled = { updates: new WeakMap() }
   private structural: Promise<void> = Promise.resolve()
@@ -329,34 +400,97 @@ export class HistoryStore {
   append(record: CaptureRecord, bodyHead?: Buffer): Promise<void> {
     if (this.closed) return Promise.reject(new HookscopeError('ENGINE_CLOSED'))
     const line = journalLine(record)
-    // Characters, not bytes: close enough for retention by size, and free (no second pass over the line).
-    const recordBytes = line.length
+    // Bytes, as retention by size promises: about 0.3 µs for a 1 KB line, against some 115 µs of
+    // main-thread time per capture.
+    const recordBytes = Buffer.byteLength(line)
     const blobBytes = record.body.storage === 'blob' ? record.body.size : 0
-    this.addToIndex(record, this.active.n, recordBytes + blobBytes, bodyHead && record.body.storage === 'blob' ? bodyHead.toString('utf8') : undefined)
+    this.addToIndex(record, this.active.n, recordBytes, bodyHead && record.body.storage === 'blob' ? bodyHead.toString('utf8') : undefined)
     this.activeRecords.set(record.id, record)
     this.active.count++
     this.active.recordBytes += recordBytes
     this.active.bytes += recordBytes + blobBytes
     const durable = this.journal.append(line)
-    if (this.shouldSeal(this.active)) void this.enqueue(() => this.seal())
-    else if (this.overRetention()) void this.enqueue(() => this.applyRetention())
+    if (this.shouldSeal(this.active)) {
+      // The next capture goes to a new segment at once, however busy the disk is: under a burst,
+      // hundreds of captures come in before a queued seal runs, and a segment grown past its size
+      // would make retention drop far more than asked.
+      this.learnJournalSize(this.journal.bytes)
+      this.rotate()
+      void this.enqueue(() => this.sealPending())
+    } else if (this.overRetention() && !this.retentionQueued) {
+      this.retentionQueued = true
+      void this.enqueue(() => {
+        this.retentionQueued = false
+        return this.applyRetention()
+      })
+    }
     return durable
   }
 
-  /** Change an in-memory record after it was stored (how it was answered). Persisted at seal/close. */
+  /**
+   * Change a record after it was stored (how it was answered). A record of the active segment, or of
+   * one whose file is still to be written, changes in memory and is written with its segment.
+   *
+   * A change that comes later (a proxied answer that arrived after other traffic filled the segment)
+   * is a late update: a lazy line `{"updates": {id: change}}` in the active journal, rather than a
+   * rewrite of a sealed segment for each one. Whenever that journal's segment is written, its
+   * closing line carries the change on; at start the change is applied over the record, which is
+   * in an older segment and so read by then.
+   */
   update(id: string, update: RecordUpdate): CaptureSummary | null {
-    // A segment being sealed is written once its journal is drained: changes made until then count.
-    const record = this.activeRecords.get(id) ?? this.sealing.get(id)
     const entry = this.byId.get(id)
-    if (!record || !entry) return null
-    Object.assign(record, update)
-    const earlier = this.journaled.updates.get(record)
-    this.journaled.updates.set(record, earlier ? { ...earlier, ...update } : update)
-    const summary = summaryOf(record)
-    summary.forward = entry.summary.forward
-    summary.signature = entry.summary.signature
-    entry.summary = summary
+    if (!entry) return null
+    const sealing = entry.segment === this.active.n ? null : this.sealing.get(entry.segment)
+    const record = this.recordInMemory(id, entry)
+    if (record && !sealing?.frozen) {
+      Object.assign(record, update)
+      const earlier = this.journaled.updates.get(record)
+      this.journaled.updates.set(record, earlier ? { ...earlier, ...update } : update)
+      const summary = summaryOf(record)
+      summary.forward = entry.summary.forward
+      summary.signature = entry.summary.signature
+      entry.summary = summary
+      return entry.summary
+    }
+    if (record) Object.assign(record, update) // still read from memory until its file is in place
+    this.late.set(id, { ...this.late.get(id), ...update })
+    const cached = this.cache.get(entry.segment)?.get(id)
+    if (cached) Object.assign(cached, update)
+    this.journalLate(id, update)
+    entry.summary = summaryWith(entry.summary, update)
     return entry.summary
+  }
+
+  private journalLate(id: string, update: RecordUpdate): void {
+    this.noteLate(this.active.n, id, update)
+    this.journal.append(updateLine(id, update), true).catch((error: Error) =>
+      this.options.onNotice({ level: 'error', code: 'STORE_WRITE_FAILED', message: `A change to a capture could not be saved: ${error.message}` }),
+    )
+  }
+
+  private noteLate(n: number, id: string, update: RecordUpdate): void {
+    let changes = this.lateIn.get(n)
+    if (!changes) this.lateIn.set(n, (changes = new Map()))
+    changes.set(id, { ...changes.get(id), ...update })
+  }
+
+  /** The late updates segment `n` holds, for records still stored. */
+  private lateOf(n: number): Record<string, RecordUpdate> | undefined {
+    const changes = this.lateIn.get(n)
+    if (!changes) return undefined
+    const out: Record<string, RecordUpdate> = {}
+    for (const [id, change] of changes) {
+      if (this.byId.has(id)) out[id] = change
+      else changes.delete(id)
+    }
+    return out
+  }
+
+  /** Segment `n` is going: journal the late updates it holds again, in the active segment. */
+  private carryLate(n: number): void {
+    const changes = this.lateOf(n)
+    this.lateIn.delete(n)
+    for (const [id, change] of Object.entries(changes ?? {})) this.journalLate(id, change)
   }
 
   private shouldSeal(segment: Segment): boolean {
@@ -387,7 +521,15 @@ export class HistoryStore {
     this.entries.push(entry)
     this.byId.set(record.id, entry)
     this.totalBytes += bytes
-    if (entry.blob) this.options.blobs.retain(entry.blob)
+    if (entry.blob) {
+      this.options.blobs.retain(entry.blob)
+      const use = this.blobUse.get(entry.blob)
+      if (use) use.count++
+      else {
+        this.blobUse.set(entry.blob, { count: 1, size: record.body.size })
+        this.totalBytes += record.body.size
+      }
+    }
   }
 
   /** Structural changes (seal, retention, clear) run one at a time. */
@@ -408,33 +550,52 @@ export class HistoryStore {
     return { json: `${base}.json`, journal: `${base}.journal` }
   }
 
-  private async seal(): Promise<void> {
+  /** Appends go to a new segment from now on; sealPending() writes the old one's file. */
+  private rotate(): void {
     const old = this.active
-    if (!this.shouldSeal(old) || this.closed) return
-    const oldRecords = this.activeRecords
-    const oldJournal = this.journal
-    this.sealing = oldRecords
-    this.learnJournalSize(oldJournal.bytes)
+    this.sealing.set(old.n, { segment: old, records: this.activeRecords, journal: this.journal, frozen: false })
     this.startSegment(old.n + 1)
+  }
+
+  /**
+   * Write the files of the segments appends no longer go to, oldest first. Retention goes first each
+   * time: a segment it drops anyway is not written at all, which lets it keep up with a burst. Only
+   * the segments waiting now: later ones have their own turn, after whatever was queued meanwhile.
+   */
+  private async sealPending(): Promise<void> {
+    for (const n of [...this.sealing.keys()]) {
+      await this.applyRetention()
+      const sealing = this.sealing.get(n)
+      if (sealing) await this.seal(sealing)
+    }
+    await this.applyRetention()
+  }
+
+  private async seal(sealing: Sealing): Promise<void> {
+    const { segment, records, journal } = sealing
     try {
       // Search text is built lazily for the active segment; a sealed one has it from now on.
       let done = 0
-      for (const record of oldRecords.values()) {
+      for (const record of records.values()) {
         this.searchTextFor(record.id)
         if (++done % SERIALIZE_SLICE === 0) await yieldToLoop()
       }
-      old.sealed = true
-      if (old.journaledOnly) {
-        await this.sealByRename(old.n, oldRecords, oldJournal)
+      segment.sealed = true
+      if (records.size === 0) {
+        // Every record of it was cleared.
+        await journal.close()
+        await this.removeSegment(segment, true)
+      } else if (segment.journaledOnly) {
+        await this.sealByRename(sealing)
       } else {
-        await oldJournal.close()
-        await this.writeSegment(old.n, [...oldRecords.values()], true, oldJournal.file)
-        await fs.rm(this.segmentPaths(old.n).journal, { force: true })
+        await journal.close()
+        sealing.frozen = true
+        await this.writeSegment(segment.n, [...records.values()], true, journal.file)
+        await fs.rm(journal.file, { force: true })
       }
     } finally {
-      this.sealing = new Map()
+      this.sealing.delete(segment.n)
     }
-    await this.applyRetention()
   }
 
   /**
@@ -442,21 +603,42 @@ export class HistoryStore {
    * changed since (flushed like any capture), cut the space written ahead, and rename it into place.
    * No capture is written twice.
    */
-  private async sealByRename(n: number, records: Map<string, CaptureRecord>, journal: Journal): Promise<void> {
+  private async sealByRename(sealing: Sealing): Promise<void> {
+    const { segment, records, journal } = sealing
     // Captures still being stored are answered as soon as they are: their changes count too.
     await journal.drain()
+    sealing.frozen = true // a change from here on is a late update, journaled in the active segment
     const updates: Record<string, RecordUpdate> = {}
     for (const record of records.values()) {
       const update = this.journaled.updates.get(record)
       if (update) updates[record.id] = update
     }
-    await journal.append(closingLine(n, true, updates))
+    // Late updates journaled in this segment are lines of the file already.
+    await journal.append(closingLine(segment.n, true, updates))
     await journal.close()
     // Neither step needs a flush of its own: if a crash undoes them, the journal is back with its
     // closing line (and perhaps zeros after it, which readers skip), read as this sealed segment.
-    const paths = this.segmentPaths(n)
+    const paths = this.segmentPaths(segment.n)
     await fs.truncate(paths.journal, journal.written)
     await fs.rename(paths.journal, paths.json)
+  }
+
+  /**
+   * Remove a segment none of whose records is left. With a journal, an empty sealed file is written
+   * first: a crash before the journal is gone then finds a sealed file, which outranks the journal's
+   * lines (see loadSegment), so cleared captures do not come back.
+   */
+  private async removeSegment(segment: Segment, journaled: boolean): Promise<void> {
+    const at = this.segments.indexOf(segment)
+    if (at >= 0) this.segments.splice(at, 1)
+    this.cache.delete(segment.n)
+    this.carryLate(segment.n)
+    const paths = this.segmentPaths(segment.n)
+    if (journaled) {
+      await this.writeSegment(segment.n, [], true)
+      await fs.rm(paths.journal, { force: true })
+    }
+    await fs.rm(paths.json, { force: true })
   }
 
   private startSegment(n: number): void {
@@ -472,9 +654,13 @@ export class HistoryStore {
     return new Journal(this.segmentPaths(n).journal, { preallocate: this.journalSize, sync: this.options.sync })
   }
 
-  /** Size the zero-filled space after what segments really use, within bounds. */
+  /**
+   * Size the zero-filled space after what segments really use, within bounds. Small segments (a
+   * retention of a few hundred captures) get a small file: filling 1 MiB costs about 6 ms, and under
+   * a burst such a segment is full in less than that.
+   */
   private learnJournalSize(used: number): void {
-    this.journalSize = Math.max(1024 * 1024, Math.min(Math.ceil(used * 1.25), SEGMENT_MAX_RECORD_BYTES + 1024 * 1024))
+    this.journalSize = Math.max(64 * 1024, Math.min(Math.ceil(used * 1.25), SEGMENT_MAX_RECORD_BYTES + 1024 * 1024))
   }
 
   /** `journalFile`: the segment's complete journal, whose lines are copied for the records in it. */
@@ -486,7 +672,7 @@ export class HistoryStore {
       captures: [],
     })
     // Forwarding state is live (rebuilt from the forward journals at start); records keep null.
-    db.data = { schemaVersion: SEGMENT_SCHEMA_VERSION, segment: n, sealed, captures: records }
+    db.data = { schemaVersion: SEGMENT_SCHEMA_VERSION, segment: n, sealed, captures: records, late: this.lateOf(n) }
     await db.write()
   }
 
@@ -495,6 +681,7 @@ export class HistoryStore {
     const dropped: number[] = []
     while (this.overRetention()) {
       const oldest = this.segments[0]
+      // Never the segment being written (one whose file is still to be written may go).
       if (!oldest || oldest === this.active) break
       dropped.push(oldest.n)
       removed.push(...(await this.dropSegment(oldest)))
@@ -528,7 +715,7 @@ export class HistoryStore {
     const entry = this.byId.get(id)
     if (!entry) return null
     entry.summary = { ...entry.summary, signature }
-    const record = this.activeRecords.get(id)
+    const record = this.recordInMemory(id, entry)
     if (record) record.signature = signature
     return entry.summary
   }
@@ -545,19 +732,30 @@ export class HistoryStore {
     const entry = this.byId.get(id)
     if (!entry) return null
     entry.summary = { ...entry.summary, forward }
-    const record = this.activeRecords.get(id)
+    const record = this.recordInMemory(id, entry)
     if (record) record.forward = forward
     return entry.summary
+  }
+
+  /** A record of the active segment or of one whose file is still to be written. */
+  private recordInMemory(id: string, entry: IndexEntry): CaptureRecord | undefined {
+    if (entry.segment === this.active.n) return this.activeRecords.get(id)
+    return this.sealing.get(entry.segment)?.records.get(id)
   }
 
   private async dropSegment(segment: Segment): Promise<string[]> {
     this.segments.splice(this.segments.indexOf(segment), 1)
     this.cache.delete(segment.n)
+    this.lateIn.delete(segment.n) // changes to records of older segments, all dropped before it
+    const sealing = this.sealing.get(segment.n)
+    this.sealing.delete(segment.n)
     let cut = 0
     while (cut < this.entries.length && this.entries[cut]!.segment === segment.n) cut++
     // Segments are in arrival order, so the oldest segment's entries lead the index.
     const dropped = this.entries.splice(0, cut)
     const orphanBlobs = this.forget(dropped)
+    // Not sealed yet: its last appends are answered before its journal goes.
+    await sealing?.journal.close()
     const paths = this.segmentPaths(segment.n)
     await fs.rm(paths.json, { force: true })
     await fs.rm(paths.journal, { force: true })
@@ -570,8 +768,15 @@ export class HistoryStore {
     const orphans: string[] = []
     for (const entry of dropped) {
       this.byId.delete(entry.summary.id)
+      this.late.delete(entry.summary.id)
       this.totalBytes -= entry.bytes
-      if (entry.blob && this.options.blobs.release(entry.blob)) orphans.push(entry.blob)
+      if (!entry.blob) continue
+      const use = this.blobUse.get(entry.blob)
+      if (use && --use.count === 0) {
+        this.blobUse.delete(entry.blob)
+        this.totalBytes -= use.size
+      }
+      if (this.options.blobs.release(entry.blob)) orphans.push(entry.blob)
     }
     return orphans
   }
@@ -586,35 +791,43 @@ export class HistoryStore {
       const touched = new Set(doomed.map((entry) => entry.segment))
       const keep = this.entries.filter((entry) => !doomedIds.has(entry.summary.id))
       this.entries.length = 0
-      this.entries.push(...keep)
+      for (const entry of keep) this.entries.push(entry)
+      if (endpointId !== undefined) this.rememberRemoved(doomed)
       const orphans = this.forget(doomed)
-      await this.journal.drain()
+      // Captures stored from now on go to a new segment, before anything is awaited: the active
+      // journal is about to be rewritten without the cleared lines and removed, and a capture
+      // acknowledged meanwhile must not be in it.
+      if (touched.has(this.active.n)) this.rotate()
       for (const segment of [...this.segments]) {
         if (!touched.has(segment.n)) continue
-        const isActive = segment === this.active
-        const records = isActive ? [...this.activeRecords.values()] : [...(await this.loadSegmentRecords(segment.n)).values()]
+        const sealing = this.sealing.get(segment.n)
+        if (sealing) {
+          // Its file is written below from its journal's lines, the cleared ones left out.
+          for (const id of sealing.records.keys()) if (doomedIds.has(id)) sealing.records.delete(id)
+          segment.journaledOnly = false
+          this.recount(segment, [...sealing.records.values()])
+          continue
+        }
+        const records = [...(await this.loadSegmentRecords(segment.n)).values()]
         const kept = records.filter((record) => !doomedIds.has(record.id))
         this.cache.delete(segment.n)
         this.recount(segment, kept)
-        if (isActive) {
-          segment.journaledOnly = false // what is kept goes to its file; the journal starts over
-          this.activeRecords = new Map(kept.map((record) => [record.id, record]))
-          // The journal still holds the removed lines: checkpoint what is kept, then start it over.
-          await this.writeSegment(segment.n, kept, false, this.journal.file)
-          await this.journal.close()
-          await fs.rm(this.segmentPaths(segment.n).journal, { force: true })
-          this.journal = this.openJournal(segment.n)
-        } else if (kept.length === 0) {
-          this.segments.splice(this.segments.indexOf(segment), 1)
-          await fs.rm(this.segmentPaths(segment.n).json, { force: true })
-        } else {
-          await this.writeSegment(segment.n, kept, true)
-        }
+        if (kept.length === 0) await this.removeSegment(segment, false)
+        else await this.writeSegment(segment.n, kept, true)
       }
+      await this.sealPending()
       await this.options.blobs.collect(orphans)
       removed = [...doomedIds]
       this.options.onRemoved(removed, { endpointId: endpointId ?? null })
     }).then(() => removed)
+  }
+
+  private rememberRemoved(doomed: IndexEntry[]): void {
+    for (const entry of doomed) this.removedSeq.set(entry.summary.id, entry.seq)
+    for (const id of this.removedSeq.keys()) {
+      if (this.removedSeq.size <= REMEMBERED_REMOVALS) break
+      this.removedSeq.delete(id)
+    }
   }
 
   private recount(segment: Segment, records: CaptureRecord[]): void {
@@ -622,18 +835,17 @@ export class HistoryStore {
     segment.recordBytes = 0
     segment.bytes = 0
     for (const record of records) {
-      const entry = this.byId.get(record.id)
-      const recordBytes = Buffer.byteLength(JSON.stringify(record))
+      const recordBytes = this.byId.get(record.id)?.bytes ?? Buffer.byteLength(JSON.stringify(record))
       segment.recordBytes += recordBytes
-      segment.bytes += entry?.bytes ?? recordBytes
+      segment.bytes += recordBytes + (record.body.storage === 'blob' ? record.body.size : 0)
     }
   }
 
   async get(id: string): Promise<CaptureRecord | null> {
     const entry = this.byId.get(id)
     if (!entry) return null
-    const active = this.activeRecords.get(id) ?? this.sealing.get(id)
-    if (active) return active
+    const inMemory = this.recordInMemory(id, entry)
+    if (inMemory) return inMemory
     const records = await this.loadSegmentRecords(entry.segment)
     return records.get(id) ?? null
   }
@@ -658,7 +870,11 @@ export class HistoryStore {
     }
     const file = await new SegmentAdapter(this.segmentPaths(n).json).read()
     const records = new Map<string, CaptureRecord>()
-    for (const raw of file?.captures ?? []) records.set(raw.id, raw)
+    for (const raw of file?.captures ?? []) {
+      const late = this.late.get(raw.id)
+      if (late) Object.assign(raw, late)
+      records.set(raw.id, raw)
+    }
     this.cache.set(n, records)
     while (this.cache.size > 4) this.cache.delete(this.cache.keys().next().value!)
     return records
@@ -679,11 +895,7 @@ export class HistoryStore {
       if (text !== null && !(entry.search ?? this.searchTextFor(entry.summary.id)).includes(text)) return false
       return true
     }
-    let startBelow = this.entries.length
-    if (q.before) {
-      const anchor = this.byId.get(q.before)
-      startBelow = anchor ? this.positionOf(anchor.seq) : 0
-    }
+    const startBelow = q.before ? this.positionBefore(q.before) : this.entries.length
     const items: CaptureSummary[] = []
     let total = 0
     let next: string | null = null
@@ -696,6 +908,16 @@ export class HistoryStore {
       else if (next === null) next = items[items.length - 1]!.id
     }
     return { items, total, next }
+  }
+
+  /** Where the page after capture `id` starts (in stored order), even when that capture is gone. */
+  private positionBefore(id: string): number {
+    const seq = this.byId.get(id)?.seq ?? this.removedSeq.get(id)
+    if (seq !== undefined) return this.positionOf(seq)
+    // Not known: dropped by retention (with everything stored before it), or cleared before a restart.
+    // Ids follow arrival, which is the stored order but for a request whose body came in slowly.
+    for (let i = this.entries.length - 1; i >= 0; i--) if (this.entries[i]!.summary.id < id) return i + 1
+    return 0
   }
 
   private positionOf(seq: number): number {
@@ -722,6 +944,12 @@ export class HistoryStore {
     }
     const ordered = [...numbers].sort((a, b) => a - b)
     for (const n of ordered) await this.loadSegment(n)
+    // Late updates apply over records of older segments, all read by now.
+    for (const [id, change] of this.late) {
+      const entry = this.byId.get(id)
+      if (entry) entry.summary = summaryWith(entry.summary, change)
+      else this.late.delete(id)
+    }
     const last = this.segments[this.segments.length - 1]
     if (last && !last.sealed && !this.shouldSeal(last)) {
       // Reopen the last segment for appends; its journal was folded into its file by loadSegment.
@@ -745,10 +973,12 @@ export class HistoryStore {
     const paths = this.segmentPaths(n)
     const records = new Map<string, CaptureRecord>()
     let sealed = false
+    let late: Record<string, RecordUpdate> = {}
     try {
       const file = await new SegmentAdapter(paths.json).read()
       if (file) {
         sealed = file.sealed
+        late = { ...file.late }
         for (const raw of file.captures) {
           const parsed = CaptureRecord.safeParse(raw)
           if (parsed.success) records.set(parsed.data.id, parsed.data)
@@ -765,7 +995,13 @@ export class HistoryStore {
     }
     let ordered: CaptureRecord[] = [...records.values()]
     const journalText = (await readFileIfExists(paths.journal))?.toString('utf8') ?? null
-    if (journalText !== null) {
+    let fold = false
+    if (journalText !== null && sealed) {
+      // A sealed file is written from its journal (when sealing, or clearing) before the journal is
+      // removed: a crash in between leaves a complete file, and a journal that may still hold lines
+      // of cleared captures. The file wins.
+      await fs.rm(paths.journal, { force: true })
+    } else if (journalText !== null) {
       const { lines, damaged } = parseJournal(journalText)
       // A closing line means the crash came while sealing, after the journal was complete.
       const journaled = recordsOfLines(lines)
@@ -774,6 +1010,7 @@ export class HistoryStore {
         const parsed = CaptureRecord.safeParse(line)
         if (parsed.success && !records.has(parsed.data.id)) records.set(parsed.data.id, parsed.data)
       }
+      for (const [id, change] of Object.entries(journaled.late)) late[id] = { ...late[id], ...change }
       if (damaged > 0) {
         this.options.onNotice({
           level: 'warning',
@@ -783,11 +1020,24 @@ export class HistoryStore {
       }
       // Two journal writes may land out of order (they overlap); ids are time-ordered, so sort by id.
       ordered = [...records.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      fold = true
+    }
+    // Late updates held here are to records of older segments (read already); any to a record of
+    // this one (its file and journal read together) applies to it directly.
+    for (const [id, change] of Object.entries(late)) {
+      const own = records.get(id)
+      if (own) Object.assign(own, change)
+      else if (this.byId.has(id)) {
+        this.late.set(id, { ...this.late.get(id), ...change })
+        this.noteLate(n, id, change)
+      }
+    }
+    if (fold) {
       // Fold the journal into the segment file so the next append starts from a clean log.
       await this.writeSegment(n, ordered, sealed)
       await fs.rm(paths.journal, { force: true })
     }
-    if (records.size === 0) {
+    if (records.size === 0 && !this.lateIn.has(n)) {
       await fs.rm(paths.json, { force: true })
       return
     }
@@ -795,7 +1045,7 @@ export class HistoryStore {
     // Serializing every record again just to weigh it would double the start-up cost: share the
     // file's size among its records instead (retention by bytes only needs the total).
     const fileBytes = (await fs.stat(paths.json)).size
-    const recordBytes = Math.ceil(fileBytes / records.size)
+    const recordBytes = records.size > 0 ? Math.ceil(fileBytes / records.size) : 0
     for (const record of ordered) {
       const blobBytes = record.body.storage === 'blob' ? record.body.size : 0
       let bodyText: string | undefined
@@ -805,7 +1055,7 @@ export class HistoryStore {
           .then((bytes) => bytes.toString('utf8'))
           .catch(() => '')
       }
-      this.addToIndex(record, n, recordBytes + blobBytes, bodyText)
+      this.addToIndex(record, n, recordBytes, bodyText)
       segment.count++
       segment.recordBytes += recordBytes
       segment.bytes += recordBytes + blobBytes
@@ -816,8 +1066,12 @@ export class HistoryStore {
   /** Make everything durable and write the active segment's file (clean shutdown). */
   async close(): Promise<void> {
     if (this.closed) return
-    await this.structural
     this.closed = true
+    // No capture is taken from here on; let the seals and other work already queued finish.
+    for (let tail = this.structural; ; tail = this.structural) {
+      await tail
+      if (tail === this.structural) break
+    }
     await this.journal.close()
     if (this.nextJournal) {
       // Prepared ahead and never used: not worth keeping.
@@ -825,31 +1079,48 @@ export class HistoryStore {
       await fs.rm(this.nextJournal.journal.file, { force: true })
       this.nextJournal = null
     }
-    if (this.activeRecords.size > 0) {
+    if (this.activeRecords.size > 0 || this.lateIn.has(this.active.n)) {
       await this.writeSegment(this.active.n, [...this.activeRecords.values()], false, this.journal.file)
-      await fs.rm(this.segmentPaths(this.active.n).journal, { force: true })
-    } else {
-      await fs.rm(this.segmentPaths(this.active.n).journal, { force: true })
     }
+    await fs.rm(this.segmentPaths(this.active.n).journal, { force: true })
   }
 
   private searchTextFor(id: string): string {
     const entry = this.byId.get(id)
     if (!entry) return ''
     if (entry.search === null) {
-      const record = this.activeRecords.get(id) ?? this.sealing.get(id)
+      const record = this.recordInMemory(id, entry)
       entry.search = record ? searchTextOf(record) : ''
     }
     return entry.search
   }
 }
 
+/**
+ * The UTF-8 reading of a latin1 "byte string" (a target or header value as received), when it is
+ * valid UTF-8 and reads differently: that is how the UI shows it, so that is what a user searches for.
+ */
+function utf8Reading(value: string): string | null {
+  // eslint-disable-next-line no-control-regex
+  if (!/[\x80-\xff]/.test(value) || /[^\x00-\xff]/.test(value)) return null
+  const bytes = Buffer.from(value, 'latin1')
+  return isUtf8(bytes) ? bytes.toString('utf8') : null
+}
+
 function searchTextOf(record: CaptureRecord, bodyText?: string): string {
   let text = `${record.method} ${record.target}\n`
-  for (const [name, value] of record.rawHeaders) text += `${name}: ${value}\n`
+  const target = utf8Reading(record.target)
+  if (target !== null) text += `${record.method} ${target}\n`
+  for (const [name, value] of record.rawHeaders) {
+    text += `${name}: ${value}\n`
+    const reading = utf8Reading(value)
+    if (reading !== null) text += `${name}: ${reading}\n`
+  }
   if (bodyText !== undefined) text += bodyText.slice(0, SEARCH_BODY_BYTES)
   else if (record.inline) {
-    text += record.inline.encoding === 'utf8' ? record.inline.data.slice(0, SEARCH_BODY_BYTES) : ''
+    // A body that is not valid UTF-8 is searched as a blob body is: decoded, bad bytes replaced.
+    const { encoding, data } = record.inline
+    text += encoding === 'utf8' ? data.slice(0, SEARCH_BODY_BYTES) : Buffer.from(data, 'base64').subarray(0, SEARCH_BODY_BYTES).toString('utf8')
   }
   return text.toLowerCase()
 }

@@ -115,7 +115,13 @@ export class Journal {
   private inFlight = 0
   private scheduled = false
   private closed = false
-  private idleWaiters: Array<() => void> = []
+  private closing: Promise<void> | null = null
+  /** Lines appended so far, and the index of the first line still waiting in `queue`. */
+  private appended = 0
+  private queueStart = 0
+  /** The index of the first line of each batch being written. */
+  private readonly flushing = new Set<number>()
+  private drainWaiters: Array<{ upTo: number; resolve: () => void }> = []
   private readonly positioned: boolean
   private readonly syncMode: () => SyncMode
   private offset = 0
@@ -166,6 +172,7 @@ export class Journal {
   append(line: string, lazy = false): Promise<void> {
     if (this.closed) return Promise.reject(new Error('journal is closed'))
     this.bytes += line.length + 1
+    this.appended++
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ text: line + '\n', lazy, resolve, reject })
       this.schedule()
@@ -183,9 +190,12 @@ export class Journal {
   }
 
   private async flushOne(): Promise<void> {
-    if (this.queue.length === 0) return this.checkIdle()
+    if (this.queue.length === 0) return this.checkDrained()
     const batch = this.queue
     this.queue = []
+    const start = this.queueStart
+    this.queueStart += batch.length
+    this.flushing.add(start)
     this.inFlight++
     try {
       let text = ''
@@ -205,8 +215,9 @@ export class Journal {
       for (const item of batch) item.reject(error as Error)
     } finally {
       this.inFlight--
+      this.flushing.delete(start)
       this.schedule()
-      this.checkIdle()
+      this.checkDrained()
     }
   }
 
@@ -222,22 +233,45 @@ export class Journal {
     }, BACKGROUND_FLUSH_MS)
   }
 
-  private checkIdle(): void {
-    if (this.inFlight > 0 || this.queue.length > 0 || this.scheduled) return
-    const waiters = this.idleWaiters
-    this.idleWaiters = []
-    for (const resolve of waiters) resolve()
+  /** Every line appended before this index is settled (durable, or failed). Batches in flight may
+   * finish out of order, so it is the lowest first line of what is still pending. */
+  private settledBelow(): number {
+    let low = this.queue.length > 0 ? this.queueStart : this.appended
+    for (const start of this.flushing) low = Math.min(low, start)
+    return low
   }
 
-  /** Wait for everything appended so far to be durable. */
+  private checkDrained(): void {
+    if (this.drainWaiters.length === 0) return
+    const low = this.settledBelow()
+    const waiting: typeof this.drainWaiters = []
+    for (const waiter of this.drainWaiters) {
+      if (waiter.upTo <= low) waiter.resolve()
+      else waiting.push(waiter)
+    }
+    this.drainWaiters = waiting
+  }
+
+  /**
+   * Wait for everything appended so far to settle. Lines appended later do not hold it up: under
+   * nonstop traffic the journal is never idle, and whoever drains (sealing, closing) must still get on.
+   */
   drain(): Promise<void> {
-    if (this.inFlight === 0 && this.queue.length === 0 && !this.scheduled) return Promise.resolve()
-    return new Promise((resolve) => this.idleWaiters.push(resolve))
+    const upTo = this.appended
+    if (this.settledBelow() >= upTo) return Promise.resolve()
+    return new Promise((resolve) => this.drainWaiters.push({ upTo, resolve }))
   }
 
-  async close(): Promise<void> {
-    await this.drain()
+  close(): Promise<void> {
+    // Once only: closing a descriptor number twice could close a file opened since under that number.
+    this.closing ??= this.closeOnce()
+    return this.closing
+  }
+
+  private async closeOnce(): Promise<void> {
+    // Refuse new lines first: a line accepted while the last ones are flushed would find the file closed.
     this.closed = true
+    await this.drain()
     if (this.flushTimer) clearTimeout(this.flushTimer)
     this.flushTimer = null
     try {
