@@ -1,9 +1,11 @@
-// GitHub: `X-Hub-Signature-256: sha256=<hex>` of HMAC-SHA256 over the raw body, keyed with the
-// secret as UTF-8. The legacy `X-Hub-Signature: sha1=<hex>` is accepted for verification only when
-// the sha256 header is absent; sign() never writes it (nor touches it: it stays as it was).
-// Comparison is of the whole header text, as @octokit/webhooks-methods does.
-import { findHeader, replaceHeaders } from './header-list'
-import { constantTimeEqual, hmac, type HashAlgorithm } from './hmac'
+// GitHub: `X-Hub-Signature-256: sha256=<hex>` of HMAC-SHA256 over the body, keyed with the secret
+// as UTF-8. @octokit/webhooks-methods takes the payload as a string, so the app hands it
+// `body.toString()`: the HMAC covers that text re-encoded (stringifiedBody), and an empty payload
+// makes the library throw. It checks only the sha256 header: a request signed with nothing but the
+// legacy `X-Hub-Signature: sha1=<hex>` is refused. sign() never writes the legacy header (nor
+// touches it: it stays as it was). Comparison is of the whole header text, as octokit does.
+import { joinedHeader, replaceHeaders } from './header-list'
+import { constantTimeEqual, hmac, stringifiedBody } from './hmac'
 import type { SignatureScheme } from './scheme'
 import { isBlankSecret, verdictsFor } from './verdicts'
 
@@ -11,8 +13,8 @@ const SHA256_HEADER = 'X-Hub-Signature-256'
 const LEGACY_SHA1_HEADER = 'X-Hub-Signature'
 const verdict = verdictsFor('github')
 
-function expectedHeader(algorithm: HashAlgorithm, secret: string, body: Buffer): string {
-  return `${algorithm}=${hmac(algorithm, secret, [body]).toString('hex')}`
+function expectedHeader(secret: string, body: Buffer): string {
+  return `sha256=${hmac('sha256', secret, [stringifiedBody(body)]).toString('hex')}`
 }
 
 export const github: SignatureScheme = {
@@ -23,22 +25,24 @@ export const github: SignatureScheme = {
   acceptsFutureTimestamps: true,
 
   verify(request, secret) {
-    const sha256Value = findHeader(request.rawHeaders, SHA256_HEADER)
-    const [header, algorithm, value]: [string, HashAlgorithm, string | undefined] =
-      sha256Value !== undefined
-        ? [SHA256_HEADER, 'sha256', sha256Value]
-        : [LEGACY_SHA1_HEADER, 'sha1', findHeader(request.rawHeaders, LEGACY_SHA1_HEADER)]
-    if (value === undefined) return verdict.missingHeader(SHA256_HEADER)
-    if (!value.startsWith(`${algorithm}=`)) return verdict.malformedHeader(header, `expected "${algorithm}=<hex>"`)
-    if (isBlankSecret(secret)) return verdict.noSecret()
-    if (!constantTimeEqual(value, expectedHeader(algorithm, secret, request.body))) {
-      return verdict.invalid(`${header} does not match the body and secret`)
+    const value = joinedHeader(request.rawHeaders, SHA256_HEADER)
+    if (value === undefined) {
+      if (joinedHeader(request.rawHeaders, LEGACY_SHA1_HEADER) !== undefined) {
+        return verdict.invalid(`only the legacy ${LEGACY_SHA1_HEADER} (sha1) is present: GitHub's library checks ${SHA256_HEADER} only`)
+      }
+      return verdict.missingHeader(SHA256_HEADER)
     }
-    return algorithm === 'sha256' ? verdict.valid() : verdict.valid(`legacy sha1 signature (${LEGACY_SHA1_HEADER})`)
+    if (!value.startsWith('sha256=')) return verdict.malformedHeader(SHA256_HEADER, 'expected "sha256=<hex>"')
+    if (isBlankSecret(secret)) return verdict.noSecret()
+    if (request.body.length === 0) return verdict.invalid("empty body: GitHub's library refuses an empty payload")
+    if (!constantTimeEqual(value, expectedHeader(secret, request.body))) {
+      return verdict.invalid(`${SHA256_HEADER} does not match the body and secret`)
+    }
+    return verdict.valid()
   },
 
   sign(request, secret) {
-    const value = expectedHeader('sha256', secret, request.body)
+    const value = expectedHeader(secret, request.body)
     return { rawHeaders: replaceHeaders(request.rawHeaders, [[SHA256_HEADER, value]]), url: request.url }
   },
 }

@@ -1,8 +1,10 @@
 // Reading and rewriting raw header pairs for the signature schemes. It never reorders, renames or
 // drops a header other than the ones a scheme explicitly rewrites.
 //
-// Duplicates: a scheme reads the FIRST occurrence of a header name (compared case-insensitively).
-// When re-signing, that first occurrence is rewritten in place and any later occurrences of the same
+// Duplicates: verification reads a repeated header the way the app under test receives it. Node
+// joins repeated headers with ", " (none of the signature headers is one of the few it keeps only
+// once), so joinedHeader() does the same. findHeader() reads the first occurrence only, for headers
+// Node keeps once (Content-Type) and for ids kept when re-signing. When re-signing, that first occurrence is rewritten in place and any later occurrences of the same
 // name are removed: Node joins repeated headers with ", " for the app under test, so a stale second
 // copy would corrupt the value the app reads.
 import type { RawHeaders } from '../../../shared/model'
@@ -13,6 +15,13 @@ export function findHeader(headers: RawHeaders, name: string): string | undefine
     if (headerName.toLowerCase() === wanted) return value
   }
   return undefined
+}
+
+/** All occurrences of a header (compared case-insensitively) joined with ", ", as Node hands them to the app. */
+export function joinedHeader(headers: RawHeaders, name: string): string | undefined {
+  const wanted = name.toLowerCase()
+  const values = headers.filter(([headerName]) => headerName.toLowerCase() === wanted).map(([, value]) => value)
+  return values.length === 0 ? undefined : values.join(', ')
 }
 
 export function hasHeader(headers: RawHeaders, name: string): boolean {

@@ -2,7 +2,9 @@
 //
 // String parts are hashed as UTF-8, which is what the providers' own libraries do with the header
 // strings Node hands them; for the ASCII ids and timestamps providers send this equals the raw
-// bytes. Bodies are always the stored Buffer, never a decoded or re-serialized copy.
+// bytes. Bodies are the stored Buffer, except that most official libraries decode the body to a
+// string before hashing it; the helpers below reproduce that decoding so the verdict (and a re-signed
+// replay) matches what the library accepts. For valid UTF-8 without a BOM they return the same bytes.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 
 export type HashAlgorithm = 'sha1' | 'sha256'
@@ -27,4 +29,20 @@ export function constantTimeEqual(received: string, expected: string): boolean {
   const a = Buffer.from(received, 'latin1')
   const b = Buffer.from(expected, 'utf8')
   return a.length === b.length && timingSafeEqual(a, b)
+}
+
+/**
+ * The body as stripe-node hashes it: decoded with TextDecoder (invalid sequences become U+FFFD and a
+ * leading UTF-8 BOM is dropped), then encoded again as UTF-8.
+ */
+export function textDecodedBody(body: Buffer): Buffer {
+  return Buffer.from(new TextDecoder('utf-8').decode(body), 'utf8')
+}
+
+/**
+ * The body as libraries that take `body.toString()` hash it (Standard Webhooks, Svix, and GitHub's
+ * octokit, which needs a string): invalid sequences become U+FFFD, a BOM is kept.
+ */
+export function stringifiedBody(body: Buffer): Buffer {
+  return Buffer.from(body.toString('utf8'), 'utf8')
 }

@@ -16,9 +16,12 @@
 //   ResignedRequest = { rawHeaders, url }
 //
 // Rules every scheme keeps:
-// - HMACs cover the stored raw body bytes, never a parsed or re-serialized body; signatures are
-//   compared in constant time, as text, exactly as the official library compares them.
-// - Header names are matched case-insensitively; a repeated header counts by its FIRST occurrence.
+// - HMACs cover the stored body bytes, never a parsed or re-serialized body, except that where the
+//   official library decodes the body to a string first (Stripe, Standard Webhooks, Svix, GitHub)
+//   the same decoding is applied (hmac.ts); signatures are compared in constant time, as text,
+//   exactly as the official library compares them.
+// - Header names are matched case-insensitively; a repeated header is read as Node hands it to the
+//   app: all values joined with ", " (header-list.ts).
 // - verify() never reads the clock: `nowMs` is passed in. A `timestamp-out-of-tolerance` verdict
 //   means the signature matched but the timestamp is too old (or, where refused, too new).
 // - sign() takes a fresh timestamp from `nowMs`, keeps the message id unless `renewId`, rewrites

@@ -1,7 +1,7 @@
 // Shopify: `X-Shopify-Hmac-Sha256` = base64 of HMAC-SHA256 over the raw body, keyed with the app's
 // client secret as UTF-8. No timestamp is signed, so there is no tolerance.
 // https://shopify.dev/docs/apps/build/webhooks/subscribe/https (verify the webhook)
-import { findHeader, replaceHeaders } from './header-list'
+import { joinedHeader, replaceHeaders } from './header-list'
 import { constantTimeEqual, hmac } from './hmac'
 import type { SignatureScheme } from './scheme'
 import { isBlankSecret, verdictsFor } from './verdicts'
@@ -21,7 +21,7 @@ export const shopify: SignatureScheme = {
   acceptsFutureTimestamps: true,
 
   verify(request, secret) {
-    const value = findHeader(request.rawHeaders, HEADER)
+    const value = joinedHeader(request.rawHeaders, HEADER)
     if (value === undefined) return verdict.missingHeader(HEADER)
     if (value === '') return verdict.malformedHeader(HEADER, 'empty')
     if (isBlankSecret(secret)) return verdict.noSecret()

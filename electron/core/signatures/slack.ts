@@ -2,7 +2,7 @@
 // the signing secret as UTF-8; the timestamp is the `X-Slack-Request-Timestamp` text exactly as sent.
 // Past-only tolerance of 5 minutes, as Slack's Bolt does (future timestamps accepted).
 // https://api.slack.com/authentication/verifying-requests-from-slack
-import { findHeader, replaceHeaders } from './header-list'
+import { joinedHeader, replaceHeaders } from './header-list'
 import { constantTimeEqual, hmac } from './hmac'
 import type { SignatureScheme } from './scheme'
 import { driftInSeconds, isBlankSecret, verdictsFor } from './verdicts'
@@ -24,9 +24,9 @@ export const slack: SignatureScheme = {
   acceptsFutureTimestamps: true,
 
   verify(request, secret, nowMs) {
-    const signature = findHeader(request.rawHeaders, SIGNATURE_HEADER)
+    const signature = joinedHeader(request.rawHeaders, SIGNATURE_HEADER)
     if (signature === undefined) return verdict.missingHeader(SIGNATURE_HEADER)
-    const timestampText = findHeader(request.rawHeaders, TIMESTAMP_HEADER)
+    const timestampText = joinedHeader(request.rawHeaders, TIMESTAMP_HEADER)
     if (timestampText === undefined) return verdict.missingHeader(TIMESTAMP_HEADER)
     if (!/^\d{1,15}$/.test(timestampText)) return verdict.malformedHeader(TIMESTAMP_HEADER, 'not a Unix time in seconds')
     if (!signature.startsWith('v0=')) return verdict.malformedHeader(SIGNATURE_HEADER, 'expected "v0=<hex>"')

@@ -1,20 +1,20 @@
 // Standard Webhooks (https://www.standardwebhooks.com), and the engine Svix shares with it.
 // `webhook-signature` holds space-separated `v1,<base64>` entries, each an HMAC-SHA256 over
-// `<webhook-id>.<timestamp>.<raw body>`, keyed with the base64 DECODED text after `whsec_` (the
+// `<webhook-id>.<timestamp>.<body>`, keyed with the base64 DECODED text after `whsec_` (the
 // prefix is optional). Any matching v1 entry is valid. Timestamps more than 5 minutes away in
 // EITHER direction are refused, as the official libraries do. The timestamp is parsed like the
-// reference library does (parseInt) and the parsed number, not the header text, is signed.
+// reference library does (parseInt) and the parsed number, not the header text, is signed. Both
+// libraries hash `payload.toString()`, so the body is hashed as that text re-encoded (stringifiedBody).
 import { randomBytes } from 'node:crypto'
 import type { RawHeaders } from '../../../shared/model'
 import type { SchemeId } from '../../../shared/signatures'
-import { findHeader, hasHeader, replaceHeaders } from './header-list'
-import { constantTimeEqual, hmac } from './hmac'
+import { findHeader, hasHeader, joinedHeader, replaceHeaders } from './header-list'
+import { constantTimeEqual, hmac, stringifiedBody } from './hmac'
 import { UnusableSecretError, type SignatureScheme } from './scheme'
 import { driftInSeconds, isBlankSecret, verdictsFor } from './verdicts'
 
 const TOLERANCE_SECONDS = 300
 const SECRET_PREFIX = 'whsec_'
-const STRICT_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
 
 export interface MessageHeaderNames {
   id: string
@@ -24,18 +24,26 @@ export interface MessageHeaderNames {
 
 type KeyOrProblem = { key: Buffer } | { problem: string }
 
-/** The HMAC key a `whsec_` secret stands for; the reference library rejects anything but strict base64. */
+/**
+ * The HMAC key a `whsec_` secret stands for, decoded as the reference library's base64 decoder
+ * (@stablelib/base64) does: it needs at least 4 characters and at most 2 trailing "=", and it never
+ * reads the last character when the unpadded length is 4n+1. So a secret pasted with one trailing
+ * newline or space still works in the app, and must work here too.
+ */
 export function decodeWebhookSecret(secret: string): KeyOrProblem {
   const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret
-  if (encoded.length < 4 || !STRICT_BASE64.test(encoded) || /={3}$/.test(encoded)) {
-    return { problem: `the secret is not base64${secret.startsWith(SECRET_PREFIX) ? ' after whsec_' : ''}` }
-  }
-  const key = Buffer.from(encoded, 'base64')
+  const notBase64: KeyOrProblem = { problem: `the secret is not base64${secret.startsWith(SECRET_PREFIX) ? ' after whsec_' : ''}` }
+  const padding = encoded.length - encoded.replace(/=+$/, '').length
+  if (encoded.length < 4 || padding > 2) return notBase64
+  let unpadded = encoded.slice(0, encoded.length - padding)
+  if (unpadded.length % 4 === 1) unpadded = unpadded.slice(0, -1)
+  if (!/^[A-Za-z0-9+/]*$/.test(unpadded)) return notBase64
+  const key = Buffer.from(unpadded, 'base64')
   return key.length === 0 ? { problem: 'the secret decodes to an empty key' } : { key }
 }
 
 function expectedSignature(key: Buffer, messageId: string, timestamp: number, body: Buffer): string {
-  return hmac('sha256', key, [`${messageId}.${timestamp}.`, body]).toString('base64')
+  return hmac('sha256', key, [`${messageId}.${timestamp}.`, stringifiedBody(body)]).toString('base64')
 }
 
 function newMessageId(): string {
@@ -59,9 +67,9 @@ export function createStandardWebhooksScheme(config: {
 
     verify(request, secret, nowMs) {
       const names = config.namesIn(request.rawHeaders)
-      const messageId = findHeader(request.rawHeaders, names.id)
-      const timestampText = findHeader(request.rawHeaders, names.timestamp)
-      const signatures = findHeader(request.rawHeaders, names.signature)
+      const messageId = joinedHeader(request.rawHeaders, names.id)
+      const timestampText = joinedHeader(request.rawHeaders, names.timestamp)
+      const signatures = joinedHeader(request.rawHeaders, names.signature)
       // The reference library treats an empty header like an absent one.
       if (!messageId) return verdict.missingHeader(names.id)
       if (!timestampText) return verdict.missingHeader(names.timestamp)

@@ -1,10 +1,13 @@
 // Stripe: `Stripe-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>...]`, HMAC-SHA256 keyed with the
-// whole `whsec_...` string (as UTF-8, not base64-decoded) over `<t>.<raw body>`.
+// whole `whsec_...` string (as UTF-8, not base64-decoded) over `<t>.<body>`. stripe-node decodes a
+// Buffer body with TextDecoder before hashing, so the body is hashed as that text re-encoded
+// (textDecodedBody: invalid UTF-8 becomes U+FFFD, a leading BOM is dropped). An empty Buffer body is
+// accepted (stripe-node refuses only an empty string).
 // Header parsing mirrors stripe-node's `parseHeader`: items split on "," and "=" without trimming,
 // the last `t` wins, any matching `v1` makes the request valid. The tolerance is past-only: stripe-node
 // accepts timestamps from the future.
-import { replaceHeaders, findHeader } from './header-list'
-import { constantTimeEqual, hmac } from './hmac'
+import { joinedHeader, replaceHeaders } from './header-list'
+import { constantTimeEqual, hmac, textDecodedBody } from './hmac'
 import type { SignatureScheme } from './scheme'
 import { driftInSeconds, isBlankSecret, verdictsFor } from './verdicts'
 
@@ -28,7 +31,7 @@ function parseStripeHeader(value: string): ParsedStripeHeader {
 }
 
 function expectedSignature(secret: string, timestamp: number, body: Buffer): string {
-  return hmac('sha256', secret, [`${timestamp}.`, body]).toString('hex')
+  return hmac('sha256', secret, [`${timestamp}.`, textDecodedBody(body)]).toString('hex')
 }
 
 export const stripe: SignatureScheme = {
@@ -39,7 +42,7 @@ export const stripe: SignatureScheme = {
   acceptsFutureTimestamps: true,
 
   verify(request, secret, nowMs) {
-    const header = findHeader(request.rawHeaders, HEADER)
+    const header = joinedHeader(request.rawHeaders, HEADER)
     if (header === undefined) return verdict.missingHeader(HEADER)
     const { timestamp, signatures } = parseStripeHeader(header)
     // stripe-node uses -1 as its "no timestamp" marker, so an explicit t=-1 is refused the same way.
@@ -47,8 +50,6 @@ export const stripe: SignatureScheme = {
     if (Number.isNaN(timestamp)) return verdict.malformedHeader(HEADER, 't= is not a number')
     if (signatures.length === 0) return verdict.malformedHeader(HEADER, 'no v1= signature')
     if (isBlankSecret(secret)) return verdict.noSecret()
-    // stripe-node refuses an empty payload before looking at signatures.
-    if (request.body.length === 0) return verdict.invalid('empty body: Stripe libraries refuse an empty payload')
     const expected = expectedSignature(secret, timestamp, request.body)
     const matched = signatures.filter((candidate) => constantTimeEqual(candidate, expected)).length > 0
     if (!matched) return verdict.invalid('no v1 signature matches the body and secret')

@@ -10,7 +10,7 @@
 // timestamp is signed, so there is no tolerance.
 import { parse as parseQuery, stringify as stringifyQuery, type ParsedUrlQuery } from 'node:querystring'
 import type { RawHeaders } from '../../../shared/model'
-import { findHeader, replaceHeaders } from './header-list'
+import { findHeader, joinedHeader, replaceHeaders } from './header-list'
 import { constantTimeEqual, hmac, sha256Hex } from './hmac'
 import type { SignatureScheme } from './scheme'
 import { isBlankSecret, verdictsFor } from './verdicts'
@@ -127,7 +127,7 @@ export const twilio: SignatureScheme = {
   acceptsFutureTimestamps: true,
 
   verify(request, secret) {
-    const signature = findHeader(request.rawHeaders, SIGNATURE_HEADER)
+    const signature = joinedHeader(request.rawHeaders, SIGNATURE_HEADER)
     if (signature === undefined) return verdict.missingHeader(SIGNATURE_HEADER)
     if (signature === '') return verdict.malformedHeader(SIGNATURE_HEADER, 'empty')
     if (!request.url) return verdict.invalid('the public URL Twilio called is unknown, and Twilio signs it')

@@ -4,7 +4,7 @@
 // refused, future ones are not (the documentation only bounds the age).
 // https://dev.twitch.tv/docs/eventsub/handling-webhook-events/#verifying-the-event-message
 import { randomUUID } from 'node:crypto'
-import { findHeader, replaceHeaders } from './header-list'
+import { findHeader, joinedHeader, replaceHeaders } from './header-list'
 import { constantTimeEqual, hmac } from './hmac'
 import type { SignatureScheme } from './scheme'
 import { isBlankSecret, verdictsFor } from './verdicts'
@@ -33,11 +33,11 @@ export const twitch: SignatureScheme = {
   acceptsFutureTimestamps: true,
 
   verify(request, secret, nowMs) {
-    const messageId = findHeader(request.rawHeaders, ID_HEADER)
+    const messageId = joinedHeader(request.rawHeaders, ID_HEADER)
     if (messageId === undefined) return verdict.missingHeader(ID_HEADER)
-    const timestampText = findHeader(request.rawHeaders, TIMESTAMP_HEADER)
+    const timestampText = joinedHeader(request.rawHeaders, TIMESTAMP_HEADER)
     if (timestampText === undefined) return verdict.missingHeader(TIMESTAMP_HEADER)
-    const signature = findHeader(request.rawHeaders, SIGNATURE_HEADER)
+    const signature = joinedHeader(request.rawHeaders, SIGNATURE_HEADER)
     if (signature === undefined) return verdict.missingHeader(SIGNATURE_HEADER)
     const timestampMs = parseRfc3339(timestampText)
     if (Number.isNaN(timestampMs)) return verdict.malformedHeader(TIMESTAMP_HEADER, 'not an RFC 3339 date-time')

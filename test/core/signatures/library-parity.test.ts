@@ -1,0 +1,143 @@
+// The official libraries as judges for what the app actually hands them: a body decoded to a string
+// (not valid UTF-8, or starting with a BOM), repeated headers joined by Node, a whsec_ secret pasted
+// with a trailing newline, GitHub's edge cases and Stripe's empty body. For each, Hookscope's verdict
+// and its re-signed replay must agree with the library.
+import { createHmac } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import Stripe from 'stripe'
+import { verify as octokitVerify } from '@octokit/webhooks-methods'
+import { Webhook as StandardWebhook } from 'standardwebhooks'
+import { Webhook as SvixWebhook } from 'svix'
+import type { RawHeaders } from '../../../shared/model'
+import { schemes, type SignedRequest } from '../../../electron/core/signatures'
+import { NOW_MS, NOW_SECONDS } from './corpus'
+
+const request = (rawHeaders: RawHeaders, body: Buffer): SignedRequest => ({ method: 'POST', url: 'https://hooks.example.test/in', rawHeaders, body })
+
+/** The header object Node gives the app: names in lower case, repeated values joined with ", ". */
+function nodeHeaders(headers: RawHeaders): Record<string, string> {
+  const result: Record<string, string> = {}
+  for (const [name, value] of headers) {
+    const key = name.toLowerCase()
+    result[key] = key in result ? `${result[key]}, ${value}` : value
+  }
+  return result
+}
+
+const oddBodies = {
+  'latin1 (not valid UTF-8)': Buffer.from('{"name":"caf\xe9"}', 'latin1'),
+  'UTF-8 with a BOM': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":1}')]),
+  'plain UTF-8': Buffer.from('{"name":"café"}'),
+}
+const stripeClient = new Stripe('sk_test_parity')
+const stripeAccepts = (body: Buffer, header: string, secret: string): boolean => {
+  try {
+    stripeClient.webhooks.signature!.verifyHeader(body, header, secret, 300, undefined, NOW_MS)
+    return true
+  } catch {
+    return false
+  }
+}
+const swSecret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
+
+describe('bodies are hashed as the official library decodes them', () => {
+  it.each(Object.entries(oddBodies))('Stripe, %s: Stripe-signed is valid, a re-signed replay is accepted', (_name, body) => {
+    const secret = 'whsec_stripe_parity'
+    const official = stripeClient.webhooks.generateTestHeaderString({ payload: new TextDecoder().decode(body), secret, timestamp: NOW_SECONDS })
+    expect(stripeAccepts(body, official, secret)).toBe(true)
+    expect(schemes.stripe.verify(request([['Stripe-Signature', official]], body), secret, NOW_MS).kind).toBe('valid')
+    const resigned = schemes.stripe.sign(request([['Stripe-Signature', 'old']], body), secret, NOW_MS).rawHeaders[0]![1]
+    expect(stripeAccepts(body, resigned, secret)).toBe(true)
+    // A signature over the raw bytes is what stripe-node refuses when the bytes are not plain UTF-8.
+    const overBytes = `t=${NOW_SECONDS},v1=${createHmac('sha256', secret).update(Buffer.concat([Buffer.from(`${NOW_SECONDS}.`), body])).digest('hex')}`
+    expect(schemes.stripe.verify(request([['Stripe-Signature', overBytes]], body), secret, NOW_MS).kind === 'valid').toBe(stripeAccepts(body, overBytes, secret))
+  })
+
+  it.each(Object.entries(oddBodies))('Standard Webhooks and Svix, %s: verdict and replay agree with the libraries', (_name, body) => {
+    for (const [scheme, Lib, idHeader] of [
+      [schemes['standard-webhooks'], StandardWebhook, 'webhook-id'],
+      [schemes.svix, SvixWebhook, 'svix-id'],
+    ] as const) {
+      const resigned = scheme.sign(request([[idHeader, 'msg_1']], body), swSecret, NOW_MS)
+      expect(scheme.verify(request(resigned.rawHeaders, body), swSecret, NOW_MS).kind).toBe('valid')
+      // The libraries' own signature over the same message is the one Hookscope writes.
+      expect(nodeHeaders(resigned.rawHeaders)[idHeader.replace('id', 'signature')]).toBe(new Lib(swSecret).sign('msg_1', new Date(NOW_MS), body))
+      const overBytes = `v1,${createHmac('sha256', Buffer.from(swSecret.slice(6), 'base64')).update(Buffer.concat([Buffer.from(`msg_1.${NOW_SECONDS}.`), body])).digest('base64')}`
+      const forged = resigned.rawHeaders.map(([n, v]): [string, string] => [n, n.endsWith('signature') ? overBytes : v])
+      const libraryAcceptsBytes = new Lib(swSecret).sign('msg_1', new Date(NOW_MS), body) === overBytes
+      expect(scheme.verify(request(forged, body), swSecret, NOW_MS).kind === 'valid').toBe(libraryAcceptsBytes)
+    }
+  })
+
+  it.each(Object.entries(oddBodies))('GitHub, %s: judged by octokit over body.toString()', async (_name, body) => {
+    const secret = 'gh-parity'
+    const resigned = schemes.github.sign(request([], body), secret, NOW_MS).rawHeaders[0]![1]
+    expect(await octokitVerify(secret, body.toString(), resigned)).toBe(true)
+    const overBytes = 'sha256=' + createHmac('sha256', secret).update(body).digest('hex')
+    const verdict = schemes.github.verify(request([['X-Hub-Signature-256', overBytes]], body), secret, NOW_MS)
+    expect(verdict.kind === 'valid').toBe(await octokitVerify(secret, body.toString(), overBytes))
+  })
+})
+
+describe('a repeated header is read as Node joins it for the app', () => {
+  it('GitHub: a stale second copy makes the joined header wrong, as octokit finds', async () => {
+    const body = Buffer.from('{"action":"opened"}')
+    const good = schemes.github.sign(request([], body), 'gh', NOW_MS).rawHeaders[0]![1]
+    const headers: RawHeaders = [['X-Hub-Signature-256', good], ['X-Hub-Signature-256', 'sha256=' + '0'.repeat(64)]]
+    expect(await octokitVerify('gh', body.toString(), nodeHeaders(headers)['x-hub-signature-256']!)).toBe(false)
+    expect(schemes.github.verify(request(headers, body), 'gh', NOW_MS).kind).not.toBe('valid')
+  })
+
+  it('Standard Webhooks: a second id breaks it, a second signature entry can rescue it', () => {
+    const body = Buffer.from('{"type":"ping"}')
+    // The library reads the clock itself, so these are signed now.
+    const signed = schemes['standard-webhooks'].sign(request([['webhook-id', 'msg_1']], body), swSecret, Date.now()).rawHeaders
+    const libraryAccepts = (headers: RawHeaders) => {
+      try {
+        new StandardWebhook(swSecret).verify(body, nodeHeaders(headers))
+        return true
+      } catch {
+        return false
+      }
+    }
+    const sigValue = nodeHeaders(signed)['webhook-signature']!
+    const cases: RawHeaders[] = [
+      [...signed, ['webhook-id', 'msg_2']],
+      [signed[0]!, signed[1]!, ['webhook-signature', 'v1,AAAA'], ['webhook-signature', sigValue]],
+    ]
+    const now = Number(nodeHeaders(signed)['webhook-timestamp']) * 1000
+    for (const headers of cases) {
+      expect(schemes['standard-webhooks'].verify(request(headers, body), swSecret, now).kind === 'valid').toBe(libraryAccepts(headers))
+    }
+    expect(cases.map(libraryAccepts)).toEqual([false, true])
+  })
+})
+
+describe('secrets, empty bodies and the legacy header, as the libraries take them', () => {
+  it('a whsec_ secret pasted with a trailing newline or space works as in the library', () => {
+    const body = Buffer.from('{"type":"ping"}')
+    const signed = schemes['standard-webhooks'].sign(request([['webhook-id', 'msg_1']], body), swSecret, Date.now()).rawHeaders
+    for (const pasted of [`${swSecret}\n`, `${swSecret} `]) {
+      expect(() => new StandardWebhook(pasted).verify(body, nodeHeaders(signed))).not.toThrow()
+      expect(schemes['standard-webhooks'].verify(request(signed, body), pasted, Date.now()).kind).toBe('valid')
+    }
+  })
+
+  it('GitHub: sha1 only and an empty body are refused, as octokit refuses them', async () => {
+    const body = Buffer.from('{"zen":"hi"}')
+    const sha1 = 'sha1=' + createHmac('sha1', 's').update(body).digest('hex')
+    expect(await octokitVerify('s', body.toString(), sha1)).toBe(false)
+    expect(schemes.github.verify(request([['X-Hub-Signature', sha1]], body), 's', NOW_MS)).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('sha1') })
+    const empty = Buffer.alloc(0)
+    const header = 'sha256=' + createHmac('sha256', 's').update(empty).digest('hex')
+    await expect(octokitVerify('s', empty.toString(), header)).rejects.toThrow()
+    expect(schemes.github.verify(request([['X-Hub-Signature-256', header]], empty), 's', NOW_MS).kind).toBe('invalid')
+  })
+
+  it('Stripe: an empty Buffer body is accepted, as stripe-node accepts it', () => {
+    const empty = Buffer.alloc(0)
+    const header = stripeClient.webhooks.generateTestHeaderString({ payload: '', secret: 'whsec_e', timestamp: NOW_SECONDS })
+    expect(stripeAccepts(empty, header, 'whsec_e')).toBe(true)
+    expect(schemes.stripe.verify(request([['Stripe-Signature', header]], empty), 'whsec_e', NOW_MS).kind).toBe('valid')
+  })
+})
