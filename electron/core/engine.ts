@@ -321,7 +321,8 @@ export class Engine {
     if (listener) {
       listener.setEndpoint(next)
       const addressChanged = next.host !== current.host || (patch.port !== undefined && patch.port !== listener.port)
-      if (addressChanged) {
+      // A stopped endpoint stays stopped: the new address applies when it is started.
+      if (addressChanged && listener.status().state !== 'stopped') {
         await this.stopEndpoint(id, false)
         await this.startEndpoint(id)
       }

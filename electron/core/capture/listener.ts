@@ -48,7 +48,15 @@ export interface ListenerDeps {
   sink: CaptureSink
 }
 
+interface Pending {
+  /** The capture's finish, once its last byte (or the sender's disappearance) is known. */
+  work: Promise<void> | null
+  /** Keep what arrived of a request whose connection is gone. */
+  cut: (() => void) | null
+}
+
 interface InFlight {
+  req: http.IncomingMessage
   res: http.ServerResponse
   /** Store what arrived of a request that will not finish; `answer` is what the sender is told. */
   abandon(answer: { status: number; headers: RawHeaders; bodySize: number } | null): void
@@ -76,6 +84,13 @@ export class Listener {
   private readonly sockets = new Set<Socket>()
   private readonly refused = new WeakSet<Socket>()
   private readonly inFlight = new WeakMap<Socket, InFlight>()
+  /** The response whose Connection: close ends its socket: requests pipelined behind it are never answered. */
+  private readonly closers = new WeakMap<Socket, http.ServerResponse>()
+  /** Requests not yet stored: stop() cuts those still arriving and waits for all of them. */
+  private readonly pending = new Set<Pending>()
+  /** Ends a response rule's delay early, so a stop is not held up by it. */
+  private readonly delays = new Set<() => void>()
+  private stopping = false
   private endpoint: Endpoint
 
   constructor(
@@ -116,6 +131,7 @@ export class Listener {
 
   async start(): Promise<EndpointStatus> {
     if (this.server) return this.status()
+    this.stopping = false
     const limits = this.deps.limits()
     const server = http.createServer({
       maxHeaderSize: limits.maxHeaderBytes,
@@ -165,6 +181,9 @@ export class Listener {
     const server = this.server
     if (!server) return
     this.server = null
+    // From here every answer carries Connection: close, and no one waits out a rule's delay.
+    this.stopping = true
+    for (const wake of this.delays) wake()
     await new Promise<void>((resolve) => {
       server.close(() => resolve())
       server.closeIdleConnections()
@@ -173,6 +192,14 @@ export class Listener {
       timer.unref()
       server.once('close', () => clearTimeout(timer))
     })
+    // Every connection is gone, but what arrived may still be on its way to disk. A request cut short
+    // would start storing only when its close event runs (after this): start it now instead.
+    for (const request of this.pending) if (!request.work) request.cut?.()
+    while (this.pending.size > 0) {
+      const works = [...this.pending].map((request) => request.work)
+      for (const request of this.pending) if (!request.work) this.pending.delete(request)
+      await Promise.allSettled(works)
+    }
     this.boundPort = null
     this.setState('stopped')
   }
@@ -211,9 +238,16 @@ export class Listener {
       this.rejected.malformed++
     }
     this.deps.sink.statusChanged(this.status())
-    // The socket's latest request, unless its answer was already given (keep-alive: a later request failed).
+    // The socket's latest request counts only while its bytes are still arriving. Once complete, the
+    // error belongs to something sent after it: that request keeps its own answer (rule, delay and
+    // all), and the connection closes once it is given.
     const latest = this.inFlight.get(socket)
-    const current = latest && !latest.res.writableEnded ? latest : undefined
+    if (latest && latest.req.complete && !latest.res.writableEnded) {
+      if (!latest.res.headersSent) latest.res.shouldKeepAlive = false
+      latest.res.once('close', () => socket.destroySoon())
+      return
+    }
+    const current = latest && !latest.req.complete ? latest : undefined
     if (current && !current.res.headersSent && socket.writable) {
       // A request in progress (e.g. a body that stopped arriving): keep what arrived, then answer it
       // through its own response. Node considers a request done once its response finished, so it
@@ -237,11 +271,20 @@ export class Listener {
     record.durationMs = 0
     record.response = { status: 405, headers: [['Allow', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS']], bodySize: 0 }
     this.deps.sink.received(record)
-    void this.deps.sink.commit(record, Buffer.alloc(0)).finally(() => {
+    const request: Pending = { work: null, cut: null }
+    this.pending.add(request)
+    this.track(request, this.deps.sink.commit(record, Buffer.alloc(0)).finally(() => {
       socket.end('HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\nContent-Length: 0\r\nConnection: close\r\n\r\n')
       socket.destroySoon()
       this.deps.sink.completed(summaryOf(record))
-    })
+    }))
+  }
+
+  /** Keep a capture's finish until it settles, so stop() can wait for it. */
+  private track(request: Pending, work: Promise<void>): void {
+    request.work = work
+    const done = (): void => void this.pending.delete(request)
+    work.then(done, done)
   }
 
   private baseRecord(req: http.IncomingMessage, flags: CaptureFlag[], heads: RequestHeads = scanRequestHeaders(req.rawHeaders)): CaptureRecord {
@@ -297,9 +340,11 @@ export class Listener {
         record.status = answer.status
         record.response = answer
       }
-      void this.finish(req, res, record, spool, null, elapsed, null, true)
+      this.track(request, this.finish(req, res, record, spool, null, elapsed, null, true))
     }
-    this.inFlight.set(socket, { res, abandon })
+    const request: Pending = { work: null, cut: () => abandon(null) }
+    this.pending.add(request)
+    this.inFlight.set(socket, { req, res, abandon })
     this.deps.sink.received(record)
 
     let refusal: { status: number; message: string } | null = null
@@ -322,7 +367,9 @@ export class Listener {
       ended = true
       const { status, message } = refusal
       record.timings.bodyEndMs = elapsed()
-      void this.finish(req, res, record, null, Buffer.alloc(0), elapsed, { status, headers: [['Content-Type', 'text/plain; charset=utf-8'], ['Connection', 'close']], body: `${message}\n` })
+      // Its Connection: close ends the socket: anything pipelined behind it goes unanswered.
+      if (!this.closers.has(socket)) this.closers.set(socket, res)
+      this.track(request, this.finish(req, res, record, null, Buffer.alloc(0), elapsed, { status, headers: [['Content-Type', 'text/plain; charset=utf-8'], ['Connection', 'close']], body: `${message}\n` }))
       return
     }
     if (expectsContinue) res.writeContinue()
@@ -350,11 +397,12 @@ export class Listener {
         flags.push('truncated')
         record.body.truncated = true
         record.timings.bodyEndMs = elapsed()
-        void this.finish(req, res, record, body, null, elapsed, {
+        if (!this.closers.has(socket)) this.closers.set(socket, res)
+        this.track(request, this.finish(req, res, record, body, null, elapsed, {
           status: 413,
           headers: [['Content-Type', 'text/plain; charset=utf-8'], ['Connection', 'close']],
           body: `The body is larger than this endpoint accepts (${limits.maxBodyBytes} bytes); the first ${limits.maxBodyBytes} bytes were kept.\n`,
-        })
+        }))
       }
     })
     req.once('end', () => {
@@ -362,7 +410,7 @@ export class Listener {
       ended = true
       record.rawTrailers = pairsOf(req.rawTrailers)
       record.timings.bodyEndMs = elapsed()
-      void this.finish(req, res, record, body, null, elapsed, null)
+      this.track(request, this.finish(req, res, record, body, null, elapsed, null))
     })
     req.once('close', () => abandon(null))
   }
@@ -377,6 +425,11 @@ export class Listener {
     override: { status: number; headers: RawHeaders; body: string } | null,
     incomplete = false,
   ): Promise<void> {
+    // Stopping: this answer closes its connection (see below), so it is the last one it carries.
+    if (this.stopping && !this.closers.has(req.socket)) this.closers.set(req.socket, res)
+    // Pipelined behind an answer that closes the connection: it is kept, but never answered or forwarded.
+    const closer = this.closers.get(req.socket)
+    const unanswerable = closer !== undefined && closer !== res
     let head = emptyBody ?? Buffer.alloc(0)
     let body: SpooledBody | null = null
     try {
@@ -403,20 +456,24 @@ export class Listener {
       record.inline = body.inline ? inlineBody(body.inline) : null
     }
 
-    this.deps.sink.plan(record)
+    if (unanswerable) incomplete = true
+    else this.deps.sink.plan(record)
     if (record.forwardPlan?.mode === 'proxy' && !override && !incomplete && !res.destroyed) {
       return this.finishProxy(res, record, head, elapsed)
     }
 
     const rule = override ?? this.endpoint.response
     const delay = override ? 0 : this.endpoint.response.delayMs
-    if (delay > 0 && !incomplete) {
+    if (delay > 0 && !incomplete && !this.stopping) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay)
-        res.once('close', () => {
+        const wake = (): void => {
           clearTimeout(timer)
+          this.delays.delete(wake)
           resolve()
-        })
+        }
+        const timer = setTimeout(wake, delay)
+        this.delays.add(wake)
+        res.once('close', wake)
       })
     }
     const canAnswer = !incomplete && !res.destroyed && !req.socket.destroyed
@@ -442,7 +499,8 @@ export class Listener {
     }
     const flat: string[] = []
     for (const [name, value] of responseHeaders) flat.push(name, value)
-    if (override) res.shouldKeepAlive = false
+    // A stopping listener lets no connection carry on into new captures.
+    if (override || this.stopping) res.shouldKeepAlive = false
     res.writeHead(rule.status, flat)
     res.end(rule.body)
     const respondedMs = elapsed()

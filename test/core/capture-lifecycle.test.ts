@@ -1,0 +1,121 @@
+// Requests caught by a stop, a close, a later bad request or an earlier refusal: what is stored must
+// match what the sender was told.
+import net from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { Engine } from '../../electron/core'
+import { captures, connect, nextCapture, parseResponses, rawExchange, removeDir, startEngine, whenClosed, type TestEngine } from '../helpers/engine'
+
+let t: TestEngine
+afterEach(async () => {
+  await t?.close()
+  await removeDir(t.dir)
+})
+
+async function storedAfterReopen(dir: string) {
+  const again = await Engine.open({ dataDir: dir })
+  try {
+    return again.history.query({}).items
+  } finally {
+    await again.close()
+  }
+}
+
+describe('closing the engine stores requests in progress', () => {
+  it('ends a response rule’s delay early, answers, and keeps the capture', async () => {
+    t = await startEngine()
+    await t.engine.updateEndpoint(t.endpointId, { response: { status: 202, body: 'accepted', delayMs: 30_000 } })
+    const received = t.engine.events.waitFor('capture:received', () => true)
+    const socket = net.connect(t.port, '127.0.0.1')
+    const closed = whenClosed(socket)
+    socket.write('POST /delayed HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello')
+    await received
+    const started = performance.now()
+    await t.engine.close()
+    expect(performance.now() - started).toBeLessThan(1500)
+    expect((await closed).toString()).toMatch(/^HTTP\/1\.1 202 /)
+    const items = await storedAfterReopen(t.dir)
+    expect(items).toMatchObject([{ target: '/delayed', status: 202, flags: [] }])
+  })
+
+  it('keeps what arrived of a body still arriving when the connections are cut', async () => {
+    t = await startEngine()
+    const received = t.engine.events.waitFor('capture:received', () => true)
+    const socket = await connect(t.port)
+    const closed = whenClosed(socket)
+    socket.write('POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\nabc')
+    await received
+    await t.engine.close()
+    await closed
+    const items = await storedAfterReopen(t.dir)
+    expect(items).toMatchObject([{ target: '/slow', status: null, flags: ['incomplete'] }])
+  })
+})
+
+describe('an error after a complete request on the same connection', () => {
+  it('leaves the complete request’s answer alone, then closes', async () => {
+    t = await startEngine()
+    const kept = nextCapture(t.engine)
+    const { responses, closed } = await rawExchange(t.port, 'POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloXYZ garbage\r\n\r\n', { untilClose: true })
+    expect(responses.map((r) => r.status)).toEqual([200])
+    expect(closed).toBe(true)
+    expect(await kept).toMatchObject({ target: '/a', status: 200, flags: [] })
+    expect(t.engine.statuses()[0]!.rejected.malformed).toBe(1)
+  })
+
+  it('waits out the rule’s delay for it', async () => {
+    t = await startEngine()
+    await t.engine.updateEndpoint(t.endpointId, { response: { status: 202, body: 'accepted', delayMs: 100 } })
+    const kept = nextCapture(t.engine)
+    const { responses } = await rawExchange(t.port, 'POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloBAD\x01REQUEST\r\n\r\n', { untilClose: true })
+    expect(responses.map((r) => [r.status, r.body.toString()])).toEqual([[202, 'accepted']])
+    expect(await kept).toMatchObject({ target: '/b', status: 202, flags: [] })
+  })
+})
+
+describe('a request pipelined behind a refusal', () => {
+  for (const [name, first] of [
+    ['413', 'POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello'],
+    ['431', 'POST /many HTTP/1.1\r\nHost: x\r\nA: 1\r\nB: 2\r\nC: 3\r\nContent-Length: 0\r\n\r\n'],
+  ]) {
+    it(`is stored as not answered and not forwarded (${name})`, async () => {
+      t = await startEngine({ limits: { maxBodyBytes: 3, maxHeaderCount: 3 } })
+      await t.engine.updateEndpoint(t.endpointId, {
+        forward: { mode: 'async', targets: [{ id: 'app', url: 'http://127.0.0.1:9', paused: true }], routes: [], defaultTargetId: 'app' },
+      })
+      const both = captures(t.engine, 2)
+      const { responses } = await rawExchange(t.port, `${first}POST /second HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok`, { untilClose: true })
+      expect(responses.map((r) => r.status)).toEqual([Number(name)])
+      const second = (await both).find((s) => s.target === '/second')!
+      const stored = await t.engine.capture(second.id)
+      expect(stored).toMatchObject({ status: null, response: null, forward: null })
+    })
+  }
+})
+
+describe('stopping an endpoint', () => {
+  it('answers a keep-alive connection with Connection: close', async () => {
+    t = await startEngine()
+    const received = t.engine.events.waitFor('capture:received', () => true)
+    const socket = await connect(t.port)
+    const closed = whenClosed(socket)
+    socket.write('POST /first HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab')
+    await received
+    const stopping = t.engine.stopEndpoint(t.endpointId)
+    socket.write('cd')
+    const { responses } = parseResponses(await closed, true)
+    expect(responses.map((r) => r.status)).toEqual([200])
+    expect(responses[0]!.headers.find(([name]) => name.toLowerCase() === 'connection')?.[1]).toBe('close')
+    expect((await stopping).state).toBe('stopped')
+  })
+
+  it('keeps a stopped endpoint stopped when its port or host changes', async () => {
+    t = await startEngine()
+    await t.engine.stopEndpoint(t.endpointId)
+    await t.engine.updateEndpoint(t.endpointId, { port: 0 })
+    expect(t.engine.statuses()[0]!.state).toBe('stopped')
+    await t.engine.updateEndpoint(t.endpointId, { host: '::1' })
+    expect(t.engine.statuses()[0]!.state).toBe('stopped')
+    expect(t.engine.endpoint(t.endpointId).enabled).toBe(false)
+    expect((await t.engine.startEndpoint(t.endpointId)).state).toBe('listening')
+  })
+})
