@@ -9,6 +9,7 @@ import { Engine } from '../core'
 import { defaultDataDir } from '../core/paths'
 import { FileSecretStore } from '../core/secrets'
 import { HookscopeError } from '../../shared/errors'
+import type { Endpoint, EndpointStatus } from '../../shared/model'
 import { HeadlessHost } from './host'
 
 declare const __HOOKSCOPE_VERSION__: string | undefined
@@ -53,8 +54,9 @@ export interface ServeOptions {
 
 function parsePort(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined
-  const port = Number(value)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new HookscopeError('INVALID_INPUT', `${flag} must be a port number from 0 to 65535, not "${value}".`)
+  // Digits only: Number('') is 0 (any free port), and Number('0x50') is 80.
+  const port = /^\d{1,5}$/.test(value) ? Number(value) : -1
+  if (port < 0 || port > 65535) throw new HookscopeError('INVALID_INPUT', `${flag} must be a port number from 0 to 65535, not "${value}".`)
   return port
 }
 
@@ -88,6 +90,9 @@ export function parseServeArgs(argv: string[]): { help: true } | { version: true
   if (values.version) return { version: true }
   if (positionals.length > 0) throw new HookscopeError('INVALID_INPUT', `Unknown command "${positionals[0]}". Try "hookscope serve --help".`)
   const forwardMode = values['forward-mode'] ?? 'async'
+  if (values['forward-mode'] !== undefined && values.forward === undefined) {
+    throw new HookscopeError('INVALID_INPUT', '--forward-mode needs --forward <url>: it says how captures reach that URL.')
+  }
   if (forwardMode !== 'async' && forwardMode !== 'proxy') throw new HookscopeError('INVALID_INPUT', `--forward-mode is async or proxy, not "${forwardMode}".`)
   if (values.forward !== undefined) {
     let url: URL
@@ -97,6 +102,10 @@ export function parseServeArgs(argv: string[]): { help: true } | { version: true
       throw new HookscopeError('INVALID_INPUT', `--forward needs a URL such as http://localhost:3000, not "${values.forward}".`)
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new HookscopeError('INVALID_INPUT', `--forward takes an http:// or https:// URL, not "${values.forward}".`)
+    // Each request brings its own path and query, appended to the target's: a query here would be lost.
+    if (/[?#]/.test(values.forward)) {
+      throw new HookscopeError('INVALID_INPUT', `--forward takes an origin and an optional base path, without a query or fragment (each request brings its own), not "${values.forward}".`)
+    }
   }
   return {
     options: {
@@ -118,14 +127,14 @@ export async function serve(options: ServeOptions, log: (line: string) => void =
     host: 'headless',
     version: VERSION,
     secrets: new FileSecretStore(path.join(options.dataDir, 'secrets.json')),
-    firstEndpoint: { name: 'Default', port: options.port ?? 0, host: options.host ?? '127.0.0.1' },
+    // A first run starts on a free port; --port/--host are applied below, so an address that cannot be
+    // bound is never the one saved.
+    firstEndpoint: { name: 'Default', port: 0, host: '127.0.0.1' },
   })
   let host: HeadlessHost
   try {
     const first = engine.endpoints()[0]
-    if (first && ((options.port !== undefined && options.port !== first.port) || (options.host !== undefined && options.host !== first.host))) {
-      await engine.updateEndpoint(first.id, { port: options.port, host: options.host })
-    }
+    if (first && (options.port !== undefined || options.host !== undefined)) await applyAddress(engine, first, options)
     if (options.forward && engine.endpoints()[0]) {
       const url = new URL(options.forward)
       await engine.updateEndpoint(engine.endpoints()[0]!.id, {
@@ -155,6 +164,32 @@ export async function serve(options: ServeOptions, log: (line: string) => void =
   }
   log(`  open:    ${host.url}`)
   return { engine, host, stop }
+}
+
+/** Move the first endpoint to the address asked for, or fail: capturing elsewhere (or nowhere) while
+ * the UI looks ready would hide that the sender's requests go nowhere. */
+async function applyAddress(engine: Engine, first: Endpoint, options: ServeOptions): Promise<void> {
+  const changed = (options.port !== undefined && options.port !== first.port) || (options.host !== undefined && options.host !== first.host)
+  let failure: unknown = null
+  try {
+    if (changed) await engine.updateEndpoint(first.id, { port: options.port, host: options.host })
+    if (statusOf(engine, first.id).state === 'stopped') await engine.startEndpoint(first.id)
+  } catch (error) {
+    failure = error
+  }
+  const status = statusOf(engine, first.id)
+  if (!failure && status.state === 'listening') return
+  // Keep the address that worked, so a run without the flags does not inherit the failed one.
+  if (changed) {
+    await engine.stopEndpoint(first.id, false)
+    await engine.updateEndpoint(first.id, { port: first.port, host: first.host }).catch(() => undefined)
+  }
+  if (failure instanceof HookscopeError) throw failure
+  throw new HookscopeError('LISTEN_FAILED', status.error?.message ?? `The capture endpoint could not listen on ${options.host ?? first.host}:${options.port ?? first.port}.`)
+}
+
+function statusOf(engine: Engine, id: string): EndpointStatus {
+  return engine.statuses().find((status) => status.id === id)!
 }
 
 export async function main(argv = process.argv.slice(2)): Promise<void> {

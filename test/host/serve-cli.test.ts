@@ -1,0 +1,84 @@
+// `hookscope serve` in-process: flags are read strictly, and an address that cannot be bound fails the
+// start instead of leaving a UI with nothing capturing behind it.
+import { mkdir, writeFile } from 'node:fs/promises'
+import net from 'node:net'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { Engine } from '../../electron/core'
+import { parseServeArgs, serve, type ServeOptions } from '../../electron/headless/cli'
+import { removeDir, tempDir } from '../helpers/engine'
+
+let dir: string
+let renderer: string
+let busy: net.Server | null = null
+beforeEach(async () => {
+  dir = await tempDir()
+  renderer = path.join(dir, 'renderer')
+  await mkdir(renderer)
+  await writeFile(path.join(renderer, 'index.html'), '<!doctype html>')
+})
+afterEach(async () => {
+  await new Promise<void>((resolve) => (busy ? busy.close(() => resolve()) : resolve()))
+  busy = null
+  await removeDir(dir)
+})
+
+function options(extra: Partial<ServeOptions> = {}): ServeOptions {
+  return { forwardMode: 'async', allowHosts: [], dataDir: path.join(dir, 'data'), rendererDir: renderer, ...extra }
+}
+
+async function busyPort(): Promise<number> {
+  const server = net.createServer()
+  busy = server
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return (server.address() as net.AddressInfo).port
+}
+
+async function savedEndpoint() {
+  const engine = await Engine.open({ dataDir: path.join(dir, 'data'), firstEndpoint: false })
+  try {
+    return engine.endpoints()[0]!
+  } finally {
+    await engine.close()
+  }
+}
+
+describe('serve flags', () => {
+  const parse = (...args: string[]) => parseServeArgs(['serve', '--renderer', renderer, ...args])
+  it('takes a port only as digits', () => {
+    expect(() => parse('--port', '')).toThrow(/--port must be a port number/)
+    expect(() => parse('--port', '0x50')).toThrow(/--port must be a port number/)
+    expect(() => parse('--ui-port', ' ')).toThrow(/--ui-port must be a port number/)
+    expect(parse('--port', '8080')).toMatchObject({ options: { port: 8080 } })
+  })
+  it('refuses a --forward with a query or fragment instead of dropping it', () => {
+    expect(() => parse('--forward', 'http://localhost:3000/hooks?key=1')).toThrow(/without a query/)
+    expect(() => parse('--forward', 'http://localhost:3000/#x')).toThrow(/without a query/)
+    expect(parse('--forward', 'http://localhost:3000/hooks')).toMatchObject({ options: { forward: 'http://localhost:3000/hooks' } })
+  })
+  it('refuses --forward-mode without --forward', () => {
+    expect(() => parse('--forward-mode', 'proxy')).toThrow(/--forward-mode needs --forward/)
+  })
+})
+
+describe('serve with an address that cannot be bound', () => {
+  it('fails on a busy --port and keeps the port that worked', async () => {
+    const first = await serve(options(), () => undefined)
+    const working = first.engine.statuses()[0]!.port
+    await first.stop()
+    const port = await busyPort()
+    await expect(serve(options({ port }), () => undefined)).rejects.toMatchObject({ code: 'PORT_IN_USE' })
+    expect((await savedEndpoint()).port).toBe(working)
+  })
+
+  it('fails on a busy --port on the first run, without saving it', async () => {
+    const port = await busyPort()
+    await expect(serve(options({ port }), () => undefined)).rejects.toMatchObject({ code: 'PORT_IN_USE' })
+    expect((await savedEndpoint()).port).not.toBe(port)
+  })
+
+  it('fails on a --host that is not this machine’s', async () => {
+    await expect(serve(options({ host: '192.0.2.1' }), () => undefined)).rejects.toMatchObject({ code: 'ADDRESS_NOT_AVAILABLE' })
+    expect((await savedEndpoint()).host).toBe('127.0.0.1')
+  })
+})
