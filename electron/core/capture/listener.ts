@@ -340,7 +340,7 @@ export class Listener {
         record.status = answer.status
         record.response = answer
       }
-      this.track(request, this.finish(req, res, record, spool, null, elapsed, null, true))
+      request.work = this.finish(req, res, record, spool, null, elapsed, null, true, request)
     }
     const request: Pending = { work: null, cut: () => abandon(null) }
     this.pending.add(request)
@@ -369,7 +369,7 @@ export class Listener {
       record.timings.bodyEndMs = elapsed()
       // Its Connection: close ends the socket: anything pipelined behind it goes unanswered.
       if (!this.closers.has(socket)) this.closers.set(socket, res)
-      this.track(request, this.finish(req, res, record, null, Buffer.alloc(0), elapsed, { status, headers: [['Content-Type', 'text/plain; charset=utf-8'], ['Connection', 'close']], body: `${message}\n` }))
+      request.work = this.finish(req, res, record, null, Buffer.alloc(0), elapsed, { status, headers: [['Content-Type', 'text/plain; charset=utf-8'], ['Connection', 'close']], body: `${message}\n` }, false, request)
       return
     }
     if (expectsContinue) res.writeContinue()
@@ -410,7 +410,7 @@ export class Listener {
       ended = true
       record.rawTrailers = pairsOf(req.rawTrailers)
       record.timings.bodyEndMs = elapsed()
-      this.track(request, this.finish(req, res, record, body, null, elapsed, null))
+      request.work = this.finish(req, res, record, body, null, elapsed, null, false, request)
     })
     req.once('close', () => abandon(null))
   }
@@ -424,89 +424,95 @@ export class Listener {
     elapsed: () => number,
     override: { status: number; headers: RawHeaders; body: string } | null,
     incomplete = false,
+    pending: Pending | null = null,
   ): Promise<void> {
-    // Stopping: this answer closes its connection (see below), so it is the last one it carries.
-    if (this.stopping && !this.closers.has(req.socket)) this.closers.set(req.socket, res)
-    // Pipelined behind an answer that closes the connection: it is kept, but never answered or forwarded.
-    const closer = this.closers.get(req.socket)
-    const unanswerable = closer !== undefined && closer !== res
-    let head = emptyBody ?? Buffer.alloc(0)
-    let body: SpooledBody | null = null
+    // Settled here rather than by a promise chained on to it: one promise less per request.
     try {
-      if (spool) {
-        // Most bodies stay in memory: no need to wait a turn for them.
-        body = spool.finishInMemory() ?? (await spool.finish())
-        // A body kept in memory is its own head (the inline limit is within the head's).
-        head = body.inline && body.inline.length <= spool.headLimit ? body.inline : spool.head()
-      }
-    } catch (error) {
-      await spool?.discard()
-      this.deps.sink.statusChanged(this.status())
-      if (!res.headersSent && !res.destroyed) {
-        res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' })
-        res.end(`The body could not be stored: ${(error as Error).message}\n`)
-      }
-      return
-    }
-    if (body) {
-      record.bodySize = body.size
-      record.body.size = body.size
-      record.body.sha256 = body.sha256
-      record.body.storage = body.blob ? 'blob' : body.size > 0 ? 'inline' : 'none'
-      record.inline = body.inline ? inlineBody(body.inline) : null
-    }
-
-    if (unanswerable) incomplete = true
-    else this.deps.sink.plan(record)
-    if (record.forwardPlan?.mode === 'proxy' && !override && !incomplete && !res.destroyed) {
-      return this.finishProxy(res, record, head, elapsed)
-    }
-
-    const rule = override ?? this.endpoint.response
-    const delay = override ? 0 : this.endpoint.response.delayMs
-    if (delay > 0 && !incomplete && !this.stopping) {
-      await new Promise<void>((resolve) => {
-        const wake = (): void => {
-          clearTimeout(timer)
-          this.delays.delete(wake)
-          resolve()
+      // Stopping: this answer closes its connection (see below), so it is the last one it carries.
+      if (this.stopping && !this.closers.has(req.socket)) this.closers.set(req.socket, res)
+      // Pipelined behind an answer that closes the connection: it is kept, but never answered or forwarded.
+      const closer = this.closers.get(req.socket)
+      const unanswerable = closer !== undefined && closer !== res
+      let head = emptyBody ?? Buffer.alloc(0)
+      let body: SpooledBody | null = null
+      try {
+        if (spool) {
+          // Most bodies stay in memory: no need to wait a turn for them.
+          body = spool.finishInMemory() ?? (await spool.finish())
+          // A body kept in memory is its own head (the inline limit is within the head's).
+          head = body.inline && body.inline.length <= spool.headLimit ? body.inline : spool.head()
         }
-        const timer = setTimeout(wake, delay)
-        this.delays.add(wake)
-        res.once('close', wake)
-      })
-    }
-    const canAnswer = !incomplete && !res.destroyed && !req.socket.destroyed
-    const responseHeaders = canAnswer ? responseHeadersFor(rule.headers, rule.body, rule.status) : []
-    if (canAnswer) {
-      record.status = rule.status
-      record.response = { status: rule.status, headers: responseHeaders, bodySize: Buffer.byteLength(rule.body) }
-    }
-    record.timings.storedMs = elapsed()
-    try {
-      await this.deps.sink.commit(record, head)
-    } catch (error) {
-      // Not durable: never acknowledge it as received.
-      if (canAnswer && !res.headersSent) {
-        res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' })
-        res.end(`The request could not be stored: ${(error as Error).message}\n`)
+      } catch (error) {
+        await spool?.discard()
+        this.deps.sink.statusChanged(this.status())
+        if (!res.headersSent && !res.destroyed) {
+          res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' })
+          res.end(`The body could not be stored: ${(error as Error).message}\n`)
+        }
+        return
       }
-      return
+      if (body) {
+        record.bodySize = body.size
+        record.body.size = body.size
+        record.body.sha256 = body.sha256
+        record.body.storage = body.blob ? 'blob' : body.size > 0 ? 'inline' : 'none'
+        record.inline = body.inline ? inlineBody(body.inline) : null
+      }
+
+      if (unanswerable) incomplete = true
+      else this.deps.sink.plan(record)
+      if (record.forwardPlan?.mode === 'proxy' && !override && !incomplete && !res.destroyed) {
+        return await this.finishProxy(res, record, head, elapsed)
+      }
+
+      const rule = override ?? this.endpoint.response
+      const delay = override ? 0 : this.endpoint.response.delayMs
+      if (delay > 0 && !incomplete && !this.stopping) {
+        await new Promise<void>((resolve) => {
+          const wake = (): void => {
+            clearTimeout(timer)
+            this.delays.delete(wake)
+            resolve()
+          }
+          const timer = setTimeout(wake, delay)
+          this.delays.add(wake)
+          res.once('close', wake)
+        })
+      }
+      const canAnswer = !incomplete && !res.destroyed && !req.socket.destroyed
+      const responseHeaders = canAnswer ? responseHeadersFor(rule.headers, rule.body, rule.status) : []
+      if (canAnswer) {
+        record.status = rule.status
+        record.response = { status: rule.status, headers: responseHeaders, bodySize: Buffer.byteLength(rule.body) }
+      }
+      record.timings.storedMs = elapsed()
+      try {
+        await this.deps.sink.commit(record, head)
+      } catch (error) {
+        // Not durable: never acknowledge it as received.
+        if (canAnswer && !res.headersSent) {
+          res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' })
+          res.end(`The request could not be stored: ${(error as Error).message}\n`)
+        }
+        return
+      }
+      if (!canAnswer || res.destroyed) {
+        this.deps.sink.completed(summaryOf(record))
+        return
+      }
+      const flat: string[] = []
+      for (const [name, value] of responseHeaders) flat.push(name, value)
+      // A stopping listener lets no connection carry on into new captures.
+      if (override || this.stopping) res.shouldKeepAlive = false
+      res.writeHead(rule.status, flat)
+      res.end(rule.body)
+      const respondedMs = elapsed()
+      const summary = this.deps.sink.responded(record.id, { timings: { ...record.timings, respondedMs }, durationMs: respondedMs })
+      this.deps.sink.completed(summary ?? summaryOf(record))
+      this.deps.sink.committed(record)
+    } finally {
+      if (pending) this.pending.delete(pending)
     }
-    if (!canAnswer || res.destroyed) {
-      this.deps.sink.completed(summaryOf(record))
-      return
-    }
-    const flat: string[] = []
-    for (const [name, value] of responseHeaders) flat.push(name, value)
-    // A stopping listener lets no connection carry on into new captures.
-    if (override || this.stopping) res.shouldKeepAlive = false
-    res.writeHead(rule.status, flat)
-    res.end(rule.body)
-    const respondedMs = elapsed()
-    const summary = this.deps.sink.responded(record.id, { timings: { ...record.timings, respondedMs }, durationMs: respondedMs })
-    this.deps.sink.completed(summary ?? summaryOf(record))
-    this.deps.sink.committed(record)
   }
 
   /** Proxy mode: the capture is made durable while the target is asked; the sender gets the target's
