@@ -38,6 +38,8 @@ export const Verdict = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('no-secret'), scheme: SchemeId }),
   /** The configured secret cannot be a key for this scheme (e.g. not base64 after `whsec_`). */
   z.object({ kind: z.literal('unusable-secret'), scheme: SchemeId, reason: z.string() }),
+  /** Not all of the body was kept (over the body cap, or the sender stopped): the signature cannot be judged. */
+  z.object({ kind: z.literal('incomplete-body'), scheme: SchemeId, reason: z.string() }),
 ])
 export type Verdict = z.infer<typeof Verdict>
 export type VerdictKind = Verdict['kind']

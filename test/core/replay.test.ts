@@ -68,6 +68,14 @@ describe('signature verdicts on arrival', () => {
     expect((await e.engine.capture(valid.id)).signature).toMatchObject({ kind: 'valid' })
   })
 
+  it('does not judge a body it did not keep whole: over the body cap it says so', async () => {
+    const e = await stripeEndpoint()
+    await e.engine.updateSettings({ limits: { maxBodyBytes: 16 } })
+    const payload = '{"id":"evt_2","type":"invoice.paid","amount":100}'
+    const cut = await capture(e, payload, { 'Stripe-Signature': signedStripe(payload) })
+    expect((await verdictOf(e.engine, cut.id)).signature).toMatchObject({ kind: 'incomplete-body', scheme: 'stripe', reason: expect.stringMatching(/larger than the endpoint's body cap/) })
+  })
+
   it('judges the history again when the secret changes, and says when there is none', async () => {
     const e = await stripeEndpoint()
     const payload = '{"id":"evt_2"}'

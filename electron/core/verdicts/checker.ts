@@ -51,6 +51,12 @@ export class SignatureChecker {
   async verdictFor(record: CaptureRecord, endpoint: Endpoint): Promise<Verdict | null> {
     const scheme = endpoint.signature.scheme
     if (!scheme) return null
+    // A signature covers the whole body: over part of it any verdict would be a guess.
+    if (record.body.truncated) {
+      const kept = record.body.size === 0 ? 'none of it was kept' : `only its first ${record.body.size} bytes were kept`
+      return { kind: 'incomplete-body', scheme, reason: `the body was larger than the endpoint's body cap: ${kept}` }
+    }
+    if (record.flags.includes('incomplete')) return { kind: 'incomplete-body', scheme, reason: 'the sender stopped before the body was complete' }
     const secret = await this.secretOf(endpoint.id)
     const body = record.body.storage === 'blob' ? await this.deps.blobs.read(record.body.sha256) : inlineBytes(record.inline)
     return verifyWith(scheme, { method: record.method, url: publicUrlOf(record, endpoint), rawHeaders: record.rawHeaders, body }, secret, record.receivedAt)

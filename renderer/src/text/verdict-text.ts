@@ -70,6 +70,8 @@ export function verdictBadge(verdict: Verdict): VerdictBadge {
       return { label: 'no secret', tone: 'info', title: `${scheme} signature not checked: no secret is stored for this endpoint.` }
     case 'unusable-secret':
       return { label: 'bad secret', tone: 'warning', title: `${scheme} signature not checked: the stored secret cannot be a key (${verdict.reason}).` }
+    case 'incomplete-body':
+      return { label: 'sig unchecked', tone: 'info', title: `${scheme} signature not checked: ${verdict.reason}.` }
   }
 }
 
@@ -132,6 +134,12 @@ export function explainVerdict(verdict: Verdict): VerdictExplanation {
         headline: 'Not checked: no secret',
         tone: 'info',
         details: [`This endpoint checks ${scheme} signatures, but no secret is stored for it. Give the secret in the endpoint editor and every request is judged again.`],
+      }
+    case 'incomplete-body':
+      return {
+        headline: 'Not checked: the body is incomplete',
+        tone: 'info',
+        details: [`A ${scheme} signature covers the whole body, and ${verdict.reason}. Raise the body cap in Settings, or have the provider send it again.`],
       }
     case 'unusable-secret':
       return {

@@ -101,6 +101,7 @@ function VerdictView({ verdict }: { verdict: Verdict }) {
     case 'no-secret':
       break
     case 'unusable-secret':
+    case 'incomplete-body':
       rows.push(['Reason', verdict.reason])
       break
   }
