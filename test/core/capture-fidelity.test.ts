@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { partHeaderBlocks } from '../../electron/core/capture/multipart'
+import { parseMultipart, partHeaderBlocks } from '../../electron/core/capture/multipart'
 import type { Capture } from '../../shared/model'
 import { captures, nextCapture, rawExchange, removeDir, requestHead, startEngine, type TestEngine } from '../helpers/engine'
 import { apiOf } from '../helpers/engine'
@@ -259,6 +259,29 @@ describe('multipart parts', () => {
       ['Content-Type', 'text/csv'],
     ])
     expect(Buffer.from(parts[1]!.base64, 'base64').toString()).toBe('a,b\r\n1,2')
+  })
+})
+
+describe('multipart parts, byte for byte, and a body that ends inside a part', () => {
+  it('keeps the exact bytes of parts that are not files (binary, latin1, UTF-8 declared)', async () => {
+    const png = Buffer.from('89504e47fffe00e9', 'hex')
+    const body = Buffer.concat([
+      Buffer.from('--XyZ\r\nContent-Disposition: form-data; name="image"\r\nContent-Type: image/png\r\n\r\n'),
+      png,
+      Buffer.from('\r\n--XyZ\r\nContent-Disposition: form-data; name="latin"\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\ncaf\xe9\r\n', 'latin1'),
+      Buffer.from('--XyZ\r\nContent-Disposition: form-data; name="utf"\r\nContent-Type: text/plain; charset=utf-8\r\n\r\ncafé\r\n--XyZ--\r\n'),
+    ])
+    const { parts, error } = await parseMultipart(body, 'multipart/form-data; boundary=XyZ')
+    expect(error).toBeNull()
+    expect(parts.map((part) => part.bytes.toString('hex'))).toEqual([png.toString('hex'), '636166e9', Buffer.from('café').toString('hex')])
+  })
+
+  it('keeps what arrived of a file part whose body ends without a closing boundary, and does not crash', async () => {
+    const body = Buffer.from('--XyZ\r\nContent-Disposition: form-data; name="file"; filename="x.txt"\r\n\r\nunfinished')
+    const { parts, error } = await parseMultipart(body, 'multipart/form-data; boundary=XyZ')
+    expect(error).toMatch(/end of form/i)
+    expect(parts).toHaveLength(1)
+    expect(parts[0]!.bytes.toString()).toBe('unfinished')
   })
 })
 

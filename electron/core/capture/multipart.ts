@@ -28,19 +28,40 @@ export function parseMultipart(body: Buffer, contentType: string, partCap = 1024
         limits: { parts: maxParts, fieldSize: partCap, fileSize: Infinity, fieldNameSize: 1000 },
         preservePath: true,
         defParamCharset: 'utf8',
+        // A field without a charset is read as latin1, which maps every byte to one character: its
+        // exact bytes come back from the string (utf8 would turn binary or latin1 text into U+FFFD).
+        defCharset: 'latin1',
       })
     } catch (error) {
       return resolve({ parts, error: (error as Error).message })
     }
     let settled = false
+    // Parts still arriving when the body ends early: kept with what they had.
+    const unfinished = new Set<() => void>()
     const done = (error: string | null) => {
       if (settled) return
       settled = true
+      for (const finish of unfinished) finish()
       resolve({ parts, error })
     }
+    // Field values as busboy decoded them, turned back into bytes once the part's own header lines
+    // (and so its charset) are known.
+    const fieldValues = new Map<Part, string>()
+    const fieldBytes = () => {
+      for (const [part, value] of fieldValues) {
+        const type = part.rawHeaders.find(([header]) => header.toLowerCase() === 'content-type')?.[1] ?? ''
+        const charset = /;\s*charset="?([^";\s]+)/i.exec(type)?.[1]?.toLowerCase()
+        part.bytes = Buffer.from(value, charset === 'utf-8' || charset === 'utf8' ? 'utf8' : charset === 'utf-16le' ? 'utf16le' : 'latin1')
+        part.size = part.bytes.length
+      }
+      fieldValues.clear()
+    }
+    unfinished.add(fieldBytes)
     parser.on('field', (name, value, info) => {
-      const bytes = Buffer.from(value, 'utf8')
-      parts.push({ rawHeaders: [], name, filename: null, contentType: info.mimeType, transferEncoding: info.encoding, size: bytes.length, bytes, truncated: info.valueTruncated })
+      const bytes = Buffer.from(value, 'latin1')
+      const part: Part = { rawHeaders: [], name, filename: null, contentType: info.mimeType, transferEncoding: info.encoding, size: bytes.length, bytes, truncated: info.valueTruncated }
+      parts.push(part)
+      fieldValues.set(part, value)
     })
     parser.on('file', (name, stream, info) => {
       const chunks: Buffer[] = []
@@ -56,16 +77,23 @@ export function parseMultipart(body: Buffer, contentType: string, partCap = 1024
           kept += piece.length
         }
       })
-      stream.on('end', () => {
+      const finish = () => {
+        unfinished.delete(finish)
         part.size = size
         part.bytes = Buffer.concat(chunks, kept)
         part.truncated = size > kept
-      })
+      }
+      unfinished.add(finish)
+      stream.on('end', finish)
+      // A body that ends inside this part (no closing boundary): busboy fails the part's stream, and an
+      // 'error' nobody listens to would end the process. The part keeps what arrived.
+      stream.on('error', finish)
     })
     parser.on('partsLimit', () => done(`more than ${maxParts} parts; the rest are not shown`))
     parser.on('error', (error: Error) => done(error.message))
     parser.on('close', () => {
       attachRawHeaders(parts, partHeaderBlocks(body, contentType, maxParts))
+      fieldBytes()
       done(null)
     })
     Readable.from([body]).pipe(parser)
