@@ -43,6 +43,19 @@ describe('JSON formatting', () => {
     expect(jsonDepth(deep, JSON_MAX_DEPTH)).toBe(JSON_MAX_DEPTH + 1)
   })
 
+  it('does not re-indent a body that would grow many times its size (deep nesting, many short items)', () => {
+    // 100 levels deep, then 20,000 one-character items: re-indented, each item would carry 200 spaces.
+    const body = '['.repeat(100) + Array.from({ length: 20_000 }, () => '1').join(',') + ']'.repeat(100)
+    const started = performance.now()
+    const result = formatJson(bytes(body))
+    expect(performance.now() - started).toBeLessThan(1000)
+    expect(result.pretty).toBe(false)
+    expect(result.note).toMatch(/many times its size/)
+    expect(result.text).toBe(body)
+    // An ordinary body still is.
+    expect(formatJson(bytes('{"a":[1,2,{"b":null}]}')).pretty).toBe(true)
+  })
+
   it('does not re-indent bodies past the size limit', () => {
     const big = new Uint8Array(JSON_PRETTY_MAX_BYTES + 10).fill(0x31)
     const result = formatJson(big)

@@ -5,6 +5,7 @@
 
 export const JSON_PRETTY_MAX_BYTES = 8 * 1024 * 1024
 export const JSON_MAX_DEPTH = 256
+export const JSON_PRETTY_MAX_OUTPUT = 16 * 1024 * 1024
 export const HEX_MAX_BYTES = 64 * 1024
 
 export type FormatKind = 'json' | 'text' | 'hex'
@@ -59,12 +60,23 @@ function isJsonWhitespace(c: number): boolean {
  * literals are copied as they are. The caller has checked the text parses and is not too deep.
  */
 export function reindentJson(text: string, indentUnit = '  '): string {
+  return reindentJsonWithin(text, indentUnit, Infinity)!
+}
+
+/** reindentJson, or null once the output would pass `maxLength` characters. */
+export function reindentJsonWithin(text: string, indentUnit: string, maxLength: number): string | null {
   const out: string[] = []
   let depth = 0
-  const newline = () => '\n' + indentUnit.repeat(depth)
+  let length = 0
+  const newline = () => {
+    // Indentation is what grows: deep nesting with many short items can multiply the text.
+    length += 1 + indentUnit.length * depth
+    return '\n' + indentUnit.repeat(depth)
+  }
   let i = 0
   const n = text.length
   while (i < n) {
+    if (length + i > maxLength) return null
     const c = text.charCodeAt(i)
     if (c === 0x22) {
       let j = i + 1
@@ -135,7 +147,10 @@ export function formatJson(bytes: Uint8Array): FormattedBody {
   } catch (error) {
     return { kind: 'text', text, pretty: false, note: `Not valid JSON (${(error as Error).message}): shown as text.`, shownBytes: bytes.length }
   }
-  return { kind: 'json', text: reindentJson(text), pretty: true, note: null, shownBytes: bytes.length }
+  // Re-indented, a body may not grow past this: eight times its size, or at most 16 M characters.
+  const pretty = reindentJsonWithin(text, '  ', Math.min(JSON_PRETTY_MAX_OUTPUT, Math.max(1024 * 1024, 8 * text.length)))
+  if (pretty === null) return plain('Re-indented it would be many times its size: shown as sent.')
+  return { kind: 'json', text: pretty, pretty: true, note: null, shownBytes: bytes.length }
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
