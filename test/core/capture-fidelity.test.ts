@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
+import { decodeBody } from '../../electron/core/capture/decode'
 import { parseMultipart, partHeaderBlocks } from '../../electron/core/capture/multipart'
 import type { Capture } from '../../shared/model'
 import { captures, nextCapture, rawExchange, removeDir, requestHead, startEngine, type TestEngine } from '../helpers/engine'
@@ -259,6 +260,25 @@ describe('multipart parts', () => {
       ['Content-Type', 'text/csv'],
     ])
     expect(Buffer.from(parts[1]!.base64, 'base64').toString()).toBe('a,b\r\n1,2')
+  })
+})
+
+describe('decoding for display', () => {
+  it('shows what inflated of a gzip body that was cut short, and says it was', async () => {
+    const zlib = await import('node:zlib')
+    const text = 'line of text\n'.repeat(20_000)
+    const gzip = zlib.gzipSync(text)
+    const cut = gzip.subarray(0, Math.floor(gzip.length / 2))
+    const decoded = await decodeBody(cut, 'gzip')
+    expect(decoded.encodings).toEqual(['gzip'])
+    expect(decoded.error).toMatch(/cut short.*what could be decoded is shown/)
+    expect(decoded.bytes.length).toBeGreaterThan(0)
+    expect(text.startsWith(decoded.bytes.toString())).toBe(true)
+    // Nothing decodable at all: the bytes as stored, and the reason.
+    const garbage = await decodeBody(Buffer.from('not gzip at all'), 'gzip')
+    expect(garbage.bytes.toString()).toBe('not gzip at all')
+    expect(garbage.encodings).toEqual([])
+    expect(garbage.error).toMatch(/gzip data is damaged/)
   })
 })
 

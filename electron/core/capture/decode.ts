@@ -45,7 +45,7 @@ export function parseContentEncoding(value: string | null): string[] {
     .filter((part) => part && part !== 'identity')
 }
 
-async function decodeOnce(input: Buffer, decoder: Decoder, cap: number): Promise<{ bytes: Buffer; capped: boolean }> {
+async function decodeOnce(input: Buffer, decoder: Decoder, cap: number): Promise<{ bytes: Buffer; capped: boolean; damage: Error | null }> {
   const chunks: Buffer[] = []
   let size = 0
   let capped = false
@@ -63,12 +63,14 @@ async function decodeOnce(input: Buffer, decoder: Decoder, cap: number): Promise
       callback()
     },
   })
+  let damage: Error | null = null
   try {
     await pipeline(Readable.from([input]), decoder(), sink)
   } catch (error) {
-    if (!(error instanceof CapReached)) throw error
+    // Damaged or cut short (a body over the cap, a sender that stopped): what inflated so far is kept.
+    if (!(error instanceof CapReached)) damage = error as Error
   }
-  return { bytes: Buffer.concat(chunks, size), capped }
+  return { bytes: Buffer.concat(chunks, size), capped, damage }
 }
 
 class CapReached extends Error {}
@@ -82,14 +84,16 @@ export async function decodeBody(body: Buffer, contentEncoding: string | null, c
   for (const encoding of [...encodings].reverse()) {
     const decoder = decoderFor(encoding, bytes[0])
     if (!decoder) return { bytes, encodings: undone, capped, error: `${encoding} is not supported here` }
-    try {
-      const result = await decodeOnce(bytes, decoder, cap)
-      bytes = result.bytes
-      capped = capped || result.capped
+    const result = await decodeOnce(bytes, decoder, cap)
+    if (result.damage) {
+      const error = `${encoding} data is damaged or cut short: ${result.damage.message}`
+      if (result.bytes.length === 0) return { bytes, encodings: undone, capped, error }
       undone.unshift(encoding)
-    } catch (error) {
-      return { bytes, encodings: undone, capped, error: `${encoding} data is damaged: ${(error as Error).message}` }
+      return { bytes: result.bytes, encodings: undone, capped: capped || result.capped, error: `${error}; what could be decoded is shown` }
     }
+    bytes = result.bytes
+    capped = capped || result.capped
+    undone.unshift(encoding)
     if (capped) break
   }
   return { bytes, encodings: undone, capped, error: null }
