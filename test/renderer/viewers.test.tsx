@@ -52,6 +52,21 @@ describe('body viewers', () => {
     ])
   })
 
+  it('shows the parts of a multipart upload too large to show whole, not a head and tail of its bytes', async () => {
+    const file = 'x'.repeat(3 * 1024 * 1024)
+    const body = `--X\r\nContent-Disposition: form-data; name="upload"; filename="big.bin"\r\n\r\n${file}\r\n--X--\r\n`
+    await showBody({ contentType: 'multipart/form-data; boundary=X' }, body, {
+      parts: {
+        error: null,
+        parts: [{ rawHeaders: [], name: 'upload', filename: 'big.bin', contentType: 'application/octet-stream', transferEncoding: '7bit', size: file.length, base64: btoa('x'.repeat(16)), truncated: true }],
+      },
+    })
+    expect(screen.queryByTestId('body-head-tail')).toBeNull()
+    const parts = screen.getAllByTestId('multipart-part')
+    expect(parts).toHaveLength(1)
+    expect(within(parts[0]!).getByTestId('part-download')).toBeTruthy()
+  })
+
   it('shows each multipart part with its headers and offers files for download', async () => {
     const b64 = (text: string) => btoa(text)
     await showBody({ contentType: 'multipart/form-data; boundary=X' }, '--X\r\n...', {

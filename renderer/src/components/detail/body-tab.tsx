@@ -89,6 +89,16 @@ function DecodingFlags({ body }: { body: DisplayBody }) {
 }
 
 function LoadedBody({ capture, body, choice, isMultipart, decode }: { capture: Capture; body: DisplayBody; choice: ViewChoice; isMultipart: boolean; decode: boolean }) {
+  // Parts come from the engine, which splits the whole body: a large upload shows its parts (and its
+  // files to save) rather than a head and tail of raw bytes.
+  if (isMultipart && choice === 'auto' && decode) {
+    return (
+      <>
+        <DecodingFlags body={body} />
+        <MultipartViewer captureId={capture.id} />
+      </>
+    )
+  }
   if (body.tail !== null) {
     const kind = resolveViewer(choice, capture.contentType, body.head)
     const asHex = kind === 'hex' || kind === 'image'
@@ -108,14 +118,6 @@ function LoadedBody({ capture, body, choice, isMultipart, decode }: { capture: C
         ) : (
           <FormattedViewer bytes={body.tail} kind="text" language={null} testId="body-tail" />
         )}
-      </>
-    )
-  }
-  if (isMultipart && choice === 'auto' && decode) {
-    return (
-      <>
-        <DecodingFlags body={body} />
-        <MultipartViewer captureId={capture.id} />
       </>
     )
   }
