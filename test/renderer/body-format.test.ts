@@ -56,6 +56,13 @@ describe('JSON formatting', () => {
     expect(formatJson(bytes('{"a":[1,2,{"b":null}]}')).pretty).toBe(true)
   })
 
+  it('reads JSON that starts with a UTF-8 byte-order mark, and says it does', () => {
+    const result = formatJson(new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('{"a":1}')]))
+    expect(result.pretty).toBe(true)
+    expect(result.text).toBe('{\n  "a": 1\n}')
+    expect(result.note).toMatch(/byte-order mark/)
+  })
+
   it('does not re-indent bodies past the size limit', () => {
     const big = new Uint8Array(JSON_PRETTY_MAX_BYTES + 10).fill(0x31)
     const result = formatJson(big)

@@ -137,7 +137,10 @@ export function reindentJsonWithin(text: string, indentUnit: string, maxLength: 
 }
 
 export function formatJson(bytes: Uint8Array): FormattedBody {
-  const text = decodeForDisplay(bytes)
+  const decoded = decodeForDisplay(bytes)
+  // A UTF-8 byte-order mark is no part of the JSON (parsers skip it; JSON.parse does not).
+  const bom = decoded.charCodeAt(0) === 0xfeff
+  const text = bom ? decoded.slice(1) : decoded
   const plain = (note: string): FormattedBody => ({ kind: 'json', text, pretty: false, note, shownBytes: bytes.length })
   if (bytes.length > JSON_PRETTY_MAX_BYTES) return plain(`Larger than ${JSON_PRETTY_MAX_BYTES / 1024 / 1024} MB: shown as sent, not re-indented.`)
   const depth = jsonDepth(text, JSON_MAX_DEPTH)
@@ -150,7 +153,7 @@ export function formatJson(bytes: Uint8Array): FormattedBody {
   // Re-indented, a body may not grow past this: eight times its size, or at most 16 M characters.
   const pretty = reindentJsonWithin(text, '  ', Math.min(JSON_PRETTY_MAX_OUTPUT, Math.max(1024 * 1024, 8 * text.length)))
   if (pretty === null) return plain('Re-indented it would be many times its size: shown as sent.')
-  return { kind: 'json', text: pretty, pretty: true, note: null, shownBytes: bytes.length }
+  return { kind: 'json', text: pretty, pretty: true, note: bom ? 'Starts with a UTF-8 byte-order mark, not shown here.' : null, shownBytes: bytes.length }
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
