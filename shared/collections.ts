@@ -6,7 +6,13 @@ import { HttpMethod, RawHeaders, type RequestDraft } from './model'
 import { SchemeId } from './signatures'
 import { base64Encode } from './formats/bytes'
 
-export const StoredBody = z.object({ encoding: z.enum(['utf8', 'base64']), data: z.string() })
+export const StoredBody = z
+  .object({ encoding: z.enum(['utf8', 'base64']), data: z.string() })
+  // Strict: a decoder would skip what is not base64 and the bytes would silently differ.
+  .refine((body) => body.encoding !== 'base64' || /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(body.data), {
+    message: 'not valid base64',
+    path: ['data'],
+  })
 export type StoredBody = z.infer<typeof StoredBody>
 
 export const SavedRequest = z.object({
@@ -51,6 +57,32 @@ export const Collection = z.object({
   /** Item order within a folder is array order. */
   items: z.array(CollectionItem),
 })
+  // A tree, every reference resolved: duplicate ids, a folder inside itself or a missing parent would
+  // make items vanish from exports and runs, or walk forever.
+  .superRefine((collection, ctx) => {
+    const folders = new Map<string, string | null>()
+    collection.folders.forEach((folder, index) => {
+      if (folders.has(folder.id)) ctx.addIssue({ code: 'custom', message: `two folders have the id ${folder.id}`, path: ['folders', index, 'id'] })
+      folders.set(folder.id, folder.parentId)
+    })
+    collection.folders.forEach((folder, index) => {
+      if (folder.parentId !== null && !folders.has(folder.parentId)) ctx.addIssue({ code: 'custom', message: `its parent folder ${folder.parentId} does not exist`, path: ['folders', index, 'parentId'] })
+      const seen = new Set<string>([folder.id])
+      for (let parent = folder.parentId; parent !== null && folders.has(parent); parent = folders.get(parent) ?? null) {
+        if (seen.has(parent)) {
+          ctx.addIssue({ code: 'custom', message: `folder ${folder.id} is inside itself`, path: ['folders', index, 'parentId'] })
+          break
+        }
+        seen.add(parent)
+      }
+    })
+    const items = new Set<string>()
+    collection.items.forEach((item, index) => {
+      if (items.has(item.id)) ctx.addIssue({ code: 'custom', message: `two items have the id ${item.id}`, path: ['items', index, 'id'] })
+      items.add(item.id)
+      if (item.folderId !== null && !folders.has(item.folderId)) ctx.addIssue({ code: 'custom', message: `its folder ${item.folderId} does not exist`, path: ['items', index, 'folderId'] })
+    })
+  })
 export type Collection = z.infer<typeof Collection>
 
 export const CollectionSummary = z.object({

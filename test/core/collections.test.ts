@@ -133,6 +133,25 @@ describe('where a saved, replayed or exported capture points', () => {
   })
 })
 
+describe('importing a Hookscope file that is not a well-formed collection', () => {
+  const request = { method: 'GET', url: 'http://127.0.0.1:1/x', headers: [], body: { encoding: 'utf8', data: '' } }
+  const item = (id: string, folderId: string | null) => ({ id, name: id, folderId, request, signature: null, notes: '', tags: [], source: { kind: 'import', id: null }, createdAt: 1, updatedAt: 1 })
+  const file = (folders: unknown[], items: unknown[]) => JSON.stringify({ schemaVersion: 1, data: { id: 'c', name: 'hostile', createdAt: 1, updatedAt: 1, folders, items } })
+
+  it.each([
+    ['a folder inside itself', file([{ id: 'F', name: 'a', parentId: null }, { id: 'F', name: 'b', parentId: 'F' }], [item('i1', 'F')]), /two folders have the id F/],
+    ['folders inside each other', file([{ id: 'A', name: 'a', parentId: 'B' }, { id: 'B', name: 'b', parentId: 'A' }], []), /inside itself/],
+    ['an item in a folder that does not exist', file([], [item('i1', 'nowhere')]), /folder nowhere does not exist/],
+    ['two items with one id', file([], [item('i1', null), item('i1', null)]), /two items have the id i1/],
+    ['a body that is not base64', file([], [{ ...item('i1', null), request: { ...request, body: { encoding: 'base64', data: '!!not*base64' } } }]), /not valid base64/],
+  ])('refuses %s, saying why, and imports nothing', async (_case, text, reason) => {
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    await expect(api['collections.import']({ format: 'hookscope', text })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(reason) })
+    expect(await api['collections.list']({})).toEqual([])
+  })
+})
+
 describe('import and export', () => {
   it('HAR: exports a valid HAR 1.2 and imports it back with headers and binary bodies intact', async () => {
     t = await startEngine()
@@ -256,6 +275,24 @@ describe('running a collection', () => {
       })
     })
   }
+
+  it('a run cancelled while it waits between items sends nothing more, and ends at once', async () => {
+    const app = await target()
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    const c = await api['collections.create']({ name: 'Slow run' })
+    for (const name of ['one', 'two', 'three']) {
+      await api['collections.saveItem']({ id: c.id, from: { draft: { method: 'GET', url: `http://placeholder.invalid/${name}`, headers: [], bodyBase64: '' } }, name })
+    }
+    let runId = ''
+    const ended = runEvents(t, () => runId)
+    const firstDone = new Promise<void>((resolve) => t!.engine.events.on('collections:run', (state) => state.runId === runId && state.done === 1 && resolve()))
+    runId = (await api['collections.run']({ id: c.id, baseUrl: app.url, stopOnFailure: false, delayMs: 60_000 })).runId
+    await firstDone
+    await api['collections.cancelRun']({ runId })
+    expect((await ended).state).toBe('cancelled')
+    expect(app.received.map((r) => r.url)).toEqual(['/one'])
+  })
 
   it('sends items in order to a chosen target, re-signing where configured, with progress and results', async () => {
     const secret = 'whsec_collection_run_0123456789abcdef'

@@ -85,6 +85,8 @@ function itemOfExchange(exchange: Exchange, now: number, index: number): Omit<Co
 
 export class CollectionService {
   private readonly runs = new Map<string, RunState & { cancel: boolean }>()
+  /** Ends a run's wait between items at once when it is cancelled. */
+  private readonly wakeRun = new Map<string, () => void>()
 
   constructor(private readonly deps: CollectionServiceDeps) {}
 
@@ -123,7 +125,11 @@ export class CollectionService {
   /** Items in display order: top-level items, then each folder's (depth first). */
   orderedItems(collection: Collection, folderId?: string | null): CollectionItem[] {
     const out: CollectionItem[] = []
+    // The schema refuses cycles; this walk would not loop on one regardless.
+    const visited = new Set<string | null>()
     const visit = (parent: string | null) => {
+      if (visited.has(parent)) return
+      visited.add(parent)
       for (const item of collection.items) if (item.folderId === parent) out.push(item)
       for (const folder of collection.folders) if (folder.parentId === parent) visit(folder.id)
     }
@@ -243,11 +249,22 @@ export class CollectionService {
   private async execute(state: RunState & { cancel: boolean }, items: CollectionItem[], input: { baseUrl?: string | null; delayMs: number; stopOnFailure: boolean; resign: boolean; timeoutMs: number }): Promise<void> {
     this.deps.onRun(this.publicState(state))
     for (const [index, item] of items.entries()) {
+      if (index > 0 && input.delayMs > 0 && !state.cancel) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(wake, input.delayMs)
+          function wake() {
+            clearTimeout(timer)
+            resolve()
+          }
+          this.wakeRun.set(state.runId, wake)
+        })
+        this.wakeRun.delete(state.runId)
+      }
+      // Checked after the wait too: a run cancelled while it waited sends nothing more.
       if (state.cancel) {
         state.state = 'cancelled'
         break
       }
-      if (index > 0 && input.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, input.delayMs))
       const result = await this.sendItem(item, input)
       state.results.push(result)
       state.done++
@@ -302,6 +319,7 @@ export class CollectionService {
     const state = this.runs.get(runId)
     if (!state) throw new HookscopeError('NOT_FOUND', `No run with id ${runId}.`)
     state.cancel = true
+    this.wakeRun.get(runId)?.()
     return this.publicState(state)
   }
 }
