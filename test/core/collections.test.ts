@@ -95,6 +95,21 @@ describe('collections', () => {
     expect((await api['collections.list']({})).map((s) => s.name)).toEqual(['Renamed'])
   })
 
+  it('undo puts back what was deleted and keeps what changed since', async () => {
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    const c = await api['collections.create']({ name: 'U' })
+    const draft = { method: 'POST' as const, url: 'http://127.0.0.1:1/a', headers: [], bodyBase64: '' }
+    const a = await api['collections.saveItem']({ id: c.id, from: { draft }, name: 'A' })
+    await api['collections.saveItem']({ id: c.id, from: { draft }, name: 'B' })
+    await api['collections.removeItem']({ id: c.id, itemId: a.id })
+    await api['collections.saveItem']({ id: c.id, from: { draft }, name: 'C, saved after the delete' })
+    await api['collections.rename']({ id: c.id, name: 'Renamed after the delete' })
+    const undone = await api['collections.undo']({ id: c.id })
+    expect(undone.name).toBe('Renamed after the delete')
+    expect(undone.items.map((i) => i.name)).toEqual(['A', 'B', 'C, saved after the delete'])
+  })
+
   it('sets aside a damaged collection file with a clear message, without touching the others', async () => {
     t = await startEngine()
     const api = apiOf(t.engine)

@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import type { Notice } from '../../../shared/api'
-import { Collection as CollectionSchema, type Collection, type CollectionItem, type CollectionSummary, type SavedRequest, type StoredBody } from '../../../shared/collections'
+import { Collection as CollectionSchema, type Collection, type CollectionFolder, type CollectionItem, type CollectionSummary, type SavedRequest, type StoredBody } from '../../../shared/collections'
 import { HookscopeError } from '../../../shared/errors'
 import { isUtf8 } from 'node:buffer'
 import type { Clock } from '../clock'
@@ -30,9 +30,16 @@ export interface CollectionStoreDeps {
   onNotice: (notice: Omit<Notice, 'at'>) => void
 }
 
+
+interface Removal {
+  folders: CollectionFolder[]
+  items: Array<{ item: CollectionItem; index: number }>
+}
+
 export class CollectionStore {
   private readonly docs = new Map<string, DocumentStore<typeof CollectionSchema>>()
-  private readonly undo = new Map<string, Collection[]>()
+  /** What each destructive change took away, to put back into the collection as it is by then. */
+  private readonly undo = new Map<string, Removal[]>()
 
   private constructor(private readonly deps: CollectionStoreDeps) {}
 
@@ -100,19 +107,45 @@ export class CollectionStore {
     const before = doc.data
     const next = await doc.update((current) => ({ ...change(current), updatedAt: this.deps.clock.now() }))
     if (undoable) {
+      const kept = new Set([...next.folders.map((f) => f.id), ...next.items.map((i) => i.id)])
+      const removal: Removal = {
+        folders: before.folders.filter((folder) => !kept.has(folder.id)),
+        items: before.items.flatMap((item, index) => (kept.has(item.id) ? [] : [{ item, index }])),
+      }
       const stack = this.undo.get(id) ?? []
-      stack.push(before)
+      stack.push(removal)
       while (stack.length > UNDO_DEPTH) stack.shift()
       this.undo.set(id, stack)
     }
     return next
   }
 
+  /**
+   * Put back what the last destructive change removed, into the collection as it is now: what was
+   * added, renamed or moved since stays as it is.
+   */
   async undoLast(id: string): Promise<Collection> {
     const stack = this.undo.get(id)
-    const previous = stack?.pop()
-    if (!previous) throw new HookscopeError('NOT_FOUND', 'Nothing to undo in this collection.')
-    return this.doc(id).update(() => ({ ...previous, updatedAt: this.deps.clock.now() }))
+    const removal = stack?.pop()
+    if (!removal) throw new HookscopeError('NOT_FOUND', 'Nothing to undo in this collection.')
+    return this.doc(id).update((current) => {
+      const folders = [...current.folders]
+      const folderIds = new Set(folders.map((f) => f.id))
+      for (const folder of removal.folders) {
+        if (folderIds.has(folder.id)) continue
+        folderIds.add(folder.id)
+        folders.push(folder)
+      }
+      // A parent removed since (and not by this change) leaves its restored children at the top.
+      const settled = folders.map((f) => (f.parentId !== null && !folderIds.has(f.parentId) ? { ...f, parentId: null } : f))
+      const items = [...current.items]
+      const itemIds = new Set(items.map((i) => i.id))
+      for (const { item, index } of removal.items) {
+        if (itemIds.has(item.id)) continue
+        items.splice(Math.min(index, items.length), 0, item.folderId !== null && !folderIds.has(item.folderId) ? { ...item, folderId: null } : item)
+      }
+      return { ...current, folders: settled, items, updatedAt: this.deps.clock.now() }
+    })
   }
 
   /** Delete a collection; its file goes to `.trash/` so the deletion can be undone. */
