@@ -47,7 +47,8 @@ export interface PostmanUrl {
   host?: string[]
   port?: string
   path?: string[]
-  query?: PostmanKeyValue[]
+  /** value null: a parameter written without `=` (Postman's own convention). */
+  query?: Array<{ key: string; value: string | null }>
   hash?: string
 }
 
@@ -115,7 +116,9 @@ function postmanUrl(url: string): PostmanUrl {
     // Postman keeps query values as written (still encoded).
     out.query = query.split('&').map((pair) => {
       const eq = pair.indexOf('=')
-      return eq < 0 ? { key: pair, value: '' } : { key: pair.slice(0, eq), value: pair.slice(eq + 1) }
+      // Without `=` the value is null, not '': tools that rebuild the URL from these (the Postman SDK
+      // drops `raw`) would otherwise add an `=` the request never had.
+      return eq < 0 ? { key: pair, value: null } : { key: pair.slice(0, eq), value: pair.slice(eq + 1) }
     })
   }
   return out

@@ -226,6 +226,18 @@ describe('import and export', () => {
     expect(imported.items.map((i) => i.request)).toEqual((await api['collections.get']({ id: c.id })).items.map((i) => i.request))
   })
 
+  it('Postman v2.1: a query parameter without "=" stays without it through the official SDK', async () => {
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    const c = await api['collections.create']({ name: 'Flags' })
+    const url = 'http://hooks.example/q?a=1&flag&empty=&b=2'
+    await api['collections.saveItem']({ id: c.id, from: { draft: { method: 'GET', url, headers: [], bodyBase64: '' } }, name: 'flags' })
+    const file = await api['collections.export']({ id: c.id, format: 'postman' })
+    const sdk = new PostmanCollection(JSON.parse(file.text))
+    const imported = await api['collections.import']({ format: 'postman', text: JSON.stringify(sdk.toJSON()) })
+    expect(imported.items[0]!.request.url).toBe(url)
+  })
+
   it('cURL: the exported commands, run in a shell, arrive byte-exact', async () => {
     const app = await target()
     t = await startEngine()
