@@ -4,9 +4,10 @@
 // Duplicates: verification reads a repeated header the way the app under test receives it. Node
 // joins repeated headers with ", " (none of the signature headers is one of the few it keeps only
 // once), so joinedHeader() does the same. findHeader() reads the first occurrence only, for headers
-// Node keeps once (Content-Type) and for ids kept when re-signing. When re-signing, that first occurrence is rewritten in place and any later occurrences of the same
-// name are removed: Node joins repeated headers with ", " for the app under test, so a stale second
-// copy would corrupt the value the app reads.
+// Node keeps once (Content-Type) and for ids kept when re-signing. When re-signing, that first
+// occurrence is rewritten in place and any later occurrences of the same name are removed: Node
+// joins repeated headers with ", " for the app under test, so a stale second copy would corrupt the
+// value the app reads.
 import type { RawHeaders } from '../../../shared/model'
 
 export function findHeader(headers: RawHeaders, name: string): string | undefined {

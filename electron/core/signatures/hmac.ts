@@ -5,6 +5,7 @@
 // bytes. Bodies are the stored Buffer, except that most official libraries decode the body to a
 // string before hashing it; the helpers below reproduce that decoding so the verdict (and a re-signed
 // replay) matches what the library accepts. For valid UTF-8 without a BOM they return the same bytes.
+import { isUtf8 } from 'node:buffer'
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 
 export type HashAlgorithm = 'sha1' | 'sha256'
@@ -36,6 +37,9 @@ export function constantTimeEqual(received: string, expected: string): boolean {
  * leading UTF-8 BOM is dropped), then encoded again as UTF-8.
  */
 export function textDecodedBody(body: Buffer): Buffer {
+  // The usual body (valid UTF-8, no BOM) decodes to itself: no copy of it.
+  const bom = body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf
+  if (!bom && isUtf8(body)) return body
   return Buffer.from(new TextDecoder('utf-8').decode(body), 'utf8')
 }
 
@@ -44,5 +48,6 @@ export function textDecodedBody(body: Buffer): Buffer {
  * octokit, which needs a string): invalid sequences become U+FFFD, a BOM is kept.
  */
 export function stringifiedBody(body: Buffer): Buffer {
+  if (isUtf8(body)) return body
   return Buffer.from(body.toString('utf8'), 'utf8')
 }
