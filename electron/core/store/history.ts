@@ -22,6 +22,8 @@ import { HookscopeError } from '../../../shared/errors'
 import type { BlobStore } from './blobs'
 import { readFileIfExists, removeStaleTempFiles, writeFileAtomic } from './fs-util'
 import { Journal, parseJournal, type SyncMode } from './journal'
+import { RecordLines } from './record-lines'
+import { SearchText } from './search-text'
 
 /**
  * 1: a JSON document `{schemaVersion, segment, sealed, captures}`. 2: it may carry `updates` (later
@@ -61,15 +63,6 @@ type SegmentFile = {
 
 /** What may change in a record after it was made durable: how and when it was answered. */
 export type RecordUpdate = Partial<Pick<CaptureRecord, 'status' | 'durationMs' | 'response' | 'timings'>>
-
-/**
- * What changed in each record since its line went to the journal. Sealing a segment copies the
- * journal's lines from its file as they are and writes these changes beside them, instead of
- * serializing every record again or keeping each record's line in memory until then.
- */
-interface Journaled {
-  updates: WeakMap<CaptureRecord, RecordUpdate>
-}
 
 export function inlineBody(bytes: Buffer): InlineBody | null {
   if (bytes.length === 0) return null
@@ -111,12 +104,7 @@ export function summaryOf(record: Capture): CaptureSummary {
 
 /** Writes a segment through lowdb, atomically and fsync'd; reads it leniently record by record. */
 class SegmentAdapter implements Adapter<SegmentFile> {
-  constructor(
-    readonly file: string,
-    private readonly journaled?: Journaled,
-    /** The segment's journal, complete (closed or drained): its lines are copied, not rebuilt. */
-    private readonly journalFile?: string,
-  ) {}
+  constructor(readonly file: string) {}
   async read(): Promise<SegmentFile | null> {
     const bytes = await readFileIfExists(this.file)
     if (bytes === null) return null
@@ -132,32 +120,15 @@ class SegmentAdapter implements Adapter<SegmentFile> {
     return { schemaVersion: raw.schemaVersion, segment: raw.segment, sealed: raw.sealed, captures: raw.captures as CaptureRecord[] }
   }
   async write(data: SegmentFile): Promise<void> {
-    const journal = this.journalFile ? await readFileIfExists(this.journalFile) : null
-    const lines: Buffer[] = []
-    const updates: Record<string, RecordUpdate> = { ...data.late }
-    const wanted = new Map(data.captures.map((record) => [record.id, record]))
-    if (journal && this.journaled) {
-      for (const { id, line } of journalLines(journal)) {
-        const record = wanted.get(id)
-        if (!record) continue // the line of a record removed since (cleared)
-        wanted.delete(id)
-        lines.push(line, NEWLINE_BYTES)
-        const update = this.journaled.updates.get(record)
-        if (update) updates[id] = update
-      }
-    }
-    // Records without a journal line (older ones, of a segment reopened at start) come first,
-    // serialized a hundred at a time, yielding in between so a large segment does not block the loop.
-    const parts: Array<string | Buffer> = []
+    // Serialized a hundred at a time, yielding in between so a large segment does not block the loop.
+    const parts: Buffer[] = []
     let serialized = 0
-    for (const record of wanted.values()) {
-      parts.push(journalLine(record) + '\n')
+    for (const record of data.captures) {
+      parts.push(Buffer.from(journalLine(record) + '\n'))
       if (++serialized % SERIALIZE_SLICE === 0) await yieldToLoop()
     }
-    // One at a time: spreading a large segment's lines into push() would overflow the stack.
-    for (const line of lines) parts.push(line)
-    parts.push(closingLine(data.segment, data.sealed, updates) + '\n')
-    await writeFileAtomic(this.file, Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : part))))
+    parts.push(Buffer.from(closingLine(data.segment, data.sealed, { ...data.late }) + '\n'))
+    await writeFileAtomic(this.file, Buffer.concat(parts))
   }
 }
 
@@ -247,36 +218,6 @@ function parseLines(text: string): unknown[] {
   return lines
 }
 
-const NEWLINE_BYTES = Buffer.from('\n')
-const NEWLINE = 0x0a
-const OPEN_BRACE = 0x7b
-const QUOTE = 0x22
-const ID_PREFIX = Buffer.from('{"id":"')
-
-/**
- * The whole lines of a journal file, as slices of it, with their record ids. Zeros (space written
- * ahead, or a gap left by a write that never landed) are skipped; so are a torn last line and any
- * line that does not start with a record's id (its record, if any, is then serialized again).
- */
-function* journalLines(bytes: Buffer): Generator<{ id: string; line: Buffer }> {
-  let position = 0
-  while (position < bytes.length) {
-    if (bytes[position] !== OPEN_BRACE) {
-      const next = bytes.indexOf(OPEN_BRACE, position)
-      if (next < 0) return
-      position = next
-    }
-    const end = bytes.indexOf(NEWLINE, position)
-    if (end < 0) return
-    const line = bytes.subarray(position, end)
-    position = end + 1
-    if (!line.subarray(0, ID_PREFIX.length).equals(ID_PREFIX)) continue
-    const idEnd = line.indexOf(QUOTE, ID_PREFIX.length)
-    if (idEnd < 0) continue
-    yield { id: line.toString('latin1', ID_PREFIX.length, idEnd), line }
-  }
-}
-
 const SERIALIZE_SLICE = 100
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
@@ -296,7 +237,7 @@ interface Segment {
 /** A segment appends no longer go to and whose file is still to be written: its records are read here. */
 interface Sealing {
   segment: Segment
-  records: Map<string, CaptureRecord>
+  records: RecordLines
   journal: Journal
   /** Its records' changes were taken for its file: a later change is a late update (see update()). */
   frozen: boolean
@@ -306,9 +247,8 @@ interface IndexEntry {
   seq: number
   summary: CaptureSummary
   segment: number
-  /** Lower-cased text for search. Built lazily for the active segment (off the capture path), and
-   * at the latest when its segment is sealed, while the records are still in memory. */
-  search: string | null
+  /** The last query whose text this capture's search text holds (see query()). */
+  hit: number
   /** Bytes of the record's JSON (its blob, if any, is counted once per blob: see blobUse). */
   bytes: number
   blob: string | null
@@ -347,7 +287,7 @@ export class HistoryStore {
   private readonly byId = new Map<string, IndexEntry>()
   private readonly segments: Segment[] = []
   private active!: Segment
-  private activeRecords = new Map<string, CaptureRecord>()
+  private activeRecords = new RecordLines()
   /** Segments full (or cleared) whose files are still to be written, oldest first. */
   private readonly sealing = new Map<number, Sealing>()
   private journal!: Journal
@@ -368,7 +308,9 @@ export class HistoryStore {
   private readonly removedSeq = new Map<string, number>()
   private retentionQueued = false
   private readonly cache = new Map<number, Map<string, CaptureRecord>>()
-  private readonly journaled: Journaled = { updates: new WeakMap() }
+  /** Each segment's search text, and how many text queries ran (each marks its hits with its number). */
+  private readonly searchText = new Map<number, SearchText<IndexEntry>>()
+  private textQueries = 0
   private structural: Promise<void> = Promise.resolve()
   private closed = false
 
@@ -399,17 +341,15 @@ export class HistoryStore {
    */
   append(record: CaptureRecord, bodyHead?: Buffer): Promise<void> {
     if (this.closed) return Promise.reject(new HookscopeError('ENGINE_CLOSED'))
-    const line = journalLine(record)
-    // Bytes, as retention by size promises: about 0.3 µs for a 1 KB line, against some 115 µs of
-    // main-thread time per capture.
-    const recordBytes = Buffer.byteLength(line)
+    const bytes = this.activeRecords.add(record.id, journalLine(record))
+    // Bytes, as retention by size promises (the line, without its newline).
+    const recordBytes = bytes.length - 1
     const blobBytes = record.body.storage === 'blob' ? record.body.size : 0
     this.addToIndex(record, this.active.n, recordBytes, bodyHead && record.body.storage === 'blob' ? bodyHead.toString('utf8') : undefined)
-    this.activeRecords.set(record.id, record)
     this.active.count++
     this.active.recordBytes += recordBytes
     this.active.bytes += recordBytes + blobBytes
-    const durable = this.journal.append(line)
+    const durable = this.journal.append(bytes)
     if (this.shouldSeal(this.active)) {
       // The next capture goes to a new segment at once, however busy the disk is: under a burst,
       // hundreds of captures come in before a queued seal runs, and a segment grown past its size
@@ -441,18 +381,14 @@ export class HistoryStore {
     const entry = this.byId.get(id)
     if (!entry) return null
     const sealing = entry.segment === this.active.n ? null : this.sealing.get(entry.segment)
-    const record = this.recordInMemory(id, entry)
-    if (record && !sealing?.frozen) {
-      Object.assign(record, update)
-      const earlier = this.journaled.updates.get(record)
-      this.journaled.updates.set(record, earlier ? { ...earlier, ...update } : update)
-      const summary = summaryOf(record)
-      summary.forward = entry.summary.forward
-      summary.signature = entry.summary.signature
-      entry.summary = summary
+    const lines = this.linesOf(entry.segment)
+    const inMemory = lines?.has(id) ?? false
+    // Still read from memory until its file is in place; written with its segment unless frozen.
+    if (inMemory) lines!.change(id, update)
+    if (inMemory && !sealing?.frozen) {
+      entry.summary = summaryWith(entry.summary, update)
       return entry.summary
     }
-    if (record) Object.assign(record, update) // still read from memory until its file is in place
     this.late.set(id, { ...this.late.get(id), ...update })
     const cached = this.cache.get(entry.segment)?.get(id)
     if (cached) Object.assign(cached, update)
@@ -513,13 +449,16 @@ export class HistoryStore {
       seq: this.seq++,
       summary,
       segment,
-      search: bodyText !== undefined || segment !== this.active?.n ? searchTextOf(record, bodyText) : null,
+      hit: 0,
       bytes,
       blob: record.body.storage === 'blob' ? record.body.sha256 : null,
       plan: record.forwardPlan ?? null,
     }
     this.entries.push(entry)
     this.byId.set(record.id, entry)
+    let text = this.searchText.get(segment)
+    if (!text) this.searchText.set(segment, (text = new SearchText()))
+    text.add(entry, searchTextOf(record, bodyText))
     this.totalBytes += bytes
     if (entry.blob) {
       this.options.blobs.retain(entry.blob)
@@ -574,12 +513,6 @@ export class HistoryStore {
   private async seal(sealing: Sealing): Promise<void> {
     const { segment, records, journal } = sealing
     try {
-      // Search text is built lazily for the active segment; a sealed one has it from now on.
-      let done = 0
-      for (const record of records.values()) {
-        this.searchTextFor(record.id)
-        if (++done % SERIALIZE_SLICE === 0) await yieldToLoop()
-      }
       segment.sealed = true
       if (records.size === 0) {
         // Every record of it was cleared.
@@ -590,7 +523,7 @@ export class HistoryStore {
       } else {
         await journal.close()
         sealing.frozen = true
-        await this.writeSegment(segment.n, [...records.values()], true, journal.file)
+        await this.writeLines(segment.n, records, true)
         await fs.rm(journal.file, { force: true })
       }
     } finally {
@@ -608,13 +541,8 @@ export class HistoryStore {
     // Captures still being stored are answered as soon as they are: their changes count too.
     await journal.drain()
     sealing.frozen = true // a change from here on is a late update, journaled in the active segment
-    const updates: Record<string, RecordUpdate> = {}
-    for (const record of records.values()) {
-      const update = this.journaled.updates.get(record)
-      if (update) updates[record.id] = update
-    }
     // Late updates journaled in this segment are lines of the file already.
-    await journal.append(closingLine(segment.n, true, updates))
+    await journal.append(closingLine(segment.n, true, records.changed()))
     await journal.close()
     // Neither step needs a flush of its own: if a crash undoes them, the journal is back with its
     // closing line (and perhaps zeros after it, which readers skip), read as this sealed segment.
@@ -632,6 +560,7 @@ export class HistoryStore {
     const at = this.segments.indexOf(segment)
     if (at >= 0) this.segments.splice(at, 1)
     this.cache.delete(segment.n)
+    this.searchText.delete(segment.n)
     this.carryLate(segment.n)
     const paths = this.segmentPaths(segment.n)
     if (journaled) {
@@ -644,7 +573,7 @@ export class HistoryStore {
   private startSegment(n: number): void {
     this.active = { n, count: 0, bytes: 0, recordBytes: 0, sealed: false, journaledOnly: true }
     this.segments.push(this.active)
-    this.activeRecords = new Map()
+    this.activeRecords = new RecordLines()
     this.journal = this.nextJournal?.n === n ? this.nextJournal.journal : this.openJournal(n)
     this.nextJournal = { n: n + 1, journal: this.openJournal(n + 1) }
   }
@@ -663,9 +592,15 @@ export class HistoryStore {
     this.journalSize = Math.max(64 * 1024, Math.min(Math.ceil(used * 1.25), SEGMENT_MAX_RECORD_BYTES + 1024 * 1024))
   }
 
-  /** `journalFile`: the segment's complete journal, whose lines are copied for the records in it. */
-  private async writeSegment(n: number, records: CaptureRecord[], sealed: boolean, journalFile?: string): Promise<void> {
-    const db = new Low<SegmentFile>(new SegmentAdapter(this.segmentPaths(n).json, this.journaled, journalFile), {
+  /** Write a segment's file from its records as lines (a segment not sealed by rename, or the active one at shutdown). */
+  private async writeLines(n: number, records: RecordLines, sealed: boolean): Promise<void> {
+    const parts: Buffer[] = [...records.lines()]
+    parts.push(Buffer.from(closingLine(n, sealed, { ...this.lateOf(n), ...records.changed() }) + '\n'))
+    await writeFileAtomic(this.segmentPaths(n).json, Buffer.concat(parts))
+  }
+
+  private async writeSegment(n: number, records: CaptureRecord[], sealed: boolean): Promise<void> {
+    const db = new Low<SegmentFile>(new SegmentAdapter(this.segmentPaths(n).json), {
       schemaVersion: SEGMENT_SCHEMA_VERSION,
       segment: n,
       sealed,
@@ -715,8 +650,6 @@ export class HistoryStore {
     const entry = this.byId.get(id)
     if (!entry) return null
     entry.summary = { ...entry.summary, signature }
-    const record = this.recordInMemory(id, entry)
-    if (record) record.signature = signature
     return entry.summary
   }
 
@@ -732,20 +665,19 @@ export class HistoryStore {
     const entry = this.byId.get(id)
     if (!entry) return null
     entry.summary = { ...entry.summary, forward }
-    const record = this.recordInMemory(id, entry)
-    if (record) record.forward = forward
     return entry.summary
   }
 
-  /** A record of the active segment or of one whose file is still to be written. */
-  private recordInMemory(id: string, entry: IndexEntry): CaptureRecord | undefined {
-    if (entry.segment === this.active.n) return this.activeRecords.get(id)
-    return this.sealing.get(entry.segment)?.records.get(id)
+  /** The records of the active segment, or of one whose file is still to be written. */
+  private linesOf(segment: number): RecordLines | undefined {
+    if (segment === this.active.n) return this.activeRecords
+    return this.sealing.get(segment)?.records
   }
 
   private async dropSegment(segment: Segment): Promise<string[]> {
     this.segments.splice(this.segments.indexOf(segment), 1)
     this.cache.delete(segment.n)
+    this.searchText.delete(segment.n)
     this.lateIn.delete(segment.n) // changes to records of older segments, all dropped before it
     const sealing = this.sealing.get(segment.n)
     this.sealing.delete(segment.n)
@@ -803,15 +735,15 @@ export class HistoryStore {
         const sealing = this.sealing.get(segment.n)
         if (sealing) {
           // Its file is written below from its journal's lines, the cleared ones left out.
-          for (const id of sealing.records.keys()) if (doomedIds.has(id)) sealing.records.delete(id)
+          for (const id of [...sealing.records.ids()]) if (doomedIds.has(id)) sealing.records.delete(id)
           segment.journaledOnly = false
-          this.recount(segment, [...sealing.records.values()])
+          this.recount(segment, sealing.records.ids())
           continue
         }
         const records = [...(await this.loadSegmentRecords(segment.n)).values()]
         const kept = records.filter((record) => !doomedIds.has(record.id))
         this.cache.delete(segment.n)
-        this.recount(segment, kept)
+        this.recount(segment, kept.map((record) => record.id))
         if (kept.length === 0) await this.removeSegment(segment, false)
         else await this.writeSegment(segment.n, kept, true)
       }
@@ -830,21 +762,24 @@ export class HistoryStore {
     }
   }
 
-  private recount(segment: Segment, records: CaptureRecord[]): void {
-    segment.count = records.length
+  /** Weigh a segment again from the index entries of the records it keeps. */
+  private recount(segment: Segment, ids: Iterable<string>): void {
+    segment.count = 0
     segment.recordBytes = 0
     segment.bytes = 0
-    for (const record of records) {
-      const recordBytes = this.byId.get(record.id)?.bytes ?? Buffer.byteLength(JSON.stringify(record))
-      segment.recordBytes += recordBytes
-      segment.bytes += recordBytes + (record.body.storage === 'blob' ? record.body.size : 0)
+    for (const id of ids) {
+      const entry = this.byId.get(id)
+      if (!entry) continue
+      segment.count++
+      segment.recordBytes += entry.bytes
+      segment.bytes += entry.bytes + (entry.blob ? (this.blobUse.get(entry.blob)?.size ?? 0) : 0)
     }
   }
 
   async get(id: string): Promise<CaptureRecord | null> {
     const entry = this.byId.get(id)
     if (!entry) return null
-    const inMemory = this.recordInMemory(id, entry)
+    const inMemory = this.linesOf(entry.segment)?.record(id)
     if (inMemory) return inMemory
     const records = await this.loadSegmentRecords(entry.segment)
     return records.get(id) ?? null
@@ -882,7 +817,10 @@ export class HistoryStore {
 
   query(input: CaptureQuery): CapturePage {
     const q = CaptureQuerySchema.parse(input)
-    const text = q.text?.trim().toLowerCase() || null
+    const lowered = q.text?.trim().toLowerCase()
+    const text = lowered ? Buffer.from(lowered) : null
+    const query = text ? ++this.textQueries : 0
+    if (text) for (const segmentText of this.searchText.values()) segmentText.find(text, (entry) => (entry.hit = query))
     const methods = q.methods?.length ? new Set(q.methods.map((m) => m.toUpperCase())) : null
     const classes = q.statusClasses?.length ? new Set(q.statusClasses) : null
     const matches = (entry: IndexEntry): boolean => {
@@ -892,7 +830,7 @@ export class HistoryStore {
       if (classes && !classes.has(s.status === null ? 0 : Math.floor(s.status / 100))) return false
       if (q.since !== undefined && s.receivedAt < q.since) return false
       if (q.until !== undefined && s.receivedAt > q.until) return false
-      if (text !== null && !(entry.search ?? this.searchTextFor(entry.summary.id)).includes(text)) return false
+      if (text !== null && entry.hit !== query) return false
       return true
     }
     const startBelow = q.before ? this.positionBefore(q.before) : this.entries.length
@@ -955,7 +893,8 @@ export class HistoryStore {
       // Reopen the last segment for appends; its journal was folded into its file by loadSegment.
       this.active = last
       this.active.journaledOnly = false // its older records are in its file, not in the new journal
-      this.activeRecords = await this.loadSegmentRecords(last.n)
+      this.activeRecords = new RecordLines()
+      for (const record of (await this.loadSegmentRecords(last.n)).values()) this.activeRecords.add(record.id, journalLine(record))
       this.cache.delete(last.n)
       this.journal = this.openJournal(last.n)
       this.nextJournal = { n: last.n + 1, journal: this.openJournal(last.n + 1) }
@@ -1079,21 +1018,10 @@ export class HistoryStore {
       await fs.rm(this.nextJournal.journal.file, { force: true })
       this.nextJournal = null
     }
-    if (this.activeRecords.size > 0 || this.lateIn.has(this.active.n)) {
-      await this.writeSegment(this.active.n, [...this.activeRecords.values()], false, this.journal.file)
-    }
+    if (this.activeRecords.size > 0 || this.lateIn.has(this.active.n)) await this.writeLines(this.active.n, this.activeRecords, false)
     await fs.rm(this.segmentPaths(this.active.n).journal, { force: true })
   }
 
-  private searchTextFor(id: string): string {
-    const entry = this.byId.get(id)
-    if (!entry) return ''
-    if (entry.search === null) {
-      const record = this.recordInMemory(id, entry)
-      entry.search = record ? searchTextOf(record) : ''
-    }
-    return entry.search
-  }
 }
 
 /**

@@ -20,7 +20,7 @@ const { O_WRONLY, O_APPEND, O_CREAT, O_TRUNC } = fs.constants
 const ZERO_CHUNK = 1024 * 1024
 
 interface Pending {
-  text: string
+  data: Buffer
   lazy: boolean
   resolve: () => void
   reject: (error: Error) => void
@@ -167,14 +167,15 @@ export class Journal {
   /**
    * Resolves once the line is durable as the sync mode asks. A `lazy` line is a record nobody waits
    * on (a forward attempt): written to the operating system now, on stable storage within
-   * BACKGROUND_FLUSH_MS, without a flush of its own.
+   * BACKGROUND_FLUSH_MS, without a flush of its own. A line given as bytes ends with its newline.
    */
-  append(line: string, lazy = false): Promise<void> {
+  append(line: string | Buffer, lazy = false): Promise<void> {
     if (this.closed) return Promise.reject(new Error('journal is closed'))
-    this.bytes += line.length + 1
+    const data = typeof line === 'string' ? Buffer.from(`${line}\n`) : line
+    this.bytes += data.length
     this.appended++
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ text: line + '\n', lazy, resolve, reject })
+      this.queue.push({ data, lazy, resolve, reject })
       this.schedule()
     })
   }
@@ -198,9 +199,7 @@ export class Journal {
     this.flushing.add(start)
     this.inFlight++
     try {
-      let text = ''
-      for (const item of batch) text += item.text
-      const data = Buffer.from(text)
+      const data = batch.length === 1 ? batch[0]!.data : Buffer.concat(batch.map((item) => item.data))
       // Reserve the space now, so batches in flight together never overlap.
       const position = this.positioned ? this.offset : null
       this.offset += data.length

@@ -1,0 +1,68 @@
+// The search text of a history segment's captures. Owns: keeping each capture's lower-cased text as
+// UTF-8 in chunks of bytes outside the JS heap, and finding the captures whose text holds a needle.
+// Never: decides what a capture's text is (history.ts builds it).
+//
+// Why chunks and not a string per capture: a hundred thousand strings cost the garbage collector a
+// copy each as they are promoted, and a search then calls `includes` a hundred thousand times. Here a
+// search is one byte search per chunk (a few per segment) that skips from a hit to the next capture.
+
+const CHUNK_BYTES = 1024 * 1024
+
+interface Chunk<T> {
+  bytes: Buffer
+  used: number
+  starts: number[]
+  ends: number[]
+  owners: T[]
+}
+
+export class SearchText<T> {
+  private readonly chunks: Chunk<T>[] = []
+
+  add(owner: T, text: string): void {
+    // At most three bytes of UTF-8 per UTF-16 unit.
+    const most = text.length * 3
+    let chunk = this.chunks[this.chunks.length - 1]
+    if (!chunk || chunk.used + most > chunk.bytes.length) {
+      chunk = { bytes: Buffer.allocUnsafe(Math.max(CHUNK_BYTES, most)), used: 0, starts: [], ends: [], owners: [] }
+      this.chunks.push(chunk)
+    }
+    const start = chunk.used
+    chunk.used += chunk.bytes.write(text, start, 'utf8')
+    chunk.starts.push(start)
+    chunk.ends.push(chunk.used)
+    chunk.owners.push(owner)
+  }
+
+  /** Calls `hit` once for each owner whose text holds `needle` (not empty). */
+  find(needle: Buffer, hit: (owner: T) => void): void {
+    for (const chunk of this.chunks) {
+      const { starts, ends, owners } = chunk
+      const bytes = chunk.bytes.subarray(0, chunk.used)
+      let at = bytes.indexOf(needle, 0)
+      while (at >= 0) {
+        const slot = slotAt(starts, at)
+        if (at + needle.length <= ends[slot]!) {
+          hit(owners[slot]!)
+          // The next capture's text is where the next hit can be.
+          at = slot + 1 < starts.length ? bytes.indexOf(needle, starts[slot + 1]!) : -1
+        } else {
+          // Found across the end of one capture's text and the start of the next: not a hit.
+          at = bytes.indexOf(needle, at + 1)
+        }
+      }
+    }
+  }
+}
+
+/** The last slot starting at or before `position`. */
+function slotAt(starts: number[], position: number): number {
+  let lo = 0
+  let hi = starts.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (starts[mid]! <= position) lo = mid
+    else hi = mid - 1
+  }
+  return lo
+}
