@@ -404,14 +404,15 @@ export class Listener {
         })
       }
     })
-    req.once('end', () => {
+    // 'end' and 'close' come once each: plain listeners, without once()'s wrapper.
+    req.on('end', () => {
       if (ended) return
       ended = true
       record.rawTrailers = pairsOf(req.rawTrailers)
       record.timings.bodyEndMs = elapsed()
       void this.finish(req, res, record, body, null, elapsed, null)
     })
-    req.once('close', () => abandon(null))
+    req.on('close', () => abandon(null))
   }
 
   private async finish(
@@ -478,10 +479,10 @@ export class Listener {
         })
       }
       const canAnswer = !incomplete && !res.destroyed && !req.socket.destroyed
-      const responseHeaders = canAnswer ? responseHeadersFor(rule.headers, rule.body, rule.status) : []
-      if (canAnswer) {
+      const answer = canAnswer ? answerFor(rule) : null
+      if (answer) {
         record.status = rule.status
-        record.response = { status: rule.status, headers: responseHeaders, bodySize: Buffer.byteLength(rule.body) }
+        record.response = { status: rule.status, headers: answer.headers, bodySize: answer.bodySize }
       }
       record.timings.storedMs = elapsed()
       try {
@@ -494,15 +495,13 @@ export class Listener {
         }
         return
       }
-      if (!canAnswer || res.destroyed) {
+      if (!answer || res.destroyed) {
         this.deps.sink.completed(summaryOf(record))
         return
       }
-      const flat: string[] = []
-      for (const [name, value] of responseHeaders) flat.push(name, value)
       // A stopping listener lets no connection carry on into new captures.
       if (override || this.stopping) res.shouldKeepAlive = false
-      res.writeHead(rule.status, flat)
+      res.writeHead(rule.status, answer.flat)
       res.end(rule.body)
       const respondedMs = elapsed()
       const summary = this.deps.sink.responded(record.id, { timings: { ...record.timings, respondedMs }, durationMs: respondedMs })
@@ -549,12 +548,28 @@ export class Listener {
   }
 }
 
-/** The rule's headers, minus any framing the user typed, plus a Content-Length that matches. */
+interface Answer {
+  /** The rule's headers, minus any framing the user typed, plus a Content-Length that matches. */
+  headers: RawHeaders
+  /** The same, flat, as writeHead takes them. */
+  flat: string[]
+  bodySize: number
+}
+
+/** Worked out once per response rule (an edit makes a new rule object), not per request. */
+const answers = new WeakMap<object, Answer>()
 const FRAMING = new Set(['content-length', 'transfer-encoding'])
-function responseHeadersFor(headers: RawHeaders, body: string, status: number): RawHeaders {
-  const out: RawHeaders = headers.filter(([name]) => !FRAMING.has(name.toLowerCase()))
-  if (status !== 204 && status !== 304) out.push(['Content-Length', String(Buffer.byteLength(body))])
-  return out
+function answerFor(rule: { status: number; headers: RawHeaders; body: string }): Answer {
+  let answer = answers.get(rule)
+  if (answer) return answer
+  const bodySize = Buffer.byteLength(rule.body)
+  const headers: RawHeaders = rule.headers.filter(([name]) => !FRAMING.has(name.toLowerCase()))
+  if (rule.status !== 204 && rule.status !== 304) headers.push(['Content-Length', String(bodySize)])
+  // Shared by every capture answered with this rule: never changed once made.
+  for (const pair of headers) Object.freeze(pair)
+  answer = { headers: Object.freeze(headers) as RawHeaders, flat: Object.freeze(headers.flat()) as string[], bodySize }
+  answers.set(rule, answer)
+  return answer
 }
 
 function listenError(error: NodeJS.ErrnoException, endpoint: Endpoint): HookscopeError {

@@ -1037,12 +1037,18 @@ function utf8Reading(value: string): string | null {
 
 function searchTextOf(record: CaptureRecord, bodyText?: string): string {
   let text = `${record.method} ${record.target}\n`
-  const target = utf8Reading(record.target)
-  if (target !== null) text += `${record.method} ${target}\n`
-  for (const [name, value] of record.rawHeaders) {
-    text += `${name}: ${value}\n`
-    const reading = utf8Reading(value)
-    if (reading !== null) text += `${name}: ${reading}\n`
+  for (const [name, value] of record.rawHeaders) text += `${name}: ${value}\n`
+  // Most requests are ASCII: one test of the whole head instead of one per value.
+  // eslint-disable-next-line no-control-regex
+  if (/[^\x00-\x7f]/.test(text)) {
+    text = `${record.method} ${record.target}\n`
+    const target = utf8Reading(record.target)
+    if (target !== null) text += `${record.method} ${target}\n`
+    for (const [name, value] of record.rawHeaders) {
+      text += `${name}: ${value}\n`
+      const reading = utf8Reading(value)
+      if (reading !== null) text += `${name}: ${reading}\n`
+    }
   }
   if (bodyText !== undefined) text += bodyText.slice(0, SEARCH_BODY_BYTES)
   else if (record.inline) {

@@ -37,6 +37,21 @@ function writeAllSync(fd: number, data: Buffer, position: number | null): void {
   }
 }
 
+/**
+ * A batch's bytes as one buffer. Lines added one after another to the history's line buffer lie side
+ * by side in memory: such a run is a view of that memory, not a copy.
+ */
+function joined(batch: Pending[]): Buffer {
+  const first = batch[0]!.data
+  let end = first.byteOffset + first.length
+  for (let i = 1; i < batch.length; i++) {
+    const next = batch[i]!.data
+    if (next.buffer !== first.buffer || next.byteOffset !== end) return Buffer.concat(batch.map((item) => item.data))
+    end += next.length
+  }
+  return batch.length === 1 ? first : Buffer.from(first.buffer, first.byteOffset, end - first.byteOffset)
+}
+
 function datasync(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fs.fdatasync(fd, (error) => (error ? reject(error) : resolve())))
 }
@@ -111,6 +126,8 @@ export const BACKGROUND_FLUSH_MS = 100
 
 export class Journal {
   private readonly fd: Promise<number>
+  /** The descriptor once open: a batch then starts without waiting a turn for the promise. */
+  private openFd: number | null = null
   private queue: Pending[] = []
   private inFlight = 0
   private scheduled = false
@@ -161,7 +178,7 @@ export class Journal {
       return fd
     })()
     // Keep an open failure from being an unhandled rejection; append() reports it to callers.
-    this.fd.catch(() => undefined)
+    this.fd.then((fd) => (this.openFd = fd)).catch(() => undefined)
   }
 
   /**
@@ -199,11 +216,11 @@ export class Journal {
     this.flushing.add(start)
     this.inFlight++
     try {
-      const data = batch.length === 1 ? batch[0]!.data : Buffer.concat(batch.map((item) => item.data))
+      const data = joined(batch)
       // Reserve the space now, so batches in flight together never overlap.
       const position = this.positioned ? this.offset : null
       this.offset += data.length
-      const fd = await this.fd
+      const fd = this.openFd ?? (await this.fd)
       // The write itself only copies into the OS page cache (microseconds for a batch), so it runs here
       // rather than on a thread-pool trip that costs more than it saves; the flush goes to the pool.
       writeAllSync(fd, data, position)
