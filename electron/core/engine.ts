@@ -272,6 +272,7 @@ export class Engine {
     },
     proxy: (record, res, durable) => this.forwarder.proxy(record, res, durable),
     committed: (record) => this.forwarder.enqueue(record),
+    unanswered: (record, stored) => this.forwarder.unanswered(record, stored),
     commit: (record: CaptureRecord, head: Buffer) => this.history.append(record, head),
     responded: (id, change) => this.history.update(id, change),
     // A summary is built only when someone listens (a host's UI); the capture path does not need it.

@@ -92,7 +92,54 @@ describe('a request pipelined behind a refusal', () => {
   }
 })
 
+describe('a request pipelined behind a chunked body that grows past the cap', () => {
+  it('is stored as not answered: the 413 closes the connection first', async () => {
+    t = await startEngine({ limits: { maxBodyBytes: 4 } })
+    const both = captures(t.engine, 2)
+    const { responses } = await rawExchange(
+      t.port,
+      'POST /big HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\nPOST /second HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok',
+      { untilClose: true },
+    )
+    expect(responses.map((r) => r.status)).toEqual([413])
+    const stored = await Promise.all((await both).map((s) => t.engine.capture(s.id)))
+    expect(stored.find((c) => c.target === '/big')).toMatchObject({ status: 413, flags: ['truncated'] })
+    expect(stored.find((c) => c.target === '/second')).toMatchObject({ status: null, response: null })
+  })
+})
+
 describe('stopping an endpoint', () => {
+  it('stores a request pipelined behind one waiting out its delay as not answered', async () => {
+    t = await startEngine()
+    await t.engine.updateEndpoint(t.endpointId, {
+      response: { status: 202, body: 'accepted', delayMs: 30_000 },
+      forward: { mode: 'async', targets: [{ id: 'app', url: 'http://127.0.0.1:9', paused: true }], routes: [], defaultTargetId: 'app' },
+    })
+    let seen = 0
+    const bothReceived = t.engine.events.waitFor('capture:received', () => ++seen === 2)
+    const socket = await connect(t.port)
+    const closed = whenClosed(socket)
+    socket.write('POST /one HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\n1POST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\n2')
+    await bothReceived
+    await t.engine.stopEndpoint(t.endpointId)
+    const { responses } = parseResponses(await closed, true)
+    expect(responses.map((r) => r.status)).toEqual([202])
+    const items = t.engine.history.query({}).items
+    expect(items.find((s) => s.target === '/one')).toMatchObject({ status: 202, forward: { state: 'pending' } })
+    // Never answered, so never forwarded either: not after a restart, when the queue is rebuilt.
+    expect(items.find((s) => s.target === '/two')).toMatchObject({ status: null, forward: { state: 'failed' } })
+    await t.engine.close()
+    const again = await Engine.open({ dataDir: t.dir })
+    try {
+      const after = again.history.query({}).items
+      expect(after.find((s) => s.target === '/one')).toMatchObject({ status: 202, forward: { state: 'pending' } })
+      expect(after.find((s) => s.target === '/two')).toMatchObject({ status: null, forward: { state: 'failed' } })
+    } finally {
+      await again.close()
+    }
+  })
+
+
   it('answers a keep-alive connection with Connection: close', async () => {
     t = await startEngine()
     const received = t.engine.events.waitFor('capture:received', () => true)

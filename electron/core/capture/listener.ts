@@ -31,6 +31,8 @@ export interface CaptureSink {
   proxy(record: CaptureRecord, res: http.ServerResponse, durable: Promise<void>): Promise<ProxyAnswer | null>
   /** Async mode: the capture is durable and answered; queue its delivery. */
   committed(record: CaptureRecord): void
+  /** Its sender is never answered: its delivery is given up. `stored`: its line is written already. */
+  unanswered(record: CaptureRecord, stored: boolean): void
   /** Durable once resolved. */
   commit(record: CaptureRecord, bodyHead: Buffer): Promise<void>
   /** Record what was answered (in memory; persisted with the segment). */
@@ -478,7 +480,12 @@ export class Listener {
           res.once('close', wake)
         })
       }
+      // Stopping: the first answer written from here on closes its connection. Node hands a pipelined
+      // request's response its socket only once every earlier response was sent, so one without a
+      // socket now is queued behind an answer that will close the connection: it is never written.
+      if (this.stopping && res.socket === null) incomplete = true
       const canAnswer = !incomplete && !res.destroyed && !req.socket.destroyed
+      if (!canAnswer && record.forwardPlan) this.deps.sink.unanswered(record, false)
       const answer = canAnswer ? answerFor(rule) : null
       if (answer) {
         record.status = rule.status
@@ -495,8 +502,16 @@ export class Listener {
         }
         return
       }
-      if (!answer || res.destroyed) {
+      if (!answer) {
         this.deps.sink.completed(summaryOf(record))
+        return
+      }
+      if (res.destroyed || (this.stopping && res.socket === null)) {
+        // Gone while it was being stored: the sender went away, or a stop began while it was queued
+        // behind an earlier request still to be answered. It was stored as answered: it is not.
+        const summary = this.deps.sink.responded(record.id, { status: null, response: null })
+        if (record.forwardPlan) this.deps.sink.unanswered(record, true)
+        this.deps.sink.completed(summary ?? summaryOf(record))
         return
       }
       // A stopping listener lets no connection carry on into new captures.

@@ -164,6 +164,21 @@ export class Forwarder {
     record.forward = this.summaryOf(delivery)
   }
 
+  /**
+   * Its sender was never answered (the endpoint stopped first, or the sender went away): it is not
+   * forwarded either. Decided before its line is written, the plan says so; after, a state line does.
+   */
+  unanswered(record: CaptureRecord, stored: boolean): void {
+    const delivery = this.deliveries.get(record.id)
+    if (!delivery || delivery.state !== 'pending' || !record.forwardPlan) return
+    const reason = 'not forwarded: its sender was never answered'
+    if (stored) return void this.settle(delivery, 'failed', reason)
+    delivery.state = 'failed'
+    delivery.error = reason
+    record.forwardPlan = { ...record.forwardPlan, state: 'failed' }
+    record.forward = this.summaryOf(delivery)
+  }
+
   /** After the capture is durable (async mode): join the target's queue. */
   enqueue(record: CaptureRecord): void {
     const delivery = this.deliveries.get(record.id)
