@@ -6,31 +6,36 @@ import { randomInt } from 'node:crypto'
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 const SEQUENCE_SPACE = 2 ** 40
 
-function encode(value: number, length: number): string {
-  let out = ''
-  for (let i = 0; i < length; i++) {
-    out = ALPHABET[value % 32]! + out
+const CODES = Array.from(ALPHABET, (ch) => ch.charCodeAt(0))
+
+/** Write `value` in base32 into `codes[at..at+length)`, most significant digit first. */
+function encodeInto(codes: number[], at: number, value: number, length: number): void {
+  for (let i = at + length - 1; i >= at; i--) {
+    codes[i] = CODES[value % 32]!
     value = Math.floor(value / 32)
   }
-  return out
 }
 
 export function createIdGenerator(now: () => number): () => string {
   let lastTime = -1
   let sequence = 0
+  // One flat string made from character codes: an id built by concatenation is a chain of 18 string
+  // pieces, flattened again wherever it is hashed (each Map it keys) or written.
+  const codes = new Array<number>(18).fill(48)
   return () => {
-    let time = now()
+    const time = now()
     if (time <= lastTime) {
       // Same millisecond (or the clock stepped back): keep the previous time and count up so ids
       // stay strictly increasing within this process.
-      time = lastTime
       sequence = (sequence + 1) % SEQUENCE_SPACE
     } else {
       lastTime = time
       // Start each millisecond at a random point in the lower half, leaving room to count up.
       sequence = randomInt(0, 2 ** 39)
+      encodeInto(codes, 0, time, 10)
     }
-    return encode(time, 10) + encode(sequence, 8)
+    encodeInto(codes, 10, sequence, 8)
+    return String.fromCharCode(...codes)
   }
 }
 
