@@ -450,6 +450,38 @@ describe('history under load, clearing and late changes', () => {
     }
   })
 
+  it('finishes a clear of captures in several segments that a crash cut short, at the next start', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const { history } = await openHistory(dir, 100) // 10 per segment
+    for (let i = 0; i < 30; i++) await history.append(record({ endpointId: i % 2 ? 'ep_b' : 'ep_a' }))
+    await history.append(record({ endpointId: 'ep_b' })) // the first three segments are full
+    // The process dies as the second segment's new file is put in place: the first is rewritten by then.
+    const realRename = nodeFs.promises.rename
+    let reached!: () => void
+    const crashed = new Promise<void>((resolve) => (reached = resolve))
+    const rename = vi.spyOn(nodeFs.promises, 'rename').mockImplementation(((from: nodeFs.PathLike, to: nodeFs.PathLike) => {
+      if (!String(to).endsWith('seg-000002.json')) return realRename(from, to)
+      reached()
+      return new Promise<void>(() => undefined)
+    }) as typeof realRename)
+    try {
+      void history.clear('ep_a')
+      await crashed
+    } finally {
+      rename.mockRestore()
+    }
+    const { history: again } = await openHistory(dir, 100)
+    expect(again.query({ endpointId: 'ep_a' }).total).toBe(0)
+    expect(again.query({ endpointId: 'ep_b' }).total).toBe(16)
+    await again.close()
+    // Finished: the next start has nothing left to do, and keeps what came since.
+    const { history: third } = await openHistory(dir, 100)
+    expect(third.count).toBe(16)
+    expect(await nodeFs.promises.readdir(path.join(dir, 'history')).then((names) => names.includes('clearing.json'))).toBe(false)
+    await third.close()
+  })
+
   it('starts a new segment as soon as one is full, so a burst keeps segments to their size and retention to its count', async () => {
     const dir = await tempDir()
     dirs.push(dir)

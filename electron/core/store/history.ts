@@ -713,45 +713,75 @@ export class HistoryStore {
     return orphans
   }
 
-  /** Delete captures (all, or one endpoint's). Rewrites only the segments that held them. */
+  /**
+   * Delete captures (all, or one endpoint's). Rewrites only the segments that held them. All or
+   * nothing across a crash: the ids go to `clearing.json` before any segment changes, and a start
+   * that finds that file finishes the clear.
+   */
   clear(endpointId?: string): Promise<string[]> {
     let removed: string[] = []
     return this.enqueue(async () => {
       const doomed = this.entries.filter((entry) => endpointId === undefined || entry.summary.endpointId === endpointId)
       if (doomed.length === 0) return
-      const doomedIds = new Set(doomed.map((entry) => entry.summary.id))
-      const touched = new Set(doomed.map((entry) => entry.segment))
-      const keep = this.entries.filter((entry) => !doomedIds.has(entry.summary.id))
-      this.entries.length = 0
-      for (const entry of keep) this.entries.push(entry)
-      if (endpointId !== undefined) this.rememberRemoved(doomed)
-      const orphans = this.forget(doomed)
-      // Captures stored from now on go to a new segment, before anything is awaited: the active
-      // journal is about to be rewritten without the cleared lines and removed, and a capture
-      // acknowledged meanwhile must not be in it.
-      if (touched.has(this.active.n)) this.rotate()
-      for (const segment of [...this.segments]) {
-        if (!touched.has(segment.n)) continue
-        const sealing = this.sealing.get(segment.n)
-        if (sealing) {
-          // Its file is written below from its journal's lines, the cleared ones left out.
-          for (const id of [...sealing.records.ids()]) if (doomedIds.has(id)) sealing.records.delete(id)
-          segment.journaledOnly = false
-          this.recount(segment, sealing.records.ids())
-          continue
-        }
-        const records = [...(await this.loadSegmentRecords(segment.n)).values()]
-        const kept = records.filter((record) => !doomedIds.has(record.id))
-        this.cache.delete(segment.n)
-        this.recount(segment, kept.map((record) => record.id))
-        if (kept.length === 0) await this.removeSegment(segment, false)
-        else await this.writeSegment(segment.n, kept, true)
-      }
-      await this.sealPending()
-      await this.options.blobs.collect(orphans)
-      removed = [...doomedIds]
+      removed = await this.remove(doomed, endpointId !== undefined)
       this.options.onRemoved(removed, { endpointId: endpointId ?? null })
     }).then(() => removed)
+  }
+
+  private get clearingFile(): string {
+    return path.join(this.options.dir, 'clearing.json')
+  }
+
+  /** Remove these captures from the index and from the segments that hold them. */
+  private async remove(doomed: IndexEntry[], rememberPlaces: boolean): Promise<string[]> {
+    const doomedIds = new Set(doomed.map((entry) => entry.summary.id))
+    const touched = new Set(doomed.map((entry) => entry.segment))
+    const keep = this.entries.filter((entry) => !doomedIds.has(entry.summary.id))
+    this.entries.length = 0
+    for (const entry of keep) this.entries.push(entry)
+    if (rememberPlaces) this.rememberRemoved(doomed)
+    const orphans = this.forget(doomed)
+    // Captures stored from now on go to a new segment, before anything is awaited: the active
+    // journal is about to be rewritten without the cleared lines and removed, and a capture
+    // acknowledged meanwhile must not be in it.
+    if (touched.has(this.active.n)) this.rotate()
+    await writeFileAtomic(this.clearingFile, JSON.stringify({ ids: [...doomedIds] }))
+    for (const segment of [...this.segments]) {
+      if (!touched.has(segment.n)) continue
+      const sealing = this.sealing.get(segment.n)
+      if (sealing) {
+        // Its file is written below from its journal's lines, the cleared ones left out.
+        for (const id of [...sealing.records.ids()]) if (doomedIds.has(id)) sealing.records.delete(id)
+        segment.journaledOnly = false
+        this.recount(segment, sealing.records.ids())
+        continue
+      }
+      const records = [...(await this.loadSegmentRecords(segment.n)).values()]
+      const kept = records.filter((record) => !doomedIds.has(record.id))
+      this.cache.delete(segment.n)
+      this.recount(segment, kept.map((record) => record.id))
+      if (kept.length === 0) await this.removeSegment(segment, false)
+      else await this.writeSegment(segment.n, kept, true)
+    }
+    await this.sealPending()
+    await fs.rm(this.clearingFile, { force: true })
+    await this.options.blobs.collect(orphans)
+    return [...doomedIds]
+  }
+
+  /** A clear a crash interrupted: take out what it was removing (already gone from some segments). */
+  private async finishClearing(): Promise<void> {
+    const text = (await readFileIfExists(this.clearingFile))?.toString('utf8')
+    if (text === undefined) return
+    let ids: string[] = []
+    try {
+      ids = z.object({ ids: z.array(z.string()) }).parse(JSON.parse(text)).ids
+    } catch {
+      // Written atomically, so never half: a file that does not parse was not written by a clear.
+    }
+    const doomed = ids.flatMap((id) => this.byId.get(id) ?? [])
+    if (doomed.length > 0) await this.remove(doomed, false)
+    else await fs.rm(this.clearingFile, { force: true })
   }
 
   private rememberRemoved(doomed: IndexEntry[]): void {
@@ -905,6 +935,7 @@ export class HistoryStore {
       }
       this.startSegment((last?.n ?? 0) + 1)
     }
+    await this.finishClearing()
     await this.applyRetention()
   }
 
