@@ -110,6 +110,19 @@ describe('request detail', () => {
     await page.getByTestId('viewer-html').waitFor()
     expect(await editorText(page)).toContain('<h1 id="captured-title">Title</h1>')
     expect(await page.locator('#captured-title').count()).toBe(0)
+
+    // Text in the charset its Content-Type declares: windows-1252 (as browsers read ISO-8859-1), UTF-16.
+    const latin1 = uniquePath('latin1')
+    await sendRequest(e2e.host.captureUrl, { path: latin1, headers: [['Content-Type', 'text/plain; charset=iso-8859-1']], body: Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0x80, 0x35]) })
+    await openRequest(page, latin1, 'body')
+    await page.getByTestId('viewer-text').waitFor()
+    expect(await editorText(page)).toBe('café €5')
+    expect(await page.getByTestId('viewer-note').textContent()).toBe('Read as windows-1252 (charset=iso-8859-1), as its Content-Type says.')
+    const utf16 = uniquePath('utf16')
+    await sendRequest(e2e.host.captureUrl, { path: utf16, headers: [['Content-Type', 'text/plain; charset=utf-16le']], body: Buffer.from('grüße ✓', 'utf16le') })
+    await openRequest(page, utf16, 'body')
+    await page.getByTestId('viewer-text').waitFor()
+    expect(await editorText(page)).toBe('grüße ✓')
   })
 
   it('shows multipart parts with their headers, and downloads a file part', async (ctx) => {

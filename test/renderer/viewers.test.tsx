@@ -41,6 +41,35 @@ describe('body viewers', () => {
     expect(editorText(container)).toBe(deep)
   })
 
+  it('reads text in the charset its Content-Type declares, and says so', async () => {
+    const latin1 = Uint8Array.from([0x63, 0x61, 0x66, 0xe9]) // "café" in latin1
+    let view = await showBody({ contentType: 'text/plain; charset=ISO-8859-1' }, latin1)
+    expect(editorText(view.container)).toBe('café')
+    expect(screen.getByTestId('viewer-note').textContent).toBe('Read as windows-1252 (charset=ISO-8859-1), as its Content-Type says.')
+    view.unmount()
+
+    // UTF-16's zero bytes would otherwise pass for binary and be shown in hex.
+    const utf16 = new Uint8Array(Buffer.from('héllo ✓', 'utf16le'))
+    view = await showBody({ contentType: 'text/plain; charset=utf-16le' }, utf16)
+    expect(screen.getByTestId('viewer-text')).toBeTruthy()
+    expect(editorText(view.container)).toBe('héllo ✓')
+    view.unmount()
+
+    view = await showBody({ contentType: 'application/json; charset=UTF-16LE' }, new Uint8Array(Buffer.from('{"a":"ü"}', 'utf16le')))
+    expect(screen.getByTestId('viewer-json').dataset.pretty).toBe('true')
+    expect(editorText(view.container)).toBe('{\n  "a": "ü"\n}')
+    view.unmount()
+
+    view = await showBody({ contentType: 'text/plain; charset=x-martian' }, 'plain ✓')
+    expect(editorText(view.container)).toBe('plain ✓')
+    expect(screen.getByTestId('viewer-note').textContent).toMatch(/charset=x-martian, an encoding this viewer does not know: shown as UTF-8/)
+    view.unmount()
+
+    // UTF-8 declared is what bodies are read as anyway: no note.
+    await showBody({ contentType: 'text/plain; charset=utf-8' }, 'plain ✓')
+    expect(screen.queryByTestId('viewer-note')).toBeNull()
+  })
+
   it('shows form bodies as a table of decoded names and values', async () => {
     await showBody({ contentType: 'application/x-www-form-urlencoded' }, 'name=Ada+Lovelace&tags=a&tags=b&note=%E2%9C%93%20ok')
     const rows = screen.getAllByTestId('form-row').map((row) => Array.from(row.querySelectorAll('td')).map((td) => td.textContent))

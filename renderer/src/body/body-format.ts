@@ -23,8 +23,31 @@ export interface FormattedBody {
 
 const lossy = new TextDecoder('utf-8', { ignoreBOM: true })
 
-export function decodeForDisplay(bytes: Uint8Array): string {
-  return lossy.decode(bytes)
+/**
+ * Text for display: UTF-8 (bad bytes replaced), or the encoding the body's Content-Type declares.
+ * `encoding` is a standard name TextDecoder knows (see declaredEncoding).
+ */
+export function decodeForDisplay(bytes: Uint8Array, encoding: string | null = null): string {
+  return encoding ? new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes) : lossy.decode(bytes)
+}
+
+/** What the viewer says about the encoding it read the text in, if not UTF-8. */
+export interface TextEncodingChoice {
+  /** The charset label as the Content-Type gave it. */
+  label: string
+  /** Its standard name, or null when the browser knows no such encoding (UTF-8 is used). */
+  encoding: string | null
+}
+
+function encodingNote(charset: TextEncodingChoice | null): string | null {
+  if (!charset) return null
+  if (!charset.encoding) return `Its Content-Type says charset=${charset.label}, an encoding this viewer does not know: shown as UTF-8.`
+  const named = charset.encoding === charset.label.toLowerCase() ? charset.encoding : `${charset.encoding} (charset=${charset.label})`
+  return `Read as ${named}, as its Content-Type says.`
+}
+
+function withNote(note: string | null, extra: string | null): string | null {
+  return note && extra ? `${extra} ${note}` : (note ?? extra)
 }
 
 /** Deepest nesting of objects and arrays, counting outside strings; stops early past `limit`. */
@@ -136,8 +159,13 @@ export function reindentJsonWithin(text: string, indentUnit: string, maxLength: 
   return out.join('')
 }
 
-export function formatJson(bytes: Uint8Array): FormattedBody {
-  const decoded = decodeForDisplay(bytes)
+export function formatJson(bytes: Uint8Array, charset: TextEncodingChoice | null = null): FormattedBody {
+  const formatted = formatJsonText(bytes, charset?.encoding ?? null)
+  return { ...formatted, note: withNote(formatted.note, encodingNote(charset)) }
+}
+
+function formatJsonText(bytes: Uint8Array, encoding: string | null): FormattedBody {
+  const decoded = decodeForDisplay(bytes, encoding)
   // A UTF-8 byte-order mark is no part of the JSON (parsers skip it; JSON.parse does not).
   const bom = decoded.charCodeAt(0) === 0xfeff
   const text = bom ? decoded.slice(1) : decoded
@@ -185,17 +213,17 @@ export function hexDump(bytes: Uint8Array, maxBytes = HEX_MAX_BYTES, startOffset
   }
 }
 
-export function formatText(bytes: Uint8Array): FormattedBody {
-  return { kind: 'text', text: decodeForDisplay(bytes), pretty: false, note: null, shownBytes: bytes.length }
+export function formatText(bytes: Uint8Array, charset: TextEncodingChoice | null = null): FormattedBody {
+  return { kind: 'text', text: decodeForDisplay(bytes, charset?.encoding ?? null), pretty: false, note: encodingNote(charset), shownBytes: bytes.length }
 }
 
-export function formatBody(kind: FormatKind, bytes: Uint8Array): FormattedBody {
+export function formatBody(kind: FormatKind, bytes: Uint8Array, charset: TextEncodingChoice | null = null): FormattedBody {
   switch (kind) {
     case 'json':
-      return formatJson(bytes)
+      return formatJson(bytes, charset)
     case 'hex':
       return hexDump(bytes)
     case 'text':
-      return formatText(bytes)
+      return formatText(bytes, charset)
   }
 }

@@ -1,7 +1,7 @@
 // Sends large bodies to the format worker and small ones straight through formatBody. Owns: the one
 // worker, matching replies to requests, and falling back to plain text if the worker fails or takes
 // too long (a body must never leave the viewer spinning).
-import { decodeForDisplay, formatBody, type FormatKind, type FormattedBody } from './body-format'
+import { decodeForDisplay, formatBody, type FormatKind, type FormattedBody, type TextEncodingChoice } from './body-format'
 
 export const SYNC_FORMAT_MAX_BYTES = 64 * 1024
 const WORKER_TIMEOUT_MS = 15_000
@@ -35,29 +35,29 @@ function getWorker(): Worker | null {
   return worker
 }
 
-function plainFallback(kind: FormatKind, bytes: Uint8Array, note: string): FormattedBody {
+function plainFallback(kind: FormatKind, bytes: Uint8Array, note: string, charset: TextEncodingChoice | null): FormattedBody {
   if (kind === 'hex') return formatBody('hex', bytes)
-  return { kind: 'text', text: decodeForDisplay(bytes), pretty: false, note, shownBytes: bytes.length }
+  return { kind: 'text', text: decodeForDisplay(bytes, charset?.encoding ?? null), pretty: false, note, shownBytes: bytes.length }
 }
 
-export function formatInBackground(kind: FormatKind, bytes: Uint8Array): Promise<FormattedBody> {
-  if (bytes.length <= SYNC_FORMAT_MAX_BYTES) return Promise.resolve(formatBody(kind, bytes))
+export function formatInBackground(kind: FormatKind, bytes: Uint8Array, charset: TextEncodingChoice | null = null): Promise<FormattedBody> {
+  if (bytes.length <= SYNC_FORMAT_MAX_BYTES) return Promise.resolve(formatBody(kind, bytes, charset))
   const target = getWorker()
   if (!target) {
-    if (kind === 'json') return Promise.resolve(plainFallback(kind, bytes, 'Shown as sent (formatting large bodies needs a worker).'))
-    return Promise.resolve(formatBody(kind, bytes))
+    if (kind === 'json') return Promise.resolve(plainFallback(kind, bytes, 'Shown as sent (formatting large bodies needs a worker).', charset))
+    return Promise.resolve(formatBody(kind, bytes, charset))
   }
   return new Promise((resolve) => {
     const id = nextId++
     const timer = setTimeout(() => {
       waiting.delete(id)
-      resolve(plainFallback(kind, bytes, 'Formatting took too long: shown as sent.'))
+      resolve(plainFallback(kind, bytes, 'Formatting took too long: shown as sent.', charset))
     }, WORKER_TIMEOUT_MS)
     waiting.set(id, (result) => {
       clearTimeout(timer)
-      resolve(result ?? plainFallback(kind, bytes, 'Formatting failed: shown as sent.'))
+      resolve(result ?? plainFallback(kind, bytes, 'Formatting failed: shown as sent.', charset))
     })
     const copy = bytes.slice()
-    target.postMessage({ id, kind, bytes: copy }, [copy.buffer])
+    target.postMessage({ id, kind, bytes: copy, charset }, [copy.buffer])
   })
 }

@@ -1,18 +1,19 @@
 // The format worker: formats large bodies off the main thread so the list keeps scrolling.
-import { formatBody, type FormatKind } from './body-format'
+import { formatBody, type FormatKind, type TextEncodingChoice } from './body-format'
 
 interface FormatRequestMessage {
   id: number
   kind: FormatKind
   bytes: Uint8Array
+  charset: TextEncodingChoice | null
 }
 
 const scope = self as unknown as { onmessage: ((event: MessageEvent<FormatRequestMessage>) => void) | null; postMessage(message: unknown): void }
 
 scope.onmessage = (event) => {
-  const { id, kind, bytes } = event.data
+  const { id, kind, bytes, charset } = event.data
   try {
-    scope.postMessage({ id, ok: true, result: formatBody(kind, bytes) })
+    scope.postMessage({ id, ok: true, result: formatBody(kind, bytes, charset) })
   } catch (error) {
     scope.postMessage({ id, ok: false, error: error instanceof Error ? error.message : String(error) })
   }

@@ -51,6 +51,22 @@ export function viewerForMediaType(essence: string): ViewerKind | null {
   return null
 }
 
+/**
+ * The text encoding a Content-Type declares, when it is one the browser can decode and not UTF-8
+ * (what bodies are read as otherwise), by its standard name: `iso-8859-1` reads as `windows-1252`,
+ * as browsers read it.
+ */
+export function declaredEncoding(contentType: string | null | undefined): { label: string; encoding: string | null } | null {
+  const label = parseMediaType(contentType)?.params.charset?.trim()
+  if (!label) return null
+  try {
+    const encoding = new TextDecoder(label).encoding
+    return encoding === 'utf-8' ? null : { label, encoding }
+  } catch {
+    return { label, encoding: null }
+  }
+}
+
 function looksLikeText(bytes: Uint8Array): boolean {
   const sample = bytes.subarray(0, 4096)
   if (sample.includes(0)) return false
@@ -77,6 +93,8 @@ export function chooseViewer(contentType: string | null, bytes: Uint8Array): Vie
   const byType = media ? viewerForMediaType(media.essence) : null
   if (byType === 'image' && sniffViewer(bytes) !== 'image' && looksLikeText(bytes)) return 'text'
   if (byType && byType !== 'text') return byType
+  // Text in a declared encoding (UTF-16's zero bytes would sniff as binary).
+  if (declaredEncoding(contentType)?.encoding) return 'text'
   const sniffed = sniffViewer(bytes)
   if (byType === 'text') return sniffed === 'hex' ? 'hex' : 'text'
   return sniffed

@@ -6,7 +6,7 @@ import type { Capture } from '../../../../shared/model'
 import type { DisplayBody } from '../../body/body-loader'
 import { useBodySave, useDisplayBody } from '../../body/use-body'
 import { useStores } from '../../state/context'
-import { chooseViewer, parseMediaType } from '../../text/content-type'
+import { chooseViewer, declaredEncoding, parseMediaType } from '../../text/content-type'
 import { formatBytes } from '../../text/format'
 import { BodyContent, resolveViewer, type ViewChoice } from '../viewers/body-content'
 import { FormattedViewer } from '../viewers/formatted-viewer'
@@ -109,14 +109,14 @@ function LoadedBody({ capture, body, choice, isMultipart, decode }: { capture: C
         <p className="flag-note" data-testid="body-head-tail">
           This body is {formatBytes(body.totalSize)}: showing its first {formatBytes(body.head.length)} and last {formatBytes(body.tail.length)}, as sent. Save the full body to see all of it.
         </p>
-        {asHex ? <HexViewer bytes={body.head} testId="body-head" /> : <FormattedViewer bytes={body.head} kind="text" language={null} testId="body-head" />}
+        {asHex ? <HexViewer bytes={body.head} testId="body-head" /> : <FormattedViewer bytes={body.head} kind="text" language={null} testId="body-head" charset={declaredEncoding(capture.contentType)} />}
         <p className="body-gap" data-testid="body-gap">
           … {formatBytes(Math.max(0, hidden))} not shown …
         </p>
         {asHex ? (
           <HexViewer bytes={body.tail} startOffset={body.totalSize - body.tail.length} testId="body-tail" />
         ) : (
-          <FormattedViewer bytes={body.tail} kind="text" language={null} testId="body-tail" />
+          <FormattedViewer bytes={body.tail} kind="text" language={null} testId="body-tail" charset={declaredEncoding(capture.contentType)} />
         )}
       </>
     )

@@ -1,5 +1,5 @@
 // Picks the viewer for a body's bytes: by the chosen kind, else by Content-Type, else by sniffing.
-import { chooseViewer, imageMimeFor, type ViewerKind } from '../../text/content-type'
+import { chooseViewer, declaredEncoding, imageMimeFor, type ViewerKind } from '../../text/content-type'
 import { FormattedViewer } from './formatted-viewer'
 import { FormViewer } from './form-viewer'
 import { HexViewer } from './hex-viewer'
@@ -18,6 +18,7 @@ interface BodyContentProps {
 }
 
 export function BodyContent({ bytes, contentType, kind }: BodyContentProps) {
+  const charset = declaredEncoding(contentType)
   switch (kind) {
     case 'empty':
       return (
@@ -26,13 +27,13 @@ export function BodyContent({ bytes, contentType, kind }: BodyContentProps) {
         </p>
       )
     case 'json':
-      return <FormattedViewer bytes={bytes} kind="json" language="json" testId="viewer-json" />
+      return <FormattedViewer bytes={bytes} kind="json" language="json" testId="viewer-json" charset={charset} />
     case 'xml':
-      return <FormattedViewer bytes={bytes} kind="text" language="xml" testId="viewer-xml" />
+      return <FormattedViewer bytes={bytes} kind="text" language="xml" testId="viewer-xml" charset={charset} />
     case 'html':
-      return <FormattedViewer bytes={bytes} kind="text" language="html" testId="viewer-html" />
+      return <FormattedViewer bytes={bytes} kind="text" language="html" testId="viewer-html" charset={charset} />
     case 'text':
-      return <FormattedViewer bytes={bytes} kind="text" language={null} testId="viewer-text" />
+      return <FormattedViewer bytes={bytes} kind="text" language={null} testId="viewer-text" charset={charset} />
     case 'form':
       return <FormViewer bytes={bytes} />
     case 'image':

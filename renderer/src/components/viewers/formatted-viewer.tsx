@@ -1,7 +1,7 @@
 // JSON, XML, HTML and plain text: formatted (off the main thread when large) and shown with
 // CodeMirror. JSON that cannot be re-indented safely is shown as sent, as plain text.
 import { lazy, Suspense, useEffect, useState } from 'react'
-import type { FormatKind, FormattedBody } from '../../body/body-format'
+import type { FormatKind, FormattedBody, TextEncodingChoice } from '../../body/body-format'
 import { formatInBackground } from '../../body/format-client'
 import type { CodeLanguage } from './code-block'
 
@@ -13,19 +13,23 @@ interface FormattedViewerProps {
   kind: FormatKind
   language: CodeLanguage
   testId: string
+  /** A text encoding other than UTF-8 that the body's Content-Type declares. */
+  charset?: TextEncodingChoice | null
 }
 
-export function FormattedViewer({ bytes, kind, language, testId }: FormattedViewerProps) {
+export function FormattedViewer({ bytes, kind, language, testId, charset = null }: FormattedViewerProps) {
   const [formatted, setFormatted] = useState<{ bytes: Uint8Array; kind: FormatKind; result: FormattedBody } | null>(null)
+  const label = charset?.label ?? null
+  const encoding = charset?.encoding ?? null
   useEffect(() => {
     let alive = true
-    void formatInBackground(kind, bytes).then((result) => {
+    void formatInBackground(kind, bytes, label === null ? null : { label, encoding }).then((result) => {
       if (alive) setFormatted({ bytes, kind, result })
     })
     return () => {
       alive = false
     }
-  }, [bytes, kind])
+  }, [bytes, kind, label, encoding])
   if (!formatted || formatted.bytes !== bytes || formatted.kind !== kind) {
     return (
       <div className="viewer-status" data-testid="body-formatting">
