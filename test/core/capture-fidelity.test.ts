@@ -302,6 +302,21 @@ describe('multipart parts, byte for byte, and a body that ends inside a part', (
     expect(error).toMatch(/end of form/i)
     expect(parts).toHaveLength(1)
     expect(parts[0]!.bytes.toString()).toBe('unfinished')
+    expect(parts[0]!.rawHeaders).toEqual([['Content-Disposition', 'form-data; name="file"; filename="x.txt"']])
+  })
+
+  it('keeps a field still arriving when the body ends without a closing boundary, after the parts before it', async () => {
+    const body = Buffer.from('--XyZ\r\nContent-Disposition: form-data; name="first"\r\n\r\ndone\r\n--XyZ\r\nContent-Disposition: form-data; name="last"\r\nContent-Type: application/json\r\n\r\n{"cut":')
+    const { parts, error } = await parseMultipart(body, 'multipart/form-data; boundary=XyZ')
+    expect(error).toMatch(/end of form/i)
+    expect(parts.map((part) => [part.name, part.filename, part.contentType, part.bytes.toString()])).toEqual([
+      ['first', null, 'text/plain', 'done'],
+      ['last', null, 'application/json', '{"cut":'],
+    ])
+    expect(parts[1]!.rawHeaders).toEqual([
+      ['Content-Disposition', 'form-data; name="last"'],
+      ['Content-Type', 'application/json'],
+    ])
   })
 })
 

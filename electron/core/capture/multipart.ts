@@ -90,7 +90,30 @@ export function parseMultipart(body: Buffer, contentType: string, partCap = 1024
       stream.on('error', finish)
     })
     parser.on('partsLimit', () => done(`more than ${maxParts} parts; the rest are not shown`))
-    parser.on('error', (error: Error) => done(error.message))
+    parser.on('error', (error: Error) => {
+      // A body that ends inside a part (no closing boundary): busboy reports a file part with what
+      // arrived, but drops a field still arriving. That one is read here, from its own header lines.
+      const blocks = partBlocks(body, contentType, maxParts)
+      attachRawHeaders(parts, blocks.map((block) => block.headers))
+      const last = blocks[blocks.length - 1]
+      if (!settled && last && parts.length < maxParts && !parts.some((part) => part.rawHeaders === last.headers)) {
+        const name = dispositionName(last.headers)
+        if (name !== null && !/;\s*filename\*?=/i.test(headerOf(last.headers, 'content-disposition') ?? '')) {
+          const bytes = body.subarray(last.contentStart)
+          parts.push({
+            rawHeaders: last.headers,
+            name,
+            filename: null,
+            contentType: headerOf(last.headers, 'content-type')?.split(';')[0]?.trim() || 'text/plain',
+            transferEncoding: headerOf(last.headers, 'content-transfer-encoding') ?? '7bit',
+            size: bytes.length,
+            bytes: Buffer.from(bytes.subarray(0, partCap)),
+            truncated: bytes.length > partCap,
+          })
+        }
+      }
+      done(error.message)
+    })
     parser.on('close', () => {
       attachRawHeaders(parts, partHeaderBlocks(body, contentType, maxParts))
       fieldBytes()
@@ -108,11 +131,16 @@ const HEADER_BLOCK_LIMIT = 16 * 1024
  * busboy.
  */
 export function partHeaderBlocks(body: Buffer, contentType: string, maxParts = 1000): RawHeaders[] {
+  return partBlocks(body, contentType, maxParts).map((block) => block.headers)
+}
+
+/** Each part's header lines, and where its contents start. */
+function partBlocks(body: Buffer, contentType: string, maxParts: number): Array<{ headers: RawHeaders; contentStart: number }> {
   const match = /;\s*boundary=(?:"([^"]+)"|([^;,\s]+))/i.exec(contentType)
   const boundary = match?.[1] ?? match?.[2]
   if (!boundary) return []
   const delimiter = Buffer.from(`--${boundary}`, 'latin1')
-  const blocks: RawHeaders[] = []
+  const blocks: Array<{ headers: RawHeaders; contentStart: number }> = []
   let at = body.indexOf(delimiter)
   while (at >= 0 && blocks.length < maxParts) {
     let start = at + delimiter.length
@@ -127,7 +155,7 @@ export function partHeaderBlocks(body: Buffer, contentType: string, maxParts = 1
       separator = 2
     }
     if (end < 0 || end - start > HEADER_BLOCK_LIMIT) break
-    blocks.push(headerLines(body.subarray(start, end).toString('latin1')))
+    blocks.push({ headers: headerLines(body.subarray(start, end).toString('latin1')), contentStart: end + separator })
     at = body.indexOf(delimiter, end + separator)
   }
   return blocks
@@ -150,9 +178,13 @@ function headerLines(block: string): RawHeaders {
   return out
 }
 
+function headerOf(headers: RawHeaders, name: string): string | undefined {
+  return headers.find(([key]) => key.toLowerCase() === name)?.[1]
+}
+
 /** The `name` a header block's Content-Disposition gives, decoded as busboy decodes it (UTF-8). */
 function dispositionName(headers: RawHeaders): string | null {
-  const disposition = headers.find(([name]) => name.toLowerCase() === 'content-disposition')?.[1]
+  const disposition = headerOf(headers, 'content-disposition')
   if (disposition === undefined) return null
   const match = /;\s*name=(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))/i.exec(disposition)
   const raw = match?.[1]?.replace(/\\(.)/g, '$1') ?? match?.[2]
