@@ -44,6 +44,7 @@ export function parseJsonInput(input: unknown, what: string): unknown {
   try {
     return JSON.parse(input.replace(/^\uFEFF/, '')) as unknown
   } catch (error) {
+    if (error instanceof RangeError) throw invalidInput(`Not a valid ${what}: it is nested too deeply to read`)
     throw invalidInput(`Not a valid ${what}: the file is not JSON (${error instanceof Error ? error.message : String(error)})`)
   }
 }

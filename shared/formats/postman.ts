@@ -486,10 +486,31 @@ function importItem(item: ImportedItem, names: string[], inheritedAuth: Auth, pa
   out.push(exchange)
 }
 
+/** Folders nested deeper than this are refused, by name: reading them recurses once per level. */
+export const MAX_FOLDER_DEPTH = 200
+
+/** How deep `item` arrays nest (folders in folders), counted without recursing; stops past `limit`. */
+function folderDepth(json: unknown, limit: number): number {
+  let deepest = 0
+  const stack: Array<[unknown, number]> = [[json, 0]]
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!
+    if (depth > deepest) deepest = depth
+    if (deepest > limit) return deepest
+    const items = node && typeof node === 'object' ? (node as { item?: unknown }).item : undefined
+    if (Array.isArray(items)) for (const child of items) stack.push([child, depth + 1])
+  }
+  return deepest
+}
+
 export function fromPostman(input: unknown): Exchange[] {
   const json = parseJsonInput(input, 'Postman collection')
   if (json && typeof json === 'object' && 'requests' in json && !('item' in json)) {
     throw invalidInput('Not a valid Postman collection: this is a Postman v1 collection; export it again as Collection v2.1')
+  }
+  // The collection's own `item` is the first level.
+  if (folderDepth(json, MAX_FOLDER_DEPTH + 1) > MAX_FOLDER_DEPTH + 1) {
+    fail(['item'], `folders are nested more than ${MAX_FOLDER_DEPTH} levels deep; Hookscope reads up to ${MAX_FOLDER_DEPTH}`)
   }
   const collection = parseOrThrow(Collection, json, 'Postman collection')
   const schema = collection.info.schema

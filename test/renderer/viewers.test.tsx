@@ -20,6 +20,7 @@ const editorText = (root: HTMLElement) =>
   Array.from(root.querySelectorAll<HTMLElement>('.cm-editor'))
     .map((editor) => EditorView.findFromDOM(editor)!.state.doc.toString())
     .join('\n')
+const utf16le = (text: string) => new Uint8Array(Uint16Array.from(text, (ch) => ch.charCodeAt(0)).buffer)
 const PNG_1x1 = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0))
 
 describe('body viewers', () => {
@@ -49,13 +50,13 @@ describe('body viewers', () => {
     view.unmount()
 
     // UTF-16's zero bytes would otherwise pass for binary and be shown in hex.
-    const utf16 = new Uint8Array(Buffer.from('héllo ✓', 'utf16le'))
+    const utf16 = utf16le('héllo ✓')
     view = await showBody({ contentType: 'text/plain; charset=utf-16le' }, utf16)
     expect(screen.getByTestId('viewer-text')).toBeTruthy()
     expect(editorText(view.container)).toBe('héllo ✓')
     view.unmount()
 
-    view = await showBody({ contentType: 'application/json; charset=UTF-16LE' }, new Uint8Array(Buffer.from('{"a":"ü"}', 'utf16le')))
+    view = await showBody({ contentType: 'application/json; charset=UTF-16LE' }, utf16le('{"a":"ü"}'))
     expect(screen.getByTestId('viewer-json').dataset.pretty).toBe('true')
     expect(editorText(view.container)).toBe('{\n  "a": "ü"\n}')
     view.unmount()

@@ -110,6 +110,16 @@ describe('Postman export', () => {
 })
 
 describe('Postman import', () => {
+  it('reads folders nested 200 deep, and refuses deeper ones by saying so (not with a stack overflow)', () => {
+    // Built as text: a nested object that deep would overflow JSON.stringify here first.
+    const nested = (depth: number) =>
+      `{"info":{"name":"deep","schema":"${POSTMAN_SCHEMA_V21}"},"item":[${'{"name":"f","item":['.repeat(depth)}{"name":"leaf","request":{"method":"GET","url":"http://localhost:3000/deep"}}${']}'.repeat(depth)}]}`
+    expect(fromPostman(nested(200))[0]!.request.url).toBe('http://localhost:3000/deep')
+    for (const depth of [201, 5000]) {
+      expect(() => fromPostman(nested(depth)), `${depth} levels`).toThrow(/folders are nested more than 200 levels deep|nested too deeply to read/)
+    }
+  })
+
   it('imports a collection built with the SDK: folders, bodies, auth, disabled entries, variables', () => {
     const collection = new Collection({ info: { name: 'Built with the SDK' } })
     collection.auth = new RequestAuth({ type: 'bearer', bearer: [{ key: 'token', value: '{{token}}' }] } as never)
