@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process'
-import { promises as fs } from 'node:fs'
+import nodeFs, { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import harValidator from 'har-validator'
 import { Collection as PostmanCollection } from 'postman-collection'
 import Stripe from 'stripe'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { RunState } from '../../shared/collections'
 import { dispatch } from '../../shared/api'
 import { apiOf, nextCapture, rawExchange, startEngine, type TestEngine } from '../helpers/engine'
@@ -33,6 +33,42 @@ async function captureTwo(e: TestEngine): Promise<[string, string]> {
 }
 
 describe('collections', () => {
+  it('never accept a save into a collection being deleted and then lose it', async () => {
+    t = await startEngine()
+    const [jsonId, binId] = await captureTwo(t)
+    const api = apiOf(t.engine)
+    const collection = await api['collections.create']({ name: 'Going' })
+    const first = await api['collections.saveItem']({ id: collection.id, from: { captureId: jsonId } })
+    // Hold the delete while it puts the collection in the trash.
+    const realMkdir = nodeFs.promises.mkdir
+    let held!: () => void
+    let release!: () => void
+    const holding = new Promise<void>((resolve) => (held = resolve))
+    const released = new Promise<void>((resolve) => (release = resolve))
+    const mkdir = vi.spyOn(nodeFs.promises, 'mkdir').mockImplementation((async (dir: nodeFs.PathLike, options?: nodeFs.MakeDirectoryOptions) => {
+      if (String(dir).endsWith('.trash')) {
+        held()
+        await released
+      }
+      return realMkdir(dir, options)
+    }) as typeof realMkdir)
+    let removing: Promise<unknown>
+    try {
+      removing = api['collections.remove']({ id: collection.id })
+      await holding
+      // Another window saves into it meanwhile: refused, saying why, not accepted and then lost.
+      const during = await Promise.allSettled([api['collections.saveItem']({ id: collection.id, from: { captureId: binId } })])
+      expect(during[0]!.status).toBe('rejected')
+      expect(String((during[0] as PromiseRejectedResult).reason)).toMatch(/No collection with id/)
+    } finally {
+      release()
+      mkdir.mockRestore()
+    }
+    await removing
+    const restored = await api['collections.restore']({ id: collection.id })
+    expect(restored.items.map((item) => item.id)).toEqual([first.id])
+  })
+
   it('keep exact requests in plain, stable, pretty-printed files that survive a restart', async () => {
     t = await startEngine()
     const [jsonId, binId] = await captureTwo(t)

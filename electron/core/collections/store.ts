@@ -151,12 +151,22 @@ export class CollectionStore {
   /** Delete a collection; its file goes to `.trash/` so the deletion can be undone. */
   async remove(id: string): Promise<void> {
     const doc = this.doc(id)
-    const trash = path.join(this.deps.dir, '.trash')
-    await fs.mkdir(trash, { recursive: true })
-    await writeFileAtomic(path.join(trash, `${id}.json`), JSON.stringify({ schemaVersion: COLLECTION_FORMAT, data: doc.data }, null, 2) + '\n')
-    await doc.remove()
+    // Gone at once: a change asked for from here on (another window saving into it) fails with
+    // NOT_FOUND instead of landing in a file about to be removed. A change asked for before is in
+    // `doc.data` already (changes apply in memory first), so the copy in the trash has it.
     this.docs.delete(id)
+    const undo = this.undo.get(id)
     this.undo.delete(id)
+    try {
+      const trash = path.join(this.deps.dir, '.trash')
+      await fs.mkdir(trash, { recursive: true })
+      await writeFileAtomic(path.join(trash, `${id}.json`), JSON.stringify({ schemaVersion: COLLECTION_FORMAT, data: doc.data }, null, 2) + '\n')
+    } catch (error) {
+      this.docs.set(id, doc)
+      if (undo) this.undo.set(id, undo)
+      throw error
+    }
+    await doc.remove()
   }
 
   async restore(id: string): Promise<Collection> {
