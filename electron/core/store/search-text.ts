@@ -6,6 +6,8 @@
 // copy each as they are promoted, and a search then calls `includes` a hundred thousand times. Here a
 // search is one byte search per chunk (a few per segment) that skips from a hit to the next capture.
 
+/** Chunks start small (a segment may hold ten captures) and double up to a megabyte. */
+const FIRST_CHUNK_BYTES = 64 * 1024
 const CHUNK_BYTES = 1024 * 1024
 
 interface Chunk<T> {
@@ -24,7 +26,8 @@ export class SearchText<T> {
     const most = text.length * 3
     let chunk = this.chunks[this.chunks.length - 1]
     if (!chunk || chunk.used + most > chunk.bytes.length) {
-      chunk = { bytes: Buffer.allocUnsafe(Math.max(CHUNK_BYTES, most)), used: 0, starts: [], ends: [], owners: [] }
+      const size = chunk ? Math.min(CHUNK_BYTES, chunk.bytes.length * 2) : FIRST_CHUNK_BYTES
+      chunk = { bytes: Buffer.allocUnsafe(Math.max(size, most)), used: 0, starts: [], ends: [], owners: [] }
       this.chunks.push(chunk)
     }
     const start = chunk.used
