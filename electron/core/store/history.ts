@@ -458,7 +458,7 @@ export class HistoryStore {
     this.byId.set(record.id, entry)
     let text = this.searchText.get(segment)
     if (!text) this.searchText.set(segment, (text = new SearchText()))
-    text.add(entry, searchTextOf(record, bodyText))
+    text.add(entry, ...searchTextOf(record, bodyText))
     this.totalBytes += bytes
     if (entry.blob) {
       this.options.blobs.retain(entry.blob)
@@ -1066,7 +1066,8 @@ function utf8Reading(value: string): string | null {
   return isUtf8(bytes) ? bytes.toString('utf8') : null
 }
 
-function searchTextOf(record: CaptureRecord, bodyText?: string): string {
+/** A capture's search text, lower-cased, as its head (request line and headers) and its body. */
+function searchTextOf(record: CaptureRecord, bodyText?: string): [string, string] {
   let text = `${record.method} ${record.target}\n`
   for (const [name, value] of record.rawHeaders) text += `${name}: ${value}\n`
   // Most requests are ASCII: one test of the whole head instead of one per value.
@@ -1081,11 +1082,13 @@ function searchTextOf(record: CaptureRecord, bodyText?: string): string {
       if (reading !== null) text += `${name}: ${reading}\n`
     }
   }
-  if (bodyText !== undefined) text += bodyText.slice(0, SEARCH_BODY_BYTES)
+  let body = ''
+  if (bodyText !== undefined) body = bodyText.slice(0, SEARCH_BODY_BYTES)
   else if (record.inline) {
     // A body that is not valid UTF-8 is searched as a blob body is: decoded, bad bytes replaced.
     const { encoding, data } = record.inline
-    text += encoding === 'utf8' ? data.slice(0, SEARCH_BODY_BYTES) : Buffer.from(data, 'base64').subarray(0, SEARCH_BODY_BYTES).toString('utf8')
+    body = encoding === 'utf8' ? data.slice(0, SEARCH_BODY_BYTES) : Buffer.from(data, 'base64').subarray(0, SEARCH_BODY_BYTES).toString('utf8')
   }
-  return text.toLowerCase()
+  // Two pieces, not one: joined, the body would be copied once more.
+  return [text.toLowerCase(), body.toLowerCase()]
 }

@@ -21,9 +21,10 @@ interface Chunk<T> {
 export class SearchText<T> {
   private readonly chunks: Chunk<T>[] = []
 
-  add(owner: T, text: string): void {
+  /** A capture's text, given in pieces that are stored one after the other. */
+  add(owner: T, text: string, more = ''): void {
     // At most three bytes of UTF-8 per UTF-16 unit.
-    const most = text.length * 3
+    const most = (text.length + more.length) * 3
     let chunk = this.chunks[this.chunks.length - 1]
     if (!chunk || chunk.used + most > chunk.bytes.length) {
       const size = chunk ? Math.min(CHUNK_BYTES, chunk.bytes.length * 2) : FIRST_CHUNK_BYTES
@@ -32,6 +33,7 @@ export class SearchText<T> {
     }
     const start = chunk.used
     chunk.used += chunk.bytes.write(text, start, 'utf8')
+    if (more.length > 0) chunk.used += chunk.bytes.write(more, chunk.used, 'utf8')
     chunk.starts.push(start)
     chunk.ends.push(chunk.used)
     chunk.owners.push(owner)
