@@ -6,7 +6,7 @@ import zlib from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import type { CaptureSummary, ForwardConfig } from '../../shared/model'
 import { BlobStore } from '../../electron/core/store/blobs'
-import { send } from '../../electron/core/forward/sender'
+import { send, StopGroup, type SendRequest } from '../../electron/core/forward/sender'
 import { apiOf, rawExchange, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
 import { freePort, httpTarget, rawTarget, type Target } from '../helpers/targets'
 import { testScope } from '../helpers/scope'
@@ -689,5 +689,60 @@ describe('proxy mode when the target fails early', () => {
     await stored
     await new Promise((resolve) => setImmediate(resolve))
     expect(failedWhenReady).toBe(true)
+  })
+})
+
+describe('stopping requests in flight', () => {
+  it('a stop cuts short every request still waiting, not one that settled; a request started after it is cut at once', async () => {
+    const dir = await tempDir()
+    scope.defer(() => removeDir(dir))
+    const blobs = new BlobStore(dir, 64 * 1024)
+    await blobs.init()
+    // Answers /quick at once; anything else never.
+    const app = await target((req, res) => {
+      if (req.url === '/quick') res.end('ok')
+    })
+    const group = new StopGroup()
+    const request = (path: string): SendRequest => ({
+      origin: new URL(app.url),
+      path,
+      method: 'POST',
+      headers: [
+        ['Host', new URL(app.url).host],
+        ['Content-Length', '2'],
+      ],
+      body: Buffer.from('{}'),
+      timeoutMs: 30_000,
+      maxResponseBytes: 1024,
+      spool: () => blobs.createSpool(),
+      stop: group,
+    })
+    const quick = await send(request('/quick'))
+    expect(quick.error).toBeNull()
+    const waiting = ['/a', '/b', '/c'].map((path) => send(request(path)))
+    await app.waitFor(4)
+    group.stopAll()
+    for (const outcome of await Promise.all(waiting)) expect(outcome.error).toMatchObject({ code: 'ABORTED', message: 'Hookscope is stopping' })
+    expect((await send(request('/late'))).error?.code).toBe('ABORTED')
+    expect(app.received.map((r) => r.url)).toEqual(['/quick', '/a', '/b', '/c'])
+  })
+
+  it('closing the engine cuts short a delivery in flight: recorded as aborted, and delivered after a restart', async () => {
+    // The first request is never answered; the ones after it are.
+    let seen = 0
+    const app = await target((_req, res) => {
+      if (seen++ > 0) res.end('ok')
+    })
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app', timeoutMs: 30_000 })
+    await post(e.url, '/slow', '{}')
+    await app.waitFor(1)
+    const id = e.engine.history.query({}).items[0]!.id
+    await e.close()
+    t = await e.reopen()
+    await forwardingSettles(t.engine, () => t!.engine.forwarder.forwardOf(id)!.state === 'delivered')
+    expect(t.engine.forwarder.attempts(id).map((a) => [a.status, a.error?.code ?? null])).toEqual([
+      [null, 'ABORTED'],
+      [200, null],
+    ])
   })
 })

@@ -8,7 +8,6 @@
 // capture's history segment (so retention drops them together). A successful delivery's line is
 // durable before the queue moves on, so a restart never delivers a request twice that it knows was
 // delivered, and never loses one that was not.
-import { setMaxListeners } from 'node:events'
 import { createReadStream, promises as fs } from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
@@ -34,7 +33,7 @@ import type { BlobStore } from '../store/blobs'
 import { inlineBody, inlineBytes, InlineBody, type CaptureRecord, type HistoryStore } from '../store/history'
 import { Journal, parseJournal, type SyncMode } from '../store/journal'
 import { route } from './router'
-import { send, type ResponseHead, type SendResult } from './sender'
+import { send, StopGroup, type ResponseHead, type SendResult } from './sender'
 import { relayHeaders, UnforwardableTarget, upstreamHeaders, upstreamPath } from './upstream'
 
 const StoredAttempt = ForwardAttemptSchema.extend({ t: z.literal('a'), inline: InlineBody.nullable() })
@@ -118,13 +117,10 @@ export class Forwarder {
   private readonly journals = new Map<number, Journal>()
   private readonly agents = new Map<string, http.Agent>()
   private readonly inFlight = new Set<Promise<unknown>>()
-  private readonly stopping = new AbortController()
+  private readonly stopping = new StopGroup()
   private closed = false
 
-  private constructor(private readonly deps: ForwarderDeps) {
-    // Every request in flight listens on this one signal (and stops listening when it settles).
-    setMaxListeners(0, this.stopping.signal)
-  }
+  private constructor(private readonly deps: ForwarderDeps) {}
 
   static async open(deps: ForwarderDeps): Promise<Forwarder> {
     const forwarder = new Forwarder(deps)
@@ -398,7 +394,7 @@ export class Forwarder {
       spool: () => this.deps.blobs.createSpool(),
       agent: this.agentFor(origin),
       relay,
-      signal: this.stopping.signal,
+      stop: this.stopping,
     })
     return this.recordAttempt(delivery, record, origin, path, headers, startedAt, result, result.error)
   }
@@ -745,7 +741,7 @@ export class Forwarder {
     this.closed = true
     for (const queue of this.queues.values()) if (queue.timer) clearTimeout(queue.timer)
     // Cut attempts in progress short; they are recorded as aborted and a restart delivers them again.
-    this.stopping.abort()
+    this.stopping.stopAll()
     await Promise.allSettled([...this.inFlight])
     for (const agent of this.agents.values()) agent.destroy()
     await Promise.all([...this.journals.values()].map((journal) => journal.close()))

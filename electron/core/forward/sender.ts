@@ -28,7 +28,8 @@ export interface SendRequest {
    * `failed()` tells whether the exchange with the target has already ended in an error.
    */
   relay?: (head: ResponseHead, failed: () => boolean) => Promise<Writable | null>
-  signal?: AbortSignal
+  /** Cut short (recorded as ABORTED) when this group stops. */
+  stop?: StopGroup
 }
 
 export interface ResponseHead {
@@ -76,6 +77,58 @@ function lookupLocalhost(_hostname: string, options: { all?: boolean; family?: n
   else callback(null, candidates[0]!.address, candidates[0]!.family)
 }
 
+/** A request in a StopGroup: its links and callback are cleared when it leaves. */
+interface Member {
+  prev: Member | null
+  next: Member | null
+  stop: (() => void) | null
+}
+
+/**
+ * The requests in progress that one stop cuts short (the forwarder's, when the engine closes). Not an
+ * AbortSignal shared by every request: its listeners are a linked list whose removed nodes keep
+ * their links and callbacks. Once one of them had lived through two young-generation collections
+ * (a slow request), every request added after it stayed reachable from that dead node and was copied
+ * and promoted in turn until the next full collection; adding and removing also walked the list.
+ * Here joining and leaving cost O(1) and a request that left is referenced by nothing it touched.
+ */
+export class StopGroup {
+  private head: Member | null = null
+  private stopped = false
+
+  join(stop: () => void): Member | null {
+    if (this.stopped) {
+      stop()
+      return null
+    }
+    const member: Member = { prev: null, next: this.head, stop }
+    if (this.head) this.head.prev = member
+    this.head = member
+    return member
+  }
+
+  leave(member: Member): void {
+    if (member.stop === null) return
+    if (member.prev) member.prev.next = member.next
+    else this.head = member.next
+    if (member.next) member.next.prev = member.prev
+    member.prev = member.next = member.stop = null
+  }
+
+  /** Stop every request in progress, and any that joins later. */
+  stopAll(): void {
+    this.stopped = true
+    let member = this.head
+    this.head = null
+    while (member) {
+      const { next, stop } = member
+      member.prev = member.next = member.stop = null
+      stop?.()
+      member = next
+    }
+  }
+}
+
 class TimeoutError extends Error {
   readonly code = 'HOOKSCOPE_TIMEOUT'
 }
@@ -92,7 +145,7 @@ export function send(request: SendRequest): Promise<SendResult> {
   return new Promise<SendResult>((resolve) => {
     let settled = false
     // Set once the request exists; finish() may run before that (a request that cannot be built).
-    const hooks: { headDeadline?: NodeJS.Timeout; onAbort?: () => void } = {}
+    const hooks: { headDeadline?: NodeJS.Timeout; member?: Member | null } = {}
     let head: ResponseHead | null = null
     let spool: BodySpool | null = null
     let received = 0
@@ -101,7 +154,7 @@ export function send(request: SendRequest): Promise<SendResult> {
       if (settled) return
       settled = true
       clearTimeout(hooks.headDeadline)
-      if (hooks.onAbort) request.signal?.removeEventListener('abort', hooks.onAbort)
+      if (hooks.member) request.stop!.leave(hooks.member)
       timings.totalMs = since()
       let body: SpooledBody | null = null
       if (spool) {
@@ -133,13 +186,7 @@ export function send(request: SendRequest): Promise<SendResult> {
       void finish(classifyError(error as NodeJS.ErrnoException))
       return
     }
-    const onAbort = () => req.destroy(Object.assign(new Error('Hookscope is stopping'), { code: 'ABORT_ERR' }))
-    hooks.onAbort = onAbort
-    if (request.signal) {
-      if (request.signal.aborted) onAbort()
-      // One shared signal serves every request: each removes its listener when it settles.
-      else request.signal.addEventListener('abort', onAbort, { once: true })
-    }
+    if (request.stop) hooks.member = request.stop.join(() => req.destroy(Object.assign(new Error('Hookscope is stopping'), { code: 'ABORT_ERR' })))
     hooks.headDeadline = setTimeout(() => req.destroy(new TimeoutError(`no response within ${request.timeoutMs} ms`)), request.timeoutMs)
     // Inactivity while the response body streams counts too.
     req.setTimeout(request.timeoutMs, () => req.destroy(new TimeoutError(`no data for ${request.timeoutMs} ms`)))
