@@ -59,11 +59,19 @@ function unreachable(value: never): never {
 
 /** The target for a request, or null when nothing matches and there is no default. */
 export function route(config: ForwardConfig, request: RoutableRequest): string | null {
-  let body: Buffer | null | undefined
-  const lazyBody = () => (body === undefined ? (body = request.body()) : body)
-  const known = new Set(config.targets.map((target) => target.id))
-  for (const rule of config.routes) {
-    if (known.has(rule.targetId) && matches(rule.match, request, lazyBody)) return rule.targetId
+  // Routed on every capture: nothing is built unless a rule needs it.
+  if (config.routes.length > 0) {
+    let body: Buffer | null | undefined
+    const lazyBody = () => (body === undefined ? (body = request.body()) : body)
+    for (const rule of config.routes) {
+      if (known(config, rule.targetId) && matches(rule.match, request, lazyBody)) return rule.targetId
+    }
   }
-  return config.defaultTargetId !== null && known.has(config.defaultTargetId) ? config.defaultTargetId : null
+  return config.defaultTargetId !== null && known(config, config.defaultTargetId) ? config.defaultTargetId : null
+}
+
+/** An endpoint has a few targets: a look along them costs less than building a set each time. */
+function known(config: ForwardConfig, id: string): boolean {
+  for (const target of config.targets) if (target.id === id) return true
+  return false
 }

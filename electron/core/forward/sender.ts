@@ -77,11 +77,11 @@ function lookupLocalhost(_hostname: string, options: { all?: boolean; family?: n
   else callback(null, candidates[0]!.address, candidates[0]!.family)
 }
 
-/** A request in a StopGroup: its links and callback are cleared when it leaves. */
+/** A request in a StopGroup: its links and request are cleared when it leaves. */
 interface Member {
   prev: Member | null
   next: Member | null
-  stop: (() => void) | null
+  req: { destroy(error: Error): unknown } | null
 }
 
 /**
@@ -96,23 +96,23 @@ export class StopGroup {
   private head: Member | null = null
   private stopped = false
 
-  join(stop: () => void): Member | null {
+  join(req: { destroy(error: Error): unknown }): Member | null {
     if (this.stopped) {
-      stop()
+      req.destroy(stoppingError())
       return null
     }
-    const member: Member = { prev: null, next: this.head, stop }
+    const member: Member = { prev: null, next: this.head, req }
     if (this.head) this.head.prev = member
     this.head = member
     return member
   }
 
   leave(member: Member): void {
-    if (member.stop === null) return
+    if (member.req === null) return
     if (member.prev) member.prev.next = member.next
     else this.head = member.next
     if (member.next) member.next.prev = member.prev
-    member.prev = member.next = member.stop = null
+    member.prev = member.next = member.req = null
   }
 
   /** Stop every request in progress, and any that joins later. */
@@ -121,16 +121,45 @@ export class StopGroup {
     let member = this.head
     this.head = null
     while (member) {
-      const { next, stop } = member
-      member.prev = member.next = member.stop = null
-      stop?.()
+      const { next, req } = member
+      member.prev = member.next = member.req = null
+      req?.destroy(stoppingError())
       member = next
     }
   }
 }
 
+const stoppingError = () => Object.assign(new Error('Hookscope is stopping'), { code: 'ABORT_ERR' })
+
 class TimeoutError extends Error {
   readonly code = 'HOOKSCOPE_TIMEOUT'
+}
+
+/** What a request needs of its target's URL, worked out once per URL object (a forward target's is kept). */
+interface Destination {
+  protocol: string
+  hostname: string
+  port: string | number
+  secure: boolean
+  lookup: LookupFunction | undefined
+}
+const destinations = new WeakMap<URL, Destination>()
+function destinationOf(origin: URL): Destination {
+  let destination = destinations.get(origin)
+  if (!destination) {
+    const secure = origin.protocol === 'https:'
+    destination = {
+      protocol: origin.protocol,
+      hostname: origin.hostname.replace(/^\[|\]$/g, ''),
+      port: origin.port || (secure ? 443 : 80),
+      secure,
+      // Dev servers often listen on only one of ::1 and 127.0.0.1, and what `localhost` resolves to
+      // differs between systems. Offer both; Node 20+ tries each ("happy eyeballs").
+      lookup: origin.hostname === 'localhost' ? (lookupLocalhost as unknown as LookupFunction) : undefined,
+    }
+    destinations.set(origin, destination)
+  }
+  return destination
 }
 
 export function send(request: SendRequest): Promise<SendResult> {
@@ -139,65 +168,74 @@ export function send(request: SendRequest): Promise<SendResult> {
   const timings: SendResult['timings'] = { connectMs: null, firstByteMs: null, totalMs: null }
   const flat: string[] = []
   for (const [name, value] of request.headers) flat.push(name, value)
-  const secure = request.origin.protocol === 'https:'
-  const client = secure ? https : http
+  const destination = destinationOf(request.origin)
+  const client = destination.secure ? https : http
 
   return new Promise<SendResult>((resolve) => {
     let settled = false
-    // Set once the request exists; finish() may run before that (a request that cannot be built).
-    const hooks: { headDeadline?: NodeJS.Timeout; member?: Member | null } = {}
+    // One timer per request: first the deadline for the response head, then, once it came, the
+    // longest wait for more of the body (refreshed by each chunk); gone once the body has ended.
+    let timer: NodeJS.Timeout | null = null
+    let waitingFor: 'head' | 'data' = 'head'
+    let member: Member | null = null
     let head: ResponseHead | null = null
     let spool: BodySpool | null = null
     let received = 0
     let truncated = false
-    const finish = async (error: { code: AttemptErrorCode; message: string } | null) => {
+    const finish = (error: { code: AttemptErrorCode; message: string } | null): void => {
       if (settled) return
       settled = true
-      clearTimeout(hooks.headDeadline)
-      if (hooks.member) request.stop!.leave(hooks.member)
+      if (timer) clearTimeout(timer)
+      if (member) request.stop!.leave(member)
       timings.totalMs = since()
-      let body: SpooledBody | null = null
-      if (spool) {
-        try {
-          body = await spool.finish()
-        } catch {
-          await spool.discard()
-        }
+      const result: SendResult = { head, body: null, bodySize: received, truncated, timings, error }
+      // A body kept in memory is ready now: no turn of the loop to wait.
+      const inMemory = spool?.finishInMemory() ?? null
+      if (!spool || inMemory) {
+        result.body = inMemory
+        return resolve(result)
       }
-      resolve({ head, body, bodySize: received, truncated, timings, error })
+      const spilled = spool
+      spilled.finish().then(
+        (body) => {
+          result.body = body
+          resolve(result)
+        },
+        () => spilled.discard().then(() => resolve(result)),
+      )
     }
 
     let req: http.ClientRequest
     try {
       req = client.request({
-        protocol: request.origin.protocol,
-        hostname: request.origin.hostname.replace(/^\[|\]$/g, ''),
-        port: request.origin.port || (secure ? 443 : 80),
+        protocol: destination.protocol,
+        hostname: destination.hostname,
+        port: destination.port,
         method: request.method,
         path: request.path,
         headers: flat,
         setHost: false,
         agent: request.agent,
-        // Dev servers often listen on only one of ::1 and 127.0.0.1, and what `localhost` resolves to
-        // differs between systems. Offer both; Node 20+ tries each ("happy eyeballs").
-        ...(request.origin.hostname === 'localhost' ? { lookup: lookupLocalhost as unknown as LookupFunction } : {}),
+        lookup: destination.lookup,
       })
     } catch (error) {
-      void finish(classifyError(error as NodeJS.ErrnoException))
+      finish(classifyError(error as NodeJS.ErrnoException))
       return
     }
-    if (request.stop) hooks.member = request.stop.join(() => req.destroy(Object.assign(new Error('Hookscope is stopping'), { code: 'ABORT_ERR' })))
-    hooks.headDeadline = setTimeout(() => req.destroy(new TimeoutError(`no response within ${request.timeoutMs} ms`)), request.timeoutMs)
-    // Inactivity while the response body streams counts too.
-    req.setTimeout(request.timeoutMs, () => req.destroy(new TimeoutError(`no data for ${request.timeoutMs} ms`)))
+    if (request.stop) member = request.stop.join(req)
+    timer = setTimeout(
+      () => req.destroy(new TimeoutError(waitingFor === 'head' ? `no response within ${request.timeoutMs} ms` : `no data for ${request.timeoutMs} ms`)),
+      request.timeoutMs,
+    )
     req.once('socket', (socket) => {
       if (!socket.connecting) timings.connectMs = 0
-      else socket.once(secure ? 'secureConnect' : 'connect', () => (timings.connectMs = since()))
+      else socket.once(destination.secure ? 'secureConnect' : 'connect', () => (timings.connectMs = since()))
     })
-    req.once('error', (error) => void finish(classifyError(error as NodeJS.ErrnoException)))
+    req.once('error', (error) => finish(classifyError(error as NodeJS.ErrnoException)))
     req.once('response', (res) => {
-      clearTimeout(hooks.headDeadline)
       timings.firstByteMs = since()
+      waitingFor = 'data'
+      timer?.refresh()
       head = { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', rawHeaders: pairsOf(res.rawHeaders) }
       spool = request.spool()
       // Listened to at once, not once the relay is ready: the target may send its whole answer, or
@@ -214,6 +252,7 @@ export function send(request: SendRequest): Promise<SendResult> {
         }
       }
       res.on('data', (chunk: Buffer) => {
+        timer?.refresh()
         received += chunk.length
         const room = request.maxResponseBytes - spool!.bytes
         if (room > 0) spool!.write(room >= chunk.length ? chunk : chunk.subarray(0, room))
@@ -223,18 +262,20 @@ export function send(request: SendRequest): Promise<SendResult> {
       })
       res.once('end', () => {
         ended = true
+        if (timer) clearTimeout(timer)
+        timer = null
         if (!ready) return
         sink?.end()
-        void finish(null)
+        finish(null)
       })
       res.once('close', () => {
         if (res.complete) return
         sink?.destroy()
-        void finish({ code: 'RESET', message: 'the target closed the connection mid-response' })
+        finish({ code: 'RESET', message: 'the target closed the connection mid-response' })
       })
       res.once('error', (error) => {
         sink?.destroy()
-        void finish(classifyError(error as NodeJS.ErrnoException))
+        finish(classifyError(error as NodeJS.ErrnoException))
       })
       if (!request.relay) return
       res.pause()
@@ -254,12 +295,12 @@ export function send(request: SendRequest): Promise<SendResult> {
           })
           if (ended) {
             sink?.end()
-            void finish(null)
+            finish(null)
           } else if (!sink || sink.writableNeedDrain !== true) res.resume()
         },
         (error: unknown) => {
           res.destroy()
-          void finish(classifyError(error as NodeJS.ErrnoException))
+          finish(classifyError(error as NodeJS.ErrnoException))
         },
       )
     })
