@@ -692,6 +692,58 @@ describe('proxy mode when the target fails early', () => {
   })
 })
 
+describe('timeouts while the answer streams', () => {
+  async function sendTo(url: string, timeoutMs: number) {
+    const dir = await tempDir()
+    scope.defer(() => removeDir(dir))
+    const blobs = new BlobStore(dir, 64 * 1024)
+    await blobs.init()
+    return send({
+      origin: new URL(url),
+      path: '/',
+      method: 'POST',
+      headers: [
+        ['Host', new URL(url).host],
+        ['Content-Length', '2'],
+      ],
+      body: Buffer.from('{}'),
+      timeoutMs,
+      maxResponseBytes: 1024,
+      spool: () => blobs.createSpool(),
+    })
+  }
+
+  it('a target that stops sending mid-body is cut off after the timeout with no data, keeping what came', async () => {
+    const stalled = await rawTarget((all, socket) => {
+      if (all.includes('\r\n\r\n')) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial')
+    })
+    scope.defer(() => stalled.close())
+    const result = await sendTo(stalled.url, 300)
+    expect(result.error).toEqual({ code: 'TIMEOUT', message: 'no data for 300 ms' })
+    expect(result.head?.status).toBe(200)
+    expect(result.body?.inline?.toString()).toBe('partial')
+  })
+
+  it('a body that keeps coming, each part within the timeout, is not cut off however long it takes in all', async () => {
+    // Ten parts 60 ms apart: 600 ms in all, twice the timeout.
+    const slow = await rawTarget((all, socket) => {
+      if (!all.includes('\r\n\r\n')) return
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n')
+      let sent = 0
+      const tick = setInterval(() => {
+        socket.write(String(sent++))
+        if (sent === 10) clearInterval(tick)
+      }, 60)
+      socket.on('close', () => clearInterval(tick))
+    })
+    scope.defer(() => slow.close())
+    const result = await sendTo(slow.url, 300)
+    expect(result.error).toBeNull()
+    expect(result.body?.inline?.toString()).toBe('0123456789')
+    expect(result.timings.totalMs).toBeGreaterThan(300)
+  })
+})
+
 describe('stopping requests in flight', () => {
   it('a stop cuts short every request still waiting, not one that settled; a request started after it is cut at once', async () => {
     const dir = await tempDir()
