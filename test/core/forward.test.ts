@@ -417,6 +417,44 @@ describe('the delivery queue', () => {
     expect(app.received).toHaveLength(10)
   })
 
+  it('journals each attempt before the state that follows it, and reads every attempt back after a restart', async () => {
+    // Each request is refused twice with a 503, then accepted.
+    const calls = new Map<string, number>()
+    const app = await target((req, res) => {
+      const n = (calls.get(req.url!) ?? 0) + 1
+      calls.set(req.url!, n)
+      res.writeHead(n < 3 ? 503 : 200, { 'X-Call': String(n) })
+      res.end(`call ${n}`)
+    })
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
+    for (let i = 0; i < 3; i++) await post(e.url, `/r/${i}`, '{}')
+    await forwardingSettles(e.engine, () => e.engine.history.query({}).items.every((s) => s.forward?.state === 'delivered'))
+    const ids = e.engine.history.query({}).items.map((s) => s.id)
+    const before = ids.map((id) => e.engine.forwarder.attempts(id))
+    for (const attempts of before) {
+      expect(attempts.map((a) => [a.n, a.status])).toEqual([
+        [1, 503],
+        [2, 503],
+        [3, 200],
+      ])
+    }
+    await e.close()
+    const dir = path.join(e.dir, 'forward')
+    const lines = (await Promise.all((await readdir(dir)).map((name) => readFile(path.join(dir, name), 'utf8'))))
+      .join('')
+      .split('\n')
+      .filter((line) => line.replace(/\0/g, '') !== '')
+      .map((line) => JSON.parse(line.replace(/\0/g, '')) as { t: string; captureId: string; state?: string })
+    for (const id of ids) {
+      expect(lines.filter((line) => line.captureId === id).map((line) => line.state ?? line.t)).toEqual(['a', 'a', 'a', 'delivered'])
+    }
+    t = await e.reopen()
+    expect(ids.map((id) => t!.engine.forwarder.attempts(id))).toEqual(before)
+    const [first] = before[0]!
+    const { bytes } = await t.engine.forwarder.attemptBody(first!.id, ids[0]!, 0, 100)
+    expect(bytes.toString()).toBe('call 1')
+  })
+
   it('tells the hosts when a request joins a queue, even a paused one', async () => {
     const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: 'http://127.0.0.1:9', paused: true }], defaultTargetId: 'app' })
     const waiting = new Promise<number>((resolve) => {

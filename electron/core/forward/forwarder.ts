@@ -33,7 +33,7 @@ import type { BlobStore } from '../store/blobs'
 import { inlineBody, inlineBytes, InlineBody, type CaptureRecord, type HistoryStore } from '../store/history'
 import { Journal, parseJournal, type SyncMode } from '../store/journal'
 import { AttemptLines } from './attempt-lines'
-import { route } from './router'
+import { defaultTarget, route } from './router'
 import { send, StopGroup, type ResponseHead, type SendResult } from './sender'
 import { relayHeaders, UnforwardableTarget, upstreamHeaders, upstreamPath } from './upstream'
 
@@ -196,7 +196,11 @@ export class Forwarder {
     else if (record.flags.includes('truncated') || record.flags.includes('incomplete') || record.flags.includes('too-many-headers') || record.method === 'CONNECT') {
       state = 'failed'
     } else {
-      targetId = route(config, { method: record.method, target: record.target, rawHeaders: record.rawHeaders, body: () => (record.inline ? inlineBytes(record.inline) : null) })
+      // Most endpoints have no routes: then nothing is built to route a request.
+      targetId =
+        config.routes.length === 0
+          ? defaultTarget(config)
+          : route(config, { method: record.method, target: record.target, rawHeaders: record.rawHeaders, body: () => (record.inline ? inlineBytes(record.inline) : null) })
       if (targetId === null) state = 'unrouted'
     }
     record.forwardPlan = { targetId, mode: config.mode, state }
@@ -492,7 +496,7 @@ export class Forwarder {
       delivery.lastSlot = slot
       // Not awaited, and lazy: the attempt itself is history, not a promise made to a sender, so it
       // costs no flush of its own. A successful delivery is made durable by settle() before the queue
-      // moves on.
+      // moves on. Lines appended in the same turn lie side by side: the journal writes them as one.
       this.journalOf(segment)
         .append(lines.bytes(slot), true)
         .catch((e: Error) => this.deps.onNotice({ level: 'error', code: 'STORE_WRITE_FAILED', message: `A forward attempt could not be saved: ${e.message}` }))

@@ -59,14 +59,16 @@ function unreachable(value: never): never {
 
 /** The target for a request, or null when nothing matches and there is no default. */
 export function route(config: ForwardConfig, request: RoutableRequest): string | null {
-  // Routed on every capture: nothing is built unless a rule needs it.
-  if (config.routes.length > 0) {
-    let body: Buffer | null | undefined
-    const lazyBody = () => (body === undefined ? (body = request.body()) : body)
-    for (const rule of config.routes) {
-      if (known(config, rule.targetId) && matches(rule.match, request, lazyBody)) return rule.targetId
-    }
+  let body: Buffer | null | undefined
+  const lazyBody = () => (body === undefined ? (body = request.body()) : body)
+  for (const rule of config.routes) {
+    if (known(config, rule.targetId) && matches(rule.match, request, lazyBody)) return rule.targetId
   }
+  return defaultTarget(config)
+}
+
+/** The default target, if it exists: where a request goes when no route takes it. */
+export function defaultTarget(config: ForwardConfig): string | null {
   return config.defaultTargetId !== null && known(config, config.defaultTargetId) ? config.defaultTargetId : null
 }
 

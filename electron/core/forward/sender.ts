@@ -227,12 +227,14 @@ export function send(request: SendRequest): Promise<SendResult> {
       () => req.destroy(new TimeoutError(waitingFor === 'head' ? `no response within ${request.timeoutMs} ms` : `no data for ${request.timeoutMs} ms`)),
       request.timeoutMs,
     )
-    req.once('socket', (socket) => {
+    // 'socket', 'response', 'end' and 'close' come once each, and finish() settles only once: plain
+    // listeners, without once()'s wrapper.
+    req.on('socket', (socket) => {
       if (!socket.connecting) timings.connectMs = 0
       else socket.once(destination.secure ? 'secureConnect' : 'connect', () => (timings.connectMs = since()))
     })
-    req.once('error', (error) => finish(classifyError(error as NodeJS.ErrnoException)))
-    req.once('response', (res) => {
+    req.on('error', (error) => finish(classifyError(error as NodeJS.ErrnoException)))
+    req.on('response', (res) => {
       timings.firstByteMs = since()
       waitingFor = 'data'
       timer?.refresh()
@@ -260,7 +262,7 @@ export function send(request: SendRequest): Promise<SendResult> {
         if (ready) forward(chunk)
         else early.push(chunk)
       })
-      res.once('end', () => {
+      res.on('end', () => {
         ended = true
         if (timer) clearTimeout(timer)
         timer = null
@@ -268,12 +270,12 @@ export function send(request: SendRequest): Promise<SendResult> {
         sink?.end()
         finish(null)
       })
-      res.once('close', () => {
+      res.on('close', () => {
         if (res.complete) return
         sink?.destroy()
         finish({ code: 'RESET', message: 'the target closed the connection mid-response' })
       })
-      res.once('error', (error) => {
+      res.on('error', (error) => {
         sink?.destroy()
         finish(classifyError(error as NodeJS.ErrnoException))
       })
