@@ -6,7 +6,7 @@ import zlib from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import type { CaptureSummary, ForwardConfig } from '../../shared/model'
 import { BlobStore } from '../../electron/core/store/blobs'
-import { send } from '../../electron/core/forward/sender'
+import { send, StopGroup, type SendRequest } from '../../electron/core/forward/sender'
 import { apiOf, rawExchange, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
 import { freePort, httpTarget, rawTarget, type Target } from '../helpers/targets'
 import { testScope } from '../helpers/scope'
@@ -417,6 +417,44 @@ describe('the delivery queue', () => {
     expect(app.received).toHaveLength(10)
   })
 
+  it('journals each attempt before the state that follows it, and reads every attempt back after a restart', async () => {
+    // Each request is refused twice with a 503, then accepted.
+    const calls = new Map<string, number>()
+    const app = await target((req, res) => {
+      const n = (calls.get(req.url!) ?? 0) + 1
+      calls.set(req.url!, n)
+      res.writeHead(n < 3 ? 503 : 200, { 'X-Call': String(n) })
+      res.end(`call ${n}`)
+    })
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
+    for (let i = 0; i < 3; i++) await post(e.url, `/r/${i}`, '{}')
+    await forwardingSettles(e.engine, () => e.engine.history.query({}).items.every((s) => s.forward?.state === 'delivered'))
+    const ids = e.engine.history.query({}).items.map((s) => s.id)
+    const before = ids.map((id) => e.engine.forwarder.attempts(id))
+    for (const attempts of before) {
+      expect(attempts.map((a) => [a.n, a.status])).toEqual([
+        [1, 503],
+        [2, 503],
+        [3, 200],
+      ])
+    }
+    await e.close()
+    const dir = path.join(e.dir, 'forward')
+    const lines = (await Promise.all((await readdir(dir)).map((name) => readFile(path.join(dir, name), 'utf8'))))
+      .join('')
+      .split('\n')
+      .filter((line) => line.replace(/\0/g, '') !== '')
+      .map((line) => JSON.parse(line.replace(/\0/g, '')) as { t: string; captureId: string; state?: string })
+    for (const id of ids) {
+      expect(lines.filter((line) => line.captureId === id).map((line) => line.state ?? line.t)).toEqual(['a', 'a', 'a', 'delivered'])
+    }
+    t = await e.reopen()
+    expect(ids.map((id) => t!.engine.forwarder.attempts(id))).toEqual(before)
+    const [first] = before[0]!
+    const { bytes } = await t.engine.forwarder.attemptBody(first!.id, ids[0]!, 0, 100)
+    expect(bytes.toString()).toBe('call 1')
+  })
+
   it('tells the hosts when a request joins a queue, even a paused one', async () => {
     const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: 'http://127.0.0.1:9', paused: true }], defaultTargetId: 'app' })
     const waiting = new Promise<number>((resolve) => {
@@ -689,5 +727,112 @@ describe('proxy mode when the target fails early', () => {
     await stored
     await new Promise((resolve) => setImmediate(resolve))
     expect(failedWhenReady).toBe(true)
+  })
+})
+
+describe('timeouts while the answer streams', () => {
+  async function sendTo(url: string, timeoutMs: number) {
+    const dir = await tempDir()
+    scope.defer(() => removeDir(dir))
+    const blobs = new BlobStore(dir, 64 * 1024)
+    await blobs.init()
+    return send({
+      origin: new URL(url),
+      path: '/',
+      method: 'POST',
+      headers: [
+        ['Host', new URL(url).host],
+        ['Content-Length', '2'],
+      ],
+      body: Buffer.from('{}'),
+      timeoutMs,
+      maxResponseBytes: 1024,
+      spool: () => blobs.createSpool(),
+    })
+  }
+
+  it('a target that stops sending mid-body is cut off after the timeout with no data, keeping what came', async () => {
+    const stalled = await rawTarget((all, socket) => {
+      if (all.includes('\r\n\r\n')) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial')
+    })
+    scope.defer(() => stalled.close())
+    const result = await sendTo(stalled.url, 300)
+    expect(result.error).toEqual({ code: 'TIMEOUT', message: 'no data for 300 ms' })
+    expect(result.head?.status).toBe(200)
+    expect(result.body?.inline?.toString()).toBe('partial')
+  })
+
+  it('a body that keeps coming, each part within the timeout, is not cut off however long it takes in all', async () => {
+    // Ten parts 60 ms apart: 600 ms in all, twice the timeout.
+    const slow = await rawTarget((all, socket) => {
+      if (!all.includes('\r\n\r\n')) return
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n')
+      let sent = 0
+      const tick = setInterval(() => {
+        socket.write(String(sent++))
+        if (sent === 10) clearInterval(tick)
+      }, 60)
+      socket.on('close', () => clearInterval(tick))
+    })
+    scope.defer(() => slow.close())
+    const result = await sendTo(slow.url, 300)
+    expect(result.error).toBeNull()
+    expect(result.body?.inline?.toString()).toBe('0123456789')
+    expect(result.timings.totalMs).toBeGreaterThan(300)
+  })
+})
+
+describe('stopping requests in flight', () => {
+  it('a stop cuts short every request still waiting, not one that settled; a request started after it is cut at once', async () => {
+    const dir = await tempDir()
+    scope.defer(() => removeDir(dir))
+    const blobs = new BlobStore(dir, 64 * 1024)
+    await blobs.init()
+    // Answers /quick at once; anything else never.
+    const app = await target((req, res) => {
+      if (req.url === '/quick') res.end('ok')
+    })
+    const group = new StopGroup()
+    const request = (path: string): SendRequest => ({
+      origin: new URL(app.url),
+      path,
+      method: 'POST',
+      headers: [
+        ['Host', new URL(app.url).host],
+        ['Content-Length', '2'],
+      ],
+      body: Buffer.from('{}'),
+      timeoutMs: 30_000,
+      maxResponseBytes: 1024,
+      spool: () => blobs.createSpool(),
+      stop: group,
+    })
+    const quick = await send(request('/quick'))
+    expect(quick.error).toBeNull()
+    const waiting = ['/a', '/b', '/c'].map((path) => send(request(path)))
+    await app.waitFor(4)
+    group.stopAll()
+    for (const outcome of await Promise.all(waiting)) expect(outcome.error).toMatchObject({ code: 'ABORTED', message: 'Hookscope is stopping' })
+    expect((await send(request('/late'))).error?.code).toBe('ABORTED')
+    expect(app.received.map((r) => r.url)).toEqual(['/quick', '/a', '/b', '/c'])
+  })
+
+  it('closing the engine cuts short a delivery in flight: recorded as aborted, and delivered after a restart', async () => {
+    // The first request is never answered; the ones after it are.
+    let seen = 0
+    const app = await target((_req, res) => {
+      if (seen++ > 0) res.end('ok')
+    })
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app', timeoutMs: 30_000 })
+    await post(e.url, '/slow', '{}')
+    await app.waitFor(1)
+    const id = e.engine.history.query({}).items[0]!.id
+    await e.close()
+    t = await e.reopen()
+    await forwardingSettles(t.engine, () => t!.engine.forwarder.forwardOf(id)!.state === 'delivered')
+    expect(t.engine.forwarder.attempts(id).map((a) => [a.status, a.error?.code ?? null])).toEqual([
+      [null, 'ABORTED'],
+      [200, null],
+    ])
   })
 })

@@ -8,7 +8,6 @@
 // capture's history segment (so retention drops them together). A successful delivery's line is
 // durable before the queue moves on, so a restart never delivers a request twice that it knows was
 // delivered, and never loses one that was not.
-import { setMaxListeners } from 'node:events'
 import { createReadStream, promises as fs } from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
@@ -33,8 +32,9 @@ import type { Clock } from '../clock'
 import type { BlobStore } from '../store/blobs'
 import { inlineBody, inlineBytes, InlineBody, type CaptureRecord, type HistoryStore } from '../store/history'
 import { Journal, parseJournal, type SyncMode } from '../store/journal'
-import { route } from './router'
-import { send, type ResponseHead, type SendResult } from './sender'
+import { AttemptLines } from './attempt-lines'
+import { defaultTarget, route } from './router'
+import { send, StopGroup, type ResponseHead, type SendResult } from './sender'
 import { relayHeaders, UnforwardableTarget, upstreamHeaders, upstreamPath } from './upstream'
 
 const StoredAttempt = ForwardAttemptSchema.extend({ t: z.literal('a'), inline: InlineBody.nullable() })
@@ -59,9 +59,27 @@ interface Delivery {
   state: ForwardState
   /** Attempts since it was (re)queued: what maxAttempts counts. */
   sinceQueued: number
-  attempts: StoredAttempt[]
   error: string | null
   nextAttemptAt: number | null
+  // Its attempts are lines in its segment's AttemptLines (see there); here, what the summary shows.
+  attemptCount: number
+  /** The last attempt's slot in its segment's lines (-1: none kept). */
+  lastSlot: number
+  lastStatus: number | null
+  /** The last attempt got an answer the target accepted (2xx/3xx). */
+  lastDelivered: boolean
+  /** Blobs its attempts' bodies use (larger answers only), released when it is forgotten. */
+  blobs: string[] | null
+}
+
+/** What sending to a target needs of its URL, worked out once per target (a target object is replaced when edited). */
+interface Destination {
+  url: string
+  origin: URL
+  /** scheme://host[:port], the start of an attempt's URL. */
+  originText: string
+  host: string
+  agent: http.Agent
 }
 
 interface TargetQueue {
@@ -100,6 +118,16 @@ const TERMINAL = new Set<ForwardState>(['delivered', 'failed', 'dropped', 'block
 /** What the user can put back in its queue: sent now if waiting, again if it failed, was dropped or was delivered ("Deliver again"). */
 const RETRYABLE_STATES = new Set<ForwardState>(['failed', 'dropped', 'pending', 'retrying', 'delivered'])
 
+/** Proxy mode with nothing to relay: a plain explanation, once the capture is durable. */
+async function explain(res: http.ServerResponse, durable: Promise<void>, status: number, text: string): Promise<ProxyAnswer | null> {
+  await durable
+  if (res.destroyed || res.headersSent) return null
+  const headers: RawHeaders = [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', String(Buffer.byteLength(text))]]
+  res.writeHead(status, headers.flat())
+  res.end(text)
+  return { status, headers, bodySize: Buffer.byteLength(text) }
+}
+
 function retryable(result: SendResult): boolean {
   if (result.error) return true
   const status = result.head!.status
@@ -112,19 +140,43 @@ function delivered(result: SendResult): boolean {
 
 const queueKey = (endpointId: string, targetId: string) => `${endpointId}\u0000${targetId}`
 
+function newDelivery(captureId: string, endpointId: string, targetId: string | null, receivedAt: number, state: ForwardState, error: string | null): Delivery {
+  return {
+    captureId,
+    endpointId,
+    targetId,
+    receivedAt,
+    queuedAt: receivedAt,
+    state,
+    sinceQueued: 0,
+    error,
+    nextAttemptAt: null,
+    attemptCount: 0,
+    lastSlot: -1,
+    lastStatus: null,
+    lastDelivered: false,
+    blobs: null,
+  }
+}
+
+/** An attempt as the Api shows it: the stored line without its bookkeeping. */
+function shown({ t: _t, inline: _inline, ...attempt }: StoredAttempt): ForwardAttempt {
+  return attempt
+}
+
 export class Forwarder {
   private readonly deliveries = new Map<string, Delivery>()
   private readonly queues = new Map<string, TargetQueue>()
+  /** Per history segment: its forward journal (opened when first written to), and its attempts in memory. */
   private readonly journals = new Map<number, Journal>()
+  private readonly attemptLines = new Map<number, AttemptLines>()
   private readonly agents = new Map<string, http.Agent>()
+  private readonly destinations = new WeakMap<ForwardTarget, Destination>()
   private readonly inFlight = new Set<Promise<unknown>>()
-  private readonly stopping = new AbortController()
+  private readonly stopping = new StopGroup()
   private closed = false
 
-  private constructor(private readonly deps: ForwarderDeps) {
-    // Every request in flight listens on this one signal (and stops listening when it settles).
-    setMaxListeners(0, this.stopping.signal)
-  }
+  private constructor(private readonly deps: ForwarderDeps) {}
 
   static async open(deps: ForwarderDeps): Promise<Forwarder> {
     const forwarder = new Forwarder(deps)
@@ -144,22 +196,15 @@ export class Forwarder {
     else if (record.flags.includes('truncated') || record.flags.includes('incomplete') || record.flags.includes('too-many-headers') || record.method === 'CONNECT') {
       state = 'failed'
     } else {
-      targetId = route(config, { method: record.method, target: record.target, rawHeaders: record.rawHeaders, body: () => (record.inline ? inlineBytes(record.inline) : null) })
+      // Most endpoints have no routes: then nothing is built to route a request.
+      targetId =
+        config.routes.length === 0
+          ? defaultTarget(config)
+          : route(config, { method: record.method, target: record.target, rawHeaders: record.rawHeaders, body: () => (record.inline ? inlineBytes(record.inline) : null) })
       if (targetId === null) state = 'unrouted'
     }
     record.forwardPlan = { targetId, mode: config.mode, state }
-    const delivery: Delivery = {
-      captureId: record.id,
-      endpointId: record.endpointId,
-      targetId,
-      receivedAt: record.receivedAt,
-      queuedAt: record.receivedAt,
-      state,
-      sinceQueued: 0,
-      attempts: [],
-      error: state === 'failed' ? 'incomplete or refused captures are not forwarded' : null,
-      nextAttemptAt: null,
-    }
+    const delivery = newDelivery(record.id, record.endpointId, targetId, record.receivedAt, state, state === 'failed' ? 'incomplete or refused captures are not forwarded' : null)
     this.deliveries.set(record.id, delivery)
     record.forward = this.summaryOf(delivery)
   }
@@ -199,22 +244,14 @@ export class Forwarder {
   async proxy(record: CaptureRecord, res: http.ServerResponse, durable: Promise<void>): Promise<ProxyAnswer | null> {
     const delivery = this.deliveries.get(record.id)
     const endpoint = this.deps.endpoint(record.endpointId)
-    const explain = async (status: number, text: string): Promise<ProxyAnswer | null> => {
-      await durable
-      if (res.destroyed || res.headersSent) return null
-      const headers: RawHeaders = [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', String(Buffer.byteLength(text))]]
-      res.writeHead(status, headers.flat())
-      res.end(text)
-      return { status, headers, bodySize: Buffer.byteLength(text) }
-    }
-    if (!delivery || !endpoint) return explain(502, 'Hookscope has no forward target for this endpoint.\n')
+    if (!delivery || !endpoint) return explain(res, durable, 502, 'Hookscope has no forward target for this endpoint.\n')
     if (delivery.state === 'blocked') {
-      return explain(403, 'Hookscope did not forward this request: it was sent by a web browser. Allow browser requests in the endpoint’s forwarding settings to forward them.\n')
+      return explain(res, durable, 403, 'Hookscope did not forward this request: it was sent by a web browser. Allow browser requests in the endpoint’s forwarding settings to forward them.\n')
     }
-    if (delivery.state === 'unrouted') return explain(502, 'Hookscope did not forward this request: no route matches it and there is no default target.\n')
-    if (delivery.state !== 'pending') return explain(502, `Hookscope did not forward this request: ${delivery.error ?? delivery.state}.\n`)
+    if (delivery.state === 'unrouted') return explain(res, durable, 502, 'Hookscope did not forward this request: no route matches it and there is no default target.\n')
+    if (delivery.state !== 'pending') return explain(res, durable, 502, `Hookscope did not forward this request: ${delivery.error ?? delivery.state}.\n`)
     const target = endpoint.forward.targets.find((t) => t.id === delivery.targetId)
-    if (!target) return explain(502, 'Hookscope did not forward this request: its target no longer exists.\n')
+    if (!target) return explain(res, durable, 502, 'Hookscope did not forward this request: its target no longer exists.\n')
     let answered: ProxyAnswer | null = null
     const attempt = await this.attempt(delivery, endpoint, target, record, async (head, failed) => {
       await durable
@@ -233,7 +270,7 @@ export class Forwarder {
     }
     if (attempt.error) {
       const status = attempt.error.code === 'TIMEOUT' ? 504 : 502
-      return explain(status, `Hookscope could not reach ${target.url}: ${attempt.error.message}.\n`)
+      return explain(res, durable, status, `Hookscope could not reach ${target.url}: ${attempt.error.message}.\n`)
     }
     return null
   }
@@ -369,13 +406,19 @@ export class Forwarder {
     this.deps.onTargetsChanged()
   }
 
-  private agentFor(origin: URL): http.Agent {
-    let agent = this.agents.get(origin.origin)
+  private destinationOf(target: ForwardTarget): Destination {
+    let destination = this.destinations.get(target)
+    if (destination?.url === target.url) return destination
+    const origin = new URL(target.url)
+    const originText = origin.origin
+    let agent = this.agents.get(originText)
     if (!agent) {
       agent = origin.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets: 64 }) : new http.Agent({ keepAlive: true, maxSockets: 64 })
-      this.agents.set(origin.origin, agent)
+      this.agents.set(originText, agent)
     }
-    return agent
+    destination = { url: target.url, origin, originText, host: origin.host, agent }
+    this.destinations.set(target, destination)
+    return destination
   }
 
   /** One attempt: build the upstream request, send it, record the outcome. */
@@ -386,17 +429,18 @@ export class Forwarder {
     record: CaptureRecord,
     relay?: (head: ResponseHead, failed: () => boolean) => Promise<Writable | null>,
   ): Promise<StoredAttempt> {
-    const origin = new URL(target.url)
+    const destination = this.destinationOf(target)
+    const { origin } = destination
     const startedAt = this.deps.clock.now()
     let path: string
     try {
       path = upstreamPath(origin, record.target)
     } catch (error) {
       if (!(error instanceof UnforwardableTarget)) throw error
-      return this.recordAttempt(delivery, record, origin, '', [], startedAt, null, { code: 'OTHER', message: error.message })
+      return this.recordAttempt(delivery, record, destination, '', [], startedAt, null, { code: 'OTHER', message: error.message })
     }
     const bodyLength = record.body.size
-    const headers = upstreamHeaders(record.rawHeaders, { host: endpoint.forward.host, targetHost: origin.host, bodyLength, method: record.method })
+    const headers = upstreamHeaders(record.rawHeaders, { host: endpoint.forward.host, targetHost: destination.host, bodyLength, method: record.method })
     const body =
       record.body.storage === 'blob'
         ? { stream: () => createReadStream(this.deps.blobs.pathOf(record.body.sha256)), length: bodyLength }
@@ -411,23 +455,23 @@ export class Forwarder {
       timeoutMs: endpoint.forward.timeoutMs,
       maxResponseBytes: this.deps.limits().maxBodyBytes,
       spool: () => this.deps.blobs.createSpool(),
-      agent: this.agentFor(origin),
+      agent: destination.agent,
       relay,
-      signal: this.stopping.signal,
+      stop: this.stopping,
     })
-    return this.recordAttempt(delivery, record, origin, path, headers, startedAt, result, result.error)
+    return this.recordAttempt(delivery, record, destination, path, headers, startedAt, result, result.error)
   }
 
-  private async recordAttempt(
+  private recordAttempt(
     delivery: Delivery,
     record: CaptureRecord,
-    origin: URL,
+    destination: Destination,
     path: string,
     sentHeaders: RawHeaders,
     startedAt: number,
     result: SendResult | null,
     error: ForwardAttempt['error'],
-  ): Promise<StoredAttempt> {
+  ): StoredAttempt {
     const body = result?.body ?? null
     const attempt: StoredAttempt = {
       t: 'a',
@@ -435,9 +479,9 @@ export class Forwarder {
       captureId: record.id,
       endpointId: record.endpointId,
       targetId: delivery.targetId ?? '',
-      n: delivery.attempts.length + 1,
+      n: delivery.attemptCount + 1,
       method: record.method,
-      url: `${origin.origin}${path}`,
+      url: `${destination.originText}${path}`,
       sentHeaders,
       startedAt,
       status: result?.head?.status ?? null,
@@ -450,31 +494,55 @@ export class Forwarder {
       error,
       inline: body?.inline ? inlineBody(body.inline) : null,
     }
-    if (body?.blob) this.deps.blobs.retain(body.sha256)
-    delivery.attempts.push(attempt)
-    delivery.error = error ? error.message : null
-    // Not awaited, and lazy: the attempt itself is history, not a promise made to a sender, so it
-    // costs no flush of its own. A successful delivery is made durable by settle() before the queue
-    // moves on.
-    void this.journalFor(record.id)
-      ?.append(JSON.stringify(attempt), true)
-      .catch((e: Error) => this.deps.onNotice({ level: 'error', code: 'STORE_WRITE_FAILED', message: `A forward attempt could not be saved: ${e.message}` }))
-    if (record.forwardPlan?.mode === 'proxy') {
-      delivery.state = delivered({ error, head: result?.head ?? null } as SendResult) ? 'delivered' : 'failed'
+    if (body?.blob) {
+      this.deps.blobs.retain(body.sha256)
+      ;(delivery.blobs ??= []).push(body.sha256)
     }
+    const accepted = delivered({ error, head: result?.head ?? null } as SendResult)
+    delivery.attemptCount++
+    delivery.lastStatus = attempt.status
+    delivery.lastDelivered = accepted
+    delivery.error = error ? error.message : null
+    // A capture no longer stored (cleared meanwhile) keeps no attempts: it is being forgotten.
+    const segment = this.deps.history.segmentOf(record.id)
+    if (segment !== null) {
+      const lines = this.linesOf(segment)
+      const slot = lines.add(JSON.stringify(attempt), delivery.lastSlot)
+      delivery.lastSlot = slot
+      // Not awaited, and lazy: the attempt itself is history, not a promise made to a sender, so it
+      // costs no flush of its own. A successful delivery is made durable by settle() before the queue
+      // moves on. Lines appended in the same turn lie side by side: the journal writes them as one.
+      this.journalOf(segment)
+        .append(lines.bytes(slot), true)
+        .catch((e: Error) => this.deps.onNotice({ level: 'error', code: 'STORE_WRITE_FAILED', message: `A forward attempt could not be saved: ${e.message}` }))
+    }
+    if (record.forwardPlan?.mode === 'proxy') delivery.state = accepted ? 'delivered' : 'failed'
     this.changed(delivery)
     return attempt
   }
 
-  private journalFor(captureId: string): Journal | null {
-    const segment = this.deps.history.segmentOf(captureId)
-    if (segment === null) return null
+  private journalOf(segment: number): Journal {
     let journal = this.journals.get(segment)
     if (!journal) {
       journal = new Journal(path.join(this.deps.dir, `seg-${String(segment).padStart(6, '0')}.journal`), { sync: this.deps.sync })
       this.journals.set(segment, journal)
     }
     return journal
+  }
+
+  private linesOf(segment: number): AttemptLines {
+    let lines = this.attemptLines.get(segment)
+    if (!lines) this.attemptLines.set(segment, (lines = new AttemptLines()))
+    return lines
+  }
+
+  /** A delivery's attempts, oldest first, read back from their lines. */
+  private storedAttempts(delivery: Delivery): StoredAttempt[] {
+    if (delivery.lastSlot < 0) return []
+    const segment = this.deps.history.segmentOf(delivery.captureId)
+    const lines = segment === null ? undefined : this.attemptLines.get(segment)
+    if (!lines) return []
+    return lines.chain(delivery.lastSlot).map((slot) => JSON.parse(lines.line(slot)) as StoredAttempt)
   }
 
   /** Move a delivery to a terminal (or queued) state, durably. */
@@ -490,19 +558,19 @@ export class Forwarder {
     this.changed(delivery)
     const line = JSON.stringify({ t: 's', captureId: delivery.captureId, state, at, reason, ...(state === 'pending' && delivery.targetId ? { targetId: delivery.targetId } : {}) })
     try {
-      await this.journalFor(delivery.captureId)?.append(line)
+      const segment = this.deps.history.segmentOf(delivery.captureId)
+      if (segment !== null) await this.journalOf(segment).append(line)
     } catch (error) {
       this.deps.onNotice({ level: 'error', code: 'STORE_WRITE_FAILED', message: `A delivery state could not be saved: ${(error as Error).message}` })
     }
   }
 
   private summaryOf(delivery: Delivery): ForwardSummary {
-    const last = delivery.attempts[delivery.attempts.length - 1]
     return {
       state: delivery.state,
       targetId: delivery.targetId,
-      status: last?.status ?? null,
-      attempts: delivery.attempts.length,
+      status: delivery.lastStatus,
+      attempts: delivery.attemptCount,
       error: delivery.error,
       nextAttemptAt: delivery.nextAttemptAt,
     }
@@ -521,11 +589,13 @@ export class Forwarder {
   }
 
   attempts(captureId: string): ForwardAttempt[] {
-    return (this.deliveries.get(captureId)?.attempts ?? []).map(({ t: _t, inline: _inline, ...attempt }) => attempt)
+    const delivery = this.deliveries.get(captureId)
+    return delivery ? this.storedAttempts(delivery).map(shown) : []
   }
 
   async attemptBody(attemptId: string, captureId: string, offset: number, length: number): Promise<{ bytes: Buffer; total: number; headers: RawHeaders }> {
-    const attempt = this.deliveries.get(captureId)?.attempts.find((a) => a.id === attemptId)
+    const delivery = this.deliveries.get(captureId)
+    const attempt = delivery ? this.storedAttempts(delivery).find((a) => a.id === attemptId) : undefined
     if (!attempt || !attempt.body) throw new HookscopeError('NOT_FOUND', `No forward attempt ${attemptId} with a body.`)
     if (attempt.body.storage === 'blob') {
       return { bytes: await this.deps.blobs.read(attempt.body.sha256, offset, length), total: attempt.body.size, headers: attempt.rawHeaders }
@@ -654,7 +724,7 @@ export class Forwarder {
       const delivery = this.deliveries.get(id)
       if (!delivery) continue
       const orphans: string[] = []
-      for (const attempt of delivery.attempts) if (attempt.body?.storage === 'blob' && this.deps.blobs.release(attempt.body.sha256)) orphans.push(attempt.body.sha256)
+      for (const sha256 of delivery.blobs ?? []) if (this.deps.blobs.release(sha256)) orphans.push(sha256)
       void this.deps.blobs.collect(orphans)
       this.deliveries.delete(id)
     }
@@ -666,6 +736,7 @@ export class Forwarder {
     for (const n of segments) {
       const journal = this.journals.get(n)
       this.journals.delete(n)
+      this.attemptLines.delete(n)
       await journal?.close()
       await fs.rm(path.join(this.deps.dir, `seg-${String(n).padStart(6, '0')}.journal`), { force: true })
     }
@@ -686,13 +757,21 @@ export class Forwarder {
           if (!summary) continue
           const delivery = this.restoreDelivery(a.captureId, summary, a.targetId || null)
           if (a.targetId) delivery.targetId = a.targetId
-          delivery.attempts.push(a)
+          const accepted = a.error === null && a.status !== null && a.status >= 200 && a.status < 400
+          const segment = this.deps.history.segmentOf(a.captureId)
+          if (segment !== null) delivery.lastSlot = this.linesOf(segment).add(JSON.stringify(a), delivery.lastSlot)
+          delivery.attemptCount++
+          delivery.lastStatus = a.status
+          delivery.lastDelivered = accepted
           delivery.sinceQueued++
           delivery.error = a.error?.message ?? null
           // The target accepted it: delivered, even if the stop came before that was written down.
-          if (a.error === null && a.status !== null && a.status >= 200 && a.status < 400) delivery.state = 'delivered'
+          if (accepted) delivery.state = 'delivered'
 
-          if (a.body?.storage === 'blob') this.deps.blobs.retain(a.body.sha256)
+          if (a.body?.storage === 'blob') {
+            this.deps.blobs.retain(a.body.sha256)
+            ;(delivery.blobs ??= []).push(a.body.sha256)
+          }
           continue
         }
         const state = StoredState.safeParse(line)
@@ -720,8 +799,7 @@ export class Forwarder {
         delivery.state = plan.state ?? 'failed'
       } else if (plan.mode === 'proxy') {
         // A proxied request settles with its one attempt.
-        const last = delivery.attempts[delivery.attempts.length - 1]
-        delivery.state = last && last.error === null && last.status !== null && last.status >= 200 && last.status < 400 ? 'delivered' : 'failed'
+        delivery.state = delivery.attemptCount > 0 && delivery.lastDelivered ? 'delivered' : 'failed'
       } else {
         // Queued delivery: whatever was not finished before the stop is delivered now, in order.
         if (delivery.state === 'delivering' || delivery.state === 'retrying') delivery.state = 'pending'
@@ -738,18 +816,7 @@ export class Forwarder {
   private restoreDelivery(captureId: string, summary: CaptureSummary, targetId: string | null): Delivery {
     let delivery = this.deliveries.get(captureId)
     if (!delivery) {
-      delivery = {
-        captureId,
-        endpointId: summary.endpointId,
-        targetId,
-        receivedAt: summary.receivedAt,
-        queuedAt: summary.receivedAt,
-        state: 'pending',
-        sinceQueued: 0,
-        attempts: [],
-        error: null,
-        nextAttemptAt: null,
-      }
+      delivery = newDelivery(captureId, summary.endpointId, targetId, summary.receivedAt, 'pending', null)
       this.deliveries.set(captureId, delivery)
     }
     if (targetId && !delivery.targetId) delivery.targetId = targetId
@@ -760,7 +827,7 @@ export class Forwarder {
     this.closed = true
     for (const queue of this.queues.values()) if (queue.timer) clearTimeout(queue.timer)
     // Cut attempts in progress short; they are recorded as aborted and a restart delivers them again.
-    this.stopping.abort()
+    this.stopping.stopAll()
     await Promise.allSettled([...this.inFlight])
     for (const agent of this.agents.values()) agent.destroy()
     await Promise.all([...this.journals.values()].map((journal) => journal.close()))

@@ -61,9 +61,19 @@ function unreachable(value: never): never {
 export function route(config: ForwardConfig, request: RoutableRequest): string | null {
   let body: Buffer | null | undefined
   const lazyBody = () => (body === undefined ? (body = request.body()) : body)
-  const known = new Set(config.targets.map((target) => target.id))
   for (const rule of config.routes) {
-    if (known.has(rule.targetId) && matches(rule.match, request, lazyBody)) return rule.targetId
+    if (known(config, rule.targetId) && matches(rule.match, request, lazyBody)) return rule.targetId
   }
-  return config.defaultTargetId !== null && known.has(config.defaultTargetId) ? config.defaultTargetId : null
+  return defaultTarget(config)
+}
+
+/** The default target, if it exists: where a request goes when no route takes it. */
+export function defaultTarget(config: ForwardConfig): string | null {
+  return config.defaultTargetId !== null && known(config, config.defaultTargetId) ? config.defaultTargetId : null
+}
+
+/** An endpoint has a few targets: a look along them costs less than building a set each time. */
+function known(config: ForwardConfig, id: string): boolean {
+  for (const target of config.targets) if (target.id === id) return true
+  return false
 }

@@ -28,7 +28,8 @@ export interface SendRequest {
    * `failed()` tells whether the exchange with the target has already ended in an error.
    */
   relay?: (head: ResponseHead, failed: () => boolean) => Promise<Writable | null>
-  signal?: AbortSignal
+  /** Cut short (recorded as ABORTED) when this group stops. */
+  stop?: StopGroup
 }
 
 export interface ResponseHead {
@@ -76,8 +77,89 @@ function lookupLocalhost(_hostname: string, options: { all?: boolean; family?: n
   else callback(null, candidates[0]!.address, candidates[0]!.family)
 }
 
+/** A request in a StopGroup: its links and request are cleared when it leaves. */
+interface Member {
+  prev: Member | null
+  next: Member | null
+  req: { destroy(error: Error): unknown } | null
+}
+
+/**
+ * The requests in progress that one stop cuts short (the forwarder's, when the engine closes). Not an
+ * AbortSignal shared by every request: its listeners are a linked list whose removed nodes keep
+ * their links and callbacks. Once one of them had lived through two young-generation collections
+ * (a slow request), every request added after it stayed reachable from that dead node and was copied
+ * and promoted in turn until the next full collection; adding and removing also walked the list.
+ * Here joining and leaving cost O(1) and a request that left is referenced by nothing it touched.
+ */
+export class StopGroup {
+  private head: Member | null = null
+  private stopped = false
+
+  join(req: { destroy(error: Error): unknown }): Member | null {
+    if (this.stopped) {
+      req.destroy(stoppingError())
+      return null
+    }
+    const member: Member = { prev: null, next: this.head, req }
+    if (this.head) this.head.prev = member
+    this.head = member
+    return member
+  }
+
+  leave(member: Member): void {
+    if (member.req === null) return
+    if (member.prev) member.prev.next = member.next
+    else this.head = member.next
+    if (member.next) member.next.prev = member.prev
+    member.prev = member.next = member.req = null
+  }
+
+  /** Stop every request in progress, and any that joins later. */
+  stopAll(): void {
+    this.stopped = true
+    let member = this.head
+    this.head = null
+    while (member) {
+      const { next, req } = member
+      member.prev = member.next = member.req = null
+      req?.destroy(stoppingError())
+      member = next
+    }
+  }
+}
+
+const stoppingError = () => Object.assign(new Error('Hookscope is stopping'), { code: 'ABORT_ERR' })
+
 class TimeoutError extends Error {
   readonly code = 'HOOKSCOPE_TIMEOUT'
+}
+
+/** What a request needs of its target's URL, worked out once per URL object (a forward target's is kept). */
+interface Destination {
+  protocol: string
+  hostname: string
+  port: string | number
+  secure: boolean
+  lookup: LookupFunction | undefined
+}
+const destinations = new WeakMap<URL, Destination>()
+function destinationOf(origin: URL): Destination {
+  let destination = destinations.get(origin)
+  if (!destination) {
+    const secure = origin.protocol === 'https:'
+    destination = {
+      protocol: origin.protocol,
+      hostname: origin.hostname.replace(/^\[|\]$/g, ''),
+      port: origin.port || (secure ? 443 : 80),
+      secure,
+      // Dev servers often listen on only one of ::1 and 127.0.0.1, and what `localhost` resolves to
+      // differs between systems. Offer both; Node 20+ tries each ("happy eyeballs").
+      lookup: origin.hostname === 'localhost' ? (lookupLocalhost as unknown as LookupFunction) : undefined,
+    }
+    destinations.set(origin, destination)
+  }
+  return destination
 }
 
 export function send(request: SendRequest): Promise<SendResult> {
@@ -86,71 +168,76 @@ export function send(request: SendRequest): Promise<SendResult> {
   const timings: SendResult['timings'] = { connectMs: null, firstByteMs: null, totalMs: null }
   const flat: string[] = []
   for (const [name, value] of request.headers) flat.push(name, value)
-  const secure = request.origin.protocol === 'https:'
-  const client = secure ? https : http
+  const destination = destinationOf(request.origin)
+  const client = destination.secure ? https : http
 
   return new Promise<SendResult>((resolve) => {
     let settled = false
-    // Set once the request exists; finish() may run before that (a request that cannot be built).
-    const hooks: { headDeadline?: NodeJS.Timeout; onAbort?: () => void } = {}
+    // One timer per request: first the deadline for the response head, then, once it came, the
+    // longest wait for more of the body (refreshed by each chunk); gone once the body has ended.
+    let timer: NodeJS.Timeout | null = null
+    let waitingFor: 'head' | 'data' = 'head'
+    let member: Member | null = null
     let head: ResponseHead | null = null
     let spool: BodySpool | null = null
     let received = 0
     let truncated = false
-    const finish = async (error: { code: AttemptErrorCode; message: string } | null) => {
+    const finish = (error: { code: AttemptErrorCode; message: string } | null): void => {
       if (settled) return
       settled = true
-      clearTimeout(hooks.headDeadline)
-      if (hooks.onAbort) request.signal?.removeEventListener('abort', hooks.onAbort)
+      if (timer) clearTimeout(timer)
+      if (member) request.stop!.leave(member)
       timings.totalMs = since()
-      let body: SpooledBody | null = null
-      if (spool) {
-        try {
-          body = await spool.finish()
-        } catch {
-          await spool.discard()
-        }
+      const result: SendResult = { head, body: null, bodySize: received, truncated, timings, error }
+      // A body kept in memory is ready now: no turn of the loop to wait.
+      const inMemory = spool?.finishInMemory() ?? null
+      if (!spool || inMemory) {
+        result.body = inMemory
+        return resolve(result)
       }
-      resolve({ head, body, bodySize: received, truncated, timings, error })
+      const spilled = spool
+      spilled.finish().then(
+        (body) => {
+          result.body = body
+          resolve(result)
+        },
+        () => spilled.discard().then(() => resolve(result)),
+      )
     }
 
     let req: http.ClientRequest
     try {
       req = client.request({
-        protocol: request.origin.protocol,
-        hostname: request.origin.hostname.replace(/^\[|\]$/g, ''),
-        port: request.origin.port || (secure ? 443 : 80),
+        protocol: destination.protocol,
+        hostname: destination.hostname,
+        port: destination.port,
         method: request.method,
         path: request.path,
         headers: flat,
         setHost: false,
         agent: request.agent,
-        // Dev servers often listen on only one of ::1 and 127.0.0.1, and what `localhost` resolves to
-        // differs between systems. Offer both; Node 20+ tries each ("happy eyeballs").
-        ...(request.origin.hostname === 'localhost' ? { lookup: lookupLocalhost as unknown as LookupFunction } : {}),
+        lookup: destination.lookup,
       })
     } catch (error) {
-      void finish(classifyError(error as NodeJS.ErrnoException))
+      finish(classifyError(error as NodeJS.ErrnoException))
       return
     }
-    const onAbort = () => req.destroy(Object.assign(new Error('Hookscope is stopping'), { code: 'ABORT_ERR' }))
-    hooks.onAbort = onAbort
-    if (request.signal) {
-      if (request.signal.aborted) onAbort()
-      // One shared signal serves every request: each removes its listener when it settles.
-      else request.signal.addEventListener('abort', onAbort, { once: true })
-    }
-    hooks.headDeadline = setTimeout(() => req.destroy(new TimeoutError(`no response within ${request.timeoutMs} ms`)), request.timeoutMs)
-    // Inactivity while the response body streams counts too.
-    req.setTimeout(request.timeoutMs, () => req.destroy(new TimeoutError(`no data for ${request.timeoutMs} ms`)))
-    req.once('socket', (socket) => {
+    if (request.stop) member = request.stop.join(req)
+    timer = setTimeout(
+      () => req.destroy(new TimeoutError(waitingFor === 'head' ? `no response within ${request.timeoutMs} ms` : `no data for ${request.timeoutMs} ms`)),
+      request.timeoutMs,
+    )
+    // 'socket', 'response', 'end' and 'close' come once each, and finish() settles only once: plain
+    // listeners, without once()'s wrapper.
+    req.on('socket', (socket) => {
       if (!socket.connecting) timings.connectMs = 0
-      else socket.once(secure ? 'secureConnect' : 'connect', () => (timings.connectMs = since()))
+      else socket.once(destination.secure ? 'secureConnect' : 'connect', () => (timings.connectMs = since()))
     })
-    req.once('error', (error) => void finish(classifyError(error as NodeJS.ErrnoException)))
-    req.once('response', (res) => {
-      clearTimeout(hooks.headDeadline)
+    req.on('error', (error) => finish(classifyError(error as NodeJS.ErrnoException)))
+    req.on('response', (res) => {
       timings.firstByteMs = since()
+      waitingFor = 'data'
+      timer?.refresh()
       head = { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', rawHeaders: pairsOf(res.rawHeaders) }
       spool = request.spool()
       // Listened to at once, not once the relay is ready: the target may send its whole answer, or
@@ -167,6 +254,7 @@ export function send(request: SendRequest): Promise<SendResult> {
         }
       }
       res.on('data', (chunk: Buffer) => {
+        timer?.refresh()
         received += chunk.length
         const room = request.maxResponseBytes - spool!.bytes
         if (room > 0) spool!.write(room >= chunk.length ? chunk : chunk.subarray(0, room))
@@ -174,20 +262,22 @@ export function send(request: SendRequest): Promise<SendResult> {
         if (ready) forward(chunk)
         else early.push(chunk)
       })
-      res.once('end', () => {
+      res.on('end', () => {
         ended = true
+        if (timer) clearTimeout(timer)
+        timer = null
         if (!ready) return
         sink?.end()
-        void finish(null)
+        finish(null)
       })
-      res.once('close', () => {
+      res.on('close', () => {
         if (res.complete) return
         sink?.destroy()
-        void finish({ code: 'RESET', message: 'the target closed the connection mid-response' })
+        finish({ code: 'RESET', message: 'the target closed the connection mid-response' })
       })
-      res.once('error', (error) => {
+      res.on('error', (error) => {
         sink?.destroy()
-        void finish(classifyError(error as NodeJS.ErrnoException))
+        finish(classifyError(error as NodeJS.ErrnoException))
       })
       if (!request.relay) return
       res.pause()
@@ -207,12 +297,12 @@ export function send(request: SendRequest): Promise<SendResult> {
           })
           if (ended) {
             sink?.end()
-            void finish(null)
+            finish(null)
           } else if (!sink || sink.writableNeedDrain !== true) res.resume()
         },
         (error: unknown) => {
           res.destroy()
-          void finish(classifyError(error as NodeJS.ErrnoException))
+          finish(classifyError(error as NodeJS.ErrnoException))
         },
       )
     })
