@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises'
 import http from 'node:http'
+import net from 'node:net'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import { describe, expect, it } from 'vitest'
@@ -190,6 +191,31 @@ describe('modes', () => {
     expect(timedOut.status).toBe(504)
     expect(performance.now() - started).toBeLessThan(2000)
     expect(e.engine.history.count).toBe(2)
+  })
+})
+
+describe('kept-alive connections to the target', () => {
+  it('proxy: a request on a connection the target had just closed is sent again on a new one, once', async () => {
+    // Answers the first request on a connection, keeping it open; closes it when a second arrives
+    // (as a server whose keep-alive timeout ran out just then).
+    const answered = new WeakMap<net.Socket, number>()
+    const app = await rawTarget((all, socket) => {
+      const heads = all.toString('latin1').split('HTTP/1.1\r\n').length - 1
+      const done = answered.get(socket) ?? 0
+      if (heads === done) return
+      answered.set(socket, heads)
+      if (heads === 1) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok')
+      else socket.destroy()
+    })
+    scope.defer(() => app.close())
+    const e = await forwarding({ mode: 'proxy', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
+    expect((await post(e.url, '/one', '{}')).status).toBe(200)
+    const second = await post(e.url, '/two', '{}')
+    expect(second.status).toBe(200)
+    expect(second.body.toString()).toBe('ok')
+    expect(app.connections).toHaveLength(2)
+    const two = e.engine.history.query({}).items.find((s) => s.target === '/two')!
+    expect(e.engine.forwarder.attempts(two.id).map((a) => [a.status, a.error])).toEqual([[200, null]])
   })
 })
 

@@ -205,112 +205,133 @@ export function send(request: SendRequest): Promise<SendResult> {
       )
     }
 
-    let req: http.ClientRequest
-    try {
-      req = client.request({
-        protocol: destination.protocol,
-        hostname: destination.hostname,
-        port: destination.port,
-        method: request.method,
-        path: request.path,
-        headers: flat,
-        setHost: false,
-        agent: request.agent,
-        lookup: destination.lookup,
-      })
-    } catch (error) {
-      finish(classifyError(error as NodeJS.ErrnoException))
-      return
-    }
-    if (request.stop) member = request.stop.join(req)
-    timer = setTimeout(
-      () => req.destroy(new TimeoutError(waitingFor === 'head' ? `no response within ${request.timeoutMs} ms` : `no data for ${request.timeoutMs} ms`)),
-      request.timeoutMs,
-    )
-    // 'socket', 'response', 'end' and 'close' come once each, and finish() settles only once: plain
-    // listeners, without once()'s wrapper.
-    req.on('socket', (socket) => {
-      if (!socket.connecting) timings.connectMs = 0
-      else socket.once(destination.secure ? 'secureConnect' : 'connect', () => (timings.connectMs = since()))
-    })
-    req.on('error', (error) => finish(classifyError(error as NodeJS.ErrnoException)))
-    req.on('response', (res) => {
-      timings.firstByteMs = since()
-      waitingFor = 'data'
-      timer?.refresh()
-      head = { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', rawHeaders: pairsOf(res.rawHeaders) }
-      spool = request.spool()
-      // Listened to at once, not once the relay is ready: the target may send its whole answer, or
-      // reset, before the sender can be answered (proxy mode waits for the capture to be stored).
-      // Until then the body is held back (paused) and what already came is kept for the sink.
-      let sink: Writable | null = null
-      let ready = request.relay === undefined
-      let ended = false
-      const early: Buffer[] = []
-      const forward = (chunk: Buffer) => {
-        if (sink && !sink.write(chunk)) {
-          res.pause()
-          sink.once('drain', () => res.resume())
-        }
+    let req!: http.ClientRequest
+    let retried = false
+    const start = (): void => {
+      try {
+        req = client.request({
+          protocol: destination.protocol,
+          hostname: destination.hostname,
+          port: destination.port,
+          method: request.method,
+          path: request.path,
+          headers: flat,
+          setHost: false,
+          agent: request.agent,
+          lookup: destination.lookup,
+        })
+      } catch (error) {
+        finish(classifyError(error as NodeJS.ErrnoException))
+        return
       }
-      res.on('data', (chunk: Buffer) => {
-        timer?.refresh()
-        received += chunk.length
-        const room = request.maxResponseBytes - spool!.bytes
-        if (room > 0) spool!.write(room >= chunk.length ? chunk : chunk.subarray(0, room))
-        else truncated = true
-        if (ready) forward(chunk)
-        else early.push(chunk)
+      if (request.stop) member = request.stop.join(req)
+      if (timer) timer.refresh()
+      else {
+        timer = setTimeout(
+          () => req.destroy(new TimeoutError(waitingFor === 'head' ? `no response within ${request.timeoutMs} ms` : `no data for ${request.timeoutMs} ms`)),
+          request.timeoutMs,
+        )
+      }
+      // 'socket', 'response', 'end' and 'close' come once each, and finish() settles only once: plain
+      // listeners, without once()'s wrapper.
+      req.on('socket', (socket) => {
+        if (!socket.connecting) timings.connectMs = 0
+        else socket.once(destination.secure ? 'secureConnect' : 'connect', () => (timings.connectMs = since()))
       })
-      res.on('end', () => {
-        ended = true
-        if (timer) clearTimeout(timer)
-        timer = null
-        if (!ready) return
-        sink?.end()
-        finish(null)
-      })
-      res.on('close', () => {
-        if (res.complete) return
-        sink?.destroy()
-        finish({ code: 'RESET', message: 'the target closed the connection mid-response' })
-      })
-      res.on('error', (error) => {
-        sink?.destroy()
+      const sent = req
+      req.on('error', (error) => {
+        const code = (error as NodeJS.ErrnoException).code
+        // A kept-alive connection the target closed just as it was reused (its idle timeout): the request
+        // never reached it. Sent again, once, on a new connection, as Node's documentation advises; the
+        // attempt records only that second exchange.
+        if (!retried && !settled && head === null && sent.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')) {
+          retried = true
+          if (member) request.stop!.leave(member)
+          member = null
+          return start()
+        }
         finish(classifyError(error as NodeJS.ErrnoException))
       })
-      if (!request.relay) return
-      res.pause()
-      request.relay(head, () => settled).then(
-        (relaySink) => {
-          if (settled) {
-            // The target failed while the sender waited: it gets a cut-off answer, as from the target.
-            relaySink?.destroy()
-            return
+      req.on('response', (res) => {
+        timings.firstByteMs = since()
+        waitingFor = 'data'
+        timer?.refresh()
+        head = { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', rawHeaders: pairsOf(res.rawHeaders) }
+        spool = request.spool()
+        // Listened to at once, not once the relay is ready: the target may send its whole answer, or
+        // reset, before the sender can be answered (proxy mode waits for the capture to be stored).
+        // Until then the body is held back (paused) and what already came is kept for the sink.
+        let sink: Writable | null = null
+        let ready = request.relay === undefined
+        let ended = false
+        const early: Buffer[] = []
+        const forward = (chunk: Buffer) => {
+          if (sink && !sink.write(chunk)) {
+            res.pause()
+            sink.once('drain', () => res.resume())
           }
-          sink = relaySink
-          ready = true
-          for (const chunk of early.splice(0)) forward(chunk)
-          sink?.once('close', () => {
-            // The sender went away: stop reading from the target.
-            if (!res.complete) res.destroy()
-          })
-          if (ended) {
-            sink?.end()
-            finish(null)
-          } else if (!sink || sink.writableNeedDrain !== true) res.resume()
-        },
-        (error: unknown) => {
-          res.destroy()
+        }
+        res.on('data', (chunk: Buffer) => {
+          timer?.refresh()
+          received += chunk.length
+          const room = request.maxResponseBytes - spool!.bytes
+          if (room > 0) spool!.write(room >= chunk.length ? chunk : chunk.subarray(0, room))
+          else truncated = true
+          if (ready) forward(chunk)
+          else early.push(chunk)
+        })
+        res.on('end', () => {
+          ended = true
+          if (timer) clearTimeout(timer)
+          timer = null
+          if (!ready) return
+          sink?.end()
+          finish(null)
+        })
+        res.on('close', () => {
+          if (res.complete) return
+          sink?.destroy()
+          finish({ code: 'RESET', message: 'the target closed the connection mid-response' })
+        })
+        res.on('error', (error) => {
+          sink?.destroy()
           finish(classifyError(error as NodeJS.ErrnoException))
-        },
-      )
-    })
-    if (Buffer.isBuffer(request.body)) req.end(request.body)
-    else {
-      const stream = request.body.stream()
-      stream.once('error', (error) => req.destroy(error))
-      stream.pipe(req)
+        })
+        if (!request.relay) return
+        res.pause()
+        request.relay(head, () => settled).then(
+          (relaySink) => {
+            if (settled) {
+              // The target failed while the sender waited: it gets a cut-off answer, as from the target.
+              relaySink?.destroy()
+              return
+            }
+            sink = relaySink
+            ready = true
+            for (const chunk of early.splice(0)) forward(chunk)
+            sink?.once('close', () => {
+              // The sender went away: stop reading from the target.
+              if (!res.complete) res.destroy()
+            })
+            if (ended) {
+              sink?.end()
+              finish(null)
+            } else if (!sink || sink.writableNeedDrain !== true) res.resume()
+          },
+          (error: unknown) => {
+            res.destroy()
+            finish(classifyError(error as NodeJS.ErrnoException))
+          },
+        )
+      })
+      if (Buffer.isBuffer(request.body)) req.end(request.body)
+      else {
+        const stream = request.body.stream()
+        stream.once('error', (error) => sent.destroy(error))
+        sent.once('close', () => stream.destroy())
+        stream.pipe(req)
+      }
     }
+    start()
   })
 }
