@@ -13,11 +13,13 @@
 //    row on screen; then scrolls the list down, one step each frame, at a fast fling's speed and at a
 //    scrollbar drag's (older pages load on the way), and reports the longest frame of each.
 // HOOKSCOPE_BENCH_PROFILE=<folder> also writes CPU profiles of the page and of the host during the live
-// phase, and prints where the page's main thread spent its time.
+// phase, and prints where the page's main thread spent its time; HOOKSCOPE_BENCH_TRACE=<file> writes a
+// Chrome trace of the live phase, and HOOKSCOPE_BENCH_THREADS=1 the CPU each thread used while sending.
 // The last line printed is the summary, e.g.
 // "ui p95 latency: 23.4 ms (from sending: 24.9 ms), longest frame: 31 ms, 100k open: 640 ms, ...",
 // where the latency is to the row's paint.
 import http from 'node:http'
+import { readdirSync, readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -49,6 +51,8 @@ const VIEWPORT = { width: 1600, height: 1400 }
 
 const now = () => performance.timeOrigin + performance.now()
 
+const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'blink', 'cc', 'viz', 'gpu', 'benchmark', 'v8.execute', 'loading']
+
 // Runs in the page before the app: stamps the first appearance of every row path, and measures frames.
 const PAGE_PROBE = `
   window.__rows = new Map()
@@ -78,29 +82,46 @@ const PAGE_PROBE = `
       }
     }).observe({ type: 'element', buffered: true })
   } catch {}
-  // Disconnected once the rows it times are on screen, so that it adds no work to later frames.
+  // Disconnected once the rows it times are on screen, so that it adds no work to later frames. It
+  // watches the whole document until the first row appears, then only the element rows are added to
+  // (the list's window of rows), so that no other change in the page makes it work.
   window.__rowObserver = new MutationObserver((records) => {
     for (const record of records) for (const node of record.addedNodes) stamp(node)
+    if (window.__rowParent === undefined && window.__firstRowAt !== null) {
+      const row = document.querySelector('[data-testid="traffic-row"]')
+      if (row?.parentElement) {
+        window.__rowParent = row.parentElement
+        window.__rowObserver.disconnect()
+        window.__rowObserver.observe(row.parentElement, { childList: true })
+      }
+    }
   })
   window.__rowObserver.observe(document, { childList: true, subtree: true })
-  // When each capture's first traffic.batch message reached the page (before the app handles it).
-  window.__arrivals = new Map()
-  // When the engine received each capture (its receivedAt, whole milliseconds of the wall clock).
-  window.__received = new Map()
+  // Each traffic.batch message as it reached the page (before the app handles it), kept as received:
+  // it is read after the run (when each capture first reached the page, and the engine's receivedAt).
+  window.__messages = []
   const NativeWebSocket = window.WebSocket
   window.WebSocket = class extends NativeWebSocket {
     constructor(...args) {
       super(...args)
       this.addEventListener('message', (event) => {
-        if (typeof event.data !== 'string' || !event.data.startsWith('{"type":"event","event":"traffic.batch"')) return
-        const t = performance.timeOrigin + performance.now()
-        // A summary's fields in order: id, endpointId, receivedAt (the engine's Date.now()), method, target.
-        for (const match of event.data.matchAll(/"receivedAt":(\\d+),"method":"[^"]*","target":"(\\/bench\\/[^"]+)"/g)) {
-          if (window.__arrivals.has(match[2])) continue
-          window.__arrivals.set(match[2], t)
-          window.__received.set(match[2], Number(match[1]))
-        }
+        if (typeof event.data === 'string' && event.data.startsWith('{"type":"event","event":"traffic.batch"')) window.__messages.push(performance.timeOrigin + performance.now(), event.data)
       })
+    }
+  }
+  // When each capture's first traffic.batch message reached the page, and when the engine received it
+  // (its receivedAt, whole milliseconds of the wall clock).
+  window.__readMessages = () => {
+    window.__arrivals = new Map()
+    window.__received = new Map()
+    const messages = window.__messages
+    for (let i = 0; i < messages.length; i += 2) {
+      // A summary's fields in order: id, endpointId, receivedAt (the engine's Date.now()), method, target.
+      for (const match of messages[i + 1].matchAll(/"receivedAt":(\\d+),"method":"[^"]*","target":"(\\/bench\\/[^"]+)"/g)) {
+        if (window.__arrivals.has(match[2])) continue
+        window.__arrivals.set(match[2], messages[i])
+        window.__received.set(match[2], Number(match[1]))
+      }
     }
   }
   window.__frames = { running: false, last: 0, maxGap: 0, gaps: [], loaf: [], loafScript: [] }
@@ -134,6 +155,60 @@ const PAGE_PROBE = `
     }).observe({ type: 'long-animation-frame', buffered: false })
   } catch {}
 `
+
+/** CPU ticks of every thread of the given processes and their descendants (Linux /proc). */
+function threadTicks(roots: number[]): Map<string, { name: string; ticks: number }> {
+  const out = new Map<string, { name: string; ticks: number }>()
+  const parents = new Map<number, number>()
+  const labels = new Map<number, string>()
+  let entries: string[] = []
+  try {
+    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name))
+  } catch {}
+  for (const name of entries) {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+      parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]))
+      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0')
+      const type = /--type=(\S+)/.exec(cmd.join(' '))?.[1]
+      labels.set(Number(name), type ? `chromium ${type}` : path.basename(cmd[0] ?? name))
+    } catch {}
+  }
+  const wanted = (pid: number): boolean => {
+    for (let p: number | undefined = pid, depth = 0; p !== undefined && p > 1 && depth < 20; p = parents.get(p), depth++) if (roots.includes(p)) return true
+    return false
+  }
+  for (const [pid, label] of labels) {
+    if (!wanted(pid)) continue
+    try {
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+        const thread = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '*')
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+        out.set(`${pid}/${tid}`, { name: `${label} ${pid}: ${thread}`, ticks: Number(fields[11]) + Number(fields[12]) })
+      }
+    } catch {}
+  }
+  return out
+}
+
+/** CPU used by each kind of thread of these processes and their descendants until the returned function is called, in shares of one core. */
+function threadMeter(roots: number[]): () => string[] {
+  const before = threadTicks(roots)
+  const started = performance.now()
+  return () => {
+    const after = threadTicks(roots)
+    const seconds = (performance.now() - started) / 1000
+    const sums = new Map<string, number>()
+    for (const [key, now] of after) {
+      const spent = now.ticks - (before.get(key)?.ticks ?? 0)
+      if (spent > 0) sums.set(now.name, (sums.get(now.name) ?? 0) + spent)
+    }
+    const share = (ticks: number) => `${((ticks / 100 / seconds) * 100).toFixed(0).padStart(4)} %`
+    const total = [...sums.values()].reduce((a, b) => a + b, 0)
+    return [...[...sums].sort((a, b) => b[1] - a[1]).filter(([, ticks]) => ticks / 100 / seconds >= 0.005).map(([name, ticks]) => `${share(ticks)}  ${name}`), `${share(total)}  in all`]
+  }
+}
 
 interface FrameReport {
   maxGap: number
@@ -221,6 +296,11 @@ async function liveScenario(browser: Browser): Promise<{ p95: number; addedP95: 
       await cdp.send('Profiler.enable')
       await cdp.send('Profiler.start')
     }
+    // HOOKSCOPE_BENCH_TRACE=<file>: a Chrome trace of every Chromium process during the live phase.
+    const traceFile = process.env.HOOKSCOPE_BENCH_TRACE
+    if (traceFile) await browser.startTracing(page, { path: traceFile, categories: TRACE_CATEGORIES })
+    // HOOKSCOPE_BENCH_THREADS=1: the CPU each thread of the browser, the host and this process used.
+    const threads = process.env.HOOKSCOPE_BENCH_THREADS ? threadMeter([process.pid, host.proc.pid!]) : null
     const steal = stealMeter()
     const start = now()
     let sent = 0
@@ -236,6 +316,7 @@ async function liveScenario(browser: Browser): Promise<{ p95: number; addedP95: 
     })
     const sendSeconds = (now() - start) / 1000
     const stolen = steal()
+    if (threads) console.log(`live: CPU while sending, in shares of one core:\n${threads().join('\n')}`)
     const expected = `${(total + 20).toLocaleString('en-US')} requests`
     try {
       await page.getByTestId('traffic-count').filter({ hasText: new RegExp(`^${expected}$`) }).waitFor({ timeout: 60_000 })
@@ -245,6 +326,10 @@ async function liveScenario(browser: Browser): Promise<{ p95: number; addedP95: 
       throw new Error(`the list never showed "${expected}": it shows "${shown}" (${failed} requests failed, ${rows} distinct paths seen as rows)`, { cause: error })
     }
     const frames = (await page.evaluate('window.__stopFrames()')) as FrameReport
+    if (traceFile) {
+      await browser.stopTracing()
+      console.log(`live: the Chrome trace is in ${traceFile}`)
+    }
     if (cdp && profileDir) {
       const { profile } = await cdp.send('Profiler.stop')
       const file = path.join(profileDir, `renderer-live-${Date.now()}.cpuprofile`)
@@ -254,6 +339,7 @@ async function liveScenario(browser: Browser): Promise<{ p95: number; addedP95: 
       const spent = (name: string) => `${name.replace('Duration', '')} ${((after[name]! - before[name]!) * 1000).toFixed(0)} ms`
       console.log(`live: page main thread: ${['TaskDuration', 'ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration'].map(spent).join(', ')}; layouts ${after.LayoutCount! - before.LayoutCount!}, style recalcs ${after.RecalcStyleCount! - before.RecalcStyleCount!}`)
     }
+    await page.evaluate('window.__readMessages()')
     const seen = new Map<string, number>((await page.evaluate('Array.from(window.__rows.entries())')) as Array<[string, number]>)
     const painted = new Map<string, number>((await page.evaluate('Array.from(window.__painted.entries())')) as Array<[string, number]>)
     const arrived = new Map<string, number>((await page.evaluate('Array.from(window.__arrivals.entries())')) as Array<[string, number]>)
