@@ -3,7 +3,7 @@ import { act, fireEvent, screen, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { SignatureBadge } from '../../renderer/src/components/capture-badges'
 import { CaptureDetail } from '../../renderer/src/components/detail/capture-detail'
-import { TrafficRow } from '../../renderer/src/components/traffic-row'
+import { TrafficList } from '../../renderer/src/components/traffic-list'
 import type { Capture } from '../../shared/model'
 import type { Verdict } from '../../shared/signatures'
 import { addCapture, createFakeEngine } from './helpers/fake-api'
@@ -23,7 +23,7 @@ async function openSignature(patch: Partial<Capture>, signature: { scheme: Verdi
   renderWith(
     harness,
     <>
-      <TrafficRow id={capture.id} />
+      <TrafficList />
       <CaptureDetail id={capture.id} />
     </>,
   )

@@ -30,6 +30,38 @@ export function CaptureBadges({ flags }: { flags: readonly CaptureFlag[] }) {
   )
 }
 
+/** The same badges as DOM, for code that builds elements itself (the live list's rows). */
+export function appendBadges(parent: Element, { forward, signature, flags }: { forward: ForwardSummary | null | undefined; signature: Verdict | null | undefined; flags: readonly CaptureFlag[] }): void {
+  const doc = parent.ownerDocument
+  const badge = (text: { label: string; tone: string; title: string }, testId: string) => {
+    const span = doc.createElement('span')
+    span.className = `badge ${text.tone}`
+    span.title = text.title
+    span.setAttribute('data-testid', testId)
+    span.textContent = text.label
+    return span
+  }
+  if (forward) {
+    const span = badge(forwardBadge(forward), 'badge-forward')
+    span.setAttribute('data-state', forward.state)
+    parent.appendChild(span)
+  }
+  if (signature) {
+    const span = badge(verdictBadge(signature), 'badge-signature')
+    span.setAttribute('data-kind', signature.kind)
+    parent.appendChild(span)
+  }
+  if (flags.length > 0) {
+    const group = doc.createElement('span')
+    group.className = 'badges'
+    for (const flag of flags) {
+      const text = FLAG_BADGES[flag]
+      if (text) group.appendChild(badge(text, `badge-${flag}`))
+    }
+    parent.appendChild(group)
+  }
+}
+
 /** Where forwarding of a capture stands, when its endpoint forwards. */
 export function ForwardBadge({ forward }: { forward: ForwardSummary | null | undefined }) {
   if (!forward) return null

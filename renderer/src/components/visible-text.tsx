@@ -33,3 +33,35 @@ export const VisibleText = memo(function VisibleText({ value, byteString = false
     </>
   )
 })
+
+/**
+ * The same as <VisibleText>, as DOM for code that builds elements itself (the live list's rows):
+ * replaces the children of `parent` with text nodes and badges. Captured text only ever becomes text
+ * nodes and attribute values, never markup.
+ */
+export function setVisibleText(parent: Element, value: string, { byteString = false, multiline = false }: Omit<VisibleTextProps, 'value'> = {}): void {
+  const segments = byteString ? segmentByteString(value, { multiline }) : segmentText(value, { multiline })
+  if (segments.length === 1 && segments[0]!.kind === 'text') {
+    parent.textContent = segments[0]!.text
+    return
+  }
+  const doc = parent.ownerDocument
+  const nodes: Node[] = []
+  for (const segment of segments) {
+    const span = doc.createElement('span')
+    if (segment.kind === 'text') span.textContent = segment.text
+    else if (segment.kind === 'byte') {
+      span.className = 'char-badge byte'
+      span.setAttribute('data-testid', 'byte-escape')
+      span.title = `Byte ${segment.label} (not valid UTF-8)`
+      span.textContent = segment.label
+    } else {
+      span.className = 'char-badge'
+      span.setAttribute('data-testid', 'invisible-char')
+      span.title = `${segment.label} ${segment.name}`
+      span.textContent = `<${segment.label}>`
+    }
+    nodes.push(span)
+  }
+  parent.replaceChildren(...nodes)
+}

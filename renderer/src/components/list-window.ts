@@ -1,0 +1,239 @@
+// The rows of the live list that are on screen (and a few around them), kept in step with the stores
+// without React. Owns: which rows are mounted (a fixed row height makes that arithmetic on the scroll
+// offset), creating, updating and removing their elements in order, placeholders for stored requests
+// whose page has not loaded yet, keeping the rows a user scrolled to in place while new ones arrive
+// above them, bringing the selected row into view, asking for the next older page as its end comes
+// near, and opening a row that is clicked.
+// Why not React: the list changes in every live frame. It is updated synchronously when the store
+// changes (inside the frame that applies a batch), and costs only the rows that arrived or changed.
+import type { AppStore } from '../state/app-store'
+import type { TrafficStore } from '../state/traffic-store'
+import { createPendingRow, createRow, ROW_HEIGHT, updateRow, type RowModel } from './traffic-row'
+
+/** Rows mounted beyond each edge of the viewport. */
+export const OVERSCAN_ROWS = 12
+// The next older page is asked for this many rows ahead (a second of a fast fling), so that it has
+// arrived before its rows come into view: a screenful of placeholders turning into rows at once makes
+// a long frame.
+export const LOAD_OLDER_WITHIN_ROWS = 300
+
+export interface ListElements {
+  /** The element with role "grid" (its aria-rowcount is kept current). */
+  grid: HTMLElement
+  scroller: HTMLElement
+  /** Sized to every row the list spans. */
+  canvas: HTMLElement
+  /** Holds the mounted rows, moved down to the first of them. */
+  rows: HTMLElement
+  /** The footer below the last row, when there is one. */
+  footer: () => HTMLElement | null
+}
+
+export interface ListSources {
+  traffic: TrafficStore
+  app: AppStore
+  loadOlder: () => void
+}
+
+interface Mounted {
+  element: HTMLDivElement
+  model: RowModel
+}
+
+export class ListWindow {
+  private readonly mounted = new Map<string, Mounted>()
+  private readonly pending = new Map<number, HTMLDivElement>()
+  private readonly offs: Array<() => void> = []
+  /** The scroll offset as last read from a scroll event or set here (reading it could force layout). */
+  private scrollTop = 0
+  private viewport: number
+  private ids: readonly string[] | null = null
+  private selectedId: string | null = null
+  private rowCount = -1
+  private footer: HTMLElement | null = null
+  private first = -1
+  private updating = false
+  private again = false
+
+  constructor(
+    private readonly elements: ListElements,
+    private readonly sources: ListSources,
+  ) {
+    this.viewport = elements.scroller.clientHeight
+    this.scrollTop = elements.scroller.scrollTop
+  }
+
+  /** Starts following the stores, scrolling, resizing and clicks; returns the function that stops. */
+  attach(): () => void {
+    const { scroller, rows } = this.elements
+    const { traffic, app } = this.sources
+    rows.replaceChildren()
+    this.selectedId = traffic.getState().selectedId
+    this.offs.push(traffic.subscribe(() => this.update()))
+    this.offs.push(
+      app.subscribe((state, previous) => {
+        if (state.endpointsById !== previous.endpointsById) this.update()
+      }),
+    )
+    const onScroll = () => {
+      this.scrollTop = scroller.scrollTop
+      this.update()
+    }
+    scroller.addEventListener('scroll', onScroll, { passive: true })
+    this.offs.push(() => scroller.removeEventListener('scroll', onScroll))
+    if (typeof ResizeObserver !== 'undefined') {
+      const observer = new ResizeObserver(() => {
+        const height = scroller.clientHeight
+        if (height === this.viewport) return
+        this.viewport = height
+        this.update()
+      })
+      observer.observe(scroller)
+      this.offs.push(() => observer.disconnect())
+    }
+    const onClick = (event: MouseEvent) => {
+      const row = event.target instanceof Element ? event.target.closest<HTMLElement>('[data-testid="traffic-row"]') : null
+      const id = row && rows.contains(row) ? row.dataset.captureId : undefined
+      if (id !== undefined) traffic.getState().open(id)
+    }
+    rows.addEventListener('click', onClick)
+    this.offs.push(() => rows.removeEventListener('click', onClick))
+    this.update()
+    // Brings the selection into view once mounted, as when it changes.
+    if (this.selectedId !== null) this.reveal(this.selectedId)
+    return () => {
+      for (const off of this.offs.splice(0)) off()
+      this.mounted.clear()
+      this.pending.clear()
+      rows.replaceChildren()
+    }
+  }
+
+  /** Draws what the stores hold now (the stores call it as they change, inside the same frame). */
+  update(): void {
+    // A change made while drawing (a page asked for) is drawn right after.
+    if (this.updating) {
+      this.again = true
+      return
+    }
+    this.updating = true
+    try {
+      do {
+        this.again = false
+        this.draw()
+      } while (this.again)
+    } finally {
+      this.updating = false
+    }
+  }
+
+  private draw(): void {
+    const { grid, canvas, rows } = this.elements
+    const s = this.sources.traffic.getState()
+    const endpoints = this.sources.app.getState().endpointsById
+    const ids = s.ids
+    // Loaded rows, then a placeholder for each stored request not loaded yet (up to what the list holds).
+    const rowCount = s.hasOlder ? Math.max(ids.length, Math.min(s.total, s.memoryCap)) : ids.length
+    const footer = this.elements.footer()
+    if (rowCount !== this.rowCount || footer !== this.footer) {
+      this.rowCount = rowCount
+      this.footer = footer
+      grid.setAttribute('aria-rowcount', String(rowCount))
+      canvas.style.height = `${rowCount * ROW_HEIGHT + (footer ? ROW_HEIGHT : 0)}px`
+      if (footer) footer.style.transform = `translateY(${rowCount * ROW_HEIGHT}px)`
+    }
+
+    const before = this.ids
+    this.ids = ids
+    if (before !== null && before !== ids) this.keepInPlace(before, ids)
+    if (s.selectedId !== this.selectedId) {
+      this.selectedId = s.selectedId
+      if (s.selectedId !== null) this.reveal(s.selectedId)
+    }
+
+    const first = Math.max(0, Math.floor(this.scrollTop / ROW_HEIGHT) - OVERSCAN_ROWS)
+    const end = Math.min(rowCount, Math.ceil((this.scrollTop + this.viewport) / ROW_HEIGHT) + OVERSCAN_ROWS)
+    const wanted: HTMLDivElement[] = []
+    const keep = new Set<string>()
+    const keepPending = new Set<number>()
+    const doc = rows.ownerDocument
+    for (let index = first; index < end; index++) {
+      const id = ids[index]
+      if (id === undefined) {
+        let placeholder = this.pending.get(index)
+        if (!placeholder) this.pending.set(index, (placeholder = createPendingRow(doc)))
+        keepPending.add(index)
+        wanted.push(placeholder)
+        continue
+      }
+      const capture = s.byId[id]
+      if (!capture) continue
+      const model: RowModel = { capture, endpointName: endpoints[capture.endpointId]?.name, selected: id === s.selectedId, opened: id === s.openedId }
+      const row = this.mounted.get(id)
+      if (row) {
+        updateRow(row.element, row.model, model)
+        row.model = model
+        wanted.push(row.element)
+      } else {
+        const element = createRow(doc, model)
+        this.mounted.set(id, { element, model })
+        wanted.push(element)
+      }
+      keep.add(id)
+    }
+    for (const [id, row] of this.mounted) {
+      if (keep.has(id)) continue
+      row.element.remove()
+      this.mounted.delete(id)
+    }
+    for (const [index, placeholder] of this.pending) {
+      if (keepPending.has(index)) continue
+      placeholder.remove()
+      this.pending.delete(index)
+    }
+    // What is left is in order; the rows to mount go in between (new rows arrive together at the top).
+    let cursor = rows.firstChild
+    for (const element of wanted) {
+      if (cursor === element) cursor = cursor.nextSibling
+      else rows.insertBefore(element, cursor)
+    }
+    if (first !== this.first) {
+      this.first = first
+      rows.style.transform = `translateY(${first * ROW_HEIGHT}px)`
+    }
+
+    if (s.hasOlder && !s.loadingOlder && end > 0 && end - 1 >= ids.length - LOAD_OLDER_WITHIN_ROWS) {
+      const loadOlder = this.sources.loadOlder
+      queueMicrotask(loadOlder)
+    }
+  }
+
+  /**
+   * When the user has scrolled away from the top, the rows in view stay where they are as new ones
+   * arrive above them: the scroll offset moves by the height of what was inserted.
+   */
+  private keepInPlace(before: readonly string[], ids: readonly string[]): void {
+    const scrollTop = this.scrollTop
+    if (scrollTop <= 0 || before.length === 0) return
+    const anchorIndex = Math.min(before.length - 1, Math.floor(scrollTop / ROW_HEIGHT))
+    const anchorId = before[anchorIndex]!
+    const shift = ids.indexOf(before[0]!)
+    const newIndex = shift >= 0 && ids[anchorIndex + shift] === anchorId ? anchorIndex + shift : ids.indexOf(anchorId)
+    if (newIndex < 0 || newIndex === anchorIndex) return
+    this.scrollTo(scrollTop + (newIndex - anchorIndex) * ROW_HEIGHT)
+  }
+
+  /** Scrolls as little as needed for the row of `id` to be wholly in view. */
+  private reveal(id: string): void {
+    const index = this.sources.traffic.getState().ids.indexOf(id)
+    if (index < 0) return
+    const top = index * ROW_HEIGHT
+    if (top < this.scrollTop) this.scrollTo(top)
+    else if (top + ROW_HEIGHT > this.scrollTop + this.viewport) this.scrollTo(Math.max(0, top + ROW_HEIGHT - this.viewport))
+  }
+
+  private scrollTo(offset: number): void {
+    this.elements.scroller.scrollTop = offset
+    this.scrollTop = offset
+  }
+}

@@ -1,0 +1,136 @@
+// One row of the live list, built and updated as DOM, not through React: the list is the page's hot
+// path (at 500 requests a second a frame mounts a dozen rows), and React's work for each new row
+// (elements, props, fibers, effects) was a large part of every live frame. The row is exactly what a
+// component would render; a change of its capture touches only the cells whose text changed.
+// Captured text only ever becomes text nodes and attribute values (setVisibleText), never markup.
+import type { CaptureSummary } from '../../../shared/model'
+import { formatBytes, formatClock, formatDuration, statusClassOf } from '../text/format'
+import { appendBadges } from './capture-badges'
+import { setVisibleText } from './visible-text'
+
+export const ROW_HEIGHT = 30
+
+// Only a cell whose text can outgrow its column is clipped (with an ellipsis). Times, sizes,
+// statuses, short durations and the usual methods always fit. Every clip is a paint property node and
+// a paint chunk of its own: with about 60 rows on screen, clipping all eight cells (and the row) made
+// the browser's paint and layerizing cost a third more in every frame in which rows arrived.
+const FITTING_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'])
+/** Monospace characters that fit the duration column, the narrowest numeric column. */
+const DURATION_FITS = 8
+/** The narrowest the endpoint column gets (app.css: `minmax(60px, 110px)`). */
+const ENDPOINT_MIN_PX = 60
+
+const nameFits = new Map<string, boolean>()
+let measure: CanvasRenderingContext2D | null | undefined
+
+/** Whether an endpoint name fits its column at its narrowest, measured once per name in the page's font. */
+function endpointNameFits(name: string): boolean {
+  let fits = nameFits.get(name)
+  if (fits !== undefined) return fits
+  if (measure === undefined) {
+    measure = typeof document === 'undefined' ? null : (document.createElement('canvas').getContext('2d') ?? null)
+    if (measure) {
+      const style = getComputedStyle(document.body)
+      measure.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`
+      // A font the canvas did not take would measure in its default: clip rather than guess.
+      if (!measure.font.includes(style.fontSize)) measure = null
+    }
+  }
+  fits = measure ? measure.measureText(name).width <= ENDPOINT_MIN_PX - 2 : false
+  if (nameFits.size >= 1000) nameFits.clear()
+  nameFits.set(name, fits)
+  return fits
+}
+
+const clipUnless = (fits: boolean) => (fits ? '' : ' clip')
+
+/** What a row shows. A row is updated by comparing the model it was last drawn from with the new one. */
+export interface RowModel {
+  capture: CaptureSummary
+  /** The endpoint's name, for the endpoint column (undefined when it is not known). */
+  endpointName: string | undefined
+  selected: boolean
+  opened: boolean
+}
+
+/** The cells, in order. */
+const Cell = { Time: 0, Method: 1, Path: 2, Status: 3, Size: 4, Duration: 5, Endpoint: 6, Flags: 7 } as const
+
+/** A new row element for `model` (role "row", data-testid "traffic-row", its capture's id). */
+export function createRow(doc: Document, model: RowModel): HTMLDivElement {
+  const row = doc.createElement('div')
+  row.setAttribute('role', 'row')
+  row.setAttribute('data-testid', 'traffic-row')
+  row.setAttribute('data-capture-id', model.capture.id)
+  for (let i = 0; i <= Cell.Flags; i++) row.appendChild(doc.createElement('span'))
+  const cells = row.children
+  cells[Cell.Time]!.className = 'cell time'
+  cells[Cell.Method]!.setAttribute('data-testid', 'row-method')
+  cells[Cell.Path]!.className = 'cell path'
+  cells[Cell.Path]!.setAttribute('data-testid', 'row-path')
+  cells[Cell.Status]!.setAttribute('data-testid', 'row-status')
+  cells[Cell.Size]!.className = 'cell size'
+  drawRow(row, null, model)
+  return row
+}
+
+/** Brings a row drawn from `previous` up to `next` (the same capture id), touching only what changed. */
+export function updateRow(row: HTMLDivElement, previous: RowModel, next: RowModel): void {
+  if (previous.capture === next.capture && previous.endpointName === next.endpointName && previous.selected === next.selected && previous.opened === next.opened) return
+  drawRow(row, previous, next)
+}
+
+function drawRow(row: HTMLDivElement, previous: RowModel | null, next: RowModel): void {
+  if (!previous || previous.selected !== next.selected || previous.opened !== next.opened) {
+    row.className = `traffic-row${next.selected ? ' selected' : ''}${next.opened ? ' opened' : ''}`
+    row.setAttribute('aria-selected', String(next.selected))
+  }
+  const capture = next.capture
+  const before = previous?.capture
+  const cells = row.children
+  if (before?.receivedAt !== capture.receivedAt) cells[Cell.Time]!.textContent = formatClock(capture.receivedAt)
+  if (before?.method !== capture.method) {
+    cells[Cell.Method]!.className = `cell method method-${capture.method.toLowerCase()}${clipUnless(FITTING_METHODS.has(capture.method))}`
+    setVisibleText(cells[Cell.Method]!, capture.method, { byteString: true })
+  }
+  if (before?.target !== capture.target) setVisibleText(cells[Cell.Path]!, capture.target, { byteString: true })
+  if (before === undefined || before.status !== capture.status) {
+    cells[Cell.Status]!.className = `cell status ${statusClassOf(capture.status)}`
+    cells[Cell.Status]!.textContent = capture.status === null ? '…' : String(capture.status)
+  }
+  if (before?.bodySize !== capture.bodySize) cells[Cell.Size]!.textContent = formatBytes(capture.bodySize)
+  if (before === undefined || before.durationMs !== capture.durationMs) {
+    const duration = formatDuration(capture.durationMs)
+    cells[Cell.Duration]!.className = `cell duration${clipUnless(duration.length <= DURATION_FITS)}`
+    cells[Cell.Duration]!.textContent = duration
+  }
+  if (!previous || previous.endpointName !== next.endpointName) {
+    const name = next.endpointName
+    cells[Cell.Endpoint]!.className = `cell endpoint${clipUnless(name === undefined || endpointNameFits(name))}`
+    cells[Cell.Endpoint]!.textContent = name ?? ''
+  }
+  if (before === undefined || !sameBadges(before, capture)) {
+    const flags = cells[Cell.Flags]!
+    const hasBadges = capture.forward !== null || capture.signature !== null || capture.flags.length > 0
+    flags.className = `cell flags${clipUnless(!hasBadges)}`
+    // Filled only when there is something to show: most rows have no badge at all.
+    if (flags.firstChild) flags.replaceChildren()
+    if (hasBadges) appendBadges(flags, capture)
+  }
+}
+
+function sameBadges(a: CaptureSummary, b: CaptureSummary): boolean {
+  if ((a.forward === null) !== (b.forward === null) || (a.signature === null) !== (b.signature === null) || a.flags.length !== b.flags.length) return false
+  if (a.flags.some((flag, i) => b.flags[i] !== flag)) return false
+  return (a.forward === null || JSON.stringify(a.forward) === JSON.stringify(b.forward)) && (a.signature === null || JSON.stringify(a.signature) === JSON.stringify(b.signature))
+}
+
+/** A stored request whose page has not loaded yet. */
+export function createPendingRow(doc: Document): HTMLDivElement {
+  const row = doc.createElement('div')
+  row.className = 'traffic-row pending'
+  row.setAttribute('role', 'row')
+  row.setAttribute('aria-busy', 'true')
+  row.setAttribute('data-testid', 'pending-row')
+  return row
+}

@@ -1,0 +1,135 @@
+import './helpers/setup-dom'
+import { act, fireEvent, screen } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { TrafficList } from '../../renderer/src/components/traffic-list'
+import type { CaptureSummary } from '../../shared/model'
+import { addCapture, makeSummary } from './helpers/fake-api'
+import { createHarness, renderWith, settle, type Harness } from './helpers/render-app'
+
+// The list's rows are kept outside React (list-window.ts): these tests check what they show, that a
+// live frame touches only the rows that arrived or changed, and the list's behaviour around them.
+async function listOf(count: number, harness: Harness = createHarness()) {
+  for (let i = 0; i < count; i++) addCapture(harness.engine, { target: `/stored/${i}` })
+  harness.stores.sync.start()
+  await settle()
+  renderWith(harness, <TrafficList />)
+  await settle()
+  return harness
+}
+
+const paths = () => screen.getAllByTestId('row-path').map((cell) => cell.textContent)
+const rowOf = (id: string) => document.querySelector<HTMLElement>(`[data-testid="traffic-row"][data-capture-id="${id}"]`)
+const scroller = () => screen.getByTestId('traffic-scroll')
+
+function live(harness: Harness, captures: CaptureSummary[]) {
+  act(() => harness.engine.emit('traffic.batch', { captures, removed: [] }))
+  act(() => harness.frames.frame())
+}
+
+describe('the live list', () => {
+  it('mounts the rows in view and a few more, newest first, with each cell as a component drew it', async () => {
+    const harness = await listOf(100)
+    // 600 px of viewport (setup-dom) is 20 rows, and 12 more below.
+    expect(screen.getAllByTestId('traffic-row')).toHaveLength(32)
+    expect(paths().slice(0, 3)).toEqual(['/stored/99', '/stored/98', '/stored/97'])
+    const id = harness.stores.traffic.getState().ids[0]!
+    const row = rowOf(id)!
+    expect(row.getAttribute('role')).toBe('row')
+    expect(row.getAttribute('aria-selected')).toBe('false')
+    expect(row.className).toBe('traffic-row')
+    expect(Array.from(row.children, (cell) => cell.className).slice(0, 6)).toEqual(['cell time', 'cell method method-post', 'cell path', 'cell status status-2xx', 'cell size', 'cell duration'])
+    expect(row.children[6]!.textContent).toBe('Default')
+    expect(row.querySelector('[data-testid="row-status"]')!.textContent).toBe('200')
+    expect(screen.getByTestId('traffic-list').style.height).toBe(`${100 * 30}px`)
+    expect(screen.getByRole('grid').getAttribute('aria-rowcount')).toBe('100')
+  })
+
+  it('adds what arrives on top without touching the rows already there, and updates a changed row in place', async () => {
+    const harness = await listOf(5)
+    const kept = screen.getAllByTestId('traffic-row')
+    const arriving = makeSummary({ target: '/live/1', status: null, durationMs: null })
+    live(harness, [arriving])
+    const rows = screen.getAllByTestId('traffic-row')
+    expect(rows.slice(1)).toEqual(kept)
+    expect(paths()[0]).toBe('/live/1')
+    const row = rowOf(arriving.id)!
+    const status = row.querySelector('[data-testid="row-status"]')!
+    expect(status.textContent).toBe('…')
+    expect(status.className).toBe('cell status status-none')
+    const path = row.querySelector('[data-testid="row-path"]')!.firstChild
+    live(harness, [{ ...arriving, status: 404, durationMs: 12 }])
+    expect(rowOf(arriving.id)).toBe(row)
+    expect(status.textContent).toBe('404')
+    expect(status.className).toBe('cell status status-4xx')
+    expect(row.querySelector('[data-testid="row-path"]')!.firstChild).toBe(path)
+    expect(screen.getAllByTestId('traffic-row').slice(1)).toEqual(kept)
+  })
+
+  it('shows captured text as text, with invisible characters and bad bytes as badges', async () => {
+    const harness = await listOf(0)
+    // Targets and methods are byte strings: U+202E arrives as its three UTF-8 bytes.
+    live(harness, [makeSummary({ target: '/a\xe2\x80\xaeb/<img src=x onerror=alert(1)>', method: 'P\xffST' })])
+    const row = screen.getByTestId('traffic-row')
+    expect(row.querySelector('img')).toBeNull()
+    expect(row.querySelector('[data-testid="row-path"]')!.textContent).toBe('/a<U+202E>b/<img src=x onerror=alert(1)>')
+    expect(row.querySelector('[data-testid="invisible-char"]')!.getAttribute('title')).toBe('U+202E RIGHT-TO-LEFT OVERRIDE')
+    expect(row.querySelector('[data-testid="byte-escape"]')!.textContent).toBe('\\xFF')
+    expect(row.querySelector('[data-testid="row-method"]')!.className).toBe('cell method method-p\xffst clip')
+  })
+
+  it('opens a row that is clicked, and marks the selected and opened rows', async () => {
+    const harness = await listOf(3)
+    const [first, second] = harness.stores.traffic.getState().ids
+    act(() => void fireEvent.click(rowOf(second!)!.querySelector('[data-testid="row-path"]')!))
+    expect(harness.stores.traffic.getState().openedId).toBe(second)
+    expect(rowOf(second!)!.className).toBe('traffic-row selected opened')
+    expect(rowOf(second!)!.getAttribute('aria-selected')).toBe('true')
+    act(() => harness.stores.traffic.getState().select(first!))
+    expect(rowOf(second!)!.className).toBe('traffic-row')
+    expect(rowOf(first!)!.className).toBe('traffic-row selected opened')
+  })
+
+  it('keeps the rows a user scrolled to in place while new ones arrive above them', async () => {
+    const harness = await listOf(100)
+    act(() => {
+      scroller().scrollTop = 600
+      fireEvent.scroll(scroller())
+    })
+    const anchor = harness.stores.traffic.getState().ids[20]!
+    live(harness, [makeSummary({ target: '/live/1' }), makeSummary({ target: '/live/2' })])
+    expect(scroller().scrollTop).toBe(660)
+    expect(harness.stores.traffic.getState().ids[22]).toBe(anchor)
+    // The window of rows moved with it: the row at the top of the view is still mounted.
+    expect(rowOf(anchor)).not.toBeNull()
+  })
+
+  it('brings the selected row into view', async () => {
+    const harness = await listOf(100)
+    const ids = harness.stores.traffic.getState().ids
+    act(() => harness.stores.traffic.getState().select(ids[40]!))
+    expect(scroller().scrollTop).toBe(41 * 30 - 600)
+    expect(rowOf(ids[40]!)!.getAttribute('aria-selected')).toBe('true')
+    act(() => harness.stores.traffic.getState().select(ids[2]!))
+    expect(scroller().scrollTop).toBe(2 * 30)
+  })
+
+  it('stands placeholders for stored requests not loaded yet, and loads the older page as they come near', async () => {
+    const harness = await listOf(1200)
+    const traffic = harness.stores.traffic
+    expect(traffic.getState().ids).toHaveLength(500)
+    expect(screen.getByTestId('traffic-list').style.height).toBe(`${1201 * 30}px`)
+    expect(screen.getByTestId('list-footer').style.transform).toBe(`translateY(${1200 * 30}px)`)
+    const queries = () => harness.engine.calls.filter((c) => c.method === 'captures.query').length
+    const before = queries()
+    act(() => {
+      scroller().scrollTop = 495 * 30
+      fireEvent.scroll(scroller())
+    })
+    expect(screen.getAllByTestId('pending-row').length).toBeGreaterThan(0)
+    await settle()
+    expect(queries()).toBe(before + 1)
+    expect(traffic.getState().ids).toHaveLength(1200)
+    expect(screen.queryAllByTestId('pending-row')).toHaveLength(0)
+    expect(paths()).toContain('/stored/700')
+  })
+})
