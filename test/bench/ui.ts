@@ -14,7 +14,8 @@
 //    scrollbar drag's (older pages load on the way), and reports the longest frame of each.
 // HOOKSCOPE_BENCH_PROFILE=<folder> also writes CPU profiles of the page and of the host during the live
 // phase, and prints where the page's main thread spent its time; HOOKSCOPE_BENCH_TRACE=<file> writes a
-// Chrome trace of the live phase, and HOOKSCOPE_BENCH_THREADS=1 the CPU each thread used while sending.
+// Chrome trace of the live phase, HOOKSCOPE_BENCH_THREADS=1 the CPU each thread used while sending, and
+// HOOKSCOPE_BENCH_FRAMES=1 what each long animation frame of the live phase spent its time on.
 // The last line printed is the summary, e.g.
 // "ui p95 latency: 23.4 ms (from sending: 24.9 ms), longest frame: 31 ms, 100k open: 640 ms, ...",
 // where the latency is to the row's paint.
@@ -151,6 +152,7 @@ const PAGE_PROBE = `
       for (const entry of list.getEntries()) {
         window.__frames.loaf.push(entry.duration)
         window.__frames.loafScript.push((entry.scripts ?? []).reduce((sum, script) => sum + script.duration, 0))
+        ;(window.__loafDetail ??= []).push({ at: entry.startTime, duration: entry.duration, renderStart: entry.renderStart - entry.startTime, styleAndLayoutStart: entry.styleAndLayoutStart - entry.startTime, blocking: entry.blockingDuration, scripts: (entry.scripts ?? []).map((s) => [s.invoker, s.invokerType, Math.round(s.duration), Math.round(s.forcedStyleAndLayoutDuration), s.sourceFunctionName, s.startTime - entry.startTime]) })
       }
     }).observe({ type: 'long-animation-frame', buffered: false })
   } catch {}
@@ -326,6 +328,7 @@ async function liveScenario(browser: Browser): Promise<{ p95: number; addedP95: 
       throw new Error(`the list never showed "${expected}": it shows "${shown}" (${failed} requests failed, ${rows} distinct paths seen as rows)`, { cause: error })
     }
     const frames = (await page.evaluate('window.__stopFrames()')) as FrameReport
+    if (process.env.HOOKSCOPE_BENCH_FRAMES) console.log(JSON.stringify(await page.evaluate('window.__loafDetail'), null, 0).replace(/\},\{/g, '},\n{'))
     if (traceFile) {
       await browser.stopTracing()
       console.log(`live: the Chrome trace is in ${traceFile}`)
@@ -485,17 +488,19 @@ async function historyScenario(browser: Browser): Promise<{ openMs: number; scro
     const dragFrame = await scrollAt(900, 'dragged')
     // Rows the list has not loaded yet are placeholders, and the pages before them load in turn: how
     // long until the rows on screen are real, after the drag and after a jump far down the scrollbar.
-    const settled = async (label: string) => {
-      const started = performance.now()
+    const settled = async (label: string, started = performance.now()) => {
       await page.waitForFunction(pageScripts.noPendingRows, undefined, { timeout: 120_000, polling: 'raf' })
       const row = Math.round(((await page.getByTestId('traffic-scroll').evaluate((element) => element.scrollTop)) as number) / 30)
       console.log(`history: ${label}: the rows at row ${row.toLocaleString('en-US')} loaded ${((performance.now() - started) / 1000).toFixed(2)} s later`)
     }
     await settled('after dragging')
-    await page.getByTestId('traffic-scroll').evaluate((element) => {
-      element.scrollTop = 40_000 * 30
-    })
-    await settled('after a jump')
+    // The list follows a scroll at the next frame: the rows are looked at from the second frame on.
+    const jumped = performance.now()
+    await page.evaluate(`new Promise((resolve) => {
+      document.querySelector('[data-testid="traffic-scroll"]').scrollTop = 40000 * 30
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve()))
+    })`)
+    await settled('after a jump', jumped)
     await context.close()
     return { openMs, scrollFrame, dragFrame }
   } finally {
