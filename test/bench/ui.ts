@@ -212,6 +212,35 @@ function threadMeter(roots: number[]): () => string[] {
   }
 }
 
+/** Busy CPU ticks of the whole machine (all cores), from /proc/stat. */
+function machineBusyTicks(): number | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
+    // user, nice, system, irq, softirq (not idle, iowait or steal)
+    return fields[0]! + fields[1]! + fields[2]! + fields[5]! + fields[6]!
+  } catch {
+    return null
+  }
+}
+
+/**
+ * CPU the rest of the machine used (processes other than these and their descendants) until the
+ * returned function is called, in shares of one core: other work on the machine skews a run.
+ */
+function othersMeter(roots: number[]): () => number | null {
+  const sum = (ticks: Map<string, { ticks: number }>) => [...ticks.values()].reduce((a, b) => a + b.ticks, 0)
+  const busy = machineBusyTicks()
+  const ours = sum(threadTicks(roots))
+  const started = performance.now()
+  return () => {
+    const busyNow = machineBusyTicks()
+    if (busy === null || busyNow === null) return null
+    // Threads that ended meanwhile are missing from the second count: this errs high, a little.
+    const oursNow = sum(threadTicks(roots))
+    return Math.max(0, busyNow - busy - (oursNow - ours)) / 100 / ((performance.now() - started) / 1000)
+  }
+}
+
 interface FrameReport {
   maxGap: number
   p95Gap: number
@@ -304,6 +333,7 @@ async function liveScenario(browser: Browser): Promise<{ p95: number; addedP95: 
     // HOOKSCOPE_BENCH_THREADS=1: the CPU each thread of the browser, the host and this process used.
     const threads = process.env.HOOKSCOPE_BENCH_THREADS ? threadMeter([process.pid, host.proc.pid!]) : null
     const steal = stealMeter()
+    const others = othersMeter([process.pid, host.proc.pid!])
     const start = now()
     let sent = 0
     await new Promise<void>((resolve) => {
@@ -318,6 +348,7 @@ async function liveScenario(browser: Browser): Promise<{ p95: number; addedP95: 
     })
     const sendSeconds = (now() - start) / 1000
     const stolen = steal()
+    const otherShare = others()
     if (threads) console.log(`live: CPU while sending, in shares of one core:\n${threads().join('\n')}`)
     const expected = `${(total + 20).toLocaleString('en-US')} requests`
     try {
@@ -370,7 +401,7 @@ async function liveScenario(browser: Browser): Promise<{ p95: number; addedP95: 
     for (const list of [fromReceipt, latencies, paintFromReceipt, paintLatencies, toPage, inPage]) list.sort((a, b) => a - b)
     const longestFrame = Math.max(frames.maxGap, ...frames.loaf)
     console.log(
-      `live: ${total} requests in ${sendSeconds.toFixed(1)} s (${(total / sendSeconds).toFixed(0)}/s), ${failed} failed; clock offset ${offset.toFixed(1)} ms (round trip ${rtt.toFixed(2)} ms)${stolen === null ? '' : `; cpu stolen by the hypervisor ${(stolen * 100).toFixed(0)} %`}`,
+      `live: ${total} requests in ${sendSeconds.toFixed(1)} s (${(total / sendSeconds).toFixed(0)}/s), ${failed} failed; clock offset ${offset.toFixed(1)} ms (round trip ${rtt.toFixed(2)} ms)${stolen === null ? '' : `; cpu stolen by the hypervisor ${(stolen * 100).toFixed(0)} %`}${otherShare === null ? '' : `; other processes used ${(otherShare * 100).toFixed(0)} % of a core`}`,
     )
     console.log(
       `live: rows painted ${paintFromReceipt.length}/${total}; engine received→row painted p50 ${percentile(paintFromReceipt, 50).toFixed(1)} ms, p95 ${percentile(paintFromReceipt, 95).toFixed(1)} ms, p99 ${percentile(paintFromReceipt, 99).toFixed(1)} ms, max ${paintFromReceipt.at(-1)?.toFixed(1)} ms; send→row painted p95 ${percentile(paintLatencies, 95).toFixed(1)} ms`,
