@@ -68,6 +68,73 @@ describe('live traffic', () => {
     }
   })
 
+  it('resizes the detail by dragging its edge or with the keys, keeps the width on reload, and fits the list to what is left', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open({ viewport: { width: 1600, height: 860 } })
+    const path = uniquePath('split')
+    await sendRequest(e2e.host.captureUrl, { path, body: 'x' })
+    const openRow = async () => {
+      const row = await waitForRow(page, path)
+      await row.click()
+      await page.getByTestId('detail').waitFor()
+      return row
+    }
+    let row = await openRow()
+    const detailWidth = async () => (await page.getByTestId('detail').boundingBox())!.width
+    const listWidth = async () => (await page.locator('main.traffic').boundingBox())!.width
+    const shows = async (cell: string) => row.locator(`.cell.${cell}`).isVisible()
+    /** The width of each cell the row displays, by the cell's name. */
+    const widths = async () => Object.fromEntries((await page.evaluate(pageScripts.rowCellOverflow, (await row.getAttribute('data-capture-id'))!)).filter((cell) => cell.displayed).map((cell) => [cell.cell, cell.width]))
+    const splitter = page.getByTestId('detail-splitter')
+
+    // The layout's width: 46 % of the window. The list (604 px) drops the duration and the endpoint.
+    const initial = await detailWidth()
+    expect(Math.round(initial)).toBe(736)
+    expect([await shows('size'), await shows('duration'), await shows('endpoint')]).toEqual([true, false, false])
+    expect(await splitter.getAttribute('aria-valuenow')).toBe('736')
+    expect(await widths()).toMatchObject({ time: 92, method: 60, status: 54, size: 64, flags: 148 })
+
+    // Dragged 300 px to the right: the list has room for every column.
+    const edge = (await splitter.boundingBox())!
+    await page.mouse.move(edge.x + edge.width / 2, edge.y + 300)
+    await page.mouse.down()
+    await page.mouse.move(edge.x + edge.width / 2 + 300, edge.y + 300, { steps: 6 })
+    await page.mouse.up()
+    expect(Math.round(await detailWidth())).toBe(436)
+    expect([await shows('size'), await shows('duration'), await shows('endpoint')]).toEqual([true, true, true])
+    expect(await widths()).toMatchObject({ time: 92, method: 66, status: 50, size: 68, duration: 66, flags: 168 })
+
+    // Kept across a reload.
+    await page.reload()
+    await page.getByTestId('app-ready').waitFor({ state: 'attached' })
+    row = await openRow()
+    expect(Math.round(await detailWidth())).toBe(436)
+
+    // The keys: ← widens by 32 px, Home as wide as the list allows, Enter gives the width back.
+    await splitter.focus()
+    await page.keyboard.press('ArrowLeft')
+    expect(Math.round(await detailWidth())).toBe(468)
+    await page.keyboard.press('Home')
+    expect(Math.round(await detailWidth())).toBe(1600 - 640)
+    expect(Math.round(await listWidth())).toBe(380)
+    // The narrowest list keeps its badges and drops the size too; nothing spills out of its cell.
+    const cells = await page.evaluate(pageScripts.rowCellOverflow, (await row.getAttribute('data-capture-id'))!)
+    expect(cells.filter((cell) => cell.displayed).map((cell) => cell.cell)).toEqual(['time', 'method', 'path', 'status', 'flags'])
+    // Each cell in its own column: the badges keep their width rather than taking a hidden column's.
+    expect(await widths()).toMatchObject({ time: 92, method: 60, status: 54, flags: 148 })
+    expect(cells.filter((cell) => cell.overflows && !cell.clipped)).toEqual([])
+    // A smaller window never pushes the list below its minimum: the chosen width gives way.
+    await page.setViewportSize({ width: 1300, height: 860 })
+    await page.waitForFunction("document.querySelector('main.traffic').getBoundingClientRect().width === 380")
+    expect(Math.round(await detailWidth())).toBe(1300 - 640)
+    await page.keyboard.press('Enter')
+    expect(Math.round(await detailWidth())).toBe(Math.round(1300 * 0.46))
+    expect(await page.evaluate("localStorage.getItem('hookscope.detailWidth')")).toBeNull()
+    // The list's shortcuts still work once the focus leaves the edge.
+    await page.keyboard.press('Escape')
+    await page.getByTestId('detail').waitFor({ state: 'detached' })
+  })
+
   it('moves with j/k and the arrow keys, opens with Enter and closes with Escape', async (ctx) => {
     e2e.requireBrowser(ctx)
     const { page } = await e2e.open()

@@ -17,5 +17,5 @@ export function checkboxUnchecked(testId: string): boolean
 export function hasNotifications(): boolean
 export function startFrameWatch(): void
 export function stopFrameWatch(): number
-export function rowCellOverflow(captureId: string): Array<{ cell: string; overflows: boolean; clipped: boolean }>
+export function rowCellOverflow(captureId: string): Array<{ cell: string; overflows: boolean; clipped: boolean; displayed: boolean; width: number }>
 export function noPendingRows(): boolean

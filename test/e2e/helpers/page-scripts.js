@@ -107,7 +107,7 @@ export function stopFrameWatch() {
   return watch.longest
 }
 
-/** For each cell of the row showing this capture: whether its text is wider than the cell, and whether the cell clips it. */
+/** For each cell of the row showing this capture: whether its text is wider than the cell, whether the cell clips it, whether it is displayed at all, and its width. */
 export function rowCellOverflow(captureId) {
   const row = document.querySelector(`[data-testid="traffic-row"][data-capture-id="${captureId}"]`)
   return Array.from(row.children).map((cell) => {
@@ -117,6 +117,8 @@ export function rowCellOverflow(captureId) {
       cell: cell.className.split(' ')[1],
       overflows: range.getBoundingClientRect().width > cell.getBoundingClientRect().width + 0.5,
       clipped: getComputedStyle(cell).overflowX !== 'visible',
+      displayed: getComputedStyle(cell).display !== 'none',
+      width: Math.round(cell.getBoundingClientRect().width),
     }
   })
 }

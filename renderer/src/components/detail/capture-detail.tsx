@@ -9,6 +9,7 @@ import { VisibleText } from '../visible-text'
 import { CaptureActions } from '../workbench/capture-actions'
 import { BodyTab } from './body-tab'
 import { CookiesTab } from './cookies-tab'
+import { DetailSplitter } from './detail-splitter'
 import { ForwardingTab } from './forwarding-tab'
 import { HeadersTab } from './headers-tab'
 import { OverviewTab } from './overview-tab'
@@ -52,6 +53,7 @@ export function CaptureDetail({ id }: { id: string }) {
 
   return (
     <section className="detail" data-testid="detail" aria-label="Request detail">
+      <DetailSplitter />
       <div className="detail-header">
         <DetailTitle id={id} />
         <CaptureActions id={id} />
