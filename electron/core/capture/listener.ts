@@ -187,6 +187,16 @@ export class Listener {
     for (const wake of this.delays) wake()
     // No connection is accepted from here on: a request still arriving is the latest on one of these.
     const open = [...this.sockets]
+    // The answer each connection still owes closes it, a proxied one too (the target's answer is
+    // relayed as it comes, so nothing else would): a sender keeping the connection alive would send
+    // more on it, and the stop would wait until it is cut. What is sent behind it is never answered,
+    // so it is kept as unanswered and not forwarded.
+    for (const socket of open) {
+      const latest = this.inFlight.get(socket)
+      if (!latest || latest.res.headersSent) continue
+      latest.res.shouldKeepAlive = false
+      if (!this.closers.has(socket)) this.closers.set(socket, latest.res)
+    }
     await new Promise<void>((resolve) => {
       server.close(() => resolve())
       server.closeIdleConnections()
@@ -430,7 +440,10 @@ export class Listener {
     // Settled here rather than by a promise chained on to it: one promise less per request.
     try {
       // Stopping: this answer closes its connection (see below), so it is the last one it carries.
-      if (this.stopping && !this.closers.has(req.socket)) this.closers.set(req.socket, res)
+      if (this.stopping && !this.closers.has(req.socket)) {
+        this.closers.set(req.socket, res)
+        res.shouldKeepAlive = false
+      }
       // Pipelined behind an answer that closes the connection: it is kept, but never answered or forwarded.
       const closer = this.closers.get(req.socket)
       const unanswerable = closer !== undefined && closer !== res
