@@ -233,6 +233,30 @@ describe('stopping an endpoint', () => {
     }
   })
 
+  it('in proxy mode, does not wait out the forward timeout for a target that never answers once the connections are cut', async () => {
+    t = await startEngine()
+    const app = await httpTarget(() => undefined)
+    try {
+      await t.engine.updateEndpoint(t.endpointId, {
+        forward: { mode: 'proxy', timeoutMs: 25_000, targets: [{ id: 'app', url: app.url, paused: false }], routes: [], defaultTargetId: 'app' },
+      })
+      const socket = await connect(t.port)
+      const closed = whenClosed(socket)
+      socket.write('POST /one HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\n1')
+      await app.waitFor(1)
+      const started = performance.now()
+      await t.engine.stopEndpoint(t.endpointId)
+      // The connections are cut after a grace of 2 s; the request to the target goes with them.
+      expect(performance.now() - started).toBeLessThan(10_000)
+      await closed
+      const one = t.engine.history.query({}).items.find((s) => s.target === '/one')!
+      expect(one).toMatchObject({ status: null, forward: { state: 'failed' } })
+      expect(t.engine.forwarder.attempts(one.id).map((a) => a.error?.code)).toEqual(['ABORTED'])
+    } finally {
+      await app.close()
+    }
+  })
+
   it('keeps a stopped endpoint stopped when its port or host changes', async () => {
     t = await startEngine()
     await t.engine.stopEndpoint(t.endpointId)
