@@ -270,7 +270,7 @@ export class Engine {
       const endpoint = this.endpoints().find((e) => e.id === record.endpointId)
       if (endpoint) this.forwarder.plan(record, endpoint)
     },
-    proxy: (record, res, durable) => this.forwarder.proxy(record, res, durable),
+    proxy: (record, res, durable, stop) => this.forwarder.proxy(record, res, durable, stop),
     committed: (record) => this.forwarder.enqueue(record),
     unanswered: (record, stored) => this.forwarder.unanswered(record, stored),
     commit: (record: CaptureRecord, head: Buffer) => this.history.append(record, head),

@@ -4,6 +4,7 @@ import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Engine } from '../../electron/core'
 import { captures, connect, nextCapture, parseResponses, rawExchange, removeDir, startEngine, whenClosed, type TestEngine } from '../helpers/engine'
+import { httpTarget } from '../helpers/targets'
 
 let t: TestEngine
 afterEach(async () => {
@@ -153,6 +154,107 @@ describe('stopping an endpoint', () => {
     expect(responses.map((r) => r.status)).toEqual([200])
     expect(responses[0]!.headers.find(([name]) => name.toLowerCase() === 'connection')?.[1]).toBe('close')
     expect((await stopping).state).toBe('stopped')
+  })
+
+  for (const when of ['still arriving', 'waiting for the target'] as const) {
+    it(`relays the target's answer with Connection: close in proxy mode (request ${when} when the stop begins)`, async () => {
+      t = await startEngine()
+      let release: () => void = () => undefined
+      const held = new Promise<void>((resolve) => (release = resolve))
+      const app = await httpTarget((_req, res) => {
+        void held.then(() => {
+          res.writeHead(200, { 'Content-Type': 'text/plain' })
+          res.end('ok')
+        })
+      })
+      try {
+        await t.engine.updateEndpoint(t.endpointId, {
+          forward: { mode: 'proxy', targets: [{ id: 'app', url: app.url, paused: false }], routes: [], defaultTargetId: 'app' },
+        })
+        const received = t.engine.events.waitFor('capture:received', () => true)
+        const socket = await connect(t.port)
+        const closed = whenClosed(socket)
+        let stopping: Promise<unknown>
+        if (when === 'still arriving') {
+          socket.write('POST /first HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab')
+          await received
+          stopping = t.engine.stopEndpoint(t.endpointId)
+          socket.write('cd')
+          await app.waitFor(1)
+        } else {
+          socket.write('POST /first HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nabcd')
+          await app.waitFor(1)
+          stopping = t.engine.stopEndpoint(t.endpointId)
+        }
+        release()
+        const { responses } = parseResponses(await closed, true)
+        expect(responses.map((r) => [r.status, r.body.toString()])).toEqual([[200, 'ok']])
+        expect(responses[0]!.headers.find(([name]) => name.toLowerCase() === 'connection')?.[1]).toBe('close')
+        await stopping
+      } finally {
+        await app.close()
+      }
+    })
+  }
+
+  it('in proxy mode, stores a request sent after the stop began, behind one waiting for the target, as not answered and never forwards it', async () => {
+    t = await startEngine()
+    let release: () => void = () => undefined
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const app = await httpTarget((_req, res) => {
+      void held.then(() => {
+        res.writeHead(200, { 'Content-Type': 'text/plain' })
+        res.end('ok')
+      })
+    })
+    try {
+      await t.engine.updateEndpoint(t.endpointId, {
+        forward: { mode: 'proxy', targets: [{ id: 'app', url: app.url, paused: false }], routes: [], defaultTargetId: 'app' },
+      })
+      const socket = await connect(t.port)
+      const closed = whenClosed(socket)
+      socket.write('POST /one HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\n1')
+      await app.waitFor(1)
+      const stopping = t.engine.stopEndpoint(t.endpointId)
+      const second = nextCapture(t.engine, (s) => s.target === '/two')
+      socket.write('POST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\n2')
+      // Either it is stored as not answered, or (wrongly) it reaches the target.
+      await Promise.race([second, app.waitFor(2)])
+      release()
+      const { responses } = parseResponses(await closed, true)
+      expect(responses.map((r) => [r.status, r.body.toString()])).toEqual([[200, 'ok']])
+      await stopping
+      expect(app.received.map((r) => r.url)).toEqual(['/one'])
+      const items = t.engine.history.query({}).items
+      expect(items.find((s) => s.target === '/one')).toMatchObject({ status: 200, forward: { state: 'delivered' } })
+      expect(items.find((s) => s.target === '/two')).toMatchObject({ status: null, forward: null })
+    } finally {
+      await app.close()
+    }
+  })
+
+  it('in proxy mode, does not wait out the forward timeout for a target that never answers once the connections are cut', async () => {
+    t = await startEngine()
+    const app = await httpTarget(() => undefined)
+    try {
+      await t.engine.updateEndpoint(t.endpointId, {
+        forward: { mode: 'proxy', timeoutMs: 25_000, targets: [{ id: 'app', url: app.url, paused: false }], routes: [], defaultTargetId: 'app' },
+      })
+      const socket = await connect(t.port)
+      const closed = whenClosed(socket)
+      socket.write('POST /one HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\n1')
+      await app.waitFor(1)
+      const started = performance.now()
+      await t.engine.stopEndpoint(t.endpointId)
+      // The connections are cut after a grace of 2 s; the request to the target goes with them.
+      expect(performance.now() - started).toBeLessThan(10_000)
+      await closed
+      const one = t.engine.history.query({}).items.find((s) => s.target === '/one')!
+      expect(one).toMatchObject({ status: null, forward: { state: 'failed' } })
+      expect(t.engine.forwarder.attempts(one.id).map((a) => a.error?.code)).toEqual(['ABORTED'])
+    } finally {
+      await app.close()
+    }
   })
 
   it('keeps a stopped endpoint stopped when its port or host changes', async () => {

@@ -39,9 +39,9 @@ function forwardState(engine: TestEngine['engine'], predicate: (s: CaptureSummar
   })
 }
 
-function post(url: string, path: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; rawHeaders: string[]; body: Buffer }> {
+function post(url: string, path: string, body: string | Buffer, headers: Record<string, string> = {}, method = 'POST'): Promise<{ status: number; headers: http.IncomingHttpHeaders; rawHeaders: string[]; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(new URL(path, url), { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers } }, (res) => {
+    const req = http.request(new URL(path, url), { method, headers: { 'Content-Type': 'application/json', ...headers } }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks) }))
@@ -195,7 +195,7 @@ describe('modes', () => {
 })
 
 describe('kept-alive connections to the target', () => {
-  it('proxy: a request on a connection the target had just closed is sent again on a new one, once', async () => {
+  it('proxy: an idempotent request on a connection the target had just closed is sent again on a new one, once', async () => {
     // Answers the first request on a connection, keeping it open; closes it when a second arrives
     // (as a server whose keep-alive timeout ran out just then).
     const answered = new WeakMap<net.Socket, number>()
@@ -210,12 +210,36 @@ describe('kept-alive connections to the target', () => {
     scope.defer(() => app.close())
     const e = await forwarding({ mode: 'proxy', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
     expect((await post(e.url, '/one', '{}')).status).toBe(200)
-    const second = await post(e.url, '/two', '{}')
+    const second = await post(e.url, '/two', '{}', {}, 'PUT')
     expect(second.status).toBe(200)
     expect(second.body.toString()).toBe('ok')
     expect(app.connections).toHaveLength(2)
     const two = e.engine.history.query({}).items.find((s) => s.target === '/two')!
     expect(e.engine.forwarder.attempts(two.id).map((a) => [a.status, a.error])).toEqual([[200, null]])
+  })
+
+  it('proxy: a POST the target may have received on a kept-alive connection is never sent again', async () => {
+    // The target reads the second request whole, then closes the connection without answering (as a
+    // target that crashed while handling it): the client sees what it sees when an idle connection
+    // was closed just as it was reused, but here the target has the request.
+    const answered = new WeakMap<net.Socket, number>()
+    const app = await rawTarget((all, socket) => {
+      const heads = all.toString('latin1').split('HTTP/1.1\r\n').length - 1
+      const done = answered.get(socket) ?? 0
+      if (heads === done || !all.toString('latin1').endsWith('{}')) return
+      answered.set(socket, heads)
+      if (heads === 1) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok')
+      else socket.destroy()
+    })
+    scope.defer(() => app.close())
+    const e = await forwarding({ mode: 'proxy', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
+    expect((await post(e.url, '/one', '{}')).status).toBe(200)
+    const second = await post(e.url, '/two', '{}')
+    expect(second.status).toBe(502)
+    const received = Buffer.concat(app.connections.flat()).toString('latin1')
+    expect(received.split('POST /two ').length - 1).toBe(1)
+    const two = e.engine.history.query({}).items.find((s) => s.target === '/two')!
+    expect(e.engine.forwarder.attempts(two.id).map((a) => a.error?.code)).toEqual(['RESET'])
   })
 })
 

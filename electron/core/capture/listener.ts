@@ -11,6 +11,7 @@ import type { Clock } from '../clock'
 import type { BodySpool, SpooledBody } from '../store/blobs'
 import { EMPTY_SHA256 } from '../store/blobs'
 import { inlineBody, summaryOf, type CaptureRecord, type RecordUpdate } from '../store/history'
+import { StopGroup } from '../forward/sender'
 import { browserFlags, pairsOf, scanRequestHeaders, type RequestHeads } from './headers'
 
 /** How often Node looks for expired header/request timeouts. Its default (30 s) made a 2 s header
@@ -27,8 +28,8 @@ export interface CaptureSink {
   createSpool(): BodySpool
   /** Decide the capture's forwarding (sets record.forwardPlan); before it is committed. */
   plan(record: CaptureRecord): void
-  /** Proxy mode: send to the target and relay its answer once `durable` resolved. */
-  proxy(record: CaptureRecord, res: http.ServerResponse, durable: Promise<void>): Promise<ProxyAnswer | null>
+  /** Proxy mode: send to the target and relay its answer once `durable` resolved; cut short when `stop` stops. */
+  proxy(record: CaptureRecord, res: http.ServerResponse, durable: Promise<void>, stop: StopGroup): Promise<ProxyAnswer | null>
   /** Async mode: the capture is durable and answered; queue its delivery. */
   committed(record: CaptureRecord): void
   /** Its sender is never answered: its delivery is given up. `stored`: its line is written already. */
@@ -92,6 +93,8 @@ export class Listener {
   /** Ends a response rule's delay early, so a stop is not held up by it. */
   private readonly delays = new Set<() => void>()
   private stopping = false
+  /** Requests proxied to a target: a stop cuts them short once their senders' connections are gone. */
+  private proxies = new StopGroup()
   private endpoint: Endpoint
 
   constructor(
@@ -133,6 +136,7 @@ export class Listener {
   async start(): Promise<EndpointStatus> {
     if (this.server) return this.status()
     this.stopping = false
+    this.proxies = new StopGroup()
     const limits = this.deps.limits()
     const server = http.createServer({
       maxHeaderSize: limits.maxHeaderBytes,
@@ -187,6 +191,16 @@ export class Listener {
     for (const wake of this.delays) wake()
     // No connection is accepted from here on: a request still arriving is the latest on one of these.
     const open = [...this.sockets]
+    // The answer each connection still owes closes it, a proxied one too (the target's answer is
+    // relayed as it comes, so nothing else would): a sender keeping the connection alive would send
+    // more on it, and the stop would wait until it is cut. What is sent behind it is never answered,
+    // so it is kept as unanswered and not forwarded.
+    for (const socket of open) {
+      const latest = this.inFlight.get(socket)
+      if (!latest || latest.res.headersSent) continue
+      latest.res.shouldKeepAlive = false
+      if (!this.closers.has(socket)) this.closers.set(socket, latest.res)
+    }
     await new Promise<void>((resolve) => {
       server.close(() => resolve())
       server.closeIdleConnections()
@@ -195,6 +209,9 @@ export class Listener {
       timer.unref()
       server.once('close', () => clearTimeout(timer))
     })
+    // No sender is left to relay a target's answer to: a request still waiting for one would hold
+    // the stop for up to the forward timeout.
+    this.proxies.stopAll()
     // Every connection is gone, but what arrived may still be on its way to disk. A request cut short
     // would start storing only when its close event runs (after this): start it now instead.
     for (const socket of open) this.inFlight.get(socket)?.abandon(null)
@@ -430,7 +447,10 @@ export class Listener {
     // Settled here rather than by a promise chained on to it: one promise less per request.
     try {
       // Stopping: this answer closes its connection (see below), so it is the last one it carries.
-      if (this.stopping && !this.closers.has(req.socket)) this.closers.set(req.socket, res)
+      if (this.stopping && !this.closers.has(req.socket)) {
+        this.closers.set(req.socket, res)
+        res.shouldKeepAlive = false
+      }
       // Pipelined behind an answer that closes the connection: it is kept, but never answered or forwarded.
       const closer = this.closers.get(req.socket)
       const unanswerable = closer !== undefined && closer !== res
@@ -535,7 +555,7 @@ export class Listener {
     let answer: ProxyAnswer | null = null
     let failure: Error | null = null
     try {
-      answer = await this.deps.sink.proxy(record, res, durable)
+      answer = await this.deps.sink.proxy(record, res, durable, this.proxies)
     } catch (error) {
       failure = error as Error
     }

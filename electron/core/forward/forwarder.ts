@@ -118,10 +118,15 @@ const TERMINAL = new Set<ForwardState>(['delivered', 'failed', 'dropped', 'block
 /** What the user can put back in its queue: sent now if waiting, again if it failed, was dropped or was delivered ("Deliver again"). */
 const RETRYABLE_STATES = new Set<ForwardState>(['failed', 'dropped', 'pending', 'retrying', 'delivered'])
 
+/** The sender's connection is gone (the response learns of it a little later than its socket). */
+function senderGone(res: http.ServerResponse): boolean {
+  return res.destroyed || res.socket?.destroyed === true
+}
+
 /** Proxy mode with nothing to relay: a plain explanation, once the capture is durable. */
 async function explain(res: http.ServerResponse, durable: Promise<void>, status: number, text: string): Promise<ProxyAnswer | null> {
   await durable
-  if (res.destroyed || res.headersSent) return null
+  if (senderGone(res) || res.headersSent) return null
   const headers: RawHeaders = [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', String(Buffer.byteLength(text))]]
   res.writeHead(status, headers.flat())
   res.end(text)
@@ -239,9 +244,10 @@ export class Forwarder {
 
   /**
    * Send a capture to its target now and relay the answer to the sender, once `durable` resolved.
-   * Answers 502/504/403 with a plain explanation when there is nothing to relay.
+   * Answers 502/504/403 with a plain explanation when there is nothing to relay. Cut short when
+   * `stop` stops (its endpoint's listener stopping), as well as when the forwarder closes.
    */
-  async proxy(record: CaptureRecord, res: http.ServerResponse, durable: Promise<void>): Promise<ProxyAnswer | null> {
+  async proxy(record: CaptureRecord, res: http.ServerResponse, durable: Promise<void>, stop: StopGroup = this.stopping): Promise<ProxyAnswer | null> {
     const delivery = this.deliveries.get(record.id)
     const endpoint = this.deps.endpoint(record.endpointId)
     if (!delivery || !endpoint) return explain(res, durable, 502, 'Hookscope has no forward target for this endpoint.\n')
@@ -256,14 +262,14 @@ export class Forwarder {
     const attempt = await this.attempt(delivery, endpoint, target, record, async (head, failed) => {
       await durable
       // The target failed while the capture was being stored: the sender gets a 502 below instead.
-      if (res.destroyed || failed()) return null
+      if (senderGone(res) || failed()) return null
       const headers = relayHeaders(head.rawHeaders)
       // Throws on a head Node will not send (say, a status text with control characters); the
       // attempt then records the error and the sender gets a 502.
       res.writeHead(head.status, head.statusText || undefined, headers.flat())
       answered = { status: head.status, headers, bodySize: 0 }
       return res as unknown as Writable
-    })
+    }, stop)
     if (answered) {
       ;(answered as ProxyAnswer).bodySize = attempt.body?.size ?? 0
       return answered
@@ -428,6 +434,7 @@ export class Forwarder {
     target: ForwardTarget,
     record: CaptureRecord,
     relay?: (head: ResponseHead, failed: () => boolean) => Promise<Writable | null>,
+    stop: StopGroup = this.stopping,
   ): Promise<StoredAttempt> {
     const destination = this.destinationOf(target)
     const { origin } = destination
@@ -457,7 +464,7 @@ export class Forwarder {
       spool: () => this.deps.blobs.createSpool(),
       agent: destination.agent,
       relay,
-      stop: this.stopping,
+      stop,
     })
     return this.recordAttempt(delivery, record, destination, path, headers, startedAt, result, result.error)
   }

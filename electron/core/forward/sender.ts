@@ -129,6 +129,9 @@ export class StopGroup {
   }
 }
 
+/** Methods a client may send again after a failure without changing what the request did (RFC 9110, 9.2.2). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
+
 const stoppingError = () => Object.assign(new Error('Hookscope is stopping'), { code: 'ABORT_ERR' })
 
 class TimeoutError extends Error {
@@ -242,9 +245,10 @@ export function send(request: SendRequest): Promise<SendResult> {
       req.on('error', (error) => {
         const code = (error as NodeJS.ErrnoException).code
         // A kept-alive connection the target closed just as it was reused (its idle timeout): the request
-        // never reached it. Sent again, once, on a new connection, as Node's documentation advises; the
-        // attempt records only that second exchange.
-        if (!retried && !settled && head === null && sent.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')) {
+        // may never have reached it. Sent again, once, on a new connection; the attempt records only that
+        // second exchange. Only an idempotent request: from here, that reset looks the same as a target
+        // that read the request and then closed or crashed, and a POST must never be delivered twice.
+        if (!retried && !settled && head === null && sent.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE') && IDEMPOTENT.has(request.method)) {
           retried = true
           if (member) request.stop!.leave(member)
           member = null
