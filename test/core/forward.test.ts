@@ -218,6 +218,33 @@ describe('kept-alive connections to the target', () => {
     expect(e.engine.forwarder.attempts(two.id).map((a) => [a.status, a.error])).toEqual([[200, null]])
   })
 
+  it('a kept-alive connection is given up a second before the target said it would close it', async () => {
+    // Node's server announces `Keep-Alive: timeout=3` and closes idle connections after 3 s. Hookscope
+    // must close first (after 2 s): a POST sent on a connection the target is closing at that moment
+    // fails, since sending it again could deliver it twice.
+    const app = http.createServer((req, res) => {
+      req.resume()
+      req.on('end', () => res.end('ok'))
+    })
+    app.keepAliveTimeout = 3000
+    const closedBy = new Promise<'hookscope' | 'target'>((resolve) => {
+      app.on('connection', (socket) => {
+        socket.once('end', () => resolve('hookscope'))
+        socket.once('close', () => resolve('target'))
+      })
+    })
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve))
+    scope.defer(() => new Promise<void>((resolve) => app.close(() => resolve())))
+    const url = `http://127.0.0.1:${(app.address() as net.AddressInfo).port}`
+    const e = await forwarding({ mode: 'proxy', targets: [{ id: 'app', url, paused: false }], defaultTargetId: 'app' })
+    const answer = await post(e.url, '/one', '{}')
+    expect(answer.status).toBe(200)
+    expect(answer.body.toString()).toBe('ok')
+    const started = performance.now()
+    expect(await closedBy).toBe('hookscope')
+    expect(performance.now() - started).toBeLessThan(2900)
+  })
+
   it('proxy: a POST the target may have received on a kept-alive connection is never sent again', async () => {
     // The target reads the second request whole, then closes the connection without answering (as a
     // target that crashed while handling it): the client sees what it sees when an idle connection

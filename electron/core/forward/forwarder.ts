@@ -169,6 +169,15 @@ function shown({ t: _t, inline: _inline, ...attempt }: StoredAttempt): ForwardAt
   return attempt
 }
 
+/**
+ * A kept-alive connection to a target is closed after this long unused, or a second before the
+ * target's own `Keep-Alive: timeout=` hint when that is sooner (Node's agent applies the hint only
+ * under a timeout of its own). Reused later, it could meet the target closing it at that moment: an
+ * idempotent request is then sent again, a POST is not (the target may have it), so the connection
+ * is given up first. Servers commonly close idle connections after 5 s (Node, uvicorn) or later.
+ */
+export const IDLE_CONNECTION_MS = 4_000
+
 export class Forwarder {
   private readonly deliveries = new Map<string, Delivery>()
   private readonly queues = new Map<string, TargetQueue>()
@@ -419,7 +428,8 @@ export class Forwarder {
     const originText = origin.origin
     let agent = this.agents.get(originText)
     if (!agent) {
-      agent = origin.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets: 64 }) : new http.Agent({ keepAlive: true, maxSockets: 64 })
+      const options = { keepAlive: true, maxSockets: 64, timeout: IDLE_CONNECTION_MS }
+      agent = origin.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options)
       this.agents.set(originText, agent)
     }
     destination = { url: target.url, origin, originText, host: origin.host, agent }
