@@ -279,7 +279,11 @@ export class Engine {
     received: (record) => {
       if (this.events.has('capture:received')) this.events.emit('capture:received', summaryOf(record))
     },
-    completed: (summary: CaptureSummary) => this.events.emit('capture:completed', summary),
+    // Only for a capture the history still holds: one cleared or dropped while it was being answered
+    // must not come back to a list as a row nothing can open.
+    completed: (summary: CaptureSummary) => {
+      if (this.history.summary(summary.id)) this.events.emit('capture:completed', summary)
+    },
     statusChanged: (status: EndpointStatus) => this.events.emit('listener:status', status),
   }
 

@@ -268,3 +268,28 @@ describe('stopping an endpoint', () => {
     expect((await t.engine.startEndpoint(t.endpointId)).state).toBe('listening')
   })
 })
+
+describe('a capture cleared while it is being stored', () => {
+  it('is answered, and does not come back as completed (a row nothing could open)', async () => {
+    t = await startEngine()
+    const history = t.engine.history
+    const append = history.append.bind(history)
+    // The user clears the history just after the capture was added to it, before it is durable.
+    let clearing: Promise<string[]> | null = null
+    history.append = (record, head) => {
+      const stored = append(record, head)
+      clearing = history.clear()
+      return stored
+    }
+    const completed: string[] = []
+    t.engine.events.on('capture:completed', (summary) => completed.push(summary.target))
+    const received = t.engine.events.waitFor('capture:received', () => true)
+    const { responses } = await rawExchange(t.port, 'POST /cleared HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}', { untilClose: true })
+    await received
+    expect(responses.map((r) => r.status)).toEqual([200])
+    expect(await clearing).toHaveLength(1)
+    expect(history.query({}).items).toEqual([])
+    expect(completed).toEqual([])
+  })
+})
+
