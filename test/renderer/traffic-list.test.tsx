@@ -103,6 +103,21 @@ describe('the live list', () => {
     expect(rowOf(anchor)).not.toBeNull()
   })
 
+  it('shows the rows that remain at once when the list shrinks below where it was scrolled', async () => {
+    const harness = await listOf(100)
+    act(() => {
+      scroller().scrollTop = 50 * 30
+      fireEvent.scroll(scroller())
+    })
+    // The browser moves the offset back within the shorter list only at its next layout, and says so
+    // a frame later: the rows are drawn for where the list will be, not for an offset past its end.
+    act(() => harness.stores.traffic.getState().setFilter({ text: '/stored/9' }))
+    await settle()
+    expect(harness.stores.traffic.getState().ids).toHaveLength(11)
+    expect(paths()).toEqual(['/stored/99', '/stored/98', '/stored/97', '/stored/96', '/stored/95', '/stored/94', '/stored/93', '/stored/92', '/stored/91', '/stored/90', '/stored/9'])
+    expect(screen.getByTestId('traffic-list').style.height).toBe(`${11 * 30}px`)
+  })
+
   it('brings the selected row into view', async () => {
     const harness = await listOf(100)
     const ids = harness.stores.traffic.getState().ids
