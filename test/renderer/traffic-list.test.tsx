@@ -118,6 +118,25 @@ describe('the live list', () => {
     expect(screen.getByTestId('traffic-list').style.height).toBe(`${11 * 30}px`)
   })
 
+  it('lists a request that arrived while a search ran, though the memory limit was lowered before the answer', async () => {
+    const harness = await listOf(5)
+    const stored = harness.engine.summaries
+    let answer!: () => void
+    const answered = new Promise<void>((resolve) => (answer = resolve))
+    harness.engine.override('captures.query', async () => {
+      await answered
+      return { items: stored.slice(-3).reverse(), total: 5, next: stored[2]!.id }
+    })
+    act(() => harness.stores.traffic.getState().setFilter({ method: 'POST' }))
+    live(harness, [makeSummary({ target: '/live/1' })])
+    act(() => harness.stores.traffic.getState().setMemoryCap(3))
+    answer()
+    await settle()
+    const s = harness.stores.traffic.getState()
+    expect(s.ids.every((id) => s.byId[id] !== undefined)).toBe(true)
+    expect(paths()).toEqual(['/live/1', '/stored/4', '/stored/3', '/stored/2'])
+  })
+
   it('brings the selected row into view', async () => {
     const harness = await listOf(100)
     const ids = harness.stores.traffic.getState().ids
