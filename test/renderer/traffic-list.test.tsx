@@ -137,6 +137,47 @@ describe('the live list', () => {
     expect(paths()).toEqual(['/live/1', '/stored/4', '/stored/3', '/stored/2'])
   })
 
+  it('holds every match of a search made while an older page of the list before it was loading', async () => {
+    const harness = createHarness()
+    for (let i = 0; i < 3000; i++) addCapture(harness.engine, { target: `/${i % 2 ? 'odd' : 'even'}/${i}` })
+    const traffic = harness.stores.traffic
+    await listOf(0, harness)
+    act(() => {
+      scroller().scrollTop = 480 * 30
+      fireEvent.scroll(scroller())
+    })
+    await settle()
+    expect(traffic.getState().ids).toHaveLength(1500)
+    // From here the engine answers each query when told to, as the fixture would have.
+    const waiting: Array<() => void> = []
+    harness.engine.override('captures.query', async (input) => {
+      const query = input as { limit: number; before?: string; text?: string }
+      await new Promise<void>((resolve) => waiting.push(resolve))
+      const matching = [...harness.engine.summaries].sort((a, b) => (a.id < b.id ? 1 : -1)).filter((c) => !query.text || c.target.includes(query.text))
+      const older = query.before ? matching.filter((c) => c.id < query.before!) : matching
+      const items = older.slice(0, query.limit)
+      return { items, total: matching.length, next: older.length > query.limit ? items[items.length - 1]!.id : null }
+    })
+    act(() => {
+      scroller().scrollTop = 1480 * 30
+      fireEvent.scroll(scroller())
+    })
+    await settle()
+    expect(waiting).toHaveLength(1)
+    act(() => traffic.getState().setFilter({ text: 'odd' }))
+    await settle()
+    expect(waiting).toHaveLength(2)
+    // The older page of the unfiltered list comes back first, then the search's first page, then
+    // whatever the list asks for next.
+    for (let answered = 0; answered < waiting.length; answered++) {
+      waiting[answered]!()
+      await settle()
+    }
+    const ids = traffic.getState().ids
+    expect(ids).toHaveLength(1500)
+    expect(new Set(ids.map((id) => traffic.getState().byId[id]!.target))).toEqual(new Set(Array.from({ length: 1500 }, (_, n) => `/odd/${2 * n + 1}`)))
+  })
+
   it('brings the selected row into view', async () => {
     const harness = await listOf(100)
     const ids = harness.stores.traffic.getState().ids
