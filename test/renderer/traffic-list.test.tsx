@@ -178,6 +178,35 @@ describe('the live list', () => {
     expect(new Set(ids.map((id) => traffic.getState().byId[id]!.target))).toEqual(new Set(Array.from({ length: 1500 }, (_, n) => `/odd/${2 * n + 1}`)))
   })
 
+  it('fills a viewport that grows while the list is scrolled to its end', async () => {
+    // jsdom has no ResizeObserver: this one hands its callback to the test.
+    const observed: Array<() => void> = []
+    const original = globalThis.ResizeObserver
+    globalThis.ResizeObserver = class {
+      constructor(callback: () => void) {
+        observed.push(callback)
+      }
+      observe() {}
+      unobserve() {}
+      disconnect() {}
+    } as unknown as typeof ResizeObserver
+    try {
+      const harness = await listOf(100)
+      act(() => {
+        scroller().scrollTop = 100 * 30 - 600
+        fireEvent.scroll(scroller())
+      })
+      // Twice as tall: the browser moves the offset back to the new end before it tells the observer.
+      Object.defineProperty(scroller(), 'clientHeight', { configurable: true, value: 1200 })
+      scroller().scrollTop = 100 * 30 - 1200
+      act(() => observed.forEach((callback) => callback()))
+      const ids = harness.stores.traffic.getState().ids
+      for (let index = 60; index < 100; index++) expect(rowOf(ids[index]!)).not.toBeNull()
+    } finally {
+      globalThis.ResizeObserver = original
+    }
+  })
+
   it('brings the selected row into view', async () => {
     const harness = await listOf(100)
     const ids = harness.stores.traffic.getState().ids
