@@ -103,6 +103,110 @@ describe('the live list', () => {
     expect(rowOf(anchor)).not.toBeNull()
   })
 
+  it('shows the rows that remain at once when the list shrinks below where it was scrolled', async () => {
+    const harness = await listOf(100)
+    act(() => {
+      scroller().scrollTop = 50 * 30
+      fireEvent.scroll(scroller())
+    })
+    // The browser moves the offset back within the shorter list only at its next layout, and says so
+    // a frame later: the rows are drawn for where the list will be, not for an offset past its end.
+    act(() => harness.stores.traffic.getState().setFilter({ text: '/stored/9' }))
+    await settle()
+    expect(harness.stores.traffic.getState().ids).toHaveLength(11)
+    expect(paths()).toEqual(['/stored/99', '/stored/98', '/stored/97', '/stored/96', '/stored/95', '/stored/94', '/stored/93', '/stored/92', '/stored/91', '/stored/90', '/stored/9'])
+    expect(screen.getByTestId('traffic-list').style.height).toBe(`${11 * 30}px`)
+  })
+
+  it('lists a request that arrived while a search ran, though the memory limit was lowered before the answer', async () => {
+    const harness = await listOf(5)
+    const stored = harness.engine.summaries
+    let answer!: () => void
+    const answered = new Promise<void>((resolve) => (answer = resolve))
+    harness.engine.override('captures.query', async () => {
+      await answered
+      return { items: stored.slice(-3).reverse(), total: 5, next: stored[2]!.id }
+    })
+    act(() => harness.stores.traffic.getState().setFilter({ method: 'POST' }))
+    live(harness, [makeSummary({ target: '/live/1' })])
+    act(() => harness.stores.traffic.getState().setMemoryCap(3))
+    answer()
+    await settle()
+    const s = harness.stores.traffic.getState()
+    expect(s.ids.every((id) => s.byId[id] !== undefined)).toBe(true)
+    expect(paths()).toEqual(['/live/1', '/stored/4', '/stored/3', '/stored/2'])
+  })
+
+  it('holds every match of a search made while an older page of the list before it was loading', async () => {
+    const harness = createHarness()
+    for (let i = 0; i < 3000; i++) addCapture(harness.engine, { target: `/${i % 2 ? 'odd' : 'even'}/${i}` })
+    const traffic = harness.stores.traffic
+    await listOf(0, harness)
+    act(() => {
+      scroller().scrollTop = 480 * 30
+      fireEvent.scroll(scroller())
+    })
+    await settle()
+    expect(traffic.getState().ids).toHaveLength(1500)
+    // From here the engine answers each query when told to, as the fixture would have.
+    const waiting: Array<() => void> = []
+    harness.engine.override('captures.query', async (input) => {
+      const query = input as { limit: number; before?: string; text?: string }
+      await new Promise<void>((resolve) => waiting.push(resolve))
+      const matching = [...harness.engine.summaries].sort((a, b) => (a.id < b.id ? 1 : -1)).filter((c) => !query.text || c.target.includes(query.text))
+      const older = query.before ? matching.filter((c) => c.id < query.before!) : matching
+      const items = older.slice(0, query.limit)
+      return { items, total: matching.length, next: older.length > query.limit ? items[items.length - 1]!.id : null }
+    })
+    act(() => {
+      scroller().scrollTop = 1480 * 30
+      fireEvent.scroll(scroller())
+    })
+    await settle()
+    expect(waiting).toHaveLength(1)
+    act(() => traffic.getState().setFilter({ text: 'odd' }))
+    await settle()
+    expect(waiting).toHaveLength(2)
+    // The older page of the unfiltered list comes back first, then the search's first page, then
+    // whatever the list asks for next.
+    for (let answered = 0; answered < waiting.length; answered++) {
+      waiting[answered]!()
+      await settle()
+    }
+    const ids = traffic.getState().ids
+    expect(ids).toHaveLength(1500)
+    expect(new Set(ids.map((id) => traffic.getState().byId[id]!.target))).toEqual(new Set(Array.from({ length: 1500 }, (_, n) => `/odd/${2 * n + 1}`)))
+  })
+
+  it('fills a viewport that grows while the list is scrolled to its end', async () => {
+    // jsdom has no ResizeObserver: this one hands its callback to the test.
+    const observed: Array<() => void> = []
+    const original = globalThis.ResizeObserver
+    globalThis.ResizeObserver = class {
+      constructor(callback: () => void) {
+        observed.push(callback)
+      }
+      observe() {}
+      unobserve() {}
+      disconnect() {}
+    } as unknown as typeof ResizeObserver
+    try {
+      const harness = await listOf(100)
+      act(() => {
+        scroller().scrollTop = 100 * 30 - 600
+        fireEvent.scroll(scroller())
+      })
+      // Twice as tall: the browser moves the offset back to the new end before it tells the observer.
+      Object.defineProperty(scroller(), 'clientHeight', { configurable: true, value: 1200 })
+      scroller().scrollTop = 100 * 30 - 1200
+      act(() => observed.forEach((callback) => callback()))
+      const ids = harness.stores.traffic.getState().ids
+      for (let index = 60; index < 100; index++) expect(rowOf(ids[index]!)).not.toBeNull()
+    } finally {
+      globalThis.ResizeObserver = original
+    }
+  })
+
   it('brings the selected row into view', async () => {
     const harness = await listOf(100)
     const ids = harness.stores.traffic.getState().ids

@@ -135,17 +135,27 @@ export class ListWindow {
     // Loaded rows, then a placeholder for each stored request not loaded yet (up to what the list holds).
     const rowCount = s.hasOlder ? Math.max(ids.length, Math.min(s.total, s.memoryCap)) : ids.length
     const footer = this.elements.footer()
+    const height = rowCount * ROW_HEIGHT + (footer ? ROW_HEIGHT : 0)
     if (rowCount !== this.rowCount || footer !== this.footer) {
       this.rowCount = rowCount
       this.footer = footer
       grid.setAttribute('aria-rowcount', String(rowCount))
-      canvas.style.height = `${rowCount * ROW_HEIGHT + (footer ? ROW_HEIGHT : 0)}px`
+      canvas.style.height = `${height}px`
       if (footer) footer.style.transform = `translateY(${rowCount * ROW_HEIGHT}px)`
     }
 
     const before = this.ids
     this.ids = ids
     if (before !== null && before !== ids) this.keepInPlace(before, ids)
+    // The list is now shorter than where it was scrolled (a search, a clear, removals): the browser
+    // brings the offset back within it at its next layout and reports that a frame later, so rows
+    // drawn for the offset as last read would leave the list blank meanwhile. Read where it is now
+    // (this forces layout, only in this case).
+    if (this.scrollTop > Math.max(0, height - this.viewport)) {
+      const { scroller } = this.elements
+      this.viewport = scroller.clientHeight
+      this.scrollTop = Math.min(scroller.scrollTop, Math.max(0, height - this.viewport))
+    }
     if (s.selectedId !== this.selectedId) {
       this.selectedId = s.selectedId
       if (s.selectedId !== null) this.reveal(s.selectedId)

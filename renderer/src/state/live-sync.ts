@@ -173,7 +173,9 @@ export class LiveSync {
     const traffic = this.options.traffic
     const s = traffic.getState()
     const before = s.olderCursor ?? s.ids[s.ids.length - 1]
-    if (s.loadingOlder || !s.hasOlder || before === undefined) return
+    // Not while the list waits for a query's answer (a new filter, a reload): its cursor is the list's
+    // being replaced, and the page read from there would join the new list past a gap that never loads.
+    if (s.loadingOlder || !s.hasOlder || before === undefined || !s.loaded || s.reloading) return
     const generation = s.generation
     s.setLoadingOlder(true)
     try {

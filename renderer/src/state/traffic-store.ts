@@ -447,7 +447,8 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       const ids = s.ids.slice(0, cap)
       const byId: Record<string, CaptureSummary> = {}
       for (const id of ids) byId[id] = s.byId[id]!
-      for (const id of [s.selectedId, s.openedId]) if (id && s.byId[id]) byId[id] = s.byId[id]!
+      // Live rows kept for a running query's answer keep their records too, as in forgetCleared.
+      for (const id of [s.selectedId, s.openedId, ...s.liveDuringQuery]) if (id && s.byId[id]) byId[id] = s.byId[id]!
       set({ memoryCap: cap, ids, byId, hasOlder: true, olderCursor: ids[ids.length - 1] ?? null })
     },
 
