@@ -1,11 +1,11 @@
 import './helpers/setup-dom'
 import { act, screen } from '@testing-library/react'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { App } from '../../renderer/src/app'
 import type { ConnectionSource, ConnectionState } from '../../renderer/src/api/connection-state'
 import { createAppStore } from '../../renderer/src/state/app-store'
 import { StoresProvider } from '../../renderer/src/state/context'
-import { LiveSync } from '../../renderer/src/state/live-sync'
+import { LiveSync, OLDER_RETRY_MS } from '../../renderer/src/state/live-sync'
 import { createTrafficStore } from '../../renderer/src/state/traffic-store'
 import { render } from '@testing-library/react'
 import { addCapture, createFakeEngine, makeSummary } from './helpers/fake-api'
@@ -66,6 +66,32 @@ describe('live sync', () => {
     expect(query.text).toBe('odd')
     expect(traffic.getState().total).toBe(600)
     expect(traffic.getState().ids.every((id) => traffic.getState().byId[id]!.target.startsWith('/odd/'))).toBe(true)
+  })
+
+  it('after an older page failed, asks again later and less often, not at every draw, and says so once', async () => {
+    const engine = createFakeEngine()
+    for (let i = 0; i < 1200; i++) addCapture(engine, { target: `/stored/${i}` })
+    let failing = true
+    engine.override('captures.query', (input, fixture) => {
+      if (failing && (input as { before?: string }).before !== undefined) throw new Error('the engine is busy')
+      return fixture()
+    })
+    const harness = createHarness(engine)
+    harness.stores.sync.start()
+    await settle()
+    const olderQueries = () => engine.calls.filter((c) => c.method === 'captures.query' && (c.input as { before?: string }).before !== undefined).length
+    const failedAt = performance.now()
+    await harness.stores.sync.loadOlder()
+    expect(olderQueries()).toBe(1)
+    expect(harness.stores.app.getState().toast?.message).toBe('Loading older requests failed (trying again): the engine is busy')
+    // The list asks whenever it draws near its end: no query until the wait is over.
+    for (let i = 0; i < 20; i++) await harness.stores.sync.loadOlder()
+    expect(olderQueries()).toBe(1)
+    failing = false
+    await vi.waitFor(() => expect(harness.stores.traffic.getState().ids).toHaveLength(1200), { timeout: 3000, interval: 20 })
+    expect(performance.now() - failedAt).toBeGreaterThanOrEqual(OLDER_RETRY_MS - 5)
+    expect(olderQueries()).toBe(2)
+    harness.stores.sync.dispose()
   })
 
   it('reloads everything after a reconnect and shows why while disconnected', async () => {

@@ -18,6 +18,13 @@ export const OLDER_PAGE = 1000
 const MAX_PER_FRAME = 2000
 const HEAD_REFRESH_MS = 750
 const MEMORY_CAP_LIMIT = 50_000
+/**
+ * After an older page failed, the next try waits this long, doubling with each failure in a row up
+ * to OLDER_RETRY_MAX_MS: the list asks for the page whenever it draws near its end, and a failing
+ * engine must not be asked (and the user told) in a loop.
+ */
+export const OLDER_RETRY_MS = 1000
+const OLDER_RETRY_MAX_MS = 30_000
 
 export interface LiveSyncOptions {
   api: ApiClient
@@ -39,6 +46,8 @@ export class LiveSync {
   private headTimer: ReturnType<typeof setTimeout> | null = null
   private loadToken = 0
   private pruneTimer: ReturnType<typeof setInterval> | null = null
+  private olderFailures = 0
+  private olderRetry: ReturnType<typeof setTimeout> | null = null
 
   constructor(private readonly options: LiveSyncOptions) {
     this.api = options.api
@@ -94,7 +103,11 @@ export class LiveSync {
     )
     this.offs.push(
       traffic.subscribe((state, previous) => {
-        if (state.generation !== previous.generation) void this.queryFirstPage()
+        if (state.generation !== previous.generation) {
+          // A new list (another filter, a reload) pages afresh.
+          this.resetOlderRetry()
+          void this.queryFirstPage()
+        }
         if (state.headStale && !previous.headStale) this.scheduleHeadRefresh()
       }),
     )
@@ -108,6 +121,7 @@ export class LiveSync {
     this.notifier.dispose()
     if (this.headTimer) clearTimeout(this.headTimer)
     if (this.pruneTimer) clearInterval(this.pruneTimer)
+    this.resetOlderRetry()
   }
 
   private onTraffic(payload: EventPayload<'traffic.batch'>): void {
@@ -175,18 +189,31 @@ export class LiveSync {
     const before = s.olderCursor ?? s.ids[s.ids.length - 1]
     // Not while the list waits for a query's answer (a new filter, a reload): its cursor is the list's
     // being replaced, and the page read from there would join the new list past a gap that never loads.
-    if (s.loadingOlder || !s.hasOlder || before === undefined || !s.loaded || s.reloading) return
+    if (s.loadingOlder || !s.hasOlder || before === undefined || !s.loaded || s.reloading || this.olderRetry) return
     const generation = s.generation
     s.setLoadingOlder(true)
     try {
       const query = { ...toCaptureQuery(s.filter, this.now(), OLDER_PAGE), before }
       const page = await this.api['captures.query'](query)
+      this.olderFailures = 0
       traffic.getState().appendOlder(page, generation)
     } catch (error) {
-      this.reportError(error, 'Loading older requests failed')
+      // Said once per run of failures; tried again later, less and less often.
+      if (++this.olderFailures === 1) this.reportError(error, 'Loading older requests failed (trying again)')
+      const wait = Math.min(OLDER_RETRY_MAX_MS, OLDER_RETRY_MS * 2 ** (this.olderFailures - 1))
+      this.olderRetry = setTimeout(() => {
+        this.olderRetry = null
+        void this.loadOlder()
+      }, wait)
     } finally {
       traffic.getState().setLoadingOlder(false)
     }
+  }
+
+  private resetOlderRetry(): void {
+    if (this.olderRetry) clearTimeout(this.olderRetry)
+    this.olderRetry = null
+    this.olderFailures = 0
   }
 
   private scheduleHeadRefresh(): void {

@@ -24,8 +24,8 @@ export interface FakeEngine {
   statuses: EndpointStatus[]
   settings: Settings
   emit(event: EventName, payload: unknown): void
-  /** Make a method answer with this (or throw this error) instead of the fixture. */
-  override(method: MethodName, handler: (input: unknown) => unknown): void
+  /** Make a method answer with this (or throw this error) instead of the fixture (which it may call). */
+  override(method: MethodName, handler: (input: unknown, fixture: () => unknown) => unknown): void
 }
 
 export function toBase64(bytes: Uint8Array): string {
@@ -96,7 +96,7 @@ export function createFakeEngine(): FakeEngine {
   const listeners = new Set<(event: EventName, payload: unknown) => void>()
   const calls: FakeEngine['calls'] = []
   const captures = new Map<string, FakeCapture>()
-  const overrides = new Map<MethodName, (input: unknown) => unknown>()
+  const overrides = new Map<MethodName, (input: unknown, fixture: () => unknown) => unknown>()
   const { endpoint, status } = makeEndpoint()
   const engine: Omit<FakeEngine, 'api' | 'transport'> = {
     calls,
@@ -173,10 +173,11 @@ export function createFakeEngine(): FakeEngine {
   const transport: Transport = {
     async invoke(method, input): Promise<Result<unknown>> {
       calls.push({ method, input })
-      const handler = overrides.get(method) ?? handlers[method]
-      if (!handler) return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `fake engine has no ${method}` } }
+      const fixture = handlers[method]
+      const override = overrides.get(method)
+      if (!fixture && !override) return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `fake engine has no ${method}` } }
       try {
-        return { ok: true, value: await handler(input as never) }
+        return { ok: true, value: await (override ? override(input, () => fixture!(input as never)) : fixture!(input as never)) }
       } catch (error) {
         // A coded error keeps its code, as the real engine's does; anything else reads as not found.
         return { ok: false, error: { code: error instanceof HookscopeError ? error.code : 'NOT_FOUND', message: (error as Error).message } }
