@@ -237,3 +237,17 @@ describe('the live list', () => {
     expect(paths()).toContain('/stored/700')
   })
 })
+
+describe('a listed request without its record', () => {
+  it('stands as a placeholder, so that the rows below keep their places', async () => {
+    const harness = await listOf(5)
+    const traffic = harness.stores.traffic
+    const { ids, byId } = traffic.getState()
+    const rest = { ...byId }
+    delete rest[ids[1]!]
+    act(() => traffic.setState({ byId: rest }))
+    const children = Array.from(screen.getByTestId('traffic-list').querySelector('.traffic-window')!.children)
+    expect(children.map((row) => row.getAttribute('data-testid'))).toEqual(['traffic-row', 'pending-row', 'traffic-row', 'traffic-row', 'traffic-row'])
+    expect(children.map((row) => row.getAttribute('data-capture-id'))).toEqual([ids[0], null, ids[2], ids[3], ids[4]])
+  })
+})

@@ -100,7 +100,10 @@ export class ListWindow {
     this.offs.push(() => rows.removeEventListener('click', onClick))
     this.update()
     // Brings the selection into view once mounted, as when it changes.
-    if (this.selectedId !== null) this.reveal(this.selectedId)
+    if (this.selectedId !== null) {
+      this.reveal(this.selectedId)
+      this.update()
+    }
     return () => {
       for (const off of this.offs.splice(0)) off()
       this.mounted.clear()
@@ -169,15 +172,15 @@ export class ListWindow {
     const doc = rows.ownerDocument
     for (let index = first; index < end; index++) {
       const id = ids[index]
-      if (id === undefined) {
+      // An id without its record yet stands as a placeholder too, so that every row below keeps its place.
+      const capture = id === undefined ? undefined : s.byId[id]
+      if (id === undefined || !capture) {
         let placeholder = this.pending.get(index)
         if (!placeholder) this.pending.set(index, (placeholder = createPendingRow(doc)))
         keepPending.add(index)
         wanted.push(placeholder)
         continue
       }
-      const capture = s.byId[id]
-      if (!capture) continue
       const model: RowModel = { capture, endpointName: endpoints[capture.endpointId]?.name, selected: id === s.selectedId, opened: id === s.openedId }
       const row = this.mounted.get(id)
       if (row) {
