@@ -94,6 +94,36 @@ describe('live sync', () => {
     harness.stores.sync.dispose()
   })
 
+  it('after a reconnect, asks for an older page at once, though one failed while disconnected', async () => {
+    const engine = createFakeEngine()
+    for (let i = 0; i < 1200; i++) addCapture(engine, { target: `/stored/${i}` })
+    let failing = true
+    engine.override('captures.query', (input, fixture) => {
+      if (failing && (input as { before?: string }).before !== undefined) throw new Error('the engine is gone')
+      return fixture()
+    })
+    const { connection, setState } = controlledConnection()
+    const traffic = createTrafficStore()
+    const app = createAppStore()
+    const sync = new LiveSync({ api: engine.api, connection, traffic, app, scheduler: new ManualFrames() })
+    sync.start()
+    setState({ kind: 'open' })
+    await settle()
+    const olderQueries = () => engine.calls.filter((c) => c.method === 'captures.query' && (c.input as { before?: string }).before !== undefined).length
+    await sync.loadOlder()
+    expect(olderQueries()).toBe(1)
+    setState({ kind: 'disconnected', retryInMs: 2000 })
+    failing = false
+    setState({ kind: 'open' })
+    await settle()
+    expect(traffic.getState().ids).toHaveLength(500)
+    // The list read afresh pages afresh: no wait left over from the connection that was lost.
+    await sync.loadOlder()
+    expect(olderQueries()).toBe(2)
+    expect(traffic.getState().ids).toHaveLength(1200)
+    sync.dispose()
+  })
+
   it('reloads everything after a reconnect and shows why while disconnected', async () => {
     const engine = createFakeEngine()
     const { connection, setState } = controlledConnection()

@@ -104,7 +104,7 @@ export class LiveSync {
     this.offs.push(
       traffic.subscribe((state, previous) => {
         if (state.generation !== previous.generation) {
-          // A new list (another filter, a reload) pages afresh.
+          // A new list (another filter) pages afresh.
           this.resetOlderRetry()
           void this.queryFirstPage()
         }
@@ -179,6 +179,8 @@ export class LiveSync {
 
   /** The first page again for the same filter: after a reconnect (events may have been missed) or a clear. */
   private reload(): Promise<void> {
+    // The list read afresh pages afresh, as a new filter's does (a reload keeps the generation).
+    this.resetOlderRetry()
     this.options.traffic.getState().beginReload()
     return this.queryFirstPage()
   }
