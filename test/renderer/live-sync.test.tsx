@@ -124,6 +124,33 @@ describe('live sync', () => {
     sync.dispose()
   })
 
+  it('an older page of a list no longer shown that fails does not hold back the new list, nor say so', async () => {
+    const engine = createFakeEngine()
+    for (let i = 0; i < 1200; i++) addCapture(engine, { target: `/stored/${i}` })
+    let fail: ((error: Error) => void) | null = null
+    engine.override('captures.query', (input, fixture) => {
+      if (fail === null && (input as { before?: string }).before !== undefined) return new Promise((_, reject) => (fail = reject))
+      return fixture()
+    })
+    const harness = createHarness(engine)
+    const { sync, traffic, app } = harness.stores
+    sync.start()
+    await settle()
+    const olderQueries = () => engine.calls.filter((c) => c.method === 'captures.query' && (c.input as { before?: string }).before !== undefined).length
+    const asked = sync.loadOlder()
+    expect(olderQueries()).toBe(1)
+    traffic.getState().setFilter({ text: '/stored/' })
+    await settle()
+    expect(traffic.getState().loaded).toBe(true)
+    fail!(new Error('the engine is busy'))
+    await asked
+    expect(app.getState().toast).toBeNull()
+    await sync.loadOlder()
+    expect(olderQueries()).toBe(2)
+    expect(traffic.getState().ids).toHaveLength(1200)
+    sync.dispose()
+  })
+
   it('reloads everything after a reconnect and shows why while disconnected', async () => {
     const engine = createFakeEngine()
     const { connection, setState } = controlledConnection()

@@ -200,6 +200,8 @@ export class LiveSync {
       this.olderFailures = 0
       traffic.getState().appendOlder(page, generation)
     } catch (error) {
+      // The page of a list no longer shown (another filter) failed: nothing to say or ask for again.
+      if (generation !== traffic.getState().generation) return
       // Said once per run of failures; tried again later, less and less often.
       if (++this.olderFailures === 1) this.reportError(error, 'Loading older requests failed (trying again)')
       const wait = Math.min(OLDER_RETRY_MAX_MS, OLDER_RETRY_MS * 2 ** (this.olderFailures - 1))
