@@ -151,6 +151,33 @@ describe('live sync', () => {
     sync.dispose()
   })
 
+  it('an older page that fails once the sync is disposed is not asked for again', async () => {
+    const engine = createFakeEngine()
+    for (let i = 0; i < 1200; i++) addCapture(engine, { target: `/stored/${i}` })
+    let fail: ((error: Error) => void) | null = null
+    engine.override('captures.query', (input, fixture) => {
+      if ((input as { before?: string }).before !== undefined) return new Promise((_, reject) => (fail = reject))
+      return fixture()
+    })
+    const harness = createHarness(engine)
+    const { sync } = harness.stores
+    sync.start()
+    await settle()
+    const olderQueries = () => engine.calls.filter((c) => c.method === 'captures.query' && (c.input as { before?: string }).before !== undefined).length
+    const asked = sync.loadOlder()
+    sync.dispose()
+    vi.useFakeTimers()
+    try {
+      fail!(new Error('the engine is gone'))
+      await asked
+      await vi.advanceTimersByTimeAsync(60_000)
+      expect(olderQueries()).toBe(1)
+      expect(vi.getTimerCount()).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
   it('reloads everything after a reconnect and shows why while disconnected', async () => {
     const engine = createFakeEngine()
     const { connection, setState } = controlledConnection()

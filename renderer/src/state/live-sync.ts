@@ -48,6 +48,7 @@ export class LiveSync {
   private pruneTimer: ReturnType<typeof setInterval> | null = null
   private olderFailures = 0
   private olderRetry: ReturnType<typeof setTimeout> | null = null
+  private disposed = false
 
   constructor(private readonly options: LiveSyncOptions) {
     this.api = options.api
@@ -116,6 +117,7 @@ export class LiveSync {
   }
 
   dispose(): void {
+    this.disposed = true
     for (const off of this.offs.splice(0)) off()
     this.batcher.dispose()
     this.notifier.dispose()
@@ -200,8 +202,8 @@ export class LiveSync {
       this.olderFailures = 0
       traffic.getState().appendOlder(page, generation)
     } catch (error) {
-      // The page of a list no longer shown (another filter) failed: nothing to say or ask for again.
-      if (generation !== traffic.getState().generation) return
+      // The page of a list no longer shown (another filter, or the sync disposed) failed: nothing to say or ask for again.
+      if (this.disposed || generation !== traffic.getState().generation) return
       // Said once per run of failures; tried again later, less and less often.
       if (++this.olderFailures === 1) this.reportError(error, 'Loading older requests failed (trying again)')
       const wait = Math.min(OLDER_RETRY_MAX_MS, OLDER_RETRY_MS * 2 ** (this.olderFailures - 1))
