@@ -135,6 +135,21 @@ describe('live traffic', () => {
     await page.getByTestId('detail').waitFor({ state: 'detached' })
   })
 
+  it("tells assistive technology the detail's width and its largest as the window changes", async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open({ viewport: { width: 1600, height: 860 } })
+    const path = uniquePath('split-aria')
+    await sendRequest(e2e.host.captureUrl, { path, body: 'x' })
+    await (await waitForRow(page, path)).click()
+    await page.getByTestId('detail').waitFor()
+    const splitter = page.getByTestId('detail-splitter')
+    expect([await splitter.getAttribute('aria-valuenow'), await splitter.getAttribute('aria-valuemax')]).toEqual(['736', '960'])
+    // The layout's width (46 % of the window) follows the window, and so does what the edge tells.
+    await page.setViewportSize({ width: 1300, height: 860 })
+    await page.waitForFunction(pageScripts.attributesAre, ['detail-splitter', JSON.stringify({ 'aria-valuenow': '598', 'aria-valuemax': '660' })] as const, { timeout: 3000 })
+    expect(Math.round((await page.getByTestId('detail').boundingBox())!.width)).toBe(598)
+  })
+
   it('moves with j/k and the arrow keys, opens with Enter and closes with Escape', async (ctx) => {
     e2e.requireBrowser(ctx)
     const { page } = await e2e.open()

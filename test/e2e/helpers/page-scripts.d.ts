@@ -19,3 +19,5 @@ export function startFrameWatch(): void
 export function stopFrameWatch(): number
 export function rowCellOverflow(captureId: string): Array<{ cell: string; overflows: boolean; clipped: boolean; displayed: boolean; width: number }>
 export function noPendingRows(): boolean
+export function attributesAre(args: readonly [testId: string, json: string]): boolean
+export function widthIs(args: readonly [selector: string, width: number]): boolean

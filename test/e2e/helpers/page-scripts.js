@@ -127,3 +127,15 @@ export function rowCellOverflow(captureId) {
 export function noPendingRows() {
   return document.querySelectorAll('[data-testid="pending-row"]').length === 0
 }
+
+/** Whether the element with this test id has these attribute values (given as JSON). */
+export function attributesAre([testId, json]) {
+  const element = document.querySelector(`[data-testid="${testId}"]`)
+  return element !== null && Object.entries(JSON.parse(json)).every(([name, value]) => element.getAttribute(name) === value)
+}
+
+/** Whether the first element the selector finds is this many pixels wide (rounded). */
+export function widthIs([selector, width]) {
+  const element = document.querySelector(selector)
+  return element !== null && Math.round(element.getBoundingClientRect().width) === width
+}

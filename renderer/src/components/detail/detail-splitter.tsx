@@ -52,7 +52,10 @@ export function DetailSplitter() {
   /** Reads back the width the layout gave the detail, for assistive technology. */
   const report = () => {
     const found = parts()
-    if (found) setShown({ width: Math.round(found.detail.getBoundingClientRect().width), max: maxWidth(found.workspace) })
+    if (!found) return
+    const width = Math.round(found.detail.getBoundingClientRect().width)
+    const max = maxWidth(found.workspace)
+    setShown((previous) => (previous?.width === width && previous.max === max ? previous : { width, max }))
   }
   const choose = (width: number | null) => {
     const found = parts()
@@ -68,6 +71,12 @@ export function DetailSplitter() {
     if (!found) return
     applyWidth(found.workspace, storedWidth())
     report()
+    if (typeof ResizeObserver === 'undefined') return
+    // The window (and a drag) changes the width the layout gives the detail, and how wide it may be.
+    const observer = new ResizeObserver(() => report())
+    observer.observe(found.detail)
+    observer.observe(found.workspace)
+    return () => observer.disconnect()
   }, [])
 
   const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
