@@ -150,6 +150,25 @@ describe('live traffic', () => {
     expect(Math.round((await page.getByTestId('detail').boundingBox())!.width)).toBe(598)
   })
 
+  it('a press on the edge that moves only up or down leaves the width to the layout', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open({ viewport: { width: 1600, height: 860 } })
+    const path = uniquePath('split-press')
+    await sendRequest(e2e.host.captureUrl, { path, body: 'x' })
+    await (await waitForRow(page, path)).click()
+    await page.getByTestId('detail').waitFor()
+    const edge = (await page.getByTestId('detail-splitter').boundingBox())!
+    await page.mouse.move(edge.x + edge.width / 2, edge.y + 300)
+    await page.mouse.down()
+    await page.mouse.move(edge.x + edge.width / 2, edge.y + 340, { steps: 4 })
+    await page.mouse.up()
+    expect(await page.evaluate("localStorage.getItem('hookscope.detailWidth')")).toBeNull()
+    // Still 46 % of the window once it is smaller, not the width it had when pressed.
+    await page.setViewportSize({ width: 1300, height: 860 })
+    await page.waitForFunction(pageScripts.widthIs, ['main.traffic', 1300 - 260 - 598] as const, { timeout: 3000 })
+    expect(Math.round((await page.getByTestId('detail').boundingBox())!.width)).toBe(598)
+  })
+
   it('moves with j/k and the arrow keys, opens with Enter and closes with Escape', async (ctx) => {
     e2e.requireBrowser(ctx)
     const { page } = await e2e.open()

@@ -101,9 +101,14 @@ export function DetailSplitter() {
     if (!state || state.pointerId !== event.pointerId) return
     drag.current = null
     setDragging(false)
-    // A click that moved nothing keeps the layout's width; a cancelled drag (the pointer taken by the
-    // system) keeps the width it had reached.
+    // A click that moved nothing keeps the width as it was, the layout's or the one stored (a move up or
+    // down set it for the time of the press); a cancelled drag (the pointer taken by the system) keeps
+    // the width it had reached.
     if (state.width !== state.startWidth) choose(state.width)
+    else {
+      const found = parts()
+      if (found) applyWidth(found.workspace, storedWidth())
+    }
   }
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const found = parts()
