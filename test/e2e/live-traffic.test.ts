@@ -169,6 +169,24 @@ describe('live traffic', () => {
     expect(Math.round((await page.getByTestId('detail').boundingBox())!.width)).toBe(598)
   })
 
+  it('shows the focused edge of the detail in both themes with the contrast a focus needs', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open({ viewport: { width: 1600, height: 860 } })
+    const path = uniquePath('split-focus')
+    await sendRequest(e2e.host.captureUrl, { path, body: 'x' })
+    await (await waitForRow(page, path)).click()
+    await page.getByTestId('detail').waitFor()
+    const splitter = page.getByTestId('detail-splitter')
+    await splitter.focus()
+    await page.keyboard.press('Shift')
+    expect(await splitter.evaluate((element) => element.matches(':focus-visible'))).toBe(true)
+    for (const theme of ['light', 'dark']) {
+      await page.locator('html').evaluate((root, name) => root.setAttribute('data-theme', name), theme)
+      // At least 3:1 against the panel beside it (WCAG 1.4.11).
+      expect(await page.evaluate(pageScripts.backgroundContrast, ['detail-splitter', '.detail'] as const), theme).toBeGreaterThanOrEqual(3)
+    }
+  })
+
   it('moves with j/k and the arrow keys, opens with Enter and closes with Escape', async (ctx) => {
     e2e.requireBrowser(ctx)
     const { page } = await e2e.open()

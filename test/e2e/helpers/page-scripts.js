@@ -139,3 +139,26 @@ export function widthIs([selector, width]) {
   const element = document.querySelector(selector)
   return element !== null && Math.round(element.getBoundingClientRect().width) === width
 }
+
+/** The contrast ratio of the element's background, drawn over the one of the element `over` finds, against the latter. */
+export function backgroundContrast([testId, over]) {
+  const canvas = document.createElement('canvas')
+  canvas.width = canvas.height = 1
+  const context = canvas.getContext('2d', { willReadFrequently: true })
+  const pixel = (colors) => {
+    context.clearRect(0, 0, 1, 1)
+    for (const color of colors) {
+      context.fillStyle = color
+      context.fillRect(0, 0, 1, 1)
+    }
+    return Array.from(context.getImageData(0, 0, 1, 1).data.slice(0, 3))
+  }
+  const luminance = (rgb) => {
+    const [r, g, b] = rgb.map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+  }
+  const base = getComputedStyle(document.querySelector(over)).backgroundColor
+  const top = getComputedStyle(document.querySelector(`[data-testid="${testId}"]`)).backgroundColor
+  const [a, b] = [luminance(pixel([base, top])), luminance(pixel([base]))]
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)
+}
