@@ -1,5 +1,5 @@
 // The opened capture: fetched in full when a row is opened, shown in tabs, with the copy actions.
-import { useEffect, useState } from 'react'
+import { useEffect, useId, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { Capture } from '../../../../shared/model'
 import { copyAsCurl } from '../../export/copy-actions'
@@ -38,6 +38,7 @@ export function CaptureDetail({ id }: { id: string }) {
   const summaryDuration = useTraffic((s) => s.byId[id]?.durationMs ?? null)
   const tab = useApp((s) => s.detailTab)
   const [state, setState] = useState<DetailState>({ status: 'loading', id })
+  const paneId = useId()
 
   useEffect(() => {
     let alive = true
@@ -52,8 +53,8 @@ export function CaptureDetail({ id }: { id: string }) {
   }, [api, id, summaryStatus, summaryDuration])
 
   return (
-    <section className="detail" data-testid="detail" aria-label="Request detail">
-      <DetailSplitter />
+    <section id={paneId} className="detail" data-testid="detail" aria-label="Request detail">
+      <DetailSplitter controls={paneId} />
       <div className="detail-header">
         <DetailTitle id={id} />
         <CaptureActions id={id} />

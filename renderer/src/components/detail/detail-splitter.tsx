@@ -35,7 +35,8 @@ function applyWidth(workspace: HTMLElement, width: number | null): void {
   else workspace.style.setProperty('--detail-width', `clamp(${MIN_DETAIL_WIDTH}px, ${Math.round(width)}px, calc(100% - ${RESERVED_WIDTH}px))`)
 }
 
-export function DetailSplitter() {
+/** `controls`: the id of the detail, the pane whose width the edge sets. */
+export function DetailSplitter({ controls }: { controls: string }) {
   const handle = useRef<HTMLDivElement>(null)
   const drag = useRef<{ pointerId: number; startX: number; startWidth: number; width: number } | null>(null)
   const [shown, setShown] = useState<{ width: number; max: number } | null>(null)
@@ -134,6 +135,7 @@ export function DetailSplitter() {
       className={dragging ? 'detail-splitter dragging' : 'detail-splitter'}
       role="separator"
       aria-orientation="vertical"
+      aria-controls={controls}
       aria-label="Width of the request detail"
       aria-valuemin={MIN_DETAIL_WIDTH}
       aria-valuemax={shown?.max}
