@@ -110,13 +110,16 @@ describe('live traffic', () => {
     row = await openRow()
     expect(Math.round(await detailWidth())).toBe(436)
 
-    // The keys: ← widens by 32 px, Home as wide as the list allows, Enter gives the width back.
+    // The keys: ← widens by 32 px, Home makes the detail its narrowest, End as wide as the list
+    // allows, Enter gives the width back.
     await splitter.focus()
     await page.keyboard.press('ArrowLeft')
     expect(Math.round(await detailWidth())).toBe(468)
     await page.keyboard.press('Home')
-    expect(Math.round(await detailWidth())).toBe(1600 - 640)
-    expect(Math.round(await listWidth())).toBe(380)
+    expect(Math.round(await detailWidth())).toBe(320)
+    await page.keyboard.press('End')
+    expect(Math.round(await detailWidth())).toBe(1600 - 750)
+    expect(Math.round(await listWidth())).toBe(490)
     // The narrowest list keeps its badges and drops the size too; nothing spills out of its cell.
     const cells = await page.evaluate(pageScripts.rowCellOverflow, (await row.getAttribute('data-capture-id'))!)
     expect(cells.filter((cell) => cell.displayed).map((cell) => cell.cell)).toEqual(['time', 'method', 'path', 'status', 'flags'])
@@ -125,10 +128,11 @@ describe('live traffic', () => {
     expect(cells.filter((cell) => cell.overflows && !cell.clipped)).toEqual([])
     // A smaller window never pushes the list below its minimum: the chosen width gives way.
     await page.setViewportSize({ width: 1300, height: 860 })
-    await page.waitForFunction("document.querySelector('main.traffic').getBoundingClientRect().width === 380")
-    expect(Math.round(await detailWidth())).toBe(1300 - 640)
+    await page.waitForFunction(pageScripts.widthIs, ['main.traffic', 490] as const, { timeout: 3000 })
+    expect(Math.round(await detailWidth())).toBe(1300 - 750)
     await page.keyboard.press('Enter')
-    expect(Math.round(await detailWidth())).toBe(Math.round(1300 * 0.46))
+    // The layout's own width (46 % of the window, 598 px) gives way to the list's minimum too.
+    expect(Math.round(await detailWidth())).toBe(1300 - 750)
     expect(await page.evaluate("localStorage.getItem('hookscope.detailWidth')")).toBeNull()
     // The list's shortcuts still work once the focus leaves the edge.
     await page.keyboard.press('Escape')
@@ -143,11 +147,11 @@ describe('live traffic', () => {
     await (await waitForRow(page, path)).click()
     await page.getByTestId('detail').waitFor()
     const splitter = page.getByTestId('detail-splitter')
-    expect([await splitter.getAttribute('aria-valuenow'), await splitter.getAttribute('aria-valuemax')]).toEqual(['736', '960'])
+    expect([await splitter.getAttribute('aria-valuenow'), await splitter.getAttribute('aria-valuemax')]).toEqual(['736', '850'])
     // The layout's width (46 % of the window) follows the window, and so does what the edge tells.
-    await page.setViewportSize({ width: 1300, height: 860 })
-    await page.waitForFunction(pageScripts.attributesAre, ['detail-splitter', JSON.stringify({ 'aria-valuenow': '598', 'aria-valuemax': '660' })] as const, { timeout: 3000 })
-    expect(Math.round((await page.getByTestId('detail').boundingBox())!.width)).toBe(598)
+    await page.setViewportSize({ width: 1400, height: 860 })
+    await page.waitForFunction(pageScripts.attributesAre, ['detail-splitter', JSON.stringify({ 'aria-valuenow': '644', 'aria-valuemax': '650' })] as const, { timeout: 3000 })
+    expect(Math.round((await page.getByTestId('detail').boundingBox())!.width)).toBe(644)
   })
 
   it('a press on the edge that moves only up or down leaves the width to the layout', async (ctx) => {
@@ -164,9 +168,9 @@ describe('live traffic', () => {
     await page.mouse.up()
     expect(await page.evaluate("localStorage.getItem('hookscope.detailWidth')")).toBeNull()
     // Still 46 % of the window once it is smaller, not the width it had when pressed.
-    await page.setViewportSize({ width: 1300, height: 860 })
-    await page.waitForFunction(pageScripts.widthIs, ['main.traffic', 1300 - 260 - 598] as const, { timeout: 3000 })
-    expect(Math.round((await page.getByTestId('detail').boundingBox())!.width)).toBe(598)
+    await page.setViewportSize({ width: 1400, height: 860 })
+    await page.waitForFunction(pageScripts.widthIs, ['main.traffic', 1400 - 260 - 644] as const, { timeout: 3000 })
+    expect(Math.round((await page.getByTestId('detail').boundingBox())!.width)).toBe(644)
   })
 
   it('shows the focused edge of the detail in both themes with the contrast a focus needs', async (ctx) => {

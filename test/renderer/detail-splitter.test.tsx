@@ -1,5 +1,5 @@
 import './helpers/setup-dom'
-import { act, screen } from '@testing-library/react'
+import { act, fireEvent, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { App } from '../../renderer/src/app'
 import { addCapture, createFakeEngine } from './helpers/fake-api'
@@ -20,6 +20,29 @@ describe("the detail's edge", () => {
     const controls = splitter.getAttribute('aria-controls')
     expect(controls).toBeTruthy()
     expect(document.getElementById(controls!)).toBe(screen.getByTestId('detail'))
+    harness.stores.sync.dispose()
+  })
+
+  it('ends a drag whose pointer capture is lost, so that a later hover moves nothing', async () => {
+    const engine = createFakeEngine()
+    const capture = addCapture(engine, { target: '/split-lost' })
+    const harness = createHarness(engine)
+    harness.stores.sync.start()
+    renderWith(harness, <App />)
+    await settle()
+    act(() => harness.stores.traffic.getState().open(capture.id))
+    await settle()
+    const splitter = screen.getByTestId('detail-splitter')
+    const workspace = splitter.closest<HTMLElement>('.workspace')!
+    const width = () => workspace.style.getPropertyValue('--detail-width')
+    fireEvent.pointerDown(splitter, { pointerId: 1, button: 0, clientX: 500 })
+    expect(splitter.className).toContain('dragging')
+    // The system takes the pointer without a pointerup (a window switch, a context menu).
+    fireEvent.lostPointerCapture(splitter, { pointerId: 1 })
+    expect(splitter.className).not.toContain('dragging')
+    const before = width()
+    fireEvent.pointerMove(splitter, { pointerId: 1, clientX: 200 })
+    expect(width()).toBe(before)
     harness.stores.sync.dispose()
   })
 })

@@ -7,8 +7,11 @@ import { useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEven
 
 export const DETAIL_WIDTH_KEY = 'hookscope.detailWidth'
 export const MIN_DETAIL_WIDTH = 320
-/** The sidebar (260 px) and the list's minimum width (380 px), which the detail never takes. */
-const RESERVED_WIDTH = 640
+/**
+ * The sidebar (260 px) and the list's minimum width (490 px: its narrowest columns, the badges'
+ * included; app.css), which the detail never takes.
+ */
+const RESERVED_WIDTH = 750
 const KEY_STEP = 32
 
 function storedWidth(): number | null {
@@ -119,8 +122,9 @@ export function DetailSplitter({ controls }: { controls: string }) {
     let next: number | null | undefined
     if (event.key === 'ArrowLeft') next = width + step
     else if (event.key === 'ArrowRight') next = width - step
-    else if (event.key === 'Home') next = maxWidth(found.workspace)
-    else if (event.key === 'End') next = MIN_DETAIL_WIDTH
+    // The detail is the pane whose width the edge reports: Home gives it its smallest, End its largest.
+    else if (event.key === 'Home') next = MIN_DETAIL_WIDTH
+    else if (event.key === 'End') next = maxWidth(found.workspace)
     else if (event.key === 'Enter') next = null
     if (next === undefined) return
     event.preventDefault()
@@ -142,12 +146,13 @@ export function DetailSplitter({ controls }: { controls: string }) {
       aria-valuenow={shown?.width}
       aria-valuetext={shown ? `${shown.width} pixels wide` : undefined}
       tabIndex={0}
-      title="Drag to resize (or focus and use ← →); double-click or Enter for the default width"
+      title="Drag to resize (or focus and use ← →, Home, End); double-click or Enter for the default width"
       data-testid="detail-splitter"
       onPointerDown={onPointerDown}
       onPointerMove={onPointerMove}
       onPointerUp={onPointerEnd}
       onPointerCancel={onPointerEnd}
+      onLostPointerCapture={onPointerEnd}
       onDoubleClick={() => choose(null)}
       onKeyDown={onKeyDown}
     />
