@@ -19,3 +19,4 @@ export function startFrameWatch(): void
 export function stopFrameWatch(): number
 export function rowCellOverflow(captureId: string): Array<{ cell: string; overflows: boolean; clipped: boolean; displayed: boolean; width: number }>
 export function noPendingRows(): boolean
+export function textContrast(selector: string): number
