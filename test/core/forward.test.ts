@@ -303,6 +303,20 @@ describe('targets that misbehave', () => {
     }
   })
 
+  it('says which addresses refused a localhost target (both loopbacks are tried)', async () => {
+    const refusedPort = await freePort()
+    const e = await forwarding({ mode: 'async', retry: { maxAttempts: 1, maxAgeMs: 60_000, baseDelayMs: 10, maxDelayMs: 10 } })
+    await e.engine.updateEndpoint(e.endpointId, { forward: { targets: [{ id: 't', url: `http://localhost:${refusedPort}/hooks`, paused: false }], defaultTargetId: 't' } })
+    const failed = forwardState(e.engine, (s) => s.forward!.state === 'failed')
+    await post(e.url, '/x', '{}')
+    const summary = await failed
+    const [attempt] = await apiOf(e.engine)['forward.attempts']({ id: summary.id })
+    expect(attempt!.error?.code).toBe('REFUSED')
+    expect(attempt!.error?.message).toContain(`127.0.0.1:${refusedPort}`)
+    expect(attempt!.error?.message).not.toMatch(/\(\)/)
+    expect(e.engine.forwarder.statuses(e.engine.endpoints())[0]?.lastError).toContain(`127.0.0.1:${refusedPort}`)
+  })
+
   it('retries 5xx with backoff, and does not retry a 4xx', async () => {
     let calls = 0
     const flaky = await target((_req, res) => {

@@ -209,6 +209,23 @@ describe('theme, settings and notifications', () => {
     expect(await theme()).toBe('light')
   })
 
+  it('keeps the labels of filled buttons readable in both themes (WCAG AA contrast)', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const { page } = await e2e.open({ colorScheme })
+      expect((await page.evaluate(pageScripts.pageTheme)).theme).toBe(colorScheme)
+      await page.getByTestId('endpoint-new').click()
+      await page.getByTestId('endpoint-save').waitFor()
+      expect(await page.evaluate(pageScripts.textContrast, '[data-testid="endpoint-save"]'), `${colorScheme}: primary`).toBeGreaterThanOrEqual(4.5)
+      await page.keyboard.press('Escape')
+      await page.getByTestId('endpoint-editor').waitFor({ state: 'detached' })
+      await page.getByTestId('clear-history').click()
+      await page.getByTestId('confirm-button').waitFor()
+      expect(await page.evaluate(pageScripts.textContrast, '[data-testid="confirm-button"]'), `${colorScheme}: danger`).toBeGreaterThanOrEqual(4.5)
+      await page.keyboard.press('Escape')
+    }
+  })
+
   it('changes retention and limits in the settings view, and they persist', async (ctx) => {
     e2e.requireBrowser(ctx)
     const { page } = await e2e.open()

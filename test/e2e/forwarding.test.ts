@@ -223,4 +223,31 @@ describe('forwarding', () => {
       await row.getByTestId('badge-forward').filter({ hasText: '→ 200' }).waitFor()
     })
   })
+  it('tells which addresses refused a localhost target, within the width of the Forwarding tab', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const port = new URL((await lateTarget()).url).port
+    const { page } = await e2e.open()
+    const url = await createEndpoint(page, 'Refused fwd')
+    await openEditor(page, 'Refused fwd')
+    await page.getByTestId('forward-mode').selectOption('proxy')
+    await page.getByTestId('forward-add-target').click()
+    await page.getByTestId('forward-target-url').fill(`http://localhost:${port}`)
+    await saveEditor(page)
+    const p = uniquePath('refused')
+    const answer = await sendRequest(url, { path: p, body: '{}' })
+    expect(answer.status).toBe(502)
+    expect(answer.body).toContain(`127.0.0.1:${port}`)
+    const row = await waitForRow(page, p)
+    await row.getByTestId('badge-forward').filter({ hasText: '→ failed' }).waitFor()
+    await row.click()
+    await page.getByTestId('tab-forwarding').click()
+    const result = page.getByTestId('attempt-result')
+    await result.filter({ hasText: `127.0.0.1:${port}` }).waitFor()
+    expect(await result.getAttribute('title')).toContain(`127.0.0.1:${port}`)
+    const fits = await page.getByTestId('forwarding-tab').evaluate((tab) => {
+      const table = tab.querySelector('[data-testid="attempts-table"]')!
+      return { table: table.getBoundingClientRect().right, tab: tab.getBoundingClientRect().right }
+    })
+    expect(fits.table).toBeLessThanOrEqual(fits.tab)
+  })
 })

@@ -47,6 +47,25 @@ describe('collections view', () => {
     expect(harness.stores.app.getState().collections).toHaveLength(2)
   })
 
+  it('shows the method once for an item named after its method and path, as saving names it', async () => {
+    const { fake } = await setup()
+    fake.addCollection({ id: 'col_c', name: 'Saved', items: [fake.item({ id: 'itm_5', name: 'POST /stripe/signed' }), fake.item({ id: 'itm_6', name: 'Refund' })] })
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('view-traffic'))
+    })
+    await settle()
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('view-collections'))
+    })
+    await settle()
+    fireEvent.click(screen.getAllByTestId('collection-entry').find((e) => e.textContent?.startsWith('Saved'))!)
+    await settle()
+    expect(tree()).toEqual(['POST /stripe/signed', 'Refund'])
+    expect(nodeOf('POST /stripe/signed').textContent).toBe('POST /stripe/signed')
+    expect(nodeOf('Refund').textContent).toBe('POSTRefund')
+    expect(nodeOf('POST /stripe/signed').querySelector('.method')?.textContent).toBe('POST')
+  })
+
   it('reorders with Alt+↑/↓, moves out of a folder with Alt+←, deletes with Delete and brings it back with Undo', async () => {
     const { engine } = await setup()
     fireEvent.click(nodeOf('Created'))

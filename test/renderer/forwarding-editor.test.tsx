@@ -266,3 +266,37 @@ describe('forward form values', () => {
     expect(forwardConfigFrom(forwardFormFrom(config))).toEqual({ ok: true, config })
   })
 })
+
+describe('response and address fields of the endpoint editor', () => {
+  it('names the field a refused value belongs to, by its label, and says what it accepts', async () => {
+    const { updates, onClose } = await setup()
+    const field = (name: string) => byTest(`endpoint-field-${name}`)
+    const refusal = async () => {
+      await save()
+      return byTest('endpoint-form-error').textContent
+    }
+    change(field('delay'), '40000')
+    expect(await refusal()).toBe('Delay (ms): enter a whole number of milliseconds from 0 to 30000 (30 s).')
+    change(field('delay'), '0')
+    change(field('status'), '99')
+    expect(await refusal()).toBe('Status: enter an HTTP status code from 200 to 599.')
+    change(field('status'), '200')
+    change(field('headers'), 'Content-Type: text/plain\nX-Bad name: v')
+    expect(await refusal()).toMatch(/^Headers "X-Bad name": header names are tokens/)
+    change(field('headers'), 'Content-Type: text/plain')
+    change(field('port'), '70000')
+    expect(await refusal()).toBe('Port: enter a whole number from 0 to 65535 (0 picks a free one).')
+    change(field('port'), '0')
+    change(field('name'), '  ')
+    expect(await refusal()).toBe('Name: give the endpoint a name of 1 to 100 characters.')
+    change(field('name'), 'Stripe')
+    change(field('host'), '')
+    expect(await refusal()).toMatch(/^Bind address: enter an address/)
+    expect(updates()).toHaveLength(0)
+    expect(onClose).not.toHaveBeenCalled()
+    change(field('host'), '127.0.0.1')
+    await save()
+    expect(onClose).toHaveBeenCalled()
+    expect(updates()[0]!.patch).toMatchObject({ name: 'Stripe', port: 0, response: { status: 200, delayMs: 0, headers: [['Content-Type', 'text/plain']] } })
+  })
+})

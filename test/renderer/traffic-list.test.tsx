@@ -103,6 +103,21 @@ describe('the live list', () => {
     expect(rowOf(anchor)).not.toBeNull()
   })
 
+  it('says what found nothing, and clears the search and the filters in one click', async () => {
+    const harness = await listOf(3)
+    act(() => harness.stores.traffic.getState().setFilter({ text: 'no-such-thing', method: 'PUT' }))
+    await settle()
+    const note = screen.getByTestId('no-matches')
+    expect(note.textContent).toContain('“no-such-thing”')
+    expect(note.textContent).toContain('PUT')
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('no-matches-clear'))
+    })
+    await settle()
+    expect(harness.stores.traffic.getState().filter).toEqual({ text: '', method: null, statusClass: null, endpointId: null, range: 'all' })
+    expect(paths()).toEqual(['/stored/2', '/stored/1', '/stored/0'])
+  })
+
   it('shows the rows that remain at once when the list shrinks below where it was scrolled', async () => {
     const harness = await listOf(100)
     act(() => {

@@ -206,4 +206,13 @@ describe('body viewers', () => {
     await showBody({ contentType: 'text/plain', flags: ['truncated'], body: { size: 4, sha256: 'x', truncated: true, declaredSize: 100, storage: 'inline' } }, 'abcd')
     expect(screen.getByTestId('body-truncated').textContent).toMatch(/body cap/)
   })
+
+  it('says a body refused for its declared size was not read, rather than that its first 0 B were kept', async () => {
+    await showBody({ contentType: 'application/octet-stream', flags: ['truncated'], body: { size: 0, sha256: 'x', truncated: true, declaredSize: 3_000_000, storage: 'inline' } }, '')
+    const note = screen.getByTestId('body-truncated').textContent!
+    expect(note).toMatch(/body cap/)
+    expect(note).toContain('2.86 MB')
+    expect(note).toMatch(/413/)
+    expect(note).not.toMatch(/first 0 B/)
+  })
 })

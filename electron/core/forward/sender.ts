@@ -48,9 +48,17 @@ export interface SendResult {
   error: { code: AttemptErrorCode; message: string } | null
 }
 
+/** The error's message; a connection that tried several addresses (localhost: 127.0.0.1 and ::1)
+ * fails with an AggregateError whose own message is empty, so its attempts' messages are used. */
+function messageOf(error: Error): string {
+  if (error.message !== '' || !(error instanceof AggregateError)) return error.message
+  const inner = (error.errors as unknown[]).map((e) => (e instanceof Error ? e.message : String(e))).filter((m) => m !== '')
+  return inner.length > 0 ? [...new Set(inner)].join('; ') : error.name
+}
+
 export function classifyError(error: NodeJS.ErrnoException & { code?: string }): { code: AttemptErrorCode; message: string } {
   const code = error.code ?? ''
-  const message = error.message
+  const message = messageOf(error)
   if (code === 'ECONNREFUSED') return { code: 'REFUSED', message: `connection refused (${message})` }
   if (code === 'ETIMEDOUT' || code === 'HOOKSCOPE_TIMEOUT') return { code: 'TIMEOUT', message }
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') return { code: 'RESET', message: `connection reset (${message})` }

@@ -47,6 +47,34 @@ export function parseHeaderLines(text: string): Array<[string, string]> | string
   return headers
 }
 
+/** What a refused field of the form needs, named by the label the form shows for it. */
+export function endpointFieldError(path: ReadonlyArray<PropertyKey>, message: string, headers: Array<[string, string]> = []): string {
+  const [first, second] = path
+  const key = first === 'response' ? second : first
+  const rest = first === 'response' ? path.slice(2) : path.slice(1)
+  switch (key) {
+    case 'name':
+      return 'Name: give the endpoint a name of 1 to 100 characters.'
+    case 'host':
+      return 'Bind address: enter an address to listen on, such as 127.0.0.1 (this machine only) or 0.0.0.0 (every interface).'
+    case 'port':
+      return 'Port: enter a whole number from 0 to 65535 (0 picks a free one).'
+    case 'status':
+      return 'Status: enter an HTTP status code from 200 to 599.'
+    case 'delayMs':
+      return `Delay (ms): enter a whole number of milliseconds from 0 to ${MAX_RESPONSE_DELAY_MS} (${MAX_RESPONSE_DELAY_MS / 1000} s).`
+    case 'body':
+      return 'Body: the response body may be at most 10 MiB.'
+    case 'headers': {
+      const pair = typeof rest[0] === 'number' ? headers[rest[0]] : undefined
+      const which = pair ? ` "${pair[0]}"` : ''
+      return `Headers${which}: ${message}.`
+    }
+    default:
+      return `${path.join('.') || 'Endpoint'}: ${message}`
+  }
+}
+
 /** The config to save, with each target's pause state as it is now (the sidebar may have changed it). */
 function withCurrentPauses(config: ForwardConfig, current: Endpoint | undefined): ForwardConfig {
   const paused = new Map((current?.forward?.targets ?? []).map((t) => [t.id, t.paused]))
@@ -81,7 +109,7 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
     const response = ResponseRule.safeParse({ status: Number(form.status), headers, body: form.body, delayMs: Number(form.delay) })
     if (!response.success) {
       const issue = response.error.issues[0]!
-      return setError(`Response ${issue.path.join('.')}: ${issue.message}`)
+      return setError(endpointFieldError(['response', ...issue.path], issue.message, headers))
     }
     const forward = forwardConfigFrom(forwardForm)
     const signature = signatureFrom(signatureForm)
@@ -91,7 +119,7 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
     const draft = EndpointDraft.safeParse({ name: form.name, host: form.host.trim(), port: Number(form.port), response: response.data })
     if (!draft.success) {
       const issue = draft.error.issues[0]!
-      return setError(`${issue.path.join('.') || 'Endpoint'}: ${issue.message}`)
+      return setError(endpointFieldError(issue.path, issue.message))
     }
     const signaturePatch = { scheme: signature.scheme, publicUrl: signature.publicUrl }
     const secret = signatureForm.secret

@@ -6,17 +6,39 @@
 // list; the rows in it are kept by a ListWindow (list-window.ts), outside React, because they change
 // in every live frame.
 import { useLayoutEffect, useRef } from 'react'
-import { useStores, useTraffic } from '../state/context'
+import { useApp, useStores, useTraffic } from '../state/context'
 import { EmptyState } from './empty-state'
 import { ListWindow } from './list-window'
-import { isFiltered } from '../state/capture-filter'
+import { emptyFilter, isFiltered, STATUS_CLASSES, TIME_RANGES } from '../state/capture-filter'
 
 export function TrafficList() {
   const loaded = useTraffic((s) => s.loaded)
   const empty = useTraffic((s) => s.ids.length === 0)
   const filtered = useTraffic((s) => isFiltered(s.filter))
-  if (loaded && empty) return filtered ? <p className="list-empty" data-testid="no-matches">No requests match this search.</p> : <EmptyState />
+  if (loaded && empty) return filtered ? <NoMatches /> : <EmptyState />
   return <LiveList />
+}
+
+/** What found nothing (the search text and each filter that is on), and a way back to every request. */
+function NoMatches() {
+  const { traffic } = useStores()
+  const filter = useTraffic((s) => s.filter)
+  const endpointName = useApp((s) => (filter.endpointId === null ? null : (s.endpointsById[filter.endpointId]?.name ?? filter.endpointId)))
+  const conditions: string[] = []
+  if (filter.text.trim() !== '') conditions.push(`“${filter.text.trim()}” in the path, headers or body`)
+  if (filter.method !== null) conditions.push(`method ${filter.method}`)
+  if (filter.statusClass !== null) conditions.push(`status ${STATUS_CLASSES.find((c) => c.value === filter.statusClass)?.label ?? filter.statusClass}`)
+  if (endpointName !== null) conditions.push(`endpoint ${endpointName}`)
+  if (filter.range !== 'all') conditions.push((TIME_RANGES.find((r) => r.id === filter.range)?.label ?? filter.range).toLowerCase())
+  return (
+    <div className="list-empty" data-testid="no-matches">
+      <p>No requests match {conditions.join(', ')}.</p>
+      {filter.text.trim() !== '' && <p>Search reads bodies as they were stored: a compressed body is not searched, nor a form value as it reads once decoded.</p>}
+      <button type="button" data-testid="no-matches-clear" onClick={() => traffic.getState().setFilter(emptyFilter())}>
+        Clear search and filters
+      </button>
+    </div>
+  )
 }
 
 function LiveList() {

@@ -22,3 +22,4 @@ export function noPendingRows(): boolean
 export function attributesAre(args: readonly [testId: string, json: string]): boolean
 export function widthIs(args: readonly [selector: string, width: number]): boolean
 export function backgroundContrast(args: readonly [testId: string, over: string]): number
+export function textContrast(selector: string): number

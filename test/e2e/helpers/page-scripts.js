@@ -162,3 +162,19 @@ export function backgroundContrast([testId, over]) {
   const [a, b] = [luminance(pixel([base, top])), luminance(pixel([base]))]
   return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)
 }
+
+/** WCAG contrast ratio between the text colour and the background colour of the first element matching `selector`. */
+export function textContrast(selector) {
+  const element = document.querySelector(selector)
+  if (!element) return 0
+  const style = getComputedStyle(element)
+  const luminance = (color) => {
+    const [r, g, b] = (color.match(/[\d.]+/g) ?? ['0', '0', '0']).slice(0, 3).map((c) => {
+      const s = Number(c) / 255
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4
+    })
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+  }
+  const [light, dark] = [luminance(style.color), luminance(style.backgroundColor)].sort((a, b) => b - a)
+  return (light + 0.05) / (dark + 0.05)
+}

@@ -39,7 +39,9 @@ export function BodyTab({ capture }: { capture: Capture }) {
       />
       {capture.body.truncated && (
         <p className="flag-note warning" data-testid="body-truncated">
-          The body went past the body cap: only its first {formatBytes(capture.body.size)} were kept.
+          {capture.body.size === 0 && capture.body.declaredSize !== null && capture.body.declaredSize > 0
+            ? `The sender declared a body of ${formatBytes(capture.body.declaredSize)}, over the body cap: it was answered 413 without reading the body, so none of it was kept. Raise the body cap in Settings to capture such bodies.`
+            : `The body went past the body cap: only its first ${formatBytes(capture.body.size)} were kept.`}
         </p>
       )}
       {capture.flags.includes('incomplete') && (

@@ -172,13 +172,13 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
                 >
                   <td className="kv-index">{attempt.n}</td>
                   <td className="nowrap">{formatClock(attempt.startedAt)}</td>
-                  <td className="kv-value attempt-url" title={displayText(attempt.url)}>
+                  <td className="kv-value attempt-url attempt-clip" title={displayText(attempt.url)}>
                     <span className="attempt-url-text">
                       <VisibleText value={attempt.url} byteString />
                     </span>
                   </td>
-                  <td data-testid="attempt-result">
-                    <AttemptResult attempt={attempt} />
+                  <td className="attempt-clip" data-testid="attempt-result" title={attempt.error ? `${attempt.error.code} ${displayText(attempt.error.message)}` : undefined}>
+                    <AttemptResult attempt={attempt} clipped />
                   </td>
                   <td className="nowrap">{formatDuration(attempt.timings.connectMs)}</td>
                   <td className="nowrap">{formatDuration(attempt.timings.firstByteMs)}</td>
@@ -194,10 +194,10 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
   )
 }
 
-function AttemptResult({ attempt }: { attempt: ForwardAttempt }) {
+function AttemptResult({ attempt, clipped = false }: { attempt: ForwardAttempt; clipped?: boolean }) {
   if (attempt.error) {
     return (
-      <span className="attempt-error">
+      <span className={clipped ? 'attempt-error attempt-error-clipped' : 'attempt-error'}>
         <code>{attempt.error.code}</code> <VisibleText value={attempt.error.message} />
       </span>
     )

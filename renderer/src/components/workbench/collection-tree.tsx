@@ -224,12 +224,24 @@ export function CollectionTree({ collection }: { collection: Collection }) {
               </>
             ) : (
               <>
-                <span className={`method method-${row.item.request.method.toLowerCase()}`}>
-                  <VisibleText value={row.item.request.method} byteString />
-                </span>
-                <span className="tree-name" data-testid="tree-name">
-                  <VisibleText value={row.item.name} />
-                </span>
+                {row.item.name.startsWith(`${row.item.request.method} `) ? (
+                  // Named after its method and path (as saving names it): the name's own method is the badge.
+                  <span className="tree-name" data-testid="tree-name">
+                    <span className={`method method-${row.item.request.method.toLowerCase()}`}>
+                      <VisibleText value={row.item.request.method} byteString />
+                    </span>
+                    <VisibleText value={row.item.name.slice(row.item.request.method.length)} />
+                  </span>
+                ) : (
+                  <>
+                    <span className={`method method-${row.item.request.method.toLowerCase()}`}>
+                      <VisibleText value={row.item.request.method} byteString />
+                    </span>
+                    <span className="tree-name" data-testid="tree-name">
+                      <VisibleText value={row.item.name} />
+                    </span>
+                  </>
+                )}
                 {row.item.tags.map((tag) => (
                   <span key={tag} className="badge subtle" data-testid="tree-tag">
                     <VisibleText value={tag} />
