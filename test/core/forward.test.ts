@@ -299,7 +299,7 @@ describe('targets that misbehave', () => {
       const summary = await failed
       const [attempt] = await apiOf(e.engine)['forward.attempts']({ id: summary.id })
       expect(attempt!.error?.code, url).toBe(code)
-      expect(summary.forward!.error).toMatch(/gave up after 1 attempts/)
+      expect(summary.forward!.error).toMatch(/gave up after 1 attempt: /)
     }
   })
 

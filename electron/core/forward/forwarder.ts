@@ -383,7 +383,7 @@ export class Forwarder {
             const reason = attempt.error ? attempt.error.message : `the target answered ${attempt.status}`
             queue.lastError = reason
             if (delivery.sinceQueued >= endpoint.forward.retry.maxAttempts) {
-              await this.settle(delivery, 'failed', `gave up after ${delivery.sinceQueued} attempts: ${reason}`)
+              await this.settle(delivery, 'failed', `gave up after ${delivery.sinceQueued} ${delivery.sinceQueued === 1 ? 'attempt' : 'attempts'}: ${reason}`)
               done()
               continue
             }
