@@ -40,7 +40,8 @@ export function TrafficToolbar() {
         id={SEARCH_INPUT_ID}
         type="search"
         className="search"
-        placeholder="Search path, headers and body  ( / )"
+        placeholder="Search requests  ( / )"
+        title="Search the path, the headers and the body of every stored request ( / )"
         aria-label="Search"
         data-testid="search-input"
         value={text}

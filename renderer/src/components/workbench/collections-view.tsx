@@ -19,7 +19,7 @@ const EXPORT_FORMATS: Array<{ value: ExportFormat; label: string }> = [
 ]
 
 const IMPORT_FORMATS: Array<{ value: ImportFormat | 'auto'; label: string }> = [
-  { value: 'auto', label: 'Detect the format' },
+  { value: 'auto', label: 'Any format' },
   { value: 'har', label: 'HAR' },
   { value: 'postman', label: 'Postman v2.1' },
   { value: 'curl', label: 'cURL commands' },
