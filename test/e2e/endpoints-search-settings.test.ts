@@ -71,6 +71,27 @@ describe('endpoints', () => {
     expect(await row.getByTestId('row-status').textContent()).toBe('202')
   })
 
+  it('keeps the editor open, with the reason, when a new endpoint cannot listen at its address', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    await page.getByTestId('endpoint-new').click()
+    await page.getByTestId('endpoint-editor').waitFor()
+    await page.getByTestId('endpoint-field-name').fill('Unbindable')
+    // An address of the documentation range: no interface of this machine has it.
+    await page.getByTestId('endpoint-field-host').fill('192.0.2.1')
+    await page.getByTestId('endpoint-save').click()
+    const error = page.getByTestId('endpoint-form-error').filter({ hasText: /^Saved, but it cannot listen: .*192\.0\.2\.1.*\. Change its bind address or port\.$/ })
+    await error.waitFor()
+    expect(await error.textContent()).toBe('Saved, but it cannot listen: 192.0.2.1 is not an address of this machine. Change its bind address or port.')
+    expect(await page.getByTestId('endpoint-editor').isVisible()).toBe(true)
+    // The editor now edits the saved endpoint: a good address makes it listen, and closes it.
+    await page.getByTestId('endpoint-field-host').fill('127.0.0.1')
+    await page.getByTestId('endpoint-save').click()
+    await page.getByTestId('endpoint-editor').waitFor({ state: 'detached' })
+    await endpointItem(page, 'Unbindable').getByTestId('endpoint-state').filter({ hasText: 'listening' }).waitFor()
+    expect(await page.getByTestId('endpoint-item').filter({ has: page.getByTestId('endpoint-name').filter({ hasText: 'Unbindable' }) }).count()).toBe(1)
+  })
+
   it('stops and starts an endpoint', async (ctx) => {
     e2e.requireBrowser(ctx)
     const { page } = await e2e.open()

@@ -142,6 +142,14 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
         await sync.updateEndpoint(id, patch)
       }
       if (secret !== '') await setSigningSecret(stores, savedId, secret)
+      // Saved, but it cannot listen (an address this machine does not have, a port taken): the editor
+      // stays open on it, with the reason, so that the address or port can be changed at once.
+      const status = app.getState().statusById[savedId]
+      if (status?.state === 'error') {
+        if (id === 'new') app.getState().setEditingEndpoint(savedId)
+        setError(`Saved, but it cannot listen: ${(status.error?.message ?? 'unknown error').replace(/\.$/, '')}. Change its bind address or port.`)
+        return
+      }
       app.getState().showToast(id === 'new' ? 'Endpoint created' : 'Endpoint saved')
       onClose()
     } catch (e) {
