@@ -12,6 +12,23 @@ afterEach(async () => {
   await removeDir(t.dir)
 })
 
+/** An engine whose endpoint proxies to a target that answers 200 "ok" to each request once released. */
+async function proxyingToHeldTarget() {
+  t = await startEngine()
+  let release: () => void = () => undefined
+  const held = new Promise<void>((resolve) => (release = resolve))
+  const app = await httpTarget((_req, res) => {
+    void held.then(() => {
+      res.writeHead(200, { 'Content-Type': 'text/plain' })
+      res.end('ok')
+    })
+  })
+  await t.engine.updateEndpoint(t.endpointId, {
+    forward: { mode: 'proxy', targets: [{ id: 'app', url: app.url, paused: false }], routes: [], defaultTargetId: 'app' },
+  })
+  return { app, release }
+}
+
 async function storedAfterReopen(dir: string) {
   const again = await Engine.open({ dataDir: dir })
   try {
@@ -158,19 +175,8 @@ describe('stopping an endpoint', () => {
 
   for (const when of ['still arriving', 'waiting for the target'] as const) {
     it(`relays the target's answer with Connection: close in proxy mode (request ${when} when the stop begins)`, async () => {
-      t = await startEngine()
-      let release: () => void = () => undefined
-      const held = new Promise<void>((resolve) => (release = resolve))
-      const app = await httpTarget((_req, res) => {
-        void held.then(() => {
-          res.writeHead(200, { 'Content-Type': 'text/plain' })
-          res.end('ok')
-        })
-      })
+      const { app, release } = await proxyingToHeldTarget()
       try {
-        await t.engine.updateEndpoint(t.endpointId, {
-          forward: { mode: 'proxy', targets: [{ id: 'app', url: app.url, paused: false }], routes: [], defaultTargetId: 'app' },
-        })
         const received = t.engine.events.waitFor('capture:received', () => true)
         const socket = await connect(t.port)
         const closed = whenClosed(socket)
@@ -198,19 +204,8 @@ describe('stopping an endpoint', () => {
   }
 
   it('in proxy mode, stores a request sent after the stop began, behind one waiting for the target, as not answered and never forwards it', async () => {
-    t = await startEngine()
-    let release: () => void = () => undefined
-    const held = new Promise<void>((resolve) => (release = resolve))
-    const app = await httpTarget((_req, res) => {
-      void held.then(() => {
-        res.writeHead(200, { 'Content-Type': 'text/plain' })
-        res.end('ok')
-      })
-    })
+    const { app, release } = await proxyingToHeldTarget()
     try {
-      await t.engine.updateEndpoint(t.endpointId, {
-        forward: { mode: 'proxy', targets: [{ id: 'app', url: app.url, paused: false }], routes: [], defaultTargetId: 'app' },
-      })
       const socket = await connect(t.port)
       const closed = whenClosed(socket)
       socket.write('POST /one HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\n1')

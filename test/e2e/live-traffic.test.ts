@@ -7,6 +7,16 @@ import { connectApi } from './helpers/api-client'
 
 const e2e = useE2E()
 
+/** A page 1600 px wide with a new request, sent to the default endpoint, open in the detail. */
+async function pageWithDetailOpen(prefix: string) {
+  const { page } = await e2e.open({ viewport: { width: 1600, height: 860 } })
+  const path = uniquePath(prefix)
+  await sendRequest(e2e.host.captureUrl, { path, body: 'x' })
+  await (await waitForRow(page, path)).click()
+  await page.getByTestId('detail').waitFor()
+  return page
+}
+
 describe('live traffic', () => {
   it('shows the exact curl command in the empty state, and running it makes a row appear', async (ctx) => {
     e2e.requireBrowser(ctx)
@@ -141,11 +151,7 @@ describe('live traffic', () => {
 
   it("tells assistive technology the detail's width and its largest as the window changes", async (ctx) => {
     e2e.requireBrowser(ctx)
-    const { page } = await e2e.open({ viewport: { width: 1600, height: 860 } })
-    const path = uniquePath('split-aria')
-    await sendRequest(e2e.host.captureUrl, { path, body: 'x' })
-    await (await waitForRow(page, path)).click()
-    await page.getByTestId('detail').waitFor()
+    const page = await pageWithDetailOpen('split-aria')
     const splitter = page.getByTestId('detail-splitter')
     expect([await splitter.getAttribute('aria-valuenow'), await splitter.getAttribute('aria-valuemax')]).toEqual(['736', '850'])
     // The layout's width (46 % of the window) follows the window, and so does what the edge tells.
@@ -156,11 +162,7 @@ describe('live traffic', () => {
 
   it('a press on the edge that moves only up or down leaves the width to the layout', async (ctx) => {
     e2e.requireBrowser(ctx)
-    const { page } = await e2e.open({ viewport: { width: 1600, height: 860 } })
-    const path = uniquePath('split-press')
-    await sendRequest(e2e.host.captureUrl, { path, body: 'x' })
-    await (await waitForRow(page, path)).click()
-    await page.getByTestId('detail').waitFor()
+    const page = await pageWithDetailOpen('split-press')
     const edge = (await page.getByTestId('detail-splitter').boundingBox())!
     await page.mouse.move(edge.x + edge.width / 2, edge.y + 300)
     await page.mouse.down()
@@ -175,11 +177,7 @@ describe('live traffic', () => {
 
   it('shows the focused edge of the detail in both themes with the contrast a focus needs', async (ctx) => {
     e2e.requireBrowser(ctx)
-    const { page } = await e2e.open({ viewport: { width: 1600, height: 860 } })
-    const path = uniquePath('split-focus')
-    await sendRequest(e2e.host.captureUrl, { path, body: 'x' })
-    await (await waitForRow(page, path)).click()
-    await page.getByTestId('detail').waitFor()
+    const page = await pageWithDetailOpen('split-focus')
     const splitter = page.getByTestId('detail-splitter')
     await splitter.focus()
     await page.keyboard.press('Shift')

@@ -5,16 +5,22 @@ import { App } from '../../renderer/src/app'
 import { addCapture, createFakeEngine } from './helpers/fake-api'
 import { createHarness, renderWith, settle } from './helpers/render-app'
 
+/** The app with one capture open in the detail. */
+async function appWithDetailOpen(target: string) {
+  const engine = createFakeEngine()
+  const capture = addCapture(engine, { target })
+  const harness = createHarness(engine)
+  harness.stores.sync.start()
+  renderWith(harness, <App />)
+  await settle()
+  act(() => harness.stores.traffic.getState().open(capture.id))
+  await settle()
+  return harness
+}
+
 describe("the detail's edge", () => {
   it('is a separator that names the pane whose width it sets (WAI-ARIA window splitter)', async () => {
-    const engine = createFakeEngine()
-    const capture = addCapture(engine, { target: '/split' })
-    const harness = createHarness(engine)
-    harness.stores.sync.start()
-    renderWith(harness, <App />)
-    await settle()
-    act(() => harness.stores.traffic.getState().open(capture.id))
-    await settle()
+    const harness = await appWithDetailOpen('/split')
     const splitter = screen.getByTestId('detail-splitter')
     expect(splitter.getAttribute('role')).toBe('separator')
     const controls = splitter.getAttribute('aria-controls')
@@ -24,14 +30,7 @@ describe("the detail's edge", () => {
   })
 
   it('ends a drag whose pointer capture is lost, so that a later hover moves nothing', async () => {
-    const engine = createFakeEngine()
-    const capture = addCapture(engine, { target: '/split-lost' })
-    const harness = createHarness(engine)
-    harness.stores.sync.start()
-    renderWith(harness, <App />)
-    await settle()
-    act(() => harness.stores.traffic.getState().open(capture.id))
-    await settle()
+    const harness = await appWithDetailOpen('/split-lost')
     const splitter = screen.getByTestId('detail-splitter')
     const workspace = splitter.closest<HTMLElement>('.workspace')!
     const width = () => workspace.style.getPropertyValue('--detail-width')
