@@ -28,7 +28,7 @@ export const errorMessages: Record<ErrorCode, string> = {
   NO_FORWARD_TARGET: 'This endpoint has no forward target: give a URL to send it to.',
   UNKNOWN_METHOD: 'The engine does not know that method.',
   UNAUTHORIZED: 'This caller is not allowed to use the engine.',
-  PORT_IN_USE: 'That port is already in use by another program.',
+  PORT_IN_USE: 'That port is already in use.',
   ADDRESS_NOT_AVAILABLE: 'That bind address does not belong to this machine.',
   PERMISSION_DENIED: 'The system refused to open that port (ports below 1024 need special rights).',
   LISTEN_FAILED: 'The endpoint could not start listening.',

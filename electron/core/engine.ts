@@ -27,6 +27,7 @@ import {
 import type { ForwardConfig as ForwardConfigType } from '../../shared/model'
 import { z } from 'zod'
 import { decodeBody, parseContentEncoding } from './capture/decode'
+import { bindAddressOfHost, bindingsOverlap } from './capture/bind-address'
 import { headerValue } from './capture/headers'
 import { Listener, type CaptureSink } from './capture/listener'
 import { Forwarder } from './forward/forwarder'
@@ -261,7 +262,21 @@ export class Engine {
       newId: this.newId,
       limits: () => this.settingsDoc.data.limits,
       sink: this.sink,
+      portHolder: (endpoint: Endpoint) => this.portHolder(endpoint),
     }
+  }
+
+  /** The name of the other endpoint listening on `endpoint`'s port at an address overlapping its host. */
+  private async portHolder(endpoint: Endpoint): Promise<string | null> {
+    const wanted = await bindAddressOfHost(endpoint.host)
+    if (!wanted) return null
+    for (const [id, listener] of this.listeners) {
+      const bound = id === endpoint.id ? null : listener.bound()
+      if (bound?.port !== endpoint.port || !bindingsOverlap(wanted, bound)) continue
+      const holder = this.endpoints().find((other) => other.id === id)
+      if (holder) return holder.name
+    }
+    return null
   }
 
   private readonly sink: CaptureSink = {

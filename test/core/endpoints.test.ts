@@ -1,5 +1,5 @@
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import net, { type AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { dispatch } from '../../shared/api'
 import { nextCapture, rawExchange, removeDir, startEngine, type TestEngine } from '../helpers/engine'
@@ -42,9 +42,61 @@ describe('endpoints', () => {
       const status = t.engine.statuses().find((s) => s.id === created.id)!
       expect(status.state).toBe('error')
       expect(status.error).toMatchObject({ code: 'PORT_IN_USE' })
-      expect(status.error!.message).toContain(`Port ${port} on 127.0.0.1 is already in use`)
+      expect(status.error!.message).toBe(`Port ${port} on 127.0.0.1 is already in use by another program. Choose another port, or 0 for any free one.`)
       const start = await dispatch(t.engine.handlers(), 'endpoints.start', { id: created.id })
       expect(start).toMatchObject({ ok: false, error: { code: 'PORT_IN_USE' } })
+    } finally {
+      blocker.close()
+    }
+  })
+
+  it('names the endpoint that holds the port another endpoint asks for', async () => {
+    t = await startEngine()
+    // The first endpoint asked for port 0: what it holds is the port the system gave it.
+    await t.engine.updateEndpoint(t.endpointId, { name: 'Stripe' })
+    const second = await t.engine.createEndpoint({ name: 'GitHub', port: t.port })
+    const expected = { code: 'PORT_IN_USE', message: `Port ${t.port} on 127.0.0.1 is already used by the endpoint “Stripe”. Choose another port, or 0 for any free one.` }
+    const status = t.engine.statuses().find((s) => s.id === second.id)!
+    expect(status.state).toBe('error')
+    expect(status.error).toEqual(expected)
+    expect(await dispatch(t.engine.handlers(), 'endpoints.start', { id: second.id })).toEqual({ ok: false, error: expected })
+    // Once the holder moves away, the port is free for the second endpoint.
+    await t.engine.updateEndpoint(t.endpointId, { port: 0 })
+    expect((await t.engine.startEndpoint(second.id)).port).toBe(t.port)
+  })
+
+  it.each([
+    ['0.0.0.0', '127.0.0.1'],
+    ['127.0.0.1', '0.0.0.0'],
+    ['::', '127.0.0.1'],
+    ['::', '0.0.0.0'],
+    ['0.0.0.0', '::'],
+    ['::1', '::'],
+    ['::1', '0:0:0:0:0:0:0:1'],
+  ])('names an endpoint on %s as the holder of the port asked for on %s', async (holderHost, askedHost) => {
+    t = await startEngine()
+    const holder = await t.engine.createEndpoint({ name: 'Holder', host: holderHost, port: 0 })
+    const port = t.engine.statuses().find((s) => s.id === holder.id)!.port!
+    const asking = await t.engine.createEndpoint({ name: 'Asking', host: askedHost, port })
+    expect(t.engine.statuses().find((s) => s.id === asking.id)!.error).toEqual({
+      code: 'PORT_IN_USE',
+      message: `Port ${port} on ${askedHost} is already used by the endpoint “Holder”. Choose another port, or 0 for any free one.`,
+    })
+  })
+
+  it('blames another program, not an endpoint on the same port of the other address family', async () => {
+    t = await startEngine()
+    const blocker = net.createServer()
+    await new Promise<void>((resolve) => blocker.listen({ port: 0, host: '127.0.0.1', exclusive: true }, resolve))
+    const port = (blocker.address() as AddressInfo).port
+    try {
+      const otherFamily = await t.engine.createEndpoint({ name: 'Loopback six', host: '::1', port })
+      expect(t.engine.statuses().find((s) => s.id === otherFamily.id)!.state).toBe('listening')
+      const asking = await t.engine.createEndpoint({ name: 'Asking', host: '127.0.0.1', port })
+      expect(t.engine.statuses().find((s) => s.id === asking.id)!.error).toEqual({
+        code: 'PORT_IN_USE',
+        message: `Port ${port} on 127.0.0.1 is already in use by another program. Choose another port, or 0 for any free one.`,
+      })
     } finally {
       blocker.close()
     }

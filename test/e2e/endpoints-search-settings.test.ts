@@ -92,6 +92,28 @@ describe('endpoints', () => {
     expect(await page.getByTestId('endpoint-item').filter({ has: page.getByTestId('endpoint-name').filter({ hasText: 'Unbindable' }) }).count()).toBe(1)
   })
 
+  it('names the endpoint that already listens on the port a new endpoint asks for', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const port = new URL(e2e.host.captureUrl).port
+    await page.getByTestId('endpoint-new').click()
+    await page.getByTestId('endpoint-editor').waitFor()
+    await page.getByTestId('endpoint-field-name').fill('Clashing')
+    await page.getByTestId('endpoint-field-port').fill(port)
+    await page.getByTestId('endpoint-save').click()
+    const error = page.getByTestId('endpoint-form-error').filter({ hasText: /^Saved, but it cannot listen/ })
+    await error.waitFor()
+    expect(await error.textContent()).toBe(`Saved, but it cannot listen: Port ${port} on 127.0.0.1 is already used by the endpoint “Default”. Choose another port, or 0 for any free one.`)
+    // The sidebar gives the same reason under the endpoint.
+    expect(await endpointItem(page, 'Clashing').getByTestId('endpoint-error').textContent()).toBe(
+      `Port ${port} on 127.0.0.1 is already used by the endpoint “Default”. Choose another port, or 0 for any free one.`,
+    )
+    await page.getByTestId('endpoint-field-port').fill('0')
+    await page.getByTestId('endpoint-save').click()
+    await page.getByTestId('endpoint-editor').waitFor({ state: 'detached' })
+    await endpointItem(page, 'Clashing').getByTestId('endpoint-state').filter({ hasText: 'listening' }).waitFor()
+  })
+
   it('stops and starts an endpoint', async (ctx) => {
     e2e.requireBrowser(ctx)
     const { page } = await e2e.open()

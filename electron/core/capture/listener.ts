@@ -12,6 +12,7 @@ import type { BodySpool, SpooledBody } from '../store/blobs'
 import { EMPTY_SHA256 } from '../store/blobs'
 import { inlineBody, summaryOf, type CaptureRecord, type RecordUpdate } from '../store/history'
 import { StopGroup } from '../forward/sender'
+import { bindAddress, type BindAddress } from './bind-address'
 import { browserFlags, pairsOf, scanRequestHeaders, type RequestHeads } from './headers'
 
 /** How often Node looks for expired header/request timeouts. Its default (30 s) made a 2 s header
@@ -49,6 +50,9 @@ export interface ListenerDeps {
   newId: () => string
   limits: () => Limits
   sink: CaptureSink
+  /** The name of another endpoint listening on this endpoint's port at an address that overlaps its
+   * own, asked when the port is refused: the user then learns which endpoint to change. */
+  portHolder?: (endpoint: Endpoint) => Promise<string | null>
 }
 
 interface InFlight {
@@ -75,6 +79,7 @@ export class Listener {
   private server: http.Server | null = null
   private state: EndpointStatus['state'] = 'stopped'
   private boundPort: number | null = null
+  private boundAddress: BindAddress | null = null
   private error: EndpointStatus['error'] = null
   private readonly rejected = emptyRejections()
   private readonly sockets = new Set<Socket>()
@@ -111,6 +116,11 @@ export class Listener {
 
   get port(): number | null {
     return this.boundPort
+  }
+
+  /** Where it listens now, as the system bound it (a port 0 endpoint's real port). */
+  bound(): (BindAddress & { port: number }) | null {
+    return this.boundAddress && this.boundPort !== null ? { ...this.boundAddress, port: this.boundPort } : null
   }
 
   status(): EndpointStatus {
@@ -171,12 +181,16 @@ export class Listener {
       })
     } catch (error) {
       this.server = null
-      const converted = listenError(error as NodeJS.ErrnoException, this.endpoint)
+      const code = (error as NodeJS.ErrnoException).code
+      const holder = code === 'EADDRINUSE' ? ((await this.deps.portHolder?.(this.endpoint).catch(() => null)) ?? null) : null
+      const converted = listenError(error as NodeJS.ErrnoException, this.endpoint, holder)
       this.setState('error', { code: converted.code, message: converted.message })
       throw converted
     }
     server.on('error', (error) => this.setState('error', { code: 'LISTEN_FAILED', message: error.message }))
-    this.boundPort = (server.address() as AddressInfo).port
+    const address = server.address() as AddressInfo
+    this.boundPort = address.port
+    this.boundAddress = bindAddress(address.address)
     this.setState('listening')
     return this.status()
   }
@@ -217,6 +231,7 @@ export class Listener {
     for (const socket of open) this.inFlight.get(socket)?.abandon(null)
     if (this.inProgress > 0) await new Promise<void>((resolve) => (this.whenIdle = resolve))
     this.boundPort = null
+    this.boundAddress = null
     this.setState('stopped')
   }
 
@@ -607,10 +622,13 @@ function answerFor(rule: { status: number; headers: RawHeaders; body: string }):
   return answer
 }
 
-function listenError(error: NodeJS.ErrnoException, endpoint: Endpoint): HookscopeError {
+function listenError(error: NodeJS.ErrnoException, endpoint: Endpoint, holder: string | null): HookscopeError {
   const where = `${endpoint.host}:${endpoint.port}`
   switch (error.code) {
     case 'EADDRINUSE':
+      if (holder !== null) {
+        return new HookscopeError('PORT_IN_USE', `Port ${endpoint.port} on ${endpoint.host} is already used by the endpoint “${holder}”. Choose another port, or 0 for any free one.`)
+      }
       return new HookscopeError('PORT_IN_USE', `Port ${endpoint.port} on ${endpoint.host} is already in use by another program. Choose another port, or 0 for any free one.`)
     case 'EADDRNOTAVAIL':
       return new HookscopeError('ADDRESS_NOT_AVAILABLE', `${endpoint.host} is not an address of this machine.`)

@@ -147,7 +147,9 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
       const status = app.getState().statusById[savedId]
       if (status?.state === 'error') {
         if (id === 'new') app.getState().setEditingEndpoint(savedId)
-        setError(`Saved, but it cannot listen: ${(status.error?.message ?? 'unknown error').replace(/\.$/, '')}. Change its bind address or port.`)
+        // A port in use already says what to choose instead (another port, or 0); other reasons do not.
+        const advice = status.error?.code === 'PORT_IN_USE' ? '' : ' Change its bind address or port.'
+        setError(`Saved, but it cannot listen: ${(status.error?.message ?? 'unknown error').replace(/\.$/, '')}.${advice}`)
         return
       }
       app.getState().showToast(id === 'new' ? 'Endpoint created' : 'Endpoint saved')
