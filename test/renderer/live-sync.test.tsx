@@ -151,6 +151,71 @@ describe('live sync', () => {
     sync.dispose()
   })
 
+  it('a new filter pages its own older captures at once, while an older page of the list before it is on its way, and drops that page', async () => {
+    const engine = createFakeEngine()
+    for (let i = 0; i < 1200; i++) addCapture(engine, { target: i % 2 ? `/odd/${i}` : `/even/${i}` })
+    // Older pages are read when asked for and answered when the test lets each through.
+    const held: Array<() => void> = []
+    engine.override('captures.query', (input, fixture) => {
+      if ((input as { before?: string }).before === undefined) return fixture()
+      const page = fixture()
+      return new Promise((resolve) => held.push(() => resolve(page)))
+    })
+    const harness = createHarness(engine)
+    const { sync, traffic } = harness.stores
+    sync.start()
+    await settle()
+    const stale = sync.loadOlder()
+    expect(held).toHaveLength(1)
+    act(() => traffic.getState().setFilter({ text: 'odd' }))
+    await settle()
+    expect(traffic.getState().ids).toHaveLength(500)
+    expect(traffic.getState().loadingOlder).toBe(false)
+    const fresh = sync.loadOlder()
+    expect(held).toHaveLength(2)
+    expect(traffic.getState().loadingOlder).toBe(true)
+    // The page of the list before arrives: none of it joins the new list, whose own page is still awaited.
+    held[0]!()
+    await stale
+    expect(traffic.getState().ids).toHaveLength(500)
+    expect(traffic.getState().loadingOlder).toBe(true)
+    await sync.loadOlder()
+    expect(held).toHaveLength(2)
+    held[1]!()
+    await fresh
+    const { ids, byId, hasOlder, loadingOlder } = traffic.getState()
+    expect(ids).toHaveLength(600)
+    expect(ids.every((id) => byId[id]!.target.startsWith('/odd/'))).toBe(true)
+    expect(hasOlder).toBe(false)
+    expect(loadingOlder).toBe(false)
+    sync.dispose()
+  })
+
+  it('an older page asked for before a clear never brings the cleared captures back', async () => {
+    const engine = createFakeEngine()
+    for (let i = 0; i < 1200; i++) addCapture(engine, { target: `/stored/${i}` })
+    const held: Array<() => void> = []
+    engine.override('captures.query', (input, fixture) => {
+      if ((input as { before?: string }).before === undefined) return fixture()
+      const page = fixture()
+      return new Promise((resolve) => held.push(() => resolve(page)))
+    })
+    const harness = createHarness(engine)
+    const { sync, traffic } = harness.stores
+    sync.start()
+    await settle()
+    const stale = sync.loadOlder()
+    expect(held).toHaveLength(1)
+    expect(await sync.clearHistory()).toBe(1200)
+    expect(traffic.getState().ids).toHaveLength(0)
+    expect(traffic.getState().loadingOlder).toBe(false)
+    held[0]!()
+    await stale
+    expect(traffic.getState().ids).toHaveLength(0)
+    expect(traffic.getState().total).toBe(0)
+    sync.dispose()
+  })
+
   it('an older page that fails once the sync is disposed is not asked for again', async () => {
     const engine = createFakeEngine()
     for (let i = 0; i < 1200; i++) addCapture(engine, { target: `/stored/${i}` })

@@ -48,6 +48,10 @@ export class LiveSync {
   private pruneTimer: ReturnType<typeof setInterval> | null = null
   private olderFailures = 0
   private olderRetry: ReturnType<typeof setTimeout> | null = null
+  /** Counts the lists paged: an older page answered after its list was replaced is dropped, and does
+   * not end the loading of the new list's page. Counted here, since the store's generation changes
+   * with the filter only and a list read again keeps it. */
+  private olderList = 0
   private disposed = false
 
   constructor(private readonly options: LiveSyncOptions) {
@@ -106,7 +110,7 @@ export class LiveSync {
       traffic.subscribe((state, previous) => {
         if (state.generation !== previous.generation) {
           // A new list (another filter) pages afresh.
-          this.resetOlderRetry()
+          this.resetOlderPaging()
           void this.queryFirstPage()
         }
         if (state.headStale && !previous.headStale) this.scheduleHeadRefresh()
@@ -123,7 +127,7 @@ export class LiveSync {
     this.notifier.dispose()
     if (this.headTimer) clearTimeout(this.headTimer)
     if (this.pruneTimer) clearInterval(this.pruneTimer)
-    this.resetOlderRetry()
+    this.resetOlderPaging()
   }
 
   private onTraffic(payload: EventPayload<'traffic.batch'>): void {
@@ -182,7 +186,7 @@ export class LiveSync {
   /** The first page again for the same filter: after a reconnect (events may have been missed) or a clear. */
   private reload(): Promise<void> {
     // The list read afresh pages afresh, as a new filter's does (a reload keeps the generation).
-    this.resetOlderRetry()
+    this.resetOlderPaging()
     this.options.traffic.getState().beginReload()
     return this.queryFirstPage()
   }
@@ -195,15 +199,20 @@ export class LiveSync {
     // being replaced, and the page read from there would join the new list past a gap that never loads.
     if (s.loadingOlder || !s.hasOlder || before === undefined || !s.loaded || s.reloading || this.olderRetry) return
     const generation = s.generation
+    const list = this.olderList
     s.setLoadingOlder(true)
     try {
       const query = { ...toCaptureQuery(s.filter, this.now(), OLDER_PAGE), before }
       const page = await this.api['captures.query'](query)
+      // A page of a list no longer shown (another filter, or the list read again since): the new list
+      // continues from its own cursor; this one's rows may not match its filter, or be cleared.
+      if (list !== this.olderList) return
       this.olderFailures = 0
       traffic.getState().appendOlder(page, generation)
     } catch (error) {
-      // The page of a list no longer shown (another filter, or the sync disposed) failed: nothing to say or ask for again.
-      if (this.disposed || generation !== traffic.getState().generation) return
+      // The page of a list no longer shown (another filter, the list read again, or the sync disposed)
+      // failed: nothing to say or ask for again.
+      if (this.disposed || list !== this.olderList) return
       // Said once per run of failures; tried again later, less and less often.
       if (++this.olderFailures === 1) this.reportError(error, 'Loading older requests failed (trying again)')
       const wait = Math.min(OLDER_RETRY_MAX_MS, OLDER_RETRY_MS * 2 ** (this.olderFailures - 1))
@@ -212,11 +221,13 @@ export class LiveSync {
         void this.loadOlder()
       }, wait)
     } finally {
-      traffic.getState().setLoadingOlder(false)
+      // The new list's own page may be on its way by now: only this list's loading ends here.
+      if (list === this.olderList) traffic.getState().setLoadingOlder(false)
     }
   }
 
-  private resetOlderRetry(): void {
+  private resetOlderPaging(): void {
+    this.olderList++
     if (this.olderRetry) clearTimeout(this.olderRetry)
     this.olderRetry = null
     this.olderFailures = 0

@@ -23,6 +23,8 @@ export interface TrafficState {
   olderCursor: string | null
   /** Older pages stop here: the list holds as many rows as memory allows. */
   olderLimited: boolean
+  /** An older page of this list is on its way. A new list (another filter, or the same read again)
+   * starts without one: the page asked for the list before belongs to that list only. */
   loadingOlder: boolean
   /** The list reflects a query for the current filter. */
   loaded: boolean
@@ -381,7 +383,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       // Before its first answer the list is loading anyway; while reloading, the first query's answer
       // must still know what arrived since it was asked.
       if (!s.loaded || s.reloading) return
-      set({ reloading: true, liveDuringQuery: [] })
+      set({ reloading: true, liveDuringQuery: [], loadingOlder: false })
     },
 
     setLoadingOlder(loading) {
@@ -429,7 +431,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       const filter = { ...s.filter, ...patch }
       const changed = (Object.keys(patch) as Array<keyof CaptureFilter>).some((key) => s.filter[key] !== filter[key])
       if (!changed) return
-      const next: Partial<TrafficState> = { filter, generation: s.generation + 1, loaded: false, reloading: false, liveDuringQuery: [], headStale: false }
+      const next: Partial<TrafficState> = { filter, generation: s.generation + 1, loaded: false, reloading: false, liveDuringQuery: [], headStale: false, loadingOlder: false }
       if (patch.endpointId !== undefined && patch.endpointId !== null && s.newByEndpoint[patch.endpointId]) {
         next.newByEndpoint = { ...s.newByEndpoint, [patch.endpointId]: 0 }
       }
