@@ -219,6 +219,13 @@ export const ForwardState = z.enum([
   'blocked',
   /** No target matched and there is no default target. */
   'unrouted',
+  /**
+   * Never sent, by design: its bytes are not the request as sent (over the body cap, cut short, too
+   * many headers), it is a CONNECT, or its sender was never answered. The error says which. Not a
+   * failure: it is not retried (that would send wrong bytes); it can be sent by hand from the
+   * Composer. Records written before this state existed say 'failed' for these, and are read so.
+   */
+  'skipped',
 ])
 export type ForwardState = z.infer<typeof ForwardState>
 

@@ -145,13 +145,13 @@ describe('stopping an endpoint', () => {
     const items = t.engine.history.query({}).items
     expect(items.find((s) => s.target === '/one')).toMatchObject({ status: 202, forward: { state: 'pending' } })
     // Never answered, so never forwarded either: not after a restart, when the queue is rebuilt.
-    expect(items.find((s) => s.target === '/two')).toMatchObject({ status: null, forward: { state: 'failed' } })
+    expect(items.find((s) => s.target === '/two')).toMatchObject({ status: null, forward: { state: 'skipped', error: 'its sender was never answered' } })
     await t.engine.close()
     const again = await Engine.open({ dataDir: t.dir })
     try {
       const after = again.history.query({}).items
       expect(after.find((s) => s.target === '/one')).toMatchObject({ status: 202, forward: { state: 'pending' } })
-      expect(after.find((s) => s.target === '/two')).toMatchObject({ status: null, forward: { state: 'failed' } })
+      expect(after.find((s) => s.target === '/two')).toMatchObject({ status: null, forward: { state: 'skipped', error: 'its sender was never answered' } })
     } finally {
       await again.close()
     }

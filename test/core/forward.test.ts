@@ -460,6 +460,65 @@ describe('browser-originated requests', () => {
   })
 })
 
+describe('requests never forwarded by design', () => {
+  it('a request over the body cap is not sent: skipped with its reason, not counted as failed, and left alone by "retry failed"', async () => {
+    const app = await target((_req, res) => {
+      res.writeHead(400)
+      res.end()
+    })
+    t = await startEngine({ limits: { maxBodyBytes: 8 } })
+    const e = t
+    await e.engine.updateEndpoint(e.endpointId, { forward: { mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], routes: [], defaultTargetId: 'app' } })
+    const api = apiOf(e.engine)
+    const skipped = forwardState(e.engine, (s) => s.forward!.state === 'skipped')
+    expect((await post(e.url, '/big', '{"over":"the cap"}')).status).toBe(413)
+    const big = await skipped
+    expect(big.flags).toContain('truncated')
+    expect(big.forward).toMatchObject({ state: 'skipped', attempts: 0, error: 'its body went past the body cap, so only its first part was kept' })
+    const failed = forwardState(e.engine, (s) => s.forward!.state === 'failed')
+    await post(e.url, '/small', '{}')
+    await failed
+    expect(await api['forward.status']({})).toMatchObject([{ failed: 1, waiting: 0 }])
+    expect(await api['forward.retry']({ ids: [big.id] })).toEqual({ count: 0 })
+    expect(await api['forward.drop']({ ids: [big.id] })).toEqual({ count: 0 })
+    const again = forwardState(e.engine, (s) => s.target === '/small' && s.forward!.state === 'failed' && s.forward!.attempts === 2)
+    expect(await api['forward.retryFailed']({ endpointId: e.endpointId })).toEqual({ count: 1 })
+    await again
+    expect(app.received.map((r) => r.url)).toEqual(['/small', '/small'])
+    expect(e.engine.history.summary(big.id)!.forward).toMatchObject({ state: 'skipped', attempts: 0 })
+
+    // After a restart it says the same; a record written when these were marked failed reads as failed.
+    t = await e.reopen()
+    expect(t.engine.history.summary(big.id)!.forward).toMatchObject({ state: 'skipped', error: 'its body went past the body cap, so only its first part was kept' })
+    await t.close()
+    const history = path.join(t.dir, 'history')
+    for (const name of await readdir(history)) {
+      const file = path.join(history, name)
+      const text = await readFile(file, 'latin1')
+      if (text.includes('"state":"skipped"')) await writeFile(file, text.replace('"state":"skipped"', '"state":"failed"'), 'latin1')
+    }
+    t = await t.reopen()
+    expect(t.engine.history.summary(big.id)!.forward).toMatchObject({ state: 'failed', attempts: 0 })
+  })
+
+  it('one whose sender is found unanswered after it was stored stays unsent after a restart', async () => {
+    const app = await target()
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: app.url, paused: true }], defaultTargetId: 'app' })
+    await post(e.url, '/left', '{}')
+    const [left] = e.engine.history.query({}).items
+    // What the listener does when the sender's connection is gone once the capture is on disk.
+    e.engine.forwarder.unanswered((await e.engine.history.get(left!.id))!, true)
+    expect(e.engine.history.summary(left!.id)!.forward).toMatchObject({ state: 'skipped', error: 'its sender was never answered' })
+    t = await e.reopen()
+    expect(t.engine.history.summary(left!.id)!.forward).toMatchObject({ state: 'skipped', error: 'its sender was never answered' })
+    await t.engine.updateEndpoint(t.endpointId, { forward: { targets: [{ id: 'app', url: app.url, paused: false }] } })
+    // The queue is ordered: had it still waited, it would arrive first.
+    await post(t.url, '/next', '{}')
+    await app.waitFor(1)
+    expect(app.received.map((r) => r.url)).toEqual(['/next'])
+  })
+})
+
 describe('the delivery queue', () => {
   it('holds requests while the target is down and delivers them in order when it comes back', async () => {
     const port = await freePort()

@@ -172,6 +172,20 @@ describe('the Forwarding tab', () => {
     expect(screen.getByTestId('body-empty')).toBeTruthy()
   })
 
+  it('says why a request was never sent, and offers neither retry nor drop for it', async () => {
+    const { calls } = await openForwarding({ flags: ['truncated'], forward: summary({ state: 'skipped', status: null, attempts: 0, error: 'its body went past the body cap, so only its first part was kept' }) }, () => [])
+    expect(screen.getByTestId('forwarding-state').getAttribute('data-state')).toBe('skipped')
+    expect(screen.getByTestId('forwarding-state-badge').className).toBe('badge muted')
+    expect(screen.getByTestId('forwarding-sentence').textContent).toBe(
+      'Not forwarded: its body went past the body cap, so only its first part was kept. It is never retried; to send it anyway, open it in the Composer (Edit, or e).',
+    )
+    expect(screen.queryByTestId('forwarding-retry')).toBeNull()
+    expect(screen.queryByTestId('forwarding-drop')).toBeNull()
+    expect(screen.queryByTestId('forwarding-error')).toBeNull()
+    expect(screen.getByTestId('attempts-empty')).toBeTruthy()
+    expect(calls('forward.attempts')).toHaveLength(1)
+  })
+
   it('says when a request was not forwarded, and leads to the endpoint editor', async () => {
     const { harness, calls } = await openForwarding({ forward: null, forwardPlan: null }, () => [])
     expect(screen.getByTestId('forwarding-none').textContent).toMatch(/not forwarded/)
@@ -213,6 +227,7 @@ describe('forward badges in the list', () => {
     [{ state: 'dropped' }, '→ dropped', 'warning', /dropped/],
     [{ state: 'blocked', attempts: 0, status: null }, '→ blocked', 'warning', /web browser/],
     [{ state: 'unrouted', attempts: 0, status: null }, '→ unrouted', 'warning', /no route matched/],
+    [{ state: 'skipped', attempts: 0, status: null, error: 'its body went past the body cap, so only its first part was kept' }, '→ not sent', 'muted', /^Not forwarded: its body went past the body cap, so only its first part was kept\. It is never retried/],
   ]
   it.each(cases)('%o reads %s', (patch, label, tone, title) => {
     const harness = createHarness()

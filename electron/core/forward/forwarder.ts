@@ -18,6 +18,7 @@ import type { Notice } from '../../../shared/api'
 import { HookscopeError } from '../../../shared/errors'
 import {
   ForwardAttempt as ForwardAttemptSchema,
+  type CaptureFlag,
   type CaptureSummary,
   type Endpoint,
   type ForwardAttempt,
@@ -41,7 +42,7 @@ const StoredAttempt = ForwardAttemptSchema.extend({ t: z.literal('a'), inline: I
 const StoredState = z.object({
   t: z.literal('s'),
   captureId: z.string(),
-  state: z.enum(['pending', 'delivered', 'failed', 'dropped']),
+  state: z.enum(['pending', 'delivered', 'failed', 'dropped', 'skipped']),
   at: z.number(),
   reason: z.string().nullable(),
   /** The target it was queued for again (a retry after its target was removed routes it anew). */
@@ -114,7 +115,7 @@ export interface ProxyAnswer {
   bodySize: number
 }
 
-const TERMINAL = new Set<ForwardState>(['delivered', 'failed', 'dropped', 'blocked', 'unrouted'])
+const TERMINAL = new Set<ForwardState>(['delivered', 'failed', 'dropped', 'blocked', 'unrouted', 'skipped'])
 /** What the user can put back in its queue: sent now if waiting, again if it failed, was dropped or was delivered ("Deliver again"). */
 const RETRYABLE_STATES = new Set<ForwardState>(['failed', 'dropped', 'pending', 'retrying', 'delivered'])
 
@@ -132,6 +133,21 @@ async function explain(res: http.ServerResponse, durable: Promise<void>, status:
   res.end(text)
   return { status, headers, bodySize: Buffer.byteLength(text) }
 }
+
+/**
+ * Why a capture is never forwarded (null: it can be). What was kept of it is not the request as sent,
+ * or it asks for a tunnel: retrying would not change that. Read from what its summary holds too, so a
+ * restart gives the same reason.
+ */
+function notForwardable({ flags, method }: { flags: readonly CaptureFlag[]; method: string }): string | null {
+  if (flags.includes('truncated')) return 'its body went past the body cap, so only its first part was kept'
+  if (flags.includes('incomplete')) return 'its body did not arrive whole (the sender went away or timed out)'
+  if (flags.includes('too-many-headers')) return 'it had more header lines than the endpoint accepts'
+  if (method === 'CONNECT') return 'a CONNECT request asks for a tunnel, which is not forwarded'
+  return null
+}
+
+const UNANSWERED = 'its sender was never answered'
 
 function retryable(result: SendResult): boolean {
   if (result.error) return true
@@ -206,10 +222,10 @@ export class Forwarder {
     if (config.mode === 'off' || config.targets.length === 0) return
     let state: ForwardState = 'pending'
     let targetId: string | null = null
+    let skipped: string | null = null
     if (record.flags.includes('browser') && !config.allowBrowser) state = 'blocked'
-    else if (record.flags.includes('truncated') || record.flags.includes('incomplete') || record.flags.includes('too-many-headers') || record.method === 'CONNECT') {
-      state = 'failed'
-    } else {
+    else if ((skipped = notForwardable(record)) !== null) state = 'skipped'
+    else {
       // Most endpoints have no routes: then nothing is built to route a request.
       targetId =
         config.routes.length === 0
@@ -218,7 +234,7 @@ export class Forwarder {
       if (targetId === null) state = 'unrouted'
     }
     record.forwardPlan = { targetId, mode: config.mode, state }
-    const delivery = newDelivery(record.id, record.endpointId, targetId, record.receivedAt, state, state === 'failed' ? 'incomplete or refused captures are not forwarded' : null)
+    const delivery = newDelivery(record.id, record.endpointId, targetId, record.receivedAt, state, skipped)
     this.deliveries.set(record.id, delivery)
     record.forward = this.summaryOf(delivery)
   }
@@ -230,11 +246,10 @@ export class Forwarder {
   unanswered(record: CaptureRecord, stored: boolean): void {
     const delivery = this.deliveries.get(record.id)
     if (!delivery || delivery.state !== 'pending' || !record.forwardPlan) return
-    const reason = 'not forwarded: its sender was never answered'
-    if (stored) return void this.settle(delivery, 'failed', reason)
-    delivery.state = 'failed'
-    delivery.error = reason
-    record.forwardPlan = { ...record.forwardPlan, state: 'failed' }
+    if (stored) return void this.settle(delivery, 'skipped', UNANSWERED)
+    delivery.state = 'skipped'
+    delivery.error = UNANSWERED
+    record.forwardPlan = { ...record.forwardPlan, state: 'skipped' }
     record.forward = this.summaryOf(delivery)
   }
 
@@ -563,7 +578,7 @@ export class Forwarder {
   }
 
   /** Move a delivery to a terminal (or queued) state, durably. */
-  private async settle(delivery: Delivery, state: 'delivered' | 'failed' | 'dropped' | 'pending', reason: string | null): Promise<void> {
+  private async settle(delivery: Delivery, state: 'delivered' | 'failed' | 'dropped' | 'skipped' | 'pending', reason: string | null): Promise<void> {
     delivery.state = state
     delivery.error = reason
     delivery.nextAttemptAt = null
@@ -814,6 +829,7 @@ export class Forwarder {
       if (plan.state !== 'pending') {
         // Decided at capture time (blocked, unrouted, not forwardable): nothing more ever happened.
         delivery.state = plan.state ?? 'failed'
+        if (delivery.state === 'skipped') delivery.error = notForwardable(summary) ?? UNANSWERED
       } else if (plan.mode === 'proxy') {
         // A proxied request settles with its one attempt.
         delivery.state = delivery.attemptCount > 0 && delivery.lastDelivered ? 'delivered' : 'failed'

@@ -12,6 +12,7 @@ export interface ForwardBadgeText {
 }
 
 const attemptsText = (n: number) => `${n} attempt${n === 1 ? '' : 's'}`
+const skippedReason = (forward: ForwardSummary) => forward.error ?? 'it cannot be forwarded as it was received'
 
 export function forwardBadge(forward: ForwardSummary): ForwardBadgeText {
   const tries = forward.attempts > 0 ? `, ${attemptsText(forward.attempts)}` : ''
@@ -45,6 +46,8 @@ export function forwardBadge(forward: ForwardSummary): ForwardBadgeText {
       return { label: '→ blocked', tone: 'warning', title: 'Not forwarded: sent by a web browser, and the endpoint does not forward browser requests.' }
     case 'unrouted':
       return { label: '→ unrouted', tone: 'warning', title: 'Not forwarded: no route matched and the endpoint has no default target.' }
+    case 'skipped':
+      return { label: '→ not sent', tone: 'muted', title: `Not forwarded: ${skippedReason(forward)}. It is never retried; to send it anyway, open it in the Composer (Edit).` }
   }
 }
 
@@ -67,6 +70,8 @@ export function forwardSentence(forward: ForwardSummary): string {
       return 'Blocked: it was sent by a web browser, and this endpoint does not forward browser requests (see “Allow browser-originated requests” in the endpoint editor).'
     case 'unrouted':
       return 'Not forwarded: no route matched and the endpoint has no default target.'
+    case 'skipped':
+      return `Not forwarded: ${skippedReason(forward)}. It is never retried; to send it anyway, open it in the Composer (Edit, or e).`
   }
 }
 

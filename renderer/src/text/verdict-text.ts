@@ -26,7 +26,8 @@ export const SCHEME_HINTS: Record<SchemeId, string> = {
   twitch: 'Reads the Twitch-Eventsub-Message-* headers. The secret is the subscription’s secret. Messages older than 10 minutes are refused.',
 }
 
-export type Tone = 'ok' | 'info' | 'warning' | 'danger'
+/** muted: a fact rather than an outcome (something not attempted), in the badge's plain colors. */
+export type Tone = 'ok' | 'info' | 'warning' | 'danger' | 'muted'
 
 /** "42 s", "5 min", "3 h", "2 days": a drift or an age, rounded for reading. */
 export function formatSpan(seconds: number): string {

@@ -1,6 +1,7 @@
 // The Forwarding tab: where a capture's delivery stands (kept live by traffic batches), every attempt
 // with what was sent and what the target answered (headers in raw order, the body in the same viewers
-// as request bodies), and retrying or dropping this one request.
+// as request bodies), and retrying or dropping this one request (neither for one never sent by design:
+// retrying it would not send the request as it came).
 import { useEffect, useState } from 'react'
 import type { Capture, ForwardAttempt, ForwardSummary } from '../../../../shared/model'
 import { useApp, useStores, useTraffic } from '../../state/context'
@@ -79,6 +80,7 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
   const badge = forward ? forwardBadge(forward) : null
   const canRetry = forward !== null && RETRYABLE.has(forward.state) && plan?.mode !== 'proxy'
   const canDrop = forward !== null && DROPPABLE.has(forward.state)
+  const skipped = forward?.state === 'skipped'
 
   return (
     <div className="tab-panel-content forwarding-tab" data-testid="forwarding-tab">
@@ -91,12 +93,16 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
           )}
           <span data-testid="forwarding-sentence">{forward ? forwardSentence(forward) : 'Not decided yet.'}</span>
           <span className="spacer" />
-          <button type="button" className="small" data-testid="forwarding-retry" disabled={busy || !canRetry} onClick={() => void act('retry')} title="Put this request in its target’s queue again">
-            {forward?.state === 'delivered' ? 'Deliver again' : 'Retry'}
-          </button>
-          <button type="button" className="small danger-outline" data-testid="forwarding-drop" disabled={busy || !canDrop} onClick={() => void act('drop')} title="Do not deliver this request">
-            Drop
-          </button>
+          {!skipped && (
+            <>
+              <button type="button" className="small" data-testid="forwarding-retry" disabled={busy || !canRetry} onClick={() => void act('retry')} title="Put this request in its target’s queue again">
+                {forward?.state === 'delivered' ? 'Deliver again' : 'Retry'}
+              </button>
+              <button type="button" className="small danger-outline" data-testid="forwarding-drop" disabled={busy || !canDrop} onClick={() => void act('drop')} title="Do not deliver this request">
+                Drop
+              </button>
+            </>
+          )}
         </div>
         <table className="kv-table compact">
           <tbody>
@@ -124,7 +130,7 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
                 </td>
               </tr>
             )}
-            {forward?.error && (
+            {forward?.error && !skipped && (
               <tr>
                 <td className="kv-name">Last error</td>
                 <td className="kv-value" data-testid="forwarding-error">
