@@ -139,7 +139,7 @@ export const methods = {
     'A slice of a replay’s request or response body.',
   ),
 
-  'forward.status': method(Empty, z.array(TargetStatus), 'Every forward target: up, down, retrying or paused, and how many wait.'),
+  'forward.status': method(Empty, z.array(TargetStatus), 'Every forward target: not tried yet, up, down, retrying or paused, and how many wait.'),
   'forward.attempts': method(Id, z.array(ForwardAttempt), 'Every forwarding attempt of a capture, oldest first.'),
   'forward.attemptBody': method(
     z.object({

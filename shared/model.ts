@@ -273,7 +273,13 @@ export const TargetStatus = z.object({
   endpointId: z.string(),
   targetId: z.string(),
   url: z.string(),
-  state: z.enum(['idle', 'delivering', 'retrying', 'down', 'paused']),
+  /**
+   * unknown: nothing was sent to it since Hookscope started. idle: it answered the last attempt (any
+   * status) and nothing is being delivered. down: the last attempt could not reach it (lastError
+   * says why). delivering, retrying (it answered 5xx/408/429 and the queue waits) and paused concern
+   * the async queue only; in proxy mode the state is what the last proxied request found.
+   */
+  state: z.enum(['unknown', 'idle', 'delivering', 'retrying', 'down', 'paused']),
   waiting: z.number().int(),
   failed: z.number().int(),
   lastError: z.string().nullable(),

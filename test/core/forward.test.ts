@@ -5,7 +5,7 @@ import net from 'node:net'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import type { CaptureSummary, ForwardConfig } from '../../shared/model'
+import type { CaptureSummary, ForwardConfig, TargetStatus } from '../../shared/model'
 import { BlobStore } from '../../electron/core/store/blobs'
 import { send, StopGroup, type SendRequest } from '../../electron/core/forward/sender'
 import { apiOf, rawExchange, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
@@ -36,6 +36,20 @@ function forwardState(engine: TestEngine['engine'], predicate: (s: CaptureSummar
     }
     const off1 = engine.events.on('capture:updated', check)
     const off2 = engine.events.on('capture:completed', check)
+  })
+}
+
+/** Resolves with the first target's status once it satisfies the predicate, checked whenever the targets change. */
+function targetState(engine: TestEngine['engine'], predicate: (s: TargetStatus) => boolean): Promise<TargetStatus> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const status = engine.forwarder.statuses(engine.endpoints())[0]
+      if (status && predicate(status)) {
+        off()
+        resolve(status)
+      }
+    }
+    const off = engine.events.on('forward:changed', check)
   })
 }
 
@@ -516,6 +530,54 @@ describe('requests never forwarded by design', () => {
     await post(t.url, '/next', '{}')
     await app.waitFor(1)
     expect(app.received.map((r) => r.url)).toEqual(['/next'])
+  })
+})
+
+describe('the state a target shows', () => {
+  it('async: not tried until something is sent to it, down after a refused attempt, up once it delivers', async () => {
+    const port = await freePort()
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: `http://127.0.0.1:${port}`, paused: false }], defaultTargetId: 'app' })
+    expect(await apiOf(e.engine)['forward.status']({})).toMatchObject([{ state: 'unknown', lastError: null, nextAttemptAt: null }])
+    const down = targetState(e.engine, (s) => s.state === 'down')
+    await post(e.url, '/x', '{}')
+    expect((await down).lastError).toMatch(/connection refused/)
+    const up = targetState(e.engine, (s) => s.state === 'idle' && s.waiting === 0)
+    const app = await target(undefined, { port })
+    expect(await up).toMatchObject({ lastError: null, nextAttemptAt: null, failed: 0 })
+    expect(app.received.map((r) => r.url)).toEqual(['/x'])
+  })
+
+  it('async: a queue that gave up on a target that is down still shows it down', async () => {
+    const port = await freePort()
+    const e = await forwarding({ mode: 'async', retry: { maxAttempts: 2, maxAgeMs: 60_000, baseDelayMs: 10, maxDelayMs: 10 }, targets: [{ id: 'app', url: `http://127.0.0.1:${port}`, paused: false }], defaultTargetId: 'app' })
+    const gaveUp = targetState(e.engine, (s) => s.failed === 1 && s.waiting === 0)
+    await post(e.url, '/x', '{}')
+    expect(await gaveUp).toMatchObject({ state: 'down', lastError: expect.stringMatching(/connection refused/), nextAttemptAt: null })
+  })
+
+  it('proxy: not tried, then down after a refused request and up after an answered one; requests that change nothing tell the hosts nothing', async () => {
+    const port = await freePort()
+    const e = await forwarding({ mode: 'proxy', targets: [{ id: 'app', url: `http://127.0.0.1:${port}`, paused: false }], defaultTargetId: 'app' })
+    const status = () => e.engine.forwarder.statuses(e.engine.endpoints())[0]!
+    expect(status()).toMatchObject({ state: 'unknown', lastError: null })
+    let told = 0
+    e.engine.events.on('forward:changed', () => told++)
+    // The state is settled before the sender is answered.
+    expect((await post(e.url, '/refused', '{}')).status).toBe(502)
+    expect(status()).toMatchObject({ state: 'down', lastError: expect.stringMatching(/connection refused/), nextAttemptAt: null, waiting: 0 })
+    expect(told).toBe(1)
+    await target((req, res) => {
+      res.writeHead(req.url === '/failing' ? 503 : 200)
+      res.end()
+    }, { port })
+    expect((await post(e.url, '/ok', '{}')).status).toBe(200)
+    expect(status()).toMatchObject({ state: 'idle', lastError: null })
+    expect(told).toBe(2)
+    // An answer, even an error, means the target is up.
+    expect((await post(e.url, '/failing', '{}')).status).toBe(503)
+    for (let i = 0; i < 5; i++) expect((await post(e.url, `/ok/${i}`, '{}')).status).toBe(200)
+    expect(status()).toMatchObject({ state: 'idle', lastError: null })
+    expect(told).toBe(2)
   })
 })
 

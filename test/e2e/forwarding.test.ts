@@ -1,8 +1,9 @@
 // Forwarding in a real browser against the real headless host and real target servers: configuring
 // targets, routes and retries in the endpoint editor; deliveries and failures in the list; a target
-// going down and coming back with its queue; pause, resume, retry failed and drop in the sidebar;
-// the Forwarding tab with the target's answer, retrying and dropping one request; hostile answers
-// shown as text; proxy mode relaying the app's answer to the sender.
+// not tried yet, going down and coming back with its queue; pause, resume, retry failed and drop in
+// the sidebar; the Forwarding tab with the target's answer, retrying and dropping one request;
+// hostile answers shown as text; proxy mode relaying the app's answer to the sender, and showing the
+// target up or down.
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import type { Target } from '../helpers/targets'
@@ -54,13 +55,15 @@ describe('forwarding', () => {
       await page.getByTestId('forward-max-delay').fill('0.1')
       await saveEditor(page)
       const flakyItem = targetItem(page, 'Orders fwd', flaky.url)
-      await targetItem(page, 'Orders fwd', `${app.url}/hooks`).getByTestId('target-state').filter({ hasText: 'up' }).waitFor()
+      const appState = targetItem(page, 'Orders fwd', `${app.url}/hooks`).getByTestId('target-state')
+      await appState.filter({ hasText: 'not tried' }).waitFor()
 
       const p = uniquePath('orders')
       await sendRequest(url, { path: `${p}/created`, headers: [['Content-Type', 'application/json']], body: '{"order":42}' })
       const delivered = await waitForRow(page, `${p}/created`)
       await delivered.getByTestId('badge-forward').filter({ hasText: '→ 200' }).waitFor()
       expect(app.received.map((r) => r.url)).toEqual([`/hooks${p}/created`])
+      await appState.filter({ hasText: 'up' }).waitFor()
 
       await sendRequest(url, { path: `/fail${p}`, body: 'to the failing one' })
       const failed = await waitForRow(page, `/fail${p}`)
@@ -91,7 +94,7 @@ describe('forwarding', () => {
     })
   })
 
-  it('shows a target go down and come back with its queue, pauses and resumes it, and drops what waits', async (ctx) => {
+  it('shows a target not tried, then down, and back with its queue; pauses and resumes it, and drops what waits', async (ctx) => {
     e2e.requireBrowser(ctx)
     const late = await lateTarget()
     let running: Target | null = null
@@ -107,6 +110,7 @@ describe('forwarding', () => {
       await page.getByTestId('forward-max-delay').fill('0.4')
       await saveEditor(page)
       const item = targetItem(page, 'Queue fwd', late.url)
+      await targetInState(page, 'Queue fwd', late.url, 'unknown').getByTestId('target-state').filter({ hasText: 'not tried' }).waitFor()
 
       const p = uniquePath('queue')
       for (const n of [1, 2, 3]) await sendRequest(url, { path: `${p}/${n}`, body: `n=${n}` })
@@ -212,7 +216,7 @@ describe('forwarding', () => {
       await page.getByTestId('forward-target-url').fill(app.url)
       await saveEditor(page)
       const item = targetItem(page, 'Proxy fwd', app.url)
-      await item.waitFor()
+      await item.getByTestId('target-state').filter({ hasText: 'not tried' }).waitFor()
       expect(await item.getByTestId('target-pause').count()).toBe(0)
 
       const p = uniquePath('proxied')
@@ -221,6 +225,7 @@ describe('forwarding', () => {
       expect(JSON.parse(answer.body)).toEqual({ received: p, bytes: 15 })
       const row = await waitForRow(page, p)
       await row.getByTestId('badge-forward').filter({ hasText: '→ 200' }).waitFor()
+      await item.getByTestId('target-state').filter({ hasText: 'up' }).waitFor()
     })
   })
   it('tells which addresses refused a localhost target, within the width of the Forwarding tab', async (ctx) => {
@@ -239,6 +244,9 @@ describe('forwarding', () => {
     expect(answer.body).toContain(`127.0.0.1:${port}`)
     const row = await waitForRow(page, p)
     await row.getByTestId('badge-forward').filter({ hasText: '→ failed' }).waitFor()
+    const item = targetItem(page, 'Refused fwd', `http://localhost:${port}`)
+    await item.getByTestId('target-state').filter({ hasText: 'down' }).waitFor()
+    expect(await item.getByTestId('target-error').textContent()).toContain(`127.0.0.1:${port}`)
     await row.click()
     await page.getByTestId('tab-forwarding').click()
     const result = page.getByTestId('attempt-result')

@@ -64,19 +64,18 @@ describe('forward targets in the endpoints sidebar', () => {
     expect(within(failing).queryByTestId('target-error')).toBeNull()
   })
 
-  it('follows forward.changed live', async () => {
+  it('says a target nothing was sent to yet is not tried, in a neutral tone', async () => {
     const { engine, target } = await setup()
-    act(() =>
-      engine.emit('forward.changed', {
-        targets: [targetStatus({ targetId: 't-app', state: 'delivering', waiting: 1 }), targetStatus({ targetId: 't-500', url: 'http://localhost:5000', state: 'retrying', failed: 2, lastError: 'the target answered 500' })],
-      }),
-    )
-    expect(target('t-app').getAttribute('data-state')).toBe('delivering')
-    expect(within(target('t-app')).getByTestId('target-waiting').textContent).toBe('1 waiting')
-    expect(within(target('t-500')).getByTestId('target-error').textContent).toBe('the target answered 500')
-    act(() => engine.emit('forward.changed', { targets: [targetStatus({ targetId: 't-app', state: 'idle' })] }))
-    expect(within(target('t-app')).getByTestId('target-state').textContent).toBe('up')
-    expect(within(target('t-app')).getByTestId('target-waiting').textContent).toBe('0 waiting')
+    act(() => engine.emit('forward.changed', { targets: [targetStatus({ targetId: 't-app', state: 'unknown' })] }))
+    for (const id of ['t-app', 't-500']) {
+      // t-500 has no status in that event: nothing is known of it either.
+      const item = target(id)
+      expect(item.getAttribute('data-state')).toBe('unknown')
+      const state = within(item).getByTestId('target-state')
+      expect(state.textContent).toBe('not tried')
+      expect(state.className).toBe('badge muted')
+      expect(state.title).toMatch(/Nothing has been sent to this target since Hookscope started/)
+    }
   })
 
   it('pauses and resumes a target through its paused flag', async () => {
@@ -126,8 +125,11 @@ describe('forward targets in the endpoints sidebar', () => {
     expect(screen.getByTestId('toast').textContent).toBe('Dropped 3 requests')
   })
 
-  it('shows no queue controls in proxy mode and nothing when forwarding is off', async () => {
+  it('shows what the last proxied request found but no queue controls in proxy mode, and nothing when forwarding is off', async () => {
     const { harness, engine, target } = await setup(forwarding({ mode: 'proxy' }))
+    act(() => engine.emit('forward.changed', { targets: [targetStatus({ targetId: 't-app', state: 'down', lastError: 'connection refused (connect ECONNREFUSED 127.0.0.1:3000)' })] }))
+    expect(within(target('t-app')).getByTestId('target-state').textContent).toBe('down')
+    expect(within(target('t-app')).getByTestId('target-error').textContent).toBe('connection refused (connect ECONNREFUSED 127.0.0.1:3000)')
     expect(within(target('t-app')).queryByTestId('target-pause')).toBeNull()
     expect(within(target('t-app')).queryByTestId('target-waiting')).toBeNull()
     act(() => harness.stores.app.getState().setEndpoint({ ...engine.endpoints[0]!, forward: forwarding({ mode: 'off' }) }))

@@ -90,9 +90,13 @@ interface TargetQueue {
   running: boolean
   timer: NodeJS.Timeout | null
   state: TargetStatus['state']
+  /** What the last attempt that reached a verdict found (unknown: none since start): the state at rest. */
+  health: TargetHealth
   lastError: string | null
   nextAttemptAt: number | null
 }
+
+type TargetHealth = Extract<TargetStatus['state'], 'unknown' | 'idle' | 'down'>
 
 export interface ForwarderDeps {
   dir: string
@@ -311,7 +315,7 @@ export class Forwarder {
     const key = queueKey(endpointId, targetId)
     let queue = this.queues.get(key)
     if (!queue) {
-      queue = { endpointId, targetId, items: [], running: false, timer: null, state: 'idle', lastError: null, nextAttemptAt: null }
+      queue = { endpointId, targetId, items: [], running: false, timer: null, state: 'unknown', health: 'unknown', lastError: null, nextAttemptAt: null }
       this.queues.set(key, queue)
     }
     return queue
@@ -416,7 +420,9 @@ export class Forwarder {
         }
         if (queue.items.length === 0) {
           queue.nextAttemptAt = null
-          this.setQueueState(queue, 'idle')
+          // At rest it shows what the last attempt found: a queue emptied by giving up on a target
+          // that is down still shows it down, and one that never got to try shows not tried.
+          this.setQueueState(queue, queue.health)
         }
       } finally {
         queue.running = false
@@ -491,7 +497,32 @@ export class Forwarder {
       relay,
       stop,
     })
+    this.reached(delivery, result)
     return this.recordAttempt(delivery, record, destination, path, headers, startedAt, result, result.error)
+  }
+
+  /**
+   * What an attempt found of its target, kept as the target's state at rest (and in proxy mode, its
+   * only state): any answer means it is up, no answer means it is down. One cut short by a stop says
+   * nothing of the target. Hosts hear of it only when the state or error changed, so a busy proxy
+   * costs a compare per request and no event.
+   */
+  private reached(delivery: Delivery, result: SendResult): void {
+    if (!delivery.targetId || (result.head === null && (!result.error || result.error.code === 'ABORTED'))) return
+    const queue = this.queueFor(delivery.endpointId, delivery.targetId)
+    if (result.head !== null) {
+      // Coming up clears the reason it was down. While it stays up the queue keeps its own error (an
+      // answer it retries, say), so that it does not flicker away with each attempt.
+      if (queue.health === 'idle') return
+      queue.health = 'idle'
+      queue.lastError = null
+    } else {
+      const reason = result.error!.message
+      if (queue.health === 'down' && queue.lastError === reason) return
+      queue.health = 'down'
+      queue.lastError = reason
+    }
+    this.deps.onTargetsChanged()
   }
 
   private recordAttempt(
@@ -733,11 +764,18 @@ export class Forwarder {
         const waiting = queue ? queue.items.filter((id) => !TERMINAL.has(this.deliveries.get(id)?.state ?? 'delivered')).length : 0
         let failed = 0
         for (const d of this.deliveries.values()) if (d.endpointId === endpoint.id && d.targetId === target.id && d.state === 'failed') failed++
+        let state: TargetStatus['state']
+        if (target.paused || (endpoint.forward.mode !== 'async' && waiting > 0)) state = 'paused'
+        else if (!queue) state = 'unknown'
+        // Proxy mode runs no queue: the state is what the last proxied request found. So it is for a
+        // queue last held while its target was paused or not in async mode, until it runs again.
+        else if (endpoint.forward.mode !== 'async' || queue.state === 'paused') state = queue.health
+        else state = queue.state
         out.push({
           endpointId: endpoint.id,
           targetId: target.id,
           url: target.url,
-          state: target.paused || (endpoint.forward.mode !== 'async' && waiting > 0) ? 'paused' : (queue?.state ?? 'idle'),
+          state,
           waiting,
           failed,
           lastError: queue?.lastError ?? null,

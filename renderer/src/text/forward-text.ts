@@ -76,6 +76,7 @@ export function forwardSentence(forward: ForwardSummary): string {
 }
 
 export const TARGET_STATE_LABELS: Record<TargetStatus['state'], string> = {
+  unknown: 'not tried',
   idle: 'up',
   delivering: 'delivering',
   retrying: 'retrying',
@@ -84,14 +85,16 @@ export const TARGET_STATE_LABELS: Record<TargetStatus['state'], string> = {
 }
 
 export const TARGET_STATE_TITLES: Record<TargetStatus['state'], string> = {
-  idle: 'Nothing is being delivered: the queue is empty or the last delivery succeeded.',
+  unknown: 'Nothing has been sent to this target since Hookscope started, so whether it is up is not known yet.',
+  idle: 'The target answered the last request sent to it, and nothing is being delivered now.',
   delivering: 'A request is being delivered.',
   retrying: 'The target answered with an error (5xx, 408 or 429); the queue waits before trying again.',
-  down: 'The target could not be reached; the queue waits before trying again.',
+  down: 'The last request sent to the target could not reach it; the error is shown below.',
   paused: 'Delivery is held; requests wait until you resume.',
 }
 
 export const TARGET_TONES: Record<TargetStatus['state'], Tone> = {
+  unknown: 'muted',
   idle: 'ok',
   delivering: 'info',
   retrying: 'warning',

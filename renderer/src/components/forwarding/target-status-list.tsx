@@ -1,7 +1,7 @@
-// The forward targets of one endpoint in the sidebar: each with its state (up, delivering, retrying,
-// down, paused), how many requests wait, how many failed, the last error and the next attempt; and
-// pausing or resuming it, retrying what failed, dropping what waits (after confirming). Live through
-// forward.changed.
+// The forward targets of one endpoint in the sidebar: each with its state (not tried, up, delivering,
+// retrying, down, paused), how many requests wait, how many failed, the last error and the next
+// attempt; and pausing or resuming it, retrying what failed, dropping what waits (after confirming).
+// Live through forward.changed.
 import { memo, useState } from 'react'
 import type { ForwardMode, ForwardTarget } from '../../../../shared/model'
 import { useApp, useStores } from '../../state/context'
@@ -44,7 +44,7 @@ const TargetStatusItem = memo(function TargetStatusItem({ endpointId, target, mo
   const status = useForward((s) => s.byKey[targetKey(endpointId, target.id)])
   const [busy, setBusy] = useState(false)
   const [confirmDrop, setConfirmDrop] = useState(false)
-  const state = target.paused ? 'paused' : (status?.state ?? 'idle')
+  const state = target.paused ? 'paused' : (status?.state ?? 'unknown')
   const waiting = status?.waiting ?? 0
   const failed = status?.failed ?? 0
   const queued = mode === 'async'
