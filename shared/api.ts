@@ -162,6 +162,11 @@ export const methods = {
     z.object({ count: z.number().int() }),
     'Queue every failed delivery of an endpoint (or one target) again.',
   ),
+  'forward.retryNow': method(
+    z.object({ endpointId: z.string().min(1), targetId: z.string().min(1) }),
+    z.object({ started: z.boolean() }),
+    'Try what waits for a target now instead of waiting out its backoff; if it fails again, the backoff goes on. started is false when nothing waited for a backoff.',
+  ),
   'forward.drop': method(
     z.union([
       z.object({ ids: z.array(z.string().min(1)).min(1).max(100_000) }),

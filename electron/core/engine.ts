@@ -543,6 +543,10 @@ export class Engine {
         this.endpoint(endpointId)
         return { count: await this.forwarder.retry(this.forwarder.failedOf(endpointId, targetId)) }
       },
+      'forward.retryNow': async ({ endpointId, targetId }) => {
+        if (!this.endpoint(endpointId).forward.targets.some((t) => t.id === targetId)) throw new HookscopeError('NOT_FOUND', `No forward target with id ${targetId} on endpoint ${endpointId}.`)
+        return { started: this.forwarder.retryNow(endpointId, targetId) }
+      },
       'forward.drop': async (input) => {
         const ids = 'ids' in input ? input.ids : this.forwarder.waitingOf(this.endpoint(input.endpointId).id, input.targetId)
         return { count: await this.forwarder.drop(ids) }

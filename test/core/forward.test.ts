@@ -670,6 +670,34 @@ describe('the delivery queue', () => {
     expect(bytes.toString()).toBe('call 1')
   })
 
+  it('"retry now" tries a target waiting out its backoff at once; if it fails again, the backoff goes on', async () => {
+    const port = await freePort()
+    const e = await forwarding({ mode: 'async', retry: { maxAttempts: 10, maxAgeMs: 600_000, baseDelayMs: 40_000, maxDelayMs: 120_000 }, targets: [{ id: 'app', url: `http://127.0.0.1:${port}`, paused: false }], defaultTargetId: 'app' })
+    const api = apiOf(e.engine)
+    expect(await api['forward.retryNow']({ endpointId: e.endpointId, targetId: 'app' })).toEqual({ started: false })
+    const waiting = forwardState(e.engine, (s) => s.forward!.state === 'retrying' && s.forward!.attempts === 1)
+    await post(e.url, '/x', '{}')
+    const first = (await waiting).forward!
+    expect(first.nextAttemptAt! - Date.now()).toBeGreaterThan(30_000)
+    // Still down: the second attempt fails too, and the next one waits twice as long.
+    const second = forwardState(e.engine, (s) => s.forward!.state === 'retrying' && s.forward!.attempts === 2)
+    expect(await api['forward.retryNow']({ endpointId: e.endpointId, targetId: 'app' })).toEqual({ started: true })
+    const { nextAttemptAt } = (await second).forward!
+    expect(nextAttemptAt! - Date.now()).toBeGreaterThan(70_000)
+    expect((await api['forward.status']({}))[0]).toMatchObject({ state: 'down', nextAttemptAt })
+    const app = await target(undefined, { port })
+    const delivered = forwardState(e.engine, (s) => s.forward!.state === 'delivered')
+    const up = targetState(e.engine, (s) => s.state === 'idle')
+    expect(await api['forward.retryNow']({ endpointId: e.endpointId, targetId: 'app' })).toEqual({ started: true })
+    expect((await delivered).forward!.attempts).toBe(3)
+    expect(Date.now()).toBeLessThan(nextAttemptAt!)
+    expect(app.received.map((r) => r.url)).toEqual(['/x'])
+    expect(await up).toMatchObject({ nextAttemptAt: null, waiting: 0 })
+    expect(await api['forward.retryNow']({ endpointId: e.endpointId, targetId: 'app' })).toEqual({ started: false })
+    await expect(api['forward.retryNow']({ endpointId: e.endpointId, targetId: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    await expect(api['forward.retryNow']({ endpointId: e.endpointId, targetId: '' })).rejects.toMatchObject({ code: 'INVALID_INPUT' })
+  })
+
   it('tells the hosts when a request joins a queue, even a paused one', async () => {
     const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: 'http://127.0.0.1:9', paused: true }], defaultTargetId: 'app' })
     const waiting = new Promise<number>((resolve) => {

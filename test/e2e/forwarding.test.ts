@@ -1,9 +1,9 @@
 // Forwarding in a real browser against the real headless host and real target servers: configuring
 // targets, routes and retries in the endpoint editor; deliveries and failures in the list; a target
-// not tried yet, going down and coming back with its queue; pause, resume, retry failed and drop in
-// the sidebar; the Forwarding tab with the target's answer, retrying and dropping one request;
-// hostile answers shown as text; proxy mode relaying the app's answer to the sender, and showing the
-// target up or down.
+// not tried yet, going down and coming back with its queue; pause, resume, retry now, retry failed
+// and drop in the sidebar; the Forwarding tab with the target's answer, retrying and dropping one
+// request; hostile answers shown as text; proxy mode relaying the app's answer to the sender, and
+// showing the target up or down.
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import type { Target } from '../helpers/targets'
@@ -94,7 +94,7 @@ describe('forwarding', () => {
     })
   })
 
-  it('shows a target not tried, then down, and back with its queue; pauses and resumes it, and drops what waits', async (ctx) => {
+  it('shows a target not tried, then down, and back with its queue when tried now; pauses and resumes it, and drops what waits', async (ctx) => {
     e2e.requireBrowser(ctx)
     const late = await lateTarget()
     let running: Target | null = null
@@ -106,11 +106,13 @@ describe('forwarding', () => {
       await page.getByTestId('forward-add-target').click()
       await page.getByTestId('forward-target-url').fill(late.url)
       await page.getByTestId('forward-max-attempts').fill('1000')
-      await page.getByTestId('forward-base-delay').fill('0.2')
-      await page.getByTestId('forward-max-delay').fill('0.4')
+      // Backoffs longer than the test: only "Retry now" and resuming bring the next attempt.
+      await page.getByTestId('forward-base-delay').fill('100')
+      await page.getByTestId('forward-max-delay').fill('200')
       await saveEditor(page)
       const item = targetItem(page, 'Queue fwd', late.url)
       await targetInState(page, 'Queue fwd', late.url, 'unknown').getByTestId('target-state').filter({ hasText: 'not tried' }).waitFor()
+      expect(await item.getByTestId('target-retry-now').isDisabled()).toBe(true)
 
       const p = uniquePath('queue')
       for (const n of [1, 2, 3]) await sendRequest(url, { path: `${p}/${n}`, body: `n=${n}` })
@@ -124,8 +126,13 @@ describe('forwarding', () => {
       await item.getByTestId('target-pause').click()
       await targetInState(page, 'Queue fwd', late.url, 'paused').waitFor()
       await item.getByTestId('target-pause').filter({ hasText: 'Resume' }).waitFor()
-      running = await late.start()
+      expect(await item.getByTestId('target-retry-now').isDisabled()).toBe(true)
+      // Resumed, it tries at once; still down, it waits out a longer backoff.
       await item.getByTestId('target-pause').click()
+      await (await waitForRow(page, `${p}/1`)).getByTestId('badge-forward').filter({ hasText: '→ retrying (2)' }).waitFor()
+      await targetInState(page, 'Queue fwd', late.url, 'down').locator('[data-testid="target-retry-now"]:not([disabled])').waitFor()
+      running = await late.start()
+      await item.getByTestId('target-retry-now').click()
       await targetInState(page, 'Queue fwd', late.url, 'idle').waitFor()
       await item.locator('[data-testid="target-waiting"][data-count="0"]').waitFor()
       await running.waitFor(3)

@@ -58,10 +58,14 @@ describe('forward targets in the endpoints sidebar', () => {
     expect(within(app).getByTestId('target-next').textContent).toBe('next attempt 12:00:05.000')
     expect(within(app).getByTestId('target-drop')).toHaveProperty('disabled', false)
     expect(within(app).getByTestId('target-retry-failed')).toHaveProperty('disabled', true)
+    expect(within(app).getByTestId('target-retry-now')).toHaveProperty('disabled', false)
+    expect(within(app).getByTestId('target-retry-now').title).toBe('Try what waits now instead of at 12:00:05.000; if it fails again, the backoff goes on')
     const failing = target('t-500')
     expect(within(failing).getByTestId('target-state').textContent).toBe('up')
     expect(within(failing).getByTestId('target-failed').textContent).toBe('2 failed')
     expect(within(failing).queryByTestId('target-error')).toBeNull()
+    expect(within(failing).getByTestId('target-retry-now')).toHaveProperty('disabled', true)
+    expect(within(failing).getByTestId('target-retry-now').title).toMatch(/^Nothing waits for a retry/)
   })
 
   it('says a target nothing was sent to yet is not tried, in a neutral tone', async () => {
@@ -75,7 +79,35 @@ describe('forward targets in the endpoints sidebar', () => {
       expect(state.textContent).toBe('not tried')
       expect(state.className).toBe('badge muted')
       expect(state.title).toMatch(/Nothing has been sent to this target since Hookscope started/)
+      expect(within(item).getByTestId('target-retry-now')).toHaveProperty('disabled', true)
     }
+  })
+
+  it('tries a target waiting out its backoff now, and is not offered while it is paused', async () => {
+    const { calls, target, engine } = await setup()
+    click(within(target('t-app')).getByTestId('target-retry-now'))
+    await settle()
+    expect(calls('forward.retryNow')).toEqual([{ endpointId: 'ep_1', targetId: 't-app' }])
+    expect(screen.getByTestId('toast').textContent).toBe('Trying http://localhost:3000/hooks now')
+    click(within(target('t-app')).getByTestId('target-pause'))
+    await settle()
+    expect(engine.endpoints[0]!.forward.targets[0]!.paused).toBe(true)
+    expect(within(target('t-app')).getByTestId('target-retry-now')).toHaveProperty('disabled', true)
+  })
+
+  it('follows forward.changed live', async () => {
+    const { engine, target } = await setup()
+    act(() =>
+      engine.emit('forward.changed', {
+        targets: [targetStatus({ targetId: 't-app', state: 'delivering', waiting: 1 }), targetStatus({ targetId: 't-500', url: 'http://localhost:5000', state: 'retrying', failed: 2, lastError: 'the target answered 500' })],
+      }),
+    )
+    expect(target('t-app').getAttribute('data-state')).toBe('delivering')
+    expect(within(target('t-app')).getByTestId('target-waiting').textContent).toBe('1 waiting')
+    expect(within(target('t-500')).getByTestId('target-error').textContent).toBe('the target answered 500')
+    act(() => engine.emit('forward.changed', { targets: [targetStatus({ targetId: 't-app', state: 'idle' })] }))
+    expect(within(target('t-app')).getByTestId('target-state').textContent).toBe('up')
+    expect(within(target('t-app')).getByTestId('target-waiting').textContent).toBe('0 waiting')
   })
 
   it('pauses and resumes a target through its paused flag', async () => {
@@ -131,6 +163,7 @@ describe('forward targets in the endpoints sidebar', () => {
     expect(within(target('t-app')).getByTestId('target-state').textContent).toBe('down')
     expect(within(target('t-app')).getByTestId('target-error').textContent).toBe('connection refused (connect ECONNREFUSED 127.0.0.1:3000)')
     expect(within(target('t-app')).queryByTestId('target-pause')).toBeNull()
+    expect(within(target('t-app')).queryByTestId('target-retry-now')).toBeNull()
     expect(within(target('t-app')).queryByTestId('target-waiting')).toBeNull()
     act(() => harness.stores.app.getState().setEndpoint({ ...engine.endpoints[0]!, forward: forwarding({ mode: 'off' }) }))
     expect(screen.queryByTestId('target-status')).toBeNull()

@@ -721,6 +721,27 @@ export class Forwarder {
     return out
   }
 
+  /**
+   * Try a target's queue now instead of waiting out its backoff. If that fails again, the backoff goes
+   * on from where it was (the attempt counts like any other). False when nothing waits for a backoff.
+   */
+  retryNow(endpointId: string, targetId: string): boolean {
+    const queue = this.queues.get(queueKey(endpointId, targetId))
+    const endpoint = this.deps.endpoint(endpointId)
+    const target = endpoint?.forward.targets.find((t) => t.id === targetId)
+    if (!queue?.timer || !target || target.paused || endpoint!.forward.mode !== 'async' || this.closed) return false
+    clearTimeout(queue.timer)
+    queue.timer = null
+    queue.nextAttemptAt = null
+    for (const id of queue.items) {
+      const delivery = this.deliveries.get(id)
+      if (delivery) delivery.nextAttemptAt = null
+    }
+    void this.run(queue)
+    this.deps.onTargetsChanged()
+    return true
+  }
+
   /** Do not deliver these (they stay captured). */
   async drop(captureIds: string[]): Promise<number> {
     let count = 0

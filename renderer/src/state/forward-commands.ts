@@ -18,6 +18,11 @@ export async function retryFailed(api: ApiClient, endpointId: string, targetId: 
   return (await api['forward.retryFailed']({ endpointId, targetId })).count
 }
 
+/** Try what waits for a target now instead of waiting out its backoff; false when nothing waited for one. */
+export async function retryTargetNow(api: ApiClient, endpointId: string, targetId: string): Promise<boolean> {
+  return (await api['forward.retryNow']({ endpointId, targetId })).started
+}
+
 export async function dropWaiting(api: ApiClient, endpointId: string, targetId: string): Promise<number> {
   return (await api['forward.drop']({ endpointId, targetId })).count
 }

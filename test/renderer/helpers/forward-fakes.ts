@@ -1,6 +1,6 @@
 // Forwarding and signature methods for the fake engine: endpoint updates validated with the real
 // contract schemas (and refused with the engine's "… at <path>" messages), secrets that are recorded
-// but never returned, target statuses, attempts with their bodies, retry, drop and verify.
+// but never returned, target statuses, attempts with their bodies, retry, retry now, drop and verify.
 import { methods } from '../../../shared/api'
 import { toErrorShape } from '../../../shared/errors'
 import {
@@ -101,6 +101,11 @@ export function installForwardFakes(engine: FakeEngine): ForwardFakes {
   engine.override('forward.retryFailed', (raw) => {
     const { endpointId, targetId } = parse<{ endpointId: string; targetId?: string }>('forward.retryFailed', raw)
     return { count: fakes.targets.filter((t) => t.endpointId === endpointId && (!targetId || t.targetId === targetId)).reduce((n, t) => n + t.failed, 0) }
+  })
+  engine.override('forward.retryNow', (raw) => {
+    const { endpointId, targetId } = parse<{ endpointId: string; targetId: string }>('forward.retryNow', raw)
+    const status = fakes.targets.find((t) => t.endpointId === endpointId && t.targetId === targetId)
+    return { started: status !== undefined && status.nextAttemptAt !== null }
   })
   engine.override('forward.drop', (raw) => {
     const input = parse<{ ids: string[] } | { endpointId: string; targetId?: string }>('forward.drop', raw)

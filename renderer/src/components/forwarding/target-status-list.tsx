@@ -1,11 +1,11 @@
 // The forward targets of one endpoint in the sidebar: each with its state (not tried, up, delivering,
 // retrying, down, paused), how many requests wait, how many failed, the last error and the next
-// attempt; and pausing or resuming it, retrying what failed, dropping what waits (after confirming).
-// Live through forward.changed.
+// attempt; and pausing or resuming it, trying now instead of waiting out a backoff, retrying what
+// failed, dropping what waits (after confirming). Live through forward.changed.
 import { memo, useState } from 'react'
 import type { ForwardMode, ForwardTarget } from '../../../../shared/model'
 import { useApp, useStores } from '../../state/context'
-import { dropWaiting, errorText, retryFailed, setTargetPaused } from '../../state/forward-commands'
+import { dropWaiting, errorText, retryFailed, retryTargetNow, setTargetPaused } from '../../state/forward-commands'
 import { useForward } from '../../state/forward-hooks'
 import { targetKey } from '../../state/forward-store'
 import { formatClock, formatCount } from '../../text/format'
@@ -48,6 +48,7 @@ const TargetStatusItem = memo(function TargetStatusItem({ endpointId, target, mo
   const waiting = status?.waiting ?? 0
   const failed = status?.failed ?? 0
   const queued = mode === 'async'
+  const nextAttemptAt = state !== 'paused' ? (status?.nextAttemptAt ?? null) : null
 
   const run = async (what: string, action: () => Promise<string | null>) => {
     setBusy(true)
@@ -87,9 +88,9 @@ const TargetStatusItem = memo(function TargetStatusItem({ endpointId, target, mo
           <VisibleText value={status.lastError} />
         </p>
       )}
-      {status && status.nextAttemptAt !== null && state !== 'paused' && (
+      {nextAttemptAt !== null && (
         <p className="target-next muted" data-testid="target-next">
-          next attempt {formatClock(status.nextAttemptAt)}
+          next attempt {formatClock(nextAttemptAt)}
         </p>
       )}
       {queued && (
@@ -102,6 +103,20 @@ const TargetStatusItem = memo(function TargetStatusItem({ endpointId, target, mo
             onClick={() => void run(target.paused ? 'Resuming' : 'Pausing', async () => (await setTargetPaused(stores, endpointId, target.id, !target.paused), null))}
           >
             {target.paused ? 'Resume' : 'Pause'}
+          </button>
+          <button
+            type="button"
+            className="small"
+            data-testid="target-retry-now"
+            disabled={busy || nextAttemptAt === null}
+            title={
+              nextAttemptAt !== null
+                ? `Try what waits now instead of at ${formatClock(nextAttemptAt)}; if it fails again, the backoff goes on`
+                : 'Nothing waits for a retry: this tries a target that is down or failing now instead of after its backoff'
+            }
+            onClick={() => void run('Retrying', async () => ((await retryTargetNow(api, endpointId, target.id)) ? `Trying ${target.url} now` : 'Nothing was waiting for a retry'))}
+          >
+            Retry now
           </button>
           <button
             type="button"
