@@ -648,6 +648,62 @@ describe('large bodies stream to blob files', () => {
   })
 })
 
+/** A capture of these body bytes as sent, with these headers (its Content-Type taken from them). */
+function sent(bytes: Buffer, headers: Array<[string, string]>): CaptureRecord {
+  const contentType = headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? null
+  return record({
+    bodyText: '',
+    rawHeaders: [['Host', 'x'], ...headers],
+    contentType,
+    bodySize: bytes.length,
+    body: { size: bytes.length, sha256: 'x', truncated: false, declaredSize: bytes.length, storage: 'inline' },
+    inline: inlineBody(bytes),
+  })
+}
+
+const FORM: [string, string] = ['Content-Type', 'application/x-www-form-urlencoded']
+
+describe('search reads form values as the detail shows them', () => {
+  it('finds a form’s names and values decoded (Slack, Twilio), in the active segment, sealed and after a restart', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    let { history } = await openHistory(dir, 100) // capacity 10 per segment
+    const bodies = {
+      slack: sent(Buffer.from('token=abc&command=%2Fweather&text=hello+world&user_name=Steve\r\n'), [['Content-Type', 'Application/X-WWW-Form-Urlencoded']]),
+      twilio: sent(Buffer.from('Body=Hello%20there%21&From=%2B15551234567'), [['Content-Type', 'application/x-www-form-urlencoded; charset=utf-8']]),
+      malformed: sent(Buffer.from('note=100%+sure%zz&caf%C3%A9=cr%C3%A8me%E2%82%AC'), [FORM]),
+      latin1: sent(Buffer.from('name=M%FCller&city=K%F6ln'), [FORM]),
+      json: sent(Buffer.from('{"text":"hello+world","Body":"Hello%20there%21"}'), [['Content-Type', 'application/json']]),
+    }
+    for (const capture of Object.values(bodies)) await history.append(capture)
+    const name = new Map(Object.entries(bodies).map(([key, capture]) => [capture.id, key]))
+    const found = (text: string) => history.query({ text }).items.map((s) => name.get(s.id))
+    const expectFound = (where: string) => {
+      expect(found('hello world'), where).toEqual(['slack'])
+      expect(found('text=hello world'), where).toEqual(['slack'])
+      expect(found('command=/weather'), where).toEqual(['slack'])
+      expect(found('Hello there!'), where).toEqual(['twilio'])
+      expect(found('from=+15551234567'), where).toEqual(['twilio'])
+      // A malformed escape reads as written; a '+' is a space even next to one.
+      expect(found('note=100% sure%zz'), where).toEqual(['malformed'])
+      expect(found('café=crème€'), where).toEqual(['malformed'])
+      // Escaped bytes that are not UTF-8 read as latin1, as the form viewer shows them.
+      expect(found('name=müller'), where).toEqual(['latin1'])
+      expect(found('köln'), where).toEqual(['latin1'])
+      // The body as sent is still searched, and a JSON body is never read as a form.
+      expect(found('hello+world'), where).toEqual(['json', 'slack'])
+      expect(found('hello%20there%21'), where).toEqual(['json', 'twilio'])
+    }
+    expectFound('active segment')
+    for (let i = 0; i < 10; i++) await history.append(record()) // seals the first segment
+    expectFound('sealed')
+    await history.close()
+    ;({ history } = await openHistory(dir, 100))
+    expectFound('after a restart')
+    await history.close()
+  })
+})
+
 describe('the journal', () => {
   it('skips zeros written ahead and gaps left by a batch that never landed', () => {
     const a = JSON.stringify({ id: 'a' })

@@ -19,6 +19,7 @@ import type { Notice } from '../../../shared/api'
 import type { Capture, CapturePage, CaptureQuery, CaptureSummary, Retention } from '../../../shared/model'
 import { Capture as CaptureSchema, CaptureQuery as CaptureQuerySchema } from '../../../shared/model'
 import { HookscopeError } from '../../../shared/errors'
+import { parseContentEncoding } from '../capture/decode'
 import type { BlobStore } from './blobs'
 import { readFileIfExists, removeStaleTempFiles, writeFileAtomic } from './fs-util'
 import { Journal, parseJournal, type SyncMode } from './journal'
@@ -345,7 +346,7 @@ export class HistoryStore {
     // Bytes, as retention by size promises (the line, without its newline).
     const recordBytes = bytes.length - 1
     const blobBytes = record.body.storage === 'blob' ? record.body.size : 0
-    this.addToIndex(record, this.active.n, recordBytes, bodyHead && record.body.storage === 'blob' ? bodyHead.toString('utf8') : undefined)
+    this.addToIndex(record, this.active.n, recordBytes, bodyHead)
     this.active.count++
     this.active.recordBytes += recordBytes
     this.active.bytes += recordBytes + blobBytes
@@ -443,7 +444,11 @@ export class HistoryStore {
     return this.entries.length > maxCaptures || this.totalBytes > maxBytes
   }
 
-  private addToIndex(record: CaptureRecord, segment: number, bytes: number, bodyText?: string): void {
+  /**
+   * Index a capture. `bodyHead`: the first bytes of its body as stored (needed for a blob body, whose
+   * bytes are not in the record; an inline body is read from the record without it).
+   */
+  private addToIndex(record: CaptureRecord, segment: number, bytes: number, bodyHead?: Buffer): void {
     const summary = summaryOf(record)
     const entry: IndexEntry = {
       seq: this.seq++,
@@ -458,7 +463,8 @@ export class HistoryStore {
     this.byId.set(record.id, entry)
     let text = this.searchText.get(segment)
     if (!text) this.searchText.set(segment, (text = new SearchText()))
-    text.add(entry, ...searchTextOf(record, bodyText))
+    const [head, body] = searchTextOf(record, bodyHead && record.body.storage === 'blob' ? bodyHead.toString('utf8') : undefined)
+    text.add(entry, head, body)
     this.totalBytes += bytes
     if (entry.blob) {
       this.options.blobs.retain(entry.blob)
@@ -1018,14 +1024,11 @@ export class HistoryStore {
     const recordBytes = records.size > 0 ? Math.ceil(fileBytes / records.size) : 0
     for (const record of ordered) {
       const blobBytes = record.body.storage === 'blob' ? record.body.size : 0
-      let bodyText: string | undefined
+      let bodyHead: Buffer | undefined
       if (record.body.storage === 'blob') {
-        bodyText = await this.options.blobs
-          .read(record.body.sha256, 0, SEARCH_BODY_BYTES)
-          .then((bytes) => bytes.toString('utf8'))
-          .catch(() => '')
+        bodyHead = await this.options.blobs.read(record.body.sha256, 0, SEARCH_BODY_BYTES).catch(() => Buffer.alloc(0))
       }
-      this.addToIndex(record, n, recordBytes, bodyText)
+      this.addToIndex(record, n, recordBytes, bodyHead)
       segment.count++
       segment.recordBytes += recordBytes
       segment.bytes += recordBytes + blobBytes
@@ -1066,10 +1069,18 @@ function utf8Reading(value: string): string | null {
   return isUtf8(bytes) ? bytes.toString('utf8') : null
 }
 
-/** A capture's search text, lower-cased, as its head (request line and headers) and its body. */
-function searchTextOf(record: CaptureRecord, bodyText?: string): [string, string] {
+/**
+ * A capture's search text, lower-cased, as its head (request line and headers) and its body; and its
+ * Content-Encoding, if its body is encoded (then not read as a form: its bytes are not the form's).
+ */
+function searchTextOf(record: CaptureRecord, bodyText?: string): [string, string, string | null] {
   let text = `${record.method} ${record.target}\n`
-  for (const [name, value] of record.rawHeaders) text += `${name}: ${value}\n`
+  let contentEncoding: string | null = null
+  for (const [name, value] of record.rawHeaders) {
+    text += `${name}: ${value}\n`
+    // Cheap on the capture path: most names differ in length.
+    if (name.length === 16 && contentEncoding === null && name.toLowerCase() === 'content-encoding') contentEncoding = value
+  }
   // Most requests are ASCII: one test of the whole head instead of one per value.
   // eslint-disable-next-line no-control-regex
   if (/[^\x00-\x7f]/.test(text)) {
@@ -1089,6 +1100,65 @@ function searchTextOf(record: CaptureRecord, bodyText?: string): [string, string
     const { encoding, data } = record.inline
     body = encoding === 'utf8' ? data.slice(0, SEARCH_BODY_BYTES) : Buffer.from(data, 'base64').subarray(0, SEARCH_BODY_BYTES).toString('utf8')
   }
+  // ("identity" and the like encode nothing.)
+  if (contentEncoding !== null && parseContentEncoding(contentEncoding).length === 0) contentEncoding = null
+  if (contentEncoding === null && body !== '' && isForm(record.contentType)) body = withFormText(body)
   // Two pieces, not one: joined, the body would be copied once more.
-  return [text.toLowerCase(), body.toLowerCase()]
+  return [text.toLowerCase(), body.toLowerCase(), contentEncoding]
+}
+
+const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i
+
+function isForm(contentType: string | null): boolean {
+  return contentType !== null && FORM_TYPE.test(contentType)
+}
+
+/**
+ * A form body's text followed by its names and values decoded, one `name=value` a line, as the form
+ * viewer shows them: '+' as a space, escapes as UTF-8 bytes, a malformed escape as written. Decoded
+ * whole at once rather than pair by pair (a 64 KB body of short pairs would cost milliseconds on the
+ * capture path): the same text whenever the decoded bytes are UTF-8; otherwise they are read as
+ * latin1 throughout (the viewer does so pair by pair, where a pair is not UTF-8).
+ */
+function withFormText(body: string): string {
+  if (!body.includes('+') && !body.includes('%')) return body // nothing reads differently decoded
+  let end = body.length
+  while (end > 0 && (body.charCodeAt(end - 1) === 0x0a || body.charCodeAt(end - 1) === 0x0d)) end--
+  const pairs = body.slice(0, end).replaceAll('+', ' ').replaceAll('&', '\n')
+  if (!pairs.includes('%')) return `${body}\n${pairs}`
+  try {
+    // Native, and the same reading whenever every escape is well formed and the bytes are UTF-8.
+    return `${body}\n${decodeURIComponent(pairs)}`
+  } catch {
+    return `${body}\n${percentDecoded(pairs)}`
+  }
+}
+
+/** Escapes decoded as bytes, malformed ones kept as written; read as UTF-8, or as latin1 if not. */
+function percentDecoded(text: string): string {
+  const bytes = Buffer.from(text, 'utf8')
+  // In place: the decoded bytes are never ahead of the ones read. An escape is three ASCII bytes, and
+  // no byte of a multi-byte character is ASCII, so the escapes are found as in the text.
+  let length = 0
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!
+    if (byte === 0x25 && i + 2 < bytes.length) {
+      const high = hexValue(bytes[i + 1]!)
+      const low = hexValue(bytes[i + 2]!)
+      if (high >= 0 && low >= 0) {
+        bytes[length++] = (high << 4) | low
+        i += 2
+        continue
+      }
+    }
+    bytes[length++] = byte
+  }
+  const decoded = bytes.subarray(0, length)
+  return decoded.toString(isUtf8(decoded) ? 'utf8' : 'latin1')
+}
+
+function hexValue(byte: number): number {
+  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30
+  const lower = byte | 0x20
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1
 }
