@@ -491,7 +491,11 @@ export class Engine {
         void this.checker.recheck(id)
         return this.endpoint(id)
       },
-      'captures.query': async (query) => this.history.query(query),
+      'captures.query': async (query) => {
+        // A compressed body stored a moment ago is found by its decoded text once that is indexed.
+        if (query.text?.trim()) await this.history.searchSettled()
+        return this.history.query(query)
+      },
       'captures.verify': async ({ id }) => {
         const record = await this.history.get(id)
         if (!record) throw new HookscopeError('NOT_FOUND', `No capture with id ${id}.`)

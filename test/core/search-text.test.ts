@@ -37,3 +37,19 @@ describe('search text', () => {
     expect(hits(text as unknown as SearchText<string>, '/n/2999 ').map(Number)).toEqual([2999])
   })
 })
+
+describe('an owner with a second text', () => {
+  it('is found by either text, once for each that holds the needle, never across the two', () => {
+    const text = new SearchText<string>()
+    text.add('a', 'post /a\ncontent-encoding: gzip\n', '\x1f\x8b compressed')
+    text.add('b', 'post /b\n', 'plain word')
+    text.add('a', 'decoded word')
+    expect(hits(text, 'decoded')).toEqual(['a'])
+    expect(hits(text, 'word')).toEqual(['b', 'a'])
+    expect(hits(text, 'post /a')).toEqual(['a'])
+    // In both of a's texts: reported for each.
+    expect(hits(text, 'co')).toEqual(['a', 'a'])
+    // The end of a's first text and the start of its second are not one text.
+    expect(hits(text, 'compresseddecoded')).toEqual([])
+  })
+})

@@ -110,6 +110,7 @@ describe('the live list', () => {
     const note = screen.getByTestId('no-matches')
     expect(note.textContent).toContain('“no-such-thing”')
     expect(note.textContent).toContain('PUT')
+    expect(note.textContent).toContain('Search reads the first 64 KB of each body, decompressed and with form values decoded.')
     await act(async () => {
       fireEvent.click(screen.getByTestId('no-matches-clear'))
     })

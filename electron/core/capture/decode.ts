@@ -1,4 +1,4 @@
-// Decoding of compressed bodies for display. Owns: undoing Content-Encoding (gzip, deflate, br, and
+// Decoding of compressed bodies for display and for search. Owns: undoing Content-Encoding (gzip, deflate, br, and
 // zstd where this Node has it) with a cap on the output, so a compression bomb costs at most the cap.
 // Never: changes what is stored (captures keep the exact bytes that arrived).
 import { Readable, Writable } from 'node:stream'

@@ -19,7 +19,7 @@ import type { Notice } from '../../../shared/api'
 import type { Capture, CapturePage, CaptureQuery, CaptureSummary, Retention } from '../../../shared/model'
 import { Capture as CaptureSchema, CaptureQuery as CaptureQuerySchema } from '../../../shared/model'
 import { HookscopeError } from '../../../shared/errors'
-import { parseContentEncoding } from '../capture/decode'
+import { decodeBody, parseContentEncoding } from '../capture/decode'
 import type { BlobStore } from './blobs'
 import { readFileIfExists, removeStaleTempFiles, writeFileAtomic } from './fs-util'
 import { Journal, parseJournal, type SyncMode } from './journal'
@@ -37,7 +37,7 @@ export const SEGMENT_SCHEMA_VERSION = 3
 export const SEGMENT_MAX_RECORDS = 1000
 /** ...or this many bytes of record JSON, so that sealing one stays a few-millisecond write. */
 export const SEGMENT_MAX_RECORD_BYTES = 8 * 1024 * 1024
-/** Text search looks at this much of each body. */
+/** Text search looks at this much of each body (and at most this much of its decoded text). */
 export const SEARCH_BODY_BYTES = 64 * 1024
 
 export const InlineBody = z.object({ encoding: z.enum(['utf8', 'base64']), data: z.string() })
@@ -244,6 +244,15 @@ interface Sealing {
   frozen: boolean
 }
 
+/** A compressed body to decode for search: its first SEARCH_BODY_BYTES as stored. */
+interface DecodeJob {
+  entry: IndexEntry
+  encoding: string
+  /** Its Content-Type is a form: its decoded text is read as one too. */
+  form: boolean
+  stored: Buffer
+}
+
 interface IndexEntry {
   seq: number
   summary: CaptureSummary
@@ -312,6 +321,9 @@ export class HistoryStore {
   /** Each segment's search text, and how many text queries ran (each marks its hits with its number). */
   private readonly searchText = new Map<number, SearchText<IndexEntry>>()
   private textQueries = 0
+  /** Compressed bodies whose decoded text is still to be searchable (see decodeLater). */
+  private decodeJobs: Array<DecodeJob | null> = []
+  private decoding: Promise<void> | null = null
   private structural: Promise<void> = Promise.resolve()
   private closed = false
 
@@ -463,8 +475,13 @@ export class HistoryStore {
     this.byId.set(record.id, entry)
     let text = this.searchText.get(segment)
     if (!text) this.searchText.set(segment, (text = new SearchText()))
-    const [head, body] = searchTextOf(record, bodyHead && record.body.storage === 'blob' ? bodyHead.toString('utf8') : undefined)
+    const [head, body, encoding] = searchTextOf(record, bodyHead && record.body.storage === 'blob' ? bodyHead.toString('utf8') : undefined)
     text.add(entry, head, body)
+    // A compressed body is searched by its decoded text too, decoded later (see decodeLater).
+    if (encoding !== null && record.body.size > 0) {
+      const stored = (bodyHead ?? inlineBytes(record.inline)).subarray(0, SEARCH_BODY_BYTES)
+      if (stored.length > 0) this.decodeLater({ entry, encoding, form: isForm(record.contentType), stored })
+    }
     this.totalBytes += bytes
     if (entry.blob) {
       this.options.blobs.retain(entry.blob)
@@ -475,6 +492,60 @@ export class HistoryStore {
         this.totalBytes += record.body.size
       }
     }
+  }
+
+  /**
+   * Add the decoded text of a compressed body to its capture's search text, after the capture is
+   * indexed and off its path: the capture itself pays for no more than finding the header. One body
+   * at a time, in the order stored; each decodes the first SEARCH_BODY_BYTES as stored (a body cut
+   * short, over the cap or by a sender that left, decodes as far as it goes) into at most as many
+   * bytes, so a compression bomb inflates no further (decodeBody stops its stream there).
+   */
+  private decodeLater(job: DecodeJob): void {
+    this.decodeJobs.push(job)
+    this.decoding ??= this.decodeQueued()
+  }
+
+  private async decodeQueued(): Promise<void> {
+    try {
+      // A turn later: never within the append that queued it.
+      await yieldToLoop()
+      for (let jobs = this.decodeJobs; jobs.length > 0 && !this.closed; jobs = this.decodeJobs) {
+        this.decodeJobs = []
+        for (let i = 0; i < jobs.length && !this.closed; i++) {
+          const job = jobs[i]!
+          jobs[i] = null // each body's bytes can go as soon as it is decoded
+          // A body that fails to decode stays searchable as stored; the others still get their turn.
+          await this.addDecodedText(job).catch(() => undefined)
+        }
+      }
+    } finally {
+      this.decodeJobs = []
+      this.decoding = null
+    }
+  }
+
+  private async addDecodedText({ entry, encoding, form, stored }: DecodeJob): Promise<void> {
+    const decoded = await decodeBody(stored, encoding, SEARCH_BODY_BYTES)
+    // Every encoding undone, or nothing to add: text still compressed (by an encoding this Node cannot
+    // undo) is not text.
+    if (decoded.bytes.length === 0 || decoded.encodings.length !== parseContentEncoding(encoding).length) return
+    // Cleared, or dropped by retention, while it waited: nothing to add it to.
+    if (this.byId.get(entry.summary.id) !== entry) return
+    const text = this.searchText.get(entry.segment)
+    if (!text) return
+    let body = decoded.bytes.toString('utf8')
+    if (form) body = withFormText(body)
+    // A second piece of the same capture's text: a query may find it twice, which marks it once.
+    text.add(entry, body.toLowerCase())
+  }
+
+  /**
+   * Resolves once every capture stored so far can be found by the decoded text of its body too (see
+   * decodeLater). A text query waits for it, so that what a search finds does not depend on timing.
+   */
+  searchSettled(): Promise<void> {
+    return this.decoding ?? Promise.resolve()
   }
 
   /** Structural changes (seal, retention, clear) run one at a time. */
@@ -1045,6 +1116,8 @@ export class HistoryStore {
       await tail
       if (tail === this.structural) break
     }
+    // Decoding for search writes nothing: what is still queued is dropped, what runs is let finish.
+    await this.decoding
     await this.journal.close()
     if (this.nextJournal) {
       // Prepared ahead and never used: not worth keeping.
@@ -1071,14 +1144,14 @@ function utf8Reading(value: string): string | null {
 
 /**
  * A capture's search text, lower-cased, as its head (request line and headers) and its body; and its
- * Content-Encoding, if its body is encoded (then not read as a form: its bytes are not the form's).
+ * Content-Encoding, if its body is encoded (searched as stored here, and decoded later).
  */
 function searchTextOf(record: CaptureRecord, bodyText?: string): [string, string, string | null] {
   let text = `${record.method} ${record.target}\n`
   let contentEncoding: string | null = null
   for (const [name, value] of record.rawHeaders) {
     text += `${name}: ${value}\n`
-    // Cheap on the capture path: most names differ in length.
+    // All the capture path pays to find compressed bodies: most names differ in length.
     if (name.length === 16 && contentEncoding === null && name.toLowerCase() === 'content-encoding') contentEncoding = value
   }
   // Most requests are ASCII: one test of the whole head instead of one per value.

@@ -21,7 +21,10 @@ interface Chunk<T> {
 export class SearchText<T> {
   private readonly chunks: Chunk<T>[] = []
 
-  /** A capture's text, given in pieces that are stored one after the other. */
+  /**
+   * A capture's text, given in pieces that are stored one after the other. The same owner may be
+   * added again (text that became known later): that text is a slot of its own, searched alike.
+   */
   add(owner: T, text: string, more = ''): void {
     // At most three bytes of UTF-8 per UTF-16 unit.
     const most = (text.length + more.length) * 3
@@ -39,7 +42,10 @@ export class SearchText<T> {
     chunk.owners.push(owner)
   }
 
-  /** Calls `hit` once for each owner whose text holds `needle` (not empty). */
+  /**
+   * Calls `hit` for each owner whose text holds `needle` (not empty): once for each of its slots that
+   * holds it, so an owner added twice may be reported twice. A needle never matches across slots.
+   */
   find(needle: Buffer, hit: (owner: T) => void): void {
     for (const chunk of this.chunks) {
       const { starts, ends, owners } = chunk

@@ -33,7 +33,7 @@ function NoMatches() {
   return (
     <div className="list-empty" data-testid="no-matches">
       <p>No requests match {conditions.join(', ')}.</p>
-      {filter.text.trim() !== '' && <p>Search reads bodies as they were stored: a compressed body is not searched.</p>}
+      {filter.text.trim() !== '' && <p>Search reads the first 64 KB of each body, decompressed and with form values decoded.</p>}
       <button type="button" data-testid="no-matches-clear" onClick={() => traffic.getState().setFilter(emptyFilter())}>
         Clear search and filters
       </button>
