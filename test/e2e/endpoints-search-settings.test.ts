@@ -2,6 +2,7 @@
 // endpoint (and what senders then get), new-request counts and refused-request counters, engine-side
 // search and the filters, the theme switch, settings that persist, and desktop notifications.
 import net from 'node:net'
+import { gzipSync } from 'node:zlib'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { pageScripts, runCurl, sendRaw, sendRequest, uniquePath, useE2E, waitForRow } from './helpers'
@@ -201,6 +202,26 @@ describe('search and filters', () => {
     await waitForRow(page, '/matching')
     expect(await page.getByTestId('row-path').allTextContents()).toEqual(['/matching'])
   })
+  it('finds a form by a value as the form viewer shows it, and a gzip body by its decoded text, as they arrive', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const word = `decoded${Date.now().toString(36)}`
+    const p = uniquePath('decoded')
+    await page.getByTestId('search-input').fill(`hello ${word}!`)
+    await page.getByTestId('no-matches').filter({ hasText: 'decompressed and with form values decoded' }).waitFor()
+    const form = [['Content-Type', 'application/x-www-form-urlencoded']] as Array<[string, string]>
+    await sendRequest(e2e.host.captureUrl, { path: `${p}/slack`, headers: form, body: `command=%2Fsay&text=hello+${word}%21` })
+    await sendRequest(e2e.host.captureUrl, { path: `${p}/gzip`, headers: [['Content-Type', 'application/json'], ['Content-Encoding', 'gzip']], body: gzipSync(JSON.stringify({ text: `Hello ${word}!` })) })
+    await sendRequest(e2e.host.captureUrl, { path: `${p}/not-a-form`, body: `text=hello+${word}%21` })
+    await waitForPaths(page, [`${p}/gzip`, `${p}/slack`], '2 requests')
+    // What was searched for is what the form viewer shows.
+    await (await waitForRow(page, `${p}/slack`)).click()
+    await page.getByTestId('detail-target').filter({ hasText: `${p}/slack` }).waitFor()
+    await page.getByTestId('tab-body').click()
+    await page.getByTestId('viewer-form').waitFor()
+    expect(await page.getByTestId('form-row').allTextContents()).toEqual(['command/say', `texthello ${word}!`])
+  })
+
   it('lists a match whose body finished arriving after a later request was stored', async (ctx) => {
     e2e.requireBrowser(ctx)
     const { page } = await e2e.open()
