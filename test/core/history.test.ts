@@ -774,6 +774,30 @@ describe('search reads form values and compressed bodies as the detail shows the
     await history.close()
   })
 
+  it('a text search waits for the bodies queued before it, not for those queued after, and not for long', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const { history } = await openHistory(dir)
+    // Text that compresses poorly, so that each body takes a while to decode.
+    const heavy = (word: string) => sent(zlib.gzipSync(`${word} ${randomBytes(24 * 1024).toString('hex')}`), [['Content-Encoding', 'gzip']])
+    await Promise.all(Array.from({ length: 150 }, (_, i) => history.append(heavy(i === 149 ? 'First-Batch-Last' : `first-${i}`))))
+    const settled = history.searchSettled(60_000)
+    // Bodies keep arriving while the search waits: under nonstop traffic the queue is never empty.
+    const later = Promise.all(Array.from({ length: 150 }, (_, i) => history.append(heavy(i === 149 ? 'Later-Batch-Last' : `later-${i}`))))
+    await settled
+    expect(history.query({ text: 'first-batch-last' }).total).toBe(1)
+    expect(history.query({ text: 'later-batch-last' }).total).toBe(0)
+    await later
+    await history.searchSettled(60_000)
+    expect(history.query({ text: 'later-batch-last' }).total).toBe(1)
+
+    // A long backlog (say, at start) holds a search up for a bounded time only.
+    await Promise.all(Array.from({ length: 150 }, (_, i) => history.append(heavy(i === 149 ? 'Backlog-Last' : `backlog-${i}`))))
+    await history.searchSettled(1)
+    expect(history.query({ text: 'backlog-last' }).total).toBe(0)
+    await history.close()
+  })
+
   it('a compressed request over HTTP is found through the Api once stored, as a blob too, and after a restart', async () => {
     t = await startEngine()
     const small = zlib.gzipSync(JSON.stringify({ message: 'Gzipped-Over-HTTP' }))

@@ -39,6 +39,8 @@ export const SEGMENT_MAX_RECORDS = 1000
 export const SEGMENT_MAX_RECORD_BYTES = 8 * 1024 * 1024
 /** Text search looks at this much of each body (and at most this much of its decoded text). */
 export const SEARCH_BODY_BYTES = 64 * 1024
+/** The longest a text search waits for compressed bodies still being decoded for it (see searchSettled). */
+export const SEARCH_SETTLE_MAX_MS = 1000
 
 export const InlineBody = z.object({ encoding: z.enum(['utf8', 'base64']), data: z.string() })
 export type InlineBody = z.infer<typeof InlineBody>
@@ -324,6 +326,10 @@ export class HistoryStore {
   /** Compressed bodies whose decoded text is still to be searchable (see decodeLater). */
   private decodeJobs: Array<DecodeJob | null> = []
   private decoding: Promise<void> | null = null
+  /** Compressed bodies queued so far, and how many of them are done (decoded, failed or dropped). */
+  private decodeQueuedCount = 0
+  private decodeDoneCount = 0
+  private decodeWaiters: Array<{ upTo: number; resolve: () => void }> = []
   private structural: Promise<void> = Promise.resolve()
   private closed = false
 
@@ -503,7 +509,19 @@ export class HistoryStore {
    */
   private decodeLater(job: DecodeJob): void {
     this.decodeJobs.push(job)
+    this.decodeQueuedCount++
     this.decoding ??= this.decodeQueued()
+  }
+
+  private decodeDone(count: number): void {
+    this.decodeDoneCount += count
+    if (this.decodeWaiters.length === 0) return
+    const waiting: typeof this.decodeWaiters = []
+    for (const waiter of this.decodeWaiters) {
+      if (waiter.upTo <= this.decodeDoneCount) waiter.resolve()
+      else waiting.push(waiter)
+    }
+    this.decodeWaiters = waiting
   }
 
   private async decodeQueued(): Promise<void> {
@@ -517,9 +535,12 @@ export class HistoryStore {
           jobs[i] = null // each body's bytes can go as soon as it is decoded
           // A body that fails to decode stays searchable as stored; the others still get their turn.
           await this.addDecodedText(job).catch(() => undefined)
+          this.decodeDone(1)
         }
       }
     } finally {
+      // Closed: what is left will never be decoded, and nobody should wait for it.
+      this.decodeDone(this.decodeQueuedCount - this.decodeDoneCount)
       this.decodeJobs = []
       this.decoding = null
     }
@@ -542,10 +563,22 @@ export class HistoryStore {
 
   /**
    * Resolves once every capture stored so far can be found by the decoded text of its body too (see
-   * decodeLater). A text query waits for it, so that what a search finds does not depend on timing.
+   * decodeLater), or after `maxWaitMs`. A text query waits for it, so that what a search finds does not
+   * depend on timing; bodies queued after the call do not hold it up (under nonstop compressed traffic
+   * the queue is never empty), and the wait is bounded (after a start with a long backlog, a search
+   * answers with what is decoded so far rather than after all of it).
    */
-  searchSettled(): Promise<void> {
-    return this.decoding ?? Promise.resolve()
+  searchSettled(maxWaitMs = SEARCH_SETTLE_MAX_MS): Promise<void> {
+    const upTo = this.decodeQueuedCount
+    if (this.decodeDoneCount >= upTo) return Promise.resolve()
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, maxWaitMs)
+      function done(): void {
+        clearTimeout(timer)
+        resolve()
+      }
+      this.decodeWaiters.push({ upTo, resolve: done })
+    })
   }
 
   /** Structural changes (seal, retention, clear) run one at a time. */
