@@ -105,7 +105,8 @@ describe('a request pipelined behind a refusal', () => {
       expect(responses.map((r) => r.status)).toEqual([Number(name)])
       const second = (await both).find((s) => s.target === '/second')!
       const stored = await t.engine.capture(second.id)
-      expect(stored).toMatchObject({ status: null, response: null, forward: null })
+      // The endpoint forwards: it says why this one was not.
+      expect(stored).toMatchObject({ status: null, response: null, forward: { state: 'skipped', error: 'its sender was never answered', attempts: 0 } })
     })
   }
 })
@@ -222,7 +223,7 @@ describe('stopping an endpoint', () => {
       expect(app.received.map((r) => r.url)).toEqual(['/one'])
       const items = t.engine.history.query({}).items
       expect(items.find((s) => s.target === '/one')).toMatchObject({ status: 200, forward: { state: 'delivered' } })
-      expect(items.find((s) => s.target === '/two')).toMatchObject({ status: null, forward: null })
+      expect(items.find((s) => s.target === '/two')).toMatchObject({ status: null, forward: { state: 'skipped', error: 'its sender was never answered', attempts: 0 } })
     } finally {
       await app.close()
     }

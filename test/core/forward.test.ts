@@ -512,7 +512,19 @@ describe('requests never forwarded by design', () => {
       if (text.includes('"state":"skipped"')) await writeFile(file, text.replace('"state":"skipped"', '"state":"failed"'), 'latin1')
     }
     t = await t.reopen()
-    expect(t.engine.history.summary(big.id)!.forward).toMatchObject({ state: 'failed', attempts: 0 })
+    // Written by a version that marked it failed at capture time: read as skipped, never retried.
+    expect(t.engine.history.summary(big.id)!.forward).toMatchObject({ state: 'skipped', attempts: 0, error: 'its body went past the body cap, so only its first part was kept' })
+    expect(await apiOf(t.engine)['forward.status']({})).toMatchObject([{ failed: 1 }])
+  })
+
+  it('a CONNECT to a forwarding endpoint is answered 405 and shows why it was not sent', async () => {
+    const app = await target()
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
+    const skipped = forwardState(e.engine, (s) => s.method === 'CONNECT')
+    const { responses } = await rawExchange(e.port, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n', { untilClose: true })
+    expect(responses.map((r) => r.status)).toEqual([405])
+    expect((await skipped).forward).toMatchObject({ state: 'skipped', attempts: 0, error: 'a CONNECT request asks for a tunnel, which is not forwarded' })
+    expect(app.received).toEqual([])
   })
 
   it('one whose sender is found unanswered after it was stored stays unsent after a restart', async () => {
@@ -525,6 +537,22 @@ describe('requests never forwarded by design', () => {
     expect(e.engine.history.summary(left!.id)!.forward).toMatchObject({ state: 'skipped', error: 'its sender was never answered' })
     t = await e.reopen()
     expect(t.engine.history.summary(left!.id)!.forward).toMatchObject({ state: 'skipped', error: 'its sender was never answered' })
+    // As a version that marked it failed wrote it: still skipped, so "Retry failed" never sends it.
+    await t.close()
+    let rewritten = 0
+    for (const name of await readdir(path.join(t.dir, 'forward'))) {
+      const file = path.join(t.dir, 'forward', name)
+      const text = await readFile(file, 'latin1')
+      const old = text.replace('"state":"skipped","at"', '"state":"failed","at"').replace('"reason":"its sender was never answered"', '"reason":"not forwarded: its sender was never answered"')
+      if (old !== text) {
+        rewritten++
+        await writeFile(file, old, 'latin1')
+      }
+    }
+    expect(rewritten).toBe(1)
+    t = await t.reopen()
+    expect(t.engine.history.summary(left!.id)!.forward).toMatchObject({ state: 'skipped', error: 'its sender was never answered' })
+    expect(await apiOf(t.engine)['forward.retryFailed']({ endpointId: t.endpointId })).toEqual({ count: 0 })
     await t.engine.updateEndpoint(t.endpointId, { forward: { targets: [{ id: 'app', url: app.url, paused: false }] } })
     // The queue is ordered: had it still waited, it would arrive first.
     await post(t.url, '/next', '{}')
@@ -545,6 +573,21 @@ describe('the state a target shows', () => {
     const app = await target(undefined, { port })
     expect(await up).toMatchObject({ lastError: null, nextAttemptAt: null, failed: 0 })
     expect(app.received.map((r) => r.url)).toEqual(['/x'])
+  })
+
+  it('a target given another URL is not tried again until something is sent to it there', async () => {
+    const port = await freePort()
+    const e = await forwarding({ mode: 'async', retry: { maxAttempts: 1, maxAgeMs: 60_000, baseDelayMs: 10, maxDelayMs: 10 }, targets: [{ id: 'app', url: `http://127.0.0.1:${port}`, paused: false }], defaultTargetId: 'app' })
+    const down = targetState(e.engine, (s) => s.state === 'down' && s.failed === 1)
+    await post(e.url, '/x', '{}')
+    await down
+    const app = await target()
+    await e.engine.updateEndpoint(e.endpointId, { forward: { targets: [{ id: 'app', url: app.url, paused: false }] } })
+    expect((await apiOf(e.engine)['forward.status']({}))[0]).toMatchObject({ url: app.url, state: 'unknown', lastError: null })
+    const up = targetState(e.engine, (s) => s.state === 'idle')
+    await post(e.url, '/y', '{}')
+    expect(await up).toMatchObject({ url: app.url, lastError: null })
+    expect(app.received.map((r) => r.url)).toEqual(['/y'])
   })
 
   it('async: a queue that gave up on a target that is down still shows it down', async () => {
@@ -696,6 +739,18 @@ describe('the delivery queue', () => {
     expect(await api['forward.retryNow']({ endpointId: e.endpointId, targetId: 'app' })).toEqual({ started: false })
     await expect(api['forward.retryNow']({ endpointId: e.endpointId, targetId: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' })
     await expect(api['forward.retryNow']({ endpointId: e.endpointId, targetId: '' })).rejects.toMatchObject({ code: 'INVALID_INPUT' })
+  })
+
+  it('"retry now" starts nothing once everything that waited out the backoff was dropped', async () => {
+    const port = await freePort()
+    const e = await forwarding({ mode: 'async', retry: { maxAttempts: 10, maxAgeMs: 600_000, baseDelayMs: 40_000, maxDelayMs: 120_000 }, targets: [{ id: 'app', url: `http://127.0.0.1:${port}`, paused: false }], defaultTargetId: 'app' })
+    const api = apiOf(e.engine)
+    const waiting = forwardState(e.engine, (s) => s.forward!.state === 'retrying')
+    await post(e.url, '/x', '{}')
+    const { id } = await waiting
+    expect(await api['forward.drop']({ endpointId: e.endpointId, targetId: 'app' })).toEqual({ count: 1 })
+    expect(e.engine.history.summary(id)!.forward).toMatchObject({ state: 'dropped' })
+    expect(await api['forward.retryNow']({ endpointId: e.endpointId, targetId: 'app' })).toEqual({ started: false })
   })
 
   it('tells the hosts when a request joins a queue, even a paused one', async () => {

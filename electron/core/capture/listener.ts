@@ -302,6 +302,8 @@ export class Listener {
     record.durationMs = 0
     record.response = { status: 405, headers: [['Allow', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS']], bodySize: 0 }
     this.deps.sink.received(record)
+    // A forwarding endpoint shows it as not forwarded, with the reason.
+    this.deps.sink.plan(record)
     this.inProgress++
     const answer = (): void => {
       socket.end('HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\nContent-Length: 0\r\nConnection: close\r\n\r\n')
@@ -495,8 +497,9 @@ export class Listener {
         record.inline = body.inline ? inlineBody(body.inline) : null
       }
 
+      // Planned either way, so that a forwarding endpoint shows why this one was not forwarded.
+      this.deps.sink.plan(record)
       if (unanswerable) incomplete = true
-      else this.deps.sink.plan(record)
       if (record.forwardPlan?.mode === 'proxy' && !override && !incomplete && !res.destroyed) {
         return await this.finishProxy(res, record, head, elapsed)
       }

@@ -92,6 +92,8 @@ interface TargetQueue {
   state: TargetStatus['state']
   /** What the last attempt that reached a verdict found (unknown: none since start): the state at rest. */
   health: TargetHealth
+  /** The target's URL that `health` and `lastError` speak of: a new URL starts unknown again. */
+  url: string | null
   lastError: string | null
   nextAttemptAt: number | null
 }
@@ -315,7 +317,8 @@ export class Forwarder {
     const key = queueKey(endpointId, targetId)
     let queue = this.queues.get(key)
     if (!queue) {
-      queue = { endpointId, targetId, items: [], running: false, timer: null, state: 'unknown', health: 'unknown', lastError: null, nextAttemptAt: null }
+      const url = this.deps.endpoint(endpointId)?.forward.targets.find((t) => t.id === targetId)?.url ?? null
+      queue = { endpointId, targetId, items: [], running: false, timer: null, state: 'unknown', health: 'unknown', url, lastError: null, nextAttemptAt: null }
       this.queues.set(key, queue)
     }
     return queue
@@ -730,6 +733,8 @@ export class Forwarder {
     const endpoint = this.deps.endpoint(endpointId)
     const target = endpoint?.forward.targets.find((t) => t.id === targetId)
     if (!queue?.timer || !target || target.paused || endpoint!.forward.mode !== 'async' || this.closed) return false
+    // A timer may outlive what it waited for (all of it dropped meanwhile): nothing to try then.
+    if (!queue.items.some((id) => !TERMINAL.has(this.deliveries.get(id)?.state ?? 'delivered'))) return false
     clearTimeout(queue.timer)
     queue.timer = null
     queue.nextAttemptAt = null
@@ -761,6 +766,13 @@ export class Forwarder {
     for (const queue of this.queues.values()) {
       if (queue.endpointId !== endpoint.id) continue
       const target = endpoint.forward.targets.find((t) => t.id === queue.targetId)
+      if (target && target.url !== queue.url) {
+        // Another address: what was found of the old one says nothing of it.
+        queue.url = target.url
+        queue.health = 'unknown'
+        queue.lastError = null
+        if (queue.state === 'idle' || queue.state === 'down') queue.state = 'unknown'
+      }
       if (!target) void this.run(queue)
       else if (!target.paused && endpoint.forward.mode === 'async') {
         if (queue.timer) {
@@ -873,6 +885,11 @@ export class Forwarder {
           const delivery = this.restoreDelivery(s.captureId, summary, plans.get(s.captureId)?.plan.targetId ?? null)
           delivery.state = s.state
           delivery.error = s.reason
+          // Written before unanswered captures had a state of their own: never to be retried.
+          if (s.state === 'failed' && s.reason === `not forwarded: ${UNANSWERED}`) {
+            delivery.state = 'skipped'
+            delivery.error = UNANSWERED
+          }
           if (s.state === 'pending') {
             delivery.sinceQueued = 0
             delivery.queuedAt = s.at
@@ -888,6 +905,9 @@ export class Forwarder {
       if (plan.state !== 'pending') {
         // Decided at capture time (blocked, unrouted, not forwardable): nothing more ever happened.
         delivery.state = plan.state ?? 'failed'
+        // Decided 'failed' at capture time, before these had a state of their own: not forwardable, or
+        // its sender never answered. Read as skipped, so that "Retry failed" never sends it.
+        if (delivery.state === 'failed' && delivery.attemptCount === 0) delivery.state = 'skipped'
         if (delivery.state === 'skipped') delivery.error = notForwardable(summary) ?? UNANSWERED
       } else if (plan.mode === 'proxy') {
         // A proxied request settles with its one attempt.
