@@ -65,13 +65,21 @@ describe('endpoints', () => {
     expect((await t.engine.startEndpoint(second.id)).port).toBe(t.port)
   })
 
+  // A wildcard and a specific address on one port clash on Linux; macOS and the BSDs let them share it
+  // (Node listens with SO_REUSEADDR), so there is no clash there to name.
+  const wildcardClashes = process.platform === 'linux'
+  if (!wildcardClashes) console.log(`skipped: the wildcard rows of "names an endpoint ... as the holder" — on ${process.platform} a wildcard and a specific address may share a port`)
   it.each([
-    ['0.0.0.0', '127.0.0.1'],
-    ['127.0.0.1', '0.0.0.0'],
-    ['::', '127.0.0.1'],
-    ['::', '0.0.0.0'],
-    ['0.0.0.0', '::'],
-    ['::1', '::'],
+    ...(wildcardClashes
+      ? [
+          ['0.0.0.0', '127.0.0.1'],
+          ['127.0.0.1', '0.0.0.0'],
+          ['::', '127.0.0.1'],
+          ['::', '0.0.0.0'],
+          ['0.0.0.0', '::'],
+          ['::1', '::'],
+        ]
+      : []),
     ['::1', '0:0:0:0:0:0:0:1'],
   ])('names an endpoint on %s as the holder of the port asked for on %s', async (holderHost, askedHost) => {
     t = await startEngine()
