@@ -2,10 +2,14 @@
 // arriving from curl, keyboard navigation, selection and scroll that stay put, pause, the timeline
 // and clearing the history.
 import { describe, expect, it } from 'vitest'
-import { pageScripts, runCurl, runShell, sendRequest, uniquePath, useE2E, waitForRow } from './helpers'
+import { pageScripts, runCurl, runShell, sendRaw, sendRequest, uniquePath, useE2E, waitForRow } from './helpers'
 import { connectApi } from './helpers/api-client'
+import { lateTarget } from './helpers/forwarding'
 
 const e2e = useE2E()
+
+/** What the forward and signature badges of two rows show. */
+type Shown = { retrying: [string, string]; halfway: [string, string] }
 
 /** A page 1600 px wide with a new request, sent to the default endpoint, open in the detail. */
 async function pageWithDetailOpen(prefix: string) {
@@ -78,6 +82,78 @@ describe('live traffic', () => {
     }
   })
 
+  it('keeps the forward result and the signature verdict whole in a row at every width, in short forms where the list is narrow', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const down = await lateTarget()
+    const hostApi = await connectApi(e2e.host)
+    const { api } = hostApi
+    const endpoint = await api['endpoints.create']({ name: 'Badges', host: '127.0.0.1', port: 0 })
+    try {
+      await api['endpoints.update']({
+        id: endpoint.id,
+        patch: {
+          signature: { scheme: 'stripe' },
+          // A target that is down, and a wait longer than the test: the first request stays retrying.
+          forward: { mode: 'async', targets: [{ id: 'down', url: down.url, paused: false }], defaultTargetId: 'down', retry: { maxAttempts: 1000, maxAgeMs: 3_600_000, baseDelayMs: 100_000, maxDelayMs: 200_000 } },
+        },
+      })
+      await api['endpoints.setSecret']({ id: endpoint.id, secret: 'whsec_badges' })
+      const url = (await api['endpoints.status']({})).find((status) => status.id === endpoint.id)!.url!
+      const base = uniquePath('badges')
+      await sendRequest(url, { path: `${base}/unsigned`, body: '{"n":1}' })
+      // A sender that stops halfway: not forwarded, its signature not checked, and flagged.
+      await sendRaw(url, `POST ${base}/halfway HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{"n":`)
+
+      for (const colorScheme of ['light', 'dark'] as const) {
+        const { page } = await e2e.open({ viewport: { width: 1440, height: 900 }, colorScheme })
+        const retrying = await waitForRow(page, `${base}/unsigned`)
+        const halfway = await waitForRow(page, `${base}/halfway`)
+        await retrying.locator('[data-testid="badge-forward"][data-state="retrying"]').waitFor()
+        await retrying.locator('[data-testid="badge-signature"][data-kind="missing-header"]').waitFor()
+        await halfway.locator('[data-testid="badge-forward"][data-state="skipped"]').waitFor()
+        await halfway.locator('[data-testid="badge-signature"][data-kind="incomplete-body"]').waitFor()
+        await halfway.getByTestId('badge-incomplete').waitFor()
+        const attempts = /\((\d+)\)/.exec((await retrying.getByTestId('badge-forward').textContent())!)![1]
+        const badges = async (row: typeof retrying) => page.evaluate(pageScripts.rowBadges, (await row.getAttribute('data-capture-id'))!)
+        /** The forward and signature badges of both rows: what each shows, all of them wholly inside the cell. */
+        const check = async (where: string, shown: Shown) => {
+          const [a, b] = [await badges(retrying), await badges(halfway)]
+          expect(a.badges, where).toEqual([
+            { testId: 'badge-forward', shown: shown.retrying[0], inside: true },
+            { testId: 'badge-signature', shown: shown.retrying[1], inside: true },
+          ])
+          expect(b.badges.slice(0, 2), where).toEqual([
+            { testId: 'badge-forward', shown: shown.halfway[0], inside: true },
+            { testId: 'badge-signature', shown: shown.halfway[1], inside: true },
+          ])
+          // A badge that does not fit (the flag, when the cell is short of room) gives way whole to an
+          // ellipsis; the cell's title names them all.
+          expect([a.ellipsis, b.ellipsis], where).toEqual([true, true])
+          expect(b.title, where).toBe('→ not sent · sig unchecked · incomplete')
+        }
+        const full: Shown = { retrying: [`→ retrying (${attempts})`, 'sig missing'], halfway: ['→ not sent', 'sig unchecked'] }
+        const short: Shown = { retrying: ['→ retrying', 'no sig'], halfway: ['→ not sent', 'sig ?'] }
+
+        await check(`${colorScheme}, 1440 wide, detail closed`, full)
+        await halfway.click()
+        await page.getByTestId('detail').waitFor()
+        await check(`${colorScheme}, 1440 wide, detail open`, short)
+        // The list at its narrowest.
+        await page.setViewportSize({ width: 1100, height: 800 })
+        await page.waitForFunction(pageScripts.widthIs, ['main.traffic', 490] as const, { timeout: 3000 })
+        await check(`${colorScheme}, 1100 wide, detail open`, short)
+        await page.keyboard.press('Escape')
+        await page.getByTestId('detail').waitFor({ state: 'detached' })
+        await check(`${colorScheme}, 1100 wide, detail closed`, full)
+        // What a badge means is in its own title, the retry count included.
+        expect(await retrying.getByTestId('badge-forward').getAttribute('title')).toContain(`${attempts} attempt`)
+      }
+    } finally {
+      await api['endpoints.remove']({ id: endpoint.id })
+      hostApi.close()
+    }
+  })
+
   it('resizes the detail by dragging its edge or with the keys, keeps the width on reload, and fits the list to what is left', async (ctx) => {
     e2e.requireBrowser(ctx)
     const { page } = await e2e.open({ viewport: { width: 1600, height: 860 } })
@@ -112,7 +188,7 @@ describe('live traffic', () => {
     await page.mouse.up()
     expect(Math.round(await detailWidth())).toBe(436)
     expect([await shows('size'), await shows('duration'), await shows('endpoint')]).toEqual([true, true, true])
-    expect(await widths()).toMatchObject({ time: 92, method: 66, status: 50, size: 68, duration: 66, flags: 168 })
+    expect(await widths()).toMatchObject({ time: 92, method: 66, status: 50, size: 68, duration: 66, flags: 216 })
 
     // Kept across a reload.
     await page.reload()

@@ -44,6 +44,34 @@ describe('the live list', () => {
     expect(screen.getByRole('grid').getAttribute('aria-rowcount')).toBe('100')
   })
 
+  it('gives a row its badges in the order a short row keeps them, with their short forms, and a title naming them all', async () => {
+    const harness = await listOf(1)
+    const arriving = makeSummary({
+      target: '/badged',
+      flags: ['incomplete'],
+      forward: { state: 'retrying', targetId: 't', status: null, attempts: 3, error: 'connection refused', nextAttemptAt: null },
+      signature: { kind: 'missing-header', scheme: 'stripe', header: 'Stripe-Signature' },
+    })
+    live(harness, [arriving])
+    const cell = rowOf(arriving.id)!.querySelector('.cell.flags')!
+    const badges = Array.from(cell.children, (badge) => [badge.getAttribute('data-testid'), badge.textContent, badge.getAttribute('data-short')])
+    expect(badges).toEqual([
+      ['badge-forward', '→ retrying (3)', '→ retrying'],
+      ['badge-signature', 'sig missing', 'no sig'],
+      ['badge-incomplete', 'incomplete', null],
+    ])
+    expect(cell.className).toBe('cell flags clip')
+    expect(cell.getAttribute('title')).toBe('→ retrying (3) · sig missing · incomplete')
+    // The badges and the title follow the capture as it changes.
+    live(harness, [{ ...arriving, flags: [], forward: { ...arriving.forward!, state: 'delivered', status: 200, attempts: 4 }, signature: null }])
+    expect(Array.from(cell.children, (badge) => badge.textContent)).toEqual(['→ 200'])
+    expect(cell.getAttribute('title')).toBe('→ 200')
+    live(harness, [{ ...arriving, flags: [], forward: null, signature: null }])
+    expect(cell.children).toHaveLength(0)
+    expect(cell.className).toBe('cell flags')
+    expect(cell.hasAttribute('title')).toBe(false)
+  })
+
   it('adds what arrives on top without touching the rows already there, and updates a changed row in place', async () => {
     const harness = await listOf(5)
     const kept = screen.getAllByTestId('traffic-row')

@@ -30,36 +30,37 @@ export function CaptureBadges({ flags }: { flags: readonly CaptureFlag[] }) {
   )
 }
 
-/** The same badges as DOM, for code that builds elements itself (the live list's rows). */
-export function appendBadges(parent: Element, { forward, signature, flags }: { forward: ForwardSummary | null | undefined; signature: Verdict | null | undefined; flags: readonly CaptureFlag[] }): void {
+/**
+ * The same badges as DOM, for code that builds elements itself (the live list's rows). Their order is
+ * what a row short of room keeps first: the forward result, then the signature verdict, then the
+ * flags; what does not fit at the end gives way to an ellipsis (app.css). A badge with a shorter form
+ * carries it in `data-short`, which the list shows when its badge column is narrow. Returns the
+ * badges' full labels.
+ */
+export function appendBadges(parent: Element, { forward, signature, flags }: { forward: ForwardSummary | null | undefined; signature: Verdict | null | undefined; flags: readonly CaptureFlag[] }): string[] {
   const doc = parent.ownerDocument
-  const badge = (text: { label: string; tone: string; title: string }, testId: string) => {
+  const labels: string[] = []
+  const badge = (text: { label: string; short?: string; tone: string; title: string }, testId: string) => {
     const span = doc.createElement('span')
     span.className = `badge ${text.tone}`
     span.title = text.title
     span.setAttribute('data-testid', testId)
-    span.textContent = text.label
-    return span
-  }
-  if (forward) {
-    const span = badge(forwardBadge(forward), 'badge-forward')
-    span.setAttribute('data-state', forward.state)
-    parent.appendChild(span)
-  }
-  if (signature) {
-    const span = badge(verdictBadge(signature), 'badge-signature')
-    span.setAttribute('data-kind', signature.kind)
-    parent.appendChild(span)
-  }
-  if (flags.length > 0) {
-    const group = doc.createElement('span')
-    group.className = 'badges'
-    for (const flag of flags) {
-      const text = FLAG_BADGES[flag]
-      if (text) group.appendChild(badge(text, `badge-${flag}`))
+    if (text.short === undefined) span.textContent = text.label
+    else {
+      // The label in an element of its own, which the narrow list hides to show the short form.
+      span.setAttribute('data-short', text.short)
+      span.appendChild(doc.createElement('span')).textContent = text.label
     }
-    parent.appendChild(group)
+    labels.push(text.label)
+    return parent.appendChild(span)
   }
+  if (forward) badge(forwardBadge(forward), 'badge-forward').setAttribute('data-state', forward.state)
+  if (signature) badge(verdictBadge(signature), 'badge-signature').setAttribute('data-kind', signature.kind)
+  for (const flag of flags) {
+    const text = FLAG_BADGES[flag]
+    if (text) badge(text, `badge-${flag}`)
+  }
+  return labels
 }
 
 /** Where forwarding of a capture stands, when its endpoint forwards. */

@@ -115,7 +115,9 @@ function drawRow(row: HTMLDivElement, previous: RowModel | null, next: RowModel)
     flags.className = `cell flags${clipUnless(!hasBadges)}`
     // Filled only when there is something to show: most rows have no badge at all.
     if (flags.firstChild) flags.replaceChildren()
-    if (hasBadges) appendBadges(flags, capture)
+    // The cell's title names every badge: those that gave way to an ellipsis can still be read.
+    if (hasBadges) flags.setAttribute('title', appendBadges(flags, capture).join(' · '))
+    else if (before !== undefined) flags.removeAttribute('title')
   }
 }
 

@@ -7,6 +7,8 @@ import type { Tone } from './verdict-text'
 
 export interface ForwardBadgeText {
   label: string
+  /** A shorter label for a narrow list, when the label carries a detail the title also gives. */
+  short?: string
   tone: Tone
   title: string
 }
@@ -31,6 +33,7 @@ export function forwardBadge(forward: ForwardSummary): ForwardBadgeText {
     case 'retrying':
       return {
         label: `→ retrying (${forward.attempts})`,
+        short: '→ retrying',
         tone: 'warning',
         title: `Forwarding: the last attempt failed${why}; ${forward.nextAttemptAt !== null ? `next attempt at ${formatClock(forward.nextAttemptAt)}` : 'it will be tried again'}${tries}.`,
       }

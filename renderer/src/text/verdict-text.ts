@@ -46,6 +46,12 @@ export function driftWords(driftSeconds: number): string {
 
 export interface VerdictBadge {
   label: string
+  /**
+   * The verdict in a few characters, for the narrow list: short enough to fit beside any forward badge.
+   * ✓ and ✗ say whether the signature checks out, ? that it was not checked; the tone and the title
+   * tell the rest.
+   */
+  short: string
   tone: Tone
   title: string
 }
@@ -54,25 +60,26 @@ export function verdictBadge(verdict: Verdict): VerdictBadge {
   const scheme = SCHEME_LABELS[verdict.scheme]
   switch (verdict.kind) {
     case 'valid':
-      return { label: 'sig valid', tone: 'ok', title: `${scheme} signature valid${verdict.detail ? ` (${verdict.detail})` : ''}: your app would accept it.` }
+      return { label: 'sig valid', short: 'sig ✓', tone: 'ok', title: `${scheme} signature valid${verdict.detail ? ` (${verdict.detail})` : ''}: your app would accept it.` }
     case 'invalid':
-      return { label: 'sig invalid', tone: 'danger', title: `${scheme} signature invalid: ${verdict.reason}.` }
+      return { label: 'sig invalid', short: 'sig ✗', tone: 'danger', title: `${scheme} signature invalid: ${verdict.reason}.` }
     case 'timestamp-out-of-tolerance':
       return {
         label: `sig stale ${driftSeconds(verdict.driftSeconds)}`,
+        short: 'sig stale',
         tone: 'warning',
         title: `${scheme} signature matches, but its timestamp is ${driftWords(verdict.driftSeconds)} (tolerance ${formatSpan(verdict.toleranceSeconds)}): your app would refuse it.`,
       }
     case 'missing-header':
-      return { label: 'sig missing', tone: 'danger', title: `${scheme} signature header missing: ${verdict.header}.` }
+      return { label: 'sig missing', short: 'no sig', tone: 'danger', title: `${scheme} signature header missing: ${verdict.header}.` }
     case 'malformed-header':
-      return { label: 'sig malformed', tone: 'danger', title: `${scheme} signature header ${verdict.header} is malformed: ${verdict.reason}.` }
+      return { label: 'sig malformed', short: 'sig ✗', tone: 'danger', title: `${scheme} signature header ${verdict.header} is malformed: ${verdict.reason}.` }
     case 'no-secret':
-      return { label: 'no secret', tone: 'info', title: `${scheme} signature not checked: no secret is stored for this endpoint.` }
+      return { label: 'no secret', short: 'sig ?', tone: 'info', title: `${scheme} signature not checked: no secret is stored for this endpoint.` }
     case 'unusable-secret':
-      return { label: 'bad secret', tone: 'warning', title: `${scheme} signature not checked: the stored secret cannot be a key (${verdict.reason}).` }
+      return { label: 'bad secret', short: 'sig ?', tone: 'warning', title: `${scheme} signature not checked: the stored secret cannot be a key (${verdict.reason}).` }
     case 'incomplete-body':
-      return { label: 'sig unchecked', tone: 'info', title: `${scheme} signature not checked: ${verdict.reason}.` }
+      return { label: 'sig unchecked', short: 'sig ?', tone: 'info', title: `${scheme} signature not checked: ${verdict.reason}.` }
   }
 }
 

@@ -23,3 +23,4 @@ export function attributesAre(args: readonly [testId: string, json: string]): bo
 export function widthIs(args: readonly [selector: string, width: number]): boolean
 export function backgroundContrast(args: readonly [testId: string, over: string]): number
 export function textContrast(selector: string): number
+export function rowBadges(captureId: string): { title: string | null; ellipsis: boolean; badges: Array<{ testId: string; shown: string; inside: boolean }> }

@@ -178,3 +178,27 @@ export function textContrast(selector) {
   const [light, dark] = [luminance(style.color), luminance(style.backgroundColor)].sort((a, b) => b - a)
   return (light + 0.05) / (dark + 0.05)
 }
+
+/**
+ * The badges of the row showing this capture: the text each shows (its short form when the list shows
+ * that instead of the label), and whether its box lies wholly inside the badge cell; with whether the
+ * cell hides what does not fit behind an ellipsis, and the cell's title.
+ */
+export function rowBadges(captureId) {
+  const cell = document.querySelector(`[data-testid="traffic-row"][data-capture-id="${captureId}"] .cell.flags`)
+  const box = cell.getBoundingClientRect()
+  const style = getComputedStyle(cell)
+  return {
+    title: cell.getAttribute('title'),
+    ellipsis: style.overflowX === 'hidden' && style.textOverflow === 'ellipsis',
+    badges: Array.from(cell.children).map((badge) => {
+      const label = badge.firstElementChild
+      const rect = badge.getBoundingClientRect()
+      return {
+        testId: badge.dataset.testid,
+        shown: label && getComputedStyle(label).display === 'none' ? badge.dataset.short : badge.textContent,
+        inside: rect.left >= box.left - 0.5 && rect.right <= box.right + 0.5 && rect.top >= box.top - 0.5 && rect.bottom <= box.bottom + 0.5,
+      }
+    }),
+  }
+}
