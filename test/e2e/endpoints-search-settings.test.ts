@@ -115,6 +115,60 @@ describe('endpoints', () => {
     await endpointItem(page, 'Clashing').getByTestId('endpoint-state').filter({ hasText: 'listening' }).waitFor()
   })
 
+  it('keeps the editor’s buttons in view however long its form, in the same keyboard order, with each hint on its label’s line', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open({ viewport: { width: 1440, height: 900 } })
+    await createEndpoint(page, 'Long form')
+    await endpointItem(page, 'Long form').getByTestId('endpoint-edit').click()
+    await page.getByTestId('endpoint-editor').waitFor()
+    // The hints read on their label's line: the port's input lines up with the bind address's, and
+    // the headers' box is as far below its label as that.
+    const host = await page.evaluate(pageScripts.fieldLayout, 'endpoint-field-host')
+    for (const testId of ['endpoint-field-port', 'endpoint-field-headers']) {
+      const field = await page.evaluate(pageScripts.fieldLayout, testId)
+      expect(field.input.top - field.label.top, testId).toBeCloseTo(host.input.top - host.label.top, 0)
+      expect(field.hint!.left, testId).toBeGreaterThan(field.label.left + 20)
+      expect(field.hint!.bottom, testId).toBeLessThanOrEqual(field.input.top)
+    }
+    expect((await page.evaluate(pageScripts.fieldLayout, 'endpoint-field-port')).input.top).toBeCloseTo(host.input.top, 0)
+
+    // The longest form: forwarding with a target and a route, and a signature scheme.
+    await page.getByTestId('forward-mode').selectOption('async')
+    await page.getByTestId('forward-add-target').click()
+    await page.getByTestId('forward-target-url').fill('http://127.0.0.1:9/hooks')
+    await page.getByTestId('forward-add-route').click()
+    await page.getByTestId('forward-route-prefix').fill('/orders')
+    await page.getByTestId('signature-scheme').selectOption('stripe')
+    const buttons = ['endpoint-remove', 'endpoint-cancel', 'endpoint-save']
+    const shown = async () => Promise.all(buttons.map((testId) => page.evaluate(pageScripts.fullyShown, testId)))
+    await page.getByTestId('endpoint-field-name').focus()
+    expect(await shown()).toEqual([true, true, true])
+    for (const viewport of [
+      { width: 1100, height: 800 },
+      { width: 1440, height: 600 },
+    ]) {
+      await page.setViewportSize(viewport)
+      expect(await shown(), `${viewport.width}×${viewport.height}`).toEqual([true, true, true])
+    }
+
+    // From the last field, Tab goes on to the buttons, in their order.
+    await page.getByTestId('signature-secret').focus()
+    for (const testId of buttons) {
+      await page.keyboard.press('Tab')
+      expect(await page.locator(':focus').getAttribute('data-testid')).toBe(testId)
+    }
+
+    // What saving answers is in view with the buttons, wherever the fields are scrolled.
+    await page.getByTestId('endpoint-field-port').fill('70000')
+    await page.getByTestId('endpoint-save').click()
+    await page.getByTestId('endpoint-form-error').filter({ hasText: /^Port:/ }).waitFor()
+    await page.getByTestId('endpoint-field-name').focus()
+    expect(await page.evaluate(pageScripts.fullyShown, 'endpoint-form-error')).toBe(true)
+    expect(await shown()).toEqual([true, true, true])
+    await page.getByTestId('endpoint-cancel').click()
+    await page.getByTestId('endpoint-editor').waitFor({ state: 'detached' })
+  })
+
   it('stops and starts an endpoint', async (ctx) => {
     e2e.requireBrowser(ctx)
     const { page } = await e2e.open()

@@ -7,9 +7,11 @@ interface DialogProps {
   children: ReactNode
   testId?: string
   wide?: boolean
+  /** The body lays out and scrolls its content itself (a form with a footer that stays in view). */
+  ownScroll?: boolean
 }
 
-export function Dialog({ title, onClose, children, testId, wide = false }: DialogProps) {
+export function Dialog({ title, onClose, children, testId, wide = false, ownScroll = false }: DialogProps) {
   const box = useRef<HTMLDivElement>(null)
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null
@@ -40,7 +42,7 @@ export function Dialog({ title, onClose, children, testId, wide = false }: Dialo
             ×
           </button>
         </header>
-        <div className="dialog-body">{children}</div>
+        <div className={ownScroll ? 'dialog-body own-scroll' : 'dialog-body'}>{children}</div>
       </div>
     </div>
   )

@@ -205,80 +205,91 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
   }
 
   return (
-    <Dialog title={id === 'new' ? 'New endpoint' : `Edit ${endpoint?.name ?? 'endpoint'}`} onClose={onClose} testId="endpoint-editor" wide>
+    <Dialog title={id === 'new' ? 'New endpoint' : `Edit ${endpoint?.name ?? 'endpoint'}`} onClose={onClose} testId="endpoint-editor" wide ownScroll>
       <form
-        className="form"
+        className="form dialog-form"
         noValidate
         onSubmit={(event) => {
           event.preventDefault()
           void save()
         }}
       >
-        <label>
-          Name
-          <input data-testid="endpoint-field-name" {...field('name')} maxLength={100} />
-        </label>
-        <div className="form-row">
+        <div className="dialog-form-fields">
           <label>
-            Bind address
-            <input data-testid="endpoint-field-host" {...field('host')} />
+            Name
+            <input data-testid="endpoint-field-name" {...field('name')} maxLength={100} />
           </label>
-          <label>
-            Port <span className="muted">(0 picks a free one)</span>
-            <input data-testid="endpoint-field-port" type="number" min={0} max={65535} {...field('port')} />
-          </label>
-        </div>
-        {form.host.trim() !== '127.0.0.1' && form.host.trim() !== 'localhost' && form.host.trim() !== '::1' && (
-          <p className="viewer-note warning">Other machines on your network can send requests to this address.</p>
-        )}
-        <fieldset>
-          <legend>Response</legend>
           <div className="form-row">
             <label>
-              Status
-              <input data-testid="endpoint-field-status" type="number" min={200} max={599} {...field('status')} />
+              Bind address
+              <input data-testid="endpoint-field-host" {...field('host')} />
             </label>
             <label>
-              Delay (ms)
-              <input data-testid="endpoint-field-delay" type="number" min={0} max={MAX_RESPONSE_DELAY_MS} {...field('delay')} />
+              {/* One item of the label's column: the hint reads on the label's line, and the input
+                  lines up with the bind address's. */}
+              <span>
+                Port <span className="muted">(0 picks a free one)</span>
+              </span>
+              <input data-testid="endpoint-field-port" type="number" min={0} max={65535} {...field('port')} />
             </label>
           </div>
-          <label>
-            Headers <span className="muted">(one "Name: value" per line)</span>
-            <textarea data-testid="endpoint-field-headers" rows={3} spellCheck={false} {...field('headers')} />
-          </label>
-          <label>
-            Body
-            <textarea data-testid="endpoint-field-body" rows={4} spellCheck={false} {...field('body')} />
-          </label>
-        </fieldset>
-        <ForwardSettings form={forwardForm} errors={fieldErrors} onChange={setForwardForm} />
-        <SignatureSettings
-          form={signatureForm}
-          errors={fieldErrors}
-          hasSecret={hasSecret}
-          onForget={id === 'new' ? null : () => void forget()}
-          forgetting={forgetting}
-          onChange={setSignatureForm}
-        />
-        {error && (
-          <p className="viewer-note error" data-testid="endpoint-form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="dialog-actions">
-          {id !== 'new' && (
-            <button type="button" className="danger-outline" data-testid="endpoint-remove" onClick={() => setConfirmRemove(true)}>
-              Remove
-            </button>
+          {form.host.trim() !== '127.0.0.1' && form.host.trim() !== 'localhost' && form.host.trim() !== '::1' && (
+            <p className="viewer-note warning">Other machines on your network can send requests to this address.</p>
           )}
-          <span className="spacer" />
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" data-testid="endpoint-save" disabled={busy}>
-            {id === 'new' ? 'Create' : 'Save'}
-          </button>
+          <fieldset>
+            <legend>Response</legend>
+            <div className="form-row">
+              <label>
+                Status
+                <input data-testid="endpoint-field-status" type="number" min={200} max={599} {...field('status')} />
+              </label>
+              <label>
+                Delay (ms)
+                <input data-testid="endpoint-field-delay" type="number" min={0} max={MAX_RESPONSE_DELAY_MS} {...field('delay')} />
+              </label>
+            </div>
+            <label>
+              <span>
+                Headers <span className="muted">(one "Name: value" per line)</span>
+              </span>
+              <textarea data-testid="endpoint-field-headers" rows={3} spellCheck={false} {...field('headers')} />
+            </label>
+            <label>
+              Body
+              <textarea data-testid="endpoint-field-body" rows={4} spellCheck={false} {...field('body')} />
+            </label>
+          </fieldset>
+          <ForwardSettings form={forwardForm} errors={fieldErrors} onChange={setForwardForm} />
+          <SignatureSettings
+            form={signatureForm}
+            errors={fieldErrors}
+            hasSecret={hasSecret}
+            onForget={id === 'new' ? null : () => void forget()}
+            forgetting={forgetting}
+            onChange={setSignatureForm}
+          />
+        </div>
+        {/* Outside the fields' scroll: the buttons, and why a save was refused, stay in view. */}
+        <div className="dialog-footer">
+          {error && (
+            <p className="viewer-note error" data-testid="endpoint-form-error" role="alert">
+              {error}
+            </p>
+          )}
+          <div className="dialog-actions">
+            {id !== 'new' && (
+              <button type="button" className="danger-outline" data-testid="endpoint-remove" onClick={() => setConfirmRemove(true)}>
+                Remove
+              </button>
+            )}
+            <span className="spacer" />
+            <button type="button" data-testid="endpoint-cancel" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="submit" className="primary" data-testid="endpoint-save" disabled={busy}>
+              {id === 'new' ? 'Create' : 'Save'}
+            </button>
+          </div>
         </div>
       </form>
     </Dialog>

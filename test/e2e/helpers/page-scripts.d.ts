@@ -24,3 +24,11 @@ export function widthIs(args: readonly [selector: string, width: number]): boole
 export function backgroundContrast(args: readonly [testId: string, over: string]): number
 export function textContrast(selector: string): number
 export function rowBadges(captureId: string): { title: string | null; ellipsis: boolean; badges: Array<{ testId: string; shown: string; inside: boolean }> }
+export function fullyShown(testId: string): boolean
+export interface Box {
+  left: number
+  top: number
+  right: number
+  bottom: number
+}
+export function fieldLayout(testId: string): { input: Box; label: Box; hint: Box | null }

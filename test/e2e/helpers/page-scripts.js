@@ -202,3 +202,33 @@ export function rowBadges(captureId) {
     }),
   }
 }
+
+/** Whether the element with this test id is in the window and on top at each corner of its box (nothing clips or covers it). */
+export function fullyShown(testId) {
+  const element = document.querySelector(`[data-testid="${testId}"]`)
+  if (!element) return false
+  const rect = element.getBoundingClientRect()
+  const corners = [
+    [rect.left + 2, rect.top + 2],
+    [rect.right - 2, rect.top + 2],
+    [rect.left + 2, rect.bottom - 2],
+    [rect.right - 2, rect.bottom - 2],
+  ]
+  return corners.every(([x, y]) => {
+    if (x < 0 || y < 0 || x > window.innerWidth || y > window.innerHeight) return false
+    const hit = document.elementFromPoint(x, y)
+    return hit !== null && (hit === element || element.contains(hit))
+  })
+}
+
+/** The boxes of a form field (the input with this test id), of its label, and of the label's hint (its muted part). */
+export function fieldLayout(testId) {
+  const input = document.querySelector(`[data-testid="${testId}"]`)
+  const label = input.closest('label')
+  const hint = label.querySelector('.muted')
+  const box = (element) => {
+    const rect = element.getBoundingClientRect()
+    return { left: rect.left, top: rect.top, right: rect.right, bottom: rect.bottom }
+  }
+  return { input: box(input), label: box(label), hint: hint ? box(hint) : null }
+}
