@@ -225,6 +225,36 @@ describe('live traffic', () => {
     await page.getByTestId('detail').waitFor({ state: 'detached' })
   })
 
+  it('keeps an open request whole in a narrow window: the endpoints step aside, then the request covers the list', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const page = await pageWithDetailOpen('narrow')
+    const box = async (testId: string) => page.getByTestId(testId).boundingBox()
+    const inView = async (where: string) => {
+      for (const testId of ['copy-curl', 'copy-code', 'detail-close']) expect(await page.evaluate(pageScripts.fullyShown, testId), `${where}: ${testId}`).toBe(true)
+      const detail = (await box('detail'))!
+      expect(detail.x + detail.width, where).toBeLessThanOrEqual(page.viewportSize()!.width + 0.5)
+    }
+    // Room for all three (260 + 490 + 320).
+    await page.setViewportSize({ width: 1100, height: 800 })
+    await inView('1100 wide')
+    expect(await page.getByTestId('endpoints-sidebar').isVisible()).toBe(true)
+    expect(Math.round((await page.locator('main.traffic').boundingBox())!.width)).toBeGreaterThanOrEqual(490)
+    // Not for the endpoints too: they step aside while the request is open, and the list keeps its minimum.
+    await page.setViewportSize({ width: 980, height: 760 })
+    await page.getByTestId('endpoints-sidebar').waitFor({ state: 'hidden' })
+    await inView('980 wide')
+    expect(Math.round((await page.locator('main.traffic').boundingBox())!.width)).toBeGreaterThanOrEqual(490)
+    // Narrower still: the request covers the list.
+    await page.setViewportSize({ width: 760, height: 700 })
+    await page.locator('main.traffic').waitFor({ state: 'hidden' })
+    await inView('760 wide')
+    expect(Math.round((await box('detail'))!.width)).toBe(760)
+    // Closed, the list and the endpoints are back.
+    await page.getByTestId('detail-close').click()
+    await page.locator('main.traffic').waitFor({ state: 'visible' })
+    expect(await page.getByTestId('endpoints-sidebar').isVisible()).toBe(true)
+  })
+
   it("tells assistive technology the detail's width and its largest as the window changes", async (ctx) => {
     e2e.requireBrowser(ctx)
     const page = await pageWithDetailOpen('split-aria')

@@ -203,18 +203,22 @@ export function rowBadges(captureId) {
   }
 }
 
-/** Whether the element with this test id is in the window and on top at each corner of its box (nothing clips or covers it). */
+/** Whether the element with this test id is in the window and on top just inside each side of its box and at its middle (nothing clips or covers it). */
 export function fullyShown(testId) {
   const element = document.querySelector(`[data-testid="${testId}"]`)
   if (!element) return false
   const rect = element.getBoundingClientRect()
-  const corners = [
-    [rect.left + 2, rect.top + 2],
-    [rect.right - 2, rect.top + 2],
-    [rect.left + 2, rect.bottom - 2],
-    [rect.right - 2, rect.bottom - 2],
+  const middleX = (rect.left + rect.right) / 2
+  const middleY = (rect.top + rect.bottom) / 2
+  // Just inside the middle of each side (a rounded corner's very corner is not the element's) and the middle.
+  const points = [
+    [middleX, rect.top + 2],
+    [middleX, rect.bottom - 2],
+    [rect.left + 2, middleY],
+    [rect.right - 2, middleY],
+    [middleX, middleY],
   ]
-  return corners.every(([x, y]) => {
+  return points.every(([x, y]) => {
     if (x < 0 || y < 0 || x > window.innerWidth || y > window.innerHeight) return false
     const hit = document.elementFromPoint(x, y)
     return hit !== null && (hit === element || element.contains(hit))

@@ -8,10 +8,16 @@ import { useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEven
 export const DETAIL_WIDTH_KEY = 'hookscope.detailWidth'
 export const MIN_DETAIL_WIDTH = 320
 /**
- * The sidebar (260 px) and the list's minimum width (490 px: its narrowest columns, the badges'
- * included; app.css), which the detail never takes.
+ * What the detail never takes: the sidebar (260 px) and the list's minimum width (490 px: its
+ * narrowest columns, the badges' included), or the list's alone in a window too narrow for all three
+ * (app.css sets `--reserved-width` on the workspace).
  */
 const RESERVED_WIDTH = 750
+
+function reservedWidth(workspace: HTMLElement): number {
+  const value = parseFloat(getComputedStyle(workspace).getPropertyValue('--reserved-width'))
+  return Number.isFinite(value) ? value : RESERVED_WIDTH
+}
 const KEY_STEP = 32
 
 function storedWidth(): number | null {
@@ -35,7 +41,7 @@ function storeWidth(width: number | null): void {
 /** Sets the detail column of the workspace grid (app.css reads `--detail-width`); null: the layout's own. */
 function applyWidth(workspace: HTMLElement, width: number | null): void {
   if (width === null) workspace.style.removeProperty('--detail-width')
-  else workspace.style.setProperty('--detail-width', `clamp(${MIN_DETAIL_WIDTH}px, ${Math.round(width)}px, calc(100% - ${RESERVED_WIDTH}px))`)
+  else workspace.style.setProperty('--detail-width', `clamp(${MIN_DETAIL_WIDTH}px, ${Math.round(width)}px, calc(100% - var(--reserved-width, ${RESERVED_WIDTH}px)))`)
 }
 
 /** `controls`: the id of the detail, the pane whose width the edge sets. */
@@ -51,7 +57,7 @@ export function DetailSplitter({ controls }: { controls: string }) {
     const workspace = detail?.closest<HTMLElement>('.workspace')
     return element && detail && workspace ? { detail, workspace } : null
   }
-  const maxWidth = (workspace: HTMLElement) => Math.max(MIN_DETAIL_WIDTH, workspace.clientWidth - RESERVED_WIDTH)
+  const maxWidth = (workspace: HTMLElement) => Math.max(MIN_DETAIL_WIDTH, workspace.clientWidth - reservedWidth(workspace))
   const clamp = (width: number, workspace: HTMLElement) => Math.min(maxWidth(workspace), Math.max(MIN_DETAIL_WIDTH, width))
   /** Reads back the width the layout gave the detail, for assistive technology. */
   const report = () => {
