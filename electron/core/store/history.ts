@@ -246,13 +246,15 @@ interface Sealing {
   frozen: boolean
 }
 
-/** A compressed body to decode for search: its first SEARCH_BODY_BYTES as stored. */
+/**
+ * A compressed body to decode for search: what finds it, not its bytes, which are read when its turn
+ * comes. At start every compressed capture of the history is queued at once: a few dozen bytes each.
+ */
 interface DecodeJob {
   entry: IndexEntry
   encoding: string
   /** Its Content-Type is a form: its decoded text is read as one too. */
   form: boolean
-  stored: Buffer
 }
 
 interface IndexEntry {
@@ -324,8 +326,13 @@ export class HistoryStore {
   private readonly searchText = new Map<number, SearchText<IndexEntry>>()
   private textQueries = 0
   /** Compressed bodies whose decoded text is still to be searchable (see decodeLater). */
-  private decodeJobs: Array<DecodeJob | null> = []
+  private decodeJobs: DecodeJob[] = []
   private decoding: Promise<void> | null = null
+  /** Decoding waits for the store to be open: a job reads its body through the segments, set up by then. */
+  private opened = false
+  private bodiesRead = 0
+  /** The sealed segment file the decode queue is reading bodies from (see storedHead), and where it is in it. */
+  private decodeFile: { n: number; bytes: Buffer; from: number } | null = null
   /** Compressed bodies queued so far, and how many of them are done (decoded, failed or dropped). */
   private decodeQueuedCount = 0
   private decodeDoneCount = 0
@@ -338,6 +345,8 @@ export class HistoryStore {
   static async open(options: HistoryOptions): Promise<HistoryStore> {
     const store = new HistoryStore(options)
     await store.load()
+    store.opened = true
+    if (store.decodeJobs.length > 0) store.decoding ??= store.decodeQueued()
     return store
   }
 
@@ -484,10 +493,7 @@ export class HistoryStore {
     const [head, body, encoding] = searchTextOf(record, bodyHead && record.body.storage === 'blob' ? bodyHead.toString('utf8') : undefined)
     text.add(entry, head, body)
     // A compressed body is searched by its decoded text too, decoded later (see decodeLater).
-    if (encoding !== null && record.body.size > 0) {
-      const stored = (bodyHead ?? inlineBytes(record.inline)).subarray(0, SEARCH_BODY_BYTES)
-      if (stored.length > 0) this.decodeLater({ entry, encoding, form: isForm(record.contentType), stored })
-    }
+    if (encoding !== null && record.body.size > 0) this.decodeLater({ entry, encoding, form: isForm(record.contentType) })
     this.totalBytes += bytes
     if (entry.blob) {
       this.options.blobs.retain(entry.blob)
@@ -503,14 +509,22 @@ export class HistoryStore {
   /**
    * Add the decoded text of a compressed body to its capture's search text, after the capture is
    * indexed and off its path: the capture itself pays for no more than finding the header. One body
-   * at a time, in the order stored; each decodes the first SEARCH_BODY_BYTES as stored (a body cut
-   * short, over the cap or by a sender that left, decodes as far as it goes) into at most as many
-   * bytes, so a compression bomb inflates no further (decodeBody stops its stream there).
+   * at a time, in the order stored; each reads the first SEARCH_BODY_BYTES as stored (a body cut
+   * short, over the cap or by a sender that left, decodes as far as it goes) and decodes them into at
+   * most as many bytes, so a compression bomb inflates no further (decodeBody stops its stream there).
    */
   private decodeLater(job: DecodeJob): void {
     this.decodeJobs.push(job)
     this.decodeQueuedCount++
-    this.decoding ??= this.decodeQueued()
+    if (this.opened) this.decoding ??= this.decodeQueued()
+  }
+
+  /**
+   * Compressed bodies the decode queue read back (and decoded, when they were still there) since the
+   * store opened: what it has cost beyond the captures themselves.
+   */
+  get searchReads(): number {
+    return this.bodiesRead
   }
 
   private decodeDone(count: number): void {
@@ -531,10 +545,8 @@ export class HistoryStore {
       for (let jobs = this.decodeJobs; jobs.length > 0 && !this.closed; jobs = this.decodeJobs) {
         this.decodeJobs = []
         for (let i = 0; i < jobs.length && !this.closed; i++) {
-          const job = jobs[i]!
-          jobs[i] = null // each body's bytes can go as soon as it is decoded
           // A body that fails to decode stays searchable as stored; the others still get their turn.
-          await this.addDecodedText(job).catch(() => undefined)
+          await this.addDecodedText(jobs[i]!).catch(() => undefined)
           this.decodeDone(1)
         }
       }
@@ -543,15 +555,66 @@ export class HistoryStore {
       this.decodeDone(this.decodeQueuedCount - this.decodeDoneCount)
       this.decodeJobs = []
       this.decoding = null
+      this.decodeFile = null
     }
   }
 
-  private async addDecodedText({ entry, encoding, form, stored }: DecodeJob): Promise<void> {
+  /**
+   * The first SEARCH_BODY_BYTES of a capture's body as stored: a blob's from its file, an inline
+   * body's from its record. A record not in memory is read from its sealed segment's file as its
+   * own line only: get() parses the whole file for one record (once per segment for a capture opened
+   * in the UI), which for a burst of compressed captures sealed before their turn, or a history
+   * reopened, cost more than decoding them. The queue takes bodies in stored order, so one file is
+   * held at a time and searched onwards from the last line found.
+   */
+  private async storedHead(entry: IndexEntry): Promise<Buffer | null> {
+    if (entry.blob) return this.options.blobs.read(entry.blob, 0, SEARCH_BODY_BYTES)
+    const id = entry.summary.id
+    const lines = this.linesOf(entry.segment)
+    // Caught up with the segments in memory: no file to hold on to.
+    if (lines?.has(id)) this.decodeFile = null
+    const record = lines?.record(id) ?? (await this.lineOfFile(entry.segment, id)) ?? (await this.get(id))
+    return record ? inlineBytes(record.inline).subarray(0, SEARCH_BODY_BYTES) : null
+  }
+
+  private async lineOfFile(n: number, id: string): Promise<CaptureRecord | null> {
+    if (this.decodeFile?.n !== n) {
+      this.decodeFile = null
+      const bytes = await readFileIfExists(this.segmentPaths(n).json)
+      // A segment of version 1 or 2 is one JSON document, not a record a line: get() reads it.
+      if (!bytes || bytes.subarray(0, 16).toString() === '{"schemaVersion"') return null
+      this.decodeFile = { n, bytes, from: 0 }
+    }
+    const file = this.decodeFile
+    // Where its id is the value of a key "id": no body or header value holds that (a quote inside a
+    // JSON string is escaped); the line found is checked to be the record's own below.
+    const key = `"id":${JSON.stringify(id)}`
+    let at = file.bytes.indexOf(key, file.from)
+    if (at < 0) at = file.bytes.indexOf(key)
+    if (at < 0) return null
+    const start = file.bytes.lastIndexOf(0x0a, at) + 1
+    const newline = file.bytes.indexOf(0x0a, at)
+    const end = newline < 0 ? file.bytes.length : newline
+    file.from = end
+    try {
+      const record = JSON.parse(file.bytes.toString('utf8', start, end)) as CaptureRecord
+      return record.id === id ? record : null
+    } catch {
+      return null
+    }
+  }
+
+  private async addDecodedText({ entry, encoding, form }: DecodeJob): Promise<void> {
+    // Cleared, or dropped by retention, while it waited: not worth reading, let alone decoding.
+    if (this.byId.get(entry.summary.id) !== entry) return
+    this.bodiesRead++
+    const stored = await this.storedHead(entry)
+    if (!stored || stored.length === 0) return
     const decoded = await decodeBody(stored, encoding, SEARCH_BODY_BYTES)
     // Every encoding undone, or nothing to add: text still compressed (by an encoding this Node cannot
     // undo) is not text.
     if (decoded.bytes.length === 0 || decoded.encodings.length !== parseContentEncoding(encoding).length) return
-    // Cleared, or dropped by retention, while it waited: nothing to add it to.
+    // Removed while it was read or decoded: nothing to add it to.
     if (this.byId.get(entry.summary.id) !== entry) return
     const text = this.searchText.get(entry.segment)
     if (!text) return
