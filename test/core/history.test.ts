@@ -759,6 +759,27 @@ describe('search reads form values and compressed bodies as the detail shows the
     await history.close()
   })
 
+  it('a body of two encodings cut short is found by the words its start decodes to', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const { history } = await openHistory(dir)
+    const cuts = new Map<string, string>()
+    // Small and large: decoded at once or on the thread pool.
+    for (const [label, count] of [['small', 200], ['large', 4000]] as const) {
+      const text = `Chain-Start-${label} ${words(count, label)} Chain-End-${label}`
+      const whole = zlib.brotliCompressSync(zlib.deflateSync(text))
+      const capture = sent(whole.subarray(0, Math.floor(whole.length * 0.6)), [['Content-Encoding', 'deflate, br']])
+      cuts.set(label, capture.id)
+      await history.append(capture)
+    }
+    await history.searchSettled()
+    for (const [label, id] of cuts) {
+      expect(history.query({ text: `chain-start-${label}` }).items.map((s) => s.id), label).toEqual([id])
+      expect(history.query({ text: `chain-end-${label}` }).total, label).toBe(0)
+    }
+    await history.close()
+  })
+
   it('reads and decodes only what is still stored when retention or a clear comes first', async () => {
     const dir = await tempDir()
     dirs.push(dir)

@@ -19,7 +19,7 @@ import type { Notice } from '../../../shared/api'
 import type { Capture, CapturePage, CaptureQuery, CaptureSummary, Retention } from '../../../shared/model'
 import { Capture as CaptureSchema, CaptureQuery as CaptureQuerySchema } from '../../../shared/model'
 import { HookscopeError } from '../../../shared/errors'
-import { decodeBody, parseContentEncoding } from '../capture/decode'
+import { decodeForSearch, parseContentEncoding } from '../capture/decode'
 import type { BlobStore } from './blobs'
 import { readFileIfExists, removeStaleTempFiles, writeFileAtomic } from './fs-util'
 import { Journal, parseJournal, type SyncMode } from './journal'
@@ -41,6 +41,8 @@ export const SEGMENT_MAX_RECORD_BYTES = 8 * 1024 * 1024
 export const SEARCH_BODY_BYTES = 64 * 1024
 /** The longest a text search waits for compressed bodies still being decoded for it (see searchSettled). */
 export const SEARCH_SETTLE_MAX_MS = 1000
+/** The longest the decode queue keeps the event loop before letting it take captures (see decodeQueued). */
+const DECODE_SLICE_MS = 1
 
 export const InlineBody = z.object({ encoding: z.enum(['utf8', 'base64']), data: z.string() })
 export type InlineBody = z.infer<typeof InlineBody>
@@ -511,7 +513,7 @@ export class HistoryStore {
    * indexed and off its path: the capture itself pays for no more than finding the header. One body
    * at a time, in the order stored; each reads the first SEARCH_BODY_BYTES as stored (a body cut
    * short, over the cap or by a sender that left, decodes as far as it goes) and decodes them into at
-   * most as many bytes, so a compression bomb inflates no further (decodeBody stops its stream there).
+   * most as many bytes, so a compression bomb inflates no further (see decodeForSearch).
    */
   private decodeLater(job: DecodeJob): void {
     this.decodeJobs.push(job)
@@ -540,11 +542,18 @@ export class HistoryStore {
 
   private async decodeQueued(): Promise<void> {
     try {
-      // A turn later: never within the append that queued it.
-      await yieldToLoop()
+      let slice = -Infinity
       for (let jobs = this.decodeJobs; jobs.length > 0 && !this.closed; jobs = this.decodeJobs) {
         this.decodeJobs = []
-        for (let i = 0; i < jobs.length && !this.closed; i++) {
+        for (let i = 0; i < jobs.length; i++) {
+          // A turn of the loop first, and again after each DECODE_SLICE_MS: never within the append
+          // that queued a body, and captures are taken in between (a small body is read and decoded
+          // without waiting on anything, in some 50 µs: a turn for each would cost a tenth more).
+          if (performance.now() - slice >= DECODE_SLICE_MS) {
+            await yieldToLoop()
+            slice = performance.now()
+          }
+          if (this.closed) break
           // A body that fails to decode stays searchable as stored; the others still get their turn.
           await this.addDecodedText(jobs[i]!).catch(() => undefined)
           this.decodeDone(1)
@@ -610,15 +619,14 @@ export class HistoryStore {
     this.bodiesRead++
     const stored = await this.storedHead(entry)
     if (!stored || stored.length === 0) return
-    const decoded = await decodeBody(stored, encoding, SEARCH_BODY_BYTES)
-    // Every encoding undone, or nothing to add: text still compressed (by an encoding this Node cannot
-    // undo) is not text.
-    if (decoded.bytes.length === 0 || decoded.encodings.length !== parseContentEncoding(encoding).length) return
+    // Null when some encoding cannot be undone: text still compressed is not text.
+    const decoded = await decodeForSearch(stored, encoding, SEARCH_BODY_BYTES)
+    if (decoded === null) return
     // Removed while it was read or decoded: nothing to add it to.
     if (this.byId.get(entry.summary.id) !== entry) return
     const text = this.searchText.get(entry.segment)
     if (!text) return
-    let body = decoded.bytes.toString('utf8')
+    let body = decoded.toString('utf8')
     if (form) body = withFormText(body)
     // A second piece of the same capture's text: a query may find it twice, which marks it once.
     text.add(entry, body.toLowerCase())
