@@ -846,6 +846,22 @@ describe('search reads form values and compressed bodies as the detail shows the
     await history.close()
   })
 
+  it('keeps a compressed body’s decoded text for search, not its compressed bytes read as text', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const { history } = await openHistory(dir)
+    // Text that compresses to bytes that are mostly not UTF-8 (each would read as a 3-byte character).
+    const text = `Decoded-Start ${randomBytes(6 * 1024).toString('base64')}`
+    const compressed = zlib.gzipSync(text)
+    const head = history.searchTextBytes
+    await history.append(sent(compressed, [['Content-Encoding', 'gzip']]))
+    await history.searchSettled(60_000)
+    expect(history.query({ text: 'decoded-start' }).total).toBe(1)
+    // The request line and headers take a few hundred bytes; the decoded text its length.
+    expect(history.searchTextBytes - head).toBeLessThan(text.length + 1024)
+    await history.close()
+  })
+
   it('a text search waits for the bodies queued before it, not for those queued after, and not for long', async () => {
     const dir = await tempDir()
     dirs.push(dir)

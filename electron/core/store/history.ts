@@ -529,6 +529,13 @@ export class HistoryStore {
     return this.bodiesRead
   }
 
+  /** Bytes of search text held, over every segment. */
+  get searchTextBytes(): number {
+    let bytes = 0
+    for (const text of this.searchText.values()) bytes += text.bytes
+    return bytes
+  }
+
   private decodeDone(count: number): void {
     this.decodeDoneCount += count
     if (this.decodeWaiters.length === 0) return
@@ -619,15 +626,15 @@ export class HistoryStore {
     this.bodiesRead++
     const stored = await this.storedHead(entry)
     if (!stored || stored.length === 0) return
-    // Null when some encoding cannot be undone: text still compressed is not text.
+    // Null when some encoding cannot be undone (unknown, or not what the header says): the body is then
+    // searched as it was sent, as any other body is.
     const decoded = await decodeForSearch(stored, encoding, SEARCH_BODY_BYTES)
-    if (decoded === null) return
     // Removed while it was read or decoded: nothing to add it to.
     if (this.byId.get(entry.summary.id) !== entry) return
     const text = this.searchText.get(entry.segment)
     if (!text) return
-    let body = decoded.toString('utf8')
-    if (form) body = withFormText(body)
+    let body = (decoded ?? stored).toString('utf8')
+    if (decoded && form) body = withFormText(body)
     // A second piece of the same capture's text: a query may find it twice, which marks it once.
     text.add(entry, body.toLowerCase())
   }
@@ -1279,7 +1286,11 @@ function searchTextOf(record: CaptureRecord, bodyText?: string): [string, string
   }
   // ("identity" and the like encode nothing.)
   if (contentEncoding !== null && parseContentEncoding(contentEncoding).length === 0) contentEncoding = null
-  if (contentEncoding === null && body !== '' && isForm(record.contentType)) body = withFormText(body)
+  // Compressed bytes read as text are noise that would take twice their size (most bytes become a
+  // three-byte replacement character): the decode queue adds the decoded text instead, or these bytes
+  // when they cannot be decoded.
+  if (contentEncoding !== null) body = ''
+  else if (body !== '' && isForm(record.contentType)) body = withFormText(body)
   // Two pieces, not one: joined, the body would be copied once more.
   return [text.toLowerCase(), body.toLowerCase(), contentEncoding]
 }

@@ -42,6 +42,13 @@ export class SearchText<T> {
     chunk.owners.push(owner)
   }
 
+  /** Bytes of text held. */
+  get bytes(): number {
+    let used = 0
+    for (const chunk of this.chunks) used += chunk.used
+    return used
+  }
+
   /**
    * Calls `hit` for each owner whose text holds `needle` (not empty): once for each of its slots that
    * holds it, so an owner added twice may be reported twice. A needle never matches across slots.
