@@ -150,7 +150,7 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
         </p>
       ) : attempts.length === 0 ? (
         <p className="muted" data-testid="attempts-empty">
-          No attempt yet.
+          {deliveryState === 'skipped' || deliveryState === 'blocked' || deliveryState === 'unrouted' || deliveryState === 'dropped' ? 'No attempt was made.' : 'No attempt yet.'}
         </p>
       ) : (
         <>
