@@ -17,21 +17,42 @@ export interface Decoded {
 }
 
 type Decoder = () => NodeJS.ReadWriteStream
+type OneShotOptions = zlib.ZlibOptions & zlib.BrotliOptions
+type OneShotCallback = (error: Error | null, result: Buffer) => void
 
-function decoderFor(encoding: string, firstByte: number | undefined): Decoder | null {
+/** How to undo one encoding: as a stream (display; capped), or in one call (search). */
+interface Codec {
+  stream: Decoder
+  sync: (input: Buffer, options: OneShotOptions) => Buffer
+  async: (input: Buffer, options: OneShotOptions, callback: OneShotCallback) => void
+  /** How a one-call decode flushes the end of its input: one cut short yields what decodes instead of an error. */
+  finishFlush?: number
+}
+
+const { Z_SYNC_FLUSH, BROTLI_OPERATION_FLUSH } = zlib.constants
+const GZIP: Codec = { stream: () => zlib.createGunzip(), sync: zlib.gunzipSync, async: zlib.gunzip, finishFlush: Z_SYNC_FLUSH }
+const INFLATE: Codec = { stream: () => zlib.createInflate(), sync: zlib.inflateSync, async: zlib.inflate, finishFlush: Z_SYNC_FLUSH }
+const INFLATE_RAW: Codec = { stream: () => zlib.createInflateRaw(), sync: zlib.inflateRawSync, async: zlib.inflateRaw, finishFlush: Z_SYNC_FLUSH }
+const BROTLI: Codec = { stream: () => zlib.createBrotliDecompress(), sync: zlib.brotliDecompressSync, async: zlib.brotliDecompress, finishFlush: BROTLI_OPERATION_FLUSH }
+const zstd = zlib as unknown as { createZstdDecompress?: Decoder; zstdDecompressSync?: Codec['sync']; zstdDecompress?: Codec['async'] }
+// A zstd frame cut short is an error in one call: the stream decoder then keeps what it decoded.
+const ZSTD: Codec | null =
+  zstd.createZstdDecompress && zstd.zstdDecompressSync && zstd.zstdDecompress
+    ? { stream: () => zstd.createZstdDecompress!(), sync: zstd.zstdDecompressSync, async: zstd.zstdDecompress }
+    : null
+
+function codecFor(encoding: string, firstByte: number | undefined): Codec | null {
   switch (encoding) {
     case 'gzip':
     case 'x-gzip':
-      return () => zlib.createGunzip()
+      return GZIP
     case 'deflate':
       // "deflate" is meant to be zlib-wrapped, but many servers send raw deflate: look at the header.
-      return firstByte !== undefined && (firstByte & 0x0f) === 8 ? () => zlib.createInflate() : () => zlib.createInflateRaw()
+      return firstByte !== undefined && (firstByte & 0x0f) === 8 ? INFLATE : INFLATE_RAW
     case 'br':
-      return () => zlib.createBrotliDecompress()
-    case 'zstd': {
-      const create = (zlib as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress
-      return create ? () => create() : null
-    }
+      return BROTLI
+    case 'zstd':
+      return ZSTD
     default:
       return null
   }
@@ -82,9 +103,9 @@ export async function decodeBody(body: Buffer, contentEncoding: string | null, c
   const undone: string[] = []
   let capped = false
   for (const encoding of [...encodings].reverse()) {
-    const decoder = decoderFor(encoding, bytes[0])
-    if (!decoder) return { bytes, encodings: undone, capped, error: `${encoding} is not supported here` }
-    const result = await decodeOnce(bytes, decoder, cap)
+    const codec = codecFor(encoding, bytes[0])
+    if (!codec) return { bytes, encodings: undone, capped, error: `${encoding} is not supported here` }
+    const result = await decodeOnce(bytes, codec.stream, cap)
     if (result.damage) {
       const error = `${encoding} data is damaged or cut short: ${result.damage.message}`
       if (result.bytes.length === 0) return { bytes, encodings: undone, capped, error }
@@ -99,39 +120,6 @@ export async function decodeBody(body: Buffer, contentEncoding: string | null, c
   return { bytes, encodings: undone, capped, error: null }
 }
 
-type OneShotOptions = zlib.ZlibOptions & zlib.BrotliOptions
-type OneShotCallback = (error: Error | null, result: Buffer) => void
-
-interface OneShot {
-  sync: (input: Buffer, options: OneShotOptions) => Buffer
-  async: (input: Buffer, options: OneShotOptions, callback: OneShotCallback) => void
-  /** How the end of the input is flushed: one that stops short yields what decodes instead of an error. */
-  finishFlush?: number
-}
-
-function oneShotFor(encoding: string, firstByte: number | undefined): OneShot | null {
-  const { Z_SYNC_FLUSH, BROTLI_OPERATION_FLUSH } = zlib.constants
-  switch (encoding) {
-    case 'gzip':
-    case 'x-gzip':
-      return { sync: zlib.gunzipSync, async: zlib.gunzip, finishFlush: Z_SYNC_FLUSH }
-    case 'deflate':
-      // As in decoderFor: zlib-wrapped or raw, by the header.
-      return firstByte !== undefined && (firstByte & 0x0f) === 8
-        ? { sync: zlib.inflateSync, async: zlib.inflate, finishFlush: Z_SYNC_FLUSH }
-        : { sync: zlib.inflateRawSync, async: zlib.inflateRaw, finishFlush: Z_SYNC_FLUSH }
-    case 'br':
-      return { sync: zlib.brotliDecompressSync, async: zlib.brotliDecompress, finishFlush: BROTLI_OPERATION_FLUSH }
-    case 'zstd': {
-      const { zstdDecompressSync, zstdDecompress } = zlib as unknown as { zstdDecompressSync?: OneShot['sync']; zstdDecompress?: OneShot['async'] }
-      // A zstd frame cut short is an error here: the stream decoder then keeps what it decoded.
-      return zstdDecompressSync && zstdDecompress ? { sync: zstdDecompressSync, async: zstdDecompress } : null
-    }
-    default:
-      return null
-  }
-}
-
 /**
  * Inputs up to this size are decoded on the calling thread: a 2 KB gzip body costs the main thread
  * about 25 µs so, against about 70 µs through the thread pool (its round trip, a stream object), and
@@ -140,7 +128,7 @@ function oneShotFor(encoding: string, firstByte: number | undefined): OneShot | 
  */
 const SEARCH_SYNC_INPUT_BYTES = 4 * 1024
 
-function undoOnce(input: Buffer, oneShot: OneShot, cap: number): Promise<Buffer> {
+function undoOnce(input: Buffer, oneShot: Codec, cap: number): Promise<Buffer> {
   // One output chunk of the cap's size: fewer trips to the pool and fewer buffers to join.
   const options: OneShotOptions = { maxOutputLength: cap, chunkSize: Math.max(cap, zlib.constants.Z_MIN_CHUNK) }
   if (oneShot.finishFlush !== undefined) options.finishFlush = oneShot.finishFlush
@@ -165,14 +153,13 @@ function undoOnce(input: Buffer, oneShot: OneShot, cap: number): Promise<Buffer>
 export async function decodeForSearch(body: Buffer, contentEncoding: string, cap: number): Promise<Buffer | null> {
   let bytes = body
   for (const encoding of parseContentEncoding(contentEncoding).reverse()) {
-    const oneShot = oneShotFor(encoding, bytes[0])
-    const decoder = decoderFor(encoding, bytes[0])
-    if (!oneShot || !decoder) return null
+    const codec = codecFor(encoding, bytes[0])
+    if (!codec) return null
     try {
-      bytes = await undoOnce(bytes, oneShot, cap)
+      bytes = await undoOnce(bytes, codec, cap)
     } catch {
       // Past the cap (the one call then keeps nothing) or damaged: the stream stops at either.
-      bytes = (await decodeOnce(bytes, decoder, cap)).bytes
+      bytes = (await decodeOnce(bytes, codec.stream, cap)).bytes
     }
     if (bytes.length === 0) return null
   }
