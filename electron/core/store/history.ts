@@ -16,7 +16,7 @@ import path from 'node:path'
 import { Low, type Adapter } from 'lowdb'
 import { z } from 'zod'
 import type { Notice } from '../../../shared/api'
-import type { Capture, CapturePage, CaptureQuery, CaptureSummary, Retention } from '../../../shared/model'
+import type { Capture, CapturePage, CaptureQuery, CaptureSummary, RawHeaders, Retention } from '../../../shared/model'
 import { Capture as CaptureSchema, CaptureQuery as CaptureQuerySchema } from '../../../shared/model'
 import { HookscopeError } from '../../../shared/errors'
 import { decodeForSearch, parseContentEncoding } from '../capture/decode'
@@ -492,7 +492,8 @@ export class HistoryStore {
     this.byId.set(record.id, entry)
     let text = this.searchText.get(segment)
     if (!text) this.searchText.set(segment, (text = new SearchText()))
-    const [head, body, encoding] = searchTextOf(record, bodyHead && record.body.storage === 'blob' ? bodyHead.toString('utf8') : undefined)
+    const encoding = bodyEncoding(record.rawHeaders)
+    const [head, body] = searchTextOf(record, encoding, record.body.storage === 'blob' ? bodyHead : undefined)
     text.add(entry, head, body)
     // A compressed body is searched by its decoded text too, decoded later (see decodeLater).
     if (encoding !== null && record.body.size > 0) this.decodeLater({ entry, encoding, form: isForm(record.contentType) })
@@ -1207,7 +1208,8 @@ export class HistoryStore {
     for (const record of ordered) {
       const blobBytes = record.body.storage === 'blob' ? record.body.size : 0
       let bodyHead: Buffer | undefined
-      if (record.body.storage === 'blob') {
+      // A compressed body's bytes are not searched as text (the decode queue reads them itself).
+      if (record.body.storage === 'blob' && bodyEncoding(record.rawHeaders) === null) {
         bodyHead = await this.options.blobs.read(record.body.sha256, 0, SEARCH_BODY_BYTES).catch(() => Buffer.alloc(0))
       }
       this.addToIndex(record, n, recordBytes, bodyHead)
@@ -1254,17 +1256,25 @@ function utf8Reading(value: string): string | null {
 }
 
 /**
- * A capture's search text, lower-cased, as its head (request line and headers) and its body; and its
- * Content-Encoding, if its body is encoded (searched as stored here, and decoded later).
+ * The Content-Encoding of a body that is encoded (not "identity" or the like), or null. All the capture
+ * path pays to find compressed bodies: most header names differ in length from this one.
  */
-function searchTextOf(record: CaptureRecord, bodyText?: string): [string, string, string | null] {
-  let text = `${record.method} ${record.target}\n`
-  let contentEncoding: string | null = null
-  for (const [name, value] of record.rawHeaders) {
-    text += `${name}: ${value}\n`
-    // All the capture path pays to find compressed bodies: most names differ in length.
-    if (name.length === 16 && contentEncoding === null && name.toLowerCase() === 'content-encoding') contentEncoding = value
+function bodyEncoding(rawHeaders: RawHeaders): string | null {
+  for (const [name, value] of rawHeaders) {
+    if (name.length === 16 && name.toLowerCase() === 'content-encoding') return parseContentEncoding(value).length > 0 ? value : null
   }
+  return null
+}
+
+/**
+ * A capture's search text, lower-cased, as its head (request line and headers) and its body.
+ * `bodyHead`: the first bytes of a blob body. An encoded body's bytes are left out: read as text they
+ * are noise twice their size (most bytes become a three-byte replacement character), and the decode
+ * queue adds its decoded text instead, or these bytes when they cannot be decoded.
+ */
+function searchTextOf(record: CaptureRecord, contentEncoding: string | null, bodyHead?: Buffer): [string, string] {
+  let text = `${record.method} ${record.target}\n`
+  for (const [name, value] of record.rawHeaders) text += `${name}: ${value}\n`
   // Most requests are ASCII: one test of the whole head instead of one per value.
   // eslint-disable-next-line no-control-regex
   if (/[^\x00-\x7f]/.test(text)) {
@@ -1278,21 +1288,16 @@ function searchTextOf(record: CaptureRecord, bodyText?: string): [string, string
     }
   }
   let body = ''
-  if (bodyText !== undefined) body = bodyText.slice(0, SEARCH_BODY_BYTES)
+  if (contentEncoding !== null) return [text.toLowerCase(), body]
+  if (bodyHead !== undefined) body = bodyHead.subarray(0, SEARCH_BODY_BYTES).toString('utf8')
   else if (record.inline) {
     // A body that is not valid UTF-8 is searched as a blob body is: decoded, bad bytes replaced.
     const { encoding, data } = record.inline
     body = encoding === 'utf8' ? data.slice(0, SEARCH_BODY_BYTES) : Buffer.from(data, 'base64').subarray(0, SEARCH_BODY_BYTES).toString('utf8')
   }
-  // ("identity" and the like encode nothing.)
-  if (contentEncoding !== null && parseContentEncoding(contentEncoding).length === 0) contentEncoding = null
-  // Compressed bytes read as text are noise that would take twice their size (most bytes become a
-  // three-byte replacement character): the decode queue adds the decoded text instead, or these bytes
-  // when they cannot be decoded.
-  if (contentEncoding !== null) body = ''
-  else if (body !== '' && isForm(record.contentType)) body = withFormText(body)
+  if (body !== '' && isForm(record.contentType)) body = withFormText(body)
   // Two pieces, not one: joined, the body would be copied once more.
-  return [text.toLowerCase(), body.toLowerCase(), contentEncoding]
+  return [text.toLowerCase(), body.toLowerCase()]
 }
 
 const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i
