@@ -28,6 +28,17 @@ function controlledConnection(): { connection: ConnectionSource; setState: (next
   return { connection, setState }
 }
 
+/** Older pages are read when asked for and answered when the test lets each through (in the order asked). */
+function holdOlderPages(engine: ReturnType<typeof createFakeEngine>): Array<() => void> {
+  const held: Array<() => void> = []
+  engine.override('captures.query', (input, fixture) => {
+    if ((input as { before?: string }).before === undefined) return fixture()
+    const page = fixture()
+    return new Promise((resolve) => held.push(() => resolve(page)))
+  })
+  return held
+}
+
 describe('live sync', () => {
   it('applies live batches on the next frame, not before', async () => {
     const harness = createHarness()
@@ -154,13 +165,7 @@ describe('live sync', () => {
   it('a new filter pages its own older captures at once, while an older page of the list before it is on its way, and drops that page', async () => {
     const engine = createFakeEngine()
     for (let i = 0; i < 1200; i++) addCapture(engine, { target: i % 2 ? `/odd/${i}` : `/even/${i}` })
-    // Older pages are read when asked for and answered when the test lets each through.
-    const held: Array<() => void> = []
-    engine.override('captures.query', (input, fixture) => {
-      if ((input as { before?: string }).before === undefined) return fixture()
-      const page = fixture()
-      return new Promise((resolve) => held.push(() => resolve(page)))
-    })
+    const held = holdOlderPages(engine)
     const harness = createHarness(engine)
     const { sync, traffic } = harness.stores
     sync.start()
@@ -194,12 +199,7 @@ describe('live sync', () => {
   it('an older page asked for before a clear never brings the cleared captures back', async () => {
     const engine = createFakeEngine()
     for (let i = 0; i < 1200; i++) addCapture(engine, { target: `/stored/${i}` })
-    const held: Array<() => void> = []
-    engine.override('captures.query', (input, fixture) => {
-      if ((input as { before?: string }).before === undefined) return fixture()
-      const page = fixture()
-      return new Promise((resolve) => held.push(() => resolve(page)))
-    })
+    const held = holdOlderPages(engine)
     const harness = createHarness(engine)
     const { sync, traffic } = harness.stores
     sync.start()
