@@ -735,16 +735,23 @@ export class Forwarder {
     if (!queue?.timer || !target || target.paused || endpoint!.forward.mode !== 'async' || this.closed) return false
     // A timer may outlive what it waited for (all of it dropped meanwhile): nothing to try then.
     if (!queue.items.some((id) => !TERMINAL.has(this.deliveries.get(id)?.state ?? 'delivered'))) return false
-    clearTimeout(queue.timer)
-    queue.timer = null
+    this.runNow(queue)
+    this.deps.onTargetsChanged()
+    return true
+  }
+
+  /** Run a queue now, without waiting out its backoff: what waits is no longer due at a later time. */
+  private runNow(queue: TargetQueue): void {
+    if (queue.timer) {
+      clearTimeout(queue.timer)
+      queue.timer = null
+    }
     queue.nextAttemptAt = null
     for (const id of queue.items) {
       const delivery = this.deliveries.get(id)
       if (delivery) delivery.nextAttemptAt = null
     }
     void this.run(queue)
-    this.deps.onTargetsChanged()
-    return true
   }
 
   /** Do not deliver these (they stay captured). */
@@ -774,17 +781,8 @@ export class Forwarder {
         if (queue.state === 'idle' || queue.state === 'down') queue.state = 'unknown'
       }
       if (!target) void this.run(queue)
-      else if (!target.paused && endpoint.forward.mode === 'async') {
-        if (queue.timer) {
-          clearTimeout(queue.timer)
-          queue.timer = null
-        }
-        for (const id of queue.items) {
-          const delivery = this.deliveries.get(id)
-          if (delivery) delivery.nextAttemptAt = null
-        }
-        void this.run(queue)
-      } else this.setQueueState(queue, 'paused')
+      else if (!target.paused && endpoint.forward.mode === 'async') this.runNow(queue)
+      else this.setQueueState(queue, 'paused')
     }
     this.deps.onTargetsChanged()
   }
