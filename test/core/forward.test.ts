@@ -816,24 +816,33 @@ function forwardingSettles(engine: TestEngine['engine'], predicate: () => boolea
   })
 }
 
+/**
+ * A target that holds its answer to `heldPath` (`held` resolves once it does) until `release()`, and
+ * answers every other request at once with `status()`.
+ */
+async function holdingTarget(heldPath: string, status: () => number = () => 200) {
+  let answerHeld: () => void = () => {}
+  let holding: () => void = () => {}
+  const held = new Promise<void>((resolve) => (holding = resolve))
+  const app = await target((req, res) => {
+    if (req.url === heldPath) {
+      answerHeld = () => {
+        res.writeHead(200)
+        res.end()
+      }
+      holding()
+      return
+    }
+    res.writeHead(status())
+    res.end()
+  })
+  return { app, held, release: () => answerHeld() }
+}
+
 describe('the delivery queue while things change', () => {
   it('a retry while another request is being delivered loses neither', async () => {
     let answer = 400
-    let release: (() => void) | null = null
-    let releaseReady: () => void = () => {}
-    const held = new Promise<void>((resolve) => (releaseReady = resolve))
-    const app = await target((req, res) => {
-      if (req.url === '/slow') {
-        release = () => {
-          res.writeHead(200)
-          res.end()
-        }
-        releaseReady()
-        return
-      }
-      res.writeHead(answer)
-      res.end()
-    })
+    const { app, held, release } = await holdingTarget('/slow', () => answer)
     const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
     await post(e.url, '/x', '{}')
     await forwardingSettles(e.engine, () => e.engine.forwarder.failedOf(e.endpointId).length === 1)
@@ -842,7 +851,7 @@ describe('the delivery queue while things change', () => {
     await post(e.url, '/slow', '{}')
     await held
     expect(await apiOf(e.engine)['forward.retry']({ ids: [x] })).toEqual({ count: 1 })
-    release!()
+    release()
     const idle = () => e.engine.forwarder.statuses(e.engine.endpoints())[0]!.state === 'idle'
     await forwardingSettles(e.engine, () => idle() && e.engine.history.query({}).items.every((s) => s.forward?.state === 'delivered'))
     expect(app.received.map((r) => r.url)).toEqual(['/x', '/slow', '/x'])
@@ -850,21 +859,7 @@ describe('the delivery queue while things change', () => {
   })
 
   it('retention forgetting the request being delivered does not skip the next one', async () => {
-    let release: (() => void) | null = null
-    let releaseReady: () => void = () => {}
-    const held = new Promise<void>((resolve) => (releaseReady = resolve))
-    const app = await target((req, res) => {
-      if (req.url === '/0') {
-        release = () => {
-          res.writeHead(200)
-          res.end()
-        }
-        releaseReady()
-        return
-      }
-      res.writeHead(200)
-      res.end()
-    })
+    const { app, held, release } = await holdingTarget('/0')
     const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
     await e.engine.updateSettings({ retention: { maxCaptures: 10 } })
     for (let i = 0; i < 13; i++) await post(e.url, `/${i}`, '{}')
@@ -880,7 +875,7 @@ describe('the delivery queue while things change', () => {
     })
     const kept = e.engine.history.query({}).items.map((s) => s.target)
     expect(kept).not.toContain('/0')
-    release!()
+    release()
     const keptIds = e.engine.history.query({}).items.map((s) => s.id)
     await forwardingSettles(e.engine, () => keptIds.every((id) => e.engine.history.summary(id)?.forward?.state === 'delivered'))
     for (const path of kept) expect(app.received.map((r) => r.url)).toContain(path)

@@ -1,23 +1,11 @@
 // cURL import: Chrome's "Copy as cURL (bash)" style, hand-written commands with each supported option,
 // and malformed commands that must fail with a message naming the place or the option.
 import { describe, expect, it } from 'vitest'
-import { HookscopeError } from '../../../shared/errors'
 import { fromCurl, fromCurlMany, type RequestSpec } from '../../../shared/formats'
-import { plain, utf8ByteString } from './helpers'
+import { errorOf, plain, utf8ByteString } from './helpers'
 
 const text = (request: RequestSpec) => Buffer.from(request.body).toString('utf8')
 const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString('base64')}`
-
-function errorOf(run: () => unknown): HookscopeError {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(HookscopeError)
-    expect((error as HookscopeError).code).toBe('INVALID_INPUT')
-    return error as HookscopeError
-  }
-  throw new Error('expected an error')
-}
 
 describe("Chrome's Copy as cURL (bash)", () => {
   it('reads $\'...\' quoting, --data-raw, -b and line continuations', () => {

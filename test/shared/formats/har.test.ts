@@ -6,30 +6,11 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { HookscopeError } from '../../../shared/errors'
 import { fromHar, toCurl, toHar, type Exchange, type HarDocument } from '../../../shared/formats'
-import { allBytes, bytes, plain, removeDir, runInShell, startRecorder, tempDir, utf8ByteString } from './helpers'
+import { allBytes, bytes, comparable, errorOf, plain, removeDir, runInShell, startRecorder, tempDir, utf8ByteString } from './helpers'
 
 const harValidator = createRequire(import.meta.url)('har-validator') as { har(document: unknown): Promise<boolean> }
 const creator = { name: 'Hookscope', version: '0.1.0' }
-
-function errorOf(run: () => unknown): HookscopeError {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(HookscopeError)
-    expect((error as HookscopeError).code).toBe('INVALID_INPUT')
-    return error as HookscopeError
-  }
-  throw new Error('expected an error')
-}
-
-const comparable = (exchanges: Exchange[]) =>
-  exchanges.map((exchange) => ({
-    ...exchange,
-    request: { ...exchange.request, body: plain(exchange.request.body) },
-    ...(exchange.response ? { response: { ...exchange.response, body: plain(exchange.response.body) } } : {}),
-  }))
 
 const exchanges: Exchange[] = [
   {

@@ -1,12 +1,14 @@
 // Fixtures for the format tests: a node:http server on 127.0.0.1:0 that records each request's raw
-// header pairs and body bytes, a runner for shell scripts, temp folders, and byte helpers.
+// header pairs and body bytes, a runner for shell scripts, temp folders, byte helpers, and checks.
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { HeaderPair } from '../../../shared/formats'
+import { expect } from 'vitest'
+import { HookscopeError } from '../../../shared/errors'
+import type { Exchange, HeaderPair } from '../../../shared/formats'
 
 export interface Recorded {
   method: string
@@ -108,3 +110,23 @@ export const bytes = (text: string): Uint8Array => new Uint8Array(Buffer.from(te
 
 /** Plain Uint8Array view, so toEqual compares contents and not Buffer versus Uint8Array. */
 export const plain = (data: Uint8Array): Uint8Array => new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength))
+
+/** The INVALID_INPUT error that `run` throws (the test fails if it throws none, or another). */
+export function errorOf(run: () => unknown): HookscopeError {
+  try {
+    run()
+  } catch (error) {
+    expect(error).toBeInstanceOf(HookscopeError)
+    expect((error as HookscopeError).code).toBe('INVALID_INPUT')
+    return error as HookscopeError
+  }
+  throw new Error('expected an error')
+}
+
+/** Exchanges with their bodies as plain byte arrays, so that a round trip compares equal. */
+export const comparable = (exchanges: Exchange[]) =>
+  exchanges.map((exchange) => ({
+    ...exchange,
+    request: { ...exchange.request, body: plain(exchange.request.body) },
+    ...(exchange.response ? { response: { ...exchange.response, body: plain(exchange.response.body) } } : {}),
+  }))

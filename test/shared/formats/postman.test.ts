@@ -3,27 +3,8 @@
 // own toJSON), and collections built with the SDK must import as Postman would send them.
 import { Collection, Header, Item, ItemGroup, Request, RequestAuth, RequestBody, type CollectionDefinition } from 'postman-collection'
 import { describe, expect, it } from 'vitest'
-import { HookscopeError } from '../../../shared/errors'
 import { fromPostman, POSTMAN_SCHEMA_V21, toPostman, type Exchange } from '../../../shared/formats'
-import { allBytes, bytes, plain, utf8ByteString } from './helpers'
-
-function errorOf(run: () => unknown): HookscopeError {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(HookscopeError)
-    expect((error as HookscopeError).code).toBe('INVALID_INPUT')
-    return error as HookscopeError
-  }
-  throw new Error('expected an error')
-}
-
-const comparable = (exchanges: Exchange[]) =>
-  exchanges.map((exchange) => ({
-    ...exchange,
-    request: { ...exchange.request, body: plain(exchange.request.body) },
-    ...(exchange.response ? { response: { ...exchange.response, body: plain(exchange.response.body) } } : {}),
-  }))
+import { allBytes, bytes, comparable, errorOf, utf8ByteString } from './helpers'
 
 const exchanges: Exchange[] = [
   {

@@ -2,9 +2,8 @@
 // exported bytes are also sent over a real socket to node:http, which must read the same request.
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { HookscopeError } from '../../../shared/errors'
 import { fromRawHttp, toRawHttp, type HeaderPair, type RequestSpec } from '../../../shared/formats'
-import { allBytes, bytes, plain, startRecorder, type Recorder } from './helpers'
+import { allBytes, bytes, errorOf, plain, startRecorder, type Recorder } from './helpers'
 
 let recorder: Recorder
 beforeAll(async () => {
@@ -29,17 +28,6 @@ const request: RequestSpec = {
   httpVersion: '1.1',
   headers,
   body: new Uint8Array([...allBytes(), ...allBytes()]),
-}
-
-function errorOf(run: () => unknown): HookscopeError {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(HookscopeError)
-    expect((error as HookscopeError).code).toBe('INVALID_INPUT')
-    return error as HookscopeError
-  }
-  throw new Error('expected an error')
 }
 
 describe('raw HTTP', () => {
