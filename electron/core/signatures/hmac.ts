@@ -44,8 +44,8 @@ export function textDecodedBody(body: Buffer): Buffer {
 }
 
 /**
- * The body as libraries that take `body.toString()` hash it (Standard Webhooks, Svix, and GitHub's
- * octokit, which needs a string): invalid sequences become U+FFFD, a BOM is kept.
+ * The body as libraries that take `body.toString()` hash it (GitHub's octokit, which needs a
+ * string): invalid sequences become U+FFFD, a BOM is kept.
  */
 export function stringifiedBody(body: Buffer): Buffer {
   if (isUtf8(body)) return body

@@ -3,13 +3,15 @@
 // `<webhook-id>.<timestamp>.<body>`, keyed with the base64 DECODED text after `whsec_` (the
 // prefix is optional). Any matching v1 entry is valid. Timestamps more than 5 minutes away in
 // EITHER direction are refused, as the official libraries do. The timestamp is parsed like the
-// reference library does (parseInt) and the parsed number, not the header text, is signed. Both
-// libraries hash `payload.toString()`, so the body is hashed as that text re-encoded (stringifiedBody).
+// reference library does (parseInt) and the parsed number, not the header text, is signed. The body
+// is hashed as the bytes that were sent, as the spec says and the official libraries do
+// (standardwebhooks from 1.3.0, and svix 2, which uses it). Older releases hashed the body decoded as
+// UTF-8, which differs only for a body that is not valid UTF-8.
 import { randomBytes } from 'node:crypto'
 import type { RawHeaders } from '../../../shared/model'
 import type { SchemeId } from '../../../shared/signatures'
 import { findHeader, hasHeader, joinedHeader, replaceHeaders } from './header-list'
-import { constantTimeEqual, hmac, stringifiedBody } from './hmac'
+import { constantTimeEqual, hmac } from './hmac'
 import { UnusableSecretError, type SignatureScheme } from './scheme'
 import { driftInSeconds, isBlankSecret, verdictsFor } from './verdicts'
 
@@ -43,7 +45,7 @@ export function decodeWebhookSecret(secret: string): KeyOrProblem {
 }
 
 function expectedSignature(key: Buffer, messageId: string, timestamp: number, body: Buffer): string {
-  return hmac('sha256', key, [`${messageId}.${timestamp}.`, stringifiedBody(body)]).toString('base64')
+  return hmac('sha256', key, [`${messageId}.${timestamp}.`, body]).toString('base64')
 }
 
 function newMessageId(): string {
