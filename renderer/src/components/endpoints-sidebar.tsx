@@ -97,7 +97,7 @@ const EndpointItem = memo(function EndpointItem({ id, active }: { id: string; ac
         </p>
       )}
       {rejected && (
-        <div className="endpoint-rejected" data-testid="endpoint-rejected" title="Requests this endpoint refused before they became captures">
+        <div className="endpoint-rejected" data-testid="endpoint-rejected" title="Requests this endpoint refused before they became captures, counted since Hookscope started">
           {REJECTION_LABELS.map(([key, label]) => (
             <span key={key} data-testid={`rejected-${key}`} data-count={rejected[key]}>
               <span className={rejected[key] > 0 ? 'rejected-count nonzero' : 'rejected-count'}>{formatCount(rejected[key])}</span> {label}
