@@ -9,7 +9,7 @@ const e2e = useE2E()
 describe('connection', () => {
   it('takes the token from the fragment, removes it from the address bar, and survives a reload', async (ctx) => {
     e2e.requireBrowser(ctx)
-    const { page, errors } = await e2e.open()
+    const { page, errors, warnings } = await e2e.open()
     expect(page.url()).toBe(`${e2e.host.uiOrigin}/`)
     await page.reload()
     await page.getByTestId('app-ready').waitFor({ state: 'attached' })
@@ -18,6 +18,8 @@ describe('connection', () => {
     await waitForRow(page, p)
     expect(await page.getByTestId('connection-banner').count()).toBe(0)
     expect(errors).toEqual([])
+    // Nor a warning: the browser warns, for instance, about a Permissions-Policy feature it does not know.
+    expect(warnings).toEqual([])
   })
 
   it('says to open the printed URL when the page has no token or a wrong one', async (ctx) => {

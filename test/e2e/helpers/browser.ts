@@ -23,6 +23,8 @@ export interface OpenedPage {
   page: Page
   /** Uncaught page errors and console errors, for assertions. */
   errors: string[]
+  /** Console warnings (the browser's own included, e.g. about a response header it does not understand). */
+  warnings: string[]
   /** alert/confirm/prompt dialogs the page tried to open. */
   dialogs: string[]
 }
@@ -45,10 +47,12 @@ export async function openPage(browser: Browser, url: string, options: OpenPageO
   if (options.initScript) await context.addInitScript(options.initScript)
   const page = await context.newPage()
   const errors: string[] = []
+  const warnings: string[] = []
   const dialogs: string[] = []
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`))
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`)
+    if (message.type() === 'warning') warnings.push(message.text())
   })
   page.on('dialog', (dialog) => {
     dialogs.push(`${dialog.type()}: ${dialog.message()}`)
@@ -56,5 +60,5 @@ export async function openPage(browser: Browser, url: string, options: OpenPageO
   })
   await page.goto(url)
   await page.getByTestId('app-ready').waitFor({ state: 'attached', timeout: 30_000 })
-  return { context, page, errors, dialogs }
+  return { context, page, errors, warnings, dialogs }
 }
