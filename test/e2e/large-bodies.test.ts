@@ -52,6 +52,27 @@ describe('large and deep bodies', () => {
     expect(longest).toBeLessThan(1000)
   })
 
+  it('re-indents the head of a JSON body past the display cap, and wraps its tail', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page, errors } = await e2e.open()
+    const item = '{"id":"evt_0123456789","amount":1.10,"note":"x"},'
+    const body = '{"items":[' + item.repeat(Math.ceil((3 * 1024 * 1024) / item.length)) + '{"id":"last"}]}'
+    const p = uniquePath('json-head-tail')
+    await sendRequest(e2e.host.captureUrl, { path: p, headers: [['Content-Type', 'application/json']], body })
+    await openBody(page, p)
+    await page.getByTestId('body-head-tail').filter({ hasText: 're-indented' }).waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid="body-head"][data-pretty="true"] .cm-editor').waitFor({ timeout: 30_000 })
+    const head = (await page.evaluate(pageScripts.editorText, '[data-testid="body-head"]')) as string
+    expect(head.startsWith('{\n  "items": [\n    {\n      "id": "evt_0123456789",\n      "amount": 1.10,\n      "note": "x"\n    },')).toBe(true)
+    const tail = page.getByTestId('body-tail')
+    await tail.locator('.cm-editor').waitFor()
+    expect(await tail.locator('.cm-lineWrapping').count()).toBe(1)
+    expect(await tail.locator('.cm-lineNumbers').count()).toBe(0)
+    // The tail's one long line wraps inside the viewer: nothing to scroll sideways.
+    expect(await tail.locator('.cm-scroller').evaluate((scroller) => scroller.scrollWidth <= scroller.clientWidth + 1)).toBe(true)
+    expect(errors).toEqual([])
+  })
+
   it('shows JSON nested 100,000 levels deep as sent, as plain text', async (ctx) => {
     e2e.requireBrowser(ctx)
     const { page } = await e2e.open()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatJson, hexDump, jsonDepth, JSON_MAX_DEPTH, JSON_PRETTY_MAX_BYTES, reindentJson } from '../../renderer/src/body/body-format'
+import { formatJson, formatJsonHead, hexDump, jsonDepth, JSON_MAX_DEPTH, JSON_PRETTY_MAX_BYTES, reindentJson } from '../../renderer/src/body/body-format'
 import { chooseViewer } from '../../renderer/src/text/content-type'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
@@ -68,6 +68,19 @@ describe('JSON formatting', () => {
     const result = formatJson(big)
     expect(result.pretty).toBe(false)
     expect(result.note).toMatch(/shown as sent/)
+  })
+})
+
+describe('the first part of a JSON body too large to show whole', () => {
+  it('is re-indented from its start however it ends, mid-string included', () => {
+    const head = formatJsonHead(bytes('{"items":[{"id":1,"note":"a,b:{c"},{"id":2,"note":"cut her'))
+    expect(head).toMatchObject({ kind: 'json', pretty: true })
+    expect(head.text).toBe(['{', '  "items": [', '    {', '      "id": 1,', '      "note": "a,b:{c"', '    },', '    {', '      "id": 2,', '      "note": "cut her'].join('\n'))
+  })
+
+  it('is shown as sent when it does not start like JSON, or is nested too deep', () => {
+    expect(formatJsonHead(bytes('not json, {"a":1}'))).toMatchObject({ kind: 'text', pretty: false, text: 'not json, {"a":1}' })
+    expect(formatJsonHead(bytes('['.repeat(JSON_MAX_DEPTH + 1)))).toMatchObject({ kind: 'text', pretty: false, note: expect.stringMatching(/Nested more than/) })
   })
 })
 

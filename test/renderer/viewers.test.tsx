@@ -202,6 +202,19 @@ describe('body viewers', () => {
     expect(screen.getByTestId('save-body')).toBeTruthy()
   })
 
+  it('past the display cap wraps the tail, which has no line numbers it could know, and says the head of JSON is re-indented', async () => {
+    const item = '{"id":"evt_0123456789","amount":1.10,"note":"x"},'
+    const big = utf8('{"items":[' + item.repeat(Math.ceil((3 * 1024 * 1024) / item.length)) + '{"id":"last"}]}')
+    const { container } = await showBody({ contentType: 'application/json' }, big)
+    // (The head's re-indentation runs in the format worker, which jsdom lacks: see the e2e test.)
+    expect(screen.getByTestId('body-head-tail').textContent).toMatch(/re-indented/)
+    expect(within(container).getByTestId('body-head').querySelector('.cm-lineNumbers')).not.toBeNull()
+    const tail = within(container).getByTestId('body-tail')
+    expect(editorText(tail)).toMatch(/\{"id":"last"\}\]\}$/)
+    expect(tail.querySelector('.cm-lineNumbers')).toBeNull()
+    expect(tail.querySelector('.cm-lineWrapping')).not.toBeNull()
+  })
+
   it('marks bodies cut by the body cap', async () => {
     await showBody({ contentType: 'text/plain', flags: ['truncated'], body: { size: 4, sha256: 'x', truncated: true, declaredSize: 100, storage: 'inline' } }, 'abcd')
     expect(screen.getByTestId('body-truncated').textContent).toMatch(/body cap/)

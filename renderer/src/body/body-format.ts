@@ -8,10 +8,11 @@ export const JSON_MAX_DEPTH = 256
 export const JSON_PRETTY_MAX_OUTPUT = 16 * 1024 * 1024
 export const HEX_MAX_BYTES = 64 * 1024
 
-export type FormatKind = 'json' | 'text' | 'hex'
+/** `json-head`: the first part of a JSON body too large to show whole (see formatJsonHead). */
+export type FormatKind = 'json' | 'json-head' | 'text' | 'hex'
 
 export interface FormattedBody {
-  kind: FormatKind
+  kind: Exclude<FormatKind, 'json-head'>
   text: string
   /** JSON that could be re-indented (and folded); false when shown as sent. */
   pretty: boolean
@@ -184,6 +185,23 @@ function formatJsonText(bytes: Uint8Array, encoding: string | null): FormattedBo
   return { kind: 'json', text: pretty, pretty: true, note: bom ? 'Starts with a UTF-8 byte-order mark, not shown here.' : null, shownBytes: bytes.length }
 }
 
+/**
+ * The first part of a JSON body too large to show whole, re-indented. The state where the text
+ * starts is known (the body's first byte), so the re-indentation is exact however the part ends
+ * (mid-string or mid-number included); only the text's first token must look like JSON.
+ */
+export function formatJsonHead(bytes: Uint8Array, charset: TextEncodingChoice | null = null): FormattedBody {
+  const decoded = decodeForDisplay(bytes, charset?.encoding ?? null)
+  const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded
+  const asSent = (note: string): FormattedBody => ({ kind: 'text', text, pretty: false, note: withNote(encodingNote(charset), note), shownBytes: bytes.length })
+  const first = text.trimStart().charCodeAt(0)
+  if (first !== 0x7b && first !== 0x5b) return asSent('Does not start like a JSON object or array: shown as sent.')
+  if (jsonDepth(text, JSON_MAX_DEPTH) > JSON_MAX_DEPTH) return asSent(`Nested more than ${JSON_MAX_DEPTH} levels deep: shown as sent.`)
+  const pretty = reindentJsonWithin(text, '  ', Math.min(JSON_PRETTY_MAX_OUTPUT, Math.max(1024 * 1024, 8 * text.length)))
+  if (pretty === null) return asSent('Re-indented it would be many times its size: shown as sent.')
+  return { kind: 'json', text: pretty, pretty: true, note: encodingNote(charset), shownBytes: bytes.length }
+}
+
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 
 export function hexDump(bytes: Uint8Array, maxBytes = HEX_MAX_BYTES, startOffset = 0): FormattedBody {
@@ -221,6 +239,8 @@ export function formatBody(kind: FormatKind, bytes: Uint8Array, charset: TextEnc
   switch (kind) {
     case 'json':
       return formatJson(bytes, charset)
+    case 'json-head':
+      return formatJsonHead(bytes, charset)
     case 'hex':
       return hexDump(bytes)
     case 'text':

@@ -44,7 +44,7 @@ export function formatInBackground(kind: FormatKind, bytes: Uint8Array, charset:
   if (bytes.length <= SYNC_FORMAT_MAX_BYTES) return Promise.resolve(formatBody(kind, bytes, charset))
   const target = getWorker()
   if (!target) {
-    if (kind === 'json') return Promise.resolve(plainFallback(kind, bytes, 'Shown as sent (formatting large bodies needs a worker).', charset))
+    if (kind === 'json' || kind === 'json-head') return Promise.resolve(plainFallback(kind, bytes, 'Shown as sent (formatting large bodies needs a worker).', charset))
     return Promise.resolve(formatBody(kind, bytes, charset))
   }
   return new Promise((resolve) => {

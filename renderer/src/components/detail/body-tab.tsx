@@ -9,6 +9,7 @@ import { useStores } from '../../state/context'
 import { chooseViewer, declaredEncoding, parseMediaType } from '../../text/content-type'
 import { formatBytes } from '../../text/format'
 import { BodyContent, resolveViewer, type ViewChoice } from '../viewers/body-content'
+import type { CodeLanguage } from '../viewers/code-block'
 import { FormattedViewer } from '../viewers/formatted-viewer'
 import { HexViewer } from '../viewers/hex-viewer'
 import { MultipartViewer } from '../viewers/multipart-viewer'
@@ -105,20 +106,31 @@ function LoadedBody({ capture, body, choice, isMultipart, decode }: { capture: C
     const kind = resolveViewer(choice, capture.contentType, body.head)
     const asHex = kind === 'hex' || kind === 'image'
     const hidden = body.totalSize - body.head.length - body.tail.length
+    const charset = declaredEncoding(capture.contentType)
+    // The head starts where the body does: JSON is re-indented from there, XML and HTML highlighted.
+    // The tail starts at an unknown place (within a string, maybe), so it is shown as sent, wrapped,
+    // without line numbers it could not know.
+    const headLanguage: CodeLanguage = kind === 'json' || kind === 'xml' || kind === 'html' ? kind : null
     return (
       <>
         <DecodingFlags body={body} />
         <p className="flag-note" data-testid="body-head-tail">
-          This body is {formatBytes(body.totalSize)}: showing its first {formatBytes(body.head.length)} and last {formatBytes(body.tail.length)}, as sent. Save the full body to see all of it.
+          This body is {formatBytes(body.totalSize)}: showing its first {formatBytes(body.head.length)}
+          {kind === 'json' ? ' (re-indented)' : ''} and its last {formatBytes(body.tail.length)}
+          {asHex ? '' : ' (as sent, long lines wrapped)'}. Save the full body to see all of it.
         </p>
-        {asHex ? <HexViewer bytes={body.head} testId="body-head" /> : <FormattedViewer bytes={body.head} kind="text" language={null} testId="body-head" charset={declaredEncoding(capture.contentType)} />}
+        {asHex ? (
+          <HexViewer bytes={body.head} testId="body-head" />
+        ) : (
+          <FormattedViewer bytes={body.head} kind={kind === 'json' ? 'json-head' : 'text'} language={headLanguage} testId="body-head" charset={charset} wrap />
+        )}
         <p className="body-gap" data-testid="body-gap">
           … {formatBytes(Math.max(0, hidden))} not shown …
         </p>
         {asHex ? (
           <HexViewer bytes={body.tail} startOffset={body.totalSize - body.tail.length} testId="body-tail" />
         ) : (
-          <FormattedViewer bytes={body.tail} kind="text" language={null} testId="body-tail" charset={declaredEncoding(capture.contentType)} />
+          <FormattedViewer bytes={body.tail} kind="text" language={null} testId="body-tail" charset={charset} wrap numbered={false} />
         )}
       </>
     )

@@ -43,9 +43,11 @@ interface CodeBlockProps {
   language: CodeLanguage
   testId?: string
   wrap?: boolean
+  /** False for a part of a text whose line numbers are not known (the tail of a large body). */
+  numbered?: boolean
 }
 
-export function CodeBlock({ text, language, testId, wrap = false }: CodeBlockProps) {
+export function CodeBlock({ text, language, testId, wrap = false, numbered = true }: CodeBlockProps) {
   const host = useRef<HTMLDivElement>(null)
   useEffect(() => {
     if (!host.current) return
@@ -54,7 +56,7 @@ export function CodeBlock({ text, language, testId, wrap = false }: CodeBlockPro
       state: EditorState.create({
         doc: text,
         extensions: [
-          lineNumbers(),
+          ...(numbered ? [lineNumbers()] : []),
           highlightSpecialChars({ addSpecialChars: BIDI_AND_INVISIBLES, render: renderSpecialChar }),
           syntaxHighlighting(classHighlighter),
           EditorState.readOnly.of(true),
@@ -67,6 +69,6 @@ export function CodeBlock({ text, language, testId, wrap = false }: CodeBlockPro
       }),
     })
     return () => view.destroy()
-  }, [text, language, wrap])
+  }, [text, language, wrap, numbered])
   return <div ref={host} className="code-block" data-testid={testId} data-language={language ?? 'text'} />
 }

@@ -15,9 +15,13 @@ interface FormattedViewerProps {
   testId: string
   /** A text encoding other than UTF-8 that the body's Content-Type declares. */
   charset?: TextEncodingChoice | null
+  /** Long lines wrap (parts of a large body, whose single lines can be hundreds of kilobytes). */
+  wrap?: boolean
+  /** Line numbers (off for a part of a body that does not start at its first line). */
+  numbered?: boolean
 }
 
-export function FormattedViewer({ bytes, kind, language, testId, charset = null }: FormattedViewerProps) {
+export function FormattedViewer({ bytes, kind, language, testId, charset = null, wrap = false, numbered = true }: FormattedViewerProps) {
   const [formatted, setFormatted] = useState<{ bytes: Uint8Array; kind: FormatKind; result: FormattedBody } | null>(null)
   const label = charset?.label ?? null
   const encoding = charset?.encoding ?? null
@@ -38,7 +42,8 @@ export function FormattedViewer({ bytes, kind, language, testId, charset = null 
     )
   }
   const result = formatted.result
-  const effectiveLanguage: CodeLanguage = result.kind === 'json' ? (result.pretty ? 'json' : null) : result.kind === 'text' && kind === 'json' ? null : language
+  const asJson = kind === 'json' || kind === 'json-head'
+  const effectiveLanguage: CodeLanguage = result.kind === 'json' ? (result.pretty ? 'json' : null) : result.kind === 'text' && asJson ? null : language
   return (
     <div className="viewer" data-testid={testId} data-pretty={result.pretty ? 'true' : 'false'}>
       {result.note && (
@@ -47,7 +52,7 @@ export function FormattedViewer({ bytes, kind, language, testId, charset = null 
         </p>
       )}
       <Suspense fallback={<p className="viewer-status">Loading viewer…</p>}>
-        <CodeBlock text={result.text} language={effectiveLanguage} testId="code-block" />
+        <CodeBlock text={result.text} language={effectiveLanguage} testId="code-block" wrap={wrap} numbered={numbered} />
       </Suspense>
     </div>
   )
