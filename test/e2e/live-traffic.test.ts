@@ -249,6 +249,10 @@ describe('live traffic', () => {
     await page.locator('main.traffic').waitFor({ state: 'hidden' })
     await inView('760 wide')
     expect(Math.round((await box('detail'))!.width)).toBe(760)
+    // The header's items keep their text on one line each ("web · v0.1.0" broke in two at 700).
+    await page.setViewportSize({ width: 700, height: 700 })
+    await inView('700 wide')
+    expect((await box('host-info'))!.height).toBeLessThan(24)
     // Closed, the list and the endpoints are back.
     await page.getByTestId('detail-close').click()
     await page.locator('main.traffic').waitFor({ state: 'visible' })
