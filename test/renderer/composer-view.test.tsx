@@ -1,5 +1,6 @@
 import './helpers/setup-dom'
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { EditorView } from '@codemirror/view'
 import { describe, expect, it } from 'vitest'
 import { App } from '../../renderer/src/app'
 import { workbenchOf } from '../../renderer/src/workbench/commands'
@@ -104,6 +105,28 @@ describe('composer', () => {
     expect(atob(sent.draft.bodyBase64)).toBe('{"id":"evt_1","amount":100}')
     await waitFor(() => expect(screen.getByTestId('response-status').textContent).toBe('200 OK'))
     expect(screen.getAllByTestId('replay-row')).toHaveLength(1)
+  })
+
+  it('sends with Ctrl+Enter (⌘+Enter) from the body editor, leaving the body as typed', async () => {
+    const { engine, capture, workbench } = await setup()
+    await openComposer(workbench, capture.id)
+    const content = document.querySelector<HTMLElement>('[data-testid="composer-body-editor"] .cm-content')!
+    const editor = EditorView.findFromDOM(content)!
+    const typed = '{"id":"evt_1","amount":1000}'
+    act(() => editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: typed }, selection: { anchor: typed.length } }))
+    content.focus()
+    for (const modifier of [{ ctrlKey: true }, { metaKey: true }]) {
+      await act(async () => {
+        fireEvent.keyDown(content, { key: 'Enter', code: 'Enter', keyCode: 13, ...modifier })
+      })
+      await settle()
+      const sent = lastCall(engine, 'replay.send') as { draft: { headers: string[][]; bodyBase64: string } }
+      expect(atob(sent.draft.bodyBase64)).toBe(typed)
+      expect(sent.draft.headers.find(([n]) => n === 'Content-Length')).toEqual(['Content-Length', String(typed.length)])
+      expect(editor.state.doc.toString()).toBe(typed)
+    }
+    expect(engine.calls.filter((c) => c.method === 'replay.send')).toHaveLength(2)
+    expect(workbench.store.getState().composer.request.body).toEqual({ mode: 'text', text: typed })
   })
 
   it('formats JSON, shows what is wrong with invalid JSON, and follows the body with Content-Length', async () => {

@@ -75,6 +75,11 @@ export function keyLabel(key: string): string {
   }
 }
 
+/** The composer's send key, wherever the focus is inside it: Ctrl+Enter (⌘+Enter on macOS). */
+export function isSendKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey'>): boolean {
+  return event.key === 'Enter' && (event.ctrlKey || event.metaKey)
+}
+
 export function isTypingTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false
   if (target.isContentEditable) return true

@@ -4,11 +4,15 @@
 // ends keeps them. CodeMirror renders text nodes only: nothing typed or captured becomes markup.
 import { useEffect, useRef } from 'react'
 import { minimalSetup } from 'codemirror'
-import { EditorState } from '@codemirror/state'
+import { EditorState, Prec } from '@codemirror/state'
 import { EditorView, lineNumbers } from '@codemirror/view'
 import { syntaxHighlighting } from '@codemirror/language'
 import { classHighlighter } from '@lezer/highlight'
 import { json } from '@codemirror/lang-json'
+import { isSendKey } from '../../keyboard/shortcuts'
+
+// Ahead of every keymap; the key event still bubbles up to the composer's handler.
+const leaveSendKey = Prec.highest(EditorView.domEventHandlers({ keydown: (event) => isSendKey(event) }))
 
 interface BodyEditorProps {
   text: string
@@ -33,6 +37,7 @@ export function BodyEditor({ text, revision, language, onChange }: BodyEditorPro
       state: EditorState.create({
         doc,
         extensions: [
+          leaveSendKey,
           minimalSetup,
           lineNumbers(),
           syntaxHighlighting(classHighlighter),

@@ -3,6 +3,7 @@
 // of its replays. Ctrl+Enter (⌘+Enter) sends.
 import { useShallow } from 'zustand/react/shallow'
 import { toRawHttp } from '../../../../shared/formats/raw-http'
+import { isSendKey } from '../../keyboard/shortcuts'
 import { useApp, useStores } from '../../state/context'
 import { copyText } from '../../text/clipboard'
 import { messageOf, useWorkbench, useWorkbenchState } from '../../workbench/commands'
@@ -142,7 +143,7 @@ export function ComposerView() {
       data-testid="composer-view"
       aria-label="Composer"
       onKeyDown={(event) => {
-        if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+        if (isSendKey(event)) {
           event.preventDefault()
           void workbench.send()
         }
