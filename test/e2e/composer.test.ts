@@ -1,11 +1,13 @@
 // The composer end to end: a capture opened for editing (prefilled exactly), a JSON field edited,
 // the request sent to the endpoint's forward target, the response shown and compared with the
 // original; Stripe's own library judging an edited replay without and with re-signing; a pasted cURL
-// command sent; a 3xx shown as it came; "resend as is" with one key, and to another URL.
+// command sent; a 3xx shown as it came; Ctrl+Enter sending the body as typed; the replay rows naming
+// their requests with their actions in view in a wide and a narrow window; "resend as is" with one
+// key, and to another URL.
 import Stripe from 'stripe'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { httpTarget, type Target } from '../helpers/targets'
+import { freePort, httpTarget, type Target } from '../helpers/targets'
 import { pageScripts, sendRequest, uniquePath, useE2E, waitForRow } from './helpers'
 import { connectApi, firstEndpointId, type HostApi } from './helpers/api-client'
 import * as workbenchScripts from './helpers/workbench-page-scripts.js'
@@ -231,6 +233,65 @@ describe('composer', () => {
     await page.getByTestId('paste-text').fill('curl https://example.test -d @secrets.txt')
     await page.getByTestId('paste-confirm').click()
     expect(await page.getByTestId('paste-error').textContent()).toMatch(/could not be read/)
+  })
+
+  it('sends with Ctrl+Enter from the body editor as typed; each replay row names its request and keeps its actions in view', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page, errors } = await e2e.open({ viewport: { width: 1440, height: 900 } })
+    const p = uniquePath('rows')
+    const longUrl = `${app.url}${p}/orders/2024/invoices/in_1NqT8w2eZvKYlo2C/line-items?expand[]=discounts&expand[]=tax_amounts&limit=100`
+    const refusedUrl = `http://127.0.0.1:${await freePort()}${p}/refused/${'a-rather-long-path-segment/'.repeat(6)}end`
+    const shortUrl = `${app.url}${p}/short`
+    await page.getByTestId('view-composer').click()
+    await page.getByTestId('composer-view').waitFor()
+    await page.getByTestId('composer-new').click()
+    await page.getByTestId('composer-url').fill(longUrl)
+    await page.getByTestId('composer-body-editor').locator('.cm-content').click()
+    await page.keyboard.press('Control+A')
+    await page.keyboard.press('Backspace')
+    await page.keyboard.type('{"typed":true}')
+    await page.getByTestId('content-length-computed').filter({ hasText: '14' }).waitFor()
+    await page.keyboard.press('Control+Enter')
+    await page.getByTestId('response-status').filter({ hasText: '201' }).waitFor()
+    const [typed] = await waitForReceived(app, p, 1)
+    expect(typed!.body.toString()).toBe('{"typed":true}')
+    expect(typed!.rawHeaders.find(([n]) => n.toLowerCase() === 'content-length')![1]).toBe('14')
+    expect(await page.evaluate(pageScripts.editorText, '[data-testid="composer-body-editor"]')).toBe('{"typed":true}')
+
+    await page.getByTestId('composer-url').fill(refusedUrl)
+    await page.getByTestId('composer-send').click()
+    await page.getByTestId('response-status').filter({ hasText: 'REFUSED' }).waitFor()
+    const refusal = await page.getByTestId('response-error').textContent()
+
+    // Re-signed for the Stripe endpoint: the row shows a badge as well.
+    await page.getByTestId('composer-method').fill('PUT')
+    await page.getByTestId('composer-url').fill(shortUrl)
+    await page.getByTestId('composer-endpoint').selectOption({ label: 'Stripe' })
+    expect(await page.getByTestId('composer-resign').isChecked()).toBe(true)
+    await page.getByTestId('composer-send').click()
+    await page.getByTestId('response-resigned').waitFor()
+    await page.getByTestId('replay-row').nth(2).waitFor()
+
+    for (const viewport of [
+      { width: 1440, height: 900 },
+      { width: 1000, height: 760 },
+    ]) {
+      await page.setViewportSize(viewport)
+      const where = `${viewport.width}×${viewport.height}`
+      const all = await page.evaluate(workbenchScripts.replayRows)
+      // Every row's actions (the replays of other tests' captures have a Diff too) are whole and in view.
+      for (const [index, row] of all.entries()) {
+        expect(row.actions, `${where}, row ${index}`).toMatchObject({ 'replay-edit': true, 'replay-compare': true, 'replay-save': true })
+        expect(Object.values(row.actions).every(Boolean), `${where}, row ${index}`).toBe(true)
+      }
+      const rows = all.slice(0, 3)
+      expect(rows.map((row) => row.request?.title), where).toEqual([`PUT ${shortUrl}`, `POST ${refusedUrl}`, `POST ${longUrl}`])
+      expect(rows.map((row) => row.request?.text), where).toEqual([`PUT ${p}/short`, `POST ${refusedUrl.slice(refusedUrl.indexOf(p))}`, `POST ${longUrl.slice(longUrl.indexOf(p))}`])
+      expect(rows.map((row) => row.status?.title), where).toEqual(['201 Created', refusal, '201 Created'])
+      // The long ones end in an ellipsis (their whole text is in the title).
+      expect(rows.map((row) => row.request?.cut), where).toEqual([false, true, true])
+    }
+    expect(errors).toEqual([])
   })
 
   it('resends a capture as it was with one key, and to another URL with Shift+R', async (ctx) => {

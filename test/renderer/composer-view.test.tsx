@@ -129,6 +129,28 @@ describe('composer', () => {
     expect(workbench.store.getState().composer.request.body).toEqual({ mode: 'text', text: typed })
   })
 
+  it('names in each replay row the method and path it sent, as text, the whole URL in its title', async () => {
+    const { engine, capture, workbench } = await setup()
+    await openComposer(workbench, capture.id)
+    // Markup in a path (no spaces: the URL is refused with them), and UTF-8 bytes shown decoded.
+    const markup = '<img/src=x/onerror=window.__pwned=1>'
+    const hostileUrl = `http://localhost:3000/hooks/${markup}?x=caf\u00c3\u00a9`
+    await act(async () => {
+      await workbench.send()
+    })
+    act(() => workbench.store.getState().setRequest({ method: 'PATCH', url: hostileUrl }))
+    await act(async () => {
+      await workbench.send()
+    })
+    await settle()
+    expect(lastCall(engine, 'replay.send')).toMatchObject({ draft: { method: 'PATCH', url: hostileUrl } })
+    const requests = screen.getAllByTestId('replay-request')
+    expect(requests.map((r) => r.textContent)).toEqual([`PATCH /hooks/${markup}?x=café`, 'POST /app/hooks/order?x=1'])
+    expect(requests.map((r) => r.getAttribute('title'))).toEqual([`PATCH http://localhost:3000/hooks/${markup}?x=café`, 'POST http://localhost:3000/app/hooks/order?x=1'])
+    expect(screen.getAllByTestId('replay-status').map((s) => s.getAttribute('title'))).toEqual(['200 OK', '200 OK'])
+    expect(document.querySelector('img')).toBeNull()
+  })
+
   it('formats JSON, shows what is wrong with invalid JSON, and follows the body with Content-Length', async () => {
     const { engine, capture, workbench } = await setup()
     await openComposer(workbench, capture.id)

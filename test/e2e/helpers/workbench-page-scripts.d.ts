@@ -5,3 +5,11 @@ export function focusedNodeId(): string | null
 export function nodeHasFocus(id: string | null): boolean
 export function inputValues(testId: string): string[]
 export function rowKinds(testId: string): string[]
+export interface ReplayRowPart {
+  text: string
+  title: string | null
+  /** Cut short (its text wider than its box), ending in an ellipsis. */
+  cut: boolean
+}
+/** A part is null when the row has no such element. */
+export function replayRows(): Array<{ request: ReplayRowPart | null; status: ReplayRowPart | null; actions: Record<string, boolean> }>

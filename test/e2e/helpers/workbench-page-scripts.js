@@ -1,7 +1,7 @@
 // Functions the composer and collections end-to-end tests run inside the page (page.evaluate /
 // page.waitForFunction). Plain JavaScript because the node-side TypeScript project has no DOM types;
 // workbench-page-scripts.d.ts types them. Each is sent to the page alone, so none calls another.
-/* global document */
+/* global document, window, getComputedStyle */
 
 /** The collection tree as shown: each entry's name, indented two spaces per level. */
 export function treeOrder() {
@@ -36,4 +36,42 @@ export function inputValues(testId) {
 /** Kind and text of every row with this test id. */
 export function rowKinds(testId) {
   return Array.from(document.querySelectorAll(`[data-testid="${testId}"]`)).map((row) => `${row.getAttribute('data-kind') ?? row.getAttribute('data-ok')}:${row.textContent}`)
+}
+
+/**
+ * Each replay row as shown (newest first): the text and title of its request and status, whether
+ * each is cut short with an ellipsis, and for each action button whether it is whole inside the replays list and the
+ * window and on top (just inside each side of its box and at its middle). Each row is first scrolled
+ * into view from top to bottom only: what lies beyond the right edge stays there, as for a user.
+ */
+export function replayRows() {
+  const shown = (element) => {
+    const list = document.querySelector('[data-testid="replays"]').getBoundingClientRect()
+    const rect = element.getBoundingClientRect()
+    if (rect.width === 0 || rect.left < list.left || rect.right > list.right || rect.top < list.top || rect.bottom > list.bottom) return false
+    const middleX = (rect.left + rect.right) / 2
+    const middleY = (rect.top + rect.bottom) / 2
+    const points = [
+      [middleX, rect.top + 2],
+      [middleX, rect.bottom - 2],
+      [rect.left + 2, middleY],
+      [rect.right - 2, middleY],
+      [middleX, middleY],
+    ]
+    return points.every(([x, y]) => {
+      if (x < 0 || y < 0 || x > window.innerWidth || y > window.innerHeight) return false
+      const hit = document.elementFromPoint(x, y)
+      return hit !== null && (hit === element || element.contains(hit))
+    })
+  }
+  const part = (element) => (element ? { text: element.textContent, title: element.getAttribute('title'), cut: element.scrollWidth > element.clientWidth && getComputedStyle(element).textOverflow === 'ellipsis' } : null)
+  return Array.from(document.querySelectorAll('[data-testid="replay-row"]')).map((row) => {
+    row.scrollIntoView({ block: 'nearest' })
+    for (let box = row.parentElement; box; box = box.parentElement) box.scrollLeft = 0
+    return {
+      request: part(row.querySelector('[data-testid="replay-request"]')),
+      status: part(row.querySelector('[data-testid="replay-status"]')),
+      actions: Object.fromEntries(Array.from(row.querySelectorAll('button:not([data-testid="replay-open"])')).map((button) => [button.getAttribute('data-testid'), shown(button)])),
+    }
+  })
 }

@@ -1,7 +1,11 @@
 // The replays of the composer's origin (or the latest replays of anything, for a request composed
-// from scratch): each one opens on the response side, loads into the editor, or is compared.
+// from scratch): each one opens on the response side, loads into the editor, or is compared. A row
+// names the request it sent (method and path; the whole URL in its title) and keeps its actions in
+// view: what does not fit ends in an ellipsis, its full text in a title and in the response panel.
 import { useEffect } from 'react'
+import { requestTargetOf } from '../../../../shared/formats/http-parts'
 import { formatClock, formatDuration, statusClassOf } from '../../text/format'
+import { displayText } from '../../text/visible-text'
 import { statusLine, useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { VisibleText } from '../visible-text'
 
@@ -29,12 +33,20 @@ export function ReplaysList() {
             return (
               <li key={replay.id} className={replay.id === shownId ? 'replay-row shown' : 'replay-row'} data-testid="replay-row" data-replay-id={replay.id}>
                 <button type="button" className="replay-open" data-testid="replay-open" onClick={() => void workbench.openReplay(replay.id, { intoEditor: false })} title="Show what came back">
-                  <span className="muted">{formatClock(replay.sentAt)}</span>
-                  <span className={`status ${statusClassOf(status)}`} data-testid="replay-status">
-                    <VisibleText value={statusLine(replay)} byteString />
+                  <span className="replay-request" data-testid="replay-request" title={`${displayText(replay.request.method)} ${displayText(replay.request.url)}`}>
+                    <span className="replay-method">
+                      <VisibleText value={replay.request.method} byteString />
+                    </span>{' '}
+                    <VisibleText value={requestTargetOf(replay.request.url)} byteString />
                   </span>
-                  <span className="muted">{formatDuration(replay.timings.totalMs)}</span>
-                  {replay.resigned && <span className="badge ok">re-signed</span>}
+                  <span className="replay-meta">
+                    <span className="muted">{formatClock(replay.sentAt)}</span>
+                    <span className={`status replay-status ${statusClassOf(status)}`} data-testid="replay-status" title={displayText(statusLine(replay))}>
+                      <VisibleText value={statusLine(replay)} byteString />
+                    </span>
+                    <span className="muted">{formatDuration(replay.timings.totalMs)}</span>
+                    {replay.resigned && <span className="badge ok">re-signed</span>}
+                  </span>
                 </button>
                 <button type="button" className="small" data-testid="replay-edit" title="Load what was sent into the editor" onClick={() => void workbench.openReplay(replay.id)}>
                   Edit
