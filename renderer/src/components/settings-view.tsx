@@ -1,9 +1,11 @@
 // Settings: history retention, capture limits, theme and notifications, through settings.update.
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
+import type { z } from 'zod'
 import { Limits, Retention, type Settings } from '../../../shared/model'
 import { askForNotifications } from '../state/desktop-notifier'
 import { useApp, useStores } from '../state/context'
 import type { ThemeChoice } from '../state/theme'
+import { formatCount } from '../text/format'
 
 const MB = 1024 * 1024
 
@@ -27,6 +29,42 @@ const FIELDS: NumberField[] = [
   { key: 'maxConnections', label: 'Connection limit', hint: 'Connections past it are refused.', read: (s) => s.limits.maxConnections, unit: 1 },
 ]
 
+const FIELD_BY_KEY = new Map(FIELDS.map((f) => [f.key, f]))
+
+/** A value of a field in its own unit, as the field shows it (1048576 bytes in a MB field is 1). */
+function inUnit(field: NumberField, value: number | bigint): string {
+  const n = Number(value) / field.unit
+  return Number.isInteger(n) ? formatCount(n) : String(n)
+}
+
+/** What is wrong with a field's value, in plain words, named by the field's label. */
+function fieldMessage(field: NumberField, issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `${field.label} needs a number.`
+    case 'too_small':
+      return `${field.label} must be ${issue.inclusive === false ? 'more than' : 'at least'} ${inUnit(field, issue.minimum)}.`
+    case 'too_big':
+      return `${field.label} must be ${issue.inclusive === false ? 'less than' : 'at most'} ${inUnit(field, issue.maximum)}.`
+    default:
+      return `${field.label}: ${issue.message.replace(/^Invalid input: /, '')}.`
+  }
+}
+
+type FieldErrors = Record<string, string>
+
+/** One message per field (the first problem found with it), keyed by the field the issue's path names. */
+function fieldErrorsOf(issues: readonly z.core.$ZodIssue[]): { errors: FieldErrors; other: string | null } {
+  const errors: FieldErrors = {}
+  let other: string | null = null
+  for (const issue of issues) {
+    const field = FIELD_BY_KEY.get(String(issue.path[0]))
+    if (!field) other ??= issue.message
+    else errors[field.key] ??= fieldMessage(field, issue)
+  }
+  return { errors, other }
+}
+
 export function SettingsView() {
   const settings = useApp((s) => s.settings)
   if (!settings) return <p className="viewer-status">Loading settings…</p>
@@ -36,11 +74,25 @@ export function SettingsView() {
 function SettingsForm({ settings }: { settings: Settings }) {
   const { sync, app } = useStores()
   const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(FIELDS.map((f) => [f.key, String(f.read(settings) / f.unit)])))
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({})
   const [error, setError] = useState<string | null>(null)
   const [saved, setSaved] = useState(false)
+  const inputs = useRef(new Map<string, HTMLInputElement>())
+  // Set by a refused save: once the fields are marked, the first one with a problem takes the focus.
+  const [focusFirstError, setFocusFirstError] = useState(0)
+  useEffect(() => {
+    if (focusFirstError === 0) return
+    const first = FIELDS.find((f) => fieldErrors[f.key] !== undefined)
+    if (first) inputs.current.get(first.key)?.focus()
+    // Only a new refusal moves the focus (fieldErrors as of that refusal), not a field's error cleared as it is edited.
+  }, [focusFirstError])
 
   const save = async () => {
-    const number = (key: string) => Math.round(Number(values[key]) * FIELDS.find((f) => f.key === key)!.unit)
+    // An empty field is no number (Number('') would read it as 0).
+    const number = (key: string) => {
+      const text = values[key]!.trim()
+      return text === '' ? Number.NaN : Math.round(Number(text) * FIELD_BY_KEY.get(key)!.unit)
+    }
     const retention = Retention.safeParse({ maxCaptures: number('maxCaptures'), maxBytes: number('maxBytes') })
     const limits = Limits.safeParse({
       maxBodyBytes: number('maxBodyBytes'),
@@ -51,11 +103,15 @@ function SettingsForm({ settings }: { settings: Settings }) {
       keepAliveTimeoutMs: number('keepAliveTimeoutMs'),
       maxConnections: number('maxConnections'),
     })
-    const bad = !retention.success ? retention.error.issues[0] : !limits.success ? limits.error.issues[0] : null
-    if (bad || !retention.success || !limits.success) {
-      setError(`${bad?.path.join('.') ?? 'value'}: ${bad?.message ?? 'invalid'}`)
+    if (!retention.success || !limits.success) {
+      const { errors, other } = fieldErrorsOf([...(retention.error?.issues ?? []), ...(limits.error?.issues ?? [])])
+      setFieldErrors(errors)
+      setError(other)
+      setSaved(false)
+      setFocusFirstError((n) => n + 1)
       return
     }
+    setFieldErrors({})
     setError(null)
     try {
       await sync.updateSettings({ retention: retention.data, limits: limits.data })
@@ -119,23 +175,47 @@ function SettingsForm({ settings }: { settings: Settings }) {
         <section>
           <h3>History and limits</h3>
           <div className="settings-grid">
-            {FIELDS.map((f) => (
-              <label key={f.key} className="setting">
-                {f.label}
-                <input
-                  type="number"
-                  min={0}
-                  step="any"
-                  data-testid={`settings-${f.key}`}
-                  value={values[f.key]}
-                  onChange={(e) => {
-                    setSaved(false)
-                    setValues((v) => ({ ...v, [f.key]: e.target.value }))
-                  }}
-                />
-                <span className="muted hint">{f.hint}</span>
-              </label>
-            ))}
+            {FIELDS.map((f) => {
+              const fieldError = fieldErrors[f.key]
+              const id = `settings-${f.key}`
+              return (
+                <div key={f.key} className={fieldError ? 'setting invalid' : 'setting'}>
+                  <label htmlFor={id}>{f.label}</label>
+                  <input
+                    id={id}
+                    ref={(element) => {
+                      if (element) inputs.current.set(f.key, element)
+                      else inputs.current.delete(f.key)
+                    }}
+                    type="number"
+                    min={0}
+                    step="any"
+                    data-testid={`settings-${f.key}`}
+                    value={values[f.key]}
+                    aria-invalid={fieldError ? true : undefined}
+                    aria-describedby={fieldError ? `${id}-error ${id}-hint` : `${id}-hint`}
+                    onChange={(e) => {
+                      setSaved(false)
+                      setValues((v) => ({ ...v, [f.key]: e.target.value }))
+                      if (fieldError)
+                        setFieldErrors((errors) => {
+                          const rest = { ...errors }
+                          delete rest[f.key]
+                          return rest
+                        })
+                    }}
+                  />
+                  {fieldError && (
+                    <span className="setting-error" id={`${id}-error`} data-testid={`settings-${f.key}-error`}>
+                      {fieldError}
+                    </span>
+                  )}
+                  <span className="muted hint" id={`${id}-hint`}>
+                    {f.hint}
+                  </span>
+                </div>
+              )
+            })}
           </div>
         </section>
         {error && (

@@ -1,0 +1,81 @@
+import './helpers/setup-dom'
+import { act, fireEvent, screen } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { SettingsView } from '../../renderer/src/components/settings-view'
+import { defaultSettings } from '../../shared/model'
+import { createFakeEngine } from './helpers/fake-api'
+import { createHarness, renderWith, settle } from './helpers/render-app'
+
+async function setup() {
+  const engine = createFakeEngine()
+  const harness = createHarness(engine)
+  harness.stores.app.getState().setSettings(engine.settings)
+  renderWith(harness, <SettingsView />)
+  await settle()
+  const updates = () => engine.calls.filter((c) => c.method === 'settings.update')
+  return { engine, updates }
+}
+
+const byTest = (id: string) => screen.getByTestId(id)
+const change = (id: string, value: string) => act(() => void fireEvent.change(byTest(id), { target: { value } }))
+async function save() {
+  act(() => void fireEvent.click(byTest('settings-save')))
+  await settle()
+}
+
+/** The text of the elements an input's aria-describedby names. */
+const description = (input: HTMLElement) =>
+  (input.getAttribute('aria-describedby') ?? '')
+    .split(' ')
+    .filter(Boolean)
+    .map((id) => document.getElementById(id)?.textContent)
+
+describe('settings limits', () => {
+  it('names a refused value by its label, in plain words, marks the field, focuses it and saves nothing', async () => {
+    const { engine, updates } = await setup()
+    change('settings-maxCaptures', '-5')
+    await save()
+    const input = byTest('settings-maxCaptures')
+    const message = byTest('settings-maxCaptures-error')
+    expect(message.textContent).toBe('Keep at most (requests) must be at least 10.')
+    expect(input.getAttribute('aria-invalid')).toBe('true')
+    expect(description(input)[0]).toBe('Keep at most (requests) must be at least 10.')
+    expect(document.activeElement).toBe(input)
+    expect(screen.getByLabelText('Keep at most (requests)')).toBe(input)
+    expect(document.body.textContent).not.toMatch(/maxCaptures|Too small|expected number/)
+    expect(updates()).toHaveLength(0)
+    expect(engine.settings.retention.maxCaptures).toBe(defaultSettings().retention.maxCaptures)
+    expect(byTest('settings-maxConnections').hasAttribute('aria-invalid')).toBe(false)
+  })
+
+  it('marks every field with a problem, focuses the first, and clears a mark as its field is edited', async () => {
+    const { engine, updates } = await setup()
+    change('settings-maxConnections', '')
+    change('settings-maxBytes', '0.5')
+    change('settings-maxHeaderBytes', '2000000')
+    await save()
+    expect(byTest('settings-maxConnections-error').textContent).toBe('Connection limit needs a number.')
+    expect(byTest('settings-maxBytes-error').textContent).toBe('Keep at most (MB) must be at least 1.')
+    expect(byTest('settings-maxHeaderBytes-error').textContent).toBe('Header size limit (bytes) must be at most 1,048,576.')
+    for (const key of ['maxConnections', 'maxBytes', 'maxHeaderBytes']) expect(byTest(`settings-${key}`).getAttribute('aria-invalid')).toBe('true')
+    expect(document.activeElement).toBe(byTest('settings-maxBytes'))
+    expect(updates()).toHaveLength(0)
+
+    change('settings-maxBytes', '200')
+    expect(screen.queryByTestId('settings-maxBytes-error')).toBeNull()
+    expect(byTest('settings-maxBytes').hasAttribute('aria-invalid')).toBe(false)
+    expect(description(byTest('settings-maxBytes'))).toEqual(['Bodies included.'])
+    await save()
+    expect(updates()).toHaveLength(0)
+    expect(document.activeElement).toBe(byTest('settings-maxHeaderBytes'))
+
+    change('settings-maxConnections', '50')
+    change('settings-maxHeaderBytes', '32768')
+    await save()
+    expect(updates()).toHaveLength(1)
+    expect(byTest('settings-saved')).toBeTruthy()
+    expect(screen.queryByTestId('settings-maxConnections-error')).toBeNull()
+    expect(engine.settings.limits.maxConnections).toBe(50)
+    expect(engine.settings.retention.maxBytes).toBe(200 * 1024 * 1024)
+  })
+})
