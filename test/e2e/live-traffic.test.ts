@@ -327,6 +327,34 @@ describe('live traffic', () => {
     await page.getByTestId('help-sheet').waitFor({ state: 'detached' })
   })
 
+  it('Esc in the search clears it and goes back to the list, and a dialog opened from the list gives the focus back to it', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const base = uniquePath('esc')
+    for (const n of [1, 2]) await sendRequest(e2e.host.captureUrl, { path: `${base}/${n}`, body: 'x' })
+    await waitForRow(page, `${base}/2`)
+    const selectedPath = () => page.locator('[data-testid="traffic-row"][aria-selected="true"] [data-testid="row-path"]').textContent()
+    const search = page.getByTestId('search-input')
+    await page.locator('body').press('/')
+    await page.keyboard.type('stripe')
+    await page.keyboard.press('Escape')
+    await page.locator('[role="grid"]:focus').waitFor()
+    await page.keyboard.press('j')
+    expect(await search.inputValue()).toBe('')
+    expect(await selectedPath()).toBe(`${base}/2`)
+    await page.keyboard.press('j')
+    expect(await selectedPath()).toBe(`${base}/1`)
+
+    // Shift+R asks where to resend the selected request; Esc closes it and the list has the keys again.
+    await page.keyboard.press('Shift+R')
+    await page.getByTestId('resend-prompt').waitFor()
+    await page.keyboard.press('Escape')
+    await page.getByTestId('resend-prompt').waitFor({ state: 'detached' })
+    await page.locator('[role="grid"]:focus').waitFor()
+    await page.keyboard.press('k')
+    expect(await selectedPath()).toBe(`${base}/2`)
+  })
+
   it('keeps the selection, the opened request and the scroll position while new rows arrive', async (ctx) => {
     e2e.requireBrowser(ctx)
     const { page } = await e2e.open({ viewport: { width: 1400, height: 700 } })

@@ -4,10 +4,12 @@ import { describe, expect, it } from 'vitest'
 import { App } from '../../renderer/src/app'
 import { SHORTCUTS } from '../../renderer/src/keyboard/shortcuts'
 import { addCapture, createFakeEngine } from './helpers/fake-api'
+import { installForwardFakes } from './helpers/forward-fakes'
 import { createHarness, renderWith, settle } from './helpers/render-app'
 
 async function setup() {
   const engine = createFakeEngine()
+  installForwardFakes(engine)
   const captures = [1, 2, 3].map((n) => addCapture(engine, { target: `/order/${n}`, contentType: 'application/json' }, `{"n":${n}}`))
   const harness = createHarness(engine)
   harness.stores.sync.start()
@@ -57,6 +59,43 @@ describe('keyboard', () => {
     expect(document.activeElement).toBe(search)
     await press('p')
     expect(traffic.getState().paused).toBe(false)
+  })
+
+  it('Esc in the search clears it and gives the focus back to the list, where j/k move the selection', async () => {
+    const { press, traffic } = await setup()
+    await press('/')
+    const search = screen.getByTestId('search-input') as HTMLInputElement
+    act(() => void fireEvent.change(search, { target: { value: 'stripe' } }))
+    await press('Escape')
+    expect(search.value).toBe('')
+    expect(traffic.getState().filter.text).toBe('')
+    expect(document.activeElement).toBe(screen.getByRole('grid', { name: 'Captured requests' }))
+    await press('j')
+    expect(search.value).toBe('')
+    expect(selectedPath()).toBe('/order/3')
+    // ↓ leaves the search for the list too.
+    await press('/')
+    await press('ArrowDown')
+    expect(document.activeElement).toBe(screen.getByRole('grid'))
+    await press('j')
+    expect(selectedPath()).toBe('/order/2')
+  })
+
+  it('gives the focus back to the list when a dialog a key opened from it closes', async () => {
+    const { press } = await setup()
+    await press('j')
+    await press('R')
+    expect(document.activeElement).toBe(screen.getByTestId('resend-url'))
+    await press('Escape')
+    expect(screen.queryByTestId('resend-prompt')).toBeNull()
+    expect(document.activeElement).toBe(screen.getByRole('grid'))
+    await press('j')
+    expect(selectedPath()).toBe('/order/2')
+    await press('C')
+    await screen.findByTestId('code-sheet')
+    await press('Escape')
+    expect(screen.queryByTestId('code-sheet')).toBeNull()
+    expect(document.activeElement).toBe(screen.getByRole('grid'))
   })
 
   it('pauses with p, asks before clearing with x, and lists every shortcut under ?', async () => {

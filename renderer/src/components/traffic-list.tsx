@@ -11,6 +11,20 @@ import { EmptyState } from './empty-state'
 import { ListWindow } from './list-window'
 import { emptyFilter, isFiltered, STATUS_CLASSES, TIME_RANGES } from '../state/capture-filter'
 
+/** The id of the live list's grid, which takes the focus (see focusTrafficList). */
+export const TRAFFIC_LIST_ID = 'traffic-grid'
+
+/**
+ * Gives the focus to the live list, where j/k, Enter and the other list keys act, and where a dialog
+ * opened from the list gives the focus back when it closes. False when no list is shown.
+ */
+export function focusTrafficList(): boolean {
+  const list = document.getElementById(TRAFFIC_LIST_ID)
+  if (!list) return false
+  list.focus({ preventScroll: true })
+  return document.activeElement === list
+}
+
 export function TrafficList() {
   const loaded = useTraffic((s) => s.loaded)
   const empty = useTraffic((s) => s.ids.length === 0)
@@ -68,7 +82,7 @@ function LiveList() {
   useLayoutEffect(() => list.current?.update(), [footer])
 
   return (
-    <div className="traffic-list" role="grid" aria-label="Captured requests" ref={grid}>
+    <div id={TRAFFIC_LIST_ID} className="traffic-list" role="grid" aria-label="Captured requests" tabIndex={0} ref={grid}>
       <div className="traffic-head" role="row">
         <span className="cell time">Time</span>
         <span className="cell method">Method</span>

@@ -4,6 +4,7 @@ import { useShallow } from 'zustand/react/shallow'
 import { METHODS, STATUS_CLASSES, TIME_RANGES, type TimeRangeId } from '../state/capture-filter'
 import { useApp, useStores, useTraffic } from '../state/context'
 import { formatCount } from '../text/format'
+import { focusTrafficList } from './traffic-list'
 import { TrafficExport } from './workbench/traffic-export'
 
 export const SEARCH_INPUT_ID = 'traffic-search'
@@ -17,6 +18,11 @@ function TrafficCount() {
       {loaded ? `${formatCount(total)} ${total === 1 ? 'request' : 'requests'}` : 'Loading…'}
     </span>
   )
+}
+
+/** The focus goes from the search to the list (or nowhere, when no list is shown). */
+function leaveSearch(input: HTMLInputElement): void {
+  if (!focusTrafficList()) input.blur()
 }
 
 export function TrafficToolbar() {
@@ -49,11 +55,18 @@ export function TrafficToolbar() {
         onKeyDown={(event) => {
           if (event.key === 'Enter') traffic.getState().setFilter({ text })
           if (event.key === 'Escape') {
+            // Esc clears the search at once and goes back to the traffic: j/k move the selection again.
             event.stopPropagation()
-            if (text) setText('')
-            else event.currentTarget.blur()
+            if (text) {
+              setText('')
+              traffic.getState().setFilter({ text: '' })
+            }
+            leaveSearch(event.currentTarget)
           }
-          if (event.key === 'ArrowDown') event.currentTarget.blur()
+          if (event.key === 'ArrowDown') {
+            event.preventDefault()
+            leaveSearch(event.currentTarget)
+          }
         }}
       />
       <select aria-label="Method" data-testid="filter-method" value={filter.method ?? ''} onChange={(e) => set({ method: e.target.value || null })}>

@@ -5,6 +5,7 @@ import type { Stores } from '../state/context'
 import { nextThemeChoice } from '../state/theme'
 import { actionForKey, isTypingTarget, type ShortcutAction } from './shortcuts'
 import { SEARCH_INPUT_ID } from '../components/traffic-toolbar'
+import { focusTrafficList } from '../components/traffic-list'
 import { workbenchOf } from '../workbench/commands'
 
 function activatesOnEnter(target: EventTarget | null): boolean {
@@ -100,6 +101,9 @@ export function useGlobalKeys(stores: Stores): void {
       const action = actionForKey(event)
       if (!action) return
       if (action === 'open' && activatesOnEnter(event.target)) return
+      // A key pressed with nothing focused acts on the list: the list takes the focus first, so that a
+      // dialog the key opens (Resend to…, Save, Copy as code) gives the focus back to it on closing.
+      if (event.target === document.body && stores.app.getState().view === 'traffic') focusTrafficList()
       if (runShortcut(action, stores)) event.preventDefault()
     }
     window.addEventListener('keydown', onKeyDown)
