@@ -80,6 +80,29 @@ describe('request detail', () => {
     expect(await page.getByTestId('timing-total').textContent()).toMatch(/ms|s$/)
   })
 
+  it('keeps a 1,000-character path from pushing the Overview below the fold, and shows it whole on asking', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open({ viewport: { width: 1400, height: 860 } })
+    const p = uniquePath('long')
+    const long = `${p}/${'segment-'.repeat(130)}`.slice(0, 1000)
+    await sendRequest(e2e.host.captureUrl, { path: long, body: 'x' })
+    const row = await waitForRow(page, p)
+    expect(await row.getByTestId('row-path').getAttribute('title')).toBe(long)
+    await openRequest(page, p, 'overview')
+    expect(await page.getByTestId('detail-target').getAttribute('title')).toBe(long)
+    expect(await page.evaluate(pageScripts.linesShown, 'detail-target')).toBeLessThan(1.5)
+    expect(await page.evaluate(pageScripts.linesShown, 'overview-target')).toBeLessThan(2.5)
+    expect(await page.evaluate(pageScripts.linesShown, 'overview-request-target')).toBeLessThan(2.5)
+    const folded = await page.evaluate(pageScripts.linesShown, 'overview-url')
+    expect(folded).toBeLessThan(4.5)
+    // Every other fact of the Overview is in view.
+    expect(await page.evaluate(pageScripts.aboveFold, '[data-testid="overview"] tr:last-child')).toBe(true)
+    await page.getByTestId('overview-url-toggle').click()
+    expect(await page.getByTestId('overview-url-toggle').textContent()).toBe('Show less')
+    expect(await page.evaluate(pageScripts.linesShown, 'overview-url')).toBeGreaterThan(folded + 1)
+    expect(await page.getByTestId('overview-url').textContent()).toContain(long)
+  })
+
   it('shows JSON pretty and foldable, forms as tables, XML and HTML as text', async (ctx) => {
     e2e.requireBrowser(ctx)
     const { page } = await e2e.open()

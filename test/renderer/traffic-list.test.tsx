@@ -93,6 +93,20 @@ describe('the live list', () => {
     expect(screen.getAllByTestId('traffic-row').slice(1)).toEqual(kept)
   })
 
+  it('gives the path cell the whole path as its title, set again only when the path changes', async () => {
+    const harness = await listOf(0)
+    const long = `/long/${'x'.repeat(1000)}`
+    const arriving = makeSummary({ target: long, status: null })
+    live(harness, [arriving])
+    const cell = rowOf(arriving.id)!.querySelector('[data-testid="row-path"]')!
+    expect(cell.getAttribute('title')).toBe(long)
+    cell.setAttribute('title', 'as drawn')
+    live(harness, [{ ...arriving, status: 200 }])
+    expect(cell.getAttribute('title')).toBe('as drawn')
+    live(harness, [{ ...arriving, status: 200, target: '/other' }])
+    expect(cell.getAttribute('title')).toBe('/other')
+  })
+
   it('shows captured text as text, with invisible characters and bad bytes as badges', async () => {
     const harness = await listOf(0)
     // Targets and methods are byte strings: U+202E arrives as its three UTF-8 bytes.
@@ -100,6 +114,7 @@ describe('the live list', () => {
     const row = screen.getByTestId('traffic-row')
     expect(row.querySelector('img')).toBeNull()
     expect(row.querySelector('[data-testid="row-path"]')!.textContent).toBe('/a<U+202E>b/<img src=x onerror=alert(1)>')
+    expect(row.querySelector('[data-testid="row-path"]')!.getAttribute('title')).toBe('/a<U+202E>b/<img src=x onerror=alert(1)>')
     expect(row.querySelector('[data-testid="invisible-char"]')!.getAttribute('title')).toBe('U+202E RIGHT-TO-LEFT OVERRIDE')
     expect(row.querySelector('[data-testid="byte-escape"]')!.textContent).toBe('\\xFF')
     expect(row.querySelector('[data-testid="row-method"]')!.className).toBe('cell method method-p\xffst clip')

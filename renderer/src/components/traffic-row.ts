@@ -93,7 +93,8 @@ function drawRow(row: HTMLDivElement, previous: RowModel | null, next: RowModel)
     cells[Cell.Method]!.className = `cell method method-${capture.method.toLowerCase()}${clipUnless(FITTING_METHODS.has(capture.method))}`
     setVisibleText(cells[Cell.Method]!, capture.method, { byteString: true })
   }
-  if (before?.target !== capture.target) setVisibleText(cells[Cell.Path]!, capture.target, { byteString: true })
+  // The whole path as the cell's title, for a path its ellipsis cuts: set with the text, only when it changes.
+  if (before?.target !== capture.target) cells[Cell.Path]!.setAttribute('title', setVisibleText(cells[Cell.Path]!, capture.target, { byteString: true }))
   if (before === undefined || before.status !== capture.status) {
     cells[Cell.Status]!.className = `cell status ${statusClassOf(capture.status)}`
     cells[Cell.Status]!.textContent = capture.status === null ? '…' : String(capture.status)

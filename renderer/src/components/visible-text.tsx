@@ -37,31 +37,37 @@ export const VisibleText = memo(function VisibleText({ value, byteString = false
 /**
  * The same as <VisibleText>, as DOM for code that builds elements itself (the live list's rows):
  * replaces the children of `parent` with text nodes and badges. Captured text only ever becomes text
- * nodes and attribute values, never markup.
+ * nodes and attribute values, never markup. Returns the text as shown (badges spelled out, as
+ * displayText gives it), for a title.
  */
-export function setVisibleText(parent: Element, value: string, { byteString = false, multiline = false }: Omit<VisibleTextProps, 'value'> = {}): void {
+export function setVisibleText(parent: Element, value: string, { byteString = false, multiline = false }: Omit<VisibleTextProps, 'value'> = {}): string {
   const segments = byteString ? segmentByteString(value, { multiline }) : segmentText(value, { multiline })
   if (segments.length === 1 && segments[0]!.kind === 'text') {
     parent.textContent = segments[0]!.text
-    return
+    return segments[0]!.text
   }
   const doc = parent.ownerDocument
   const nodes: Node[] = []
+  let shown = ''
   for (const segment of segments) {
     const span = doc.createElement('span')
-    if (segment.kind === 'text') span.textContent = segment.text
+    let text: string
+    if (segment.kind === 'text') text = segment.text
     else if (segment.kind === 'byte') {
       span.className = 'char-badge byte'
       span.setAttribute('data-testid', 'byte-escape')
       span.title = `Byte ${segment.label} (not valid UTF-8)`
-      span.textContent = segment.label
+      text = segment.label
     } else {
       span.className = 'char-badge'
       span.setAttribute('data-testid', 'invisible-char')
       span.title = `${segment.label} ${segment.name}`
-      span.textContent = `<${segment.label}>`
+      text = `<${segment.label}>`
     }
+    span.textContent = text
+    shown += text
     nodes.push(span)
   }
   parent.replaceChildren(...nodes)
+  return shown
 }

@@ -32,3 +32,5 @@ export interface Box {
   bottom: number
 }
 export function fieldLayout(testId: string): { input: Box; label: Box; hint: Box | null }
+export function linesShown(testId: string): number
+export function aboveFold(selector: string): boolean

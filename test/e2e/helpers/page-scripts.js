@@ -236,3 +236,14 @@ export function fieldLayout(testId) {
   }
   return { input: box(input), label: box(label), hint: hint ? box(hint) : null }
 }
+
+/** How many lines of its text the element with this test id shows (its height over its line height). */
+export function linesShown(testId) {
+  const element = document.querySelector(`[data-testid="${testId}"]`)
+  return element.getBoundingClientRect().height / parseFloat(getComputedStyle(element).lineHeight)
+}
+
+/** Whether the whole of the first element this selector finds is above the bottom of the window. */
+export function aboveFold(selector) {
+  return document.querySelector(selector).getBoundingClientRect().bottom <= window.innerHeight
+}

@@ -5,6 +5,7 @@ import type { Capture } from '../../../../shared/model'
 import { copyAsCurl } from '../../export/copy-actions'
 import { DETAIL_TABS, type DetailTab } from '../../state/app-store'
 import { useApp, useStores, useTraffic } from '../../state/context'
+import { displayText } from '../../text/visible-text'
 import { VisibleText } from '../visible-text'
 import { CaptureActions } from '../workbench/capture-actions'
 import { BodyTab } from './body-tab'
@@ -110,7 +111,7 @@ function DetailTitle({ id }: { id: string }) {
       <span className={`method method-${summary.method.toLowerCase()}`}>
         <VisibleText value={summary.method} byteString />
       </span>
-      <span className="detail-path" data-testid="detail-target">
+      <span className="detail-path" data-testid="detail-target" title={displayText(summary.target)}>
         <VisibleText value={summary.target} byteString />
       </span>
     </span>
