@@ -279,4 +279,34 @@ describe('composer', () => {
     fireEvent.keyDown(document.body, { key: 'Escape' })
     expect(harness.stores.app.getState().view).toBe('traffic')
   })
+
+  it('says a resend failed when nothing answered it, and that it was resent when the target answered with an error', async () => {
+    const { engine, capture, harness } = await setup()
+    act(() => harness.stores.traffic.getState().open(capture.id))
+    await settle()
+    engine.override('replay.resend', () => ({
+      id: 'rpl_refused',
+      originId: capture.id,
+      sentAt: Date.now(),
+      request: { method: 'POST', url: 'http://localhost:3000/app/hooks/order?x=1', headers: [], body: { size: 0, sha256: 'x', truncated: false, declaredSize: null, storage: 'none' } },
+      response: null,
+      timings: { connectMs: null, firstByteMs: null, totalMs: 2 },
+      error: { code: 'REFUSED', message: 'connection refused (nothing listens at localhost:3000)' },
+      resigned: null,
+    }))
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('detail-resend'))
+    })
+    await settle()
+    const toast = screen.getByTestId('toast')
+    expect(toast.textContent).toBe('Resend failed: REFUSED: connection refused (nothing listens at localhost:3000)')
+    expect(toast.className).toContain('error')
+
+    installFakeWorkbench(engine).nextStatus = 503
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('detail-resend'))
+    })
+    await settle()
+    expect(screen.getByTestId('toast').textContent).toBe('Resent: 503 Status')
+  })
 })

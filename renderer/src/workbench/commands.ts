@@ -228,7 +228,9 @@ export class Workbench {
   async resendAsIs(captureId: string, baseUrl?: string): Promise<Replay | null> {
     try {
       const replay = await this.api['replay.resend']({ captureId, ...(baseUrl ? { baseUrl } : {}) })
-      this.toast(`Resent: ${statusLine(replay)}`, replay.response && replay.response.status < 400 ? 'info' : 'error')
+      // Sent and answered (an error status is the target's answer); no answer at all is a failure.
+      if (replay.response) this.toast(`Resent: ${statusLine(replay)}`, replay.response.status < 400 ? 'info' : 'error')
+      else this.toast(`Resend failed: ${statusLine(replay)}`, 'error')
       if (this.state.composer.originId === captureId) await this.loadReplays()
       return replay
     } catch (error) {
