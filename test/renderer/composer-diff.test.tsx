@@ -91,4 +91,52 @@ describe('comparing requests', () => {
     expect(screen.getAllByTestId('diff-line').map((l) => `${l.getAttribute('data-kind')}:${l.textContent!.slice(1)}`)).toEqual(['same:one', 'removed:two', 'added:2', 'same:three', 'added:four'])
     expect(workbench.store.getState().compareMark).toBeNull()
   })
+
+  it('keeps a marked request visibly marked until it is compared, clicked again or Esc is pressed', async () => {
+    const { engine, harness, workbench } = await setup()
+    const a = addCapture(engine, { target: '/a', contentType: 'text/plain', rawHeaders: [['Content-Type', 'text/plain']] }, 'one\n')
+    const b = addCapture(engine, { method: 'PUT', target: '/b', contentType: 'text/plain', rawHeaders: [['Content-Type', 'text/plain']] }, 'two\n')
+    await act(async () => {
+      await harness.stores.sync.queryFirstPage()
+    })
+    const open = async (id: string) => {
+      act(() => harness.stores.traffic.getState().open(id))
+      await settle()
+    }
+    const compare = () => screen.getByTestId('detail-compare')
+    const state = () => [compare().getAttribute('aria-pressed'), compare().textContent]
+
+    await open(a.id)
+    expect(state()).toEqual(['false', 'Compare'])
+    fireEvent.click(compare())
+    expect(state()).toEqual(['true', 'Marked for compare'])
+    expect(compare().title).toMatch(/Click again or press Esc to unmark it/)
+    expect(screen.getByTestId('toast').textContent).toMatch(/^POST \/a at \d\d:\d\d:\d\d\.\d{3} marked for comparison: choose Compare on another request/)
+    // The mark outlives its toast.
+    act(() => harness.stores.app.getState().clearToast(harness.stores.app.getState().toast!.key))
+    expect(screen.queryByTestId('toast')).toBeNull()
+    expect(state()).toEqual(['true', 'Marked for compare'])
+
+    // A second click unmarks it.
+    fireEvent.click(compare())
+    expect(state()).toEqual(['false', 'Compare'])
+    expect(workbench.store.getState().compareMark).toBeNull()
+
+    // So does Esc, before it closes anything.
+    fireEvent.click(compare())
+    fireEvent.keyDown(document.body, { key: 'Escape' })
+    expect(state()).toEqual(['false', 'Compare'])
+    expect(harness.stores.traffic.getState().openedId).toBe(a.id)
+
+    // Another request offers to compare with the marked one.
+    fireEvent.click(compare())
+    await open(b.id)
+    expect(state()).toEqual(['false', 'Compare with marked'])
+    expect(compare().title).toMatch(/^Compare with the marked request: POST \/a at /)
+    fireEvent.click(compare())
+    await settle()
+    await waitFor(() => expect(screen.getByTestId('diff-body-lines')).toBeTruthy())
+    expect(workbench.store.getState().diff).toEqual({ left: { kind: 'capture', id: a.id }, right: { kind: 'capture', id: b.id } })
+    expect(workbench.store.getState().compareMark).toBeNull()
+  })
 })

@@ -32,7 +32,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'first', keys: ['Home', 'g'], label: 'Newest request' },
   { action: 'last', keys: ['End', 'G'], label: 'Oldest loaded request' },
   { action: 'open', keys: ['Enter'], label: 'Open the selected request' },
-  { action: 'close', keys: ['Escape'], label: 'Close the detail, a dialog or the search; back to the traffic' },
+  { action: 'close', keys: ['Escape'], label: 'Unmark the request marked for comparison; else close the detail, a dialog or the search; back to the traffic' },
   { action: 'search', keys: ['/'], label: 'Search' },
   { action: 'copy-curl', keys: ['c'], label: 'Copy as cURL' },
   { action: 'copy-code', keys: ['C'], label: 'Copy as code…' },

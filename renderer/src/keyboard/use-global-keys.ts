@@ -39,6 +39,8 @@ export function runShortcut(action: ShortcutAction, stores: Stores): boolean {
       t.open(t.selectedId)
       return true
     case 'close':
+      // A request waiting to be compared is a mode of its own: Esc leaves it before anything closes.
+      if (workbenchOf(stores).unmarkCompare()) return true
       if (a.view !== 'traffic') a.setView('traffic')
       else t.open(null)
       return true

@@ -271,16 +271,30 @@ export class Workbench {
     }
   }
 
-  /** Marks one side of a comparison, or, with one already marked, opens the comparison. */
+  /** Marks one side of a comparison; with one already marked, opens the comparison, or (the marked
+   * request itself) unmarks it. */
   compare(ref: RequestRef, label: string): void {
     const mark = this.state.compareMark
-    if (mark && JSON.stringify(mark.ref) !== JSON.stringify(ref)) {
+    if (mark && sameRef(mark.ref, ref)) {
+      this.unmarkCompare()
+      return
+    }
+    if (mark) {
       this.state.setCompareMark(null)
       this.state.setDiff({ left: mark.ref, right: ref })
       return
     }
     this.state.setCompareMark({ ref, label })
-    this.toast(`${label} marked for comparison: choose Compare on another request.`)
+    this.toast(`${label} marked for comparison: choose Compare on another request (Esc unmarks it).`)
+  }
+
+  /** Forgets the request marked for comparison; false when none was. */
+  unmarkCompare(): boolean {
+    const mark = this.state.compareMark
+    if (!mark) return false
+    this.state.setCompareMark(null)
+    this.toast(`${mark.label} is no longer marked for comparison.`)
+    return true
   }
 
   // ——— saving into collections ———
@@ -493,4 +507,24 @@ export function useWorkbench(): Workbench {
 
 export function useWorkbenchState<T>(selector: (state: WorkbenchState & WorkbenchActions) => T): T {
   return useStore(useWorkbench().store, selector)
+}
+
+/** Whether two references name the same request. */
+export function sameRef(a: RequestRef, b: RequestRef): boolean {
+  return JSON.stringify(a) === JSON.stringify(b)
+}
+
+export interface CompareButton {
+  pressed: boolean
+  text: string
+  title: string
+}
+
+/** How a request's Compare button reads: marked (pressed; a click unmarks it), offering to compare
+ * with the marked request, or plain. */
+export function useCompareButton(ref: RequestRef, title: string): CompareButton {
+  const mark = useWorkbenchState((s) => s.compareMark)
+  if (!mark) return { pressed: false, text: 'Compare', title }
+  if (sameRef(mark.ref, ref)) return { pressed: true, text: 'Marked for compare', title: 'Marked for comparison: choose Compare on another request. Click again or press Esc to unmark it.' }
+  return { pressed: false, text: 'Compare with marked', title: `Compare with the marked request: ${mark.label}` }
 }

@@ -1,10 +1,24 @@
 // The workbench's buttons in a capture's detail header: resend as is (r), edit and send (e), save to
 // a collection (s) and compare (with another marked request).
+import { useTraffic } from '../../state/context'
+import { formatClock } from '../../text/format'
+import { displayText } from '../../text/visible-text'
 import { useWorkbench } from '../../workbench/commands'
+import { CompareButton } from './compare-button'
+
+const LABEL_PATH_MAX = 60
+
+/** How a marked capture is named elsewhere: its method, path and time, as plain text. */
+function captureLabel(summary: { method: string; target: string; receivedAt: number } | undefined): string {
+  if (!summary) return 'This request'
+  const path = displayText(summary.target)
+  return `${displayText(summary.method)} ${path.length > LABEL_PATH_MAX ? `${path.slice(0, LABEL_PATH_MAX - 1)}…` : path} at ${formatClock(summary.receivedAt)}`
+}
 
 export function CaptureActions({ id }: { id: string }) {
   const workbench = useWorkbench()
   const actions = workbench.store.getState()
+  const summary = useTraffic((s) => s.byId[id])
   return (
     <span className="capture-actions" role="group" aria-label="Resend, edit, save, compare">
       <button type="button" className="small" data-testid="detail-resend" title="Resend as is to its forward target (r); Shift+R for another URL" onClick={() => void workbench.resendAsIs(id)}>
@@ -16,9 +30,7 @@ export function CaptureActions({ id }: { id: string }) {
       <button type="button" className="small" data-testid="detail-save" title="Save to a collection (s)" onClick={() => actions.setSavePicker({ captureId: id })}>
         Save
       </button>
-      <button type="button" className="small" data-testid="detail-compare" title="Compare with another request" onClick={() => workbench.compare({ kind: 'capture', id }, 'This request')}>
-        Compare
-      </button>
+      <CompareButton small request={{ kind: 'capture', id }} label={captureLabel(summary)} title="Compare with another request" testId="detail-compare" />
     </span>
   )
 }

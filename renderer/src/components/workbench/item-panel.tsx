@@ -6,6 +6,7 @@ import type { Collection, CollectionFolder, CollectionItem } from '../../../../s
 import { useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { formatDateTime } from '../../text/format'
 import { VisibleText } from '../visible-text'
+import { CompareButton } from './compare-button'
 
 export function folderPath(folders: readonly CollectionFolder[], id: string | null): string {
   const names: string[] = []
@@ -68,9 +69,7 @@ function ItemPanel({ collection, item }: { collection: Collection; item: Collect
         <button type="button" className="primary" data-testid="item-open" onClick={() => workbench.openItem(collection.id, item)}>
           Open in composer
         </button>
-        <button type="button" data-testid="item-compare" onClick={() => workbench.compare({ kind: 'item', collectionId: collection.id, itemId: item.id }, `“${item.name}”`)}>
-          Compare
-        </button>
+        <CompareButton request={{ kind: 'item', collectionId: collection.id, itemId: item.id }} label={`“${item.name}”`} title="Compare with another request" testId="item-compare" />
         <span className="spacer" />
         <button type="button" className="danger-outline" data-testid="item-delete" onClick={() => void workbench.removeItem(collection.id, item.id)}>
           Delete

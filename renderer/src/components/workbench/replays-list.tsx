@@ -8,6 +8,7 @@ import { formatClock, formatDuration, statusClassOf } from '../../text/format'
 import { displayText } from '../../text/visible-text'
 import { statusLine, useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { VisibleText } from '../visible-text'
+import { CompareButton } from './compare-button'
 
 export function ReplaysList() {
   const workbench = useWorkbench()
@@ -56,9 +57,7 @@ export function ReplaysList() {
                     Diff
                   </button>
                 )}
-                <button type="button" className="small" data-testid="replay-compare" title="Compare with any other request" onClick={() => workbench.compare({ kind: 'replay', id: replay.id }, `The replay of ${formatClock(replay.sentAt)}`)}>
-                  Compare
-                </button>
+                <CompareButton small request={{ kind: 'replay', id: replay.id }} label={`The replay of ${formatClock(replay.sentAt)}`} title="Compare with any other request" testId="replay-compare" />
                 <button type="button" className="small" data-testid="replay-save" title="Save to a collection" onClick={() => actions.setSavePicker({ replayId: replay.id })}>
                   Save
                 </button>
