@@ -2,8 +2,10 @@
 // (a folder, drag and drop, Alt+↑ reordering), given notes and tags, found by search, deleted and
 // brought back with Undo, run against the app with live progress and results (stopping at a
 // failure), exported (the downloaded file read back), and files imported through the file picker:
-// HAR and Postman, and a malformed HAR refused with the engine's own message.
+// HAR and Postman, and a malformed HAR refused with the engine's own message. The traffic list's
+// export holds every request the list counts, not only the pages it has loaded.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import type { Locator, Page } from 'playwright-core'
@@ -266,5 +268,49 @@ describe('collections', () => {
     await error.filter({ hasText: `garbage-${stamp}.json` }).waitFor()
     expect(await error.textContent()).toMatch(/Postman|JSON/)
     expect(await page.getByTestId('collection-entry').count()).toBe(before)
+  })
+
+  it('exports every request the traffic list counts, past the pages it has loaded', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const prefix = uniquePath('export-all')
+    const SENT = 700 // more than the list's first page (500)
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 8 })
+    try {
+      // Sent one after another in 8 lanes, so that request n is older than request n + 8.
+      const lanes = Array.from({ length: 8 }, async (_, lane) => {
+        for (let n = lane; n < SENT; n += 8) await sendRequest(e2e.host.captureUrl, { path: `${prefix}/${String(n).padStart(4, '0')}`, body: `n=${n}` }, agent)
+      })
+      await Promise.all(lanes)
+    } finally {
+      agent.destroy()
+    }
+    const sent = Array.from({ length: SENT }, (_, n) => `${prefix}/${String(n).padStart(4, '0')}`)
+    const { page, errors } = await e2e.open()
+
+    // Under a search: the HAR file holds every match, oldest first.
+    await page.getByTestId('search-input').fill(prefix)
+    await page.getByTestId('traffic-count').filter({ hasText: /^700 requests$/ }).waitFor()
+    const harDownload = page.waitForEvent('download')
+    await page.getByTestId('traffic-export-har').click()
+    const har = JSON.parse(await readFile(await (await harDownload).path(), 'utf8')) as { log: { entries: Array<{ startedDateTime: string; request: { url: string; postData?: { text?: string } } }> } }
+    const paths = har.log.entries.map((e) => new URL(e.request.url).pathname)
+    expect(paths).toHaveLength(SENT)
+    expect([...paths].sort()).toEqual(sent)
+    const started = har.log.entries.map((e) => e.startedDateTime)
+    expect(started).toEqual([...started].sort())
+    expect(har.log.entries.find((e) => e.request.url.endsWith(`${prefix}/0000`))?.request.postData?.text).toBe('n=0')
+    await page.getByTestId('toast').filter({ hasText: 'Exported 700 requests as HAR.' }).waitFor()
+
+    // No filter at all: the cURL file holds as many commands as the list counts.
+    await page.getByTestId('search-input').fill('')
+    await page.getByTestId('traffic-count').filter({ hasNotText: /^700 requests$/ }).filter({ hasText: /requests$/ }).waitFor()
+    const counted = Number((await page.getByTestId('traffic-count').textContent())!.replace(/\D/g, ''))
+    expect(counted).toBeGreaterThan(SENT)
+    const curlDownload = page.waitForEvent('download')
+    await page.getByTestId('traffic-export-curl').click()
+    const script = await readFile(await (await curlDownload).path(), 'utf8')
+    expect(script.match(/^curl -q /gm)).toHaveLength(counted)
+    for (const sentPath of [sent[0]!, sent[SENT - 1]!]) expect(script).toContain(sentPath)
+    expect(errors).toEqual([])
   })
 })

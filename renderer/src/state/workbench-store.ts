@@ -1,11 +1,13 @@
 // State of the workbench: the composer (the request being edited, where it came from, what came
 // back), replays of its origin, the comparison being shown, the open collection and its selection,
-// the pickers and prompts, and the undo offer after a deletion. Never: calls the engine (the
-// commands in workbench/commands.ts do) or touches the DOM.
+// the pickers and prompts, the undo offer after a deletion, the request marked for comparison, and
+// how far the traffic list's export is. Never: calls the engine (the commands in
+// workbench/commands.ts do) or touches the DOM.
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { Collection } from '../../../shared/collections'
 import type { Replay, RequestDraft } from '../../../shared/model'
 import { blankRequest, type ComposerBody, type EditableRequest, type HeaderRow } from '../workbench/composer-draft'
+import type { ExportProgress } from '../workbench/list-export'
 
 export type ComposerSource =
   | { kind: 'blank' }
@@ -74,6 +76,8 @@ export interface WorkbenchState {
   runTarget: RunTarget | null
   runId: string | null
   importError: string | null
+  /** The traffic list's export in progress. */
+  listExport: ExportProgress | null
 }
 
 export interface WorkbenchActions {
@@ -99,6 +103,7 @@ export interface WorkbenchActions {
   setRunTarget(target: RunTarget | null): void
   setRunId(runId: string | null): void
   setImportError(message: string | null): void
+  setListExport(progress: ExportProgress | null): void
 }
 
 export type WorkbenchStore = StoreApi<WorkbenchState & WorkbenchActions>
@@ -141,6 +146,7 @@ export function createWorkbenchStore(initial: Partial<WorkbenchState> = {}): Wor
       runTarget: null,
       runId: null,
       importError: null,
+      listExport: null,
       ...initial,
 
       setComposer: composer,
@@ -193,6 +199,7 @@ export function createWorkbenchStore(initial: Partial<WorkbenchState> = {}): Wor
       setRunTarget: (runTarget) => set({ runTarget }),
       setRunId: (runId) => set({ runId }),
       setImportError: (importError) => set({ importError }),
+      setListExport: (listExport) => set({ listExport }),
     }
   })
 }

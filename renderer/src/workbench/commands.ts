@@ -1,5 +1,6 @@
-// The workbench's commands: every engine call the composer, the diff, the pickers and the collections
-// view make (replay.*, collections.*, captures.export), and what they change in the workbench store.
+// The workbench's commands: every engine call the composer, the diff, the pickers, the collections
+// view and the traffic list's export make (replay.*, collections.*, captures.query and
+// captures.export), and what they change in the workbench store.
 // One Workbench per set of stores, created on first use. Components call these; none of them names
 // an engine method itself. Never: imports Node or Electron.
 import { useStore } from 'zustand'
@@ -11,10 +12,13 @@ import { utf8Encode } from '../../../shared/formats/bytes'
 import type { Endpoint, Replay, RequestDraft } from '../../../shared/model'
 import { base64ToBytes, downloadBlob, loadWholeBody, readSlices, WHOLE_BODY_MAX_BYTES } from '../body/body-loader'
 import { captureUrl } from '../export/capture-request'
+import { toCaptureQuery } from '../state/capture-filter'
+import { formatCount } from '../text/format'
 import type { Stores } from '../state/context'
 import { useStores } from '../state/context'
 import { createWorkbenchStore, type RequestRef, type SaveSource, type WorkbenchActions, type WorkbenchState, type WorkbenchStore } from '../state/workbench-store'
 import type { ComparableRequest } from '../diff/request-diff'
+import { EXPORT_MAX_CAPTURES, ExportCancelled, exportList, type TrafficExportFormat } from './list-export'
 import { blankRequest, editableOfDraft, editableOfSpec, pastedKind, problemsOf, toDraft } from './composer-draft'
 
 export const COMPARE_BODY_MAX_BYTES = 4 * 1024 * 1024
@@ -483,13 +487,57 @@ export class Workbench {
     }
   }
 
-  async exportCaptures(ids: string[], format: 'har' | 'curl'): Promise<void> {
-    if (ids.length === 0) {
-      this.toast('There is nothing to export.', 'error')
-      return
+  // ——— exporting the traffic list ———
+
+  private listExportCancel: AbortController | null = null
+
+  /** Every request the traffic list counts (its search and filters, as the engine matches them now;
+   * while paused, none newer than the list shows), downloaded as one HAR or cURL file. */
+  async exportList(format: TrafficExportFormat, options: { max?: number; slice?: number } = {}): Promise<void> {
+    if (this.state.listExport) return
+    const traffic = this.stores.traffic.getState()
+    const { limit: _limit, ...query } = toCaptureQuery(traffic.filter, Date.now(), 1)
+    const cancel = new AbortController()
+    this.listExportCancel = cancel
+    this.state.setListExport({ format, phase: 'listing', done: 0, total: traffic.total })
+    try {
+      const result = await exportList(this.api, {
+        query,
+        format,
+        ...(traffic.paused && traffic.ids[0] !== undefined ? { newestId: traffic.ids[0] } : {}),
+        ...options,
+        signal: cancel.signal,
+        onProgress: (progress) => {
+          if (!cancel.signal.aborted) this.state.setListExport(progress)
+        },
+      })
+      if (result.exported === 0) {
+        this.toast('There is nothing to export.', 'error')
+        return
+      }
+      downloadBlob(result.blob, result.filename)
+      const what = `${formatCount(result.exported)} ${result.exported === 1 ? 'request' : 'requests'}`
+      const gone = result.gone > 0 ? ` (${formatCount(result.gone)} deleted while exporting)` : ''
+      if (result.capped) {
+        const max = options.max ?? EXPORT_MAX_CAPTURES
+        this.toast(`Exported the newest ${what} of ${formatCount(result.matched)}${gone}: an export holds at most ${formatCount(max)}. Narrow the search, filters or time range to export the rest.`, 'error')
+      } else {
+        this.toast(`Exported ${what} as ${format === 'har' ? 'HAR' : 'cURL'}${gone}.`)
+      }
+    } catch (error) {
+      if (error instanceof ExportCancelled) this.toast('Export cancelled: no file was saved.')
+      else this.toast(`Export failed: ${messageOf(error)}`, 'error')
+    } finally {
+      if (this.listExportCancel === cancel) {
+        this.listExportCancel = null
+        this.state.setListExport(null)
+      }
     }
-    const file = await this.guard('Export failed', () => this.api['captures.export']({ ids, format }))
-    if (file) downloadBlob(new Blob([file.text], { type: file.mimeType }), file.filename)
+  }
+
+  /** Cancels the traffic list's export in progress: nothing is downloaded. */
+  cancelListExport(): void {
+    this.listExportCancel?.abort()
   }
 }
 

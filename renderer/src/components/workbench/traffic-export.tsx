@@ -1,32 +1,42 @@
-// "Export": the requests the list shows (the current search and filters), as HAR with their
-// recorded responses or as cURL commands, downloaded as a file.
-import { useState } from 'react'
-import { useStores, useTraffic } from '../../state/context'
-import { useWorkbench } from '../../workbench/commands'
+// "Export": every request the list counts (its search and filters), read from the engine whatever
+// the list has loaded, as HAR with their recorded responses or as cURL commands, downloaded as one
+// file. A long export shows how far it is and can be cancelled.
+import { useTraffic } from '../../state/context'
+import { formatCount } from '../../text/format'
+import { useWorkbench, useWorkbenchState } from '../../workbench/commands'
+import type { ExportProgress } from '../../workbench/list-export'
 import '../../styles/workbench.css'
 
+function progressText(progress: ExportProgress): string {
+  if (progress.phase === 'listing') return `Finding the requests to export… ${formatCount(progress.done)} of ${formatCount(progress.total)}`
+  return `Exporting ${formatCount(progress.done)} of ${formatCount(progress.total)}…`
+}
+
 export function TrafficExport() {
-  const { traffic } = useStores()
   const workbench = useWorkbench()
-  const count = useTraffic((s) => s.ids.length)
-  const [busy, setBusy] = useState(false)
-  const run = async (format: 'har' | 'curl') => {
-    setBusy(true)
-    try {
-      await workbench.exportCaptures(traffic.getState().ids.slice(0, 100_000), format)
-    } finally {
-      setBusy(false)
-    }
-  }
+  const count = useTraffic((s) => (s.loaded ? s.total : 0))
+  const progress = useWorkbenchState((s) => s.listExport)
+  const busy = progress !== null
   return (
     <span className="export-buttons" role="group" aria-label="Export the requests shown">
       <span className="muted">Export</span>
-      <button type="button" className="small" data-testid="traffic-export-har" disabled={busy || count === 0} title="Export the requests shown as HAR (with their responses)" onClick={() => void run('har')}>
+      <button type="button" className="small" data-testid="traffic-export-har" disabled={busy || count === 0} title="Export every request the list counts as HAR (with their responses)" onClick={() => void workbench.exportList('har')}>
         HAR
       </button>
-      <button type="button" className="small" data-testid="traffic-export-curl" disabled={busy || count === 0} title="Export the requests shown as cURL commands" onClick={() => void run('curl')}>
+      <button type="button" className="small" data-testid="traffic-export-curl" disabled={busy || count === 0} title="Export every request the list counts as cURL commands" onClick={() => void workbench.exportList('curl')}>
         cURL
       </button>
+      {progress && (
+        <>
+          <progress className="export-progress" data-testid="traffic-export-bar" aria-label="Export progress" max={Math.max(1, progress.total)} value={progress.phase === 'exporting' ? progress.done : undefined} />
+          <span className="muted" role="status" data-testid="traffic-export-progress">
+            {progressText(progress)}
+          </span>
+          <button type="button" className="small" data-testid="traffic-export-cancel" title="Cancel the export: no file is saved" onClick={() => workbench.cancelListExport()}>
+            Cancel
+          </button>
+        </>
+      )}
     </span>
   )
 }
