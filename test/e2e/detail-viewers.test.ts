@@ -250,5 +250,21 @@ describe('request detail', () => {
     expect(code).toContain('import requests')
     expect(code).toContain(`${p}`)
     expect(code).toContain('X-Order')
+
+    // The body as stored, not re-serialized from a parsed object.
+    await page.getByTestId('code-language').selectOption('javascript:fetch')
+    await page.getByTestId('code-output').filter({ hasText: `body: ${JSON.stringify('{"event":"copy","n":1}')}` }).waitFor()
+    // A quote in a header keeps PowerShell from carrying it as text: the list says so.
+    expect(await page.getByTestId('code-language').locator('option[value="powershell:webrequest"]').textContent()).toBe('PowerShell (not for this request)')
+
+    // Raw HTTP in the browser (which has no Node Buffer): the message as received.
+    await page.getByTestId('code-language').selectOption('http:http1.1')
+    await page.getByTestId('code-output').filter({ hasText: `POST ${p}?attempt=1 HTTP/1.1` }).waitFor()
+    const raw = (await page.getByTestId('code-output').textContent())!
+    expect(raw.startsWith(`POST ${p}?attempt=1 HTTP/1.1\r\n`)).toBe(true)
+    expect(raw).toContain("\r\nX-Order: one\r\nx-order: two 'quoted'\r\n")
+    expect(raw.endsWith('\r\n\r\n{"event":"copy","n":1}')).toBe(true)
+    expect(await page.getByTestId('code-warning').count()).toBe(0)
+    expect(await page.getByTestId('code-copy').isEnabled()).toBe(true)
   })
 })

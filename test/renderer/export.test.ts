@@ -69,4 +69,44 @@ describe('copy as code', () => {
     const binary = captureToRequestSpec(capture, 'http://127.0.0.1:4567', new Uint8Array([0xff, 0xfe, 0x00]))
     expect(codeSnippet(binary, 'javascript:fetch').warnings[0]).toMatch(/binary/)
   })
+
+  // A signed webhook: its signature covers these exact bytes (test/host/code-snippet-bodies.test.ts
+  // runs every snippet and compares the bytes it sends).
+  const signedBody = '{\n  "amount": 1.0,\n  "big": 12345678901234567890,\n  "text": "a\\nb"\n}\n'
+  const signed = captureToRequestSpec(capture, 'http://127.0.0.1:4567', utf8(signedBody))
+
+  it('writes a JSON body as its exact text, never as a parsed object', () => {
+    for (const id of ['javascript:fetch', 'node:fetch', 'node:axios'] as const) {
+      const { code, warnings } = codeSnippet(signed, id)
+      expect(code, id).toContain(JSON.stringify(signedBody))
+      expect(code, id).not.toMatch(/JSON\.stringify|12345678901234567000/)
+      expect(warnings, id).toEqual([])
+    }
+    expect(codeSnippet(signed, 'shell:httpie').code).toMatch(/^printf '\{\\n {2}"amount": 1\.0,.*\}\\n' \| /)
+    for (const { id } of SNIPPET_LANGUAGES) expect(codeSnippet(signed, id).code, id).not.toBe('')
+  })
+
+  it('writes raw HTTP as the exact message, without Node APIs a browser lacks', () => {
+    const message =
+      'POST /hooks/stripe?attempt=2 HTTP/1.1\r\nHost: 127.0.0.1:4567\r\nContent-Type: application/json\r\n' +
+      `Stripe-Signature: t=1,v1=abc\r\nContent-Length: 15\r\n\r\n{"type":"ping"}`
+    const buffer = Object.getOwnPropertyDescriptor(globalThis, 'Buffer')
+    // The renderer is a browser page: no Buffer there.
+    Reflect.deleteProperty(globalThis, 'Buffer')
+    try {
+      expect(typeof (globalThis as { Buffer?: unknown }).Buffer).toBe('undefined')
+      expect(codeSnippet(request, 'http:http1.1')).toEqual({ code: message, warnings: [] })
+      expect(codeSnippet(signed, 'http:http1.1').code.endsWith(`\r\n\r\n${signedBody}`)).toBe(true)
+      for (const { id } of SNIPPET_LANGUAGES) expect(codeSnippet(signed, id).code, id).not.toBe('')
+    } finally {
+      if (buffer) Object.defineProperty(globalThis, 'Buffer', buffer)
+    }
+  })
+
+  it('shows the head of a raw HTTP message whose body is binary, and says so', () => {
+    const binary = captureToRequestSpec(capture, 'http://127.0.0.1:4567', new Uint8Array([0xff, 0xfe, 0x00]))
+    const { code, warnings } = codeSnippet(binary, 'http:http1.1')
+    expect(code).toMatch(/^POST \/hooks\/stripe\?attempt=2 HTTP\/1\.1\r\n[\s\S]*\r\n\r\n$/)
+    expect(warnings.join(' ')).toMatch(/binary.*head only/)
+  })
 })

@@ -1,12 +1,25 @@
 // Copy as code: the request in other languages through @readme/httpsnippet's targets. The package's
 // own entry point imports Node's `url` module, which does not exist in a browser, so this module uses
 // its `targets` entry and prepares the request (what HTTPSnippet#prepare does) with the browser's URL.
+//
+// A webhook's signature covers its body byte for byte, so every snippet must send the body exactly as
+// it was stored. The generators would not: they parse a JSON or form body and write it out again
+// (numbers rounded, whitespace and key order lost, form values re-encoded), and each quotes text its
+// own way (HTTPie's `echo` adds a newline, Wget's writes line breaks as backslash-n, PHP's double
+// quotes do not know JSON's `\u` and `\b`, requests may send a str body as Latin-1). So they are given
+// a placeholder body with a neutral media type, and each language's own body expression replaces the
+// placeholder: the text in a literal that language reads back exactly, sent as its UTF-8 bytes (HTTPie
+// and PowerShell are given the bytes themselves, so they carry a binary body too). Where a language
+// cannot carry a body, it offers no snippet and says why. Raw HTTP is the project's own writer
+// (toRawHttp), the exact message; httpsnippet's uses Node's Buffer, which a browser lacks.
 import { targets } from '@readme/httpsnippet/targets'
+import { HookscopeError } from '../../../shared/errors'
+import { base64Encode, bytesToByteString, utf8DecodeStrict } from '../../../shared/formats/bytes'
+import { printfFormat, shellQuote } from '../../../shared/formats/curl-export'
 import { parseQuery } from '../../../shared/formats/http-parts'
-import { utf8DecodeStrict } from '../../../shared/formats/bytes'
+import { toRawHttp } from '../../../shared/formats/raw-http'
 import type { RequestSpec } from '../../../shared/formats/types'
 import { decodeByteString } from '../text/visible-text'
-import { parseMediaType } from '../text/content-type'
 
 export const SNIPPET_LANGUAGES = [
   { id: 'javascript:fetch', label: 'JavaScript (fetch)' },
@@ -40,7 +53,7 @@ interface PreparedRequest {
   cookies: Array<{ name: string; value: string }>
   cookiesObj: Record<string, string>
   uriObj: Record<string, unknown>
-  postData: { mimeType: string; text?: string; jsonObj?: unknown; params?: Array<{ name: string; value: string }>; paramsObj?: Pairs }
+  postData: { mimeType: string; text?: string }
   bodySize: number
   headersSize: number
 }
@@ -60,7 +73,7 @@ const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'host', 
 
 export interface SnippetResult {
   code: string
-  /** What the snippet could not carry over. */
+  /** What the snippet could not carry over, or why there is no snippet. */
   warnings: string[]
 }
 
@@ -72,11 +85,12 @@ export interface SnippetResult {
 const URL_CODE_CHARS = /['"`$\\{}|^]/g
 
 /**
- * What each generator does not escape in header names, values and body text, and that its language
- * would read as code: JavaScript's quoting leaves backslashes alone (so `\'` ends the string), PHP
- * interpolates `$` in its double quotes, Ruby `#{`, `#@` and `#$` in the body's, PowerShell `$(…)` in
- * its double quotes and nothing at all in its single quotes. With any of these in the request there
- * is no snippet in that language: a copied snippet must never run what a sender put in a request.
+ * What each generator does not escape in header names and values, and that its language would read
+ * as code: JavaScript's quoting leaves backslashes alone (so `\'` ends the string), PHP interpolates
+ * `$` in its double quotes, Ruby `#{`, `#@` and `#$` in the header name's, PowerShell `$(…)` in its
+ * double quotes, and it takes typographic quotes for quotes. With any of these in the headers there is
+ * no snippet in that language: a copied snippet must never run what a sender put in a request. (The
+ * body is always written by this module, escaped for its language.)
  */
 const UNSAFE_TEXT: Partial<Record<SnippetLanguage, { pattern: RegExp; shown: string }>> = {
   'javascript:fetch': { pattern: /\\/, shown: 'a backslash' },
@@ -84,10 +98,11 @@ const UNSAFE_TEXT: Partial<Record<SnippetLanguage, { pattern: RegExp; shown: str
   'node:axios': { pattern: /\\/, shown: 'a backslash' },
   'php:curl': { pattern: /\$/, shown: '“$”' },
   'ruby:native': { pattern: /#[{@$]/, shown: '“#{”, “#@” or “#$”' },
-  'powershell:webrequest': { pattern: /[$`']/, shown: '“$”, “\'” or a backtick' },
+  'powershell:webrequest': { pattern: /[$`'‘’‚‛“”„]/, shown: '“$”, a quote or a backtick' },
 }
 
-export function prepareSnippetRequest(request: RequestSpec): { prepared: PreparedRequest; warnings: string[] } {
+/** The request's headers and URL as the generators take them, with `body` standing for its body. */
+function prepareSnippetRequest(request: RequestSpec, body: { text: string; mimeType: string } | null): { prepared: PreparedRequest; warnings: string[] } {
   const warnings: string[] = []
   const parsed = new URL(request.url)
   // A request never sends a fragment; a target holding `#` would otherwise put one in the snippet.
@@ -105,32 +120,6 @@ export function prepareSnippetRequest(request: RequestSpec): { prepared: Prepare
     .map(([name, value]) => ({ name: decodeByteString(name), value: decodeByteString(value) }))
   const headersObj: Record<string, string> = {}
   for (const { name, value } of headers) headersObj[name] = value
-  const contentTypeHeader = headers.find((h) => h.name.toLowerCase() === 'content-type')?.value ?? ''
-  const media = parseMediaType(contentTypeHeader)
-  const postData: PreparedRequest['postData'] = { mimeType: media?.essence ?? 'application/octet-stream' }
-  if (request.body.length > 0) {
-    const text = utf8DecodeStrict(request.body)
-    if (text === null) {
-      warnings.push('The body is binary; the snippet leaves it out.')
-      postData.mimeType = 'application/octet-stream'
-    } else if (postData.mimeType === 'application/json' || postData.mimeType.endsWith('+json')) {
-      try {
-        postData.jsonObj = JSON.parse(text)
-        postData.mimeType = 'application/json'
-      } catch {
-        postData.mimeType = 'text/plain'
-      }
-      postData.text = text
-    } else if (postData.mimeType === 'application/x-www-form-urlencoded') {
-      postData.params = parseQuery(text)
-      postData.paramsObj = pairsObject(postData.params)
-      postData.text = text
-    } else {
-      // multipart and everything else travel as their exact text with their own Content-Type.
-      if (postData.mimeType.startsWith('multipart/')) postData.mimeType = contentTypeHeader
-      postData.text = text
-    }
-  }
   const path = parsed.pathname + parsed.search
   const prepared: PreparedRequest = {
     method: request.method,
@@ -158,7 +147,7 @@ export function prepareSnippetRequest(request: RequestSpec): { prepared: Prepare
       path,
       href: parsed.href,
     },
-    postData,
+    postData: body ? { mimeType: body.mimeType, text: body.text } : { mimeType: 'application/octet-stream' },
     bodySize: request.body.length,
     headersSize: -1,
   }
@@ -168,47 +157,288 @@ export function prepareSnippetRequest(request: RequestSpec): { prepared: Prepare
 type Converter = (request: PreparedRequest, options?: Record<string, unknown>) => string
 const targetTable = targets as unknown as Record<string, { clientsById: Record<string, { convert: Converter }> }>
 
-/** The keys and string values of a parsed JSON body (null when there is none), without recursion. */
-function jsonStrings(value: unknown): string[] | null {
-  if (value === undefined) return null
-  const out: string[] = []
-  const stack: unknown[] = [value]
-  while (stack.length > 0) {
-    const item = stack.pop()
-    if (typeof item === 'string') out.push(item)
-    else if (Array.isArray(item)) for (const child of item) stack.push(child)
-    else if (item !== null && typeof item === 'object') {
-      for (const [key, child] of Object.entries(item)) {
-        out.push(key)
-        stack.push(child)
-      }
-    }
-  }
-  return out
-}
-
 function percentEncode(char: string): string {
   return '%' + char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')
 }
 
-export function codeSnippet(request: RequestSpec, language: SnippetLanguage): SnippetResult {
-  const [targetId, clientId] = language.split(':') as [string, string]
-  const client = targetTable[targetId]?.clientsById[clientId]
-  if (!client) return { code: '', warnings: [`No snippet generator for ${language}.`] }
-  const { prepared, warnings } = prepareSnippetRequest(request)
-  const unsafe = UNSAFE_TEXT[language]
-  if (unsafe) {
-    // JavaScript writes a JSON body as an object literal: what counts is its keys and strings as
-    // parsed (`\n` in the JSON text is a newline there, not a backslash).
-    const body = targetId === 'javascript' || targetId === 'node' ? jsonStrings(prepared.postData.jsonObj) ?? [prepared.postData.text ?? ''] : [prepared.postData.text ?? '']
-    const texts = [...body, ...prepared.headers.flatMap((h) => [h.name, h.value])]
-    if (texts.some((text) => unsafe.pattern.test(text))) {
-      const label = SNIPPET_LANGUAGES.find((l) => l.id === language)?.label ?? language
-      return { code: '', warnings: [...warnings, `Its headers or body hold ${unsafe.shown}, which ${label} would not keep as text; copy it as cURL or in another language.`] }
+// ---------------------------------------------------------------------------------------------------
+// Bodies
+
+interface Body {
+  bytes: Uint8Array
+  /** The body as UTF-8 text, or null when it is not valid UTF-8. */
+  text: string | null
+  /** The request's Content-Type value as text, or null without one. */
+  contentType: string | null
+  method: string
+}
+
+interface Placeholder {
+  /** Stands for the body text. */
+  body: string
+  /** Stands for the media type, where a generator writes one. */
+  mimeType: string
+}
+
+/**
+ * What the generator wrote for a placeholder, and what goes there instead (a function of the
+ * indentation of that line, or null when it is not the line's first item).
+ */
+type Edit = [find: string, replacement: string | ((indent: string | null) => string)]
+
+interface BodyWriter {
+  /** The methods it can send, when not every one. */
+  methods?: string[]
+  /** Why this language cannot send the body as stored, or null when it can. */
+  cannot?(body: Body): string | null
+  /** Changes to the request the generator is given. */
+  prepare?(prepared: PreparedRequest, placeholder: Placeholder): void
+  edits(body: Body, placeholder: Placeholder): Edit[]
+}
+
+const BINARY = 'The body is binary (not UTF-8 text)'
+const textOnly = (body: Body): string | null => (body.text === null ? BINARY : null)
+const noBodyWith = (methods: string[], what: string) => (body: Body): string | null =>
+  textOnly(body) ?? (methods.includes(body.method.toUpperCase()) ? `${what} cannot send a body with ${body.method.toUpperCase()}` : null)
+
+/** A JSON string literal: also a valid string literal in JavaScript, Python, Go, Java and C#, meaning the same text. */
+const jsonString = (text: string): string => JSON.stringify(text)
+
+/** A PHP double-quoted string meaning exactly `text` (PHP's escapes are not JSON's: no `\u`, no `\b`). */
+function phpString(text: string): string {
+  let out = '"'
+  for (const char of text) {
+    const code = char.codePointAt(0)!
+    if (char === '\\' || char === '"' || char === '$') out += '\\' + char
+    else if (char === '\n') out += '\\n'
+    else if (char === '\r') out += '\\r'
+    else if (char === '\t') out += '\\t'
+    else if (code < 0x20 || code === 0x7f) out += '\\x' + code.toString(16).padStart(2, '0')
+    else out += char
+  }
+  return out + '"'
+}
+
+/**
+ * A PowerShell expression for the body's bytes: printable ASCII as the UTF-8 bytes of a single-quoted
+ * string (no escapes but a doubled quote), anything else as base64, since a script file's line ends
+ * and (in Windows PowerShell) its encoding would change the bytes of other text.
+ */
+function powershellBytes(body: Body): string {
+  if (body.text !== null && /^[\x20-\x7e]*$/.test(body.text)) {
+    return `([System.Text.Encoding]::UTF8.GetBytes('${body.text.replace(/'/g, "''")}'))`
+  }
+  return `([System.Convert]::FromBase64String('${base64Encode(body.bytes)}'))`
+}
+
+// The kernel refuses a single exec argument of 128 KiB or more on Linux (Wget takes the body as one).
+const MAX_ARGUMENT_BYTES = 128 * 1024 - 1
+
+const BODY_WRITERS: Record<Exclude<SnippetLanguage, 'http:http1.1'>, BodyWriter> = {
+  'javascript:fetch': {
+    cannot: noBodyWith(['GET', 'HEAD'], 'fetch'),
+    edits: (body, p) => [[`'${p.body}'`, jsonString(body.text!)]],
+  },
+  'node:fetch': {
+    cannot: noBodyWith(['GET', 'HEAD'], 'fetch'),
+    edits: (body, p) => [[`'${p.body}'`, jsonString(body.text!)]],
+  },
+  'node:axios': {
+    cannot: textOnly,
+    // axios's default request transform trims a string body sent as JSON, or quotes it when it is not
+    // valid JSON; an identity transform sends it as it is.
+    edits: (body, p) => [
+      [`data: '${p.body}'`, (indent) => `data: ${jsonString(body.text!)},${indent === null ? ' ' : `\n${indent}`}transformRequest: [data => data]`],
+    ],
+  },
+  'python:requests': {
+    cannot: textOnly,
+    // requests with urllib3 1.x sends a str body as Latin-1; as bytes it is sent as stored.
+    edits: (body, p) => [[`payload = "${p.body}"`, `payload = ${jsonString(body.text!)}.encode("utf-8")`]],
+  },
+  'go:native': {
+    cannot: textOnly,
+    // Go refuses a byte order mark inside a source file.
+    edits: (body, p) => [[`strings.NewReader("${p.body}")`, `strings.NewReader(${jsonString(body.text!).replace(/\uFEFF/g, '\\uFEFF')})`]],
+  },
+  'ruby:native': {
+    cannot: textOnly,
+    // `\#` keeps `#{`, `#@` and `#$` from being interpolated.
+    edits: (body, p) => [[`request.body = "${p.body}"`, `request.body = ${jsonString(body.text!).replace(/#/g, '\\#')}`]],
+  },
+  'php:curl': {
+    cannot: textOnly,
+    edits: (body, p) => [[`CURLOPT_POSTFIELDS => "${p.body}"`, `CURLOPT_POSTFIELDS => ${phpString(body.text!)}`]],
+  },
+  'java:okhttp': {
+    cannot: noBodyWith(['GET', 'HEAD'], 'OkHttp'),
+    // As bytes the body is sent as it is; as a String OkHttp would encode it by the charset parameter
+    // and add "; charset=utf-8" to a Content-Type without one.
+    edits: (body, p) => [
+      [`MediaType.parse("${p.mimeType}")`, body.contentType === null ? 'null' : `MediaType.parse(${jsonString(body.contentType)})`],
+      [`RequestBody.create(mediaType, "${p.body}")`, `RequestBody.create(mediaType, ${jsonString(body.text!)}.getBytes(java.nio.charset.StandardCharsets.UTF_8))`],
+    ],
+  },
+  'csharp:httpclient': {
+    cannot: textOnly,
+    edits: (body, p) => [
+      [`new StringContent("${p.body}")`, `new StringContent(${jsonString(body.text!)})`],
+      [
+        `ContentType = new MediaTypeHeaderValue("${p.mimeType}")`,
+        body.contentType === null ? 'ContentType = null' : `ContentType = MediaTypeHeaderValue.Parse(${jsonString(body.contentType)})`,
+      ],
+    ],
+  },
+  'powershell:webrequest': {
+    methods: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'],
+    cannot: (body) => (['GET', 'HEAD'].includes(body.method.toUpperCase()) ? `Invoke-WebRequest cannot send a body with ${body.method.toUpperCase()}` : null),
+    // The generator writes -ContentType from this header (and fails without one); the real value, if
+    // any, is written in single quotes here.
+    prepare: (prepared, p) => {
+      prepared.allHeaders = { 'Content-Type': p.mimeType }
+    },
+    edits: (body, p) => [
+      [`-ContentType '${p.mimeType}' `, body.contentType === null ? '' : `-ContentType '${body.contentType.replace(/['‘’‚‛]/g, '$&$&')}' `],
+      [`-Body '${p.body}'`, `-Body ${powershellBytes(body)}`],
+    ],
+  },
+  'shell:httpie': {
+    // HTTPie sends its standard input as the body; printf writes every byte as stored (echo would add
+    // a newline).
+    edits: (body, p) => [[`echo ${p.body} | `, `printf '${printfFormat(body.bytes)}' | `]],
+  },
+  'shell:wget': {
+    cannot: (body) => {
+      if (body.text === null) return BINARY
+      // eslint-disable-next-line no-control-regex -- finding control characters is the point
+      if (/[\x00-\x08\x0b-\x1f\x7f]/.test(body.text)) return 'Wget takes the body as a command-line argument, which cannot carry its control characters as they are'
+      if (body.bytes.length > MAX_ARGUMENT_BYTES) return 'Wget takes the body as a command-line argument, and it is too large for one'
+      return null
+    },
+    edits: (body, p) => [[`--body-data ${p.body}`, `--body-data ${shellQuote(body.text!)}`]],
+  },
+}
+
+/** Puts the replacement where `find` is; the generator must have written `find` exactly once. */
+function replaceOnce(code: string, [find, replacement]: Edit): string {
+  const at = code.indexOf(find)
+  if (at < 0 || code.includes(find, at + find.length)) throw new Error('the generator did not write the body where expected')
+  let text: string
+  if (typeof replacement === 'string') text = replacement
+  else {
+    const before = code.slice(code.lastIndexOf('\n', at) + 1, at)
+    text = replacement(before.trim() === '' ? before : null)
+  }
+  return code.slice(0, at) + text + code.slice(at + find.length)
+}
+
+/** A word found nowhere in the request, to stand for its body while a generator writes the snippet. */
+function placeholderFor(request: RequestSpec, text: string | null): string {
+  const haystack = [request.url, ...request.headers.flat(), text ?? ''].join('\n').toLowerCase()
+  let n = 0
+  while (haystack.includes(`hookscopebody${n}`)) n++
+  return `hookscopebody${n}`
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+/** Raw HTTP: the message as it crosses the wire, written by the project's own exact writer. */
+function rawHttpSnippet(request: RequestSpec): SnippetResult {
+  let message: Uint8Array
+  try {
+    message = toRawHttp(request)
+  } catch (error) {
+    // Not a message HTTP/1.1 can carry (a capture always is one).
+    if (error instanceof HookscopeError) return refuse('http:http1.1', [], error.message)
+    throw error
+  }
+  const text = utf8DecodeStrict(message)
+  if (text !== null) return { code: text, warnings: [] }
+  // The head ends at the first blank line: no header line may hold a line break.
+  let headEnd = 0
+  while (!(message[headEnd] === 13 && message[headEnd + 1] === 10 && message[headEnd + 2] === 13 && message[headEnd + 3] === 10)) headEnd++
+  headEnd += 4
+  const head = message.subarray(0, headEnd)
+  const headText = utf8DecodeStrict(head) ?? bytesToByteString(head)
+  const bodyText = utf8DecodeStrict(message.subarray(headEnd))
+  if (bodyText === null) {
+    return { code: headText, warnings: [`${BINARY}; the message shows its head only: copy it as cURL to send it byte for byte.`] }
+  }
+  return { code: headText + bodyText, warnings: ['Some header bytes are not UTF-8; they show as Latin-1 characters.'] }
+}
+
+const labelOf = (language: SnippetLanguage): string => SNIPPET_LANGUAGES.find((l) => l.id === language)?.label ?? language
+
+/** No snippet, and why: a snippet that cannot send the request as stored is not offered. */
+function refuse(language: SnippetLanguage, warnings: string[], reason: string): SnippetResult {
+  return { code: '', warnings: [...warnings, `${reason}, so this request has no ${labelOf(language)} snippet: copy it as cURL or in another language.`] }
+}
+
+// Each request's body, decoded once for all the languages the sheet lists.
+const bodies = new WeakMap<RequestSpec, Body | null>()
+
+function bodyOf(request: RequestSpec): Body | null {
+  const known = bodies.get(request)
+  if (known !== undefined) return known
+  let body: Body | null = null
+  if (request.body.length > 0) {
+    const contentType = request.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1]
+    body = {
+      bytes: request.body,
+      text: utf8DecodeStrict(request.body),
+      contentType: contentType === undefined ? null : decodeByteString(contentType),
+      method: request.method,
     }
   }
-  // Python's generator writes a JSON body as a dict literal without escaping its keys or backslashes;
-  // as the exact JSON text (`data=`) it is escaped properly, and is sent byte for byte besides.
-  if (targetId === 'python' && prepared.postData.jsonObj !== undefined) prepared.postData = { mimeType: 'text/plain', text: prepared.postData.text }
-  return { code: client.convert(prepared, { indent: '  ' }), warnings }
+  bodies.set(request, body)
+  return body
+}
+
+/** Why this language has no snippet for the request, or null when it has one. */
+function reasonAgainst(request: RequestSpec, language: Exclude<SnippetLanguage, 'http:http1.1'>, body: Body | null): string | null {
+  const unsafe = UNSAFE_TEXT[language]
+  if (unsafe) {
+    const texts = request.headers.filter(([name]) => !FRAMING_HEADERS.has(name.toLowerCase())).flat().map(decodeByteString)
+    if (texts.some((text) => unsafe.pattern.test(text))) return `Its headers hold ${unsafe.shown}, which ${labelOf(language)} would not keep as text`
+  }
+  const writer = BODY_WRITERS[language]
+  if (writer.methods && !writer.methods.includes(request.method.toUpperCase())) return `${labelOf(language)} cannot send the method ${request.method}`
+  return body && writer.cannot ? writer.cannot(body) : null
+}
+
+/** Why the code sheet has no snippet in this language for the request, or null when it has one. */
+export function snippetUnavailable(request: RequestSpec, language: SnippetLanguage): string | null {
+  if (language === 'http:http1.1') {
+    try {
+      toRawHttp(request)
+      return null
+    } catch (error) {
+      if (error instanceof HookscopeError) return error.message
+      throw error
+    }
+  }
+  return reasonAgainst(request, language, bodyOf(request))
+}
+
+export function codeSnippet(request: RequestSpec, language: SnippetLanguage): SnippetResult {
+  if (language === 'http:http1.1') return rawHttpSnippet(request)
+  const [targetId, clientId] = language.split(':') as [string, string]
+  const client = targetTable[targetId]?.clientsById[clientId]
+  const writer = BODY_WRITERS[language] as BodyWriter | undefined
+  if (!client || !writer) return { code: '', warnings: [`No snippet generator for ${language}.`] }
+
+  const body = bodyOf(request)
+  let placeholder: Placeholder = { body: '', mimeType: '' }
+  if (body) {
+    const word = placeholderFor(request, body.text)
+    placeholder = { body: word, mimeType: `${word}/type` }
+  }
+  const { prepared, warnings } = prepareSnippetRequest(request, body ? { text: placeholder.body, mimeType: placeholder.mimeType } : null)
+  const reason = reasonAgainst(request, language, body)
+  if (reason) return refuse(language, warnings, reason)
+
+  if (body) writer.prepare?.(prepared, placeholder)
+  let code = client.convert(prepared, { indent: '  ' })
+  if (body) for (const edit of writer.edits(body, placeholder)) code = replaceOnce(code, edit)
+  return { code, warnings }
 }
