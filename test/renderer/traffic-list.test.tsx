@@ -276,6 +276,26 @@ describe('the live list', () => {
     expect(scroller().scrollTop).toBe(2 * 30)
   })
 
+  it('names the selected row as the grid\'s active row while it is mounted, for assistive technology', async () => {
+    const harness = await listOf(100)
+    const grid = screen.getByRole('grid')
+    const ids = harness.stores.traffic.getState().ids
+    expect(grid.hasAttribute('aria-activedescendant')).toBe(false)
+    act(() => harness.stores.traffic.getState().select(ids[3]!))
+    const active = document.getElementById(grid.getAttribute('aria-activedescendant')!)
+    expect(active).toBe(rowOf(ids[3]!))
+    expect(active!.getAttribute('aria-selected')).toBe('true')
+    // Scrolled far from it, the row is no longer in the page: the grid names none rather than a missing one.
+    act(() => {
+      scroller().scrollTop = 80 * 30
+      fireEvent.scroll(scroller())
+    })
+    expect(rowOf(ids[3]!)).toBeNull()
+    expect(grid.hasAttribute('aria-activedescendant')).toBe(false)
+    act(() => harness.stores.traffic.getState().select(ids[90]!))
+    expect(document.getElementById(grid.getAttribute('aria-activedescendant')!)).toBe(rowOf(ids[90]!))
+  })
+
   it('stands placeholders for stored requests not loaded yet, and loads the older page as they come near', async () => {
     const harness = await listOf(1200)
     const traffic = harness.stores.traffic

@@ -8,7 +8,7 @@
 // changes (inside the frame that applies a batch), and costs only the rows that arrived or changed.
 import type { AppStore } from '../state/app-store'
 import type { TrafficStore } from '../state/traffic-store'
-import { createPendingRow, createRow, ROW_HEIGHT, updateRow, type RowModel } from './traffic-row'
+import { createPendingRow, createRow, ROW_HEIGHT, rowElementId, updateRow, type RowModel } from './traffic-row'
 
 /** Rows mounted beyond each edge of the viewport. */
 export const OVERSCAN_ROWS = 12
@@ -18,7 +18,7 @@ export const OVERSCAN_ROWS = 12
 export const LOAD_OLDER_WITHIN_ROWS = 300
 
 export interface ListElements {
-  /** The element with role "grid" (its aria-rowcount is kept current). */
+  /** The element with role "grid" (its aria-rowcount and aria-activedescendant are kept current). */
   grid: HTMLElement
   scroller: HTMLElement
   /** Sized to every row the list spans. */
@@ -52,6 +52,8 @@ export class ListWindow {
   private rowCount = -1
   private footer: HTMLElement | null = null
   private first = -1
+  /** The DOM id the grid names as its active row (the selected row, while it is mounted). */
+  private active: string | null = null
   private updating = false
   private again = false
 
@@ -109,6 +111,8 @@ export class ListWindow {
       this.mounted.clear()
       this.pending.clear()
       rows.replaceChildren()
+      this.active = null
+      this.elements.grid.removeAttribute('aria-activedescendant')
     }
   }
 
@@ -213,6 +217,13 @@ export class ListWindow {
     if (first !== this.first) {
       this.first = first
       rows.style.transform = `translateY(${first * ROW_HEIGHT}px)`
+    }
+    // With the focus on the grid, assistive technology reads the selected row as the current one.
+    const active = s.selectedId !== null && this.mounted.has(s.selectedId) ? rowElementId(s.selectedId) : null
+    if (active !== this.active) {
+      this.active = active
+      if (active === null) grid.removeAttribute('aria-activedescendant')
+      else grid.setAttribute('aria-activedescendant', active)
     }
 
     if (s.hasOlder && !s.loadingOlder && end > 0 && end - 1 >= ids.length - LOAD_OLDER_WITHIN_ROWS) {

@@ -56,9 +56,15 @@ export interface RowModel {
 /** The cells, in order. */
 const Cell = { Time: 0, Method: 1, Path: 2, Status: 3, Size: 4, Duration: 5, Endpoint: 6, Flags: 7 } as const
 
+/** The DOM id of a capture's row: the list names its selected row with it (aria-activedescendant). */
+export function rowElementId(captureId: string): string {
+  return `traffic-row-${captureId}`
+}
+
 /** A new row element for `model` (role "row", data-testid "traffic-row", its capture's id). */
 export function createRow(doc: Document, model: RowModel): HTMLDivElement {
   const row = doc.createElement('div')
+  row.id = rowElementId(model.capture.id)
   row.setAttribute('role', 'row')
   row.setAttribute('data-testid', 'traffic-row')
   row.setAttribute('data-capture-id', model.capture.id)
