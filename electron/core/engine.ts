@@ -44,7 +44,7 @@ import { DocumentStore } from './store/document'
 import { exists } from './store/fs-util'
 import { HistoryStore, summaryOf, type CaptureRecord } from './store/history'
 import { DataDirLock } from './store/lock'
-import { FileSecretStore, type SecretStore } from './secrets'
+import { endpointOfRef, FileSecretStore, type SecretStore } from './secrets'
 
 export const INLINE_BODY_LIMIT = 64 * 1024
 
@@ -206,6 +206,9 @@ export class Engine {
       // Verdicts are live state: judge what is stored again, in the background.
       for (const endpoint of engine.endpoints()) if (endpoint.signature.scheme) void checker.recheck(endpoint.id)
       for (const n of pending) engine.notify(n)
+      // Secrets left behind by endpoints removed before removal took them along.
+      const known = new Set(engine.endpoints().map((endpoint) => endpoint.id))
+      await engine.forgetSecrets((id) => id.startsWith('ep_') && !known.has(id)).catch(() => undefined)
       if (firstRun && options.firstEndpoint !== false) {
         const first = options.firstEndpoint ?? {}
         await engine.createEndpoint({ name: first.name ?? 'Default', port: first.port ?? 0, host: first.host ?? '127.0.0.1', enabled: true })
@@ -325,7 +328,7 @@ export class Engine {
   async updateEndpoint(id: string, patch: z.output<typeof EndpointPatch>): Promise<Endpoint> {
     this.assertOpen()
     const current = this.endpoint(id)
-    const next: Endpoint = EndpointSchema.parse({
+    let next: Endpoint = EndpointSchema.parse({
       ...current,
       ...(patch.name !== undefined ? { name: patch.name } : {}),
       ...(patch.host !== undefined ? { host: patch.host } : {}),
@@ -334,19 +337,29 @@ export class Engine {
       forward: patch.forward ? checkForward(ForwardConfig.parse({ ...current.forward, ...patch.forward })) : current.forward,
       signature: { ...current.signature, ...(patch.signature ?? {}) },
     })
-    await this.saveEndpoint(next)
-    if (patch.forward) this.forwarder.configChanged(next)
-    if (patch.signature && JSON.stringify(next.signature) !== JSON.stringify(current.signature)) void this.checker.recheck(id)
     const listener = this.listeners.get(id)
-    if (listener) {
+    const addressChanged = next.host !== current.host || (patch.port !== undefined && patch.port !== listener?.port)
+    // A stopped endpoint stays stopped: the new address applies when it is started. A running one moves
+    // before anything is saved, and goes back to where it was if the new address cannot be bound, so a
+    // failed move leaves it capturing as before and the saved endpoint unchanged.
+    if (listener && addressChanged && listener.status().state !== 'stopped') {
+      const wasListening = listener.status().state === 'listening'
+      await listener.stop()
       listener.setEndpoint(next)
-      const addressChanged = next.host !== current.host || (patch.port !== undefined && patch.port !== listener.port)
-      // A stopped endpoint stays stopped: the new address applies when it is started.
-      if (addressChanged && listener.status().state !== 'stopped') {
-        await this.stopEndpoint(id, false)
-        await this.startEndpoint(id)
+      try {
+        const status = await listener.start()
+        // Keep the port that 0 picked, so the endpoint's URL stays the same across restarts.
+        if (next.port === 0 && status.port !== null) next = { ...next, port: status.port }
+      } catch (error) {
+        listener.setEndpoint(current)
+        if (wasListening) await listener.start().catch(() => undefined)
+        throw error
       }
     }
+    await this.saveEndpoint(next)
+    listener?.setEndpoint(next)
+    if (patch.forward) this.forwarder.configChanged(next)
+    if (patch.signature && JSON.stringify(next.signature) !== JSON.stringify(current.signature)) void this.checker.recheck(id)
     return this.endpoint(id)
   }
 
@@ -363,8 +376,19 @@ export class Engine {
     await this.stopEndpoint(id, false)
     this.listeners.delete(id)
     await this.endpointsDoc.update((doc) => ({ endpoints: doc.endpoints.filter((endpoint) => endpoint.id !== id) }))
+    // Its secrets go with it (the checker also forgets the one it had read).
+    await this.checker.setSecret(id, null)
+    await this.forgetSecrets((endpointId) => endpointId === id)
     this.events.emit('endpoints:changed', undefined)
     return true
+  }
+
+  /** Delete the secrets of endpoints that are gone: nothing of a removed endpoint stays in the store. */
+  private async forgetSecrets(gone: (endpointId: string) => boolean): Promise<void> {
+    for (const ref of await this.secrets.refs()) {
+      const endpointId = endpointOfRef(ref)
+      if (endpointId !== null && gone(endpointId)) await this.secrets.delete(ref)
+    }
   }
 
   async startEndpoint(id: string): Promise<EndpointStatus> {

@@ -10,6 +10,14 @@ export interface SecretStore {
   get(ref: string): Promise<string | null>
   set(ref: string, value: string): Promise<void>
   delete(ref: string): Promise<void>
+  /** Every reference with a value, so that what belongs to a removed endpoint can be found. */
+  refs(): Promise<string[]>
+}
+
+/** The endpoint a secret reference belongs to: references are `<purpose>:<endpoint id>`. */
+export function endpointOfRef(ref: string): string | null {
+  const at = ref.indexOf(':')
+  return at < 0 ? null : ref.slice(at + 1)
 }
 
 const SecretsFile = z.object({ schemaVersion: z.literal(1), secrets: z.record(z.string(), z.string()) })
@@ -59,6 +67,10 @@ export class FileSecretStore implements SecretStore {
     await this.persist()
   }
 
+  async refs(): Promise<string[]> {
+    return Object.keys(await this.load())
+  }
+
   private persist(): Promise<void> {
     const run = this.writing.then(() => writeFileAtomic(this.file, JSON.stringify({ schemaVersion: 1, secrets: this.cache }, null, 2) + '\n', 0o600))
     this.writing = run.catch(() => undefined)
@@ -77,5 +89,8 @@ export class MemorySecretStore implements SecretStore {
   }
   async delete(ref: string) {
     this.values.delete(ref)
+  }
+  async refs() {
+    return [...this.values.keys()]
   }
 }

@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises'
 import http from 'node:http'
 import net, { type AddressInfo } from 'node:net'
+import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { dispatch } from '../../shared/api'
 import { nextCapture, rawExchange, removeDir, startEngine, type TestEngine } from '../helpers/engine'
@@ -148,6 +150,65 @@ describe('endpoints', () => {
     expect(status.state).toBe('listening')
     expect(moved.port).toBe(status.port)
     expect(status.port).not.toBe(t.port)
+  })
+
+  it('keeps capturing where it was when a new port cannot be bound, and saves nothing', async () => {
+    t = await startEngine()
+    await t.engine.updateEndpoint(t.endpointId, { name: 'Stripe' })
+    const blocker = net.createServer()
+    await new Promise<void>((resolve) => blocker.listen({ port: 0, host: '127.0.0.1', exclusive: true }, resolve))
+    const busy = (blocker.address() as AddressInfo).port
+    try {
+      const result = await dispatch(t.engine.handlers(), 'endpoints.update', { id: t.endpointId, patch: { port: busy, name: 'Moved' } })
+      expect(result).toMatchObject({ ok: false, error: { code: 'PORT_IN_USE' } })
+      expect(t.engine.endpoint(t.endpointId)).toMatchObject({ port: t.port, name: 'Stripe' })
+      expect(t.engine.statuses()[0]).toMatchObject({ state: 'listening', port: t.port, error: null })
+      const done = nextCapture(t.engine)
+      await fetch(t.url + 'still-here', { method: 'POST', body: 'x' })
+      expect((await done).target).toBe('/still-here')
+      t = await t.reopen()
+      expect(t.engine.endpoints()[0]).toMatchObject({ port: t.port, name: 'Stripe' })
+      expect(t.engine.statuses()[0]).toMatchObject({ state: 'listening', port: t.port })
+    } finally {
+      blocker.close()
+    }
+  })
+
+  it('keeps capturing where it was when a new bind address cannot be bound', async () => {
+    t = await startEngine()
+    // An address of the documentation range: no interface of this machine has it.
+    const result = await dispatch(t.engine.handlers(), 'endpoints.update', { id: t.endpointId, patch: { host: '192.0.2.1' } })
+    expect(result).toMatchObject({ ok: false })
+    expect(t.engine.endpoint(t.endpointId)).toMatchObject({ host: '127.0.0.1', port: t.port })
+    expect(t.engine.statuses()[0]).toMatchObject({ state: 'listening', port: t.port, url: t.url })
+    const done = nextCapture(t.engine)
+    await fetch(t.url, { method: 'POST', body: 'x' })
+    await done
+    t = await t.reopen()
+    expect(t.engine.endpoints()[0]).toMatchObject({ host: '127.0.0.1', port: t.port })
+  })
+
+  it('takes an endpoint’s signing secret along when it is removed', async () => {
+    t = await startEngine()
+    const second = await t.engine.createEndpoint({ name: 'Second' })
+    const handlers = t.engine.handlers()
+    expect(await dispatch(handlers, 'endpoints.setSecret', { id: t.endpointId, secret: 'whsec_kept' })).toMatchObject({ ok: true })
+    expect(await dispatch(handlers, 'endpoints.setSecret', { id: second.id, secret: 'whsec_gone' })).toMatchObject({ ok: true })
+    const stored = async () => JSON.parse(await readFile(path.join(t.dir, 'secrets.json'), 'utf8')).secrets as Record<string, string>
+    expect(Object.keys(await stored()).sort()).toEqual([`signature:${t.endpointId}`, `signature:${second.id}`].sort())
+    expect(await dispatch(handlers, 'endpoints.remove', { id: second.id })).toEqual({ ok: true, value: { removed: true } })
+    expect(await stored()).toEqual({ [`signature:${t.endpointId}`]: 'whsec_kept' })
+    t = await t.reopen()
+    expect(await stored()).toEqual({ [`signature:${t.endpointId}`]: 'whsec_kept' })
+    expect(await t.engine.secrets.get(`signature:${second.id}`)).toBeNull()
+  })
+
+  it('forgets, at start, secrets of endpoints removed before removal took them along', async () => {
+    t = await startEngine()
+    await t.engine.secrets.set('signature:ep_removedlongago', 'whsec_old')
+    await t.engine.secrets.set(`signature:${t.endpointId}`, 'whsec_kept')
+    t = await t.reopen()
+    expect(await t.engine.secrets.refs()).toEqual([`signature:${t.endpointId}`])
   })
 
   it('emits received and completed events for each capture', async () => {
