@@ -77,6 +77,9 @@ export class Engine {
   readonly events = new TypedEmitter<EngineEvents>()
   private readonly listeners = new Map<string, Listener>()
   private readonly notices: Notice[] = []
+  /** Forwarding for this run only (`hookscope serve --forward`), by endpoint id: reported, never saved. */
+  private readonly forwardOverrides = new Map<string, ForwardConfigType>()
+  private effective: { saved: Endpoint[]; list: Endpoint[] } | null = null
   private closing: Promise<void> | null = null
   private constructor(
     readonly dataDir: string,
@@ -155,7 +158,7 @@ export class Engine {
         blobs,
         clock,
         newId,
-        endpoint: (id) => endpointsDoc.data.endpoints.find((endpoint) => endpoint.id === id),
+        endpoint: (id) => (engine ? engine.forwarderView(id) : endpointsDoc.data.endpoints.find((endpoint) => endpoint.id === id)),
         limits: () => settingsDoc.data.limits,
         onCaptureChanged: (summary) => engine?.events.emit('capture:updated', summary),
         onTargetsChanged: () => engine?.events.emit('forward:changed', undefined),
@@ -235,8 +238,53 @@ export class Engine {
     return this.settingsDoc.data
   }
 
+  /** The endpoints as they work now: saved, with this run's forwarding override applied. */
   endpoints(): Endpoint[] {
-    return this.endpointsDoc.data.endpoints
+    const saved = this.endpointsDoc.data.endpoints
+    if (this.forwardOverrides.size === 0) return saved
+    if (this.effective?.saved !== saved) {
+      const list = saved.map((endpoint) => {
+        const forward = this.forwardOverrides.get(endpoint.id)
+        return forward ? { ...endpoint, forward } : endpoint
+      })
+      this.effective = { saved, list }
+    }
+    return this.effective.list
+  }
+
+  /** An endpoint as saved in endpoints.json, without this run's forwarding override. */
+  savedEndpoint(id: string): Endpoint {
+    const found = this.endpointsDoc.data.endpoints.find((endpoint) => endpoint.id === id)
+    if (!found) throw new HookscopeError('NOT_FOUND', `No endpoint with id ${id}.`)
+    return found
+  }
+
+  /**
+   * Forward this endpoint's captures by `forward` (merged over its saved forwarding) for this run only:
+   * endpoints() reports it and new captures are routed by it, but nothing of it is saved, so the next
+   * start forwards as saved. An edit of the endpoint's forwarding saves that edit and ends the
+   * override; null ends it too. Deliveries already waiting for a saved target wait (paused) meanwhile.
+   */
+  setForwardOverride(id: string, forward: Partial<ForwardConfigType> | null): Endpoint {
+    this.assertOpen()
+    const saved = this.savedEndpoint(id)
+    if (forward === null) this.forwardOverrides.delete(id)
+    else this.forwardOverrides.set(id, checkForward(ForwardConfig.parse({ ...saved.forward, ...forward })))
+    this.effective = null
+    this.forwarder.configChanged(this.forwarderView(id)!)
+    this.events.emit('endpoints:changed', undefined)
+    return this.endpoint(id)
+  }
+
+  /** What the forwarder works with: the endpoint as it works now, plus, under an override, the saved
+   * targets it hides, paused, so that what waits for them is held, not failed as if they were removed. */
+  private forwarderView(id: string): Endpoint | undefined {
+    const endpoint = this.endpoints().find((e) => e.id === id)
+    const override = this.forwardOverrides.get(id)
+    if (!endpoint || !override) return endpoint
+    const saved = this.savedEndpoint(id)
+    const hidden = saved.forward.targets.filter((target) => !override.targets.some((t) => t.id === target.id)).map((target) => ({ ...target, paused: true }))
+    return { ...endpoint, forward: { ...override, targets: [...override.targets, ...hidden] } }
   }
 
   endpoint(id: string): Endpoint {
@@ -327,14 +375,16 @@ export class Engine {
 
   async updateEndpoint(id: string, patch: z.output<typeof EndpointPatch>): Promise<Endpoint> {
     this.assertOpen()
-    const current = this.endpoint(id)
+    const current = this.savedEndpoint(id)
+    // An edit of the forwarding starts from what the user sees (the override, if any) and is saved.
+    const shown = this.endpoint(id)
     let next: Endpoint = EndpointSchema.parse({
       ...current,
       ...(patch.name !== undefined ? { name: patch.name } : {}),
       ...(patch.host !== undefined ? { host: patch.host } : {}),
       ...(patch.port !== undefined ? { port: patch.port } : {}),
       response: { ...current.response, ...(patch.response ?? {}) },
-      forward: patch.forward ? checkForward(ForwardConfig.parse({ ...current.forward, ...patch.forward })) : current.forward,
+      forward: patch.forward ? checkForward(ForwardConfig.parse({ ...shown.forward, ...patch.forward })) : current.forward,
       signature: { ...current.signature, ...(patch.signature ?? {}) },
     })
     const listener = this.listeners.get(id)
@@ -356,9 +406,10 @@ export class Engine {
         throw error
       }
     }
+    if (patch.forward && this.forwardOverrides.delete(id)) this.effective = null
     await this.saveEndpoint(next)
     listener?.setEndpoint(next)
-    if (patch.forward) this.forwarder.configChanged(next)
+    if (patch.forward) this.forwarder.configChanged(this.forwarderView(id)!)
     if (patch.signature && JSON.stringify(next.signature) !== JSON.stringify(current.signature)) void this.checker.recheck(id)
     return this.endpoint(id)
   }
@@ -375,6 +426,8 @@ export class Engine {
     if (!this.endpoints().some((endpoint) => endpoint.id === id)) return false
     await this.stopEndpoint(id, false)
     this.listeners.delete(id)
+    this.forwardOverrides.delete(id)
+    this.effective = null
     await this.endpointsDoc.update((doc) => ({ endpoints: doc.endpoints.filter((endpoint) => endpoint.id !== id) }))
     // Its secrets go with it (the checker also forgets the one it had read).
     await this.checker.setSecret(id, null)
@@ -393,7 +446,7 @@ export class Engine {
 
   async startEndpoint(id: string): Promise<EndpointStatus> {
     this.assertOpen()
-    const endpoint = this.endpoint(id)
+    const endpoint = this.savedEndpoint(id)
     let listener = this.listeners.get(id)
     if (!listener) {
       listener = new Listener(endpoint, this.listenerDeps())
@@ -414,7 +467,7 @@ export class Engine {
   }
 
   async stopEndpoint(id: string, disable = true): Promise<EndpointStatus> {
-    const endpoint = this.endpoint(id)
+    const endpoint = this.savedEndpoint(id)
     const listener = this.listeners.get(id)
     await listener?.stop()
     if (disable && endpoint.enabled) await this.saveEndpoint({ ...endpoint, enabled: false })
@@ -509,7 +562,7 @@ export class Engine {
       'endpoints.start': ({ id }) => this.startEndpoint(id),
       'endpoints.stop': ({ id }) => this.stopEndpoint(id),
       'endpoints.setSecret': async ({ id, secret }) => {
-        const endpoint = this.endpoint(id)
+        const endpoint = this.savedEndpoint(id)
         await this.checker.setSecret(id, secret)
         await this.saveEndpoint({ ...endpoint, signature: { ...endpoint.signature, hasSecret: Boolean(secret) } })
         void this.checker.recheck(id)

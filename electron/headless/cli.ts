@@ -29,7 +29,8 @@ Options:
   --allow-host <name>  Also accept this host name for the web UI, e.g. behind an SSH tunnel
                        (repeatable; loopback names are always accepted)
   --forward <url>      Forward every captured request to this URL (e.g. your app on
-                       http://localhost:3000); replaces the endpoint's forward targets
+                       http://localhost:3000), for this run only: the endpoint's saved
+                       targets and routes are kept and apply again without the flag
   --forward-mode <m>   async (default): answer at once, deliver from a queue that retries
                        while your app is down; proxy: relay your app's answer to the sender
   --data-dir <path>    Data folder (default: ${defaultDataDir()})
@@ -137,13 +138,12 @@ export async function serve(options: ServeOptions, log: (line: string) => void =
     if (first && (options.port !== undefined || options.host !== undefined)) await applyAddress(engine, first, options)
     if (options.forward && engine.endpoints()[0]) {
       const url = new URL(options.forward)
-      await engine.updateEndpoint(engine.endpoints()[0]!.id, {
-        forward: {
-          mode: options.forwardMode,
-          targets: [{ id: 'cli', url: `${url.origin}${url.pathname === '/' ? '' : url.pathname}`, paused: false }],
-          routes: [],
-          defaultTargetId: 'cli',
-        },
+      // For this run only: the endpoint's saved targets and routes come back on the next start.
+      engine.setForwardOverride(engine.endpoints()[0]!.id, {
+        mode: options.forwardMode,
+        targets: [{ id: 'cli', url: `${url.origin}${url.pathname === '/' ? '' : url.pathname}`, paused: false }],
+        routes: [],
+        defaultTargetId: 'cli',
       })
     }
     host = await HeadlessHost.start({ engine, rendererDir: options.rendererDir, uiPort: options.uiPort, allowedHosts: options.allowHosts })

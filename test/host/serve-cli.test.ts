@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Engine } from '../../electron/core'
 import { parseServeArgs, serve, type ServeOptions } from '../../electron/headless/cli'
 import { removeDir, tempDir } from '../helpers/engine'
+import { httpTarget } from '../helpers/targets'
 
 let dir: string
 let renderer: string
@@ -80,5 +81,65 @@ describe('serve with an address that cannot be bound', () => {
   it('fails on a --host that is not this machine’s', async () => {
     await expect(serve(options({ host: '192.0.2.1' }), () => undefined)).rejects.toMatchObject({ code: 'ADDRESS_NOT_AVAILABLE' })
     expect((await savedEndpoint()).host).toBe('127.0.0.1')
+  })
+})
+
+describe('serve --forward', () => {
+  const saved = {
+    mode: 'async' as const,
+    targets: [
+      { id: 'app', url: 'http://127.0.0.1:9/app', paused: false },
+      { id: 'billing', url: 'http://127.0.0.1:9/billing', paused: false },
+    ],
+    routes: [{ id: 'r1', match: { kind: 'json-field' as const, path: 'type', value: 'invoice.paid' }, targetId: 'billing' }],
+    defaultTargetId: 'app',
+  }
+
+  async function saveForwarding(): Promise<string> {
+    const engine = await Engine.open({ dataDir: path.join(dir, 'data'), firstEndpoint: { name: 'Default' } })
+    try {
+      const id = engine.endpoints()[0]!.id
+      await engine.updateEndpoint(id, { forward: saved })
+      await engine.stopEndpoint(id, false)
+      return id
+    } finally {
+      await engine.close()
+    }
+  }
+
+  it('forwards to the flag’s URL for this run only, keeping the saved targets and routes', async () => {
+    const id = await saveForwarding()
+    const app = await httpTarget()
+    try {
+      const run = await serve(options({ forward: `${app.url}/cli` }), () => undefined)
+      // What the UI is given: the endpoint forwarding to the flag's URL.
+      const shown = (await run.engine.handlers()['endpoints.list']({}))[0]!
+      expect(shown.forward).toMatchObject({ mode: 'async', targets: [{ id: 'cli', url: `${app.url}/cli` }], routes: [], defaultTargetId: 'cli' })
+      const url = run.engine.statuses()[0]!.url!
+      await fetch(`${url}hook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"invoice.paid"}' })
+      const [received] = await app.waitFor(1)
+      expect(received!.url).toBe('/cli/hook')
+      // A change of something else is saved without the override.
+      await run.engine.updateEndpoint(id, { name: 'Stripe' })
+      await run.stop()
+      expect((await savedEndpoint()).forward).toMatchObject(saved)
+      expect((await savedEndpoint()).name).toBe('Stripe')
+
+      const plain = await serve(options(), () => undefined)
+      expect(plain.engine.endpoints()[0]!.forward).toMatchObject(saved)
+      await plain.stop()
+    } finally {
+      await app.close()
+    }
+  })
+
+  it('saves an edit of the forwarding made in the UI during the run, which ends the override', async () => {
+    const id = await saveForwarding()
+    const run = await serve(options({ forward: 'http://127.0.0.1:9/cli' }), () => undefined)
+    const edited = await run.engine.handlers()['endpoints.update']({ id, patch: { forward: { mode: 'proxy' } } })
+    expect(edited.forward).toMatchObject({ mode: 'proxy', targets: [{ id: 'cli', url: 'http://127.0.0.1:9/cli' }] })
+    expect(run.engine.endpoints()[0]!.forward).toEqual(edited.forward)
+    await run.stop()
+    expect((await savedEndpoint()).forward).toEqual(edited.forward)
   })
 })
