@@ -80,6 +80,12 @@ export const ForwardConfig = z.object({
   host: z.enum(['rewrite', 'keep']),
   /** Forward requests flagged as sent by a web browser (off by default). */
   allowBrowser: z.boolean(),
+  /**
+   * Re-sign a queued delivery that leaves later than the endpoint's signature scheme accepts (say,
+   * Stripe's 300 s), with a fresh timestamp and the endpoint's secret; only the scheme's headers
+   * change. On by default; endpoints saved before it existed read as on.
+   */
+  resignStale: z.boolean().default(true),
   timeoutMs: z.number().int().min(100).max(10 * 60_000),
   retry: z.object({
     maxAttempts: z.number().int().min(1).max(1000),
@@ -98,6 +104,7 @@ export const defaultForwardConfig = (): ForwardConfig => ({
   defaultTargetId: null,
   host: 'rewrite',
   allowBrowser: false,
+  resignStale: true,
   timeoutMs: 30_000,
   retry: { maxAttempts: 10, maxAgeMs: 24 * 60 * 60_000, baseDelayMs: 1000, maxDelayMs: 5 * 60_000 },
 })
@@ -266,6 +273,12 @@ export const ForwardAttempt = z.object({
     totalMs: z.number().nullable(),
   }),
   error: z.object({ code: AttemptErrorCode, message: z.string() }).nullable(),
+  /**
+   * Its signature had outlived the scheme's tolerance when it left: `resigned` when it was signed
+   * again with a fresh timestamp, `stale` when it was sent as captured (re-signing off, or no secret),
+   * so the app will likely refuse it. Absent when the signature was still fresh, or none is checked.
+   */
+  signature: z.object({ kind: z.enum(['resigned', 'stale']), message: z.string() }).optional(),
 })
 export type ForwardAttempt = z.infer<typeof ForwardAttempt>
 

@@ -151,6 +151,15 @@ export class Engine {
         },
         onSegmentsDropped: (segments) => void forwarder?.segmentsDropped(segments),
       })
+      const secrets = options.secrets ?? new FileSecretStore(path.join(dataDir, 'secrets.json'))
+      const endpointOf = (id: string) => endpointsDoc.data.endpoints.find((endpoint) => endpoint.id === id)
+      const checker = new SignatureChecker({
+        history,
+        blobs,
+        secrets,
+        endpoint: endpointOf,
+        onCaptureChanged: (summary) => engine?.events.emit('capture:updated', summary),
+      })
       const newId = createIdGenerator(clock.now)
       forwarder = await Forwarder.open({
         dir: path.join(dataDir, 'forward'),
@@ -164,6 +173,7 @@ export class Engine {
         onTargetsChanged: () => engine?.events.emit('forward:changed', undefined),
         onNotice: emitNotice,
         sync: () => settingsDoc.data.storage.sync,
+        secretOf: (id) => checker.secretOf(id),
       })
       const info: AppInfo = {
         name: 'Hookscope',
@@ -172,15 +182,6 @@ export class Engine {
         dataDir,
         platform: process.platform,
       }
-      const secrets = options.secrets ?? new FileSecretStore(path.join(dataDir, 'secrets.json'))
-      const endpointOf = (id: string) => endpointsDoc.data.endpoints.find((endpoint) => endpoint.id === id)
-      const checker = new SignatureChecker({
-        history,
-        blobs,
-        secrets,
-        endpoint: endpointOf,
-        onCaptureChanged: (summary) => engine?.events.emit('capture:updated', summary),
-      })
       const replayer = await Replayer.open({
         dir: dataDir,
         history,

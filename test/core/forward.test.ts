@@ -4,6 +4,7 @@ import http from 'node:http'
 import net from 'node:net'
 import path from 'node:path'
 import zlib from 'node:zlib'
+import Stripe from 'stripe'
 import { describe, expect, it } from 'vitest'
 import type { CaptureSummary, ForwardConfig, TargetStatus } from '../../shared/model'
 import { BlobStore } from '../../electron/core/store/blobs'
@@ -1127,5 +1128,57 @@ describe('stopping requests in flight', () => {
       [null, 'ABORTED'],
       [200, null],
     ])
+  })
+})
+
+describe('a queued delivery whose signature outlived its tolerance', () => {
+  const secret = 'whsec_forward_resign'
+  const stripeLib = new Stripe('sk_test_forward')
+  const stripeAccepts = (body: Buffer, header: string, nowMs: number): boolean => {
+    try {
+      stripeLib.webhooks.signature!.verifyHeader(body, header, secret, 300, undefined, nowMs)
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  /** A Stripe endpoint whose target is paused, a Stripe-signed request captured, then 384 s later the target resumed. */
+  async function lateStripeDelivery(resignStale: boolean) {
+    const app = await target()
+    let offset = 0
+    const now = () => Date.now() + offset
+    t = await startEngine({ clock: { now, monotonic: () => performance.now() } })
+    const e = t
+    await e.engine.updateEndpoint(e.endpointId, {
+      signature: { scheme: 'stripe' },
+      forward: { mode: 'async', resignStale, targets: [{ id: 'app', url: app.url, paused: true }], defaultTargetId: 'app', timeoutMs: 2000 },
+    })
+    await apiOf(e.engine)['endpoints.setSecret']({ id: e.endpointId, secret })
+    const body = Buffer.from('{"id":"evt_1","type":"invoice.paid","name":"café"}')
+    const original = stripeLib.webhooks.generateTestHeaderString({ payload: body.toString(), secret, timestamp: Math.floor(now() / 1000) })
+    await post(e.url, '/stripe', body, { 'Stripe-Signature': original })
+    offset = 384_000
+    await e.engine.updateEndpoint(e.endpointId, { forward: { targets: [{ id: 'app', url: app.url, paused: false }] } })
+    const [received] = await app.waitFor(1)
+    const [capture] = e.engine.history.query({}).items
+    await forwardingSettles(e.engine, () => e.engine.forwarder.forwardOf(capture!.id)!.state === 'delivered')
+    const header = received!.rawHeaders.find(([name]) => name.toLowerCase() === 'stripe-signature')![1]
+    return { body, original, received: received!, header, now, attempt: e.engine.forwarder.attempts(capture!.id)[0]! }
+  }
+
+  it('is re-signed with a fresh timestamp that Stripe’s library accepts, the body byte for byte', async () => {
+    const { body, received, header, now, attempt } = await lateStripeDelivery(true)
+    expect(received.body.equals(body)).toBe(true)
+    expect(stripeAccepts(received.body, header, now())).toBe(true)
+    expect(attempt.signature).toEqual({ kind: 'resigned', message: 'Re-signed: it waited 384 s, past Stripe’s 300 s.' })
+  })
+
+  it('with re-signing off, is sent as captured and the attempt warns that the app will likely refuse it', async () => {
+    const { original, received, header, now, attempt } = await lateStripeDelivery(false)
+    expect(header).toBe(original)
+    expect(stripeAccepts(received.body, header, now())).toBe(false)
+    expect(attempt.signature).toMatchObject({ kind: 'stale' })
+    expect(attempt.signature!.message).toContain('it waited 384 s, past Stripe’s 300 s')
   })
 })

@@ -68,6 +68,8 @@ describe('forwarding section of the endpoint editor', () => {
     change(byTest('forward-default-target'), second)
     change(byTest('forward-host'), 'keep')
     click(byTest('forward-allow-browser'))
+    expect((byTest('forward-resign-stale') as HTMLInputElement).checked).toBe(true)
+    click(byTest('forward-resign-stale'))
     change(byTest('forward-timeout'), '5')
     change(byTest('forward-max-attempts'), '3')
     change(byTest('forward-max-age'), '2')
@@ -91,6 +93,7 @@ describe('forwarding section of the endpoint editor', () => {
       defaultTargetId: second,
       host: 'keep',
       allowBrowser: true,
+      resignStale: false,
       timeoutMs: 5000,
       retry: { maxAttempts: 3, maxAgeMs: 7_200_000, baseDelayMs: 500, maxDelayMs: 4000 },
     } satisfies ForwardConfig)

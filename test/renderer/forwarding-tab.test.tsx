@@ -66,6 +66,23 @@ function assertInert(root: ParentNode) {
 }
 
 describe('the Forwarding tab', () => {
+  it('says when an attempt was re-signed because it waited past the signature’s tolerance, and warns when it was sent stale', async () => {
+    await openForwarding({ forward: summary({ attempts: 2 }) }, (capture) => [
+      { attempt: makeAttempt(capture.id, { n: 1, status: 400, statusText: 'Bad Request', signature: { kind: 'stale', message: 'Sent as captured: it waited 928 s, past Stripe’s 300 s, so the app will likely refuse its signature (re-signing is off).' } }), body: new Uint8Array(0) },
+      { attempt: makeAttempt(capture.id, { n: 2, signature: { kind: 'resigned', message: 'Re-signed: it waited 384 s, past Stripe’s 300 s.' } }), body: new Uint8Array(0) },
+    ])
+    const tab = screen.getByTestId('forwarding-tab')
+    const rows = within(tab).getAllByTestId('attempt-row')
+    expect(rows.map((r) => within(r).getByTestId('attempt-signature-mark').textContent)).toEqual([' · stale signature', ' · re-signed'])
+    const note = within(within(tab).getByTestId('attempt-detail')).getByTestId('attempt-signature')
+    expect(note.textContent).toBe('Re-signed: it waited 384 s, past Stripe’s 300 s.')
+    click(rows[0]!)
+    await settleViewers()
+    const stale = within(within(tab).getByTestId('attempt-detail')).getByTestId('attempt-signature')
+    expect(stale.dataset.kind).toBe('stale')
+    expect(stale.textContent).toContain('the app will likely refuse its signature')
+  })
+
   it('shows the delivery, every attempt, the headers sent in raw order and the target’s answer in the JSON viewer', async () => {
     const answer = utf8('{"received":true,"id":"evt_1"}')
     const { view } = await openForwarding({ forward: summary({ attempts: 2 }) }, (capture) => [

@@ -33,6 +33,8 @@ import type { Clock } from '../clock'
 import type { BlobStore } from '../store/blobs'
 import { inlineBody, inlineBytes, InlineBody, type CaptureRecord, type HistoryStore } from '../store/history'
 import { Journal, parseJournal, type SyncMode } from '../store/journal'
+import { headerValue } from '../capture/headers'
+import { schemes, UnusableSecretError } from '../signatures'
 import { AttemptLines } from './attempt-lines'
 import { defaultTarget, route } from './router'
 import { send, StopGroup, type ResponseHead, type SendResult } from './sender'
@@ -113,6 +115,8 @@ export interface ForwarderDeps {
   onNotice: (notice: Omit<Notice, 'at'>) => void
   /** How durable a delivery state is before the queue moves on (see Settings.storage.sync). */
   sync?: () => SyncMode
+  /** The endpoint's signing secret (null: none stored), for re-signing deliveries that waited too long. */
+  secretOf?: (endpointId: string) => Promise<string | null>
 }
 
 export interface ProxyAnswer {
@@ -481,11 +485,13 @@ export class Forwarder {
       return this.recordAttempt(delivery, record, destination, '', [], startedAt, null, { code: 'OTHER', message: error.message })
     }
     const bodyLength = record.body.size
-    const headers = upstreamHeaders(record.rawHeaders, { host: endpoint.forward.host, targetHost: destination.host, bodyLength, method: record.method })
+    let headers = upstreamHeaders(record.rawHeaders, { host: endpoint.forward.host, targetHost: destination.host, bodyLength, method: record.method })
     const body =
       record.body.storage === 'blob'
         ? { stream: () => createReadStream(this.deps.blobs.pathOf(record.body.sha256)), length: bodyLength }
         : inlineBytes(record.inline)
+    const signature = relay ? null : await this.freshSignature(endpoint, record, headers, startedAt)
+    if (signature?.headers) headers = signature.headers
     delivery.sinceQueued++
     const result = await send({
       origin,
@@ -501,7 +507,43 @@ export class Forwarder {
       stop,
     })
     this.reached(delivery, result)
-    return this.recordAttempt(delivery, record, destination, path, headers, startedAt, result, result.error)
+    return this.recordAttempt(delivery, record, destination, path, headers, startedAt, result, result.error, signature?.note)
+  }
+
+  /**
+   * A queued delivery leaving later than its endpoint's signature scheme accepts (counted from when it
+   * was captured, which is when it was signed, give or take the provider's own send) would be refused
+   * by the app's library. Re-signed with a fresh timestamp when the endpoint asks for it and has a
+   * secret: only the scheme's own headers change, never the body. Otherwise sent as captured, and the
+   * attempt says why the app will likely refuse it.
+   */
+  private async freshSignature(
+    endpoint: Endpoint,
+    record: CaptureRecord,
+    headers: RawHeaders,
+    now: number,
+  ): Promise<{ headers: RawHeaders | null; note: NonNullable<ForwardAttempt['signature']> } | null> {
+    const schemeId = endpoint.signature.scheme
+    if (schemeId === null) return null
+    const scheme = schemes[schemeId]
+    const tolerance = scheme.toleranceSeconds
+    if (tolerance === null) return null
+    const waited = Math.floor((now - record.receivedAt) / 1000)
+    if (waited <= tolerance) return null
+    // Only a request that carries the scheme's signature is signed again.
+    if (!scheme.headerNames.some((name) => headerValue(record.rawHeaders, name) !== null)) return null
+    const late = `it waited ${waited} s, past ${scheme.label}’s ${tolerance} s`
+    if (!endpoint.forward.resignStale) return { headers: null, note: { kind: 'stale', message: `Sent as captured: ${late}, so the app will likely refuse its signature (re-signing is off).` } }
+    const secret = endpoint.signature.hasSecret ? await this.deps.secretOf?.(endpoint.id) : null
+    if (!secret) return { headers: null, note: { kind: 'stale', message: `Sent as captured: ${late}, so the app will likely refuse its signature (no signing secret is stored to re-sign it).` } }
+    const body = record.body.storage === 'blob' ? await this.deps.blobs.read(record.body.sha256) : inlineBytes(record.inline)
+    try {
+      const signed = scheme.sign({ method: record.method, url: record.target, rawHeaders: headers, body }, secret, now)
+      return { headers: signed.rawHeaders, note: { kind: 'resigned', message: `Re-signed: ${late}.` } }
+    } catch (error) {
+      if (!(error instanceof UnusableSecretError)) throw error
+      return { headers: null, note: { kind: 'stale', message: `Sent as captured: ${late}, and the secret cannot re-sign it (${error.message}).` } }
+    }
   }
 
   /**
@@ -537,6 +579,7 @@ export class Forwarder {
     startedAt: number,
     result: SendResult | null,
     error: ForwardAttempt['error'],
+    signature?: ForwardAttempt['signature'],
   ): StoredAttempt {
     const body = result?.body ?? null
     const attempt: StoredAttempt = {
@@ -558,6 +601,7 @@ export class Forwarder {
         : null,
       timings: result?.timings ?? { connectMs: null, firstByteMs: null, totalMs: null },
       error,
+      ...(signature ? { signature } : {}),
       inline: body?.inline ? inlineBody(body.inline) : null,
     }
     if (body?.blob) {

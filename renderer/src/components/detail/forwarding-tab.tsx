@@ -185,6 +185,12 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
                   </td>
                   <td className="attempt-clip" data-testid="attempt-result" title={attempt.error ? `${attempt.error.code} ${displayText(attempt.error.message)}` : undefined}>
                     <AttemptResult attempt={attempt} clipped />
+                    {attempt.signature && (
+                      <span className={attempt.signature.kind === 'stale' ? 'attempt-signature warning' : 'attempt-signature muted'} data-testid="attempt-signature-mark" title={attempt.signature.message}>
+                        {' · '}
+                        {attempt.signature.kind === 'stale' ? 'stale signature' : 're-signed'}
+                      </span>
+                    )}
                   </td>
                   <td className="nowrap">{formatDuration(attempt.timings.connectMs)}</td>
                   <td className="nowrap">{formatDuration(attempt.timings.firstByteMs)}</td>
@@ -239,6 +245,11 @@ function AttemptDetail({ captureId, attempt }: { captureId: string; attempt: For
       <p data-testid="attempt-outcome">
         <AttemptResult attempt={attempt} />
       </p>
+      {attempt.signature && (
+        <p className={attempt.signature.kind === 'stale' ? 'viewer-note warning' : 'viewer-note'} data-testid="attempt-signature" data-kind={attempt.signature.kind}>
+          {attempt.signature.message}
+        </p>
+      )}
       <h4>Headers sent</h4>
       <RawHeaderTable headers={attempt.sentHeaders} testId="attempt-sent-headers" empty="No headers were sent." />
       {(attempt.status !== null || attempt.rawHeaders.length > 0) && (

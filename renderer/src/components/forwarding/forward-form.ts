@@ -33,6 +33,7 @@ export interface ForwardForm {
   defaultTargetId: string
   host: 'rewrite' | 'keep'
   allowBrowser: boolean
+  resignStale: boolean
   timeoutSeconds: string
   maxAttempts: string
   maxAgeHours: string
@@ -86,6 +87,7 @@ export function forwardFormFrom(config: ForwardConfig | undefined): ForwardForm 
     defaultTargetId: c.defaultTargetId ?? '',
     host: c.host,
     allowBrowser: c.allowBrowser,
+    resignStale: c.resignStale,
     timeoutSeconds: seconds(c.timeoutMs),
     maxAttempts: String(c.retry.maxAttempts),
     maxAgeHours: String(c.retry.maxAgeMs / 3_600_000),
@@ -160,6 +162,7 @@ export function forwardConfigFrom(form: ForwardForm): ForwardCheck {
     defaultTargetId: form.defaultTargetId === '' ? null : form.defaultTargetId,
     host: form.host,
     allowBrowser: form.allowBrowser,
+    resignStale: form.resignStale,
     timeoutMs: numbers.timeoutMs,
     retry: {
       maxAttempts: numbers['retry.maxAttempts'],

@@ -175,6 +175,13 @@ export function ForwardSettings({ form, errors, onChange }: ForwardSettingsProps
             Allow browser-originated requests <span className="muted">(a web page could otherwise reach your app through this endpoint)</span>
           </label>
           {form.mode === 'async' && (
+            <label className="checkbox">
+              <input type="checkbox" data-testid="forward-resign-stale" checked={form.resignStale} onChange={(event) => onChange((f) => ({ ...f, resignStale: event.target.checked }))} />
+              Re-sign deliveries that wait past the signature’s tolerance{' '}
+              <span className="muted">(with the endpoint’s signing secret and a fresh timestamp; the body is sent unchanged)</span>
+            </label>
+          )}
+          {form.mode === 'async' && (
             <div className="forward-retry">
               <strong>Retries</strong>
               <div className="form-row">
