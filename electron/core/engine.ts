@@ -588,7 +588,8 @@ export class Engine {
         const endpoint = this.endpoint(summary.endpointId)
         const base = baseUrl ?? endpoint.forward.targets.find((t) => t.id === endpoint.forward.defaultTargetId)?.url ?? endpoint.forward.targets[0]?.url
         if (!base) throw new HookscopeError('NO_FORWARD_TARGET', 'Where to? This endpoint has no forward target; give a URL to send it to.')
-        const draft = await this.replayer.draftOf(captureId, base)
+        // Like forwarding, the Host header follows the endpoint's setting (the target's host by default).
+        const draft = await this.replayer.draftOf(captureId, base, endpoint.forward.host)
         return this.replayer.send({ draft, originId: captureId, endpointId: endpoint.id, resign, timeoutMs: endpoint.forward.timeoutMs })
       },
       'replay.list': async ({ originId }) => this.replayer.list(originId),

@@ -267,3 +267,22 @@ describe('re-signing: the app under test accepts an edited replay only when it i
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('has no signing secret') } })
   })
 })
+
+describe('the Host header of a resend', () => {
+  it('follows the endpoint’s Host setting like forwarding: the target’s host by default, the captured one when kept', async () => {
+    const app = await target()
+    t = await startEngine()
+    const e = t
+    await e.engine.updateEndpoint(e.endpointId, { forward: { mode: 'async', targets: [{ id: 'app', url: `${app.url}/hooks`, paused: true }], defaultTargetId: 'app' } })
+    const original = await capture(e, '{"id":"evt_host"}', {})
+    const api = apiOf(e.engine)
+    const hostOf = (n: number) => app.received[n]!.rawHeaders.filter(([name]) => name.toLowerCase() === 'host').map(([, value]) => value)
+    await api['replay.resend']({ captureId: original.id })
+    await app.waitFor(1)
+    expect(hostOf(0)).toEqual([new URL(app.url).host])
+    await e.engine.updateEndpoint(e.endpointId, { forward: { host: 'keep' } })
+    await api['replay.resend']({ captureId: original.id })
+    await app.waitFor(2)
+    expect(hostOf(1)).toEqual([new URL(e.url).host])
+  })
+})

@@ -88,14 +88,20 @@ export class Replayer {
     return `http://${host.includes(':') ? `[${host}]` : host}:${record.localPort}`
   }
 
-  /** A capture as a draft: exactly its method, its URL (at the given base, or at the endpoint it reached), raw headers and body. */
-  async draftOf(captureId: string, baseUrl?: string): Promise<RequestDraft> {
+  /**
+   * A capture as a draft: exactly its method, its URL (at the given base, or at the endpoint it
+   * reached), raw headers and body. With `host: 'rewrite'` (a resend to a forward target, following the
+   * endpoint's Host setting as forwarding does) its Host header names the base's host instead.
+   */
+  async draftOf(captureId: string, baseUrl?: string, host: 'rewrite' | 'keep' = 'keep'): Promise<RequestDraft> {
     const record = await this.deps.history.get(captureId)
     if (!record) throw new HookscopeError('NOT_FOUND', `No capture with id ${captureId}.`)
     const body = record.body.storage === 'blob' ? await this.deps.blobs.read(record.body.sha256) : inlineBytes(record.inline)
     const rawPath = pathOfTarget(record.target)
     const url = (baseUrl ? baseUrl.replace(/\/+$/, '') : this.endpointOriginOf(record)) + rawPath
-    return { method: record.method, url, headers: record.rawHeaders, bodyBase64: body.toString('base64') }
+    const headers: RawHeaders =
+      host === 'rewrite' && baseUrl ? record.rawHeaders.map(([name, value]) => [name, name.toLowerCase() === 'host' ? new URL(url).host : value]) : record.rawHeaders
+    return { method: record.method, url, headers, bodyBase64: body.toString('base64') }
   }
 
   async send(input: { draft: RequestDraft; originId: string | null; resign: ResignOptions | null; timeoutMs: number; endpointId?: string }): Promise<Replay> {
