@@ -17,6 +17,7 @@ import {
   type EditableRequest,
 } from '../../renderer/src/workbench/composer-draft'
 import { detectImportFormat } from '../../renderer/src/workbench/commands'
+import { createWorkbenchStore } from '../../renderer/src/state/workbench-store'
 import { utf8 } from './helpers/fake-api'
 
 const b64 = (text: string) => btoa(bytesToByteString(utf8(text)))
@@ -126,5 +127,26 @@ describe('the request as it would cross the wire', () => {
     ])
     const get = editableOfDraft({ method: 'GET', url: 'http://h/', headers: [['host', 'kept.example']], bodyBase64: '' })
     expect(wireSpec(get).headers).toEqual([['host', 'kept.example']])
+  })
+})
+
+describe('the Host row of a draft from a capture', () => {
+  const captured = { method: 'POST', url: 'http://127.0.0.1:46083/hooks', headers: [['host', '127.0.0.1:46083'], ['Content-Type', 'application/json']] as [string, string][], bodyBase64: b64('{}') }
+  const hostSent = (store: ReturnType<typeof createWorkbenchStore>) => toDraft(store.getState().composer.request).headers.filter(([name]) => name.toLowerCase() === 'host')
+
+  it('names the URL’s host as the URL changes, until the user edits the row', () => {
+    const store = createWorkbenchStore()
+    store.getState().loadRequest(editableOfDraft(captured), {})
+    store.getState().setRequest({ url: 'http://127.0.0.1:4100/hooks' })
+    expect(hostSent(store)).toEqual([['host', '127.0.0.1:4100']])
+    expect(wireSpec(store.getState().composer.request).headers[0]).toEqual(['host', '127.0.0.1:4100'])
+    const row = store.getState().composer.request.headers[0]!
+    expect(row.value).toBe('127.0.0.1:4100')
+    store.getState().updateHeader(row.key, { enabled: true })
+    store.getState().setRequest({ url: 'http://localhost:5000/x' })
+    expect(hostSent(store)).toEqual([['host', 'localhost:5000']])
+    store.getState().updateHeader(row.key, { value: 'api.example.com' })
+    store.getState().setRequest({ url: 'http://127.0.0.1:4100/hooks' })
+    expect(hostSent(store)).toEqual([['host', 'api.example.com']])
   })
 })

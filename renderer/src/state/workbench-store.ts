@@ -6,7 +6,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { Collection } from '../../../shared/collections'
 import type { Replay, RequestDraft } from '../../../shared/model'
-import { blankRequest, type ComposerBody, type EditableRequest, type HeaderRow } from '../workbench/composer-draft'
+import { blankRequest, followUrl, type ComposerBody, type EditableRequest, type HeaderRow } from '../workbench/composer-draft'
 import type { ExportProgress } from '../workbench/list-export'
 
 export type ComposerSource =
@@ -129,7 +129,12 @@ export function createWorkbenchStore(initial: Partial<WorkbenchState> = {}): Wor
   let undoKeys = 0
   return createStore<WorkbenchState & WorkbenchActions>()((set, get) => {
     const composer = (patch: Partial<ComposerState>) => set({ composer: { ...get().composer, ...patch } })
-    const request = (patch: Partial<EditableRequest>) => composer({ request: { ...get().composer.request, ...patch } })
+    const request = (patch: Partial<EditableRequest>) => {
+      const next = { ...get().composer.request, ...patch }
+      // Host rows the user has not edited follow the URL.
+      if (patch.url !== undefined) next.headers = followUrl(next.headers, next.url)
+      composer({ request: next })
+    }
     return {
       composer: initialComposer(),
       replays: [],
@@ -159,7 +164,9 @@ export function createWorkbenchStore(initial: Partial<WorkbenchState> = {}): Wor
         set({ composer: { ...c, request: { ...c.request, body }, revision: replaceEditor ? c.revision + 1 : c.revision } })
       },
       updateHeader(key, patch) {
-        request({ headers: get().composer.request.headers.map((row) => (row.key === key ? { ...row, ...patch } : row)) })
+        // An edited name or value is the user's own: it no longer follows the URL.
+        const edited = 'name' in patch || 'value' in patch
+        request({ headers: get().composer.request.headers.map((row) => (row.key === key ? { ...row, ...patch, ...(edited ? { followsUrl: false } : {}) } : row)) })
       },
       addHeader(row) {
         request({ headers: [...get().composer.request.headers, row] })

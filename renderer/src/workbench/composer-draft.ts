@@ -15,6 +15,8 @@ export interface HeaderRow {
   /** Byte string, as it will be sent. */
   value: string
   enabled: boolean
+  /** A Host row the user has not edited: it names the URL's host (authority), following the URL. */
+  followsUrl?: boolean
 }
 
 export type ComposerBody = { mode: 'text'; text: string } | { mode: 'binary'; bytes: Uint8Array; fileName: string | null }
@@ -41,8 +43,25 @@ export function bodyOfBytes(bytes: Uint8Array): ComposerBody {
   return text === null ? { mode: 'binary', bytes, fileName: null } : { mode: 'text', text }
 }
 
+/** The host a URL names (its authority without user info), or null when it has none. */
+function authorityOf(url: string): string | null {
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url)?.[1]
+  return authority ? authority.replace(/^[^@]*@/, '') : null
+}
+
+/** Host rows the user has not edited name the URL's host, as the URL changes. */
+export function followUrl(headers: HeaderRow[], url: string): HeaderRow[] {
+  const host = authorityOf(url)
+  if (host === null || !headers.some((row) => row.followsUrl && row.value !== host)) return headers
+  return headers.map((row) => (row.followsUrl && row.value !== host ? { ...row, value: host } : row))
+}
+
 export function editableOfDraft(draft: RequestDraft): EditableRequest {
-  return { method: draft.method, url: draft.url, headers: rowsOf(draft.headers), body: bodyOfBytes(base64Decode(draft.bodyBase64) ?? new Uint8Array(0)) }
+  // A Host naming the URL's own host (a capture opened at the endpoint it reached) follows the URL
+  // when it is sent elsewhere, until edited; one that names another host was meant, and is kept.
+  const host = authorityOf(draft.url)
+  const headers = rowsOf(draft.headers).map((row) => (row.name.toLowerCase() === 'host' && row.value === host ? { ...row, followsUrl: true } : row))
+  return { method: draft.method, url: draft.url, headers, body: bodyOfBytes(base64Decode(draft.bodyBase64) ?? new Uint8Array(0)) }
 }
 
 export function editableOfSpec(spec: RequestSpec): EditableRequest {
@@ -151,7 +170,7 @@ export function problemsOf(request: EditableRequest): DraftProblems {
 /** The request to send: enabled rows in order, Content-Length set to the body's length. */
 export function toDraft(request: EditableRequest): RequestDraft {
   const body = bodyBytes(request.body)
-  const headers: RawHeaders = request.headers
+  const headers: RawHeaders = followUrl(request.headers, request.url)
     .filter((row) => row.enabled)
     .map((row) => [row.name, isFramingHeader(row.name) ? String(body.length) : row.value] as [string, string])
   return { method: request.method, url: request.url, headers, bodyBase64: base64Encode(body) }
@@ -167,7 +186,7 @@ export function wireSpec(request: EditableRequest): RequestSpec {
   const headers: HeaderPair[] = []
   let framingAt = -1
   let sawHost = false
-  for (const row of request.headers) {
+  for (const row of followUrl(request.headers, request.url)) {
     if (!row.enabled) continue
     const lower = row.name.toLowerCase()
     if (lower === 'content-length' || lower === 'transfer-encoding') {
@@ -179,8 +198,8 @@ export function wireSpec(request: EditableRequest): RequestSpec {
     headers.push([row.name, row.value])
   }
   if (!sawHost) {
-    const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(request.url)?.[1]
-    if (authority) headers.unshift(['Host', authority.replace(/^[^@]*@/, '')])
+    const authority = authorityOf(request.url)
+    if (authority) headers.unshift(['Host', authority])
   }
   const length = computedContentLength(request)
   if (length !== null) headers.splice(framingAt >= 0 ? Math.min(framingAt + (sawHost ? 0 : 1), headers.length) : headers.length, 0, ['Content-Length', String(length)])
