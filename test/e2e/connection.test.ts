@@ -41,7 +41,7 @@ describe('connection', () => {
     }
   })
 
-  it('shows a banner when the host goes away, and reconnects when the new URL is opened in the same tab', async (ctx) => {
+  it('shows a banner when the host goes away, with endpoint states unknown, and reconnects when the new URL is opened in the same tab', async (ctx) => {
     e2e.requireBrowser(ctx)
     const first = await startHost()
     const context = await e2e.browser.newContext()
@@ -51,12 +51,23 @@ describe('connection', () => {
       await page.goto(first.openUrl)
       await page.getByTestId('app-ready').waitFor({ state: 'attached' })
       const uiPort = Number(new URL(first.uiOrigin).port)
+      const endpointState = page.getByTestId('endpoint-item').first().getByTestId('endpoint-state')
+      await endpointState.filter({ hasText: 'listening' }).waitFor()
       await first.stop({ keepData: true })
-      await page.getByTestId('connection-banner').and(page.locator('[data-state="disconnected"]')).waitFor()
+      const banner = page.getByTestId('connection-banner')
+      await banner.and(page.locator('[data-state="disconnected"]')).waitFor()
+      // Its listeners stopped with the host: the page must not claim they still capture.
+      const bannerText = await banner.textContent()
+      expect(bannerText).toContain('lost its connection to Hookscope')
+      expect(bannerText).toContain('unknown')
+      expect(bannerText).not.toContain('continue to be stored')
+      expect(await endpointState.textContent()).toBe('state unknown while disconnected')
+      expect(await page.getByTestId('endpoint-state').filter({ hasText: 'listening' }).count()).toBe(0)
       second = await startHost({ dataDir: first.dataDir, uiPort })
       await page.getByTestId('connection-banner').and(page.locator('[data-state="unauthorized"]')).waitFor({ timeout: 20_000 })
       await page.evaluate(pageScripts.setLocationHash, new URL(second.openUrl).hash)
       await page.getByTestId('connection-banner').waitFor({ state: 'detached' })
+      await endpointState.filter({ hasText: 'listening' }).waitFor()
       const p = uniquePath('reconnected')
       await sendRequest(second.captureUrl, { path: p })
       await waitForRow(page, p)

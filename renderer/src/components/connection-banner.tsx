@@ -3,6 +3,7 @@ import { useApp } from '../state/context'
 
 export function ConnectionBanner() {
   const connection = useApp((s) => s.connection)
+  const host = useApp((s) => s.info?.host)
   switch (connection.kind) {
     case 'open':
     case 'connecting':
@@ -10,7 +11,10 @@ export function ConnectionBanner() {
     case 'disconnected':
       return (
         <div className="banner warning" role="status" data-testid="connection-banner" data-state="disconnected">
-          Disconnected from Hookscope. Reconnecting in {Math.ceil(connection.retryInMs / 1000)} s… Captures continue to be stored by the engine while it runs.
+          This page lost its connection to Hookscope. Reconnecting in {Math.ceil(connection.retryInMs / 1000)} s…{' '}
+          {host === 'electron'
+            ? 'Whether the engine is still capturing is unknown until the window reconnects.'
+            : 'Whether it is still capturing is unknown: if hookscope serve stopped, its endpoints are not listening.'}
         </div>
       )
     case 'unauthorized':

@@ -49,14 +49,17 @@ const EndpointItem = memo(function EndpointItem({ id, active }: { id: string; ac
   const endpoint = useApp((s) => s.endpointsById[id])
   const status = useApp((s) => s.statusById[id])
   const newCount = useTraffic((s) => s.newByEndpoint[id] ?? 0)
+  // While the page cannot reach the engine, the last state it heard of may no longer hold (the host
+  // may have stopped, and its listeners with it): say so rather than show it.
+  const connected = useApp((s) => s.connection.kind === 'open')
   if (!endpoint) return null
-  const state = status?.state ?? 'stopped'
+  const state = connected ? (status?.state ?? 'stopped') : 'unknown'
   const running = state === 'listening' || state === 'starting'
   const rejected = status?.rejected
   const toggle = () =>
     void sync.setEndpointRunning(id, !running).catch((error: unknown) => app.getState().showToast(`${running ? 'Stopping' : 'Starting'} failed: ${error instanceof Error ? error.message : String(error)}`, 'error'))
   return (
-    <li className={active ? 'endpoint-item active' : 'endpoint-item'} data-testid="endpoint-item" data-endpoint-id={id}>
+    <li className={`endpoint-item${active ? ' active' : ''}${connected ? '' : ' state-unknown'}`} data-testid="endpoint-item" data-endpoint-id={id}>
       <button type="button" className="endpoint-select" data-testid="endpoint-select" onClick={() => traffic.getState().setFilter({ endpointId: id })}>
         <span className={`state-dot state-${state}`} aria-hidden="true" />
         <span className="endpoint-name" data-testid="endpoint-name">
@@ -69,8 +72,13 @@ const EndpointItem = memo(function EndpointItem({ id, active }: { id: string; ac
         )}
       </button>
       <div className="endpoint-meta">
-        <span className={`endpoint-state state-${state}`} data-testid="endpoint-state">
-          {state}
+        <span
+          className={`endpoint-state state-${state}`}
+          data-testid="endpoint-state"
+          data-state={state}
+          title={connected ? undefined : 'The page is disconnected from Hookscope, so whether this endpoint is listening is unknown'}
+        >
+          {connected ? state : 'state unknown while disconnected'}
         </span>
         {status?.url ? (
           <span className="endpoint-url">
@@ -91,7 +99,7 @@ const EndpointItem = memo(function EndpointItem({ id, active }: { id: string; ac
           </code>
         )}
       </div>
-      {state === 'error' && status?.error && (
+      {connected && state === 'error' && status?.error && (
         <p className="endpoint-error" data-testid="endpoint-error">
           {status.error.message}
         </p>
@@ -107,7 +115,7 @@ const EndpointItem = memo(function EndpointItem({ id, active }: { id: string; ac
       )}
       <TargetStatusList endpointId={id} />
       <div className="endpoint-actions">
-        <button type="button" className="small" data-testid="endpoint-toggle" onClick={toggle}>
+        <button type="button" className="small" data-testid="endpoint-toggle" onClick={toggle} disabled={!connected}>
           {running ? 'Stop' : 'Start'}
         </button>
         <button type="button" className="small" data-testid="endpoint-edit" onClick={() => app.getState().setEditingEndpoint(id)}>
