@@ -74,7 +74,7 @@ export class ListWindow {
     this.offs.push(traffic.subscribe(() => this.update()))
     this.offs.push(
       app.subscribe((state, previous) => {
-        if (state.endpointsById !== previous.endpointsById) this.update()
+        if (state.endpointsById !== previous.endpointsById || state.ready !== previous.ready) this.update()
       }),
     )
     const onScroll = () => {
@@ -137,7 +137,9 @@ export class ListWindow {
   private draw(): void {
     const { grid, canvas, rows } = this.elements
     const s = this.sources.traffic.getState()
-    const endpoints = this.sources.app.getState().endpointsById
+    const { endpointsById: endpoints, ready } = this.sources.app.getState()
+    // Until the endpoints are loaded, an endpoint not known yet is not a removed one.
+    const unknownName = ready ? undefined : ''
     const ids = s.ids
     // Loaded rows, then a placeholder for each stored request not loaded yet (up to what the list holds).
     const rowCount = s.hasOlder ? Math.max(ids.length, Math.min(s.total, s.memoryCap)) : ids.length
@@ -185,7 +187,7 @@ export class ListWindow {
         wanted.push(placeholder)
         continue
       }
-      const model: RowModel = { capture, endpointName: endpoints[capture.endpointId]?.name, selected: id === s.selectedId, opened: id === s.openedId }
+      const model: RowModel = { capture, endpointName: endpoints[capture.endpointId]?.name ?? unknownName, selected: id === s.selectedId, opened: id === s.openedId }
       const row = this.mounted.get(id)
       if (row) {
         updateRow(row.element, row.model, model)

@@ -47,7 +47,7 @@ const clipUnless = (fits: boolean) => (fits ? '' : ' clip')
 /** What a row shows. A row is updated by comparing the model it was last drawn from with the new one. */
 export interface RowModel {
   capture: CaptureSummary
-  /** The endpoint's name, for the endpoint column (undefined when it is not known). */
+  /** The endpoint's name, for the endpoint column (undefined when the endpoint was removed). */
   endpointName: string | undefined
   selected: boolean
   opened: boolean
@@ -113,8 +113,16 @@ function drawRow(row: HTMLDivElement, previous: RowModel | null, next: RowModel)
   }
   if (!previous || previous.endpointName !== next.endpointName) {
     const name = next.endpointName
-    cells[Cell.Endpoint]!.className = `cell endpoint${clipUnless(name === undefined || endpointNameFits(name))}`
-    cells[Cell.Endpoint]!.textContent = name ?? ''
+    const cell = cells[Cell.Endpoint]!
+    if (name === undefined) {
+      cell.className = 'cell endpoint removed muted'
+      cell.textContent = '(removed)'
+      cell.setAttribute('title', 'This endpoint was removed')
+    } else {
+      cell.className = `cell endpoint${clipUnless(endpointNameFits(name))}`
+      cell.textContent = name
+      if (previous?.endpointName === undefined && previous) cell.removeAttribute('title')
+    }
   }
   if (before === undefined || !sameBadges(before, capture)) {
     const flags = cells[Cell.Flags]!

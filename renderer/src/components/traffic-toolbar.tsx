@@ -32,6 +32,18 @@ export function TrafficToolbar() {
   const endpointIds = useApp(useShallow((s) => s.endpointIds))
   const endpointNames = useApp(useShallow((s) => s.endpointIds.map((id) => s.endpointsById[id]?.name ?? id)))
   const [text, setText] = useState(filter.text)
+  // Captures of endpoints since removed keep their endpoint's id: the filter offers those ids too. The
+  // loaded captures are read when the menu is about to open, not on every batch the list receives.
+  const [removedIds, setRemovedIds] = useState<string[]>([])
+  const findRemoved = () => {
+    const known = app.getState().endpointsById
+    const found = new Set<string>()
+    for (const capture of Object.values(traffic.getState().byId)) if (!known[capture.endpointId]) found.add(capture.endpointId)
+    const current = traffic.getState().filter.endpointId
+    if (current !== null && !known[current]) found.add(current)
+    const next = [...found].sort()
+    setRemovedIds((before) => (before.length === next.length && before.every((id, i) => id === next[i]) ? before : next))
+  }
   useEffect(() => setText(filter.text), [filter.text])
   useEffect(() => {
     if (text === traffic.getState().filter.text) return
@@ -90,13 +102,29 @@ export function TrafficToolbar() {
           </option>
         ))}
       </select>
-      <select aria-label="Endpoint" data-testid="filter-endpoint" value={filter.endpointId ?? ''} onChange={(e) => set({ endpointId: e.target.value || null })}>
+      <select
+        aria-label="Endpoint"
+        data-testid="filter-endpoint"
+        value={filter.endpointId ?? ''}
+        onChange={(e) => set({ endpointId: e.target.value || null })}
+        onFocus={findRemoved}
+        onPointerDown={findRemoved}
+      >
         <option value="">All endpoints</option>
         {endpointIds.map((id, index) => (
           <option key={id} value={id}>
             {endpointNames[index]}
           </option>
         ))}
+        {removedIds.length > 0 && (
+          <optgroup label="Removed endpoints" data-testid="filter-endpoint-removed">
+            {removedIds.map((id) => (
+              <option key={id} value={id}>
+                (removed) {id}
+              </option>
+            ))}
+          </optgroup>
+        )}
       </select>
       <select aria-label="Time range" data-testid="filter-time" value={filter.range} onChange={(e) => set({ range: e.target.value as TimeRangeId })}>
         {TIME_RANGES.map((r) => (

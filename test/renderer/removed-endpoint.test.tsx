@@ -1,0 +1,55 @@
+import './helpers/setup-dom'
+import { act, fireEvent, screen } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { TrafficList } from '../../renderer/src/components/traffic-list'
+import { TrafficToolbar } from '../../renderer/src/components/traffic-toolbar'
+import { addCapture } from './helpers/fake-api'
+import { createHarness, renderWith, settle } from './helpers/render-app'
+
+// Captures outlive their endpoint: the list says the endpoint was removed, and the endpoint filter
+// can still show them.
+describe('captures of a removed endpoint', () => {
+  it('say "(removed)" in the endpoint cell, muted, with a title', async () => {
+    const harness = createHarness()
+    const kept = addCapture(harness.engine, { target: '/kept' })
+    const orphan = addCapture(harness.engine, { target: '/orphan', endpointId: 'ep_gone' })
+    harness.stores.sync.start()
+    await settle()
+    renderWith(harness, <TrafficList />)
+    await settle()
+    const cellOf = (id: string) => document.querySelector(`[data-testid="traffic-row"][data-capture-id="${id}"]`)!.children[6]!
+    expect(cellOf(kept.id).textContent).toBe('Default')
+    expect(cellOf(kept.id).getAttribute('title')).toBeNull()
+    const cell = cellOf(orphan.id)
+    expect(cell.textContent).toBe('(removed)')
+    expect(cell.classList.contains('muted')).toBe(true)
+    expect(cell.getAttribute('title')).toBe('This endpoint was removed')
+  })
+
+  it('are offered by the endpoint filter under "Removed endpoints", and the filter shows them', async () => {
+    const harness = createHarness()
+    addCapture(harness.engine, { target: '/kept' })
+    addCapture(harness.engine, { target: '/orphan', endpointId: 'ep_gone' })
+    harness.stores.sync.start()
+    await settle()
+    renderWith(
+      harness,
+      <>
+        <TrafficToolbar />
+        <TrafficList />
+      </>,
+    )
+    await settle()
+    const select = screen.getByTestId('filter-endpoint') as HTMLSelectElement
+    act(() => select.focus())
+    const group = screen.getByTestId('filter-endpoint-removed') as HTMLOptGroupElement
+    expect(group.label).toBe('Removed endpoints')
+    const options = Array.from(group.querySelectorAll('option'), (o) => o.value)
+    expect(options).toEqual(['ep_gone'])
+    fireEvent.change(select, { target: { value: 'ep_gone' } })
+    await settle()
+    expect(harness.stores.traffic.getState().filter.endpointId).toBe('ep_gone')
+    expect(screen.getAllByTestId('row-path').map((c) => c.textContent)).toEqual(['/orphan'])
+    expect(select.value).toBe('ep_gone')
+  })
+})
