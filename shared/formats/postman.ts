@@ -2,7 +2,8 @@
 // export and import. It owns the mapping between collection items and Exchanges; it must never
 // resolve {{variables}} (they stay as text), run scripts, or import half a collection.
 //
-// Export: one item per Exchange, flat, named after the Exchange (or "METHOD url"); notes become the
+// Export: one item per Exchange, named after the Exchange (or "METHOD url"), inside nested item groups
+// (folders) following its `folderPath`, each group where its first exchange comes; notes become the
 // request description; headers keep order, case and duplicates; the URL is written as `raw` plus
 // its parts. A body that is valid UTF-8 is a raw body; other bytes are a raw body in base64 with
 // `body.options.hookscope.encoding: "base64"` (Postman keeps unknown `options`). The response, if
@@ -10,8 +11,8 @@
 // is base64 with `_hookscope.bodyEncoding: "base64"` on the example.
 //
 // Import (v2.1, and v2.0 which differs only in auth):
-// - Folders are flattened in order; an item's name becomes its folder path and name joined with
-//   " / " ("Users / Admin / Create user").
+// - Folders (item groups) become each exchange's `folderPath`, in order; an item keeps its own name.
+//   A folder without requests has no exchange to carry it, so it is not kept.
 // - Disabled headers, query parameters and form fields are dropped. raw bodies are UTF-8;
 //   urlencoded and formdata text fields are encoded as Postman sends them (adding the
 //   Content-Type header Postman adds when the request has none); graphql becomes its JSON body.
@@ -83,9 +84,15 @@ export interface PostmanItem {
   response: PostmanResponse[]
 }
 
+/** A folder: an item group. */
+export interface PostmanItemGroup {
+  name: string
+  item: Array<PostmanItem | PostmanItemGroup>
+}
+
 export interface PostmanCollection {
   info: { _postman_id: string; name: string; schema: string; description?: string }
-  item: PostmanItem[]
+  item: Array<PostmanItem | PostmanItemGroup>
 }
 
 function randomUuid(): string {
@@ -161,17 +168,30 @@ export function toPostman(exchanges: readonly Exchange[], options: ToPostmanOpti
   const valid = parseOrThrow(z.array(Exchange), exchanges, 'list of exchanges')
   const info: PostmanCollection['info'] = { _postman_id: options.id ?? randomUuid(), name: options.name, schema: POSTMAN_SCHEMA_V21 }
   if (options.description !== undefined) info.description = options.description
-  return {
-    info,
-    item: valid.map((exchange) => {
-      const request = toPostmanRequest(exchange)
-      return {
-        name: exchange.name ?? `${exchange.request.method} ${exchange.request.url}`,
-        request,
-        response: exchange.response ? [toPostmanResponse(exchange, exchange.response, request)] : [],
+  const top: PostmanCollection['item'] = []
+  // Groups by their folder keys from the top, joined (keys are the caller's, so joined with a NUL).
+  const groups = new Map<string, PostmanItemGroup>()
+  for (const exchange of valid) {
+    let siblings = top
+    let at = ''
+    for (const folder of exchange.folderPath ?? []) {
+      at += `\u0000${folder.key}`
+      let group = groups.get(at)
+      if (!group) {
+        group = { name: folder.name, item: [] }
+        groups.set(at, group)
+        siblings.push(group)
       }
-    }),
+      siblings = group.item
+    }
+    const request = toPostmanRequest(exchange)
+    siblings.push({
+      name: exchange.name ?? `${exchange.request.method} ${exchange.request.url}`,
+      request,
+      response: exchange.response ? [toPostmanResponse(exchange, exchange.response, request)] : [],
+    })
   }
+  return { info, item: top }
 }
 
 // ---- Import ------------------------------------------------------------------------------------
@@ -310,7 +330,7 @@ function importHeaders(header: KeyValue[] | null | undefined): HeaderPair[] {
     .map((entry) => [textToByteString(entry.key!), textToByteString(text(entry.value))])
 }
 
-function importUrl(url: z.infer<typeof UrlObject> | string | null | undefined, path: Path): string {
+function importUrl(url: z.infer<typeof UrlObject> | string | null | undefined, path: Path, itemName: string): string {
   let result: string
   if (typeof url === 'string') result = url
   else if (!url) fail(path, 'the request has no URL')
@@ -333,7 +353,12 @@ function importUrl(url: z.infer<typeof UrlObject> | string | null | undefined, p
   }
   if (result.trim() === '') fail(path, 'the request has an empty URL')
   // Postman sends scheme-less URLs over http; a URL that starts with a variable is left as written.
+  const written = result
   if (!splitUrl(result) && !result.startsWith('{{')) result = `http://${result}`
+  // A URL with {{variables}} is checked when it is sent, once they are filled in.
+  if (!result.includes('{{') && !URL.canParse(result)) {
+    fail(path, `${itemName ? `"${itemName}"` : 'the request'}'s URL "${written}" is not a valid URL`)
+  }
   return textToByteString(result)
 }
 
@@ -447,11 +472,13 @@ function importResponse(saved: z.infer<typeof SavedResponse>, path: Path): Respo
   return response
 }
 
-function importItem(item: ImportedItem, names: string[], inheritedAuth: Auth, path: Path, out: Exchange[]): void {
+function importItem(item: ImportedItem, folders: Array<{ key: string; name: string }>, inheritedAuth: Auth, path: Path, out: Exchange[]): void {
   const name = item.name ?? ''
   const auth = item.auth !== undefined && item.auth !== null ? item.auth : inheritedAuth
   if (item.item) {
-    item.item.forEach((child, index) => importItem(child, [...names, name], auth, [...path, 'item', index], out))
+    // The folder's place in the file is its key: two folders of the same name stay two.
+    const folder = { key: path.join('.'), name }
+    item.item.forEach((child, index) => importItem(child, [...folders, folder], auth, [...path, 'item', index], out))
     return
   }
   if (item.request === undefined || item.request === null) fail(path, 'an item without a request or items')
@@ -466,13 +493,13 @@ function importItem(item: ImportedItem, names: string[], inheritedAuth: Auth, pa
 
   const spec: RequestSpec = {
     method: request.method ? request.method : 'GET',
-    url: importUrl(request.url, [...requestPath, 'url']),
+    url: importUrl(request.url, [...requestPath, 'url'], name),
     headers,
     body: body.bytes,
   }
   const exchange: Exchange = { request: spec }
-  const fullName = [...names, name].filter((part) => part !== '').join(' / ')
-  if (fullName !== '') exchange.name = fullName
+  if (name !== '') exchange.name = name
+  if (folders.length > 0) exchange.folderPath = folders
   const notes = [descriptionText(request.description) ?? descriptionText(item.description), note]
     .filter((part): part is string => part !== undefined && part !== '')
     .join('\n\n')

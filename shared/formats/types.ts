@@ -43,5 +43,10 @@ export const Exchange = z.object({
   durationMs: z.number().optional(),
   name: z.string().optional(),
   notes: z.string().optional(),
+  /**
+   * The folders the exchange sits in, from the top: each with a key that tells apart folders of the
+   * same name (formats with folders, such as Postman, group exchanges by these keys, in order).
+   */
+  folderPath: z.array(z.object({ key: z.string(), name: z.string() })).optional(),
 })
 export type Exchange = z.infer<typeof Exchange>

@@ -262,6 +262,40 @@ describe('import and export', () => {
     expect(imported.items.map((i) => i.request)).toEqual((await api['collections.get']({ id: c.id })).items.map((i) => i.request))
   })
 
+  it('Postman v2.1: folders export as item groups and import back as the same folders, in order', async () => {
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    let c = await api['collections.create']({ name: 'Tree' })
+    c = await api['collections.addFolder']({ id: c.id, name: 'Orders', parentId: null })
+    const orders = c.folders[0]!.id
+    c = await api['collections.addFolder']({ id: c.id, name: 'Admin', parentId: orders })
+    const admin = c.folders[1]!.id
+    const save = (name: string, folderId: string | null) =>
+      api['collections.saveItem']({ id: c.id, folderId, from: { draft: { method: 'GET', url: `http://hooks.example/${name}`, headers: [], bodyBase64: '' } }, name })
+    await save('top', null)
+    await save('create', orders)
+    await save('login', admin)
+    const file = await api['collections.export']({ id: c.id, format: 'postman' })
+    const sdk = new PostmanCollection(JSON.parse(file.text))
+    const paths: string[] = []
+    sdk.forEachItem((item) => {
+      const folders: string[] = []
+      for (let parent = item.parent() as unknown as { name?: string; parent(): unknown } | undefined; parent && parent !== (sdk as unknown); parent = parent.parent() as typeof parent) folders.unshift(parent.name!)
+      paths.push([...folders, item.name].join(' > '))
+    })
+    expect(paths).toEqual(['top', 'Orders > create', 'Orders > Admin > login'])
+    const imported = await api['collections.import']({ format: 'postman', text: JSON.stringify(sdk.toJSON()) })
+    expect(imported.folders.map((f) => f.name)).toEqual(['Orders', 'Admin'])
+    const [importedOrders, importedAdmin] = imported.folders
+    expect(importedOrders!.parentId).toBeNull()
+    expect(importedAdmin!.parentId).toBe(importedOrders!.id)
+    expect(imported.items.map((i) => [i.name, i.folderId])).toEqual([
+      ['top', null],
+      ['create', importedOrders!.id],
+      ['login', importedAdmin!.id],
+    ])
+  })
+
   it('Postman v2.1: a query parameter without "=" stays without it through the official SDK', async () => {
     t = await startEngine()
     const api = apiOf(t.engine)

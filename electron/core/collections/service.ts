@@ -8,6 +8,7 @@ import {
   Collection as CollectionSchema,
   draftOfSaved,
   type Collection,
+  type CollectionFolder,
   type CollectionItem,
   type ExportFormat,
   type ImportFormat,
@@ -57,6 +58,20 @@ function exchangeOfItem(item: CollectionItem): Exchange {
     name: item.name,
     ...(item.notes ? { notes: item.notes } : {}),
   }
+}
+
+/** The folders an item sits in, from the top, keyed by folder id (none at the top of the collection). */
+function folderPathOf(collection: Collection, folderId: string | null): Pick<Exchange, 'folderPath'> {
+  const path: NonNullable<Exchange['folderPath']> = []
+  const seen = new Set<string>()
+  for (let id = folderId; id !== null && !seen.has(id); ) {
+    seen.add(id)
+    const folder = collection.folders.find((f) => f.id === id)
+    if (!folder) break
+    path.unshift({ key: folder.id, name: folder.name })
+    id = folder.parentId
+  }
+  return path.length > 0 ? { folderPath: path } : {}
 }
 
 function itemOfExchange(exchange: Exchange, now: number, index: number): Omit<CollectionItem, 'id' | 'createdAt' | 'updatedAt'> {
@@ -109,7 +124,7 @@ export class CollectionService {
   exportCollection(id: string, format: ExportFormat): ExportedFile {
     const collection = this.deps.store.get(id)
     const base = safeName(collection.name)
-    const exchanges = this.orderedItems(collection).map(exchangeOfItem)
+    const exchanges = this.orderedItems(collection).map((item) => ({ ...exchangeOfItem(item), ...folderPathOf(collection, item.folderId) }))
     switch (format) {
       case 'hookscope':
         return { filename: `${base}.hookscope.json`, mimeType: 'application/json', text: JSON.stringify({ schemaVersion: 1, data: CollectionSchema.parse(collection) }, null, 2) + '\n' }
@@ -211,13 +226,31 @@ export class CollectionService {
         break
     }
     if (exchanges.length === 0) throw new HookscopeError('INVALID_INPUT', 'The file holds no requests.')
-    const items: CollectionItem[] = exchanges.map((exchange, index) => ({
-      ...itemOfExchange(exchange, now, index),
-      id: `itm_${this.deps.newId().toLowerCase()}`,
-      createdAt: now,
-      updatedAt: now,
-    }))
-    return this.deps.store.create(name ?? defaultName, { folders: [], items })
+    // Folders (from a Postman collection) are made as their first request comes, so they keep their order.
+    const folders: CollectionFolder[] = []
+    const folderIds = new Map<string, string>()
+    const items: CollectionItem[] = exchanges.map((exchange, index) => {
+      let parentId: string | null = null
+      let at = ''
+      for (const folder of exchange.folderPath ?? []) {
+        at += `\u0000${folder.key}`
+        let id = folderIds.get(at)
+        if (id === undefined) {
+          id = `fld_${this.deps.newId().toLowerCase()}`
+          folderIds.set(at, id)
+          folders.push({ id, name: folder.name.trim().slice(0, 200) || 'Folder', parentId })
+        }
+        parentId = id
+      }
+      return {
+        ...itemOfExchange(exchange, now, index),
+        folderId: parentId,
+        id: `itm_${this.deps.newId().toLowerCase()}`,
+        createdAt: now,
+        updatedAt: now,
+      }
+    })
+    return this.deps.store.create(name ?? defaultName, { folders, items })
   }
 
   // ——— runs ———

@@ -53,6 +53,49 @@ const exchanges: Exchange[] = [
   },
 ]
 
+describe('Postman folders', () => {
+  const folder = (key: string, name: string) => ({ key, name })
+  const request = (path: string) => ({ method: 'GET', url: `http://example.test/${path}`, headers: [], body: new Uint8Array(0) })
+  // Two sibling folders share a name: they stay two.
+  const foldered: Exchange[] = [
+    { name: 'top', request: request('top') },
+    { name: 'a1', folderPath: [folder('1', 'Orders')], request: request('a1') },
+    { name: 'b1', folderPath: [folder('1', 'Orders'), folder('2', 'Admin')], request: request('b1') },
+    { name: 'a2', folderPath: [folder('1', 'Orders')], request: request('a2') },
+    { name: 'c1', folderPath: [folder('3', 'Orders')], request: request('c1') },
+  ]
+  type Tree = Array<string | { folder: string; items: Tree }>
+
+  it('export as nested item groups that the postman-collection SDK shows as the same folder tree', () => {
+    const json = toPostman(foldered, { name: 'Folders' })
+    const sdk = new Collection(json as unknown as CollectionDefinition)
+    const treeOf = (group: { items: { all(): unknown[] } }): Tree =>
+      group.items.all().map((entry) =>
+        ItemGroup.isItemGroup(entry) ? { folder: (entry as ItemGroup<Item>).name, items: treeOf(entry as ItemGroup<Item>) } : (entry as Item).name,
+      )
+    expect(treeOf(sdk)).toEqual(['top', { folder: 'Orders', items: ['a1', { folder: 'Admin', items: ['b1'] }, 'a2'] }, { folder: 'Orders', items: ['c1'] }])
+  })
+
+  it('import back as the same folders, in order, also after the SDK rewrote the collection', () => {
+    const json = toPostman(foldered, { name: 'Folders' })
+    const rewritten = new Collection(json as unknown as CollectionDefinition).toJSON()
+    for (const input of [JSON.stringify(json), rewritten]) {
+      const imported = fromPostman(input)
+      expect(imported.map((exchange) => [exchange.name, exchange.folderPath?.map((f) => f.name) ?? []])).toEqual([
+        ['top', []],
+        ['a1', ['Orders']],
+        ['b1', ['Orders', 'Admin']],
+        ['a2', ['Orders']],
+        ['c1', ['Orders']],
+      ])
+      // The two folders named "Orders" keep apart.
+      expect(imported[1]!.folderPath![0]!.key).toBe(imported[3]!.folderPath![0]!.key)
+      expect(imported[4]!.folderPath![0]!.key).not.toBe(imported[1]!.folderPath![0]!.key)
+      expect(imported[2]!.folderPath![0]!.key).toBe(imported[1]!.folderPath![0]!.key)
+    }
+  })
+})
+
 describe('Postman export', () => {
   it('loads in the postman-collection SDK, which sees the same method, URL, headers and body', () => {
     const json = toPostman(exchanges, { name: 'Hookscope export' })
@@ -145,7 +188,8 @@ describe('Postman import', () => {
     collection.items.add(upload)
 
     const imported = fromPostman(collection.toJSON())
-    expect(imported.map((exchange) => exchange.name)).toEqual(['Orders / Create order', 'Orders / Admin / Login', 'Upload form'])
+    expect(imported.map((exchange) => exchange.name)).toEqual(['Create order', 'Login', 'Upload form'])
+    expect(imported.map((exchange) => exchange.folderPath?.map((folder) => folder.name))).toEqual([['Orders'], ['Orders', 'Admin'], undefined])
 
     const [createOrder, doLogin, form] = imported
     expect(createOrder!.request.method).toBe('POST')
@@ -219,6 +263,7 @@ describe('Postman import', () => {
     ['a form file field', () => ({ info: { name: 'x' }, item: [{ name: 'f', item: [{ name: 'g', request: { method: 'POST', url: 'http://h/', body: { mode: 'formdata', formdata: [{ key: 'avatar', type: 'file', src: '/home/me/a.png' }] } } }] }] }), /item\[0\]\.item\[0\]\.request\.body\.formdata\[0\]: "avatar" is a file field/],
     ['a file body', () => ({ info: { name: 'x' }, item: [{ name: 'f', request: { method: 'POST', url: 'http://h/', body: { mode: 'file', file: { src: 'a.bin' } } } }] }), /item\[0\]\.request\.body\.file: a file body/],
     ['an item with neither request nor items', () => ({ info: { name: 'x' }, item: [{ name: 'empty' }] }), /item\[0\]: an item without a request or items/],
+    ['a URL that is not a URL', () => { const c = valid(); c.item[2]!.request.url = { raw: 'not a url' }; return c }, /item\[2\]\.request\.url: "root"'s URL "not a url" is not a valid URL/],
     ['bad base64 in a binary body', () => { const c = valid(); c.item[1]!.request.body.raw = '%%%'; return c }, /item\[1\]\.request\.body\.raw: the text is not valid base64/],
   ])('refuses %s, whole', (_what, make, message) => {
     expect(errorOf(() => fromPostman(make())).message).toMatch(message)
