@@ -180,6 +180,12 @@ export const EndpointStatus = z.object({
   /** The port actually bound (differs from the configured 0 while listening). */
   port: z.number().int().nullable(),
   url: z.string().nullable(),
+  /**
+   * While it listens on an address other machines can reach (not loopback): the URLs they would use,
+   * one per network address of this machine that the bind covers (possibly none found). Absent on
+   * loopback.
+   */
+  networkUrls: z.array(z.string()).optional(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   rejected: RejectionCounters,
   connections: z.number().int(),

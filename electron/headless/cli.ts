@@ -160,6 +160,10 @@ export async function serve(options: ServeOptions, log: (line: string) => void =
   for (const status of engine.statuses()) {
     const endpoint = engine.endpoint(status.id)
     log(status.url ? `  capture: ${status.url}  (${endpoint.name})` : `  capture: ${endpoint.name} is ${status.state}${status.error ? `: ${status.error.message}` : ''}`)
+    if (status.networkUrls) {
+      const reach = status.networkUrls.length > 0 ? `: ${status.networkUrls.join(', ')}` : ''
+      log(`  warning: ${endpoint.name} is bound to ${endpoint.host}, exposed to your network${reach}`)
+    }
     if (endpoint.forward.mode !== 'off') for (const target of endpoint.forward.targets) log(`  forward: ${target.url}  (${endpoint.forward.mode})`)
   }
   log(`  open:    ${host.url}`)

@@ -82,6 +82,29 @@ describe('serve with an address that cannot be bound', () => {
     await expect(serve(options({ host: '192.0.2.1' }), () => undefined)).rejects.toMatchObject({ code: 'ADDRESS_NOT_AVAILABLE' })
     expect((await savedEndpoint()).host).toBe('127.0.0.1')
   })
+
+  it('warns in one line when the endpoint is exposed to the network, and not when it is on loopback', async () => {
+    const lines: string[] = []
+    const exposed = await serve(options({ host: '0.0.0.0' }), (line) => lines.push(line))
+    try {
+      const status = exposed.engine.statuses()[0]!
+      expect(status.networkUrls).toBeDefined()
+      const warnings = lines.filter((line) => line.includes('warning'))
+      expect(warnings).toHaveLength(1)
+      expect(warnings[0]).toMatch(/^ {2}warning: Default is bound to 0\.0\.0\.0, exposed to your network/)
+      for (const url of status.networkUrls!) expect(warnings[0]).toContain(url)
+    } finally {
+      await exposed.stop()
+    }
+    lines.length = 0
+    const local = await serve(options({ host: '127.0.0.1' }), (line) => lines.push(line))
+    try {
+      expect(local.engine.statuses()[0]!.networkUrls).toBeUndefined()
+      expect(lines.some((line) => line.includes('warning'))).toBe(false)
+    } finally {
+      await local.stop()
+    }
+  })
 })
 
 describe('serve --forward', () => {

@@ -2,6 +2,7 @@
 // blamed on the endpoint that holds it rather than on "another program".
 import { lookup } from 'node:dns/promises'
 import net from 'node:net'
+import os from 'node:os'
 
 export interface BindAddress {
   /** In one spelling per address: an IPv6 address compressed and lower-cased, an IPv4-mapped one as IPv4. */
@@ -45,4 +46,31 @@ function covers(wildcard: BindAddress, other: BindAddress): boolean {
   if (wildcard.family === 4) return wildcard.address === '0.0.0.0' && other.family === 4
   // Node listens on "::" for both families (dual stack) unless told ipv6Only, which no endpoint is.
   return wildcard.address === '::'
+}
+
+/** Whether an address is reachable only from this machine. */
+export function isLoopback(bound: BindAddress): boolean {
+  return bound.family === 4 ? bound.address.startsWith('127.') : bound.address === '::1'
+}
+
+/**
+ * The URLs other machines would use for a listener bound to `bound` on `port`, or null when the bind is
+ * loopback only. A wildcard bind covers every network address of this machine (`::` both families, as
+ * Node listens on it); IPv6 link-local addresses are left out, since a URL cannot carry their zone.
+ */
+export function networkUrlsOf(bound: BindAddress, port: number, interfaces: ReturnType<typeof os.networkInterfaces> = os.networkInterfaces()): string[] | null {
+  if (isLoopback(bound)) return null
+  const urlOf = (address: string, family: 4 | 6) => (family === 6 ? `http://[${address}]:${port}/` : `http://${address}:${port}/`)
+  const wildcard = bound.family === 4 ? bound.address === '0.0.0.0' : bound.address === '::'
+  if (!wildcard) return [urlOf(bound.address, bound.family)]
+  const urls: string[] = []
+  for (const list of Object.values(interfaces)) {
+    for (const info of list ?? []) {
+      if (info.internal) continue
+      const family = info.family === 'IPv4' || (info.family as unknown) === 4 ? 4 : 6
+      if (family === 6 && (bound.family === 4 || /^fe80:/i.test(info.address))) continue
+      urls.push(urlOf(info.address, family))
+    }
+  }
+  return urls
 }

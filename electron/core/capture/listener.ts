@@ -12,7 +12,7 @@ import type { BodySpool, SpooledBody } from '../store/blobs'
 import { EMPTY_SHA256 } from '../store/blobs'
 import { inlineBody, summaryOf, type CaptureRecord, type RecordUpdate } from '../store/history'
 import { StopGroup } from '../forward/sender'
-import { bindAddress, type BindAddress } from './bind-address'
+import { bindAddress, networkUrlsOf, type BindAddress } from './bind-address'
 import { browserFlags, pairsOf, scanRequestHeaders, type RequestHeads } from './headers'
 
 /** How often Node looks for expired header/request timeouts. Its default (30 s) made a 2 s header
@@ -80,6 +80,8 @@ export class Listener {
   private state: EndpointStatus['state'] = 'stopped'
   private boundPort: number | null = null
   private boundAddress: BindAddress | null = null
+  /** What other machines would use to reach it, while it listens on a non-loopback address. */
+  private networkUrls: string[] | null = null
   private error: EndpointStatus['error'] = null
   private readonly rejected = emptyRejections()
   private readonly sockets = new Set<Socket>()
@@ -131,6 +133,7 @@ export class Listener {
       state: this.state,
       port: this.boundPort,
       url: this.state === 'listening' && this.boundPort !== null ? `http://${urlHost}:${this.boundPort}/` : null,
+      ...(this.state === 'listening' && this.networkUrls ? { networkUrls: [...this.networkUrls] } : {}),
       error: this.error,
       rejected: { ...this.rejected },
       connections: this.sockets.size,
@@ -191,6 +194,8 @@ export class Listener {
     const address = server.address() as AddressInfo
     this.boundPort = address.port
     this.boundAddress = bindAddress(address.address)
+    // Read once per start: the machine's addresses are not looked up on every status.
+    this.networkUrls = this.boundAddress ? networkUrlsOf(this.boundAddress, address.port) : null
     this.setState('listening')
     return this.status()
   }
@@ -232,6 +237,7 @@ export class Listener {
     if (this.inProgress > 0) await new Promise<void>((resolve) => (this.whenIdle = resolve))
     this.boundPort = null
     this.boundAddress = null
+    this.networkUrls = null
     this.setState('stopped')
   }
 

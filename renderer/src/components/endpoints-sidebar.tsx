@@ -99,6 +99,20 @@ const EndpointItem = memo(function EndpointItem({ id, active }: { id: string; ac
           </code>
         )}
       </div>
+      {connected && status?.networkUrls && (
+        <div
+          className="endpoint-exposed"
+          data-testid="endpoint-exposed"
+          title={`Bound to ${endpoint.host}: other machines that can reach this one can send requests to it. Bind to 127.0.0.1 to keep it to this machine.`}
+        >
+          <span className="exposed-label">⚠ Exposed to your network</span> on {endpoint.host}
+          {status.networkUrls.map((url) => (
+            <code key={url} data-testid="endpoint-network-url">
+              {url}
+            </code>
+          ))}
+        </div>
+      )}
       {connected && state === 'error' && status?.error && (
         <p className="endpoint-error" data-testid="endpoint-error">
           {status.error.message}

@@ -1,0 +1,53 @@
+import './helpers/setup-dom'
+import { act, screen } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { EndpointsSidebar } from '../../renderer/src/components/endpoints-sidebar'
+import { createFakeEngine } from './helpers/fake-api'
+import { createHarness, renderWith, settle } from './helpers/render-app'
+
+// What the sidebar says about each endpoint: whether other machines can reach it, and that its state
+// is unknown while the page is disconnected.
+async function sidebarWith(host: string, networkUrls?: string[]) {
+  const engine = createFakeEngine()
+  engine.endpoints[0]!.host = host
+  if (networkUrls) engine.statuses[0]!.networkUrls = networkUrls
+  const harness = createHarness(engine)
+  harness.stores.sync.start()
+  await settle()
+  renderWith(harness, <EndpointsSidebar />)
+  await settle()
+  return harness
+}
+
+describe('the endpoints sidebar', () => {
+  it('marks an endpoint bound to a non-loopback address as exposed to the network, with the addresses others would use', async () => {
+    await sidebarWith('0.0.0.0', ['http://192.168.1.20:4567/', 'http://10.0.0.5:4567/'])
+    const marker = screen.getByTestId('endpoint-exposed')
+    expect(marker.textContent).toContain('Exposed to your network')
+    expect(marker.textContent).toContain('0.0.0.0')
+    expect(screen.getAllByTestId('endpoint-network-url').map((el) => el.textContent)).toEqual(['http://192.168.1.20:4567/', 'http://10.0.0.5:4567/'])
+    expect(marker.getAttribute('title')).toMatch(/other machines/)
+  })
+
+  it('marks it even when no network address was found', async () => {
+    await sidebarWith('0.0.0.0', [])
+    expect(screen.getByTestId('endpoint-exposed').textContent).toContain('Exposed to your network on 0.0.0.0')
+  })
+
+  it('shows no marker for a loopback endpoint', async () => {
+    await sidebarWith('127.0.0.1')
+    expect(screen.queryByTestId('endpoint-exposed')).toBeNull()
+  })
+
+  it('shows the state as unknown while disconnected, and the real one again once connected', async () => {
+    const harness = await sidebarWith('127.0.0.1')
+    const state = () => screen.getByTestId('endpoint-state')
+    expect(state().textContent).toBe('listening')
+    act(() => harness.stores.app.getState().setConnection({ kind: 'disconnected', retryInMs: 1000 }))
+    expect(state().textContent).toBe('state unknown while disconnected')
+    expect(state().getAttribute('data-state')).toBe('unknown')
+    expect(screen.getByTestId('endpoint-toggle')).toHaveProperty('disabled', true)
+    act(() => harness.stores.app.getState().setConnection({ kind: 'open' }))
+    expect(state().textContent).toBe('listening')
+  })
+})
