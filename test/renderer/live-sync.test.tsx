@@ -262,7 +262,7 @@ describe('live sync', () => {
     const loads = () => engine.calls.filter((c) => c.method === 'endpoints.list').length
     expect(loads()).toBe(1)
     act(() => setState({ kind: 'disconnected', retryInMs: 2000 }))
-    expect(screen.getByTestId('connection-banner').textContent).toMatch(/Disconnected/)
+    expect(screen.getByTestId('connection-banner').textContent).toMatch(/lost its connection to Hookscope\. Reconnecting in 2 s/)
     addCapture(engine, { target: '/while-away' })
     act(() => setState({ kind: 'open' }))
     await settle()
