@@ -1,5 +1,5 @@
 import './helpers/setup-dom'
-import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { EditorView } from '@codemirror/view'
 import { describe, expect, it } from 'vitest'
 import { App } from '../../renderer/src/app'
@@ -11,11 +11,11 @@ import { createHarness, renderWith, settle } from './helpers/render-app'
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
-async function setup(options: { scheme?: boolean } = {}) {
+async function setup(options: { scheme?: boolean | 'svix' | 'github' } = {}) {
   const engine = createFakeEngine()
   const endpoint = engine.endpoints[0]! as Endpoint
   endpoint.forward = { ...defaultForwardConfig(), targets: [{ id: 't1', url: 'http://localhost:3000/app', paused: false }, { id: 't2', url: 'http://localhost:4000' }].map((t) => ({ paused: false, ...t })), defaultTargetId: 't1' }
-  endpoint.signature = { scheme: options.scheme ? 'stripe' : null, publicUrl: null, hasSecret: options.scheme === true }
+  endpoint.signature = { scheme: options.scheme === true ? 'stripe' : options.scheme || null, publicUrl: null, hasSecret: Boolean(options.scheme) }
   const fake = installFakeWorkbench(engine)
   const capture = addCapture(
     engine,
@@ -201,17 +201,30 @@ describe('composer', () => {
     expect(sent.draft.headers.find(([n]) => n === 'Content-Length')).toEqual(['Content-Length', '6'])
   })
 
+  it('offers to re-sign only what the scheme signs', async () => {
+    const stripe = await setup({ scheme: true })
+    await openComposer(stripe.workbench, stripe.capture.id)
+    expect(screen.getByTestId('composer-resign').parentElement!.textContent!.trim()).toBe('Re-sign (Stripe) with a fresh timestamp')
+    expect(screen.queryByTestId('composer-renew-id')).toBeNull()
+    cleanup()
+    const github = await setup({ scheme: 'github' })
+    await openComposer(github.workbench, github.capture.id)
+    expect(screen.getByTestId('composer-resign').parentElement!.textContent!.trim()).toBe('Re-sign (GitHub) with the endpoint’s secret')
+    expect(screen.queryByTestId('composer-renew-id')).toBeNull()
+  })
+
   it('re-signs with the endpoint’s scheme when asked, renewing the id if chosen', async () => {
-    const { engine, capture, workbench } = await setup({ scheme: true })
+    const { engine, capture, workbench } = await setup({ scheme: 'svix' })
     await openComposer(workbench, capture.id)
     const resign = screen.getByTestId('composer-resign') as HTMLInputElement
     expect(resign.checked).toBe(true)
+    expect(resign.parentElement!.textContent!.trim()).toBe('Re-sign (Svix) with a fresh timestamp')
     fireEvent.click(screen.getByTestId('composer-renew-id'))
     await act(async () => {
       fireEvent.click(screen.getByTestId('composer-send'))
     })
     await settle()
-    expect(lastCall(engine, 'replay.send')).toMatchObject({ endpointId: 'ep_1', resign: { scheme: 'stripe', renewId: true } })
+    expect(lastCall(engine, 'replay.send')).toMatchObject({ endpointId: 'ep_1', resign: { scheme: 'svix', renewId: true } })
     await waitFor(() => expect(screen.getByTestId('response-resigned').textContent).toContain('new id'))
     fireEvent.click(resign)
     await act(async () => {
@@ -255,7 +268,7 @@ describe('composer', () => {
     })
     await settle()
     expect(lastCall(engine, 'replay.resend')).toEqual({ captureId: capture.id })
-    await waitFor(() => expect(screen.getByTestId('toast').textContent).toBe('Resent: 200 OK'))
+    await waitFor(() => expect(screen.getByTestId('toast').textContent).toBe('Resent as is: 200 OK'))
 
     ;(engine.endpoints[0] as Endpoint).forward.targets = []
     await act(async () => {
@@ -278,6 +291,32 @@ describe('composer', () => {
     expect(harness.stores.app.getState().view).toBe('composer')
     fireEvent.keyDown(document.body, { key: 'Escape' })
     expect(harness.stores.app.getState().view).toBe('traffic')
+  })
+
+  it('resends re-signed from the detail, and asks where to with the re-sign option kept', async () => {
+    const { engine, capture, harness } = await setup({ scheme: true })
+    act(() => harness.stores.traffic.getState().open(capture.id))
+    await settle()
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('detail-resend-resigned'))
+    })
+    await settle()
+    expect(lastCall(engine, 'replay.resend')).toEqual({ captureId: capture.id, resign: { scheme: 'stripe', renewId: false } })
+    await waitFor(() => expect(screen.getByTestId('toast').textContent).toBe('Resent re-signed: 200 OK'))
+
+    ;(engine.endpoints[0] as Endpoint).forward.targets = []
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('detail-resend-resigned'))
+    })
+    await settle()
+    expect((screen.getByTestId('resend-resign') as HTMLInputElement).checked).toBe(true)
+    expect(screen.getByTestId('resend-confirm').textContent).toBe('Resend re-signed')
+    fireEvent.change(screen.getByTestId('resend-url'), { target: { value: 'http://localhost:9999/base' } })
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('resend-confirm'))
+    })
+    await settle()
+    expect(lastCall(engine, 'replay.resend')).toEqual({ captureId: capture.id, baseUrl: 'http://localhost:9999/base', resign: { scheme: 'stripe', renewId: false } })
   })
 
   it('says a resend failed when nothing answered it, and that it was resent when the target answered with an error', async () => {
@@ -307,6 +346,6 @@ describe('composer', () => {
       fireEvent.click(screen.getByTestId('detail-resend'))
     })
     await settle()
-    expect(screen.getByTestId('toast').textContent).toBe('Resent: 503 Status')
+    expect(screen.getByTestId('toast').textContent).toBe('Resent as is: 503 Status')
   })
 })

@@ -14,6 +14,19 @@ async function openSignature(patch: Partial<Capture>, signature: { scheme: Verdi
   const engine = createFakeEngine()
   const fakes = installForwardFakes(engine)
   fakes.endpoint().signature = { ...signature, publicUrl: null }
+  engine.override('replay.resend', (input) => {
+    const { captureId, resign } = input as { captureId: string; resign?: { scheme: Verdict['scheme']; renewId: boolean } | null }
+    return {
+      id: 'rpl_1',
+      originId: captureId,
+      sentAt: Date.now(),
+      request: { method: 'POST', url: 'http://localhost:3000/hooks', headers: [], body: { size: 0, sha256: 'x', truncated: false, declaredSize: null, storage: 'none' } },
+      response: { status: 200, statusText: 'OK', headers: [], body: { size: 0, sha256: 'x', truncated: false, declaredSize: null, storage: 'none' } },
+      timings: { connectMs: 1, firstByteMs: 1, totalMs: 2 },
+      error: null,
+      resigned: resign ? { scheme: resign.scheme, renewedId: resign.renewId } : null,
+    }
+  })
   const capture = addCapture(engine, patch, '{"id":"evt_1"}')
   const harness = createHarness(engine)
   harness.stores.sync.start()
@@ -122,5 +135,36 @@ describe('the Signature tab', () => {
     await settle()
     expect(calls('captures.verify')).toHaveLength(1)
     expect(screen.getByTestId('signature-headline').textContent).toBe('Invalid Stripe signature')
+  })
+
+  it('offers to resend a stale request re-signed, and says it was re-signed', async () => {
+    const { calls, capture, harness } = await openSignature({ signature: { kind: 'timestamp-out-of-tolerance', scheme: 'stripe', driftSeconds: 3901, toleranceSeconds: 300 } })
+    click(screen.getByTestId('signature-resend-resigned'))
+    await settle()
+    expect(calls('replay.resend')).toEqual([{ captureId: capture.id, resign: { scheme: 'stripe', renewId: false } }])
+    expect(harness.stores.app.getState().toast?.message).toBe('Resent re-signed: 200 OK')
+  })
+
+  it('says what re-signing lacks when no secret is stored, and offers the endpoint editor', async () => {
+    const { calls, harness } = await openSignature({ signature: { kind: 'timestamp-out-of-tolerance', scheme: 'stripe', driftSeconds: 3901, toleranceSeconds: 300 } }, { scheme: 'stripe', hasSecret: false })
+    expect(screen.getByTestId('signature-resend-resigned')).toHaveProperty('disabled', true)
+    expect(screen.getByTestId('signature-resign-missing').textContent).toMatch(/no signing secret is stored for/)
+    click(screen.getByTestId('signature-configure'))
+    expect(harness.stores.app.getState().editingEndpoint).toBe('ep_1')
+    expect(calls('replay.resend')).toEqual([])
+  })
+
+  it('says the endpoint of a request was removed, and offers no editor for it', async () => {
+    const { harness } = await openSignature({ endpointId: 'ep_removed', signature: null })
+    expect(screen.getByTestId('signature-endpoint-removed').textContent).toMatch(/^The endpoint this request came to was removed/)
+    expect(screen.queryByTestId('signature-configure')).toBeNull()
+    expect(screen.queryByTestId('signature-hint')).toBeNull()
+    expect(screen.getByTestId('signature-check-again')).toHaveProperty('disabled', true)
+    expect(harness.stores.app.getState().editingEndpoint).toBeNull()
+  })
+
+  it('does not blame the body or the secret when GitHub sent only the legacy sha1 header', async () => {
+    await openSignature({ signature: { kind: 'invalid', scheme: 'github', reason: "only the legacy X-Hub-Signature (sha1) is present: GitHub's library checks X-Hub-Signature-256 only" } }, { scheme: 'github', hasSecret: true })
+    expect(screen.getAllByTestId('signature-detail').map((p) => p.textContent)).toEqual(["Only the legacy X-Hub-Signature (sha1) is present: GitHub's library checks X-Hub-Signature-256 only."])
   })
 })

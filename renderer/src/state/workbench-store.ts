@@ -66,7 +66,7 @@ export interface WorkbenchState {
   compareMark: { ref: RequestRef; label: string } | null
   diff: { left: RequestRef; right: RequestRef } | null
   savePicker: SaveSource | null
-  resendPrompt: { captureId: string } | null
+  resendPrompt: { captureId: string; resign?: boolean } | null
   pasteOpen: boolean
   selectedCollectionId: string | null
   collection: Collection | null

@@ -26,6 +26,23 @@ export const SCHEME_HINTS: Record<SchemeId, string> = {
   twitch: 'Reads the Twitch-Eventsub-Message-* headers. The secret is the subscription’s secret. Messages older than 10 minutes are refused.',
 }
 
+/** What each scheme signs besides the body that a re-signed request gets anew. */
+export const SCHEME_SIGNS: Record<SchemeId, { timestamp: boolean; messageId: boolean }> = {
+  stripe: { timestamp: true, messageId: false },
+  github: { timestamp: false, messageId: false },
+  shopify: { timestamp: false, messageId: false },
+  slack: { timestamp: true, messageId: false },
+  'standard-webhooks': { timestamp: true, messageId: true },
+  svix: { timestamp: true, messageId: true },
+  twilio: { timestamp: false, messageId: false },
+  twitch: { timestamp: true, messageId: true },
+}
+
+/** The re-sign option in words, saying only what the scheme signs: "Re-sign (Stripe) with a fresh timestamp". */
+export function resignLabel(scheme: SchemeId): string {
+  return SCHEME_SIGNS[scheme].timestamp ? `Re-sign (${SCHEME_LABELS[scheme]}) with a fresh timestamp` : `Re-sign (${SCHEME_LABELS[scheme]}) with the endpoint’s secret`
+}
+
 /** muted: a fact rather than an outcome (something not attempted), in the badge's plain colors. */
 export type Tone = 'ok' | 'info' | 'warning' | 'danger' | 'muted'
 
@@ -112,7 +129,9 @@ export function explainVerdict(verdict: Verdict): VerdictExplanation {
         tone: 'danger',
         details: [
           `${capitalize(verdict.reason)}.`,
-          'The body or the signed parts were changed after signing, or the request was signed with another secret than the one stored for this endpoint.',
+          // Only a mismatch can mean changed bytes or another secret; other reasons (a legacy header
+          // alone, an empty body, an unknown URL) say all there is.
+          ...(isMismatch(verdict.reason) ? ['The body or the signed parts were changed after signing, or the request was signed with another secret than the one stored for this endpoint.'] : []),
         ],
       }
     case 'timestamp-out-of-tolerance':
@@ -122,7 +141,7 @@ export function explainVerdict(verdict: Verdict): VerdictExplanation {
         details: [
           `The signature itself matches, but the signed timestamp is ${driftWords(verdict.driftSeconds)} (drift ${Math.round(verdict.driftSeconds)} s) when the request arrived.`,
           `${scheme} accepts at most ${formatSpan(verdict.toleranceSeconds)} (${verdict.toleranceSeconds} s), so an app checking it would refuse this request as a possible replay.`,
-          'Resend it re-signed to get a fresh timestamp.',
+          'Resend it re-signed to give it a fresh timestamp.',
         ],
       }
     case 'missing-header':
@@ -160,4 +179,9 @@ export function explainVerdict(verdict: Verdict): VerdictExplanation {
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+/** Whether an invalid verdict's reason is a signature that does not match the signed parts and secret. */
+function isMismatch(reason: string): boolean {
+  return /\bmatch(es)?\b.*\b(secret|auth token)\b/.test(reason)
 }

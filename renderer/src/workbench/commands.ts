@@ -228,19 +228,33 @@ export class Workbench {
     }
   }
 
-  /** Sends a capture again exactly as it was: to its endpoint's forward target, or to `baseUrl`. */
-  async resendAsIs(captureId: string, baseUrl?: string): Promise<Replay | null> {
+  /**
+   * Sends a capture again: exactly as it was, or re-signed (a fresh timestamp, the same message id)
+   * with its endpoint's scheme and secret; to its endpoint's forward target, or to `baseUrl`.
+   */
+  async resendAsIs(captureId: string, baseUrl?: string, options: { resign?: boolean } = {}): Promise<Replay | null> {
+    let resign: { scheme: NonNullable<Endpoint['signature']['scheme']>; renewId: boolean } | null = null
+    if (options.resign) {
+      const endpoint = this.endpoint(this.stores.traffic.getState().byId[captureId]?.endpointId ?? null)
+      const missing = resignMissing(endpoint)
+      if (missing || !endpoint?.signature.scheme) {
+        this.toast(`Not resent: ${missing ?? 'the endpoint checks no signature'}.`, 'error')
+        return null
+      }
+      resign = { scheme: endpoint.signature.scheme, renewId: false }
+    }
+    const how = resign ? 'Resent re-signed' : 'Resent as is'
     try {
-      const replay = await this.api['replay.resend']({ captureId, ...(baseUrl ? { baseUrl } : {}) })
+      const replay = await this.api['replay.resend']({ captureId, ...(baseUrl ? { baseUrl } : {}), ...(resign ? { resign } : {}) })
       // Sent and answered (an error status is the target's answer); no answer at all is a failure.
-      if (replay.response) this.toast(`Resent: ${statusLine(replay)}`, replay.response.status < 400 ? 'info' : 'error')
+      if (replay.response) this.toast(`${how}: ${statusLine(replay)}`, replay.response.status < 400 ? 'info' : 'error')
       else this.toast(`Resend failed: ${statusLine(replay)}`, 'error')
       if (this.state.composer.originId === captureId) await this.loadReplays()
       return replay
     } catch (error) {
       const message = messageOf(error)
       if (!baseUrl && error instanceof HookscopeError && error.code === 'NO_FORWARD_TARGET') {
-        this.state.setResendPrompt({ captureId })
+        this.state.setResendPrompt({ captureId, resign: resign !== null })
         return null
       }
       this.toast(`Resend failed: ${message}`, 'error')
@@ -575,4 +589,12 @@ export function useCompareButton(ref: RequestRef, title: string): CompareButton 
   if (!mark) return { pressed: false, text: 'Compare', title }
   if (sameRef(mark.ref, ref)) return { pressed: true, text: 'Marked for compare', title: 'Marked for comparison: choose Compare on another request. Click again or press Esc to unmark it.' }
   return { pressed: false, text: 'Compare with marked', title: `Compare with the marked request: ${mark.label}` }
+}
+
+/** What an endpoint lacks to re-sign its requests (a scheme, a stored secret), or null when it can. */
+export function resignMissing(endpoint: Endpoint | null | undefined): string | null {
+  if (!endpoint) return 'the endpoint it came to was removed'
+  if (!endpoint.signature.scheme) return `${endpoint.name} checks no signature: choose the provider that signs its webhooks`
+  if (!endpoint.signature.hasSecret) return `no signing secret is stored for ${endpoint.name}`
+  return null
 }

@@ -169,12 +169,12 @@ export function installFakeWorkbench(engine: FakeEngine): FakeWorkbench {
     return makeReplay(draft, originId, resign)
   })
   engine.override('replay.resend', (input) => {
-    const { captureId, baseUrl } = input as { captureId: string; baseUrl?: string }
+    const { captureId, baseUrl, resign } = input as { captureId: string; baseUrl?: string; resign?: { scheme: 'stripe'; renewId: boolean } | null }
     const endpoint = engine.endpoints[0]!
     const target = baseUrl ?? endpoint.forward?.targets[0]?.url
     if (!target) throw new HookscopeError('NO_FORWARD_TARGET', 'Where to? This endpoint has no forward target; give a URL to send it to.')
     const { capture } = engine.captures.get(captureId)!
-    return makeReplay({ method: capture.method, url: `${target}${capture.target}`, headers: capture.rawHeaders, bodyBase64: '' }, captureId, null)
+    return makeReplay({ method: capture.method, url: `${target}${capture.target}`, headers: capture.rawHeaders, bodyBase64: '' }, captureId, resign ?? null)
   })
   engine.override('replay.list', (input) => {
     const { originId } = input as { originId?: string }

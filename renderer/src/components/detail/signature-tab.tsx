@@ -1,17 +1,22 @@
 // The Signature tab: the verdict on a capture's signature explained in words (scheme, what was found,
 // drift and tolerance, the missing header), judging it again with the endpoint's current scheme and
-// secret, and a way to the endpoint editor when nothing is configured.
+// secret, resending it re-signed when a fresh signature helps, and a way to the endpoint editor when
+// nothing is configured (none when the endpoint was removed).
 import { useState } from 'react'
 import type { Capture } from '../../../../shared/model'
 import type { Verdict } from '../../../../shared/signatures'
 import { useApp, useStores, useTraffic } from '../../state/context'
 import { errorText, verifyCapture } from '../../state/forward-commands'
 import { formatClock } from '../../text/format'
-import { driftWords, explainVerdict, formatSpan, SCHEME_LABELS } from '../../text/verdict-text'
+import { driftWords, explainVerdict, formatSpan, resignLabel, SCHEME_LABELS } from '../../text/verdict-text'
+import { resignMissing, useWorkbench } from '../../workbench/commands'
 import { VisibleText } from '../visible-text'
 import '../../styles/forwarding.css'
 
 type Checked = { verdict: Verdict | null; at: number }
+
+/** Verdicts a request re-signed with the endpoint's secret would turn valid. */
+const RESIGN_HELPS = new Set<Verdict['kind']>(['timestamp-out-of-tolerance', 'invalid', 'missing-header', 'malformed-header'])
 
 export function SignatureTab({ capture }: { capture: Capture }) {
   const { api, app } = useStores()
@@ -19,12 +24,18 @@ export function SignatureTab({ capture }: { capture: Capture }) {
     const summary = s.byId[capture.id]
     return summary ? summary.signature : undefined
   })
-  const scheme = useApp((s) => s.endpointsById[capture.endpointId]?.signature?.scheme ?? null)
-  const hasSecret = useApp((s) => s.endpointsById[capture.endpointId]?.signature?.hasSecret === true)
+  const endpoint = useApp((s) => s.endpointsById[capture.endpointId])
+  // Endpoints are known once the app is ready: only then does a missing one mean it was removed.
+  const removed = useApp((s) => s.ready && !s.endpointsById[capture.endpointId])
+  const scheme = endpoint?.signature?.scheme ?? null
+  const hasSecret = endpoint?.signature?.hasSecret === true
+  const workbench = useWorkbench()
   const [checked, setChecked] = useState<Checked | null>(null)
   const [checking, setChecking] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const verdict = checked ? checked.verdict : liveVerdict === undefined ? capture.signature : liveVerdict
+  const missing = resignMissing(endpoint)
+  const freshSignatureHelps = verdict !== null && RESIGN_HELPS.has(verdict.kind)
   const configure = () => app.getState().setEditingEndpoint(capture.endpointId)
 
   const checkAgain = async () => {
@@ -41,9 +52,14 @@ export function SignatureTab({ capture }: { capture: Capture }) {
 
   return (
     <div className="tab-panel-content signature-tab" data-testid="signature-tab">
+      {removed && (
+        <p className="viewer-note" data-testid="signature-endpoint-removed">
+          The endpoint this request came to was removed, and its signature settings with it: this request is not judged again.
+        </p>
+      )}
       {verdict ? (
         <VerdictView verdict={verdict} />
-      ) : scheme === null ? (
+      ) : removed ? null : scheme === null ? (
         <div className="viewer-note" data-testid="signature-hint">
           <p>This endpoint checks no signature.</p>
           <p>Choose the provider that signs its webhooks (Stripe, GitHub, Shopify, Slack, Standard Webhooks, Svix, Twilio or Twitch EventSub) and store its secret: every request, this one included, is then judged over the bytes as they arrived.</p>
@@ -53,7 +69,21 @@ export function SignatureTab({ capture }: { capture: Capture }) {
           Not judged yet with {SCHEME_LABELS[scheme]}. Check again to judge it now.
         </p>
       )}
-      {(scheme === null || !hasSecret || verdict?.kind === 'unusable-secret') && (
+      {freshSignatureHelps && !removed && (
+        <p className="signature-resign">
+          <button type="button" data-testid="signature-resend-resigned" disabled={missing !== null} onClick={() => void workbench.resendAsIs(capture.id, undefined, { resign: true })}>
+            Resend re-signed
+          </button>{' '}
+          {missing ? (
+            <span className="muted" data-testid="signature-resign-missing">
+              Re-signing needs a scheme and a stored secret: {missing}.
+            </span>
+          ) : (
+            <span className="muted">{scheme ? `${resignLabel(scheme)}, and resend to its forward target.` : null}</span>
+          )}
+        </p>
+      )}
+      {!removed && (scheme === null || !hasSecret || verdict?.kind === 'unusable-secret') && (
         <p>
           <button type="button" data-testid="signature-configure" onClick={configure}>
             {scheme === null ? 'Set up signature checks…' : 'Store the secret…'}
@@ -61,7 +91,7 @@ export function SignatureTab({ capture }: { capture: Capture }) {
         </p>
       )}
       <div className="signature-actions">
-        <button type="button" data-testid="signature-check-again" disabled={checking || scheme === null} onClick={() => void checkAgain()} title="Judge this request again with the endpoint’s current scheme and secret">
+        <button type="button" data-testid="signature-check-again" disabled={checking || scheme === null || removed} onClick={() => void checkAgain()} title="Judge this request again with the endpoint’s current scheme and secret">
           {checking ? 'Checking…' : 'Check again'}
         </button>
         {checked && (

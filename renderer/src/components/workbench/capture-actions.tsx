@@ -1,9 +1,11 @@
-// The workbench's buttons in a capture's detail header: resend as is (r), edit and send (e), save to
-// a collection (s) and compare (with another marked request).
-import { useTraffic } from '../../state/context'
+// The workbench's buttons in a capture's detail header: resend as is (r), resend re-signed (when the
+// endpoint has a scheme and a secret), edit and send (e), save to a collection (s) and compare (with
+// another marked request).
+import { useApp, useTraffic } from '../../state/context'
 import { formatClock } from '../../text/format'
+import { resignLabel } from '../../text/verdict-text'
 import { displayText } from '../../text/visible-text'
-import { useWorkbench } from '../../workbench/commands'
+import { resignMissing, useWorkbench } from '../../workbench/commands'
 import { CompareButton } from './compare-button'
 
 const LABEL_PATH_MAX = 60
@@ -19,11 +21,26 @@ export function CaptureActions({ id }: { id: string }) {
   const workbench = useWorkbench()
   const actions = workbench.store.getState()
   const summary = useTraffic((s) => s.byId[id])
+  const endpoint = useApp((s) => (summary ? s.endpointsById[summary.endpointId] : undefined))
+  const scheme = endpoint?.signature.scheme ?? null
+  const missing = resignMissing(endpoint)
   return (
     <span className="capture-actions" role="group" aria-label="Resend, edit, save, compare">
       <button type="button" className="small" data-testid="detail-resend" title="Resend as is to its forward target (r); Shift+R for another URL" onClick={() => void workbench.resendAsIs(id)}>
         Resend
       </button>
+      {scheme && (
+        <button
+          type="button"
+          className="small"
+          data-testid="detail-resend-resigned"
+          disabled={missing !== null}
+          title={missing ? `Cannot re-sign: ${missing}.` : `${resignLabel(scheme)}, and resend to its forward target`}
+          onClick={() => void workbench.resendAsIs(id, undefined, { resign: true })}
+        >
+          Resend re-signed
+        </button>
+      )}
       <button type="button" className="small" data-testid="detail-edit" title="Edit and send (e)" onClick={() => void workbench.openCapture(id)}>
         Edit
       </button>

@@ -6,6 +6,7 @@ import { toRawHttp } from '../../../../shared/formats/raw-http'
 import { isSendKey } from '../../keyboard/shortcuts'
 import { useApp, useStores } from '../../state/context'
 import { copyText } from '../../text/clipboard'
+import { resignLabel, SCHEME_SIGNS } from '../../text/verdict-text'
 import { messageOf, useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { byteStringForInput, problemsOf, retarget, typedToByteString, wireSpec } from '../../workbench/composer-draft'
 import { VisibleText } from '../visible-text'
@@ -101,11 +102,13 @@ function SigningOptions() {
       {scheme ? (
         <>
           <label className="checkbox" title={endpoint?.signature.hasSecret ? undefined : 'This endpoint has no signing secret yet'}>
-            <input type="checkbox" data-testid="composer-resign" checked={resign} onChange={(event) => actions.setComposer({ resign: event.target.checked })} /> Re-sign ({scheme}) with a fresh timestamp
+            <input type="checkbox" data-testid="composer-resign" checked={resign} onChange={(event) => actions.setComposer({ resign: event.target.checked })} /> {resignLabel(scheme)}
           </label>
-          <label className="checkbox">
-            <input type="checkbox" data-testid="composer-renew-id" disabled={!resign} checked={renewId} onChange={(event) => actions.setComposer({ renewId: event.target.checked })} /> Renew the message id
-          </label>
+          {SCHEME_SIGNS[scheme].messageId && (
+            <label className="checkbox">
+              <input type="checkbox" data-testid="composer-renew-id" disabled={!resign} checked={renewId} onChange={(event) => actions.setComposer({ renewId: event.target.checked })} /> Renew the message id
+            </label>
+          )}
           {!endpoint?.signature.hasSecret && <span className="field-error">No signing secret: add one in the endpoint’s signature settings.</span>}
         </>
       ) : (

@@ -18,7 +18,7 @@ export function WorkbenchSheets() {
     <>
       {diff && <DiffSheet left={diff.left} right={diff.right} onClose={() => actions.setDiff(null)} />}
       {savePicker && <SavePicker source={savePicker} onClose={() => actions.setSavePicker(null)} />}
-      {resendPrompt && <ResendPrompt captureId={resendPrompt.captureId} onClose={() => actions.setResendPrompt(null)} />}
+      {resendPrompt && <ResendPrompt captureId={resendPrompt.captureId} resign={resendPrompt.resign === true} onClose={() => actions.setResendPrompt(null)} />}
       {pasteOpen && <PasteDialog onClose={() => actions.setPasteOpen(false)} />}
     </>
   )
