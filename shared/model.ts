@@ -116,6 +116,9 @@ export const SignatureConfig = z.object({
   publicUrl: z.string().nullable(),
   /** Whether a secret is stored (the secret itself lives in the secret store, never here). */
   hasSecret: z.boolean(),
+  /** When the current secret was stored or removed (absent before that was recorded): requests that
+   * arrived earlier may have been signed with another secret. */
+  secretChangedAt: z.number().optional(),
 })
 export type SignatureConfig = z.infer<typeof SignatureConfig>
 export const defaultSignatureConfig = (): SignatureConfig => ({ scheme: null, publicUrl: null, hasSecret: false })
@@ -326,6 +329,17 @@ export const CaptureSummary = z.object({
   /** The signature verdict for the endpoint's scheme, judged at the moment the request arrived
    * (null when the endpoint checks no signature). Live state; stored records hold null. */
   signature: Verdict.nullable().default(null),
+  /** Set when `signature` was judged with a secret stored after the request arrived. Live state. */
+  signatureOnArrival: z
+    .object({
+      /** When the endpoint's current secret was stored (or removed). */
+      secretChangedAt: z.number(),
+      /** The verdict it got on arrival, with the secret in force then; null when not known (verdicts
+       * on arrival are kept in memory, not across a restart). */
+      verdict: Verdict.nullable(),
+    })
+    .nullable()
+    .optional(),
 })
 export type CaptureSummary = z.infer<typeof CaptureSummary>
 

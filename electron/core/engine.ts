@@ -502,7 +502,8 @@ export class Engine {
     if (!record) throw new HookscopeError('NOT_FOUND', `No capture with id ${id}.`)
     const { inline: _inline, ...capture } = record
     void _inline
-    return { ...capture, forward: this.forwarder.forwardOf(id), signature: this.history.summary(id)?.signature ?? null }
+    const summary = this.history.summary(id)
+    return { ...capture, forward: this.forwarder.forwardOf(id), signature: summary?.signature ?? null, signatureOnArrival: summary?.signatureOnArrival ?? null }
   }
 
   async body(id: string, offset: number, length: number, decode: boolean): Promise<BodyChunk> {
@@ -564,8 +565,11 @@ export class Engine {
       'endpoints.stop': ({ id }) => this.stopEndpoint(id),
       'endpoints.setSecret': async ({ id, secret }) => {
         const endpoint = this.savedEndpoint(id)
+        const changed = ((await this.checker.secretOf(id)) ?? '') !== (secret ?? '')
         await this.checker.setSecret(id, secret)
-        await this.saveEndpoint({ ...endpoint, signature: { ...endpoint.signature, hasSecret: Boolean(secret) } })
+        // When the secret changed, so that requests that arrived before can say they were judged with a later one.
+        const secretChangedAt = changed ? this.clock.now() : endpoint.signature.secretChangedAt
+        await this.saveEndpoint({ ...endpoint, signature: { ...endpoint.signature, hasSecret: Boolean(secret), ...(secretChangedAt !== undefined ? { secretChangedAt } : {}) } })
         void this.checker.recheck(id)
         return this.endpoint(id)
       },

@@ -94,6 +94,63 @@ describe('signature verdicts on arrival', () => {
     expect(e.engine.endpoint(e.endpointId).signature.hasSecret).toBe(false)
   })
 
+  it('says when a verdict was judged with a secret stored after the request arrived, with the verdict it got then', async () => {
+    let offset = 0
+    t = await startEngine({ clock: { now: () => Date.now() + offset, monotonic: () => performance.now() } })
+    const e = t
+    await e.engine.updateEndpoint(e.endpointId, { signature: { scheme: 'stripe' } })
+    await apiOf(e.engine)['endpoints.setSecret']({ id: e.endpointId, secret: STRIPE_SECRET })
+    offset = 1000
+    const payload = '{"id":"evt_old_secret"}'
+    const old = await capture(e, payload, { 'Stripe-Signature': signedStripe(payload) })
+    expect(await verdictOf(e.engine, old.id)).toMatchObject({ signature: { kind: 'valid' }, signatureOnArrival: null })
+
+    offset = 2000
+    const rejudged = new Promise<CaptureSummary>((resolve) => {
+      const off = e.engine.events.on('capture:updated', (s) => {
+        if (s.id === old.id && s.signature?.kind === 'invalid') {
+          off()
+          resolve(s)
+        }
+      })
+    })
+    const other = 'whsec_another_secret_00112233445566778899aabbccddeeff'
+    await apiOf(e.engine)['endpoints.setSecret']({ id: e.endpointId, secret: other })
+    const changedAt = e.engine.endpoint(e.endpointId).signature.secretChangedAt!
+    const summary = await rejudged
+    expect(summary.signature).toMatchObject({ kind: 'invalid', scheme: 'stripe' })
+    expect(summary.signatureOnArrival).toEqual({ secretChangedAt: changedAt, verdict: { kind: 'valid', scheme: 'stripe' } })
+
+    // Signed with the new secret and arrived after it was stored: an ordinary verdict.
+    offset = 3000
+    const fresh = await capture(e, payload, { 'Stripe-Signature': stripe.webhooks.generateTestHeaderString({ payload, secret: other }) })
+    expect(await verdictOf(e.engine, fresh.id)).toMatchObject({ signature: { kind: 'valid' }, signatureOnArrival: null })
+
+    // Storing the same secret again changes nothing.
+    await apiOf(e.engine)['endpoints.setSecret']({ id: e.endpointId, secret: other })
+    expect(e.engine.endpoint(e.endpointId).signature.secretChangedAt).toBe(changedAt)
+
+    // After a restart the verdict on arrival is not known, but the label stays.
+    t = await e.reopen()
+    const reopened = t
+    const label = await new Promise<CaptureSummary>((resolve) => {
+      const check = (s: CaptureSummary) => s.id === old.id && s.signatureOnArrival && s.signature
+      const off = reopened.engine.events.on('capture:updated', (s) => {
+        if (check(s)) {
+          off()
+          resolve(s)
+        }
+      })
+      const current = reopened.engine.history.summary(old.id)
+      if (current && check(current)) {
+        off()
+        resolve(current)
+      }
+    })
+    expect(label.signature).toMatchObject({ kind: 'invalid' })
+    expect(label.signatureOnArrival).toEqual({ secretChangedAt: changedAt, verdict: null })
+  })
+
   it('keeps secrets out of the documents, in a file only the user can read', async () => {
     const e = await stripeEndpoint()
     const endpoints = await readFile(path.join(e.dir, 'endpoints.json'), 'utf8')

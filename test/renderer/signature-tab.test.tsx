@@ -167,4 +167,27 @@ describe('the Signature tab', () => {
     await openSignature({ signature: { kind: 'invalid', scheme: 'github', reason: "only the legacy X-Hub-Signature (sha1) is present: GitHub's library checks X-Hub-Signature-256 only" } }, { scheme: 'github', hasSecret: true })
     expect(screen.getAllByTestId('signature-detail').map((p) => p.textContent)).toEqual(["Only the legacy X-Hub-Signature (sha1) is present: GitHub's library checks X-Hub-Signature-256 only."])
   })
+
+  it('keeps the verdict a request got on arrival when the secret changed since, and says what the current secret makes of it', async () => {
+    const changedAt = new Date(2026, 0, 2, 10, 20, 30, 400).getTime()
+    await openSignature({
+      signature: { kind: 'invalid', scheme: 'stripe', reason: 'no v1 signature matches the body and secret' },
+      signatureOnArrival: { secretChangedAt: changedAt, verdict: { kind: 'valid', scheme: 'stripe' } },
+    })
+    const row = within(screen.getByTestId('traffic-row')).getByTestId('badge-signature')
+    expect(row.textContent).toBe('sig valid')
+    expect(row.title).toMatch(/Valid Stripe signature when it arrived\. With the secret stored at 10:20:30\.400, after it arrived: Invalid Stripe signature\.$/)
+    expect(screen.getByTestId('signature-secret-changed').textContent).toBe('Valid Stripe signature when it arrived. With the secret stored at 10:20:30.400, after it arrived: Invalid Stripe signature.')
+    expect(screen.getByTestId('signature-headline').textContent).toBe('Valid Stripe signature')
+  })
+
+  it('says a verdict was judged with a secret stored after the request arrived when the verdict on arrival is not known', async () => {
+    const changedAt = new Date(2026, 0, 2, 10, 20, 30, 400).getTime()
+    await openSignature({
+      signature: { kind: 'invalid', scheme: 'stripe', reason: 'no v1 signature matches the body and secret' },
+      signatureOnArrival: { secretChangedAt: changedAt, verdict: null },
+    })
+    expect(screen.getByTestId('signature-headline').textContent).toBe('Invalid Stripe signature')
+    expect(screen.getByTestId('signature-secret-changed').textContent).toMatch(/^Judged with the secret stored at 10:20:30\.400, after this request arrived: if it was signed with the secret in use then, this is not the verdict it got on arrival/)
+  })
 })

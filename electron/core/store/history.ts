@@ -835,10 +835,10 @@ export class HistoryStore {
   }
 
   /** Live signature verdict shown with a capture (kept in memory; recomputed at start). */
-  setSignature(id: string, signature: CaptureSummary['signature']): CaptureSummary | null {
+  setSignature(id: string, signature: CaptureSummary['signature'], onArrival: CaptureSummary['signatureOnArrival'] = null): CaptureSummary | null {
     const entry = this.byId.get(id)
     if (!entry) return null
-    entry.summary = { ...entry.summary, signature }
+    entry.summary = { ...entry.summary, signature, signatureOnArrival: onArrival }
     return entry.summary
   }
 

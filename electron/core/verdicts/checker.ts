@@ -1,7 +1,9 @@
 // The signature verdict of every capture. Owns: each endpoint's signing secret (in the secret store,
 // never in a document), judging each capture with its endpoint's scheme over the stored raw bytes as
 // of the moment it arrived, and judging an endpoint's history again when its scheme or secret changes.
-// Verdicts are live state (rebuilt at start), computed off the capture path.
+// Verdicts are live state (rebuilt at start), computed off the capture path. A capture judged again
+// with a secret stored after it arrived says so, with the verdict it got on arrival while that is
+// known (in memory, for the captures judged since start).
 import type { CaptureSummary, Endpoint } from '../../../shared/model'
 import type { Verdict } from '../../../shared/signatures'
 import { headerValue } from '../capture/headers'
@@ -32,6 +34,8 @@ export class SignatureChecker {
   private readonly secretCache = new Map<string, string | null>()
   private chain: Promise<void> = Promise.resolve()
   private readonly generation = new Map<string, number>()
+  /** The verdict each capture got when it arrived, with the secret in force then (this run only). */
+  private readonly onArrival = new Map<string, Verdict | null>()
   private stopped = false
 
   constructor(private readonly deps: CheckerDeps) {}
@@ -66,10 +70,10 @@ export class SignatureChecker {
   check(id: string, endpointId: string): void {
     const endpoint = this.deps.endpoint(endpointId)
     if (!endpoint?.signature.scheme) return
-    this.chain = this.chain.then(() => this.judge(id)).catch(() => undefined)
+    this.chain = this.chain.then(() => this.judge(id, undefined, undefined, true)).catch(() => undefined)
   }
 
-  private async judge(id: string, expectedGeneration?: number, endpointId?: string): Promise<void> {
+  private async judge(id: string, expectedGeneration?: number, endpointId?: string, arriving = false): Promise<void> {
     if (this.stopped) return
     if (endpointId !== undefined && this.generation.get(endpointId) !== expectedGeneration) return
     const record = await this.deps.history.get(id)
@@ -77,7 +81,12 @@ export class SignatureChecker {
     const endpoint = this.deps.endpoint(record.endpointId)
     if (!endpoint) return
     const verdict = await this.verdictFor(record, endpoint)
-    const summary = this.deps.history.setSignature(id, verdict)
+    if (arriving) this.onArrival.set(id, verdict)
+    // Judged with a secret stored after the request arrived: the verdict may not be the one it got
+    // then (another secret may have signed it), and says so.
+    const changedAt = endpoint.signature.secretChangedAt
+    const onArrival = changedAt !== undefined && record.receivedAt < changedAt ? { secretChangedAt: changedAt, verdict: this.onArrival.get(id) ?? null } : null
+    const summary = this.deps.history.setSignature(id, verdict, onArrival)
     if (summary) this.deps.onCaptureChanged(summary)
   }
 

@@ -1,9 +1,9 @@
 // A capture's flags, forward result and signature verdict as small colored badges; each badge says
 // in its title what it means.
-import type { CaptureFlag, ForwardSummary } from '../../../shared/model'
+import type { CaptureFlag, CaptureSummary, ForwardSummary } from '../../../shared/model'
 import type { Verdict } from '../../../shared/signatures'
 import { forwardBadge } from '../text/forward-text'
-import { verdictBadge } from '../text/verdict-text'
+import { shownVerdict, verdictBadge, type ShownVerdict } from '../text/verdict-text'
 
 const FLAG_BADGES: Record<CaptureFlag, { label: string; title: string; tone: 'warning' | 'info' | 'danger' }> = {
   truncated: { label: 'truncated', title: 'The body went past the body cap; only its first part was kept.', tone: 'warning' },
@@ -37,7 +37,10 @@ export function CaptureBadges({ flags }: { flags: readonly CaptureFlag[] }) {
  * carries it in `data-short`, which the list shows when its badge column is narrow. Returns the
  * badges' full labels.
  */
-export function appendBadges(parent: Element, { forward, signature, flags }: { forward: ForwardSummary | null | undefined; signature: Verdict | null | undefined; flags: readonly CaptureFlag[] }): string[] {
+export function appendBadges(
+  parent: Element,
+  { forward, signature, signatureOnArrival, flags }: { forward: ForwardSummary | null | undefined; signature: Verdict | null | undefined; signatureOnArrival?: CaptureSummary['signatureOnArrival']; flags: readonly CaptureFlag[] },
+): string[] {
   const doc = parent.ownerDocument
   const labels: string[] = []
   const badge = (text: { label: string; short?: string; tone: string; title: string }, testId: string) => {
@@ -55,7 +58,8 @@ export function appendBadges(parent: Element, { forward, signature, flags }: { f
     return parent.appendChild(span)
   }
   if (forward) badge(forwardBadge(forward), 'badge-forward').setAttribute('data-state', forward.state)
-  if (signature) badge(verdictBadge(signature), 'badge-signature').setAttribute('data-kind', signature.kind)
+  const shown = shownVerdict({ signature: signature ?? null, signatureOnArrival })
+  if (shown.verdict) badge(signatureBadgeText(shown), 'badge-signature').setAttribute('data-kind', shown.verdict.kind)
   for (const flag of flags) {
     const text = FLAG_BADGES[flag]
     if (text) badge(text, `badge-${flag}`)
@@ -75,12 +79,20 @@ export function ForwardBadge({ forward }: { forward: ForwardSummary | null | und
 }
 
 /** The signature verdict of a capture, when its endpoint checks one. */
-export function SignatureBadge({ verdict }: { verdict: Verdict | null | undefined }) {
+export function SignatureBadge({ verdict: current, onArrival }: { verdict: Verdict | null | undefined; onArrival?: CaptureSummary['signatureOnArrival'] }) {
+  const shown = shownVerdict({ signature: current ?? null, signatureOnArrival: onArrival })
+  const verdict = shown.verdict
   if (!verdict) return null
-  const badge = verdictBadge(verdict)
+  const badge = signatureBadgeText(shown)
   return (
     <span className={`badge ${badge.tone}`} title={badge.title} data-testid="badge-signature" data-kind={verdict.kind}>
       {badge.label}
     </span>
   )
+}
+
+/** A verdict's badge; its title adds what a secret changed since the request arrived means for it. */
+function signatureBadgeText(shown: ShownVerdict): ReturnType<typeof verdictBadge> {
+  const badge = verdictBadge(shown.verdict!)
+  return shown.note ? { ...badge, title: `${badge.title} ${shown.note}` } : badge
 }

@@ -139,6 +139,7 @@ function drawRow(row: HTMLDivElement, previous: RowModel | null, next: RowModel)
 function sameBadges(a: CaptureSummary, b: CaptureSummary): boolean {
   if ((a.forward === null) !== (b.forward === null) || (a.signature === null) !== (b.signature === null) || a.flags.length !== b.flags.length) return false
   if (a.flags.some((flag, i) => b.flags[i] !== flag)) return false
+  if (JSON.stringify(a.signatureOnArrival ?? null) !== JSON.stringify(b.signatureOnArrival ?? null)) return false
   return (a.forward === null || JSON.stringify(a.forward) === JSON.stringify(b.forward)) && (a.signature === null || JSON.stringify(a.signature) === JSON.stringify(b.signature))
 }
 

@@ -1,7 +1,9 @@
 // Signature verdicts as people read them. Owns: the names of the provider schemes, what each scheme
 // reads, the compact badge of a verdict and its explanation in sentences. Never: judges anything (the
 // engine does, over the stored bytes).
+import type { CaptureSummary } from '../../../shared/model'
 import type { SchemeId, Verdict } from '../../../shared/signatures'
+import { formatClock } from './format'
 
 export const SCHEME_LABELS: Record<SchemeId, string> = {
   stripe: 'Stripe',
@@ -184,4 +186,42 @@ function capitalize(text: string): string {
 /** Whether an invalid verdict's reason is a signature that does not match the signed parts and secret. */
 function isMismatch(reason: string): boolean {
   return /\bmatch(es)?\b.*\b(secret|auth token)\b/.test(reason)
+}
+
+/** Verdicts that judged the signature (rather than saying why it could not be judged). */
+function judged(verdict: Verdict | null | undefined): verdict is Verdict {
+  return verdict !== null && verdict !== undefined && verdict.kind !== 'no-secret' && verdict.kind !== 'unusable-secret' && verdict.kind !== 'incomplete-body'
+}
+
+export interface ShownVerdict {
+  /** The verdict a capture is shown with: the one it got on arrival when that judged it and differs
+   * from the judgement with the current secret; else the current one. */
+  verdict: Verdict | null
+  /** The judgement with the current secret, when `verdict` is the one on arrival. */
+  now: Verdict | null
+  /** What a reader must know about a judgement made with a secret stored after the request arrived. */
+  note: string | null
+}
+
+/** Which verdict to show for a capture, and what to say about a secret changed since it arrived. */
+export function shownVerdict(summary: Pick<CaptureSummary, 'signature' | 'signatureOnArrival'>): ShownVerdict {
+  const current = summary.signature
+  const onArrival = summary.signatureOnArrival
+  if (!onArrival || !current) return { verdict: current, now: null, note: null }
+  const at = formatClock(onArrival.secretChangedAt)
+  const arrival = onArrival.verdict
+  if (judged(arrival) && JSON.stringify(arrival) !== JSON.stringify(current)) {
+    return {
+      verdict: arrival,
+      now: current,
+      note: `${explainVerdict(arrival).headline} when it arrived. With the secret stored at ${at}, after it arrived: ${explainVerdict(current).headline}.`,
+    }
+  }
+  if (arrival && JSON.stringify(arrival) === JSON.stringify(current)) return { verdict: current, now: null, note: null }
+  if (arrival) return { verdict: current, now: null, note: `Judged with the secret stored at ${at}, after this request arrived; when it arrived: ${explainVerdict(arrival).headline}.` }
+  return {
+    verdict: current,
+    now: null,
+    note: `Judged with the secret stored at ${at}, after this request arrived: if it was signed with the secret in use then, this is not the verdict it got on arrival (which is not kept across a restart).`,
+  }
 }

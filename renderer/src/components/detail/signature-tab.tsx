@@ -8,7 +8,7 @@ import type { Verdict } from '../../../../shared/signatures'
 import { useApp, useStores, useTraffic } from '../../state/context'
 import { errorText, verifyCapture } from '../../state/forward-commands'
 import { formatClock } from '../../text/format'
-import { driftWords, explainVerdict, formatSpan, resignLabel, SCHEME_LABELS } from '../../text/verdict-text'
+import { driftWords, explainVerdict, formatSpan, resignLabel, SCHEME_LABELS, shownVerdict } from '../../text/verdict-text'
 import { resignMissing, useWorkbench } from '../../workbench/commands'
 import { VisibleText } from '../visible-text'
 import '../../styles/forwarding.css'
@@ -24,6 +24,10 @@ export function SignatureTab({ capture }: { capture: Capture }) {
     const summary = s.byId[capture.id]
     return summary ? summary.signature : undefined
   })
+  const liveOnArrival = useTraffic((s) => {
+    const summary = s.byId[capture.id]
+    return summary ? (summary.signatureOnArrival ?? null) : undefined
+  })
   const endpoint = useApp((s) => s.endpointsById[capture.endpointId])
   // Endpoints are known once the app is ready: only then does a missing one mean it was removed.
   const removed = useApp((s) => s.ready && !s.endpointsById[capture.endpointId])
@@ -33,7 +37,12 @@ export function SignatureTab({ capture }: { capture: Capture }) {
   const [checked, setChecked] = useState<Checked | null>(null)
   const [checking, setChecking] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  const verdict = checked ? checked.verdict : liveVerdict === undefined ? capture.signature : liveVerdict
+  const current = checked ? checked.verdict : liveVerdict === undefined ? capture.signature : liveVerdict
+  const onArrival = checked ? null : liveOnArrival === undefined ? (capture.signatureOnArrival ?? null) : liveOnArrival
+  // A request judged again with a secret stored after it arrived keeps the verdict it got then, and
+  // says what the current secret makes of it.
+  const shown = shownVerdict({ signature: current, signatureOnArrival: onArrival })
+  const verdict = shown.verdict
   const missing = resignMissing(endpoint)
   const freshSignatureHelps = verdict !== null && RESIGN_HELPS.has(verdict.kind)
   const configure = () => app.getState().setEditingEndpoint(capture.endpointId)
@@ -55,6 +64,11 @@ export function SignatureTab({ capture }: { capture: Capture }) {
       {removed && (
         <p className="viewer-note" data-testid="signature-endpoint-removed">
           The endpoint this request came to was removed, and its signature settings with it: this request is not judged again.
+        </p>
+      )}
+      {shown.note && (
+        <p className="viewer-note" data-testid="signature-secret-changed">
+          {shown.note}
         </p>
       )}
       {verdict ? (
