@@ -185,6 +185,33 @@ describe('composer', () => {
     expect(await page.getByTestId('replay-row').count()).toBe(2)
   })
 
+  it('resends a stale Stripe request re-signed from the Signature tab: Stripe’s library accepts it, where the resend as is was refused', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const p = uniquePath('stale')
+    const payload = JSON.stringify({ id: 'evt_stale_e2e', object: 'event', type: 'invoice.paid' })
+    const stale = stripe.webhooks.generateTestHeaderString({ payload, secret: STRIPE_SECRET, timestamp: Math.floor(Date.now() / 1000) - 3901 })
+    await sendRequest(stripeCaptureUrl, { path: p, headers: [['Content-Type', 'application/json'], ['Stripe-Signature', stale]], body: payload })
+    const row = await waitForRow(page, p)
+    await row.getByTestId('badge-signature').filter({ hasText: /^sig stale/ }).waitFor()
+    await row.click()
+    await page.getByTestId('tab-signature').click()
+    const tab = page.getByTestId('signature-tab')
+    await tab.getByTestId('signature-headline').filter({ hasText: 'Stale Stripe timestamp' }).waitFor()
+
+    await page.getByTestId('detail-resend').click()
+    await page.getByTestId('toast').filter({ hasText: 'Resent as is: 400' }).waitFor()
+    const before = receivedAt(stripeApp, p).length
+    await tab.getByTestId('signature-resend-resigned').click()
+    await page.getByTestId('toast').filter({ hasText: 'Resent re-signed: 200 OK' }).waitFor()
+    const received = await waitForReceived(stripeApp, p, before + 1)
+    const resent = received[before]!
+    expect(resent.body.toString()).toBe(payload)
+    const signature = resent.rawHeaders.find(([n]) => n.toLowerCase() === 'stripe-signature')![1]
+    // Within Stripe's 5-minute tolerance, with the endpoint's secret.
+    expect(stripe.webhooks.constructEvent(resent.body, signature, STRIPE_SECRET).id).toBe('evt_stale_e2e')
+  })
+
   it('sends a pasted cURL command, and shows a redirect as it came without following it', async (ctx) => {
     e2e.requireBrowser(ctx)
     const { page } = await e2e.open()
