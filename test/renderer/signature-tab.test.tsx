@@ -176,8 +176,8 @@ describe('the Signature tab', () => {
     })
     const row = within(screen.getByTestId('traffic-row')).getByTestId('badge-signature')
     expect(row.textContent).toBe('sig valid')
-    expect(row.title).toMatch(/Valid Stripe signature when it arrived\. With the secret stored at 10:20:30\.400, after it arrived: Invalid Stripe signature\.$/)
-    expect(screen.getByTestId('signature-secret-changed').textContent).toBe('Valid Stripe signature when it arrived. With the secret stored at 10:20:30.400, after it arrived: Invalid Stripe signature.')
+    expect(row.title).toMatch(/Valid Stripe signature when it arrived\. With the secret changed at 10:20:30\.400, after it arrived: Invalid Stripe signature\.$/)
+    expect(screen.getByTestId('signature-secret-changed').textContent).toBe('Valid Stripe signature when it arrived. With the secret changed at 10:20:30.400, after it arrived: Invalid Stripe signature.')
     expect(screen.getByTestId('signature-headline').textContent).toBe('Valid Stripe signature')
   })
 
@@ -188,6 +188,14 @@ describe('the Signature tab', () => {
       signatureOnArrival: { secretChangedAt: changedAt, verdict: null },
     })
     expect(screen.getByTestId('signature-headline').textContent).toBe('Invalid Stripe signature')
-    expect(screen.getByTestId('signature-secret-changed').textContent).toMatch(/^Judged with the secret stored at 10:20:30\.400, after this request arrived: if it was signed with the secret in use then, this is not the verdict it got on arrival/)
+    expect(screen.getByTestId('signature-secret-changed').textContent).toMatch(/^Judged with the secret changed at 10:20:30\.400, after this request arrived: if it was signed with the secret in use then, this is not the verdict it got on arrival/)
+  })
+
+  it('shows a forgotten secret as such, with the verdict the request got on arrival', async () => {
+    const changedAt = new Date(2026, 0, 2, 10, 20, 30, 400).getTime()
+    await openSignature({ signature: { kind: 'no-secret', scheme: 'stripe' }, signatureOnArrival: { secretChangedAt: changedAt, verdict: { kind: 'valid', scheme: 'stripe' } } }, { scheme: 'stripe', hasSecret: false })
+    expect(within(screen.getByTestId('traffic-row')).getByTestId('badge-signature').textContent).toBe('no secret')
+    expect(screen.getByTestId('signature-headline').textContent).toBe('Not checked: no secret')
+    expect(screen.getByTestId('signature-secret-changed').textContent).toBe('Valid Stripe signature when it arrived, before the secret was changed at 10:20:30.400.')
   })
 })

@@ -194,12 +194,10 @@ function judged(verdict: Verdict | null | undefined): verdict is Verdict {
 }
 
 export interface ShownVerdict {
-  /** The verdict a capture is shown with: the one it got on arrival when that judged it and differs
-   * from the judgement with the current secret; else the current one. */
+  /** The verdict a capture is shown with: the one it got on arrival when the current secret judges
+   * it otherwise; else the current one. */
   verdict: Verdict | null
-  /** The judgement with the current secret, when `verdict` is the one on arrival. */
-  now: Verdict | null
-  /** What a reader must know about a judgement made with a secret stored after the request arrived. */
+  /** What a reader must know about a judgement made with a secret changed after the request arrived. */
   note: string | null
 }
 
@@ -207,21 +205,21 @@ export interface ShownVerdict {
 export function shownVerdict(summary: Pick<CaptureSummary, 'signature' | 'signatureOnArrival'>): ShownVerdict {
   const current = summary.signature
   const onArrival = summary.signatureOnArrival
-  if (!onArrival || !current) return { verdict: current, now: null, note: null }
+  if (!onArrival || !current) return { verdict: current, note: null }
   const at = formatClock(onArrival.secretChangedAt)
   const arrival = onArrival.verdict
-  if (judged(arrival) && JSON.stringify(arrival) !== JSON.stringify(current)) {
-    return {
-      verdict: arrival,
-      now: current,
-      note: `${explainVerdict(arrival).headline} when it arrived. With the secret stored at ${at}, after it arrived: ${explainVerdict(current).headline}.`,
-    }
+  if (arrival && JSON.stringify(arrival) === JSON.stringify(current)) return { verdict: current, note: null }
+  if (judged(arrival)) {
+    // Another secret judges it otherwise: the verdict on arrival stays, the current one is told.
+    if (judged(current)) return { verdict: arrival, note: `${explainVerdict(arrival).headline} when it arrived. With the secret changed at ${at}, after it arrived: ${explainVerdict(current).headline}.` }
+    // No usable secret now: say so, and what it got on arrival.
+    return { verdict: current, note: `${explainVerdict(arrival).headline} when it arrived, before the secret was changed at ${at}.` }
   }
-  if (arrival && JSON.stringify(arrival) === JSON.stringify(current)) return { verdict: current, now: null, note: null }
-  if (arrival) return { verdict: current, now: null, note: `Judged with the secret stored at ${at}, after this request arrived; when it arrived: ${explainVerdict(arrival).headline}.` }
+  if (!judged(current)) return { verdict: current, note: null }
   return {
     verdict: current,
-    now: null,
-    note: `Judged with the secret stored at ${at}, after this request arrived: if it was signed with the secret in use then, this is not the verdict it got on arrival (which is not kept across a restart).`,
+    note: arrival
+      ? `Judged with the secret changed at ${at}, after this request arrived (${explainVerdict(arrival).headline} when it arrived).`
+      : `Judged with the secret changed at ${at}, after this request arrived: if it was signed with the secret in use then, this is not the verdict it got on arrival (which is not kept across a restart).`,
   }
 }
