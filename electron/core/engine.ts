@@ -207,6 +207,7 @@ export class Engine {
       })
       engine = new Engine(dataDir, clock, info, lock, newId, settingsDoc, endpointsDoc, blobs, history, secrets, forwarder, checker, replayer, collectionStore, collections)
       engine.events.on('capture:completed', (summary) => checker.check(summary.id, summary.endpointId))
+      engine.events.on('captures:removed', ({ ids }) => checker.forget(ids))
       // Verdicts are live state: judge what is stored again, in the background.
       for (const endpoint of engine.endpoints()) if (endpoint.signature.scheme) void checker.recheck(endpoint.id)
       for (const n of pending) engine.notify(n)

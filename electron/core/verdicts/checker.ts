@@ -106,6 +106,11 @@ export class SignatureChecker {
     return run
   }
 
+  /** Captures removed from the history: their verdicts on arrival go too. */
+  forget(ids: readonly string[]): void {
+    for (const id of ids) this.onArrival.delete(id)
+  }
+
   /** Stop judging (shutdown); verdicts are rebuilt at the next start. */
   stop(): Promise<void> {
     this.stopped = true
