@@ -205,7 +205,7 @@ export interface ShownVerdict {
 export function shownVerdict(summary: Pick<CaptureSummary, 'signature' | 'signatureOnArrival'>): ShownVerdict {
   const current = summary.signature
   const onArrival = summary.signatureOnArrival
-  if (!onArrival || !current) return { verdict: current, note: null }
+  if (!onArrival || !current) return { verdict: current ?? null, note: null }
   const at = formatClock(onArrival.secretChangedAt)
   const arrival = onArrival.verdict
   if (arrival && JSON.stringify(arrival) === JSON.stringify(current)) return { verdict: current, note: null }

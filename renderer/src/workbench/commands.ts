@@ -594,7 +594,7 @@ export function useCompareButton(ref: RequestRef, title: string): CompareButton 
 /** What an endpoint lacks to re-sign its requests (a scheme, a stored secret), or null when it can. */
 export function resignMissing(endpoint: Endpoint | null | undefined): string | null {
   if (!endpoint) return 'the endpoint it came to was removed'
-  if (!endpoint.signature.scheme) return `${endpoint.name} checks no signature: choose the provider that signs its webhooks`
+  if (!endpoint.signature?.scheme) return `${endpoint.name} checks no signature: choose the provider that signs its webhooks`
   if (!endpoint.signature.hasSecret) return `no signing secret is stored for ${endpoint.name}`
   return null
 }

@@ -22,7 +22,7 @@ export function CaptureActions({ id }: { id: string }) {
   const actions = workbench.store.getState()
   const summary = useTraffic((s) => s.byId[id])
   const endpoint = useApp((s) => (summary ? s.endpointsById[summary.endpointId] : undefined))
-  const scheme = endpoint?.signature.scheme ?? null
+  const scheme = endpoint?.signature?.scheme ?? null
   const missing = resignMissing(endpoint)
   return (
     <span className="capture-actions" role="group" aria-label="Resend, edit, save, compare">
