@@ -306,6 +306,9 @@ export const TargetStatus = z.object({
   failed: z.number().int(),
   lastError: z.string().nullable(),
   nextAttemptAt: z.number().nullable(),
+  /** The capture at the head of the async queue (being sent, or waiting out a backoff): the ones
+   * after it wait behind it, since deliveries keep their order. Null when nothing waits. */
+  headId: z.string().nullable().default(null),
 })
 export type TargetStatus = z.infer<typeof TargetStatus>
 

@@ -859,6 +859,26 @@ describe('the delivery queue while things change', () => {
     expect((await apiOf(e.engine)['forward.status']({}))[0]).toMatchObject({ state: 'idle', waiting: 0, failed: 0 })
   })
 
+  it('names the request at the head of a queue, which the others wait behind', async () => {
+    const app = await target((req, res) => {
+      res.writeHead(req.url === '/fail500/a' ? 500 : 200)
+      res.end()
+    })
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app', retry: { maxAttempts: 1000, maxAgeMs: 60_000, baseDelayMs: 30_000, maxDelayMs: 30_000 } })
+    expect(e.engine.forwarder.statuses(e.engine.endpoints())[0]!.headId).toBeNull()
+    await post(e.url, '/fail500/a', '{}')
+    await post(e.url, '/after500/b', '{}')
+    const [behind, head] = e.engine.history.query({}).items
+    await forwardingSettles(e.engine, () => e.engine.history.summary(head!.id)?.forward?.state === 'retrying')
+    const status = (await apiOf(e.engine)['forward.status']({}))[0]!
+    expect(status).toMatchObject({ state: 'retrying', waiting: 2, headId: head!.id })
+    expect(e.engine.history.summary(behind!.id)?.forward?.state).toBe('pending')
+    // Dropped, the head lets the next one through, and nothing is left to wait behind.
+    await apiOf(e.engine)['forward.drop']({ ids: [head!.id] })
+    await forwardingSettles(e.engine, () => e.engine.history.summary(behind!.id)?.forward?.state === 'delivered')
+    expect((await apiOf(e.engine)['forward.status']({}))[0]!.headId).toBeNull()
+  })
+
   it('retention forgetting the request being delivered does not skip the next one', async () => {
     const { app, held, release } = await holdingTarget('/0')
     const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })

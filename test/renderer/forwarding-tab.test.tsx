@@ -8,7 +8,7 @@ import { Toast } from '../../renderer/src/components/notices'
 import type { Capture, ForwardState, ForwardSummary } from '../../shared/model'
 import { defaultForwardConfig } from '../../shared/model'
 import { addCapture, createFakeEngine, utf8 } from './helpers/fake-api'
-import { bodyRef, installForwardFakes, makeAttempt } from './helpers/forward-fakes'
+import { bodyRef, installForwardFakes, makeAttempt, targetStatus } from './helpers/forward-fakes'
 import { createHarness, renderWith, settle, settleViewers } from './helpers/render-app'
 
 declare global {
@@ -210,6 +210,33 @@ describe('the Forwarding tab', () => {
     expect(calls('forward.attempts')).toEqual([])
     click(screen.getByTestId('forwarding-configure'))
     expect(harness.stores.app.getState().editingEndpoint).toBe('ep_1')
+  })
+})
+
+describe('a request waiting in its target\'s queue', () => {
+  it('says what it waits behind, opens that request, and can try the target now', async () => {
+    const engine = createFakeEngine()
+    const fakes = installForwardFakes(engine)
+    fakes.endpoint().forward = { ...defaultForwardConfig(), mode: 'async', targets: [{ id: 't-app', url: 'http://localhost:3000/hooks', paused: false }], defaultTargetId: 't-app' }
+    const plan = { targetId: 't-app', mode: 'async' as const, state: 'pending' as const }
+    const nextAttemptAt = new Date(2030, 0, 1, 12, 0, 5).getTime()
+    const head = addCapture(engine, { target: '/fail500/a', forwardPlan: plan, forward: summary({ state: 'retrying', status: 500, attempts: 9, nextAttemptAt }) }, '{}')
+    const waiting = addCapture(engine, { target: '/after500/b', forwardPlan: plan, forward: summary({ state: 'pending', status: null, attempts: 0 }) }, '{}')
+    fakes.targets = [targetStatus({ state: 'retrying', waiting: 2, nextAttemptAt, headId: head.id })]
+    const harness = createHarness(engine)
+    harness.stores.sync.start()
+    await settle()
+    act(() => harness.stores.traffic.getState().open(waiting.id))
+    act(() => harness.stores.app.getState().setDetailTab('forwarding'))
+    renderWith(harness, <CaptureDetail id={waiting.id} />)
+    await settleViewers()
+    const note = screen.getByTestId('forwarding-waits-behind')
+    expect(note.textContent).toMatch(/^It waits behind POST \/fail500\/a to this target, which is being retried \(next try at 12:00:05\.000\): a target gets its requests in the order they arrived\./)
+    click(screen.getByTestId('forwarding-retry-now'))
+    await settle()
+    expect(engine.calls.filter((c) => c.method === 'forward.retryNow').map((c) => c.input)).toEqual([{ endpointId: 'ep_1', targetId: 't-app' }])
+    click(screen.getByTestId('forwarding-open-blocker'))
+    expect(harness.stores.traffic.getState().openedId).toBe(head.id)
   })
 })
 

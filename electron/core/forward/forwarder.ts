@@ -836,7 +836,8 @@ export class Forwarder {
     for (const endpoint of endpoints) {
       for (const target of endpoint.forward.targets) {
         const queue = this.queues.get(queueKey(endpoint.id, target.id))
-        const waiting = queue ? queue.items.filter((id) => !TERMINAL.has(this.deliveries.get(id)?.state ?? 'delivered')).length : 0
+        const open = queue ? queue.items.filter((id) => !TERMINAL.has(this.deliveries.get(id)?.state ?? 'delivered')) : []
+        const waiting = open.length
         let failed = 0
         for (const d of this.deliveries.values()) if (d.endpointId === endpoint.id && d.targetId === target.id && d.state === 'failed') failed++
         let state: TargetStatus['state']
@@ -855,6 +856,7 @@ export class Forwarder {
           failed,
           lastError: queue?.lastError ?? null,
           nextAttemptAt: queue?.timer ? queue.nextAttemptAt : null,
+          headId: open[0] ?? null,
         })
       }
     }

@@ -117,7 +117,7 @@ export function installForwardFakes(engine: FakeEngine): ForwardFakes {
 }
 
 export function targetStatus(patch: Partial<TargetStatus> = {}): TargetStatus {
-  return { endpointId: 'ep_1', targetId: 't-app', url: 'http://localhost:3000/hooks', state: 'idle', waiting: 0, failed: 0, lastError: null, nextAttemptAt: null, ...patch }
+  return { endpointId: 'ep_1', targetId: 't-app', url: 'http://localhost:3000/hooks', state: 'idle', waiting: 0, failed: 0, lastError: null, nextAttemptAt: null, headId: null, ...patch }
 }
 
 let attemptSequence = 0

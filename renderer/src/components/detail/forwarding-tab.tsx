@@ -5,7 +5,9 @@
 import { useEffect, useState } from 'react'
 import type { Capture, ForwardAttempt, ForwardSummary } from '../../../../shared/model'
 import { useApp, useStores, useTraffic } from '../../state/context'
-import { dropCaptures, errorText, loadAttempts, retryCaptures } from '../../state/forward-commands'
+import { dropCaptures, errorText, loadAttempts, retryCaptures, retryTargetNow } from '../../state/forward-commands'
+import { useForward } from '../../state/forward-hooks'
+import { targetKey } from '../../state/forward-store'
 import { formatClock, formatDateTime, formatDuration, statusClassOf } from '../../text/format'
 import { forwardBadge, forwardSentence } from '../../text/forward-text'
 import { displayText } from '../../text/visible-text'
@@ -20,7 +22,7 @@ const RETRYABLE = new Set<ForwardSummary['state']>(['pending', 'retrying', 'fail
 const DROPPABLE = new Set<ForwardSummary['state']>(['pending', 'retrying', 'failed'])
 
 export function ForwardingTab({ capture }: { capture: Capture }) {
-  const { api, app } = useStores()
+  const { api, app, traffic } = useStores()
   const liveForward = useTraffic((s) => {
     const summary = s.byId[capture.id]
     return summary ? summary.forward : undefined
@@ -33,6 +35,10 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const forwarded = forward !== null || plan !== null
+  // Deliveries to a target keep their order: a waiting request says what it waits behind.
+  const targetStatus = useForward((s) => (targetId ? s.byKey[targetKey(capture.endpointId, targetId)] : undefined))
+  const blockerId = forward?.state === 'pending' && targetStatus?.headId && targetStatus.headId !== capture.id ? targetStatus.headId : null
+  const blocker = useTraffic((s) => (blockerId ? s.byId[blockerId] : undefined))
   const attemptCount = forward?.attempts ?? 0
   const deliveryState = forward?.state ?? null
 
@@ -104,6 +110,32 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
             </>
           )}
         </div>
+        {blockerId && targetStatus && (
+          <p className="viewer-note" data-testid="forwarding-waits-behind">
+            It waits behind {blocker ? <VisibleText value={`${blocker.method} ${blocker.target}`} byteString /> : 'another request'} to this target
+            {targetStatus.state === 'retrying'
+              ? `, which is being retried${targetStatus.nextAttemptAt !== null ? ` (next try at ${formatClock(targetStatus.nextAttemptAt)})` : ''}`
+              : targetStatus.state === 'down'
+                ? ', which cannot reach it'
+                : targetStatus.state === 'paused'
+                  ? ' (the target is paused)'
+                  : ''}
+            : a target gets its requests in the order they arrived.{' '}
+            <button type="button" className="small" data-testid="forwarding-open-blocker" onClick={() => traffic.getState().open(blockerId)}>
+              Open it
+            </button>
+            {targetStatus.nextAttemptAt !== null && (
+              <button
+                type="button"
+                className="small"
+                data-testid="forwarding-retry-now"
+                onClick={() => void retryTargetNow(api, capture.endpointId, targetStatus.targetId).catch((error: unknown) => app.getState().showToast(`Retrying failed: ${errorText(error)}`, 'error'))}
+              >
+                Retry now
+              </button>
+            )}
+          </p>
+        )}
         <table className="kv-table compact">
           <tbody>
             <tr>
