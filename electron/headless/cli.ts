@@ -5,9 +5,11 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { z } from 'zod'
 import { Engine } from '../core'
 import { defaultDataDir } from '../core/paths'
 import { FileSecretStore } from '../core/secrets'
+import { DocumentStore } from '../core/store/document'
 import { HookscopeError } from '../../shared/errors'
 import type { Endpoint, EndpointStatus } from '../../shared/model'
 import { HeadlessHost } from './host'
@@ -25,7 +27,7 @@ Options:
                        folder; on the first run, a free port, kept from then on)
   --host <address>     Bind address of the capture endpoint (default: 127.0.0.1;
                        0.0.0.0 exposes it to your network)
-  --ui-port <n>        Port of the web UI, always on 127.0.0.1 (default: a free port)
+  --ui-port <n>        Port of the web UI, always on 127.0.0.1 (default: the last run's when free, else a free port)
   --allow-host <name>  Also accept this host name for the web UI, e.g. behind an SSH tunnel
                        (repeatable; loopback names are always accepted)
   --forward <url>      Forward every captured request to this URL (e.g. your app on
@@ -146,7 +148,12 @@ export async function serve(options: ServeOptions, log: (line: string) => void =
         defaultTargetId: 'cli',
       })
     }
-    host = await HeadlessHost.start({ engine, rendererDir: options.rendererDir, uiPort: options.uiPort, allowedHosts: options.allowHosts })
+    // Without --ui-port, the last run's UI port when it is free: a page left open across a restart
+    // then reaches this run and says to open the new URL (the token is new each run), rather than
+    // trying a port nobody listens on.
+    const kept = options.uiPort === undefined ? await headlessDocument(options.dataDir, log) : null
+    host = await HeadlessHost.start({ engine, rendererDir: options.rendererDir, uiPort: options.uiPort, preferredUiPort: kept?.data.uiPort ?? undefined, allowedHosts: options.allowHosts })
+    if (kept && kept.data.uiPort !== host.port) await kept.update(() => ({ uiPort: host.port }))
   } catch (error) {
     await engine.close()
     throw error
@@ -168,6 +175,23 @@ export async function serve(options: ServeOptions, log: (line: string) => void =
   }
   log(`  open:    ${host.url}`)
   return { engine, host, stop }
+}
+
+const HeadlessDocument = z.object({ uiPort: z.number().int().min(1).max(65535).nullable() })
+
+/** What the headless host keeps between runs (`headless.json` in the data folder): its UI's port. */
+function headlessDocument(dataDir: string, log: (line: string) => void) {
+  return DocumentStore.open({
+    dir: dataDir,
+    name: 'headless.json',
+    schema: HeadlessDocument,
+    version: 1,
+    // Index n turns format n into n + 1; format 0 never existed.
+    migrations: [(data) => data],
+    defaults: () => ({ uiPort: null }),
+    now: Date.now,
+    onNotice: (notice) => log(`  ${notice.level}: ${notice.message}`),
+  })
 }
 
 /** Move the first endpoint to the address asked for, or fail: capturing elsewhere (or nowhere) while

@@ -20,6 +20,8 @@ export interface HeadlessHostOptions {
   rendererDir: string
   /** 0 picks a free port. The UI always binds to 127.0.0.1. */
   uiPort?: number
+  /** Without uiPort: the port to use when it is free (the last run's), else a free one. */
+  preferredUiPort?: number
   /** Extra host names the UI may be reached by, besides the loopback names. */
   allowedHosts?: string[]
   /** Fixed token (tests); a random one per run otherwise. */
@@ -66,13 +68,20 @@ export class HeadlessHost {
       maxPayload: options.maxMessageBytes ?? 4 * 1024 * 1024,
       handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
     })
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen({ port: options.uiPort ?? 0, host: '127.0.0.1' }, () => {
-        server.off('error', reject)
-        resolve()
+    const listen = (port: number) =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject)
+        server.listen({ port, host: '127.0.0.1' }, () => {
+          server.off('error', reject)
+          resolve()
+        })
       })
-    })
+    if (options.uiPort === undefined && options.preferredUiPort !== undefined) {
+      // The last run's port, so that a page left open reaches this run (and is told to open its URL).
+      await listen(options.preferredUiPort).catch(() => listen(0))
+    } else {
+      await listen(options.uiPort ?? 0)
+    }
     const port = (server.address() as AddressInfo).port
     guard.port = port
     const host = new HeadlessHost(options.engine, server, wss, port, token)

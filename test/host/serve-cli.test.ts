@@ -83,6 +83,32 @@ describe('serve with an address that cannot be bound', () => {
     expect((await savedEndpoint()).host).toBe('127.0.0.1')
   })
 
+  it('keeps the last run\'s UI port when it is free, so that a page left open reaches the new run; else takes a free one', async () => {
+    const first = await serve(options(), () => undefined)
+    const port = first.host.port
+    await first.stop()
+    const second = await serve(options(), () => undefined)
+    expect(second.host.port).toBe(port)
+    await second.stop()
+    // Taken by another program meanwhile: a free port, which the run after keeps.
+    const other = net.createServer()
+    busy = other
+    await new Promise<void>((resolve) => other.listen(port, '127.0.0.1', resolve))
+    const third = await serve(options(), () => undefined)
+    expect(third.host.port).not.toBe(port)
+    const taken = third.host.port
+    await third.stop()
+    const fourth = await serve(options(), () => undefined)
+    expect(fourth.host.port).toBe(taken)
+    await fourth.stop()
+    // A run given --ui-port goes where it says, and the port kept for the others stays.
+    const asked = await serve(options({ uiPort: 0 }), () => undefined)
+    await asked.stop()
+    const fifth = await serve(options(), () => undefined)
+    expect(fifth.host.port).toBe(taken)
+    await fifth.stop()
+  })
+
   it('warns in one line when the endpoint is exposed to the network, and not when it is on loopback', async () => {
     const lines: string[] = []
     const exposed = await serve(options({ host: '0.0.0.0' }), (line) => lines.push(line))
