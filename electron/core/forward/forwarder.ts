@@ -35,6 +35,7 @@ import { inlineBody, inlineBytes, InlineBody, type CaptureRecord, type HistorySt
 import { Journal, parseJournal, type SyncMode } from '../store/journal'
 import { headerValue } from '../capture/headers'
 import { schemes, UnusableSecretError } from '../signatures'
+import { publicUrlOf } from '../verdicts/checker'
 import { AttemptLines } from './attempt-lines'
 import { defaultTarget, route } from './router'
 import { send, StopGroup, type ResponseHead, type SendResult } from './sender'
@@ -538,7 +539,8 @@ export class Forwarder {
     if (!secret) return { headers: null, note: { kind: 'stale', message: `Sent as captured: ${late}, so the app will likely refuse its signature (no signing secret is stored to re-sign it).` } }
     const body = record.body.storage === 'blob' ? await this.deps.blobs.read(record.body.sha256) : inlineBytes(record.inline)
     try {
-      const signed = scheme.sign({ method: record.method, url: record.target, rawHeaders: headers, body }, secret, now)
+      // Signed over the URL the provider called, as the verdict and a re-signed replay take it.
+      const signed = scheme.sign({ method: record.method, url: publicUrlOf(record, endpoint), rawHeaders: headers, body }, secret, now)
       return { headers: signed.rawHeaders, note: { kind: 'resigned', message: `Re-signed: ${late}.` } }
     } catch (error) {
       if (!(error instanceof UnusableSecretError)) throw error
