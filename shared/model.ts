@@ -192,6 +192,11 @@ export const EndpointStatus = z.object({
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   rejected: RejectionCounters,
   connections: z.number().int(),
+  /**
+   * True while this run forwards the endpoint's captures by a setting that is not saved
+   * (`hookscope serve --forward`): the next start forwards as saved. Absent otherwise.
+   */
+  forwardThisRunOnly: z.literal(true).optional(),
 })
 export type EndpointStatus = z.infer<typeof EndpointStatus>
 

@@ -305,8 +305,8 @@ export class Engine {
 
   private statusOf(endpoint: Endpoint): EndpointStatus {
     const listener = this.listeners.get(endpoint.id)
-    if (listener) return listener.status()
-    return new Listener(endpoint, this.listenerDeps()).status()
+    const status = listener ? listener.status() : new Listener(endpoint, this.listenerDeps()).status()
+    return this.forwardOverrides.has(endpoint.id) ? { ...status, forwardThisRunOnly: true } : status
   }
 
   private listenerDeps() {
@@ -465,7 +465,7 @@ export class Engine {
       listener.setEndpoint(next)
       await this.saveEndpoint(next)
     }
-    return listener.status()
+    return this.statusOf(this.endpoint(id))
   }
 
   async stopEndpoint(id: string, disable = true): Promise<EndpointStatus> {

@@ -164,6 +164,8 @@ describe('serve --forward', () => {
       // What the UI is given: the endpoint forwarding to the flag's URL.
       const shown = (await run.engine.handlers()['endpoints.list']({}))[0]!
       expect(shown.forward).toMatchObject({ mode: 'async', targets: [{ id: 'cli', url: `${app.url}/cli` }], routes: [], defaultTargetId: 'cli' })
+      // ...and told that this forwarding is not saved.
+      expect((await run.engine.handlers()['endpoints.status']({}))[0]!.forwardThisRunOnly).toBe(true)
       const url = run.engine.statuses()[0]!.url!
       await fetch(`${url}hook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"invoice.paid"}' })
       const [received] = await app.waitFor(1)
@@ -188,6 +190,7 @@ describe('serve --forward', () => {
     const edited = await run.engine.handlers()['endpoints.update']({ id, patch: { forward: { mode: 'proxy' } } })
     expect(edited.forward).toMatchObject({ mode: 'proxy', targets: [{ id: 'cli', url: 'http://127.0.0.1:9/cli' }] })
     expect(run.engine.endpoints()[0]!.forward).toEqual(edited.forward)
+    expect(run.engine.statuses()[0]!.forwardThisRunOnly).toBeUndefined()
     await run.stop()
     expect((await savedEndpoint()).forward).toEqual(edited.forward)
   })

@@ -1,6 +1,7 @@
 import './helpers/setup-dom'
 import { act, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
+import { EndpointEditor } from '../../renderer/src/components/endpoint-editor'
 import { EndpointsSidebar } from '../../renderer/src/components/endpoints-sidebar'
 import { createFakeEngine } from './helpers/fake-api'
 import { createHarness, renderWith, settle } from './helpers/render-app'
@@ -49,5 +50,31 @@ describe('the endpoints sidebar', () => {
     expect(screen.getByTestId('endpoint-toggle')).toHaveProperty('disabled', true)
     act(() => harness.stores.app.getState().setConnection({ kind: 'open' }))
     expect(state().textContent).toBe('listening')
+  })
+
+  it('says when the forwarding was set for this run only (hookscope serve --forward), in the sidebar and the editor', async () => {
+    const engine = createFakeEngine()
+    engine.statuses[0]!.forwardThisRunOnly = true
+    const harness = createHarness(engine)
+    harness.stores.sync.start()
+    await settle()
+    renderWith(
+      harness,
+      <>
+        <EndpointsSidebar />
+        <EndpointEditor id={engine.endpoints[0]!.id} onClose={() => undefined} />
+      </>,
+    )
+    await settle()
+    expect(screen.getByTestId('endpoint-forward-run-only').textContent).toContain('this run only')
+    expect(screen.getByTestId('forward-run-only').textContent).toContain('not saved')
+  })
+
+  it('says nothing of the kind for a saved forwarding', async () => {
+    const harness = await sidebarWith('127.0.0.1')
+    renderWith(harness, <EndpointEditor id="ep_1" onClose={() => undefined} />)
+    await settle()
+    expect(screen.queryByTestId('endpoint-forward-run-only')).toBeNull()
+    expect(screen.queryByTestId('forward-run-only')).toBeNull()
   })
 })

@@ -86,6 +86,7 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
   const { sync, app } = stores
   const endpoint = useApp((s) => (id === 'new' ? undefined : s.endpointsById[id]))
   const hasSecret = useApp((s) => (id === 'new' ? false : s.endpointsById[id]?.signature?.hasSecret === true))
+  const forwardThisRunOnly = useApp((s) => (id === 'new' ? false : s.statusById[id]?.forwardThisRunOnly === true))
   const [form, setForm] = useState<FormState>(() => formFrom(endpoint))
   const [forwardForm, setForwardForm] = useState<ForwardForm>(() => forwardFormFrom(endpoint?.forward))
   const [signatureForm, setSignatureForm] = useState<SignatureForm>(() => ({
@@ -259,7 +260,7 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
               <textarea data-testid="endpoint-field-body" rows={4} spellCheck={false} {...field('body')} />
             </label>
           </fieldset>
-          <ForwardSettings form={forwardForm} errors={fieldErrors} onChange={setForwardForm} />
+          <ForwardSettings form={forwardForm} errors={fieldErrors} onChange={setForwardForm} thisRunOnly={forwardThisRunOnly} />
           <SignatureSettings
             form={signatureForm}
             errors={fieldErrors}

@@ -127,6 +127,15 @@ const EndpointItem = memo(function EndpointItem({ id, active }: { id: string; ac
           ))}
         </div>
       )}
+      {status?.forwardThisRunOnly && (
+        <p
+          className="endpoint-run-only muted"
+          data-testid="endpoint-forward-run-only"
+          title="Started with hookscope serve --forward: the next start without the flag forwards as saved. Saving a forwarding change in Edit saves it instead."
+        >
+          Forwarding set for this run only (--forward)
+        </p>
+      )}
       <TargetStatusList endpointId={id} />
       <div className="endpoint-actions">
         <button type="button" className="small" data-testid="endpoint-toggle" onClick={toggle} disabled={!connected}>

@@ -36,9 +36,11 @@ interface ForwardSettingsProps {
   form: ForwardForm
   errors: FieldErrors
   onChange: (update: (form: ForwardForm) => ForwardForm) => void
+  /** This run forwards by `hookscope serve --forward`, which is not saved. */
+  thisRunOnly?: boolean
 }
 
-export function ForwardSettings({ form, errors, onChange }: ForwardSettingsProps) {
+export function ForwardSettings({ form, errors, onChange, thisRunOnly = false }: ForwardSettingsProps) {
   const mode = MODES.find((m) => m.value === form.mode) ?? MODES[0]!
   const setTarget = (index: number, patch: Partial<TargetForm>) =>
     onChange((f) => ({ ...f, targets: f.targets.map((t, i) => (i === index ? { ...t, ...patch } : t)) }))
@@ -64,6 +66,12 @@ export function ForwardSettings({ form, errors, onChange }: ForwardSettingsProps
   return (
     <fieldset className="forward-settings" data-testid="forward-settings">
       <legend>Forwarding</legend>
+      {thisRunOnly && (
+        <p className="viewer-note" data-testid="forward-run-only">
+          This run forwards as <code>hookscope serve --forward</code> asked, and that is not saved: the next start
+          without the flag forwards as before. Saving a change to the forwarding here saves it, and it applies from then on.
+        </p>
+      )}
       <div className="form-row">
         <label>
           Mode
