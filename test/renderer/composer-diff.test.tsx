@@ -92,6 +92,27 @@ describe('comparing requests', () => {
     expect(workbench.store.getState().compareMark).toBeNull()
   })
 
+  it('marks the row of the request marked for comparison in the list, until it is unmarked', async () => {
+    const { engine, harness } = await setup()
+    const a = addCapture(engine, { target: '/a' }, 'one')
+    const b = addCapture(engine, { target: '/b' }, 'two')
+    await act(async () => {
+      await harness.stores.sync.queryFirstPage()
+    })
+    const row = (id: string) => document.querySelector<HTMLElement>(`[data-testid="traffic-row"][data-capture-id="${id}"]`)!
+    const marked = () => screen.getAllByTestId('traffic-row').filter((r) => r.classList.contains('compare-marked')).map((r) => r.dataset.captureId)
+    act(() => harness.stores.traffic.getState().open(a.id))
+    await settle()
+    expect(marked()).toEqual([])
+    fireEvent.click(screen.getByTestId('detail-compare'))
+    expect(marked()).toEqual([a.id])
+    expect(row(a.id).title).toMatch(/^Marked for comparison/)
+    expect(row(b.id).title).toBe('')
+    fireEvent.keyDown(document.body, { key: 'Escape' })
+    expect(marked()).toEqual([])
+    expect(row(a.id).title).toBe('')
+  })
+
   it('keeps a marked request visibly marked until it is compared, clicked again or Esc is pressed', async () => {
     const { engine, harness, workbench } = await setup()
     const a = addCapture(engine, { target: '/a', contentType: 'text/plain', rawHeaders: [['Content-Type', 'text/plain']] }, 'one\n')

@@ -33,6 +33,8 @@ export interface ListSources {
   traffic: TrafficStore
   app: AppStore
   loadOlder: () => void
+  /** The capture marked for comparison, if any, and a way to hear when that changes. */
+  compareMark?: { get: () => string | null; subscribe: (listener: () => void) => () => void }
 }
 
 interface Mounted {
@@ -72,6 +74,7 @@ export class ListWindow {
     rows.replaceChildren()
     this.selectedId = traffic.getState().selectedId
     this.offs.push(traffic.subscribe(() => this.update()))
+    if (this.sources.compareMark) this.offs.push(this.sources.compareMark.subscribe(() => this.update()))
     this.offs.push(
       app.subscribe((state, previous) => {
         if (state.endpointsById !== previous.endpointsById || state.ready !== previous.ready) this.update()
@@ -140,6 +143,7 @@ export class ListWindow {
     const { endpointsById: endpoints, ready } = this.sources.app.getState()
     // Until the endpoints are loaded, an endpoint not known yet is not a removed one.
     const unknownName = ready ? undefined : ''
+    const marked = this.sources.compareMark?.get() ?? null
     const ids = s.ids
     // Loaded rows, then a placeholder for each stored request not loaded yet (up to what the list holds).
     const rowCount = s.hasOlder ? Math.max(ids.length, Math.min(s.total, s.memoryCap)) : ids.length
@@ -187,7 +191,13 @@ export class ListWindow {
         wanted.push(placeholder)
         continue
       }
-      const model: RowModel = { capture, endpointName: endpoints[capture.endpointId]?.name ?? unknownName, selected: id === s.selectedId, opened: id === s.openedId }
+      const model: RowModel = {
+        capture,
+        endpointName: endpoints[capture.endpointId]?.name ?? unknownName,
+        selected: id === s.selectedId,
+        opened: id === s.openedId,
+        marked: id === marked,
+      }
       const row = this.mounted.get(id)
       if (row) {
         updateRow(row.element, row.model, model)

@@ -8,8 +8,10 @@
 import { useLayoutEffect, useRef } from 'react'
 import { useApp, useStores, useTraffic } from '../state/context'
 import { EmptyState } from './empty-state'
-import { ListWindow } from './list-window'
+import { ListWindow, type ListSources } from './list-window'
 import { emptyFilter, isFiltered, STATUS_CLASSES, TIME_RANGES } from '../state/capture-filter'
+import type { WorkbenchStore } from '../state/workbench-store'
+import { useWorkbench } from '../workbench/commands'
 
 /** The id of the live list's grid, which takes the focus (see focusTrafficList). */
 export const TRAFFIC_LIST_ID = 'traffic-grid'
@@ -55,8 +57,24 @@ function NoMatches() {
   )
 }
 
+/** The capture marked for comparison, for the list to mark its row. */
+function markedCaptureOf(store: WorkbenchStore): ListSources['compareMark'] {
+  const get = () => {
+    const mark = store.getState().compareMark
+    return mark?.ref.kind === 'capture' ? mark.ref.id : null
+  }
+  return {
+    get,
+    subscribe: (listener) =>
+      store.subscribe((state, previous) => {
+        if (state.compareMark !== previous.compareMark) listener()
+      }),
+  }
+}
+
 function LiveList() {
   const { traffic, app, sync } = useStores()
+  const workbench = useWorkbench()
   const footer = useTraffic((s) => (s.olderLimited ? 'limited' : s.hasOlder ? 'loading' : null))
   const grid = useRef<HTMLDivElement>(null)
   const scroller = useRef<HTMLDivElement>(null)
@@ -68,7 +86,7 @@ function LiveList() {
   useLayoutEffect(() => {
     const view = new ListWindow(
       { grid: grid.current!, scroller: scroller.current!, canvas: canvas.current!, rows: rows.current!, footer: () => footerElement.current },
-      { traffic, app, loadOlder: () => void sync.loadOlder() },
+      { traffic, app, loadOlder: () => void sync.loadOlder(), compareMark: markedCaptureOf(workbench.store) },
     )
     list.current = view
     const detach = view.attach()
@@ -76,7 +94,7 @@ function LiveList() {
       detach()
       list.current = null
     }
-  }, [traffic, app, sync])
+  }, [traffic, app, sync, workbench])
 
   // The footer comes and goes with React: it is placed below the last row as it appears.
   useLayoutEffect(() => list.current?.update(), [footer])

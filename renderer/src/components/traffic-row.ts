@@ -51,10 +51,14 @@ export interface RowModel {
   endpointName: string | undefined
   selected: boolean
   opened: boolean
+  /** Marked as one side of a comparison (Compare). */
+  marked: boolean
 }
 
 /** The cells, in order. */
 const Cell = { Time: 0, Method: 1, Path: 2, Status: 3, Size: 4, Duration: 5, Endpoint: 6, Flags: 7 } as const
+
+const MARKED_TITLE = 'Marked for comparison: choose Compare on another request (Esc unmarks it)'
 
 /** The DOM id of a capture's row: the list names its selected row with it (aria-activedescendant). */
 export function rowElementId(captureId: string): string {
@@ -82,14 +86,25 @@ export function createRow(doc: Document, model: RowModel): HTMLDivElement {
 
 /** Brings a row drawn from `previous` up to `next` (the same capture id), touching only what changed. */
 export function updateRow(row: HTMLDivElement, previous: RowModel, next: RowModel): void {
-  if (previous.capture === next.capture && previous.endpointName === next.endpointName && previous.selected === next.selected && previous.opened === next.opened) return
+  if (
+    previous.capture === next.capture &&
+    previous.endpointName === next.endpointName &&
+    previous.selected === next.selected &&
+    previous.opened === next.opened &&
+    previous.marked === next.marked
+  )
+    return
   drawRow(row, previous, next)
 }
 
 function drawRow(row: HTMLDivElement, previous: RowModel | null, next: RowModel): void {
-  if (!previous || previous.selected !== next.selected || previous.opened !== next.opened) {
-    row.className = `traffic-row${next.selected ? ' selected' : ''}${next.opened ? ' opened' : ''}`
+  if (!previous || previous.selected !== next.selected || previous.opened !== next.opened || previous.marked !== next.marked) {
+    row.className = `traffic-row${next.selected ? ' selected' : ''}${next.opened ? ' opened' : ''}${next.marked ? ' compare-marked' : ''}`
     row.setAttribute('aria-selected', String(next.selected))
+  }
+  if (previous ? previous.marked !== next.marked : next.marked) {
+    if (next.marked) row.setAttribute('title', MARKED_TITLE)
+    else row.removeAttribute('title')
   }
   const capture = next.capture
   const before = previous?.capture
