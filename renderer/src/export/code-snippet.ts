@@ -192,11 +192,30 @@ interface BodyWriter {
   /** Why this language cannot send the body as stored, or null when it can. */
   cannot?(body: Body): string | null
   /** Changes to the request the generator is given. */
-  prepare?(prepared: PreparedRequest, placeholder: Placeholder): void
+  prepare?(prepared: PreparedRequest, placeholder: Placeholder, body: Body): void
   edits(body: Body, placeholder: Placeholder): Edit[]
+  /** What the snippet sends otherwise than stored, when it cannot help it. */
+  note?(body: Body): string | null
 }
 
 const BINARY = 'The body is binary (not UTF-8 text)'
+
+/**
+ * For a body sent without Content-Type: a Content-Type header whose value stands for the placeholder's
+ * media type, for an edit to turn into what tells the client to send none (most add one of their own).
+ */
+function unsetContentType(prepared: PreparedRequest, placeholder: Placeholder, body: Body): void {
+  if (body.contentType !== null) return
+  prepared.headers = [...prepared.headers, { name: 'Content-Type', value: placeholder.mimeType }]
+  prepared.headersObj = { ...prepared.headersObj, 'Content-Type': placeholder.mimeType }
+  prepared.allHeaders = { ...prepared.allHeaders, 'Content-Type': placeholder.mimeType }
+}
+const unsetEdit = (body: Body, find: string, replacement: string): Edit[] => (body.contentType === null ? [[find, replacement]] : [])
+const addsFormType = (client: string) => (body: Body): string | null =>
+  body.contentType === null ? `The request has no Content-Type; ${client} sends its body with Content-Type: application/x-www-form-urlencoded.` : null
+
+/** A fetch body: text, or its UTF-8 bytes when the request has no Content-Type (fetch gives text one). */
+const fetchBody = (body: Body): string => (body.contentType === null ? `new TextEncoder().encode(${jsonString(body.text!)})` : jsonString(body.text!))
 const textOnly = (body: Body): string | null => (body.text === null ? BINARY : null)
 const noBodyWith = (methods: string[], what: string) => (body: Body): string | null =>
   textOnly(body) ?? (methods.includes(body.method.toUpperCase()) ? `${what} cannot send a body with ${body.method.toUpperCase()}` : null)
@@ -237,18 +256,21 @@ const MAX_ARGUMENT_BYTES = 128 * 1024 - 1
 const BODY_WRITERS: Record<Exclude<SnippetLanguage, 'http:http1.1'>, BodyWriter> = {
   'javascript:fetch': {
     cannot: noBodyWith(['GET', 'HEAD'], 'fetch'),
-    edits: (body, p) => [[`'${p.body}'`, jsonString(body.text!)]],
+    edits: (body, p) => [[`'${p.body}'`, fetchBody(body)]],
   },
   'node:fetch': {
     cannot: noBodyWith(['GET', 'HEAD'], 'fetch'),
-    edits: (body, p) => [[`'${p.body}'`, jsonString(body.text!)]],
+    edits: (body, p) => [[`'${p.body}'`, fetchBody(body)]],
   },
   'node:axios': {
     cannot: textOnly,
     // axios's default request transform trims a string body sent as JSON, or quotes it when it is not
-    // valid JSON; an identity transform sends it as it is.
+    // valid JSON; an identity transform sends it as it is. Without a Content-Type axios would add a
+    // form's; `false` tells it to send none.
+    prepare: unsetContentType,
     edits: (body, p) => [
       [`data: '${p.body}'`, (indent) => `data: ${jsonString(body.text!)},${indent === null ? ' ' : `\n${indent}`}transformRequest: [data => data]`],
+      ...unsetEdit(body, `'${p.mimeType}'`, 'false'),
     ],
   },
   'python:requests': {
@@ -265,10 +287,16 @@ const BODY_WRITERS: Record<Exclude<SnippetLanguage, 'http:http1.1'>, BodyWriter>
     cannot: textOnly,
     // `\#` keeps `#{`, `#@` and `#$` from being interpolated.
     edits: (body, p) => [[`request.body = "${p.body}"`, `request.body = ${jsonString(body.text!).replace(/#/g, '\\#')}`]],
+    note: addsFormType('Ruby’s net/http'),
   },
   'php:curl': {
     cannot: textOnly,
-    edits: (body, p) => [[`CURLOPT_POSTFIELDS => "${p.body}"`, `CURLOPT_POSTFIELDS => ${phpString(body.text!)}`]],
+    // A header with nothing after its colon tells cURL to send none of its own (it would add a form's).
+    prepare: unsetContentType,
+    edits: (body, p) => [
+      [`CURLOPT_POSTFIELDS => "${p.body}"`, `CURLOPT_POSTFIELDS => ${phpString(body.text!)}`],
+      ...unsetEdit(body, `"Content-Type: ${p.mimeType}"`, '"Content-Type:"'),
+    ],
   },
   'java:okhttp': {
     cannot: noBodyWith(['GET', 'HEAD'], 'OkHttp'),
@@ -301,11 +329,13 @@ const BODY_WRITERS: Record<Exclude<SnippetLanguage, 'http:http1.1'>, BodyWriter>
       [`-ContentType '${p.mimeType}' `, body.contentType === null ? '' : `-ContentType '${body.contentType.replace(/['‘’‚‛]/g, '$&$&')}' `],
       [`-Body '${p.body}'`, `-Body ${powershellBytes(body)}`],
     ],
+    note: (body) => (body.contentType === null && body.method.toUpperCase() === 'POST' ? addsFormType('Invoke-WebRequest')(body) : null),
   },
   'shell:httpie': {
     // HTTPie sends its standard input as the body; printf writes every byte as stored (echo would add
-    // a newline).
-    edits: (body, p) => [[`echo ${p.body} | `, `printf '${printfFormat(body.bytes)}' | `]],
+    // a newline). It would call that body JSON without a Content-Type; `Content-Type:` unsets it.
+    prepare: unsetContentType,
+    edits: (body, p) => [[`echo ${p.body} | `, `printf '${printfFormat(body.bytes)}' | `], ...unsetEdit(body, `Content-Type:${p.mimeType}`, 'Content-Type:')],
   },
   'shell:wget': {
     cannot: (body) => {
@@ -316,6 +346,7 @@ const BODY_WRITERS: Record<Exclude<SnippetLanguage, 'http:http1.1'>, BodyWriter>
       return null
     },
     edits: (body, p) => [[`--body-data ${p.body}`, `--body-data ${shellQuote(body.text!)}`]],
+    note: addsFormType('Wget'),
   },
 }
 
@@ -437,8 +468,9 @@ export function codeSnippet(request: RequestSpec, language: SnippetLanguage): Sn
   const reason = reasonAgainst(request, language, body)
   if (reason) return refuse(language, warnings, reason)
 
-  if (body) writer.prepare?.(prepared, placeholder)
+  if (body) writer.prepare?.(prepared, placeholder, body)
   let code = client.convert(prepared, { indent: '  ' })
   if (body) for (const edit of writer.edits(body, placeholder)) code = replaceOnce(code, edit)
-  return { code, warnings }
+  const note = body && writer.note?.(body)
+  return { code, warnings: note ? [...warnings, note] : warnings }
 }
