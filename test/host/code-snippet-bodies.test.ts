@@ -194,7 +194,13 @@ const FIXTURES: Fixture[] = [
     name: 'binary',
     contentType: 'application/octet-stream',
     body: Uint8Array.from({ length: 256 }, (_, i) => i),
-    mayRefuse: SNIPPET_LANGUAGES.map((l) => l.id).filter((id) => id !== 'shell:httpie' && id !== 'powershell:webrequest'),
+    mayRefuse: ['java:okhttp', 'csharp:httpclient', 'shell:wget'],
+  },
+  {
+    name: 'binary without Content-Type',
+    contentType: null,
+    body: Uint8Array.from({ length: 512 }, (_, i) => (i * 37) % 256),
+    mayRefuse: ['java:okhttp', 'csharp:httpclient', 'shell:wget'],
   },
   {
     name: 'GET with a body',

@@ -65,9 +65,11 @@ describe('copy as code', () => {
     expect(codeSnippet(request, 'python:requests').code).not.toMatch(/Content-Length/i)
   })
 
-  it('says when a binary body cannot be carried over', () => {
+  it('carries a binary body over as bytes where the language can, and says so where it cannot', () => {
     const binary = captureToRequestSpec(capture, 'http://127.0.0.1:4567', new Uint8Array([0xff, 0xfe, 0x00]))
-    expect(codeSnippet(binary, 'javascript:fetch').warnings[0]).toMatch(/binary/)
+    expect(codeSnippet(binary, 'javascript:fetch')).toMatchObject({ code: expect.stringContaining('atob("//4A")') as unknown, warnings: [] })
+    expect(codeSnippet(binary, 'python:requests').code).toContain('payload = b"\\xff\\xfe\\x00"')
+    expect(codeSnippet(binary, 'java:okhttp')).toMatchObject({ code: '', warnings: [expect.stringMatching(/binary/)] })
   })
 
   // A signed webhook: its signature covers these exact bytes (test/host/code-snippet-bodies.test.ts

@@ -214,11 +214,17 @@ const unsetEdit = (body: Body, find: string, replacement: string): Edit[] => (bo
 const addsFormType = (client: string) => (body: Body): string | null =>
   body.contentType === null ? `The request has no Content-Type; ${client} sends its body with Content-Type: application/x-www-form-urlencoded.` : null
 
-/** A fetch body: text, or its UTF-8 bytes when the request has no Content-Type (fetch gives text one). */
-const fetchBody = (body: Body): string => (body.contentType === null ? `new TextEncoder().encode(${jsonString(body.text!)})` : jsonString(body.text!))
+/**
+ * A fetch body: text; its UTF-8 bytes when the request has no Content-Type (fetch gives text one);
+ * bytes from base64 when it is not UTF-8.
+ */
+function fetchBody(body: Body): string {
+  if (body.text === null) return `Uint8Array.from(atob(${jsonString(base64Encode(body.bytes))}), (c) => c.charCodeAt(0))`
+  return body.contentType === null ? `new TextEncoder().encode(${jsonString(body.text)})` : jsonString(body.text)
+}
 const textOnly = (body: Body): string | null => (body.text === null ? BINARY : null)
 const noBodyWith = (methods: string[], what: string) => (body: Body): string | null =>
-  textOnly(body) ?? (methods.includes(body.method.toUpperCase()) ? `${what} cannot send a body with ${body.method.toUpperCase()}` : null)
+  methods.includes(body.method.toUpperCase()) ? `${what} cannot send a body with ${body.method.toUpperCase()}` : null
 
 /** A JSON string literal: also a valid string literal in JavaScript, Python, Go, Java and C#, meaning the same text. */
 const jsonString = (text: string): string => JSON.stringify(text)
@@ -250,6 +256,22 @@ function powershellBytes(body: Body): string {
   return `([System.Convert]::FromBase64String('${base64Encode(body.bytes)}'))`
 }
 
+/**
+ * A double-quoted string literal holding exactly `bytes`, for a binary body in Go, Python (after `b`),
+ * PHP and Ruby: printable ASCII as itself (a backslash before `specials`), every other byte as `\xNN`,
+ * which each of them reads as that byte. The source stays ASCII.
+ */
+function byteEscapedString(bytes: Uint8Array, specials: string): string {
+  let out = '"'
+  for (const byte of bytes) {
+    const char = String.fromCharCode(byte)
+    if (byte < 0x20 || byte > 0x7e) out += '\\x' + byte.toString(16).padStart(2, '0')
+    else if (specials.includes(char)) out += '\\' + char
+    else out += char
+  }
+  return out + '"'
+}
+
 // The kernel refuses a single exec argument of 128 KiB or more on Linux (Wget takes the body as one).
 const MAX_ARGUMENT_BYTES = 128 * 1024 - 1
 
@@ -263,43 +285,48 @@ const BODY_WRITERS: Record<Exclude<SnippetLanguage, 'http:http1.1'>, BodyWriter>
     edits: (body, p) => [[`'${p.body}'`, fetchBody(body)]],
   },
   'node:axios': {
-    cannot: textOnly,
     // axios's default request transform trims a string body sent as JSON, or quotes it when it is not
     // valid JSON; an identity transform sends it as it is. Without a Content-Type axios would add a
     // form's; `false` tells it to send none.
     prepare: unsetContentType,
     edits: (body, p) => [
-      [`data: '${p.body}'`, (indent) => `data: ${jsonString(body.text!)},${indent === null ? ' ' : `\n${indent}`}transformRequest: [data => data]`],
+      [
+        `data: '${p.body}'`,
+        (indent) =>
+          `data: ${body.text === null ? `Buffer.from(${jsonString(base64Encode(body.bytes))}, 'base64')` : jsonString(body.text)},${indent === null ? ' ' : `\n${indent}`}transformRequest: [data => data]`,
+      ],
       ...unsetEdit(body, `'${p.mimeType}'`, 'false'),
     ],
   },
   'python:requests': {
-    cannot: textOnly,
     // requests with urllib3 1.x sends a str body as Latin-1; as bytes it is sent as stored.
-    edits: (body, p) => [[`payload = "${p.body}"`, `payload = ${jsonString(body.text!)}.encode("utf-8")`]],
+    edits: (body, p) => [
+      [`payload = "${p.body}"`, `payload = ${body.text === null ? `b${byteEscapedString(body.bytes, '"\\')}` : `${jsonString(body.text)}.encode("utf-8")`}`],
+    ],
   },
   'go:native': {
-    cannot: textOnly,
     // Go refuses a byte order mark inside a source file.
-    edits: (body, p) => [[`strings.NewReader("${p.body}")`, `strings.NewReader(${jsonString(body.text!).replace(/\uFEFF/g, '\\uFEFF')})`]],
+    edits: (body, p) => [
+      [`strings.NewReader("${p.body}")`, `strings.NewReader(${body.text === null ? byteEscapedString(body.bytes, '"\\') : jsonString(body.text).replace(/\uFEFF/g, '\\uFEFF')})`],
+    ],
   },
   'ruby:native': {
-    cannot: textOnly,
-    // `\#` keeps `#{`, `#@` and `#$` from being interpolated.
-    edits: (body, p) => [[`request.body = "${p.body}"`, `request.body = ${jsonString(body.text!).replace(/#/g, '\\#')}`]],
+    // `\#` keeps `#{`, `#@` and `#$` from being interpolated; `.b` makes escaped bytes binary.
+    edits: (body, p) => [
+      [`request.body = "${p.body}"`, `request.body = ${body.text === null ? `${byteEscapedString(body.bytes, '"\\#')}.b` : jsonString(body.text).replace(/#/g, '\\#')}`],
+    ],
     note: addsFormType('Ruby’s net/http'),
   },
   'php:curl': {
-    cannot: textOnly,
     // A header with nothing after its colon tells cURL to send none of its own (it would add a form's).
     prepare: unsetContentType,
     edits: (body, p) => [
-      [`CURLOPT_POSTFIELDS => "${p.body}"`, `CURLOPT_POSTFIELDS => ${phpString(body.text!)}`],
+      [`CURLOPT_POSTFIELDS => "${p.body}"`, `CURLOPT_POSTFIELDS => ${body.text === null ? byteEscapedString(body.bytes, '"\\$') : phpString(body.text)}`],
       ...unsetEdit(body, `"Content-Type: ${p.mimeType}"`, '"Content-Type:"'),
     ],
   },
   'java:okhttp': {
-    cannot: noBodyWith(['GET', 'HEAD'], 'OkHttp'),
+    cannot: (body) => textOnly(body) ?? noBodyWith(['GET', 'HEAD'], 'OkHttp')(body),
     // As bytes the body is sent as it is; as a String OkHttp would encode it by the charset parameter
     // and add "; charset=utf-8" to a Content-Type without one.
     edits: (body, p) => [
