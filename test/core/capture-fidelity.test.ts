@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { decodeBody } from '../../electron/core/capture/decode'
 import { parseMultipart, partHeaderBlocks } from '../../electron/core/capture/multipart'
 import type { Capture } from '../../shared/model'
-import { captures, nextCapture, rawExchange, removeDir, requestHead, startEngine, type TestEngine } from '../helpers/engine'
+import { captures, connect, nextCapture, rawExchange, removeDir, requestHead, startEngine, type TestEngine } from '../helpers/engine'
 import { apiOf } from '../helpers/engine'
 
 let t: TestEngine
@@ -183,6 +183,30 @@ describe('a hand-made request over raw TCP is stored byte for byte', () => {
     expect(responses[0]!.status).toBe(405)
     const summary = await done
     expect(summary).toMatchObject({ method: 'CONNECT', target: 'internal.example:443', status: 405 })
+  })
+
+  it('survives a CONNECT whose sender resets the connection before it is answered', async () => {
+    t = await startEngine()
+    const uncaught: unknown[] = []
+    const record = (error: unknown) => uncaught.push(error)
+    process.on('uncaughtException', record)
+    try {
+      for (let i = 0; i < 3; i++) {
+        const received = t.engine.events.waitFor('capture:received', (s) => s.method === 'CONNECT' && s.target === `reset-${i}.example:443`)
+        const completed = nextCapture(t.engine, (s) => s.target === `reset-${i}.example:443`)
+        const socket = await connect(t.port)
+        socket.write(`CONNECT reset-${i}.example:443 HTTP/1.1\r\nHost: reset-${i}.example:443\r\n\r\n`)
+        await received
+        socket.resetAndDestroy()
+        expect(await completed).toMatchObject({ method: 'CONNECT', status: 405 })
+      }
+      // The endpoint still captures and answers.
+      const { responses } = await rawExchange(t.port, 'GET /after HTTP/1.1\r\nHost: x\r\n\r\n')
+      expect(responses[0]!.status).toBe(200)
+    } finally {
+      process.off('uncaughtException', record)
+    }
+    expect(uncaught).toEqual([])
   })
 
   it('stores gzip and brotli bombs raw, never inflating them', async () => {

@@ -302,6 +302,9 @@ export class Listener {
   }
 
   private onConnect(req: http.IncomingMessage, socket: Socket): void {
+    // Node hands a CONNECT's socket over without its own error handling: a sender that resets the
+    // connection before it is answered must not take the process down.
+    socket.on('error', () => socket.destroy())
     // CONNECT would turn this endpoint into a tunnel. Record that it was asked, answer 405.
     const record = this.baseRecord(req, [])
     record.status = 405
