@@ -86,6 +86,9 @@ export class HeadlessHost {
     guard.port = port
     const host = new HeadlessHost(options.engine, server, wss, port, token)
     server.on('upgrade', (req, socket: Socket, head) => {
+      // Node hands an upgrade's socket over without its own error handling: a caller that resets the
+      // connection while it is being refused must not take the host down.
+      socket.on('error', () => socket.destroy())
       const verdict = new URL(req.url ?? '/', 'http://ui.invalid').pathname === WS_PATH ? checkUpgrade(req, guard) : ({ ok: false, status: 404, reason: 'not found' } as const)
       if (!verdict.ok) {
         const text = `${verdict.reason}\n`

@@ -6,7 +6,7 @@ import WebSocket from 'ws'
 import { HeadlessHost } from '../../electron/headless/host'
 import { methodNames, type EventName } from '../../shared/api'
 import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../shared/wire'
-import { rawExchange, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
+import { connect, rawExchange, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
 
 const TOKEN = 'test-token-0123456789abcdef'
 let t: TestEngine
@@ -98,6 +98,29 @@ describe('the headless control plane refuses callers it cannot trust', () => {
   it('refuses a rebinding Host, even with the right token and a matching Origin', async () => {
     const evil = `evil.example:${host.port}`
     expect((await attempt({ host: evil, origin: `http://${evil}` })).status).toBe(403)
+  })
+  it('survives callers that reset the connection while they are being refused', async () => {
+    const uncaught: unknown[] = []
+    const record = (error: unknown) => uncaught.push(error)
+    process.on('uncaughtException', record)
+    try {
+      for (let i = 0; i < 10; i++) {
+        const socket = await connect(host.port)
+        socket.on('error', () => undefined)
+        socket.write(
+          `GET /api HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nOrigin: https://evil.example\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+        )
+        socket.resetAndDestroy()
+      }
+      // The host still answers, and still lets its own page in.
+      expect((await attempt({ origin: 'https://evil.example' })).status).toBe(403)
+      const { status, ws } = await attempt()
+      expect(status).toBe(101)
+      ws!.close()
+    } finally {
+      process.off('uncaughtException', record)
+    }
+    expect(uncaught).toEqual([])
   })
   it('refuses other paths', async () => {
     expect((await attempt({ path: '/other' })).status).toBe(404)
