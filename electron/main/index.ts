@@ -70,7 +70,7 @@ if (!app.requestSingleInstanceLock()) {
   }
 
   app.whenReady().then(async () => {
-    hardenSession(session.defaultSession)
+    hardenSession(session.defaultSession, { devServerUrl })
     protocol.handle('app', (request) => appResponse(rendererDir, request.url))
     const secrets = new FileSecretStore(
       path.join(app.getPath('userData'), 'secrets.json'),

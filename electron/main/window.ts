@@ -1,6 +1,7 @@
 // The desktop window and its hardening. Owns: webPreferences, what the page may navigate to or open,
-// which permissions it gets (none), and webviews (never). Everything takes Electron objects as
-// arguments so tests can assert exactly what is set.
+// which permissions it gets (notifications and clipboard writes for its own page, nothing else), and
+// webviews (never). Everything takes Electron objects as arguments so tests can assert exactly what
+// is set.
 import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron'
 import { APP_ORIGIN } from '../../shared/ipc'
 
@@ -85,9 +86,24 @@ export function hardenContents(contents: WebContents, deps: HardeningDeps): void
   })
 }
 
-export function hardenSession(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
-  session.setPermissionCheckHandler(() => false)
+/**
+ * What the app's own page may use: desktop notifications (shown only while they are on in Settings,
+ * which asks for this permission when they are turned on) and writing text to the clipboard (the
+ * copy buttons). Nothing else, and nothing at all for any other page or for a frame inside the page.
+ */
+const APP_PERMISSIONS = new Set<string>(['notifications', 'clipboard-sanitized-write'])
+
+export function permissionAllowed(permission: string, frame: { url: string | undefined; isMainFrame: boolean }, devServerUrl?: string): boolean {
+  return APP_PERMISSIONS.has(permission) && frame.isMainFrame && frame.url !== undefined && isAppUrl(frame.url, devServerUrl)
+}
+
+export function hardenSession(session: Session, deps: { devServerUrl?: string } = {}): void {
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(permissionAllowed(permission, { url: details.requestingUrl, isMainFrame: details.isMainFrame }, deps.devServerUrl)),
+  )
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    permissionAllowed(permission, { url: details.requestingUrl ?? requestingOrigin, isMainFrame: details.isMainFrame }, deps.devServerUrl),
+  )
   session.setDevicePermissionHandler(() => false)
   // The only download is "save full body", which the page makes from a blob of its own origin;
   // Electron then asks the user where to save it.

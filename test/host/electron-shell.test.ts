@@ -7,7 +7,7 @@ import type { IpcMain, Session, WebContents } from 'electron'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { connectEngine } from '../../electron/main/bridge'
 import { appResponse, resolveAppPath, RENDERER_CSP } from '../../electron/main/protocol'
-import { hardenContents, hardenSession, isAppUrl, windowOptions } from '../../electron/main/window'
+import { hardenContents, hardenSession, isAppUrl, permissionAllowed, windowOptions } from '../../electron/main/window'
 import { eventNames, methodNames } from '../../shared/api'
 import { APP_ORIGIN, IPC_EVENT, IPC_INVOKE } from '../../shared/ipc'
 import { apiOf, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
@@ -69,7 +69,42 @@ describe('web contents hardening', () => {
     expect(isAppUrl('http://localhost:5173/', undefined)).toBe(false)
     expect(isAppUrl('http://localhost:5173/x', 'http://localhost:5173/')).toBe(true)
   })
-  it('denies every permission request and check, and downloads other than the page’s own blobs', () => {
+  it('lets the app’s own page show notifications and copy text, and nothing else anywhere else', () => {
+    const handlers: Record<string, (...args: unknown[]) => unknown> = {}
+    const session = {
+      setPermissionRequestHandler: (h: (...a: unknown[]) => unknown) => (handlers.request = h),
+      setPermissionCheckHandler: (h: (...a: unknown[]) => unknown) => (handlers.check = h),
+      setDevicePermissionHandler: () => undefined,
+      on: () => undefined,
+    }
+    hardenSession(session as unknown as Session)
+    const request = (permission: string, details: { requestingUrl: string; isMainFrame: boolean }) => {
+      let granted: boolean | undefined
+      handlers.request!(null, permission, (answer: boolean) => (granted = answer), details)
+      return granted
+    }
+    const page = { requestingUrl: `${APP_ORIGIN}/index.html`, isMainFrame: true }
+    // Turning notifications on in Settings asks for them; the page then checks before showing one.
+    expect(request('notifications', page)).toBe(true)
+    expect(handlers.check!(null, 'notifications', APP_ORIGIN, page)).toBe(true)
+    expect(handlers.check!(null, 'notifications', APP_ORIGIN, { isMainFrame: true })).toBe(true)
+    expect(request('clipboard-sanitized-write', page)).toBe(true)
+    for (const permission of ['media', 'geolocation', 'clipboard-read', 'openExternal', 'fullscreen', 'pointerLock', 'unknown']) {
+      expect(request(permission, page), permission).toBe(false)
+      expect(handlers.check!(null, permission, APP_ORIGIN, page), permission).toBe(false)
+    }
+    // A frame inside the page, or a page from elsewhere (had one ever loaded), gets nothing.
+    expect(request('notifications', { ...page, isMainFrame: false })).toBe(false)
+    expect(handlers.check!(null, 'notifications', APP_ORIGIN, { ...page, isMainFrame: false })).toBe(false)
+    expect(request('notifications', { requestingUrl: 'https://evil.example/', isMainFrame: true })).toBe(false)
+    expect(handlers.check!(null, 'notifications', 'https://evil.example', { requestingUrl: 'https://evil.example/', isMainFrame: true })).toBe(false)
+    expect(request('notifications', { requestingUrl: 'http://localhost:5173/', isMainFrame: true })).toBe(false)
+  })
+  it('lets the dev server’s page show notifications only in development', () => {
+    expect(permissionAllowed('notifications', { url: 'http://localhost:5173/', isMainFrame: true })).toBe(false)
+    expect(permissionAllowed('notifications', { url: 'http://localhost:5173/', isMainFrame: true }, 'http://localhost:5173/')).toBe(true)
+  })
+  it('denies every other permission request and check, and downloads other than the page’s own blobs', () => {
     const handlers: Record<string, (...args: unknown[]) => unknown> = {}
     const emitter = new EventEmitter()
     const session = {
@@ -79,10 +114,11 @@ describe('web contents hardening', () => {
       on: emitter.on.bind(emitter),
     }
     hardenSession(session as unknown as Session)
+    const page = { requestingUrl: `${APP_ORIGIN}/index.html`, isMainFrame: true }
     const callback = vi.fn()
-    handlers.request!(null, 'media', callback)
+    handlers.request!(null, 'media', callback, page)
     expect(callback).toHaveBeenCalledWith(false)
-    expect(handlers.check!(null, 'clipboard-read')).toBe(false)
+    expect(handlers.check!(null, 'clipboard-read', APP_ORIGIN, page)).toBe(false)
     expect(handlers.device!({})).toBe(false)
     const download = (url: string) => {
       let prevented = false
