@@ -20,27 +20,60 @@ export function endpointOfRef(ref: string): string | null {
   return at < 0 ? null : ref.slice(at + 1)
 }
 
-const SecretsFile = z.object({ schemaVersion: z.literal(1), secrets: z.record(z.string(), z.string()) })
+/**
+ * How the desktop shell encrypts a value with the operating system's keychain (Electron's safeStorage).
+ * Encrypting and decrypting throw when the keychain will not.
+ */
+export interface SecretCipher {
+  encrypt(plain: string): string
+  decrypt(stored: string): string
+}
+
+/** A value as stored: plain text (in the user-only file), or encrypted by the keychain. */
+const StoredSecret = z.union([z.string(), z.object({ encrypted: z.string() })])
+type StoredSecret = z.infer<typeof StoredSecret>
+
+// Version 1 kept every value as a string, encrypted or not depending on the host that wrote it.
+const SecretsFileV1 = z.object({ schemaVersion: z.literal(1), secrets: z.record(z.string(), z.string()) })
+const SecretsFile = z.object({ schemaVersion: z.literal(2), secrets: z.record(z.string(), StoredSecret) })
 
 /**
- * Secrets in one JSON file with mode 0600 (readable by the user only). An optional codec lets the
- * desktop shell encrypt each value with the OS keychain before it reaches the disk.
+ * Whether a version 1 value is a keychain ciphertext (base64 of safeStorage's output, which starts
+ * with its version tag `v10` or `v11` on every platform) rather than a secret in plain text.
+ */
+export function looksEncrypted(value: string): boolean {
+  if (!/^[A-Za-z0-9+/]{24,}={0,2}$/.test(value) || value.length % 4 !== 0) return false
+  const head = Buffer.from(value.slice(0, 4), 'base64').toString('latin1')
+  return head === 'v10' || head === 'v11'
+}
+
+/**
+ * Secrets in one JSON file with mode 0600 (readable by the user only). With a cipher (the desktop
+ * app, when the keychain is available) each value is encrypted before it reaches the disk. Each value
+ * says how it was stored, so that a data folder used by both hosts, or by the desktop app with and
+ * without a keychain, never hands over a ciphertext as if it were the secret: a value that cannot be
+ * decrypted here reads as no secret.
  */
 export class FileSecretStore implements SecretStore {
-  private cache: Record<string, string> | null = null
+  private cache: Record<string, StoredSecret> | null = null
   private writing: Promise<void> = Promise.resolve()
+  readonly kind: SecretStore['kind']
 
   constructor(
     readonly file: string,
-    readonly kind: SecretStore['kind'] = 'user-only-file',
-    private readonly codec: { encode(plain: string): string; decode(stored: string): string } = { encode: (s) => s, decode: (s) => s },
-  ) {}
+    private readonly cipher: SecretCipher | null = null,
+  ) {
+    this.kind = cipher ? 'os-encrypted' : 'user-only-file'
+  }
 
-  private async load(): Promise<Record<string, string>> {
+  private async load(): Promise<Record<string, StoredSecret>> {
     if (this.cache) return this.cache
     try {
-      const parsed = SecretsFile.parse(JSON.parse(await fs.readFile(this.file, 'utf8')))
-      this.cache = parsed.secrets
+      const json: unknown = JSON.parse(await fs.readFile(this.file, 'utf8'))
+      const old = SecretsFileV1.safeParse(json)
+      this.cache = old.success
+        ? Object.fromEntries(Object.entries(old.data.secrets).map(([ref, value]) => [ref, looksEncrypted(value) ? { encrypted: value } : value]))
+        : SecretsFile.parse(json).secrets
     } catch (error) {
       if (!isErrno(error, 'ENOENT')) throw error
       this.cache = {}
@@ -52,12 +85,19 @@ export class FileSecretStore implements SecretStore {
 
   async get(ref: string): Promise<string | null> {
     const stored = (await this.load())[ref]
-    return stored === undefined ? null : this.codec.decode(stored)
+    if (stored === undefined) return null
+    if (typeof stored === 'string') return stored
+    if (!this.cipher) return null
+    try {
+      return this.cipher.decrypt(stored.encrypted)
+    } catch {
+      return null
+    }
   }
 
   async set(ref: string, value: string): Promise<void> {
     const secrets = await this.load()
-    secrets[ref] = this.codec.encode(value)
+    secrets[ref] = this.cipher ? { encrypted: this.cipher.encrypt(value) } : value
     await this.persist()
   }
 
@@ -72,7 +112,7 @@ export class FileSecretStore implements SecretStore {
   }
 
   private persist(): Promise<void> {
-    const run = this.writing.then(() => writeFileAtomic(this.file, JSON.stringify({ schemaVersion: 1, secrets: this.cache }, null, 2) + '\n', 0o600))
+    const run = this.writing.then(() => writeFileAtomic(this.file, JSON.stringify({ schemaVersion: 2, secrets: this.cache }, null, 2) + '\n', 0o600))
     this.writing = run.catch(() => undefined)
     return run
   }

@@ -10,6 +10,7 @@ import { FileSecretStore } from '../core/secrets'
 import { APP_ORIGIN } from '../../shared/ipc'
 import { connectEngine, type EngineBridge } from './bridge'
 import { APP_SCHEME_PRIVILEGES, appResponse } from './protocol'
+import { keychainCipher } from './secret-cipher'
 import { loadBounds, saveBounds } from './window-state'
 import { hardenContents, hardenSession, windowOptions } from './window'
 
@@ -72,16 +73,7 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(async () => {
     hardenSession(session.defaultSession, { devServerUrl })
     protocol.handle('app', (request) => appResponse(rendererDir, request.url))
-    const secrets = new FileSecretStore(
-      path.join(app.getPath('userData'), 'secrets.json'),
-      safeStorage.isEncryptionAvailable() ? 'os-encrypted' : 'user-only-file',
-      safeStorage.isEncryptionAvailable()
-        ? {
-            encode: (plain) => safeStorage.encryptString(plain).toString('base64'),
-            decode: (stored) => safeStorage.decryptString(Buffer.from(stored, 'base64')),
-          }
-        : undefined,
-    )
+    const secrets = new FileSecretStore(path.join(app.getPath('userData'), 'secrets.json'), keychainCipher(safeStorage))
     try {
       engine = await Engine.open({ dataDir: app.getPath('userData'), host: 'electron', version: app.getVersion(), secrets })
     } catch (error) {
