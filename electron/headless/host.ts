@@ -14,6 +14,13 @@ import { EventRelay } from '../core/relay'
 import { checkHost, checkUpgrade, type GuardOptions } from './guard'
 import { serveStatic } from './static'
 
+/**
+ * The largest message a connected page may send: room for the largest input the contract accepts (a
+ * collection file of up to 200 MB to import, a draft's body, a response rule's 10 MB body), as Electron
+ * IPC carries them. Only a caller that passed the token, Host and Origin checks sends messages at all.
+ */
+export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024
+
 export interface HeadlessHostOptions {
   engine: Engine
   /** The built renderer (index.html and assets). */
@@ -26,7 +33,7 @@ export interface HeadlessHostOptions {
   allowedHosts?: string[]
   /** Fixed token (tests); a random one per run otherwise. */
   token?: string
-  /** Most bytes one WebSocket message may carry. */
+  /** Most bytes one WebSocket message may carry (default: MAX_MESSAGE_BYTES). */
   maxMessageBytes?: number
 }
 
@@ -65,7 +72,7 @@ export class HeadlessHost {
     })
     const wss = new WebSocketServer({
       noServer: true,
-      maxPayload: options.maxMessageBytes ?? 4 * 1024 * 1024,
+      maxPayload: options.maxMessageBytes ?? MAX_MESSAGE_BYTES,
       handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
     })
     const listen = (port: number) =>

@@ -187,6 +187,37 @@ describe('a trusted client', () => {
     ws!.close()
   })
 
+  it('takes a call as large as the contract accepts (a response rule with a 10 MB body)', async () => {
+    const { ws } = await attempt()
+    const client = new Client(ws!)
+    const body = 'x'.repeat(10 * 1024 * 1024)
+    const closed = new Promise<{ closed: number }>((resolve) => ws!.once('close', (code) => resolve({ closed: code })))
+    const updated = await Promise.race([client.call('endpoints.update', { id: t.endpointId, patch: { response: { body } } }), closed])
+    expect(updated).toMatchObject({ ok: true })
+    const { responses } = await rawExchange(t.port, 'GET /big HTTP/1.1\r\nHost: x\r\n\r\n')
+    expect(responses[0]!.headers.find(([name]) => name.toLowerCase() === 'content-length')?.[1]).toBe(String(body.length))
+    expect(ws!.readyState).toBe(WebSocket.OPEN)
+    ws!.close()
+  })
+
+  it('closes a connection whose message is larger than the limit, and goes on serving others', async () => {
+    const small = await HeadlessHost.start({ engine: t.engine, rendererDir, token: TOKEN, maxMessageBytes: 1024 })
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${small.port}/api`, [WS_PROTOCOL, `${WS_TOKEN_PREFIX}${TOKEN}`], { origin: `http://127.0.0.1:${small.port}` })
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
+      const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)))
+      ws.on('error', () => undefined)
+      ws.send(JSON.stringify({ type: 'call', id: 1, method: 'app.info', input: { pad: 'x'.repeat(2048) } }))
+      expect(await closed).toBe(1009)
+      const again = new WebSocket(`ws://127.0.0.1:${small.port}/api`, [WS_PROTOCOL, `${WS_TOKEN_PREFIX}${TOKEN}`], { origin: `http://127.0.0.1:${small.port}` })
+      await new Promise((resolve, reject) => again.once('open', resolve).once('error', reject))
+      expect(await new Client(again).call('app.info')).toMatchObject({ ok: true })
+      again.close()
+    } finally {
+      await small.close()
+    }
+  })
+
   it('closes the connection on a malformed message', async () => {
     const { ws } = await attempt()
     const closed = new Promise<number>((resolve) => ws!.once('close', (code) => resolve(code)))
