@@ -61,7 +61,7 @@ export class HeadlessHost {
     const server = http.createServer((req, res) => {
       const host = checkHost(req, guard)
       if (!host.ok) {
-        res.writeHead(host.status, { 'Content-Type': 'text/plain; charset=utf-8' })
+        res.writeHead(host.status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
         res.end(`${host.reason}\n`)
         return
       }

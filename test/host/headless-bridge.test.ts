@@ -139,7 +139,13 @@ describe('the headless control plane refuses callers it cannot trust', () => {
     expect(page.headers['content-security-policy']).toContain(`connect-src 'self' ws://localhost:${host.port}`)
     expect(page.headers['x-frame-options']).toBe('DENY')
     expect((await get('/assets/app.js', `127.0.0.1:${host.port}`)).status).toBe(200)
-    expect((await get('/', `evil.example:${host.port}`)).status).toBe(403)
+    const rebound = await get('/', `evil.example:${host.port}`)
+    expect(rebound.status).toBe(403)
+    // A refusal is a page too: the same headers keep it from being framed, sniffed or scripted.
+    for (const response of [page, rebound]) {
+      expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'")
+      expect(response.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' })
+    }
     const { raw } = await rawExchange(host.port, `GET /../../../etc/passwd HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n\r\n`)
     expect(raw.toString()).toMatch(/^HTTP\/1\.1 404/)
     const encoded = await rawExchange(host.port, `GET /%2e%2e/%2e%2e/package.json HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n\r\n`)
