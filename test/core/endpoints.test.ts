@@ -126,6 +126,54 @@ describe('endpoints', () => {
     expect(responses[0]!.body.toString()).toBe('accepted')
   })
 
+  it('keeps the answer\'s framing its own whatever Content-Length or Transfer-Encoding the rule names', async () => {
+    t = await startEngine()
+    await t.engine.updateEndpoint(t.endpointId, {
+      response: {
+        status: 200,
+        headers: [['Content-Length', '999'], ['transfer-encoding', 'chunked'], ['CONTENT-LENGTH', '1'], ['X-Kept', 'yes']],
+        body: 'hello',
+        delayMs: 0,
+      },
+    })
+    // Two requests on one connection: the second answer is read where the first one ends.
+    const { responses } = await rawExchange(t.port, 'POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n', { responses: 2 })
+    expect(responses).toHaveLength(2)
+    for (const response of responses) {
+      const framing = response.headers.filter(([name]) => ['content-length', 'transfer-encoding'].includes(name.toLowerCase()))
+      expect(framing).toEqual([['Content-Length', '5']])
+      expect(response.headers).toContainEqual(['X-Kept', 'yes'])
+      expect(response.body.toString()).toBe('hello')
+    }
+    await t.engine.updateEndpoint(t.endpointId, { response: { status: 204 } })
+    // A 204 has no body: the rule's is not sent, and the next answer starts right after the head.
+    const empty = await rawExchange(t.port, 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', {
+      untilClose: true,
+    })
+    const heads = empty.raw.toString('latin1').split('\r\n\r\n')
+    expect(heads.map((head) => head.split('\r\n')[0])).toEqual(['HTTP/1.1 204 No Content', 'HTTP/1.1 204 No Content', ''])
+    expect(heads.join('\n')).not.toMatch(/hello|content-length|transfer-encoding/i)
+  })
+
+  it('refuses response headers that could end the header block or split the answer', async () => {
+    t = await startEngine()
+    const handlers = t.engine.handlers()
+    for (const pair of [
+      ['X-Evil', 'a\nSet-Cookie: x=1'],
+      ['X-Evil', 'a\rb'],
+      ['X-Evil', 'a\u0000b'],
+      ['X-Evil', 'caf\u0101'],
+      ['X-Evil\r\nSet-Cookie', 'x'],
+      ['X Evil', 'x'],
+      ['', 'x'],
+    ]) {
+      const result = await dispatch(handlers, 'endpoints.update', { id: t.endpointId, patch: { response: { headers: [pair] } } })
+      expect(result, JSON.stringify(pair)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    }
+    const { responses } = await rawExchange(t.port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n')
+    expect(responses[0]!.status).toBe(200)
+  })
+
   it('rejects response rules that would break HTTP (CR/LF in headers, delay over 30 s)', async () => {
     t = await startEngine()
     const handlers = t.engine.handlers()
