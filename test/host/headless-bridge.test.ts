@@ -1,5 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import http from 'node:http'
+import net from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
@@ -121,6 +123,23 @@ describe('the headless control plane refuses callers it cannot trust', () => {
       process.off('uncaughtException', record)
     }
     expect(uncaught).toEqual([])
+  })
+  it('listens on loopback only: the machine\'s other addresses do not reach the UI port', async () => {
+    const others = Object.values(os.networkInterfaces())
+      .flat()
+      .filter((a) => a !== undefined && !a.internal && !a.address.startsWith('fe80:'))
+      .map((a) => a!.address)
+    for (const address of [...others, '::1']) {
+      const refused = await new Promise<string>((resolve) => {
+        const socket = net.connect({ host: address, port: host.port })
+        socket.once('connect', () => {
+          socket.destroy()
+          resolve('connected')
+        })
+        socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'))
+      })
+      expect(refused, address).not.toBe('connected')
+    }
   })
   it('refuses other paths', async () => {
     expect((await attempt({ path: '/other' })).status).toBe(404)
