@@ -1,8 +1,10 @@
 // Serves the built renderer to the browser. Owns: mapping a URL path to a file inside the renderer
 // folder (never outside it), content types, and the security headers. Never: serves anything else.
-import { createReadStream, promises as fs } from 'node:fs'
+import { promises as fs } from 'node:fs'
+import type { FileHandle } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import path from 'node:path'
+import { pipeline } from 'node:stream'
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -39,13 +41,24 @@ export async function serveStatic(
   const relative = pathname === '/' ? 'index.html' : pathname.replace(/^\/+/, '')
   const file = path.resolve(root, relative)
   if (file !== root && !file.startsWith(root + path.sep)) return send(404, 'Not Found')
-  let stat
+  // Opened before anything is answered, and streamed from that handle: a file that goes away meanwhile
+  // (a rebuild) or fails to read is a 404 or a cut connection, never an error nobody handles.
+  let handle: FileHandle
   try {
-    stat = await fs.stat(file)
+    handle = await fs.open(file, 'r')
   } catch {
     return send(404, 'Not Found')
   }
-  if (!stat.isFile()) return send(404, 'Not Found')
+  let stat
+  try {
+    stat = await handle.stat()
+  } catch {
+    stat = null
+  }
+  if (!stat?.isFile()) {
+    await handle.close().catch(() => undefined)
+    return send(404, 'Not Found')
+  }
   const type = TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream'
   res.writeHead(200, {
     ...headers,
@@ -54,6 +67,9 @@ export async function serveStatic(
     // Built assets carry a content hash in their names; the page itself must always be fresh.
     'Cache-Control': relative === 'index.html' ? 'no-store' : 'public, max-age=31536000, immutable',
   })
-  if (req.method === 'HEAD') return void res.end()
-  createReadStream(file).pipe(res)
+  if (req.method === 'HEAD') {
+    await handle.close().catch(() => undefined)
+    return void res.end()
+  }
+  pipeline(handle.createReadStream(), res, () => undefined)
 }

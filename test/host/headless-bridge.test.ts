@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, symlink, writeFile } from 'node:fs/promises'
 import http from 'node:http'
 import net from 'node:net'
 import os from 'node:os'
@@ -169,6 +169,23 @@ describe('the headless control plane refuses callers it cannot trust', () => {
     expect(raw.toString()).toMatch(/^HTTP\/1\.1 404/)
     const encoded = await rawExchange(host.port, `GET /%2e%2e/%2e%2e/package.json HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n\r\n`)
     expect(encoded.raw.toString()).toMatch(/^HTTP\/1\.1 404/)
+  })
+  it.runIf(process.platform === 'linux')('survives a UI file that cannot be read, and goes on serving the page', async () => {
+    // A file that is there when asked for but fails as it is read (as one a rebuild replaces can).
+    await symlink('/proc/self/mem', path.join(rendererDir, 'assets', 'unreadable.js'))
+    const uncaught: unknown[] = []
+    const record = (error: unknown) => uncaught.push(error)
+    process.on('uncaughtException', record)
+    try {
+      const broken = await rawExchange(host.port, `GET /assets/unreadable.js HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nConnection: close\r\n\r\n`, { untilClose: true })
+      expect(broken.closed).toBe(true)
+      const page = await rawExchange(host.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n\r\n`)
+      expect(page.responses[0]!.status).toBe(200)
+      expect(page.responses[0]!.body.toString()).toContain('<title>Hookscope</title>')
+    } finally {
+      process.off('uncaughtException', record)
+    }
+    expect(uncaught).toEqual([])
   })
   it('keeps the capture port free of the UI and the Api', async () => {
     const page = await rawExchange(t.port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n')
