@@ -5,6 +5,7 @@ import { IPC_EVENT } from '../../shared/ipc'
 import type { Engine } from '../core'
 import { EventRelay } from '../core/relay'
 import { bindIpc } from './ipc'
+import { isAppUrl } from './window'
 
 export interface EngineBridge {
   flush(): void
@@ -20,7 +21,8 @@ export function connectEngine(deps: {
   const binding = bindIpc({ ipcMain: deps.ipcMain, handlers: deps.engine.handlers(), trustedContents: deps.trustedContents, devServerUrl: deps.devServerUrl })
   const relay = new EventRelay(deps.engine, (event, payload) => {
     const contents = deps.trustedContents()
-    if (contents && !contents.isDestroyed()) contents.send(IPC_EVENT, event, payload)
+    // Captures go to the app's own page only, as calls come only from it.
+    if (contents && !contents.isDestroyed() && isAppUrl(contents.mainFrame.url, deps.devServerUrl)) contents.send(IPC_EVENT, event, payload)
   })
   return {
     flush: () => relay.flushTraffic(),

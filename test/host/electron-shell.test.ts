@@ -10,7 +10,7 @@ import { appResponse, resolveAppPath, RENDERER_CSP } from '../../electron/main/p
 import { hardenContents, hardenSession, isAppUrl, permissionAllowed, windowOptions } from '../../electron/main/window'
 import { eventNames, methodNames } from '../../shared/api'
 import { APP_ORIGIN, IPC_EVENT, IPC_INVOKE } from '../../shared/ipc'
-import { apiOf, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
+import { apiOf, nextCapture, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
 
 describe('window options', () => {
   it('isolates the page from Node and Electron', () => {
@@ -248,6 +248,26 @@ describe('IPC bound from the contract', () => {
     })
     const batches = sent.filter(([event]) => event === 'traffic.batch')
     expect(batches.length).toBeLessThan(20)
+    bridge.dispose()
+  })
+
+  it('relays nothing to the window while it shows a page other than the app’s', async () => {
+    const { contents, sent, mainFrame } = fakeWindow('https://evil.example/')
+    const { ipcMain } = fakeIpcMain()
+    const bridge = connectEngine({ engine: t.engine, ipcMain, trustedContents: () => contents as unknown as WebContents })
+    const first = nextCapture(t.engine)
+    await fetch(`${t.url}while-foreign`, { method: 'POST', body: 'secret' })
+    await first
+    bridge.flush()
+    expect(sent).toEqual([])
+    // Back on the app's page, the next capture arrives.
+    mainFrame.url = `${APP_ORIGIN}/index.html`
+    const second = nextCapture(t.engine)
+    await fetch(`${t.url}back-home`, { method: 'POST', body: 'x' })
+    await second
+    bridge.flush()
+    expect(sent.map(([event]) => event)).toContain('traffic.batch')
+    expect(JSON.stringify(sent)).not.toContain('while-foreign')
     bridge.dispose()
   })
 })
