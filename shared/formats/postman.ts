@@ -1,6 +1,7 @@
 // Postman Collection v2.1 (https://schema.getpostman.com/json/collection/v2.1.0/collection.json)
 // export and import. It owns the mapping between collection items and Exchanges; it must never
-// resolve {{variables}} (they stay as text), run scripts, or import half a collection.
+// run scripts, guess a variable the file does not define (it stays as `{{name}}` text), or import
+// half a collection.
 //
 // Export: one item per Exchange, named after the Exchange (or "METHOD url"), inside nested item groups
 // (folders) following its `folderPath`, each group where its first exchange comes; notes become the
@@ -11,6 +12,10 @@
 // is base64 with `_hookscope.bodyEncoding: "base64"` on the example.
 //
 // Import (v2.1, and v2.0 which differs only in auth):
+// - The variables the collection defines (its `variable` list, and those of a folder or item, the
+//   nearest winning; disabled ones left out) are filled in wherever Postman fills them in when it
+//   sends: the URL, headers, body and auth, also inside one another's values. Anything else in
+//   braces (an environment's variable, a dynamic one such as {{$guid}}) stays as written.
 // - Folders (item groups) become each exchange's `folderPath`, in order; an item keeps its own name.
 //   A folder without requests has no exchange to carry it, so it is not kept.
 // - Disabled headers, query parameters and form fields are dropped. raw bodies are UTF-8;
@@ -265,6 +270,12 @@ const Request = z.preprocess(
     .loose(),
 )
 
+// A variable's value may be any JSON value; Postman sends its text.
+const Variable = z
+  .object({ key: z.string().nullish(), id: z.string().nullish(), value: z.unknown().optional(), disabled: z.boolean().nullish() })
+  .loose()
+const Variables = z.array(Variable).nullish()
+
 const HookscopeExtra = z.object({ bodyEncoding: z.string().nullish() }).loose().nullish()
 const SavedResponse = z
   .object({
@@ -286,6 +297,7 @@ interface ImportedItem {
   response?: Array<z.infer<typeof SavedResponse>> | null
   auth?: Auth
   description?: z.infer<typeof Description>
+  variable?: z.infer<typeof Variables>
 }
 
 const Item: z.ZodType<ImportedItem> = z.lazy(() =>
@@ -297,6 +309,7 @@ const Item: z.ZodType<ImportedItem> = z.lazy(() =>
       response: z.array(SavedResponse).nullish(),
       auth: Auth,
       description: Description,
+      variable: Variables,
     })
     .loose(),
 )
@@ -306,6 +319,7 @@ const Collection = z
     info: z.object({ name: z.string().nullish(), schema: z.string().nullish() }).loose(),
     item: z.array(Item),
     auth: Auth,
+    variable: Variables,
   })
   .loose()
 
@@ -472,19 +486,67 @@ function importResponse(saved: z.infer<typeof SavedResponse>, path: Path): Respo
   return response
 }
 
-function importItem(item: ImportedItem, folders: Array<{ key: string; name: string }>, inheritedAuth: Auth, path: Path, out: Exchange[]): void {
+type VariableScope = ReadonlyMap<string, string>
+
+/** The scope seen inside a collection, folder or item: its own enabled variables over the outer ones. */
+function withVariables(outer: VariableScope, variables: z.infer<typeof Variables>): VariableScope {
+  if (!variables || variables.length === 0) return outer
+  const scope = new Map(outer)
+  for (const variable of variables) {
+    const key = variable.key ?? variable.id
+    if (!key || variable.disabled) continue
+    const value = variable.value
+    scope.set(key, value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value))
+  }
+  return scope
+}
+
+// Postman fills in variables found inside other variables' values up to this depth.
+const VARIABLE_DEPTH = 19
+
+function fillText(text: string, scope: VariableScope): string {
+  let out = text
+  for (let pass = 0; pass < VARIABLE_DEPTH && out.includes('{{'); pass++) {
+    const next = out.replace(/\{\{([^{}]+)\}\}/g, (whole, name: string) => scope.get(name) ?? whole)
+    if (next === out) break
+    out = next
+  }
+  return out
+}
+
+/** Every string in a request or auth block with the scope's variables filled in. */
+function fillVariables<T>(value: T, scope: VariableScope): T {
+  if (scope.size === 0) return value
+  if (typeof value === 'string') return fillText(value, scope) as T
+  if (Array.isArray(value)) return value.map((entry: unknown) => fillVariables(entry, scope)) as T
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, fillVariables(entry, scope)])) as T
+  }
+  return value
+}
+
+function importItem(
+  item: ImportedItem,
+  folders: Array<{ key: string; name: string }>,
+  inheritedAuth: Auth,
+  outerScope: VariableScope,
+  path: Path,
+  out: Exchange[],
+): void {
   const name = item.name ?? ''
   const auth = item.auth !== undefined && item.auth !== null ? item.auth : inheritedAuth
+  const scope = withVariables(outerScope, item.variable)
   if (item.item) {
     // The folder's place in the file is its key: two folders of the same name stay two.
     const folder = { key: path.join('.'), name }
-    item.item.forEach((child, index) => importItem(child, [...folders, folder], auth, [...path, 'item', index], out))
+    item.item.forEach((child, index) => importItem(child, [...folders, folder], auth, scope, [...path, 'item', index], out))
     return
   }
   if (item.request === undefined || item.request === null) fail(path, 'an item without a request or items')
-  const request = item.request
+  // Descriptions are text for people: Postman leaves their braces alone, and so does this.
+  const request = { ...fillVariables(item.request, scope), description: item.request.description }
   const requestPath = [...path, 'request']
-  const requestAuth = request.auth !== undefined && request.auth !== null ? request.auth : auth
+  const requestAuth = fillVariables(request.auth !== undefined && request.auth !== null ? request.auth : auth, scope)
   const { headers: authHeaders, note } = importAuth(requestAuth)
   const body = importBody(request.body, [...requestPath, 'body'])
   const headers = importHeaders(request.header)
@@ -545,6 +607,7 @@ export function fromPostman(input: unknown): Exchange[] {
     fail(['info', 'schema'], `"${schema}" is not Postman Collection v2.0 or v2.1`)
   }
   const out: Exchange[] = []
-  collection.item.forEach((item, index) => importItem(item, [], collection.auth, ['item', index], out))
+  const scope = withVariables(new Map(), collection.variable)
+  collection.item.forEach((item, index) => importItem(item, [], collection.auth, scope, ['item', index], out))
   return out
 }

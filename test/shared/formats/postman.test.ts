@@ -215,6 +215,73 @@ describe('Postman import', () => {
     )
   })
 
+  it('fills in the variables the collection defines (nearest scope first), in URL, headers, body and auth', () => {
+    // As Postman exports it: collection variables, a folder and an item overriding one, a disabled
+    // one, one variable inside another's value, and an environment variable the file does not define.
+    const collection = {
+      info: { _postman_id: '5e0c', name: 'Stripe hooks', schema: POSTMAN_SCHEMA_V21, _exporter_id: '42' },
+      auth: { type: 'bearer', bearer: [{ key: 'token', value: '{{token}}', type: 'string' }] },
+      variable: [
+        { key: 'baseUrl', value: 'http://localhost:3000', type: 'string' },
+        { key: 'token', value: 'sk_test_123', type: 'string' },
+        { key: 'hooks', value: '{{baseUrl}}/webhooks', type: 'string' },
+        { key: 'event', value: 'payment_intent.succeeded', type: 'string' },
+        { key: 'retries', value: 3, type: 'number' },
+        { key: 'off', value: 'never', disabled: true },
+      ],
+      item: [
+        {
+          name: 'Payments',
+          variable: [{ key: 'event', value: 'charge.refunded' }],
+          item: [
+            {
+              name: 'Event',
+              request: {
+                method: 'POST',
+                header: [
+                  { key: 'Content-Type', value: 'application/json' },
+                  { key: 'X-Retries', value: '{{retries}}' },
+                  { key: 'X-Off', value: '{{off}}' },
+                  { key: 'X-Env', value: '{{envOnly}}' },
+                ],
+                body: { mode: 'raw', raw: '{"type":"{{event}}","id":"{{$guid}}"}', options: { raw: { language: 'json' } } },
+                url: { raw: '{{hooks}}/stripe?live={{live}}', host: ['{{hooks}}'], path: ['stripe'], query: [{ key: 'live', value: '{{live}}' }] },
+                description: 'Sends {{event}} to the app',
+              },
+            },
+          ],
+        },
+        {
+          name: 'Login',
+          variable: [{ key: 'user', value: 'ann' }],
+          request: {
+            method: 'POST',
+            auth: { type: 'basic', basic: [{ key: 'username', value: '{{user}}' }, { key: 'password', value: 'pw' }] },
+            body: { mode: 'urlencoded', urlencoded: [{ key: 'who', value: '{{user}}' }] },
+            url: { host: ['{{baseUrl}}'], path: ['login'] },
+          },
+        },
+      ],
+    }
+    const [event, login] = fromPostman(collection)
+    expect(event!.request.url).toBe('http://localhost:3000/webhooks/stripe?live={{live}}')
+    expect(event!.request.headers).toEqual([
+      ['Content-Type', 'application/json'],
+      ['X-Retries', '3'],
+      ['X-Off', '{{off}}'],
+      ['X-Env', '{{envOnly}}'],
+      ['Authorization', 'Bearer sk_test_123'],
+    ])
+    expect(Buffer.from(event!.request.body).toString()).toBe('{"type":"charge.refunded","id":"{{$guid}}"}')
+    expect(event!.notes).toBe('Sends {{event}} to the app')
+    expect(login!.request.url).toBe('http://localhost:3000/login')
+    expect(login!.request.headers).toEqual([
+      ['Authorization', `Basic ${Buffer.from('ann:pw').toString('base64')}`],
+      ['Content-Type', 'application/x-www-form-urlencoded'],
+    ])
+    expect(Buffer.from(login!.request.body).toString()).toBe('who=ann')
+  })
+
   it('reads v2.0 auth, string headers and URLs, graphql bodies and saved examples', () => {
     const collection = {
       info: { name: 'v2.0', schema: 'https://schema.getpostman.com/json/collection/v2.0.0/collection.json' },
