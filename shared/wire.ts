@@ -7,6 +7,11 @@ export const WS_PATH = '/api'
 export const WS_PROTOCOL = 'hookscope.v1'
 /** The per-run token travels as a second offered subprotocol, so it never lands in a URL or a log. */
 export const WS_TOKEN_PREFIX = 'token.'
+/**
+ * Most bytes one message may carry. A call carries whole files and bodies (an import of up to 200 M
+ * characters, a composed request with a body at the capture limit in base64), so the bound is theirs.
+ */
+export const WS_MAX_MESSAGE_BYTES = 256 * 1024 * 1024
 
 export const ClientMessage = z.object({
   type: z.literal('call'),

@@ -8,18 +8,11 @@ import type { AddressInfo, Socket } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { dispatch, type EventName, type EventPayload } from '../../shared/api'
 import { contentSecurityPolicy, securityHeaders } from '../../shared/security'
-import { ClientMessage, WS_PATH, WS_PROTOCOL, type ServerMessage } from '../../shared/wire'
+import { ClientMessage, WS_MAX_MESSAGE_BYTES, WS_PATH, WS_PROTOCOL, type ServerMessage } from '../../shared/wire'
 import type { Engine } from '../core'
 import { EventRelay } from '../core/relay'
 import { checkHost, checkUpgrade, type GuardOptions } from './guard'
 import { serveStatic } from './static'
-
-/**
- * The largest message a connected page may send: room for the largest input the contract accepts (a
- * collection file of up to 200 MB to import, a draft's body, a response rule's 10 MB body), as Electron
- * IPC carries them. Only a caller that passed the token, Host and Origin checks sends messages at all.
- */
-export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024
 
 export interface HeadlessHostOptions {
   engine: Engine
@@ -33,7 +26,7 @@ export interface HeadlessHostOptions {
   allowedHosts?: string[]
   /** Fixed token (tests); a random one per run otherwise. */
   token?: string
-  /** Most bytes one WebSocket message may carry (default: MAX_MESSAGE_BYTES). */
+  /** Most bytes one WebSocket message may carry (default: WS_MAX_MESSAGE_BYTES, which only a caller that passed the token, Host and Origin checks can send). */
   maxMessageBytes?: number
 }
 
@@ -72,7 +65,7 @@ export class HeadlessHost {
     })
     const wss = new WebSocketServer({
       noServer: true,
-      maxPayload: options.maxMessageBytes ?? MAX_MESSAGE_BYTES,
+      maxPayload: options.maxMessageBytes ?? WS_MAX_MESSAGE_BYTES,
       handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
     })
     const listen = (port: number) =>

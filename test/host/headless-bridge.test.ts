@@ -260,6 +260,19 @@ describe('a trusted client', () => {
     }
   })
 
+  it('takes a call that carries a large file: a 12 MB HAR imports over the same connection', async () => {
+    const { ws } = await attempt()
+    const client = new Client(ws!)
+    const body = 'x'.repeat(12 * 1024 * 1024)
+    const request = { method: 'POST', url: 'https://example.test/big', httpVersion: 'HTTP/1.1', headers: [], postData: { mimeType: 'text/plain', text: body } }
+    const har = { log: { version: '1.2', creator: { name: 'WebInspector', version: '537.36' }, entries: [{ startedDateTime: '2026-01-01T00:00:00.000Z', time: 1, request }] } }
+    const imported = await client.call('collections.import', { format: 'har', text: JSON.stringify(har) })
+    expect(imported).toMatchObject({ ok: true, value: { items: [{ request: { url: 'https://example.test/big', body: { encoding: 'utf8' } } }] } })
+    expect((imported.value as { items: Array<{ request: { body: { data: string } } }> }).items[0]!.request.body.data).toHaveLength(body.length)
+    expect(await client.call('app.info')).toMatchObject({ ok: true })
+    ws!.close()
+  })
+
   it('closes the connection on a malformed message', async () => {
     const { ws } = await attempt()
     const closed = new Promise<number>((resolve) => ws!.once('close', (code) => resolve(code)))

@@ -86,6 +86,32 @@ describe('WebSocket transport', () => {
     expect(events).toEqual([{ level: 'info', code: 'X', message: 'hi', at: 1 }])
   })
 
+  it('refuses at once, saying why, a call larger than the host takes, and keeps the connection', async () => {
+    FakeSocket.created = []
+    const transport = new WebSocketTransport({
+      url: 'ws://127.0.0.1:9/api',
+      token: 'secret-token',
+      createSocket: (url, protocols) => new FakeSocket(url, protocols),
+      hostAnswers: async () => false,
+      setTimer: () => 0,
+      clearTimer: () => {},
+      maxMessageBytes: 2 * 1024 * 1024,
+    })
+    transport.connect()
+    const socket = FakeSocket.created[0]!
+    socket.open()
+    // Multi-byte characters count as the bytes they become on the wire: 1 M characters, 3 MB.
+    const tooLarge = transport.invoke('collections.import', { format: 'curl', text: '€'.repeat(1024 * 1024) })
+    await expect(tooLarge).resolves.toEqual({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: 'This is too large to send to Hookscope at once: 4 MB, at most 2 MB.' },
+    })
+    expect(socket.sent).toHaveLength(0)
+    expect(socket.readyState).toBe(1)
+    void transport.invoke('collections.import', { format: 'curl', text: 'x'.repeat(1024 * 1024) })
+    expect(socket.sent).toHaveLength(1)
+  })
+
   it('rejects calls in flight when the connection drops, then reconnects with backoff', async () => {
     const { transport, timers, states } = setup({ hostAnswers: false })
     transport.connect()

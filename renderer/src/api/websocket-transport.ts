@@ -5,7 +5,7 @@
 import type { EventName, MethodName, Transport } from '../../../shared/api'
 import { eventNames } from '../../../shared/api'
 import type { Result } from '../../../shared/errors'
-import { WS_PATH, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../../shared/wire'
+import { WS_MAX_MESSAGE_BYTES, WS_PATH, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../../shared/wire'
 import type { ConnectionSource, ConnectionState } from './connection-state'
 
 type SocketLike = Pick<WebSocket, 'readyState' | 'send' | 'close'> & {
@@ -22,6 +22,8 @@ export interface WebSocketTransportOptions {
   /** Whether the page's own host still answers HTTP (then a failed handshake means a refused token). */
   hostAnswers?: () => Promise<boolean>
   backoffMs?: readonly number[]
+  /** Most bytes one message may carry; the host closes the connection on a larger one. */
+  maxMessageBytes?: number
   setTimer?: (fn: () => void, ms: number) => unknown
   clearTimer?: (handle: unknown) => void
 }
@@ -38,6 +40,24 @@ const lostConnection = (): Result<unknown> => ({
   ok: false,
   error: { code: 'INTERNAL', message: 'The connection to Hookscope was lost before it answered.' },
 })
+
+/** UTF-8 length of a string, counted without encoding it. */
+function utf8Length(text: string): number {
+  let bytes = text.length
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2
+      i++
+    } else if (code >= 0x800) bytes += 2
+    else if (code >= 0x80) bytes += 1
+  }
+  return bytes
+}
+
+function megabytes(bytes: number): string {
+  return `${Math.ceil(bytes / (1024 * 1024))} MB`
+}
 
 export function apiSocketUrl(location: Pick<Location, 'host' | 'protocol'>): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws'
@@ -179,8 +199,18 @@ export class WebSocketTransport implements Transport, ConnectionSource {
           return
         }
         const id = this.nextId++
+        const message = JSON.stringify({ type: 'call', id, method, input })
+        // The host would drop the connection (and every call waiting on it) for a larger message.
+        const max = this.options.maxMessageBytes ?? WS_MAX_MESSAGE_BYTES
+        if (message.length * 3 > max) {
+          const size = utf8Length(message)
+          if (size > max) {
+            resolve({ ok: false, error: { code: 'INVALID_INPUT', message: `This is too large to send to Hookscope at once: ${megabytes(size)}, at most ${megabytes(max)}.` } })
+            return
+          }
+        }
         this.pending.set(id, { resolve })
-        socket.send(JSON.stringify({ type: 'call', id, method, input }))
+        socket.send(message)
       }
       send()
     })
