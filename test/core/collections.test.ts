@@ -391,6 +391,39 @@ describe('running a collection', () => {
     expect(app.received.map((r) => r.url)).toEqual(['/one'])
   })
 
+  it('runs imported items whose URL starts with an undefined {{variable}} to a chosen target, keeping their paths', async () => {
+    const app = await target()
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    const postman = {
+      info: { name: 'Env hooks', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+      item: [
+        { name: 'stripe', request: { method: 'POST', url: { raw: '{{host}}/hooks/stripe?live=false', host: ['{{host}}'], path: ['hooks', 'stripe'] }, body: { mode: 'raw', raw: '{}' } } },
+        { name: 'root', request: { method: 'GET', url: '{{host}}' } },
+      ],
+    }
+    const c = await api['collections.import']({ format: 'postman', text: JSON.stringify(postman) })
+    let runId = ''
+    const finished = runEvents(t, () => runId)
+    runId = (await api['collections.run']({ id: c.id, baseUrl: `${app.url}/app` })).runId
+    expect((await finished).results.map((r) => [r.name, r.status])).toEqual([
+      ['stripe', 200],
+      ['root', 200],
+    ])
+    expect(app.received.map((r) => r.url)).toEqual(['/app/hooks/stripe?live=false', '/app/'])
+    // Sent to its own URL, the item says which variable it lacks (at once: the run may end before its id is back).
+    const ended: RunState[] = []
+    t.engine.events.on('collections:run', (state) => {
+      if (state.state !== 'running') ended.push(state)
+    })
+    const own = (await api['collections.run']({ id: c.id })).runId
+    await vi.waitFor(() => expect(ended.find((state) => state.runId === own)).toBeDefined())
+    expect(ended.find((state) => state.runId === own)!.results.map((r) => r.error)).toEqual([
+      'The URL starts with {{host}}, which the collection does not define: choose a target to send to, or edit the URL.',
+      'The URL starts with {{host}}, which the collection does not define: choose a target to send to, or edit the URL.',
+    ])
+  })
+
   it('sends items in order to a chosen target, re-signing where configured, with progress and results', async () => {
     const secret = 'whsec_collection_run_0123456789abcdef'
     const stripe = new Stripe('sk_test_run')

@@ -313,11 +313,16 @@ export class CollectionService {
 
   private async sendItem(item: CollectionItem, input: { baseUrl?: string | null; resign: boolean; timeoutMs: number }): Promise<RunResult> {
     const draft = draftOfSaved(item.request)
+    // An imported URL may start with a variable its file left undefined ({{host}}/hooks): that is its origin.
+    const variableBase = /^\{\{[^{}]*\}\}/.exec(item.request.url)?.[0]
     if (input.baseUrl) {
       // Send to the chosen target: its origin and base path, the item's own path and query.
-      const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*(.*)$/i.exec(item.request.url)
+      const match = /^(?:[a-z][a-z0-9+.-]*:\/\/[^/?#]*|\{\{[^{}]*\}\})(.*)$/i.exec(item.request.url)
       const path = match ? match[1] || '/' : '/'
       draft.url = input.baseUrl.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`)
+    } else if (variableBase !== undefined) {
+      const error = `The URL starts with ${variableBase}, which the collection does not define: choose a target to send to, or edit the URL.`
+      return { itemId: item.id, name: item.name, replayId: null, status: null, durationMs: null, error, ok: false }
     }
     try {
       const replay = await this.deps.replayer.send({
