@@ -118,6 +118,61 @@ describe('collections view', () => {
     expect(tree()).toEqual(['Paid', 'Refunded', 'Refunds', '  Created'])
   })
 
+  it('keeps notes typed but not saved: through a move, and when another item, collection or view is opened', async () => {
+    const { engine } = await setup()
+    const notes = () => (screen.getByTestId('item-notes') as HTMLTextAreaElement).value
+    fireEvent.click(nodeOf('Paid'))
+    await settle()
+    fireEvent.change(screen.getByTestId('item-notes'), { target: { value: 'retry after deploy' } })
+    // Moving it reloads the collection: what is being typed stays.
+    await act(async () => {
+      fireEvent.change(screen.getByTestId('item-folder'), { target: { value: 'fld_1' } })
+    })
+    await settle()
+    expect(notes()).toBe('retry after deploy')
+    expect(calls(engine, 'collections.updateItem')).toEqual([])
+    // Opening another item keeps them.
+    await act(async () => {
+      fireEvent.click(nodeOf('Created'))
+    })
+    await settle()
+    expect(calls(engine, 'collections.updateItem')).toEqual([{ id: 'col_a', itemId: 'itm_2', patch: { name: 'Paid', notes: 'retry after deploy', tags: [] } }])
+    expect(screen.getByText('Saved your changes to "Paid"')).toBeTruthy()
+    fireEvent.click(nodeOf('Paid'))
+    await settle()
+    expect(notes()).toBe('retry after deploy')
+    // So does opening another collection, or another view.
+    fireEvent.change(screen.getByTestId('item-name'), { target: { value: 'Paid twice' } })
+    await act(async () => {
+      fireEvent.click(screen.getAllByTestId('collection-entry')[1]!)
+    })
+    await settle()
+    expect(calls(engine, 'collections.updateItem').at(-1)).toEqual({ id: 'col_a', itemId: 'itm_2', patch: { name: 'Paid twice', notes: 'retry after deploy', tags: [] } })
+    fireEvent.click(nodeOf('<img src=x onerror=alert(1)>'))
+    await settle()
+    fireEvent.change(screen.getByTestId('item-tags'), { target: { value: 'later' } })
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('view-traffic'))
+    })
+    await settle()
+    expect(calls(engine, 'collections.updateItem').at(-1)).toEqual({ id: 'col_b', itemId: 'itm_9', patch: { name: '<img src=x onerror=alert(1)>', notes: '', tags: ['later'] } })
+  })
+
+  it('says nothing about unsaved notes of an item that was deleted', async () => {
+    const { engine } = await setup()
+    fireEvent.click(nodeOf('Paid'))
+    await settle()
+    fireEvent.change(screen.getByTestId('item-notes'), { target: { value: 'never mind' } })
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('item-delete'))
+    })
+    await settle()
+    expect(tree()).toEqual(['Created', 'Refunds', '  Refunded'])
+    expect(calls(engine, 'collections.removeItem')).toEqual([{ id: 'col_a', itemId: 'itm_2' }])
+    expect(screen.queryByText(/Could not save|Saved your changes/)).toBeNull()
+    expect(screen.getByTestId('undo-toast').textContent).toContain('Deleted "Paid".')
+  })
+
   it('saves notes and tags, and searches across collections', async () => {
     const { engine } = await setup()
     fireEvent.click(nodeOf('Paid'))

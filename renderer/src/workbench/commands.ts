@@ -464,6 +464,18 @@ export class Workbench {
     return this.guard('Could not save the item', async () => this.show(await this.api['collections.updateItem']({ id, itemId, patch })))
   }
 
+  /** Edits of an item's name, notes or tags left unsaved when its panel closes: kept, unless the item is gone. */
+  async keepItemEdits(id: string, itemId: string, patch: { name: string; notes: string; tags: string[] }): Promise<void> {
+    try {
+      this.show(await this.api['collections.updateItem']({ id, itemId, patch }))
+      this.toast(`Saved your changes to "${patch.name}"`)
+    } catch (error) {
+      // Deleted along with what was typed into it: nothing to keep them in.
+      if (error instanceof HookscopeError && error.code === 'NOT_FOUND') return
+      this.toast(`Could not save your changes to "${patch.name}": ${messageOf(error)}`, 'error')
+    }
+  }
+
   search(text: string) {
     return this.api['collections.search']({ text })
   }

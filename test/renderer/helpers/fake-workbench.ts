@@ -81,7 +81,10 @@ export function installFakeWorkbench(engine: FakeEngine): FakeWorkbench {
   })
   engine.override('collections.updateItem', (input) => {
     const { id, itemId, patch } = input as { id: string; itemId: string; patch: Partial<CollectionItem> }
-    return change(id, (c) => ({ ...c, items: c.items.map((i) => (i.id === itemId ? { ...i, ...patch } : i)) }))
+    return change(id, (c) => {
+      if (!c.items.some((i) => i.id === itemId)) throw new HookscopeError('NOT_FOUND', `No item with id ${itemId}.`)
+      return { ...c, items: c.items.map((i) => (i.id === itemId ? { ...i, ...patch } : i)) }
+    })
   })
   engine.override('collections.moveItem', (input) => {
     const { id, itemId, folderId, index } = input as { id: string; itemId: string; folderId: string | null; index: number }

@@ -1,7 +1,7 @@
 // The selected entry of a collection: an item's request at a glance, its name, notes and tags, its
 // folder, and what to do with it (open in the composer, compare, delete); or a folder's name, a new
 // sub-folder, a run of just that folder, or its deletion.
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { Collection, CollectionFolder, CollectionItem } from '../../../../shared/collections'
 import { useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { formatDateTime } from '../../text/format'
@@ -44,12 +44,24 @@ function ItemPanel({ collection, item }: { collection: Collection; item: Collect
   const [name, setName] = useState(item.name)
   const [notes, setNotes] = useState(item.notes)
   const [tags, setTags] = useState(item.tags.join(', '))
+  // The saved values, compared as text: a collection reloaded by another change (a move, say) brings
+  // the same tags as a new array, which must not wipe what is being typed.
+  const savedTags = item.tags.join('\u0000')
   useEffect(() => {
     setName(item.name)
     setNotes(item.notes)
-    setTags(item.tags.join(', '))
-  }, [item.name, item.notes, item.tags])
+    setTags(savedTags.split('\u0000').filter((tag) => tag !== '').join(', '))
+  }, [item.name, item.notes, savedTags])
   const dirty = name.trim() !== item.name || notes !== item.notes || parseTags(tags).join(',') !== item.tags.join(',')
+  // Closing the panel (another selection, collection or view) keeps what was typed but not saved.
+  const pending = useRef<{ name: string; notes: string; tags: string[] } | null>(null)
+  pending.current = dirty && name.trim() ? { name: name.trim(), notes, tags: parseTags(tags) } : null
+  useEffect(
+    () => () => {
+      if (pending.current) void workbench.keepItemEdits(collection.id, item.id, pending.current)
+    },
+    [workbench, collection.id, item.id],
+  )
 
   return (
     <section className="selection-panel" data-testid="item-panel" data-item-id={item.id}>
