@@ -33,6 +33,10 @@ export function fromCurl(command: string, options: FromCurlOptions = {}): Reques
 
 /** Every curl invocation of a script (commands separated by newlines, ";" or "&&"), in order. */
 export function fromCurlMany(script: string, options: FromCurlOptions = {}): RequestSpec[] {
+  // Lines continued with "^" and quotes escaped as ^" are Windows cmd's syntax, which bash reads otherwise.
+  if (/^\s*curl(?:\.exe)?\s/i.test(script) && (/[ \t]\^\r?\n/.test(script) || /\^"/.test(script))) {
+    throw invalidInput('This command is written for Windows cmd ("Copy as cURL (cmd)"); copy it as cURL (bash) instead')
+  }
   const context: Context = { source: script, options, requests: [] }
   const terminal: Stream = { data: null, consumed: false }
   runList(parseScript(script), new Map([[0, terminal]]), context)

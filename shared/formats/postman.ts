@@ -597,6 +597,11 @@ export function fromPostman(input: unknown): Exchange[] {
   if (json && typeof json === 'object' && 'requests' in json && !('item' in json)) {
     throw invalidInput('Not a valid Postman collection: this is a Postman v1 collection; export it again as Collection v2.1')
   }
+  if (json && typeof json === 'object' && !('item' in json) && ('_postman_variable_scope' in json || 'values' in json)) {
+    throw invalidInput(
+      'Not a Postman collection: this is a Postman environment (variables only, no requests); export the collection itself (Collection v2.1) and import that',
+    )
+  }
   // The collection's own `item` is the first level.
   if (folderDepth(json, MAX_FOLDER_DEPTH + 1) > MAX_FOLDER_DEPTH + 1) {
     fail(['item'], `folders are nested more than ${MAX_FOLDER_DEPTH} levels deep; Hookscope reads up to ${MAX_FOLDER_DEPTH}`)

@@ -360,6 +360,9 @@ describe('import and export', () => {
     expect(notJson).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
     const badCurl = await dispatch(handlers, 'collections.import', { format: 'curl', text: "curl 'https://x.test" })
     expect(badCurl).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/unterminated/) } })
+    // JSON that is none of the formats (an Insomnia export, say) is named as such, not as a broken Hookscope file.
+    const insomnia = await dispatch(handlers, 'collections.import', { format: 'hookscope', text: '{"_type":"export","__export_format":4,"resources":[]}' })
+    expect(insomnia).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/^Not a file Hookscope can import: it is JSON, but not a HAR file/) } })
     expect((await api['collections.list']({})).length).toBe(before)
   })
 })

@@ -101,6 +101,9 @@ describe('the composer’s draft', () => {
     expect(detectImportFormat('{"info":{"name":"x"},"item":[]}')).toBe('postman')
     expect(detectImportFormat('{"schemaVersion":1,"data":{}}')).toBe('hookscope')
     expect(detectImportFormat('{"log": [', 'broken.har')).toBe('har')
+    // Postman files that are not v2 collections go to the Postman importer, which says what they are.
+    expect(detectImportFormat('{"id":"1","name":"old","order":[],"requests":[]}', 'old.json')).toBe('postman')
+    expect(detectImportFormat('{"id":"e","name":"Staging","values":[],"_postman_variable_scope":"environment"}', 'Staging.postman_environment.json')).toBe('postman')
     expect(detectImportFormat("curl 'http://h' -d x")).toBe('curl')
     expect(detectImportFormat('GET / HTTP/1.1\r\nHost: h\r\n\r\n')).toBe('raw')
   })

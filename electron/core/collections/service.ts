@@ -191,6 +191,12 @@ export class CollectionService {
         throw new HookscopeError('INVALID_INPUT', `Not a Hookscope collection file: it is not JSON (${(error as Error).message}).`)
       }
       const data = (parsed as { data?: unknown })?.data ?? parsed
+      if (!data || typeof data !== 'object' || !['schemaVersion', 'items', 'folders'].some((key) => key in (parsed as object) || key in data)) {
+        throw new HookscopeError(
+          'INVALID_INPUT',
+          'Not a file Hookscope can import: it is JSON, but not a HAR file (log.entries), a Postman collection (info and item) or a Hookscope collection (schemaVersion and data).',
+        )
+      }
       const result = CollectionSchema.safeParse(data)
       if (!result.success) {
         const issue = result.error.issues[0]

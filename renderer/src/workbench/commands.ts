@@ -67,6 +67,8 @@ export function detectImportFormat(text: string, fileName = ''): ImportFormat {
       if (parsed && typeof parsed === 'object') {
         if ('log' in parsed) return 'har'
         if ('info' in parsed && 'item' in parsed) return 'postman'
+        // Other Postman files (a v1 collection, an environment): the Postman importer says what they are.
+        if ('requests' in parsed || '_postman_variable_scope' in parsed || ('values' in parsed && !('items' in parsed))) return 'postman'
         if ('schemaVersion' in parsed || ('folders' in parsed && 'items' in parsed)) return 'hookscope'
       }
     } catch {

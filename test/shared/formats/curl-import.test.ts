@@ -229,6 +229,8 @@ describe('malformed commands', () => {
     ['', /No curl command found/],
     ["printf '%d' 5 | curl -d @- http://h/", /printf conversion "%d" is not supported/],
     ["curl --data-raw $'a\\0b' http://h/", /NUL byte/],
+    ['curl "https://h/x" ^\n  -H "a: b" ^\n  --data-raw ^"^{^\\^"a^\\^":1^}^"', /written for Windows cmd \("Copy as cURL \(cmd\)"\); copy it as cURL \(bash\) instead/],
+    ['curl "https://h/x" --data-raw ^"a=1^"', /written for Windows cmd/],
   ])('%s', (command, message) => {
     expect(errorOf(() => fromCurl(command)).message).toMatch(message)
   })

@@ -323,6 +323,7 @@ describe('Postman import', () => {
     ['text that is not JSON', () => 'not json', /Not a valid Postman collection: the file is not JSON/],
     ['a collection without items', () => ({ info: { name: 'x' } }), /Not a valid Postman collection: item: missing \(expected array\)/],
     ['a v1 collection', () => ({ id: '1', name: 'old', requests: [] }), /Postman v1 collection; export it again as Collection v2\.1/],
+    ['a Postman environment', () => ({ id: 'e1', name: 'Staging', values: [{ key: 'baseUrl', value: 'https://staging.test', enabled: true }], _postman_variable_scope: 'environment' }), /this is a Postman environment \(variables only, no requests\); export the collection itself/],
     ['another schema', () => { const c = valid(); c.info.schema = 'https://schema.getpostman.com/json/collection/v1.0.0/collection.json'; return c }, /info\.schema: ".*v1\.0\.0.*" is not Postman Collection v2\.0 or v2\.1/],
     ['a URL that is a number', () => { const c = valid(); c.item[1]!.request.url = 5; return c }, /item\[1\]\.request\.url: expected a URL string or a Postman URL object/],
     ['a header value that is an object', () => { const c = valid(); c.item[0]!.request.header[2].value = { x: 1 }; return c }, /item\[0\]\.request\.header\[2\]\.value: expected a string/],
