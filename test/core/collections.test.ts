@@ -104,6 +104,25 @@ describe('collections', () => {
     expect(back.folders).toEqual([{ id: folderId, name: 'Stripe', parentId: null }])
   })
 
+  it('keep a capture with a binary body of several megabytes, through export, import and a restart', async () => {
+    t = await startEngine()
+    const body = Buffer.alloc(12 * 1024 * 1024)
+    for (let i = 0; i < body.length; i++) body[i] = (i * 7919 + (i >> 11)) & 0xff
+    const done = nextCapture(t.engine)
+    await fetch(t.url + 'big-binary', { method: 'POST', body, headers: { 'Content-Type': 'application/octet-stream' } })
+    const captured = await done
+    const api = apiOf(t.engine)
+    const c = await api['collections.create']({ name: 'Large' })
+    const item = await api['collections.saveItem']({ id: c.id, from: { captureId: captured.id } })
+    expect(item.request.body).toEqual({ encoding: 'base64', data: body.toString('base64') })
+    const har = await api['collections.export']({ id: c.id, format: 'har' })
+    const copy = await api['collections.import']({ format: 'har', text: har.text })
+    expect(copy.items[0]!.request.body.data).toBe(body.toString('base64'))
+    t = await t.reopen()
+    const back = await apiOf(t.engine)['collections.get']({ id: c.id })
+    expect(Buffer.from(back.items[0]!.request.body.data, 'base64').equals(body)).toBe(true)
+  })
+
   it('organizes: rename, move and reorder, search, delete with undo, restore a deleted collection', async () => {
     t = await startEngine()
     const [jsonId, binId] = await captureTwo(t)
