@@ -379,10 +379,22 @@ describe('import and export', () => {
     expect(notJson).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
     const badCurl = await dispatch(handlers, 'collections.import', { format: 'curl', text: "curl 'https://x.test" })
     expect(badCurl).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/unterminated/) } })
+    const harOf = (headers: Array<{ name: string; value: string }>, method = 'POST') =>
+      JSON.stringify({ log: { entries: [{ request: { method: 'GET', url: 'http://a.test/ok', headers: [] } }, { request: { method, url: 'http://a.test/x', headers } }] } })
+    const lineBreak = await dispatch(handlers, 'collections.import', { format: 'har', text: harOf([{ name: 'X-Ok', value: '1' }, { name: 'X-Split', value: 'a\r\nInjected: 1' }]) })
+    expect(lineBreak).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: 'Request 2 of the file ("POST /x"): the header "X-Split" cannot be sent: header values may not contain CR, LF, NUL or characters above U+00FF. Nothing was imported.' } })
+    const badName = await dispatch(handlers, 'collections.import', { format: 'har', text: harOf([{ name: 'Bad Name', value: '1' }]) })
+    expect(badName).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^Request 2 of the file \("POST \/x"\): the header "Bad Name" cannot be sent: header names are tokens/) } })
+    const badMethod = await dispatch(handlers, 'collections.import', { format: 'har', text: harOf([], 'GET POST') })
+    expect(badMethod).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^Request 2 of the file \("GET POST \/x"\): the method "GET POST" cannot be sent: a method is a token/) } })
     // JSON that is none of the formats (an Insomnia export, say) is named as such, not as a broken Hookscope file.
     const insomnia = await dispatch(handlers, 'collections.import', { format: 'hookscope', text: '{"_type":"export","__export_format":4,"resources":[]}' })
     expect(insomnia).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/^Not a file Hookscope can import: it is JSON, but not a HAR file/) } })
     expect((await api['collections.list']({})).length).toBe(before)
+    // A Postman collection named beyond what a collection's name holds imports under the name cut short.
+    const longName = 'Payments API — '.repeat(20)
+    const postman = { info: { name: longName, schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' }, item: [{ name: 'ping', request: 'http://a.test/ping' }] }
+    expect((await api['collections.import']({ format: 'postman', text: JSON.stringify(postman) })).name).toBe(longName.slice(0, 200).trim())
   })
 })
 

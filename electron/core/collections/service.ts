@@ -17,7 +17,8 @@ import {
   type SavedRequest,
 } from '../../../shared/collections'
 import { fromCurlMany, fromHar, fromPostman, fromRawHttp, toCurlMany, toHar, toPostman, type Exchange } from '../../../shared/formats'
-import type { RequestDraft } from '../../../shared/model'
+import { RequestDraft } from '../../../shared/model'
+import { z } from 'zod'
 import type { Clock } from '../clock'
 import { pathOfTarget } from '../forward/upstream'
 import type { Forwarder } from '../forward/forwarder'
@@ -43,6 +44,9 @@ export interface CollectionServiceDeps {
   version: string
   onRun: (state: RunState) => void
 }
+
+/** What a request needs to be sendable at all, whatever its URL (an imported one may hold a {{variable}}). */
+const SendableParts = z.object({ method: RequestDraft.shape.method, headers: RequestDraft.shape.headers })
 
 function safeName(name: string): string {
   return name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'hookscope'
@@ -256,7 +260,17 @@ export class CollectionService {
         updatedAt: now,
       }
     })
-    return this.deps.store.create(name ?? defaultName, { folders, items })
+    // Checked here, by the request's place in the file, rather than by the collection's schema later:
+    // a method or header no HTTP request can carry would make an item that cannot be sent or exported.
+    items.forEach((item, index) => {
+      const result = SendableParts.safeParse(item.request)
+      if (result.success) return
+      const issue = result.error.issues[0]!
+      const header = issue.path[0] === 'headers' && typeof issue.path[1] === 'number' ? item.request.headers[issue.path[1]] : undefined
+      const what = header ? `the header "${header[0]}"` : `the method "${item.request.method}"`
+      throw new HookscopeError('INVALID_INPUT', `Request ${index + 1} of the file ("${item.name}"): ${what} cannot be sent: ${issue.message}. Nothing was imported.`)
+    })
+    return this.deps.store.create((name ?? defaultName).trim().slice(0, 200) || 'Imported requests', { folders, items })
   }
 
   // ——— runs ———
