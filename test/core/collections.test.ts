@@ -445,6 +445,9 @@ describe('running a collection', () => {
       ['root', 200],
     ])
     expect(app.received.map((r) => r.url)).toEqual(['/app/hooks/stripe?live=false', '/app/'])
+    // Its cURL export names the item that curl cannot reach as written.
+    const curl = await dispatch(t.engine.handlers(), 'collections.export', { id: c.id, format: 'curl' })
+    expect(curl).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: '"stripe" cannot be written as a curl command: The URL "{{host}}/hooks/stripe?live=false" is not absolute; curl needs scheme://host.' } })
     // Sent to its own URL, the item says which variable it lacks (at once: the run may end before its id is back).
     const ended: RunState[] = []
     t.engine.events.on('collections:run', (state) => {

@@ -16,7 +16,7 @@ import {
   type RunState,
   type SavedRequest,
 } from '../../../shared/collections'
-import { fromCurlMany, fromHar, fromPostman, fromRawHttp, toCurlMany, toHar, toPostman, type Exchange } from '../../../shared/formats'
+import { fromCurlMany, fromHar, fromPostman, fromRawHttp, toCurl, toCurlMany, toHar, toPostman, type Exchange } from '../../../shared/formats'
 import { RequestDraft } from '../../../shared/model'
 import { z } from 'zod'
 import type { Clock } from '../clock'
@@ -136,8 +136,17 @@ export class CollectionService {
         return { filename: `${base}.har`, mimeType: 'application/json', text: JSON.stringify(toHar(exchanges, { creator: { name: 'Hookscope', version: this.deps.version } }), null, 2) }
       case 'postman':
         return { filename: `${base}.postman_collection.json`, mimeType: 'application/json', text: JSON.stringify(toPostman(exchanges, { name: collection.name }), null, 2) }
-      case 'curl':
-        return { filename: `${base}.sh`, mimeType: 'text/x-shellscript', text: toCurlMany(exchanges.map((e) => e.request)) + '\n' }
+      case 'curl': {
+        const commands = exchanges.map((exchange) => {
+          try {
+            return toCurl(exchange.request)
+          } catch (error) {
+            // Say which item: a collection may hold many, and the reason alone does not find it.
+            throw new HookscopeError('INVALID_INPUT', `"${exchange.name}" cannot be written as a curl command: ${(error as Error).message}.`)
+          }
+        })
+        return { filename: `${base}.sh`, mimeType: 'text/x-shellscript', text: commands.join('\n') + '\n' }
+      }
     }
   }
 
