@@ -15,7 +15,8 @@
 // - The variables the collection defines (its `variable` list, and those of a folder or item, the
 //   nearest winning; disabled ones left out) are filled in wherever Postman fills them in when it
 //   sends: the URL, headers, body and auth, also inside one another's values. Anything else in
-//   braces (an environment's variable, a dynamic one such as {{$guid}}) stays as written.
+//   braces (an environment's variable, a dynamic one such as {{$guid}}) stays as written. Path
+//   variables (`/orders/:id` with the URL's `variable` list) are filled in too.
 // - Folders (item groups) become each exchange's `folderPath`, in order; an item keeps its own name.
 //   A folder without requests has no exchange to carry it, so it is not kept.
 // - Disabled headers, query parameters and form fields are dropped. raw bodies are UTF-8;
@@ -235,6 +236,8 @@ const UrlObject = z
     path: z.union([z.string(), z.array(z.union([z.string(), z.object({ value: z.string().nullish() }).loose()]))]).nullish(),
     query: z.array(KeyValue).nullish(),
     hash: z.string().nullish(),
+    /** Path variables: the value of `:key` in the path. */
+    variable: z.array(KeyValue).nullish(),
   })
   .loose()
 
@@ -344,6 +347,30 @@ function importHeaders(header: KeyValue[] | null | undefined): HeaderPair[] {
     .map((entry) => [textToByteString(entry.key!), textToByteString(text(entry.value))])
 }
 
+/**
+ * Path variables as Postman sends them: a segment `:key` (or `:key.suffix`) becomes the variable's
+ * value, the suffix kept; a variable without a value leaves the segment as written.
+ */
+function fillPathVariables(url: string, variables: KeyValue[]): string {
+  const values = new Map<string, string>()
+  for (const variable of variables) {
+    if (!variable.disabled && variable.key && text(variable.value) !== '') values.set(variable.key, text(variable.value))
+  }
+  if (values.size === 0) return url
+  const end = url.search(/[?#]/)
+  const before = end < 0 ? url : url.slice(0, end)
+  const filled = before
+    .split('/')
+    .map((segment) => {
+      if (!segment.startsWith(':')) return segment
+      const dot = segment.indexOf('.')
+      const value = values.get(segment.slice(1, dot < 0 ? undefined : dot))
+      return value === undefined ? segment : value + (dot < 0 ? '' : segment.slice(dot))
+    })
+    .join('/')
+  return filled + (end < 0 ? '' : url.slice(end))
+}
+
 function importUrl(url: z.infer<typeof UrlObject> | string | null | undefined, path: Path, itemName: string): string {
   let result: string
   if (typeof url === 'string') result = url
@@ -366,6 +393,7 @@ function importUrl(url: z.infer<typeof UrlObject> | string | null | undefined, p
       (url.hash ? `#${url.hash}` : '')
   }
   if (result.trim() === '') fail(path, 'the request has an empty URL')
+  if (typeof url === 'object' && url?.variable) result = fillPathVariables(result, url.variable)
   // Postman sends scheme-less URLs over http; a URL that starts with a variable is left as written.
   const written = result
   if (!splitUrl(result) && !result.startsWith('{{')) result = `http://${result}`

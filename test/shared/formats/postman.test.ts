@@ -282,6 +282,44 @@ describe('Postman import', () => {
     expect(Buffer.from(login!.request.body).toString()).toBe('who=ann')
   })
 
+  it('fills in path variables (/orders/:id) as Postman sends them, also from collection variables', () => {
+    const collection = {
+      info: { name: 'Orders', schema: POSTMAN_SCHEMA_V21 },
+      variable: [{ key: 'orderId', value: 'ord_42' }],
+      item: [
+        {
+          name: 'Get order',
+          request: {
+            method: 'GET',
+            url: {
+              raw: 'https://api.example.test/v1/orders/:id/items/:item.json?expand=:id',
+              protocol: 'https',
+              host: ['api', 'example', 'test'],
+              path: ['v1', 'orders', ':id', 'items', ':item.json'],
+              query: [{ key: 'expand', value: ':id' }],
+              variable: [
+                { key: 'id', value: '{{orderId}}', description: 'The order' },
+                { key: 'item', value: '7' },
+                { key: 'unused', value: 'x' },
+              ],
+            },
+          },
+        },
+        {
+          name: 'No value',
+          request: { method: 'GET', url: { raw: 'https://api.example.test/v1/orders/:id', variable: [{ key: 'id', value: '' }] } },
+        },
+      ],
+    }
+    const [order, noValue] = fromPostman(collection)
+    expect(order!.request.url).toBe('https://api.example.test/v1/orders/ord_42/items/7.json?expand=:id')
+    expect(noValue!.request.url).toBe('https://api.example.test/v1/orders/:id')
+    // The official SDK agrees.
+    const sdk = new Collection(collection as unknown as CollectionDefinition)
+    const sdkItem = sdk.items.idx(0) as Item
+    expect(sdkItem.request.url.getPath()).toBe('/v1/orders/{{orderId}}/items/7.json')
+  })
+
   it('reads v2.0 auth, string headers and URLs, graphql bodies and saved examples', () => {
     const collection = {
       info: { name: 'v2.0', schema: 'https://schema.getpostman.com/json/collection/v2.0.0/collection.json' },
