@@ -23,8 +23,9 @@
 //   urlencoded and formdata text fields are encoded as Postman sends them (adding the
 //   Content-Type header Postman adds when the request has none); graphql becomes its JSON body.
 //   File fields and file bodies cannot be read here and are errors naming the item.
-// - basic, bearer and header apikey auth (inherited from folders and the collection) become an
-//   Authorization (or the named) header; other auth types are left out and said so in the notes.
+// - basic, bearer, header apikey and oauth2 with an access token for the header (inherited from
+//   folders and the collection) become an Authorization (or the named) header; other auth types are
+//   left out and said so in the notes.
 // - The first saved example becomes the response. The URL comes from `raw` when present, else from
 //   its parts (collections built with the SDK have no `raw`).
 import { base64Decode, base64Encode, textToByteString, utf8DecodeStrict, utf8Encode } from './bytes'
@@ -495,6 +496,15 @@ function importAuth(auth: Auth): { headers: HeaderPair[]; note?: string } {
         return { headers: [[textToByteString(authParam(auth, 'key') ?? ''), textToByteString(authParam(auth, 'value') ?? '')]] }
       }
       return { headers: [], note: `Postman "apikey" auth in the ${where} was not converted.` }
+    }
+    case 'oauth2': {
+      // The token Postman last obtained, sent the way the collection says (Postman's defaults: a header, "Bearer").
+      const token = authParam(auth, 'accessToken')
+      if (token && (authParam(auth, 'addTokenTo') ?? 'header') === 'header') {
+        const prefix = authParam(auth, 'headerPrefix') ?? 'Bearer'
+        return { headers: [['Authorization', textToByteString(prefix === '' ? token : `${prefix} ${token}`)]] }
+      }
+      return { headers: [], note: `Postman "oauth2" auth was not converted (${token ? 'its token goes in the query' : 'it holds no access token'}); add it by hand.` }
     }
     default:
       return { headers: [], note: `Postman "${auth.type}" auth was not converted; add its header by hand.` }

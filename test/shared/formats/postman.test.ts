@@ -320,6 +320,24 @@ describe('Postman import', () => {
     expect(sdkItem.request.url.getPath()).toBe('/v1/orders/{{orderId}}/items/7.json')
   })
 
+  it('sends an OAuth 2.0 access token the way the collection says, as Postman does', () => {
+    const oauth2 = (params: Array<{ key: string; value: string }>) => ({ type: 'oauth2', oauth2: [...params, { key: 'tokenName', value: 'dev' }, { key: 'grant_type', value: 'client_credentials' }] })
+    const collection = {
+      info: { name: 'OAuth', schema: POSTMAN_SCHEMA_V21 },
+      auth: oauth2([{ key: 'accessToken', value: 'eyJ.abc.def' }]),
+      item: [
+        { name: 'inherited', request: { method: 'GET', url: 'https://api.example.test/a' } },
+        { name: 'own prefix', request: { method: 'GET', url: 'https://api.example.test/b', auth: oauth2([{ key: 'accessToken', value: 'tok' }, { key: 'headerPrefix', value: 'Token' }, { key: 'addTokenTo', value: 'header' }]) } },
+        { name: 'in the query', request: { method: 'GET', url: 'https://api.example.test/c', auth: oauth2([{ key: 'accessToken', value: 'tok' }, { key: 'addTokenTo', value: 'queryParams' }]) } },
+      ],
+    }
+    const [inherited, ownPrefix, inQuery] = fromPostman(collection)
+    expect(inherited!.request.headers).toEqual([['Authorization', 'Bearer eyJ.abc.def']])
+    expect(ownPrefix!.request.headers).toEqual([['Authorization', 'Token tok']])
+    expect(inQuery!.request.headers).toEqual([])
+    expect(inQuery!.notes).toBe('Postman "oauth2" auth was not converted (its token goes in the query); add it by hand.')
+  })
+
   it('reads v2.0 auth, string headers and URLs, graphql bodies and saved examples', () => {
     const collection = {
       info: { name: 'v2.0', schema: 'https://schema.getpostman.com/json/collection/v2.0.0/collection.json' },
@@ -348,7 +366,7 @@ describe('Postman import', () => {
       ['Content-Type', 'application/json'],
     ])
     expect(JSON.parse(Buffer.from(graphql!.request.body).toString())).toEqual({ query: '{ me { id } }', variables: { a: 1 } })
-    expect(graphql!.notes).toBe('the query\n\nPostman "oauth2" auth was not converted; add its header by hand.')
+    expect(graphql!.notes).toBe('the query\n\nPostman "oauth2" auth was not converted (it holds no access token); add it by hand.')
     expect(graphql!.response).toEqual({ status: 200, statusText: 'OK', headers: [['Content-Type', 'application/json']], body: bytes('{"data":{}}') })
     expect(graphql!.durationMs).toBe(15)
   })
