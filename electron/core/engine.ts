@@ -57,6 +57,12 @@ export interface EngineOptions {
   firstEndpoint?: { name?: string; port?: number; host?: string } | false
   /** Where signing secrets are kept (default: a user-only file in the data folder). */
   secrets?: SecretStore
+  /**
+   * Forwarding of the first endpoint for this run only (`hookscope serve --forward`; see
+   * setForwardOverride), in force before what waited across the restart is delivered and before the
+   * endpoint captures: deliveries waiting for it are sent, not failed as if their target were gone.
+   */
+  forwardOverride?: Partial<ForwardConfigType>
 }
 
 const EndpointsDoc = z.object({ endpoints: z.array(EndpointSchema) })
@@ -174,7 +180,7 @@ export class Engine {
         onNotice: emitNotice,
         sync: () => settingsDoc.data.storage.sync,
         secretOf: (id) => checker.secretOf(id),
-      })
+      }, { deliver: false })
       const info: AppInfo = {
         name: 'Hookscope',
         version: options.version ?? '0.0.0',
@@ -216,11 +222,14 @@ export class Engine {
       await engine.forgetSecrets((id) => id.startsWith('ep_') && !known.has(id)).catch(() => undefined)
       if (firstRun && options.firstEndpoint !== false) {
         const first = options.firstEndpoint ?? {}
-        await engine.createEndpoint({ name: first.name ?? 'Default', port: first.port ?? 0, host: first.host ?? '127.0.0.1', enabled: true })
-      } else {
-        for (const endpoint of engine.endpoints()) {
-          if (endpoint.enabled) await engine.startEndpoint(endpoint.id).catch(() => undefined)
-        }
+        // Created without listening: it listens below, once this run's forwarding is in force.
+        await engine.createEndpoint({ name: first.name ?? 'Default', port: first.port ?? 0, host: first.host ?? '127.0.0.1', enabled: true }, { start: false })
+      }
+      const first = engine.endpoints()[0]
+      if (options.forwardOverride && first) engine.setForwardOverride(first.id, options.forwardOverride)
+      forwarder.deliverWaiting()
+      for (const endpoint of engine.endpoints()) {
+        if (endpoint.enabled) await engine.startEndpoint(endpoint.id).catch(() => undefined)
       }
       return engine
     } catch (error) {
@@ -355,7 +364,7 @@ export class Engine {
     statusChanged: (status: EndpointStatus) => this.events.emit('listener:status', status),
   }
 
-  async createEndpoint(input: z.input<typeof EndpointDraft>): Promise<Endpoint> {
+  async createEndpoint(input: z.input<typeof EndpointDraft>, { start = true }: { start?: boolean } = {}): Promise<Endpoint> {
     this.assertOpen()
     const draft = EndpointDraft.parse(input)
     const endpoint: Endpoint = EndpointSchema.parse({
@@ -371,7 +380,7 @@ export class Engine {
     })
     await this.endpointsDoc.update((doc) => ({ endpoints: [...doc.endpoints, endpoint] }))
     this.events.emit('endpoints:changed', undefined)
-    if (endpoint.enabled) await this.startEndpoint(endpoint.id).catch(() => undefined)
+    if (endpoint.enabled && start) await this.startEndpoint(endpoint.id).catch(() => undefined)
     return this.endpoint(endpoint.id)
   }
 

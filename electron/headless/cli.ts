@@ -125,6 +125,7 @@ export function parseServeArgs(argv: string[]): { help: true } | { version: true
 }
 
 export async function serve(options: ServeOptions, log: (line: string) => void = console.log): Promise<{ engine: Engine; host: HeadlessHost; stop: () => Promise<void> }> {
+  const forwardUrl = options.forward ? new URL(options.forward) : null
   const engine = await Engine.open({
     dataDir: options.dataDir,
     host: 'headless',
@@ -133,21 +134,21 @@ export async function serve(options: ServeOptions, log: (line: string) => void =
     // A first run starts on a free port; --port/--host are applied below, so an address that cannot be
     // bound is never the one saved.
     firstEndpoint: { name: 'Default', port: 0, host: '127.0.0.1' },
+    // For this run only: the endpoint's saved targets and routes come back on the next start. Given to
+    // the engine as it opens, so that deliveries this flag queued before a restart are sent on.
+    forwardOverride: forwardUrl
+      ? {
+          mode: options.forwardMode,
+          targets: [{ id: 'cli', url: `${forwardUrl.origin}${forwardUrl.pathname === '/' ? '' : forwardUrl.pathname}`, paused: false }],
+          routes: [],
+          defaultTargetId: 'cli',
+        }
+      : undefined,
   })
   let host: HeadlessHost
   try {
     const first = engine.endpoints()[0]
     if (first && (options.port !== undefined || options.host !== undefined)) await applyAddress(engine, first, options)
-    if (options.forward && engine.endpoints()[0]) {
-      const url = new URL(options.forward)
-      // For this run only: the endpoint's saved targets and routes come back on the next start.
-      engine.setForwardOverride(engine.endpoints()[0]!.id, {
-        mode: options.forwardMode,
-        targets: [{ id: 'cli', url: `${url.origin}${url.pathname === '/' ? '' : url.pathname}`, paused: false }],
-        routes: [],
-        defaultTargetId: 'cli',
-      })
-    }
     // Without --ui-port, the last run's UI port when it is free: a page left open across a restart
     // then reaches this run and says to open the new URL (the token is new each run), rather than
     // trying a port nobody listens on.

@@ -184,6 +184,36 @@ describe('serve --forward', () => {
     }
   })
 
+  it('delivers what waited for the flag’s URL across a restart with the flag, in order and once', async () => {
+    // The app is not up yet: a port that was free a moment ago.
+    const closed = await busyPort()
+    await new Promise<void>((resolve) => busy!.close(() => resolve()))
+    busy = null
+    const first = await serve(options({ forward: `http://127.0.0.1:${closed}/cli` }), () => undefined)
+    const url = first.engine.statuses()[0]!.url!
+    for (const n of [1, 2, 3]) await fetch(`${url}hook/${n}`, { method: 'POST', body: `n=${n}` })
+    await first.stop()
+
+    const app = await httpTarget(undefined, { port: closed })
+    try {
+      const second = await serve(options({ forward: `http://127.0.0.1:${closed}/cli` }), () => undefined)
+      try {
+        const received = await app.waitFor(3)
+        expect(received.map((r) => [r.url, r.body.toString()])).toEqual([
+          ['/cli/hook/1', 'n=1'],
+          ['/cli/hook/2', 'n=2'],
+          ['/cli/hook/3', 'n=3'],
+        ])
+        await expect.poll(async () => (await second.engine.handlers()['captures.query']({ limit: 10 })).items.map((c) => c.forward?.state)).toEqual(['delivered', 'delivered', 'delivered'])
+      } finally {
+        await second.stop()
+      }
+      expect(app.received).toHaveLength(3)
+    } finally {
+      await app.close()
+    }
+  })
+
   it('saves an edit of the forwarding made in the UI during the run, which ends the override', async () => {
     const id = await saveForwarding()
     const run = await serve(options({ forward: 'http://127.0.0.1:9/cli' }), () => undefined)

@@ -219,10 +219,21 @@ export class Forwarder {
 
   private constructor(private readonly deps: ForwarderDeps) {}
 
-  static async open(deps: ForwarderDeps): Promise<Forwarder> {
+  /**
+   * Rebuild the queues from what is stored. With `deliver: false` what waits stays put until
+   * deliverWaiting(): the engine first puts this run's forwarding in force (`serve --forward`), so
+   * that a queue is never judged against settings the run is about to replace.
+   */
+  static async open(deps: ForwarderDeps, { deliver = true }: { deliver?: boolean } = {}): Promise<Forwarder> {
     const forwarder = new Forwarder(deps)
     await forwarder.load()
+    if (deliver) forwarder.deliverWaiting()
     return forwarder
+  }
+
+  /** Start delivering what waited across the restart, in capture order. */
+  deliverWaiting(): void {
+    for (const queue of this.queues.values()) void this.run(queue)
   }
 
   // ——— planning (capture time) ———
@@ -965,10 +976,7 @@ export class Forwarder {
       }
     }
     for (const delivery of this.deliveries.values()) this.deps.history.setForward(delivery.captureId, this.summaryOf(delivery))
-    for (const queue of this.queues.values()) {
-      queue.items.sort()
-      void this.run(queue)
-    }
+    for (const queue of this.queues.values()) queue.items.sort()
   }
 
   private restoreDelivery(captureId: string, summary: CaptureSummary, targetId: string | null): Delivery {
