@@ -354,6 +354,23 @@ describe('targets that misbehave', () => {
     expect(summary.forward).toMatchObject({ attempts: 1, status: 400, error: 'the target answered 400' })
   })
 
+  it('async: a redirect is not a delivery: it fails at once, saying where it pointed, and is not followed', async () => {
+    const redirecting = await target((_req, res) => {
+      res.writeHead(301, { Location: 'https://app.example/webhooks/' })
+      res.end()
+    })
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: redirecting.url, paused: false }], defaultTargetId: 'app' })
+    const failed = forwardState(e.engine, (s) => s.forward!.state === 'failed')
+    await post(e.url, '/hooks', '{}')
+    const summary = await failed
+    expect(summary.forward).toMatchObject({ attempts: 1, status: 301 })
+    expect(summary.forward!.error).toMatch(/^the target answered 301, a redirect to https:\/\/app\.example\/webhooks\/, which is not followed/)
+    expect(e.engine.forwarder.failedOf(e.endpointId)).toEqual([summary.id])
+    // Read back the same after a restart.
+    t = await e.reopen()
+    expect(t.engine.forwarder.forwardOf(summary.id)).toMatchObject({ state: 'failed', status: 301 })
+  })
+
   it('reaches a localhost target that listens only on ::1 or only on 127.0.0.1', async () => {
     const v6 = await target(undefined, { host: '::1' })
     const v4 = await target(undefined, { host: '127.0.0.1' })

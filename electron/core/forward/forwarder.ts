@@ -70,7 +70,7 @@ interface Delivery {
   /** The last attempt's slot in its segment's lines (-1: none kept). */
   lastSlot: number
   lastStatus: number | null
-  /** The last attempt got an answer the target accepted (2xx/3xx). */
+  /** The last attempt got an answer the target accepted (2xx). */
   lastDelivered: boolean
   /** Blobs its attempts' bodies use (larger answers only), released when it is forgotten. */
   blobs: string[] | null
@@ -166,8 +166,22 @@ function retryable(result: SendResult): boolean {
   return status >= 500 || status === 429 || status === 408
 }
 
+/**
+ * Only a 2xx is a delivery. A redirect is not followed (the request would go elsewhere, and a POST
+ * would turn into a GET), so the app never handled the request: as Stripe, GitHub and Svix count it,
+ * it is not delivered, and not retried either.
+ */
 function delivered(result: SendResult): boolean {
-  return !result.error && result.head !== null && result.head.status >= 200 && result.head.status < 400
+  return !result.error && result.head !== null && accepts(result.head.status)
+}
+
+const accepts = (status: number) => status >= 200 && status < 300
+
+/** Why an answer that is not retried failed the delivery; a redirect says where it pointed. */
+function refusal(status: number | null, rawHeaders: RawHeaders): string {
+  if (status === null || status < 300 || status >= 400) return `the target answered ${status}`
+  const location = headerValue(rawHeaders, 'location')
+  return `the target answered ${status}, a redirect${location !== null ? ` to ${location}` : ''}, which is not followed: the app did not take the request (point the target at the address it redirects to)`
 }
 
 const queueKey = (endpointId: string, targetId: string) => `${endpointId}\u0000${targetId}`
@@ -414,7 +428,7 @@ export class Forwarder {
             done()
           } else if (!retryable(result)) {
             queue.lastError = null
-            await this.settle(delivery, 'failed', `the target answered ${attempt.status}`)
+            await this.settle(delivery, 'failed', refusal(attempt.status, attempt.rawHeaders))
             done()
           } else {
             if (this.closed) return
@@ -917,7 +931,7 @@ export class Forwarder {
           if (!summary) continue
           const delivery = this.restoreDelivery(a.captureId, summary, a.targetId || null)
           if (a.targetId) delivery.targetId = a.targetId
-          const accepted = a.error === null && a.status !== null && a.status >= 200 && a.status < 400
+          const accepted = a.error === null && a.status !== null && accepts(a.status)
           const segment = this.deps.history.segmentOf(a.captureId)
           if (segment !== null) delivery.lastSlot = this.linesOf(segment).add(JSON.stringify(a), delivery.lastSlot)
           delivery.attemptCount++
