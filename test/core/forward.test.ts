@@ -193,6 +193,20 @@ describe('modes', () => {
     expect(page.items.map((s) => s.status)).toEqual([302, 202])
   })
 
+  it('proxy: the sender gets the target’s header lines and nothing the target did not send (no Date of Hookscope’s own)', async () => {
+    const raw = await rawTarget((all, socket) => {
+      if (all.includes('\r\n\r\n{}')) socket.end('HTTP/1.1 200 OK\r\nX-Trace: a\r\nx-trace: b\r\nContent-Length: 2\r\n\r\nok')
+    })
+    scope.defer(() => raw.close())
+    const e = await forwarding({ mode: 'proxy', targets: [{ id: 'app', url: raw.url, paused: false }], defaultTargetId: 'app' })
+    const answer = await post(e.url, '/relay', '{}')
+    expect(answer.status).toBe(200)
+    expect(answer.body.toString()).toBe('ok')
+    // Node's own framing headers (Connection, Keep-Alive) may follow: they concern the sender's connection only.
+    const names = answer.rawHeaders.filter((_, i) => i % 2 === 0)
+    expect(names.filter((name) => !/^(connection|keep-alive)$/i.test(name))).toEqual(['X-Trace', 'x-trace', 'Content-Length'])
+  })
+
   it('proxy: a target that is down or silent gives 502 or 504 with a reason, and the capture is kept', async () => {
     const port = await freePort()
     const e = await forwarding({ mode: 'proxy', timeoutMs: 300, targets: [{ id: 'down', url: `http://127.0.0.1:${port}`, paused: false }], defaultTargetId: 'down' })

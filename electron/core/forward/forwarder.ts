@@ -324,6 +324,8 @@ export class Forwarder {
       // The target failed while the capture was being stored: the sender gets a 502 below instead.
       if (senderGone(res) || failed()) return null
       const headers = relayHeaders(head.rawHeaders)
+      // The target's answer as it came: no Date of our own when it sent none.
+      res.sendDate = false
       // Throws on a head Node will not send (say, a status text with control characters); the
       // attempt then records the error and the sender gets a 502.
       res.writeHead(head.status, head.statusText || undefined, headers.flat())
