@@ -6,7 +6,7 @@ import { EndpointEditor } from '../../renderer/src/components/endpoint-editor'
 import { EndpointsSidebar } from '../../renderer/src/components/endpoints-sidebar'
 import { defaultForwardConfig, type EndpointPatch, type ForwardConfig } from '../../shared/model'
 import { createFakeEngine } from './helpers/fake-api'
-import { installForwardFakes } from './helpers/forward-fakes'
+import { installForwardFakes, targetStatus } from './helpers/forward-fakes'
 import { createHarness, renderWith, settle } from './helpers/render-app'
 
 async function setup(id: string | 'new' = 'ep_1', configure?: (fakes: ReturnType<typeof installForwardFakes>) => void) {
@@ -172,6 +172,33 @@ describe('forwarding section of the endpoint editor', () => {
       routes: [{ id: 'r-1', match: { kind: 'method', method: 'PUT' }, targetId: 't-b' }],
       defaultTargetId: 't-b',
     })
+  })
+
+  it('says that removing a target fails the requests waiting for it, and how to send them elsewhere instead', async () => {
+    const { harness } = await setup(undefined, (fakes) => {
+      Object.assign(fakes.endpoint().forward, {
+        ...defaultForwardConfig(),
+        mode: 'async',
+        targets: [
+          { id: 't-a', url: 'http://localhost:3001/hooks', paused: false },
+          { id: 't-b', url: 'http://localhost:3002', paused: false },
+        ],
+        defaultTargetId: 't-a',
+      } satisfies ForwardConfig)
+    })
+    act(() =>
+      harness.stores.sync.forward.getState().setTargets([
+        targetStatus({ targetId: 't-a', url: 'http://localhost:3001/hooks', state: 'down', waiting: 2 }),
+        targetStatus({ targetId: 't-b', url: 'http://localhost:3002', state: 'idle', waiting: 0 }),
+      ]),
+    )
+    // A target nothing waits for goes without a word.
+    click(allByTest('forward-target-remove')[1]!)
+    expect(screen.queryByTestId('forward-removed-waiting')).toBeNull()
+    click(allByTest('forward-target-remove')[0]!)
+    const warning = byTest('forward-removed-waiting')
+    expect(warning.textContent).toContain('2 requests wait for the removed target http://localhost:3001/hooks. Saving fails them')
+    expect(warning.textContent).toContain('change that target’s URL instead')
   })
 
   it('keeps a pause made in the sidebar while the editor was open', async () => {

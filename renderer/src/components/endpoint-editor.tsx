@@ -6,6 +6,8 @@ import { useState } from 'react'
 import { EndpointDraft, MAX_RESPONSE_DELAY_MS, ResponseRule, defaultResponseRule, type Endpoint, type EndpointPatch, type ForwardConfig } from '../../../shared/model'
 import { useApp, useStores } from '../state/context'
 import { errorText, setSigningSecret } from '../state/forward-commands'
+import { useForward } from '../state/forward-hooks'
+import { targetKey } from '../state/forward-store'
 import { ConfirmDialog, Dialog } from './dialog'
 import { fieldOfEngineError, forwardConfigFrom, forwardFormFrom, signatureFrom, type FieldErrors, type ForwardForm, type SignatureForm } from './forwarding/forward-form'
 import { ForwardSettings } from './forwarding/forward-settings'
@@ -94,6 +96,12 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
     publicUrl: endpoint?.signature?.publicUrl ?? '',
     secret: '',
   }))
+  const statuses = useForward((s) => s.byKey)
+  // Targets as they are now that the form no longer has, with requests waiting for them.
+  const removedWaiting = (id === 'new' ? [] : (endpoint?.forward?.targets ?? []))
+    .filter((target) => !forwardForm.targets.some((t) => t.id === target.id))
+    .map((target) => ({ id: target.id, url: target.url, waiting: statuses[targetKey(id, target.id)]?.waiting ?? 0 }))
+    .filter((target) => target.waiting > 0)
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({})
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -260,7 +268,7 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
               <textarea data-testid="endpoint-field-body" rows={4} spellCheck={false} {...field('body')} />
             </label>
           </fieldset>
-          <ForwardSettings form={forwardForm} errors={fieldErrors} onChange={setForwardForm} thisRunOnly={forwardThisRunOnly} />
+          <ForwardSettings form={forwardForm} errors={fieldErrors} onChange={setForwardForm} thisRunOnly={forwardThisRunOnly} removedWaiting={removedWaiting} />
           <SignatureSettings
             form={signatureForm}
             errors={fieldErrors}

@@ -38,9 +38,11 @@ interface ForwardSettingsProps {
   onChange: (update: (form: ForwardForm) => ForwardForm) => void
   /** This run forwards by `hookscope serve --forward`, which is not saved. */
   thisRunOnly?: boolean
+  /** Saved targets taken out of the form while requests wait for them: saving fails those requests. */
+  removedWaiting?: ReadonlyArray<{ id: string; url: string; waiting: number }>
 }
 
-export function ForwardSettings({ form, errors, onChange, thisRunOnly = false }: ForwardSettingsProps) {
+export function ForwardSettings({ form, errors, onChange, thisRunOnly = false, removedWaiting = [] }: ForwardSettingsProps) {
   const mode = MODES.find((m) => m.value === form.mode) ?? MODES[0]!
   const setTarget = (index: number, patch: Partial<TargetForm>) =>
     onChange((f) => ({ ...f, targets: f.targets.map((t, i) => (i === index ? { ...t, ...patch } : t)) }))
@@ -99,6 +101,14 @@ export function ForwardSettings({ form, errors, onChange, thisRunOnly = false }:
               </button>
             </div>
             <FieldError message={errors.targets} testId="forward-targets-error" />
+            {removedWaiting.map((removed) => (
+              <p key={removed.id} className="viewer-note warning" role="alert" data-testid="forward-removed-waiting">
+                {removed.waiting === 1 ? '1 request waits' : `${removed.waiting} requests wait`} for the removed target <code>{removed.url}</code>. Saving
+                fails {removed.waiting === 1 ? 'it' : 'them'} (each can then be retried from its Forwarding tab, and goes where the routes send it
+                then). To deliver {removed.waiting === 1 ? 'it' : 'them'} to another address, Cancel and change that target’s URL instead: what waits
+                follows the new URL.
+              </p>
+            ))}
             {form.targets.length === 0 && <p className="muted field-hint">No target yet.</p>}
             <ol className="forward-items">
               {form.targets.map((target, index) => (
