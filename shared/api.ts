@@ -155,7 +155,7 @@ export const methods = {
   'forward.retry': method(
     z.object({ ids: z.array(z.string().min(1)).min(1).max(100_000) }),
     z.object({ count: z.number().int() }),
-    'Queue these captures for delivery again: failed, dropped or waiting ones, or delivered ones to deliver them again.',
+    'Queue these captures for delivery again: failed, dropped or waiting ones, delivered ones to deliver them again, or blocked and unrouted ones (async mode) to the target the routes choose now.',
   ),
   'forward.retryFailed': method(
     z.object({ endpointId: z.string().min(1), targetId: z.string().min(1).optional() }),

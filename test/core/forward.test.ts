@@ -504,6 +504,30 @@ describe('browser-originated requests', () => {
     const received = await app.waitFor(1)
     expect(received.map((r) => r.url)).toEqual(['/allowed'])
   })
+
+  it('a blocked one, and one no route took, are sent when the user asks, and stay sent after a restart', async () => {
+    const app = await target()
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], routes: [{ id: 'r', match: { kind: 'path-prefix', prefix: '/hooks' }, targetId: 'app' }], defaultTargetId: null })
+    const blocked = forwardState(e.engine, (s) => s.forward!.state === 'blocked')
+    await post(e.url, '/hooks/from-page', '{}', { Origin: 'https://evil.example' })
+    const unrouted = forwardState(e.engine, (s) => s.forward!.state === 'unrouted')
+    await post(e.url, '/elsewhere', '{}')
+    const [page, stray] = [await blocked, await unrouted]
+    // Still nothing routes the stray one: it is not queued.
+    expect(await e.engine.forwarder.retry([stray.id])).toBe(0)
+    expect(await e.engine.forwarder.retry([page.id])).toBe(1)
+    await app.waitFor(1)
+    await e.engine.updateEndpoint(e.endpointId, { forward: { defaultTargetId: 'app' } })
+    expect(await e.engine.forwarder.retry([stray.id])).toBe(1)
+    expect((await app.waitFor(2)).map((r) => r.url)).toEqual(['/hooks/from-page', '/elsewhere'])
+    await expect.poll(() => [page.id, stray.id].map((id) => e.engine.forwarder.forwardOf(id)?.state)).toEqual(['delivered', 'delivered'])
+    t = await e.reopen()
+    expect([page.id, stray.id].map((id) => t!.engine.forwarder.forwardOf(id))).toMatchObject([
+      { state: 'delivered', targetId: 'app', attempts: 1 },
+      { state: 'delivered', targetId: 'app', attempts: 1 },
+    ])
+    expect(app.received).toHaveLength(2)
+  })
 })
 
 describe('requests never forwarded by design', () => {

@@ -189,6 +189,25 @@ describe('the Forwarding tab', () => {
     expect(screen.getByTestId('body-empty')).toBeTruthy()
   })
 
+  it('forwards a request held back as a browser’s anyway, and routes again one no route took', async () => {
+    const blocked = await openForwarding({ forwardPlan: { targetId: null, mode: 'async', state: 'blocked' }, forward: summary({ state: 'blocked', targetId: null, status: null, attempts: 0 }) }, () => [])
+    const button = screen.getByTestId('forwarding-retry')
+    expect(button.textContent).toBe('Forward anyway')
+    expect(button).toHaveProperty('disabled', false)
+    click(button)
+    await settle()
+    expect(blocked.calls('forward.retry')).toEqual([{ ids: [blocked.capture.id] }])
+    expect(screen.getByTestId('toast').textContent).toBe('Queued for delivery again')
+    blocked.view.unmount()
+
+    const unrouted = await openForwarding({ forwardPlan: { targetId: null, mode: 'async', state: 'unrouted' }, forward: summary({ state: 'unrouted', targetId: null, status: null, attempts: 0 }) }, () => [])
+    unrouted.engine.override('forward.retry', () => ({ count: 0 }))
+    expect(screen.getByTestId('forwarding-retry').textContent).toBe('Route again')
+    click(screen.getByTestId('forwarding-retry'))
+    await settle()
+    expect(screen.getByTestId('toast').textContent).toBe('Not queued: no route matches it and the endpoint has no default target.')
+  })
+
   it('says why a request was never sent, and offers neither retry nor drop for it', async () => {
     const { calls } = await openForwarding({ flags: ['truncated'], forward: summary({ state: 'skipped', status: null, attempts: 0, error: 'its body went past the body cap, so only its first part was kept' }) }, () => [])
     expect(screen.getByTestId('forwarding-state').getAttribute('data-state')).toBe('skipped')

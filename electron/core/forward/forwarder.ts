@@ -127,8 +127,12 @@ export interface ProxyAnswer {
 }
 
 const TERMINAL = new Set<ForwardState>(['delivered', 'failed', 'dropped', 'blocked', 'unrouted', 'skipped'])
-/** What the user can put back in its queue: sent now if waiting, again if it failed, was dropped or was delivered ("Deliver again"). */
-const RETRYABLE_STATES = new Set<ForwardState>(['failed', 'dropped', 'pending', 'retrying', 'delivered'])
+/**
+ * What the user can put back in its queue: sent now if waiting, again if it failed, was dropped or was
+ * delivered ("Deliver again"); and, routed by the rules as they are then, one held back at capture
+ * as a browser's (the user forwards it anyway) or because nothing routed it.
+ */
+const RETRYABLE_STATES = new Set<ForwardState>(['failed', 'dropped', 'pending', 'retrying', 'delivered', 'blocked', 'unrouted'])
 
 /** The sender's connection is gone (the response learns of it a little later than its socket). */
 function senderGone(res: http.ServerResponse): boolean {
@@ -748,12 +752,12 @@ export class Forwarder {
     const touched = new Set<TargetQueue>()
     for (const id of captureIds) {
       const delivery = this.deliveries.get(id)
-      if (!delivery || !delivery.targetId || !RETRYABLE_STATES.has(delivery.state)) continue
+      if (!delivery || !RETRYABLE_STATES.has(delivery.state)) continue
       const record = await this.deps.history.get(id)
       if (!record || record.forwardPlan?.mode !== 'async') continue
       const endpoint = this.deps.endpoint(delivery.endpointId)
       if (!endpoint) continue
-      if (!endpoint.forward.targets.some((t) => t.id === delivery.targetId)) {
+      if (delivery.targetId === null || !endpoint.forward.targets.some((t) => t.id === delivery.targetId)) {
         const routed = route(endpoint.forward, { method: record.method, target: record.target, rawHeaders: record.rawHeaders, body: () => (record.inline ? inlineBytes(record.inline) : null) })
         if (routed === null) continue
         delivery.targetId = routed
@@ -922,6 +926,8 @@ export class Forwarder {
     await fs.mkdir(this.deps.dir, { recursive: true })
     const files = (await fs.readdir(this.deps.dir)).filter((name) => /^seg-\d{6}\.journal$/.test(name)).sort()
     const plans = new Map(this.deps.history.plans().map((p) => [p.id, p]))
+    /** Captures with journal lines: what happened after the capture-time decision. */
+    const journaled = new Set<string>()
     for (const name of files) {
       const { lines, damaged } = parseJournal(await fs.readFile(path.join(this.deps.dir, name), 'utf8'))
       if (damaged > 0) this.deps.onNotice({ level: 'warning', code: 'DOCUMENT_CORRUPT', message: `${damaged} damaged line(s) in forward/${name} were skipped.` })
@@ -931,6 +937,7 @@ export class Forwarder {
           const a = attempt.data
           const summary = this.deps.history.summary(a.captureId)
           if (!summary) continue
+          journaled.add(a.captureId)
           const delivery = this.restoreDelivery(a.captureId, summary, a.targetId || null)
           if (a.targetId) delivery.targetId = a.targetId
           const accepted = a.error === null && a.status !== null && accepts(a.status)
@@ -955,6 +962,7 @@ export class Forwarder {
           const s = state.data
           const summary = this.deps.history.summary(s.captureId)
           if (!summary) continue
+          journaled.add(s.captureId)
           const delivery = this.restoreDelivery(s.captureId, summary, plans.get(s.captureId)?.plan.targetId ?? null)
           delivery.state = s.state
           delivery.error = s.reason
@@ -975,8 +983,9 @@ export class Forwarder {
       const summary = this.deps.history.summary(id)
       if (!summary) continue
       const delivery = this.restoreDelivery(id, summary, plan.targetId)
-      if (plan.state !== 'pending') {
-        // Decided at capture time (blocked, unrouted, not forwardable): nothing more ever happened.
+      if (plan.state !== 'pending' && (plan.state === 'skipped' || plan.state === 'failed' || !journaled.has(id))) {
+        // Decided at capture time (blocked, unrouted, not forwardable), and nothing more happened: a
+        // blocked or unrouted one the user sent anyway has journal lines, read like any other's.
         delivery.state = plan.state ?? 'failed'
         // Decided 'failed' at capture time, before these had a state of their own: not forwardable, or
         // its sender never answered. Read as skipped, so that "Retry failed" never sends it.

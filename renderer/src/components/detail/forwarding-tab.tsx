@@ -18,7 +18,15 @@ import '../../styles/forwarding.css'
 
 type AttemptsState = { status: 'loading' } | { status: 'loaded'; attempts: ForwardAttempt[] } | { status: 'failed'; message: string }
 
-const RETRYABLE = new Set<ForwardSummary['state']>(['pending', 'retrying', 'failed', 'dropped', 'delivered'])
+const RETRYABLE = new Set<ForwardSummary['state']>(['pending', 'retrying', 'failed', 'dropped', 'delivered', 'blocked', 'unrouted'])
+
+/** The retry button's words for where a delivery stands. */
+function retryLabel(state: ForwardSummary['state'] | undefined): string {
+  if (state === 'delivered') return 'Deliver again'
+  if (state === 'blocked') return 'Forward anyway'
+  if (state === 'unrouted') return 'Route again'
+  return 'Retry'
+}
 const DROPPABLE = new Set<ForwardSummary['state']>(['pending', 'retrying', 'failed'])
 
 export function ForwardingTab({ capture }: { capture: Capture }) {
@@ -73,7 +81,17 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
       const count = what === 'retry' ? await retryCaptures(api, [capture.id]) : await dropCaptures(api, [capture.id])
       app
         .getState()
-        .showToast(count > 0 ? (what === 'retry' ? 'Queued for delivery again' : 'Dropped: it will not be delivered') : what === 'retry' ? 'Nothing to retry: only queued deliveries (async mode) can be retried.' : 'Nothing to drop: it is not waiting.')
+        .showToast(
+          count > 0
+            ? what === 'retry'
+              ? 'Queued for delivery again'
+              : 'Dropped: it will not be delivered'
+            : what === 'retry'
+              ? forward?.state === 'blocked' || forward?.state === 'unrouted'
+                ? 'Not queued: no route matches it and the endpoint has no default target.'
+                : 'Nothing to retry: only queued deliveries (async mode) can be retried.'
+              : 'Nothing to drop: it is not waiting.',
+        )
     } catch (error) {
       app.getState().showToast(`${what === 'retry' ? 'Retrying' : 'Dropping'} failed: ${errorText(error)}`, 'error')
     } finally {
@@ -101,8 +119,8 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
           <span className="spacer" />
           {!skipped && (
             <>
-              <button type="button" className="small" data-testid="forwarding-retry" disabled={busy || !canRetry} onClick={() => void act('retry')} title="Put this request in its target’s queue again">
-                {forward?.state === 'delivered' ? 'Deliver again' : 'Retry'}
+              <button type="button" className="small" data-testid="forwarding-retry" disabled={busy || !canRetry} onClick={() => void act('retry')} title={forward?.state === 'blocked' || forward?.state === 'unrouted' ? 'Queue this request for the target the routes choose now' : 'Put this request in its target’s queue again'}>
+                {retryLabel(forward?.state)}
               </button>
               <button type="button" className="small danger-outline" data-testid="forwarding-drop" disabled={busy || !canDrop} onClick={() => void act('drop')} title="Do not deliver this request">
                 Drop
