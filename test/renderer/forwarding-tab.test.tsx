@@ -259,6 +259,41 @@ describe('a request waiting in its target\'s queue', () => {
   })
 })
 
+describe('a request held in its queue', () => {
+  async function openHeld(forward: Partial<ReturnType<typeof defaultForwardConfig>>) {
+    const engine = createFakeEngine()
+    const fakes = installForwardFakes(engine)
+    fakes.endpoint().forward = { ...defaultForwardConfig(), mode: 'async', targets: [{ id: 't-app', url: 'http://localhost:3000/hooks', paused: false }], defaultTargetId: 't-app', ...forward }
+    const capture = addCapture(engine, { forwardPlan: { targetId: 't-app', mode: 'async', state: 'pending' }, forward: summary({ state: 'pending', status: null, attempts: 0 }) }, '{}')
+    fakes.targets = [targetStatus({ state: 'paused', waiting: 1, headId: capture.id })]
+    const harness = createHarness(engine)
+    harness.stores.sync.start()
+    await settle()
+    act(() => harness.stores.traffic.getState().open(capture.id))
+    act(() => harness.stores.app.getState().setDetailTab('forwarding'))
+    renderWith(harness, <CaptureDetail id={capture.id} />)
+    await settleViewers()
+    return { engine, harness }
+  }
+
+  it('says its target is paused, and resumes it', async () => {
+    const { engine } = await openHeld({ targets: [{ id: 't-app', url: 'http://localhost:3000/hooks', paused: true }] })
+    expect(screen.getByTestId('forwarding-held').textContent).toMatch(/^Its target is paused: nothing is sent to it until you resume it\./)
+    click(screen.getByTestId('forwarding-resume'))
+    await settle()
+    const update = engine.calls.filter((c) => c.method === 'endpoints.update').map((c) => c.input)
+    expect(update).toMatchObject([{ id: 'ep_1', patch: { forward: { targets: [{ id: 't-app', paused: false }] } } }])
+    expect(screen.queryByTestId('forwarding-held')).toBeNull()
+  })
+
+  it('says its endpoint no longer forwards, and leads to the endpoint editor', async () => {
+    const { harness } = await openHeld({ mode: 'off' })
+    expect(screen.getByTestId('forwarding-held').textContent).toMatch(/^Its endpoint no longer forwards: it waits until the endpoint forwards in async mode again\./)
+    click(screen.getByTestId('forwarding-edit-endpoint'))
+    expect(harness.stores.app.getState().editingEndpoint).toBe('ep_1')
+  })
+})
+
 describe('a capture stored without forwarding fields', () => {
   it('reads as not forwarded and not signed, and asks the engine for nothing', async () => {
     const engine = createFakeEngine()

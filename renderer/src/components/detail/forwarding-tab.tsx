@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react'
 import type { Capture, ForwardAttempt, ForwardSummary } from '../../../../shared/model'
 import { useApp, useStores, useTraffic } from '../../state/context'
-import { dropCaptures, errorText, loadAttempts, retryCaptures, retryTargetNow } from '../../state/forward-commands'
+import { dropCaptures, errorText, loadAttempts, retryCaptures, retryTargetNow, setTargetPaused } from '../../state/forward-commands'
 import { useForward } from '../../state/forward-hooks'
 import { targetKey } from '../../state/forward-store'
 import { formatClock, formatDateTime, formatDuration, statusClassOf } from '../../text/format'
@@ -30,7 +30,8 @@ function retryLabel(state: ForwardSummary['state'] | undefined): string {
 const DROPPABLE = new Set<ForwardSummary['state']>(['pending', 'retrying', 'failed'])
 
 export function ForwardingTab({ capture }: { capture: Capture }) {
-  const { api, app, traffic } = useStores()
+  const stores = useStores()
+  const { api, app, traffic } = stores
   const liveForward = useTraffic((s) => {
     const summary = s.byId[capture.id]
     return summary ? summary.forward : undefined
@@ -39,6 +40,8 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
   const plan = capture.forwardPlan ?? null
   const targetId = forward?.targetId ?? plan?.targetId ?? null
   const targetUrl = useApp((s) => (targetId ? s.endpointsById[capture.endpointId]?.forward?.targets.find((t) => t.id === targetId)?.url : undefined))
+  const targetPaused = useApp((s) => (targetId ? s.endpointsById[capture.endpointId]?.forward?.targets.find((t) => t.id === targetId)?.paused === true : false))
+  const endpointMode = useApp((s) => s.endpointsById[capture.endpointId]?.forward?.mode)
   const [state, setState] = useState<AttemptsState>({ status: 'loading' })
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -105,6 +108,9 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
   const canRetry = forward !== null && RETRYABLE.has(forward.state) && plan?.mode !== 'proxy'
   const canDrop = forward !== null && DROPPABLE.has(forward.state)
   const skipped = forward?.state === 'skipped'
+  // Waiting, and held: its target is paused, or its endpoint no longer queues deliveries.
+  const waitingNow = forward?.state === 'pending' || forward?.state === 'retrying'
+  const held = waitingNow && plan?.mode === 'async' && targetUrl !== undefined && (targetPaused || (endpointMode !== undefined && endpointMode !== 'async'))
 
   return (
     <div className="tab-panel-content forwarding-tab" data-testid="forwarding-tab">
@@ -128,6 +134,31 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
             </>
           )}
         </div>
+        {held && (
+          <p className="viewer-note warning" data-testid="forwarding-held">
+            {targetPaused ? (
+              <>
+                Its target is paused: nothing is sent to it until you resume it.{' '}
+                <button
+                  type="button"
+                  className="small"
+                  data-testid="forwarding-resume"
+                  disabled={busy}
+                  onClick={() => void setTargetPaused(stores, capture.endpointId, targetId!, false).catch((error: unknown) => app.getState().showToast(`Resuming failed: ${errorText(error)}`, 'error'))}
+                >
+                  Resume
+                </button>
+              </>
+            ) : (
+              <>
+                Its endpoint {endpointMode === 'off' ? 'no longer forwards' : 'now forwards in proxy mode, which keeps no queue'}: it waits until the endpoint forwards in async mode again.{' '}
+                <button type="button" className="small" data-testid="forwarding-edit-endpoint" onClick={() => app.getState().setEditingEndpoint(capture.endpointId)}>
+                  Edit endpoint…
+                </button>
+              </>
+            )}
+          </p>
+        )}
         {blockerId && targetStatus && (
           <p className="viewer-note" data-testid="forwarding-waits-behind">
             It waits behind {blocker ? <VisibleText value={`${blocker.method} ${blocker.target}`} byteString /> : 'another request'} to this target
