@@ -1027,7 +1027,7 @@ describe('the delivery queue while things change', () => {
     await e.engine.updateEndpoint(e.endpointId, { forward: { targets: [{ id: 'new', url: app.url, paused: false }], defaultTargetId: 'new' } })
     await forwardingSettles(e.engine, () => e.engine.forwarder.failedOf(e.endpointId).length === 3)
     const ids = e.engine.forwarder.failedOf(e.endpointId)
-    expect(e.engine.forwarder.forwardOf(ids[0]!)!.error).toMatch(/target was removed/)
+    expect(e.engine.forwarder.forwardOf(ids[0]!)!.error).toMatch(/target is no longer configured: it was removed/)
     expect(await apiOf(e.engine)['forward.retryFailed']({ endpointId: e.endpointId })).toEqual({ count: 3 })
     await app.waitFor(3)
     expect(app.received.map((r) => r.url)).toEqual(['/w/0', '/w/1', '/w/2'])

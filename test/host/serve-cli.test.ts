@@ -214,6 +214,35 @@ describe('serve --forward', () => {
     }
   })
 
+  it('a start without the flag says why what waited for its URL failed; the next start with it retries them there', async () => {
+    const closed = await busyPort()
+    await new Promise<void>((resolve) => busy!.close(() => resolve()))
+    busy = null
+    const first = await serve(options({ forward: `http://127.0.0.1:${closed}/cli` }), () => undefined)
+    await fetch(`${first.engine.statuses()[0]!.url!}hook`, { method: 'POST', body: 'n=1' })
+    await first.stop()
+
+    const plain = await serve(options(), () => undefined)
+    await expect.poll(async () => (await plain.engine.handlers()['captures.query']({ limit: 10 })).items.map((c) => c.forward?.error)).toEqual([
+      'its forward target is no longer configured: it was removed, or set for an earlier run only (hookscope serve --forward)',
+    ])
+    await plain.stop()
+
+    const app = await httpTarget(undefined, { port: closed })
+    try {
+      const again = await serve(options({ forward: `http://127.0.0.1:${closed}/cli` }), () => undefined)
+      try {
+        const id = again.engine.endpoints()[0]!.id
+        expect(await again.engine.handlers()['forward.retryFailed']({ endpointId: id, targetId: 'cli' })).toEqual({ count: 1 })
+        expect((await app.waitFor(1)).map((r) => r.url)).toEqual(['/cli/hook'])
+      } finally {
+        await again.stop()
+      }
+    } finally {
+      await app.close()
+    }
+  })
+
   it('saves an edit of the forwarding made in the UI during the run, which ends the override', async () => {
     const id = await saveForwarding()
     const run = await serve(options({ forward: 'http://127.0.0.1:9/cli' }), () => undefined)

@@ -208,6 +208,18 @@ describe('the Forwarding tab', () => {
     expect(screen.getByTestId('toast').textContent).toBe('Not queued: no route matches it and the endpoint has no default target.')
   })
 
+  it('says why a request whose target is gone was not queued again', async () => {
+    const gone = await openForwarding(
+      { forwardPlan: { targetId: 'cli', mode: 'async', state: 'pending' }, forward: summary({ state: 'failed', targetId: 'cli', status: null, attempts: 1, error: 'its forward target is no longer configured' }) },
+      () => [],
+    )
+    gone.engine.override('forward.retry', () => ({ count: 0 }))
+    expect(screen.getByTestId('forwarding-target').textContent).toBe('cli (no longer configured)')
+    click(screen.getByTestId('forwarding-retry'))
+    await settle()
+    expect(screen.getByTestId('toast').textContent).toBe('Not queued: its target is no longer configured, and no route or default target takes it now.')
+  })
+
   it('says why a request was never sent, and offers neither retry nor drop for it', async () => {
     const { calls } = await openForwarding({ flags: ['truncated'], forward: summary({ state: 'skipped', status: null, attempts: 0, error: 'its body went past the body cap, so only its first part was kept' }) }, () => [])
     expect(screen.getByTestId('forwarding-state').getAttribute('data-state')).toBe('skipped')

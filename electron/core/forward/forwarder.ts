@@ -164,6 +164,9 @@ function notForwardable({ flags, method }: { flags: readonly CaptureFlag[]; meth
 
 const UNANSWERED = 'its sender was never answered'
 
+/** What waited for a target the endpoint no longer has: removed, or given for one run (`serve --forward`). */
+const TARGET_GONE = 'its forward target is no longer configured: it was removed, or set for an earlier run only (hookscope serve --forward)'
+
 function retryable(result: SendResult): boolean {
   if (result.error) return true
   const status = result.head!.status
@@ -380,7 +383,7 @@ export class Forwarder {
             // shows with the others, and a retry routes it by the endpoint's rules as they are now.
             for (const id of queue.items.splice(0)) {
               const delivery = this.deliveries.get(id)
-              if (delivery && !TERMINAL.has(delivery.state)) await this.settle(delivery, 'failed', 'its forward target was removed')
+              if (delivery && !TERMINAL.has(delivery.state)) await this.settle(delivery, 'failed', TARGET_GONE)
             }
             break
           }

@@ -92,7 +92,9 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
             : what === 'retry'
               ? forward?.state === 'blocked' || forward?.state === 'unrouted'
                 ? 'Not queued: no route matches it and the endpoint has no default target.'
-                : 'Nothing to retry: only queued deliveries (async mode) can be retried.'
+                : targetUrl === undefined && plan?.mode === 'async'
+                  ? 'Not queued: its target is no longer configured, and no route or default target takes it now.'
+                  : 'Nothing to retry: only queued deliveries (async mode) can be retried.'
               : 'Nothing to drop: it is not waiting.',
         )
     } catch (error) {
