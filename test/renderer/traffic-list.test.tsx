@@ -3,7 +3,7 @@ import { act, fireEvent, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { TrafficList } from '../../renderer/src/components/traffic-list'
 import type { CaptureSummary } from '../../shared/model'
-import { addCapture, makeSummary } from './helpers/fake-api'
+import { addCapture, makeEndpoint, makeSummary } from './helpers/fake-api'
 import { createHarness, renderWith, settle, type Harness } from './helpers/render-app'
 
 // The list's rows are kept outside React (list-window.ts): these tests check what they show, that a
@@ -159,6 +159,35 @@ describe('the live list', () => {
     })
     await settle()
     expect(harness.stores.traffic.getState().filter).toEqual({ text: '', method: null, statusClass: null, endpointId: null, range: 'all' })
+    expect(paths()).toEqual(['/stored/2', '/stored/1', '/stored/0'])
+  })
+
+  it('waits for the first request of an endpoint shown on its own, at its URL, rather than saying nothing matches', async () => {
+    const harness = createHarness()
+    const github = makeEndpoint('ep_2', 'GitHub', 4568)
+    harness.engine.endpoints.push(github.endpoint)
+    harness.engine.statuses.push(github.status)
+    await listOf(3, harness)
+    act(() => harness.stores.traffic.getState().setFilter({ endpointId: 'ep_2' }))
+    await settle()
+    expect(screen.queryByTestId('no-matches')).toBeNull()
+    expect(screen.getByTestId('empty-state').textContent).toContain('Waiting for the first request on “GitHub”')
+    expect(screen.getByTestId('empty-url').textContent).toBe('http://127.0.0.1:4568')
+    expect(screen.getByTestId('empty-curl').textContent).toContain(`'http://127.0.0.1:4568/webhook'`)
+    // Stopped, it says which endpoint to start.
+    act(() => harness.stores.app.getState().setStatus({ ...github.status, state: 'stopped', url: null }))
+    expect(screen.getByTestId('empty-state').textContent).toContain('“GitHub” is not listening: start it in the sidebar')
+    // Any other filter on top of it still says what found nothing.
+    act(() => harness.stores.traffic.getState().setFilter({ method: 'PUT' }))
+    await settle()
+    expect(screen.getByTestId('no-matches').textContent).toContain('endpoint GitHub')
+    act(() => harness.stores.traffic.getState().setFilter({ method: null }))
+    await settle()
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('empty-show-all'))
+    })
+    await settle()
+    expect(harness.stores.traffic.getState().filter.endpointId).toBeNull()
     expect(paths()).toEqual(['/stored/2', '/stored/1', '/stored/0'])
   })
 

@@ -1,11 +1,13 @@
-// Shown before the first request: the exact command that sends one to a listening endpoint.
+// Shown before the first request, for every endpoint or for the one the sidebar shows: the exact
+// command that sends one to a listening endpoint, or which endpoint to start.
 import { firstRequestCommand } from '../export/curl-command'
 import { useApp, useStores, useTraffic } from '../state/context'
 import { copyText } from '../text/clipboard'
 
 export function EmptyState() {
-  const { app } = useStores()
+  const { app, traffic } = useStores()
   const filterEndpoint = useTraffic((s) => s.filter.endpointId)
+  const endpointName = useApp((s) => (filterEndpoint ? (s.endpointsById[filterEndpoint]?.name ?? null) : null))
   const url = useApp((s) => {
     const ids = filterEndpoint ? [filterEndpoint] : s.endpointIds
     for (const id of ids) {
@@ -14,18 +16,25 @@ export function EmptyState() {
     }
     return null
   })
+  // Only this endpoint's requests are shown: the others may well have some.
+  const showAll = endpointName !== null && (
+    <button type="button" className="link-button" data-testid="empty-show-all" onClick={() => traffic.getState().setFilter({ endpointId: null })}>
+      Show every endpoint’s requests
+    </button>
+  )
   if (!url) {
     return (
       <div className="empty-state" data-testid="empty-state">
-        <h2>No requests yet</h2>
-        <p>Start an endpoint in the sidebar to receive requests.</p>
+        <h2>{endpointName !== null ? `No requests on “${endpointName}” yet` : 'No requests yet'}</h2>
+        <p>{endpointName !== null ? `“${endpointName}” is not listening: start it in the sidebar to receive requests.` : 'Start an endpoint in the sidebar to receive requests.'}</p>
+        {showAll && <p>{showAll}</p>}
       </div>
     )
   }
   const command = firstRequestCommand(url)
   return (
     <div className="empty-state" data-testid="empty-state">
-      <h2>Waiting for the first request</h2>
+      <h2>{endpointName !== null ? `Waiting for the first request on “${endpointName}”` : 'Waiting for the first request'}</h2>
       <p>
         Point a webhook at <code data-testid="empty-url">{url}</code>, or send one from a terminal:
       </p>
@@ -39,7 +48,7 @@ export function EmptyState() {
           Copy
         </button>
       </div>
-      <p className="muted">Requests appear here as they arrive.</p>
+      <p className="muted">Requests appear here as they arrive.{showAll && <> {showAll}</>}</p>
     </div>
   )
 }

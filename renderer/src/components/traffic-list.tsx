@@ -30,8 +30,12 @@ export function focusTrafficList(): boolean {
 export function TrafficList() {
   const loaded = useTraffic((s) => s.loaded)
   const empty = useTraffic((s) => s.ids.length === 0)
-  const filtered = useTraffic((s) => isFiltered(s.filter))
-  if (loaded && empty) return filtered ? <NoMatches /> : <EmptyState />
+  const filtered = useTraffic((s) => isFiltered({ ...s.filter, endpointId: null }))
+  const endpointId = useTraffic((s) => s.filter.endpointId)
+  // An endpoint shown on its own (as the sidebar shows one) with no requests yet waits for its first
+  // one, at its own URL; an endpoint since removed never will.
+  const endpointKnown = useApp((s) => endpointId === null || s.endpointsById[endpointId] !== undefined)
+  if (loaded && empty) return filtered || !endpointKnown ? <NoMatches /> : <EmptyState />
   return <LiveList />
 }
 
