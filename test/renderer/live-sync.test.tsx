@@ -274,6 +274,45 @@ describe('live sync', () => {
     sync.dispose()
   })
 
+  it('opens a request chosen while disconnected once the page is connected again, and keeps the one shown meanwhile', async () => {
+    const engine = createFakeEngine()
+    const first = addCapture(engine, { target: '/first' })
+    const second = addCapture(engine, { target: '/second' })
+    const { connection, setState } = controlledConnection()
+    const traffic = createTrafficStore()
+    const app = createAppStore()
+    const sync = new LiveSync({ api: engine.api, connection, traffic, app, scheduler: new ManualFrames() })
+    sync.start()
+    render(
+      <StoresProvider stores={{ api: engine.api, traffic, app, sync }}>
+        <App />
+      </StoresProvider>,
+    )
+    act(() => setState({ kind: 'open' }))
+    await settle()
+    act(() => traffic.getState().open(first.id))
+    await settle()
+    expect(screen.getByTestId('detail').textContent).toContain('http://127.0.0.1:4567/first')
+    // Gone: the engine cannot be asked (the page's transport answers every call with an error).
+    act(() => setState({ kind: 'disconnected', retryInMs: 2000 }))
+    engine.override('captures.get', () => {
+      throw new Error('This page is not connected to Hookscope, so nothing was sent.')
+    })
+    await settle()
+    expect(screen.queryByTestId('detail-error')).toBeNull()
+    expect(screen.getByTestId('detail').textContent).toContain('http://127.0.0.1:4567/first')
+    act(() => traffic.getState().open(second.id))
+    await settle()
+    expect(screen.getByTestId('detail-error').textContent).toMatch(/not connected to Hookscope/)
+    // Back: the request chosen meanwhile is read and shown without being chosen again.
+    engine.override('captures.get', (_input, fixture) => fixture())
+    act(() => setState({ kind: 'open' }))
+    await settle()
+    expect(screen.queryByTestId('detail-error')).toBeNull()
+    expect(screen.getByTestId('detail').textContent).toContain('http://127.0.0.1:4567/second')
+    sync.dispose()
+  })
+
   it('after a reconnect, drops rows the engine no longer has, the list staying shown meanwhile', async () => {
     const engine = createFakeEngine()
     for (let i = 0; i < 3; i++) addCapture(engine, { target: `/before/${i}` })

@@ -131,6 +131,41 @@ describe('WebSocket transport', () => {
     expect(states.at(-1)).toEqual({ kind: 'open' })
   })
 
+  it('answers a call made while the engine is out of reach at once, and sends the calls made while connecting', async () => {
+    const { transport, timers } = setup({ hostAnswers: false })
+    transport.connect()
+    const api = createApiClient(transport)
+    // Connecting: held until the socket opens.
+    const early = api['endpoints.list']({})
+    FakeSocket.created[0]!.open()
+    expect(JSON.parse(FakeSocket.created[0]!.sent[0]!)).toMatchObject({ method: 'endpoints.list' })
+    FakeSocket.created[0]!.receive({ type: 'result', id: JSON.parse(FakeSocket.created[0]!.sent[0]!).id, result: { ok: true, value: [] } })
+    await expect(early).resolves.toEqual([])
+    FakeSocket.created[0]!.fail()
+    // Disconnected: a save fails now and says why, and is not sent later behind the user's back.
+    const save = api['settings.update']({ ui: { theme: 'dark' } })
+    await expect(save).rejects.toThrow(/not connected to Hookscope, so nothing was sent/)
+    // A call made while it tries again fails with that attempt.
+    timers.shift()!.fn()
+    const during = api['endpoints.list']({})
+    FakeSocket.created[1]!.fail()
+    await expect(during).rejects.toThrow(/not connected to Hookscope/)
+    timers.shift()!.fn()
+    FakeSocket.created[2]!.open()
+    expect(FakeSocket.created[2]!.sent).toEqual([])
+  })
+
+  it('answers the calls of a page whose token was refused instead of holding them for ever', async () => {
+    const { transport, states } = setup({ hostAnswers: true })
+    transport.connect()
+    const api = createApiClient(transport)
+    const waiting = api['captures.get']({ id: 'x' })
+    FakeSocket.created[0]!.fail()
+    await expect(waiting).rejects.toThrow(/not connected to Hookscope/)
+    expect(states.at(-1)).toEqual({ kind: 'unauthorized' })
+    await expect(api['captures.get']({ id: 'x' })).rejects.toThrow(/not connected to Hookscope/)
+  })
+
   it('reports a refused token when the page host answers but the handshake fails', async () => {
     const { transport, states } = setup({ hostAnswers: true })
     transport.connect()

@@ -1,7 +1,8 @@
 // The Api over a WebSocket to the headless host. Owns: the connection (subprotocols hookscope.v1 and
 // token.<token>), call ids and their pending replies, fanning events out to subscribers, and
-// reconnecting with backoff. A refused handshake is told apart from a host that is down by asking
-// the page's own origin whether it still answers. Never: puts the token in a URL.
+// reconnecting with backoff; a call made while the engine is out of reach fails at once. A refused
+// handshake is told apart from a host that is down by asking the page's own origin whether it still
+// answers. Never: puts the token in a URL.
 import type { EventName, MethodName, Transport } from '../../../shared/api'
 import { eventNames } from '../../../shared/api'
 import type { Result } from '../../../shared/errors'
@@ -59,6 +60,19 @@ function megabytes(bytes: number): string {
   return `${Math.ceil(bytes / (1024 * 1024))} MB`
 }
 
+const notConnected = (): Result<unknown> => ({
+  ok: false,
+  error: { code: 'INTERNAL', message: 'This page is not connected to Hookscope, so nothing was sent. Try again once it is connected.' },
+})
+
+/** Known not to reach the engine: a call made now is answered at once, not held for a connection that may never come. */
+const isDown = (state: ConnectionState): boolean => state.kind === 'disconnected' || state.kind === 'unauthorized' || state.kind === 'no-token'
+
+interface WaitingCall {
+  send: () => void
+  resolve: (result: Result<unknown>) => void
+}
+
 export function apiSocketUrl(location: Pick<Location, 'host' | 'protocol'>): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws'
   return `${scheme}://${location.host}${WS_PATH}`
@@ -68,7 +82,8 @@ export class WebSocketTransport implements Transport, ConnectionSource {
   private socket: SocketLike | null = null
   private nextId = 1
   private readonly pending = new Map<number, PendingCall>()
-  private readonly waitingForOpen: Array<() => void> = []
+  /** Calls made while the page connects: sent once it is open, answered at once if it fails. */
+  private readonly waitingForOpen: WaitingCall[] = []
   private readonly eventListeners = new Set<(event: EventName, payload: unknown) => void>()
   private readonly stateListeners = new Set<(state: ConnectionState) => void>()
   private current: ConnectionState = { kind: 'connecting' }
@@ -93,6 +108,7 @@ export class WebSocketTransport implements Transport, ConnectionSource {
 
   private setState(state: ConnectionState): void {
     this.current = state
+    if (isDown(state)) for (const call of this.waitingForOpen.splice(0)) call.resolve(notConnected())
     for (const listener of [...this.stateListeners]) listener(state)
   }
 
@@ -118,7 +134,7 @@ export class WebSocketTransport implements Transport, ConnectionSource {
       this.attempt = 0
       this.everOpenedWithToken = true
       this.setState({ kind: 'open' })
-      for (const send of this.waitingForOpen.splice(0)) send()
+      for (const call of this.waitingForOpen.splice(0)) call.send()
     }
     socket.onmessage = (event) => this.receive(event.data)
     socket.onerror = () => {}
@@ -192,10 +208,16 @@ export class WebSocketTransport implements Transport, ConnectionSource {
 
   invoke(method: MethodName, input: unknown): Promise<Result<unknown>> {
     return new Promise((resolve) => {
+      // A user's action (a save, a search) while the engine is out of reach fails at once and says so,
+      // rather than waiting, silently, for a reconnection that a restarted host never grants.
+      if (isDown(this.current)) {
+        resolve(notConnected())
+        return
+      }
       const send = () => {
         const socket = this.socket
         if (!socket || socket.readyState !== OPEN) {
-          this.waitingForOpen.push(send)
+          this.waitingForOpen.push({ send, resolve })
           return
         }
         const id = this.nextId++

@@ -38,12 +38,20 @@ export function CaptureDetail({ id }: { id: string }) {
   const summaryStatus = useTraffic((s) => s.byId[id]?.status ?? null)
   const summaryDuration = useTraffic((s) => s.byId[id]?.durationMs ?? null)
   const tab = useApp((s) => s.detailTab)
+  // Out of reach of the engine, a capture cannot be read: the one shown stays, and a capture that could
+  // not be read is read again once the page is connected.
+  const connected = useApp((s) => s.connection.kind === 'open' || s.connection.kind === 'connecting')
   const [state, setState] = useState<DetailState>({ status: 'loading', id })
   const paneId = useId()
 
   useEffect(() => {
     let alive = true
-    setState((previous) => (previous.status === 'loaded' && previous.capture.id === id ? previous : { status: 'loading', id }))
+    const shown = (previous: DetailState) => previous.status === 'loaded' && previous.capture.id === id
+    if (!connected) {
+      setState((previous) => (shown(previous) ? previous : { status: 'failed', id, message: 'This page is not connected to Hookscope: the request opens once it is connected again.' }))
+      return
+    }
+    setState((previous) => (shown(previous) ? previous : { status: 'loading', id }))
     api['captures.get']({ id }).then(
       (capture) => alive && setState({ status: 'loaded', capture }),
       (error: unknown) => alive && setState({ status: 'failed', id, message: error instanceof Error ? error.message : String(error) }),
@@ -51,7 +59,7 @@ export function CaptureDetail({ id }: { id: string }) {
     return () => {
       alive = false
     }
-  }, [api, id, summaryStatus, summaryDuration])
+  }, [api, id, summaryStatus, summaryDuration, connected])
 
   return (
     <section id={paneId} className="detail" data-testid="detail" aria-label="Request detail">
