@@ -2,6 +2,7 @@ import './helpers/setup-dom'
 import { act, screen } from '@testing-library/react'
 import { describe, expect, it, vi } from 'vitest'
 import { App } from '../../renderer/src/app'
+import { HookscopeError } from '../../shared/errors'
 import type { ConnectionSource, ConnectionState } from '../../renderer/src/api/connection-state'
 import { createAppStore } from '../../renderer/src/state/app-store'
 import { StoresProvider } from '../../renderer/src/state/context'
@@ -272,6 +273,33 @@ describe('live sync', () => {
     act(() => setState({ kind: 'unauthorized' }))
     expect(screen.getByTestId('connection-banner').textContent).toMatch(/Open the URL printed by hookscope serve/)
     sync.dispose()
+  })
+
+  it('says a request opened before it is stored is still in progress, and shows it once it is answered', async () => {
+    const harness = createHarness()
+    harness.engine.endpoints[0]!.response.delayMs = 4000
+    harness.engine.override('captures.get', (input, fixture) => {
+      if (!harness.engine.captures.has((input as { id: string }).id)) throw new HookscopeError('NOT_FOUND', `No capture with id ${(input as { id: string }).id}.`)
+      return fixture()
+    })
+    harness.stores.sync.start()
+    renderWith(harness, <App />)
+    await settle()
+    const arriving = makeSummary({ target: '/slow', status: null, durationMs: null })
+    act(() => harness.engine.emit('traffic.batch', { captures: [arriving], removed: [] }))
+    act(() => harness.frames.frame())
+    act(() => harness.stores.traffic.getState().open(arriving.id))
+    await settle()
+    expect(screen.queryByTestId('detail-error')).toBeNull()
+    expect(screen.getByTestId('detail-in-flight').textContent).toContain('still in progress')
+    expect(screen.getByTestId('detail-in-flight').textContent).toContain('“Default” waits 4,000 ms before it answers')
+    // Answered and stored: the detail reads it without being opened again.
+    addCapture(harness.engine, { id: arriving.id, target: '/slow', status: 200 })
+    act(() => harness.engine.emit('traffic.batch', { captures: [{ ...arriving, status: 200, durationMs: 4003 }], removed: [] }))
+    act(() => harness.frames.frame())
+    await settle()
+    expect(screen.queryByTestId('detail-in-flight')).toBeNull()
+    expect(screen.getByTestId('detail').textContent).toContain('http://127.0.0.1:4567/slow')
   })
 
   it('opens a request chosen while disconnected once the page is connected again, and keeps the one shown meanwhile', async () => {

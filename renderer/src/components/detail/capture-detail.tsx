@@ -1,10 +1,12 @@
 // The opened capture: fetched in full when a row is opened, shown in tabs, with the copy actions.
 import { useEffect, useId, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
+import { HookscopeError } from '../../../../shared/errors'
 import type { Capture } from '../../../../shared/model'
 import { copyAsCurl } from '../../export/copy-actions'
 import { DETAIL_TABS, type DetailTab } from '../../state/app-store'
 import { useApp, useStores, useTraffic } from '../../state/context'
+import { formatCount } from '../../text/format'
 import { displayText } from '../../text/visible-text'
 import { VisibleText } from '../visible-text'
 import { CaptureActions } from '../workbench/capture-actions'
@@ -31,7 +33,12 @@ const TAB_LABELS: Record<DetailTab, string> = {
   timings: 'Timings',
 }
 
-type DetailState = { status: 'loading'; id: string } | { status: 'loaded'; capture: Capture } | { status: 'failed'; id: string; message: string }
+type DetailState =
+  | { status: 'loading'; id: string }
+  | { status: 'loaded'; capture: Capture }
+  | { status: 'failed'; id: string; message: string }
+  /** Listed as it arrived, but not stored yet: its body is still arriving, or its answer is being waited for. */
+  | { status: 'in-flight'; id: string }
 
 export function CaptureDetail({ id }: { id: string }) {
   const { api, app, traffic } = useStores()
@@ -54,7 +61,14 @@ export function CaptureDetail({ id }: { id: string }) {
     setState((previous) => (shown(previous) ? previous : { status: 'loading', id }))
     api['captures.get']({ id }).then(
       (capture) => alive && setState({ status: 'loaded', capture }),
-      (error: unknown) => alive && setState({ status: 'failed', id, message: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => {
+        if (!alive) return
+        // A request is listed when its headers arrive and stored once it is answered: until then there
+        // is nothing to read. Its row's answer (or its removal) brings the detail back here.
+        const listed = traffic.getState().byId[id]
+        if (error instanceof HookscopeError && error.code === 'NOT_FOUND' && listed && listed.status === null && listed.durationMs === null) setState({ status: 'in-flight', id })
+        else setState({ status: 'failed', id, message: error instanceof Error ? error.message : String(error) })
+      },
     )
     return () => {
       alive = false
@@ -95,6 +109,8 @@ export function CaptureDetail({ id }: { id: string }) {
       <div className="detail-body" role="tabpanel" data-testid={`panel-${tab}`}>
         {state.status === 'loading' ? (
           <p className="viewer-status">Loading…</p>
+        ) : state.status === 'in-flight' ? (
+          <InFlight id={id} />
         ) : state.status === 'failed' ? (
           <p className="viewer-note error" data-testid="detail-error">
             {state.message}
@@ -104,6 +120,23 @@ export function CaptureDetail({ id }: { id: string }) {
         )}
       </div>
     </section>
+  )
+}
+
+/** What a request not stored yet is waiting for: the rest of its body, or the endpoint's answer. */
+function InFlight({ id }: { id: string }) {
+  const endpointId = useTraffic((s) => s.byId[id]?.endpointId ?? null)
+  const endpoint = useApp((s) => (endpointId === null ? undefined : s.endpointsById[endpointId]))
+  const delayMs = endpoint?.response.delayMs ?? 0
+  return (
+    <div className="viewer-note" data-testid="detail-in-flight">
+      <p>This request is still in progress: its body is still arriving, or its answer is on its way. It opens here once it is received and answered.</p>
+      {endpoint && delayMs > 0 && (
+        <p>
+          “{endpoint.name}” waits {formatCount(delayMs)} ms before it answers (its response delay).
+        </p>
+      )}
+    </div>
   )
 }
 
