@@ -226,6 +226,38 @@ describe('segmented history', () => {
     expect(await historyFiles(dir)).not.toContain('seg-000001.json')
   })
 
+  it('keeps the newest captures a lowered retention count allows, not only the segment being written', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const removed: string[][] = []
+    const { history } = await openHistory(dir, 1000, 1024 ** 3, [], removed) // segments of 100
+    const ids: string[] = []
+    for (let i = 0; i < 302; i++) {
+      const r = record()
+      ids.push(r.id)
+      await history.append(r)
+    }
+    // Lowered to 100 (segments of 10 from now on): the segments of 100 are too coarse to drop whole
+    // down to the last two captures; the oldest ones go, to 90 % of the count, as segments of 10 would.
+    await history.setRetention({ maxCaptures: 100, maxBytes: 1024 ** 3 })
+    expect(history.count).toBe(90)
+    const kept = history.query({ limit: 1000 }).items.map((s) => s.id)
+    expect(kept).toEqual(ids.slice(-90).reverse())
+    expect(removed.flat().sort()).toEqual(ids.slice(0, 212).sort())
+    expect((await history.get(ids[212]!))?.id).toBe(ids[212])
+    expect(await history.get(ids[211]!)).toBeNull()
+    // New captures join the small segments; the rest of the big one goes when its turn comes.
+    for (let i = 0; i < 30; i++) await history.append(record())
+    await history.setRetention({ maxCaptures: 100, maxBytes: 1024 ** 3 })
+    expect(history.count).toBeGreaterThanOrEqual(90)
+    expect(history.count).toBeLessThanOrEqual(100)
+    await history.close()
+    const reopened = await openHistory(dir, 100)
+    expect(reopened.history.count).toBe(history.count)
+    expect((await reopened.history.get(ids[301]!))?.id).toBe(ids[301])
+    await reopened.history.close()
+  })
+
   it('drops segments past the retention size', async () => {
     const dir = await tempDir()
     dirs.push(dir)

@@ -459,10 +459,14 @@ export class HistoryStore {
     for (const [id, change] of Object.entries(changes ?? {})) this.journalLate(id, change)
   }
 
+  /** Captures a segment holds: a tenth of the retention count, so that dropping one keeps 90 % of it. */
+  private segmentCapacity(): number {
+    return Math.max(10, Math.min(SEGMENT_MAX_RECORDS, Math.floor(this.options.retention.maxCaptures / 10)))
+  }
+
   private shouldSeal(segment: Segment): boolean {
-    const capacity = Math.max(10, Math.min(SEGMENT_MAX_RECORDS, Math.floor(this.options.retention.maxCaptures / 10)))
     return (
-      segment.count >= capacity ||
+      segment.count >= this.segmentCapacity() ||
       segment.recordBytes >= SEGMENT_MAX_RECORD_BYTES ||
       segment.bytes >= this.options.retention.maxBytes / 10
     )
@@ -807,6 +811,14 @@ export class HistoryStore {
       const oldest = this.segments[0]
       // Never the segment being written (one whose file is still to be written may go).
       if (!oldest || oldest === this.active) break
+      // A segment filled under a larger count (the retention was just lowered) can hold far more than
+      // a tenth of the new one: dropped whole, it would take most of what is to be kept with it. Its
+      // oldest captures go instead, down to what dropping a segment of the new size would keep.
+      const keepAtLeast = this.options.retention.maxCaptures - this.segmentCapacity()
+      if (this.totalBytes <= this.options.retention.maxBytes && this.entries.length - oldest.count < keepAtLeast) {
+        removed.push(...(await this.remove(this.entries.slice(0, this.entries.length - keepAtLeast), false)))
+        break
+      }
       dropped.push(oldest.n)
       removed.push(...(await this.dropSegment(oldest)))
     }
