@@ -337,6 +337,10 @@ export const CaptureSummary = z.object({
   /** The signature verdict for the endpoint's scheme, judged at the moment the request arrived
    * (null when the endpoint checks no signature). Live state; stored records hold null. */
   signature: Verdict.nullable().default(null),
+  /** Live state, on the summaries the hosts relay: true while the request is still being received or
+   * answered, false once it is stored and answered or its sender gone; absent when an update says
+   * nothing of it (it stays as it was) and on stored captures read back (done). */
+  inFlight: z.boolean().optional(),
   /** Set when `signature` was judged with a secret stored after the request arrived. Live state. */
   signatureOnArrival: z
     .object({

@@ -30,9 +30,10 @@ export class EventRelay {
   ) {
     const events = engine.events
     // A capture appears when its headers arrive and is updated when it completes; within one batch
-    // only its latest state is sent.
-    this.offs.push(events.on('capture:received', (summary) => this.queueCapture(summary)))
-    this.offs.push(events.on('capture:completed', (summary) => this.queueCapture(summary)))
+    // only its latest state is sent. Which of the two it is travels with it, so that a request still
+    // waiting for its answer is not taken for one whose sender left unanswered (both have no status).
+    this.offs.push(events.on('capture:received', (summary) => this.queueCapture({ ...summary, inFlight: true })))
+    this.offs.push(events.on('capture:completed', (summary) => this.queueCapture({ ...summary, inFlight: false })))
     this.offs.push(events.on('capture:updated', (summary) => this.queueCapture(summary)))
     this.offs.push(events.on('forward:changed', () => this.scheduleTargets()))
     this.offs.push(events.on('collections:changed', () => this.send('collections.changed', { collections: this.engine.collectionStore.list() })))
@@ -55,7 +56,9 @@ export class EventRelay {
   }
 
   private queueCapture(summary: CaptureSummary): void {
-    this.pending.set(summary.id, summary)
+    // An update in between (a forwarding state, a verdict) leaves a request in progress in progress.
+    const before = summary.inFlight === undefined ? this.pending.get(summary.id) : undefined
+    this.pending.set(summary.id, before?.inFlight === true ? { ...summary, inFlight: true } : summary)
     this.scheduleTraffic()
   }
 

@@ -248,4 +248,26 @@ describe('live list against the engine', () => {
     expect(s.ids).toHaveLength(2612)
     expect(s.total).toBe(live.engineTotal())
   })
+  it('tells a request waiting out its response delay from one whose sender left before the answer', async () => {
+    const t = await engine()
+    const live = openWindow(t)
+    await live.until((s) => s.loaded, 'loaded')
+    await live.sync.updateEndpoint(t.endpointId, { response: { ...t.engine.endpoints()[0]!.response, delayMs: 400 } })
+    // The sender gives up while the endpoint takes its time: the request is stored, never answered.
+    const received = t.engine.events.waitFor('capture:received', (s) => s.target === '/gave-up')
+    const completed = t.engine.events.waitFor('capture:completed', (s) => s.target === '/gave-up')
+    const socket = net.connect(t.port, '127.0.0.1')
+    await new Promise((resolve) => socket.once('connect', resolve))
+    socket.write('POST /gave-up HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}')
+    await received
+    await live.caughtUp()
+    await live.until((s) => s.ids.some((id) => s.byId[id]!.target === '/gave-up'), 'listed the request')
+    const id = live.state().ids.find((i) => live.state().byId[i]!.target === '/gave-up')!
+    expect(live.state().byId[id]!.inFlight).toBe(true)
+    socket.destroy()
+    await completed
+    await live.caughtUp()
+    await live.until((s) => s.byId[id]!.inFlight === false, 'saw the request end')
+    expect(live.state().byId[id]!.status).toBeNull()
+  })
 })

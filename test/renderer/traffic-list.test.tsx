@@ -75,7 +75,7 @@ describe('the live list', () => {
   it('adds what arrives on top without touching the rows already there, and updates a changed row in place', async () => {
     const harness = await listOf(5)
     const kept = screen.getAllByTestId('traffic-row')
-    const arriving = makeSummary({ target: '/live/1', status: null, durationMs: null })
+    const arriving = makeSummary({ target: '/live/1', status: null, durationMs: null, inFlight: true })
     live(harness, [arriving])
     const rows = screen.getAllByTestId('traffic-row')
     expect(rows.slice(1)).toEqual(kept)
@@ -85,12 +85,31 @@ describe('the live list', () => {
     expect(status.textContent).toBe('…')
     expect(status.className).toBe('cell status status-none')
     const path = row.querySelector('[data-testid="row-path"]')!.firstChild
-    live(harness, [{ ...arriving, status: 404, durationMs: 12 }])
+    live(harness, [{ ...arriving, status: 404, durationMs: 12, inFlight: false }])
     expect(rowOf(arriving.id)).toBe(row)
     expect(status.textContent).toBe('404')
     expect(status.className).toBe('cell status status-4xx')
     expect(row.querySelector('[data-testid="row-path"]')!.firstChild).toBe(path)
     expect(screen.getAllByTestId('traffic-row').slice(1)).toEqual(kept)
+  })
+
+  it('tells a request still waiting for its answer from one never answered, whose sender gave up', async () => {
+    const harness = await listOf(1)
+    const waiting = makeSummary({ target: '/slow', status: null, durationMs: null, inFlight: true })
+    live(harness, [waiting])
+    const status = rowOf(waiting.id)!.querySelector('[data-testid="row-status"]')!
+    expect(status.textContent).toBe('…')
+    expect(status.getAttribute('title')).toMatch(/^In progress/)
+    // A forwarding or verdict update in between says nothing of it: still in progress.
+    live(harness, [{ ...waiting, inFlight: undefined, signature: { kind: 'missing-header', scheme: 'stripe', header: 'Stripe-Signature' } }])
+    expect(status.textContent).toBe('…')
+    expect(harness.stores.traffic.getState().byId[waiting.id]!.inFlight).toBe(true)
+    // Stored without an answer: the sender went away while the endpoint took its time.
+    live(harness, [{ ...waiting, inFlight: false }])
+    expect(status.textContent).toBe('—')
+    expect(status.getAttribute('title')).toMatch(/^No response was sent/)
+    // Read back from the engine (a reload), a stored capture without a status was never answered.
+    expect(rowOf(harness.stores.traffic.getState().ids[1]!)!.querySelector('[data-testid="row-status"]')!.textContent).toBe('200')
   })
 
   it('gives the path cell the whole path as its title, set again only when the path changes', async () => {

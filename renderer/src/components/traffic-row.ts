@@ -116,9 +116,14 @@ function drawRow(row: HTMLDivElement, previous: RowModel | null, next: RowModel)
   }
   // The whole path as the cell's title, for a path its ellipsis cuts: set with the text, only when it changes.
   if (before?.target !== capture.target) cells[Cell.Path]!.setAttribute('title', setVisibleText(cells[Cell.Path]!, capture.target, { byteString: true }))
-  if (before === undefined || before.status !== capture.status) {
-    cells[Cell.Status]!.className = `cell status ${statusClassOf(capture.status)}`
-    cells[Cell.Status]!.textContent = capture.status === null ? '…' : String(capture.status)
+  if (before === undefined || before.status !== capture.status || before.inFlight !== capture.inFlight) {
+    const cell = cells[Cell.Status]!
+    cell.className = `cell status ${statusClassOf(capture.status)}`
+    // Without a status: still on its way (…), or never answered (—), as when its sender gave up waiting.
+    cell.textContent = capture.status !== null ? String(capture.status) : capture.inFlight ? '…' : '—'
+    if (capture.status !== null) {
+      if (before?.status === null) cell.removeAttribute('title')
+    } else cell.setAttribute('title', capture.inFlight ? 'In progress: still being received or answered' : 'No response was sent: the sender went away, or the request was cut short')
   }
   if (before?.bodySize !== capture.bodySize) cells[Cell.Size]!.textContent = formatBytes(capture.bodySize)
   if (before === undefined || before.durationMs !== capture.durationMs) {

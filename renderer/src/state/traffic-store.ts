@@ -118,7 +118,16 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
           incoming.delete(id)
         }
         for (const capture of batch.captures) {
-          if (!removed.has(capture.id)) incoming.set(capture.id, capture)
+          if (removed.has(capture.id)) continue
+          // An update that says nothing of whether the request is still in progress keeps what was known.
+          if (capture.inFlight === undefined) {
+            const known = incoming.get(capture.id) ?? s.byId[capture.id] ?? (s.held.length > 0 ? s.held.find((h) => h.id === capture.id) : undefined)
+            if (known?.inFlight === true) {
+              incoming.set(capture.id, { ...capture, inFlight: true })
+              continue
+            }
+          }
+          incoming.set(capture.id, capture)
         }
       }
       if (incoming.size === 0 && removed.size === 0) return
