@@ -275,6 +275,48 @@ describe('live sync', () => {
     sync.dispose()
   })
 
+  it('brings the window forward with the request open when its desktop notification is clicked', async () => {
+    const shown: Array<{ title: string; onclick: (() => void) | null; closed: boolean }> = []
+    vi.stubGlobal(
+      'Notification',
+      class {
+        static permission = 'granted'
+        onclick: (() => void) | null = null
+        closed = false
+        constructor(readonly title: string) {
+          shown.push(this)
+        }
+        close() {
+          this.closed = true
+        }
+      },
+    )
+    const focus = vi.spyOn(window, 'focus').mockImplementation(() => {})
+    const inFront = vi.spyOn(document, 'hasFocus').mockReturnValue(false)
+    try {
+      const harness = createHarness()
+      harness.engine.settings = { ...harness.engine.settings, ui: { ...harness.engine.settings.ui, notifications: true } }
+      harness.stores.sync.start()
+      renderWith(harness, <App />)
+      await settle()
+      act(() => harness.stores.app.getState().setView('settings'))
+      const arriving = makeSummary({ target: '/notify-me', receivedAt: Date.now() + 1000 })
+      act(() => harness.engine.emit('traffic.batch', { captures: [arriving], removed: [] }))
+      await settle()
+      expect(shown.map((n) => n.title)).toEqual(['New request on Default'])
+      act(() => shown[0]!.onclick!())
+      expect(focus).toHaveBeenCalled()
+      expect(shown[0]!.closed).toBe(true)
+      expect(harness.stores.app.getState().view).toBe('traffic')
+      expect(harness.stores.traffic.getState().openedId).toBe(arriving.id)
+      harness.stores.sync.dispose()
+    } finally {
+      focus.mockRestore()
+      inFront.mockRestore()
+      vi.unstubAllGlobals()
+    }
+  })
+
   it('says a request opened before it is stored is still in progress, and shows it once it is answered', async () => {
     const harness = createHarness()
     harness.engine.endpoints[0]!.response.delayMs = 4000

@@ -1,6 +1,7 @@
 // Desktop notifications for new requests (off unless the user turns them on). Owns: noticing each
-// capture once, showing at most one notification per interval (several requests are summed up), and
-// only while the window is not in front. Never: puts captured bytes other than method and path in it.
+// capture once, showing at most one notification per interval (several requests are summed up), only
+// while the window is not in front, and a click on one bringing the window forward with the request
+// it names open. Never: puts captured bytes other than method and path in it.
 import type { CaptureSummary } from '../../../shared/model'
 import { displayText } from '../text/visible-text'
 
@@ -9,7 +10,10 @@ export interface NotifierOptions {
   minIntervalMs?: number
   now?: () => number
   isInFront?: () => boolean
-  show?: (title: string, body: string) => void
+  /** Shows a notification; `onClick` runs when the user clicks it. */
+  show?: (title: string, body: string, onClick: () => void) => void
+  /** Opens the request a clicked notification names. */
+  onOpen?: (id: string) => void
 }
 
 export function notificationsPermitted(): boolean {
@@ -78,9 +82,18 @@ export class DesktopNotifier {
     const where = this.options.endpointName(first.endpointId)
     const title = captures.length === 1 ? `New request on ${where}` : `${captures.length} new requests`
     const body = `${first.method} ${displayText(first.target).slice(0, 120)}${captures.length > 1 ? ` and ${captures.length - 1} more` : ''}`
-    const show = this.options.show ?? ((t, b) => void new Notification(t, { body: b, tag: 'hookscope-traffic' }))
+    const show =
+      this.options.show ??
+      ((t, b, onClick) => {
+        const notification = new Notification(t, { body: b, tag: 'hookscope-traffic' })
+        notification.onclick = () => {
+          window.focus()
+          onClick()
+          notification.close()
+        }
+      })
     try {
-      show(title, body)
+      show(title, body, () => this.options.onOpen?.(first.id))
     } catch {}
   }
 

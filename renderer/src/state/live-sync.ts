@@ -68,6 +68,10 @@ export class LiveSync {
       options.notifier ??
       new DesktopNotifier({
         endpointName: (id) => app.getState().endpointsById[id]?.name ?? 'an endpoint',
+        onOpen: (id) => {
+          app.getState().setView('traffic')
+          traffic.getState().open(id)
+        },
       })
   }
 
