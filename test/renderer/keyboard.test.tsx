@@ -1,5 +1,6 @@
 import './helpers/setup-dom'
 import { act, fireEvent, screen } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 import { App } from '../../renderer/src/app'
 import { SHORTCUTS } from '../../renderer/src/keyboard/shortcuts'
@@ -96,6 +97,33 @@ describe('keyboard', () => {
     await press('Escape')
     expect(screen.queryByTestId('code-sheet')).toBeNull()
     expect(document.activeElement).toBe(screen.getByRole('grid'))
+  })
+
+  it('keeps Tab inside a dialog, and Esc closes it wherever the focus went', async () => {
+    const { press } = await setup()
+    const user = userEvent.setup({ document })
+    await press('j')
+    await press('R')
+    const prompt = screen.getByTestId('resend-prompt')
+    expect(document.activeElement).toBe(screen.getByTestId('resend-url'))
+    const visited: Array<Element | null> = []
+    for (let i = 0; i < 8; i++) {
+      await user.tab()
+      visited.push(document.activeElement)
+    }
+    expect(visited.every((el) => el !== null && prompt.contains(el))).toBe(true)
+    expect(visited).toContain(screen.getByTestId('resend-url'))
+    await user.tab({ shift: true })
+    expect(prompt.contains(document.activeElement)).toBe(true)
+    // The focused control went away under the focus: keys still reach the dialog.
+    act(() => (document.activeElement as HTMLElement).blur())
+    expect(document.activeElement).toBe(document.body)
+    await user.tab()
+    expect(prompt.contains(document.activeElement)).toBe(true)
+    act(() => (document.activeElement as HTMLElement).blur())
+    await user.keyboard('{Escape}')
+    await settle()
+    expect(screen.queryByTestId('resend-prompt')).toBeNull()
   })
 
   it('pauses with p, asks before clearing with x, and lists every shortcut under ?', async () => {

@@ -1,5 +1,45 @@
-// A modal dialog: a labelled box over a dimmed page, closed by Escape or the backdrop.
-import { useEffect, useRef, type ReactNode } from 'react'
+// A modal dialog: a labelled box over a dimmed page, closed by Escape or the backdrop. Tab and
+// Shift+Tab cycle through its own controls, never the page behind it; a key pressed while the focus
+// is on nothing (a control that went away or was disabled under it) acts on the topmost dialog.
+import { useEffect, useRef, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react'
+
+const TABBABLE = 'a[href], button, input, select, textarea, summary, [contenteditable="true"], [tabindex]'
+
+/** The controls Tab reaches inside `box`, in document order (what the browser's own order is here). */
+function tabbablesIn(box: HTMLElement): HTMLElement[] {
+  return Array.from(box.querySelectorAll<HTMLElement>(TABBABLE)).filter(
+    (el) => el.tabIndex >= 0 && !(el as HTMLButtonElement).disabled && !el.closest('[hidden], [inert]') && !(el instanceof HTMLInputElement && el.type === 'hidden'),
+  )
+}
+
+function isTopmost(box: HTMLElement): boolean {
+  const dialogs = document.querySelectorAll('[role="dialog"]')
+  return dialogs[dialogs.length - 1] === box
+}
+
+/** Keeps Tab inside the box: from its last control to its first, and back with Shift+Tab. */
+function cycleFocus(box: HTMLElement, event: { shiftKey: boolean; preventDefault(): void }): void {
+  const items = tabbablesIn(box)
+  const active = document.activeElement
+  const inside = active instanceof HTMLElement && box.contains(active) && active !== box
+  if (items.length === 0) {
+    event.preventDefault()
+    box.focus()
+    return
+  }
+  const first = items[0]!
+  const last = items[items.length - 1]!
+  if (!inside) {
+    event.preventDefault()
+    ;(event.shiftKey ? last : first).focus()
+  } else if (event.shiftKey && active === first) {
+    event.preventDefault()
+    last.focus()
+  } else if (!event.shiftKey && active === last) {
+    event.preventDefault()
+    first.focus()
+  }
+}
 
 interface DialogProps {
   title: string
@@ -19,6 +59,35 @@ export function Dialog({ title, onClose, children, testId, wide = false, ownScro
     ;(first ?? box.current)?.focus()
     return () => previous?.focus?.()
   }, [])
+  const latestClose = useRef(onClose)
+  useEffect(() => {
+    latestClose.current = onClose
+  })
+  useEffect(() => {
+    // Keys pressed with the focus outside every dialog (on the page's body, once a focused control
+    // went away) reach no dialog's own handler: the topmost one takes them.
+    const onKeyDown = (event: KeyboardEvent) => {
+      const el = box.current
+      if (!el || event.defaultPrevented || !isTopmost(el)) return
+      const target = event.target instanceof Element ? event.target : null
+      if (target?.closest('[role="dialog"]')) return
+      if (event.key === 'Escape') {
+        event.preventDefault()
+        latestClose.current()
+      } else if (event.key === 'Tab') cycleFocus(el, event)
+    }
+    window.addEventListener('keydown', onKeyDown, true)
+    return () => window.removeEventListener('keydown', onKeyDown, true)
+  }, [])
+  const onKeyDown = (event: ReactKeyboardEvent<HTMLDivElement>) => {
+    if (event.key === 'Escape') {
+      event.stopPropagation()
+      onClose()
+    } else if (event.key === 'Tab' && box.current) {
+      event.stopPropagation()
+      cycleFocus(box.current, event)
+    }
+  }
   return (
     <div className="dialog-backdrop" onMouseDown={(event) => event.target === event.currentTarget && onClose()}>
       <div
@@ -29,12 +98,7 @@ export function Dialog({ title, onClose, children, testId, wide = false, ownScro
         aria-label={title}
         data-testid={testId}
         tabIndex={-1}
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') {
-            event.stopPropagation()
-            onClose()
-          }
-        }}
+        onKeyDown={onKeyDown}
       >
         <header className="dialog-header">
           <h2>{title}</h2>
