@@ -129,6 +129,32 @@ describe('composer', () => {
     expect(workbench.store.getState().composer.request.body).toEqual({ mode: 'text', text: typed })
   })
 
+  it('sends with Ctrl+Enter right after e opened it from the list, with the focus on no control', async () => {
+    const { engine, capture, harness } = await setup()
+    act(() => harness.stores.traffic.getState().open(capture.id))
+    await settle()
+    await act(async () => {
+      fireEvent.keyDown(document.body, { key: 'e' })
+    })
+    await settle()
+    await waitFor(() => expect(screen.getByTestId('composer-body-editor')).toBeTruthy())
+    expect(document.activeElement).toBe(document.body)
+    await act(async () => {
+      fireEvent.keyDown(document.body, { key: 'Enter', code: 'Enter', keyCode: 13, ctrlKey: true })
+    })
+    await settle()
+    expect(engine.calls.filter((c) => c.method === 'replay.send')).toHaveLength(1)
+    await waitFor(() => expect(screen.getByTestId('response-status').textContent).toBe('200 OK'))
+    // Not while a dialog is open over the composer.
+    fireEvent.click(screen.getByTestId('composer-paste'))
+    await settle()
+    await act(async () => {
+      fireEvent.keyDown(document.activeElement ?? document.body, { key: 'Enter', code: 'Enter', keyCode: 13, ctrlKey: true })
+    })
+    await settle()
+    expect(engine.calls.filter((c) => c.method === 'replay.send')).toHaveLength(1)
+  })
+
   it('names in each replay row the method and path it sent, as text, the whole URL in its title', async () => {
     const { engine, capture, workbench } = await setup()
     await openComposer(workbench, capture.id)

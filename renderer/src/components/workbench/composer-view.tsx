@@ -1,6 +1,8 @@
 // The composer: edit a request (method, URL, headers, body), choose where it goes (the endpoint's
 // forward targets first, or any URL), re-sign it, send it, and read what came back beside the list
-// of its replays. Ctrl+Enter (⌘+Enter) sends.
+// of its replays. Ctrl+Enter (⌘+Enter) sends, wherever the focus is while the composer is shown (after
+// `e` opened it from the list, the focus is on no control at all), unless a dialog is open over it.
+import { useEffect } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { toRawHttp } from '../../../../shared/formats/raw-http'
 import { isSendKey } from '../../keyboard/shortcuts'
@@ -130,6 +132,16 @@ export function ComposerView() {
     return { method: p.method, url: p.url, count: p.count }
   }))
 
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!isSendKey(event) || document.querySelector('[role="dialog"]')) return
+      event.preventDefault()
+      void workbench.send()
+    }
+    window.addEventListener('keydown', onKeyDown)
+    return () => window.removeEventListener('keydown', onKeyDown)
+  }, [workbench])
+
   const copyRaw = async () => {
     try {
       const bytes = toRawHttp(wireSpec(workbench.store.getState().composer.request))
@@ -145,12 +157,6 @@ export function ComposerView() {
       className="main-view workbench-view composer-view"
       data-testid="composer-view"
       aria-label="Composer"
-      onKeyDown={(event) => {
-        if (isSendKey(event)) {
-          event.preventDefault()
-          void workbench.send()
-        }
-      }}
     >
       <div className="workbench-toolbar">
         <h2>Composer</h2>
