@@ -67,6 +67,27 @@ describe('composer', () => {
     expect((screen.getByTestId('composer-url') as HTMLInputElement).value).toBe('http://localhost:4000/hooks/order?x=1')
   })
 
+  it('names the forward target in Host, as a resend there does, unless the endpoint keeps the Host as received', async () => {
+    const { engine, capture, workbench } = await setup()
+    const hostValue = () => (screen.getAllByTestId('header-value-input') as HTMLInputElement[])[0]!.value
+    await openComposer(workbench, capture.id)
+    expect(hostValue()).toBe('localhost:3000')
+    fireEvent.change(screen.getByTestId('composer-target'), { target: { value: 'http://localhost:4000' } })
+    expect(hostValue()).toBe('localhost:4000')
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('composer-send'))
+    })
+    await settle()
+    const sent = lastCall(engine, 'replay.send') as { draft: { headers: string[][] } }
+    expect(sent.draft.headers[0]).toEqual(['Host', 'localhost:4000'])
+
+    ;(engine.endpoints[0] as Endpoint).forward.host = 'keep'
+    await openComposer(workbench, capture.id)
+    expect(hostValue()).toBe('127.0.0.1:4567')
+    fireEvent.change(screen.getByTestId('composer-target'), { target: { value: 'http://localhost:4000' } })
+    expect(hostValue()).toBe('127.0.0.1:4567')
+  })
+
   it('edits headers (validated live, reordered, switched off) and sends exactly what is shown', async () => {
     const { engine, capture, workbench } = await setup()
     await openComposer(workbench, capture.id)

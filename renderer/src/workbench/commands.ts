@@ -128,9 +128,12 @@ export class Workbench {
     this.state.setComposer({ loading: true, error: null })
     try {
       const capture = await this.api['captures.get']({ id: captureId })
-      const base = defaultTargetUrl(this.endpoint(capture.endpointId))
+      const endpoint = this.endpoint(capture.endpointId)
+      const base = defaultTargetUrl(endpoint)
       const draft = await this.api['replay.draft']({ captureId, ...(base ? { baseUrl: base } : {}) })
-      this.state.loadRequest(editableOfDraft(draft), {
+      // At a forward target, Host names the target unless the endpoint keeps it as received: what
+      // Send sends unchanged is what forwarding and a resend there send.
+      this.state.loadRequest(editableOfDraft(draft, { hostFollowsUrl: base !== null && endpoint?.forward.host === 'rewrite' }), {
         source: { kind: 'capture', captureId },
         originId: captureId,
         endpointId: capture.endpointId,

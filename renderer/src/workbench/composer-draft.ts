@@ -56,11 +56,17 @@ export function followUrl(headers: HeaderRow[], url: string): HeaderRow[] {
   return headers.map((row) => (row.followsUrl && row.value !== host ? { ...row, value: host } : row))
 }
 
-export function editableOfDraft(draft: RequestDraft): EditableRequest {
-  // A Host naming the URL's own host (a capture opened at the endpoint it reached) follows the URL
-  // when it is sent elsewhere, until edited; one that names another host was meant, and is kept.
+/**
+ * A draft as editable rows. A Host naming the URL's own host (a capture opened at the endpoint it
+ * reached) follows the URL when it is sent elsewhere, until edited; one that names another host was
+ * meant, and is kept, unless `hostFollowsUrl` says it is to name the URL's host (a capture opened at
+ * a forward target whose endpoint rewrites Host, as forwarding and a resend there do).
+ */
+export function editableOfDraft(draft: RequestDraft, options: { hostFollowsUrl?: boolean } = {}): EditableRequest {
   const host = authorityOf(draft.url)
-  const headers = rowsOf(draft.headers).map((row) => (row.name.toLowerCase() === 'host' && row.value === host ? { ...row, followsUrl: true } : row))
+  const headers = rowsOf(draft.headers).map((row) =>
+    row.name.toLowerCase() === 'host' && host !== null && (row.value === host || options.hostFollowsUrl) ? { ...row, value: host, followsUrl: true } : row,
+  )
   return { method: draft.method, url: draft.url, headers, body: bodyOfBytes(base64Decode(draft.bodyBase64) ?? new Uint8Array(0)) }
 }
 
