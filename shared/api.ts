@@ -111,9 +111,16 @@ export const methods = {
       /** Re-sign with a fresh timestamp; keep or renew the message id receivers de-duplicate on. */
       resign: z.object({ scheme: SchemeId, renewId: z.boolean().default(false) }).nullable().default(null),
       timeoutMs: z.number().int().min(100).max(10 * 60_000).default(30_000),
+      /** Chosen by the caller, so that `replay.cancel` can cut this send short. */
+      sendId: z.string().min(1).max(100).optional(),
     }),
     Replay,
     'Send a request (never following redirects) and record it as a replay.',
+  ),
+  'replay.cancel': method(
+    z.object({ sendId: z.string().min(1).max(100) }),
+    z.object({ cancelled: z.boolean() }),
+    'Cut short a send still waiting for its answer; it is recorded as aborted. False when none is in progress.',
   ),
   'replay.resend': method(
     z.object({

@@ -595,7 +595,8 @@ export class Engine {
         return endpoint ? this.checker.verdictFor(record, endpoint) : null
       },
       'replay.draft': ({ captureId, baseUrl }) => this.replayer.draftOf(captureId, baseUrl),
-      'replay.send': ({ draft, originId, endpointId, resign, timeoutMs }) => this.replayer.send({ draft, originId, endpointId, resign, timeoutMs }),
+      'replay.send': ({ draft, originId, endpointId, resign, timeoutMs, sendId }) => this.replayer.send({ draft, originId, endpointId, resign, timeoutMs, sendId }),
+      'replay.cancel': async ({ sendId }) => ({ cancelled: this.replayer.cancel(sendId) }),
       'replay.resend': async ({ captureId, baseUrl, resign }) => {
         const summary = this.history.summary(captureId)
         if (!summary) throw new HookscopeError('NOT_FOUND', `No capture with id ${captureId}.`)

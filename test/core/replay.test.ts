@@ -313,6 +313,26 @@ describe('re-signing: the app under test accepts an edited replay only when it i
     expect(renewed.request.headers.find(([n]) => n.toLowerCase() === 'webhook-id')![1]).not.toBe(id)
   })
 
+  it('cancels a send still waiting for its answer, and records it as aborted', async () => {
+    const app = await target(() => {
+      // Never answers: a breakpoint in the app, say.
+    })
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    const draft: RequestDraft = { method: 'POST', url: `${app.url}/hooks`, headers: [['Content-Type', 'text/plain']], bodyBase64: Buffer.from('hi').toString('base64') }
+    const sending = api['replay.send']({ draft, originId: null, sendId: 'send-1', timeoutMs: 60_000 })
+    await app.waitFor(1)
+    const started = Date.now()
+    expect(await api['replay.cancel']({ sendId: 'send-1' })).toEqual({ cancelled: true })
+    const replay = await sending
+    expect(Date.now() - started).toBeLessThan(5_000)
+    expect(replay.response).toBeNull()
+    expect(replay.error).toEqual({ code: 'ABORTED', message: expect.stringContaining('cancelled') })
+    expect((await api['replay.list']({})).map((r) => r.id)).toEqual([replay.id])
+    // Once settled there is nothing left to cancel, and the id can be used again.
+    expect(await api['replay.cancel']({ sendId: 'send-1' })).toEqual({ cancelled: false })
+  })
+
   it('explains what is missing to re-sign', async () => {
     const app = await target()
     t = await startEngine()

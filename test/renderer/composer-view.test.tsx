@@ -4,7 +4,7 @@ import { EditorView } from '@codemirror/view'
 import { describe, expect, it } from 'vitest'
 import { App } from '../../renderer/src/app'
 import { workbenchOf } from '../../renderer/src/workbench/commands'
-import { defaultForwardConfig, type Endpoint } from '../../shared/model'
+import { defaultForwardConfig, type Endpoint, type RequestDraft } from '../../shared/model'
 import { addCapture, createFakeEngine } from './helpers/fake-api'
 import { installFakeWorkbench } from './helpers/fake-workbench'
 import { createHarness, renderWith, settle } from './helpers/render-app'
@@ -174,6 +174,47 @@ describe('composer', () => {
     })
     await settle()
     expect(engine.calls.filter((c) => c.method === 'replay.send')).toHaveLength(1)
+  })
+
+  it('cancels a send still waiting for its answer, and shows it as cancelled', async () => {
+    const { engine, capture, workbench } = await setup()
+    let settle_: ((replay: unknown) => void) | null = null
+    engine.override('replay.send', (input) => {
+      const { draft } = input as { draft: RequestDraft }
+      return new Promise((resolve) => {
+        settle_ = () =>
+          resolve({
+            id: 'rpl_cancelled',
+            originId: capture.id,
+            sentAt: Date.now(),
+            request: { method: draft.method, url: draft.url, headers: draft.headers, body: { size: 0, sha256: 'x', truncated: false, declaredSize: null, storage: 'none' } },
+            response: null,
+            timings: { connectMs: 1, firstByteMs: null, totalMs: 5 },
+            error: { code: 'ABORTED', message: 'cancelled before the answer was complete' },
+            resigned: null,
+          })
+      })
+    })
+    engine.override('replay.cancel', () => {
+      settle_?.(null)
+      return { cancelled: true }
+    })
+    await openComposer(workbench, capture.id)
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('composer-send'))
+    })
+    await settle()
+    expect(screen.queryByTestId('composer-send')).toBeNull()
+    expect(screen.getByTestId('composer-sending').textContent).toBe('Sending…')
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('composer-cancel'))
+    })
+    await settle()
+    const sent = lastCall(engine, 'replay.send') as { sendId: string }
+    expect(sent.sendId).toEqual(expect.any(String))
+    expect(lastCall(engine, 'replay.cancel')).toEqual({ sendId: sent.sendId })
+    await waitFor(() => expect(screen.getByTestId('response-error').textContent).toBe('ABORTED: cancelled before the answer was complete'))
+    expect((screen.getByTestId('composer-send') as HTMLButtonElement).disabled).toBe(false)
   })
 
   it('names in each replay row the method and path it sent, as text, the whole URL in its title', async () => {

@@ -102,11 +102,11 @@ interface Member {
  */
 export class StopGroup {
   private head: Member | null = null
-  private stopped = false
+  private stopped: (() => Error) | null = null
 
   join(req: { destroy(error: Error): unknown }): Member | null {
     if (this.stopped) {
-      req.destroy(stoppingError())
+      req.destroy(this.stopped())
       return null
     }
     const member: Member = { prev: null, next: this.head, req }
@@ -123,15 +123,15 @@ export class StopGroup {
     member.prev = member.next = member.req = null
   }
 
-  /** Stop every request in progress, and any that joins later. */
-  stopAll(): void {
-    this.stopped = true
+  /** Stop every request in progress, and any that joins later (with `error`: why, as its attempt says). */
+  stopAll(error: () => Error = stoppingError): void {
+    this.stopped = error
     let member = this.head
     this.head = null
     while (member) {
       const { next, req } = member
       member.prev = member.next = member.req = null
-      req?.destroy(stoppingError())
+      req?.destroy(error())
       member = next
     }
   }
@@ -141,6 +141,8 @@ export class StopGroup {
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
 
 const stoppingError = () => Object.assign(new Error('Hookscope is stopping'), { code: 'ABORT_ERR' })
+/** A request the user cancelled before it was answered. */
+export const cancelledError = (): Error => Object.assign(new Error('cancelled before the answer was complete'), { code: 'ABORT_ERR' })
 
 class TimeoutError extends Error {
   readonly code = 'HOOKSCOPE_TIMEOUT'

@@ -9,7 +9,7 @@ import { Replay as ReplaySchema, type Endpoint, type RawHeaders, type Replay, ty
 import type { SchemeId } from '../../../shared/signatures'
 import type { Clock } from '../clock'
 import { headerValue } from '../capture/headers'
-import { send } from '../forward/sender'
+import { cancelledError, send, StopGroup } from '../forward/sender'
 import { pathOfTarget, upstreamHeaders } from '../forward/upstream'
 import { EMPTY_SHA256, type BlobStore } from '../store/blobs'
 import { DocumentStore } from '../store/document'
@@ -54,6 +54,9 @@ export function splitUrl(url: string): { origin: URL; path: string } {
 }
 
 export class Replayer {
+  /** Sends still waiting for their answer, by the id their caller gave them (to cancel them). */
+  private readonly inFlight = new Map<string, StopGroup>()
+
   private constructor(
     private readonly deps: ReplayDeps,
     private readonly doc: DocumentStore<typeof ReplaysDoc>,
@@ -104,7 +107,8 @@ export class Replayer {
     return { method: record.method, url, headers, bodyBase64: body.toString('base64') }
   }
 
-  async send(input: { draft: RequestDraft; originId: string | null; resign: ResignOptions | null; timeoutMs: number; endpointId?: string }): Promise<Replay> {
+  async send(input: { draft: RequestDraft; originId: string | null; resign: ResignOptions | null; timeoutMs: number; endpointId?: string; sendId?: string }): Promise<Replay> {
+    if (input.sendId !== undefined && this.inFlight.has(input.sendId)) throw new HookscopeError('INVALID_INPUT', `A send with id ${input.sendId} is already in progress.`)
     const { draft } = input
     const { origin, path: draftPath } = splitUrl(draft.url)
     let requestPath = draftPath
@@ -135,6 +139,8 @@ export class Replayer {
     const sent = upstreamHeaders(headers, { host: headerValue(headers, 'host') === null ? 'rewrite' : 'keep', targetHost: origin.host, bodyLength: body.length, method: draft.method })
     const requestBody = body.length > 0 ? await this.deps.blobs.put(body) : null
     const sentAt = this.deps.clock.now()
+    const stop = input.sendId === undefined ? undefined : new StopGroup()
+    if (stop) this.inFlight.set(input.sendId!, stop)
     const result = await send({
       origin,
       path: requestPath,
@@ -149,6 +155,9 @@ export class Replayer {
         spool.forceBlob = true
         return spool
       },
+      ...(stop ? { stop } : {}),
+    }).finally(() => {
+      if (stop) this.inFlight.delete(input.sendId!)
     })
     if (result.body?.blob) this.deps.blobs.retain(result.body.sha256)
     if (requestBody) this.deps.blobs.retain(requestBody.sha256)
@@ -187,6 +196,15 @@ export class Replayer {
     }
     await this.deps.blobs.collect(orphans)
     return replay
+  }
+
+  /** Cuts short the send given this id while it waits for its answer; false when none is in progress. */
+  cancel(sendId: string): boolean {
+    const stop = this.inFlight.get(sendId)
+    if (!stop) return false
+    this.inFlight.delete(sendId)
+    stop.stopAll(cancelledError)
+    return true
   }
 
   list(originId?: string): Replay[] {

@@ -216,6 +216,8 @@ export class Workbench {
     }
     const endpoint = this.endpoint(composer.endpointId)
     const scheme = endpoint?.signature.scheme ?? null
+    const sendId = `send-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
+    this.sendId = sendId
     this.state.setComposer({ sending: true, error: null })
     try {
       const replay = await this.api['replay.send']({
@@ -223,6 +225,7 @@ export class Workbench {
         originId: composer.originId,
         ...(composer.endpointId ? { endpointId: composer.endpointId } : {}),
         resign: composer.resign && scheme ? { scheme, renewId: composer.renewId } : null,
+        sendId,
       })
       this.state.setComposer({ sending: false, result: replay })
       await this.loadReplays()
@@ -230,6 +233,22 @@ export class Workbench {
     } catch (error) {
       this.state.setComposer({ sending: false, error: messageOf(error) })
       return null
+    } finally {
+      if (this.sendId === sendId) this.sendId = null
+    }
+  }
+
+  /** The composer's send in progress, so that Cancel can cut it short. */
+  private sendId: string | null = null
+
+  /** Cuts short the composer's send still waiting for its answer: it is kept as a replay, aborted. */
+  async cancelSend(): Promise<void> {
+    const sendId = this.sendId
+    if (sendId === null) return
+    try {
+      await this.api['replay.cancel']({ sendId })
+    } catch (error) {
+      this.toast(`Could not cancel: ${messageOf(error)}`, 'error')
     }
   }
 

@@ -211,9 +211,20 @@ export function ComposerView() {
                 spellCheck={false}
                 onChange={(event) => actions.setRequest({ url: typedToByteString(event.target.value) })}
               />
-              <button type="button" className="primary" data-testid="composer-send" disabled={sending || problems.count > 0} title="Send (Ctrl+Enter)" onClick={() => void workbench.send()}>
-                {sending ? 'Sending…' : 'Send'}
-              </button>
+              {sending ? (
+                <>
+                  <span className="muted sending-status" role="status" data-testid="composer-sending">
+                    Sending…
+                  </span>
+                  <button type="button" data-testid="composer-cancel" title="Stop waiting for the answer (the replay is kept, as cancelled)" onClick={() => void workbench.cancelSend()}>
+                    Cancel
+                  </button>
+                </>
+              ) : (
+                <button type="button" className="primary" data-testid="composer-send" disabled={problems.count > 0} title="Send (Ctrl+Enter)" onClick={() => void workbench.send()}>
+                  Send
+                </button>
+              )}
             </div>
             {(problems.method || problems.url) && (
               <p className="field-error" data-testid="composer-url-error">
