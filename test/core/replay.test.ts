@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import Stripe from 'stripe'
 import { Webhook as StandardWebhook } from 'standardwebhooks'
+import twilio from 'twilio'
 import { describe, expect, it } from 'vitest'
 import { dispatch } from '../../shared/api'
 import type { CaptureSummary, RequestDraft } from '../../shared/model'
@@ -51,6 +52,27 @@ async function capture(e: TestEngine, body: string, headers: Record<string, stri
 }
 
 describe('signature verdicts on arrival', () => {
+  it('Twilio: judges over the https:// URL a tunnel says it was called on, and names the URL it used when it does not match', async () => {
+    const token = 'twilio-auth-token-for-tunnels'
+    t = await startEngine()
+    await t.engine.updateEndpoint(t.endpointId, { signature: { scheme: 'twilio' } })
+    await apiOf(t.engine)['endpoints.setSecret']({ id: t.endpointId, secret: token })
+    const params = { AccountSid: 'AC1', Body: 'hello from a tunnel', From: '+15550001111' }
+    const send = async (publicUrl: string, extra: Record<string, string>) => {
+      const done = nextCapture(t!.engine)
+      const body = new URLSearchParams(params).toString()
+      const head = Object.entries({ 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': twilio.getExpectedTwilioSignature(token, publicUrl, params), ...extra })
+      await rawExchange(t!.port, `POST /twilio/sms?x=1 HTTP/1.1\r\n${head.map(([n, v]) => `${n}: ${v}\r\n`).join('')}Content-Length: ${body.length}\r\n\r\n${body}`)
+      return verdictOf(t!.engine, (await done).id)
+    }
+    // ngrok and cloudflared keep the public Host and say the scheme the provider used.
+    const tunnelled = await send('https://abc.ngrok.app/twilio/sms?x=1', { Host: 'abc.ngrok.app', 'X-Forwarded-Proto': 'https' })
+    expect(tunnelled.signature).toEqual({ kind: 'valid', scheme: 'twilio' })
+    const elsewhere = await send('https://elsewhere.example/twilio/sms?x=1', { Host: 'abc.ngrok.app', 'X-Forwarded-Proto': 'https' })
+    expect(elsewhere.signature).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('https://abc.ngrok.app/twilio/sms?x=1') })
+    expect(elsewhere.signature).toMatchObject({ reason: expect.stringContaining('public URL') })
+  })
+
   it('judges each capture with the endpoint’s scheme, as of its arrival', async () => {
     const e = await stripeEndpoint()
     const payload = '{"id":"evt_1","type":"invoice.paid","amount":100}'

@@ -138,7 +138,9 @@ export const twilio: SignatureScheme = {
     const urlMatched =
       candidateUrls(request.url).filter((candidate) => constantTimeEqual(signature, expectedSignature(secret, candidate, params))).length > 0
     if (!urlMatched) {
-      return verdict.invalid(isForm ? 'the signature does not match the URL, form parameters and auth token' : 'the signature does not match the URL and auth token')
+      // Most often the URL is what differs (a tunnel's https:// URL, another host): say which was used.
+      const signed = isForm ? 'the URL, form parameters and auth token' : 'the URL and auth token'
+      return verdict.invalid(`the signature does not match ${signed}, with the URL taken as ${request.url} (Twilio signs the exact URL it called: if it called another, set it as the endpoint's public URL)`)
     }
     if (bodyHashInUrl) {
       const declared = declaredBodyHash(request.url)

@@ -22,12 +22,17 @@ export interface CheckerDeps {
 
 export const secretRef = (endpointId: string) => `signature:${endpointId}`
 
-/** The URL the provider called: the endpoint's public URL (a tunnel) or what the Host header says. */
+/**
+ * The URL the provider called: the endpoint's public URL (a tunnel) or what the Host header says, over
+ * https when a tunnel in front said so (`X-Forwarded-Proto: https`, as ngrok and cloudflared send it:
+ * the provider called the tunnel's https:// URL, and Twilio signs it with its scheme).
+ */
 export function publicUrlOf(record: Pick<CaptureRecord, 'target' | 'rawHeaders' | 'localPort'>, endpoint: Endpoint): string {
   const path = record.target.startsWith('/') ? record.target : `/${record.target}`
   if (endpoint.signature.publicUrl) return endpoint.signature.publicUrl.replace(/\/+$/, '') + path
   const host = headerValue(record.rawHeaders, 'host') ?? `127.0.0.1:${record.localPort}`
-  return `http://${host}${path}`
+  const forwardedProto = headerValue(record.rawHeaders, 'x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase()
+  return `${forwardedProto === 'https' ? 'https' : 'http'}://${host}${path}`
 }
 
 export class SignatureChecker {
