@@ -3,7 +3,7 @@
 // original; Stripe's own library judging an edited replay without and with re-signing; a pasted cURL
 // command sent; a 3xx shown as it came; Ctrl+Enter sending the body as typed; the replay rows naming
 // their requests with their actions in view in a wide and a narrow window; "resend as is" with one
-// key, and to another URL.
+// key, and to another URL; typing over a selected multi-line body sends exactly what was typed.
 import Stripe from 'stripe'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -86,6 +86,22 @@ async function waitForReceived(target: Target, path: string, count: number) {
 }
 
 describe('composer', () => {
+  it('sends what was typed over a selected multi-line body, with no line break added', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page, errors } = await e2e.open()
+    const p = uniquePath('typed')
+    await sendRequest(e2e.host.captureUrl, { path: p, headers: [['Content-Type', 'application/json']], body: JSON.stringify({ id: 'evt_1', data: { amount: 100 } }, null, 2) })
+    await openInComposer(page, p)
+    await page.getByTestId('composer-body-editor').locator('.cm-line').first().click()
+    await page.keyboard.press('Control+A')
+    await page.keyboard.type('{"a":1}')
+    await page.getByTestId('composer-body-size').filter({ hasText: '7 B' }).waitFor()
+    await page.getByTestId('composer-send').click()
+    const [received] = await waitForReceived(app, `/app${p}`, 1)
+    expect(received!.body.toString()).toBe('{"a":1}')
+    expect(errors).toEqual([])
+  })
+
   it('opens a capture prefilled, sends an edited JSON field to the forward target, shows the response and the diff', async (ctx) => {
     e2e.requireBrowser(ctx)
     const { page, errors } = await e2e.open()

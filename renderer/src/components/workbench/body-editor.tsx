@@ -14,6 +14,18 @@ import { isSendKey } from '../../keyboard/shortcuts'
 // Ahead of every keymap; the key event still bubbles up to the composer's handler.
 const leaveSendKey = Prec.highest(EditorView.domEventHandlers({ keydown: (event) => isSendKey(event) }))
 
+// A character typed over a selection that spans lines (Ctrl+A, then typing) replaces it in the
+// document itself: left to the browser, Chromium keeps the last line's empty block and the editor
+// reads it back as a trailing line break, so the body sent would end with a "\n" no one typed.
+const typeOverSelection = EditorView.domEventHandlers({
+  beforeinput(event, view) {
+    if (event.inputType !== 'insertText' || event.data === null || view.state.selection.ranges.every((range) => range.empty)) return false
+    event.preventDefault()
+    view.dispatch(view.state.replaceSelection(event.data), { userEvent: 'input.type', scrollIntoView: true })
+    return true
+  },
+})
+
 interface BodyEditorProps {
   text: string
   revision: number
@@ -38,6 +50,7 @@ export function BodyEditor({ text, revision, language, onChange }: BodyEditorPro
         doc,
         extensions: [
           leaveSendKey,
+          typeOverSelection,
           minimalSetup,
           lineNumbers(),
           syntaxHighlighting(classHighlighter),
