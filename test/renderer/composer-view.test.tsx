@@ -48,7 +48,8 @@ async function openComposer(workbench: ReturnType<typeof workbenchOf>, captureId
     await workbench.openCapture(captureId)
   })
   await settle()
-  await waitFor(() => expect(screen.getByTestId(shown)).toBeTruthy())
+  // The body editor is a chunk of its own, loaded the first time: slow on a busy machine.
+  await waitFor(() => expect(screen.getByTestId(shown)).toBeTruthy(), { timeout: 10_000 })
 }
 
 describe('composer', () => {
@@ -158,7 +159,7 @@ describe('composer', () => {
       fireEvent.keyDown(document.body, { key: 'e' })
     })
     await settle()
-    await waitFor(() => expect(screen.getByTestId('composer-body-editor')).toBeTruthy())
+    await waitFor(() => expect(screen.getByTestId('composer-body-editor')).toBeTruthy(), { timeout: 10_000 })
     expect(document.activeElement).toBe(document.body)
     await act(async () => {
       fireEvent.keyDown(document.body, { key: 'Enter', code: 'Enter', keyCode: 13, ctrlKey: true })
