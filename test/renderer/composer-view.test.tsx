@@ -382,6 +382,28 @@ describe('composer', () => {
     expect(harness.stores.app.getState().view).toBe('traffic')
   })
 
+  it('links a capture to its replays: the detail counts them, and shows the latest one’s answer in the composer', async () => {
+    const { capture, harness } = await setup()
+    act(() => harness.stores.traffic.getState().open(capture.id))
+    await settle()
+    expect(screen.queryByTestId('detail-replays')).toBeNull()
+    for (let i = 0; i < 2; i++) {
+      await act(async () => {
+        fireEvent.click(screen.getByTestId('detail-resend'))
+      })
+      await settle()
+    }
+    await waitFor(() => expect(screen.getByTestId('detail-replays').textContent).toBe('Replays (2)'))
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('detail-replays'))
+    })
+    await settle()
+    await waitFor(() => expect(screen.getByTestId('response-status').textContent).toBe('200 OK'))
+    expect(harness.stores.app.getState().view).toBe('composer')
+    expect(screen.getAllByTestId('replay-row')).toHaveLength(2)
+    expect(screen.getByTestId('response-panel').getAttribute('data-replay-id')).toBe(screen.getAllByTestId('replay-row')[0]!.getAttribute('data-replay-id'))
+  })
+
   it('resends re-signed from the detail, and asks where to with the re-sign option kept', async () => {
     const { engine, capture, harness } = await setup({ scheme: true })
     act(() => harness.stores.traffic.getState().open(capture.id))

@@ -63,6 +63,8 @@ export interface RunTarget {
 export interface WorkbenchState {
   composer: ComposerState
   replays: Replay[]
+  /** Bumped by every replay sent from this window, so that views counting replays read them again. */
+  replaysSent: number
   compareMark: { ref: RequestRef; label: string } | null
   diff: { left: RequestRef; right: RequestRef } | null
   savePicker: SaveSource | null
@@ -90,6 +92,7 @@ export interface WorkbenchActions {
   removeHeader(key: number): void
   moveHeader(key: number, delta: number): void
   setReplays(replays: Replay[]): void
+  noteReplaySent(): void
   setCompareMark(mark: WorkbenchState['compareMark']): void
   setDiff(diff: WorkbenchState['diff']): void
   setSavePicker(source: SaveSource | null): void
@@ -138,6 +141,7 @@ export function createWorkbenchStore(initial: Partial<WorkbenchState> = {}): Wor
     return {
       composer: initialComposer(),
       replays: [],
+      replaysSent: 0,
       compareMark: null,
       diff: null,
       savePicker: null,
@@ -184,6 +188,7 @@ export function createWorkbenchStore(initial: Partial<WorkbenchState> = {}): Wor
         request({ headers })
       },
       setReplays: (replays) => set({ replays }),
+      noteReplaySent: () => set({ replaysSent: get().replaysSent + 1 }),
       setCompareMark: (compareMark) => set({ compareMark }),
       setDiff: (diff) => set({ diff }),
       setSavePicker: (savePicker) => set({ savePicker }),

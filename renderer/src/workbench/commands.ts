@@ -159,6 +159,13 @@ export class Workbench {
     void this.loadReplays()
   }
 
+  /** The composer on a capture, its replays listed and the latest one's answer shown. */
+  async showReplaysOf(captureId: string): Promise<void> {
+    await this.openCapture(captureId)
+    const latest = this.state.composer.originId === captureId ? this.state.replays[0] : undefined
+    if (latest) this.state.setComposer({ result: latest })
+  }
+
   async openReplay(replayId: string, options: { intoEditor?: boolean } = {}): Promise<void> {
     this.stores.app.getState().setView('composer')
     try {
@@ -228,6 +235,7 @@ export class Workbench {
         sendId,
       })
       this.state.setComposer({ sending: false, result: replay })
+      this.state.noteReplaySent()
       await this.loadReplays()
       return replay
     } catch (error) {
@@ -270,6 +278,7 @@ export class Workbench {
     const how = resign ? 'Resent re-signed' : 'Resent as is'
     try {
       const replay = await this.api['replay.resend']({ captureId, ...(baseUrl ? { baseUrl } : {}), ...(resign ? { resign } : {}) })
+      this.state.noteReplaySent()
       // Sent and answered (an error status is the target's answer); no answer at all is a failure.
       if (replay.response) this.toast(`${how}: ${statusLine(replay)}`, replay.response.status < 400 ? 'info' : 'error')
       else this.toast(`Resend failed: ${statusLine(replay)}`, 'error')

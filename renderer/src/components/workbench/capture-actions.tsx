@@ -1,11 +1,12 @@
 // The workbench's buttons in a capture's detail header: resend as is (r), resend re-signed (when the
-// endpoint has a scheme and a secret), edit and send (e), save to a collection (s) and compare (with
-// another marked request).
-import { useApp, useTraffic } from '../../state/context'
+// endpoint has a scheme and a secret), edit and send (e), save to a collection (s), compare (with
+// another marked request), and, once it was replayed, its replays (what each sent and got back).
+import { useEffect, useState } from 'react'
+import { useApp, useStores, useTraffic } from '../../state/context'
 import { formatClock } from '../../text/format'
 import { resignLabel } from '../../text/verdict-text'
 import { displayText } from '../../text/visible-text'
-import { resignMissing, useWorkbench } from '../../workbench/commands'
+import { resignMissing, useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { CompareButton } from './compare-button'
 
 const LABEL_PATH_MAX = 60
@@ -17,8 +18,27 @@ function captureLabel(summary: { method: string; target: string; receivedAt: num
   return `${displayText(summary.method)} ${path.length > LABEL_PATH_MAX ? `${path.slice(0, LABEL_PATH_MAX - 1)}…` : path} at ${formatClock(summary.receivedAt)}`
 }
 
+/** How many replays were made of a capture, read again whenever one is sent from this window. */
+function useReplayCount(captureId: string): number {
+  const { api } = useStores()
+  const sent = useWorkbenchState((s) => s.replaysSent)
+  const [count, setCount] = useState<{ id: string; count: number } | null>(null)
+  useEffect(() => {
+    let alive = true
+    api['replay.list']({ originId: captureId }).then(
+      (replays) => alive && setCount({ id: captureId, count: replays.length }),
+      () => undefined,
+    )
+    return () => {
+      alive = false
+    }
+  }, [api, captureId, sent])
+  return count?.id === captureId ? count.count : 0
+}
+
 export function CaptureActions({ id }: { id: string }) {
   const workbench = useWorkbench()
+  const replays = useReplayCount(id)
   const actions = workbench.store.getState()
   const summary = useTraffic((s) => s.byId[id])
   const endpoint = useApp((s) => (summary ? s.endpointsById[summary.endpointId] : undefined))
@@ -48,6 +68,11 @@ export function CaptureActions({ id }: { id: string }) {
         Save
       </button>
       <CompareButton small request={{ kind: 'capture', id }} label={captureLabel(summary)} title="Compare with another request" testId="detail-compare" />
+      {replays > 0 && (
+        <button type="button" className="small" data-testid="detail-replays" title="What each replay of this request sent and got back" onClick={() => void workbench.showReplaysOf(id)}>
+          Replays ({replays})
+        </button>
+      )}
     </span>
   )
 }
