@@ -137,17 +137,19 @@ const FORM_SAFE = /[A-Za-z0-9*\-._]/
  * space as "+", everything but A-Z a-z 0-9 * - . _ percent-encoded.
  */
 export function formUrlEncode(pairs: ReadonlyArray<readonly [string, string]>): string {
-  const encode = (text: string): string => {
-    let out = ''
-    for (const byte of utf8Encode(text)) {
-      const ch = String.fromCharCode(byte)
-      if (byte === 0x20) out += '+'
-      else if (byte < 0x80 && FORM_SAFE.test(ch)) out += ch
-      else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
-    }
-    return out
+  return pairs.map(([name, value]) => `${formUrlEncodeComponent(name)}=${formUrlEncodeComponent(value)}`).join('&')
+}
+
+/** One name or value, encoded as `formUrlEncode` encodes it. */
+export function formUrlEncodeComponent(text: string): string {
+  let out = ''
+  for (const byte of utf8Encode(text)) {
+    const ch = String.fromCharCode(byte)
+    if (byte === 0x20) out += '+'
+    else if (byte < 0x80 && FORM_SAFE.test(ch)) out += ch
+    else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
   }
-  return pairs.map(([name, value]) => `${encode(name)}=${encode(value)}`).join('&')
+  return out
 }
 
 export interface MultipartPart {

@@ -273,6 +273,25 @@ describe('composer', () => {
     expect(workbench.store.getState().composer.request.body).toEqual({ mode: 'text', text: 'name=Ada+Lovelace&lang=fr+%26+de' })
   })
 
+  it('re-encodes only the form field edited: the others keep their bytes as sent', async () => {
+    const { engine, workbench } = await setup()
+    // Slack and Twilio sign the body as sent: %20 for spaces, lower-case escapes, a field without "=".
+    const sent = 'token=abc&text=hello%20world&user_name=J%c3%b6rg&flag&response_url=https%3A%2F%2Fhooks.slack.com%2Fx\n'
+    const form = addCapture(engine, { target: '/slack', contentType: 'application/x-www-form-urlencoded', rawHeaders: [['Content-Type', 'application/x-www-form-urlencoded']] }, sent)
+    await openComposer(workbench, form.id, 'composer-form-table')
+    const body = () => (workbench.store.getState().composer.request.body as { text: string }).text
+    const values = () => screen.getAllByTestId('form-value-input') as HTMLInputElement[]
+    expect(values().map((v) => v.value)).toEqual(['abc', 'hello world', 'Jörg', '', 'https://hooks.slack.com/x'])
+    fireEvent.change(values()[0]!, { target: { value: 'new token' } })
+    expect(body()).toBe('token=new+token&text=hello%20world&user_name=J%c3%b6rg&flag&response_url=https%3A%2F%2Fhooks.slack.com%2Fx\n')
+    fireEvent.change(screen.getAllByTestId('form-name-input')[1]!, { target: { value: 'message' } })
+    expect(body()).toBe('token=new+token&message=hello%20world&user_name=J%c3%b6rg&flag&response_url=https%3A%2F%2Fhooks.slack.com%2Fx\n')
+    fireEvent.click(screen.getAllByTestId('form-remove')[0]!)
+    expect(body()).toBe('message=hello%20world&user_name=J%c3%b6rg&flag&response_url=https%3A%2F%2Fhooks.slack.com%2Fx\n')
+    fireEvent.click(screen.getByTestId('form-add'))
+    expect(body()).toBe('message=hello%20world&user_name=J%c3%b6rg&flag&response_url=https%3A%2F%2Fhooks.slack.com%2Fx&field=\n')
+  })
+
   it('sends a chosen file as a binary body, byte for byte', async () => {
     const { engine, capture, workbench } = await setup()
     await openComposer(workbench, capture.id)

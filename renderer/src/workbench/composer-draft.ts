@@ -6,6 +6,7 @@
 import { base64Decode, base64Encode, byteStringToText, bytesToByteString, utf8DecodeStrict, utf8Encode } from '../../../shared/formats/bytes'
 import type { HeaderPair, RequestSpec } from '../../../shared/formats/types'
 import { HEADER_NAME_RE, HEADER_VALUE_RE, type RawHeaders, type RequestDraft } from '../../../shared/model'
+import { formUrlEncodeComponent, percentDecode } from '../../../shared/formats/http-parts'
 import { parseMediaType } from '../text/content-type'
 
 export interface HeaderRow {
@@ -126,6 +127,55 @@ export function isJsonType(contentType: string | null): boolean {
 
 export function isFormType(contentType: string | null): boolean {
   return parseMediaType(contentType)?.essence === 'application/x-www-form-urlencoded'
+}
+
+/**
+ * A form body as the table edits it: each `&`-separated field keeps the bytes it was written with,
+ * and a trailing line break stays where it was, so that editing one field re-encodes that field only
+ * (a signature computed over the others' exact bytes, `%20` rather than `+`, still holds for them).
+ */
+export interface FormField {
+  name: string
+  value: string
+  /** The field as written in the body. */
+  raw: string
+}
+
+export interface FormFields {
+  fields: FormField[]
+  /** Line breaks after the last field, kept as they were. */
+  trailer: string
+}
+
+export function parseFormFields(text: string): FormFields {
+  const trailer = /[\r\n]+$/.exec(text)?.[0] ?? ''
+  const body = text.slice(0, text.length - trailer.length)
+  if (body === '') return { fields: [], trailer }
+  const fields = body.split('&').map((raw) => {
+    const eq = raw.indexOf('=')
+    return { raw, name: percentDecode(eq < 0 ? raw : raw.slice(0, eq), true), value: eq < 0 ? '' : percentDecode(raw.slice(eq + 1), true) }
+  })
+  return { fields, trailer }
+}
+
+/** The field with its name or value replaced: only the part edited is encoded again. */
+export function editFormField(field: FormField, change: { name?: string; value?: string }): FormField {
+  const eq = field.raw.indexOf('=')
+  const rawName = change.name === undefined ? (eq < 0 ? field.raw : field.raw.slice(0, eq)) : formUrlEncodeComponent(change.name)
+  const rawValue = change.value === undefined ? (eq < 0 ? null : field.raw.slice(eq + 1)) : formUrlEncodeComponent(change.value)
+  return {
+    name: change.name ?? field.name,
+    value: change.value ?? field.value,
+    raw: rawValue === null ? rawName : `${rawName}=${rawValue}`,
+  }
+}
+
+export function newFormField(name: string, value: string): FormField {
+  return { name, value, raw: `${formUrlEncodeComponent(name)}=${formUrlEncodeComponent(value)}` }
+}
+
+export function formFieldsText(form: FormFields): string {
+  return form.fields.map((field) => field.raw).join('&') + form.trailer
 }
 
 export function headerNameError(name: string): string | null {

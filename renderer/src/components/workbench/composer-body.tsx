@@ -2,10 +2,9 @@
 // application/x-www-form-urlencoded bodies, or a file for a binary body. The byte count shown is what
 // Content-Length will say.
 import { lazy, Suspense, useMemo, useState } from 'react'
-import { parseQuery, formUrlEncode } from '../../../../shared/formats/http-parts'
 import { jsonDepth, JSON_MAX_DEPTH, reindentJson } from '../../body/body-format'
 import { readFileBytes, useWorkbench, useWorkbenchState } from '../../workbench/commands'
-import { bodyBytes, contentTypeOf, isFormType, isJsonType } from '../../workbench/composer-draft'
+import { bodyBytes, contentTypeOf, editFormField, formFieldsText, isFormType, isJsonType, newFormField, parseFormFields, type FormField } from '../../workbench/composer-draft'
 import { formatBytes } from '../../text/format'
 
 const BodyEditor = lazy(() => import('./body-editor').then((module) => ({ default: module.BodyEditor })))
@@ -118,8 +117,10 @@ export function ComposerBody() {
 }
 
 function FormTable({ text, onChange }: { text: string; onChange: (text: string) => void }) {
-  const rows = useMemo(() => parseQuery(text.replace(/[\r\n]+$/, '')), [text])
-  const write = (next: Array<{ name: string; value: string }>) => onChange(formUrlEncode(next.map((row) => [row.name, row.value] as const)))
+  const form = useMemo(() => parseFormFields(text), [text])
+  const rows = form.fields
+  // Only the field edited is encoded again; the others keep their bytes as written.
+  const write = (next: FormField[]) => onChange(formFieldsText({ fields: next, trailer: form.trailer }))
   return (
     <div data-testid="composer-form-table">
       <table className="kv-table compact edit-table">
@@ -134,10 +135,10 @@ function FormTable({ text, onChange }: { text: string; onChange: (text: string) 
           {rows.map((row, index) => (
             <tr key={index} data-testid="form-edit-row">
               <td>
-                <input aria-label={`Field ${index + 1} name`} data-testid="form-name-input" value={row.name} onChange={(event) => write(rows.map((r, i) => (i === index ? { ...r, name: event.target.value } : r)))} />
+                <input aria-label={`Field ${index + 1} name`} data-testid="form-name-input" value={row.name} onChange={(event) => write(rows.map((r, i) => (i === index ? editFormField(r, { name: event.target.value }) : r)))} />
               </td>
               <td>
-                <input aria-label={`Field ${index + 1} value`} data-testid="form-value-input" value={row.value} onChange={(event) => write(rows.map((r, i) => (i === index ? { ...r, value: event.target.value } : r)))} />
+                <input aria-label={`Field ${index + 1} value`} data-testid="form-value-input" value={row.value} onChange={(event) => write(rows.map((r, i) => (i === index ? editFormField(r, { value: event.target.value }) : r)))} />
               </td>
               <td className="row-actions">
                 <button type="button" className="icon-button" aria-label="Remove field" data-testid="form-remove" onClick={() => write(rows.filter((_, i) => i !== index))}>
@@ -148,7 +149,7 @@ function FormTable({ text, onChange }: { text: string; onChange: (text: string) 
           ))}
         </tbody>
       </table>
-      <button type="button" className="small" data-testid="form-add" onClick={() => write([...rows, { name: 'field', value: '' }])}>
+      <button type="button" className="small" data-testid="form-add" onClick={() => write([...rows, newFormField('field', '')])}>
         Add field
       </button>
     </div>
