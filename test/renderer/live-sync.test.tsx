@@ -1,5 +1,5 @@
 import './helpers/setup-dom'
-import { act, screen } from '@testing-library/react'
+import { act, screen, waitFor } from '@testing-library/react'
 import { describe, expect, it, vi } from 'vitest'
 import { App } from '../../renderer/src/app'
 import { HookscopeError } from '../../shared/errors'
@@ -342,6 +342,38 @@ describe('live sync', () => {
     await settle()
     expect(screen.queryByTestId('detail-in-flight')).toBeNull()
     expect(screen.getByTestId('detail').textContent).toContain('http://127.0.0.1:4567/slow')
+  })
+
+  it('says a request still in progress can be copied once it is complete, from the button, the c key and the code sheet', async () => {
+    const harness = createHarness()
+    harness.engine.override('captures.get', (input, fixture) => {
+      if (!harness.engine.captures.has((input as { id: string }).id)) throw new HookscopeError('NOT_FOUND', `No capture with id ${(input as { id: string }).id}.`)
+      return fixture()
+    })
+    harness.stores.sync.start()
+    renderWith(harness, <App />)
+    await settle()
+    const arriving = makeSummary({ target: '/slow', status: null, durationMs: null, inFlight: true })
+    act(() => harness.engine.emit('traffic.batch', { captures: [arriving], removed: [] }))
+    act(() => harness.frames.frame())
+    act(() => harness.stores.traffic.getState().open(arriving.id))
+    await settle()
+    const toast = () => harness.stores.app.getState().toast
+    await act(async () => {
+      screen.getByTestId('copy-curl').click()
+    })
+    await settle()
+    expect(toast()?.message).toBe('This request is still in progress (its body is still arriving, or its answer is on its way): it can be copied as cURL once it is received and answered.')
+    expect(toast()?.tone).toBe('info')
+    act(() => harness.stores.app.getState().showToast('—'))
+    await act(async () => {
+      document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'c', bubbles: true }))
+    })
+    await settle()
+    expect(toast()?.message).toMatch(/^This request is still in progress .* copied as cURL once it is received and answered\.$/)
+    act(() => harness.stores.app.getState().setCodeSheetFor(arriving.id))
+    await waitFor(() => expect(screen.getByTestId('code-sheet').textContent).toContain('it can be copied as code once it is received and answered'), { timeout: 10_000 })
+    expect(screen.getByTestId('code-sheet').textContent).not.toContain('No capture with id')
   })
 
   it('opens a request chosen while disconnected once the page is connected again, and keeps the one shown meanwhile', async () => {

@@ -53,7 +53,7 @@ export function runShortcut(action: ShortcutAction, stores: Stores): boolean {
     }
     case 'copy-curl':
       if (current === null) return false
-      void copyAsCurl(api, app, current)
+      void copyAsCurl(api, app, traffic, current)
       return true
     case 'copy-code':
       if (current === null) return false

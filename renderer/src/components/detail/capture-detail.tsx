@@ -1,9 +1,8 @@
 // The opened capture: fetched in full when a row is opened, shown in tabs, with the copy actions.
 import { useEffect, useId, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import { HookscopeError } from '../../../../shared/errors'
 import type { Capture } from '../../../../shared/model'
-import { copyAsCurl } from '../../export/copy-actions'
+import { copyAsCurl, isStillInProgress } from '../../export/copy-actions'
 import { DETAIL_TABS, type DetailTab } from '../../state/app-store'
 import { useApp, useStores, useTraffic } from '../../state/context'
 import { formatCount } from '../../text/format'
@@ -65,8 +64,7 @@ export function CaptureDetail({ id }: { id: string }) {
         if (!alive) return
         // A request is listed when its headers arrive and stored once it is answered: until then there
         // is nothing to read. Its row's answer (or its removal) brings the detail back here.
-        const listed = traffic.getState().byId[id]
-        if (error instanceof HookscopeError && error.code === 'NOT_FOUND' && listed && listed.status === null && listed.durationMs === null) setState({ status: 'in-flight', id })
+        if (isStillInProgress(error, traffic.getState().byId[id])) setState({ status: 'in-flight', id })
         else setState({ status: 'failed', id, message: error instanceof Error ? error.message : String(error) })
       },
     )
@@ -81,7 +79,7 @@ export function CaptureDetail({ id }: { id: string }) {
       <div className="detail-header">
         <DetailTitle id={id} />
         <CaptureActions id={id} />
-        <button type="button" data-testid="copy-curl" title="Copy as cURL (c)" onClick={() => void copyAsCurl(api, app, id)}>
+        <button type="button" data-testid="copy-curl" title="Copy as cURL (c)" onClick={() => void copyAsCurl(api, app, traffic, id)}>
           Copy as cURL
         </button>
         <button type="button" data-testid="copy-code" title="Copy as code (Shift+C)" onClick={() => app.getState().setCodeSheetFor(id)}>

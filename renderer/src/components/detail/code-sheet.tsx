@@ -20,20 +20,20 @@ function storedLanguage(): SnippetLanguage {
 }
 
 export function CodeSheet({ id, onClose }: { id: string; onClose: () => void }) {
-  const { api, app } = useStores()
+  const { api, app, traffic } = useStores()
   const [language, setLanguage] = useState<SnippetLanguage>(storedLanguage)
   const [loaded, setLoaded] = useState<{ request: RequestSpec; complete: boolean } | null>(null)
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
     let alive = true
-    loadRequestSpec(api, app, id).then(
+    loadRequestSpec(api, app, traffic, id).then(
       (result) => alive && setLoaded(result),
       (e: unknown) => alive && setError(e instanceof Error ? e.message : String(e)),
     )
     return () => {
       alive = false
     }
-  }, [api, app, id])
+  }, [api, app, traffic, id])
   const request = loaded?.request ?? null
   const unavailable = useMemo(
     () => new Set(request ? SNIPPET_LANGUAGES.filter(({ id }) => snippetUnavailable(request, id) !== null).map(({ id }) => id) : []),
