@@ -415,6 +415,58 @@ describe('live sync', () => {
     sync.dispose()
   })
 
+  it('says a search made while disconnected was not run, and runs it once the page is connected again', async () => {
+    const engine = createFakeEngine()
+    addCapture(engine, { target: '/orders/1' })
+    addCapture(engine, { target: '/users/2' })
+    const { connection, setState } = controlledConnection()
+    const traffic = createTrafficStore()
+    const app = createAppStore()
+    const sync = new LiveSync({ api: engine.api, connection, traffic, app, scheduler: new ManualFrames() })
+    sync.start()
+    render(
+      <StoresProvider stores={{ api: engine.api, traffic, app, sync }}>
+        <App />
+      </StoresProvider>,
+    )
+    act(() => setState({ kind: 'open' }))
+    await settle()
+    expect(screen.getAllByTestId('row-path').map((p) => p.textContent)).toEqual(['/users/2', '/orders/1'])
+    // Gone: the page's transport answers every call at once with an error.
+    act(() => setState({ kind: 'disconnected', retryInMs: 2000 }))
+    engine.override('captures.query', () => {
+      throw new Error('This page is not connected to Hookscope, so nothing was sent. Try again once it is connected.')
+    })
+    act(() => traffic.getState().setFilter({ text: 'orders' }))
+    await settle()
+    expect(screen.getByTestId('query-failed').textContent).toBe('The search was not run: this page is not connected to Hookscope.It runs as soon as the page is connected again.')
+    expect(screen.getByTestId('traffic-count').textContent).toBe('Not searched')
+    expect(screen.queryAllByTestId('row-path')).toHaveLength(0)
+    // Back: the search runs without being asked again.
+    engine.override('captures.query', (_input, fixture) => fixture())
+    act(() => setState({ kind: 'open' }))
+    await settle()
+    expect(screen.queryByTestId('query-failed')).toBeNull()
+    expect(screen.getAllByTestId('row-path').map((p) => p.textContent)).toEqual(['/orders/1'])
+    expect(screen.getByTestId('traffic-count').textContent).toBe('1 request')
+    // Refused by the engine while connected: it says why, and offers to search again.
+    let refuse = true
+    engine.override('captures.query', (_input, fixture) => {
+      if (refuse) throw new Error('the store is busy')
+      return fixture()
+    })
+    act(() => traffic.getState().setFilter({ text: 'users' }))
+    await settle()
+    expect(screen.getByTestId('query-failed-reason').textContent).toBe('the store is busy')
+    refuse = false
+    await act(async () => {
+      screen.getByTestId('query-retry').click()
+    })
+    await settle()
+    expect(screen.getAllByTestId('row-path').map((p) => p.textContent)).toEqual(['/users/2'])
+    sync.dispose()
+  })
+
   it('after a reconnect, drops rows the engine no longer has, the list staying shown meanwhile', async () => {
     const engine = createFakeEngine()
     for (let i = 0; i < 3; i++) addCapture(engine, { target: `/before/${i}` })

@@ -35,8 +35,37 @@ export function TrafficList() {
   // An endpoint shown on its own (as the sidebar shows one) with no requests yet waits for its first
   // one, at its own URL; an endpoint since removed never will.
   const endpointKnown = useApp((s) => endpointId === null || s.endpointsById[endpointId] !== undefined)
+  const failed = useTraffic((s) => !s.loaded && s.queryFailed !== null)
+  if (failed) return <QueryFailed />
   if (loaded && empty) return filtered || !endpointKnown ? <NoMatches /> : <EmptyState />
   return <LiveList />
+}
+
+/** The query for the current search and filters was not run, or failed: why, and what happens next. */
+function QueryFailed() {
+  const { sync } = useStores()
+  const failure = useTraffic((s) => s.queryFailed)
+  const connected = useApp((s) => s.connection.kind === 'open')
+  if (!failure) return null
+  return (
+    <div className="list-empty" role="status" data-testid="query-failed">
+      {failure.disconnected ? (
+        <>
+          <p>The search was not run: this page is not connected to Hookscope.</p>
+          <p className="muted">{connected ? 'The page is connected again.' : 'It runs as soon as the page is connected again.'}</p>
+        </>
+      ) : (
+        <p>
+          The search failed: <span data-testid="query-failed-reason">{failure.message}</span>
+        </p>
+      )}
+      {(connected || !failure.disconnected) && (
+        <button type="button" data-testid="query-retry" onClick={() => void sync.retryQuery()}>
+          Search again
+        </button>
+      )}
+    </div>
+  )
 }
 
 /** What found nothing (the search text and each filter that is on), and a way back to every request. */

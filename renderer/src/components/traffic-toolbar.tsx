@@ -13,9 +13,10 @@ const SEARCH_DEBOUNCE_MS = 200
 function TrafficCount() {
   const total = useTraffic((s) => s.total)
   const loaded = useTraffic((s) => s.loaded)
+  const failed = useTraffic((s) => s.queryFailed !== null)
   return (
     <span className="muted count" data-testid="traffic-count">
-      {loaded ? `${formatCount(total)} ${total === 1 ? 'request' : 'requests'}` : 'Loading…'}
+      {loaded ? `${formatCount(total)} ${total === 1 ? 'request' : 'requests'}` : failed ? 'Not searched' : 'Loading…'}
     </span>
   )
 }

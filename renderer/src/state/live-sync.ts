@@ -177,14 +177,28 @@ export class LiveSync {
   async queryFirstPage(): Promise<void> {
     const traffic = this.options.traffic
     const { filter, generation } = traffic.getState()
+    if (traffic.getState().queryFailed !== null) traffic.setState({ queryFailed: null })
     try {
       const page = await this.api['captures.query'](toCaptureQuery(filter, this.now(), FIRST_PAGE))
       this.batcher.flushAll()
       traffic.getState().replaceFromQuery(page, generation)
       if (generation === traffic.getState().generation) this.timeline.observe(page.items, this.now())
     } catch (error) {
-      this.reportError(error, 'Search failed')
+      if (this.disposed) return
+      const s = traffic.getState()
+      // The list waiting for this answer says why it has none (and, when the page is not connected,
+      // that the search runs once it is: every reconnection reads the list again). A list read again
+      // for the same filter stays shown, and a toast says the read failed.
+      if (generation === s.generation && !s.loaded) {
+        const disconnected = this.options.connection.state.kind !== 'open'
+        s.failQuery(generation, { message: error instanceof Error ? error.message : String(error), disconnected })
+      } else if (generation === s.generation) this.reportError(error, 'Search failed')
     }
+  }
+
+  /** Runs the query for the current filter again, after it failed. */
+  retryQuery(): Promise<void> {
+    return this.reload()
   }
 
   /** The first page again for the same filter: after a reconnect (events may have been missed) or a clear. */

@@ -33,6 +33,10 @@ export interface TrafficState {
   reloading: boolean
   /** Live captures matching a new filter, or a reloading one, that arrived while its query ran (newest first). */
   liveDuringQuery: string[]
+  /** The query for the current filter could not be run (the page was not connected, or the engine
+   * refused it): why, and whether it runs again by itself once the page is connected. Null while it
+   * runs or once it answered. */
+  queryFailed: { message: string; disconnected: boolean } | null
   selectedId: string | null
   openedId: string | null
   paused: boolean
@@ -53,6 +57,8 @@ export interface TrafficActions {
   mergeHead(page: CapturePage, generation: number): void
   /** A query is about to read the list again for the same filter. */
   beginReload(): void
+  /** The query for the list of this generation failed. */
+  failQuery(generation: number, failure: { message: string; disconnected: boolean }): void
   setLoadingOlder(loading: boolean): void
   select(id: string | null): void
   open(id: string | null): void
@@ -97,6 +103,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
     loaded: false,
     reloading: false,
     liveDuringQuery: [],
+    queryFailed: null,
     selectedId: null,
     openedId: null,
     paused: false,
@@ -318,6 +325,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
         loaded: true,
         reloading: false,
         liveDuringQuery: [],
+        queryFailed: null,
         headStale: false,
       })
     },
@@ -391,8 +399,14 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       const s = get()
       // Before its first answer the list is loading anyway; while reloading, the first query's answer
       // must still know what arrived since it was asked.
+      if (s.queryFailed !== null) set({ queryFailed: null })
       if (!s.loaded || s.reloading) return
       set({ reloading: true, liveDuringQuery: [], loadingOlder: false })
+    },
+
+    failQuery(generation, failure) {
+      if (generation !== get().generation) return
+      set({ queryFailed: failure })
     },
 
     setLoadingOlder(loading) {
@@ -440,7 +454,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       const filter = { ...s.filter, ...patch }
       const changed = (Object.keys(patch) as Array<keyof CaptureFilter>).some((key) => s.filter[key] !== filter[key])
       if (!changed) return
-      const next: Partial<TrafficState> = { filter, generation: s.generation + 1, loaded: false, reloading: false, liveDuringQuery: [], headStale: false, loadingOlder: false }
+      const next: Partial<TrafficState> = { filter, generation: s.generation + 1, loaded: false, reloading: false, liveDuringQuery: [], queryFailed: null, headStale: false, loadingOlder: false }
       if (patch.endpointId !== undefined && patch.endpointId !== null && s.newByEndpoint[patch.endpointId]) {
         next.newByEndpoint = { ...s.newByEndpoint, [patch.endpointId]: 0 }
       }
