@@ -19,6 +19,7 @@ import { ComposerView } from './components/workbench/composer-view'
 import { WorkbenchSheets } from './components/workbench/workbench-sheets'
 import { useGlobalKeys } from './keyboard/use-global-keys'
 import type { MainView } from './state/app-store'
+import { isFiltered, type CaptureFilter } from './state/capture-filter'
 import { useApp, useStores, useTraffic } from './state/context'
 import { applyTheme, nextThemeChoice, resolveTheme, watchSystemDark } from './state/theme'
 
@@ -104,13 +105,33 @@ function Header() {
   )
 }
 
+/**
+ * What Clear history deletes, said exactly: the clear honours the endpoint filter only (a removed
+ * endpoint's id included), never the search, method, status or time filters.
+ */
+export function clearHistoryMessage(filter: CaptureFilter, endpointName: string | undefined): string {
+  const which =
+    filter.endpointId === null
+      ? 'Delete every captured request, of every endpoint?'
+      : endpointName !== undefined
+        ? `Delete every captured request of “${endpointName}”? Other endpoints’ requests are kept.`
+        : `Delete every captured request of the removed endpoint ${filter.endpointId}? Other endpoints’ requests are kept.`
+  const others = isFiltered({ ...filter, endpointId: null })
+    ? filter.endpointId === null
+      ? ' The search and filters do not narrow this: requests they hide are deleted too.'
+      : ' The search and the other filters do not narrow this: requests of this endpoint they hide are deleted too.'
+    : ''
+  return `${which}${others} This cannot be undone.`
+}
+
 function Sheets() {
   const { app, sync } = useStores()
   const helpOpen = useApp((s) => s.helpOpen)
   const codeSheetFor = useApp((s) => s.codeSheetFor)
   const confirmingClear = useApp((s) => s.confirmingClear)
   const editing = useApp((s) => s.editingEndpoint)
-  const endpointFilter = useTraffic((s) => s.filter.endpointId)
+  const filter = useTraffic((s) => s.filter)
+  const endpointFilter = filter.endpointId
   const endpointName = useApp((s) => (endpointFilter ? s.endpointsById[endpointFilter]?.name : undefined))
   const a = app.getState()
   return (
@@ -126,7 +147,7 @@ function Sheets() {
         <ConfirmDialog
           title="Clear history"
           testId="clear-confirm"
-          message={endpointName ? `Delete every captured request of "${endpointName}"? This cannot be undone.` : 'Delete every captured request? This cannot be undone.'}
+          message={clearHistoryMessage(filter, endpointName)}
           confirmLabel="Clear history"
           onCancel={() => a.setConfirmingClear(false)}
           onConfirm={() => {

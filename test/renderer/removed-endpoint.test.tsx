@@ -1,6 +1,7 @@
 import './helpers/setup-dom'
 import { act, fireEvent, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
+import { App } from '../../renderer/src/app'
 import { TrafficList } from '../../renderer/src/components/traffic-list'
 import { TrafficToolbar } from '../../renderer/src/components/traffic-toolbar'
 import { addCapture } from './helpers/fake-api'
@@ -51,5 +52,42 @@ describe('captures of a removed endpoint', () => {
     expect(harness.stores.traffic.getState().filter.endpointId).toBe('ep_gone')
     expect(screen.getAllByTestId('row-path').map((c) => c.textContent)).toEqual(['/orphan'])
     expect(select.value).toBe('ep_gone')
+  })
+
+  it('Clear history says exactly what it deletes: the endpoint filtered to (removed or not), never narrowed by the search', async () => {
+    const harness = createHarness()
+    addCapture(harness.engine, { target: '/kept' })
+    addCapture(harness.engine, { target: '/orphan', endpointId: 'ep_gone' })
+    harness.stores.sync.start()
+    renderWith(harness, <App />)
+    await settle()
+    const traffic = harness.stores.traffic.getState()
+    const confirmText = async () => {
+      act(() => harness.stores.app.getState().setConfirmingClear(true))
+      await settle()
+      const text = screen.getByTestId('clear-confirm').querySelector('p')!.textContent
+      act(() => screen.getByText('Cancel').click())
+      await settle()
+      return text
+    }
+    expect(await confirmText()).toBe('Delete every captured request, of every endpoint? This cannot be undone.')
+    act(() => traffic.setFilter({ text: 'orphan', method: 'POST' }))
+    expect(await confirmText()).toBe('Delete every captured request, of every endpoint? The search and filters do not narrow this: requests they hide are deleted too. This cannot be undone.')
+    act(() => traffic.setFilter({ text: '', method: null, endpointId: harness.engine.endpoints[0]!.id }))
+    expect(await confirmText()).toBe('Delete every captured request of “Default”? Other endpoints’ requests are kept. This cannot be undone.')
+    act(() => traffic.setFilter({ endpointId: 'ep_gone' }))
+    expect(await confirmText()).toBe('Delete every captured request of the removed endpoint ep_gone? Other endpoints’ requests are kept. This cannot be undone.')
+    act(() => traffic.setFilter({ statusClass: 2, range: '1h' }))
+    expect(await confirmText()).toBe(
+      'Delete every captured request of the removed endpoint ep_gone? Other endpoints’ requests are kept. The search and the other filters do not narrow this: requests of this endpoint they hide are deleted too. This cannot be undone.',
+    )
+    // And that is what it deletes.
+    act(() => harness.stores.app.getState().setConfirmingClear(true))
+    await settle()
+    await act(async () => {
+      screen.getByTestId('confirm-button').click()
+    })
+    await settle()
+    expect([...harness.engine.calls].reverse().find((c) => c.method === 'captures.clear')?.input).toEqual({ endpointId: 'ep_gone' })
   })
 })
