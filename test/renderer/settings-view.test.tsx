@@ -48,6 +48,25 @@ describe('settings limits', () => {
     expect(byTest('settings-maxConnections').hasAttribute('aria-invalid')).toBe(false)
   })
 
+  it('refuses a fraction in a field of whole numbers, and a body cap that would refuse every body, saying what is allowed', async () => {
+    const { engine, updates } = await setup()
+    change('settings-maxHeaderCount', '1.5')
+    change('settings-requestTimeoutMs', '2500.25')
+    change('settings-maxBodyBytes', '0')
+    await save()
+    expect(byTest('settings-maxHeaderCount-error').textContent).toBe('Header count limit must be a whole number.')
+    expect(byTest('settings-requestTimeoutMs-error').textContent).toBe('Request timeout (ms) must be a whole number.')
+    expect(byTest('settings-maxBodyBytes-error').textContent).toBe('Body cap (MB) must be at least 0.001 (1 KB): a smaller cap answers nearly every request that has a body with 413.')
+    expect(document.activeElement).toBe(byTest('settings-maxBodyBytes'))
+    expect(updates()).toHaveLength(0)
+    change('settings-maxHeaderCount', '150')
+    change('settings-requestTimeoutMs', '2500')
+    change('settings-maxBodyBytes', '0.5')
+    await save()
+    expect(byTest('settings-saved')).toBeTruthy()
+    expect(engine.settings.limits).toMatchObject({ maxHeaderCount: 150, requestTimeoutMs: 2500, maxBodyBytes: 512 * 1024 })
+  })
+
   it('marks every field with a problem, focuses the first, and clears a mark as its field is edited', async () => {
     const { engine, updates } = await setup()
     change('settings-maxConnections', '')

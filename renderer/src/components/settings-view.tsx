@@ -14,13 +14,24 @@ interface NumberField {
   label: string
   hint: string
   read: (s: Settings) => number
+  /** Bytes per unit shown: a field in bytes, milliseconds or a count (unit 1) takes whole numbers only. */
   unit: number
+  /** A floor the form keeps above the schema's, where a smaller value leaves the endpoint of no use: in
+   * bytes (of the field's stored value), and what it would do. */
+  floor?: { value: number; shown: string; why: string }
 }
 
 const FIELDS: NumberField[] = [
   { key: 'maxCaptures', label: 'Keep at most (requests)', hint: 'Older requests are dropped first.', read: (s) => s.retention.maxCaptures, unit: 1 },
   { key: 'maxBytes', label: 'Keep at most (MB)', hint: 'Bodies included.', read: (s) => s.retention.maxBytes, unit: MB },
-  { key: 'maxBodyBytes', label: 'Body cap (MB)', hint: 'Bytes past it are not kept; the request is marked truncated.', read: (s) => s.limits.maxBodyBytes, unit: MB },
+  {
+    key: 'maxBodyBytes',
+    label: 'Body cap (MB)',
+    hint: 'A larger body is answered 413; the bytes up to the cap are kept and the request is marked truncated.',
+    read: (s) => s.limits.maxBodyBytes,
+    unit: MB,
+    floor: { value: 1024, shown: '0.001 (1 KB)', why: 'a smaller cap answers nearly every request that has a body with 413' },
+  },
   { key: 'maxHeaderBytes', label: 'Header size limit (bytes)', hint: 'Larger header blocks are refused with 431.', read: (s) => s.limits.maxHeaderBytes, unit: 1 },
   { key: 'maxHeaderCount', label: 'Header count limit', hint: 'More header lines are refused with 431.', read: (s) => s.limits.maxHeaderCount, unit: 1 },
   { key: 'headersTimeoutMs', label: 'Headers timeout (ms)', hint: 'Time allowed to send the headers.', read: (s) => s.limits.headersTimeoutMs, unit: 1 },
@@ -52,6 +63,20 @@ function fieldMessage(field: NumberField, issue: z.core.$ZodIssue): string {
 }
 
 type FieldErrors = Record<string, string>
+
+/**
+ * What the form itself refuses before the schema is asked: a fraction in a field of whole numbers
+ * (rounding it would save a value the user did not write), and a value below a field's floor.
+ */
+function formProblem(field: NumberField, text: string): string | null {
+  const typed = text.trim()
+  if (typed === '') return null
+  const value = Number(typed)
+  if (!Number.isFinite(value)) return null
+  if (field.unit === 1 && !Number.isInteger(value)) return `${field.label} must be a whole number.`
+  if (field.floor && value * field.unit < field.floor.value) return `${field.label} must be at least ${field.floor.shown}: ${field.floor.why}.`
+  return null
+}
 
 /** One message per field (the first problem found with it), keyed by the field the issue's path names. */
 function fieldErrorsOf(issues: readonly z.core.$ZodIssue[]): { errors: FieldErrors; other: string | null } {
@@ -103,8 +128,15 @@ function SettingsForm({ settings }: { settings: Settings }) {
       keepAliveTimeoutMs: number('keepAliveTimeoutMs'),
       maxConnections: number('maxConnections'),
     })
-    if (!retention.success || !limits.success) {
-      const { errors, other } = fieldErrorsOf([...(retention.error?.issues ?? []), ...(limits.error?.issues ?? [])])
+    const own: FieldErrors = {}
+    for (const field of FIELDS) {
+      const problem = formProblem(field, values[field.key]!)
+      if (problem) own[field.key] = problem
+    }
+    if (!retention.success || !limits.success || Object.keys(own).length > 0) {
+      const found = fieldErrorsOf([...(retention.error?.issues ?? []), ...(limits.error?.issues ?? [])])
+      const errors = { ...found.errors, ...own }
+      const other = found.other
       setFieldErrors(errors)
       setError(other)
       setSaved(false)
@@ -189,7 +221,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
                     }}
                     type="number"
                     min={0}
-                    step="any"
+                    step={f.unit === 1 ? 1 : 'any'}
                     data-testid={`settings-${f.key}`}
                     value={values[f.key]}
                     aria-invalid={fieldError ? true : undefined}
