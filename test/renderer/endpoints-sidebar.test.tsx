@@ -1,5 +1,5 @@
 import './helpers/setup-dom'
-import { act, screen } from '@testing-library/react'
+import { act, fireEvent, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { EndpointEditor } from '../../renderer/src/components/endpoint-editor'
 import { EndpointsSidebar } from '../../renderer/src/components/endpoints-sidebar'
@@ -76,5 +76,23 @@ describe('the endpoints sidebar', () => {
     await settle()
     expect(screen.queryByTestId('endpoint-forward-run-only')).toBeNull()
     expect(screen.queryByTestId('forward-run-only')).toBeNull()
+  })
+
+  it('the editor warns of other machines only for a valid address that is not loopback, and says when an address is none', async () => {
+    const harness = createHarness(createFakeEngine())
+    harness.stores.sync.start()
+    await settle()
+    renderWith(harness, <EndpointEditor id="new" onClose={() => undefined} />)
+    await settle()
+    const note = (host: string) => {
+      act(() => void fireEvent.change(screen.getByTestId('endpoint-field-host'), { target: { value: host } }))
+      return screen.queryByTestId('endpoint-host-note')?.textContent ?? null
+    }
+    const network = 'Other machines on your network can send requests to this address.'
+    const invalid = /^Not an IP address or host name/
+    for (const host of ['127.0.0.1', '127.5.0.9', 'localhost', 'LOCALHOST', 'api.localhost', '::1', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1']) expect(note(host), host).toBeNull()
+    for (const host of ['0.0.0.0', '192.168.1.20', '::', 'fe80::1%eth0', '2001:db8::5']) expect(note(host), host).toBe(network)
+    for (const host of ['999.1.1.1', '10.0.0', '127.0.0.1:8080', 'not an address', '-bad.example', ':::1', '']) expect(note(host), host).toMatch(invalid)
+    expect(note('my-laptop.lan')).toMatch(/^The endpoint listens on the address this name resolves to/)
   })
 })

@@ -5,6 +5,7 @@
 import { useState } from 'react'
 import { EndpointDraft, MAX_RESPONSE_DELAY_MS, ResponseRule, defaultResponseRule, type Endpoint, type EndpointPatch, type ForwardConfig } from '../../../shared/model'
 import { useApp, useStores } from '../state/context'
+import { bindAddressKind } from '../text/bind-address'
 import { errorText, setSigningSecret } from '../state/forward-commands'
 import { useForward } from '../state/forward-hooks'
 import { targetKey } from '../state/forward-store'
@@ -242,9 +243,7 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
               <input data-testid="endpoint-field-port" type="number" min={0} max={65535} {...field('port')} />
             </label>
           </div>
-          {form.host.trim() !== '127.0.0.1' && form.host.trim() !== 'localhost' && form.host.trim() !== '::1' && (
-            <p className="viewer-note warning">Other machines on your network can send requests to this address.</p>
-          )}
+          <BindAddressNote host={form.host} />
           <fieldset>
             <legend>Response</legend>
             <div className="form-row">
@@ -303,4 +302,30 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
       </form>
     </Dialog>
   )
+}
+
+/** Who can reach the endpoint at the bind address typed: said only of an address that is one. */
+function BindAddressNote({ host }: { host: string }) {
+  switch (bindAddressKind(host)) {
+    case 'loopback':
+      return null
+    case 'network':
+      return (
+        <p className="viewer-note warning" data-testid="endpoint-host-note">
+          Other machines on your network can send requests to this address.
+        </p>
+      )
+    case 'name':
+      return (
+        <p className="viewer-note warning" data-testid="endpoint-host-note">
+          The endpoint listens on the address this name resolves to: unless that is a loopback address, other machines on your network can send requests to it.
+        </p>
+      )
+    case 'invalid':
+      return (
+        <p className="viewer-note error" data-testid="endpoint-host-note">
+          Not an IP address or host name: enter one such as 127.0.0.1 (this machine only) or 0.0.0.0 (every interface).
+        </p>
+      )
+  }
 }
