@@ -2,6 +2,7 @@ import './helpers/setup-dom'
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { App } from '../../renderer/src/app'
+import { formatClock } from '../../renderer/src/text/format'
 import { workbenchOf } from '../../renderer/src/workbench/commands'
 import { defaultForwardConfig, type Endpoint } from '../../shared/model'
 import { addCapture, createFakeEngine } from './helpers/fake-api'
@@ -61,6 +62,10 @@ describe('comparing requests', () => {
     await settle()
     await waitFor(() => expect(screen.getByTestId('diff-content')).toBeTruthy())
     expect(workbench.store.getState().diff).toEqual({ left: { kind: 'capture', id: capture.id }, right: { kind: 'replay', id: replayId } })
+    // The replay is named by the time it was sent, on the 24-hour clock the rest of the app uses.
+    const sentAt = (await engine.api['replay.get']({ id: replayId })).sentAt
+    expect(screen.getByTestId('diff-content').querySelector('.diff-new')!.textContent).toBe(`+ Replay at ${formatClock(sentAt)}`)
+    expect(formatClock(sentAt)).toMatch(/^\d\d:\d\d:\d\d\.\d{3}$/)
 
     const rows = screen.getAllByTestId('diff-header-row').map((row) => `${row.getAttribute('data-kind')}:${within(row).getByTestId('diff-header-name').textContent}`)
     expect(rows).toEqual(['same:Content-Type', 'removed:X-Gone', 'same:X-Dup', 'changed:X-Dup', 'moved:X-Order'])

@@ -13,7 +13,7 @@ import type { Endpoint, Replay, RequestDraft } from '../../../shared/model'
 import { base64ToBytes, downloadBlob, loadWholeBody, readSlices, WHOLE_BODY_MAX_BYTES } from '../body/body-loader'
 import { captureUrl } from '../export/capture-request'
 import { toCaptureQuery } from '../state/capture-filter'
-import { formatCount } from '../text/format'
+import { formatClock, formatCount } from '../text/format'
 import type { Stores } from '../state/context'
 import { useStores } from '../state/context'
 import { createWorkbenchStore, type RequestRef, type SaveSource, type WorkbenchActions, type WorkbenchState, type WorkbenchStore } from '../state/workbench-store'
@@ -308,7 +308,7 @@ export class Workbench {
       case 'replay': {
         const replay = await this.api['replay.get']({ id: ref.id })
         const { bytes: body } = await readSlices((offset) => this.api['replay.body']({ id: ref.id, part: 'request', offset, length: WHOLE_BODY_MAX_BYTES }), COMPARE_BODY_MAX_BYTES)
-        return { label: `Replay at ${new Date(replay.sentAt).toLocaleTimeString()}`, method: replay.request.method, url: replay.request.url, headers: replay.request.headers, body }
+        return { label: `Replay at ${formatClock(replay.sentAt)}`, method: replay.request.method, url: replay.request.url, headers: replay.request.headers, body }
       }
       case 'item': {
         const collection = await this.api['collections.get']({ id: ref.collectionId })
