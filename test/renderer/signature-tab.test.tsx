@@ -1,5 +1,5 @@
 import './helpers/setup-dom'
-import { act, fireEvent, screen, within } from '@testing-library/react'
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { SignatureBadge } from '../../renderer/src/components/capture-badges'
 import { CaptureDetail } from '../../renderer/src/components/detail/capture-detail'
@@ -143,6 +143,29 @@ describe('the Signature tab', () => {
     await settle()
     expect(calls('replay.resend')).toEqual([{ captureId: capture.id, resign: { scheme: 'stripe', renewId: false } }])
     expect(harness.stores.app.getState().toast?.message).toBe('Resent re-signed: 200 OK')
+  })
+
+  it('says where a re-signed resend goes: the forward target by its URL, or a URL to choose when there is none', async () => {
+    const stale = { signature: { kind: 'timestamp-out-of-tolerance', scheme: 'stripe', driftSeconds: 3901, toleranceSeconds: 300 } } as const
+    const none = await openSignature(stale)
+    expect(screen.getByTestId('signature-resign-how').textContent).toBe('Re-sign (Stripe) with a fresh timestamp, and resend it to a URL you choose: this endpoint has no forward target.')
+    expect(screen.getByTestId('signature-resend-resigned').textContent).toBe('Resend re-signed…')
+    none.harness.stores.sync.dispose()
+    cleanup()
+    const engine = createFakeEngine()
+    const fakes = installForwardFakes(engine)
+    fakes.endpoint().signature = { scheme: 'stripe', hasSecret: true, publicUrl: null }
+    fakes.endpoint().forward = { ...fakes.endpoint().forward, targets: [{ id: 't1', url: 'http://localhost:3000/a', paused: false }, { id: 't2', url: 'http://localhost:4000/b', paused: false }], defaultTargetId: 't2' }
+    const capture = addCapture(engine, stale, '{}')
+    const harness = createHarness(engine)
+    harness.stores.sync.start()
+    await settle()
+    act(() => harness.stores.traffic.getState().open(capture.id))
+    act(() => harness.stores.app.getState().setDetailTab('signature'))
+    renderWith(harness, <CaptureDetail id={capture.id} />)
+    await settle()
+    expect(screen.getByTestId('signature-resign-how').textContent).toBe('Re-sign (Stripe) with a fresh timestamp, and resend it to the endpoint’s forward target, http://localhost:4000/b.')
+    expect(screen.getByTestId('signature-resend-resigned').textContent).toBe('Resend re-signed')
   })
 
   it('says what re-signing lacks when no secret is stored, and offers the endpoint editor', async () => {

@@ -46,6 +46,10 @@ export function SignatureTab({ capture }: { capture: Capture }) {
   const missing = resignMissing(endpoint)
   const freshSignatureHelps = verdict !== null && RESIGN_HELPS.has(verdict.kind)
   const configure = () => app.getState().setEditingEndpoint(capture.endpointId)
+  // Where a resend goes, as the engine picks it: the default forward target, else the first; with
+  // none, the user is asked for a URL.
+  const forward = endpoint?.forward
+  const resendTo = forward ? (forward.targets.find((t) => t.id === forward.defaultTargetId) ?? forward.targets[0])?.url : undefined
 
   const checkAgain = async () => {
     setChecking(true)
@@ -86,14 +90,20 @@ export function SignatureTab({ capture }: { capture: Capture }) {
       {freshSignatureHelps && !removed && (
         <p className="signature-resign">
           <button type="button" data-testid="signature-resend-resigned" disabled={missing !== null} onClick={() => void workbench.resendAsIs(capture.id, undefined, { resign: true })}>
-            Resend re-signed
+            {resendTo === undefined ? 'Resend re-signed…' : 'Resend re-signed'}
           </button>{' '}
           {missing ? (
             <span className="muted" data-testid="signature-resign-missing">
               Re-signing needs a scheme and a stored secret: {missing}.
             </span>
           ) : (
-            <span className="muted">{scheme ? `${resignLabel(scheme)}, and resend to its forward target.` : null}</span>
+            <span className="muted" data-testid="signature-resign-how">
+              {scheme
+                ? resendTo === undefined
+                  ? `${resignLabel(scheme)}, and resend it to a URL you choose: this endpoint has no forward target.`
+                  : `${resignLabel(scheme)}, and resend it to the endpoint’s forward target, ${resendTo}.`
+                : null}
+            </span>
           )}
         </p>
       )}
