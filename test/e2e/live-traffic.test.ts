@@ -405,6 +405,14 @@ describe('live traffic', () => {
     await waitForRow(page, path)
     await page.waitForFunction(pageScripts.timelineHasBars, '2xx', { timeout: 5_000 })
     expect(await page.getByTestId('timeline-5xx').getAttribute('d')).toBe('')
+    // A key names each color in words, its swatch drawn in its bars' color.
+    const key = await page.evaluate(pageScripts.timelineKey)
+    expect(key.map((entry) => entry.text)).toEqual(['2xx', '3xx', '4xx', '5xx', 'no response'])
+    for (const entry of key) {
+      expect(entry.visible, entry.text ?? '').toBe(true)
+      expect(entry.swatch, entry.text ?? '').toBe(entry.bars)
+    }
+    expect(new Set(key.map((entry) => entry.swatch)).size).toBe(5)
   })
 
   it('clears the history after confirmation', async (ctx) => {

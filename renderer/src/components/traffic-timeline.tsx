@@ -1,5 +1,5 @@
-// Requests per second over the last minutes as stacked bars, one color per status class. Redrawn at
-// most a few times a second, whatever the traffic.
+// Requests per second over the last minutes as stacked bars, one color per status class, named in a
+// key beside the colors. Redrawn at most a few times a second, whatever the traffic.
 import { useEffect, useState } from 'react'
 import { useStores } from '../state/context'
 import { TIMELINE_SECONDS, type TimelineSnapshot } from '../state/timeline-counter'
@@ -64,6 +64,14 @@ export function TrafficTimeline() {
       </svg>
       <div className="timeline-legend">
         <span>{TIMELINE_SECONDS / 60} min</span>
+        <ul className="timeline-key" aria-label="Bar colors" data-testid="timeline-key">
+          {LAYERS.map((layer) => (
+            <li key={layer.name} data-testid="timeline-key-item">
+              <span className={`timeline-swatch timeline-swatch-${layer.name}`} aria-hidden="true" />
+              {layer.label}
+            </li>
+          ))}
+        </ul>
         <span data-testid="timeline-peak">peak {snapshot.peak}/s</span>
         <span>now {current}/s</span>
       </div>

@@ -4,6 +4,7 @@ export function firstVisibleRow(): { id: string; offset: number } | null
 export function injectionReport(): { pwned: unknown; foreign: string[]; svgs: number; handlers: string[]; images: string[] }
 export function listShows(args: readonly [expectedPathsJson: string, countText: string]): boolean
 export function timelineHasBars(layer: string): boolean
+export function timelineKey(): Array<{ text: string | null; swatch: string | null; bars: string | null; visible: boolean }>
 export function pageTheme(): { theme: string | undefined; background: string }
 export function checkboxChecked(testId: string): boolean
 export function setLocationHash(hash: string): void

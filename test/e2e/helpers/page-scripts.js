@@ -43,6 +43,22 @@ export function timelineHasBars(layer) {
   return (document.querySelector(`[data-testid="timeline-${layer}"]`)?.getAttribute('d') ?? '').length > 0
 }
 
+/** Each entry of the timeline's key: its words, its swatch's color and the color its bars are filled with. */
+export function timelineKey() {
+  const layers = ['2xx', '3xx', '4xx', '5xx', 'none']
+  return Array.from(document.querySelectorAll('[data-testid="timeline-key-item"]'), (item, i) => {
+    const swatch = item.querySelector('.timeline-swatch')
+    const bars = document.querySelector(`[data-testid="timeline-${layers[i]}"]`)
+    const box = item.getBoundingClientRect()
+    return {
+      text: item.textContent,
+      swatch: swatch ? getComputedStyle(swatch).backgroundColor : null,
+      bars: bars ? getComputedStyle(bars).fill : null,
+      visible: box.width > 0 && box.height > 0,
+    }
+  })
+}
+
 
 export function pageTheme() {
   return { theme: document.documentElement.dataset.theme, background: getComputedStyle(document.body).backgroundColor }
