@@ -253,7 +253,16 @@ export const methods = {
     'A collection as Hookscope JSON, HAR 1.2, Postman v2.1 or cURL.',
   ),
   'collections.import': method(
-    z.object({ format: ImportFormat, text: z.string().max(200 * 1024 * 1024), name: z.string().trim().min(1).max(200).optional() }),
+    z
+      .object({
+        format: ImportFormat,
+        /** The file as text (HAR, Postman, Hookscope, cURL). */
+        text: z.string().max(200 * 1024 * 1024).optional(),
+        /** The file's exact bytes, base64: a raw HTTP message, whose body and header bytes need not be UTF-8. */
+        base64: z.string().max(270 * 1024 * 1024).optional(),
+        name: z.string().trim().min(1).max(200).optional(),
+      })
+      .refine((input) => (input.text === undefined) !== (input.base64 === undefined), { message: 'give the file as text or as base64, not both' }),
     Collection,
     'A new collection from a file: everything in it, or nothing and a clear error.',
   ),

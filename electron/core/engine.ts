@@ -698,7 +698,7 @@ export class Engine {
       'collections.runStatus': async ({ runId }) => this.collections.runState(runId),
       'collections.cancelRun': async ({ runId }) => this.collections.cancel(runId),
       'collections.export': async ({ id, format }) => this.collections.exportCollection(id, format),
-      'collections.import': async ({ format, text, name }) => this.collectionsChanged(await this.collections.import(format, text, name)),
+      'collections.import': async ({ format, text, base64, name }) => this.collectionsChanged(await this.collections.import(format, text !== undefined ? text : { base64: base64! }, name)),
       'captures.export': ({ ids, format }) => this.collections.exportCaptures(ids, format),
       'settings.get': async () => this.settings,
       'settings.update': (patch) => this.updateSettings(patch),

@@ -369,6 +369,11 @@ describe('import and export', () => {
     expect(copy.items.map((i) => i.request)).toEqual((await api['collections.get']({ id: c.id })).items.map((i) => i.request))
     const raw = await api['collections.import']({ format: 'raw', text: 'POST /raw HTTP/1.1\r\nHost: example.test\r\nX-A: 1\r\nContent-Length: 2\r\n\r\nhi' })
     expect(raw.items[0]!.request).toMatchObject({ method: 'POST', headers: [['Host', 'example.test'], ['X-A', '1'], ['Content-Length', '2']], body: { encoding: 'utf8', data: 'hi' } })
+    // A raw message's bytes as they are: a binary body and a latin1 header byte, not read as UTF-8.
+    const rawBytes = Buffer.concat([Buffer.from('POST /bin HTTP/1.1\r\nHost: example.test\r\nX-Name: caf\xe9\r\nContent-Length: 256\r\n\r\n', 'latin1'), binary])
+    const rawBinary = await api['collections.import']({ format: 'raw', base64: rawBytes.toString('base64') })
+    expect(rawBinary.items[0]!.request.headers).toEqual([['Host', 'example.test'], ['X-Name', 'caf\xe9'], ['Content-Length', '256']])
+    expect(rawBinary.items[0]!.request.body).toEqual({ encoding: 'base64', data: binary.toString('base64') })
     const curl = await api['collections.import']({ format: 'curl', text: `curl -X PUT 'https://api.example.test/v1?q=1' -H 'X-Token: abc' --data-raw '{"a":1}'` })
     expect(curl.items[0]!.request).toMatchObject({ method: 'PUT', url: 'https://api.example.test/v1?q=1', body: { data: '{"a":1}' } })
     const before = (await api['collections.list']({})).length

@@ -268,4 +268,20 @@ describe('collections view', () => {
     expect(calls(engine, 'collections.export').at(-1)).toMatchObject({ format: 'postman' })
     expect(clicked).toEqual(['Imported HAR.postman'])
   })
+
+  it('imports a raw HTTP message file as its exact bytes: a binary body and latin1 header bytes are not read as UTF-8', async () => {
+    const { engine } = await setup()
+    const head = Uint8Array.from('POST /upload HTTP/1.1\r\nHost: hooks.example\r\nX-Name: caf\xe9\r\nContent-Length: 4\r\n\r\n', (c) => c.charCodeAt(0))
+    const bytes = new Uint8Array([...head, 0x00, 0xff, 0x80, 0xc3])
+    const file = new File([bytes], 'upload.http', { type: 'application/octet-stream' })
+    await act(async () => {
+      fireEvent.change(screen.getByTestId('collection-import-file'), { target: { files: [file] } })
+    })
+    await settle()
+    await waitFor(() => expect(calls(engine, 'collections.import')).toHaveLength(1))
+    const input = calls(engine, 'collections.import')[0] as { format: string; base64?: string; text?: string; name?: string }
+    expect(input).toMatchObject({ format: 'raw', name: 'upload' })
+    expect(input.text).toBeUndefined()
+    expect(Uint8Array.from(atob(input.base64!), (c) => c.charCodeAt(0))).toEqual(bytes)
+  })
 })

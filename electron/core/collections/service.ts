@@ -16,7 +16,7 @@ import {
   type RunState,
   type SavedRequest,
 } from '../../../shared/collections'
-import { fromCurlMany, fromHar, fromPostman, fromRawHttp, toCurl, toCurlMany, toHar, toPostman, type Exchange } from '../../../shared/formats'
+import { base64Decode, fromCurlMany, fromHar, fromPostman, fromRawHttp, toCurl, toCurlMany, toHar, toPostman, type Exchange } from '../../../shared/formats'
 import { RequestDraft } from '../../../shared/model'
 import { z } from 'zod'
 import type { Clock } from '../clock'
@@ -194,8 +194,16 @@ export class CollectionService {
 
   // ——— import: everything or nothing ———
 
-  async import(format: ImportFormat, text: string, name?: string): Promise<Collection> {
+  /** `file` is the file's text, or its exact bytes as base64 (what a raw HTTP message needs). */
+  async import(format: ImportFormat, file: string | { base64: string }, name?: string): Promise<Collection> {
     const now = this.deps.clock.now()
+    let bytes: Uint8Array | null = null
+    if (typeof file !== 'string') {
+      bytes = base64Decode(file.base64)
+      if (!bytes) throw new HookscopeError('INVALID_INPUT', 'The file’s bytes did not arrive as valid base64.')
+    }
+    // The text formats read the file as UTF-8 (a byte order mark is not part of the text), as a browser reads a picked file.
+    const text = typeof file === 'string' ? file : new TextDecoder().decode(bytes!)
     if (format === 'hookscope') {
       let parsed: unknown
       try {
@@ -240,7 +248,7 @@ export class CollectionService {
         defaultName = 'Imported cURL'
         break
       case 'raw':
-        exchanges = [{ request: fromRawHttp(text) }]
+        exchanges = [{ request: fromRawHttp(bytes ?? text) }]
         defaultName = 'Imported request'
         break
     }

@@ -530,11 +530,19 @@ export class Workbench {
     if (file) downloadBlob(new Blob([file.text], { type: file.mimeType }), file.filename)
   }
 
-  async importText(text: string, format: ImportFormat, fileName: string): Promise<Collection | null> {
+  /** A picked file imported as a new collection: its format as chosen, or told from its contents ('auto'). */
+  async importFile(bytes: Uint8Array, chosen: ImportFormat | 'auto', fileName: string): Promise<Collection | null> {
+    // Read as a browser reads a text file (UTF-8, a byte order mark dropped); a raw HTTP message goes as its exact bytes.
+    const text = new TextDecoder().decode(bytes)
+    const format = chosen === 'auto' ? detectImportFormat(text, fileName) : chosen
+    return this.importText(format === 'raw' ? { base64: base64Encode(bytes) } : { text }, format, fileName)
+  }
+
+  async importText(file: { text: string } | { base64: string }, format: ImportFormat, fileName: string): Promise<Collection | null> {
     this.state.setImportError(null)
     try {
       const name = fileName.replace(/\.(json|har|sh|txt|http)$/i, '').replace(/\.postman_collection$/i, '').trim()
-      const collection = await this.api['collections.import']({ format, text, ...(name && format !== 'postman' && format !== 'hookscope' ? { name: name.slice(0, 200) } : {}) })
+      const collection = await this.api['collections.import']({ format, ...file, ...(name && format !== 'postman' && format !== 'hookscope' ? { name: name.slice(0, 200) } : {}) })
       await this.loadCollections()
       this.state.selectCollection(collection.id)
       this.state.setCollection(collection)

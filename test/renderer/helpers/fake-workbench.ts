@@ -129,8 +129,9 @@ export function installFakeWorkbench(engine: FakeEngine): FakeWorkbench {
     return { filename: `${get(id).name}.${format}`, mimeType: 'application/json', text: JSON.stringify(get(id)) }
   })
   engine.override('collections.import', (input) => {
-    const { text, format } = input as { text: string; format: string }
-    if (!text.includes('"log"')) throw new Error(`Not a valid ${format === 'har' ? 'HAR file' : format}: log: missing`)
+    const { text, format } = input as { text?: string; base64?: string; format: string }
+    if (format === 'raw') return fake.addCollection({ id: `col_${++seq}`, name: 'Imported request', items: [fake.item({ id: `itm_${++seq}`, name: 'Imported request' })] })
+    if (!text?.includes('"log"')) throw new Error(`Not a valid ${format === 'har' ? 'HAR file' : format}: log: missing`)
     return fake.addCollection({ id: `col_${++seq}`, name: 'Imported HAR', items: [fake.item({ id: `itm_${++seq}`, name: 'Imported request' })] })
   })
 

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react'
 import type { ExportFormat, ImportFormat } from '../../../../shared/collections'
 import type { CollectionItem } from '../../../../shared/collections'
 import { useApp } from '../../state/context'
-import { detectImportFormat, messageOf, readFileText, useWorkbench, useWorkbenchState } from '../../workbench/commands'
+import { messageOf, readFileBytes, useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { VisibleText } from '../visible-text'
 import { CollectionTree } from './collection-tree'
 import { SelectionPanel } from './item-panel'
@@ -83,8 +83,7 @@ function ImportBox() {
     if (!file) return
     setBusy(true)
     try {
-      const text = await readFileText(file)
-      await workbench.importText(text, format === 'auto' ? detectImportFormat(text, file.name) : format, file.name)
+      await workbench.importFile(await readFileBytes(file), format, file.name)
     } catch (err) {
       workbench.store.getState().setImportError(`Could not read ${file.name}: ${messageOf(err)}`)
     } finally {
