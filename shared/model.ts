@@ -363,6 +363,9 @@ export const Timings = z.object({
 })
 export type Timings = z.infer<typeof Timings>
 
+/** Hookscope's own answers up to this size are kept with the capture, so an export can say what was sent. */
+export const RESPONSE_BODY_KEPT_BYTES = 64 * 1024
+
 export const Capture = CaptureSummary.extend({
   httpVersion: z.string(),
   rawHeaders: RawHeaders,
@@ -373,7 +376,15 @@ export const Capture = CaptureSummary.extend({
   localPort: z.number().int(),
   timings: Timings,
   response: z
-    .object({ status: z.number().int(), headers: RawHeaders, bodySize: z.number().int() })
+    .object({
+      status: z.number().int(),
+      headers: RawHeaders,
+      bodySize: z.number().int(),
+      /** The body Hookscope itself sent (its response rule's, or an explanation), as the text it was
+       * sent as UTF-8, when at most RESPONSE_BODY_KEPT_BYTES; absent when not kept (a relayed
+       * target's answer is kept with its forwarding attempt). */
+      body: z.string().optional(),
+    })
     .nullable(),
   /** The delivery decided at capture time: target and mode (null when not forwarded). */
   forwardPlan: z.object({ targetId: z.string().nullable(), mode: ForwardMode, state: ForwardState.nullable() }).nullable().default(null),

@@ -84,6 +84,7 @@ export interface HarContent {
   mimeType: string
   text?: string
   encoding?: 'base64'
+  comment?: string
 }
 
 export interface HarResponse {
@@ -190,7 +191,9 @@ function toHarResponse(response: ResponseSpec | undefined, httpVersion: string |
       bodySize: -1,
     }
   }
-  const content: HarContent = { size: response.body.length, mimeType: headerValue(response.headers, 'content-type') ?? 'x-unknown' }
+  const size = response.body.length > 0 ? response.body.length : (response.bodySize ?? 0)
+  const content: HarContent = { size, mimeType: headerValue(response.headers, 'content-type') ?? 'x-unknown' }
+  if (size > response.body.length) content.comment = `The ${size}-byte body was sent but not kept.`
   if (response.body.length > 0) {
     const text = utf8DecodeStrict(response.body)
     if (text !== null) content.text = text
@@ -208,7 +211,7 @@ function toHarResponse(response: ResponseSpec | undefined, httpVersion: string |
     content,
     redirectURL: headerValue(response.headers, 'location') ?? '',
     headersSize: -1,
-    bodySize: response.body.length,
+    bodySize: size,
   }
 }
 

@@ -32,6 +32,8 @@ export const ResponseSpec = z.object({
   statusText: z.string().optional(),
   headers: z.array(HeaderPair),
   body: Bytes,
+  /** The size of a body that was sent but not kept (`body` is then empty): said, never made up. */
+  bodySize: z.number().int().min(0).optional(),
 })
 export type ResponseSpec = z.infer<typeof ResponseSpec>
 

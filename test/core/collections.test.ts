@@ -259,6 +259,27 @@ describe('import and export', () => {
     expect(har.log.entries[0].response.content.text).toBe('made')
   })
 
+  it('HAR of captures carries the answer Hookscope itself gave the sender, body included, even once a delivery got another', async () => {
+    const app = await target((_req, res) => {
+      res.writeHead(202, { 'Content-Type': 'text/plain' })
+      res.end('queued by the app')
+    })
+    t = await startEngine()
+    const rule = { status: 201, headers: [['Content-Type', 'text/plain; charset=utf-8'] as [string, string]], body: 'reçu\n', delayMs: 0 }
+    await t.engine.updateEndpoint(t.endpointId, { response: rule, forward: { mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' } })
+    const delivered = new Promise<string>((resolve) =>
+      t!.engine.events.on('capture:updated', (s) => {
+        if (s.forward?.state === 'delivered') resolve(s.id)
+      }),
+    )
+    const answered = await fetch(t.url + 'async', { method: 'POST', body: 'x' })
+    expect(await answered.text()).toBe('reçu\n')
+    const id = await delivered
+    const har = JSON.parse((await apiOf(t.engine)['captures.export']({ ids: [id], format: 'har' })).text)
+    await expect(harValidator.har(har)).resolves.toBeTruthy()
+    expect(har.log.entries[0].response).toMatchObject({ status: 201, statusText: 'Created', bodySize: 6, content: { size: 6, mimeType: 'text/plain; charset=utf-8', text: 'reçu\n' } })
+  })
+
   it('Postman v2.1: loads in the official SDK and comes back equal', async () => {
     t = await startEngine()
     const [jsonId, binId] = await captureTwo(t)

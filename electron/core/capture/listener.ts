@@ -5,7 +5,7 @@
 import http from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import type { Capture, CaptureFlag, CaptureSummary, Endpoint, EndpointStatus, Limits, RawHeaders } from '../../../shared/model'
-import { emptyRejections } from '../../../shared/model'
+import { emptyRejections, RESPONSE_BODY_KEPT_BYTES } from '../../../shared/model'
 import { HookscopeError } from '../../../shared/errors'
 import type { Clock } from '../clock'
 import type { BodySpool, SpooledBody } from '../store/blobs'
@@ -23,6 +23,8 @@ export interface ProxyAnswer {
   status: number
   headers: RawHeaders
   bodySize: number
+  /** The body, when Hookscope wrote it itself (an explanation); a relayed one is kept with its attempt. */
+  body?: string
 }
 
 export interface CaptureSink {
@@ -59,7 +61,7 @@ interface InFlight {
   req: http.IncomingMessage
   res: http.ServerResponse
   /** Store what arrived of a request that will not finish; `answer` is what the sender is told. */
-  abandon(answer: { status: number; headers: RawHeaders; bodySize: number } | null): void
+  abandon(answer: { status: number; headers: RawHeaders; bodySize: number; body: string } | null): void
 }
 
 const REASONS: Record<number, string> = {
@@ -291,7 +293,7 @@ export class Listener {
       // would never tell us the body was cut short: we do it here.
       const text = `${message}\n`
       const headers: RawHeaders = [['Content-Type', 'text/plain; charset=utf-8'], ['Connection', 'close']]
-      current.abandon({ status, headers, bodySize: Buffer.byteLength(text) })
+      current.abandon({ status, headers, bodySize: Buffer.byteLength(text), body: text })
       current.res.shouldKeepAlive = false
       current.res.writeHead(status, headers.flat())
       current.res.end(text, () => socket.destroy())
@@ -536,7 +538,7 @@ export class Listener {
       const answer = canAnswer ? answerFor(rule) : null
       if (answer) {
         record.status = rule.status
-        record.response = { status: rule.status, headers: answer.headers, bodySize: answer.bodySize }
+        record.response = { status: rule.status, headers: answer.headers, bodySize: answer.bodySize, body: answer.body }
       }
       record.timings.storedMs = elapsed()
       try {
@@ -603,7 +605,7 @@ export class Listener {
     const update: RecordUpdate = { timings: { ...record.timings, respondedMs }, durationMs: respondedMs }
     if (answer) {
       update.status = answer.status
-      update.response = { status: answer.status, headers: answer.headers, bodySize: answer.bodySize }
+      update.response = { status: answer.status, headers: answer.headers, bodySize: answer.bodySize, body: answer.body }
     }
     const summary = this.deps.sink.responded(record.id, update)
     this.deps.sink.completed(summary ?? summaryOf(record))
@@ -616,6 +618,8 @@ interface Answer {
   /** The same, flat, as writeHead takes them. */
   flat: string[]
   bodySize: number
+  /** The body as kept with each capture it answers (none past RESPONSE_BODY_KEPT_BYTES). */
+  body: string | undefined
 }
 
 /** Worked out once per response rule (an edit makes a new rule object), not per request. */
@@ -629,7 +633,8 @@ function answerFor(rule: { status: number; headers: RawHeaders; body: string }):
   if (rule.status !== 204 && rule.status !== 304) headers.push(['Content-Length', String(bodySize)])
   // Shared by every capture answered with this rule: never changed once made.
   for (const pair of headers) Object.freeze(pair)
-  answer = { headers: Object.freeze(headers) as RawHeaders, flat: Object.freeze(headers.flat()) as string[], bodySize }
+  const body = bodySize <= RESPONSE_BODY_KEPT_BYTES ? rule.body : undefined
+  answer = { headers: Object.freeze(headers) as RawHeaders, flat: Object.freeze(headers.flat()) as string[], bodySize, body }
   answers.set(rule, answer)
   return answer
 }

@@ -3,6 +3,7 @@
 // or Hookscope's own file, imports that either succeed whole or change nothing, and collection runs
 // (in order, to a chosen target, optional delay, stop on failure, re-signing where configured) with
 // progress. The formats themselves live in shared/formats.
+import { STATUS_CODES } from 'node:http'
 import { HookscopeError } from '../../../shared/errors'
 import {
   Collection as CollectionSchema,
@@ -176,14 +177,15 @@ export class CollectionService {
         startedAt: record.receivedAt,
         ...(record.durationMs !== null ? { durationMs: record.durationMs } : {}),
       }
-      // The recorded response: the forward target's (what the app answered), else what Hookscope answered.
-      const attempts = this.deps.forwarder.attempts(id)
-      const last = attempts[attempts.length - 1]
-      if (last && last.status !== null) {
-        const body = last.body && last.body.size > 0 ? (await this.deps.forwarder.attemptBody(last.id, id, 0, Number.MAX_SAFE_INTEGER)).bytes : Buffer.alloc(0)
-        exchange.response = { status: last.status, statusText: last.statusText ?? '', headers: last.rawHeaders, body }
+      // The response the sender was given: in proxy mode the target's answer relayed (its first attempt),
+      // otherwise Hookscope's own (its response rule, or why it refused), whatever a later delivery got.
+      const relayed = record.forwardPlan?.mode === 'proxy' ? this.deps.forwarder.attempts(id).find((attempt) => attempt.n === 1 && attempt.status !== null) : undefined
+      if (relayed && relayed.status !== null) {
+        const body = relayed.body && relayed.body.size > 0 ? (await this.deps.forwarder.attemptBody(relayed.id, id, 0, Number.MAX_SAFE_INTEGER)).bytes : Buffer.alloc(0)
+        exchange.response = { status: relayed.status, statusText: relayed.statusText ?? '', headers: relayed.rawHeaders, body }
       } else if (record.response) {
-        exchange.response = { status: record.response.status, headers: record.response.headers, body: new Uint8Array(0) }
+        const { status, headers, bodySize, body } = record.response
+        exchange.response = { status, statusText: STATUS_CODES[status] ?? '', headers, body: body !== undefined ? Buffer.from(body) : new Uint8Array(0), bodySize }
       }
       exchanges.push(exchange)
     }

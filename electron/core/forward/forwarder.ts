@@ -124,6 +124,8 @@ export interface ProxyAnswer {
   status: number
   headers: RawHeaders
   bodySize: number
+  /** The body, when Hookscope wrote it itself (an explanation); a relayed one is kept with its attempt. */
+  body?: string
 }
 
 const TERMINAL = new Set<ForwardState>(['delivered', 'failed', 'dropped', 'blocked', 'unrouted', 'skipped'])
@@ -146,7 +148,7 @@ async function explain(res: http.ServerResponse, durable: Promise<void>, status:
   const headers: RawHeaders = [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', String(Buffer.byteLength(text))]]
   res.writeHead(status, headers.flat())
   res.end(text)
-  return { status, headers, bodySize: Buffer.byteLength(text) }
+  return { status, headers, bodySize: Buffer.byteLength(text), body: text }
 }
 
 /**

@@ -113,6 +113,16 @@ describe('HAR export', () => {
     expect(third!.response.status).toBe(0)
   })
 
+  it('says the size of a response body that was sent but not kept, and that it was not kept', async () => {
+    const har = toHar(
+      [{ request: { method: 'POST', url: 'http://a.test/', headers: [], body: new Uint8Array(0) }, response: { status: 200, headers: [['Content-Type', 'application/json']], body: new Uint8Array(0), bodySize: 70_000 } }],
+      { creator },
+    )
+    expect(har.log.entries[0]!.response).toMatchObject({ bodySize: 70_000, content: { size: 70_000, mimeType: 'application/json', comment: 'The 70000-byte body was sent but not kept.' } })
+    expect(har.log.entries[0]!.response.content.text).toBeUndefined()
+    await expect(harValidator.har(har)).resolves.toBe(har)
+  })
+
   it('round-trips through JSON and fromHar unchanged', () => {
     const text = JSON.stringify(toHar(exchanges, { creator }))
     expect(comparable(fromHar(text))).toEqual(comparable(exchanges))
