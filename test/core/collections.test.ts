@@ -471,9 +471,22 @@ describe('running a collection', () => {
       ['root', 200],
     ])
     expect(app.received.map((r) => r.url)).toEqual(['/app/hooks/stripe?live=false', '/app/'])
-    // Its cURL export names the item that curl cannot reach as written.
-    const curl = await dispatch(t.engine.handlers(), 'collections.export', { id: c.id, format: 'curl' })
-    expect(curl).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: '"stripe" cannot be written as a curl command: The URL "{{host}}/hooks/stripe?live=false" is not absolute; curl needs scheme://host.' } })
+    // HAR and cURL exports name the item and the variable its URL lacks, and write no file that other tools refuse.
+    for (const format of ['har', 'curl'] as const) {
+      const exported = await dispatch(t.engine.handlers(), 'collections.export', { id: c.id, format })
+      expect(exported).toMatchObject({
+        ok: false,
+        error: {
+          code: 'INVALID_INPUT',
+          message:
+            `"stripe" cannot be exported as ${format === 'har' ? 'HAR' : 'a curl command'}: its URL "{{host}}/hooks/stripe?live=false" starts with {{host}}, which the collection does not define. ` +
+            `Edit the item's URL to begin with the real address (https://api.example.com, say), or export as Postman, which keeps {{host}} for an environment to define.`,
+        },
+      })
+    }
+    // Postman keeps the variable as written.
+    const postmanFile = JSON.parse((await api['collections.export']({ id: c.id, format: 'postman' })).text)
+    expect(postmanFile.item[0].request.url.raw).toBe('{{host}}/hooks/stripe?live=false')
     // Sent to its own URL, the item says which variable it lacks (at once: the run may end before its id is back).
     const ended: RunState[] = []
     t.engine.events.on('collections:run', (state) => {

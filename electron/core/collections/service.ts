@@ -49,6 +49,32 @@ export interface CollectionServiceDeps {
 /** What a request needs to be sendable at all, whatever its URL (an imported one may hold a {{variable}}). */
 const SendableParts = z.object({ method: RequestDraft.shape.method, headers: RequestDraft.shape.headers })
 
+/** A {{variable}} an imported URL holds where its origin belongs ({{host}}/orders, https://{{host}}/x):
+ * such a request has no host until the variable is given one. */
+function originVariableOf(url: string): string | undefined {
+  return /^(?:[a-z][a-z0-9+.-]*:\/\/)?[^/?#]*?(\{\{[^{}]*\}\})/i.exec(url)?.[1]
+}
+
+const FORMAT_NAMES: Record<ExportFormat, string> = { hookscope: 'a Hookscope file', har: 'HAR', postman: 'Postman', curl: 'a curl command' }
+
+/**
+ * HAR and curl need a request's real URL: an item whose origin is still a variable its file left
+ * undefined is refused, naming the item and the variable, rather than written as a file that other
+ * tools (and Hookscope's own import) reject. Variables elsewhere (a path, a header) are written as
+ * they stand, as Postman's own code export does.
+ */
+function refuseUndefinedOrigins(exchanges: readonly Exchange[], format: ExportFormat): void {
+  for (const exchange of exchanges) {
+    const variable = originVariableOf(exchange.request.url)
+    if (variable === undefined) continue
+    throw new HookscopeError(
+      'INVALID_INPUT',
+      `"${exchange.name}" cannot be exported as ${FORMAT_NAMES[format]}: its URL "${exchange.request.url}" starts with ${variable}, which the collection does not define. ` +
+        `Edit the item's URL to begin with the real address (https://api.example.com, say), or export as Postman, which keeps ${variable} for an environment to define.`,
+    )
+  }
+}
+
 function safeName(name: string): string {
   return name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'hookscope'
 }
@@ -134,10 +160,12 @@ export class CollectionService {
       case 'hookscope':
         return { filename: `${base}.hookscope.json`, mimeType: 'application/json', text: JSON.stringify({ schemaVersion: 1, data: CollectionSchema.parse(collection) }, null, 2) + '\n' }
       case 'har':
+        refuseUndefinedOrigins(exchanges, format)
         return { filename: `${base}.har`, mimeType: 'application/json', text: JSON.stringify(toHar(exchanges, { creator: { name: 'Hookscope', version: this.deps.version } }), null, 2) }
       case 'postman':
         return { filename: `${base}.postman_collection.json`, mimeType: 'application/json', text: JSON.stringify(toPostman(exchanges, { name: collection.name }), null, 2) }
       case 'curl': {
+        refuseUndefinedOrigins(exchanges, format)
         const commands = exchanges.map((exchange) => {
           try {
             return toCurl(exchange.request)
@@ -353,10 +381,10 @@ export class CollectionService {
   private async sendItem(item: CollectionItem, input: { baseUrl?: string | null; resign: boolean; timeoutMs: number }): Promise<RunResult> {
     const draft = draftOfSaved(item.request)
     // An imported URL may start with a variable its file left undefined ({{host}}/hooks): that is its origin.
-    const variableBase = /^\{\{[^{}]*\}\}/.exec(item.request.url)?.[0]
+    const variableBase = originVariableOf(item.request.url)
     if (input.baseUrl) {
       // Send to the chosen target: its origin and base path, the item's own path and query.
-      const match = /^(?:[a-z][a-z0-9+.-]*:\/\/[^/?#]*|\{\{[^{}]*\}\})(.*)$/i.exec(item.request.url)
+      const match = /^(?:[a-z][a-z0-9+.-]*:\/\/[^/?#]*|\{\{[^{}]*\}\}[^/?#]*)(.*)$/i.exec(item.request.url)
       const path = match ? match[1] || '/' : '/'
       draft.url = input.baseUrl.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`)
     } else if (variableBase !== undefined) {
