@@ -29,6 +29,8 @@ export const CollectionFolder = z.object({
   name: z.string().trim().min(1).max(200),
   /** null: at the top of the collection. */
   parentId: z.string().nullable(),
+  /** What the folder is for (a Postman folder's description); absent when there is none. */
+  notes: z.string().max(100_000).optional(),
 })
 export type CollectionFolder = z.infer<typeof CollectionFolder>
 

@@ -1,7 +1,7 @@
 // The import/export formats, as pure functions over the neutral model in types.ts. Everything here
 // runs in the browser renderer and in Node alike: no Node APIs, bodies as Uint8Array. Importers throw
 // HookscopeError('INVALID_INPUT') naming what is wrong and never return part of a file.
-export { Bytes, Exchange, HeaderPair, RequestSpec, ResponseSpec } from './types'
+export { Bytes, Exchange, FolderEntry, FolderRef, HeaderPair, RequestSpec, ResponseSpec } from './types'
 export {
   base64Decode,
   base64Encode,
@@ -24,6 +24,7 @@ export {
 } from './har'
 export {
   fromPostman,
+  fromPostmanEntries,
   POSTMAN_SCHEMA_V21,
   toPostman,
   type PostmanCollection,

@@ -4,8 +4,9 @@
 // half a collection.
 //
 // Export: one item per Exchange, named after the Exchange (or "METHOD url"), inside nested item groups
-// (folders) following its `folderPath`, each group where its first exchange comes; notes become the
-// request description; headers keep order, case and duplicates; the URL is written as `raw` plus
+// (folders) following its `folderPath`, each group where its first exchange or FolderEntry comes (a
+// FolderEntry writes a folder with nothing in it too); a folder's description is the group's; notes
+// become the request description; headers keep order, case and duplicates; the URL is written as `raw` plus
 // its parts. A body that is valid UTF-8 is a raw body; other bytes are a raw body in base64 with
 // `body.options.hookscope.encoding: "base64"` (Postman keeps unknown `options`). The response, if
 // any, becomes the item's one saved example (its duration is `responseTime`); a binary example body
@@ -17,8 +18,9 @@
 //   sends: the URL, headers, body and auth, also inside one another's values. Anything else in
 //   braces (an environment's variable, a dynamic one such as {{$guid}}) stays as written. Path
 //   variables (`/orders/:id` with the URL's `variable` list) are filled in too.
-// - Folders (item groups) become each exchange's `folderPath`, in order; an item keeps its own name.
-//   A folder without requests has no exchange to carry it, so it is not kept.
+// - Folders (item groups) become each exchange's `folderPath`, in order, with their descriptions; an
+//   item keeps its own name. fromPostmanEntries also gives each folder as a FolderEntry where it
+//   begins, so that one without requests is kept too.
 // - Disabled headers, query parameters and form fields are dropped. raw bodies are UTF-8;
 //   urlencoded and formdata text fields are encoded as Postman sends them (adding the
 //   Content-Type header Postman adds when the request has none); graphql becomes its JSON body.
@@ -31,7 +33,7 @@
 import { base64Decode, base64Encode, textToByteString, utf8DecodeStrict, utf8Encode } from './bytes'
 import { buildMultipart, formUrlEncode, hasHeader, queryOf, randomBoundary, splitUrl } from './http-parts'
 import { formatPath, invalidInput, parseJsonInput, parseOrThrow } from './invalid-input'
-import { Exchange, type HeaderPair, type RequestSpec, type ResponseSpec } from './types'
+import { Exchange, FolderEntry, type FolderRef, type HeaderPair, type RequestSpec, type ResponseSpec } from './types'
 import { z } from 'zod'
 
 export const POSTMAN_SCHEMA_V21 = 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json'
@@ -94,6 +96,7 @@ export interface PostmanItem {
 /** A folder: an item group. */
 export interface PostmanItemGroup {
   name: string
+  description?: string
   item: Array<PostmanItem | PostmanItemGroup>
 }
 
@@ -171,8 +174,8 @@ function toPostmanResponse(exchange: Exchange, response: ResponseSpec, originalR
   return out
 }
 
-export function toPostman(exchanges: readonly Exchange[], options: ToPostmanOptions): PostmanCollection {
-  const valid = parseOrThrow(z.array(Exchange), exchanges, 'list of exchanges')
+export function toPostman(exchanges: ReadonlyArray<Exchange | FolderEntry>, options: ToPostmanOptions): PostmanCollection {
+  const valid = parseOrThrow(z.array(z.union([Exchange, FolderEntry])), exchanges, 'list of exchanges')
   const info: PostmanCollection['info'] = { _postman_id: options.id ?? randomUuid(), name: options.name, schema: POSTMAN_SCHEMA_V21 }
   if (options.description !== undefined) info.description = options.description
   const top: PostmanCollection['item'] = []
@@ -181,16 +184,17 @@ export function toPostman(exchanges: readonly Exchange[], options: ToPostmanOpti
   for (const exchange of valid) {
     let siblings = top
     let at = ''
-    for (const folder of exchange.folderPath ?? []) {
+    for (const folder of 'folder' in exchange ? exchange.folder : (exchange.folderPath ?? [])) {
       at += `\u0000${folder.key}`
       let group = groups.get(at)
       if (!group) {
-        group = { name: folder.name, item: [] }
+        group = { name: folder.name, ...(folder.description ? { description: folder.description } : {}), item: [] }
         groups.set(at, group)
         siblings.push(group)
       }
       siblings = group.item
     }
+    if ('folder' in exchange) continue
     const request = toPostmanRequest(exchange)
     siblings.push({
       name: exchange.name ?? `${exchange.request.method} ${exchange.request.url}`,
@@ -565,18 +569,20 @@ function fillVariables<T>(value: T, scope: VariableScope): T {
 
 function importItem(
   item: ImportedItem,
-  folders: Array<{ key: string; name: string }>,
+  folders: FolderRef[],
   inheritedAuth: Auth,
   outerScope: VariableScope,
   path: Path,
-  out: Exchange[],
+  out: Array<Exchange | FolderEntry>,
 ): void {
   const name = item.name ?? ''
   const auth = item.auth !== undefined && item.auth !== null ? item.auth : inheritedAuth
   const scope = withVariables(outerScope, item.variable)
   if (item.item) {
     // The folder's place in the file is its key: two folders of the same name stay two.
-    const folder = { key: path.join('.'), name }
+    const description = descriptionText(item.description)
+    const folder: FolderRef = { key: path.join('.'), name, ...(description ? { description } : {}) }
+    out.push({ folder: [...folders, folder] })
     item.item.forEach((child, index) => importItem(child, [...folders, folder], auth, scope, [...path, 'item', index], out))
     return
   }
@@ -631,6 +637,11 @@ function folderDepth(json: unknown, limit: number): number {
 }
 
 export function fromPostman(input: unknown): Exchange[] {
+  return fromPostmanEntries(input).filter((entry): entry is Exchange => !('folder' in entry))
+}
+
+/** The collection's requests and folders in file order: each folder where it begins, empty or not. */
+export function fromPostmanEntries(input: unknown): Array<Exchange | FolderEntry> {
   const json = parseJsonInput(input, 'Postman collection')
   if (json && typeof json === 'object' && 'requests' in json && !('item' in json)) {
     throw invalidInput('Not a valid Postman collection: this is a Postman v1 collection; export it again as Collection v2.1')
@@ -649,7 +660,7 @@ export function fromPostman(input: unknown): Exchange[] {
   if (schema && !/\/collection\/v2\.[01]\.\d+\//.test(schema)) {
     fail(['info', 'schema'], `"${schema}" is not Postman Collection v2.0 or v2.1`)
   }
-  const out: Exchange[] = []
+  const out: Array<Exchange | FolderEntry> = []
   const scope = withVariables(new Map(), collection.variable)
   collection.item.forEach((item, index) => importItem(item, [], collection.auth, scope, ['item', index], out))
   return out

@@ -37,6 +37,10 @@ export const ResponseSpec = z.object({
 })
 export type ResponseSpec = z.infer<typeof ResponseSpec>
 
+/** One folder on an exchange's path: a key that tells apart folders of the same name, its name and description. */
+export const FolderRef = z.object({ key: z.string(), name: z.string(), description: z.string().optional() })
+export type FolderRef = z.infer<typeof FolderRef>
+
 export const Exchange = z.object({
   request: RequestSpec,
   response: ResponseSpec.optional(),
@@ -49,6 +53,10 @@ export const Exchange = z.object({
    * The folders the exchange sits in, from the top: each with a key that tells apart folders of the
    * same name (formats with folders, such as Postman, group exchanges by these keys, in order).
    */
-  folderPath: z.array(z.object({ key: z.string(), name: z.string() })).optional(),
+  folderPath: z.array(FolderRef).optional(),
 })
 export type Exchange = z.infer<typeof Exchange>
+
+/** A folder in its place among exchanges, for formats with folders: kept even with nothing in it. */
+export const FolderEntry = z.object({ folder: z.array(FolderRef).min(1) })
+export type FolderEntry = z.infer<typeof FolderEntry>

@@ -336,6 +336,40 @@ describe('import and export', () => {
     ])
   })
 
+  it('Postman v2.1: import keeps folders in order among themselves, with their descriptions, empty ones too', async () => {
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    const request = (name: string) => ({ name, request: { method: 'POST', url: `http://hooks.example/${name}` } })
+    const postman = {
+      info: { name: 'Interleaved', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+      item: [
+        request('first'),
+        { name: 'Orders', description: 'Order webhooks, **in order**', item: [request('created'), { name: 'Empty', description: { content: 'Nothing yet', type: 'text/plain' }, item: [] }, request('paid')] },
+        request('between'),
+        { name: 'Later', item: [] },
+        { name: 'Refunds', item: [request('refunded')] },
+        request('last'),
+      ],
+    }
+    const imported = await api['collections.import']({ format: 'postman', text: JSON.stringify(postman) })
+    expect(imported.folders.map((f) => [f.name, f.notes, imported.folders.find((p) => p.id === f.parentId)?.name ?? null])).toEqual([
+      ['Orders', 'Order webhooks, **in order**', null],
+      ['Empty', 'Nothing yet', 'Orders'],
+      ['Later', undefined, null],
+      ['Refunds', undefined, null],
+    ])
+    // A parent lists its requests, then its folders: each kind keeps its order from the file.
+    const folderName = (id: string | null) => imported.folders.find((f) => f.id === id)?.name ?? null
+    expect(imported.items.map((i) => [i.name, folderName(i.folderId)])).toEqual([
+      ['first', null],
+      ['created', 'Orders'],
+      ['paid', 'Orders'],
+      ['between', null],
+      ['refunded', 'Refunds'],
+      ['last', null],
+    ])
+  })
+
   it('Postman v2.1: a query parameter without "=" stays without it through the official SDK', async () => {
     t = await startEngine()
     const api = apiOf(t.engine)

@@ -17,7 +17,7 @@ async function setup() {
   fake.addCollection({
     id: 'col_a',
     name: 'Orders',
-    folders: [{ id: 'fld_1', name: 'Refunds', parentId: null }],
+    folders: [{ id: 'fld_1', name: 'Refunds', parentId: null, notes: 'Money <b>back</b>' }],
     items: [fake.item({ id: 'itm_1', name: 'Created' }), fake.item({ id: 'itm_2', name: 'Paid', notes: 'check twice' }), fake.item({ id: 'itm_3', name: 'Refunded', folderId: 'fld_1' })],
   })
   fake.addCollection({ id: 'col_b', name: '<b>Other</b>', items: [fake.item({ id: 'itm_9', name: '<img src=x onerror=alert(1)>' })] })
@@ -40,6 +40,8 @@ describe('collections view', () => {
     expect(screen.getAllByTestId('collection-entry').map((e) => e.textContent)).toEqual(['Orders3 requests · 1 folder', '<b>Other</b>1 request'])
     expect(screen.getByTestId('collection-title').textContent).toBe('Orders')
     expect(tree()).toEqual(['Created', 'Paid', 'Refunds', '  Refunded'])
+    // A folder's description (from a Postman file) as its tooltip: text, never markup.
+    expect(nodeOf('Refunds').getAttribute('title')).toBe('Money <b>back</b>')
     fireEvent.click(screen.getAllByTestId('collection-entry')[1]!)
     await settle()
     expect(tree()).toEqual(['<img src=x onerror=alert(1)>'])

@@ -17,7 +17,7 @@ import {
   type RunState,
   type SavedRequest,
 } from '../../../shared/collections'
-import { base64Decode, fromCurlMany, fromHar, fromPostman, fromRawHttp, toCurl, toCurlMany, toHar, toPostman, type Exchange } from '../../../shared/formats'
+import { base64Decode, fromCurlMany, fromHar, fromPostmanEntries, fromRawHttp, toCurl, toCurlMany, toHar, toPostman, type Exchange, type FolderEntry, type FolderRef } from '../../../shared/formats'
 import { RequestDraft } from '../../../shared/model'
 import { z } from 'zod'
 import type { Clock } from '../clock'
@@ -91,17 +91,22 @@ function exchangeOfItem(item: CollectionItem): Exchange {
   }
 }
 
-/** The folders an item sits in, from the top, keyed by folder id (none at the top of the collection). */
-function folderPathOf(collection: Collection, folderId: string | null): Pick<Exchange, 'folderPath'> {
-  const path: NonNullable<Exchange['folderPath']> = []
+/** The folders an item or folder sits in, from the top (the folder itself included), keyed by folder id. */
+function foldersOf(collection: Collection, folderId: string | null): FolderRef[] {
+  const path: FolderRef[] = []
   const seen = new Set<string>()
   for (let id = folderId; id !== null && !seen.has(id); ) {
     seen.add(id)
     const folder = collection.folders.find((f) => f.id === id)
     if (!folder) break
-    path.unshift({ key: folder.id, name: folder.name })
+    path.unshift({ key: folder.id, name: folder.name, ...(folder.notes ? { description: folder.notes } : {}) })
     id = folder.parentId
   }
+  return path
+}
+
+function folderPathOf(collection: Collection, folderId: string | null): Pick<Exchange, 'folderPath'> {
+  const path = foldersOf(collection, folderId)
   return path.length > 0 ? { folderPath: path } : {}
 }
 
@@ -182,16 +187,25 @@ export class CollectionService {
   /** Items in display order: top-level items, then each folder's (depth first). */
   orderedItems(collection: Collection, folderId?: string | null): CollectionItem[] {
     const out: CollectionItem[] = []
+    this.walk(collection, folderId ?? null, { item: (item) => out.push(item) })
+    return out
+  }
+
+  /** The tree in display order: a parent's items, then each of its folders (told before what it holds). */
+  private walk(collection: Collection, from: string | null, visitor: { item: (item: CollectionItem) => void; folder?: (folder: CollectionFolder) => void }): void {
     // The schema refuses cycles; this walk would not loop on one regardless.
     const visited = new Set<string | null>()
     const visit = (parent: string | null) => {
       if (visited.has(parent)) return
       visited.add(parent)
-      for (const item of collection.items) if (item.folderId === parent) out.push(item)
-      for (const folder of collection.folders) if (folder.parentId === parent) visit(folder.id)
+      for (const item of collection.items) if (item.folderId === parent) visitor.item(item)
+      for (const folder of collection.folders) {
+        if (folder.parentId !== parent) continue
+        visitor.folder?.(folder)
+        visit(folder.id)
+      }
     }
-    visit(folderId ?? null)
-    return out
+    visit(from)
   }
 
   async exportCaptures(ids: string[], format: 'har' | 'curl'): Promise<ExportedFile> {
@@ -256,6 +270,8 @@ export class CollectionService {
       return this.deps.store.create(name ?? result.data.name, { folders: result.data.folders, items: result.data.items })
     }
     let exchanges: Exchange[]
+    /** Folders in their place in the file (Postman's), empty ones included. */
+    let folderEntries: FolderEntry[] = []
     let defaultName: string
     switch (format) {
       case 'har':
@@ -263,7 +279,9 @@ export class CollectionService {
         defaultName = 'Imported HAR'
         break
       case 'postman': {
-        exchanges = fromPostman(text)
+        const entries = fromPostmanEntries(text)
+        exchanges = entries.filter((entry): entry is Exchange => !('folder' in entry))
+        folderEntries = entries.filter((entry): entry is FolderEntry => 'folder' in entry)
         let postmanName: string | undefined
         try {
           postmanName = (JSON.parse(text) as { info?: { name?: string } }).info?.name
@@ -282,23 +300,31 @@ export class CollectionService {
         defaultName = 'Imported request'
         break
     }
-    if (exchanges.length === 0) throw new HookscopeError('INVALID_INPUT', 'The file holds no requests.')
-    // Folders (from a Postman collection) are made as their first request comes, so they keep their order.
+    if (exchanges.length === 0 && folderEntries.length === 0) throw new HookscopeError('INVALID_INPUT', 'The file holds no requests.')
+    // Folders (from a Postman collection) are made where they begin in the file, so they keep their
+    // order among their sibling folders, their descriptions, and their place when nothing is in them.
+    // (A parent lists its requests before its folders: requests between folders come before them.)
     const folders: CollectionFolder[] = []
     const folderIds = new Map<string, string>()
-    const items: CollectionItem[] = exchanges.map((exchange, index) => {
+    const folderOf = (path: readonly FolderRef[]): string | null => {
       let parentId: string | null = null
       let at = ''
-      for (const folder of exchange.folderPath ?? []) {
+      for (const folder of path) {
         at += `\u0000${folder.key}`
         let id = folderIds.get(at)
         if (id === undefined) {
           id = `fld_${this.deps.newId().toLowerCase()}`
           folderIds.set(at, id)
-          folders.push({ id, name: folder.name.trim().slice(0, 200) || 'Folder', parentId })
+          const notes = folder.description?.trim() ? folder.description.slice(0, 100_000) : undefined
+          folders.push({ id, name: folder.name.trim().slice(0, 200) || 'Folder', parentId, ...(notes ? { notes } : {}) })
         }
         parentId = id
       }
+      return parentId
+    }
+    for (const entry of folderEntries) folderOf(entry.folder)
+    const items: CollectionItem[] = exchanges.map((exchange, index) => {
+      const parentId = folderOf(exchange.folderPath ?? [])
       return {
         ...itemOfExchange(exchange, now, index),
         folderId: parentId,

@@ -195,6 +195,7 @@ export function CollectionTree({ collection }: { collection: Collection }) {
             className={`tree-node ${row.kind}${isSelected ? ' selected' : ''}${dropOn === id ? ' drop-target' : ''}`}
             style={{ paddingLeft: 8 + row.depth * 18 }}
             data-testid="tree-node"
+            title={row.kind === 'folder' ? row.folder.notes : undefined}
             data-node-id={id}
             data-kind={row.kind}
             data-depth={row.depth}
