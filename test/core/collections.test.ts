@@ -370,6 +370,35 @@ describe('import and export', () => {
     ])
   })
 
+  it('Postman v2.1: export writes every folder, empty ones too, with its description, in the order the tree shows', async () => {
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    let c = await api['collections.create']({ name: 'Skeleton' })
+    c = await api['collections.addFolder']({ id: c.id, name: 'Orders', parentId: null })
+    const orders = c.folders[0]!.id
+    c = await api['collections.addFolder']({ id: c.id, name: 'Drafts', parentId: orders })
+    c = await api['collections.addFolder']({ id: c.id, name: 'Archive', parentId: null })
+    await api['collections.saveItem']({ id: c.id, folderId: orders, from: { draft: { method: 'GET', url: 'http://hooks.example/o', headers: [], bodyBase64: '' } }, name: 'list' })
+    const postman = {
+      info: { name: 'Described', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+      item: [{ name: 'Payments', description: 'Stripe events', item: [] }],
+    }
+    const described = await api['collections.import']({ format: 'postman', text: JSON.stringify(postman) })
+    const file = JSON.parse((await api['collections.export']({ id: c.id, format: 'postman' })).text)
+    expect(file.item.map((i: { name: string; item?: Array<{ name: string }> }) => [i.name, i.item?.map((child) => child.name)])).toEqual([
+      ['Orders', ['list', 'Drafts']],
+      ['Archive', []],
+    ])
+    const sdk = new PostmanCollection(file)
+    expect(sdk.items.map((i) => i.name)).toEqual(['Orders', 'Archive'])
+    // Back again: the same folders.
+    const back = await api['collections.import']({ format: 'postman', text: JSON.stringify(sdk.toJSON()) })
+    expect(back.folders.map((f) => f.name)).toEqual(['Orders', 'Drafts', 'Archive'])
+    // A folder's description goes with it.
+    const payments = JSON.parse((await api['collections.export']({ id: described.id, format: 'postman' })).text)
+    expect(payments.item).toEqual([{ name: 'Payments', description: 'Stripe events', item: [] }])
+  })
+
   it('Postman v2.1: a query parameter without "=" stays without it through the official SDK', async () => {
     t = await startEngine()
     const api = apiOf(t.engine)

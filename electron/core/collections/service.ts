@@ -167,8 +167,15 @@ export class CollectionService {
       case 'har':
         refuseUndefinedOrigins(exchanges, format)
         return { filename: `${base}.har`, mimeType: 'application/json', text: JSON.stringify(toHar(exchanges, { creator: { name: 'Hookscope', version: this.deps.version } }), null, 2) }
-      case 'postman':
-        return { filename: `${base}.postman_collection.json`, mimeType: 'application/json', text: JSON.stringify(toPostman(exchanges, { name: collection.name }), null, 2) }
+      case 'postman': {
+        // Every folder where it comes in display order, so that one with nothing in it is written too.
+        const entries: Array<Exchange | FolderEntry> = []
+        this.walk(collection, null, {
+          item: (item) => entries.push({ ...exchangeOfItem(item), ...folderPathOf(collection, item.folderId) }),
+          folder: (folder) => entries.push({ folder: foldersOf(collection, folder.id) }),
+        })
+        return { filename: `${base}.postman_collection.json`, mimeType: 'application/json', text: JSON.stringify(toPostman(entries, { name: collection.name }), null, 2) }
+      }
       case 'curl': {
         refuseUndefinedOrigins(exchanges, format)
         const commands = exchanges.map((exchange) => {
