@@ -165,6 +165,33 @@ describe('collections', () => {
     expect(undone.items.map((i) => i.name)).toEqual(['A', 'B', 'C, saved after the delete'])
   })
 
+  it('empties the trash at start: deleted collections older than 30 days, and beyond the 100 most recent, are removed', async () => {
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    const recent = await api['collections.create']({ name: 'Recent' })
+    const old = await api['collections.create']({ name: 'Old' })
+    await api['collections.remove']({ id: recent.id })
+    await api['collections.remove']({ id: old.id })
+    const trash = path.join(t.dir, 'collections', '.trash')
+    const day = 24 * 60 * 60_000
+    const at = (ms: number) => new Date(ms)
+    await fs.utimes(path.join(trash, `${old.id}.json`), at(Date.now() - 31 * day), at(Date.now() - 31 * day))
+    // 100 more deleted a day or two ago, each a minute before the next: with Recent, one too many.
+    const content = await fs.readFile(path.join(trash, `${recent.id}.json`), 'utf8')
+    const fillers = Array.from({ length: 100 }, (_, i) => `col_filler${String(i).padStart(3, '0')}`)
+    for (const [i, id] of fillers.entries()) {
+      const file = path.join(trash, `${id}.json`)
+      await fs.writeFile(file, content)
+      await fs.utimes(file, at(Date.now() - day - i * 60_000), at(Date.now() - day - i * 60_000))
+    }
+    await fs.writeFile(path.join(trash, 'notes.txt'), 'not a collection')
+    t = await t.reopen()
+    const left = (await fs.readdir(trash)).sort()
+    expect(left).toEqual([...fillers.slice(0, 99).map((id) => `${id}.json`), `${recent.id}.json`, 'notes.txt'].sort())
+    expect((await apiOf(t.engine)['collections.restore']({ id: recent.id })).name).toBe('Recent')
+    await expect(apiOf(t.engine)['collections.restore']({ id: old.id })).rejects.toMatchObject({ code: 'NOT_FOUND' })
+  })
+
   it('sets aside a damaged collection file with a clear message, without touching the others', async () => {
     t = await startEngine()
     const api = apiOf(t.engine)

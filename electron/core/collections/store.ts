@@ -14,6 +14,10 @@ import { isErrno, writeFileAtomic } from '../store/fs-util'
 
 export const COLLECTION_FORMAT = 1
 const UNDO_DEPTH = 20
+/** Deleted collections stay in `.trash/` this long (counted from the deletion)... */
+export const TRASH_MAX_AGE_MS = 30 * 24 * 60 * 60_000
+/** ...and only this many of them, the most recently deleted. */
+export const TRASH_MAX_ENTRIES = 100
 
 export function storedBody(bytes: Buffer): StoredBody {
   return isUtf8(bytes) ? { encoding: 'utf8', data: bytes.toString('utf8') } : { encoding: 'base64', data: bytes.toString('base64') }
@@ -55,7 +59,42 @@ export class CollectionStore {
         deps.onNotice({ level: 'error', code: (error as HookscopeError).code ?? 'DOCUMENT_CORRUPT', message: `Collection file ${name} could not be opened: ${(error as Error).message}` })
       }
     }
+    try {
+      await store.emptyTrash()
+    } catch (error) {
+      // Left for the next start: the collections themselves are fine.
+      deps.onNotice({ level: 'warning', code: 'STORE_WRITE_FAILED', message: `Old deleted collections could not be removed from ${path.join(deps.dir, '.trash')}: ${(error as Error).message}` })
+    }
     return store
+  }
+
+  /** At start: the trash keeps collections deleted in the last TRASH_MAX_AGE_MS, at most TRASH_MAX_ENTRIES (the newest). */
+  private async emptyTrash(): Promise<void> {
+    const trash = path.join(this.deps.dir, '.trash')
+    let names: string[]
+    try {
+      names = await fs.readdir(trash)
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) return
+      throw error
+    }
+    // A file's modification time is when it was put in the trash (it is written once, then only read).
+    const entries: Array<{ file: string; deletedAt: number }> = []
+    for (const name of names) {
+      if (!/^[\w-]+\.json$/.test(name)) continue
+      const file = path.join(trash, name)
+      try {
+        entries.push({ file, deletedAt: (await fs.stat(file)).mtimeMs })
+      } catch (error) {
+        if (!isErrno(error, 'ENOENT')) throw error
+      }
+    }
+    entries.sort((a, b) => b.deletedAt - a.deletedAt)
+    const oldest = this.deps.clock.now() - TRASH_MAX_AGE_MS
+    for (const [index, entry] of entries.entries()) {
+      if (index < TRASH_MAX_ENTRIES && entry.deletedAt >= oldest) continue
+      await fs.rm(entry.file, { force: true })
+    }
   }
 
   private async openDoc(id: string, initial?: Collection): Promise<DocumentStore<typeof CollectionSchema>> {
