@@ -363,8 +363,12 @@ export const Timings = z.object({
 })
 export type Timings = z.infer<typeof Timings>
 
-/** Hookscope's own answers up to this size are kept with the capture, so an export can say what was sent. */
-export const RESPONSE_BODY_KEPT_BYTES = 64 * 1024
+/**
+ * Hookscope's own answers up to this size are kept with the capture, so an export can say what was
+ * sent. Each capture's record holds its copy, so the bound is small: a webhook's acknowledgement is a
+ * few bytes; a larger answer is recorded by its size only.
+ */
+export const RESPONSE_BODY_KEPT_BYTES = 4 * 1024
 
 export const Capture = CaptureSummary.extend({
   httpVersion: z.string(),
