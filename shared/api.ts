@@ -26,6 +26,8 @@ import {
 
 const Id = z.object({ id: z.string().min(1) })
 const Empty = z.object({}).strict()
+/** How many captures a retry queued, and how many of them wait for a target that sends nothing now (paused, or its endpoint no longer forwards in async mode). */
+const RetryResult = z.object({ count: z.number().int(), held: z.number().int() })
 
 export const AppInfo = z.object({
   name: z.literal('Hookscope'),
@@ -161,12 +163,12 @@ export const methods = {
   ),
   'forward.retry': method(
     z.object({ ids: z.array(z.string().min(1)).min(1).max(100_000) }),
-    z.object({ count: z.number().int() }),
+    RetryResult,
     'Queue these captures for delivery again: failed, dropped or waiting ones, delivered ones to deliver them again, or blocked and unrouted ones (async mode) to the target the routes choose now.',
   ),
   'forward.retryFailed': method(
     z.object({ endpointId: z.string().min(1), targetId: z.string().min(1).optional() }),
-    z.object({ count: z.number().int() }),
+    RetryResult,
     'Queue every failed delivery of an endpoint (or one target) again.',
   ),
   'forward.retryNow': method(

@@ -636,10 +636,10 @@ export class Engine {
         const { bytes, total, headers } = await this.forwarder.attemptBody(attemptId, captureId, 0, Number.MAX_SAFE_INTEGER)
         return sliceBody(bytes, total, headers, offset, length, decode)
       },
-      'forward.retry': async ({ ids }) => ({ count: await this.forwarder.retry(ids) }),
+      'forward.retry': async ({ ids }) => this.forwarder.retry(ids),
       'forward.retryFailed': async ({ endpointId, targetId }) => {
         this.endpoint(endpointId)
-        return { count: await this.forwarder.retry(this.forwarder.failedOf(endpointId, targetId)) }
+        return this.forwarder.retry(this.forwarder.failedOf(endpointId, targetId))
       },
       'forward.retryNow': async ({ endpointId, targetId }) => {
         if (!this.endpoint(endpointId).forward.targets.some((t) => t.id === targetId)) throw new HookscopeError('NOT_FOUND', `No forward target with id ${targetId} on endpoint ${endpointId}.`)

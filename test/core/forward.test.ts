@@ -514,11 +514,11 @@ describe('browser-originated requests', () => {
     await post(e.url, '/elsewhere', '{}')
     const [page, stray] = [await blocked, await unrouted]
     // Still nothing routes the stray one: it is not queued.
-    expect(await e.engine.forwarder.retry([stray.id])).toBe(0)
-    expect(await e.engine.forwarder.retry([page.id])).toBe(1)
+    expect((await e.engine.forwarder.retry([stray.id])).count).toBe(0)
+    expect((await e.engine.forwarder.retry([page.id])).count).toBe(1)
     await app.waitFor(1)
     await e.engine.updateEndpoint(e.endpointId, { forward: { defaultTargetId: 'app' } })
-    expect(await e.engine.forwarder.retry([stray.id])).toBe(1)
+    expect((await e.engine.forwarder.retry([stray.id])).count).toBe(1)
     expect((await app.waitFor(2)).map((r) => r.url)).toEqual(['/hooks/from-page', '/elsewhere'])
     await expect.poll(() => [page.id, stray.id].map((id) => e.engine.forwarder.forwardOf(id)?.state)).toEqual(['delivered', 'delivered'])
     t = await e.reopen()
@@ -549,10 +549,10 @@ describe('requests never forwarded by design', () => {
     await post(e.url, '/small', '{}')
     await failed
     expect(await api['forward.status']({})).toMatchObject([{ failed: 1, waiting: 0 }])
-    expect(await api['forward.retry']({ ids: [big.id] })).toEqual({ count: 0 })
+    expect(await api['forward.retry']({ ids: [big.id] })).toEqual({ count: 0, held: 0 })
     expect(await api['forward.drop']({ ids: [big.id] })).toEqual({ count: 0 })
     const again = forwardState(e.engine, (s) => s.target === '/small' && s.forward!.state === 'failed' && s.forward!.attempts === 2)
-    expect(await api['forward.retryFailed']({ endpointId: e.endpointId })).toEqual({ count: 1 })
+    expect(await api['forward.retryFailed']({ endpointId: e.endpointId })).toEqual({ count: 1, held: 0 })
     await again
     expect(app.received.map((r) => r.url)).toEqual(['/small', '/small'])
     expect(e.engine.history.summary(big.id)!.forward).toMatchObject({ state: 'skipped', attempts: 0 })
@@ -608,7 +608,7 @@ describe('requests never forwarded by design', () => {
     expect(rewritten).toBe(1)
     t = await t.reopen()
     expect(t.engine.history.summary(left!.id)!.forward).toMatchObject({ state: 'skipped', error: 'its sender was never answered' })
-    expect(await apiOf(t.engine)['forward.retryFailed']({ endpointId: t.endpointId })).toEqual({ count: 0 })
+    expect(await apiOf(t.engine)['forward.retryFailed']({ endpointId: t.endpointId })).toEqual({ count: 0, held: 0 })
     await t.engine.updateEndpoint(t.endpointId, { forward: { targets: [{ id: 'app', url: app.url, paused: false }] } })
     // The queue is ordered: had it still waited, it would arrive first.
     await post(t.url, '/next', '{}')
@@ -821,6 +821,16 @@ describe('the delivery queue', () => {
     expect(await waiting).toBe(1)
   })
 
+  it('a retry says how many it queued for a target that sends nothing now (paused, or the endpoint not in async mode)', async () => {
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: 'http://127.0.0.1:9', paused: true }], defaultTargetId: 'app' })
+    const api = apiOf(e.engine)
+    await post(e.url, '/held', '{}')
+    const [id] = e.engine.history.query({}).items.map((s) => s.id)
+    expect(await api['forward.retry']({ ids: [id!] })).toEqual({ count: 1, held: 1 })
+    await e.engine.updateEndpoint(e.endpointId, { forward: { mode: 'off', targets: [{ id: 'app', url: 'http://127.0.0.1:9', paused: false }] } })
+    expect(await api['forward.retry']({ ids: [id!] })).toEqual({ count: 1, held: 1 })
+  })
+
   it('pauses and resumes, retries one or all failed, and drops what is not wanted', async () => {
     let answer = 400
     const app = await target((_req, res) => {
@@ -844,14 +854,14 @@ describe('the delivery queue', () => {
     expect(app.received.map((r) => r.url)).toEqual(['/p/1', '/p/2', '/p/3'])
     answer = 200
     const oneDelivered = forwardState(e.engine, (s) => s.forward!.state === 'delivered')
-    expect(await api['forward.retry']({ ids: [ids[1]!] })).toEqual({ count: 1 })
+    expect(await api['forward.retry']({ ids: [ids[1]!] })).toEqual({ count: 1, held: 0 })
     expect((await oneDelivered).id).toBe(ids[1])
     const rest = new Promise<void>((resolve) => {
       e.engine.events.on('capture:updated', () => {
         if (e.engine.forwarder.failedOf(e.endpointId).length === 0 && app.received.length === 6) resolve()
       })
     })
-    expect(await api['forward.retryFailed']({ endpointId: e.endpointId })).toEqual({ count: 2 })
+    expect(await api['forward.retryFailed']({ endpointId: e.endpointId })).toEqual({ count: 2, held: 0 })
     await rest
     expect(app.received.map((r) => r.url)).toEqual(['/p/1', '/p/2', '/p/3', '/p/1', '/p/2', '/p/3'])
     expect(e.engine.history.summary(ids[0]!)!.forward!.state).toBe('dropped')
@@ -906,7 +916,7 @@ describe('the delivery queue while things change', () => {
     answer = 200
     await post(e.url, '/slow', '{}')
     await held
-    expect(await apiOf(e.engine)['forward.retry']({ ids: [x] })).toEqual({ count: 1 })
+    expect(await apiOf(e.engine)['forward.retry']({ ids: [x] })).toEqual({ count: 1, held: 0 })
     release()
     const idle = () => e.engine.forwarder.statuses(e.engine.endpoints())[0]!.state === 'idle'
     await forwardingSettles(e.engine, () => idle() && e.engine.history.query({}).items.every((s) => s.forward?.state === 'delivered'))
@@ -1028,7 +1038,7 @@ describe('the delivery queue while things change', () => {
     await forwardingSettles(e.engine, () => e.engine.forwarder.failedOf(e.endpointId).length === 3)
     const ids = e.engine.forwarder.failedOf(e.endpointId)
     expect(e.engine.forwarder.forwardOf(ids[0]!)!.error).toMatch(/target is no longer configured: it was removed/)
-    expect(await apiOf(e.engine)['forward.retryFailed']({ endpointId: e.endpointId })).toEqual({ count: 3 })
+    expect(await apiOf(e.engine)['forward.retryFailed']({ endpointId: e.endpointId })).toEqual({ count: 3, held: 0 })
     await app.waitFor(3)
     expect(app.received.map((r) => r.url)).toEqual(['/w/0', '/w/1', '/w/2'])
   })
@@ -1051,10 +1061,10 @@ describe('the delivery queue while things change', () => {
     const [id] = e.engine.forwarder.failedOf(e.endpointId)
     offset = 24 * 3600 * 1000
     answer = 200
-    expect(await apiOf(e.engine)['forward.retry']({ ids: [id!] })).toEqual({ count: 1 })
+    expect(await apiOf(e.engine)['forward.retry']({ ids: [id!] })).toEqual({ count: 1, held: 0 })
     await forwardingSettles(e.engine, () => e.engine.forwarder.forwardOf(id!)!.state === 'delivered')
     expect(app.received).toHaveLength(3)
-    expect(await apiOf(e.engine)['forward.retry']({ ids: [id!] })).toEqual({ count: 1 })
+    expect(await apiOf(e.engine)['forward.retry']({ ids: [id!] })).toEqual({ count: 1, held: 0 })
     await app.waitFor(4)
     await forwardingSettles(e.engine, () => e.engine.forwarder.forwardOf(id!)!.state === 'delivered')
     expect(e.engine.forwarder.attempts(id!).map((a) => a.status)).toEqual([500, 500, 200, 200])

@@ -233,7 +233,7 @@ describe('serve --forward', () => {
       const again = await serve(options({ forward: `http://127.0.0.1:${closed}/cli` }), () => undefined)
       try {
         const id = again.engine.endpoints()[0]!.id
-        expect(await again.engine.handlers()['forward.retryFailed']({ endpointId: id, targetId: 'cli' })).toEqual({ count: 1 })
+        expect(await again.engine.handlers()['forward.retryFailed']({ endpointId: id, targetId: 'cli' })).toEqual({ count: 1, held: 0 })
         expect((await app.waitFor(1)).map((r) => r.url)).toEqual(['/cli/hook'])
       } finally {
         await again.stop()

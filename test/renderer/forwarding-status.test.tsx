@@ -142,6 +142,20 @@ describe('forward targets in the endpoints sidebar', () => {
     expect(screen.getByTestId('toast').textContent).toBe('Queued 2 requests again')
   })
 
+  it('retrying the failed deliveries of a paused target says they are not sent until it is resumed', async () => {
+    const { target } = await setup(
+      forwarding({
+        targets: [
+          { id: 't-app', url: 'http://localhost:3000/hooks', paused: false },
+          { id: 't-500', url: 'http://localhost:5000', paused: true },
+        ],
+      }),
+    )
+    click(within(target('t-500')).getByTestId('target-retry-failed'))
+    await settle()
+    expect(screen.getByTestId('toast').textContent).toBe('Queued 2 requests again, not sent yet: the target is paused; resume it to deliver')
+  })
+
   it('drops what waits only after confirming', async () => {
     const { calls, target } = await setup()
     click(within(target('t-app')).getByTestId('target-drop'))

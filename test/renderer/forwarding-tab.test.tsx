@@ -201,7 +201,7 @@ describe('the Forwarding tab', () => {
     blocked.view.unmount()
 
     const unrouted = await openForwarding({ forwardPlan: { targetId: null, mode: 'async', state: 'unrouted' }, forward: summary({ state: 'unrouted', targetId: null, status: null, attempts: 0 }) }, () => [])
-    unrouted.engine.override('forward.retry', () => ({ count: 0 }))
+    unrouted.engine.override('forward.retry', () => ({ count: 0, held: 0 }))
     expect(screen.getByTestId('forwarding-retry').textContent).toBe('Route again')
     click(screen.getByTestId('forwarding-retry'))
     await settle()
@@ -213,7 +213,7 @@ describe('the Forwarding tab', () => {
       { forwardPlan: { targetId: 'cli', mode: 'async', state: 'pending' }, forward: summary({ state: 'failed', targetId: 'cli', status: null, attempts: 1, error: 'its forward target is no longer configured' }) },
       () => [],
     )
-    gone.engine.override('forward.retry', () => ({ count: 0 }))
+    gone.engine.override('forward.retry', () => ({ count: 0, held: 0 }))
     expect(screen.getByTestId('forwarding-target').textContent).toBe('cli (no longer configured)')
     click(screen.getByTestId('forwarding-retry'))
     await settle()
@@ -283,10 +283,31 @@ describe('a request held in its queue', () => {
     await settle()
     act(() => harness.stores.traffic.getState().open(capture.id))
     act(() => harness.stores.app.getState().setDetailTab('forwarding'))
-    renderWith(harness, <CaptureDetail id={capture.id} />)
+    renderWith(
+      harness,
+      <>
+        <CaptureDetail id={capture.id} />
+        <Toast />
+      </>,
+    )
     await settleViewers()
     return { engine, harness }
   }
+
+  it('retrying it while its target is paused says it is queued but not sent, never that it was sent', async () => {
+    await openHeld({ targets: [{ id: 't-app', url: 'http://localhost:3000/hooks', paused: true }] })
+    click(screen.getByTestId('forwarding-retry'))
+    await settle()
+    expect(screen.getByTestId('toast').textContent).toBe('Queued, not sent yet: the target is paused; resume it to deliver.')
+    expect(screen.getByTestId('forwarding-resume')).toBeTruthy()
+  })
+
+  it('retrying it while its endpoint does not forward says it waits for async mode', async () => {
+    await openHeld({ mode: 'off' })
+    click(screen.getByTestId('forwarding-retry'))
+    await settle()
+    expect(screen.getByTestId('toast').textContent).toBe('Queued, not sent yet: the endpoint no longer forwards; it is sent once the endpoint forwards in async mode again.')
+  })
 
   it('says its target is paused, and resumes it', async () => {
     const { engine } = await openHeld({ targets: [{ id: 't-app', url: 'http://localhost:3000/hooks', paused: true }] })

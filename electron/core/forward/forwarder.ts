@@ -751,9 +751,14 @@ export class Forwarder {
     return { bytes: inlineBytes(attempt.inline).subarray(offset, offset + length), total: attempt.body.size, headers: attempt.rawHeaders }
   }
 
-  /** Put captures back in their queue (in capture order): waiting, failed, dropped, or delivered to deliver again. */
-  async retry(captureIds: string[]): Promise<number> {
+  /**
+   * Put captures back in their queue (in capture order): waiting, failed, dropped, or delivered to
+   * deliver again. `held` counts those queued for a target that sends nothing now (paused, or its
+   * endpoint no longer forwards in async mode): they wait until it does.
+   */
+  async retry(captureIds: string[]): Promise<{ count: number; held: number }> {
     let count = 0
+    let held = 0
     const touched = new Set<TargetQueue>()
     for (const id of captureIds) {
       const delivery = this.deliveries.get(id)
@@ -775,6 +780,7 @@ export class Forwarder {
       }
       touched.add(queue)
       count++
+      if (endpoint.forward.mode !== 'async' || endpoint.forward.targets.find((t) => t.id === delivery.targetId)?.paused === true) held++
     }
     for (const queue of touched) {
       if (queue.timer) {
@@ -784,7 +790,7 @@ export class Forwarder {
       void this.run(queue)
     }
     this.deps.onTargetsChanged()
-    return count
+    return { count, held }
   }
 
   failedOf(endpointId: string, targetId?: string): string[] {

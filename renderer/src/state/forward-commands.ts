@@ -1,7 +1,7 @@
 // The commands of the forwarding and signature views: pausing a target, retrying and dropping
 // deliveries, storing or forgetting a signing secret, judging a capture again, reading attempts and
 // their bodies. Components call these; none of them names an engine method itself.
-import type { ApiClient, MethodInput } from '../../../shared/api'
+import type { ApiClient, MethodInput, MethodOutput } from '../../../shared/api'
 import type { BodyChunk, ForwardAttempt } from '../../../shared/model'
 import type { Verdict } from '../../../shared/signatures'
 import type { Stores } from './context'
@@ -14,8 +14,11 @@ export async function setTargetPaused(stores: Stores, endpointId: string, target
   await stores.sync.updateEndpoint(endpointId, { forward: { targets } })
 }
 
-export async function retryFailed(api: ApiClient, endpointId: string, targetId: string): Promise<number> {
-  return (await api['forward.retryFailed']({ endpointId, targetId })).count
+/** What a retry queued: `held` of them wait for a target that sends nothing now (paused, or its endpoint not in async mode). */
+export type RetryResult = MethodOutput<'forward.retry'>
+
+export function retryFailed(api: ApiClient, endpointId: string, targetId: string): Promise<RetryResult> {
+  return api['forward.retryFailed']({ endpointId, targetId })
 }
 
 /** Try what waits for a target now instead of waiting out its backoff; false when nothing waited for one. */
@@ -27,8 +30,8 @@ export async function dropWaiting(api: ApiClient, endpointId: string, targetId: 
   return (await api['forward.drop']({ endpointId, targetId })).count
 }
 
-export async function retryCaptures(api: ApiClient, ids: string[]): Promise<number> {
-  return (await api['forward.retry']({ ids })).count
+export function retryCaptures(api: ApiClient, ids: string[]): Promise<RetryResult> {
+  return api['forward.retry']({ ids })
 }
 
 export async function dropCaptures(api: ApiClient, ids: string[]): Promise<number> {

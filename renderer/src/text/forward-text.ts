@@ -1,7 +1,7 @@
 // Forwarding as people read it. Owns: the compact badge of a capture's delivery, the sentence that
 // explains it, and the labels of target states. Never: decides anything about delivery (the engine's
 // forwarder does).
-import type { ForwardSummary, TargetStatus } from '../../../shared/model'
+import type { ForwardMode, ForwardSummary, TargetStatus } from '../../../shared/model'
 import { formatClock } from './format'
 import type { Tone } from './verdict-text'
 
@@ -103,4 +103,14 @@ export const TARGET_TONES: Record<TargetStatus['state'], Tone> = {
   retrying: 'warning',
   down: 'danger',
   paused: 'warning',
+}
+
+/**
+ * Why requests just queued again are not sent yet: their target is paused, or their endpoint no
+ * longer forwards in async mode (`mode`: the endpoint's mode now).
+ */
+export function heldReason(mode: ForwardMode | undefined): string {
+  if (mode === 'off') return 'the endpoint no longer forwards; it is sent once the endpoint forwards in async mode again'
+  if (mode === 'proxy') return 'the endpoint now forwards in proxy mode, which keeps no queue; it is sent once the endpoint forwards in async mode again'
+  return 'the target is paused; resume it to deliver'
 }

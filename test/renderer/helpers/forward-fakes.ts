@@ -97,10 +97,23 @@ export function installForwardFakes(engine: FakeEngine): ForwardFakes {
     const slice = found.body.subarray(input.offset, input.offset + input.length)
     return { base64: toBase64(slice), offset: input.offset, size: slice.length, totalSize: found.body.length, decodedFrom: [], capped: false, decodeError: null }
   })
-  engine.override('forward.retry', (raw) => ({ count: parse<{ ids: string[] }>('forward.retry', raw).ids.length }))
+  // Held, as the engine counts them: queued for a paused target, or on an endpoint not in async mode.
+  const holds = (endpointId: string, targetId: string | null | undefined) => {
+    const forward = engine.endpoints.find((e) => e.id === endpointId)?.forward
+    return forward !== undefined && (forward.mode !== 'async' || forward.targets.find((t) => t.id === targetId)?.paused === true)
+  }
+  engine.override('forward.retry', (raw) => {
+    const { ids } = parse<{ ids: string[] }>('forward.retry', raw)
+    const held = ids.filter((id) => {
+      const capture = engine.captures.get(id)?.capture
+      return capture !== undefined && holds(capture.endpointId, capture.forward?.targetId ?? capture.forwardPlan?.targetId)
+    }).length
+    return { count: ids.length, held }
+  })
   engine.override('forward.retryFailed', (raw) => {
     const { endpointId, targetId } = parse<{ endpointId: string; targetId?: string }>('forward.retryFailed', raw)
-    return { count: fakes.targets.filter((t) => t.endpointId === endpointId && (!targetId || t.targetId === targetId)).reduce((n, t) => n + t.failed, 0) }
+    const statuses = fakes.targets.filter((t) => t.endpointId === endpointId && (!targetId || t.targetId === targetId))
+    return { count: statuses.reduce((n, t) => n + t.failed, 0), held: statuses.reduce((n, t) => n + (holds(endpointId, t.targetId) ? t.failed : 0), 0) }
   })
   engine.override('forward.retryNow', (raw) => {
     const { endpointId, targetId } = parse<{ endpointId: string; targetId: string }>('forward.retryNow', raw)

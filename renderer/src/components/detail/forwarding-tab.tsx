@@ -9,7 +9,7 @@ import { dropCaptures, errorText, loadAttempts, retryCaptures, retryTargetNow, s
 import { useForward } from '../../state/forward-hooks'
 import { targetKey } from '../../state/forward-store'
 import { formatClock, formatDateTime, formatDuration, statusClassOf } from '../../text/format'
-import { forwardBadge, forwardSentence } from '../../text/forward-text'
+import { forwardBadge, forwardSentence, heldReason } from '../../text/forward-text'
 import { displayText } from '../../text/visible-text'
 import { AttemptBody } from '../forwarding/attempt-body'
 import { RawHeaderTable } from '../forwarding/raw-header-table'
@@ -81,13 +81,16 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
   const act = async (what: 'retry' | 'drop') => {
     setBusy(true)
     try {
-      const count = what === 'retry' ? await retryCaptures(api, [capture.id]) : await dropCaptures(api, [capture.id])
+      const retried = what === 'retry' ? await retryCaptures(api, [capture.id]) : null
+      const count = retried ? retried.count : await dropCaptures(api, [capture.id])
       app
         .getState()
         .showToast(
           count > 0
-            ? what === 'retry'
-              ? 'Queued for delivery again'
+            ? retried
+              ? retried.held > 0
+                ? `Queued, not sent yet: ${heldReason(app.getState().endpointsById[capture.endpointId]?.forward.mode)}.`
+                : 'Queued for delivery again'
               : 'Dropped: it will not be delivered'
             : what === 'retry'
               ? forward?.state === 'blocked' || forward?.state === 'unrouted'

@@ -9,7 +9,7 @@ import { dropWaiting, errorText, retryFailed, retryTargetNow, setTargetPaused } 
 import { useForward } from '../../state/forward-hooks'
 import { targetKey } from '../../state/forward-store'
 import { formatClock, formatCount } from '../../text/format'
-import { TARGET_STATE_LABELS, TARGET_STATE_TITLES, TARGET_TONES } from '../../text/forward-text'
+import { heldReason, TARGET_STATE_LABELS, TARGET_STATE_TITLES, TARGET_TONES } from '../../text/forward-text'
 import { ConfirmDialog } from '../dialog'
 import { VisibleText } from '../visible-text'
 import '../../styles/forwarding.css'
@@ -124,7 +124,12 @@ const TargetStatusItem = memo(function TargetStatusItem({ endpointId, target, mo
             data-testid="target-retry-failed"
             disabled={busy || failed === 0}
             title="Queue every failed delivery to this target again"
-            onClick={() => void run('Retrying', async () => `Queued ${plural(await retryFailed(api, endpointId, target.id))} again`)}
+            onClick={() =>
+              void run('Retrying', async () => {
+                const { count, held } = await retryFailed(api, endpointId, target.id)
+                return `Queued ${plural(count)} again${held > 0 ? `, not sent yet: ${heldReason(app.getState().endpointsById[endpointId]?.forward.mode)}` : ''}`
+              })
+            }
           >
             Retry failed
           </button>
