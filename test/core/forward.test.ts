@@ -223,6 +223,33 @@ describe('modes', () => {
   })
 })
 
+describe('proxy mode failures', () => {
+  it('a proxied request the app refused or that never reached it says why it failed, as a queued one does, also after a restart', async () => {
+    const app = await target((req, res) => {
+      res.writeHead(req.url === '/missing' ? 404 : 500)
+      res.end()
+    })
+    const e = await forwarding({ mode: 'proxy', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
+    expect((await post(e.url, '/missing', '{}')).status).toBe(404)
+    expect((await post(e.url, '/broken', '{}')).status).toBe(500)
+    await e.engine.updateEndpoint(e.endpointId, { forward: { targets: [{ id: 'app', url: `http://127.0.0.1:${await freePort()}`, paused: false }] } })
+    expect((await post(e.url, '/down', '{}')).status).toBe(502)
+    const reasons = (engine: TestEngine['engine']) =>
+      engine.history
+        .query({})
+        .items.reverse()
+        .map((s) => [s.target, s.forward!.state, s.forward!.status, s.forward!.error])
+    const expected = [
+      ['/missing', 'failed', 404, 'the target answered 404'],
+      ['/broken', 'failed', 500, 'the target answered 500'],
+      ['/down', 'failed', null, expect.stringMatching(/^connection refused/)],
+    ]
+    expect(reasons(e.engine)).toEqual(expected)
+    t = await e.reopen()
+    expect(reasons(t.engine)).toEqual(expected)
+  })
+})
+
 describe('kept-alive connections to the target', () => {
   it('proxy: an idempotent request on a connection the target had just closed is sent again on a new one, once', async () => {
     // Answers the first request on a connection, keeping it open; closes it when a second arrives

@@ -193,6 +193,17 @@ function refusal(status: number | null, rawHeaders: RawHeaders): string {
   return `the target answered ${status}, a redirect${location !== null ? ` to ${location}` : ''}, which is not followed: the app did not take the request (point the target at the address it redirects to)`
 }
 
+/**
+ * What went wrong with an attempt, in the words a failed delivery gives (null: the target accepted
+ * it, or it was not answered yet). A proxied request settles with its one attempt, so this is its
+ * reason; a queued one's settles with the queue's own words.
+ */
+function attemptError(attempt: Pick<ForwardAttempt, 'error' | 'status' | 'rawHeaders'>): string | null {
+  if (attempt.error) return attempt.error.message
+  if (attempt.status === null || accepts(attempt.status)) return null
+  return refusal(attempt.status, attempt.rawHeaders)
+}
+
 const queueKey = (endpointId: string, targetId: string) => `${endpointId}\u0000${targetId}`
 
 function newDelivery(captureId: string, endpointId: string, targetId: string | null, receivedAt: number, state: ForwardState, error: string | null): Delivery {
@@ -650,7 +661,7 @@ export class Forwarder {
     delivery.attemptCount++
     delivery.lastStatus = attempt.status
     delivery.lastDelivered = accepted
-    delivery.error = error ? error.message : null
+    delivery.error = attemptError(attempt)
     // A capture no longer stored (cleared meanwhile) keeps no attempts: it is being forgotten.
     const segment = this.deps.history.segmentOf(record.id)
     if (segment !== null) {
@@ -958,7 +969,7 @@ export class Forwarder {
           delivery.lastStatus = a.status
           delivery.lastDelivered = accepted
           delivery.sinceQueued++
-          delivery.error = a.error?.message ?? null
+          delivery.error = attemptError(a)
           // The target accepted it: delivered, even if the stop came before that was written down.
           if (accepted) delivery.state = 'delivered'
 
