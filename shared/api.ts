@@ -179,10 +179,10 @@ export const methods = {
   'forward.drop': method(
     z.union([
       z.object({ ids: z.array(z.string().min(1)).min(1).max(100_000) }),
-      z.object({ endpointId: z.string().min(1), targetId: z.string().min(1).optional() }),
+      z.object({ endpointId: z.string().min(1), targetId: z.string().min(1).optional(), which: z.enum(['waiting', 'failed']).default('waiting') }),
     ]),
     z.object({ count: z.number().int() }),
-    'Do not deliver these captures, or everything waiting for an endpoint (or one target).',
+    'Do not deliver these captures, or everything waiting for an endpoint (or one target), or, with which: failed, everything that failed for it (no longer counted as failed).',
   ),
 
   'collections.list': method(Empty, z.array(CollectionSummary), 'Every collection, oldest first.'),

@@ -314,6 +314,9 @@ export const TargetStatus = z.object({
   /** The capture at the head of the async queue (being sent, or waiting out a backoff): the ones
    * after it wait behind it, since deliveries keep their order. Null when nothing waits. */
   headId: z.string().nullable().default(null),
+  /** A target the endpoint no longer has, listed while requests that failed or wait for it remain
+   * (its url is '' when not known since start): a retry routes them by the endpoint's rules now. */
+  removed: z.boolean().default(false),
 })
 export type TargetStatus = z.infer<typeof TargetStatus>
 

@@ -646,7 +646,12 @@ export class Engine {
         return { started: this.forwarder.retryNow(endpointId, targetId) }
       },
       'forward.drop': async (input) => {
-        const ids = 'ids' in input ? input.ids : this.forwarder.waitingOf(this.endpoint(input.endpointId).id, input.targetId)
+        const ids =
+          'ids' in input
+            ? input.ids
+            : input.which === 'failed'
+              ? this.forwarder.failedOf(this.endpoint(input.endpointId).id, input.targetId)
+              : this.forwarder.waitingOf(this.endpoint(input.endpointId).id, input.targetId)
         return { count: await this.forwarder.drop(ids) }
       },
       'collections.list': async () => this.collectionStore.list(),

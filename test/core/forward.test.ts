@@ -1070,6 +1070,27 @@ describe('the delivery queue while things change', () => {
     expect(app.received.map((r) => r.url)).toEqual(['/w/0', '/w/1', '/w/2'])
   })
 
+  it('a removed target is listed while what failed for it remains, to be retried (routed anew) or dropped, also after a restart', async () => {
+    const app = await target()
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'old', url: 'http://127.0.0.1:9', paused: true }], defaultTargetId: 'old' })
+    for (let i = 0; i < 3; i++) await post(e.url, `/r/${i}`, '{}')
+    await e.engine.updateEndpoint(e.endpointId, { forward: { targets: [{ id: 'new', url: app.url, paused: false }], defaultTargetId: 'new' } })
+    await forwardingSettles(e.engine, () => e.engine.forwarder.failedOf(e.endpointId).length === 3)
+    const api = apiOf(e.engine)
+    const removed = async (engine: TestEngine['engine']) => (await apiOf(engine)['forward.status']({})).filter((s) => s.removed)
+    expect(await removed(e.engine)).toEqual([expect.objectContaining({ targetId: 'old', url: 'http://127.0.0.1:9', failed: 3, waiting: 0, removed: true })])
+    expect((await api['forward.status']({})).find((s) => s.targetId === 'new')).toMatchObject({ failed: 0, removed: false })
+    t = await e.reopen()
+    expect(await removed(t.engine)).toEqual([expect.objectContaining({ targetId: 'old', url: '', failed: 3, removed: true })])
+    const [first] = t.engine.forwarder.failedOf(t.endpointId)
+    expect(await apiOf(t.engine)['forward.retry']({ ids: [first!] })).toEqual({ count: 1, held: 0 })
+    await app.waitFor(1)
+    expect(await removed(t.engine)).toEqual([expect.objectContaining({ targetId: 'old', failed: 2 })])
+    expect(await apiOf(t.engine)['forward.drop']({ endpointId: t.endpointId, targetId: 'old', which: 'failed' })).toEqual({ count: 2 })
+    expect(await removed(t.engine)).toEqual([])
+    expect(t.engine.forwarder.failedOf(t.endpointId)).toEqual([])
+  })
+
   it('a retry sends a request captured longer ago than the maximum age, and "deliver again" sends a delivered one once more', async () => {
     let answer = 500
     const app = await target((_req, res) => {

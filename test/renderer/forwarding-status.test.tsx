@@ -156,6 +156,30 @@ describe('forward targets in the endpoints sidebar', () => {
     expect(screen.getByTestId('toast').textContent).toBe('Queued 2 requests again, not sent yet: the target is paused; resume it to deliver')
   })
 
+  it('lists a removed target while requests that failed for it remain, and retries them (routed anew) or drops them', async () => {
+    const { calls, engine, fakes } = await setup()
+    fakes.targets = [...fakes.targets, targetStatus({ targetId: 't-old', url: 'http://localhost:4000/old', state: 'unknown', failed: 2, removed: true })]
+    act(() => engine.emit('forward.changed', { targets: fakes.targets }))
+    const removed = screen.getByTestId('removed-target-item')
+    expect(removed.dataset.targetId).toBe('t-old')
+    expect(within(removed).getByTestId('target-state').textContent).toBe('removed')
+    expect(within(removed).getByTestId('target-url').textContent).toBe('http://localhost:4000/old')
+    expect(within(removed).getByTestId('target-failed').textContent).toBe('2 failed')
+    expect(within(removed).getByTestId('removed-target-note').textContent).toBe('Its target was removed, so they were not delivered. Retry queues them for the target the endpoint’s routes choose now.')
+    click(within(removed).getByTestId('target-retry-failed'))
+    await settle()
+    expect(calls('forward.retryFailed')).toEqual([{ endpointId: 'ep_1', targetId: 't-old' }])
+    expect(screen.getByTestId('toast').textContent).toBe('Queued 2 requests again')
+    click(within(removed).getByTestId('target-drop'))
+    expect(screen.getByTestId('target-drop-confirm').textContent).toContain('the 2 requests that failed because their target was removed')
+    click(within(screen.getByTestId('target-drop-confirm')).getByTestId('confirm-button'))
+    await settle()
+    expect(calls('forward.drop')).toEqual([{ endpointId: 'ep_1', targetId: 't-old', which: 'failed' }])
+    expect(screen.getByTestId('toast').textContent).toBe('Dropped 2 requests')
+    act(() => engine.emit('forward.changed', { targets: fakes.targets.filter((t) => !t.removed) }))
+    expect(screen.queryByTestId('removed-target-item')).toBeNull()
+  })
+
   it('drops what waits only after confirming', async () => {
     const { calls, target } = await setup()
     click(within(target('t-app')).getByTestId('target-drop'))

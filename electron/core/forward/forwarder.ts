@@ -889,12 +889,17 @@ export class Forwarder {
   statuses(endpoints: Endpoint[]): TargetStatus[] {
     const out: TargetStatus[] = []
     for (const endpoint of endpoints) {
+      // Failed deliveries by target, in one pass over the deliveries.
+      const failedBy = new Map<string, number>()
+      for (const d of this.deliveries.values()) {
+        if (d.endpointId === endpoint.id && d.targetId !== null && d.state === 'failed') failedBy.set(d.targetId, (failedBy.get(d.targetId) ?? 0) + 1)
+      }
+      const openOf = (queue: TargetQueue | undefined) => (queue ? queue.items.filter((id) => !TERMINAL.has(this.deliveries.get(id)?.state ?? 'delivered')) : [])
       for (const target of endpoint.forward.targets) {
         const queue = this.queues.get(queueKey(endpoint.id, target.id))
-        const open = queue ? queue.items.filter((id) => !TERMINAL.has(this.deliveries.get(id)?.state ?? 'delivered')) : []
+        const open = openOf(queue)
         const waiting = open.length
-        let failed = 0
-        for (const d of this.deliveries.values()) if (d.endpointId === endpoint.id && d.targetId === target.id && d.state === 'failed') failed++
+        const failed = failedBy.get(target.id) ?? 0
         let state: TargetStatus['state']
         if (target.paused || (endpoint.forward.mode !== 'async' && waiting > 0)) state = 'paused'
         else if (!queue) state = 'unknown'
@@ -912,6 +917,29 @@ export class Forwarder {
           lastError: queue?.lastError ?? null,
           nextAttemptAt: queue?.timer ? queue.nextAttemptAt : null,
           headId: open[0] ?? null,
+          removed: false,
+        })
+      }
+      // Targets the endpoint no longer has (saved ones a run-only override hides are still its own),
+      // with requests that failed or still wait for them: so that they can be retried or dropped.
+      const known = new Set((this.deps.endpoint(endpoint.id) ?? endpoint).forward.targets.map((t) => t.id))
+      const gone = new Set<string>()
+      for (const targetId of failedBy.keys()) if (!known.has(targetId)) gone.add(targetId)
+      for (const queue of this.queues.values()) if (queue.endpointId === endpoint.id && !known.has(queue.targetId) && openOf(queue).length > 0) gone.add(queue.targetId)
+      for (const targetId of [...gone].sort()) {
+        const queue = this.queues.get(queueKey(endpoint.id, targetId))
+        const open = openOf(queue)
+        out.push({
+          endpointId: endpoint.id,
+          targetId,
+          url: queue?.url ?? '',
+          state: 'unknown',
+          waiting: open.length,
+          failed: failedBy.get(targetId) ?? 0,
+          lastError: TARGET_GONE,
+          nextAttemptAt: null,
+          headId: open[0] ?? null,
+          removed: true,
         })
       }
     }

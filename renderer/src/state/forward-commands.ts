@@ -30,6 +30,11 @@ export async function dropWaiting(api: ApiClient, endpointId: string, targetId: 
   return (await api['forward.drop']({ endpointId, targetId })).count
 }
 
+/** Drop what failed for a target (one that was removed, say): no longer counted as failed. */
+export async function dropFailed(api: ApiClient, endpointId: string, targetId: string): Promise<number> {
+  return (await api['forward.drop']({ endpointId, targetId, which: 'failed' })).count
+}
+
 export function retryCaptures(api: ApiClient, ids: string[]): Promise<RetryResult> {
   return api['forward.retry']({ ids })
 }

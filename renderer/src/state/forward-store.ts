@@ -30,7 +30,8 @@ function sameStatus(a: TargetStatus | undefined, b: TargetStatus): boolean {
     a.waiting === b.waiting &&
     a.failed === b.failed &&
     a.lastError === b.lastError &&
-    a.nextAttemptAt === b.nextAttemptAt
+    a.nextAttemptAt === b.nextAttemptAt &&
+    a.removed === b.removed
   )
 }
 

@@ -121,16 +121,17 @@ export function installForwardFakes(engine: FakeEngine): ForwardFakes {
     return { started: status !== undefined && status.nextAttemptAt !== null }
   })
   engine.override('forward.drop', (raw) => {
-    const input = parse<{ ids: string[] } | { endpointId: string; targetId?: string }>('forward.drop', raw)
+    const input = parse<{ ids: string[] } | { endpointId: string; targetId?: string; which: 'waiting' | 'failed' }>('forward.drop', raw)
     if ('ids' in input) return { count: input.ids.length }
-    return { count: fakes.targets.filter((t) => t.endpointId === input.endpointId && (!input.targetId || t.targetId === input.targetId)).reduce((n, t) => n + t.waiting, 0) }
+    const statuses = fakes.targets.filter((t) => t.endpointId === input.endpointId && (!input.targetId || t.targetId === input.targetId))
+    return { count: statuses.reduce((n, t) => n + (input.which === 'failed' ? t.failed : t.waiting), 0) }
   })
   engine.override('captures.verify', (raw) => fakes.verdicts.get(parse<{ id: string }>('captures.verify', raw).id) ?? null)
   return fakes
 }
 
 export function targetStatus(patch: Partial<TargetStatus> = {}): TargetStatus {
-  return { endpointId: 'ep_1', targetId: 't-app', url: 'http://localhost:3000/hooks', state: 'idle', waiting: 0, failed: 0, lastError: null, nextAttemptAt: null, headId: null, ...patch }
+  return { endpointId: 'ep_1', targetId: 't-app', url: 'http://localhost:3000/hooks', state: 'idle', waiting: 0, failed: 0, lastError: null, nextAttemptAt: null, headId: null, removed: false, ...patch }
 }
 
 let attemptSequence = 0

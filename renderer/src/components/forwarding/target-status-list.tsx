@@ -1,11 +1,13 @@
 // The forward targets of one endpoint in the sidebar: each with its state (not tried, up, delivering,
 // retrying, down, paused), how many requests wait, how many failed, the last error and the next
 // attempt; and pausing or resuming it, trying now instead of waiting out a backoff, retrying what
-// failed, dropping what waits (after confirming). Live through forward.changed.
+// failed, dropping what waits (after confirming). A target that was removed is listed while requests
+// that failed for it remain, to retry them (routed anew) or drop them. Live through forward.changed.
 import { memo, useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import type { ForwardMode, ForwardTarget } from '../../../../shared/model'
 import { useApp, useStores } from '../../state/context'
-import { dropWaiting, errorText, retryFailed, retryTargetNow, setTargetPaused } from '../../state/forward-commands'
+import { dropFailed, dropWaiting, errorText, retryFailed, retryTargetNow, setTargetPaused } from '../../state/forward-commands'
 import { useForward } from '../../state/forward-hooks'
 import { targetKey } from '../../state/forward-store'
 import { formatClock, formatCount } from '../../text/format'
@@ -17,7 +19,9 @@ import '../../styles/forwarding.css'
 export function TargetStatusList({ endpointId }: { endpointId: string }) {
   const forward = useApp((s) => s.endpointsById[endpointId]?.forward)
   const loadError = useForward((s) => s.loadError)
-  if (!forward || forward.mode === 'off' || forward.targets.length === 0) return null
+  // Targets the endpoint no longer has, listed while requests that failed for them remain.
+  const removedIds = useForward(useShallow((s) => Object.values(s.byKey).flatMap((t) => (t.endpointId === endpointId && t.removed ? [t.targetId] : []))))
+  if (!forward || ((forward.mode === 'off' || forward.targets.length === 0) && removedIds.length === 0)) return null
   return (
     <div className="target-status" data-testid="target-status">
       <div className="target-status-head muted">
@@ -30,26 +34,22 @@ export function TargetStatusList({ endpointId }: { endpointId: string }) {
         )}
       </div>
       <ul className="target-list">
-        {forward.targets.map((target) => (
-          <TargetStatusItem key={target.id} endpointId={endpointId} target={target} mode={forward.mode} />
+        {forward.mode !== 'off' &&
+          forward.targets.map((target) => <TargetStatusItem key={target.id} endpointId={endpointId} target={target} mode={forward.mode} />)}
+        {removedIds.map((targetId) => (
+          <RemovedTargetItem key={targetId} endpointId={endpointId} targetId={targetId} />
         ))}
       </ul>
     </div>
   )
 }
 
-const TargetStatusItem = memo(function TargetStatusItem({ endpointId, target, mode }: { endpointId: string; target: ForwardTarget; mode: ForwardMode }) {
-  const stores = useStores()
-  const { api, app } = stores
-  const status = useForward((s) => s.byKey[targetKey(endpointId, target.id)])
-  const [busy, setBusy] = useState(false)
-  const [confirmDrop, setConfirmDrop] = useState(false)
-  const state = target.paused ? 'paused' : (status?.state ?? 'unknown')
-  const waiting = status?.waiting ?? 0
-  const failed = status?.failed ?? 0
-  const queued = mode === 'async'
-  const nextAttemptAt = state !== 'paused' ? (status?.nextAttemptAt ?? null) : null
+const plural = (n: number) => `${formatCount(n)} ${n === 1 ? 'request' : 'requests'}`
 
+/** Runs one of a target's actions: busy meanwhile, its outcome (or failure) in a toast. */
+function useTargetAction(): { busy: boolean; run: (what: string, action: () => Promise<string | null>) => Promise<void> } {
+  const { app } = useStores()
+  const [busy, setBusy] = useState(false)
   const run = async (what: string, action: () => Promise<string | null>) => {
     setBusy(true)
     try {
@@ -61,7 +61,91 @@ const TargetStatusItem = memo(function TargetStatusItem({ endpointId, target, mo
       setBusy(false)
     }
   }
-  const plural = (n: number) => `${formatCount(n)} ${n === 1 ? 'request' : 'requests'}`
+  return { busy, run }
+}
+
+/**
+ * A target the endpoint no longer has, with requests that failed because of it: they can be queued
+ * again for the target the endpoint's routes choose now (its default target, without routes), or
+ * dropped so that they no longer count as failed.
+ */
+const RemovedTargetItem = memo(function RemovedTargetItem({ endpointId, targetId }: { endpointId: string; targetId: string }) {
+  const { api, app } = useStores()
+  const status = useForward((s) => s.byKey[targetKey(endpointId, targetId)])
+  const { busy, run } = useTargetAction()
+  const [confirmDrop, setConfirmDrop] = useState(false)
+  if (!status) return null
+  const { failed } = status
+  const name = status.url || targetId
+  return (
+    <li className="target-item" data-testid="removed-target-item" data-target-id={targetId} data-state="removed">
+      <div className="target-line">
+        <span className="badge muted" data-testid="target-state" title="This target is no longer in the endpoint’s forwarding settings.">
+          removed
+        </span>
+        <code className="target-url" data-testid="target-url" title={name}>
+          <VisibleText value={name} />
+        </code>
+      </div>
+      <div className="target-counts">
+        <span data-testid="target-failed" data-count={failed} className={failed > 0 ? 'nonzero danger' : undefined}>
+          {formatCount(failed)} failed
+        </span>
+      </div>
+      <p className="target-error" data-testid="removed-target-note">
+        Its target was removed, so {failed === 1 ? 'it was' : 'they were'} not delivered. Retry queues {failed === 1 ? 'it' : 'them'} for the target the endpoint’s routes choose now.
+      </p>
+      <div className="target-actions">
+        <button
+          type="button"
+          className="small"
+          data-testid="target-retry-failed"
+          disabled={busy || failed === 0}
+          title="Queue these requests for the target the endpoint’s routes choose now (the default target when no route matches)"
+          onClick={() =>
+            void run('Retrying', async () => {
+              const { count, held } = await retryFailed(api, endpointId, targetId)
+              if (count === 0) return 'Not queued: no route or default target of the endpoint takes them now.'
+              const rest = failed - count
+              return `Queued ${plural(count)} again${rest > 0 ? ` (no route or default target takes the other ${formatCount(rest)})` : ''}${held > 0 ? `, not sent yet: ${heldReason(app.getState().endpointsById[endpointId]?.forward.mode)}` : ''}`
+            })
+          }
+        >
+          Retry failed
+        </button>
+        <button type="button" className="small danger-outline" data-testid="target-drop" disabled={busy || failed === 0} title="Do not deliver these requests" onClick={() => setConfirmDrop(true)}>
+          Drop
+        </button>
+      </div>
+      {confirmDrop && (
+        <ConfirmDialog
+          title="Drop failed requests"
+          testId="target-drop-confirm"
+          message={`Do not deliver the ${plural(failed)} that failed because their target was removed? They stay captured, and you can retry them one by one.`}
+          confirmLabel="Drop"
+          onCancel={() => setConfirmDrop(false)}
+          onConfirm={() => {
+            setConfirmDrop(false)
+            void run('Dropping', async () => `Dropped ${plural(await dropFailed(api, endpointId, targetId))}`)
+          }}
+        />
+      )}
+    </li>
+  )
+})
+
+const TargetStatusItem = memo(function TargetStatusItem({ endpointId, target, mode }: { endpointId: string; target: ForwardTarget; mode: ForwardMode }) {
+  const stores = useStores()
+  const { api, app } = stores
+  const status = useForward((s) => s.byKey[targetKey(endpointId, target.id)])
+  const { busy, run } = useTargetAction()
+  const [confirmDrop, setConfirmDrop] = useState(false)
+  const state = target.paused ? 'paused' : (status?.state ?? 'unknown')
+  const waiting = status?.waiting ?? 0
+  const failed = status?.failed ?? 0
+  const queued = mode === 'async'
+  const nextAttemptAt = state !== 'paused' ? (status?.nextAttemptAt ?? null) : null
+
 
   return (
     <li className="target-item" data-testid="target-item" data-target-id={target.id} data-state={state}>
