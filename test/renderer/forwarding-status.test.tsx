@@ -207,6 +207,25 @@ describe('forward targets in the endpoints sidebar', () => {
     expect(screen.queryByTestId('target-status')).toBeNull()
   })
 
+  it('with forwarding off, keeps showing the targets requests still wait for, says why they wait, and drops them', async () => {
+    const { calls, engine, harness, target } = await setup(forwarding({ mode: 'off' }))
+    expect(screen.getAllByTestId('target-item').map((item) => item.dataset.targetId)).toEqual(['t-app'])
+    const held = target('t-app')
+    expect(within(held).getByTestId('target-state').textContent).toBe('held')
+    expect(within(held).getByTestId('target-waiting').textContent).toBe('3 waiting')
+    expect(within(held).getByTestId('target-held').textContent).toBe('They wait because forwarding is off for this endpoint: nothing is sent until it forwards in async mode again.')
+    expect(within(held).queryByTestId('target-pause')).toBeNull()
+    click(within(held).getByTestId('target-drop'))
+    click(within(screen.getByTestId('target-drop-confirm')).getByTestId('confirm-button'))
+    await settle()
+    expect(calls('forward.drop')).toEqual([{ endpointId: 'ep_1', targetId: 't-app' }])
+    expect(screen.getByTestId('toast').textContent).toBe('Dropped 3 requests')
+    click(within(held).getByTestId('target-edit-endpoint'))
+    expect(harness.stores.app.getState().editingEndpoint).toBe('ep_1')
+    act(() => engine.emit('forward.changed', { targets: [targetStatus({ targetId: 't-app', waiting: 0 })] }))
+    expect(screen.queryByTestId('target-status')).toBeNull()
+  })
+
   it('loads the rest of the page when forward.status fails, and says the status is unavailable', async () => {
     const engine = createFakeEngine()
     const fakes = installForwardFakes(engine)

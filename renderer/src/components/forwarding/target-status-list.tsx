@@ -2,7 +2,9 @@
 // retrying, down, paused), how many requests wait, how many failed, the last error and the next
 // attempt; and pausing or resuming it, trying now instead of waiting out a backoff, retrying what
 // failed, dropping what waits (after confirming). A target that was removed is listed while requests
-// that failed for it remain, to retry them (routed anew) or drop them. Live through forward.changed.
+// that failed for it remain, to retry them (routed anew) or drop them; with forwarding off (or in
+// proxy mode), a target is shown while requests still wait for it, held, to drop them. Live through
+// forward.changed.
 import { memo, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { ForwardMode, ForwardTarget } from '../../../../shared/model'
@@ -21,7 +23,13 @@ export function TargetStatusList({ endpointId }: { endpointId: string }) {
   const loadError = useForward((s) => s.loadError)
   // Targets the endpoint no longer has, listed while requests that failed for them remain.
   const removedIds = useForward(useShallow((s) => Object.values(s.byKey).flatMap((t) => (t.endpointId === endpointId && t.removed ? [t.targetId] : []))))
-  if (!forward || ((forward.mode === 'off' || forward.targets.length === 0) && removedIds.length === 0)) return null
+  // With forwarding off, only the targets that requests still wait for (held until it is on again).
+  const waitingIds = useForward(
+    useShallow((s) => (forward?.mode === 'off' ? forward.targets.filter((t) => (s.byKey[targetKey(endpointId, t.id)]?.waiting ?? 0) > 0).map((t) => t.id) : [])),
+  )
+  if (!forward) return null
+  const targets = forward.mode === 'off' ? forward.targets.filter((t) => waitingIds.includes(t.id)) : forward.targets
+  if (targets.length === 0 && removedIds.length === 0) return null
   return (
     <div className="target-status" data-testid="target-status">
       <div className="target-status-head muted">
@@ -34,8 +42,9 @@ export function TargetStatusList({ endpointId }: { endpointId: string }) {
         )}
       </div>
       <ul className="target-list">
-        {forward.mode !== 'off' &&
-          forward.targets.map((target) => <TargetStatusItem key={target.id} endpointId={endpointId} target={target} mode={forward.mode} />)}
+        {targets.map((target) => (
+          <TargetStatusItem key={target.id} endpointId={endpointId} target={target} mode={forward.mode} />
+        ))}
         {removedIds.map((targetId) => (
           <RemovedTargetItem key={targetId} endpointId={endpointId} targetId={targetId} />
         ))}
@@ -144,20 +153,28 @@ const TargetStatusItem = memo(function TargetStatusItem({ endpointId, target, mo
   const waiting = status?.waiting ?? 0
   const failed = status?.failed ?? 0
   const queued = mode === 'async'
+  // Requests queued while the endpoint forwarded in async mode wait until it does again.
+  const held = !queued && waiting > 0
   const nextAttemptAt = state !== 'paused' ? (status?.nextAttemptAt ?? null) : null
 
 
   return (
     <li className="target-item" data-testid="target-item" data-target-id={target.id} data-state={state}>
       <div className="target-line">
-        <span className={`badge ${TARGET_TONES[state]}`} data-testid="target-state" title={TARGET_STATE_TITLES[state]}>
-          {TARGET_STATE_LABELS[state]}
-        </span>
+        {held && !target.paused ? (
+          <span className={`badge ${TARGET_TONES.paused}`} data-testid="target-state" title="Nothing is sent while the endpoint does not forward in async mode.">
+            held
+          </span>
+        ) : (
+          <span className={`badge ${TARGET_TONES[state]}`} data-testid="target-state" title={TARGET_STATE_TITLES[state]}>
+            {TARGET_STATE_LABELS[state]}
+          </span>
+        )}
         <code className="target-url" data-testid="target-url" title={target.url}>
           <VisibleText value={target.url} />
         </code>
       </div>
-      {queued && (
+      {(queued || held) && (
         <div className="target-counts">
           <span data-testid="target-waiting" data-count={waiting} className={waiting > 0 ? 'nonzero' : undefined}>
             {formatCount(waiting)} waiting
@@ -176,6 +193,22 @@ const TargetStatusItem = memo(function TargetStatusItem({ endpointId, target, mo
         <p className="target-next muted" data-testid="target-next">
           next attempt {formatClock(nextAttemptAt)}
         </p>
+      )}
+      {held && (
+        <>
+          <p className="target-next muted" data-testid="target-held">
+            {waiting === 1 ? 'It waits' : 'They wait'} because {mode === 'off' ? 'forwarding is off for this endpoint' : 'the endpoint now forwards in proxy mode, which keeps no queue'}: nothing is sent until it
+            forwards in async mode again.
+          </p>
+          <div className="target-actions">
+            <button type="button" className="small" data-testid="target-edit-endpoint" onClick={() => app.getState().setEditingEndpoint(endpointId)}>
+              Edit endpoint…
+            </button>
+            <button type="button" className="small danger-outline" data-testid="target-drop" disabled={busy} title="Do not deliver what waits for this target" onClick={() => setConfirmDrop(true)}>
+              Drop waiting
+            </button>
+          </div>
+        </>
       )}
       {queued && (
         <div className="target-actions">
