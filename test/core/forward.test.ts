@@ -95,7 +95,7 @@ describe('byte-exact delivery', () => {
       body.subarray(128),
       '\r\n0\r\n\r\n',
     ])
-    await delivered
+    const summary = await delivered
     const bytes = await raw.waitForBytes((all) => all.length >= all.indexOf('\r\n\r\n') + 4 + 256)
     const head = bytes.subarray(0, bytes.indexOf('\r\n\r\n') + 4).toString('latin1')
     expect(head).toBe(
@@ -110,6 +110,11 @@ describe('byte-exact delivery', () => {
         '\r\n',
     )
     expect(bytes.subarray(head.length).equals(body)).toBe(true)
+    // The attempt shows the header lines as they went on the wire, the one Node adds included.
+    const [attempt] = await apiOf(e.engine)['forward.attempts']({ id: summary.id })
+    const lines = head.split('\r\n').slice(1, -2)
+    expect(attempt!.sentHeaders.map(([name, value]) => `${name}: ${value}`)).toEqual(lines)
+    expect(attempt!.sentHeaders.at(-1)).toEqual(['Connection', 'keep-alive'])
   })
 
   it('keeps the received Host when asked to', async () => {

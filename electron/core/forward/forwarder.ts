@@ -555,7 +555,8 @@ export class Forwarder {
       stop,
     })
     this.reached(delivery, result)
-    return this.recordAttempt(delivery, record, destination, path, headers, startedAt, result, result.error, signature?.note)
+    // The headers as they went on the wire (with what Node adds); as built when Node exposes none.
+    return this.recordAttempt(delivery, record, destination, path, result.sentHeaders ?? headers, startedAt, result, result.error, signature?.note)
   }
 
   /**

@@ -46,6 +46,29 @@ export interface SendResult {
   truncated: boolean
   timings: { connectMs: number | null; firstByteMs: number | null; totalMs: number | null }
   error: { code: AttemptErrorCode; message: string } | null
+  /**
+   * The header lines of the request as Node wrote them: the ones given, in order, then those it adds
+   * itself (`Connection: keep-alive`). Null when no request was made.
+   */
+  sentHeaders: RawHeaders | null
+}
+
+/**
+ * The header pairs of the head Node built for a request (`_header`, the string it writes: the request
+ * line, then one `Name: value` line per header), read once the exchange is over. A few string
+ * searches per header, on a head of a few hundred bytes.
+ */
+function wireHeaders(req: http.ClientRequest | undefined): RawHeaders | null {
+  const head = (req as { _header?: unknown } | undefined)?._header
+  if (typeof head !== 'string') return null
+  const pairs: RawHeaders = []
+  let at = head.indexOf('\r\n') + 2
+  for (let end = head.indexOf('\r\n', at); at > 1 && end > at; at = end + 2, end = head.indexOf('\r\n', at)) {
+    const colon = head.indexOf(':', at)
+    if (colon < 0 || colon > end) return null
+    pairs.push([head.slice(at, colon), head.slice(head.charCodeAt(colon + 1) === 0x20 ? colon + 2 : colon + 1, end)])
+  }
+  return pairs
 }
 
 /** The error's message; a connection that tried several addresses (localhost: 127.0.0.1 and ::1)
@@ -201,7 +224,8 @@ export function send(request: SendRequest): Promise<SendResult> {
       if (timer) clearTimeout(timer)
       if (member) request.stop!.leave(member)
       timings.totalMs = since()
-      const result: SendResult = { head, body: null, bodySize: received, truncated, timings, error }
+      // req is not assigned yet when Node refused to build the request.
+      const result: SendResult = { head, body: null, bodySize: received, truncated, timings, error, sentHeaders: wireHeaders(req as http.ClientRequest | undefined) }
       // A body kept in memory is ready now: no turn of the loop to wait.
       const inMemory = spool?.finishInMemory() ?? null
       if (!spool || inMemory) {
