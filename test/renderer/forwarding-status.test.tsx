@@ -165,7 +165,7 @@ describe('forward targets in the endpoints sidebar', () => {
     expect(within(removed).getByTestId('target-state').textContent).toBe('removed')
     expect(within(removed).getByTestId('target-url').textContent).toBe('http://localhost:4000/old')
     expect(within(removed).getByTestId('target-failed').textContent).toBe('2 failed')
-    expect(within(removed).getByTestId('removed-target-note').textContent).toBe('Its target was removed, so they were not delivered. Retry queues them for the target the endpoint’s routes choose now.')
+    expect(within(removed).getByTestId('removed-target-note').textContent).toBe('This target was removed, so they were not delivered. Retry queues them for the target the endpoint’s routes choose now.')
     click(within(removed).getByTestId('target-retry-failed'))
     await settle()
     expect(calls('forward.retryFailed')).toEqual([{ endpointId: 'ep_1', targetId: 't-old' }])

@@ -102,7 +102,7 @@ const RemovedTargetItem = memo(function RemovedTargetItem({ endpointId, targetId
         </span>
       </div>
       <p className="target-error" data-testid="removed-target-note">
-        Its target was removed, so {failed === 1 ? 'it was' : 'they were'} not delivered. Retry queues {failed === 1 ? 'it' : 'them'} for the target the endpoint’s routes choose now.
+        This target was removed, so {failed === 1 ? 'it was' : 'they were'} not delivered. Retry queues {failed === 1 ? 'it' : 'them'} for the target the endpoint’s routes choose now.
       </p>
       <div className="target-actions">
         <button
