@@ -117,6 +117,36 @@ describe('byte-exact delivery', () => {
     expect(attempt!.sentHeaders.at(-1)).toEqual(['Connection', 'keep-alive'])
   })
 
+  it('the sender reports every header line it wrote, those the client adds included, as the target received them', async () => {
+    const dir = await tempDir()
+    scope.defer(() => removeDir(dir))
+    const blobs = new BlobStore(dir, 64 * 1024)
+    await blobs.init()
+    const app = await target()
+    const agents = [new http.Agent({ keepAlive: true }), new http.Agent({ keepAlive: false })]
+    scope.defer(() => agents.forEach((agent) => agent.destroy()))
+    const request = (agent: http.Agent, headers: Array<[string, string]>, body: SendRequest['body']): SendRequest => ({
+      origin: new URL(app.url),
+      path: '/wire?x=1',
+      method: 'POST',
+      headers: [['Host', new URL(app.url).host], ...headers],
+      body,
+      timeoutMs: 5000,
+      maxResponseBytes: 1024,
+      spool: () => blobs.createSpool(),
+      agent,
+    })
+    const { Readable } = await import('node:stream')
+    const outcomes = [
+      await send(request(agents[0]!, [['X-A', 'caf\xe9: yes'], ['Content-Length', '2']], Buffer.from('{}'))),
+      await send(request(agents[1]!, [['X-A', 'a']], { stream: () => Readable.from([Buffer.from('{}')]), length: 2 })),
+    ]
+    const received = await app.waitFor(2)
+    expect(outcomes.map((o) => o.sentHeaders)).toEqual(received.map((r) => r.rawHeaders))
+    expect(outcomes[0]!.sentHeaders!.at(-1)).toEqual(['Connection', 'keep-alive'])
+    expect(outcomes[1]!.sentHeaders!.slice(2).map(([name]) => name)).toEqual(['Connection', 'Transfer-Encoding'])
+  })
+
   it('keeps the received Host when asked to', async () => {
     const app = await target()
     const e = await forwarding({ mode: 'async', host: 'keep', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })

@@ -53,17 +53,24 @@ export interface SendResult {
   sentHeaders: RawHeaders | null
 }
 
+const KEEP_ALIVE_TAIL = 'Connection: keep-alive\r\n\r\n'
+const KEEP_ALIVE: [string, string] = ['Connection', 'keep-alive']
+
 /**
- * The header pairs of the head Node built for a request (`_header`, the string it writes: the request
- * line, then one `Name: value` line per header), read once the exchange is over. A few string
- * searches per header, on a head of a few hundred bytes.
+ * The header pairs of the head Node wrote for a request (`_header`: the request line, then one
+ * `Name: value` line per header): the given ones, written first and as given, then the ones Node adds
+ * itself. `given` is how long the request line and the given headers are as written, so only what
+ * follows them is read; almost always just `Connection: keep-alive`, matched as a whole.
  */
-function wireHeaders(req: http.ClientRequest | undefined): RawHeaders | null {
+function wireHeaders(req: http.ClientRequest | undefined, headers: RawHeaders, given: number): RawHeaders | null {
   const head = (req as { _header?: unknown } | undefined)?._header
   if (typeof head !== 'string') return null
-  const pairs: RawHeaders = []
-  let at = head.indexOf('\r\n') + 2
-  for (let end = head.indexOf('\r\n', at); at > 1 && end > at; at = end + 2, end = head.indexOf('\r\n', at)) {
+  if (head.length === given + 2) return headers
+  if (head.length === given + KEEP_ALIVE_TAIL.length && head.endsWith(KEEP_ALIVE_TAIL)) return [...headers, KEEP_ALIVE]
+  // Anything else: every line read back (from the start, should the given ones not be where expected).
+  const from = given < head.length && head.charCodeAt(given - 1) === 0x0a ? given : head.indexOf('\r\n') + 2
+  const pairs: RawHeaders = from === given ? [...headers] : []
+  for (let at = from, end = head.indexOf('\r\n', at); at > 1 && end > at; at = end + 2, end = head.indexOf('\r\n', at)) {
     const colon = head.indexOf(':', at)
     if (colon < 0 || colon > end) return null
     pairs.push([head.slice(at, colon), head.slice(head.charCodeAt(colon + 1) === 0x20 ? colon + 2 : colon + 1, end)])
@@ -203,7 +210,12 @@ export function send(request: SendRequest): Promise<SendResult> {
   const since = () => Math.round((performance.now() - started) * 1000) / 1000
   const timings: SendResult['timings'] = { connectMs: null, firstByteMs: null, totalMs: null }
   const flat: string[] = []
-  for (const [name, value] of request.headers) flat.push(name, value)
+  // How long the request line and these headers are as Node writes them (`Name: value\r\n` each).
+  let given = request.method.length + request.path.length + 11
+  for (const [name, value] of request.headers) {
+    flat.push(name, value)
+    given += name.length + value.length + 4
+  }
   const destination = destinationOf(request.origin)
   const client = destination.secure ? https : http
 
@@ -225,7 +237,7 @@ export function send(request: SendRequest): Promise<SendResult> {
       if (member) request.stop!.leave(member)
       timings.totalMs = since()
       // req is not assigned yet when Node refused to build the request.
-      const result: SendResult = { head, body: null, bodySize: received, truncated, timings, error, sentHeaders: wireHeaders(req as http.ClientRequest | undefined) }
+      const result: SendResult = { head, body: null, bodySize: received, truncated, timings, error, sentHeaders: wireHeaders(req as http.ClientRequest | undefined, request.headers, given) }
       // A body kept in memory is ready now: no turn of the loop to wait.
       const inMemory = spool?.finishInMemory() ?? null
       if (!spool || inMemory) {
