@@ -124,7 +124,7 @@ describe('byte-exact delivery', () => {
     await blobs.init()
     const app = await target()
     const agents = [new http.Agent({ keepAlive: true }), new http.Agent({ keepAlive: false })]
-    scope.defer(() => agents.forEach((agent) => agent.destroy()))
+    scope.defer(async () => agents.forEach((agent) => agent.destroy()))
     const request = (agent: http.Agent, headers: Array<[string, string]>, body: SendRequest['body']): SendRequest => ({
       origin: new URL(app.url),
       path: '/wire?x=1',
