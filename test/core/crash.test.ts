@@ -4,6 +4,7 @@ import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Engine } from '../../electron/core'
+import { processEnd } from '../../electron/core/store/lock'
 import { removeDir, tempDir } from '../helpers/engine'
 import { apiOf } from '../helpers/engine'
 
@@ -136,6 +137,51 @@ describe('durability', () => {
       expect([...stored].filter((target) => target.startsWith('/a/'))).toEqual([])
     } finally {
       await engine.close()
+    }
+  })
+
+  it('starts at once on the folder of a Hookscope killed with kill -9 whose parent has not collected it yet', async (ctx) => {
+    if (process.platform === 'win32') {
+      console.log('skipped: Windows keeps no zombie processes')
+      ctx.skip()
+    }
+    const dir = await tempDir()
+    dirs.push(dir)
+    // A parent that starts the engine, then blocks its own event loop, so it cannot collect the engine
+    // once it is killed: the engine's pid stays taken, a zombie, as under a busy or careless supervisor.
+    const parent = [
+      "const { spawn } = require('node:child_process')",
+      "const { readSync } = require('node:fs')",
+      `spawn(process.execPath, ['--import', 'tsx', ${JSON.stringify(child)}, ${JSON.stringify(dir)}], { stdio: ['ignore', 'inherit', 'inherit'] })`,
+      'try { readSync(0, Buffer.alloc(1)) } catch {}',
+    ].join('\n')
+    proc = spawn(process.execPath, ['-e', parent], { stdio: ['pipe', 'pipe', 'inherit'] })
+    const lines = createInterface({ input: proc.stdout! })
+    const { url, pid } = await new Promise<{ url: string; pid: number }>((resolve) => lines.once('line', (line) => resolve(JSON.parse(line))))
+    expect(await post(new http.Agent(), url, '/before-the-crash', Buffer.from('kept'))).toBe(200)
+    process.kill(pid, 'SIGKILL')
+
+    const engine = await Engine.open({ dataDir: dir })
+    try {
+      // The killed engine is still there, a zombie: this start did not wait for it to be collected.
+      expect(await processEnd(pid)).toBe('ended')
+      expect(engine.history.query({ limit: 10 }).items.map((s) => s.target)).toEqual(['/before-the-crash'])
+    } finally {
+      await engine.close()
+    }
+  })
+
+  it('still refuses the folder of a Hookscope that runs, also while it is stopped', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const { url } = await startChild(dir)
+    expect(url).toMatch(/^http:/)
+    await expect(Engine.open({ dataDir: dir })).rejects.toMatchObject({ code: 'DATA_DIR_LOCKED' })
+    proc!.kill('SIGSTOP')
+    try {
+      await expect(Engine.open({ dataDir: dir })).rejects.toMatchObject({ code: 'DATA_DIR_LOCKED' })
+    } finally {
+      proc!.kill('SIGCONT')
     }
   })
 })
