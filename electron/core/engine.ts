@@ -351,7 +351,7 @@ export class Engine {
     committed: (record) => this.forwarder.enqueue(record),
     unanswered: (record, stored) => this.forwarder.unanswered(record, stored),
     commit: (record: CaptureRecord, head: Buffer) => this.history.append(record, head),
-    responded: (id, change) => this.history.update(id, change),
+    responded: (id, change, journal) => this.history.update(id, change, journal),
     // A summary is built only when someone listens (a host's UI); the capture path does not need it.
     received: (record) => {
       if (this.events.has('capture:received')) this.events.emit('capture:received', summaryOf(record))

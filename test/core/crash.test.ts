@@ -7,6 +7,7 @@ import { Engine } from '../../electron/core'
 import { processEnd } from '../../electron/core/store/lock'
 import { removeDir, tempDir } from '../helpers/engine'
 import { apiOf } from '../helpers/engine'
+import { httpTarget } from '../helpers/targets'
 
 const child = path.join(import.meta.dirname, '../helpers/engine-child.ts')
 const clearChild = path.join(import.meta.dirname, 'clear-child.ts')
@@ -17,8 +18,8 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map(removeDir))
 })
 
-function startChild(dir: string): Promise<{ url: string }> {
-  proc = spawn(process.execPath, ['--import', 'tsx', child, dir], { stdio: ['ignore', 'pipe', 'inherit'] })
+function startChild(dir: string, ...patches: string[]): Promise<{ url: string }> {
+  proc = spawn(process.execPath, ['--import', 'tsx', child, dir, ...patches], { stdio: ['ignore', 'pipe', 'inherit'] })
   const lines = createInterface({ input: proc.stdout! })
   return new Promise((resolve, reject) => {
     lines.once('line', (line) => resolve(JSON.parse(line)))
@@ -38,12 +39,14 @@ function post(agent: http.Agent, url: string, target: string, body: Buffer): Pro
 }
 
 describe('durability', () => {
-  it('keeps every acknowledged request after kill -9 during a burst, and opens cleanly', async () => {
+  it('keeps every acknowledged request after kill -9 during a burst, with how it was answered, and opens cleanly', async () => {
     const dir = await tempDir()
     dirs.push(dir)
     const { url } = await startChild(dir)
     const agent = new http.Agent({ keepAlive: true, maxSockets: 50 })
     const acknowledged = new Map<string, Buffer>()
+    /** How long each sender waited, from sending to the end of the answer: no answer took longer. */
+    const waited = new Map<string, number>()
     let killed = false
     const killAt = 400
     const exited = new Promise<void>((resolve) => proc!.once('exit', () => resolve()))
@@ -53,8 +56,12 @@ describe('durability', () => {
         // A distinct body per request, binary and text, so any mix-up or truncation shows.
         const body = Buffer.concat([Buffer.from(`{"worker":${w},"i":${i},"pad":"`), Buffer.alloc((w * 97 + i * 13) % 3000, w + 1), Buffer.from('"}')])
         try {
+          const sent = performance.now()
           const status = await post(agent, url, target, body)
-          if (status === 200) acknowledged.set(target, body)
+          if (status === 200) {
+            acknowledged.set(target, body)
+            waited.set(target, performance.now() - sent)
+          }
         } catch {
           return
         }
@@ -80,9 +87,66 @@ describe('durability', () => {
         expect(summary, `acknowledged ${target} is stored`).toBeDefined()
         const chunk = await apiOf(engine)['captures.body']({ id: summary!.id, offset: 0, length: 1024 * 1024 })
         expect(Buffer.from(chunk.base64, 'base64').equals(body), `body of ${target} is intact`).toBe(true)
+        // How it was answered, as the list showed it before the crash: its status and how long it took
+        // (known to the millisecond of the clock its arrival time was read from).
+        expect(summary!.status, `status of ${target}`).toBe(200)
+        expect(summary!.durationMs, `duration of ${target}`).not.toBeNull()
+        expect(summary!.durationMs!, `duration of ${target}`).toBeLessThanOrEqual(waited.get(target)! + 1)
+        const capture = await apiOf(engine)['captures.get']({ id: summary!.id })
+        expect(capture.timings.respondedMs).toBe(summary!.durationMs)
+        expect(summary!.durationMs!).toBeGreaterThanOrEqual(capture.timings.storedMs!)
       }
     } finally {
       await engine.close()
+    }
+  })
+
+  it("keeps the target's answers to proxied requests after kill -9", async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const app = await httpTarget((_req, res) => {
+      res.writeHead(201, { 'Content-Type': 'text/plain', 'X-App': 'yes' })
+      res.end('made')
+    })
+    try {
+      const forward = { mode: 'proxy', targets: [{ id: 'app', url: app.url, paused: false }], routes: [], defaultTargetId: 'app' }
+      const { url } = await startChild(dir, '{}', JSON.stringify({ forward }))
+      const exited = new Promise<void>((resolve) => proc!.once('exit', () => resolve()))
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 10 })
+      const waited = new Map<string, number>()
+      await Promise.all(
+        Array.from({ length: 10 }, async (_, w) => {
+          for (let i = 0; i < 5; i++) {
+            const sent = performance.now()
+            expect(await post(agent, url, `/proxied/${w}/${i}`, Buffer.from('{}'))).toBe(201)
+            waited.set(`/proxied/${w}/${i}`, performance.now() - sent)
+          }
+        }),
+      )
+      // The target's answer is journaled just after it was relayed, without a flush of its own: one more
+      // request, stored after it, is acknowledged only once that line reached the operating system.
+      expect(await post(agent, url, '/after', Buffer.from('{}'))).toBe(201)
+      agent.destroy()
+      proc!.kill('SIGKILL')
+      await exited
+
+      const engine = await Engine.open({ dataDir: dir })
+      try {
+        const byTarget = new Map(engine.history.query({ limit: 100 }).items.map((s) => [s.target, s]))
+        for (const [target, ms] of waited) {
+          const summary = byTarget.get(target)!
+          expect(summary.status, `status of ${target}`).toBe(201)
+          expect(summary.durationMs, `duration of ${target}`).not.toBeNull()
+          expect(summary.durationMs!).toBeLessThanOrEqual(ms)
+          const capture = await apiOf(engine)['captures.get']({ id: summary.id })
+          expect(capture.response).toMatchObject({ status: 201, headers: expect.arrayContaining([['X-App', 'yes']]) })
+          expect(capture.timings.respondedMs).toBe(summary.durationMs)
+        }
+      } finally {
+        await engine.close()
+      }
+    } finally {
+      await app.close()
     }
   })
 

@@ -52,26 +52,31 @@ function record(overrides: Partial<CaptureRecord> & { bodyText?: string } = {}):
   }
 }
 
-async function openHistory(dir: string, maxCaptures = 10_000, maxBytes = 1024 ** 3, notices: Array<Omit<Notice, 'at'>> = [], removed: string[][] = []) {
+async function openHistory(dir: string, maxCaptures = 10_000, maxBytes = 1024 ** 3, notices: Array<Omit<Notice, 'at'>> = [], removed: string[][] = [], now = () => 0) {
   const blobs = new BlobStore(path.join(dir, 'blobs'), 64 * 1024)
   await blobs.init()
   const history = await HistoryStore.open({
     dir: path.join(dir, 'history'),
     blobs,
     retention: { maxCaptures, maxBytes },
-    now: () => 0,
+    now,
     onNotice: (n) => notices.push(n),
     onRemoved: (ids) => removed.push(ids),
   })
   return { history, blobs }
 }
 
-/** A segment file as written (version 3: one record per line, then a closing line), untouched. */
+/** A segment file as written (version 3: one record per line, then a closing line), untouched; the
+ * journal's marks of when its writes were durable, lines of their own, are left out. */
 async function segmentFile(dir: string, n: number): Promise<{ lines: Array<Record<string, unknown>>; closing: Record<string, unknown> | undefined; text: string }> {
   const text = await fs.readFile(path.join(dir, 'history', `seg-${String(n).padStart(6, '0')}.json`), 'utf8')
   expect(text.endsWith('\n'), 'a segment ends with a whole line').toBe(true)
   expect(text.includes('\0'), 'no space written ahead is left in a segment').toBe(false)
-  const lines = text.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
+  const lines = text
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => !('durable' in line))
   const closing = lines.at(-1)
   return { lines: lines.slice(0, -1), closing: closing && !('id' in closing) ? closing : undefined, text }
 }
@@ -172,7 +177,8 @@ describe('segmented history', () => {
     await history.close()
     const file = path.join(dir, 'history', 'seg-000001.json')
     const lines = (await fs.readFile(file, 'utf8')).split('\n')
-    lines[3] = lines[3]!.slice(0, 40) // a line cut short in the middle of the file
+    const cut = lines.findIndex((line, i) => i >= 3 && line.startsWith('{"id"'))
+    lines[cut] = lines[cut]!.slice(0, 40) // a record's line cut short in the middle of the file
     await fs.writeFile(file, lines.join('\n'))
     const notices: Array<Omit<Notice, 'at'>> = []
     ;({ history } = await openHistory(dir, 100, 1024 ** 3, notices))
@@ -572,6 +578,33 @@ describe('history under load, clearing and late changes', () => {
     expect(history.summary(late.id)).toMatchObject({ status: 201 })
     expect(await history.get(late.id)).toMatchObject(answer)
     await history.close()
+  })
+
+  it('knows after a crash how a capture of the active segment was answered: when its batch was durable, or not at all if so journaled', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    let { history } = await openHistory(dir, 10_000, 1024 ** 3, [], [], Date.now)
+    // As the listener stores them: the rule's answer in the line, when it went out not known yet.
+    const pending = { status: 200, durationMs: null, response: { status: 200, headers: [], bodySize: 0 }, timings: { bodyEndMs: 0.1, storedMs: 0.2, respondedMs: null } }
+    const answered = record({ ...pending, receivedAt: Date.now() })
+    await history.append(answered)
+    const durableBy = Date.now()
+    // Its sender left while it was stored: journaled, since its line says it was answered.
+    const gone = record({ ...pending, receivedAt: Date.now() })
+    await history.append(gone)
+    history.update(gone.id, { status: null, response: null }, true)
+    await history.append(record()) // written with the change's line, which waits on nobody
+    // As after kill -9: the folder opened again, this store never closed.
+    ;({ history } = await openHistory(dir, 10_000, 1024 ** 3, [], [], Date.now))
+    const back = history.summary(answered.id)!
+    expect(back.status).toBe(200)
+    expect(back.durationMs).toBeGreaterThanOrEqual(0.2)
+    expect(back.durationMs).toBeLessThanOrEqual(Math.max(0.2, durableBy - answered.receivedAt))
+    expect((await history.get(answered.id))!.timings.respondedMs).toBe(back.durationMs)
+    expect(history.summary(gone.id)).toMatchObject({ status: null, durationMs: null })
+    expect(await history.get(gone.id)).toMatchObject({ response: null })
+    await history.close()
+    expect((await historyFiles(dir)).filter((name) => !name.endsWith('.json'))).toEqual([])
   })
 
   it('keeps a late change journaled in a segment that is sealed by renaming, or that has no captures of its own', async () => {

@@ -39,8 +39,12 @@ export interface CaptureSink {
   unanswered(record: CaptureRecord, stored: boolean): void
   /** Durable once resolved. */
   commit(record: CaptureRecord, bodyHead: Buffer): Promise<void>
-  /** Record what was answered (in memory; persisted with the segment). */
-  responded(id: string, update: RecordUpdate): CaptureSummary | null
+  /**
+   * Record what was answered (in memory; persisted with the segment). `journal`: also journal it now
+   * (lazily), for an answer a crash could not tell from the capture's own line: one the target gave,
+   * or none. The endpoint's own answer needs no line (see HistoryStore.update).
+   */
+  responded(id: string, update: RecordUpdate, journal?: boolean): CaptureSummary | null
   /** Headers parsed (the record is still being filled in). */
   received(record: CaptureRecord): void
   completed(summary: CaptureSummary): void
@@ -558,7 +562,7 @@ export class Listener {
       if (res.destroyed || (this.stopping && res.socket === null)) {
         // Gone while it was being stored: the sender went away, or a stop began while it was queued
         // behind an earlier request still to be answered. It was stored as answered: it is not.
-        const summary = this.deps.sink.responded(record.id, { status: null, response: null })
+        const summary = this.deps.sink.responded(record.id, { status: null, response: null, durationMs: null, timings: { ...record.timings, respondedMs: null } }, true)
         if (record.forwardPlan) this.deps.sink.unanswered(record, true)
         this.deps.sink.completed(summary ?? summaryOf(record))
         return
@@ -607,7 +611,7 @@ export class Listener {
       update.status = answer.status
       update.response = { status: answer.status, headers: answer.headers, bodySize: answer.bodySize, body: answer.body }
     }
-    const summary = this.deps.sink.responded(record.id, update)
+    const summary = this.deps.sink.responded(record.id, update, true)
     this.deps.sink.completed(summary ?? summaryOf(record))
   }
 }

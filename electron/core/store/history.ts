@@ -22,7 +22,7 @@ import { HookscopeError } from '../../../shared/errors'
 import { decodeForSearch, parseContentEncoding } from '../capture/decode'
 import type { BlobStore } from './blobs'
 import { readFileIfExists, removeStaleTempFiles, writeFileAtomic } from './fs-util'
-import { Journal, parseJournal, type SyncMode } from './journal'
+import { Journal, markOf, parseJournal, readJournal, type SyncMode } from './journal'
 import { RecordLines } from './record-lines'
 import { SearchText } from './search-text'
 
@@ -172,6 +172,8 @@ export function recordsOfLines(lines: unknown[]): { captures: unknown[]; sealed:
   }
   for (const line of lines) {
     if (line && typeof line === 'object' && !('id' in line)) {
+      // When its journal's batches were durable: read with the journal (see answeredAt), nothing here.
+      if (markOf(line)) continue
       const closing = ClosingLine.safeParse(line)
       if (closing.success) {
         sealed = closing.data.sealed
@@ -197,6 +199,27 @@ export function recordsOfLines(lines: unknown[]): { captures: unknown[]; sealed:
   const late: Record<string, RecordUpdate> = {}
   for (const [id, update] of updates) if (!own.has(id)) late[id] = update as RecordUpdate
   return { captures, sealed, late }
+}
+
+/**
+ * A journal's records as they were answered. A capture's line is journaled before its sender is
+ * answered; how long that took is a change kept in memory and written with the segment. After a
+ * crash, a capture answered with the endpoint's rule (its line holds that answer) was answered when
+ * its batch was durable, which the journal's mark says: its duration is that time less its arrival,
+ * to the millisecond of the clock both come from (and never less than its time to be stored).
+ */
+function answeredAt(lines: unknown[], durableAt: Array<number | null>): void {
+  for (let i = 0; i < lines.length; i++) {
+    const at = durableAt[i]
+    const record = lines[i] as Partial<CaptureRecord> | null
+    if (at === null || at === undefined || !record || typeof record !== 'object') continue
+    const { timings } = record
+    if (record.status === null || record.response === null || record.durationMs !== null || typeof record.receivedAt !== 'number') continue
+    if (!timings || typeof timings !== 'object' || timings.respondedMs !== null) continue
+    const durationMs = Math.max(timings.storedMs ?? 0, at - record.receivedAt)
+    record.durationMs = durationMs
+    record.timings = { ...timings, respondedMs: durationMs }
+  }
 }
 
 function readLines(text: string, file: string): SegmentFile {
@@ -406,8 +429,12 @@ export class HistoryStore {
    * rewrite of a sealed segment for each one. Whenever that journal's segment is written, its
    * closing line carries the change on; at start the change is applied over the record, which is
    * in an older segment and so read by then.
+   *
+   * `journal`: a change a crash must not lose, journaled (lazily) at once even when it is kept in
+   * memory. A capture answered with the endpoint's rule needs none: its line holds that answer, and
+   * when it went out is when its batch was durable, which the journal marks (see answeredAt).
    */
-  update(id: string, update: RecordUpdate): CaptureSummary | null {
+  update(id: string, update: RecordUpdate, journal = false): CaptureSummary | null {
     const entry = this.byId.get(id)
     if (!entry) return null
     const sealing = entry.segment === this.active.n ? null : this.sealing.get(entry.segment)
@@ -416,6 +443,7 @@ export class HistoryStore {
     // Still read from memory until its file is in place; written with its segment unless frozen.
     if (inMemory) lines!.change(id, update)
     if (inMemory && !sealing?.frozen) {
+      if (journal) this.journalChange(id, update)
       entry.summary = summaryWith(entry.summary, update)
       return entry.summary
     }
@@ -429,6 +457,11 @@ export class HistoryStore {
 
   private journalLate(id: string, update: RecordUpdate): void {
     this.noteLate(this.active.n, id, update)
+    this.journalChange(id, update)
+  }
+
+  /** A lazy update line in the active journal: read at start over the record, whichever segment holds it. */
+  private journalChange(id: string, update: RecordUpdate): void {
     this.journal.append(updateLine(id, update), true).catch((error: Error) =>
       this.options.onNotice({ level: 'error', code: 'STORE_WRITE_FAILED', message: `A change to a capture could not be saved: ${error.message}` }),
     )
@@ -735,6 +768,7 @@ export class HistoryStore {
     await journal.drain()
     sealing.frozen = true // a change from here on is a late update, journaled in the active segment
     // Late updates journaled in this segment are lines of the file already.
+    journal.endMarks()
     await journal.append(closingLine(segment.n, true, records.changed()))
     await journal.close()
     // Neither step needs a flush of its own: if a crash undoes them, the journal is back with its
@@ -773,7 +807,7 @@ export class HistoryStore {
 
   private openJournal(n: number): Journal {
     // Zero-filled ahead of use: measured about 20% more captures per second with sync: disk (BENCHMARKS.md).
-    return new Journal(this.segmentPaths(n).journal, { preallocate: this.journalSize, sync: this.options.sync })
+    return new Journal(this.segmentPaths(n).journal, { preallocate: this.journalSize, sync: this.options.sync, markDurable: this.options.now })
   }
 
   /**
@@ -1165,17 +1199,19 @@ export class HistoryStore {
       })
     }
     let ordered: CaptureRecord[] = [...records.values()]
-    const journalText = (await readFileIfExists(paths.journal))?.toString('utf8') ?? null
+    const journalBytes = await readFileIfExists(paths.journal)
     let fold = false
-    if (journalText !== null && sealed) {
+    if (journalBytes !== null && sealed) {
       // A sealed file is written from its journal (when sealing, or clearing) before the journal is
       // removed: a crash in between leaves a complete file, and a journal that may still hold lines
       // of cleared captures. The file wins.
       await fs.rm(paths.journal, { force: true })
-    } else if (journalText !== null) {
-      const { lines, damaged } = parseJournal(journalText)
+    } else if (journalBytes !== null) {
+      const { lines, durableAt, damaged } = readJournal(journalBytes)
       // A closing line means the crash came while sealing, after the journal was complete.
       const journaled = recordsOfLines(lines)
+      // Changes journaled apply first: a capture whose sender left before its answer went out says so.
+      answeredAt(lines, durableAt)
       if (journaled.sealed) sealed = true
       for (const line of journaled.captures) {
         const parsed = CaptureRecord.safeParse(line)

@@ -11,6 +11,10 @@
 // - Up to MAX_IN_FLIGHT batches wait for their flush at once (under load, waiting for a thread-pool
 //   slot costs more than the device). Each lands whole at its own offset; readers skip the zeros of
 //   a gap and order records by id, not by position.
+// - Optionally, a mark line says when a batch was durable: `{"durable": [from, to, at]}`, its bytes
+//   and the time, written (not flushed) once the batch is durable and before anyone hears so: one
+//   small write per batch, none per line, into the space written ahead like any line. A reader after
+//   a crash learns from it when each line's caller was told it was stored (see readJournal).
 import fs from 'node:fs'
 import path from 'node:path'
 import { syncDir } from './fs-util'
@@ -119,6 +123,8 @@ export interface JournalOptions {
    *     a flush to stable storage follows within BACKGROUND_FLUSH_MS).
    */
   sync?: () => SyncMode
+  /** With a file filled ahead (positions are then file offsets): mark durable batches with this clock's time. */
+  markDurable?: () => number
 }
 
 /** In `os` mode, bytes reach stable storage at most this long after they were acknowledged. */
@@ -141,6 +147,8 @@ export class Journal {
   private drainWaiters: Array<{ upTo: number; resolve: () => void }> = []
   private readonly positioned: boolean
   private readonly syncMode: () => SyncMode
+  private readonly markClock: (() => number) | null
+  private marking = true
   private offset = 0
   private dirty = false
   private flushTimer: NodeJS.Timeout | null = null
@@ -159,6 +167,7 @@ export class Journal {
     const preallocate = options.preallocate ?? 0
     this.positioned = preallocate > 0
     this.syncMode = options.sync ?? (() => 'disk')
+    this.markClock = this.positioned ? (options.markDurable ?? null) : null
     this.fd = (async () => {
       if (preallocate > 0) {
         await zeroFill(file, preallocate)
@@ -224,8 +233,10 @@ export class Journal {
       // The write itself only copies into the OS page cache (microseconds for a batch), so it runs here
       // rather than on a thread-pool trip that costs more than it saves; the flush goes to the pool.
       writeAllSync(fd, data, position)
-      if (this.syncMode() === 'disk' && batch.some((item) => !item.lazy)) await datasync(fd)
+      const awaited = batch.some((item) => !item.lazy)
+      if (this.syncMode() === 'disk' && awaited) await datasync(fd)
       else this.flushSoon(fd)
+      if (awaited && this.markClock && this.marking && position !== null) this.markDurable(fd, position, position + data.length, this.markClock())
       for (const item of batch) item.resolve()
     } catch (error) {
       for (const item of batch) item.reject(error as Error)
@@ -235,6 +246,29 @@ export class Journal {
       this.schedule()
       this.checkDrained()
     }
+  }
+
+  /**
+   * Say that bytes [from, to) were durable at `at`, before their callers hear it. Written to the
+   * operating system only: that survives a crash of the process, and reaches the disk with the next
+   * batch's flush (or at close); a mark lost to a power cut only leaves those times unknown.
+   */
+  private markDurable(fd: number, from: number, to: number, at: number): void {
+    const mark = Buffer.from(`{"durable":[${from},${to},${at}]}\n`)
+    const position = this.offset
+    this.offset += mark.length
+    this.bytes += mark.length
+    try {
+      writeAllSync(fd, mark, position)
+      this.dirty = true
+    } catch {
+      // The batch itself is stored; only when it was is not recorded.
+    }
+  }
+
+  /** No more marks (the line about to be appended closes the file: it stays the last line). */
+  endMarks(): void {
+    this.marking = false
   }
 
   /** `os` mode: get acknowledged bytes to stable storage shortly, without holding anyone up. */
@@ -300,6 +334,65 @@ export class Journal {
   }
 }
 
+/** A mark line's [from, to, at] (see JournalOptions.markDurable), or null for any other line. */
+export function markOf(line: unknown): [number, number, number] | null {
+  if (!line || typeof line !== 'object' || !('durable' in line) || 'id' in line) return null
+  const mark = (line as { durable: unknown }).durable
+  if (!Array.isArray(mark) || mark.length !== 3 || !mark.every((n) => typeof n === 'number' && Number.isFinite(n))) return null
+  return mark as [number, number, number]
+}
+
+/**
+ * Parse a journal's bytes as parseJournal does, and with its marks: `durableAt[i]` is when `lines[i]`
+ * was reported durable, as the marking clock said, or null where no mark says (a journal without
+ * marks, or a crash before its batch's mark was written).
+ */
+export function readJournal(bytes: Buffer): { lines: unknown[]; durableAt: Array<number | null>; damaged: number } {
+  const lines: unknown[] = []
+  const starts: number[] = []
+  const marks: Array<[number, number, number]> = []
+  let damaged = 0
+  for (let from = 0; from < bytes.length; ) {
+    const newline = bytes.indexOf(0x0a, from)
+    const end = newline < 0 ? bytes.length : newline
+    // Zeros are space written ahead and not used yet, or a gap left by a batch that never landed.
+    let start = from
+    let stop = end
+    while (start < stop && bytes[start] === 0) start++
+    while (stop > start && bytes[stop - 1] === 0) stop--
+    from = end + 1
+    if (start === stop) continue
+    let line: unknown
+    try {
+      line = JSON.parse(bytes.toString('utf8', start, stop))
+    } catch {
+      // Only the last line can be torn by a crash; anything else is real damage worth reporting.
+      if (newline >= 0) damaged++
+      continue
+    }
+    const mark = markOf(line)
+    if (mark) marks.push(mark)
+    else {
+      lines.push(line)
+      starts.push(start)
+    }
+  }
+  marks.sort((a, b) => a[0] - b[0])
+  const durableAt = starts.map((start) => {
+    let lo = 0
+    let hi = marks.length - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      const [from, to, at] = marks[mid]!
+      if (start < from) hi = mid - 1
+      else if (start >= to) lo = mid + 1
+      else return at
+    }
+    return null
+  })
+  return { lines, durableAt, damaged }
+}
+
 /** Parse a journal, tolerating a torn last line (a crash mid-append) and zeros (unused or gaps). */
 export function parseJournal(text: string): { lines: unknown[]; damaged: number } {
   const lines: unknown[] = []
@@ -310,7 +403,8 @@ export function parseJournal(text: string): { lines: unknown[]; damaged: number 
     const part = parts[i]!.replace(/^\0+/, '').replace(/\0+$/, '')
     if (part.length === 0) continue
     try {
-      lines.push(JSON.parse(part))
+      const line = JSON.parse(part) as unknown
+      if (!markOf(line)) lines.push(line)
     } catch {
       // Only the last line can be torn by a crash; anything else is real damage worth reporting.
       if (i !== parts.length - 1) damaged++
