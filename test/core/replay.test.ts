@@ -221,6 +221,9 @@ describe('replays', () => {
       ['Content-Type', 'text/plain'],
     ])
     expect(received!.body.toString()).toBe('hello')
+    // The replay records the header lines as they went out, those the client adds included.
+    expect(replay.request.headers).toEqual(received!.rawHeaders)
+    expect(replay.request.headers.at(-1)).toEqual(['Connection', 'keep-alive'])
     const responseBody = await api['replay.body']({ id: replay.id, part: 'response' })
     expect(Buffer.from(responseBody.base64, 'base64').toString()).toBe('accepted')
     expect((await api['replay.list']({ originId: original.id })).map((r) => r.id)).toEqual([replay.id])

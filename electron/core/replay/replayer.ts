@@ -168,7 +168,8 @@ export class Replayer {
       request: {
         method: draft.method,
         url: `${origin.origin}${requestPath}`,
-        headers: sent,
+        // As they went on the wire (with what the client adds, such as Connection), as attempts record them.
+        headers: result.sentHeaders ?? sent,
         body: { size: body.length, sha256: requestBody?.sha256 ?? EMPTY_SHA256, truncated: false, declaredSize: null, storage: requestBody ? 'blob' : 'none' },
       },
       response: result.head
