@@ -30,6 +30,21 @@ function controlledConnection(): { connection: ConnectionSource; setState: (next
 }
 
 /** Older pages are read when asked for and answered when the test lets each through (in the order asked). */
+/** The whole app over a fake engine, its connection's state set by the test (the page starts connecting). */
+function renderAppDisconnectable(engine: ReturnType<typeof createFakeEngine>) {
+  const { connection, setState } = controlledConnection()
+  const traffic = createTrafficStore()
+  const app = createAppStore()
+  const sync = new LiveSync({ api: engine.api, connection, traffic, app, scheduler: new ManualFrames() })
+  sync.start()
+  render(
+    <StoresProvider stores={{ api: engine.api, traffic, app, sync }}>
+      <App />
+    </StoresProvider>,
+  )
+  return { setState, traffic, app, sync }
+}
+
 function holdOlderPages(engine: ReturnType<typeof createFakeEngine>): Array<() => void> {
   const held: Array<() => void> = []
   engine.override('captures.query', (input, fixture) => {
@@ -246,16 +261,7 @@ describe('live sync', () => {
 
   it('reloads everything after a reconnect and shows why while disconnected', async () => {
     const engine = createFakeEngine()
-    const { connection, setState } = controlledConnection()
-    const traffic = createTrafficStore()
-    const app = createAppStore()
-    const sync = new LiveSync({ api: engine.api, connection, traffic, app, scheduler: new ManualFrames() })
-    sync.start()
-    render(
-      <StoresProvider stores={{ api: engine.api, traffic, app, sync }}>
-        <App />
-      </StoresProvider>,
-    )
+    const { setState, sync } = renderAppDisconnectable(engine)
     expect(engine.calls).toHaveLength(0)
     act(() => setState({ kind: 'open' }))
     await settle()
@@ -380,16 +386,7 @@ describe('live sync', () => {
     const engine = createFakeEngine()
     const first = addCapture(engine, { target: '/first' })
     const second = addCapture(engine, { target: '/second' })
-    const { connection, setState } = controlledConnection()
-    const traffic = createTrafficStore()
-    const app = createAppStore()
-    const sync = new LiveSync({ api: engine.api, connection, traffic, app, scheduler: new ManualFrames() })
-    sync.start()
-    render(
-      <StoresProvider stores={{ api: engine.api, traffic, app, sync }}>
-        <App />
-      </StoresProvider>,
-    )
+    const { setState, traffic, sync } = renderAppDisconnectable(engine)
     act(() => setState({ kind: 'open' }))
     await settle()
     act(() => traffic.getState().open(first.id))
@@ -419,16 +416,7 @@ describe('live sync', () => {
     const engine = createFakeEngine()
     addCapture(engine, { target: '/orders/1' })
     addCapture(engine, { target: '/users/2' })
-    const { connection, setState } = controlledConnection()
-    const traffic = createTrafficStore()
-    const app = createAppStore()
-    const sync = new LiveSync({ api: engine.api, connection, traffic, app, scheduler: new ManualFrames() })
-    sync.start()
-    render(
-      <StoresProvider stores={{ api: engine.api, traffic, app, sync }}>
-        <App />
-      </StoresProvider>,
-    )
+    const { setState, traffic, sync } = renderAppDisconnectable(engine)
     act(() => setState({ kind: 'open' }))
     await settle()
     expect(screen.getAllByTestId('row-path').map((p) => p.textContent)).toEqual(['/users/2', '/orders/1'])
@@ -470,16 +458,7 @@ describe('live sync', () => {
   it('after a reconnect, drops rows the engine no longer has, the list staying shown meanwhile', async () => {
     const engine = createFakeEngine()
     for (let i = 0; i < 3; i++) addCapture(engine, { target: `/before/${i}` })
-    const { connection, setState } = controlledConnection()
-    const traffic = createTrafficStore()
-    const app = createAppStore()
-    const sync = new LiveSync({ api: engine.api, connection, traffic, app, scheduler: new ManualFrames() })
-    sync.start()
-    render(
-      <StoresProvider stores={{ api: engine.api, traffic, app, sync }}>
-        <App />
-      </StoresProvider>,
-    )
+    const { setState, sync } = renderAppDisconnectable(engine)
     act(() => setState({ kind: 'open' }))
     await settle()
     expect(screen.getAllByTestId('traffic-row')).toHaveLength(3)
