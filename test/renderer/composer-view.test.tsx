@@ -3,7 +3,7 @@ import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-libra
 import { EditorView } from '@codemirror/view'
 import { describe, expect, it } from 'vitest'
 import { App } from '../../renderer/src/app'
-import { workbenchOf } from '../../renderer/src/workbench/commands'
+import { Workbench, workbenchOf } from '../../renderer/src/workbench/commands'
 import { defaultForwardConfig, type Endpoint, type RequestDraft } from '../../shared/model'
 import { addCapture, createFakeEngine } from './helpers/fake-api'
 import { installFakeWorkbench } from './helpers/fake-workbench'
@@ -175,6 +175,50 @@ describe('composer', () => {
     })
     await settle()
     expect(engine.calls.filter((c) => c.method === 'replay.send')).toHaveLength(1)
+  })
+
+  it('sends with the timeout chosen, remembers it for later sends and the next start, and refuses a bad one', async () => {
+    const { engine, capture, workbench, harness } = await setup()
+    await openComposer(workbench, capture.id)
+    const timeout = () => screen.getByTestId('composer-timeout') as HTMLInputElement
+    const send = async (how: 'click' | 'keys' = 'click') => {
+      await act(async () => {
+        if (how === 'click') fireEvent.click(screen.getByTestId('composer-send'))
+        else fireEvent.keyDown(document.body, { key: 'Enter', code: 'Enter', keyCode: 13, ctrlKey: true })
+      })
+      await settle()
+    }
+    expect(timeout().value).toBe('30')
+    await send()
+    expect(lastCall(engine, 'replay.send')).toMatchObject({ timeoutMs: 30_000 })
+
+    fireEvent.change(timeout(), { target: { value: '120' } })
+    await send()
+    expect(lastCall(engine, 'replay.send')).toMatchObject({ timeoutMs: 120_000 })
+    // Kept when another request is opened, and read back by the next start.
+    await openComposer(workbench, capture.id)
+    expect(timeout().value).toBe('120')
+    await send()
+    expect(lastCall(engine, 'replay.send')).toMatchObject({ timeoutMs: 120_000 })
+    expect(localStorage.getItem('hookscope.composerTimeout')).toBe('120')
+    expect(new Workbench(harness.stores).store.getState().composer.timeoutSeconds).toBe('120')
+
+    const sends = () => engine.calls.filter((c) => c.method === 'replay.send').length
+    const before = sends()
+    for (const bad of ['0.5', '601', 'soon', '']) {
+      fireEvent.change(timeout(), { target: { value: bad } })
+      expect(screen.getByTestId('composer-timeout-error').textContent).toMatch(/from 1 to 600/)
+      expect((screen.getByTestId('composer-send') as HTMLButtonElement).disabled).toBe(true)
+      await send('keys')
+      expect(screen.getByTestId('composer-error').textContent).toMatch(/^Not sent: .*from 1 to 600/)
+    }
+    expect(sends()).toBe(before)
+    // A bad value is never kept.
+    expect(localStorage.getItem('hookscope.composerTimeout')).toBe('120')
+    fireEvent.change(timeout(), { target: { value: '600' } })
+    expect(screen.queryByTestId('composer-timeout-error')).toBeNull()
+    await send()
+    expect(lastCall(engine, 'replay.send')).toMatchObject({ timeoutMs: 600_000 })
   })
 
   it('cancels a send still waiting for its answer, and shows it as cancelled', async () => {

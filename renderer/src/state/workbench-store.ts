@@ -38,6 +38,8 @@ export interface ComposerState {
   formView: 'table' | 'text'
   resign: boolean
   renewId: boolean
+  /** How long a send waits for the answer, in seconds, as typed (checked before sending). */
+  timeoutSeconds: string
   sending: boolean
   loading: boolean
   /** The replay shown on the response side: the last one sent, or one opened from a list. */
@@ -121,6 +123,7 @@ export function initialComposer(): ComposerState {
     formView: 'table',
     resign: false,
     renewId: false,
+    timeoutSeconds: '30',
     sending: false,
     loading: false,
     result: null,

@@ -20,6 +20,7 @@ import { createWorkbenchStore, type RequestRef, type SaveSource, type WorkbenchA
 import type { ComparableRequest } from '../diff/request-diff'
 import { EXPORT_MAX_CAPTURES, ExportCancelled, exportList, type TrafficExportFormat } from './list-export'
 import { blankRequest, editableOfDraft, editableOfSpec, pastedKind, problemsOf, toDraft } from './composer-draft'
+import { sendTimeoutError, sendTimeoutMs, storedSendTimeout, storeSendTimeout } from './composer-storage'
 
 export const COMPARE_BODY_MAX_BYTES = 4 * 1024 * 1024
 
@@ -87,6 +88,7 @@ export class Workbench {
 
   constructor(private readonly stores: Stores) {
     this.store = createWorkbenchStore()
+    this.state.setComposer({ timeoutSeconds: storedSendTimeout() })
   }
 
   private get api(): ApiClient {
@@ -221,6 +223,12 @@ export class Workbench {
       this.state.setComposer({ error: `Fix ${problems.count === 1 ? 'the marked field' : `the ${problems.count} marked fields`} before sending.` })
       return null
     }
+    const timeoutError = sendTimeoutError(composer.timeoutSeconds)
+    if (timeoutError) {
+      this.state.setComposer({ error: `Not sent: ${timeoutError}` })
+      return null
+    }
+    storeSendTimeout(composer.timeoutSeconds)
     const endpoint = this.endpoint(composer.endpointId)
     const scheme = endpoint?.signature.scheme ?? null
     const sendId = `send-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
@@ -232,6 +240,7 @@ export class Workbench {
         originId: composer.originId,
         ...(composer.endpointId ? { endpointId: composer.endpointId } : {}),
         resign: composer.resign && scheme ? { scheme, renewId: composer.renewId } : null,
+        timeoutMs: sendTimeoutMs(composer.timeoutSeconds),
         sendId,
       })
       this.state.setComposer({ sending: false, result: replay })

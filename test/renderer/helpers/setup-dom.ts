@@ -34,4 +34,9 @@ let blobCount = 0
 if (!URL.createObjectURL) URL.createObjectURL = () => `blob:http://localhost/${++blobCount}`
 if (!URL.revokeObjectURL) URL.revokeObjectURL = () => {}
 
-afterEach(() => cleanup())
+afterEach(() => {
+  cleanup()
+  // What a test kept in this browser's storage (the composer's draft and timeout, the detail's width)
+  // is not the next test's.
+  localStorage.clear()
+})

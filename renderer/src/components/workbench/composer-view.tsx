@@ -11,6 +11,7 @@ import { copyText } from '../../text/clipboard'
 import { resignLabel, SCHEME_SIGNS } from '../../text/verdict-text'
 import { messageOf, useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { byteStringForInput, problemsOf, retarget, typedToByteString, wireSpec } from '../../workbench/composer-draft'
+import { sendTimeoutError, storeSendTimeout } from '../../workbench/composer-storage'
 import { VisibleText } from '../visible-text'
 import { ComposerBody } from './composer-body'
 import { HeaderEditor } from './header-editor'
@@ -68,6 +69,39 @@ function TargetPicker() {
         <option value="">The URL as written</option>
       </select>
     </label>
+  )
+}
+
+/** How long a send waits for the answer: kept for the next sends, and in this browser's storage. */
+function TimeoutField() {
+  const workbench = useWorkbench()
+  const timeout = useWorkbenchState((s) => s.composer.timeoutSeconds)
+  const error = sendTimeoutError(timeout)
+  return (
+    <span className="timeout-field">
+      <label className="inline-field" title="How long to wait for the answer before giving up (1 s to 10 min)">
+        <span className="muted">Timeout (s)</span>
+        <input
+          className={error ? 'timeout-input invalid' : 'timeout-input'}
+          aria-label="Timeout in seconds"
+          aria-invalid={error ? true : undefined}
+          data-testid="composer-timeout"
+          inputMode="decimal"
+          size={5}
+          value={timeout}
+          spellCheck={false}
+          onChange={(event) => {
+            workbench.store.getState().setComposer({ timeoutSeconds: event.target.value })
+            storeSendTimeout(event.target.value)
+          }}
+        />
+      </label>
+      {error && (
+        <span className="field-error" data-testid="composer-timeout-error">
+          {error}
+        </span>
+      )}
+    </span>
   )
 }
 
@@ -131,6 +165,7 @@ export function ComposerView() {
     const p = problemsOf(s.composer.request)
     return { method: p.method, url: p.url, count: p.count }
   }))
+  const timeoutInvalid = useWorkbenchState((s) => sendTimeoutError(s.composer.timeoutSeconds) !== null)
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
@@ -221,7 +256,7 @@ export function ComposerView() {
                   </button>
                 </>
               ) : (
-                <button type="button" className="primary" data-testid="composer-send" disabled={problems.count > 0} title="Send (Ctrl+Enter)" onClick={() => void workbench.send()}>
+                <button type="button" className="primary" data-testid="composer-send" disabled={problems.count > 0 || timeoutInvalid} title="Send (Ctrl+Enter)" onClick={() => void workbench.send()}>
                   Send
                 </button>
               )}
@@ -233,6 +268,7 @@ export function ComposerView() {
             )}
             <div className="request-options">
               <TargetPicker />
+              <TimeoutField />
               <SigningOptions />
             </div>
             <p className="muted hint">Redirects are never followed: a 3xx answer is shown as it came.</p>
