@@ -221,6 +221,57 @@ describe('composer', () => {
     expect(lastCall(engine, 'replay.send')).toMatchObject({ timeoutMs: 600_000 })
   })
 
+  it('keeps the draft being edited across a reload and opens it again, leaving out a body over 1 MB', async () => {
+    const { engine, workbench } = await setup()
+    act(() => workbench.openBlank())
+    await waitFor(() => expect(screen.getByTestId('composer-body-editor')).toBeTruthy(), { timeout: 10_000 })
+    fireEvent.change(screen.getByTestId('composer-method'), { target: { value: 'PUT' } })
+    fireEvent.change(screen.getByTestId('composer-url'), { target: { value: 'http://localhost:5000/slow?café=1' } })
+    fireEvent.click(screen.getByTestId('header-add'))
+    fireEvent.change((screen.getAllByTestId('header-name-input') as HTMLInputElement[]).at(-1)!, { target: { value: 'X-Draft' } })
+    fireEvent.change((screen.getAllByTestId('header-value-input') as HTMLInputElement[]).at(-1)!, { target: { value: HOSTILE } })
+    fireEvent.click(screen.getAllByTestId('header-enabled')[0]!)
+    const editor = EditorView.findFromDOM(document.querySelector<HTMLElement>('[data-testid="composer-body-editor"] .cm-content')!)!
+    const typed = '{"draft":true}'
+    act(() => editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: typed } }))
+    // Kept once the typing pauses, without waiting for the page to go.
+    await waitFor(() => expect(localStorage.getItem('hookscope.composerDraft')).toContain('draft'))
+
+    const reload = async () => {
+      window.dispatchEvent(new Event('pagehide'))
+      cleanup()
+      const harness = createHarness(engine)
+      renderWith(harness, <App />)
+      await settle()
+      fireEvent.click(screen.getByTestId('view-composer'))
+      await waitFor(() => expect(screen.getByTestId('composer-body-editor')).toBeTruthy(), { timeout: 10_000 })
+      return workbenchOf(harness.stores)
+    }
+    const second = await reload()
+    expect(screen.getByTestId('composer-restored').textContent).toBe('The draft you were editing')
+    expect((screen.getByTestId('composer-method') as HTMLInputElement).value).toBe('PUT')
+    expect((screen.getByTestId('composer-url') as HTMLInputElement).value).toBe('http://localhost:5000/slow?café=1')
+    expect((screen.getAllByTestId('header-name-input') as HTMLInputElement[]).map((i) => i.value)).toEqual(['Content-Type', 'X-Draft'])
+    expect((screen.getAllByTestId('header-value-input') as HTMLInputElement[]).at(-1)!.value).toBe(HOSTILE)
+    expect((screen.getAllByTestId('header-enabled') as HTMLInputElement[]).map((i) => i.checked)).toEqual([false, true])
+    expect(document.querySelector('[data-testid="composer-body-editor"] .cm-content')?.textContent).toBe(typed)
+    expect((window as { __pwned?: number }).__pwned).toBeUndefined()
+
+    // A body over 1 MB is left out: the rest of the draft comes back, saying so.
+    const big = 'x'.repeat(1024 * 1024 + 1)
+    act(() => second.store.getState().setBody({ mode: 'text', text: big }, true))
+    await reload()
+    expect(screen.getByTestId('composer-restored').textContent).toBe('The draft you were editing (its body, 1.00 MB, was too large to keep)')
+    expect((screen.getByTestId('composer-url') as HTMLInputElement).value).toBe('http://localhost:5000/slow?café=1')
+    expect(document.querySelector('[data-testid="composer-body-editor"] .cm-content')?.textContent).toBe('')
+
+    // An unreadable draft opens the composer blank.
+    localStorage.setItem('hookscope.composerDraft', '{"version":1,"method":')
+    await reload()
+    expect(screen.queryByTestId('composer-restored')).toBeNull()
+    expect((screen.getByTestId('composer-url') as HTMLInputElement).value).toBe('http://localhost:3000/webhooks')
+  })
+
   it('cancels a send still waiting for its answer, and shows it as cancelled', async () => {
     const { engine, capture, workbench } = await setup()
     let settle_: ((replay: unknown) => void) | null = null

@@ -15,6 +15,8 @@ export type ComposerSource =
   | { kind: 'item'; collectionId: string; itemId: string; name: string }
   | { kind: 'replay'; replayId: string }
   | { kind: 'pasted'; format: 'curl' | 'raw' }
+  /** The draft kept from the last session; `bodyOmitted`: the size of a body too large to keep. */
+  | { kind: 'restored'; bodyOmitted: number | null }
 
 /** A request that can be compared with another. */
 export type RequestRef =

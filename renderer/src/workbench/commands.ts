@@ -16,13 +16,14 @@ import { toCaptureQuery } from '../state/capture-filter'
 import { formatClock, formatCount } from '../text/format'
 import type { Stores } from '../state/context'
 import { useStores } from '../state/context'
-import { createWorkbenchStore, type RequestRef, type SaveSource, type WorkbenchActions, type WorkbenchState, type WorkbenchStore } from '../state/workbench-store'
+import { createWorkbenchStore, initialComposer, type RequestRef, type SaveSource, type WorkbenchActions, type WorkbenchState, type WorkbenchStore } from '../state/workbench-store'
 import type { ComparableRequest } from '../diff/request-diff'
 import { EXPORT_MAX_CAPTURES, ExportCancelled, exportList, type TrafficExportFormat } from './list-export'
 import { blankRequest, editableOfDraft, editableOfSpec, pastedKind, problemsOf, toDraft } from './composer-draft'
-import { sendTimeoutError, sendTimeoutMs, storedSendTimeout, storeSendTimeout } from './composer-storage'
+import { sendTimeoutError, sendTimeoutMs, storedDraft, storeDraft, storedSendTimeout, storeSendTimeout } from './composer-storage'
 
 export const COMPARE_BODY_MAX_BYTES = 4 * 1024 * 1024
+const DRAFT_SAVE_DELAY_MS = 300
 
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
@@ -87,8 +88,35 @@ export class Workbench {
   readonly store: WorkbenchStore
 
   constructor(private readonly stores: Stores) {
-    this.store = createWorkbenchStore()
-    this.state.setComposer({ timeoutSeconds: storedSendTimeout() })
+    // The composer opens on the request last edited, kept in this browser's storage, if any.
+    const restored = storedDraft()
+    this.store = createWorkbenchStore({
+      composer: {
+        ...initialComposer(),
+        timeoutSeconds: storedSendTimeout(),
+        ...(restored ? { request: restored.request, source: { kind: 'restored', bodyOmitted: restored.bodyOmitted } } : {}),
+      },
+    })
+    this.store.subscribe((state, previous) => {
+      if (state.composer.request !== previous.composer.request) this.keepDraftSoon()
+    })
+    // A reload or a closing window writes what is still waiting.
+    window.addEventListener('pagehide', () => this.keepDraftNow())
+  }
+
+  private draftTimer: ReturnType<typeof setTimeout> | null = null
+
+  /** Keeps the composer's request once the typing pauses (a large body costs a few ms to store). */
+  private keepDraftSoon(): void {
+    if (this.draftTimer !== null) clearTimeout(this.draftTimer)
+    this.draftTimer = setTimeout(() => this.keepDraftNow(), DRAFT_SAVE_DELAY_MS)
+  }
+
+  private keepDraftNow(): void {
+    if (this.draftTimer === null) return
+    clearTimeout(this.draftTimer)
+    this.draftTimer = null
+    storeDraft(this.state.composer.request)
   }
 
   private get api(): ApiClient {

@@ -1,6 +1,10 @@
 // What the composer keeps in this browser's storage, so that it survives reloads and restarts: the
-// send timeout last chosen. Storage may refuse (private mode, quota): the value then holds until the
-// page reloads. Never: calls the engine or touches the DOM.
+// send timeout last chosen, and the request being edited (method, URL, header rows, body; a body
+// over 1 MiB is left out, and the restored draft says so). Storage may refuse (private mode, quota):
+// the value then holds until the page reloads. Never: calls the engine or touches the DOM.
+import { z } from 'zod'
+import { base64Decode, base64Encode } from '../../../shared/formats/bytes'
+import { bodyBytes, newRowKey, type ComposerBody, type EditableRequest } from './composer-draft'
 
 export const SEND_TIMEOUT_KEY = 'hookscope.composerTimeout'
 export const DEFAULT_SEND_TIMEOUT_SECONDS = 30
@@ -37,5 +41,85 @@ export function storeSendTimeout(text: string): void {
     localStorage.setItem(SEND_TIMEOUT_KEY, text.trim())
   } catch {
     // Storage refused: the timeout holds until the page reloads.
+  }
+}
+
+export const DRAFT_KEY = 'hookscope.composerDraft'
+/** A body over this many bytes is not kept with the draft (browser storage holds a few MB in all). */
+export const DRAFT_BODY_MAX_BYTES = 1024 * 1024
+
+const StoredDraft = z.object({
+  version: z.literal(1),
+  method: z.string(),
+  url: z.string(),
+  headers: z.array(z.object({ name: z.string(), value: z.string(), enabled: z.boolean(), followsUrl: z.boolean().optional() })),
+  body: z.discriminatedUnion('mode', [
+    z.object({ mode: z.literal('text'), text: z.string() }),
+    z.object({ mode: z.literal('binary'), base64: z.string(), fileName: z.string().nullable() }),
+    /** Too large to keep: its size in bytes. */
+    z.object({ mode: z.literal('omitted'), size: z.number() }),
+  ]),
+})
+type StoredDraft = z.infer<typeof StoredDraft>
+
+export interface RestoredDraft {
+  request: EditableRequest
+  /** The size of the body that was too large to keep, or null when the body is the one edited. */
+  bodyOmitted: number | null
+}
+
+function storedBody(body: ComposerBody): StoredDraft['body'] {
+  const size = bodyBytes(body).length
+  if (size > DRAFT_BODY_MAX_BYTES) return { mode: 'omitted', size }
+  return body.mode === 'text' ? { mode: 'text', text: body.text } : { mode: 'binary', base64: base64Encode(body.bytes), fileName: body.fileName }
+}
+
+function restoredBody(body: StoredDraft['body']): ComposerBody {
+  if (body.mode === 'text') return { mode: 'text', text: body.text }
+  const bytes = body.mode === 'binary' ? base64Decode(body.base64) : null
+  return bytes && body.mode === 'binary' ? { mode: 'binary', bytes, fileName: body.fileName } : { mode: 'text', text: '' }
+}
+
+/** Keeps the request being edited, so that a reload or a restart finds it again. */
+export function storeDraft(request: EditableRequest): void {
+  const draft: StoredDraft = {
+    version: 1,
+    method: request.method,
+    url: request.url,
+    headers: request.headers.map(({ name, value, enabled, followsUrl }) => ({ name, value, enabled, ...(followsUrl ? { followsUrl } : {}) })),
+    body: storedBody(request.body),
+  }
+  try {
+    localStorage.setItem(DRAFT_KEY, JSON.stringify(draft))
+  } catch {
+    // Over the storage's quota: keep the rest of the draft at least.
+    try {
+      if (draft.body.mode !== 'omitted') localStorage.setItem(DRAFT_KEY, JSON.stringify({ ...draft, body: { mode: 'omitted', size: bodyBytes(request.body).length } }))
+    } catch {
+      // Storage refused: the draft holds until the page reloads.
+    }
+  }
+}
+
+/** The request last edited, as kept by `storeDraft`; null when there is none (or it is unreadable). */
+export function storedDraft(): RestoredDraft | null {
+  let parsed: StoredDraft
+  try {
+    const text = localStorage.getItem(DRAFT_KEY)
+    if (text === null) return null
+    const result = StoredDraft.safeParse(JSON.parse(text))
+    if (!result.success) return null
+    parsed = result.data
+  } catch {
+    return null
+  }
+  return {
+    request: {
+      method: parsed.method,
+      url: parsed.url,
+      headers: parsed.headers.map((row) => ({ key: newRowKey(), ...row })),
+      body: restoredBody(parsed.body),
+    },
+    bodyOmitted: parsed.body.mode === 'omitted' ? parsed.body.size : null,
   }
 }

@@ -37,6 +37,7 @@ if (!URL.revokeObjectURL) URL.revokeObjectURL = () => {}
 afterEach(() => {
   cleanup()
   // What a test kept in this browser's storage (the composer's draft and timeout, the detail's width)
-  // is not the next test's.
+  // is not the next test's: writes still waiting are made first (as when the page goes), then dropped.
+  window.dispatchEvent(new Event('pagehide'))
   localStorage.clear()
 })

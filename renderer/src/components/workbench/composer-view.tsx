@@ -8,6 +8,7 @@ import { toRawHttp } from '../../../../shared/formats/raw-http'
 import { isSendKey } from '../../keyboard/shortcuts'
 import { useApp, useStores } from '../../state/context'
 import { copyText } from '../../text/clipboard'
+import { formatBytes } from '../../text/format'
 import { resignLabel, SCHEME_SIGNS } from '../../text/verdict-text'
 import { messageOf, useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { byteStringForInput, problemsOf, retarget, typedToByteString, wireSpec } from '../../workbench/composer-draft'
@@ -38,6 +39,13 @@ function SourceLabel() {
       return <span className="muted">From a replay</span>
     case 'pasted':
       return <span className="muted">From a pasted {source.format === 'curl' ? 'cURL command' : 'HTTP message'}</span>
+    case 'restored':
+      return (
+        <span className="muted" data-testid="composer-restored">
+          The draft you were editing
+          {source.bodyOmitted !== null && ` (its body, ${formatBytes(source.bodyOmitted)}, was too large to keep)`}
+        </span>
+      )
   }
 }
 
