@@ -35,7 +35,16 @@ type StoredSecret = z.infer<typeof StoredSecret>
 
 // Version 1 kept every value as a string, encrypted or not depending on the host that wrote it.
 const SecretsFileV1 = z.object({ schemaVersion: z.literal(1), secrets: z.record(z.string(), z.string()) })
-const SecretsFile = z.object({ schemaVersion: z.literal(2), secrets: z.record(z.string(), StoredSecret) })
+const SecretsFile = z.object({
+  schemaVersion: z.literal(2),
+  secrets: z.record(z.string(), StoredSecret),
+  /**
+   * Values the desktop app kept in plain text while it had no keychain: it encrypts them once it has
+   * one. Those the headless host wrote are not listed, and stay readable there. (Earlier versions
+   * ignore the list.)
+   */
+  awaitingKeychain: z.array(z.string()).default([]),
+})
 
 /**
  * Whether a version 1 value is a keychain ciphertext (base64 of safeStorage's output, which starts
@@ -56,31 +65,74 @@ export function looksEncrypted(value: string): boolean {
  */
 export class FileSecretStore implements SecretStore {
   private cache: Record<string, StoredSecret> | null = null
+  private loading: Promise<Record<string, StoredSecret>> | null = null
+  /** References whose plain value the desktop app wrote without a keychain (`awaitingKeychain`). */
+  private awaiting = new Set<string>()
   private writing: Promise<void> = Promise.resolve()
   readonly kind: SecretStore['kind']
 
+  /**
+   * `desktop`: the store of the desktop app, which encrypts with the keychain when the system has
+   * one (`cipher`); what it keeps in plain text meanwhile is encrypted on the first load with one.
+   */
   constructor(
     readonly file: string,
     private readonly cipher: SecretCipher | null = null,
+    private readonly options: { desktop?: boolean } = {},
   ) {
     this.kind = cipher ? 'os-encrypted' : 'user-only-file'
   }
 
-  private async load(): Promise<Record<string, StoredSecret>> {
-    if (this.cache) return this.cache
+  private load(): Promise<Record<string, StoredSecret>> {
+    if (this.cache) return Promise.resolve(this.cache)
+    this.loading ??= this.read().finally(() => (this.loading = null))
+    return this.loading
+  }
+
+  private async read(): Promise<Record<string, StoredSecret>> {
+    let secrets: Record<string, StoredSecret>
     try {
       const json: unknown = JSON.parse(await fs.readFile(this.file, 'utf8'))
       const old = SecretsFileV1.safeParse(json)
-      this.cache = old.success
-        ? Object.fromEntries(Object.entries(old.data.secrets).map(([ref, value]) => [ref, looksEncrypted(value) ? { encrypted: value } : value]))
-        : SecretsFile.parse(json).secrets
+      if (old.success) {
+        secrets = Object.fromEntries(Object.entries(old.data.secrets).map(([ref, value]) => [ref, looksEncrypted(value) ? { encrypted: value } : value]))
+      } else {
+        const current = SecretsFile.parse(json)
+        secrets = current.secrets
+        this.awaiting = new Set(current.awaitingKeychain.filter((ref) => typeof secrets[ref] === 'string'))
+      }
     } catch (error) {
       if (!isErrno(error, 'ENOENT')) throw error
-      this.cache = {}
+      secrets = {}
     }
+    this.cache = secrets
     // Tighten permissions if someone loosened them.
     await fs.chmod(this.file, 0o600).catch(() => undefined)
-    return this.cache
+    await this.encryptAwaiting()
+    return secrets
+  }
+
+  /** With a keychain now, the values kept in plain text while there was none are encrypted (one write). */
+  private async encryptAwaiting(): Promise<void> {
+    const secrets = this.cache
+    if (!this.cipher || !secrets || this.awaiting.size === 0) return
+    let changed = false
+    for (const ref of [...this.awaiting]) {
+      const value = secrets[ref]
+      if (typeof value !== 'string') {
+        this.awaiting.delete(ref)
+        continue
+      }
+      try {
+        secrets[ref] = { encrypted: this.cipher.encrypt(value) }
+        this.awaiting.delete(ref)
+        changed = true
+      } catch {
+        // The keychain refused: the value stays as it is, read as before, and is tried again next start.
+      }
+    }
+    // A write that fails is made again with the next change: the values read the same meanwhile.
+    if (changed) await this.persist().catch(() => undefined)
   }
 
   async get(ref: string): Promise<string | null> {
@@ -98,12 +150,15 @@ export class FileSecretStore implements SecretStore {
   async set(ref: string, value: string): Promise<void> {
     const secrets = await this.load()
     secrets[ref] = this.cipher ? { encrypted: this.cipher.encrypt(value) } : value
+    if (!this.cipher && this.options.desktop) this.awaiting.add(ref)
+    else this.awaiting.delete(ref)
     await this.persist()
   }
 
   async delete(ref: string): Promise<void> {
     const secrets = await this.load()
     delete secrets[ref]
+    this.awaiting.delete(ref)
     await this.persist()
   }
 
@@ -111,8 +166,13 @@ export class FileSecretStore implements SecretStore {
     return Object.keys(await this.load())
   }
 
+  private document(): string {
+    const awaiting = [...this.awaiting]
+    return JSON.stringify({ schemaVersion: 2, secrets: this.cache, ...(awaiting.length > 0 ? { awaitingKeychain: awaiting } : {}) }, null, 2) + '\n'
+  }
+
   private persist(): Promise<void> {
-    const run = this.writing.then(() => writeFileAtomic(this.file, JSON.stringify({ schemaVersion: 2, secrets: this.cache }, null, 2) + '\n', 0o600))
+    const run = this.writing.then(() => writeFileAtomic(this.file, this.document(), 0o600))
     this.writing = run.catch(() => undefined)
     return run
   }

@@ -73,7 +73,7 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(async () => {
     hardenSession(session.defaultSession, { devServerUrl })
     protocol.handle('app', (request) => appResponse(rendererDir, request.url))
-    const secrets = new FileSecretStore(path.join(app.getPath('userData'), 'secrets.json'), keychainCipher(safeStorage))
+    const secrets = new FileSecretStore(path.join(app.getPath('userData'), 'secrets.json'), keychainCipher(safeStorage), { desktop: true })
     try {
       engine = await Engine.open({ dataDir: app.getPath('userData'), host: 'electron', version: app.getVersion(), secrets })
     } catch (error) {

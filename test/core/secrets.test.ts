@@ -81,6 +81,59 @@ describe('a secret stored by one host, read by another', () => {
   })
 })
 
+describe('secrets the desktop app kept in plain text while it had no keychain', () => {
+  it('are encrypted on the first start with a keychain, in one write, and read back as themselves', async () => {
+    await new FileSecretStore(file, null, { desktop: true }).set('signature:ep_1', SECRET)
+    await new FileSecretStore(file, null, { desktop: true }).set('signature:ep_2', 'whsec_two')
+    expect(await readFile(file, 'utf8')).toContain(SECRET)
+
+    const keychain = fakeKeychain(7)
+    const desktop = new FileSecretStore(file, keychain, { desktop: true })
+    expect(await desktop.refs()).toEqual(['signature:ep_1', 'signature:ep_2'])
+    const onDisk = await readFile(file, 'utf8')
+    expect(onDisk).not.toContain(SECRET)
+    expect(onDisk).not.toContain('whsec_two')
+    expect(JSON.parse(onDisk)).toEqual({ schemaVersion: 2, secrets: { 'signature:ep_1': { encrypted: expect.any(String) }, 'signature:ep_2': { encrypted: expect.any(String) } } })
+    expect(keychain.calls).toBe(2)
+    expect(await desktop.get('signature:ep_1')).toBe(SECRET)
+    expect(await new FileSecretStore(file, keychain, { desktop: true }).get('signature:ep_2')).toBe('whsec_two')
+    // Nothing is left to encrypt: the next start does not write.
+    const written = (await stat(file)).mtimeMs
+    await new FileSecretStore(file, keychain, { desktop: true }).refs()
+    expect(keychain.calls).toBe(2)
+    expect((await stat(file)).mtimeMs).toBe(written)
+  })
+
+  it('stay in plain text while the keychain refuses, and are encrypted once it does not', async () => {
+    await new FileSecretStore(file, null, { desktop: true }).set('signature:ep_1', SECRET)
+    const locked: SecretCipher = { encrypt: () => { throw new Error('the keyring is locked') }, decrypt: () => { throw new Error('the keyring is locked') } }
+    expect(await new FileSecretStore(file, locked, { desktop: true }).get('signature:ep_1')).toBe(SECRET)
+    const keychain = fakeKeychain(7)
+    expect(await new FileSecretStore(file, keychain, { desktop: true }).get('signature:ep_1')).toBe(SECRET)
+    expect(await readFile(file, 'utf8')).not.toContain(SECRET)
+  })
+
+  it('are told from those the headless host wrote in the same folder, which stay readable there', async () => {
+    await new FileSecretStore(file).set('signature:ep_headless', 'whsec_headless')
+    await new FileSecretStore(file, null, { desktop: true }).set('signature:ep_desktop', SECRET)
+    // The headless host writes another value: the desktop app's is still known as its own.
+    await new FileSecretStore(file).set('signature:ep_other', 'whsec_other')
+    const keychain = fakeKeychain(7)
+    expect(await new FileSecretStore(file, keychain, { desktop: true }).get('signature:ep_desktop')).toBe(SECRET)
+    const onDisk = await readFile(file, 'utf8')
+    expect(onDisk).not.toContain(SECRET)
+    const headless = new FileSecretStore(file)
+    expect(await headless.get('signature:ep_headless')).toBe('whsec_headless')
+    expect(await headless.get('signature:ep_other')).toBe('whsec_other')
+    expect(await headless.get('signature:ep_desktop')).toBeNull()
+    // A value set again by the headless host is its own: the desktop app leaves it in plain text.
+    await new FileSecretStore(file, null, { desktop: true }).set('signature:ep_again', 'whsec_again')
+    await new FileSecretStore(file).set('signature:ep_again', 'whsec_headless_again')
+    await new FileSecretStore(file, keychain, { desktop: true }).refs()
+    expect(await new FileSecretStore(file).get('signature:ep_again')).toBe('whsec_headless_again')
+  })
+})
+
 describe('the desktop app’s keychain', () => {
   function safeStorage(available: boolean, backend: ReturnType<KeychainApi['getSelectedStorageBackend']>): KeychainApi {
     const keychain = fakeKeychain(3)
