@@ -30,9 +30,11 @@ Options:
   --ui-port <n>        Port of the web UI, always on 127.0.0.1 (default: the last run's when free, else a free port)
   --allow-host <name>  Also accept this host name for the web UI, e.g. behind an SSH tunnel
                        (repeatable; loopback names are always accepted)
-  --forward <url>      Forward every captured request to this URL (e.g. your app on
-                       http://localhost:3000), for this run only: the endpoint's saved
-                       targets and routes are kept and apply again without the flag
+  --forward <url>      Forward every captured request to your app, its path and query
+                       appended to this URL: with http://localhost:3000, a request to
+                       /webhooks goes to http://localhost:3000/webhooks. For this run
+                       only: the endpoint's saved targets and routes are kept and apply
+                       again without the flag
   --forward-mode <m>   async (default): answer at once, deliver from a queue that retries
                        while your app is down; proxy: relay your app's answer to the sender
   --data-dir <path>    Data folder (default: ${defaultDataDir()})
@@ -172,7 +174,13 @@ export async function serve(options: ServeOptions, log: (line: string) => void =
       const reach = status.networkUrls.length > 0 ? `: ${status.networkUrls.join(', ')}` : ''
       log(`  warning: ${endpoint.name} is bound to ${endpoint.host}, exposed to your network${reach}`)
     }
-    if (endpoint.forward.mode !== 'off') for (const target of endpoint.forward.targets) log(`  forward: ${target.url}  (${endpoint.forward.mode})`)
+    if (endpoint.forward.mode !== 'off' && endpoint.forward.targets.length > 0) {
+      for (const target of endpoint.forward.targets) log(`  forward: ${target.url}  (${endpoint.forward.mode})`)
+      // A target is a base: the request's own path follows it. Shown with the path of a first request,
+      // so that a target that already names the app's route (and would get it twice) is plain to see.
+      const first = endpoint.forward.targets[0]!.url.replace(/\/+$/, '')
+      log(`           each request's path and query are appended: /webhooks → ${first}/webhooks`)
+    }
   }
   log(`  open:    ${host.url}`)
   return { engine, host, stop }

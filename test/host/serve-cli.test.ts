@@ -156,6 +156,25 @@ describe('serve --forward', () => {
     }
   }
 
+  it('says at start that each request’s path follows the target, so a target that names the app’s route shows it doubled', async () => {
+    const lines: string[] = []
+    const run = await serve(options({ forward: 'http://localhost:3000/webhooks' }), (line) => lines.push(line))
+    try {
+      const at = lines.findIndex((line) => line.startsWith('  forward: '))
+      expect(lines[at]).toBe('  forward: http://localhost:3000/webhooks  (async)')
+      expect(lines[at + 1]).toBe("           each request's path and query are appended: /webhooks → http://localhost:3000/webhooks/webhooks")
+    } finally {
+      await run.stop()
+    }
+    lines.length = 0
+    const origin = await serve(options({ forward: 'http://localhost:3000' }), (line) => lines.push(line))
+    try {
+      expect(lines).toContain("           each request's path and query are appended: /webhooks → http://localhost:3000/webhooks")
+    } finally {
+      await origin.stop()
+    }
+  })
+
   it('forwards to the flag’s URL for this run only, keeping the saved targets and routes', async () => {
     const id = await saveForwarding()
     const app = await httpTarget()
