@@ -216,10 +216,10 @@ describe('composer', () => {
     await tab.getByTestId('signature-headline').filter({ hasText: 'Stale Stripe timestamp' }).waitFor()
 
     await page.getByTestId('detail-resend').click()
-    await page.getByTestId('toast').filter({ hasText: 'Resent as is: 400' }).waitFor()
+    await page.getByTestId('toast').filter({ hasText: `Resent as is to POST ${stripeApp.url}${p}: 400` }).waitFor()
     const before = receivedAt(stripeApp, p).length
     await tab.getByTestId('signature-resend-resigned').click()
-    await page.getByTestId('toast').filter({ hasText: 'Resent re-signed: 200 OK' }).waitFor()
+    await page.getByTestId('toast').filter({ hasText: `Resent re-signed to POST ${stripeApp.url}${p}: 200 OK` }).waitFor()
     const received = await waitForReceived(stripeApp, p, before + 1)
     const resent = received[before]!
     expect(resent.body.toString()).toBe(payload)
@@ -346,7 +346,7 @@ describe('composer', () => {
     await row.click()
     await page.getByTestId('detail-target').filter({ hasText: p }).waitFor()
     await page.keyboard.press('r')
-    await page.getByTestId('toast').filter({ hasText: 'Resent as is: 201' }).waitFor()
+    await page.getByTestId('toast').filter({ hasText: `Resent as is to POST ${app.url}/app${p}: 201` }).waitFor()
     const [again] = await waitForReceived(app, `/app${p}`, 1)
     expect(again!.body.toString()).toBe('exactly these bytes')
     expect(again!.rawHeaders).toContainEqual(['X-Once', '1'])
@@ -355,7 +355,7 @@ describe('composer', () => {
     await page.getByTestId('resend-prompt').waitFor()
     await page.getByTestId('resend-url').fill(`${other.url}/other-base`)
     await page.getByTestId('resend-confirm').click()
-    await page.getByTestId('toast').filter({ hasText: 'Resent as is: 200' }).waitFor()
+    await page.getByTestId('toast').filter({ hasText: `Resent as is to POST ${other.url}/other-base${p}: 200` }).waitFor()
     const [elsewhere] = await waitForReceived(other, `/other-base${p}`, 1)
     expect(elsewhere!.body.toString()).toBe('exactly these bytes')
   })

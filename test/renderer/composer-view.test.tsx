@@ -471,7 +471,7 @@ describe('composer', () => {
     })
     await settle()
     expect(lastCall(engine, 'replay.resend')).toEqual({ captureId: capture.id })
-    await waitFor(() => expect(screen.getByTestId('toast').textContent).toBe('Resent as is: 200 OK'))
+    await waitFor(() => expect(screen.getByTestId('toast').textContent).toBe('Resent as is to POST http://localhost:3000/app/hooks/order?x=1: 200 OK'))
 
     ;(engine.endpoints[0] as Endpoint).forward.targets = []
     await act(async () => {
@@ -527,7 +527,7 @@ describe('composer', () => {
     })
     await settle()
     expect(lastCall(engine, 'replay.resend')).toEqual({ captureId: capture.id, resign: { scheme: 'stripe', renewId: false } })
-    await waitFor(() => expect(screen.getByTestId('toast').textContent).toBe('Resent re-signed: 200 OK'))
+    await waitFor(() => expect(screen.getByTestId('toast').textContent).toBe('Resent re-signed to POST http://localhost:3000/app/hooks/order?x=1: 200 OK'))
 
     ;(engine.endpoints[0] as Endpoint).forward.targets = []
     await act(async () => {
@@ -563,7 +563,7 @@ describe('composer', () => {
     })
     await settle()
     const toast = screen.getByTestId('toast')
-    expect(toast.textContent).toBe('Resend failed: REFUSED: connection refused (nothing listens at localhost:3000)')
+    expect(toast.textContent).toBe('Resend to POST http://localhost:3000/app/hooks/order?x=1 failed: REFUSED: connection refused (nothing listens at localhost:3000)')
     expect(toast.className).toContain('error')
 
     installFakeWorkbench(engine).nextStatus = 503
@@ -571,6 +571,6 @@ describe('composer', () => {
       fireEvent.click(screen.getByTestId('detail-resend'))
     })
     await settle()
-    expect(screen.getByTestId('toast').textContent).toBe('Resent as is: 503 Status')
+    expect(screen.getByTestId('toast').textContent).toBe('Resent as is to POST http://localhost:3000/app/hooks/order?x=1: 503 Status')
   })
 })

@@ -142,7 +142,7 @@ describe('the Signature tab', () => {
     click(screen.getByTestId('signature-resend-resigned'))
     await settle()
     expect(calls('replay.resend')).toEqual([{ captureId: capture.id, resign: { scheme: 'stripe', renewId: false } }])
-    expect(harness.stores.app.getState().toast?.message).toBe('Resent re-signed: 200 OK')
+    expect(harness.stores.app.getState().toast?.message).toBe('Resent re-signed to POST http://localhost:3000/hooks: 200 OK')
   })
 
   it('says where a re-signed resend goes: the forward target by its URL, or a URL to choose when there is none', async () => {

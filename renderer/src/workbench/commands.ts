@@ -317,8 +317,10 @@ export class Workbench {
       const replay = await this.api['replay.resend']({ captureId, ...(baseUrl ? { baseUrl } : {}), ...(resign ? { resign } : {}) })
       this.state.noteReplaySent()
       // Sent and answered (an error status is the target's answer); no answer at all is a failure.
-      if (replay.response) this.toast(`${how}: ${statusLine(replay)}`, replay.response.status < 400 ? 'info' : 'error')
-      else this.toast(`Resend failed: ${statusLine(replay)}`, 'error')
+      // Either way it names where it went: the target's URL with the request's path appended.
+      const where = `${replay.request.method} ${replay.request.url}`
+      if (replay.response) this.toast(`${how} to ${where}: ${statusLine(replay)}`, replay.response.status < 400 ? 'info' : 'error')
+      else this.toast(`Resend to ${where} failed: ${statusLine(replay)}`, 'error')
       if (this.state.composer.originId === captureId) await this.loadReplays()
       return replay
     } catch (error) {
