@@ -73,24 +73,42 @@ export function findRendererDir(explicit?: string): string {
   return found
 }
 
+const FLAGS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'ui-port': { type: 'string' },
+  'allow-host': { type: 'string', multiple: true },
+  'data-dir': { type: 'string' },
+  forward: { type: 'string' },
+  'forward-mode': { type: 'string' },
+  renderer: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const
+
+/** The flags as given, or an error in the program's words that points to --help (Node's own messages
+ * speak of positional arguments and `--`, which is no help to someone who mistyped a flag). */
+function readFlags(args: string[]) {
+  try {
+    return parseArgs({ args, allowPositionals: true, options: FLAGS })
+  } catch (error) {
+    const code = (error as { code?: string }).code
+    const name = /'([^']+)'/.exec((error as Error).message)?.[1]?.split(' ')[0]
+    const hint = 'Try "hookscope serve --help" for the options.'
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && name) throw new HookscopeError('INVALID_INPUT', `Unknown option "${name}". ${hint}`)
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && name) {
+      const flag = name.replace(/,$/, '')
+      const option = Object.entries(FLAGS).find(([long, spec]) => `--${long}` === flag || ('short' in spec && `-${spec.short}` === flag))
+      const needsValue = option?.[1].type === 'string'
+      throw new HookscopeError('INVALID_INPUT', needsValue ? `--${option![0]} needs a value. ${hint}` : `--${option?.[0] ?? flag} takes no value. ${hint}`)
+    }
+    throw new HookscopeError('INVALID_INPUT', `${(error as Error).message}. ${hint}`)
+  }
+}
+
 export function parseServeArgs(argv: string[]): { help: true } | { version: true } | { options: ServeOptions } {
   const args = argv[0] === 'serve' ? argv.slice(1) : argv
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'ui-port': { type: 'string' },
-      'allow-host': { type: 'string', multiple: true },
-      'data-dir': { type: 'string' },
-      forward: { type: 'string' },
-      'forward-mode': { type: 'string' },
-      renderer: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean', short: 'v' },
-    },
-  })
+  const { values, positionals } = readFlags(args)
   if (values.help) return { help: true }
   if (values.version) return { version: true }
   if (positionals.length > 0) throw new HookscopeError('INVALID_INPUT', `Unknown command "${positionals[0]}". Try "hookscope serve --help".`)

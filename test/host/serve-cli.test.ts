@@ -57,6 +57,14 @@ describe('serve flags', () => {
     expect(() => parse('--forward', 'http://localhost:3000/#x')).toThrow(/without a query/)
     expect(parse('--forward', 'http://localhost:3000/hooks')).toMatchObject({ options: { forward: 'http://localhost:3000/hooks' } })
   })
+  it('names a mistyped or valueless flag in its own words and points to --help', () => {
+    expect(() => parse('--bogus')).toThrow('Unknown option "--bogus". Try "hookscope serve --help" for the options.')
+    expect(() => parse('-x')).toThrow('Unknown option "-x". Try "hookscope serve --help" for the options.')
+    expect(() => parse('--port')).toThrow('--port needs a value. Try "hookscope serve --help" for the options.')
+    expect(() => parse('--port', '--host', '127.0.0.1')).toThrow('--port needs a value.')
+    expect(() => parse('--help=yes')).toThrow('--help takes no value.')
+  })
+
   it('refuses --forward-mode without --forward', () => {
     expect(() => parse('--forward-mode', 'proxy')).toThrow(/--forward-mode needs --forward/)
   })
