@@ -26,9 +26,9 @@ describe('live traffic', () => {
     e2e.requireBrowser(ctx)
     const { page, errors } = await e2e.open()
     const command = (await page.getByTestId('empty-curl').textContent())!
-    expect(command).toBe(`curl -X POST '${e2e.host.captureUrl.replace(/\/$/, '')}/webhook' -H 'Content-Type: application/json' -d '{"event":"hello","from":"curl"}'`)
+    expect(command).toBe(`curl -X POST '${e2e.host.captureUrl.replace(/\/$/, '')}/webhooks' -H 'Content-Type: application/json' -d '{"event":"hello","from":"curl"}'`)
     await runShell(command)
-    const row = await waitForRow(page, '/webhook')
+    const row = await waitForRow(page, '/webhooks')
     expect(await row.getByTestId('row-method').textContent()).toBe('POST')
     // A row appears when the request's headers arrive; its status follows once it was answered.
     await row.getByTestId('row-status').filter({ hasText: /^200$/ }).waitFor()

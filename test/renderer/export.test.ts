@@ -33,7 +33,7 @@ describe('copy as cURL', () => {
 
   it('quotes the endpoint URL of the first-request command', () => {
     expect(firstRequestCommand('http://127.0.0.1:1234/')).toBe(
-      `curl -X POST 'http://127.0.0.1:1234/webhook' -H 'Content-Type: application/json' -d '{"event":"hello","from":"curl"}'`,
+      `curl -X POST 'http://127.0.0.1:1234/webhooks' -H 'Content-Type: application/json' -d '{"event":"hello","from":"curl"}'`,
     )
   })
 })

@@ -63,7 +63,7 @@ describe('live sync', () => {
     await settle()
     expect(screen.getByTestId('empty-state')).toBeTruthy()
     expect(screen.getByTestId('empty-curl').textContent).toBe(
-      `curl -X POST 'http://127.0.0.1:4567/webhook' -H 'Content-Type: application/json' -d '{"event":"hello","from":"curl"}'`,
+      `curl -X POST 'http://127.0.0.1:4567/webhooks' -H 'Content-Type: application/json' -d '{"event":"hello","from":"curl"}'`,
     )
     act(() => harness.engine.emit('traffic.batch', { captures: [makeSummary({ target: '/live/1' })], removed: [] }))
     act(() => harness.engine.emit('traffic.batch', { captures: [makeSummary({ target: '/live/2' })], removed: [] }))

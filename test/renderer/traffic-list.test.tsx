@@ -192,7 +192,7 @@ describe('the live list', () => {
     expect(screen.queryByTestId('no-matches')).toBeNull()
     expect(screen.getByTestId('empty-state').textContent).toContain('Waiting for the first request on “GitHub”')
     expect(screen.getByTestId('empty-url').textContent).toBe('http://127.0.0.1:4568')
-    expect(screen.getByTestId('empty-curl').textContent).toContain(`'http://127.0.0.1:4568/webhook'`)
+    expect(screen.getByTestId('empty-curl').textContent).toContain(`'http://127.0.0.1:4568/webhooks'`)
     // Stopped, it says which endpoint to start.
     act(() => harness.stores.app.getState().setStatus({ ...github.status, state: 'stopped', url: null }))
     expect(screen.getByTestId('empty-state').textContent).toContain('“GitHub” is not listening: start it in the sidebar')

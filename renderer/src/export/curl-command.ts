@@ -9,6 +9,6 @@ export function curlCommandFor(request: RequestSpec): string {
 
 /** The command the empty state shows for sending a first request to an endpoint. */
 export function firstRequestCommand(endpointUrl: string): string {
-  const url = `${endpointUrl.replace(/\/+$/, '')}/webhook`
+  const url = `${endpointUrl.replace(/\/+$/, '')}/webhooks`
   return `curl -X POST ${shellQuote(url)} -H 'Content-Type: application/json' -d '{"event":"hello","from":"curl"}'`
 }
