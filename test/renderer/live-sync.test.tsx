@@ -45,6 +45,14 @@ function renderAppDisconnectable(engine: ReturnType<typeof createFakeEngine>) {
   return { setState, traffic, app, sync }
 }
 
+/** Like the engine: a capture not stored yet (still being answered) is not found. */
+function answerOnlyStoredCaptures(engine: ReturnType<typeof createFakeEngine>): void {
+  engine.override('captures.get', (input, fixture) => {
+    if (!engine.captures.has((input as { id: string }).id)) throw new HookscopeError('NOT_FOUND', `No capture with id ${(input as { id: string }).id}.`)
+    return fixture()
+  })
+}
+
 function holdOlderPages(engine: ReturnType<typeof createFakeEngine>): Array<() => void> {
   const held: Array<() => void> = []
   engine.override('captures.query', (input, fixture) => {
@@ -326,10 +334,7 @@ describe('live sync', () => {
   it('says a request opened before it is stored is still in progress, and shows it once it is answered', async () => {
     const harness = createHarness()
     harness.engine.endpoints[0]!.response.delayMs = 4000
-    harness.engine.override('captures.get', (input, fixture) => {
-      if (!harness.engine.captures.has((input as { id: string }).id)) throw new HookscopeError('NOT_FOUND', `No capture with id ${(input as { id: string }).id}.`)
-      return fixture()
-    })
+    answerOnlyStoredCaptures(harness.engine)
     harness.stores.sync.start()
     renderWith(harness, <App />)
     await settle()
@@ -352,10 +357,7 @@ describe('live sync', () => {
 
   it('says a request still in progress can be copied once it is complete, from the button, the c key and the code sheet', async () => {
     const harness = createHarness()
-    harness.engine.override('captures.get', (input, fixture) => {
-      if (!harness.engine.captures.has((input as { id: string }).id)) throw new HookscopeError('NOT_FOUND', `No capture with id ${(input as { id: string }).id}.`)
-      return fixture()
-    })
+    answerOnlyStoredCaptures(harness.engine)
     harness.stores.sync.start()
     renderWith(harness, <App />)
     await settle()
