@@ -32,10 +32,18 @@ function electronBinary() {
   return { ok: false, why: `its download failed (${reason.slice(0, 120)})` }
 }
 
-// Always build first: it takes a few seconds and keeps a stale build from ever starting.
+// Always build first: it takes a few seconds and keeps a stale build from ever starting. Its
+// output matters only when it fails.
 {
-  const built = run(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'])
-  if (built.status !== 0) process.exit(built.status ?? 1)
+  process.stdout.write('Building Hookscope… ')
+  const started = Date.now()
+  const built = run(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' })
+  if (built.status !== 0) {
+    process.stdout.write('failed:\n')
+    process.stderr.write(`${built.stdout ?? ''}${built.stderr ?? ''}${built.error ? `${built.error.message}\n` : ''}`)
+    process.exit(built.status ?? 1)
+  }
+  console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s.`)
 }
 
 const electron = electronBinary()
