@@ -34,7 +34,7 @@ import { Forwarder } from './forward/forwarder'
 import { Replayer } from './replay/replayer'
 import { CollectionService, savedOfDraft } from './collections/service'
 import { CollectionStore } from './collections/store'
-import { SignatureChecker } from './verdicts/checker'
+import { normalizeSecret, SignatureChecker } from './verdicts/checker'
 import { parseMultipart } from './capture/multipart'
 import { systemClock, type Clock } from './clock'
 import { TypedEmitter, type EngineEvents } from './events'
@@ -575,11 +575,11 @@ export class Engine {
       'endpoints.stop': ({ id }) => this.stopEndpoint(id),
       'endpoints.setSecret': async ({ id, secret }) => {
         const endpoint = this.savedEndpoint(id)
-        const changed = ((await this.checker.secretOf(id)) ?? '') !== (secret ?? '')
+        const changed = ((await this.checker.secretOf(id)) ?? '') !== (normalizeSecret(secret) ?? '')
         await this.checker.setSecret(id, secret)
         // When the secret changed, so that requests that arrived before can say they were judged with a later one.
         const secretChangedAt = changed ? this.clock.now() : endpoint.signature.secretChangedAt
-        await this.saveEndpoint({ ...endpoint, signature: { ...endpoint.signature, hasSecret: Boolean(secret), ...(secretChangedAt !== undefined ? { secretChangedAt } : {}) } })
+        await this.saveEndpoint({ ...endpoint, signature: { ...endpoint.signature, hasSecret: normalizeSecret(secret) !== null, ...(secretChangedAt !== undefined ? { secretChangedAt } : {}) } })
         void this.checker.recheck(id)
         return this.endpoint(id)
       },

@@ -90,6 +90,29 @@ describe('signature verdicts on arrival', () => {
     expect((await e.engine.capture(valid.id)).signature).toMatchObject({ kind: 'valid' })
   })
 
+  it('uses a secret pasted with spaces or a line break around it as the provider gave it, for verdicts and re-signed replays', async () => {
+    const app = await target((req, res, body) => {
+      try {
+        stripe.webhooks.constructEvent(body, String(req.headers['stripe-signature']), STRIPE_SECRET)
+        res.writeHead(200)
+      } catch {
+        res.writeHead(400)
+      }
+      res.end()
+    })
+    t = await startEngine()
+    await t.engine.updateEndpoint(t.endpointId, { signature: { scheme: 'stripe' }, forward: { mode: 'off', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' } })
+    await apiOf(t.engine)['endpoints.setSecret']({ id: t.endpointId, secret: ` ${STRIPE_SECRET}\r\n` })
+    const payload = '{"id":"evt_pasted","type":"invoice.paid"}'
+    const sent = await capture(t, payload, { 'Stripe-Signature': signedStripe(payload) })
+    expect((await verdictOf(t.engine, sent.id)).signature).toEqual({ kind: 'valid', scheme: 'stripe' })
+    const resent = await apiOf(t.engine)['replay.resend']({ captureId: sent.id, resign: { scheme: 'stripe', renewId: false } })
+    expect(resent.response?.status).toBe(200)
+    // Whitespace alone is no secret.
+    await apiOf(t.engine)['endpoints.setSecret']({ id: t.endpointId, secret: ' \n' })
+    expect(t.engine.endpoint(t.endpointId).signature.hasSecret).toBe(false)
+  })
+
   it('does not judge a body it did not keep whole: over the body cap it says so', async () => {
     const e = await stripeEndpoint()
     await e.engine.updateSettings({ limits: { maxBodyBytes: 16 } })

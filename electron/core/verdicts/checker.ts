@@ -35,6 +35,17 @@ export function publicUrlOf(record: Pick<CaptureRecord, 'target' | 'rawHeaders' 
   return `${forwardedProto === 'https' ? 'https' : 'http'}://${host}${path}`
 }
 
+/**
+ * A signing secret as it is used: without the whitespace around it. Providers' secrets (whsec_…,
+ * auth tokens, hex or base64 keys) never begin or end with a space or a line break, but a secret
+ * copied from a dashboard, a terminal or a .env file often carries one, and with it every signature
+ * would be judged invalid and every re-signed replay refused.
+ */
+export function normalizeSecret(secret: string | null): string | null {
+  const trimmed = secret?.trim() ?? ''
+  return trimmed === '' ? null : trimmed
+}
+
 export class SignatureChecker {
   private readonly secretCache = new Map<string, string | null>()
   private chain: Promise<void> = Promise.resolve()
@@ -46,14 +57,17 @@ export class SignatureChecker {
   constructor(private readonly deps: CheckerDeps) {}
 
   async secretOf(endpointId: string): Promise<string | null> {
-    if (!this.secretCache.has(endpointId)) this.secretCache.set(endpointId, await this.deps.secrets.get(secretRef(endpointId)))
+    // A secret stored with the whitespace it was pasted with (before secrets were trimmed) is read trimmed too.
+    if (!this.secretCache.has(endpointId)) this.secretCache.set(endpointId, normalizeSecret(await this.deps.secrets.get(secretRef(endpointId))))
     return this.secretCache.get(endpointId) ?? null
   }
 
+  /** Stores the secret without the spaces, tabs or line breaks around it; nothing left (or null) forgets it. */
   async setSecret(endpointId: string, secret: string | null): Promise<void> {
-    if (secret === null || secret === '') await this.deps.secrets.delete(secretRef(endpointId))
-    else await this.deps.secrets.set(secretRef(endpointId), secret)
-    this.secretCache.set(endpointId, secret || null)
+    const kept = normalizeSecret(secret)
+    if (kept === null) await this.deps.secrets.delete(secretRef(endpointId))
+    else await this.deps.secrets.set(secretRef(endpointId), kept)
+    this.secretCache.set(endpointId, kept)
   }
 
   /** Judge one record with its endpoint's current scheme and secret, as of its arrival. */

@@ -151,7 +151,8 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
         if (signaturePatch.scheme !== (current?.signature?.scheme ?? null) || signaturePatch.publicUrl !== (current?.signature?.publicUrl ?? null)) patch.signature = signaturePatch
         await sync.updateEndpoint(id, patch)
       }
-      if (secret !== '') await setSigningSecret(stores, savedId, secret)
+      // Only a typed secret replaces the stored one (the engine drops the whitespace around it).
+      if (secret.trim() !== '') await setSigningSecret(stores, savedId, secret)
       // Saved, but it cannot listen (an address this machine does not have, a port taken): the editor
       // stays open on it, with the reason, so that the address or port can be changed at once.
       const status = app.getState().statusById[savedId]
