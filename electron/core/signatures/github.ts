@@ -2,9 +2,11 @@
 // as UTF-8. @octokit/webhooks-methods takes the payload as a string, so the app hands it
 // `body.toString()`: the HMAC covers that text re-encoded (stringifiedBody), and an empty payload
 // makes the library throw. It checks only the sha256 header: a request signed with nothing but the
-// legacy `X-Hub-Signature: sha1=<hex>` is refused. sign() never writes the legacy header (nor
-// touches it: it stays as it was). Comparison is of the whole header text, as octokit does.
-import { joinedHeader, replaceHeaders } from './header-list'
+// legacy `X-Hub-Signature: sha1=<hex>` is refused. GitHub sends both headers, and apps written
+// before sha256 still check the legacy one: sign() renews it (HMAC-SHA1 of the body bytes, as GitHub
+// documents it) when the request carries it, so that neither header is left describing the old
+// body; it never adds it. Comparison is of the whole header text, as octokit does.
+import { hasHeader, joinedHeader, replaceHeaders } from './header-list'
 import { constantTimeEqual, hmac, stringifiedBody } from './hmac'
 import type { SignatureScheme } from './scheme'
 import { isBlankSecret, verdictsFor } from './verdicts'
@@ -15,6 +17,10 @@ const verdict = verdictsFor('github')
 
 function expectedHeader(secret: string, body: Buffer): string {
   return `sha256=${hmac('sha256', secret, [stringifiedBody(body)]).toString('hex')}`
+}
+
+function expectedLegacyHeader(secret: string, body: Buffer): string {
+  return `sha1=${hmac('sha1', secret, [body]).toString('hex')}`
 }
 
 export const github: SignatureScheme = {
@@ -42,7 +48,8 @@ export const github: SignatureScheme = {
   },
 
   sign(request, secret) {
-    const value = expectedHeader(secret, request.body)
-    return { rawHeaders: replaceHeaders(request.rawHeaders, [[SHA256_HEADER, value]]), url: request.url }
+    const replacements: Array<[string, string]> = [[SHA256_HEADER, expectedHeader(secret, request.body)]]
+    if (hasHeader(request.rawHeaders, LEGACY_SHA1_HEADER)) replacements.push([LEGACY_SHA1_HEADER, expectedLegacyHeader(secret, request.body)])
+    return { rawHeaders: replaceHeaders(request.rawHeaders, replacements), url: request.url }
   },
 }

@@ -3,7 +3,7 @@
 import { parse as parseQuery } from 'node:querystring'
 import { describe, expect, it } from 'vitest'
 import Stripe from 'stripe'
-import { sign as octokitSign } from '@octokit/webhooks-methods'
+import { sign as octokitSign, verify as octokitVerify } from '@octokit/webhooks-methods'
 import { Webhook as StandardWebhook } from 'standardwebhooks'
 import { Webhook as SvixWebhook } from 'svix'
 import twilioLibrary from 'twilio'
@@ -13,7 +13,7 @@ import { SCHEME_IDS, type SchemeId } from '../../../shared/signatures'
 import { schemes, signWith, UnusableSecretError, type SignedRequest } from '../../../electron/core/signatures'
 import { createKit, headerValue, jsonBody, NOW_MS, NOW_SECONDS } from './corpus'
 import { providers } from './providers'
-import { shopifySignature, slackSignature, twitchSignature } from './reference-verifiers'
+import { githubSha1Accepts, githubSha1Signature, shopifySignature, slackSignature, twitchSignature } from './reference-verifiers'
 
 const DAY_MS = 86_400_000
 const providerFor = (id: SchemeId) => providers.find((p) => p.scheme.id === id)!
@@ -91,6 +91,24 @@ describe('sign() details', () => {
     expect(renewedId).not.toBe(original)
     expect(headerValue(schemes[id].sign(request, secret, NOW_MS, { renewId: true }).rawHeaders, idHeader)).not.toBe(renewedId)
     expect(schemes[id].verify({ ...request, rawHeaders: renewed.rawHeaders }, secret, NOW_MS).kind).toBe('valid')
+  })
+
+  it('GitHub: renews the legacy X-Hub-Signature (sha1) beside X-Hub-Signature-256 when the request has it, and never adds it', async () => {
+    const secret = 'github-both-headers'
+    const original = Buffer.from('{"action":"opened","number":1}')
+    const edited = Buffer.from('{"action":"opened","number":2,"title":"café"}')
+    const captured: RawHeaders = [
+      ['X-GitHub-Event', 'pull_request'],
+      ['X-Hub-Signature', githubSha1Signature(secret, original)],
+      ['X-Hub-Signature-256', await octokitSign(secret, original.toString('utf8'))],
+    ]
+    const resigned = signWith('github', { method: 'POST', url: 'https://hooks.example.test/gh', rawHeaders: captured, body: edited }, secret, NOW_MS).rawHeaders
+    const lookup = (name: string) => headerValue(resigned, name)
+    expect(githubSha1Accepts(lookup, edited, secret)).toBe(true)
+    expect(await octokitVerify(secret, edited.toString('utf8'), lookup('X-Hub-Signature-256')!)).toBe(true)
+    expect(resigned.map(([name]) => name)).toEqual(['X-GitHub-Event', 'X-Hub-Signature', 'X-Hub-Signature-256'])
+    const sha256Only = signWith('github', { method: 'POST', url: 'https://hooks.example.test/gh', rawHeaders: captured.filter(([name]) => name !== 'X-Hub-Signature'), body: edited }, secret, NOW_MS).rawHeaders
+    expect(sha256Only.map(([name]) => name)).toEqual(['X-GitHub-Event', 'X-Hub-Signature-256'])
   })
 
   it('takes the timestamp from nowMs', async () => {

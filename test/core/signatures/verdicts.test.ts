@@ -127,10 +127,10 @@ describe('GitHub legacy X-Hub-Signature (sha1): octokit no longer checks it', ()
     expect(verifyWith('github', both, secret, NOW_MS).kind).toBe('invalid')
   })
 
-  it('sign() writes only the sha256 header and leaves a legacy one as it was', () => {
+  it('sign() renews a legacy header in place, and adds the sha256 one', () => {
     const stale = githubSha1Signature(secret, Buffer.from('old'))
     const resigned = schemes.github.sign(request([['X-Hub-Signature', stale]]), secret, NOW_MS)
-    expect(resigned.rawHeaders[0]).toEqual(['X-Hub-Signature', stale])
+    expect(resigned.rawHeaders[0]).toEqual(['X-Hub-Signature', githubSha1Signature(secret, jsonBody)])
     expect(resigned.rawHeaders[1]?.[0]).toBe('X-Hub-Signature-256')
   })
 })
