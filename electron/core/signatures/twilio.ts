@@ -8,14 +8,20 @@
 // then as normalized by `new URL()` with and without the port and with the legacy querystring
 // re-encoding. Repeated form parameters sort their distinct values, as the library does. No
 // timestamp is signed, so there is no tolerance.
+//
+// Webhooks signed with a SharedKey carry `X-Twilio-Webhooks-Signature-Settings:
+// key=<id>,algorithm=<HMAC_SHA1|HMAC_SHA256>`: the same data is signed with the algorithm it names,
+// keyed with the SharedKey secret (the library's getSignatureAlgorithm: a missing header, or one
+// without `algorithm=`, means HMAC_SHA1; an algorithm it does not know is refused).
 import { parse as parseQuery, stringify as stringifyQuery, type ParsedUrlQuery } from 'node:querystring'
 import type { RawHeaders } from '../../../shared/model'
-import { findHeader, joinedHeader, replaceHeaders } from './header-list'
-import { constantTimeEqual, hmac, sha256Hex } from './hmac'
+import { findHeader, hasHeader, joinedHeader, replaceHeaders } from './header-list'
+import { constantTimeEqual, hmac, sha256Hex, type HashAlgorithm } from './hmac'
 import type { SignatureScheme } from './scheme'
 import { isBlankSecret, verdictsFor } from './verdicts'
 
 const SIGNATURE_HEADER = 'X-Twilio-Signature'
+const SETTINGS_HEADER = 'X-Twilio-Webhooks-Signature-Settings'
 const BODY_HASH_PARAM = 'bodySHA256'
 const verdict = verdictsFor('twilio')
 
@@ -77,7 +83,24 @@ function candidateUrls(url: string): string[] {
   return [...asReceived, normalizedWithout, normalizedWith, withLegacyQuerystring(normalizedWithout), withLegacyQuerystring(normalizedWith)]
 }
 
-function expectedSignature(authToken: string, url: string, params: ParsedUrlQuery): string {
+type Algorithm = { name: string; hash: HashAlgorithm }
+
+/** The algorithm the settings header names, as the library reads it; a name it does not know is returned as text. */
+function signatureAlgorithm(headers: RawHeaders): Algorithm | string {
+  let named = ''
+  for (const part of (joinedHeader(headers, SETTINGS_HEADER) ?? '').split(',')) {
+    const separator = part.indexOf('=')
+    if (separator !== -1 && part.slice(0, separator).trim() === 'algorithm') {
+      named = part.slice(separator + 1).trim()
+      if (named) break
+    }
+  }
+  if (!named || named.toUpperCase() === 'HMAC_SHA1') return { name: 'HMAC-SHA1', hash: 'sha1' }
+  if (named.toUpperCase() === 'HMAC_SHA256') return { name: 'HMAC-SHA256', hash: 'sha256' }
+  return named
+}
+
+function expectedSignature(authToken: string, url: string, params: ParsedUrlQuery, hash: HashAlgorithm = 'sha1'): string {
   let data = url
   for (const name of Object.keys(params).sort()) {
     const value = params[name]
@@ -87,7 +110,7 @@ function expectedSignature(authToken: string, url: string, params: ParsedUrlQuer
       data += name + String(value)
     }
   }
-  return hmac('sha1', authToken, [data]).toString('base64')
+  return hmac(hash, authToken, [data]).toString('base64')
 }
 
 function isFormBody(headers: RawHeaders): boolean {
@@ -131,16 +154,21 @@ export const twilio: SignatureScheme = {
     if (signature === undefined) return verdict.missingHeader(SIGNATURE_HEADER)
     if (signature === '') return verdict.malformedHeader(SIGNATURE_HEADER, 'empty')
     if (!request.url) return verdict.invalid('the public URL Twilio called is unknown, and Twilio signs it')
+    const algorithm = signatureAlgorithm(request.rawHeaders)
+    if (typeof algorithm === 'string') return verdict.malformedHeader(SETTINGS_HEADER, `unsupported algorithm "${algorithm}" (Twilio's library knows HMAC_SHA1 and HMAC_SHA256)`)
     if (isBlankSecret(secret)) return verdict.noSecret()
     const bodyHashInUrl = request.url.includes(BODY_HASH_PARAM)
     const isForm = !bodyHashInUrl && isFormBody(request.rawHeaders)
     const params = isForm ? formParams(request.body) : {}
     const urlMatched =
-      candidateUrls(request.url).filter((candidate) => constantTimeEqual(signature, expectedSignature(secret, candidate, params))).length > 0
+      candidateUrls(request.url).filter((candidate) => constantTimeEqual(signature, expectedSignature(secret, candidate, params, algorithm.hash))).length > 0
     if (!urlMatched) {
       // Most often the URL is what differs (a tunnel's https:// URL, another host): say which was used.
-      const signed = isForm ? 'the URL, form parameters and auth token' : 'the URL and auth token'
-      return verdict.invalid(`the signature does not match ${signed}, with the URL taken as ${request.url} (Twilio signs the exact URL it called: if it called another, set it as the endpoint's public URL)`)
+      const sharedKey = hasHeader(request.rawHeaders, SETTINGS_HEADER)
+      const key = sharedKey ? 'SharedKey secret' : 'auth token'
+      const signed = isForm ? `the URL, form parameters and ${key}` : `the URL and ${key}`
+      const how = sharedKey ? ` (${algorithm.name}, as ${SETTINGS_HEADER} says)` : ''
+      return verdict.invalid(`the signature${how} does not match ${signed}, with the URL taken as ${request.url} (Twilio signs the exact URL it called: if it called another, set it as the endpoint's public URL)`)
     }
     if (bodyHashInUrl) {
       const declared = declaredBodyHash(request.url)
@@ -155,8 +183,11 @@ export const twilio: SignatureScheme = {
     const bodyHashInUrl = request.url.includes(BODY_HASH_PARAM)
     const url = bodyHashInUrl ? withBodyHash(request.url, sha256Hex(request.body)) : request.url
     const params = !bodyHashInUrl && isFormBody(request.rawHeaders) ? formParams(request.body) : {}
+    // Signed as the settings header asks, which stays as it was; with an algorithm no library knows, as Twilio signs by default.
+    const algorithm = signatureAlgorithm(request.rawHeaders)
+    const hash = typeof algorithm === 'string' ? 'sha1' : algorithm.hash
     return {
-      rawHeaders: replaceHeaders(request.rawHeaders, [[SIGNATURE_HEADER, expectedSignature(secret, url, params)]]),
+      rawHeaders: replaceHeaders(request.rawHeaders, [[SIGNATURE_HEADER, expectedSignature(secret, url, params, hash)]]),
       url,
     }
   },

@@ -1,13 +1,16 @@
 // The official libraries as judges for what the app actually hands them: a body decoded to a string
 // (not valid UTF-8, or starting with a BOM), repeated headers joined by Node, a whsec_ secret pasted
-// with a trailing newline, GitHub's edge cases and Stripe's empty body. For each, Hookscope's verdict
-// and its re-signed replay must agree with the library.
-import { createHmac } from 'node:crypto'
+// with a trailing newline, GitHub's edge cases, Stripe's empty body and Twilio's SharedKey
+// algorithms. For each, Hookscope's verdict and its re-signed replay must agree with the library.
+import { createHash, createHmac } from 'node:crypto'
+import { parse as parseQuery } from 'node:querystring'
 import { describe, expect, it } from 'vitest'
 import Stripe from 'stripe'
 import { verify as octokitVerify } from '@octokit/webhooks-methods'
 import { Webhook as StandardWebhook } from 'standardwebhooks'
 import { Webhook as SvixWebhook } from 'svix'
+import twilio from 'twilio'
+import { getExpectedTwilioSignature, getSignatureAlgorithm } from 'twilio/lib/webhooks/webhooks'
 import type { RawHeaders } from '../../../shared/model'
 import { schemes, type SignedRequest } from '../../../electron/core/signatures'
 import { NOW_MS, NOW_SECONDS } from './corpus'
@@ -141,3 +144,46 @@ describe('secrets, empty bodies and the legacy header, as the libraries take the
     expect(schemes.stripe.verify(request([['Stripe-Signature', header]], empty), 'whsec_e', NOW_MS).kind).toBe('valid')
   })
 })
+
+describe('Twilio webhooks signed with a SharedKey, as the twilio library judges them', () => {
+  const sharedKey = 'twilio-shared-key-secret'
+  const url = 'https://hooks.example.test/twilio/sms?x=1'
+  const form = Buffer.from('Body=Hello+caf%C3%A9&From=%2B15005550006&MediaUrl0=b&MediaUrl0=a')
+  const settings = (algorithm: string): [string, string] => ['X-Twilio-Webhooks-Signature-Settings', `key=webhooks_sharedkey_1, algorithm=${algorithm}`]
+  /** What twilio.webhook() decides: the algorithm named in the settings header, over the URL and form parameters. */
+  const twilioAccepts = (rawHeaders: RawHeaders, body: Buffer, requestUrl = url): boolean => {
+    const headers = nodeHeaders(rawHeaders)
+    return twilio.validateRequest(sharedKey, headers['x-twilio-signature'] ?? '', requestUrl, parseQuery(body.toString('utf8')), getSignatureAlgorithm(headers['x-twilio-webhooks-signature-settings']))
+  }
+  const formRequest = (rawHeaders: RawHeaders, body = form): SignedRequest => ({ method: 'POST', url, rawHeaders: [['Content-Type', 'application/x-www-form-urlencoded'], ...rawHeaders], body })
+
+  it.each(['HMAC_SHA256', 'hmac_sha256', 'HMAC_SHA1'])('%s: a genuine request is valid, a changed one invalid, and a re-signed edit accepted', (algorithm) => {
+    const signature = getExpectedTwilioSignature(sharedKey, url, parseQuery(form.toString('utf8')), algorithm)
+    const genuine = formRequest([settings(algorithm), ['X-Twilio-Signature', signature]])
+    expect(twilioAccepts(genuine.rawHeaders, form)).toBe(true)
+    expect(schemes.twilio.verify(genuine, sharedKey, NOW_MS)).toEqual({ kind: 'valid', scheme: 'twilio' })
+    const edited = Buffer.from(form.toString('utf8').replace('Hello', 'Bye'))
+    expect(schemes.twilio.verify({ ...genuine, body: edited }, sharedKey, NOW_MS)).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('SharedKey secret') })
+    const resigned = schemes.twilio.sign({ ...genuine, body: edited }, sharedKey, NOW_MS)
+    expect(twilioAccepts(resigned.rawHeaders, edited)).toBe(true)
+    expect(schemes.twilio.verify({ ...genuine, rawHeaders: resigned.rawHeaders, body: edited }, sharedKey, NOW_MS).kind).toBe('valid')
+  })
+
+  it('a JSON body with bodySHA256 in the URL, signed with HMAC-SHA256', () => {
+    const json = Buffer.from('{"event":"message","text":"café"}')
+    const signedUrl = `https://hooks.example.test/twilio/events?bodySHA256=${createHash('sha256').update(json).digest('hex')}`
+    const rawHeaders: RawHeaders = [['Content-Type', 'application/json'], settings('HMAC_SHA256'), ['X-Twilio-Signature', getExpectedTwilioSignature(sharedKey, signedUrl, {}, 'HMAC_SHA256')]]
+    expect(twilio.validateRequestWithBody(sharedKey, headerOf(rawHeaders, 'X-Twilio-Signature'), signedUrl, json.toString('utf8'), 'HMAC_SHA256')).toBe(true)
+    expect(schemes.twilio.verify({ method: 'POST', url: signedUrl, rawHeaders, body: json }, sharedKey, NOW_MS)).toMatchObject({ kind: 'valid' })
+  })
+
+  it('an algorithm the library does not know is named, not judged a mismatch', () => {
+    const genuine = formRequest([settings('HMAC_SHA512'), ['X-Twilio-Signature', 'abc=']])
+    expect(twilioAccepts(genuine.rawHeaders, form)).toBe(false)
+    expect(schemes.twilio.verify(genuine, sharedKey, NOW_MS)).toMatchObject({ kind: 'malformed-header', header: 'X-Twilio-Webhooks-Signature-Settings', reason: expect.stringContaining('HMAC_SHA512') })
+  })
+})
+
+function headerOf(headers: RawHeaders, name: string): string {
+  return headers.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1] ?? ''
+}
