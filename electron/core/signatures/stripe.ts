@@ -6,6 +6,10 @@
 // Header parsing mirrors stripe-node's `parseHeader`: items split on "," and "=" without trimming,
 // the last `t` wins, any matching `v1` makes the request valid. The tolerance is past-only: stripe-node
 // accepts timestamps from the future.
+// When no signature matches, the hints Stripe adds to the header (`secret=whsec_****abcd`: the length
+// and last characters of the secret it signed with; `payload=<8 hex>`: the end of the SHA-256 of the
+// body it sent) tell, as stripe-node's own error does, whether the secret or the body is what differs.
+import { createHash } from 'node:crypto'
 import { joinedHeader, replaceHeaders } from './header-list'
 import { constantTimeEqual, hmac, textDecodedBody } from './hmac'
 import type { SignatureScheme } from './scheme'
@@ -30,6 +34,38 @@ function parseStripeHeader(value: string): ParsedStripeHeader {
   return parsed
 }
 
+/** The first `secret`, `destination` and `payload` hints, read as stripe-node's getSignatureDebugMetadata reads them. */
+function debugHints(value: string): { secret?: string; destination?: string; payload?: string } {
+  const hints: Record<string, string> = {}
+  for (const item of value.split(/,\s*/)) {
+    const separator = item.indexOf('=')
+    const key = separator === -1 ? item : item.slice(0, separator)
+    if ((key === 'secret' || key === 'destination' || key === 'payload') && !(key in hints)) {
+      const hint = separator === -1 ? '' : item.slice(separator + 1)
+      hints[key] = hint.length > 100 ? '' : hint.trim()
+    }
+  }
+  const payload = /^[0-9a-f]{8}$/i.test(hints.payload ?? '') ? hints.payload!.toLowerCase() : undefined
+  return { ...(hints.secret ? { secret: hints.secret } : {}), ...(hints.destination ? { destination: hints.destination } : {}), ...(payload ? { payload } : {}) }
+}
+
+/** Why no signature matches, as precisely as the header's hints allow. */
+function mismatchReason(header: string, secret: string, body: Buffer): string {
+  const hints = debugHints(header)
+  const masked = hints.secret
+  if (masked?.includes('*') && (secret.length !== masked.length || secret.slice(-4) !== masked.slice(-4))) {
+    const destination = hints.destination ? ` (destination ${hints.destination})` : ''
+    return `the stored secret is not the one Stripe signed with: ${HEADER} says that one is ${masked.length} characters long and looks like ${masked}${destination}; store that destination's signing secret`
+  }
+  if (hints.payload) {
+    const received = createHash('sha256').update(textDecodedBody(body)).digest('hex').slice(-8)
+    if (received !== hints.payload) {
+      return `the body is not the one Stripe signed: ${HEADER} says the SHA-256 of the body it sent ends in ${hints.payload}, and the stored body's ends in ${received}, so something on the way changed it (re-formatted JSON, other line endings or encoding)`
+    }
+  }
+  return 'no v1 signature matches the body and secret'
+}
+
 function expectedSignature(secret: string, timestamp: number, body: Buffer): string {
   return hmac('sha256', secret, [`${timestamp}.`, textDecodedBody(body)]).toString('hex')
 }
@@ -52,7 +88,7 @@ export const stripe: SignatureScheme = {
     if (isBlankSecret(secret)) return verdict.noSecret()
     const expected = expectedSignature(secret, timestamp, request.body)
     const matched = signatures.filter((candidate) => constantTimeEqual(candidate, expected)).length > 0
-    if (!matched) return verdict.invalid('no v1 signature matches the body and secret')
+    if (!matched) return verdict.invalid(mismatchReason(header, secret, request.body))
     const drift = driftInSeconds(nowMs, timestamp)
     if (drift > TOLERANCE_SECONDS) return verdict.outOfTolerance(drift, TOLERANCE_SECONDS)
     return verdict.valid()

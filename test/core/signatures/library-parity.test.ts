@@ -187,3 +187,45 @@ describe('Twilio webhooks signed with a SharedKey, as the twilio library judges 
 function headerOf(headers: RawHeaders, name: string): string {
   return headers.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1] ?? ''
 }
+
+describe('Stripe: the hints in Stripe-Signature tell a wrong secret from a changed body, as stripe-node does', () => {
+  const secret = 'whsec_' + 'f00d'.repeat(8)
+  const payload = '{"id":"evt_hint","object":"event","amount":100}'
+  const bodyHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(-8)
+  const signedWithHints = (signingSecret: string, signedPayload: string) =>
+    stripeClient.webhooks.generateTestHeaderString({ payload: signedPayload, secret: signingSecret, timestamp: NOW_SECONDS }) +
+    `,secret=whsec_${'*'.repeat(signingSecret.length - 10)}${signingSecret.slice(-4)},destination=we_123,payload=${bodyHash(signedPayload)}`
+  const stripeError = (body: Buffer, header: string): string => {
+    try {
+      stripeClient.webhooks.signature!.verifyHeader(body, header, secret, 300, undefined, NOW_MS)
+      return ''
+    } catch (error) {
+      return (error as Error).message
+    }
+  }
+
+  it('another secret: says the stored one is not the one Stripe signed with, and what that one looks like', () => {
+    const other = 'whsec_' + 'beef'.repeat(10)
+    const header = signedWithHints(other, payload)
+    expect(stripeError(Buffer.from(payload), header)).toContain('The signing secret you provided')
+    const verdict = schemes.stripe.verify(request([['Stripe-Signature', header]], Buffer.from(payload)), secret, NOW_MS)
+    expect(verdict).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('the stored secret is not the one Stripe signed with') })
+    expect(verdict).toMatchObject({ reason: expect.stringContaining(`${other.length} characters long and looks like whsec_${'*'.repeat(other.length - 10)}beef (destination we_123)`) })
+  })
+
+  it('a changed body: says the body is not the one Stripe sent, with both hash ends', () => {
+    const header = signedWithHints(secret, payload)
+    const reformatted = Buffer.from(JSON.stringify(JSON.parse(payload), null, 2))
+    expect(stripeError(reformatted, header)).toContain('differs from the request body sent by Stripe')
+    expect(schemes.stripe.verify(request([['Stripe-Signature', header]], reformatted), secret, NOW_MS)).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringContaining(`ends in ${bodyHash(payload)}, and the stored body's ends in ${bodyHash(reformatted.toString())}`),
+    })
+  })
+
+  it('without hints, or when they point nowhere, the reason stays the plain mismatch', () => {
+    const header = stripeClient.webhooks.generateTestHeaderString({ payload, secret, timestamp: NOW_SECONDS })
+    expect(schemes.stripe.verify(request([['Stripe-Signature', header]], Buffer.from(payload + ' ')), secret, NOW_MS)).toMatchObject({ reason: 'no v1 signature matches the body and secret' })
+    expect(schemes.stripe.verify(request([['Stripe-Signature', signedWithHints(secret, payload)]], Buffer.from(payload)), secret, NOW_MS).kind).toBe('valid')
+  })
+})
