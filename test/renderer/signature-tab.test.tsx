@@ -101,6 +101,25 @@ describe('the Signature tab', () => {
     expect(facts()).toContain('Missing headerStripe-Signature')
   })
 
+  it('names another provider’s signature header when the endpoint’s scheme finds none of its own, and leads to the editor', async () => {
+    const { harness } = await openSignature({
+      signature: { kind: 'missing-header', scheme: 'stripe', header: 'Stripe-Signature' },
+      rawHeaders: [['Content-Type', 'application/json'], ['x-hub-signature', 'sha1=00'], ['X-Hub-Signature-256', 'sha256=00']],
+    })
+    expect(screen.getByTestId('signature-headline').textContent).toBe('Missing Stripe-Signature header')
+    expect(screen.getByTestId('signature-other-scheme').textContent).toMatch(/^This request carries X-Hub-Signature-256, which GitHub sends: if GitHub calls this endpoint, choose it as the endpoint’s scheme instead of Stripe\./)
+    // Re-signing it as Stripe would not make it GitHub's.
+    expect(screen.queryByTestId('signature-resend-resigned')).toBeNull()
+    click(screen.getByTestId('signature-change-scheme'))
+    expect(harness.stores.app.getState().editingEndpoint).toBe('ep_1')
+  })
+
+  it('says nothing of other providers when the request carries no signature header at all', async () => {
+    await openSignature({ signature: { kind: 'missing-header', scheme: 'standard-webhooks', header: 'webhook-id' }, rawHeaders: [['Content-Type', 'application/json']] })
+    expect(screen.queryByTestId('signature-other-scheme')).toBeNull()
+    expect(screen.getByTestId('signature-resend-resigned')).toBeTruthy()
+  })
+
   it('explains an invalid signature with the engine’s reason', async () => {
     await openSignature({ signature: { kind: 'invalid', scheme: 'stripe', reason: 'no v1 signature matches the payload and secret' } })
     expect(screen.getByTestId('signature-headline').textContent).toBe('Invalid Stripe signature')

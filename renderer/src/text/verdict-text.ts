@@ -28,6 +28,34 @@ export const SCHEME_HINTS: Record<SchemeId, string> = {
   twitch: 'Reads the Twitch-Eventsub-Message-* headers. The secret is the subscription’s secret. Messages older than 10 minutes are refused.',
 }
 
+/** The header that carries each scheme's signature, in the provider's spelling (GitHub's legacy one after). */
+const SIGNATURE_HEADERS: Record<SchemeId, readonly string[]> = {
+  stripe: ['Stripe-Signature'],
+  github: ['X-Hub-Signature-256', 'X-Hub-Signature'],
+  shopify: ['X-Shopify-Hmac-Sha256'],
+  slack: ['X-Slack-Signature'],
+  'standard-webhooks': ['webhook-signature'],
+  svix: ['svix-signature'],
+  twilio: ['X-Twilio-Signature'],
+  twitch: ['Twitch-Eventsub-Message-Signature'],
+}
+
+/**
+ * The other schemes whose signature header a request carries, with that header: a request judged
+ * with one scheme but signed by another provider (the endpoint's scheme chosen wrongly, or another
+ * provider calling the same URL). Only header names are compared.
+ */
+export function otherSchemesSigning(rawHeaders: ReadonlyArray<readonly [string, string]>, scheme: SchemeId): Array<{ scheme: SchemeId; header: string }> {
+  const names = new Set(rawHeaders.map(([name]) => name.toLowerCase()))
+  const found: Array<{ scheme: SchemeId; header: string }> = []
+  for (const [id, headers] of Object.entries(SIGNATURE_HEADERS) as Array<[SchemeId, readonly string[]]>) {
+    if (id === scheme) continue
+    const header = headers.find((name) => names.has(name.toLowerCase()))
+    if (header !== undefined) found.push({ scheme: id, header })
+  }
+  return found
+}
+
 /** What each scheme signs besides the body that a re-signed request gets anew. */
 export const SCHEME_SIGNS: Record<SchemeId, { timestamp: boolean; messageId: boolean }> = {
   stripe: { timestamp: true, messageId: false },

@@ -8,7 +8,7 @@ import type { Verdict } from '../../../../shared/signatures'
 import { useApp, useStores, useTraffic } from '../../state/context'
 import { errorText, verifyCapture } from '../../state/forward-commands'
 import { formatClock } from '../../text/format'
-import { driftWords, explainVerdict, formatSpan, resignLabel, SCHEME_LABELS, shownVerdict } from '../../text/verdict-text'
+import { driftWords, explainVerdict, formatSpan, otherSchemesSigning, resignLabel, SCHEME_LABELS, shownVerdict } from '../../text/verdict-text'
 import { resignMissing, useWorkbench } from '../../workbench/commands'
 import { VisibleText } from '../visible-text'
 import '../../styles/forwarding.css'
@@ -44,6 +44,8 @@ export function SignatureTab({ capture }: { capture: Capture }) {
   const shown = shownVerdict({ signature: current, signatureOnArrival: onArrival })
   const verdict = shown.verdict
   const missing = resignMissing(endpoint)
+  // No header of the endpoint's scheme: another provider's may be there, when the scheme was chosen wrongly.
+  const signedByOther = verdict?.kind === 'missing-header' ? otherSchemesSigning(capture.rawHeaders, verdict.scheme) : []
   const freshSignatureHelps = verdict !== null && RESIGN_HELPS.has(verdict.kind)
   const configure = () => app.getState().setEditingEndpoint(capture.endpointId)
   // Where a resend goes, as the engine picks it: the default forward target, else the first; with
@@ -87,7 +89,26 @@ export function SignatureTab({ capture }: { capture: Capture }) {
           Not judged yet with {SCHEME_LABELS[scheme]}. Check again to judge it now.
         </p>
       )}
-      {freshSignatureHelps && !removed && (
+      {signedByOther.length > 0 && verdict && (
+        <div className="viewer-note" data-testid="signature-other-scheme">
+          <p>
+            This request carries{' '}
+            {signedByOther.map((other, index) => (
+              <span key={other.scheme}>
+                {index > 0 && (index === signedByOther.length - 1 ? ' and ' : ', ')}
+                <code>{other.header}</code>, which {SCHEME_LABELS[other.scheme]} sends
+              </span>
+            ))}
+            : if {signedByOther.length === 1 ? SCHEME_LABELS[signedByOther[0]!.scheme] : 'that provider'} calls this endpoint, choose it as the endpoint’s scheme instead of {SCHEME_LABELS[verdict.scheme]}.
+          </p>
+          {!removed && (
+            <button type="button" data-testid="signature-change-scheme" onClick={configure}>
+              Change the scheme…
+            </button>
+          )}
+        </div>
+      )}
+      {freshSignatureHelps && !removed && signedByOther.length === 0 && (
         <p className="signature-resign">
           <button type="button" data-testid="signature-resend-resigned" disabled={missing !== null} onClick={() => void workbench.resendAsIs(capture.id, undefined, { resign: true })}>
             {resendTo === undefined ? 'Resend re-signed…' : 'Resend re-signed'}
