@@ -11,7 +11,7 @@ import { createHarness, renderWith, settle } from './helpers/render-app'
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
-async function setup(options: { scheme?: boolean | 'svix' | 'github' } = {}) {
+async function setup(options: { scheme?: boolean | 'svix' | 'github'; headers?: Array<[string, string]> } = {}) {
   const engine = createFakeEngine()
   const endpoint = engine.endpoints[0]! as Endpoint
   endpoint.forward = { ...defaultForwardConfig(), targets: [{ id: 't1', url: 'http://localhost:3000/app', paused: false }, { id: 't2', url: 'http://localhost:4000' }].map((t) => ({ paused: false, ...t })), defaultTargetId: 't1' }
@@ -29,6 +29,7 @@ async function setup(options: { scheme?: boolean | 'svix' | 'github' } = {}) {
         ['X-Dup', 'one'],
         ['x-dup', 'two'],
         ['Content-Length', '27'],
+        ...(options.headers ?? []),
       ],
     },
     '{"id":"evt_1","amount":100}',
@@ -434,6 +435,29 @@ describe('composer', () => {
       await workbench.send()
     })
     expect(lastCall(engine, 'replay.send')).toMatchObject({ resign: null })
+  })
+
+  it('marks the headers re-signing replaces when sent, and only while it is on', async () => {
+    const { engine, capture, workbench } = await setup({ scheme: 'svix', headers: [['svix-id', 'msg_1'], ['svix-timestamp', '1700000000'], ['svix-signature', 'v1,typed-by-hand']] })
+    await openComposer(workbench, capture.id)
+    const marked = () =>
+      screen
+        .getAllByTestId('header-edit-row')
+        .filter((row) => within(row).queryByTestId('header-resigned'))
+        .map((row) => (within(row).getByTestId('header-name-input') as HTMLInputElement).value)
+    expect(marked()).toEqual(['svix-timestamp', 'svix-signature'])
+    expect(screen.getAllByTestId('header-resigned')[0]!.textContent).toBe('Replaced when sent: re-signed (Svix). Turn re-signing off to send it as typed.')
+    // A renewed id is replaced too.
+    fireEvent.click(screen.getByTestId('composer-renew-id'))
+    expect(marked()).toEqual(['svix-id', 'svix-timestamp', 'svix-signature'])
+    fireEvent.click(screen.getByTestId('composer-resign'))
+    expect(marked()).toEqual([])
+    await act(async () => {
+      await workbench.send()
+    })
+    const sent = lastCall(engine, 'replay.send') as { draft: { headers: string[][] }; resign: unknown }
+    expect(sent.resign).toBeNull()
+    expect(sent.draft.headers).toContainEqual(['svix-signature', 'v1,typed-by-hand'])
   })
 
   it('shows hostile response headers and bodies as text, and refuses a bad paste clearly', async () => {

@@ -68,6 +68,36 @@ export const SCHEME_SIGNS: Record<SchemeId, { timestamp: boolean; messageId: boo
   twitch: { timestamp: true, messageId: true },
 }
 
+/**
+ * The headers a re-signed send writes anew, as the engine's schemes do: the signature, the timestamp,
+ * and the message id only when it is renewed (Svix's under the unbranded names where the request uses
+ * those; GitHub's legacy header only when the request has it, which a row does). `present` and the
+ * names returned are in lower case.
+ */
+export function resignedHeaderNames(scheme: SchemeId, renewId: boolean, present: ReadonlySet<string>): readonly string[] {
+  const ids = (...names: string[]) => (renewId ? names : [])
+  // Svix: per field, its own name when the request has it, else the unbranded one (as the engine picks).
+  const svix = (field: string) => (present.has(`svix-${field}`) || !present.has(`webhook-${field}`) ? `svix-${field}` : `webhook-${field}`)
+  switch (scheme) {
+    case 'stripe':
+      return ['stripe-signature']
+    case 'github':
+      return ['x-hub-signature-256', 'x-hub-signature']
+    case 'shopify':
+      return ['x-shopify-hmac-sha256']
+    case 'slack':
+      return ['x-slack-signature', 'x-slack-request-timestamp']
+    case 'standard-webhooks':
+      return [...ids('webhook-id'), 'webhook-timestamp', 'webhook-signature']
+    case 'svix':
+      return [...ids(svix('id')), svix('timestamp'), svix('signature')]
+    case 'twilio':
+      return ['x-twilio-signature']
+    case 'twitch':
+      return [...ids('twitch-eventsub-message-id'), 'twitch-eventsub-message-timestamp', 'twitch-eventsub-message-signature']
+  }
+}
+
 /** The re-sign option in words, saying only what the scheme signs: "Re-sign (Stripe) with a fresh timestamp". */
 export function resignLabel(scheme: SchemeId): string {
   return SCHEME_SIGNS[scheme].timestamp ? `Re-sign (${SCHEME_LABELS[scheme]}) with a fresh timestamp` : `Re-sign (${SCHEME_LABELS[scheme]}) with the endpoint’s secret`

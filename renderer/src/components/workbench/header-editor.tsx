@@ -1,8 +1,11 @@
 // The composer's header table: every line in order, each editable, switchable on and off, movable
 // (buttons, or Alt+↑ / Alt+↓ in a row), with live validation. Content-Length is shown as computed
 // from the body and cannot be typed; Transfer-Encoding and other hop-by-hop headers are marked as
-// removed when sent (the engine frames the body itself).
+// removed when sent (the engine frames the body itself). With re-signing on, the headers the scheme
+// writes anew are marked so, since what is typed in them is replaced when sent.
 import { useShallow } from 'zustand/react/shallow'
+import { useApp } from '../../state/context'
+import { resignedHeaderNames, SCHEME_LABELS } from '../../text/verdict-text'
 import { byteStringForInput, computedContentLength, headerNameError, headerValueError, isFramingHeader, isHopByHop, newRowKey, typedToByteString } from '../../workbench/composer-draft'
 import { useWorkbench, useWorkbenchState } from '../../workbench/commands'
 
@@ -12,6 +15,9 @@ export function HeaderEditor() {
   const contentLength = useWorkbenchState(useShallow((s) => computedContentLength(s.composer.request)))
   const hasLengthRow = headers.some((row) => row.enabled && isFramingHeader(row.name))
   const actions = workbench.store.getState()
+  const { endpointId, resign, renewId } = useWorkbenchState(useShallow((s) => ({ endpointId: s.composer.endpointId, resign: s.composer.resign, renewId: s.composer.renewId })))
+  const scheme = useApp((s) => (endpointId ? (s.endpointsById[endpointId]?.signature?.scheme ?? null) : null))
+  const resigned = resign && scheme ? new Set(resignedHeaderNames(scheme, renewId, new Set(headers.filter((row) => row.enabled).map((row) => row.name.toLowerCase())))) : null
 
   const focusRow = (key: number) => requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-row-key="${key}"] [data-testid="header-name-input"]`)?.focus())
 
@@ -94,6 +100,11 @@ export function HeaderEditor() {
                         </span>
                       )}
                       {row.enabled && isHopByHop(row.name) && <span className="muted hint">Removed when sent: the body is framed anew.</span>}
+                      {row.enabled && scheme && resigned?.has(row.name.toLowerCase()) && (
+                        <span className="muted hint" data-testid="header-resigned">
+                          Replaced when sent: re-signed ({SCHEME_LABELS[scheme]}). Turn re-signing off to send it as typed.
+                        </span>
+                      )}
                     </>
                   )}
                 </td>
