@@ -223,6 +223,20 @@ describe('the Signature tab', () => {
     expect(screen.getByTestId('signature-headline').textContent).toBe('Valid Stripe signature')
   })
 
+  it('shows a request the corrected secret matches as valid, saying it was judged invalid with the secret stored when it arrived', async () => {
+    const changedAt = new Date(2026, 0, 2, 10, 20, 30, 400).getTime()
+    await openSignature({
+      signature: { kind: 'valid', scheme: 'stripe' },
+      signatureOnArrival: { secretChangedAt: changedAt, verdict: { kind: 'invalid', scheme: 'stripe', reason: 'no v1 signature matches the body and secret' } },
+    })
+    expect(within(screen.getByTestId('traffic-row')).getByTestId('badge-signature').textContent).toBe('sig valid')
+    expect(screen.getByTestId('signature-headline').textContent).toBe('Valid Stripe signature')
+    expect(screen.getByTestId('signature-secret-changed').textContent).toBe(
+      'Invalid Stripe signature when it arrived, with the secret stored then. The secret changed at 10:20:30.400 matches its signature: Valid Stripe signature.',
+    )
+    expect(screen.queryByTestId('signature-resend-resigned')).toBeNull()
+  })
+
   it('says a verdict was judged with a secret stored after the request arrived when the verdict on arrival is not known', async () => {
     const changedAt = new Date(2026, 0, 2, 10, 20, 30, 400).getTime()
     await openSignature({

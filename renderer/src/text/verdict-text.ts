@@ -246,6 +246,11 @@ function isMismatch(reason: string): boolean {
   return /\bmatch(es)?\b.*\b(secret|auth token)\b/.test(reason)
 }
 
+/** Verdicts whose signature matched the secret (a stale timestamp aside). */
+function signatureMatches(verdict: Verdict): boolean {
+  return verdict.kind === 'valid' || verdict.kind === 'timestamp-out-of-tolerance'
+}
+
 /** Verdicts that judged the signature (rather than saying why it could not be judged). */
 function judged(verdict: Verdict | null | undefined): verdict is Verdict {
   return verdict !== null && verdict !== undefined && verdict.kind !== 'no-secret' && verdict.kind !== 'unusable-secret' && verdict.kind !== 'incomplete-body'
@@ -268,6 +273,11 @@ export function shownVerdict(summary: Pick<CaptureSummary, 'signature' | 'signat
   const arrival = onArrival.verdict
   if (arrival && JSON.stringify(arrival) === JSON.stringify(current)) return { verdict: current, note: null }
   if (judged(arrival)) {
+    // The new secret matches a signature the old one did not (most often a mistyped secret corrected):
+    // the request is shown as the provider signed it, with what the old secret made of it.
+    if (arrival.kind === 'invalid' && signatureMatches(current)) {
+      return { verdict: current, note: `${explainVerdict(arrival).headline} when it arrived, with the secret stored then. The secret changed at ${at} matches its signature: ${explainVerdict(current).headline}.` }
+    }
     // Another secret judges it otherwise: the verdict on arrival stays, the current one is told.
     if (judged(current)) return { verdict: arrival, note: `${explainVerdict(arrival).headline} when it arrived. With the secret changed at ${at}, after it arrived: ${explainVerdict(current).headline}.` }
     // No usable secret now: say so, and what it got on arrival.
