@@ -95,7 +95,7 @@ function readFlags(args: string[]) {
     const code = (error as { code?: string }).code
     const name = /'([^']+)'/.exec((error as Error).message)?.[1]?.split(' ')[0]
     const hint = 'Try "hookscope serve --help" for the options.'
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && name) throw new HookscopeError('INVALID_INPUT', `Unknown option "${name}". ${hint}`)
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && name) throw new HookscopeError('INVALID_INPUT', `${unknownOptionText(args, name)} ${hint}`)
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && name) {
       const flag = name.replace(/,$/, '')
       const option = Object.entries(FLAGS).find(([long, spec]) => `--${long}` === flag || ('short' in spec && `-${spec.short}` === flag))
@@ -104,6 +104,21 @@ function readFlags(args: string[]) {
     }
     throw new HookscopeError('INVALID_INPUT', `${(error as Error).message}. ${hint}`)
   }
+}
+
+/**
+ * An unknown option named as it was typed. Node names a short option by its letter alone, and reads
+ * "-h=1" as the group -h, -=, -1 (so it would name "-="): the argument that holds it is named instead,
+ * and a known short flag given a value says it takes none, as "--help=1" does.
+ */
+function unknownOptionText(args: string[], option: string): string {
+  const { tokens } = parseArgs({ args, allowPositionals: true, strict: false, tokens: true, options: FLAGS })
+  const token = tokens.find((t) => t.kind === 'option' && t.rawName === option)
+  const typed = token ? (args[token.index] ?? option) : option
+  const withValue = /^-([^-])=/.exec(typed)
+  const flag = withValue && Object.entries(FLAGS).find(([, spec]) => 'short' in spec && spec.short === withValue[1])
+  if (flag) return `"${typed}": -${withValue[1]} (--${flag[0]}) takes no value.`
+  return `Unknown option "${typed}".`
 }
 
 export function parseServeArgs(argv: string[]): { help: true } | { version: true } | { options: ServeOptions } {

@@ -64,6 +64,12 @@ describe('serve flags', () => {
     expect(() => parse('--port', '--host', '127.0.0.1')).toThrow('--port needs a value.')
     expect(() => parse('--help=yes')).toThrow('--help takes no value.')
   })
+  it('names a mistyped short flag as it was typed, not the letter of it the parser stopped at', () => {
+    expect(() => parse('-h=1')).toThrow('"-h=1": -h (--help) takes no value. Try "hookscope serve --help" for the options.')
+    expect(() => parse('--port', '8080', '-v=2')).toThrow('"-v=2": -v (--version) takes no value.')
+    expect(() => parse('-hx')).toThrow('Unknown option "-hx". Try "hookscope serve --help" for the options.')
+    expect(() => parse('-h1')).toThrow('Unknown option "-h1".')
+  })
 
   it('refuses --forward-mode without --forward', () => {
     expect(() => parse('--forward-mode', 'proxy')).toThrow(/--forward-mode needs --forward/)
