@@ -2,21 +2,18 @@
 // with what was sent and what the target answered (headers in raw order, the body in the same viewers
 // as request bodies), and retrying or dropping this one request (neither for one never sent by design:
 // retrying it would not send the request as it came).
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import type { Capture, ForwardAttempt, ForwardSummary } from '../../../../shared/model'
-import { useApp, useStores, useTraffic } from '../../state/context'
-import { dropCaptures, errorText, loadAttempts, retryCaptures, retryTargetNow, setTargetPaused } from '../../state/forward-commands'
-import { useForward } from '../../state/forward-hooks'
-import { targetKey } from '../../state/forward-store'
+import { useStores, useTraffic } from '../../state/context'
+import { dropCaptures, errorText, retryCaptures, retryTargetNow, setTargetPaused } from '../../state/forward-commands'
 import { formatClock, formatDateTime, formatDuration, statusClassOf } from '../../text/format'
 import { forwardBadge, forwardSentence, heldReason } from '../../text/forward-text'
 import { displayText } from '../../text/visible-text'
 import { AttemptBody } from '../forwarding/attempt-body'
 import { RawHeaderTable } from '../forwarding/raw-header-table'
 import { VisibleText } from '../visible-text'
+import { useDelivery } from './delivery'
 import '../../styles/forwarding.css'
-
-type AttemptsState = { status: 'loading' } | { status: 'loaded'; attempts: ForwardAttempt[] } | { status: 'failed'; message: string }
 
 const RETRYABLE = new Set<ForwardSummary['state']>(['pending', 'retrying', 'failed', 'dropped', 'delivered', 'blocked', 'unrouted'])
 
@@ -32,38 +29,10 @@ const DROPPABLE = new Set<ForwardSummary['state']>(['pending', 'retrying', 'fail
 export function ForwardingTab({ capture }: { capture: Capture }) {
   const stores = useStores()
   const { api, app, traffic } = stores
-  const liveForward = useTraffic((s) => {
-    const summary = s.byId[capture.id]
-    return summary ? summary.forward : undefined
-  })
-  const forward = (liveForward === undefined ? capture.forward : liveForward) ?? null
-  const plan = capture.forwardPlan ?? null
-  const targetId = forward?.targetId ?? plan?.targetId ?? null
-  const targetUrl = useApp((s) => (targetId ? s.endpointsById[capture.endpointId]?.forward?.targets.find((t) => t.id === targetId)?.url : undefined))
-  const targetPaused = useApp((s) => (targetId ? s.endpointsById[capture.endpointId]?.forward?.targets.find((t) => t.id === targetId)?.paused === true : false))
-  const endpointMode = useApp((s) => s.endpointsById[capture.endpointId]?.forward?.mode)
-  const [state, setState] = useState<AttemptsState>({ status: 'loading' })
+  const { forward, plan, forwarded, targetId, targetUrl, targetPaused, endpointMode, targetStatus, blockerId, attemptCount, deliveryState, held, attempts: state } = useDelivery(capture)
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
-  const forwarded = forward !== null || plan !== null
-  // Deliveries to a target keep their order: a waiting request says what it waits behind.
-  const targetStatus = useForward((s) => (targetId ? s.byKey[targetKey(capture.endpointId, targetId)] : undefined))
-  const blockerId = forward?.state === 'pending' && targetStatus?.headId && targetStatus.headId !== capture.id ? targetStatus.headId : null
   const blocker = useTraffic((s) => (blockerId ? s.byId[blockerId] : undefined))
-  const attemptCount = forward?.attempts ?? 0
-  const deliveryState = forward?.state ?? null
-
-  useEffect(() => {
-    if (!forwarded) return
-    let alive = true
-    loadAttempts(api, capture.id).then(
-      (attempts) => alive && setState({ status: 'loaded', attempts }),
-      (error: unknown) => alive && setState({ status: 'failed', message: errorText(error) }),
-    )
-    return () => {
-      alive = false
-    }
-  }, [api, capture.id, forwarded, attemptCount, deliveryState])
 
   if (!forwarded) {
     return (
@@ -113,9 +82,6 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
   const canRetry = forward !== null && RETRYABLE.has(forward.state) && plan?.mode !== 'proxy'
   const canDrop = forward !== null && DROPPABLE.has(forward.state)
   const skipped = forward?.state === 'skipped'
-  // Waiting, and held: its target is paused, or its endpoint no longer queues deliveries.
-  const waitingNow = forward?.state === 'pending' || forward?.state === 'retrying'
-  const held = waitingNow && plan?.mode === 'async' && targetUrl !== undefined && (targetPaused || (endpointMode !== undefined && endpointMode !== 'async'))
 
   return (
     <div className="tab-panel-content forwarding-tab" data-testid="forwarding-tab">

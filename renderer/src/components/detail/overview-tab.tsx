@@ -1,14 +1,19 @@
-// What happened, at a glance: method and URL, the response returned, sizes, who sent it, flags.
+// What happened, at a glance: method and URL, what became of it (forwarded where, with what result;
+// its signature's verdict), the response returned, sizes, who sent it, flags.
 // A long URL must not push the rest below the fold: it is shown in full once (the URL row, folded to
 // a few lines until asked for), and cut to two lines elsewhere, whole in the tooltip.
 import { useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react'
 import type { Capture } from '../../../../shared/model'
-import { useApp } from '../../state/context'
-import { formatBytes, formatCount, formatDateTime, formatDuration, statusClassOf } from '../../text/format'
+import type { DetailTab } from '../../state/app-store'
+import { useApp, useStores, useTraffic } from '../../state/context'
+import { formatBytes, formatClock, formatCount, formatDateTime, formatDuration, statusClassOf } from '../../text/format'
+import { forwardBadge, forwardSentence } from '../../text/forward-text'
+import { explainVerdict, SCHEME_LABELS, verdictBadge } from '../../text/verdict-text'
 import { displayText } from '../../text/visible-text'
 import { captureUrl } from '../../export/capture-request'
 import { CaptureBadges } from '../capture-badges'
 import { VisibleText } from '../visible-text'
+import { useDelivery, useLiveVerdict } from './delivery'
 
 /** Text longer than this is folded to a few lines (app.css: .folded) until "Show all". */
 export const FOLD_CHARS = 200
@@ -83,8 +88,9 @@ export function OverviewTab({ capture }: { capture: Capture }) {
         </span>
       </div>
       <CaptureBadges flags={capture.flags} />
-      <table className="kv-table">
+      <table className="kv-table" data-testid="overview-table">
         <tbody>
+          <StoryRows capture={capture} />
           {rows.map(([label, value]) => (
             <tr key={label}>
               <td className="kv-name">{label}</td>
@@ -94,5 +100,136 @@ export function OverviewTab({ capture }: { capture: Capture }) {
         </tbody>
       </table>
     </div>
+  )
+}
+
+/** A link to the tab that holds the details. */
+function TabLink({ tab, label, testId }: { tab: DetailTab; label: string; testId: string }) {
+  const { app } = useStores()
+  return (
+    <button type="button" className="link-button story-link" data-testid={testId} onClick={() => app.getState().setDetailTab(tab)}>
+      {label} →
+    </button>
+  )
+}
+
+/** The request's story beyond its arrival: whether and where it was forwarded, with what result, and
+ * its signature's verdict, each with a way to the tab that tells the rest. */
+function StoryRows({ capture }: { capture: Capture }) {
+  return (
+    <>
+      <tr className="overview-story">
+        <td className="kv-name">Forwarding</td>
+        <td className="kv-value" data-testid="overview-forwarding">
+          <ForwardingStory capture={capture} />
+        </td>
+      </tr>
+      <tr className="overview-story">
+        <td className="kv-name">Signature</td>
+        <td className="kv-value" data-testid="overview-signature">
+          <SignatureStory capture={capture} />
+        </td>
+      </tr>
+    </>
+  )
+}
+
+function ForwardingStory({ capture }: { capture: Capture }) {
+  const { forward, forwarded, targetId, targetUrl, targetPaused, endpointMode, blockerId, held, attempts } = useDelivery(capture)
+  const blocker = useTraffic((s) => (blockerId ? s.byId[blockerId] : undefined))
+  if (!forwarded) {
+    return (
+      <>
+        <span className="muted">Not forwarded: its endpoint did not forward requests when it arrived.</span> <TabLink tab="forwarding" label="Forwarding" testId="overview-open-forwarding" />
+      </>
+    )
+  }
+  const badge = forward ? forwardBadge(forward) : null
+  const list = attempts.status === 'loaded' ? attempts.attempts : []
+  const last = list[list.length - 1] ?? null
+  return (
+    <div className="story-forwarding">
+      <p className="story-line">
+        {badge && (
+          <span className={`badge ${badge.tone}`} title={badge.title} data-testid="overview-forwarding-badge">
+            {forward!.state}
+          </span>
+        )}{' '}
+        <span data-testid="overview-forwarding-sentence">{forward ? forwardSentence(forward) : 'Not decided yet.'}</span> <TabLink tab="forwarding" label="Forwarding" testId="overview-open-forwarding" />
+      </p>
+      {last ? (
+        <p className="story-line" data-testid="overview-forwarding-last">
+          {list.length === 1 ? 'Sent' : `Attempt ${last.n} of ${list.length}`} at {formatClock(last.startedAt)}:{' '}
+          <code>
+            <VisibleText value={`${last.method} ${last.url}`} byteString />
+          </code>{' '}
+          →{' '}
+          {last.error ? (
+            <span className="attempt-error">
+              <VisibleText value={last.error.message} />
+            </span>
+          ) : (
+            <span className={`status ${statusClassOf(last.status)}`}>
+              <VisibleText value={`${last.status ?? '—'}${last.statusText ? ` ${last.statusText}` : ''}`} byteString />
+            </span>
+          )}
+          {last.timings.totalMs !== null && ` in ${formatDuration(last.timings.totalMs)}`}
+          {last.signature && <span className={last.signature.kind === 'stale' ? 'warning' : 'muted'}> ({last.signature.kind === 'stale' ? 'stale signature' : 're-signed'})</span>}
+        </p>
+      ) : (
+        <p className="story-line muted" data-testid="overview-forwarding-target">
+          {targetUrl ? (
+            <>
+              Target: <VisibleText value={targetUrl} />
+            </>
+          ) : targetId ? (
+            `Target ${targetId} (no longer configured)`
+          ) : (
+            'No target.'
+          )}
+        </p>
+      )}
+      {held && (
+        <p className="story-line warning" data-testid="overview-forwarding-held">
+          Held: {targetPaused ? 'its target is paused; nothing is sent to it until you resume it.' : `its endpoint ${endpointMode === 'off' ? 'no longer forwards' : 'now forwards in proxy mode, which keeps no queue'}; it waits until the endpoint forwards in async mode again.`}
+        </p>
+      )}
+      {blockerId && !held && (
+        <p className="story-line muted" data-testid="overview-forwarding-waits-behind">
+          It waits behind {blocker ? <VisibleText value={`${blocker.method} ${blocker.target}`} byteString /> : 'another request'} to this target.
+        </p>
+      )}
+    </div>
+  )
+}
+
+function SignatureStory({ capture }: { capture: Capture }) {
+  const shown = useLiveVerdict(capture)
+  const scheme = useApp((s) => s.endpointsById[capture.endpointId]?.signature?.scheme ?? null)
+  const verdict = shown.verdict
+  const badge = verdict ? verdictBadge(verdict) : null
+  return (
+    <>
+      <p className="story-line">
+        {verdict && badge ? (
+          <>
+            <span className={`badge ${badge.tone}`} title={badge.title} data-testid="overview-signature-badge">
+              {badge.label}
+            </span>{' '}
+            <span data-testid="overview-signature-headline">{explainVerdict(verdict).headline}.</span>
+          </>
+        ) : (
+          <span className="muted" data-testid="overview-signature-headline">
+            {scheme === null ? 'Not checked: this endpoint checks no signature.' : `Not judged yet with ${SCHEME_LABELS[scheme]}.`}
+          </span>
+        )}{' '}
+        <TabLink tab="signature" label="Signature" testId="overview-open-signature" />
+      </p>
+      {shown.note && (
+        <p className="story-line muted" data-testid="overview-signature-note">
+          {shown.note}
+        </p>
+      )}
+    </>
   )
 }

@@ -1,0 +1,64 @@
+// Where an opened capture's delivery and signature stand, kept live by traffic batches: shared by the
+// Overview (the request's story at a glance) and the Forwarding and Signature tabs (the details).
+import { useEffect, useState } from 'react'
+import type { Capture, ForwardAttempt } from '../../../../shared/model'
+import { useApp, useStores, useTraffic } from '../../state/context'
+import { errorText, loadAttempts } from '../../state/forward-commands'
+import { useForward } from '../../state/forward-hooks'
+import { targetKey } from '../../state/forward-store'
+import { shownVerdict, type ShownVerdict } from '../../text/verdict-text'
+
+export type AttemptsState = { status: 'loading' } | { status: 'loaded'; attempts: ForwardAttempt[] } | { status: 'failed'; message: string }
+
+export function useDelivery(capture: Capture) {
+  const { api } = useStores()
+  const liveForward = useTraffic((s) => {
+    const summary = s.byId[capture.id]
+    return summary ? summary.forward : undefined
+  })
+  const forward = (liveForward === undefined ? capture.forward : liveForward) ?? null
+  const plan = capture.forwardPlan ?? null
+  const targetId = forward?.targetId ?? plan?.targetId ?? null
+  const targetUrl = useApp((s) => (targetId ? s.endpointsById[capture.endpointId]?.forward?.targets.find((t) => t.id === targetId)?.url : undefined))
+  const targetPaused = useApp((s) => (targetId ? s.endpointsById[capture.endpointId]?.forward?.targets.find((t) => t.id === targetId)?.paused === true : false))
+  const endpointMode = useApp((s) => s.endpointsById[capture.endpointId]?.forward?.mode)
+  const forwarded = forward !== null || plan !== null
+  // Deliveries to a target keep their order: a waiting request says what it waits behind.
+  const targetStatus = useForward((s) => (targetId ? s.byKey[targetKey(capture.endpointId, targetId)] : undefined))
+  const blockerId = forward?.state === 'pending' && targetStatus?.headId && targetStatus.headId !== capture.id ? targetStatus.headId : null
+  const attemptCount = forward?.attempts ?? 0
+  const deliveryState = forward?.state ?? null
+  // Waiting, and held: its target is paused, or its endpoint no longer queues deliveries.
+  const waitingNow = forward?.state === 'pending' || forward?.state === 'retrying'
+  const held = waitingNow && plan?.mode === 'async' && targetUrl !== undefined && (targetPaused || (endpointMode !== undefined && endpointMode !== 'async'))
+  const [attempts, setAttempts] = useState<AttemptsState>({ status: 'loading' })
+
+  useEffect(() => {
+    if (!forwarded) return
+    let alive = true
+    loadAttempts(api, capture.id).then(
+      (loaded) => alive && setAttempts({ status: 'loaded', attempts: loaded }),
+      (error: unknown) => alive && setAttempts({ status: 'failed', message: errorText(error) }),
+    )
+    return () => {
+      alive = false
+    }
+  }, [api, capture.id, forwarded, attemptCount, deliveryState])
+
+  return { forward, plan, forwarded, targetId, targetUrl, targetPaused, endpointMode, targetStatus, blockerId, attemptCount, deliveryState, held, attempts }
+}
+
+/** The verdict a capture is shown with now (live), and the note on a secret changed since it arrived. */
+export function useLiveVerdict(capture: Capture): ShownVerdict {
+  const liveVerdict = useTraffic((s) => {
+    const summary = s.byId[capture.id]
+    return summary ? summary.signature : undefined
+  })
+  const liveOnArrival = useTraffic((s) => {
+    const summary = s.byId[capture.id]
+    return summary ? (summary.signatureOnArrival ?? null) : undefined
+  })
+  const signature = liveVerdict === undefined ? capture.signature : liveVerdict
+  const signatureOnArrival = liveOnArrival === undefined ? (capture.signatureOnArrival ?? null) : liveOnArrival
+  return shownVerdict({ signature, signatureOnArrival })
+}

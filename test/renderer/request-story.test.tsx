@@ -1,0 +1,97 @@
+// The request's story on the detail's first tab: forwarded where, with what result; its signature's
+// verdict.
+import './helpers/setup-dom'
+import { act, fireEvent, screen, within } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { CaptureDetail } from '../../renderer/src/components/detail/capture-detail'
+import type { DetailTab } from '../../renderer/src/state/app-store'
+import type { Capture, ForwardAttempt, ForwardSummary } from '../../shared/model'
+import { defaultForwardConfig } from '../../shared/model'
+import { addCapture, createFakeEngine } from './helpers/fake-api'
+import { installForwardFakes, makeAttempt, targetStatus } from './helpers/forward-fakes'
+import { createHarness, renderWith, settle, settleViewers } from './helpers/render-app'
+
+const summary = (patch: Partial<ForwardSummary> = {}): ForwardSummary => ({ state: 'delivered', targetId: 't-app', status: 200, attempts: 1, error: null, nextAttemptAt: null, ...patch })
+
+async function openDetail(
+  patch: Partial<Capture>,
+  attempts: (capture: Capture) => Array<Partial<ForwardAttempt>> = () => [],
+  options: { tab?: DetailTab; targetUrl?: string; paused?: boolean; behind?: boolean; signature?: { scheme: 'stripe' | null; hasSecret: boolean } } = {},
+) {
+  const engine = createFakeEngine()
+  const fakes = installForwardFakes(engine)
+  fakes.endpoint().forward = { ...defaultForwardConfig(), mode: 'async', targets: [{ id: 't-app', url: options.targetUrl ?? 'http://localhost:3000/webhooks', paused: options.paused ?? false }], defaultTargetId: 't-app' }
+  if (options.signature) fakes.endpoint().signature = { ...options.signature, publicUrl: null }
+  // A request at the head of the target's queue, which the opened one waits behind.
+  const head = options.behind ? addCapture(engine, { method: 'PUT', target: '/webhooks/first', forward: summary({ state: 'retrying', status: 500, attempts: 3 }) }) : null
+  if (head) fakes.targets = [targetStatus({ state: 'retrying', waiting: 2, nextAttemptAt: Date.now() + 60_000, headId: head.id })]
+  const capture = addCapture(engine, { target: '/webhooks', forwardPlan: { targetId: 't-app', mode: 'async', state: 'pending' }, forward: summary(), ...patch }, '{"id":"evt_1"}')
+  fakes.attempts.set(
+    capture.id,
+    attempts(capture).map((attempt, index) => ({ attempt: makeAttempt(capture.id, { n: index + 1, ...attempt }), body: new Uint8Array(0) })),
+  )
+  const harness = createHarness(engine)
+  harness.stores.sync.start()
+  await settle()
+  act(() => harness.stores.traffic.getState().open(capture.id))
+  act(() => harness.stores.app.getState().setDetailTab(options.tab ?? 'overview'))
+  renderWith(harness, <CaptureDetail id={capture.id} />)
+  await settleViewers()
+  return { engine, fakes, harness, capture }
+}
+
+const click = (element: Element) => act(() => void fireEvent.click(element))
+const text = (testId: string) => screen.getByTestId(testId).textContent
+
+describe('the Overview tells what became of the request', () => {
+  it('says it was delivered, where, with what answer and how fast, and opens the Forwarding tab', async () => {
+    const { harness } = await openDetail({ forward: summary() }, () => [{ url: 'http://localhost:3000/webhooks', status: 202, statusText: 'Accepted', startedAt: new Date(2026, 0, 2, 10, 20, 30, 400).getTime(), timings: { connectMs: 1, firstByteMs: 11, totalMs: 12 } }], { targetUrl: 'http://localhost:3000' })
+    expect(screen.getByTestId('overview-forwarding-badge').textContent).toBe('delivered')
+    expect(text('overview-forwarding-sentence')).toBe('Delivered: the target answered 200.')
+    expect(text('overview-forwarding-last')).toBe('Sent at 10:20:30.400: POST http://localhost:3000/webhooks → 202 Accepted in 12 ms')
+    click(screen.getByTestId('overview-open-forwarding'))
+    expect(harness.stores.app.getState().detailTab).toBe('forwarding')
+    expect(screen.getByTestId('forwarding-tab')).toBeTruthy()
+  })
+
+  it('gives a failure its error, the attempts made and when the next one leaves', async () => {
+    const next = new Date(2026, 0, 2, 10, 21, 0, 0).getTime()
+    await openDetail({ forward: summary({ state: 'retrying', status: null, attempts: 2, error: 'connection refused', nextAttemptAt: next }) }, () => [
+      { status: 500, statusText: 'Internal Server Error' },
+      { status: null, statusText: null, error: { code: 'REFUSED', message: 'connection refused (connect ECONNREFUSED 127.0.0.1:3000)' }, timings: { connectMs: null, firstByteMs: null, totalMs: 3 } },
+    ])
+    expect(text('overview-forwarding-sentence')).toBe('The last attempt failed (connection refused); it will be tried again at 10:21:00.000.')
+    expect(text('overview-forwarding-last')).toMatch(/^Attempt 2 of 2 at .*: POST http:\/\/localhost:3000\/hooks\/order → connection refused \(connect ECONNREFUSED 127\.0\.0\.1:3000\) in 3 ms$/)
+  })
+
+  it('says when what waits for its target is held', async () => {
+    await openDetail({ forward: summary({ state: 'pending', status: null, attempts: 0 }) }, () => [], { paused: true })
+    expect(text('overview-forwarding-held')).toBe('Held: its target is paused; nothing is sent to it until you resume it.')
+    expect(text('overview-forwarding-target')).toBe('Target: http://localhost:3000/webhooks')
+  })
+
+  it('says what a waiting request waits behind', async () => {
+    await openDetail({ forward: summary({ state: 'pending', status: null, attempts: 0 }) }, () => [], { behind: true })
+    expect(text('overview-forwarding-sentence')).toBe('Waiting in the target’s queue.')
+    expect(text('overview-forwarding-waits-behind')).toBe('It waits behind PUT /webhooks/first to this target.')
+  })
+
+  it('says when a request was not forwarded', async () => {
+    await openDetail({ forward: null, forwardPlan: null })
+    expect(text('overview-forwarding')).toBe('Not forwarded: its endpoint did not forward requests when it arrived. Forwarding →')
+  })
+
+  it('gives the signature’s verdict and opens the Signature tab', async () => {
+    const { harness } = await openDetail({ forward: null, forwardPlan: null, signature: { kind: 'timestamp-out-of-tolerance', scheme: 'stripe', driftSeconds: 3600, toleranceSeconds: 300 } }, () => [], { signature: { scheme: 'stripe', hasSecret: true } })
+    const row = screen.getByTestId('overview-signature')
+    expect(within(row).getByTestId('overview-signature-badge').textContent).toBe('sig stale 1 h')
+    expect(text('overview-signature-headline')).toBe('Stale Stripe timestamp.')
+    click(screen.getByTestId('overview-open-signature'))
+    expect(harness.stores.app.getState().detailTab).toBe('signature')
+  })
+
+  it('says when the endpoint checks no signature', async () => {
+    await openDetail({ forward: null, forwardPlan: null }, () => [], { signature: { scheme: null, hasSecret: false } })
+    expect(text('overview-signature-headline')).toBe('Not checked: this endpoint checks no signature.')
+  })
+})
