@@ -1,5 +1,5 @@
-// The request's story on the detail's first tab: forwarded where, with what result; its signature's
-// verdict.
+// The request's story on the detail's first tab (forwarded where, with what result; its signature's
+// verdict) and the hint a 404 or 405 from a forward target gives about the URL that was called.
 import './helpers/setup-dom'
 import { act, fireEvent, screen, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
@@ -49,6 +49,7 @@ describe('the Overview tells what became of the request', () => {
     expect(screen.getByTestId('overview-forwarding-badge').textContent).toBe('delivered')
     expect(text('overview-forwarding-sentence')).toBe('Delivered: the target answered 200.')
     expect(text('overview-forwarding-last')).toBe('Sent at 10:20:30.400: POST http://localhost:3000/webhooks → 202 Accepted in 12 ms')
+    expect(screen.queryByTestId('overview-path-hint')).toBeNull()
     click(screen.getByTestId('overview-open-forwarding'))
     expect(harness.stores.app.getState().detailTab).toBe('forwarding')
     expect(screen.getByTestId('forwarding-tab')).toBeTruthy()
@@ -93,5 +94,32 @@ describe('the Overview tells what became of the request', () => {
   it('says when the endpoint checks no signature', async () => {
     await openDetail({ forward: null, forwardPlan: null }, () => [], { signature: { scheme: null, hasSecret: false } })
     expect(text('overview-signature-headline')).toBe('Not checked: this endpoint checks no signature.')
+  })
+})
+
+describe('a 404 or 405 from the target', () => {
+  const notFound = (capture: Capture): Array<Partial<ForwardAttempt>> => [{ url: `http://localhost:3000/webhooks${capture.target}`, status: 404, statusText: 'Not Found' }]
+
+  it('shows the URL called, how it was built, and the target that calls the route once', async () => {
+    await openDetail({ forward: summary({ state: 'failed', status: 404, error: 'the target answered 404' }) }, notFound)
+    const expected =
+      'The target answered 404 Not Found to POST http://localhost:3000/webhooks/webhooks: is that your app’s route for it? Hookscope appends each request’s path and query to the target’s URL: http://localhost:3000/webhooks + /webhooks. To call http://localhost:3000/webhooks, make the target http://localhost:3000.'
+    expect(text('overview-path-hint')).toBe(expected)
+    click(screen.getByTestId('overview-open-forwarding'))
+    await settleViewers()
+    expect(within(screen.getByTestId('attempt-detail')).getByTestId('attempt-path-hint').textContent).toBe(expected)
+  })
+
+  it('names the URL called for a 405 too, without a suggestion when the path does not repeat the target’s', async () => {
+    await openDetail({ target: '/stripe?x=1', forward: summary({ state: 'failed', status: 405, error: 'the target answered 405' }) }, (capture) => [{ method: 'POST', url: `http://localhost:3000/webhooks${capture.target}`, status: 405, statusText: 'Method Not Allowed' }], { tab: 'forwarding' })
+    expect(text('attempt-path-hint')).toBe(
+      'The target answered 405 Method Not Allowed to POST http://localhost:3000/webhooks/stripe?x=1: is that your app’s route for it? Hookscope appends each request’s path and query to the target’s URL: http://localhost:3000/webhooks + /stripe?x=1.',
+    )
+  })
+
+  it('says nothing of paths for other answers', async () => {
+    await openDetail({ forward: summary({ state: 'failed', status: 400, error: 'the target answered 400' }) }, (capture) => [{ url: `http://localhost:3000/webhooks${capture.target}`, status: 400, statusText: 'Bad Request' }], { tab: 'forwarding' })
+    expect(screen.getByTestId('attempt-detail')).toBeTruthy()
+    expect(screen.queryByTestId('attempt-path-hint')).toBeNull()
   })
 })

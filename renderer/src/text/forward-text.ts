@@ -1,7 +1,7 @@
 // Forwarding as people read it. Owns: the compact badge of a capture's delivery, the sentence that
 // explains it, and the labels of target states. Never: decides anything about delivery (the engine's
 // forwarder does).
-import type { ForwardMode, ForwardSummary, TargetStatus } from '../../../shared/model'
+import type { ForwardAttempt, ForwardMode, ForwardSummary, TargetStatus } from '../../../shared/model'
 import { formatClock } from './format'
 import type { Tone } from './verdict-text'
 
@@ -113,4 +113,44 @@ export function heldReason(mode: ForwardMode | undefined): string {
   if (mode === 'off') return 'the endpoint no longer forwards; it is sent once the endpoint forwards in async mode again'
   if (mode === 'proxy') return 'the endpoint now forwards in proxy mode, which keeps no queue; it is sent once the endpoint forwards in async mode again'
   return 'the target is paused; resume it to deliver'
+}
+
+export interface WrongPathHint {
+  /** "404 Not Found" */
+  answer: string
+  method: string
+  /** The URL called, as sent (a byte string). */
+  url: string
+  /** The target's URL and the request's own target (a byte string), when the target's URL reads as one. */
+  joined: { targetUrl: string; requestTarget: string } | null
+  /** The request's path begins with the target's base path (the route named twice): the URL that
+   * calls it once, and the target that does so. */
+  once: { url: string; target: string } | null
+}
+
+/**
+ * Why a target may have answered 404 or 405: the URL called is the target's plus the request's own
+ * path and query, so a target that already names the app's route calls it twice
+ * (http://localhost:3000/webhooks + /webhooks). Null for any other answer.
+ */
+export function wrongPathHint(attempt: Pick<ForwardAttempt, 'method' | 'url' | 'status' | 'statusText' | 'error'>, targetUrl: string | undefined, requestTarget: string): WrongPathHint | null {
+  if (attempt.error || (attempt.status !== 404 && attempt.status !== 405)) return null
+  const hint: WrongPathHint = { answer: `${attempt.status}${attempt.statusText ? ` ${attempt.statusText}` : ''}`, method: attempt.method, url: attempt.url, joined: null, once: null }
+  const target = urlOf(targetUrl)
+  // Only an origin-form request target (a path) is appended as it reads.
+  if (!target || targetUrl === undefined || !requestTarget.startsWith('/')) return hint
+  hint.joined = { targetUrl, requestTarget }
+  const base = target.pathname.replace(/\/+$/, '')
+  const path = requestTarget.split('?')[0]!
+  if (base !== '' && (path === base || path.startsWith(`${base}/`))) hint.once = { url: `${target.origin}${requestTarget}`, target: target.origin }
+  return hint
+}
+
+function urlOf(text: string | undefined): URL | null {
+  if (text === undefined) return null
+  try {
+    return new URL(text)
+  } catch {
+    return null
+  }
 }

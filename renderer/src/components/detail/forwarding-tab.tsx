@@ -7,9 +7,10 @@ import type { Capture, ForwardAttempt, ForwardSummary } from '../../../../shared
 import { useStores, useTraffic } from '../../state/context'
 import { dropCaptures, errorText, retryCaptures, retryTargetNow, setTargetPaused } from '../../state/forward-commands'
 import { formatClock, formatDateTime, formatDuration, statusClassOf } from '../../text/format'
-import { forwardBadge, forwardSentence, heldReason } from '../../text/forward-text'
+import { forwardBadge, forwardSentence, heldReason, wrongPathHint, type WrongPathHint } from '../../text/forward-text'
 import { displayText } from '../../text/visible-text'
 import { AttemptBody } from '../forwarding/attempt-body'
+import { PathHint } from '../forwarding/path-hint'
 import { RawHeaderTable } from '../forwarding/raw-header-table'
 import { VisibleText } from '../visible-text'
 import { useDelivery } from './delivery'
@@ -251,7 +252,7 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
               ))}
             </tbody>
           </table>
-          {selected && <AttemptDetail key={selected.id} captureId={capture.id} attempt={selected} />}
+          {selected && <AttemptDetail key={selected.id} captureId={capture.id} attempt={selected} pathHint={wrongPathHint(selected, targetUrl, capture.target)} />}
         </>
       )}
     </div>
@@ -280,7 +281,7 @@ function AttemptResult({ attempt, clipped = false }: { attempt: ForwardAttempt; 
   )
 }
 
-function AttemptDetail({ captureId, attempt }: { captureId: string; attempt: ForwardAttempt }) {
+function AttemptDetail({ captureId, attempt, pathHint }: { captureId: string; attempt: ForwardAttempt; pathHint: WrongPathHint | null }) {
   return (
     <section className="attempt-detail" data-testid="attempt-detail" data-attempt-n={attempt.n}>
       <h3>
@@ -297,6 +298,7 @@ function AttemptDetail({ captureId, attempt }: { captureId: string; attempt: For
       <p data-testid="attempt-outcome">
         <AttemptResult attempt={attempt} />
       </p>
+      {pathHint && <PathHint hint={pathHint} testId="attempt-path-hint" />}
       {attempt.signature && (
         <p className={attempt.signature.kind === 'stale' ? 'viewer-note warning' : 'viewer-note'} data-testid="attempt-signature" data-kind={attempt.signature.kind}>
           {attempt.signature.message}

@@ -7,11 +7,12 @@ import type { Capture } from '../../../../shared/model'
 import type { DetailTab } from '../../state/app-store'
 import { useApp, useStores, useTraffic } from '../../state/context'
 import { formatBytes, formatClock, formatCount, formatDateTime, formatDuration, statusClassOf } from '../../text/format'
-import { forwardBadge, forwardSentence } from '../../text/forward-text'
+import { forwardBadge, forwardSentence, wrongPathHint } from '../../text/forward-text'
 import { explainVerdict, SCHEME_LABELS, verdictBadge } from '../../text/verdict-text'
 import { displayText } from '../../text/visible-text'
 import { captureUrl } from '../../export/capture-request'
 import { CaptureBadges } from '../capture-badges'
+import { PathHint } from '../forwarding/path-hint'
 import { VisibleText } from '../visible-text'
 import { useDelivery, useLiveVerdict } from './delivery'
 
@@ -147,6 +148,7 @@ function ForwardingStory({ capture }: { capture: Capture }) {
   const badge = forward ? forwardBadge(forward) : null
   const list = attempts.status === 'loaded' ? attempts.attempts : []
   const last = list[list.length - 1] ?? null
+  const hint = last ? wrongPathHint(last, targetUrl, capture.target) : null
   return (
     <div className="story-forwarding">
       <p className="story-line">
@@ -199,6 +201,7 @@ function ForwardingStory({ capture }: { capture: Capture }) {
           It waits behind {blocker ? <VisibleText value={`${blocker.method} ${blocker.target}`} byteString /> : 'another request'} to this target.
         </p>
       )}
+      {hint && <PathHint hint={hint} testId="overview-path-hint" />}
     </div>
   )
 }
