@@ -57,12 +57,13 @@ describe('the Overview tells what became of the request', () => {
 
   it('gives a failure its error, the attempts made and when the next one leaves', async () => {
     const next = new Date(2026, 0, 2, 10, 21, 0, 0).getTime()
-    await openDetail({ forward: summary({ state: 'retrying', status: null, attempts: 2, error: 'connection refused', nextAttemptAt: next }) }, () => [
+    await openDetail({ forward: summary({ state: 'retrying', status: null, attempts: 2, error: 'connection refused (connect ECONNREFUSED 127.0.0.1:3000)', nextAttemptAt: next }) }, () => [
       { status: 500, statusText: 'Internal Server Error' },
       { status: null, statusText: null, error: { code: 'REFUSED', message: 'connection refused (connect ECONNREFUSED 127.0.0.1:3000)' }, timings: { connectMs: null, firstByteMs: null, totalMs: 3 } },
     ])
-    expect(text('overview-forwarding-sentence')).toBe('The last attempt failed (connection refused); it will be tried again at 10:21:00.000.')
-    expect(text('overview-forwarding-last')).toMatch(/^Attempt 2 of 2 at .*: POST http:\/\/localhost:3000\/hooks\/order → connection refused \(connect ECONNREFUSED 127\.0\.0\.1:3000\) in 3 ms$/)
+    expect(text('overview-forwarding-sentence')).toBe('The last attempt failed (connection refused (connect ECONNREFUSED 127.0.0.1:3000)); it will be tried again at 10:21:00.000.')
+    // The error is told once: the attempt names its kind.
+    expect(text('overview-forwarding-last')).toMatch(/^Attempt 2 of 2 at .*: POST http:\/\/localhost:3000\/hooks\/order → REFUSED in 3 ms$/)
   })
 
   it('says when what waits for its target is held', async () => {

@@ -167,8 +167,9 @@ function ForwardingStory({ capture }: { capture: Capture }) {
           </code>{' '}
           →{' '}
           {last.error ? (
-            <span className="attempt-error">
-              <VisibleText value={last.error.message} />
+            // The sentence above already gives the delivery's error: the attempt names its kind.
+            <span className="attempt-error" title={displayText(last.error.message)}>
+              {forward?.error === last.error.message ? <code>{last.error.code}</code> : <VisibleText value={last.error.message} />}
             </span>
           ) : (
             <span className={`status ${statusClassOf(last.status)}`}>
