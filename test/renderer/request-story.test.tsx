@@ -1,5 +1,6 @@
 // The request's story on the detail's first tab (forwarded where, with what result; its signature's
-// verdict) and the hint a 404 or 405 from a forward target gives about the URL that was called.
+// verdict), the hint a 404 or 405 from a forward target gives about the URL that was called, and the
+// attempts table from the keyboard.
 import './helpers/setup-dom'
 import { act, fireEvent, screen, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
@@ -122,5 +123,30 @@ describe('a 404 or 405 from the target', () => {
     await openDetail({ forward: summary({ state: 'failed', status: 400, error: 'the target answered 400' }) }, (capture) => [{ url: `http://localhost:3000/webhooks${capture.target}`, status: 400, statusText: 'Bad Request' }], { tab: 'forwarding' })
     expect(screen.getByTestId('attempt-detail')).toBeTruthy()
     expect(screen.queryByTestId('attempt-path-hint')).toBeNull()
+  })
+})
+
+describe('the attempts table from the keyboard', () => {
+  it('is one tab stop whose arrows, Home and End show each attempt', async () => {
+    await openDetail({ forward: summary({ attempts: 3 }) }, () => [{ status: 500, statusText: 'Internal Server Error' }, { status: 503, statusText: 'Service Unavailable' }, { status: 200, statusText: 'OK' }], { tab: 'forwarding' })
+    const rows = () => screen.getAllByTestId('attempt-row')
+    const shown = () => screen.getByTestId('attempt-detail').getAttribute('data-attempt-n')
+    // The last attempt is shown, and its row is the table's one tab stop.
+    expect(shown()).toBe('3')
+    expect(rows().map((row) => row.tabIndex)).toEqual([-1, -1, 0])
+    const key = (key: string) => act(() => void fireEvent.keyDown(document.activeElement!, { key }))
+    act(() => rows()[2]!.focus())
+    key('ArrowUp')
+    expect(shown()).toBe('2')
+    expect(document.activeElement).toBe(rows()[1])
+    key('Home')
+    expect(shown()).toBe('1')
+    expect(document.activeElement).toBe(rows()[0])
+    expect(rows().map((row) => row.tabIndex)).toEqual([0, -1, -1])
+    key('End')
+    expect(shown()).toBe('3')
+    key('ArrowDown')
+    expect(shown()).toBe('3')
+    expect(document.activeElement).toBe(rows()[2])
   })
 })

@@ -220,14 +220,23 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
               </tr>
             </thead>
             <tbody>
-              {attempts.map((attempt) => (
+              {attempts.map((attempt, index) => (
                 <tr
                   key={attempt.id}
                   className={attempt.id === selected?.id ? 'attempt-row selected' : 'attempt-row'}
                   aria-selected={attempt.id === selected?.id}
                   data-testid="attempt-row"
                   data-attempt-id={attempt.id}
+                  tabIndex={attempt.id === selected?.id ? 0 : -1}
                   onClick={() => setSelectedId(attempt.id)}
+                  onKeyDown={(event) => {
+                    const to = attemptKeyTarget(event.key, index, attempts.length)
+                    if (to === null) return
+                    event.preventDefault()
+                    setSelectedId(attempts[to]!.id)
+                    const row = event.currentTarget.parentElement?.children[to]
+                    if (row instanceof HTMLElement) row.focus()
+                  }}
                 >
                   <td className="kv-index">{attempt.n}</td>
                   <td className="nowrap">{formatClock(attempt.startedAt)}</td>
@@ -257,6 +266,28 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
       )}
     </div>
   )
+}
+
+/**
+ * The attempt a key on a focused attempt row moves to (the rows are one tab stop: ↑ ↓ Home End move
+ * between them, as in a list; Enter or Space shows the focused one), or null for other keys.
+ */
+function attemptKeyTarget(key: string, index: number, count: number): number | null {
+  switch (key) {
+    case 'ArrowUp':
+      return Math.max(0, index - 1)
+    case 'ArrowDown':
+      return Math.min(count - 1, index + 1)
+    case 'Home':
+      return 0
+    case 'End':
+      return count - 1
+    case 'Enter':
+    case ' ':
+      return index
+    default:
+      return null
+  }
 }
 
 function AttemptResult({ attempt, clipped = false }: { attempt: ForwardAttempt; clipped?: boolean }) {
