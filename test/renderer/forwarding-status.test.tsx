@@ -165,13 +165,16 @@ describe('forward targets in the endpoints sidebar', () => {
     expect(within(removed).getByTestId('target-state').textContent).toBe('removed')
     expect(within(removed).getByTestId('target-url').textContent).toBe('http://localhost:4000/old')
     expect(within(removed).getByTestId('target-failed').textContent).toBe('2 failed')
-    expect(within(removed).getByTestId('removed-target-note').textContent).toBe('This target was removed, so they were not delivered. Retry queues them for the target the endpoint’s routes choose now.')
+    // They may have failed before it was removed (a 404, say): the note does not say why they failed.
+    expect(within(removed).getByTestId('removed-target-note').textContent).toBe(
+      'This target is no longer configured. The requests that failed for it (each one’s Forwarding tab says why) can be sent again: Retry queues them for the target the endpoint’s routes choose now.',
+    )
     click(within(removed).getByTestId('target-retry-failed'))
     await settle()
     expect(calls('forward.retryFailed')).toEqual([{ endpointId: 'ep_1', targetId: 't-old' }])
     expect(screen.getByTestId('toast').textContent).toBe('Queued 2 requests again')
     click(within(removed).getByTestId('target-drop'))
-    expect(screen.getByTestId('target-drop-confirm').textContent).toContain('the 2 requests that failed because their target was removed')
+    expect(screen.getByTestId('target-drop-confirm').textContent).toContain('the 2 requests that failed for this target, which is no longer configured?')
     click(within(screen.getByTestId('target-drop-confirm')).getByTestId('confirm-button'))
     await settle()
     expect(calls('forward.drop')).toEqual([{ endpointId: 'ep_1', targetId: 't-old', which: 'failed' }])

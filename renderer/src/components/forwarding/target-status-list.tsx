@@ -74,9 +74,9 @@ function useTargetAction(): { busy: boolean; run: (what: string, action: () => P
 }
 
 /**
- * A target the endpoint no longer has, with requests that failed because of it: they can be queued
- * again for the target the endpoint's routes choose now (its default target, without routes), or
- * dropped so that they no longer count as failed.
+ * A target the endpoint no longer has, with requests that failed for it (as it was removed, or before:
+ * a 404, say): they can be queued again for the target the endpoint's routes choose now (its default
+ * target, without routes), or dropped so that they no longer count as failed.
  */
 const RemovedTargetItem = memo(function RemovedTargetItem({ endpointId, targetId }: { endpointId: string; targetId: string }) {
   const { api, app } = useStores()
@@ -102,7 +102,7 @@ const RemovedTargetItem = memo(function RemovedTargetItem({ endpointId, targetId
         </span>
       </div>
       <p className="target-error" data-testid="removed-target-note">
-        This target was removed, so {failed === 1 ? 'it was' : 'they were'} not delivered. Retry queues {failed === 1 ? 'it' : 'them'} for the target the endpoint’s routes choose now.
+        This target is no longer configured. {failed === 1 ? 'The request that failed for it' : 'The requests that failed for it'} (each one’s Forwarding tab says why) can be sent again: Retry queues {failed === 1 ? 'it' : 'them'} for the target the endpoint’s routes choose now.
       </p>
       <div className="target-actions">
         <button
@@ -130,7 +130,7 @@ const RemovedTargetItem = memo(function RemovedTargetItem({ endpointId, targetId
         <ConfirmDialog
           title="Drop failed requests"
           testId="target-drop-confirm"
-          message={`Do not deliver the ${plural(failed)} that failed because their target was removed? They stay captured, and you can retry them one by one.`}
+          message={`Do not deliver the ${plural(failed)} that failed for this target, which is no longer configured? They stay captured, and you can retry them one by one.`}
           confirmLabel="Drop"
           onCancel={() => setConfirmDrop(false)}
           onConfirm={() => {
