@@ -5,16 +5,21 @@ import { forwardConfigFrom, forwardFormFrom } from '../../renderer/src/component
 import { EndpointEditor } from '../../renderer/src/components/endpoint-editor'
 import { EndpointsSidebar } from '../../renderer/src/components/endpoints-sidebar'
 import { defaultForwardConfig, type EndpointPatch, type ForwardConfig } from '../../shared/model'
-import { createFakeEngine } from './helpers/fake-api'
+import { addCapture, createFakeEngine, type FakeEngine } from './helpers/fake-api'
 import { installForwardFakes, targetStatus } from './helpers/forward-fakes'
 import { createHarness, renderWith, settle } from './helpers/render-app'
 
-async function setup(id: string | 'new' = 'ep_1', configure?: (fakes: ReturnType<typeof installForwardFakes>) => void) {
+async function setup(id: string | 'new' = 'ep_1', configure?: (fakes: ReturnType<typeof installForwardFakes>) => void, captures?: (engine: FakeEngine) => void) {
   const engine = createFakeEngine()
   const fakes = installForwardFakes(engine)
   configure?.(fakes)
+  captures?.(engine)
   const harness = createHarness(engine)
   harness.stores.app.getState().setEndpoints(engine.endpoints, engine.statuses)
+  if (captures) {
+    harness.stores.sync.start()
+    await settle()
+  }
   const onClose = vi.fn()
   const view = renderWith(harness, <EndpointEditor id={id} onClose={onClose} />)
   await settle()
@@ -328,5 +333,29 @@ describe('response and address fields of the endpoint editor', () => {
     await save()
     expect(onClose).toHaveBeenCalled()
     expect(updates()[0]!.patch).toMatchObject({ name: 'Stripe', port: 0, response: { status: 200, delayMs: 0, headers: [['Content-Type', 'text/plain']] } })
+  })
+})
+
+describe('where a target sends requests', () => {
+  it('shows, under each target URL as typed, where the endpoint’s latest request goes: the request’s path appended', async () => {
+    await setup('ep_1', undefined, (engine) => {
+      addCapture(engine, { target: '/stripe/events?attempt=2' })
+    })
+    change(byTest('forward-mode'), 'async')
+    click(byTest('forward-add-target'))
+    expect(byTest('forward-target-url').getAttribute('placeholder')).toBe('http://localhost:3000')
+    expect(screen.queryByTestId('forward-target-example')).toBeNull()
+    change(byTest('forward-target-url'), 'http://localhost:3000/stripe/events/')
+    expect(byTest('forward-target-example').textContent).toBe('A request to /stripe/events goes to http://localhost:3000/stripe/events/stripe/events')
+    change(byTest('forward-target-url'), 'http://localhost:3000')
+    expect(byTest('forward-target-example').textContent).toBe('A request to /stripe/events goes to http://localhost:3000/stripe/events')
+  })
+
+  it('takes /webhooks as its example before the endpoint has a request', async () => {
+    await setup()
+    change(byTest('forward-mode'), 'async')
+    click(byTest('forward-add-target'))
+    change(byTest('forward-target-url'), 'http://localhost:3000/webhooks')
+    expect(byTest('forward-target-example').textContent).toBe('A request to /webhooks goes to http://localhost:3000/webhooks/webhooks')
   })
 })

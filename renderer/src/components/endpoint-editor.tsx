@@ -4,7 +4,7 @@
 // the engine still refuses is shown next to the field it is about.
 import { useState } from 'react'
 import { EndpointDraft, MAX_RESPONSE_DELAY_MS, ResponseRule, defaultResponseRule, type Endpoint, type EndpointPatch, type ForwardConfig } from '../../../shared/model'
-import { useApp, useStores } from '../state/context'
+import { useApp, useStores, useTraffic } from '../state/context'
 import { bindAddressKind } from '../text/bind-address'
 import { errorText, setSigningSecret } from '../state/forward-commands'
 import { useForward } from '../state/forward-hooks'
@@ -90,6 +90,14 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
   const endpoint = useApp((s) => (id === 'new' ? undefined : s.endpointsById[id]))
   const hasSecret = useApp((s) => (id === 'new' ? false : s.endpointsById[id]?.signature?.hasSecret === true))
   const forwardThisRunOnly = useApp((s) => (id === 'new' ? false : s.statusById[id]?.forwardThisRunOnly === true))
+  // Each target shows where the endpoint's latest request (its path) would go.
+  const examplePath = useTraffic((s) => {
+    for (const captureId of s.ids) {
+      const capture = s.byId[captureId]
+      if (capture?.endpointId === id && capture.target.startsWith('/')) return capture.target.split('?')[0]!
+    }
+    return null
+  })
   const [form, setForm] = useState<FormState>(() => formFrom(endpoint))
   const [forwardForm, setForwardForm] = useState<ForwardForm>(() => forwardFormFrom(endpoint?.forward))
   const [signatureForm, setSignatureForm] = useState<SignatureForm>(() => ({
@@ -268,7 +276,7 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
               <textarea data-testid="endpoint-field-body" rows={4} spellCheck={false} {...field('body')} />
             </label>
           </fieldset>
-          <ForwardSettings form={forwardForm} errors={fieldErrors} onChange={setForwardForm} thisRunOnly={forwardThisRunOnly} removedWaiting={removedWaiting} />
+          <ForwardSettings form={forwardForm} errors={fieldErrors} onChange={setForwardForm} thisRunOnly={forwardThisRunOnly} removedWaiting={removedWaiting} examplePath={examplePath ?? undefined} />
           <SignatureSettings
             form={signatureForm}
             errors={fieldErrors}

@@ -154,3 +154,15 @@ function urlOf(text: string | undefined): URL | null {
     return null
   }
 }
+
+/**
+ * Where a request to `requestTarget` goes for a target URL, joined as the forwarder joins them: the
+ * target's origin and base path (trailing slashes dropped) plus the request's own path and query.
+ * Null while the URL is not an http(s) URL.
+ */
+export function forwardedUrl(targetUrl: string, requestTarget: string): string | null {
+  const target = urlOf(targetUrl.trim())
+  if (!target || (target.protocol !== 'http:' && target.protocol !== 'https:')) return null
+  const base = target.pathname === '/' ? '' : target.pathname.replace(/\/+$/, '')
+  return `${target.origin}${base}${requestTarget}`
+}

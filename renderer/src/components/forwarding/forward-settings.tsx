@@ -15,6 +15,8 @@ import {
   type RouteKind,
   type TargetForm,
 } from './forward-form'
+import { forwardedUrl } from '../../text/forward-text'
+import { VisibleText } from '../visible-text'
 import '../../styles/forwarding.css'
 
 const MODES: Array<{ value: ForwardMode; label: string; hint: string }> = [
@@ -22,6 +24,17 @@ const MODES: Array<{ value: ForwardMode; label: string; hint: string }> = [
   { value: 'async', label: 'Async', hint: 'The sender gets this endpoint’s response at once; delivery happens from a queue per target that retries while your app is down.' },
   { value: 'proxy', label: 'Proxy', hint: 'The sender gets your app’s answer (status, headers, body), relayed as it came; 502 or 504 when the target is down or silent.' },
 ]
+
+/** Where a request goes for a target's URL as typed: "A request to /webhooks goes to http://localhost:3000/webhooks". */
+function TargetExample({ url, path }: { url: string; path: string }) {
+  const upstream = forwardedUrl(url, path)
+  if (upstream === null) return null
+  return (
+    <span className="muted field-hint" data-testid="forward-target-example">
+      A request to <VisibleText value={path} byteString /> goes to <VisibleText value={upstream} byteString />
+    </span>
+  )
+}
 
 export function FieldError({ message, testId }: { message: string | undefined; testId: string }) {
   if (!message) return null
@@ -40,9 +53,11 @@ interface ForwardSettingsProps {
   thisRunOnly?: boolean
   /** Saved targets taken out of the form while requests wait for them: saving fails those requests. */
   removedWaiting?: ReadonlyArray<{ id: string; url: string; waiting: number }>
+  /** A request path to show each target's upstream URL with: the endpoint's latest request's, say. */
+  examplePath?: string
 }
 
-export function ForwardSettings({ form, errors, onChange, thisRunOnly = false, removedWaiting = [] }: ForwardSettingsProps) {
+export function ForwardSettings({ form, errors, onChange, thisRunOnly = false, removedWaiting = [], examplePath = '/webhooks' }: ForwardSettingsProps) {
   const mode = MODES.find((m) => m.value === form.mode) ?? MODES[0]!
   const setTarget = (index: number, patch: Partial<TargetForm>) =>
     onChange((f) => ({ ...f, targets: f.targets.map((t, i) => (i === index ? { ...t, ...patch } : t)) }))
@@ -119,7 +134,7 @@ export function ForwardSettings({ form, errors, onChange, thisRunOnly = false, r
                       className="grow"
                       data-testid="forward-target-url"
                       aria-label={`Target ${index + 1} URL`}
-                      placeholder="http://localhost:3000/webhooks"
+                      placeholder="http://localhost:3000"
                       spellCheck={false}
                       value={target.url}
                       aria-invalid={errorUnder(errors, `targets.${index}.`) ? true : undefined}
@@ -131,6 +146,7 @@ export function ForwardSettings({ form, errors, onChange, thisRunOnly = false, r
                     </button>
                   </div>
                   <FieldError message={errorUnder(errors, `targets.${index}.`)} testId="forward-target-error" />
+                  <TargetExample url={target.url} path={examplePath} />
                 </li>
               ))}
             </ol>
