@@ -64,7 +64,22 @@ describe('the Overview tells what became of the request', () => {
     ])
     expect(text('overview-forwarding-sentence')).toBe('The last attempt failed (connection refused (connect ECONNREFUSED 127.0.0.1:3000)); it will be tried again at 10:21:00.000.')
     // The error is told once: the attempt names its kind.
-    expect(text('overview-forwarding-last')).toMatch(/^Attempt 2 of 2 at .*: POST http:\/\/localhost:3000\/hooks\/order → REFUSED in 3 ms$/)
+    expect(text('overview-forwarding-last')).toMatch(/^Attempt 2 at .*: POST http:\/\/localhost:3000\/hooks\/order → REFUSED in 3 ms$/)
+    expect(text('overview-forwarding-attempts')).toBe('Attempts: 2 of at most 10.')
+  })
+
+  it('says, while an attempt waits for a slow app, how long it waits for the answer, in both tabs', async () => {
+    const delivering = summary({ state: 'delivering', status: null, attempts: 1, error: 'the target answered 500', nextAttemptAt: Date.now() - 1000 })
+    await openDetail({ forward: delivering }, () => [{ status: 500, statusText: 'Internal Server Error' }])
+    const note = 'It waits for the target’s answer for at most 30 s (the endpoint’s forward timeout); with none by then, it is tried again later.'
+    expect(text('overview-forwarding-delivering')).toBe(note)
+    expect(text('overview-forwarding-last')).toMatch(/^Attempt 1 at /)
+    click(screen.getByTestId('overview-open-forwarding'))
+    await settleViewers()
+    expect(text('forwarding-delivering')).toBe(note)
+    expect(text('forwarding-attempt-count')).toBe('1 of at most 10')
+    // The try it waited for has left: no "next attempt" in the past.
+    expect(screen.queryByTestId('forwarding-next-attempt')).toBeNull()
   })
 
   it('says when what waits for its target is held', async () => {

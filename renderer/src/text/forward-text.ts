@@ -78,6 +78,18 @@ export function forwardSentence(forward: ForwardSummary): string {
   }
 }
 
+/** What a delivery being sent waits for: the target's answer, at most the endpoint's forward timeout. */
+export function deliveringNote(timeoutMs: number | undefined): string {
+  const limit = timeoutMs === undefined ? '' : ` for at most ${timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`} (the endpoint’s forward timeout)`
+  return `It waits for the target’s answer${limit}; with none by then, it is tried again later.`
+}
+
+/** "3", or while a queued delivery may still be tried again, "3 of at most 10". */
+export function attemptCountText(forward: ForwardSummary, maxAttempts: number | undefined): string {
+  const more = forward.state === 'pending' || forward.state === 'retrying' || forward.state === 'delivering'
+  return more && maxAttempts !== undefined ? `${forward.attempts} of at most ${maxAttempts}` : String(forward.attempts)
+}
+
 export const TARGET_STATE_LABELS: Record<TargetStatus['state'], string> = {
   unknown: 'not tried',
   idle: 'up',

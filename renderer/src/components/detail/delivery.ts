@@ -22,6 +22,9 @@ export function useDelivery(capture: Capture) {
   const targetUrl = useApp((s) => (targetId ? s.endpointsById[capture.endpointId]?.forward?.targets.find((t) => t.id === targetId)?.url : undefined))
   const targetPaused = useApp((s) => (targetId ? s.endpointsById[capture.endpointId]?.forward?.targets.find((t) => t.id === targetId)?.paused === true : false))
   const endpointMode = useApp((s) => s.endpointsById[capture.endpointId]?.forward?.mode)
+  // How long an attempt waits for its answer, and how many attempts a delivery gets, as configured now.
+  const timeoutMs = useApp((s) => s.endpointsById[capture.endpointId]?.forward?.timeoutMs)
+  const maxAttempts = useApp((s) => s.endpointsById[capture.endpointId]?.forward?.retry.maxAttempts)
   const forwarded = forward !== null || plan !== null
   // Deliveries to a target keep their order: a waiting request says what it waits behind.
   const targetStatus = useForward((s) => (targetId ? s.byKey[targetKey(capture.endpointId, targetId)] : undefined))
@@ -45,7 +48,7 @@ export function useDelivery(capture: Capture) {
     }
   }, [api, capture.id, forwarded, attemptCount, deliveryState])
 
-  return { forward, plan, forwarded, targetId, targetUrl, targetPaused, endpointMode, targetStatus, blockerId, attemptCount, deliveryState, held, attempts }
+  return { forward, plan, forwarded, targetId, targetUrl, targetPaused, endpointMode, timeoutMs, maxAttempts, targetStatus, blockerId, attemptCount, deliveryState, held, attempts }
 }
 
 /** The verdict a capture is shown with now (live), and the note on a secret changed since it arrived. */

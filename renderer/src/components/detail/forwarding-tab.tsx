@@ -7,7 +7,7 @@ import type { Capture, ForwardAttempt, ForwardSummary } from '../../../../shared
 import { useStores, useTraffic } from '../../state/context'
 import { dropCaptures, errorText, retryCaptures, retryTargetNow, setTargetPaused } from '../../state/forward-commands'
 import { formatClock, formatDateTime, formatDuration, statusClassOf } from '../../text/format'
-import { forwardBadge, forwardSentence, heldReason, wrongPathHint, type WrongPathHint } from '../../text/forward-text'
+import { attemptCountText, deliveringNote, forwardBadge, forwardSentence, heldReason, wrongPathHint, type WrongPathHint } from '../../text/forward-text'
 import { displayText } from '../../text/visible-text'
 import { AttemptBody } from '../forwarding/attempt-body'
 import { PathHint } from '../forwarding/path-hint'
@@ -30,7 +30,7 @@ const DROPPABLE = new Set<ForwardSummary['state']>(['pending', 'retrying', 'fail
 export function ForwardingTab({ capture }: { capture: Capture }) {
   const stores = useStores()
   const { api, app, traffic } = stores
-  const { forward, plan, forwarded, targetId, targetUrl, targetPaused, endpointMode, targetStatus, blockerId, attemptCount, deliveryState, held, attempts: state } = useDelivery(capture)
+  const { forward, plan, forwarded, targetId, targetUrl, targetPaused, endpointMode, timeoutMs, maxAttempts, targetStatus, blockerId, attemptCount, deliveryState, held, attempts: state } = useDelivery(capture)
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const blocker = useTraffic((s) => (blockerId ? s.byId[blockerId] : undefined))
@@ -106,6 +106,11 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
             </>
           )}
         </div>
+        {forward?.state === 'delivering' && (
+          <p className="viewer-note" data-testid="forwarding-delivering">
+            {deliveringNote(timeoutMs)}
+          </p>
+        )}
         {held && (
           <p className="viewer-note warning" data-testid="forwarding-held">
             {targetPaused ? (
@@ -172,10 +177,10 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
             <tr>
               <td className="kv-name">Attempts</td>
               <td className="kv-value" data-testid="forwarding-attempt-count">
-                {attemptCount}
+                {forward && plan?.mode === 'async' ? attemptCountText(forward, maxAttempts) : attemptCount}
               </td>
             </tr>
-            {forward && forward.nextAttemptAt !== null && (
+            {forward && forward.nextAttemptAt !== null && forward.state !== 'delivering' && (
               <tr>
                 <td className="kv-name">Next attempt</td>
                 <td className="kv-value" data-testid="forwarding-next-attempt">

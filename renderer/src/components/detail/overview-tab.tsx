@@ -7,7 +7,7 @@ import type { Capture } from '../../../../shared/model'
 import type { DetailTab } from '../../state/app-store'
 import { useApp, useStores, useTraffic } from '../../state/context'
 import { formatBytes, formatClock, formatCount, formatDateTime, formatDuration, statusClassOf } from '../../text/format'
-import { forwardBadge, forwardSentence, wrongPathHint } from '../../text/forward-text'
+import { attemptCountText, deliveringNote, forwardBadge, forwardSentence, wrongPathHint } from '../../text/forward-text'
 import { explainVerdict, SCHEME_LABELS, verdictBadge } from '../../text/verdict-text'
 import { displayText } from '../../text/visible-text'
 import { captureUrl } from '../../export/capture-request'
@@ -136,7 +136,7 @@ function StoryRows({ capture }: { capture: Capture }) {
 }
 
 function ForwardingStory({ capture }: { capture: Capture }) {
-  const { forward, forwarded, targetId, targetUrl, targetPaused, endpointMode, blockerId, held, attempts } = useDelivery(capture)
+  const { forward, plan, forwarded, targetId, targetUrl, targetPaused, endpointMode, timeoutMs, maxAttempts, blockerId, held, attempts } = useDelivery(capture)
   const blocker = useTraffic((s) => (blockerId ? s.byId[blockerId] : undefined))
   if (!forwarded) {
     return (
@@ -161,7 +161,7 @@ function ForwardingStory({ capture }: { capture: Capture }) {
       </p>
       {last ? (
         <p className="story-line" data-testid="overview-forwarding-last">
-          {list.length === 1 ? 'Sent' : `Attempt ${last.n} of ${list.length}`} at {formatClock(last.startedAt)}:{' '}
+          {list.length === 1 && forward?.state !== 'delivering' ? 'Sent' : `Attempt ${last.n}`} at {formatClock(last.startedAt)}:{' '}
           <code>
             <VisibleText value={`${last.method} ${last.url}`} byteString />
           </code>{' '}
@@ -190,6 +190,16 @@ function ForwardingStory({ capture }: { capture: Capture }) {
           ) : (
             'No target.'
           )}
+        </p>
+      )}
+      {forward?.state === 'delivering' && (
+        <p className="story-line" data-testid="overview-forwarding-delivering">
+          {deliveringNote(timeoutMs)}
+        </p>
+      )}
+      {forward && plan?.mode === 'async' && forward.attempts > 0 && (forward.state === 'pending' || forward.state === 'retrying' || forward.state === 'delivering') && (
+        <p className="story-line muted" data-testid="overview-forwarding-attempts">
+          Attempts: {attemptCountText(forward, maxAttempts)}.
         </p>
       )}
       {held && (
