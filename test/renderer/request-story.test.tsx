@@ -165,3 +165,15 @@ describe('the attempts table from the keyboard', () => {
     expect(document.activeElement).toBe(rows()[2])
   })
 })
+
+describe('captured text in the story', () => {
+  it('stays text: a hostile path, status text and error in the Overview and the hint', async () => {
+    const hostile = '/webhooks/<img src=x onerror="window.__pwned=1">'
+    await openDetail({ target: hostile, forward: summary({ state: 'failed', status: 404, error: 'the target answered 404' }) }, (capture) => [{ url: `http://localhost:3000/webhooks${capture.target}`, status: 404, statusText: '<b>Not</b> Found' }])
+    const story = screen.getByTestId('overview-forwarding')
+    expect(story.querySelectorAll('img, b, script').length).toBe(0)
+    expect(text('overview-forwarding-last')).toContain(`POST http://localhost:3000/webhooks${hostile} → 404 <b>Not</b> Found`)
+    expect(text('overview-path-hint')).toContain(`To call http://localhost:3000${hostile}, make the target http://localhost:3000.`)
+    expect((window as { __pwned?: unknown }).__pwned).toBeUndefined()
+  })
+})
