@@ -283,6 +283,26 @@ describe('proxy mode failures', () => {
     t = await e.reopen()
     expect(reasons(t.engine)).toEqual(expected)
   })
+
+  it('a proxied request that failed is not a failed delivery: its sender got the answer, so no target counts it and "Retry failed" leaves it, also after a restart', async () => {
+    const app = await target((_req, res) => {
+      res.writeHead(500)
+      res.end()
+    })
+    const e = await forwarding({ mode: 'proxy', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
+    expect((await post(e.url, '/broken', '{}')).status).toBe(500)
+    const targets = (engine: TestEngine['engine']) => engine.forwarder.statuses(engine.endpoints()).map((s) => [s.targetId, s.failed, s.removed])
+    expect(targets(e.engine)).toEqual([['app', 0, false]])
+    // Queued delivery to another target now: the proxy's target is not listed as removed with a
+    // failure that no retry could send.
+    await e.engine.updateEndpoint(e.endpointId, { forward: { mode: 'async', targets: [{ id: 'next', url: app.url, paused: false }], defaultTargetId: 'next' } })
+    expect(targets(e.engine)).toEqual([['next', 0, false]])
+    expect(await apiOf(e.engine)['forward.retryFailed']({ endpointId: e.endpointId, targetId: 'app' })).toEqual({ count: 0, held: 0 })
+    expect(app.received).toHaveLength(1)
+    t = await e.reopen()
+    expect(targets(t.engine)).toEqual([['next', 0, false]])
+    expect(t.engine.history.query({}).items[0]!.forward).toMatchObject({ state: 'failed', status: 500 })
+  })
 })
 
 describe('kept-alive connections to the target', () => {

@@ -74,6 +74,9 @@ interface Delivery {
   lastDelivered: boolean
   /** Blobs its attempts' bodies use (larger answers only), released when it is forgotten. */
   blobs: string[] | null
+  /** Relayed in proxy mode: its one attempt's answer (or the 502/504) went to the sender, so a failure
+   * is final, not a failed delivery that a target counts or "Retry failed" could send. */
+  proxied: boolean
 }
 
 /** What sending to a target needs of its URL, worked out once per target (a target object is replaced when edited). */
@@ -222,6 +225,7 @@ function newDelivery(captureId: string, endpointId: string, targetId: string | n
     lastStatus: null,
     lastDelivered: false,
     blobs: null,
+    proxied: false,
   }
 }
 
@@ -291,6 +295,7 @@ export class Forwarder {
     }
     record.forwardPlan = { targetId, mode: config.mode, state }
     const delivery = newDelivery(record.id, record.endpointId, targetId, record.receivedAt, state, skipped)
+    delivery.proxied = config.mode === 'proxy'
     this.deliveries.set(record.id, delivery)
     record.forward = this.summaryOf(delivery)
   }
@@ -807,7 +812,7 @@ export class Forwarder {
 
   failedOf(endpointId: string, targetId?: string): string[] {
     return [...this.deliveries.values()]
-      .filter((d) => d.endpointId === endpointId && (targetId === undefined || d.targetId === targetId) && d.state === 'failed' && d.targetId !== null)
+      .filter((d) => d.endpointId === endpointId && (targetId === undefined || d.targetId === targetId) && d.state === 'failed' && d.targetId !== null && !d.proxied)
       .map((d) => d.captureId)
       .sort()
   }
@@ -893,7 +898,7 @@ export class Forwarder {
       // Failed deliveries by target, in one pass over the deliveries.
       const failedBy = new Map<string, number>()
       for (const d of this.deliveries.values()) {
-        if (d.endpointId === endpoint.id && d.targetId !== null && d.state === 'failed') failedBy.set(d.targetId, (failedBy.get(d.targetId) ?? 0) + 1)
+        if (d.endpointId === endpoint.id && d.targetId !== null && d.state === 'failed' && !d.proxied) failedBy.set(d.targetId, (failedBy.get(d.targetId) ?? 0) + 1)
       }
       const openOf = (queue: TargetQueue | undefined) => (queue ? queue.items.filter((id) => !TERMINAL.has(this.deliveries.get(id)?.state ?? 'delivered')) : [])
       for (const target of endpoint.forward.targets) {
@@ -1034,6 +1039,7 @@ export class Forwarder {
       const summary = this.deps.history.summary(id)
       if (!summary) continue
       const delivery = this.restoreDelivery(id, summary, plan.targetId)
+      delivery.proxied = plan.mode === 'proxy'
       if (plan.state !== 'pending' && (plan.state === 'skipped' || plan.state === 'failed' || !journaled.has(id))) {
         // Decided at capture time (blocked, unrouted, not forwardable), and nothing more happened: a
         // blocked or unrouted one the user sent anyway has journal lines, read like any other's.
