@@ -284,7 +284,7 @@ describe('proxy mode failures', () => {
     expect(reasons(t.engine)).toEqual(expected)
   })
 
-  it('a proxied request that failed is not a failed delivery: its sender got the answer, so no target counts it and "Retry failed" leaves it, also after a restart', async () => {
+  it('a proxied request that failed is not a failed delivery: its sender got the answer, so no target counts it, "Retry failed" leaves it and it cannot be dropped, also after a restart', async () => {
     const app = await target((_req, res) => {
       res.writeHead(500)
       res.end()
@@ -299,6 +299,10 @@ describe('proxy mode failures', () => {
     expect(targets(e.engine)).toEqual([['next', 0, false]])
     expect(await apiOf(e.engine)['forward.retryFailed']({ endpointId: e.endpointId, targetId: 'app' })).toEqual({ count: 0, held: 0 })
     expect(app.received).toHaveLength(1)
+    // Nor can it be dropped: its reason stays what the sender got.
+    const [broken] = e.engine.history.query({}).items
+    expect(await apiOf(e.engine)['forward.drop']({ ids: [broken!.id] })).toEqual({ count: 0 })
+    expect(e.engine.history.query({}).items[0]!.forward).toMatchObject({ state: 'failed', error: 'the target answered 500' })
     t = await e.reopen()
     expect(targets(t.engine)).toEqual([['next', 0, false]])
     expect(t.engine.history.query({}).items[0]!.forward).toMatchObject({ state: 'failed', status: 500 })

@@ -189,6 +189,14 @@ describe('the Forwarding tab', () => {
     expect(screen.getByTestId('body-empty')).toBeTruthy()
   })
 
+  it('offers no drop for a proxied request that failed: its sender got that answer, and nothing waits', async () => {
+    await openForwarding({ forwardPlan: { targetId: 't-app', mode: 'proxy', state: null }, forward: summary({ state: 'failed', status: 500, error: 'the target answered 500' }) }, (c) => [
+      { attempt: makeAttempt(c.id, { status: 500, statusText: 'Internal Server Error' }), body: new Uint8Array(0) },
+    ])
+    expect(screen.getByTestId('forwarding-retry')).toHaveProperty('disabled', true)
+    expect(screen.getByTestId('forwarding-drop')).toHaveProperty('disabled', true)
+  })
+
   it('forwards a request held back as a browser’s anyway, and routes again one no route took', async () => {
     const blocked = await openForwarding({ forwardPlan: { targetId: null, mode: 'async', state: 'blocked' }, forward: summary({ state: 'blocked', targetId: null, status: null, attempts: 0 }) }, () => [])
     const button = screen.getByTestId('forwarding-retry')

@@ -865,6 +865,8 @@ export class Forwarder {
     for (const id of captureIds) {
       const delivery = this.deliveries.get(id)
       if (!delivery || (delivery.state !== 'pending' && delivery.state !== 'retrying' && delivery.state !== 'failed')) continue
+      // A proxied request's failure is what its sender got: there is nothing to drop, and its reason stays.
+      if (delivery.proxied) continue
       await this.settle(delivery, 'dropped', 'dropped by the user')
       count++
     }

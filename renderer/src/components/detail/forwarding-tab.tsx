@@ -81,7 +81,8 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
   const selected = attempts.find((a) => a.id === selectedId) ?? attempts[attempts.length - 1] ?? null
   const badge = forward ? forwardBadge(forward) : null
   const canRetry = forward !== null && RETRYABLE.has(forward.state) && plan?.mode !== 'proxy'
-  const canDrop = forward !== null && DROPPABLE.has(forward.state)
+  // A proxied request is never queued: what failed was relayed to its sender, and there is nothing to drop.
+  const canDrop = forward !== null && DROPPABLE.has(forward.state) && plan?.mode !== 'proxy'
   const skipped = forward?.state === 'skipped'
 
   return (
