@@ -34,11 +34,31 @@ function writeAt(fd: number, data: Buffer, position: number | null): Promise<voi
   return new Promise((resolve, reject) => fs.write(fd, data, 0, data.length, position, (error) => (error ? reject(error) : resolve())))
 }
 
+/** A write that failed after `written` of its bytes reached the file (a disk that filled up mid-write). */
+class PartialWrite extends Error {
+  constructor(
+    readonly error: NodeJS.ErrnoException,
+    readonly written: number,
+  ) {
+    super(error.message)
+  }
+}
+
 function writeAllSync(fd: number, data: Buffer, position: number | null): void {
   let done = 0
-  while (done < data.length) {
-    done += fs.writeSync(fd, data, done, data.length - done, position === null ? null : position + done)
+  try {
+    while (done < data.length) {
+      done += fs.writeSync(fd, data, done, data.length - done, position === null ? null : position + done)
+    }
+  } catch (error) {
+    throw new PartialWrite(error as NodeJS.ErrnoException, done)
   }
+}
+
+/** The file is full or the user's quota is: what was written ahead so far can still be used. */
+function outOfSpace(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  return code === 'ENOSPC' || code === 'EDQUOT'
 }
 
 /**
@@ -68,13 +88,25 @@ function closeFd(fd: number): Promise<void> {
   return new Promise((resolve) => fs.close(fd, () => resolve()))
 }
 
-/** Create `file` filled with `bytes` zeros, durably. */
-async function zeroFill(file: string, bytes: number): Promise<void> {
+/**
+ * Create `file` filled with up to `bytes` zeros, durably, and say how many it holds. On a disk
+ * without room for all of them, the zeros that fit are kept: lines go there first, and past them the
+ * file grows as they come, while there is room (a full disk refuses the captures, not the journal).
+ */
+async function zeroFill(file: string, bytes: number): Promise<number> {
   const fd = await openFile(file, O_WRONLY | O_CREAT | O_TRUNC)
   try {
     const zeros = Buffer.alloc(Math.min(ZERO_CHUNK, bytes))
-    for (let done = 0; done < bytes; done += zeros.length) await writeAt(fd, zeros.subarray(0, Math.min(zeros.length, bytes - done)), done)
+    try {
+      for (let done = 0; done < bytes; done += zeros.length) await writeAt(fd, zeros.subarray(0, Math.min(zeros.length, bytes - done)), done)
+    } catch (error) {
+      if (!outOfSpace(error)) throw error
+      const filled = (await fs.promises.stat(file)).size
+      await datasync(fd)
+      return filled
+    }
     await datasync(fd)
+    return bytes
   } finally {
     await closeFd(fd)
   }
@@ -131,7 +163,12 @@ export interface JournalOptions {
 export const BACKGROUND_FLUSH_MS = 100
 
 export class Journal {
-  private readonly fd: Promise<number>
+  /** Opening the file; one that failed (a full disk, a folder gone) is tried again by the next batch. */
+  private fd: Promise<number>
+  private openFailed = false
+  /** Bytes of zeros to write ahead, and how many were (positioned journals): past them, a write grows the file. */
+  private readonly preallocate: number
+  private allocated = 0
   /** The descriptor once open: a batch then starts without waiting a turn for the promise. */
   private openFd: number | null = null
   private queue: Pending[] = []
@@ -168,9 +205,15 @@ export class Journal {
     this.positioned = preallocate > 0
     this.syncMode = options.sync ?? (() => 'disk')
     this.markClock = this.positioned ? (options.markDurable ?? null) : null
-    this.fd = (async () => {
+    this.preallocate = preallocate
+    this.fd = this.open()
+  }
+
+  private open(): Promise<number> {
+    const { file, preallocate } = this
+    const opening = (async () => {
       if (preallocate > 0) {
-        await zeroFill(file, preallocate)
+        this.allocated = await zeroFill(file, preallocate)
         const fd = await openFile(file, O_WRONLY)
         await syncDir(path.dirname(file))
         return fd
@@ -186,8 +229,19 @@ export class Journal {
       await syncDir(path.dirname(file))
       return fd
     })()
+    this.openFailed = false
     // Keep an open failure from being an unhandled rejection; append() reports it to callers.
-    this.fd.then((fd) => (this.openFd = fd)).catch(() => undefined)
+    opening.then(
+      (fd) => (this.openFd = fd),
+      () => (this.openFailed = true),
+    )
+    return opening
+  }
+
+  /** The descriptor; a batch after a failed open tries again, so the journal recovers once it can. */
+  private descriptor(): Promise<number> {
+    if (this.openFailed && !this.closed) this.fd = this.open()
+    return this.fd
   }
 
   /**
@@ -229,10 +283,24 @@ export class Journal {
       // Reserve the space now, so batches in flight together never overlap.
       const position = this.positioned ? this.offset : null
       this.offset += data.length
-      const fd = this.openFd ?? (await this.fd)
+      let fd = this.openFd
+      if (fd === null) {
+        try {
+          fd = await this.descriptor()
+        } catch (error) {
+          // Not written: the next batch takes its place.
+          if (position !== null && this.offset === position + data.length) this.offset = position
+          throw error
+        }
+      }
       // The write itself only copies into the OS page cache (microseconds for a batch), so it runs here
       // rather than on a thread-pool trip that costs more than it saves; the flush goes to the pool.
-      writeAllSync(fd, data, position)
+      try {
+        writeAllSync(fd, data, position)
+      } catch (error) {
+        this.unwrite(fd, error as PartialWrite, position, data.length)
+        throw (error as PartialWrite).error
+      }
       const awaited = batch.some((item) => !item.lazy)
       if (this.syncMode() === 'disk' && awaited) await datasync(fd)
       else this.flushSoon(fd)
@@ -245,6 +313,30 @@ export class Journal {
       this.flushing.delete(start)
       this.schedule()
       this.checkDrained()
+    }
+  }
+
+  /**
+   * A batch that failed part way (the disk filled up) must not leave its fragment: the next batch
+   * would land after it, and a reader would take the fragment and that next line for one damaged
+   * line, losing a capture whose sender was told it was stored. The bytes written are zeroed in
+   * place (no new space needed), which readers skip, and the file is cut back to where it ended, so
+   * the next batch takes this one's place.
+   */
+  private unwrite(fd: number, failure: PartialWrite, position: number | null, length: number): void {
+    const last = position === null || this.offset === position + length
+    try {
+      if (position === null) {
+        // Appended: the file ended where this batch began.
+        if (failure.written > 0) fs.ftruncateSync(fd, fs.fstatSync(fd).size - failure.written)
+      } else {
+        if (failure.written > 0) writeAllSync(fd, Buffer.alloc(failure.written), position)
+        // Nothing was reserved after it: give its place to the next batch.
+        if (last && position + failure.written > this.allocated) fs.ftruncateSync(fd, Math.max(this.allocated, position))
+      }
+      if (last) this.offset -= length
+    } catch {
+      // The file refuses even this: the zeros or cut that failed leave a line readers report as damaged.
     }
   }
 

@@ -1,0 +1,212 @@
+// Storage under trouble: a disk that fills up (or a folder that refuses writes) while Hookscope runs.
+// The failure is made where the store meets the file system: writes that would grow a file are
+// refused with ENOSPC (a write that only partly fits lands that part first, as on a real disk), while
+// bytes already in a file can be overwritten, as on a full disk.
+import nodeFs, { promises as fs } from 'node:fs'
+import path from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { BlobStore } from '../../electron/core/store/blobs'
+import { HistoryStore, inlineBody, type CaptureRecord } from '../../electron/core/store/history'
+import { Journal, readJournal } from '../../electron/core/store/journal'
+import type { Notice } from '../../shared/api'
+import { removeDir, tempDir } from '../helpers/engine'
+
+const dirs: string[] = []
+const restores: Array<() => void> = []
+afterEach(async () => {
+  for (const restore of restores.splice(0)) restore()
+  await Promise.all(dirs.splice(0).map(removeDir))
+})
+
+async function dir(): Promise<string> {
+  const made = await tempDir()
+  dirs.push(made)
+  return made
+}
+
+function enospc(): NodeJS.ErrnoException {
+  return Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' })
+}
+
+/**
+ * Fill the disk: from now on files can grow by `room` bytes in all, then no more. Returns the call
+ * that frees space again.
+ */
+function fillDisk(room = 0): () => void {
+  let left = room
+  const realWriteSync = nodeFs.writeSync.bind(nodeFs) as (fd: number, buffer: NodeJS.ArrayBufferView, offset: number, length: number, position: number | null) => number
+  const realWrite = nodeFs.write.bind(nodeFs) as unknown as (
+    fd: number,
+    buffer: NodeJS.ArrayBufferView,
+    offset: number,
+    length: number,
+    position: number | null,
+    callback: (error: NodeJS.ErrnoException | null, written: number) => void,
+  ) => void
+  /** How many of `length` bytes at `position` fit. */
+  const fits = (fd: number, length: number, position: number | null | undefined): number => {
+    const stat = nodeFs.fstatSync(fd)
+    if (!stat.isFile()) return length
+    const at = position ?? stat.size
+    const growth = Math.max(0, at + length - stat.size)
+    const granted = Math.min(growth, left)
+    left -= granted
+    return length - (growth - granted)
+  }
+  const writeSync = vi.spyOn(nodeFs, 'writeSync').mockImplementation(((fd: number, buffer: NodeJS.ArrayBufferView, offset: number, length: number, position: number | null) => {
+    const fit = fits(fd, length, position)
+    if (fit <= 0) throw enospc()
+    return realWriteSync(fd, buffer, offset, fit, position)
+  }) as typeof nodeFs.writeSync)
+  const write = vi.spyOn(nodeFs, 'write').mockImplementation(((
+    fd: number,
+    buffer: NodeJS.ArrayBufferView,
+    offset: number,
+    length: number,
+    position: number | null,
+    callback: (error: NodeJS.ErrnoException | null, written: number) => void,
+  ) => {
+    const fit = fits(fd, length, position)
+    if (fit <= 0) return void process.nextTick(() => callback(enospc(), 0))
+    realWrite(fd, buffer, offset, fit, position, callback)
+  }) as unknown as typeof nodeFs.write)
+  const free = (): void => {
+    writeSync.mockRestore()
+    write.mockRestore()
+  }
+  restores.push(free)
+  return free
+}
+
+let counter = 0
+function record(text = '{"n":1}'): CaptureRecord {
+  counter++
+  const bytes = Buffer.from(text)
+  return {
+    id: `01DISK${String(counter).padStart(12, '0')}`,
+    endpointId: 'ep_a',
+    receivedAt: 1_700_000_000_000 + counter,
+    method: 'POST',
+    target: `/hook/${counter}`,
+    status: 200,
+    bodySize: bytes.length,
+    contentType: 'application/json',
+    durationMs: 1,
+    flags: [],
+    httpVersion: '1.1',
+    rawHeaders: [['Content-Type', 'application/json']],
+    rawTrailers: [],
+    body: { size: bytes.length, sha256: 'x', truncated: false, declaredSize: bytes.length, storage: 'inline' },
+    remoteAddress: '127.0.0.1',
+    remotePort: 1,
+    localPort: 2,
+    timings: { bodyEndMs: 0, storedMs: 0, respondedMs: 1 },
+    response: null,
+    forward: null,
+    signature: null,
+    forwardPlan: null,
+    inline: inlineBody(bytes),
+  }
+}
+
+async function openHistory(root: string, maxCaptures = 10_000, notices: Array<Omit<Notice, 'at'>> = []): Promise<HistoryStore> {
+  const blobs = new BlobStore(path.join(root, 'blobs'), 64 * 1024)
+  await blobs.init()
+  return HistoryStore.open({
+    dir: path.join(root, 'history'),
+    blobs,
+    retention: { maxCaptures, maxBytes: 1024 ** 3 },
+    now: () => 0,
+    onNotice: (n) => notices.push(n),
+    onRemoved: () => undefined,
+  })
+}
+
+describe('the journal on a disk that fills up', () => {
+  it('leaves no fragment of a write that did not fit: the captures stored after it survive a crash', async () => {
+    const root = await dir()
+    const history = await openHistory(root)
+    const first = record()
+    await history.append(first)
+    // Past the space written ahead (2 MiB), so that the journal has to grow.
+    const big = Array.from({ length: 70 }, () => record(`{"pad":"${'x'.repeat(30_000)}"}`))
+    await Promise.all(big.map((r) => history.append(r)))
+    // Room for part of the next line only.
+    const free = fillDisk(5_000)
+    const refused = record(`{"pad":"${'y'.repeat(30_000)}"}`)
+    await expect(history.append(refused)).rejects.toThrow(/ENOSPC/)
+    free()
+    const after = record('{"after":true}')
+    await history.append(after)
+
+    // What a start after a crash (kill -9) reads: the journal as it is now.
+    const journalFile = path.join(root, 'history', 'seg-000001.journal')
+    const { lines, damaged } = readJournal(await fs.readFile(journalFile))
+    expect(damaged).toBe(0)
+    const ids = lines.map((line) => (line as { id: string }).id)
+    expect(ids).toContain(after.id)
+    expect(ids).toContain(first.id)
+    expect(ids).not.toContain(refused.id)
+
+    const copy = await dir()
+    await fs.cp(root, copy, { recursive: true })
+    await history.close()
+    const notices: Array<Omit<Notice, 'at'>> = []
+    const reopened = await openHistory(copy, 10_000, notices)
+    try {
+      expect(reopened.summary(after.id)).not.toBeNull()
+      expect(reopened.count).toBe(big.length + 2)
+      expect(notices).toEqual([])
+    } finally {
+      await reopened.close()
+    }
+  })
+
+  it('takes captures again once there is room, in a segment begun while the disk was full', async () => {
+    const root = await dir()
+    // Segments of 10 captures: a few dozen captures start new journals.
+    const history = await openHistory(root, 100)
+    try {
+      for (let i = 0; i < 5; i++) await history.append(record())
+      const free = fillDisk()
+      const outcomes: string[] = []
+      for (let i = 0; i < 30; i++) {
+        outcomes.push(
+          await history.append(record()).then(
+            () => 'stored',
+            (error: NodeJS.ErrnoException) => error.code ?? error.message,
+          ),
+        )
+      }
+      // The space written ahead took what fitted; then the disk said it is full.
+      expect(outcomes).toContain('ENOSPC')
+      free()
+      for (let i = 0; i < 12; i++) await expect(history.append(record())).resolves.toBeUndefined()
+    } finally {
+      await history.close()
+    }
+  })
+
+  it('opens its file again after an open that failed', async () => {
+    const root = await dir()
+    const realOpen = nodeFs.open.bind(nodeFs) as (...args: unknown[]) => void
+    let refuse = true
+    const open = vi.spyOn(nodeFs, 'open').mockImplementation(((...args: unknown[]) => {
+      const callback = args.at(-1) as (error: NodeJS.ErrnoException | null, fd?: number) => void
+      if (refuse && String(args[0]).endsWith('.journal')) {
+        return void process.nextTick(() => callback(Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES' })))
+      }
+      realOpen(...args)
+    }) as unknown as typeof nodeFs.open)
+    restores.push(() => open.mockRestore())
+    const journal = new Journal(path.join(root, 'j.journal'), { sync: () => 'disk' })
+    try {
+      await expect(journal.append('{"n":1}')).rejects.toThrow(/EACCES/)
+      refuse = false
+      await journal.append('{"n":2}')
+      expect(readJournal(await fs.readFile(journal.file)).lines).toEqual([{ n: 2 }])
+    } finally {
+      await journal.close()
+    }
+  })
+})
