@@ -55,8 +55,43 @@ export class HookscopeError extends Error {
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiErrorShape }
 
+/** What a file-system error code means for the data folder, in words; by errno code. */
+const STORAGE_PROBLEMS: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the data folder is on a read-only file system',
+  EACCES: 'Hookscope is not allowed to write to the data folder',
+  EPERM: 'Hookscope is not allowed to write to the data folder',
+  ENOENT: 'a file or folder of the data folder is missing (was it moved or deleted?)',
+  EIO: 'the disk reported an input/output error',
+}
+
+/** System calls that reach files: an error of another (a socket's connect, a port's listen) is no storage problem. */
+const FILE_CALLS = new Set(['open', 'write', 'read', 'rename', 'fsync', 'fdatasync', 'ftruncate', 'truncate', 'mkdir', 'unlink', 'rm', 'rmdir', 'scandir', 'copyfile', 'close', 'stat', 'fstat', 'access', 'link', 'symlink', 'utime', 'chmod'])
+
+const READ_CALLS = new Set(['read', 'stat', 'fstat', 'access', 'scandir'])
+
+/**
+ * A file-system failure said for people ("the disk is full (ENOSPC: no space left on device, write)"),
+ * or null for any other error.
+ */
+export function storageProblem(error: unknown): string | null {
+  const { code, syscall, message } = (error ?? {}) as { code?: unknown; syscall?: unknown; message?: unknown }
+  if (typeof code !== 'string' || !(code in STORAGE_PROBLEMS)) return null
+  if (typeof syscall === 'string' && !FILE_CALLS.has(syscall)) return null
+  return `${STORAGE_PROBLEMS[code]} (${typeof message === 'string' ? message : code})`
+}
+
 export function toErrorShape(error: unknown): ApiErrorShape {
   if (error instanceof HookscopeError) return { code: error.code, message: error.message }
+  const problem = storageProblem(error)
+  if (problem !== null) {
+    const reading = READ_CALLS.has(String((error as { syscall?: unknown }).syscall))
+    return {
+      code: 'STORE_WRITE_FAILED',
+      message: reading ? `Hookscope could not read its data folder: ${problem}.` : `This was not saved: ${problem}. Try again once Hookscope can write to its data folder.`,
+    }
+  }
   if (error instanceof z.ZodError) {
     const first = error.issues[0]
     const where = first && first.path.length > 0 ? ` at ${first.path.join('.')}` : ''

@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import type { ApiHandlers, AppInfo, Notice } from '../../shared/api'
-import { HookscopeError } from '../../shared/errors'
+import { HookscopeError, storageProblem } from '../../shared/errors'
 import {
   Endpoint as EndpointSchema,
   EndpointDraft,
@@ -47,6 +47,8 @@ import { DataDirLock } from './store/lock'
 import { endpointOfRef, FileSecretStore, type SecretStore } from './secrets'
 
 export const INLINE_BODY_LIMIT = 64 * 1024
+/** Captures that cannot be stored are announced at most this often (each sender hears it at once). */
+const STORE_FAILURE_NOTICE_MS = 30_000
 
 export interface EngineOptions {
   dataDir: string
@@ -238,6 +240,21 @@ export class Engine {
     }
   }
 
+  /** When the last notice that captures are not being stored went out (one per STORE_FAILURE_NOTICE_MS). */
+  private storeFailureNoticeAt = -Infinity
+
+  /** A capture could not be stored: the user hears why, once in a while rather than once per request. */
+  private storeFailed(error: Error): void {
+    const now = this.clock.now()
+    if (now - this.storeFailureNoticeAt < STORE_FAILURE_NOTICE_MS) return
+    this.storeFailureNoticeAt = now
+    this.notify({
+      level: 'error',
+      code: 'STORE_WRITE_FAILED',
+      message: `Requests are not being stored: ${storageProblem(error) ?? error.message}. Their senders are answered 503 Service Unavailable, so that they send them again; storing resumes by itself once Hookscope can write to its data folder.`,
+    })
+  }
+
   notify(n: Omit<Notice, 'at'>): void {
     const full = { ...n, at: this.clock.now() }
     this.notices.push(full)
@@ -351,6 +368,19 @@ export class Engine {
     committed: (record) => this.forwarder.enqueue(record),
     unanswered: (record, stored) => this.forwarder.unanswered(record, stored),
     commit: (record: CaptureRecord, head: Buffer) => this.history.append(record, head),
+    notStored: (record, error, answer, indexed, respondedMs) => {
+      if (indexed) {
+        // Listed already, as answered with the endpoint's rule: it shows what its sender was told.
+        const summary = this.history.update(record.id, {
+          status: answer?.status ?? null,
+          response: answer,
+          durationMs: respondedMs,
+          timings: { ...record.timings, respondedMs },
+        })
+        if (summary) this.events.emit('capture:completed', summary)
+      } else this.events.emit('captures:removed', { ids: [record.id], cleared: null })
+      this.storeFailed(error)
+    },
     responded: (id, change, journal) => this.history.update(id, change, journal),
     // A summary is built only when someone listens (a host's UI); the capture path does not need it.
     received: (record) => {

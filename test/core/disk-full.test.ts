@@ -9,12 +9,15 @@ import { BlobStore } from '../../electron/core/store/blobs'
 import { HistoryStore, inlineBody, type CaptureRecord } from '../../electron/core/store/history'
 import { Journal, readJournal } from '../../electron/core/store/journal'
 import type { Notice } from '../../shared/api'
-import { removeDir, tempDir } from '../helpers/engine'
+import { apiOf, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
 
 const dirs: string[] = []
 const restores: Array<() => void> = []
+let t: TestEngine | null = null
 afterEach(async () => {
   for (const restore of restores.splice(0)) restore()
+  await t?.close()
+  t = null
   await Promise.all(dirs.splice(0).map(removeDir))
 })
 
@@ -70,9 +73,29 @@ function fillDisk(room = 0): () => void {
     if (fit <= 0) return void process.nextTick(() => callback(enospc(), 0))
     realWrite(fd, buffer, offset, fit, position, callback)
   }) as unknown as typeof nodeFs.write)
+  const realWritev = nodeFs.writev.bind(nodeFs) as unknown as (
+    fd: number,
+    buffers: NodeJS.ArrayBufferView[],
+    position: number | null,
+    callback: (error: NodeJS.ErrnoException | null, written: number) => void,
+  ) => void
+  const writev = vi.spyOn(nodeFs, 'writev').mockImplementation(((
+    fd: number,
+    buffers: NodeJS.ArrayBufferView[],
+    position: number | null | ((error: NodeJS.ErrnoException | null, written: number) => void),
+    callback?: (error: NodeJS.ErrnoException | null, written: number) => void,
+  ) => {
+    const done = callback ?? (position as (error: NodeJS.ErrnoException | null, written: number) => void)
+    const at = typeof position === 'number' ? position : null
+    const length = buffers.reduce((sum, b) => sum + b.byteLength, 0)
+    // All or nothing: enough to stand for a disk with no room.
+    if (fits(fd, length, at) < length) return void process.nextTick(() => done(enospc(), 0))
+    realWritev(fd, buffers, at, done)
+  }) as unknown as typeof nodeFs.writev)
   const free = (): void => {
     writeSync.mockRestore()
     write.mockRestore()
+    writev.mockRestore()
   }
   restores.push(free)
   return free
@@ -208,5 +231,45 @@ describe('the journal on a disk that fills up', () => {
     } finally {
       await journal.close()
     }
+  })
+})
+
+async function post(url: string, path: string, body: string): Promise<{ status: number; text: string }> {
+  const res = await fetch(new URL(path, url), { method: 'POST', body, headers: { 'Content-Type': 'application/json' } })
+  return { status: res.status, text: await res.text() }
+}
+
+describe('captures on a disk that fills up', () => {
+  it('answers 503, lists the request with the answer its sender got, says why, and stores again once there is room', async () => {
+    t = await startEngine()
+    const { engine, url } = t
+    const api = apiOf(engine)
+    expect((await post(url, '/before', '{}')).status).toBe(200)
+    // Past the space the journal wrote ahead, so that the next line has to grow the file.
+    for (let i = 0; i < 70; i++) expect((await post(url, `/fill/${i}`, `{"pad":"${'x'.repeat(30_000)}"}`)).status).toBe(200)
+    const free = fillDisk()
+
+    const refused = await post(url, '/refused', '{"n":1}')
+    expect(refused.status).toBe(503)
+    expect(refused.text).toMatch(/the disk is full/)
+    const listed = (await api['captures.query']({ text: '/refused' })).items
+    expect(listed.map((c) => [c.target, c.status])).toEqual([['/refused', 503]])
+    const detail = await api['captures.get']({ id: listed[0]!.id })
+    expect(detail.response?.body).toMatch(/could not be stored: the disk is full/)
+    const notices = await api['app.notices']({})
+    expect(notices.filter((n) => n.code === 'STORE_WRITE_FAILED').map((n) => n.message)).toEqual([expect.stringMatching(/^Requests are not being stored: the disk is full/)])
+
+    // A body too large to keep in memory, whose file cannot be written: never listed as in progress for good.
+    const removed = engine.events.waitFor('captures:removed')
+    const big = await post(url, '/big', `{"pad":"${'y'.repeat(100_000)}"}`)
+    expect(big.status).toBe(503)
+    expect(big.text).toMatch(/the disk is full/)
+    expect((await removed).ids).toHaveLength(1)
+
+    free()
+    expect((await post(url, '/after', '{"n":2}')).status).toBe(200)
+    expect((await post(url, '/after-big', `{"pad":"${'z'.repeat(100_000)}"}`)).status).toBe(200)
+    const after = (await api['captures.query']({ text: '/after' })).items
+    expect(after.map((c) => c.status)).toEqual([200, 200])
   })
 })

@@ -6,7 +6,7 @@ import http from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import type { Capture, CaptureFlag, CaptureSummary, Endpoint, EndpointStatus, Limits, RawHeaders } from '../../../shared/model'
 import { emptyRejections, RESPONSE_BODY_KEPT_BYTES } from '../../../shared/model'
-import { HookscopeError } from '../../../shared/errors'
+import { HookscopeError, storageProblem } from '../../../shared/errors'
 import type { Clock } from '../clock'
 import type { BodySpool, SpooledBody } from '../store/blobs'
 import { EMPTY_SHA256 } from '../store/blobs'
@@ -39,6 +39,12 @@ export interface CaptureSink {
   unanswered(record: CaptureRecord, stored: boolean): void
   /** Durable once resolved. */
   commit(record: CaptureRecord, bodyHead: Buffer): Promise<void>
+  /**
+   * It could not be stored (the disk is full, the data folder refuses writes): `answer` is what its
+   * sender was told instead (null: nothing, it had gone). `indexed`: the history lists it already (its
+   * line was refused), rather than never having got it (its body could not be kept).
+   */
+  notStored(record: CaptureRecord, error: Error, answer: ProxyAnswer | null, indexed: boolean, respondedMs: number | null): void
   /**
    * Record what was answered (in memory; persisted with the segment). `journal`: also journal it now
    * (lazily), for an answer a crash could not tell from the capture's own line: one the target gave,
@@ -74,6 +80,16 @@ const REASONS: Record<number, string> = {
   413: 'Content Too Large',
   431: 'Request Header Fields Too Large',
   503: 'Service Unavailable',
+}
+
+/** Answer a request that could not be stored with 503, so that its sender sends it again; null if it cannot be answered. */
+function answerNotStored(res: http.ServerResponse, error: unknown): ProxyAnswer | null {
+  if (res.headersSent || res.destroyed) return null
+  const body = `The request could not be stored: ${storageProblem(error) ?? (error as Error).message}. Send it again later.\n`
+  const headers: RawHeaders = [['Content-Type', 'text/plain; charset=utf-8'], ['Connection', 'close']]
+  res.writeHead(503, headers.flat())
+  res.end(body)
+  return { status: 503, headers, bodySize: Buffer.byteLength(body), body }
 }
 
 function rawResponse(status: number, message: string): string {
@@ -497,11 +513,9 @@ export class Listener {
         }
       } catch (error) {
         await spool?.discard()
-        this.deps.sink.statusChanged(this.status())
-        if (!res.headersSent && !res.destroyed) {
-          res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' })
-          res.end(`The body could not be stored: ${(error as Error).message}\n`)
-        }
+        // Not stored: answered as a capture the store refused is, and taken off the live list.
+        const answer = answerNotStored(res, error)
+        this.deps.sink.notStored(record, error as Error, answer, false, answer ? elapsed() : null)
         return
       }
       if (body) {
@@ -548,11 +562,9 @@ export class Listener {
       try {
         await this.deps.sink.commit(record, head)
       } catch (error) {
-        // Not durable: never acknowledge it as received.
-        if (canAnswer && !res.headersSent) {
-          res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' })
-          res.end(`The request could not be stored: ${(error as Error).message}\n`)
-        }
+        // Not durable: never acknowledge it as received. The list shows what its sender was told.
+        const answer = canAnswer ? answerNotStored(res, error) : null
+        this.deps.sink.notStored(record, error as Error, answer, true, answer ? elapsed() : null)
         return
       }
       if (!answer) {
@@ -592,13 +604,21 @@ export class Listener {
     } catch (error) {
       failure = error as Error
     }
+    let storeFailure: Error | null = null
     try {
       await durable
     } catch (error) {
-      failure = error as Error
+      failure = storeFailure = error as Error
+    }
+    if (storeFailure) {
+      // Not durable: never acknowledge it as received, whatever the target said.
+      const answer = answerNotStored(res, storeFailure)
+      if (!answer && !res.writableEnded) res.destroy()
+      this.deps.sink.notStored(record, storeFailure, answer, true, answer ? elapsed() : null)
+      return
     }
     if (failure) {
-      // Not durable (or the relay failed before a head went out): never acknowledge it as received.
+      // The relay failed before a head went out: never acknowledge it as received.
       if (!res.headersSent && !res.destroyed) {
         res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' })
         res.end(`The request could not be stored or forwarded: ${failure.message}\n`)
