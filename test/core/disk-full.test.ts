@@ -273,3 +273,17 @@ describe('captures on a disk that fills up', () => {
     expect(after.map((c) => c.status)).toEqual([200, 200])
   })
 })
+
+describe('a large body on a disk that fills up', () => {
+  it('is answered 503 once it has arrived, not left waiting for a file that failed', async () => {
+    t = await startEngine()
+    const { engine, url } = t
+    const removed = engine.events.waitFor('captures:removed')
+    fillDisk()
+    // Larger than the spool file's buffer: the file asks the request to wait before it fails.
+    const big = await post(url, '/big', `{"pad":"${'y'.repeat(3 * 1024 * 1024)}"}`)
+    expect(big.status).toBe(503)
+    expect(big.text).toMatch(/the disk is full/)
+    expect((await removed).ids).toHaveLength(1)
+  })
+})

@@ -194,6 +194,9 @@ export class BodySpool {
       this.spill()
       return true
     }
+    // The file failed (a full disk): the body cannot be kept, and the request is answered so once it
+    // ends. Its bytes are dropped meanwhile, rather than queued on a stream that will never drain.
+    if (this.failure) return true
     this.keepHead(chunk)
     return this.file.write(chunk)
   }
@@ -206,8 +209,17 @@ export class BodySpool {
   }
 
   onDrain(callback: () => void): void {
-    if (this.file) this.file.once('drain', callback)
+    if (this.file && !this.failure) this.drainWaiters.push(callback)
     else queueMicrotask(callback)
+  }
+
+  /** Waiting for the file to catch up: told when it does, or when it fails and never will. */
+  private drainWaiters: Array<() => void> = []
+
+  private drained(): void {
+    const waiters = this.drainWaiters
+    this.drainWaiters = []
+    for (const wake of waiters) wake()
   }
 
   private spill(): void {
@@ -215,7 +227,9 @@ export class BodySpool {
     this.file = createWriteStream(this.tempFile, { flags: 'w', mode: 0o600, highWaterMark: 1024 * 1024, flush: true })
     this.file.on('error', (error) => {
       this.failure = error
+      this.drained()
     })
+    this.file.on('drain', () => this.drained())
     this.hash = createHash('sha256')
     for (const chunk of this.chunks) {
       this.hash.update(chunk)
