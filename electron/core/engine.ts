@@ -431,24 +431,41 @@ export class Engine {
     const listener = this.listeners.get(id)
     const addressChanged = next.host !== current.host || (patch.port !== undefined && patch.port !== listener?.port)
     // A stopped endpoint stays stopped: the new address applies when it is started. A running one moves
-    // before anything is saved, and goes back to where it was if the new address cannot be bound, so a
-    // failed move leaves it capturing as before and the saved endpoint unchanged.
+    // before anything is saved, and goes back to where it was if the new address cannot be bound (or
+    // the move cannot be saved), so a failed move leaves it capturing as before and the saved endpoint unchanged.
+    let moved = false
+    const wasListening = listener?.status().state === 'listening'
     if (listener && addressChanged && listener.status().state !== 'stopped') {
-      const wasListening = listener.status().state === 'listening'
       await listener.stop()
       listener.setEndpoint(next)
       try {
         const status = await listener.start()
         // Keep the port that 0 picked, so the endpoint's URL stays the same across restarts.
         if (next.port === 0 && status.port !== null) next = { ...next, port: status.port }
+        moved = true
       } catch (error) {
         listener.setEndpoint(current)
         if (wasListening) await listener.start().catch(() => undefined)
         throw error
       }
     }
-    if (patch.forward && this.forwardOverrides.delete(id)) this.effective = null
-    await this.saveEndpoint(next)
+    const override = patch.forward ? this.forwardOverrides.get(id) : undefined
+    if (override && this.forwardOverrides.delete(id)) this.effective = null
+    try {
+      await this.saveEndpoint(next)
+    } catch (error) {
+      // Not saved: the endpoint goes on as it was.
+      if (override) {
+        this.forwardOverrides.set(id, override)
+        this.effective = null
+      }
+      if (listener && moved) {
+        await listener.stop()
+        listener.setEndpoint(current)
+        if (wasListening) await listener.start().catch(() => undefined)
+      }
+      throw error
+    }
     listener?.setEndpoint(next)
     if (patch.forward) this.forwarder.configChanged(this.forwarderView(id)!)
     if (patch.signature && JSON.stringify(next.signature) !== JSON.stringify(current.signature)) void this.checker.recheck(id)

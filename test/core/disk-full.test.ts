@@ -3,6 +3,7 @@
 // refused with ENOSPC (a write that only partly fits lands that part first, as on a real disk), while
 // bytes already in a file can be overwritten, as on a full disk.
 import nodeFs, { promises as fs } from 'node:fs'
+import net from 'node:net'
 import path from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { BlobStore } from '../../electron/core/store/blobs'
@@ -285,5 +286,59 @@ describe('a large body on a disk that fills up', () => {
     expect(big.status).toBe(503)
     expect(big.text).toMatch(/the disk is full/)
     expect((await removed).ids).toHaveLength(1)
+  })
+})
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** Saving a document fails as on a full disk: its temp file cannot be written. */
+function refuseDocumentWrites(): () => void {
+  const realOpen = nodeFs.promises.open
+  const open = vi.spyOn(nodeFs.promises, 'open').mockImplementation(((file: nodeFs.PathLike, ...rest: unknown[]) => {
+    if (String(file).endsWith('.tmp')) return Promise.reject(enospc())
+    return (realOpen as (...args: unknown[]) => Promise<unknown>)(file, ...rest)
+  }) as typeof realOpen)
+  const free = (): void => open.mockRestore()
+  restores.push(free)
+  return free
+}
+
+describe('settings and endpoints saved on a disk that is full', () => {
+  it('say the save failed and keep what is saved in force, also after a restart', async () => {
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    const [endpoint] = await api['endpoints.list']({})
+    const free = refuseDocumentWrites()
+    await expect(api['settings.update']({ retention: { maxCaptures: 5000 } })).rejects.toMatchObject({
+      code: 'STORE_WRITE_FAILED',
+      message: expect.stringMatching(/^This was not saved: the disk is full/),
+    })
+    await expect(api['endpoints.create']({ name: 'Unsaved' })).rejects.toMatchObject({ code: 'STORE_WRITE_FAILED' })
+    await expect(api['endpoints.update']({ id: endpoint!.id, patch: { name: 'Renamed' } })).rejects.toMatchObject({ code: 'STORE_WRITE_FAILED' })
+
+    const port = await freePort()
+    await expect(api['endpoints.update']({ id: endpoint!.id, patch: { port } })).rejects.toMatchObject({ code: 'STORE_WRITE_FAILED' })
+    // Still capturing where it was saved to.
+    expect((await post(t.url, '/still-here', '{}')).status).toBe(200)
+    expect(t.engine.statuses()[0]!.port).toBe(t.port)
+
+    // What the UI reads back is what is saved.
+    expect((await api['settings.get']({})).retention.maxCaptures).toBe(10_000)
+    expect((await api['endpoints.list']({})).map((e) => e.name)).toEqual(['Test'])
+
+    free()
+    await api['settings.update']({ ui: { theme: 'dark' } })
+    t = await t.reopen()
+    const again = apiOf(t.engine)
+    expect((await again['settings.get']({})).retention.maxCaptures).toBe(10_000)
+    expect((await again['settings.get']({})).ui.theme).toBe('dark')
+    expect((await again['endpoints.list']({})).map((e) => e.name)).toEqual(['Test'])
   })
 })

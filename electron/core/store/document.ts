@@ -90,19 +90,34 @@ export class DocumentStore<S extends z.ZodType> {
     return this.db.data.data
   }
 
-  /** Apply a change, validate the result, and persist it (atomically, fsync'd, backed up). */
+  /**
+   * Apply a change, validate the result, and persist it (atomically, fsync'd, backed up). A change
+   * that could not be written (a full disk, a folder that refuses writes) is undone: what stays in
+   * force is what the file holds, so that nothing unsaved is shown or used as if it were saved.
+   */
   async update(change: (current: z.output<S>) => z.output<S>): Promise<z.output<S>> {
+    const before = this.db.data
     const next = this.options.schema.parse(change(structuredClone(this.data))) as z.output<S>
-    this.db.data = { schemaVersion: this.options.version, data: next }
-    await this.persist()
+    const written = { schemaVersion: this.options.version, data: next }
+    this.db.data = written
+    try {
+      await this.persist()
+    } catch (error) {
+      // A later change, built on this one, keeps it: it is written with that one, or undone with it.
+      if (this.db.data === written) this.db.data = before
+      throw error
+    }
     return next
   }
 
-  /** Writes run one at a time, in order; each writes the latest data. */
+  /**
+   * Writes run one at a time, in order; each writes the latest data. It fails only when the file
+   * itself could not be written: the backup, a copy of the last good file, is refreshed when it can be.
+   */
   private persist(): Promise<void> {
     const run = this.writing.then(async () => {
       await this.db.write()
-      await writeFileAtomic(this.backupFile, JSON.stringify(this.db.data, null, 2) + '\n')
+      await writeFileAtomic(this.backupFile, JSON.stringify(this.db.data, null, 2) + '\n').catch(() => undefined)
     })
     this.writing = run.catch(() => undefined)
     return run
