@@ -371,7 +371,7 @@ export class Engine {
     notStored: (record, error, answer, indexed, respondedMs) => {
       if (indexed) {
         // Listed already, as answered with the endpoint's rule: it shows what its sender was told.
-        const summary = this.history.update(record.id, {
+        const summary = this.history.notStored(record.id, {
           status: answer?.status ?? null,
           response: answer,
           durationMs: respondedMs,

@@ -342,3 +342,30 @@ describe('settings and endpoints saved on a disk that is full', () => {
     expect((await again['endpoints.list']({})).map((e) => e.name)).toEqual(['Test'])
   })
 })
+
+describe('a capture the journal refused', () => {
+  it('can still be opened as listed once its segment is sealed', async () => {
+    const root = await dir()
+    // Segments of 10 captures.
+    const history = await openHistory(root, 100)
+    try {
+      for (let i = 0; i < 3; i++) await history.append(record())
+      const once = vi.spyOn(nodeFs, 'writeSync').mockImplementationOnce(() => {
+        throw enospc()
+      })
+      restores.push(() => once.mockRestore())
+      const refused = record()
+      await expect(history.append(refused)).rejects.toThrow(/ENOSPC/)
+      const answer = { status: 503, headers: [['Content-Type', 'text/plain']] as Array<[string, string]>, bodySize: 5, body: 'full\n' }
+      history.notStored(refused.id, { status: 503, response: answer })
+      // The rest of its segment, which fills it: it is sealed.
+      for (let i = 0; i < 6; i++) await history.append(record())
+      await history.setRetention({ maxCaptures: 100, maxBytes: 1024 ** 3 })
+      expect(await fs.readdir(path.join(root, 'history'))).toContain('seg-000001.json')
+      expect(history.summary(refused.id)?.status).toBe(503)
+      expect((await history.get(refused.id))?.response?.status).toBe(503)
+    } finally {
+      await history.close()
+    }
+  })
+})

@@ -455,6 +455,19 @@ export class HistoryStore {
     return entry.summary
   }
 
+  /**
+   * A capture whose line the journal refused (a full disk): kept as `update` says its sender was
+   * answered, in memory, and its segment is written from memory rather than sealed from its journal,
+   * so that it stays readable as listed. Only this failure path pays for it.
+   */
+  notStored(id: string, update: RecordUpdate): CaptureSummary | null {
+    const entry = this.byId.get(id)
+    if (!entry) return null
+    const segment = this.segments.find((s) => s.n === entry.segment)
+    if (segment) segment.journaledOnly = false
+    return this.update(id, update)
+  }
+
   private journalLate(id: string, update: RecordUpdate): void {
     this.noteLate(this.active.n, id, update)
     this.journalChange(id, update)
