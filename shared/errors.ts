@@ -64,6 +64,7 @@ const STORAGE_PROBLEMS: Record<string, string> = {
   EPERM: 'Hookscope is not allowed to write to the data folder',
   ENOENT: 'a file or folder of the data folder is missing (was it moved or deleted?)',
   EIO: 'the disk reported an input/output error',
+  ENOTDIR: 'a part of the data folder’s path is a file, not a folder',
 }
 
 /** System calls that reach files: an error of another (a socket's connect, a port's listen) is no storage problem. */

@@ -10,7 +10,7 @@ import { Engine } from '../core'
 import { defaultDataDir } from '../core/paths'
 import { FileSecretStore } from '../core/secrets'
 import { DocumentStore } from '../core/store/document'
-import { HookscopeError } from '../../shared/errors'
+import { HookscopeError, storageProblem } from '../../shared/errors'
 import type { Endpoint, EndpointStatus } from '../../shared/model'
 import { HeadlessHost } from './host'
 
@@ -277,7 +277,12 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   try {
     running = await serve(parsed.options)
   } catch (error) {
-    console.error(`hookscope: ${(error as Error).message}`)
+    const problem = storageProblem(error)
+    console.error(
+      problem === null
+        ? `hookscope: ${(error as Error).message}`
+        : `hookscope: cannot use the data folder ${parsed.options.dataDir}: ${problem}. Fix that, or choose another folder with --data-dir.`,
+    )
     process.exitCode = 1
     return
   }

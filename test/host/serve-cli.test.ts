@@ -3,9 +3,9 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { Engine } from '../../electron/core'
-import { parseServeArgs, serve, type ServeOptions } from '../../electron/headless/cli'
+import { main, parseServeArgs, serve, type ServeOptions } from '../../electron/headless/cli'
 import { removeDir, tempDir } from '../helpers/engine'
 import { httpTarget } from '../helpers/targets'
 
@@ -285,5 +285,25 @@ describe('serve --forward', () => {
     expect(run.engine.statuses()[0]!.forwardThisRunOnly).toBeUndefined()
     await run.stop()
     expect((await savedEndpoint()).forward).toEqual(edited.forward)
+  })
+})
+
+describe('a data folder Hookscope cannot use', () => {
+  it('fails the start naming the folder and what is wrong with it', async () => {
+    // A file where the data folder's parent should be: nothing can be created under it.
+    const file = path.join(dir, 'not-a-folder')
+    await writeFile(file, 'x')
+    const dataDir = path.join(file, 'data')
+    const errors: string[] = []
+    const error = vi.spyOn(console, 'error').mockImplementation((line: string) => void errors.push(line))
+    const exitCode = process.exitCode
+    try {
+      await main(['serve', '--data-dir', dataDir, '--renderer', renderer, '--port', '0'])
+      expect(process.exitCode).toBe(1)
+    } finally {
+      error.mockRestore()
+      process.exitCode = exitCode
+    }
+    expect(errors).toEqual([`hookscope: cannot use the data folder ${dataDir}: a part of the data folder’s path is a file, not a folder (ENOTDIR: not a directory, mkdir '${dataDir}'). Fix that, or choose another folder with --data-dir.`])
   })
 })
