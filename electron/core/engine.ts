@@ -47,8 +47,8 @@ import { DataDirLock } from './store/lock'
 import { endpointOfRef, FileSecretStore, type SecretStore } from './secrets'
 
 export const INLINE_BODY_LIMIT = 64 * 1024
-/** Captures that cannot be stored are announced at most this often (each sender hears it at once). */
-const STORE_FAILURE_NOTICE_MS = 30_000
+/** The same notice is told at most this often (a capture that cannot be stored: each sender hears it at once). */
+const REPEATED_NOTICE_MS = 30_000
 
 export interface EngineOptions {
   dataDir: string
@@ -240,14 +240,11 @@ export class Engine {
     }
   }
 
-  /** When the last notice that captures are not being stored went out (one per STORE_FAILURE_NOTICE_MS). */
-  private storeFailureNoticeAt = -Infinity
+  /** When each notice (by code and message) last went out: see notify(). */
+  private readonly noticedAt = new Map<string, number>()
 
-  /** A capture could not be stored: the user hears why, once in a while rather than once per request. */
+  /** A capture could not be stored: the user hears why, once in a while rather than once per request (see notify()). */
   private storeFailed(error: Error): void {
-    const now = this.clock.now()
-    if (now - this.storeFailureNoticeAt < STORE_FAILURE_NOTICE_MS) return
-    this.storeFailureNoticeAt = now
     this.notify({
       level: 'error',
       code: 'STORE_WRITE_FAILED',
@@ -255,8 +252,17 @@ export class Engine {
     })
   }
 
+  /**
+   * Tell the hosts. The same notice again within REPEATED_NOTICE_MS is not repeated: a trouble that
+   * lasts (a full disk) fails every capture, attempt and seal, and would bury the list under copies.
+   */
   notify(n: Omit<Notice, 'at'>): void {
     const full = { ...n, at: this.clock.now() }
+    const key = `${n.level}|${n.code}|${n.message}`
+    const last = this.noticedAt.get(key)
+    if (last !== undefined && full.at - last < REPEATED_NOTICE_MS) return
+    if (this.noticedAt.size >= 200) this.noticedAt.clear()
+    this.noticedAt.set(key, full.at)
     this.notices.push(full)
     if (this.notices.length > 200) this.notices.shift()
     this.events.emit('notice', full)

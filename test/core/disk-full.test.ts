@@ -369,3 +369,17 @@ describe('a capture the journal refused', () => {
     }
   })
 })
+
+describe('notices of a trouble that lasts', () => {
+  it('are told once, not once per capture, attempt or seal that meets it', async () => {
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    const before = (await api['app.notices']({})).length
+    const told: string[] = []
+    t.engine.events.on('notice', (n) => void told.push(n.message))
+    for (let i = 0; i < 5; i++) t.engine.notify({ level: 'error', code: 'STORE_WRITE_FAILED', message: 'A forward attempt could not be saved: ENOSPC: no space left on device, write' })
+    t.engine.notify({ level: 'error', code: 'STORE_WRITE_FAILED', message: 'History maintenance failed: ENOSPC: no space left on device, write' })
+    expect(told).toEqual(['A forward attempt could not be saved: ENOSPC: no space left on device, write', 'History maintenance failed: ENOSPC: no space left on device, write'])
+    expect((await api['app.notices']({})).length).toBe(before + 2)
+  })
+})
