@@ -24,7 +24,9 @@
 // - Disabled headers, query parameters and form fields are dropped. raw bodies are UTF-8;
 //   urlencoded and formdata text fields are encoded as Postman sends them (adding the
 //   Content-Type header Postman adds when the request has none); graphql becomes its JSON body.
-//   File fields and file bodies cannot be read here and are errors naming the item.
+//   The files of file fields and file bodies are not in the collection: a file field becomes a file
+//   part with the file's name and no content, a file body an empty body (unless the collection holds
+//   its text), and the item's notes say which file to add.
 // - basic, bearer, header apikey and oauth2 with an access token for the header (inherited from
 //   folders and the collection) become an Authorization (or the named) header; other auth types are
 //   left out and said so in the notes.
@@ -412,7 +414,17 @@ function importUrl(url: z.infer<typeof UrlObject> | string | null | undefined, p
 interface Body {
   bytes: Uint8Array
   contentType?: string
+  /** What the body lacks that Postman would have sent (a file it read from disk). */
+  notes?: string[]
 }
+
+/** The file names a Postman `src` holds: a path, a list of paths (several files in one field), or none. */
+function fileSources(src: unknown): string[] {
+  const list = Array.isArray(src) ? src : [src]
+  return list.filter((entry): entry is string => typeof entry === 'string' && entry !== '')
+}
+
+const baseName = (file: string): string => file.replace(/^.*[\\/]/, '')
 
 function importBody(body: z.infer<typeof Body> | null | undefined, path: Path): Body {
   if (!body || body.disabled || !body.mode) return { bytes: new Uint8Array(0) }
@@ -434,10 +446,23 @@ function importBody(body: z.infer<typeof Body> | null | undefined, path: Path): 
     }
     case 'formdata': {
       const fields = body.formdata ?? []
-      const parts = fields.flatMap((entry, index) => {
+      const notes: string[] = []
+      const parts = fields.flatMap((entry) => {
         if (entry.disabled || entry.key === null || entry.key === undefined) return []
         if (entry.type === 'file') {
-          fail([...path, 'formdata', index], `"${entry.key}" is a file field; the file is not in the collection and cannot be read here`)
+          // Postman reads these files from disk when it sends; the collection holds only their paths.
+          const files = fileSources(entry.src)
+          notes.push(
+            files.length > 0
+              ? `The form field "${entry.key}" sends ${files.map((file) => `"${file}"`).join(', ')}, which ${files.length === 1 ? 'is' : 'are'} not in the collection: ${files.length === 1 ? 'it is' : 'they are'} sent empty (0 bytes).`
+              : `The form field "${entry.key}" is a file field with no file chosen: it is sent empty (0 bytes).`,
+          )
+          return (files.length > 0 ? files : ['']).map((file) => ({
+            name: textToByteString(entry.key!),
+            value: new Uint8Array(0),
+            filename: textToByteString(baseName(file)),
+            contentType: entry.contentType || 'application/octet-stream',
+          }))
         }
         return [
           {
@@ -448,7 +473,7 @@ function importBody(body: z.infer<typeof Body> | null | undefined, path: Path): 
         ]
       })
       const boundary = randomBoundary()
-      return { bytes: buildMultipart(parts, boundary), contentType: `multipart/form-data; boundary=${boundary}` }
+      return { bytes: buildMultipart(parts, boundary), contentType: `multipart/form-data; boundary=${boundary}`, ...(notes.length > 0 ? { notes } : {}) }
     }
     case 'graphql': {
       const graphql = body.graphql ?? {}
@@ -463,9 +488,16 @@ function importBody(body: z.infer<typeof Body> | null | undefined, path: Path): 
       const json = JSON.stringify(variables === undefined ? { query: graphql.query ?? '' } : { query: graphql.query ?? '', variables })
       return { bytes: utf8Encode(json), contentType: 'application/json' }
     }
-    case 'file':
-      fail([...path, 'file'], 'a file body is not in the collection and cannot be read here')
-    // eslint-disable-next-line no-fallthrough -- fail() never returns
+    case 'file': {
+      // The schema lets a collection carry the file's text as `content`; Postman itself keeps only `src`.
+      const file = body.file && typeof body.file === 'object' ? (body.file as { src?: unknown; content?: unknown }) : {}
+      if (typeof file.content === 'string') return { bytes: utf8Encode(file.content) }
+      const [source] = fileSources(file.src)
+      const note = source
+        ? `The body is the file "${source}", which is not in the collection: it is sent empty (0 bytes).`
+        : 'The body is a file, but none was chosen: it is sent empty (0 bytes).'
+      return { bytes: new Uint8Array(0), notes: [note] }
+    }
     default:
       fail([...path, 'mode'], `body mode "${body.mode}" is not supported`)
   }
@@ -606,7 +638,7 @@ function importItem(
   const exchange: Exchange = { request: spec }
   if (name !== '') exchange.name = name
   if (folders.length > 0) exchange.folderPath = folders
-  const notes = [descriptionText(request.description) ?? descriptionText(item.description), note]
+  const notes = [descriptionText(request.description) ?? descriptionText(item.description), note, ...(body.notes ?? [])]
     .filter((part): part is string => part !== undefined && part !== '')
     .join('\n\n')
   if (notes !== '') exchange.notes = notes

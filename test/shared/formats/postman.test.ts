@@ -371,6 +371,66 @@ describe('Postman import', () => {
     expect(graphql!.durationMs).toBe(15)
   })
 
+  it('imports requests that upload files, sending each file empty and saying in the notes which file to add', () => {
+    // As Postman exports them: the collection holds the files' paths (src), never their contents.
+    const collection = {
+      info: { _postman_id: 'c1', name: 'Uploads', schema: POSTMAN_SCHEMA_V21 },
+      item: [
+        { name: 'Ping', request: { method: 'GET', header: [], url: { raw: 'https://api.example.test/ping', protocol: 'https', host: ['api', 'example', 'test'], path: ['ping'] } }, response: [] },
+        {
+          name: 'Media',
+          item: [
+            {
+              name: 'Upload avatar',
+              request: {
+                method: 'POST',
+                header: [],
+                body: {
+                  mode: 'formdata',
+                  formdata: [
+                    { key: 'title', value: 'Me', type: 'text' },
+                    { key: 'avatar', type: 'file', src: '/Users/ann/Pictures/me.png' },
+                    { key: 'extra', type: 'file', src: ['C:\\docs\\a.pdf', '/tmp/b.txt'], contentType: 'text/plain' },
+                    { key: 'none', type: 'file', src: [] },
+                    { key: 'off', type: 'file', src: '/x', disabled: true },
+                  ],
+                },
+                url: { raw: 'https://api.example.test/avatar', protocol: 'https', host: ['api', 'example', 'test'], path: ['avatar'] },
+              },
+              response: [],
+            },
+            { name: 'Put blob', request: { method: 'PUT', header: [{ key: 'Content-Type', value: 'application/octet-stream' }], body: { mode: 'file', file: { src: '/Users/ann/blob.bin' } }, url: 'https://api.example.test/blob' }, response: [] },
+          ],
+        },
+      ],
+    }
+    const [ping, upload, blob] = fromPostman(collection)
+    expect([ping, upload, blob].map((exchange) => exchange?.name)).toEqual(['Ping', 'Upload avatar', 'Put blob'])
+
+    const contentType = upload!.request.headers.find(([name]) => name === 'Content-Type')![1]
+    const boundary = /boundary=(.+)$/.exec(contentType)![1]!
+    const part = (disposition: string, type?: string, value = '') =>
+      `--${boundary}\r\nContent-Disposition: form-data; ${disposition}\r\n${type ? `Content-Type: ${type}\r\n` : ''}\r\n${value}\r\n`
+    expect(Buffer.from(upload!.request.body).toString()).toBe(
+      part('name="title"', undefined, 'Me') +
+        part('name="avatar"; filename="me.png"', 'application/octet-stream') +
+        part('name="extra"; filename="a.pdf"', 'text/plain') +
+        part('name="extra"; filename="b.txt"', 'text/plain') +
+        part('name="none"; filename=""', 'application/octet-stream') +
+        `--${boundary}--\r\n`,
+    )
+    expect(upload!.notes).toBe(
+      [
+        'The form field "avatar" sends "/Users/ann/Pictures/me.png", which is not in the collection: it is sent empty (0 bytes).',
+        'The form field "extra" sends "C:\\docs\\a.pdf", "/tmp/b.txt", which are not in the collection: they are sent empty (0 bytes).',
+        'The form field "none" is a file field with no file chosen: it is sent empty (0 bytes).',
+      ].join('\n\n'),
+    )
+    expect(blob!.request.body).toEqual(new Uint8Array(0))
+    expect(blob!.request.headers).toEqual([['Content-Type', 'application/octet-stream']])
+    expect(blob!.notes).toBe('The body is the file "/Users/ann/blob.bin", which is not in the collection: it is sent empty (0 bytes).')
+  })
+
   // Fixtures below break one field of a valid collection at a time, so they need untyped access.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const valid = () => JSON.parse(JSON.stringify(toPostman(exchanges, { name: 'x' }))) as { item: Array<Record<string, any>>; info: Record<string, unknown> }
@@ -384,8 +444,6 @@ describe('Postman import', () => {
     ['a URL that is a number', () => { const c = valid(); c.item[1]!.request.url = 5; return c }, /item\[1\]\.request\.url: expected a URL string or a Postman URL object/],
     ['a header value that is an object', () => { const c = valid(); c.item[0]!.request.header[2].value = { x: 1 }; return c }, /item\[0\]\.request\.header\[2\]\.value: expected a string/],
     ['a header name in a folder that is a number', () => ({ info: { name: 'x' }, item: [{ name: 'a', item: [{ name: 'b', request: { url: 'http://h', header: [{ key: 1 }] } }] }] }), /item\[0\]\.item\[0\]\.request\.header\[0\]\.key: expected string, received number/],
-    ['a form file field', () => ({ info: { name: 'x' }, item: [{ name: 'f', item: [{ name: 'g', request: { method: 'POST', url: 'http://h/', body: { mode: 'formdata', formdata: [{ key: 'avatar', type: 'file', src: '/home/me/a.png' }] } } }] }] }), /item\[0\]\.item\[0\]\.request\.body\.formdata\[0\]: "avatar" is a file field/],
-    ['a file body', () => ({ info: { name: 'x' }, item: [{ name: 'f', request: { method: 'POST', url: 'http://h/', body: { mode: 'file', file: { src: 'a.bin' } } } }] }), /item\[0\]\.request\.body\.file: a file body/],
     ['an item with neither request nor items', () => ({ info: { name: 'x' }, item: [{ name: 'empty' }] }), /item\[0\]: an item without a request or items/],
     ['a URL that is not a URL', () => { const c = valid(); c.item[2]!.request.url = { raw: 'not a url' }; return c }, /item\[2\]\.request\.url: "root"'s URL "not a url" is not a valid URL/],
     ['bad base64 in a binary body', () => { const c = valid(); c.item[1]!.request.body.raw = '%%%'; return c }, /item\[1\]\.request\.body\.raw: the text is not valid base64/],
