@@ -20,6 +20,10 @@
 //   are ignored because the headers and the URL already hold them.
 // - postData.text wins; without it, postData.params is encoded again (multipart when the mime type
 //   says so, else urlencoded). A missing response body is an empty body; status 0 means no response.
+// - A request body that is not UTF-8 text is read from HTTP Toolkit's `request._content` (base64),
+//   where that tool puts it instead of postData. A request whose body the file does not hold (its
+//   bodySize says there was one, or the tool says it left it out: HTTP Toolkit's
+//   `_requestBodyStatus`) is imported without it, and its notes say so.
 import { base64Decode, base64Encode, textToByteString, utf8DecodeStrict, utf8Encode } from './bytes'
 import {
   buildMultipart,
@@ -262,6 +266,11 @@ const ImportedRequest = z.object({
   httpVersion: z.string().optional(),
   headers: z.array(NameValue),
   postData: PostData.nullable().optional(),
+  bodySize: z.number().nullable().optional(),
+  /** HTTP Toolkit: a body that is not UTF-8 text, in base64 (postData is then absent). */
+  _content: z.object({ text: z.string(), encoding: z.string().nullable().optional() }).nullable().optional(),
+  /** HTTP Toolkit: why the body is not in postData ("discarded:too-large", "discarded:not-representable"...). */
+  _requestBodyStatus: z.string().nullable().optional(),
 })
 
 const ImportedResponse = z.object({
@@ -341,6 +350,33 @@ function importRequestBody(postData: ImportedPostData | null | undefined, path: 
   return utf8Encode(formUrlEncode(params.map((param) => [param.name, param.value ?? ''] as const)))
 }
 
+const DISCARDED_BODY: Record<string, string> = {
+  'discarded:too-large': 'it was too large',
+  'discarded:not-representable': 'it was not text',
+  'discarded:not-decodable': 'its Content-Encoding could not be decoded',
+}
+
+/** The request body: postData, else HTTP Toolkit's `_content`; with a note when the file left the body out. */
+function importRequest(request: z.infer<typeof ImportedRequest>, path: Array<string | number>): { body: Uint8Array; note?: string } {
+  if (request.postData) return { body: importRequestBody(request.postData, [...path, 'postData']) }
+  const content = request._content
+  if (content) {
+    if (content.encoding && content.encoding !== 'base64') {
+      throw invalidInput(`Not a valid HAR file: ${formatPath([...path, '_content', 'encoding'])}: "${content.encoding}" is not supported (only base64)`)
+    }
+    return { body: content.encoding === 'base64' ? decodeBase64(content.text, [...path, '_content', 'text']) : utf8Encode(content.text) }
+  }
+  const status = request._requestBodyStatus
+  const size = request.bodySize ?? 0
+  if (!(status && status.startsWith('discarded')) && size <= 0) return { body: new Uint8Array(0) }
+  const why = status ? (DISCARDED_BODY[status] ?? status) : undefined
+  const sized = size > 0 ? `${size}-byte ` : ''
+  return {
+    body: new Uint8Array(0),
+    note: `The request's ${sized}body is not in the HAR file${why ? ` (the tool that wrote it left it out: ${why})` : ''}: it is sent without a body.`,
+  }
+}
+
 export function fromHar(input: unknown): Exchange[] {
   const har = parseOrThrow(ImportedHar, parseJsonInput(input, 'HAR file'), 'HAR file')
   // Every check that can fail runs inside this map before anything is returned.
@@ -355,8 +391,10 @@ export function fromHar(input: unknown): Exchange[] {
       method: request.method,
       url,
       headers: importHeaders(request.headers),
-      body: importRequestBody(request.postData, [...base, 'request', 'postData']),
+      body: new Uint8Array(0),
     }
+    const { body, note } = importRequest(request, [...base, 'request'])
+    requestSpec.body = body
     const version = normalizeHttpVersion(request.httpVersion)
     if (version !== undefined) requestSpec.httpVersion = version
 
@@ -383,7 +421,8 @@ export function fromHar(input: unknown): Exchange[] {
     }
     if (entry.time !== undefined && entry.time >= 0) exchange.durationMs = entry.time
     if (entry._hookscope?.name !== undefined) exchange.name = entry._hookscope.name
-    if (entry.comment !== undefined) exchange.notes = entry.comment
+    const notes = [entry.comment, note].filter((part): part is string => part !== undefined && part !== '')
+    if (notes.length > 0) exchange.notes = notes.join('\n\n')
     return exchange
   })
 }

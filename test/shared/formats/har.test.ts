@@ -234,6 +234,41 @@ describe('HAR import', () => {
     expect(upload!.response).toBeUndefined()
   })
 
+  it("reads HTTP Toolkit's binary request bodies (request._content), and says when a file left a request's body out", () => {
+    const entry = (request: Record<string, unknown>) => ({
+      pageref: 'curl',
+      startedDateTime: '2026-03-01T10:00:00.000Z',
+      time: 3,
+      request: { method: 'POST', url: 'http://localhost:3000/webhooks', httpVersion: 'HTTP/1.1', cookies: [], headers: [{ name: 'content-type', value: 'application/octet-stream' }], queryString: [], headersSize: -1, ...request },
+      response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', cookies: [], headers: [], content: { size: 2, mimeType: 'text/plain', text: 'ok' }, redirectURL: '', headersSize: -1, bodySize: 2 },
+      cache: {},
+      timings: { blocked: -1, dns: -1, connect: -1, ssl: -1, send: 0, wait: 3, receive: 0 },
+    })
+    const har = {
+      log: {
+        version: '1.2',
+        creator: { name: 'HTTP Toolkit', version: '1.19.0' },
+        pages: [{ id: 'curl', title: 'curl', startedDateTime: '2026-03-01T10:00:00.000Z', pageTimings: {} }],
+        entries: [
+          // HTTP Toolkit writes a body that is not UTF-8 here, in base64, instead of postData.
+          entry({ bodySize: 4, _requestBodyStatus: 'discarded:not-representable', _content: { text: '3q2+7w==', size: 4, encoding: 'base64' } }),
+          entry({ bodySize: 2_000_000, _requestBodyStatus: 'discarded:too-large', comment: 'Body discarded during HAR generation: longer than limit of 1000000 bytes' }),
+          // A browser's entry whose upload the file does not hold.
+          { ...entry({ bodySize: 512 }), comment: 'from the checkout page' },
+          entry({ bodySize: 0 }),
+        ],
+      },
+    }
+    const [binary, large, upload, empty] = fromHar(har)
+    expect(binary!.request.body).toEqual(new Uint8Array([0xde, 0xad, 0xbe, 0xef]))
+    expect(binary!.notes).toBeUndefined()
+    expect(large!.request.body).toEqual(new Uint8Array(0))
+    expect(large!.notes).toBe("The request's 2000000-byte body is not in the HAR file (the tool that wrote it left it out: it was too large): it is sent without a body.")
+    expect(upload!.notes).toBe("from the checkout page\n\nThe request's 512-byte body is not in the HAR file: it is sent without a body.")
+    expect(empty!.request.body).toEqual(new Uint8Array(0))
+    expect(empty!.notes).toBeUndefined()
+  })
+
   // Fixtures below break one field of a valid file at a time, so they need untyped access.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const valid = () => JSON.parse(JSON.stringify(toHar(exchanges, { creator }))) as { log: { entries: Array<Record<string, any>> } }
@@ -246,6 +281,7 @@ describe('HAR import', () => {
     ['a relative URL', () => { const har = valid(); har.log.entries[0]!.request.url = '/relative'; return har }, /log\.entries\[0\]\.request\.url: "\/relative" is not an absolute URL/],
     ['bad base64 content', () => { const har = valid(); har.log.entries[0]!.response.content.text = '***'; return har }, /log\.entries\[0\]\.response\.content\.text: the text is not valid base64/],
     ['an unknown content encoding', () => { const har = valid(); har.log.entries[0]!.response.content.encoding = 'gzip'; return har }, /response\.content\.encoding: "gzip" is not supported/],
+    ['bad base64 in HTTP Toolkit\'s request._content', () => { const har = valid(); har.log.entries[1]!.request = { ...har.log.entries[1]!.request, postData: undefined, _content: { text: '***', encoding: 'base64' } }; return har }, /log\.entries\[1\]\.request\._content\.text: the text is not valid base64/],
     ['an unknown postData encoding', () => { const har = valid(); har.log.entries[1]!.request.postData._encoding = 'hex'; return har }, /log\.entries\[1\]\.request\.postData\._encoding: "hex" is not supported/],
     ['a date that is not a date', () => { const har = valid(); har.log.entries[1]!.startedDateTime = 'yesterday'; return har }, /log\.entries\[1\]\.startedDateTime: "yesterday" is not a date/],
   ])('refuses %s, whole', (_what, make, message) => {
