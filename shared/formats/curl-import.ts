@@ -1,6 +1,6 @@
-// cURL import: a pasted curl command (Chrome's "Copy as cURL (bash)", a hand-written one, or what
-// toCurl wrote) becomes a RequestSpec. It owns curl's option semantics; the shell syntax is
-// shell-words.ts. It must never read files, run anything or guess: an @file, a variable or an unknown
+// cURL import: a pasted curl command (Chrome's "Copy as cURL (bash)" or "(cmd)", a hand-written one,
+// or what toCurl wrote) becomes a RequestSpec. It owns curl's option semantics; the shell syntax is
+// shell-words.ts (POSIX shells) and cmd-words.ts (Windows cmd.exe). It must never read files, run anything or guess: an @file, a variable or an unknown
 // option is an INVALID_INPUT error that names it.
 //
 // What curl itself would add without being asked (Host, its own User-Agent and Accept: */*,
@@ -9,6 +9,7 @@
 // the order curl sends them, unless a -H header of the same name replaces or removes them.
 import { base64Encode, byteStringToBytes, bytesToByteString, concatBytes } from './bytes'
 import { buildMultipart, randomBoundary, splitUrl, type MultipartPart } from './http-parts'
+import { isCmdSyntax, parseCmdScript } from './cmd-words'
 import { invalidInput } from './invalid-input'
 import { describePosition, parseScript, type Command, type Pipeline, type WordToken } from './shell-words'
 import type { HeaderPair, RequestSpec } from './types'
@@ -33,12 +34,18 @@ export function fromCurl(command: string, options: FromCurlOptions = {}): Reques
 
 /** Every curl invocation of a script (commands separated by newlines, ";" or "&&"), in order. */
 export function fromCurlMany(script: string, options: FromCurlOptions = {}): RequestSpec[] {
-  // Lines continued with "^" and quotes escaped as ^" are Windows cmd's syntax, which bash reads otherwise.
-  if (/^\s*curl(?:\.exe)?\s/i.test(script) && (/[ \t]\^\r?\n/.test(script) || /\^"/.test(script))) {
-    throw invalidInput('This command is written for Windows cmd ("Copy as cURL (cmd)"); copy it as cURL (bash) instead')
-  }
   const context: Context = { source: script, options, requests: [] }
   const terminal: Stream = { data: null, consumed: false }
+  // Lines continued with "^" and quotes escaped as ^" are Windows cmd's syntax, which bash reads otherwise.
+  if (isCmdSyntax(script)) {
+    for (const [name, ...args] of parseCmdScript(script)) {
+      if (!/^(?:.*[\\/])?curl(?:\.exe)?$/i.test(name!.value)) {
+        throw invalidInput(`Only curl commands can be imported; found "${name!.value}" at ${where(context, name!)}`)
+      }
+      context.requests.push(curlRequest(args, new Map([[0, terminal]]), context))
+    }
+    return context.requests
+  }
   runList(parseScript(script), new Map([[0, terminal]]), context)
   return context.requests
 }

@@ -199,6 +199,54 @@ describe('hand-written commands', () => {
   })
 })
 
+// What Chrome's DevTools write for "Copy as cURL (cmd)": each argument in ^"...^", everything but a
+// few safe characters escaped with ^, a quote as \^", a % before a name character as %^, and a line
+// break inside an argument as ^ and two line breaks; arguments on lines continued with " ^".
+function chromeCmdWord(value: string): string {
+  return (
+    '^"' +
+    value
+      .replace(/\\/g, '\\\\')
+      .replace(/"/g, '\\"')
+      .replace(/[^a-zA-Z0-9\s_\-:=+~'/.',?;()*`]/g, '^$&')
+      .replace(/%(?=[a-zA-Z0-9_])/g, '%^')
+      .replace(/\r?\n/g, '^\n\n') +
+    '^"'
+  )
+}
+
+describe("Chrome's Copy as cURL (cmd)", () => {
+  const body = '{"q":"say \\"hi\\" & bye","rate":"100%done","path":"%PATH%","caret":"^","pipe":"a|b<c>d","emoji":"caf\u00e9 \u2713",\n"next":"line"}'
+  const command = (url: string, data: string) =>
+    ['curl ' + chromeCmdWord(url), '-H ' + chromeCmdWord('accept: */*'), '-H ' + chromeCmdWord('content-type: application/json'), '--data-raw ' + chromeCmdWord(data)].join(' ^\n  ')
+
+  it('reads the request exactly as curl.exe would send it', () => {
+    const request = fromCurl(command('https://api.example.test/v1/items?x=1&y=%20z', body))
+    expect(request.method).toBe('POST')
+    expect(request.url).toBe('https://api.example.test/v1/items?x=1&y=%20z')
+    expect(request.headers).toEqual([
+      ['accept', '*/*'],
+      ['content-type', 'application/json'],
+    ])
+    expect(text(request)).toBe(body)
+  })
+
+  it('reads "Copy all as cURL (cmd)" as one request per command, with Windows line ends', () => {
+    const all = [command('https://h.test/1', 'a=1'), command('https://h.test/2', 'b=2')].join(' &\n').replace(/\n/g, '\r\n')
+    const requests = fromCurlMany(all)
+    expect(requests.map((request) => `${request.method} ${request.url} ${text(request)}`)).toEqual(['POST https://h.test/1 a=1', 'POST https://h.test/2 b=2'])
+  })
+
+  it('reads the C runtime\'s quoting: "" inside quotes, and backslashes before a quote', () => {
+    const request = fromCurl('curl.exe ^"https://h.test/^" ^\n  -H "X-Q: say ""hi""" -d "a\\\\\\"b\\\\" -d c\\d')
+    expect(request.headers).toEqual([
+      ['X-Q', 'say "hi"'],
+      ['Content-Type', 'application/x-www-form-urlencoded'],
+    ])
+    expect(text(request)).toBe('a\\"b\\&c\\d')
+  })
+})
+
 describe('malformed commands', () => {
   it.each([
     ["curl 'http://h/", /unterminated single quote at column 6/],
@@ -229,8 +277,9 @@ describe('malformed commands', () => {
     ['', /No curl command found/],
     ["printf '%d' 5 | curl -d @- http://h/", /printf conversion "%d" is not supported/],
     ["curl --data-raw $'a\\0b' http://h/", /NUL byte/],
-    ['curl "https://h/x" ^\n  -H "a: b" ^\n  --data-raw ^"^{^\\^"a^\\^":1^}^"', /written for Windows cmd \("Copy as cURL \(cmd\)"\); copy it as cURL \(bash\) instead/],
-    ['curl "https://h/x" --data-raw ^"a=1^"', /written for Windows cmd/],
+    ['curl ^"https://h/x^" ^\n  -d ^"a=1^" | more', /"\|" \(a pipe or redirection\) is not supported in a cmd command at line 2, column 14/],
+    ['curl ^"https://h/x^" ^\n  -d ^@body.json', /-d @body\.json reads a file, which cannot be read here.*at line 2, column 6/],
+    ['curl ^"https://h/x^" ^\n  -H ^"a: b^" &\r\nwget ^"https://h/y^"', /Only curl commands can be imported; found "wget" at line 3, column 1/],
   ])('%s', (command, message) => {
     expect(errorOf(() => fromCurl(command)).message).toMatch(message)
   })
