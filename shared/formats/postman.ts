@@ -7,7 +7,8 @@
 // (folders) following its `folderPath`, each group where its first exchange or FolderEntry comes (a
 // FolderEntry writes a folder with nothing in it too); a folder's description is the group's; notes
 // become the request description; headers keep order, case and duplicates; the URL is written as `raw` plus
-// its parts. A body that is valid UTF-8 is a raw body; other bytes are a raw body in base64 with
+// its parts. A request with a body but no Content-Type says so to Postman, which would add one
+// (`protocolProfileBehavior.disabledSystemHeaders`). A body that is valid UTF-8 is a raw body; other bytes are a raw body in base64 with
 // `body.options.hookscope.encoding: "base64"` (Postman keeps unknown `options`). The response, if
 // any, becomes the item's one saved example (its duration is `responseTime`); a binary example body
 // is base64 with `_hookscope.bodyEncoding: "base64"` on the example.
@@ -22,8 +23,10 @@
 //   item keeps its own name. fromPostmanEntries also gives each folder as a FolderEntry where it
 //   begins, so that one without requests is kept too.
 // - Disabled headers, query parameters and form fields are dropped. raw bodies are UTF-8;
-//   urlencoded and formdata text fields are encoded as Postman sends them (adding the
-//   Content-Type header Postman adds when the request has none); graphql becomes its JSON body.
+//   urlencoded and formdata text fields are encoded as Postman sends them; graphql becomes its JSON
+//   body. Each gets the Content-Type header Postman adds when the request has none (for a raw body,
+//   the one its language names: json is application/json, and text/plain when it names none),
+//   unless the item switches that header off (`protocolProfileBehavior.disabledSystemHeaders`).
 //   The files of file fields and file bodies are not in the collection: a file field becomes a file
 //   part with the file's name and no content, a file body an empty body (unless the collection holds
 //   its text), and the item's notes say which file to add.
@@ -93,6 +96,8 @@ export interface PostmanItem {
   name: string
   request: PostmanRequest
   response: PostmanResponse[]
+  /** Set when Postman must not add a Content-Type of its own (the request has a body but none). */
+  protocolProfileBehavior?: { disabledSystemHeaders: { 'content-type': true } }
 }
 
 /** A folder: an item group. */
@@ -198,11 +203,15 @@ export function toPostman(exchanges: ReadonlyArray<Exchange | FolderEntry>, opti
     }
     if ('folder' in exchange) continue
     const request = toPostmanRequest(exchange)
-    siblings.push({
+    const item: PostmanItem = {
       name: exchange.name ?? `${exchange.request.method} ${exchange.request.url}`,
       request,
       response: exchange.response ? [toPostmanResponse(exchange, exchange.response, request)] : [],
-    })
+    }
+    if (exchange.request.body.length > 0 && !hasHeader(exchange.request.headers, 'content-type')) {
+      item.protocolProfileBehavior = { disabledSystemHeaders: { 'content-type': true } }
+    }
+    siblings.push(item)
   }
   return { info, item: top }
 }
@@ -261,7 +270,13 @@ const Body = z
     graphql: z.object({ query: z.string().nullish(), variables: z.unknown().optional() }).loose().nullish(),
     file: z.unknown().optional(),
     disabled: z.boolean().nullish(),
-    options: z.object({ hookscope: z.object({ encoding: z.string().nullish() }).loose().nullish() }).loose().nullish(),
+    options: z
+      .object({
+        raw: z.object({ language: z.string().nullish() }).loose().nullish(),
+        hookscope: z.object({ encoding: z.string().nullish() }).loose().nullish(),
+      })
+      .loose()
+      .nullish(),
   })
   .loose()
 
@@ -300,7 +315,13 @@ const SavedResponse = z
   })
   .loose()
 
+const ProfileBehavior = z
+  .object({ disabledSystemHeaders: z.record(z.string(), z.unknown()).nullish() })
+  .loose()
+  .nullish()
+
 interface ImportedItem {
+  protocolProfileBehavior?: z.infer<typeof ProfileBehavior>
   name?: string | null
   item?: ImportedItem[] | null
   request?: z.infer<typeof Request> | null
@@ -320,6 +341,7 @@ const Item: z.ZodType<ImportedItem> = z.lazy(() =>
       auth: Auth,
       description: Description,
       variable: Variables,
+      protocolProfileBehavior: ProfileBehavior,
     })
     .loose(),
 )
@@ -426,6 +448,15 @@ function fileSources(src: unknown): string[] {
 
 const baseName = (file: string): string => file.replace(/^.*[\\/]/, '')
 
+/** The Content-Type Postman sends with a raw body of each language (text/plain for any other). */
+const RAW_CONTENT_TYPES: Record<string, string> = {
+  text: 'text/plain',
+  json: 'application/json',
+  javascript: 'application/javascript',
+  html: 'text/html',
+  xml: 'application/xml',
+}
+
 function importBody(body: z.infer<typeof Body> | null | undefined, path: Path): Body {
   if (!body || body.disabled || !body.mode) return { bytes: new Uint8Array(0) }
   switch (body.mode) {
@@ -436,7 +467,9 @@ function importBody(body: z.infer<typeof Body> | null | undefined, path: Path): 
         if (!bytes) fail([...path, 'raw'], 'the text is not valid base64')
         return { bytes }
       }
-      return { bytes: utf8Encode(raw) }
+      if (raw === '') return { bytes: new Uint8Array(0) }
+      const language = body.options?.raw?.language ?? 'text'
+      return { bytes: utf8Encode(raw), contentType: RAW_CONTENT_TYPES[language] ?? 'text/plain' }
     }
     case 'urlencoded': {
       const pairs = (body.urlencoded ?? [])
@@ -627,7 +660,9 @@ function importItem(
   const body = importBody(request.body, [...requestPath, 'body'])
   const headers = importHeaders(request.header)
   for (const header of authHeaders) if (!hasHeader(headers, header[0])) headers.push(header)
-  if (body.contentType && !hasHeader(headers, 'content-type')) headers.push(['Content-Type', body.contentType])
+  const systemOff = item.protocolProfileBehavior?.disabledSystemHeaders ?? {}
+  const contentTypeOff = Object.entries(systemOff).some(([name, off]) => name.toLowerCase() === 'content-type' && off === true)
+  if (body.contentType && !contentTypeOff && !hasHeader(headers, 'content-type')) headers.push(['Content-Type', body.contentType])
 
   const spec: RequestSpec = {
     method: request.method ? request.method : 'GET',

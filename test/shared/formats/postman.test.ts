@@ -371,6 +371,44 @@ describe('Postman import', () => {
     expect(graphql!.durationMs).toBe(15)
   })
 
+  it('sends raw bodies with the Content-Type Postman adds for their language, unless the request has one or switches it off', () => {
+    // As Postman exports them: the Content-Type Postman adds for a raw body is not in the header list.
+    const raw = (name: string, body: Record<string, unknown>, extra: Record<string, unknown> = {}, header: Array<{ key: string; value: string }> = []) => ({
+      name,
+      ...extra,
+      request: { method: 'POST', header, body: { mode: 'raw', ...body }, url: `https://api.example.test/${name}` },
+      response: [],
+    })
+    const collection = {
+      info: { _postman_id: 'c2', name: 'Bodies', schema: POSTMAN_SCHEMA_V21 },
+      item: [
+        raw('json', { raw: '{"a":1}', options: { raw: { language: 'json' } } }),
+        raw('text', { raw: 'hello' }),
+        raw('xml', { raw: '<a/>', options: { raw: { language: 'xml' } } }),
+        raw('other', { raw: 'query { a }', options: { raw: { language: 'graphql' } } }),
+        raw('own', { raw: '{"a":1}', options: { raw: { language: 'json' } } }, {}, [{ key: 'content-type', value: 'application/vnd.api+json' }]),
+        raw('off', { raw: '{"a":1}', options: { raw: { language: 'json' } } }, { protocolProfileBehavior: { disabledSystemHeaders: { 'content-type': true } } }),
+        raw('empty', { raw: '', options: { raw: { language: 'json' } } }),
+      ],
+    }
+    expect(fromPostman(collection).map((exchange) => [exchange.name, exchange.request.headers])).toEqual([
+      ['json', [['Content-Type', 'application/json']]],
+      ['text', [['Content-Type', 'text/plain']]],
+      ['xml', [['Content-Type', 'application/xml']]],
+      ['other', [['Content-Type', 'text/plain']]],
+      ['own', [['content-type', 'application/vnd.api+json']]],
+      ['off', []],
+      ['empty', []],
+    ])
+
+    // A request with a body and no Content-Type keeps having none, in Postman and back in Hookscope.
+    const bare: Exchange = { name: 'bare', request: { method: 'POST', url: 'http://localhost:3000/hook', headers: [['X-A', '1']], body: bytes('{"a":1}') } }
+    const exported = toPostman([bare], { name: 'x' })
+    expect(exported.item[0]).toMatchObject({ protocolProfileBehavior: { disabledSystemHeaders: { 'content-type': true } } })
+    expect(comparable(fromPostman(JSON.parse(JSON.stringify(exported))))).toEqual(comparable([bare]))
+    expect(new Collection(exported as unknown as CollectionDefinition).items.idx(0)!.toJSON()).toMatchObject({ protocolProfileBehavior: { disabledSystemHeaders: { 'content-type': true } } })
+  })
+
   it('imports requests that upload files, sending each file empty and saying in the notes which file to add', () => {
     // As Postman exports them: the collection holds the files' paths (src), never their contents.
     const collection = {
