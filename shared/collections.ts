@@ -31,6 +31,11 @@ export const CollectionFolder = z.object({
   parentId: z.string().nullable(),
   /** What the folder is for (a Postman folder's description); absent when there is none. */
   notes: z.string().max(100_000).optional(),
+  /**
+   * How many of its parent's requests come before it (a Postman folder placed between requests);
+   * absent: after all of them. See `childrenOf`.
+   */
+  itemsBefore: z.number().int().min(0).optional(),
 })
 export type CollectionFolder = z.infer<typeof CollectionFolder>
 
@@ -87,6 +92,35 @@ export const Collection = z.object({
     })
   })
 export type Collection = z.infer<typeof Collection>
+
+export type CollectionEntry = { kind: 'item'; item: CollectionItem } | { kind: 'folder'; folder: CollectionFolder }
+
+/**
+ * A parent's requests and folders in the order the tree shows and a run sends them: requests in
+ * array order, folders in array order, each folder after the first `itemsBefore` of the parent's
+ * requests (all of them when it has none, or fewer remain), never before a folder listed ahead of it.
+ */
+export function childrenOf(collection: Pick<Collection, 'items' | 'folders'>, parentId: string | null): CollectionEntry[] {
+  const items = collection.items.filter((item) => item.folderId === parentId)
+  const out: CollectionEntry[] = []
+  let next = 0
+  for (const folder of collection.folders) {
+    if (folder.parentId !== parentId) continue
+    const until = Math.max(next, Math.min(folder.itemsBefore ?? items.length, items.length))
+    for (; next < until; next++) out.push({ kind: 'item', item: items[next]! })
+    out.push({ kind: 'folder', folder })
+  }
+  for (; next < items.length; next++) out.push({ kind: 'item', item: items[next]! })
+  return out
+}
+
+/** How many of its parent's requests show before a folder; undefined when it shows after all of them. */
+export function itemsBeforeFolder(collection: Pick<Collection, 'items' | 'folders'>, folder: CollectionFolder): number | undefined {
+  const children = childrenOf(collection, folder.parentId)
+  const at = children.findIndex((entry) => entry.kind === 'folder' && entry.folder.id === folder.id)
+  const before = children.slice(0, at).filter((entry) => entry.kind === 'item').length
+  return before < children.filter((entry) => entry.kind === 'item').length ? before : undefined
+}
 
 export const CollectionSummary = z.object({
   id: z.string(),

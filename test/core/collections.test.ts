@@ -363,7 +363,7 @@ describe('import and export', () => {
     ])
   })
 
-  it('Postman v2.1: import keeps folders in order among themselves, with their descriptions, empty ones too', async () => {
+  it('Postman v2.1: import keeps requests and folders in the file\'s order, with descriptions, empty folders too', async () => {
     t = await startEngine()
     const api = apiOf(t.engine)
     const request = (name: string) => ({ name, request: { method: 'POST', url: `http://hooks.example/${name}` } })
@@ -385,7 +385,6 @@ describe('import and export', () => {
       ['Later', undefined, null],
       ['Refunds', undefined, null],
     ])
-    // A parent lists its requests, then its folders: each kind keeps its order from the file.
     const folderName = (id: string | null) => imported.folders.find((f) => f.id === id)?.name ?? null
     expect(imported.items.map((i) => [i.name, folderName(i.folderId)])).toEqual([
       ['first', null],
@@ -395,6 +394,19 @@ describe('import and export', () => {
       ['refunded', 'Refunds'],
       ['last', null],
     ])
+    // Folders stand where they stood among the requests: an export, the tree and a run keep the file's order.
+    type Named = { name: string; item?: Named[] }
+    const outline = (items: Named[]): unknown[] => items.map((i) => (i.item ? { [i.name]: outline(i.item) } : i.name))
+    const file = JSON.parse((await api['collections.export']({ id: imported.id, format: 'postman' })).text) as { item: Named[] }
+    expect(outline(file.item)).toEqual(outline(postman.item as Named[]))
+    expect(outline(file.item)).toEqual(['first', { Orders: ['created', { Empty: [] }, 'paid'] }, 'between', { Later: [] }, { Refunds: ['refunded'] }, 'last'])
+    // Through a restart, and after a folder is moved: it goes before the folder it is dropped before.
+    t = await t.reopen()
+    const again = apiOf(t.engine)
+    const refunds = imported.folders.find((f) => f.name === 'Refunds')!
+    await again['collections.moveFolder']({ id: imported.id, folderId: refunds.id, parentId: null, index: 1 })
+    const moved = JSON.parse((await again['collections.export']({ id: imported.id, format: 'postman' })).text) as { item: Named[] }
+    expect(outline(moved.item)).toEqual(['first', { Orders: ['created', { Empty: [] }, 'paid'] }, 'between', { Refunds: ['refunded'] }, { Later: [] }, 'last'])
   })
 
   it('Postman v2.1: export writes every folder, empty ones too, with its description, in the order the tree shows', async () => {

@@ -49,6 +49,30 @@ describe('collections view', () => {
     expect(harness.stores.app.getState().collections).toHaveLength(2)
   })
 
+  it('shows a folder where it stands among the requests beside it, as an imported Postman collection placed it', async () => {
+    const { fake, workbench } = await setup()
+    fake.addCollection({
+      id: 'col_c',
+      name: 'Interleaved',
+      folders: [
+        { id: 'fld_a', name: 'Orders', parentId: null, itemsBefore: 1 },
+        { id: 'fld_b', name: 'Drafts', parentId: 'fld_a', itemsBefore: 0 },
+        { id: 'fld_c', name: 'Later', parentId: null },
+      ],
+      items: [
+        fake.item({ id: 'itm_a', name: 'first' }),
+        fake.item({ id: 'itm_b', name: 'created', folderId: 'fld_a' }),
+        fake.item({ id: 'itm_c', name: 'between' }),
+      ],
+    })
+    await act(async () => {
+      await workbench.loadCollections()
+    })
+    fireEvent.click(screen.getAllByTestId('collection-entry').find((e) => e.textContent?.startsWith('Interleaved'))!)
+    await settle()
+    expect(tree()).toEqual(['first', 'Orders', '  Drafts', '  created', 'between', 'Later'])
+  })
+
   it('shows the method once for an item named after its method and path, as saving names it', async () => {
     const { fake } = await setup()
     fake.addCollection({ id: 'col_c', name: 'Saved', items: [fake.item({ id: 'itm_5', name: 'POST /stripe/signed' }), fake.item({ id: 'itm_6', name: 'Refund' })] })

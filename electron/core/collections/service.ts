@@ -6,6 +6,7 @@
 import { STATUS_CODES } from 'node:http'
 import { HookscopeError } from '../../../shared/errors'
 import {
+  childrenOf,
   Collection as CollectionSchema,
   draftOfSaved,
   type Collection,
@@ -191,25 +192,26 @@ export class CollectionService {
     }
   }
 
-  /** Items in display order: top-level items, then each folder's (depth first). */
+  /** Items in display order (depth first, folders where they stand among the requests). */
   orderedItems(collection: Collection, folderId?: string | null): CollectionItem[] {
     const out: CollectionItem[] = []
     this.walk(collection, folderId ?? null, { item: (item) => out.push(item) })
     return out
   }
 
-  /** The tree in display order: a parent's items, then each of its folders (told before what it holds). */
+  /** The tree in display order (`childrenOf`): each folder told before what it holds. */
   private walk(collection: Collection, from: string | null, visitor: { item: (item: CollectionItem) => void; folder?: (folder: CollectionFolder) => void }): void {
     // The schema refuses cycles; this walk would not loop on one regardless.
     const visited = new Set<string | null>()
     const visit = (parent: string | null) => {
       if (visited.has(parent)) return
       visited.add(parent)
-      for (const item of collection.items) if (item.folderId === parent) visitor.item(item)
-      for (const folder of collection.folders) {
-        if (folder.parentId !== parent) continue
-        visitor.folder?.(folder)
-        visit(folder.id)
+      for (const entry of childrenOf(collection, parent)) {
+        if (entry.kind === 'item') visitor.item(entry.item)
+        else {
+          visitor.folder?.(entry.folder)
+          visit(entry.folder.id)
+        }
       }
     }
     visit(from)
@@ -277,8 +279,8 @@ export class CollectionService {
       return this.deps.store.create(name ?? result.data.name, { folders: result.data.folders, items: result.data.items })
     }
     let exchanges: Exchange[]
-    /** Folders in their place in the file (Postman's), empty ones included. */
-    let folderEntries: FolderEntry[] = []
+    /** Requests and folders in their order in the file (Postman's), empty folders included. */
+    let entries: Array<Exchange | FolderEntry> | null = null
     let defaultName: string
     switch (format) {
       case 'har':
@@ -286,9 +288,8 @@ export class CollectionService {
         defaultName = 'Imported HAR'
         break
       case 'postman': {
-        const entries = fromPostmanEntries(text)
+        entries = fromPostmanEntries(text)
         exchanges = entries.filter((entry): entry is Exchange => !('folder' in entry))
-        folderEntries = entries.filter((entry): entry is FolderEntry => 'folder' in entry)
         let postmanName: string | undefined
         try {
           postmanName = (JSON.parse(text) as { info?: { name?: string } }).info?.name
@@ -307,12 +308,14 @@ export class CollectionService {
         defaultName = 'Imported request'
         break
     }
-    if (exchanges.length === 0 && folderEntries.length === 0) throw new HookscopeError('INVALID_INPUT', 'The file holds no requests.')
+    if (exchanges.length === 0 && (entries ?? []).length === 0) throw new HookscopeError('INVALID_INPUT', 'The file holds no requests.')
     // Folders (from a Postman collection) are made where they begin in the file, so they keep their
-    // order among their sibling folders, their descriptions, and their place when nothing is in them.
-    // (A parent lists its requests before its folders: requests between folders come before them.)
+    // order among their sibling folders, their descriptions, their place among the requests beside
+    // them (itemsBefore), and their place when nothing is in them.
     const folders: CollectionFolder[] = []
     const folderIds = new Map<string, string>()
+    /** How many requests each parent (by id; '' for the top) has had so far in the file. */
+    const itemsSoFar = new Map<string, number>()
     const folderOf = (path: readonly FolderRef[]): string | null => {
       let parentId: string | null = null
       let at = ''
@@ -323,15 +326,29 @@ export class CollectionService {
           id = `fld_${this.deps.newId().toLowerCase()}`
           folderIds.set(at, id)
           const notes = folder.description?.trim() ? folder.description.slice(0, 100_000) : undefined
-          folders.push({ id, name: folder.name.trim().slice(0, 200) || 'Folder', parentId, ...(notes ? { notes } : {}) })
+          const itemsBefore = itemsSoFar.get(parentId ?? '') ?? 0
+          folders.push({ id, name: folder.name.trim().slice(0, 200) || 'Folder', parentId, ...(notes ? { notes } : {}), itemsBefore })
         }
         parentId = id
       }
       return parentId
     }
-    for (const entry of folderEntries) folderOf(entry.folder)
+    const parentIds = new Map<Exchange, string | null>()
+    for (const entry of entries ?? exchanges) {
+      if ('folder' in entry) {
+        folderOf(entry.folder)
+        continue
+      }
+      const parentId = folderOf(entry.folderPath ?? [])
+      parentIds.set(entry, parentId)
+      itemsSoFar.set(parentId ?? '', (itemsSoFar.get(parentId ?? '') ?? 0) + 1)
+    }
+    // A folder after all of its parent's requests needs no count: that is where folders go by default.
+    for (const folder of folders) {
+      if (folder.itemsBefore !== undefined && folder.itemsBefore >= (itemsSoFar.get(folder.parentId ?? '') ?? 0)) delete folder.itemsBefore
+    }
     const items: CollectionItem[] = exchanges.map((exchange, index) => {
-      const parentId = folderOf(exchange.folderPath ?? [])
+      const parentId = parentIds.get(exchange) ?? null
       return {
         ...itemOfExchange(exchange, now, index),
         folderId: parentId,

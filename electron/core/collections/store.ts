@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import type { Notice } from '../../../shared/api'
-import { Collection as CollectionSchema, type Collection, type CollectionFolder, type CollectionItem, type CollectionSummary, type SavedRequest, type StoredBody } from '../../../shared/collections'
+import { Collection as CollectionSchema, itemsBeforeFolder, type Collection, type CollectionFolder, type CollectionItem, type CollectionSummary, type SavedRequest, type StoredBody } from '../../../shared/collections'
 import { HookscopeError } from '../../../shared/errors'
 import { isUtf8 } from 'node:buffer'
 import type { Clock } from '../clock'
@@ -322,7 +322,11 @@ export class CollectionStore {
       const siblings = rest.filter((f) => f.parentId === parentId)
       const anchor = siblings[Math.max(0, Math.min(index, siblings.length))]
       const at = anchor ? rest.indexOf(anchor) : rest.length
-      rest.splice(at, 0, { ...folder, parentId })
+      // Placed right before the folder it now precedes, among the requests as that one is; last: after them all.
+      const { itemsBefore: _old, ...moved } = folder
+      void _old
+      const itemsBefore = anchor ? itemsBeforeFolder({ items: c.items, folders: rest }, anchor) : undefined
+      rest.splice(at, 0, { ...moved, parentId, ...(itemsBefore !== undefined ? { itemsBefore } : {}) })
       return { ...c, folders: rest }
     })
   }

@@ -1,10 +1,10 @@
-// A collection's folders and items as a tree, in the order a run sends them (a folder's items, then
-// its sub-folders). Reordered by drag and drop (onto an item: before it; onto a folder: into it;
+// A collection's folders and items as a tree, in the order a run sends them (`childrenOf`: a folder's
+// items, with its sub-folders where they stand among them). Reordered by drag and drop (onto an item: before it; onto a folder: into it;
 // onto the top: out of every folder) or by keyboard: ↑/↓ move the focus, Alt+↑/Alt+↓ move the
 // focused entry among its siblings, Alt+← moves it out of its folder, Enter opens an item in the
 // composer (or folds a folder), Delete deletes (with undo).
 import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent } from 'react'
-import type { Collection, CollectionFolder, CollectionItem } from '../../../../shared/collections'
+import { childrenOf, type Collection, type CollectionFolder, type CollectionItem } from '../../../../shared/collections'
 import type { TreeNode } from '../../state/workbench-store'
 import { useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { VisibleText } from '../visible-text'
@@ -14,11 +14,13 @@ type Row = { kind: 'folder'; folder: CollectionFolder; depth: number } | { kind:
 export function treeRows(collection: Collection, collapsed: ReadonlySet<string>): Row[] {
   const rows: Row[] = []
   const visit = (parent: string | null, depth: number) => {
-    for (const item of collection.items) if (item.folderId === parent) rows.push({ kind: 'item', item, depth })
-    for (const folder of collection.folders) {
-      if (folder.parentId !== parent) continue
-      rows.push({ kind: 'folder', folder, depth })
-      if (!collapsed.has(folder.id)) visit(folder.id, depth + 1)
+    for (const entry of childrenOf(collection, parent)) {
+      if (entry.kind === 'item') {
+        rows.push({ kind: 'item', item: entry.item, depth })
+        continue
+      }
+      rows.push({ kind: 'folder', folder: entry.folder, depth })
+      if (!collapsed.has(entry.folder.id)) visit(entry.folder.id, depth + 1)
     }
   }
   visit(null, 0)
