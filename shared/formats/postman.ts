@@ -30,9 +30,9 @@
 //   The files of file fields and file bodies are not in the collection: a file field becomes a file
 //   part with the file's name and no content, a file body an empty body (unless the collection holds
 //   its text), and the item's notes say which file to add.
-// - basic, bearer, header apikey and oauth2 with an access token for the header (inherited from
-//   folders and the collection) become an Authorization (or the named) header; other auth types are
-//   left out and said so in the notes.
+// - basic, bearer, apikey and oauth2 with an access token (inherited from folders and the
+//   collection) become an Authorization (or the named) header, or a query parameter where the
+//   collection puts the key or token in the query; other auth types are left out and said so in the notes.
 // - The first saved example becomes the response. The URL comes from `raw` when present, else from
 //   its parts (collections built with the SDK have no `raw`).
 import { base64Decode, base64Encode, textToByteString, utf8DecodeStrict, utf8Encode } from './bytes'
@@ -549,8 +549,8 @@ function authParam(auth: NonNullable<Auth>, key: string): string | undefined {
   return undefined
 }
 
-/** The headers an auth block adds, or a note saying why it could not. */
-function importAuth(auth: Auth): { headers: HeaderPair[]; note?: string } {
+/** The headers (or query parameters) an auth block adds, or a note saying why it could not. */
+function importAuth(auth: Auth): { headers: HeaderPair[]; query?: Array<[string, string]>; note?: string } {
   if (!auth || auth.type === 'noauth') return { headers: [] }
   switch (auth.type) {
     case 'basic': {
@@ -564,20 +564,33 @@ function importAuth(auth: Auth): { headers: HeaderPair[]; note?: string } {
       if (where === 'header') {
         return { headers: [[textToByteString(authParam(auth, 'key') ?? ''), textToByteString(authParam(auth, 'value') ?? '')]] }
       }
+      if (where === 'query') return { headers: [], query: [[authParam(auth, 'key') ?? '', authParam(auth, 'value') ?? '']] }
       return { headers: [], note: `Postman "apikey" auth in the ${where} was not converted.` }
     }
     case 'oauth2': {
       // The token Postman last obtained, sent the way the collection says (Postman's defaults: a header, "Bearer").
       const token = authParam(auth, 'accessToken')
-      if (token && (authParam(auth, 'addTokenTo') ?? 'header') === 'header') {
+      const addTo = authParam(auth, 'addTokenTo') ?? 'header'
+      if (token && addTo === 'header') {
         const prefix = authParam(auth, 'headerPrefix') ?? 'Bearer'
         return { headers: [['Authorization', textToByteString(prefix === '' ? token : `${prefix} ${token}`)]] }
       }
-      return { headers: [], note: `Postman "oauth2" auth was not converted (${token ? 'its token goes in the query' : 'it holds no access token'}); add it by hand.` }
+      if (token && addTo === 'queryParams') return { headers: [], query: [['access_token', token]] }
+      return { headers: [], note: `Postman "oauth2" auth was not converted (${token ? `its token goes to "${addTo}"` : 'it holds no access token'}); add it by hand.` }
     }
     default:
       return { headers: [], note: `Postman "${auth.type}" auth was not converted; add its header by hand.` }
   }
+}
+
+/** The URL with query parameters added after its own, as Postman adds an API key or token that goes in the query. */
+function withQuery(url: string, pairs: ReadonlyArray<readonly [string, string]>): string {
+  if (pairs.length === 0) return url
+  const hash = url.indexOf('#')
+  const base = hash < 0 ? url : url.slice(0, hash)
+  const added = pairs.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&')
+  const joiner = !base.includes('?') ? '?' : /[?&]$/.test(base) ? '' : '&'
+  return textToByteString(base + joiner + added) + (hash < 0 ? '' : url.slice(hash))
 }
 
 function importResponse(saved: z.infer<typeof SavedResponse>, path: Path): ResponseSpec {
@@ -656,7 +669,7 @@ function importItem(
   const request = { ...fillVariables(item.request, scope), description: item.request.description }
   const requestPath = [...path, 'request']
   const requestAuth = fillVariables(request.auth !== undefined && request.auth !== null ? request.auth : auth, scope)
-  const { headers: authHeaders, note } = importAuth(requestAuth)
+  const { headers: authHeaders, query: authQuery, note } = importAuth(requestAuth)
   const body = importBody(request.body, [...requestPath, 'body'])
   const headers = importHeaders(request.header)
   for (const header of authHeaders) if (!hasHeader(headers, header[0])) headers.push(header)
@@ -666,7 +679,7 @@ function importItem(
 
   const spec: RequestSpec = {
     method: request.method ? request.method : 'GET',
-    url: importUrl(request.url, [...requestPath, 'url'], name),
+    url: withQuery(importUrl(request.url, [...requestPath, 'url'], name), authQuery ?? []),
     headers,
     body: body.bytes,
   }

@@ -335,7 +335,26 @@ describe('Postman import', () => {
     expect(inherited!.request.headers).toEqual([['Authorization', 'Bearer eyJ.abc.def']])
     expect(ownPrefix!.request.headers).toEqual([['Authorization', 'Token tok']])
     expect(inQuery!.request.headers).toEqual([])
-    expect(inQuery!.notes).toBe('Postman "oauth2" auth was not converted (its token goes in the query); add it by hand.')
+    expect(inQuery!.request.url).toBe('https://api.example.test/c?access_token=tok')
+    expect(inQuery!.notes).toBeUndefined()
+  })
+
+  it('puts an API key that goes in the query into the URL, after its own parameters, as Postman does', () => {
+    const apikey = (key: string, value: string, where?: string) => ({ type: 'apikey', apikey: [{ key: 'key', value: key }, { key: 'value', value }, ...(where ? [{ key: 'in', value: where }] : [])] })
+    const collection = {
+      info: { name: 'Keys', schema: POSTMAN_SCHEMA_V21 },
+      auth: apikey('api_key', '{{key}}', 'query'),
+      variable: [{ key: 'key', value: 's3cr3t/+=' }],
+      item: [
+        { name: 'inherited', request: { method: 'GET', url: 'https://api.example.test/a?limit=5#top' } },
+        { name: 'header', request: { method: 'GET', url: 'https://api.example.test/b', auth: apikey('X-Api-Key', 'k') } },
+      ],
+    }
+    const [inherited, header] = fromPostman(collection)
+    expect(inherited!.request.url).toBe('https://api.example.test/a?limit=5&api_key=s3cr3t%2F%2B%3D#top')
+    expect(inherited!.request.headers).toEqual([])
+    expect(header!.request.url).toBe('https://api.example.test/b')
+    expect(header!.request.headers).toEqual([['X-Api-Key', 'k']])
   })
 
   it('reads v2.0 auth, string headers and URLs, graphql bodies and saved examples', () => {
