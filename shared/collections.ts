@@ -122,6 +122,32 @@ export function itemsBeforeFolder(collection: Pick<Collection, 'items' | 'folder
   return before < children.filter((entry) => entry.kind === 'item').length ? before : undefined
 }
 
+/**
+ * `next` with each folder that stands among its parent's requests (`itemsBefore`) kept right after
+ * the request it followed in `before` (or the nearest one before that which is still there), so that
+ * deleting or moving a request does not move the folders beside it.
+ */
+export function keepFolderPlaces(before: Collection, next: Collection): Collection {
+  if (!next.folders.some((folder) => folder.itemsBefore !== undefined)) return next
+  const siblings = (c: Pick<Collection, 'items'>, parentId: string | null) => c.items.filter((item) => item.folderId === parentId).map((item) => item.id)
+  const folders = next.folders.map((folder) => {
+    const old = before.folders.find((f) => f.id === folder.id)
+    if (folder.itemsBefore === undefined || !old || old.parentId !== folder.parentId || old.itemsBefore !== folder.itemsBefore) return folder
+    const was = siblings(before, folder.parentId)
+    const now = siblings(next, folder.parentId)
+    let itemsBefore = 0
+    for (let k = (itemsBeforeFolder(before, old) ?? was.length) - 1; k >= 0; k--) {
+      const at = now.indexOf(was[k]!)
+      if (at >= 0) {
+        itemsBefore = at + 1
+        break
+      }
+    }
+    return itemsBefore === folder.itemsBefore ? folder : { ...folder, itemsBefore }
+  })
+  return { ...next, folders }
+}
+
 export const CollectionSummary = z.object({
   id: z.string(),
   name: z.string(),

@@ -407,6 +407,12 @@ describe('import and export', () => {
     await again['collections.moveFolder']({ id: imported.id, folderId: refunds.id, parentId: null, index: 1 })
     const moved = JSON.parse((await again['collections.export']({ id: imported.id, format: 'postman' })).text) as { item: Named[] }
     expect(outline(moved.item)).toEqual(['first', { Orders: ['created', { Empty: [] }, 'paid'] }, 'between', { Refunds: ['refunded'] }, { Later: [] }, 'last'])
+    // Deleting or moving a request leaves the folders beside it where they were.
+    const itemId = (name: string) => imported.items.find((i) => i.name === name)!.id
+    await again['collections.removeItem']({ id: imported.id, itemId: itemId('first') })
+    await again['collections.moveItem']({ id: imported.id, itemId: itemId('created'), folderId: null, index: 1 })
+    const edited = JSON.parse((await again['collections.export']({ id: imported.id, format: 'postman' })).text) as { item: Named[] }
+    expect(outline(edited.item)).toEqual([{ Orders: [{ Empty: [] }, 'paid'] }, 'between', { Refunds: ['refunded'] }, { Later: [] }, 'created', 'last'])
   })
 
   it('Postman v2.1: export writes every folder, empty ones too, with its description, in the order the tree shows', async () => {

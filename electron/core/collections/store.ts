@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import type { Notice } from '../../../shared/api'
-import { Collection as CollectionSchema, itemsBeforeFolder, type Collection, type CollectionFolder, type CollectionItem, type CollectionSummary, type SavedRequest, type StoredBody } from '../../../shared/collections'
+import { Collection as CollectionSchema, itemsBeforeFolder, keepFolderPlaces, type Collection, type CollectionFolder, type CollectionItem, type CollectionSummary, type SavedRequest, type StoredBody } from '../../../shared/collections'
 import { HookscopeError } from '../../../shared/errors'
 import { isUtf8 } from 'node:buffer'
 import type { Clock } from '../clock'
@@ -144,7 +144,7 @@ export class CollectionStore {
   async change(id: string, change: (current: Collection) => Collection, undoable = false): Promise<Collection> {
     const doc = this.doc(id)
     const before = doc.data
-    const next = await doc.update((current) => ({ ...change(current), updatedAt: this.deps.clock.now() }))
+    const next = await doc.update((current) => ({ ...keepFolderPlaces(current, change(current)), updatedAt: this.deps.clock.now() }))
     if (undoable) {
       const kept = new Set([...next.folders.map((f) => f.id), ...next.items.map((i) => i.id)])
       const removal: Removal = {
