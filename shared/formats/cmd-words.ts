@@ -16,9 +16,14 @@ interface Char {
   at: Position
 }
 
-/** Whether a pasted command is written for cmd.exe rather than a POSIX shell. */
+/**
+ * Whether a pasted command is written for Windows rather than a POSIX shell: lines continued with
+ * "^", quotes escaped as ^", or curl called as curl.exe (as Firefox's "Copy as cURL (Windows)"
+ * writes it, with a quote inside an argument doubled, which a POSIX shell would drop).
+ */
 export function isCmdSyntax(script: string): boolean {
-  return /^\s*curl(?:\.exe)?\s/i.test(script) && (/[ \t]\^\r?\n/.test(script) || /\^"/.test(script))
+  if (/^\s*curl\.exe\s/i.test(script)) return true
+  return /^\s*curl\s/i.test(script) && (/[ \t]\^\r?\n/.test(script) || /\^"/.test(script))
 }
 
 /** The commands of a cmd.exe script, each as its words (the program name first). */

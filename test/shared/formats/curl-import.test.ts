@@ -237,6 +237,13 @@ describe("Chrome's Copy as cURL (cmd)", () => {
     expect(requests.map((request) => `${request.method} ${request.url} ${text(request)}`)).toEqual(['POST https://h.test/1 a=1', 'POST https://h.test/2 b=2'])
   })
 
+  it('reads curl.exe commands with Windows quoting: a doubled quote inside quotes is one quote', () => {
+    // As Firefox's "Copy as cURL (Windows)" writes them: a quote doubled, a % as "%".
+    const request = fromCurl('curl.exe "https://h.test/hooks" -X POST -H "Content-Type: application/json" --data-raw "{""event"":""paid"",""rate"":""5"%"""}"')
+    expect(request.url).toBe('https://h.test/hooks')
+    expect(text(request)).toBe('{"event":"paid","rate":"5%"}')
+  })
+
   it('reads the C runtime\'s quoting: "" inside quotes, and backslashes before a quote', () => {
     const request = fromCurl('curl.exe ^"https://h.test/^" ^\n  -H "X-Q: say ""hi""" -d "a\\\\\\"b\\\\" -d c\\d')
     expect(request.headers).toEqual([
