@@ -18,6 +18,7 @@ import { CollectionsView } from './components/workbench/collections-view'
 import { ComposerView } from './components/workbench/composer-view'
 import { WorkbenchSheets } from './components/workbench/workbench-sheets'
 import { useGlobalKeys } from './keyboard/use-global-keys'
+import { useFocusRescue } from './keyboard/focus-home'
 import type { MainView } from './state/app-store'
 import { isFiltered, type CaptureFilter } from './state/capture-filter'
 import { useApp, useStores, useTraffic } from './state/context'
@@ -170,6 +171,8 @@ export function App() {
   const ready = useApp((s) => s.ready)
   const view = useApp((s) => s.view)
   const openedId = useTraffic((s) => s.openedId)
+  // A closed detail or a view left took the focus with it: it goes to the list, or the view shown.
+  useFocusRescue([view, openedId])
   return (
     <div className="app">
       <Header />
@@ -178,7 +181,7 @@ export function App() {
       <div className={openedId && view === 'traffic' ? 'workspace with-detail' : 'workspace'}>
         <EndpointsSidebar />
         {view === 'settings' ? (
-          <main className="main-view">
+          <main className="main-view" aria-label="Settings" tabIndex={-1} data-view-region>
             <SettingsView />
           </main>
         ) : view === 'composer' ? (
@@ -187,7 +190,7 @@ export function App() {
           <CollectionsView />
         ) : (
           <>
-            <main className="traffic" aria-label="Traffic">
+            <main className="traffic" aria-label="Traffic" tabIndex={-1} data-view-region>
               <TrafficToolbar />
               <TrafficTimeline />
               <TrafficList />

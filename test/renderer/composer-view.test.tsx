@@ -152,7 +152,7 @@ describe('composer', () => {
     expect(workbench.store.getState().composer.request.body).toEqual({ mode: 'text', text: typed })
   })
 
-  it('sends with Ctrl+Enter right after e opened it from the list, with the focus on no control', async () => {
+  it('sends with Ctrl+Enter right after e opened it from the list, with the focus on the composer itself', async () => {
     const { engine, capture, harness } = await setup()
     act(() => harness.stores.traffic.getState().open(capture.id))
     await settle()
@@ -161,9 +161,9 @@ describe('composer', () => {
     })
     await settle()
     await waitFor(() => expect(screen.getByTestId('composer-body-editor')).toBeTruthy(), { timeout: 10_000 })
-    expect(document.activeElement).toBe(document.body)
+    expect(document.activeElement).toBe(screen.getByTestId('composer-view'))
     await act(async () => {
-      fireEvent.keyDown(document.body, { key: 'Enter', code: 'Enter', keyCode: 13, ctrlKey: true })
+      fireEvent.keyDown(document.activeElement!, { key: 'Enter', code: 'Enter', keyCode: 13, ctrlKey: true })
     })
     await settle()
     expect(engine.calls.filter((c) => c.method === 'replay.send')).toHaveLength(1)

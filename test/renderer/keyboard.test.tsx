@@ -150,4 +150,37 @@ describe('keyboard', () => {
     await settle()
     expect(screen.queryByTestId('help-sheet')).toBeNull()
   })
+
+  it('never leaves the focus on the page body when the detail closes, a view is left or the list empties', async () => {
+    const { press, harness } = await setup()
+    const grid = () => screen.getByRole('grid', { name: 'Captured requests' })
+    await press('j')
+    await press('Enter')
+    // Esc pressed on one of the detail's tabs closes the detail, which held the focus.
+    act(() => screen.getByTestId('tab-headers').focus())
+    await press('Escape')
+    expect(screen.queryByTestId('detail')).toBeNull()
+    expect(document.activeElement).toBe(grid())
+    // Its close button, pressed from the keyboard, goes the same way.
+    await press('Enter')
+    act(() => screen.getByTestId('detail-close').focus())
+    act(() => screen.getByTestId('detail-close').click())
+    await settle()
+    expect(screen.queryByTestId('detail')).toBeNull()
+    expect(document.activeElement).toBe(grid())
+    // Edit and send opens the composer, which takes the focus; Esc comes back to the list.
+    await press('e')
+    await screen.findByTestId('composer-url')
+    expect(document.activeElement).toBe(screen.getByTestId('composer-view'))
+    await press('Escape')
+    expect(screen.queryByTestId('composer-view')).toBeNull()
+    expect(document.activeElement).toBe(grid())
+    // Clearing every request replaces the list by its empty state: the traffic column keeps the focus.
+    await press('x')
+    act(() => screen.getByTestId('confirm-button').click())
+    await settle()
+    expect(harness.stores.traffic.getState().ids).toHaveLength(0)
+    expect(screen.queryByRole('grid')).toBeNull()
+    expect(document.activeElement).toBe(screen.getByRole('main', { name: 'Traffic' }))
+  })
 })

@@ -12,20 +12,9 @@ import { ListWindow, type ListSources } from './list-window'
 import { emptyFilter, isFiltered, STATUS_CLASSES, TIME_RANGES } from '../state/capture-filter'
 import type { WorkbenchStore } from '../state/workbench-store'
 import { useWorkbench } from '../workbench/commands'
+import { focusTrafficList, TRAFFIC_LIST_ID, useFocusRescue } from '../keyboard/focus-home'
 
-/** The id of the live list's grid, which takes the focus (see focusTrafficList). */
-export const TRAFFIC_LIST_ID = 'traffic-grid'
-
-/**
- * Gives the focus to the live list, where j/k, Enter and the other list keys act, and where a dialog
- * opened from the list gives the focus back when it closes. False when no list is shown.
- */
-export function focusTrafficList(): boolean {
-  const list = document.getElementById(TRAFFIC_LIST_ID)
-  if (!list) return false
-  list.focus({ preventScroll: true })
-  return document.activeElement === list
-}
+export { focusTrafficList, TRAFFIC_LIST_ID }
 
 export function TrafficList() {
   const loaded = useTraffic((s) => s.loaded)
@@ -36,8 +25,12 @@ export function TrafficList() {
   // one, at its own URL; an endpoint since removed never will.
   const endpointKnown = useApp((s) => endpointId === null || s.endpointsById[endpointId] !== undefined)
   const failed = useTraffic((s) => !s.loaded && s.queryFailed !== null)
-  if (failed) return <QueryFailed />
-  if (loaded && empty) return filtered || !endpointKnown ? <NoMatches /> : <EmptyState />
+  const shown = failed ? 'failed' : loaded && empty ? (filtered || !endpointKnown ? 'no-matches' : 'empty') : 'list'
+  // The list replaced by a note (a clear, a search that finds nothing) or back: the focus it held moves on.
+  useFocusRescue([shown])
+  if (shown === 'failed') return <QueryFailed />
+  if (shown === 'no-matches') return <NoMatches />
+  if (shown === 'empty') return <EmptyState />
   return <LiveList />
 }
 

@@ -283,7 +283,7 @@ export function CollectionsView() {
   }, [workbench, selectedId, updatedAt])
 
   return (
-    <main className="main-view workbench-view collections-view" data-testid="collections-view" aria-label="Collections">
+    <main className="main-view workbench-view collections-view" data-testid="collections-view" aria-label="Collections" tabIndex={-1} data-view-region>
       <aside className="collections-sidebar">
         <h2>Collections</h2>
         <input

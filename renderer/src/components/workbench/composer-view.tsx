@@ -200,6 +200,8 @@ export function ComposerView() {
       className="main-view workbench-view composer-view"
       data-testid="composer-view"
       aria-label="Composer"
+      tabIndex={-1}
+      data-view-region
     >
       <div className="workbench-toolbar">
         <h2>Composer</h2>
