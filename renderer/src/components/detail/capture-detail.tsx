@@ -12,6 +12,7 @@ import { CaptureActions } from '../workbench/capture-actions'
 import { BodyTab } from './body-tab'
 import { CookiesTab } from './cookies-tab'
 import { DetailSplitter } from './detail-splitter'
+import { TabList, TabPanel } from '../tabs'
 import { ForwardingTab } from './forwarding-tab'
 import { HeadersTab } from './headers-tab'
 import { OverviewTab } from './overview-tab'
@@ -32,6 +33,8 @@ const TAB_LABELS: Record<DetailTab, string> = {
   timings: 'Timings',
 }
 
+const DETAIL_TAB_DEFS = DETAIL_TABS.map((name) => ({ name, label: TAB_LABELS[name] }))
+
 type DetailState =
   | { status: 'loading'; id: string }
   | { status: 'loaded'; capture: Capture }
@@ -49,6 +52,7 @@ export function CaptureDetail({ id }: { id: string }) {
   const connected = useApp((s) => s.connection.kind === 'open' || s.connection.kind === 'connecting')
   const [state, setState] = useState<DetailState>({ status: 'loading', id })
   const paneId = useId()
+  const tabsId = useId()
 
   useEffect(() => {
     let alive = true
@@ -89,22 +93,8 @@ export function CaptureDetail({ id }: { id: string }) {
           ×
         </button>
       </div>
-      <div className="tabs" role="tablist">
-        {DETAIL_TABS.map((name) => (
-          <button
-            key={name}
-            type="button"
-            role="tab"
-            aria-selected={tab === name}
-            className={tab === name ? 'tab active' : 'tab'}
-            data-testid={`tab-${name}`}
-            onClick={() => app.getState().setDetailTab(name)}
-          >
-            {TAB_LABELS[name]}
-          </button>
-        ))}
-      </div>
-      <div className="detail-body" role="tabpanel" data-testid={`panel-${tab}`}>
+      <TabList tabs={DETAIL_TAB_DEFS} selected={tab} onSelect={(name) => app.getState().setDetailTab(name)} idPrefix={tabsId} testIdPrefix="tab-" label="Request detail" />
+      <TabPanel idPrefix={tabsId} selected={tab} className="detail-body" testId={`panel-${tab}`}>
         {state.status === 'loading' ? (
           <p className="viewer-status">Loading…</p>
         ) : state.status === 'in-flight' ? (
@@ -116,7 +106,7 @@ export function CaptureDetail({ id }: { id: string }) {
         ) : (
           <DetailPanel tab={tab} capture={state.capture} />
         )}
-      </div>
+      </TabPanel>
     </section>
   )
 }

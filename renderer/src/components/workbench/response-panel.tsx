@@ -1,7 +1,7 @@
 // What came back from a replay: the status line (a redirect shown as it is: Hookscope never follows
 // one), the timings, the error if nothing came back, the response headers, and the response body in
 // the same viewers as captured requests. Also what was sent, as the engine framed it.
-import { useEffect, useState } from 'react'
+import { useEffect, useId, useState } from 'react'
 import type { Replay } from '../../../../shared/model'
 import { base64ToBytes, WHOLE_BODY_MAX_BYTES } from '../../body/body-loader'
 import { useStores } from '../../state/context'
@@ -11,6 +11,7 @@ import { statusLine, useWorkbench, useWorkbenchState } from '../../workbench/com
 import { BodyContent } from '../viewers/body-content'
 import { VisibleText } from '../visible-text'
 import { RawHeaderTable } from './raw-header-table'
+import { TabList, TabPanel } from '../tabs'
 
 type Tab = 'body' | 'headers' | 'sent'
 type BodyState = { status: 'loading' } | { status: 'loaded'; bytes: Uint8Array; total: number; decodedFrom: string[] } | { status: 'failed'; message: string }
@@ -20,6 +21,7 @@ export function ResponsePanel() {
   const result = useWorkbenchState((s) => s.composer.result)
   const sending = useWorkbenchState((s) => s.composer.sending)
   const [tab, setTab] = useState<Tab>('body')
+  const tabsId = useId()
   if (!result) {
     return (
       <section className="response-panel empty" data-testid="response-panel">
@@ -59,14 +61,19 @@ export function ResponsePanel() {
           {result.error.code}: {result.error.message}
         </p>
       )}
-      <div className="tabs" role="tablist">
-        {(['body', 'headers', 'sent'] as const).map((name) => (
-          <button key={name} type="button" role="tab" aria-selected={tab === name} className={tab === name ? 'tab active' : 'tab'} data-testid={`response-tab-${name}`} onClick={() => setTab(name)}>
-            {name === 'body' ? 'Response body' : name === 'headers' ? `Response headers${result.response ? ` (${result.response.headers.length})` : ''}` : 'Sent request'}
-          </button>
-        ))}
-      </div>
-      <div className="response-body">
+      <TabList
+        tabs={[
+          { name: 'body', label: 'Response body' },
+          { name: 'headers', label: `Response headers${result.response ? ` (${result.response.headers.length})` : ''}` },
+          { name: 'sent', label: 'Sent request' },
+        ]}
+        selected={tab}
+        onSelect={setTab}
+        idPrefix={tabsId}
+        testIdPrefix="response-tab-"
+        label="Response"
+      />
+      <TabPanel idPrefix={tabsId} selected={tab} className="response-body">
         {tab === 'headers' ? (
           result.response ? <RawHeaderTable headers={result.response.headers} testId="response-headers" /> : <p className="muted">No response.</p>
         ) : tab === 'sent' ? (
@@ -79,7 +86,7 @@ export function ResponsePanel() {
         ) : (
           <BodyContent bytes={new Uint8Array(0)} contentType={null} kind="empty" />
         )}
-      </div>
+      </TabPanel>
     </section>
   )
 }
