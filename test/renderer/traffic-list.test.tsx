@@ -41,7 +41,35 @@ describe('the live list', () => {
     expect(row.children[6]!.textContent).toBe('Default')
     expect(row.querySelector('[data-testid="row-status"]')!.textContent).toBe('200')
     expect(screen.getByTestId('traffic-list').style.height).toBe(`${100 * 30}px`)
-    expect(screen.getByRole('grid').getAttribute('aria-rowcount')).toBe('100')
+    // The header row counts among the grid's rows.
+    expect(screen.getByRole('grid').getAttribute('aria-rowcount')).toBe('101')
+  })
+
+  it('is a grid of column headers and cells whose rows say their place in the whole list, kept as rows arrive above', async () => {
+    const harness = await listOf(100)
+    const grid = screen.getByRole('grid', { name: 'Captured requests' })
+    const headers = screen.getAllByRole('columnheader')
+    expect(headers.map((header) => header.textContent || header.getAttribute('aria-label'))).toEqual(['Time', 'Method', 'Path', 'Status', 'Size', 'Duration', 'Endpoint', 'Notes'])
+    const ids = harness.stores.traffic.getState().ids
+    const first = rowOf(ids[0]!)!
+    expect(Array.from(first.children, (cell) => cell.getAttribute('role'))).toEqual(Array(8).fill('gridcell'))
+    expect(screen.getAllByRole('gridcell').length).toBe(32 * 8)
+    expect(first.getAttribute('aria-rowindex')).toBe('2')
+    expect(rowOf(ids[5]!)!.getAttribute('aria-rowindex')).toBe('7')
+    // Scrolled to the end: the last rows are the list's last, not the first ones in the page.
+    act(() => {
+      scroller().scrollTop = 100 * 30
+      fireEvent.scroll(scroller())
+    })
+    expect(rowOf(ids[99]!)!.getAttribute('aria-rowindex')).toBe('101')
+    act(() => {
+      scroller().scrollTop = 0
+      fireEvent.scroll(scroller())
+    })
+    live(harness, [makeSummary({ target: '/arrived/1' }), makeSummary({ target: '/arrived/2' })])
+    expect(grid.getAttribute('aria-rowcount')).toBe('103')
+    expect(rowOf(ids[0]!)!.getAttribute('aria-rowindex')).toBe('4')
+    expect(screen.getAllByTestId('traffic-row')[0]!.getAttribute('aria-rowindex')).toBe('2')
   })
 
   it('gives a row its badges in the order a short row keeps them, with their short forms, and a title naming them all', async () => {

@@ -40,6 +40,16 @@ export interface ListSources {
 interface Mounted {
   element: HTMLDivElement
   model: RowModel
+  /** The row's aria-rowindex as last set. */
+  rowIndex: number
+}
+
+/**
+ * A row's place for assistive technology (aria-rowindex, counted from 1 with the header row first):
+ * only the rows on screen are in the page, so its place in the DOM does not say it.
+ */
+function gridRowIndex(index: number): number {
+  return index + 2
 }
 
 export class ListWindow {
@@ -152,7 +162,8 @@ export class ListWindow {
     if (rowCount !== this.rowCount || footer !== this.footer) {
       this.rowCount = rowCount
       this.footer = footer
-      grid.setAttribute('aria-rowcount', String(rowCount))
+      // The header row is one of the grid's rows.
+      grid.setAttribute('aria-rowcount', String(rowCount + 1))
       canvas.style.height = `${height}px`
       if (footer) footer.style.transform = `translateY(${rowCount * ROW_HEIGHT}px)`
     }
@@ -186,7 +197,10 @@ export class ListWindow {
       const capture = id === undefined ? undefined : s.byId[id]
       if (id === undefined || !capture) {
         let placeholder = this.pending.get(index)
-        if (!placeholder) this.pending.set(index, (placeholder = createPendingRow(doc)))
+        if (!placeholder) {
+          this.pending.set(index, (placeholder = createPendingRow(doc)))
+          placeholder.setAttribute('aria-rowindex', String(gridRowIndex(index)))
+        }
         keepPending.add(index)
         wanted.push(placeholder)
         continue
@@ -199,13 +213,20 @@ export class ListWindow {
         marked: id === marked,
       }
       const row = this.mounted.get(id)
+      const rowIndex = gridRowIndex(index)
       if (row) {
         updateRow(row.element, row.model, model)
         row.model = model
+        // Rows arriving above move it down: its place is written only when it changed.
+        if (row.rowIndex !== rowIndex) {
+          row.rowIndex = rowIndex
+          row.element.setAttribute('aria-rowindex', String(rowIndex))
+        }
         wanted.push(row.element)
       } else {
         const element = createRow(doc, model)
-        this.mounted.set(id, { element, model })
+        element.setAttribute('aria-rowindex', String(rowIndex))
+        this.mounted.set(id, { element, model, rowIndex })
         wanted.push(element)
       }
       keep.add(id)

@@ -127,15 +127,29 @@ function LiveList() {
 
   return (
     <div id={TRAFFIC_LIST_ID} className="traffic-list" role="grid" aria-label="Captured requests" tabIndex={0} ref={grid}>
-      <div className="traffic-head" role="row">
-        <span className="cell time">Time</span>
-        <span className="cell method">Method</span>
-        <span className="cell path">Path</span>
-        <span className="cell status">Status</span>
-        <span className="cell size">Size</span>
-        <span className="cell duration">Duration</span>
-        <span className="cell endpoint">Endpoint</span>
-        <span className="cell flags" />
+      <div className="traffic-head" role="row" aria-rowindex={1}>
+        <span className="cell time" role="columnheader">
+          Time
+        </span>
+        <span className="cell method" role="columnheader">
+          Method
+        </span>
+        <span className="cell path" role="columnheader">
+          Path
+        </span>
+        <span className="cell status" role="columnheader">
+          Status
+        </span>
+        <span className="cell size" role="columnheader">
+          Size
+        </span>
+        <span className="cell duration" role="columnheader">
+          Duration
+        </span>
+        <span className="cell endpoint" role="columnheader">
+          Endpoint
+        </span>
+        <span className="cell flags" role="columnheader" aria-label="Notes" />
       </div>
       <div className="traffic-scroll" ref={scroller} data-testid="traffic-scroll">
         <div className="traffic-canvas" ref={canvas} data-testid="traffic-list">

@@ -65,14 +65,14 @@ export function rowElementId(captureId: string): string {
   return `traffic-row-${captureId}`
 }
 
-/** A new row element for `model` (role "row", data-testid "traffic-row", its capture's id). */
+/** A new row element for `model` (role "row" of "gridcell"s, data-testid "traffic-row", its capture's id). */
 export function createRow(doc: Document, model: RowModel): HTMLDivElement {
   const row = doc.createElement('div')
   row.id = rowElementId(model.capture.id)
   row.setAttribute('role', 'row')
   row.setAttribute('data-testid', 'traffic-row')
   row.setAttribute('data-capture-id', model.capture.id)
-  for (let i = 0; i <= Cell.Flags; i++) row.appendChild(doc.createElement('span'))
+  for (let i = 0; i <= Cell.Flags; i++) row.appendChild(doc.createElement('span')).setAttribute('role', 'gridcell')
   const cells = row.children
   cells[Cell.Time]!.className = 'cell time'
   cells[Cell.Method]!.setAttribute('data-testid', 'row-method')
