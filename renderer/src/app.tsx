@@ -11,6 +11,7 @@ import { EndpointsSidebar } from './components/endpoints-sidebar'
 import { HelpSheet } from './components/help-sheet'
 import { Notices, Toast } from './components/notices'
 import { SettingsView } from './components/settings-view'
+import { TrafficAnnouncer } from './components/traffic-announcer'
 import { TrafficList } from './components/traffic-list'
 import { TrafficTimeline } from './components/traffic-timeline'
 import { TrafficToolbar } from './components/traffic-toolbar'
@@ -194,6 +195,7 @@ export function App() {
               <TrafficToolbar />
               <TrafficTimeline />
               <TrafficList />
+              <TrafficAnnouncer />
             </main>
             {openedId && <CaptureDetail id={openedId} />}
           </>
