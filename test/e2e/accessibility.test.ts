@@ -1,0 +1,86 @@
+// The main screens checked by axe-core for WCAG 2.1 A and AA in both themes: text contrast (in rows
+// selected and opened, with every status class and the usual methods), roles and accessible names
+// of controls, the grid, tabs and dialogs. Each screen is reached from the keyboard.
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sendRequest, uniquePath, useE2E, waitForRow } from './helpers'
+import { connectApi, type HostApi } from './helpers/api-client'
+
+const e2e = useE2E()
+// Run through the browser's debugging protocol: the page's CSP lets no script tag of ours in.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+const prefix = uniquePath('a11y')
+let hostApi: HostApi | null = null
+
+beforeAll(async () => {
+  try {
+    hostApi = await connectApi(e2e.host)
+  } catch {
+    return // No browser, no host: every test skips with the reason.
+  }
+  const { api } = hostApi
+  const sends: Array<{ url: string; method: string }> = [{ url: e2e.host.captureUrl, method: 'POST' }]
+  for (const status of [301, 404, 503]) {
+    const endpoint = await api['endpoints.create']({ name: `Answers ${status}`, host: '127.0.0.1', port: 0, response: { status, headers: [], body: '', delayMs: 0 } })
+    const url = (await api['endpoints.status']({})).find((s) => s.id === endpoint.id)!.url!
+    sends.push({ url, method: 'GET' })
+  }
+  for (const method of ['GET', 'PUT', 'PATCH', 'DELETE']) sends.push({ url: e2e.host.captureUrl, method })
+  for (const [i, { url, method }] of sends.entries()) {
+    await sendRequest(url, { method, path: `${prefix}/${i}`, body: method === 'GET' || method === 'DELETE' ? undefined : '{"n":1}', headers: [['Content-Type', 'application/json']] })
+  }
+})
+
+afterAll(() => hostApi?.close())
+
+/** axe-core's WCAG 2.1 A and AA violations on the page as it is, one line each with the nodes at fault. */
+async function violations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE)
+  const found = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }> } }).axe
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
+    return result.violations.map((v) => `${v.id} (${v.help}): ${v.nodes.map((n) => `${n.target.join(' ')} — ${(n.failureSummary ?? '').split('\n').slice(1).join(' ')}`).join('; ')}`)
+  })
+  return found
+}
+
+const focusedTestId = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.id ?? document.activeElement?.tagName)
+
+describe.each(['light', 'dark'] as const)('accessibility, %s theme', (colorScheme) => {
+  it('finds no WCAG A/AA violation in traffic, the detail, the Composer, Collections, Settings and the help', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open({ colorScheme })
+    await page.getByTestId('search-input').fill(prefix)
+    await waitForRow(page, `${prefix}/0`)
+    await waitForRow(page, `${prefix}/7`)
+    await page.locator('#traffic-grid').focus()
+    // The newest row opened, the next one selected: every row colour is on screen.
+    await page.keyboard.press('j')
+    await page.keyboard.press('Enter')
+    await page.getByTestId('overview-target').waitFor()
+    await page.keyboard.press('j')
+    const report: Record<string, string[]> = {}
+    report.traffic = await violations(page)
+    await page.keyboard.press(']')
+    await page.getByTestId('panel-headers').waitFor()
+    report.headers = await violations(page)
+    await page.keyboard.press('?')
+    await page.getByTestId('help-sheet').waitFor()
+    report.help = await violations(page)
+    await page.keyboard.press('Escape')
+    await page.keyboard.press('e')
+    await page.getByTestId('composer-url').waitFor()
+    report.composer = await violations(page)
+    await page.keyboard.press('Escape')
+    expect(await focusedTestId(page)).toBe('traffic-grid')
+    await page.getByTestId('view-collections').click()
+    await page.getByTestId('collections-view').waitFor()
+    report.collections = await violations(page)
+    await page.getByTestId('open-settings').click()
+    await page.getByTestId('settings-error').or(page.locator('main[aria-label="Settings"] input').first()).first().waitFor()
+    report.settings = await violations(page)
+    expect(Object.fromEntries(Object.entries(report).filter(([, found]) => found.length > 0))).toEqual({})
+  })
+})
