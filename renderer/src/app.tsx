@@ -19,7 +19,7 @@ import { CollectionsView } from './components/workbench/collections-view'
 import { ComposerView } from './components/workbench/composer-view'
 import { WorkbenchSheets } from './components/workbench/workbench-sheets'
 import { useGlobalKeys } from './keyboard/use-global-keys'
-import { useFocusRescue } from './keyboard/focus-home'
+import { keepFocusOnRemoval, useFocusRescue } from './keyboard/focus-home'
 import type { MainView } from './state/app-store'
 import { isFiltered, type CaptureFilter } from './state/capture-filter'
 import { useApp, useStores, useTraffic } from './state/context'
@@ -174,6 +174,7 @@ export function App() {
   const openedId = useTraffic((s) => s.openedId)
   // A closed detail or a view left took the focus with it: it goes to the list, or the view shown.
   useFocusRescue([view, openedId])
+  useEffect(() => keepFocusOnRemoval(), [])
   return (
     <div className="app">
       <Header />

@@ -1,6 +1,7 @@
 // The main screens checked by axe-core for WCAG 2.1 A and AA in both themes: text contrast (in rows
 // selected and opened, with every status class and the usual methods), roles and accessible names
-// of controls, the grid, tabs and dialogs. Each screen is reached from the keyboard.
+// of controls, the grid, tabs and dialogs. Each screen is reached from the keyboard. And the focus
+// never falls to the page's body when the control holding it is removed.
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Page } from 'playwright-core'
@@ -82,5 +83,59 @@ describe.each(['light', 'dark'] as const)('accessibility, %s theme', (colorSchem
     await page.getByTestId('settings-error').or(page.locator('main[aria-label="Settings"] input').first()).first().waitFor()
     report.settings = await violations(page)
     expect(Object.fromEntries(Object.entries(report).filter(([, found]) => found.length > 0))).toEqual({})
+  })
+})
+
+/** The focused element's data-testid, and its place among the elements of the page with that id. */
+const focusedPlace = (page: Page) =>
+  page.evaluate(() => {
+    const active = document.activeElement
+    const testId = active?.getAttribute('data-testid') ?? null
+    return { testId, index: testId === null ? -1 : Array.from(document.querySelectorAll(`[data-testid="${testId}"]`)).indexOf(active!) }
+  })
+
+describe('the focus when what holds it is removed', () => {
+  it('moves to the same control in the next row, else the next control, never to the page body', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const path = uniquePath('removals')
+    await sendRequest(e2e.host.captureUrl, { method: 'POST', path, body: '{}', headers: [['Content-Type', 'application/json'], ['X-One', '1'], ['X-Two', '2']] })
+    await page.getByTestId('search-input').fill(path)
+    await waitForRow(page, path)
+    await page.locator('#traffic-grid').focus()
+    await page.keyboard.press('j')
+    await page.keyboard.press('e')
+    // The composer's header rows, removed from the keyboard with their own × button.
+    const removes = page.getByTestId('header-remove')
+    await removes.first().waitFor()
+    let left = await removes.count()
+    expect(left).toBeGreaterThan(3)
+    await removes.nth(1).focus()
+    while (left > 1) {
+      await page.keyboard.press('Enter')
+      await expect.poll(() => removes.count()).toBe(left - 1)
+      left--
+      await expect.poll(() => focusedPlace(page)).toEqual({ testId: 'header-remove', index: Math.min(1, left - 1) })
+    }
+    await page.keyboard.press('Enter')
+    await expect.poll(() => removes.count()).toBe(0)
+    await expect.poll(async () => (await focusedPlace(page)).testId).toBe('header-add')
+    // Save it to a new collection, then delete its entry with the Delete key, then the collection.
+    await page.keyboard.press('Escape')
+    await page.keyboard.press('s')
+    await page.getByTestId('save-new-name').fill(`Removals ${path}`)
+    await page.keyboard.press('Enter')
+    await page.getByTestId('save-picker').waitFor({ state: 'detached' })
+    await page.getByTestId('view-collections').click()
+    await page.getByTestId('collection-entry').filter({ hasText: `Removals ${path}` }).click()
+    await page.getByTestId('tree-node').first().focus()
+    await page.keyboard.press('Delete')
+    await expect.poll(() => page.getByTestId('tree-node').count()).toBe(0)
+    // The next control (the toast's Undo, if it is there yet), else the view itself.
+    await expect.poll(async () => (await focusedPlace(page)).testId).toMatch(/^(undo-button|collections-view)$/)
+    await page.getByTestId('collection-delete').focus()
+    await page.keyboard.press('Enter')
+    await page.getByTestId('collection-entry').filter({ hasText: `Removals ${path}` }).waitFor({ state: 'detached' })
+    await expect.poll(() => page.evaluate(() => document.activeElement !== document.body)).toBe(true)
   })
 })

@@ -49,3 +49,88 @@ export function useFocusRescue(deps: readonly unknown[]): void {
     if (focusIsLost() && document.querySelector('[role="dialog"]') === null) focusViewHome()
   }, deps)
 }
+
+const TABBABLE = 'a[href], button:not(:disabled), input:not(:disabled):not([type="hidden"]), select:not(:disabled), textarea:not(:disabled), summary, [tabindex]:not([tabindex="-1"])'
+
+/** What held the focus as it left, for finding its successor should it be gone from the page. */
+interface Departure {
+  element: Element
+  /** Its ancestors, nearest first, up to and including its view region or dialog. */
+  ancestors: Element[]
+  /** Among the elements of its scope with its data-testid (a row's Remove button…), its place. */
+  sameKind: { scope: Element; index: number } | null
+  /** The controls after it, in Tab order, in its view region or dialog. */
+  following: HTMLElement[]
+}
+
+function departureOf(element: Element): Departure {
+  const ancestors: Element[] = []
+  for (let at = element.parentElement; at && at !== document.body; at = at.parentElement) {
+    ancestors.push(at)
+    if (at.hasAttribute(VIEW_REGION_ATTRIBUTE) || at.getAttribute('role') === 'dialog') break
+  }
+  const outer = ancestors[ancestors.length - 1] ?? document.body
+  const testId = element.getAttribute('data-testid')
+  let sameKind: Departure['sameKind'] = null
+  if (testId !== null) {
+    // The nearest ancestor holding several of its kind: the list whose rows repeat it.
+    for (const scope of ancestors) {
+      const kin = Array.from(scope.querySelectorAll(`[data-testid="${CSS.escape(testId)}"]`))
+      if (kin.length > 1) {
+        sameKind = { scope, index: kin.indexOf(element) }
+        break
+      }
+    }
+  }
+  const following = Array.from(outer.querySelectorAll<HTMLElement>(TABBABLE)).filter(
+    (candidate) => candidate.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_PRECEDING && !element.contains(candidate),
+  )
+  return { element, ancestors, sameKind, following }
+}
+
+function focusable(element: Element | undefined): element is HTMLElement {
+  return element instanceof HTMLElement && element.isConnected && !element.closest('[hidden], [inert]')
+}
+
+/** Where the focus goes when `departure`'s element was taken out of the page. */
+function rescue(departure: Departure): void {
+  const { sameKind, ancestors, following } = departure
+  // A removed row: the same control in the row that took its place, or in the one above if it was last.
+  if (sameKind && sameKind.scope.isConnected) {
+    const testId = departure.element.getAttribute('data-testid')!
+    const kin = Array.from(sameKind.scope.querySelectorAll<HTMLElement>(`[data-testid="${CSS.escape(testId)}"]`)).filter(focusable)
+    const next = kin[Math.min(sameKind.index, kin.length - 1)]
+    if (next) return next.focus()
+  }
+  // Else the next control that is still there, as Tab would have reached it, in the same view or dialog.
+  const next = following.find(focusable)
+  if (next) return next.focus()
+  const dialog = ancestors.find((ancestor) => ancestor.getAttribute('role') === 'dialog' && ancestor.isConnected)
+  if (dialog instanceof HTMLElement) return dialog.focus()
+  focusViewHome()
+}
+
+/**
+ * Keeps the focus on the page when the control holding it is taken away (a row removed with its own
+ * Remove button, a deleted collection, a tree entry deleted with the Delete key): the same control
+ * in the next row, else the next control, else the view's home. The browser tells of such a removal
+ * with a focusout whose element is then gone. Returns the function that stops.
+ */
+export function keepFocusOnRemoval(): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null
+  const onFocusOut = (event: FocusEvent) => {
+    if (event.relatedTarget !== null || !(event.target instanceof Element) || event.target === document.body) return
+    const departure = departureOf(event.target)
+    if (timer !== null) clearTimeout(timer)
+    // After what removed it has finished (and what restores a focus itself, as a closing dialog, has).
+    timer = setTimeout(() => {
+      timer = null
+      if (!departure.element.isConnected && focusIsLost()) rescue(departure)
+    }, 0)
+  }
+  document.addEventListener('focusout', onFocusOut, true)
+  return () => {
+    document.removeEventListener('focusout', onFocusOut, true)
+    if (timer !== null) clearTimeout(timer)
+  }
+}
