@@ -30,6 +30,7 @@ export function EndpointsSidebar() {
       <button
         type="button"
         className={viewing === null ? 'endpoint-all active' : 'endpoint-all'}
+        aria-pressed={viewing === null}
         data-testid="endpoint-all"
         onClick={() => traffic.getState().setFilter({ endpointId: null })}
       >
@@ -58,16 +59,19 @@ const EndpointItem = memo(function EndpointItem({ id, active }: { id: string; ac
   const rejected = status?.rejected
   const toggle = () =>
     void sync.setEndpointRunning(id, !running).catch((error: unknown) => app.getState().showToast(`${running ? 'Stopping' : 'Starting'} failed: ${error instanceof Error ? error.message : String(error)}`, 'error'))
+  // Each endpoint's buttons say which endpoint they act on: a screen reader lists them out of context.
   return (
     <li className={`endpoint-item${active ? ' active' : ''}${connected ? '' : ' state-unknown'}`} data-testid="endpoint-item" data-endpoint-id={id}>
-      <button type="button" className="endpoint-select" data-testid="endpoint-select" onClick={() => traffic.getState().setFilter({ endpointId: id })}>
+      <button type="button" className="endpoint-select" aria-pressed={active} data-testid="endpoint-select" onClick={() => traffic.getState().setFilter({ endpointId: id })}>
         <span className={`state-dot state-${state}`} aria-hidden="true" />
         <span className="endpoint-name" data-testid="endpoint-name">
           {endpoint.name}
         </span>
         {newCount > 0 && (
           <span className="new-count" data-testid="endpoint-new-count" title="New requests since you last viewed this endpoint">
+            <span className="visually-hidden">, </span>
             {formatCount(newCount)}
+            <span className="visually-hidden"> new</span>
           </span>
         )}
       </button>
@@ -88,6 +92,7 @@ const EndpointItem = memo(function EndpointItem({ id, active }: { id: string; ac
               className="small link-button"
               data-testid="endpoint-copy-url"
               title="Copy URL"
+              aria-label={`Copy the URL of ${endpoint.name}`}
               onClick={() => void copyText(status.url!).then((ok) => app.getState().showToast(ok ? 'Copied the URL' : 'The clipboard refused the text', ok ? 'info' : 'error'))}
             >
               Copy
@@ -138,10 +143,10 @@ const EndpointItem = memo(function EndpointItem({ id, active }: { id: string; ac
       )}
       <TargetStatusList endpointId={id} />
       <div className="endpoint-actions">
-        <button type="button" className="small" data-testid="endpoint-toggle" onClick={toggle} disabled={!connected}>
+        <button type="button" className="small" data-testid="endpoint-toggle" aria-label={`${running ? 'Stop' : 'Start'} ${endpoint.name}`} onClick={toggle} disabled={!connected}>
           {running ? 'Stop' : 'Start'}
         </button>
-        <button type="button" className="small" data-testid="endpoint-edit" onClick={() => app.getState().setEditingEndpoint(id)}>
+        <button type="button" className="small" data-testid="endpoint-edit" aria-label={`Edit ${endpoint.name}`} onClick={() => app.getState().setEditingEndpoint(id)}>
           Edit
         </button>
       </div>
