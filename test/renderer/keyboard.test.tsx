@@ -214,4 +214,14 @@ describe('keyboard', () => {
     expect(tablist.contains(document.activeElement)).toBe(true)
     expect(selectedPath()).toBe('/order/3')
   })
+
+  it('lists under ? the keys that act where the focus is: the Composer’s send, the tabs, collections and dialogs', async () => {
+    const { press } = await setup()
+    await press('?')
+    const rows = screen.getAllByTestId('focus-shortcut-row').map((row) => row.textContent ?? '')
+    expect(rows.find((row) => row.includes('Ctrl+Enter'))).toContain('Composer: Send the request')
+    expect(rows.find((row) => row.includes('Detail tabs'))).toMatch(/←.*→.*Home.*End/)
+    expect(rows.some((row) => row.startsWith('Alt+↑') && row.includes('Collections'))).toBe(true)
+    expect(rows.some((row) => row.includes('Dialogs') && row.includes('Esc'))).toBe(true)
+  })
 })

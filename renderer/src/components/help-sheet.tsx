@@ -1,5 +1,6 @@
-// Every keyboard shortcut, read from the same table the key handler uses.
-import { keyLabel, SHORTCUTS } from '../keyboard/shortcuts'
+// Every keyboard shortcut, read from the same table the key handler uses, then the keys that act where
+// the focus is (the Composer, tabs, collections, dialogs).
+import { FOCUS_SHORTCUTS, keyLabel, SHORTCUTS } from '../keyboard/shortcuts'
 import { Dialog } from './dialog'
 
 export function HelpSheet({ onClose }: { onClose: () => void }) {
@@ -18,6 +19,27 @@ export function HelpSheet({ onClose }: { onClose: () => void }) {
                 ))}
               </td>
               <td>{shortcut.label}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3 className="shortcut-heading">Where the focus is</h3>
+      <table className="shortcut-table">
+        <tbody>
+          {FOCUS_SHORTCUTS.map((shortcut) => (
+            <tr key={`${shortcut.where} ${shortcut.label}`} data-testid="focus-shortcut-row">
+              <td className="shortcut-keys">
+                {shortcut.keys.map((key, index) => (
+                  <span key={key}>
+                    {index > 0 && <span className="muted"> </span>}
+                    <kbd>{keyLabel(key)}</kbd>
+                  </span>
+                ))}
+              </td>
+              <td>
+                <span className="muted">{shortcut.where}: </span>
+                {shortcut.label}
+              </td>
             </tr>
           ))}
         </tbody>

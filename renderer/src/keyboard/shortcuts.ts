@@ -48,6 +48,21 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'help', keys: ['?'], label: 'Show this help' },
 ]
 
+/**
+ * Keys that act where the focus is, not page-wide: the help lists them under where they work. Each
+ * is handled by its own component; this table only documents them.
+ */
+export const FOCUS_SHORTCUTS: ReadonlyArray<{ where: string; keys: string[]; label: string }> = [
+  { where: 'Composer', keys: ['Ctrl+Enter'], label: 'Send the request (⌘+Enter on macOS), from any of its fields or the body' },
+  { where: 'Composer', keys: ['Alt+↑', 'Alt+↓'], label: 'Move the header row being edited up or down' },
+  { where: 'Detail tabs', keys: ['←', '→', 'Home', 'End'], label: 'Previous, next, first or last tab, on a focused tab' },
+  { where: 'Detail edge', keys: ['←', '→', 'Home', 'End', 'Enter'], label: 'Make the detail narrower or wider, narrowest, widest, or back to its default width' },
+  { where: 'Collections', keys: ['↑', '↓'], label: 'Move between entries' },
+  { where: 'Collections', keys: ['Alt+↑', 'Alt+↓', 'Alt+←'], label: 'Reorder an entry, or move it out of its folder' },
+  { where: 'Collections', keys: ['Enter', 'Delete'], label: 'Open the entry in the Composer (a folder: fold or unfold it), or delete it' },
+  { where: 'Dialogs', keys: ['Tab', 'Escape'], label: 'Move between the dialog’s controls (it keeps the focus), or close it' },
+]
+
 const byKey = new Map<string, ShortcutAction>()
 for (const shortcut of SHORTCUTS) for (const key of shortcut.keys) byKey.set(key, shortcut.action)
 
