@@ -100,7 +100,7 @@ function Header() {
       >
         {THEME_LABELS[choice]}
       </button>
-      <button type="button" data-testid="open-help" title="Keyboard shortcuts (?)" onClick={() => app.getState().setHelpOpen(true)}>
+      <button type="button" data-testid="open-help" aria-label="Keyboard shortcuts" aria-keyshortcuts="?" title="Keyboard shortcuts (?)" onClick={() => app.getState().setHelpOpen(true)}>
         ?
       </button>
     </header>

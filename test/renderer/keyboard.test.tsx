@@ -219,6 +219,8 @@ describe('keyboard', () => {
     const { press } = await setup()
     await press('?')
     const rows = screen.getAllByTestId('focus-shortcut-row').map((row) => row.textContent ?? '')
+    // The header's ? button is named for what it opens, not read as a question mark.
+    expect(screen.getByRole('button', { name: 'Keyboard shortcuts' })).toBe(screen.getByTestId('open-help'))
     expect(rows.find((row) => row.includes('Ctrl+Enter'))).toContain('Composer: Send the request')
     expect(rows.find((row) => row.includes('Detail tabs'))).toMatch(/←.*→.*Home.*End/)
     expect(rows.some((row) => row.startsWith('Alt+↑') && row.includes('Collections'))).toBe(true)
