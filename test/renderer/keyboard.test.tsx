@@ -219,6 +219,8 @@ describe('keyboard', () => {
     const { press } = await setup()
     await press('?')
     const rows = screen.getAllByTestId('focus-shortcut-row').map((row) => row.textContent ?? '')
+    // Longer than the dialog: the list takes the focus, so that the arrow keys scroll it.
+    expect(document.activeElement).toBe(screen.getByRole('region', { name: 'Shortcuts' }))
     // The header's ? button is named for what it opens, not read as a question mark.
     expect(screen.getByRole('button', { name: 'Keyboard shortcuts' })).toBe(screen.getByTestId('open-help'))
     expect(rows.find((row) => row.includes('Ctrl+Enter'))).toContain('Composer: Send the request')

@@ -55,7 +55,8 @@ export function Dialog({ title, onClose, children, testId, wide = false, ownScro
   const box = useRef<HTMLDivElement>(null)
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null
-    const first = box.current?.querySelector<HTMLElement>('input, select, textarea, button:not(.dialog-close)')
+    // The first control, or what the content marks to take the focus (a text to scroll with the keys).
+    const first = box.current?.querySelector<HTMLElement>('[data-autofocus], input, select, textarea, button:not(.dialog-close)')
     ;(first ?? box.current)?.focus()
     return () => previous?.focus?.()
   }, [])
