@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sendRequest, uniquePath, useE2E, waitForRow } from './helpers'
+import { pageScripts, sendRequest, uniquePath, useE2E, waitForRow } from './helpers'
 import { connectApi, type HostApi } from './helpers/api-client'
 
 const e2e = useE2E()
@@ -38,16 +38,9 @@ afterAll(() => hostApi?.close())
 
 /** axe-core's WCAG 2.1 A and AA violations on the page as it is, one line each with the nodes at fault. */
 async function violations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE)
-  const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }> } }).axe
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
-    return result.violations.map((v) => `${v.id} (${v.help}): ${v.nodes.map((n) => `${n.target.join(' ')} — ${(n.failureSummary ?? '').split('\n').slice(1).join(' ')}`).join('; ')}`)
-  })
-  return found
+  if (!(await page.evaluate(pageScripts.hasAxe))) await page.evaluate(AXE_SOURCE)
+  return page.evaluate(pageScripts.axeViolations)
 }
-
-const focusedTestId = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.id ?? document.activeElement?.tagName)
 
 describe.each(['light', 'dark'] as const)('accessibility, %s theme', (colorScheme) => {
   it('finds no WCAG A/AA violation in traffic, the detail, the Composer, Collections, Settings and the help', async (ctx) => {
@@ -75,7 +68,7 @@ describe.each(['light', 'dark'] as const)('accessibility, %s theme', (colorSchem
     await page.getByTestId('composer-url').waitFor()
     report.composer = await violations(page)
     await page.keyboard.press('Escape')
-    expect(await focusedTestId(page)).toBe('traffic-grid')
+    expect(await page.evaluate(pageScripts.focusedId)).toBe('traffic-grid')
     await page.getByTestId('view-collections').click()
     await page.getByTestId('collections-view').waitFor()
     report.collections = await violations(page)
@@ -86,13 +79,7 @@ describe.each(['light', 'dark'] as const)('accessibility, %s theme', (colorSchem
   })
 })
 
-/** The focused element's data-testid, and its place among the elements of the page with that id. */
-const focusedPlace = (page: Page) =>
-  page.evaluate(() => {
-    const active = document.activeElement
-    const testId = active?.getAttribute('data-testid') ?? null
-    return { testId, index: testId === null ? -1 : Array.from(document.querySelectorAll(`[data-testid="${testId}"]`)).indexOf(active!) }
-  })
+const focusedPlace = (page: Page) => page.evaluate(pageScripts.focusedPlace)
 
 describe('the focus when what holds it is removed', () => {
   it('moves to the same control in the next row, else the next control, never to the page body', async (ctx) => {
@@ -136,6 +123,6 @@ describe('the focus when what holds it is removed', () => {
     await page.getByTestId('collection-delete').focus()
     await page.keyboard.press('Enter')
     await page.getByTestId('collection-entry').filter({ hasText: `Removals ${path}` }).waitFor({ state: 'detached' })
-    await expect.poll(() => page.evaluate(() => document.activeElement !== document.body)).toBe(true)
+    await expect.poll(() => page.evaluate(pageScripts.focusOnAControl)).toBe(true)
   })
 })

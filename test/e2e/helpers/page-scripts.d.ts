@@ -35,3 +35,8 @@ export interface Box {
 export function fieldLayout(testId: string): { input: Box; label: Box; hint: Box | null }
 export function linesShown(testId: string): number
 export function aboveFold(selector: string): boolean
+export function axeViolations(): Promise<string[]>
+export function hasAxe(): boolean
+export function focusedPlace(): { testId: string | null; index: number }
+export function focusOnAControl(): boolean
+export function focusedId(): string

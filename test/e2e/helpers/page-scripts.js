@@ -263,3 +263,31 @@ export function linesShown(testId) {
 export function aboveFold(selector) {
   return document.querySelector(selector).getBoundingClientRect().bottom <= window.innerHeight
 }
+
+/** axe-core's WCAG 2.1 A and AA violations on the page (axe loaded first), one line each with the nodes at fault. */
+export async function axeViolations() {
+  const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
+  return result.violations.map((v) => `${v.id} (${v.help}): ${v.nodes.map((n) => `${n.target.join(' ')} — ${(n.failureSummary ?? '').split('\n').slice(1).join(' ')}`).join('; ')}`)
+}
+
+/** Whether axe-core is loaded in the page. */
+export function hasAxe() {
+  return 'axe' in window
+}
+
+/** The focused element's data-testid (null without one), and its place among the page's elements with that id. */
+export function focusedPlace() {
+  const active = document.activeElement
+  const testId = active?.getAttribute('data-testid') ?? null
+  return { testId, index: testId === null ? -1 : Array.from(document.querySelectorAll(`[data-testid="${testId}"]`)).indexOf(active) }
+}
+
+/** The DOM id of the focused element ('' without one). */
+export function focusedId() {
+  return document.activeElement?.id ?? ''
+}
+
+/** Whether something other than the page's body holds the focus. */
+export function focusOnAControl() {
+  return document.activeElement !== null && document.activeElement !== document.body
+}
