@@ -4,7 +4,7 @@
 import { z } from 'zod'
 import { ApiErrorShape, HookscopeError, toErrorShape, type Result } from './errors'
 import { SchemeId, Verdict } from './signatures'
-import { Collection, CollectionItem, CollectionSummary, ExportFormat, ImportFormat, ItemPatch, RunState } from './collections'
+import { Collection, CollectionItem, CollectionSummary, ExportFormat, ImportFormat, ItemPatch, RunState, TrashedCollection } from './collections'
 import {
   BodyChunk,
   BodyPart,
@@ -191,6 +191,8 @@ export const methods = {
   'collections.rename': method(z.object({ id: z.string().min(1), name: Collection.shape.name }), Collection, 'Rename a collection.'),
   'collections.remove': method(Id, z.object({ removed: z.literal(true) }), 'Delete a collection (undo with collections.restore).'),
   'collections.restore': method(Id, Collection, 'Bring back a deleted collection.'),
+  'collections.trash': method(Empty, z.array(TrashedCollection), 'Deleted collections still in the trash (kept 30 days, at most 100), most recently deleted first.'),
+  'collections.purge': method(Id, z.object({ purged: z.literal(true) }), 'Delete a collection in the trash for good.'),
   'collections.undo': method(Id, Collection, 'Undo the last deletion of an item or folder in a collection.'),
   'collections.addFolder': method(
     z.object({ id: z.string().min(1), name: z.string().trim().min(1).max(200), parentId: z.string().nullable().default(null) }),

@@ -157,6 +157,16 @@ export const CollectionSummary = z.object({
 })
 export type CollectionSummary = z.infer<typeof CollectionSummary>
 
+/** A deleted collection still in the trash: it can be restored until it is purged or emptied out. */
+export const TrashedCollection = z.object({
+  id: z.string(),
+  name: z.string(),
+  deletedAt: z.number(),
+  itemCount: z.number().int(),
+  folderCount: z.number().int(),
+})
+export type TrashedCollection = z.infer<typeof TrashedCollection>
+
 export const ItemPatch = z.object({
   name: CollectionItem.shape.name.optional(),
   notes: CollectionItem.shape.notes.optional(),

@@ -717,6 +717,11 @@ export class Engine {
         return { removed: true as const }
       },
       'collections.restore': async ({ id }) => this.collectionsChanged(await this.collectionStore.restore(id)),
+      'collections.trash': async () => this.collectionStore.trash(),
+      'collections.purge': async ({ id }) => {
+        await this.collectionStore.purge(id)
+        return { purged: true as const }
+      },
       'collections.undo': async ({ id }) => this.collectionsChanged(await this.collectionStore.undoLast(id)),
       'collections.addFolder': async ({ id, name, parentId }) => this.collectionsChanged(await this.collectionStore.addFolder(id, name, parentId)),
       'collections.renameFolder': async ({ id, folderId, name }) => this.collectionsChanged(await this.collectionStore.renameFolder(id, folderId, name)),

@@ -150,6 +150,35 @@ describe('collections', () => {
     expect((await api['collections.list']({})).map((s) => s.name)).toEqual(['Renamed'])
   })
 
+  it('lists deleted collections after a restart, most recently deleted first, to restore or delete for good', async () => {
+    t = await startEngine()
+    let api = apiOf(t.engine)
+    const first = await api['collections.create']({ name: 'First' })
+    await api['collections.saveItem']({ id: first.id, from: { draft: { method: 'POST', url: 'http://127.0.0.1:1/a', headers: [], bodyBase64: '' } }, name: 'A' })
+    await api['collections.addFolder']({ id: first.id, name: 'F' })
+    const second = await api['collections.create']({ name: 'Second' })
+    await api['collections.remove']({ id: first.id })
+    await api['collections.remove']({ id: second.id })
+    const trash = path.join(t.dir, 'collections', '.trash')
+    await fs.utimes(path.join(trash, `${first.id}.json`), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000))
+    await fs.writeFile(path.join(trash, 'col_damaged.json'), '{ not json')
+    t = await t.reopen()
+    api = apiOf(t.engine)
+    const listed = await api['collections.trash']({})
+    expect(listed.map(({ id, name, itemCount, folderCount }) => ({ id, name, itemCount, folderCount }))).toEqual([
+      { id: second.id, name: 'Second', itemCount: 0, folderCount: 0 },
+      { id: first.id, name: 'First', itemCount: 1, folderCount: 1 },
+    ])
+    expect(listed[1]!.deletedAt).toBeLessThan(listed[0]!.deletedAt)
+    expect((await api['collections.restore']({ id: first.id })).items.map((i) => i.name)).toEqual(['A'])
+    await api['collections.purge']({ id: second.id })
+    expect(await api['collections.trash']({})).toEqual([])
+    await expect(api['collections.restore']({ id: second.id })).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    await expect(api['collections.purge']({ id: second.id })).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    await expect(api['collections.purge']({ id: '../settings' })).rejects.toMatchObject({ code: 'INVALID_INPUT' })
+    expect((await api['collections.list']({})).map((c) => c.name)).toEqual(['First'])
+  })
+
   it('undo puts back what was deleted and keeps what changed since', async () => {
     t = await startEngine()
     const api = apiOf(t.engine)

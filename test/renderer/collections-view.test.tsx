@@ -124,6 +124,54 @@ describe('collections view', () => {
     expect(screen.queryByTestId('undo-toast')).toBeNull()
   })
 
+  it('keeps a deleted collection in Recently deleted once its undo is gone: restored from there, or deleted for good after a confirmation', async () => {
+    const { engine } = await setup()
+    expect(screen.queryByTestId('collections-trash')).toBeNull()
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('collection-delete'))
+    })
+    await settle()
+    expect(screen.getByTestId('undo-toast').textContent).toContain('Deleted the collection "Orders"')
+    // A later deletion takes the undo offer: the collection is still in the trash.
+    fireEvent.click(screen.getAllByTestId('collection-entry')[0]!)
+    await settle()
+    fireEvent.click(nodeOf('<img src=x onerror=alert(1)>'))
+    await act(async () => {
+      fireEvent.keyDown(nodeOf('<img src=x onerror=alert(1)>'), { key: 'Delete' })
+    })
+    await settle()
+    expect(screen.getByTestId('undo-toast').textContent).not.toContain('Orders')
+    expect(screen.getByTestId('collections-trash-toggle').textContent).toBe('Recently deleted (1)')
+    const entry = screen.getByTestId('trash-entry')
+    expect(entry.textContent).toContain('Orders')
+    expect(entry.textContent).toContain('3 requests')
+    await act(async () => {
+      fireEvent.click(within(entry).getByTestId('trash-restore'))
+    })
+    await settle()
+    expect(calls(engine, 'collections.restore')).toEqual([{ id: 'col_a' }])
+    expect(screen.getByTestId('collection-title').textContent).toBe('Orders')
+    expect(tree()).toEqual(['Created', 'Paid', 'Refunds', '  Refunded'])
+    expect(screen.queryByTestId('collections-trash')).toBeNull()
+
+    // Deleting for good asks first, and Cancel keeps it.
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('collection-delete'))
+    })
+    await settle()
+    fireEvent.click(within(screen.getByTestId('trash-entry')).getByTestId('trash-purge'))
+    expect(screen.getByTestId('trash-purge-confirm').textContent).toContain('Delete the collection "Orders" and its 3 requests for good?')
+    fireEvent.click(within(screen.getByTestId('trash-purge-confirm')).getByText('Cancel'))
+    expect(calls(engine, 'collections.purge')).toEqual([])
+    fireEvent.click(within(screen.getByTestId('trash-entry')).getByTestId('trash-purge'))
+    await act(async () => {
+      fireEvent.click(within(screen.getByTestId('trash-purge-confirm')).getByTestId('confirm-button'))
+    })
+    await settle()
+    expect(calls(engine, 'collections.purge')).toEqual([{ id: 'col_a' }])
+    expect(screen.queryByTestId('collections-trash')).toBeNull()
+  })
+
   it('moves by drag and drop: onto a folder goes into it, onto an item goes before it', async () => {
     const { engine } = await setup()
     const drag = async (from: HTMLElement, to: HTMLElement) => {

@@ -5,9 +5,10 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import type { Notice } from '../../../shared/api'
-import { Collection as CollectionSchema, itemsBeforeFolder, keepFolderPlaces, type Collection, type CollectionFolder, type CollectionItem, type CollectionSummary, type SavedRequest, type StoredBody } from '../../../shared/collections'
+import { Collection as CollectionSchema, itemsBeforeFolder, keepFolderPlaces, type Collection, type CollectionFolder, type CollectionItem, type CollectionSummary, type SavedRequest, type StoredBody, type TrashedCollection } from '../../../shared/collections'
 import { HookscopeError } from '../../../shared/errors'
 import { isUtf8 } from 'node:buffer'
+import { z } from 'zod'
 import type { Clock } from '../clock'
 import { DocumentStore } from '../store/document'
 import { isErrno, writeFileAtomic } from '../store/fs-util'
@@ -208,9 +209,51 @@ export class CollectionStore {
     await doc.remove()
   }
 
-  async restore(id: string): Promise<Collection> {
+  /** The collections in `.trash/`, most recently deleted first; a file that cannot be read is left out. */
+  async trash(): Promise<TrashedCollection[]> {
+    const dir = path.join(this.deps.dir, '.trash')
+    let names: string[]
+    try {
+      names = await fs.readdir(dir)
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) return []
+      throw error
+    }
+    const out: TrashedCollection[] = []
+    for (const name of names) {
+      if (!/^[\w-]+\.json$/.test(name)) continue
+      const file = path.join(dir, name)
+      try {
+        // As the trash is emptied: the file's modification time is when it was deleted.
+        const [stat, text] = await Promise.all([fs.stat(file), fs.readFile(file, 'utf8')])
+        const collection = CollectionSchema.parse(JSON.parse(text).data)
+        out.push({ id: name.slice(0, -'.json'.length), name: collection.name, deletedAt: stat.mtimeMs, itemCount: collection.items.length, folderCount: collection.folders.length })
+      } catch (error) {
+        if (isErrno(error, 'ENOENT') || error instanceof SyntaxError || error instanceof z.ZodError) continue
+        throw error
+      }
+    }
+    return out.sort((a, b) => b.deletedAt - a.deletedAt || a.id.localeCompare(b.id))
+  }
+
+  /** Delete a collection in the trash for good. */
+  async purge(id: string): Promise<void> {
+    const file = this.trashFile(id)
+    try {
+      await fs.rm(file)
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) throw new HookscopeError('NOT_FOUND', 'That collection is not in the trash.')
+      throw error
+    }
+  }
+
+  private trashFile(id: string): string {
     if (!/^[\w-]+$/.test(id)) throw new HookscopeError('INVALID_INPUT', 'Not a collection id.')
-    const file = path.join(this.deps.dir, '.trash', `${id}.json`)
+    return path.join(this.deps.dir, '.trash', `${id}.json`)
+  }
+
+  async restore(id: string): Promise<Collection> {
+    const file = this.trashFile(id)
     let text: string
     try {
       text = await fs.readFile(file, 'utf8')

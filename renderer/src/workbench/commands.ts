@@ -6,7 +6,7 @@
 import { useStore } from 'zustand'
 import type { ApiClient } from '../../../shared/api'
 import { HookscopeError } from '../../../shared/errors'
-import { draftOfSaved, type Collection, type CollectionItem, type ExportFormat, type ImportFormat } from '../../../shared/collections'
+import { draftOfSaved, type Collection, type CollectionItem, type ExportFormat, type ImportFormat, type TrashedCollection } from '../../../shared/collections'
 import { base64Encode, fromCurl, fromRawHttp } from '../../../shared/formats'
 import { utf8Encode } from '../../../shared/formats/bytes'
 import type { Endpoint, Replay, RequestDraft } from '../../../shared/model'
@@ -479,7 +479,7 @@ export class Workbench {
     const done = await this.guard('Could not delete the collection', () => this.api['collections.remove']({ id }))
     if (!done) return
     if (this.state.selectedCollectionId === id) this.state.selectCollection(null)
-    this.state.offerUndo({ kind: 'collection', collectionId: id, message: `Deleted the collection "${name}".` })
+    this.state.offerUndo({ kind: 'collection', collectionId: id, message: `Deleted the collection "${name}" (kept in Recently deleted for 30 days).` })
     await this.loadCollections()
   }
 
@@ -507,17 +507,43 @@ export class Workbench {
     this.state.offerUndo({ kind: 'item', collectionId: id, message: `Deleted "${name}".` })
   }
 
+  /** Deleted collections still in the trash, most recently deleted first (null when they could not be
+   * read: the list is read again at every change of the collections, so a failure is not announced). */
+  async trash(): Promise<TrashedCollection[] | null> {
+    try {
+      return await this.api['collections.trash']({})
+    } catch {
+      return null
+    }
+  }
+
+  /** Bring a deleted collection back from the trash and open it. */
+  async restoreCollection(id: string): Promise<Collection | null> {
+    const restored = await this.guard('Could not restore the collection', () => this.api['collections.restore']({ id }))
+    if (!restored) return null
+    if (this.state.undo?.kind === 'collection' && this.state.undo.collectionId === id) this.state.offerUndo(null)
+    await this.loadCollections()
+    this.state.selectCollection(restored.id)
+    this.state.setCollection(restored)
+    this.toast(`Restored the collection "${restored.name}"`)
+    return restored
+  }
+
+  /** Delete a collection in the trash for good. */
+  async purgeCollection(id: string, name: string): Promise<boolean> {
+    const done = await this.guard('Could not delete the collection', () => this.api['collections.purge']({ id }))
+    if (!done) return false
+    if (this.state.undo?.kind === 'collection' && this.state.undo.collectionId === id) this.state.offerUndo(null)
+    this.toast(`Deleted the collection "${name}" for good`)
+    return true
+  }
+
   async undo(): Promise<void> {
     const offer = this.state.undo
     if (!offer) return
     this.state.offerUndo(null)
     if (offer.kind === 'collection') {
-      const restored = await this.guard('Could not restore the collection', () => this.api['collections.restore']({ id: offer.collectionId }))
-      if (restored) {
-        await this.loadCollections()
-        this.state.selectCollection(restored.id)
-        this.state.setCollection(restored)
-      }
+      await this.restoreCollection(offer.collectionId)
       return
     }
     const collection = await this.guard('Could not undo', () => this.api['collections.undo']({ id: offer.collectionId }))

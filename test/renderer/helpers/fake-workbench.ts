@@ -72,6 +72,27 @@ export function installFakeWorkbench(engine: FakeEngine): FakeWorkbench {
     const { id, itemId } = input as { id: string; itemId: string }
     return change(id, (c) => ({ ...c, items: c.items.filter((i) => i.id !== itemId) }), true)
   })
+  // Deleted collections, most recently deleted last, as the engine's trash holds them.
+  const trash: Array<{ collection: Collection; deletedAt: number }> = []
+  engine.override('collections.remove', (input) => {
+    const { id } = input as { id: string }
+    trash.push({ collection: get(id), deletedAt: 1_700_000_000_000 + trash.length })
+    fake.collections.delete(id)
+    return { removed: true }
+  })
+  const trashed = (id: string) => {
+    const at = trash.findIndex((t) => t.collection.id === id)
+    if (at < 0) throw new HookscopeError('NOT_FOUND', 'That collection is not in the trash.')
+    return trash.splice(at, 1)[0]!.collection
+  }
+  engine.override('collections.restore', (input) => fake.addCollection(trashed((input as { id: string }).id)))
+  engine.override('collections.purge', (input) => {
+    trashed((input as { id: string }).id)
+    return { purged: true }
+  })
+  engine.override('collections.trash', () =>
+    [...trash].reverse().map(({ collection: c, deletedAt }) => ({ id: c.id, name: c.name, deletedAt, itemCount: c.items.length, folderCount: c.folders.length })),
+  )
   engine.override('collections.undo', (input) => {
     const { id } = input as { id: string }
     const previous = undo.get(id)?.pop()

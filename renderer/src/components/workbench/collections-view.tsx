@@ -2,8 +2,10 @@
 // tree with its selected entry, export, folders, runs, and the undo offer after a deletion.
 import { useEffect, useState } from 'react'
 import type { ExportFormat, ImportFormat } from '../../../../shared/collections'
-import type { CollectionItem } from '../../../../shared/collections'
+import type { CollectionItem, TrashedCollection } from '../../../../shared/collections'
 import { useApp } from '../../state/context'
+import { formatDateTime } from '../../text/format'
+import { ConfirmDialog } from '../dialog'
 import { messageOf, readFileBytes, useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { VisibleText } from '../visible-text'
 import { CollectionTree } from './collection-tree'
@@ -70,6 +72,65 @@ function CollectionList() {
         </ul>
       )}
     </>
+  )
+}
+
+/** Deleted collections, kept in the trash for 30 days: each can be restored, or deleted for good. */
+function RecentlyDeleted() {
+  const workbench = useWorkbench()
+  const collections = useApp((s) => s.collections)
+  const [open, setOpen] = useState(false)
+  const [trash, setTrash] = useState<TrashedCollection[] | null>(null)
+  const [purging, setPurging] = useState<TrashedCollection | null>(null)
+  // Read again whenever the collections change (a deletion puts one in the trash, a restore takes it out).
+  const [version, setVersion] = useState(0)
+  useEffect(() => {
+    let alive = true
+    void workbench.trash().then((found) => alive && setTrash(found ?? []))
+    return () => {
+      alive = false
+    }
+  }, [workbench, collections, version])
+  if (!trash || trash.length === 0) return null
+  return (
+    <details className="recently-deleted" data-testid="collections-trash" open={open} onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary data-testid="collections-trash-toggle">Recently deleted ({trash.length})</summary>
+      <ul className="collection-list">
+        {trash.map((c) => (
+          <li key={c.id} className="trash-entry" data-testid="trash-entry" data-collection-id={c.id}>
+            <span className="collection-name">
+              <VisibleText value={c.name} />
+            </span>
+            <span className="muted">
+              {c.itemCount} {c.itemCount === 1 ? 'request' : 'requests'} · deleted {formatDateTime(c.deletedAt)}
+            </span>
+            <span className="form-row">
+              <button type="button" className="small" data-testid="trash-restore" onClick={() => void workbench.restoreCollection(c.id)}>
+                Restore
+              </button>
+              <button type="button" className="small danger-outline" data-testid="trash-purge" onClick={() => setPurging(c)}>
+                Delete forever
+              </button>
+            </span>
+          </li>
+        ))}
+      </ul>
+      <p className="muted hint">Kept for 30 days after deletion (the 100 most recent).</p>
+      {purging && (
+        <ConfirmDialog
+          title="Delete forever"
+          message={`Delete the collection "${purging.name}" and its ${purging.itemCount} ${purging.itemCount === 1 ? 'request' : 'requests'} for good? This cannot be undone.`}
+          confirmLabel="Delete forever"
+          onConfirm={() => {
+            const target = purging
+            setPurging(null)
+            void workbench.purgeCollection(target.id, target.name).then(() => setVersion((v) => v + 1))
+          }}
+          onCancel={() => setPurging(null)}
+          testId="trash-purge-confirm"
+        />
+      )}
+    </details>
   )
 }
 
@@ -301,6 +362,7 @@ export function CollectionsView() {
           }}
         />
         {search.trim() ? <SearchResults text={search.trim()} /> : <CollectionList />}
+        {!search.trim() && <RecentlyDeleted />}
         <ImportBox />
       </aside>
       <section className="collection-main">
