@@ -78,6 +78,31 @@ describe('the endpoints sidebar', () => {
     expect(screen.queryByTestId('forward-run-only')).toBeNull()
   })
 
+  it('the editor says what the sender gets instead of a typed Content-Length or Transfer-Encoding, and of a body a 204 or 304 cannot carry', async () => {
+    const harness = createHarness(createFakeEngine())
+    harness.stores.sync.start()
+    await settle()
+    renderWith(harness, <EndpointEditor id="new" onClose={() => undefined} />)
+    await settle()
+    const type = (testId: string, value: string) => act(() => void fireEvent.change(screen.getByTestId(testId), { target: { value } }))
+    const notes = () => [...(screen.queryByTestId('endpoint-response-note')?.querySelectorAll('p') ?? [])].map((p) => p.textContent)
+    expect(notes()).toEqual([])
+    type('endpoint-field-body', 'héllo\n')
+    type('endpoint-field-headers', 'Set-Cookie: a=1\nSet-Cookie: b=2\ncontent-length: 999\nTransfer-Encoding: chunked')
+    expect(notes()).toEqual([
+      'Content-Length is set from the body (7 bytes): the "999" typed is not sent.',
+      'Transfer-Encoding is not sent: the body goes out whole, with a Content-Length that matches it.',
+    ])
+    // A Content-Length that matches the body is what is sent anyway.
+    type('endpoint-field-headers', 'Content-Length: 7')
+    expect(notes()).toEqual([])
+    type('endpoint-field-status', '204')
+    expect(notes()).toEqual(['Content-Length is not sent: a 204 response has no body.', 'A 204 response has no body: the body above is not sent.'])
+    type('endpoint-field-headers', '')
+    type('endpoint-field-body', '')
+    expect(notes()).toEqual([])
+  })
+
   it('the editor warns of other machines only for a valid address that is not loopback, and says when an address is none', async () => {
     const harness = createHarness(createFakeEngine())
     harness.stores.sync.start()

@@ -275,6 +275,7 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
               Body
               <textarea data-testid="endpoint-field-body" rows={4} spellCheck={false} {...field('body')} />
             </label>
+            <ResponseFramingNote status={form.status} headers={form.headers} body={form.body} />
           </fieldset>
           <ForwardSettings form={forwardForm} errors={fieldErrors} onChange={setForwardForm} thisRunOnly={forwardThisRunOnly} removedWaiting={removedWaiting} examplePath={examplePath ?? undefined} />
           <SignatureSettings
@@ -310,6 +311,42 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
         </div>
       </form>
     </Dialog>
+  )
+}
+
+/** What the sender gets that differs from what was typed: the engine frames every answer itself (a
+ * Content-Length that matches the body, never Transfer-Encoding), and a 204 or 304 carries no body. */
+export function responseFramingNotes(status: string, headerText: string, body: string): string[] {
+  const headers = parseHeaderLines(headerText)
+  if (typeof headers === 'string') return []
+  const notes: string[] = []
+  const noBody = status.trim() === '204' || status.trim() === '304'
+  const bytes = new TextEncoder().encode(body).length
+  for (const [name, value] of headers) {
+    const lower = name.toLowerCase()
+    if (lower === 'content-length' && (noBody || value !== String(bytes))) {
+      notes.push(
+        noBody
+          ? `Content-Length is not sent: a ${status.trim()} response has no body.`
+          : `Content-Length is set from the body (${bytes} ${bytes === 1 ? 'byte' : 'bytes'}): the ${JSON.stringify(value)} typed is not sent.`,
+      )
+    } else if (lower === 'transfer-encoding') {
+      notes.push(`Transfer-Encoding is not sent: the body goes out whole, with a Content-Length that matches it.`)
+    }
+  }
+  if (noBody && body !== '') notes.push(`A ${status.trim()} response has no body: the body above is not sent.`)
+  return [...new Set(notes)]
+}
+
+function ResponseFramingNote({ status, headers, body }: { status: string; headers: string; body: string }) {
+  const notes = responseFramingNotes(status, headers, body)
+  if (notes.length === 0) return null
+  return (
+    <div className="viewer-note warning" data-testid="endpoint-response-note">
+      {notes.map((note) => (
+        <p key={note}>{note}</p>
+      ))}
+    </div>
   )
 }
 
