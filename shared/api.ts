@@ -6,6 +6,7 @@ import { ApiErrorShape, HookscopeError, toErrorShape, type Result } from './erro
 import { SchemeId, Verdict } from './signatures'
 import { Collection, CollectionItem, CollectionSummary, ExportFormat, ImportFormat, ItemPatch, RunState, TrashedCollection } from './collections'
 import {
+  RemovedEndpoint,
   BodyChunk,
   BodyPart,
   Capture,
@@ -63,6 +64,7 @@ export const methods = {
     'Change an endpoint; a new port or address restarts its listener.',
   ),
   'endpoints.remove': method(Id, z.object({ removed: z.boolean() }), 'Stop and delete an endpoint.'),
+  'endpoints.removed': method(Empty, z.array(RemovedEndpoint), 'Endpoints since removed, with the names they had (their captures stay in the history), oldest first.'),
   'endpoints.start': method(Id, EndpointStatus, 'Start listening.'),
   'endpoints.stop': method(Id, EndpointStatus, 'Stop listening.'),
 
@@ -283,7 +285,7 @@ export const methods = {
 export const events = {
   /** New and completed captures, batched by the host (never one message per request). */
   'traffic.batch': z.object({ captures: z.array(CaptureSummary), removed: z.array(z.string()) }),
-  'endpoints.changed': z.object({ endpoints: z.array(Endpoint), status: z.array(EndpointStatus) }),
+  'endpoints.changed': z.object({ endpoints: z.array(Endpoint), status: z.array(EndpointStatus), removed: z.array(RemovedEndpoint).default([]) }),
   'app.notice': Notice,
   'forward.changed': z.object({ targets: z.array(TargetStatus) }),
   'collections.changed': z.object({ collections: z.array(CollectionSummary) }),

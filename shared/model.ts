@@ -177,6 +177,10 @@ export const emptyRejections = (): RejectionCounters => ({
 export const ListenerState = z.enum(['stopped', 'starting', 'listening', 'error'])
 export type ListenerState = z.infer<typeof ListenerState>
 
+/** An endpoint since removed, by the name it had: its captures stay in the history under it. */
+export const RemovedEndpoint = z.object({ id: z.string(), name: z.string(), removedAt: z.number() })
+export type RemovedEndpoint = z.infer<typeof RemovedEndpoint>
+
 export const EndpointStatus = z.object({
   id: z.string(),
   state: ListenerState,

@@ -22,6 +22,8 @@ import {
   type Endpoint,
   type EndpointStatus,
   type RawHeaders,
+  RemovedEndpoint,
+  type RemovedEndpoint as RemovedEndpointType,
   type Settings,
 } from '../../shared/model'
 import type { ForwardConfig as ForwardConfigType } from '../../shared/model'
@@ -67,7 +69,12 @@ export interface EngineOptions {
   forwardOverride?: Partial<ForwardConfigType>
 }
 
-const EndpointsDoc = z.object({ endpoints: z.array(EndpointSchema) })
+/** How many removed endpoints keep their names (the most recently removed). */
+const REMOVED_ENDPOINTS_KEPT = 1000
+
+// `removed`: the names of endpoints since removed, for their captures still in the history (a file
+// without it, from before, reads as none; one read by an older version loses only these names).
+const EndpointsDoc = z.object({ endpoints: z.array(EndpointSchema), removed: z.array(RemovedEndpoint).default([]) })
 
 /** endpoints.json format 1 → 2: forwarding and signature settings. */
 const endpointMigrations = [
@@ -139,7 +146,7 @@ export class Engine {
         version: 2,
         // Index n turns format n into n + 1; format 0 never existed.
         migrations: [(data) => data, ...endpointMigrations],
-        defaults: () => ({ endpoints: [] }),
+        defaults: () => ({ endpoints: [], removed: [] }),
         now: clock.now,
         onNotice: emitNotice,
       })
@@ -414,7 +421,7 @@ export class Engine {
       signature: defaultSignatureConfig(),
       createdAt: this.clock.now(),
     })
-    await this.endpointsDoc.update((doc) => ({ endpoints: [...doc.endpoints, endpoint] }))
+    await this.endpointsDoc.update((doc) => ({ ...doc, endpoints: [...doc.endpoints, endpoint] }))
     this.events.emit('endpoints:changed', undefined)
     if (endpoint.enabled && start) await this.startEndpoint(endpoint.id).catch(() => undefined)
     return this.endpoint(endpoint.id)
@@ -480,6 +487,7 @@ export class Engine {
 
   private async saveEndpoint(next: Endpoint): Promise<void> {
     await this.endpointsDoc.update((doc) => ({
+      ...doc,
       endpoints: doc.endpoints.map((endpoint) => (endpoint.id === next.id ? next : endpoint)),
     }))
     this.events.emit('endpoints:changed', undefined)
@@ -492,12 +500,21 @@ export class Engine {
     this.listeners.delete(id)
     this.forwardOverrides.delete(id)
     this.effective = null
-    await this.endpointsDoc.update((doc) => ({ endpoints: doc.endpoints.filter((endpoint) => endpoint.id !== id) }))
+    await this.endpointsDoc.update((doc) => {
+      const gone = doc.endpoints.find((endpoint) => endpoint.id === id)
+      const removed = gone ? [...doc.removed.filter((r) => r.id !== id), { id, name: gone.name, removedAt: this.clock.now() }] : doc.removed
+      return { endpoints: doc.endpoints.filter((endpoint) => endpoint.id !== id), removed: removed.slice(-REMOVED_ENDPOINTS_KEPT) }
+    })
     // Its secrets go with it (the checker also forgets the one it had read).
     await this.checker.setSecret(id, null)
     await this.forgetSecrets((endpointId) => endpointId === id)
     this.events.emit('endpoints:changed', undefined)
     return true
+  }
+
+  /** Endpoints since removed, by the names they had, oldest first. */
+  removedEndpoints(): RemovedEndpointType[] {
+    return this.endpointsDoc.data.removed
   }
 
   /** Delete the secrets of endpoints that are gone: nothing of a removed endpoint stays in the store. */
@@ -624,6 +641,7 @@ export class Engine {
       'endpoints.create': (input) => this.createEndpoint(input),
       'endpoints.update': ({ id, patch }) => this.updateEndpoint(id, patch),
       'endpoints.remove': async ({ id }) => ({ removed: await this.removeEndpoint(id) }),
+      'endpoints.removed': async () => this.removedEndpoints(),
       'endpoints.start': ({ id }) => this.startEndpoint(id),
       'endpoints.stop': ({ id }) => this.stopEndpoint(id),
       'endpoints.setSecret': async ({ id, secret }) => {

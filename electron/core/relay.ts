@@ -76,7 +76,7 @@ export class EventRelay {
     if (this.endpointsTimer) return
     this.endpointsTimer = setTimeout(() => {
       this.endpointsTimer = null
-      this.send('endpoints.changed', { endpoints: this.engine.endpoints(), status: this.engine.statuses() })
+      this.send('endpoints.changed', { endpoints: this.engine.endpoints(), status: this.engine.statuses(), removed: this.engine.removedEndpoints() })
     }, this.intervalMs)
   }
 

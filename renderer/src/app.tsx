@@ -111,13 +111,13 @@ function Header() {
  * What Clear history deletes, said exactly: the clear honours the endpoint filter only (a removed
  * endpoint's id included), never the search, method, status or time filters.
  */
-export function clearHistoryMessage(filter: CaptureFilter, endpointName: string | undefined): string {
+export function clearHistoryMessage(filter: CaptureFilter, endpointName: string | undefined, removedName?: string): string {
   const which =
     filter.endpointId === null
       ? 'Delete every captured request, of every endpoint?'
       : endpointName !== undefined
         ? `Delete every captured request of “${endpointName}”? Other endpoints’ requests are kept.`
-        : `Delete every captured request of the removed endpoint ${filter.endpointId}? Other endpoints’ requests are kept.`
+        : `Delete every captured request of the removed endpoint ${removedName !== undefined ? `“${removedName}”` : filter.endpointId}? Other endpoints’ requests are kept.`
   const others = isFiltered({ ...filter, endpointId: null })
     ? filter.endpointId === null
       ? ' The search and filters do not narrow this: requests they hide are deleted too.'
@@ -135,6 +135,7 @@ function Sheets() {
   const filter = useTraffic((s) => s.filter)
   const endpointFilter = filter.endpointId
   const endpointName = useApp((s) => (endpointFilter ? s.endpointsById[endpointFilter]?.name : undefined))
+  const removedName = useApp((s) => (endpointFilter ? s.removedEndpointNames[endpointFilter] : undefined))
   const a = app.getState()
   return (
     <>
@@ -149,7 +150,7 @@ function Sheets() {
         <ConfirmDialog
           title="Clear history"
           testId="clear-confirm"
-          message={clearHistoryMessage(filter, endpointName)}
+          message={clearHistoryMessage(filter, endpointName, removedName)}
           confirmLabel="Clear history"
           onCancel={() => a.setConfirmingClear(false)}
           onConfirm={() => {

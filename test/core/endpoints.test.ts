@@ -251,6 +251,22 @@ describe('endpoints', () => {
     expect(await t.engine.secrets.get(`signature:${second.id}`)).toBeNull()
   })
 
+  it('keeps the name of a removed endpoint, for its captures, across a restart', async () => {
+    t = await startEngine()
+    const second = await t.engine.createEndpoint({ name: 'Stripe' })
+    const handlers = t.engine.handlers()
+    expect(await dispatch(handlers, 'endpoints.removed', {})).toEqual({ ok: true, value: [] })
+    await dispatch(handlers, 'endpoints.update', { id: second.id, patch: { name: 'Stripe live' } })
+    const changed = new Promise<void>((resolve) => t.engine.events.on('endpoints:changed', () => resolve()))
+    expect(await dispatch(handlers, 'endpoints.remove', { id: second.id })).toEqual({ ok: true, value: { removed: true } })
+    await changed
+    const listed = [{ id: second.id, name: 'Stripe live', removedAt: expect.any(Number) }]
+    expect(await dispatch(handlers, 'endpoints.removed', {})).toEqual({ ok: true, value: listed })
+    t = await t.reopen()
+    expect(await dispatch(t.engine.handlers(), 'endpoints.removed', {})).toEqual({ ok: true, value: listed })
+    expect((await dispatch(t.engine.handlers(), 'endpoints.list', {})) as { value: Array<{ name: string }> }).toMatchObject({ ok: true, value: [{ name: 'Test' }] })
+  })
+
   it('forgets, at start, secrets of endpoints removed before removal took them along', async () => {
     t = await startEngine()
     await t.engine.secrets.set('signature:ep_removedlongago', 'whsec_old')

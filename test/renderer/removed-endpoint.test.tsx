@@ -27,6 +27,32 @@ describe('captures of a removed endpoint', () => {
     expect(cell.getAttribute('title')).toBe('This endpoint was removed')
   })
 
+  it('keep the name their endpoint had: in the endpoint cell, the filter and Clear history', async () => {
+    const harness = createHarness()
+    harness.engine.override('endpoints.removed', () => [{ id: 'ep_gone', name: 'Stripe', removedAt: 1 }])
+    addCapture(harness.engine, { target: '/kept' })
+    const orphan = addCapture(harness.engine, { target: '/orphan', endpointId: 'ep_gone' })
+    harness.stores.sync.start()
+    renderWith(harness, <App />)
+    await settle()
+    const cell = document.querySelector(`[data-testid="traffic-row"][data-capture-id="${orphan.id}"]`)!.children[6]!
+    expect(cell.textContent).toBe('Stripe (removed)')
+    expect(cell.getAttribute('title')).toBe('The endpoint “Stripe” was removed')
+    const select = screen.getByTestId('filter-endpoint') as HTMLSelectElement
+    act(() => select.focus())
+    expect(Array.from(screen.getByTestId('filter-endpoint-removed').querySelectorAll('option'), (o) => o.textContent)).toEqual(['Stripe (removed)'])
+    act(() => harness.stores.traffic.getState().setFilter({ endpointId: 'ep_gone' }))
+    act(() => harness.stores.app.getState().setConfirmingClear(true))
+    await settle()
+    expect(screen.getByTestId('clear-confirm').querySelector('p')!.textContent).toBe('Delete every captured request of the removed endpoint “Stripe”? Other endpoints’ requests are kept. This cannot be undone.')
+    act(() => screen.getByText('Cancel').click())
+    await settle()
+    // Renamed live by the engine's event, as another window removing an endpoint would.
+    act(() => harness.engine.emit('endpoints.changed', { endpoints: harness.engine.endpoints, status: harness.engine.statuses, removed: [{ id: 'ep_gone', name: 'Stripe live', removedAt: 1 }] }))
+    await settle()
+    expect(document.querySelector(`[data-testid="traffic-row"][data-capture-id="${orphan.id}"]`)!.children[6]!.textContent).toBe('Stripe live (removed)')
+  })
+
   it('are offered by the endpoint filter under "Removed endpoints", and the filter shows them', async () => {
     const harness = createHarness()
     addCapture(harness.engine, { target: '/kept' })

@@ -87,7 +87,7 @@ export class ListWindow {
     if (this.sources.compareMark) this.offs.push(this.sources.compareMark.subscribe(() => this.update()))
     this.offs.push(
       app.subscribe((state, previous) => {
-        if (state.endpointsById !== previous.endpointsById || state.ready !== previous.ready) this.update()
+        if (state.endpointsById !== previous.endpointsById || state.removedEndpointNames !== previous.removedEndpointNames || state.ready !== previous.ready) this.update()
       }),
     )
     const onScroll = () => {
@@ -150,7 +150,7 @@ export class ListWindow {
   private draw(): void {
     const { grid, canvas, rows } = this.elements
     const s = this.sources.traffic.getState()
-    const { endpointsById: endpoints, ready } = this.sources.app.getState()
+    const { endpointsById: endpoints, removedEndpointNames, ready } = this.sources.app.getState()
     // Until the endpoints are loaded, an endpoint not known yet is not a removed one.
     const unknownName = ready ? undefined : ''
     const marked = this.sources.compareMark?.get() ?? null
@@ -208,6 +208,7 @@ export class ListWindow {
       const model: RowModel = {
         capture,
         endpointName: endpoints[capture.endpointId]?.name ?? unknownName,
+        removedName: removedEndpointNames[capture.endpointId],
         selected: id === s.selectedId,
         opened: id === s.openedId,
         marked: id === marked,

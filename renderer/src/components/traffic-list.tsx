@@ -65,7 +65,7 @@ function QueryFailed() {
 function NoMatches() {
   const { traffic } = useStores()
   const filter = useTraffic((s) => s.filter)
-  const endpointName = useApp((s) => (filter.endpointId === null ? null : (s.endpointsById[filter.endpointId]?.name ?? filter.endpointId)))
+  const endpointName = useApp((s) => (filter.endpointId === null ? null : (s.endpointsById[filter.endpointId]?.name ?? s.removedEndpointNames[filter.endpointId] ?? filter.endpointId)))
   const conditions: string[] = []
   if (filter.text.trim() !== '') conditions.push(`“${filter.text.trim()}” in the path, headers or body`)
   if (filter.method !== null) conditions.push(`method ${filter.method}`)

@@ -49,6 +49,8 @@ export interface RowModel {
   capture: CaptureSummary
   /** The endpoint's name, for the endpoint column (undefined when the endpoint was removed). */
   endpointName: string | undefined
+  /** The name a removed endpoint had, when known. */
+  removedName?: string | undefined
   selected: boolean
   opened: boolean
   /** Marked as one side of a comparison (Compare). */
@@ -89,6 +91,7 @@ export function updateRow(row: HTMLDivElement, previous: RowModel, next: RowMode
   if (
     previous.capture === next.capture &&
     previous.endpointName === next.endpointName &&
+    previous.removedName === next.removedName &&
     previous.selected === next.selected &&
     previous.opened === next.opened &&
     previous.marked === next.marked
@@ -131,13 +134,13 @@ function drawRow(row: HTMLDivElement, previous: RowModel | null, next: RowModel)
     cells[Cell.Duration]!.className = `cell duration${clipUnless(duration.length <= DURATION_FITS)}`
     cells[Cell.Duration]!.textContent = duration
   }
-  if (!previous || previous.endpointName !== next.endpointName) {
+  if (!previous || previous.endpointName !== next.endpointName || previous.removedName !== next.removedName) {
     const name = next.endpointName
     const cell = cells[Cell.Endpoint]!
     if (name === undefined) {
       cell.className = 'cell endpoint removed muted'
-      cell.textContent = '(removed)'
-      cell.setAttribute('title', 'This endpoint was removed')
+      cell.textContent = next.removedName !== undefined ? `${next.removedName} (removed)` : '(removed)'
+      cell.setAttribute('title', next.removedName !== undefined ? `The endpoint “${next.removedName}” was removed` : 'This endpoint was removed')
     } else {
       cell.className = `cell endpoint${clipUnless(endpointNameFits(name))}`
       cell.textContent = name

@@ -32,6 +32,7 @@ export function TrafficToolbar() {
   const { paused, heldCount } = useTraffic(useShallow((s) => ({ paused: s.paused, heldCount: s.held.length })))
   const endpointIds = useApp(useShallow((s) => s.endpointIds))
   const endpointNames = useApp(useShallow((s) => s.endpointIds.map((id) => s.endpointsById[id]?.name ?? id)))
+  const removedNames = useApp((s) => s.removedEndpointNames)
   const [text, setText] = useState(filter.text)
   // Captures of endpoints since removed keep their endpoint's id: the filter offers those ids too. The
   // loaded captures are read when the menu is about to open, not on every batch the list receives.
@@ -121,7 +122,7 @@ export function TrafficToolbar() {
           <optgroup label="Removed endpoints" data-testid="filter-endpoint-removed">
             {removedIds.map((id) => (
               <option key={id} value={id}>
-                (removed) {id}
+                {removedNames[id] !== undefined ? `${removedNames[id]} (removed)` : `(removed) ${id}`}
               </option>
             ))}
           </optgroup>

@@ -3,7 +3,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { AppInfo, Notice } from '../../../shared/api'
 import type { CollectionSummary, RunState } from '../../../shared/collections'
-import type { Endpoint, EndpointStatus, Settings } from '../../../shared/model'
+import type { Endpoint, EndpointStatus, RemovedEndpoint, Settings } from '../../../shared/model'
 import type { ConnectionState } from '../api/connection-state'
 
 export type MainView = 'traffic' | 'composer' | 'collections' | 'settings'
@@ -28,6 +28,8 @@ export interface AppState {
   endpointIds: string[]
   endpointsById: Record<string, Endpoint>
   statusById: Record<string, EndpointStatus>
+  /** The names endpoints since removed had, by id: their captures stay in the history. */
+  removedEndpointNames: Record<string, string>
   settings: Settings | null
   notices: ShownNotice[]
   toast: Toast | null
@@ -51,6 +53,7 @@ export interface AppActions {
   setInfo(info: AppInfo): void
   setEndpoints(endpoints: readonly Endpoint[], statuses?: readonly EndpointStatus[]): void
   setEndpoint(endpoint: Endpoint): void
+  setRemovedEndpoints(removed: readonly RemovedEndpoint[]): void
   setStatus(status: EndpointStatus): void
   setSettings(settings: Settings): void
   addNotice(notice: Notice): void
@@ -83,6 +86,7 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
     info: null,
     endpointIds: [],
     endpointsById: {},
+    removedEndpointNames: {},
     statusById: {},
     settings: null,
     notices: [],
@@ -113,6 +117,14 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
         next.statusById = statusById
       }
       set(next)
+    },
+    setRemovedEndpoints(removed) {
+      const names: Record<string, string> = {}
+      for (const endpoint of removed) names[endpoint.id] = endpoint.name
+      const before = get().removedEndpointNames
+      const keys = Object.keys(names)
+      if (keys.length === Object.keys(before).length && keys.every((id) => before[id] === names[id])) return
+      set({ removedEndpointNames: names })
     },
     setEndpoint(endpoint) {
       const s = get()

@@ -83,7 +83,10 @@ export class LiveSync {
     const { api, connection, traffic, app } = this.options
     this.offs.push(
       api.on('traffic.batch', (payload) => this.onTraffic(payload)),
-      api.on('endpoints.changed', (payload) => app.getState().setEndpoints(payload.endpoints, payload.status)),
+      api.on('endpoints.changed', (payload) => {
+        app.getState().setEndpoints(payload.endpoints, payload.status)
+        app.getState().setRemovedEndpoints(payload.removed)
+      }),
       api.on('app.notice', (notice) => app.getState().addNotice(notice)),
       api.on('captures.cleared', ({ endpointId }) => {
         this.batcher.flushAll()
@@ -153,6 +156,7 @@ export class LiveSync {
       // The first page is asked for alongside the rest: the list does not wait for settings.
       const firstPage = this.reload()
       void this.loadTargets()
+      void this.loadRemovedEndpoints()
       const [info, endpoints, statuses, settings, notices] = await Promise.all([
         api['app.info']({}),
         api['endpoints.list']({}),
@@ -295,9 +299,18 @@ export class LiveSync {
     await this.refreshStatuses()
   }
 
+  /** The names of endpoints since removed, for their captures (without them those read "removed"). */
+  private async loadRemovedEndpoints(): Promise<void> {
+    try {
+      this.options.app.getState().setRemovedEndpoints(await this.api['endpoints.removed']({}))
+    } catch {
+      // Kept as it was: the next change of the endpoints brings them again.
+    }
+  }
+
   async removeEndpoint(id: string): Promise<void> {
     await this.api['endpoints.remove']({ id })
-    const [endpoints, statuses] = await Promise.all([this.api['endpoints.list']({}), this.api['endpoints.status']({})])
+    const [endpoints, statuses] = await Promise.all([this.api['endpoints.list']({}), this.api['endpoints.status']({}), this.loadRemovedEndpoints()])
     this.options.app.getState().setEndpoints(endpoints, statuses)
     if (this.options.traffic.getState().filter.endpointId === id) this.options.traffic.getState().setFilter({ endpointId: null })
   }

@@ -63,12 +63,13 @@ function ClampedText({ value, testId, className }: { value: string; testId?: str
 
 export function OverviewTab({ capture }: { capture: Capture }) {
   const endpoint = useApp((s) => s.endpointsById[capture.endpointId])
+  const removedName = useApp((s) => s.removedEndpointNames[capture.endpointId])
   const endpointUrl = useApp((s) => s.statusById[capture.endpointId]?.url ?? null)
   const rows: Array<[string, ReactNode]> = [
     ['URL', <FoldedText key={capture.id} value={captureUrl(capture, endpointUrl)} testId="overview-url" />],
     ['Request target', <ClampedText key="target" value={capture.target} testId="overview-request-target" />],
     ['Received', formatDateTime(capture.receivedAt)],
-    ['Endpoint', endpoint?.name ?? capture.endpointId],
+    ['Endpoint', endpoint?.name ?? (removedName !== undefined ? `${removedName} (removed)` : capture.endpointId)],
     ['HTTP version', capture.httpVersion],
     ['From', capture.remoteAddress ? `${capture.remoteAddress}:${capture.remotePort ?? '?'}` : 'unknown'],
     ['Content type', capture.contentType ? <VisibleText key="ct" value={capture.contentType} byteString /> : '—'],
