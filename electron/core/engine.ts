@@ -496,15 +496,19 @@ export class Engine {
   async removeEndpoint(id: string): Promise<boolean> {
     this.assertOpen()
     if (!this.endpoints().some((endpoint) => endpoint.id === id)) return false
+    const gone = this.savedEndpoint(id)
     await this.stopEndpoint(id, false)
     this.listeners.delete(id)
     this.forwardOverrides.delete(id)
     this.effective = null
     await this.endpointsDoc.update((doc) => {
-      const gone = doc.endpoints.find((endpoint) => endpoint.id === id)
-      const removed = gone ? [...doc.removed.filter((r) => r.id !== id), { id, name: gone.name, removedAt: this.clock.now() }] : doc.removed
+      const entry = { id, name: doc.endpoints.find((endpoint) => endpoint.id === id)?.name ?? gone.name, removedAt: this.clock.now() }
+      const removed = [...doc.removed.filter((r) => r.id !== id), entry]
       return { endpoints: doc.endpoints.filter((endpoint) => endpoint.id !== id), removed: removed.slice(-REMOVED_ENDPOINTS_KEPT) }
     })
+    // What waited to be forwarded by it (held by a paused target or forwarding turned off included)
+    // fails now, with the reason, rather than waiting for a target nothing will ever resume.
+    this.forwarder.configChanged({ ...gone, forward: { ...gone.forward, targets: [] } })
     // Its secrets go with it (the checker also forgets the one it had read).
     await this.checker.setSecret(id, null)
     await this.forgetSecrets((endpointId) => endpointId === id)

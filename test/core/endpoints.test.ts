@@ -267,6 +267,22 @@ describe('endpoints', () => {
     expect((await dispatch(t.engine.handlers(), 'endpoints.list', {})) as { value: Array<{ name: string }> }).toMatchObject({ ok: true, value: [{ name: 'Test' }] })
   })
 
+  it('fails at once what waited to be forwarded by an endpoint that is removed, held or not, instead of leaving it waiting', async () => {
+    t = await startEngine()
+    const held = await t.engine.createEndpoint({ name: 'Held', forward: { mode: 'async', targets: [{ id: 'app', url: 'http://127.0.0.1:9', paused: true }], defaultTargetId: 'app' } })
+    const url = t.engine.statuses().find((s) => s.id === held.id)!.url!
+    const stored = nextCapture(t.engine)
+    await fetch(`${url}queued`, { method: 'POST', body: '{}' })
+    const { id } = await stored
+    const joined = () => t.engine.forwarder.forwardOf(id)?.state === 'pending'
+    if (!joined()) await new Promise<void>((resolve) => t.engine.events.on('forward:changed', () => joined() && resolve()))
+    const failed = () => t.engine.forwarder.forwardOf(id)?.state === 'failed'
+    const settled = new Promise<void>((resolve) => t.engine.events.on('capture:updated', () => failed() && resolve()))
+    await t.engine.removeEndpoint(held.id)
+    if (!failed()) await settled
+    expect(t.engine.forwarder.forwardOf(id)!.error).toMatch(/no longer configured: it was removed/)
+  })
+
   it('forgets, at start, secrets of endpoints removed before removal took them along', async () => {
     t = await startEngine()
     await t.engine.secrets.set('signature:ep_removedlongago', 'whsec_old')

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { EndpointEditor } from '../../renderer/src/components/endpoint-editor'
 import { EndpointsSidebar } from '../../renderer/src/components/endpoints-sidebar'
 import { createFakeEngine } from './helpers/fake-api'
+import { targetStatus } from './helpers/forward-fakes'
 import { createHarness, renderWith, settle } from './helpers/render-app'
 
 // What the sidebar says about each endpoint: whether other machines can reach it, and that its state
@@ -101,6 +102,29 @@ describe('the endpoints sidebar', () => {
     type('endpoint-field-headers', '')
     type('endpoint-field-body', '')
     expect(notes()).toEqual([])
+  })
+
+  it('asks before removing an endpoint, saying how many requests waiting to be forwarded will not be delivered', async () => {
+    const harness = createHarness(createFakeEngine())
+    harness.stores.sync.start()
+    await settle()
+    renderWith(harness, <EndpointEditor id="ep_1" onClose={() => undefined} />)
+    await settle()
+    const message = () => {
+      act(() => void fireEvent.click(screen.getByTestId('endpoint-remove')))
+      const text = screen.getByTestId('endpoint-remove-confirm').querySelector('p')!.textContent
+      act(() => void fireEvent.click(screen.getByText('Cancel')))
+      return text
+    }
+    expect(message()).toBe('Stop and remove "Default"? Its captured requests stay in the history.')
+    act(() =>
+      harness.stores.sync.forward.getState().setTargets([
+        targetStatus({ targetId: 't-a', state: 'paused', waiting: 2 }),
+        targetStatus({ targetId: 't-old', removed: true, waiting: 1 }),
+        targetStatus({ endpointId: 'ep_other', targetId: 't-b', waiting: 5 }),
+      ]),
+    )
+    expect(message()).toBe('Stop and remove "Default"? Its captured requests stay in the history. 3 requests waiting to be forwarded will not be delivered.')
   })
 
   it('the editor warns of other machines only for a valid address that is not loopback, and says when an address is none', async () => {

@@ -211,10 +211,13 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
   }
 
   if (confirmRemove) {
+    // What still waits to be forwarded by it is not delivered once it is gone: said before, not after.
+    const waiting = Object.values(statuses).reduce((sum, status) => sum + (status.endpointId === id ? status.waiting : 0), 0)
+    const undelivered = waiting > 0 ? ` ${waiting} ${waiting === 1 ? 'request' : 'requests'} waiting to be forwarded will not be delivered.` : ''
     return (
       <ConfirmDialog
         title="Remove endpoint"
-        message={`Stop and remove "${endpoint?.name ?? ''}"? Its captured requests stay in the history.`}
+        message={`Stop and remove "${endpoint?.name ?? ''}"? Its captured requests stay in the history.${undelivered}`}
         confirmLabel="Remove"
         onConfirm={() => void remove()}
         onCancel={() => setConfirmRemove(false)}
