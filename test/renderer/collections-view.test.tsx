@@ -232,6 +232,24 @@ describe('collections view', () => {
     expect(calls(engine, 'collections.updateItem').at(-1)).toEqual({ id: 'col_b', itemId: 'itm_9', patch: { name: '<img src=x onerror=alert(1)>', notes: '', tags: ['later'] } })
   })
 
+  it('keeps notes typed but not saved when the page is reloaded or its window closed, once', async () => {
+    const { engine } = await setup()
+    fireEvent.click(nodeOf('Paid'))
+    await settle()
+    fireEvent.change(screen.getByTestId('item-notes'), { target: { value: 'replay after deploy' } })
+    await act(async () => {
+      window.dispatchEvent(new Event('pagehide'))
+    })
+    await settle()
+    expect(calls(engine, 'collections.updateItem')).toEqual([{ id: 'col_a', itemId: 'itm_2', patch: { name: 'Paid', notes: 'replay after deploy', tags: [] } }])
+    // Kept, so opening another item does not send them again.
+    await act(async () => {
+      fireEvent.click(nodeOf('Created'))
+    })
+    await settle()
+    expect(calls(engine, 'collections.updateItem')).toHaveLength(1)
+  })
+
   it('says nothing about unsaved notes of an item that was deleted', async () => {
     const { engine } = await setup()
     fireEvent.click(nodeOf('Paid'))

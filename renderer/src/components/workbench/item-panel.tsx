@@ -56,12 +56,20 @@ function ItemPanel({ collection, item }: { collection: Collection; item: Collect
   // Closing the panel (another selection, collection or view) keeps what was typed but not saved.
   const pending = useRef<{ name: string; notes: string; tags: string[] } | null>(null)
   pending.current = dirty && name.trim() ? { name: name.trim(), notes, tags: parseTags(tags) } : null
-  useEffect(
-    () => () => {
-      if (pending.current) void workbench.keepItemEdits(collection.id, item.id, pending.current)
-    },
-    [workbench, collection.id, item.id],
-  )
+  useEffect(() => {
+    const keep = () => {
+      const edits = pending.current
+      if (!edits) return
+      pending.current = null
+      void workbench.keepItemEdits(collection.id, item.id, edits)
+    }
+    // So does a reload or a closing window: what was typed is sent before the page goes.
+    window.addEventListener('pagehide', keep)
+    return () => {
+      window.removeEventListener('pagehide', keep)
+      keep()
+    }
+  }, [workbench, collection.id, item.id])
 
   return (
     <section className="selection-panel" data-testid="item-panel" data-item-id={item.id}>
