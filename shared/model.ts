@@ -278,6 +278,9 @@ export const ForwardAttempt = z.object({
   method: z.string(),
   /** The exact upstream URL: the target's origin and base path plus the request's raw path. */
   url: z.string(),
+  /** The target's URL as configured when it was sent: what names the target once it is removed
+   * (or was given for one run with `serve --forward`). Absent in attempts stored before it was kept. */
+  targetUrl: z.string().optional(),
   /** Headers as sent to the target (hop-by-hop removed, framing recomputed). */
   sentHeaders: RawHeaders,
   startedAt: z.number(),
@@ -299,6 +302,9 @@ export const ForwardAttempt = z.object({
   signature: z.object({ kind: z.enum(['resigned', 'stale']), message: z.string() }).optional(),
 })
 export type ForwardAttempt = z.infer<typeof ForwardAttempt>
+
+/** The id of the target `hookscope serve --forward` gives the endpoint for one run. */
+export const RUN_TARGET_ID = 'cli'
 
 export const TargetStatus = z.object({
   endpointId: z.string(),

@@ -11,7 +11,7 @@ import { defaultDataDir } from '../core/paths'
 import { FileSecretStore } from '../core/secrets'
 import { DocumentStore } from '../core/store/document'
 import { HookscopeError, storageProblem } from '../../shared/errors'
-import type { Endpoint, EndpointStatus } from '../../shared/model'
+import { RUN_TARGET_ID, type Endpoint, type EndpointStatus } from '../../shared/model'
 import { HeadlessHost } from './host'
 
 declare const __HOOKSCOPE_VERSION__: string | undefined
@@ -174,9 +174,9 @@ export async function serve(options: ServeOptions, log: (line: string) => void =
     forwardOverride: forwardUrl
       ? {
           mode: options.forwardMode,
-          targets: [{ id: 'cli', url: `${forwardUrl.origin}${forwardUrl.pathname === '/' ? '' : forwardUrl.pathname}`, paused: false }],
+          targets: [{ id: RUN_TARGET_ID, url: `${forwardUrl.origin}${forwardUrl.pathname === '/' ? '' : forwardUrl.pathname}`, paused: false }],
           routes: [],
-          defaultTargetId: 'cli',
+          defaultTargetId: RUN_TARGET_ID,
         }
       : undefined,
   })

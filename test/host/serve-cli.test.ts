@@ -276,6 +276,25 @@ describe('serve --forward', () => {
     }
   })
 
+  it('a start without the flag lists the target it gave by the URL its attempts went to', async () => {
+    const closed = await busyPort()
+    await new Promise<void>((resolve) => busy!.close(() => resolve()))
+    busy = null
+    const first = await serve(options({ forward: `http://127.0.0.1:${closed}/cli` }), () => undefined)
+    await fetch(`${first.engine.statuses()[0]!.url!}hook`, { method: 'POST', body: 'n=1' })
+    await expect.poll(async () => (await first.engine.handlers()['captures.query']({ limit: 10 })).items.map((c) => c.forward?.attempts)).toEqual([1])
+    await first.stop()
+
+    const plain = await serve(options(), () => undefined)
+    try {
+      await expect.poll(async () => (await plain.engine.handlers()['forward.status']({})).map((t) => ({ targetId: t.targetId, url: t.url, removed: t.removed, failed: t.failed }))).toEqual([
+        { targetId: 'cli', url: `http://127.0.0.1:${closed}/cli`, removed: true, failed: 1 },
+      ])
+    } finally {
+      await plain.stop()
+    }
+  })
+
   it('saves an edit of the forwarding made in the UI during the run, which ends the override', async () => {
     const id = await saveForwarding()
     const run = await serve(options({ forward: 'http://127.0.0.1:9/cli' }), () => undefined)

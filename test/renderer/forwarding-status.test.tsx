@@ -183,6 +183,14 @@ describe('forward targets in the endpoints sidebar', () => {
     expect(screen.queryByTestId('removed-target-item')).toBeNull()
   })
 
+  it('names a removed target whose URL is not known by where it came from, never by its internal id', async () => {
+    const { engine, fakes } = await setup()
+    fakes.targets = [...fakes.targets, targetStatus({ targetId: 'cli', url: '', state: 'unknown', failed: 1, removed: true })]
+    act(() => engine.emit('forward.changed', { targets: fakes.targets }))
+    const removed = screen.getByTestId('removed-target-item')
+    expect(within(removed).getByTestId('target-url').textContent).toBe('The target given with --forward in an earlier run')
+  })
+
   it('drops what waits only after confirming', async () => {
     const { calls, target } = await setup()
     click(within(target('t-app')).getByTestId('target-drop'))

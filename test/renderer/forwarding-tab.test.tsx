@@ -222,10 +222,23 @@ describe('the Forwarding tab', () => {
       () => [],
     )
     gone.engine.override('forward.retry', () => ({ count: 0, held: 0 }))
-    expect(screen.getByTestId('forwarding-target').textContent).toBe('cli (no longer configured)')
+    expect(screen.getByTestId('forwarding-target').textContent).toBe('The target given with --forward in an earlier run (no longer configured)')
     click(screen.getByTestId('forwarding-retry'))
     await settle()
     expect(screen.getByTestId('toast').textContent).toBe('Not queued: its target is no longer configured, and no route or default target takes it now.')
+  })
+
+  it('names a target that is no longer configured by the URL its attempts went to, never by its internal id', async () => {
+    await openForwarding(
+      { forwardPlan: { targetId: 'cli', mode: 'async', state: 'pending' }, forward: summary({ state: 'failed', targetId: 'cli', status: null, attempts: 1, error: 'its forward target is no longer configured' }) },
+      (capture) => [
+        {
+          attempt: makeAttempt(capture.id, { targetId: 'cli', url: 'http://localhost:4000/app/order', targetUrl: 'http://localhost:4000/app', status: null, statusText: null, error: { code: 'REFUSED', message: 'connection refused' } }),
+          body: new Uint8Array(),
+        },
+      ],
+    )
+    expect(screen.getByTestId('forwarding-target').textContent).toBe('http://localhost:4000/app (no longer configured)')
   })
 
   it('says why a request was never sent, and offers neither retry nor drop for it', async () => {

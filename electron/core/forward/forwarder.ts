@@ -251,6 +251,8 @@ export class Forwarder {
   private readonly attemptLines = new Map<number, AttemptLines>()
   private readonly agents = new Map<string, http.Agent>()
   private readonly destinations = new WeakMap<ForwardTarget, Destination>()
+  /** Per target (queue key): the URL its last attempt went to, which names it once it is removed. */
+  private readonly attemptedUrls = new Map<string, string>()
   private readonly inFlight = new Set<Promise<unknown>>()
   private readonly stopping = new StopGroup()
   private closed = false
@@ -646,6 +648,7 @@ export class Forwarder {
       n: delivery.attemptCount + 1,
       method: record.method,
       url: `${destination.originText}${path}`,
+      targetUrl: destination.url,
       sentHeaders,
       startedAt,
       status: result?.head?.status ?? null,
@@ -664,6 +667,7 @@ export class Forwarder {
       ;(delivery.blobs ??= []).push(body.sha256)
     }
     const accepted = delivered({ error, head: result?.head ?? null } as SendResult)
+    if (delivery.targetId) this.attemptedUrls.set(queueKey(delivery.endpointId, delivery.targetId), destination.url)
     delivery.attemptCount++
     delivery.lastStatus = attempt.status
     delivery.lastDelivered = accepted
@@ -940,7 +944,8 @@ export class Forwarder {
         out.push({
           endpointId: endpoint.id,
           targetId,
-          url: queue?.url ?? '',
+          // Its URL as this run knew it, else as its last attempt (maybe in an earlier run) was sent to.
+          url: queue?.url ?? this.attemptedUrls.get(queueKey(endpoint.id, targetId)) ?? '',
           state: 'unknown',
           waiting: open.length,
           failed: failedBy.get(targetId) ?? 0,
@@ -998,6 +1003,7 @@ export class Forwarder {
           journaled.add(a.captureId)
           const delivery = this.restoreDelivery(a.captureId, summary, a.targetId || null)
           if (a.targetId) delivery.targetId = a.targetId
+          if (a.targetId && a.targetUrl) this.attemptedUrls.set(queueKey(delivery.endpointId, a.targetId), a.targetUrl)
           const accepted = a.error === null && a.status !== null && accepts(a.status)
           const segment = this.deps.history.segmentOf(a.captureId)
           if (segment !== null) delivery.lastSlot = this.linesOf(segment).add(JSON.stringify(a), delivery.lastSlot)

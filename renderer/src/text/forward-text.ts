@@ -1,7 +1,7 @@
 // Forwarding as people read it. Owns: the compact badge of a capture's delivery, the sentence that
 // explains it, and the labels of target states. Never: decides anything about delivery (the engine's
 // forwarder does).
-import type { ForwardAttempt, ForwardMode, ForwardSummary, TargetStatus } from '../../../shared/model'
+import { RUN_TARGET_ID, type ForwardAttempt, type ForwardMode, type ForwardSummary, type TargetStatus } from '../../../shared/model'
 import { formatClock } from './format'
 import type { Tone } from './verdict-text'
 
@@ -88,6 +88,14 @@ export function deliveringNote(timeoutMs: number | undefined): string {
 export function attemptCountText(forward: ForwardSummary, maxAttempts: number | undefined): string {
   const more = forward.state === 'pending' || forward.state === 'retrying' || forward.state === 'delivering'
   return more && maxAttempts !== undefined ? `${forward.attempts} of at most ${maxAttempts}` : String(forward.attempts)
+}
+
+/**
+ * A target the endpoint no longer has whose URL is not known (nothing was ever sent to it): named by
+ * where it came from, never by its internal id.
+ */
+export function goneTargetName(targetId: string): string {
+  return targetId === RUN_TARGET_ID ? 'The target given with --forward in an earlier run' : 'A target since removed from the endpoint'
 }
 
 export const TARGET_STATE_LABELS: Record<TargetStatus['state'], string> = {

@@ -35,6 +35,9 @@ export function useDelivery(capture: Capture) {
   const waitingNow = forward?.state === 'pending' || forward?.state === 'retrying'
   const held = waitingNow && plan?.mode === 'async' && targetUrl !== undefined && (targetPaused || (endpointMode !== undefined && endpointMode !== 'async'))
   const [attempts, setAttempts] = useState<AttemptsState>({ status: 'loading' })
+  // A target the endpoint no longer has: its URL as the engine knows it, else as its last attempt was sent to.
+  const attemptedUrl = attempts.status === 'loaded' ? attempts.attempts.findLast((a) => a.targetId === targetId && a.targetUrl)?.targetUrl : undefined
+  const goneTargetUrl = targetUrl === undefined && targetId ? (targetStatus?.removed ? targetStatus.url : '') || attemptedUrl || null : null
 
   useEffect(() => {
     if (!forwarded) return
@@ -48,7 +51,7 @@ export function useDelivery(capture: Capture) {
     }
   }, [api, capture.id, forwarded, attemptCount, deliveryState])
 
-  return { forward, plan, forwarded, targetId, targetUrl, targetPaused, endpointMode, timeoutMs, maxAttempts, targetStatus, blockerId, attemptCount, deliveryState, held, attempts }
+  return { forward, plan, forwarded, targetId, targetUrl, goneTargetUrl, targetPaused, endpointMode, timeoutMs, maxAttempts, targetStatus, blockerId, attemptCount, deliveryState, held, attempts }
 }
 
 /** The verdict a capture is shown with now (live), and the note on a secret changed since it arrived. */

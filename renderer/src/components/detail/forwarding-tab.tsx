@@ -7,7 +7,7 @@ import type { Capture, ForwardAttempt, ForwardSummary } from '../../../../shared
 import { useStores, useTraffic } from '../../state/context'
 import { dropCaptures, errorText, retryCaptures, retryTargetNow, setTargetPaused } from '../../state/forward-commands'
 import { formatClock, formatDateTime, formatDuration, statusClassOf } from '../../text/format'
-import { attemptCountText, deliveringNote, forwardBadge, forwardSentence, heldReason, wrongPathHint, type WrongPathHint } from '../../text/forward-text'
+import { attemptCountText, deliveringNote, forwardBadge, forwardSentence, goneTargetName, heldReason, wrongPathHint, type WrongPathHint } from '../../text/forward-text'
 import { displayText } from '../../text/visible-text'
 import { AttemptBody } from '../forwarding/attempt-body'
 import { PathHint } from '../forwarding/path-hint'
@@ -30,7 +30,7 @@ const DROPPABLE = new Set<ForwardSummary['state']>(['pending', 'retrying', 'fail
 export function ForwardingTab({ capture }: { capture: Capture }) {
   const stores = useStores()
   const { api, app, traffic } = stores
-  const { forward, plan, forwarded, targetId, targetUrl, targetPaused, endpointMode, timeoutMs, maxAttempts, targetStatus, blockerId, attemptCount, deliveryState, held, attempts: state } = useDelivery(capture)
+  const { forward, plan, forwarded, targetId, targetUrl, goneTargetUrl, targetPaused, endpointMode, timeoutMs, maxAttempts, targetStatus, blockerId, attemptCount, deliveryState, held, attempts: state } = useDelivery(capture)
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const blocker = useTraffic((s) => (blockerId ? s.byId[blockerId] : undefined))
@@ -168,7 +168,17 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
             <tr>
               <td className="kv-name">Target</td>
               <td className="kv-value" data-testid="forwarding-target">
-                {targetUrl ? <VisibleText value={targetUrl} /> : targetId ? <span className="muted">{targetId} (no longer configured)</span> : <span className="muted">none</span>}
+                {targetUrl ? (
+                  <VisibleText value={targetUrl} />
+                ) : targetId && goneTargetUrl ? (
+                  <>
+                    <VisibleText value={goneTargetUrl} /> <span className="muted">(no longer configured)</span>
+                  </>
+                ) : targetId ? (
+                  <span className="muted">{goneTargetName(targetId)} (no longer configured)</span>
+                ) : (
+                  <span className="muted">none</span>
+                )}
               </td>
             </tr>
             <tr>

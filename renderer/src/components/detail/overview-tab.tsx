@@ -7,7 +7,7 @@ import type { Capture } from '../../../../shared/model'
 import type { DetailTab } from '../../state/app-store'
 import { useApp, useStores, useTraffic } from '../../state/context'
 import { formatBytes, formatClock, formatCount, formatDateTime, formatDuration, statusClassOf } from '../../text/format'
-import { attemptCountText, deliveringNote, forwardBadge, forwardSentence, wrongPathHint } from '../../text/forward-text'
+import { attemptCountText, deliveringNote, forwardBadge, forwardSentence, goneTargetName, wrongPathHint } from '../../text/forward-text'
 import { explainVerdict, SCHEME_LABELS, verdictBadge } from '../../text/verdict-text'
 import { displayText } from '../../text/visible-text'
 import { captureUrl } from '../../export/capture-request'
@@ -137,7 +137,7 @@ function StoryRows({ capture }: { capture: Capture }) {
 }
 
 function ForwardingStory({ capture }: { capture: Capture }) {
-  const { forward, plan, forwarded, targetId, targetUrl, targetPaused, endpointMode, timeoutMs, maxAttempts, blockerId, held, attempts } = useDelivery(capture)
+  const { forward, plan, forwarded, targetId, targetUrl, goneTargetUrl, targetPaused, endpointMode, timeoutMs, maxAttempts, blockerId, held, attempts } = useDelivery(capture)
   const blocker = useTraffic((s) => (blockerId ? s.byId[blockerId] : undefined))
   if (!forwarded) {
     return (
@@ -186,8 +186,12 @@ function ForwardingStory({ capture }: { capture: Capture }) {
             <>
               Target: <VisibleText value={targetUrl} />
             </>
+          ) : targetId && goneTargetUrl ? (
+            <>
+              Target: <VisibleText value={goneTargetUrl} /> (no longer configured)
+            </>
           ) : targetId ? (
-            `Target ${targetId} (no longer configured)`
+            `${goneTargetName(targetId)} (no longer configured).`
           ) : (
             'No target.'
           )}

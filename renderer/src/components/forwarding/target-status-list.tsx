@@ -13,7 +13,7 @@ import { dropFailed, dropWaiting, errorText, retryFailed, retryTargetNow, setTar
 import { useForward } from '../../state/forward-hooks'
 import { targetKey } from '../../state/forward-store'
 import { formatClock, formatCount } from '../../text/format'
-import { heldReason, TARGET_STATE_LABELS, TARGET_STATE_TITLES, TARGET_TONES } from '../../text/forward-text'
+import { goneTargetName, heldReason, TARGET_STATE_LABELS, TARGET_STATE_TITLES, TARGET_TONES } from '../../text/forward-text'
 import { ConfirmDialog } from '../dialog'
 import { VisibleText } from '../visible-text'
 import '../../styles/forwarding.css'
@@ -85,16 +85,22 @@ const RemovedTargetItem = memo(function RemovedTargetItem({ endpointId, targetId
   const [confirmDrop, setConfirmDrop] = useState(false)
   if (!status) return null
   const { failed } = status
-  const name = status.url || targetId
+  const name = status.url || goneTargetName(targetId)
   return (
     <li className="target-item" data-testid="removed-target-item" data-target-id={targetId} data-state="removed">
       <div className="target-line">
         <span className="badge muted" data-testid="target-state" title="This target is no longer in the endpoint’s forwarding settings.">
           removed
         </span>
-        <code className="target-url" data-testid="target-url" title={name}>
-          <VisibleText value={name} />
-        </code>
+        {status.url ? (
+          <code className="target-url" data-testid="target-url" title={name}>
+            <VisibleText value={name} />
+          </code>
+        ) : (
+          <span className="target-url muted" data-testid="target-url" title={name}>
+            {name}
+          </span>
+        )}
       </div>
       <div className="target-counts">
         <span data-testid="target-failed" data-count={failed} className={failed > 0 ? 'nonzero danger' : undefined}>
