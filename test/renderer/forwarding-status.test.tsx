@@ -183,6 +183,18 @@ describe('forward targets in the endpoints sidebar', () => {
     expect(screen.queryByTestId('removed-target-item')).toBeNull()
   })
 
+  it('shows a target that is sending again as delivering, its previous error no longer as its current state', async () => {
+    const { engine, fakes, target } = await setup()
+    fakes.targets = fakes.targets.map((t) => (t.targetId === 't-app' ? { ...t, state: 'delivering' as const, nextAttemptAt: null } : t))
+    act(() => engine.emit('forward.changed', { targets: fakes.targets }))
+    const app = target('t-app')
+    expect(within(app).getByTestId('target-state').textContent).toBe('delivering')
+    expect(within(app).queryByTestId('target-error')).toBeNull()
+    const previous = within(app).getByTestId('target-previous-error')
+    expect(previous.textContent).toBe('previous attempt: connect ECONNREFUSED 127.0.0.1:3000')
+    expect(previous.className).toBe('target-next muted')
+  })
+
   it('names a removed target whose URL is not known by where it came from, never by its internal id', async () => {
     const { engine, fakes } = await setup()
     fakes.targets = [...fakes.targets, targetStatus({ targetId: 'cli', url: '', state: 'unknown', failed: 1, removed: true })]

@@ -190,10 +190,18 @@ const TargetStatusItem = memo(function TargetStatusItem({ endpointId, target, mo
           </span>
         </div>
       )}
-      {status?.lastError && state !== 'idle' && (
-        <p className="target-error" data-testid="target-error">
-          <VisibleText value={status.lastError} />
+      {status?.lastError && state === 'delivering' ? (
+        // Sending again: the error is the previous attempt's, not what the target does now.
+        <p className="target-next muted" data-testid="target-previous-error">
+          previous attempt: <VisibleText value={status.lastError} />
         </p>
+      ) : (
+        status?.lastError &&
+        state !== 'idle' && (
+          <p className="target-error" data-testid="target-error">
+            <VisibleText value={status.lastError} />
+          </p>
+        )
       )}
       {nextAttemptAt !== null && (
         <p className="target-next muted" data-testid="target-next">
