@@ -300,6 +300,9 @@ export const ForwardAttempt = z.object({
    * so the app will likely refuse it. Absent when the signature was still fresh, or none is checked.
    */
   signature: z.object({ kind: z.enum(['resigned', 'stale']), message: z.string() }).optional(),
+  /** Sent at startedAt and still waiting for the target's answer (no status, error or timings yet):
+   * listed while it lasts, never stored; once answered it is listed under the same id. */
+  inProgress: z.literal(true).optional(),
 })
 export type ForwardAttempt = z.infer<typeof ForwardAttempt>
 

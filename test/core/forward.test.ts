@@ -203,6 +203,31 @@ describe('modes', () => {
     expect((await e.engine.capture(summary.id)).forward).toMatchObject({ state: 'delivered' })
   })
 
+  it('lists an attempt still waiting for the target’s answer as in progress, with when it was sent; once answered, under the same id', async () => {
+    let answer: (() => void) | null = null
+    const app = await target((_req, res) => {
+      answer = () => res.writeHead(200).end('ok')
+    })
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: `${app.url}/base`, paused: false }], defaultTargetId: 'app' })
+    const delivering = forwardState(e.engine, (s) => s.forward!.state === 'delivering')
+    const before = Date.now()
+    await post(e.url, '/hook', '{}')
+    const { id } = await delivering
+    await app.waitFor(1)
+    const waiting = await apiOf(e.engine)['forward.attempts']({ id })
+    expect(waiting).toHaveLength(1)
+    expect(waiting[0]).toMatchObject({ n: 1, inProgress: true, status: null, error: null, url: `${app.url}/base/hook`, targetUrl: `${app.url}/base` })
+    expect(waiting[0]!.startedAt).toBeGreaterThanOrEqual(before)
+    expect(waiting[0]!.sentHeaders.length).toBeGreaterThan(0)
+    const delivered = forwardState(e.engine, (s) => s.id === id && s.forward!.state === 'delivered')
+    answer!()
+    await delivered
+    const done = await apiOf(e.engine)['forward.attempts']({ id })
+    expect(done).toHaveLength(1)
+    expect(done[0]).toMatchObject({ id: waiting[0]!.id, startedAt: waiting[0]!.startedAt, status: 200 })
+    expect(done[0]!.inProgress).toBeUndefined()
+  })
+
   it('proxy: the sender gets the target’s status, headers and body as they came; redirects are relayed, not followed', async () => {
     const gz = zlib.gzipSync(Buffer.from('{"compressed":true}'))
     const app = await target((req, res) => {

@@ -11,6 +11,7 @@ import { defaultForwardConfig } from '../../shared/model'
 import { addCapture, createFakeEngine } from './helpers/fake-api'
 import { installForwardFakes, makeAttempt, targetStatus } from './helpers/forward-fakes'
 import { createHarness, renderWith, settle, settleViewers } from './helpers/render-app'
+import { formatDateTime } from '../../renderer/src/text/format'
 
 const summary = (patch: Partial<ForwardSummary> = {}): ForwardSummary => ({ state: 'delivered', targetId: 't-app', status: 200, attempts: 1, error: null, nextAttemptAt: null, ...patch })
 
@@ -80,6 +81,25 @@ describe('the Overview tells what became of the request', () => {
     expect(text('forwarding-attempt-count')).toBe('1 of at most 10')
     // The try it waited for has left: no "next attempt" in the past.
     expect(screen.queryByTestId('forwarding-next-attempt')).toBeNull()
+  })
+
+  it('lists the attempt in progress, with when it was sent, as waiting for the answer, in both tabs', async () => {
+    const delivering = summary({ state: 'delivering', status: null, attempts: 1, error: 'the target answered 500', nextAttemptAt: null })
+    const sentAt = new Date(2026, 0, 2, 10, 21, 0, 0).getTime()
+    await openDetail({ forward: delivering }, () => [
+      { status: 500, statusText: 'Internal Server Error' },
+      { status: null, statusText: null, rawHeaders: [], startedAt: sentAt, timings: { connectMs: null, firstByteMs: null, totalMs: null }, inProgress: true },
+    ])
+    expect(text('overview-forwarding-last')).toBe('Attempt 2 at 10:21:00.000: POST http://localhost:3000/hooks/order → waiting for the answer')
+    click(screen.getByTestId('overview-open-forwarding'))
+    await settleViewers()
+    const rows = screen.getAllByTestId('attempt-row')
+    expect(rows).toHaveLength(2)
+    expect(rows[1]!.textContent).toBe('210:21:00.000http://localhost:3000/hooks/orderin progress: waiting for the answer———')
+    // The one in progress is the one shown below the table, with what was sent.
+    expect(screen.getByTestId('attempt-detail').getAttribute('data-attempt-n')).toBe('2')
+    expect(text('attempt-outcome')).toBe(`In progress: sent at ${formatDateTime(sentAt)}, waiting for the target’s answer.`)
+    expect(screen.getByTestId('attempt-sent-headers').textContent).toContain('Content-Type')
   })
 
   it('says when what waits for its target is held', async () => {

@@ -77,6 +77,8 @@ interface Delivery {
   /** Relayed in proxy mode: its one attempt's answer (or the 502/504) went to the sender, so a failure
    * is final, not a failed delivery that a target counts or "Retry failed" could send. */
   proxied: boolean
+  /** The attempt being sent, still waiting for its answer (null: none). */
+  current: ForwardAttempt | null
 }
 
 /** What sending to a target needs of its URL, worked out once per target (a target object is replaced when edited). */
@@ -226,6 +228,7 @@ function newDelivery(captureId: string, endpointId: string, targetId: string | n
     lastDelivered: false,
     blobs: null,
     proxied: false,
+    current: null,
   }
 }
 
@@ -545,25 +548,53 @@ export class Forwarder {
       record.body.storage === 'blob'
         ? { stream: () => createReadStream(this.deps.blobs.pathOf(record.body.sha256)), length: bodyLength }
         : inlineBytes(record.inline)
-    const signature = relay ? null : await this.freshSignature(endpoint, record, headers, startedAt)
-    if (signature?.headers) headers = signature.headers
-    delivery.sinceQueued++
-    const result = await send({
-      origin,
-      path,
+    // Listed as in progress from now until its answer (or failure) is recorded under the same id.
+    const current: ForwardAttempt = {
+      id: this.deps.newId(),
+      captureId: record.id,
+      endpointId: record.endpointId,
+      targetId: delivery.targetId ?? '',
+      n: delivery.attemptCount + 1,
       method: record.method,
-      headers,
-      body,
-      timeoutMs: endpoint.forward.timeoutMs,
-      maxResponseBytes: this.deps.limits().maxBodyBytes,
-      spool: () => this.deps.blobs.createSpool(),
-      agent: destination.agent,
-      relay,
-      stop,
-    })
+      url: `${destination.originText}${path}`,
+      targetUrl: destination.url,
+      sentHeaders: headers,
+      startedAt,
+      status: null,
+      statusText: null,
+      rawHeaders: [],
+      body: null,
+      timings: { connectMs: null, firstByteMs: null, totalMs: null },
+      error: null,
+      inProgress: true,
+    }
+    delivery.current = current
+    let result: SendResult
+    let signature: Awaited<ReturnType<Forwarder['freshSignature']>>
+    try {
+      signature = relay ? null : await this.freshSignature(endpoint, record, headers, startedAt)
+      if (signature?.headers) current.sentHeaders = headers = signature.headers
+      if (signature) current.signature = signature.note
+      delivery.sinceQueued++
+      result = await send({
+        origin,
+        path,
+        method: record.method,
+        headers,
+        body,
+        timeoutMs: endpoint.forward.timeoutMs,
+        maxResponseBytes: this.deps.limits().maxBodyBytes,
+        spool: () => this.deps.blobs.createSpool(),
+        agent: destination.agent,
+        relay,
+        stop,
+      })
+    } finally {
+      delivery.current = null
+    }
     this.reached(delivery, result)
     // The headers as they went on the wire (with what Node adds); as built when Node exposes none.
-    return this.recordAttempt(delivery, record, destination, path, result.sentHeaders ?? headers, startedAt, result, result.error, signature?.note)
+    return this.recordAttempt(delivery, record, destination, path, result.sentHeaders ?? headers, startedAt, result, result.error, signature?.note, current.id)
   }
 
   /**
@@ -637,11 +668,12 @@ export class Forwarder {
     result: SendResult | null,
     error: ForwardAttempt['error'],
     signature?: ForwardAttempt['signature'],
+    id: string = this.deps.newId(),
   ): StoredAttempt {
     const body = result?.body ?? null
     const attempt: StoredAttempt = {
       t: 'a',
-      id: this.deps.newId(),
+      id,
       captureId: record.id,
       endpointId: record.endpointId,
       targetId: delivery.targetId ?? '',
@@ -759,7 +791,9 @@ export class Forwarder {
 
   attempts(captureId: string): ForwardAttempt[] {
     const delivery = this.deliveries.get(captureId)
-    return delivery ? this.storedAttempts(delivery).map(shown) : []
+    if (!delivery) return []
+    const attempts = this.storedAttempts(delivery).map(shown)
+    return delivery.current ? [...attempts, { ...delivery.current }] : attempts
   }
 
   async attemptBody(attemptId: string, captureId: string, offset: number, length: number): Promise<{ bytes: Buffer; total: number; headers: RawHeaders }> {

@@ -307,6 +307,13 @@ function attemptKeyTarget(key: string, index: number, count: number): number | n
 }
 
 function AttemptResult({ attempt, clipped = false }: { attempt: ForwardAttempt; clipped?: boolean }) {
+  if (attempt.inProgress) {
+    return (
+      <span className="muted" data-testid="attempt-in-progress">
+        {clipped ? 'in progress: waiting for the answer' : `In progress: sent at ${formatDateTime(attempt.startedAt)}, waiting for the target’s answer.`}
+      </span>
+    )
+  }
   if (attempt.error) {
     return (
       <span className={clipped ? 'attempt-error attempt-error-clipped' : 'attempt-error'}>

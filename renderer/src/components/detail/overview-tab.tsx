@@ -167,7 +167,11 @@ function ForwardingStory({ capture }: { capture: Capture }) {
             <VisibleText value={`${last.method} ${last.url}`} byteString />
           </code>{' '}
           →{' '}
-          {last.error ? (
+          {last.inProgress ? (
+            <span className="muted" data-testid="overview-forwarding-in-progress">
+              waiting for the answer
+            </span>
+          ) : last.error ? (
             // The sentence above already gives the delivery's error: the attempt names its kind.
             <span className="attempt-error" title={displayText(last.error.message)}>
               {forward?.error === last.error.message ? <code>{last.error.code}</code> : <VisibleText value={last.error.message} />}
