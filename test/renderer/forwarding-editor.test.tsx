@@ -38,6 +38,20 @@ async function save() {
 }
 
 describe('forwarding section of the endpoint editor', () => {
+  it('puts the cursor in the URL field of a target just added', async () => {
+    await setup()
+    change(byTest('forward-mode'), 'async')
+    click(byTest('forward-add-target'))
+    expect(document.activeElement).toBe(allByTest('forward-target-url')[0])
+    change(allByTest('forward-target-url')[0]!, 'http://localhost:3000')
+    click(byTest('forward-add-target'))
+    expect(document.activeElement).toBe(allByTest('forward-target-url')[1])
+    // Typing elsewhere afterwards keeps the cursor where it is.
+    act(() => (allByTest('forward-target-url')[0] as HTMLInputElement).focus())
+    change(allByTest('forward-target-url')[0]!, 'http://localhost:3001')
+    expect(document.activeElement).toBe(allByTest('forward-target-url')[0])
+  })
+
   it('edits targets, ordered routes, the default target, Host, browser requests, timeout and retries, and saves them as patch.forward', async () => {
     const { updates, onClose } = await setup()
     expect(screen.queryByTestId('forward-add-target')).toBeNull()

@@ -1,7 +1,7 @@
 // The Forwarding section of the endpoint editor: mode, targets, ordered routes, the default target,
 // the Host policy, browser requests, the timeout and the retry schedule. Controlled: the editor owns
 // the values and saves them; errors arrive keyed by their path in ForwardConfig.
-import type { ReactNode } from 'react'
+import { useEffect, useRef, useState, type ReactNode } from 'react'
 import type { ForwardMode } from '../../../../shared/model'
 import {
   errorUnder,
@@ -59,13 +59,23 @@ interface ForwardSettingsProps {
 
 export function ForwardSettings({ form, errors, onChange, thisRunOnly = false, removedWaiting = [], examplePath = '/webhooks' }: ForwardSettingsProps) {
   const mode = MODES.find((m) => m.value === form.mode) ?? MODES[0]!
+  // A target just added takes the cursor in its URL field, as it is the one thing it needs.
+  const urlInputs = useRef(new Map<string, HTMLInputElement>())
+  const [focusTargetId, setFocusTargetId] = useState<string | null>(null)
+  useEffect(() => {
+    if (focusTargetId === null) return
+    const input = urlInputs.current.get(focusTargetId)
+    if (!input) return
+    input.focus()
+    setFocusTargetId(null)
+  }, [focusTargetId, form.targets])
   const setTarget = (index: number, patch: Partial<TargetForm>) =>
     onChange((f) => ({ ...f, targets: f.targets.map((t, i) => (i === index ? { ...t, ...patch } : t)) }))
-  const addTarget = () =>
-    onChange((f) => {
-      const target: TargetForm = { id: newTargetId(), url: '', paused: false }
-      return { ...f, targets: [...f.targets, target], defaultTargetId: f.defaultTargetId || target.id }
-    })
+  const addTarget = () => {
+    const target: TargetForm = { id: newTargetId(), url: '', paused: false }
+    onChange((f) => ({ ...f, targets: [...f.targets, target], defaultTargetId: f.defaultTargetId || target.id }))
+    setFocusTargetId(target.id)
+  }
   const removeTarget = (index: number) =>
     onChange((f) => {
       const removed = f.targets[index]!.id
@@ -133,6 +143,10 @@ export function ForwardSettings({ form, errors, onChange, thisRunOnly = false, r
                     <input
                       className="grow"
                       data-testid="forward-target-url"
+                      ref={(input) => {
+                        if (input) urlInputs.current.set(target.id, input)
+                        else urlInputs.current.delete(target.id)
+                      }}
                       aria-label={`Target ${index + 1} URL`}
                       placeholder="http://localhost:3000"
                       spellCheck={false}
