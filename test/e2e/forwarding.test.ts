@@ -94,6 +94,34 @@ describe('forwarding', () => {
     })
   })
 
+  it('spaces the buttons of the note on what a waiting request waits behind', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const late = await lateTarget()
+    const { page } = await e2e.open()
+    const url = await createEndpoint(page, 'Behind fwd')
+    await openEditor(page, 'Behind fwd')
+    await page.getByTestId('forward-mode').selectOption('async')
+    await page.getByTestId('forward-add-target').click()
+    await page.getByTestId('forward-target-url').fill(late.url)
+    await page.getByTestId('forward-max-attempts').fill('1000')
+    await page.getByTestId('forward-base-delay').fill('100')
+    await page.getByTestId('forward-max-delay').fill('200')
+    await saveEditor(page)
+    const p = uniquePath('behind')
+    for (const n of [1, 2]) await sendRequest(url, { path: `${p}/${n}`, body: `n=${n}` })
+    await (await waitForRow(page, `${p}/1`)).getByTestId('badge-forward').filter({ hasText: /^→ retrying/ }).waitFor()
+    await (await waitForRow(page, `${p}/2`)).click()
+    await page.getByTestId('tab-forwarding').click()
+    const open = page.getByTestId('forwarding-waits-behind').getByTestId('forwarding-open-blocker')
+    const retry = page.getByTestId('forwarding-waits-behind').getByTestId('forwarding-retry-now')
+    await retry.waitFor()
+    const a = (await open.boundingBox())!
+    const b = (await retry.boundingBox())!
+    // Side by side with a gap, or one under the other with a gap: never touching.
+    const apart = Math.abs(a.y - b.y) < 1 ? b.x - (a.x + a.width) : b.y - (a.y + a.height)
+    expect(apart).toBeGreaterThanOrEqual(4)
+  })
+
   it('shows a target not tried, then down, and back with its queue when tried now; pauses and resumes it, and drops what waits', async (ctx) => {
     e2e.requireBrowser(ctx)
     const late = await lateTarget()

@@ -148,19 +148,21 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
                   ? ' (the target is paused)'
                   : ''}
             : a target gets its requests in the order they arrived.{' '}
-            <button type="button" className="small" data-testid="forwarding-open-blocker" onClick={() => traffic.getState().open(blockerId)}>
-              Open it
-            </button>
-            {targetStatus.nextAttemptAt !== null && (
-              <button
-                type="button"
-                className="small"
-                data-testid="forwarding-retry-now"
-                onClick={() => void retryTargetNow(api, capture.endpointId, targetStatus.targetId).catch((error: unknown) => app.getState().showToast(`Retrying failed: ${errorText(error)}`, 'error'))}
-              >
-                Retry now
+            <span className="note-actions">
+              <button type="button" className="small" data-testid="forwarding-open-blocker" onClick={() => traffic.getState().open(blockerId)}>
+                Open it
               </button>
-            )}
+              {targetStatus.nextAttemptAt !== null && (
+                <button
+                  type="button"
+                  className="small"
+                  data-testid="forwarding-retry-now"
+                  onClick={() => void retryTargetNow(api, capture.endpointId, targetStatus.targetId).catch((error: unknown) => app.getState().showToast(`Retrying failed: ${errorText(error)}`, 'error'))}
+                >
+                  Retry now
+                </button>
+              )}
+            </span>
           </p>
         )}
         <table className="kv-table compact">
