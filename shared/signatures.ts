@@ -43,3 +43,25 @@ export const Verdict = z.discriminatedUnion('kind', [
 ])
 export type Verdict = z.infer<typeof Verdict>
 export type VerdictKind = Verdict['kind']
+
+/** The header that carries each scheme's signature, in the provider's spelling (GitHub's legacy one after). */
+export const SIGNATURE_HEADERS: Readonly<Record<SchemeId, readonly string[]>> = {
+  stripe: ['Stripe-Signature'],
+  github: ['X-Hub-Signature-256', 'X-Hub-Signature'],
+  shopify: ['X-Shopify-Hmac-Sha256'],
+  slack: ['X-Slack-Signature'],
+  'standard-webhooks': ['webhook-signature'],
+  svix: ['svix-signature'],
+  twilio: ['X-Twilio-Signature'],
+  twitch: ['Twitch-Eventsub-Message-Signature'],
+}
+
+/**
+ * Whether a request carries the scheme's signature header (Svix's also under its unbranded name, as
+ * the svix library reads it). Only such a request is re-signed: re-signing one that carries none would
+ * add a signature its sender never sent (a Stripe-Signature on GitHub's request, say).
+ */
+export function carriesSignature(scheme: SchemeId, rawHeaders: ReadonlyArray<readonly [string, string]>): boolean {
+  const names = scheme === 'svix' ? ['svix-signature', 'webhook-signature'] : SIGNATURE_HEADERS[scheme].map((name) => name.toLowerCase())
+  return rawHeaders.some(([name]) => names.includes(name.toLowerCase()))
+}

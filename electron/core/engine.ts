@@ -28,6 +28,8 @@ import {
 } from '../../shared/model'
 import type { ForwardConfig as ForwardConfigType } from '../../shared/model'
 import { z } from 'zod'
+import { carriesSignature, SIGNATURE_HEADERS } from '../../shared/signatures'
+import { schemes } from './signatures'
 import { decodeBody, parseContentEncoding } from './capture/decode'
 import { bindAddressOfHost, bindingsOverlap } from './capture/bind-address'
 import { headerValue } from './capture/headers'
@@ -680,6 +682,10 @@ export class Engine {
         if (!base) throw new HookscopeError('NO_FORWARD_TARGET', 'Where to? This endpoint has no forward target; give a URL to send it to.')
         // Like forwarding, the Host header follows the endpoint's setting (the target's host by default).
         const draft = await this.replayer.draftOf(captureId, base, endpoint.forward.host)
+        // Only the signature a request carries is signed again, never one its sender did not send.
+        if (resign && !carriesSignature(resign.scheme, draft.headers)) {
+          throw new HookscopeError('INVALID_INPUT', `Not re-signed: this request carries no ${schemes[resign.scheme].label} signature (no ${SIGNATURE_HEADERS[resign.scheme][0]} header), and re-signing would add one its sender never sent. Resend it as is.`)
+        }
         return this.replayer.send({ draft, originId: captureId, endpointId: endpoint.id, resign, timeoutMs: endpoint.forward.timeoutMs })
       },
       'replay.list': async ({ originId }) => this.replayer.list(originId),

@@ -297,6 +297,23 @@ describe('replays', () => {
 })
 
 describe('re-signing: the app under test accepts an edited replay only when it is re-signed', () => {
+  it('a resend re-signs only the signature the request carries: one with none of the scheme’s is refused, naming the scheme, and nothing is sent', async () => {
+    const app = await target()
+    const e = await stripeEndpoint()
+    await e.engine.updateEndpoint(e.endpointId, { forward: { mode: 'off', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' } })
+    const payload = '{"ref":"refs/heads/main"}'
+    const github = await capture(e, payload, { 'X-GitHub-Event': 'push', 'X-Hub-Signature-256': 'sha256=00' })
+    const api = apiOf(e.engine)
+    await expect(api['replay.resend']({ captureId: github.id, resign: { scheme: 'stripe', renewId: false } })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: 'Not re-signed: this request carries no Stripe signature (no Stripe-Signature header), and re-signing would add one its sender never sent. Resend it as is.',
+    })
+    expect(app.received).toHaveLength(0)
+    // As is, it goes.
+    expect((await api['replay.resend']({ captureId: github.id })).response?.status).toBe(200)
+    expect(app.received[0]!.rawHeaders.some(([name]) => name.toLowerCase() === 'stripe-signature')).toBe(false)
+  })
+
   it('Stripe, judged by stripe-node in the target app', async () => {
     // The app verifies exactly as a Stripe integration does, with the official library.
     const app = await target((req, res, body) => {

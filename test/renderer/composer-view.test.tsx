@@ -418,7 +418,7 @@ describe('composer', () => {
   })
 
   it('re-signs with the endpoint’s scheme when asked, renewing the id if chosen', async () => {
-    const { engine, capture, workbench } = await setup({ scheme: 'svix' })
+    const { engine, capture, workbench } = await setup({ scheme: 'svix', headers: [['svix-id', 'msg_1'], ['svix-timestamp', '1700000000'], ['svix-signature', 'v1,AAAA']] })
     await openComposer(workbench, capture.id)
     const resign = screen.getByTestId('composer-resign') as HTMLInputElement
     expect(resign.checked).toBe(true)
@@ -542,8 +542,21 @@ describe('composer', () => {
     expect(screen.getByTestId('response-panel').getAttribute('data-replay-id')).toBe(screen.getAllByTestId('replay-row')[0]!.getAttribute('data-replay-id'))
   })
 
+  it('does not offer to re-sign a request that carries none of the endpoint scheme’s signature, from the detail or by default in the Composer', async () => {
+    const { engine, capture, harness, workbench } = await setup({ scheme: true, headers: [['X-GitHub-Event', 'push'], ['X-Hub-Signature-256', 'sha256=00']] })
+    act(() => harness.stores.traffic.getState().open(capture.id))
+    await settle()
+    const button = screen.getByTestId('detail-resend-resigned')
+    expect(button).toHaveProperty('disabled', true)
+    expect(button.getAttribute('title')).toBe('Not offered: this request carries no Stripe signature (no Stripe-Signature header), and re-signing would add one its sender never sent.')
+    expect(engine.calls.filter((c) => c.method === 'replay.resend')).toEqual([])
+    await openComposer(workbench, capture.id)
+    // Still there to choose by hand.
+    expect((screen.getByTestId('composer-resign') as HTMLInputElement).checked).toBe(false)
+  })
+
   it('resends re-signed from the detail, and asks where to with the re-sign option kept', async () => {
-    const { engine, capture, harness } = await setup({ scheme: true })
+    const { engine, capture, harness } = await setup({ scheme: true, headers: [['Stripe-Signature', 't=1700000000,v1=00']] })
     act(() => harness.stores.traffic.getState().open(capture.id))
     await settle()
     await act(async () => {

@@ -10,6 +10,9 @@ import { addCapture, createFakeEngine } from './helpers/fake-api'
 import { installForwardFakes } from './helpers/forward-fakes'
 import { createHarness, renderWith, settle } from './helpers/render-app'
 
+/** A request signed by Stripe: re-signing is offered for the signature it carries. */
+const STRIPE_SIGNED: Array<[string, string]> = [['Content-Type', 'application/json'], ['Stripe-Signature', 't=1700000000,v1=00']]
+
 async function openSignature(patch: Partial<Capture>, signature: { scheme: Verdict['scheme'] | null; hasSecret: boolean } = { scheme: 'stripe', hasSecret: true }) {
   const engine = createFakeEngine()
   const fakes = installForwardFakes(engine)
@@ -114,10 +117,20 @@ describe('the Signature tab', () => {
     expect(harness.stores.app.getState().editingEndpoint).toBe('ep_1')
   })
 
-  it('says nothing of other providers when the request carries no signature header at all', async () => {
-    await openSignature({ signature: { kind: 'missing-header', scheme: 'standard-webhooks', header: 'webhook-id' }, rawHeaders: [['Content-Type', 'application/json']] })
+  it('says nothing of other providers when the request carries no signature header at all, and does not offer to add one', async () => {
+    await openSignature({ signature: { kind: 'missing-header', scheme: 'standard-webhooks', header: 'webhook-id' }, rawHeaders: [['Content-Type', 'application/json']] }, { scheme: 'standard-webhooks', hasSecret: true })
     expect(screen.queryByTestId('signature-other-scheme')).toBeNull()
+    // Re-signing would add a signature its sender never sent.
+    expect(screen.queryByTestId('signature-resend-resigned')).toBeNull()
+    expect(screen.getByTestId('signature-resign-not-carried').textContent).toBe(
+      'Re-signing is not offered: this request carries no Standard Webhooks signature (no webhook-signature header), and re-signing would add one its sender never sent.',
+    )
+  })
+
+  it('offers re-signing a request that carries the scheme’s signature but lacks another of its headers', async () => {
+    await openSignature({ signature: { kind: 'missing-header', scheme: 'standard-webhooks', header: 'webhook-id' }, rawHeaders: [['webhook-signature', 'v1,AAAA'], ['webhook-timestamp', '1']] }, { scheme: 'standard-webhooks', hasSecret: true })
     expect(screen.getByTestId('signature-resend-resigned')).toBeTruthy()
+    expect(screen.queryByTestId('signature-resign-not-carried')).toBeNull()
   })
 
   it('explains an invalid signature with the engine’s reason', async () => {
@@ -157,7 +170,7 @@ describe('the Signature tab', () => {
   })
 
   it('offers to resend a stale request re-signed, and says it was re-signed', async () => {
-    const { calls, capture, harness } = await openSignature({ signature: { kind: 'timestamp-out-of-tolerance', scheme: 'stripe', driftSeconds: 3901, toleranceSeconds: 300 } })
+    const { calls, capture, harness } = await openSignature({ signature: { kind: 'timestamp-out-of-tolerance', scheme: 'stripe', driftSeconds: 3901, toleranceSeconds: 300 }, rawHeaders: STRIPE_SIGNED })
     click(screen.getByTestId('signature-resend-resigned'))
     await settle()
     expect(calls('replay.resend')).toEqual([{ captureId: capture.id, resign: { scheme: 'stripe', renewId: false } }])
@@ -165,7 +178,7 @@ describe('the Signature tab', () => {
   })
 
   it('says where a re-signed resend goes: the forward target by its URL, or a URL to choose when there is none', async () => {
-    const stale = { signature: { kind: 'timestamp-out-of-tolerance', scheme: 'stripe', driftSeconds: 3901, toleranceSeconds: 300 } } as const
+    const stale = { signature: { kind: 'timestamp-out-of-tolerance', scheme: 'stripe', driftSeconds: 3901, toleranceSeconds: 300 }, rawHeaders: STRIPE_SIGNED } as const
     const none = await openSignature(stale)
     expect(screen.getByTestId('signature-resign-how').textContent).toBe('Re-sign (Stripe) with a fresh timestamp, and resend it to a URL you choose: this endpoint has no forward target.')
     expect(screen.getByTestId('signature-resend-resigned').textContent).toBe('Resend re-signed…')
@@ -188,7 +201,7 @@ describe('the Signature tab', () => {
   })
 
   it('says what re-signing lacks when no secret is stored, and offers the endpoint editor', async () => {
-    const { calls, harness } = await openSignature({ signature: { kind: 'timestamp-out-of-tolerance', scheme: 'stripe', driftSeconds: 3901, toleranceSeconds: 300 } }, { scheme: 'stripe', hasSecret: false })
+    const { calls, harness } = await openSignature({ signature: { kind: 'timestamp-out-of-tolerance', scheme: 'stripe', driftSeconds: 3901, toleranceSeconds: 300 }, rawHeaders: STRIPE_SIGNED }, { scheme: 'stripe', hasSecret: false })
     expect(screen.getByTestId('signature-resend-resigned')).toHaveProperty('disabled', true)
     expect(screen.getByTestId('signature-resign-missing').textContent).toMatch(/no signing secret is stored for/)
     click(screen.getByTestId('signature-configure'))

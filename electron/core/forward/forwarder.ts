@@ -35,6 +35,7 @@ import { inlineBody, inlineBytes, InlineBody, type CaptureRecord, type HistorySt
 import { Journal, parseJournal, type SyncMode } from '../store/journal'
 import { headerValue } from '../capture/headers'
 import { schemes, UnusableSecretError } from '../signatures'
+import { carriesSignature } from '../../../shared/signatures'
 import { publicUrlOf } from '../verdicts/checker'
 import { AttemptLines } from './attempt-lines'
 import { defaultTarget, route } from './router'
@@ -618,7 +619,7 @@ export class Forwarder {
     const waited = Math.floor((now - record.receivedAt) / 1000)
     if (waited <= tolerance) return null
     // Only a request that carries the scheme's signature is signed again.
-    if (!scheme.headerNames.some((name) => headerValue(record.rawHeaders, name) !== null)) return null
+    if (!carriesSignature(schemeId, record.rawHeaders)) return null
     const late = `it waited ${waited} s, past ${scheme.label}’s ${tolerance} s`
     if (!endpoint.forward.resignStale) return { headers: null, note: { kind: 'stale', message: `Sent as captured: ${late}, so the app will likely refuse its signature (re-signing is off).` } }
     const secret = endpoint.signature.hasSecret ? await this.deps.secretOf?.(endpoint.id) : null

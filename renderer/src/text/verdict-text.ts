@@ -2,7 +2,7 @@
 // reads, the compact badge of a verdict and its explanation in sentences. Never: judges anything (the
 // engine does, over the stored bytes).
 import type { CaptureSummary } from '../../../shared/model'
-import type { SchemeId, Verdict } from '../../../shared/signatures'
+import { SIGNATURE_HEADERS, type SchemeId, type Verdict } from '../../../shared/signatures'
 import { formatClock } from './format'
 
 export const SCHEME_LABELS: Record<SchemeId, string> = {
@@ -26,18 +26,6 @@ export const SCHEME_HINTS: Record<SchemeId, string> = {
   svix: 'Reads svix-id, svix-timestamp and svix-signature. The secret is whsec_ followed by base64. Timestamps more than 5 minutes away are refused.',
   twilio: 'Reads X-Twilio-Signature, which signs the URL Twilio called: give that public URL below. The secret is the account’s auth token, or the SharedKey secret for webhooks signed with a SharedKey (HMAC-SHA1 or HMAC-SHA256, as X-Twilio-Webhooks-Signature-Settings says).',
   twitch: 'Reads the Twitch-Eventsub-Message-* headers. The secret is the subscription’s secret. Messages older than 10 minutes are refused.',
-}
-
-/** The header that carries each scheme's signature, in the provider's spelling (GitHub's legacy one after). */
-const SIGNATURE_HEADERS: Record<SchemeId, readonly string[]> = {
-  stripe: ['Stripe-Signature'],
-  github: ['X-Hub-Signature-256', 'X-Hub-Signature'],
-  shopify: ['X-Shopify-Hmac-Sha256'],
-  slack: ['X-Slack-Signature'],
-  'standard-webhooks': ['webhook-signature'],
-  svix: ['svix-signature'],
-  twilio: ['X-Twilio-Signature'],
-  twitch: ['Twitch-Eventsub-Message-Signature'],
 }
 
 /**
@@ -99,6 +87,11 @@ export function resignedHeaderNames(scheme: SchemeId, renewId: boolean, present:
 }
 
 /** The re-sign option in words, saying only what the scheme signs: "Re-sign (Stripe) with a fresh timestamp". */
+/** Why re-signing a request that carries none of the scheme's signature is not offered. */
+export function resignNotCarried(scheme: SchemeId): string {
+  return `this request carries no ${SCHEME_LABELS[scheme]} signature (no ${SIGNATURE_HEADERS[scheme][0]} header), and re-signing would add one its sender never sent`
+}
+
 export function resignLabel(scheme: SchemeId): string {
   return SCHEME_SIGNS[scheme].timestamp ? `Re-sign (${SCHEME_LABELS[scheme]}) with a fresh timestamp` : `Re-sign (${SCHEME_LABELS[scheme]}) with the endpoint’s secret`
 }

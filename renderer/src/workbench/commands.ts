@@ -6,6 +6,7 @@
 import { useStore } from 'zustand'
 import type { ApiClient } from '../../../shared/api'
 import { HookscopeError } from '../../../shared/errors'
+import { carriesSignature } from '../../../shared/signatures'
 import { draftOfSaved, type Collection, type CollectionItem, type ExportFormat, type ImportFormat, type TrashedCollection } from '../../../shared/collections'
 import { base64Encode, fromCurl, fromRawHttp } from '../../../shared/formats'
 import { utf8Encode } from '../../../shared/formats/bytes'
@@ -167,7 +168,8 @@ export class Workbench {
         source: { kind: 'capture', captureId },
         originId: captureId,
         endpointId: capture.endpointId,
-        resign: this.resignDefault(capture.endpointId),
+        // Re-signed by default only when it carries the endpoint's scheme's signature.
+        resign: this.resignDefault(capture.endpointId) && endpoint?.signature.scheme != null && carriesSignature(endpoint.signature.scheme, capture.rawHeaders),
         renewId: false,
       })
       await this.loadReplays()

@@ -82,7 +82,7 @@ export function CaptureDetail({ id }: { id: string }) {
       <DetailSplitter controls={paneId} />
       <div className="detail-header">
         <DetailTitle id={id} />
-        <CaptureActions id={id} />
+        <CaptureActions id={id} rawHeaders={state.status === 'loaded' && state.capture.id === id ? state.capture.rawHeaders : undefined} />
         <button type="button" data-testid="copy-curl" title="Copy as cURL (c)" onClick={() => void copyAsCurl(api, app, traffic, id)}>
           Copy as cURL
         </button>

@@ -1,6 +1,6 @@
 // The Signature tab: the verdict on a capture's signature explained in words (scheme, what was found,
 // drift and tolerance, the missing header), judging it again with the endpoint's current scheme and
-// secret, resending it re-signed when a fresh signature helps, and a way to the endpoint editor when
+// secret, resending it re-signed when a fresh signature helps (and it carries the scheme's signature), and a way to the endpoint editor when
 // nothing is configured (none when the endpoint was removed).
 import { useState } from 'react'
 import type { Capture } from '../../../../shared/model'
@@ -8,7 +8,8 @@ import type { Verdict } from '../../../../shared/signatures'
 import { useApp, useStores, useTraffic } from '../../state/context'
 import { errorText, verifyCapture } from '../../state/forward-commands'
 import { formatClock } from '../../text/format'
-import { driftWords, explainVerdict, formatSpan, otherSchemesSigning, resignLabel, SCHEME_LABELS, shownVerdict } from '../../text/verdict-text'
+import { carriesSignature } from '../../../../shared/signatures'
+import { driftWords, explainVerdict, formatSpan, otherSchemesSigning, resignLabel, resignNotCarried, SCHEME_LABELS, shownVerdict } from '../../text/verdict-text'
 import { resignMissing, useWorkbench } from '../../workbench/commands'
 import { VisibleText } from '../visible-text'
 import '../../styles/forwarding.css'
@@ -47,6 +48,8 @@ export function SignatureTab({ capture }: { capture: Capture }) {
   // No header of the endpoint's scheme: another provider's may be there, when the scheme was chosen wrongly.
   const signedByOther = verdict?.kind === 'missing-header' ? otherSchemesSigning(capture.rawHeaders, verdict.scheme) : []
   const freshSignatureHelps = verdict !== null && RESIGN_HELPS.has(verdict.kind)
+  // Only the signature a request carries is signed again, never one its sender did not send.
+  const notCarried = scheme && !carriesSignature(scheme, capture.rawHeaders) ? resignNotCarried(scheme) : null
   const configure = () => app.getState().setEditingEndpoint(capture.endpointId)
   // Where a resend goes, as the engine picks it: the default forward target, else the first; with
   // none, the user is asked for a URL.
@@ -108,7 +111,12 @@ export function SignatureTab({ capture }: { capture: Capture }) {
           )}
         </div>
       )}
-      {freshSignatureHelps && !removed && signedByOther.length === 0 && (
+      {freshSignatureHelps && !removed && signedByOther.length === 0 && notCarried !== null && (
+        <p className="muted" data-testid="signature-resign-not-carried">
+          Re-signing is not offered: {notCarried}.
+        </p>
+      )}
+      {freshSignatureHelps && !removed && signedByOther.length === 0 && notCarried === null && (
         <p className="signature-resign">
           <button type="button" data-testid="signature-resend-resigned" disabled={missing !== null} onClick={() => void workbench.resendAsIs(capture.id, undefined, { resign: true })}>
             {resendTo === undefined ? 'Resend re-signed…' : 'Resend re-signed'}

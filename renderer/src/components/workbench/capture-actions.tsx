@@ -1,10 +1,12 @@
 // The workbench's buttons in a capture's detail header: resend as is (r), resend re-signed (when the
-// endpoint has a scheme and a secret), edit and send (e), save to a collection (s), compare (with
+// endpoint has a scheme and a secret, and the request carries that scheme's signature), edit and send (e), save to a collection (s), compare (with
 // another marked request), and, once it was replayed, its replays (what each sent and got back).
 import { useEffect, useState } from 'react'
 import { useApp, useStores, useTraffic } from '../../state/context'
 import { formatClock } from '../../text/format'
-import { resignLabel } from '../../text/verdict-text'
+import type { RawHeaders } from '../../../../shared/model'
+import { carriesSignature } from '../../../../shared/signatures'
+import { resignLabel, resignNotCarried } from '../../text/verdict-text'
 import { displayText } from '../../text/visible-text'
 import { resignMissing, useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { CompareButton } from './compare-button'
@@ -36,14 +38,15 @@ function useReplayCount(captureId: string): number {
   return count?.id === captureId ? count.count : 0
 }
 
-export function CaptureActions({ id }: { id: string }) {
+/** `rawHeaders`: the request's headers once it is loaded (re-signing is offered only for the signature it carries). */
+export function CaptureActions({ id, rawHeaders }: { id: string; rawHeaders?: RawHeaders }) {
   const workbench = useWorkbench()
   const replays = useReplayCount(id)
   const actions = workbench.store.getState()
   const summary = useTraffic((s) => s.byId[id])
   const endpoint = useApp((s) => (summary ? s.endpointsById[summary.endpointId] : undefined))
   const scheme = endpoint?.signature?.scheme ?? null
-  const missing = resignMissing(endpoint)
+  const missing = resignMissing(endpoint) ?? (scheme && rawHeaders && !carriesSignature(scheme, rawHeaders) ? resignNotCarried(scheme) : null)
   return (
     <span className="capture-actions" role="group" aria-label="Resend, edit, save, compare">
       <button type="button" className="small" data-testid="detail-resend" title="Resend as is to its forward target (r); Shift+R for another URL" onClick={() => void workbench.resendAsIs(id)}>
@@ -54,8 +57,8 @@ export function CaptureActions({ id }: { id: string }) {
           type="button"
           className="small"
           data-testid="detail-resend-resigned"
-          disabled={missing !== null}
-          title={missing ? `Cannot re-sign: ${missing}.` : `${resignLabel(scheme)}, and resend to its forward target`}
+          disabled={missing !== null || rawHeaders === undefined}
+          title={missing ? `Not offered: ${missing}.` : `${resignLabel(scheme)}, and resend to its forward target`}
           onClick={() => void workbench.resendAsIs(id, undefined, { resign: true })}
         >
           Resend re-signed
