@@ -54,8 +54,8 @@ export function useDelivery(capture: Capture) {
   return { forward, plan, forwarded, targetId, targetUrl, goneTargetUrl, targetPaused, endpointMode, timeoutMs, maxAttempts, targetStatus, blockerId, attemptCount, deliveryState, held, attempts }
 }
 
-/** The verdict a capture is shown with now (live), and the note on a secret changed since it arrived. */
-export function useLiveVerdict(capture: Capture): ShownVerdict {
+/** A capture's signature verdicts as they are now: the live list's, once it has them, else the capture's own. */
+export function useLiveSignature(capture: Capture): Pick<Capture, 'signature'> & { signatureOnArrival: Capture['signatureOnArrival'] | null } {
   const liveVerdict = useTraffic((s) => {
     const summary = s.byId[capture.id]
     return summary ? summary.signature : undefined
@@ -64,7 +64,13 @@ export function useLiveVerdict(capture: Capture): ShownVerdict {
     const summary = s.byId[capture.id]
     return summary ? (summary.signatureOnArrival ?? null) : undefined
   })
-  const signature = liveVerdict === undefined ? capture.signature : liveVerdict
-  const signatureOnArrival = liveOnArrival === undefined ? (capture.signatureOnArrival ?? null) : liveOnArrival
-  return shownVerdict({ signature, signatureOnArrival })
+  return {
+    signature: liveVerdict === undefined ? capture.signature : liveVerdict,
+    signatureOnArrival: liveOnArrival === undefined ? (capture.signatureOnArrival ?? null) : liveOnArrival,
+  }
+}
+
+/** The verdict a capture is shown with now (live), and the note on a secret changed since it arrived. */
+export function useLiveVerdict(capture: Capture): ShownVerdict {
+  return shownVerdict(useLiveSignature(capture))
 }

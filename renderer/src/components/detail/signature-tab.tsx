@@ -5,7 +5,8 @@
 import { useState } from 'react'
 import type { Capture } from '../../../../shared/model'
 import type { Verdict } from '../../../../shared/signatures'
-import { useApp, useStores, useTraffic } from '../../state/context'
+import { useApp, useStores } from '../../state/context'
+import { useLiveSignature } from './delivery'
 import { errorText, verifyCapture } from '../../state/forward-commands'
 import { formatClock } from '../../text/format'
 import { carriesSignature } from '../../../../shared/signatures'
@@ -21,14 +22,7 @@ const RESIGN_HELPS = new Set<Verdict['kind']>(['timestamp-out-of-tolerance', 'in
 
 export function SignatureTab({ capture }: { capture: Capture }) {
   const { api, app } = useStores()
-  const liveVerdict = useTraffic((s) => {
-    const summary = s.byId[capture.id]
-    return summary ? summary.signature : undefined
-  })
-  const liveOnArrival = useTraffic((s) => {
-    const summary = s.byId[capture.id]
-    return summary ? (summary.signatureOnArrival ?? null) : undefined
-  })
+  const live = useLiveSignature(capture)
   const endpoint = useApp((s) => s.endpointsById[capture.endpointId])
   // Endpoints are known once the app is ready: only then does a missing one mean it was removed.
   const removed = useApp((s) => s.ready && !s.endpointsById[capture.endpointId])
@@ -38,8 +32,8 @@ export function SignatureTab({ capture }: { capture: Capture }) {
   const [checked, setChecked] = useState<Checked | null>(null)
   const [checking, setChecking] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  const current = checked ? checked.verdict : liveVerdict === undefined ? capture.signature : liveVerdict
-  const onArrival = checked ? null : liveOnArrival === undefined ? (capture.signatureOnArrival ?? null) : liveOnArrival
+  const current = checked ? checked.verdict : live.signature
+  const onArrival = checked ? null : live.signatureOnArrival
   // A request judged again with a secret stored after it arrived keeps the verdict it got then, and
   // says what the current secret makes of it.
   const shown = shownVerdict({ signature: current, signatureOnArrival: onArrival })
