@@ -98,5 +98,16 @@ export function toErrorShape(error: unknown): ApiErrorShape {
     const where = first && first.path.length > 0 ? ` at ${first.path.join('.')}` : ''
     return { code: 'INVALID_INPUT', message: `${first?.message ?? 'Invalid input'}${where}` }
   }
-  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) }
+  return { code: 'INTERNAL', message: errorMessage(error) }
+}
+
+/**
+ * What an error says to people: its message alone, never its class name ("HookscopeError: …", which
+ * `String(error)` would give). Every message the UI shows from a caught error goes through here.
+ */
+export function errorMessage(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message
+  if (typeof message === 'string' && message !== '') return message
+  if (error instanceof Error) return errorMessages.INTERNAL
+  return String(error)
 }

@@ -24,6 +24,7 @@ import type { MainView } from './state/app-store'
 import { isFiltered, type CaptureFilter } from './state/capture-filter'
 import { useApp, useStores, useTraffic } from './state/context'
 import { applyTheme, nextThemeChoice, resolveTheme, watchSystemDark } from './state/theme'
+import { errorMessage } from '../../shared/errors'
 
 const CodeSheet = lazy(() => import('./components/detail/code-sheet').then((module) => ({ default: module.CodeSheet })))
 
@@ -96,7 +97,7 @@ function Header() {
         type="button"
         data-testid="theme-toggle"
         title="Switch theme (t)"
-        onClick={() => void sync.updateSettings({ ui: { theme: nextThemeChoice(choice) } }).catch(() => undefined)}
+        onClick={() => void sync.updateSettings({ ui: { theme: nextThemeChoice(choice) } }).catch((error: unknown) => app.getState().showToast(errorMessage(error), 'error'))}
       >
         {THEME_LABELS[choice]}
       </button>
@@ -158,7 +159,7 @@ function Sheets() {
             void sync
               .clearHistory(endpointFilter ?? undefined)
               .then((removed) => app.getState().showToast(`Deleted ${removed} ${removed === 1 ? 'request' : 'requests'}`))
-              .catch((error: unknown) => app.getState().showToast(`Clearing failed: ${error instanceof Error ? error.message : String(error)}`, 'error'))
+              .catch((error: unknown) => app.getState().showToast(`Clearing failed: ${errorMessage(error)}`, 'error'))
           }}
         />
       )}

@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 import { App } from '../../renderer/src/app'
 import { SHORTCUTS } from '../../renderer/src/keyboard/shortcuts'
+import { HookscopeError } from '../../shared/errors'
 import { addCapture, createFakeEngine } from './helpers/fake-api'
 import { installForwardFakes } from './helpers/forward-fakes'
 import { createHarness, renderWith, settle } from './helpers/render-app'
@@ -227,5 +228,21 @@ describe('keyboard', () => {
     expect(rows.find((row) => row.includes('Detail tabs'))).toMatch(/←.*→.*Home.*End/)
     expect(rows.some((row) => row.startsWith('Alt+↑') && row.includes('Collections'))).toBe(true)
     expect(rows.some((row) => row.includes('Dialogs') && row.includes('Esc'))).toBe(true)
+  })
+
+  it('says why a theme switched with t or the header button was not saved, in the message alone', async () => {
+    const { harness, press } = await setup()
+    const refusal = 'This was not saved: the disk is full (ENOSPC: no space left on device, write).'
+    harness.engine.override('settings.update', () => {
+      throw new HookscopeError('STORE_WRITE_FAILED', refusal)
+    })
+    await press('t')
+    expect(screen.getByTestId('toast').textContent).toContain(refusal)
+    expect(screen.getByTestId('toast').textContent).not.toContain('HookscopeError')
+    act(() => harness.stores.app.getState().clearToast(harness.stores.app.getState().toast!.key))
+    expect(screen.queryByTestId('toast')).toBeNull()
+    act(() => void fireEvent.click(screen.getByTestId('theme-toggle')))
+    await settle()
+    expect(screen.getByTestId('toast').textContent).toContain(refusal)
   })
 })

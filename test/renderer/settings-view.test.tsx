@@ -2,6 +2,7 @@ import './helpers/setup-dom'
 import { act, fireEvent, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { SettingsView } from '../../renderer/src/components/settings-view'
+import { HookscopeError, errorMessage } from '../../shared/errors'
 import { defaultSettings } from '../../shared/model'
 import { createFakeEngine } from './helpers/fake-api'
 import { createHarness, renderWith, settle } from './helpers/render-app'
@@ -14,6 +15,15 @@ async function setup() {
   await settle()
   const updates = () => engine.calls.filter((c) => c.method === 'settings.update')
   return { engine, updates }
+}
+
+async function setupWithHarness() {
+  const engine = createFakeEngine()
+  const harness = createHarness(engine)
+  harness.stores.app.getState().setSettings(engine.settings)
+  renderWith(harness, <SettingsView />)
+  await settle()
+  return { engine, harness }
 }
 
 const byTest = (id: string) => screen.getByTestId(id)
@@ -96,5 +106,33 @@ describe('settings limits', () => {
     expect(screen.queryByTestId('settings-maxConnections-error')).toBeNull()
     expect(engine.settings.limits.maxConnections).toBe(50)
     expect(engine.settings.retention.maxBytes).toBe(200 * 1024 * 1024)
+  })
+})
+
+describe('settings saved from one control', () => {
+  const refusal = 'This was not saved: the disk is full (ENOSPC: no space left on device, write). Try again once Hookscope can write to its data folder.'
+
+  it('says why a theme or durability change was not saved in the message alone, without the error class name', async () => {
+    const { engine, harness } = await setupWithHarness()
+    engine.override('settings.update', () => {
+      throw new HookscopeError('STORE_WRITE_FAILED', refusal)
+    })
+    change('settings-theme', 'dark')
+    await settle()
+    expect(harness.stores.app.getState().toast).toMatchObject({ message: refusal, tone: 'error' })
+    harness.stores.app.getState().clearToast(harness.stores.app.getState().toast!.key)
+    change('settings-sync', 'os')
+    await settle()
+    expect(harness.stores.app.getState().toast).toMatchObject({ message: refusal, tone: 'error' })
+  })
+})
+
+describe('errorMessage', () => {
+  it('gives the message alone for any error, and words for one without a message', () => {
+    expect(errorMessage(new HookscopeError('STORE_WRITE_FAILED', 'The disk is full.'))).toBe('The disk is full.')
+    expect(errorMessage(new TypeError('x is not a function'))).toBe('x is not a function')
+    expect(errorMessage(new Error(''))).toBe('Something went wrong inside Hookscope.')
+    expect(errorMessage({ message: 'from another realm' })).toBe('from another realm')
+    expect(errorMessage('plain words')).toBe('plain words')
   })
 })

@@ -1,5 +1,6 @@
 // The format worker: formats large bodies off the main thread so the list keeps scrolling.
 import { formatBody, type FormatKind, type TextEncodingChoice } from './body-format'
+import { errorMessage } from '../../../shared/errors'
 
 interface FormatRequestMessage {
   id: number
@@ -15,6 +16,6 @@ scope.onmessage = (event) => {
   try {
     scope.postMessage({ id, ok: true, result: formatBody(kind, bytes, charset) })
   } catch (error) {
-    scope.postMessage({ id, ok: false, error: error instanceof Error ? error.message : String(error) })
+    scope.postMessage({ id, ok: false, error: errorMessage(error) })
   }
 }

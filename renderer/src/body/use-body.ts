@@ -1,10 +1,11 @@
 // The loading and saving every body view shares (a capture's body, a forward attempt's answer).
 import { useEffect, useState } from 'react'
 import { buildBodyBlob, downloadBlob, loadDisplayBody, safeFilename, type BodyApi, type DisplayBody } from './body-loader'
+import { errorMessage } from '../../../shared/errors'
 
 export type BodyLoadState = { status: 'loading' } | { status: 'loaded'; body: DisplayBody } | { status: 'failed'; message: string }
 
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+const messageOf = (error: unknown): string => errorMessage(error)
 
 /** The body `id` for display, loaded again when `decode` changes; nothing is asked when it is empty. */
 export function useDisplayBody(source: BodyApi, id: string, decode: boolean, hasBody: boolean): BodyLoadState {

@@ -13,6 +13,7 @@ import { ConfirmDialog, Dialog } from './dialog'
 import { fieldOfEngineError, forwardConfigFrom, forwardFormFrom, signatureFrom, type FieldErrors, type ForwardForm, type SignatureForm } from './forwarding/forward-form'
 import { ForwardSettings } from './forwarding/forward-settings'
 import { SignatureSettings } from './forwarding/signature-settings'
+import { errorMessage } from '../../../shared/errors'
 
 interface FormState {
   name: string
@@ -206,7 +207,7 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
       await sync.removeEndpoint(id)
       onClose()
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e))
+      setError(errorMessage(e))
     }
   }
 

@@ -7,6 +7,7 @@ import { useApp, useStores, useTraffic } from '../state/context'
 import { copyText } from '../text/clipboard'
 import { formatCount } from '../text/format'
 import { TargetStatusList } from './forwarding/target-status-list'
+import { errorMessage } from '../../../shared/errors'
 
 const REJECTION_LABELS: Array<[keyof RejectionCounters, string]> = [
   ['malformed', 'malformed'],
@@ -58,7 +59,7 @@ const EndpointItem = memo(function EndpointItem({ id, active }: { id: string; ac
   const running = state === 'listening' || state === 'starting'
   const rejected = status?.rejected
   const toggle = () =>
-    void sync.setEndpointRunning(id, !running).catch((error: unknown) => app.getState().showToast(`${running ? 'Stopping' : 'Starting'} failed: ${error instanceof Error ? error.message : String(error)}`, 'error'))
+    void sync.setEndpointRunning(id, !running).catch((error: unknown) => app.getState().showToast(`${running ? 'Stopping' : 'Starting'} failed: ${errorMessage(error)}`, 'error'))
   // Each endpoint's buttons say which endpoint they act on: a screen reader lists them out of context.
   return (
     <li className={`endpoint-item${active ? ' active' : ''}${connected ? '' : ' state-unknown'}`} data-testid="endpoint-item" data-endpoint-id={id}>

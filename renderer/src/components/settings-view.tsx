@@ -6,6 +6,7 @@ import { askForNotifications } from '../state/desktop-notifier'
 import { useApp, useStores } from '../state/context'
 import type { ThemeChoice } from '../state/theme'
 import { formatCount } from '../text/format'
+import { errorMessage } from '../../../shared/errors'
 
 const MB = 1024 * 1024
 
@@ -149,19 +150,19 @@ function SettingsForm({ settings }: { settings: Settings }) {
       await sync.updateSettings({ retention: retention.data, limits: limits.data })
       setSaved(true)
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e))
+      setError(errorMessage(e))
     }
   }
 
   const setSync = (value: Settings['storage']['sync']) =>
-    void sync.updateSettings({ storage: { sync: value } }).catch((e: unknown) => app.getState().showToast(String(e), 'error'))
-  const setTheme = (theme: ThemeChoice) => void sync.updateSettings({ ui: { theme } }).catch((e: unknown) => app.getState().showToast(String(e), 'error'))
+    void sync.updateSettings({ storage: { sync: value } }).catch((e: unknown) => app.getState().showToast(errorMessage(e), 'error'))
+  const setTheme = (theme: ThemeChoice) => void sync.updateSettings({ ui: { theme } }).catch((e: unknown) => app.getState().showToast(errorMessage(e), 'error'))
   const setNotifications = async (on: boolean) => {
     if (on && !(await askForNotifications())) {
       app.getState().showToast('Notifications are blocked for this page; allow them in the browser first.', 'error')
       return
     }
-    await sync.updateSettings({ ui: { notifications: on } }).catch((e: unknown) => app.getState().showToast(String(e), 'error'))
+    await sync.updateSettings({ ui: { notifications: on } }).catch((e: unknown) => app.getState().showToast(errorMessage(e), 'error'))
   }
 
   return (

@@ -1,7 +1,7 @@
 // The copy commands shared by buttons and shortcuts: fetch the full capture and its raw body, build
 // the request, format it, put it on the clipboard and say what happened.
 import type { ApiClient } from '../../../shared/api'
-import { HookscopeError } from '../../../shared/errors'
+import { HookscopeError, errorMessage } from '../../../shared/errors'
 import type { CaptureSummary } from '../../../shared/model'
 import type { RequestSpec } from '../../../shared/formats/types'
 import { loadWholeBody } from '../body/body-loader'
@@ -54,7 +54,7 @@ export async function copyAsCurl(api: ApiClient, app: AppStore, traffic: Traffic
       app.getState().showToast(error.message, 'info')
       return null
     }
-    app.getState().showToast(`Could not copy as cURL: ${error instanceof Error ? error.message : String(error)}`, 'error')
+    app.getState().showToast(`Could not copy as cURL: ${errorMessage(error)}`, 'error')
     return null
   }
 }

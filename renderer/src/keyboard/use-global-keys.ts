@@ -7,6 +7,7 @@ import { actionForKey, isTypingTarget, type ShortcutAction } from './shortcuts'
 import { SEARCH_INPUT_ID } from '../components/traffic-toolbar'
 import { focusTrafficList } from '../components/traffic-list'
 import { workbenchOf } from '../workbench/commands'
+import { errorMessage } from '../../../shared/errors'
 
 function activatesOnEnter(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && target.closest('button, a[href], summary, [role="button"], [role="tab"]') !== null
@@ -88,7 +89,7 @@ export function runShortcut(action: ShortcutAction, stores: Stores): boolean {
       a.stepDetailTab(-1)
       return true
     case 'theme':
-      void sync.updateSettings({ ui: { theme: nextThemeChoice(a.settings?.ui.theme ?? 'system') } })
+      void sync.updateSettings({ ui: { theme: nextThemeChoice(a.settings?.ui.theme ?? 'system') } }).catch((error: unknown) => app.getState().showToast(errorMessage(error), 'error'))
       return true
     case 'help':
       a.setHelpOpen(!a.helpOpen)

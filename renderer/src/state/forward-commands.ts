@@ -5,6 +5,7 @@ import type { ApiClient, MethodInput, MethodOutput } from '../../../shared/api'
 import type { BodyChunk, ForwardAttempt } from '../../../shared/model'
 import type { Verdict } from '../../../shared/signatures'
 import type { Stores } from './context'
+import { errorMessage } from '../../../shared/errors'
 
 /** Hold or resume delivery to one target (its `paused` flag in the endpoint's forward config). */
 export async function setTargetPaused(stores: Stores, endpointId: string, targetId: string, paused: boolean): Promise<void> {
@@ -68,5 +69,5 @@ export function verifyCapture(api: ApiClient, captureId: string): Promise<Verdic
 }
 
 export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
+  return errorMessage(error)
 }

@@ -12,6 +12,7 @@ import { browserFrameScheduler, FrameBatcher, type FrameScheduler } from './fram
 import { createForwardStore, type ForwardStore } from './forward-store'
 import { TimelineCounter } from './timeline-counter'
 import { batchWeight, splitBatch, type TrafficBatch, type TrafficStore } from './traffic-store'
+import { errorMessage } from '../../../shared/errors'
 
 export const FIRST_PAGE = 500
 export const OLDER_PAGE = 1000
@@ -145,7 +146,7 @@ export class LiveSync {
   }
 
   private reportError(error: unknown, what: string): void {
-    const message = error instanceof Error ? error.message : String(error)
+    const message = errorMessage(error)
     this.options.app.getState().showToast(`${what}: ${message}`, 'error')
   }
 
@@ -195,7 +196,7 @@ export class LiveSync {
       // for the same filter stays shown, and a toast says the read failed.
       if (generation === s.generation && !s.loaded) {
         const disconnected = this.options.connection.state.kind !== 'open'
-        s.failQuery(generation, { message: error instanceof Error ? error.message : String(error), disconnected })
+        s.failQuery(generation, { message: errorMessage(error), disconnected })
       } else if (generation === s.generation) this.reportError(error, 'Search failed')
     }
   }
@@ -334,7 +335,7 @@ export class LiveSync {
       this.forward.getState().setTargets(await this.api['forward.status']({}), version)
     } catch (error) {
       // Shown beside the targets in the sidebar; the rest of the page loads without them.
-      this.forward.getState().setLoadError(error instanceof Error ? error.message : String(error))
+      this.forward.getState().setLoadError(errorMessage(error))
     }
   }
 }

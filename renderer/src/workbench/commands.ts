@@ -5,7 +5,7 @@
 // an engine method itself. Never: imports Node or Electron.
 import { useStore } from 'zustand'
 import type { ApiClient } from '../../../shared/api'
-import { HookscopeError } from '../../../shared/errors'
+import { HookscopeError, errorMessage } from '../../../shared/errors'
 import { carriesSignature } from '../../../shared/signatures'
 import { draftOfSaved, type Collection, type CollectionItem, type ExportFormat, type ImportFormat, type TrashedCollection } from '../../../shared/collections'
 import { base64Encode, fromCurl, fromRawHttp } from '../../../shared/formats'
@@ -27,7 +27,7 @@ export const COMPARE_BODY_MAX_BYTES = 4 * 1024 * 1024
 const DRAFT_SAVE_DELAY_MS = 300
 
 export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
+  return errorMessage(error)
 }
 
 /** The forward target a capture of this endpoint goes to by default (the engine's own choice). */

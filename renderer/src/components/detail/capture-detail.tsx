@@ -20,6 +20,7 @@ import { QueryTab } from './query-tab'
 import { RawTab } from './raw-tab'
 import { SignatureTab } from './signature-tab'
 import { TimingsTab } from './timings-tab'
+import { errorMessage } from '../../../../shared/errors'
 
 const TAB_LABELS: Record<DetailTab, string> = {
   overview: 'Overview',
@@ -69,7 +70,7 @@ export function CaptureDetail({ id }: { id: string }) {
         // A request is listed when its headers arrive and stored once it is answered: until then there
         // is nothing to read. Its row's answer (or its removal) brings the detail back here.
         if (isStillInProgress(error, traffic.getState().byId[id])) setState({ status: 'in-flight', id })
-        else setState({ status: 'failed', id, message: error instanceof Error ? error.message : String(error) })
+        else setState({ status: 'failed', id, message: errorMessage(error) })
       },
     )
     return () => {

@@ -8,6 +8,7 @@ import type { RequestSpec } from '../../../../shared/formats/types'
 import { useStores } from '../../state/context'
 import { copyText } from '../../text/clipboard'
 import { Dialog } from '../dialog'
+import { errorMessage } from '../../../../shared/errors'
 
 const LANGUAGE_KEY = 'hookscope.snippetLanguage'
 
@@ -28,7 +29,7 @@ export function CodeSheet({ id, onClose }: { id: string; onClose: () => void }) 
     let alive = true
     loadRequestSpec(api, app, traffic, id).then(
       (result) => alive && setLoaded(result),
-      (e: unknown) => alive && setError(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => alive && setError(errorMessage(e)),
     )
     return () => {
       alive = false
@@ -44,7 +45,7 @@ export function CodeSheet({ id, onClose }: { id: string; onClose: () => void }) 
     try {
       return codeSnippet(request, language)
     } catch (e) {
-      return { code: '', warnings: [`This request cannot be written in that language: ${e instanceof Error ? e.message : String(e)}`] }
+      return { code: '', warnings: [`This request cannot be written in that language: ${errorMessage(e)}`] }
     }
   }, [request, language])
   const cut = loaded && !loaded.complete ? [`The body is cut at ${COPY_BODY_MAX_BYTES / 1024 / 1024} MB; the snippet does not send all of it.`] : []

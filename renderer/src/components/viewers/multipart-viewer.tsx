@@ -8,6 +8,7 @@ import { chooseViewer } from '../../text/content-type'
 import { formatBytes } from '../../text/format'
 import { VisibleText } from '../visible-text'
 import { BodyContent } from './body-content'
+import { errorMessage } from '../../../../shared/errors'
 
 type PartsState = { status: 'loading' } | { status: 'done'; parts: BodyPart[]; error: string | null } | { status: 'failed'; message: string }
 
@@ -19,7 +20,7 @@ export function MultipartViewer({ captureId }: { captureId: string }) {
     setState({ status: 'loading' })
     api['captures.parts']({ id: captureId }).then(
       (result) => alive && setState({ status: 'done', parts: result.parts, error: result.error }),
-      (error: unknown) => alive && setState({ status: 'failed', message: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => alive && setState({ status: 'failed', message: errorMessage(error) }),
     )
     return () => {
       alive = false

@@ -12,6 +12,7 @@ import { BodyContent } from '../viewers/body-content'
 import { VisibleText } from '../visible-text'
 import { RawHeaderTable } from './raw-header-table'
 import { TabList, TabPanel } from '../tabs'
+import { errorMessage } from '../../../../shared/errors'
 
 type Tab = 'body' | 'headers' | 'sent'
 type BodyState = { status: 'loading' } | { status: 'loaded'; bytes: Uint8Array; total: number; decodedFrom: string[] } | { status: 'failed'; message: string }
@@ -98,7 +99,7 @@ function ResponseBody({ replay, contentType }: { replay: Replay; contentType: st
     let alive = true
     api['replay.body']({ id: replay.id, part: 'response', offset: 0, length: WHOLE_BODY_MAX_BYTES, decode: true }).then(
       (chunk) => alive && setState({ status: 'loaded', bytes: base64ToBytes(chunk.base64), total: chunk.totalSize, decodedFrom: chunk.decodedFrom }),
-      (error: unknown) => alive && setState({ status: 'failed', message: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => alive && setState({ status: 'failed', message: errorMessage(error) }),
     )
     return () => {
       alive = false
