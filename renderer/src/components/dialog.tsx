@@ -1,6 +1,9 @@
 // A modal dialog: a labelled box over a dimmed page, closed by Escape or the backdrop. Tab and
 // Shift+Tab cycle through its own controls, never the page behind it; a key pressed while the focus
 // is on nothing (a control that went away or was disabled under it) acts on the topmost dialog.
+// Enter submits a dialog's form from any of its fields, as it does from a text field: also from a
+// dropdown, a checkbox or a radio button, where the browser does nothing with it (never from a
+// multi-line field, a button or an editor, where Enter has its own meaning).
 import { useEffect, useRef, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react'
 
 const TABBABLE = 'a[href], button, input, select, textarea, summary, [contenteditable="true"], [tabindex]'
@@ -39,6 +42,20 @@ function cycleFocus(box: HTMLElement, event: { shiftKey: boolean; preventDefault
     event.preventDefault()
     first.focus()
   }
+}
+
+/** The fields where Enter means nothing of their own, so it submits their form like a text field's. */
+function submitsOnEnter(target: EventTarget): target is HTMLSelectElement | HTMLInputElement {
+  return target instanceof HTMLSelectElement || (target instanceof HTMLInputElement && (target.type === 'checkbox' || target.type === 'radio'))
+}
+
+/** Submit `field`'s form the way Enter in a text field does: through its default button, and not while that is disabled. */
+function submitFromField(field: HTMLSelectElement | HTMLInputElement): boolean {
+  const form = field.form
+  const submit = form ? Array.from(form.elements).find((el): el is HTMLButtonElement | HTMLInputElement => (el instanceof HTMLButtonElement || el instanceof HTMLInputElement) && el.type === 'submit') : undefined
+  if (!submit) return false
+  if (!submit.disabled) submit.click()
+  return true
 }
 
 interface DialogProps {
@@ -87,6 +104,11 @@ export function Dialog({ title, onClose, children, testId, wide = false, ownScro
     } else if (event.key === 'Tab' && box.current) {
       event.stopPropagation()
       cycleFocus(box.current, event)
+    } else if (event.key === 'Enter' && !event.ctrlKey && !event.metaKey && !event.altKey && !event.shiftKey && !event.nativeEvent.isComposing && submitsOnEnter(event.target)) {
+      if (submitFromField(event.target)) {
+        event.preventDefault()
+        event.stopPropagation()
+      }
     }
   }
   return (

@@ -61,6 +61,7 @@ export const FOCUS_SHORTCUTS: ReadonlyArray<{ where: string; keys: string[]; lab
   { where: 'Collections', keys: ['Alt+↑', 'Alt+↓', 'Alt+←'], label: 'Reorder an entry, or move it out of its folder' },
   { where: 'Collections', keys: ['Enter', 'Delete'], label: 'Open the entry in the Composer (a folder: fold or unfold it), or delete it' },
   { where: 'Dialogs', keys: ['Tab', 'Escape'], label: 'Move between the dialog’s controls (it keeps the focus), or close it' },
+  { where: 'Dialogs', keys: ['Enter'], label: 'Save, send or confirm, from any of the dialog’s fields (dropdowns and checkboxes too) but a multi-line one' },
 ]
 
 const byKey = new Map<string, ShortcutAction>()
