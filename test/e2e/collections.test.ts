@@ -152,6 +152,39 @@ describe('collections', () => {
     expect(errors).toEqual([])
   })
 
+  it('gives the focus to the offered Undo when the last entry of a collection is deleted, and undoes with Ctrl+Z', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page, errors } = await e2e.open()
+    const name = `Single ${Date.now().toString(36)}`
+    const only = uniquePath('only-entry')
+    await sendRequest(e2e.host.captureUrl, { path: only, headers: [['Content-Type', 'text/plain']], body: 'only' })
+    await saveFromList(page, only, { create: name })
+    await openCollection(page, name)
+    await waitForTree(page, [`POST ${only}`])
+
+    await node(page, `POST ${only}`).click()
+    await page.keyboard.press('Delete')
+    await waitForTree(page, [])
+    await page.getByTestId('undo-toast').waitFor()
+    try {
+      await page.waitForFunction(workbenchScripts.testIdHasFocus, 'undo-button', { timeout: 5_000 })
+    } catch (error) {
+      throw new Error(`The focus is on ${await page.evaluate(workbenchScripts.focusedTestId)}, not on Undo`, { cause: error })
+    }
+    await page.keyboard.press('Enter')
+    await waitForTree(page, [`POST ${only}`])
+
+    // Ctrl+Z undoes a delete from the tree; typed in a field, it is the field's own.
+    await node(page, `POST ${only}`).click()
+    await page.keyboard.press('Delete')
+    await waitForTree(page, [])
+    await page.getByTestId('undo-toast').waitFor()
+    await page.keyboard.press('Control+z')
+    await waitForTree(page, [`POST ${only}`])
+    await page.getByTestId('undo-toast').waitFor({ state: 'detached' })
+    expect(errors).toEqual([])
+  })
+
   it('deletes with undo, runs with live progress and results, and exports', async (ctx) => {
     e2e.requireBrowser(ctx)
     const { page } = await e2e.open()

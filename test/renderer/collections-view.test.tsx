@@ -407,4 +407,48 @@ describe('collections view', () => {
     expect(calls(engine, 'collections.saveItem').slice(1)).toEqual([expect.objectContaining({ id: 'col_a', folderId: 'fld_1' })])
     expect(screen.queryByTestId('save-picker')).toBeNull()
   })
+
+  it('undoes the last delete with Ctrl+Z (⌘+Z), not while typing in a field, and lists the key under ?', async () => {
+    const { engine } = await setup()
+    fireEvent.click(nodeOf('Paid'))
+    await settle()
+    await act(async () => {
+      fireEvent.keyDown(nodeOf('Paid'), { key: 'Delete' })
+    })
+    await settle()
+    expect(tree()).toEqual(['Created', 'Refunds', '  Refunded'])
+    // In a field, Ctrl+Z is the field's own undo.
+    await act(async () => {
+      fireEvent.keyDown(screen.getByTestId('collections-search'), { key: 'z', ctrlKey: true })
+    })
+    await settle()
+    expect(calls(engine, 'collections.undo')).toEqual([])
+    await act(async () => {
+      fireEvent.keyDown(nodeOf('Created'), { key: 'z', ctrlKey: true })
+    })
+    await settle()
+    expect(calls(engine, 'collections.undo')).toEqual([{ id: 'col_a' }])
+    expect(tree()).toEqual(['Created', 'Paid', 'Refunds', '  Refunded'])
+    expect(screen.queryByTestId('undo-toast')).toBeNull()
+    // Nothing offered, nothing undone; ⌘+Z does the same on macOS.
+    await act(async () => {
+      fireEvent.keyDown(nodeOf('Created'), { key: 'z', metaKey: true })
+    })
+    await settle()
+    expect(calls(engine, 'collections.undo')).toHaveLength(1)
+    await act(async () => {
+      fireEvent.keyDown(nodeOf('Created'), { key: 'Delete' })
+    })
+    await settle()
+    await act(async () => {
+      fireEvent.keyDown(document.body, { key: 'z', metaKey: true })
+    })
+    await settle()
+    expect(calls(engine, 'collections.undo')).toHaveLength(2)
+    expect(tree()).toEqual(['Created', 'Paid', 'Refunds', '  Refunded'])
+
+    fireEvent.click(screen.getByTestId('open-help'))
+    await settle()
+    expect(screen.getByTestId('help-sheet').textContent).toContain('Ctrl+Z')
+  })
 })

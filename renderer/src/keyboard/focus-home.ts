@@ -59,6 +59,10 @@ interface Departure {
   ancestors: Element[]
   /** Among the elements of its scope with its data-testid (a row's Remove button…), its place. */
   sameKind: { scope: Element; index: number } | null
+  /** Its view region or dialog (the page's body when it has neither). */
+  outer: Element
+  /** The controls before it in its view region or dialog, nearest first. */
+  preceding: HTMLElement[]
   /** The controls after it, in Tab order, in its view region or dialog. */
   following: HTMLElement[]
 }
@@ -82,10 +86,10 @@ function departureOf(element: Element): Departure {
       }
     }
   }
-  const following = Array.from(outer.querySelectorAll<HTMLElement>(TABBABLE)).filter(
-    (candidate) => candidate.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_PRECEDING && !element.contains(candidate),
-  )
-  return { element, ancestors, sameKind, following }
+  const controls = Array.from(outer.querySelectorAll<HTMLElement>(TABBABLE))
+  const following = controls.filter((candidate) => candidate.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_PRECEDING && !element.contains(candidate))
+  const preceding = controls.filter((candidate) => candidate.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_FOLLOWING && !candidate.contains(element)).reverse()
+  return { element, ancestors, sameKind, outer, preceding, following }
 }
 
 function focusable(element: Element | undefined): element is HTMLElement {
@@ -102,7 +106,16 @@ function rescue(departure: Departure): void {
     const next = kin[Math.min(sameKind.index, kin.length - 1)]
     if (next) return next.focus()
   }
-  // Else the next control that is still there, as Tab would have reached it, in the same view or dialog.
+  // Else the control Tab now reaches from where it stood, in the same view or dialog: the first after
+  // the nearest control before it that is still there, so that one that came in its place (the Undo a
+  // deletion offers) is found too; else the next of those that followed it.
+  const anchor = departure.preceding.find(focusable)
+  if (anchor && departure.outer.isConnected) {
+    const after = Array.from(departure.outer.querySelectorAll<HTMLElement>(TABBABLE)).find(
+      (candidate) => anchor.compareDocumentPosition(candidate) & Node.DOCUMENT_POSITION_FOLLOWING && !anchor.contains(candidate) && focusable(candidate),
+    )
+    if (after) return after.focus()
+  }
   const next = following.find(focusable)
   if (next) return next.focus()
   const dialog = ancestors.find((ancestor) => ancestor.getAttribute('role') === 'dialog' && ancestor.isConnected)

@@ -60,6 +60,7 @@ export const FOCUS_SHORTCUTS: ReadonlyArray<{ where: string; keys: string[]; lab
   { where: 'Collections', keys: ['↑', '↓'], label: 'Move between entries' },
   { where: 'Collections', keys: ['Alt+↑', 'Alt+↓', 'Alt+←'], label: 'Reorder an entry, or move it out of its folder' },
   { where: 'Collections', keys: ['Enter', 'Delete'], label: 'Open the entry in the Composer (a folder: fold or unfold it), or delete it' },
+  { where: 'Collections', keys: ['Ctrl+Z'], label: 'Undo the last delete while its Undo is offered (⌘+Z on macOS), unless typing in a field' },
   { where: 'Dialogs', keys: ['Tab', 'Escape'], label: 'Move between the dialog’s controls (it keeps the focus), or close it' },
   { where: 'Dialogs', keys: ['Enter'], label: 'Save, send or confirm, from any of the dialog’s fields (dropdowns and checkboxes too) but a multi-line one' },
 ]
@@ -94,6 +95,11 @@ export function keyLabel(key: string): string {
 /** The composer's send key, wherever the focus is inside it: Ctrl+Enter (⌘+Enter on macOS). */
 export function isSendKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey'>): boolean {
   return event.key === 'Enter' && (event.ctrlKey || event.metaKey)
+}
+
+/** Undo: Ctrl+Z (⌘+Z on macOS), without Shift, which redoes in the editors that have it. */
+export function isUndoKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey'>): boolean {
+  return (event.key === 'z' || event.key === 'Z') && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey
 }
 
 export function isTypingTarget(target: EventTarget | null): boolean {

@@ -3,6 +3,8 @@ export function treeOrder(): string[]
 export function treeShows(expectedJson: string): boolean
 export function focusedNodeId(): string | null
 export function nodeHasFocus(id: string | null): boolean
+export function focusedTestId(): string | null
+export function testIdHasFocus(testId: string): boolean
 export function inputValues(testId: string): string[]
 export function rowKinds(testId: string): string[]
 export interface ReplayRowPart {

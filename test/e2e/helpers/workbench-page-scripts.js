@@ -28,6 +28,17 @@ export function nodeHasFocus(id) {
   return (document.activeElement?.getAttribute('data-node-id') ?? null) === id
 }
 
+/** The test id of the element that has the keyboard focus (its tag name when it has none). */
+export function focusedTestId() {
+  const active = document.activeElement
+  return active?.getAttribute('data-testid') ?? active?.tagName.toLowerCase() ?? null
+}
+
+/** True when the element that has the keyboard focus has this test id. */
+export function testIdHasFocus(testId) {
+  return (document.activeElement?.getAttribute('data-testid') ?? null) === testId
+}
+
 /** The values of every input with this test id, in order. */
 export function inputValues(testId) {
   return Array.from(document.querySelectorAll(`[data-testid="${testId}"]`)).map((input) => input.value)

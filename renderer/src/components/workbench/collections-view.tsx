@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react'
 import type { ExportFormat, ImportFormat } from '../../../../shared/collections'
 import type { CollectionItem, TrashedCollection } from '../../../../shared/collections'
+import { isTypingTarget, isUndoKey } from '../../keyboard/shortcuts'
 import { useApp } from '../../state/context'
 import { formatDateTime } from '../../text/format'
 import { ConfirmDialog } from '../dialog'
@@ -237,13 +238,25 @@ function UndoToast() {
     }, UNDO_MS)
     return () => clearTimeout(timer)
   }, [offer, workbench])
+  useEffect(() => {
+    // Ctrl+Z (⌘+Z) anywhere in the view undoes the offered delete, but not while typing in a field or
+    // editor, whose own undo it is, nor under a dialog.
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || !isUndoKey(event) || isTypingTarget(event.target) || document.querySelector('[role="dialog"]') !== null) return
+      if (!workbench.store.getState().undo) return
+      event.preventDefault()
+      void workbench.undo()
+    }
+    document.addEventListener('keydown', onKeyDown)
+    return () => document.removeEventListener('keydown', onKeyDown)
+  }, [workbench])
   if (!offer) return null
   return (
     <div className="toast undo-toast" role="status" data-testid="undo-toast">
       <span>
         <VisibleText value={offer.message} />
       </span>
-      <button type="button" className="small" data-testid="undo-button" onClick={() => void workbench.undo()}>
+      <button type="button" className="small" data-testid="undo-button" aria-keyshortcuts="Control+Z Meta+Z" title="Undo (Ctrl+Z)" onClick={() => void workbench.undo()}>
         Undo
       </button>
       <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => workbench.store.getState().offerUndo(null)}>
@@ -372,7 +385,7 @@ export function CollectionsView() {
             <div className="collection-body">
               <div className="collection-tree-column">
                 <CollectionTree collection={collection} />
-                <p className="muted hint">Drag to reorder or into a folder. Keys: ↑/↓ to move between entries, Alt+↑/Alt+↓ to reorder, Alt+← out of a folder, Enter to open, Delete to delete.</p>
+                <p className="muted hint">Drag to reorder or into a folder. Keys: ↑/↓ to move between entries, Alt+↑/Alt+↓ to reorder, Alt+← out of a folder, Enter to open, Delete to delete, Ctrl+Z to undo a delete.</p>
               </div>
               <SelectionPanel collection={collection} />
             </div>
