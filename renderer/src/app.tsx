@@ -25,6 +25,7 @@ import { isFiltered, type CaptureFilter } from './state/capture-filter'
 import { useApp, useStores, useTraffic } from './state/context'
 import { applyTheme, nextThemeChoice, resolveTheme, watchSystemDark } from './state/theme'
 import { errorMessage } from '../../shared/errors'
+import { SkipLink } from './components/skip-link'
 
 const CodeSheet = lazy(() => import('./components/detail/code-sheet').then((module) => ({ default: module.CodeSheet })))
 
@@ -179,6 +180,7 @@ export function App() {
   useEffect(() => keepFocusOnRemoval(), [])
   return (
     <div className="app">
+      <SkipLink />
       <Header />
       <ConnectionBanner />
       <Notices />

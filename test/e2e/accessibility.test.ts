@@ -118,11 +118,34 @@ describe('the focus when what holds it is removed', () => {
     await page.getByTestId('tree-node').first().focus()
     await page.keyboard.press('Delete')
     await expect.poll(() => page.getByTestId('tree-node').count()).toBe(0)
-    // The next control (the toast's Undo, if it is there yet), else the view itself.
-    await expect.poll(async () => (await focusedPlace(page)).testId).toMatch(/^(undo-button|collections-view)$/)
+    // The control that came in its place: the toast's Undo.
+    await expect.poll(async () => (await focusedPlace(page)).testId).toBe('undo-button')
     await page.getByTestId('collection-delete').focus()
     await page.keyboard.press('Enter')
     await page.getByTestId('collection-entry').filter({ hasText: `Removals ${path}` }).waitFor({ state: 'detached' })
     await expect.poll(() => page.evaluate(pageScripts.focusOnAControl)).toBe(true)
+  })
+})
+
+describe('the skip link', () => {
+  it('is the first Tab stop, shown only while focused, and takes the focus past the endpoints to the requests', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const link = page.getByTestId('skip-link')
+    const inView = async () => {
+      const box = await link.boundingBox()
+      return box !== null && box.y >= 0 && box.y + box.height > 0 && box.width > 1
+    }
+    expect(await inView()).toBe(false)
+    await page.locator('body').focus()
+    await page.keyboard.press('Tab')
+    await expect.poll(async () => (await focusedPlace(page)).testId).toBe('skip-link')
+    expect(await link.textContent()).toBe('Skip to requests')
+    await expect.poll(inView).toBe(true)
+    const url = page.url()
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.evaluate(pageScripts.focusedId)).toBe('traffic-grid')
+    expect(page.url()).toBe(url)
+    expect(await inView()).toBe(false)
   })
 })
