@@ -55,7 +55,7 @@ function ViewSwitcher() {
           key={entry.view}
           type="button"
           className={view === entry.view ? 'view-tab active' : 'view-tab'}
-          aria-pressed={view === entry.view}
+          aria-current={view === entry.view ? 'page' : undefined}
           data-testid={`view-${entry.view}`}
           onClick={() => app.getState().setView(entry.view)}
         >
@@ -66,7 +66,7 @@ function ViewSwitcher() {
         type="button"
         className={view === 'settings' ? 'view-tab active' : 'view-tab'}
         data-testid="open-settings"
-        aria-pressed={view === 'settings'}
+        aria-current={view === 'settings' ? 'page' : undefined}
         onClick={() => app.getState().setView(view === 'settings' ? 'traffic' : 'settings')}
       >
         Settings

@@ -245,4 +245,19 @@ describe('keyboard', () => {
     await settle()
     expect(screen.getByTestId('toast').textContent).toContain(refusal)
   })
+
+  it('marks the view shown in the view switcher as the current page, not as a pressed button', async () => {
+    await setup()
+    const current = () =>
+      ['view-traffic', 'view-composer', 'view-collections', 'open-settings'].filter((id) => screen.getByTestId(id).getAttribute('aria-current') === 'page')
+    expect(screen.getByRole('navigation', { name: 'Views' })).toBeTruthy()
+    expect(current()).toEqual(['view-traffic'])
+    for (const id of ['view-traffic', 'view-composer', 'view-collections', 'open-settings']) expect(screen.getByTestId(id).hasAttribute('aria-pressed')).toBe(false)
+    act(() => void fireEvent.click(screen.getByTestId('view-collections')))
+    await settle()
+    expect(current()).toEqual(['view-collections'])
+    act(() => void fireEvent.click(screen.getByTestId('open-settings')))
+    await settle()
+    expect(current()).toEqual(['open-settings'])
+  })
 })
