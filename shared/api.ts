@@ -266,11 +266,32 @@ export const methods = {
         text: z.string().max(200 * 1024 * 1024).optional(),
         /** The file's exact bytes, base64: a raw HTTP message, whose body and header bytes need not be UTF-8. */
         base64: z.string().max(270 * 1024 * 1024).optional(),
+        /** The file sent before in slices (collections.importChunk): how a large file travels. */
+        uploadId: z.string().min(1).max(100).optional(),
         name: z.string().trim().min(1).max(200).optional(),
       })
-      .refine((input) => (input.text === undefined) !== (input.base64 === undefined), { message: 'give the file as text or as base64, not both' }),
+      .refine((input) => [input.text, input.base64, input.uploadId].filter((part) => part !== undefined).length === 1, {
+        message: 'give the file as text, as base64 or as an upload, and only one of them',
+      }),
     Collection,
-    'A new collection from a file: everything in it, or nothing and a clear error.',
+    'A new collection from a file: everything in it, or nothing and a clear error. A file sent as an upload reports its reading as collections.importing events.',
+  ),
+  'collections.importChunk': method(
+    z.object({
+      /** Chosen by the caller for one file; the import names it. */
+      uploadId: z.string().min(1).max(100),
+      /** Where this slice begins in the file: slices arrive in order. */
+      offset: z.number().int().min(0),
+      /** The slice's bytes, base64. */
+      base64: z.string().max(8 * 1024 * 1024),
+    }),
+    z.object({ received: z.number().int() }),
+    'One slice of a file to import, in order; an upload not used for 10 minutes is dropped.',
+  ),
+  'collections.cancelImport': method(
+    z.object({ uploadId: z.string().min(1).max(100) }),
+    z.object({ cancelled: z.boolean() }),
+    'Drop an upload, or stop its import before anything is stored.',
   ),
   'captures.export': method(
     z.object({ ids: z.array(z.string().min(1)).min(1).max(100_000), format: z.enum(['har', 'curl']) }),
@@ -293,6 +314,8 @@ export const events = {
   'captures.cleared': z.object({ endpointId: z.string().nullable() }),
   'settings.changed': Settings,
   'collections.run': RunState,
+  /** How far the import of an upload has read the file: requests read, of how many. */
+  'collections.importing': z.object({ uploadId: z.string(), done: z.number().int(), total: z.number().int() }),
 } as const
 
 export type Methods = typeof methods

@@ -221,6 +221,7 @@ export class Engine {
         newId,
         version: options.version ?? '0.0.0',
         onRun: (state) => engine?.events.emit('collections:run', state),
+        onImporting: (progress) => engine?.events.emit('collections:importing', progress),
       })
       engine = new Engine(dataDir, clock, info, lock, newId, settingsDoc, endpointsDoc, blobs, history, secrets, forwarder, checker, replayer, collectionStore, collections)
       engine.events.on('capture:completed', (summary) => checker.check(summary.id, summary.endpointId))
@@ -789,7 +790,10 @@ export class Engine {
       'collections.runStatus': async ({ runId }) => this.collections.runState(runId),
       'collections.cancelRun': async ({ runId }) => this.collections.cancel(runId),
       'collections.export': async ({ id, format }) => this.collections.exportCollection(id, format),
-      'collections.import': async ({ format, text, base64, name }) => this.collectionsChanged(await this.collections.import(format, text !== undefined ? text : { base64: base64! }, name)),
+      'collections.import': async ({ format, text, base64, uploadId, name }) =>
+        this.collectionsChanged(await this.collections.import(format, text !== undefined ? text : base64 !== undefined ? { base64 } : { uploadId: uploadId! }, name)),
+      'collections.importChunk': async ({ uploadId, offset, base64 }) => this.collections.importChunk(uploadId, offset, base64),
+      'collections.cancelImport': async ({ uploadId }) => ({ cancelled: this.collections.cancelImport(uploadId) }),
       'captures.export': ({ ids, format }) => this.collections.exportCaptures(ids, format),
       'settings.get': async () => this.settings,
       'settings.update': (patch) => this.updateSettings(patch),

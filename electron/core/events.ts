@@ -13,6 +13,7 @@ export interface EngineEvents {
   'forward:changed': void
   'collections:changed': void
   'collections:run': RunState
+  'collections:importing': { uploadId: string; done: number; total: number }
   'captures:removed': { ids: string[]; cleared: { endpointId: string | null } | null }
   'settings:changed': Settings
   'listener:status': EndpointStatus

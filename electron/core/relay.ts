@@ -38,6 +38,7 @@ export class EventRelay {
     this.offs.push(events.on('forward:changed', () => this.scheduleTargets()))
     this.offs.push(events.on('collections:changed', () => this.send('collections.changed', { collections: this.engine.collectionStore.list() })))
     this.offs.push(events.on('collections:run', (state) => this.send('collections.run', state)))
+    this.offs.push(events.on('collections:importing', (progress) => this.send('collections.importing', progress)))
     this.offs.push(
       events.on('captures:removed', ({ ids, cleared }) => {
         for (const id of ids) this.pending.delete(id)

@@ -283,19 +283,20 @@ const ImportedResponse = z.object({
     .optional(),
 })
 
-const ImportedHar = z.object({
+const ImportedEntry = z.object({
+  startedDateTime: z.string().optional(),
+  time: z.number().optional(),
+  request: ImportedRequest,
+  response: ImportedResponse.nullable().optional(),
+  comment: z.string().optional(),
+  _hookscope: z.object({ name: z.string().optional() }).optional(),
+})
+
+/** The file around its entries, which are read one by one (`fromHarEntry`). */
+const ImportedHarLog = z.object({
   log: z.object({
     version: z.string().optional(),
-    entries: z.array(
-      z.object({
-        startedDateTime: z.string().optional(),
-        time: z.number().optional(),
-        request: ImportedRequest,
-        response: ImportedResponse.nullable().optional(),
-        comment: z.string().optional(),
-        _hookscope: z.object({ name: z.string().optional() }).optional(),
-      }),
-    ),
+    entries: z.array(z.unknown()),
   }),
 })
 
@@ -378,51 +379,60 @@ function importRequest(request: z.infer<typeof ImportedRequest>, path: Array<str
 }
 
 export function fromHar(input: unknown): Exchange[] {
-  const har = parseOrThrow(ImportedHar, parseJsonInput(input, 'HAR file'), 'HAR file')
+  const entries = harEntries(parseJsonInput(input, 'HAR file'))
   // Every check that can fail runs inside this map before anything is returned.
-  return har.log.entries.map((entry, index) => {
-    const base: Array<string | number> = ['log', 'entries', index]
-    const { request } = entry
-    const url = textToByteString(request.url)
-    if (!isAbsoluteUrl(url)) {
-      throw invalidInput(`Not a valid HAR file: ${formatPath([...base, 'request', 'url'])}: "${request.url.slice(0, 80)}" is not an absolute URL`)
-    }
-    const requestSpec: RequestSpec = {
-      method: request.method,
-      url,
-      headers: importHeaders(request.headers),
-      body: new Uint8Array(0),
-    }
-    const { body, note } = importRequest(request, [...base, 'request'])
-    requestSpec.body = body
-    const version = normalizeHttpVersion(request.httpVersion)
-    if (version !== undefined) requestSpec.httpVersion = version
+  return entries.map((entry, index) => fromHarEntry(entry, index))
+}
 
-    const exchange: Exchange = { request: requestSpec }
-    const response = entry.response
-    if (response && response.status !== 0) {
-      const content = response.content
-      const contentPath = [...base, 'response', 'content']
-      if (content?.encoding && content.encoding !== 'base64') {
-        throw invalidInput(`Not a valid HAR file: ${formatPath([...contentPath, 'encoding'])}: "${content.encoding}" is not supported (only base64)`)
-      }
-      const text = content?.text ?? ''
-      const body = content?.encoding === 'base64' ? decodeBase64(text, [...contentPath, 'text']) : utf8Encode(text)
-      const responseSpec: ResponseSpec = { status: response.status, headers: importHeaders(response.headers ?? []), body }
-      if (response.statusText) responseSpec.statusText = response.statusText
-      exchange.response = responseSpec
+/** The entries of a parsed HAR file, each still to be read by `fromHarEntry`; throws when the file has none. */
+export function harEntries(value: unknown): unknown[] {
+  return parseOrThrow(ImportedHarLog, value, 'HAR file').log.entries
+}
+
+/** One parsed entry of a HAR file (the `index`th, which errors name) as an Exchange. */
+export function fromHarEntry(value: unknown, index: number): Exchange {
+  const base: Array<string | number> = ['log', 'entries', index]
+  const entry = parseOrThrow(ImportedEntry, value, 'HAR file', base)
+  const { request } = entry
+  const url = textToByteString(request.url)
+  if (!isAbsoluteUrl(url)) {
+    throw invalidInput(`Not a valid HAR file: ${formatPath([...base, 'request', 'url'])}: "${request.url.slice(0, 80)}" is not an absolute URL`)
+  }
+  const requestSpec: RequestSpec = {
+    method: request.method,
+    url,
+    headers: importHeaders(request.headers),
+    body: new Uint8Array(0),
+  }
+  const { body, note } = importRequest(request, [...base, 'request'])
+  requestSpec.body = body
+  const version = normalizeHttpVersion(request.httpVersion)
+  if (version !== undefined) requestSpec.httpVersion = version
+
+  const exchange: Exchange = { request: requestSpec }
+  const response = entry.response
+  if (response && response.status !== 0) {
+    const content = response.content
+    const contentPath = [...base, 'response', 'content']
+    if (content?.encoding && content.encoding !== 'base64') {
+      throw invalidInput(`Not a valid HAR file: ${formatPath([...contentPath, 'encoding'])}: "${content.encoding}" is not supported (only base64)`)
     }
-    if (entry.startedDateTime !== undefined) {
-      const time = Date.parse(entry.startedDateTime)
-      if (Number.isNaN(time)) {
-        throw invalidInput(`Not a valid HAR file: ${formatPath([...base, 'startedDateTime'])}: "${entry.startedDateTime}" is not a date`)
-      }
-      exchange.startedAt = time
+    const text = content?.text ?? ''
+    const body = content?.encoding === 'base64' ? decodeBase64(text, [...contentPath, 'text']) : utf8Encode(text)
+    const responseSpec: ResponseSpec = { status: response.status, headers: importHeaders(response.headers ?? []), body }
+    if (response.statusText) responseSpec.statusText = response.statusText
+    exchange.response = responseSpec
+  }
+  if (entry.startedDateTime !== undefined) {
+    const time = Date.parse(entry.startedDateTime)
+    if (Number.isNaN(time)) {
+      throw invalidInput(`Not a valid HAR file: ${formatPath([...base, 'startedDateTime'])}: "${entry.startedDateTime}" is not a date`)
     }
-    if (entry.time !== undefined && entry.time >= 0) exchange.durationMs = entry.time
-    if (entry._hookscope?.name !== undefined) exchange.name = entry._hookscope.name
-    const notes = [entry.comment, note].filter((part): part is string => part !== undefined && part !== '')
-    if (notes.length > 0) exchange.notes = notes.join('\n\n')
-    return exchange
-  })
+    exchange.startedAt = time
+  }
+  if (entry.time !== undefined && entry.time >= 0) exchange.durationMs = entry.time
+  if (entry._hookscope?.name !== undefined) exchange.name = entry._hookscope.name
+  const notes = [entry.comment, note].filter((part): part is string => part !== undefined && part !== '')
+  if (notes.length > 0) exchange.notes = notes.join('\n\n')
+  return exchange
 }

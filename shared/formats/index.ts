@@ -15,6 +15,8 @@ export { printfFormat, shellQuote, toCurl, toCurlMany, type ToCurlOptions } from
 export { fromCurl, fromCurlMany, type FromCurlOptions } from './curl-import'
 export {
   fromHar,
+  fromHarEntry,
+  harEntries,
   normalizeHttpVersion,
   toHar,
   type HarCreator,

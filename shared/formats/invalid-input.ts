@@ -29,13 +29,13 @@ function issueText(issue: z.core.$ZodIssue): string {
 }
 
 /** Parses with a zod schema or throws INVALID_INPUT naming the first wrong path (and how many more). */
-export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, what: string, at: ReadonlyArray<PropertyKey> = []): z.infer<T> {
   const result = schema.safeParse(value)
   if (result.success) return result.data
   const issues = result.error.issues
   const first = issues[0]!
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : ''
-  throw invalidInput(`Not a valid ${what}: ${formatPath(first.path)}: ${issueText(first)}${more}`)
+  throw invalidInput(`Not a valid ${what}: ${formatPath([...at, ...first.path])}: ${issueText(first)}${more}`)
 }
 
 /** JSON text or an already parsed value. */

@@ -28,6 +28,7 @@ import type { Replayer } from '../replay/replayer'
 import type { BlobStore } from '../store/blobs'
 import { inlineBytes, type HistoryStore } from '../store/history'
 import { bodyBytes, storedBody, type CollectionStore } from './store'
+import { cancelledImport, readHar } from './har-reader'
 
 export interface ExportedFile {
   filename: string
@@ -45,6 +46,8 @@ export interface CollectionServiceDeps {
   newId: () => string
   version: string
   onRun: (state: RunState) => void
+  /** How far the import of an upload has read its file. */
+  onImporting?: (progress: { uploadId: string; done: number; total: number }) => void
 }
 
 /** What a request needs to be sendable at all, whatever its URL (an imported one may hold a {{variable}}). */
@@ -54,6 +57,17 @@ const SendableParts = z.object({ method: RequestDraft.shape.method, headers: Req
  * such a request has no host until the variable is given one. */
 function originVariableOf(url: string): string | undefined {
   return /^(?:[a-z][a-z0-9+.-]*:\/\/)?[^/?#]*?(\{\{[^{}]*\}\})/i.exec(url)?.[1]
+}
+
+/** The largest file an upload may carry (what one message could carry as base64). */
+const MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+/** An upload not added to nor imported for this long is dropped. */
+const UPLOAD_IDLE_MS = 10 * 60_000
+
+interface Upload {
+  chunks: Uint8Array[]
+  bytes: number
+  timer: ReturnType<typeof setTimeout> | null
 }
 
 const FORMAT_NAMES: Record<ExportFormat, string> = { hookscope: 'a Hookscope file', har: 'HAR', postman: 'Postman', curl: 'a curl command' }
@@ -247,14 +261,85 @@ export class CollectionService {
 
   // ——— import: everything or nothing ———
 
-  /** `file` is the file's text, or its exact bytes as base64 (what a raw HTTP message needs). */
-  async import(format: ImportFormat, file: string | { base64: string }, name?: string): Promise<Collection> {
-    const now = this.deps.clock.now()
+  /** Files on their way in slices, by upload id; each dropped when imported, cancelled or left unused. */
+  private readonly uploads = new Map<string, Upload>()
+  /** Uploads whose import is under way: a cancel is seen between slices of its reading. */
+  private readonly importing = new Map<string, { cancelled: boolean }>()
+
+  /** Appends a slice of a file to import; slices arrive in order. */
+  importChunk(uploadId: string, offset: number, base64: string): { received: number } {
+    if (this.importing.has(uploadId)) throw new HookscopeError('INVALID_INPUT', 'That file is already being imported.')
+    let upload = this.uploads.get(uploadId)
+    if (!upload) {
+      if (offset !== 0) throw new HookscopeError('NOT_FOUND', 'The start of this file never arrived, or it was left unused too long: import it again.')
+      upload = { chunks: [], bytes: 0, timer: null }
+      this.uploads.set(uploadId, upload)
+    }
+    if (offset !== upload.bytes) throw new HookscopeError('INVALID_INPUT', `The file's slices arrived out of order (one at byte ${offset}, expected at ${upload.bytes}): import it again.`)
+    const bytes = base64Decode(base64)
+    if (!bytes) throw new HookscopeError('INVALID_INPUT', 'The file’s bytes did not arrive as valid base64.')
+    if (upload.bytes + bytes.length > MAX_UPLOAD_BYTES) {
+      this.dropUpload(uploadId)
+      throw new HookscopeError('INVALID_INPUT', `The file is too large to import: at most ${MAX_UPLOAD_BYTES / (1024 * 1024)} MB.`)
+    }
+    upload.chunks.push(bytes)
+    upload.bytes += bytes.length
+    if (upload.timer) clearTimeout(upload.timer)
+    upload.timer = setTimeout(() => this.dropUpload(uploadId), UPLOAD_IDLE_MS)
+    upload.timer.unref?.()
+    return { received: upload.bytes }
+  }
+
+  /** Drops an upload, or stops its import before anything is stored; false when there was neither. */
+  cancelImport(uploadId: string): boolean {
+    const running = this.importing.get(uploadId)
+    if (running) running.cancelled = true
+    return this.dropUpload(uploadId) || running !== undefined
+  }
+
+  private dropUpload(uploadId: string): boolean {
+    const upload = this.uploads.get(uploadId)
+    if (!upload) return false
+    if (upload.timer) clearTimeout(upload.timer)
+    this.uploads.delete(uploadId)
+    return true
+  }
+
+  /** `file` is the file's text, its exact bytes as base64 (what a raw HTTP message needs), or an upload sent in slices. */
+  async import(format: ImportFormat, file: string | { base64: string } | { uploadId: string }, name?: string): Promise<Collection> {
+    if (typeof file !== 'string' && 'uploadId' in file) {
+      const upload = this.uploads.get(file.uploadId)
+      if (!upload) throw new HookscopeError('NOT_FOUND', 'That file never arrived, or it was left unused too long: import it again.')
+      this.dropUpload(file.uploadId)
+      const state = { cancelled: false }
+      this.importing.set(file.uploadId, state)
+      try {
+        // A HAR file (a large one, from a browser or HTTP Toolkit) is read off the event loop, reporting its progress.
+        if (format === 'har') {
+          const uploadId = file.uploadId
+          const exchanges = await readHar(upload.chunks, {
+            onProgress: (done, total) => this.deps.onImporting?.({ uploadId, done, total }),
+            cancelled: () => state.cancelled,
+          })
+          if (state.cancelled) throw cancelledImport()
+          return await this.createImported(exchanges, null, name ?? 'Imported HAR', name, this.deps.clock.now())
+        }
+        return await this.importBytes(format, Buffer.concat(upload.chunks, upload.bytes), name)
+      } finally {
+        this.importing.delete(file.uploadId)
+      }
+    }
     let bytes: Uint8Array | null = null
     if (typeof file !== 'string') {
       bytes = base64Decode(file.base64)
       if (!bytes) throw new HookscopeError('INVALID_INPUT', 'The file’s bytes did not arrive as valid base64.')
     }
+    return this.importBytes(format, typeof file === 'string' ? file : bytes!, name)
+  }
+
+  private async importBytes(format: ImportFormat, file: string | Uint8Array, name: string | undefined): Promise<Collection> {
+    const now = this.deps.clock.now()
+    const bytes = typeof file === 'string' ? null : file
     // The text formats read the file as UTF-8 (a byte order mark is not part of the text), as a browser reads a picked file.
     const text = typeof file === 'string' ? file : new TextDecoder().decode(bytes!)
     if (format === 'hookscope') {
@@ -308,6 +393,11 @@ export class CollectionService {
         defaultName = 'Imported request'
         break
     }
+    return this.createImported(exchanges, entries, defaultName, name, now)
+  }
+
+  /** The collection of what a file held, once all of it was read. */
+  private async createImported(exchanges: Exchange[], entries: Array<Exchange | FolderEntry> | null, defaultName: string, name: string | undefined, now: number): Promise<Collection> {
     if (exchanges.length === 0 && (entries ?? []).length === 0) throw new HookscopeError('INVALID_INPUT', 'The file holds no requests.')
     // Folders (from a Postman collection) are made where they begin in the file, so they keep their
     // order among their sibling folders, their descriptions, their place among the requests beside

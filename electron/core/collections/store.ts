@@ -136,8 +136,8 @@ export class CollectionStore {
     const id = `col_${this.deps.newId().toLowerCase()}`
     const now = this.deps.clock.now()
     const collection = CollectionSchema.parse({ id, name, createdAt: now, updatedAt: now, folders: content?.folders ?? [], items: content?.items ?? [] })
+    // Opening writes the new file (and its backup) from the validated collection: written once, not again.
     const doc = await this.openDoc(id, collection)
-    await doc.update(() => collection)
     return doc.data
   }
 

@@ -116,8 +116,10 @@ export class DocumentStore<S extends z.ZodType> {
    */
   private persist(): Promise<void> {
     const run = this.writing.then(async () => {
-      await this.db.write()
-      await writeFileAtomic(this.backupFile, JSON.stringify(this.db.data, null, 2) + '\n').catch(() => undefined)
+      // One text for the file and its backup: a large document (a collection of big bodies) costs one serialization.
+      const text = JSON.stringify(this.db.data, null, 2) + '\n'
+      await writeFileAtomic(this.file, text)
+      await writeFileAtomic(this.backupFile, text).catch(() => undefined)
     })
     this.writing = run.catch(() => undefined)
     return run

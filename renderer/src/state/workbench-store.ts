@@ -28,6 +28,13 @@ export type RequestRef =
 /** What "save to collection" saves. */
 export type SaveSource = { captureId: string } | { replayId: string } | { draft: RequestDraft }
 
+/** Sending: bytes of the file sent, of its size. Reading: requests the engine has read, of how many (0 while it parses). */
+export interface ImportProgress {
+  phase: 'sending' | 'reading'
+  done: number
+  total: number
+}
+
 export interface ComposerState {
   source: ComposerSource
   /** The capture the request came from: replays are linked to it. */
@@ -82,6 +89,8 @@ export interface WorkbenchState {
   runTarget: RunTarget | null
   runId: string | null
   importError: string | null
+  /** A large file's import under way: its bytes being sent, then its requests being read by the engine. */
+  importProgress: ImportProgress | null
   /** The traffic list's export in progress. */
   listExport: ExportProgress | null
 }
@@ -110,6 +119,7 @@ export interface WorkbenchActions {
   setRunTarget(target: RunTarget | null): void
   setRunId(runId: string | null): void
   setImportError(message: string | null): void
+  setImportProgress(progress: ImportProgress | null): void
   setListExport(progress: ExportProgress | null): void
 }
 
@@ -160,6 +170,7 @@ export function createWorkbenchStore(initial: Partial<WorkbenchState> = {}): Wor
       runTarget: null,
       runId: null,
       importError: null,
+      importProgress: null,
       listExport: null,
       ...initial,
 
@@ -216,6 +227,7 @@ export function createWorkbenchStore(initial: Partial<WorkbenchState> = {}): Wor
       setRunTarget: (runTarget) => set({ runTarget }),
       setRunId: (runId) => set({ runId }),
       setImportError: (importError) => set({ importError }),
+      setImportProgress: (importProgress) => set({ importProgress }),
       setListExport: (listExport) => set({ listExport }),
     }
   })

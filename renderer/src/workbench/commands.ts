@@ -17,7 +17,7 @@ import { toCaptureQuery } from '../state/capture-filter'
 import { formatClock, formatCount } from '../text/format'
 import type { Stores } from '../state/context'
 import { useStores } from '../state/context'
-import { createWorkbenchStore, initialComposer, type RequestRef, type SaveSource, type WorkbenchActions, type WorkbenchState, type WorkbenchStore } from '../state/workbench-store'
+import { createWorkbenchStore, initialComposer, type ImportProgress, type RequestRef, type SaveSource, type WorkbenchActions, type WorkbenchState, type WorkbenchStore } from '../state/workbench-store'
 import type { ComparableRequest } from '../diff/request-diff'
 import { EXPORT_MAX_CAPTURES, ExportCancelled, exportList, type TrafficExportFormat } from './list-export'
 import { blankRequest, editableOfDraft, editableOfSpec, pastedKind, problemsOf, toDraft } from './composer-draft'
@@ -25,6 +25,8 @@ import { sendTimeoutError, sendTimeoutMs, storedDraft, storeDraft, storedSendTim
 
 export const COMPARE_BODY_MAX_BYTES = 4 * 1024 * 1024
 const DRAFT_SAVE_DELAY_MS = 300
+/** A picked file larger than this goes to the engine in slices of this size, with progress. */
+export const IMPORT_SLICE_BYTES = 1024 * 1024
 
 export function messageOf(error: unknown): string {
   return errorMessage(error)
@@ -62,9 +64,16 @@ export function readFileBytes(file: Blob): Promise<Uint8Array> {
   })
 }
 
-export function detectImportFormat(text: string, fileName = ''): ImportFormat {
+export function detectImportFormat(text: string, fileName = '', whole = true): ImportFormat {
   const trimmed = text.trimStart()
   if (trimmed.startsWith('{')) {
+    // The head of a large file, which is not JSON on its own: its first keys say what it is.
+    if (!whole) {
+      if (/^\{\s*"log"\s*:/.test(trimmed)) return 'har'
+      if (/"info"\s*:/.test(trimmed) && /"(?:item|_postman_id)"\s*:/.test(trimmed)) return 'postman'
+      if (/^\{\s*"schemaVersion"\s*:/.test(trimmed)) return 'hookscope'
+      if (/"log"\s*:\s*\{/.test(trimmed) && /"entries"\s*:/.test(trimmed)) return 'har'
+    }
     try {
       const parsed = JSON.parse(trimmed) as Record<string, unknown>
       if (parsed && typeof parsed === 'object') {
@@ -597,6 +606,62 @@ export class Workbench {
     if (file) downloadBlob(new Blob([file.text], { type: file.mimeType }), file.filename)
   }
 
+  private importing: { cancel: AbortController; uploadId: string } | null = null
+
+  /**
+   * A picked file imported as a new collection. One past a slice goes to the engine in slices, so
+   * that the page stays responsive and shows how far it is, then is read there with progress; Cancel
+   * stops it at any point before the collection is stored.
+   */
+  async importPickedFile(file: Blob, chosen: ImportFormat | 'auto', fileName: string): Promise<Collection | null> {
+    if (file.size <= IMPORT_SLICE_BYTES) return this.importFile(await readFileBytes(file), chosen, fileName)
+    if (this.importing) return null
+    const cancel = new AbortController()
+    const uploadId = `upl_${Date.now().toString(36)}_${Math.random().toString(36).slice(2)}`
+    const importing = { cancel, uploadId }
+    this.importing = importing
+    const progress = (next: ImportProgress) => {
+      if (!cancel.signal.aborted) this.state.setImportProgress(next)
+    }
+    this.state.setImportError(null)
+    progress({ phase: 'sending', done: 0, total: file.size })
+    const off = this.api.on('collections.importing', (event) => {
+      if (event.uploadId === uploadId) progress({ phase: 'reading', done: event.done, total: event.total })
+    })
+    try {
+      const head = new TextDecoder().decode(await readFileBytes(file.slice(0, 64 * 1024)))
+      const format = chosen === 'auto' ? detectImportFormat(head, fileName, false) : chosen
+      for (let offset = 0; offset < file.size; offset += IMPORT_SLICE_BYTES) {
+        const bytes = await readFileBytes(file.slice(offset, offset + IMPORT_SLICE_BYTES))
+        if (cancel.signal.aborted) return null
+        await this.api['collections.importChunk']({ uploadId, offset, base64: base64Encode(bytes) })
+        progress({ phase: 'sending', done: offset + bytes.length, total: file.size })
+      }
+      if (cancel.signal.aborted) return null
+      progress({ phase: 'reading', done: 0, total: 0 })
+      return await this.importText({ uploadId }, format, fileName, cancel.signal)
+    } catch (error) {
+      if (!cancel.signal.aborted) this.state.setImportError(`Could not import ${fileName || 'the file'}: ${messageOf(error)}`)
+      return null
+    } finally {
+      off()
+      if (this.importing === importing) this.importing = null
+      if (!cancel.signal.aborted) this.state.setImportProgress(null)
+    }
+  }
+
+  /** Stops the import under way: nothing is stored. */
+  cancelImport(): void {
+    const importing = this.importing
+    if (!importing) return
+    importing.cancel.abort()
+    this.importing = null
+    this.state.setImportProgress(null)
+    this.toast('Import cancelled: nothing was imported')
+    // What the engine already received is dropped there, and a reading under way stops before anything is stored.
+    void this.api['collections.cancelImport']({ uploadId: importing.uploadId }).catch(() => undefined)
+  }
+
   /** A picked file imported as a new collection: its format as chosen, or told from its contents ('auto'). */
   async importFile(bytes: Uint8Array, chosen: ImportFormat | 'auto', fileName: string): Promise<Collection | null> {
     // Read as a browser reads a text file (UTF-8, a byte order mark dropped); a raw HTTP message goes as its exact bytes.
@@ -605,18 +670,19 @@ export class Workbench {
     return this.importText(format === 'raw' ? { base64: base64Encode(bytes) } : { text }, format, fileName)
   }
 
-  async importText(file: { text: string } | { base64: string }, format: ImportFormat, fileName: string): Promise<Collection | null> {
+  async importText(file: { text: string } | { base64: string } | { uploadId: string }, format: ImportFormat, fileName: string, signal?: AbortSignal): Promise<Collection | null> {
     this.state.setImportError(null)
     try {
       const name = fileName.replace(/\.(json|har|sh|txt|http)$/i, '').replace(/\.postman_collection$/i, '').trim()
       const collection = await this.api['collections.import']({ format, ...file, ...(name && format !== 'postman' && format !== 'hookscope' ? { name: name.slice(0, 200) } : {}) })
+      if (signal?.aborted) return null
       await this.loadCollections()
       this.state.selectCollection(collection.id)
       this.state.setCollection(collection)
       this.toast(`Imported ${collection.items.length} ${collection.items.length === 1 ? 'request' : 'requests'} into "${collection.name}"`)
       return collection
     } catch (error) {
-      this.state.setImportError(`Could not import ${fileName || 'the file'}: ${messageOf(error)}`)
+      if (!signal?.aborted) this.state.setImportError(`Could not import ${fileName || 'the file'}: ${messageOf(error)}`)
       return null
     }
   }

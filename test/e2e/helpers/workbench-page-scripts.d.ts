@@ -15,3 +15,5 @@ export interface ReplayRowPart {
 }
 /** A part is null when the row has no such element. */
 export function replayRows(): Array<{ request: ReplayRowPart | null; status: ReplayRowPart | null; actions: Record<string, boolean> }>
+export function startTextWatch(testId: string): void
+export function watchedTexts(): string[]

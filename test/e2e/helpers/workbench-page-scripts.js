@@ -86,3 +86,19 @@ export function replayRows() {
     }
   })
 }
+
+/** Starts recording every text the element with this test id shows, as it changes (read them with watchedTexts). */
+export function startTextWatch(testId) {
+  const seen = []
+  window.__watchedTexts = seen
+  const record = () => {
+    const text = document.querySelector(`[data-testid="${testId}"]`)?.textContent
+    if (text && seen[seen.length - 1] !== text) seen.push(text)
+  }
+  new window.MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true })
+  record()
+}
+
+export function watchedTexts() {
+  return window.__watchedTexts ?? []
+}

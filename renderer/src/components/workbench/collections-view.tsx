@@ -5,9 +5,10 @@ import type { ExportFormat, ImportFormat } from '../../../../shared/collections'
 import type { CollectionItem, TrashedCollection } from '../../../../shared/collections'
 import { isTypingTarget, isUndoKey } from '../../keyboard/shortcuts'
 import { useApp } from '../../state/context'
-import { formatDateTime } from '../../text/format'
+import { formatCount, formatDateTime } from '../../text/format'
 import { ConfirmDialog } from '../dialog'
-import { messageOf, readFileBytes, useWorkbench, useWorkbenchState } from '../../workbench/commands'
+import { messageOf, useWorkbench, useWorkbenchState } from '../../workbench/commands'
+import type { ImportProgress } from '../../state/workbench-store'
 import { VisibleText } from '../visible-text'
 import { CollectionTree } from './collection-tree'
 import { SelectionPanel } from './item-panel'
@@ -135,9 +136,20 @@ function RecentlyDeleted() {
   )
 }
 
+function megabytes(bytes: number): string {
+  return (bytes / (1024 * 1024)).toFixed(1)
+}
+
+function importProgressText(progress: ImportProgress): string {
+  if (progress.phase === 'sending') return `Sending the file… ${megabytes(progress.done)} of ${megabytes(progress.total)} MB`
+  if (progress.total === 0) return 'Reading the file…'
+  return `Reading requests… ${formatCount(progress.done)} of ${formatCount(progress.total)}`
+}
+
 function ImportBox() {
   const workbench = useWorkbench()
   const error = useWorkbenchState((s) => s.importError)
+  const progress = useWorkbenchState((s) => s.importProgress)
   const [format, setFormat] = useState<ImportFormat | 'auto'>('auto')
   const [busy, setBusy] = useState(false)
   const readFile = async (input: HTMLInputElement) => {
@@ -145,7 +157,7 @@ function ImportBox() {
     if (!file) return
     setBusy(true)
     try {
-      await workbench.importFile(await readFileBytes(file), format, file.name)
+      await workbench.importPickedFile(file, format, file.name)
     } catch (err) {
       workbench.store.getState().setImportError(`Could not read ${file.name}: ${messageOf(err)}`)
     } finally {
@@ -168,6 +180,17 @@ function ImportBox() {
           <input type="file" data-testid="collection-import-file" accept=".json,.har,.sh,.txt,.http,application/json,text/plain" disabled={busy} onChange={(event) => void readFile(event.currentTarget)} />
         </label>
       </div>
+      {progress && (
+        <div className="form-row import-progress">
+          <progress data-testid="import-bar" aria-label="Import progress" max={Math.max(1, progress.total)} value={progress.total > 0 ? progress.done : undefined} />
+          <span className="muted" role="status" data-testid="import-progress">
+            {importProgressText(progress)}
+          </span>
+          <button type="button" className="small" data-testid="import-cancel" title="Cancel the import: nothing is imported" onClick={() => workbench.cancelImport()}>
+            Cancel
+          </button>
+        </div>
+      )}
       {error && (
         <div className="viewer-note error import-error" role="alert" data-testid="import-error">
           <span>{error}</span>
