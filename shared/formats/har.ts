@@ -8,7 +8,9 @@
 // - A request body that is valid UTF-8 is postData.text. Other bytes are postData.text in base64 with
 //   `postData._encoding: "base64"`: HAR's postData has no encoding field, so this custom
 //   (underscore) field says how to read it. A response body that is not UTF-8 uses HAR's own
-//   `content.encoding: "base64"`.
+//   `content.encoding: "base64"`. A response with a Content-Encoding is written decoded, as HAR and
+//   browsers write it (`content.size` decoded, `content.compression` the bytes saved, `bodySize` as
+//   sent), when the exchange carries it decoded (`decodedBody`); otherwise as it was sent.
 // - An Exchange without a response gets status 0 and empty content, as browsers write blocked or
 //   failed requests. `entry.comment` holds the notes and `entry._hookscope.name` the name.
 // - Space and control characters in URLs are percent-encoded (a HAR URL must be a URI).
@@ -85,6 +87,7 @@ export interface HarRequest {
 
 export interface HarContent {
   size: number
+  compression?: number
   mimeType: string
   text?: string
   encoding?: 'base64'
@@ -198,11 +201,18 @@ function toHarResponse(response: ResponseSpec | undefined, httpVersion: string |
   const size = response.body.length > 0 ? response.body.length : (response.bodySize ?? 0)
   const content: HarContent = { size, mimeType: headerValue(response.headers, 'content-type') ?? 'x-unknown' }
   if (size > response.body.length) content.comment = `The ${size}-byte body was sent but not kept.`
-  if (response.body.length > 0) {
-    const text = utf8DecodeStrict(response.body)
+  // HAR's content is the body decoded: its size decoded, `compression` the bytes the encoding saved.
+  const decoded = response.decodedBody
+  if (decoded && response.body.length > 0) {
+    content.size = decoded.length
+    content.compression = decoded.length - response.body.length
+  }
+  const contentBytes = decoded && response.body.length > 0 ? decoded : response.body
+  if (contentBytes.length > 0) {
+    const text = utf8DecodeStrict(contentBytes)
     if (text !== null) content.text = text
     else {
-      content.text = base64Encode(response.body)
+      content.text = base64Encode(contentBytes)
       content.encoding = 'base64'
     }
   }

@@ -34,6 +34,11 @@ export const ResponseSpec = z.object({
   body: Bytes,
   /** The size of a body that was sent but not kept (`body` is then empty): said, never made up. */
   bodySize: z.number().int().min(0).optional(),
+  /**
+   * `body` with its Content-Encoding undone, when the whole of it was kept and could be decoded
+   * (formats that want decoded content, such as HAR's `content.text`, write this one).
+   */
+  decodedBody: Bytes.optional(),
 })
 export type ResponseSpec = z.infer<typeof ResponseSpec>
 

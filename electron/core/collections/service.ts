@@ -18,7 +18,8 @@ import {
   type RunState,
   type SavedRequest,
 } from '../../../shared/collections'
-import { base64Decode, fromCurlMany, fromHar, fromPostmanEntries, fromRawHttp, toCurl, toCurlMany, toHar, toPostman, type Exchange, type FolderEntry, type FolderRef } from '../../../shared/formats'
+import { base64Decode, fromCurlMany, fromHar, fromPostmanEntries, fromRawHttp, toCurl, toCurlMany, toHar, toPostman, type Exchange, type FolderEntry, type FolderRef, type ResponseSpec } from '../../../shared/formats'
+import { decodeBody, parseContentEncoding } from '../capture/decode'
 import { RequestDraft } from '../../../shared/model'
 import { z } from 'zod'
 import type { Clock } from '../clock'
@@ -68,6 +69,18 @@ interface Upload {
   chunks: Uint8Array[]
   bytes: number
   timer: ReturnType<typeof setTimeout> | null
+}
+
+/** A response's body with its Content-Encoding undone, for HAR's decoded content: only when all of it was kept and every encoding undone. */
+async function withDecodedBody(response: ResponseSpec): Promise<void> {
+  // Repeated Content-Encoding headers list their encodings in the order they were applied, as one joined.
+  const values = response.headers.filter(([name]) => name.toLowerCase() === 'content-encoding').map(([, value]) => value)
+  const contentEncoding = values.length > 0 ? values.join(', ') : null
+  const encodings = parseContentEncoding(contentEncoding)
+  if (encodings.length === 0 || response.body.length === 0) return
+  if (response.bodySize !== undefined && response.bodySize > response.body.length) return
+  const decoded = await decodeBody(Buffer.from(response.body.buffer, response.body.byteOffset, response.body.length), contentEncoding)
+  if (decoded.error === null && !decoded.capped && decoded.encodings.length === encodings.length) response.decodedBody = decoded.bytes
 }
 
 const FORMAT_NAMES: Record<ExportFormat, string> = { hookscope: 'a Hookscope file', har: 'HAR', postman: 'Postman', curl: 'a curl command' }
@@ -252,6 +265,7 @@ export class CollectionService {
         const { status, headers, bodySize, body } = record.response
         exchange.response = { status, statusText: STATUS_CODES[status] ?? '', headers, body: body !== undefined ? Buffer.from(body) : new Uint8Array(0), bodySize }
       }
+      if (format === 'har' && exchange.response) await withDecodedBody(exchange.response)
       exchanges.push(exchange)
     }
     const stamp = new Date(this.deps.clock.now()).toISOString().replace(/[:.]/g, '-')
