@@ -30,6 +30,7 @@ import type { BlobStore } from '../store/blobs'
 import { inlineBytes, type HistoryStore } from '../store/history'
 import { bodyBytes, storedBody, type CollectionStore } from './store'
 import { cancelledImport, readHar } from './har-reader'
+import { encodeDecodedBodies } from './content-encoding'
 
 export interface ExportedFile {
   filename: string
@@ -336,6 +337,7 @@ export class CollectionService {
             cancelled: () => state.cancelled,
           })
           if (state.cancelled) throw cancelledImport()
+          await encodeDecodedBodies(exchanges)
           return await this.createImported(exchanges, null, name ?? 'Imported HAR', name, this.deps.clock.now())
         }
         return await this.importBytes(format, Buffer.concat(upload.chunks, upload.bytes), name)
@@ -384,6 +386,7 @@ export class CollectionService {
     switch (format) {
       case 'har':
         exchanges = fromHar(text)
+        await encodeDecodedBodies(exchanges)
         defaultName = 'Imported HAR'
         break
       case 'postman': {
