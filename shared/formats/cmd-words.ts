@@ -14,6 +14,8 @@ import { describePosition, type Position, type WordToken } from './shell-words'
 interface Char {
   ch: string
   at: Position
+  /** Escaped for PowerShell (`" or `$): taken as it stands, never as a quote. */
+  literal?: boolean
 }
 
 /**
@@ -28,6 +30,11 @@ export function isCmdSyntax(script: string): boolean {
 
 /** The commands of a cmd.exe script, each as its words (the program name first). */
 export function parseCmdScript(source: string): WordToken[][] {
+  // curl.exe is how PowerShell calls curl (its "curl" is Invoke-WebRequest): such a command, as
+  // Firefox's "Copy as cURL (Windows)" writes it or as typed there, escapes with a backtick: `$ for
+  // a dollar sign (Firefox writes every $ so), `" for a quote, `` for a backtick, and a backtick at
+  // the end of a line continues it.
+  const powershell = /^\s*curl\.exe\s/i.test(source)
   const commands: Char[][] = [[]]
   let line = 1
   let lineStart = 0
@@ -58,6 +65,20 @@ export function parseCmdScript(source: string): WordToken[][] {
       if (source[next] === '\n') newline(next)
       i = next
       continue
+    }
+    if (ch === '`' && powershell) {
+      let next = i + 1
+      if (source[next] === '\r' && source[next + 1] === '\n') next++
+      if (source[next] === '\n' && !quoted) {
+        newline(next)
+        i = next
+        continue
+      }
+      if (source[next] === '$' || source[next] === '"' || source[next] === '`') {
+        current.push({ ch: source[next]!, at: here(i), literal: true })
+        i = next
+        continue
+      }
     }
     if (ch === '\r' && source[i + 1] === '\n') continue
     if (ch === '"') quoted = !quoted
@@ -97,7 +118,13 @@ function splitArguments(chars: Char[]): WordToken[] {
     inWord = false
   }
   for (let i = 0; i < chars.length; ) {
-    const { ch, at } = chars[i]!
+    const { ch, at, literal } = chars[i]!
+    if (literal) {
+      begin(at)
+      value += ch
+      i++
+      continue
+    }
     if (ch === '\\') {
       let run = 0
       while (chars[i + run]?.ch === '\\') run++

@@ -244,6 +244,17 @@ describe("Chrome's Copy as cURL (cmd)", () => {
     expect(text(request)).toBe('{"event":"paid","rate":"5%"}')
   })
 
+  it('reads the backtick escapes of curl.exe commands for PowerShell: `$ as Firefox writes every $, `" and `` typed there, and ` ending a line', () => {
+    // Firefox's "Copy as cURL (Windows)": every $ as `$ (PowerShell would expand it), a quote doubled.
+    const firefox = fromCurl('curl.exe "https://h.test/hooks" ^\n  -X POST ^\n  --data-raw "{""price"":""`$5"",""query"":""`$filter""}"')
+    expect(text(firefox)).toBe('{"price":"$5","query":"$filter"}')
+    // Typed for PowerShell: `" inside a double-quoted argument, `` for a backtick, lines continued with `.
+    const typed = fromCurl('curl.exe -X POST `\r\n  -H "X-Cost: `$10" `\n  -d "{`"total`":`"`$10`",`"note`":`"a``b`"}" https://h.test/pay')
+    expect(typed.url).toBe('https://h.test/pay')
+    expect(typed.headers[0]).toEqual(['X-Cost', '$10'])
+    expect(text(typed)).toBe('{"total":"$10","note":"a`b"}')
+  })
+
   it('reads the C runtime\'s quoting: "" inside quotes, and backslashes before a quote', () => {
     const request = fromCurl('curl.exe ^"https://h.test/^" ^\n  -H "X-Q: say ""hi""" -d "a\\\\\\"b\\\\" -d c\\d')
     expect(request.headers).toEqual([
