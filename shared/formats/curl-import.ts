@@ -252,8 +252,15 @@ type FlagHandler = (state: CurlState, on: boolean) => void
 const ignoreValue: ValueHandler = () => {}
 const ignoreFlag: FlagHandler = () => {}
 
+/** What to write instead of a file an option reads, by what the file would have given. */
+const INSTEAD_OF_FILE = {
+  data: 'reads a file, which cannot be read here; paste the content into the command instead (for example with --data-raw)',
+  headers: 'reads headers from a file, which cannot be read here; write each header as its own -H "Name: value" instead',
+  form: 'reads a file, which cannot be read here; paste the content as a field instead (--form-string "name=content")',
+} as const
+
 /** Reads @file arguments: only the standard input or a descriptor the command itself feeds. */
-function readFile(state: CurlState, file: string, flag: string, token: WordToken, prefix = '@'): string {
+function readFile(state: CurlState, file: string, flag: string, token: WordToken, prefix = '@', instead: keyof typeof INSTEAD_OF_FILE = 'data'): string {
   const at = where(state.context, token)
   const shown = `${flag} ${prefix}${file}`
   let fd: number | null = null
@@ -264,7 +271,7 @@ function readFile(state: CurlState, file: string, flag: string, token: WordToken
   }
   if (fd === null) {
     throw invalidInput(
-      `${shown} reads a file, which cannot be read here; paste the content into the command instead (for example with --data-raw) (at ${at})`,
+      `${shown} ${INSTEAD_OF_FILE[instead]} (at ${at})`,
     )
   }
   const stream = state.fds.get(fd)
@@ -346,7 +353,7 @@ function parseFormField(state: CurlState, arg: string, flag: string, token: Word
   }
   if (value.startsWith('@') || value.startsWith('<')) {
     const file = value.slice(1)
-    const content = readFile(state, file, flag, token, `${name}=${value[0]}`)
+    const content = readFile(state, file, flag, token, `${name}=${value[0]}`, 'form')
     // "@" uploads a file (its name is the part's filename); "<" sends its content as a text field.
     if (value.startsWith('@') && part.filename === undefined) part.filename = file === '-' ? '-' : file.replace(/^.*\//, '')
     if (value.startsWith('@')) part.contentType ??= 'application/octet-stream'
@@ -363,7 +370,7 @@ const valueOptions: Record<string, ValueHandler> = {
   },
   '--header': (state, value, flag, token) => {
     if (value.startsWith('@')) {
-      const content = readFile(state, value.slice(1), flag, token)
+      const content = readFile(state, value.slice(1), flag, token, '@', 'headers')
       for (const line of content.split('\n')) {
         const trimmed = line.replace(/\r$/, '')
         if (trimmed !== '') addHeaderLine(state, trimmed, `${flag} ${value}`, token)
