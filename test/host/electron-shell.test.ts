@@ -241,6 +241,10 @@ describe('IPC bound from the contract', () => {
     const collection = await api['collections.create']({ name: 'Kept' })
     await api['collections.saveItem']({ id: collection.id, from: { captureId: t.engine.history.query({}).items[0]!.id } })
     await api['collections.run']({ id: collection.id, baseUrl: 'http://127.0.0.1:9' })
+    // A file sent in slices reports its reading.
+    const har = { log: { version: '1.2', creator: { name: 'test', version: '1' }, entries: [{ request: { method: 'POST', url: 'http://127.0.0.1:9/a', httpVersion: 'HTTP/1.1', headers: [], queryString: [], cookies: [], headersSize: -1, bodySize: 0 }, response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', headers: [], cookies: [], content: { size: 0, mimeType: 'text/plain' }, redirectURL: '', headersSize: -1, bodySize: 0 }, cache: {}, timings: { send: 0, wait: 0, receive: 0 }, startedDateTime: new Date(0).toISOString(), time: 0 }] } }
+    await api['collections.importChunk']({ uploadId: 'upload-1', offset: 0, base64: Buffer.from(JSON.stringify(har)).toString('base64') })
+    await api['collections.import']({ format: 'har', uploadId: 'upload-1' })
     await api['settings.update']({ ui: { theme: 'dark' } })
     await api['captures.clear']({})
     await vi.waitFor(() => {
