@@ -124,6 +124,56 @@ describe('collections view', () => {
     expect(screen.queryByTestId('undo-toast')).toBeNull()
   })
 
+  it('asks before deleting a folder that holds requests, naming how many go; an empty folder goes at once', async () => {
+    const { engine, fake, workbench } = await setup()
+    const before = fake.collections.get('col_a')!
+    fake.collections.set('col_a', {
+      ...before,
+      folders: [...before.folders, { id: 'fld_nested', name: 'Nested', parentId: 'fld_1' }],
+      items: [...before.items, fake.item({ id: 'itm_4', name: 'Deep', folderId: 'fld_nested' })],
+    })
+    await act(async () => {
+      await workbench.reloadCollection()
+    })
+    await settle()
+    expect(tree()).toEqual(['Created', 'Paid', 'Refunds', '  Refunded', '  Nested', '    Deep'])
+    fireEvent.click(nodeOf('Refunds'))
+    await act(async () => {
+      fireEvent.keyDown(nodeOf('Refunds'), { key: 'Delete' })
+    })
+    await settle()
+    const dialog = screen.getByTestId('folder-delete-confirm')
+    expect(dialog.textContent).toContain('Delete the folder "Refunds" with the 2 requests and 1 sub-folder it holds?')
+    expect(calls(engine, 'collections.removeFolder')).toEqual([])
+    fireEvent.click(within(dialog).getByText('Cancel'))
+    await settle()
+    expect(screen.queryByTestId('folder-delete-confirm')).toBeNull()
+    expect(tree()).toEqual(['Created', 'Paid', 'Refunds', '  Refunded', '  Nested', '    Deep'])
+    // The folder panel's button asks too; confirming deletes, with its undo.
+    fireEvent.click(screen.getByTestId('folder-delete'))
+    await settle()
+    await act(async () => {
+      fireEvent.click(within(screen.getByTestId('folder-delete-confirm')).getByTestId('confirm-button'))
+    })
+    await settle()
+    expect(calls(engine, 'collections.removeFolder')).toEqual([{ id: 'col_a', folderId: 'fld_1' }])
+    expect(tree()).toEqual(['Created', 'Paid'])
+    expect(screen.getByTestId('undo-toast').textContent).toContain('Deleted the folder "Refunds"')
+    // An empty folder is deleted without a question.
+    await act(async () => {
+      await workbench.addFolder('col_a', 'Empty', null)
+    })
+    await settle()
+    expect(tree()).toEqual(['Created', 'Paid', 'Empty'])
+    await settle()
+    await act(async () => {
+      fireEvent.keyDown(nodeOf('Empty'), { key: 'Delete' })
+    })
+    await settle()
+    expect(screen.queryByTestId('folder-delete-confirm')).toBeNull()
+    expect(tree()).toEqual(['Created', 'Paid'])
+  })
+
   it('keeps a deleted collection in Recently deleted once its undo is gone: restored from there, or deleted for good after a confirmation', async () => {
     const { engine } = await setup()
     expect(screen.queryByTestId('collections-trash')).toBeNull()

@@ -65,6 +65,16 @@ export interface UndoOffer {
   collectionId: string
 }
 
+/** A folder whose deletion waits for the user's yes: it holds requests. */
+export interface FolderDeletion {
+  collectionId: string
+  folderId: string
+  name: string
+  /** The requests it holds, in it and in its sub-folders. */
+  requests: number
+  folders: number
+}
+
 export interface RunTarget {
   collectionId: string
   folderId: string | null
@@ -86,6 +96,7 @@ export interface WorkbenchState {
   selectedNode: TreeNode | null
   collectionSearch: string
   undo: UndoOffer | null
+  folderDeletion: FolderDeletion | null
   runTarget: RunTarget | null
   runId: string | null
   importError: string | null
@@ -116,6 +127,7 @@ export interface WorkbenchActions {
   selectNode(node: TreeNode | null): void
   setCollectionSearch(text: string): void
   offerUndo(offer: Omit<UndoOffer, 'key'> | null): void
+  setFolderDeletion(deletion: FolderDeletion | null): void
   setRunTarget(target: RunTarget | null): void
   setRunId(runId: string | null): void
   setImportError(message: string | null): void
@@ -167,6 +179,7 @@ export function createWorkbenchStore(initial: Partial<WorkbenchState> = {}): Wor
       selectedNode: null,
       collectionSearch: '',
       undo: null,
+      folderDeletion: null,
       runTarget: null,
       runId: null,
       importError: null,
@@ -224,6 +237,7 @@ export function createWorkbenchStore(initial: Partial<WorkbenchState> = {}): Wor
       selectNode: (selectedNode) => set({ selectedNode }),
       setCollectionSearch: (collectionSearch) => set({ collectionSearch }),
       offerUndo: (offer) => set({ undo: offer ? { ...offer, key: ++undoKeys } : null }),
+      setFolderDeletion: (folderDeletion) => set({ folderDeletion }),
       setRunTarget: (runTarget) => set({ runTarget }),
       setRunId: (runId) => set({ runId }),
       setImportError: (importError) => set({ importError }),

@@ -502,6 +502,21 @@ export class Workbench {
     return this.guard('Could not rename the folder', async () => this.show(await this.api['collections.renameFolder']({ id, folderId, name })))
   }
 
+  /** Delete a folder: at once when it is empty, after a confirmation naming what goes with it when it holds requests. */
+  async deleteFolder(id: string, folderId: string): Promise<void> {
+    const collection = this.state.collection
+    const folder = collection?.id === id ? collection.folders.find((f) => f.id === folderId) : undefined
+    if (!collection || !folder) return this.removeFolder(id, folderId)
+    const inside = new Set([folderId])
+    for (let grew = true; grew; ) {
+      grew = false
+      for (const f of collection.folders) if (f.parentId !== null && inside.has(f.parentId) && !inside.has(f.id)) grew = Boolean(inside.add(f.id))
+    }
+    const requests = collection.items.filter((item) => item.folderId !== null && inside.has(item.folderId)).length
+    if (requests === 0) return this.removeFolder(id, folderId)
+    this.state.setFolderDeletion({ collectionId: id, folderId, name: folder.name, requests, folders: inside.size - 1 })
+  }
+
   async removeFolder(id: string, folderId: string): Promise<void> {
     const name = this.state.collection?.folders.find((f) => f.id === folderId)?.name ?? 'folder'
     const collection = await this.guard('Could not delete the folder', () => this.api['collections.removeFolder']({ id, folderId }))

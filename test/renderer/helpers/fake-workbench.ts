@@ -68,6 +68,21 @@ export function installFakeWorkbench(engine: FakeEngine): FakeWorkbench {
     const { id, name, parentId } = input as { id: string; name: string; parentId?: string | null }
     return change(id, (c) => ({ ...c, folders: [...c.folders, { id: `fld_${++seq}`, name, parentId: parentId ?? null }] }))
   })
+  engine.override('collections.removeFolder', (input) => {
+    const { id, folderId } = input as { id: string; folderId: string }
+    return change(
+      id,
+      (c) => {
+        const gone = new Set([folderId])
+        for (let grew = true; grew; ) {
+          grew = false
+          for (const f of c.folders) if (f.parentId !== null && gone.has(f.parentId) && !gone.has(f.id)) grew = Boolean(gone.add(f.id))
+        }
+        return { ...c, folders: c.folders.filter((f) => !gone.has(f.id)), items: c.items.filter((i) => i.folderId === null || !gone.has(i.folderId)) }
+      },
+      true,
+    )
+  })
   engine.override('collections.removeItem', (input) => {
     const { id, itemId } = input as { id: string; itemId: string }
     return change(id, (c) => ({ ...c, items: c.items.filter((i) => i.id !== itemId) }), true)

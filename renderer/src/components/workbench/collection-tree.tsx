@@ -2,7 +2,7 @@
 // items, with its sub-folders where they stand among them). Reordered by drag and drop (onto an item: before it; onto a folder: into it;
 // onto the top: out of every folder) or by keyboard: ↑/↓ move the focus, Alt+↑/Alt+↓ move the
 // focused entry among its siblings, Alt+← moves it out of its folder, Enter opens an item in the
-// composer (or folds a folder), Delete deletes (with undo).
+// composer (or folds a folder), Delete deletes (with undo; a folder holding requests asks first).
 import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent } from 'react'
 import { childrenOf, type Collection, type CollectionFolder, type CollectionItem } from '../../../../shared/collections'
 import type { TreeNode } from '../../state/workbench-store'
@@ -152,7 +152,7 @@ export function CollectionTree({ collection }: { collection: Collection }) {
       case 'Backspace':
         event.preventDefault()
         if (row.kind === 'item') void workbench.removeItem(collection.id, row.item.id)
-        else void workbench.removeFolder(collection.id, row.folder.id)
+        else void workbench.deleteFolder(collection.id, row.folder.id)
         return
     }
   }

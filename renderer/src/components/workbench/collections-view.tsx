@@ -289,6 +289,30 @@ function UndoToast() {
   )
 }
 
+const requestsText = (n: number) => `${formatCount(n)} ${n === 1 ? 'request' : 'requests'}`
+
+/** The confirmation asked before a folder holding requests is deleted, naming how many go with it. */
+function FolderDeleteConfirm() {
+  const workbench = useWorkbench()
+  const deletion = useWorkbenchState((s) => s.folderDeletion)
+  if (!deletion) return null
+  const folders = deletion.folders > 0 ? ` and ${deletion.folders} ${deletion.folders === 1 ? 'sub-folder' : 'sub-folders'}` : ''
+  const close = () => workbench.store.getState().setFolderDeletion(null)
+  return (
+    <ConfirmDialog
+      title="Delete folder"
+      message={`Delete the folder "${deletion.name}" with the ${requestsText(deletion.requests)}${folders} it holds?`}
+      confirmLabel={`Delete ${requestsText(deletion.requests)}`}
+      onConfirm={() => {
+        close()
+        void workbench.removeFolder(deletion.collectionId, deletion.folderId)
+      }}
+      onCancel={close}
+      testId="folder-delete-confirm"
+    />
+  )
+}
+
 function CollectionHeader() {
   const workbench = useWorkbench()
   const collection = useWorkbenchState((s) => s.collection)
@@ -421,6 +445,7 @@ export function CollectionsView() {
         )}
       </section>
       <UndoToast />
+      <FolderDeleteConfirm />
     </main>
   )
 }

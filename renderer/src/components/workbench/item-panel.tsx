@@ -170,7 +170,7 @@ function FolderPanel({ collection, folder }: { collection: Collection; folder: C
             Run folder…
           </button>
           <span className="spacer" />
-          <button type="button" className="danger-outline" data-testid="folder-delete" onClick={() => void workbench.removeFolder(collection.id, folder.id)}>
+          <button type="button" className="danger-outline" data-testid="folder-delete" onClick={() => void workbench.deleteFolder(collection.id, folder.id)}>
             Delete folder
           </button>
         </div>
