@@ -151,6 +151,8 @@ export function keepFolderPlaces(before: Collection, next: Collection): Collecti
 export const CollectionSummary = z.object({
   id: z.string(),
   name: z.string(),
+  /** When it was created: tells apart collections that share a name (names need not be unique, as in Postman). */
+  createdAt: z.number(),
   updatedAt: z.number(),
   itemCount: z.number().int(),
   folderCount: z.number().int(),

@@ -148,6 +148,8 @@ describe('collections', () => {
     const restored = await api['collections.restore']({ id: c.id })
     expect(restored.items).toHaveLength(2)
     expect((await api['collections.list']({})).map((s) => s.name)).toEqual(['Renamed'])
+    // Its creation time, which tells apart collections that share a name.
+    expect((await api['collections.list']({}))[0]!.createdAt).toBe(restored.createdAt)
   })
 
   it('lists deleted collections after a restart, most recently deleted first, to restore or delete for good', async () => {

@@ -458,6 +458,31 @@ describe('collections view', () => {
     expect(screen.queryByTestId('save-picker')).toBeNull()
   })
 
+  it('tells apart collections that share a name, in the save dropdown and the list, by their size and creation time', async () => {
+    const { fake, workbench } = await setup()
+    const created = (at: string) => new Date(at).getTime()
+    fake.addCollection({ id: 'col_m1', name: 'My requests', createdAt: created('2026-03-01T10:00:00'), items: [fake.item({ id: 'itm_m1', name: 'one' })] })
+    fake.addCollection({ id: 'col_m2', name: 'My requests', createdAt: created('2026-03-02T09:30:00') })
+    await act(async () => {
+      await workbench.loadCollections()
+    })
+    act(() => workbench.store.getState().setSavePicker({ draft: workbench.composerDraft() }))
+    await settle()
+    const options = Array.from((screen.getByTestId('save-collection') as HTMLSelectElement).options).map((o) => o.textContent)
+    expect(options).toEqual([
+      'Orders',
+      '<b>Other</b>',
+      'My requests (1 request · created 2026-03-01 10:00:00.000)',
+      'My requests (0 requests · created 2026-03-02 09:30:00.000)',
+      'New collection…',
+    ])
+    act(() => void fireEvent.click(within(screen.getByTestId('save-picker')).getByText('Cancel')))
+    await settle()
+    const entries = screen.getAllByTestId('collection-entry').map((e) => e.textContent)
+    expect(entries.slice(2)).toEqual(['My requests1 request · created 2026-03-01 10:00:00.000', 'My requests0 requests · created 2026-03-02 09:30:00.000'])
+    expect(entries[0]).toBe('Orders3 requests · 1 folder')
+  })
+
   it('undoes the last delete with Ctrl+Z (⌘+Z), not while typing in a field, and lists the key under ?', async () => {
     const { engine } = await setup()
     fireEvent.click(nodeOf('Paid'))

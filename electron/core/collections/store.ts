@@ -125,7 +125,7 @@ export class CollectionStore {
     return [...this.docs.values()]
       .map((doc) => doc.data)
       .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
-      .map((c) => ({ id: c.id, name: c.name, updatedAt: c.updatedAt, itemCount: c.items.length, folderCount: c.folders.length }))
+      .map((c) => ({ id: c.id, name: c.name, createdAt: c.createdAt, updatedAt: c.updatedAt, itemCount: c.items.length, folderCount: c.folders.length }))
   }
 
   get(id: string): Collection {

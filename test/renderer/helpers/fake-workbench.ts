@@ -59,7 +59,7 @@ export function installFakeWorkbench(engine: FakeEngine): FakeWorkbench {
     fake.collections.set(id, after)
     return after
   }
-  const summaries = () => [...fake.collections.values()].map((c) => ({ id: c.id, name: c.name, updatedAt: c.updatedAt, itemCount: c.items.length, folderCount: c.folders.length }))
+  const summaries = () => [...fake.collections.values()].map((c) => ({ id: c.id, name: c.name, createdAt: c.createdAt, updatedAt: c.updatedAt, itemCount: c.items.length, folderCount: c.folders.length }))
 
   engine.override('collections.list', () => summaries())
   engine.override('collections.get', (input) => get((input as { id: string }).id))

@@ -58,7 +58,7 @@ function CollectionList() {
         <p className="muted">No collections yet.</p>
       ) : (
         <ul className="collection-list">
-          {collections.map((c) => (
+          {collections.map((c, _, all) => (
             <li key={c.id}>
               <button type="button" className={c.id === selectedId ? 'collection-entry active' : 'collection-entry'} aria-current={c.id === selectedId} data-testid="collection-entry" data-collection-id={c.id} onClick={() => void workbench.openCollection(c.id)}>
                 <span className="collection-name">
@@ -67,6 +67,7 @@ function CollectionList() {
                 <span className="muted">
                   {c.itemCount} {c.itemCount === 1 ? 'request' : 'requests'}
                   {c.folderCount > 0 ? ` · ${c.folderCount} ${c.folderCount === 1 ? 'folder' : 'folders'}` : ''}
+                  {all.some((other) => other.id !== c.id && other.name === c.name) ? ` · created ${formatDateTime(c.createdAt)}` : ''}
                 </span>
               </button>
             </li>

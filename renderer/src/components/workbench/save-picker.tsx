@@ -1,8 +1,9 @@
 // "Save to collection": pick a collection (or name a new one), a folder and a name, then save the
 // capture, replay or composer draft into it exactly (raw headers, body bytes).
 import { useEffect, useState } from 'react'
-import type { CollectionFolder } from '../../../../shared/collections'
+import type { CollectionFolder, CollectionSummary } from '../../../../shared/collections'
 import { useApp, useStores } from '../../state/context'
+import { formatCount, formatDateTime } from '../../text/format'
 import type { SaveSource } from '../../state/workbench-store'
 import { messageOf, useWorkbench } from '../../workbench/commands'
 import { Dialog } from '../dialog'
@@ -18,6 +19,13 @@ function folderLabel(folders: CollectionFolder[], folder: CollectionFolder): str
     parent = found.parentId
   }
   return names.join(' / ')
+}
+
+/** A collection as the dropdown lists it: its name, and for a name another collection shares, its size and creation time. */
+export function collectionLabel(collection: CollectionSummary, all: readonly CollectionSummary[]): string {
+  if (!all.some((c) => c.id !== collection.id && c.name === collection.name)) return collection.name
+  const n = collection.itemCount
+  return `${collection.name} (${formatCount(n)} ${n === 1 ? 'request' : 'requests'} · created ${formatDateTime(collection.createdAt)})`
 }
 
 export function SavePicker({ source, onClose }: { source: SaveSource; onClose: () => void }) {
@@ -76,9 +84,9 @@ export function SavePicker({ source, onClose }: { source: SaveSource; onClose: (
         <label>
           Collection
           <select data-testid="save-collection" value={chosen} onChange={(event) => setCollectionId(event.target.value)}>
-            {(collections ?? []).map((c) => (
+            {(collections ?? []).map((c, _, all) => (
               <option key={c.id} value={c.id}>
-                {c.name}
+                {collectionLabel(c, all)}
               </option>
             ))}
             <option value={NEW}>New collection…</option>
