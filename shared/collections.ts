@@ -49,7 +49,12 @@ export const CollectionItem = z.object({
   notes: z.string().max(100_000),
   tags: z.array(z.string().trim().min(1).max(50)).max(50),
   /** Where it came from (a capture or a replay), if anywhere. */
-  source: z.object({ kind: z.enum(['capture', 'replay', 'draft', 'import']), id: z.string().nullable() }),
+  source: z.object({
+    kind: z.enum(['capture', 'replay', 'draft', 'import']),
+    id: z.string().nullable(),
+    /** The endpoint a saved capture came to: its URL is that endpoint's address, which answers no more once it is removed. */
+    endpointId: z.string().optional(),
+  }),
   createdAt: z.number(),
   updatedAt: z.number(),
 })

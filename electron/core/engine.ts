@@ -758,10 +758,11 @@ export class Engine {
       'collections.moveFolder': async ({ id, folderId, parentId, index }) => this.collectionsChanged(await this.collectionStore.moveFolder(id, folderId, parentId, index)),
       'collections.saveItem': async ({ id, folderId, from, name, notes, tags, signature }) => {
         let request
-        let source: { kind: 'capture' | 'replay' | 'draft'; id: string | null }
+        let source: { kind: 'capture' | 'replay' | 'draft'; id: string | null; endpointId?: string }
         if ('captureId' in from) {
           request = await this.collections.savedOfCapture(from.captureId)
-          source = { kind: 'capture', id: from.captureId }
+          const endpointId = this.history.summary(from.captureId)?.endpointId
+          source = { kind: 'capture', id: from.captureId, ...(endpointId ? { endpointId } : {}) }
         } else if ('replayId' in from) {
           request = await this.collections.savedOfReplay(from.replayId)
           source = { kind: 'replay', id: from.replayId }
@@ -772,7 +773,7 @@ export class Engine {
         // Default name: method and path; default re-signing: the capture's endpoint scheme, if any.
         let signatureConfig = signature
         if (signatureConfig === null && source.kind === 'capture') {
-          const endpoint = this.endpoints().find((e) => e.id === this.history.summary(source.id!)?.endpointId)
+          const endpoint = this.endpoints().find((e) => e.id === source.endpointId)
           if (endpoint?.signature.scheme) signatureConfig = { scheme: endpoint.signature.scheme, endpointId: endpoint.id }
         }
         const defaultName = `${request.method} ${request.url.replace(/^[a-z]+:\/\/[^/]+/i, '') || '/'}`.slice(0, 300)

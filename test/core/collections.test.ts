@@ -84,6 +84,8 @@ describe('collections', () => {
       ['Content-Length', '15'],
     ])
     expect(one.request.body).toEqual({ encoding: 'utf8', data: '{"type":"ping"}' })
+    // The endpoint it came to, whose address its URL names: told to be gone once it is removed.
+    expect(one.source).toEqual({ kind: 'capture', id: jsonId, endpointId: t.endpointId })
     expect(two.request.body).toEqual({ encoding: 'base64', data: binary.toString('base64') })
     expect(two.request.headers.filter(([n]) => n.toLowerCase() === 'x-dup')).toEqual([
       ['x-DUP', 'one'],

@@ -483,6 +483,42 @@ describe('collections view', () => {
     expect(entries[0]).toBe('Orders3 requests · 1 folder')
   })
 
+  it('says where an item is shown, and in the composer before sending, that the endpoint it was saved from was removed, naming it', async () => {
+    const { engine, fake, harness, workbench } = await setup()
+    act(() => harness.stores.app.getState().setRemovedEndpoints([{ id: 'ep_gone', name: 'Stripe <test>', removedAt: 1 }]))
+    const request = { method: 'POST', url: 'http://127.0.0.1:4999/hooks/stripe', headers: [], body: { encoding: 'utf8' as const, data: '{}' } }
+    fake.addCollection({
+      id: 'col_g',
+      name: 'Gone',
+      items: [
+        fake.item({ id: 'itm_g', name: 'Orphan', request, source: { kind: 'capture', id: 'cap_1', endpointId: 'ep_gone' } }),
+        fake.item({ id: 'itm_k', name: 'Kept', source: { kind: 'capture', id: 'cap_2', endpointId: engine.endpoints[0]!.id } }),
+      ],
+    })
+    await act(async () => {
+      await workbench.loadCollections()
+      await workbench.openCollection('col_g')
+    })
+    await settle()
+    fireEvent.click(nodeOf('Kept'))
+    await settle()
+    expect(screen.queryByTestId('item-endpoint-removed')).toBeNull()
+    fireEvent.click(nodeOf('Orphan'))
+    await settle()
+    expect(screen.getByTestId('item-endpoint-removed').textContent).toBe(
+      'The endpoint “Stripe <test>” was removed: nothing answers at http://127.0.0.1:4999 any more. Open it in the composer and send it to another URL.',
+    )
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('item-open'))
+    })
+    await settle()
+    expect(screen.getByTestId('composer-endpoint-removed').textContent).toContain('The endpoint “Stripe <test>” was removed: nothing answers at http://127.0.0.1:4999 any more')
+    // Sent elsewhere, the warning goes.
+    act(() => void fireEvent.change(screen.getByTestId('composer-url'), { target: { value: 'http://localhost:3000/hooks/stripe' } }))
+    await settle()
+    expect(screen.queryByTestId('composer-endpoint-removed')).toBeNull()
+  })
+
   it('undoes the last delete with Ctrl+Z (⌘+Z), not while typing in a field, and lists the key under ?', async () => {
     const { engine } = await setup()
     fireEvent.click(nodeOf('Paid'))

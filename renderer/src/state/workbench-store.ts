@@ -12,7 +12,8 @@ import type { ExportProgress } from '../workbench/list-export'
 export type ComposerSource =
   | { kind: 'blank' }
   | { kind: 'capture'; captureId: string }
-  | { kind: 'item'; collectionId: string; itemId: string; name: string }
+  /** `endpoint`: the endpoint whose address the item's URL names (`origin`), when known. */
+  | { kind: 'item'; collectionId: string; itemId: string; name: string; endpoint?: { id: string; origin: string } }
   | { kind: 'replay'; replayId: string }
   | { kind: 'pasted'; format: 'curl' | 'raw' }
   /** The draft kept from the last session; `bodyOmitted`: the size of a body too large to keep. */

@@ -16,7 +16,7 @@ import { captureUrl } from '../export/capture-request'
 import { toCaptureQuery } from '../state/capture-filter'
 import { formatClock, formatCount } from '../text/format'
 import type { Stores } from '../state/context'
-import { useStores } from '../state/context'
+import { useApp, useStores } from '../state/context'
 import { createWorkbenchStore, initialComposer, type ImportProgress, type RequestRef, type SaveSource, type WorkbenchActions, type WorkbenchState, type WorkbenchStore } from '../state/workbench-store'
 import type { ComparableRequest } from '../diff/request-diff'
 import { EXPORT_MAX_CAPTURES, ExportCancelled, exportList, type TrafficExportFormat } from './list-export'
@@ -189,8 +189,9 @@ export class Workbench {
 
   openItem(collectionId: string, item: CollectionItem): void {
     const endpointId = item.signature?.endpointId ?? null
+    const endpoint = itemEndpoint(item)
     this.state.loadRequest(editableOfDraft(draftOfSaved(item.request)), {
-      source: { kind: 'item', collectionId, itemId: item.id, name: item.name },
+      source: { kind: 'item', collectionId, itemId: item.id, name: item.name, ...(endpoint ? { endpoint } : {}) },
       originId: item.source.kind === 'capture' ? item.source.id : null,
       endpointId,
       resign: item.signature !== null && this.resignDefault(endpointId),
@@ -790,6 +791,22 @@ export function useCompareButton(ref: RequestRef, title: string): CompareButton 
   if (!mark) return { pressed: false, text: 'Compare', title }
   if (sameRef(mark.ref, ref)) return { pressed: true, text: 'Marked for compare', title: 'Marked for comparison: choose Compare on another request. Click again or press Esc to unmark it.' }
   return { pressed: false, text: 'Compare with marked', title: `Compare with the marked request: ${mark.label}` }
+}
+
+/** The endpoint whose address a saved item's URL names (the one its capture came to, or else the one
+ * that re-signs it), with that address's origin; null when it names none. */
+export function itemEndpoint(item: CollectionItem): { id: string; origin: string } | null {
+  const id = item.source.endpointId ?? item.signature?.endpointId
+  const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]+/i.exec(item.request.url)?.[0]
+  return id && origin ? { id, origin } : null
+}
+
+/** Whether an endpoint was removed: false while it exists or the endpoints are not known yet; else the
+ * name it had (null when that is no longer kept). */
+export function useRemovedEndpoint(endpointId: string | null | undefined): { name: string | null } | false {
+  const removed = useApp((s) => Boolean(endpointId) && s.ready && !s.endpointsById[endpointId!])
+  const name = useApp((s) => (endpointId ? (s.removedEndpointNames[endpointId] ?? null) : null))
+  return removed ? { name } : false
 }
 
 /** What an endpoint lacks to re-sign its requests (a scheme, a stored secret), or null when it can. */

@@ -11,6 +11,7 @@ import { copyText } from '../../text/clipboard'
 import { formatBytes } from '../../text/format'
 import { resignLabel, SCHEME_SIGNS } from '../../text/verdict-text'
 import { messageOf, useWorkbench, useWorkbenchState } from '../../workbench/commands'
+import { RemovedEndpointNote } from './removed-endpoint-note'
 import { byteStringForInput, problemsOf, retarget, typedToByteString, wireSpec } from '../../workbench/composer-draft'
 import { sendTimeoutError, storeSendTimeout } from '../../workbench/composer-storage'
 import { VisibleText } from '../visible-text'
@@ -47,6 +48,23 @@ function SourceLabel() {
         </span>
       )
   }
+}
+
+/** Says, before a send fails with a refused connection, that the URL names the address of a removed endpoint. */
+function ItemEndpointRemoved() {
+  const endpoint = useWorkbenchState((s) => (s.composer.source.kind === 'item' ? (s.composer.source.endpoint ?? null) : null))
+  const atItsAddress = useWorkbenchState((s) => endpoint !== null && urlIsAt(s.composer.request.url, endpoint.origin))
+  return (
+    <RemovedEndpointNote endpoint={atItsAddress ? endpoint : null} testId="composer-endpoint-removed" error>
+      , so a send there fails. Change the URL to send the request elsewhere.
+    </RemovedEndpointNote>
+  )
+}
+
+function urlIsAt(url: string, origin: string): boolean {
+  const lower = url.toLowerCase()
+  const base = origin.toLowerCase()
+  return lower === base || (lower.startsWith(base) && '/?#'.includes(lower[base.length]!))
 }
 
 function TargetPicker() {
@@ -276,6 +294,7 @@ export function ComposerView() {
                 {problems.method ?? problems.url}
               </p>
             )}
+            <ItemEndpointRemoved />
             <div className="request-options">
               <TargetPicker />
               <TimeoutField />

@@ -3,10 +3,11 @@
 // sub-folder, a run of just that folder, or its deletion.
 import { useEffect, useRef, useState } from 'react'
 import type { Collection, CollectionFolder, CollectionItem } from '../../../../shared/collections'
-import { useWorkbench, useWorkbenchState } from '../../workbench/commands'
+import { itemEndpoint, useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { formatDateTime } from '../../text/format'
 import { VisibleText } from '../visible-text'
 import { CompareButton } from './compare-button'
+import { RemovedEndpointNote } from './removed-endpoint-note'
 
 export function folderPath(folders: readonly CollectionFolder[], id: string | null): string {
   const names: string[] = []
@@ -85,6 +86,9 @@ function ItemPanel({ collection, item }: { collection: Collection; item: Collect
         {item.request.headers.length} headers · {item.request.body.encoding === 'base64' ? 'binary body' : `${item.request.body.data.length} characters of body`}
         {item.signature ? ` · re-signed with ${item.signature.scheme} when sent` : ''} · saved from {item.source.kind} · updated {formatDateTime(item.updatedAt)}
       </p>
+      <RemovedEndpointNote endpoint={itemEndpoint(item)} testId="item-endpoint-removed">
+        {item.signature ? ', and its secret, which re-signed the item, went with it' : ''}. Open it in the composer and send it to another URL.
+      </RemovedEndpointNote>
       <div className="item-actions">
         <button type="button" className="primary" data-testid="item-open" onClick={() => workbench.openItem(collection.id, item)}>
           Open in composer
