@@ -695,5 +695,21 @@ describe('running a collection', () => {
     const unsigned = runEvents(t, () => second)
     second = (await api['collections.run']({ id: c.id, baseUrl: app.url, resign: false })).runId
     expect((await unsigned).results.map((r) => r.status)).toEqual([400, 200, 500, 200])
+    // An item set to re-sign that carries no Stripe-Signature is sent as saved, as a resend is: never
+    // given a signature its sender did not send.
+    const mixed = await api['collections.create']({ name: 'Mixed' })
+    await api['collections.saveItem']({
+      id: mixed.id,
+      from: { draft: { method: 'POST', url: 'http://placeholder.invalid/unsigned', headers: [['Content-Type', 'application/json']], bodyBase64: Buffer.from(payload).toString('base64') } },
+      name: 'unsigned',
+      signature: { scheme: 'stripe', endpointId: t.endpointId },
+    })
+    let third = ''
+    const mixedRun = runEvents(t, () => third)
+    third = (await api['collections.run']({ id: mixed.id, baseUrl: app.url })).runId
+    const result = (await mixedRun).results[0]!
+    expect(result.status).toBe(200)
+    expect(app.received.at(-1)!.rawHeaders.some(([name]) => name.toLowerCase() === 'stripe-signature')).toBe(false)
+    expect((await api['replay.get']({ id: result.replayId! })).resigned).toBeNull()
   })
 })

@@ -5,6 +5,7 @@
 // progress. The formats themselves live in shared/formats.
 import { STATUS_CODES } from 'node:http'
 import { HookscopeError } from '../../../shared/errors'
+import { carriesSignature } from '../../../shared/signatures'
 import {
   childrenOf,
   Collection as CollectionSchema,
@@ -553,7 +554,8 @@ export class CollectionService {
         draft,
         originId: item.source.kind === 'capture' ? item.source.id : null,
         endpointId: item.signature?.endpointId,
-        resign: input.resign && item.signature ? { scheme: item.signature.scheme, renewId: false } : null,
+        // Re-signed only when it carries the scheme's signature, as a resend is: never given one its sender did not send.
+        resign: input.resign && item.signature && carriesSignature(item.signature.scheme, draft.headers) ? { scheme: item.signature.scheme, renewId: false } : null,
         timeoutMs: input.timeoutMs,
       })
       const status = replay.response?.status ?? null
