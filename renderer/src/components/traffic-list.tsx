@@ -16,6 +16,17 @@ import { focusTrafficList, TRAFFIC_LIST_ID, useFocusRescue } from '../keyboard/f
 
 export { focusTrafficList, TRAFFIC_LIST_ID }
 
+/** The list's columns: each row's cells carry the same classes (see traffic-row.ts). */
+const COLUMNS = [
+  ['time', 'Time'],
+  ['method', 'Method'],
+  ['path', 'Path'],
+  ['status', 'Status'],
+  ['size', 'Size'],
+  ['duration', 'Duration'],
+  ['endpoint', 'Endpoint'],
+] as const
+
 export function TrafficList() {
   const loaded = useTraffic((s) => s.loaded)
   const empty = useTraffic((s) => s.ids.length === 0)
@@ -128,27 +139,11 @@ function LiveList() {
   return (
     <div id={TRAFFIC_LIST_ID} className="traffic-list" role="grid" aria-label="Captured requests" tabIndex={0} ref={grid}>
       <div className="traffic-head" role="row" aria-rowindex={1}>
-        <span className="cell time" role="columnheader">
-          Time
-        </span>
-        <span className="cell method" role="columnheader">
-          Method
-        </span>
-        <span className="cell path" role="columnheader">
-          Path
-        </span>
-        <span className="cell status" role="columnheader">
-          Status
-        </span>
-        <span className="cell size" role="columnheader">
-          Size
-        </span>
-        <span className="cell duration" role="columnheader">
-          Duration
-        </span>
-        <span className="cell endpoint" role="columnheader">
-          Endpoint
-        </span>
+        {COLUMNS.map(([cell, label]) => (
+          <span key={cell} className={`cell ${cell}`} role="columnheader">
+            {label}
+          </span>
+        ))}
         <span className="cell flags" role="columnheader" aria-label="Notes" />
       </div>
       <div className="traffic-scroll" ref={scroller} data-testid="traffic-scroll">
