@@ -29,6 +29,23 @@ async function withTargets(targets: Array<{ close(): Promise<void> } | null>, ru
   }
 }
 
+/**
+ * A new endpoint forwarding asynchronously to `targetUrl`, whose retries wait longer than a test:
+ * only "Retry now" and resuming bring the next attempt. Returns the endpoint's capture URL.
+ */
+async function endpointWithPatientRetries(page: Page, name: string, targetUrl: string): Promise<string> {
+  const url = await createEndpoint(page, name)
+  await openEditor(page, name)
+  await page.getByTestId('forward-mode').selectOption('async')
+  await page.getByTestId('forward-add-target').click()
+  await page.getByTestId('forward-target-url').fill(targetUrl)
+  await page.getByTestId('forward-max-attempts').fill('1000')
+  await page.getByTestId('forward-base-delay').fill('100')
+  await page.getByTestId('forward-max-delay').fill('200')
+  await saveEditor(page)
+  return url
+}
+
 describe('forwarding', () => {
   it('is configured in the editor, delivers by route, shows the target’s answer, and retries what failed once the target is healed', async (ctx) => {
     e2e.requireBrowser(ctx)
@@ -98,15 +115,7 @@ describe('forwarding', () => {
     e2e.requireBrowser(ctx)
     const late = await lateTarget()
     const { page } = await e2e.open()
-    const url = await createEndpoint(page, 'Behind fwd')
-    await openEditor(page, 'Behind fwd')
-    await page.getByTestId('forward-mode').selectOption('async')
-    await page.getByTestId('forward-add-target').click()
-    await page.getByTestId('forward-target-url').fill(late.url)
-    await page.getByTestId('forward-max-attempts').fill('1000')
-    await page.getByTestId('forward-base-delay').fill('100')
-    await page.getByTestId('forward-max-delay').fill('200')
-    await saveEditor(page)
+    const url = await endpointWithPatientRetries(page, 'Behind fwd', late.url)
     const p = uniquePath('behind')
     for (const n of [1, 2]) await sendRequest(url, { path: `${p}/${n}`, body: `n=${n}` })
     await (await waitForRow(page, `${p}/1`)).getByTestId('badge-forward').filter({ hasText: /^→ retrying/ }).waitFor()
@@ -128,16 +137,7 @@ describe('forwarding', () => {
     let running: Target | null = null
     await withTargets([{ close: async () => void (await running?.close()) }], async () => {
       const { page } = await e2e.open()
-      const url = await createEndpoint(page, 'Queue fwd')
-      await openEditor(page, 'Queue fwd')
-      await page.getByTestId('forward-mode').selectOption('async')
-      await page.getByTestId('forward-add-target').click()
-      await page.getByTestId('forward-target-url').fill(late.url)
-      await page.getByTestId('forward-max-attempts').fill('1000')
-      // Backoffs longer than the test: only "Retry now" and resuming bring the next attempt.
-      await page.getByTestId('forward-base-delay').fill('100')
-      await page.getByTestId('forward-max-delay').fill('200')
-      await saveEditor(page)
+      const url = await endpointWithPatientRetries(page, 'Queue fwd', late.url)
       const item = targetItem(page, 'Queue fwd', late.url)
       await targetInState(page, 'Queue fwd', late.url, 'unknown').getByTestId('target-state').filter({ hasText: 'not tried' }).waitFor()
       expect(await item.getByTestId('target-retry-now').isDisabled()).toBe(true)
