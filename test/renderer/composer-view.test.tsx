@@ -520,6 +520,23 @@ describe('composer', () => {
     expect(harness.stores.app.getState().view).toBe('traffic')
   })
 
+  it('says, on a capture whose endpoint was removed, that nothing answers at its address any more, naming that endpoint', async () => {
+    const { engine, capture, harness, workbench } = await setup()
+    act(() => harness.stores.app.getState().setRemovedEndpoints([{ id: 'ep_gone', name: 'Stripe <test>', removedAt: 1 }]))
+    const orphan = addCapture(engine, { target: '/hooks/stripe', endpointId: 'ep_gone', localPort: 4999 }, '{}')
+    await openComposer(workbench, capture.id)
+    expect(screen.queryByTestId('composer-endpoint-removed')).toBeNull()
+    await openComposer(workbench, orphan.id)
+    expect((screen.getByTestId('composer-url') as HTMLInputElement).value).toBe('http://127.0.0.1:4999/hooks/stripe')
+    expect(screen.getByTestId('composer-endpoint-removed').textContent).toBe(
+      'The endpoint “Stripe <test>” was removed: nothing answers at http://127.0.0.1:4999 any more, so a send there fails. Change the URL to send the request elsewhere.',
+    )
+    // Sent elsewhere, the warning goes.
+    act(() => void fireEvent.change(screen.getByTestId('composer-url'), { target: { value: 'http://localhost:3000/hooks/stripe' } }))
+    await settle()
+    expect(screen.queryByTestId('composer-endpoint-removed')).toBeNull()
+  })
+
   it('links a capture to its replays: the detail counts them, and shows the latest one’s answer in the composer', async () => {
     const { capture, harness } = await setup()
     act(() => harness.stores.traffic.getState().open(capture.id))

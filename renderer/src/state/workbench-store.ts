@@ -11,7 +11,8 @@ import type { ExportProgress } from '../workbench/list-export'
 
 export type ComposerSource =
   | { kind: 'blank' }
-  | { kind: 'capture'; captureId: string }
+  /** `endpoint`: the endpoint whose address the URL names (`origin`), when known: the one the capture came to, sent to its own address. */
+  | { kind: 'capture'; captureId: string; endpoint?: { id: string; origin: string } }
   /** `endpoint`: the endpoint whose address the item's URL names (`origin`), when known. */
   | { kind: 'item'; collectionId: string; itemId: string; name: string; endpoint?: { id: string; origin: string } }
   | { kind: 'replay'; replayId: string }

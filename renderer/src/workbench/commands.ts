@@ -173,8 +173,11 @@ export class Workbench {
       const draft = await this.api['replay.draft']({ captureId, ...(base ? { baseUrl: base } : {}) })
       // At a forward target, Host names the target unless the endpoint keeps it as received: what
       // Send sends unchanged is what forwarding and a resend there send.
+      // With no forward target the URL names the address of the endpoint it came to (which answers no
+      // more once that endpoint is removed).
+      const at = base === null ? endpointAtUrl(capture.endpointId, draft.url) : null
       this.state.loadRequest(editableOfDraft(draft, { hostFollowsUrl: base !== null && endpoint?.forward.host === 'rewrite' }), {
-        source: { kind: 'capture', captureId },
+        source: { kind: 'capture', captureId, ...(at ? { endpoint: at } : {}) },
         originId: captureId,
         endpointId: capture.endpointId,
         // Re-signed by default only when it carries the endpoint's scheme's signature.
@@ -796,8 +799,12 @@ export function useCompareButton(ref: RequestRef, title: string): CompareButton 
 /** The endpoint whose address a saved item's URL names (the one its capture came to, or else the one
  * that re-signs it), with that address's origin; null when it names none. */
 export function itemEndpoint(item: CollectionItem): { id: string; origin: string } | null {
-  const id = item.source.endpointId ?? item.signature?.endpointId
-  const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]+/i.exec(item.request.url)?.[0]
+  return endpointAtUrl(item.source.endpointId ?? item.signature?.endpointId, item.request.url)
+}
+
+/** An endpoint with the origin of a URL that names its address; null without either. */
+function endpointAtUrl(id: string | null | undefined, url: string): { id: string; origin: string } | null {
+  const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]+/i.exec(url)?.[0]
   return id && origin ? { id, origin } : null
 }
 

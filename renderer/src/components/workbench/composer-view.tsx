@@ -50,9 +50,10 @@ function SourceLabel() {
   }
 }
 
-/** Says, before a send fails with a refused connection, that the URL names the address of a removed endpoint. */
-function ItemEndpointRemoved() {
-  const endpoint = useWorkbenchState((s) => (s.composer.source.kind === 'item' ? (s.composer.source.endpoint ?? null) : null))
+/** Says, before a send fails with a refused connection, that the URL names the address of a removed
+ * endpoint: the one a saved item or a capture came to. */
+function EndpointRemoved() {
+  const endpoint = useWorkbenchState((s) => (s.composer.source.kind === 'item' || s.composer.source.kind === 'capture' ? (s.composer.source.endpoint ?? null) : null))
   const atItsAddress = useWorkbenchState((s) => endpoint !== null && urlIsAt(s.composer.request.url, endpoint.origin))
   return (
     <RemovedEndpointNote endpoint={atItsAddress ? endpoint : null} testId="composer-endpoint-removed" error>
@@ -294,7 +295,7 @@ export function ComposerView() {
                 {problems.method ?? problems.url}
               </p>
             )}
-            <ItemEndpointRemoved />
+            <EndpointRemoved />
             <div className="request-options">
               <TargetPicker />
               <TimeoutField />
