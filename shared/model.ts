@@ -442,7 +442,12 @@ export const Settings = z.object({
   limits: Limits,
   retention: Retention,
   storage: Storage,
-  ui: z.object({ theme: Theme, notifications: z.boolean() }),
+  ui: z.object({
+    theme: Theme,
+    notifications: z.boolean(),
+    /** Whether screen readers hear that new requests arrived (a polite live region, at most once per 5 s); on when a file does not say. */
+    announceRequests: z.boolean().default(true),
+  }),
 })
 export type Settings = z.infer<typeof Settings>
 
@@ -458,7 +463,7 @@ export const defaultSettings = (): Settings => ({
   },
   retention: { maxCaptures: 10_000, maxBytes: 1024 * 1024 * 1024 },
   storage: { sync: 'disk' },
-  ui: { theme: 'system', notifications: false },
+  ui: { theme: 'system', notifications: false, announceRequests: true },
 })
 
 export const SettingsPatch = z.object({

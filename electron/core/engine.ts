@@ -136,6 +136,8 @@ export class Engine {
         schema: SettingsSchema,
         version: 2,
         // Index n turns format n into n + 1; format 0 never existed. Format 2 adds storage settings.
+        // A setting added with a default in the schema needs no new format: an older version still
+        // opens the file (and leaves the setting out when it saves).
         migrations: [(data) => data, (data) => ({ ...data, storage: defaultSettings().storage })],
         defaults: defaultSettings,
         now: clock.now,

@@ -7,6 +7,7 @@ import { Engine } from '../../electron/core'
 import { DocumentStore } from '../../electron/core/store/document'
 import { processIdentity } from '../../electron/core/store/lock'
 import type { Notice } from '../../shared/api'
+import { defaultSettings } from '../../shared/model'
 import { removeDir, tempDir } from '../helpers/engine'
 
 const dirs: string[] = []
@@ -147,6 +148,21 @@ describe('the engine’s documents', () => {
     expect(again.endpoints().map((e) => e.name)).toEqual(['Keep me'])
     // The port 0 picked on the first run is kept, so the endpoint's URL does not change.
     expect(again.statuses()[0]!.port).toBe(port)
+    await again.close()
+  })
+
+  it('reads settings saved without the choice to announce new requests, announcing them as before', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const older = { ...defaultSettings(), ui: { theme: 'dark', notifications: true } }
+    await fs.writeFile(path.join(dir, 'settings.json'), JSON.stringify({ schemaVersion: 2, data: older }))
+    const engine = await Engine.open({ dataDir: dir, firstEndpoint: { name: 'Test' } })
+    expect(engine.settings).toEqual({ ...defaultSettings(), ui: { theme: 'dark', notifications: true, announceRequests: true } })
+    expect(await engine.handlers()['app.notices']({})).toEqual([])
+    await engine.updateSettings({ ui: { announceRequests: false } })
+    await engine.close()
+    const again = await Engine.open({ dataDir: dir })
+    expect(again.settings.ui).toEqual({ theme: 'dark', notifications: true, announceRequests: false })
     await again.close()
   })
 

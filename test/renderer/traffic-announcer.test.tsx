@@ -1,6 +1,7 @@
 import './helpers/setup-dom'
-import { act, screen, waitFor } from '@testing-library/react'
+import { act, fireEvent, screen, waitFor } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
+import { SettingsView } from '../../renderer/src/components/settings-view'
 import { TrafficAnnouncer } from '../../renderer/src/components/traffic-announcer'
 import { TrafficList } from '../../renderer/src/components/traffic-list'
 import type { CaptureSummary } from '../../shared/model'
@@ -9,13 +10,14 @@ import { createHarness, renderWith, settle, type Harness } from './helpers/rende
 
 const INTERVAL_MS = 1500
 
-async function setup() {
+async function setup(options: { settings?: boolean } = {}) {
   const harness = createHarness()
   for (let i = 0; i < 3; i++) addCapture(harness.engine, { target: `/stored/${i}` })
   harness.stores.sync.start()
   renderWith(
     harness,
     <>
+      {options.settings && <SettingsView />}
       <TrafficList />
       <TrafficAnnouncer intervalMs={INTERVAL_MS} />
     </>,
@@ -58,5 +60,27 @@ describe('announcing new requests', () => {
     live(harness, [makeSummary({ method: 'PUT', target: '/after-search' })])
     await waitFor(() => expect(region.textContent).toBe('New request: PUT /after-search'))
     expect(spoken).toEqual(['New request: PUT /after-search'])
+  })
+
+  it('says nothing while turned off in Settings, and nothing later of what arrived meanwhile', async () => {
+    const { harness, region, spoken } = await setup({ settings: true })
+    const setting = screen.getByLabelText('Announce new requests to screen readers (at most once every 5 seconds)') as HTMLInputElement
+    expect(setting.checked).toBe(true)
+    await act(async () => {
+      fireEvent.click(setting)
+    })
+    await settle()
+    expect(harness.engine.settings.ui.announceRequests).toBe(false)
+    expect(setting.checked).toBe(false)
+    live(harness, [makeSummary({ method: 'POST', target: '/while-off' })])
+    expect(screen.getAllByTestId('traffic-row')).toHaveLength(4)
+    await act(async () => {
+      fireEvent.click(setting)
+    })
+    await settle()
+    expect(harness.engine.settings.ui.announceRequests).toBe(true)
+    live(harness, [makeSummary({ method: 'PUT', target: '/back-on' })])
+    await waitFor(() => expect(region.textContent).toBe('New request: PUT /back-on'))
+    expect(spoken).toEqual(['New request: PUT /back-on'])
   })
 })

@@ -1,4 +1,5 @@
-// Settings: history retention, capture limits, theme and notifications, through settings.update.
+// Settings: history retention, capture limits, theme, notifications and announcements of new
+// requests to screen readers, through settings.update.
 import { useEffect, useRef, useState } from 'react'
 import type { z } from 'zod'
 import { Limits, Retention, type Settings } from '../../../shared/model'
@@ -157,6 +158,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
   const setSync = (value: Settings['storage']['sync']) =>
     void sync.updateSettings({ storage: { sync: value } }).catch((e: unknown) => app.getState().showToast(errorMessage(e), 'error'))
   const setTheme = (theme: ThemeChoice) => void sync.updateSettings({ ui: { theme } }).catch((e: unknown) => app.getState().showToast(errorMessage(e), 'error'))
+  const setAnnounce = (on: boolean) => void sync.updateSettings({ ui: { announceRequests: on } }).catch((e: unknown) => app.getState().showToast(errorMessage(e), 'error'))
   const setNotifications = async (on: boolean) => {
     if (on && !(await askForNotifications())) {
       app.getState().showToast('Notifications are blocked for this page; allow them in the browser first.', 'error')
@@ -186,6 +188,10 @@ function SettingsForm({ settings }: { settings: Settings }) {
         <label className="setting checkbox">
           <input type="checkbox" data-testid="settings-notifications" checked={settings.ui.notifications} onChange={(e) => void setNotifications(e.target.checked)} />
           Desktop notifications for new requests (while this window is in the background)
+        </label>
+        <label className="setting checkbox">
+          <input type="checkbox" data-testid="settings-announce" checked={settings.ui.announceRequests} onChange={(e) => setAnnounce(e.target.checked)} />
+          Announce new requests to screen readers (at most once every 5 seconds)
         </label>
       </section>
       <section>

@@ -2,7 +2,8 @@
 // speaks at once after a quiet spell ("New request: POST /webhooks/stripe"), then at most once per
 // interval, summing up what came meanwhile ("212 new requests"), however fast requests arrive. Only
 // requests new to the list count: a search, a filter or a reload that lists other rows says nothing.
-// The text is set outside React, as the list's rows are, so a live batch costs no render.
+// The text is set outside React, as the list's rows are, so a live batch costs no render. Turned off
+// in Settings (`ui.announceRequests`), it says nothing, then or later, of what arrives meanwhile.
 import { useEffect, useRef } from 'react'
 import { useStores } from '../state/context'
 import { displayText } from '../text/visible-text'
@@ -11,7 +12,7 @@ import { displayText } from '../text/visible-text'
 export const ANNOUNCE_INTERVAL_MS = 5000
 
 export function TrafficAnnouncer({ intervalMs = ANNOUNCE_INTERVAL_MS }: { intervalMs?: number }) {
-  const { traffic } = useStores()
+  const { traffic, app } = useStores()
   const region = useRef<HTMLDivElement>(null)
   useEffect(() => {
     const initial = traffic.getState()
@@ -21,8 +22,11 @@ export function TrafficAnnouncer({ intervalMs = ANNOUNCE_INTERVAL_MS }: { interv
     let latest: string | null = null
     let lastSpoken = -Infinity
     let timer: ReturnType<typeof setTimeout> | null = null
+    // On until the settings say otherwise (they are read at start, with the first list).
+    const on = () => app.getState().settings?.ui.announceRequests !== false
     const speak = () => {
       timer = null
+      if (!on()) pending = 0
       if (pending === 0 || !region.current) return
       const capture = pending === 1 && latest !== null ? traffic.getState().byId[latest] : undefined
       region.current.textContent = capture
@@ -37,7 +41,7 @@ export function TrafficAnnouncer({ intervalMs = ANNOUNCE_INTERVAL_MS }: { interv
       // Another list (a search, a filter, a reload, the first read): its rows are not news.
       const quiet = s.generation !== previous.generation || !s.loaded || s.reloading || !previous.loaded || previous.reloading
       if (top === undefined || top <= highWater) return
-      if (!quiet) {
+      if (!quiet && on()) {
         let arrived = 0
         for (const id of s.ids) {
           if (id <= highWater) break
@@ -54,6 +58,6 @@ export function TrafficAnnouncer({ intervalMs = ANNOUNCE_INTERVAL_MS }: { interv
       off()
       if (timer !== null) clearTimeout(timer)
     }
-  }, [traffic, intervalMs])
+  }, [traffic, app, intervalMs])
   return <div ref={region} className="visually-hidden" role="status" aria-live="polite" aria-atomic="true" data-testid="traffic-announcer" />
 }
