@@ -142,6 +142,14 @@ describe('forward targets in the endpoints sidebar', () => {
     expect(screen.getByTestId('toast').textContent).toBe('Queued 2 requests again')
   })
 
+  it('says so when retrying queues none of a target’s failed deliveries (retried from elsewhere meanwhile), never that it queued 0', async () => {
+    const { engine, target } = await setup()
+    engine.override('forward.retryFailed', () => ({ count: 0, held: 0 }))
+    click(within(target('t-500')).getByTestId('target-retry-failed'))
+    await settle()
+    expect(screen.getByTestId('toast').textContent).toBe('Nothing was queued: no request that failed for this target waits to be retried any more.')
+  })
+
   it('retrying the failed deliveries of a paused target says they are not sent until it is resumed', async () => {
     const { target } = await setup(
       forwarding({

@@ -74,12 +74,40 @@ function useTargetAction(): { busy: boolean; run: (what: string, action: () => P
 }
 
 /**
+ * Queues again what failed for a target: for one the endpoint still has, to that target; for one it
+ * no longer has (`removed`), to the target its routes choose now, which may take none or only some.
+ */
+function RetryFailedButton(props: { endpointId: string; targetId: string; failed: number; removed: boolean; busy: boolean; run: ReturnType<typeof useTargetAction>['run'] }) {
+  const { api, app } = useStores()
+  const { endpointId, targetId, failed, removed } = props
+  return (
+    <button
+      type="button"
+      className="small"
+      data-testid="target-retry-failed"
+      disabled={props.busy || failed === 0}
+      title={removed ? 'Queue these requests for the target the endpoint’s routes choose now (the default target when no route matches)' : 'Queue every failed delivery to this target again'}
+      onClick={() =>
+        void props.run('Retrying', async () => {
+          const { count, held } = await retryFailed(api, endpointId, targetId)
+          if (count === 0) return removed ? 'Not queued: no route or default target of the endpoint takes them now.' : 'Nothing was queued: no request that failed for this target waits to be retried any more.'
+          const rest = removed ? failed - count : 0
+          return `Queued ${plural(count)} again${rest > 0 ? ` (no route or default target takes the other ${formatCount(rest)})` : ''}${held > 0 ? `, not sent yet: ${heldReason(app.getState().endpointsById[endpointId]?.forward.mode)}` : ''}`
+        })
+      }
+    >
+      Retry failed
+    </button>
+  )
+}
+
+/**
  * A target the endpoint no longer has, with requests that failed for it (as it was removed, or before:
  * a 404, say): they can be queued again for the target the endpoint's routes choose now (its default
  * target, without routes), or dropped so that they no longer count as failed.
  */
 const RemovedTargetItem = memo(function RemovedTargetItem({ endpointId, targetId }: { endpointId: string; targetId: string }) {
-  const { api, app } = useStores()
+  const { api } = useStores()
   const status = useForward((s) => s.byKey[targetKey(endpointId, targetId)])
   const { busy, run } = useTargetAction()
   const [confirmDrop, setConfirmDrop] = useState(false)
@@ -111,23 +139,7 @@ const RemovedTargetItem = memo(function RemovedTargetItem({ endpointId, targetId
         This target is no longer configured. {failed === 1 ? 'The request that failed for it' : 'The requests that failed for it'} (each one’s Forwarding tab says why) can be sent again: Retry queues {failed === 1 ? 'it' : 'them'} for the target the endpoint’s routes choose now.
       </p>
       <div className="target-actions">
-        <button
-          type="button"
-          className="small"
-          data-testid="target-retry-failed"
-          disabled={busy || failed === 0}
-          title="Queue these requests for the target the endpoint’s routes choose now (the default target when no route matches)"
-          onClick={() =>
-            void run('Retrying', async () => {
-              const { count, held } = await retryFailed(api, endpointId, targetId)
-              if (count === 0) return 'Not queued: no route or default target of the endpoint takes them now.'
-              const rest = failed - count
-              return `Queued ${plural(count)} again${rest > 0 ? ` (no route or default target takes the other ${formatCount(rest)})` : ''}${held > 0 ? `, not sent yet: ${heldReason(app.getState().endpointsById[endpointId]?.forward.mode)}` : ''}`
-            })
-          }
-        >
-          Retry failed
-        </button>
+        <RetryFailedButton endpointId={endpointId} targetId={targetId} failed={failed} removed busy={busy} run={run} />
         <button type="button" className="small danger-outline" data-testid="target-drop" disabled={busy || failed === 0} title="Do not deliver these requests" onClick={() => setConfirmDrop(true)}>
           Drop
         </button>
@@ -249,21 +261,7 @@ const TargetStatusItem = memo(function TargetStatusItem({ endpointId, target, mo
           >
             Retry now
           </button>
-          <button
-            type="button"
-            className="small"
-            data-testid="target-retry-failed"
-            disabled={busy || failed === 0}
-            title="Queue every failed delivery to this target again"
-            onClick={() =>
-              void run('Retrying', async () => {
-                const { count, held } = await retryFailed(api, endpointId, target.id)
-                return `Queued ${plural(count)} again${held > 0 ? `, not sent yet: ${heldReason(app.getState().endpointsById[endpointId]?.forward.mode)}` : ''}`
-              })
-            }
-          >
-            Retry failed
-          </button>
+          <RetryFailedButton endpointId={endpointId} targetId={target.id} failed={failed} removed={false} busy={busy} run={run} />
           <button type="button" className="small danger-outline" data-testid="target-drop" disabled={busy || waiting === 0} title="Do not deliver what waits for this target" onClick={() => setConfirmDrop(true)}>
             Drop waiting
           </button>
