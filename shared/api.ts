@@ -4,7 +4,7 @@
 import { z } from 'zod'
 import { ApiErrorShape, HookscopeError, toErrorShape, type Result } from './errors'
 import { SchemeId, Verdict } from './signatures'
-import { Collection, CollectionItem, CollectionSummary, ExportFormat, ImportFormat, ItemPatch, RunState, TrashedCollection } from './collections'
+import { Collection, CollectionItem, CollectionSummary, CollectionTree, ExportFormat, ImportFormat, ItemInfo, ItemPatch, RunState, TrashedCollection } from './collections'
 import {
   RemovedEndpoint,
   BodyChunk,
@@ -187,25 +187,34 @@ export const methods = {
     'Do not deliver these captures, or everything waiting for an endpoint (or one target), or, with which: failed, everything that failed for it (no longer counted as failed).',
   ),
 
+  // Every method below answers with a collection's tree (CollectionTree) or items without their
+  // bodies' bytes (ItemInfo): a change to a collection of large bodies answers in kilobytes, not in
+  // the megabytes of its bodies. collections.item brings one item whole; exports and runs read the
+  // bodies in the engine.
   'collections.list': method(Empty, z.array(CollectionSummary), 'Every collection, oldest first.'),
-  'collections.get': method(Id, Collection, 'One collection with its folders and items.'),
-  'collections.create': method(z.object({ name: Collection.shape.name }), Collection, 'A new, empty collection.'),
-  'collections.rename': method(z.object({ id: z.string().min(1), name: Collection.shape.name }), Collection, 'Rename a collection.'),
+  'collections.get': method(Id, CollectionTree, 'One collection with its folders and items, each item without its body’s bytes (collections.item brings them).'),
+  'collections.item': method(
+    z.object({ id: z.string().min(1), itemId: z.string().min(1) }),
+    CollectionItem,
+    'One item with its whole request body, exactly as saved: what opening, sending, copying or comparing it needs.',
+  ),
+  'collections.create': method(z.object({ name: Collection.shape.name }), CollectionTree, 'A new, empty collection.'),
+  'collections.rename': method(z.object({ id: z.string().min(1), name: Collection.shape.name }), CollectionTree, 'Rename a collection.'),
   'collections.remove': method(Id, z.object({ removed: z.literal(true) }), 'Delete a collection (undo with collections.restore).'),
-  'collections.restore': method(Id, Collection, 'Bring back a deleted collection.'),
+  'collections.restore': method(Id, CollectionTree, 'Bring back a deleted collection.'),
   'collections.trash': method(Empty, z.array(TrashedCollection), 'Deleted collections still in the trash (kept 30 days, at most 100), most recently deleted first.'),
   'collections.purge': method(Id, z.object({ purged: z.literal(true) }), 'Delete a collection in the trash for good.'),
-  'collections.undo': method(Id, Collection, 'Undo the last deletion of an item or folder in a collection.'),
+  'collections.undo': method(Id, CollectionTree, 'Undo the last deletion of an item or folder in a collection.'),
   'collections.addFolder': method(
     z.object({ id: z.string().min(1), name: z.string().trim().min(1).max(200), parentId: z.string().nullable().default(null) }),
-    Collection,
+    CollectionTree,
     'Add a folder (at the top, or inside another).',
   ),
-  'collections.renameFolder': method(z.object({ id: z.string().min(1), folderId: z.string().min(1), name: z.string().trim().min(1).max(200) }), Collection, 'Rename a folder.'),
-  'collections.removeFolder': method(z.object({ id: z.string().min(1), folderId: z.string().min(1) }), Collection, 'Delete a folder and what it holds (undoable).'),
+  'collections.renameFolder': method(z.object({ id: z.string().min(1), folderId: z.string().min(1), name: z.string().trim().min(1).max(200) }), CollectionTree, 'Rename a folder.'),
+  'collections.removeFolder': method(z.object({ id: z.string().min(1), folderId: z.string().min(1) }), CollectionTree, 'Delete a folder and what it holds (undoable).'),
   'collections.moveFolder': method(
     z.object({ id: z.string().min(1), folderId: z.string().min(1), parentId: z.string().nullable(), index: z.number().int().min(0) }),
-    Collection,
+    CollectionTree,
     'Move a folder among its siblings or into another folder.',
   ),
   'collections.saveItem': method(
@@ -218,23 +227,23 @@ export const methods = {
       tags: z.array(z.string().trim().min(1).max(50)).max(50).default([]),
       signature: CollectionItem.shape.signature.default(null),
     }),
-    CollectionItem,
+    ItemInfo,
     'Save a capture, a replay or a draft into a collection, exactly (raw headers, body bytes).',
   ),
   'collections.updateItem': method(
     z.object({ id: z.string().min(1), itemId: z.string().min(1), patch: ItemPatch, request: RequestDraft.optional() }),
-    Collection,
+    CollectionTree,
     'Change an item’s name, notes, tags, re-signing, or request.',
   ),
-  'collections.removeItem': method(z.object({ id: z.string().min(1), itemId: z.string().min(1) }), Collection, 'Delete an item (undoable).'),
+  'collections.removeItem': method(z.object({ id: z.string().min(1), itemId: z.string().min(1) }), CollectionTree, 'Delete an item (undoable).'),
   'collections.moveItem': method(
     z.object({ id: z.string().min(1), itemId: z.string().min(1), folderId: z.string().nullable(), index: z.number().int().min(0) }),
-    Collection,
+    CollectionTree,
     'Move an item to a folder and position.',
   ),
   'collections.search': method(
     z.object({ text: z.string().max(1000) }),
-    z.array(z.object({ collectionId: z.string(), collectionName: z.string(), item: CollectionItem })),
+    z.array(z.object({ collectionId: z.string(), collectionName: z.string(), item: ItemInfo })),
     'Items whose name, notes, tags, URL, headers or text body contain the text.',
   ),
   'collections.run': method(
@@ -273,7 +282,7 @@ export const methods = {
       .refine((input) => [input.text, input.base64, input.uploadId].filter((part) => part !== undefined).length === 1, {
         message: 'give the file as text, as base64 or as an upload, and only one of them',
       }),
-    Collection,
+    CollectionTree,
     'A new collection from a file: everything in it, or nothing and a clear error. A file sent as an upload reports its reading as collections.importing events.',
   ),
   'collections.importChunk': method(

@@ -6,8 +6,11 @@ import { HttpMethod, RawHeaders, type RequestDraft } from './model'
 import { SchemeId } from './signatures'
 import { base64Encode } from './formats/bytes'
 
+/** utf8: the body is valid UTF-8, kept as its text; base64: any other bytes. */
+const BodyEncoding = z.enum(['utf8', 'base64'])
+
 export const StoredBody = z
-  .object({ encoding: z.enum(['utf8', 'base64']), data: z.string() })
+  .object({ encoding: BodyEncoding, data: z.string() })
   // Strict: a decoder would skip what is not base64 and the bytes would silently differ. Checked
   // without a repeated group, whose backtracking overflows the stack on a body of a few megabytes.
   .refine((body) => body.encoding !== 'base64' || (body.data.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(body.data)), {
@@ -60,13 +63,17 @@ export const CollectionItem = z.object({
 })
 export type CollectionItem = z.infer<typeof CollectionItem>
 
-export const Collection = z.object({
+const collectionFields = {
   id: z.string().min(1),
   name: z.string().trim().min(1).max(200),
   createdAt: z.number(),
   updatedAt: z.number(),
   /** Folder order within a parent is array order. */
   folders: z.array(CollectionFolder),
+}
+
+export const Collection = z.object({
+  ...collectionFields,
   /** Item order within a folder is array order. */
   items: z.array(CollectionItem),
 })
@@ -98,16 +105,74 @@ export const Collection = z.object({
   })
 export type Collection = z.infer<typeof Collection>
 
-export type CollectionEntry = { kind: 'item'; item: CollectionItem } | { kind: 'folder'; folder: CollectionFolder }
+/**
+ * What the collection's tree knows of a saved body: its encoding and its size in bytes, never the
+ * bytes themselves. A collection travels to the page as a tree (`CollectionTree`), which stays small
+ * however large its bodies are; `collections.item` brings one item with its whole body when the page
+ * needs the bytes (to open, send, copy or compare it).
+ */
+export const BodyInfo = z.object({ encoding: BodyEncoding, size: z.number().int().min(0) })
+export type BodyInfo = z.infer<typeof BodyInfo>
+
+/** A saved request as the tree shows it: method, URL and headers as saved, its body as `BodyInfo`. */
+export const RequestInfo = SavedRequest.extend({ body: BodyInfo })
+export type RequestInfo = z.infer<typeof RequestInfo>
+
+/** An item as the tree shows it: everything but its body's bytes. */
+export const ItemInfo = CollectionItem.extend({ request: RequestInfo })
+export type ItemInfo = z.infer<typeof ItemInfo>
+
+/** A collection as the page holds it: its folders and items, the items without their bodies' bytes. */
+export const CollectionTree = z.object({ ...collectionFields, items: z.array(ItemInfo) })
+export type CollectionTree = z.infer<typeof CollectionTree>
+
+/** How many bytes UTF-8 takes for a text, without encoding it. */
+export function utf8ByteLength(text: string): number {
+  let bytes = text.length
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i)
+    if (unit < 0x80) continue
+    // Two more bytes for U+0800 and above, one for U+0080..U+07FF; a surrogate pair (two units) is four.
+    if (unit < 0x800) bytes += 1
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2
+      i++
+    } else bytes += 2
+  }
+  return bytes
+}
+
+/** A stored body's size in bytes, read from its text without decoding it. */
+export function storedBodySize(body: StoredBody, textBytes: (text: string) => number = utf8ByteLength): number {
+  if (body.encoding === 'utf8') return textBytes(body.data)
+  const padding = body.data.endsWith('==') ? 2 : body.data.endsWith('=') ? 1 : 0
+  return (body.data.length / 4) * 3 - padding
+}
+
+/** An item without its body's bytes. `textBytes` counts a text body's UTF-8 bytes (the engine gives a native one). */
+export function itemInfo(item: CollectionItem, textBytes?: (text: string) => number): ItemInfo {
+  const { body } = item.request
+  return { ...item, request: { ...item.request, body: { encoding: body.encoding, size: storedBodySize(body, textBytes) } } }
+}
+
+/** A collection as the page holds it: every item without its body's bytes. */
+export function treeOf(collection: Collection, textBytes?: (text: string) => number): CollectionTree {
+  return { ...collection, items: collection.items.map((item) => itemInfo(item, textBytes)) }
+}
+
+/** What the tree and a run need of an item to place it. */
+type Placed = { id: string; folderId: string | null }
+
+export type CollectionEntry<I extends Placed = CollectionItem> = { kind: 'item'; item: I } | { kind: 'folder'; folder: CollectionFolder }
 
 /**
  * A parent's requests and folders in the order the tree shows and a run sends them: requests in
  * array order, folders in array order, each folder after the first `itemsBefore` of the parent's
  * requests (all of them when it has none, or fewer remain), never before a folder listed ahead of it.
  */
-export function childrenOf(collection: Pick<Collection, 'items' | 'folders'>, parentId: string | null): CollectionEntry[] {
+export function childrenOf<I extends Placed>(collection: { items: readonly I[]; folders: readonly CollectionFolder[] }, parentId: string | null): Array<CollectionEntry<I>> {
   const items = collection.items.filter((item) => item.folderId === parentId)
-  const out: CollectionEntry[] = []
+  const out: Array<CollectionEntry<I>> = []
   let next = 0
   for (const folder of collection.folders) {
     if (folder.parentId !== parentId) continue
@@ -120,7 +185,7 @@ export function childrenOf(collection: Pick<Collection, 'items' | 'folders'>, pa
 }
 
 /** How many of its parent's requests show before a folder; undefined when it shows after all of them. */
-export function itemsBeforeFolder(collection: Pick<Collection, 'items' | 'folders'>, folder: CollectionFolder): number | undefined {
+export function itemsBeforeFolder(collection: { items: readonly Placed[]; folders: readonly CollectionFolder[] }, folder: CollectionFolder): number | undefined {
   const children = childrenOf(collection, folder.parentId)
   const at = children.findIndex((entry) => entry.kind === 'folder' && entry.folder.id === folder.id)
   const before = children.slice(0, at).filter((entry) => entry.kind === 'item').length

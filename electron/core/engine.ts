@@ -38,6 +38,7 @@ import { Forwarder } from './forward/forwarder'
 import { Replayer } from './replay/replayer'
 import { CollectionService, savedOfDraft } from './collections/service'
 import { CollectionStore } from './collections/store'
+import { itemInfo, treeOf, type Collection, type CollectionTree } from '../../shared/collections'
 import { normalizeSecret, SignatureChecker } from './verdicts/checker'
 import { parseMultipart } from './capture/multipart'
 import { systemClock, type Clock } from './clock'
@@ -89,6 +90,14 @@ const endpointMigrations = [
     })),
   }),
 ]
+
+/** A text body's size in bytes, counted natively. */
+const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8')
+
+/** What the collections' methods answer with: the tree, each item's body as its size, never its bytes. */
+function tree(collection: Collection): CollectionTree {
+  return treeOf(collection, utf8Bytes)
+}
 
 export class Engine {
   readonly events = new TypedEmitter<EngineEvents>()
@@ -739,25 +748,26 @@ export class Engine {
         return { count: await this.forwarder.drop(ids) }
       },
       'collections.list': async () => this.collectionStore.list(),
-      'collections.get': async ({ id }) => this.collectionStore.get(id),
-      'collections.create': async ({ name }) => this.collectionsChanged(await this.collectionStore.create(name)),
-      'collections.rename': async ({ id, name }) => this.collectionsChanged(await this.collectionStore.change(id, (c) => ({ ...c, name }))),
+      'collections.get': async ({ id }) => tree(this.collectionStore.get(id)),
+      'collections.item': async ({ id, itemId }) => this.collectionStore.item(id, itemId),
+      'collections.create': async ({ name }) => tree(this.collectionsChanged(await this.collectionStore.create(name))),
+      'collections.rename': async ({ id, name }) => tree(this.collectionsChanged(await this.collectionStore.change(id, (c) => ({ ...c, name })))),
       'collections.remove': async ({ id }) => {
         await this.collectionStore.remove(id)
         this.collectionsChanged(null)
         return { removed: true as const }
       },
-      'collections.restore': async ({ id }) => this.collectionsChanged(await this.collectionStore.restore(id)),
+      'collections.restore': async ({ id }) => tree(this.collectionsChanged(await this.collectionStore.restore(id))),
       'collections.trash': async () => this.collectionStore.trash(),
       'collections.purge': async ({ id }) => {
         await this.collectionStore.purge(id)
         return { purged: true as const }
       },
-      'collections.undo': async ({ id }) => this.collectionsChanged(await this.collectionStore.undoLast(id)),
-      'collections.addFolder': async ({ id, name, parentId }) => this.collectionsChanged(await this.collectionStore.addFolder(id, name, parentId)),
-      'collections.renameFolder': async ({ id, folderId, name }) => this.collectionsChanged(await this.collectionStore.renameFolder(id, folderId, name)),
-      'collections.removeFolder': async ({ id, folderId }) => this.collectionsChanged(await this.collectionStore.removeFolder(id, folderId)),
-      'collections.moveFolder': async ({ id, folderId, parentId, index }) => this.collectionsChanged(await this.collectionStore.moveFolder(id, folderId, parentId, index)),
+      'collections.undo': async ({ id }) => tree(this.collectionsChanged(await this.collectionStore.undoLast(id))),
+      'collections.addFolder': async ({ id, name, parentId }) => tree(this.collectionsChanged(await this.collectionStore.addFolder(id, name, parentId))),
+      'collections.renameFolder': async ({ id, folderId, name }) => tree(this.collectionsChanged(await this.collectionStore.renameFolder(id, folderId, name))),
+      'collections.removeFolder': async ({ id, folderId }) => tree(this.collectionsChanged(await this.collectionStore.removeFolder(id, folderId))),
+      'collections.moveFolder': async ({ id, folderId, parentId, index }) => tree(this.collectionsChanged(await this.collectionStore.moveFolder(id, folderId, parentId, index))),
       'collections.saveItem': async ({ id, folderId, from, name, notes, tags, signature }) => {
         let request
         let source: { kind: 'capture' | 'replay' | 'draft'; id: string | null; endpointId?: string }
@@ -781,20 +791,20 @@ export class Engine {
         const defaultName = `${request.method} ${request.url.replace(/^[a-z]+:\/\/[^/]+/i, '') || '/'}`.slice(0, 300)
         const item = await this.collectionStore.addItem(id, { name: name ?? defaultName, folderId, request, signature: signatureConfig, notes, tags, source })
         this.collectionsChanged(null)
-        return item
+        return itemInfo(item, utf8Bytes)
       },
       'collections.updateItem': async ({ id, itemId, patch, request }) =>
-        this.collectionsChanged(await this.collectionStore.updateItem(id, itemId, { ...patch, ...(request ? { request: savedOfDraft(request) } : {}) })),
-      'collections.removeItem': async ({ id, itemId }) => this.collectionsChanged(await this.collectionStore.removeItem(id, itemId)),
-      'collections.moveItem': async ({ id, itemId, folderId, index }) => this.collectionsChanged(await this.collectionStore.moveItem(id, itemId, folderId, index)),
-      'collections.search': async ({ text }) => this.collectionStore.search(text),
+        tree(this.collectionsChanged(await this.collectionStore.updateItem(id, itemId, { ...patch, ...(request ? { request: savedOfDraft(request) } : {}) }))),
+      'collections.removeItem': async ({ id, itemId }) => tree(this.collectionsChanged(await this.collectionStore.removeItem(id, itemId))),
+      'collections.moveItem': async ({ id, itemId, folderId, index }) => tree(this.collectionsChanged(await this.collectionStore.moveItem(id, itemId, folderId, index))),
+      'collections.search': async ({ text }) => this.collectionStore.search(text).map((hit) => ({ ...hit, item: itemInfo(hit.item, utf8Bytes) })),
       'collections.run': async ({ id, folderId, baseUrl, delayMs, stopOnFailure, resign, timeoutMs }) =>
         this.collections.run({ collectionId: id, folderId, baseUrl, delayMs, stopOnFailure, resign, timeoutMs }),
       'collections.runStatus': async ({ runId }) => this.collections.runState(runId),
       'collections.cancelRun': async ({ runId }) => this.collections.cancel(runId),
       'collections.export': async ({ id, format }) => this.collections.exportCollection(id, format),
       'collections.import': async ({ format, text, base64, uploadId, name }) =>
-        this.collectionsChanged(await this.collections.import(format, text !== undefined ? text : base64 !== undefined ? { base64 } : { uploadId: uploadId! }, name)),
+        tree(this.collectionsChanged(await this.collections.import(format, text !== undefined ? text : base64 !== undefined ? { base64 } : { uploadId: uploadId! }, name))),
       'collections.importChunk': async ({ uploadId, offset, base64 }) => this.collections.importChunk(uploadId, offset, base64),
       'collections.cancelImport': async ({ uploadId }) => ({ cancelled: this.collections.cancelImport(uploadId) }),
       'captures.export': ({ ids, format }) => this.collections.exportCaptures(ids, format),

@@ -83,10 +83,13 @@ describe('collections', () => {
       ['Content-Type', 'application/json'],
       ['Content-Length', '15'],
     ])
-    expect(one.request.body).toEqual({ encoding: 'utf8', data: '{"type":"ping"}' })
+    expect(one.request.body).toEqual({ encoding: 'utf8', size: 15 })
+    expect((await api['collections.item']({ id: collection.id, itemId: one.id })).request.body).toEqual({ encoding: 'utf8', data: '{"type":"ping"}' })
     // The endpoint it came to, whose address its URL names: told to be gone once it is removed.
     expect(one.source).toEqual({ kind: 'capture', id: jsonId, endpointId: t.endpointId })
-    expect(two.request.body).toEqual({ encoding: 'base64', data: binary.toString('base64') })
+    expect(two.request.body).toEqual({ encoding: 'base64', size: binary.length })
+    const twoWhole = (await api['collections.item']({ id: collection.id, itemId: two.id })).request
+    expect(twoWhole.body).toEqual({ encoding: 'base64', data: binary.toString('base64') })
     expect(two.request.headers.filter(([n]) => n.toLowerCase() === 'x-dup')).toEqual([
       ['x-DUP', 'one'],
       ['X-Dup', 'two'],
@@ -103,6 +106,7 @@ describe('collections', () => {
     const back = await apiOf(t.engine)['collections.get']({ id: collection.id })
     expect(back.items.map((i) => i.id)).toEqual([one.id, two.id])
     expect(back.items[1]!.request).toEqual(two.request)
+    expect((await apiOf(t.engine)['collections.item']({ id: collection.id, itemId: two.id })).request).toEqual(twoWhole)
     expect(back.folders).toEqual([{ id: folderId, name: 'Stripe', parentId: null }])
   })
 
@@ -116,13 +120,70 @@ describe('collections', () => {
     const api = apiOf(t.engine)
     const c = await api['collections.create']({ name: 'Large' })
     const item = await api['collections.saveItem']({ id: c.id, from: { captureId: captured.id } })
-    expect(item.request.body).toEqual({ encoding: 'base64', data: body.toString('base64') })
+    // The answer names the body's size; collections.item brings its bytes.
+    expect(item.request.body).toEqual({ encoding: 'base64', size: body.length })
+    expect((await api['collections.item']({ id: c.id, itemId: item.id })).request.body).toEqual({ encoding: 'base64', data: body.toString('base64') })
     const har = await api['collections.export']({ id: c.id, format: 'har' })
     const copy = await api['collections.import']({ format: 'har', text: har.text })
-    expect(copy.items[0]!.request.body.data).toBe(body.toString('base64'))
+    expect((await api['collections.item']({ id: copy.id, itemId: copy.items[0]!.id })).request.body.data).toBe(body.toString('base64'))
     t = await t.reopen()
-    const back = await apiOf(t.engine)['collections.get']({ id: c.id })
-    expect(Buffer.from(back.items[0]!.request.body.data, 'base64').equals(body)).toBe(true)
+    const back = await apiOf(t.engine)['collections.item']({ id: c.id, itemId: item.id })
+    expect(Buffer.from(back.request.body.data, 'base64').equals(body)).toBe(true)
+  })
+
+  it('answer every change with the tree, whose items carry their body’s size and never its bytes; collections.item brings the exact bytes', async () => {
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    // A large text body (not all ASCII) and a binary one that is not UTF-8.
+    const text = `{"note":"café ✓ 🦊","pad":"${'BODYBYTES'.repeat(20_000)}"}`
+    const bytes = Buffer.concat([binary, Buffer.from('BODYBYTES'.repeat(20_000))])
+    const draft = (body: Buffer) => ({ method: 'POST' as const, url: 'http://127.0.0.1:9/hook', headers: [['Content-Type', 'application/json']] as Array<[string, string]>, bodyBase64: body.toString('base64') })
+    const c = await api['collections.create']({ name: 'Large' })
+    const textItem = await api['collections.saveItem']({ id: c.id, from: { draft: draft(Buffer.from(text)) } })
+    const binItem = await api['collections.saveItem']({ id: c.id, from: { draft: draft(bytes) } })
+    const folder = (await api['collections.addFolder']({ id: c.id, name: 'Kept' })).folders[0]!.id
+    const answers: Array<[string, unknown]> = [
+      ['saveItem', textItem],
+      ['get', await api['collections.get']({ id: c.id })],
+      ['rename', await api['collections.rename']({ id: c.id, name: 'Larger' })],
+      ['renameFolder', await api['collections.renameFolder']({ id: c.id, folderId: folder, name: 'Still kept' })],
+      ['moveItem', await api['collections.moveItem']({ id: c.id, itemId: binItem.id, folderId: folder, index: 0 })],
+      ['moveFolder', await api['collections.moveFolder']({ id: c.id, folderId: folder, parentId: null, index: 0 })],
+      ['updateItem', await api['collections.updateItem']({ id: c.id, itemId: textItem.id, patch: { name: 'Renamed', notes: 'kept as sent', tags: ['big'], signature: null } })],
+      ['search', await api['collections.search']({ text: 'BODYBYTES' })],
+      ['removeItem', await api['collections.removeItem']({ id: c.id, itemId: binItem.id })],
+      ['undo', await api['collections.undo']({ id: c.id })],
+      ['import', await api['collections.import']({ format: 'hookscope', text: (await api['collections.export']({ id: c.id, format: 'hookscope' })).text, name: 'Copy' })],
+    ]
+    await api['collections.remove']({ id: c.id })
+    answers.push(['restore', await api['collections.restore']({ id: c.id })])
+    for (const [method, answer] of answers) {
+      const json = JSON.stringify(answer)
+      expect(json, method).not.toContain('BODYBYTES')
+      expect(json, method).not.toContain('café')
+      expect(json.length, method).toBeLessThan(4096)
+    }
+    const tree = await api['collections.get']({ id: c.id })
+    expect(tree.items.find((i) => i.id === textItem.id)!.request.body).toEqual({ encoding: 'utf8', size: Buffer.byteLength(text) })
+    expect(tree.items.find((i) => i.id === binItem.id)!.request.body).toEqual({ encoding: 'base64', size: bytes.length })
+    // Found by its text body (in this collection and the imported copy), answered with its size.
+    expect((await api['collections.search']({ text: 'BODYBYTES' })).map((hit) => hit.item.request.body)).toEqual([0, 1].map(() => ({ encoding: 'utf8', size: Buffer.byteLength(text) })))
+
+    // The exact bytes, text and binary, through a restart too; a change of name, notes, tags or
+    // re-signing never touches them.
+    const exact = async () => {
+      const [one, two] = await Promise.all([textItem, binItem].map((item) => apiOf(t!.engine)['collections.item']({ id: c.id, itemId: item.id })))
+      expect(one!.request.body).toEqual({ encoding: 'utf8', data: text })
+      expect(one!.name).toBe('Renamed')
+      expect(Buffer.from(two!.request.body.data, 'base64').equals(bytes)).toBe(true)
+      expect(two!.request.body.encoding).toBe('base64')
+    }
+    await exact()
+    await api['collections.updateItem']({ id: c.id, itemId: binItem.id, patch: { name: 'Binary', notes: 'n', tags: ['x'] } })
+    await exact()
+    t = await t.reopen()
+    await exact()
+    expect(await apiOf(t.engine)['collections.item']({ id: c.id, itemId: 'itm_gone' }).catch((error: Error) => error.message)).toMatch(/No item itm_gone/)
   })
 
   it('organizes: rename, move and reorder, search, delete with undo, restore a deleted collection', async () => {
@@ -495,7 +556,7 @@ describe('import and export', () => {
     const [, binId] = await captureTwo(t)
     const api = apiOf(t.engine)
     const c = await api['collections.create']({ name: 'Shell' })
-    const item = await api['collections.saveItem']({ id: c.id, from: { captureId: binId } })
+    const item = await api['collections.item']({ id: c.id, itemId: (await api['collections.saveItem']({ id: c.id, from: { captureId: binId } })).id })
     await api['collections.updateItem']({
       id: c.id,
       itemId: item.id,
@@ -528,16 +589,17 @@ describe('import and export', () => {
     await api['collections.saveItem']({ id: c.id, from: { captureId: jsonId } })
     const own = await api['collections.export']({ id: c.id, format: 'hookscope' })
     const copy = await api['collections.import']({ format: 'hookscope', text: own.text, name: 'Copy' })
-    expect(copy.items.map((i) => i.request)).toEqual((await api['collections.get']({ id: c.id })).items.map((i) => i.request))
+    const whole = (collection: { id: string; items: Array<{ id: string }> }) => api['collections.item']({ id: collection.id, itemId: collection.items[0]!.id })
+    expect((await whole(copy)).request).toEqual((await whole(await api['collections.get']({ id: c.id }))).request)
     const raw = await api['collections.import']({ format: 'raw', text: 'POST /raw HTTP/1.1\r\nHost: example.test\r\nX-A: 1\r\nContent-Length: 2\r\n\r\nhi' })
-    expect(raw.items[0]!.request).toMatchObject({ method: 'POST', headers: [['Host', 'example.test'], ['X-A', '1'], ['Content-Length', '2']], body: { encoding: 'utf8', data: 'hi' } })
+    expect((await whole(raw)).request).toMatchObject({ method: 'POST', headers: [['Host', 'example.test'], ['X-A', '1'], ['Content-Length', '2']], body: { encoding: 'utf8', data: 'hi' } })
     // A raw message's bytes as they are: a binary body and a latin1 header byte, not read as UTF-8.
     const rawBytes = Buffer.concat([Buffer.from('POST /bin HTTP/1.1\r\nHost: example.test\r\nX-Name: caf\xe9\r\nContent-Length: 256\r\n\r\n', 'latin1'), binary])
     const rawBinary = await api['collections.import']({ format: 'raw', base64: rawBytes.toString('base64') })
     expect(rawBinary.items[0]!.request.headers).toEqual([['Host', 'example.test'], ['X-Name', 'caf\xe9'], ['Content-Length', '256']])
-    expect(rawBinary.items[0]!.request.body).toEqual({ encoding: 'base64', data: binary.toString('base64') })
+    expect((await whole(rawBinary)).request.body).toEqual({ encoding: 'base64', data: binary.toString('base64') })
     const curl = await api['collections.import']({ format: 'curl', text: `curl -X PUT 'https://api.example.test/v1?q=1' -H 'X-Token: abc' --data-raw '{"a":1}'` })
-    expect(curl.items[0]!.request).toMatchObject({ method: 'PUT', url: 'https://api.example.test/v1?q=1', body: { data: '{"a":1}' } })
+    expect((await whole(curl)).request).toMatchObject({ method: 'PUT', url: 'https://api.example.test/v1?q=1', body: { data: '{"a":1}' } })
     const before = (await api['collections.list']({})).length
     const handlers = t.engine.handlers()
     const broken = await dispatch(handlers, 'collections.import', { format: 'har', text: '{"log":{"version":"1.2","entries":[{"request":{"method":"GET","url":42}}]}}' })

@@ -3,6 +3,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it, vi } from 'vitest'
 import { App } from '../../renderer/src/app'
 import { workbenchOf } from '../../renderer/src/workbench/commands'
+import { base64Decode, base64Encode } from '../../shared/formats/bytes'
 import { defaultForwardConfig, type Endpoint } from '../../shared/model'
 import { createFakeEngine } from './helpers/fake-api'
 import { installFakeWorkbench } from './helpers/fake-workbench'
@@ -561,5 +562,75 @@ describe('collections view', () => {
     fireEvent.click(screen.getByTestId('open-help'))
     await settle()
     expect(screen.getByTestId('help-sheet').textContent).toContain('Ctrl+Z')
+  })
+
+  it('holds no body in the tree; opens a large item whole in the composer, sends and saves back its exact bytes; a name, notes or tags edit sends no body', async () => {
+    const { engine, fake, harness, workbench } = await setup()
+    const text = `{"note":"café ✓ 🦊","pad":"${'BODY'.repeat(100_000)}"}`
+    const binary = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 7919) & 0xff)
+    const textBytes = new TextEncoder().encode(text)
+    fake.addCollection({
+      id: 'col_big',
+      name: 'Imported',
+      items: [
+        fake.item({ id: 'itm_text', name: 'Text', request: { method: 'POST', url: 'http://localhost:3000/text', headers: [['Content-Type', 'application/json']], body: { encoding: 'utf8', data: text } } }),
+        fake.item({ id: 'itm_bin', name: 'Binary', request: { method: 'PUT', url: 'http://localhost:3000/bin', headers: [['Content-Type', 'application/octet-stream']], body: { encoding: 'base64', data: base64Encode(binary) } } }),
+      ],
+    })
+    await act(async () => {
+      await workbench.openCollection('col_big')
+    })
+    await settle()
+    // The page holds the tree: each body's size, not its bytes.
+    const held = JSON.stringify(workbench.store.getState().collection)
+    expect(held).not.toContain('BODY')
+    expect(held.length).toBeLessThan(4096)
+    fireEvent.click(nodeOf('Text'))
+    await settle()
+    expect(screen.getByTestId('item-panel').textContent).toContain(`text body of ${textBytes.length.toLocaleString('en-US')} bytes`)
+
+    // Opened, it is read whole: sent and saved back byte for byte.
+    fireEvent.click(screen.getByTestId('item-open'))
+    await settle()
+    expect(calls(engine, 'collections.item')).toEqual([{ id: 'col_big', itemId: 'itm_text' }])
+    await waitFor(() => expect(screen.getByTestId('composer-body-size').textContent).toBe('391 KB'))
+    fireEvent.click(screen.getByTestId('composer-send'))
+    await settle()
+    const sent = () => (calls(engine, 'replay.send').at(-1) as { draft: { bodyBase64: string } }).draft.bodyBase64
+    expect(sent()).toBe(base64Encode(textBytes))
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('composer-update-item'))
+    })
+    await settle()
+    expect((calls(engine, 'collections.updateItem').at(-1) as { request: { bodyBase64: string } }).request.bodyBase64).toBe(base64Encode(textBytes))
+    expect(new TextDecoder().decode(base64Decode(fake.collections.get('col_big')!.items[0]!.request.body.data)!)).toBe(text)
+
+    // A binary body, likewise.
+    act(() => harness.stores.app.getState().setView('collections'))
+    await settle()
+    fireEvent.click(nodeOf('Binary'))
+    await settle()
+    expect(screen.getByTestId('item-panel').textContent).toContain('binary body of 300,000 bytes')
+    fireEvent.click(screen.getByTestId('item-open'))
+    await settle()
+    await waitFor(() => expect(screen.getByTestId('composer-body-size').textContent).toMatch(/^293 KB/))
+    fireEvent.click(screen.getByTestId('composer-send'))
+    await settle()
+    expect(base64Decode(sent())).toEqual(binary)
+
+    // Its name, notes and tags are saved without a request: the stored body stays as it is.
+    act(() => harness.stores.app.getState().setView('collections'))
+    await settle()
+    fireEvent.click(nodeOf('Binary'))
+    await settle()
+    fireEvent.change(screen.getByTestId('item-name'), { target: { value: 'Binary upload' } })
+    fireEvent.change(screen.getByTestId('item-notes'), { target: { value: 'kept' } })
+    fireEvent.change(screen.getByTestId('item-tags'), { target: { value: 'big' } })
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('item-save'))
+    })
+    await settle()
+    expect(calls(engine, 'collections.updateItem').at(-1)).toEqual({ id: 'col_big', itemId: 'itm_bin', patch: { name: 'Binary upload', notes: 'kept', tags: ['big'] } })
+    expect(base64Decode(fake.collections.get('col_big')!.items[1]!.request.body.data)).toEqual(binary)
   })
 })

@@ -132,6 +132,13 @@ export class CollectionStore {
     return this.doc(id).data
   }
 
+  /** One item, with its whole body. */
+  item(id: string, itemId: string): CollectionItem {
+    const item = this.doc(id).data.items.find((i) => i.id === itemId)
+    if (!item) throw new HookscopeError('NOT_FOUND', `No item ${itemId} in this collection.`)
+    return item
+  }
+
   async create(name: string, content?: Pick<Collection, 'folders' | 'items'>): Promise<Collection> {
     const id = `col_${this.deps.newId().toLowerCase()}`
     const now = this.deps.clock.now()

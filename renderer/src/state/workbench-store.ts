@@ -4,7 +4,7 @@
 // how far the traffic list's export is. Never: calls the engine (the commands in
 // workbench/commands.ts do) or touches the DOM.
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import type { Collection } from '../../../shared/collections'
+import type { CollectionTree } from '../../../shared/collections'
 import type { Replay, RequestDraft } from '../../../shared/model'
 import { blankRequest, followUrl, type ComposerBody, type EditableRequest, type HeaderRow } from '../workbench/composer-draft'
 import type { ExportProgress } from '../workbench/list-export'
@@ -94,7 +94,8 @@ export interface WorkbenchState {
   resendPrompt: { captureId: string; resign?: boolean } | null
   pasteOpen: boolean
   selectedCollectionId: string | null
-  collection: Collection | null
+  /** The open collection's tree: its items without their bodies' bytes (`collections.item` brings one whole). */
+  collection: CollectionTree | null
   selectedNode: TreeNode | null
   collectionSearch: string
   undo: UndoOffer | null
@@ -124,7 +125,7 @@ export interface WorkbenchActions {
   setSavePicker(source: SaveSource | null): void
   setResendPrompt(prompt: WorkbenchState['resendPrompt']): void
   setPasteOpen(open: boolean): void
-  setCollection(collection: Collection | null): void
+  setCollection(collection: CollectionTree | null): void
   selectCollection(id: string | null): void
   selectNode(node: TreeNode | null): void
   setCollectionSearch(text: string): void

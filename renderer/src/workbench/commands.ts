@@ -7,7 +7,7 @@ import { useStore } from 'zustand'
 import type { ApiClient } from '../../../shared/api'
 import { HookscopeError, errorMessage } from '../../../shared/errors'
 import { carriesSignature } from '../../../shared/signatures'
-import { draftOfSaved, type Collection, type CollectionItem, type ExportFormat, type ImportFormat, type TrashedCollection } from '../../../shared/collections'
+import { draftOfSaved, type CollectionTree, type ExportFormat, type ImportFormat, type ItemInfo, type TrashedCollection } from '../../../shared/collections'
 import { base64Encode, fromCurl, fromRawHttp } from '../../../shared/formats'
 import { utf8Encode } from '../../../shared/formats/bytes'
 import type { Endpoint, Replay, RequestDraft } from '../../../shared/model'
@@ -115,6 +115,8 @@ export class Workbench {
   }
 
   private draftTimer: ReturnType<typeof setTimeout> | null = null
+  /** Counts items opened in the composer: only the last one opened is shown. */
+  private itemOpenings = 0
 
   /** Keeps the composer's request once the typing pauses (a large body costs a few ms to store). */
   private keepDraftSoon(): void {
@@ -190,18 +192,29 @@ export class Workbench {
     }
   }
 
-  openItem(collectionId: string, item: CollectionItem): void {
-    const endpointId = item.signature?.endpointId ?? null
-    const endpoint = itemEndpoint(item)
-    this.state.loadRequest(editableOfDraft(draftOfSaved(item.request)), {
-      source: { kind: 'item', collectionId, itemId: item.id, name: item.name, ...(endpoint ? { endpoint } : {}) },
-      originId: item.source.kind === 'capture' ? item.source.id : null,
-      endpointId,
-      resign: item.signature !== null && this.resignDefault(endpointId),
-      renewId: false,
-    })
+  /** The composer on a saved item, read whole (its body's exact bytes) from the engine: the tree the
+   * page holds has no bodies, and the composer's request is what Send sends and Update saves. */
+  async openItem(collectionId: string, itemId: string): Promise<void> {
+    const opening = ++this.itemOpenings
     this.stores.app.getState().setView('composer')
-    void this.loadReplays()
+    this.state.setComposer({ loading: true, error: null })
+    try {
+      const item = await this.api['collections.item']({ id: collectionId, itemId })
+      // Another request opened meanwhile is the one the composer shows.
+      if (opening !== this.itemOpenings || !this.state.composer.loading) return
+      const endpointId = item.signature?.endpointId ?? null
+      const endpoint = itemEndpoint(item)
+      this.state.loadRequest(editableOfDraft(draftOfSaved(item.request)), {
+        source: { kind: 'item', collectionId, itemId: item.id, name: item.name, ...(endpoint ? { endpoint } : {}) },
+        originId: item.source.kind === 'capture' ? item.source.id : null,
+        endpointId,
+        resign: item.signature !== null && this.resignDefault(endpointId),
+        renewId: false,
+      })
+      void this.loadReplays()
+    } catch (error) {
+      if (opening === this.itemOpenings) this.state.setComposer({ loading: false, error: `Could not open the request: ${messageOf(error)}` })
+    }
   }
 
   /** The composer on a capture, its replays listed and the latest one's answer shown. */
@@ -365,11 +378,10 @@ export class Workbench {
         return { label: `Replay at ${formatClock(replay.sentAt)}`, method: replay.request.method, url: replay.request.url, headers: replay.request.headers, body }
       }
       case 'item': {
-        const collection = await this.api['collections.get']({ id: ref.collectionId })
-        const item = collection.items.find((i) => i.id === ref.itemId)
-        if (!item) throw new Error('That item is no longer in the collection.')
+        const item = await this.api['collections.item']({ id: ref.collectionId, itemId: ref.itemId })
+        const collectionName = this.stores.app.getState().collections?.find((c) => c.id === ref.collectionId)?.name ?? 'Collection'
         const draft = draftOfSaved(item.request)
-        return { label: `${collection.name} / ${item.name}`, method: draft.method, url: draft.url, headers: draft.headers, body: base64ToBytes(draft.bodyBase64) }
+        return { label: `${collectionName} / ${item.name}`, method: draft.method, url: draft.url, headers: draft.headers, body: base64ToBytes(draft.bodyBase64) }
       }
       case 'draft':
         return { label: ref.label, method: ref.draft.method, url: ref.draft.url, headers: ref.draft.headers, body: base64ToBytes(ref.draft.bodyBase64) }
@@ -412,7 +424,7 @@ export class Workbench {
     }
   }
 
-  async saveItem(input: { source: SaveSource; collectionId: string | null; newCollectionName?: string; folderId: string | null; name?: string }): Promise<CollectionItem> {
+  async saveItem(input: { source: SaveSource; collectionId: string | null; newCollectionName?: string; folderId: string | null; name?: string }): Promise<ItemInfo> {
     let collectionId = input.collectionId
     if (!collectionId) collectionId = (await this.api['collections.create']({ name: input.newCollectionName?.trim() || 'My requests' })).id
     const item = await this.api['collections.saveItem']({ id: collectionId, folderId: input.folderId, from: input.source, ...(input.name?.trim() ? { name: input.name.trim() } : {}) })
@@ -451,7 +463,7 @@ export class Workbench {
     }
   }
 
-  private show(collection: Collection): Collection {
+  private show(collection: CollectionTree): CollectionTree {
     if (this.state.selectedCollectionId === collection.id) this.state.setCollection(collection)
     return collection
   }
@@ -475,7 +487,7 @@ export class Workbench {
     await this.reloadCollection()
   }
 
-  async createCollection(name: string): Promise<Collection | null> {
+  async createCollection(name: string): Promise<CollectionTree | null> {
     const created = await this.guard('Could not create the collection', () => this.api['collections.create']({ name }))
     if (created) {
       await this.loadCollections()
@@ -548,7 +560,7 @@ export class Workbench {
   }
 
   /** Bring a deleted collection back from the trash and open it. */
-  async restoreCollection(id: string): Promise<Collection | null> {
+  async restoreCollection(id: string): Promise<CollectionTree | null> {
     const restored = await this.guard('Could not restore the collection', () => this.api['collections.restore']({ id }))
     if (!restored) return null
     if (this.state.undo?.kind === 'collection' && this.state.undo.collectionId === id) this.state.offerUndo(null)
@@ -632,7 +644,7 @@ export class Workbench {
    * that the page stays responsive and shows how far it is, then is read there with progress; Cancel
    * stops it at any point before the collection is stored.
    */
-  async importPickedFile(file: Blob, chosen: ImportFormat | 'auto', fileName: string): Promise<Collection | null> {
+  async importPickedFile(file: Blob, chosen: ImportFormat | 'auto', fileName: string): Promise<CollectionTree | null> {
     if (file.size <= IMPORT_SLICE_BYTES) return this.importFile(await readFileBytes(file), chosen, fileName)
     if (this.importing) return null
     const cancel = new AbortController()
@@ -682,14 +694,14 @@ export class Workbench {
   }
 
   /** A picked file imported as a new collection: its format as chosen, or told from its contents ('auto'). */
-  async importFile(bytes: Uint8Array, chosen: ImportFormat | 'auto', fileName: string): Promise<Collection | null> {
+  async importFile(bytes: Uint8Array, chosen: ImportFormat | 'auto', fileName: string): Promise<CollectionTree | null> {
     // Read as a browser reads a text file (UTF-8, a byte order mark dropped); a raw HTTP message goes as its exact bytes.
     const text = new TextDecoder().decode(bytes)
     const format = chosen === 'auto' ? detectImportFormat(text, fileName) : chosen
     return this.importText(format === 'raw' ? { base64: base64Encode(bytes) } : { text }, format, fileName)
   }
 
-  async importText(file: { text: string } | { base64: string } | { uploadId: string }, format: ImportFormat, fileName: string, signal?: AbortSignal): Promise<Collection | null> {
+  async importText(file: { text: string } | { base64: string } | { uploadId: string }, format: ImportFormat, fileName: string, signal?: AbortSignal): Promise<CollectionTree | null> {
     this.state.setImportError(null)
     try {
       const name = fileName.replace(/\.(json|har|sh|txt|http)$/i, '').replace(/\.postman_collection$/i, '').trim()
@@ -798,7 +810,7 @@ export function useCompareButton(ref: RequestRef, title: string): CompareButton 
 
 /** The endpoint whose address a saved item's URL names (the one its capture came to, or else the one
  * that re-signs it), with that address's origin; null when it names none. */
-export function itemEndpoint(item: CollectionItem): { id: string; origin: string } | null {
+export function itemEndpoint(item: Pick<ItemInfo, 'source' | 'signature'> & { request: { url: string } }): { id: string; origin: string } | null {
   return endpointAtUrl(item.source.endpointId ?? item.signature?.endpointId, item.request.url)
 }
 

@@ -17,3 +17,5 @@ export interface ReplayRowPart {
 export function replayRows(): Array<{ request: ReplayRowPart | null; status: ReplayRowPart | null; actions: Record<string, boolean> }>
 export function startTextWatch(testId: string): void
 export function watchedTexts(): string[]
+export function startJankWatch(): void
+export function stopJankWatch(): { longestTask: number; longestFrame: number; longTasks: number }

@@ -102,3 +102,32 @@ export function startTextWatch(testId) {
 export function watchedTexts() {
   return window.__watchedTexts ?? []
 }
+
+/** Starts recording, until `stopJankWatch`, the page's long tasks (each over 50 ms, as the browser
+ * reports them) and the longest time between two animation frames. */
+export function startJankWatch() {
+  const watch = { longTasks: [], longestFrame: 0, running: true, observer: null }
+  window.__jankWatch = watch
+  watch.observer = new window.PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) watch.longTasks.push(entry.duration)
+  })
+  watch.observer.observe({ type: 'longtask' })
+  let last = window.performance.now()
+  const frame = (now) => {
+    if (!watch.running) return
+    watch.longestFrame = Math.max(watch.longestFrame, now - last)
+    last = now
+    window.requestAnimationFrame(frame)
+  }
+  window.requestAnimationFrame(frame)
+}
+
+/** What `startJankWatch` recorded: the longest task and the longest frame, in milliseconds. */
+export function stopJankWatch() {
+  const watch = window.__jankWatch
+  if (!watch) return { longestTask: 0, longestFrame: 0, longTasks: 0 }
+  watch.running = false
+  for (const entry of watch.observer.takeRecords()) watch.longTasks.push(entry.duration)
+  watch.observer.disconnect()
+  return { longestTask: Math.max(0, ...watch.longTasks), longestFrame: watch.longestFrame, longTasks: watch.longTasks.length }
+}

@@ -1,9 +1,10 @@
 // The workbench's side of the fake engine: replays and collections kept in memory, with the same
 // semantics the engine documents (moveItem's index among the destination's siblings, undo of the last
 // deletion, search over name, notes, tags, URL and text body). Calls are recorded by the fake engine.
-import type { Collection, CollectionItem, RunState } from '../../../shared/collections'
+import { itemInfo, treeOf, type Collection, type CollectionItem, type RunState } from '../../../shared/collections'
 import { HookscopeError } from '../../../shared/errors'
 import type { Replay, RequestDraft } from '../../../shared/model'
+import type { MethodName } from '../../../shared/api'
 import type { FakeEngine } from './fake-api'
 
 export interface FakeWorkbench {
@@ -61,14 +62,23 @@ export function installFakeWorkbench(engine: FakeEngine): FakeWorkbench {
   }
   const summaries = () => [...fake.collections.values()].map((c) => ({ id: c.id, name: c.name, createdAt: c.createdAt, updatedAt: c.updatedAt, itemCount: c.items.length, folderCount: c.folders.length }))
 
+  // As the engine answers: a collection's tree, its items without their bodies' bytes, which
+  // collections.item brings.
+  const answerTree = (method: MethodName, handler: (input: unknown) => Collection) => engine.override(method, (input) => treeOf(handler(input)))
+  engine.override('collections.item', (input) => {
+    const { id, itemId } = input as { id: string; itemId: string }
+    const item = get(id).items.find((i) => i.id === itemId)
+    if (!item) throw new HookscopeError('NOT_FOUND', `No item ${itemId} in this collection.`)
+    return item
+  })
   engine.override('collections.list', () => summaries())
-  engine.override('collections.get', (input) => get((input as { id: string }).id))
-  engine.override('collections.create', (input) => fake.addCollection({ id: `col_${++seq}`, name: (input as { name: string }).name }))
-  engine.override('collections.addFolder', (input) => {
+  answerTree('collections.get', (input) => get((input as { id: string }).id))
+  answerTree('collections.create', (input) => fake.addCollection({ id: `col_${++seq}`, name: (input as { name: string }).name }))
+  answerTree('collections.addFolder', (input) => {
     const { id, name, parentId } = input as { id: string; name: string; parentId?: string | null }
     return change(id, (c) => ({ ...c, folders: [...c.folders, { id: `fld_${++seq}`, name, parentId: parentId ?? null }] }))
   })
-  engine.override('collections.removeFolder', (input) => {
+  answerTree('collections.removeFolder', (input) => {
     const { id, folderId } = input as { id: string; folderId: string }
     return change(
       id,
@@ -83,7 +93,7 @@ export function installFakeWorkbench(engine: FakeEngine): FakeWorkbench {
       true,
     )
   })
-  engine.override('collections.removeItem', (input) => {
+  answerTree('collections.removeItem', (input) => {
     const { id, itemId } = input as { id: string; itemId: string }
     return change(id, (c) => ({ ...c, items: c.items.filter((i) => i.id !== itemId) }), true)
   })
@@ -100,7 +110,7 @@ export function installFakeWorkbench(engine: FakeEngine): FakeWorkbench {
     if (at < 0) throw new HookscopeError('NOT_FOUND', 'That collection is not in the trash.')
     return trash.splice(at, 1)[0]!.collection
   }
-  engine.override('collections.restore', (input) => fake.addCollection(trashed((input as { id: string }).id)))
+  answerTree('collections.restore', (input) => fake.addCollection(trashed((input as { id: string }).id)))
   engine.override('collections.purge', (input) => {
     trashed((input as { id: string }).id)
     return { purged: true }
@@ -108,21 +118,22 @@ export function installFakeWorkbench(engine: FakeEngine): FakeWorkbench {
   engine.override('collections.trash', () =>
     [...trash].reverse().map(({ collection: c, deletedAt }) => ({ id: c.id, name: c.name, deletedAt, itemCount: c.items.length, folderCount: c.folders.length })),
   )
-  engine.override('collections.undo', (input) => {
+  answerTree('collections.undo', (input) => {
     const { id } = input as { id: string }
     const previous = undo.get(id)?.pop()
     if (!previous) throw new Error('Nothing to undo in this collection.')
     fake.collections.set(id, previous)
     return previous
   })
-  engine.override('collections.updateItem', (input) => {
-    const { id, itemId, patch } = input as { id: string; itemId: string; patch: Partial<CollectionItem> }
+  answerTree('collections.updateItem', (input) => {
+    const { id, itemId, patch, request } = input as { id: string; itemId: string; patch: Partial<CollectionItem>; request?: RequestDraft }
+    const saved = request ? { request: { method: request.method, url: request.url, headers: request.headers, body: { encoding: 'base64' as const, data: request.bodyBase64 } } } : {}
     return change(id, (c) => {
       if (!c.items.some((i) => i.id === itemId)) throw new HookscopeError('NOT_FOUND', `No item with id ${itemId}.`)
-      return { ...c, items: c.items.map((i) => (i.id === itemId ? { ...i, ...patch } : i)) }
+      return { ...c, items: c.items.map((i) => (i.id === itemId ? { ...i, ...patch, ...saved } : i)) }
     })
   })
-  engine.override('collections.moveItem', (input) => {
+  answerTree('collections.moveItem', (input) => {
     const { id, itemId, folderId, index } = input as { id: string; itemId: string; folderId: string | null; index: number }
     return change(id, (c) => {
       const item = c.items.find((i) => i.id === itemId)!
@@ -139,7 +150,7 @@ export function installFakeWorkbench(engine: FakeEngine): FakeWorkbench {
     return [...fake.collections.values()].flatMap((c) =>
       c.items
         .filter((i) => [i.name, i.notes, i.tags.join(' '), i.request.url, i.request.body.data].join('\n').toLowerCase().includes(needle))
-        .map((item) => ({ collectionId: c.id, collectionName: c.name, item })),
+        .map((item) => ({ collectionId: c.id, collectionName: c.name, item: itemInfo(item) })),
     )
   })
   engine.override('collections.saveItem', (input) => {
@@ -153,7 +164,7 @@ export function installFakeWorkbench(engine: FakeEngine): FakeWorkbench {
       source: draft ? { kind: 'draft', id: null } : { kind: 'capture', id: from.captureId ?? null },
     })
     change(id, (c) => ({ ...c, items: [...c.items, item] }))
-    return item
+    return itemInfo(item)
   })
   engine.override('collections.run', (input) => {
     const { id } = input as { id: string }
@@ -164,7 +175,7 @@ export function installFakeWorkbench(engine: FakeEngine): FakeWorkbench {
     const { id, format } = input as { id: string; format: string }
     return { filename: `${get(id).name}.${format}`, mimeType: 'application/json', text: JSON.stringify(get(id)) }
   })
-  engine.override('collections.import', (input) => {
+  answerTree('collections.import', (input) => {
     const { text, format } = input as { text?: string; base64?: string; format: string }
     if (format === 'raw') return fake.addCollection({ id: `col_${++seq}`, name: 'Imported request', items: [fake.item({ id: `itm_${++seq}`, name: 'Imported request' })] })
     if (!text?.includes('"log"')) throw new Error(`Not a valid ${format === 'har' ? 'HAR file' : format}: log: missing`)

@@ -4,14 +4,14 @@
 // focused entry among its siblings, Alt+← moves it out of its folder, Enter opens an item in the
 // composer (or folds a folder), Delete deletes (with undo; a folder holding requests asks first).
 import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent } from 'react'
-import { childrenOf, type Collection, type CollectionFolder, type CollectionItem } from '../../../../shared/collections'
+import { childrenOf, type CollectionFolder, type CollectionTree as Tree, type ItemInfo } from '../../../../shared/collections'
 import type { TreeNode } from '../../state/workbench-store'
 import { useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { VisibleText } from '../visible-text'
 
-type Row = { kind: 'folder'; folder: CollectionFolder; depth: number } | { kind: 'item'; item: CollectionItem; depth: number }
+type Row = { kind: 'folder'; folder: CollectionFolder; depth: number } | { kind: 'item'; item: ItemInfo; depth: number }
 
-export function treeRows(collection: Collection, collapsed: ReadonlySet<string>): Row[] {
+export function treeRows(collection: Tree, collapsed: ReadonlySet<string>): Row[] {
   const rows: Row[] = []
   const visit = (parent: string | null, depth: number) => {
     for (const entry of childrenOf(collection, parent)) {
@@ -30,12 +30,12 @@ export function treeRows(collection: Collection, collapsed: ReadonlySet<string>)
 const rowId = (row: Row) => (row.kind === 'item' ? row.item.id : row.folder.id)
 const DRAG_TYPE = 'application/x-hookscope-node'
 
-function isInside(collection: Collection, folderId: string | null, ancestorId: string): boolean {
+function isInside(collection: Tree, folderId: string | null, ancestorId: string): boolean {
   for (let at = folderId; at !== null; at = collection.folders.find((f) => f.id === at)?.parentId ?? null) if (at === ancestorId) return true
   return false
 }
 
-export function CollectionTree({ collection }: { collection: Collection }) {
+export function CollectionTree({ collection }: { collection: Tree }) {
   const workbench = useWorkbench()
   const actions = workbench.store.getState()
   const selected = useWorkbenchState((s) => s.selectedNode)
@@ -145,7 +145,7 @@ export function CollectionTree({ collection }: { collection: Collection }) {
         return
       case 'Enter':
         event.preventDefault()
-        if (row.kind === 'item') workbench.openItem(collection.id, row.item)
+        if (row.kind === 'item') void workbench.openItem(collection.id, row.item.id)
         else setCollapsed((current) => (current.has(row.folder.id) ? new Set([...current].filter((id) => id !== row.folder.id)) : new Set([...current, row.folder.id])))
         return
       case 'Delete':
@@ -202,7 +202,7 @@ export function CollectionTree({ collection }: { collection: Collection }) {
             data-kind={row.kind}
             data-depth={row.depth}
             onClick={() => select({ kind: row.kind, id })}
-            onDoubleClick={() => row.kind === 'item' && workbench.openItem(collection.id, row.item)}
+            onDoubleClick={() => row.kind === 'item' && void workbench.openItem(collection.id, row.item.id)}
             onFocus={() => !isSelected && actions.selectNode({ kind: row.kind, id })}
             onKeyDown={(event) => onKeyDown(event, row, index)}
             onDragStart={(event) => {

@@ -2,7 +2,7 @@
 // tree with its selected entry, export, folders, runs, and the undo offer after a deletion.
 import { useEffect, useState } from 'react'
 import type { ExportFormat, ImportFormat } from '../../../../shared/collections'
-import type { CollectionItem, TrashedCollection } from '../../../../shared/collections'
+import type { ItemInfo, TrashedCollection } from '../../../../shared/collections'
 import { isTypingTarget, isUndoKey } from '../../keyboard/shortcuts'
 import { useApp } from '../../state/context'
 import { formatCount, formatDateTime } from '../../text/format'
@@ -207,7 +207,7 @@ function ImportBox() {
 function SearchResults({ text }: { text: string }) {
   const workbench = useWorkbench()
   const collectionsVersion = useApp((s) => s.collections)
-  const [results, setResults] = useState<Array<{ collectionId: string; collectionName: string; item: CollectionItem }> | null>(null)
+  const [results, setResults] = useState<Array<{ collectionId: string; collectionName: string; item: ItemInfo }> | null>(null)
   useEffect(() => {
     let alive = true
     const timer = setTimeout(() => {

@@ -2,9 +2,9 @@
 // folder, and what to do with it (open in the composer, compare, delete); or a folder's name, a new
 // sub-folder, a run of just that folder, or its deletion.
 import { useEffect, useRef, useState } from 'react'
-import type { Collection, CollectionFolder, CollectionItem } from '../../../../shared/collections'
+import type { BodyInfo, CollectionFolder, CollectionTree, ItemInfo } from '../../../../shared/collections'
 import { itemEndpoint, useWorkbench, useWorkbenchState } from '../../workbench/commands'
-import { formatDateTime } from '../../text/format'
+import { formatCount, formatDateTime } from '../../text/format'
 import { VisibleText } from '../visible-text'
 import { CompareButton } from './compare-button'
 import { RemovedEndpointNote } from './removed-endpoint-note'
@@ -20,6 +20,13 @@ export function folderPath(folders: readonly CollectionFolder[], id: string | nu
   return names.join(' / ')
 }
 
+/** An item's body as the tree knows it: its kind and size in bytes (its bytes come when it is opened). */
+export function bodySummary(body: BodyInfo): string {
+  if (body.size === 0) return 'no body'
+  const bytes = `${formatCount(body.size)} ${body.size === 1 ? 'byte' : 'bytes'}`
+  return body.encoding === 'base64' ? `binary body of ${bytes}` : `text body of ${bytes}`
+}
+
 export function parseTags(text: string): string[] {
   const tags: string[] = []
   for (const piece of text.split(',')) {
@@ -29,7 +36,7 @@ export function parseTags(text: string): string[] {
   return tags.slice(0, 50)
 }
 
-export function SelectionPanel({ collection }: { collection: Collection }) {
+export function SelectionPanel({ collection }: { collection: CollectionTree }) {
   const selected = useWorkbenchState((s) => s.selectedNode)
   if (!selected) return <p className="muted selection-hint">Select a request or a folder to see it here.</p>
   if (selected.kind === 'item') {
@@ -40,7 +47,7 @@ export function SelectionPanel({ collection }: { collection: Collection }) {
   return folder ? <FolderPanel key={folder.id} collection={collection} folder={folder} /> : null
 }
 
-function ItemPanel({ collection, item }: { collection: Collection; item: CollectionItem }) {
+function ItemPanel({ collection, item }: { collection: CollectionTree; item: ItemInfo }) {
   const workbench = useWorkbench()
   const [name, setName] = useState(item.name)
   const [notes, setNotes] = useState(item.notes)
@@ -83,14 +90,14 @@ function ItemPanel({ collection, item }: { collection: Collection; item: Collect
         </span>
       </p>
       <p className="muted">
-        {item.request.headers.length} headers · {item.request.body.encoding === 'base64' ? 'binary body' : `${item.request.body.data.length} characters of body`}
+        {item.request.headers.length} headers · {bodySummary(item.request.body)}
         {item.signature ? ` · re-signed with ${item.signature.scheme} when sent` : ''} · saved from {item.source.kind} · updated {formatDateTime(item.updatedAt)}
       </p>
       <RemovedEndpointNote endpoint={itemEndpoint(item)} testId="item-endpoint-removed">
         {item.signature ? ', and its secret, which re-signed the item, went with it' : ''}. Open it in the composer and send it to another URL.
       </RemovedEndpointNote>
       <div className="item-actions">
-        <button type="button" className="primary" data-testid="item-open" onClick={() => workbench.openItem(collection.id, item)}>
+        <button type="button" className="primary" data-testid="item-open" onClick={() => void workbench.openItem(collection.id, item.id)}>
           Open in composer
         </button>
         <CompareButton request={{ kind: 'item', collectionId: collection.id, itemId: item.id }} label={`“${item.name}”`} title="Compare with another request" testId="item-compare" />
@@ -148,7 +155,7 @@ function ItemPanel({ collection, item }: { collection: Collection; item: Collect
   )
 }
 
-function FolderPanel({ collection, folder }: { collection: Collection; folder: CollectionFolder }) {
+function FolderPanel({ collection, folder }: { collection: CollectionTree; folder: CollectionFolder }) {
   const workbench = useWorkbench()
   const [name, setName] = useState(folder.name)
   const [sub, setSub] = useState('')
