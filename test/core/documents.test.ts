@@ -50,6 +50,31 @@ describe('versioned documents', () => {
     expect(doc.data).toEqual({ name: 'default', count: 0 })
   })
 
+  it('hands each change a copy of the document, or the document itself where changes never modify it (a copy of a large collection cost seconds)', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const copied = await openDoc(dir)
+    let given: unknown = null
+    let before = copied.data
+    await copied.update((current) => {
+      given = current
+      return { ...current, count: 1 }
+    })
+    expect(given).not.toBe(before)
+    expect(given).toEqual(before)
+    const shared = await DocumentStore.open({ dir, name: 'shared.json', schema: Schema, version: 1, migrations: [], defaults: () => ({ name: 'default', count: 0 }), now: Date.now, onNotice: () => undefined, immutableChanges: true })
+    before = shared.data
+    await shared.update((current) => {
+      given = current
+      return { ...current, count: 2 }
+    })
+    expect(given).toBe(before)
+    expect(shared.data).toEqual({ name: 'default', count: 2 })
+    // A change refused by the schema still leaves the document as it was.
+    await expect(shared.update((current) => ({ ...current, count: 'x' }) as never)).rejects.toThrow()
+    expect(shared.data).toEqual({ name: 'default', count: 2 })
+  })
+
   it('runs numbered migrations from an older format', async () => {
     const dir = await tempDir()
     dirs.push(dir)

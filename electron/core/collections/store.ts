@@ -109,6 +109,8 @@ export class CollectionStore {
       asideDir: path.join(this.deps.dir, '.damaged'),
       defaults: () => initial ?? { id, name: id, createdAt: this.deps.clock.now(), updatedAt: this.deps.clock.now(), folders: [], items: [] },
       now: this.deps.clock.now,
+      // Every change below builds a new collection from the one it is given, never modifying it.
+      immutableChanges: true,
       onNotice: (n) => this.deps.onNotice({ ...n, message: `Collections: ${n.message}` }),
     })
     this.docs.set(id, doc)

@@ -26,6 +26,12 @@ export interface DocumentOptions<S extends z.ZodType> {
   /** Corrupt copies are moved here (default: next to the file). */
   asideDir?: string
   now: () => number
+  /**
+   * The changes given to `update` never modify the document they are handed (they build a new one):
+   * it is handed over as it is, not as a copy. A copy of a large document (a collection of big
+   * bodies) costs more than the rest of its change. Default: false, each change gets a copy.
+   */
+  immutableChanges?: boolean
   onNotice: (notice: { level: 'warning' | 'error'; code: 'DOCUMENT_CORRUPT' | 'DOCUMENT_TOO_NEW'; message: string }) => void
 }
 
@@ -97,7 +103,7 @@ export class DocumentStore<S extends z.ZodType> {
    */
   async update(change: (current: z.output<S>) => z.output<S>): Promise<z.output<S>> {
     const before = this.db.data
-    const next = this.options.schema.parse(change(structuredClone(this.data))) as z.output<S>
+    const next = this.options.schema.parse(change(this.options.immutableChanges ? this.data : structuredClone(this.data))) as z.output<S>
     const written = { schemaVersion: this.options.version, data: next }
     this.db.data = written
     try {
