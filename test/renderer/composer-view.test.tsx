@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { App } from '../../renderer/src/app'
 import { Workbench, workbenchOf } from '../../renderer/src/workbench/commands'
 import { defaultForwardConfig, type Endpoint, type RequestDraft } from '../../shared/model'
-import { addCapture, createFakeEngine } from './helpers/fake-api'
+import { toCurl } from '../../shared/formats'
+import { addCapture, createFakeEngine, utf8 } from './helpers/fake-api'
 import { installFakeWorkbench } from './helpers/fake-workbench'
 import { createHarness, renderWith, settle } from './helpers/render-app'
 
@@ -484,6 +485,31 @@ describe('composer', () => {
     expect(screen.queryByTestId('paste-dialog')).toBeNull()
     expect((screen.getByTestId('composer-url') as HTMLInputElement).value).toBe('http://example.test/raw?y=2')
     expect((screen.getByTestId('composer-method') as HTMLInputElement).value).toBe('PATCH')
+  })
+
+  it('opens a request copied as cURL whose body went through printf (a pretty-printed webhook), as it opens any curl command', async () => {
+    const { harness } = await setup()
+    const body = '{\n  "id": "evt_1",\n  "description": "Café"\n}'
+    const copied = toCurl({ method: 'POST', url: 'http://127.0.0.1:4567/hooks?x=1', headers: [['Content-Type', 'application/json'], ['Stripe-Signature', 't=1,v1=abc']], body: utf8(body) })
+    // What Copy as cURL writes for a body with line breaks: the body fed to curl by printf.
+    expect(copied).toMatch(/^printf '/)
+    for (const command of [copied, `/usr/bin/curl -X PUT 'http://127.0.0.1:4567/w' -d x`, 'curl.exe -X PUT "http://127.0.0.1:4567/w" -d "x"']) {
+      act(() => workbenchOf(harness.stores).store.getState().setPasteOpen(true))
+      fireEvent.change(screen.getByTestId('paste-text'), { target: { value: command } })
+      expect(screen.getByTestId('paste-dialog').textContent).toContain('Read as a cURL command.')
+    }
+    act(() => workbenchOf(harness.stores).store.getState().setPasteOpen(false))
+    act(() => workbenchOf(harness.stores).store.getState().setPasteOpen(true))
+    fireEvent.change(screen.getByTestId('paste-text'), { target: { value: copied } })
+    fireEvent.click(screen.getByTestId('paste-confirm'))
+    await settle()
+    expect(screen.queryByTestId('paste-error')).toBeNull()
+    expect(screen.queryByTestId('paste-dialog')).toBeNull()
+    await waitFor(() => expect(screen.getByTestId('composer-body-editor')).toBeTruthy(), { timeout: 10_000 })
+    expect((screen.getByTestId('composer-url') as HTMLInputElement).value).toBe('http://127.0.0.1:4567/hooks?x=1')
+    expect((screen.getByTestId('composer-method') as HTMLInputElement).value).toBe('POST')
+    const editor = EditorView.findFromDOM(document.querySelector<HTMLElement>('[data-testid="composer-body-editor"] .cm-content')!)!
+    expect(editor.state.doc.toString()).toBe(body)
   })
 
   it('resends as is with r, asks where to when there is no target, and opens the composer with e', async () => {

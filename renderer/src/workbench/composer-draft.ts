@@ -281,7 +281,11 @@ export function retarget(url: string, newBase: string, bases: readonly string[])
   return base + url.slice(pathStart(url))
 }
 
-/** Detects whether pasted text is a cURL command or a raw HTTP message. */
+/**
+ * Detects whether pasted text is a cURL command or a raw HTTP message. A command may name curl by its
+ * path (/usr/bin/curl) or as Windows' curl.exe, and may be fed by printf or echo, as Copy as cURL
+ * writes a body with line breaks or bytes a shell argument cannot hold: `printf '…' | curl … @-`.
+ */
 export function pastedKind(text: string): 'curl' | 'raw' {
-  return /^\s*(?:\$\s*)?curl\b/.test(text) ? 'curl' : 'raw'
+  return /^\s*(?:\$\s*)?(?:(?:[^\s'"]*[\\/])?curl(?:\.exe)?|printf|echo)(?=\s|$)/i.test(text) ? 'curl' : 'raw'
 }
