@@ -131,6 +131,20 @@ describe('composer', () => {
     expect(screen.getAllByTestId('replay-row')).toHaveLength(1)
   })
 
+  it('counts under Headers only the header rows to fix, never a mistake in the URL or the method', async () => {
+    const { capture, workbench } = await setup()
+    await openComposer(workbench, capture.id)
+    fireEvent.change(screen.getByTestId('composer-url'), { target: { value: 'localhost:3000/hooks' } })
+    fireEvent.change(screen.getByTestId('composer-method'), { target: { value: 'PO ST' } })
+    expect(screen.getByTestId('composer-url-error').textContent).toMatch(/method/)
+    expect((screen.getByTestId('composer-send') as HTMLButtonElement).disabled).toBe(true)
+    expect(screen.queryByTestId('composer-headers-to-fix')).toBeNull()
+    expect(screen.getByTestId('composer-view').textContent).not.toMatch(/to fix/)
+    fireEvent.click(screen.getByTestId('header-add'))
+    fireEvent.change((screen.getAllByTestId('header-name-input') as HTMLInputElement[]).at(-1)!, { target: { value: 'Bad Name' } })
+    expect(screen.getByTestId('composer-headers-to-fix').textContent).toBe('1 to fix')
+  })
+
   it('sends with Ctrl+Enter (⌘+Enter) from the body editor, leaving the body as typed', async () => {
     const { engine, capture, workbench } = await setup()
     await openComposer(workbench, capture.id)

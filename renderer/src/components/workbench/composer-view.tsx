@@ -190,7 +190,7 @@ export function ComposerView() {
   )
   const problems = useWorkbenchState(useShallow((s) => {
     const p = problemsOf(s.composer.request)
-    return { method: p.method, url: p.url, count: p.count }
+    return { method: p.method, url: p.url, count: p.count, headers: Object.keys(p.headers).length }
   }))
   const timeoutInvalid = useWorkbenchState((s) => sendTimeoutError(s.composer.timeoutSeconds) !== null)
 
@@ -310,7 +310,11 @@ export function ComposerView() {
             <section className="composer-section">
               <div className="section-bar">
                 <h3>Headers</h3>
-                {problems.count > 0 && <span className="field-error">{problems.count} to fix</span>}
+                {problems.headers > 0 && (
+                  <span className="field-error" data-testid="composer-headers-to-fix">
+                    {problems.headers} to fix
+                  </span>
+                )}
               </div>
               <HeaderEditor />
             </section>
