@@ -23,7 +23,7 @@ import { keepFocusOnRemoval, useFocusRescue } from './keyboard/focus-home'
 import type { MainView } from './state/app-store'
 import { isFiltered, type CaptureFilter } from './state/capture-filter'
 import { useApp, useStores, useTraffic } from './state/context'
-import { applyTheme, nextThemeChoice, resolveTheme, watchSystemDark } from './state/theme'
+import { applyTheme, resolveTheme, watchSystemDark } from './state/theme'
 import { errorMessage } from '../../shared/errors'
 import { SkipLink } from './components/skip-link'
 
@@ -98,7 +98,7 @@ function Header() {
         type="button"
         data-testid="theme-toggle"
         title="Switch theme (t)"
-        onClick={() => void sync.updateSettings({ ui: { theme: nextThemeChoice(choice) } }).catch((error: unknown) => app.getState().showToast(errorMessage(error), 'error'))}
+        onClick={() => void sync.switchTheme().catch((error: unknown) => app.getState().showToast(errorMessage(error), 'error'))}
       >
         {THEME_LABELS[choice]}
       </button>

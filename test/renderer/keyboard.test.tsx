@@ -246,6 +246,26 @@ describe('keyboard', () => {
     expect(screen.getByTestId('toast').textContent).toContain(refusal)
   })
 
+  it('takes every press of t (or of the theme button) into account, also those made before the engine saved the one before', async () => {
+    const { harness, press } = await setup()
+    const held: Array<() => void> = []
+    harness.engine.override('settings.update', (_input, fixture) => new Promise((resolve) => held.push(() => resolve(fixture()))))
+    const label = () => screen.getByTestId('theme-toggle').textContent
+    expect(label()).toBe('Theme: system')
+    // system → light → dark → system, each press made while the ones before still wait for the engine.
+    await press('t')
+    await press('t')
+    act(() => void fireEvent.click(screen.getByTestId('theme-toggle')))
+    await press('t')
+    expect(harness.engine.calls.filter((c) => c.method === 'settings.update').map((c) => (c.input as { ui: { theme: string } }).ui.theme)).toEqual(['light', 'dark', 'system', 'light'])
+    while (held.length > 0) {
+      await act(async () => held.shift()!())
+      await settle()
+    }
+    expect(harness.stores.app.getState().settings?.ui.theme).toBe('light')
+    expect(label()).toBe('Theme: light')
+  })
+
   it('marks the view shown in the view switcher as the current page, not as a pressed button', async () => {
     await setup()
     const current = () =>

@@ -2,7 +2,6 @@
 import { useEffect } from 'react'
 import { copyAsCurl } from '../export/copy-actions'
 import type { Stores } from '../state/context'
-import { nextThemeChoice } from '../state/theme'
 import { actionForKey, isTypingTarget, type ShortcutAction } from './shortcuts'
 import { SEARCH_INPUT_ID } from '../components/traffic-toolbar'
 import { focusTrafficList } from '../components/traffic-list'
@@ -89,7 +88,7 @@ export function runShortcut(action: ShortcutAction, stores: Stores): boolean {
       a.stepDetailTab(-1)
       return true
     case 'theme':
-      void sync.updateSettings({ ui: { theme: nextThemeChoice(a.settings?.ui.theme ?? 'system') } }).catch((error: unknown) => app.getState().showToast(errorMessage(error), 'error'))
+      void sync.switchTheme().catch((error: unknown) => app.getState().showToast(errorMessage(error), 'error'))
       return true
     case 'help':
       a.setHelpOpen(!a.helpOpen)

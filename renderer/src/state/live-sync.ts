@@ -10,6 +10,7 @@ import { toCaptureQuery } from './capture-filter'
 import { DesktopNotifier } from './desktop-notifier'
 import { browserFrameScheduler, FrameBatcher, type FrameScheduler } from './frame-batcher'
 import { createForwardStore, type ForwardStore } from './forward-store'
+import { nextThemeChoice, type ThemeChoice } from './theme'
 import { TimelineCounter } from './timeline-counter'
 import { batchWeight, splitBatch, type TrafficBatch, type TrafficStore } from './traffic-store'
 import { errorMessage } from '../../../shared/errors'
@@ -54,6 +55,8 @@ export class LiveSync {
    * with the filter only and a list read again keeps it. */
   private olderList = 0
   private disposed = false
+  /** The theme asked for last while the engine has not yet saved it, so that the next switch goes on from it. */
+  private themeAsked: ThemeChoice | null = null
 
   constructor(private readonly options: LiveSyncOptions) {
     this.api = options.api
@@ -279,6 +282,21 @@ export class LiveSync {
     const result = await this.api['captures.clear'](endpointId ? { endpointId } : {})
     await this.reload()
     return result.removed
+  }
+
+  /**
+   * The next theme (system, light, dark), from the one asked for last: a second press before the
+   * engine saved the first goes one step further, as each press promises, instead of asking again for
+   * the same theme.
+   */
+  async switchTheme(): Promise<void> {
+    const next = nextThemeChoice(this.themeAsked ?? this.options.app.getState().settings?.ui.theme ?? 'system')
+    this.themeAsked = next
+    try {
+      await this.updateSettings({ ui: { theme: next } })
+    } finally {
+      if (this.themeAsked === next) this.themeAsked = null
+    }
   }
 
   async updateSettings(patch: SettingsPatch): Promise<void> {
