@@ -273,6 +273,22 @@ describe('signature section of the endpoint editor', () => {
     expect(updates().at(-1)!.patch.signature).toEqual({ scheme: 'twilio', publicUrl: 'https://abc.trycloudflare.com' })
   })
 
+  it('says that the public URL is the tunnel’s address, and shows under it the URL a Twilio signature of the latest request is checked with', async () => {
+    await setup('ep_1', undefined, (engine) => {
+      addCapture(engine, { target: '/sms?attempt=2' })
+    })
+    change(byTest('signature-scheme'), 'twilio')
+    expect(byTest('signature-settings').textContent).toMatch(/each request’s path and query are added/)
+    expect(screen.queryByTestId('signature-public-url-example')).toBeNull()
+    // The URL Twilio was told to call, path included: the request's path would be added once more.
+    change(byTest('signature-public-url'), 'https://abc.trycloudflare.com/sms')
+    expect(byTest('signature-public-url-example').textContent).toBe('A request to /sms is checked as a call to https://abc.trycloudflare.com/sms/sms')
+    change(byTest('signature-public-url'), 'https://abc.trycloudflare.com/')
+    expect(byTest('signature-public-url-example').textContent).toBe('A request to /sms is checked as a call to https://abc.trycloudflare.com/sms')
+    change(byTest('signature-public-url'), 'not a url')
+    expect(screen.queryByTestId('signature-public-url-example')).toBeNull()
+  })
+
   it('creates an endpoint with forwarding, then sets its scheme and secret', async () => {
     const { engine } = await setup('new')
     change(byTest('endpoint-field-name'), 'Payments')

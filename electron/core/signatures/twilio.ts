@@ -168,7 +168,7 @@ export const twilio: SignatureScheme = {
       const key = sharedKey ? 'SharedKey secret' : 'auth token'
       const signed = isForm ? `the URL, form parameters and ${key}` : `the URL and ${key}`
       const how = sharedKey ? ` (${algorithm.name}, as ${SETTINGS_HEADER} says)` : ''
-      return verdict.invalid(`the signature${how} does not match ${signed}, with the URL taken as ${request.url} (Twilio signs the exact URL it called: if it called another, set it as the endpoint's public URL)`)
+      return verdict.invalid(`the signature${how} does not match ${signed}, with the URL taken as ${request.url} (Twilio signs the exact URL it called: if it called another, set the endpoint's public URL to that URL's address, such as https://example.trycloudflare.com, to which each request's own path and query are added)`)
     }
     if (bodyHashInUrl) {
       const declared = declaredBodyHash(request.url)

@@ -91,7 +91,8 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
   const endpoint = useApp((s) => (id === 'new' ? undefined : s.endpointsById[id]))
   const hasSecret = useApp((s) => (id === 'new' ? false : s.endpointsById[id]?.signature?.hasSecret === true))
   const forwardThisRunOnly = useApp((s) => (id === 'new' ? false : s.statusById[id]?.forwardThisRunOnly === true))
-  // Each target shows where the endpoint's latest request (its path) would go.
+  // Each target shows where the endpoint's latest request (its path) would go, and a Twilio public URL
+  // the URL that request is checked with.
   const examplePath = useTraffic((s) => {
     for (const captureId of s.ids) {
       const capture = s.byId[captureId]
@@ -289,6 +290,7 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
             onForget={id === 'new' ? null : () => void forget()}
             forgetting={forgetting}
             onChange={setSignatureForm}
+            examplePath={examplePath ?? undefined}
           />
         </div>
         {/* Outside the fields' scroll: the buttons, and why a save was refused, stay in view. */}

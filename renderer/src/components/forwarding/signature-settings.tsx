@@ -4,6 +4,7 @@
 import { SCHEME_IDS, type SchemeId } from '../../../../shared/signatures'
 import { SCHEME_HINTS, SCHEME_LABELS } from '../../text/verdict-text'
 import { FieldError } from './forward-settings'
+import { VisibleText } from '../visible-text'
 import type { FieldErrors, SignatureForm } from './forward-form'
 import '../../styles/forwarding.css'
 
@@ -15,9 +16,35 @@ interface SignatureSettingsProps {
   onForget: (() => void) | null
   forgetting: boolean
   onChange: (update: (form: SignatureForm) => SignatureForm) => void
+  /** A request path to show the URL a Twilio signature is checked with: the endpoint's latest request's, say. */
+  examplePath?: string
 }
 
-export function SignatureSettings({ form, errors, hasSecret, onForget, forgetting, onChange }: SignatureSettingsProps) {
+/**
+ * The URL a signature over the called URL (Twilio's) is checked with for a public URL as typed, as the
+ * engine builds it: the public URL, its trailing slashes dropped, and the request's own path added.
+ */
+export function signedUrlExample(publicUrl: string, path: string): string | null {
+  const base = publicUrl.trim()
+  try {
+    if (!/^https?:$/.test(new URL(base).protocol)) return null
+  } catch {
+    return null
+  }
+  return base.replace(/\/+$/, '') + path
+}
+
+function PublicUrlExample({ publicUrl, path }: { publicUrl: string; path: string }) {
+  const url = signedUrlExample(publicUrl, path)
+  if (url === null) return null
+  return (
+    <span className="muted field-hint" data-testid="signature-public-url-example">
+      A request to <VisibleText value={path} byteString /> is checked as a call to <VisibleText value={url} byteString />
+    </span>
+  )
+}
+
+export function SignatureSettings({ form, errors, hasSecret, onForget, forgetting, onChange, examplePath = '/webhooks' }: SignatureSettingsProps) {
   return (
     <fieldset className="signature-settings" data-testid="signature-settings">
       <legend>Signature</legend>
@@ -41,7 +68,7 @@ export function SignatureSettings({ form, errors, hasSecret, onForget, forgettin
         <>
           <label>
             <span>
-              Public URL <span className="muted">(the URL the provider calls, e.g. your tunnel; Twilio signs it)</span>
+              Public URL <span className="muted">(your tunnel’s address, which the provider calls: each request’s path and query are added to it; Twilio signs that URL)</span>
             </span>
             <input
               data-testid="signature-public-url"
@@ -52,6 +79,7 @@ export function SignatureSettings({ form, errors, hasSecret, onForget, forgettin
               onChange={(event) => onChange((f) => ({ ...f, publicUrl: event.target.value }))}
             />
             <FieldError message={errors['signature.publicUrl']} testId="signature-public-url-error" />
+            {form.scheme === 'twilio' && <PublicUrlExample publicUrl={form.publicUrl} path={examplePath} />}
           </label>
           <div className="secret-field">
             <label htmlFor="signature-secret-input" className="secret-label">
