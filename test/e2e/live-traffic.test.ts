@@ -259,6 +259,27 @@ describe('live traffic', () => {
     expect(await page.getByTestId('endpoints-sidebar').isVisible()).toBe(true)
   })
 
+  it('gives the focus to a request opened from the keyboard where it covers the list, and back to the list on Esc', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open({ viewport: { width: 760, height: 700 } })
+    const path = uniquePath('narrow-keys')
+    await sendRequest(e2e.host.captureUrl, { path, body: 'x' })
+    await waitForRow(page, path)
+    await page.locator('[role="grid"]').focus()
+    await page.keyboard.press('g')
+    await page.keyboard.press('Enter')
+    await page.locator('main.traffic').waitFor({ state: 'hidden' })
+    // Not left on the hidden list, which the browser turns into a focus on the page's body.
+    await page.locator('[data-testid="detail"]:focus').waitFor()
+    expect(await page.getByTestId('detail').locator('.detail-title').textContent()).toContain(path)
+    // Tab goes on into the request's own controls.
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate("document.activeElement.closest('[data-testid=\"detail\"]') !== null")).toBe(true)
+    await page.keyboard.press('Escape')
+    await page.getByTestId('detail').waitFor({ state: 'detached' })
+    await page.locator('[role="grid"]:focus').waitFor()
+  })
+
   it("tells assistive technology the detail's width and its largest as the window changes", async (ctx) => {
     e2e.requireBrowser(ctx)
     const page = await pageWithDetailOpen('split-aria')

@@ -1,7 +1,8 @@
 // Where the focus goes when what held it went away (a closed detail, a view left, the list replaced
-// by its empty state): never the page's body, where a screen reader loses its place and Tab starts
-// over from the top. In Traffic that is the list (where j/k and Enter act), or the traffic column
-// while there is no list; in another view, the view itself.
+// by its empty state, or covered by the request opened from it in a narrow window): never the page's
+// body, where a screen reader loses its place and Tab starts over from the top. In Traffic that is the
+// list (where j/k and Enter act), else the open request, else the traffic column; in another view,
+// the view itself.
 import { useEffect, useRef } from 'react'
 
 /** The id of the live list's grid, which takes the focus (see focusTrafficList). */
@@ -13,31 +14,50 @@ export const TRAFFIC_LIST_ID = 'traffic-grid'
  */
 export function focusTrafficList(): boolean {
   const list = document.getElementById(TRAFFIC_LIST_ID)
-  if (!list) return false
+  if (!list || !isShown(list)) return false
   list.focus({ preventScroll: true })
   return document.activeElement === list
+}
+
+/** Whether the element is shown, so that it can hold the focus (what the browser cannot tell says yes). */
+function isShown(element: HTMLElement): boolean {
+  return typeof element.checkVisibility !== 'function' || element.checkVisibility()
 }
 
 /** The attribute of each view's region (its `<main>`, with tabIndex -1), which takes the focus when nothing in it holds it. */
 export const VIEW_REGION_ATTRIBUTE = 'data-view-region'
 
+/** The attribute of the open request's detail, which takes the focus when the list cannot (a narrow window, where it covers the list). */
+export const DETAIL_REGION_ATTRIBUTE = 'data-detail-region'
+
+/**
+ * The focus is on the page's body, or on an element that is no longer shown: the list, say, once an
+ * open request covers it in a narrow window. The browser would move such a focus to the body.
+ */
 export function focusIsLost(): boolean {
   const active = document.activeElement
-  return active === null || active === document.body || active === document.documentElement
+  if (active === null || active === document.body || active === document.documentElement) return true
+  return active instanceof HTMLElement && !isShown(active)
 }
 
-/** Gives the focus to the shown view's home: the traffic list if there is one, else the view's region. */
-export function focusViewHome(): boolean {
-  if (focusTrafficList()) return true
-  const region = document.querySelector<HTMLElement>(`[${VIEW_REGION_ATTRIBUTE}]`)
-  if (!region) return false
-  region.focus({ preventScroll: true })
-  return document.activeElement === region
+function focusFirst(selector: string): boolean {
+  const element = document.querySelector<HTMLElement>(selector)
+  if (!element || !isShown(element)) return false
+  element.focus({ preventScroll: true })
+  return document.activeElement === element
 }
 
 /**
- * After a change of `deps` (not on the first render), focus that fell to the body goes to the view's
- * home. A dialog that is open keeps its own focus and gives it back itself.
+ * Gives the focus to the shown view's home: the traffic list if it can take it, else the open request
+ * (which covers the list in a narrow window), else the view's region.
+ */
+export function focusViewHome(): boolean {
+  return focusTrafficList() || focusFirst(`[${DETAIL_REGION_ATTRIBUTE}]`) || focusFirst(`[${VIEW_REGION_ATTRIBUTE}]`)
+}
+
+/**
+ * After a change of `deps` (not on the first render), focus that fell to the body, or stayed on what
+ * is no longer shown, goes to the view's home. A dialog that is open keeps its own focus and gives it back itself.
  */
 export function useFocusRescue(deps: readonly unknown[]): void {
   const first = useRef(true)

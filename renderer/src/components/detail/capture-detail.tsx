@@ -79,7 +79,7 @@ export function CaptureDetail({ id }: { id: string }) {
   }, [api, id, summaryStatus, summaryDuration, connected])
 
   return (
-    <section id={paneId} className="detail" data-testid="detail" aria-label="Request detail">
+    <section id={paneId} className="detail" data-testid="detail" aria-label="Request detail" tabIndex={-1} data-detail-region>
       <DetailSplitter controls={paneId} />
       <div className="detail-header">
         <DetailTitle id={id} />
