@@ -4,7 +4,7 @@
 import { z } from 'zod'
 import { ApiErrorShape, HookscopeError, toErrorShape, type Result } from './errors'
 import { SchemeId, Verdict } from './signatures'
-import { Collection, CollectionItem, CollectionSummary, CollectionTree, ExportFormat, ImportFormat, ItemInfo, ItemPatch, RunState, TrashedCollection } from './collections'
+import { Collection, CollectionItem, CollectionSummary, CollectionTree, EntryRef, ExportFormat, ImportFormat, ItemInfo, ItemPatch, RunState, TrashedCollection } from './collections'
 import {
   RemovedEndpoint,
   BodyChunk,
@@ -240,6 +240,11 @@ export const methods = {
     z.object({ id: z.string().min(1), itemId: z.string().min(1), folderId: z.string().nullable(), index: z.number().int().min(0) }),
     CollectionTree,
     'Move an item to a folder and position.',
+  ),
+  'collections.moveEntry': method(
+    z.object({ id: z.string().min(1), entry: EntryRef, parentId: z.string().nullable(), index: z.number().int().min(0) }),
+    CollectionTree,
+    'Move a request or a folder into a folder (null: the top) at a position among all of its children, requests and folders alike, in the order the tree shows them.',
   ),
   'collections.search': method(
     z.object({ text: z.string().max(1000) }),

@@ -192,6 +192,99 @@ export function itemsBeforeFolder(collection: { items: readonly Placed[]; folder
   return before < children.filter((entry) => entry.kind === 'item').length ? before : undefined
 }
 
+/** A request or a folder of a collection, named by its kind and id. */
+export const EntryRef = z.object({ kind: z.enum(['item', 'folder']), id: z.string().min(1) })
+export type EntryRef = z.infer<typeof EntryRef>
+
+const refKey = (kind: 'item' | 'folder', id: string) => `${kind}:${id}`
+const entryKey = (entry: CollectionEntry<Placed>) => (entry.kind === 'item' ? refKey('item', entry.item.id) : refKey('folder', entry.folder.id))
+
+/** A parent's children as the tree shows them, by kind and id. */
+export function childRefs(collection: { items: readonly Placed[]; folders: readonly CollectionFolder[] }, parentId: string | null): EntryRef[] {
+  return childrenOf(collection, parentId).map((entry) => (entry.kind === 'item' ? { kind: 'item', id: entry.item.id } : { kind: 'folder', id: entry.folder.id }))
+}
+
+/**
+ * The collection with a parent's children shown in `order` (what it leaves out keeps its place
+ * after the rest): its requests take that order in the places its requests held in the array, its
+ * folders likewise, and each folder's `itemsBefore` says how many of those requests precede it
+ * (absent when all of them do).
+ */
+export function arrangeChildren<I extends Placed, C extends { items: readonly I[]; folders: readonly CollectionFolder[] }>(collection: C, parentId: string | null, order: readonly EntryRef[]): C {
+  const children = childrenOf(collection, parentId)
+  const byKey = new Map(children.map((entry) => [entryKey(entry), entry]))
+  const seen = new Set<string>()
+  const sequence: Array<CollectionEntry<I>> = []
+  for (const key of [...order.map((ref) => refKey(ref.kind, ref.id)), ...children.map(entryKey)]) {
+    const entry = byKey.get(key)
+    if (!entry || seen.has(key)) continue
+    seen.add(key)
+    sequence.push(entry)
+  }
+  const items = sequence.flatMap((entry) => (entry.kind === 'item' ? [entry.item] : []))
+  const before = new Map<string, number>()
+  let count = 0
+  for (const entry of sequence) {
+    if (entry.kind === 'item') count++
+    else before.set(entry.folder.id, count)
+  }
+  const folders = sequence.flatMap((entry) => (entry.kind === 'folder' ? [entry.folder] : []))
+  let nextItem = 0
+  let nextFolder = 0
+  return {
+    ...collection,
+    items: collection.items.map((item) => (item.folderId === parentId ? items[nextItem++]! : item)),
+    folders: collection.folders.map((folder) => {
+      if (folder.parentId !== parentId) return folder
+      const placed = folders[nextFolder++]!
+      const { itemsBefore: _old, ...rest } = placed
+      void _old
+      const itemsBefore = before.get(placed.id)!
+      return itemsBefore < items.length ? { ...rest, itemsBefore } : rest
+    }),
+  }
+}
+
+/**
+ * The collection with a request or a folder moved to a parent (null: the top), at `index` among
+ * that parent's children as the tree shows them, requests and folders alike (counted without the
+ * entry itself). The entries beside it keep their order, in the parent it left as in the one it
+ * joins. The caller checks that the entry and the parent exist and that a folder does not go into
+ * itself.
+ */
+export function placeEntry<I extends Placed, C extends { items: readonly I[]; folders: readonly CollectionFolder[] }>(collection: C, entry: EntryRef, parentId: string | null, index: number): C {
+  const oldParent = entry.kind === 'item' ? collection.items.find((i) => i.id === entry.id)!.folderId : collection.folders.find((f) => f.id === entry.id)!.parentId
+  const same = (ref: EntryRef) => ref.kind === entry.kind && ref.id === entry.id
+  const left = childRefs(collection, oldParent).filter((ref) => !same(ref))
+  const joined = oldParent === parentId ? [...left] : childRefs(collection, parentId)
+  joined.splice(Math.max(0, Math.min(index, joined.length)), 0, entry)
+  // Into the new parent's part of the array (after its last sibling of the same kind, or at the end); `arrangeChildren` orders it there.
+  const into = <T>(list: readonly T[], moved: T, isSibling: (value: T) => boolean): T[] => {
+    const rest = list.filter((value) => value !== moved)
+    let at = rest.length
+    for (let k = rest.length - 1; k >= 0; k--) {
+      if (isSibling(rest[k]!)) {
+        at = k + 1
+        break
+      }
+    }
+    rest.splice(at, 0, moved)
+    return rest
+  }
+  let moved: C
+  if (entry.kind === 'item') {
+    const item = collection.items.find((i) => i.id === entry.id)!
+    const next = { ...item, folderId: parentId }
+    moved = { ...collection, items: into(collection.items.map((i) => (i === item ? next : i)), next, (i) => i !== next && i.folderId === parentId) }
+  } else {
+    const folder = collection.folders.find((f) => f.id === entry.id)!
+    const next = { ...folder, parentId }
+    moved = { ...collection, folders: into(collection.folders.map((f) => (f === folder ? next : f)), next, (f) => f !== next && f.parentId === parentId) }
+  }
+  if (oldParent !== parentId) moved = arrangeChildren(moved, oldParent, left)
+  return arrangeChildren(moved, parentId, joined)
+}
+
 /**
  * `next` with each folder that stands among its parent's requests (`itemsBefore`) kept right after
  * the request it followed in `before` (or the nearest one before that which is still there), so that

@@ -797,6 +797,7 @@ export class Engine {
         tree(this.collectionsChanged(await this.collectionStore.updateItem(id, itemId, { ...patch, ...(request ? { request: savedOfDraft(request) } : {}) }))),
       'collections.removeItem': async ({ id, itemId }) => tree(this.collectionsChanged(await this.collectionStore.removeItem(id, itemId))),
       'collections.moveItem': async ({ id, itemId, folderId, index }) => tree(this.collectionsChanged(await this.collectionStore.moveItem(id, itemId, folderId, index))),
+      'collections.moveEntry': async ({ id, entry, parentId, index }) => tree(this.collectionsChanged(await this.collectionStore.moveEntry(id, entry, parentId, index))),
       'collections.search': async ({ text }) => this.collectionStore.search(text).map((hit) => ({ ...hit, item: itemInfo(hit.item, utf8Bytes) })),
       'collections.run': async ({ id, folderId, baseUrl, delayMs, stopOnFailure, resign, timeoutMs }) =>
         this.collections.run({ collectionId: id, folderId, baseUrl, delayMs, stopOnFailure, resign, timeoutMs }),

@@ -6,7 +6,7 @@ import harValidator from 'har-validator'
 import { Collection as PostmanCollection } from 'postman-collection'
 import Stripe from 'stripe'
 import { describe, expect, it, vi } from 'vitest'
-import type { RunState } from '../../shared/collections'
+import { childrenOf, type CollectionTree, type RunState } from '../../shared/collections'
 import { dispatch } from '../../shared/api'
 import { apiOf, nextCapture, rawExchange, startEngine, type TestEngine } from '../helpers/engine'
 import { testScope } from '../helpers/scope'
@@ -30,6 +30,24 @@ async function captureTwo(e: TestEngine): Promise<[string, string]> {
   ])
   const b = await second
   return [a.id, b.id]
+}
+
+/** A collection whose top level shows `A, F1 (holding x), B, F2, C`: folders placed between requests, as a Postman file places them. */
+async function interleaved(api: ReturnType<typeof apiOf>) {
+  const request = (name: string) => ({ name, request: { method: 'POST', url: `http://hooks.example/${name}` } })
+  const postman = {
+    info: { name: 'Interleaved', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+    item: [request('A'), { name: 'F1', item: [request('x')] }, request('B'), { name: 'F2', item: [] }, request('C')],
+  }
+  const collection = await api['collections.import']({ format: 'postman', text: JSON.stringify(postman) })
+  type Outline = Array<string | Record<string, Outline>>
+  const outline = (tree: CollectionTree, parent: string | null = null): Outline =>
+    childrenOf(tree, parent).map((entry) => (entry.kind === 'item' ? entry.item.name : { [entry.folder.name]: outline(tree, entry.folder.id) }))
+  const ref = (name: string): { kind: 'item' | 'folder'; id: string } => {
+    const folder = collection.folders.find((f) => f.name === name)
+    return folder ? { kind: 'folder', id: folder.id } : { kind: 'item', id: collection.items.find((i) => i.name === name)!.id }
+  }
+  return { collection, outline, ref }
 }
 
 describe('collections', () => {
@@ -257,6 +275,33 @@ describe('collections', () => {
     const undone = await api['collections.undo']({ id: c.id })
     expect(undone.name).toBe('Renamed after the delete')
     expect(undone.items.map((i) => i.name)).toEqual(['A', 'B', 'C, saved after the delete'])
+  })
+
+  it('moves a request or a folder one place at a time among its siblings, requests and folders alike, as the tree shows them', async () => {
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    const { collection, outline, ref } = await interleaved(api)
+    const move = async (name: string, parent: string | null, index: number) =>
+      outline(await api['collections.moveEntry']({ id: collection.id, entry: ref(name), parentId: parent === null ? null : ref(parent).id, index }))
+    expect(outline(collection)).toEqual(['A', { F1: ['x'] }, 'B', { F2: [] }, 'C'])
+    // A request steps past a folder, and a folder past a request, one place at a time.
+    expect(await move('A', null, 1)).toEqual([{ F1: ['x'] }, 'A', 'B', { F2: [] }, 'C'])
+    expect(await move('A', null, 2)).toEqual([{ F1: ['x'] }, 'B', 'A', { F2: [] }, 'C'])
+    expect(await move('A', null, 3)).toEqual([{ F1: ['x'] }, 'B', { F2: [] }, 'A', 'C'])
+    expect(await move('F2', null, 1)).toEqual([{ F1: ['x'] }, { F2: [] }, 'B', 'A', 'C'])
+    expect(await move('F1', null, 1)).toEqual([{ F2: [] }, { F1: ['x'] }, 'B', 'A', 'C'])
+    expect(await move('F1', null, 4)).toEqual([{ F2: [] }, 'B', 'A', 'C', { F1: ['x'] }])
+    expect(await move('C', null, 0)).toEqual(['C', { F2: [] }, 'B', 'A', { F1: ['x'] }])
+    // Into and out of a folder, at a place among its children; the parent left keeps its order.
+    expect(await move('B', 'F1', 0)).toEqual(['C', { F2: [] }, 'A', { F1: ['B', 'x'] }])
+    expect(await move('F2', 'F1', 1)).toEqual(['C', 'A', { F1: ['B', { F2: [] }, 'x'] }])
+    expect(await move('x', null, 1)).toEqual(['C', 'x', 'A', { F1: ['B', { F2: [] }] }])
+    // Kept through a restart, as the Postman export writes it.
+    t = await t.reopen()
+    const again = apiOf(t.engine)
+    expect(outline(await again['collections.get']({ id: collection.id }))).toEqual(['C', 'x', 'A', { F1: ['B', { F2: [] }] }])
+    await expect(again['collections.moveEntry']({ id: collection.id, entry: ref('F1'), parentId: ref('F2').id, index: 0 })).rejects.toMatchObject({ code: 'INVALID_INPUT' })
+    await expect(again['collections.moveEntry']({ id: collection.id, entry: { kind: 'item', id: 'itm_gone' }, parentId: null, index: 0 })).rejects.toMatchObject({ code: 'NOT_FOUND' })
   })
 
   it('empties the trash at start: deleted collections older than 30 days, and beyond the 100 most recent, are removed', async () => {

@@ -100,7 +100,7 @@ describe('collections view', () => {
       fireEvent.keyDown(nodeOf('Created'), { key: 'ArrowDown', altKey: true })
     })
     await settle()
-    expect(calls(engine, 'collections.moveItem').at(-1)).toEqual({ id: 'col_a', itemId: 'itm_1', folderId: null, index: 1 })
+    expect(calls(engine, 'collections.moveEntry').at(-1)).toEqual({ id: 'col_a', entry: { kind: 'item', id: 'itm_1' }, parentId: null, index: 1 })
     expect(tree()).toEqual(['Paid', 'Created', 'Refunds', '  Refunded'])
     await act(async () => {
       fireEvent.keyDown(nodeOf('Refunded'), { key: 'ArrowLeft', altKey: true })
@@ -235,12 +235,53 @@ describe('collections view', () => {
       await settle()
     }
     await drag(nodeOf('Created'), nodeOf('Refunds'))
-    expect(calls(engine, 'collections.moveItem').at(-1)).toEqual({ id: 'col_a', itemId: 'itm_1', folderId: 'fld_1', index: 1 })
+    expect(calls(engine, 'collections.moveEntry').at(-1)).toEqual({ id: 'col_a', entry: { kind: 'item', id: 'itm_1' }, parentId: 'fld_1', index: 1 })
     expect(tree()).toEqual(['Paid', 'Refunds', '  Refunded', '  Created'])
     await drag(nodeOf('Created'), nodeOf('Refunded'))
     expect(tree()).toEqual(['Paid', 'Refunds', '  Created', '  Refunded'])
     await drag(nodeOf('Refunded'), screen.getByTestId('tree-root-drop'))
-    expect(tree()).toEqual(['Paid', 'Refunded', 'Refunds', '  Created'])
+    expect(tree()).toEqual(['Paid', 'Refunds', '  Created', 'Refunded'])
+    // A folder dropped onto a request goes before it too.
+    await drag(nodeOf('Refunds'), nodeOf('Paid'))
+    expect(tree()).toEqual(['Refunds', '  Created', 'Paid', 'Refunded'])
+  })
+
+  it('moves the selected request or folder one visible place at a time with Alt+↑/↓, past folders and requests alike', async () => {
+    const { fake, workbench } = await setup()
+    fake.addCollection({
+      id: 'col_c',
+      name: 'Interleaved',
+      folders: [
+        { id: 'fld_a', name: 'F1', parentId: null, itemsBefore: 1 },
+        { id: 'fld_b', name: 'F2', parentId: null, itemsBefore: 2 },
+      ],
+      items: [fake.item({ id: 'itm_a', name: 'A' }), fake.item({ id: 'itm_x', name: 'x', folderId: 'fld_a' }), fake.item({ id: 'itm_b', name: 'B' }), fake.item({ id: 'itm_c', name: 'C' })],
+    })
+    await act(async () => {
+      await workbench.loadCollections()
+    })
+    fireEvent.click(screen.getAllByTestId('collection-entry').find((e) => e.textContent?.startsWith('Interleaved'))!)
+    await settle()
+    expect(tree()).toEqual(['A', 'F1', '  x', 'B', 'F2', 'C'])
+    const press = async (name: string, key: 'ArrowUp' | 'ArrowDown') => {
+      nodeOf(name).focus()
+      await act(async () => {
+        fireEvent.keyDown(nodeOf(name), { key, altKey: true })
+      })
+      await settle()
+      // The moved entry keeps the focus, ready for the next step.
+      await waitFor(() => expect(document.activeElement).toBe(nodeOf(name)))
+      return tree()
+    }
+    expect(await press('A', 'ArrowDown')).toEqual(['F1', '  x', 'A', 'B', 'F2', 'C'])
+    expect(await press('A', 'ArrowDown')).toEqual(['F1', '  x', 'B', 'A', 'F2', 'C'])
+    expect(await press('A', 'ArrowDown')).toEqual(['F1', '  x', 'B', 'F2', 'A', 'C'])
+    expect(await press('F2', 'ArrowUp')).toEqual(['F1', '  x', 'F2', 'B', 'A', 'C'])
+    expect(await press('F2', 'ArrowUp')).toEqual(['F2', 'F1', '  x', 'B', 'A', 'C'])
+    // At the top it stays; a folder's contents move with it.
+    expect(await press('F2', 'ArrowUp')).toEqual(['F2', 'F1', '  x', 'B', 'A', 'C'])
+    expect(await press('F1', 'ArrowDown')).toEqual(['F2', 'B', 'F1', '  x', 'A', 'C'])
+    expect(await press('C', 'ArrowUp')).toEqual(['F2', 'B', 'F1', '  x', 'C', 'A'])
   })
 
   it('keeps notes typed but not saved: through a move, and when another item, collection or view is opened', async () => {

@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import type { Notice } from '../../../shared/api'
-import { Collection as CollectionSchema, itemsBeforeFolder, keepFolderPlaces, type Collection, type CollectionFolder, type CollectionItem, type CollectionSummary, type SavedRequest, type StoredBody, type TrashedCollection } from '../../../shared/collections'
+import { Collection as CollectionSchema, itemsBeforeFolder, keepFolderPlaces, placeEntry, type Collection, type EntryRef, type CollectionFolder, type CollectionItem, type CollectionSummary, type SavedRequest, type StoredBody, type TrashedCollection } from '../../../shared/collections'
 import { HookscopeError } from '../../../shared/errors'
 import { isUtf8 } from 'node:buffer'
 import { z } from 'zod'
@@ -150,11 +150,17 @@ export class CollectionStore {
     return doc.data
   }
 
-  /** Apply a change; destructive ones can be undone. */
-  async change(id: string, change: (current: Collection) => Collection, undoable = false): Promise<Collection> {
+  /**
+   * Apply a change; destructive ones can be undone. The folders among a parent's requests keep their
+   * places beside them (`keepFolderPlaces`), unless the change places them itself (`placesFolders`).
+   */
+  async change(id: string, change: (current: Collection) => Collection, undoable = false, placesFolders = false): Promise<Collection> {
     const doc = this.doc(id)
     const before = doc.data
-    const next = await doc.update((current) => ({ ...keepFolderPlaces(current, change(current)), updatedAt: this.deps.clock.now() }))
+    const next = await doc.update((current) => {
+      const changed = change(current)
+      return { ...(placesFolders ? changed : keepFolderPlaces(current, changed)), updatedAt: this.deps.clock.now() }
+    })
     if (undoable) {
       const kept = new Set([...next.folders.map((f) => f.id), ...next.items.map((i) => i.id)])
       const removal: Removal = {
@@ -381,6 +387,29 @@ export class CollectionStore {
       rest.splice(at, 0, { ...moved, parentId, ...(itemsBefore !== undefined ? { itemsBefore } : {}) })
       return { ...c, folders: rest }
     })
+  }
+
+  /**
+   * Move a request or a folder to a parent (null: the top) at a position among all of that parent's
+   * children, requests and folders alike, in the order the tree shows them (never a folder into itself).
+   */
+  async moveEntry(id: string, entry: EntryRef, parentId: string | null, index: number): Promise<Collection> {
+    return this.change(
+      id,
+      (c) => {
+        if (entry.kind === 'item' && !c.items.some((i) => i.id === entry.id)) throw new HookscopeError('NOT_FOUND', `No item ${entry.id} in this collection.`)
+        if (entry.kind === 'folder' && !c.folders.some((f) => f.id === entry.id)) throw new HookscopeError('NOT_FOUND', `No folder ${entry.id} in this collection.`)
+        if (parentId !== null && !c.folders.some((f) => f.id === parentId)) throw new HookscopeError('NOT_FOUND', `No folder ${parentId} in this collection.`)
+        if (entry.kind === 'folder') {
+          for (let p: string | null = parentId; p !== null; p = c.folders.find((f) => f.id === p)?.parentId ?? null) {
+            if (p === entry.id) throw new HookscopeError('INVALID_INPUT', 'A folder cannot go inside itself.')
+          }
+        }
+        return placeEntry(c, entry, parentId, index)
+      },
+      false,
+      true,
+    )
   }
 
   search(text: string): Array<{ collectionId: string; collectionName: string; item: CollectionItem }> {

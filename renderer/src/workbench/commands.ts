@@ -7,7 +7,7 @@ import { useStore } from 'zustand'
 import type { ApiClient } from '../../../shared/api'
 import { HookscopeError, errorMessage } from '../../../shared/errors'
 import { carriesSignature } from '../../../shared/signatures'
-import { draftOfSaved, type CollectionTree, type ExportFormat, type ImportFormat, type ItemInfo, type TrashedCollection } from '../../../shared/collections'
+import { draftOfSaved, type CollectionTree, type EntryRef, type ExportFormat, type ImportFormat, type ItemInfo, type TrashedCollection } from '../../../shared/collections'
 import { base64Encode, fromCurl, fromRawHttp } from '../../../shared/formats'
 import { utf8Encode } from '../../../shared/formats/bytes'
 import type { Endpoint, Replay, RequestDraft } from '../../../shared/model'
@@ -598,6 +598,11 @@ export class Workbench {
 
   moveFolder(id: string, folderId: string, parentId: string | null, index: number) {
     return this.guard('Could not move the folder', async () => this.show(await this.api['collections.moveFolder']({ id, folderId, parentId, index })))
+  }
+
+  /** Move a request or a folder to a place among all of a parent's children, requests and folders alike. */
+  moveEntry(id: string, entry: EntryRef, parentId: string | null, index: number) {
+    return this.guard(entry.kind === 'item' ? 'Could not move the item' : 'Could not move the folder', async () => this.show(await this.api['collections.moveEntry']({ id, entry, parentId, index })))
   }
 
   updateItem(id: string, itemId: string, patch: { name?: string; notes?: string; tags?: string[] }) {

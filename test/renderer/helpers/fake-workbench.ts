@@ -1,7 +1,8 @@
 // The workbench's side of the fake engine: replays and collections kept in memory, with the same
-// semantics the engine documents (moveItem's index among the destination's siblings, undo of the last
+// semantics the engine documents (moveItem's index among the destination's siblings, moveEntry's
+// among all of its children, as the engine places it, undo of the last
 // deletion, search over name, notes, tags, URL and text body). Calls are recorded by the fake engine.
-import { itemInfo, treeOf, type Collection, type CollectionItem, type RunState } from '../../../shared/collections'
+import { itemInfo, placeEntry, treeOf, type Collection, type EntryRef, type CollectionItem, type RunState } from '../../../shared/collections'
 import { HookscopeError } from '../../../shared/errors'
 import type { Replay, RequestDraft } from '../../../shared/model'
 import type { MethodName } from '../../../shared/api'
@@ -144,6 +145,10 @@ export function installFakeWorkbench(engine: FakeEngine): FakeWorkbench {
       rest.splice(at, 0, { ...item, folderId })
       return { ...c, items: rest }
     })
+  })
+  answerTree('collections.moveEntry', (input) => {
+    const { id, entry, parentId, index } = input as { id: string; entry: EntryRef; parentId: string | null; index: number }
+    return change(id, (c) => placeEntry(c, entry, parentId, index))
   })
   engine.override('collections.search', (input) => {
     const needle = (input as { text: string }).text.toLowerCase()

@@ -1,10 +1,11 @@
 // A collection's folders and items as a tree, in the order a run sends them (`childrenOf`: a folder's
 // items, with its sub-folders where they stand among them). Reordered by drag and drop (onto an item: before it; onto a folder: into it;
 // onto the top: out of every folder) or by keyboard: ↑/↓ move the focus, Alt+↑/Alt+↓ move the
-// focused entry among its siblings, Alt+← moves it out of its folder, Enter opens an item in the
+// focused entry one place among its siblings, requests and folders alike (both through
+// `collections.moveEntry`), Alt+← moves it out of its folder, Enter opens an item in the
 // composer (or folds a folder), Delete deletes (with undo; a folder holding requests asks first).
 import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent } from 'react'
-import { childrenOf, type CollectionFolder, type CollectionTree as Tree, type ItemInfo } from '../../../../shared/collections'
+import { childRefs, childrenOf, type CollectionFolder, type CollectionTree as Tree, type ItemInfo } from '../../../../shared/collections'
 import type { TreeNode } from '../../state/workbench-store'
 import { useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { VisibleText } from '../visible-text'
@@ -59,23 +60,19 @@ export function CollectionTree({ collection }: { collection: Tree }) {
   const itemSiblings = (folderId: string | null, except: string) => collection.items.filter((i) => i.folderId === folderId && i.id !== except)
   const folderSiblings = (parentId: string | null, except: string) => collection.folders.filter((f) => f.parentId === parentId && f.id !== except)
 
+  const parentOf = (node: TreeNode) => (node.kind === 'item' ? collection.items.find((i) => i.id === node.id)?.folderId : collection.folders.find((f) => f.id === node.id)?.parentId)
+  /** A parent's children as the tree shows them, without `node`. */
+  const childrenBut = (parentId: string | null, node: TreeNode) => childRefs(collection, parentId).filter((ref) => ref.kind !== node.kind || ref.id !== node.id)
+
+  // One visible place at a time among its siblings, requests and folders alike.
   const moveBy = (node: TreeNode, delta: number) => {
+    const parent = parentOf(node)
+    if (parent === undefined) return
+    const siblings = childRefs(collection, parent)
+    const to = siblings.findIndex((ref) => ref.kind === node.kind && ref.id === node.id) + delta
+    if (to < 0 || to >= siblings.length) return
     refocus.current = node.id
-    if (node.kind === 'item') {
-      const item = collection.items.find((i) => i.id === node.id)!
-      const siblings = collection.items.filter((i) => i.folderId === item.folderId)
-      const at = siblings.indexOf(item)
-      const to = at + delta
-      if (to < 0 || to >= siblings.length) return
-      void workbench.moveItem(collection.id, item.id, item.folderId, to)
-    } else {
-      const folder = collection.folders.find((f) => f.id === node.id)!
-      const siblings = collection.folders.filter((f) => f.parentId === folder.parentId)
-      const at = siblings.indexOf(folder)
-      const to = at + delta
-      if (to < 0 || to >= siblings.length) return
-      void workbench.moveFolder(collection.id, folder.id, folder.parentId, to)
-    }
+    void workbench.moveEntry(collection.id, node, parent, to)
   }
 
   const moveOut = (node: TreeNode) => {
@@ -98,16 +95,13 @@ export function CollectionTree({ collection }: { collection: Tree }) {
     dragging.current = null
     setDropOn(null)
     if (!node) return
-    if (node.kind === 'item') {
-      if (target === null) return void workbench.moveItem(collection.id, node.id, null, itemSiblings(null, node.id).length)
-      if (target.kind === 'folder') return void workbench.moveItem(collection.id, node.id, target.folder.id, itemSiblings(target.folder.id, node.id).length)
-      if (target.item.id === node.id) return
-      const siblings = itemSiblings(target.item.folderId, node.id)
-      return void workbench.moveItem(collection.id, node.id, target.item.folderId, siblings.indexOf(target.item))
-    }
+    if (target?.kind === 'item' && target.item.id === node.id) return
+    // Onto an item: before it, in its folder; onto a folder: last inside it; onto the top: last there.
     const parent = target === null ? null : target.kind === 'folder' ? target.folder.id : target.item.folderId
-    if (parent !== null && isInside(collection, parent, node.id)) return
-    void workbench.moveFolder(collection.id, node.id, parent, folderSiblings(parent, node.id).length)
+    if (node.kind === 'folder' && parent !== null && isInside(collection, parent, node.id)) return
+    const siblings = childrenBut(parent, node)
+    const index = target?.kind === 'item' ? siblings.findIndex((ref) => ref.kind === 'item' && ref.id === target.item.id) : siblings.length
+    void workbench.moveEntry(collection.id, node, parent, index)
   }
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>, row: Row, index: number) => {
