@@ -304,6 +304,33 @@ describe('collections', () => {
     await expect(again['collections.moveEntry']({ id: collection.id, entry: { kind: 'item', id: 'itm_gone' }, parentId: null, index: 0 })).rejects.toMatchObject({ code: 'NOT_FOUND' })
   })
 
+  it('undo of a deleted folder or request restores the tree exactly as it was, every sibling in its place', async () => {
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    const { collection, outline, ref } = await interleaved(api)
+    const id = collection.id
+    const start = ['A', { F1: ['x'] }, 'B', { F2: [] }, 'C']
+    const undo = async () => outline(await api['collections.undo']({ id }))
+    expect(outline(await api['collections.removeFolder']({ id, folderId: ref('F1').id }))).toEqual(['A', 'B', { F2: [] }, 'C'])
+    expect(await undo()).toEqual(start)
+    expect(outline(await api['collections.removeItem']({ id, itemId: ref('A').id }))).toEqual([{ F1: ['x'] }, 'B', { F2: [] }, 'C'])
+    expect(await undo()).toEqual(start)
+    // Several deletions, undone one by one, the last first.
+    await api['collections.removeItem']({ id, itemId: ref('B').id })
+    await api['collections.removeFolder']({ id, folderId: ref('F2').id })
+    expect(outline(await api['collections.removeItem']({ id, itemId: ref('x').id }))).toEqual(['A', { F1: [] }, 'C'])
+    expect(await undo()).toEqual(['A', { F1: ['x'] }, 'C'])
+    expect(await undo()).toEqual(['A', { F1: ['x'] }, { F2: [] }, 'C'])
+    expect(await undo()).toEqual(start)
+    // What moved since stays where it went; what comes back goes beside the entries it followed.
+    await api['collections.removeFolder']({ id, folderId: ref('F1').id })
+    await api['collections.moveEntry']({ id, entry: ref('C'), parentId: null, index: 0 })
+    expect(await undo()).toEqual(['C', 'A', { F1: ['x'] }, 'B', { F2: [] }])
+    // As stored: the same after a restart.
+    t = await t.reopen()
+    expect(outline(await apiOf(t.engine)['collections.get']({ id }))).toEqual(['C', 'A', { F1: ['x'] }, 'B', { F2: [] }])
+  })
+
   it('empties the trash at start: deleted collections older than 30 days, and beyond the 100 most recent, are removed', async () => {
     t = await startEngine()
     const api = apiOf(t.engine)

@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import type { Notice } from '../../../shared/api'
-import { Collection as CollectionSchema, itemsBeforeFolder, keepFolderPlaces, placeEntry, type Collection, type EntryRef, type CollectionFolder, type CollectionItem, type CollectionSummary, type SavedRequest, type StoredBody, type TrashedCollection } from '../../../shared/collections'
+import { arrangeChildren, childRefs, Collection as CollectionSchema, itemsBeforeFolder, keepFolderPlaces, placeEntry, type Collection, type EntryRef, type CollectionFolder, type CollectionItem, type CollectionSummary, type SavedRequest, type StoredBody, type TrashedCollection } from '../../../shared/collections'
 import { HookscopeError } from '../../../shared/errors'
 import { isUtf8 } from 'node:buffer'
 import { z } from 'zod'
@@ -39,6 +39,8 @@ export interface CollectionStoreDeps {
 interface Removal {
   folders: CollectionFolder[]
   items: Array<{ item: CollectionItem; index: number }>
+  /** The children of each parent the change took entries from (not those inside a removed folder, which come back whole), in the order the tree showed them. */
+  orders: Array<{ parentId: string | null; order: EntryRef[] }>
 }
 
 export class CollectionStore {
@@ -163,10 +165,10 @@ export class CollectionStore {
     })
     if (undoable) {
       const kept = new Set([...next.folders.map((f) => f.id), ...next.items.map((i) => i.id)])
-      const removal: Removal = {
-        folders: before.folders.filter((folder) => !kept.has(folder.id)),
-        items: before.items.flatMap((item, index) => (kept.has(item.id) ? [] : [{ item, index }])),
-      }
+      const folders = before.folders.filter((folder) => !kept.has(folder.id))
+      const items = before.items.flatMap((item, index) => (kept.has(item.id) ? [] : [{ item, index }]))
+      const parents = new Set([...folders.map((f) => f.parentId), ...items.map(({ item }) => item.folderId)].filter((parent) => parent === null || kept.has(parent)))
+      const removal: Removal = { folders, items, orders: [...parents].map((parentId) => ({ parentId, order: childRefs(before, parentId) })) }
       const stack = this.undo.get(id) ?? []
       stack.push(removal)
       while (stack.length > UNDO_DEPTH) stack.shift()
@@ -177,7 +179,8 @@ export class CollectionStore {
 
   /**
    * Put back what the last destructive change removed, into the collection as it is now: what was
-   * added, renamed or moved since stays as it is.
+   * added, renamed or moved since stays as it is, and each entry put back goes right after the one
+   * it followed (of those still there), so that with nothing changed since the tree is exactly as it was.
    */
   async undoLast(id: string): Promise<Collection> {
     const stack = this.undo.get(id)
@@ -199,7 +202,25 @@ export class CollectionStore {
         if (itemIds.has(item.id)) continue
         items.splice(Math.min(index, items.length), 0, item.folderId !== null && !folderIds.has(item.folderId) ? { ...item, folderId: null } : item)
       }
-      return { ...current, folders: settled, items, updatedAt: this.deps.clock.now() }
+      let restored: Collection = { ...current, folders: settled, items, updatedAt: this.deps.clock.now() }
+      const key = (ref: EntryRef) => `${ref.kind}:${ref.id}`
+      const back = new Set([...removal.folders.map((f) => `folder:${f.id}`), ...removal.items.map(({ item }) => `item:${item.id}`)])
+      for (const { parentId, order } of removal.orders) {
+        if (parentId !== null && !folderIds.has(parentId)) continue
+        const now = childRefs(current, parentId)
+        const there = new Set(now.map(key))
+        const placed = [...now]
+        order.forEach((ref, at) => {
+          if (there.has(key(ref)) || !back.has(key(ref))) return
+          // After the nearest entry before it that is there (or was put back before it); none: first.
+          let after = -1
+          for (let k = at - 1; k >= 0 && after < 0; k--) after = placed.findIndex((p) => key(p) === key(order[k]!))
+          placed.splice(after + 1, 0, ref)
+          there.add(key(ref))
+        })
+        restored = arrangeChildren(restored, parentId, placed)
+      }
+      return restored
     })
   }
 
