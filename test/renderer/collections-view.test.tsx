@@ -106,7 +106,8 @@ describe('collections view', () => {
       fireEvent.keyDown(nodeOf('Refunded'), { key: 'ArrowLeft', altKey: true })
     })
     await settle()
-    expect(tree()).toEqual(['Paid', 'Created', 'Refunded', 'Refunds'])
+    // Out of its folder, right after that folder.
+    expect(tree()).toEqual(['Paid', 'Created', 'Refunds', 'Refunded'])
     fireEvent.keyDown(nodeOf('Paid'), { key: 'ArrowDown' })
     await settle()
     expect(nodeOf('Created').getAttribute('aria-selected')).toBe('true')
@@ -114,14 +115,14 @@ describe('collections view', () => {
       fireEvent.keyDown(nodeOf('Created'), { key: 'Delete' })
     })
     await settle()
-    expect(tree()).toEqual(['Paid', 'Refunded', 'Refunds'])
+    expect(tree()).toEqual(['Paid', 'Refunds', 'Refunded'])
     expect(screen.getByTestId('undo-toast').textContent).toContain('Deleted "Created".')
     await act(async () => {
       fireEvent.click(screen.getByTestId('undo-button'))
     })
     await settle()
     expect(calls(engine, 'collections.undo')).toEqual([{ id: 'col_a' }])
-    expect(tree()).toEqual(['Paid', 'Created', 'Refunded', 'Refunds'])
+    expect(tree()).toEqual(['Paid', 'Created', 'Refunds', 'Refunded'])
     expect(screen.queryByTestId('undo-toast')).toBeNull()
   })
 
@@ -282,6 +283,13 @@ describe('collections view', () => {
     expect(await press('F2', 'ArrowUp')).toEqual(['F2', 'F1', '  x', 'B', 'A', 'C'])
     expect(await press('F1', 'ArrowDown')).toEqual(['F2', 'B', 'F1', '  x', 'A', 'C'])
     expect(await press('C', 'ArrowUp')).toEqual(['F2', 'B', 'F1', '  x', 'C', 'A'])
+    // Alt+← takes it out of its folder to the place right after that folder.
+    nodeOf('x').focus()
+    await act(async () => {
+      fireEvent.keyDown(nodeOf('x'), { key: 'ArrowLeft', altKey: true })
+    })
+    await settle()
+    expect(tree()).toEqual(['F2', 'B', 'F1', 'x', 'C', 'A'])
   })
 
   it('keeps notes typed but not saved: through a move, and when another item, collection or view is opened', async () => {

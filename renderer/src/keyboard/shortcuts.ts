@@ -58,7 +58,7 @@ export const FOCUS_SHORTCUTS: ReadonlyArray<{ where: string; keys: string[]; lab
   { where: 'Detail tabs', keys: ['←', '→', 'Home', 'End'], label: 'Previous, next, first or last tab, on a focused tab' },
   { where: 'Detail edge', keys: ['←', '→', 'Home', 'End', 'Enter'], label: 'Make the detail narrower or wider, narrowest, widest, or back to its default width' },
   { where: 'Collections', keys: ['↑', '↓'], label: 'Move between entries' },
-  { where: 'Collections', keys: ['Alt+↑', 'Alt+↓', 'Alt+←'], label: 'Reorder an entry, or move it out of its folder' },
+  { where: 'Collections', keys: ['Alt+↑', 'Alt+↓', 'Alt+←'], label: 'Reorder an entry, or move it out of its folder (to just after it)' },
   { where: 'Collections', keys: ['Enter', 'Delete'], label: 'Open the entry in the Composer (a folder: fold or unfold it), or delete it' },
   { where: 'Collections', keys: ['Ctrl+Z'], label: 'Undo the last delete while its Undo is offered (⌘+Z on macOS), unless typing in a field' },
   { where: 'Dialogs', keys: ['Tab', 'Escape'], label: 'Move between the dialog’s controls (it keeps the focus), or close it' },

@@ -2,7 +2,7 @@
 // semantics the engine documents (moveItem's index among the destination's siblings, moveEntry's
 // among all of its children, as the engine places it, undo of the last
 // deletion, search over name, notes, tags, URL and text body). Calls are recorded by the fake engine.
-import { itemInfo, placeEntry, treeOf, type Collection, type EntryRef, type CollectionItem, type RunState } from '../../../shared/collections'
+import { itemInfo, keepFolderPlaces, placeEntry, treeOf, type Collection, type EntryRef, type CollectionItem, type RunState } from '../../../shared/collections'
 import { HookscopeError } from '../../../shared/errors'
 import type { Replay, RequestDraft } from '../../../shared/model'
 import type { MethodName } from '../../../shared/api'
@@ -54,10 +54,12 @@ export function installFakeWorkbench(engine: FakeEngine): FakeWorkbench {
     if (!c) throw new Error(`No collection ${id}.`)
     return c
   }
-  const change = (id: string, fn: (c: Collection) => Collection, undoable = false) => {
+  /** As the engine changes a collection: folders among requests keep their places beside them, unless the change places them itself. */
+  const change = (id: string, fn: (c: Collection) => Collection, undoable = false, placesFolders = false) => {
     const before = get(id)
     if (undoable) undo.set(id, [...(undo.get(id) ?? []), before])
-    const after = { ...fn(before), updatedAt: before.updatedAt + 1 }
+    const changed = fn(before)
+    const after = { ...(placesFolders ? changed : keepFolderPlaces(before, changed)), updatedAt: before.updatedAt + 1 }
     fake.collections.set(id, after)
     return after
   }
@@ -148,7 +150,7 @@ export function installFakeWorkbench(engine: FakeEngine): FakeWorkbench {
   })
   answerTree('collections.moveEntry', (input) => {
     const { id, entry, parentId, index } = input as { id: string; entry: EntryRef; parentId: string | null; index: number }
-    return change(id, (c) => placeEntry(c, entry, parentId, index))
+    return change(id, (c) => placeEntry(c, entry, parentId, index), false, true)
   })
   engine.override('collections.search', (input) => {
     const needle = (input as { text: string }).text.toLowerCase()

@@ -57,8 +57,6 @@ export function CollectionTree({ collection }: { collection: Tree }) {
     if (focus) requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-testid="tree-node"][data-node-id="${node.id}"]`)?.focus())
   }
 
-  const itemSiblings = (folderId: string | null, except: string) => collection.items.filter((i) => i.folderId === folderId && i.id !== except)
-  const folderSiblings = (parentId: string | null, except: string) => collection.folders.filter((f) => f.parentId === parentId && f.id !== except)
 
   const parentOf = (node: TreeNode) => (node.kind === 'item' ? collection.items.find((i) => i.id === node.id)?.folderId : collection.folders.find((f) => f.id === node.id)?.parentId)
   /** A parent's children as the tree shows them, without `node`. */
@@ -75,19 +73,14 @@ export function CollectionTree({ collection }: { collection: Tree }) {
     void workbench.moveEntry(collection.id, node, parent, to)
   }
 
+  // Out of its folder, to the place right after that folder.
   const moveOut = (node: TreeNode) => {
+    const parent = parentOf(node)
+    if (parent === undefined || parent === null) return
+    const grandparent = collection.folders.find((f) => f.id === parent)?.parentId ?? null
+    const index = childrenBut(grandparent, node).findIndex((ref) => ref.kind === 'folder' && ref.id === parent) + 1
     refocus.current = node.id
-    if (node.kind === 'item') {
-      const item = collection.items.find((i) => i.id === node.id)!
-      if (item.folderId === null) return
-      const parent = collection.folders.find((f) => f.id === item.folderId)?.parentId ?? null
-      void workbench.moveItem(collection.id, item.id, parent, itemSiblings(parent, item.id).length)
-    } else {
-      const folder = collection.folders.find((f) => f.id === node.id)!
-      if (folder.parentId === null) return
-      const parent = collection.folders.find((f) => f.id === folder.parentId)?.parentId ?? null
-      void workbench.moveFolder(collection.id, folder.id, parent, folderSiblings(parent, folder.id).length)
-    }
+    void workbench.moveEntry(collection.id, node, grandparent, index)
   }
 
   const dropInto = (target: Row | null) => {
