@@ -123,9 +123,10 @@ export class DocumentStore<S extends z.ZodType> {
   private persist(): Promise<void> {
     const run = this.writing.then(async () => {
       // One text for the file and its backup: a large document (a collection of big bodies) costs one serialization.
-      const text = JSON.stringify(this.db.data, null, 2) + '\n'
-      await writeFileAtomic(this.file, text)
-      await writeFileAtomic(this.backupFile, text).catch(() => undefined)
+      // Encoded once, too: a file handle given a string encodes it again for each write, slice by slice.
+      const bytes = Buffer.from(JSON.stringify(this.db.data, null, 2) + '\n')
+      await writeFileAtomic(this.file, bytes)
+      await writeFileAtomic(this.backupFile, bytes).catch(() => undefined)
     })
     this.writing = run.catch(() => undefined)
     return run
