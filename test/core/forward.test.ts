@@ -479,6 +479,30 @@ describe('targets that misbehave', () => {
     expect(summary.forward).toMatchObject({ attempts: 1, status: 400, error: 'the target answered 400' })
   })
 
+  it('waits as long as a 429 or 503 asks with Retry-After (seconds or a date) before trying again, within the maximum delay', async () => {
+    let calls = 0
+    const busy = await target((_req, res) => {
+      calls++
+      res.writeHead(calls === 1 ? 429 : 503, { 'Retry-After': calls === 1 ? '30' : new Date(Date.now() + 90_000).toUTCString() })
+      res.end('slow down')
+    })
+    const e = await forwarding({ mode: 'async', retry: { maxAttempts: 10, maxAgeMs: 600_000, baseDelayMs: 40, maxDelayMs: 60_000 }, targets: [{ id: 'app', url: busy.url, paused: false }], defaultTargetId: 'app' })
+    const api = apiOf(e.engine)
+    const first = forwardState(e.engine, (s) => s.forward!.state === 'retrying' && s.forward!.attempts === 1)
+    await post(e.url, '/x', '{}')
+    const waiting = (await first).forward!
+    expect(waiting.nextAttemptAt! - Date.now()).toBeGreaterThan(25_000)
+    expect(waiting.error).toBe('the target answered 429, asking to be retried after 30 s (Retry-After)')
+    expect((await api['forward.status']({}))[0]).toMatchObject({ state: 'retrying', lastError: waiting.error })
+    // An HTTP date farther than the maximum delay waits that maximum.
+    const second = forwardState(e.engine, (s) => s.forward!.state === 'retrying' && s.forward!.attempts === 2)
+    await api['forward.retryNow']({ endpointId: e.endpointId, targetId: 'app' })
+    const again = (await second).forward!
+    expect(again.nextAttemptAt! - Date.now()).toBeGreaterThan(55_000)
+    expect(again.nextAttemptAt! - Date.now()).toBeLessThanOrEqual(60_000)
+    expect(again.error).toMatch(/^the target answered 503, asking to be retried after (89|90) s \(Retry-After\)$/)
+  })
+
   it('async: a redirect is not a delivery: it fails at once, saying where it pointed, and is not followed', async () => {
     const redirecting = await target((_req, res) => {
       res.writeHead(301, { Location: 'https://app.example/webhooks/' })

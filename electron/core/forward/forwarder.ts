@@ -192,6 +192,23 @@ function delivered(result: SendResult): boolean {
 
 const accepts = (status: number) => status >= 200 && status < 300
 
+/**
+ * How long a target asked to wait before the next attempt (`Retry-After`, in seconds or as an HTTP
+ * date), or null when it did not say (or said something unreadable).
+ */
+function retryAfterMs(rawHeaders: RawHeaders, now: number): number | null {
+  const value = headerValue(rawHeaders, 'retry-after')?.trim()
+  if (!value) return null
+  if (/^\d+$/.test(value)) return Number(value) * 1000
+  const at = Date.parse(value)
+  return Number.isNaN(at) ? null : Math.max(0, at - now)
+}
+
+function formatWait(ms: number): string {
+  const seconds = Math.ceil(ms / 1000)
+  return seconds < 120 ? `${seconds} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds / 3600)} h`
+}
+
 /** Why an answer that is not retried failed the delivery; a redirect says where it pointed. */
 function refusal(status: number | null, rawHeaders: RawHeaders): string {
   if (status === null || status < 300 || status >= 400) return `the target answered ${status}`
@@ -465,7 +482,12 @@ export class Forwarder {
             done()
           } else {
             if (this.closed) return
-            const reason = attempt.error ? attempt.error.message : `the target answered ${attempt.status}`
+            // An app that answers 429 or 503 with Retry-After says when it can take the request again:
+            // the next attempt waits at least that long (never past the endpoint's maximum delay).
+            const asked = attempt.error ? null : retryAfterMs(attempt.rawHeaders, this.deps.clock.now())
+            const reason = attempt.error
+              ? attempt.error.message
+              : `the target answered ${attempt.status}${asked === null ? '' : `, asking to be retried after ${formatWait(asked)} (Retry-After)`}`
             queue.lastError = reason
             if (delivery.sinceQueued >= endpoint.forward.retry.maxAttempts) {
               await this.settle(delivery, 'failed', `gave up after ${delivery.sinceQueued} ${delivery.sinceQueued === 1 ? 'attempt' : 'attempts'}: ${reason}`)
@@ -473,7 +495,7 @@ export class Forwarder {
               continue
             }
             const { baseDelayMs, maxDelayMs } = endpoint.forward.retry
-            const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** (delivery.sinceQueued - 1))
+            const delay = Math.min(maxDelayMs, Math.max(baseDelayMs * 2 ** (delivery.sinceQueued - 1), asked ?? 0))
             delivery.state = 'retrying'
             delivery.error = reason
             delivery.nextAttemptAt = this.deps.clock.now() + delay
