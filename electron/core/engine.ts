@@ -389,7 +389,7 @@ export class Engine {
     createSpool: () => this.blobs.createSpool(),
     plan: (record) => {
       const endpoint = this.endpoints().find((e) => e.id === record.endpointId)
-      if (endpoint) this.forwarder.plan(record, endpoint)
+      return endpoint ? this.forwarder.plan(record, endpoint) : undefined
     },
     proxy: (record, res, durable, stop) => this.forwarder.proxy(record, res, durable, stop),
     committed: (record) => this.forwarder.enqueue(record),

@@ -617,6 +617,43 @@ describe('routing', () => {
     expect((await unrouted).target).toBe('/nowhere')
   })
 
+  it('routes by a JSON field a body stored as a file, or compressed, as it would the same body sent small and plain; a retry too', async () => {
+    const [invoices, dflt] = (await Promise.all([target(), target()])) as [Target, Target]
+    const e = await forwarding({
+      mode: 'async',
+      targets: [
+        { id: 'invoices', url: invoices.url, paused: false },
+        { id: 'dflt', url: dflt.url, paused: false },
+      ],
+      routes: [{ id: '1', match: { kind: 'json-field', path: 'type', value: 'invoice.paid' }, targetId: 'invoices' }],
+      defaultTargetId: 'dflt',
+    })
+    // Stripe puts `type` after `data`: an event with many lines is past the 64 KiB kept inline.
+    const large = JSON.stringify({ id: 'evt_large', data: { object: { lines: 'x'.repeat(100 * 1024) } }, type: 'invoice.paid' })
+    const event = JSON.stringify({ id: 'evt_small', type: 'invoice.paid' })
+    await post(e.url, '/large', large)
+    await post(e.url, '/gzip', zlib.gzipSync(event), { 'Content-Encoding': 'gzip' })
+    await post(e.url, '/br', zlib.brotliCompressSync(Buffer.from(large)), { 'Content-Encoding': 'br' })
+    await post(e.url, '/bom', `\ufeff${event}`)
+    await post(e.url, '/other', zlib.gzipSync('{"type":"charge.succeeded"}'), { 'Content-Encoding': 'gzip' })
+    const received = await invoices.waitFor(4)
+    expect(received.map((r) => r.url)).toEqual(['/large', '/gzip', '/br', '/bom'])
+    // What was routed is still sent as it came: compressed, byte for byte.
+    expect(received[1]!.rawHeaders).toContainEqual(['Content-Encoding', 'gzip'])
+    expect(zlib.gunzipSync(received[1]!.body).toString()).toBe(event)
+    expect(received[0]!.body.toString()).toBe(large)
+    expect((await dflt.waitFor(1)).map((r) => r.url)).toEqual(['/other'])
+
+    // Held back at capture (no route took it, no default): a retry routes it by the same reading.
+    await e.engine.updateEndpoint(e.endpointId, { forward: { defaultTargetId: null, routes: [] } })
+    const unrouted = forwardState(e.engine, (s) => s.forward!.state === 'unrouted')
+    await post(e.url, '/later', zlib.gzipSync(large), { 'Content-Encoding': 'gzip' })
+    const held = await unrouted
+    await e.engine.updateEndpoint(e.endpointId, { forward: { routes: [{ id: '1', match: { kind: 'json-field', path: 'type', value: 'invoice.paid' }, targetId: 'invoices' }] } })
+    expect(await apiOf(e.engine)['forward.retry']({ ids: [held.id] })).toMatchObject({ count: 1 })
+    expect((await invoices.waitFor(5))[4]!.url).toBe('/later')
+  })
+
   it('refuses routes that point at unknown targets', async () => {
     const e = await forwarding({})
     await expect(

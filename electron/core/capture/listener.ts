@@ -29,8 +29,9 @@ export interface ProxyAnswer {
 
 export interface CaptureSink {
   createSpool(): BodySpool
-  /** Decide the capture's forwarding (sets record.forwardPlan); before it is committed. */
-  plan(record: CaptureRecord): void
+  /** Decide the capture's forwarding (sets record.forwardPlan); before it is committed. A promise
+   * only when the decision must read the stored body (a JSON-field route over a large or compressed one). */
+  plan(record: CaptureRecord): void | Promise<void>
   /** Proxy mode: send to the target and relay its answer once `durable` resolved; cut short when `stop` stops. */
   proxy(record: CaptureRecord, res: http.ServerResponse, durable: Promise<void>, stop: StopGroup): Promise<ProxyAnswer | null>
   /** Async mode: the capture is durable and answered; queue its delivery. */
@@ -333,8 +334,8 @@ export class Listener {
     record.durationMs = 0
     record.response = { status: 405, headers: [['Allow', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS']], bodySize: 0 }
     this.deps.sink.received(record)
-    // A forwarding endpoint shows it as not forwarded, with the reason.
-    this.deps.sink.plan(record)
+    // A forwarding endpoint shows it as not forwarded, with the reason (skipped: decided at once).
+    void this.deps.sink.plan(record)
     this.inProgress++
     const answer = (): void => {
       socket.end('HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\nContent-Length: 0\r\nConnection: close\r\n\r\n')
@@ -527,7 +528,8 @@ export class Listener {
       }
 
       // Planned either way, so that a forwarding endpoint shows why this one was not forwarded.
-      this.deps.sink.plan(record)
+      const planning = this.deps.sink.plan(record)
+      if (planning) await planning
       if (unanswerable) incomplete = true
       if (record.forwardPlan?.mode === 'proxy' && !override && !incomplete && !res.destroyed) {
         return await this.finishProxy(res, record, head, elapsed)

@@ -22,6 +22,7 @@ import {
   type CaptureSummary,
   type Endpoint,
   type ForwardAttempt,
+  type ForwardConfig,
   type ForwardState,
   type ForwardSummary,
   type ForwardTarget,
@@ -38,7 +39,7 @@ import { schemes, UnusableSecretError } from '../signatures'
 import { carriesSignature } from '../../../shared/signatures'
 import { publicUrlOf } from '../verdicts/checker'
 import { AttemptLines } from './attempt-lines'
-import { defaultTarget, route } from './router'
+import { defaultTarget, isEncoded, readsBody, route, routableBody, ROUTE_JSON_LIMIT } from './router'
 import { send, StopGroup, type ResponseHead, type SendResult } from './sender'
 import { relayHeaders, UnforwardableTarget, upstreamHeaders, upstreamPath } from './upstream'
 
@@ -299,23 +300,51 @@ export class Forwarder {
 
   // ——— planning (capture time) ———
 
-  /** Decide what happens to a capture: sets record.forwardPlan and record.forward. */
-  plan(record: CaptureRecord, endpoint: Endpoint): void {
+  /**
+   * Decide what happens to a capture: sets record.forwardPlan and record.forward. Returns a promise
+   * only when a JSON-field route must read a body that is not at hand as it is (stored as a file, or
+   * compressed); the capture waits for it before it is committed.
+   */
+  plan(record: CaptureRecord, endpoint: Endpoint): void | Promise<void> {
     const config = endpoint.forward
     if (config.mode === 'off' || config.targets.length === 0) return
-    let state: ForwardState = 'pending'
-    let targetId: string | null = null
-    let skipped: string | null = null
-    if (record.flags.includes('browser') && !config.allowBrowser) state = 'blocked'
-    else if ((skipped = notForwardable(record)) !== null) state = 'skipped'
-    else {
-      // Most endpoints have no routes: then nothing is built to route a request.
-      targetId =
-        config.routes.length === 0
-          ? defaultTarget(config)
-          : route(config, { method: record.method, target: record.target, rawHeaders: record.rawHeaders, body: () => (record.inline ? inlineBytes(record.inline) : null) })
-      if (targetId === null) state = 'unrouted'
+    if (record.flags.includes('browser') && !config.allowBrowser) return this.planned(record, config, 'blocked', null, null)
+    const skipped = notForwardable(record)
+    if (skipped !== null) return this.planned(record, config, 'skipped', null, skipped)
+    // Most endpoints have no routes: then nothing is built to route a request.
+    if (config.routes.length === 0) return this.planned(record, config, 'pending', defaultTarget(config), null)
+    const body = readsBody(config) ? this.routableBodyOf(record) : null
+    if (body instanceof Promise) {
+      return body.then((bytes) => this.planned(record, config, 'pending', this.routeOf(config, record, bytes), null))
     }
+    this.planned(record, config, 'pending', this.routeOf(config, record, body), null)
+  }
+
+  private routeOf(config: ForwardConfig, record: CaptureRecord, body: Buffer | null): string | null {
+    return route(config, { method: record.method, target: record.target, rawHeaders: record.rawHeaders, body: () => body })
+  }
+
+  /**
+   * A capture's body as its JSON-field routes read it: whole (from its file when stored as one, up to
+   * the routing limit) and decoded as its Content-Encoding says; at hand (no promise) when it is
+   * inline and not compressed, as most webhooks are. Null when there is none, or it cannot be read.
+   */
+  private routableBodyOf(record: CaptureRecord): Buffer | null | Promise<Buffer | null> {
+    const encoded = isEncoded(record.rawHeaders)
+    if (record.body.storage === 'blob') {
+      if (record.body.size > ROUTE_JSON_LIMIT) return null
+      return this.deps.blobs
+        .read(record.body.sha256)
+        .then((bytes) => (encoded ? routableBody(bytes, record.rawHeaders) : bytes))
+        .catch(() => null)
+    }
+    const bytes = record.inline ? inlineBytes(record.inline) : null
+    if (bytes === null || !encoded) return bytes
+    return routableBody(bytes, record.rawHeaders).catch(() => null)
+  }
+
+  private planned(record: CaptureRecord, config: ForwardConfig, chosen: ForwardState, targetId: string | null, skipped: string | null): void {
+    const state: ForwardState = chosen === 'pending' && targetId === null ? 'unrouted' : chosen
     record.forwardPlan = { targetId, mode: config.mode, state }
     const delivery = newDelivery(record.id, record.endpointId, targetId, record.receivedAt, state, skipped)
     delivery.proxied = config.mode === 'proxy'
@@ -846,7 +875,7 @@ export class Forwarder {
       const endpoint = this.deps.endpoint(delivery.endpointId)
       if (!endpoint) continue
       if (delivery.targetId === null || !endpoint.forward.targets.some((t) => t.id === delivery.targetId)) {
-        const routed = route(endpoint.forward, { method: record.method, target: record.target, rawHeaders: record.rawHeaders, body: () => (record.inline ? inlineBytes(record.inline) : null) })
+        const routed = this.routeOf(endpoint.forward, record, readsBody(endpoint.forward) ? await this.routableBodyOf(record) : null)
         if (routed === null) continue
         delivery.targetId = routed
       }

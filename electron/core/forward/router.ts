@@ -1,25 +1,50 @@
 // Which target a captured request goes to. Owns: evaluating an endpoint's routes in order (path
 // prefix, method, a header's value, a field of a JSON body) and falling back to the default target.
 import type { ForwardConfig, RawHeaders, RouteMatch } from '../../../shared/model'
-import { headerValues } from '../capture/headers'
+import { decodeBody, parseContentEncoding } from '../capture/decode'
+import { headerValue, headerValues } from '../capture/headers'
 import { pathOfTarget } from './upstream'
 
 export interface RoutableRequest {
   method: string
   target: string
   rawHeaders: RawHeaders
-  /** Body bytes, for JSON-field routes (only parsed when such a route exists). */
+  /** Body bytes as a JSON-field route reads them (see `routableBody`), only asked for when such a route exists. */
   body: () => Buffer | null
 }
 
-/** JSON bodies larger than this are not parsed for routing. */
+/** JSON bodies larger than this (as stored, and once decoded) are not parsed for routing. */
 export const ROUTE_JSON_LIMIT = 4 * 1024 * 1024
+
+/** Whether an endpoint's routes read a field of the body. */
+export function readsBody(config: ForwardConfig): boolean {
+  return config.routes.some((rule) => rule.match.kind === 'json-field')
+}
+
+/** Whether a body must be decoded before a JSON-field route reads it (it has a Content-Encoding). */
+export function isEncoded(rawHeaders: RawHeaders): boolean {
+  return parseContentEncoding(headerValue(rawHeaders, 'content-encoding')).length > 0
+}
+
+/**
+ * The body a JSON-field route reads: the whole body, its Content-Encoding undone (gzip, deflate, br,
+ * as the body viewer does), so that a compressed JSON body is routed as the same body sent plain
+ * would be. Null when it cannot be decoded whole within the limit.
+ */
+export async function routableBody(bytes: Buffer, rawHeaders: RawHeaders): Promise<Buffer | null> {
+  const encoding = headerValue(rawHeaders, 'content-encoding')
+  if (parseContentEncoding(encoding).length === 0) return bytes
+  const decoded = await decodeBody(bytes, encoding, ROUTE_JSON_LIMIT)
+  return decoded.error !== null || decoded.capped ? null : decoded.bytes
+}
 
 function jsonField(body: Buffer | null, path: string): string | null {
   if (!body || body.length === 0 || body.length > ROUTE_JSON_LIMIT) return null
   let value: unknown
   try {
-    value = JSON.parse(body.toString('utf8'))
+    // A leading byte order mark is not part of the JSON text: skipped, not a reason to route elsewhere.
+    const text = body.toString('utf8')
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
   } catch {
     return null
   }
