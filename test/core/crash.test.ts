@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readdir, readFile } from 'node:fs/promises'
 import http from 'node:http'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
@@ -155,6 +156,60 @@ describe('durability', () => {
           expect(capture.response).toMatchObject({ status: 201, headers: expect.arrayContaining([['X-App', 'yes']]) })
           expect(capture.timings.respondedMs).toBe(summary.durationMs)
         }
+      } finally {
+        await engine.close()
+      }
+    } finally {
+      await app.close()
+    }
+  })
+
+  it('lists a queued delivery that kill -9 cut short before the app answered, so that a second delivery to the app is explained', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    // The app takes the request but answers only after the crash.
+    let answering = false
+    const app = await httpTarget((_req, res) => {
+      if (answering) res.end('ok')
+    })
+    try {
+      const forward = { mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], routes: [], defaultTargetId: 'app', timeoutMs: 60_000 }
+      const { url } = await startChild(dir, '{}', JSON.stringify({ forward }))
+      const exited = new Promise<void>((resolve) => proc!.once('exit', () => resolve()))
+      const agent = new http.Agent()
+      expect(await post(agent, url, '/order', Buffer.from('{}'))).toBe(200)
+      agent.destroy()
+      await app.waitFor(1)
+      // The attempt's line is written as the request leaves; it reaches the file before the app can answer.
+      const journal = async () => (await Promise.all((await readdir(path.join(dir, 'forward'))).map((name) => readFile(path.join(dir, 'forward', name), 'utf8')))).join('')
+      while (!(await journal()).includes('"t":"b"')) await new Promise<void>((resolve) => setImmediate(resolve))
+      proc!.kill('SIGKILL')
+      await exited
+
+      answering = true
+      let engine = await Engine.open({ dataDir: dir })
+      try {
+        const [capture] = engine.history.query({}).items
+        await new Promise<void>((resolve) => {
+          const check = () => engine.forwarder.forwardOf(capture!.id)?.state === 'delivered' && resolve()
+          engine.events.on('capture:updated', check)
+          check()
+        })
+        const cut = ['ABORTED', 'Hookscope stopped before the target answered: the app may have taken this request, so the next attempt may deliver it twice']
+        const attempts = () => engine.forwarder.attempts(capture!.id).map((a) => [a.n, a.status, a.error?.code ?? null, a.error?.message ?? null])
+        expect(attempts()).toEqual([
+          [1, null, ...cut],
+          [2, 200, null, null],
+        ])
+        expect(app.received.map((r) => r.url)).toEqual(['/order', '/order'])
+        // Read back the same after another start: listed once, never sent a third time.
+        await engine.close()
+        engine = await Engine.open({ dataDir: dir })
+        expect(attempts()).toEqual([
+          [1, null, ...cut],
+          [2, 200, null, null],
+        ])
+        expect(engine.forwarder.forwardOf(capture!.id)?.state).toBe('delivered')
       } finally {
         await engine.close()
       }

@@ -903,7 +903,7 @@ describe('the delivery queue', () => {
     expect(app.received).toHaveLength(10)
   })
 
-  it('journals each attempt before the state that follows it, and reads every attempt back after a restart', async () => {
+  it('journals each attempt as it leaves and once answered, before the state that follows it, and reads every attempt back after a restart', async () => {
     // Each request is refused twice with a 503, then accepted.
     const calls = new Map<string, number>()
     const app = await target((req, res) => {
@@ -932,7 +932,7 @@ describe('the delivery queue', () => {
       .filter((line) => line.replace(/\0/g, '') !== '')
       .map((line) => JSON.parse(line.replace(/\0/g, '')) as { t: string; captureId: string; state?: string })
     for (const id of ids) {
-      expect(lines.filter((line) => line.captureId === id).map((line) => line.state ?? line.t)).toEqual(['a', 'a', 'a', 'delivered'])
+      expect(lines.filter((line) => line.captureId === id).map((line) => line.state ?? line.t)).toEqual(['b', 'a', 'b', 'a', 'b', 'a', 'delivered'])
     }
     t = await e.reopen()
     expect(ids.map((id) => t!.engine.forwarder.attempts(id))).toEqual(before)

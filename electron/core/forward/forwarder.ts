@@ -54,6 +54,13 @@ const StoredState = z.object({
   targetId: z.string().optional(),
 })
 type StoredAttempt = z.infer<typeof StoredAttempt>
+/**
+ * A queued attempt as it left, before any answer: followed by its attempt line (same id) once it
+ * ends. One a crash left alone was sent, and the app may have taken it: a start lists it as cut short.
+ */
+const BegunAttempt = ForwardAttemptSchema.omit({ inProgress: true }).extend({ t: z.literal('b') })
+type BegunAttempt = z.infer<typeof BegunAttempt>
+const INTERRUPTED = 'Hookscope stopped before the target answered: the app may have taken this request, so the next attempt may deliver it twice'
 
 interface Delivery {
   captureId: string
@@ -628,6 +635,7 @@ export class Forwarder {
       if (signature?.headers) current.sentHeaders = headers = signature.headers
       if (signature) current.signature = signature.note
       delivery.sinceQueued++
+      if (!relay) this.begin(record, current)
       result = await send({
         origin,
         path,
@@ -772,6 +780,20 @@ export class Forwarder {
     if (record.forwardPlan?.mode === 'proxy') delivery.state = accepted ? 'delivered' : 'failed'
     this.changed(delivery)
     return attempt
+  }
+
+  /**
+   * Journal a queued attempt as it leaves (lazily, as attempts are): were Hookscope killed before the
+   * answer, the restart that sends the request again still lists this one, which the app may have
+   * taken. A proxied request is not: its sender saw that exchange fail.
+   */
+  private begin(record: CaptureRecord, attempt: ForwardAttempt): void {
+    const segment = this.deps.history.segmentOf(record.id)
+    if (segment === null) return
+    const { inProgress: _inProgress, ...sent } = attempt
+    this.journalOf(segment)
+      .append(`${JSON.stringify({ t: 'b', ...sent })}\n`, true)
+      .catch((e: Error) => this.deps.onNotice({ level: 'error', code: 'STORE_WRITE_FAILED', message: `A forward attempt could not be saved: ${e.message}` }))
   }
 
   private journalOf(segment: number): Journal {
@@ -1077,34 +1099,21 @@ export class Forwarder {
     const plans = new Map(this.deps.history.plans().map((p) => [p.id, p]))
     /** Captures with journal lines: what happened after the capture-time decision. */
     const journaled = new Set<string>()
+    /** Attempts that left and whose end was never written, by id. */
+    const begun = new Map<string, BegunAttempt>()
     for (const name of files) {
       const { lines, damaged } = parseJournal(await fs.readFile(path.join(this.deps.dir, name), 'utf8'))
       if (damaged > 0) this.deps.onNotice({ level: 'warning', code: 'DOCUMENT_CORRUPT', message: `${damaged} damaged line(s) in forward/${name} were skipped.` })
       for (const line of lines) {
         const attempt = StoredAttempt.safeParse(line)
         if (attempt.success) {
-          const a = attempt.data
-          const summary = this.deps.history.summary(a.captureId)
-          if (!summary) continue
-          journaled.add(a.captureId)
-          const delivery = this.restoreDelivery(a.captureId, summary, a.targetId || null)
-          if (a.targetId) delivery.targetId = a.targetId
-          if (a.targetId && a.targetUrl) this.attemptedUrls.set(queueKey(delivery.endpointId, a.targetId), a.targetUrl)
-          const accepted = a.error === null && a.status !== null && accepts(a.status)
-          const segment = this.deps.history.segmentOf(a.captureId)
-          if (segment !== null) delivery.lastSlot = this.linesOf(segment).add(JSON.stringify(a), delivery.lastSlot)
-          delivery.attemptCount++
-          delivery.lastStatus = a.status
-          delivery.lastDelivered = accepted
-          delivery.sinceQueued++
-          delivery.error = attemptError(a)
-          // The target accepted it: delivered, even if the stop came before that was written down.
-          if (accepted) delivery.state = 'delivered'
-
-          if (a.body?.storage === 'blob') {
-            this.deps.blobs.retain(a.body.sha256)
-            ;(delivery.blobs ??= []).push(a.body.sha256)
-          }
+          begun.delete(attempt.data.id)
+          if (this.restoreAttempt(attempt.data) !== undefined) journaled.add(attempt.data.captureId)
+          continue
+        }
+        const sent = BegunAttempt.safeParse(line)
+        if (sent.success) {
+          begun.set(sent.data.id, sent.data)
           continue
         }
         const state = StoredState.safeParse(line)
@@ -1128,6 +1137,28 @@ export class Forwarder {
           }
         }
       }
+    }
+    // Sent, then Hookscope was killed before the answer: listed as cut short (the app may have taken
+    // it), and written as such, before the queue sends it again.
+    for (const { t: _t, ...sent } of begun.values()) {
+      const cut: StoredAttempt = {
+        ...sent,
+        t: 'a',
+        status: null,
+        statusText: null,
+        rawHeaders: [],
+        body: null,
+        timings: { connectMs: null, firstByteMs: null, totalMs: null },
+        error: { code: 'ABORTED', message: INTERRUPTED },
+        inline: null,
+      }
+      const segment = this.restoreAttempt(cut)
+      if (segment === undefined) continue
+      journaled.add(cut.captureId)
+      if (segment === null) continue
+      this.journalOf(segment)
+        .append(`${JSON.stringify(cut)}\n`, true)
+        .catch((e: Error) => this.deps.onNotice({ level: 'error', code: 'STORE_WRITE_FAILED', message: `A forward attempt could not be saved: ${e.message}` }))
     }
     for (const { id, plan } of plans.values()) {
       const summary = this.deps.history.summary(id)
@@ -1153,6 +1184,31 @@ export class Forwarder {
     }
     for (const delivery of this.deliveries.values()) this.deps.history.setForward(delivery.captureId, this.summaryOf(delivery))
     for (const queue of this.queues.values()) queue.items.sort()
+  }
+
+  /** An attempt read back at start, into its delivery: the segment of its capture (undefined when the capture is gone). */
+  private restoreAttempt(a: StoredAttempt): number | null | undefined {
+    const summary = this.deps.history.summary(a.captureId)
+    if (!summary) return undefined
+    const delivery = this.restoreDelivery(a.captureId, summary, a.targetId || null)
+    if (a.targetId) delivery.targetId = a.targetId
+    if (a.targetId && a.targetUrl) this.attemptedUrls.set(queueKey(delivery.endpointId, a.targetId), a.targetUrl)
+    const accepted = a.error === null && a.status !== null && accepts(a.status)
+    const segment = this.deps.history.segmentOf(a.captureId)
+    if (segment !== null) delivery.lastSlot = this.linesOf(segment).add(JSON.stringify(a), delivery.lastSlot)
+    delivery.attemptCount++
+    delivery.lastStatus = a.status
+    delivery.lastDelivered = accepted
+    delivery.sinceQueued++
+    delivery.error = attemptError(a)
+    // The target accepted it: delivered, even if the stop came before that was written down.
+    if (accepted) delivery.state = 'delivered'
+
+    if (a.body?.storage === 'blob') {
+      this.deps.blobs.retain(a.body.sha256)
+      ;(delivery.blobs ??= []).push(a.body.sha256)
+    }
+    return segment
   }
 
   private restoreDelivery(captureId: string, summary: CaptureSummary, targetId: string | null): Delivery {
