@@ -278,8 +278,21 @@ describe('modes', () => {
     const started = performance.now()
     const timedOut = await post(e.url, '/y', '{}')
     expect(timedOut.status).toBe(504)
+    expect(timedOut.body.toString()).toMatch(/did not answer in time \(no response within 300 ms\): it received the request and may still handle it\. If it needs longer, raise the timeout/)
     expect(performance.now() - started).toBeLessThan(2000)
     expect(e.engine.history.count).toBe(2)
+  })
+
+  it('async: an app that takes the request but answers after the timeout is up and slow, not down, and the reason says what to do', async () => {
+    const slow = await target(() => undefined)
+    const e = await forwarding({ mode: 'async', timeoutMs: 300, retry: { maxAttempts: 2, maxAgeMs: 60_000, baseDelayMs: 60_000, maxDelayMs: 60_000 }, targets: [{ id: 'app', url: slow.url, paused: false }], defaultTargetId: 'app' })
+    const waiting = forwardState(e.engine, (s) => s.forward!.state === 'retrying')
+    await post(e.url, '/slow', '{}')
+    const { forward } = await waiting
+    const late = 'no response within 300 ms: your app received the request but did not answer in time, and may still handle it (a retry sends it again): if it needs longer, raise the timeout in the endpoint’s forwarding settings'
+    expect(forward!.error).toBe(late)
+    expect(slow.received.map((r) => r.url)).toEqual(['/slow'])
+    expect((await apiOf(e.engine)['forward.status']({}))[0]).toMatchObject({ state: 'retrying', lastError: late })
   })
 })
 

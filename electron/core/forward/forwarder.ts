@@ -229,11 +229,21 @@ function refusal(status: number | null, rawHeaders: RawHeaders): string {
  * it, or it was not answered yet). A proxied request settles with its one attempt, so this is its
  * reason; a queued one's settles with the queue's own words.
  */
-function attemptError(attempt: Pick<ForwardAttempt, 'error' | 'status' | 'rawHeaders'>): string | null {
-  if (attempt.error) return attempt.error.message
+function attemptError(attempt: Pick<ForwardAttempt, 'error' | 'status' | 'rawHeaders' | 'timings'>): string | null {
+  if (attempt.error) return answeredLate(attempt) ? `${attempt.error.message}: ${LATE}` : attempt.error.message
   if (attempt.status === null || accepts(attempt.status)) return null
   return refusal(attempt.status, attempt.rawHeaders)
 }
+
+/**
+ * No answer in time from a target that took the connection: the app has the request (it is up, only
+ * slow), and may well handle it, so a retry can deliver it twice.
+ */
+function answeredLate({ error, timings }: Pick<ForwardAttempt, 'error' | 'timings'>): boolean {
+  return error?.code === 'TIMEOUT' && timings.connectMs !== null
+}
+
+const LATE = 'your app received the request but did not answer in time, and may still handle it (a retry sends it again): if it needs longer, raise the timeout in the endpoint’s forwarding settings'
 
 const queueKey = (endpointId: string, targetId: string) => `${endpointId}\u0000${targetId}`
 
@@ -422,7 +432,10 @@ export class Forwarder {
     }
     if (attempt.error) {
       const status = attempt.error.code === 'TIMEOUT' ? 504 : 502
-      return explain(res, durable, status, `Hookscope could not reach ${target.url}: ${attempt.error.message}.\n`)
+      const text = answeredLate(attempt)
+        ? `${target.url} did not answer in time (${attempt.error.message}): it received the request and may still handle it. If it needs longer, raise the timeout in the endpoint’s forwarding settings.\n`
+        : `Hookscope could not reach ${target.url}: ${attempt.error.message}.\n`
+      return explain(res, durable, status, text)
     }
     return null
   }
@@ -522,7 +535,7 @@ export class Forwarder {
             // the next attempt waits at least that long (never past the endpoint's maximum delay).
             const asked = attempt.error ? null : retryAfterMs(attempt.rawHeaders, this.deps.clock.now())
             const reason = attempt.error
-              ? attempt.error.message
+              ? attemptError(attempt)!
               : `the target answered ${attempt.status}${asked === null ? '' : `, asking to be retried after ${formatWait(asked)} (Retry-After)`}`
             queue.lastError = reason
             if (delivery.sinceQueued >= endpoint.forward.retry.maxAttempts) {
@@ -536,8 +549,9 @@ export class Forwarder {
             delivery.error = reason
             delivery.nextAttemptAt = this.deps.clock.now() + delay
             this.changed(delivery)
-            // Connection-level failures mean the target is down; an HTTP error means it is up but failing.
-            this.setQueueState(queue, attempt.error ? 'down' : 'retrying')
+            // Connection-level failures mean the target is down; an HTTP error, or an answer that came
+            // too late, means it is up but failing.
+            this.setQueueState(queue, attempt.error && !answeredLate(attempt) ? 'down' : 'retrying')
             this.schedule(queue, delay)
             return
           }
@@ -703,9 +717,9 @@ export class Forwarder {
   private reached(delivery: Delivery, result: SendResult): void {
     if (!delivery.targetId || (result.head === null && (!result.error || result.error.code === 'ABORTED'))) return
     const queue = this.queueFor(delivery.endpointId, delivery.targetId)
-    if (result.head !== null) {
-      // Coming up clears the reason it was down. While it stays up the queue keeps its own error (an
-      // answer it retries, say), so that it does not flicker away with each attempt.
+    if (result.head !== null || answeredLate(result)) {
+      // Coming up (an answer, or one that came too late) clears the reason it was down. While it stays
+      // up the queue keeps its own error (an answer it retries, say), so that it does not flicker away.
       if (queue.health === 'idle') return
       queue.health = 'idle'
       queue.lastError = null
