@@ -275,6 +275,23 @@ describe('replays', () => {
     expect(bytes).not.toMatch(/999|chunked/)
   })
 
+  it('sends a URL’s bytes as written: a typed character percent-encoded reaches a Node app, bytes beyond ASCII go out byte for byte', async () => {
+    const app = await target((req, res) => res.end(`got ${req.url}`))
+    const raw = await rawTarget((all, socket) => {
+      if (all.includes('\r\n\r\n')) socket.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n')
+    })
+    scope.defer(() => raw.close())
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    const typed = await api['replay.send']({ draft: { method: 'GET', url: `${app.url}/search?q=%C3%A9`, headers: [], bodyBase64: '' } })
+    expect(typed.response?.status).toBe(200)
+    expect((await app.waitFor(1))[0]!.url).toBe('/search?q=%C3%A9')
+    // A target imported with a latin1 é and raw UTF-8 goes out as it came, as its sender wrote it.
+    await api['replay.send']({ draft: { method: 'GET', url: `${raw.url}/caf\xe9?q=\xc3\xa9`, headers: [], bodyBase64: '' } })
+    const head = (await raw.waitForBytes((all) => all.includes('\r\n\r\n'))).toString('latin1')
+    expect(head.split('\r\n')[0]).toBe('GET /caf\xe9?q=\xc3\xa9 HTTP/1.1')
+  })
+
   it('never follows a redirect, and refuses drafts that would break HTTP', async () => {
     const app = await target((_req, res) => {
       res.writeHead(307, { Location: 'http://169.254.169.254/latest' })

@@ -3,7 +3,8 @@
 // original; Stripe's own library judging an edited replay without and with re-signing; a pasted cURL
 // command sent; a 3xx shown as it came; Ctrl+Enter sending the body as typed; the replay rows naming
 // their requests with their actions in view in a wide and a narrow window; "resend as is" with one
-// key, and to another URL; typing over a selected multi-line body sends exactly what was typed.
+// key, and to another URL; typing over a selected multi-line body sends exactly what was typed; what is
+// typed into the URL beyond ASCII is sent percent-encoded.
 import Stripe from 'stripe'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -276,6 +277,24 @@ describe('composer', () => {
     await page.getByTestId('paste-text').fill('curl https://example.test -d @secrets.txt')
     await page.getByTestId('paste-confirm').click()
     expect(await page.getByTestId('paste-error').textContent()).toMatch(/could not be read/)
+  })
+
+  it('sends what is typed into the URL beyond ASCII percent-encoded as UTF-8, which a Node app accepts, the caret staying after it', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const p = uniquePath('typed-url')
+    await page.getByTestId('view-composer').click()
+    await page.getByTestId('composer-new').click()
+    const url = page.getByTestId('composer-url')
+    await url.fill(`${app.url}${p}?q=x`)
+    await url.press('End')
+    await url.press('ArrowLeft')
+    await url.pressSequentially('éz')
+    expect(await url.inputValue()).toBe(`${app.url}${p}?q=%C3%A9zx`)
+    await page.getByTestId('composer-send').click()
+    await page.getByTestId('response-status').filter({ hasText: '201' }).waitFor()
+    const [received] = await waitForReceived(app, p, 1)
+    expect(received!.url).toBe(`${p}?q=%C3%A9zx`)
   })
 
   it('sends with Ctrl+Enter from the body editor as typed; each replay row names its request and keeps its actions in view', async (ctx) => {

@@ -6,6 +6,7 @@ import {
   byteStringForInput,
   computedContentLength,
   editableOfDraft,
+  editUrl,
   headerNameError,
   headerValueError,
   pastedKind,
@@ -64,6 +65,23 @@ describe('the composer’s draft', () => {
     expect(bodyOfBytes(utf8('{"x":"é"}'))).toEqual({ mode: 'text', text: '{"x":"é"}' })
     const binary = editableOfDraft({ method: 'PUT', url: 'http://h/', headers: [], bodyBase64: btoa('\xff\x00\x10') })
     expect(toDraft(binary).bodyBase64).toBe(btoa('\xff\x00\x10'))
+  })
+
+  it('percent-encodes as UTF-8 what is typed into the URL and keeps the bytes the edit left alone', () => {
+    // Typed: sent as a browser sends it.
+    expect(editUrl('http://localhost:3000/search?q=', 'http://localhost:3000/search?q=é')).toEqual({ url: 'http://localhost:3000/search?q=%C3%A9', caret: 37 })
+    expect(editUrl('', 'http://h/🦊 ok').url).toBe('http://h/%F0%9F%A6%8A ok')
+    // A URL whose bytes are not UTF-8 (a latin1 é) keeps them around an edit.
+    const latin1 = 'http://h/caf\xe9?a=1'
+    expect(editUrl(latin1, 'http://h/caf\xe9?a=1&b=é').url).toBe('http://h/caf\xe9?a=1&b=%C3%A9')
+    expect(editUrl(latin1, 'http://h/caf\xe9?a=2').url).toBe('http://h/caf\xe9?a=2')
+    // UTF-8 bytes written as is keep them too, shown as their text; an edit in the middle encodes only itself.
+    const raw = bytesToByteString(utf8('http://h/café?x=ü'))
+    expect(byteStringForInput(raw)).toBe('http://h/café?x=ü')
+    expect(editUrl(raw, 'http://h/café/ñ?x=ü')).toEqual({ url: bytesToByteString(utf8('http://h/café')) + '/%C3%B1' + bytesToByteString(utf8('?x=ü')), caret: 20 })
+    // Deleting keeps the rest as it was; an unchanged text changes nothing.
+    expect(editUrl(raw, 'http://h/café')).toEqual({ url: bytesToByteString(utf8('http://h/café')), caret: 13 })
+    expect(editUrl(latin1, 'http://h/caf\xe9?a=1').url).toBe(latin1)
   })
 
   it('validates method, URL and header lines live', () => {

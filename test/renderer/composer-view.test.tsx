@@ -237,6 +237,31 @@ describe('composer', () => {
     expect(lastCall(engine, 'replay.send')).toMatchObject({ timeoutMs: 600_000 })
   })
 
+  it('sends what is typed into the URL percent-encoded as UTF-8, and a draft’s own URL bytes as they came', async () => {
+    const { engine, workbench } = await setup()
+    act(() => workbench.openBlank())
+    await waitFor(() => expect(screen.getByTestId('composer-body-editor')).toBeTruthy(), { timeout: 10_000 })
+    const url = () => screen.getByTestId('composer-url') as HTMLInputElement
+    fireEvent.change(url(), { target: { value: 'http://localhost:3000/search?q=é' } })
+    expect(url().value).toBe('http://localhost:3000/search?q=%C3%A9')
+    const send = async () => {
+      await act(async () => {
+        fireEvent.click(screen.getByTestId('composer-send'))
+      })
+      await settle()
+      return (lastCall(engine, 'replay.send') as { draft: RequestDraft }).draft.url
+    }
+    expect(await send()).toBe('http://localhost:3000/search?q=%C3%A9')
+
+    // A request whose target holds bytes that are not UTF-8 (a latin1 é): sent byte for byte, also
+    // once another part of its URL was edited.
+    const latin1 = addCapture(engine, { method: 'GET', target: '/caf\xe9?a=1', rawHeaders: [['Host', '127.0.0.1:4567']] })
+    await openComposer(workbench, latin1.id)
+    expect(await send()).toBe('http://localhost:3000/app/caf\xe9?a=1')
+    fireEvent.change(url(), { target: { value: `${url().value}&b=é` } })
+    expect(await send()).toBe('http://localhost:3000/app/caf\xe9?a=1&b=%C3%A9')
+  })
+
   it('keeps the draft being edited across a reload and opens it again, leaving out a body over 1 MB', async () => {
     const { engine, workbench } = await setup()
     act(() => workbench.openBlank())
@@ -266,7 +291,7 @@ describe('composer', () => {
     const second = await reload()
     expect(screen.getByTestId('composer-restored').textContent).toBe('The draft you were editing')
     expect((screen.getByTestId('composer-method') as HTMLInputElement).value).toBe('PUT')
-    expect((screen.getByTestId('composer-url') as HTMLInputElement).value).toBe('http://localhost:5000/slow?café=1')
+    expect((screen.getByTestId('composer-url') as HTMLInputElement).value).toBe('http://localhost:5000/slow?caf%C3%A9=1')
     expect((screen.getAllByTestId('header-name-input') as HTMLInputElement[]).map((i) => i.value)).toEqual(['Content-Type', 'X-Draft'])
     expect((screen.getAllByTestId('header-value-input') as HTMLInputElement[]).at(-1)!.value).toBe(HOSTILE)
     expect((screen.getAllByTestId('header-enabled') as HTMLInputElement[]).map((i) => i.checked)).toEqual([false, true])
@@ -278,7 +303,7 @@ describe('composer', () => {
     act(() => second.store.getState().setBody({ mode: 'text', text: big }, true))
     await reload()
     expect(screen.getByTestId('composer-restored').textContent).toBe('The draft you were editing (its body, 1.00 MB, was too large to keep)')
-    expect((screen.getByTestId('composer-url') as HTMLInputElement).value).toBe('http://localhost:5000/slow?café=1')
+    expect((screen.getByTestId('composer-url') as HTMLInputElement).value).toBe('http://localhost:5000/slow?caf%C3%A9=1')
     expect(document.querySelector('[data-testid="composer-body-editor"] .cm-content')?.textContent).toBe('')
 
     // An unreadable draft opens the composer blank.

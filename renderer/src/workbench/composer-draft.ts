@@ -98,6 +98,51 @@ export function byteStringForInput(value: string): string {
   return byteStringToText(value)
 }
 
+/**
+ * The URL after an edit in its field (`text`, as the field now reads). What the edit left alone keeps
+ * its bytes, so a captured target (latin1 bytes included) still goes out as it came; what the user
+ * typed or pasted is sent as browsers, Postman and Insomnia send it: a character a URL cannot carry
+ * as is (anything beyond ASCII) percent-encoded as UTF-8 (`é` as `%C3%A9`). Returns the new byte
+ * string and where the caret goes in the field's new text: after what was typed.
+ */
+export function editUrl(previous: string, text: string): { url: string; caret: number } {
+  const shown = byteStringForInput(previous)
+  if (text === shown) return { url: previous, caret: text.length }
+  let prefix = 0
+  const limit = Math.min(shown.length, text.length)
+  while (prefix < limit && shown[prefix] === text[prefix]) prefix++
+  // Never split a character written as a surrogate pair.
+  if (prefix > 0 && isHighSurrogate(shown.charCodeAt(prefix - 1))) prefix--
+  let suffix = 0
+  while (suffix < limit - prefix && shown[shown.length - 1 - suffix] === text[text.length - 1 - suffix]) suffix++
+  if (suffix > 0 && isLowSurrogate(shown.charCodeAt(shown.length - suffix))) suffix--
+  // The field shows the bytes as UTF-8 when they are UTF-8, else one character per byte.
+  const decoded = shown !== previous
+  const headBytes = decoded ? utf8Encode(shown.slice(0, prefix)).length : prefix
+  const tailBytes = decoded ? utf8Encode(shown.slice(shown.length - suffix)).length : suffix
+  const typed = percentEncodeNonAscii(text.slice(prefix, text.length - suffix))
+  const url = previous.slice(0, headBytes) + typed + previous.slice(previous.length - tailBytes)
+  return { url, caret: byteStringForInput(url).length - suffix }
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff
+}
+
+/** Typed text as URL bytes: ASCII as is, every other character as its UTF-8 bytes percent-encoded. */
+function percentEncodeNonAscii(text: string): string {
+  let out = ''
+  for (const char of text) {
+    if (char.charCodeAt(0) < 0x80) out += char
+    else for (const byte of utf8Encode(char)) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
+  }
+  return out
+}
+
 export function isFramingHeader(name: string): boolean {
   return name.toLowerCase() === 'content-length'
 }

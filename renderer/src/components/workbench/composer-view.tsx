@@ -2,7 +2,7 @@
 // forward targets first, or any URL), re-sign it, send it, and read what came back beside the list
 // of its replays. Ctrl+Enter (⌘+Enter) sends, wherever the focus is while the composer is shown (after
 // `e` opened it from the list, the focus is on no control at all), unless a dialog is open over it.
-import { useEffect } from 'react'
+import { useEffect, useLayoutEffect, useRef } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { toRawHttp } from '../../../../shared/formats/raw-http'
 import { isSendKey } from '../../keyboard/shortcuts'
@@ -12,7 +12,7 @@ import { formatBytes } from '../../text/format'
 import { resignLabel, SCHEME_SIGNS } from '../../text/verdict-text'
 import { messageOf, useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { RemovedEndpointNote } from './removed-endpoint-note'
-import { byteStringForInput, problemsOf, retarget, typedToByteString, wireSpec } from '../../workbench/composer-draft'
+import { byteStringForInput, editUrl, problemsOf, retarget, wireSpec } from '../../workbench/composer-draft'
 import { sendTimeoutError, storeSendTimeout } from '../../workbench/composer-storage'
 import { VisibleText } from '../visible-text'
 import { ComposerBody } from './composer-body'
@@ -181,6 +181,37 @@ function SigningOptions() {
   )
 }
 
+/**
+ * The URL, shown as its bytes read as UTF-8. What is typed into it is percent-encoded where a URL
+ * cannot carry it as is (see `editUrl`), so the field reads as the request line will; the caret stays
+ * after what was typed.
+ */
+function UrlInput({ url, invalid }: { url: string; invalid: boolean }) {
+  const workbench = useWorkbench()
+  const input = useRef<HTMLInputElement>(null)
+  const caret = useRef<number | null>(null)
+  useLayoutEffect(() => {
+    const at = caret.current
+    caret.current = null
+    if (at !== null && input.current && document.activeElement === input.current) input.current.setSelectionRange(at, at)
+  }, [url])
+  return (
+    <input
+      ref={input}
+      className={invalid ? 'url-input invalid' : 'url-input'}
+      aria-label="URL"
+      data-testid="composer-url"
+      value={byteStringForInput(url)}
+      spellCheck={false}
+      onChange={(event) => {
+        const edit = editUrl(workbench.store.getState().composer.request.url, event.target.value)
+        if (edit.url !== url) caret.current = edit.caret
+        workbench.store.getState().setRequest({ url: edit.url })
+      }}
+    />
+  )
+}
+
 export function ComposerView() {
   const stores = useStores()
   const workbench = useWorkbench()
@@ -267,14 +298,7 @@ export function ComposerView() {
                   <option key={m} value={m} />
                 ))}
               </datalist>
-              <input
-                className={problems.url ? 'url-input invalid' : 'url-input'}
-                aria-label="URL"
-                data-testid="composer-url"
-                value={byteStringForInput(url)}
-                spellCheck={false}
-                onChange={(event) => actions.setRequest({ url: typedToByteString(event.target.value) })}
-              />
+              <UrlInput url={url} invalid={problems.url !== null} />
               {sending ? (
                 <>
                   <span className="muted sending-status" role="status" data-testid="composer-sending">
