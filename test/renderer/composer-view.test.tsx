@@ -131,12 +131,22 @@ describe('composer', () => {
     expect(screen.getAllByTestId('replay-row')).toHaveLength(1)
   })
 
-  it('counts under Headers only the header rows to fix, never a mistake in the URL or the method', async () => {
+  it('shows a mistake in the method and one in the URL each at its field, and counts under Headers only the header rows to fix', async () => {
     const { capture, workbench } = await setup()
     await openComposer(workbench, capture.id)
     fireEvent.change(screen.getByTestId('composer-url'), { target: { value: 'localhost:3000/hooks' } })
     fireEvent.change(screen.getByTestId('composer-method'), { target: { value: 'PO ST' } })
-    expect(screen.getByTestId('composer-url-error').textContent).toMatch(/method/)
+    // Each field says what is wrong with it, both at once.
+    expect(screen.getByTestId('composer-method-error').textContent).toMatch(/^The method is a token/)
+    expect(screen.getByTestId('composer-url-error').textContent).toMatch(/^The URL must start with http/)
+    expect(screen.getByTestId('composer-method').getAttribute('aria-invalid')).toBe('true')
+    expect(screen.getByTestId('composer-method').getAttribute('aria-describedby')).toBe('composer-method-error')
+    expect(screen.getByTestId('composer-url').getAttribute('aria-invalid')).toBe('true')
+    expect(screen.getByTestId('composer-url').getAttribute('aria-describedby')).toBe('composer-url-error')
+    fireEvent.change(screen.getByTestId('composer-method'), { target: { value: 'POST' } })
+    expect(screen.queryByTestId('composer-method-error')).toBeNull()
+    expect(screen.getByTestId('composer-method').getAttribute('aria-invalid')).toBeNull()
+    expect(screen.getByTestId('composer-url-error').textContent).toMatch(/^The URL must/)
     expect((screen.getByTestId('composer-send') as HTMLButtonElement).disabled).toBe(true)
     expect(screen.queryByTestId('composer-headers-to-fix')).toBeNull()
     expect(screen.getByTestId('composer-view').textContent).not.toMatch(/to fix/)

@@ -200,6 +200,8 @@ function UrlInput({ url, invalid }: { url: string; invalid: boolean }) {
       ref={input}
       className={invalid ? 'url-input invalid' : 'url-input'}
       aria-label="URL"
+      aria-invalid={invalid ? true : undefined}
+      aria-describedby={invalid ? 'composer-url-error' : undefined}
       data-testid="composer-url"
       value={byteStringForInput(url)}
       spellCheck={false}
@@ -287,6 +289,8 @@ export function ComposerView() {
               <input
                 className={problems.method ? 'method-input invalid' : 'method-input'}
                 aria-label="Method"
+                aria-invalid={problems.method ? true : undefined}
+                aria-describedby={problems.method ? 'composer-method-error' : undefined}
                 data-testid="composer-method"
                 list="composer-methods"
                 value={method}
@@ -314,9 +318,14 @@ export function ComposerView() {
                 </button>
               )}
             </div>
-            {(problems.method || problems.url) && (
-              <p className="field-error" data-testid="composer-url-error">
-                {problems.method ?? problems.url}
+            {problems.method && (
+              <p className="field-error" id="composer-method-error" data-testid="composer-method-error">
+                {problems.method}
+              </p>
+            )}
+            {problems.url && (
+              <p className="field-error" id="composer-url-error" data-testid="composer-url-error">
+                {problems.url}
               </p>
             )}
             <EndpointRemoved />
