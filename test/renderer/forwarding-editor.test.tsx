@@ -366,6 +366,49 @@ describe('response and address fields of the endpoint editor', () => {
   })
 })
 
+describe('mistakes in the endpoint editor', () => {
+  it('shows each field’s problem once it is left and as it is edited, and all of them at one Save, focusing the first', async () => {
+    const { updates, onClose } = await setup()
+    const field = (name: string) => byTest(`endpoint-field-${name}`)
+    const problem = (name: string) => screen.queryByTestId(`endpoint-field-${name}-error`)?.textContent ?? null
+    // Left with a mistake: said at once, at the field, before any Save.
+    change(field('status'), '99')
+    expect(problem('status')).toBeNull()
+    act(() => void fireEvent.blur(field('status')))
+    expect(problem('status')).toBe('Status: enter an HTTP status code from 200 to 599.')
+    expect(field('status').getAttribute('aria-invalid')).toBe('true')
+    expect(field('status').getAttribute('aria-describedby')).toBe('endpoint-field-status-error')
+    // From then on it follows the edit.
+    change(field('status'), '201')
+    expect(problem('status')).toBeNull()
+    expect(field('status').getAttribute('aria-invalid')).toBeNull()
+    change(field('status'), '99')
+    expect(problem('status')).toMatch(/^Status:/)
+
+    // Three mistakes, one Save: each at its field, the first focused, nothing sent.
+    change(field('delay'), '40000')
+    change(field('headers'), 'Content-Type: text/plain\nX-Bad name: v')
+    act(() => (field('name') as HTMLInputElement).focus())
+    await save()
+    expect(problem('status')).toBe('Status: enter an HTTP status code from 200 to 599.')
+    expect(problem('delay')).toBe('Delay (ms): enter a whole number of milliseconds from 0 to 30000 (30 s).')
+    expect(problem('headers')).toMatch(/^Headers "X-Bad name": header names are tokens/)
+    expect(problem('name')).toBeNull()
+    expect(document.activeElement).toBe(field('status'))
+    expect(byTest('endpoint-form-error').textContent).toBe('These need attention (marked above): Status, Delay (ms), Headers.')
+    expect(updates()).toHaveLength(0)
+    expect(onClose).not.toHaveBeenCalled()
+
+    change(field('status'), '200')
+    change(field('delay'), '0')
+    change(field('headers'), 'Content-Type: text/plain')
+    expect([problem('status'), problem('delay'), problem('headers')]).toEqual([null, null, null])
+    await save()
+    expect(onClose).toHaveBeenCalled()
+    expect(updates()[0]!.patch).toMatchObject({ response: { status: 200, delayMs: 0, headers: [['Content-Type', 'text/plain']] } })
+  })
+})
+
 describe('where a target sends requests', () => {
   it('shows, under each target URL as typed, where the endpoint’s latest request goes: the request’s path appended', async () => {
     await setup('ep_1', undefined, (engine) => {

@@ -1,8 +1,10 @@
 // Create or edit an endpoint: name, bind address, port, the response it returns (status, headers,
 // body, delay), where it forwards requests, and which signature it checks (scheme, public URL, and a
-// write-only secret). Checked against the same schemas the engine uses before anything is sent; what
-// the engine still refuses is shown next to the field it is about.
-import { useState } from 'react'
+// write-only secret). Checked against the same schemas the engine uses before anything is sent: each
+// field says what is wrong with it once it is left, and as it is edited from then on; a Save refused
+// marks every such field at once and focuses the first. What the engine still refuses is shown next to
+// the field it is about.
+import { useEffect, useRef, useState } from 'react'
 import { EndpointDraft, MAX_RESPONSE_DELAY_MS, ResponseRule, defaultResponseRule, type Endpoint, type EndpointPatch, type ForwardConfig } from '../../../shared/model'
 import { useApp, useStores, useTraffic } from '../state/context'
 import { bindAddressKind } from '../text/bind-address'
@@ -79,6 +81,49 @@ export function endpointFieldError(path: ReadonlyArray<PropertyKey>, message: st
   }
 }
 
+type FieldKey = keyof FormState
+
+/** The form's own fields, in the order they are shown. */
+const FIELD_ORDER: readonly FieldKey[] = ['name', 'host', 'port', 'status', 'delay', 'headers', 'body']
+
+const FIELD_LABELS: Record<FieldKey, string> = { name: 'Name', host: 'Bind address', port: 'Port', status: 'Status', delay: 'Delay (ms)', headers: 'Headers', body: 'Body' }
+
+/** The field of the form an issue's path (of EndpointDraft, or of its response) is about. */
+function fieldOfPath(path: ReadonlyArray<PropertyKey>): FieldKey | null {
+  const key = path[0] === 'response' ? path[1] : path[0]
+  switch (key) {
+    case 'name':
+    case 'host':
+    case 'port':
+    case 'status':
+    case 'headers':
+    case 'body':
+      return key
+    case 'delayMs':
+      return 'delay'
+    default:
+      return null
+  }
+}
+
+/**
+ * What is wrong with each of the form's own fields (the first problem found with it), checked with the
+ * same schemas the engine applies, all at once.
+ */
+export function formProblems(form: FormState): Partial<Record<FieldKey, string>> {
+  const problems: Partial<Record<FieldKey, string>> = {}
+  const headers = parseHeaderLines(form.headers)
+  if (typeof headers === 'string') problems.headers = `Headers: ${headers}`
+  const response = ResponseRule.safeParse({ status: Number(form.status), headers: typeof headers === 'string' ? [] : headers, body: form.body, delayMs: Number(form.delay) })
+  const draft = EndpointDraft.safeParse({ name: form.name, host: form.host.trim(), port: Number(form.port), response: defaultResponseRule() })
+  const issues = [...(response.error?.issues.map((issue) => ({ ...issue, path: ['response', ...issue.path] })) ?? []), ...(draft.error?.issues ?? [])]
+  for (const issue of issues) {
+    const field = fieldOfPath(issue.path)
+    if (field && problems[field] === undefined) problems[field] = endpointFieldError(issue.path, issue.message, typeof headers === 'string' ? [] : headers)
+  }
+  return problems
+}
+
 /** The config to save, with each target's pause state as it is now (the sidebar may have changed it). */
 function withCurrentPauses(config: ForwardConfig, current: Endpoint | undefined): ForwardConfig {
   const paused = new Map((current?.forward?.targets ?? []).map((t) => [t.id, t.paused]))
@@ -118,28 +163,52 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
   const [busy, setBusy] = useState(false)
   const [forgetting, setForgetting] = useState(false)
   const [confirmRemove, setConfirmRemove] = useState(false)
-  const field = (key: keyof FormState) => ({
-    value: form[key],
-    onChange: (event: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: event.target.value })),
-  })
+  // A field says what is wrong with it once it was left (or a save was tried), and from then on as it is edited.
+  const [checked, setChecked] = useState<ReadonlySet<FieldKey>>(() => new Set())
+  const problems = formProblems(form)
+  const formElement = useRef<HTMLFormElement>(null)
+  // Set by a refused save: once the fields are marked, the first one with a problem takes the focus.
+  const [focusFirstError, setFocusFirstError] = useState(0)
+  useEffect(() => {
+    if (focusFirstError === 0) return
+    formElement.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
+  }, [focusFirstError])
+  const field = (key: FieldKey) => {
+    const problem = checked.has(key) ? problems[key] : undefined
+    return {
+      value: form[key],
+      'aria-invalid': problem ? true : undefined,
+      'aria-describedby': problem ? `endpoint-field-${key}-error` : undefined,
+      onChange: (event: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: event.target.value })),
+      onBlur: () => setChecked((keys) => (keys.has(key) ? keys : new Set([...keys, key]))),
+    }
+  }
+  const fieldProblem = (key: FieldKey) => {
+    const problem = checked.has(key) ? problems[key] : undefined
+    return problem ? (
+      <span className="field-error" id={`endpoint-field-${key}-error`} data-testid={`endpoint-field-${key}-error`}>
+        {problem}
+      </span>
+    ) : null
+  }
 
   const save = async () => {
-    const headers = parseHeaderLines(form.headers)
-    if (typeof headers === 'string') return setError(headers)
-    const response = ResponseRule.safeParse({ status: Number(form.status), headers, body: form.body, delayMs: Number(form.delay) })
-    if (!response.success) {
-      const issue = response.error.issues[0]!
-      return setError(endpointFieldError(['response', ...issue.path], issue.message, headers))
-    }
     const forward = forwardConfigFrom(forwardForm)
     const signature = signatureFrom(signatureForm)
     const errors = { ...(forward.ok ? {} : forward.errors), ...(signature.ok ? {} : signature.errors) }
     setFieldErrors(errors)
-    if (!forward.ok || !signature.ok) return setError('Some forwarding or signature settings need attention (marked above).')
+    const found = FIELD_ORDER.filter((key) => problems[key] !== undefined)
+    const headers = parseHeaderLines(form.headers)
+    const response = ResponseRule.safeParse({ status: Number(form.status), headers, body: form.body, delayMs: Number(form.delay) })
     const draft = EndpointDraft.safeParse({ name: form.name, host: form.host.trim(), port: Number(form.port), response: response.data })
-    if (!draft.success) {
-      const issue = draft.error.issues[0]!
-      return setError(endpointFieldError(issue.path, issue.message))
+    if (found.length > 0 || !forward.ok || !signature.ok || typeof headers === 'string' || !response.success || !draft.success) {
+      setChecked(new Set(FIELD_ORDER))
+      setFocusFirstError((n) => n + 1)
+      const forwarding = !forward.ok || !signature.ok
+      if (found.length === 1 && !forwarding) return setError(problems[found[0]!]!)
+      if (found.length === 0) return setError('Some forwarding or signature settings need attention (marked above).')
+      const labels = found.map((key) => FIELD_LABELS[key])
+      return setError(`These need attention (marked above): ${[...labels, ...(forwarding ? ['forwarding or signature settings'] : [])].join(', ')}.`)
     }
     const signaturePatch = { scheme: signature.scheme, publicUrl: signature.publicUrl }
     const secret = signatureForm.secret
@@ -231,6 +300,7 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
   return (
     <Dialog title={id === 'new' ? 'New endpoint' : `Edit ${endpoint?.name ?? 'endpoint'}`} onClose={onClose} testId="endpoint-editor" wide ownScroll>
       <form
+        ref={formElement}
         className="form dialog-form"
         noValidate
         onSubmit={(event) => {
@@ -242,11 +312,13 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
           <label>
             Name
             <input data-testid="endpoint-field-name" {...field('name')} maxLength={100} />
+            {fieldProblem('name')}
           </label>
           <div className="form-row">
             <label>
               Bind address
               <input data-testid="endpoint-field-host" {...field('host')} />
+              {fieldProblem('host')}
             </label>
             <label>
               {/* One item of the label's column: the hint reads on the label's line, and the input
@@ -255,6 +327,7 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
                 Port <span className="muted">(0 picks a free one)</span>
               </span>
               <input data-testid="endpoint-field-port" type="number" min={0} max={65535} {...field('port')} />
+              {fieldProblem('port')}
             </label>
           </div>
           <BindAddressNote host={form.host} />
@@ -264,10 +337,12 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
               <label>
                 Status
                 <input data-testid="endpoint-field-status" type="number" min={200} max={599} {...field('status')} />
+                {fieldProblem('status')}
               </label>
               <label>
                 Delay (ms)
                 <input data-testid="endpoint-field-delay" type="number" min={0} max={MAX_RESPONSE_DELAY_MS} {...field('delay')} />
+                {fieldProblem('delay')}
               </label>
             </div>
             <label>
@@ -275,10 +350,12 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
                 Headers <span className="muted">(one "Name: value" per line)</span>
               </span>
               <textarea data-testid="endpoint-field-headers" rows={3} spellCheck={false} {...field('headers')} />
+              {fieldProblem('headers')}
             </label>
             <label>
               Body
               <textarea data-testid="endpoint-field-body" rows={4} spellCheck={false} {...field('body')} />
+              {fieldProblem('body')}
             </label>
             <ResponseFramingNote status={form.status} headers={form.headers} body={form.body} />
           </fieldset>
