@@ -31,10 +31,13 @@ describe('connection', () => {
       const banner = page.getByTestId('connection-banner')
       await banner.filter({ hasText: 'Open the URL printed by hookscope serve' }).waitFor()
       expect(await banner.getAttribute('data-state')).toBe('no-token')
+      // The toolbar agrees with the banner: nothing is loading.
+      await page.getByTestId('traffic-count').filter({ hasText: /^Not connected$/ }).waitFor()
       await page.goto(`${e2e.host.uiOrigin}/#token=not-the-token`)
       await page.reload()
       await banner.and(page.locator('[data-state="unauthorized"]')).waitFor()
       expect(await banner.textContent()).toContain('Open the URL printed by hookscope serve')
+      await page.getByTestId('traffic-count').filter({ hasText: /^Not connected$/ }).waitFor()
       expect(await page.getByTestId('app-ready').count()).toBe(0)
     } finally {
       await context.close()

@@ -414,6 +414,32 @@ describe('live sync', () => {
     sync.dispose()
   })
 
+  it('says in the toolbar that the page is not connected, not loading, while it cannot reach the engine before its first page', async () => {
+    const engine = createFakeEngine()
+    addCapture(engine, { target: '/orders/1' })
+    addCapture(engine, { target: '/users/2' })
+    const { setState } = renderAppDisconnectable(engine)
+    const count = () => screen.getByTestId('traffic-count').textContent
+    expect(count()).toBe('Loading…')
+    // Opened without its token, or with one the host refuses: nothing is on its way.
+    act(() => setState({ kind: 'no-token' }))
+    await settle()
+    expect(screen.getByTestId('connection-banner').getAttribute('data-state')).toBe('no-token')
+    expect(count()).toBe('Not connected')
+    act(() => setState({ kind: 'unauthorized' }))
+    await settle()
+    expect(count()).toBe('Not connected')
+    act(() => setState({ kind: 'disconnected', retryInMs: 2000 }))
+    await settle()
+    expect(count()).toBe('Not connected')
+    // A new token: connecting, then the list.
+    act(() => setState({ kind: 'connecting' }))
+    expect(count()).toBe('Loading…')
+    act(() => setState({ kind: 'open' }))
+    await settle()
+    expect(count()).toBe('2 requests')
+  })
+
   it('says a search made while disconnected was not run, and runs it once the page is connected again', async () => {
     const engine = createFakeEngine()
     addCapture(engine, { target: '/orders/1' })

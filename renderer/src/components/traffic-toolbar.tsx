@@ -10,13 +10,17 @@ import { TrafficExport } from './workbench/traffic-export'
 export const SEARCH_INPUT_ID = 'traffic-search'
 const SEARCH_DEBOUNCE_MS = 200
 
+/** How many requests the list counts; before its first page, whether that is on its way: a page that
+ * cannot reach the engine (no token, a refused one, the host gone) says it is not connected, as its
+ * banner does, since nothing loads until it is. */
 function TrafficCount() {
   const total = useTraffic((s) => s.total)
   const loaded = useTraffic((s) => s.loaded)
   const failed = useTraffic((s) => s.queryFailed !== null)
+  const down = useApp((s) => s.connection.kind === 'no-token' || s.connection.kind === 'unauthorized' || s.connection.kind === 'disconnected')
   return (
     <span className="muted count" data-testid="traffic-count">
-      {loaded ? `${formatCount(total)} ${total === 1 ? 'request' : 'requests'}` : failed ? 'Not searched' : 'Loading…'}
+      {loaded ? `${formatCount(total)} ${total === 1 ? 'request' : 'requests'}` : failed ? 'Not searched' : down ? 'Not connected' : 'Loading…'}
     </span>
   )
 }
