@@ -516,6 +516,50 @@ describe('targets that misbehave', () => {
     expect(again.error).toMatch(/^the target answered 503, asking to be retried after (89|90) s \(Retry-After\)$/)
   })
 
+  it('a restart waits out what is left of a Retry-After or a backoff; a wait already past is tried at once', async () => {
+    let calls = 0
+    const busy = await target((_req, res) => {
+      calls++
+      if (calls < 3) res.writeHead(429, { 'Retry-After': '30' })
+      else res.writeHead(200)
+      res.end()
+    })
+    let offset = 0
+    const clock = { now: () => Date.now() + offset, monotonic: () => performance.now() }
+    t = await startEngine({ clock })
+    await t.engine.updateEndpoint(t.endpointId, {
+      forward: { mode: 'async', retry: { maxAttempts: 10, maxAgeMs: 600_000, baseDelayMs: 40, maxDelayMs: 60_000 }, timeoutMs: 2000, targets: [{ id: 'app', url: busy.url, paused: false }], defaultTargetId: 'app' },
+    })
+    const e = t
+    const first = forwardState(e.engine, (s) => s.forward!.state === 'retrying' && s.forward!.attempts === 1)
+    await post(e.url, '/x', '{}')
+    const waiting = await first
+    const due = waiting.forward!.nextAttemptAt!
+    expect(due - Date.now()).toBeGreaterThan(25_000)
+    t = await e.reopen()
+    // Still waiting, for the same moment and the same reason, and the target shows it.
+    expect(t.engine.forwarder.forwardOf(waiting.id)).toMatchObject({ state: 'retrying', attempts: 1, nextAttemptAt: due, error: waiting.forward!.error })
+    expect((await apiOf(t.engine)['forward.status']({}))[0]).toMatchObject({ state: 'retrying', waiting: 1, nextAttemptAt: due, lastError: waiting.forward!.error })
+    // "Retry now" still ends the wait; the backoff goes on from there.
+    const second = forwardState(t.engine, (s) => s.forward!.state === 'retrying' && s.forward!.attempts === 2)
+    expect(await apiOf(t.engine)['forward.retryNow']({ endpointId: t.endpointId, targetId: 'app' })).toEqual({ started: true })
+    const again = (await second).forward!.nextAttemptAt!
+    expect(calls).toBe(2)
+    // Stopped for longer than what was left of the wait: the next start tries at once.
+    await t.close()
+    offset = again - Date.now() + 1000
+    t = await startEngine({ clock, dir: e.dir })
+    const resumed = t
+    await new Promise<void>((resolve) => {
+      const check = () => {
+        if (resumed.engine.forwarder.forwardOf(waiting.id)?.state === 'delivered') resolve()
+      }
+      resumed.engine.events.on('capture:updated', check)
+      check()
+    })
+    expect(calls).toBe(3)
+  })
+
   it('async: a redirect is not a delivery: it fails at once, saying where it pointed, and is not followed', async () => {
     const redirecting = await target((_req, res) => {
       res.writeHead(301, { Location: 'https://app.example/webhooks/' })
@@ -945,7 +989,7 @@ describe('the delivery queue', () => {
       .filter((line) => line.replace(/\0/g, '') !== '')
       .map((line) => JSON.parse(line.replace(/\0/g, '')) as { t: string; captureId: string; state?: string })
     for (const id of ids) {
-      expect(lines.filter((line) => line.captureId === id).map((line) => line.state ?? line.t)).toEqual(['b', 'a', 'b', 'a', 'b', 'a', 'delivered'])
+      expect(lines.filter((line) => line.captureId === id).map((line) => line.state ?? line.t)).toEqual(['b', 'a', 'retrying', 'b', 'a', 'retrying', 'b', 'a', 'delivered'])
     }
     t = await e.reopen()
     expect(ids.map((id) => t!.engine.forwarder.attempts(id))).toEqual(before)

@@ -47,11 +47,13 @@ const StoredAttempt = ForwardAttemptSchema.extend({ t: z.literal('a'), inline: I
 const StoredState = z.object({
   t: z.literal('s'),
   captureId: z.string(),
-  state: z.enum(['pending', 'delivered', 'failed', 'dropped', 'skipped']),
+  state: z.enum(['pending', 'retrying', 'delivered', 'failed', 'dropped', 'skipped']),
   at: z.number(),
   reason: z.string().nullable(),
   /** The target it was queued for again (a retry after its target was removed routes it anew). */
   targetId: z.string().optional(),
+  /** Retrying: when its next attempt is due, so that a restart waits it out too. */
+  nextAttemptAt: z.number().optional(),
 })
 type StoredAttempt = z.infer<typeof StoredAttempt>
 /**
@@ -504,6 +506,11 @@ export class Forwarder {
             continue
           }
           if (delivery.nextAttemptAt !== null && delivery.nextAttemptAt > now) {
+            // A wait carried over from the last run: the queue retries, for the reason it gave then.
+            if (queue.state === 'unknown') {
+              queue.lastError ??= delivery.error
+              this.setQueueState(queue, 'retrying')
+            }
             this.schedule(queue, delivery.nextAttemptAt - now)
             return
           }
@@ -549,6 +556,7 @@ export class Forwarder {
             delivery.error = reason
             delivery.nextAttemptAt = this.deps.clock.now() + delay
             this.changed(delivery)
+            this.waits(delivery, reason)
             // Connection-level failures mean the target is down; an HTTP error, or an answer that came
             // too late, means it is up but failing.
             this.setQueueState(queue, attempt.error && !answeredLate(attempt) ? 'down' : 'retrying')
@@ -794,6 +802,19 @@ export class Forwarder {
     if (record.forwardPlan?.mode === 'proxy') delivery.state = accepted ? 'delivered' : 'failed'
     this.changed(delivery)
     return attempt
+  }
+
+  /**
+   * Journal when a delivery waiting to be retried is due (lazily, as attempts are), so that a restart
+   * waits out what is left of a backoff or a Retry-After instead of sending it at once.
+   */
+  private waits(delivery: Delivery, reason: string): void {
+    const segment = this.deps.history.segmentOf(delivery.captureId)
+    if (segment === null || delivery.nextAttemptAt === null) return
+    const line = { t: 's', captureId: delivery.captureId, state: 'retrying', at: this.deps.clock.now(), reason, nextAttemptAt: delivery.nextAttemptAt }
+    this.journalOf(segment)
+      .append(`${JSON.stringify(line)}\n`, true)
+      .catch((e: Error) => this.deps.onNotice({ level: 'error', code: 'STORE_WRITE_FAILED', message: `A delivery state could not be saved: ${e.message}` }))
   }
 
   /**
@@ -1139,6 +1160,7 @@ export class Forwarder {
           const delivery = this.restoreDelivery(s.captureId, summary, plans.get(s.captureId)?.plan.targetId ?? null)
           delivery.state = s.state
           delivery.error = s.reason
+          delivery.nextAttemptAt = s.state === 'retrying' ? (s.nextAttemptAt ?? null) : null
           // Written before unanswered captures had a state of their own: never to be retried.
           if (s.state === 'failed' && s.reason === `not forwarded: ${UNANSWERED}`) {
             delivery.state = 'skipped'
@@ -1191,9 +1213,14 @@ export class Forwarder {
         // A proxied request settles with its one attempt.
         delivery.state = delivery.attemptCount > 0 && delivery.lastDelivered ? 'delivered' : 'failed'
       } else {
-        // Queued delivery: whatever was not finished before the stop is delivered now, in order.
-        if (delivery.state === 'delivering' || delivery.state === 'retrying') delivery.state = 'pending'
-        if (delivery.state === 'pending' && delivery.targetId) this.queueFor(delivery.endpointId, delivery.targetId).items.push(id)
+        // Queued delivery: whatever was not finished before the stop is delivered now, in order; one
+        // waiting out a backoff or a Retry-After goes on waiting until its next attempt is due.
+        if (delivery.state === 'delivering') delivery.state = 'pending'
+        if (delivery.state === 'retrying' && (delivery.nextAttemptAt === null || delivery.nextAttemptAt <= this.deps.clock.now())) {
+          delivery.state = 'pending'
+          delivery.nextAttemptAt = null
+        }
+        if ((delivery.state === 'pending' || delivery.state === 'retrying') && delivery.targetId) this.queueFor(delivery.endpointId, delivery.targetId).items.push(id)
       }
     }
     for (const delivery of this.deliveries.values()) this.deps.history.setForward(delivery.captureId, this.summaryOf(delivery))
@@ -1215,6 +1242,8 @@ export class Forwarder {
     delivery.lastDelivered = accepted
     delivery.sinceQueued++
     delivery.error = attemptError(a)
+    // An attempt after a wait was written ends it (a "retry now", say).
+    delivery.nextAttemptAt = null
     // The target accepted it: delivered, even if the stop came before that was written down.
     if (accepted) delivery.state = 'delivered'
 
