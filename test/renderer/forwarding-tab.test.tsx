@@ -332,7 +332,8 @@ describe('a request held in its queue', () => {
 
   it('says its target is paused, and resumes it', async () => {
     const { engine } = await openHeld({ targets: [{ id: 't-app', url: 'http://localhost:3000/hooks', paused: true }] })
-    expect(screen.getByTestId('forwarding-held').textContent).toMatch(/^Its target is paused: nothing is sent to it until you resume it\./)
+    expect(screen.getByTestId('forwarding-held').textContent).toMatch(/^Held: its target is paused; nothing is sent to it until you resume it\./)
+    expect(screen.getByTestId('forwarding-state-badge').textContent).toBe('held')
     click(screen.getByTestId('forwarding-resume'))
     await settle()
     const update = engine.calls.filter((c) => c.method === 'endpoints.update').map((c) => c.input)
@@ -342,7 +343,7 @@ describe('a request held in its queue', () => {
 
   it('says its endpoint no longer forwards, and leads to the endpoint editor', async () => {
     const { harness } = await openHeld({ mode: 'off' })
-    expect(screen.getByTestId('forwarding-held').textContent).toMatch(/^Its endpoint no longer forwards: it waits until the endpoint forwards in async mode again\./)
+    expect(screen.getByTestId('forwarding-held').textContent).toMatch(/^Held: its endpoint no longer forwards; it waits until the endpoint forwards in async mode again\./)
     click(screen.getByTestId('forwarding-edit-endpoint'))
     expect(harness.stores.app.getState().editingEndpoint).toBe('ep_1')
   })

@@ -2,7 +2,7 @@ import './helpers/setup-dom'
 import { act, fireEvent, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { TrafficList } from '../../renderer/src/components/traffic-list'
-import type { CaptureSummary } from '../../shared/model'
+import { defaultForwardConfig, type CaptureSummary } from '../../shared/model'
 import { addCapture, makeEndpoint, makeSummary } from './helpers/fake-api'
 import { createHarness, renderWith, settle, type Harness } from './helpers/render-app'
 
@@ -98,6 +98,24 @@ describe('the live list', () => {
     expect(cell.children).toHaveLength(0)
     expect(cell.className).toBe('cell flags')
     expect(cell.hasAttribute('title')).toBe(false)
+  })
+
+  it('says a delivery held by a paused target, or by an endpoint that no longer queues, is held, as its detail does, and follows the target', async () => {
+    const harness = await listOf(1)
+    const endpoint = harness.stores.app.getState().endpointsById['ep_1']!
+    const forward = { ...defaultForwardConfig(), mode: 'async' as const, targets: [{ id: 't', url: 'http://localhost:3000', paused: true }], defaultTargetId: 't' }
+    act(() => harness.stores.app.getState().setEndpoint({ ...endpoint, forward }))
+    const waiting = makeSummary({ target: '/held', forward: { state: 'retrying', targetId: 't', status: 503, attempts: 2, error: 'the target answered 503', nextAttemptAt: null } })
+    live(harness, [waiting])
+    const badge = () => rowOf(waiting.id)!.querySelector('[data-testid="badge-forward"]')!
+    expect(badge().textContent).toBe('→ held')
+    expect(badge().getAttribute('title')).toBe('Held: its target is paused; nothing is sent to it until you resume it, 2 attempts.')
+    act(() => harness.stores.app.getState().setEndpoint({ ...endpoint, forward: { ...forward, mode: 'off', targets: [{ ...forward.targets[0]!, paused: false }] } }))
+    expect(badge().textContent).toBe('→ held')
+    expect(badge().getAttribute('title')).toMatch(/^Held: its endpoint no longer forwards; it waits until the endpoint forwards in async mode again/)
+    // Resumed, it is retrying again, as the engine says.
+    act(() => harness.stores.app.getState().setEndpoint({ ...endpoint, forward: { ...forward, targets: [{ ...forward.targets[0]!, paused: false }] } }))
+    expect(badge().textContent).toBe('→ retrying (2)')
   })
 
   it('adds what arrives on top without touching the rows already there, and updates a changed row in place', async () => {

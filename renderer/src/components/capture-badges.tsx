@@ -2,7 +2,7 @@
 // in its title what it means.
 import type { CaptureFlag, CaptureSummary, ForwardSummary } from '../../../shared/model'
 import type { Verdict } from '../../../shared/signatures'
-import { forwardBadge } from '../text/forward-text'
+import { forwardBadge, type DeliveryHold } from '../text/forward-text'
 import { shownVerdict, verdictBadge, type ShownVerdict } from '../text/verdict-text'
 
 const FLAG_BADGES: Record<CaptureFlag, { label: string; title: string; tone: 'warning' | 'info' | 'danger' }> = {
@@ -40,6 +40,7 @@ export function CaptureBadges({ flags }: { flags: readonly CaptureFlag[] }) {
 export function appendBadges(
   parent: Element,
   { forward, signature, signatureOnArrival, flags }: { forward: ForwardSummary | null | undefined; signature: Verdict | null | undefined; signatureOnArrival?: CaptureSummary['signatureOnArrival']; flags: readonly CaptureFlag[] },
+  hold: DeliveryHold | null = null,
 ): string[] {
   const doc = parent.ownerDocument
   const labels: string[] = []
@@ -57,7 +58,7 @@ export function appendBadges(
     labels.push(text.label)
     return parent.appendChild(span)
   }
-  if (forward) badge(forwardBadge(forward), 'badge-forward').setAttribute('data-state', forward.state)
+  if (forward) badge(forwardBadge(forward, hold), 'badge-forward').setAttribute('data-state', forward.state)
   const shown = shownVerdict({ signature: signature ?? null, signatureOnArrival })
   if (shown.verdict) badge(signatureBadgeText(shown), 'badge-signature').setAttribute('data-kind', shown.verdict.kind)
   for (const flag of flags) {

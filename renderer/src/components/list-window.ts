@@ -8,6 +8,7 @@
 // changes (inside the frame that applies a batch), and costs only the rows that arrived or changed.
 import type { AppStore } from '../state/app-store'
 import type { TrafficStore } from '../state/traffic-store'
+import { deliveryHold } from '../text/forward-text'
 import { createPendingRow, createRow, ROW_HEIGHT, rowElementId, updateRow, type RowModel } from './traffic-row'
 
 /** Rows mounted beyond each edge of the viewport. */
@@ -212,6 +213,7 @@ export class ListWindow {
         selected: id === s.selectedId,
         opened: id === s.openedId,
         marked: id === marked,
+        hold: deliveryHold(capture.forward?.state, capture.forward?.targetId ?? null, endpoints[capture.endpointId]?.forward),
       }
       const row = this.mounted.get(id)
       const rowIndex = gridRowIndex(index)

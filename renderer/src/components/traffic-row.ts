@@ -5,6 +5,7 @@
 // Captured text only ever becomes text nodes and attribute values (setVisibleText), never markup.
 import type { CaptureSummary } from '../../../shared/model'
 import { formatBytes, formatClock, formatDuration, statusClassOf } from '../text/format'
+import type { DeliveryHold } from '../text/forward-text'
 import { appendBadges } from './capture-badges'
 import { setVisibleText } from './visible-text'
 
@@ -55,6 +56,8 @@ export interface RowModel {
   opened: boolean
   /** Marked as one side of a comparison (Compare). */
   marked: boolean
+  /** What holds its delivery, waiting for a target that sends nothing now (null: nothing). */
+  hold: DeliveryHold | null
 }
 
 /** The cells, in order. */
@@ -94,7 +97,8 @@ export function updateRow(row: HTMLDivElement, previous: RowModel, next: RowMode
     previous.removedName === next.removedName &&
     previous.selected === next.selected &&
     previous.opened === next.opened &&
-    previous.marked === next.marked
+    previous.marked === next.marked &&
+    previous.hold === next.hold
   )
     return
   drawRow(row, previous, next)
@@ -147,14 +151,14 @@ function drawRow(row: HTMLDivElement, previous: RowModel | null, next: RowModel)
       if (previous?.endpointName === undefined && previous) cell.removeAttribute('title')
     }
   }
-  if (before === undefined || !sameBadges(before, capture)) {
+  if (before === undefined || previous!.hold !== next.hold || !sameBadges(before, capture)) {
     const flags = cells[Cell.Flags]!
     const hasBadges = capture.forward !== null || capture.signature !== null || capture.flags.length > 0
     flags.className = `cell flags${clipUnless(!hasBadges)}`
     // Filled only when there is something to show: most rows have no badge at all.
     if (flags.firstChild) flags.replaceChildren()
     // The cell's title names every badge: those that gave way to an ellipsis can still be read.
-    if (hasBadges) flags.setAttribute('title', appendBadges(flags, capture).join(' · '))
+    if (hasBadges) flags.setAttribute('title', appendBadges(flags, capture, next.hold).join(' · '))
     else if (before !== undefined) flags.removeAttribute('title')
   }
 }

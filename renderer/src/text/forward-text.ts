@@ -1,7 +1,7 @@
 // Forwarding as people read it. Owns: the compact badge of a capture's delivery, the sentence that
 // explains it, and the labels of target states. Never: decides anything about delivery (the engine's
 // forwarder does).
-import { RUN_TARGET_ID, type ForwardAttempt, type ForwardMode, type ForwardSummary, type TargetStatus } from '../../../shared/model'
+import { RUN_TARGET_ID, type ForwardAttempt, type ForwardConfig, type ForwardMode, type ForwardSummary, type TargetStatus } from '../../../shared/model'
 import { formatClock } from './format'
 import type { Tone } from './verdict-text'
 
@@ -16,9 +16,39 @@ export interface ForwardBadgeText {
 const attemptsText = (n: number) => `${n} attempt${n === 1 ? '' : 's'}`
 const skippedReason = (forward: ForwardSummary) => forward.error ?? 'it cannot be forwarded as it was received'
 
-export function forwardBadge(forward: ForwardSummary): ForwardBadgeText {
+/**
+ * Why a waiting delivery is not being sent (null: it is not held): its target is paused, or its
+ * endpoint no longer forwards in async mode (`off`, `proxy`: what it does now).
+ */
+export type DeliveryHold = 'paused' | 'off' | 'proxy'
+
+/** Whether what waits for `targetId` is held by the endpoint's forwarding as it is now (`config`). */
+export function deliveryHold(state: ForwardSummary['state'] | null | undefined, targetId: string | null, config: ForwardConfig | undefined): DeliveryHold | null {
+  if ((state !== 'pending' && state !== 'retrying') || targetId === null || !config) return null
+  const target = config.targets.find((t) => t.id === targetId)
+  if (!target) return null
+  if (target.paused) return 'paused'
+  return config.mode === 'async' ? null : config.mode
+}
+
+/** What holds a waiting delivery, as a sentence's end: "its target is paused; nothing is sent…". */
+export function heldText(hold: DeliveryHold): string {
+  if (hold === 'paused') return 'its target is paused; nothing is sent to it until you resume it'
+  return `its endpoint ${hold === 'off' ? 'no longer forwards' : 'now forwards in proxy mode, which keeps no queue'}; it waits until the endpoint forwards in async mode again`
+}
+
+/** The word for a delivery's state, as its badges in the detail show it: "held" while something holds it. */
+export function forwardStateWord(forward: ForwardSummary, hold: DeliveryHold | null = null): string {
+  return hold ? 'held' : forward.state
+}
+
+/** A delivery's badge; `hold`: what holds it, when it waits for a target that sends nothing now. */
+export function forwardBadge(forward: ForwardSummary, hold: DeliveryHold | null = null): ForwardBadgeText {
   const tries = forward.attempts > 0 ? `, ${attemptsText(forward.attempts)}` : ''
   const why = forward.error ? ` (${forward.error})` : ''
+  if (hold && (forward.state === 'pending' || forward.state === 'retrying')) {
+    return { label: '→ held', tone: 'warning', title: `Held: ${heldText(hold)}${tries}.` }
+  }
   switch (forward.state) {
     case 'delivered':
       return {

@@ -6,6 +6,7 @@ import { useApp, useStores, useTraffic } from '../../state/context'
 import { errorText, loadAttempts } from '../../state/forward-commands'
 import { useForward } from '../../state/forward-hooks'
 import { targetKey } from '../../state/forward-store'
+import { deliveryHold } from '../../text/forward-text'
 import { shownVerdict, type ShownVerdict } from '../../text/verdict-text'
 
 export type AttemptsState = { status: 'loading' } | { status: 'loaded'; attempts: ForwardAttempt[] } | { status: 'failed'; message: string }
@@ -20,8 +21,6 @@ export function useDelivery(capture: Capture) {
   const plan = capture.forwardPlan ?? null
   const targetId = forward?.targetId ?? plan?.targetId ?? null
   const targetUrl = useApp((s) => (targetId ? s.endpointsById[capture.endpointId]?.forward?.targets.find((t) => t.id === targetId)?.url : undefined))
-  const targetPaused = useApp((s) => (targetId ? s.endpointsById[capture.endpointId]?.forward?.targets.find((t) => t.id === targetId)?.paused === true : false))
-  const endpointMode = useApp((s) => s.endpointsById[capture.endpointId]?.forward?.mode)
   // How long an attempt waits for its answer, and how many attempts a delivery gets, as configured now.
   const timeoutMs = useApp((s) => s.endpointsById[capture.endpointId]?.forward?.timeoutMs)
   const maxAttempts = useApp((s) => s.endpointsById[capture.endpointId]?.forward?.retry.maxAttempts)
@@ -31,9 +30,9 @@ export function useDelivery(capture: Capture) {
   const blockerId = forward?.state === 'pending' && targetStatus?.headId && targetStatus.headId !== capture.id ? targetStatus.headId : null
   const attemptCount = forward?.attempts ?? 0
   const deliveryState = forward?.state ?? null
-  // Waiting, and held: its target is paused, or its endpoint no longer queues deliveries.
-  const waitingNow = forward?.state === 'pending' || forward?.state === 'retrying'
-  const held = waitingNow && plan?.mode === 'async' && targetUrl !== undefined && (targetPaused || (endpointMode !== undefined && endpointMode !== 'async'))
+  // Waiting, and held: its target is paused, or its endpoint no longer queues deliveries (as the list says).
+  const forwardConfig = useApp((s) => s.endpointsById[capture.endpointId]?.forward)
+  const hold = plan?.mode === 'async' ? deliveryHold(forward?.state, targetId, forwardConfig) : null
   const [attempts, setAttempts] = useState<AttemptsState>({ status: 'loading' })
   // A target the endpoint no longer has: its URL as the engine knows it, else as its last attempt was sent to.
   const attemptedUrl = attempts.status === 'loaded' ? attempts.attempts.findLast((a) => a.targetId === targetId && a.targetUrl)?.targetUrl : undefined
@@ -51,7 +50,7 @@ export function useDelivery(capture: Capture) {
     }
   }, [api, capture.id, forwarded, attemptCount, deliveryState])
 
-  return { forward, plan, forwarded, targetId, targetUrl, goneTargetUrl, targetPaused, endpointMode, timeoutMs, maxAttempts, targetStatus, blockerId, attemptCount, deliveryState, held, attempts }
+  return { forward, plan, forwarded, targetId, targetUrl, goneTargetUrl, timeoutMs, maxAttempts, targetStatus, blockerId, attemptCount, deliveryState, hold, attempts }
 }
 
 /** A capture's signature verdicts as they are now: the live list's, once it has them, else the capture's own. */

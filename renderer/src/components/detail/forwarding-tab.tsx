@@ -7,7 +7,7 @@ import type { Capture, ForwardAttempt, ForwardSummary } from '../../../../shared
 import { useStores, useTraffic } from '../../state/context'
 import { dropCaptures, errorText, retryCaptures, retryTargetNow, setTargetPaused } from '../../state/forward-commands'
 import { formatClock, formatDateTime, formatDuration, statusClassOf } from '../../text/format'
-import { attemptCountText, deliveringNote, forwardBadge, forwardSentence, goneTargetName, heldReason, wrongPathHint, type WrongPathHint } from '../../text/forward-text'
+import { attemptCountText, deliveringNote, forwardBadge, forwardSentence, forwardStateWord, goneTargetName, heldReason, heldText, wrongPathHint, type WrongPathHint } from '../../text/forward-text'
 import { displayText } from '../../text/visible-text'
 import { AttemptBody } from '../forwarding/attempt-body'
 import { PathHint } from '../forwarding/path-hint'
@@ -30,7 +30,7 @@ const DROPPABLE = new Set<ForwardSummary['state']>(['pending', 'retrying', 'fail
 export function ForwardingTab({ capture }: { capture: Capture }) {
   const stores = useStores()
   const { api, app, traffic } = stores
-  const { forward, plan, forwarded, targetId, targetUrl, goneTargetUrl, targetPaused, endpointMode, timeoutMs, maxAttempts, targetStatus, blockerId, attemptCount, deliveryState, held, attempts: state } = useDelivery(capture)
+  const { forward, plan, forwarded, targetId, targetUrl, goneTargetUrl, timeoutMs, maxAttempts, targetStatus, blockerId, attemptCount, deliveryState, hold, attempts: state } = useDelivery(capture)
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const blocker = useTraffic((s) => (blockerId ? s.byId[blockerId] : undefined))
@@ -79,7 +79,7 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
 
   const attempts = state.status === 'loaded' ? state.attempts : []
   const selected = attempts.find((a) => a.id === selectedId) ?? attempts[attempts.length - 1] ?? null
-  const badge = forward ? forwardBadge(forward) : null
+  const badge = forward ? forwardBadge(forward, hold) : null
   const canRetry = forward !== null && RETRYABLE.has(forward.state) && plan?.mode !== 'proxy'
   // A proxied request is never queued: what failed was relayed to its sender, and there is nothing to drop.
   const canDrop = forward !== null && DROPPABLE.has(forward.state) && plan?.mode !== 'proxy'
@@ -91,7 +91,7 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
         <div className="delivery-head">
           {badge && (
             <span className={`badge ${badge.tone}`} title={badge.title} data-testid="forwarding-state-badge">
-              {forward!.state}
+              {forwardStateWord(forward!, hold)}
             </span>
           )}
           <span data-testid="forwarding-sentence">{forward ? forwardSentence(forward) : 'Not decided yet.'}</span>
@@ -112,28 +112,23 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
             {deliveringNote(timeoutMs)}
           </p>
         )}
-        {held && (
+        {hold && (
           <p className="viewer-note warning" data-testid="forwarding-held">
-            {targetPaused ? (
-              <>
-                Its target is paused: nothing is sent to it until you resume it.{' '}
-                <button
-                  type="button"
-                  className="small"
-                  data-testid="forwarding-resume"
-                  disabled={busy}
-                  onClick={() => void setTargetPaused(stores, capture.endpointId, targetId!, false).catch((error: unknown) => app.getState().showToast(`Resuming failed: ${errorText(error)}`, 'error'))}
-                >
-                  Resume
-                </button>
-              </>
+            Held: {heldText(hold)}.{' '}
+            {hold === 'paused' ? (
+              <button
+                type="button"
+                className="small"
+                data-testid="forwarding-resume"
+                disabled={busy}
+                onClick={() => void setTargetPaused(stores, capture.endpointId, targetId!, false).catch((error: unknown) => app.getState().showToast(`Resuming failed: ${errorText(error)}`, 'error'))}
+              >
+                Resume
+              </button>
             ) : (
-              <>
-                Its endpoint {endpointMode === 'off' ? 'no longer forwards' : 'now forwards in proxy mode, which keeps no queue'}: it waits until the endpoint forwards in async mode again.{' '}
-                <button type="button" className="small" data-testid="forwarding-edit-endpoint" onClick={() => app.getState().setEditingEndpoint(capture.endpointId)}>
-                  Edit endpoint…
-                </button>
-              </>
+              <button type="button" className="small" data-testid="forwarding-edit-endpoint" onClick={() => app.getState().setEditingEndpoint(capture.endpointId)}>
+                Edit endpoint…
+              </button>
             )}
           </p>
         )}

@@ -7,7 +7,7 @@ import type { Capture } from '../../../../shared/model'
 import type { DetailTab } from '../../state/app-store'
 import { useApp, useStores, useTraffic } from '../../state/context'
 import { formatBytes, formatClock, formatCount, formatDateTime, formatDuration, statusClassOf } from '../../text/format'
-import { attemptCountText, deliveringNote, forwardBadge, forwardSentence, goneTargetName, wrongPathHint } from '../../text/forward-text'
+import { attemptCountText, deliveringNote, forwardBadge, forwardSentence, forwardStateWord, goneTargetName, heldText, wrongPathHint } from '../../text/forward-text'
 import { explainVerdict, SCHEME_LABELS, verdictBadge } from '../../text/verdict-text'
 import { displayText } from '../../text/visible-text'
 import { captureUrl } from '../../export/capture-request'
@@ -137,7 +137,7 @@ function StoryRows({ capture }: { capture: Capture }) {
 }
 
 function ForwardingStory({ capture }: { capture: Capture }) {
-  const { forward, plan, forwarded, targetId, targetUrl, goneTargetUrl, targetPaused, endpointMode, timeoutMs, maxAttempts, blockerId, held, attempts } = useDelivery(capture)
+  const { forward, plan, forwarded, targetId, targetUrl, goneTargetUrl, timeoutMs, maxAttempts, blockerId, hold, attempts } = useDelivery(capture)
   const blocker = useTraffic((s) => (blockerId ? s.byId[blockerId] : undefined))
   if (!forwarded) {
     return (
@@ -146,7 +146,7 @@ function ForwardingStory({ capture }: { capture: Capture }) {
       </>
     )
   }
-  const badge = forward ? forwardBadge(forward) : null
+  const badge = forward ? forwardBadge(forward, hold) : null
   const list = attempts.status === 'loaded' ? attempts.attempts : []
   const last = list[list.length - 1] ?? null
   const hint = last ? wrongPathHint(last, targetUrl, capture.target) : null
@@ -155,7 +155,7 @@ function ForwardingStory({ capture }: { capture: Capture }) {
       <p className="story-line">
         {badge && (
           <span className={`badge ${badge.tone}`} title={badge.title} data-testid="overview-forwarding-badge">
-            {forward!.state}
+            {forwardStateWord(forward!, hold)}
           </span>
         )}{' '}
         <span data-testid="overview-forwarding-sentence">{forward ? forwardSentence(forward) : 'Not decided yet.'}</span> <TabLink tab="forwarding" label="Forwarding" testId="overview-open-forwarding" />
@@ -211,12 +211,12 @@ function ForwardingStory({ capture }: { capture: Capture }) {
           Attempts: {attemptCountText(forward, maxAttempts)}.
         </p>
       )}
-      {held && (
+      {hold && (
         <p className="story-line warning" data-testid="overview-forwarding-held">
-          Held: {targetPaused ? 'its target is paused; nothing is sent to it until you resume it.' : `its endpoint ${endpointMode === 'off' ? 'no longer forwards' : 'now forwards in proxy mode, which keeps no queue'}; it waits until the endpoint forwards in async mode again.`}
+          Held: {heldText(hold)}.
         </p>
       )}
-      {blockerId && !held && (
+      {blockerId && !hold && (
         <p className="story-line muted" data-testid="overview-forwarding-waits-behind">
           It waits behind {blocker ? <VisibleText value={`${blocker.method} ${blocker.target}`} byteString /> : 'another request'} to this target.
         </p>
