@@ -577,6 +577,32 @@ describe('targets that misbehave', () => {
     expect(t.engine.forwarder.forwardOf(summary.id)).toMatchObject({ state: 'failed', status: 301 })
   })
 
+  it('a refusal by one loopback address, when the app listens on the other only, says so and what URL to use', async () => {
+    const v6 = await target(undefined, { host: '::1' })
+    const v4 = await target(undefined, { host: '127.0.0.1' })
+    const e = await forwarding({ mode: 'async', retry: { maxAttempts: 10, maxAgeMs: 600_000, baseDelayMs: 60_000, maxDelayMs: 60_000 }, targets: [{ id: 'app', url: `http://127.0.0.1:${v6.port}/hooks`, paused: false }], defaultTargetId: 'app' })
+    const first = forwardState(e.engine, (s) => s.forward!.state === 'retrying')
+    await post(e.url, '/six', '{}')
+    expect((await first).forward!.error).toBe(
+      `connection refused (connect ECONNREFUSED 127.0.0.1:${v6.port}). Nothing listens on 127.0.0.1:${v6.port}, but something does on [::1]:${v6.port}: use http://localhost:${v6.port}/hooks or http://[::1]:${v6.port}/hooks`,
+    )
+    expect(v6.received).toHaveLength(0)
+    await apiOf(e.engine)['forward.drop']({ endpointId: e.endpointId, targetId: 'app' })
+    await e.engine.updateEndpoint(e.endpointId, { forward: { targets: [{ id: 'app', url: `http://[::1]:${v4.port}`, paused: false }] } })
+    const second = forwardState(e.engine, (s) => s.forward!.state === 'retrying')
+    await post(e.url, '/four', '{}')
+    expect((await second).forward!.error).toBe(
+      `connection refused (connect ECONNREFUSED ::1:${v4.port}). Nothing listens on [::1]:${v4.port}, but something does on 127.0.0.1:${v4.port}: use http://localhost:${v4.port} or http://127.0.0.1:${v4.port}`,
+    )
+    // Nothing on either: a plain refusal.
+    await apiOf(e.engine)['forward.drop']({ endpointId: e.endpointId, targetId: 'app' })
+    const port = await freePort()
+    await e.engine.updateEndpoint(e.endpointId, { forward: { targets: [{ id: 'app', url: `http://127.0.0.1:${port}`, paused: false }] } })
+    const third = forwardState(e.engine, (s) => s.forward!.state === 'retrying')
+    await post(e.url, '/none', '{}')
+    expect((await third).forward!.error).toBe(`connection refused (connect ECONNREFUSED 127.0.0.1:${port})`)
+  })
+
   it('reaches a localhost target that listens only on ::1 or only on 127.0.0.1', async () => {
     const v6 = await target(undefined, { host: '::1' })
     const v4 = await target(undefined, { host: '127.0.0.1' })

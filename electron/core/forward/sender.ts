@@ -4,7 +4,7 @@
 // back (capped), optionally relaying it as it arrives, and naming what went wrong.
 import http from 'node:http'
 import https from 'node:https'
-import type { LookupFunction } from 'node:net'
+import net, { type LookupFunction } from 'node:net'
 import type { Readable, Writable } from 'node:stream'
 import type { AttemptErrorCode, RawHeaders } from '../../../shared/model'
 import type { BodySpool, SpooledBody } from '../store/blobs'
@@ -172,6 +172,39 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
 
 const stoppingError = () => Object.assign(new Error('Hookscope is stopping'), { code: 'ABORT_ERR' })
 /** A request the user cancelled before it was answered. */
+/** The loopback address of the other family, as a URL names it. */
+const OTHER_LOOPBACK: Record<string, { address: string; named: string; ownName: string }> = {
+  '127.0.0.1': { address: '::1', named: '[::1]', ownName: '127.0.0.1' },
+  '::1': { address: '127.0.0.1', named: '127.0.0.1', ownName: '[::1]' },
+}
+
+/** How long the other loopback address is given to take a connection: an answer there is immediate. */
+const LOOPBACK_PROBE_MS = 500
+
+/**
+ * After a refusal by 127.0.0.1 or ::1, whether something takes connections on the other loopback
+ * address at the same port (a dev server listening on only one of them), and if so what to use
+ * instead; null otherwise. One connection, closed as soon as it opens: nothing is sent on it.
+ */
+function otherLoopbackHint(origin: URL, destination: Destination): Promise<string | null> {
+  const other = OTHER_LOOPBACK[destination.hostname]
+  if (!other) return Promise.resolve(null)
+  const port = Number(destination.port)
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: other.address, port })
+    const done = (answers: boolean) => {
+      clearTimeout(timer)
+      socket.destroy()
+      // The URL to use instead: the same scheme, port and (a target's) base path.
+      const rest = `${origin.port ? `:${origin.port}` : ''}${origin.pathname === '/' ? '' : origin.pathname}`
+      resolve(answers ? `Nothing listens on ${other.ownName}:${port}, but something does on ${other.named}:${port}: use ${origin.protocol}//localhost${rest} or ${origin.protocol}//${other.named}${rest}` : null)
+    }
+    const timer = setTimeout(() => done(false), LOOPBACK_PROBE_MS)
+    socket.once('connect', () => done(true))
+    socket.once('error', () => done(false))
+  })
+}
+
 export const cancelledError = (): Error => Object.assign(new Error('cancelled before the answer was complete'), { code: 'ABORT_ERR' })
 
 class TimeoutError extends Error {
@@ -290,6 +323,12 @@ export function send(request: SendRequest): Promise<SendResult> {
       const sent = req
       req.on('error', (error) => {
         const code = (error as NodeJS.ErrnoException).code
+        if (code === 'ECONNREFUSED' && !settled) {
+          // Refused on one loopback address: the app may listen on the other one only.
+          const refused = classifyError(error as NodeJS.ErrnoException)
+          void otherLoopbackHint(request.origin, destination).then((hint) => finish(hint ? { ...refused, message: `${refused.message}. ${hint}` } : refused))
+          return
+        }
         // A kept-alive connection the target closed just as it was reused (its idle timeout): the request
         // may never have reached it. Sent again, once, on a new connection; the attempt records only that
         // second exchange. Only an idempotent request: from here, that reset looks the same as a target
