@@ -409,6 +409,64 @@ describe('mistakes in the endpoint editor', () => {
   })
 })
 
+describe('mistakes in the forwarding section', () => {
+  it('shows each target’s, route’s and number’s problem once it is left and as it is edited, and all of them at one Save, focusing the first', async () => {
+    const { updates, onClose } = await setup()
+    const blur = (element: Element) => act(() => void fireEvent.blur(element))
+    const problem = (testId: string) => screen.queryByTestId(testId)?.textContent ?? null
+    const describedBy = (element: Element) => element.getAttribute('aria-describedby') && document.getElementById(element.getAttribute('aria-describedby')!)?.textContent
+    change(byTest('forward-mode'), 'async')
+    click(byTest('forward-add-target'))
+    const url = byTest('forward-target-url')
+    change(url, 'localhost:3000')
+    expect(problem('forward-target-error')).toBeNull()
+    // Left with a mistake: said at once, at the field, before any Save.
+    blur(url)
+    expect(problem('forward-target-error')).toBe('Give a full URL, such as http://localhost:3000/webhooks.')
+    expect(url.getAttribute('aria-invalid')).toBe('true')
+    expect(describedBy(url)).toBe('Give a full URL, such as http://localhost:3000/webhooks.')
+    // From then on it follows the edit.
+    change(url, 'http://localhost:3000')
+    expect(problem('forward-target-error')).toBeNull()
+    expect(url.getAttribute('aria-invalid')).toBeNull()
+    change(url, 'http://localhost:3000/hooks?x=1')
+    expect(problem('forward-target-error')).toMatch(/no query or fragment/)
+    change(url, 'http://localhost:3000')
+
+    click(byTest('forward-add-route'))
+    blur(byTest('forward-route-prefix'))
+    expect(problem('forward-route-error')).toBe('Give a path prefix.')
+    expect(byTest('forward-route-prefix').getAttribute('aria-invalid')).toBe('true')
+    change(byTest('forward-route-prefix'), '/stripe')
+    expect(problem('forward-route-error')).toBeNull()
+
+    change(byTest('forward-timeout'), 'soon')
+    expect(problem('forward-timeout-error')).toBeNull()
+    blur(byTest('forward-timeout'))
+    expect(problem('forward-timeout-error')).toBe('Give a number.')
+    change(byTest('forward-timeout'), '5')
+    expect(problem('forward-timeout-error')).toBeNull()
+
+    // Two mistakes never left, one Save: each at its field, the first focused, nothing sent.
+    change(byTest('forward-max-attempts'), '0')
+    change(byTest('forward-max-delay'), '0.001')
+    act(() => (byTest('endpoint-field-name') as HTMLInputElement).focus())
+    await save()
+    expect(problem('forward-max-attempts-error')).toBe('Between 1 and 1000.')
+    expect(problem('forward-max-delay-error')).toBe('At least 0.01 s.')
+    expect(document.activeElement).toBe(byTest('forward-max-attempts'))
+    expect(updates()).toHaveLength(0)
+    // Fixed as it is typed, without another Save.
+    change(byTest('forward-max-attempts'), '5')
+    expect(problem('forward-max-attempts-error')).toBeNull()
+    change(byTest('forward-max-delay'), '60')
+    expect(problem('forward-max-delay-error')).toBeNull()
+    await save()
+    expect(onClose).toHaveBeenCalled()
+    expect(updates()[0]!.patch.forward).toMatchObject({ retry: { maxAttempts: 5, maxDelayMs: 60_000 }, routes: [{ match: { kind: 'path-prefix', prefix: '/stripe' } }] })
+  })
+})
+
 describe('where a target sends requests', () => {
   it('shows, under each target URL as typed, where the endpoint’s latest request goes: the request’s path appended', async () => {
     await setup('ep_1', undefined, (engine) => {

@@ -1,10 +1,13 @@
 // The Forwarding section of the endpoint editor: mode, targets, ordered routes, the default target,
 // the Host policy, browser requests, the timeout and the retry schedule. Controlled: the editor owns
-// the values and saves them; errors arrive keyed by their path in ForwardConfig.
+// the values and saves them; errors arrive keyed by their path in ForwardConfig. As the endpoint
+// editor's own fields do, each field says what is wrong with it once it is left, and as it is edited
+// from then on (checked here with the same rules as Save); a refused Save marks every field.
 import { useEffect, useRef, useState, type ReactNode } from 'react'
 import type { ForwardMode } from '../../../../shared/model'
 import {
   errorUnder,
+  forwardConfigFrom,
   moveItem,
   newRoute,
   newTargetId,
@@ -16,6 +19,7 @@ import {
   type TargetForm,
 } from './forward-form'
 import { forwardedUrl } from '../../text/forward-text'
+import { FieldProblem, problemAttributes, useFieldChecks, type FieldChecks } from '../field-checks'
 import { VisibleText } from '../visible-text'
 import '../../styles/forwarding.css'
 
@@ -57,8 +61,36 @@ interface ForwardSettingsProps {
   examplePath?: string
 }
 
+/** A field of this section, as its problem is shown: a target or a route (by id), or an error key of ForwardConfig. */
+type ForwardFieldKey = `target:${string}` | `route:${string}` | 'targets' | 'defaultTargetId' | NumberKey
+
+type NumberKey = 'timeoutMs' | 'retry.maxAttempts' | 'retry.maxAgeMs' | 'retry.baseDelayMs' | 'retry.maxDelayMs'
+
+/**
+ * What each field says is wrong with it: what the form's own checks find now, once the field says
+ * so; else, until the form is edited, what the last Save was told (the engine's refusals included).
+ */
+function useForwardProblems(form: ForwardForm, errors: FieldErrors): { checks: FieldChecks<ForwardFieldKey>; problem: (key: ForwardFieldKey, pick: (errors: FieldErrors) => string | undefined) => string | undefined } {
+  const checks = useFieldChecks<ForwardFieldKey>()
+  // The errors of the last Save, and the form they were about.
+  const [saved, setSaved] = useState({ errors, form })
+  if (saved.errors !== errors) {
+    setSaved({ errors, form })
+    // A Save that was refused for the forwarding: every field says its problem from now on.
+    if (Object.keys(errors).some((key) => !key.startsWith('signature.'))) checks.checkAll()
+  }
+  const check = forwardConfigFrom(form)
+  const now = check.ok ? {} : check.errors
+  return {
+    checks,
+    problem: (key, pick) => (checks.shows(key) ? pick(now) : undefined) ?? (saved.form === form ? pick(errors) : undefined),
+  }
+}
+
 export function ForwardSettings({ form, errors, onChange, thisRunOnly = false, removedWaiting = [], examplePath = '/webhooks' }: ForwardSettingsProps) {
   const mode = MODES.find((m) => m.value === form.mode) ?? MODES[0]!
+  const { checks, problem } = useForwardProblems(form, errors)
+  const numberField = (key: NumberKey) => ({ error: problem(key, (e) => e[key]), onBlur: () => checks.left(key) })
   // A target just added takes the cursor in its URL field, as it is the one thing it needs.
   const urlInputs = useRef(new Map<string, HTMLInputElement>())
   const [focusTargetId, setFocusTargetId] = useState<string | null>(null)
@@ -125,7 +157,7 @@ export function ForwardSettings({ form, errors, onChange, thisRunOnly = false, r
                 + Target
               </button>
             </div>
-            <FieldError message={errors.targets} testId="forward-targets-error" />
+            <FieldProblem id="forward-targets-error" message={problem('targets', (e) => e.targets)} testId="forward-targets-error" />
             {removedWaiting.map((removed) => (
               <p key={removed.id} className="viewer-note warning" role="alert" data-testid="forward-removed-waiting">
                 {removed.waiting === 1 ? '1 request waits' : `${removed.waiting} requests wait`} for the removed target <code>{removed.url}</code>. Saving
@@ -136,8 +168,11 @@ export function ForwardSettings({ form, errors, onChange, thisRunOnly = false, r
             ))}
             {form.targets.length === 0 && <p className="muted field-hint">No target yet.</p>}
             <ol className="forward-items">
-              {form.targets.map((target, index) => (
-                <li key={target.id} className="forward-item" data-testid="forward-target" data-target-id={target.id}>
+              {form.targets.map((target, index) => {
+                const targetProblem = problem(`target:${target.id}`, (e) => errorUnder(e, `targets.${index}.`))
+                const errorId = `forward-target-${target.id}-error`
+                return (
+                <li key={target.id} className="forward-item" data-testid="forward-target" data-target-id={target.id} onBlur={() => checks.left(`target:${target.id}`)}>
                   <div className="forward-item-row">
                     <span className="forward-index muted">{index + 1}</span>
                     <input
@@ -151,7 +186,7 @@ export function ForwardSettings({ form, errors, onChange, thisRunOnly = false, r
                       placeholder="http://localhost:3000"
                       spellCheck={false}
                       value={target.url}
-                      aria-invalid={errorUnder(errors, `targets.${index}.`) ? true : undefined}
+                      {...problemAttributes(targetProblem, errorId)}
                       onChange={(event) => setTarget(index, { url: event.target.value })}
                     />
                     {target.paused && <span className="badge warning">paused</span>}
@@ -159,10 +194,11 @@ export function ForwardSettings({ form, errors, onChange, thisRunOnly = false, r
                       Remove
                     </button>
                   </div>
-                  <FieldError message={errorUnder(errors, `targets.${index}.`)} testId="forward-target-error" />
+                  <FieldProblem id={errorId} message={targetProblem} testId="forward-target-error" />
                   <TargetExample url={target.url} path={examplePath} />
                 </li>
-              ))}
+                )
+              })}
             </ol>
           </div>
 
@@ -189,7 +225,9 @@ export function ForwardSettings({ form, errors, onChange, thisRunOnly = false, r
                   index={index}
                   count={form.routes.length}
                   targets={form.targets}
-                  error={errorUnder(errors, `routes.${index}.`)}
+                  error={problem(`route:${route.id}`, (e) => errorUnder(e, `routes.${index}.`))}
+                  targetError={problem(`route:${route.id}`, (e) => e[`routes.${index}.targetId`]) !== undefined}
+                  onLeave={() => checks.left(`route:${route.id}`)}
                   onChange={(patch) => setRoute(index, patch)}
                   onMove={(delta) => onChange((f) => ({ ...f, routes: moveItem(f.routes, index, index + delta) }))}
                   onRemove={() => onChange((f) => ({ ...f, routes: f.routes.filter((_, i) => i !== index) }))}
@@ -198,9 +236,18 @@ export function ForwardSettings({ form, errors, onChange, thisRunOnly = false, r
             </ol>
             <label className="inline-label">
               Default target
-              <TargetSelect testId="forward-default-target" value={form.defaultTargetId} targets={form.targets} noneLabel="None (unmatched requests are not forwarded)" onChange={(value) => onChange((f) => ({ ...f, defaultTargetId: value }))} />
+              <TargetSelect
+                testId="forward-default-target"
+                value={form.defaultTargetId}
+                targets={form.targets}
+                noneLabel="None (unmatched requests are not forwarded)"
+                problem={problem('defaultTargetId', (e) => e.defaultTargetId)}
+                errorId="forward-default-target-error"
+                onBlur={() => checks.left('defaultTargetId')}
+                onChange={(value) => onChange((f) => ({ ...f, defaultTargetId: value }))}
+              />
             </label>
-            <FieldError message={errors.defaultTargetId} testId="forward-default-target-error" />
+            <FieldProblem id="forward-default-target-error" message={problem('defaultTargetId', (e) => e.defaultTargetId)} testId="forward-default-target-error" />
             {form.defaultTargetId === '' && form.targets.length > 0 && form.routes.length === 0 && (
               <p className="viewer-note warning" data-testid="forward-nothing-routed">
                 With no default target and no routes, nothing is forwarded.
@@ -216,7 +263,7 @@ export function ForwardSettings({ form, errors, onChange, thisRunOnly = false, r
                 <option value="keep">Keep as received</option>
               </select>
             </label>
-            <NumberField label="Timeout (s)" testId="forward-timeout" value={form.timeoutSeconds} error={errors.timeoutMs} onChange={(v) => onChange((f) => ({ ...f, timeoutSeconds: v }))} />
+            <NumberField label="Timeout (s)" testId="forward-timeout" value={form.timeoutSeconds} {...numberField('timeoutMs')} onChange={(v) => onChange((f) => ({ ...f, timeoutSeconds: v }))} />
           </div>
           <label className="checkbox">
             <input type="checkbox" data-testid="forward-allow-browser" checked={form.allowBrowser} onChange={(event) => onChange((f) => ({ ...f, allowBrowser: event.target.checked }))} />
@@ -233,12 +280,12 @@ export function ForwardSettings({ form, errors, onChange, thisRunOnly = false, r
             <div className="forward-retry">
               <strong>Retries</strong>
               <div className="form-row">
-                <NumberField label="Max attempts" testId="forward-max-attempts" value={form.maxAttempts} error={errors['retry.maxAttempts']} onChange={(v) => onChange((f) => ({ ...f, maxAttempts: v }))} />
-                <NumberField label="Give up after (h)" testId="forward-max-age" value={form.maxAgeHours} error={errors['retry.maxAgeMs']} onChange={(v) => onChange((f) => ({ ...f, maxAgeHours: v }))} />
+                <NumberField label="Max attempts" testId="forward-max-attempts" value={form.maxAttempts} {...numberField('retry.maxAttempts')} onChange={(v) => onChange((f) => ({ ...f, maxAttempts: v }))} />
+                <NumberField label="Give up after (h)" testId="forward-max-age" value={form.maxAgeHours} {...numberField('retry.maxAgeMs')} onChange={(v) => onChange((f) => ({ ...f, maxAgeHours: v }))} />
               </div>
               <div className="form-row">
-                <NumberField label="First retry after (s)" testId="forward-base-delay" value={form.baseDelaySeconds} error={errors['retry.baseDelayMs']} onChange={(v) => onChange((f) => ({ ...f, baseDelaySeconds: v }))} />
-                <NumberField label="Longest wait (s)" testId="forward-max-delay" value={form.maxDelaySeconds} error={errors['retry.maxDelayMs']} onChange={(v) => onChange((f) => ({ ...f, maxDelaySeconds: v }))} />
+                <NumberField label="First retry after (s)" testId="forward-base-delay" value={form.baseDelaySeconds} {...numberField('retry.baseDelayMs')} onChange={(v) => onChange((f) => ({ ...f, baseDelaySeconds: v }))} />
+                <NumberField label="Longest wait (s)" testId="forward-max-delay" value={form.maxDelaySeconds} {...numberField('retry.maxDelayMs')} onChange={(v) => onChange((f) => ({ ...f, maxDelaySeconds: v }))} />
               </div>
               <p className="muted field-hint">The wait doubles after each failed attempt, up to the longest wait.</p>
             </div>
@@ -249,12 +296,12 @@ export function ForwardSettings({ form, errors, onChange, thisRunOnly = false, r
   )
 }
 
-function NumberField({ label, testId, value, error, onChange }: { label: ReactNode; testId: string; value: string; error: string | undefined; onChange: (value: string) => void }) {
+function NumberField({ label, testId, value, error, onChange, onBlur }: { label: ReactNode; testId: string; value: string; error: string | undefined; onChange: (value: string) => void; onBlur: () => void }) {
   return (
     <label>
       {label}
-      <input data-testid={testId} inputMode="decimal" value={value} aria-invalid={error ? true : undefined} onChange={(event) => onChange(event.target.value)} />
-      <FieldError message={error} testId={`${testId}-error`} />
+      <input data-testid={testId} inputMode="decimal" value={value} {...problemAttributes(error, `${testId}-error`)} onChange={(event) => onChange(event.target.value)} onBlur={onBlur} />
+      <FieldProblem id={`${testId}-error`} message={error} testId={`${testId}-error`} />
     </label>
   )
 }
@@ -263,9 +310,21 @@ function targetLabel(target: TargetForm, index: number): string {
   return target.url.trim() ? `${index + 1}. ${target.url.trim()}` : `${index + 1}. (no URL yet)`
 }
 
-function TargetSelect({ value, targets, onChange, testId, noneLabel }: { value: string; targets: TargetForm[]; onChange: (value: string) => void; testId: string; noneLabel: string }) {
+interface TargetSelectProps {
+  value: string
+  targets: TargetForm[]
+  onChange: (value: string) => void
+  testId: string
+  noneLabel: string
+  /** What is wrong with the choice, shown in the element with `errorId`. */
+  problem?: string | undefined
+  errorId?: string
+  onBlur?: () => void
+}
+
+function TargetSelect({ value, targets, onChange, testId, noneLabel, problem, errorId = '', onBlur }: TargetSelectProps) {
   return (
-    <select data-testid={testId} value={value} onChange={(event) => onChange(event.target.value)}>
+    <select data-testid={testId} value={value} {...problemAttributes(problem, errorId)} onChange={(event) => onChange(event.target.value)} onBlur={onBlur}>
       <option value="">{noneLabel}</option>
       {targets.map((target, index) => (
         <option key={target.id} value={target.id}>
@@ -282,12 +341,18 @@ interface RouteRowProps {
   count: number
   targets: TargetForm[]
   error: string | undefined
+  /** The error is about the route's target, not its condition. */
+  targetError: boolean
   onChange: (patch: Partial<RouteForm>) => void
+  /** Focus left the route: from now on it says what is wrong with it. */
+  onLeave: () => void
   onMove: (delta: number) => void
   onRemove: () => void
 }
 
-function RouteRow({ route, index, count, targets, error, onChange, onMove, onRemove }: RouteRowProps) {
+function RouteRow({ route, index, count, targets, error, targetError, onChange, onLeave, onMove, onRemove }: RouteRowProps) {
+  const errorId = `forward-route-${route.id}-error`
+  const matchError = targetError ? undefined : error
   const input = (key: 'prefix' | 'method' | 'name' | 'path' | 'value', placeholder: string, label: string) => (
     <input
       className="grow"
@@ -296,11 +361,12 @@ function RouteRow({ route, index, count, targets, error, onChange, onMove, onRem
       placeholder={placeholder}
       spellCheck={false}
       value={route[key]}
+      {...problemAttributes(matchError, errorId)}
       onChange={(event) => onChange({ [key]: event.target.value })}
     />
   )
   return (
-    <li className="forward-item" data-testid="forward-route" data-route-id={route.id}>
+    <li className="forward-item" data-testid="forward-route" data-route-id={route.id} onBlur={onLeave}>
       <div className="forward-item-row">
         <span className="forward-index muted">{index + 1}</span>
         <select data-testid="forward-route-kind" aria-label={`Route ${index + 1} condition`} value={route.kind} onChange={(event) => onChange({ kind: event.target.value as RouteKind })}>
@@ -330,7 +396,7 @@ function RouteRow({ route, index, count, targets, error, onChange, onMove, onRem
       <div className="forward-item-row">
         <span className="forward-index" />
         <span className="muted">→</span>
-        <TargetSelect testId="forward-route-target" value={route.targetId} targets={targets} noneLabel="Choose a target…" onChange={(value) => onChange({ targetId: value })} />
+        <TargetSelect testId="forward-route-target" value={route.targetId} targets={targets} noneLabel="Choose a target…" problem={targetError ? error : undefined} errorId={errorId} onChange={(value) => onChange({ targetId: value })} />
         <span className="spacer" />
         <button type="button" className="small" data-testid="forward-route-up" aria-label={`Move route ${index + 1} up`} disabled={index === 0} onClick={() => onMove(-1)}>
           ↑
@@ -342,7 +408,7 @@ function RouteRow({ route, index, count, targets, error, onChange, onMove, onRem
           Remove
         </button>
       </div>
-      <FieldError message={error} testId="forward-route-error" />
+      <FieldProblem id={errorId} message={error} testId="forward-route-error" />
     </li>
   )
 }
