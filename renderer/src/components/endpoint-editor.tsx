@@ -4,6 +4,7 @@
 // field says what is wrong with it once it is left, and as it is edited from then on; a Save refused
 // marks every such field at once and focuses the first. What the engine still refuses is shown next to
 // the field it is about.
+import { FieldProblem, problemAttributes, useFieldChecks } from './field-checks'
 import { useEffect, useRef, useState } from 'react'
 import { EndpointDraft, MAX_RESPONSE_DELAY_MS, ResponseRule, defaultResponseRule, type Endpoint, type EndpointPatch, type ForwardConfig } from '../../../shared/model'
 import { useApp, useStores, useTraffic } from '../state/context'
@@ -164,7 +165,7 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
   const [forgetting, setForgetting] = useState(false)
   const [confirmRemove, setConfirmRemove] = useState(false)
   // A field says what is wrong with it once it was left (or a save was tried), and from then on as it is edited.
-  const [checked, setChecked] = useState<ReadonlySet<FieldKey>>(() => new Set())
+  const checks = useFieldChecks<FieldKey>()
   const problems = formProblems(form)
   const formElement = useRef<HTMLFormElement>(null)
   // Set by a refused save: once the fields are marked, the first one with a problem takes the focus.
@@ -174,23 +175,17 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
     formElement.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
   }, [focusFirstError])
   const field = (key: FieldKey) => {
-    const problem = checked.has(key) ? problems[key] : undefined
+    const problem = checks.shows(key) ? problems[key] : undefined
     return {
       value: form[key],
-      'aria-invalid': problem ? true : undefined,
-      'aria-describedby': problem ? `endpoint-field-${key}-error` : undefined,
+      ...problemAttributes(problem, `endpoint-field-${key}-error`),
       onChange: (event: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: event.target.value })),
-      onBlur: () => setChecked((keys) => (keys.has(key) ? keys : new Set([...keys, key]))),
+      onBlur: () => checks.left(key),
     }
   }
-  const fieldProblem = (key: FieldKey) => {
-    const problem = checked.has(key) ? problems[key] : undefined
-    return problem ? (
-      <span className="field-error" id={`endpoint-field-${key}-error`} data-testid={`endpoint-field-${key}-error`}>
-        {problem}
-      </span>
-    ) : null
-  }
+  const fieldProblem = (key: FieldKey) => (
+    <FieldProblem id={`endpoint-field-${key}-error`} message={checks.shows(key) ? problems[key] : undefined} testId={`endpoint-field-${key}-error`} />
+  )
 
   const save = async () => {
     const forward = forwardConfigFrom(forwardForm)
@@ -202,7 +197,7 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
     const response = ResponseRule.safeParse({ status: Number(form.status), headers, body: form.body, delayMs: Number(form.delay) })
     const draft = EndpointDraft.safeParse({ name: form.name, host: form.host.trim(), port: Number(form.port), response: response.data })
     if (found.length > 0 || !forward.ok || !signature.ok || typeof headers === 'string' || !response.success || !draft.success) {
-      setChecked(new Set(FIELD_ORDER))
+      checks.checkAll()
       setFocusFirstError((n) => n + 1)
       const forwarding = !forward.ok || !signature.ok
       if (found.length === 1 && !forwarding) return setError(problems[found[0]!]!)
