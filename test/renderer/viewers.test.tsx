@@ -142,6 +142,49 @@ describe('body viewers', () => {
     ])
   })
 
+  it('reads a multipart part in the charset its own Content-Type line declares, as a mail parser sends it', async () => {
+    const latin1 = (text: string) => btoa(text) // btoa takes each character as one latin1 byte
+    const { container } = await showBody({ contentType: 'multipart/form-data; boundary=X' }, '--X\r\n...', {
+      parts: {
+        error: null,
+        parts: [
+          {
+            rawHeaders: [
+              ['Content-Disposition', 'form-data; name="subject"'],
+              ['Content-Type', 'text/plain; charset=iso-8859-1'],
+            ],
+            name: 'subject',
+            filename: null,
+            contentType: 'text/plain',
+            transferEncoding: '7bit',
+            size: 10,
+            base64: latin1('Caf\u00e9 cr\u00e8me'),
+            truncated: false,
+          },
+          {
+            rawHeaders: [
+              ['Content-Disposition', 'form-data; name="body-plain"'],
+              ['Content-Type', 'text/plain; charset="iso-8859-15"'],
+            ],
+            name: 'body-plain',
+            filename: null,
+            contentType: 'text/plain',
+            transferEncoding: '7bit',
+            size: 4,
+            base64: latin1('10 \xa4'),
+            truncated: false,
+          },
+        ],
+      },
+    })
+    const parts = screen.getAllByTestId('multipart-part')
+    expect(within(parts[0]!).queryByTestId('viewer-hex')).toBeNull()
+    expect(editorText(parts[0]!)).toBe('Café crème')
+    expect(within(parts[0]!).getByTestId('viewer-note').textContent).toBe('Read as windows-1252 (charset=iso-8859-1), as its Content-Type says.')
+    expect(editorText(parts[1]!)).toBe('10 €')
+    expect(container.textContent).not.toContain('|Caf. cr.me|')
+  })
+
   it('shows XML and HTML as highlighted text, never as elements', async () => {
     const xml = await showBody({ contentType: 'application/xml' }, '<note><to>Tove</to><b>bold</b></note>')
     expect(screen.getByTestId('viewer-xml')).toBeTruthy()

@@ -48,7 +48,10 @@ function MultipartPart({ part, index }: { part: BodyPart; index: number }) {
   // The header lines as sent; if the engine could not find them, what busboy understood of them.
   const raw = part.rawHeaders.length > 0
   const headers: Array<[string, string]> = raw ? part.rawHeaders : understoodHeaders(part)
-  const kind = chooseViewer(part.contentType || null, bytes)
+  // Its Content-Type as sent, parameters included (busboy's keeps only the media type), so that a
+  // part in a declared charset (mail parsers' text/plain; charset=iso-8859-1) is read in it.
+  const contentType = (raw ? headerValue(part.rawHeaders, 'content-type') : null) ?? (part.contentType || null)
+  const kind = chooseViewer(contentType, bytes)
   return (
     <section className="part" data-testid="multipart-part">
       <header className="part-header">
@@ -88,9 +91,14 @@ function MultipartPart({ part, index }: { part: BodyPart; index: number }) {
           ))}
         </tbody>
       </table>
-      <BodyContent bytes={bytes} contentType={part.contentType || null} kind={kind} />
+      <BodyContent bytes={bytes} contentType={contentType} kind={kind} />
     </section>
   )
+}
+
+function headerValue(headers: Array<[string, string]>, name: string): string | null {
+  const found = headers.find(([key]) => key.toLowerCase() === name)
+  return found ? found[1].trim() || null : null
 }
 
 function understoodHeaders(part: BodyPart): Array<[string, string]> {
