@@ -781,6 +781,41 @@ describe('search reads form values and compressed bodies as the detail shows the
     await history.close()
   })
 
+  it('finds a body in the charset its Content-Type declares by the text the detail shows, compressed or not, also after a restart', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    let { history } = await openHistory(dir, 100)
+    const utf16le = (text: string) => Buffer.from(text, 'utf16le')
+    const bodies = {
+      latin1: sent(Buffer.from('Grüße aus Köln ½', 'latin1'), [['Content-Type', 'text/plain; charset=iso-8859-1']]),
+      quoted: sent(Buffer.from('Caf\u00e9 cr\u00e8me', 'latin1'), [['Content-Type', 'text/plain; charset="ISO-8859-1"']]),
+      utf16: sent(utf16le('{"städte":"Zürich"}'), [['Content-Type', 'application/json; charset=utf-16le']]),
+      gzipped: sent(zlib.gzipSync(Buffer.from('Straße gezippt', 'latin1')), [['Content-Type', 'text/plain; charset=iso-8859-1'], ['Content-Encoding', 'gzip']]),
+      utf8: sent(Buffer.from('naïve ünicode'), [['Content-Type', 'text/plain; charset=utf-8']]),
+      unknown: sent(Buffer.from('plain ünknown'), [['Content-Type', 'text/plain; charset=x-martian']]),
+    }
+    for (const capture of Object.values(bodies)) await history.append(capture)
+    const name = new Map(Object.entries(bodies).map(([key, capture]) => [capture.id, key]))
+    const found = (text: string) => history.query({ text }).items.map((s) => name.get(s.id))
+    const expectFound = async (where: string) => {
+      await history.searchSettled()
+      expect(found('grüße aus köln ½'), where).toEqual(['latin1'])
+      expect(found('café crème'), where).toEqual(['quoted'])
+      expect(found('"städte":"zürich"'), where).toEqual(['utf16'])
+      expect(found('straße gezippt'), where).toEqual(['gzipped'])
+      // UTF-8 declared, or a charset no decoder knows: read as UTF-8, as the detail shows them.
+      expect(found('naïve ünicode'), where).toEqual(['utf8'])
+      expect(found('plain ünknown'), where).toEqual(['unknown'])
+    }
+    await expectFound('active segment')
+    for (let i = 0; i < 10; i++) await history.append(record()) // seals the first segment
+    await expectFound('sealed')
+    await history.close()
+    ;({ history } = await openHistory(dir, 100))
+    await expectFound('after a restart')
+    await history.close()
+  })
+
   it('finds a compressed body by its decoded text (gzip, x-gzip, deflate, raw deflate, br, zstd where Node has it), keeping the bytes as sent', async () => {
     const dir = await tempDir()
     dirs.push(dir)

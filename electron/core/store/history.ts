@@ -12,6 +12,7 @@
 // Never: keeps bodies larger than the inline limit in records (those are blob files).
 import { promises as fs } from 'node:fs'
 import { isUtf8 } from 'node:buffer'
+import { TextDecoder } from 'node:util'
 import path from 'node:path'
 import { Low, type Adapter } from 'lowdb'
 import { z } from 'zod'
@@ -280,6 +281,8 @@ interface DecodeJob {
   encoding: string
   /** Its Content-Type is a form: its decoded text is read as one too. */
   form: boolean
+  /** The charset other than UTF-8 its Content-Type declares, which its decoded bytes are read in. */
+  charset: TextDecoder | null
 }
 
 interface IndexEntry {
@@ -546,7 +549,7 @@ export class HistoryStore {
     const [head, body] = searchTextOf(record, encoding, record.body.storage === 'blob' ? bodyHead : undefined)
     text.add(entry, head, body)
     // A compressed body is searched by its decoded text too, decoded later (see decodeLater).
-    if (encoding !== null && record.body.size > 0) this.decodeLater({ entry, encoding, form: isForm(record.contentType) })
+    if (encoding !== null && record.body.size > 0) this.decodeLater({ entry, encoding, form: isForm(record.contentType), charset: declaredCharset(record.contentType) })
     this.totalBytes += bytes
     if (entry.blob) {
       this.options.blobs.retain(entry.blob)
@@ -671,7 +674,7 @@ export class HistoryStore {
     }
   }
 
-  private async addDecodedText({ entry, encoding, form }: DecodeJob): Promise<void> {
+  private async addDecodedText({ entry, encoding, form, charset }: DecodeJob): Promise<void> {
     // Cleared, or dropped by retention, while it waited: not worth reading, let alone decoding.
     if (this.byId.get(entry.summary.id) !== entry) return
     this.bodiesRead++
@@ -684,7 +687,7 @@ export class HistoryStore {
     if (this.byId.get(entry.summary.id) !== entry) return
     const text = this.searchText.get(entry.segment)
     if (!text) return
-    let body = (decoded ?? stored).toString('utf8')
+    let body = textOf(decoded ?? stored, charset)
     if (decoded && form) body = withFormText(body)
     // A second piece of the same capture's text: a query may find it twice, which marks it once.
     text.add(entry, body.toLowerCase())
@@ -1350,15 +1353,50 @@ function searchTextOf(record: CaptureRecord, contentEncoding: string | null, bod
   }
   let body = ''
   if (contentEncoding !== null) return [text.toLowerCase(), body]
-  if (bodyHead !== undefined) body = bodyHead.subarray(0, SEARCH_BODY_BYTES).toString('utf8')
+  // A body in the charset its Content-Type declares is read in it, as the detail reads it.
+  const charset = declaredCharset(record.contentType)
+  if (bodyHead !== undefined) body = textOf(bodyHead.subarray(0, SEARCH_BODY_BYTES), charset)
   else if (record.inline) {
     // A body that is not valid UTF-8 is searched as a blob body is: decoded, bad bytes replaced.
     const { encoding, data } = record.inline
-    body = encoding === 'utf8' ? data.slice(0, SEARCH_BODY_BYTES) : Buffer.from(data, 'base64').subarray(0, SEARCH_BODY_BYTES).toString('utf8')
+    if (encoding === 'utf8' && charset === null) body = data.slice(0, SEARCH_BODY_BYTES)
+    else body = textOf((encoding === 'utf8' ? Buffer.from(data, 'utf8') : Buffer.from(data, 'base64')).subarray(0, SEARCH_BODY_BYTES), charset)
   }
   if (body !== '' && isForm(record.contentType)) body = withFormText(body)
   // Two pieces, not one: joined, the body would be copied once more.
   return [text.toLowerCase(), body.toLowerCase()]
+}
+
+const CHARSET_PARAM = /;\s*charset\s*=\s*"?([^";\s]+)/i
+/** Decoders by charset label, lower-cased (null: UTF-8, or a label no decoder knows); a few kept. */
+const charsetDecoders = new Map<string, TextDecoder | null>()
+
+/**
+ * The decoder of the charset a Content-Type declares, when it is not UTF-8 (what bodies are read as
+ * otherwise) and is one TextDecoder knows: `iso-8859-1` reads as `windows-1252`, as the detail (a
+ * browser) reads it. Null for most requests, found by one regular expression.
+ */
+function declaredCharset(contentType: string | null): TextDecoder | null {
+  if (contentType === null) return null
+  const label = CHARSET_PARAM.exec(contentType)?.[1]?.toLowerCase()
+  if (label === undefined || label === 'utf-8' || label === 'utf8') return null
+  let decoder = charsetDecoders.get(label)
+  if (decoder === undefined) {
+    try {
+      decoder = new TextDecoder(label, { ignoreBOM: true })
+      if (decoder.encoding === 'utf-8') decoder = null
+    } catch {
+      decoder = null
+    }
+    if (charsetDecoders.size >= 32) charsetDecoders.clear()
+    charsetDecoders.set(label, decoder)
+  }
+  return decoder
+}
+
+/** Body bytes as text: in the declared charset, else as UTF-8 (bad bytes replaced). */
+function textOf(bytes: Buffer, charset: TextDecoder | null): string {
+  return charset === null ? bytes.toString('utf8') : charset.decode(bytes)
 }
 
 const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i
