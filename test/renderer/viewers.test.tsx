@@ -82,6 +82,25 @@ describe('body viewers', () => {
     ])
   })
 
+  it('shows a form value that is a JSON document (Slack’s and GitHub’s payload=) re-indented and foldable, other values as text', async () => {
+    const payload = JSON.stringify({ type: 'block_actions', user: { name: 'zoë' }, actions: [{ value: 'yes & no' }] })
+    const body = `payload=${encodeURIComponent(payload)}&count=42&list=%5B1%2C2%5D&broken=%7Bnot+json%7D&quoted=%22text%22`
+    const { container } = await showBody({ contentType: 'application/x-www-form-urlencoded' }, body)
+    const rows = screen.getAllByTestId('form-row')
+    expect(rows.map((row) => row.querySelector('td')!.textContent)).toEqual(['payload', 'count', 'list', 'broken', 'quoted'])
+    const json = within(rows[0]!).getByTestId('form-value-json')
+    expect(json.dataset.pretty).toBe('true')
+    expect(editorText(rows[0]!)).toBe(JSON.stringify(JSON.parse(payload), null, 2))
+    expect(json.querySelector('.cm-foldGutter')).not.toBeNull()
+    expect(within(rows[2]!).getByTestId('form-value-json')).toBeTruthy()
+    // A number, a string and what only looks like JSON stay text, as sent.
+    for (const [index, text] of [[1, '42'], [3, '{not json}'], [4, '"text"']] as const) {
+      expect(within(rows[index]!).queryByTestId('form-value-json')).toBeNull()
+      expect(rows[index]!.querySelectorAll('td')[1]!.textContent).toBe(text)
+    }
+    expect(container.querySelectorAll('[data-testid="form-value-json"]')).toHaveLength(2)
+  })
+
   it('shows the parts of a multipart upload too large to show whole, not a head and tail of its bytes', async () => {
     const file = 'x'.repeat(3 * 1024 * 1024)
     const body = `--X\r\nContent-Disposition: form-data; name="upload"; filename="big.bin"\r\n\r\n${file}\r\n--X--\r\n`

@@ -1,4 +1,5 @@
 // A table of names and values in their order (query parameters, cookies, form fields).
+import type { ReactNode } from 'react'
 import { VisibleText } from './visible-text'
 
 export interface NameValue {
@@ -6,7 +7,16 @@ export interface NameValue {
   value: string
 }
 
-export function NameValueTable({ pairs, byteString = false, tableTestId, rowTestId }: { pairs: NameValue[]; byteString?: boolean; tableTestId?: string; rowTestId: string }) {
+interface NameValueTableProps {
+  pairs: NameValue[]
+  byteString?: boolean
+  tableTestId?: string
+  rowTestId: string
+  /** Another way to show a value (null: as text). */
+  renderValue?: (pair: NameValue) => ReactNode | null
+}
+
+export function NameValueTable({ pairs, byteString = false, tableTestId, rowTestId, renderValue }: NameValueTableProps) {
   return (
     <table className="kv-table" data-testid={tableTestId}>
       <thead>
@@ -21,9 +31,7 @@ export function NameValueTable({ pairs, byteString = false, tableTestId, rowTest
             <td className="kv-name">
               <VisibleText value={pair.name} byteString={byteString} />
             </td>
-            <td className="kv-value">
-              <VisibleText value={pair.value} byteString={byteString} />
-            </td>
+            <td className="kv-value">{renderValue?.(pair) ?? <VisibleText value={pair.value} byteString={byteString} />}</td>
           </tr>
         ))}
       </tbody>

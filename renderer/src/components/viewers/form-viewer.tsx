@@ -1,14 +1,38 @@
-// application/x-www-form-urlencoded bodies as a table of names and values, in order.
+// application/x-www-form-urlencoded bodies as a table of names and values, in order. A value that is
+// a JSON object or array (Slack's and GitHub's `payload=`) is shown re-indented and foldable, as a
+// JSON body is.
 import { useMemo } from 'react'
+import { utf8Encode } from '../../../../shared/formats/bytes'
 import { parseQuery } from '../../../../shared/formats/http-parts'
 import { decodeForDisplay } from '../../body/body-format'
-import { NameValueTable } from '../name-value-table'
+import { NameValueTable, type NameValue } from '../name-value-table'
+import { FormattedViewer } from './formatted-viewer'
 
 export function FormViewer({ bytes }: { bytes: Uint8Array }) {
   const pairs = useMemo(() => parseQuery(decodeForDisplay(bytes).replace(/[\r\n]+$/, '')), [bytes])
+  const json = useMemo(() => new Map(pairs.filter((pair) => isJsonDocument(pair.value)).map((pair) => [pair, utf8Encode(pair.value)])), [pairs])
+  const renderValue = (pair: NameValue) => {
+    const value = json.get(pair)
+    return value ? <FormattedViewer bytes={value} kind="json" language="json" testId="form-value-json" wrap /> : null
+  }
   return (
     <div className="viewer" data-testid="viewer-form">
-      <NameValueTable pairs={pairs} rowTestId="form-row" />
+      <NameValueTable pairs={pairs} rowTestId="form-row" renderValue={json.size > 0 ? renderValue : undefined} />
     </div>
   )
+}
+
+/** A JSON object or array (a bare number or word stays text), short enough to parse here. */
+function isJsonDocument(value: string): boolean {
+  const text = value.trim()
+  if (text.length < 2 || text.length > 4 * 1024 * 1024) return false
+  const first = text[0]
+  const last = text[text.length - 1]
+  if (!((first === '{' && last === '}') || (first === '[' && last === ']'))) return false
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
 }
