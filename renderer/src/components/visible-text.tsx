@@ -1,6 +1,6 @@
 // Captured text as React text nodes, with invisible characters and undecodable bytes as badges.
 import { memo } from 'react'
-import { segmentByteString, segmentText } from '../text/visible-text'
+import { segmentByteString, segmentText, type TextSegment } from '../text/visible-text'
 
 interface VisibleTextProps {
   value: string
@@ -12,6 +12,11 @@ interface VisibleTextProps {
 
 export const VisibleText = memo(function VisibleText({ value, byteString = false, multiline = false }: VisibleTextProps) {
   const segments = byteString ? segmentByteString(value, { multiline }) : segmentText(value, { multiline })
+  return <VisibleSegments segments={segments} />
+})
+
+/** Segments of captured text (see text/visible-text) as text nodes and badges. */
+export const VisibleSegments = memo(function VisibleSegments({ segments }: { segments: TextSegment[] }) {
   if (segments.length === 1 && segments[0]!.kind === 'text') return <>{segments[0]!.text}</>
   return (
     <>

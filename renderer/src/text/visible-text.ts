@@ -100,6 +100,77 @@ export function segmentByteString(value: string, options: { multiline?: boolean 
   return segments
 }
 
+/**
+ * A body's bytes for display: each run of valid UTF-8 as text (with invisible characters as badges),
+ * each byte that is not part of one as a \xNN badge, so that a body with a latin1 word or a binary
+ * file part still reads as the text it mostly is. `cut`: the bytes are the start of a longer body, so
+ * a character cut short at their end is left out rather than shown as bytes. Null when more than one
+ * byte in `binaryShare` would be a badge: a binary body, which bytes-as-badges would not make readable.
+ */
+export function segmentBytes(bytes: Uint8Array, options: { multiline?: boolean; cut?: boolean; binaryShare?: number } = {}): TextSegment[] | null {
+  const whole = utf8DecodeStrict(bytes)
+  if (whole !== null) return segmentText(whole, options)
+  const maxBadges = Math.floor(bytes.length * (options.binaryShare ?? 0.1))
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+  const segments: TextSegment[] = []
+  let badges = 0
+  let start = 0 // of the current run of valid UTF-8
+  const flush = (end: number) => {
+    if (end > start) {
+      const text = decoder.decode(bytes.subarray(start, end))
+      for (const segment of segmentText(text, options)) {
+        if (segment.kind !== 'text') badges++
+        segments.push(segment)
+      }
+    }
+  }
+  let i = 0
+  while (i < bytes.length) {
+    const length = utf8SequenceLength(bytes, i)
+    if (length > 0) {
+      i += length
+      continue
+    }
+    if (length < 0 && options.cut) break // the start of a character the preview cut
+    flush(i)
+    const byte = bytes[i]!
+    segments.push({ kind: 'byte', byte, label: `\\x${byte.toString(16).toUpperCase().padStart(2, '0')}` })
+    if (++badges > maxBadges) return null
+    start = ++i
+  }
+  flush(i)
+  return badges > maxBadges ? null : segments
+}
+
+/**
+ * The length of the well-formed UTF-8 sequence at `at` (RFC 3629: no overlongs, surrogates or code
+ * points past U+10FFFF), 0 when the byte there starts none, or -1 when the bytes end within one that
+ * is well formed so far.
+ */
+function utf8SequenceLength(bytes: Uint8Array, at: number): number {
+  const first = bytes[at]!
+  if (first < 0x80) return 1
+  let length: number
+  let low = 0x80
+  let high = 0xbf
+  if (first >= 0xc2 && first <= 0xdf) length = 2
+  else if (first >= 0xe0 && first <= 0xef) {
+    length = 3
+    if (first === 0xe0) low = 0xa0
+    else if (first === 0xed) high = 0x9f
+  } else if (first >= 0xf0 && first <= 0xf4) {
+    length = 4
+    if (first === 0xf0) low = 0x90
+    else if (first === 0xf4) high = 0x8f
+  } else return 0
+  for (let k = 1; k < length; k++) {
+    if (at + k >= bytes.length) return -1
+    const next = bytes[at + k]!
+    if (next < (k === 1 ? low : 0x80) || next > (k === 1 ? high : 0xbf)) return 0
+  }
+  return length
+}
+
 /** A plain string where every invisible character is spelled out (for titles, notifications, copies). */
 export function displayText(value: string, options: { byteString?: boolean } = { byteString: true }): string {
   const segments = options.byteString === false ? segmentText(value) : segmentByteString(value)

@@ -1,21 +1,22 @@
 // The request as it crossed the wire: request line, header lines, blank line, then the start of the
-// body as stored (not decoded). Invisible characters are badges, bytes that are not UTF-8 escapes.
+// body as stored (not decoded). Invisible characters are badges, bytes that are not UTF-8 escapes
+// (a latin1 word, a file in a multipart body); a body that is mostly such bytes is left to the Body tab.
 import { useEffect, useState } from 'react'
-import { utf8DecodeStrict } from '../../../../shared/formats/bytes'
 import type { Capture } from '../../../../shared/model'
 import { base64ToBytes } from '../../body/body-loader'
 import { useStores } from '../../state/context'
 import { formatBytes } from '../../text/format'
-import { VisibleText } from '../visible-text'
+import { segmentBytes, type TextSegment } from '../../text/visible-text'
+import { VisibleSegments, VisibleText } from '../visible-text'
 
 const RAW_BODY_PREVIEW = 64 * 1024
 
 export function RawTab({ capture }: { capture: Capture }) {
   const { api } = useStores()
-  const [body, setBody] = useState<{ text: string | null; shown: number } | null>(null)
+  const [body, setBody] = useState<{ text: TextSegment[] | null; shown: number } | null>(null)
   useEffect(() => {
     if (capture.body.size === 0) {
-      setBody({ text: '', shown: 0 })
+      setBody({ text: [], shown: 0 })
       return
     }
     let alive = true
@@ -23,7 +24,7 @@ export function RawTab({ capture }: { capture: Capture }) {
       (chunk) => {
         if (!alive) return
         const bytes = base64ToBytes(chunk.base64)
-        setBody({ text: utf8DecodeStrict(bytes), shown: bytes.length })
+        setBody({ text: segmentBytes(bytes, { multiline: true, cut: bytes.length < capture.body.size }), shown: bytes.length })
       },
       () => alive && setBody({ text: null, shown: 0 }),
     )
@@ -42,7 +43,7 @@ export function RawTab({ capture }: { capture: Capture }) {
         ) : body.text === null ? (
           <span className="muted">[{formatBytes(capture.body.size)} of binary body: see the Body tab]</span>
         ) : (
-          <VisibleText value={body.text} multiline />
+          <VisibleSegments segments={body.text} />
         )}
       </pre>
       {body !== null && body.text !== null && body.shown < capture.body.size && (

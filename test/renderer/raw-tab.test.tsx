@@ -1,0 +1,48 @@
+import './helpers/setup-dom'
+import { screen } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { RawTab } from '../../renderer/src/components/detail/raw-tab'
+import type { Capture } from '../../shared/model'
+import { addCapture, createFakeEngine } from './helpers/fake-api'
+import { createHarness, renderWith, settleViewers } from './helpers/render-app'
+
+async function showRaw(patch: Partial<Capture>, body: Uint8Array) {
+  const engine = createFakeEngine()
+  const capture = addCapture(engine, { method: 'POST', target: '/hook', ...patch }, body)
+  const view = renderWith(createHarness(engine), <RawTab capture={capture} />)
+  await settleViewers()
+  return { ...view, raw: screen.getByTestId('raw-http') }
+}
+
+const bytes = (...pieces: Array<string | number[]>) =>
+  Uint8Array.from(pieces.flatMap((piece) => (typeof piece === 'string' ? [...new TextEncoder().encode(piece)] : piece)))
+
+describe('Raw tab', () => {
+  it('shows a body that is text with a few bytes not UTF-8 (a latin1 part, a small file) as text, those bytes as escapes', async () => {
+    const body = bytes('--X\r\nContent-Disposition: form-data; name="subject"\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nCaf', [0xe9], ' cr', [0xe8], 'me\r\n--X\r\nContent-Disposition: form-data; name="from"\r\n\r\nJosé ✓\r\n--X--\r\n')
+    const { raw } = await showRaw({ rawHeaders: [['Content-Type', 'multipart/form-data; boundary=X']] }, body)
+    const text = raw.textContent!
+    expect(text).not.toMatch(/binary body/)
+    expect(text).toContain('POST /hook HTTP/1.1')
+    expect(text).toContain('Content-Type: text/plain; charset=iso-8859-1\r\n\r\nCaf\\xE9 cr\\xE8me')
+    // Valid UTF-8 around them still reads as text.
+    expect(text).toContain('José ✓')
+    expect([...raw.querySelectorAll('[data-testid="byte-escape"]')].map((badge) => badge.textContent)).toEqual(['\\xE9', '\\xE8'])
+  })
+
+  it('leaves out a character cut at the end of the preview of a long body, instead of calling the body binary', async () => {
+    const body = bytes('{"name":"', 'é'.repeat(40 * 1024), '"}') // the 64 KB preview ends inside an é
+    const { raw } = await showRaw({ rawHeaders: [['Content-Type', 'application/json']] }, body)
+    expect(raw.textContent).not.toMatch(/binary body/)
+    expect(raw.textContent).toContain('{"name":"éé')
+    expect(raw.querySelectorAll('[data-testid="byte-escape"]')).toHaveLength(0)
+    expect(screen.getByText(/The first 64\.0 KB of .* are shown/)).toBeTruthy()
+  })
+
+  it('still leaves a body that is mostly binary to the Body tab', async () => {
+    const png = Uint8Array.from({ length: 2048 }, (_, i) => (i * 97 + 13) & 0xff)
+    const { raw } = await showRaw({ rawHeaders: [['Content-Type', 'image/png']] }, png)
+    expect(raw.textContent).toMatch(/2\.00 KB of binary body: see the Body tab/)
+    expect(raw.querySelectorAll('[data-testid="byte-escape"]')).toHaveLength(0)
+  })
+})
