@@ -306,6 +306,22 @@ describe('decoding for display', () => {
   })
 })
 
+describe('multipart file names', () => {
+  it('reads a file name whose bytes are not UTF-8 as latin1, not as replacement characters, and keeps UTF-8 ones', async () => {
+    const body = Buffer.from(
+      '--XyZ\r\nContent-Disposition: form-data; name="a"; filename="r\xe9sum\xe9.txt"\r\n\r\none\r\n' +
+        '--XyZ\r\nContent-Disposition: form-data; name="b"; filename="\xe6\x97\xa5\xe6\x9c\xac.pdf"\r\n\r\ntwo\r\n' +
+        "--XyZ\r\nContent-Disposition: form-data; name=\"c\"; filename*=UTF-8''%C3%A9t%C3%A9.png\r\n\r\nthree\r\n" +
+        '--XyZ--\r\n',
+      'latin1',
+    )
+    const { parts, error } = await parseMultipart(body, 'multipart/form-data; boundary=XyZ')
+    expect(error).toBeNull()
+    expect(parts.map((part) => part.filename)).toEqual(['résumé.txt', '日本.pdf', 'été.png'])
+    expect(parts.map((part) => part.bytes.toString())).toEqual(['one', 'two', 'three'])
+  })
+})
+
 describe('multipart parts, byte for byte, and a body that ends inside a part', () => {
   it('keeps the exact bytes of parts that are not files (binary, latin1, UTF-8 declared)', async () => {
     const png = Buffer.from('89504e47fffe00e9', 'hex')

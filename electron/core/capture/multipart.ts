@@ -2,6 +2,7 @@
 // part's field name, file name, type, raw header lines and bytes (capped per part). Never: writes parts
 // anywhere.
 import busboy from 'busboy'
+import { isUtf8 } from 'node:buffer'
 import { Readable } from 'node:stream'
 import type { RawHeaders } from '../../../shared/model'
 
@@ -191,6 +192,20 @@ function dispositionName(headers: RawHeaders): string | null {
   return raw === undefined ? null : Buffer.from(raw, 'latin1').toString('utf8')
 }
 
+/**
+ * A `filename` whose bytes are not UTF-8 (an older client's latin1 "résumé.txt"), read as latin1, as
+ * it was most likely written, rather than with busboy's U+FFFD for every such byte. Null when the
+ * header has no plain `filename` or its bytes are UTF-8 (its U+FFFD was sent as such).
+ */
+function dispositionFilename(headers: RawHeaders): string | null {
+  const disposition = headerOf(headers, 'content-disposition')
+  if (disposition === undefined) return null
+  const match = /;\s*filename=(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))/i.exec(disposition)
+  const raw = match?.[1]?.replace(/\\(.)/g, '$1') ?? match?.[2]
+  if (raw === undefined || isUtf8(Buffer.from(raw, 'latin1'))) return null
+  return raw
+}
+
 /** Pair busboy's parts with the header blocks, in order (busboy skips parts it cannot use). */
 function attachRawHeaders(parts: Part[], blocks: RawHeaders[]): void {
   let next = 0
@@ -198,6 +213,7 @@ function attachRawHeaders(parts: Part[], blocks: RawHeaders[]): void {
     for (let i = next; i < blocks.length; i++) {
       if (dispositionName(blocks[i]!) === part.name) {
         part.rawHeaders = blocks[i]!
+        if (part.filename?.includes('\uFFFD')) part.filename = dispositionFilename(part.rawHeaders) ?? part.filename
         next = i + 1
         break
       }
