@@ -171,7 +171,6 @@ export class StopGroup {
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
 
 const stoppingError = () => Object.assign(new Error('Hookscope is stopping'), { code: 'ABORT_ERR' })
-/** A request the user cancelled before it was answered. */
 /** The loopback address of the other family, as a URL names it. */
 const OTHER_LOOPBACK: Record<string, { address: string; named: string; ownName: string }> = {
   '127.0.0.1': { address: '::1', named: '[::1]', ownName: '127.0.0.1' },
@@ -205,6 +204,7 @@ function otherLoopbackHint(origin: URL, destination: Destination): Promise<strin
   })
 }
 
+/** A request the user cancelled before it was answered. */
 export const cancelledError = (): Error => Object.assign(new Error('cancelled before the answer was complete'), { code: 'ABORT_ERR' })
 
 class TimeoutError extends Error {
