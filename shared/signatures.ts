@@ -19,19 +19,34 @@ export type SchemeId = z.infer<typeof SchemeId>
 export const SCHEME_IDS: readonly SchemeId[] = SchemeId.options
 
 /**
+ * How long a replaced secret still counts for requests that arrive after the change: Stripe keeps a
+ * rolled secret valid for up to 24 hours, Svix for 24 hours, signing with both meanwhile.
+ */
+export const SECRET_ROTATION_WINDOW_MS = 24 * 60 * 60_000
+
+/**
  * What verifying one request concluded. Only `valid` means the app under test would accept it.
  * `timestamp-out-of-tolerance` is reported only when the signature itself matched: the request is
  * genuine but too old (or too far in the future) to be accepted now. `driftSeconds` is now minus the
  * signed timestamp, so a positive drift means the timestamp lies in the past.
  */
+/**
+ * Set when the signature matched a secret the endpoint has since replaced (kept, with when it was
+ * replaced, for the captures that arrived while it was in force): `rotation` when the request arrived
+ * after the replacement, within the window in which providers keep signing with the previous secret.
+ */
+export const PreviousSecret = z.object({ replacedAt: z.number(), rotation: z.boolean() })
+export type PreviousSecret = z.infer<typeof PreviousSecret>
+
 export const Verdict = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('valid'), scheme: SchemeId, detail: z.string().optional() }),
+  z.object({ kind: z.literal('valid'), scheme: SchemeId, detail: z.string().optional(), previousSecret: PreviousSecret.optional() }),
   z.object({ kind: z.literal('invalid'), scheme: SchemeId, reason: z.string() }),
   z.object({
     kind: z.literal('timestamp-out-of-tolerance'),
     scheme: SchemeId,
     driftSeconds: z.number(),
     toleranceSeconds: z.number(),
+    previousSecret: PreviousSecret.optional(),
   }),
   z.object({ kind: z.literal('missing-header'), scheme: SchemeId, header: z.string() }),
   z.object({ kind: z.literal('malformed-header'), scheme: SchemeId, header: z.string(), reason: z.string() }),

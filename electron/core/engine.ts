@@ -665,9 +665,12 @@ export class Engine {
       'endpoints.setSecret': async ({ id, secret }) => {
         const endpoint = this.savedEndpoint(id)
         const changed = ((await this.checker.secretOf(id)) ?? '') !== (normalizeSecret(secret) ?? '')
-        await this.checker.setSecret(id, secret)
-        // When the secret changed, so that requests that arrived before can say they were judged with a later one.
-        const secretChangedAt = changed ? this.clock.now() : endpoint.signature.secretChangedAt
+        const now = this.clock.now()
+        // A secret replaced by another is kept with when it was replaced, so that what arrived while it
+        // was in force, or signed with it during the provider's rotation window, is judged with it.
+        await this.checker.setSecret(id, secret, changed ? { replacedAt: now, since: endpoint.signature.secretChangedAt } : undefined)
+        // When the secret changed: requests that arrived before are judged with the one in force then.
+        const secretChangedAt = changed ? now : endpoint.signature.secretChangedAt
         await this.saveEndpoint({ ...endpoint, signature: { ...endpoint.signature, hasSecret: normalizeSecret(secret) !== null, ...(secretChangedAt !== undefined ? { secretChangedAt } : {}) } })
         void this.checker.recheck(id)
         return this.endpoint(id)

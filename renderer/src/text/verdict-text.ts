@@ -3,7 +3,7 @@
 // engine does, over the stored bytes).
 import type { CaptureSummary } from '../../../shared/model'
 import { SIGNATURE_HEADERS, type SchemeId, type Verdict } from '../../../shared/signatures'
-import { formatClock } from './format'
+import { formatClock, formatDateTime } from './format'
 
 export const SCHEME_LABELS: Record<SchemeId, string> = {
   stripe: 'Stripe',
@@ -126,11 +126,21 @@ export interface VerdictBadge {
   title: string
 }
 
+/** Which secret a matching signature was made with, when it is one the endpoint has since replaced. */
+export function previousSecretText(verdict: Verdict): string | null {
+  if ((verdict.kind !== 'valid' && verdict.kind !== 'timestamp-out-of-tolerance') || !verdict.previousSecret) return null
+  const at = formatDateTime(verdict.previousSecret.replacedAt)
+  return verdict.previousSecret.rotation
+    ? `signed with the previous secret, replaced at ${at}, which providers keep signing with for up to 24 hours after a rotation`
+    : `signed with the secret in force when it arrived, replaced at ${at}; a re-signed resend uses the current one`
+}
+
 export function verdictBadge(verdict: Verdict): VerdictBadge {
+  const previous = previousSecretText(verdict)
   const scheme = SCHEME_LABELS[verdict.scheme]
   switch (verdict.kind) {
     case 'valid':
-      return { label: 'sig valid', short: 'sig ✓', tone: 'ok', title: `${scheme} signature valid${verdict.detail ? ` (${verdict.detail})` : ''}: your app would accept it.` }
+      return { label: 'sig valid', short: 'sig ✓', tone: 'ok', title: `${scheme} signature valid${verdict.detail ? ` (${verdict.detail})` : ''}${previous ? ` (${previous})` : ''}: your app would accept it.` }
     case 'invalid':
       return { label: 'sig invalid', short: 'sig ✗', tone: 'danger', title: `${scheme} signature invalid: ${verdict.reason}.` }
     case 'timestamp-out-of-tolerance':
@@ -138,7 +148,7 @@ export function verdictBadge(verdict: Verdict): VerdictBadge {
         label: `sig stale ${driftSeconds(verdict.driftSeconds)}`,
         short: 'sig stale',
         tone: 'warning',
-        title: `${scheme} signature matches, but its timestamp is ${driftWords(verdict.driftSeconds)} (tolerance ${formatSpan(verdict.toleranceSeconds)}): your app would refuse it.`,
+        title: `${scheme} signature matches${previous ? ` (${previous})` : ''}, but its timestamp is ${driftWords(verdict.driftSeconds)} (tolerance ${formatSpan(verdict.toleranceSeconds)}): your app would refuse it.`,
       }
     case 'missing-header':
       return { label: 'sig missing', short: 'no sig', tone: 'danger', title: `${scheme} signature header missing: ${verdict.header}.` }
@@ -166,6 +176,7 @@ export interface VerdictExplanation {
 
 export function explainVerdict(verdict: Verdict): VerdictExplanation {
   const scheme = SCHEME_LABELS[verdict.scheme]
+  const previous = previousSecretText(verdict)
   switch (verdict.kind) {
     case 'valid':
       return {
@@ -174,6 +185,7 @@ export function explainVerdict(verdict: Verdict): VerdictExplanation {
         details: [
           `The signature matches the stored bytes and the endpoint’s secret, so an app checking it with ${scheme}’s rules would accept this request.`,
           ...(verdict.detail ? [`Note: ${verdict.detail}.`] : []),
+          ...(previous ? [`${capitalize(previous)}.`] : []),
         ],
       }
     case 'invalid':
@@ -192,6 +204,7 @@ export function explainVerdict(verdict: Verdict): VerdictExplanation {
         headline: `Stale ${scheme} timestamp`,
         tone: 'warning',
         details: [
+          ...(previous ? [`${capitalize(previous)}.`] : []),
           `The signature itself matches, but the signed timestamp is ${driftWords(verdict.driftSeconds)} (drift ${Math.round(verdict.driftSeconds)} s) when the request arrived.`,
           `${scheme} accepts at most ${formatSpan(verdict.toleranceSeconds)} (${verdict.toleranceSeconds} s), so an app checking it would refuse this request as a possible replay.`,
           'Resend it re-signed to give it a fresh timestamp.',

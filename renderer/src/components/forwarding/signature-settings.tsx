@@ -111,6 +111,11 @@ export function SignatureSettings({ form, errors, hasSecret, onForget, forgettin
             <FieldError message={errors['signature.secret']} testId="signature-secret-error" />
           </div>
           <p className="muted field-hint">Kept in the OS keychain on the desktop (a user-only file in the headless host), never in Hookscope’s other files.</p>
+          {hasSecret && (
+            <p className="muted field-hint" data-testid="signature-secret-rotation-hint">
+              A new secret replaces the stored one as a provider’s rotation does: requests that arrived before are still checked with the secret in force then, and for 24 hours a request signed with the previous one still counts; resends are signed with the new one. Forget removes them all.
+            </p>
+          )}
         </>
       )}
     </fieldset>
