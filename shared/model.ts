@@ -55,10 +55,13 @@ export type ForwardTarget = z.infer<typeof ForwardTarget>
 export const RouteMatch = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('path-prefix'), prefix: z.string().min(1) }),
   z.object({ kind: z.literal('method'), method: z.string().min(1) }),
-  /** Header value equality; the name is matched case-insensitively. */
-  z.object({ kind: z.literal('header'), name: z.string().min(1), value: z.string() }),
-  /** A field of a JSON body, by dotted path (e.g. `type`, `data.object.status`), equal to a value. */
-  z.object({ kind: z.literal('json-field'), path: z.string().min(1), value: z.string() }),
+  /**
+   * Header value equality; the name is matched case-insensitively, the value exactly unless
+   * `ignoreCase` (absent, as in settings saved before it existed: exact).
+   */
+  z.object({ kind: z.literal('header'), name: z.string().min(1), value: z.string(), ignoreCase: z.boolean().optional() }),
+  /** A field of a JSON body, by dotted path (e.g. `type`, `data.object.status`), equal to a value (in any letter case with `ignoreCase`). */
+  z.object({ kind: z.literal('json-field'), path: z.string().min(1), value: z.string(), ignoreCase: z.boolean().optional() }),
 ])
 export type RouteMatch = z.infer<typeof RouteMatch>
 

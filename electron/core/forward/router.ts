@@ -1,5 +1,6 @@
 // Which target a captured request goes to. Owns: evaluating an endpoint's routes in order (path
-// prefix, method, a header's value, a field of a JSON body) and falling back to the default target.
+// prefix, method, a header's value, a field of a JSON body; values exactly, or in any letter case when
+// the route says so) and falling back to the default target.
 import type { ForwardConfig, RawHeaders, RouteMatch } from '../../../shared/model'
 import { decodeBody, parseContentEncoding } from '../capture/decode'
 import { headerValue, headerValues } from '../capture/headers'
@@ -56,6 +57,11 @@ function jsonField(body: Buffer | null, path: string): string | null {
   return typeof value === 'object' ? JSON.stringify(value) : String(value)
 }
 
+/** Values compare exactly, as Hookdeck's and ngrok's filters do, unless the route ignores letter case. */
+function equalValues(value: string, expected: string, ignoreCase: boolean | undefined): boolean {
+  return ignoreCase ? value.toLowerCase() === expected.toLowerCase() : value === expected
+}
+
 export function matches(match: RouteMatch, request: RoutableRequest, parsedBody: () => Buffer | null): boolean {
   switch (match.kind) {
     case 'path-prefix': {
@@ -70,9 +76,11 @@ export function matches(match: RouteMatch, request: RoutableRequest, parsedBody:
     case 'method':
       return request.method.toUpperCase() === match.method.toUpperCase()
     case 'header':
-      return headerValues(request.rawHeaders, match.name).some((value) => value.trim() === match.value)
-    case 'json-field':
-      return jsonField(parsedBody(), match.path) === match.value
+      return headerValues(request.rawHeaders, match.name).some((value) => equalValues(value.trim(), match.value, match.ignoreCase))
+    case 'json-field': {
+      const value = jsonField(parsedBody(), match.path)
+      return value !== null && equalValues(value, match.value, match.ignoreCase)
+    }
     default:
       return unreachable(match)
   }

@@ -21,6 +21,8 @@ export interface RouteForm {
   name: string
   path: string
   value: string
+  /** A header or JSON-field route: the value matches in any letter case (exactly otherwise). */
+  ignoreCase: boolean
   /** '' until a target is chosen. */
   targetId: string
 }
@@ -82,6 +84,7 @@ export function forwardFormFrom(config: ForwardConfig | undefined): ForwardForm 
       name: r.match.kind === 'header' ? r.match.name : '',
       path: r.match.kind === 'json-field' ? r.match.path : '',
       value: r.match.kind === 'header' || r.match.kind === 'json-field' ? r.match.value : '',
+      ignoreCase: (r.match.kind === 'header' || r.match.kind === 'json-field') && r.match.ignoreCase === true,
       targetId: r.targetId,
     })),
     defaultTargetId: c.defaultTargetId ?? '',
@@ -97,7 +100,7 @@ export function forwardFormFrom(config: ForwardConfig | undefined): ForwardForm 
 }
 
 export function newRoute(targetId: string): RouteForm {
-  return { id: newRouteId(), kind: 'path-prefix', prefix: '', method: '', name: '', path: '', value: '', targetId }
+  return { id: newRouteId(), kind: 'path-prefix', prefix: '', method: '', name: '', path: '', value: '', ignoreCase: false, targetId }
 }
 
 function matchOf(route: RouteForm): RouteMatch {
@@ -107,9 +110,25 @@ function matchOf(route: RouteForm): RouteMatch {
     case 'method':
       return { kind: 'method', method: route.method.trim().toUpperCase() }
     case 'header':
-      return { kind: 'header', name: route.name.trim(), value: route.value }
+      return { kind: 'header', name: route.name.trim(), value: route.value, ...(route.ignoreCase ? { ignoreCase: true } : {}) }
     case 'json-field':
-      return { kind: 'json-field', path: route.path.trim(), value: route.value }
+      return { kind: 'json-field', path: route.path.trim(), value: route.value, ...(route.ignoreCase ? { ignoreCase: true } : {}) }
+  }
+}
+
+/** What a route's condition takes, in words, with how it compares the value (null until it is filled in). */
+export function routeSummary(route: RouteForm): string | null {
+  const quoted = `“${route.value}”`
+  const letterCase = route.ignoreCase ? 'in any letter case' : 'exactly (letter case counts)'
+  switch (route.kind) {
+    case 'path-prefix':
+      return route.prefix.trim() === '' ? null : `Requests whose path starts with “${route.prefix.trim()}”`
+    case 'method':
+      return route.method.trim() === '' ? null : `${route.method.trim().toUpperCase()} requests`
+    case 'header':
+      return route.name.trim() === '' ? null : `Requests whose ${route.name.trim()} header is ${quoted}, ${letterCase}`
+    case 'json-field':
+      return route.path.trim() === '' ? null : `JSON bodies whose ${route.path.trim()} is ${quoted}, ${letterCase}`
   }
 }
 

@@ -12,6 +12,7 @@ import {
   newRoute,
   newTargetId,
   ROUTE_KIND_LABELS,
+  routeSummary,
   type FieldErrors,
   type ForwardForm,
   type RouteForm,
@@ -352,6 +353,7 @@ interface RouteRowProps {
 
 function RouteRow({ route, index, count, targets, error, targetError, onChange, onLeave, onMove, onRemove }: RouteRowProps) {
   const errorId = `forward-route-${route.id}-error`
+  const summary = routeSummary(route)
   const matchError = targetError ? undefined : error
   const input = (key: 'prefix' | 'method' | 'name' | 'path' | 'value', placeholder: string, label: string) => (
     <input
@@ -393,6 +395,20 @@ function RouteRow({ route, index, count, targets, error, targetError, onChange, 
           </>
         )}
       </div>
+      {(route.kind === 'header' || route.kind === 'json-field') && (
+        <div className="forward-item-row">
+          <span className="forward-index" />
+          <label className="checkbox">
+            <input type="checkbox" data-testid="forward-route-ignore-case" checked={route.ignoreCase} onChange={(event) => onChange({ ignoreCase: event.target.checked })} />
+            Ignore case <span className="muted">(Staging, staging and STAGING match alike)</span>
+          </label>
+        </div>
+      )}
+      {summary !== null && (
+        <p className="muted field-hint forward-route-summary" data-testid="forward-route-summary">
+          {summary}
+        </p>
+      )}
       <div className="forward-item-row">
         <span className="forward-index" />
         <span className="muted">→</span>
