@@ -44,10 +44,21 @@ export function bodyOfBytes(bytes: Uint8Array): ComposerBody {
   return text === null ? { mode: 'binary', bytes, fileName: null } : { mode: 'text', text }
 }
 
-/** The host a URL names (its authority without user info), or null when it has none. */
+/**
+ * The host a URL names (its authority without user info), or null when it has none. A host beyond
+ * ASCII (typed, so percent-encoded as UTF-8) is named as browsers and curl name it on the wire, and
+ * as the engine connects to it: in punycode (`café` as `xn--caf-dma`).
+ */
 function authorityOf(url: string): string | null {
-  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url)?.[1]
-  return authority ? authority.replace(/^[^@]*@/, '') : null
+  const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)/i.exec(url)
+  if (!match?.[2]) return null
+  const host = match[2].replace(/^[^@]*@/, '')
+  if (!/[%\u0080-\uffff]/.test(host)) return host
+  try {
+    return new URL(`${match[1]}://${host}`).host
+  } catch {
+    return host
+  }
 }
 
 /** Host rows the user has not edited name the URL's host, as the URL changes. */
