@@ -25,12 +25,6 @@ export const SCHEME_IDS: readonly SchemeId[] = SchemeId.options
 export const SECRET_ROTATION_WINDOW_MS = 24 * 60 * 60_000
 
 /**
- * What verifying one request concluded. Only `valid` means the app under test would accept it.
- * `timestamp-out-of-tolerance` is reported only when the signature itself matched: the request is
- * genuine but too old (or too far in the future) to be accepted now. `driftSeconds` is now minus the
- * signed timestamp, so a positive drift means the timestamp lies in the past.
- */
-/**
  * Set when the signature matched a secret the endpoint has since replaced (kept, with when it was
  * replaced, for the captures that arrived while it was in force): `rotation` when the request arrived
  * after the replacement, within the window in which providers keep signing with the previous secret.
@@ -38,6 +32,12 @@ export const SECRET_ROTATION_WINDOW_MS = 24 * 60 * 60_000
 export const PreviousSecret = z.object({ replacedAt: z.number(), rotation: z.boolean() })
 export type PreviousSecret = z.infer<typeof PreviousSecret>
 
+/**
+ * What verifying one request concluded. Only `valid` means the app under test would accept it.
+ * `timestamp-out-of-tolerance` is reported only when the signature itself matched: the request is
+ * genuine but too old (or too far in the future) to be accepted now. `driftSeconds` is now minus the
+ * signed timestamp, so a positive drift means the timestamp lies in the past.
+ */
 export const Verdict = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('valid'), scheme: SchemeId, detail: z.string().optional(), previousSecret: PreviousSecret.optional() }),
   z.object({ kind: z.literal('invalid'), scheme: SchemeId, reason: z.string() }),

@@ -138,12 +138,12 @@ export function SignatureTab({ capture }: { capture: Capture }) {
         </p>
       )}
       <div className="signature-actions">
-        <button type="button" data-testid="signature-check-again" disabled={checking || scheme === null || removed} onClick={() => void checkAgain()} title="Judge this request again with the endpoint’s current scheme and secret">
+        <button type="button" data-testid="signature-check-again" disabled={checking || scheme === null || removed} onClick={() => void checkAgain()} title="Judge this request again with the endpoint’s current scheme and the secret in force when it arrived">
           {checking ? 'Checking…' : 'Check again'}
         </button>
         {checked && (
           <span className="muted" data-testid="signature-checked-at">
-            Checked again at {formatClock(checked.at)} with the endpoint’s current scheme and secret.
+            Checked again at {formatClock(checked.at)} with the endpoint’s current scheme and the secret in force when it arrived.
           </span>
         )}
       </div>
