@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { formatJson, formatJsonHead, hexDump, jsonDepth, JSON_MAX_DEPTH, JSON_PRETTY_MAX_BYTES, reindentJson } from '../../renderer/src/body/body-format'
+import { formatXml, reindentXml } from '../../renderer/src/body/xml-format'
 import { chooseViewer } from '../../renderer/src/text/content-type'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
@@ -112,5 +113,57 @@ describe('viewer choice', () => {
     expect(chooseViewer('application/octet-stream', new Uint8Array([0, 1, 2, 255]))).toBe('hex')
     expect(chooseViewer('text/plain', new Uint8Array([0, 159, 146, 150]))).toBe('hex')
     expect(chooseViewer(null, new Uint8Array(0))).toBe('empty')
+  })
+})
+
+describe('XML formatting', () => {
+  it('re-indents a one-line SOAP envelope, copying every tag, attribute, comment, CDATA and instruction as sent', () => {
+    const sent =
+      `<?xml version="1.0" encoding="UTF-8"?><!-- gateway --><soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope" b='2' a = "1"><soap:Body>` +
+      `<n:Notify xmlns:n="urn:x"><?audit at="now"?><n:Id>42</n:Id><n:Note><![CDATA[<b>not markup</b>  ]]></n:Note><n:Empty/><n:Amount currency="EUR">10.00</n:Amount></n:Notify>` +
+      `</soap:Body></soap:Envelope>`
+    expect(formatXml(bytes(sent))).toMatchObject({ kind: 'xml', pretty: true, note: null })
+    expect(formatXml(bytes(sent)).text).toBe(
+      [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<!-- gateway -->',
+        `<soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope" b='2' a = "1">`,
+        '  <soap:Body>',
+        '    <n:Notify xmlns:n="urn:x">',
+        '      <?audit at="now"?>',
+        '      <n:Id>42</n:Id>',
+        '      <n:Note><![CDATA[<b>not markup</b>  ]]></n:Note>',
+        '      <n:Empty/>',
+        '      <n:Amount currency="EUR">10.00</n:Amount>',
+        '    </n:Notify>',
+        '  </soap:Body>',
+        '</soap:Envelope>',
+      ].join('\n'),
+    )
+  })
+
+  it('never changes mixed content, preserved space or a space between two elements on one line', () => {
+    const mixed = '<Response><Say>Hello <emphasis>there</emphasis>, &amp; bye</Say><p><b>a</b> <i>b</i></p><pre xml:space="preserve"><x/>\n  <y/></pre></Response>'
+    expect(reindentXml(mixed)).toEqual({
+      ok: true,
+      text: [
+        '<Response>',
+        '  <Say>Hello <emphasis>there</emphasis>, &amp; bye</Say>',
+        '  <p><b>a</b> <i>b</i></p>',
+        '  <pre xml:space="preserve"><x/>\n  <y/></pre>',
+        '</Response>',
+      ].join('\n'),
+    })
+    // Already indented: the same lines again.
+    const indented = '<a>\n    <b>1</b>\n    <c>\n        <d/>\n    </c>\n</a>\n'
+    expect(reindentXml(indented)).toEqual({ ok: true, text: '<a>\n  <b>1</b>\n  <c>\n    <d/>\n  </c>\n</a>' })
+  })
+
+  it('shows XML that is not well formed as sent, saying so', () => {
+    for (const broken of ['<a><b></a>', '<a>x</b>', '<a b=c>x</a>', '<a/><b/>', 'text<a/>', '<a>']) {
+      expect(formatXml(bytes(broken))).toEqual({ kind: 'xml', text: broken, pretty: false, note: 'Not well-formed XML: shown as sent.', shownBytes: broken.length })
+    }
+    const deep = '<a>'.repeat(300) + '</a>'.repeat(300)
+    expect(formatXml(bytes(deep))).toMatchObject({ pretty: false, text: deep, note: 'Nested more than 256 levels deep: shown as sent.' })
   })
 })

@@ -204,10 +204,35 @@ describe('body viewers', () => {
     expect(container.textContent).not.toContain('|Caf. cr.me|')
   })
 
+  it('shows a one-line XML body re-indented and foldable, and XML that is not well formed as sent', async () => {
+    const twiml = '<?xml version="1.0" encoding="UTF-8"?><Response><Say voice="alice">Hello <![CDATA[& welcome]]></Say><Gather input="dtmf" numDigits="1"><Play>https://example.com/a.mp3</Play></Gather></Response>'
+    let view = await showBody({ contentType: 'text/xml; charset=utf-8' }, twiml)
+    expect(screen.getByTestId('viewer-xml').dataset.pretty).toBe('true')
+    expect(editorText(view.container)).toBe(
+      [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<Response>',
+        '  <Say voice="alice">Hello <![CDATA[& welcome]]></Say>',
+        '  <Gather input="dtmf" numDigits="1">',
+        '    <Play>https://example.com/a.mp3</Play>',
+        '  </Gather>',
+        '</Response>',
+      ].join('\n'),
+    )
+    expect(view.container.querySelector('.cm-foldGutter')).not.toBeNull()
+    expect(view.container.querySelector('Response, Say, Play')).toBeNull()
+    view.unmount()
+
+    view = await showBody({ contentType: 'application/soap+xml' }, '<s:Envelope><s:Body></s:Envelope>')
+    expect(screen.getByTestId('viewer-xml').dataset.pretty).toBe('false')
+    expect(screen.getByTestId('viewer-note').textContent).toBe('Not well-formed XML: shown as sent.')
+    expect(editorText(view.container)).toBe('<s:Envelope><s:Body></s:Envelope>')
+  })
+
   it('shows XML and HTML as highlighted text, never as elements', async () => {
     const xml = await showBody({ contentType: 'application/xml' }, '<note><to>Tove</to><b>bold</b></note>')
     expect(screen.getByTestId('viewer-xml')).toBeTruthy()
-    expect(editorText(xml.container)).toBe('<note><to>Tove</to><b>bold</b></note>')
+    expect(editorText(xml.container)).toBe('<note>\n  <to>Tove</to>\n  <b>bold</b>\n</note>')
     expect(xml.container.querySelector('note, to, .cm-content b')).toBeNull()
     xml.unmount()
     const html = await showBody({ contentType: 'text/html; charset=utf-8' }, '<h1>Title</h1><a href="javascript:alert(1)">x</a>')

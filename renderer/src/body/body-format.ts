@@ -1,7 +1,8 @@
 // Turning body bytes into display text. Pure functions that run in the format worker for large
 // bodies and on the main thread for small ones. Owns: JSON re-indentation that never changes a
 // value (numbers, duplicate keys and escapes stay exactly as sent, which JSON.parse would lose), the
-// nesting and size limits past which a body is shown as plain text, and hex dumps.
+// nesting and size limits past which a body is shown as plain text, and hex dumps. XML is
+// re-indented by xml-format.ts, whose parser loads with the first XML body, not with the page.
 
 export const JSON_PRETTY_MAX_BYTES = 8 * 1024 * 1024
 export const JSON_MAX_DEPTH = 256
@@ -9,12 +10,12 @@ export const JSON_PRETTY_MAX_OUTPUT = 16 * 1024 * 1024
 export const HEX_MAX_BYTES = 64 * 1024
 
 /** `json-head`: the first part of a JSON body too large to show whole (see formatJsonHead). */
-export type FormatKind = 'json' | 'json-head' | 'text' | 'hex'
+export type FormatKind = 'json' | 'json-head' | 'xml' | 'text' | 'hex'
 
 export interface FormattedBody {
   kind: Exclude<FormatKind, 'json-head'>
   text: string
-  /** JSON that could be re-indented (and folded); false when shown as sent. */
+  /** JSON or XML that could be re-indented (and folded); false when shown as sent. */
   pretty: boolean
   /** Why the body is shown differently from what its type suggests. */
   note: string | null
@@ -40,14 +41,14 @@ export interface TextEncodingChoice {
   encoding: string | null
 }
 
-function encodingNote(charset: TextEncodingChoice | null): string | null {
+export function encodingNote(charset: TextEncodingChoice | null): string | null {
   if (!charset) return null
   if (!charset.encoding) return `Its Content-Type says charset=${charset.label}, an encoding this viewer does not know: shown as UTF-8.`
   const named = charset.encoding === charset.label.toLowerCase() ? charset.encoding : `${charset.encoding} (charset=${charset.label})`
   return `Read as ${named}, as its Content-Type says.`
 }
 
-function withNote(note: string | null, extra: string | null): string | null {
+export function withNote(note: string | null, extra: string | null): string | null {
   return note && extra ? `${extra} ${note}` : (note ?? extra)
 }
 
@@ -235,7 +236,8 @@ export function formatText(bytes: Uint8Array, charset: TextEncodingChoice | null
   return { kind: 'text', text: decodeForDisplay(bytes, charset?.encoding ?? null), pretty: false, note: encodingNote(charset), shownBytes: bytes.length }
 }
 
-export function formatBody(kind: FormatKind, bytes: Uint8Array, charset: TextEncodingChoice | null = null): FormattedBody {
+/** Every kind but XML (formatXml, in xml-format.ts). */
+export function formatBody(kind: Exclude<FormatKind, 'xml'>, bytes: Uint8Array, charset: TextEncodingChoice | null = null): FormattedBody {
   switch (kind) {
     case 'json':
       return formatJson(bytes, charset)

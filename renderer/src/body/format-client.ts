@@ -40,12 +40,18 @@ function plainFallback(kind: FormatKind, bytes: Uint8Array, note: string, charse
   return { kind: 'text', text: decodeForDisplay(bytes, charset?.encoding ?? null), pretty: false, note, shownBytes: bytes.length }
 }
 
+/** On this thread; XML's parser loads with the first XML body, not with the page. */
+function formatHere(kind: FormatKind, bytes: Uint8Array, charset: TextEncodingChoice | null): Promise<FormattedBody> {
+  if (kind === 'xml') return import('./xml-format').then((module) => module.formatXml(bytes, charset))
+  return Promise.resolve(formatBody(kind, bytes, charset))
+}
+
 export function formatInBackground(kind: FormatKind, bytes: Uint8Array, charset: TextEncodingChoice | null = null): Promise<FormattedBody> {
-  if (bytes.length <= SYNC_FORMAT_MAX_BYTES) return Promise.resolve(formatBody(kind, bytes, charset))
+  if (bytes.length <= SYNC_FORMAT_MAX_BYTES) return formatHere(kind, bytes, charset)
   const target = getWorker()
   if (!target) {
-    if (kind === 'json' || kind === 'json-head') return Promise.resolve(plainFallback(kind, bytes, 'Shown as sent (formatting large bodies needs a worker).', charset))
-    return Promise.resolve(formatBody(kind, bytes, charset))
+    if (kind === 'json' || kind === 'json-head' || kind === 'xml') return Promise.resolve(plainFallback(kind, bytes, 'Shown as sent (formatting large bodies needs a worker).', charset))
+    return formatHere(kind, bytes, charset)
   }
   return new Promise((resolve) => {
     const id = nextId++

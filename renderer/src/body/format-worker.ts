@@ -1,5 +1,6 @@
 // The format worker: formats large bodies off the main thread so the list keeps scrolling.
 import { formatBody, type FormatKind, type TextEncodingChoice } from './body-format'
+import { formatXml } from './xml-format'
 import { errorMessage } from '../../../shared/errors'
 
 interface FormatRequestMessage {
@@ -14,7 +15,7 @@ const scope = self as unknown as { onmessage: ((event: MessageEvent<FormatReques
 scope.onmessage = (event) => {
   const { id, kind, bytes, charset } = event.data
   try {
-    scope.postMessage({ id, ok: true, result: formatBody(kind, bytes, charset) })
+    scope.postMessage({ id, ok: true, result: kind === 'xml' ? formatXml(bytes, charset) : formatBody(kind, bytes, charset) })
   } catch (error) {
     scope.postMessage({ id, ok: false, error: errorMessage(error) })
   }

@@ -29,7 +29,7 @@ export function BodyContent({ bytes, contentType, kind }: BodyContentProps) {
     case 'json':
       return <FormattedViewer bytes={bytes} kind="json" language="json" testId="viewer-json" charset={charset} />
     case 'xml':
-      return <FormattedViewer bytes={bytes} kind="text" language="xml" testId="viewer-xml" charset={charset} />
+      return <FormattedViewer bytes={bytes} kind="xml" language="xml" testId="viewer-xml" charset={charset} />
     case 'html':
       return <FormattedViewer bytes={bytes} kind="text" language="html" testId="viewer-html" charset={charset} />
     case 'text':
