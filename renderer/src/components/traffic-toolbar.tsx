@@ -1,7 +1,7 @@
 // Search and filters, the pause toggle and clear history.
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import { METHODS, STATUS_CLASSES, TIME_RANGES, type TimeRangeId } from '../state/capture-filter'
+import { isMethodToken, METHODS, STATUS_CLASSES, TIME_RANGES, type TimeRangeId } from '../state/capture-filter'
 import { useApp, useStores, useTraffic } from '../state/context'
 import { formatCount } from '../text/format'
 import { focusTrafficList } from './traffic-list'
@@ -28,6 +28,119 @@ function TrafficCount() {
 /** The focus goes from the search to the list (or nowhere, when no list is shown). */
 function leaveSearch(input: HTMLInputElement): void {
   if (!focusTrafficList()) input.blur()
+}
+
+const OTHER_METHOD = ' other'
+
+/**
+ * The method filter: the common methods, the others seen in the loaded history (WebDAV's PROPFIND,
+ * QUERY, a provider's own), read when the menu is about to open, and "Other…" to type any method,
+ * for one only in older pages. The engine matches any method token.
+ */
+function MethodFilter() {
+  const { traffic } = useStores()
+  const method = useTraffic((s) => s.filter.method)
+  const [seen, setSeen] = useState<string[]>([])
+  const [typing, setTyping] = useState(false)
+  const [draft, setDraft] = useState('')
+  const [invalid, setInvalid] = useState(false)
+  const select = useRef<HTMLSelectElement>(null)
+  const returnFocus = useRef(false)
+  useEffect(() => {
+    if (typing || !returnFocus.current) return
+    returnFocus.current = false
+    select.current?.focus()
+  }, [typing])
+  const findSeen = () => {
+    const common = new Set<string>(METHODS)
+    const found = new Set<string>()
+    for (const capture of Object.values(traffic.getState().byId)) {
+      const name = capture.method.toUpperCase()
+      if (!common.has(name)) found.add(name)
+    }
+    const next = [...found].sort()
+    setSeen((before) => (before.length === next.length && before.every((m, i) => m === next[i]) ? before : next))
+  }
+  const others = method !== null && !(METHODS as readonly string[]).includes(method) && !seen.includes(method) ? [...seen, method].sort() : seen
+  const finish = (apply: boolean) => {
+    const value = draft.trim().toUpperCase()
+    if (apply && value !== '' && !isMethodToken(value)) {
+      setInvalid(true)
+      return
+    }
+    if (apply && value !== '') traffic.getState().setFilter({ method: value })
+    returnFocus.current = true
+    setTyping(false)
+  }
+  if (typing) {
+    return (
+      <input
+        className="method-input"
+        aria-label="Method"
+        aria-invalid={invalid}
+        title={invalid ? 'A method is one word of letters, digits and ! # $ % & \' * + - . ^ _ ` | ~' : 'A method (Enter to filter, Esc to cancel)'}
+        placeholder="Method, e.g. PROPFIND"
+        data-testid="filter-method-input"
+        autoFocus
+        spellCheck={false}
+        autoCapitalize="characters"
+        value={draft}
+        onChange={(event) => {
+          setDraft(event.target.value)
+          setInvalid(false)
+        }}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') finish(true)
+          if (event.key === 'Escape') {
+            event.stopPropagation()
+            finish(false)
+          }
+        }}
+        onBlur={() => {
+          if (isMethodToken(draft.trim())) finish(true)
+          else {
+            setTyping(false)
+          }
+        }}
+      />
+    )
+  }
+  return (
+    <select
+      ref={select}
+      aria-label="Method"
+      data-testid="filter-method"
+      value={method ?? ''}
+      onFocus={findSeen}
+      onPointerDown={findSeen}
+      onChange={(e) => {
+        if (e.target.value === OTHER_METHOD) {
+          setDraft('')
+          setInvalid(false)
+          setTyping(true)
+          return
+        }
+        traffic.getState().setFilter({ method: e.target.value || null })
+      }}
+    >
+      <option value="">Any method</option>
+      {METHODS.map((m) => (
+        <option key={m} value={m}>
+          {m}
+        </option>
+      ))}
+      {others.length > 0 && (
+        <optgroup label="Seen in history" data-testid="filter-method-seen">
+          {others.map((m) => (
+            <option key={m} value={m}>
+              {m}
+            </option>
+          ))}
+        </optgroup>
+      )}
+      <option value={OTHER_METHOD}>Other…</option>
+    </select>
+  )
 }
 
 export function TrafficToolbar() {
@@ -87,14 +200,7 @@ export function TrafficToolbar() {
           }
         }}
       />
-      <select aria-label="Method" data-testid="filter-method" value={filter.method ?? ''} onChange={(e) => set({ method: e.target.value || null })}>
-        <option value="">Any method</option>
-        {METHODS.map((m) => (
-          <option key={m} value={m}>
-            {m}
-          </option>
-        ))}
-      </select>
+      <MethodFilter />
       <select
         aria-label="Status"
         data-testid="filter-status"

@@ -14,6 +14,11 @@ export type TimeRangeId = (typeof TIME_RANGES)[number]['id']
 
 export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const
 
+/** An HTTP method: a token (RFC 9110), such as PROPFIND, QUERY or a provider's own. */
+export function isMethodToken(value: string): boolean {
+  return /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value)
+}
+
 export const STATUS_CLASSES = [
   { value: 2, label: '2xx' },
   { value: 3, label: '3xx' },

@@ -146,9 +146,10 @@ export function createFakeEngine(): FakeEngine {
       }
       return engine.settings
     },
-    'captures.query': (query: { limit?: number; before?: string; endpointId?: string; text?: string }): CapturePage => {
+    'captures.query': (query: { limit?: number; before?: string; endpointId?: string; methods?: string[]; text?: string }): CapturePage => {
       let items = [...engine.summaries].sort((a, b) => (a.id < b.id ? 1 : -1))
       if (query.endpointId) items = items.filter((s) => s.endpointId === query.endpointId)
+      if (query.methods?.length) items = items.filter((s) => query.methods!.some((m) => m.toUpperCase() === s.method.toUpperCase()))
       if (query.text) items = items.filter((s) => s.target.toLowerCase().includes(query.text!.toLowerCase()))
       const total = items.length
       if (query.before) items = items.filter((s) => s.id < query.before!)
