@@ -816,6 +816,45 @@ describe('search reads form values and compressed bodies as the detail shows the
     await history.close()
   })
 
+  it('finds a multipart part by its text in the charset its own Content-Type declares, as the detail shows it', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    let { history } = await openHistory(dir, 100)
+    const part = (headers: string, content: Buffer) => Buffer.concat([Buffer.from(`--b0und\r\n${headers}\r\n\r\n`, 'latin1'), content, Buffer.from('\r\n')])
+    const multipart = (...parts: Buffer[]) => Buffer.concat([...parts, Buffer.from('--b0und--\r\n')])
+    const type: Array<[string, string]> = [['Content-Type', 'multipart/form-data; boundary=b0und']]
+    const bodies = {
+      // SendGrid's inbound parse: the text part in the mail's own charset, beside a UTF-8 one.
+      sendgrid: sent(
+        multipart(
+          part('Content-Disposition: form-data; name="from"', Buffer.from('Jürgen <j@example.com>')),
+          part('Content-Disposition: form-data; name="text"\r\nContent-Type: text/plain; charset=iso-8859-1', Buffer.from('Viele Grüße aus Köln', 'latin1')),
+        ),
+        type,
+      ),
+      utf16: sent(multipart(part('Content-Disposition: form-data; name="note"\r\nContent-Type: text/plain; charset="UTF-16LE"', Buffer.from('Zürich', 'utf16le'))), type),
+      // Cut short inside its part: read as far as it goes.
+      cut: sent(Buffer.from('--b0und\r\nContent-Disposition: form-data; name="t"\r\nContent-Type: text/plain; charset=latin1\r\n\r\nSchöne Straße', 'latin1'), type),
+    }
+    for (const capture of Object.values(bodies)) await history.append(capture)
+    const name = new Map(Object.entries(bodies).map(([key, capture]) => [capture.id, key]))
+    const found = (text: string) => history.query({ text }).items.map((s) => name.get(s.id))
+    const expectFound = async (where: string) => {
+      await history.searchSettled()
+      expect(found('viele grüße aus köln'), where).toEqual(['sendgrid'])
+      expect(found('jürgen'), where).toEqual(['sendgrid'])
+      expect(found('zürich'), where).toEqual(['utf16'])
+      expect(found('schöne straße'), where).toEqual(['cut'])
+    }
+    await expectFound('active segment')
+    for (let i = 0; i < 10; i++) await history.append(record()) // seals the first segment
+    await expectFound('sealed')
+    await history.close()
+    ;({ history } = await openHistory(dir, 100))
+    await expectFound('after a restart')
+    await history.close()
+  })
+
   it('finds a compressed body by its decoded text (gzip, x-gzip, deflate, raw deflate, br, zstd where Node has it), keeping the bytes as sent', async () => {
     const dir = await tempDir()
     dirs.push(dir)

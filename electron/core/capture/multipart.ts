@@ -5,6 +5,7 @@ import busboy from 'busboy'
 import { isUtf8 } from 'node:buffer'
 import { Readable } from 'node:stream'
 import type { RawHeaders } from '../../../shared/model'
+import { declaredCharset } from './decode'
 
 export interface Part {
   /** The part's header lines as they were sent (order, case, duplicates), latin1 like request headers. */
@@ -135,13 +136,27 @@ export function partHeaderBlocks(body: Buffer, contentType: string, maxParts = 1
   return partBlocks(body, contentType, maxParts).map((block) => block.headers)
 }
 
-/** Each part's header lines, and where its contents start. */
-function partBlocks(body: Buffer, contentType: string, maxParts: number): Array<{ headers: RawHeaders; contentStart: number }> {
+/**
+ * For search: the contents of each part whose own Content-Type declares a charset other than UTF-8
+ * (a mail parser's `text/plain; charset=iso-8859-1`), read in it, each on a line of its own; '' when
+ * there is none. The body may be cut short: its last part is read as far as it goes.
+ */
+export function multipartCharsetText(body: Buffer, contentType: string, maxParts = 1000): string {
+  let text = ''
+  for (const block of partBlocks(body, contentType, maxParts)) {
+    const charset = declaredCharset(headerOf(block.headers, 'content-type') ?? null)
+    if (charset !== null) text += `\n${charset.decode(body.subarray(block.contentStart, block.contentEnd))}`
+  }
+  return text
+}
+
+/** Each part's header lines, and where its contents start and end. */
+function partBlocks(body: Buffer, contentType: string, maxParts: number): Array<{ headers: RawHeaders; contentStart: number; contentEnd: number }> {
   const match = /;\s*boundary=(?:"([^"]+)"|([^;,\s]+))/i.exec(contentType)
   const boundary = match?.[1] ?? match?.[2]
   if (!boundary) return []
   const delimiter = Buffer.from(`--${boundary}`, 'latin1')
-  const blocks: Array<{ headers: RawHeaders; contentStart: number }> = []
+  const blocks: Array<{ headers: RawHeaders; contentStart: number; contentEnd: number }> = []
   let at = body.indexOf(delimiter)
   while (at >= 0 && blocks.length < maxParts) {
     let start = at + delimiter.length
@@ -156,8 +171,13 @@ function partBlocks(body: Buffer, contentType: string, maxParts: number): Array<
       separator = 2
     }
     if (end < 0 || end - start > HEADER_BLOCK_LIMIT) break
-    blocks.push({ headers: headerLines(body.subarray(start, end).toString('latin1')), contentStart: end + separator })
-    at = body.indexOf(delimiter, end + separator)
+    const contentStart = end + separator
+    at = body.indexOf(delimiter, contentStart)
+    // The line break before the next delimiter belongs to it (RFC 2046).
+    let contentEnd = at < 0 ? body.length : at
+    if (at >= 0 && body[contentEnd - 1] === 0x0a) contentEnd--
+    if (at >= 0 && body[contentEnd - 1] === 0x0d) contentEnd--
+    blocks.push({ headers: headerLines(body.subarray(start, end).toString('latin1')), contentStart, contentEnd: Math.max(contentStart, contentEnd) })
   }
   return blocks
 }

@@ -12,7 +12,6 @@
 // Never: keeps bodies larger than the inline limit in records (those are blob files).
 import { promises as fs } from 'node:fs'
 import { isUtf8 } from 'node:buffer'
-import { TextDecoder } from 'node:util'
 import path from 'node:path'
 import { Low, type Adapter } from 'lowdb'
 import { z } from 'zod'
@@ -20,7 +19,8 @@ import type { Notice } from '../../../shared/api'
 import type { Capture, CapturePage, CaptureQuery, CaptureSummary, RawHeaders, Retention } from '../../../shared/model'
 import { Capture as CaptureSchema, CaptureQuery as CaptureQuerySchema } from '../../../shared/model'
 import { HookscopeError } from '../../../shared/errors'
-import { decodeForSearch, parseContentEncoding } from '../capture/decode'
+import { declaredCharset, decodeForSearch, parseContentEncoding, textOf, type CharsetDecoder } from '../capture/decode'
+import { multipartCharsetText } from '../capture/multipart'
 import type { BlobStore } from './blobs'
 import { readFileIfExists, removeStaleTempFiles, writeFileAtomic } from './fs-util'
 import { Journal, markOf, parseJournal, readJournal, type SyncMode } from './journal'
@@ -282,7 +282,7 @@ interface DecodeJob {
   /** Its Content-Type is a form: its decoded text is read as one too. */
   form: boolean
   /** The charset other than UTF-8 its Content-Type declares, which its decoded bytes are read in. */
-  charset: TextDecoder | null
+  charset: CharsetDecoder | null
 }
 
 interface IndexEntry {
@@ -1355,50 +1355,24 @@ function searchTextOf(record: CaptureRecord, contentEncoding: string | null, bod
   if (contentEncoding !== null) return [text.toLowerCase(), body]
   // A body in the charset its Content-Type declares is read in it, as the detail reads it.
   const charset = declaredCharset(record.contentType)
-  if (bodyHead !== undefined) body = textOf(bodyHead.subarray(0, SEARCH_BODY_BYTES), charset)
+  let bytes: Buffer | null = null
+  if (bodyHead !== undefined) body = textOf((bytes = bodyHead.subarray(0, SEARCH_BODY_BYTES)), charset)
   else if (record.inline) {
     // A body that is not valid UTF-8 is searched as a blob body is: decoded, bad bytes replaced.
     const { encoding, data } = record.inline
     if (encoding === 'utf8' && charset === null) body = data.slice(0, SEARCH_BODY_BYTES)
-    else body = textOf((encoding === 'utf8' ? Buffer.from(data, 'utf8') : Buffer.from(data, 'base64')).subarray(0, SEARCH_BODY_BYTES), charset)
+    else body = textOf((bytes = (encoding === 'utf8' ? Buffer.from(data, 'utf8') : Buffer.from(data, 'base64')).subarray(0, SEARCH_BODY_BYTES)), charset)
   }
   if (body !== '' && isForm(record.contentType)) body = withFormText(body)
+  // A multipart part that declares a charset of its own is read in it too, as the detail reads it.
+  else if (body !== '' && record.contentType !== null && MULTIPART_TYPE.test(record.contentType) && /charset/i.test(body)) {
+    body += multipartCharsetText(bytes ?? Buffer.from(body, 'utf8'), record.contentType)
+  }
   // Two pieces, not one: joined, the body would be copied once more.
   return [text.toLowerCase(), body.toLowerCase()]
 }
 
-const CHARSET_PARAM = /;\s*charset\s*=\s*"?([^";\s]+)/i
-/** Decoders by charset label, lower-cased (null: UTF-8, or a label no decoder knows); a few kept. */
-const charsetDecoders = new Map<string, TextDecoder | null>()
-
-/**
- * The decoder of the charset a Content-Type declares, when it is not UTF-8 (what bodies are read as
- * otherwise) and is one TextDecoder knows: `iso-8859-1` reads as `windows-1252`, as the detail (a
- * browser) reads it. Null for most requests, found by one regular expression.
- */
-function declaredCharset(contentType: string | null): TextDecoder | null {
-  if (contentType === null) return null
-  const label = CHARSET_PARAM.exec(contentType)?.[1]?.toLowerCase()
-  if (label === undefined || label === 'utf-8' || label === 'utf8') return null
-  let decoder = charsetDecoders.get(label)
-  if (decoder === undefined) {
-    try {
-      decoder = new TextDecoder(label, { ignoreBOM: true })
-      if (decoder.encoding === 'utf-8') decoder = null
-    } catch {
-      decoder = null
-    }
-    if (charsetDecoders.size >= 32) charsetDecoders.clear()
-    charsetDecoders.set(label, decoder)
-  }
-  return decoder
-}
-
-/** Body bytes as text: in the declared charset, else as UTF-8 (bad bytes replaced). */
-function textOf(bytes: Buffer, charset: TextDecoder | null): string {
-  return charset === null ? bytes.toString('utf8') : charset.decode(bytes)
-}
-
+const MULTIPART_TYPE = /^\s*multipart\//i
 const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i
 
 function isForm(contentType: string | null): boolean {
