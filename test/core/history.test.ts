@@ -816,6 +816,26 @@ describe('search reads form values and compressed bodies as the detail shows the
     await history.close()
   })
 
+  it('reads windows-1252 (and latin1, iso-8859-1, us-ascii, which browsers read as it) with its €, curly quotes and dashes, as the detail shows them', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const { history } = await openHistory(dir, 100)
+    // "Price: 10 €, “quoted” – ‘fine’ … ™" in windows-1252.
+    const bytes = Buffer.from([...Buffer.from('Price: 10 '), 0x80, 0x2c, 0x20, 0x93, ...Buffer.from('quoted'), 0x94, 0x20, 0x96, 0x20, 0x91, ...Buffer.from('fine'), 0x92, 0x20, 0x85, 0x20, 0x99])
+    const labels = ['windows-1252', 'ISO-8859-1', 'latin1', 'us-ascii']
+    const ids = new Map<string, string>()
+    for (const label of labels) {
+      const capture = sent(bytes, [['Content-Type', `text/plain; charset=${label}`]])
+      ids.set(capture.id, label)
+      await history.append(capture)
+    }
+    await history.searchSettled()
+    const found = (text: string) => history.query({ text }).items.map((s) => ids.get(s.id)).sort()
+    expect(found('price: 10 €, “quoted” – ‘fine’ … ™')).toEqual([...labels].sort())
+    expect(found('€')).toEqual([...labels].sort())
+    await history.close()
+  })
+
   it('finds a multipart part by its text in the charset its own Content-Type declares, as the detail shows it', async () => {
     const dir = await tempDir()
     dirs.push(dir)

@@ -173,6 +173,23 @@ export interface CharsetDecoder {
   decode(bytes: Uint8Array): string
 }
 
+// Bytes 0x80–0x9F in WHATWG's windows-1252 index (the encoding browsers read `latin1`, `iso-8859-1`
+// and `us-ascii` as); every other byte is the code point of its value. Node's TextDecoder reads these
+// as C1 controls, which hid €, curly quotes and dashes from search while the detail showed them.
+const WINDOWS_1252_C1 =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178'
+const C1 = /[\x80-\x9f]/
+const EVERY_C1 = /[\x80-\x9f]/g
+
+/** windows-1252 as the Encoding Standard (and so the detail) reads it. */
+export const WINDOWS_1252: CharsetDecoder = {
+  decode(bytes) {
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
+    return C1.test(text) ? text.replace(EVERY_C1, (c) => WINDOWS_1252_C1[c.charCodeAt(0) - 0x80]!) : text
+  },
+}
+
 const CHARSET_PARAM = /;\s*charset\s*=\s*"?([^";\s]+)/i
 /** Decoders by charset label, lower-cased (null: UTF-8, or a label no decoder knows); a few kept. */
 const charsetDecoders = new Map<string, CharsetDecoder | null>()
@@ -180,7 +197,7 @@ const charsetDecoders = new Map<string, CharsetDecoder | null>()
 /**
  * The decoder of the charset a Content-Type declares, when it is not UTF-8 (what bodies are read as
  * otherwise) and is one TextDecoder knows: `iso-8859-1` reads as `windows-1252`, as the detail (a
- * browser) reads it. Null for most requests, found by one regular expression.
+ * browser) reads it, 0x80–0x9F included. Null for most requests, found by one regular expression.
  */
 export function declaredCharset(contentType: string | null): CharsetDecoder | null {
   if (contentType === null) return null
@@ -190,7 +207,7 @@ export function declaredCharset(contentType: string | null): CharsetDecoder | nu
   if (decoder === undefined) {
     try {
       const known = new TextDecoder(label, { ignoreBOM: true })
-      decoder = known.encoding === 'utf-8' ? null : known
+      decoder = known.encoding === 'utf-8' ? null : known.encoding === 'windows-1252' ? WINDOWS_1252 : known
     } catch {
       decoder = null
     }

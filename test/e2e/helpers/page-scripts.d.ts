@@ -40,3 +40,4 @@ export function hasAxe(): boolean
 export function focusedPlace(): { testId: string | null; index: number }
 export function focusOnAControl(): boolean
 export function focusedId(): string
+export function decodeEveryByte(label: string): number[]

@@ -1,6 +1,6 @@
 // Functions that run inside the page (passed to page.evaluate / page.waitForFunction). Plain
 // JavaScript because the node-side TypeScript project has no DOM types; page-scripts.d.ts types them.
-/* global document, window, getComputedStyle */
+/* global document, window, getComputedStyle, TextDecoder */
 
 /** The text of every CodeMirror document under `selector`, joined by newlines. */
 export function editorText(selector) {
@@ -290,4 +290,10 @@ export function focusedId() {
 /** Whether something other than the page's body holds the focus. */
 export function focusOnAControl() {
   return document.activeElement !== null && document.activeElement !== document.body
+}
+
+/** Every byte value 0–255, in order, read by the page's TextDecoder in `label`: code points, one per byte. */
+export function decodeEveryByte(label) {
+  const text = new TextDecoder(label).decode(Uint8Array.from({ length: 256 }, (_, i) => i))
+  return Array.from(text, (ch) => ch.codePointAt(0))
 }
