@@ -322,6 +322,30 @@ describe('multipart file names', () => {
   })
 })
 
+describe('multipart file names sent unquoted', () => {
+  it('keeps a part whose unquoted file name holds latin1 bytes, named as written, its header lines as sent', async () => {
+    const body = Buffer.from(
+      '--XyZ\r\nContent-Disposition: form-data; name="f"; filename=r\xe9sum\xe9.txt\r\nContent-Type: text/plain\r\n\r\none\r\n' +
+        '--XyZ\r\nContent-Disposition: form-data; name=n\xe9; filename=plain.txt\r\n\r\ntwo\r\n' +
+        '--XyZ\r\nContent-Disposition: form-data; name="g"\r\n\r\nthree\r\n' +
+        '--XyZ--\r\n',
+      'latin1',
+    )
+    const { parts, error } = await parseMultipart(body, 'multipart/form-data; boundary=XyZ')
+    expect(error).toBeNull()
+    expect(parts.map((part) => [part.name, part.filename, part.bytes.toString()])).toEqual([
+      ['f', 'résumé.txt', 'one'],
+      ['n\ufffd', 'plain.txt', 'two'],
+      ['g', null, 'three'],
+    ])
+    expect(parts[0]!.rawHeaders).toEqual([
+      ['Content-Disposition', 'form-data; name="f"; filename=r\xe9sum\xe9.txt'],
+      ['Content-Type', 'text/plain'],
+    ])
+    expect(parts[1]!.rawHeaders).toEqual([['Content-Disposition', 'form-data; name=n\xe9; filename=plain.txt']])
+  })
+})
+
 describe('multipart parts, byte for byte, and a body that ends inside a part', () => {
   it('keeps the exact bytes of parts that are not files (binary, latin1, UTF-8 declared)', async () => {
     const png = Buffer.from('89504e47fffe00e9', 'hex')

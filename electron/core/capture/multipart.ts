@@ -23,6 +23,8 @@ export interface Part {
 export function parseMultipart(body: Buffer, contentType: string, partCap = 1024 * 1024, maxParts = 1000): Promise<{ parts: Part[]; error: string | null }> {
   return new Promise((resolve) => {
     const parts: Part[] = []
+    // Each part's header lines as sent, found once: shown with the part, and read before busboy.
+    const blocks = partBlocks(body, contentType, maxParts)
     let parser: busboy.Busboy
     try {
       parser = busboy({
@@ -95,7 +97,6 @@ export function parseMultipart(body: Buffer, contentType: string, partCap = 1024
     parser.on('error', (error: Error) => {
       // A body that ends inside a part (no closing boundary): busboy reports a file part with what
       // arrived, but drops a field still arriving. That one is read here, from its own header lines.
-      const blocks = partBlocks(body, contentType, maxParts)
       attachRawHeaders(parts, blocks.map((block) => block.headers))
       const last = blocks[blocks.length - 1]
       if (!settled && last && parts.length < maxParts && !parts.some((part) => part.rawHeaders === last.headers)) {
@@ -117,12 +118,42 @@ export function parseMultipart(body: Buffer, contentType: string, partCap = 1024
       done(error.message)
     })
     parser.on('close', () => {
-      attachRawHeaders(parts, partHeaderBlocks(body, contentType, maxParts))
+      attachRawHeaders(parts, blocks.map((block) => block.headers))
       fieldBytes()
       done(null)
     })
-    Readable.from([body]).pipe(parser)
+    Readable.from([quotedForBusboy(body, blocks)]).pipe(parser)
   })
+}
+
+// An unquoted `name` or `filename` value (not `filename*`), up to the next `;` or the end of the line.
+const UNQUOTED_PARAM = /(;[ \t]*(?:file)?name[ \t]*=[ \t]*)([^";\r\n \t][^;\r\n]*?)([ \t]*(?:;|$))/gim
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+const DISPOSITION_LINE = /^content-disposition[ \t]*:.*$/gim
+
+/**
+ * The body for busboy to read: busboy skips a part whose Content-Disposition gives `name` or
+ * `filename` unquoted with bytes a token cannot hold (an older client's `filename=résumé.txt` in
+ * latin1), so such a value is quoted in what it reads. The body itself, and each part's header lines
+ * as shown, stay as sent; the same body when no part needs it.
+ */
+function quotedForBusboy(body: Buffer, blocks: PartBlock[]): Buffer {
+  const pieces: Buffer[] = []
+  let copied = 0
+  for (const block of blocks) {
+    const sent = body.toString('latin1', block.headerStart, block.headerEnd)
+    const quoted = sent.replace(DISPOSITION_LINE, (line) =>
+      line.replace(UNQUOTED_PARAM, (whole, before: string, value: string, after: string) =>
+        TOKEN.test(value) ? whole : `${before}"${value.replace(/["\\]/g, '\\$&')}"${after}`,
+      ),
+    )
+    if (quoted === sent) continue
+    pieces.push(body.subarray(copied, block.headerStart), Buffer.from(quoted, 'latin1'))
+    copied = block.headerEnd
+  }
+  if (pieces.length === 0) return body
+  pieces.push(body.subarray(copied))
+  return Buffer.concat(pieces)
 }
 
 const HEADER_BLOCK_LIMIT = 16 * 1024
@@ -150,13 +181,22 @@ export function multipartCharsetText(body: Buffer, contentType: string, maxParts
   return text
 }
 
-/** Each part's header lines, and where its contents start and end. */
-function partBlocks(body: Buffer, contentType: string, maxParts: number): Array<{ headers: RawHeaders; contentStart: number; contentEnd: number }> {
+interface PartBlock {
+  headers: RawHeaders
+  /** Where its header lines start and end (before the blank line), and its contents. */
+  headerStart: number
+  headerEnd: number
+  contentStart: number
+  contentEnd: number
+}
+
+/** Each part's header lines, and where they and its contents are. */
+function partBlocks(body: Buffer, contentType: string, maxParts: number): PartBlock[] {
   const match = /;\s*boundary=(?:"([^"]+)"|([^;,\s]+))/i.exec(contentType)
   const boundary = match?.[1] ?? match?.[2]
   if (!boundary) return []
   const delimiter = Buffer.from(`--${boundary}`, 'latin1')
-  const blocks: Array<{ headers: RawHeaders; contentStart: number; contentEnd: number }> = []
+  const blocks: PartBlock[] = []
   let at = body.indexOf(delimiter)
   while (at >= 0 && blocks.length < maxParts) {
     let start = at + delimiter.length
@@ -177,7 +217,7 @@ function partBlocks(body: Buffer, contentType: string, maxParts: number): Array<
     let contentEnd = at < 0 ? body.length : at
     if (at >= 0 && body[contentEnd - 1] === 0x0a) contentEnd--
     if (at >= 0 && body[contentEnd - 1] === 0x0d) contentEnd--
-    blocks.push({ headers: headerLines(body.subarray(start, end).toString('latin1')), contentStart, contentEnd: Math.max(contentStart, contentEnd) })
+    blocks.push({ headers: headerLines(body.subarray(start, end).toString('latin1')), headerStart: start, headerEnd: end, contentStart, contentEnd: Math.max(contentStart, contentEnd) })
   }
   return blocks
 }
