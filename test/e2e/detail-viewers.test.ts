@@ -103,7 +103,7 @@ describe('request detail', () => {
     expect(await page.getByTestId('overview-url').textContent()).toContain(long)
   })
 
-  it('shows JSON pretty and foldable, forms as tables, XML and HTML as text', async (ctx) => {
+  it('shows JSON and XML pretty and foldable, forms as tables, HTML as text', async (ctx) => {
     e2e.requireBrowser(ctx)
     const { page } = await e2e.open()
     const json = uniquePath('json')
@@ -124,8 +124,16 @@ describe('request detail', () => {
     await sendRequest(e2e.host.captureUrl, { path: xml, headers: [['Content-Type', 'application/xml']], body: '<?xml version="1.0"?><order id="7"><item>Widget</item></order>' })
     await openRequest(page, xml, 'body')
     await page.getByTestId('viewer-xml').waitFor()
-    expect(await editorText(page)).toContain('<order id="7"><item>Widget</item></order>')
+    expect(await page.getByTestId('viewer-xml').getAttribute('data-pretty')).toBe('true')
+    expect(await editorText(page)).toBe('<?xml version="1.0"?>\n<order id="7">\n  <item>Widget</item>\n</order>')
     expect(await page.locator('order, item').count()).toBe(0)
+    // Large enough to be re-indented by the format worker.
+    const bigXml = uniquePath('big-xml')
+    const items = Array.from({ length: 2500 }, (_, i) => `<item n="${i}">Widget ${i}</item>`).join('')
+    await sendRequest(e2e.host.captureUrl, { path: bigXml, headers: [['Content-Type', 'text/xml']], body: `<orders>${items}</orders>` })
+    await openRequest(page, bigXml, 'body')
+    await page.locator('[data-testid="viewer-xml"][data-pretty="true"]').waitFor()
+    expect(await editorText(page)).toMatch(/^<orders>\n {2}<item n="0">Widget 0<\/item>\n {2}<item n="1">Widget 1<\/item>\n/)
 
     const html = uniquePath('html')
     await sendRequest(e2e.host.captureUrl, { path: html, headers: [['Content-Type', 'text/html']], body: '<html><body><h1 id="captured-title">Title</h1></body></html>' })
