@@ -487,6 +487,31 @@ describe('composer', () => {
     expect(lastCall(engine, 'replay.send')).toMatchObject({ resign: null })
   })
 
+  it('keeps how the draft is sent across a reload: its origin, the endpoint that re-signs it, and the re-signing options', async () => {
+    const { engine, capture, workbench } = await setup({ scheme: 'svix', headers: [['svix-id', 'msg_1'], ['svix-timestamp', '1700000000'], ['svix-signature', 'v1,AAAA']] })
+    await openComposer(workbench, capture.id)
+    fireEvent.click(screen.getByTestId('composer-renew-id'))
+    const editor = EditorView.findFromDOM(document.querySelector<HTMLElement>('[data-testid="composer-body-editor"] .cm-content')!)!
+    act(() => editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: '{"id":"evt_1","amount":1500}' } }))
+    await waitFor(() => expect(localStorage.getItem('hookscope.composerDraft')).toContain('1500'))
+
+    window.dispatchEvent(new Event('pagehide'))
+    cleanup()
+    const harness = createHarness(engine)
+    harness.stores.sync.start()
+    renderWith(harness, <App />)
+    await settle()
+    fireEvent.click(screen.getByTestId('view-composer'))
+    await waitFor(() => expect(screen.getByTestId('composer-body-editor')).toBeTruthy(), { timeout: 10_000 })
+    expect(screen.getByTestId('composer-restored')).toBeTruthy()
+    expect((screen.getByTestId('composer-resign') as HTMLInputElement).checked).toBe(true)
+    expect((screen.getByTestId('composer-renew-id') as HTMLInputElement).checked).toBe(true)
+    await act(async () => {
+      await workbenchOf(harness.stores).send()
+    })
+    expect(lastCall(engine, 'replay.send')).toMatchObject({ originId: capture.id, endpointId: 'ep_1', resign: { scheme: 'svix', renewId: true } })
+  })
+
   it('marks the headers re-signing replaces when sent, and only while it is on', async () => {
     const { engine, capture, workbench } = await setup({ scheme: 'svix', headers: [['svix-id', 'msg_1'], ['svix-timestamp', '1700000000'], ['svix-signature', 'v1,typed-by-hand']] })
     await openComposer(workbench, capture.id)

@@ -104,11 +104,11 @@ export class Workbench {
       composer: {
         ...initialComposer(),
         timeoutSeconds: storedSendTimeout(),
-        ...(restored ? { request: restored.request, source: { kind: 'restored', bodyOmitted: restored.bodyOmitted } } : {}),
+        ...(restored ? { request: restored.request, source: { kind: 'restored', bodyOmitted: restored.bodyOmitted }, ...restored.signing } : {}),
       },
     })
-    this.store.subscribe((state, previous) => {
-      if (state.composer.request !== previous.composer.request) this.keepDraftSoon()
+    this.store.subscribe(({ composer: now }, { composer: before }) => {
+      if (now.request !== before.request || now.originId !== before.originId || now.endpointId !== before.endpointId || now.resign !== before.resign || now.renewId !== before.renewId) this.keepDraftSoon()
     })
     // A reload or a closing window writes what is still waiting.
     window.addEventListener('pagehide', () => this.keepDraftNow())
@@ -128,7 +128,8 @@ export class Workbench {
     if (this.draftTimer === null) return
     clearTimeout(this.draftTimer)
     this.draftTimer = null
-    storeDraft(this.state.composer.request)
+    const { request, originId, endpointId, resign, renewId } = this.state.composer
+    storeDraft(request, { originId, endpointId, resign, renewId })
   }
 
   private get api(): ApiClient {

@@ -1,6 +1,8 @@
 // What the composer keeps in this browser's storage, so that it survives reloads and restarts: the
 // send timeout last chosen, and the request being edited (method, URL, header rows, body; a body
-// over 1 MiB is left out, and the restored draft says so). Storage may refuse (private mode, quota):
+// over 1 MiB is left out, and the restored draft says so) with how it is sent: the capture it came
+// from (its replays stay linked to it), the endpoint whose secret re-signs it, and the re-signing
+// options, so that a send after a reload is signed as it would have been before. Storage may refuse (private mode, quota):
 // the value then holds until the page reloads. Never: calls the engine or touches the DOM.
 import { z } from 'zod'
 import { base64Decode, base64Encode } from '../../../shared/formats/bytes'
@@ -59,13 +61,28 @@ const StoredDraft = z.object({
     /** Too large to keep: its size in bytes. */
     z.object({ mode: z.literal('omitted'), size: z.number() }),
   ]),
+  /** How it is sent (absent in drafts kept before it was). */
+  signing: z
+    .object({ originId: z.string().nullable(), endpointId: z.string().nullable(), resign: z.boolean(), renewId: z.boolean() })
+    .optional(),
 })
 type StoredDraft = z.infer<typeof StoredDraft>
+
+/** How the composer's request is sent: its origin, the endpoint that re-signs it, and whether it does. */
+export interface DraftSigning {
+  originId: string | null
+  endpointId: string | null
+  resign: boolean
+  renewId: boolean
+}
+
+const NO_SIGNING: DraftSigning = { originId: null, endpointId: null, resign: false, renewId: false }
 
 export interface RestoredDraft {
   request: EditableRequest
   /** The size of the body that was too large to keep, or null when the body is the one edited. */
   bodyOmitted: number | null
+  signing: DraftSigning
 }
 
 function storedBody(body: ComposerBody): StoredDraft['body'] {
@@ -80,14 +97,15 @@ function restoredBody(body: StoredDraft['body']): ComposerBody {
   return bytes && body.mode === 'binary' ? { mode: 'binary', bytes, fileName: body.fileName } : { mode: 'text', text: '' }
 }
 
-/** Keeps the request being edited, so that a reload or a restart finds it again. */
-export function storeDraft(request: EditableRequest): void {
+/** Keeps the request being edited and how it is sent, so that a reload or a restart finds them again. */
+export function storeDraft(request: EditableRequest, signing: DraftSigning = NO_SIGNING): void {
   const draft: StoredDraft = {
     version: 1,
     method: request.method,
     url: request.url,
     headers: request.headers.map(({ name, value, enabled, followsUrl }) => ({ name, value, enabled, ...(followsUrl ? { followsUrl } : {}) })),
     body: storedBody(request.body),
+    signing: { originId: signing.originId, endpointId: signing.endpointId, resign: signing.resign, renewId: signing.renewId },
   }
   try {
     localStorage.setItem(DRAFT_KEY, JSON.stringify(draft))
@@ -121,5 +139,6 @@ export function storedDraft(): RestoredDraft | null {
       body: restoredBody(parsed.body),
     },
     bodyOmitted: parsed.body.mode === 'omitted' ? parsed.body.size : null,
+    signing: parsed.signing ?? NO_SIGNING,
   }
 }
