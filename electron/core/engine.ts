@@ -785,10 +785,13 @@ export class Engine {
           request = savedOfDraft(from.draft)
           source = { kind: 'draft', id: null }
         }
-        // Default name: method and path; default re-signing: the capture's endpoint scheme, if any.
+        // Default name: method and path; default re-signing: the scheme of the endpoint the capture came
+        // to (for a replay, the endpoint its origin came to), if any.
         let signatureConfig = signature
-        if (signatureConfig === null && source.kind === 'capture') {
-          const endpoint = this.endpoints().find((e) => e.id === source.endpointId)
+        if (signatureConfig === null && source.kind !== 'draft') {
+          const originId = 'replayId' in from ? this.replayer.get(from.replayId).originId : null
+          const endpointId = originId ? this.history.summary(originId)?.endpointId : source.endpointId
+          const endpoint = this.endpoints().find((e) => e.id === endpointId)
           if (endpoint?.signature.scheme) signatureConfig = { scheme: endpoint.signature.scheme, endpointId: endpoint.id }
         }
         const defaultName = `${request.method} ${request.url.replace(/^[a-z]+:\/\/[^/]+/i, '') || '/'}`.slice(0, 300)

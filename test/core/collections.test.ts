@@ -775,6 +775,41 @@ describe('running a collection', () => {
     ])
   })
 
+  it('re-signs a saved replay as it does the capture it came from', async () => {
+    const secret = 'whsec_saved_replay_0123456789abcdef'
+    const stripe = new Stripe('sk_test_run')
+    const app = await target((req, res, body) => {
+      try {
+        stripe.webhooks.constructEvent(body, String(req.headers['stripe-signature']), secret)
+        res.writeHead(200)
+        res.end('ok')
+      } catch {
+        res.writeHead(400)
+        res.end('bad signature')
+      }
+    })
+    t = await startEngine()
+    await t.engine.updateEndpoint(t.endpointId, { signature: { scheme: 'stripe' } })
+    const api = apiOf(t.engine)
+    await api['endpoints.setSecret']({ id: t.endpointId, secret })
+    const payload = '{"id":"evt_saved","data":{"object":{"amount":666}}}'
+    const done = nextCapture(t.engine)
+    await fetch(t.url + 'stripe', { method: 'POST', body: payload, headers: { 'Stripe-Signature': stripe.webhooks.generateTestHeaderString({ payload, secret }), 'Content-Type': 'application/json' } })
+    const captured = await done
+    // Edited and sent without re-signing: the app refuses it.
+    const draft = await api['replay.draft']({ captureId: captured.id, baseUrl: app.url })
+    draft.bodyBase64 = Buffer.from(payload.replace('666', '1500')).toString('base64')
+    const replay = await api['replay.send']({ draft, originId: captured.id, resign: null })
+    expect(replay.response?.status).toBe(400)
+    const c = await api['collections.create']({ name: 'Saved replays' })
+    const item = await api['collections.saveItem']({ id: c.id, from: { replayId: replay.id }, name: 'edited' })
+    expect(item.signature).toEqual({ scheme: 'stripe', endpointId: t.endpointId })
+    let runId = ''
+    const finished = runEvents(t, () => runId)
+    runId = (await api['collections.run']({ id: c.id, baseUrl: app.url })).runId
+    expect((await finished).results.map((r) => [r.name, r.status])).toEqual([['edited', 200]])
+  })
+
   it('sends items in order to a chosen target, re-signing where configured, with progress and results', async () => {
     const secret = 'whsec_collection_run_0123456789abcdef'
     const stripe = new Stripe('sk_test_run')

@@ -487,6 +487,18 @@ describe('composer', () => {
     expect(lastCall(engine, 'replay.send')).toMatchObject({ resign: null })
   })
 
+  it('saves the edited request with the scheme and endpoint that re-sign it, as a saved capture gets them', async () => {
+    const { engine, capture, workbench } = await setup({ scheme: true })
+    await openComposer(workbench, capture.id)
+    fireEvent.click(screen.getByTestId('composer-save'))
+    await settle()
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('save-confirm'))
+    })
+    await settle()
+    expect(lastCall(engine, 'collections.saveItem')).toMatchObject({ from: { draft: { method: 'POST' } }, signature: { scheme: 'stripe', endpointId: 'ep_1' } })
+  })
+
   it('keeps how the draft is sent across a reload: its origin, the endpoint that re-signs it, and the re-signing options', async () => {
     const { engine, capture, workbench } = await setup({ scheme: 'svix', headers: [['svix-id', 'msg_1'], ['svix-timestamp', '1700000000'], ['svix-signature', 'v1,AAAA']] })
     await openComposer(workbench, capture.id)

@@ -4,7 +4,7 @@
 // how far the traffic list's export is. Never: calls the engine (the commands in
 // workbench/commands.ts do) or touches the DOM.
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import type { CollectionTree } from '../../../shared/collections'
+import type { CollectionItem, CollectionTree } from '../../../shared/collections'
 import type { Replay, RequestDraft } from '../../../shared/model'
 import { blankRequest, followUrl, type ComposerBody, type EditableRequest, type HeaderRow } from '../workbench/composer-draft'
 import type { ExportProgress } from '../workbench/list-export'
@@ -27,8 +27,10 @@ export type RequestRef =
   | { kind: 'item'; collectionId: string; itemId: string }
   | { kind: 'draft'; draft: RequestDraft; label: string }
 
-/** What "save to collection" saves. */
-export type SaveSource = { captureId: string } | { replayId: string } | { draft: RequestDraft }
+/** What "save to collection" saves; a draft with the scheme and endpoint that re-sign it, if any. */
+export type SaveSource = { captureId: string } | { replayId: string } | { draft: RequestDraft; signature?: ItemSignature | null }
+
+export type ItemSignature = NonNullable<CollectionItem['signature']>
 
 /** Sending: bytes of the file sent, of its size. Reading: requests the engine has read, of how many (0 while it parses). */
 export interface ImportProgress {

@@ -428,7 +428,10 @@ export class Workbench {
   async saveItem(input: { source: SaveSource; collectionId: string | null; newCollectionName?: string; folderId: string | null; name?: string }): Promise<ItemInfo> {
     let collectionId = input.collectionId
     if (!collectionId) collectionId = (await this.api['collections.create']({ name: input.newCollectionName?.trim() || 'My requests' })).id
-    const item = await this.api['collections.saveItem']({ id: collectionId, folderId: input.folderId, from: input.source, ...(input.name?.trim() ? { name: input.name.trim() } : {}) })
+    const { source } = input
+    const from = 'draft' in source ? { draft: source.draft } : source
+    const signature = 'draft' in source ? (source.signature ?? null) : null
+    const item = await this.api['collections.saveItem']({ id: collectionId, folderId: input.folderId, from, signature, ...(input.name?.trim() ? { name: input.name.trim() } : {}) })
     await this.loadCollections()
     if (this.state.selectedCollectionId === collectionId) await this.reloadCollection()
     const name = this.stores.app.getState().collections?.find((c) => c.id === collectionId)?.name ?? 'the collection'
@@ -439,6 +442,14 @@ export class Workbench {
   /** The composer's request, as a draft to save or compare. */
   composerDraft(): RequestDraft {
     return toDraft(this.state.composer.request)
+  }
+
+  /** The composer's request to save, with the scheme and endpoint that re-sign it when the item is sent
+   * (its endpoint's scheme, as a saved capture gets), so that a run or a later send re-signs it too. */
+  composerSaveSource(): SaveSource {
+    const { endpointId } = this.state.composer
+    const scheme = this.endpoint(endpointId)?.signature.scheme ?? null
+    return { draft: this.composerDraft(), signature: scheme && endpointId ? { scheme, endpointId } : null }
   }
 
   async updateItemRequest(): Promise<void> {

@@ -276,7 +276,7 @@ export function ComposerView() {
             Update item
           </button>
         )}
-        <button type="button" data-testid="composer-save" onClick={() => actions.setSavePicker({ draft: workbench.composerDraft() })}>
+        <button type="button" data-testid="composer-save" onClick={() => actions.setSavePicker(workbench.composerSaveSource())}>
           Save to collection…
         </button>
       </div>
