@@ -564,5 +564,11 @@ export const Replay = z.object({
   timings: z.object({ connectMs: z.number().nullable(), firstByteMs: z.number().nullable(), totalMs: z.number().nullable() }),
   error: z.object({ code: AttemptErrorCode, message: z.string() }).nullable(),
   resigned: z.object({ scheme: SchemeId, renewedId: z.boolean() }).nullable(),
+  /**
+   * The signature as it was sent, judged with the endpoint's scheme and secret at that moment: what the
+   * app checking it would decide (so an edited body sent without re-signing says it will be refused).
+   * Null when no endpoint with a scheme signs it; absent in replays sent before it was recorded.
+   */
+  signature: Verdict.nullable().optional(),
 })
 export type Replay = z.infer<typeof Replay>

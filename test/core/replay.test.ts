@@ -355,10 +355,18 @@ describe('re-signing: the app under test accepts an edited replay only when it i
     const resigned = await api['replay.send']({ draft: edited, originId: original.id, resign: { scheme: 'stripe', renewId: false } })
     expect(resigned.response?.status).toBe(200)
     expect(resigned.resigned).toEqual({ scheme: 'stripe', renewedId: false })
+    // Each replay says what the app made of the signature it got: refused edited, accepted re-signed,
+    // and the original as it was, too old.
+    expect(plain.signature).toMatchObject({ kind: 'invalid', scheme: 'stripe' })
+    expect(resigned.signature).toEqual({ kind: 'valid', scheme: 'stripe' })
+    const stale = await api['replay.send']({ draft, originId: original.id })
+    expect(stale.response?.status).toBe(400)
+    expect(stale.signature).toMatchObject({ kind: 'timestamp-out-of-tolerance', toleranceSeconds: 300 })
     // "Resend as is", re-signed, to the endpoint's forward target.
     const again = await api['replay.resend']({ captureId: original.id, resign: { scheme: 'stripe', renewId: false } })
     expect(again.response?.status).toBe(200)
-    expect(app.received.map((r) => r.body.toString())).toEqual([payload.replace('2000', '4200'), payload.replace('2000', '4200'), payload])
+    expect(again.signature).toEqual({ kind: 'valid', scheme: 'stripe' })
+    expect(app.received.map((r) => r.body.toString())).toEqual([payload.replace('2000', '4200'), payload.replace('2000', '4200'), payload, payload])
   })
 
   it('Standard Webhooks: keeps or renews the message id, as asked', async () => {

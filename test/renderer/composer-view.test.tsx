@@ -487,6 +487,25 @@ describe('composer', () => {
     expect(lastCall(engine, 'replay.send')).toMatchObject({ resign: null })
   })
 
+  it('says beside the answer what the app made of the signature sent: refused when edited without re-signing', async () => {
+    const { capture, workbench } = await setup({ scheme: true, headers: [['Stripe-Signature', 't=1,v1=abc']] })
+    await openComposer(workbench, capture.id)
+    fireEvent.click(screen.getByTestId('composer-resign'))
+    await act(async () => {
+      await workbench.send()
+    })
+    const sent = workbench.store.getState().composer.result!
+    act(() => workbench.store.getState().setComposer({ result: { ...sent, signature: { kind: 'invalid', scheme: 'stripe', reason: 'no v1 signature matches the body and the secret' } } }))
+    expect(screen.getByTestId('response-signature').textContent).toBe('sig invalid')
+    expect(screen.getByTestId('response-signature-note').className).toBe('viewer-note error')
+    expect(screen.getByTestId('response-signature-note').textContent).toBe(
+      'Sent without re-signing: Invalid Stripe signature. No v1 signature matches the body and the secret. Turn on re-signing to send it with a fresh signature.',
+    )
+    act(() => workbench.store.getState().setComposer({ result: { ...sent, resigned: { scheme: 'stripe', renewedId: false }, signature: { kind: 'valid', scheme: 'stripe' } } }))
+    expect(screen.getByTestId('response-signature').textContent).toBe('sig valid')
+    expect(screen.queryByTestId('response-signature-note')).toBeNull()
+  })
+
   it('saves the edited request with the scheme and endpoint that re-sign it, as a saved capture gets them', async () => {
     const { engine, capture, workbench } = await setup({ scheme: true })
     await openComposer(workbench, capture.id)

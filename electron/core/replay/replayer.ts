@@ -14,7 +14,7 @@ import { pathOfTarget, upstreamHeaders } from '../forward/upstream'
 import { EMPTY_SHA256, type BlobStore } from '../store/blobs'
 import { DocumentStore } from '../store/document'
 import { inlineBytes, type HistoryStore } from '../store/history'
-import { signWith, UnusableSecretError } from '../signatures'
+import { signWith, UnusableSecretError, verifyWith } from '../signatures'
 import { publicUrlOf, type SignatureChecker } from '../verdicts/checker'
 
 export const MAX_REPLAYS = 1000
@@ -115,20 +115,21 @@ export class Replayer {
     const body = Buffer.from(draft.bodyBase64, 'base64')
     let headers: RawHeaders = draft.headers
     let resigned: Replay['resigned'] = null
+    const endpointId = input.endpointId ?? (input.originId ? this.deps.history.summary(input.originId)?.endpointId : undefined)
+    const endpoint = endpointId ? this.deps.endpoint(endpointId) : undefined
+    // The provider signed the public URL it called; a replay of its request claims the same one.
+    let signedUrl = endpoint && input.originId ? publicUrlOf({ target: requestPath, rawHeaders: headers, localPort: 0 }, endpoint) : draft.url
     if (input.resign) {
-      const endpointId = input.endpointId ?? (input.originId ? this.deps.history.summary(input.originId)?.endpointId : undefined)
-      const endpoint = endpointId ? this.deps.endpoint(endpointId) : undefined
       if (!endpoint) throw new HookscopeError('INVALID_INPUT', 'Re-signing needs the endpoint whose secret signs the request.')
       const secret = await this.deps.checker.secretOf(endpoint.id)
       if (!secret) throw new HookscopeError('INVALID_INPUT', `The endpoint "${endpoint.name}" has no signing secret; add one in its signature settings.`)
-      // The provider signed the public URL it called; a re-signed request claims the same one.
-      const signedUrl = input.originId
-        ? publicUrlOf({ target: requestPath, rawHeaders: headers, localPort: 0 }, endpoint)
-        : draft.url
       try {
         const result = signWith(input.resign.scheme, { method: draft.method, url: signedUrl, rawHeaders: headers, body }, secret, this.deps.clock.now(), { renewId: input.resign.renewId })
         headers = result.rawHeaders
-        if (result.url !== signedUrl) requestPath = splitUrl(result.url).path
+        if (result.url !== signedUrl) {
+          requestPath = splitUrl(result.url).path
+          signedUrl = result.url
+        }
       } catch (error) {
         if (error instanceof UnusableSecretError) throw new HookscopeError('INVALID_INPUT', `The signing secret cannot be used for ${input.resign.scheme}: ${error.message}`)
         throw error
@@ -137,6 +138,9 @@ export class Replayer {
     }
     // Host as the draft says (added from the URL when absent); Content-Length follows the body.
     const sent = upstreamHeaders(headers, { host: headerValue(headers, 'host') === null ? 'rewrite' : 'keep', targetHost: origin.host, bodyLength: body.length, method: draft.method })
+    // What the app will make of the signature it gets, judged as a capture's is.
+    const scheme = endpoint?.signature.scheme ?? null
+    const signature = endpoint && scheme ? verifyWith(scheme, { method: draft.method, url: signedUrl, rawHeaders: sent, body }, await this.deps.checker.secretOf(endpoint.id), this.deps.clock.now()) : null
     const requestBody = body.length > 0 ? await this.deps.blobs.put(body) : null
     const sentAt = this.deps.clock.now()
     const stop = input.sendId === undefined ? undefined : new StopGroup()
@@ -183,6 +187,7 @@ export class Replayer {
       timings: result.timings,
       error: result.error,
       resigned,
+      signature,
     }
     const dropped: Replay[] = []
     await this.doc.update((current) => {

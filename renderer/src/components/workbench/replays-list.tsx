@@ -4,6 +4,8 @@
 // view: what does not fit ends in an ellipsis, its full text in a title and in the response panel.
 import { useEffect } from 'react'
 import { requestTargetOf } from '../../../../shared/formats/http-parts'
+import type { Verdict } from '../../../../shared/signatures'
+import { verdictBadge } from '../../text/verdict-text'
 import { formatClock, formatDuration, statusClassOf } from '../../text/format'
 import { displayText } from '../../text/visible-text'
 import { statusLine, useWorkbench, useWorkbenchState } from '../../workbench/commands'
@@ -47,6 +49,7 @@ export function ReplaysList() {
                     </span>
                     <span className="muted">{formatDuration(replay.timings.totalMs)}</span>
                     {replay.resigned && <span className="badge ok">re-signed</span>}
+                    {replay.signature && replay.signature.kind !== 'valid' && <SignatureBadge verdict={replay.signature} />}
                   </span>
                 </button>
                 <button type="button" className="small" data-testid="replay-edit" title="Load what was sent into the editor" onClick={() => void workbench.openReplay(replay.id)}>
@@ -67,5 +70,14 @@ export function ReplaysList() {
         </ul>
       )}
     </section>
+  )
+}
+
+function SignatureBadge({ verdict }: { verdict: Verdict }) {
+  const badge = verdictBadge(verdict)
+  return (
+    <span className={`badge ${badge.tone}`} title={badge.title} data-testid="replay-signature">
+      {badge.short}
+    </span>
   )
 }

@@ -3,6 +3,7 @@
 // the same viewers as captured requests. Also what was sent, as the engine framed it.
 import { useEffect, useId, useState } from 'react'
 import type { Replay } from '../../../../shared/model'
+import type { Verdict } from '../../../../shared/signatures'
 import { base64ToBytes, WHOLE_BODY_MAX_BYTES } from '../../body/body-loader'
 import { useStores } from '../../state/context'
 import { chooseViewer } from '../../text/content-type'
@@ -11,6 +12,7 @@ import { statusLine, useWorkbench, useWorkbenchState } from '../../workbench/com
 import { BodyContent } from '../viewers/body-content'
 import { VisibleText } from '../visible-text'
 import { RawHeaderTable } from './raw-header-table'
+import { explainVerdict, verdictBadge, type Tone } from '../../text/verdict-text'
 import { TabList, TabPanel } from '../tabs'
 import { errorMessage } from '../../../../shared/errors'
 
@@ -31,6 +33,8 @@ export function ResponsePanel() {
     )
   }
   const contentType = result.response?.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? null
+  const signatureBadge = result.signature ? verdictBadge(result.signature) : null
+  const signatureNote = result.signature ? sentSignatureNote(result.signature, result.resigned !== null) : null
   return (
     <section className="response-panel" data-testid="response-panel" data-replay-id={result.id}>
       <div className="response-head">
@@ -41,6 +45,11 @@ export function ResponsePanel() {
           <span className="badge ok" data-testid="response-resigned">
             re-signed ({result.resigned.scheme}
             {result.resigned.renewedId ? ', new id' : ''})
+          </span>
+        )}
+        {signatureBadge && (
+          <span className={`badge ${signatureBadge.tone}`} title={signatureBadge.title} data-testid="response-signature">
+            {signatureBadge.label}
           </span>
         )}
         <span className="muted" data-testid="response-timings" title="Connect · first byte · total">
@@ -57,6 +66,11 @@ export function ResponsePanel() {
       <p className="muted response-url">
         <VisibleText value={result.request.method} byteString /> <VisibleText value={result.request.url} byteString />
       </p>
+      {signatureNote && (
+        <p className={`viewer-note ${signatureNote.tone === 'danger' ? 'error' : 'warning'}`} data-testid="response-signature-note">
+          {signatureNote.text}
+        </p>
+      )}
       {result.error && (
         <p className="viewer-note error" data-testid="response-error">
           {result.error.code}: {result.error.message}
@@ -90,6 +104,15 @@ export function ResponsePanel() {
       </TabPanel>
     </section>
   )
+}
+
+/** What the app is told by the signature sent, when it would not accept it: said beside the answer, so
+ * that a 400 from the app reads as the signature it refused, and how to send one it accepts. */
+function sentSignatureNote(verdict: Verdict, resigned: boolean): { tone: Tone; text: string } | null {
+  if (verdict.kind === 'valid' || verdict.kind === 'no-secret') return null
+  const { headline, tone, details } = explainVerdict(verdict)
+  const fix = resigned || verdict.kind === 'unusable-secret' || verdict.kind === 'missing-header' ? '' : ' Turn on re-signing to send it with a fresh signature.'
+  return { tone, text: `Sent ${resigned ? 're-signed' : 'without re-signing'}: ${headline}. ${details[0] ?? ''}${fix}` }
 }
 
 function ResponseBody({ replay, contentType }: { replay: Replay; contentType: string | null }) {
