@@ -758,4 +758,34 @@ describe('composer', () => {
     await settle()
     expect(screen.getByTestId('toast').textContent).toBe('Resent as is to POST http://localhost:3000/app/hooks/order?x=1: 503 Status')
   })
+
+  it('says when a resend was refused for its signature, and that re-signing sends one the app accepts', async () => {
+    const { engine, capture, harness } = await setup({ scheme: true, headers: [['Stripe-Signature', 't=1,v1=abc']] })
+    act(() => harness.stores.traffic.getState().open(capture.id))
+    await settle()
+    const replay = (signature: unknown, resigned: boolean) => ({
+      id: 'rpl_stale',
+      originId: capture.id,
+      sentAt: Date.now(),
+      request: { method: 'POST', url: 'http://localhost:3000/app/hooks/order?x=1', headers: [], body: { size: 0, sha256: 'x', truncated: false, declaredSize: null, storage: 'none' } },
+      response: { status: 400, statusText: 'Bad Request', headers: [], body: null },
+      timings: { connectMs: 1, firstByteMs: 2, totalMs: 2 },
+      error: null,
+      resigned: resigned ? { scheme: 'stripe', renewedId: false } : null,
+      signature,
+    })
+    engine.override('replay.resend', () => replay({ kind: 'timestamp-out-of-tolerance', scheme: 'stripe', driftSeconds: 900, toleranceSeconds: 300 }, false))
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('detail-resend'))
+    })
+    await settle()
+    expect(screen.getByTestId('toast').textContent).toBe('Resent as is to POST http://localhost:3000/app/hooks/order?x=1: 400 Bad Request — Stale Stripe timestamp: resend it re-signed')
+    // Re-signed and still refused: not the signature.
+    engine.override('replay.resend', () => replay({ kind: 'valid', scheme: 'stripe' }, true))
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('detail-resend'))
+    })
+    await settle()
+    expect(screen.getByTestId('toast').textContent).toBe('Resent as is to POST http://localhost:3000/app/hooks/order?x=1: 400 Bad Request')
+  })
 })

@@ -297,3 +297,14 @@ export function shownVerdict(summary: Pick<CaptureSummary, 'signature' | 'signat
       : `Judged with the secret changed at ${at}, after this request arrived: if it was signed with the secret in use then, this is not the verdict it got on arrival (which is not kept across a restart).`,
   }
 }
+
+/**
+ * What the app would make of the signature a replay carried, when it would refuse it: the verdict's
+ * headline and first reason, and whether re-signing (a fresh signature over the bytes sent) would
+ * make it accept it. Null when it would accept it, or nothing could be judged (no secret stored).
+ */
+export function refusedSignature(verdict: Verdict | null | undefined): { headline: string; reason: string | null; tone: Tone; resignFixes: boolean } | null {
+  if (!verdict || verdict.kind === 'valid' || verdict.kind === 'no-secret') return null
+  const { headline, tone, details } = explainVerdict(verdict)
+  return { headline, reason: details[0] ?? null, tone, resignFixes: verdict.kind === 'invalid' || verdict.kind === 'timestamp-out-of-tolerance' || verdict.kind === 'malformed-header' }
+}

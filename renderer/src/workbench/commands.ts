@@ -22,6 +22,7 @@ import type { ComparableRequest } from '../diff/request-diff'
 import { EXPORT_MAX_CAPTURES, ExportCancelled, exportList, type TrafficExportFormat } from './list-export'
 import { blankRequest, editableOfDraft, editableOfSpec, pastedKind, problemsOf, toDraft } from './composer-draft'
 import { sendTimeoutError, sendTimeoutMs, storedDraft, storeDraft, storedSendTimeout, storeSendTimeout } from './composer-storage'
+import { refusedSignature } from '../text/verdict-text'
 
 export const COMPARE_BODY_MAX_BYTES = 4 * 1024 * 1024
 const DRAFT_SAVE_DELAY_MS = 300
@@ -348,7 +349,10 @@ export class Workbench {
       // Sent and answered (an error status is the target's answer); no answer at all is a failure.
       // Either way it names where it went: the target's URL with the request's path appended.
       const where = `${replay.request.method} ${replay.request.url}`
-      if (replay.response) this.toast(`${how} to ${where}: ${statusLine(replay)}`, replay.response.status < 400 ? 'info' : 'error')
+      // A refusal the signature explains says so, and how to send one the app accepts.
+      const refused = refusedSignature(replay.signature)
+      const why = refused ? ` — ${refused.headline}${!resign && refused.resignFixes ? ': resend it re-signed' : ''}` : ''
+      if (replay.response) this.toast(`${how} to ${where}: ${statusLine(replay)}${why}`, replay.response.status < 400 && !refused ? 'info' : 'error')
       else this.toast(`Resend to ${where} failed: ${statusLine(replay)}`, 'error')
       if (this.state.composer.originId === captureId) await this.loadReplays()
       return replay

@@ -12,7 +12,7 @@ import { statusLine, useWorkbench, useWorkbenchState } from '../../workbench/com
 import { BodyContent } from '../viewers/body-content'
 import { VisibleText } from '../visible-text'
 import { RawHeaderTable } from './raw-header-table'
-import { explainVerdict, verdictBadge, type Tone } from '../../text/verdict-text'
+import { refusedSignature, verdictBadge, type Tone } from '../../text/verdict-text'
 import { TabList, TabPanel } from '../tabs'
 import { errorMessage } from '../../../../shared/errors'
 
@@ -106,13 +106,13 @@ export function ResponsePanel() {
   )
 }
 
-/** What the app is told by the signature sent, when it would not accept it: said beside the answer, so
- * that a 400 from the app reads as the signature it refused, and how to send one it accepts. */
+/** What the app makes of the signature sent, when it would refuse it: said beside the answer, so that
+ * a 400 from the app reads as the signature it refused, with how to send one it accepts. */
 function sentSignatureNote(verdict: Verdict, resigned: boolean): { tone: Tone; text: string } | null {
-  if (verdict.kind === 'valid' || verdict.kind === 'no-secret') return null
-  const { headline, tone, details } = explainVerdict(verdict)
-  const fix = resigned || verdict.kind === 'unusable-secret' || verdict.kind === 'missing-header' ? '' : ' Turn on re-signing to send it with a fresh signature.'
-  return { tone, text: `Sent ${resigned ? 're-signed' : 'without re-signing'}: ${headline}. ${details[0] ?? ''}${fix}` }
+  const refused = refusedSignature(verdict)
+  if (!refused) return null
+  const fix = !resigned && refused.resignFixes ? ' Turn on re-signing to send it with a fresh signature.' : ''
+  return { tone: refused.tone, text: `Sent ${resigned ? 're-signed' : 'without re-signing'}: ${refused.headline}. ${refused.reason ?? ''}${fix}` }
 }
 
 function ResponseBody({ replay, contentType }: { replay: Replay; contentType: string | null }) {
