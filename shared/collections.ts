@@ -3,7 +3,7 @@
 // are stored as text, binary ones as base64.
 import { z } from 'zod'
 import { HttpMethod, RawHeaders, type RequestDraft } from './model'
-import { SchemeId } from './signatures'
+import { SchemeId, Verdict } from './signatures'
 import { base64Encode } from './formats/bytes'
 
 /** utf8: the body is valid UTF-8, kept as its text; base64: any other bytes. */
@@ -348,6 +348,8 @@ export const RunResult = z.object({
   durationMs: z.number().nullable(),
   error: z.string().nullable(),
   ok: z.boolean(),
+  /** The signature as sent, judged as the replay's is (absent when nothing was sent). */
+  signature: Verdict.nullable().optional(),
 })
 export type RunResult = z.infer<typeof RunResult>
 

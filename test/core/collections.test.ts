@@ -807,7 +807,12 @@ describe('running a collection', () => {
     let runId = ''
     const finished = runEvents(t, () => runId)
     runId = (await api['collections.run']({ id: c.id, baseUrl: app.url })).runId
-    expect((await finished).results.map((r) => [r.name, r.status])).toEqual([['edited', 200]])
+    expect((await finished).results.map((r) => [r.name, r.status, r.signature?.kind])).toEqual([['edited', 200, 'valid']])
+    // Without re-signing, the result says why the app refused it.
+    let second = ''
+    const unsigned = runEvents(t, () => second)
+    second = (await api['collections.run']({ id: c.id, baseUrl: app.url, resign: false })).runId
+    expect((await unsigned).results.map((r) => [r.status, r.signature?.kind])).toEqual([[400, 'invalid']])
   })
 
   it('sends items in order to a chosen target, re-signing where configured, with progress and results', async () => {

@@ -567,6 +567,7 @@ export class CollectionService {
         durationMs: replay.timings.totalMs,
         error: replay.error?.message ?? null,
         ok: status !== null && status >= 200 && status < 400,
+        signature: replay.signature ?? null,
       }
     } catch (error) {
       return { itemId: item.id, name: item.name, replayId: null, status: null, durationMs: null, error: (error as Error).message, ok: false }

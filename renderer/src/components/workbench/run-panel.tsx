@@ -8,6 +8,8 @@ import type { RunTarget } from '../../state/workbench-store'
 import { formatDuration, statusClassOf } from '../../text/format'
 import { useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { urlError } from '../../workbench/composer-draft'
+import type { Verdict } from '../../../../shared/signatures'
+import { refusedSignature } from '../../text/verdict-text'
 import { VisibleText } from '../visible-text'
 
 const OWN = ''
@@ -132,7 +134,9 @@ export function RunPanel({ target }: { target: RunTarget }) {
                     {result.status ?? '—'}
                   </td>
                   <td>{formatDuration(result.durationMs)}</td>
-                  <td className="field-error-text">{result.error ? <VisibleText value={result.error} /> : ''}</td>
+                  <td className="field-error-text" data-testid="run-result-error">
+                    {result.error ? <VisibleText value={result.error} /> : !result.ok ? signatureReason(result.signature) : ''}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -141,4 +145,11 @@ export function RunPanel({ target }: { target: RunTarget }) {
       )}
     </section>
   )
+}
+
+/** Why the app refused an item, when its signature explains it (a stale timestamp, say). */
+function signatureReason(verdict: Verdict | null | undefined): string {
+  const refused = refusedSignature(verdict)
+  if (!refused) return ''
+  return `${refused.headline}: the app would refuse it`
 }
