@@ -518,13 +518,41 @@ describe('composer', () => {
     expect(lastCall(engine, 'collections.saveItem')).toMatchObject({ from: { draft: { method: 'POST' } }, signature: { scheme: 'stripe', endpointId: 'ep_1' } })
   })
 
+  it('keeps the collection item a draft was opened from across a reload: Update item still saves to it', async () => {
+    const { engine, fake, workbench } = await setup()
+    fake.addCollection({ id: 'col_a', name: 'Refunds', items: [fake.item({ id: 'itm_1', name: 'Refund <b>1</b>' })] })
+    await act(async () => {
+      await workbench.openItem('col_a', 'itm_1')
+    })
+    await waitFor(() => expect(screen.getByTestId('composer-body-editor')).toBeTruthy(), { timeout: 10_000 })
+    const editor = EditorView.findFromDOM(document.querySelector<HTMLElement>('[data-testid="composer-body-editor"] .cm-content')!)!
+    act(() => editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: '{"amount":1500}' } }))
+    await waitFor(() => expect(localStorage.getItem('hookscope.composerDraft')).toContain('1500'), { timeout: 5_000 })
+
+    window.dispatchEvent(new Event('pagehide'))
+    cleanup()
+    const harness = createHarness(engine)
+    harness.stores.sync.start()
+    renderWith(harness, <App />)
+    await settle()
+    fireEvent.click(screen.getByTestId('view-composer'))
+    await waitFor(() => expect(screen.getByTestId('composer-body-editor')).toBeTruthy(), { timeout: 10_000 })
+    expect(screen.getByTestId('composer-restored').textContent).toBe('The draft you were editing from the collection item “Refund <b>1</b>”')
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('composer-update-item'))
+    })
+    await settle()
+    expect(lastCall(engine, 'collections.updateItem')).toMatchObject({ id: 'col_a', itemId: 'itm_1', request: { bodyBase64: btoa('{"amount":1500}') } })
+    expect(screen.getByTestId('toast').textContent).toBe('Updated "Refund <b>1</b>"')
+  })
+
   it('keeps how the draft is sent across a reload: its origin, the endpoint that re-signs it, and the re-signing options', async () => {
     const { engine, capture, workbench } = await setup({ scheme: 'svix', headers: [['svix-id', 'msg_1'], ['svix-timestamp', '1700000000'], ['svix-signature', 'v1,AAAA']] })
     await openComposer(workbench, capture.id)
     fireEvent.click(screen.getByTestId('composer-renew-id'))
     const editor = EditorView.findFromDOM(document.querySelector<HTMLElement>('[data-testid="composer-body-editor"] .cm-content')!)!
     act(() => editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: '{"id":"evt_1","amount":1500}' } }))
-    await waitFor(() => expect(localStorage.getItem('hookscope.composerDraft')).toContain('1500'))
+    await waitFor(() => expect(localStorage.getItem('hookscope.composerDraft')).toContain('1500'), { timeout: 5_000 })
 
     window.dispatchEvent(new Event('pagehide'))
     cleanup()

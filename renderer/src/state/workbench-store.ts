@@ -17,8 +17,8 @@ export type ComposerSource =
   | { kind: 'item'; collectionId: string; itemId: string; name: string; endpoint?: { id: string; origin: string } }
   | { kind: 'replay'; replayId: string }
   | { kind: 'pasted'; format: 'curl' | 'raw' }
-  /** The draft kept from the last session; `bodyOmitted`: the size of a body too large to keep. */
-  | { kind: 'restored'; bodyOmitted: number | null }
+  /** The draft kept from the last session; `bodyOmitted`: the size of a body too large to keep; `item`: the collection item it was opened from. */
+  | { kind: 'restored'; bodyOmitted: number | null; item?: { collectionId: string; itemId: string; name: string } }
 
 /** A request that can be compared with another. */
 export type RequestRef =

@@ -105,11 +105,11 @@ export class Workbench {
       composer: {
         ...initialComposer(),
         timeoutSeconds: storedSendTimeout(),
-        ...(restored ? { request: restored.request, source: { kind: 'restored', bodyOmitted: restored.bodyOmitted }, ...restored.signing } : {}),
+        ...(restored ? { request: restored.request, source: { kind: 'restored', bodyOmitted: restored.bodyOmitted, ...(restored.item ? { item: restored.item } : {}) }, ...restored.signing } : {}),
       },
     })
     this.store.subscribe(({ composer: now }, { composer: before }) => {
-      if (now.request !== before.request || now.originId !== before.originId || now.endpointId !== before.endpointId || now.resign !== before.resign || now.renewId !== before.renewId) this.keepDraftSoon()
+      if (now.request !== before.request || now.source !== before.source || now.originId !== before.originId || now.endpointId !== before.endpointId || now.resign !== before.resign || now.renewId !== before.renewId) this.keepDraftSoon()
     })
     // A reload or a closing window writes what is still waiting.
     window.addEventListener('pagehide', () => this.keepDraftNow())
@@ -130,7 +130,7 @@ export class Workbench {
     clearTimeout(this.draftTimer)
     this.draftTimer = null
     const { request, originId, endpointId, resign, renewId } = this.state.composer
-    storeDraft(request, { originId, endpointId, resign, renewId })
+    storeDraft(request, { originId, endpointId, resign, renewId }, this.itemOfDraft())
   }
 
   private get api(): ApiClient {
@@ -456,13 +456,22 @@ export class Workbench {
     return { draft: this.composerDraft(), signature: scheme && endpointId ? { scheme, endpointId } : null }
   }
 
+  /** The collection item the composer's request was opened from, also once kept across a reload:
+   * "Update item" saves to it (never a restored draft whose body was too large to keep). */
+  itemOfDraft(): { collectionId: string; itemId: string; name: string } | null {
+    const { source } = this.state.composer
+    if (source.kind === 'item') return { collectionId: source.collectionId, itemId: source.itemId, name: source.name }
+    return source.kind === 'restored' ? (source.item ?? null) : null
+  }
+
   async updateItemRequest(): Promise<void> {
     const { source, request } = this.state.composer
-    if (source.kind !== 'item') return
+    const item = this.itemOfDraft()
+    if (!item || (source.kind === 'restored' && source.bodyOmitted !== null)) return
     try {
-      const collection = await this.api['collections.updateItem']({ id: source.collectionId, itemId: source.itemId, patch: {}, request: toDraft(request) })
+      const collection = await this.api['collections.updateItem']({ id: item.collectionId, itemId: item.itemId, patch: {}, request: toDraft(request) })
       if (this.state.selectedCollectionId === collection.id) this.state.setCollection(collection)
-      this.toast(`Updated "${source.name}"`)
+      this.toast(`Updated "${item.name}"`)
     } catch (error) {
       this.toast(`Could not update the item: ${messageOf(error)}`, 'error')
     }

@@ -2,7 +2,8 @@
 // send timeout last chosen, and the request being edited (method, URL, header rows, body; a body
 // over 1 MiB is left out, and the restored draft says so) with how it is sent: the capture it came
 // from (its replays stay linked to it), the endpoint whose secret re-signs it, and the re-signing
-// options, so that a send after a reload is signed as it would have been before. Storage may refuse (private mode, quota):
+// options, so that a send after a reload is signed as it would have been before; and the collection
+// item it was opened from, so that "Update item" still saves to it. Storage may refuse (private mode, quota):
 // the value then holds until the page reloads. Never: calls the engine or touches the DOM.
 import { z } from 'zod'
 import { base64Decode, base64Encode } from '../../../shared/formats/bytes'
@@ -65,6 +66,8 @@ const StoredDraft = z.object({
   signing: z
     .object({ originId: z.string().nullable(), endpointId: z.string().nullable(), resign: z.boolean(), renewId: z.boolean() })
     .optional(),
+  /** The collection item it was opened from, which "Update item" saves it to. */
+  item: z.object({ collectionId: z.string(), itemId: z.string(), name: z.string() }).nullable().optional(),
 })
 type StoredDraft = z.infer<typeof StoredDraft>
 
@@ -78,11 +81,19 @@ export interface DraftSigning {
 
 const NO_SIGNING: DraftSigning = { originId: null, endpointId: null, resign: false, renewId: false }
 
+/** The collection item a draft was opened from. */
+export interface DraftItem {
+  collectionId: string
+  itemId: string
+  name: string
+}
+
 export interface RestoredDraft {
   request: EditableRequest
   /** The size of the body that was too large to keep, or null when the body is the one edited. */
   bodyOmitted: number | null
   signing: DraftSigning
+  item: DraftItem | null
 }
 
 function storedBody(body: ComposerBody): StoredDraft['body'] {
@@ -98,7 +109,7 @@ function restoredBody(body: StoredDraft['body']): ComposerBody {
 }
 
 /** Keeps the request being edited and how it is sent, so that a reload or a restart finds them again. */
-export function storeDraft(request: EditableRequest, signing: DraftSigning = NO_SIGNING): void {
+export function storeDraft(request: EditableRequest, signing: DraftSigning = NO_SIGNING, item: DraftItem | null = null): void {
   const draft: StoredDraft = {
     version: 1,
     method: request.method,
@@ -106,6 +117,7 @@ export function storeDraft(request: EditableRequest, signing: DraftSigning = NO_
     headers: request.headers.map(({ name, value, enabled, followsUrl }) => ({ name, value, enabled, ...(followsUrl ? { followsUrl } : {}) })),
     body: storedBody(request.body),
     signing: { originId: signing.originId, endpointId: signing.endpointId, resign: signing.resign, renewId: signing.renewId },
+    item: item && { collectionId: item.collectionId, itemId: item.itemId, name: item.name },
   }
   try {
     localStorage.setItem(DRAFT_KEY, JSON.stringify(draft))
@@ -140,5 +152,6 @@ export function storedDraft(): RestoredDraft | null {
     },
     bodyOmitted: parsed.body.mode === 'omitted' ? parsed.body.size : null,
     signing: parsed.signing ?? NO_SIGNING,
+    item: parsed.item ?? null,
   }
 }

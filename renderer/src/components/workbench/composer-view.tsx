@@ -44,6 +44,12 @@ function SourceLabel() {
       return (
         <span className="muted" data-testid="composer-restored">
           The draft you were editing
+          {source.item && (
+            <>
+              {' '}
+              from the collection item “<VisibleText value={source.item.name} />”
+            </>
+          )}
           {source.bodyOmitted !== null && ` (its body, ${formatBytes(source.bodyOmitted)}, was too large to keep)`}
         </span>
       )
@@ -271,7 +277,7 @@ export function ComposerView() {
         <button type="button" data-testid="composer-compare" onClick={() => workbench.compare({ kind: 'draft', draft: workbench.composerDraft(), label: 'The composer’s request' }, 'The composer’s request')}>
           Compare
         </button>
-        {source.kind === 'item' && (
+        {(source.kind === 'item' || (source.kind === 'restored' && source.item && source.bodyOmitted === null)) && (
           <button type="button" data-testid="composer-update-item" onClick={() => void workbench.updateItemRequest()}>
             Update item
           </button>
