@@ -247,6 +247,76 @@ describe('collections view', () => {
     expect(tree()).toEqual(['Refunds', '  Created', 'Paid', 'Refunded'])
   })
 
+  it('draws only the rows in view of a large collection, each saying its place in the tree, and follows the keyboard to any entry', async () => {
+    const { fake, workbench } = await setup()
+    const items = Array.from({ length: 500 }, (_, n) => fake.item({ id: `itm_big_${n}`, name: `request ${n}` }))
+    fake.addCollection({
+      id: 'col_big',
+      name: 'Big',
+      folders: [{ id: 'fld_big', name: 'Folder', parentId: null, itemsBefore: 0 }],
+      items: [fake.item({ id: 'itm_in_a', name: 'inside a', folderId: 'fld_big' }), fake.item({ id: 'itm_in_b', name: 'inside b', folderId: 'fld_big' }), ...items],
+    })
+    await act(async () => {
+      await workbench.loadCollections()
+    })
+    fireEvent.click(screen.getAllByTestId('collection-entry').find((e) => e.textContent?.startsWith('Big'))!)
+    await settle()
+    const box = screen.getByTestId('collection-tree')
+    const mounted = () => screen.getAllByTestId('tree-node')
+    const focused = () => document.activeElement?.querySelector('[data-testid="tree-name"]')?.textContent
+    const key = async (key: string) => {
+      await act(async () => {
+        fireEvent.keyDown(document.activeElement!, { key })
+      })
+      await settle()
+    }
+    const scrollTo = (offset: number) =>
+      act(() => {
+        box.scrollTop = offset
+        fireEvent.scroll(box)
+      })
+    // The 600 px box shows 22 rows: they and a few around them are in the page, not 503.
+    expect(mounted().length).toBeLessThan(60)
+    expect(tree().slice(0, 4)).toEqual(['Folder', '  inside a', '  inside b', 'request 0'])
+    // Each row's place, from the whole tree rather than from the rows in the page.
+    expect(['aria-level', 'aria-posinset', 'aria-setsize', 'aria-expanded'].map((name) => nodeOf('Folder').getAttribute(name))).toEqual(['1', '1', '501', 'true'])
+    expect(['aria-level', 'aria-posinset', 'aria-setsize'].map((name) => nodeOf('inside b').getAttribute(name))).toEqual(['2', '2', '2'])
+
+    // End: the last entry, scrolled into view and focused.
+    act(() => nodeOf('Folder').focus())
+    await key('End')
+    expect(focused()).toBe('request 499')
+    expect(document.activeElement!.getAttribute('aria-posinset')).toBe('501')
+    expect(document.activeElement!.getAttribute('aria-selected')).toBe('true')
+    expect(box.scrollTop).toBe(503 * 28 - 600)
+    expect(mounted().length).toBeLessThan(60)
+    // Scrolled away to the top and back, the focused entry keeps the focus.
+    scrollTo(0)
+    expect(tree()[0]).toBe('Folder')
+    expect(focused()).toBe('request 499')
+    scrollTo(503 * 28 - 600)
+    expect(focused()).toBe('request 499')
+    await key('ArrowUp')
+    expect(focused()).toBe('request 498')
+    // Home: the first, scrolled back into view.
+    await key('Home')
+    expect(focused()).toBe('Folder')
+    expect(box.scrollTop).toBe(0)
+    // ← folds an open folder, → unfolds it and then enters it, ← goes back to the folder.
+    await key('ArrowLeft')
+    expect(nodeOf('Folder').getAttribute('aria-expanded')).toBe('false')
+    expect(tree().slice(0, 2)).toEqual(['Folder', 'request 0'])
+    await key('ArrowRight')
+    expect(nodeOf('Folder').getAttribute('aria-expanded')).toBe('true')
+    expect(focused()).toBe('Folder')
+    await key('ArrowRight')
+    expect(focused()).toBe('inside a')
+    await key('ArrowLeft')
+    expect(focused()).toBe('Folder')
+    await key('PageDown')
+    expect(focused()).toBe('request 17')
+  })
+
   it('moves the selected request or folder one visible place at a time with Alt+↑/↓, past folders and requests alike', async () => {
     const { fake, workbench } = await setup()
     fake.addCollection({

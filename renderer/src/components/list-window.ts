@@ -9,10 +9,10 @@
 import type { AppStore } from '../state/app-store'
 import type { TrafficStore } from '../state/traffic-store'
 import { deliveryHold } from '../text/forward-text'
+import { offsetToReveal, rowsInView } from './row-window'
 import { createPendingRow, createRow, ROW_HEIGHT, rowElementId, updateRow, type RowModel } from './traffic-row'
 
-/** Rows mounted beyond each edge of the viewport. */
-export const OVERSCAN_ROWS = 12
+export { OVERSCAN_ROWS } from './row-window'
 // The next older page is asked for this many rows ahead (a second of a fast fling), so that it has
 // arrived before its rows come into view: a screenful of placeholders turning into rows at once makes
 // a long frame.
@@ -186,8 +186,7 @@ export class ListWindow {
       if (s.selectedId !== null) this.reveal(s.selectedId)
     }
 
-    const first = Math.max(0, Math.floor(this.scrollTop / ROW_HEIGHT) - OVERSCAN_ROWS)
-    const end = Math.min(rowCount, Math.ceil((this.scrollTop + this.viewport) / ROW_HEIGHT) + OVERSCAN_ROWS)
+    const { first, end } = rowsInView(this.scrollTop, this.viewport, ROW_HEIGHT, rowCount)
     const wanted: HTMLDivElement[] = []
     const keep = new Set<string>()
     const keepPending = new Set<number>()
@@ -287,9 +286,8 @@ export class ListWindow {
   private reveal(id: string): void {
     const index = this.sources.traffic.getState().ids.indexOf(id)
     if (index < 0) return
-    const top = index * ROW_HEIGHT
-    if (top < this.scrollTop) this.scrollTo(top)
-    else if (top + ROW_HEIGHT > this.scrollTop + this.viewport) this.scrollTo(Math.max(0, top + ROW_HEIGHT - this.viewport))
+    const offset = offsetToReveal(index, ROW_HEIGHT, this.scrollTop, this.viewport)
+    if (offset !== null) this.scrollTo(offset)
   }
 
   private scrollTo(offset: number): void {

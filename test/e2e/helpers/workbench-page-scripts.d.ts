@@ -19,3 +19,5 @@ export function startTextWatch(testId: string): void
 export function watchedTexts(): string[]
 export function startJankWatch(): void
 export function stopJankWatch(): { longestTask: number; longestFrame: number; longTasks: number }
+export function nextFrame(): Promise<void>
+export function focusedNodeShown(nameEnd: string): boolean

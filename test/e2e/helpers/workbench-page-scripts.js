@@ -131,3 +131,21 @@ export function stopJankWatch() {
   watch.observer.disconnect()
   return { longestTask: Math.max(0, ...watch.longTasks), longestFrame: watch.longestFrame, longTasks: watch.longTasks.length }
 }
+
+/** Resolves at the next animation frame (after what a change drew has been painted). */
+export function nextFrame() {
+  return new Promise((resolve) => window.requestAnimationFrame(() => window.requestAnimationFrame(() => resolve())))
+}
+
+/**
+ * True when the focused element is a tree entry whose name ends with this text and that is wholly
+ * inside the tree's scrolling box.
+ */
+export function focusedNodeShown(nameEnd) {
+  const node = document.activeElement
+  if (node?.getAttribute('data-testid') !== 'tree-node') return false
+  if (!(node.querySelector('[data-testid="tree-name"]')?.textContent ?? '').endsWith(nameEnd)) return false
+  const box = node.closest('[role="tree"]').getBoundingClientRect()
+  const rect = node.getBoundingClientRect()
+  return rect.height > 0 && rect.top >= box.top && rect.bottom <= box.bottom
+}

@@ -1,5 +1,5 @@
 // What jsdom lacks and the renderer's libraries expect: layout boxes for CodeMirror and the
-// virtualized list, blob URLs, and element scrolling. Imported first by each renderer test file.
+// virtualized list and collection tree, blob URLs, and element scrolling. Imported first by each renderer test file.
 import { afterEach } from 'vitest'
 import { cleanup } from '@testing-library/react'
 
@@ -9,19 +9,20 @@ const zeroRect = () => ({ x: 0, y: 0, width: 0, height: 0, top: 0, left: 0, righ
 if (!Range.prototype.getClientRects) Range.prototype.getClientRects = emptyRects
 if (!Range.prototype.getBoundingClientRect) Range.prototype.getBoundingClientRect = zeroRect
 
-const listBox = (element: Element, size: number) => (element.classList.contains('traffic-scroll') ? size : 0)
+const isListBox = (element: Element) => element.classList.contains('traffic-scroll') || element.classList.contains('collection-tree')
+const listBox = (element: Element, size: number) => (isListBox(element) ? size : 0)
 Object.defineProperty(Element.prototype, 'clientHeight', { configurable: true, get(this: Element) { return listBox(this, 600) } })
 Object.defineProperty(Element.prototype, 'clientWidth', { configurable: true, get(this: Element) { return listBox(this, 900) } })
 Object.defineProperty(HTMLElement.prototype, 'offsetHeight', {
   configurable: true,
   get(this: HTMLElement) {
-    return this.classList.contains('traffic-scroll') ? 600 : 0
+    return isListBox(this) ? 600 : 0
   },
 })
 Object.defineProperty(HTMLElement.prototype, 'offsetWidth', {
   configurable: true,
   get(this: HTMLElement) {
-    return this.classList.contains('traffic-scroll') ? 900 : 0
+    return isListBox(this) ? 900 : 0
   },
 })
 if (!Element.prototype.scrollTo) {

@@ -1,28 +1,51 @@
 // A collection's folders and items as a tree, in the order a run sends them (`childrenOf`: a folder's
-// items, with its sub-folders where they stand among them). Reordered by drag and drop (onto an item: before it; onto a folder: into it;
-// onto the top: out of every folder) or by keyboard: ↑/↓ move the focus, Alt+↑/Alt+↓ move the
-// focused entry one place among its siblings, requests and folders alike (both through
-// `collections.moveEntry`), Alt+← moves it out of its folder, Enter opens an item in the
-// composer (or folds a folder), Delete deletes (with undo; a folder holding requests asks first).
-import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent } from 'react'
+// items, with its sub-folders where they stand among them). Virtualized with a fixed row height, as the
+// traffic list is (row-window.ts): the visible entries (a collapsed folder's children left out) are one
+// flat list of rows, and only those in view, a few around them, the one that takes the focus and the
+// one being dragged are in the page; each row's level, place among its siblings and their number are
+// set from that list. Reordered by drag and drop (onto an item: before it; onto a folder: into it; onto
+// the top: out of every folder) or by keyboard: ↑/↓, PageUp/PageDown and Home/End move the focus (the
+// entry scrolled into view), → unfolds a folder or enters an open one, ← folds it or goes to the
+// folder an entry is in, Alt+↑/Alt+↓ move the focused entry one place among its siblings, requests and
+// folders alike (both through `collections.moveEntry`), Alt+← moves it out of its folder, Enter opens
+// an item in the composer (or folds a folder), Delete deletes (with undo; a folder holding requests
+// asks first).
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react'
 import { childRefs, childrenOf, type CollectionFolder, type CollectionTree as Tree, type ItemInfo } from '../../../../shared/collections'
 import type { TreeNode } from '../../state/workbench-store'
 import { useWorkbench, useWorkbenchState } from '../../workbench/commands'
+import { offsetToReveal, rowsInView } from '../row-window'
 import { VisibleText } from '../visible-text'
 
-type Row = { kind: 'folder'; folder: CollectionFolder; depth: number } | { kind: 'item'; item: ItemInfo; depth: number }
+/** Every row of the tree has this height (styles/workbench.css sets it on `.tree-node`). */
+export const TREE_ROW_HEIGHT = 28
 
+/**
+ * One visible entry of the tree, with its place for assistive technology: only the rows in view are
+ * in the page, so the DOM does not say how many siblings an entry has nor which of them it is.
+ */
+type Row = ({ kind: 'folder'; folder: CollectionFolder } | { kind: 'item'; item: ItemInfo }) & {
+  depth: number
+  /** The folder it is in (null at the top). */
+  parentId: string | null
+  setSize: number
+  posInSet: number
+}
+
+/** The entries shown, in order: a collapsed folder's children are left out. */
 export function treeRows(collection: Tree, collapsed: ReadonlySet<string>): Row[] {
   const rows: Row[] = []
   const visit = (parent: string | null, depth: number) => {
-    for (const entry of childrenOf(collection, parent)) {
+    const entries = childrenOf(collection, parent)
+    entries.forEach((entry, index) => {
+      const place = { depth, parentId: parent, setSize: entries.length, posInSet: index + 1 }
       if (entry.kind === 'item') {
-        rows.push({ kind: 'item', item: entry.item, depth })
-        continue
+        rows.push({ kind: 'item', item: entry.item, ...place })
+        return
       }
-      rows.push({ kind: 'folder', folder: entry.folder, depth })
+      rows.push({ kind: 'folder', folder: entry.folder, ...place })
       if (!collapsed.has(entry.folder.id)) visit(entry.folder.id, depth + 1)
-    }
+    })
   }
   visit(null, 0)
   return rows
@@ -43,20 +66,83 @@ export function CollectionTree({ collection }: { collection: Tree }) {
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set())
   const [dropOn, setDropOn] = useState<string | null>(null)
   const dragging = useRef<TreeNode | null>(null)
+  // The entry being dragged stays in the page while the tree scrolls under it.
+  const [draggingId, setDraggingId] = useState<string | null>(null)
   const refocus = useRef<string | null>(null)
-  const rows = treeRows(collection, collapsed)
+  const focusNext = useRef<string | null>(null)
+  const scroller = useRef<HTMLDivElement>(null)
+  // The scroll offset and height of the tree's box, as last read (reading them could force layout).
+  const [scrollTop, setScrollTop] = useState(0)
+  const [viewport, setViewport] = useState(0)
+  const revealed = useRef<string | null>(null)
+  const rows = useMemo(() => treeRows(collection, collapsed), [collection, collapsed])
+  const indexOf = useMemo(() => new Map(rows.map((row, index) => [rowId(row), index])), [rows])
+  const hasRows = rows.length > 0
 
+  useLayoutEffect(() => {
+    const box = scroller.current
+    if (!box) return
+    setViewport(box.clientHeight)
+    setScrollTop(box.scrollTop)
+    if (typeof ResizeObserver === 'undefined') return
+    const observer = new ResizeObserver(() => setViewport(box.clientHeight))
+    observer.observe(box)
+    return () => observer.disconnect()
+  }, [hasRows])
+
+  /** Scrolls the tree as little as needed for the entry to be wholly in view. */
+  const reveal = useCallback(
+    (id: string) => {
+      const box = scroller.current
+      const index = indexOf.get(id)
+      if (!box || index === undefined) return
+      const offset = offsetToReveal(index, TREE_ROW_HEIGHT, scrollTop, viewport)
+      if (offset === null) return
+      box.scrollTop = offset
+      setScrollTop(offset)
+    },
+    [indexOf, scrollTop, viewport],
+  )
+
+  const focusNode = (id: string) => {
+    for (const element of scroller.current?.querySelectorAll<HTMLElement>('[data-testid="tree-node"]') ?? []) {
+      if (element.dataset.nodeId === id) {
+        element.focus({ preventScroll: true })
+        return true
+      }
+    }
+    return false
+  }
+
+  // A newly selected entry (by keyboard, click, or a search result) is brought into view, once.
+  useLayoutEffect(() => {
+    const id = selected?.id ?? null
+    if (id === revealed.current || id === null || !indexOf.has(id)) return
+    revealed.current = id
+    reveal(id)
+  }, [selected, indexOf, reveal])
+
+  // The focus follows a keyboard move to the entry, mounted by now (the selected entry always is).
+  useLayoutEffect(() => {
+    const id = focusNext.current
+    if (id !== null && focusNode(id)) focusNext.current = null
+  })
+
+  // A moved entry keeps the focus, in view at its new place.
   useEffect(() => {
-    if (!refocus.current) return
-    document.querySelector<HTMLElement>(`[data-testid="tree-node"][data-node-id="${refocus.current}"]`)?.focus()
+    const id = refocus.current
+    if (!id) return
     refocus.current = null
+    reveal(id)
+    focusNext.current = id
+    if (focusNode(id)) focusNext.current = null
+    // Only a new tree moves entries (`reveal` changes with every scroll).
   }, [collection])
 
   const select = (node: TreeNode, focus = false) => {
     actions.selectNode(node)
-    if (focus) requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-testid="tree-node"][data-node-id="${node.id}"]`)?.focus())
+    if (focus) focusNext.current = node.id
   }
-
 
   const parentOf = (node: TreeNode) => (node.kind === 'item' ? collection.items.find((i) => i.id === node.id)?.folderId : collection.folders.find((f) => f.id === node.id)?.parentId)
   /** A parent's children as the tree shows them, without `node`. */
@@ -86,6 +172,7 @@ export function CollectionTree({ collection }: { collection: Tree }) {
   const dropInto = (target: Row | null) => {
     const node = dragging.current
     dragging.current = null
+    setDraggingId(null)
     setDropOn(null)
     if (!node) return
     if (target?.kind === 'item' && target.item.id === node.id) return
@@ -95,6 +182,20 @@ export function CollectionTree({ collection }: { collection: Tree }) {
     const siblings = childrenBut(parent, node)
     const index = target?.kind === 'item' ? siblings.findIndex((ref) => ref.kind === 'item' && ref.id === target.item.id) : siblings.length
     void workbench.moveEntry(collection.id, node, parent, index)
+  }
+
+  const setFolded = (folderId: string, folded: boolean) =>
+    setCollapsed((current) => {
+      if (current.has(folderId) === folded) return current
+      const next = new Set(current)
+      if (folded) next.add(folderId)
+      else next.delete(folderId)
+      return next
+    })
+
+  const focusRow = (index: number) => {
+    const row = rows[Math.max(0, Math.min(rows.length - 1, index))]
+    if (row) select({ kind: row.kind, id: rowId(row) }, true)
   }
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>, row: Row, index: number) => {
@@ -110,30 +211,45 @@ export function CollectionTree({ collection }: { collection: Tree }) {
       return
     }
     if (event.altKey || event.ctrlKey || event.metaKey) return
+    const page = Math.max(1, Math.floor(viewport / TREE_ROW_HEIGHT) - 1)
     switch (event.key) {
       case 'ArrowDown':
-      case 'ArrowUp': {
+      case 'ArrowUp':
         event.preventDefault()
-        const next = rows[index + (event.key === 'ArrowDown' ? 1 : -1)]
-        if (next) select({ kind: next.kind, id: rowId(next) }, true)
+        if (rows[index + (event.key === 'ArrowDown' ? 1 : -1)]) focusRow(index + (event.key === 'ArrowDown' ? 1 : -1))
+        return
+      case 'PageDown':
+      case 'PageUp':
+        event.preventDefault()
+        focusRow(index + (event.key === 'PageDown' ? page : -page))
+        return
+      case 'Home':
+      case 'End':
+        event.preventDefault()
+        focusRow(event.key === 'Home' ? 0 : rows.length - 1)
+        return
+      case 'ArrowRight':
+        if (row.kind !== 'folder') return
+        event.preventDefault()
+        // A folded folder unfolds; an open one hands the focus to its first entry.
+        if (collapsed.has(row.folder.id)) setFolded(row.folder.id, false)
+        else if (rows[index + 1]?.parentId === row.folder.id) focusRow(index + 1)
+        return
+      case 'ArrowLeft': {
+        event.preventDefault()
+        // An open folder folds; anything else hands the focus to the folder it is in.
+        if (row.kind === 'folder' && !collapsed.has(row.folder.id)) {
+          setFolded(row.folder.id, true)
+          return
+        }
+        const parent = row.parentId === null ? undefined : indexOf.get(row.parentId)
+        if (parent !== undefined) focusRow(parent)
         return
       }
-      case 'ArrowRight':
-      case 'ArrowLeft':
-        if (row.kind === 'folder') {
-          event.preventDefault()
-          setCollapsed((current) => {
-            const next = new Set(current)
-            if (event.key === 'ArrowLeft') next.add(row.folder.id)
-            else next.delete(row.folder.id)
-            return next
-          })
-        }
-        return
       case 'Enter':
         event.preventDefault()
         if (row.kind === 'item') void workbench.openItem(collection.id, row.item.id)
-        else setCollapsed((current) => (current.has(row.folder.id) ? new Set([...current].filter((id) => id !== row.folder.id)) : new Set([...current, row.folder.id])))
+        else setFolded(row.folder.id, !collapsed.has(row.folder.id))
         return
       case 'Delete':
       case 'Backspace':
@@ -166,85 +282,111 @@ export function CollectionTree({ collection }: { collection: Tree }) {
     )
   }
 
-  const focusable = selected && rows.some((row) => rowId(row) === selected.id) ? selected.id : rowId(rows[0]!)
+  const focusable = selected && indexOf.has(selected.id) ? selected.id : rowId(rows[0]!)
+  // The rows in view and a few around them, and, wherever they are, the one that takes the focus (so
+  // that it keeps the focus while scrolled away) and the one being dragged.
+  const { first, end } = rowsInView(scrollTop, viewport, TREE_ROW_HEIGHT, rows.length)
+  const shown: number[] = []
+  for (const id of [focusable, draggingId]) {
+    const index = id === null ? undefined : indexOf.get(id)
+    if (index !== undefined && (index < first || index >= end) && !shown.includes(index)) shown.push(index)
+  }
+  for (let index = first; index < end; index++) shown.push(index)
+  shown.sort((a, b) => a - b)
   return (
-    <div className="collection-tree" role="tree" aria-label={`Requests of ${collection.name}`} data-testid="collection-tree">
-      {rows.map((row, index) => {
-        const id = rowId(row)
-        const isSelected = selected?.id === id
-        return (
-          <div
-            key={id}
-            role="treeitem"
-            aria-selected={isSelected}
-            aria-level={row.depth + 1}
-            aria-expanded={row.kind === 'folder' ? !collapsed.has(id) : undefined}
-            tabIndex={id === focusable ? 0 : -1}
-            draggable
-            className={`tree-node ${row.kind}${isSelected ? ' selected' : ''}${dropOn === id ? ' drop-target' : ''}`}
-            style={{ paddingLeft: 8 + row.depth * 18 }}
-            data-testid="tree-node"
-            title={row.kind === 'folder' ? row.folder.notes : undefined}
-            data-node-id={id}
-            data-kind={row.kind}
-            data-depth={row.depth}
-            onClick={() => select({ kind: row.kind, id })}
-            onDoubleClick={() => row.kind === 'item' && void workbench.openItem(collection.id, row.item.id)}
-            onFocus={() => !isSelected && actions.selectNode({ kind: row.kind, id })}
-            onKeyDown={(event) => onKeyDown(event, row, index)}
-            onDragStart={(event) => {
-              dragging.current = { kind: row.kind, id }
-              event.dataTransfer.effectAllowed = 'move'
-              event.dataTransfer.setData(DRAG_TYPE, JSON.stringify(dragging.current))
-            }}
-            onDragEnd={() => {
-              dragging.current = null
-              setDropOn(null)
-            }}
-            {...dragProps(row, id)}
-          >
-            {row.kind === 'folder' ? (
-              <>
-                <span className="tree-twisty" aria-hidden="true">
-                  {collapsed.has(id) ? '▸' : '▾'}
-                </span>
-                <span className="tree-name" data-testid="tree-name">
-                  <VisibleText value={row.folder.name} />
-                </span>
-              </>
-            ) : (
-              <>
-                {row.item.name.startsWith(`${row.item.request.method} `) ? (
-                  // Named after its method and path (as saving names it): the name's own method is the badge.
-                  <span className="tree-name" data-testid="tree-name">
-                    <span className={`method method-${row.item.request.method.toLowerCase()}`}>
-                      <VisibleText value={row.item.request.method} byteString />
-                    </span>
-                    <VisibleText value={row.item.name.slice(row.item.request.method.length)} />
-                  </span>
-                ) : (
+    <>
+      <div
+        className="collection-tree"
+        role="tree"
+        aria-label={`Requests of ${collection.name}`}
+        data-testid="collection-tree"
+        ref={scroller}
+        onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
+      >
+        <div className="tree-canvas" style={{ height: rows.length * TREE_ROW_HEIGHT }}>
+          {shown.map((index) => {
+            const row = rows[index]!
+            const id = rowId(row)
+            const isSelected = selected?.id === id
+            return (
+              <div
+                key={id}
+                role="treeitem"
+                aria-selected={isSelected}
+                aria-level={row.depth + 1}
+                aria-setsize={row.setSize}
+                aria-posinset={row.posInSet}
+                aria-expanded={row.kind === 'folder' ? !collapsed.has(id) : undefined}
+                tabIndex={id === focusable ? 0 : -1}
+                draggable
+                className={`tree-node ${row.kind}${isSelected ? ' selected' : ''}${dropOn === id ? ' drop-target' : ''}`}
+                style={{ top: index * TREE_ROW_HEIGHT, paddingLeft: 8 + row.depth * 18 }}
+                data-testid="tree-node"
+                title={row.kind === 'folder' ? row.folder.notes : undefined}
+                data-node-id={id}
+                data-kind={row.kind}
+                data-depth={row.depth}
+                onClick={() => select({ kind: row.kind, id })}
+                onDoubleClick={() => row.kind === 'item' && void workbench.openItem(collection.id, row.item.id)}
+                onFocus={() => !isSelected && actions.selectNode({ kind: row.kind, id })}
+                onKeyDown={(event) => onKeyDown(event, row, index)}
+                onDragStart={(event) => {
+                  dragging.current = { kind: row.kind, id }
+                  setDraggingId(id)
+                  event.dataTransfer.effectAllowed = 'move'
+                  event.dataTransfer.setData(DRAG_TYPE, JSON.stringify(dragging.current))
+                }}
+                onDragEnd={() => {
+                  dragging.current = null
+                  setDraggingId(null)
+                  setDropOn(null)
+                }}
+                {...dragProps(row, id)}
+              >
+                {row.kind === 'folder' ? (
                   <>
-                    <span className={`method method-${row.item.request.method.toLowerCase()}`}>
-                      <VisibleText value={row.item.request.method} byteString />
+                    <span className="tree-twisty" aria-hidden="true">
+                      {collapsed.has(id) ? '▸' : '▾'}
                     </span>
                     <span className="tree-name" data-testid="tree-name">
-                      <VisibleText value={row.item.name} />
+                      <VisibleText value={row.folder.name} />
                     </span>
                   </>
+                ) : (
+                  <>
+                    {row.item.name.startsWith(`${row.item.request.method} `) ? (
+                      // Named after its method and path (as saving names it): the name's own method is the badge.
+                      <span className="tree-name" data-testid="tree-name">
+                        <span className={`method method-${row.item.request.method.toLowerCase()}`}>
+                          <VisibleText value={row.item.request.method} byteString />
+                        </span>
+                        <VisibleText value={row.item.name.slice(row.item.request.method.length)} />
+                      </span>
+                    ) : (
+                      <>
+                        <span className={`method method-${row.item.request.method.toLowerCase()}`}>
+                          <VisibleText value={row.item.request.method} byteString />
+                        </span>
+                        <span className="tree-name" data-testid="tree-name">
+                          <VisibleText value={row.item.name} />
+                        </span>
+                      </>
+                    )}
+                    {row.item.tags.map((tag) => (
+                      <span key={tag} className="badge subtle" data-testid="tree-tag">
+                        <VisibleText value={tag} />
+                      </span>
+                    ))}
+                  </>
                 )}
-                {row.item.tags.map((tag) => (
-                  <span key={tag} className="badge subtle" data-testid="tree-tag">
-                    <VisibleText value={tag} />
-                  </span>
-                ))}
-              </>
-            )}
-          </div>
-        )
-      })}
+              </div>
+            )
+          })}
+        </div>
+      </div>
       <div className={`tree-root-drop${dropOn === '__root__' ? ' drop-target' : ''}`} data-testid="tree-root-drop" {...dragProps(null, '__root__')}>
         Drop here to move to the top level
       </div>
-    </div>
+    </>
   )
 }
