@@ -315,6 +315,30 @@ describe('collections view', () => {
     expect(focused()).toBe('Folder')
     await key('PageDown')
     expect(focused()).toBe('request 17')
+
+    // A search result in a folded folder, far from where the tree is scrolled: the folder unfolds and
+    // the result is scrolled into view, selected.
+    await key('Home')
+    await key('ArrowLeft')
+    expect(nodeOf('Folder').getAttribute('aria-expanded')).toBe('false')
+    await key('End')
+    expect(box.scrollTop).toBe(501 * 28 - 600)
+    fireEvent.change(screen.getByTestId('collections-search'), { target: { value: 'inside b' } })
+    await waitFor(() => expect(screen.getAllByTestId('search-result').map((r) => r.textContent)).toEqual(['POSTinside bin Big']))
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('search-result'))
+    })
+    await settle()
+    expect(nodeOf('Folder').getAttribute('aria-expanded')).toBe('true')
+    expect(nodeOf('inside b').getAttribute('aria-selected')).toBe('true')
+    expect(box.scrollTop).toBe(2 * 28)
+    // Another collection opens at its top.
+    await key('End')
+    expect(box.scrollTop).toBeGreaterThan(0)
+    fireEvent.click(screen.getAllByTestId('collection-entry').find((e) => e.textContent?.startsWith('Orders'))!)
+    await settle()
+    expect(tree()).toEqual(['Created', 'Paid', 'Refunds', '  Refunded'])
+    expect(screen.getByTestId('collection-tree').scrollTop).toBe(0)
   })
 
   it('moves the selected request or folder one visible place at a time with Alt+↑/↓, past folders and requests alike', async () => {

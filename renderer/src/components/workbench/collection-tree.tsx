@@ -114,13 +114,32 @@ export function CollectionTree({ collection }: { collection: Tree }) {
     return false
   }
 
-  // A newly selected entry (by keyboard, click, or a search result) is brought into view, once.
+  // Another collection opens at its top.
+  const collectionId = collection.id
+  useLayoutEffect(() => {
+    const box = scroller.current
+    revealed.current = null
+    if (!box || box.scrollTop === 0) return
+    box.scrollTop = 0
+    setScrollTop(0)
+  }, [collectionId])
+
+  // A newly selected entry (by keyboard, click, or a search result) is brought into view, once; the
+  // folders around it unfold first.
   useLayoutEffect(() => {
     const id = selected?.id ?? null
-    if (id === revealed.current || id === null || !indexOf.has(id)) return
+    if (id === revealed.current || id === null) return
+    if (!indexOf.has(id)) {
+      const folderOf = (folderId: string | null | undefined) => collection.folders.find((f) => f.id === folderId)
+      let folder = folderOf(selected!.kind === 'item' ? collection.items.find((i) => i.id === id)?.folderId : folderOf(id)?.parentId)
+      const fold: string[] = []
+      for (; folder && fold.length <= collection.folders.length; folder = folderOf(folder.parentId)) if (collapsed.has(folder.id)) fold.push(folder.id)
+      if (fold.length > 0) setCollapsed((current) => new Set([...current].filter((folderId) => !fold.includes(folderId))))
+      return
+    }
     revealed.current = id
     reveal(id)
-  }, [selected, indexOf, reveal])
+  }, [selected, indexOf, reveal, collection, collapsed])
 
   // The focus follows a keyboard move to the entry, mounted by now (the selected entry always is).
   useLayoutEffect(() => {
