@@ -129,6 +129,12 @@ describe('a large collection', () => {
     expect(await last.getAttribute('aria-posinset')).toBe(String(COUNT))
     expect(await last.getAttribute('aria-selected')).toBe('true')
     expect(await rows.count()).toBeLessThan(ROWS_AT_MOST)
+    // Scrolled to the top, the rows there are drawn, and the last request keeps the focus.
+    const lastId = await last.getAttribute('data-node-id')
+    await tree.evaluate((box) => box.scrollTo({ top: 0 }))
+    await rows.first().filter({ hasText: new RegExp(`/big-${stamp}/1$`) }).waitFor()
+    await rows.filter({ hasText: new RegExp(`/big-${stamp}/20$`) }).waitFor()
+    expect(await page.evaluate(workbenchScripts.nodeHasFocus, lastId)).toBe(true)
     // Home: back to the first.
     await page.keyboard.press('Home')
     await page.waitForFunction(workbenchScripts.focusedNodeShown, `/big-${stamp}/1`)
