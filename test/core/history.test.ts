@@ -264,6 +264,43 @@ describe('segmented history', () => {
     await reopened.history.close()
   })
 
+  it('applies a lowered retention at once to captures of the segment being written, without waiting for the next capture', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const removed: string[][] = []
+    const { history } = await openHistory(dir, 10_000, 1024 ** 3, [], removed) // segments of 1,000
+    const ids: string[] = []
+    for (let i = 0; i < 300; i++) {
+      const r = record({ bodyText: 'x'.repeat(2 * 1024) })
+      ids.push(r.id)
+      await history.append(r)
+    }
+    // All 300 in the segment being written: lowered to 100, the oldest go now, as they would from a
+    // segment sealed before, and whoever listens is told which.
+    await history.setRetention({ maxCaptures: 100, maxBytes: 1024 ** 3 })
+    expect(history.count).toBe(90)
+    expect(history.query({ limit: 1000 }).items.map((s) => s.id)).toEqual(ids.slice(-90).reverse())
+    expect(removed.flat().sort()).toEqual(ids.slice(0, 210).sort())
+    // A lowered size likewise: 40 captures of 20 KB fill the segment being written past a tenth of 1 MB.
+    const next: string[] = []
+    for (let i = 0; i < 40; i++) {
+      const r = record({ bodyText: 'y'.repeat(20 * 1024) })
+      next.push(r.id)
+      await history.append(r)
+    }
+    await history.setRetention({ maxCaptures: 100, maxBytes: 1024 * 1024 })
+    expect(history.bytes).toBeLessThanOrEqual(1024 * 1024)
+    expect((await history.get(next.at(-1)!))?.id).toBe(next.at(-1))
+    // What was removed stays removed, and what was kept is read back, after a restart.
+    const count = history.count
+    await history.close()
+    const reopened = await openHistory(dir, 100, 1024 * 1024)
+    expect(reopened.history.count).toBe(count)
+    expect(await reopened.history.get(ids[0]!)).toBeNull()
+    expect((await reopened.history.get(next.at(-1)!))?.id).toBe(next.at(-1))
+    await reopened.history.close()
+  })
+
   it('drops segments past the retention size', async () => {
     const dir = await tempDir()
     dirs.push(dir)

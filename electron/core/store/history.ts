@@ -388,6 +388,14 @@ export class HistoryStore {
 
   setRetention(retention: Retention): Promise<void> {
     this.options.retention = retention
+    // Retention never drops from the segment being written. One already past the segment size of the
+    // new retention (which may hold everything stored this run) is handed over now, as the next append
+    // would, so that the captures the new retention does not keep go at once, not on the next request.
+    if (!this.closed && this.active.count > 0 && this.shouldSeal(this.active)) {
+      this.learnJournalSize(this.journal.bytes)
+      this.rotate()
+      return this.enqueue(() => this.sealPending())
+    }
     return this.enqueue(() => this.applyRetention())
   }
 
