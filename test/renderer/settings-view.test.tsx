@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { SettingsView } from '../../renderer/src/components/settings-view'
 import { HookscopeError, errorMessage } from '../../shared/errors'
 import { defaultSettings } from '../../shared/model'
-import { createFakeEngine } from './helpers/fake-api'
+import { createFakeEngine, makeSummary, type FakeEngine } from './helpers/fake-api'
 import { createHarness, renderWith, settle } from './helpers/render-app'
 
 async function setup() {
@@ -106,6 +106,65 @@ describe('settings limits', () => {
     expect(screen.queryByTestId('settings-maxConnections-error')).toBeNull()
     expect(engine.settings.limits.maxConnections).toBe(50)
     expect(engine.settings.retention.maxBytes).toBe(200 * 1024 * 1024)
+  })
+})
+
+describe('a lowered retention', () => {
+  /** 150 stored requests, and an engine that, as the real one, deletes the oldest as a lowered retention is saved. */
+  async function withStored(): Promise<{ engine: FakeEngine; updates: () => unknown[] }> {
+    const { engine, updates } = await setup()
+    engine.summaries = Array.from({ length: 150 }, (_, i) => makeSummary({ receivedAt: 1_000 + i, target: `/hook/${i}` }))
+    engine.override('captures.query', (input) => {
+      const { limit = 200, until } = input as { limit?: number; until?: number }
+      const items = engine.summaries.filter((s) => until === undefined || s.receivedAt <= until).sort((a, b) => b.receivedAt - a.receivedAt)
+      return { items: items.slice(0, limit), total: items.length, next: null }
+    })
+    engine.override('settings.update', (input, fixture) => {
+      const settings = fixture() as typeof engine.settings
+      const { maxCaptures, maxBytes } = (input as { retention?: { maxCaptures: number; maxBytes: number } }).retention ?? settings.retention
+      // By count to 90 % of it; by size, say, the oldest third.
+      const keep = Math.min(engine.summaries.length, Math.floor(maxCaptures * 0.9), maxBytes < 1024 ** 3 ? Math.ceil((engine.summaries.length * 2) / 3) : Infinity)
+      engine.summaries = engine.summaries.slice(engine.summaries.length - keep)
+      return settings
+    })
+    return { engine, updates }
+  }
+
+  it('asks before deleting stored requests, saying how many are stored and how many go, and says how many went', async () => {
+    const { engine, updates } = await withStored()
+    change('settings-maxCaptures', '20')
+    await save()
+    const dialog = byTest('settings-retention-confirm')
+    expect(dialog.textContent).toContain('150 requests are stored. Keeping at most 20 deletes the oldest 130 or more, of every endpoint, as you save. This cannot be undone.')
+    expect(updates()).toHaveLength(0)
+    act(() => void fireEvent.click(screen.getByRole('button', { name: 'Cancel' })))
+    await settle()
+    expect(screen.queryByTestId('settings-retention-confirm')).toBeNull()
+    expect(updates()).toHaveLength(0)
+    expect(engine.summaries).toHaveLength(150)
+
+    await save()
+    act(() => void fireEvent.click(byTest('confirm-button')))
+    await settle()
+    expect(updates()).toHaveLength(1)
+    expect(engine.settings.retention.maxCaptures).toBe(20)
+    expect(byTest('settings-saved').textContent).toBe('Saved. 132 older requests were deleted to keep within the new limits.')
+    expect(byTest('settings-saved').getAttribute('role')).toBe('status')
+  })
+
+  it('saves a lowered size without asking (what it deletes is known once saved) and says how many requests went', async () => {
+    const { updates } = await withStored()
+    change('settings-maxBytes', '100')
+    await save()
+    expect(screen.queryByTestId('settings-retention-confirm')).toBeNull()
+    expect(updates()).toHaveLength(1)
+    expect(byTest('settings-saved').textContent).toBe('Saved. 50 older requests were deleted to keep within the new limits.')
+    // A count lowered, still above what is stored, deletes nothing and asks nothing.
+    change('settings-maxBytes', '1024')
+    change('settings-maxCaptures', '5000')
+    await save()
+    expect(screen.queryByTestId('settings-retention-confirm')).toBeNull()
+    expect(byTest('settings-saved').textContent).toBe('Saved.')
   })
 })
 

@@ -2,8 +2,9 @@
 // requests to screen readers, through settings.update.
 import { useEffect, useRef, useState } from 'react'
 import type { z } from 'zod'
-import { Limits, Retention, type Settings } from '../../../shared/model'
+import { Limits, Retention, type Settings, type SettingsPatch } from '../../../shared/model'
 import { askForNotifications } from '../state/desktop-notifier'
+import { ConfirmDialog } from './dialog'
 import { useApp, useStores } from '../state/context'
 import type { ThemeChoice } from '../state/theme'
 import { formatCount } from '../text/format'
@@ -99,11 +100,13 @@ export function SettingsView() {
 }
 
 function SettingsForm({ settings }: { settings: Settings }) {
-  const { sync, app } = useStores()
+  const { sync, app, api } = useStores()
   const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(FIELDS.map((f) => [f.key, String(f.read(settings) / f.unit)])))
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({})
   const [error, setError] = useState<string | null>(null)
-  const [saved, setSaved] = useState(false)
+  const [saved, setSaved] = useState<string | null>(null)
+  // A lowered count that deletes stored requests, waiting for the user's word.
+  const [pending, setPending] = useState<{ patch: SettingsPatch; stored: number; newest: number; keep: number } | null>(null)
   const inputs = useRef(new Map<string, HTMLInputElement>())
   // Set by a refused save: once the fields are marked, the first one with a problem takes the focus.
   const [focusFirstError, setFocusFirstError] = useState(0)
@@ -141,18 +144,47 @@ function SettingsForm({ settings }: { settings: Settings }) {
       const other = found.other
       setFieldErrors(errors)
       setError(other)
-      setSaved(false)
+      setSaved(null)
       setFocusFirstError((n) => n + 1)
       return
     }
     setFieldErrors({})
     setError(null)
+    const patch = { retention: retention.data, limits: limits.data }
+    const lowered = retention.data.maxCaptures < settings.retention.maxCaptures || retention.data.maxBytes < settings.retention.maxBytes
+    if (!lowered) return commit(patch, null)
+    // A lowered retention deletes what it no longer keeps as it is saved: said before, when the count
+    // is what goes, and after, in any case (by size, the stored bytes are only known to the engine).
+    let stored: { total: number; newest: number } | null = null
     try {
-      await sync.updateSettings({ retention: retention.data, limits: limits.data })
-      setSaved(true)
+      const page = await api['captures.query']({ limit: 1 })
+      stored = { total: page.total, newest: page.items[0]?.receivedAt ?? 0 }
+    } catch {
+      // Not known: saved without the question, and without the count of what went.
+    }
+    if (stored && retention.data.maxCaptures < stored.total) {
+      setPending({ patch, stored: stored.total, newest: stored.newest, keep: retention.data.maxCaptures })
+      return
+    }
+    return commit(patch, stored)
+  }
+
+  /** Save; `before`: what was stored (and the arrival of its newest), to say how many requests the save deleted. */
+  const commit = async (patch: SettingsPatch, before: { total: number; newest: number } | null) => {
+    setPending(null)
+    try {
+      await sync.updateSettings(patch)
     } catch (e) {
       setError(errorMessage(e))
+      return
     }
+    let deleted = 0
+    if (before && before.total > 0) {
+      // Those that were there before the save and are gone: requests arriving meanwhile are not counted.
+      const left = await api['captures.query']({ limit: 1, until: before.newest }).then((page) => page.total, () => before.total)
+      deleted = Math.max(0, before.total - left)
+    }
+    setSaved(deleted > 0 ? `Saved. ${formatCount(deleted)} older ${deleted === 1 ? 'request was' : 'requests were'} deleted to keep within the new limits.` : 'Saved.')
   }
 
   const setSync = (value: Settings['storage']['sync']) =>
@@ -234,7 +266,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
                     aria-invalid={fieldError ? true : undefined}
                     aria-describedby={fieldError ? `${id}-error ${id}-hint` : `${id}-hint`}
                     onChange={(e) => {
-                      setSaved(false)
+                      setSaved(null)
                       setValues((v) => ({ ...v, [f.key]: e.target.value }))
                       if (fieldError)
                         setFieldErrors((errors) => {
@@ -263,16 +295,24 @@ function SettingsForm({ settings }: { settings: Settings }) {
           </p>
         )}
         <div className="dialog-actions">
-          {saved && (
-            <span className="muted" data-testid="settings-saved">
-              Saved.
-            </span>
-          )}
+          <span className="muted" data-testid={saved ? 'settings-saved' : undefined} role="status">
+            {saved}
+          </span>
           <button type="submit" className="primary" data-testid="settings-save">
             Save limits
           </button>
         </div>
       </form>
+      {pending && (
+        <ConfirmDialog
+          title="Delete older requests"
+          message={`${formatCount(pending.stored)} requests are stored. Keeping at most ${formatCount(pending.keep)} deletes the oldest ${formatCount(pending.stored - pending.keep)} or more, of every endpoint, as you save. This cannot be undone.`}
+          confirmLabel="Save and delete"
+          onConfirm={() => void commit(pending.patch, { total: pending.stored, newest: pending.newest })}
+          onCancel={() => setPending(null)}
+          testId="settings-retention-confirm"
+        />
+      )}
     </div>
   )
 }
