@@ -67,6 +67,12 @@ const STORAGE_PROBLEMS: Record<string, string> = {
   ENOTDIR: 'a part of the data folder’s path is a file, not a folder',
 }
 
+/** Codes that are a storage problem only from one call: a folder made where a file already is (the
+ * data folder given as a file's path) is one; another call's EEXIST is a race the caller handles. */
+const STORAGE_PROBLEMS_OF_CALL: Record<string, { syscall: string; problem: string }> = {
+  EEXIST: { syscall: 'mkdir', problem: 'a file is where the data folder, or one of its folders, should be' },
+}
+
 /** System calls that reach files: an error of another (a socket's connect, a port's listen) is no storage problem. */
 const FILE_CALLS = new Set(['open', 'write', 'read', 'rename', 'fsync', 'fdatasync', 'ftruncate', 'truncate', 'mkdir', 'unlink', 'rm', 'rmdir', 'scandir', 'copyfile', 'close', 'stat', 'fstat', 'access', 'link', 'symlink', 'utime', 'chmod'])
 
@@ -78,9 +84,12 @@ const READ_CALLS = new Set(['read', 'stat', 'fstat', 'access', 'scandir'])
  */
 export function storageProblem(error: unknown): string | null {
   const { code, syscall, message } = (error ?? {}) as { code?: unknown; syscall?: unknown; message?: unknown }
-  if (typeof code !== 'string' || !(code in STORAGE_PROBLEMS)) return null
+  if (typeof code !== 'string') return null
+  const ofCall = STORAGE_PROBLEMS_OF_CALL[code]
+  const problem = ofCall ? (syscall === ofCall.syscall ? ofCall.problem : undefined) : STORAGE_PROBLEMS[code]
+  if (problem === undefined) return null
   if (typeof syscall === 'string' && !FILE_CALLS.has(syscall)) return null
-  return `${STORAGE_PROBLEMS[code]} (${typeof message === 'string' ? message : code})`
+  return `${problem} (${typeof message === 'string' ? message : code})`
 }
 
 export function toErrorShape(error: unknown): ApiErrorShape {

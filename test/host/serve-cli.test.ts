@@ -325,4 +325,20 @@ describe('a data folder Hookscope cannot use', () => {
     }
     expect(errors).toEqual([`hookscope: cannot use the data folder ${dataDir}: a part of the data folder’s path is a file, not a folder (ENOTDIR: not a directory, mkdir '${dataDir}'). Fix that, or choose another folder with --data-dir.`])
   })
+
+  it('says so when the data folder given is a file', async () => {
+    const file = path.join(dir, 'a-file')
+    await writeFile(file, 'x')
+    const errors: string[] = []
+    const error = vi.spyOn(console, 'error').mockImplementation((line: string) => void errors.push(line))
+    const exitCode = process.exitCode
+    try {
+      await main(['serve', '--data-dir', file, '--renderer', renderer, '--port', '0'])
+      expect(process.exitCode).toBe(1)
+    } finally {
+      error.mockRestore()
+      process.exitCode = exitCode
+    }
+    expect(errors).toEqual([`hookscope: cannot use the data folder ${file}: a file is where the data folder, or one of its folders, should be (EEXIST: file already exists, mkdir '${file}'). Fix that, or choose another folder with --data-dir.`])
+  })
 })
