@@ -314,7 +314,7 @@ export const methods = {
   ),
 
   'settings.get': method(Empty, Settings, 'Current settings.'),
-  'settings.update': method(SettingsPatch, Settings, 'Change settings; limits apply to new connections.'),
+  'settings.update': method(SettingsPatch, Settings, 'Change settings; limits apply at once to the endpoints listening, without restarting them.'),
 } as const
 
 export const events = {

@@ -582,13 +582,10 @@ export class Engine {
       storage: { ...current.storage, ...(patch.storage ?? {}) },
       ui: { ...current.ui, ...(patch.ui ?? {}) },
     }))
+    // Applied to the running listeners in place: a restart would refuse connections while it waited
+    // for the requests in progress, and then cut them.
     if (next.limits.maxHeaderBytes !== before.limits.maxHeaderBytes || limitsTimingChanged(before, next)) {
-      // Node fixes these when a server is created: restart running listeners to apply them.
-      for (const [id, listener] of this.listeners) {
-        if (listener.status().state !== 'listening') continue
-        await listener.stop()
-        await this.startEndpoint(id).catch(() => undefined)
-      }
+      for (const listener of this.listeners.values()) listener.applyLimits()
     }
     if (JSON.stringify(next.retention) !== JSON.stringify(before.retention)) await this.history.setRetention(next.retention)
     this.events.emit('settings:changed', next)

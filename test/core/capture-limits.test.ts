@@ -172,3 +172,45 @@ describe('connections', () => {
     for (const socket of held) socket.destroy()
   })
 })
+
+describe('limits changed while requests arrive', () => {
+  it('apply to the running endpoint without refusing a connection or cutting a request in progress', async () => {
+    t = await startEngine()
+    // A body still arriving when the limits change.
+    const slow = await connect(t.port)
+    const received = t.engine.events.waitFor('capture:received', (s) => s.target === '/slow')
+    const slowClosed = whenClosed(slow)
+    slow.write('POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nConnection: close\r\n\r\nabc')
+    await received
+    const port = t.port
+    await t.engine.updateSettings({ limits: { headersTimeoutMs: 1000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 1000, maxHeaderBytes: 2048 } })
+    // Still listening, on the same port, and never stopped meanwhile.
+    expect(t.engine.statuses()[0]).toMatchObject({ state: 'listening', port })
+    const { responses } = await rawExchange(port, 'POST /after HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok')
+    expect(responses[0]!.status).toBe(200)
+    // The request in progress finishes and is answered.
+    slow.write('defghij')
+    expect((await slowClosed).toString()).toMatch(/^HTTP\/1\.1 200/)
+    // The new limits hold: headers over 2 KiB get 431, headers that stop arriving 408 after about a second.
+    const big = await rawExchange(port, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(3000)}\r\n\r\n`)
+    expect(big.responses[0]!.status).toBe(431)
+    const stalled = await connect(port)
+    const started = performance.now()
+    const stalledClosed = whenClosed(stalled)
+    stalled.write('GET /stalled HTTP/1.1\r\nHost: x\r\nX-Partial: ')
+    expect((await stalledClosed).toString()).toMatch(/^HTTP\/1\.1 408/)
+    expect(performance.now() - started).toBeLessThan(2500)
+  })
+
+  it('keep the endpoint listening when the headers timeout is set above the request timeout', async () => {
+    t = await startEngine()
+    await t.engine.updateSettings({ limits: { headersTimeoutMs: 400_000, requestTimeoutMs: 300_000 } })
+    expect(t.engine.statuses()[0]!.state).toBe('listening')
+    const { responses } = await rawExchange(t.port, 'GET /x HTTP/1.1\r\nHost: x\r\n\r\n')
+    expect(responses[0]!.status).toBe(200)
+    // And so does a start with them (the next run's).
+    const id = t.engine.endpoints()[0]!.id
+    await t.engine.stopEndpoint(id)
+    expect((await t.engine.startEndpoint(id)).state).toBe('listening')
+  })
+})

@@ -173,12 +173,8 @@ export class Listener {
     if (this.server) return this.status()
     this.stopping = false
     this.proxies = new StopGroup()
-    const limits = this.deps.limits()
     const server = http.createServer({
-      maxHeaderSize: limits.maxHeaderBytes,
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      ...serverLimits(this.deps.limits()),
       connectionsCheckingInterval: CONNECTION_CHECK_INTERVAL_MS,
       // A webhook inspector shows what was sent, even a request without Host.
       requireHostHeader: false,
@@ -221,6 +217,18 @@ export class Listener {
     this.networkUrls = this.boundAddress ? networkUrlsOf(this.boundAddress, address.port) : null
     this.setState('listening')
     return this.status()
+  }
+
+  /**
+   * Apply the limits Node keeps on the server (header size, timeouts) while it listens. Node reads each
+   * as it is used (the header size as a connection opens, the timeouts at each check of the
+   * connections and as an answer keeps its connection alive), so they hold from the next connection,
+   * check or answer on, without the restart that would refuse connections meanwhile and cut requests
+   * in progress. The other limits are read per request already.
+   */
+  applyLimits(): void {
+    if (!this.server) return
+    Object.assign(this.server, serverLimits(this.deps.limits()))
   }
 
   /** Stop accepting, end idle connections, and wait for requests in progress to be stored. */
@@ -663,6 +671,19 @@ function answerFor(rule: { status: number; headers: RawHeaders; body: string }):
   answer = { headers: Object.freeze(headers) as RawHeaders, flat: Object.freeze(headers.flat()) as string[], bodySize, body }
   answers.set(rule, answer)
   return answer
+}
+
+/**
+ * The limits Node takes as server options. The whole request's timeout bounds its headers' too: Node
+ * refuses to create a server whose headers timeout is the longer one, so that one is cut to it.
+ */
+function serverLimits(limits: Limits): { maxHeaderSize: number; headersTimeout: number; requestTimeout: number; keepAliveTimeout: number } {
+  return {
+    maxHeaderSize: limits.maxHeaderBytes,
+    headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+  }
 }
 
 function listenError(error: NodeJS.ErrnoException, endpoint: Endpoint, holder: string | null): HookscopeError {
