@@ -109,6 +109,26 @@ describe('settings limits', () => {
   })
 })
 
+describe('settings changed elsewhere while the form is open', () => {
+  it('shows them in the fields not edited here, and a save here does not put the old values back', async () => {
+    const { engine, harness } = await setupWithHarness()
+    change('settings-maxConnections', '50')
+    // Saved from another tab: a larger history and a shorter request timeout.
+    engine.settings = { ...engine.settings, retention: { ...engine.settings.retention, maxCaptures: 20_000 }, limits: { ...engine.settings.limits, requestTimeoutMs: 60_000, maxConnections: 10 } }
+    act(() => harness.stores.app.getState().setSettings(engine.settings))
+    await settle()
+    expect((byTest('settings-maxCaptures') as HTMLInputElement).value).toBe('20000')
+    expect((byTest('settings-requestTimeoutMs') as HTMLInputElement).value).toBe('60000')
+    // What was typed here stays as typed.
+    expect((byTest('settings-maxConnections') as HTMLInputElement).value).toBe('50')
+    await save()
+    expect(engine.settings.retention.maxCaptures).toBe(20_000)
+    expect(engine.settings.limits.requestTimeoutMs).toBe(60_000)
+    expect(engine.settings.limits.maxConnections).toBe(50)
+    expect(engine.calls.filter((c) => c.method === 'settings.update').at(-1)!.input).toEqual({ retention: {}, limits: { maxConnections: 50 } })
+  })
+})
+
 describe('a lowered retention', () => {
   /** 150 stored requests, and an engine that, as the real one, deletes the oldest as a lowered retention is saved. */
   async function withStored(): Promise<{ engine: FakeEngine; updates: () => unknown[] }> {
@@ -119,9 +139,9 @@ describe('a lowered retention', () => {
       const items = engine.summaries.filter((s) => until === undefined || s.receivedAt <= until).sort((a, b) => b.receivedAt - a.receivedAt)
       return { items: items.slice(0, limit), total: items.length, next: null }
     })
-    engine.override('settings.update', (input, fixture) => {
+    engine.override('settings.update', (_input, fixture) => {
       const settings = fixture() as typeof engine.settings
-      const { maxCaptures, maxBytes } = (input as { retention?: { maxCaptures: number; maxBytes: number } }).retention ?? settings.retention
+      const { maxCaptures, maxBytes } = settings.retention
       // By count to 90 % of it; by size, say, the oldest third.
       const keep = Math.min(engine.summaries.length, Math.floor(maxCaptures * 0.9), maxBytes < 1024 ** 3 ? Math.ceil((engine.summaries.length * 2) / 3) : Infinity)
       engine.summaries = engine.summaries.slice(engine.summaries.length - keep)

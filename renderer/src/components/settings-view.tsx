@@ -93,6 +93,15 @@ function fieldErrorsOf(issues: readonly z.core.$ZodIssue[]): { errors: FieldErro
   return { errors, other }
 }
 
+function fieldValues(settings: Settings): Record<string, string> {
+  return Object.fromEntries(FIELDS.map((f) => [f.key, String(f.read(settings) / f.unit)]))
+}
+
+/** The values of `next` that differ from `current`. */
+function changedOf<T extends Record<string, number>>(next: T, current: T): Partial<T> {
+  return Object.fromEntries(Object.entries(next).filter(([key, value]) => current[key] !== value)) as Partial<T>
+}
+
 export function SettingsView() {
   const settings = useApp((s) => s.settings)
   if (!settings) return <p className="viewer-status">Loading settings…</p>
@@ -101,7 +110,17 @@ export function SettingsView() {
 
 function SettingsForm({ settings }: { settings: Settings }) {
   const { sync, app, api } = useStores()
-  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(FIELDS.map((f) => [f.key, String(f.read(settings) / f.unit)])))
+  const [values, setValues] = useState<Record<string, string>>(() => fieldValues(settings))
+  // The settings the fields were last filled from. A change saved elsewhere (another window, another
+  // tab of the headless host) refills the fields not edited here, and a save sends only what differs
+  // from the settings as they are, so it never puts back a value this form had shown before.
+  const shown = useRef(values)
+  useEffect(() => {
+    const fresh = fieldValues(settings)
+    const before = shown.current
+    shown.current = fresh
+    setValues((current) => Object.fromEntries(FIELDS.map((f) => [f.key, current[f.key] === before[f.key] ? fresh[f.key]! : current[f.key]!])))
+  }, [settings])
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({})
   const [error, setError] = useState<string | null>(null)
   const [saved, setSaved] = useState<string | null>(null)
@@ -150,7 +169,10 @@ function SettingsForm({ settings }: { settings: Settings }) {
     }
     setFieldErrors({})
     setError(null)
-    const patch = { retention: retention.data, limits: limits.data }
+    const patch = {
+      retention: changedOf(retention.data, settings.retention),
+      limits: changedOf(limits.data, settings.limits),
+    }
     const lowered = retention.data.maxCaptures < settings.retention.maxCaptures || retention.data.maxBytes < settings.retention.maxBytes
     if (!lowered) return commit(patch, null)
     // A lowered retention deletes what it no longer keeps as it is saved: said before, when the count
