@@ -188,7 +188,11 @@ export async function serve(options: ServeOptions, log: (line: string) => void =
     // then reaches this run and says to open the new URL (the token is new each run), rather than
     // trying a port nobody listens on.
     const kept = options.uiPort === undefined ? await headlessDocument(options.dataDir, log) : null
-    host = await HeadlessHost.start({ engine, rendererDir: options.rendererDir, uiPort: options.uiPort, preferredUiPort: kept?.data.uiPort ?? undefined, allowedHosts: options.allowHosts })
+    host = await HeadlessHost.start({ engine, rendererDir: options.rendererDir, uiPort: options.uiPort, preferredUiPort: kept?.data.uiPort ?? undefined, allowedHosts: options.allowHosts }).catch(
+      (error: unknown) => {
+        throw uiPortError(error, options.uiPort)
+      },
+    )
     if (kept && kept.data.uiPort !== host.port) await kept.update(() => ({ uiPort: host.port }))
   } catch (error) {
     await engine.close()
@@ -256,6 +260,14 @@ async function applyAddress(engine: Engine, first: Endpoint, options: ServeOptio
   }
   if (failure instanceof HookscopeError) throw failure
   throw new HookscopeError('LISTEN_FAILED', status.error?.message ?? `The capture endpoint could not listen on ${options.host ?? first.host}:${options.port ?? first.port}.`)
+}
+
+/** A --ui-port the web UI cannot listen on, said in the program's words rather than Node's. */
+function uiPortError(error: unknown, uiPort: number | undefined): unknown {
+  const code = (error as NodeJS.ErrnoException).code
+  if (uiPort === undefined || (code !== 'EADDRINUSE' && code !== 'EACCES')) return error
+  const why = code === 'EADDRINUSE' ? 'is already in use by another program' : 'needs privileges this program does not have'
+  return new HookscopeError(code === 'EADDRINUSE' ? 'PORT_IN_USE' : 'LISTEN_FAILED', `The web UI cannot listen on --ui-port ${uiPort}: port ${uiPort} on 127.0.0.1 ${why}. Choose another, or leave --ui-port out for a free one.`)
 }
 
 function statusOf(engine: Engine, id: string): EndpointStatus {

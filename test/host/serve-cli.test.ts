@@ -92,6 +92,17 @@ describe('serve with an address that cannot be bound', () => {
     expect((await savedEndpoint()).port).not.toBe(port)
   })
 
+  it('fails on a busy --ui-port saying which port, in its own words, and stops the engine it opened', async () => {
+    const uiPort = await busyPort()
+    await expect(serve(options({ uiPort }), () => undefined)).rejects.toMatchObject({
+      code: 'PORT_IN_USE',
+      message: `The web UI cannot listen on --ui-port ${uiPort}: port ${uiPort} on 127.0.0.1 is already in use by another program. Choose another, or leave --ui-port out for a free one.`,
+    })
+    // The data folder is free again for the next run.
+    const next = await serve(options(), () => undefined)
+    await next.stop()
+  })
+
   it('fails on a --host that is not this machine’s', async () => {
     await expect(serve(options({ host: '192.0.2.1' }), () => undefined)).rejects.toMatchObject({ code: 'ADDRESS_NOT_AVAILABLE' })
     expect((await savedEndpoint()).host).toBe('127.0.0.1')
