@@ -853,6 +853,41 @@ describe('search reads form values and compressed bodies as the detail shows the
     await history.close()
   })
 
+  it('finds an XML or HTML body without a charset in its Content-Type by the text its BOM or own declaration says, as the detail shows it, compressed or not, also after a restart', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    let { history } = await openHistory(dir, 100)
+    const soap = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><Notification><Merchant>Café Müller</Merchant><Amount>12,50 \u20ac</Amount></Notification>', 'latin1')
+    soap[soap.indexOf(0xac)] = 0x80 // € in windows-1252
+    const bodies = {
+      declared: sent(soap, [['Content-Type', 'text/xml']]),
+      gzipped: sent(zlib.gzipSync(Buffer.from("<?xml version='1.0' encoding='windows-1252'?><a>Straße gezippt</a>", 'latin1')), [['Content-Type', 'application/xml'], ['Content-Encoding', 'gzip']]),
+      bom: sent(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<?xml version="1.0"?><a>Zürich ✓</a>', 'utf16le')]), [['Content-Type', 'application/soap+xml']]),
+      html: sent(Buffer.from('<html><head><meta charset="iso-8859-1"></head><body>Schöne Grüße</body></html>', 'latin1'), [['Content-Type', 'text/html']]),
+      // A charset in the Content-Type wins over the declaration.
+      header: sent(Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><a>Genève</a>'), [['Content-Type', 'text/xml; charset=utf-8']]),
+    }
+    for (const capture of Object.values(bodies)) await history.append(capture)
+    const name = new Map(Object.entries(bodies).map(([key, capture]) => [capture.id, key]))
+    const found = (text: string) => history.query({ text }).items.map((s) => name.get(s.id))
+    const expectFound = async (where: string) => {
+      await history.searchSettled()
+      expect(found('café müller'), where).toEqual(['declared'])
+      expect(found('12,50 €'), where).toEqual(['declared'])
+      expect(found('straße gezippt'), where).toEqual(['gzipped'])
+      expect(found('zürich ✓'), where).toEqual(['bom'])
+      expect(found('schöne grüße'), where).toEqual(['html'])
+      expect(found('genève'), where).toEqual(['header'])
+    }
+    await expectFound('active segment')
+    for (let i = 0; i < 10; i++) await history.append(record()) // seals the first segment
+    await expectFound('sealed')
+    await history.close()
+    ;({ history } = await openHistory(dir, 100))
+    await expectFound('after a restart')
+    await history.close()
+  })
+
   it('reads windows-1252 (and latin1, iso-8859-1, us-ascii, which browsers read as it) with its €, curly quotes and dashes, as the detail shows them', async () => {
     const dir = await tempDir()
     dirs.push(dir)

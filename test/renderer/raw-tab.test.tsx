@@ -45,4 +45,23 @@ describe('Raw tab', () => {
     expect(raw.textContent).toMatch(/2\.00 KB of binary body: see the Body tab/)
     expect(raw.querySelectorAll('[data-testid="byte-escape"]')).toHaveLength(0)
   })
+  it('reads a body in the charset it declares (its Content-Type, or an XML or HTML document\'s BOM or own declaration), as the Body tab and search do', async () => {
+    const latin1 = (text: string) => Uint8Array.from(text, (ch) => ch.charCodeAt(0))
+    let view = await showRaw({ rawHeaders: [['Content-Type', 'text/xml']], contentType: 'text/xml' }, latin1('<?xml version="1.0" encoding="ISO-8859-1"?><a>Café Müller</a>'))
+    expect(view.raw.textContent).toContain('<a>Café Müller</a>')
+    expect(view.raw.querySelectorAll('[data-testid="byte-escape"]')).toHaveLength(0)
+    expect(screen.getByTestId('raw-body-charset').textContent).toBe('Body: Read as windows-1252 (encoding=ISO-8859-1), as its XML declaration says.')
+    view.unmount()
+
+    // UTF-16 with its mark: text (the mark a badge), not "binary".
+    const utf16 = Uint8Array.from([0xff, 0xfe, ...new Uint8Array(Uint16Array.from('<a>Zürich</a>', (ch) => ch.charCodeAt(0)).buffer)])
+    view = await showRaw({ rawHeaders: [['Content-Type', 'application/xml']], contentType: 'application/xml' }, utf16)
+    expect(view.raw.textContent).not.toMatch(/binary body/)
+    expect(view.raw.textContent).toContain('<a>Zürich</a>')
+    view.unmount()
+
+    view = await showRaw({ rawHeaders: [['Content-Type', 'text/plain; charset=iso-8859-1']], contentType: 'text/plain; charset=iso-8859-1' }, latin1('Grüße'))
+    expect(view.raw.textContent).toContain('iso-8859-1\n\nGrüße')
+    view.unmount()
+  })
 })

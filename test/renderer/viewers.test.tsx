@@ -71,6 +71,44 @@ describe('body viewers', () => {
     expect(screen.queryByTestId('viewer-note')).toBeNull()
   })
 
+  it('reads XML and HTML without a charset in their Content-Type as their byte-order mark or own declaration says, as XML parsers and browsers do', async () => {
+    const latin1 = (text: string) => Uint8Array.from(text, (ch) => ch.charCodeAt(0))
+    // A payment provider's callback: ISO-8859-1, said only in its XML declaration.
+    const soap = latin1('<?xml version="1.0" encoding="ISO-8859-1"?><Notification><Merchant>Café Müller</Merchant><Amount>12,50 EUR</Amount></Notification>')
+    let view = await showBody({ contentType: 'text/xml' }, soap)
+    expect(screen.getByTestId('viewer-xml').dataset.pretty).toBe('true')
+    expect(editorText(view.container)).toBe(
+      ['<?xml version="1.0" encoding="ISO-8859-1"?>', '<Notification>', '  <Merchant>Café Müller</Merchant>', '  <Amount>12,50 EUR</Amount>', '</Notification>'].join('\n'),
+    )
+    expect(screen.getByTestId('viewer-note').textContent).toBe('Read as windows-1252 (encoding=ISO-8859-1), as its XML declaration says.')
+    view.unmount()
+
+    // A charset in the Content-Type wins over the declaration.
+    view = await showBody({ contentType: 'application/xml; charset=utf-8' }, new TextEncoder().encode('<?xml version="1.0" encoding="ISO-8859-1"?><a>Zürich</a>'))
+    expect(editorText(view.container)).toBe('<?xml version="1.0" encoding="ISO-8859-1"?>\n<a>Zürich</a>')
+    view.unmount()
+
+    // UTF-16 with a byte-order mark: read as UTF-16, the mark not shown.
+    view = await showBody({ contentType: 'application/soap+xml' }, Uint8Array.from([0xff, 0xfe, ...utf16le('<?xml version="1.0" encoding="UTF-16"?><a><b>Zürich ✓</b></a>')]))
+    expect(screen.getByTestId('viewer-xml').dataset.pretty).toBe('true')
+    expect(editorText(view.container)).toBe('<?xml version="1.0" encoding="UTF-16"?>\n<a>\n  <b>Zürich ✓</b>\n</a>')
+    expect(screen.getByTestId('viewer-note').textContent).toBe('Read as utf-16le, as its byte-order mark says.')
+    view.unmount()
+
+    // HTML: a <meta charset> or http-equiv Content-Type in its first 1024 bytes.
+    view = await showBody({ contentType: 'text/html' }, latin1('<!doctype html><html><head><!-- <meta charset="koi8-r"> --><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"></head><body>Grüße</body></html>'))
+    expect(editorText(view.container)).toContain('<body>Grüße</body>')
+    expect(screen.getByTestId('viewer-note').textContent).toBe('Read as windows-1252 (charset=iso-8859-1), as its <meta> tag says.')
+    view.unmount()
+    view = await showBody({ contentType: 'text/html' }, latin1('<html><head><meta charset=windows-1252></head><body>Caf\u00e9</body></html>'))
+    expect(editorText(view.container)).toContain('Café')
+    view.unmount()
+
+    // A declaration of UTF-8, or none: UTF-8 without a note.
+    await showBody({ contentType: 'text/xml' }, new TextEncoder().encode('<?xml version="1.0" encoding="utf-8"?><a>Zürich</a>'))
+    expect(screen.queryByTestId('viewer-note')).toBeNull()
+  })
+
   it('shows form bodies as a table of decoded names and values', async () => {
     await showBody({ contentType: 'application/x-www-form-urlencoded' }, 'name=Ada+Lovelace&tags=a&tags=b&note=%E2%9C%93%20ok')
     const rows = screen.getAllByTestId('form-row').map((row) => Array.from(row.querySelectorAll('td')).map((td) => td.textContent))

@@ -1,11 +1,12 @@
 // Decoding of bodies for display and for search. Owns: undoing Content-Encoding (gzip, deflate, br, and
 // zstd where this Node has it) with a cap on the output, so a compression bomb costs at most the cap;
-// reading text in the charset a Content-Type declares, for search.
+// reading text in the charset a body declares, for search.
 // Never: changes what is stored (captures keep the exact bytes that arrived).
 import { Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { TextDecoder } from 'node:util'
 import zlib from 'node:zlib'
+import { bodyCharset, contentTypeCharset, sniffsCharset } from '../../../shared/formats/body-charset'
 
 export const DECODED_OUTPUT_CAP = 32 * 1024 * 1024
 
@@ -190,9 +191,24 @@ export const WINDOWS_1252: CharsetDecoder = {
   },
 }
 
-const CHARSET_PARAM = /;\s*charset\s*=\s*"?([^";\s]+)/i
 /** Decoders by charset label, lower-cased (null: UTF-8, or a label no decoder knows); a few kept. */
 const charsetDecoders = new Map<string, CharsetDecoder | null>()
+
+function decoderFor(label: string): CharsetDecoder | null {
+  const key = label.toLowerCase()
+  let decoder = charsetDecoders.get(key)
+  if (decoder === undefined) {
+    try {
+      const known = new TextDecoder(key, { ignoreBOM: true })
+      decoder = known.encoding === 'utf-8' ? null : known.encoding === 'windows-1252' ? WINDOWS_1252 : known
+    } catch {
+      decoder = null
+    }
+    if (charsetDecoders.size >= 32) charsetDecoders.clear()
+    charsetDecoders.set(key, decoder)
+  }
+  return decoder
+}
 
 /**
  * The decoder of the charset a Content-Type declares, when it is not UTF-8 (what bodies are read as
@@ -200,21 +216,20 @@ const charsetDecoders = new Map<string, CharsetDecoder | null>()
  * browser) reads it, 0x80–0x9F included. Null for most requests, found by one regular expression.
  */
 export function declaredCharset(contentType: string | null): CharsetDecoder | null {
-  if (contentType === null) return null
-  const label = CHARSET_PARAM.exec(contentType)?.[1]?.toLowerCase()
-  if (label === undefined || label === 'utf-8' || label === 'utf8') return null
-  let decoder = charsetDecoders.get(label)
-  if (decoder === undefined) {
-    try {
-      const known = new TextDecoder(label, { ignoreBOM: true })
-      decoder = known.encoding === 'utf-8' ? null : known.encoding === 'windows-1252' ? WINDOWS_1252 : known
-    } catch {
-      decoder = null
-    }
-    if (charsetDecoders.size >= 32) charsetDecoders.clear()
-    charsetDecoders.set(label, decoder)
-  }
-  return decoder
+  const label = contentTypeCharset(contentType)
+  return label === null ? null : decoderFor(label)
+}
+
+/**
+ * The decoder of the charset a body is in, as the detail reads it (see bodyCharset in
+ * shared/formats): the Content-Type's, or for XML and HTML a byte-order mark's or the document's own
+ * declaration's. `head`: the body's first bytes (CHARSET_SNIFF_BYTES are enough); looked at only for
+ * XML and HTML types.
+ */
+export function bodyCharsetDecoder(contentType: string | null, head: Uint8Array): CharsetDecoder | null {
+  if (!sniffsCharset(contentType)) return declaredCharset(contentType)
+  const found = bodyCharset(contentType, head)
+  return found === null ? null : decoderFor(found.label)
 }
 
 /** Body bytes as text: in the declared charset, else as UTF-8 (bad bytes replaced). */

@@ -5,7 +5,7 @@ import busboy from 'busboy'
 import { isUtf8 } from 'node:buffer'
 import { Readable } from 'node:stream'
 import type { RawHeaders } from '../../../shared/model'
-import { declaredCharset } from './decode'
+import { bodyCharsetDecoder } from './decode'
 
 export interface Part {
   /** The part's header lines as they were sent (order, case, duplicates), latin1 like request headers. */
@@ -168,15 +168,16 @@ export function partHeaderBlocks(body: Buffer, contentType: string, maxParts = 1
 }
 
 /**
- * For search: the contents of each part whose own Content-Type declares a charset other than UTF-8
- * (a mail parser's `text/plain; charset=iso-8859-1`), read in it, each on a line of its own; '' when
+ * For search: the contents of each part in a charset other than UTF-8 (a mail parser's `text/plain;
+ * charset=iso-8859-1`, an XML part's own declaration), read in it, each on a line of its own; '' when
  * there is none. The body may be cut short: its last part is read as far as it goes.
  */
 export function multipartCharsetText(body: Buffer, contentType: string, maxParts = 1000): string {
   let text = ''
   for (const block of partBlocks(body, contentType, maxParts)) {
-    const charset = declaredCharset(headerOf(block.headers, 'content-type') ?? null)
-    if (charset !== null) text += `\n${charset.decode(body.subarray(block.contentStart, block.contentEnd))}`
+    const contents = body.subarray(block.contentStart, block.contentEnd)
+    const charset = bodyCharsetDecoder(headerOf(block.headers, 'content-type') ?? null, contents)
+    if (charset !== null) text += `\n${charset.decode(contents)}`
   }
   return text
 }

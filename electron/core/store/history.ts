@@ -19,7 +19,8 @@ import type { Notice } from '../../../shared/api'
 import type { Capture, CapturePage, CaptureQuery, CaptureSummary, RawHeaders, Retention } from '../../../shared/model'
 import { Capture as CaptureSchema, CaptureQuery as CaptureQuerySchema } from '../../../shared/model'
 import { HookscopeError } from '../../../shared/errors'
-import { declaredCharset, decodeForSearch, parseContentEncoding, textOf, type CharsetDecoder } from '../capture/decode'
+import { sniffsCharset } from '../../../shared/formats/body-charset'
+import { bodyCharsetDecoder, decodeForSearch, parseContentEncoding, textOf } from '../capture/decode'
 import { multipartCharsetText } from '../capture/multipart'
 import type { BlobStore } from './blobs'
 import { readFileIfExists, removeStaleTempFiles, writeFileAtomic } from './fs-util'
@@ -281,8 +282,8 @@ interface DecodeJob {
   encoding: string
   /** Its Content-Type is a form: its decoded text is read as one too. */
   form: boolean
-  /** The charset other than UTF-8 its Content-Type declares, which its decoded bytes are read in. */
-  charset: CharsetDecoder | null
+  /** Its Content-Type, which with its decoded bytes says the charset they are read in. */
+  contentType: string | null
 }
 
 interface IndexEntry {
@@ -557,7 +558,7 @@ export class HistoryStore {
     const [head, body] = searchTextOf(record, encoding, record.body.storage === 'blob' ? bodyHead : undefined)
     text.add(entry, head, body)
     // A compressed body is searched by its decoded text too, decoded later (see decodeLater).
-    if (encoding !== null && record.body.size > 0) this.decodeLater({ entry, encoding, form: isForm(record.contentType), charset: declaredCharset(record.contentType) })
+    if (encoding !== null && record.body.size > 0) this.decodeLater({ entry, encoding, form: isForm(record.contentType), contentType: record.contentType })
     this.totalBytes += bytes
     if (entry.blob) {
       this.options.blobs.retain(entry.blob)
@@ -682,7 +683,7 @@ export class HistoryStore {
     }
   }
 
-  private async addDecodedText({ entry, encoding, form, charset }: DecodeJob): Promise<void> {
+  private async addDecodedText({ entry, encoding, form, contentType }: DecodeJob): Promise<void> {
     // Cleared, or dropped by retention, while it waited: not worth reading, let alone decoding.
     if (this.byId.get(entry.summary.id) !== entry) return
     this.bodiesRead++
@@ -695,7 +696,7 @@ export class HistoryStore {
     if (this.byId.get(entry.summary.id) !== entry) return
     const text = this.searchText.get(entry.segment)
     if (!text) return
-    let body = textOf(decoded ?? stored, charset)
+    let body = textOf(decoded ?? stored, bodyCharsetDecoder(contentType, decoded ?? stored))
     if (decoded && form) body = withFormText(body)
     // A second piece of the same capture's text: a query may find it twice, which marks it once.
     text.add(entry, body.toLowerCase())
@@ -1361,8 +1362,9 @@ function searchTextOf(record: CaptureRecord, contentEncoding: string | null, bod
   }
   let body = ''
   if (contentEncoding !== null) return [text.toLowerCase(), body]
-  // A body in the charset its Content-Type declares is read in it, as the detail reads it.
-  const charset = declaredCharset(record.contentType)
+  // A body in the charset it declares (its Content-Type; an XML or HTML document's BOM or own
+  // declaration) is read in it, as the detail reads it.
+  const charset = bodyCharsetDecoder(record.contentType, bodyHead ?? (record.inline && sniffsCharset(record.contentType) ? inlineBytes(record.inline) : EMPTY))
   let bytes: Buffer | null = null
   if (bodyHead !== undefined) body = textOf((bytes = bodyHead.subarray(0, SEARCH_BODY_BYTES)), charset)
   else if (record.inline) {
@@ -1373,13 +1375,14 @@ function searchTextOf(record: CaptureRecord, contentEncoding: string | null, bod
   }
   if (body !== '' && isForm(record.contentType)) body = withFormText(body)
   // A multipart part that declares a charset of its own is read in it too, as the detail reads it.
-  else if (body !== '' && record.contentType !== null && MULTIPART_TYPE.test(record.contentType) && /charset/i.test(body)) {
+  else if (body !== '' && record.contentType !== null && MULTIPART_TYPE.test(record.contentType) && /charset|encoding/i.test(body)) {
     body += multipartCharsetText(bytes ?? Buffer.from(body, 'utf8'), record.contentType)
   }
   // Two pieces, not one: joined, the body would be copied once more.
   return [text.toLowerCase(), body.toLowerCase()]
 }
 
+const EMPTY = Buffer.alloc(0)
 const MULTIPART_TYPE = /^\s*multipart\//i
 const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i
 

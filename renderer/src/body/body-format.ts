@@ -4,6 +4,8 @@
 // nesting and size limits past which a body is shown as plain text, and hex dumps. XML is
 // re-indented by xml-format.ts, whose parser loads with the first XML body, not with the page.
 
+import type { CharsetSource } from '../../../shared/formats/body-charset'
+
 export const JSON_PRETTY_MAX_BYTES = 8 * 1024 * 1024
 export const JSON_MAX_DEPTH = 256
 export const JSON_PRETTY_MAX_OUTPUT = 16 * 1024 * 1024
@@ -26,8 +28,8 @@ export interface FormattedBody {
 const lossy = new TextDecoder('utf-8', { ignoreBOM: true })
 
 /**
- * Text for display: UTF-8 (bad bytes replaced), or the encoding the body's Content-Type declares.
- * `encoding` is a standard name TextDecoder knows (see declaredEncoding).
+ * Text for display: UTF-8 (bad bytes replaced), or the encoding the body declares (see bodyEncoding).
+ * `encoding` is a standard name TextDecoder knows (see bodyEncoding).
  */
 export function decodeForDisplay(bytes: Uint8Array, encoding: string | null = null): string {
   return encoding ? new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes) : lossy.decode(bytes)
@@ -35,17 +37,28 @@ export function decodeForDisplay(bytes: Uint8Array, encoding: string | null = nu
 
 /** What the viewer says about the encoding it read the text in, if not UTF-8. */
 export interface TextEncodingChoice {
-  /** The charset label as the Content-Type gave it. */
+  /** The charset label as the Content-Type, byte-order mark or document's declaration gave it. */
   label: string
   /** Its standard name, or null when the browser knows no such encoding (UTF-8 is used). */
   encoding: string | null
+  /** What said so; the Content-Type when not given. */
+  source?: CharsetSource
+}
+
+const SAYS: Record<CharsetSource, [who: string, name: string]> = {
+  'content-type': ['its Content-Type', 'charset'],
+  bom: ['its byte-order mark', 'charset'],
+  'xml-declaration': ['its XML declaration', 'encoding'],
+  'html-meta': ['its <meta> tag', 'charset'],
 }
 
 export function encodingNote(charset: TextEncodingChoice | null): string | null {
   if (!charset) return null
-  if (!charset.encoding) return `Its Content-Type says charset=${charset.label}, an encoding this viewer does not know: shown as UTF-8.`
-  const named = charset.encoding === charset.label.toLowerCase() ? charset.encoding : `${charset.encoding} (charset=${charset.label})`
-  return `Read as ${named}, as its Content-Type says.`
+  const [who, name] = SAYS[charset.source ?? 'content-type']
+  const Who = who[0]!.toUpperCase() + who.slice(1)
+  if (!charset.encoding) return `${Who} says ${name}=${charset.label}, an encoding this viewer does not know: shown as UTF-8.`
+  const named = charset.encoding === charset.label.toLowerCase() ? charset.encoding : `${charset.encoding} (${name}=${charset.label})`
+  return `Read as ${named}, as ${who} says.`
 }
 
 export function withNote(note: string | null, extra: string | null): string | null {

@@ -136,5 +136,5 @@ export function formatXml(bytes: Uint8Array, charset: TextEncodingChoice | null 
         return asSent('Re-indented it would be many times its size: shown as sent.')
     }
   }
-  return { kind: 'xml', text: result.text, pretty: true, note: withNote(encodingNote(charset), bom ? 'Starts with a UTF-8 byte-order mark, not shown here.' : null), shownBytes: bytes.length }
+  return { kind: 'xml', text: result.text, pretty: true, note: withNote(encodingNote(charset), bom && charset?.source !== 'bom' ? 'Starts with a UTF-8 byte-order mark, not shown here.' : null), shownBytes: bytes.length }
 }

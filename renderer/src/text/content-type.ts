@@ -1,6 +1,8 @@
 // Reading Content-Type and picking the viewer a body is shown with. Owns: the mapping from media
 // types (and, without one, a sniff of the bytes) to viewer kinds. SVG is shown as XML text, never as
 // an image: rendered SVG is a document that could carry script.
+import type { TextEncodingChoice } from '../body/body-format'
+import { bodyCharset } from '../../../shared/formats/body-charset'
 import { utf8DecodeStrict } from '../../../shared/formats/bytes'
 
 export type ViewerKind = 'json' | 'form' | 'multipart' | 'xml' | 'html' | 'text' | 'image' | 'hex' | 'empty'
@@ -52,18 +54,20 @@ export function viewerForMediaType(essence: string): ViewerKind | null {
 }
 
 /**
- * The text encoding a Content-Type declares, when it is one the browser can decode and not UTF-8
- * (what bodies are read as otherwise), by its standard name: `iso-8859-1` reads as `windows-1252`,
- * as browsers read it.
+ * The text encoding a body is read in, when it is not UTF-8 (what bodies are read as otherwise), by
+ * its standard name: `iso-8859-1` reads as `windows-1252`, as browsers read it. From the Content-Type,
+ * and for XML and HTML from a byte-order mark or the document's own declaration (see bodyCharset),
+ * as the engine reads it for search. Null when nothing says otherwise or it says UTF-8.
  */
-export function declaredEncoding(contentType: string | null | undefined): { label: string; encoding: string | null } | null {
-  const label = parseMediaType(contentType)?.params.charset?.trim()
-  if (!label) return null
+export function bodyEncoding(contentType: string | null | undefined, bytes: Uint8Array): TextEncodingChoice | null {
+  const found = bodyCharset(contentType, bytes)
+  if (!found) return null
   try {
-    const encoding = new TextDecoder(label).encoding
-    return encoding === 'utf-8' ? null : { label, encoding }
+    const encoding = new TextDecoder(found.label).encoding
+    // UTF-8 named by a BOM over another declared charset: read as UTF-8, saying why.
+    return encoding === 'utf-8' && found.source !== 'bom' ? null : { label: found.label, encoding, source: found.source }
   } catch {
-    return { label, encoding: null }
+    return { label: found.label, encoding: null, source: found.source }
   }
 }
 
@@ -94,7 +98,7 @@ export function chooseViewer(contentType: string | null, bytes: Uint8Array): Vie
   if (byType === 'image' && sniffViewer(bytes) !== 'image' && looksLikeText(bytes)) return 'text'
   if (byType && byType !== 'text') return byType
   // Text in a declared encoding (UTF-16's zero bytes would sniff as binary).
-  if (declaredEncoding(contentType)?.encoding) return 'text'
+  if (bodyEncoding(contentType, bytes)?.encoding) return 'text'
   const sniffed = sniffViewer(bytes)
   if (byType === 'text') return sniffed === 'hex' ? 'hex' : 'text'
   return sniffed

@@ -6,7 +6,7 @@ import type { Capture } from '../../../../shared/model'
 import type { DisplayBody } from '../../body/body-loader'
 import { useBodySave, useDisplayBody } from '../../body/use-body'
 import { useStores } from '../../state/context'
-import { chooseViewer, declaredEncoding, parseMediaType } from '../../text/content-type'
+import { bodyEncoding, chooseViewer, parseMediaType } from '../../text/content-type'
 import { formatBytes } from '../../text/format'
 import { BodyContent, resolveViewer, type ViewChoice } from '../viewers/body-content'
 import type { CodeLanguage } from '../viewers/code-block'
@@ -106,7 +106,7 @@ function LoadedBody({ capture, body, choice, isMultipart, decode }: { capture: C
     const kind = resolveViewer(choice, capture.contentType, body.head)
     const asHex = kind === 'hex' || kind === 'image'
     const hidden = body.totalSize - body.head.length - body.tail.length
-    const charset = declaredEncoding(capture.contentType)
+    const charset = bodyEncoding(capture.contentType, body.head)
     // The head starts where the body does: JSON is re-indented from there, XML and HTML highlighted.
     // The tail starts at an unknown place (within a string, maybe), so it is shown as sent, wrapped,
     // without line numbers it could not know.

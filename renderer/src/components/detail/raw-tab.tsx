@@ -1,22 +1,27 @@
 // The request as it crossed the wire: request line, header lines, blank line, then the start of the
-// body as stored (not decoded). Invisible characters are badges, bytes that are not UTF-8 escapes
-// (a latin1 word, a file in a multipart body); a body that is mostly such bytes is left to the Body tab.
+// body as stored (not decoded). A body that declares a charset (its Content-Type, or an XML or HTML
+// document's byte-order mark or own declaration) is read in it, as the Body tab and search read it.
+// Invisible characters are badges, bytes that are not UTF-8 escapes (a latin1 word, a file in a
+// multipart body); a body that is mostly such bytes is left to the Body tab.
 import { useEffect, useState } from 'react'
 import type { Capture } from '../../../../shared/model'
+import { encodingNote } from '../../body/body-format'
 import { base64ToBytes } from '../../body/body-loader'
 import { useStores } from '../../state/context'
+import { bodyEncoding } from '../../text/content-type'
 import { formatBytes } from '../../text/format'
-import { segmentBytes, type TextSegment } from '../../text/visible-text'
+import { segmentBytes, segmentText, type TextSegment } from '../../text/visible-text'
 import { VisibleSegments, VisibleText } from '../visible-text'
 
 const RAW_BODY_PREVIEW = 64 * 1024
 
 export function RawTab({ capture }: { capture: Capture }) {
   const { api } = useStores()
-  const [body, setBody] = useState<{ text: TextSegment[] | null; shown: number } | null>(null)
+  const [body, setBody] = useState<{ text: TextSegment[] | null; shown: number; note: string | null } | null>(null)
+  const compressed = capture.rawHeaders.some(([name, value]) => name.toLowerCase() === 'content-encoding' && !/^\s*(?:identity)?\s*$/i.test(value))
   useEffect(() => {
     if (capture.body.size === 0) {
-      setBody({ text: [], shown: 0 })
+      setBody({ text: [], shown: 0, note: null })
       return
     }
     let alive = true
@@ -24,14 +29,21 @@ export function RawTab({ capture }: { capture: Capture }) {
       (chunk) => {
         if (!alive) return
         const bytes = base64ToBytes(chunk.base64)
-        setBody({ text: segmentBytes(bytes, { multiline: true, cut: bytes.length < capture.body.size }), shown: bytes.length })
+        const cut = bytes.length < capture.body.size
+        // Compressed bytes are no text in any charset.
+        const charset = compressed ? null : bodyEncoding(capture.contentType, bytes)
+        if (charset?.encoding) {
+          // The BOM kept (a badge), and a character the preview cut left out.
+          const text = new TextDecoder(charset.encoding, { ignoreBOM: true }).decode(bytes, { stream: cut })
+          setBody({ text: segmentText(text, { multiline: true }), shown: bytes.length, note: encodingNote(charset) })
+        } else setBody({ text: segmentBytes(bytes, { multiline: true, cut }), shown: bytes.length, note: encodingNote(charset) })
       },
-      () => alive && setBody({ text: null, shown: 0 }),
+      () => alive && setBody({ text: null, shown: 0, note: null }),
     )
     return () => {
       alive = false
     }
-  }, [api, capture.id, capture.body.size])
+  }, [api, capture.id, capture.body.size, capture.contentType, compressed])
 
   const head = `${capture.method} ${capture.target} HTTP/${capture.httpVersion}\n${capture.rawHeaders.map(([n, v]) => `${n}: ${v}`).join('\n')}\n\n`
   return (
@@ -46,6 +58,11 @@ export function RawTab({ capture }: { capture: Capture }) {
           <VisibleSegments segments={body.text} />
         )}
       </pre>
+      {body?.note && (
+        <p className="muted" data-testid="raw-body-charset">
+          Body: {body.note}
+        </p>
+      )}
       {body !== null && body.text !== null && body.shown < capture.body.size && (
         <p className="muted">
           The first {formatBytes(body.shown)} of {formatBytes(capture.body.size)} are shown.

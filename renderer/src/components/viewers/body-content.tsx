@@ -1,5 +1,5 @@
 // Picks the viewer for a body's bytes: by the chosen kind, else by Content-Type, else by sniffing.
-import { chooseViewer, declaredEncoding, imageMimeFor, type ViewerKind } from '../../text/content-type'
+import { bodyEncoding, chooseViewer, imageMimeFor, type ViewerKind } from '../../text/content-type'
 import { FormattedViewer } from './formatted-viewer'
 import { FormViewer } from './form-viewer'
 import { HexViewer } from './hex-viewer'
@@ -18,7 +18,7 @@ interface BodyContentProps {
 }
 
 export function BodyContent({ bytes, contentType, kind }: BodyContentProps) {
-  const charset = declaredEncoding(contentType)
+  const charset = bodyEncoding(contentType, bytes)
   switch (kind) {
     case 'empty':
       return (

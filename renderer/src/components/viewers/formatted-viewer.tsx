@@ -13,7 +13,7 @@ interface FormattedViewerProps {
   kind: FormatKind
   language: CodeLanguage
   testId: string
-  /** A text encoding other than UTF-8 that the body's Content-Type declares. */
+  /** A text encoding other than UTF-8 that the body declares (see bodyEncoding). */
   charset?: TextEncodingChoice | null
   /** Long lines wrap (parts of a large body, whose single lines can be hundreds of kilobytes). */
   wrap?: boolean
@@ -25,15 +25,16 @@ export function FormattedViewer({ bytes, kind, language, testId, charset = null,
   const [formatted, setFormatted] = useState<{ bytes: Uint8Array; kind: FormatKind; result: FormattedBody } | null>(null)
   const label = charset?.label ?? null
   const encoding = charset?.encoding ?? null
+  const source = charset?.source
   useEffect(() => {
     let alive = true
-    void formatInBackground(kind, bytes, label === null ? null : { label, encoding }).then((result) => {
+    void formatInBackground(kind, bytes, label === null ? null : { label, encoding, source }).then((result) => {
       if (alive) setFormatted({ bytes, kind, result })
     })
     return () => {
       alive = false
     }
-  }, [bytes, kind, label, encoding])
+  }, [bytes, kind, label, encoding, source])
   if (!formatted || formatted.bytes !== bytes || formatted.kind !== kind) {
     return (
       <div className="viewer-status" data-testid="body-formatting">
