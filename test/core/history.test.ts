@@ -927,6 +927,9 @@ describe('search reads form values and compressed bodies as the detail shows the
       utf16: sent(multipart(part('Content-Disposition: form-data; name="note"\r\nContent-Type: text/plain; charset="UTF-16LE"', Buffer.from('Zürich', 'utf16le'))), type),
       // Cut short inside its part: read as far as it goes.
       cut: sent(Buffer.from('--b0und\r\nContent-Disposition: form-data; name="t"\r\nContent-Type: text/plain; charset=latin1\r\n\r\nSchöne Straße', 'latin1'), type),
+      // Compressed (Content-Encoding around the whole multipart body): its parts read as the detail shows them.
+      gzipped: sent(zlib.gzipSync(multipart(part('Content-Disposition: form-data; name="text"\r\nContent-Type: text/plain; charset=iso-8859-1', Buffer.from('Grüße gezippt', 'latin1')))), [...type, ['Content-Encoding', 'gzip']]),
+      brotli: sent(zlib.brotliCompressSync(multipart(part('Content-Disposition: form-data; name="note"\r\nContent-Type: text/plain; charset=utf-16le', Buffer.from('Bülach gepresst', 'utf16le')))), [...type, ['Content-Encoding', 'br']]),
     }
     for (const capture of Object.values(bodies)) await history.append(capture)
     const name = new Map(Object.entries(bodies).map(([key, capture]) => [capture.id, key]))
@@ -937,6 +940,8 @@ describe('search reads form values and compressed bodies as the detail shows the
       expect(found('jürgen'), where).toEqual(['sendgrid'])
       expect(found('zürich'), where).toEqual(['utf16'])
       expect(found('schöne straße'), where).toEqual(['cut'])
+      expect(found('grüße gezippt'), where).toEqual(['gzipped'])
+      expect(found('bülach gepresst'), where).toEqual(['brotli'])
     }
     await expectFound('active segment')
     for (let i = 0; i < 10; i++) await history.append(record()) // seals the first segment

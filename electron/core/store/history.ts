@@ -698,6 +698,8 @@ export class HistoryStore {
     if (!text) return
     let body = textOf(decoded ?? stored, bodyCharsetDecoder(contentType, decoded ?? stored))
     if (decoded && form) body = withFormText(body)
+    // Each multipart part in a charset of its own is read in it, as for a body sent uncompressed.
+    else if (decoded && contentType !== null && MULTIPART_TYPE.test(contentType) && /charset|encoding/i.test(body)) body += multipartCharsetText(decoded, contentType)
     // A second piece of the same capture's text: a query may find it twice, which marks it once.
     text.add(entry, body.toLowerCase())
   }
