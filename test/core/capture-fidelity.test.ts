@@ -360,6 +360,26 @@ describe('multipart parts, byte for byte, and a body that ends inside a part', (
     expect(parts.map((part) => part.bytes.toString('hex'))).toEqual([png.toString('hex'), '636166e9', Buffer.from('café').toString('hex')])
   })
 
+  it('keeps the exact bytes of a field in any charset its part declares, one busboy cannot decode or bytes not valid in it included, and does not crash', async () => {
+    const fields: Array<[charset: string, bytes: number[]]> = [
+      ['iso-8859-15', [0x31, 0x30, 0x20, 0xa4]], // "10 €"
+      ['shift_jis', [0x82, 0xa0, 0x82, 0xa2]], // "あい"
+      ['koi8-r', [0xf0, 0xd2, 0xc9]],
+      ['utf-8', [0x41, 0xff, 0x42]], // not UTF-8 whatever it says
+      ['utf-16le', [0x41, 0x00, 0x00, 0xd8]], // a lone surrogate
+      ['windows-1252', [0x80, 0x93, 0x94]],
+    ]
+    const body = Buffer.concat([
+      ...fields.map(([charset, bytes], i) =>
+        Buffer.concat([Buffer.from(`--XyZ\r\nContent-Disposition: form-data; name="f${i}"\r\nContent-Type: text/plain; charset=${charset}\r\n\r\n`), Buffer.from(bytes), Buffer.from('\r\n')]),
+      ),
+      Buffer.from('--XyZ--\r\n'),
+    ])
+    const { parts, error } = await parseMultipart(body, 'multipart/form-data; boundary=XyZ')
+    expect(error).toBeNull()
+    expect(parts.map((part) => [part.name, part.bytes.toString('hex'), part.size])).toEqual(fields.map(([, bytes], i) => [`f${i}`, Buffer.from(bytes).toString('hex'), bytes.length]))
+  })
+
   it('keeps what arrived of a file part whose body ends without a closing boundary, and does not crash', async () => {
     const body = Buffer.from('--XyZ\r\nContent-Disposition: form-data; name="file"; filename="x.txt"\r\n\r\nunfinished')
     const { parts, error } = await parseMultipart(body, 'multipart/form-data; boundary=XyZ')

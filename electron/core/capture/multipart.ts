@@ -48,11 +48,23 @@ export function parseMultipart(body: Buffer, contentType: string, partCap = 1024
       for (const finish of unfinished) finish()
       resolve({ parts, error })
     }
-    // Field values as busboy decoded them, turned back into bytes once the part's own header lines
-    // (and so its charset) are known.
+    // Each part's place in the body, once paired with its header lines.
+    const placed = new Map<Part, PartBlock>()
+    // A field's bytes are its contents as sent, found between the boundaries once the parts are paired
+    // with their places: busboy decodes a field in the charset its part declares, and a string is no
+    // way back to the bytes (a byte not valid in it, or a charset busboy cannot decode, for which it
+    // gives no value). A field found at no place is its value turned back into bytes.
     const fieldValues = new Map<Part, string>()
     const fieldBytes = () => {
       for (const [part, value] of fieldValues) {
+        const block = placed.get(part)
+        if (block) {
+          const contents = body.subarray(block.contentStart, block.contentEnd)
+          part.bytes = Buffer.from(contents.subarray(0, partCap))
+          part.size = contents.length
+          part.truncated = contents.length > partCap
+          continue
+        }
         const type = part.rawHeaders.find(([header]) => header.toLowerCase() === 'content-type')?.[1] ?? ''
         const charset = /;\s*charset="?([^";\s]+)/i.exec(type)?.[1]?.toLowerCase()
         part.bytes = Buffer.from(value, charset === 'utf-8' || charset === 'utf8' ? 'utf8' : charset === 'utf-16le' ? 'utf16le' : 'latin1')
@@ -61,7 +73,8 @@ export function parseMultipart(body: Buffer, contentType: string, partCap = 1024
       fieldValues.clear()
     }
     unfinished.add(fieldBytes)
-    parser.on('field', (name, value, info) => {
+    parser.on('field', (name, decoded: string | undefined, info) => {
+      const value = decoded ?? ''
       const bytes = Buffer.from(value, 'latin1')
       const part: Part = { rawHeaders: [], name, filename: null, contentType: info.mimeType, transferEncoding: info.encoding, size: bytes.length, bytes, truncated: info.valueTruncated }
       parts.push(part)
@@ -97,7 +110,7 @@ export function parseMultipart(body: Buffer, contentType: string, partCap = 1024
     parser.on('error', (error: Error) => {
       // A body that ends inside a part (no closing boundary): busboy reports a file part with what
       // arrived, but drops a field still arriving. That one is read here, from its own header lines.
-      attachRawHeaders(parts, blocks.map((block) => block.headers))
+      attachRawHeaders(parts, blocks, placed)
       const last = blocks[blocks.length - 1]
       if (!settled && last && parts.length < maxParts && !parts.some((part) => part.rawHeaders === last.headers)) {
         const name = dispositionName(last.headers)
@@ -118,7 +131,7 @@ export function parseMultipart(body: Buffer, contentType: string, partCap = 1024
       done(error.message)
     })
     parser.on('close', () => {
-      attachRawHeaders(parts, blocks.map((block) => block.headers))
+      attachRawHeaders(parts, blocks, placed)
       fieldBytes()
       done(null)
     })
@@ -268,12 +281,13 @@ function dispositionFilename(headers: RawHeaders): string | null {
 }
 
 /** Pair busboy's parts with the header blocks, in order (busboy skips parts it cannot use). */
-function attachRawHeaders(parts: Part[], blocks: RawHeaders[]): void {
+function attachRawHeaders(parts: Part[], blocks: PartBlock[], placed: Map<Part, PartBlock>): void {
   let next = 0
   for (const part of parts) {
     for (let i = next; i < blocks.length; i++) {
-      if (dispositionName(blocks[i]!) === part.name) {
-        part.rawHeaders = blocks[i]!
+      if (dispositionName(blocks[i]!.headers) === part.name) {
+        part.rawHeaders = blocks[i]!.headers
+        placed.set(part, blocks[i]!)
         if (part.filename?.includes('\uFFFD')) part.filename = dispositionFilename(part.rawHeaders) ?? part.filename
         next = i + 1
         break
