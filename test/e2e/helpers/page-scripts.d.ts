@@ -41,3 +41,4 @@ export function focusedPlace(): { testId: string | null; index: number }
 export function focusOnAControl(): boolean
 export function focusedId(): string
 export function decodeEveryByte(label: string): number[]
+export function documentEncoding(): string

@@ -297,3 +297,8 @@ export function decodeEveryByte(label) {
   const text = new TextDecoder(label).decode(Uint8Array.from({ length: 256 }, (_, i) => i))
   return Array.from(text, (ch) => ch.codePointAt(0))
 }
+
+/** The encoding the page's document was read in, by its standard name. */
+export function documentEncoding() {
+  return new TextDecoder(document.characterSet).encoding
+}
