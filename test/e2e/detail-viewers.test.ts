@@ -154,6 +154,19 @@ describe('request detail', () => {
     await openRequest(page, utf16, 'body')
     await page.getByTestId('viewer-text').waitFor()
     expect(await editorText(page)).toBe('grüße ✓')
+
+    // XML whose Content-Type names no charset, in the one its declaration names, re-indented by the
+    // format worker; and its Raw tab reads it so too.
+    const declared = uniquePath('xml-declared')
+    const orders = Array.from({ length: 2500 }, (_, i) => `<item n="${i}">Caf\u00e9 \x80${i}</item>`).join('')
+    await sendRequest(e2e.host.captureUrl, { path: declared, headers: [['Content-Type', 'text/xml']], body: Buffer.from(`<?xml version="1.0" encoding="ISO-8859-1"?><orders>${orders}</orders>`, 'latin1') })
+    await openRequest(page, declared, 'body')
+    await page.locator('[data-testid="viewer-xml"][data-pretty="true"]').waitFor()
+    expect(await editorText(page)).toMatch(/^<\?xml version="1.0" encoding="ISO-8859-1"\?>\n<orders>\n {2}<item n="0">Café €0<\/item>\n/)
+    expect(await page.getByTestId('viewer-note').textContent()).toBe('Read as windows-1252 (encoding=ISO-8859-1), as its XML declaration says.')
+    await openRequest(page, declared, 'raw')
+    await page.getByTestId('raw-body-charset').waitFor()
+    expect(await page.getByTestId('raw-http').textContent()).toContain('<item n="0">Café €0</item>')
   })
 
   it('shows multipart parts with their headers, and downloads a file part', async (ctx) => {
