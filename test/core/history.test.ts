@@ -232,6 +232,29 @@ describe('segmented history', () => {
     expect(await historyFiles(dir)).not.toContain('seg-000001.json')
   })
 
+  it('keeps at least 90 % of a small retention count, the newest, whole segments or not', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const { history } = await openHistory(dir, 20) // segments never hold fewer than 10: half of 20
+    const ids: string[] = []
+    for (let i = 0; i < 100; i++) {
+      const r = record()
+      ids.push(r.id)
+      await history.append(r)
+      await history.setRetention({ maxCaptures: 20, maxBytes: 1024 ** 3 }) // waits for the retention the append queued
+      if (i >= 19) {
+        expect(history.count, `after ${i + 1} captures`).toBeGreaterThanOrEqual(18)
+        expect(history.count, `after ${i + 1} captures`).toBeLessThanOrEqual(20)
+      }
+    }
+    const kept = history.query({ limit: 100 }).items.map((s) => s.id)
+    expect(kept).toEqual(ids.slice(-kept.length).reverse())
+    await history.close()
+    const reopened = await openHistory(dir, 20)
+    expect(reopened.history.count).toBe(kept.length)
+    await reopened.history.close()
+  })
+
   it('keeps the newest captures a lowered retention count allows, not only the segment being written', async () => {
     const dir = await tempDir()
     dirs.push(dir)
@@ -1021,25 +1044,28 @@ describe('search reads form values and compressed bodies as the detail shows the
     dirs.push(dir)
     const { history } = await openHistory(dir, 100) // capacity 10 per segment
     const compressed = (i: number) => sent(zlib.gzipSync(`kept-or-gone ${i}`), [['Content-Encoding', 'gzip']])
-    // A full segment, and retention asked in the same turn: the segment is dropped (within the
-    // seal its filling queued) before the decode queue's first turn.
-    const filled = Array.from({ length: 10 }, (_, i) => history.append(compressed(i)))
-    await Promise.all([...filled, history.setRetention({ maxCaptures: 5, maxBytes: 1024 ** 3 })])
+    // Two full segments, and retention asked in the same turn: the older segment is dropped (within
+    // the seal its filling queued) before the decode queue's first turn; only the newer is read.
+    const filled = Array.from({ length: 20 }, (_, i) => history.append(compressed(i)))
+    await Promise.all([...filled, history.setRetention({ maxCaptures: 10, maxBytes: 1024 ** 3 })])
     await history.searchSettled()
-    expect(history.count).toBe(0)
-    expect(history.searchReads, 'bodies read for captures retention dropped').toBe(0)
+    expect(history.count).toBe(10)
+    expect(history.searchReads, 'bodies read for captures retention dropped').toBe(10)
+    expect(history.query({ text: 'kept-or-gone 9' }).total).toBe(0)
+    expect(history.query({ text: 'kept-or-gone 19' }).total).toBe(1)
+    await history.clear('ep_a')
     // A clear in the same turn as the appends likewise.
     await history.setRetention({ maxCaptures: 100, maxBytes: 1024 ** 3 })
     const appended = Array.from({ length: 5 }, (_, i) => history.append(compressed(10 + i)))
     await Promise.all([...appended, history.clear('ep_a')])
     await history.searchSettled()
     expect(history.count).toBe(0)
-    expect(history.searchReads, 'bodies read for captures cleared').toBe(0)
+    expect(history.searchReads, 'bodies read for captures cleared').toBe(10)
     expect(history.query({ text: 'kept-or-gone' }).total).toBe(0)
     // And captures stored after are read and decoded as ever.
     await history.append(sent(zlib.gzipSync('after-the-clear'), [['Content-Encoding', 'gzip']]))
     await history.searchSettled()
-    expect(history.searchReads).toBe(1)
+    expect(history.searchReads).toBe(11)
     expect(history.query({ text: 'after-the-clear' }).total).toBe(1)
     await history.close()
   })

@@ -39,6 +39,8 @@ export const SEGMENT_SCHEMA_VERSION = 3
 export const SEGMENT_MAX_RECORDS = 1000
 /** ...or this many bytes of record JSON, so that sealing one stays a few-millisecond write. */
 export const SEGMENT_MAX_RECORD_BYTES = 8 * 1024 * 1024
+/** The share of the retention count always kept: captures go by whole segments down to it, then one by one. */
+export const RETENTION_KEEPS = 0.9
 /** Text search looks at this much of each body (and at most this much of its decoded text). */
 export const SEARCH_BODY_BYTES = 64 * 1024
 /** The longest a text search waits for compressed bodies still being decoded for it (see searchSettled). */
@@ -872,10 +874,11 @@ export class HistoryStore {
       const oldest = this.segments[0]
       // Never the segment being written (one whose file is still to be written may go).
       if (!oldest || oldest === this.active) break
-      // A segment filled under a larger count (the retention was just lowered) can hold far more than
-      // a tenth of the new one: dropped whole, it would take most of what is to be kept with it. Its
-      // oldest captures go instead, down to what dropping a segment of the new size would keep.
-      const keepAtLeast = this.options.retention.maxCaptures - this.segmentCapacity()
+      // Retention keeps at least 90 % of its count. A segment dropped whole would keep fewer when it
+      // was filled under a larger count (the retention was just lowered), or when the count is small
+      // (a segment never holds fewer than 10: at a count of 20, half of it). Its oldest captures go
+      // instead, down to that 90 %.
+      const keepAtLeast = Math.ceil(this.options.retention.maxCaptures * RETENTION_KEEPS)
       if (this.totalBytes <= this.options.retention.maxBytes && this.entries.length - oldest.count < keepAtLeast) {
         removed.push(...(await this.remove(this.entries.slice(0, this.entries.length - keepAtLeast), false)))
         break
