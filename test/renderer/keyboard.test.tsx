@@ -227,6 +227,10 @@ describe('keyboard', () => {
     expect(rows.find((row) => row.includes('Ctrl+Enter'))).toContain('Composer: Send the request')
     expect(rows.find((row) => row.includes('Detail tabs'))).toMatch(/←.*→.*Home.*End/)
     expect(rows.some((row) => row.startsWith('Alt+↑') && row.includes('Collections'))).toBe(true)
+    // Every key the collections' tree takes: Home/End and PageUp/PageDown move through it, ←/→ fold,
+    // unfold and move between a folder and its entries.
+    const tree = rows.filter((row) => row.includes('Collections:'))
+    for (const key of ['Home', 'End', 'PageUp', 'PageDown', '←', '→']) expect(tree.some((row) => row.split('Collections:')[0]!.split(' ').includes(key))).toBe(true)
     expect(rows.some((row) => row.includes('Dialogs') && row.includes('Esc'))).toBe(true)
   })
 
