@@ -232,6 +232,10 @@ describe('keyboard', () => {
     const tree = rows.filter((row) => row.includes('Collections:'))
     for (const key of ['Home', 'End', 'PageUp', 'PageDown', '←', '→']) expect(tree.some((row) => row.split('Collections:')[0]!.split(' ').includes(key))).toBe(true)
     expect(rows.some((row) => row.includes('Dialogs') && row.includes('Esc'))).toBe(true)
+    // The search box hands the keys to the list with ↓, and the Forwarding tab's attempts are one
+    // Tab stop whose rows ↑ ↓ Home End move between.
+    expect(rows.find((row) => row.includes('Search:'))).toMatch(/^↓/)
+    expect(rows.find((row) => row.includes('Forwarding tab:'))).toMatch(/↑.*↓.*Home.*End/)
   })
 
   it('says why a theme switched with t or the header button was not saved, in the message alone', async () => {

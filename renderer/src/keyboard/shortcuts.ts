@@ -55,7 +55,9 @@ export const SHORTCUTS: readonly Shortcut[] = [
 export const FOCUS_SHORTCUTS: ReadonlyArray<{ where: string; keys: string[]; label: string }> = [
   { where: 'Composer', keys: ['Ctrl+Enter'], label: 'Send the request (⌘+Enter on macOS), from any of its fields or the body' },
   { where: 'Composer', keys: ['Alt+↑', 'Alt+↓'], label: 'Move the header row being edited up or down' },
+  { where: 'Search', keys: ['↓'], label: 'Go to the list, keeping what was typed' },
   { where: 'Detail tabs', keys: ['←', '→', 'Home', 'End'], label: 'Previous, next, first or last tab, on a focused tab' },
+  { where: 'Forwarding tab', keys: ['↑', '↓', 'Home', 'End'], label: 'Show the previous, next, first or last attempt’s request and answer, on a focused attempt' },
   { where: 'Detail edge', keys: ['←', '→', 'Home', 'End', 'Enter'], label: 'Make the detail narrower or wider, narrowest, widest, or back to its default width' },
   { where: 'Collections', keys: ['↑', '↓', 'Home', 'End', 'PageUp', 'PageDown'], label: 'Move between entries, to the first or last, or a page at a time' },
   { where: 'Collections', keys: ['←', '→'], label: 'Fold or unfold a folder, or move between a folder and its entries' },
