@@ -9,6 +9,7 @@ import { toCurl } from '../../shared/formats'
 import { addCapture, createFakeEngine, utf8 } from './helpers/fake-api'
 import { installFakeWorkbench } from './helpers/fake-workbench'
 import { createHarness, renderWith, settle } from './helpers/render-app'
+import { formatDateTime } from '../../renderer/src/text/format'
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
@@ -569,6 +570,59 @@ describe('composer', () => {
       await workbenchOf(harness.stores).send()
     })
     expect(lastCall(engine, 'replay.send')).toMatchObject({ originId: capture.id, endpointId: 'ep_1', resign: { scheme: 'svix', renewId: true } })
+  })
+
+  it('shows after a reload the answer last shown, marked with its time, until the next send', async () => {
+    const { engine, fake, capture, workbench } = await setup()
+    fake.responseBody = '{"answer":"<b>kept</b>"}'
+    fake.nextStatus = 202
+    await openComposer(workbench, capture.id)
+    await act(async () => {
+      await workbench.send()
+    })
+    await settle()
+    const sent = fake.replays[0]!
+    // A later resend from the list is listed first; the panel keeps what it showed.
+    fake.nextStatus = 500
+    await act(async () => {
+      await workbench.resendAsIs(capture.id)
+    })
+    await waitFor(() => expect(screen.getAllByTestId('replay-row')).toHaveLength(2))
+    expect(screen.getByTestId('response-panel').getAttribute('data-replay-id')).toBe(sent.id)
+
+    const reload = async () => {
+      window.dispatchEvent(new Event('pagehide'))
+      cleanup()
+      const harness = createHarness(engine)
+      harness.stores.sync.start()
+      renderWith(harness, <App />)
+      await settle()
+      fireEvent.click(screen.getByTestId('view-composer'))
+      await waitFor(() => expect(screen.getByTestId('composer-body-editor')).toBeTruthy(), { timeout: 10_000 })
+      return workbenchOf(harness.stores)
+    }
+    let again = await reload()
+    await waitFor(() => expect(screen.getByTestId('response-panel').getAttribute('data-replay-id')).toBe(sent.id))
+    expect(screen.getByTestId('response-status').textContent).toBe('202 Status')
+    expect(screen.getByTestId('response-kept').textContent).toContain(formatDateTime(sent.sentAt))
+    await waitFor(() => expect(screen.getByTestId('response-body').textContent).toContain('<b>kept</b>'))
+    expect(document.querySelector('[data-testid="response-body"] b')).toBeNull()
+    expect(screen.getByTestId('replays').querySelector('.replay-row.shown')?.getAttribute('data-replay-id')).toBe(sent.id)
+
+    // A replay no longer kept: the latest of the draft's replays instead.
+    fake.replays.splice(fake.replays.indexOf(sent), 1)
+    again = await reload()
+    await waitFor(() => expect(screen.getByTestId('response-panel').getAttribute('data-replay-id')).toBe(fake.replays[0]!.id))
+    expect(screen.getByTestId('response-status').textContent).toBe('500 Status')
+
+    // The next send replaces it, no longer marked as kept.
+    fake.nextStatus = 200
+    await act(async () => {
+      await again.send()
+    })
+    await settle()
+    expect(screen.getByTestId('response-status').textContent).toBe('200 OK')
+    expect(screen.queryByTestId('response-kept')).toBeNull()
   })
 
   it('marks the headers re-signing replaces when sent, and only while it is on', async () => {

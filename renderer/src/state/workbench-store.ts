@@ -57,6 +57,8 @@ export interface ComposerState {
   loading: boolean
   /** The replay shown on the response side: the last one sent, or one opened from a list. */
   result: Replay | null
+  /** The replay shown again after a reload (the one shown before it, or the draft's latest), until another is shown. */
+  keptResultId: string | null
   error: string | null
 }
 
@@ -156,6 +158,7 @@ export function initialComposer(): ComposerState {
     sending: false,
     loading: false,
     result: null,
+    keptResultId: null,
     error: null,
   }
 }
@@ -194,7 +197,7 @@ export function createWorkbenchStore(initial: Partial<WorkbenchState> = {}): Wor
 
       setComposer: composer,
       loadRequest(next, patch) {
-        composer({ result: null, error: null, sending: false, loading: false, ...patch, request: next, revision: get().composer.revision + 1 })
+        composer({ result: null, keptResultId: null, error: null, sending: false, loading: false, ...patch, request: next, revision: get().composer.revision + 1 })
       },
       setRequest: request,
       setBody(body, replaceEditor = false) {

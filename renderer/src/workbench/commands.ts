@@ -101,6 +101,7 @@ export class Workbench {
   constructor(private readonly stores: Stores) {
     // The composer opens on the request last edited, kept in this browser's storage, if any.
     const restored = storedDraft()
+    if (restored) this.resultToRestore = { id: restored.resultId }
     this.store = createWorkbenchStore({
       composer: {
         ...initialComposer(),
@@ -109,13 +110,16 @@ export class Workbench {
       },
     })
     this.store.subscribe(({ composer: now }, { composer: before }) => {
-      if (now.request !== before.request || now.source !== before.source || now.originId !== before.originId || now.endpointId !== before.endpointId || now.resign !== before.resign || now.renewId !== before.renewId) this.keepDraftSoon()
+      if (now.request !== before.request || now.source !== before.source || now.originId !== before.originId || now.endpointId !== before.endpointId || now.resign !== before.resign || now.renewId !== before.renewId || now.result !== before.result) this.keepDraftSoon()
     })
     // A reload or a closing window writes what is still waiting.
     window.addEventListener('pagehide', () => this.keepDraftNow())
   }
 
   private draftTimer: ReturnType<typeof setTimeout> | null = null
+  /** The answer the restored draft showed, to show again once its replays are listed (`id` null: a
+   * draft kept before the answer was, which shows its latest replay's). */
+  private resultToRestore: { id: string | null } | null = null
   /** Counts items opened in the composer: only the last one opened is shown. */
   private itemOpenings = 0
 
@@ -129,8 +133,8 @@ export class Workbench {
     if (this.draftTimer === null) return
     clearTimeout(this.draftTimer)
     this.draftTimer = null
-    const { request, originId, endpointId, resign, renewId } = this.state.composer
-    storeDraft(request, { originId, endpointId, resign, renewId }, this.itemOfDraft())
+    const { request, originId, endpointId, resign, renewId, result } = this.state.composer
+    storeDraft(request, { originId, endpointId, resign, renewId }, this.itemOfDraft(), result?.id ?? null)
   }
 
   private get api(): ApiClient {
@@ -223,7 +227,7 @@ export class Workbench {
   async showReplaysOf(captureId: string): Promise<void> {
     await this.openCapture(captureId)
     const latest = this.state.composer.originId === captureId ? this.state.replays[0] : undefined
-    if (latest) this.state.setComposer({ result: latest })
+    if (latest) this.state.setComposer({ result: latest, keptResultId: null })
   }
 
   async openReplay(replayId: string, options: { intoEditor?: boolean } = {}): Promise<void> {
@@ -241,7 +245,7 @@ export class Workbench {
           renewId: replay.resigned?.renewedId ?? false,
         })
       }
-      this.state.setComposer({ result: replay, error: null })
+      this.state.setComposer({ result: replay, keptResultId: null, error: null })
       await this.loadReplays()
     } catch (error) {
       this.state.setComposer({ error: `Could not open the replay: ${messageOf(error)}` })
@@ -267,10 +271,26 @@ export class Workbench {
     const originId = this.state.composer.originId
     try {
       const replays = await this.api['replay.list'](originId ? { originId } : {})
-      if (this.state.composer.originId === originId) this.state.setReplays(replays.slice(0, 200))
+      if (this.state.composer.originId !== originId) return
+      this.state.setReplays(replays.slice(0, 200))
+      if (this.resultToRestore) await this.restoreResult(this.resultToRestore.id, replays)
     } catch (error) {
       this.toast(`Could not list replays: ${messageOf(error)}`, 'error')
     }
+  }
+
+  /** After a reload, the restored draft's response side shows again the answer it showed (or, when
+   * that replay is no longer kept, the latest of the draft's own replays), until another is shown. */
+  private async restoreResult(id: string | null, replays: Replay[]): Promise<void> {
+    this.resultToRestore = null
+    const before = this.state.composer
+    if (before.source.kind !== 'restored' || before.result || before.sending) return
+    let replay = id === null ? undefined : (replays.find((r) => r.id === id) ?? (await this.api['replay.get']({ id }).catch(() => undefined)))
+    if (!replay && before.originId) replay = replays[0]
+    const now = this.state.composer
+    // Something else shown or sent meanwhile is what the response side keeps.
+    if (!replay || now.source !== before.source || now.result || now.sending) return
+    this.state.setComposer({ result: replay, keptResultId: replay.id })
   }
 
   async send(): Promise<Replay | null> {
@@ -301,7 +321,7 @@ export class Workbench {
         timeoutMs: sendTimeoutMs(composer.timeoutSeconds),
         sendId,
       })
-      this.state.setComposer({ sending: false, result: replay })
+      this.state.setComposer({ sending: false, result: replay, keptResultId: null })
       this.state.noteReplaySent()
       await this.loadReplays()
       return replay

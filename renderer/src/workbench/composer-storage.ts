@@ -3,7 +3,8 @@
 // over 1 MiB is left out, and the restored draft says so) with how it is sent: the capture it came
 // from (its replays stay linked to it), the endpoint whose secret re-signs it, and the re-signing
 // options, so that a send after a reload is signed as it would have been before; and the collection
-// item it was opened from, so that "Update item" still saves to it. Storage may refuse (private mode, quota):
+// item it was opened from, so that "Update item" still saves to it; and the replay whose answer the
+// response side shows, so that it shows it again (as Postman keeps a tab's last response). Storage may refuse (private mode, quota):
 // the value then holds until the page reloads. Never: calls the engine or touches the DOM.
 import { z } from 'zod'
 import { base64Decode, base64Encode } from '../../../shared/formats/bytes'
@@ -68,6 +69,8 @@ const StoredDraft = z.object({
     .optional(),
   /** The collection item it was opened from, which "Update item" saves it to. */
   item: z.object({ collectionId: z.string(), itemId: z.string(), name: z.string() }).nullable().optional(),
+  /** The replay whose answer the response side showed (absent in drafts kept before it was). */
+  resultId: z.string().nullable().optional(),
 })
 type StoredDraft = z.infer<typeof StoredDraft>
 
@@ -94,6 +97,8 @@ export interface RestoredDraft {
   bodyOmitted: number | null
   signing: DraftSigning
   item: DraftItem | null
+  /** The replay whose answer was shown beside it, or null. */
+  resultId: string | null
 }
 
 function storedBody(body: ComposerBody): StoredDraft['body'] {
@@ -109,7 +114,7 @@ function restoredBody(body: StoredDraft['body']): ComposerBody {
 }
 
 /** Keeps the request being edited and how it is sent, so that a reload or a restart finds them again. */
-export function storeDraft(request: EditableRequest, signing: DraftSigning = NO_SIGNING, item: DraftItem | null = null): void {
+export function storeDraft(request: EditableRequest, signing: DraftSigning = NO_SIGNING, item: DraftItem | null = null, resultId: string | null = null): void {
   const draft: StoredDraft = {
     version: 1,
     method: request.method,
@@ -118,6 +123,7 @@ export function storeDraft(request: EditableRequest, signing: DraftSigning = NO_
     body: storedBody(request.body),
     signing: { originId: signing.originId, endpointId: signing.endpointId, resign: signing.resign, renewId: signing.renewId },
     item: item && { collectionId: item.collectionId, itemId: item.itemId, name: item.name },
+    resultId,
   }
   try {
     localStorage.setItem(DRAFT_KEY, JSON.stringify(draft))
@@ -153,5 +159,6 @@ export function storedDraft(): RestoredDraft | null {
     bodyOmitted: parsed.body.mode === 'omitted' ? parsed.body.size : null,
     signing: parsed.signing ?? NO_SIGNING,
     item: parsed.item ?? null,
+    resultId: parsed.resultId ?? null,
   }
 }

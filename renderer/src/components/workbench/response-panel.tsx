@@ -7,7 +7,7 @@ import type { Verdict } from '../../../../shared/signatures'
 import { base64ToBytes, WHOLE_BODY_MAX_BYTES } from '../../body/body-loader'
 import { useStores } from '../../state/context'
 import { chooseViewer } from '../../text/content-type'
-import { formatBytes, formatClock, formatDuration, statusClassOf } from '../../text/format'
+import { formatBytes, formatClock, formatDateTime, formatDuration, statusClassOf } from '../../text/format'
 import { statusLine, useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { BodyContent } from '../viewers/body-content'
 import { VisibleText } from '../visible-text'
@@ -23,6 +23,7 @@ export function ResponsePanel() {
   const workbench = useWorkbench()
   const result = useWorkbenchState((s) => s.composer.result)
   const sending = useWorkbenchState((s) => s.composer.sending)
+  const kept = useWorkbenchState((s) => s.composer.result !== null && s.composer.result.id === s.composer.keptResultId)
   const [tab, setTab] = useState<Tab>('body')
   const tabsId = useId()
   if (!result) {
@@ -63,6 +64,11 @@ export function ResponsePanel() {
           </button>
         )}
       </div>
+      {kept && (
+        <p className="flag-note" data-testid="response-kept">
+          The answer shown before the page was reloaded, to the request sent at {formatDateTime(result.sentAt)}. Send to get a new one.
+        </p>
+      )}
       <p className="muted response-url">
         <VisibleText value={result.request.method} byteString /> <VisibleText value={result.request.url} byteString />
       </p>
