@@ -811,6 +811,45 @@ describe('composer', () => {
     expect(lastCall(engine, 'replay.resend')).toEqual({ captureId: capture.id, baseUrl: 'http://localhost:9999/base', resign: { scheme: 'stripe', renewId: false } })
   })
 
+  it('resends re-signed with Alt+R (⌥R on macOS), listed in the help and on the button, and says why not when the endpoint cannot re-sign', async () => {
+    const { engine, capture, harness } = await setup({ scheme: true, headers: [['Stripe-Signature', 't=1700000000,v1=00']] })
+    act(() => harness.stores.traffic.getState().open(capture.id))
+    await settle()
+    expect(screen.getByTestId('detail-resend-resigned').getAttribute('title')).toContain('(Alt+R)')
+    await act(async () => {
+      fireEvent.keyDown(document.body, { key: 'r', code: 'KeyR', altKey: true })
+    })
+    await settle()
+    expect(lastCall(engine, 'replay.resend')).toEqual({ captureId: capture.id, resign: { scheme: 'stripe', renewId: false } })
+    await waitFor(() => expect(screen.getByTestId('toast').textContent).toBe('Resent re-signed to POST http://localhost:3000/app/hooks/order?x=1: 200 OK'))
+    // macOS: Option+R types ®; the key is told by its place.
+    const calls = engine.calls.length
+    await act(async () => {
+      fireEvent.keyDown(document.body, { key: '®', code: 'KeyR', altKey: true })
+    })
+    await settle()
+    expect(engine.calls.slice(calls).filter((c) => c.method === 'replay.resend')).toHaveLength(1)
+
+    // Without a secret: not sent, and the toast says why (the button, disabled, says it too).
+    const endpoint = engine.endpoints[0] as Endpoint
+    act(() => harness.stores.app.getState().setEndpoints([{ ...endpoint, signature: { ...endpoint.signature, hasSecret: false } }]))
+    await settle()
+    expect((screen.getByTestId('detail-resend-resigned') as HTMLButtonElement).disabled).toBe(true)
+    const before = engine.calls.length
+    await act(async () => {
+      fireEvent.keyDown(document.body, { key: 'r', code: 'KeyR', altKey: true })
+    })
+    await settle()
+    expect(engine.calls.slice(before).some((c) => c.method === 'replay.resend')).toBe(false)
+    expect(screen.getByTestId('toast').textContent).toBe('Not resent: no signing secret is stored for Default.')
+
+    await act(async () => {
+      fireEvent.keyDown(document.body, { key: '?' })
+    })
+    const row = screen.getAllByTestId('shortcut-row').find((r) => r.textContent?.includes('Resend re-signed'))
+    expect(row?.querySelector('kbd')?.textContent).toBe('Alt+R')
+  })
+
   it('says a resend failed when nothing answered it, and that it was resent when the target answered with an error', async () => {
     const { engine, capture, harness } = await setup()
     act(() => harness.stores.traffic.getState().open(capture.id))

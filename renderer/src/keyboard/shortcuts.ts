@@ -11,6 +11,7 @@ export type ShortcutAction =
   | 'copy-code'
   | 'resend'
   | 'resend-to'
+  | 'resend-resigned'
   | 'edit-send'
   | 'save-collection'
   | 'pause'
@@ -38,6 +39,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'copy-code', keys: ['C'], label: 'Copy as code…' },
   { action: 'resend', keys: ['r'], label: 'Resend as is (to its forward target)' },
   { action: 'resend-to', keys: ['R'], label: 'Resend as is to another URL…' },
+  { action: 'resend-resigned', keys: ['Alt+r'], label: 'Resend re-signed with the endpoint’s secret (to its forward target; ⌥R on macOS)' },
   { action: 'edit-send', keys: ['e'], label: 'Edit and send (opens the composer)' },
   { action: 'save-collection', keys: ['s'], label: 'Save to a collection…' },
   { action: 'next-tab', keys: [']'], label: 'Next detail tab' },
@@ -71,8 +73,14 @@ export const FOCUS_SHORTCUTS: ReadonlyArray<{ where: string; keys: string[]; lab
 const byKey = new Map<string, ShortcutAction>()
 for (const shortcut of SHORTCUTS) for (const key of shortcut.keys) byKey.set(key, shortcut.action)
 
-export function actionForKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>): ShortcutAction | null {
-  if (event.ctrlKey || event.metaKey || event.altKey) return null
+export function actionForKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'> & Partial<Pick<KeyboardEvent, 'code' | 'shiftKey'>>): ShortcutAction | null {
+  if (event.ctrlKey || event.metaKey) return null
+  if (event.altKey) {
+    if (event.shiftKey) return null
+    // The letter typed; on macOS Option types another character (⌥R is ®), so the key's place tells it.
+    const letter = /^[a-z]$/i.test(event.key) ? event.key.toLowerCase() : /^Key([A-Z])$/.exec(event.code ?? '')?.[1]?.toLowerCase()
+    return letter ? (byKey.get(`Alt+${letter}`) ?? null) : null
+  }
   return byKey.get(event.key) ?? null
 }
 
@@ -91,7 +99,7 @@ export function keyLabel(key: string): string {
     case 'R':
       return 'Shift+R'
     default:
-      return key
+      return key.startsWith('Alt+') ? `Alt+${key.slice(4).toUpperCase()}` : key
   }
 }
 

@@ -67,6 +67,11 @@ export function runShortcut(action: ShortcutAction, stores: Stores): boolean {
       if (current === null || a.view !== 'traffic') return false
       workbenchOf(stores).store.getState().setResendPrompt({ captureId: current })
       return true
+    case 'resend-resigned':
+      // An endpoint that cannot re-sign is named in the toast, as the disabled button's title names it.
+      if (current === null || a.view !== 'traffic') return false
+      void workbenchOf(stores).resendAsIs(current, undefined, { resign: true })
+      return true
     case 'edit-send':
       if (current === null || a.view !== 'traffic') return false
       void workbenchOf(stores).openCapture(current)

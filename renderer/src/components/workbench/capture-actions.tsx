@@ -1,4 +1,4 @@
-// The workbench's buttons in a capture's detail header: resend as is (r), resend re-signed (when the
+// The workbench's buttons in a capture's detail header: resend as is (r), resend re-signed (Alt+R; when the
 // endpoint has a scheme and a secret, and the request carries that scheme's signature), edit and send (e), save to a collection (s), compare (with
 // another marked request), and, once it was replayed, its replays (what each sent and got back).
 import { useEffect, useState } from 'react'
@@ -58,7 +58,7 @@ export function CaptureActions({ id, rawHeaders }: { id: string; rawHeaders?: Ra
           className="small"
           data-testid="detail-resend-resigned"
           disabled={missing !== null || rawHeaders === undefined}
-          title={missing ? `Not offered: ${missing}.` : `${resignLabel(scheme)}, and resend to its forward target`}
+          title={missing ? `Not offered: ${missing}.` : `${resignLabel(scheme)}, and resend to its forward target (Alt+R)`}
           onClick={() => void workbench.resendAsIs(id, undefined, { resign: true })}
         >
           Resend re-signed
