@@ -1,5 +1,5 @@
 import './helpers/setup-dom'
-import { act, fireEvent, screen } from '@testing-library/react'
+import { act, cleanup, fireEvent, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { App } from '../../renderer/src/app'
 import { workbenchOf } from '../../renderer/src/workbench/commands'
@@ -45,5 +45,68 @@ describe('a collection run', () => {
     )
     await settle()
     expect(screen.getAllByTestId('run-result-error').map((cell) => cell.textContent)).toEqual(['Stale Stripe timestamp: the app would refuse it', ''])
+  })
+
+  async function runPanelFor(urls: string[], targets: string[], mode: 'async' | 'off' = 'async') {
+    const engine = createFakeEngine()
+    const endpoint = engine.endpoints[0]! as Endpoint
+    endpoint.name = 'Stripe <b>hooks</b>'
+    endpoint.forward = { ...defaultForwardConfig(), mode, targets: targets.map((url, i) => ({ id: `t${i}`, url, paused: false })), defaultTargetId: targets.length > 0 ? 't0' : null }
+    const fake = installFakeWorkbench(engine)
+    fake.addCollection({
+      id: 'col_a',
+      name: 'Saved',
+      items: urls.map((url, i) => fake.item({ id: `itm_${i}`, name: `Item ${i}`, request: { method: 'POST', url, headers: [], body: { encoding: 'utf8', data: '{}' } }, source: { kind: 'capture', id: `cap_${i}`, endpointId: 'ep_1' } })),
+    })
+    const harness = createHarness(engine)
+    harness.stores.sync.start()
+    renderWith(harness, <App />)
+    await settle()
+    act(() => harness.stores.app.getState().setView('collections'))
+    await settle()
+    fireEvent.click(screen.getByTestId('collection-run'))
+    await settle()
+    const start = async () => {
+      await act(async () => {
+        fireEvent.submit(screen.getByTestId('run-start').closest('form')!)
+      })
+      await settle()
+      const runId = workbenchOf(harness.stores).store.getState().runId!
+      act(() => engine.emit('collections.run', { runId, collectionId: 'col_a', total: urls.length, done: urls.length, state: 'finished', results: [] }))
+      await settle()
+      return [...engine.calls].reverse().find((c) => c.method === 'collections.run')!.input as { baseUrl: string | null }
+    }
+    return { engine, fake, start }
+  }
+
+  it('sends requests saved from a Hookscope endpoint to its forward target by default, saying that their own URL would capture them again', async () => {
+    const { fake, start } = await runPanelFor(['http://127.0.0.1:4567/hooks/a', 'http://localhost:4567/hooks/b?x=1'], ['http://localhost:3000/app'])
+    const select = screen.getByTestId('run-target') as HTMLSelectElement
+    expect(select.value).toBe('http://localhost:3000/app')
+    expect(screen.getByTestId('run-own-endpoint').textContent).toBe(
+      'These requests point at Hookscope’s endpoint “Stripe <b>hooks</b>” (http://127.0.0.1:4567): they go to its forward target instead. Sent to their own URL, they would be captured there again, and forwarded.',
+    )
+    expect(document.querySelector('[data-testid="run-own-endpoint"] b')).toBeNull()
+    expect((await start()).baseUrl).toBe('http://localhost:3000/app')
+    // Their own URL stays a choice, and says what it does; the saved URLs are left as they are.
+    fireEvent.change(select, { target: { value: '' } })
+    expect(screen.getByTestId('run-own-endpoint').textContent).toBe('These requests point at Hookscope’s endpoint “Stripe <b>hooks</b>” (http://127.0.0.1:4567): they will be captured there again, and forwarded.')
+    expect((await start()).baseUrl).toBeNull()
+    expect(fake.collections.get('col_a')!.items.map((i) => i.request.url)).toEqual(['http://127.0.0.1:4567/hooks/a', 'http://localhost:4567/hooks/b?x=1'])
+  })
+
+  it('keeps each item’s own URL when the endpoint has no single forward target, saying they will be captured again', async () => {
+    await runPanelFor(['http://127.0.0.1:4567/hooks/a'], [], 'off')
+    expect((screen.getByTestId('run-target') as HTMLSelectElement).value).toBe('')
+    expect(screen.getByTestId('run-own-endpoint').textContent).toBe('These requests point at Hookscope’s endpoint “Stripe <b>hooks</b>” (http://127.0.0.1:4567): they will be captured there again.')
+  })
+
+  it('counts the requests of a run that point at a Hookscope endpoint when only some do, and says nothing when none do', async () => {
+    await runPanelFor(['http://127.0.0.1:4567/hooks/a', 'http://localhost:3000/elsewhere'], ['http://localhost:3000/app'])
+    expect((screen.getByTestId('run-target') as HTMLSelectElement).value).toBe('')
+    expect(screen.getByTestId('run-own-endpoint').textContent).toBe('1 of these 2 requests points at Hookscope’s endpoint “Stripe <b>hooks</b>” (http://127.0.0.1:4567): it will be captured there again, and forwarded.')
+    cleanup()
+    await runPanelFor(['http://localhost:3000/elsewhere', 'http://127.0.0.1:4568/other-port'], ['http://localhost:3000/app'])
+    expect(screen.queryByTestId('run-own-endpoint')).toBeNull()
   })
 })

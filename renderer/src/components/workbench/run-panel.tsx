@@ -1,13 +1,17 @@
 // Running a collection (or one folder): where to send (each item's own URL, a forward target, or any
 // base URL), a delay between requests, stop on the first failure, re-signing where an item says so.
+// Requests whose own URL is a Hookscope endpoint's (saved from its captures) would be captured there
+// again: the panel says so, and sends them to that endpoint's forward target by default when it has
+// exactly one, their saved URLs left as they are.
 // Progress and results arrive live from the collections.run event; each result opens its replay.
-import { useState } from 'react'
+import { useMemo, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { useApp } from '../../state/context'
 import type { RunTarget } from '../../state/workbench-store'
 import { formatDuration, statusClassOf } from '../../text/format'
 import { useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { urlError } from '../../workbench/composer-draft'
+import { itemsOfRun, ownEndpointRun, type OwnEndpointRun } from '../../workbench/run-destination'
 import type { Verdict } from '../../../../shared/signatures'
 import { refusedSignature } from '../../text/verdict-text'
 import { VisibleText } from '../visible-text'
@@ -21,7 +25,18 @@ export function RunPanel({ target }: { target: RunTarget }) {
   const runId = useWorkbenchState((s) => s.runId)
   const run = useApp((s) => (runId ? (s.runs[runId] ?? null) : null))
   const targets = useApp(useShallow((s) => [...new Set(s.endpointIds.flatMap((id) => s.endpointsById[id]?.forward.targets.map((t) => t.url) ?? []))]))
-  const [choice, setChoice] = useState(OWN)
+  const collection = useWorkbenchState((s) => (s.collection?.id === target.collectionId ? s.collection : null))
+  const endpointIds = useApp((s) => s.endpointIds)
+  const endpointsById = useApp((s) => s.endpointsById)
+  const statusById = useApp((s) => s.statusById)
+  const own = useMemo(() => {
+    if (!collection) return null
+    const endpoints = endpointIds.flatMap((id) => endpointsById[id] ?? [])
+    return ownEndpointRun(itemsOfRun(collection, target.folderId), endpoints, statusById)
+  }, [collection, target.folderId, endpointIds, endpointsById, statusById])
+  // Untouched, the choice follows what the run's requests point at.
+  const [chosen, setChoice] = useState<string | null>(null)
+  const choice = chosen ?? own?.forwardTarget ?? OWN
   const [custom, setCustom] = useState('')
   const [delay, setDelay] = useState('0')
   const [stopOnFailure, setStopOnFailure] = useState(false)
@@ -72,6 +87,7 @@ export function RunPanel({ target }: { target: RunTarget }) {
             <option value={CUSTOM}>Another base URL…</option>
           </select>
         </label>
+        {own && <OwnEndpointNote own={own} sendsOwn={choice === OWN} />}
         {choice === CUSTOM && <input aria-label="Base URL" data-testid="run-custom-url" placeholder="http://localhost:3000" value={custom} onChange={(event) => setCustom(event.target.value)} />}
         <label className="inline-field">
           <span>Delay (ms)</span>
@@ -144,6 +160,28 @@ export function RunPanel({ target }: { target: RunTarget }) {
         </>
       )}
     </section>
+  )
+}
+
+/** That the run's requests point at Hookscope's own endpoint(s): sent to their own URL they are captured there again. */
+function OwnEndpointNote({ own, sendsOwn }: { own: OwnEndpointRun; sendsOwn: boolean }) {
+  const statusById = useApp((s) => s.statusById)
+  const named = own.endpoints.map((endpoint, index) => (
+    <span key={endpoint.id}>
+      {index > 0 && (index === own.endpoints.length - 1 ? ' and ' : ', ')}“<VisibleText value={endpoint.name} />”{statusById[endpoint.id]?.url ? ` (${statusById[endpoint.id]!.url})` : ''}
+    </span>
+  ))
+  const forwarded = own.endpoints.some((endpoint) => endpoint.forward.mode !== 'off' && endpoint.forward.targets.length > 0) ? ', and forwarded' : ''
+  const all = own.count === own.total
+  const one = own.count === 1 && !all
+  const who = all ? 'These requests point' : `${own.count} of these ${own.total} requests ${one ? 'points' : 'point'}`
+  const where = own.endpoints.length === 1 ? 'Hookscope’s endpoint' : 'Hookscope’s endpoints'
+  const instead = !sendsOwn && own.forwardTarget !== null
+  return (
+    <p className="viewer-note warning" data-testid="run-own-endpoint">
+      {who} at {where} {named}:{' '}
+      {instead ? `they go to its forward target instead. Sent to their own URL, they would be captured there again${forwarded}.` : `${one ? 'it' : 'they'} will be captured there again${forwarded}.`}
+    </p>
   )
 }
 
