@@ -7,7 +7,7 @@
 // starting with "@", which curl would take for the name of a local file to upload.
 //
 // The shapes it writes, from simplest to fullest:
-//   curl -q 'URL' [--http1.0] [-X M|-I] --path-as-is -g -H 'Name: value'... [--data-binary 'text']
+//   curl -q [-sS] 'URL' [--http1.0] [-X M|-I] --path-as-is -g -H 'Name: value'... [--data-binary 'text']
 //   printf 'BODY' | curl ... --data-binary @-                     body that is not plain text
 //   printf 'HEADERS' | curl ... -H @- ...                          a header that is not plain text
 //   printf 'BODY' | { printf 'HEADERS' | curl ... -H @- --data-binary @/dev/fd/3 'URL'; } 3<&0
@@ -32,6 +32,12 @@ import { RequestSpec, type HeaderPair } from './types'
 export interface ToCurlOptions {
   /** The only dialect written: POSIX sh, which dash, bash and zsh all accept. */
   shell?: 'posix'
+  /**
+   * A line of a script of many commands (an export): `-sS`, so that a script run with its output
+   * redirected prints no progress meter for each command, only curl's errors. A single command (Copy
+   * as cURL) goes without, as browsers write it.
+   */
+  script?: boolean
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
@@ -149,12 +155,12 @@ function versionFlag(request: RequestSpec, scheme: string): string | null {
   return null
 }
 
-export function toCurl(request: RequestSpec, _options: ToCurlOptions = {}): string {
+export function toCurl(request: RequestSpec, options: ToCurlOptions = {}): string {
   const req = parseOrThrow(RequestSpec, request, 'request')
   checkRequest(req)
   const scheme = splitUrl(req.url)!.scheme
   // -q (it must come first) keeps a ~/.curlrc from adding headers or options of its own.
-  const args: string[] = ['curl', '-q', shellQuote(curlUrl(req.url))]
+  const args: string[] = ['curl', '-q', ...(options.script ? ['-sS'] : []), shellQuote(curlUrl(req.url))]
 
   const version = versionFlag(req, scheme)
   if (version) args.push(version)
@@ -195,7 +201,7 @@ export function toCurl(request: RequestSpec, _options: ToCurlOptions = {}): stri
   return curl
 }
 
-/** One command per line, in order. */
+/** A script: one command per line, in order, each without curl's progress meter (`script`). */
 export function toCurlMany(requests: readonly RequestSpec[], options: ToCurlOptions = {}): string {
-  return requests.map((request) => toCurl(request, options)).join('\n')
+  return requests.map((request) => toCurl(request, { script: true, ...options })).join('\n')
 }

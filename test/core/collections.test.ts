@@ -640,8 +640,14 @@ describe('import and export', () => {
         bodyBase64: item.request.body.data,
       },
     })
+    // A script of several commands, run with its output redirected: no progress meter, but curl's errors (a target not listening) still said.
+    const unreachable = await api['collections.saveItem']({ id: c.id, from: { draft: { method: 'GET', url: 'http://127.0.0.1:9/closed', headers: [], bodyBase64: '' } } })
+    await api['collections.moveItem']({ id: c.id, itemId: unreachable.id, folderId: null, index: 0 })
     const file = await api['collections.export']({ id: c.id, format: 'curl' })
-    await run('sh', ['-c', file.text])
+    expect(file.text.trim().split('\n')).toHaveLength(2)
+    const { stdout, stderr } = await run('sh', ['-c', file.text])
+    expect(stderr).toMatch(/^curl: \(7\) Failed to connect to 127\.0\.0\.1 port 9\b[^\n]*\n$/)
+    expect(stdout).toBe('ok')
     const [received] = await app.waitFor(1)
     expect(received!.body.equals(binary)).toBe(true)
     expect(received!.rawHeaders).toEqual([

@@ -210,7 +210,7 @@ export class CollectionService {
         refuseUndefinedOrigins(exchanges, format)
         const commands = exchanges.map((exchange) => {
           try {
-            return toCurl(exchange.request)
+            return toCurl(exchange.request, { script: true })
           } catch (error) {
             // Say which item: a collection may hold many, and the reason alone does not find it.
             throw new HookscopeError('INVALID_INPUT', `"${exchange.name}" cannot be written as a curl command: ${(error as Error).message}.`)

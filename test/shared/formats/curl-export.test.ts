@@ -296,6 +296,10 @@ describe('toCurl output', () => {
     }
     const many = toCurlMany(requests)
     expect(many.split('\n')).toHaveLength(requests.length)
+    // A script of many goes without curl's progress meter (errors still shown); one command, as Copy as cURL writes it, without -sS.
+    for (const line of many.split('\n')) expect(line).toMatch(/(^|\| )curl -q -sS '/)
+    expect(toCurl(requests.find((r) => r.url === 'http://example.test/')!)).toBe("curl -q 'http://example.test/' --path-as-is -g -H 'Host:' -H 'User-Agent:' -H 'Accept:'")
+    for (const request of requests) expect(fromCurl(toCurl(request, { script: true }))).toEqual(fromCurl(toCurl(request)))
   })
 
   it('uses --http1.1 for https so that header case survives, and -g/--path-as-is always', () => {
