@@ -90,46 +90,6 @@ describe('an error after a complete request on the same connection', () => {
   })
 })
 
-describe('a sender that closes its side once the request is sent', () => {
-  // What `printf '…' | nc -N`, and a client calling shutdown(SHUT_WR), do: the request is complete
-  // and the sender still reads.
-  async function halfClosed(payload: string) {
-    const socket = await connect(t.port)
-    const answer = whenClosed(socket)
-    socket.end(Buffer.from(payload, 'latin1'))
-    return parseResponses(await answer, true).responses
-  }
-
-  it('is answered, and the capture says how', async () => {
-    t = await startEngine()
-    await t.engine.updateEndpoint(t.endpointId, { response: { status: 202, body: 'accepted', delayMs: 50 } })
-    const kept = nextCapture(t.engine)
-    const responses = await halfClosed('POST /half HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello')
-    expect(responses.map((r) => [r.status, r.body.toString()])).toEqual([[202, 'accepted']])
-    expect(await kept).toMatchObject({ target: '/half', status: 202, flags: [] })
-  })
-
-  it('gets every pipelined request answered, in order', async () => {
-    t = await startEngine()
-    const stored = captures(t.engine, 2)
-    const responses = await halfClosed('GET /one HTTP/1.1\r\nHost: x\r\n\r\nPOST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi')
-    expect(responses.map((r) => r.status)).toEqual([200, 200])
-    expect((await stored).map((c) => [c.target, c.status])).toEqual([
-      ['/one', 200],
-      ['/two', 200],
-    ])
-  })
-
-  it('in proxy mode, gets the target’s answer', async () => {
-    const { release } = await proxyingToHeldTarget()
-    const kept = nextCapture(t.engine)
-    const answered = halfClosed('POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi')
-    release()
-    expect((await answered).map((r) => [r.status, r.body.toString()])).toEqual([[200, 'ok']])
-    expect(await kept).toMatchObject({ target: '/p', status: 200 })
-  })
-})
-
 describe('a request pipelined behind a refusal', () => {
   for (const [name, first] of [
     ['413', 'POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello'],

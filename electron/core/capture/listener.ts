@@ -184,10 +184,6 @@ export class Listener {
     // enforce ours ourselves, so too many headers get a 431 instead of a quietly shortened capture.
     server.maxHeadersCount = 0
     server.maxRequestsPerSocket = 0
-    // A sender that closes its side once the request is sent (`printf … | nc -N`, shutdown(SHUT_WR))
-    // still reads: answer what it sent, then close. Node would drop its requests unanswered. (A
-    // property of Node's HTTP server since its first versions, missing from its type declarations.)
-    ;(server as http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true
     server.on('request', (req, res) => this.onRequest(req, res))
     server.on('checkContinue', (req, res) => this.onRequest(req, res, true))
     server.on('checkExpectation', (req, res) => this.onRequest(req, res))
