@@ -23,7 +23,7 @@ async function setup(options: { settings?: boolean } = {}) {
     </>,
   )
   await settle()
-  const region = screen.getByRole('status')
+  const region = screen.getByTestId('traffic-announcer')
   // Every text the region was given, in order.
   const spoken: string[] = []
   new MutationObserver(() => spoken.push(region.textContent ?? '')).observe(region, { childList: true, characterData: true, subtree: true })
