@@ -707,6 +707,53 @@ describe('collections view', () => {
     expect(screen.getByTestId('help-sheet').textContent).toContain('Ctrl+Z')
   })
 
+  it('renames the focused request or folder in place with F2: Enter saves, Esc cancels, and the focus goes back to the entry', async () => {
+    const { engine, harness } = await setup()
+    const field = () => screen.getByTestId('tree-rename') as HTMLInputElement
+    const focusedName = () => document.activeElement?.querySelector('[data-testid="tree-name"]')?.textContent
+    const press = async (target: Element, key: string) => {
+      await act(async () => {
+        fireEvent.keyDown(target, { key })
+      })
+      await settle()
+    }
+    act(() => nodeOf('Paid').focus())
+    await press(nodeOf('Paid'), 'F2')
+    expect(document.activeElement).toBe(field())
+    expect(field().value).toBe('Paid')
+    expect(field().getAttribute('aria-label')).toBe('Request name')
+    fireEvent.change(field(), { target: { value: '  Paid twice ' } })
+    await press(field(), 'Enter')
+    expect(calls(engine, 'collections.updateItem')).toEqual([{ id: 'col_a', itemId: 'itm_2', patch: { name: 'Paid twice' } }])
+    expect(tree()).toEqual(['Created', 'Paid twice', 'Refunds', '  Refunded'])
+    expect(screen.queryByTestId('tree-rename')).toBeNull()
+    expect(focusedName()).toBe('Paid twice')
+
+    // Esc cancels: nothing sent, the view stays, the folder keeps the focus.
+    act(() => nodeOf('Refunds').focus())
+    await press(nodeOf('Refunds'), 'F2')
+    expect(field().getAttribute('aria-label')).toBe('Folder name')
+    fireEvent.change(field(), { target: { value: 'Money back' } })
+    await press(field(), 'Escape')
+    expect(calls(engine, 'collections.renameFolder')).toEqual([])
+    expect(screen.queryByTestId('tree-rename')).toBeNull()
+    expect(harness.stores.app.getState().view).toBe('collections')
+    expect(focusedName()).toBe('Refunds')
+    // Keys typed into the field are the field's: Delete deletes a letter, not the folder.
+    await press(nodeOf('Refunds'), 'F2')
+    await press(field(), 'Delete')
+    expect(calls(engine, 'collections.removeFolder')).toEqual([])
+    fireEvent.change(field(), { target: { value: 'Returns' } })
+    await press(field(), 'Enter')
+    expect(calls(engine, 'collections.renameFolder')).toEqual([{ id: 'col_a', folderId: 'fld_1', name: 'Returns' }])
+    expect(tree()).toEqual(['Created', 'Paid twice', 'Returns', '  Refunded'])
+    expect(focusedName()).toBe('Returns')
+
+    fireEvent.click(screen.getByTestId('open-help'))
+    await settle()
+    expect(screen.getByTestId('help-sheet').textContent).toContain('F2Collections: Rename the entry in place')
+  })
+
   it('holds no body in the tree; opens a large item whole in the composer, sends and saves back its exact bytes; a name, notes or tags edit sends no body', async () => {
     const { engine, fake, harness, workbench } = await setup()
     const text = `{"note":"café ✓ 🦊","pad":"${'BODY'.repeat(100_000)}"}`

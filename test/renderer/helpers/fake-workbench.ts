@@ -81,6 +81,10 @@ export function installFakeWorkbench(engine: FakeEngine): FakeWorkbench {
     const { id, name, parentId } = input as { id: string; name: string; parentId?: string | null }
     return change(id, (c) => ({ ...c, folders: [...c.folders, { id: `fld_${++seq}`, name, parentId: parentId ?? null }] }))
   })
+  answerTree('collections.renameFolder', (input) => {
+    const { id, folderId, name } = input as { id: string; folderId: string; name: string }
+    return change(id, (c) => ({ ...c, folders: c.folders.map((f) => (f.id === folderId ? { ...f, name } : f)) }))
+  })
   answerTree('collections.removeFolder', (input) => {
     const { id, folderId } = input as { id: string; folderId: string }
     return change(

@@ -9,7 +9,8 @@
 // folder an entry is in, Alt+↑/Alt+↓ move the focused entry one place among its siblings, requests and
 // folders alike (both through `collections.moveEntry`), Alt+← moves it out of its folder, Enter opens
 // an item in the composer (or folds a folder), Delete deletes (with undo; a folder holding requests
-// asks first).
+// asks first), F2 renames the entry in place (Enter or leaving the field saves, Esc cancels; either
+// gives the focus back to the entry).
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react'
 import { childRefs, childrenOf, type CollectionFolder, type CollectionTree as Tree, type ItemInfo } from '../../../../shared/collections'
 import type { TreeNode } from '../../state/workbench-store'
@@ -52,6 +53,7 @@ export function treeRows(collection: Tree, collapsed: ReadonlySet<string>): Row[
 }
 
 const rowId = (row: Row) => (row.kind === 'item' ? row.item.id : row.folder.id)
+const rowName = (row: Row) => (row.kind === 'item' ? row.item.name : row.folder.name)
 const DRAG_TYPE = 'application/x-hookscope-node'
 
 function isInside(collection: Tree, folderId: string | null, ancestorId: string): boolean {
@@ -69,6 +71,8 @@ export function CollectionTree({ collection }: { collection: Tree }) {
   // The entry being dragged stays in the page while the tree scrolls under it.
   const [draggingId, setDraggingId] = useState<string | null>(null)
   const refocus = useRef<string | null>(null)
+  // The entry being renamed in place (F2); it stays in the page while the tree scrolls.
+  const [renamingId, setRenamingId] = useState<string | null>(null)
   const focusNext = useRef<string | null>(null)
   const scroller = useRef<HTMLDivElement>(null)
   // The scroll offset and height of the tree's box, as last read (reading them could force layout).
@@ -217,7 +221,21 @@ export function CollectionTree({ collection }: { collection: Tree }) {
     if (row) select({ kind: row.kind, id: rowId(row) }, true)
   }
 
+  /** The end of a rename in place: `name` saved (null: cancelled), the focus back on the entry. */
+  const finishRename = (row: Row, name: string | null) => {
+    const id = rowId(row)
+    focusNext.current = id
+    focusNode(id)
+    setRenamingId(null)
+    const trimmed = name?.trim() ?? ''
+    if (!trimmed || trimmed === rowName(row)) return
+    if (row.kind === 'item') void workbench.updateItem(collection.id, id, { name: trimmed })
+    else void workbench.renameFolder(collection.id, id, trimmed)
+  }
+
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>, row: Row, index: number) => {
+    // Keys typed into the name being edited are the field's.
+    if (event.target !== event.currentTarget) return
     const node: TreeNode = { kind: row.kind, id: rowId(row) }
     if (event.altKey && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
       event.preventDefault()
@@ -270,6 +288,10 @@ export function CollectionTree({ collection }: { collection: Tree }) {
         if (row.kind === 'item') void workbench.openItem(collection.id, row.item.id)
         else setFolded(row.folder.id, !collapsed.has(row.folder.id))
         return
+      case 'F2':
+        event.preventDefault()
+        setRenamingId(node.id)
+        return
       case 'Delete':
       case 'Backspace':
         event.preventDefault()
@@ -306,7 +328,7 @@ export function CollectionTree({ collection }: { collection: Tree }) {
   // that it keeps the focus while scrolled away) and the one being dragged.
   const { first, end } = rowsInView(scrollTop, viewport, TREE_ROW_HEIGHT, rows.length)
   const shown: number[] = []
-  for (const id of [focusable, draggingId]) {
+  for (const id of [focusable, draggingId, renamingId]) {
     const index = id === null ? undefined : indexOf.get(id)
     if (index !== undefined && (index < first || index >= end) && !shown.includes(index)) shown.push(index)
   }
@@ -327,6 +349,8 @@ export function CollectionTree({ collection }: { collection: Tree }) {
             const row = rows[index]!
             const id = rowId(row)
             const isSelected = selected?.id === id
+            const renaming = renamingId === id
+            const nameField = renaming ? <RenameField name={rowName(row)} kind={row.kind} onDone={(name) => finishRename(row, name)} /> : null
             return (
               <div
                 key={id}
@@ -337,7 +361,8 @@ export function CollectionTree({ collection }: { collection: Tree }) {
                 aria-posinset={row.posInSet}
                 aria-expanded={row.kind === 'folder' ? !collapsed.has(id) : undefined}
                 tabIndex={id === focusable ? 0 : -1}
-                draggable
+                draggable={!renaming}
+                aria-keyshortcuts="F2"
                 className={`tree-node ${row.kind}${isSelected ? ' selected' : ''}${dropOn === id ? ' drop-target' : ''}`}
                 style={{ top: index * TREE_ROW_HEIGHT, paddingLeft: 8 + row.depth * 18 }}
                 data-testid="tree-node"
@@ -367,13 +392,22 @@ export function CollectionTree({ collection }: { collection: Tree }) {
                     <span className="tree-twisty" aria-hidden="true">
                       {collapsed.has(id) ? '▸' : '▾'}
                     </span>
-                    <span className="tree-name" data-testid="tree-name">
-                      <VisibleText value={row.folder.name} />
-                    </span>
+                    {nameField ?? (
+                      <span className="tree-name" data-testid="tree-name">
+                        <VisibleText value={row.folder.name} />
+                      </span>
+                    )}
                   </>
                 ) : (
                   <>
-                    {row.item.name.startsWith(`${row.item.request.method} `) ? (
+                    {nameField ? (
+                      <>
+                        <span className={`method method-${row.item.request.method.toLowerCase()}`}>
+                          <VisibleText value={row.item.request.method} byteString />
+                        </span>
+                        {nameField}
+                      </>
+                    ) : row.item.name.startsWith(`${row.item.request.method} `) ? (
                       // Named after its method and path (as saving names it): the name's own method is the badge.
                       <span className="tree-name" data-testid="tree-name">
                         <span className={`method method-${row.item.request.method.toLowerCase()}`}>
@@ -407,5 +441,43 @@ export function CollectionTree({ collection }: { collection: Tree }) {
         Drop here to move to the top level
       </div>
     </>
+  )
+}
+
+/** The name of an entry being renamed in place: Enter or leaving the field saves, Esc cancels. */
+function RenameField({ name, kind, onDone }: { name: string; kind: 'item' | 'folder'; onDone: (name: string | null) => void }) {
+  const [value, setValue] = useState(name)
+  const done = useRef(false)
+  const finish = (result: string | null) => {
+    if (done.current) return
+    done.current = true
+    onDone(result)
+  }
+  return (
+    <input
+      className="tree-rename"
+      data-testid="tree-rename"
+      aria-label={kind === 'item' ? 'Request name' : 'Folder name'}
+      value={value}
+      maxLength={kind === 'item' ? 300 : 200}
+      autoFocus
+      onFocus={(event) => event.currentTarget.select()}
+      onChange={(event) => setValue(event.target.value)}
+      onClick={(event) => event.stopPropagation()}
+      onDoubleClick={(event) => event.stopPropagation()}
+      onKeyDown={(event) => {
+        // The field's keys stay in it: none reaches the tree or the page-wide shortcuts.
+        event.stopPropagation()
+        if (event.key === 'Enter') {
+          event.preventDefault()
+          finish(value)
+        } else if (event.key === 'Escape') {
+          event.preventDefault()
+          finish(null)
+        }
+      }}
+      // Leaving the field saves; the window losing the focus does not (the field is still there on return).
+      onBlur={() => document.hasFocus() && finish(value)}
+    />
   )
 }
