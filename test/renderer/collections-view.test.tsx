@@ -341,6 +341,75 @@ describe('collections view', () => {
     expect(screen.getByTestId('collection-tree').scrollTop).toBe(0)
   })
 
+  it('moves the focus to the next entry whose name starts with the letters typed, scrolled into view, and owns those keys while it has the focus', async () => {
+    const { fake, workbench, harness } = await setup()
+    const items = Array.from({ length: 500 }, (_, n) => fake.item({ id: `itm_ta_${n}`, name: `request ${n}` }))
+    fake.addCollection({
+      id: 'col_ta',
+      name: 'Typed',
+      folders: [{ id: 'fld_ta', name: 'Folder', parentId: null, itemsBefore: 0 }],
+      items: [fake.item({ id: 'itm_ta_a', name: 'Inside a', folderId: 'fld_ta' }), fake.item({ id: 'itm_ta_b', name: 'inside b', folderId: 'fld_ta' }), ...items, fake.item({ id: 'itm_ta_z', name: 'Zebra' })],
+    })
+    await act(async () => {
+      await workbench.loadCollections()
+    })
+    fireEvent.click(screen.getAllByTestId('collection-entry').find((e) => e.textContent?.startsWith('Typed'))!)
+    await settle()
+    const box = screen.getByTestId('collection-tree')
+    const focused = () => document.activeElement?.querySelector('[data-testid="tree-name"]')?.textContent
+    let clock = 1_800_000_000_000
+    const now = vi.spyOn(Date, 'now').mockImplementation(() => clock)
+    const type = async (text: string, gap = 50) => {
+      for (const key of text) {
+        clock += gap
+        await act(async () => {
+          fireEvent.keyDown(document.activeElement!, { key })
+        })
+        await settle()
+      }
+    }
+    try {
+      act(() => nodeOf('Folder').focus())
+      // Letters typed together: the first name that starts with them, far below, scrolled into view.
+      await type('request 49')
+      expect(focused()).toBe('request 49')
+      expect(box.scrollTop).toBe(52 * 28 - 600 + 28)
+      await type('7')
+      expect(focused()).toBe('request 497')
+      expect(box.scrollTop).toBe(500 * 28 - 600 + 28)
+      // Past the pause, a new name; case does not matter, and the search wraps around to the top.
+      clock += 600
+      await type('z')
+      expect(focused()).toBe('Zebra')
+      clock += 600
+      await type('I')
+      expect(focused()).toBe('Inside a')
+      expect(box.scrollTop).toBe(28)
+      // One letter again and again steps through the names starting with it.
+      clock += 600
+      await type('ii', 600)
+      expect(focused()).toBe('Inside a')
+      clock += 600
+      await type('i')
+      expect(focused()).toBe('inside b')
+      // The tree owns the letters while it has the focus: t, p and x switch no theme, pause nothing, clear nothing.
+      const theme = harness.stores.app.getState().settings?.ui.theme
+      clock += 600
+      await type('tpx/')
+      expect(harness.stores.app.getState().settings?.ui.theme).toBe(theme)
+      expect(harness.stores.traffic.getState().paused).toBe(false)
+      expect(harness.stores.app.getState().confirmingClear).toBe(false)
+      expect(harness.stores.app.getState().view).toBe('collections')
+      expect(focused()).toBe('inside b')
+      // ? typed first still opens the help.
+      clock += 600
+      await type('?')
+      expect(screen.getByTestId('help-sheet').textContent).toContain('type-ahead')
+    } finally {
+      now.mockRestore()
+    }
+  })
+
   it('moves the selected request or folder one visible place at a time with Alt+↑/↓, past folders and requests alike', async () => {
     const { fake, workbench } = await setup()
     fake.addCollection({

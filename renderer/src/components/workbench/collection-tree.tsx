@@ -10,13 +10,19 @@
 // folders alike (both through `collections.moveEntry`), Alt+← moves it out of its folder, Enter opens
 // an item in the composer (or folds a folder), Delete deletes (with undo; a folder holding requests
 // asks first), F2 renames the entry in place (Enter or leaving the field saves, Esc cancels; either
-// gives the focus back to the entry).
+// gives the focus back to the entry). Typing a name's first letters moves the focus to the next visible
+// entry whose name starts with them (type-ahead, letters typed within 500 ms of each other taken
+// together): while the tree has the focus it owns the printable keys, so the page-wide single-key
+// shortcuts (t, p, x, /…) do not act there; only ?, typed first, still opens the help.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react'
 import { childRefs, childrenOf, type CollectionFolder, type CollectionTree as Tree, type ItemInfo } from '../../../../shared/collections'
 import type { TreeNode } from '../../state/workbench-store'
 import { useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { offsetToReveal, rowsInView } from '../row-window'
 import { VisibleText } from '../visible-text'
+
+/** Letters typed within this long of each other make one name to look for (type-ahead). */
+export const TYPE_AHEAD_MS = 500
 
 /** Every row of the tree has this height (styles/workbench.css sets it on `.tree-node`). */
 export const TREE_ROW_HEIGHT = 28
@@ -71,6 +77,8 @@ export function CollectionTree({ collection }: { collection: Tree }) {
   // The entry being dragged stays in the page while the tree scrolls under it.
   const [draggingId, setDraggingId] = useState<string | null>(null)
   const refocus = useRef<string | null>(null)
+  // What was typed to find an entry by its name, and when last.
+  const typed = useRef({ text: '', at: 0 })
   // The entry being renamed in place (F2); it stays in the page while the tree scrolls.
   const [renamingId, setRenamingId] = useState<string | null>(null)
   const focusNext = useRef<string | null>(null)
@@ -233,6 +241,33 @@ export function CollectionTree({ collection }: { collection: Tree }) {
     else void workbench.renameFolder(collection.id, id, trimmed)
   }
 
+  /**
+   * Type-ahead: the next visible entry, from the focused one on, whose name starts with what was typed
+   * (one letter typed again and again steps through the names starting with it). True when the key
+   * was taken, found or not.
+   */
+  const typeAhead = (key: string, index: number): boolean => {
+    const now = Date.now()
+    const before = now - typed.current.at <= TYPE_AHEAD_MS ? typed.current.text : ''
+    // A space only within a name being typed; ? typed first is the help's.
+    if (before === '' && (key === ' ' || key === '?')) return false
+    const text = before + key.toLocaleLowerCase()
+    typed.current = { text, at: now }
+    const chars = [...text]
+    const repeated = chars.every((char) => char === chars[0])
+    const wanted = repeated ? chars[0]! : text
+    // A new name starts after the focused entry; one being typed may still be the focused entry's.
+    const from = repeated ? index + 1 : index
+    for (let step = 0; step < rows.length; step++) {
+      const at = (from + step) % rows.length
+      if (rowName(rows[at]!).toLocaleLowerCase().startsWith(wanted)) {
+        if (at !== index) focusRow(at)
+        break
+      }
+    }
+    return true
+  }
+
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>, row: Row, index: number) => {
     // Keys typed into the name being edited are the field's.
     if (event.target !== event.currentTarget) return
@@ -299,6 +334,8 @@ export function CollectionTree({ collection }: { collection: Tree }) {
         else void workbench.deleteFolder(collection.id, row.folder.id)
         return
     }
+    // A printable character (one, not a named key such as Tab or F5).
+    if ([...event.key].length === 1 && typeAhead(event.key, index)) event.preventDefault()
   }
 
   const dragProps = (row: Row | null, id: string) => ({
