@@ -410,6 +410,40 @@ describe('collections view', () => {
     }
   })
 
+  it('unfolds every folder beside the focused entry with *', async () => {
+    const { fake, workbench } = await setup()
+    fake.addCollection({
+      id: 'col_star',
+      name: 'Starred',
+      folders: [
+        { id: 'fld_s1', name: 'One', parentId: null },
+        { id: 'fld_s2', name: 'Two', parentId: null },
+        { id: 'fld_s3', name: 'Deep', parentId: 'fld_s2' },
+      ],
+      items: [fake.item({ id: 'itm_s0', name: 'top' }), fake.item({ id: 'itm_s1', name: 'in one', folderId: 'fld_s1' }), fake.item({ id: 'itm_s2', name: 'in two', folderId: 'fld_s2' }), fake.item({ id: 'itm_s3', name: 'in deep', folderId: 'fld_s3' })],
+    })
+    await act(async () => {
+      await workbench.loadCollections()
+    })
+    fireEvent.click(screen.getAllByTestId('collection-entry').find((e) => e.textContent?.startsWith('Starred'))!)
+    await settle()
+    const key = async (name: string, key: string) => {
+      await act(async () => {
+        fireEvent.keyDown(nodeOf(name), { key })
+      })
+      await settle()
+    }
+    for (const name of ['Deep', 'Two', 'One']) await key(name, 'ArrowLeft')
+    expect(tree()).toEqual(['top', 'One', 'Two'])
+    act(() => nodeOf('top').focus())
+    await key('top', '*')
+    // The folders at the focused entry's level unfold, not the ones inside them; the focus stays.
+    expect(tree()).toEqual(['top', 'One', '  in one', 'Two', '  in two', '  Deep'])
+    expect(document.activeElement).toBe(nodeOf('top'))
+    await key('Deep', '*')
+    expect(tree()).toEqual(['top', 'One', '  in one', 'Two', '  in two', '  Deep', '    in deep'])
+  })
+
   it('moves the selected request or folder one visible place at a time with Alt+↑/↓, past folders and requests alike', async () => {
     const { fake, workbench } = await setup()
     fake.addCollection({

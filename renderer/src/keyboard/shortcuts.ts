@@ -67,6 +67,7 @@ export const FOCUS_SHORTCUTS: ReadonlyArray<{ where: string; keys: string[]; lab
   { where: 'Collections', keys: ['Enter', 'Delete'], label: 'Open the entry in the Composer (a folder: fold or unfold it), or delete it' },
   { where: 'Collections', keys: ['F2'], label: 'Rename the entry in place: Enter saves, Esc cancels' },
   { where: 'Collections', keys: ['A–Z', '0–9'], label: 'Go to the next entry whose name starts with the letters typed (type-ahead); while the tree has the focus, letters go to it, not to the shortcuts above (? still opens this help)' },
+  { where: 'Collections', keys: ['*'], label: 'Unfold every folder beside the entry' },
   { where: 'Collections', keys: ['Ctrl+Z'], label: 'Undo the last delete while its Undo is offered (⌘+Z on macOS), unless typing in a field' },
   { where: 'Dialogs', keys: ['Tab', 'Escape'], label: 'Move between the dialog’s controls (it keeps the focus), or close it' },
   { where: 'Dialogs', keys: ['Enter'], label: 'Save, send or confirm, from any of the dialog’s fields (dropdowns and checkboxes too) but a multi-line one' },

@@ -14,6 +14,7 @@
 // entry whose name starts with them (type-ahead, letters typed within 500 ms of each other taken
 // together): while the tree has the focus it owns the printable keys, so the page-wide single-key
 // shortcuts (t, p, x, /…) do not act there; only ?, typed first, still opens the help.
+// * unfolds every folder beside the focused entry.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react'
 import { childRefs, childrenOf, type CollectionFolder, type CollectionTree as Tree, type ItemInfo } from '../../../../shared/collections'
 import type { TreeNode } from '../../state/workbench-store'
@@ -268,6 +269,12 @@ export function CollectionTree({ collection }: { collection: Tree }) {
     return true
   }
 
+  /** `*`: every folder beside the entry (in the same folder, or at the top) unfolds. */
+  const unfoldSiblings = (row: Row) => {
+    const folders = childRefs(collection, row.parentId).flatMap((ref) => (ref.kind === 'folder' ? [ref.id] : []))
+    setCollapsed((current) => (folders.some((id) => current.has(id)) ? new Set([...current].filter((id) => !folders.includes(id))) : current))
+  }
+
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>, row: Row, index: number) => {
     // Keys typed into the name being edited are the field's.
     if (event.target !== event.currentTarget) return
@@ -332,6 +339,10 @@ export function CollectionTree({ collection }: { collection: Tree }) {
         event.preventDefault()
         if (row.kind === 'item') void workbench.removeItem(collection.id, row.item.id)
         else void workbench.deleteFolder(collection.id, row.folder.id)
+        return
+      case '*':
+        event.preventDefault()
+        unfoldSiblings(row)
         return
     }
     // A printable character (one, not a named key such as Tab or F5).

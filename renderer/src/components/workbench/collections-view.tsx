@@ -433,7 +433,7 @@ export function CollectionsView() {
             <div className="collection-body">
               <div className="collection-tree-column">
                 <CollectionTree collection={collection} />
-                <p className="muted hint">Drag to reorder or into a folder. Keys: ↑/↓, Home/End to move between entries, ←/→ to fold and unfold, a name's first letters to go to it, Alt+↑/Alt+↓ to reorder, Alt+← out of a folder, Enter to open, F2 to rename, Delete to delete, Ctrl+Z to undo a delete.</p>
+                <p className="muted hint">Drag to reorder or into a folder. Keys: ↑/↓, Home/End to move between entries, ←/→ to fold and unfold, * to unfold the folders beside, a name's first letters to go to it, Alt+↑/Alt+↓ to reorder, Alt+← out of a folder, Enter to open, F2 to rename, Delete to delete, Ctrl+Z to undo a delete.</p>
               </div>
               <SelectionPanel collection={collection} />
             </div>
