@@ -444,6 +444,37 @@ describe('collections view', () => {
     expect(tree()).toEqual(['top', 'One', '  in one', 'Two', '  in two', '  Deep', '    in deep'])
   })
 
+  it('reads the tree once per change made here (its answer), and again only for a change made elsewhere', async () => {
+    const { engine, fake } = await setup()
+    const reads = () => calls(engine, 'collections.get').length
+    const before = reads()
+    fireEvent.click(nodeOf('Created'))
+    await act(async () => {
+      fireEvent.keyDown(nodeOf('Created'), { key: 'ArrowDown', altKey: true })
+    })
+    await settle()
+    expect(tree()).toEqual(['Paid', 'Created', 'Refunds', '  Refunded'])
+    await act(async () => {
+      fireEvent.keyDown(nodeOf('Refunds'), { key: 'F2' })
+    })
+    fireEvent.change(screen.getByTestId('tree-rename'), { target: { value: 'Returns' } })
+    await act(async () => {
+      fireEvent.keyDown(screen.getByTestId('tree-rename'), { key: 'Enter' })
+    })
+    await settle()
+    expect(tree()).toEqual(['Paid', 'Created', 'Returns', '  Refunded'])
+    // Told of both changes, the view read no tree but the answers that came with them.
+    expect(calls(engine, 'collections.moveEntry')).toHaveLength(1)
+    expect(calls(engine, 'collections.renameFolder')).toHaveLength(1)
+    expect(reads()).toBe(before)
+    // A change made in another window comes with no answer here: the tree is read again.
+    const changed = fake.collections.get('col_a')!
+    fake.collections.set('col_a', { ...changed, items: changed.items.map((i) => (i.id === 'itm_2' ? { ...i, name: 'Paid elsewhere' } : i)), updatedAt: changed.updatedAt + 1 })
+    act(() => engine.emit('collections.changed', { collections: [...fake.collections.values()].map((c) => ({ id: c.id, name: c.name, createdAt: c.createdAt, updatedAt: c.updatedAt, itemCount: c.items.length, folderCount: c.folders.length })) }))
+    await waitFor(() => expect(tree()).toEqual(['Paid elsewhere', 'Created', 'Returns', '  Refunded']), { timeout: 3000 })
+    expect(reads()).toBe(before + 1)
+  })
+
   it('moves the selected request or folder one visible place at a time with Alt+↑/↓, past folders and requests alike', async () => {
     const { fake, workbench } = await setup()
     fake.addCollection({

@@ -61,6 +61,8 @@ export function installFakeWorkbench(engine: FakeEngine): FakeWorkbench {
     const changed = fn(before)
     const after = { ...(placesFolders ? changed : keepFolderPlaces(before, changed)), updatedAt: before.updatedAt + 1 }
     fake.collections.set(id, after)
+    // The engine tells every window of the change before it answers with the new tree.
+    engine.emit('collections.changed', { collections: summaries() })
     return after
   }
   const summaries = () => [...fake.collections.values()].map((c) => ({ id: c.id, name: c.name, createdAt: c.createdAt, updatedAt: c.updatedAt, itemCount: c.items.length, folderCount: c.folders.length }))

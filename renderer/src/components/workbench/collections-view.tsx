@@ -32,6 +32,8 @@ const IMPORT_FORMATS: Array<{ value: ImportFormat | 'auto'; label: string }> = [
 ]
 
 const UNDO_MS = 15_000
+/** How long a change of the open collection may wait for the answer that brings its tree before the tree is read again. */
+const ANSWER_WAIT_MS = 1_000
 
 function CollectionList() {
   const workbench = useWorkbench()
@@ -400,8 +402,28 @@ export function CollectionsView() {
   useEffect(() => {
     if (!selectedId && collections && collections.length > 0) void workbench.openCollection(collections[0]!.id)
   }, [workbench, selectedId, collections])
+  // The open collection changed (the list says so): read its tree again, unless an answer brings it.
+  // A change made here is answered with the new tree just after the engine tells every window of it;
+  // reading the tree again then would cost a collection of thousands of requests a second round trip
+  // and its frames. So the tree is read only when no answer brought it within a moment (a change made
+  // in another window, say).
   useEffect(() => {
-    if (selectedId && updatedAt !== null && updatedAt !== workbench.store.getState().collection?.updatedAt) void workbench.reloadCollection()
+    if (!selectedId || updatedAt === null) return
+    const stale = () => workbench.store.getState().collection?.updatedAt !== updatedAt
+    if (!stale()) return
+    const timer = setTimeout(() => {
+      unsubscribe()
+      if (stale()) void workbench.reloadCollection()
+    }, ANSWER_WAIT_MS)
+    const unsubscribe = workbench.store.subscribe(() => {
+      if (stale()) return
+      clearTimeout(timer)
+      unsubscribe()
+    })
+    return () => {
+      clearTimeout(timer)
+      unsubscribe()
+    }
   }, [workbench, selectedId, updatedAt])
 
   return (
