@@ -15,7 +15,7 @@
 // together): while the tree has the focus it owns the printable keys, so the page-wide single-key
 // shortcuts (t, p, x, /…) do not act there; only ?, typed first, still opens the help.
 // * unfolds every folder beside the focused entry.
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react'
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react'
 import { childRefs, childrenOf, type CollectionFolder, type CollectionTree as Tree, type ItemInfo } from '../../../../shared/collections'
 import type { TreeNode } from '../../state/workbench-store'
 import { useWorkbench, useWorkbenchState } from '../../workbench/commands'
@@ -40,18 +40,34 @@ type Row = ({ kind: 'folder'; folder: CollectionFolder } | { kind: 'item'; item:
   posInSet: number
 }
 
-/** The entries shown, in order: a collapsed folder's children are left out. */
+/**
+ * The entries shown, in order: a collapsed folder's children are left out. Each folder's children are
+ * read from its own requests and sub-folders, grouped once, so that the whole list costs one pass over
+ * the collection, not one per folder.
+ */
 export function treeRows(collection: Tree, collapsed: ReadonlySet<string>): Row[] {
+  const itemsIn = new Map<string | null, ItemInfo[]>()
+  const foldersIn = new Map<string | null, CollectionFolder[]>()
+  for (const item of collection.items) {
+    const list = itemsIn.get(item.folderId)
+    if (list) list.push(item)
+    else itemsIn.set(item.folderId, [item])
+  }
+  for (const folder of collection.folders) {
+    const list = foldersIn.get(folder.parentId)
+    if (list) list.push(folder)
+    else foldersIn.set(folder.parentId, [folder])
+  }
   const rows: Row[] = []
   const visit = (parent: string | null, depth: number) => {
-    const entries = childrenOf(collection, parent)
+    const entries = childrenOf({ items: itemsIn.get(parent) ?? [], folders: foldersIn.get(parent) ?? [] }, parent)
+    const setSize = entries.length
     entries.forEach((entry, index) => {
-      const place = { depth, parentId: parent, setSize: entries.length, posInSet: index + 1 }
       if (entry.kind === 'item') {
-        rows.push({ kind: 'item', item: entry.item, ...place })
+        rows.push({ kind: 'item', item: entry.item, depth, parentId: parent, setSize, posInSet: index + 1 })
         return
       }
-      rows.push({ kind: 'folder', folder: entry.folder, ...place })
+      rows.push({ kind: 'folder', folder: entry.folder, depth, parentId: parent, setSize, posInSet: index + 1 })
       if (!collapsed.has(entry.folder.id)) visit(entry.folder.id, depth + 1)
     })
   }
@@ -88,8 +104,13 @@ export function CollectionTree({ collection }: { collection: Tree }) {
   const [scrollTop, setScrollTop] = useState(0)
   const [viewport, setViewport] = useState(0)
   const revealed = useRef<string | null>(null)
+  const handlers = useRef<RowHandlers>(null!)
   const rows = useMemo(() => treeRows(collection, collapsed), [collection, collapsed])
-  const indexOf = useMemo(() => new Map(rows.map((row, index) => [rowId(row), index])), [rows])
+  const indexOf = useMemo(() => {
+    const map = new Map<string, number>()
+    rows.forEach((row, index) => map.set(rowId(row), index))
+    return map
+  }, [rows])
   const hasRows = rows.length > 0
 
   useLayoutEffect(() => {
@@ -354,7 +375,7 @@ export function CollectionTree({ collection }: { collection: Tree }) {
       if (!dragging.current) return
       event.preventDefault()
       event.dataTransfer.dropEffect = 'move'
-      if (dropOn !== id) setDropOn(id)
+      setDropOn((current) => (current === id ? current : id))
     },
     onDragLeave: () => setDropOn((current) => (current === id ? null : current)),
     onDrop: (event: DragEvent) => {
@@ -362,6 +383,32 @@ export function CollectionTree({ collection }: { collection: Tree }) {
       dropInto(row)
     },
   })
+
+  // What a row does, read at the time it does it: the rows get one object that never changes, so a
+  // row whose entry and state did not change is not drawn again (see TreeRow).
+  handlers.current = {
+    select: (row) => select({ kind: row.kind, id: rowId(row) }),
+    focused: (row) => {
+      if (workbench.store.getState().selectedNode?.id !== rowId(row)) actions.selectNode({ kind: row.kind, id: rowId(row) })
+    },
+    open: (row) => {
+      if (row.kind === 'item') void workbench.openItem(collection.id, row.item.id)
+    },
+    keyDown: onKeyDown,
+    dragStart: (event, row) => {
+      dragging.current = { kind: row.kind, id: rowId(row) }
+      setDraggingId(rowId(row))
+      event.dataTransfer.effectAllowed = 'move'
+      event.dataTransfer.setData(DRAG_TYPE, JSON.stringify(dragging.current))
+    },
+    dragEnd: () => {
+      dragging.current = null
+      setDraggingId(null)
+      setDropOn(null)
+    },
+    drag: (row) => dragProps(row, rowId(row)),
+    finishRename,
+  }
 
   if (rows.length === 0) {
     return (
@@ -396,91 +443,18 @@ export function CollectionTree({ collection }: { collection: Tree }) {
           {shown.map((index) => {
             const row = rows[index]!
             const id = rowId(row)
-            const isSelected = selected?.id === id
-            const renaming = renamingId === id
-            const nameField = renaming ? <RenameField name={rowName(row)} kind={row.kind} onDone={(name) => finishRename(row, name)} /> : null
             return (
-              <div
+              <TreeRow
                 key={id}
-                role="treeitem"
-                aria-selected={isSelected}
-                aria-level={row.depth + 1}
-                aria-setsize={row.setSize}
-                aria-posinset={row.posInSet}
-                aria-expanded={row.kind === 'folder' ? !collapsed.has(id) : undefined}
-                tabIndex={id === focusable ? 0 : -1}
-                draggable={!renaming}
-                aria-keyshortcuts="F2"
-                className={`tree-node ${row.kind}${isSelected ? ' selected' : ''}${dropOn === id ? ' drop-target' : ''}`}
-                style={{ top: index * TREE_ROW_HEIGHT, paddingLeft: 8 + row.depth * 18 }}
-                data-testid="tree-node"
-                title={row.kind === 'folder' ? row.folder.notes : undefined}
-                data-node-id={id}
-                data-kind={row.kind}
-                data-depth={row.depth}
-                onClick={() => select({ kind: row.kind, id })}
-                onDoubleClick={() => row.kind === 'item' && void workbench.openItem(collection.id, row.item.id)}
-                onFocus={() => !isSelected && actions.selectNode({ kind: row.kind, id })}
-                onKeyDown={(event) => onKeyDown(event, row, index)}
-                onDragStart={(event) => {
-                  dragging.current = { kind: row.kind, id }
-                  setDraggingId(id)
-                  event.dataTransfer.effectAllowed = 'move'
-                  event.dataTransfer.setData(DRAG_TYPE, JSON.stringify(dragging.current))
-                }}
-                onDragEnd={() => {
-                  dragging.current = null
-                  setDraggingId(null)
-                  setDropOn(null)
-                }}
-                {...dragProps(row, id)}
-              >
-                {row.kind === 'folder' ? (
-                  <>
-                    <span className="tree-twisty" aria-hidden="true">
-                      {collapsed.has(id) ? '▸' : '▾'}
-                    </span>
-                    {nameField ?? (
-                      <span className="tree-name" data-testid="tree-name">
-                        <VisibleText value={row.folder.name} />
-                      </span>
-                    )}
-                  </>
-                ) : (
-                  <>
-                    {nameField ? (
-                      <>
-                        <span className={`method method-${row.item.request.method.toLowerCase()}`}>
-                          <VisibleText value={row.item.request.method} byteString />
-                        </span>
-                        {nameField}
-                      </>
-                    ) : row.item.name.startsWith(`${row.item.request.method} `) ? (
-                      // Named after its method and path (as saving names it): the name's own method is the badge.
-                      <span className="tree-name" data-testid="tree-name">
-                        <span className={`method method-${row.item.request.method.toLowerCase()}`}>
-                          <VisibleText value={row.item.request.method} byteString />
-                        </span>
-                        <VisibleText value={row.item.name.slice(row.item.request.method.length)} />
-                      </span>
-                    ) : (
-                      <>
-                        <span className={`method method-${row.item.request.method.toLowerCase()}`}>
-                          <VisibleText value={row.item.request.method} byteString />
-                        </span>
-                        <span className="tree-name" data-testid="tree-name">
-                          <VisibleText value={row.item.name} />
-                        </span>
-                      </>
-                    )}
-                    {row.item.tags.map((tag) => (
-                      <span key={tag} className="badge subtle" data-testid="tree-tag">
-                        <VisibleText value={tag} />
-                      </span>
-                    ))}
-                  </>
-                )}
-              </div>
+                row={row}
+                index={index}
+                selected={selected?.id === id}
+                tabbable={id === focusable}
+                expanded={row.kind === 'folder' ? !collapsed.has(id) : undefined}
+                dropTarget={dropOn === id}
+                renaming={renamingId === id}
+                handlers={handlers}
+              />
             )
           })}
         </div>
@@ -491,6 +465,134 @@ export function CollectionTree({ collection }: { collection: Tree }) {
     </>
   )
 }
+
+/** What a row of the tree does; the tree hands its rows one object, kept current (see `handlers`). */
+interface RowHandlers {
+  select(row: Row): void
+  focused(row: Row): void
+  open(row: Row): void
+  keyDown(event: KeyboardEvent<HTMLDivElement>, row: Row, index: number): void
+  dragStart(event: DragEvent, row: Row): void
+  dragEnd(): void
+  drag(row: Row): { onDragOver(event: DragEvent): void; onDragLeave(): void; onDrop(event: DragEvent): void }
+  finishRename(row: Row, name: string | null): void
+}
+
+interface TreeRowProps {
+  row: Row
+  index: number
+  selected: boolean
+  tabbable: boolean
+  expanded: boolean | undefined
+  dropTarget: boolean
+  renaming: boolean
+  handlers: { current: RowHandlers }
+}
+
+/** Whether two rows show the same: every change of a collection brings a new tree, most of whose entries are as they were. */
+function sameRow(a: Row, b: Row): boolean {
+  if (a === b) return true
+  if (a.kind !== b.kind || a.depth !== b.depth || a.parentId !== b.parentId || a.setSize !== b.setSize || a.posInSet !== b.posInSet) return false
+  if (a.kind === 'folder' && b.kind === 'folder') return a.folder.id === b.folder.id && a.folder.name === b.folder.name && a.folder.notes === b.folder.notes
+  if (a.kind !== 'item' || b.kind !== 'item') return false
+  const x = a.item
+  const y = b.item
+  return x.id === y.id && x.name === y.name && x.folderId === y.folderId && x.request.method === y.request.method && x.tags.length === y.tags.length && x.tags.every((tag, at) => tag === y.tags[at])
+}
+
+const TreeRow = memo(
+  function TreeRow({ row, index, selected, tabbable, expanded, dropTarget, renaming, handlers }: TreeRowProps) {
+    const id = rowId(row)
+    const nameField = renaming ? <RenameField name={rowName(row)} kind={row.kind} onDone={(name) => handlers.current.finishRename(row, name)} /> : null
+    const drag = {
+      onDragOver: (event: DragEvent) => handlers.current.drag(row).onDragOver(event),
+      onDragLeave: () => handlers.current.drag(row).onDragLeave(),
+      onDrop: (event: DragEvent) => handlers.current.drag(row).onDrop(event),
+    }
+    return (
+      <div
+        role="treeitem"
+        aria-selected={selected}
+        aria-level={row.depth + 1}
+        aria-setsize={row.setSize}
+        aria-posinset={row.posInSet}
+        aria-expanded={expanded}
+        aria-keyshortcuts="F2"
+        tabIndex={tabbable ? 0 : -1}
+        draggable={!renaming}
+        className={`tree-node ${row.kind}${selected ? ' selected' : ''}${dropTarget ? ' drop-target' : ''}`}
+        style={{ top: index * TREE_ROW_HEIGHT, paddingLeft: 8 + row.depth * 18 }}
+        data-testid="tree-node"
+        title={row.kind === 'folder' ? row.folder.notes : undefined}
+        data-node-id={id}
+        data-kind={row.kind}
+        data-depth={row.depth}
+        onClick={() => handlers.current.select(row)}
+        onDoubleClick={() => handlers.current.open(row)}
+        onFocus={() => handlers.current.focused(row)}
+        onKeyDown={(event) => handlers.current.keyDown(event, row, index)}
+        onDragStart={(event) => handlers.current.dragStart(event, row)}
+        onDragEnd={() => handlers.current.dragEnd()}
+        {...drag}
+      >
+        {row.kind === 'folder' ? (
+          <>
+            <span className="tree-twisty" aria-hidden="true">
+              {expanded ? '▾' : '▸'}
+            </span>
+            {nameField ?? (
+              <span className="tree-name" data-testid="tree-name">
+                <VisibleText value={row.folder.name} />
+              </span>
+            )}
+          </>
+        ) : (
+          <>
+            {nameField ? (
+              <>
+                <span className={`method method-${row.item.request.method.toLowerCase()}`}>
+                  <VisibleText value={row.item.request.method} byteString />
+                </span>
+                {nameField}
+              </>
+            ) : row.item.name.startsWith(`${row.item.request.method} `) ? (
+              // Named after its method and path (as saving names it): the name's own method is the badge.
+              <span className="tree-name" data-testid="tree-name">
+                <span className={`method method-${row.item.request.method.toLowerCase()}`}>
+                  <VisibleText value={row.item.request.method} byteString />
+                </span>
+                <VisibleText value={row.item.name.slice(row.item.request.method.length)} />
+              </span>
+            ) : (
+              <>
+                <span className={`method method-${row.item.request.method.toLowerCase()}`}>
+                  <VisibleText value={row.item.request.method} byteString />
+                </span>
+                <span className="tree-name" data-testid="tree-name">
+                  <VisibleText value={row.item.name} />
+                </span>
+              </>
+            )}
+            {row.item.tags.map((tag) => (
+              <span key={tag} className="badge subtle" data-testid="tree-tag">
+                <VisibleText value={tag} />
+              </span>
+            ))}
+          </>
+        )}
+      </div>
+    )
+  },
+  (a, b) =>
+    a.index === b.index &&
+    a.selected === b.selected &&
+    a.tabbable === b.tabbable &&
+    a.expanded === b.expanded &&
+    a.dropTarget === b.dropTarget &&
+    a.renaming === b.renaming &&
+    a.handlers === b.handlers &&
+    sameRow(a.row, b.row),
+)
 
 /** The name of an entry being renamed in place: Enter or leaving the field saves, Esc cancels. */
 function RenameField({ name, kind, onDone }: { name: string; kind: 'item' | 'folder'; onDone: (name: string | null) => void }) {
