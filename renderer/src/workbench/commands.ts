@@ -499,12 +499,34 @@ export class Workbench {
 
   // ——— collections ———
 
+  /** Changes to collections sent from here and not answered yet (each answer brings the tree it made). */
+  private changesInFlight = 0
+  private readonly changesSettled = new Set<() => void>()
+
+  /** Whether a change to a collection made here still waits for its answer. */
+  get changingCollections(): boolean {
+    return this.changesInFlight > 0
+  }
+
+  /** Calls `listener` once no change made here waits for its answer any more; returns its removal. */
+  whenChangesSettled(listener: () => void): () => void {
+    this.changesSettled.add(listener)
+    return () => this.changesSettled.delete(listener)
+  }
+
   private async guard<T>(what: string, run: () => Promise<T>): Promise<T | null> {
+    this.changesInFlight++
     try {
       return await run()
     } catch (error) {
       this.toast(`${what}: ${messageOf(error)}`, 'error')
       return null
+    } finally {
+      // Told once the caller has shown what the answer brought (its continuation runs first).
+      setTimeout(() => {
+        if (--this.changesInFlight > 0) return
+        for (const listener of [...this.changesSettled]) listener()
+      }, 0)
     }
   }
 

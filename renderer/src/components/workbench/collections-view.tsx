@@ -32,8 +32,6 @@ const IMPORT_FORMATS: Array<{ value: ImportFormat | 'auto'; label: string }> = [
 ]
 
 const UNDO_MS = 15_000
-/** How long a change of the open collection may wait for the answer that brings its tree before the tree is read again. */
-const ANSWER_WAIT_MS = 1_000
 
 function CollectionList() {
   const workbench = useWorkbench()
@@ -405,25 +403,21 @@ export function CollectionsView() {
   // The open collection changed (the list says so): read its tree again, unless an answer brings it.
   // A change made here is answered with the new tree just after the engine tells every window of it;
   // reading the tree again then would cost a collection of thousands of requests a second round trip
-  // and its frames. So the tree is read only when no answer brought it within a moment (a change made
-  // in another window, say).
+  // and its frames. So while changes made here wait for their answers, the tree is read again only if
+  // they did not bring it (a change made in another window meanwhile, say).
   useEffect(() => {
     if (!selectedId || updatedAt === null) return
     const stale = () => workbench.store.getState().collection?.updatedAt !== updatedAt
     if (!stale()) return
-    const timer = setTimeout(() => {
-      unsubscribe()
-      if (stale()) void workbench.reloadCollection()
-    }, ANSWER_WAIT_MS)
-    const unsubscribe = workbench.store.subscribe(() => {
-      if (stale()) return
-      clearTimeout(timer)
-      unsubscribe()
-    })
-    return () => {
-      clearTimeout(timer)
-      unsubscribe()
+    if (!workbench.changingCollections) {
+      void workbench.reloadCollection()
+      return
     }
+    const stop = workbench.whenChangesSettled(() => {
+      stop()
+      if (stale()) void workbench.reloadCollection()
+    })
+    return stop
   }, [workbench, selectedId, updatedAt])
 
   return (
