@@ -50,11 +50,18 @@ function jsonField(body: Buffer | null, path: string): string | null {
     return null
   }
   for (const key of path.split('.')) {
-    if (value === null || typeof value !== 'object') return null
+    // Only the body's own fields: `constructor` or `__proto__` name no field a sender sent.
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return null
     value = (value as Record<string, unknown>)[key]
   }
   if (value === undefined || value === null) return null
-  return typeof value === 'object' ? JSON.stringify(value) : String(value)
+  if (typeof value !== 'object') return String(value)
+  try {
+    return JSON.stringify(value)
+  } catch {
+    // Nested deeper than the stack can write back (JSON.parse reads any depth): no value to match.
+    return null
+  }
 }
 
 /** Values compare exactly, as Hookdeck's and ngrok's filters do, unless the route ignores letter case. */

@@ -1,0 +1,56 @@
+// What a sender on the internet can send to a capture port: a body built to break the engine is
+// captured and answered like any other, and the endpoint goes on answering the next sender.
+import { describe, expect, it } from 'vitest'
+import type { CaptureSummary } from '../../shared/model'
+import { rawExchange, startEngine, type TestEngine } from '../helpers/engine'
+import { testScope } from '../helpers/scope'
+
+let t: TestEngine | null = null
+const scope = testScope(() => t)
+
+function forwardState(engine: TestEngine['engine'], target: string): Promise<CaptureSummary> {
+  return new Promise((resolve) => {
+    const check = (s: CaptureSummary) => {
+      if (s.target !== target || !s.forward) return
+      off1()
+      off2()
+      resolve(s)
+    }
+    const off1 = engine.events.on('capture:updated', check)
+    const off2 = engine.events.on('capture:completed', check)
+  })
+}
+
+function postRaw(port: number, target: string, body: string): ReturnType<typeof rawExchange> {
+  return rawExchange(port, `POST ${target} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
+}
+
+describe('hostile bodies on an endpoint that routes by a JSON field', () => {
+  it('a field nested 100,000 levels deep matches no route and the request goes to the default target', async () => {
+    t = await startEngine()
+    const app = await scope.target()
+    const other = await scope.target()
+    await t.engine.updateEndpoint(t.endpointId, {
+      forward: {
+        mode: 'async',
+        targets: [
+          { id: 'invoices', url: other.url, paused: false },
+          { id: 'app', url: app.url, paused: false },
+        ],
+        routes: [{ id: 'r', match: { kind: 'json-field', path: 'data', value: 'x' }, targetId: 'invoices' }],
+        defaultTargetId: 'app',
+      },
+    })
+    const deep = `{"data":${'['.repeat(100_000)}${']'.repeat(100_000)}}`
+    const routed = forwardState(t.engine, '/deep')
+    const answer = await postRaw(t.port, '/deep', deep)
+    expect(answer.responses[0]!.status).toBe(200)
+    expect((await routed).forward!.state).not.toBe('failed')
+    expect((await app.waitFor(1))[0]!.url).toBe('/deep')
+    // A field its body never had is not found on Object.prototype either.
+    await t.engine.updateEndpoint(t.endpointId, { forward: { routes: [{ id: 'r', match: { kind: 'json-field', path: 'constructor.name', value: 'Object' }, targetId: 'invoices' }] } })
+    expect((await postRaw(t.port, '/plain', '{"type":"x"}')).responses[0]!.status).toBe(200)
+    expect((await app.waitFor(2))[1]!.url).toBe('/plain')
+    expect(other.received).toHaveLength(0)
+  })
+})
