@@ -2,7 +2,7 @@
 // captured and answered like any other, and the endpoint goes on answering the next sender.
 import { describe, expect, it } from 'vitest'
 import type { CaptureSummary } from '../../shared/model'
-import { rawExchange, startEngine, type TestEngine } from '../helpers/engine'
+import { apiOf, captures, rawExchange, startEngine, type TestEngine } from '../helpers/engine'
 import { testScope } from '../helpers/scope'
 
 let t: TestEngine | null = null
@@ -52,5 +52,25 @@ describe('hostile bodies on an endpoint that routes by a JSON field', () => {
     expect((await postRaw(t.port, '/plain', '{"type":"x"}')).responses[0]!.status).toBe(200)
     expect((await app.waitFor(2))[1]!.url).toBe('/plain')
     expect(other.received).toHaveLength(0)
+  })
+})
+
+describe('a CONNECT among the captures', () => {
+  it('is exported with the others, as HAR and as cURL, its target kept in the entry\'s comment', async () => {
+    t = await startEngine()
+    const stored = captures(t.engine, 2)
+    expect((await rawExchange(t.port, 'CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n')).responses[0]!.status).toBe(405)
+    expect((await postRaw(t.port, '/hook', '{}')).responses[0]!.status).toBe(200)
+    const ids = (await stored).map((s) => s.id)
+    const api = apiOf(t.engine)
+    const har = JSON.parse((await api['captures.export']({ ids, format: 'har' })).text) as { log: { entries: Array<{ request: { method: string; url: string }; comment?: string }> } }
+    expect(har.log.entries.map((e) => e.request.method)).toEqual(['CONNECT', 'POST'])
+    // The URL names the endpoint it reached, never the host a CONNECT asked for.
+    expect(har.log.entries[0]!.request.url).toBe(`http://127.0.0.1:${t.port}/`)
+    expect(har.log.entries[0]!.comment).toBe('Request target as sent: evil.example:443')
+    expect(har.log.entries[1]!.request.url).toBe(`http://127.0.0.1:${t.port}/hook`)
+    const curl = (await api['captures.export']({ ids, format: 'curl' })).text
+    expect(curl).toContain(`http://127.0.0.1:${t.port}/hook`)
+    expect(curl).toContain(`curl -q -sS 'http://127.0.0.1:${t.port}/' -X 'CONNECT'`)
   })
 })

@@ -24,7 +24,7 @@ import { decodeBody, parseContentEncoding } from '../capture/decode'
 import { RequestDraft } from '../../../shared/model'
 import { z } from 'zod'
 import type { Clock } from '../clock'
-import { pathOfTarget } from '../forward/upstream'
+import { pathOfTarget, UnforwardableTarget } from '../forward/upstream'
 import type { Forwarder } from '../forward/forwarder'
 import type { Replayer } from '../replay/replayer'
 import type { BlobStore } from '../store/blobs'
@@ -176,7 +176,7 @@ export class CollectionService {
     const record = await this.deps.history.get(captureId)
     if (!record) throw new HookscopeError('NOT_FOUND', `No capture with id ${captureId}.`)
     const body = record.body.storage === 'blob' ? await this.deps.blobs.read(record.body.sha256) : inlineBytes(record.inline)
-    return { method: record.method, url: this.deps.replayer.endpointOriginOf(record) + (pathOfTarget(record.target) || '/'), headers: record.rawHeaders, body: storedBody(body) }
+    return { method: record.method, url: this.deps.replayer.endpointOriginOf(record) + (pathOfTargetOrNone(record.target) || '/'), headers: record.rawHeaders, body: storedBody(body) }
   }
 
   async savedOfReplay(replayId: string): Promise<SavedRequest> {
@@ -256,6 +256,8 @@ export class CollectionService {
         request: { method: saved.method, url: saved.url, httpVersion: record.httpVersion, headers: saved.headers, body: bodyBytes(saved.body) },
         startedAt: record.receivedAt,
         ...(record.durationMs !== null ? { durationMs: record.durationMs } : {}),
+        // A CONNECT's target names a host, not a path on the endpoint: the URL is the endpoint's, the note says what was asked.
+        ...(pathOfTargetOrNone(record.target) === null ? { notes: `Request target as sent: ${record.target}` } : {}),
       }
       // The response the sender was given: in proxy mode the target's answer relayed (its first attempt),
       // otherwise Hookscope's own (its response rule, or why it refused), whatever a later delivery got.
@@ -586,5 +588,15 @@ export class CollectionService {
     state.cancel = true
     this.wakeRun.get(runId)?.()
     return this.publicState(state)
+  }
+}
+
+/** The path and query of a capture's target; null for one that names no path (a CONNECT's host:port). */
+function pathOfTargetOrNone(target: string): string | null {
+  try {
+    return pathOfTarget(target)
+  } catch (error) {
+    if (error instanceof UnforwardableTarget) return null
+    throw error
   }
 }
