@@ -2,7 +2,7 @@
 // captured and answered like any other, and the endpoint goes on answering the next sender.
 import { describe, expect, it } from 'vitest'
 import type { CaptureSummary } from '../../shared/model'
-import { apiOf, captures, rawExchange, startEngine, type TestEngine } from '../helpers/engine'
+import { apiOf, captures, connect, rawExchange, startEngine, type TestEngine } from '../helpers/engine'
 import { testScope } from '../helpers/scope'
 
 let t: TestEngine | null = null
@@ -73,4 +73,14 @@ describe('a CONNECT among the captures', () => {
     expect(curl).toContain(`http://127.0.0.1:${t.port}/hook`)
     expect(curl).toContain(`curl -q -sS 'http://127.0.0.1:${t.port}/' -X 'CONNECT'`)
   })
+})
+
+describe('connections that never send anything', () => {
+  it('are closed after the headers timeout, so that they cannot hold every place an endpoint has', async () => {
+    t = await startEngine({ limits: { headersTimeoutMs: 300, maxConnections: 2 } })
+    const idle = await Promise.all([connect(t.port), connect(t.port)])
+    for (const socket of idle) socket.on('error', () => undefined)
+    await Promise.all(idle.map((socket) => new Promise((resolve) => socket.once('close', resolve))))
+    expect((await rawExchange(t.port, 'GET /after HTTP/1.1\r\nHost: x\r\n\r\n')).responses[0]!.status).toBe(200)
+  }, 10_000)
 })

@@ -282,7 +282,18 @@ export class Listener {
       return
     }
     this.sockets.add(socket)
-    socket.once('close', () => this.sockets.delete(socket))
+    // Node times out headers only once their first byte arrived: a connection that never sends one
+    // would hold its place among maxConnections for good, and enough of them would shut every sender
+    // out. One that sent nothing within the headers timeout is closed (a later request on a kept-alive
+    // connection has the keep-alive timeout instead).
+    const idle = setTimeout(() => {
+      if (socket.bytesRead === 0) socket.destroy()
+    }, Math.min(this.deps.limits().headersTimeoutMs, this.deps.limits().requestTimeoutMs))
+    idle.unref()
+    socket.once('close', () => {
+      clearTimeout(idle)
+      this.sockets.delete(socket)
+    })
   }
 
   private onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
