@@ -51,6 +51,13 @@ function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, d
   return { input, output, doc }
 }
 
+/**
+ * The most body bytes one `captures.export` call of several captures carries: its answer is one
+ * string, written several times over on its way (base64, the file, the message), so a few large
+ * bodies at once would exhaust the engine's memory. A single capture is always exported.
+ */
+export const EXPORT_CALL_MAX_BODY_BYTES = 64 * 1024 * 1024
+
 export const methods = {
   'app.info': method(Empty, AppInfo, 'What is running and where its data lives.'),
   'app.notices': method(Empty, z.array(Notice), 'Notices raised since start (store errors, restored files).'),
@@ -310,7 +317,7 @@ export const methods = {
   'captures.export': method(
     z.object({ ids: z.array(z.string().min(1)).min(1).max(100_000), format: z.enum(['har', 'curl']) }),
     z.object({ filename: z.string(), mimeType: z.string(), text: z.string() }),
-    'Captures with their recorded responses as HAR 1.2, or as cURL commands.',
+    `Captures with their recorded responses as HAR 1.2, or as cURL commands. Several captures whose bodies add up to more than ${EXPORT_CALL_MAX_BODY_BYTES / 1024 / 1024} MB are refused (INVALID_INPUT): export them fewer at a time.`,
   ),
 
   'settings.get': method(Empty, Settings, 'Current settings.'),

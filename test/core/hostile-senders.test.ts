@@ -1,6 +1,7 @@
 // What a sender on the internet can send to a capture port: a body built to break the engine is
 // captured and answered like any other, and the endpoint goes on answering the next sender.
 import { describe, expect, it } from 'vitest'
+import { EXPORT_CALL_MAX_BODY_BYTES } from '../../shared/api'
 import type { CaptureSummary } from '../../shared/model'
 import { apiOf, captures, connect, rawExchange, startEngine, type TestEngine } from '../helpers/engine'
 import { testScope } from '../helpers/scope'
@@ -83,4 +84,20 @@ describe('connections that never send anything', () => {
     await Promise.all(idle.map((socket) => new Promise((resolve) => socket.once('close', resolve))))
     expect((await rawExchange(t.port, 'GET /after HTTP/1.1\r\nHost: x\r\n\r\n')).responses[0]!.status).toBe(200)
   }, 10_000)
+})
+
+describe('exporting large bodies', () => {
+  it('refuses one export call of several captures whose bodies add up past what it carries; each alone is exported', async () => {
+    t = await startEngine()
+    const stored = captures(t.engine, 2)
+    const body = Buffer.alloc(EXPORT_CALL_MAX_BODY_BYTES / 2 + 1024 * 1024, 'a')
+    for (const target of ['/large-1', '/large-2']) {
+      const head = `POST ${target} HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: ${body.length}\r\n\r\n`
+      expect((await rawExchange(t.port, [head, body])).responses[0]!.status).toBe(200)
+    }
+    const ids = (await stored).map((s) => s.id)
+    const api = apiOf(t.engine)
+    await expect(api['captures.export']({ ids, format: 'har' })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('export them fewer at a time') })
+    for (const id of ids) expect((await api['captures.export']({ ids: [id], format: 'curl' })).text).toContain('/large-')
+  }, 30_000)
 })

@@ -5,6 +5,7 @@
 // progress. The formats themselves live in shared/formats.
 import { STATUS_CODES } from 'node:http'
 import { HookscopeError } from '../../../shared/errors'
+import { EXPORT_CALL_MAX_BODY_BYTES } from '../../../shared/api'
 import { carriesSignature } from '../../../shared/signatures'
 import {
   childrenOf,
@@ -247,6 +248,14 @@ export class CollectionService {
   }
 
   async exportCaptures(ids: string[], format: 'har' | 'curl'): Promise<ExportedFile> {
+    if (ids.length > 1) {
+      let bytes = 0
+      for (const id of ids) bytes += this.deps.history.summary(id)?.bodySize ?? 0
+      if (bytes > EXPORT_CALL_MAX_BODY_BYTES) {
+        const mb = (n: number) => `${Math.ceil(n / 1024 / 1024)} MB`
+        throw new HookscopeError('INVALID_INPUT', `The bodies of these ${ids.length} requests add up to ${mb(bytes)}, more than one export carries (${mb(EXPORT_CALL_MAX_BODY_BYTES)}): export them fewer at a time.`)
+      }
+    }
     const exchanges: Exchange[] = []
     for (const id of ids) {
       const record = await this.deps.history.get(id)

@@ -3,7 +3,7 @@
 // export shows how far it is; cancelled, it ends at once, without waiting for the call on its way.
 // The slices are joined into one file, oldest request first, as browsers' HAR files are. Never:
 // touches the DOM or the stores.
-import type { ApiClient } from '../../../shared/api'
+import { EXPORT_CALL_MAX_BODY_BYTES, type ApiClient } from '../../../shared/api'
 import { HookscopeError } from '../../../shared/errors'
 import type { CaptureQuery } from '../../../shared/model'
 
@@ -11,7 +11,8 @@ import type { CaptureQuery } from '../../../shared/model'
 export const EXPORT_MAX_CAPTURES = 100_000
 /** Summaries read per query while listing what matches (the engine's largest page). */
 export const EXPORT_LIST_PAGE = 5000
-/** Requests exported per engine call: the unit of progress and of stopping. */
+/** Requests exported per engine call: the unit of progress and of stopping. A slice also ends before
+ * its bodies would add up to more than one call carries (EXPORT_CALL_MAX_BODY_BYTES). */
 export const EXPORT_SLICE = 250
 
 export type TrafficExportFormat = 'har' | 'curl'
@@ -76,9 +77,10 @@ function unlessCancelled<T>(call: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 /** The ids of the requests the query matches, newest first, at most `max` of them. */
-async function listMatching(api: ApiClient, options: ListExportOptions, max: number): Promise<{ ids: string[]; matched: number }> {
+async function listMatching(api: ApiClient, options: ListExportOptions, max: number): Promise<{ ids: string[]; sizes: Map<string, number>; matched: number }> {
   const { query, newestId, signal } = options
   const ids: string[] = []
+  const sizes = new Map<string, number>()
   let before: string | undefined
   let matched = 0
   let skipped = 0
@@ -87,13 +89,16 @@ async function listMatching(api: ApiClient, options: ListExportOptions, max: num
     if (first) matched = page.total
     for (const item of page.items) {
       if (newestId !== undefined && item.id > newestId) skipped++
-      else if (ids.length < max) ids.push(item.id)
+      else if (ids.length < max) {
+        ids.push(item.id)
+        sizes.set(item.id, item.bodySize)
+      }
     }
     options.onProgress({ format: options.format, phase: 'listing', done: ids.length, total: Math.min(max, matched - skipped) })
     if (ids.length >= max || page.next === null || page.items.length === 0) break
     before = page.next
   }
-  return { ids, matched: Math.max(ids.length, matched - skipped) }
+  return { ids, sizes, matched: Math.max(ids.length, matched - skipped) }
 }
 
 interface HarLog {
@@ -147,8 +152,15 @@ export async function exportList(api: ApiClient, options: ListExportOptions): Pr
   const scripts: string[] = []
   let gone = 0
   options.onProgress({ format, phase: 'exporting', done: 0, total: ids.length })
-  for (let at = 0; at < ids.length; at += size) {
-    const slice = await exportSlice(api, ids.slice(at, at + size), format, signal)
+  for (let at = 0; at < ids.length; ) {
+    // At least one request per slice; more while their bodies fit in one call.
+    let end = at + 1
+    let bytes = listed.sizes.get(ids[at]!) ?? 0
+    while (end < ids.length && end - at < size && bytes + (listed.sizes.get(ids[end]!) ?? 0) <= EXPORT_CALL_MAX_BODY_BYTES) {
+      bytes += listed.sizes.get(ids[end]!) ?? 0
+      end++
+    }
+    const slice = await exportSlice(api, ids.slice(at, end), format, signal)
     gone += slice.gone
     for (const file of slice.files) {
       filename ||= file.filename
@@ -160,7 +172,8 @@ export async function exportList(api: ApiClient, options: ListExportOptions): Pr
       log ??= rest
       for (const entry of sliceEntries) entries.push(indent(JSON.stringify(entry, null, 2), 6))
     }
-    options.onProgress({ format, phase: 'exporting', done: Math.min(ids.length, at + size), total: ids.length })
+    options.onProgress({ format, phase: 'exporting', done: end, total: ids.length })
+    at = end
   }
   const exported = ids.length - gone
   filename ||= `hookscope.${format === 'curl' ? 'sh' : 'har'}`
