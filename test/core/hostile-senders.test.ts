@@ -73,6 +73,8 @@ describe('a CONNECT among the captures', () => {
     const curl = (await api['captures.export']({ ids, format: 'curl' })).text
     expect(curl).toContain(`http://127.0.0.1:${t.port}/hook`)
     expect(curl).toContain(`curl -q -sS 'http://127.0.0.1:${t.port}/' -X 'CONNECT'`)
+    // Opened in the composer, it is a request to the endpoint's root, as exported.
+    expect(await api['replay.draft']({ captureId: ids[0]! })).toMatchObject({ method: 'CONNECT', url: `http://127.0.0.1:${t.port}/` })
   })
 })
 

@@ -25,7 +25,7 @@ import { decodeBody, parseContentEncoding } from '../capture/decode'
 import { RequestDraft } from '../../../shared/model'
 import { z } from 'zod'
 import type { Clock } from '../clock'
-import { pathOfTarget, UnforwardableTarget } from '../forward/upstream'
+import { pathOfTargetOrNone } from '../forward/upstream'
 import type { Forwarder } from '../forward/forwarder'
 import type { Replayer } from '../replay/replayer'
 import type { BlobStore } from '../store/blobs'
@@ -597,15 +597,5 @@ export class CollectionService {
     state.cancel = true
     this.wakeRun.get(runId)?.()
     return this.publicState(state)
-  }
-}
-
-/** The path and query of a capture's target; null for one that names no path (a CONNECT's host:port). */
-function pathOfTargetOrNone(target: string): string | null {
-  try {
-    return pathOfTarget(target)
-  } catch (error) {
-    if (error instanceof UnforwardableTarget) return null
-    throw error
   }
 }

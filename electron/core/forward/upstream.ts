@@ -99,6 +99,16 @@ export function pathOfTarget(rawTarget: string): string {
   throw new UnforwardableTarget(`the request target "${rawTarget.slice(0, 100)}" cannot be forwarded`)
 }
 
+/** The path and query of a capture's target; null for one that names no path (a CONNECT's host:port). */
+export function pathOfTargetOrNone(rawTarget: string): string | null {
+  try {
+    return pathOfTarget(rawTarget)
+  } catch (error) {
+    if (error instanceof UnforwardableTarget) return null
+    throw error
+  }
+}
+
 /** The path sent upstream: target base path (without its trailing slash) + the request's raw path. */
 export function upstreamPath(target: URL, rawTarget: string): string {
   const base = target.pathname === '/' ? '' : target.pathname.replace(/\/+$/, '')

@@ -10,7 +10,7 @@ import type { SchemeId } from '../../../shared/signatures'
 import type { Clock } from '../clock'
 import { headerValue } from '../capture/headers'
 import { cancelledError, send, StopGroup } from '../forward/sender'
-import { pathOfTarget, upstreamHeaders } from '../forward/upstream'
+import { pathOfTarget, pathOfTargetOrNone, upstreamHeaders } from '../forward/upstream'
 import { EMPTY_SHA256, type BlobStore } from '../store/blobs'
 import { DocumentStore } from '../store/document'
 import { inlineBytes, type HistoryStore } from '../store/history'
@@ -100,7 +100,8 @@ export class Replayer {
     const record = await this.deps.history.get(captureId)
     if (!record) throw new HookscopeError('NOT_FOUND', `No capture with id ${captureId}.`)
     const body = record.body.storage === 'blob' ? await this.deps.blobs.read(record.body.sha256) : inlineBytes(record.inline)
-    const rawPath = pathOfTarget(record.target)
+    // A CONNECT's target names a host, not a path: its draft goes to the endpoint's root, never to that host.
+    const rawPath = pathOfTargetOrNone(record.target) ?? '/'
     const url = (baseUrl ? baseUrl.replace(/\/+$/, '') : this.endpointOriginOf(record)) + rawPath
     const headers: RawHeaders =
       host === 'rewrite' && baseUrl ? record.rawHeaders.map(([name, value]) => [name, name.toLowerCase() === 'host' ? new URL(url).host : value]) : record.rawHeaders
