@@ -2,11 +2,11 @@ import './helpers/setup-dom'
 import { act, fireEvent, screen, within } from '@testing-library/react'
 import { createElement } from 'react'
 import { describe, expect, it, vi } from 'vitest'
-import { App } from '../../renderer/src/app'
 import { workbenchOf } from '../../renderer/src/workbench/commands'
 import { createFakeEngine } from './helpers/fake-api'
 import { installFakeWorkbench } from './helpers/fake-workbench'
-import { createHarness, renderWith, settle } from './helpers/render-app'
+import { settle } from './helpers/render-app'
+import { renderCollectionsView } from './helpers/collections-app'
 
 // Counts the rows drawn: each tree row draws its name through VisibleText, here without its own memo,
 // so that every render of a row counts.
@@ -27,12 +27,7 @@ describe('collection tree', () => {
     const engine = createFakeEngine()
     const fake = installFakeWorkbench(engine)
     fake.addCollection({ id: 'col_big', name: 'Big', items: Array.from({ length: 500 }, (_, n) => fake.item({ id: `itm_${n}`, name: `request ${n}` })) })
-    const harness = createHarness(engine)
-    harness.stores.sync.start()
-    renderWith(harness, <App />)
-    await settle()
-    act(() => harness.stores.app.getState().setView('collections'))
-    await settle()
+    const harness = await renderCollectionsView(engine)
     const nodeOf = (name: string) => screen.getAllByTestId('tree-node').find((n) => within(n).getByTestId('tree-name').textContent === name)!
     expect(screen.getAllByTestId('tree-node').length).toBeGreaterThan(20)
     fireEvent.click(nodeOf('request 3'))

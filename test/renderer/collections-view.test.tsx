@@ -1,13 +1,13 @@
 import './helpers/setup-dom'
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it, vi } from 'vitest'
-import { App } from '../../renderer/src/app'
 import { workbenchOf } from '../../renderer/src/workbench/commands'
 import { base64Decode, base64Encode } from '../../shared/formats/bytes'
 import { defaultForwardConfig, type Endpoint } from '../../shared/model'
 import { createFakeEngine } from './helpers/fake-api'
 import { installFakeWorkbench } from './helpers/fake-workbench'
-import { createHarness, renderWith, settle } from './helpers/render-app'
+import { settle } from './helpers/render-app'
+import { renderCollectionsView } from './helpers/collections-app'
 
 async function setup() {
   const engine = createFakeEngine()
@@ -22,12 +22,7 @@ async function setup() {
     items: [fake.item({ id: 'itm_1', name: 'Created' }), fake.item({ id: 'itm_2', name: 'Paid', notes: 'check twice' }), fake.item({ id: 'itm_3', name: 'Refunded', folderId: 'fld_1' })],
   })
   fake.addCollection({ id: 'col_b', name: '<b>Other</b>', items: [fake.item({ id: 'itm_9', name: '<img src=x onerror=alert(1)>' })] })
-  const harness = createHarness(engine)
-  harness.stores.sync.start()
-  renderWith(harness, <App />)
-  await settle()
-  act(() => harness.stores.app.getState().setView('collections'))
-  await settle()
+  const harness = await renderCollectionsView(engine)
   return { engine, fake, harness, workbench: workbenchOf(harness.stores) }
 }
 

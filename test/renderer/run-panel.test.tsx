@@ -1,12 +1,12 @@
 import './helpers/setup-dom'
 import { act, cleanup, fireEvent, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
-import { App } from '../../renderer/src/app'
 import { workbenchOf } from '../../renderer/src/workbench/commands'
 import { defaultForwardConfig, type Endpoint } from '../../shared/model'
 import { createFakeEngine } from './helpers/fake-api'
 import { installFakeWorkbench } from './helpers/fake-workbench'
-import { createHarness, renderWith, settle } from './helpers/render-app'
+import { settle } from './helpers/render-app'
+import { renderCollectionsView } from './helpers/collections-app'
 
 describe('a collection run', () => {
   it('says when the app refused an item for its signature, a stale timestamp say, beside its status', async () => {
@@ -16,12 +16,7 @@ describe('a collection run', () => {
     endpoint.signature = { scheme: 'stripe', publicUrl: null, hasSecret: true }
     const fake = installFakeWorkbench(engine)
     fake.addCollection({ id: 'col_a', name: 'Refunds', items: [fake.item({ id: 'itm_1', name: 'Edited refund' }), fake.item({ id: 'itm_2', name: 'Not found' })] })
-    const harness = createHarness(engine)
-    harness.stores.sync.start()
-    renderWith(harness, <App />)
-    await settle()
-    act(() => harness.stores.app.getState().setView('collections'))
-    await settle()
+    const harness = await renderCollectionsView(engine)
     const workbench = workbenchOf(harness.stores)
     fireEvent.click(screen.getByTestId('collection-run'))
     await act(async () => {
@@ -58,12 +53,7 @@ describe('a collection run', () => {
       name: 'Saved',
       items: urls.map((url, i) => fake.item({ id: `itm_${i}`, name: `Item ${i}`, request: { method: 'POST', url, headers: [], body: { encoding: 'utf8', data: '{}' } }, source: { kind: 'capture', id: `cap_${i}`, endpointId: 'ep_1' } })),
     })
-    const harness = createHarness(engine)
-    harness.stores.sync.start()
-    renderWith(harness, <App />)
-    await settle()
-    act(() => harness.stores.app.getState().setView('collections'))
-    await settle()
+    const harness = await renderCollectionsView(engine)
     fireEvent.click(screen.getByTestId('collection-run'))
     await settle()
     const start = async () => {
