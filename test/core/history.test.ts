@@ -793,6 +793,27 @@ function sent(bytes: Buffer, headers: Array<[string, string]>): CaptureRecord {
   })
 }
 
+/**
+ * Stores the named captures, then checks that each search finds exactly the captures it names, newest
+ * first: in the active segment, once that segment is sealed, and after a restart.
+ */
+async function expectSearches(dir: string, bodies: Record<string, CaptureRecord>, searches: Array<[text: string, names: string[]]>): Promise<void> {
+  let { history } = await openHistory(dir, 100) // capacity 10 per segment
+  for (const capture of Object.values(bodies)) await history.append(capture)
+  const name = new Map(Object.entries(bodies).map(([key, capture]) => [capture.id, key]))
+  const expectFound = async (where: string) => {
+    await history.searchSettled()
+    for (const [text, names] of searches) expect(history.query({ text }).items.map((s) => name.get(s.id)), `${where}: ${text}`).toEqual(names)
+  }
+  await expectFound('active segment')
+  for (let i = 0; i < 10; i++) await history.append(record()) // seals the first segment
+  await expectFound('sealed')
+  await history.close()
+  ;({ history } = await openHistory(dir, 100))
+  await expectFound('after a restart')
+  await history.close()
+}
+
 const FORM: [string, string] = ['Content-Type', 'application/x-www-form-urlencoded']
 
 /** Text that compresses about as little as text does: words numbered and salted. */
@@ -805,7 +826,6 @@ describe('search reads form values and compressed bodies as the detail shows the
   it('finds a form’s names and values decoded (Slack, Twilio), in the active segment, sealed and after a restart', async () => {
     const dir = await tempDir()
     dirs.push(dir)
-    let { history } = await openHistory(dir, 100) // capacity 10 per segment
     const bodies = {
       slack: sent(Buffer.from('token=abc&command=%2Fweather&text=hello+world&user_name=Steve\r\n'), [['Content-Type', 'Application/X-WWW-Form-Urlencoded']]),
       twilio: sent(Buffer.from('Body=Hello%20there%21&From=%2B15551234567'), [['Content-Type', 'application/x-www-form-urlencoded; charset=utf-8']]),
@@ -813,38 +833,27 @@ describe('search reads form values and compressed bodies as the detail shows the
       latin1: sent(Buffer.from('name=M%FCller&city=K%F6ln'), [FORM]),
       json: sent(Buffer.from('{"text":"hello+world","Body":"Hello%20there%21"}'), [['Content-Type', 'application/json']]),
     }
-    for (const capture of Object.values(bodies)) await history.append(capture)
-    const name = new Map(Object.entries(bodies).map(([key, capture]) => [capture.id, key]))
-    const found = (text: string) => history.query({ text }).items.map((s) => name.get(s.id))
-    const expectFound = (where: string) => {
-      expect(found('hello world'), where).toEqual(['slack'])
-      expect(found('text=hello world'), where).toEqual(['slack'])
-      expect(found('command=/weather'), where).toEqual(['slack'])
-      expect(found('Hello there!'), where).toEqual(['twilio'])
-      expect(found('from=+15551234567'), where).toEqual(['twilio'])
+    await expectSearches(dir, bodies, [
+      ['hello world', ['slack']],
+      ['text=hello world', ['slack']],
+      ['command=/weather', ['slack']],
+      ['Hello there!', ['twilio']],
+      ['from=+15551234567', ['twilio']],
       // A malformed escape reads as written; a '+' is a space even next to one.
-      expect(found('note=100% sure%zz'), where).toEqual(['malformed'])
-      expect(found('café=crème€'), where).toEqual(['malformed'])
+      ['note=100% sure%zz', ['malformed']],
+      ['café=crème€', ['malformed']],
       // Escaped bytes that are not UTF-8 read as latin1, as the form viewer shows them.
-      expect(found('name=müller'), where).toEqual(['latin1'])
-      expect(found('köln'), where).toEqual(['latin1'])
+      ['name=müller', ['latin1']],
+      ['köln', ['latin1']],
       // The body as sent is still searched, and a JSON body is never read as a form.
-      expect(found('hello+world'), where).toEqual(['json', 'slack'])
-      expect(found('hello%20there%21'), where).toEqual(['json', 'twilio'])
-    }
-    expectFound('active segment')
-    for (let i = 0; i < 10; i++) await history.append(record()) // seals the first segment
-    expectFound('sealed')
-    await history.close()
-    ;({ history } = await openHistory(dir, 100))
-    expectFound('after a restart')
-    await history.close()
+      ['hello+world', ['json', 'slack']],
+      ['hello%20there%21', ['json', 'twilio']],
+    ])
   })
 
   it('finds a body in the charset its Content-Type declares by the text the detail shows, compressed or not, also after a restart', async () => {
     const dir = await tempDir()
     dirs.push(dir)
-    let { history } = await openHistory(dir, 100)
     const utf16le = (text: string) => Buffer.from(text, 'utf16le')
     const bodies = {
       latin1: sent(Buffer.from('Grüße aus Köln ½', 'latin1'), [['Content-Type', 'text/plain; charset=iso-8859-1']]),
@@ -854,32 +863,20 @@ describe('search reads form values and compressed bodies as the detail shows the
       utf8: sent(Buffer.from('naïve ünicode'), [['Content-Type', 'text/plain; charset=utf-8']]),
       unknown: sent(Buffer.from('plain ünknown'), [['Content-Type', 'text/plain; charset=x-martian']]),
     }
-    for (const capture of Object.values(bodies)) await history.append(capture)
-    const name = new Map(Object.entries(bodies).map(([key, capture]) => [capture.id, key]))
-    const found = (text: string) => history.query({ text }).items.map((s) => name.get(s.id))
-    const expectFound = async (where: string) => {
-      await history.searchSettled()
-      expect(found('grüße aus köln ½'), where).toEqual(['latin1'])
-      expect(found('café crème'), where).toEqual(['quoted'])
-      expect(found('"städte":"zürich"'), where).toEqual(['utf16'])
-      expect(found('straße gezippt'), where).toEqual(['gzipped'])
+    await expectSearches(dir, bodies, [
+      ['grüße aus köln ½', ['latin1']],
+      ['café crème', ['quoted']],
+      ['"städte":"zürich"', ['utf16']],
+      ['straße gezippt', ['gzipped']],
       // UTF-8 declared, or a charset no decoder knows: read as UTF-8, as the detail shows them.
-      expect(found('naïve ünicode'), where).toEqual(['utf8'])
-      expect(found('plain ünknown'), where).toEqual(['unknown'])
-    }
-    await expectFound('active segment')
-    for (let i = 0; i < 10; i++) await history.append(record()) // seals the first segment
-    await expectFound('sealed')
-    await history.close()
-    ;({ history } = await openHistory(dir, 100))
-    await expectFound('after a restart')
-    await history.close()
+      ['naïve ünicode', ['utf8']],
+      ['plain ünknown', ['unknown']],
+    ])
   })
 
   it('finds an XML or HTML body without a charset in its Content-Type by the text its BOM or own declaration says, as the detail shows it, compressed or not, also after a restart', async () => {
     const dir = await tempDir()
     dirs.push(dir)
-    let { history } = await openHistory(dir, 100)
     const soap = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><Notification><Merchant>Café Müller</Merchant><Amount>12,50 \u20ac</Amount></Notification>', 'latin1')
     soap[soap.indexOf(0xac)] = 0x80 // € in windows-1252
     const bodies = {
@@ -890,25 +887,14 @@ describe('search reads form values and compressed bodies as the detail shows the
       // A charset in the Content-Type wins over the declaration.
       header: sent(Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><a>Genève</a>'), [['Content-Type', 'text/xml; charset=utf-8']]),
     }
-    for (const capture of Object.values(bodies)) await history.append(capture)
-    const name = new Map(Object.entries(bodies).map(([key, capture]) => [capture.id, key]))
-    const found = (text: string) => history.query({ text }).items.map((s) => name.get(s.id))
-    const expectFound = async (where: string) => {
-      await history.searchSettled()
-      expect(found('café müller'), where).toEqual(['declared'])
-      expect(found('12,50 €'), where).toEqual(['declared'])
-      expect(found('straße gezippt'), where).toEqual(['gzipped'])
-      expect(found('zürich ✓'), where).toEqual(['bom'])
-      expect(found('schöne grüße'), where).toEqual(['html'])
-      expect(found('genève'), where).toEqual(['header'])
-    }
-    await expectFound('active segment')
-    for (let i = 0; i < 10; i++) await history.append(record()) // seals the first segment
-    await expectFound('sealed')
-    await history.close()
-    ;({ history } = await openHistory(dir, 100))
-    await expectFound('after a restart')
-    await history.close()
+    await expectSearches(dir, bodies, [
+      ['café müller', ['declared']],
+      ['12,50 €', ['declared']],
+      ['straße gezippt', ['gzipped']],
+      ['zürich ✓', ['bom']],
+      ['schöne grüße', ['html']],
+      ['genève', ['header']],
+    ])
   })
 
   it('reads windows-1252 (and latin1, iso-8859-1, us-ascii, which browsers read as it) with its €, curly quotes and dashes, as the detail shows them', async () => {
@@ -934,7 +920,6 @@ describe('search reads form values and compressed bodies as the detail shows the
   it('finds a multipart part by its text in the charset its own Content-Type declares, as the detail shows it', async () => {
     const dir = await tempDir()
     dirs.push(dir)
-    let { history } = await openHistory(dir, 100)
     const part = (headers: string, content: Buffer) => Buffer.concat([Buffer.from(`--b0und\r\n${headers}\r\n\r\n`, 'latin1'), content, Buffer.from('\r\n')])
     const multipart = (...parts: Buffer[]) => Buffer.concat([...parts, Buffer.from('--b0und--\r\n')])
     const type: Array<[string, string]> = [['Content-Type', 'multipart/form-data; boundary=b0und']]
@@ -954,25 +939,14 @@ describe('search reads form values and compressed bodies as the detail shows the
       gzipped: sent(zlib.gzipSync(multipart(part('Content-Disposition: form-data; name="text"\r\nContent-Type: text/plain; charset=iso-8859-1', Buffer.from('Grüße gezippt', 'latin1')))), [...type, ['Content-Encoding', 'gzip']]),
       brotli: sent(zlib.brotliCompressSync(multipart(part('Content-Disposition: form-data; name="note"\r\nContent-Type: text/plain; charset=utf-16le', Buffer.from('Bülach gepresst', 'utf16le')))), [...type, ['Content-Encoding', 'br']]),
     }
-    for (const capture of Object.values(bodies)) await history.append(capture)
-    const name = new Map(Object.entries(bodies).map(([key, capture]) => [capture.id, key]))
-    const found = (text: string) => history.query({ text }).items.map((s) => name.get(s.id))
-    const expectFound = async (where: string) => {
-      await history.searchSettled()
-      expect(found('viele grüße aus köln'), where).toEqual(['sendgrid'])
-      expect(found('jürgen'), where).toEqual(['sendgrid'])
-      expect(found('zürich'), where).toEqual(['utf16'])
-      expect(found('schöne straße'), where).toEqual(['cut'])
-      expect(found('grüße gezippt'), where).toEqual(['gzipped'])
-      expect(found('bülach gepresst'), where).toEqual(['brotli'])
-    }
-    await expectFound('active segment')
-    for (let i = 0; i < 10; i++) await history.append(record()) // seals the first segment
-    await expectFound('sealed')
-    await history.close()
-    ;({ history } = await openHistory(dir, 100))
-    await expectFound('after a restart')
-    await history.close()
+    await expectSearches(dir, bodies, [
+      ['viele grüße aus köln', ['sendgrid']],
+      ['jürgen', ['sendgrid']],
+      ['zürich', ['utf16']],
+      ['schöne straße', ['cut']],
+      ['grüße gezippt', ['gzipped']],
+      ['bülach gepresst', ['brotli']],
+    ])
   })
 
   it('finds a compressed body by its decoded text (gzip, x-gzip, deflate, raw deflate, br, zstd where Node has it), keeping the bytes as sent', async () => {
