@@ -55,6 +55,19 @@ async function openComposer(workbench: ReturnType<typeof workbenchOf>, captureId
   await waitFor(() => expect(screen.getByTestId(shown)).toBeTruthy(), { timeout: 10_000 })
 }
 
+/** What a reload does: the page goes, the app starts again against the same engine, and the Composer is shown. */
+async function reloadComposer(engine: ReturnType<typeof createFakeEngine>, options: { live?: boolean } = {}) {
+  window.dispatchEvent(new Event('pagehide'))
+  cleanup()
+  const harness = createHarness(engine)
+  if (options.live !== false) harness.stores.sync.start()
+  renderWith(harness, <App />)
+  await settle()
+  fireEvent.click(screen.getByTestId('view-composer'))
+  await waitFor(() => expect(screen.getByTestId('composer-body-editor')).toBeTruthy(), { timeout: 10_000 })
+  return workbenchOf(harness.stores)
+}
+
 describe('composer', () => {
   it('opens a capture exactly as captured, sent to the endpoint’s default forward target', async () => {
     const { engine, capture, workbench } = await setup()
@@ -289,16 +302,7 @@ describe('composer', () => {
     // Kept once the typing pauses, without waiting for the page to go.
     await waitFor(() => expect(localStorage.getItem('hookscope.composerDraft')).toContain('draft'))
 
-    const reload = async () => {
-      window.dispatchEvent(new Event('pagehide'))
-      cleanup()
-      const harness = createHarness(engine)
-      renderWith(harness, <App />)
-      await settle()
-      fireEvent.click(screen.getByTestId('view-composer'))
-      await waitFor(() => expect(screen.getByTestId('composer-body-editor')).toBeTruthy(), { timeout: 10_000 })
-      return workbenchOf(harness.stores)
-    }
+    const reload = () => reloadComposer(engine, { live: false })
     const second = await reload()
     expect(screen.getByTestId('composer-restored').textContent).toBe('The draft you were editing')
     expect((screen.getByTestId('composer-method') as HTMLInputElement).value).toBe('PUT')
@@ -530,14 +534,7 @@ describe('composer', () => {
     act(() => editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: '{"amount":1500}' } }))
     await waitFor(() => expect(localStorage.getItem('hookscope.composerDraft')).toContain('1500'), { timeout: 5_000 })
 
-    window.dispatchEvent(new Event('pagehide'))
-    cleanup()
-    const harness = createHarness(engine)
-    harness.stores.sync.start()
-    renderWith(harness, <App />)
-    await settle()
-    fireEvent.click(screen.getByTestId('view-composer'))
-    await waitFor(() => expect(screen.getByTestId('composer-body-editor')).toBeTruthy(), { timeout: 10_000 })
+    await reloadComposer(engine)
     expect(screen.getByTestId('composer-restored').textContent).toBe('The draft you were editing from the collection item “Refund <b>1</b>”')
     await act(async () => {
       fireEvent.click(screen.getByTestId('composer-update-item'))
@@ -555,19 +552,12 @@ describe('composer', () => {
     act(() => editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: '{"id":"evt_1","amount":1500}' } }))
     await waitFor(() => expect(localStorage.getItem('hookscope.composerDraft')).toContain('1500'), { timeout: 5_000 })
 
-    window.dispatchEvent(new Event('pagehide'))
-    cleanup()
-    const harness = createHarness(engine)
-    harness.stores.sync.start()
-    renderWith(harness, <App />)
-    await settle()
-    fireEvent.click(screen.getByTestId('view-composer'))
-    await waitFor(() => expect(screen.getByTestId('composer-body-editor')).toBeTruthy(), { timeout: 10_000 })
+    const reloaded = await reloadComposer(engine)
     expect(screen.getByTestId('composer-restored')).toBeTruthy()
     expect((screen.getByTestId('composer-resign') as HTMLInputElement).checked).toBe(true)
     expect((screen.getByTestId('composer-renew-id') as HTMLInputElement).checked).toBe(true)
     await act(async () => {
-      await workbenchOf(harness.stores).send()
+      await reloaded.send()
     })
     expect(lastCall(engine, 'replay.send')).toMatchObject({ originId: capture.id, endpointId: 'ep_1', resign: { scheme: 'svix', renewId: true } })
   })
@@ -590,17 +580,7 @@ describe('composer', () => {
     await waitFor(() => expect(screen.getAllByTestId('replay-row')).toHaveLength(2))
     expect(screen.getByTestId('response-panel').getAttribute('data-replay-id')).toBe(sent.id)
 
-    const reload = async () => {
-      window.dispatchEvent(new Event('pagehide'))
-      cleanup()
-      const harness = createHarness(engine)
-      harness.stores.sync.start()
-      renderWith(harness, <App />)
-      await settle()
-      fireEvent.click(screen.getByTestId('view-composer'))
-      await waitFor(() => expect(screen.getByTestId('composer-body-editor')).toBeTruthy(), { timeout: 10_000 })
-      return workbenchOf(harness.stores)
-    }
+    const reload = () => reloadComposer(engine)
     let again = await reload()
     await waitFor(() => expect(screen.getByTestId('response-panel').getAttribute('data-replay-id')).toBe(sent.id))
     expect(screen.getByTestId('response-status').textContent).toBe('202 Status')
