@@ -147,6 +147,78 @@ describe('timeouts fire within about a second of their setting', () => {
   })
 })
 
+describe('the headers timeout counts whatever arrives before the headers end', () => {
+  /** Write `text` every 200 ms (under any headers timeout here); `then` runs after the `times`th write. */
+  function trickle(sockets: net.Socket[], text: string, times = Infinity, then?: () => void): () => void {
+    let written = 0
+    const timer = setInterval(() => {
+      for (const socket of sockets) if (!socket.destroyed) socket.write(text)
+      if (++written < times) return
+      clearInterval(timer)
+      then?.()
+    }, 200)
+    return () => clearInterval(timer)
+  }
+
+  it('closes a fresh connection that sends empty lines, then a header byte by byte, within the timeout from its start', async () => {
+    t = await startEngine({ limits: { headersTimeoutMs: 1000, requestTimeoutMs: 1500 } })
+    const socket = await connect(t.port)
+    const started = performance.now()
+    const closed = whenClosed(socket)
+    // Empty lines until just before the timeout, then a request whose header never ends.
+    let stopBytes = (): void => undefined
+    const stopLines = trickle([socket], '\r\n', 4, () => {
+      socket.write('POST /late HTTP/1.1\r\nX-Slow: ')
+      stopBytes = trickle([socket], 'a')
+    })
+    const bytes = await closed
+    stopLines()
+    stopBytes()
+    expect(bytes.toString()).toMatch(/^HTTP\/1\.1 408/)
+    expect(performance.now() - started).toBeLessThan(1800)
+  })
+
+  it('closes a kept-alive connection that sends empty lines after its answer, with 408, and counts it', async () => {
+    t = await startEngine({ limits: { headersTimeoutMs: 1000, requestTimeoutMs: 1500, keepAliveTimeoutMs: 5000 } })
+    const socket = await connect(t.port)
+    const closed = whenClosed(socket)
+    const answered = new Promise((resolve) => socket.once('data', resolve))
+    socket.write('GET /first HTTP/1.1\r\nHost: x\r\n\r\n')
+    await answered
+    const started = performance.now()
+    const stop = trickle([socket], '\r\n')
+    const bytes = (await closed).toString()
+    stop()
+    expect(bytes).toMatch(/^HTTP\/1\.1 200/)
+    expect(bytes).toContain('HTTP/1.1 408 Request Timeout')
+    // Within about a second of the timeout, well before the kept-alive connection's own 5 s.
+    expect(performance.now() - started).toBeLessThan(2200)
+    expect(t.engine.statuses()[0]!.rejected.timeout).toBe(1)
+  })
+
+  it('frees the places of 1,000 kept-alive connections sending empty lines, so that the next sender is answered', async () => {
+    t = await startEngine({ limits: { headersTimeoutMs: 1000, requestTimeoutMs: 1500, keepAliveTimeoutMs: 10_000, maxConnections: 1000 } })
+    const held: net.Socket[] = []
+    for (let i = 0; i < 1000; i++) {
+      const socket = await connect(t.port)
+      const answered = new Promise((resolve) => socket.once('data', resolve))
+      socket.write('GET /held HTTP/1.1\r\nHost: x\r\n\r\n')
+      await answered
+      held.push(socket)
+    }
+    const closedAll = Promise.all(held.map((socket) => whenClosed(socket)))
+    const started = performance.now()
+    const stop = trickle(held, '\r\n')
+    // Every place is taken: the next sender is refused.
+    expect((await rawExchange(t.port, 'GET /refused HTTP/1.1\r\nHost: x\r\n\r\n')).responses[0]!.status).toBe(503)
+    await closedAll
+    stop()
+    expect(performance.now() - started).toBeLessThan(3000)
+    await vi.waitFor(() => expect(t.engine.statuses()[0]!.connections).toBe(0))
+    expect((await rawExchange(t.port, 'GET /after HTTP/1.1\r\nHost: x\r\n\r\n')).responses[0]!.status).toBe(200)
+  }, 60_000)
+})
+
 describe('connections', () => {
   it('survives 1,000 idle sockets, still captures, and reaps them at the header timeout', async () => {
     t = await startEngine({ limits: { headersTimeoutMs: 1500, requestTimeoutMs: 2000, maxConnections: 2000 } })

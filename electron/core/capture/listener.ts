@@ -68,6 +68,21 @@ export interface ListenerDeps {
   portHolder?: (endpoint: Endpoint) => Promise<string | null>
 }
 
+/**
+ * A connection's time between requests: from its start, or on a kept-alive connection from the first
+ * byte after its last answer, until the next request's headers end. Node times headers from a
+ * request's first byte only, and skips the empty lines a sender may put before it without starting
+ * its clock: on a kept-alive connection, a sender trickling `\r\n` would hold its place for good.
+ */
+interface Between {
+  /** The request answered last when this span began (null: none yet). */
+  after: http.IncomingMessage | null
+  /** When the span's clock started (monotonic ms); -1 while a request is in progress, or while a kept-alive connection is idle. */
+  since: number
+  /** socket.bytesRead when the span began: more means the sender sent something since. */
+  bytes: number
+}
+
 interface InFlight {
   req: http.IncomingMessage
   res: http.ServerResponse
@@ -107,7 +122,9 @@ export class Listener {
   private networkUrls: string[] | null = null
   private error: EndpointStatus['error'] = null
   private readonly rejected = emptyRejections()
-  private readonly sockets = new Set<Socket>()
+  private readonly sockets = new Map<Socket, Between>()
+  /** Looks over the connections between requests (see Between), as Node checks its own timeouts. */
+  private betweenCheck: NodeJS.Timeout | null = null
   private readonly refused = new WeakSet<Socket>()
   private readonly inFlight = new WeakMap<Socket, InFlight>()
   /** The response whose Connection: close ends its socket: requests pipelined behind it are never answered. */
@@ -210,6 +227,8 @@ export class Listener {
       throw converted
     }
     server.on('error', (error) => this.setState('error', { code: 'LISTEN_FAILED', message: error.message }))
+    this.betweenCheck = setInterval(() => this.checkBetween(), CONNECTION_CHECK_INTERVAL_MS)
+    this.betweenCheck.unref()
     const address = server.address() as AddressInfo
     this.boundPort = address.port
     this.boundAddress = bindAddress(address.address)
@@ -236,11 +255,13 @@ export class Listener {
     const server = this.server
     if (!server) return
     this.server = null
+    if (this.betweenCheck) clearInterval(this.betweenCheck)
+    this.betweenCheck = null
     // From here every answer carries Connection: close, and no one waits out a rule's delay.
     this.stopping = true
     for (const wake of this.delays) wake()
     // No connection is accepted from here on: a request still arriving is the latest on one of these.
-    const open = [...this.sockets]
+    const open = [...this.sockets.keys()]
     // The answer each connection still owes closes it, a proxied one too (the target's answer is
     // relayed as it comes, so nothing else would): a sender keeping the connection alive would send
     // more on it, and the stop would wait until it is cut. What is sent behind it is never answered,
@@ -281,19 +302,64 @@ export class Listener {
       this.deps.sink.statusChanged(this.status())
       return
     }
-    this.sockets.add(socket)
-    // Node times out headers only once their first byte arrived: a connection that never sends one
-    // would hold its place among maxConnections for good, and enough of them would shut every sender
-    // out. One that sent nothing within the headers timeout is closed (a later request on a kept-alive
-    // connection has the keep-alive timeout instead).
-    const idle = setTimeout(() => {
-      if (socket.bytesRead === 0) socket.destroy()
-    }, Math.min(this.deps.limits().headersTimeoutMs, this.deps.limits().requestTimeoutMs))
-    idle.unref()
-    socket.once('close', () => {
-      clearTimeout(idle)
-      this.sockets.delete(socket)
-    })
+    // Its first request's headers must end within the headers timeout of its start (checkBetween).
+    this.sockets.set(socket, { after: null, since: this.deps.clock.monotonic(), bytes: 0 })
+    socket.once('close', () => this.sockets.delete(socket))
+  }
+
+  /**
+   * Close the connections that spent longer than the headers timeout between requests: from its start
+   * for a new connection, from the first byte after its last answer for a kept-alive one (its idle
+   * time before that is the keep-alive timeout's), to the end of the next request's headers, whatever
+   * arrived meanwhile (empty lines, a request line or header byte by byte). Node's own clock starts
+   * only at a request's first byte and ignores empty lines, so a sender trickling them kept its place
+   * among maxConnections for good. One that sent nothing is closed; one that sent something gets 408,
+   * as Node answers a request whose headers took too long. A connection with a request in progress is
+   * left to Node's headers and request timeouts.
+   */
+  private checkBetween(): void {
+    const limits = this.deps.limits()
+    const timeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs)
+    const now = this.deps.clock.monotonic()
+    for (const [socket, between] of this.sockets) {
+      if (!socket.writable) continue
+      const latest = this.inFlight.get(socket)
+      const after = latest?.req ?? null
+      if (latest && !latest.res.writableFinished) {
+        // A request in progress: its headers ended.
+        between.since = -1
+        continue
+      }
+      if (between.after !== after) {
+        // Answered since the last look: the time between requests starts anew.
+        between.after = after
+        between.since = -1
+        between.bytes = socket.bytesRead
+      }
+      if (between.since < 0) {
+        // Kept alive and idle: the clock starts with the first byte of what comes next.
+        if (socket.bytesRead > between.bytes) between.since = now
+        continue
+      }
+      if (now - between.since < timeout) continue
+      if (this.sentNothing(socket)) {
+        socket.destroy()
+        continue
+      }
+      const error: NodeJS.ErrnoException = new Error('The request headers took too long to arrive.')
+      error.code = 'ERR_HTTP_REQUEST_TIMEOUT'
+      this.onClientError(error, socket)
+      // Answered: an expiry Node finds for the same request later is not counted again.
+      this.refused.add(socket)
+    }
+  }
+
+  /** Between requests, with nothing sent since the last answer (or since it opened). */
+  private sentNothing(socket: Socket): boolean {
+    const between = this.sockets.get(socket)
+    const latest = this.inFlight.get(socket)
+    if (!between || (latest && !latest.res.writableFinished)) return false
+    return latest?.req === between.after ? socket.bytesRead === between.bytes : socket.bytesRead === 0
   }
 
   private onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
@@ -305,6 +371,8 @@ export class Listener {
       message = `The request headers are larger than this endpoint accepts (${this.deps.limits().maxHeaderBytes} bytes).`
       this.rejected.headersTooLarge++
     } else if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      // Node times a new connection from its start: one that sent nothing is closed, not answered.
+      if (this.sentNothing(socket)) return void socket.destroy()
       status = 408
       message = 'The request took too long to arrive.'
       this.rejected.timeout++
