@@ -48,6 +48,7 @@ import { BlobStore } from './store/blobs'
 import { DocumentStore } from './store/document'
 import { exists } from './store/fs-util'
 import { HistoryStore, summaryOf, type CaptureRecord } from './store/history'
+import { JournalDeleted } from './store/journal'
 import { DataDirLock } from './store/lock'
 import { endpointOfRef, FileSecretStore, type SecretStore } from './secrets'
 
@@ -266,6 +267,14 @@ export class Engine {
 
   /** A capture could not be stored: the user hears why, once in a while rather than once per request (see notify()). */
   private storeFailed(error: Error): void {
+    if (error instanceof JournalDeleted) {
+      // Nothing written from here on would be stored, whatever comes back at that path: only a start can.
+      return this.notify({
+        level: 'error',
+        code: 'STORE_WRITE_FAILED',
+        message: `Requests are not being stored: the data folder ${this.dataDir} was deleted while Hookscope ran (${error.file} is gone). Their senders are answered 503 Service Unavailable, so that they send them again. Restart Hookscope to store requests again; put the folder back first to keep its endpoints and history, or it starts anew there.`,
+      })
+    }
     this.notify({
       level: 'error',
       code: 'STORE_WRITE_FAILED',
@@ -634,15 +643,28 @@ export class Engine {
   /** Stop listening, let requests in progress be stored, write everything down, release the lock. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await Promise.all([...this.listeners.values()].map((listener) => listener.stop()))
-      await this.forwarder.close()
-      await this.checker.stop()
-      await this.replayer.flush()
-      await this.collectionStore.flush()
-      await this.history.close()
-      await this.settingsDoc.flush()
-      await this.endpointsDoc.flush()
-      await this.lock.release()
+      // Each part is closed even when one before it fails (a data folder deleted meanwhile fails the
+      // history's last write): the first failure is reported once all of them are done.
+      let failure: unknown = null
+      const steps: Array<() => Promise<unknown>> = [
+        () => Promise.all([...this.listeners.values()].map((listener) => listener.stop())),
+        () => this.forwarder.close(),
+        () => this.checker.stop(),
+        () => this.replayer.flush(),
+        () => this.collectionStore.flush(),
+        () => this.history.close(),
+        () => this.settingsDoc.flush(),
+        () => this.endpointsDoc.flush(),
+        () => this.lock.release(),
+      ]
+      for (const step of steps) {
+        try {
+          await step()
+        } catch (error) {
+          failure ??= error
+        }
+      }
+      if (failure !== null) throw failure
     })()
     return this.closing
   }

@@ -383,3 +383,33 @@ describe('notices of a trouble that lasts', () => {
     expect((await api['app.notices']({})).length).toBe(before + 2)
   })
 })
+
+describe('a data folder deleted while Hookscope runs', () => {
+  it('acknowledges nothing more: senders get 503 saying so, the user hears to restart, and a start stores again', async () => {
+    t = await startEngine()
+    const { engine, url, dir: root } = t
+    const api = apiOf(engine)
+    expect((await post(url, '/before', '{}')).status).toBe(200)
+    await fs.rm(root, { recursive: true, force: true })
+
+    // Its line would land in a file no one can reach: not stored, so never acknowledged.
+    const refused = await post(url, '/deleted', '{"n":1}')
+    expect(refused.status).toBe(503)
+    expect(refused.text).toMatch(/^The request could not be stored: .*deleted.*Send it again later\.\n$/s)
+    const listed = (await api['captures.query']({ text: '/deleted' })).items
+    expect(listed.map((c) => [c.target, c.status])).toEqual([['/deleted', 503]])
+    const told = (await api['app.notices']({})).filter((n) => n.code === 'STORE_WRITE_FAILED').map((n) => n.message)
+    expect(told).toEqual([expect.stringMatching(new RegExp(`^Requests are not being stored: the data folder ${root} was deleted.*Restart Hookscope`, 's'))])
+
+    // The folder made again does not bring the deleted file back: still refused, never acknowledged.
+    await fs.mkdir(path.join(root, 'history'), { recursive: true })
+    expect((await post(url, '/folder-back', '{}')).status).toBe(503)
+
+    // A start opens the folder as it is, and stores again.
+    await engine.close().catch(() => undefined)
+    t = await startEngine({ dir: root })
+    expect((await post(t.url, '/after-restart', '{}')).status).toBe(200)
+    t = await t.reopen()
+    expect((await apiOf(t.engine)['captures.query']({ text: '/after-restart' })).items).toHaveLength(1)
+  })
+})

@@ -55,6 +55,22 @@ function writeAllSync(fd: number, data: Buffer, position: number | null): void {
   }
 }
 
+/**
+ * The journal's file was deleted while it was open (its data folder deleted, or the file itself): a
+ * write still lands, in a file no one can reach any more, so nothing written to it is stored. A file
+ * deleted cannot come back under that descriptor: the journal refuses every line from then on, and
+ * only a start (which opens the folder as it then is) stores again. A file moved (its folder put in
+ * the trash) is still the same file, written and flushed as before: not this.
+ */
+export class JournalDeleted extends Error {
+  readonly code = 'ENOENT'
+  readonly syscall = 'fstat'
+  constructor(readonly file: string) {
+    super(`ENOENT: the file ${file} was deleted while Hookscope wrote to it`)
+    this.name = 'JournalDeleted'
+  }
+}
+
 /** The file is full or the user's quota is: what was written ahead so far can still be used. */
 function outOfSpace(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code
@@ -166,6 +182,8 @@ export class Journal {
   /** Opening the file; one that failed (a full disk, a folder gone) is tried again by the next batch. */
   private fd: Promise<number>
   private openFailed = false
+  /** Its file was deleted while open: every line is refused (see JournalDeleted). */
+  private deleted: JournalDeleted | null = null
   /** Bytes of zeros to write ahead, and how many were (positioned journals): past them, a write grows the file. */
   private readonly preallocate: number
   private allocated = 0
@@ -283,6 +301,7 @@ export class Journal {
       // Reserve the space now, so batches in flight together never overlap.
       const position = this.positioned ? this.offset : null
       this.offset += data.length
+      if (this.deleted) throw this.deleted
       let fd = this.openFd
       if (fd === null) {
         try {
@@ -304,6 +323,12 @@ export class Journal {
       const awaited = batch.some((item) => !item.lazy)
       if (this.syncMode() === 'disk' && awaited) await datasync(fd)
       else this.flushSoon(fd)
+      // Only a line someone waits on is checked (one fstat per batch): a line written into a file
+      // deleted meanwhile was never stored, so its sender must not hear it was.
+      if (awaited && fs.fstatSync(fd).nlink === 0) {
+        this.deleted ??= new JournalDeleted(this.file)
+        throw this.deleted
+      }
       if (awaited && this.markClock && this.marking && position !== null) this.markDurable(fd, position, position + data.length, this.markClock())
       for (const item of batch) item.resolve()
     } catch (error) {
