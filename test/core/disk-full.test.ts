@@ -10,7 +10,7 @@ import { BlobStore } from '../../electron/core/store/blobs'
 import { HistoryStore, inlineBody, type CaptureRecord } from '../../electron/core/store/history'
 import { Journal, readJournal } from '../../electron/core/store/journal'
 import type { Notice } from '../../shared/api'
-import { apiOf, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
+import { apiOf, rawExchange, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
 
 const dirs: string[] = []
 const restores: Array<() => void> = []
@@ -392,6 +392,11 @@ describe('a data folder deleted while Hookscope runs', () => {
     expect((await post(url, '/before', '{}')).status).toBe(200)
     await fs.rm(root, { recursive: true, force: true })
 
+    // A CONNECT is refused as ever; that it could not be stored is told.
+    expect((await rawExchange(t.port, 'CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n')).responses[0]!.status).toBe(405)
+    const restart = new RegExp(`^Requests are not being stored: the data folder ${root} was deleted.*Restart Hookscope`, 's')
+    await vi.waitFor(async () => expect((await api['app.notices']({})).map((n) => n.message)).toContainEqual(expect.stringMatching(restart)))
+
     // Its line would land in a file no one can reach: not stored, so never acknowledged.
     const refused = await post(url, '/deleted', '{"n":1}')
     expect(refused.status).toBe(503)
@@ -399,7 +404,7 @@ describe('a data folder deleted while Hookscope runs', () => {
     const listed = (await api['captures.query']({ text: '/deleted' })).items
     expect(listed.map((c) => [c.target, c.status])).toEqual([['/deleted', 503]])
     const told = (await api['app.notices']({})).filter((n) => n.code === 'STORE_WRITE_FAILED').map((n) => n.message)
-    expect(told).toEqual([expect.stringMatching(new RegExp(`^Requests are not being stored: the data folder ${root} was deleted.*Restart Hookscope`, 's'))])
+    expect(told).toEqual([expect.stringMatching(restart)])
 
     // The folder made again does not bring the deleted file back: still refused, never acknowledged.
     await fs.mkdir(path.join(root, 'history'), { recursive: true })

@@ -424,13 +424,15 @@ export class Listener {
     // A forwarding endpoint shows it as not forwarded, with the reason (skipped: decided at once).
     void this.deps.sink.plan(record)
     this.inProgress++
-    const answer = (): void => {
+    // Refused either way: a 405 acknowledges nothing. One that could not be stored says why, as any capture.
+    const answer = (error?: Error): void => {
       socket.end('HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\nContent-Length: 0\r\nConnection: close\r\n\r\n')
       socket.destroySoon()
-      this.deps.sink.completed(summaryOf(record))
+      if (error) this.deps.sink.notStored(record, error, record.response, true, 0)
+      else this.deps.sink.completed(summaryOf(record))
       this.settled()
     }
-    this.deps.sink.commit(record, Buffer.alloc(0)).then(answer, answer)
+    this.deps.sink.commit(record, Buffer.alloc(0)).then(() => answer(), answer)
   }
 
   /** A capture begun (counted in inProgress) is stored, or given up. */
