@@ -83,13 +83,24 @@ const READ_CALLS = new Set(['read', 'stat', 'fstat', 'access', 'scandir'])
  * or null for any other error.
  */
 export function storageProblem(error: unknown): string | null {
-  const { code, syscall, message } = (error ?? {}) as { code?: unknown; syscall?: unknown; message?: unknown }
+  const problem = storageProblemInWords(error)
+  if (problem === null) return null
+  const { code, message } = error as { code: string; message?: unknown }
+  return `${problem} (${typeof message === 'string' ? message : code})`
+}
+
+/**
+ * The same in words only ("the disk is full"), without the system's message, which names the file and
+ * so the data folder's place on this machine: what a sender, who is told only that, may read.
+ */
+export function storageProblemInWords(error: unknown): string | null {
+  const { code, syscall } = (error ?? {}) as { code?: unknown; syscall?: unknown }
   if (typeof code !== 'string') return null
   const ofCall = STORAGE_PROBLEMS_OF_CALL[code]
   const problem = ofCall ? (syscall === ofCall.syscall ? ofCall.problem : undefined) : STORAGE_PROBLEMS[code]
   if (problem === undefined) return null
   if (typeof syscall === 'string' && !FILE_CALLS.has(syscall)) return null
-  return `${problem} (${typeof message === 'string' ? message : code})`
+  return problem
 }
 
 export function toErrorShape(error: unknown): ApiErrorShape {

@@ -309,7 +309,12 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     void running.stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        console.error(`hookscope: stopping failed: ${(error as Error).message}`)
+        const problem = storageProblem(error)
+        console.error(
+          problem === null
+            ? `hookscope: stopping failed: ${(error as Error).message}`
+            : `hookscope: stopped, but the data folder ${parsed.options.dataDir} could not be written at the end: ${problem}.`,
+        )
         process.exit(1)
       },
     )

@@ -91,6 +91,22 @@ describe('hookscope serve', () => {
     })
   }
 
+  it('says in words why it could not store at the end when its data folder was deleted while it ran', async () => {
+    const parent = await tempDir()
+    dirs.push(parent)
+    const dir = path.join(parent, 'data')
+    const started = await serve('--data-dir', dir, '--port', '0', '--ui-port', '0')
+    const before = spawnSync('curl', ['-s', '-X', 'POST', '--data-binary', '{}', started.capture + 'before'], { encoding: 'utf8' })
+    expect(before.stdout).toBe('{"ok":true}\n')
+    await removeDir(dir)
+    proc!.kill('SIGINT')
+    const { code } = await started.exit
+    expect(code).toBe(1)
+    const said = started.lines.join('\n')
+    expect(said).toContain(`hookscope: stopped, but the data folder ${dir} could not be written at the end: a file or folder of the data folder is missing (was it moved or deleted?)`)
+    expect(said).not.toContain('stopping failed: ENOENT')
+  })
+
   it('--forward is all it takes to deliver captures to a local app', async () => {
     const dir = await tempDir()
     dirs.push(dir)

@@ -6,7 +6,7 @@ import http from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import type { Capture, CaptureFlag, CaptureSummary, Endpoint, EndpointStatus, Limits, RawHeaders } from '../../../shared/model'
 import { emptyRejections, RESPONSE_BODY_KEPT_BYTES } from '../../../shared/model'
-import { HookscopeError, storageProblem } from '../../../shared/errors'
+import { HookscopeError, storageProblemInWords } from '../../../shared/errors'
 import type { Clock } from '../clock'
 import type { BodySpool, SpooledBody } from '../store/blobs'
 import { EMPTY_SHA256 } from '../store/blobs'
@@ -101,7 +101,9 @@ const REASONS: Record<number, string> = {
 /** Answer a request that could not be stored with 503, so that its sender sends it again; null if it cannot be answered. */
 function answerNotStored(res: http.ServerResponse, error: unknown): ProxyAnswer | null {
   if (res.headersSent || res.destroyed) return null
-  const body = `The request could not be stored: ${storageProblem(error) ?? (error as Error).message}. Send it again later.\n`
+  // The problem in words, never the system's message: that names files, and so where the data folder
+  // lies on this machine, which is the user's to read (in the notice), not the sender's.
+  const body = `The request could not be stored: ${storageProblemInWords(error) ?? 'Hookscope could not write it to its data folder'}. Send it again later.\n`
   const headers: RawHeaders = [['Content-Type', 'text/plain; charset=utf-8'], ['Connection', 'close']]
   res.writeHead(503, headers.flat())
   res.end(body)
