@@ -52,11 +52,30 @@ function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, d
 }
 
 /**
- * The most body bytes one `captures.export` call of several captures carries: its answer is one
- * string, written several times over on its way (base64, the file, the message), so a few large
- * bodies at once would exhaust the engine's memory. A single capture is always exported.
+ * The most body bytes one `captures.export` call of several captures carries: the engine holds a
+ * call's bodies (as bytes, then as the text the format gives them) while it writes its file, so a
+ * few large bodies at once would exhaust its memory. A single capture is always exported.
  */
 export const EXPORT_CALL_MAX_BODY_BYTES = 64 * 1024 * 1024
+
+/** The most bytes of an export file one `exports.read` call gives. */
+export const EXPORT_READ_MAX_BYTES = 8 * 1024 * 1024
+
+/**
+ * An exported file. Up to a megabyte it comes as its text; a larger one is written by the engine to
+ * a temp file, piece by piece (never the whole file in one string), given as `file` (and `text`
+ * empty), and read in slices with `exports.read`, the last of which deletes it (as do 10 minutes
+ * unused).
+ */
+export const ExportedFile = z.object({
+  filename: z.string(),
+  mimeType: z.string(),
+  text: z.string(),
+  file: z.object({ id: z.string(), size: z.number().int().min(0) }).optional(),
+  /** A HAR file's entries, in bytes: from the line break before the first to the end of the last (for joining files). */
+  harEntries: z.object({ start: z.number().int().min(0), end: z.number().int().min(0) }).optional(),
+})
+export type ExportedFile = z.infer<typeof ExportedFile>
 
 export const methods = {
   'app.info': method(Empty, AppInfo, 'What is running and where its data lives.'),
@@ -276,8 +295,8 @@ export const methods = {
   'collections.cancelRun': method(z.object({ runId: z.string().min(1) }), RunState, 'Stop a run after the item in flight.'),
   'collections.export': method(
     z.object({ id: z.string().min(1), format: ExportFormat }),
-    z.object({ filename: z.string(), mimeType: z.string(), text: z.string() }),
-    'A collection as Hookscope JSON, HAR 1.2, Postman v2.1 or cURL.',
+    ExportedFile,
+    'A collection as Hookscope JSON, HAR 1.2, Postman v2.1 or cURL: its text, or past a megabyte a file to read with exports.read.',
   ),
   'collections.import': method(
     z
@@ -316,8 +335,13 @@ export const methods = {
   ),
   'captures.export': method(
     z.object({ ids: z.array(z.string().min(1)).min(1).max(100_000), format: z.enum(['har', 'curl']) }),
-    z.object({ filename: z.string(), mimeType: z.string(), text: z.string() }),
-    `Captures with their recorded responses as HAR 1.2, or as cURL commands. Several captures whose bodies add up to more than ${EXPORT_CALL_MAX_BODY_BYTES / 1024 / 1024} MB are refused (INVALID_INPUT): export them fewer at a time.`,
+    ExportedFile,
+    `Captures with their recorded responses as HAR 1.2, or as cURL commands: the file's text, or past a megabyte a file to read with exports.read. Several captures whose bodies add up to more than ${EXPORT_CALL_MAX_BODY_BYTES / 1024 / 1024} MB are refused (INVALID_INPUT): export them fewer at a time.`,
+  ),
+  'exports.read': method(
+    z.object({ id: z.string().min(1).max(100), offset: z.number().int().min(0), length: z.number().int().min(1).max(EXPORT_READ_MAX_BYTES) }),
+    z.object({ base64: z.string(), size: z.number().int(), totalSize: z.number().int() }),
+    'A slice of an export answered as a file, base64. Reading its last byte deletes the file; so do 10 minutes unused (NOT_FOUND afterwards).',
   ),
 
   'settings.get': method(Empty, Settings, 'Current settings.'),

@@ -834,6 +834,7 @@ export class Engine {
       'collections.importChunk': async ({ uploadId, offset, base64 }) => this.collections.importChunk(uploadId, offset, base64),
       'collections.cancelImport': async ({ uploadId }) => ({ cancelled: this.collections.cancelImport(uploadId) }),
       'captures.export': ({ ids, format }) => this.collections.exportCaptures(ids, format),
+      'exports.read': ({ id, offset, length }) => this.collections.readExport(id, offset, length),
       'settings.get': async () => this.settings,
       'settings.update': (patch) => this.updateSettings(patch),
     }

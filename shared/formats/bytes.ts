@@ -13,23 +13,38 @@ const BASE64_VALUES = (() => {
   return table
 })()
 
+const BASE64_CODES = Uint8Array.from(BASE64_ALPHABET, (ch) => ch.charCodeAt(0))
+/** Bytes encoded per step: a multiple of 3, so that only the last step pads. */
+const BASE64_STEP = 3 * 256 * 1024
+const asciiDecoder = new TextDecoder('latin1')
+
 export function base64Encode(bytes: Uint8Array): string {
-  let out = ''
-  let i = 0
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!
-    out +=
-      BASE64_ALPHABET[n >> 18]! + BASE64_ALPHABET[(n >> 12) & 63]! + BASE64_ALPHABET[(n >> 6) & 63]! + BASE64_ALPHABET[n & 63]!
+  // Each step's characters written as bytes and read as one string, the steps joined once: a string
+  // built a few characters at a time would hold every piece until it is read.
+  const out = new Uint8Array((Math.min(bytes.length, BASE64_STEP) / 3 + 1) * 4)
+  const steps: string[] = []
+  for (let start = 0; start < bytes.length; start += BASE64_STEP) {
+    const end = Math.min(bytes.length, start + BASE64_STEP)
+    let at = 0
+    let i = start
+    for (; i + 2 < end; i += 3) {
+      const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!
+      out[at++] = BASE64_CODES[n >> 18]!
+      out[at++] = BASE64_CODES[(n >> 12) & 63]!
+      out[at++] = BASE64_CODES[(n >> 6) & 63]!
+      out[at++] = BASE64_CODES[n & 63]!
+    }
+    const rest = end - i
+    if (rest > 0) {
+      const n = (bytes[i]! << 16) | (rest === 2 ? bytes[i + 1]! << 8 : 0)
+      out[at++] = BASE64_CODES[n >> 18]!
+      out[at++] = BASE64_CODES[(n >> 12) & 63]!
+      out[at++] = rest === 2 ? BASE64_CODES[(n >> 6) & 63]! : 0x3d
+      out[at++] = 0x3d
+    }
+    steps.push(asciiDecoder.decode(out.subarray(0, at)))
   }
-  const rest = bytes.length - i
-  if (rest === 1) {
-    const n = bytes[i]! << 16
-    out += BASE64_ALPHABET[n >> 18]! + BASE64_ALPHABET[(n >> 12) & 63]! + '=='
-  } else if (rest === 2) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8)
-    out += BASE64_ALPHABET[n >> 18]! + BASE64_ALPHABET[(n >> 12) & 63]! + BASE64_ALPHABET[(n >> 6) & 63]! + '='
-  }
-  return out
+  return steps.join('')
 }
 
 /** Decodes base64 (standard or url alphabet, padding optional, whitespace ignored); null if invalid. */

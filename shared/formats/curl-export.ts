@@ -71,35 +71,56 @@ function byteStringText(value: string): string | null {
   return bytes ? inlineText(bytes) : null
 }
 
+// What printf prints each byte from, as itself or escaped, and as a three-digit octal escape.
+const OCTAL = Array.from({ length: 256 }, (_, byte) => `\\${byte.toString(8).padStart(3, '0')}`)
+const PLAIN = Array.from({ length: 256 }, (_, byte) => {
+  if (byte === 0x5c) return '\\\\'
+  if (byte === 0x25) return '%%'
+  if (byte === 0x27) return `'\\''`
+  if (byte === 0x0a) return '\\n'
+  if (byte === 0x09) return '\\t'
+  if (byte === 0x0d) return '\\r'
+  return byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : OCTAL[byte]!
+})
+const OCTAL_BYTES = OCTAL.map((text) => Uint8Array.from(text, (ch) => ch.charCodeAt(0)))
+const PLAIN_BYTES = PLAIN.map((text) => Uint8Array.from(text, (ch) => ch.charCodeAt(0)))
+/** 1 for the bytes printf is always given as octal. */
+const ESCAPED_OCTAL = Uint8Array.from(PLAIN, (text, byte) => (text === OCTAL[byte] ? 1 : 0))
+const latinDecoder = new TextDecoder('latin1')
+/** ASCII bytes as a string (TextDecoder's latin1 is windows-1252, the same over ASCII). */
+const latin1 = (bytes: Uint8Array) => latinDecoder.decode(bytes)
+/** Bytes of a body written per piece of its printf format. */
+const PRINTF_PIECE_BYTES = 64 * 1024
+
 /**
  * A printf format (inside single quotes) that prints exactly these bytes in dash, bash and zsh:
  * printable ASCII as itself, %% and \\ for the two format characters, \n \t \r, and three-digit
  * octal for everything else. A digit right after an octal escape is escaped too, because zsh reads
  * "\0NNN" (four digits) where dash and bash read "\0NN" and a digit. A leading "-" is escaped so
- * printf cannot take the format for an option.
+ * printf cannot take the format for an option. Given in pieces, each from 64 KiB of the bytes, so
+ * that a large body's format is written out as it is made.
  */
-export function printfFormat(bytes: Uint8Array): string {
-  let out = ''
+export function* printfFormatPieces(bytes: Uint8Array): Generator<string> {
+  // The format is ASCII: written as bytes, at most 4 per byte, and read back as one string per piece.
+  const out = new Uint8Array(Math.min(bytes.length, PRINTF_PIECE_BYTES) * 4)
   let afterOctal = false
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i]!
-    const ch = String.fromCharCode(byte)
-    const octal = `\\${byte.toString(8).padStart(3, '0')}`
-    let piece: string
-    if (byte === 0x5c) piece = '\\\\'
-    else if (byte === 0x25) piece = '%%'
-    else if (byte === 0x27) piece = `'\\''`
-    else if (byte === 0x0a) piece = '\\n'
-    else if (byte === 0x09) piece = '\\t'
-    else if (byte === 0x0d) piece = '\\r'
-    else if (byte === 0x2d && i === 0) piece = octal
-    else if (byte >= 0x30 && byte <= 0x39 && afterOctal) piece = octal
-    else if (byte >= 0x20 && byte < 0x7f) piece = ch
-    else piece = octal
-    afterOctal = piece === octal
-    out += piece
+  for (let start = 0; start < bytes.length; start += PRINTF_PIECE_BYTES) {
+    const end = Math.min(bytes.length, start + PRINTF_PIECE_BYTES)
+    let at = 0
+    for (let i = start; i < end; i++) {
+      const byte = bytes[i]!
+      const octal: boolean = ESCAPED_OCTAL[byte] === 1 || (afterOctal && byte >= 0x30 && byte <= 0x39) || (byte === 0x2d && i === 0)
+      const piece = octal ? OCTAL_BYTES[byte]! : PLAIN_BYTES[byte]!
+      for (let k = 0; k < piece.length; k++) out[at++] = piece[k]!
+      afterOctal = octal
+    }
+    yield latin1(out.subarray(0, at))
   }
-  return out
+}
+
+/** The printf format of these bytes as one string (see printfFormatPieces). */
+export function printfFormat(bytes: Uint8Array): string {
+  return [...printfFormatPieces(bytes)].join('')
 }
 
 /** The URL as curl needs it: bytes outside visible ASCII percent-encoded (curl refuses spaces). */
@@ -155,7 +176,12 @@ function versionFlag(request: RequestSpec, scheme: string): string | null {
   return null
 }
 
-export function toCurl(request: RequestSpec, options: ToCurlOptions = {}): string {
+/**
+ * The command in pieces that join into toCurl's text: a large body's printf format comes piece by
+ * piece, so that an export writes it out without ever holding it whole. The request is checked
+ * before the first piece.
+ */
+export function toCurlPieces(request: RequestSpec, options: ToCurlOptions = {}): Iterable<string> {
   const req = parseOrThrow(RequestSpec, request, 'request')
   checkRequest(req)
   const scheme = splitUrl(req.url)!.scheme
@@ -177,13 +203,13 @@ export function toCurl(request: RequestSpec, options: ToCurlOptions = {}): strin
   if (headersViaStdin) args.push('-H', '@-')
   else for (const line of inlineLines) args.push('-H', shellQuote(line!))
 
-  let bodyFormat: string | null = null
+  let bodyFormat = false
   if (hasBody) {
     // A value starting with "@" would make curl upload a local file of that name instead.
     const text = req.body[0] === 0x40 ? null : inlineText(req.body)
     if (text !== null) args.push('--data-binary', shellQuote(text))
     else {
-      bodyFormat = printfFormat(req.body)
+      bodyFormat = true
       args.push('--data-binary', headersViaStdin ? '@/dev/fd/3' : '@-')
     }
   }
@@ -192,13 +218,24 @@ export function toCurl(request: RequestSpec, options: ToCurlOptions = {}): strin
   const headerFormat = headersViaStdin
     ? printfFormat(byteStringToBytes(lines.map((line) => `${line}\n`).join(''))!)
     : null
-  if (headerFormat !== null && bodyFormat !== null) {
+  const body = req.body
+  if (headerFormat !== null && bodyFormat) {
     // Two streams: the body arrives on descriptor 3 (a copy of the group's input), the headers on stdin.
-    return `printf '${bodyFormat}' | { printf '${headerFormat}' | ${curl}; } 3<&0`
+    return printfPiped(body, `' | { printf '${headerFormat}' | ${curl}; } 3<&0`)
   }
-  if (headerFormat !== null) return `printf '${headerFormat}' | ${curl}`
-  if (bodyFormat !== null) return `printf '${bodyFormat}' | ${curl}`
-  return curl
+  if (headerFormat !== null) return [`printf '${headerFormat}' | ${curl}`]
+  if (bodyFormat) return printfPiped(body, `' | ${curl}`)
+  return [curl]
+}
+
+function* printfPiped(body: Uint8Array, rest: string): Generator<string> {
+  yield `printf '`
+  yield* printfFormatPieces(body)
+  yield rest
+}
+
+export function toCurl(request: RequestSpec, options: ToCurlOptions = {}): string {
+  return [...toCurlPieces(request, options)].join('')
 }
 
 /** A script: one command per line, in order, each without curl's progress meter (`script`). */

@@ -11,7 +11,7 @@ export {
   textToByteString,
   utf8DecodeStrict,
 } from './bytes'
-export { printfFormat, shellQuote, toCurl, toCurlMany, type ToCurlOptions } from './curl-export'
+export { printfFormat, printfFormatPieces, shellQuote, toCurl, toCurlMany, toCurlPieces, type ToCurlOptions } from './curl-export'
 export { fromCurl, fromCurlMany, type FromCurlOptions } from './curl-import'
 export {
   fromHar,

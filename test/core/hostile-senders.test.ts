@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { EXPORT_CALL_MAX_BODY_BYTES } from '../../shared/api'
 import type { CaptureSummary } from '../../shared/model'
 import { apiOf, captures, connect, rawExchange, startEngine, type TestEngine } from '../helpers/engine'
+import { exportedText } from '../helpers/exports'
 import { testScope } from '../helpers/scope'
 
 let t: TestEngine | null = null
@@ -100,6 +101,6 @@ describe('exporting large bodies', () => {
     const ids = (await stored).map((s) => s.id)
     const api = apiOf(t.engine)
     await expect(api['captures.export']({ ids, format: 'har' })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('export them fewer at a time') })
-    for (const id of ids) expect((await api['captures.export']({ ids: [id], format: 'curl' })).text).toContain('/large-')
+    for (const id of ids) expect(await exportedText(api, await api['captures.export']({ ids: [id], format: 'curl' }))).toContain('/large-')
   }, 30_000)
 })

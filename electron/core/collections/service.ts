@@ -4,6 +4,7 @@
 // (in order, to a chosen target, optional delay, stop on failure, re-signing where configured) with
 // progress. The formats themselves live in shared/formats.
 import { STATUS_CODES } from 'node:http'
+import path from 'node:path'
 import { HookscopeError } from '../../../shared/errors'
 import { EXPORT_CALL_MAX_BODY_BYTES } from '../../../shared/api'
 import { carriesSignature } from '../../../shared/signatures'
@@ -20,7 +21,7 @@ import {
   type RunState,
   type SavedRequest,
 } from '../../../shared/collections'
-import { base64Decode, fromCurlMany, fromHar, fromPostmanEntries, fromRawHttp, toCurl, toCurlMany, toHar, toPostman, type Exchange, type FolderEntry, type FolderRef, type ResponseSpec } from '../../../shared/formats'
+import { base64Decode, fromCurlMany, fromHar, fromPostmanEntries, fromRawHttp, toCurlPieces, toHar, toPostman, type Exchange, type FolderEntry, type FolderRef, type ResponseSpec } from '../../../shared/formats'
 import { decodeBody, parseContentEncoding } from '../capture/decode'
 import { RequestDraft } from '../../../shared/model'
 import { z } from 'zod'
@@ -33,11 +34,15 @@ import { inlineBytes, type HistoryStore } from '../store/history'
 import { bodyBytes, storedBody, type CollectionStore } from './store'
 import { cancelledImport, readHar } from './har-reader'
 import { encodeDecodedBodies } from './content-encoding'
+import { ExportFiles, writeHar, writeJson, type ExportFileInfo, type ExportWriter, type HarEntriesRange } from './export-file'
 
+/** An export: a small file as its text, a larger one as a file to read in slices (`exports.read`), its text empty. */
 export interface ExportedFile {
   filename: string
   mimeType: string
   text: string
+  file?: ExportFileInfo
+  harEntries?: HarEntriesRange
 }
 
 export interface CollectionServiceDeps {
@@ -170,7 +175,27 @@ export class CollectionService {
   /** Ends a run's wait between items at once when it is cancelled. */
   private readonly wakeRun = new Map<string, () => void>()
 
-  constructor(private readonly deps: CollectionServiceDeps) {}
+  private readonly exportFiles: ExportFiles
+
+  constructor(private readonly deps: CollectionServiceDeps) {
+    // With the spool's temp files: a folder emptied at each start, so none outlives a crash.
+    this.exportFiles = new ExportFiles(path.join(deps.blobs.tmpDir, 'exports'))
+  }
+
+  /** A slice of an export answered as a file. */
+  readExport(id: string, offset: number, length: number): Promise<{ base64: string; size: number; totalSize: number }> {
+    return this.exportFiles.read(id, offset, length)
+  }
+
+  /** Writes an export, answered as text or as a file (with where a HAR file's entries lie). */
+  private async exported(filename: string, mimeType: string, write: (out: ExportWriter) => Promise<HarEntriesRange | void>): Promise<ExportedFile> {
+    let harEntries: HarEntriesRange | undefined
+    const made = await this.exportFiles.create(async (out) => {
+      harEntries = (await write(out)) ?? undefined
+    })
+    if ('text' in made) return { filename, mimeType, text: made.text }
+    return { filename, mimeType, text: '', file: made.file, ...(harEntries ? { harEntries } : {}) }
+  }
 
   /** A capture as a saved request: its URL at the endpoint it reached (never its Host header), raw headers and exact body. */
   async savedOfCapture(captureId: string): Promise<SavedRequest> {
@@ -188,16 +213,25 @@ export class CollectionService {
 
   // ——— export ———
 
-  exportCollection(id: string, format: ExportFormat): ExportedFile {
+  async exportCollection(id: string, format: ExportFormat): Promise<ExportedFile> {
     const collection = this.deps.store.get(id)
     const base = safeName(collection.name)
-    const exchanges = this.orderedItems(collection).map((item) => ({ ...exchangeOfItem(item), ...folderPathOf(collection, item.folderId) }))
     switch (format) {
-      case 'hookscope':
-        return { filename: `${base}.hookscope.json`, mimeType: 'application/json', text: JSON.stringify({ schemaVersion: 1, data: CollectionSchema.parse(collection) }, null, 2) + '\n' }
-      case 'har':
+      case 'hookscope': {
+        const document = { schemaVersion: 1, data: CollectionSchema.parse(collection) }
+        return this.exported(`${base}.hookscope.json`, 'application/json', async (out) => {
+          await writeJson(out, document)
+          await out.write('\n')
+        })
+      }
+      case 'har': {
+        const exchanges = this.exchangesOf(collection)
         refuseUndefinedOrigins(exchanges, format)
-        return { filename: `${base}.har`, mimeType: 'application/json', text: JSON.stringify(toHar(exchanges, { creator: { name: 'Hookscope', version: this.deps.version } }), null, 2) }
+        const har = toHar(exchanges, { creator: { name: 'Hookscope', version: this.deps.version } })
+        // The HAR holds the bodies as text now: their bytes need not stay.
+        exchanges.length = 0
+        return this.exported(`${base}.har`, 'application/json', (out) => writeHar(out, har))
+      }
       case 'postman': {
         // Every folder where it comes in display order, so that one with nothing in it is written too.
         const entries: Array<Exchange | FolderEntry> = []
@@ -205,21 +239,33 @@ export class CollectionService {
           item: (item) => entries.push({ ...exchangeOfItem(item), ...folderPathOf(collection, item.folderId) }),
           folder: (folder) => entries.push({ folder: foldersOf(collection, folder.id) }),
         })
-        return { filename: `${base}.postman_collection.json`, mimeType: 'application/json', text: JSON.stringify(toPostman(entries, { name: collection.name }), null, 2) }
+        const postman = toPostman(entries, { name: collection.name })
+        entries.length = 0
+        return this.exported(`${base}.postman_collection.json`, 'application/json', (out) => writeJson(out, postman))
       }
       case 'curl': {
+        const exchanges = this.exchangesOf(collection)
         refuseUndefinedOrigins(exchanges, format)
-        const commands = exchanges.map((exchange) => {
-          try {
-            return toCurl(exchange.request, { script: true })
-          } catch (error) {
-            // Say which item: a collection may hold many, and the reason alone does not find it.
-            throw new HookscopeError('INVALID_INPUT', `"${exchange.name}" cannot be written as a curl command: ${(error as Error).message}.`)
+        return this.exported(`${base}.sh`, 'text/x-shellscript', async (out) => {
+          for (const exchange of exchanges) {
+            let pieces: Iterable<string>
+            try {
+              pieces = toCurlPieces(exchange.request, { script: true })
+            } catch (error) {
+              // Say which item: a collection may hold many, and the reason alone does not find it.
+              throw new HookscopeError('INVALID_INPUT', `"${exchange.name}" cannot be written as a curl command: ${(error as Error).message}.`)
+            }
+            for (const piece of pieces) await out.write(piece)
+            await out.write('\n')
           }
         })
-        return { filename: `${base}.sh`, mimeType: 'text/x-shellscript', text: commands.join('\n') + '\n' }
       }
     }
+  }
+
+  /** A collection's items as Exchanges, in display order, each with its folders. */
+  private exchangesOf(collection: Collection): Exchange[] {
+    return this.orderedItems(collection).map((item) => ({ ...exchangeOfItem(item), ...folderPathOf(collection, item.folderId) }))
   }
 
   /** Items in display order (depth first, folders where they stand among the requests). */
@@ -260,9 +306,10 @@ export class CollectionService {
     for (const id of ids) {
       const record = await this.deps.history.get(id)
       if (!record) throw new HookscopeError('NOT_FOUND', `No capture with id ${id}.`)
-      const saved = await this.savedOfCapture(id)
+      // The body's bytes as stored, read once (a saved request would hold them as text too).
+      const body = record.body.storage === 'blob' ? await this.deps.blobs.read(record.body.sha256) : inlineBytes(record.inline)
       const exchange: Exchange = {
-        request: { method: saved.method, url: saved.url, httpVersion: record.httpVersion, headers: saved.headers, body: bodyBytes(saved.body) },
+        request: { method: record.method, url: this.deps.replayer.endpointOriginOf(record) + (pathOfTargetOrNone(record.target) || '/'), httpVersion: record.httpVersion, headers: record.rawHeaders, body },
         startedAt: record.receivedAt,
         ...(record.durationMs !== null ? { durationMs: record.durationMs } : {}),
         // A CONNECT's target names a host, not a path on the endpoint: the URL is the endpoint's, the note says what was asked.
@@ -282,8 +329,20 @@ export class CollectionService {
       exchanges.push(exchange)
     }
     const stamp = new Date(this.deps.clock.now()).toISOString().replace(/[:.]/g, '-')
-    if (format === 'curl') return { filename: `hookscope-${stamp}.sh`, mimeType: 'text/x-shellscript', text: toCurlMany(exchanges.map((e) => e.request)) + '\n' }
-    return { filename: `hookscope-${stamp}.har`, mimeType: 'application/json', text: JSON.stringify(toHar(exchanges, { creator: { name: 'Hookscope', version: this.deps.version } }), null, 2) }
+    if (format === 'curl') {
+      // Every command checked before the file is begun, as one script: a request curl cannot send fails the export.
+      const commands = exchanges.map((exchange) => toCurlPieces(exchange.request, { script: true }))
+      return this.exported(`hookscope-${stamp}.sh`, 'text/x-shellscript', async (out) => {
+        for (const command of commands) {
+          for (const piece of command) await out.write(piece)
+          await out.write('\n')
+        }
+      })
+    }
+    const har = toHar(exchanges, { creator: { name: 'Hookscope', version: this.deps.version } })
+    // The HAR holds the bodies as text now: their bytes need not stay.
+    exchanges.length = 0
+    return this.exported(`hookscope-${stamp}.har`, 'application/json', (out) => writeHar(out, har))
   }
 
   // ——— import: everything or nothing ———

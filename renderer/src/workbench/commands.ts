@@ -19,7 +19,7 @@ import type { Stores } from '../state/context'
 import { useApp, useStores } from '../state/context'
 import { createWorkbenchStore, initialComposer, type ImportProgress, type RequestRef, type SaveSource, type WorkbenchActions, type WorkbenchState, type WorkbenchStore } from '../state/workbench-store'
 import type { ComparableRequest } from '../diff/request-diff'
-import { EXPORT_MAX_CAPTURES, ExportCancelled, exportList, type TrafficExportFormat } from './list-export'
+import { EXPORT_MAX_CAPTURES, ExportCancelled, exportedBlob, exportList, type TrafficExportFormat } from './list-export'
 import { blankRequest, editableOfDraft, editableOfSpec, pastedKind, problemsOf, toDraft } from './composer-draft'
 import { sendTimeoutError, sendTimeoutMs, storedDraft, storeDraft, storedSendTimeout, storeSendTimeout } from './composer-storage'
 import { refusedSignature } from '../text/verdict-text'
@@ -705,8 +705,12 @@ export class Workbench {
   }
 
   async exportCollection(id: string, format: ExportFormat): Promise<void> {
-    const file = await this.guard('Export failed', () => this.api['collections.export']({ id, format }))
-    if (file) downloadBlob(new Blob([file.text], { type: file.mimeType }), file.filename)
+    // A large export comes as a file, read in slices: the page never holds it as one string.
+    const file = await this.guard('Export failed', async () => {
+      const exported = await this.api['collections.export']({ id, format })
+      return { blob: await exportedBlob(this.api, exported), filename: exported.filename }
+    })
+    if (file) downloadBlob(file.blob, file.filename)
   }
 
   private importing: { cancel: AbortController; uploadId: string } | null = null

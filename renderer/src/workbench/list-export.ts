@@ -1,9 +1,10 @@
 // Exporting the traffic list: every request its search and filters match, read from the engine page
 // by page (the list holds only the pages it has loaded), then exported in slices, so that a long
 // export shows how far it is; cancelled, it ends at once, without waiting for the call on its way.
-// The slices are joined into one file, oldest request first, as browsers' HAR files are. Never:
-// touches the DOM or the stores.
-import { EXPORT_CALL_MAX_BODY_BYTES, type ApiClient } from '../../../shared/api'
+// The slices are joined into one file, oldest request first, as browsers' HAR files are; a slice the
+// engine answers as a file (past a megabyte) is read in slices of bytes and joined as they are, never
+// decoded into one string. Never: touches the DOM or the stores.
+import { EXPORT_CALL_MAX_BODY_BYTES, EXPORT_READ_MAX_BYTES, type ApiClient, type ExportedFile } from '../../../shared/api'
 import { HookscopeError } from '../../../shared/errors'
 import type { CaptureQuery } from '../../../shared/model'
 
@@ -108,13 +109,13 @@ interface HarLog {
 
 /** One slice exported; a request deleted since it was listed is left out (and counted) instead of
  * failing the whole export. */
-async function exportSlice(api: ApiClient, ids: string[], format: TrafficExportFormat, signal: AbortSignal): Promise<{ files: Array<{ filename: string; text: string }>; gone: number }> {
+async function exportSlice(api: ApiClient, ids: string[], format: TrafficExportFormat, signal: AbortSignal): Promise<{ files: ExportedFile[]; gone: number }> {
   try {
     return { files: [await unlessCancelled(api['captures.export']({ ids, format }), signal)], gone: 0 }
   } catch (error) {
     if (!(error instanceof HookscopeError && error.code === 'NOT_FOUND')) throw error
   }
-  const files: Array<{ filename: string; text: string }> = []
+  const files: ExportedFile[] = []
   let gone = 0
   for (const id of ids) {
     try {
@@ -127,16 +128,68 @@ async function exportSlice(api: ApiClient, ids: string[], format: TrafficExportF
   return { files, gone }
 }
 
+/**
+ * The bytes of an export the engine answered as a file, from `from` to its end, in slices (read in
+ * order: the engine deletes the file once its last byte is read).
+ */
+export async function readExportFile(api: ApiClient, file: { id: string; size: number }, from = 0, signal?: AbortSignal): Promise<Uint8Array<ArrayBuffer>[]> {
+  const parts: Uint8Array<ArrayBuffer>[] = []
+  for (let offset = from; offset < file.size; ) {
+    const call = api['exports.read']({ id: file.id, offset, length: EXPORT_READ_MAX_BYTES })
+    const slice = await (signal ? unlessCancelled(call, signal) : call)
+    if (slice.size === 0) break
+    parts.push(base64Bytes(slice.base64))
+    offset += slice.size
+  }
+  return parts
+}
+
+/** An exported file as a Blob, however the engine answered (its text, or a file read in slices). */
+export async function exportedBlob(api: ApiClient, exported: ExportedFile): Promise<Blob> {
+  if (!exported.file) return new Blob([exported.text], { type: exported.mimeType })
+  return new Blob(await readExportFile(api, exported.file), { type: exported.mimeType })
+}
+
+function base64Bytes(base64: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(base64)
+  const bytes = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
+  return bytes
+}
+
 const indent = (json: string, spaces: number) => json.replace(/\n/g, `\n${' '.repeat(spaces)}`)
 
 /** A HAR document written as the engine writes one (two-space indents), from its log's fields and
- * its entries as text; as parts of a Blob, since a long export can outgrow one string. */
-function harParts(log: Omit<HarLog, 'entries'>, entries: string[]): BlobPart[] {
+ * its entries (each part with the comma and line break before it); as parts of a Blob, since a long
+ * export can outgrow one string. */
+function harParts(log: Omit<HarLog, 'entries'>, entries: BlobPart[]): BlobPart[] {
   const fields = Object.entries(log).map(([key, value]) => `\n    ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), 4)},`)
-  const parts: BlobPart[] = [`{\n  "log": {${fields.join('')}\n    "entries": [`]
-  entries.forEach((entry, index) => parts.push(`${index === 0 ? '' : ','}\n      ${entry}`))
-  parts.push(entries.length === 0 ? ']\n  }\n}' : '\n    ]\n  }\n}')
-  return parts
+  return [`{\n  "log": {${fields.join('')}\n    "entries": [`, ...entries, entries.length === 0 ? ']\n  }\n}' : '\n    ]\n  }\n}']
+}
+
+/**
+ * A HAR file's entries, joined where `entries` ends: a file answered as text parsed, one answered as
+ * a file read as bytes (its log's fields, before the entries, parsed when none are known yet).
+ */
+async function addHarEntries(api: ApiClient, file: ExportedFile, entries: BlobPart[], log: Omit<HarLog, 'entries'> | null, signal: AbortSignal): Promise<Omit<HarLog, 'entries'>> {
+  if (!file.file) {
+    const { entries: sliceEntries, ...rest } = (JSON.parse(file.text) as { log: HarLog }).log
+    for (const entry of sliceEntries) entries.push(`${entries.length === 0 ? '' : ','}\n      ${indent(JSON.stringify(entry, null, 2), 6)}`)
+    return log ?? rest
+  }
+  const range = file.harEntries ?? { start: 0, end: 0 }
+  if (!log) {
+    // What comes before the entries ends with `"entries": [`: closed, it is the log without them.
+    const head = await new Blob(await readExportFile(api, { id: file.file.id, size: range.start }, 0, signal)).text()
+    const parsed = (JSON.parse(`${head}]}}`) as { log: HarLog }).log
+    log = Object.fromEntries(Object.entries(parsed).filter(([key]) => key !== 'entries'))
+  }
+  const bytes = new Blob(await readExportFile(api, file.file, range.start, signal)).slice(0, range.end - range.start)
+  if (bytes.size > 0) {
+    if (entries.length > 0) entries.push(',')
+    entries.push(bytes)
+  }
+  return log
 }
 
 /** Every request the query matches (up to `max`), exported as one HAR or cURL file. */
@@ -148,8 +201,8 @@ export async function exportList(api: ApiClient, options: ListExportOptions): Pr
   const ids = listed.ids.reverse()
   let filename = ''
   let log: Omit<HarLog, 'entries'> | null = null
-  const entries: string[] = []
-  const scripts: string[] = []
+  const entries: BlobPart[] = []
+  const scripts: BlobPart[] = []
   let gone = 0
   options.onProgress({ format, phase: 'exporting', done: 0, total: ids.length })
   for (let at = 0; at < ids.length; ) {
@@ -164,13 +217,8 @@ export async function exportList(api: ApiClient, options: ListExportOptions): Pr
     gone += slice.gone
     for (const file of slice.files) {
       filename ||= file.filename
-      if (format === 'curl') {
-        scripts.push(file.text)
-        continue
-      }
-      const { entries: sliceEntries, ...rest } = (JSON.parse(file.text) as { log: HarLog }).log
-      log ??= rest
-      for (const entry of sliceEntries) entries.push(indent(JSON.stringify(entry, null, 2), 6))
+      if (format === 'curl') scripts.push(...(file.file ? await readExportFile(api, file.file, 0, signal) : [file.text]))
+      else log = await addHarEntries(api, file, entries, log, signal)
     }
     options.onProgress({ format, phase: 'exporting', done: end, total: ids.length })
     at = end

@@ -1,0 +1,195 @@
+// Export files. Owns: writing an export to a temp file piece by piece (JSON as JSON.stringify with
+// two-space indents writes it, its long strings in slices; a curl script command by command), so
+// that an export holds its bodies once, never the whole file as one string; and handing the file out
+// in slices (`exports.read`) until its last byte is read, or for 10 minutes unused. A small file is
+// given back whole as text instead. Never: changes a byte of what the formats produce.
+import { randomBytes } from 'node:crypto'
+import { promises as fs } from 'node:fs'
+import type { FileHandle } from 'node:fs/promises'
+import path from 'node:path'
+import { HookscopeError } from '../../../shared/errors'
+
+/** A file up to this size is answered as text; a larger one as a file to read in slices. */
+export const EXPORT_TEXT_MAX_BYTES = 1024 * 1024
+/** A file not read for this long is deleted. */
+const EXPORT_IDLE_MS = 10 * 60_000
+/** A string at least this long is written in slices of it rather than within its JSON's text. */
+const LONG_STRING = 64 * 1024
+/** Code units of a long string escaped and written at a time. */
+const STRING_SLICE = 1024 * 1024
+/** Text gathered before one write to the file. */
+const WRITE_BYTES = 1024 * 1024
+
+/** Where export text goes: gathered, then written in writes of about a megabyte. */
+export class ExportWriter {
+  private pending: string[] = []
+  private pendingLength = 0
+  /** Bytes written to the file. */
+  bytes = 0
+  /** Bytes written or about to be. */
+  total = 0
+
+  constructor(private readonly handle: FileHandle) {}
+
+  async write(text: string): Promise<void> {
+    this.pending.push(text)
+    this.pendingLength += text.length
+    this.total += Buffer.byteLength(text, 'utf8')
+    if (this.pendingLength >= WRITE_BYTES) await this.flush()
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return
+    const buffer = Buffer.from(this.pending.join(''), 'utf8')
+    this.pending = []
+    this.pendingLength = 0
+    this.bytes += buffer.length
+    await this.handle.write(buffer)
+  }
+}
+
+/**
+ * `JSON.stringify(value, null, 2)`, written to `out`: the same text, byte for byte, but each string
+ * of 64 Ki code units or more (a body) escaped and written a megabyte at a time, never within one
+ * string of the whole document.
+ */
+export async function writeJson(out: ExportWriter, value: unknown, indent = 0): Promise<void> {
+  // Long strings stand in the document's text as a mark no captured text can hold (a random nonce).
+  const nonce = randomBytes(12).toString('hex')
+  const long: string[] = []
+  let skeleton = JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' && item.length >= LONG_STRING ? `\u0000${nonce}:${long.push(item) - 1}\u0000` : item), 2)
+  // Nested at `indent` spaces: a JSON text's only raw line breaks are those between its values.
+  if (indent > 0) skeleton = skeleton.replace(/\n/g, `\n${' '.repeat(indent)}`)
+  const mark = new RegExp(`"\\\\u0000${nonce}:(\\d+)\\\\u0000"`, 'g')
+  let at = 0
+  for (const match of skeleton.matchAll(mark)) {
+    await out.write(skeleton.slice(at, match.index))
+    const index = Number(match[1])
+    await writeJsonString(out, long[index]!)
+    long[index] = ''
+    at = match.index + match[0].length
+  }
+  await out.write(skeleton.slice(at))
+}
+
+/** Where a HAR file's entries lie, in bytes: from the line break before the first one to the end of the last. */
+export interface HarEntriesRange {
+  start: number
+  end: number
+}
+
+/**
+ * A HAR document as `JSON.stringify(har, null, 2)` writes it (its log's `entries` last, as toHar
+ * puts it), one entry at a time; answers where the entries lie, so that the files of several
+ * exports can be joined into one.
+ */
+export async function writeHar(out: ExportWriter, har: { log: { entries: unknown[] } }): Promise<HarEntriesRange> {
+  const { entries, ...rest } = har.log
+  const empty = JSON.stringify({ log: { ...rest, entries: [] } }, null, 2)
+  const open = empty.lastIndexOf('[]')
+  await out.write(empty.slice(0, open + 1))
+  const start = out.total
+  for (let index = 0; index < entries.length; index++) {
+    await out.write(`${index === 0 ? '' : ','}\n      `)
+    await writeJson(out, entries[index], 6)
+    // What was written is on its way to the file; the entry's strings need not stay.
+    entries[index] = null
+  }
+  const end = out.total
+  await out.write(entries.length === 0 ? empty.slice(open + 1) : `\n    ]${empty.slice(open + 2)}`)
+  return { start, end }
+}
+
+/** A string as JSON.stringify writes it, escaped a slice at a time (never splitting a surrogate pair,
+ * which would be escaped as two lone halves). */
+async function writeJsonString(out: ExportWriter, text: string): Promise<void> {
+  await out.write('"')
+  for (let start = 0; start < text.length; ) {
+    let end = Math.min(text.length, start + STRING_SLICE)
+    const last = text.charCodeAt(end - 1)
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--
+    await out.write(JSON.stringify(text.slice(start, end)).slice(1, -1))
+    start = end
+  }
+  await out.write('"')
+}
+
+export interface ExportFileInfo {
+  /** Names the file for `exports.read`. */
+  id: string
+  size: number
+}
+
+interface ExportFileEntry {
+  path: string
+  size: number
+  timer: ReturnType<typeof setTimeout>
+}
+
+/** The export files waiting to be read, in a folder of their own (emptied at each start). */
+export class ExportFiles {
+  private readonly files = new Map<string, ExportFileEntry>()
+
+  constructor(private readonly dir: string) {}
+
+  /**
+   * Writes an export through `write`, then answers it as text when it is small, else as a file to
+   * read. A write that fails leaves no file behind.
+   */
+  async create(write: (out: ExportWriter) => Promise<void>): Promise<{ text: string } | { file: ExportFileInfo }> {
+    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 })
+    const id = `exp_${randomBytes(16).toString('hex')}`
+    const file = path.join(this.dir, id)
+    const handle = await fs.open(file, 'w+', 0o600)
+    let size: number
+    try {
+      const out = new ExportWriter(handle)
+      await write(out)
+      await out.flush()
+      size = out.bytes
+      if (size <= EXPORT_TEXT_MAX_BYTES) {
+        const bytes = Buffer.alloc(size)
+        await handle.read(bytes, 0, size, 0)
+        await handle.close()
+        await fs.rm(file, { force: true })
+        return { text: bytes.toString('utf8') }
+      }
+      await handle.close()
+    } catch (error) {
+      await handle.close().catch(() => undefined)
+      await fs.rm(file, { force: true })
+      throw error
+    }
+    const timer = setTimeout(() => void this.remove(id), EXPORT_IDLE_MS)
+    timer.unref?.()
+    this.files.set(id, { path: file, size, timer })
+    return { file: { id, size } }
+  }
+
+  /** A slice of an export file, base64; the file is deleted once its last byte has been read. */
+  async read(id: string, offset: number, length: number): Promise<{ base64: string; size: number; totalSize: number }> {
+    const entry = this.files.get(id)
+    if (!entry) throw new HookscopeError('NOT_FOUND', 'That export is no longer available (an export file is kept until it has been read, or 10 minutes unused): export again.')
+    entry.timer.refresh()
+    const size = Math.max(0, Math.min(length, entry.size - offset))
+    const bytes = Buffer.alloc(size)
+    if (size > 0) {
+      const handle = await fs.open(entry.path, 'r')
+      try {
+        await handle.read(bytes, 0, size, offset)
+      } finally {
+        await handle.close()
+      }
+    }
+    if (offset + size >= entry.size) await this.remove(id)
+    return { base64: bytes.toString('base64'), size, totalSize: entry.size }
+  }
+
+  private async remove(id: string): Promise<void> {
+    const entry = this.files.get(id)
+    if (!entry) return
+    this.files.delete(id)
+    clearTimeout(entry.timer)
+    await fs.rm(entry.path, { force: true })
+  }
+}
