@@ -158,3 +158,22 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true
 }
+
+/** A body as a file's text: UTF-8 text, or base64 when its bytes are not UTF-8. */
+export interface BodyText {
+  text: string
+  base64: boolean
+}
+
+/**
+ * A writer's own text for a body, or undefined for the body's text itself: a writer that streams its
+ * file gives a large body a stand-in here and writes the body's text from its bytes in its place.
+ */
+export type BodyTextOf = (bytes: Uint8Array) => BodyText | undefined
+
+export function bodyText(bytes: Uint8Array, of?: BodyTextOf): BodyText {
+  const given = of?.(bytes)
+  if (given) return given
+  const text = utf8DecodeStrict(bytes)
+  return text !== null ? { text, base64: false } : { text: base64Encode(bytes), base64: true }
+}

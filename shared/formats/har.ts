@@ -26,7 +26,7 @@
 //   where that tool puts it instead of postData. A request whose body the file does not hold (its
 //   bodySize says there was one, or the tool says it left it out: HTTP Toolkit's
 //   `_requestBodyStatus`) is imported without it, and its notes say so.
-import { base64Decode, base64Encode, textToByteString, utf8DecodeStrict, utf8Encode } from './bytes'
+import { base64Decode, bodyText, textToByteString, utf8Encode, type BodyTextOf } from './bytes'
 import {
   buildMultipart,
   formUrlEncode,
@@ -54,6 +54,8 @@ export interface ToHarOptions {
   creator: HarCreator
   /** Epoch ms used as startedDateTime for Exchanges without startedAt; default now. */
   now?: number
+  /** A stand-in for a body's text (see BodyTextOf); by default the text itself. */
+  bodyText?: BodyTextOf
 }
 
 export interface HarNameValue {
@@ -164,7 +166,7 @@ function responseCookies(headers: readonly HeaderPair[]): HarCookie[] {
     .filter((cookie): cookie is SetCookie => cookie !== null)
 }
 
-function toHarRequest(request: RequestSpec): HarRequest {
+function toHarRequest(request: RequestSpec, textOf: BodyTextOf | undefined): HarRequest {
   const query = queryOf(request.url)
   const har: HarRequest = {
     method: request.method,
@@ -178,13 +180,13 @@ function toHarRequest(request: RequestSpec): HarRequest {
   }
   if (request.body.length > 0) {
     const mimeType = headerValue(request.headers, 'content-type') ?? ''
-    const text = utf8DecodeStrict(request.body)
-    har.postData = text !== null ? { mimeType, text } : { mimeType, text: base64Encode(request.body), _encoding: 'base64' }
+    const body = bodyText(request.body, textOf)
+    har.postData = body.base64 ? { mimeType, text: body.text, _encoding: 'base64' } : { mimeType, text: body.text }
   }
   return har
 }
 
-function toHarResponse(response: ResponseSpec | undefined, httpVersion: string | undefined): HarResponse {
+function toHarResponse(response: ResponseSpec | undefined, httpVersion: string | undefined, textOf: BodyTextOf | undefined): HarResponse {
   if (!response) {
     return {
       status: 0,
@@ -209,12 +211,9 @@ function toHarResponse(response: ResponseSpec | undefined, httpVersion: string |
   }
   const contentBytes = decoded && response.body.length > 0 ? decoded : response.body
   if (contentBytes.length > 0) {
-    const text = utf8DecodeStrict(contentBytes)
-    if (text !== null) content.text = text
-    else {
-      content.text = base64Encode(contentBytes)
-      content.encoding = 'base64'
-    }
+    const body = bodyText(contentBytes, textOf)
+    content.text = body.text
+    if (body.base64) content.encoding = 'base64'
   }
   return {
     status: response.status,
@@ -237,8 +236,8 @@ export function toHar(exchanges: readonly Exchange[], options: ToHarOptions): Ha
     const entry: HarEntry = {
       startedDateTime: new Date(exchange.startedAt ?? now).toISOString(),
       time: duration,
-      request: toHarRequest(exchange.request),
-      response: toHarResponse(exchange.response, exchange.request.httpVersion),
+      request: toHarRequest(exchange.request, options.bodyText),
+      response: toHarResponse(exchange.response, exchange.request.httpVersion, options.bodyText),
       cache: {},
       timings: { blocked: -1, dns: -1, connect: -1, send: 0, wait: duration, receive: 0, ssl: -1 },
     }

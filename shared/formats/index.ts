@@ -10,6 +10,8 @@ export {
   bytesToByteString,
   textToByteString,
   utf8DecodeStrict,
+  type BodyText,
+  type BodyTextOf,
 } from './bytes'
 export { printfFormat, printfFormatPieces, shellQuote, toCurl, toCurlMany, toCurlPieces, type ToCurlOptions } from './curl-export'
 export { fromCurl, fromCurlMany, type FromCurlOptions } from './curl-import'

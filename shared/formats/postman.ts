@@ -35,7 +35,7 @@
 //   collection puts the key or token in the query; other auth types are left out and said so in the notes.
 // - The first saved example becomes the response. The URL comes from `raw` when present, else from
 //   its parts (collections built with the SDK have no `raw`).
-import { base64Decode, base64Encode, textToByteString, utf8DecodeStrict, utf8Encode } from './bytes'
+import { base64Decode, base64Encode, bodyText, textToByteString, utf8Encode, type BodyTextOf } from './bytes'
 import { buildMultipart, formUrlEncode, hasHeader, queryOf, randomBoundary, splitUrl } from './http-parts'
 import { formatPath, invalidInput, parseJsonInput, parseOrThrow } from './invalid-input'
 import { Exchange, FolderEntry, type FolderRef, type HeaderPair, type RequestSpec, type ResponseSpec } from './types'
@@ -48,6 +48,8 @@ export interface ToPostmanOptions {
   /** info._postman_id; a random UUID by default. */
   id?: string
   description?: string
+  /** A stand-in for a body's text (see BodyTextOf); by default the text itself. */
+  bodyText?: BodyTextOf
 }
 
 export interface PostmanKeyValue {
@@ -152,31 +154,28 @@ function postmanHeaders(headers: readonly HeaderPair[]): PostmanKeyValue[] {
   return headers.map(([key, value]) => ({ key, value }))
 }
 
-function toPostmanRequest(exchange: Exchange): PostmanRequest {
+function toPostmanRequest(exchange: Exchange, textOf: BodyTextOf | undefined): PostmanRequest {
   const { request } = exchange
   const out: PostmanRequest = { method: request.method, header: postmanHeaders(request.headers), url: postmanUrl(request.url) }
   if (request.body.length > 0) {
-    const text = utf8DecodeStrict(request.body)
-    out.body =
-      text !== null
-        ? { mode: 'raw', raw: text }
-        : { mode: 'raw', raw: base64Encode(request.body), options: { raw: { language: 'text' }, hookscope: { encoding: 'base64' } } }
+    const body = bodyText(request.body, textOf)
+    out.body = body.base64 ? { mode: 'raw', raw: body.text, options: { raw: { language: 'text' }, hookscope: { encoding: 'base64' } } } : { mode: 'raw', raw: body.text }
   }
   if (exchange.notes !== undefined) out.description = exchange.notes
   return out
 }
 
-function toPostmanResponse(exchange: Exchange, response: ResponseSpec, originalRequest: PostmanRequest): PostmanResponse {
-  const text = utf8DecodeStrict(response.body)
+function toPostmanResponse(exchange: Exchange, response: ResponseSpec, originalRequest: PostmanRequest, textOf: BodyTextOf | undefined): PostmanResponse {
+  const body = bodyText(response.body, textOf)
   const out: PostmanResponse = {
     name: `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
     originalRequest,
     status: response.statusText ?? '',
     code: response.status,
     header: postmanHeaders(response.headers),
-    body: text ?? base64Encode(response.body),
+    body: body.text,
   }
-  if (text === null) out._hookscope = { bodyEncoding: 'base64' }
+  if (body.base64) out._hookscope = { bodyEncoding: 'base64' }
   if (exchange.durationMs !== undefined) out.responseTime = exchange.durationMs
   return out
 }
@@ -202,11 +201,11 @@ export function toPostman(exchanges: ReadonlyArray<Exchange | FolderEntry>, opti
       siblings = group.item
     }
     if ('folder' in exchange) continue
-    const request = toPostmanRequest(exchange)
+    const request = toPostmanRequest(exchange, options.bodyText)
     const item: PostmanItem = {
       name: exchange.name ?? `${exchange.request.method} ${exchange.request.url}`,
       request,
-      response: exchange.response ? [toPostmanResponse(exchange, exchange.response, request)] : [],
+      response: exchange.response ? [toPostmanResponse(exchange, exchange.response, request, options.bodyText)] : [],
     }
     if (exchange.request.body.length > 0 && !hasHeader(exchange.request.headers, 'content-type')) {
       item.protocolProfileBehavior = { disabledSystemHeaders: { 'content-type': true } }

@@ -3,11 +3,14 @@
 // that an export holds its bodies once, never the whole file as one string; and handing the file out
 // in slices (`exports.read`) until its last byte is read, or for 10 minutes unused. A small file is
 // given back whole as text instead. Never: changes a byte of what the formats produce.
+import { isUtf8 } from 'node:buffer'
 import { randomBytes } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import path from 'node:path'
+import { StringDecoder } from 'node:string_decoder'
 import { HookscopeError } from '../../../shared/errors'
+import type { BodyText } from '../../../shared/formats'
 
 /** A file up to this size is answered as text; a larger one as a file to read in slices. */
 export const EXPORT_TEXT_MAX_BYTES = 1024 * 1024
@@ -48,28 +51,80 @@ export class ExportWriter {
   }
 }
 
+/** A body written from its bytes: as UTF-8 text, or base64. */
+interface BodyBytes {
+  bytes: Uint8Array
+  base64: boolean
+}
+
 /**
- * `JSON.stringify(value, null, 2)`, written to `out`: the same text, byte for byte, but each string
- * of 64 Ki code units or more (a body) escaped and written a megabyte at a time, never within one
- * string of the whole document.
+ * The long values of one export: each stands in its JSON as a mark no captured text can hold (a
+ * random nonce), and is written where its mark is, a slice at a time.
  */
-export async function writeJson(out: ExportWriter, value: unknown, indent = 0): Promise<void> {
-  // Long strings stand in the document's text as a mark no captured text can hold (a random nonce).
-  const nonce = randomBytes(12).toString('hex')
-  const long: string[] = []
-  let skeleton = JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' && item.length >= LONG_STRING ? `\u0000${nonce}:${long.push(item) - 1}\u0000` : item), 2)
-  // Nested at `indent` spaces: a JSON text's only raw line breaks are those between its values.
+export class LongValues {
+  readonly nonce = randomBytes(12).toString('hex')
+  private readonly values: Array<string | BodyBytes | null> = []
+
+  mark(value: string | BodyBytes): string {
+    return `\u0000${this.nonce}:${this.values.push(value) - 1}\u0000`
+  }
+
+  /** For toHar and toPostman (BodyTextOf): a body of 64 KiB or more stands in as a mark, written later from its bytes. */
+  readonly bodyText = (bytes: Uint8Array): BodyText | undefined => {
+    if (bytes.length < LONG_STRING) return undefined
+    const base64 = !isUtf8(bytes)
+    return { text: this.mark({ bytes, base64 }), base64 }
+  }
+
+  /**
+   * The value a mark stands for. A long string is marked where it stands and written once, so it is
+   * let go; a body may stand in more than one place (a Postman example repeats its request).
+   */
+  take(index: number): string | BodyBytes {
+    const value = this.values[index]
+    if (value === null || value === undefined) throw new Error(`export mark ${index} is unknown or was written already`)
+    if (typeof value === 'string') this.values[index] = null
+    return value
+  }
+}
+
+/**
+ * `JSON.stringify(value, null, 2)` (nested at `indent` spaces), written to `out`: the same text,
+ * byte for byte, but each string of 64 Ki code units or more, and each body marked by `long`,
+ * escaped and written a megabyte at a time, never within one string of the whole document.
+ */
+export async function writeJson(out: ExportWriter, value: unknown, indent = 0, long = new LongValues()): Promise<void> {
+  let skeleton = JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' && item.length >= LONG_STRING ? long.mark(item) : item), 2)
+  // Nested: a JSON text's only raw line breaks are those between its values.
   if (indent > 0) skeleton = skeleton.replace(/\n/g, `\n${' '.repeat(indent)}`)
-  const mark = new RegExp(`"\\\\u0000${nonce}:(\\d+)\\\\u0000"`, 'g')
+  const mark = new RegExp(`"\\\\u0000${long.nonce}:(\\d+)\\\\u0000"`, 'g')
   let at = 0
   for (const match of skeleton.matchAll(mark)) {
     await out.write(skeleton.slice(at, match.index))
-    const index = Number(match[1])
-    await writeJsonString(out, long[index]!)
-    long[index] = ''
+    const item = long.take(Number(match[1]))
+    if (typeof item === 'string') await writeJsonString(out, item)
+    else await writeBodyString(out, item)
     at = match.index + match[0].length
   }
   await out.write(skeleton.slice(at))
+}
+
+/** A body's text (UTF-8, or base64) as a JSON string, made and written a slice of its bytes at a time. */
+async function writeBodyString(out: ExportWriter, body: BodyBytes): Promise<void> {
+  const bytes = Buffer.from(body.bytes.buffer, body.bytes.byteOffset, body.bytes.length)
+  await out.write('"')
+  if (body.base64) {
+    // A multiple of 3 bytes per slice: only the last one pads.
+    for (let start = 0; start < bytes.length; start += 3 * 256 * 1024) await out.write(bytes.toString('base64', start, Math.min(bytes.length, start + 3 * 256 * 1024)))
+  } else {
+    // The decoder keeps a character cut between slices for the next one.
+    const decoder = new StringDecoder('utf8')
+    for (let start = 0; start < bytes.length; start += STRING_SLICE) {
+      await out.write(JSON.stringify(decoder.write(bytes.subarray(start, Math.min(bytes.length, start + STRING_SLICE)))).slice(1, -1))
+    }
+    await out.write(JSON.stringify(decoder.end()).slice(1, -1))
+  }
+  await out.write('"')
 }
 
 /** Where a HAR file's entries lie, in bytes: from the line break before the first one to the end of the last. */
@@ -83,7 +138,7 @@ export interface HarEntriesRange {
  * puts it), one entry at a time; answers where the entries lie, so that the files of several
  * exports can be joined into one.
  */
-export async function writeHar(out: ExportWriter, har: { log: { entries: unknown[] } }): Promise<HarEntriesRange> {
+export async function writeHar(out: ExportWriter, har: { log: { entries: unknown[] } }, long = new LongValues()): Promise<HarEntriesRange> {
   const { entries, ...rest } = har.log
   const empty = JSON.stringify({ log: { ...rest, entries: [] } }, null, 2)
   const open = empty.lastIndexOf('[]')
@@ -91,7 +146,7 @@ export async function writeHar(out: ExportWriter, har: { log: { entries: unknown
   const start = out.total
   for (let index = 0; index < entries.length; index++) {
     await out.write(`${index === 0 ? '' : ','}\n      `)
-    await writeJson(out, entries[index], 6)
+    await writeJson(out, entries[index], 6, long)
     // What was written is on its way to the file; the entry's strings need not stay.
     entries[index] = null
   }

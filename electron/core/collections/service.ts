@@ -34,7 +34,7 @@ import { inlineBytes, type HistoryStore } from '../store/history'
 import { bodyBytes, storedBody, type CollectionStore } from './store'
 import { cancelledImport, readHar } from './har-reader'
 import { encodeDecodedBodies } from './content-encoding'
-import { ExportFiles, writeHar, writeJson, type ExportFileInfo, type ExportWriter, type HarEntriesRange } from './export-file'
+import { ExportFiles, LongValues, writeHar, writeJson, type ExportFileInfo, type ExportWriter, type HarEntriesRange } from './export-file'
 
 /** An export: a small file as its text, a larger one as a file to read in slices (`exports.read`), its text empty. */
 export interface ExportedFile {
@@ -227,10 +227,10 @@ export class CollectionService {
       case 'har': {
         const exchanges = this.exchangesOf(collection)
         refuseUndefinedOrigins(exchanges, format)
-        const har = toHar(exchanges, { creator: { name: 'Hookscope', version: this.deps.version } })
-        // The HAR holds the bodies as text now: their bytes need not stay.
-        exchanges.length = 0
-        return this.exported(`${base}.har`, 'application/json', (out) => writeHar(out, har))
+        // Large bodies are written from their bytes, never as one string.
+        const long = new LongValues()
+        const har = toHar(exchanges, { creator: { name: 'Hookscope', version: this.deps.version }, bodyText: long.bodyText })
+        return this.exported(`${base}.har`, 'application/json', (out) => writeHar(out, har, long))
       }
       case 'postman': {
         // Every folder where it comes in display order, so that one with nothing in it is written too.
@@ -239,9 +239,9 @@ export class CollectionService {
           item: (item) => entries.push({ ...exchangeOfItem(item), ...folderPathOf(collection, item.folderId) }),
           folder: (folder) => entries.push({ folder: foldersOf(collection, folder.id) }),
         })
-        const postman = toPostman(entries, { name: collection.name })
-        entries.length = 0
-        return this.exported(`${base}.postman_collection.json`, 'application/json', (out) => writeJson(out, postman))
+        const long = new LongValues()
+        const postman = toPostman(entries, { name: collection.name, bodyText: long.bodyText })
+        return this.exported(`${base}.postman_collection.json`, 'application/json', (out) => writeJson(out, postman, 0, long))
       }
       case 'curl': {
         const exchanges = this.exchangesOf(collection)
@@ -339,10 +339,10 @@ export class CollectionService {
         }
       })
     }
-    const har = toHar(exchanges, { creator: { name: 'Hookscope', version: this.deps.version } })
-    // The HAR holds the bodies as text now: their bytes need not stay.
-    exchanges.length = 0
-    return this.exported(`hookscope-${stamp}.har`, 'application/json', (out) => writeHar(out, har))
+    // Large bodies are written from their bytes, never as one string.
+    const long = new LongValues()
+    const har = toHar(exchanges, { creator: { name: 'Hookscope', version: this.deps.version }, bodyText: long.bodyText })
+    return this.exported(`hookscope-${stamp}.har`, 'application/json', (out) => writeHar(out, har, long))
   }
 
   // ——— import: everything or nothing ———

@@ -135,7 +135,7 @@ async function exportSlice(api: ApiClient, ids: string[], format: TrafficExportF
 export async function readExportFile(api: ApiClient, file: { id: string; size: number }, from = 0, signal?: AbortSignal): Promise<Uint8Array<ArrayBuffer>[]> {
   const parts: Uint8Array<ArrayBuffer>[] = []
   for (let offset = from; offset < file.size; ) {
-    const call = api['exports.read']({ id: file.id, offset, length: EXPORT_READ_MAX_BYTES })
+    const call = api['exports.read']({ id: file.id, offset, length: Math.min(EXPORT_READ_MAX_BYTES, file.size - offset) })
     const slice = await (signal ? unlessCancelled(call, signal) : call)
     if (slice.size === 0) break
     parts.push(base64Bytes(slice.base64))
@@ -157,12 +157,15 @@ function base64Bytes(base64: string): Uint8Array<ArrayBuffer> {
   return bytes
 }
 
+/** A piece of the file: text, bytes, or a Blob of them. */
+type FilePart = string | Blob | Uint8Array<ArrayBuffer>
+
 const indent = (json: string, spaces: number) => json.replace(/\n/g, `\n${' '.repeat(spaces)}`)
 
 /** A HAR document written as the engine writes one (two-space indents), from its log's fields and
  * its entries (each part with the comma and line break before it); as parts of a Blob, since a long
  * export can outgrow one string. */
-function harParts(log: Omit<HarLog, 'entries'>, entries: BlobPart[]): BlobPart[] {
+function harParts(log: Omit<HarLog, 'entries'>, entries: FilePart[]): FilePart[] {
   const fields = Object.entries(log).map(([key, value]) => `\n    ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), 4)},`)
   return [`{\n  "log": {${fields.join('')}\n    "entries": [`, ...entries, entries.length === 0 ? ']\n  }\n}' : '\n    ]\n  }\n}']
 }
@@ -171,7 +174,7 @@ function harParts(log: Omit<HarLog, 'entries'>, entries: BlobPart[]): BlobPart[]
  * A HAR file's entries, joined where `entries` ends: a file answered as text parsed, one answered as
  * a file read as bytes (its log's fields, before the entries, parsed when none are known yet).
  */
-async function addHarEntries(api: ApiClient, file: ExportedFile, entries: BlobPart[], log: Omit<HarLog, 'entries'> | null, signal: AbortSignal): Promise<Omit<HarLog, 'entries'>> {
+async function addHarEntries(api: ApiClient, file: ExportedFile, entries: FilePart[], log: Omit<HarLog, 'entries'> | null, signal: AbortSignal): Promise<Omit<HarLog, 'entries'>> {
   if (!file.file) {
     const { entries: sliceEntries, ...rest } = (JSON.parse(file.text) as { log: HarLog }).log
     for (const entry of sliceEntries) entries.push(`${entries.length === 0 ? '' : ','}\n      ${indent(JSON.stringify(entry, null, 2), 6)}`)
@@ -201,8 +204,8 @@ export async function exportList(api: ApiClient, options: ListExportOptions): Pr
   const ids = listed.ids.reverse()
   let filename = ''
   let log: Omit<HarLog, 'entries'> | null = null
-  const entries: BlobPart[] = []
-  const scripts: BlobPart[] = []
+  const entries: FilePart[] = []
+  const scripts: FilePart[] = []
   let gone = 0
   options.onProgress({ format, phase: 'exporting', done: 0, total: ids.length })
   for (let at = 0; at < ids.length; ) {
