@@ -1,0 +1,61 @@
+// The traffic list's export in a real browser: the downloaded file is the very file the engine gives
+// for the same requests in one export, byte for byte, for a normal request (answered as text) and
+// with a request large enough that its export comes as a file, read in slices and joined.
+import { randomBytes } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { exportedBytes } from '../helpers/exports'
+import { connectApi, type HostApi } from './helpers/api-client'
+import { sendRequest, uniquePath, useE2E } from './helpers'
+
+const e2e = useE2E()
+let hostApi: HostApi | null = null
+
+beforeAll(async () => {
+  try {
+    hostApi = await connectApi(e2e.host)
+  } catch {
+    return // No browser, no host: the test skips with the reason.
+  }
+})
+afterAll(() => hostApi?.close())
+
+/** What the engine exports for the captures a search matches, oldest first, in one call. */
+async function engineExport(search: string, format: 'har' | 'curl'): Promise<Buffer> {
+  const { api } = hostApi!
+  const page = await api['captures.query']({ text: search, limit: 100 })
+  const ids = page.items.map((item) => item.id).reverse()
+  return exportedBytes(api, await api['captures.export']({ ids, format }))
+}
+
+describe('exporting the traffic list', () => {
+  it('downloads the file one export of the same requests gives, a normal request and a large one alike', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const prefix = uniquePath('list-export')
+    await sendRequest(e2e.host.captureUrl, { path: `${prefix}/normal?x=1`, headers: [['Content-Type', 'application/json']], body: '{"event":"paid","note":"café ✓"}' })
+    const { page, errors } = await e2e.open()
+
+    const download = async (format: 'har' | 'curl') => {
+      const file = page.waitForEvent('download')
+      await page.getByTestId(`traffic-export-${format}`).click()
+      return readFile(await (await file).path())
+    }
+
+    // A normal request alone.
+    await page.getByTestId('search-input').fill(`${prefix}/normal`)
+    await page.getByTestId('traffic-count').filter({ hasText: /^1 request$/ }).waitFor()
+    expect((await download('har')).equals(await engineExport(`${prefix}/normal`, 'har'))).toBe(true)
+    await page.getByTestId('toast').filter({ hasText: 'Exported 1 request as HAR.' }).waitFor()
+    expect((await download('curl')).equals(await engineExport(`${prefix}/normal`, 'curl'))).toBe(true)
+
+    // With a body of 2 MB that is not UTF-8 (base64 in the HAR file, printf's escapes in cURL).
+    await sendRequest(e2e.host.captureUrl, { path: `${prefix}/large`, headers: [['Content-Type', 'application/octet-stream']], body: Buffer.concat([Buffer.from([0xff]), randomBytes(2 * 1024 * 1024)]) })
+    await page.getByTestId('search-input').fill(prefix)
+    await page.getByTestId('traffic-count').filter({ hasText: /^2 requests$/ }).waitFor()
+    const har = await download('har')
+    expect(har.equals(await engineExport(prefix, 'har'))).toBe(true)
+    expect((JSON.parse(har.toString('utf8')) as { log: { entries: unknown[] } }).log.entries).toHaveLength(2)
+    expect((await download('curl')).equals(await engineExport(prefix, 'curl'))).toBe(true)
+    expect(errors).toEqual([])
+  }, 120_000)
+})
