@@ -286,6 +286,12 @@ export const methods = {
       delayMs: z.number().int().min(0).max(60_000).default(0),
       stopOnFailure: z.boolean().default(false),
       resign: z.boolean().default(true),
+      /**
+       * Endpoints whose secret re-signs the items set to no re-signing that carry a signature (saved
+       * before items kept how they are signed, or imported): each is re-signed with the first of these
+       * whose scheme's signature it carries, and sent as saved when none is.
+       */
+      resignWith: z.array(z.string().min(1)).max(100).default([]),
       timeoutMs: z.number().int().min(100).max(10 * 60_000).default(30_000),
     }),
     RunState,

@@ -80,3 +80,12 @@ export function carriesSignature(scheme: SchemeId, rawHeaders: ReadonlyArray<rea
   const names = scheme === 'svix' ? ['svix-signature', 'webhook-signature'] : SIGNATURE_HEADERS[scheme].map((name) => name.toLowerCase())
   return rawHeaders.some(([name]) => names.includes(name.toLowerCase()))
 }
+
+/**
+ * The schemes whose signature header a request carries (a `webhook-signature` is both Standard
+ * Webhooks' and, unbranded, Svix's), in SCHEME_IDS order: what a request saved without re-signing may
+ * be re-signed with.
+ */
+export function schemesCarried(rawHeaders: ReadonlyArray<readonly [string, string]>): SchemeId[] {
+  return SCHEME_IDS.filter((scheme) => carriesSignature(scheme, rawHeaders))
+}

@@ -824,8 +824,8 @@ export class Engine {
       'collections.moveItem': async ({ id, itemId, folderId, index }) => tree(this.collectionsChanged(await this.collectionStore.moveItem(id, itemId, folderId, index))),
       'collections.moveEntry': async ({ id, entry, parentId, index }) => tree(this.collectionsChanged(await this.collectionStore.moveEntry(id, entry, parentId, index))),
       'collections.search': async ({ text }) => this.collectionStore.search(text).map((hit) => ({ ...hit, item: itemInfo(hit.item, utf8Bytes) })),
-      'collections.run': async ({ id, folderId, baseUrl, delayMs, stopOnFailure, resign, timeoutMs }) =>
-        this.collections.run({ collectionId: id, folderId, baseUrl, delayMs, stopOnFailure, resign, timeoutMs }),
+      'collections.run': async ({ id, folderId, baseUrl, delayMs, stopOnFailure, resign, resignWith, timeoutMs }) =>
+        this.collections.run({ collectionId: id, folderId, baseUrl, delayMs, stopOnFailure, resign, resignWith, timeoutMs }),
       'collections.runStatus': async ({ runId }) => this.collections.runState(runId),
       'collections.cancelRun': async ({ runId }) => this.collections.cancel(runId),
       'collections.export': async ({ id, format }) => this.collections.exportCollection(id, format),

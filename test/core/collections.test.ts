@@ -5,6 +5,9 @@ import { promisify } from 'node:util'
 import harValidator from 'har-validator'
 import { Collection as PostmanCollection } from 'postman-collection'
 import Stripe from 'stripe'
+import { sign as octokitSign, verify as octokitVerify } from '@octokit/webhooks-methods'
+import { Webhook as StandardWebhook } from 'standardwebhooks'
+import { Webhook as SvixWebhook } from 'svix'
 import { describe, expect, it, vi } from 'vitest'
 import { childrenOf, type CollectionTree, type RunState } from '../../shared/collections'
 import { dispatch } from '../../shared/api'
@@ -822,6 +825,82 @@ describe('running a collection', () => {
     const unsigned = runEvents(t, () => second)
     second = (await api['collections.run']({ id: c.id, baseUrl: app.url, resign: false })).runId
     expect((await unsigned).results.map((r) => [r.status, r.signature?.kind])).toEqual([[400, 'invalid']])
+  })
+
+  it('re-signs items saved without re-signing that carry a signature with the endpoint chosen for their scheme, as the providers’ libraries accept', async () => {
+    const secrets = { stripe: 'whsec_stale_import_0123456789abcdef', svix: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', std: 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD', github: 'It’s a Secret to Everybody' }
+    const stripe = new Stripe('sk_test_run')
+    const app = await target(async (req, res, body) => {
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, String(value)]))
+      let accepted = true
+      try {
+        if (req.url === '/stripe') stripe.webhooks.constructEvent(body, headers['stripe-signature']!, secrets.stripe)
+        if (req.url === '/svix') new SvixWebhook(secrets.svix).verify(body.toString(), headers)
+        if (req.url === '/std') new StandardWebhook(secrets.std).verify(body.toString(), headers)
+        if (req.url === '/github') accepted = await octokitVerify(secrets.github, body.toString(), headers['x-hub-signature-256']!)
+      } catch {
+        accepted = false
+      }
+      res.writeHead(accepted ? 200 : 400)
+      res.end()
+    })
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    const endpointFor = async (name: string, scheme: 'stripe' | 'svix' | 'standard-webhooks' | 'github', secret: string, id?: string) => {
+      const endpointId = id ?? (await t!.engine.createEndpoint({ name, port: 0 })).id
+      await t!.engine.updateEndpoint(endpointId, { signature: { scheme } })
+      await api['endpoints.setSecret']({ id: endpointId, secret })
+      return endpointId
+    }
+    const stripeEndpoint = await endpointFor('Stripe', 'stripe', secrets.stripe, t.endpointId)
+    const svixEndpoint = await endpointFor('Svix', 'svix', secrets.svix)
+    const stdEndpoint = await endpointFor('Standard', 'standard-webhooks', secrets.std)
+    const githubEndpoint = await endpointFor('GitHub', 'github', secrets.github)
+    const payload = '{"id":"evt_saved_long_ago","type":"invoice.paid"}'
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000)
+    const seconds = String(Math.floor(twoHoursAgo.getTime() / 1000))
+    // As a HAR file (or an earlier version) keeps them: signed when they were sent, set to no re-signing.
+    const entry = (path: string, headers: Array<[string, string]>) => ({
+      request: { method: 'POST', url: `http://hooks.example${path}`, headers: [['Content-Type', 'application/json'], ...headers].map(([name, value]) => ({ name, value })), postData: { mimeType: 'application/json', text: payload } },
+    })
+    const har = {
+      log: {
+        version: '1.2',
+        entries: [
+          entry('/stripe', [['Stripe-Signature', stripe.webhooks.generateTestHeaderString({ payload, secret: secrets.stripe, timestamp: Number(seconds) })]]),
+          entry('/svix', [['svix-id', 'msg_1'], ['svix-timestamp', seconds], ['svix-signature', new SvixWebhook(secrets.svix).sign('msg_1', twoHoursAgo, payload)]]),
+          entry('/std', [['webhook-id', 'msg_2'], ['webhook-timestamp', seconds], ['webhook-signature', new StandardWebhook(secrets.std).sign('msg_2', twoHoursAgo, payload)]]),
+          entry('/github', [['X-GitHub-Event', 'push'], ['X-Hub-Signature-256', await octokitSign('the secret before the one stored', payload)]]),
+          entry('/plain', []),
+        ],
+      },
+    }
+    const c = await api['collections.import']({ format: 'har', text: JSON.stringify(har) })
+    expect(c.items.map((item) => item.signature)).toEqual([null, null, null, null, null])
+    const runOf = async (resignWith: string[]) => {
+      let runId = ''
+      const finished = runEvents(t!, () => runId)
+      runId = (await api['collections.run']({ id: c.id, baseUrl: app.url, resignWith })).runId
+      return (await finished).results
+    }
+    // Sent as saved, the providers' libraries refuse them.
+    expect((await runOf([])).map((r) => r.status)).toEqual([400, 400, 400, 400, 200])
+    // Each re-signed with the first endpoint listed whose scheme's signature it carries (the webhook-signature
+    // one with Standard Webhooks', listed before Svix, whose library reads that header too); the unsigned one
+    // is given no signature.
+    const results = await runOf([stripeEndpoint, stdEndpoint, svixEndpoint, githubEndpoint])
+    expect(results.map((r) => [r.name, r.status, r.signature?.kind ?? null])).toEqual([
+      ['POST /stripe', 200, 'valid'],
+      ['POST /svix', 200, 'valid'],
+      ['POST /std', 200, 'valid'],
+      ['POST /github', 200, 'valid'],
+      ['POST /plain', 200, null],
+    ])
+    const resigned = await Promise.all(results.map(async (r) => (await api['replay.get']({ id: r.replayId! })).resigned?.scheme ?? null))
+    expect(resigned).toEqual(['stripe', 'svix', 'standard-webhooks', 'github', null])
+    expect(app.received.at(-1)!.rawHeaders.some(([name]) => /signature/i.test(name))).toBe(false)
+    // Only the schemes chosen are re-signed.
+    expect((await runOf([stripeEndpoint])).map((r) => r.status)).toEqual([200, 400, 400, 400, 200])
   })
 
   it('sends items in order to a chosen target, re-signing where configured, with progress and results', async () => {

@@ -100,3 +100,74 @@ describe('a collection run', () => {
     expect(screen.queryByTestId('run-own-endpoint')).toBeNull()
   })
 })
+
+describe('a run of items saved without re-signing that carry a signature', () => {
+  async function panelWith(endpoints: Array<{ id: string; name: string; scheme: Endpoint['signature']['scheme']; hasSecret: boolean }>) {
+    const engine = createFakeEngine()
+    const first = engine.endpoints[0]! as Endpoint
+    engine.endpoints.splice(0, 1, ...endpoints.map((e) => ({ ...first, id: e.id, name: e.name, forward: defaultForwardConfig(), signature: { scheme: e.scheme, publicUrl: null, hasSecret: e.hasSecret } })))
+    engine.statuses.splice(0, 1, ...endpoints.map((e, i) => ({ ...engine.statuses[0]!, id: e.id, port: 5000 + i, url: `http://127.0.0.1:${5000 + i}` })))
+    const fake = installFakeWorkbench(engine)
+    const signed = (id: string, headers: Array<[string, string]>) => fake.item({ id, name: id, request: { method: 'POST', url: `http://localhost:3000/${id}`, headers: [['Content-Type', 'application/json'], ...headers], body: { encoding: 'utf8', data: '{}' } }, source: { kind: 'import', id: null } })
+    fake.addCollection({
+      id: 'col_a',
+      name: 'Imported',
+      items: [
+        signed('stripe_1', [['Stripe-Signature', 't=1,v1=ab']]),
+        signed('stripe_2', [['stripe-signature', 't=1,v1=cd']]),
+        signed('std', [['webhook-id', 'msg_1'], ['webhook-timestamp', '1'], ['webhook-signature', 'v1,AAAA']]),
+        signed('plain', []),
+        { ...signed('configured', [['Stripe-Signature', 't=1,v1=ef']]), signature: { scheme: 'stripe', endpointId: 'ep_stripe' } },
+      ],
+    })
+    const harness = await renderCollectionsView(engine)
+    fireEvent.click(screen.getByTestId('collection-run'))
+    await settle()
+    const start = async () => {
+      await act(async () => {
+        fireEvent.submit(screen.getByTestId('run-start').closest('form')!)
+      })
+      await settle()
+      const runId = workbenchOf(harness.stores).store.getState().runId!
+      act(() => engine.emit('collections.run', { runId, collectionId: 'col_a', total: 5, done: 5, state: 'finished', results: [] }))
+      await settle()
+      return [...engine.calls].reverse().find((c) => c.method === 'collections.run')!.input as { resignWith: string[] }
+    }
+    return { start }
+  }
+
+  it('offers to re-sign them with an endpoint of their scheme, chosen when it is the only one, and sends that choice', async () => {
+    const { start } = await panelWith([
+      { id: 'ep_stripe', name: 'Stripe <b>live</b>', scheme: 'stripe', hasSecret: true },
+      { id: 'ep_std', name: 'Std A', scheme: 'standard-webhooks', hasSecret: true },
+      { id: 'ep_svix', name: 'Svix B', scheme: 'svix', hasSecret: true },
+      { id: 'ep_gh', name: 'GitHub', scheme: 'github', hasSecret: true },
+    ])
+    const notes = screen.getAllByTestId('run-unsigned')
+    expect(notes.map((note) => note.querySelector('p')!.textContent)).toEqual([
+      '2 of these requests carry a Stripe signature (Stripe-Signature) but are saved without re-signing: sent as saved, their signature still carries the time they were signed, which the app refuses once it is a few minutes old.',
+      'One of these requests carries a Standard Webhooks or Svix signature (webhook-signature) but is saved without re-signing: sent as saved, its signature still carries the time it was signed, which the app refuses once it is a few minutes old.',
+    ])
+    expect(document.querySelector('[data-testid="run-unsigned"] b')).toBeNull()
+    const [stripeChoice, stdChoice] = screen.getAllByTestId('run-resign-with') as HTMLSelectElement[]
+    // The only Stripe endpoint is chosen; of the two that read webhook-signature, none until one is picked.
+    expect(stripeChoice!.value).toBe('ep_stripe')
+    expect([...stripeChoice!.options].map((o) => o.textContent)).toEqual(['Nothing: send them as saved', 'Stripe <b>live</b>’s secret'])
+    expect(stdChoice!.value).toBe('')
+    expect([...stdChoice!.options].map((o) => o.textContent)).toEqual(['Nothing: send it as saved', 'Std A’s secret', 'Svix B’s secret'])
+    expect((await start()).resignWith).toEqual(['ep_stripe'])
+    fireEvent.change(stdChoice!, { target: { value: 'ep_svix' } })
+    expect((await start()).resignWith).toEqual(['ep_svix', 'ep_stripe'])
+    fireEvent.change(stripeChoice!, { target: { value: '' } })
+    expect((await start()).resignWith).toEqual(['ep_svix'])
+  })
+
+  it('says how to get an endpoint that can re-sign them when none can', async () => {
+    await panelWith([{ id: 'ep_stripe', name: 'Stripe', scheme: 'stripe', hasSecret: false }])
+    expect(screen.queryByTestId('run-resign-with')).toBeNull()
+    expect(screen.getAllByTestId('run-resign-none').map((p) => p.textContent)).toEqual([
+      'To re-sign them, store the signing secret of “Stripe” in its signature settings.',
+      'To re-sign it, choose Standard Webhooks or Svix as an endpoint’s signature scheme and store its secret.',
+    ])
+  })
+})

@@ -7,7 +7,7 @@ import { STATUS_CODES } from 'node:http'
 import path from 'node:path'
 import { HookscopeError } from '../../../shared/errors'
 import { EXPORT_CALL_MAX_BODY_BYTES } from '../../../shared/api'
-import { carriesSignature } from '../../../shared/signatures'
+import { carriesSignature, type SchemeId } from '../../../shared/signatures'
 import {
   childrenOf,
   Collection as CollectionSchema,
@@ -550,7 +550,7 @@ export class CollectionService {
 
   // ——— runs ———
 
-  run(input: { collectionId: string; folderId?: string | null; baseUrl?: string | null; delayMs: number; stopOnFailure: boolean; resign: boolean; timeoutMs: number }): RunState {
+  run(input: { collectionId: string; folderId?: string | null; baseUrl?: string | null; delayMs: number; stopOnFailure: boolean; resign: boolean; resignWith?: readonly string[]; timeoutMs: number }): RunState {
     const collection = this.deps.store.get(input.collectionId)
     const items = this.orderedItems(collection, input.folderId ?? null)
     if (items.length === 0) throw new HookscopeError('INVALID_INPUT', 'There is nothing to run in that collection or folder.')
@@ -574,7 +574,7 @@ export class CollectionService {
     return { ...rest, results: [...rest.results] }
   }
 
-  private async execute(state: RunState & { cancel: boolean }, items: CollectionItem[], input: { baseUrl?: string | null; delayMs: number; stopOnFailure: boolean; resign: boolean; timeoutMs: number }): Promise<void> {
+  private async execute(state: RunState & { cancel: boolean }, items: CollectionItem[], input: { baseUrl?: string | null; delayMs: number; stopOnFailure: boolean; resign: boolean; resignWith?: readonly string[]; timeoutMs: number }): Promise<void> {
     this.deps.onRun(this.publicState(state))
     for (const [index, item] of items.entries()) {
       if (index > 0 && input.delayMs > 0 && !state.cancel) {
@@ -606,7 +606,22 @@ export class CollectionService {
     this.deps.onRun(this.publicState(state))
   }
 
-  private async sendItem(item: CollectionItem, input: { baseUrl?: string | null; resign: boolean; timeoutMs: number }): Promise<RunResult> {
+  /**
+   * How an item is re-signed, if at all: as it is set to be (when the run re-signs), or, for an item
+   * set to none that carries a signature (saved before items kept how they are signed, or imported),
+   * with the first endpoint of the run's `resignWith` whose scheme's signature it carries. Never one
+   * that carries none of the scheme's signature, as a resend: it is not given one its sender did not send.
+   */
+  private signingOf(item: CollectionItem, headers: RequestDraft['headers'], input: { resign: boolean; resignWith?: readonly string[] }): { scheme: SchemeId; endpointId: string } | null {
+    if (item.signature) return input.resign && carriesSignature(item.signature.scheme, headers) ? item.signature : null
+    for (const endpointId of input.resignWith ?? []) {
+      const scheme = this.deps.replayer.endpoint(endpointId)?.signature.scheme
+      if (scheme && carriesSignature(scheme, headers)) return { scheme, endpointId }
+    }
+    return null
+  }
+
+  private async sendItem(item: CollectionItem, input: { baseUrl?: string | null; resign: boolean; resignWith?: readonly string[]; timeoutMs: number }): Promise<RunResult> {
     const draft = draftOfSaved(item.request)
     // An imported URL may start with a variable its file left undefined ({{host}}/hooks): that is its origin.
     const variableBase = originVariableOf(item.request.url)
@@ -620,12 +635,12 @@ export class CollectionService {
       return { itemId: item.id, name: item.name, replayId: null, status: null, durationMs: null, error, ok: false }
     }
     try {
+      const signing = this.signingOf(item, draft.headers, input)
       const replay = await this.deps.replayer.send({
         draft,
         originId: item.source.kind === 'capture' ? item.source.id : null,
-        endpointId: item.signature?.endpointId,
-        // Re-signed only when it carries the scheme's signature, as a resend is: never given one its sender did not send.
-        resign: input.resign && item.signature && carriesSignature(item.signature.scheme, draft.headers) ? { scheme: item.signature.scheme, renewId: false } : null,
+        endpointId: signing?.endpointId ?? item.signature?.endpointId,
+        resign: signing ? { scheme: signing.scheme, renewId: false } : null,
         timeoutMs: input.timeoutMs,
       })
       const status = replay.response?.status ?? null

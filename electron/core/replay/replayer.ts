@@ -80,6 +80,11 @@ export class Replayer {
     return new Replayer(deps, doc)
   }
 
+  /** An endpoint as it is now (undefined once removed): whose scheme and secret re-sign a send. */
+  endpoint(id: string): Endpoint | undefined {
+    return this.deps.endpoint(id)
+  }
+
   /**
    * The endpoint a capture reached, as a URL origin. Never its Host header: that is whatever the sender
    * wrote, and a replay or a collection run sent there (re-signed with the user's secret, say) would go

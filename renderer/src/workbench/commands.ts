@@ -7,6 +7,7 @@ import { useStore } from 'zustand'
 import type { ApiClient } from '../../../shared/api'
 import { HookscopeError, errorMessage } from '../../../shared/errors'
 import { carriesSignature } from '../../../shared/signatures'
+import { carriedSignature, resignCandidates } from './resign-offer'
 import { draftOfSaved, type CollectionTree, type EntryRef, type ExportFormat, type ImportFormat, type ItemInfo, type TrashedCollection } from '../../../shared/collections'
 import { base64Encode, fromCurl, fromRawHttp } from '../../../shared/formats'
 import { utf8Encode } from '../../../shared/formats/bytes'
@@ -208,13 +209,18 @@ export class Workbench {
       const item = await this.api['collections.item']({ id: collectionId, itemId })
       // Another request opened meanwhile is the one the composer shows.
       if (opening !== this.itemOpenings || !this.state.composer.loading) return
-      const endpointId = item.signature?.endpointId ?? null
+      // An item saved without re-signing that carries a signature (saved by an earlier version, or
+      // imported) is re-signed by the one endpoint that can, when there is exactly one; the Composer
+      // offers the others.
+      const carried = item.signature ? null : carriedSignature(item.request.headers)
+      const resigner = carried ? resignCandidates(carried.schemes, Object.values(this.stores.app.getState().endpointsById)).usable : []
+      const endpointId = item.signature?.endpointId ?? (resigner.length === 1 ? resigner[0]!.id : null)
       const endpoint = itemEndpoint(item)
       this.state.loadRequest(editableOfDraft(draftOfSaved(item.request)), {
         source: { kind: 'item', collectionId, itemId: item.id, name: item.name, ...(endpoint ? { endpoint } : {}) },
         originId: item.source.kind === 'capture' ? item.source.id : null,
         endpointId,
-        resign: item.signature !== null && this.resignDefault(endpointId),
+        resign: (item.signature !== null || resigner.length === 1) && this.resignDefault(endpointId),
         renewId: false,
       })
       void this.loadReplays()
@@ -489,7 +495,12 @@ export class Workbench {
     const item = this.itemOfDraft()
     if (!item || (source.kind === 'restored' && source.bodyOmitted !== null)) return
     try {
-      const collection = await this.api['collections.updateItem']({ id: item.collectionId, itemId: item.itemId, patch: {}, request: toDraft(request) })
+      // How it is signed goes with it: re-signed as the Composer re-signs it, or no more once that is turned off.
+      const { endpointId, resign } = this.state.composer
+      const endpoint = this.endpoint(endpointId)
+      const scheme = endpoint?.signature.scheme ?? null
+      const patch = resign && scheme && endpointId ? { signature: { scheme, endpointId } } : !resign && scheme && endpoint?.signature.hasSecret ? { signature: null } : {}
+      const collection = await this.api['collections.updateItem']({ id: item.collectionId, itemId: item.itemId, patch, request: toDraft(request) })
       if (this.state.selectedCollectionId === collection.id) this.state.setCollection(collection)
       this.toast(`Updated "${item.name}"`)
     } catch (error) {
@@ -692,8 +703,10 @@ export class Workbench {
     return this.api['collections.search']({ text })
   }
 
-  async run(input: { collectionId: string; folderId: string | null; baseUrl: string | null; delayMs: number; stopOnFailure: boolean; resign: boolean }): Promise<void> {
-    const state = await this.guard('Could not start the run', () => this.api['collections.run']({ id: input.collectionId, folderId: input.folderId, baseUrl: input.baseUrl, delayMs: input.delayMs, stopOnFailure: input.stopOnFailure, resign: input.resign }))
+  async run(input: { collectionId: string; folderId: string | null; baseUrl: string | null; delayMs: number; stopOnFailure: boolean; resign: boolean; resignWith?: string[] }): Promise<void> {
+    const state = await this.guard('Could not start the run', () =>
+      this.api['collections.run']({ id: input.collectionId, folderId: input.folderId, baseUrl: input.baseUrl, delayMs: input.delayMs, stopOnFailure: input.stopOnFailure, resign: input.resign, ...(input.resignWith?.length ? { resignWith: input.resignWith } : {}) }),
+    )
     if (!state) return
     this.stores.app.getState().applyRun(state)
     this.state.setRunId(state.runId)

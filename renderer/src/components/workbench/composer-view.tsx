@@ -2,7 +2,7 @@
 // forward targets first, or any URL), re-sign it, send it, and read what came back beside the list
 // of its replays. Ctrl+Enter (⌘+Enter) sends, wherever the focus is while the composer is shown (after
 // `e` opened it from the list, the focus is on no control at all), unless a dialog is open over it.
-import { useEffect, useLayoutEffect, useRef } from 'react'
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { toRawHttp } from '../../../../shared/formats/raw-http'
 import { isSendKey } from '../../keyboard/shortcuts'
@@ -12,6 +12,9 @@ import { formatBytes } from '../../text/format'
 import { resignLabel, SCHEME_SIGNS } from '../../text/verdict-text'
 import { messageOf, useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { RemovedEndpointNote } from './removed-endpoint-note'
+import { carriedSignature, resignCandidates, schemesInWords, staleWords } from '../../workbench/resign-offer'
+import type { Endpoint } from '../../../../shared/model'
+import type { SchemeId } from '../../../../shared/signatures'
 import { byteStringForInput, editUrl, problemsOf, retarget, wireSpec } from '../../workbench/composer-draft'
 import { sendTimeoutError, storeSendTimeout } from '../../workbench/composer-storage'
 import { VisibleText } from '../visible-text'
@@ -138,6 +141,53 @@ function TimeoutField() {
   )
 }
 
+/**
+ * A request that carries a provider's signature which nothing re-signs (a collection item saved before
+ * items kept how they are signed, an imported or pasted one): sent as it is, the app refuses it once
+ * stale. Offers the endpoints that check that scheme with a secret, or says how to get one.
+ */
+function StaleSignatureOffer({ endpoints, scheme }: { endpoints: readonly Endpoint[]; scheme: SchemeId | null }) {
+  const workbench = useWorkbench()
+  const headers = useWorkbenchState((s) => s.composer.request.headers)
+  const carried = useMemo(() => carriedSignature(headers.filter((row) => row.enabled).map((row) => [row.name, row.value] as [string, string])), [headers])
+  if (!carried || (scheme !== null && carried.schemes.includes(scheme))) return null
+  const { usable, noSecret } = resignCandidates(carried.schemes, endpoints)
+  const words = schemesInWords(carried.schemes)
+  return (
+    <div className="viewer-note warning composer-stale-signature" data-testid="composer-stale-signature">
+      <p>
+        This request carries a {words} signature ({carried.header}) that nothing re-signs: sent as it is, {staleWords(carried.schemes, false)}.
+      </p>
+      {usable.length > 0 ? (
+        <label className="inline-field">
+          <span>Re-sign it with</span>
+          <select
+            aria-label={`Re-sign the ${words} signature with`}
+            data-testid="composer-resign-with"
+            value=""
+            onChange={(event) => {
+              if (event.target.value) workbench.store.getState().setComposer({ endpointId: event.target.value, resign: true })
+            }}
+          >
+            <option value="">Choose an endpoint…</option>
+            {usable.map((e) => (
+              <option key={e.id} value={e.id}>
+                {e.name}’s secret
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : (
+        <p data-testid="composer-resign-none">
+          {noSecret.length > 0
+            ? `To re-sign it, store the signing secret of ${noSecret.map((e) => `“${e.name}”`).join(' or ')} in its signature settings.`
+            : `To re-sign it, choose ${words} as an endpoint’s signature scheme and store its secret.`}
+        </p>
+      )}
+    </div>
+  )
+}
+
 function SigningOptions() {
   const workbench = useWorkbench()
   const actions = workbench.store.getState()
@@ -147,6 +197,7 @@ function SigningOptions() {
   const scheme = endpoint?.signature.scheme ?? null
   return (
     <div className="signing-options" data-testid="composer-signing">
+      <StaleSignatureOffer endpoints={endpoints} scheme={scheme} />
       {!originId && (
         <label className="inline-field">
           <span className="muted">Endpoint</span>
@@ -173,6 +224,11 @@ function SigningOptions() {
           <label className="checkbox" title={endpoint?.signature.hasSecret ? undefined : 'This endpoint has no signing secret yet'}>
             <input type="checkbox" data-testid="composer-resign" checked={resign} onChange={(event) => actions.setComposer({ resign: event.target.checked })} /> {resignLabel(scheme)}
           </label>
+          {originId && endpoint && (
+            <span className="muted" data-testid="composer-resign-endpoint">
+              Secret of “<VisibleText value={endpoint.name} />”
+            </span>
+          )}
           {SCHEME_SIGNS[scheme].messageId && (
             <label className="checkbox">
               <input type="checkbox" data-testid="composer-renew-id" disabled={!resign} checked={renewId} onChange={(event) => actions.setComposer({ renewId: event.target.checked })} /> Renew the message id

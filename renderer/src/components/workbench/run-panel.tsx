@@ -1,5 +1,7 @@
 // Running a collection (or one folder): where to send (each item's own URL, a forward target, or any
-// base URL), a delay between requests, stop on the first failure, re-signing where an item says so.
+// base URL), a delay between requests, stop on the first failure, re-signing where an item says so,
+// and, for items saved without re-signing that carry a signature (saved by an earlier version, or
+// imported), re-signing with the secret of an endpoint chosen for their scheme.
 // Requests whose own URL is a Hookscope endpoint's (saved from its captures) would be captured there
 // again: the panel says so, and sends them to that endpoint's forward target by default when it has
 // exactly one, their saved URLs left as they are.
@@ -12,6 +14,8 @@ import { formatDuration, statusClassOf } from '../../text/format'
 import { useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { urlError } from '../../workbench/composer-draft'
 import { itemsOfRun, ownEndpointRun, type OwnEndpointRun } from '../../workbench/run-destination'
+import { resignCandidates, resignWithOf, schemesInWords, staleWords, unsignedGroups, type UnsignedGroup } from '../../workbench/resign-offer'
+import type { Endpoint } from '../../../../shared/model'
 import type { Verdict } from '../../../../shared/signatures'
 import { refusedSignature } from '../../text/verdict-text'
 import { VisibleText } from '../visible-text'
@@ -34,6 +38,14 @@ export function RunPanel({ target }: { target: RunTarget }) {
     const endpoints = endpointIds.flatMap((id) => endpointsById[id] ?? [])
     return ownEndpointRun(itemsOfRun(collection, target.folderId), endpoints, statusById)
   }, [collection, target.folderId, endpointIds, endpointsById, statusById])
+  const endpoints = useMemo(() => endpointIds.flatMap((id) => endpointsById[id] ?? []), [endpointIds, endpointsById])
+  const unsigned = useMemo(() => (collection ? unsignedGroups(itemsOfRun(collection, target.folderId)) : []), [collection, target.folderId])
+  // Untouched, each group is re-signed with the one endpoint that can, when there is exactly one.
+  const [resignChoice, setResignChoice] = useState<Record<string, string>>({})
+  const resignWith = resignWithOf(
+    unsigned,
+    Object.fromEntries(unsigned.map((group) => [group.key, resignChoice[group.key] ?? defaultResigner(group, endpoints)])),
+  )
   // Untouched, the choice follows what the run's requests point at.
   const [chosen, setChoice] = useState<string | null>(null)
   const choice = chosen ?? own?.forwardTarget ?? OWN
@@ -72,7 +84,7 @@ export function RunPanel({ target }: { target: RunTarget }) {
         onSubmit={(event) => {
           event.preventDefault()
           if (problem || running) return
-          void workbench.run({ collectionId: target.collectionId, folderId: target.folderId, baseUrl, delayMs, stopOnFailure, resign })
+          void workbench.run({ collectionId: target.collectionId, folderId: target.folderId, baseUrl, delayMs, stopOnFailure, resign, resignWith })
         }}
       >
         <label className="inline-field">
@@ -99,6 +111,15 @@ export function RunPanel({ target }: { target: RunTarget }) {
         <label className="checkbox">
           <input type="checkbox" data-testid="run-resign" checked={resign} onChange={(event) => setResign(event.target.checked)} /> Re-sign where configured
         </label>
+        {unsigned.map((group) => (
+          <UnsignedNote
+            key={group.key}
+            group={group}
+            endpoints={endpoints}
+            chosen={resignChoice[group.key] ?? defaultResigner(group, endpoints)}
+            onChoose={(endpointId) => setResignChoice((current) => ({ ...current, [group.key]: endpointId }))}
+          />
+        ))}
         <button type="submit" className="primary" data-testid="run-start" disabled={running || problem !== null}>
           {running ? 'Running…' : 'Start'}
         </button>
@@ -182,6 +203,46 @@ function OwnEndpointNote({ own, sendsOwn }: { own: OwnEndpointRun; sendsOwn: boo
       {who} at {where} {named}:{' '}
       {instead ? `they go to its forward target instead. Sent to their own URL, they would be captured there again${forwarded}.` : `${one ? 'it' : 'they'} will be captured there again${forwarded}.`}
     </p>
+  )
+}
+
+/** The endpoint that re-signs a group untouched: the only one that can, else none. */
+function defaultResigner(group: UnsignedGroup, endpoints: readonly Endpoint[]): string {
+  const { usable } = resignCandidates(group.schemes, endpoints)
+  return usable.length === 1 ? usable[0]!.id : ''
+}
+
+/** Items that carry a signature nothing re-signs: sent as saved, the app refuses them once stale. */
+function UnsignedNote({ group, endpoints, chosen, onChoose }: { group: UnsignedGroup; endpoints: readonly Endpoint[]; chosen: string; onChoose: (endpointId: string) => void }) {
+  const { usable, noSecret } = resignCandidates(group.schemes, endpoints)
+  const many = group.count > 1
+  const words = schemesInWords(group.schemes)
+  return (
+    <div className="viewer-note warning run-unsigned" data-testid="run-unsigned" data-schemes={group.key}>
+      <p>
+        {many ? `${group.count} of these requests carry` : 'One of these requests carries'} a {words} signature ({group.header}) but {many ? 'are' : 'is'} saved without re-signing: sent as saved,{' '}
+        {staleWords(group.schemes, many)}.
+      </p>
+      {usable.length > 0 ? (
+        <label className="inline-field">
+          <span>Re-sign {many ? 'them' : 'it'} with</span>
+          <select aria-label={`Re-sign the ${words} requests with`} data-testid="run-resign-with" value={chosen} onChange={(event) => onChoose(event.target.value)}>
+            <option value="">Nothing: send {many ? 'them' : 'it'} as saved</option>
+            {usable.map((endpoint) => (
+              <option key={endpoint.id} value={endpoint.id}>
+                {endpoint.name}’s secret
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : (
+        <p data-testid="run-resign-none">
+          {noSecret.length > 0
+            ? `To re-sign ${many ? 'them' : 'it'}, store the signing secret of ${noSecret.map((endpoint) => `“${endpoint.name}”`).join(' or ')} in its signature settings.`
+            : `To re-sign ${many ? 'them' : 'it'}, choose ${words} as an endpoint’s signature scheme and store its secret.`}
+        </p>
+      )}
+    </div>
   )
 }
 
