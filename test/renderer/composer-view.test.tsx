@@ -286,6 +286,32 @@ describe('composer', () => {
     expect(await send()).toBe('http://localhost:3000/app/caf\xe9?a=1&b=%C3%A9')
   })
 
+  it('shows a host typed beyond ASCII as typed, sent, restored after a reload, while the wire names it in punycode', async () => {
+    const { engine, workbench } = await setup()
+    act(() => workbench.openBlank())
+    await waitFor(() => expect(screen.getByTestId('composer-body-editor')).toBeTruthy(), { timeout: 10_000 })
+    const url = () => screen.getByTestId('composer-url') as HTMLInputElement
+    fireEvent.change(url(), { target: { value: 'http://café.localhost:3000/hooks?q=é' } })
+    // The host as typed; the query percent-encoded as it is sent.
+    expect(url().value).toBe('http://café.localhost:3000/hooks?q=%C3%A9')
+    // Edited after the host, the host stays as typed.
+    fireEvent.change(url(), { target: { value: 'http://café.localhost:3000/hooks?q=%C3%A9&n=1' } })
+    expect(url().value).toBe('http://café.localhost:3000/hooks?q=%C3%A9&n=1')
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('composer-send'))
+    })
+    await settle()
+    expect((lastCall(engine, 'replay.send') as { draft: RequestDraft }).draft.url).toBe('http://xn--caf-dma.localhost:3000/hooks?q=%C3%A9&n=1')
+    expect(url().value).toBe('http://café.localhost:3000/hooks?q=%C3%A9&n=1')
+    await waitFor(() => expect(localStorage.getItem('hookscope.composerDraft')).toContain('&n=1'))
+    await reloadComposer(engine)
+    expect(url().value).toBe('http://café.localhost:3000/hooks?q=%C3%A9&n=1')
+    // A host no URL can hold says so at the field, and is not sent.
+    fireEvent.change(url(), { target: { value: 'http://xn--ü.localhost:3000/hooks' } })
+    expect(screen.getByTestId('composer-url-error').textContent).toBe('“xn--ü.localhost” is not a host name a URL can hold: check its spelling.')
+    expect((screen.getByTestId('composer-send') as HTMLButtonElement).disabled).toBe(true)
+  })
+
   it('keeps the draft being edited across a reload and opens it again, leaving out a body over 1 MB', async () => {
     const { engine, workbench } = await setup()
     act(() => workbench.openBlank())

@@ -3,7 +3,7 @@
 // contract's own HEADER_NAME_RE / HEADER_VALUE_RE), Content-Length following the body, and the draft
 // that is finally sent. Header names and values stay latin1 "byte strings" as captured: a row the
 // user never touched is sent byte for byte. Pure: no engine calls, no DOM.
-import { base64Decode, base64Encode, byteStringToText, bytesToByteString, utf8DecodeStrict, utf8Encode } from '../../../shared/formats/bytes'
+import { base64Decode, base64Encode, byteStringToText, bytesToByteString, isAscii, utf8DecodeStrict, utf8Encode } from '../../../shared/formats/bytes'
 import type { HeaderPair, RequestSpec } from '../../../shared/formats/types'
 import { HEADER_NAME_RE, HEADER_VALUE_RE, type RawHeaders, type RequestDraft } from '../../../shared/model'
 import { formUrlEncodeComponent, percentDecode } from '../../../shared/formats/http-parts'
@@ -46,11 +46,11 @@ export function bodyOfBytes(bytes: Uint8Array): ComposerBody {
 
 /**
  * The host a URL names (its authority without user info), or null when it has none. A host beyond
- * ASCII (typed, so percent-encoded as UTF-8) is named as browsers and curl name it on the wire, and
- * as the engine connects to it: in punycode (`café` as `xn--caf-dma`).
+ * ASCII (typed, so kept as its UTF-8 bytes, or pasted percent-encoded) is named as browsers and curl
+ * name it on the wire, and as the engine connects to it: in punycode (`café` as `xn--caf-dma`).
  */
 function authorityOf(url: string): string | null {
-  const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)/i.exec(url)
+  const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)/i.exec(wireUrl(url))
   if (!match?.[2]) return null
   const host = match[2].replace(/^[^@]*@/, '')
   if (!/[%\u0080-\uffff]/.test(host)) return host
@@ -59,6 +59,44 @@ function authorityOf(url: string): string | null {
   } catch {
     return host
   }
+}
+
+/** Where a URL's host starts and ends (after any user info, before the port), or null when it names none. */
+function hostSpan(url: string): { start: number; end: number } | null {
+  const match = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url)
+  if (!match) return null
+  const authorityStart = match[0].length - match[1]!.length
+  const authority = match[1]!
+  const start = authorityStart + authority.lastIndexOf('@') + 1
+  const port = /:\d*$/.exec(authority.slice(start - authorityStart))
+  return { start, end: authorityStart + authority.length - (port ? port[0].length : 0) }
+}
+
+/**
+ * A host written beyond ASCII (its UTF-8 bytes) as the wire names it, in punycode (`café.localhost`
+ * as `xn--caf-dma.localhost`), or null when it is no name a URL can hold (`xn--ü.test`, say).
+ */
+function asciiHost(host: string): string | null {
+  const text = byteStringToText(host)
+  if (text === host) return null
+  try {
+    return new URL(`http://${text}/`).hostname
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The URL as it is sent: a host the field shows as typed beyond ASCII in punycode, as browsers and
+ * curl reach it; user info, port, path and query as written.
+ */
+export function wireUrl(url: string): string {
+  const span = hostSpan(url)
+  if (!span) return url
+  const host = url.slice(span.start, span.end)
+  if (!/[\u0080-\u00ff]/.test(host)) return url
+  const ascii = asciiHost(host) ?? percentEncodeBytes(host)
+  return url.slice(0, span.start) + ascii + url.slice(span.end)
 }
 
 /** Host rows the user has not edited name the URL's host, as the URL changes. */
@@ -131,7 +169,16 @@ export function editUrl(previous: string, text: string): { url: string; caret: n
   const decoded = shown !== previous
   const headBytes = decoded ? utf8Encode(shown.slice(0, prefix)).length : prefix
   const tailBytes = decoded ? utf8Encode(shown.slice(shown.length - suffix)).length : suffix
-  const typed = percentEncodeNonAscii(text.slice(prefix, text.length - suffix))
+  // A host stays as typed (its UTF-8 bytes, which the field shows as typed and the wire names in
+  // punycode), unless the URL holds bytes that are not UTF-8, which the field shows one per character.
+  const host = decoded || isAscii(previous) ? hostSpan(text) : null
+  let typed = ''
+  for (let at = prefix; at < text.length - suffix; ) {
+    const code = text.codePointAt(at)!
+    const char = String.fromCodePoint(code)
+    typed += host && at >= host.start && at < host.end ? typedToByteString(char) : percentEncodeNonAscii(char)
+    at += char.length
+  }
   const url = previous.slice(0, headBytes) + typed + previous.slice(previous.length - tailBytes)
   return { url, caret: byteStringForInput(url).length - suffix }
 }
@@ -142,6 +189,11 @@ function isHighSurrogate(code: number): boolean {
 
 function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff
+}
+
+/** A byte string's bytes at and above 0x80 percent-encoded. */
+function percentEncodeBytes(value: string): string {
+  return value.replace(/[\u0080-\u00ff]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
 }
 
 /** Typed text as URL bytes: ASCII as is, every other character as its UTF-8 bytes percent-encoded. */
@@ -251,6 +303,9 @@ export const METHOD_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/
 export function urlError(url: string): string | null {
   if (!/^https?:\/\/[^/?#\s]+/i.test(url)) return 'The URL must start with http:// or https:// and a host.'
   if (/[\r\n\s]/.test(url)) return 'No spaces or line breaks in the URL.'
+  const span = hostSpan(url)
+  const host = span ? url.slice(span.start, span.end) : ''
+  if (/[\u0080-\u00ff]/.test(host) && asciiHost(host) === null) return `“${byteStringToText(host)}” is not a host name a URL can hold: check its spelling.`
   return null
 }
 
@@ -285,7 +340,7 @@ export function toDraft(request: EditableRequest): RequestDraft {
   const headers: RawHeaders = followUrl(request.headers, request.url)
     .filter((row) => row.enabled)
     .map((row) => [row.name, isFramingHeader(row.name) ? String(body.length) : row.value] as [string, string])
-  return { method: request.method, url: request.url, headers, bodyBase64: base64Encode(body) }
+  return { method: request.method, url: wireUrl(request.url), headers, bodyBase64: base64Encode(body) }
 }
 
 /**
@@ -315,7 +370,7 @@ export function wireSpec(request: EditableRequest): RequestSpec {
   }
   const length = computedContentLength(request)
   if (length !== null) headers.splice(framingAt >= 0 ? Math.min(framingAt + (sawHost ? 0 : 1), headers.length) : headers.length, 0, ['Content-Length', String(length)])
-  return { method: request.method, url: request.url, headers, body }
+  return { method: request.method, url: wireUrl(request.url), headers, body }
 }
 
 /** Where a URL's path and query start (after scheme://authority). */
