@@ -298,6 +298,11 @@ export const methods = {
     'Send a collection’s items in order; progress arrives as collections.run events.',
   ),
   'collections.runStatus': method(z.object({ runId: z.string().min(1) }), RunState, 'Where a run stands, with its results.'),
+  'collections.runs': method(
+    z.object({ collectionId: z.string().min(1) }),
+    z.array(RunState),
+    'The runs of a collection since the engine started, newest first: a page opened again finds the one still in progress, to follow or stop it.',
+  ),
   'collections.cancelRun': method(z.object({ runId: z.string().min(1) }), RunState, 'Stop a run after the item in flight.'),
   'collections.export': method(
     z.object({ id: z.string().min(1), format: ExportFormat }),

@@ -356,6 +356,10 @@ export type RunResult = z.infer<typeof RunResult>
 export const RunState = z.object({
   runId: z.string(),
   collectionId: z.string(),
+  /** The folder run (with its sub-folders), or null for the whole collection. */
+  folderId: z.string().nullable().optional(),
+  /** When it started. */
+  startedAt: z.number().optional(),
   total: z.number().int(),
   done: z.number().int(),
   state: z.enum(['running', 'finished', 'stopped', 'cancelled']),

@@ -827,6 +827,7 @@ export class Engine {
       'collections.run': async ({ id, folderId, baseUrl, delayMs, stopOnFailure, resign, resignWith, timeoutMs }) =>
         this.collections.run({ collectionId: id, folderId, baseUrl, delayMs, stopOnFailure, resign, resignWith, timeoutMs }),
       'collections.runStatus': async ({ runId }) => this.collections.runState(runId),
+      'collections.runs': async ({ collectionId }) => this.collections.runsOf(collectionId),
       'collections.cancelRun': async ({ runId }) => this.collections.cancel(runId),
       'collections.export': async ({ id, format }) => this.collections.exportCollection(id, format),
       'collections.import': async ({ format, text, base64, uploadId, name }) =>

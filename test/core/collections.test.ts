@@ -733,9 +733,14 @@ describe('running a collection', () => {
     const firstDone = new Promise<void>((resolve) => t!.engine.events.on('collections:run', (state) => state.runId === runId && state.done === 1 && resolve()))
     runId = (await api['collections.run']({ id: c.id, baseUrl: app.url, stopOnFailure: false, delayMs: 60_000 })).runId
     await firstDone
+    // A page opened meanwhile finds it, with what it runs, to follow or stop it.
+    const listed = await api['collections.runs']({ collectionId: c.id })
+    expect(listed.map((run) => [run.runId, run.folderId, run.state, run.done])).toEqual([[runId, null, 'running', 1]])
     await api['collections.cancelRun']({ runId })
     expect((await ended).state).toBe('cancelled')
     expect(app.received.map((r) => r.url)).toEqual(['/one'])
+    expect((await api['collections.runs']({ collectionId: c.id })).map((run) => run.state)).toEqual(['cancelled'])
+    expect(await api['collections.runs']({ collectionId: 'col_other' })).toEqual([])
   })
 
   it('runs imported items whose URL starts with an undefined {{variable}} to a chosen target, keeping their paths', async () => {

@@ -3,6 +3,7 @@ import { act, cleanup, fireEvent, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { workbenchOf } from '../../renderer/src/workbench/commands'
 import { defaultForwardConfig, type Endpoint } from '../../shared/model'
+import type { RunState } from '../../shared/collections'
 import { createFakeEngine } from './helpers/fake-api'
 import { installFakeWorkbench } from './helpers/fake-workbench'
 import { settle } from './helpers/render-app'
@@ -169,5 +170,50 @@ describe('a run of items saved without re-signing that carry a signature', () =>
       'To re-sign them, store the signing secret of “Stripe” in its signature settings.',
       'To re-sign it, choose Standard Webhooks or Svix as an endpoint’s signature scheme and store its secret.',
     ])
+  })
+})
+
+describe('a run still in progress when the page was reloaded, or its panel closed', () => {
+  async function panelWithRuns(runs: RunState[]) {
+    const engine = createFakeEngine()
+    ;(engine.endpoints[0]! as Endpoint).forward = defaultForwardConfig()
+    const fake = installFakeWorkbench(engine)
+    fake.addCollection({ id: 'col_a', name: 'Refunds', items: ['one', 'two', 'three'].map((name) => fake.item({ id: `itm_${name}`, name })) })
+    engine.override('collections.runs', () => runs)
+    const harness = await renderCollectionsView(engine)
+    fireEvent.click(screen.getByTestId('collection-run'))
+    await settle()
+    return { engine, harness }
+  }
+  const running: RunState = {
+    runId: 'run_1',
+    collectionId: 'col_a',
+    folderId: null,
+    total: 3,
+    done: 1,
+    state: 'running',
+    results: [{ itemId: 'itm_one', name: 'one', replayId: 'rep_1', status: 200, durationMs: 4, error: null, ok: true }],
+  }
+
+  it('shows its progress and results with its Stop, and starts no second run beside it', async () => {
+    const { engine } = await panelWithRuns([running, { ...running, runId: 'run_0', done: 3, state: 'finished' }])
+    expect(screen.getByTestId('run-progress-text').textContent).toBe('1 of 3 sent · running')
+    expect(screen.getAllByTestId('run-result').map((row) => row.textContent)).toEqual(['1one2004 ms'])
+    expect((screen.getByTestId('run-start') as HTMLButtonElement).disabled).toBe(true)
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('run-cancel'))
+    })
+    expect([...engine.calls].reverse().find((c) => c.method === 'collections.cancelRun')!.input).toEqual({ runId: 'run_1' })
+    // Closed and opened again, the panel finds it again.
+    fireEvent.click(screen.getByTestId('run-close'))
+    fireEvent.click(screen.getByTestId('collection-run'))
+    await settle()
+    expect(screen.getByTestId('run-progress-text').textContent).toBe('1 of 3 sent · running')
+  })
+
+  it('shows the last run of what it runs once none is in progress, and not a run of a folder in the panel of the whole collection', async () => {
+    await panelWithRuns([{ ...running, folderId: 'fld_x', runId: 'run_2' }, { ...running, runId: 'run_0', done: 3, state: 'finished' }])
+    expect(screen.getByTestId('run-progress-text').textContent).toBe('3 of 3 sent · finished')
+    expect((screen.getByTestId('run-start') as HTMLButtonElement).disabled).toBe(false)
   })
 })

@@ -45,6 +45,9 @@ export interface ExportedFile {
   harEntries?: HarEntriesRange
 }
 
+/** How many ended runs are kept for `collections.runs` and `collections.runStatus`. */
+const MAX_ENDED_RUNS = 50
+
 export interface CollectionServiceDeps {
   store: CollectionStore
   history: HistoryStore
@@ -557,6 +560,8 @@ export class CollectionService {
     const state: RunState & { cancel: boolean } = {
       runId: `run_${this.deps.newId().toLowerCase()}`,
       collectionId: collection.id,
+      folderId: input.folderId ?? null,
+      startedAt: this.deps.clock.now(),
       total: items.length,
       done: 0,
       state: 'running',
@@ -564,6 +569,9 @@ export class CollectionService {
       cancel: false,
     }
     this.runs.set(state.runId, state)
+    // The runs kept to be found again: every one in progress, and the last that ended.
+    const ended = [...this.runs.values()].filter((run) => run.state !== 'running')
+    for (const old of ended.slice(0, Math.max(0, ended.length - MAX_ENDED_RUNS))) this.runs.delete(old.runId)
     void this.execute(state, items, input)
     return this.publicState(state)
   }
@@ -657,6 +665,11 @@ export class CollectionService {
     } catch (error) {
       return { itemId: item.id, name: item.name, replayId: null, status: null, durationMs: null, error: (error as Error).message, ok: false }
     }
+  }
+
+  /** A collection's runs since the engine started (those kept), newest first. */
+  runsOf(collectionId: string): RunState[] {
+    return [...this.runs.values()].filter((run) => run.collectionId === collectionId).reverse().map((run) => this.publicState(run))
   }
 
   runState(runId: string): RunState {

@@ -8,7 +8,7 @@ import type { ApiClient } from '../../../shared/api'
 import { HookscopeError, errorMessage } from '../../../shared/errors'
 import { carriesSignature } from '../../../shared/signatures'
 import { carriedSignature, resignCandidates } from './resign-offer'
-import { draftOfSaved, type CollectionTree, type EntryRef, type ExportFormat, type ImportFormat, type ItemInfo, type TrashedCollection } from '../../../shared/collections'
+import { draftOfSaved, type CollectionTree, type EntryRef, type ExportFormat, type ImportFormat, type ItemInfo, type RunState, type TrashedCollection } from '../../../shared/collections'
 import { base64Encode, fromCurl, fromRawHttp } from '../../../shared/formats'
 import { utf8Encode } from '../../../shared/formats/bytes'
 import type { Endpoint, Replay, RequestDraft } from '../../../shared/model'
@@ -18,7 +18,7 @@ import { toCaptureQuery } from '../state/capture-filter'
 import { formatClock, formatCount } from '../text/format'
 import type { Stores } from '../state/context'
 import { useApp, useStores } from '../state/context'
-import { createWorkbenchStore, initialComposer, type ImportProgress, type RequestRef, type SaveSource, type WorkbenchActions, type WorkbenchState, type WorkbenchStore } from '../state/workbench-store'
+import { createWorkbenchStore, initialComposer, type ImportProgress, type RequestRef, type RunTarget, type SaveSource, type WorkbenchActions, type WorkbenchState, type WorkbenchStore } from '../state/workbench-store'
 import type { ComparableRequest } from '../diff/request-diff'
 import { EXPORT_MAX_CAPTURES, ExportCancelled, exportedBlob, exportList, type TrafficExportFormat } from './list-export'
 import { blankRequest, editableOfDraft, editableOfSpec, pastedKind, problemsOf, toDraft } from './composer-draft'
@@ -710,6 +710,30 @@ export class Workbench {
     if (!state) return
     this.stores.app.getState().applyRun(state)
     this.state.setRunId(state.runId)
+  }
+
+  /**
+   * The run panel opened on a collection or folder shows its run still in progress, or else its last
+   * one, as the engine keeps them: a reload or a panel closed meanwhile loses neither its progress nor
+   * its Stop. A run of something else is not shown there.
+   */
+  async findRun(target: RunTarget): Promise<void> {
+    const ofTarget = (run: RunState | undefined) => run !== undefined && run.collectionId === target.collectionId && (run.folderId === undefined || run.folderId === target.folderId)
+    const shown = this.state.runId ? this.stores.app.getState().runs[this.state.runId] : undefined
+    if (ofTarget(shown)) return
+    this.state.setRunId(null)
+    let runs: RunState[]
+    try {
+      runs = await this.api['collections.runs']({ collectionId: target.collectionId })
+    } catch {
+      return // An engine without the list: the panel starts empty, as it did.
+    }
+    const found = runs.filter(ofTarget)
+    const run = found.find((r) => r.state === 'running') ?? found[0]
+    // Another panel opened, or a run started, meanwhile: that is what the panel shows.
+    if (!run || this.state.runTarget?.collectionId !== target.collectionId || this.state.runTarget.folderId !== target.folderId || this.state.runId !== null) return
+    this.stores.app.getState().applyRun(run)
+    this.state.setRunId(run.runId)
   }
 
   async cancelRun(runId: string): Promise<void> {

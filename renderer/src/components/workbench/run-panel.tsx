@@ -5,8 +5,10 @@
 // Requests whose own URL is a Hookscope endpoint's (saved from its captures) would be captured there
 // again: the panel says so, and sends them to that endpoint's forward target by default when it has
 // exactly one, their saved URLs left as they are.
-// Progress and results arrive live from the collections.run event; each result opens its replay.
-import { useMemo, useState } from 'react'
+// Progress and results arrive live from the collections.run event; each result opens its replay. The
+// panel opened again, or after a reload, shows the run of its collection or folder still in progress
+// (with its Stop), or its last one.
+import { useEffect, useMemo, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { useApp } from '../../state/context'
 import type { RunTarget } from '../../state/workbench-store'
@@ -26,6 +28,10 @@ const CUSTOM = '__custom__'
 export function RunPanel({ target }: { target: RunTarget }) {
   const workbench = useWorkbench()
   const actions = workbench.store.getState()
+  // Its run still in progress (or its last), after a reload or with the panel closed meanwhile.
+  useEffect(() => {
+    void workbench.findRun(target)
+  }, [workbench, target])
   const runId = useWorkbenchState((s) => s.runId)
   const run = useApp((s) => (runId ? (s.runs[runId] ?? null) : null))
   const targets = useApp(useShallow((s) => [...new Set(s.endpointIds.flatMap((id) => s.endpointsById[id]?.forward.targets.map((t) => t.url) ?? []))]))
