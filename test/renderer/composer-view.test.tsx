@@ -549,6 +549,33 @@ describe('composer', () => {
     expect(lastCall(engine, 'collections.saveItem')).toMatchObject({ from: { draft: { method: 'POST' } }, signature: { scheme: 'stripe', endpointId: 'ep_1' } })
   })
 
+  it('saves with Ctrl+S (⌘+S) from any field, as Postman does: the item it came from is updated, anything else goes to a collection', async () => {
+    const { engine, fake, workbench } = await setup()
+    fake.addCollection({ id: 'col_a', name: 'Refunds', items: [fake.item({ id: 'itm_1', name: 'Refund' })] })
+    await act(async () => {
+      await workbench.openItem('col_a', 'itm_1')
+    })
+    await waitFor(() => expect(screen.getByTestId('composer-body-editor')).toBeTruthy(), { timeout: 10_000 })
+    fireEvent.change(screen.getByTestId('composer-url'), { target: { value: 'http://localhost:3000/refunds' } })
+    const save = async (target: Element, init: KeyboardEventInit) => {
+      let event!: KeyboardEvent
+      await act(async () => {
+        event = new KeyboardEvent('keydown', { key: 's', bubbles: true, cancelable: true, ...init })
+        target.dispatchEvent(event)
+      })
+      await settle()
+      return event.defaultPrevented
+    }
+    expect(await save(screen.getByTestId('composer-url'), { ctrlKey: true })).toBe(true)
+    expect(lastCall(engine, 'collections.updateItem')).toMatchObject({ id: 'col_a', itemId: 'itm_1', request: { url: 'http://localhost:3000/refunds' } })
+    expect(screen.getByTestId('toast').textContent).toBe('Updated "Refund"')
+    // From a new request, ⌘+S asks which collection to save it to.
+    act(() => workbench.openBlank())
+    expect(await save(document.querySelector('[data-testid="composer-body-editor"] .cm-content')!, { metaKey: true })).toBe(true)
+    expect(screen.getByTestId('save-confirm')).toBeTruthy()
+    expect(engine.calls.filter((c) => c.method === 'collections.updateItem')).toHaveLength(1)
+  })
+
   it('keeps the collection item a draft was opened from across a reload: Update item still saves to it', async () => {
     const { engine, fake, workbench } = await setup()
     fake.addCollection({ id: 'col_a', name: 'Refunds', items: [fake.item({ id: 'itm_1', name: 'Refund <b>1</b>' })] })

@@ -56,6 +56,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
  */
 export const FOCUS_SHORTCUTS: ReadonlyArray<{ where: string; keys: string[]; label: string }> = [
   { where: 'Composer', keys: ['Ctrl+Enter'], label: 'Send the request (⌘+Enter on macOS), from any of its fields or the body' },
+  { where: 'Composer', keys: ['Ctrl+S'], label: 'Save (⌘+S on macOS): update the collection item it was opened from, or save it to a collection' },
   { where: 'Composer', keys: ['Alt+↑', 'Alt+↓'], label: 'Move the header row being edited up or down' },
   { where: 'Search', keys: ['↓'], label: 'Go to the list, keeping what was typed' },
   { where: 'Detail tabs', keys: ['←', '→', 'Home', 'End'], label: 'Previous, next, first or last tab, on a focused tab' },
@@ -109,6 +110,11 @@ export function keyLabel(key: string): string {
 /** The composer's send key, wherever the focus is inside it: Ctrl+Enter (⌘+Enter on macOS). */
 export function isSendKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey'>): boolean {
   return event.key === 'Enter' && (event.ctrlKey || event.metaKey)
+}
+
+/** The composer's save key, as Postman's: Ctrl+S (⌘+S on macOS), never the browser's "save page". */
+export function isSaveKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey'>): boolean {
+  return (event.key === 's' || event.key === 'S') && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey
 }
 
 /** Undo: Ctrl+Z (⌘+Z on macOS), without Shift, which redoes in the editors that have it. */

@@ -1,11 +1,12 @@
 // The composer: edit a request (method, URL, headers, body), choose where it goes (the endpoint's
 // forward targets first, or any URL), re-sign it, send it, and read what came back beside the list
-// of its replays. Ctrl+Enter (⌘+Enter) sends, wherever the focus is while the composer is shown (after
-// `e` opened it from the list, the focus is on no control at all), unless a dialog is open over it.
+// of its replays. Ctrl+Enter (⌘+Enter) sends, and Ctrl+S (⌘+S) updates the item it was opened from or
+// saves it to a collection, wherever the focus is while the composer is shown (after `e` opened it
+// from the list, the focus is on no control at all), unless a dialog is open over it.
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { toRawHttp } from '../../../../shared/formats/raw-http'
-import { isSendKey } from '../../keyboard/shortcuts'
+import { isSaveKey, isSendKey } from '../../keyboard/shortcuts'
 import { useApp, useStores } from '../../state/context'
 import { copyText } from '../../text/clipboard'
 import { formatBytes } from '../../text/format'
@@ -291,9 +292,18 @@ export function ComposerView() {
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      if (!isSendKey(event) || document.querySelector('[role="dialog"]')) return
-      event.preventDefault()
-      void workbench.send()
+      if (document.querySelector('[role="dialog"]')) return
+      if (isSendKey(event)) {
+        event.preventDefault()
+        void workbench.send()
+      } else if (isSaveKey(event)) {
+        // As Postman's Ctrl+S: the item it came from is updated; anything else is saved to a collection.
+        event.preventDefault()
+        const { source, loading } = workbench.store.getState().composer
+        if (loading) return
+        if (source.kind === 'item' || (source.kind === 'restored' && source.item && source.bodyOmitted === null)) void workbench.updateItemRequest()
+        else workbench.store.getState().setSavePicker(workbench.composerSaveSource())
+      }
     }
     window.addEventListener('keydown', onKeyDown)
     return () => window.removeEventListener('keydown', onKeyDown)
@@ -334,11 +344,16 @@ export function ComposerView() {
           Compare
         </button>
         {(source.kind === 'item' || (source.kind === 'restored' && source.item && source.bodyOmitted === null)) && (
-          <button type="button" data-testid="composer-update-item" onClick={() => void workbench.updateItemRequest()}>
+          <button type="button" data-testid="composer-update-item" title="Save the request to the item it came from (Ctrl+S)" onClick={() => void workbench.updateItemRequest()}>
             Update item
           </button>
         )}
-        <button type="button" data-testid="composer-save" onClick={() => actions.setSavePicker(workbench.composerSaveSource())}>
+        <button
+          type="button"
+          data-testid="composer-save"
+          title={source.kind === 'item' || (source.kind === 'restored' && source.item && source.bodyOmitted === null) ? 'Save as a new item in a collection' : 'Save to a collection (Ctrl+S)'}
+          onClick={() => actions.setSavePicker(workbench.composerSaveSource())}
+        >
           Save to collection…
         </button>
       </div>
