@@ -4,7 +4,8 @@
 // command sent; a 3xx shown as it came; Ctrl+Enter sending the body as typed; the replay rows naming
 // their requests with their actions in view in a wide and a narrow window; "resend as is" with one
 // key, and to another URL; typing over a selected multi-line body sends exactly what was typed; what is
-// typed into the URL beyond ASCII is sent percent-encoded.
+// typed into the URL beyond ASCII is sent percent-encoded; an imported item carrying a stale Stripe
+// signature re-signed in the Composer and in a run, as Stripe's library judges.
 import Stripe from 'stripe'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -200,6 +201,52 @@ describe('composer', () => {
     expect(signature).not.toBe(header)
     expect(stripe.webhooks.constructEvent(received[1]!.body, signature, STRIPE_SECRET).id).toBe('evt_stripe_e2e')
     expect(await page.getByTestId('replay-row').count()).toBe(2)
+  })
+
+  it('re-signs an imported item that carries a stale Stripe signature, in the Composer and in a run: Stripe’s library accepts both', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page, errors } = await e2e.open()
+    const p = uniquePath('imported-stripe')
+    const payload = JSON.stringify({ id: 'evt_imported_e2e', object: 'event', type: 'invoice.paid' })
+    const stale = stripe.webhooks.generateTestHeaderString({ payload, secret: STRIPE_SECRET, timestamp: Math.floor(Date.now() / 1000) - 3600 })
+    const har = {
+      log: {
+        version: '1.2',
+        creator: { name: 'e2e', version: '1' },
+        entries: [{ request: { method: 'POST', url: `${stripeApp.url}${p}`, headers: [{ name: 'Content-Type', value: 'application/json' }, { name: 'Stripe-Signature', value: stale }], postData: { mimeType: 'application/json', text: payload } } }],
+      },
+    }
+    const name = `Imported ${p}`
+    const collection = await hostApi!.api['collections.import']({ format: 'har', text: JSON.stringify(har), name })
+    expect(collection.items[0]!.signature).toBeNull()
+
+    await page.getByTestId('view-collections').click()
+    await page.getByTestId('collection-entry').filter({ hasText: name }).click()
+    await page.getByTestId('collection-title').filter({ hasText: name }).waitFor()
+    await page.getByTestId('tree-node').first().click()
+    await page.getByTestId('item-open').click()
+    await page.getByTestId('composer-view').waitFor()
+    // The one endpoint that checks Stripe signatures with a secret re-signs it, and says so.
+    expect(await page.getByTestId('composer-resign').isChecked()).toBe(true)
+    expect(await page.getByTestId('composer-resign-endpoint').count()).toBe(0)
+    expect(await page.getByTestId('composer-endpoint').locator('option:checked').textContent()).toBe('Stripe')
+    await page.getByTestId('composer-send').click()
+    await page.getByTestId('response-status').filter({ hasText: '200' }).waitFor()
+    const [sent] = await waitForReceived(stripeApp, p, 1)
+    const signature = sent!.rawHeaders.find(([n]) => n.toLowerCase() === 'stripe-signature')![1]
+    expect(stripe.webhooks.constructEvent(sent!.body, signature, STRIPE_SECRET).id).toBe('evt_imported_e2e')
+
+    // Run as saved, it is offered re-signed by the same endpoint, and accepted.
+    await page.getByTestId('view-collections').click()
+    await page.getByTestId('collection-run').click()
+    expect(await page.getByTestId('run-unsigned').locator('p').textContent()).toContain('One of these requests carries a Stripe signature (Stripe-Signature)')
+    expect(await page.getByTestId('run-resign-with').locator('option:checked').textContent()).toBe('Stripe’s secret')
+    await page.getByTestId('run-start').click()
+    await page.getByTestId('run-progress-text').filter({ hasText: '1 of 1 sent · finished' }).waitFor()
+    expect(await page.getByTestId('run-result-status').allTextContents()).toEqual(['200'])
+    const [, ran] = await waitForReceived(stripeApp, p, 2)
+    expect(stripe.webhooks.constructEvent(ran!.body, ran!.rawHeaders.find(([n]) => n.toLowerCase() === 'stripe-signature')![1], STRIPE_SECRET).id).toBe('evt_imported_e2e')
+    expect(errors).toEqual([])
   })
 
   it('resends a stale Stripe request re-signed from the Signature tab: Stripe’s library accepts it, where the resend as is was refused', async (ctx) => {
