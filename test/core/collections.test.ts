@@ -908,6 +908,50 @@ describe('running a collection', () => {
     expect((await runOf([stripeEndpoint])).map((r) => r.status)).toEqual([200, 400, 400, 400, 200])
   })
 
+  it('an item re-signed by an endpoint since removed says so, and is re-signed with the endpoint the run chose for its scheme', async () => {
+    const secret = 'whsec_new_endpoint_0123456789abcdef'
+    const stripe = new Stripe('sk_test_run')
+    const app = await target((req, res, body) => {
+      try {
+        stripe.webhooks.constructEvent(body, String(req.headers['stripe-signature']), secret)
+        res.writeHead(200)
+      } catch {
+        res.writeHead(400)
+      }
+      res.end()
+    })
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    await t.engine.updateEndpoint(t.endpointId, { signature: { scheme: 'stripe' } })
+    await api['endpoints.setSecret']({ id: t.endpointId, secret })
+    const old = await t.engine.createEndpoint({ name: 'Old Stripe', port: 0 })
+    await t.engine.updateEndpoint(old.id, { signature: { scheme: 'stripe' } })
+    await api['endpoints.setSecret']({ id: old.id, secret: 'whsec_old_endpoint_0123456789abcdef' })
+    const payload = '{"id":"evt_orphan"}'
+    const stale = stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_old_endpoint_0123456789abcdef', timestamp: Math.floor(Date.now() / 1000) - 3600 })
+    const c = await api['collections.create']({ name: 'Orphans' })
+    await api['collections.saveItem']({
+      id: c.id,
+      from: { draft: { method: 'POST', url: 'http://placeholder.invalid/hook', headers: [['Stripe-Signature', stale]], bodyBase64: Buffer.from(payload).toString('base64') } },
+      name: 'orphan',
+      signature: { scheme: 'stripe', endpointId: old.id },
+    })
+    await api['endpoints.remove']({ id: old.id })
+    // Collected as they end: a run that sends nothing may end before its id is back.
+    const ended: RunState[] = []
+    t.engine.events.on('collections:run', (state) => {
+      if (state.state !== 'running') ended.push(state)
+    })
+    const runOf = async (resignWith: string[]) => {
+      const runId = (await api['collections.run']({ id: c.id, baseUrl: app.url, resignWith })).runId
+      await vi.waitFor(() => expect(ended.find((state) => state.runId === runId)).toBeDefined(), { timeout: 10_000 })
+      return ended.find((state) => state.runId === runId)!.results
+    }
+    expect((await runOf([])).map((r) => [r.status, r.error])).toEqual([[null, 'The endpoint whose secret re-signed it was removed: choose another endpoint to re-sign it with, or run without re-signing.']])
+    expect(app.received).toEqual([])
+    expect((await runOf([t.endpointId])).map((r) => [r.status, r.signature?.kind])).toEqual([[200, 'valid']])
+  })
+
   it('sends items in order to a chosen target, re-signing where configured, with progress and results', async () => {
     const secret = 'whsec_collection_run_0123456789abcdef'
     const stripe = new Stripe('sk_test_run')

@@ -239,7 +239,7 @@ describe('composer', () => {
     // Run as saved, it is offered re-signed by the same endpoint, and accepted.
     await page.getByTestId('view-collections').click()
     await page.getByTestId('collection-run').click()
-    expect(await page.getByTestId('run-unsigned').locator('p').textContent()).toContain('One of these requests carries a Stripe signature (Stripe-Signature)')
+    expect(await page.getByTestId('run-unsigned').locator('p').textContent()).toContain('One of these requests carries a Stripe signature (Stripe-Signature) that nothing re-signs')
     expect(await page.getByTestId('run-resign-with').locator('option:checked').textContent()).toBe('Stripe’s secret')
     await page.getByTestId('run-start').click()
     await page.getByTestId('run-progress-text').filter({ hasText: '1 of 1 sent · finished' }).waitFor()

@@ -13,7 +13,12 @@ import { createHarness, renderWith, settle } from './helpers/render-app'
 
 type EndpointSpec = { id: string; name: string; scheme: Endpoint['signature']['scheme']; hasSecret: boolean }
 
-async function openItemWith(endpoints: EndpointSpec[], headers: Array<[string, string]>, source: { kind: 'import' | 'capture'; id: string | null } = { kind: 'import', id: null }) {
+async function openItemWith(
+  endpoints: EndpointSpec[],
+  headers: Array<[string, string]>,
+  source: { kind: 'import' | 'capture'; id: string | null } = { kind: 'import', id: null },
+  signature: { scheme: 'stripe'; endpointId: string } | null = null,
+) {
   const engine = createFakeEngine()
   const first = engine.endpoints[0]! as Endpoint
   engine.endpoints.splice(0, 1, ...endpoints.map((e) => ({ ...first, id: e.id, name: e.name, forward: defaultForwardConfig(), signature: { scheme: e.scheme, publicUrl: null, hasSecret: e.hasSecret } })))
@@ -22,7 +27,7 @@ async function openItemWith(endpoints: EndpointSpec[], headers: Array<[string, s
   fake.addCollection({
     id: 'col_a',
     name: 'Imported',
-    items: [fake.item({ id: 'itm_1', name: 'Old refund', request: { method: 'POST', url: 'http://localhost:3000/hooks', headers: [['Content-Type', 'application/json'], ...headers], body: { encoding: 'utf8', data: '{}' } }, source })],
+    items: [fake.item({ id: 'itm_1', name: 'Old refund', request: { method: 'POST', url: 'http://localhost:3000/hooks', headers: [['Content-Type', 'application/json'], ...headers], body: { encoding: 'utf8', data: '{}' } }, source, signature })],
   })
   const harness = createHarness(engine)
   harness.stores.sync.start()
@@ -101,5 +106,11 @@ describe('an item saved without re-signing that carries a signature, in the Comp
       'This request carries a GitHub signature (X-Hub-Signature-256) that nothing re-signs: sent as it is, its signature holds only while the app keeps the secret it was signed with and the body is unchanged.',
     )
     expect(screen.getByTestId('composer-resign-none').textContent).toBe('To re-sign it, store the signing secret of “GitHub” in its signature settings.')
+  })
+
+  it('is re-signed as one saved without re-signing when its re-signing endpoint was removed', async () => {
+    const { send } = await openItemWith([{ id: 'ep_a', name: 'Stripe A', scheme: 'stripe', hasSecret: true }], [['Stripe-Signature', 't=1700000000,v1=abc']], { kind: 'import', id: null }, { scheme: 'stripe', endpointId: 'ep_removed' })
+    expect((screen.getByTestId('composer-resign') as HTMLInputElement).checked).toBe(true)
+    expect(await send()).toMatchObject({ endpointId: 'ep_a', resign: { scheme: 'stripe' } })
   })
 })

@@ -119,6 +119,8 @@ describe('a run of items saved without re-signing that carry a signature', () =>
         signed('std', [['webhook-id', 'msg_1'], ['webhook-timestamp', '1'], ['webhook-signature', 'v1,AAAA']]),
         signed('plain', []),
         { ...signed('configured', [['Stripe-Signature', 't=1,v1=ef']]), signature: { scheme: 'stripe', endpointId: 'ep_stripe' } },
+        // Re-signed by an endpoint since removed: nothing re-signs it either.
+        { ...signed('orphan', [['Stripe-Signature', 't=1,v1=ef']]), signature: { scheme: 'stripe', endpointId: 'ep_removed' } },
       ],
     })
     const harness = await renderCollectionsView(engine)
@@ -130,7 +132,7 @@ describe('a run of items saved without re-signing that carry a signature', () =>
       })
       await settle()
       const runId = workbenchOf(harness.stores).store.getState().runId!
-      act(() => engine.emit('collections.run', { runId, collectionId: 'col_a', total: 5, done: 5, state: 'finished', results: [] }))
+      act(() => engine.emit('collections.run', { runId, collectionId: 'col_a', total: 6, done: 6, state: 'finished', results: [] }))
       await settle()
       return [...engine.calls].reverse().find((c) => c.method === 'collections.run')!.input as { resignWith: string[] }
     }
@@ -146,8 +148,8 @@ describe('a run of items saved without re-signing that carry a signature', () =>
     ])
     const notes = screen.getAllByTestId('run-unsigned')
     expect(notes.map((note) => note.querySelector('p')!.textContent)).toEqual([
-      '2 of these requests carry a Stripe signature (Stripe-Signature) but are saved without re-signing: sent as saved, their signature still carries the time they were signed, which the app refuses once it is a few minutes old.',
-      'One of these requests carries a Standard Webhooks or Svix signature (webhook-signature) but is saved without re-signing: sent as saved, its signature still carries the time it was signed, which the app refuses once it is a few minutes old.',
+      '3 of these requests carry a Stripe signature (Stripe-Signature) that nothing re-signs: sent as saved, their signature still carries the time they were signed, which the app refuses once it is a few minutes old.',
+      'One of these requests carries a Standard Webhooks or Svix signature (webhook-signature) that nothing re-signs: sent as saved, its signature still carries the time it was signed, which the app refuses once it is a few minutes old.',
     ])
     expect(document.querySelector('[data-testid="run-unsigned"] b')).toBeNull()
     const [stripeChoice, stdChoice] = screen.getAllByTestId('run-resign-with') as HTMLSelectElement[]

@@ -620,13 +620,17 @@ export class CollectionService {
    * with the first endpoint of the run's `resignWith` whose scheme's signature it carries. Never one
    * that carries none of the scheme's signature, as a resend: it is not given one its sender did not send.
    */
-  private signingOf(item: CollectionItem, headers: RequestDraft['headers'], input: { resign: boolean; resignWith?: readonly string[] }): { scheme: SchemeId; endpointId: string } | null {
-    if (item.signature) return input.resign && carriesSignature(item.signature.scheme, headers) ? item.signature : null
+  private signingOf(item: CollectionItem, headers: RequestDraft['headers'], input: { resign: boolean; resignWith?: readonly string[] }): { scheme: SchemeId; endpointId: string } | null | 'endpoint-removed' {
+    if (item.signature) {
+      if (!input.resign || !carriesSignature(item.signature.scheme, headers)) return null
+      if (this.deps.replayer.endpoint(item.signature.endpointId)) return item.signature
+      // The endpoint that re-signed it was removed: it is re-signed as one saved without re-signing is.
+    }
     for (const endpointId of input.resignWith ?? []) {
       const scheme = this.deps.replayer.endpoint(endpointId)?.signature.scheme
       if (scheme && carriesSignature(scheme, headers)) return { scheme, endpointId }
     }
-    return null
+    return item.signature ? 'endpoint-removed' : null
   }
 
   private async sendItem(item: CollectionItem, input: { baseUrl?: string | null; resign: boolean; resignWith?: readonly string[]; timeoutMs: number }): Promise<RunResult> {
@@ -644,10 +648,14 @@ export class CollectionService {
     }
     try {
       const signing = this.signingOf(item, draft.headers, input)
+      if (signing === 'endpoint-removed') {
+        const error = 'The endpoint whose secret re-signed it was removed: choose another endpoint to re-sign it with, or run without re-signing.'
+        return { itemId: item.id, name: item.name, replayId: null, status: null, durationMs: null, error, ok: false }
+      }
       const replay = await this.deps.replayer.send({
         draft,
         originId: item.source.kind === 'capture' ? item.source.id : null,
-        endpointId: signing?.endpointId ?? item.signature?.endpointId,
+        endpointId: signing?.endpointId ?? (item.signature && this.deps.replayer.endpoint(item.signature.endpointId) ? item.signature.endpointId : undefined),
         resign: signing ? { scheme: signing.scheme, renewId: false } : null,
         timeoutMs: input.timeoutMs,
       })

@@ -212,15 +212,17 @@ export class Workbench {
       // An item saved without re-signing that carries a signature (saved by an earlier version, or
       // imported) is re-signed by the one endpoint that can, when there is exactly one; the Composer
       // offers the others.
-      const carried = item.signature ? null : carriedSignature(item.request.headers)
+      // So is one whose endpoint was removed.
+      const configured = item.signature && this.endpoint(item.signature.endpointId) ? item.signature : null
+      const carried = configured ? null : carriedSignature(item.request.headers)
       const resigner = carried ? resignCandidates(carried.schemes, Object.values(this.stores.app.getState().endpointsById)).usable : []
-      const endpointId = item.signature?.endpointId ?? (resigner.length === 1 ? resigner[0]!.id : null)
+      const endpointId = configured?.endpointId ?? (resigner.length === 1 ? resigner[0]!.id : null)
       const endpoint = itemEndpoint(item)
       this.state.loadRequest(editableOfDraft(draftOfSaved(item.request)), {
         source: { kind: 'item', collectionId, itemId: item.id, name: item.name, ...(endpoint ? { endpoint } : {}) },
         originId: item.source.kind === 'capture' ? item.source.id : null,
         endpointId,
-        resign: (item.signature !== null || resigner.length === 1) && this.resignDefault(endpointId),
+        resign: (configured !== null || resigner.length === 1) && this.resignDefault(endpointId),
         renewId: false,
       })
       void this.loadReplays()

@@ -1,5 +1,6 @@
 // Requests that carry a provider's signature but nothing re-signs: a collection item saved before items
-// kept how they are signed, or imported from HAR, Postman or cURL, opened in the Composer or run. Sent
+// kept how they are signed, imported from HAR, Postman or cURL, or re-signed by an endpoint since
+// removed, opened in the Composer or run. Sent
 // as saved, a signature with a timestamp is refused once stale; the Composer and the run panel offer to
 // re-sign them with the secret of an endpoint that checks that scheme. Never: calls the engine or
 // touches the DOM.
@@ -41,16 +42,19 @@ export function resignCandidates(schemes: readonly SchemeId[], endpoints: readon
   return { usable: checking.filter((endpoint) => endpoint.signature.hasSecret), noSecret: checking.filter((endpoint) => !endpoint.signature.hasSecret) }
 }
 
-/** Items of a run that carry a signature but are saved without re-signing, by the schemes that read it. */
+/**
+ * Items of a run that carry a signature nothing re-signs (saved without re-signing, or re-signed by an
+ * endpoint since removed), by the schemes that read it.
+ */
 export interface UnsignedGroup extends CarriedSignature {
   key: string
   count: number
 }
 
-export function unsignedGroups(items: ReadonlyArray<{ signature: unknown; request: { headers: RawHeaders } }>): UnsignedGroup[] {
+export function unsignedGroups(items: ReadonlyArray<{ signature: { endpointId: string } | null; request: { headers: RawHeaders } }>, endpointIds: ReadonlySet<string>): UnsignedGroup[] {
   const groups = new Map<string, UnsignedGroup>()
   for (const item of items) {
-    if (item.signature) continue
+    if (item.signature && endpointIds.has(item.signature.endpointId)) continue
     const carried = carriedSignature(item.request.headers)
     if (!carried) continue
     const key = carried.schemes.join(' ')

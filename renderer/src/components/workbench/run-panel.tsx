@@ -45,7 +45,7 @@ export function RunPanel({ target }: { target: RunTarget }) {
     return ownEndpointRun(itemsOfRun(collection, target.folderId), endpoints, statusById)
   }, [collection, target.folderId, endpointIds, endpointsById, statusById])
   const endpoints = useMemo(() => endpointIds.flatMap((id) => endpointsById[id] ?? []), [endpointIds, endpointsById])
-  const unsigned = useMemo(() => (collection ? unsignedGroups(itemsOfRun(collection, target.folderId)) : []), [collection, target.folderId])
+  const unsigned = useMemo(() => (collection ? unsignedGroups(itemsOfRun(collection, target.folderId), new Set(endpointIds)) : []), [collection, target.folderId, endpointIds])
   // Untouched, each group is re-signed with the one endpoint that can, when there is exactly one.
   const [resignChoice, setResignChoice] = useState<Record<string, string>>({})
   const resignWith = resignWithOf(
@@ -218,7 +218,7 @@ function defaultResigner(group: UnsignedGroup, endpoints: readonly Endpoint[]): 
   return usable.length === 1 ? usable[0]!.id : ''
 }
 
-/** Items that carry a signature nothing re-signs: sent as saved, the app refuses them once stale. */
+/** Items that carry a signature nothing re-signs (saved without re-signing, or their endpoint removed): sent as saved, the app refuses them once stale. */
 function UnsignedNote({ group, endpoints, chosen, onChoose }: { group: UnsignedGroup; endpoints: readonly Endpoint[]; chosen: string; onChoose: (endpointId: string) => void }) {
   const { usable, noSecret } = resignCandidates(group.schemes, endpoints)
   const many = group.count > 1
@@ -226,7 +226,7 @@ function UnsignedNote({ group, endpoints, chosen, onChoose }: { group: UnsignedG
   return (
     <div className="viewer-note warning run-unsigned" data-testid="run-unsigned" data-schemes={group.key}>
       <p>
-        {many ? `${group.count} of these requests carry` : 'One of these requests carries'} a {words} signature ({group.header}) but {many ? 'are' : 'is'} saved without re-signing: sent as saved,{' '}
+        {many ? `${group.count} of these requests carry` : 'One of these requests carries'} a {words} signature ({group.header}) that nothing re-signs: sent as saved,{' '}
         {staleWords(group.schemes, many)}.
       </p>
       {usable.length > 0 ? (
