@@ -219,3 +219,63 @@ describe('a run still in progress when the page was reloaded, or its panel close
     expect((screen.getByTestId('run-start') as HTMLButtonElement).disabled).toBe(false)
   })
 })
+
+describe('the options of a run', () => {
+  it('are kept for each collection and folder: closed, reopened and after a reload the panel runs as it was set up', async () => {
+    const engine = createFakeEngine()
+    ;(engine.endpoints[0]! as Endpoint).forward = { ...defaultForwardConfig(), targets: [{ id: 't1', url: 'http://localhost:3000/app', paused: false }], defaultTargetId: 't1' }
+    const fake = installFakeWorkbench(engine)
+    fake.addCollection({ id: 'col_a', name: 'Refunds', items: [fake.item({ id: 'itm_1', name: 'one' })] })
+    fake.addCollection({ id: 'col_b', name: 'Orders', items: [fake.item({ id: 'itm_2', name: 'two' })] })
+    let harness = await renderCollectionsView(engine)
+    const open = async (name: string) => {
+      await act(async () => {
+        fireEvent.click(screen.getAllByTestId('collection-entry').find((entry) => entry.textContent?.includes(name))!)
+      })
+      await settle()
+      fireEvent.click(screen.getByTestId('collection-run'))
+      await settle()
+    }
+    const start = async () => {
+      await act(async () => {
+        fireEvent.submit(screen.getByTestId('run-start').closest('form')!)
+      })
+      await settle()
+      const runId = workbenchOf(harness.stores).store.getState().runId!
+      act(() => engine.emit('collections.run', { runId, collectionId: 'col_a', total: 1, done: 1, state: 'finished', results: [] }))
+      await settle()
+      return [...engine.calls].reverse().find((c) => c.method === 'collections.run')!.input
+    }
+    await open('Refunds')
+    fireEvent.change(screen.getByTestId('run-target'), { target: { value: '__custom__' } })
+    fireEvent.change(screen.getByTestId('run-custom-url'), { target: { value: 'http://localhost:4000/staging' } })
+    fireEvent.change(screen.getByTestId('run-delay'), { target: { value: '250' } })
+    fireEvent.click(screen.getByTestId('run-stop'))
+    fireEvent.click(screen.getByTestId('run-resign'))
+    const expected = { id: 'col_a', baseUrl: 'http://localhost:4000/staging', delayMs: 250, stopOnFailure: true, resign: false }
+    expect(await start()).toMatchObject(expected)
+
+    // Closed and opened again.
+    fireEvent.click(screen.getByTestId('run-close'))
+    fireEvent.click(screen.getByTestId('collection-run'))
+    await settle()
+    expect((screen.getByTestId('run-custom-url') as HTMLInputElement).value).toBe('http://localhost:4000/staging')
+    expect(await start()).toMatchObject(expected)
+
+    // After a reload.
+    cleanup()
+    harness = await renderCollectionsView(engine)
+    await open('Refunds')
+    expect((screen.getByTestId('run-delay') as HTMLInputElement).value).toBe('250')
+    expect((screen.getByTestId('run-stop') as HTMLInputElement).checked).toBe(true)
+    expect((screen.getByTestId('run-resign') as HTMLInputElement).checked).toBe(false)
+    expect(await start()).toMatchObject(expected)
+
+    // Another collection has its own, from the defaults.
+    fireEvent.click(screen.getByTestId('run-close'))
+    await open('Orders')
+    expect((screen.getByTestId('run-target') as HTMLSelectElement).value).toBe('')
+    expect((screen.getByTestId('run-delay') as HTMLInputElement).value).toBe('0')
+    expect((screen.getByTestId('run-stop') as HTMLInputElement).checked).toBe(false)
+  })
+})

@@ -5,6 +5,7 @@
 // Requests whose own URL is a Hookscope endpoint's (saved from its captures) would be captured there
 // again: the panel says so, and sends them to that endpoint's forward target by default when it has
 // exactly one, their saved URLs left as they are.
+// The options are kept per collection and folder in this browser's storage (`run-storage.ts`).
 // Progress and results arrive live from the collections.run event; each result opens its replay. The
 // panel opened again, or after a reload, shows the run of its collection or folder still in progress
 // (with its Stop), or its last one.
@@ -16,6 +17,7 @@ import { formatDuration, statusClassOf } from '../../text/format'
 import { useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { urlError } from '../../workbench/composer-draft'
 import { itemsOfRun, ownEndpointRun, type OwnEndpointRun } from '../../workbench/run-destination'
+import { storedRunOptions, storeRunOptions, type RunOptions } from '../../workbench/run-storage'
 import { resignCandidates, resignWithOf, schemesInWords, staleWords, unsignedGroups, type UnsignedGroup } from '../../workbench/resign-offer'
 import type { Endpoint } from '../../../../shared/model'
 import type { Verdict } from '../../../../shared/signatures'
@@ -46,19 +48,23 @@ export function RunPanel({ target }: { target: RunTarget }) {
   }, [collection, target.folderId, endpointIds, endpointsById, statusById])
   const endpoints = useMemo(() => endpointIds.flatMap((id) => endpointsById[id] ?? []), [endpointIds, endpointsById])
   const unsigned = useMemo(() => (collection ? unsignedGroups(itemsOfRun(collection, target.folderId), new Set(endpointIds)) : []), [collection, target.folderId, endpointIds])
+  // As last set up for this collection or folder, kept in this browser's storage.
+  const [options, setOptions] = useState<RunOptions>(() => storedRunOptions(target))
+  const update = (patch: Partial<RunOptions>) =>
+    setOptions((current) => {
+      const next = { ...current, ...patch }
+      storeRunOptions(target, next)
+      return next
+    })
+  const { custom, delay, stopOnFailure, resign, resignChoice } = options
   // Untouched, each group is re-signed with the one endpoint that can, when there is exactly one.
-  const [resignChoice, setResignChoice] = useState<Record<string, string>>({})
   const resignWith = resignWithOf(
     unsigned,
-    Object.fromEntries(unsigned.map((group) => [group.key, resignChoice[group.key] ?? defaultResigner(group, endpoints)])),
+    Object.fromEntries(unsigned.map((group) => [group.key, resignerOf(group, endpoints, resignChoice[group.key])])),
   )
-  // Untouched, the choice follows what the run's requests point at.
-  const [chosen, setChoice] = useState<string | null>(null)
+  // Untouched (or a target since gone), the choice follows what the run's requests point at.
+  const chosen = options.choice !== null && (options.choice === OWN || options.choice === CUSTOM || targets.includes(options.choice)) ? options.choice : null
   const choice = chosen ?? own?.forwardTarget ?? OWN
-  const [custom, setCustom] = useState('')
-  const [delay, setDelay] = useState('0')
-  const [stopOnFailure, setStopOnFailure] = useState(false)
-  const [resign, setResign] = useState(true)
   const baseUrl = choice === OWN ? null : choice === CUSTOM ? custom.trim() : choice
   const problem = baseUrl !== null ? urlError(baseUrl) : null
   const delayMs = Math.max(0, Math.min(60_000, Math.round(Number(delay) || 0)))
@@ -95,7 +101,7 @@ export function RunPanel({ target }: { target: RunTarget }) {
       >
         <label className="inline-field">
           <span>Send to</span>
-          <select data-testid="run-target" value={choice} onChange={(event) => setChoice(event.target.value)}>
+          <select data-testid="run-target" value={choice} onChange={(event) => update({ choice: event.target.value })}>
             <option value={OWN}>Each item’s own URL</option>
             {targets.map((url) => (
               <option key={url} value={url}>
@@ -106,24 +112,24 @@ export function RunPanel({ target }: { target: RunTarget }) {
           </select>
         </label>
         {own && <OwnEndpointNote own={own} sendsOwn={choice === OWN} />}
-        {choice === CUSTOM && <input aria-label="Base URL" data-testid="run-custom-url" placeholder="http://localhost:3000" value={custom} onChange={(event) => setCustom(event.target.value)} />}
+        {choice === CUSTOM && <input aria-label="Base URL" data-testid="run-custom-url" placeholder="http://localhost:3000" value={custom} onChange={(event) => update({ custom: event.target.value })} />}
         <label className="inline-field">
           <span>Delay (ms)</span>
-          <input type="number" min={0} max={60000} step={100} data-testid="run-delay" value={delay} onChange={(event) => setDelay(event.target.value)} />
+          <input type="number" min={0} max={60000} step={100} data-testid="run-delay" value={delay} onChange={(event) => update({ delay: event.target.value })} />
         </label>
         <label className="checkbox">
-          <input type="checkbox" data-testid="run-stop" checked={stopOnFailure} onChange={(event) => setStopOnFailure(event.target.checked)} /> Stop on failure
+          <input type="checkbox" data-testid="run-stop" checked={stopOnFailure} onChange={(event) => update({ stopOnFailure: event.target.checked })} /> Stop on failure
         </label>
         <label className="checkbox">
-          <input type="checkbox" data-testid="run-resign" checked={resign} onChange={(event) => setResign(event.target.checked)} /> Re-sign where configured
+          <input type="checkbox" data-testid="run-resign" checked={resign} onChange={(event) => update({ resign: event.target.checked })} /> Re-sign where configured
         </label>
         {unsigned.map((group) => (
           <UnsignedNote
             key={group.key}
             group={group}
             endpoints={endpoints}
-            chosen={resignChoice[group.key] ?? defaultResigner(group, endpoints)}
-            onChoose={(endpointId) => setResignChoice((current) => ({ ...current, [group.key]: endpointId }))}
+            chosen={resignerOf(group, endpoints, resignChoice[group.key])}
+            onChoose={(endpointId) => update({ resignChoice: { ...resignChoice, [group.key]: endpointId } })}
           />
         ))}
         <button type="submit" className="primary" data-testid="run-start" disabled={running || problem !== null}>
@@ -212,9 +218,10 @@ function OwnEndpointNote({ own, sendsOwn }: { own: OwnEndpointRun; sendsOwn: boo
   )
 }
 
-/** The endpoint that re-signs a group untouched: the only one that can, else none. */
-function defaultResigner(group: UnsignedGroup, endpoints: readonly Endpoint[]): string {
+/** The endpoint that re-signs a group: the one chosen while it can, else the only one that can, else none. */
+function resignerOf(group: UnsignedGroup, endpoints: readonly Endpoint[], chosen: string | undefined): string {
   const { usable } = resignCandidates(group.schemes, endpoints)
+  if (chosen !== undefined && (chosen === '' || usable.some((endpoint) => endpoint.id === chosen))) return chosen
   return usable.length === 1 ? usable[0]!.id : ''
 }
 
