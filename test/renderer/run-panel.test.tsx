@@ -221,7 +221,7 @@ describe('a run still in progress when the page was reloaded, or its panel close
 })
 
 describe('the options of a run', () => {
-  it('are kept for each collection and folder: closed, reopened and after a reload the panel runs as it was set up', async () => {
+  it('are kept for each collection and folder, the timeout each request waits included: closed, reopened and after a reload the panel runs as it was set up', async () => {
     const engine = createFakeEngine()
     ;(engine.endpoints[0]! as Endpoint).forward = { ...defaultForwardConfig(), targets: [{ id: 't1', url: 'http://localhost:3000/app', paused: false }], defaultTargetId: 't1' }
     const fake = installFakeWorkbench(engine)
@@ -252,7 +252,12 @@ describe('the options of a run', () => {
     fireEvent.change(screen.getByTestId('run-delay'), { target: { value: '250' } })
     fireEvent.click(screen.getByTestId('run-stop'))
     fireEvent.click(screen.getByTestId('run-resign'))
-    const expected = { id: 'col_a', baseUrl: 'http://localhost:4000/staging', delayMs: 250, stopOnFailure: true, resign: false }
+    // A timeout that cannot be used says so, and starts nothing.
+    fireEvent.change(screen.getByTestId('run-timeout'), { target: { value: '0.5' } })
+    expect(screen.getByTestId('run-timeout-error').textContent).toBe('The timeout is from 1 to 600 seconds (10 minutes).')
+    expect((screen.getByTestId('run-start') as HTMLButtonElement).disabled).toBe(true)
+    fireEvent.change(screen.getByTestId('run-timeout'), { target: { value: '90' } })
+    const expected = { id: 'col_a', baseUrl: 'http://localhost:4000/staging', delayMs: 250, stopOnFailure: true, resign: false, timeoutMs: 90_000 }
     expect(await start()).toMatchObject(expected)
 
     // Closed and opened again.
@@ -277,5 +282,6 @@ describe('the options of a run', () => {
     expect((screen.getByTestId('run-target') as HTMLSelectElement).value).toBe('')
     expect((screen.getByTestId('run-delay') as HTMLInputElement).value).toBe('0')
     expect((screen.getByTestId('run-stop') as HTMLInputElement).checked).toBe(false)
+    expect((screen.getByTestId('run-timeout') as HTMLInputElement).value).toBe('30')
   })
 })

@@ -705,9 +705,18 @@ export class Workbench {
     return this.api['collections.search']({ text })
   }
 
-  async run(input: { collectionId: string; folderId: string | null; baseUrl: string | null; delayMs: number; stopOnFailure: boolean; resign: boolean; resignWith?: string[] }): Promise<void> {
+  async run(input: { collectionId: string; folderId: string | null; baseUrl: string | null; delayMs: number; stopOnFailure: boolean; resign: boolean; resignWith?: string[]; timeoutMs?: number }): Promise<void> {
     const state = await this.guard('Could not start the run', () =>
-      this.api['collections.run']({ id: input.collectionId, folderId: input.folderId, baseUrl: input.baseUrl, delayMs: input.delayMs, stopOnFailure: input.stopOnFailure, resign: input.resign, ...(input.resignWith?.length ? { resignWith: input.resignWith } : {}) }),
+      this.api['collections.run']({
+        id: input.collectionId,
+        folderId: input.folderId,
+        baseUrl: input.baseUrl,
+        delayMs: input.delayMs,
+        stopOnFailure: input.stopOnFailure,
+        resign: input.resign,
+        ...(input.resignWith?.length ? { resignWith: input.resignWith } : {}),
+        ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
+      }),
     )
     if (!state) return
     this.stores.app.getState().applyRun(state)

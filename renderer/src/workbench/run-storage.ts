@@ -1,6 +1,6 @@
 // What the run panel keeps in this browser's storage for each collection and folder, as Postman's
-// runner keeps its settings: where the requests go (once chosen), the base URL typed, the delay, stop
-// on failure, re-signing, and the endpoint chosen to re-sign each kind of signature nothing re-signs.
+// runner keeps its settings: where the requests go (once chosen), the base URL typed, the delay, the
+// timeout, stop on failure, re-signing, and the endpoint chosen to re-sign each kind of signature nothing re-signs.
 // Closed, reopened or after a reload, the panel offers the run it was set up for. Storage may refuse
 // (private mode, quota): the options then last as long as the panel. Never: calls the engine or
 // touches the DOM.
@@ -15,6 +15,8 @@ export const RunOptions = z.object({
   choice: z.string().nullable(),
   custom: z.string(),
   delay: z.string(),
+  /** How long each request waits for its answer, in seconds, as typed. */
+  timeout: z.string().default('30'),
   stopOnFailure: z.boolean(),
   resign: z.boolean(),
   /** The endpoint chosen to re-sign each group of requests nothing re-signs, by the group's schemes. */
@@ -22,7 +24,7 @@ export const RunOptions = z.object({
 })
 export type RunOptions = z.infer<typeof RunOptions>
 
-export const DEFAULT_RUN_OPTIONS: RunOptions = { choice: null, custom: '', delay: '0', stopOnFailure: false, resign: true, resignChoice: {} }
+export const DEFAULT_RUN_OPTIONS: RunOptions = { choice: null, custom: '', delay: '0', timeout: '30', stopOnFailure: false, resign: true, resignChoice: {} }
 
 const Stored = z.object({ version: z.literal(1), options: z.array(z.object({ key: z.string(), options: RunOptions })) })
 

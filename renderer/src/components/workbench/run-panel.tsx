@@ -18,6 +18,7 @@ import { useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { urlError } from '../../workbench/composer-draft'
 import { itemsOfRun, ownEndpointRun, type OwnEndpointRun } from '../../workbench/run-destination'
 import { storedRunOptions, storeRunOptions, type RunOptions } from '../../workbench/run-storage'
+import { sendTimeoutError, sendTimeoutMs } from '../../workbench/composer-storage'
 import { resignCandidates, resignWithOf, schemesInWords, staleWords, unsignedGroups, type UnsignedGroup } from '../../workbench/resign-offer'
 import type { Endpoint } from '../../../../shared/model'
 import type { Verdict } from '../../../../shared/signatures'
@@ -56,7 +57,8 @@ export function RunPanel({ target }: { target: RunTarget }) {
       storeRunOptions(target, next)
       return next
     })
-  const { custom, delay, stopOnFailure, resign, resignChoice } = options
+  const { custom, delay, timeout, stopOnFailure, resign, resignChoice } = options
+  const timeoutProblem = sendTimeoutError(timeout)
   // Untouched, each group is re-signed with the one endpoint that can, when there is exactly one.
   const resignWith = resignWithOf(
     unsigned,
@@ -95,8 +97,8 @@ export function RunPanel({ target }: { target: RunTarget }) {
         className="run-form"
         onSubmit={(event) => {
           event.preventDefault()
-          if (problem || running) return
-          void workbench.run({ collectionId: target.collectionId, folderId: target.folderId, baseUrl, delayMs, stopOnFailure, resign, resignWith })
+          if (problem || timeoutProblem || running) return
+          void workbench.run({ collectionId: target.collectionId, folderId: target.folderId, baseUrl, delayMs, stopOnFailure, resign, resignWith, timeoutMs: sendTimeoutMs(timeout) })
         }}
       >
         <label className="inline-field">
@@ -117,6 +119,20 @@ export function RunPanel({ target }: { target: RunTarget }) {
           <span>Delay (ms)</span>
           <input type="number" min={0} max={60000} step={100} data-testid="run-delay" value={delay} onChange={(event) => update({ delay: event.target.value })} />
         </label>
+        <label className="inline-field" title="How long each request waits for its answer before it counts as failed (1 s to 10 min)">
+          <span>Timeout (s)</span>
+          <input
+            className={timeoutProblem ? 'timeout-input invalid' : 'timeout-input'}
+            aria-invalid={timeoutProblem ? true : undefined}
+            aria-describedby={timeoutProblem ? 'run-timeout-error' : undefined}
+            data-testid="run-timeout"
+            inputMode="decimal"
+            size={5}
+            value={timeout}
+            spellCheck={false}
+            onChange={(event) => update({ timeout: event.target.value })}
+          />
+        </label>
         <label className="checkbox">
           <input type="checkbox" data-testid="run-stop" checked={stopOnFailure} onChange={(event) => update({ stopOnFailure: event.target.checked })} /> Stop on failure
         </label>
@@ -132,7 +148,7 @@ export function RunPanel({ target }: { target: RunTarget }) {
             onChoose={(endpointId) => update({ resignChoice: { ...resignChoice, [group.key]: endpointId } })}
           />
         ))}
-        <button type="submit" className="primary" data-testid="run-start" disabled={running || problem !== null}>
+        <button type="submit" className="primary" data-testid="run-start" disabled={running || problem !== null || timeoutProblem !== null}>
           {running ? 'Running…' : 'Start'}
         </button>
         {running && runId && (
@@ -142,6 +158,11 @@ export function RunPanel({ target }: { target: RunTarget }) {
         )}
       </form>
       {baseUrl !== null && problem && <p className="field-error">{problem}</p>}
+      {timeoutProblem && (
+        <p className="field-error" id="run-timeout-error" data-testid="run-timeout-error">
+          {timeoutProblem}
+        </p>
+      )}
       {run && (
         <>
           <div className="run-progress" role="progressbar" aria-label="Run progress" aria-valuemin={0} aria-valuemax={run.total} aria-valuenow={run.done} data-testid="run-progress" data-state={run.state}>
