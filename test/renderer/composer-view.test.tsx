@@ -6,6 +6,7 @@ import { App } from '../../renderer/src/app'
 import { Workbench, workbenchOf } from '../../renderer/src/workbench/commands'
 import { defaultForwardConfig, type Endpoint, type RequestDraft } from '../../shared/model'
 import { toCurl } from '../../shared/formats'
+import { HookscopeError } from '../../shared/errors'
 import { addCapture, createFakeEngine, utf8 } from './helpers/fake-api'
 import { installFakeWorkbench } from './helpers/fake-workbench'
 import { createHarness, renderWith, settle } from './helpers/render-app'
@@ -574,6 +575,27 @@ describe('composer', () => {
     expect(await save(document.querySelector('[data-testid="composer-body-editor"] .cm-content')!, { metaKey: true })).toBe(true)
     expect(screen.getByTestId('save-confirm')).toBeTruthy()
     expect(engine.calls.filter((c) => c.method === 'collections.updateItem')).toHaveLength(1)
+  })
+
+  it('offers a collection to save to when the item it came from was deleted meanwhile, the request kept as edited', async () => {
+    const { engine, fake, workbench } = await setup()
+    fake.addCollection({ id: 'col_a', name: 'Refunds', items: [fake.item({ id: 'itm_1', name: 'Refund <b>1</b>' })] })
+    await act(async () => {
+      await workbench.openItem('col_a', 'itm_1')
+    })
+    await waitFor(() => expect(screen.getByTestId('composer-body-editor')).toBeTruthy(), { timeout: 10_000 })
+    fireEvent.change(screen.getByTestId('composer-url'), { target: { value: 'http://localhost:3000/edited' } })
+    engine.override('collections.updateItem', () => {
+      throw new HookscopeError('NOT_FOUND', 'No item itm_1 in this collection.')
+    })
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('composer-update-item'))
+    })
+    await settle()
+    expect(screen.getByTestId('toast').textContent).toBe('"Refund <b>1</b>" is no longer in its collection (deleted, or its collection was): choose where to save the request instead.')
+    expect(screen.getByTestId('save-confirm')).toBeTruthy()
+    expect(screen.queryByTestId('composer-update-item')).toBeNull()
+    expect((screen.getByTestId('composer-url') as HTMLInputElement).value).toBe('http://localhost:3000/edited')
   })
 
   it('keeps the collection item a draft was opened from across a reload: Update item still saves to it', async () => {

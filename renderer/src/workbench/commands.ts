@@ -506,6 +506,14 @@ export class Workbench {
       if (this.state.selectedCollectionId === collection.id) this.state.setCollection(collection)
       this.toast(`Updated "${item.name}"`)
     } catch (error) {
+      if (error instanceof HookscopeError && error.code === 'NOT_FOUND') {
+        // Deleted meanwhile (or its collection was), as Postman does with a request closed under its
+        // tab: the request stays as edited, no longer linked to it, and is offered a collection.
+        this.state.setComposer({ source: { kind: 'blank' } })
+        this.toast(`"${item.name}" is no longer in its collection (deleted, or its collection was): choose where to save the request instead.`, 'error')
+        this.state.setSavePicker(this.composerSaveSource())
+        return
+      }
       this.toast(`Could not update the item: ${messageOf(error)}`, 'error')
     }
   }
