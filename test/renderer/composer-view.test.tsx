@@ -149,7 +149,7 @@ describe('composer', () => {
   it('shows a mistake in the method and one in the URL each at its field, and counts under Headers only the header rows to fix', async () => {
     const { capture, workbench } = await setup()
     await openComposer(workbench, capture.id)
-    fireEvent.change(screen.getByTestId('composer-url'), { target: { value: 'localhost:3000/hooks' } })
+    fireEvent.change(screen.getByTestId('composer-url'), { target: { value: 'ftp://localhost:3000/hooks' } })
     fireEvent.change(screen.getByTestId('composer-method'), { target: { value: 'PO ST' } })
     // Each field says what is wrong with it, both at once.
     expect(screen.getByTestId('composer-method-error').textContent).toMatch(/^The method is a token/)
@@ -311,6 +311,36 @@ describe('composer', () => {
     fireEvent.change(url(), { target: { value: 'http://xn--ü.localhost:3000/hooks' } })
     expect(screen.getByTestId('composer-url-error').textContent).toBe('“xn--ü.localhost” is not a host name a URL can hold: check its spelling.')
     expect((screen.getByTestId('composer-send') as HTMLButtonElement).disabled).toBe(true)
+  })
+
+  it('sends a URL typed without its scheme over http://, as Postman does, and says so in the field', async () => {
+    const { engine, workbench } = await setup()
+    act(() => workbench.openBlank())
+    await waitFor(() => expect(screen.getByTestId('composer-body-editor')).toBeTruthy(), { timeout: 10_000 })
+    const url = () => screen.getByTestId('composer-url') as HTMLInputElement
+    fireEvent.change(url(), { target: { value: 'localhost:3000/hooks?x=1' } })
+    expect(screen.queryByTestId('composer-url-error')).toBeNull()
+    expect((screen.getByTestId('composer-send') as HTMLButtonElement).disabled).toBe(false)
+    await act(async () => {
+      fireEvent.keyDown(url(), { key: 'Enter', ctrlKey: true })
+    })
+    await settle()
+    expect((lastCall(engine, 'replay.send') as { draft: RequestDraft }).draft.url).toBe('http://localhost:3000/hooks?x=1')
+    expect(url().value).toBe('http://localhost:3000/hooks?x=1')
+    // Left, the field says it too; what is no host stays marked.
+    const leave = () =>
+      act(() => {
+        url().focus()
+        ;(screen.getByTestId('composer-method') as HTMLInputElement).focus()
+      })
+    fireEvent.change(url(), { target: { value: '[::1]:8080/x' } })
+    leave()
+    expect(url().value).toBe('http://[::1]:8080/x')
+    fireEvent.change(url(), { target: { value: 'ftp://example.test/x' } })
+    leave()
+    expect(screen.getByTestId('composer-url-error').textContent).toBe('The URL must start with http:// or https:// and a host.')
+    fireEvent.change(url(), { target: { value: '/hooks' } })
+    expect(screen.getByTestId('composer-url-error')).toBeTruthy()
   })
 
   it('keeps the draft being edited across a reload and opens it again, leaving out a body over 1 MB', async () => {

@@ -248,7 +248,8 @@ describe('the options of a run', () => {
     }
     await open('Refunds')
     fireEvent.change(screen.getByTestId('run-target'), { target: { value: '__custom__' } })
-    fireEvent.change(screen.getByTestId('run-custom-url'), { target: { value: 'http://localhost:4000/staging' } })
+    // Typed without its scheme, as in the Composer: over http://.
+    fireEvent.change(screen.getByTestId('run-custom-url'), { target: { value: 'localhost:4000/staging' } })
     fireEvent.change(screen.getByTestId('run-delay'), { target: { value: '250' } })
     fireEvent.click(screen.getByTestId('run-stop'))
     fireEvent.click(screen.getByTestId('run-resign'))
@@ -264,7 +265,7 @@ describe('the options of a run', () => {
     fireEvent.click(screen.getByTestId('run-close'))
     fireEvent.click(screen.getByTestId('collection-run'))
     await settle()
-    expect((screen.getByTestId('run-custom-url') as HTMLInputElement).value).toBe('http://localhost:4000/staging')
+    expect((screen.getByTestId('run-custom-url') as HTMLInputElement).value).toBe('localhost:4000/staging')
     expect(await start()).toMatchObject(expected)
 
     // After a reload.

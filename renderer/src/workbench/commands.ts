@@ -21,7 +21,7 @@ import { useApp, useStores } from '../state/context'
 import { createWorkbenchStore, initialComposer, type ImportProgress, type RequestRef, type RunTarget, type SaveSource, type WorkbenchActions, type WorkbenchState, type WorkbenchStore } from '../state/workbench-store'
 import type { ComparableRequest } from '../diff/request-diff'
 import { EXPORT_MAX_CAPTURES, ExportCancelled, exportedBlob, exportList, type TrafficExportFormat } from './list-export'
-import { blankRequest, editableOfDraft, editableOfSpec, pastedKind, problemsOf, toDraft } from './composer-draft'
+import { blankRequest, editableOfDraft, editableOfSpec, pastedKind, problemsOf, toDraft, withDefaultScheme } from './composer-draft'
 import { sendTimeoutError, sendTimeoutMs, storedDraft, storeDraft, storedSendTimeout, storeSendTimeout } from './composer-storage'
 import { refusedSignature } from '../text/verdict-text'
 
@@ -302,8 +302,11 @@ export class Workbench {
   }
 
   async send(): Promise<Replay | null> {
+    if (this.state.composer.sending) return null
+    // Typed without its scheme (localhost:3000/hooks), it goes over http://, as in Postman, and the field says so.
+    const schemed = withDefaultScheme(this.state.composer.request.url)
+    if (schemed !== null) this.state.setRequest({ url: schemed })
     const { composer } = this.state
-    if (composer.sending) return null
     const problems = problemsOf(composer.request)
     if (problems.count > 0) {
       this.state.setComposer({ error: `Fix ${problems.count === 1 ? 'the marked field' : `the ${problems.count} marked fields`} before sending.` })

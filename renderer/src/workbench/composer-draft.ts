@@ -309,6 +309,15 @@ export function urlError(url: string): string | null {
   return null
 }
 
+/**
+ * A URL typed without its scheme (`localhost:3000/hooks`, `[::1]:8080`, `api.example.test/x`) as
+ * Postman and curl send it: over http://. Null when it has a scheme, or does not start with a host.
+ */
+export function withDefaultScheme(url: string): string | null {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return null
+  return /^(?:\[[0-9a-f:.]+\]|[a-z0-9\u0080-\uffff](?:[a-z0-9\u0080-\uffff.-]*[a-z0-9\u0080-\uffff])?)(?::\d{1,5})?(?:[/?#]|$)/i.test(url) ? `http://${url}` : null
+}
+
 export interface DraftProblems {
   method: string | null
   url: string | null
@@ -319,7 +328,8 @@ export interface DraftProblems {
 
 export function problemsOf(request: EditableRequest): DraftProblems {
   const method = METHOD_RE.test(request.method) ? null : 'The method is a token such as POST (letters, digits, no spaces).'
-  const url = urlError(request.url)
+  // A URL without its scheme is sent over http://, as Postman sends it (see withDefaultScheme).
+  const url = urlError(withDefaultScheme(request.url) ?? request.url)
   const headers: DraftProblems['headers'] = {}
   let count = (method ? 1 : 0) + (url ? 1 : 0)
   for (const row of request.headers) {

@@ -16,7 +16,7 @@ import { RemovedEndpointNote } from './removed-endpoint-note'
 import { carriedSignature, resignCandidates, schemesInWords, staleWords } from '../../workbench/resign-offer'
 import type { Endpoint } from '../../../../shared/model'
 import type { SchemeId } from '../../../../shared/signatures'
-import { byteStringForInput, editUrl, problemsOf, retarget, wireSpec } from '../../workbench/composer-draft'
+import { byteStringForInput, editUrl, problemsOf, retarget, wireSpec, withDefaultScheme } from '../../workbench/composer-draft'
 import { sendTimeoutError, storeSendTimeout } from '../../workbench/composer-storage'
 import { VisibleText } from '../visible-text'
 import { ComposerBody } from './composer-body'
@@ -272,6 +272,11 @@ function UrlInput({ url, invalid }: { url: string; invalid: boolean }) {
         const edit = editUrl(workbench.store.getState().composer.request.url, event.target.value)
         if (edit.url !== url) caret.current = edit.caret
         workbench.store.getState().setRequest({ url: edit.url })
+      }}
+      onBlur={() => {
+        // Typed without its scheme, it is sent over http://, as in Postman: the field says so once left.
+        const schemed = withDefaultScheme(workbench.store.getState().composer.request.url)
+        if (schemed !== null) workbench.store.getState().setRequest({ url: schemed })
       }}
     />
   )

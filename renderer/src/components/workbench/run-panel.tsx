@@ -15,7 +15,7 @@ import { useApp } from '../../state/context'
 import type { RunTarget } from '../../state/workbench-store'
 import { formatDuration, statusClassOf } from '../../text/format'
 import { useWorkbench, useWorkbenchState } from '../../workbench/commands'
-import { urlError } from '../../workbench/composer-draft'
+import { urlError, withDefaultScheme } from '../../workbench/composer-draft'
 import { itemsOfRun, ownEndpointRun, type OwnEndpointRun } from '../../workbench/run-destination'
 import { storedRunOptions, storeRunOptions, type RunOptions } from '../../workbench/run-storage'
 import { sendTimeoutError, sendTimeoutMs } from '../../workbench/composer-storage'
@@ -67,7 +67,8 @@ export function RunPanel({ target }: { target: RunTarget }) {
   // Untouched (or a target since gone), the choice follows what the run's requests point at.
   const chosen = options.choice !== null && (options.choice === OWN || options.choice === CUSTOM || targets.includes(options.choice)) ? options.choice : null
   const choice = chosen ?? own?.forwardTarget ?? OWN
-  const baseUrl = choice === OWN ? null : choice === CUSTOM ? custom.trim() : choice
+  // A base URL typed without its scheme goes over http://, as the Composer sends it.
+  const baseUrl = choice === OWN ? null : choice === CUSTOM ? (withDefaultScheme(custom.trim()) ?? custom.trim()) : choice
   const problem = baseUrl !== null ? urlError(baseUrl) : null
   const delayMs = Math.max(0, Math.min(60_000, Math.round(Number(delay) || 0)))
   const running = run?.state === 'running'
