@@ -82,6 +82,28 @@ describe('traffic store: live batches', () => {
     expect(s.byId[a.id]!.status).toBe(200)
   })
 
+  it('keeps counting right when retention removes rows trimmed off a full list after an older page found nothing below', () => {
+    // Live traffic past the list's memory cap, with a retention that keeps as many: the rows trimmed
+    // off the end are removed by the engine soon after, and the older page asked for meanwhile finds
+    // nothing left below the list.
+    const store = createTrafficStore({ memoryCap: 3 })
+    store.getState().replaceFromQuery(page([]), store.getState().generation)
+    const engine: ReturnType<typeof makeSummary>[] = []
+    let removedSince: string[] = []
+    for (let round = 0; round < 50; round++) {
+      const arrived = makeSummary()
+      // The removal the last arrival caused reaches the page with the next batch.
+      store.getState().applyBatches([{ captures: [arrived], removed: removedSince }])
+      engine.push(arrived)
+      removedSince = engine.length > 3 ? [engine.shift()!.id] : []
+      const s = store.getState()
+      if (s.hasOlder) store.getState().appendOlder({ items: [], total: engine.length, next: null }, s.generation)
+    }
+    store.getState().applyBatches([{ captures: [], removed: removedSince }])
+    expect(store.getState().ids).toEqual(engine.map((c) => c.id).reverse())
+    expect(store.getState().total).toBe(3)
+  })
+
   it('lowers the count when retention removes requests older than the listed rows', () => {
     const store = createTrafficStore()
     const listed = [makeSummary(), makeSummary()]

@@ -226,13 +226,15 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
           return false
         })
         let uncounted = listed.size
-        if (s.loaded && (s.hasOlder || s.olderLimited)) {
-          // Retention removes the oldest captures, which the list may not have paged to: they were
-          // counted all the same. Without a filter every one of them was; with one, only the engine
-          // knows which, so it is asked again.
+        if (s.loaded) {
+          // Retention removes the oldest captures, which the list may not hold: never paged to, or
+          // trimmed off its end to keep it within memory (an older page that found nothing left below
+          // says nothing of those). Each one the list was told of, or whose place its query covered,
+          // was counted all the same. Without a filter every one of them was; with one, only the
+          // engine knows which, so it is asked again.
           const heldIds = new Set(held.map((h) => h.id))
           let unlisted = 0
-          for (const id of removed) if (!listed.has(id) && !heldIds.has(id)) unlisted++
+          for (const id of removed) if (!listed.has(id) && !heldIds.has(id) && id <= newestSeen) unlisted++
           if (unlisted > 0 && isFiltered(s.filter)) headStale = true
           else uncounted += unlisted
         }
