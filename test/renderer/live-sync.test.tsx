@@ -81,6 +81,31 @@ describe('live sync', () => {
     expect(screen.getByTestId('traffic-count').textContent).toBe('2 requests')
   })
 
+  it('keeps requests retention removed on the timeline, and takes cleared ones off it', async () => {
+    const harness = createHarness()
+    harness.stores.sync.start()
+    renderWith(harness, <App />)
+    await settle()
+    const timeline = harness.stores.sync.timeline
+    const arrivals = () => timeline.snapshot(Date.now()).buckets.reduce((sum, bucket) => sum + bucket.reduce((a, b) => a + b, 0), 0)
+    const first = [makeSummary({ endpointId: 'ep_1' }), makeSummary({ endpointId: 'ep_1' })]
+    const other = makeSummary({ endpointId: 'ep_2' })
+    act(() => harness.engine.emit('traffic.batch', { captures: [...first, other], removed: [] }))
+    act(() => harness.frames.frame())
+    expect(arrivals()).toBe(3)
+    // Retention drops the oldest requests from the history: they came all the same.
+    act(() => harness.engine.emit('traffic.batch', { captures: [], removed: [first[0]!.id] }))
+    act(() => harness.frames.frame())
+    expect(screen.getByTestId('traffic-count').textContent).toBe('2 requests')
+    expect(arrivals()).toBe(3)
+    // A clear of one endpoint's requests takes them off; a clear of all, every one.
+    act(() => harness.engine.emit('captures.cleared', { endpointId: 'ep_1' }))
+    expect(arrivals()).toBe(1)
+    act(() => harness.engine.emit('captures.cleared', { endpointId: null }))
+    expect(arrivals()).toBe(0)
+    await settle()
+  })
+
   it('asks the engine again when the filter changes, and pages older captures with before', async () => {
     const engine = createFakeEngine()
     for (let i = 0; i < 1200; i++) addCapture(engine, { target: i % 2 ? `/odd/${i}` : `/even/${i}` })

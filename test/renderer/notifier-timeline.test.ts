@@ -78,15 +78,19 @@ describe('timeline counter', () => {
     expect(snapshot.peak).toBe(2)
   })
 
-  it('forgets removed requests and what fell out of the window', () => {
+  it('forgets cleared requests (all, or one endpoint\'s) and what fell out of the window', () => {
     const counter = new TimelineCounter(60)
     const now = 1_700_000_030_000
     const old = makeSummary({ receivedAt: now - 58_500 })
     const recent = makeSummary({ receivedAt: now - 100 })
-    counter.observe([old, recent], now)
-    counter.forget([recent.id])
+    const elsewhere = makeSummary({ receivedAt: now - 100, endpointId: 'ep_2' })
+    counter.observe([old, recent, elsewhere], now)
+    expect(counter.snapshot(now).peak).toBe(2)
+    counter.forgetCleared('ep_2')
     expect(counter.snapshot(now).peak).toBe(1)
     counter.prune(now + 2000)
+    expect(counter.snapshot(now + 2000).peak).toBe(1)
+    counter.forgetCleared(null)
     expect(counter.snapshot(now + 2000).peak).toBe(0)
   })
 })

@@ -94,6 +94,7 @@ export class LiveSync {
       api.on('app.notice', (notice) => app.getState().addNotice(notice)),
       api.on('captures.cleared', ({ endpointId }) => {
         this.batcher.flushAll()
+        this.timeline.forgetCleared(endpointId)
         this.options.traffic.getState().forgetCleared(endpointId)
         void this.reload()
       }),
@@ -142,8 +143,8 @@ export class LiveSync {
   }
 
   private onTraffic(payload: EventPayload<'traffic.batch'>): void {
+    // Removed by retention, a request still counts among those that came.
     this.timeline.observe(payload.captures, this.now())
-    if (payload.removed.length > 0) this.timeline.forget(payload.removed)
     this.notifier.observe(payload.captures)
     this.batcher.push(payload)
   }

@@ -1,6 +1,8 @@
 // Requests per second over the last minutes, by status class, for the traffic timeline. Owns: one
 // bucket per second and moving a capture between classes when its response arrives. It counts all
-// live traffic, whatever the list's filter or pause.
+// live traffic, whatever the list's filter or pause, and what arrived stays counted when retention
+// removes it from the history: the timeline says how much came, not how much is kept. A clear (of all
+// requests, or of one endpoint's) takes what it cleared out of it.
 import type { CaptureSummary } from '../../../shared/model'
 import { statusClassOf } from './capture-filter'
 
@@ -17,7 +19,7 @@ export interface TimelineSnapshot {
 
 export class TimelineCounter {
   private readonly buckets = new Map<number, ClassCounts>()
-  private readonly counted = new Map<string, { second: number; cls: number }>()
+  private readonly counted = new Map<string, { second: number; cls: number; endpointId: string }>()
   private readonly listeners = new Set<() => void>()
   private version = 0
 
@@ -34,7 +36,7 @@ export class TimelineCounter {
       if (before && before.cls === cls) continue
       if (before) this.bucket(before.second)[before.cls]!--
       this.bucket(second)[cls]!++
-      this.counted.set(capture.id, { second, cls })
+      this.counted.set(capture.id, { second, cls, endpointId: capture.endpointId })
       changed = true
     }
     if (changed) {
@@ -56,11 +58,11 @@ export class TimelineCounter {
     for (const [id, at] of this.counted) if (at.second <= horizon) this.counted.delete(id)
   }
 
-  forget(ids: readonly string[]): void {
+  /** The requests a clear removed: every one (`endpointId` null), or one endpoint's. */
+  forgetCleared(endpointId: string | null): void {
     let changed = false
-    for (const id of ids) {
-      const at = this.counted.get(id)
-      if (!at) continue
+    for (const [id, at] of this.counted) {
+      if (endpointId !== null && at.endpointId !== endpointId) continue
       const bucket = this.buckets.get(at.second)
       if (bucket) bucket[at.cls]!--
       this.counted.delete(id)
