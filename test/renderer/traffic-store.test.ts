@@ -50,19 +50,29 @@ describe('traffic store: live batches', () => {
     expect(store.getState()).toBe(before)
   })
 
-  it('removes deleted captures, their selection, and lowers the total', () => {
+  it('removes deleted captures, their selection, and lowers the total; the one open stays open, said to be removed', () => {
     const store = createTrafficStore()
     const a = makeSummary()
     const b = makeSummary()
-    store.getState().applyBatches([{ captures: [a, b], removed: [] }])
+    const c = makeSummary()
+    store.getState().applyBatches([{ captures: [a, b, c], removed: [] }])
+    store.getState().select(b.id)
+    store.getState().applyBatches([{ captures: [], removed: [b.id] }])
+    expect(store.getState().byId[b.id]).toBeUndefined()
+    expect(store.getState().selectedId).toBeNull()
     store.getState().open(a.id)
     store.getState().applyBatches([{ captures: [], removed: [a.id] }])
     const s = store.getState()
-    expect(s.ids).toEqual([b.id])
-    expect(s.byId[a.id]).toBeUndefined()
+    expect(s.ids).toEqual([c.id])
     expect(s.selectedId).toBeNull()
-    expect(s.openedId).toBeNull()
+    expect(s.openedId).toBe(a.id)
+    expect(s.openedRemoved).toBe(true)
+    expect(s.byId[a.id]).toEqual(a)
     expect(s.total).toBe(1)
+    // Another request opened (here by moving the selection) is one still stored.
+    store.getState().moveSelection(1)
+    expect(store.getState().openedId).toBe(c.id)
+    expect(store.getState().openedRemoved).toBe(false)
   })
 
   it('takes a row out of "No response" once its request is answered, keeping it open', () => {

@@ -39,6 +39,9 @@ export interface TrafficState {
   queryFailed: { message: string; disconnected: boolean } | null
   selectedId: string | null
   openedId: string | null
+  /** The opened request was removed from the history by retention while it was open: the detail stays,
+   * saying so, until another request is opened or it is closed. */
+  openedRemoved: boolean
   paused: boolean
   /** New captures that arrived while paused, oldest first. */
   held: CaptureSummary[]
@@ -106,6 +109,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
     queryFailed: null,
     selectedId: null,
     openedId: null,
+    openedRemoved: false,
     paused: false,
     held: [],
     filter: emptyFilter(),
@@ -209,7 +213,8 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       let ids = s.ids
       let total = s.total
       let selectedId = s.selectedId
-      let openedId = s.openedId
+      const openedId = s.openedId
+      let openedRemoved = s.openedRemoved
       let liveDuringQuery = s.liveDuringQuery
       if (tracking) {
         const during = changedDuringQuery.length > 0 ? freshIds.concat(changedDuringQuery).sort(byIdDescending) : freshIds
@@ -239,9 +244,11 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
           else uncounted += unlisted
         }
         total = Math.max(0, total - uncounted)
-        for (const id of removed) if (s.byId[id] || (byId && byId[id])) delete writable()[id]
+        // The request being read stays open with what it showed (its record kept for its title), and
+        // says it is gone, rather than the detail vanishing under the reader.
+        for (const id of removed) if (id !== openedId && (s.byId[id] || (byId && byId[id]))) delete writable()[id]
         if (selectedId !== null && removed.has(selectedId)) selectedId = null
-        if (openedId !== null && removed.has(openedId)) openedId = null
+        if (openedId !== null && removed.has(openedId)) openedRemoved = true
         if (held.some((h) => removed.has(h.id))) held = held.filter((h) => !removed.has(h.id))
       }
       if (leaving.size > 0) {
@@ -282,7 +289,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       if (hasOlder !== s.hasOlder) next.hasOlder = hasOlder
       if (olderCursor !== s.olderCursor) next.olderCursor = olderCursor
       if (selectedId !== s.selectedId) next.selectedId = selectedId
-      if (openedId !== s.openedId) next.openedId = openedId
+      if (openedRemoved !== s.openedRemoved) next.openedRemoved = openedRemoved
       if (newByEndpoint !== s.newByEndpoint) next.newByEndpoint = newByEndpoint
       if (headStale !== s.headStale) next.headStale = headStale
       if (Object.keys(next).length > 0) set(next)
@@ -418,11 +425,11 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
     select(id) {
       const s = get()
       if (s.selectedId === id) return
-      set(s.openedId !== null && id !== null ? { selectedId: id, openedId: id } : { selectedId: id })
+      set(s.openedId !== null && id !== null ? { selectedId: id, openedId: id, openedRemoved: false } : { selectedId: id })
     },
 
     open(id) {
-      set(id === null ? { openedId: null } : { selectedId: id, openedId: id })
+      set(id === null ? { openedId: null, openedRemoved: false } : { selectedId: id, openedId: id, openedRemoved: false })
     },
 
     moveSelection(delta) {
@@ -495,7 +502,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
         liveDuringQuery,
         total: Math.max(0, s.total - (s.ids.length - ids.length)),
         selectedId: s.selectedId && gone(s.selectedId) ? null : s.selectedId,
-        openedId: s.openedId && gone(s.openedId) ? null : s.openedId,
+        ...(s.openedId && gone(s.openedId) ? { openedId: null, openedRemoved: false } : {}),
       })
     },
 

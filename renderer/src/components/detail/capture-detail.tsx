@@ -48,6 +48,7 @@ export function CaptureDetail({ id }: { id: string }) {
   const summaryStatus = useTraffic((s) => s.byId[id]?.status ?? null)
   const summaryDuration = useTraffic((s) => s.byId[id]?.durationMs ?? null)
   const tab = useApp((s) => s.detailTab)
+  const removed = useTraffic((s) => s.openedId === id && s.openedRemoved)
   // Out of reach of the engine, a capture cannot be read: the one shown stays, and a capture that could
   // not be read is read again once the page is connected.
   const connected = useApp((s) => s.connection.kind === 'open' || s.connection.kind === 'connecting')
@@ -94,6 +95,7 @@ export function CaptureDetail({ id }: { id: string }) {
           ×
         </button>
       </div>
+      {removed && <RemovedNote />}
       <TabList tabs={DETAIL_TAB_DEFS} selected={tab} onSelect={(name) => app.getState().setDetailTab(name)} idPrefix={tabsId} testIdPrefix="tab-" label="Request detail" />
       <TabPanel idPrefix={tabsId} selected={tab} className="detail-body" testId={`panel-${tab}`}>
         {state.status === 'loading' ? (
@@ -109,6 +111,16 @@ export function CaptureDetail({ id }: { id: string }) {
         )}
       </TabPanel>
     </section>
+  )
+}
+
+/** The request shown was removed from the history (retention) while it was open. */
+function RemovedNote() {
+  return (
+    <p className="viewer-note warning detail-removed" role="status" data-testid="detail-removed">
+      This request is no longer in the history: retention removed it to keep the history within the limits set in Settings. What it showed stays here until another
+      request is opened; what needs it stored (its body, copying, resending) no longer works.
+    </p>
   )
 }
 
