@@ -227,6 +227,19 @@ describe('the live list', () => {
     expect(paths()).toEqual(['/stored/2', '/stored/1', '/stored/0'])
   })
 
+  it('says requests wait to be shown while paused, not that it waits for the first one, once retention removed every listed row', async () => {
+    const harness = await listOf(2)
+    const listed = harness.stores.traffic.getState().ids
+    act(() => harness.stores.traffic.getState().setPaused(true))
+    const arrived = [makeSummary({ target: '/while-paused/1' }), makeSummary({ target: '/while-paused/2' })]
+    act(() => harness.engine.emit('traffic.batch', { captures: arrived, removed: [...listed] }))
+    act(() => harness.frames.frame())
+    expect(screen.queryByTestId('empty-state')).toBeNull()
+    expect(screen.getByTestId('paused-empty').textContent).toContain('Live updates are paused: 2 new requests are waiting to be shown.')
+    fireEvent.click(screen.getByTestId('paused-resume'))
+    expect(paths()).toEqual(['/while-paused/2', '/while-paused/1'])
+  })
+
   it('waits for the first request of an endpoint shown on its own, at its URL, rather than saying nothing matches', async () => {
     const harness = createHarness()
     const github = makeEndpoint('ep_2', 'GitHub', 4568)

@@ -13,6 +13,7 @@ import { emptyFilter, isFiltered, STATUS_CLASSES, TIME_RANGES } from '../state/c
 import type { WorkbenchStore } from '../state/workbench-store'
 import { useWorkbench } from '../workbench/commands'
 import { focusTrafficList, TRAFFIC_LIST_ID, useFocusRescue } from '../keyboard/focus-home'
+import { formatCount } from '../text/format'
 
 export { focusTrafficList, TRAFFIC_LIST_ID }
 
@@ -36,11 +37,15 @@ export function TrafficList() {
   // one, at its own URL; an endpoint since removed never will.
   const endpointKnown = useApp((s) => endpointId === null || s.endpointsById[endpointId] !== undefined)
   const failed = useTraffic((s) => !s.loaded && s.queryFailed !== null)
-  const shown = failed ? 'failed' : loaded && empty ? (filtered || !endpointKnown ? 'no-matches' : 'empty') : 'list'
+  // Paused, requests that arrived wait to be shown: the list is not waiting for its first one, though
+  // it may have none left (retention removed what it listed meanwhile).
+  const waiting = useTraffic((s) => s.paused && s.held.length > 0)
+  const shown = failed ? 'failed' : loaded && empty ? (filtered || !endpointKnown ? 'no-matches' : waiting ? 'paused' : 'empty') : 'list'
   // The list replaced by a note (a clear, a search that finds nothing) or back: the focus it held moves on.
   useFocusRescue([shown])
   if (shown === 'failed') return <QueryFailed />
   if (shown === 'no-matches') return <NoMatches />
+  if (shown === 'paused') return <PausedEmpty />
   if (shown === 'empty') return <EmptyState />
   return <LiveList />
 }
@@ -68,6 +73,22 @@ function QueryFailed() {
           Search again
         </button>
       )}
+    </div>
+  )
+}
+
+/** Nothing listed while live updates are paused and requests wait to be shown. */
+function PausedEmpty() {
+  const { traffic } = useStores()
+  const held = useTraffic((s) => s.held.length)
+  return (
+    <div className="list-empty" data-testid="paused-empty">
+      <p>
+        Live updates are paused: {formatCount(held)} new {held === 1 ? 'request is' : 'requests are'} waiting to be shown.
+      </p>
+      <button type="button" data-testid="paused-resume" onClick={() => traffic.getState().setPaused(false)}>
+        Resume
+      </button>
     </div>
   )
 }
