@@ -69,10 +69,13 @@ describe('traffic store: live batches', () => {
     expect(s.openedRemoved).toBe(true)
     expect(s.byId[a.id]).toEqual(a)
     expect(s.total).toBe(1)
-    // Another request opened (here by moving the selection) is one still stored.
+    // Another request opened (here by moving the selection) is one still stored; the removed one's
+    // record goes with it.
     store.getState().moveSelection(1)
     expect(store.getState().openedId).toBe(c.id)
     expect(store.getState().openedRemoved).toBe(false)
+    expect(store.getState().byId[a.id]).toBeUndefined()
+    expect(Object.keys(store.getState().byId)).toEqual([c.id])
   })
 
   it('takes a row out of "No response" once its request is answered, keeping it open', () => {

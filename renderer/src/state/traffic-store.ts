@@ -87,6 +87,11 @@ function mergeNewestFirst(incoming: string[], existing: string[]): string[] {
   return incoming.filter((id) => !present.has(id)).concat(existing).sort(byIdDescending)
 }
 
+/** The record of a request removed while it was open goes once another (or none) is opened. */
+function forgetRemovedOpened(s: TrafficState, next: string | null): void {
+  if (s.openedRemoved && s.openedId !== null && s.openedId !== next) delete s.byId[s.openedId]
+}
+
 export function createTrafficStore(initial: Partial<TrafficState> = {}): TrafficStore {
   // The newest id this list has been told of, live or by a query. Ids are given at arrival, so a
   // capture above it is a new request; one at or below it is one already seen, or one the engine had
@@ -425,10 +430,12 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
     select(id) {
       const s = get()
       if (s.selectedId === id) return
+      if (s.openedId !== null && id !== null) forgetRemovedOpened(s, id)
       set(s.openedId !== null && id !== null ? { selectedId: id, openedId: id, openedRemoved: false } : { selectedId: id })
     },
 
     open(id) {
+      forgetRemovedOpened(get(), id)
       set(id === null ? { openedId: null, openedRemoved: false } : { selectedId: id, openedId: id, openedRemoved: false })
     },
 
