@@ -3,10 +3,10 @@ import { act, screen, waitFor } from '@testing-library/react'
 import { describe, expect, it, vi } from 'vitest'
 import { App } from '../../renderer/src/app'
 import { HookscopeError } from '../../shared/errors'
-import type { ConnectionSource, ConnectionState } from '../../renderer/src/api/connection-state'
+import { alwaysOpen, type ConnectionSource, type ConnectionState } from '../../renderer/src/api/connection-state'
 import { createAppStore } from '../../renderer/src/state/app-store'
 import { StoresProvider } from '../../renderer/src/state/context'
-import { LiveSync, OLDER_RETRY_MS } from '../../renderer/src/state/live-sync'
+import { LiveSync, OLDER_RETRY_MS, PRUNE_MS } from '../../renderer/src/state/live-sync'
 import { createTrafficStore } from '../../renderer/src/state/traffic-store'
 import { render } from '@testing-library/react'
 import { addCapture, createFakeEngine, makeSummary } from './helpers/fake-api'
@@ -104,6 +104,36 @@ describe('live sync', () => {
     act(() => harness.engine.emit('captures.cleared', { endpointId: null }))
     expect(arrivals()).toBe(0)
     await settle()
+  })
+
+  it('lets a list of the last minutes drop what grew older than its range as time goes by', async () => {
+    const engine = createFakeEngine()
+    let now = Date.now()
+    addCapture(engine, { target: '/earlier', receivedAt: now - 4 * 60_000 })
+    addCapture(engine, { target: '/now', receivedAt: now })
+    const traffic = createTrafficStore()
+    const app = createAppStore()
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    try {
+      const sync = new LiveSync({ api: engine.api, connection: alwaysOpen(), traffic, app, scheduler: new ManualFrames(), now: () => now })
+      sync.start()
+      render(
+        <StoresProvider stores={{ api: engine.api, traffic, app, sync }}>
+          <App />
+        </StoresProvider>,
+      )
+      await settle()
+      act(() => traffic.getState().setFilter({ range: '5m' }))
+      await settle()
+      expect(screen.getAllByTestId('row-path').map((p) => p.textContent)).toEqual(['/now', '/earlier'])
+      now += 2 * 60_000
+      act(() => void vi.advanceTimersByTime(PRUNE_MS))
+      expect(screen.getAllByTestId('row-path').map((p) => p.textContent)).toEqual(['/now'])
+      expect(screen.getByTestId('traffic-count').textContent).toBe('1 request')
+      sync.dispose()
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('asks the engine again when the filter changes, and pages older captures with before', async () => {

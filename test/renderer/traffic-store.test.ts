@@ -157,6 +157,36 @@ describe('traffic store: live batches', () => {
     expect(store.getState().total).toBe(1)
   })
 
+  it('lets go of the rows that grew older than the range of a list of the last minutes, and counts the rest', () => {
+    const store = createTrafficStore()
+    store.getState().setFilter({ range: '5m' })
+    const now = Date.now()
+    const aged = makeSummary({ receivedAt: now - 6 * 60_000 })
+    const selectedAged = makeSummary({ receivedAt: now - 5 * 60_000 - 1 })
+    const recent = makeSummary({ receivedAt: now - 4 * 60_000 })
+    // The engine held more than the first page when it was asked.
+    store.getState().replaceFromQuery(page([aged, selectedAged, recent], 5000, aged.id), store.getState().generation)
+    const live = makeSummary({ receivedAt: now })
+    store.getState().applyBatches([{ captures: [live], removed: [] }])
+    store.getState().select(selectedAged.id)
+    store.getState().expireRange(now)
+    let s = store.getState()
+    expect(s.ids).toEqual([live.id, recent.id])
+    expect(s.total).toBe(2)
+    expect(s.hasOlder).toBe(false)
+    expect(s.byId[aged.id]).toBeUndefined()
+    expect(s.byId[selectedAged.id]).toBeDefined()
+    // Later, the next one goes too; a list of any time keeps every row.
+    store.getState().expireRange(now + 60_001)
+    expect(store.getState().ids).toEqual([live.id])
+    store.getState().setFilter({ range: 'all' })
+    store.getState().replaceFromQuery(page([aged, recent]), store.getState().generation)
+    store.getState().expireRange(now + 3_600_000)
+    s = store.getState()
+    expect(s.ids).toEqual([recent.id, aged.id])
+    expect(s.total).toBe(2)
+  })
+
   it('inserts a capture older than the newest at its place', () => {
     const store = createTrafficStore()
     const older = makeSummary()

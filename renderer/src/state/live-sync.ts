@@ -20,6 +20,9 @@ export const OLDER_PAGE = 1000
 const MAX_PER_FRAME = 2000
 const HEAD_REFRESH_MS = 750
 const MEMORY_CAP_LIMIT = 50_000
+/** How often the timeline lets go of what fell out of its window, and a list of the last minutes of
+ * the rows that grew older than its range. */
+export const PRUNE_MS = 10_000
 /**
  * After an older page failed, the next try waits this long, doubling with each failure in a row up
  * to OLDER_RETRY_MAX_MS: the list asks for the page whenever it draws near its end, and a failing
@@ -128,7 +131,11 @@ export class LiveSync {
         if (state.headStale && !previous.headStale) this.scheduleHeadRefresh()
       }),
     )
-    this.pruneTimer = setInterval(() => this.timeline.prune(this.now()), 30_000)
+    this.pruneTimer = setInterval(() => {
+      const now = this.now()
+      this.timeline.prune(now)
+      this.options.traffic.getState().expireRange(now)
+    }, PRUNE_MS)
     if (connection.state.kind === 'open') void this.loadAll()
   }
 

@@ -5,7 +5,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { EventPayload } from '../../../shared/api'
 import type { CapturePage, CaptureSummary } from '../../../shared/model'
-import { emptyFilter, isFiltered, matchesLocally, withinRange, type CaptureFilter } from './capture-filter'
+import { emptyFilter, isFiltered, matchesLocally, TIME_RANGES, withinRange, type CaptureFilter } from './capture-filter'
 
 export type TrafficBatch = EventPayload<'traffic.batch'>
 
@@ -71,6 +71,8 @@ export interface TrafficActions {
   setFilter(patch: Partial<CaptureFilter>): void
   setMemoryCap(cap: number): void
   markEndpointViewed(endpointId: string): void
+  /** A list of the last minutes lets go of the rows that have grown older than its range, as of `now`. */
+  expireRange(now: number): void
   /** Captures were cleared in the engine (all of them, or one endpoint's): drop them here too. */
   forgetCleared(endpointId: string | null): void
 }
@@ -511,6 +513,25 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
         selectedId: s.selectedId && gone(s.selectedId) ? null : s.selectedId,
         ...(s.openedId && gone(s.openedId) ? { openedId: null, openedRemoved: false } : {}),
       })
+    },
+
+    expireRange(now) {
+      const s = get()
+      if (!s.loaded || s.reloading || s.ids.length === 0) return
+      const ms = TIME_RANGES.find((r) => r.id === s.filter.range)?.ms
+      if (!ms) return
+      const cutoff = now - ms
+      // Rows are in order of arrival: the ones that aged out are at the end, and whatever the engine
+      // holds below them (not paged to, or trimmed off) is older still. So what remains is every
+      // request in the range, and the count is theirs.
+      let keep = s.ids.length
+      while (keep > 0 && (s.byId[s.ids[keep - 1]!]?.receivedAt ?? now) < cutoff) keep--
+      if (keep === s.ids.length) return
+      const byId = s.byId // in place, as above
+      // Its record stays while it is selected or open, as for a row trimmed off the end.
+      for (const id of s.ids.slice(keep)) if (id !== s.selectedId && id !== s.openedId) delete byId[id]
+      const ids = s.ids.slice(0, keep)
+      set({ ids, byId, total: ids.length, hasOlder: false, olderLimited: false, olderCursor: null })
     },
 
     markEndpointViewed(endpointId) {
