@@ -39,6 +39,26 @@ describe('frame batcher', () => {
     expect(perFrame).toEqual([100, 100, 100, 50])
   })
 
+  it('applies a frame\'s worth at once on a hidden page, whose timers may not wake for a minute, so the queue never grows past it', () => {
+    const frames = new ManualFrames()
+    let hidden = true
+    const applied: number[] = []
+    const batcher = new FrameBatcher<number[]>((items) => applied.push(items.reduce((n, i) => n + i.length, 0)), { ...options(frames, 100), hidden: () => hidden })
+    // Live traffic for a long while, and not one wake-up of the page's timers.
+    for (let i = 0; i < 1000; i++) {
+      batcher.push([i, i, i])
+      expect(batcher.pending).toBeLessThan(34)
+    }
+    expect(applied.reduce((a, b) => a + b, 0)).toBeGreaterThan(2900)
+    // Shown again, what arrives waits for the next frame.
+    hidden = false
+    const before = applied.length
+    for (let i = 0; i < 100; i++) batcher.push([i])
+    expect(applied).toHaveLength(before)
+    frames.frame()
+    expect(applied.length).toBeGreaterThan(before)
+  })
+
   it('flushAll applies what is queued at once', () => {
     const frames = new ManualFrames()
     const applied: number[] = []

@@ -1,6 +1,8 @@
 // Applies queued work once per animation frame. Owns: coalescing everything that arrived since the
 // last frame into one call, slicing a huge queue over several frames, and a slow timer that takes
-// over when the page is hidden (browsers stop animation frames then).
+// over when the page is hidden (browsers stop animation frames then). A hidden page also applies a
+// frame's worth as soon as it has gathered: its timers may wake once a minute (Chromium throttles the
+// timers of a page hidden for minutes), and the queue would grow without end meanwhile.
 export interface FrameScheduler {
   /** Run `callback` at the next opportunity; returns a cancel function. */
   request(callback: () => void): () => void
@@ -35,10 +37,16 @@ export interface FrameBatcherOptions<T> {
   weight: (item: T) => number
   /** Split one item too heavy for a frame into lighter pieces. */
   split: (item: T, maxWeight: number) => T[]
+  /** Whether the page is hidden (nothing is drawn): the document's visibility unless given. */
+  hidden?: () => boolean
 }
+
+const documentHidden = (): boolean => typeof document !== 'undefined' && document.hidden
 
 export class FrameBatcher<T> {
   private queue: T[] = []
+  /** The weight of what is queued. */
+  private queued = 0
   private cancel: (() => void) | null = null
 
   constructor(
@@ -54,7 +62,9 @@ export class FrameBatcher<T> {
     const weight = this.options.weight(item)
     if (weight > this.options.maxPerFrame) this.queue.push(...this.options.split(item, this.options.maxPerFrame))
     else this.queue.push(item)
-    this.schedule()
+    this.queued += weight
+    if (this.queued >= this.options.maxPerFrame && (this.options.hidden ?? documentHidden)()) this.flushAll()
+    else this.schedule()
   }
 
   private schedule(): void {
@@ -75,6 +85,7 @@ export class FrameBatcher<T> {
       count++
     }
     const items = this.queue.splice(0, count)
+    this.queued = this.queue.length === 0 ? 0 : this.queued - (this.options.maxPerFrame - budget)
     if (items.length > 0) this.apply(items)
     this.schedule()
   }
@@ -84,6 +95,7 @@ export class FrameBatcher<T> {
     this.cancel?.()
     this.cancel = null
     const items = this.queue.splice(0)
+    this.queued = 0
     if (items.length > 0) this.apply(items)
   }
 
@@ -91,5 +103,6 @@ export class FrameBatcher<T> {
     this.cancel?.()
     this.cancel = null
     this.queue = []
+    this.queued = 0
   }
 }
