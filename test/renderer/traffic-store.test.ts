@@ -413,6 +413,17 @@ describe('traffic store: pause, filters and paging', () => {
     expect(store.getState().newByEndpoint.ep_b).toBe(0)
   })
 
+  it('counts no new requests on an endpoint once they were cleared: its own, or everything', () => {
+    const store = createTrafficStore()
+    store.getState().setFilter({ endpointId: 'ep_a' })
+    store.getState().applyBatches([{ captures: [makeSummary({ endpointId: 'ep_b' }), makeSummary({ endpointId: 'ep_c' })], removed: [] }])
+    expect(store.getState().newByEndpoint).toEqual({ ep_b: 1, ep_c: 1 })
+    store.getState().forgetCleared('ep_b')
+    expect(store.getState().newByEndpoint).toEqual({ ep_b: 0, ep_c: 1 })
+    store.getState().forgetCleared(null)
+    expect(store.getState().newByEndpoint).toEqual({})
+  })
+
   it('counts a request once when it arrives again on completion, in a later batch', () => {
     const store = createTrafficStore()
     store.getState().setFilter({ endpointId: 'ep_a' })

@@ -504,7 +504,10 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       const liveDuringQuery = s.liveDuringQuery.filter((id) => !gone(id))
       const byId: Record<string, CaptureSummary> = {}
       for (const id of [...ids, ...liveDuringQuery, s.selectedId, s.openedId]) if (id && !gone(id) && s.byId[id]) byId[id] = s.byId[id]!
+      // The new requests an endpoint's badge counted are among those cleared.
+      const newByEndpoint = endpointId === null ? {} : s.newByEndpoint[endpointId] ? { ...s.newByEndpoint, [endpointId]: 0 } : s.newByEndpoint
       set({
+        newByEndpoint,
         ids,
         byId,
         held,
