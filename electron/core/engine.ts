@@ -652,6 +652,8 @@ export class Engine {
         () => this.checker.stop(),
         () => this.replayer.flush(),
         () => this.collectionStore.flush(),
+        // Before the history closes: an export being written reads it.
+        () => this.collections.closeExports(),
         () => this.history.close(),
         () => this.settingsDoc.flush(),
         () => this.endpointsDoc.flush(),

@@ -1,8 +1,8 @@
 // Export files. Owns: writing an export to a temp file piece by piece (JSON as JSON.stringify with
 // two-space indents writes it, its long strings in slices; a curl script command by command), so
 // that an export holds its bodies once, never the whole file as one string; and handing the file out
-// in slices (`exports.read`) until its last byte is read, or for 10 minutes unused. A small file is
-// given back whole as text instead. Never: changes a byte of what the formats produce.
+// in slices (`exports.read`) until its last byte is read, for 10 minutes unused, or until the engine
+// closes. A small file is given back whole as text instead. Never: changes a byte of what the formats produce.
 import { isUtf8 } from 'node:buffer'
 import { randomBytes } from 'node:crypto'
 import { promises as fs } from 'node:fs'
@@ -32,9 +32,14 @@ export class ExportWriter {
   /** Bytes written or about to be. */
   total = 0
 
-  constructor(private readonly handle: FileHandle) {}
+  constructor(
+    private readonly handle: FileHandle,
+    /** Throws when the export must stop (the engine is closing). */
+    private readonly check: () => void = () => undefined,
+  ) {}
 
   async write(text: string): Promise<void> {
+    this.check()
     this.pending.push(text)
     this.pendingLength += text.length
     this.total += Buffer.byteLength(text, 'utf8')
@@ -42,6 +47,7 @@ export class ExportWriter {
   }
 
   async flush(): Promise<void> {
+    this.check()
     if (this.pending.length === 0) return
     const buffer = Buffer.from(this.pending.join(''), 'utf8')
     this.pending = []
@@ -181,24 +187,50 @@ interface ExportFileEntry {
   timer: ReturnType<typeof setTimeout>
 }
 
-/** The export files waiting to be read, in a folder of their own (emptied at each start). */
+/** The export files waiting to be read, in a folder of their own (emptied at each start, and at close). */
 export class ExportFiles {
   private readonly files = new Map<string, ExportFileEntry>()
+  /** Exports being written. */
+  private readonly writing = new Set<Promise<unknown>>()
+  private closed = false
 
   constructor(private readonly dir: string) {}
+
+  /**
+   * The engine is closing: an export being written stops at its next write, and every file is
+   * deleted, so that none stays in the data folder until the next start.
+   */
+  async close(): Promise<void> {
+    this.closed = true
+    await Promise.allSettled([...this.writing])
+    await Promise.all([...this.files.keys()].map((id) => this.remove(id)))
+  }
 
   /**
    * Writes an export through `write`, then answers it as text when it is small, else as a file to
    * read. A write that fails leaves no file behind.
    */
   async create(write: (out: ExportWriter) => Promise<void>): Promise<{ text: string } | { file: ExportFileInfo }> {
+    if (this.closed) throw new HookscopeError('ENGINE_CLOSED')
+    const made = this.createFile(write)
+    this.writing.add(made)
+    try {
+      return await made
+    } finally {
+      this.writing.delete(made)
+    }
+  }
+
+  private async createFile(write: (out: ExportWriter) => Promise<void>): Promise<{ text: string } | { file: ExportFileInfo }> {
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 })
     const id = `exp_${randomBytes(16).toString('hex')}`
     const file = path.join(this.dir, id)
     const handle = await fs.open(file, 'w+', 0o600)
     let size: number
     try {
-      const out = new ExportWriter(handle)
+      const out = new ExportWriter(handle, () => {
+        if (this.closed) throw new HookscopeError('ENGINE_CLOSED')
+      })
       await write(out)
       await out.flush()
       size = out.bytes

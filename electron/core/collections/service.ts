@@ -185,6 +185,11 @@ export class CollectionService {
     this.exportFiles = new ExportFiles(path.join(deps.blobs.tmpDir, 'exports'))
   }
 
+  /** The engine is closing: exports being written stop, and every export file is deleted. */
+  closeExports(): Promise<void> {
+    return this.exportFiles.close()
+  }
+
   /** A slice of an export answered as a file. */
   readExport(id: string, offset: number, length: number): Promise<{ base64: string; size: number; totalSize: number }> {
     return this.exportFiles.read(id, offset, length)

@@ -1,0 +1,69 @@
+// Export files answered as files: read in slices by `exports.read`, and never left behind (deleted
+// once read, at close, or when a reader gives one up).
+import { existsSync } from 'node:fs'
+import { readdir } from 'node:fs/promises'
+import http from 'node:http'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { EXPORT_TEXT_MAX_BYTES, ExportFiles } from '../../electron/core/collections/export-file'
+import { apiOf, nextCapture, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
+import { testScope } from '../helpers/scope'
+
+let t: TestEngine | null = null
+testScope(() => t)
+const dirs: string[] = []
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map(removeDir))
+})
+
+async function exportFiles(): Promise<{ files: ExportFiles; dir: string }> {
+  const dir = await tempDir()
+  dirs.push(dir)
+  return { files: new ExportFiles(path.join(dir, 'exports')), dir: path.join(dir, 'exports') }
+}
+
+async function filesIn(dir: string): Promise<string[]> {
+  return existsSync(dir) ? readdir(dir) : []
+}
+
+describe('export files', () => {
+  it('closing the engine deletes the export files not read yet', async () => {
+    t = await startEngine({ limits: { maxBodyBytes: 8 * 1024 * 1024 } })
+    const body = Buffer.alloc(2 * 1024 * 1024, 0x61)
+    const stored = nextCapture(t.engine)
+    await new Promise<void>((resolve, reject) =>
+      http
+        .request(`${t!.url}/hook`, { method: 'POST', headers: { 'Content-Length': body.length } }, (res) => res.resume().on('end', resolve))
+        .on('error', reject)
+        .end(body),
+    )
+    const { id } = await stored
+    const exported = await apiOf(t.engine)['captures.export']({ ids: [id], format: 'har' })
+    expect(exported.file).toBeDefined()
+    const folder = path.join(t.dir, 'blobs', 'tmp', 'exports')
+    expect(await filesIn(folder)).toEqual([exported.file!.id])
+    await t.engine.close()
+    expect(await filesIn(folder)).toEqual([])
+  })
+
+  it('an export being written when they close stops, and leaves no file', async () => {
+    const { files, dir } = await exportFiles()
+    let wrote!: () => void
+    const first = new Promise<void>((resolve) => (wrote = resolve))
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const made = files.create(async (out) => {
+      await out.write('a'.repeat(EXPORT_TEXT_MAX_BYTES + 10))
+      wrote()
+      await held
+      await out.write('more')
+    })
+    await first
+    const closed = files.close()
+    release()
+    await expect(made).rejects.toMatchObject({ code: 'ENGINE_CLOSED' })
+    await closed
+    expect(await filesIn(dir)).toEqual([])
+    await expect(files.create((out) => out.write('x'))).rejects.toMatchObject({ code: 'ENGINE_CLOSED' })
+  })
+})
