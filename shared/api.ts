@@ -352,7 +352,7 @@ export const methods = {
   'exports.read': method(
     z.object({ id: z.string().min(1).max(100), offset: z.number().int().min(0), length: z.number().int().min(1).max(EXPORT_READ_MAX_BYTES) }),
     z.object({ base64: z.string(), size: z.number().int(), totalSize: z.number().int() }),
-    'A slice of an export answered as a file, base64. Reading its last byte deletes the file; so do 10 minutes unused (NOT_FOUND afterwards).',
+    'A slice of an export answered as a file, base64. Reading its last byte deletes the file; so do 10 minutes unused (NOT_FOUND afterwards). An offset past its end is refused (INVALID_INPUT).',
   ),
 
   'settings.get': method(Empty, Settings, 'Current settings.'),

@@ -22,6 +22,13 @@ async function exportFiles(): Promise<{ files: ExportFiles; dir: string }> {
   return { files: new ExportFiles(path.join(dir, 'exports')), dir: path.join(dir, 'exports') }
 }
 
+/** An export of `size` bytes of "a", answered as a file. */
+async function largeFile(files: ExportFiles, size = EXPORT_TEXT_MAX_BYTES + 10) {
+  const made = await files.create((out) => out.write('a'.repeat(size)))
+  if (!('file' in made)) throw new Error('expected a file')
+  return made.file
+}
+
 async function filesIn(dir: string): Promise<string[]> {
   return existsSync(dir) ? readdir(dir) : []
 }
@@ -65,5 +72,16 @@ describe('export files', () => {
     await closed
     expect(await filesIn(dir)).toEqual([])
     await expect(files.create((out) => out.write('x'))).rejects.toMatchObject({ code: 'ENGINE_CLOSED' })
+  })
+
+  it('a read past the end is refused, and the file stays for the reads still owed', async () => {
+    const { files, dir } = await exportFiles()
+    const file = await largeFile(files)
+    await expect(files.read(file.id, file.size + 1, 10)).rejects.toMatchObject({ code: 'INVALID_INPUT' })
+    expect(await filesIn(dir)).toEqual([file.id])
+    const first = await files.read(file.id, 0, file.size - 1)
+    const last = await files.read(file.id, file.size - 1, 10)
+    expect([first.size, last.size, last.totalSize]).toEqual([file.size - 1, 1, file.size])
+    expect(await filesIn(dir)).toEqual([])
   })
 })

@@ -257,8 +257,10 @@ export class ExportFiles {
   async read(id: string, offset: number, length: number): Promise<{ base64: string; size: number; totalSize: number }> {
     const entry = this.files.get(id)
     if (!entry) throw new HookscopeError('NOT_FOUND', 'That export is no longer available (an export file is kept until it has been read, or 10 minutes unused): export again.')
+    // Past its end is a reader's mistake: the file stays, for the reads it still owes.
+    if (offset > entry.size) throw new HookscopeError('INVALID_INPUT', `That export is ${entry.size} bytes long: there is nothing to read from byte ${offset}.`)
     entry.timer.refresh()
-    const size = Math.max(0, Math.min(length, entry.size - offset))
+    const size = Math.min(length, entry.size - offset)
     const bytes = Buffer.alloc(size)
     if (size > 0) {
       const handle = await fs.open(entry.path, 'r')
