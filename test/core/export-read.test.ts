@@ -1,10 +1,10 @@
 // Export files answered as files: read in slices by `exports.read`, and never left behind (deleted
 // once read, at close, or when a reader gives one up).
-import { existsSync } from 'node:fs'
+import { existsSync, promises as fsPromises } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import http from 'node:http'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { EXPORT_TEXT_MAX_BYTES, ExportFiles } from '../../electron/core/collections/export-file'
 import { apiOf, nextCapture, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
 import { testScope } from '../helpers/scope'
@@ -83,5 +83,34 @@ describe('export files', () => {
     const last = await files.read(file.id, file.size - 1, 10)
     expect([first.size, last.size, last.totalSize]).toEqual([file.size - 1, 1, file.size])
     expect(await filesIn(dir)).toEqual([])
+  })
+})
+
+describe('export files read in overlapping slices', () => {
+  afterEach(() => {
+    vi.restoreAllMocks()
+  })
+
+  it('the read of the last byte deletes the file only once the reads before it are done', async () => {
+    const { files, dir } = await exportFiles()
+    const file = await largeFile(files)
+    // The first slice's file is opened only once the last slice was read (and the file deleted, before).
+    let lastRead!: () => void
+    const last = new Promise<void>((resolve) => (lastRead = resolve))
+    const open = fsPromises.open.bind(fsPromises)
+    let first = true
+    vi.spyOn(fsPromises, 'open').mockImplementation(async (...args: Parameters<typeof fsPromises.open>) => {
+      if (args[1] === 'r' && first) {
+        first = false
+        await last
+      }
+      return open(...args)
+    })
+    const head = files.read(file.id, 0, file.size - 1)
+    const tail = await files.read(file.id, file.size - 1, 1)
+    lastRead()
+    const slice = await head
+    expect([slice.size, Buffer.from(slice.base64, 'base64').equals(Buffer.alloc(file.size - 1, 0x61)), tail.size]).toEqual([file.size - 1, true, 1])
+    await vi.waitFor(async () => expect(await filesIn(dir)).toEqual([]))
   })
 })

@@ -185,6 +185,10 @@ interface ExportFileEntry {
   path: string
   size: number
   timer: ReturnType<typeof setTimeout>
+  /** Reads in progress: a file whose last byte was read, or that timed out, is deleted once they end. */
+  reads: number
+  /** Called when the last read in progress ends. */
+  whenRead: (() => void) | null
 }
 
 /** The export files waiting to be read, in a folder of their own (emptied at each start, and at close). */
@@ -249,7 +253,7 @@ export class ExportFiles {
     }
     const timer = setTimeout(() => void this.remove(id), EXPORT_IDLE_MS)
     timer.unref?.()
-    this.files.set(id, { path: file, size, timer })
+    this.files.set(id, { path: file, size, timer, reads: 0, whenRead: null })
     return { file: { id, size } }
   }
 
@@ -262,23 +266,44 @@ export class ExportFiles {
     entry.timer.refresh()
     const size = Math.min(length, entry.size - offset)
     const bytes = Buffer.alloc(size)
-    if (size > 0) {
-      const handle = await fs.open(entry.path, 'r')
-      try {
-        await handle.read(bytes, 0, size, offset)
-      } finally {
-        await handle.close()
+    // Reads may overlap (a reader asking for several slices at once): the one that reads the last
+    // byte must not delete the file under the others.
+    entry.reads++
+    try {
+      if (size > 0) {
+        const handle = await fs.open(entry.path, 'r')
+        try {
+          for (let done = 0; done < size; ) {
+            const { bytesRead } = await handle.read(bytes, done, size - done, offset + done)
+            if (bytesRead === 0) throw new Error(`export file ${id} ended at byte ${offset + done} of ${entry.size}`)
+            done += bytesRead
+          }
+        } finally {
+          await handle.close()
+        }
       }
+    } finally {
+      entry.reads--
+      if (entry.reads === 0) entry.whenRead?.()
     }
-    if (offset + size >= entry.size) await this.remove(id)
+    if (offset + size >= entry.size) {
+      // Deleted now, or once the reads in progress end (this one need not wait for them).
+      const removed = this.remove(id)
+      if (entry.reads === 0) await removed
+      else removed.catch(() => undefined)
+    }
     return { base64: bytes.toString('base64'), size, totalSize: entry.size }
   }
 
-  private async remove(id: string): Promise<void> {
+  /** No longer handed out; the file is deleted once the reads in progress end. */
+  private remove(id: string): Promise<void> {
     const entry = this.files.get(id)
-    if (!entry) return
+    if (!entry) return Promise.resolve()
     this.files.delete(id)
     clearTimeout(entry.timer)
-    await fs.rm(entry.path, { force: true })
+    return (async () => {
+      if (entry.reads > 0) await new Promise<void>((resolve) => (entry.whenRead = resolve))
+      await fs.rm(entry.path, { force: true })
+    })()
   }
 }
