@@ -354,6 +354,11 @@ export const methods = {
     z.object({ base64: z.string(), size: z.number().int(), totalSize: z.number().int() }),
     'A slice of an export answered as a file, base64. Reading its last byte deletes the file; so do 10 minutes unused (NOT_FOUND afterwards). An offset past its end is refused (INVALID_INPUT).',
   ),
+  'exports.discard': method(
+    z.object({ id: z.string().min(1).max(100) }),
+    z.object({ discarded: z.boolean() }),
+    'Delete an export answered as a file without reading it to its end (a download cancelled or failed); false when it was gone already.',
+  ),
 
   'settings.get': method(Empty, Settings, 'Current settings.'),
   'settings.update': method(SettingsPatch, Settings, 'Change settings; limits apply at once to the endpoints listening, without restarting them.'),

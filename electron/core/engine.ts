@@ -838,6 +838,7 @@ export class Engine {
       'collections.cancelImport': async ({ uploadId }) => ({ cancelled: this.collections.cancelImport(uploadId) }),
       'captures.export': ({ ids, format }) => this.collections.exportCaptures(ids, format),
       'exports.read': ({ id, offset, length }) => this.collections.readExport(id, offset, length),
+      'exports.discard': async ({ id }) => ({ discarded: await this.collections.discardExport(id) }),
       'settings.get': async () => this.settings,
       'settings.update': (patch) => this.updateSettings(patch),
     }

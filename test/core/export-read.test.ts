@@ -6,6 +6,8 @@ import http from 'node:http'
 import path from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { EXPORT_TEXT_MAX_BYTES, ExportFiles } from '../../electron/core/collections/export-file'
+import type { ApiClient } from '../../shared/api'
+import { ExportCancelled, exportList } from '../../renderer/src/workbench/list-export'
 import { apiOf, nextCapture, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
 import { testScope } from '../helpers/scope'
 
@@ -113,4 +115,49 @@ describe('export files read in overlapping slices', () => {
     expect([slice.size, Buffer.from(slice.base64, 'base64').equals(Buffer.alloc(file.size - 1, 0x61)), tail.size]).toEqual([file.size - 1, true, 1])
     await vi.waitFor(async () => expect(await filesIn(dir)).toEqual([]))
   })
+})
+
+describe('a traffic list export cancelled', () => {
+  /** An engine holding one request of 2 MB, whose export is answered as a file. */
+  async function engineWithLargeRequest(): Promise<{ api: ApiClient; folder: string }> {
+    t = await startEngine({ limits: { maxBodyBytes: 8 * 1024 * 1024 } })
+    const body = Buffer.alloc(2 * 1024 * 1024, 0x61)
+    const stored = nextCapture(t.engine)
+    await new Promise<void>((resolve, reject) =>
+      http
+        .request(`${t!.url}/hook`, { method: 'POST', headers: { 'Content-Length': body.length } }, (res) => res.resume().on('end', resolve))
+        .on('error', reject)
+        .end(body),
+    )
+    await stored
+    return { api: apiOf(t.engine), folder: path.join(t.dir, 'blobs', 'tmp', 'exports') }
+  }
+
+  for (const [when, method] of [
+    ['while its file is read', 'exports.read'],
+    ['while the engine writes its file', 'captures.export'],
+  ] as const) {
+    it(`${when} leaves no file in the engine`, async () => {
+      const { api, folder } = await engineWithLargeRequest()
+      const controller = new AbortController()
+      const answered: Array<Promise<unknown>> = []
+      // The user cancels as the call goes out: the engine still answers it.
+      const cancelling = new Proxy(api, {
+        get(target, key, receiver) {
+          const value: unknown = Reflect.get(target, key, receiver)
+          if (key !== method || typeof value !== 'function') return value
+          return (input: unknown) => {
+            const call = (value as (input: unknown) => Promise<unknown>)(input)
+            answered.push(call.catch(() => undefined))
+            controller.abort()
+            return call
+          }
+        },
+      })
+      const exported = exportList(cancelling, { query: {}, format: 'har', signal: controller.signal, onProgress: () => undefined })
+      await expect(exported).rejects.toBeInstanceOf(ExportCancelled)
+      await Promise.all(answered)
+      await vi.waitFor(async () => expect(await filesIn(folder)).toEqual([]))
+    })
+  }
 })

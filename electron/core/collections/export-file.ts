@@ -295,6 +295,13 @@ export class ExportFiles {
     return { base64: bytes.toString('base64'), size, totalSize: entry.size }
   }
 
+  /** A file its reader gave up on, deleted (once the reads in progress end); false when it was gone already. */
+  async discard(id: string): Promise<boolean> {
+    if (!this.files.has(id)) return false
+    await this.remove(id)
+    return true
+  }
+
   /** No longer handed out; the file is deleted once the reads in progress end. */
   private remove(id: string): Promise<void> {
     const entry = this.files.get(id)

@@ -190,6 +190,11 @@ export class CollectionService {
     return this.exportFiles.close()
   }
 
+  /** An export answered as a file, deleted unread (its download was given up); false when it was gone already. */
+  discardExport(id: string): Promise<boolean> {
+    return this.exportFiles.discard(id)
+  }
+
   /** A slice of an export answered as a file. */
   readExport(id: string, offset: number, length: number): Promise<{ base64: string; size: number; totalSize: number }> {
     return this.exportFiles.read(id, offset, length)

@@ -107,39 +107,67 @@ interface HarLog {
   [key: string]: unknown
 }
 
+/** An export the engine answered as a file that will not be read to its end: deleted now, rather
+ * than left in the engine's data folder until it times out. */
+function discardFile(api: ApiClient, exported: ExportedFile): void {
+  if (exported.file) api['exports.discard']({ id: exported.file.id }).catch(() => undefined)
+}
+
+/** One `captures.export` call; cancelled while the engine writes it, the file it answers with later is discarded. */
+async function exportCall(api: ApiClient, ids: string[], format: TrafficExportFormat, signal: AbortSignal): Promise<ExportedFile> {
+  const call = api['captures.export']({ ids, format })
+  try {
+    return await unlessCancelled(call, signal)
+  } catch (error) {
+    if (error instanceof ExportCancelled) call.then((exported) => discardFile(api, exported), () => undefined)
+    throw error
+  }
+}
+
 /** One slice exported; a request deleted since it was listed is left out (and counted) instead of
  * failing the whole export. */
 async function exportSlice(api: ApiClient, ids: string[], format: TrafficExportFormat, signal: AbortSignal): Promise<{ files: ExportedFile[]; gone: number }> {
   try {
-    return { files: [await unlessCancelled(api['captures.export']({ ids, format }), signal)], gone: 0 }
+    return { files: [await exportCall(api, ids, format, signal)], gone: 0 }
   } catch (error) {
     if (!(error instanceof HookscopeError && error.code === 'NOT_FOUND')) throw error
   }
   const files: ExportedFile[] = []
   let gone = 0
-  for (const id of ids) {
-    try {
-      files.push(await unlessCancelled(api['captures.export']({ ids: [id], format }), signal))
-    } catch (error) {
-      if (!(error instanceof HookscopeError && error.code === 'NOT_FOUND')) throw error
-      gone++
+  try {
+    for (const id of ids) {
+      try {
+        files.push(await exportCall(api, [id], format, signal))
+      } catch (error) {
+        if (!(error instanceof HookscopeError && error.code === 'NOT_FOUND')) throw error
+        gone++
+      }
     }
+  } catch (error) {
+    for (const file of files) discardFile(api, file)
+    throw error
   }
   return { files, gone }
 }
 
 /**
  * The bytes of an export the engine answered as a file, from `from` to its end, in slices (read in
- * order: the engine deletes the file once its last byte is read).
+ * order: the engine deletes the file once its last byte is read). Cancelled or failed, the file is
+ * discarded.
  */
 export async function readExportFile(api: ApiClient, file: { id: string; size: number }, from = 0, signal?: AbortSignal): Promise<Uint8Array<ArrayBuffer>[]> {
   const parts: Uint8Array<ArrayBuffer>[] = []
-  for (let offset = from; offset < file.size; ) {
-    const call = api['exports.read']({ id: file.id, offset, length: Math.min(EXPORT_READ_MAX_BYTES, file.size - offset) })
-    const slice = await (signal ? unlessCancelled(call, signal) : call)
-    if (slice.size === 0) break
-    parts.push(base64Bytes(slice.base64))
-    offset += slice.size
+  try {
+    for (let offset = from; offset < file.size; ) {
+      const call = api['exports.read']({ id: file.id, offset, length: Math.min(EXPORT_READ_MAX_BYTES, file.size - offset) })
+      const slice = await (signal ? unlessCancelled(call, signal) : call)
+      if (slice.size === 0) break
+      parts.push(base64Bytes(slice.base64))
+      offset += slice.size
+    }
+  } catch (error) {
+    api['exports.discard']({ id: file.id }).catch(() => undefined)
+    throw error
   }
   return parts
 }
@@ -218,10 +246,16 @@ export async function exportList(api: ApiClient, options: ListExportOptions): Pr
     }
     const slice = await exportSlice(api, ids.slice(at, end), format, signal)
     gone += slice.gone
-    for (const file of slice.files) {
+    for (const [index, file] of slice.files.entries()) {
       filename ||= file.filename
-      if (format === 'curl') scripts.push(...(file.file ? await readExportFile(api, file.file, 0, signal) : [file.text]))
-      else log = await addHarEntries(api, file, entries, log, signal)
+      try {
+        if (format === 'curl') scripts.push(...(file.file ? await readExportFile(api, file.file, 0, signal) : [file.text]))
+        else log = await addHarEntries(api, file, entries, log, signal)
+      } catch (error) {
+        // This file and the slice's others not read yet are discarded with the export.
+        for (const left of slice.files.slice(index)) discardFile(api, left)
+        throw error
+      }
     }
     options.onProgress({ format, phase: 'exporting', done: end, total: ids.length })
     at = end
