@@ -2,6 +2,7 @@ import net from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { connect, nextCapture, rawExchange, removeDir, startEngine, whenClosed, type TestEngine } from '../helpers/engine'
 import { apiOf } from '../helpers/engine'
+import { httpTarget } from '../helpers/targets'
 
 let t: TestEngine
 afterEach(async () => {
@@ -194,6 +195,38 @@ describe('the headers timeout counts whatever arrives before the headers end', (
     // Within about a second of the timeout, well before the kept-alive connection's own 5 s.
     expect(performance.now() - started).toBeLessThan(2200)
     expect(t.engine.statuses()[0]!.rejected.timeout).toBe(1)
+  })
+
+  it('answers a request whose headers took too long after the answers owed to the requests pipelined before it, in order', async () => {
+    // The first request's answer is relayed from a target that holds it until the third request timed out.
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const app = await httpTarget((req, res) => {
+      if (req.url === '/slow') void held.then(() => res.end('slow answer'))
+      else res.end('fast answer')
+    })
+    try {
+      t = await startEngine({ limits: { headersTimeoutMs: 1000, requestTimeoutMs: 1500, keepAliveTimeoutMs: 5000 } })
+      await t.engine.updateEndpoint(t.endpointId, { forward: { mode: 'proxy', timeoutMs: 30_000, targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' } })
+      const socket = await connect(t.port)
+      const closed = whenClosed(socket)
+      socket.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\n\r\n')
+      await app.waitFor(2)
+      socket.write('GET /third HTTP/1.1\r\nHost: x\r\nX-Slow: ')
+      const stop = trickle([socket], 'a')
+      await t.engine.events.waitFor('listener:status', (status) => status.rejected.timeout === 1)
+      release()
+      const bytes = (await closed).toString()
+      stop()
+      const answers = [...bytes.matchAll(/HTTP\/1\.1 (\d{3})[^]*?\r\n\r\n([^H]*)/g)].map((match) => [match[1], match[2]])
+      expect(answers).toEqual([
+        ['200', 'slow answer'],
+        ['200', 'fast answer'],
+        ['408', 'The request took too long to arrive.\n'],
+      ])
+    } finally {
+      await app.close()
+    }
   })
 
   it('frees the places of 1,000 kept-alive connections sending empty lines, so that the next sender is answered', async () => {

@@ -409,6 +409,22 @@ export class Listener {
       current.res.end(text, () => socket.destroy())
       return
     }
+    if (!current && latest && !latest.res.writableFinished) {
+      // Answers owed to requests sent before this one (pipelined behind one still relayed, or
+      // delayed) go out first, in order: this answer is the last on the connection, never in their
+      // place. A connection's answers finish in the order of its requests, so the latest one's
+      // finish is the last of them.
+      const last = latest.res
+      const answer = () => {
+        if (last.writableFinished && socket.writable) socket.end(rawResponse(status, message))
+        socket.destroySoon()
+      }
+      last.once('finish', answer)
+      last.once('close', () => {
+        if (!last.writableFinished) socket.destroy()
+      })
+      return
+    }
     if (socket.writable && !current) socket.end(rawResponse(status, message))
     socket.destroySoon()
   }
