@@ -267,12 +267,15 @@ export class Engine {
 
   /** A capture could not be stored: the user hears why, once in a while rather than once per request (see notify()). */
   private storeFailed(error: Error): void {
-    if (error instanceof JournalDeleted) {
+    // A capture whose body could not be spooled (its folder gone too) fails before its line reaches
+    // the journal: whether that was deleted is asked of it, so that the user hears what helps.
+    const deleted = error instanceof JournalDeleted ? error : this.history.journalDeleted()
+    if (deleted) {
       // Nothing written from here on would be stored, whatever comes back at that path: only a start can.
       return this.notify({
         level: 'error',
         code: 'STORE_WRITE_FAILED',
-        message: `Requests are not being stored: the data folder ${this.dataDir} was deleted while Hookscope ran (${error.file} is gone). Their senders are answered 503 Service Unavailable, so that they send them again. Restart Hookscope to store requests again; put the folder back first to keep its endpoints and history, or it starts anew there.`,
+        message: `Requests are not being stored: the data folder ${this.dataDir} was deleted while Hookscope ran (${deleted.file} is gone). Their senders are answered 503 Service Unavailable, so that they send them again. Restart Hookscope to store requests again; put the folder back first to keep its endpoints and history, or it starts anew there.`,
       })
     }
     this.notify({

@@ -418,4 +418,21 @@ describe('a data folder deleted while Hookscope runs', () => {
     t = await t.reopen()
     expect((await apiOf(t.engine)['captures.query']({ text: '/after-restart' })).items).toHaveLength(1)
   })
+
+  it('tells the user to restart when the first request refused had a large body, never that storing resumes by itself', async () => {
+    t = await startEngine()
+    const { engine, url, dir: root } = t
+    const api = apiOf(engine)
+    expect((await post(url, '/before', '{}')).status).toBe(200)
+    await fs.rm(root, { recursive: true, force: true })
+    // Its body goes to a file of its own first, whose folder is gone: it fails before its line reaches the journal.
+    expect((await post(url, '/large', `{"pad":"${'x'.repeat(100_000)}"}`)).status).toBe(503)
+    const restart = new RegExp(`^Requests are not being stored: the data folder ${root} was deleted.*Restart Hookscope`, 's')
+    await vi.waitFor(async () => expect((await api['app.notices']({})).some((n) => n.code === 'STORE_WRITE_FAILED')).toBe(true))
+    const told = (await api['app.notices']({})).filter((n) => n.code === 'STORE_WRITE_FAILED').map((n) => n.message)
+    expect(told).toEqual([expect.stringMatching(restart)])
+    // Its last writes fail: closed here, and not again after the test.
+    await engine.close().catch(() => undefined)
+    t = null
+  })
 })

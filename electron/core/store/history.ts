@@ -24,7 +24,7 @@ import { bodyCharsetDecoder, decodeForSearch, parseContentEncoding, textOf } fro
 import { multipartCharsetText } from '../capture/multipart'
 import type { BlobStore } from './blobs'
 import { readFileIfExists, removeStaleTempFiles, writeFileAtomic } from './fs-util'
-import { Journal, markOf, parseJournal, readJournal, type SyncMode } from './journal'
+import { Journal, markOf, parseJournal, readJournal, type JournalDeleted, type SyncMode } from './journal'
 import { RecordLines } from './record-lines'
 import { SearchText } from './search-text'
 
@@ -1296,6 +1296,11 @@ export class HistoryStore {
       segment.bytes += recordBytes + blobBytes
     }
     this.segments.push(segment)
+  }
+
+  /** The file captures are journaled to was deleted while open (its data folder deleted): nothing stores until a start. */
+  journalDeleted(): JournalDeleted | null {
+    return this.journal.wasDeleted()
   }
 
   /** Make everything durable and write the active segment's file (clean shutdown). */

@@ -429,6 +429,20 @@ export class Journal {
     return new Promise((resolve) => this.drainWaiters.push({ upTo, resolve }))
   }
 
+  /**
+   * Whether the file was deleted while open (see JournalDeleted), asked without writing a line: a
+   * capture that failed before its line was written (its body's file could not be made) is told so too.
+   */
+  wasDeleted(): JournalDeleted | null {
+    if (this.deleted || this.openFd === null || this.closed) return this.deleted
+    try {
+      if (fs.fstatSync(this.openFd).nlink === 0) this.deleted = new JournalDeleted(this.file)
+    } catch {
+      // Not known: the next line's write says.
+    }
+    return this.deleted
+  }
+
   close(): Promise<void> {
     // Once only: closing a descriptor number twice could close a file opened since under that number.
     this.closing ??= this.closeOnce()
