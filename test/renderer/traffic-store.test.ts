@@ -388,6 +388,31 @@ describe('traffic store: pause, filters and paging', () => {
     expect(store.getState().total).toBe(2)
   })
 
+  it('moves on from the place of a selected row that retention removed, not from the top', () => {
+    const store = createTrafficStore()
+    const rows = Array.from({ length: 10 }, () => makeSummary())
+    store.getState().applyBatches([{ captures: rows, removed: [] }])
+    // Near the bottom: retention removes it with the older rows below it.
+    store.getState().select(rows[2]!.id)
+    store.getState().applyBatches([{ captures: [makeSummary()], removed: [rows[0]!.id, rows[1]!.id, rows[2]!.id] }])
+    expect(store.getState().selectedId).toBeNull()
+    store.getState().moveSelection(1)
+    expect(store.getState().selectedId).toBe(rows[3]!.id)
+    // In the middle: ↓ goes to the row below its place, ↑ to the row above it.
+    store.getState().select(rows[6]!.id)
+    store.getState().applyBatches([{ captures: [], removed: [rows[6]!.id] }])
+    store.getState().moveSelection(1)
+    expect(store.getState().selectedId).toBe(rows[5]!.id)
+    store.getState().select(rows[8]!.id)
+    store.getState().applyBatches([{ captures: [], removed: [rows[8]!.id] }])
+    store.getState().moveSelection(-1)
+    expect(store.getState().selectedId).toBe(rows[9]!.id)
+    // A selection let go of by the user is no place to move on from.
+    store.getState().select(null)
+    store.getState().moveSelection(1)
+    expect(store.getState().selectedId).toBe(store.getState().ids[0])
+  })
+
   it('moves the selection by id with the keyboard commands and stops at the ends', () => {
     const store = createTrafficStore()
     const rows = [makeSummary(), makeSummary(), makeSummary()]

@@ -38,6 +38,9 @@ export interface TrafficState {
    * runs or once it answered. */
   queryFailed: { message: string; disconnected: boolean } | null
   selectedId: string | null
+  /** Where the selected row stood when it was removed (by retention): the keyboard moves on from
+   * there, not from the top. Null once another row is selected or the selection is let go of. */
+  selectionPlace: string | null
   openedId: string | null
   /** The opened request was removed from the history by retention while it was open: the detail stays,
    * saying so, until another request is opened or it is closed. */
@@ -115,6 +118,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
     liveDuringQuery: [],
     queryFailed: null,
     selectedId: null,
+    selectionPlace: null,
     openedId: null,
     openedRemoved: false,
     paused: false,
@@ -220,6 +224,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       let ids = s.ids
       let total = s.total
       let selectedId = s.selectedId
+      let selectionPlace = s.selectionPlace
       const openedId = s.openedId
       let openedRemoved = s.openedRemoved
       let liveDuringQuery = s.liveDuringQuery
@@ -254,7 +259,10 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
         // The request being read stays open with what it showed (its record kept for its title), and
         // says it is gone, rather than the detail vanishing under the reader.
         for (const id of removed) if (id !== openedId && (s.byId[id] || (byId && byId[id]))) delete writable()[id]
-        if (selectedId !== null && removed.has(selectedId)) selectedId = null
+        if (selectedId !== null && removed.has(selectedId)) {
+          selectionPlace = selectedId
+          selectedId = null
+        }
         if (openedId !== null && removed.has(openedId)) openedRemoved = true
         if (held.some((h) => removed.has(h.id))) held = held.filter((h) => !removed.has(h.id))
       }
@@ -296,6 +304,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       if (hasOlder !== s.hasOlder) next.hasOlder = hasOlder
       if (olderCursor !== s.olderCursor) next.olderCursor = olderCursor
       if (selectedId !== s.selectedId) next.selectedId = selectedId
+      if (selectionPlace !== s.selectionPlace) next.selectionPlace = selectionPlace
       if (openedRemoved !== s.openedRemoved) next.openedRemoved = openedRemoved
       if (newByEndpoint !== s.newByEndpoint) next.newByEndpoint = newByEndpoint
       if (headStale !== s.headStale) next.headStale = headStale
@@ -431,22 +440,38 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
 
     select(id) {
       const s = get()
-      if (s.selectedId === id) return
+      if (s.selectedId === id && s.selectionPlace === null) return
       if (s.openedId !== null && id !== null) forgetRemovedOpened(s, id)
-      set(s.openedId !== null && id !== null ? { selectedId: id, openedId: id, openedRemoved: false } : { selectedId: id })
+      set(s.openedId !== null && id !== null ? { selectedId: id, selectionPlace: null, openedId: id, openedRemoved: false } : { selectedId: id, selectionPlace: null })
     },
 
     open(id) {
       forgetRemovedOpened(get(), id)
-      set(id === null ? { openedId: null, openedRemoved: false } : { selectedId: id, openedId: id, openedRemoved: false })
+      set(id === null ? { openedId: null, openedRemoved: false } : { selectedId: id, selectionPlace: null, openedId: id, openedRemoved: false })
     },
 
     moveSelection(delta) {
       const s = get()
       if (s.ids.length === 0) return
-      const at = s.selectedId === null ? -1 : s.ids.indexOf(s.selectedId)
-      const target = at < 0 ? 0 : Math.min(s.ids.length - 1, Math.max(0, at + delta))
-      get().select(s.ids[target]!)
+      const from = s.selectedId ?? s.selectionPlace
+      const at = from === null ? -1 : s.ids.indexOf(from)
+      let target: number
+      if (at >= 0) target = at + delta
+      else if (from === null) target = 0
+      else {
+        // The selected row is no longer listed (removed, or trimmed off the end): the rows are newest
+        // first by id, so its place is before the first row older than it. Moving down lands on the
+        // row that now stands there, moving up on the one above it.
+        let place = 0
+        let high = s.ids.length
+        while (place < high) {
+          const middle = (place + high) >>> 1
+          if (s.ids[middle]! > from) place = middle + 1
+          else high = middle
+        }
+        target = delta > 0 ? place + delta - 1 : place + delta
+      }
+      get().select(s.ids[Math.min(s.ids.length - 1, Math.max(0, target))]!)
     },
 
     selectEdge(edge) {
@@ -514,6 +539,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
         liveDuringQuery,
         total: Math.max(0, s.total - (s.ids.length - ids.length)),
         selectedId: s.selectedId && gone(s.selectedId) ? null : s.selectedId,
+        selectionPlace: null,
         ...(s.openedId && gone(s.openedId) ? { openedId: null, openedRemoved: false } : {}),
       })
     },
