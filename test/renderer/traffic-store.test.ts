@@ -117,6 +117,39 @@ describe('traffic store: live batches', () => {
     expect(store.getState().total).toBe(3)
   })
 
+  it('asks for no older page while the list is full and retention removes what was trimmed off its end', () => {
+    const store = createTrafficStore({ memoryCap: 3 })
+    const engine = Array.from({ length: 3 }, () => makeSummary())
+    store.getState().replaceFromQuery(page(engine), store.getState().generation)
+    let asked = 0
+    let removedSince: string[] = []
+    for (let round = 0; round < 20; round++) {
+      const arrived = makeSummary()
+      store.getState().applyBatches([{ captures: [arrived], removed: removedSince }])
+      engine.push(arrived)
+      removedSince = engine.length > 3 ? [engine.shift()!.id] : []
+      // The list's end in view asks for an older page whenever the store says one may be loaded.
+      const s = store.getState()
+      if (s.hasOlder && !s.loadingOlder) {
+        asked++
+        store.getState().appendOlder({ items: engine.filter((c) => c.id < s.olderCursor!).reverse(), total: engine.length, next: null }, s.generation)
+      }
+    }
+    store.getState().applyBatches([{ captures: [], removed: removedSince }])
+    expect(asked).toBe(0)
+    const s = store.getState()
+    expect(s.ids).toEqual(engine.map((c) => c.id).reverse())
+    expect(s.total).toBe(3)
+    // Nothing is stored below the list any more: it says no more than that.
+    expect(s.olderLimited).toBe(false)
+    // Room made above what retention keeps (another removal) pages again, once.
+    store.getState().applyBatches([{ captures: [makeSummary()], removed: [] }])
+    expect(store.getState().olderLimited).toBe(true)
+    store.getState().applyBatches([{ captures: [], removed: [store.getState().ids[0]!] }])
+    expect(store.getState().hasOlder).toBe(true)
+    expect(store.getState().olderLimited).toBe(false)
+  })
+
   it('lowers the count when retention removes requests older than the listed rows', () => {
     const store = createTrafficStore()
     const listed = [makeSummary(), makeSummary()]
@@ -206,7 +239,9 @@ describe('traffic store: bounds', () => {
     expect(s.ids).toHaveLength(100)
     expect(Object.keys(s.byId)).toHaveLength(100)
     expect(s.ids[0]).toBe(all[249]!.id)
-    expect(s.hasOlder).toBe(true)
+    // The list is full: an older page would find no room in it.
+    expect(s.olderLimited).toBe(true)
+    expect(s.hasOlder).toBe(false)
   })
 
   it('keeps the record of the opened capture even when it falls out of the window', () => {

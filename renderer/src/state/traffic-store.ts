@@ -284,14 +284,26 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
         ids = merged
       }
       let hasOlder = s.hasOlder
+      let olderLimited = s.olderLimited
       let olderCursor = s.olderCursor
       if (ids.length > s.memoryCap) {
         const dropped = ids.slice(s.memoryCap)
         ids = ids.slice(0, s.memoryCap)
         const map = writable()
         for (const id of dropped) if (id !== selectedId && id !== openedId) delete map[id]
-        hasOlder = true
+        // Full: an older page would find no room, so none is asked for (with live traffic, one for
+        // every arrival) until removals make room.
+        hasOlder = false
+        olderLimited = true
         olderCursor = ids[ids.length - 1]!
+      } else if (olderLimited && s.loaded && !s.reloading) {
+        // Every stored request is listed (retention removed the rows trimmed off the end): nothing to
+        // say or load below the list. Room made, the older pages go on from where the list ends.
+        if (!headStale && total <= ids.length) olderLimited = false
+        else if (ids.length < s.memoryCap) {
+          olderLimited = false
+          hasOlder = true
+        }
       }
       if (held.length > s.memoryCap) held = held.slice(held.length - s.memoryCap)
 
@@ -302,6 +314,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       if (held !== s.held) next.held = held
       if (liveDuringQuery !== s.liveDuringQuery) next.liveDuringQuery = liveDuringQuery
       if (hasOlder !== s.hasOlder) next.hasOlder = hasOlder
+      if (olderLimited !== s.olderLimited) next.olderLimited = olderLimited
       if (olderCursor !== s.olderCursor) next.olderCursor = olderCursor
       if (selectedId !== s.selectedId) next.selectedId = selectedId
       if (selectionPlace !== s.selectionPlace) next.selectionPlace = selectionPlace
@@ -417,7 +430,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       let ids = mergeNewestFirst(missing.map((item) => item.id), s.ids)
       const trimmed = ids.length > s.memoryCap
       if (trimmed) ids = ids.slice(0, s.memoryCap)
-      set({ ids, byId, total, headStale: false, ...(trimmed ? { hasOlder: true, olderCursor: ids[ids.length - 1]! } : {}) })
+      set({ ids, byId, total, headStale: false, ...(trimmed ? { hasOlder: false, olderLimited: true, olderCursor: ids[ids.length - 1]! } : {}) })
     },
 
     beginReload() {
