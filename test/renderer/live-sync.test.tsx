@@ -81,6 +81,36 @@ describe('live sync', () => {
     expect(screen.getByTestId('traffic-count').textContent).toBe('2 requests')
   })
 
+  it('while paused, counts the requests waiting to be shown, so retention removing listed rows does not lower the count', async () => {
+    const harness = createHarness()
+    harness.stores.sync.start()
+    renderWith(harness, <App />)
+    await settle()
+    const count = () => screen.getByTestId('traffic-count').textContent
+    const listed = [makeSummary(), makeSummary(), makeSummary({ method: 'GET' })]
+    act(() => harness.engine.emit('traffic.batch', { captures: listed, removed: [] }))
+    act(() => harness.frames.frame())
+    expect(count()).toBe('3 requests')
+    act(() => harness.stores.traffic.getState().setPaused(true))
+    const waiting = [makeSummary(), makeSummary(), makeSummary({ method: 'GET' })]
+    act(() => harness.engine.emit('traffic.batch', { captures: waiting, removed: [] }))
+    act(() => harness.frames.frame())
+    expect(count()).toBe('6 requests')
+    // Retention removes the oldest as the new ones are stored: as many are stored as before.
+    act(() => harness.engine.emit('traffic.batch', { captures: [], removed: [listed[0]!.id, listed[1]!.id] }))
+    act(() => harness.frames.frame())
+    expect(count()).toBe('4 requests')
+    expect(screen.getByTestId('traffic-export-har').hasAttribute('disabled')).toBe(false)
+    // Filtered, only those waiting that match count.
+    harness.engine.summaries = [listed[2]!, ...waiting]
+    act(() => harness.stores.traffic.getState().setFilter({ method: 'GET' }))
+    await settle()
+    expect(count()).toBe('2 requests')
+    act(() => harness.stores.traffic.getState().setPaused(false))
+    expect(count()).toBe('2 requests')
+    expect(screen.getAllByTestId('traffic-row')).toHaveLength(2)
+  })
+
   it('keeps requests retention removed on the timeline, and takes cleared ones off it', async () => {
     const harness = createHarness()
     harness.stores.sync.start()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createTrafficStore as createStore, splitBatch, type TrafficState } from '../../renderer/src/state/traffic-store'
+import { countedRequests, createTrafficStore as createStore, splitBatch, type TrafficState } from '../../renderer/src/state/traffic-store'
 import { makeSummary } from './helpers/fake-api'
 
 /** A store whose list already reflects a query, as after the first load. */
@@ -317,6 +317,24 @@ describe('traffic store: pause, filters and paging', () => {
     store.getState().setPaused(false)
     expect(store.getState().ids).toEqual([held[1]!.id, held[0]!.id, shown.id])
     expect(store.getState().total).toBe(3)
+  })
+
+  it('while paused under a search, counts the requests waiting that the engine finds', () => {
+    const store = createTrafficStore()
+    const shown = makeSummary({ target: '/orders/1' })
+    store.getState().setFilter({ text: 'orders' })
+    store.getState().replaceFromQuery(page([shown]), store.getState().generation)
+    store.getState().setPaused(true)
+    const found = makeSummary({ target: '/orders/2' })
+    const other = makeSummary({ target: '/users/1' })
+    store.getState().applyBatches([{ captures: [found, other], removed: [] }])
+    // Only the engine can tell: its head is asked for again.
+    expect(store.getState().headStale).toBe(true)
+    store.getState().mergeHead(page([shown, found]), store.getState().generation)
+    expect(countedRequests(store.getState())).toBe(2)
+    expect(store.getState().ids).toEqual([shown.id])
+    store.getState().applyBatches([{ captures: [], removed: [shown.id] }])
+    expect(countedRequests(store.getState())).toBe(1)
   })
 
   it('judges method, status and endpoint filters locally, and leaves free text to the engine', () => {

@@ -4,6 +4,7 @@ import { useShallow } from 'zustand/react/shallow'
 import { isMethodToken, METHODS, STATUS_CLASSES, TIME_RANGES, type TimeRangeId } from '../state/capture-filter'
 import { useApp, useStores, useTraffic } from '../state/context'
 import { formatCount } from '../text/format'
+import { countedRequests } from '../state/traffic-store'
 import { focusTrafficList } from './traffic-list'
 import { TrafficExport } from './workbench/traffic-export'
 
@@ -14,7 +15,8 @@ const SEARCH_DEBOUNCE_MS = 200
  * cannot reach the engine (no token, a refused one, the host gone) says it is not connected, as its
  * banner does, since nothing loads until it is. */
 function TrafficCount() {
-  const total = useTraffic((s) => s.total)
+  // While paused, those waiting to be shown are stored requests too.
+  const total = useTraffic(countedRequests)
   const loaded = useTraffic((s) => s.loaded)
   const failed = useTraffic((s) => s.queryFailed !== null)
   const down = useApp((s) => s.connection.kind === 'no-token' || s.connection.kind === 'unauthorized' || s.connection.kind === 'disconnected')

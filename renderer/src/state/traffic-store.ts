@@ -48,6 +48,9 @@ export interface TrafficState {
   paused: boolean
   /** New captures that arrived while paused, oldest first. */
   held: CaptureSummary[]
+  /** How many of them match the filter (for a search, as the engine's answers said): stored requests
+   * the list counts (see `countedRequests`) though `total` leaves them out until they are shown. */
+  heldMatching: number
   filter: CaptureFilter
   generation: number
   /** Live traffic arrived that only the engine can match against the search text. */
@@ -82,6 +85,10 @@ export interface TrafficActions {
 
 export type TrafficStore = StoreApi<TrafficState & TrafficActions>
 
+/** The stored requests matching the filter: those the list shows or will page to, and those waiting
+ * while paused. */
+export const countedRequests = (s: Pick<TrafficState, 'total' | 'heldMatching'>): number => s.total + s.heldMatching
+
 const byIdDescending = (a: string, b: string): number => (a < b ? 1 : a > b ? -1 : 0)
 
 /** Both lists newest first; the result is too, without duplicates. */
@@ -98,6 +105,16 @@ function forgetRemovedOpened(s: TrafficState, next: string | null): void {
 }
 
 export function createTrafficStore(initial: Partial<TrafficState> = {}): TrafficStore {
+  // Held requests that a search's answer from the engine held (the page cannot match search text).
+  const heldFound = new Set<string>()
+  const countHeld = (held: readonly CaptureSummary[], filter: CaptureFilter): number => {
+    let count = 0
+    for (const capture of held) {
+      const verdict = matchesLocally(filter, capture)
+      if (verdict === true || (verdict === 'engine' && heldFound.has(capture.id))) count++
+    }
+    return count
+  }
   // The newest id this list has been told of, live or by a query. Ids are given at arrival, so a
   // capture above it is a new request; one at or below it is one already seen, or one the engine had
   // when it was queried (updated since: its signature judged again, its forwarding retried).
@@ -123,6 +140,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
     openedRemoved: false,
     paused: false,
     held: [],
+    heldMatching: 0,
     filter: emptyFilter(),
     generation: 0,
     headStale: false,
@@ -197,7 +215,11 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
             heldChanged = true
           }
           if (at >= 0) held[at] = capture
-          else held.push(capture)
+          else {
+            held.push(capture)
+            // Whether it counts under a search is the engine's to say.
+            if (matchesLocally(s.filter, capture) === 'engine') headStale = true
+          }
           continue
         }
         // An old capture the list does not hold changed. It joins only where the list's query could
@@ -311,7 +333,10 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       if (byId) next.byId = byId
       if (ids !== s.ids) next.ids = ids
       if (total !== s.total) next.total = total
-      if (held !== s.held) next.held = held
+      if (held !== s.held) {
+        next.held = held
+        next.heldMatching = countHeld(held, s.filter)
+      }
       if (liveDuringQuery !== s.liveDuringQuery) next.liveDuringQuery = liveDuringQuery
       if (hasOlder !== s.hasOlder) next.hasOlder = hasOlder
       if (olderLimited !== s.olderLimited) next.olderLimited = olderLimited
@@ -348,6 +373,8 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       // While paused, requests that arrived since stay held until resumed, though the answer has them.
       const heldIds = s.paused && s.held.length > 0 ? new Set(s.held.map((h) => h.id)) : null
       const items = heldIds ? page.items.filter((item) => !heldIds.has(item.id)) : page.items
+      heldFound.clear()
+      if (heldIds) for (const item of page.items) if (heldIds.has(item.id)) heldFound.add(item.id)
       const byId: Record<string, CaptureSummary> = {}
       for (const item of items) byId[item.id] = item
       for (const id of live) byId[id] = s.byId[id]!
@@ -357,6 +384,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
         ids,
         byId,
         total: page.total - (page.items.length - items.length) + live.length,
+        heldMatching: countHeld(s.held, s.filter),
         hasOlder: page.next !== null,
         olderCursor: page.next,
         olderLimited: false,
@@ -414,15 +442,21 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       // Requests that arrived while paused stay held until resumed.
       const heldIds = s.held.length > 0 ? new Set(s.held.map((h) => h.id)) : null
       let heldInPage = 0
-      if (heldIds) for (const id of inPage) if (heldIds.has(id)) heldInPage++
+      if (heldIds)
+        for (const id of inPage)
+          if (heldIds.has(id)) {
+            heldInPage++
+            heldFound.add(id)
+          }
       const total = page.total - heldInPage + unstored
+      const heldMatching = countHeld(s.held, s.filter)
       // Not only rows newer than the list's first: a request is stored when its body has arrived, so one
       // whose body came in slowly joins the answer below rows stored before it. Anything missing within
       // the span the list holds belongs in it.
       const oldestListed = s.hasOlder ? s.ids[s.ids.length - 1] : undefined
       const missing = page.items.filter((item) => !present[item.id] && !heldIds?.has(item.id) && (oldestListed === undefined || item.id > oldestListed))
       if (missing.length === 0) {
-        set({ headStale: false, total })
+        set({ headStale: false, total, heldMatching })
         return
       }
       const byId = s.byId // in place, as above
@@ -430,7 +464,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       let ids = mergeNewestFirst(missing.map((item) => item.id), s.ids)
       const trimmed = ids.length > s.memoryCap
       if (trimmed) ids = ids.slice(0, s.memoryCap)
-      set({ ids, byId, total, headStale: false, ...(trimmed ? { hasOlder: false, olderLimited: true, olderCursor: ids[ids.length - 1]! } : {}) })
+      set({ ids, byId, total, heldMatching, headStale: false, ...(trimmed ? { hasOlder: false, olderLimited: true, olderCursor: ids[ids.length - 1]! } : {}) })
     },
 
     beginReload() {
@@ -501,7 +535,8 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
         return
       }
       const held = s.held
-      set({ paused: false, held: [] })
+      heldFound.clear()
+      set({ paused: false, held: [], heldMatching: 0 })
       if (held.length > 0) get().applyBatches([{ captures: held, removed: [] }])
     },
 
@@ -510,7 +545,10 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       const filter = { ...s.filter, ...patch }
       const changed = (Object.keys(patch) as Array<keyof CaptureFilter>).some((key) => s.filter[key] !== filter[key])
       if (!changed) return
-      const next: Partial<TrafficState> = { filter, generation: s.generation + 1, loaded: false, reloading: false, liveDuringQuery: [], queryFailed: null, headStale: false, loadingOlder: false }
+      // The new filter's answer says which held requests a search finds.
+      heldFound.clear()
+      const heldMatching = countHeld(s.held, filter)
+      const next: Partial<TrafficState> = { filter, generation: s.generation + 1, loaded: false, reloading: false, liveDuringQuery: [], queryFailed: null, headStale: false, loadingOlder: false, heldMatching }
       if (patch.endpointId !== undefined && patch.endpointId !== null && s.newByEndpoint[patch.endpointId]) {
         next.newByEndpoint = { ...s.newByEndpoint, [patch.endpointId]: 0 }
       }
@@ -549,6 +587,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
         ids,
         byId,
         held,
+        heldMatching: countHeld(held, s.filter),
         liveDuringQuery,
         total: Math.max(0, s.total - (s.ids.length - ids.length)),
         selectedId: s.selectedId && gone(s.selectedId) ? null : s.selectedId,

@@ -2,6 +2,7 @@
 // the list has loaded, as HAR with their recorded responses or as cURL commands, downloaded as one
 // file. A long export shows how far it is and can be cancelled.
 import { useTraffic } from '../../state/context'
+import { countedRequests } from '../../state/traffic-store'
 import { formatCount } from '../../text/format'
 import { useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import type { ExportProgress } from '../../workbench/list-export'
@@ -14,7 +15,7 @@ function progressText(progress: ExportProgress): string {
 
 export function TrafficExport() {
   const workbench = useWorkbench()
-  const count = useTraffic((s) => (s.loaded ? s.total : 0))
+  const count = useTraffic((s) => (s.loaded ? countedRequests(s) : 0))
   const progress = useWorkbenchState((s) => s.listExport)
   const busy = progress !== null
   return (
