@@ -792,6 +792,48 @@ describe('collections view', () => {
     expect(screen.queryByTestId('composer-endpoint-removed')).toBeNull()
   })
 
+  it('warns where an item is shown that its provider signature is re-signed by nothing, and says what to do', async () => {
+    const { engine, fake, harness, workbench } = await setup()
+    const endpoint = engine.endpoints[0]! as Endpoint
+    const signed = { method: 'POST', url: 'http://localhost:3000/hooks', headers: [['Stripe-Signature', 't=1700000000,v1=00']] as Array<[string, string]>, body: { encoding: 'utf8' as const, data: '{}' } }
+    fake.addCollection({
+      id: 'col_s',
+      name: 'Signed',
+      items: [
+        fake.item({ id: 'itm_s', name: 'Stale', request: signed }),
+        fake.item({ id: 'itm_r', name: 'Re-signed', request: signed, signature: { scheme: 'stripe', endpointId: endpoint.id } }),
+        fake.item({ id: 'itm_p', name: 'Plain' }),
+      ],
+    })
+    await act(async () => {
+      await workbench.loadCollections()
+      await workbench.openCollection('col_s')
+    })
+    await settle()
+    const note = () => screen.queryByTestId('item-stale-signature')
+    fireEvent.click(nodeOf('Plain'))
+    await settle()
+    expect(note()).toBeNull()
+    fireEvent.click(nodeOf('Stale'))
+    await settle()
+    expect(note()!.querySelector('p')!.textContent).toBe(
+      'This request carries a Stripe signature (Stripe-Signature) that nothing re-signs: sent as saved, its signature still carries the time it was signed, which the app refuses once it is a few minutes old.',
+    )
+    expect(screen.getByTestId('item-resign-how').textContent).toBe('To re-sign it, choose Stripe as an endpoint’s signature scheme and store its secret.')
+    // An endpoint that checks Stripe, without its secret yet; then with it.
+    act(() => harness.stores.app.getState().setEndpoint({ ...endpoint, signature: { scheme: 'stripe', publicUrl: null, hasSecret: false } }))
+    expect(screen.getByTestId('item-resign-how').textContent).toBe('To re-sign it, store the signing secret of “Default” in its signature settings.')
+    // The item re-signed by that endpoint cannot be re-signed either while it has no secret.
+    fireEvent.click(nodeOf('Re-signed'))
+    await settle()
+    expect(screen.getByTestId('item-resign-how').textContent).toBe('To re-sign it, store the signing secret of “Default” in its signature settings.')
+    act(() => harness.stores.app.getState().setEndpoint({ ...endpoint, signature: { scheme: 'stripe', publicUrl: null, hasSecret: true } }))
+    expect(note()).toBeNull()
+    fireEvent.click(nodeOf('Stale'))
+    await settle()
+    expect(screen.getByTestId('item-resign-how').textContent).toBe('To re-sign it, open it in the composer, which offers “Default”’s secret (Update item keeps the choice); a run offers it too.')
+  })
+
   it('undoes the last delete with Ctrl+Z (⌘+Z), not while typing in a field, and lists the key under ?', async () => {
     const { engine } = await setup()
     fireEvent.click(nodeOf('Paid'))

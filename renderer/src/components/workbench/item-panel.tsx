@@ -2,8 +2,12 @@
 // folder, and what to do with it (open in the composer, compare, delete); or a folder's name, a new
 // sub-folder, a run of just that folder, or its deletion.
 import { useEffect, useRef, useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import type { BodyInfo, CollectionFolder, CollectionTree, ItemInfo } from '../../../../shared/collections'
+import type { Endpoint } from '../../../../shared/model'
+import { useApp } from '../../state/context'
 import { itemEndpoint, useWorkbench, useWorkbenchState } from '../../workbench/commands'
+import { carriedSignature, resignCandidates, schemesInWords, staleWords } from '../../workbench/resign-offer'
 import { formatCount, formatDateTime } from '../../text/format'
 import { VisibleText } from '../visible-text'
 import { CompareButton } from './compare-button'
@@ -47,8 +51,43 @@ export function SelectionPanel({ collection }: { collection: CollectionTree }) {
   return folder ? <FolderPanel key={folder.id} collection={collection} folder={folder} /> : null
 }
 
+/** The endpoint that re-signs the item when it is sent: the one it names, while it checks that scheme with a secret. */
+function resignedBy(item: ItemInfo, endpoints: readonly Endpoint[]): Endpoint | null {
+  const signature = item.signature
+  const signer = signature ? endpoints.find((e) => e.id === signature.endpointId) : undefined
+  return signer && signature && signer.signature.scheme === signature.scheme && signer.signature.hasSecret ? signer : null
+}
+
+/**
+ * An item that carries a provider's signature which nothing re-signs when it is sent (saved without
+ * re-signing, imported, or its endpoint removed or without a secret): as the Composer and the run panel
+ * warn, sent as saved the app refuses it once stale. Says what makes it re-signed.
+ */
+function StaleSignatureNote({ item, endpoints }: { item: ItemInfo; endpoints: readonly Endpoint[] }) {
+  const carried = carriedSignature(item.request.headers)
+  if (!carried || resignedBy(item, endpoints)) return null
+  const { usable, noSecret } = resignCandidates(carried.schemes, endpoints)
+  const words = schemesInWords(carried.schemes)
+  const names = (list: readonly Endpoint[]) => list.map((e) => `“${e.name}”`).join(' or ')
+  return (
+    <div className="viewer-note warning item-stale-signature" data-testid="item-stale-signature">
+      <p>
+        This request carries a {words} signature ({carried.header}) that nothing re-signs: sent as saved, {staleWords(carried.schemes, false)}.
+      </p>
+      <p data-testid="item-resign-how">
+        {usable.length > 0
+          ? `To re-sign it, open it in the composer, which offers ${names(usable)}’s secret (Update item keeps the choice); a run offers it too.`
+          : noSecret.length > 0
+            ? `To re-sign it, store the signing secret of ${names(noSecret)} in its signature settings.`
+            : `To re-sign it, choose ${words} as an endpoint’s signature scheme and store its secret.`}
+      </p>
+    </div>
+  )
+}
+
 function ItemPanel({ collection, item }: { collection: CollectionTree; item: ItemInfo }) {
   const workbench = useWorkbench()
+  const endpoints = useApp(useShallow((s) => s.endpointIds.map((id) => s.endpointsById[id]).filter((e) => e !== undefined)))
   const [name, setName] = useState(item.name)
   const [notes, setNotes] = useState(item.notes)
   const [tags, setTags] = useState(item.tags.join(', '))
@@ -91,11 +130,12 @@ function ItemPanel({ collection, item }: { collection: CollectionTree; item: Ite
       </p>
       <p className="muted">
         {item.request.headers.length} headers · {bodySummary(item.request.body)}
-        {item.signature ? ` · re-signed with ${item.signature.scheme} when sent` : ''} · saved from {item.source.kind} · updated {formatDateTime(item.updatedAt)}
+        {item.signature && resignedBy(item, endpoints) ? ` · re-signed with ${item.signature.scheme} when sent` : ''} · saved from {item.source.kind} · updated {formatDateTime(item.updatedAt)}
       </p>
       <RemovedEndpointNote endpoint={itemEndpoint(item)} testId="item-endpoint-removed">
         {item.signature ? ', and its secret, which re-signed the item, went with it' : ''}. Open it in the composer and send it to another URL.
       </RemovedEndpointNote>
+      <StaleSignatureNote item={item} endpoints={endpoints} />
       <div className="item-actions">
         <button type="button" className="primary" data-testid="item-open" onClick={() => void workbench.openItem(collection.id, item.id)}>
           Open in composer
