@@ -1,5 +1,6 @@
 import './helpers/setup-dom'
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'
 import { workbenchOf } from '../../renderer/src/workbench/commands'
 import { base64Decode, base64Encode } from '../../shared/formats/bytes'
@@ -644,8 +645,16 @@ describe('collections view', () => {
     act(() => engine.emit('collections.run', { runId, collectionId: 'col_a', total: 3, done: 1, state: 'running', results: [result(1, true)] }))
     await settle()
     expect(screen.getByTestId('run-progress-text').textContent).toBe('2 of 3 sent · stopped · 1 failed')
+    // A result that was sent is a control that opens it, named by its request; one never sent is none.
+    const results = within(screen.getByTestId('run-results'))
+    expect(results.getAllByRole('button').map((button) => button.textContent)).toEqual(['Item 1'])
+    const open = results.getByRole('button', { name: 'Item 1' })
+    expect(open.getAttribute('title')).toBe('Open what was sent and what came back')
+    // Reached and pressed from the keyboard, as any button is (Space as well as Enter).
+    const user = userEvent.setup()
+    open.focus()
     await act(async () => {
-      fireEvent.click(screen.getAllByTestId('run-result')[0]!)
+      await user.keyboard(' ')
     })
     await settle()
     expect(screen.getByTestId('composer-view')).toBeTruthy()

@@ -185,21 +185,33 @@ export function RunPanel({ target }: { target: RunTarget }) {
             </thead>
             <tbody>
               {run.results.map((result, index) => (
+                // The row keeps its table semantics; the request's name is the control that opens what was
+                // sent (a button: Tab reaches it, Enter and Space press it), and a click anywhere on the row
+                // does the same for the mouse.
                 <tr
                   key={`${result.itemId}-${index}`}
-                  className={result.ok ? 'run-ok' : 'run-failed'}
+                  className={result.replayId ? `${result.ok ? 'run-ok' : 'run-failed'} run-opens` : result.ok ? 'run-ok' : 'run-failed'}
                   data-testid="run-result"
                   data-ok={result.ok ? 'true' : 'false'}
-                  tabIndex={result.replayId ? 0 : -1}
-                  title={result.replayId ? 'Open what was sent and what came back' : undefined}
-                  onClick={() => result.replayId && void workbench.openReplay(result.replayId)}
-                  onKeyDown={(event) => {
-                    if (event.key === 'Enter' && result.replayId) void workbench.openReplay(result.replayId)
+                  onClick={(event) => {
+                    if (result.replayId && !(event.target instanceof Element && event.target.closest('button'))) void workbench.openReplay(result.replayId)
                   }}
                 >
                   <td className="kv-index muted">{index + 1}</td>
                   <td>
-                    <VisibleText value={result.name} />
+                    {result.replayId ? (
+                      <button
+                        type="button"
+                        className="link-button run-result-open"
+                        data-testid="run-result-open"
+                        title="Open what was sent and what came back"
+                        onClick={() => void workbench.openReplay(result.replayId!)}
+                      >
+                        <VisibleText value={result.name} />
+                      </button>
+                    ) : (
+                      <VisibleText value={result.name} />
+                    )}
                   </td>
                   <td className={`status ${statusClassOf(result.status)}`} data-testid="run-result-status">
                     {result.status ?? '—'}
