@@ -7,6 +7,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Engine } from '../core'
 import { FileSecretStore } from '../core/secrets'
+import { toErrorShape } from '../../shared/errors'
 import { APP_ORIGIN } from '../../shared/ipc'
 import { connectEngine, type EngineBridge } from './bridge'
 import { APP_SCHEME_PRIVILEGES, appResponse } from './protocol'
@@ -97,7 +98,12 @@ if (!app.requestSingleInstanceLock()) {
     quitting = true
     bridge?.flush()
     bridge?.dispose()
-    void Promise.all([savingBounds, engine.close()]).finally(() => app.quit())
+    void Promise.all([savingBounds, engine.close()])
+      .catch((error: unknown) => {
+        // What could not be written at the end is said before the app goes, never dropped unseen.
+        dialog.showErrorBox('Hookscope could not store everything before quitting', toErrorShape(error).message)
+      })
+      .finally(() => app.quit())
   })
 
   app.on('window-all-closed', () => {
