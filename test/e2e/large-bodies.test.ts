@@ -1,5 +1,6 @@
 // Bodies that could freeze a naive inspector, in a real browser: a large JSON body is re-indented in
-// the format worker, a 50 MB single-line JSON body shows its head and tail as text, and JSON nested
+// the format worker, a 50 MB single-line JSON body shows its head and tail as text, the head of a
+// large one-line SOAP body is re-indented, and JSON nested
 // 100,000 levels deep is shown as sent. The page must keep drawing frames meanwhile.
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
@@ -70,6 +71,37 @@ describe('large and deep bodies', () => {
     expect(await tail.locator('.cm-lineNumbers').count()).toBe(0)
     // The tail's one long line wraps inside the viewer: nothing to scroll sideways.
     expect(await tail.locator('.cm-scroller').evaluate((scroller) => scroller.scrollWidth <= scroller.clientWidth + 1)).toBe(true)
+    expect(errors).toEqual([])
+  })
+
+  it('re-indents the head of a one-line SOAP body past the display cap', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page, errors } = await e2e.open()
+    const item = '<n:Item id="evt_0123456789" currency="EUR"><n:Amount>1.10</n:Amount><n:Note>fish &amp; chips</n:Note></n:Item>'
+    const body =
+      '<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body><n:Notify xmlns:n="urn:x">' +
+      item.repeat(Math.ceil((3 * 1024 * 1024) / item.length)) +
+      '</n:Notify></soap:Body></soap:Envelope>'
+    const p = uniquePath('xml-head-tail')
+    await sendRequest(e2e.host.captureUrl, { path: p, headers: [['Content-Type', 'application/soap+xml; charset=utf-8']], body })
+    await openBody(page, p)
+    await page.getByTestId('body-head-tail').filter({ hasText: 're-indented' }).waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid="body-head"][data-pretty="true"] .cm-editor').waitFor({ timeout: 30_000 })
+    const head = (await page.evaluate(pageScripts.editorText, '[data-testid="body-head"]')) as string
+    const lines = head.split('\n')
+    expect(lines.slice(0, 9)).toEqual([
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '<soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope">',
+      '  <soap:Body>',
+      '    <n:Notify xmlns:n="urn:x">',
+      '      <n:Item id="evt_0123456789" currency="EUR">',
+      '        <n:Amount>1.10</n:Amount>',
+      '        <n:Note>fish &amp; chips</n:Note>',
+      '      </n:Item>',
+      '      <n:Item id="evt_0123456789" currency="EUR">',
+    ])
+    // The cut falls somewhere in an item: every line before it is a whole tag or element, indented.
+    for (const line of lines.slice(4, -1)) expect(line).toMatch(/^ {6}(<n:Item id="evt_0123456789" currency="EUR">|<\/n:Item>)$|^ {8}<n:(Amount>1\.10<\/n:Amount|Note>fish &amp; chips<\/n:Note)>$/)
     expect(errors).toEqual([])
   })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { formatJson, formatJsonHead, hexDump, jsonDepth, JSON_MAX_DEPTH, JSON_PRETTY_MAX_BYTES, reindentJson } from '../../renderer/src/body/body-format'
-import { formatXml, reindentXml } from '../../renderer/src/body/xml-format'
+import { formatXml, formatXmlHead, reindentXml } from '../../renderer/src/body/xml-format'
 import { chooseViewer } from '../../renderer/src/text/content-type'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
@@ -165,5 +165,69 @@ describe('XML formatting', () => {
     }
     const deep = '<a>'.repeat(300) + '</a>'.repeat(300)
     expect(formatXml(bytes(deep))).toMatchObject({ pretty: false, text: deep, note: 'Nested more than 256 levels deep: shown as sent.' })
+  })
+})
+
+describe('the head of a large XML body', () => {
+  const soap = '<?xml version="1.0"?><s:Envelope xmlns:s="urn:s"><s:Body><r:Items xmlns:r="urn:r"><r:Item id="1">a</r:Item><!-- two --><r:Item id="2"><r:Name>b</r:Name></r:Item>'
+  const soapLines = ['<?xml version="1.0"?>', '<s:Envelope xmlns:s="urn:s">', '  <s:Body>', '    <r:Items xmlns:r="urn:r">', '      <r:Item id="1">a</r:Item>', '      <!-- two -->', '      <r:Item id="2">', '        <r:Name>b</r:Name>', '      </r:Item>']
+  const head = (text: string) => formatXmlHead(bytes(text))
+
+  it('re-indents from its start, leaving the elements still open at several depths open', () => {
+    expect(head(soap)).toEqual({ kind: 'xml', text: soapLines.join('\n'), pretty: true, note: null, shownBytes: bytes(soap).length })
+    expect(head('<a><b><c><d/></c></b><e><f>').text).toBe(['<a>', '  <b>', '    <c>', '      <d/>', '    </c>', '  </b>', '  <e>', '    <f>'].join('\n'))
+  })
+
+  it('shows a last tag cut midway as sent, on its own line, an attribute value cut midway included', () => {
+    expect(head(soap + '<r:Item id="3" no').text).toBe([...soapLines, '      <r:Item id="3" no'].join('\n'))
+    expect(head(soap + '<r:Item id="3" note="a > b, <c/> cut he').text).toBe([...soapLines, '      <r:Item id="3" note="a > b, <c/> cut he'].join('\n'))
+    expect(head(soap + '<').text).toBe([...soapLines, '      <'].join('\n'))
+    // A close tag cut midway lines up with its open tag.
+    expect(head(soap + '</r:Ite').text).toBe([...soapLines, '    </r:Ite'].join('\n'))
+    expect(head('<?xml version="1.0"?><s:Envel').text).toBe('<?xml version="1.0"?>\n<s:Envel')
+  })
+
+  it('shows a comment cut midway as sent, whatever it holds', () => {
+    expect(head(soap + '<!-- <r:Item id="9"> is gone').text).toBe([...soapLines, '      <!-- <r:Item id="9"> is gone'].join('\n'))
+    expect(head(soap + '<!-').text).toBe([...soapLines, '      <!-'].join('\n'))
+  })
+
+  it('keeps text and a CDATA section cut midway with the element they are in, as sent', () => {
+    expect(head(soap + '<r:Item id="3"><r:Note>cut in the midd').text).toBe([...soapLines, '      <r:Item id="3">', '        <r:Note>cut in the midd'].join('\n'))
+    expect(head(soap + '<r:Note>fish &amp; chi').text).toBe([...soapLines, '      <r:Note>fish &amp; chi'].join('\n'))
+    expect(head(soap + '<r:Note>fish &am').text).toBe([...soapLines, '      <r:Note>fish &am'].join('\n'))
+    expect(head(soap + '<r:Note><![CDATA[<b>not markup</b> ]] cut').text).toBe([...soapLines, '      <r:Note><![CDATA[<b>not markup</b> ]] cut'].join('\n'))
+    // A CDATA section in element-only content is text of that element's own: it is copied whole.
+    expect(head('<a><b/><![CDATA[x').text).toBe('<a><b/><![CDATA[x')
+  })
+
+  it('never changes mixed content or preserved space, even left open', () => {
+    expect(head('<Response><Say>Hello <emphasis>there</emphasis>, bye</Say><Say>Hi <b>th').text).toBe(['<Response>', '  <Say>Hello <emphasis>there</emphasis>, bye</Say>', '  <Say>Hi <b>th'].join('\n'))
+    expect(head('<a><pre xml:space="preserve"><x/>\n  <y/><z').text).toBe('<a>\n  <pre xml:space="preserve"><x/>\n  <y/><z')
+    expect(head('<a><p><b>a</b> <i').text).toBe('<a>\n  <p><b>a</b> <i')
+  })
+
+  it('shows a head that is not XML, or not well formed before the cut, as sent, saying so', () => {
+    for (const broken of ['{"items":[{"id":1},{"id":2', 'plain text, no markup at all', '', '<a><b></a><c>', '<a></b><c', '<a>x < y</a><b', '<a/><b/><c', 'text<a><b', '<a b=c><d']) {
+      expect(head(broken)).toEqual({ kind: 'xml', text: broken, pretty: false, note: 'Not well-formed XML: shown as sent.', shownBytes: bytes(broken).length })
+    }
+    const deep = '<a>'.repeat(300)
+    expect(head(deep)).toMatchObject({ pretty: false, text: deep, note: 'Nested more than 256 levels deep: shown as sent.' })
+  })
+
+  it('leaves out a UTF-8 byte-order mark, saying so', () => {
+    expect(formatXmlHead(bytes('\ufeff<a><b/><c'))).toMatchObject({ kind: 'xml', pretty: true, text: '<a>\n  <b/>\n  <c', note: 'Starts with a UTF-8 byte-order mark, not shown here.' })
+  })
+
+  it('reads the encoding the XML declaration names', () => {
+    const sent = Uint8Array.from('<?xml version="1.0" encoding="ISO-8859-1"?><a><b>Caf\u00e9</b><c>na\u00efv', (c) => c.charCodeAt(0))
+    const charset = { label: 'ISO-8859-1', encoding: 'windows-1252', source: 'xml-declaration' as const }
+    expect(formatXmlHead(sent, charset)).toEqual({
+      kind: 'xml',
+      text: ['<?xml version="1.0" encoding="ISO-8859-1"?>', '<a>', '  <b>Caf\u00e9</b>', '  <c>na\u00efv'].join('\n'),
+      pretty: true,
+      note: 'Read as windows-1252 (encoding=ISO-8859-1), as its XML declaration says.',
+      shownBytes: sent.length,
+    })
   })
 })

@@ -340,6 +340,15 @@ describe('body viewers', () => {
     expect(tail.querySelector('.cm-lineWrapping')).not.toBeNull()
   })
 
+  it('past the display cap says the head of XML is re-indented', async () => {
+    const item = '<n:Item id="evt_0123456789"><n:Amount>1.10</n:Amount></n:Item>'
+    const big = utf8('<soap:Envelope xmlns:soap="urn:s"><soap:Body>' + item.repeat(Math.ceil((3 * 1024 * 1024) / item.length)) + '</soap:Body></soap:Envelope>')
+    const { container } = await showBody({ contentType: 'application/soap+xml' }, big)
+    // (The head's re-indentation runs in the format worker, which jsdom lacks: see the e2e test.)
+    expect(screen.getByTestId('body-head-tail').textContent).toMatch(/first 512 KB \(re-indented\) and its last/)
+    expect(editorText(within(container).getByTestId('body-tail'))).toMatch(/<\/soap:Envelope>$/)
+  })
+
   it('marks bodies cut by the body cap', async () => {
     await showBody({ contentType: 'text/plain', flags: ['truncated'], body: { size: 4, sha256: 'x', truncated: true, declaredSize: 100, storage: 'inline' } }, 'abcd')
     expect(screen.getByTestId('body-truncated').textContent).toMatch(/body cap/)

@@ -11,11 +11,14 @@ export const JSON_MAX_DEPTH = 256
 export const JSON_PRETTY_MAX_OUTPUT = 16 * 1024 * 1024
 export const HEX_MAX_BYTES = 64 * 1024
 
-/** `json-head`: the first part of a JSON body too large to show whole (see formatJsonHead). */
-export type FormatKind = 'json' | 'json-head' | 'xml' | 'text' | 'hex'
+/**
+ * `json-head` and `xml-head`: the first part of a JSON or XML body too large to show whole (see
+ * formatJsonHead and formatXmlHead).
+ */
+export type FormatKind = 'json' | 'json-head' | 'xml' | 'xml-head' | 'text' | 'hex'
 
 export interface FormattedBody {
-  kind: Exclude<FormatKind, 'json-head'>
+  kind: Exclude<FormatKind, 'json-head' | 'xml-head'>
   text: string
   /** JSON or XML that could be re-indented (and folded); false when shown as sent. */
   pretty: boolean
@@ -249,8 +252,8 @@ export function formatText(bytes: Uint8Array, charset: TextEncodingChoice | null
   return { kind: 'text', text: decodeForDisplay(bytes, charset?.encoding ?? null), pretty: false, note: encodingNote(charset), shownBytes: bytes.length }
 }
 
-/** Every kind but XML (formatXml, in xml-format.ts). */
-export function formatBody(kind: Exclude<FormatKind, 'xml'>, bytes: Uint8Array, charset: TextEncodingChoice | null = null): FormattedBody {
+/** Every kind but XML (formatXml and formatXmlHead, in xml-format.ts). */
+export function formatBody(kind: Exclude<FormatKind, 'xml' | 'xml-head'>, bytes: Uint8Array, charset: TextEncodingChoice | null = null): FormattedBody {
   switch (kind) {
     case 'json':
       return formatJson(bytes, charset)

@@ -43,6 +43,7 @@ function plainFallback(kind: FormatKind, bytes: Uint8Array, note: string, charse
 /** On this thread; XML's parser loads with the first XML body, not with the page. */
 function formatHere(kind: FormatKind, bytes: Uint8Array, charset: TextEncodingChoice | null): Promise<FormattedBody> {
   if (kind === 'xml') return import('./xml-format').then((module) => module.formatXml(bytes, charset))
+  if (kind === 'xml-head') return import('./xml-format').then((module) => module.formatXmlHead(bytes, charset))
   return Promise.resolve(formatBody(kind, bytes, charset))
 }
 
@@ -50,7 +51,7 @@ export function formatInBackground(kind: FormatKind, bytes: Uint8Array, charset:
   if (bytes.length <= SYNC_FORMAT_MAX_BYTES) return formatHere(kind, bytes, charset)
   const target = getWorker()
   if (!target) {
-    if (kind === 'json' || kind === 'json-head' || kind === 'xml') return Promise.resolve(plainFallback(kind, bytes, 'Shown as sent (formatting large bodies needs a worker).', charset))
+    if (kind === 'json' || kind === 'json-head' || kind === 'xml' || kind === 'xml-head') return Promise.resolve(plainFallback(kind, bytes, 'Shown as sent (formatting large bodies needs a worker).', charset))
     return formatHere(kind, bytes, charset)
   }
   return new Promise((resolve) => {

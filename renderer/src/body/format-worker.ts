@@ -1,6 +1,6 @@
 // The format worker: formats large bodies off the main thread so the list keeps scrolling.
 import { formatBody, type FormatKind, type TextEncodingChoice } from './body-format'
-import { formatXml } from './xml-format'
+import { formatXml, formatXmlHead } from './xml-format'
 import { errorMessage } from '../../../shared/errors'
 
 interface FormatRequestMessage {
@@ -15,7 +15,8 @@ const scope = self as unknown as { onmessage: ((event: MessageEvent<FormatReques
 scope.onmessage = (event) => {
   const { id, kind, bytes, charset } = event.data
   try {
-    scope.postMessage({ id, ok: true, result: kind === 'xml' ? formatXml(bytes, charset) : formatBody(kind, bytes, charset) })
+    const result = kind === 'xml' ? formatXml(bytes, charset) : kind === 'xml-head' ? formatXmlHead(bytes, charset) : formatBody(kind, bytes, charset)
+    scope.postMessage({ id, ok: true, result })
   } catch (error) {
     scope.postMessage({ id, ok: false, error: errorMessage(error) })
   }

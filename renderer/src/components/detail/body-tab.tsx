@@ -107,7 +107,7 @@ function LoadedBody({ capture, body, choice, isMultipart, decode }: { capture: C
     const asHex = kind === 'hex' || kind === 'image'
     const hidden = body.totalSize - body.head.length - body.tail.length
     const charset = bodyEncoding(capture.contentType, body.head)
-    // The head starts where the body does: JSON is re-indented from there, XML and HTML highlighted.
+    // The head starts where the body does: JSON and XML are re-indented from there, XML and HTML highlighted.
     // The tail starts at an unknown place (within a string, maybe), so it is shown as sent, wrapped,
     // without line numbers it could not know.
     const headLanguage: CodeLanguage = kind === 'json' || kind === 'xml' || kind === 'html' ? kind : null
@@ -116,13 +116,13 @@ function LoadedBody({ capture, body, choice, isMultipart, decode }: { capture: C
         <DecodingFlags body={body} />
         <p className="flag-note" data-testid="body-head-tail">
           This body is {formatBytes(body.totalSize)}: showing its first {formatBytes(body.head.length)}
-          {kind === 'json' ? ' (re-indented)' : ''} and its last {formatBytes(body.tail.length)}
+          {kind === 'json' || kind === 'xml' ? ' (re-indented)' : ''} and its last {formatBytes(body.tail.length)}
           {asHex ? '' : ' (as sent, long lines wrapped)'}. Save the full body to see all of it.
         </p>
         {asHex ? (
           <HexViewer bytes={body.head} testId="body-head" />
         ) : (
-          <FormattedViewer bytes={body.head} kind={kind === 'json' ? 'json-head' : 'text'} language={headLanguage} testId="body-head" charset={charset} wrap />
+          <FormattedViewer bytes={body.head} kind={kind === 'json' ? 'json-head' : kind === 'xml' ? 'xml-head' : 'text'} language={headLanguage} testId="body-head" charset={charset} wrap />
         )}
         <p className="body-gap" data-testid="body-gap">
           … {formatBytes(Math.max(0, hidden))} not shown …
