@@ -303,6 +303,31 @@ describe('collections', () => {
     expect(await page.getByTestId('collection-entry').count()).toBe(before)
   })
 
+  it('in a 900 px window, shows the selected request, its signature warning and its actions whole, under the tree', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page, errors } = await e2e.open({ viewport: { width: 900, height: 800 } })
+    const name = `Narrow ${uniquePath('narrow')}`
+    const har = {
+      log: {
+        version: '1.2',
+        creator: { name: 'e2e', version: '1' },
+        entries: [{ request: { method: 'POST', url: 'http://localhost:4242/webhooks/stripe', headers: [{ name: 'Stripe-Signature', value: 't=1700000000,v1=00' }], postData: { mimeType: 'application/json', text: '{}' } } }],
+      },
+    }
+    await hostApi!.api['collections.import']({ format: 'har', text: JSON.stringify(har), name })
+    await openCollection(page, name)
+    await page.getByTestId('tree-node').first().click()
+    await page.getByTestId('item-stale-signature').waitFor()
+    const main = (await page.locator('.collection-main').boundingBox())!
+    for (const testId of ['item-panel', 'item-stale-signature', 'item-open', 'item-delete']) {
+      const box = (await page.getByTestId(testId).boundingBox())!
+      expect(box.x + box.width, testId).toBeLessThanOrEqual(main.x + main.width)
+    }
+    // Nothing to scroll sideways to.
+    expect(await page.locator('.collection-main').evaluate((el) => el.scrollWidth - el.clientWidth)).toBe(0)
+    expect(errors).toEqual([])
+  })
+
   it('exports every request the traffic list counts, past the pages it has loaded', async (ctx) => {
     e2e.requireBrowser(ctx)
     const prefix = uniquePath('export-all')
