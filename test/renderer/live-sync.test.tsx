@@ -456,9 +456,24 @@ describe('live sync', () => {
     await settle()
     expect(screen.getByTestId('detail-target').textContent).toBe('/being-read')
     expect(screen.getByTestId('detail').textContent).toContain('http://127.0.0.1:4567/being-read')
-    expect(screen.getByTestId('detail-removed').textContent).toContain('retention removed it')
+    expect(screen.getByTestId('detail-removed').textContent).toContain('Retention removed this request')
     expect(screen.getAllByTestId('row-path').map((p) => p.textContent)).toEqual(['/older'])
     expect(screen.getByTestId('traffic-count').textContent).toBe('1 request')
+    // What needs it stored is not offered, and says why, rather than failing once pressed.
+    for (const testId of ['detail-resend', 'detail-edit', 'detail-save', 'detail-compare', 'copy-curl', 'copy-code']) {
+      const button = screen.getByTestId(testId) as HTMLButtonElement
+      expect(button.disabled, testId).toBe(true)
+      expect(button.title, testId).toBe('No longer stored: retention removed this request from the history')
+    }
+    // Its keys say so too, and ask the engine for nothing.
+    const calls = harness.engine.calls.length
+    for (const key of ['r', 'e', 's', 'c']) {
+      act(() => void document.body.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true })))
+      expect(harness.stores.app.getState().toast?.message, key).toBe('No longer stored: retention removed this request from the history.')
+    }
+    await settle()
+    expect(harness.engine.calls.slice(calls).filter((c) => ['replay.resend', 'replay.draft', 'captures.get'].includes(c.method))).toEqual([])
+    expect(harness.stores.app.getState().view).toBe('traffic')
     act(() => harness.stores.traffic.getState().open(older.id))
     await settle()
     expect(screen.queryByTestId('detail-removed')).toBeNull()

@@ -6,11 +6,15 @@ import { actionForKey, isTypingTarget, type ShortcutAction } from './shortcuts'
 import { SEARCH_INPUT_ID } from '../components/traffic-toolbar'
 import { focusTrafficList } from '../components/traffic-list'
 import { workbenchOf } from '../workbench/commands'
+import { REMOVED_CAPTURE_REASON } from '../components/workbench/capture-actions'
 import { errorMessage } from '../../../shared/errors'
 
 function activatesOnEnter(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && target.closest('button, a[href], summary, [role="button"], [role="tab"]') !== null
 }
+
+/** The actions that read the request from the history: refused, saying why, for an open request retention removed. */
+const NEEDS_STORED: ReadonlySet<ShortcutAction> = new Set(['copy-curl', 'copy-code', 'resend', 'resend-to', 'resend-resigned', 'edit-send', 'save-collection'])
 
 function modalOpen(): boolean {
   return document.querySelector('[role="dialog"]') !== null
@@ -21,6 +25,12 @@ export function runShortcut(action: ShortcutAction, stores: Stores): boolean {
   const t = traffic.getState()
   const a = app.getState()
   const current = t.openedId ?? t.selectedId
+  if (NEEDS_STORED.has(action) && current !== null && current === t.openedId && t.openedRemoved) {
+    // As the detail's disabled buttons say (the copy keys act in any view, the others in the traffic view).
+    if (!action.startsWith('copy-') && a.view !== 'traffic') return false
+    a.showToast(`${REMOVED_CAPTURE_REASON}.`, 'error')
+    return true
+  }
   switch (action) {
     case 'next':
       t.moveSelection(1)

@@ -8,7 +8,7 @@ import { useApp, useStores, useTraffic } from '../../state/context'
 import { formatCount } from '../../text/format'
 import { displayText } from '../../text/visible-text'
 import { VisibleText } from '../visible-text'
-import { CaptureActions } from '../workbench/capture-actions'
+import { CaptureActions, REMOVED_CAPTURE_REASON } from '../workbench/capture-actions'
 import { BodyTab } from './body-tab'
 import { CookiesTab } from './cookies-tab'
 import { DetailSplitter } from './detail-splitter'
@@ -84,11 +84,11 @@ export function CaptureDetail({ id }: { id: string }) {
       <DetailSplitter controls={paneId} />
       <div className="detail-header">
         <DetailTitle id={id} />
-        <CaptureActions id={id} rawHeaders={state.status === 'loaded' && state.capture.id === id ? state.capture.rawHeaders : undefined} />
-        <button type="button" data-testid="copy-curl" title="Copy as cURL (c)" onClick={() => void copyAsCurl(api, app, traffic, id)}>
+        <CaptureActions id={id} rawHeaders={state.status === 'loaded' && state.capture.id === id ? state.capture.rawHeaders : undefined} removed={removed} />
+        <button type="button" data-testid="copy-curl" disabled={removed} title={removed ? REMOVED_CAPTURE_REASON : 'Copy as cURL (c)'} onClick={() => void copyAsCurl(api, app, traffic, id)}>
           Copy as cURL
         </button>
-        <button type="button" data-testid="copy-code" title="Copy as code (Shift+C)" onClick={() => app.getState().setCodeSheetFor(id)}>
+        <button type="button" data-testid="copy-code" disabled={removed} title={removed ? REMOVED_CAPTURE_REASON : 'Copy as code (Shift+C)'} onClick={() => app.getState().setCodeSheetFor(id)}>
           Code…
         </button>
         <button type="button" className="icon-button" data-testid="detail-close" aria-label="Close detail" title="Close (Esc)" onClick={() => traffic.getState().open(null)}>
@@ -118,8 +118,8 @@ export function CaptureDetail({ id }: { id: string }) {
 function RemovedNote() {
   return (
     <p className="viewer-note warning detail-removed" role="status" data-testid="detail-removed">
-      This request is no longer in the history: retention removed it to keep the history within the limits set in Settings. What it showed stays here until another
-      request is opened; what needs it stored (its body, copying, resending) no longer works.
+      Retention removed this request from the history (its limits are in Settings). It stays here until you open another, but it can no longer be resent, edited,
+      saved, compared or copied, and a body not shown yet may not load.
     </p>
   )
 }

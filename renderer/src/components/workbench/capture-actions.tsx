@@ -13,6 +13,9 @@ import { CompareButton } from './compare-button'
 
 const LABEL_PATH_MAX = 60
 
+/** Why a request retention removed while it was open can no longer be resent, edited, saved, compared or copied. */
+export const REMOVED_CAPTURE_REASON = 'No longer stored: retention removed this request from the history'
+
 /** How a marked capture is named elsewhere: its method, path and time, as plain text. */
 function captureLabel(summary: { method: string; target: string; receivedAt: number } | undefined): string {
   if (!summary) return 'This request'
@@ -38,8 +41,11 @@ function useReplayCount(captureId: string): number {
   return count?.id === captureId ? count.count : 0
 }
 
-/** `rawHeaders`: the request's headers once it is loaded (re-signing is offered only for the signature it carries). */
-export function CaptureActions({ id, rawHeaders }: { id: string; rawHeaders?: RawHeaders }) {
+/**
+ * `rawHeaders`: the request's headers once it is loaded (re-signing is offered only for the signature it carries).
+ * `removed`: retention removed it while it was open: what needs it stored is disabled, saying why.
+ */
+export function CaptureActions({ id, rawHeaders, removed = false }: { id: string; rawHeaders?: RawHeaders; removed?: boolean }) {
   const workbench = useWorkbench()
   const replays = useReplayCount(id)
   const actions = workbench.store.getState()
@@ -49,7 +55,7 @@ export function CaptureActions({ id, rawHeaders }: { id: string; rawHeaders?: Ra
   const missing = resignMissing(endpoint) ?? (scheme && rawHeaders && !carriesSignature(scheme, rawHeaders) ? resignNotCarried(scheme) : null)
   return (
     <span className="capture-actions" role="group" aria-label="Resend, edit, save, compare">
-      <button type="button" className="small" data-testid="detail-resend" title="Resend as is to its forward target (r); Shift+R for another URL" onClick={() => void workbench.resendAsIs(id)}>
+      <button type="button" className="small" data-testid="detail-resend" disabled={removed} title={removed ? REMOVED_CAPTURE_REASON : 'Resend as is to its forward target (r); Shift+R for another URL'} onClick={() => void workbench.resendAsIs(id)}>
         Resend
       </button>
       {scheme && (
@@ -57,20 +63,20 @@ export function CaptureActions({ id, rawHeaders }: { id: string; rawHeaders?: Ra
           type="button"
           className="small"
           data-testid="detail-resend-resigned"
-          disabled={missing !== null || rawHeaders === undefined}
-          title={missing ? `Not offered: ${missing}.` : `${resignLabel(scheme)}, and resend to its forward target (Alt+R)`}
+          disabled={removed || missing !== null || rawHeaders === undefined}
+          title={removed ? REMOVED_CAPTURE_REASON : missing ? `Not offered: ${missing}.` : `${resignLabel(scheme)}, and resend to its forward target (Alt+R)`}
           onClick={() => void workbench.resendAsIs(id, undefined, { resign: true })}
         >
           Resend re-signed
         </button>
       )}
-      <button type="button" className="small" data-testid="detail-edit" title="Edit and send (e)" onClick={() => void workbench.openCapture(id)}>
+      <button type="button" className="small" data-testid="detail-edit" disabled={removed} title={removed ? REMOVED_CAPTURE_REASON : 'Edit and send (e)'} onClick={() => void workbench.openCapture(id)}>
         Edit
       </button>
-      <button type="button" className="small" data-testid="detail-save" title="Save to a collection (s)" onClick={() => actions.setSavePicker({ captureId: id })}>
+      <button type="button" className="small" data-testid="detail-save" disabled={removed} title={removed ? REMOVED_CAPTURE_REASON : 'Save to a collection (s)'} onClick={() => actions.setSavePicker({ captureId: id })}>
         Save
       </button>
-      <CompareButton small request={{ kind: 'capture', id }} label={captureLabel(summary)} title="Compare with another request" testId="detail-compare" />
+      <CompareButton small request={{ kind: 'capture', id }} label={captureLabel(summary)} title="Compare with another request" testId="detail-compare" disabledReason={removed ? REMOVED_CAPTURE_REASON : null} />
       {replays > 0 && (
         <button type="button" className="small" data-testid="detail-replays" title="What each replay of this request sent and got back" onClick={() => void workbench.showReplaysOf(id)}>
           Replays ({replays})

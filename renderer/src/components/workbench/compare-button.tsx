@@ -4,7 +4,22 @@
 import type { RequestRef } from '../../state/workbench-store'
 import { useCompareButton, useWorkbench } from '../../workbench/commands'
 
-export function CompareButton({ request, label, title, testId, small = false }: { request: RequestRef; label: string; title: string; testId: string; small?: boolean }) {
+/** `disabledReason`: why the request cannot be compared (it is no longer stored), shown as the disabled button's title. */
+export function CompareButton({
+  request,
+  label,
+  title,
+  testId,
+  small = false,
+  disabledReason = null,
+}: {
+  request: RequestRef
+  label: string
+  title: string
+  testId: string
+  small?: boolean
+  disabledReason?: string | null
+}) {
   const workbench = useWorkbench()
   const button = useCompareButton(request, title)
   return (
@@ -13,7 +28,8 @@ export function CompareButton({ request, label, title, testId, small = false }: 
       className={`${small ? 'small ' : ''}toggle${button.pressed ? ' on' : ''}`}
       aria-pressed={button.pressed}
       data-testid={testId}
-      title={button.title}
+      disabled={disabledReason !== null}
+      title={disabledReason ?? button.title}
       onClick={() => workbench.compare(request, label)}
     >
       {button.text}
