@@ -249,6 +249,34 @@ describe('composer', () => {
     expect(errors).toEqual([])
   })
 
+  it('in a 900 px window, a header re-signing replaces keeps its name whole beside the note that says so', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page, errors } = await e2e.open({ viewport: { width: 900, height: 800 } })
+    const p = uniquePath('narrow-resigned')
+    const payload = JSON.stringify({ id: 'evt_narrow_e2e', object: 'event' })
+    const stale = stripe.webhooks.generateTestHeaderString({ payload, secret: STRIPE_SECRET, timestamp: Math.floor(Date.now() / 1000) - 3600 })
+    const har = {
+      log: {
+        version: '1.2',
+        creator: { name: 'e2e', version: '1' },
+        entries: [{ request: { method: 'POST', url: `${stripeApp.url}${p}`, headers: [{ name: 'Content-Type', value: 'application/json' }, { name: 'Stripe-Signature', value: stale }], postData: { mimeType: 'application/json', text: payload } } }],
+      },
+    }
+    const name = `Narrow ${p}`
+    await hostApi!.api['collections.import']({ format: 'har', text: JSON.stringify(har), name })
+    await page.getByTestId('view-collections').click()
+    await page.getByTestId('collection-entry').filter({ hasText: name }).click()
+    await page.getByTestId('collection-title').filter({ hasText: name }).waitFor()
+    await page.getByTestId('tree-node').first().click()
+    await page.getByTestId('item-open').click()
+    await page.getByTestId('header-resigned').waitFor()
+    const names = page.getByTestId('header-editor').locator('tbody tr').filter({ has: page.getByTestId('header-resigned') }).getByTestId('header-name-input')
+    expect(await names.inputValue()).toBe('Stripe-Signature')
+    // The whole name is in view: nothing of it scrolled out of its field.
+    expect(await names.evaluate((input) => input.scrollWidth - input.clientWidth)).toBeLessThanOrEqual(0)
+    expect(errors).toEqual([])
+  })
+
   it('resends a stale Stripe request re-signed from the Signature tab: Stripe’s library accepts it, where the resend as is was refused', async (ctx) => {
     e2e.requireBrowser(ctx)
     const { page } = await e2e.open()
