@@ -1,5 +1,5 @@
 import './helpers/setup-dom'
-import { act, cleanup, fireEvent, screen } from '@testing-library/react'
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { workbenchOf } from '../../renderer/src/workbench/commands'
 import { defaultForwardConfig, type Endpoint } from '../../shared/model'
@@ -41,6 +41,25 @@ describe('a collection run', () => {
     )
     await settle()
     expect(screen.getAllByTestId('run-result-error').map((cell) => cell.textContent)).toEqual(['Stale Stripe timestamp: the app would refuse it', ''])
+  })
+
+  it('takes the focus to the run’s first option when Run… is pressed, for a collection and for a folder, also when its panel is open already', async () => {
+    const engine = createFakeEngine()
+    ;(engine.endpoints[0]! as Endpoint).forward = defaultForwardConfig()
+    const fake = installFakeWorkbench(engine)
+    fake.addCollection({ id: 'col_a', name: 'Refunds', folders: [{ id: 'fld_1', name: 'Disputes', parentId: null }], items: [fake.item({ id: 'itm_1', name: 'Refund', folderId: 'fld_1' })] })
+    await renderCollectionsView(engine)
+    fireEvent.click(screen.getByTestId('collection-run'))
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('run-target')))
+    // Pressed again with the focus elsewhere, it brings the focus back to the panel it opened.
+    screen.getByTestId('collection-run').focus()
+    fireEvent.click(screen.getByTestId('collection-run'))
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('run-target')))
+    fireEvent.click(screen.getAllByTestId('tree-node').find((node) => node.textContent?.includes('Disputes'))!)
+    await settle()
+    fireEvent.click(screen.getByTestId('folder-run'))
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('run-target')))
+    expect(screen.getByTestId('run-panel').textContent).toContain('Run Disputes')
   })
 
   async function runPanelFor(urls: string[], targets: string[], mode: 'async' | 'off' = 'async') {

@@ -12,7 +12,7 @@ import type { ImportProgress } from '../../state/workbench-store'
 import { VisibleText } from '../visible-text'
 import { CollectionTree } from './collection-tree'
 import { SelectionPanel } from './item-panel'
-import { RunPanel } from './run-panel'
+import { openRunPanel, RunPanel } from './run-panel'
 import '../../styles/workbench.css'
 
 const EXPORT_FORMATS: Array<{ value: ExportFormat; label: string }> = [
@@ -373,7 +373,7 @@ function CollectionHeader() {
         <button type="button" className="small" data-testid="collection-export" onClick={() => void workbench.exportCollection(collection.id, format)}>
           Export
         </button>
-        <button type="button" className="small primary" data-testid="collection-run" disabled={collection.items.length === 0} onClick={() => workbench.store.getState().setRunTarget({ collectionId: collection.id, folderId: null, label: collection.name })}>
+        <button type="button" className="small primary" data-testid="collection-run" disabled={collection.items.length === 0} onClick={() => openRunPanel(workbench.store.getState().setRunTarget, { collectionId: collection.id, folderId: null, label: collection.name })}>
           Run…
         </button>
         <button type="button" className="small danger-outline" data-testid="collection-delete" onClick={() => void workbench.removeCollection(collection.id)}>

@@ -12,6 +12,7 @@ import { formatCount, formatDateTime } from '../../text/format'
 import { VisibleText } from '../visible-text'
 import { CompareButton } from './compare-button'
 import { RemovedEndpointNote } from './removed-endpoint-note'
+import { openRunPanel } from './run-panel'
 
 export function folderPath(folders: readonly CollectionFolder[], id: string | null): string {
   const names: string[] = []
@@ -217,7 +218,7 @@ function FolderPanel({ collection, folder }: { collection: CollectionTree; folde
           <button type="submit" data-testid="folder-save" disabled={!name.trim() || name.trim() === folder.name}>
             Rename
           </button>
-          <button type="button" data-testid="folder-run" onClick={() => workbench.store.getState().setRunTarget({ collectionId: collection.id, folderId: folder.id, label: folderPath(collection.folders, folder.id) })}>
+          <button type="button" data-testid="folder-run" onClick={() => openRunPanel(workbench.store.getState().setRunTarget, { collectionId: collection.id, folderId: folder.id, label: folderPath(collection.folders, folder.id) })}>
             Run folder…
           </button>
           <span className="spacer" />

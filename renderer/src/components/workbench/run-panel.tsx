@@ -28,6 +28,15 @@ import { VisibleText } from '../visible-text'
 const OWN = ''
 const CUSTOM = '__custom__'
 
+/**
+ * Opens the run panel for `target` and takes the focus to its first option: the panel stands below the
+ * collection's tree and entry, out of view in a short window, and a Run… pressed there must show something.
+ */
+export function openRunPanel(setRunTarget: (target: RunTarget) => void, target: RunTarget): void {
+  setRunTarget(target)
+  requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="run-panel"] [data-testid="run-target"]')?.focus())
+}
+
 export function RunPanel({ target }: { target: RunTarget }) {
   const workbench = useWorkbench()
   const actions = workbench.store.getState()
