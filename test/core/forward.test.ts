@@ -614,6 +614,18 @@ describe('targets that misbehave', () => {
     expect((await v4.waitFor(1))[0]!.url).toBe('/four')
   })
 
+  it('reaches a target named under localhost (app.localhost, a name beyond ASCII) on loopback, as browsers and curl do', async () => {
+    const v6 = await target(undefined, { host: '::1' })
+    const v4 = await target(undefined, { host: '127.0.0.1' })
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'v6', url: `http://app.localhost:${v6.port}`, paused: false }], defaultTargetId: 'v6' })
+    await post(e.url, '/six', '{}')
+    expect((await v6.waitFor(1))[0]!.url).toBe('/six')
+    await e.engine.updateEndpoint(e.endpointId, { forward: { targets: [{ id: 'v4', url: `http://café.localhost:${v4.port}`, paused: false }], defaultTargetId: 'v4' } })
+    await post(e.url, '/four', '{}')
+    const [received] = await v4.waitFor(1)
+    expect(received!.url).toBe('/four')
+  })
+
   it('a silent target slows neither capture nor another target', async () => {
     const silent = await target(() => undefined)
     const fast = await target()

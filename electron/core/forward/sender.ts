@@ -108,6 +108,11 @@ const LOOPBACKS = [
   { address: '::1', family: 6 },
 ]
 
+/** `localhost` or a name under it, as a URL gives it (lowercase, punycode), a final dot allowed. */
+export function isLocalhost(hostname: string): boolean {
+  return /(^|\.)localhost\.?$/.test(hostname)
+}
+
 function lookupLocalhost(_hostname: string, options: { all?: boolean; family?: number | string }, callback: (...args: unknown[]) => void): void {
   const family = options.family === 6 || options.family === 'IPv6' ? 6 : options.family === 4 || options.family === 'IPv4' ? 4 : 0
   const candidates = family === 0 ? LOOPBACKS : LOOPBACKS.filter((candidate) => candidate.family === family)
@@ -230,8 +235,10 @@ function destinationOf(origin: URL): Destination {
       port: origin.port || (secure ? 443 : 80),
       secure,
       // Dev servers often listen on only one of ::1 and 127.0.0.1, and what `localhost` resolves to
-      // differs between systems. Offer both; Node 20+ tries each ("happy eyeballs").
-      lookup: origin.hostname === 'localhost' ? (lookupLocalhost as unknown as LookupFunction) : undefined,
+      // differs between systems. Offer both; Node 20+ tries each ("happy eyeballs"). A name under
+      // `localhost` (`app.localhost`, `xn--caf-dma.localhost`) is loopback too (RFC 6761), as
+      // browsers and curl take it, where the system's resolver often knows no such name.
+      lookup: isLocalhost(origin.hostname) ? (lookupLocalhost as unknown as LookupFunction) : undefined,
     }
     destinations.set(origin, destination)
   }
