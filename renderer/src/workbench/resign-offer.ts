@@ -42,6 +42,22 @@ export function resignCandidates(schemes: readonly SchemeId[], endpoints: readon
   return { usable: checking.filter((endpoint) => endpoint.signature.hasSecret), noSecret: checking.filter((endpoint) => !endpoint.signature.hasSecret) }
 }
 
+/** `“Shop A” or “Shop B”`: endpoints named in a sentence. */
+export function endpointNames(endpoints: readonly Endpoint[]): string {
+  return endpoints.map((endpoint) => `“${endpoint.name}”`).join(' or ')
+}
+
+/**
+ * What makes a request (or several) carrying a signature of `schemes` re-signable when no endpoint has
+ * a secret for it: storing the secret of those that check the scheme, else choosing the scheme for one.
+ */
+export function resignSetupAdvice(schemes: readonly SchemeId[], noSecret: readonly Endpoint[], many = false): string {
+  const it = many ? 'them' : 'it'
+  return noSecret.length > 0
+    ? `To re-sign ${it}, store the signing secret of ${endpointNames(noSecret)} in its signature settings.`
+    : `To re-sign ${it}, choose ${schemesInWords(schemes)} as an endpoint’s signature scheme and store its secret.`
+}
+
 /**
  * Items of a run that carry a signature nothing re-signs (saved without re-signing, or re-signed by an
  * endpoint since removed), by the schemes that read it.

@@ -13,7 +13,7 @@ import { formatBytes } from '../../text/format'
 import { resignLabel, SCHEME_SIGNS } from '../../text/verdict-text'
 import { messageOf, useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { RemovedEndpointNote } from './removed-endpoint-note'
-import { carriedSignature, resignCandidates, schemesInWords, staleWords } from '../../workbench/resign-offer'
+import { carriedSignature, resignCandidates, resignSetupAdvice, schemesInWords, staleWords } from '../../workbench/resign-offer'
 import type { Endpoint } from '../../../../shared/model'
 import type { SchemeId } from '../../../../shared/signatures'
 import { byteStringForInput, editUrl, problemsOf, retarget, wireSpec, withDefaultScheme } from '../../workbench/composer-draft'
@@ -180,9 +180,7 @@ function StaleSignatureOffer({ endpoints, scheme }: { endpoints: readonly Endpoi
         </label>
       ) : (
         <p data-testid="composer-resign-none">
-          {noSecret.length > 0
-            ? `To re-sign it, store the signing secret of ${noSecret.map((e) => `“${e.name}”`).join(' or ')} in its signature settings.`
-            : `To re-sign it, choose ${words} as an endpoint’s signature scheme and store its secret.`}
+          {resignSetupAdvice(carried.schemes, noSecret)}
         </p>
       )}
     </div>

@@ -7,7 +7,7 @@ import type { BodyInfo, CollectionFolder, CollectionTree, ItemInfo } from '../..
 import type { Endpoint } from '../../../../shared/model'
 import { useApp } from '../../state/context'
 import { itemEndpoint, useWorkbench, useWorkbenchState } from '../../workbench/commands'
-import { carriedSignature, resignCandidates, schemesInWords, staleWords } from '../../workbench/resign-offer'
+import { carriedSignature, endpointNames, resignCandidates, resignSetupAdvice, schemesInWords, staleWords } from '../../workbench/resign-offer'
 import { formatCount, formatDateTime } from '../../text/format'
 import { VisibleText } from '../visible-text'
 import { CompareButton } from './compare-button'
@@ -69,7 +69,6 @@ function StaleSignatureNote({ item, endpoints }: { item: ItemInfo; endpoints: re
   if (!carried || resignedBy(item, endpoints)) return null
   const { usable, noSecret } = resignCandidates(carried.schemes, endpoints)
   const words = schemesInWords(carried.schemes)
-  const names = (list: readonly Endpoint[]) => list.map((e) => `“${e.name}”`).join(' or ')
   return (
     <div className="viewer-note warning item-stale-signature" data-testid="item-stale-signature">
       <p>
@@ -77,10 +76,8 @@ function StaleSignatureNote({ item, endpoints }: { item: ItemInfo; endpoints: re
       </p>
       <p data-testid="item-resign-how">
         {usable.length > 0
-          ? `To re-sign it, open it in the composer, which offers ${names(usable)}’s secret (Update item keeps the choice); a run offers it too.`
-          : noSecret.length > 0
-            ? `To re-sign it, store the signing secret of ${names(noSecret)} in its signature settings.`
-            : `To re-sign it, choose ${words} as an endpoint’s signature scheme and store its secret.`}
+          ? `To re-sign it, open it in the composer, which offers ${endpointNames(usable)}’s secret (Update item keeps the choice); a run offers it too.`
+          : resignSetupAdvice(carried.schemes, noSecret)}
       </p>
     </div>
   )

@@ -19,7 +19,7 @@ import { urlError, withDefaultScheme } from '../../workbench/composer-draft'
 import { itemsOfRun, ownEndpointRun, type OwnEndpointRun } from '../../workbench/run-destination'
 import { storedRunOptions, storeRunOptions, type RunOptions } from '../../workbench/run-storage'
 import { sendTimeoutError, sendTimeoutMs } from '../../workbench/composer-storage'
-import { resignCandidates, resignWithOf, schemesInWords, staleWords, unsignedGroups, type UnsignedGroup } from '../../workbench/resign-offer'
+import { resignCandidates, resignSetupAdvice, resignWithOf, schemesInWords, staleWords, unsignedGroups, type UnsignedGroup } from '../../workbench/resign-offer'
 import type { Endpoint } from '../../../../shared/model'
 import type { Verdict } from '../../../../shared/signatures'
 import { refusedSignature } from '../../text/verdict-text'
@@ -293,9 +293,7 @@ function UnsignedNote({ group, endpoints, chosen, onChoose }: { group: UnsignedG
         </label>
       ) : (
         <p data-testid="run-resign-none">
-          {noSecret.length > 0
-            ? `To re-sign ${many ? 'them' : 'it'}, store the signing secret of ${noSecret.map((endpoint) => `“${endpoint.name}”`).join(' or ')} in its signature settings.`
-            : `To re-sign ${many ? 'them' : 'it'}, choose ${words} as an endpoint’s signature scheme and store its secret.`}
+          {resignSetupAdvice(group.schemes, noSecret, many)}
         </p>
       )}
     </div>
