@@ -35,23 +35,28 @@ async function filesIn(dir: string): Promise<string[]> {
   return existsSync(dir) ? readdir(dir) : []
 }
 
+/** An engine holding one request of 2 MB, whose export is answered as a file. */
+async function engineWithLargeRequest(): Promise<{ api: ApiClient; folder: string; id: string }> {
+  t = await startEngine({ limits: { maxBodyBytes: 8 * 1024 * 1024 } })
+  const body = Buffer.alloc(2 * 1024 * 1024, 0x61)
+  const stored = nextCapture(t.engine)
+  await new Promise<void>((resolve, reject) =>
+    http
+      .request(`${t!.url}/hook`, { method: 'POST', headers: { 'Content-Length': body.length } }, (res) => res.resume().on('end', resolve))
+      .on('error', reject)
+      .end(body),
+  )
+  const { id } = await stored
+  return { api: apiOf(t.engine), id, folder: path.join(t.dir, 'blobs', 'tmp', 'exports') }
+}
+
 describe('export files', () => {
   it('closing the engine deletes the export files not read yet', async () => {
-    t = await startEngine({ limits: { maxBodyBytes: 8 * 1024 * 1024 } })
-    const body = Buffer.alloc(2 * 1024 * 1024, 0x61)
-    const stored = nextCapture(t.engine)
-    await new Promise<void>((resolve, reject) =>
-      http
-        .request(`${t!.url}/hook`, { method: 'POST', headers: { 'Content-Length': body.length } }, (res) => res.resume().on('end', resolve))
-        .on('error', reject)
-        .end(body),
-    )
-    const { id } = await stored
-    const exported = await apiOf(t.engine)['captures.export']({ ids: [id], format: 'har' })
+    const { api, id, folder } = await engineWithLargeRequest()
+    const exported = await api['captures.export']({ ids: [id], format: 'har' })
     expect(exported.file).toBeDefined()
-    const folder = path.join(t.dir, 'blobs', 'tmp', 'exports')
     expect(await filesIn(folder)).toEqual([exported.file!.id])
-    await t.engine.close()
+    await t!.engine.close()
     expect(await filesIn(folder)).toEqual([])
   })
 
@@ -118,20 +123,6 @@ describe('export files read in overlapping slices', () => {
 })
 
 describe('a traffic list export cancelled', () => {
-  /** An engine holding one request of 2 MB, whose export is answered as a file. */
-  async function engineWithLargeRequest(): Promise<{ api: ApiClient; folder: string }> {
-    t = await startEngine({ limits: { maxBodyBytes: 8 * 1024 * 1024 } })
-    const body = Buffer.alloc(2 * 1024 * 1024, 0x61)
-    const stored = nextCapture(t.engine)
-    await new Promise<void>((resolve, reject) =>
-      http
-        .request(`${t!.url}/hook`, { method: 'POST', headers: { 'Content-Length': body.length } }, (res) => res.resume().on('end', resolve))
-        .on('error', reject)
-        .end(body),
-    )
-    await stored
-    return { api: apiOf(t.engine), folder: path.join(t.dir, 'blobs', 'tmp', 'exports') }
-  }
 
   for (const [when, method] of [
     ['while its file is read', 'exports.read'],

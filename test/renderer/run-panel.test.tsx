@@ -9,6 +9,18 @@ import { installFakeWorkbench } from './helpers/fake-workbench'
 import { settle } from './helpers/render-app'
 import { renderCollectionsView } from './helpers/collections-app'
 
+/** Start the run the panel shows and let it finish at once (`total` results); answers what `collections.run` was given. */
+async function startRun(engine: ReturnType<typeof createFakeEngine>, harness: Awaited<ReturnType<typeof renderCollectionsView>>, total: number): Promise<unknown> {
+  await act(async () => {
+    fireEvent.submit(screen.getByTestId('run-start').closest('form')!)
+  })
+  await settle()
+  const runId = workbenchOf(harness.stores).store.getState().runId!
+  act(() => engine.emit('collections.run', { runId, collectionId: 'col_a', total, done: total, state: 'finished', results: [] }))
+  await settle()
+  return [...engine.calls].reverse().find((c) => c.method === 'collections.run')!.input
+}
+
 describe('a collection run', () => {
   it('says when the app refused an item for its signature, a stale timestamp say, beside its status', async () => {
     const engine = createFakeEngine()
@@ -76,16 +88,7 @@ describe('a collection run', () => {
     const harness = await renderCollectionsView(engine)
     fireEvent.click(screen.getByTestId('collection-run'))
     await settle()
-    const start = async () => {
-      await act(async () => {
-        fireEvent.submit(screen.getByTestId('run-start').closest('form')!)
-      })
-      await settle()
-      const runId = workbenchOf(harness.stores).store.getState().runId!
-      act(() => engine.emit('collections.run', { runId, collectionId: 'col_a', total: urls.length, done: urls.length, state: 'finished', results: [] }))
-      await settle()
-      return [...engine.calls].reverse().find((c) => c.method === 'collections.run')!.input as { baseUrl: string | null }
-    }
+    const start = async () => (await startRun(engine, harness, urls.length)) as { baseUrl: string | null }
     return { engine, fake, start }
   }
 
@@ -145,16 +148,7 @@ describe('a run of items saved without re-signing that carry a signature', () =>
     const harness = await renderCollectionsView(engine)
     fireEvent.click(screen.getByTestId('collection-run'))
     await settle()
-    const start = async () => {
-      await act(async () => {
-        fireEvent.submit(screen.getByTestId('run-start').closest('form')!)
-      })
-      await settle()
-      const runId = workbenchOf(harness.stores).store.getState().runId!
-      act(() => engine.emit('collections.run', { runId, collectionId: 'col_a', total: 6, done: 6, state: 'finished', results: [] }))
-      await settle()
-      return [...engine.calls].reverse().find((c) => c.method === 'collections.run')!.input as { resignWith: string[] }
-    }
+    const start = async () => (await startRun(engine, harness, 6)) as { resignWith: string[] }
     return { start }
   }
 
@@ -255,16 +249,7 @@ describe('the options of a run', () => {
       fireEvent.click(screen.getByTestId('collection-run'))
       await settle()
     }
-    const start = async () => {
-      await act(async () => {
-        fireEvent.submit(screen.getByTestId('run-start').closest('form')!)
-      })
-      await settle()
-      const runId = workbenchOf(harness.stores).store.getState().runId!
-      act(() => engine.emit('collections.run', { runId, collectionId: 'col_a', total: 1, done: 1, state: 'finished', results: [] }))
-      await settle()
-      return [...engine.calls].reverse().find((c) => c.method === 'collections.run')!.input
-    }
+    const start = () => startRun(engine, harness, 1)
     await open('Refunds')
     fireEvent.change(screen.getByTestId('run-target'), { target: { value: '__custom__' } })
     // Typed without its scheme, as in the Composer: over http://.
