@@ -87,6 +87,18 @@ async function waitForReceived(target: Target, path: string, count: number) {
   return receivedAt(target, path)
 }
 
+/** A HAR file of one POST carrying a Stripe signature an hour old, as an item imported from elsewhere would. */
+function staleStripeHar(url: string, payload: string) {
+  const stale = stripe.webhooks.generateTestHeaderString({ payload, secret: STRIPE_SECRET, timestamp: Math.floor(Date.now() / 1000) - 3600 })
+  return {
+    log: {
+      version: '1.2',
+      creator: { name: 'e2e', version: '1' },
+      entries: [{ request: { method: 'POST', url, headers: [{ name: 'Content-Type', value: 'application/json' }, { name: 'Stripe-Signature', value: stale }], postData: { mimeType: 'application/json', text: payload } } }],
+    },
+  }
+}
+
 describe('composer', () => {
   it('sends what was typed over a selected multi-line body, with no line break added', async (ctx) => {
     e2e.requireBrowser(ctx)
@@ -208,14 +220,7 @@ describe('composer', () => {
     const { page, errors } = await e2e.open()
     const p = uniquePath('imported-stripe')
     const payload = JSON.stringify({ id: 'evt_imported_e2e', object: 'event', type: 'invoice.paid' })
-    const stale = stripe.webhooks.generateTestHeaderString({ payload, secret: STRIPE_SECRET, timestamp: Math.floor(Date.now() / 1000) - 3600 })
-    const har = {
-      log: {
-        version: '1.2',
-        creator: { name: 'e2e', version: '1' },
-        entries: [{ request: { method: 'POST', url: `${stripeApp.url}${p}`, headers: [{ name: 'Content-Type', value: 'application/json' }, { name: 'Stripe-Signature', value: stale }], postData: { mimeType: 'application/json', text: payload } } }],
-      },
-    }
+    const har = staleStripeHar(`${stripeApp.url}${p}`, payload)
     const name = `Imported ${p}`
     const collection = await hostApi!.api['collections.import']({ format: 'har', text: JSON.stringify(har), name })
     expect(collection.items[0]!.signature).toBeNull()
@@ -254,14 +259,7 @@ describe('composer', () => {
     const { page, errors } = await e2e.open({ viewport: { width: 900, height: 800 } })
     const p = uniquePath('narrow-resigned')
     const payload = JSON.stringify({ id: 'evt_narrow_e2e', object: 'event' })
-    const stale = stripe.webhooks.generateTestHeaderString({ payload, secret: STRIPE_SECRET, timestamp: Math.floor(Date.now() / 1000) - 3600 })
-    const har = {
-      log: {
-        version: '1.2',
-        creator: { name: 'e2e', version: '1' },
-        entries: [{ request: { method: 'POST', url: `${stripeApp.url}${p}`, headers: [{ name: 'Content-Type', value: 'application/json' }, { name: 'Stripe-Signature', value: stale }], postData: { mimeType: 'application/json', text: payload } } }],
-      },
-    }
+    const har = staleStripeHar(`${stripeApp.url}${p}`, payload)
     const name = `Narrow ${p}`
     await hostApi!.api['collections.import']({ format: 'har', text: JSON.stringify(har), name })
     await page.getByTestId('view-collections').click()
