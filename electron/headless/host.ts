@@ -89,7 +89,9 @@ export class HeadlessHost {
       // Node hands an upgrade's socket over without its own error handling: a caller that resets the
       // connection while it is being refused must not take the host down.
       socket.on('error', () => socket.destroy())
-      const verdict = new URL(req.url ?? '/', 'http://ui.invalid').pathname === WS_PATH ? checkUpgrade(req, guard) : ({ ok: false, status: 404, reason: 'not found' } as const)
+      // The target as a page sends it (origin-form). Parsed as a URL it could throw, before any
+      // check, on a target such as `http://[`, and take the engine down with the host.
+      const verdict = req.url?.split('?')[0] === WS_PATH ? checkUpgrade(req, guard) : ({ ok: false, status: 404, reason: 'not found' } as const)
       if (!verdict.ok) {
         const text = `${verdict.reason}\n`
         socket.end(`HTTP/1.1 ${verdict.status} ${http.STATUS_CODES[verdict.status]}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`)

@@ -3,7 +3,7 @@ import http from 'node:http'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest'
 import WebSocket from 'ws'
 import { HeadlessHost } from '../../electron/headless/host'
 import { methodNames, type EventName } from '../../shared/api'
@@ -123,6 +123,29 @@ describe('the headless control plane refuses callers it cannot trust', () => {
       process.off('uncaughtException', record)
     }
     expect(uncaught).toEqual([])
+  })
+  it('answers an upgrade whose request target is no URL, or not the Api\'s path as a page sends it, and goes on serving', async () => {
+    const uncaught: unknown[] = []
+    const crashed = new Promise<'crashed'>((resolve) => {
+      const record = (error: unknown) => {
+        uncaught.push(error)
+        resolve('crashed')
+      }
+      process.on('uncaughtException', record)
+      onTestFinished(() => void process.off('uncaughtException', record))
+    })
+    const upgrade = (target: string) =>
+      `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nOrigin: http://127.0.0.1:${host.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: ${WS_PROTOCOL}, ${WS_TOKEN_PREFIX}${TOKEN}\r\n\r\n`
+    // No token is needed to send these: before any check, a target the URL parser rejects took the
+    // whole process (engine and capture) down. Absolute-form and `//host` targets name no other path.
+    for (const target of ['http://[', 'http://127.0.0.1/api', '//evil.example/api']) {
+      const answer = await Promise.race([rawExchange(host.port, upgrade(target)), crashed])
+      expect(uncaught, target).toEqual([])
+      expect(answer === 'crashed' ? 0 : answer.responses[0]?.status, target).toBe(404)
+    }
+    const { status, ws } = await attempt()
+    expect(status).toBe(101)
+    ws!.close()
   })
   it('listens on loopback only: the machine\'s other addresses do not reach the UI port', async () => {
     const others = Object.values(os.networkInterfaces())
