@@ -150,6 +150,32 @@ describe('the app:// protocol', () => {
     expect(resolveAppPath(dir, 'app://other/index.html')).toBeNull()
     expect(resolveAppPath(dir, 'file:///etc/passwd')).toBeNull()
   })
+  it('serves nothing of a folder beside the renderer\'s whose name begins with the same name, however the path is spelled', async () => {
+    const sibling = `${dir}-secret`
+    await mkdir(sibling)
+    await writeFile(path.join(sibling, 'token.txt'), 'secret')
+    try {
+      const name = path.basename(sibling)
+      for (const pathname of [
+        `/..%2f${name}%2ftoken.txt`,
+        `/%2e%2e%2f${name}/token.txt`,
+        `/..%5c${name}%5ctoken.txt`,
+        `/assets/..%2f..%2f${name}/token.txt`,
+        `/..%2f${name}/token.txt%00.js`,
+        `/${'..%2f'.repeat(40)}${sibling.replace(/^\//, '')}/token.txt`,
+        '/%E0%A4%A',
+      ]) {
+        const url = `${APP_ORIGIN}${pathname}`
+        const file = resolveAppPath(dir, url)
+        if (file !== null) expect(file.startsWith(dir + path.sep), pathname).toBe(true)
+        const response = await appResponse(dir, url)
+        expect(response.status, pathname).toBe(404)
+        expect(await response.text(), pathname).not.toContain('secret')
+      }
+    } finally {
+      await removeDir(sibling)
+    }
+  })
   it('answers with the strict CSP and security headers', async () => {
     const response = await appResponse(dir, `${APP_ORIGIN}/index.html`)
     expect(response.status).toBe(200)

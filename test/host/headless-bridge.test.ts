@@ -193,6 +193,32 @@ describe('the headless control plane refuses callers it cannot trust', () => {
     const encoded = await rawExchange(host.port, `GET /%2e%2e/%2e%2e/package.json HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n\r\n`)
     expect(encoded.raw.toString()).toMatch(/^HTTP\/1\.1 404/)
   })
+  it('serves nothing of a folder beside the UI\'s whose name begins with the same name, however the path is spelled', async () => {
+    // A folder that only a prefix test ("starts with the UI folder's path") would take for the UI's own.
+    const sibling = `${rendererDir}-secret`
+    await mkdir(sibling)
+    onTestFinished(() => removeDir(sibling))
+    await writeFile(path.join(sibling, 'token.txt'), 'secret')
+    const name = path.basename(sibling)
+    const get = async (target: string) => {
+      const { responses, raw } = await rawExchange(host.port, `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n\r\n`)
+      return { status: responses[0]?.status, text: raw.toString('latin1') }
+    }
+    for (const target of [
+      `/..%2f${name}%2ftoken.txt`,
+      `/%2e%2e%2f${name}/token.txt`,
+      `/..%5c${name}%5ctoken.txt`,
+      `/assets/..%2f..%2f${name}/token.txt`,
+      `/..%2f${name}/token.txt%00.js`,
+      `/${'..%2f'.repeat(40)}${sibling.replace(/^\//, '')}/token.txt`,
+      `/${'a/'.repeat(3000)}..%2f`,
+    ]) {
+      const answer = await get(target)
+      expect(answer.status, target).toBeGreaterThanOrEqual(400)
+      expect(answer.text, target).not.toContain('secret')
+    }
+    expect((await get('/assets/app.js')).status).toBe(200)
+  })
   it.runIf(process.platform === 'linux')('survives a UI file that cannot be read, and goes on serving the page', async () => {
     // A file that is there when asked for but fails as it is read (as one a rebuild replaces can).
     await symlink('/proc/self/mem', path.join(rendererDir, 'assets', 'unreadable.js'))
