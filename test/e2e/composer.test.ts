@@ -395,8 +395,12 @@ describe('composer', () => {
 
     await page.getByTestId('composer-url').fill(refusedUrl)
     await page.getByTestId('composer-send').click()
-    await page.getByTestId('response-status').filter({ hasText: 'REFUSED' }).waitFor()
-    const refusal = await page.getByTestId('response-error').textContent()
+    // Said once, in words, where the answer would be; the system's own words kept as the detail.
+    await page.getByTestId('response-status').filter({ hasText: 'Connection refused' }).waitFor()
+    const port = new URL(refusedUrl).port
+    expect(await page.getByTestId('response-error').textContent()).toMatch(new RegExp(`^Nothing accepted a connection at 127\\.0\\.0\\.1:${port}: is the app running, and listening on that port\\? connect ECONNREFUSED 127\\.0\\.0\\.1:${port}$`))
+    expect(await page.getByTestId('composer-error').count()).toBe(0)
+    const refusal = `REFUSED: connection refused (${await page.getByTestId('response-error-detail').textContent()})`
 
     // Re-signed for the Stripe endpoint: the row shows a badge as well.
     await page.getByTestId('composer-method').fill('PUT')

@@ -385,6 +385,58 @@ describe('composer', () => {
     expect((screen.getByTestId('composer-url') as HTMLInputElement).value).toBe('http://localhost:3000/webhooks')
   })
 
+  it('says once, where the answer would be and in words, why a send got no answer, and why one was not sent at all', async () => {
+    const { engine, fake, capture, workbench } = await setup()
+    await openComposer(workbench, capture.id)
+    act(() => workbench.store.getState().setRequest({ url: 'http://127.0.0.1:1/hooks' }))
+    engine.override('replay.send', (input) => {
+      const { draft } = input as { draft: RequestDraft }
+      const replay = {
+        id: 'rpl_refused',
+        originId: capture.id,
+        sentAt: Date.now(),
+        request: { method: draft.method, url: draft.url, headers: draft.headers, body: { size: 0, sha256: 'x', truncated: false, declaredSize: null, storage: 'none' as const } },
+        response: null,
+        timings: { connectMs: null, firstByteMs: null, totalMs: 2 },
+        error: { code: 'REFUSED' as const, message: 'connection refused (connect ECONNREFUSED 127.0.0.1:1)' },
+        resigned: null,
+      }
+      fake.replays.unshift(replay)
+      return replay
+    })
+    const send = async () => {
+      await act(async () => {
+        fireEvent.click(screen.getByTestId('composer-send'))
+      })
+      await settle()
+    }
+    const times = (text: string, within: HTMLElement) => (within.textContent ?? '').split(text).length - 1
+    await send()
+    const panel = screen.getByTestId('response-panel')
+    expect(screen.getByTestId('response-status').textContent).toBe('Connection refused')
+    expect(screen.getByTestId('response-error').textContent).toBe('Nothing accepted a connection at 127.0.0.1:1: is the app running, and listening on that port? connect ECONNREFUSED 127.0.0.1:1')
+    expect(times('ECONNREFUSED', panel)).toBe(1)
+    expect(times('REFUSED:', panel)).toBe(0)
+    expect(screen.queryByTestId('composer-error')).toBeNull()
+
+    // One the engine would not send: said there too, in place of the earlier answer, and nowhere else.
+    const reason = 'The endpoint "Default" has no signing secret; add one in its signature settings.'
+    engine.override('replay.send', () => {
+      throw new HookscopeError('INVALID_INPUT', reason)
+    })
+    await send()
+    expect(screen.getByTestId('response-status').textContent).toBe('Not sent')
+    expect(screen.getByTestId('response-error').textContent).toBe(reason)
+    expect(times(reason, screen.getByTestId('composer-view'))).toBe(1)
+    expect(screen.queryByTestId('composer-error')).toBeNull()
+
+    // Answered at last: the answer takes its place.
+    installFakeWorkbench(engine)
+    await send()
+    expect(screen.getByTestId('response-status').textContent).toBe('200 OK')
+    expect(screen.queryByTestId('response-error')).toBeNull()
+  })
+
   it('cancels a send still waiting for its answer, and shows it as cancelled', async () => {
     const { engine, capture, workbench } = await setup()
     let settle_: ((replay: unknown) => void) | null = null
@@ -422,7 +474,8 @@ describe('composer', () => {
     const sent = lastCall(engine, 'replay.send') as { sendId: string }
     expect(sent.sendId).toEqual(expect.any(String))
     expect(lastCall(engine, 'replay.cancel')).toEqual({ sendId: sent.sendId })
-    await waitFor(() => expect(screen.getByTestId('response-error').textContent).toBe('ABORTED: cancelled before the answer was complete'))
+    await waitFor(() => expect(screen.getByTestId('response-status').textContent).toBe('Cancelled'))
+    expect(screen.getByTestId('response-error').textContent).toBe('Cancelled before the answer was complete.')
     expect((screen.getByTestId('composer-send') as HTMLButtonElement).disabled).toBe(false)
   })
 

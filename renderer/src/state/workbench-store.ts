@@ -60,6 +60,8 @@ export interface ComposerState {
   /** The replay shown again after a reload (the one shown before it, or the draft's latest), until another is shown. */
   keptResultId: string | null
   error: string | null
+  /** Why the last send was not made (the engine refused it): shown on the response side, in place of an answer. */
+  notSent: string | null
 }
 
 export type TreeNode = { kind: 'item' | 'folder'; id: string }
@@ -160,6 +162,7 @@ export function initialComposer(): ComposerState {
     result: null,
     keptResultId: null,
     error: null,
+    notSent: null,
   }
 }
 
@@ -197,7 +200,7 @@ export function createWorkbenchStore(initial: Partial<WorkbenchState> = {}): Wor
 
       setComposer: composer,
       loadRequest(next, patch) {
-        composer({ result: null, keptResultId: null, error: null, sending: false, loading: false, ...patch, request: next, revision: get().composer.revision + 1 })
+        composer({ result: null, keptResultId: null, error: null, notSent: null, sending: false, loading: false, ...patch, request: next, revision: get().composer.revision + 1 })
       },
       setRequest: request,
       setBody(body, replaceEditor = false) {

@@ -253,7 +253,7 @@ export class Workbench {
           renewId: replay.resigned?.renewedId ?? false,
         })
       }
-      this.state.setComposer({ result: replay, keptResultId: null, error: null })
+      this.state.setComposer({ result: replay, keptResultId: null, error: null, notSent: null })
       await this.loadReplays()
     } catch (error) {
       this.state.setComposer({ error: `Could not open the replay: ${messageOf(error)}` })
@@ -292,12 +292,12 @@ export class Workbench {
   private async restoreResult(id: string | null, replays: Replay[]): Promise<void> {
     this.resultToRestore = null
     const before = this.state.composer
-    if (before.source.kind !== 'restored' || before.result || before.sending) return
+    if (before.source.kind !== 'restored' || before.result || before.sending || before.notSent) return
     let replay = id === null ? undefined : (replays.find((r) => r.id === id) ?? (await this.api['replay.get']({ id }).catch(() => undefined)))
     if (!replay && before.originId) replay = replays[0]
     const now = this.state.composer
     // Something else shown or sent meanwhile is what the response side keeps.
-    if (!replay || now.source !== before.source || now.result || now.sending) return
+    if (!replay || now.source !== before.source || now.result || now.sending || now.notSent) return
     this.state.setComposer({ result: replay, keptResultId: replay.id })
   }
 
@@ -322,7 +322,7 @@ export class Workbench {
     const scheme = endpoint?.signature.scheme ?? null
     const sendId = `send-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
     this.sendId = sendId
-    this.state.setComposer({ sending: true, error: null })
+    this.state.setComposer({ sending: true, error: null, notSent: null })
     try {
       const replay = await this.api['replay.send']({
         draft: toDraft(composer.request),
@@ -337,7 +337,8 @@ export class Workbench {
       await this.loadReplays()
       return replay
     } catch (error) {
-      this.state.setComposer({ sending: false, error: messageOf(error) })
+      // Said once, where the answer would be, in place of the answer to an earlier send.
+      this.state.setComposer({ sending: false, notSent: messageOf(error) })
       return null
     } finally {
       if (this.sendId === sendId) this.sendId = null

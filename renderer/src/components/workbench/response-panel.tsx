@@ -1,6 +1,7 @@
 // What came back from a replay: the status line (a redirect shown as it is: Hookscope never follows
-// one), the timings, the error if nothing came back, the response headers, and the response body in
-// the same viewers as captured requests. Also what was sent, as the engine framed it.
+// one), the timings, the response headers, and the response body in the same viewers as captured
+// requests; when nothing came back, why, in words, in place of the status line; when the engine did
+// not send it at all, why, in place of an earlier answer. Also what was sent, as the engine framed it.
 import { useEffect, useId, useState } from 'react'
 import type { Replay } from '../../../../shared/model'
 import type { Verdict } from '../../../../shared/signatures'
@@ -15,6 +16,7 @@ import { RawHeaderTable } from './raw-header-table'
 import { refusedSignature, verdictBadge, type Tone } from '../../text/verdict-text'
 import { TabList, TabPanel } from '../tabs'
 import { errorMessage } from '../../../../shared/errors'
+import { sendErrorText } from '../../text/send-error-text'
 
 type Tab = 'body' | 'headers' | 'sent'
 type BodyState = { status: 'loading' } | { status: 'loaded'; bytes: Uint8Array; total: number; decodedFrom: string[] } | { status: 'failed'; message: string }
@@ -23,9 +25,24 @@ export function ResponsePanel() {
   const workbench = useWorkbench()
   const result = useWorkbenchState((s) => s.composer.result)
   const sending = useWorkbenchState((s) => s.composer.sending)
+  const notSent = useWorkbenchState((s) => s.composer.notSent)
   const kept = useWorkbenchState((s) => s.composer.result !== null && s.composer.result.id === s.composer.keptResultId)
   const [tab, setTab] = useState<Tab>('body')
   const tabsId = useId()
+  if (notSent !== null && !sending) {
+    return (
+      <section className="response-panel" data-testid="response-panel">
+        <div className="response-head">
+          <strong className="status status-none" data-testid="response-status">
+            Not sent
+          </strong>
+        </div>
+        <p className="viewer-note error" data-testid="response-error">
+          {notSent}
+        </p>
+      </section>
+    )
+  }
   if (!result) {
     return (
       <section className="response-panel empty" data-testid="response-panel">
@@ -36,11 +53,14 @@ export function ResponsePanel() {
   const contentType = result.response?.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? null
   const signatureBadge = result.signature ? verdictBadge(result.signature) : null
   const signatureNote = result.signature ? sentSignatureNote(result.signature, result.resigned !== null) : null
+  // No answer: the status line's place says so in a few words, and one note says what happened (also
+  // when an answer began and was cut short).
+  const failure = result.error ? sendErrorText(result.error, result.request.url) : null
   return (
     <section className="response-panel" data-testid="response-panel" data-replay-id={result.id}>
       <div className="response-head">
         <strong className={`status ${statusClassOf(result.response?.status)}`} data-testid="response-status">
-          <VisibleText value={statusLine(result)} byteString />
+          {failure && !result.response ? failure.headline : <VisibleText value={statusLine(result)} byteString />}
         </strong>
         {result.resigned && (
           <span className="badge ok" data-testid="response-resigned">
@@ -77,9 +97,17 @@ export function ResponsePanel() {
           {signatureNote.text}
         </p>
       )}
-      {result.error && (
+      {failure && (
         <p className="viewer-note error" data-testid="response-error">
-          {result.error.code}: {result.error.message}
+          <VisibleText value={failure.sentence} />
+          {failure.detail !== null && (
+            <>
+              {' '}
+              <code className="error-detail" data-testid="response-error-detail">
+                <VisibleText value={failure.detail} />
+              </code>
+            </>
+          )}
         </p>
       )}
       <TabList
