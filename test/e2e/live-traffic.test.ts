@@ -408,14 +408,14 @@ describe('live traffic', () => {
     e2e.requireBrowser(ctx)
     const { page } = await e2e.open()
     await page.getByTestId('pause-toggle').click()
-    expect(await page.getByTestId('pause-toggle').getAttribute('aria-pressed')).toBe('true')
+    await page.getByTestId('pause-toggle').filter({ hasText: /^Resume$/ }).waitFor()
     const path = uniquePath('paused')
     await sendRequest(e2e.host.captureUrl, { path, body: 'held' })
-    await page.getByTestId('held-count').filter({ hasText: '1 waiting' }).waitFor()
+    await page.getByTestId('pause-toggle').filter({ hasText: /^Resume \(1 new\)$/ }).waitFor()
     expect(await page.getByTestId('row-path').filter({ hasText: path }).count()).toBe(0)
     await page.keyboard.press('p')
     await waitForRow(page, path)
-    await page.getByTestId('held-count').waitFor({ state: 'detached' })
+    await page.getByTestId('pause-toggle').filter({ hasText: /^Pause$/ }).waitFor()
   })
 
   it('draws the timeline from live traffic, colored by status class', async (ctx) => {

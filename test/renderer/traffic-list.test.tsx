@@ -2,6 +2,7 @@ import './helpers/setup-dom'
 import { act, fireEvent, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { TrafficList } from '../../renderer/src/components/traffic-list'
+import { TrafficToolbar } from '../../renderer/src/components/traffic-toolbar'
 import { defaultForwardConfig, type CaptureSummary } from '../../shared/model'
 import { addCapture, makeEndpoint, makeSummary } from './helpers/fake-api'
 import { createHarness, renderWith, settle, type Harness } from './helpers/render-app'
@@ -235,7 +236,7 @@ describe('the live list', () => {
     act(() => harness.engine.emit('traffic.batch', { captures: arrived, removed: [...listed] }))
     act(() => harness.frames.frame())
     expect(screen.queryByTestId('empty-state')).toBeNull()
-    expect(screen.getByTestId('paused-empty').textContent).toContain('Live updates are paused: 2 new requests are waiting to be shown.')
+    expect(screen.getByTestId('paused-empty').textContent).toContain('Live updates are paused: the requests that arrived meanwhile are shown when you resume.')
     fireEvent.click(screen.getByTestId('paused-resume'))
     expect(paths()).toEqual(['/while-paused/2', '/while-paused/1'])
   })
@@ -421,6 +422,49 @@ describe('the live list', () => {
     expect(traffic.getState().ids).toHaveLength(1200)
     expect(screen.queryAllByTestId('pending-row')).toHaveLength(0)
     expect(paths()).toContain('/stored/700')
+  })
+})
+
+describe('the list paused while requests arrive', () => {
+  /** How many times the page states a count of waiting requests ("9 new", "9 waiting", "9 new requests"). */
+  const waitingCounts = (n: number) => (document.body.textContent ?? '').match(new RegExp(`\\b${n} (new|waiting)`, 'g'))?.length ?? 0
+
+  it('says how many requests wait to be shown once, on the button that shows them, with the list and without it', async () => {
+    const harness = createHarness()
+    for (let i = 0; i < 3; i++) addCapture(harness.engine, { target: `/stored/${i}` })
+    harness.stores.sync.start()
+    await settle()
+    renderWith(
+      harness,
+      <>
+        <TrafficToolbar />
+        <TrafficList />
+      </>,
+    )
+    await settle()
+    const toggle = screen.getByTestId('pause-toggle')
+    expect(toggle.textContent).toBe('Pause')
+    fireEvent.click(toggle)
+    expect(toggle.textContent).toBe('Resume')
+    live(harness, Array.from({ length: 9 }, (_, n) => makeSummary({ target: `/while-paused/${n}` })))
+    expect(toggle.textContent).toBe('Resume (9 new)')
+    expect(waitingCounts(9)).toBe(1)
+    // Its name is what it does, as a screen reader says it: not a toggle whose label changes with its state.
+    expect(toggle.getAttribute('aria-pressed')).toBeNull()
+    expect(paths()).toEqual(['/stored/2', '/stored/1', '/stored/0'])
+
+    // Retention removed every listed row meanwhile: the note in their place does not count them again.
+    const listed = harness.stores.traffic.getState().ids
+    act(() => harness.engine.emit('traffic.batch', { captures: [], removed: [...listed] }))
+    act(() => harness.frames.frame())
+    expect(screen.getByTestId('paused-empty')).toBeTruthy()
+    expect(toggle.textContent).toBe('Resume (9 new)')
+    expect(waitingCounts(9)).toBe(1)
+
+    fireEvent.click(toggle)
+    expect(toggle.textContent).toBe('Pause')
+    expect(waitingCounts(9)).toBe(0)
+    expect(paths()).toHaveLength(9)
   })
 })
 

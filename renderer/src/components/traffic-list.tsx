@@ -13,7 +13,6 @@ import { emptyFilter, isFiltered, STATUS_CLASSES, TIME_RANGES } from '../state/c
 import type { WorkbenchStore } from '../state/workbench-store'
 import { useWorkbench } from '../workbench/commands'
 import { focusTrafficList, TRAFFIC_LIST_ID, useFocusRescue } from '../keyboard/focus-home'
-import { formatCount } from '../text/format'
 
 export { focusTrafficList, TRAFFIC_LIST_ID }
 
@@ -77,15 +76,12 @@ function QueryFailed() {
   )
 }
 
-/** Nothing listed while live updates are paused and requests wait to be shown. */
+/** Nothing listed while live updates are paused and requests wait to be shown (the toolbar's Resume counts them). */
 function PausedEmpty() {
   const { traffic } = useStores()
-  const held = useTraffic((s) => s.held.length)
   return (
     <div className="list-empty" data-testid="paused-empty">
-      <p>
-        Live updates are paused: {formatCount(held)} new {held === 1 ? 'request is' : 'requests are'} waiting to be shown.
-      </p>
+      <p>Live updates are paused: the requests that arrived meanwhile are shown when you resume.</p>
       <button type="button" data-testid="paused-resume" onClick={() => traffic.getState().setPaused(false)}>
         Resume
       </button>

@@ -1,4 +1,5 @@
-// Search and filters, the pause toggle and clear history.
+// Search and filters, the pause toggle (while paused, the one place that counts the requests waiting
+// to be shown) and clear history.
 import { useEffect, useRef, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { isMethodToken, METHODS, STATUS_CLASSES, TIME_RANGES, type TimeRangeId } from '../state/capture-filter'
@@ -249,21 +250,17 @@ export function TrafficToolbar() {
       </select>
       <span className="spacer" />
       <TrafficCount />
+      {/* Its label names what it does (no aria-pressed, whose label would have to stay the same), and,
+          while paused, how many requests wait to be shown: said here only. */}
       <button
         type="button"
         className={paused ? 'toggle on' : 'toggle'}
-        aria-pressed={paused}
         data-testid="pause-toggle"
-        title="Pause live updates (p)"
+        title={paused ? 'Resume live updates, showing the requests that arrived meanwhile (p)' : 'Pause live updates (p)'}
         onClick={() => traffic.getState().setPaused(!paused)}
       >
         {paused ? `Resume${heldCount > 0 ? ` (${formatCount(heldCount)} new)` : ''}` : 'Pause'}
       </button>
-      {paused && heldCount > 0 && (
-        <span className="held" data-testid="held-count">
-          {formatCount(heldCount)} waiting
-        </span>
-      )}
       <TrafficExport />
       <button type="button" className="danger-outline" data-testid="clear-history" title="Clear history (x)" onClick={() => app.getState().setConfirmingClear(true)}>
         Clear
