@@ -627,7 +627,8 @@ describe('collections view', () => {
       fireEvent.submit(screen.getByTestId('run-start').closest('form')!)
     })
     await settle()
-    expect(calls(engine, 'collections.run').at(-1)).toEqual({ id: 'col_a', folderId: null, baseUrl: 'http://localhost:3000/app', delayMs: 250, stopOnFailure: true, resign: true, timeoutMs: 30_000 })
+    // Nothing in it is set to be re-signed: the run asks for no re-signing.
+    expect(calls(engine, 'collections.run').at(-1)).toEqual({ id: 'col_a', folderId: null, baseUrl: 'http://localhost:3000/app', delayMs: 250, stopOnFailure: true, resign: false, timeoutMs: 30_000 })
     const runId = workbench.store.getState().runId!
     expect(screen.getByTestId('run-progress-text').textContent).toBe('0 of 3 sent · running')
     const sent = await workbench.send().then(() => fake.replays[0]!)

@@ -188,6 +188,87 @@ describe('a run of items saved without re-signing that carry a signature', () =>
   })
 })
 
+describe('re-signing where configured', () => {
+  async function panelFor(endpoints: Array<{ id: string; name: string; hasSecret: boolean }>, items: Array<{ id: string; signedBy: string | null; header?: boolean }>) {
+    const engine = createFakeEngine()
+    const first = engine.endpoints[0]! as Endpoint
+    engine.endpoints.splice(0, 1, ...endpoints.map((e) => ({ ...first, id: e.id, name: e.name, forward: defaultForwardConfig(), signature: { scheme: 'stripe' as const, publicUrl: null, hasSecret: e.hasSecret } })))
+    engine.statuses.splice(0, 1, ...endpoints.map((e, i) => ({ ...engine.statuses[0]!, id: e.id, port: 5000 + i, url: `http://127.0.0.1:${5000 + i}` })))
+    const fake = installFakeWorkbench(engine)
+    fake.addCollection({
+      id: 'col_a',
+      name: 'Payments',
+      items: items.map((item) =>
+        fake.item({
+          id: item.id,
+          name: item.id,
+          signature: item.signedBy === null ? null : { scheme: 'stripe', endpointId: item.signedBy },
+          request: { method: 'POST', url: `http://localhost:3000/${item.id}`, headers: item.header === false ? [] : [['Stripe-Signature', 't=1,v1=ab']], body: { encoding: 'utf8', data: '{}' } },
+        }),
+      ),
+    })
+    const harness = await renderCollectionsView(engine)
+    fireEvent.click(screen.getByTestId('collection-run'))
+    await settle()
+    const start = async () => (await startRun(engine, harness, items.length)) as { resign: boolean }
+    return { start }
+  }
+  const option = () => screen.queryByTestId('run-resign') as HTMLInputElement | null
+
+  it('is offered, and on, when an endpoint has the secret that re-signs a request of the run', async () => {
+    const { start } = await panelFor(
+      [
+        { id: 'ep_live', name: 'Stripe live', hasSecret: true },
+        { id: 'ep_test', name: 'Stripe test', hasSecret: false },
+      ],
+      [
+        { id: 'by_test', signedBy: 'ep_test' },
+        { id: 'by_live', signedBy: 'ep_live' },
+      ],
+    )
+    expect(option()!.disabled).toBe(false)
+    expect(option()!.checked).toBe(true)
+    expect(screen.queryByTestId('run-resign-reason')).toBeNull()
+    expect((await start()).resign).toBe(true)
+    fireEvent.click(option()!)
+    expect((await start()).resign).toBe(false)
+  })
+
+  it('is shown off, saying why and what to do, when no endpoint set to re-sign the run’s requests has a secret', async () => {
+    const { start } = await panelFor(
+      [
+        { id: 'ep_live', name: 'Stripe <b>live</b>', hasSecret: false },
+        { id: 'ep_test', name: 'Stripe test', hasSecret: false },
+      ],
+      [
+        { id: 'one', signedBy: 'ep_live' },
+        { id: 'two', signedBy: 'ep_live' },
+        { id: 'three', signedBy: 'ep_test' },
+      ],
+    )
+    expect(option()!.disabled).toBe(true)
+    expect(option()!.checked).toBe(false)
+    const reason = screen.getByTestId('run-resign-reason')
+    expect(reason.textContent).toBe('The 3 requests set to be re-signed are sent as saved: “Stripe <b>live</b>” and “Stripe test” have no signing secret yet. Store them in their signature settings to re-sign them.')
+    expect(document.querySelector('[data-testid="run-resign-reason"] b')).toBeNull()
+    expect(option()!.getAttribute('aria-describedby')).toBe(reason.id)
+    // Sent as saved, as it says, whatever was chosen before.
+    expect((await start()).resign).toBe(false)
+  })
+
+  it('names one endpoint and one request in the singular', async () => {
+    await panelFor([{ id: 'ep_live', name: 'Stripe', hasSecret: false }], [{ id: 'one', signedBy: 'ep_live' }, { id: 'plain', signedBy: null, header: false }])
+    expect(screen.getByTestId('run-resign-reason').textContent).toBe('The request set to be re-signed is sent as saved: “Stripe” has no signing secret yet. Store it in its signature settings to re-sign it.')
+  })
+
+  it('is not shown when no request of the run is set to be re-signed, or none carries the signature it would replace', async () => {
+    const { start } = await panelFor([{ id: 'ep_live', name: 'Stripe', hasSecret: true }], [{ id: 'plain', signedBy: null, header: false }, { id: 'bare', signedBy: 'ep_live', header: false }])
+    expect(option()).toBeNull()
+    expect(screen.queryByTestId('run-resign-reason')).toBeNull()
+    expect((await start()).resign).toBe(false)
+  })
+})
+
 describe('a run still in progress when the page was reloaded, or its panel closed', () => {
   async function panelWithRuns(runs: RunState[]) {
     const engine = createFakeEngine()
@@ -236,10 +317,15 @@ describe('a run still in progress when the page was reloaded, or its panel close
 describe('the options of a run', () => {
   it('are kept for each collection and folder, the timeout each request waits included: closed, reopened and after a reload the panel runs as it was set up', async () => {
     const engine = createFakeEngine()
-    ;(engine.endpoints[0]! as Endpoint).forward = { ...defaultForwardConfig(), targets: [{ id: 't1', url: 'http://localhost:3000/app', paused: false }], defaultTargetId: 't1' }
+    const endpoint = engine.endpoints[0]! as Endpoint
+    endpoint.forward = { ...defaultForwardConfig(), targets: [{ id: 't1', url: 'http://localhost:3000/app', paused: false }], defaultTargetId: 't1' }
+    endpoint.signature = { scheme: 'stripe', publicUrl: null, hasSecret: true }
     const fake = installFakeWorkbench(engine)
-    fake.addCollection({ id: 'col_a', name: 'Refunds', items: [fake.item({ id: 'itm_1', name: 'one' })] })
-    fake.addCollection({ id: 'col_b', name: 'Orders', items: [fake.item({ id: 'itm_2', name: 'two' })] })
+    // Saved re-signed by the endpoint, which has its secret: the run can re-sign them.
+    const signed = (id: string, name: string) =>
+      fake.item({ id, name, signature: { scheme: 'stripe', endpointId: endpoint.id }, request: { method: 'POST', url: `http://localhost:3000/${id}`, headers: [['Stripe-Signature', 't=1,v1=ab']], body: { encoding: 'utf8', data: '{}' } } })
+    fake.addCollection({ id: 'col_a', name: 'Refunds', items: [signed('itm_1', 'one')] })
+    fake.addCollection({ id: 'col_b', name: 'Orders', items: [signed('itm_2', 'two')] })
     let harness = await renderCollectionsView(engine)
     const open = async (name: string) => {
       await act(async () => {

@@ -1,6 +1,7 @@
 // Running a collection (or one folder): where to send (each item's own URL, a forward target, or any
-// base URL), a delay between requests, stop on the first failure, re-signing where an item says so,
-// and, for items saved without re-signing that carry a signature (saved by an earlier version, or
+// base URL), a delay between requests, stop on the first failure, re-signing where an item says so
+// (offered only when an endpoint can re-sign one of them; when the endpoints set to re-sign them have
+// no secret yet, shown off with what to do), and, for items saved without re-signing that carry a signature (saved by an earlier version, or
 // imported), re-signing with the secret of an endpoint chosen for their scheme.
 // Requests whose own URL is a Hookscope endpoint's (saved from its captures) would be captured there
 // again: the panel says so, and sends them to that endpoint's forward target by default when it has
@@ -9,7 +10,7 @@
 // Progress and results arrive live from the collections.run event; each result opens its replay. The
 // panel opened again, or after a reload, shows the run of its collection or folder still in progress
 // (with its Stop), or its last one.
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useId, useMemo, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { useApp } from '../../state/context'
 import type { RunTarget } from '../../state/workbench-store'
@@ -19,9 +20,10 @@ import { urlError, withDefaultScheme } from '../../workbench/composer-draft'
 import { itemsOfRun, ownEndpointRun, type OwnEndpointRun } from '../../workbench/run-destination'
 import { storedRunOptions, storeRunOptions, type RunOptions } from '../../workbench/run-storage'
 import { sendTimeoutError, sendTimeoutMs } from '../../workbench/composer-storage'
-import { resignCandidates, resignSetupAdvice, resignWithOf, schemesInWords, staleWords, unsignedGroups, type UnsignedGroup } from '../../workbench/resign-offer'
+import { carriedSignature, resignCandidates, resignSetupAdvice, resignWithOf, schemesInWords, staleWords, unsignedGroups, type UnsignedGroup } from '../../workbench/resign-offer'
+import type { ItemInfo } from '../../../../shared/collections'
 import type { Endpoint } from '../../../../shared/model'
-import type { Verdict } from '../../../../shared/signatures'
+import { carriesSignature, type Verdict } from '../../../../shared/signatures'
 import { refusedSignature } from '../../text/verdict-text'
 import { VisibleText } from '../visible-text'
 
@@ -58,6 +60,8 @@ export function RunPanel({ target }: { target: RunTarget }) {
   }, [collection, target.folderId, endpointIds, endpointsById, statusById])
   const endpoints = useMemo(() => endpointIds.flatMap((id) => endpointsById[id] ?? []), [endpointIds, endpointsById])
   const unsigned = useMemo(() => (collection ? unsignedGroups(itemsOfRun(collection, target.folderId), new Set(endpointIds)) : []), [collection, target.folderId, endpointIds])
+  const reach = useMemo(() => (collection ? resignReach(itemsOfRun(collection, target.folderId), endpoints) : ({ kind: 'none' } as const)), [collection, target.folderId, endpoints])
+  const reasonId = useId()
   // As last set up for this collection or folder, kept in this browser's storage.
   const [options, setOptions] = useState<RunOptions>(() => storedRunOptions(target))
   const update = (patch: Partial<RunOptions>) =>
@@ -108,7 +112,8 @@ export function RunPanel({ target }: { target: RunTarget }) {
         onSubmit={(event) => {
           event.preventDefault()
           if (problem || timeoutProblem || running) return
-          void workbench.run({ collectionId: target.collectionId, folderId: target.folderId, baseUrl, delayMs, stopOnFailure, resign, resignWith, timeoutMs: sendTimeoutMs(timeout) })
+          // Re-signing no endpoint can do is not asked for: what it would re-sign is sent as saved, as the panel says.
+          void workbench.run({ collectionId: target.collectionId, folderId: target.folderId, baseUrl, delayMs, stopOnFailure, resign: resign && reach.kind === 'usable', resignWith, timeoutMs: sendTimeoutMs(timeout) })
         }}
       >
         <label className="inline-field">
@@ -146,9 +151,21 @@ export function RunPanel({ target }: { target: RunTarget }) {
         <label className="checkbox">
           <input type="checkbox" data-testid="run-stop" checked={stopOnFailure} onChange={(event) => update({ stopOnFailure: event.target.checked })} /> Stop on failure
         </label>
-        <label className="checkbox">
-          <input type="checkbox" data-testid="run-resign" checked={resign} onChange={(event) => update({ resign: event.target.checked })} /> Re-sign where configured
-        </label>
+        {reach.kind === 'usable' && (
+          <label className="checkbox">
+            <input type="checkbox" data-testid="run-resign" checked={resign} onChange={(event) => update({ resign: event.target.checked })} /> Re-sign where configured
+          </label>
+        )}
+        {reach.kind === 'no-secret' && (
+          <span className="run-resign-off">
+            <label className="checkbox">
+              <input type="checkbox" data-testid="run-resign" checked={false} disabled aria-describedby={reasonId} /> Re-sign where configured
+            </label>
+            <span className="muted" id={reasonId} data-testid="run-resign-reason">
+              <VisibleText value={reach.reason} />
+            </span>
+          </span>
+        )}
         {unsigned.map((group) => (
           <UnsignedNote
             key={group.key}
@@ -259,6 +276,43 @@ function OwnEndpointNote({ own, sendsOwn }: { own: OwnEndpointRun; sendsOwn: boo
       {instead ? `they go to its forward target instead. Sent to their own URL, they would be captured there again${forwarded}.` : `${one ? 'it' : 'they'} will be captured there again${forwarded}.`}
     </p>
   )
+}
+
+/**
+ * What "Re-sign where configured" can do in a run of these items: re-sign (an item is set to be re-signed
+ * by an endpoint that has its secret, or was re-signed by one since removed and an endpoint of its
+ * scheme can take over); nothing until the endpoints set to re-sign some of them get a secret (why, and
+ * what to do); or nothing at all (none is set to be re-signed), when the option is not shown.
+ */
+type ResignReach = { kind: 'usable' } | { kind: 'no-secret'; reason: string } | { kind: 'none' }
+
+function resignReach(items: readonly Pick<ItemInfo, 'signature' | 'request'>[], endpoints: readonly Endpoint[]): ResignReach {
+  const byId = new Map(endpoints.map((endpoint) => [endpoint.id, endpoint]))
+  const withoutSecret = new Map<string, Endpoint>()
+  let waiting = 0
+  for (const item of items) {
+    // As the engine runs it: only an item set to be re-signed that carries its scheme's signature is;
+    // one saved without re-signing is re-signed (or not) by the endpoint chosen for it, whatever this says.
+    if (!item.signature || !carriesSignature(item.signature.scheme, item.request.headers)) continue
+    const endpoint = byId.get(item.signature.endpointId)
+    if (!endpoint) {
+      const carried = carriedSignature(item.request.headers)
+      if (carried && resignCandidates(carried.schemes, endpoints).usable.length > 0) return { kind: 'usable' }
+      continue
+    }
+    if (endpoint.signature.hasSecret) return { kind: 'usable' }
+    withoutSecret.set(endpoint.id, endpoint)
+    waiting++
+  }
+  if (waiting === 0) return { kind: 'none' }
+  const names = [...withoutSecret.values()].map((endpoint) => `“${endpoint.name}”`)
+  const named = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`
+  const one = names.length === 1
+  const requests = waiting === 1 ? 'The request set to be re-signed is' : `The ${waiting} requests set to be re-signed are`
+  return {
+    kind: 'no-secret',
+    reason: `${requests} sent as saved: ${named} ${one ? 'has' : 'have'} no signing secret yet. Store ${one ? 'it in its' : 'them in their'} signature settings to re-sign ${waiting === 1 ? 'it' : 'them'}.`,
+  }
 }
 
 /** The endpoint that re-signs a group: the one chosen while it can, else the only one that can, else none. */
