@@ -42,3 +42,13 @@ export function focusOnAControl(): boolean
 export function focusedId(): string
 export function decodeEveryByte(label: string): number[]
 export function documentEncoding(): string
+export interface ButtonLook {
+  fill: number[]
+  label: number[]
+  surface: number[]
+  labelContrast: number
+  fillContrast: number
+  labelLighter: boolean
+  chroma: number
+}
+export function buttonLook(testId: string): ButtonLook

@@ -302,3 +302,52 @@ export function decodeEveryByte(label) {
 export function documentEncoding() {
   return new TextDecoder(document.characterSet).encoding
 }
+
+/**
+ * A button as drawn: its fill over what lies behind it and its label over its fill (with the opacity of
+ * the button and of its ancestors), as RGB; the WCAG contrast of the label against the fill and of the
+ * fill against what lies behind it; and the fill's chroma, how far it is from a grey (0 a grey, 1 a pure
+ * colour at full strength).
+ */
+export function buttonLook(testId) {
+  const element = document.querySelector(`[data-testid="${testId}"]`)
+  const canvas = document.createElement('canvas')
+  canvas.width = canvas.height = 1
+  const context = canvas.getContext('2d', { willReadFrequently: true })
+  const read = () => Array.from(context.getImageData(0, 0, 1, 1).data.slice(0, 3))
+  const paint = (color, alpha = 1) => {
+    context.globalAlpha = alpha
+    context.fillStyle = color
+    context.fillRect(0, 0, 1, 1)
+  }
+  const luminance = (rgb) => {
+    const [r, g, b] = rgb.map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+  }
+  const contrast = (a, b) => {
+    const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x)
+    return (light + 0.05) / (dark + 0.05)
+  }
+  const ancestors = []
+  for (let node = element.parentElement; node; node = node.parentElement) ancestors.unshift(node)
+  let opacity = 1
+  for (let node = element; node; node = node.parentElement) opacity *= Number(getComputedStyle(node).opacity)
+  // The canvas of the page, then each ancestor's background in turn.
+  paint('#ffffff')
+  for (const node of ancestors) paint(getComputedStyle(node).backgroundColor)
+  const surface = read()
+  const style = getComputedStyle(element)
+  paint(style.backgroundColor, opacity)
+  const fill = read()
+  paint(style.color, opacity)
+  const label = read()
+  return {
+    fill,
+    label,
+    surface,
+    labelContrast: contrast(label, fill),
+    fillContrast: contrast(fill, surface),
+    labelLighter: luminance(label) > luminance(fill),
+    chroma: (Math.max(...fill) - Math.min(...fill)) / 255,
+  }
+}
