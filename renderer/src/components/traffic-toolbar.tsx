@@ -261,10 +261,13 @@ export function TrafficToolbar() {
       >
         {paused ? `Resume${heldCount > 0 ? ` (${formatCount(heldCount)} new)` : ''}` : 'Pause'}
       </button>
-      <TrafficExport />
-      <button type="button" className="danger-outline" data-testid="clear-history" title="Clear history (x)" onClick={() => app.getState().setConfirmingClear(true)}>
-        Clear
-      </button>
+      {/* Export and Clear wrap as one: Clear never stands alone on a line of its own. */}
+      <span className="toolbar-actions">
+        <TrafficExport />
+        <button type="button" className="danger-outline" data-testid="clear-history" title="Clear history (x)" onClick={() => app.getState().setConfirmingClear(true)}>
+          Clear
+        </button>
+      </span>
     </div>
   )
 }

@@ -52,3 +52,4 @@ export interface ButtonLook {
   chroma: number
 }
 export function buttonLook(testId: string): ButtonLook
+export function buttonFit(testId: string): { shown: string; lines: number; inside: boolean; top: number; bottom: number; middle: number }

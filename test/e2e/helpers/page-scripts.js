@@ -1,6 +1,6 @@
 // Functions that run inside the page (passed to page.evaluate / page.waitForFunction). Plain
 // JavaScript because the node-side TypeScript project has no DOM types; page-scripts.d.ts types them.
-/* global document, window, getComputedStyle, TextDecoder */
+/* global document, window, getComputedStyle, TextDecoder, NodeFilter */
 
 /** The text of every CodeMirror document under `selector`, joined by newlines. */
 export function editorText(selector) {
@@ -349,5 +349,34 @@ export function buttonLook(testId) {
     fillContrast: contrast(fill, surface),
     labelLighter: luminance(label) > luminance(fill),
     chroma: (Math.max(...fill) - Math.min(...fill)) / 255,
+  }
+}
+
+/**
+ * Where a button stands and what of its label is shown: the text of its label as drawn (what is visually
+ * hidden left out), the lines that text takes, whether its box lies within the window, and its box.
+ */
+export function buttonFit(testId) {
+  const element = document.querySelector(`[data-testid="${testId}"]`)
+  const rect = element.getBoundingClientRect()
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT)
+  const tops = []
+  let shown = ''
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.getBoundingClientRect().width <= 1) continue
+    shown += node.textContent
+    const range = document.createRange()
+    range.selectNodeContents(node)
+    for (const box of range.getClientRects()) if (box.width > 0) tops.push(box.top)
+  }
+  const lineHeight = parseFloat(getComputedStyle(element).lineHeight) || 16
+  const lines = tops.sort((a, b) => a - b).filter((top, i, all) => i === 0 || top - all[i - 1] > lineHeight / 2).length
+  return {
+    shown,
+    lines,
+    inside: rect.left >= 0 && rect.top >= 0 && rect.right <= document.documentElement.clientWidth && rect.bottom <= window.innerHeight,
+    top: rect.top,
+    bottom: rect.bottom,
+    middle: (rect.top + rect.bottom) / 2,
   }
 }

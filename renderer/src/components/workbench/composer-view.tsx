@@ -330,35 +330,38 @@ export function ComposerView() {
       tabIndex={-1}
       data-view-region
     >
-      <div className="workbench-toolbar">
+      <div className="workbench-toolbar composer-toolbar">
         <h2>Composer</h2>
         <SourceLabel />
         <span className="spacer" />
-        <button type="button" data-testid="composer-new" onClick={() => workbench.openBlank()}>
-          New
-        </button>
-        <button type="button" data-testid="composer-paste" title="Start from a cURL command or a raw HTTP message" onClick={() => actions.setPasteOpen(true)}>
-          Paste cURL / HTTP…
-        </button>
-        <button type="button" data-testid="composer-copy-raw" onClick={() => void copyRaw()}>
-          Copy as raw HTTP
-        </button>
-        <button type="button" data-testid="composer-compare" onClick={() => workbench.compare({ kind: 'draft', draft: workbench.composerDraft(), label: 'The composer’s request' }, 'The composer’s request')}>
-          Compare
-        </button>
-        {(source.kind === 'item' || (source.kind === 'restored' && source.item && source.bodyOmitted === null)) && (
-          <button type="button" data-testid="composer-update-item" title="Save the request to the item it came from (Ctrl+S)" onClick={() => void workbench.updateItemRequest()}>
-            Update item
+        {/* One group, which moves below the title as a whole when the window is too narrow for both. */}
+        <span className="toolbar-actions">
+          <button type="button" data-testid="composer-new" onClick={() => workbench.openBlank()}>
+            New
           </button>
-        )}
-        <button
-          type="button"
-          data-testid="composer-save"
-          title={source.kind === 'item' || (source.kind === 'restored' && source.item && source.bodyOmitted === null) ? 'Save as a new item in a collection' : 'Save to a collection (Ctrl+S)'}
-          onClick={() => actions.setSavePicker(workbench.composerSaveSource())}
-        >
-          Save to collection…
-        </button>
+          <button type="button" data-testid="composer-paste" title="Start from a cURL command or a raw HTTP message" onClick={() => actions.setPasteOpen(true)}>
+            Paste<span className="wide-label"> cURL / HTTP</span>…
+          </button>
+          <button type="button" data-testid="composer-copy-raw" onClick={() => void copyRaw()}>
+            Copy as raw HTTP
+          </button>
+          <button type="button" data-testid="composer-compare" onClick={() => workbench.compare({ kind: 'draft', draft: workbench.composerDraft(), label: 'The composer’s request' }, 'The composer’s request')}>
+            Compare
+          </button>
+          {(source.kind === 'item' || (source.kind === 'restored' && source.item && source.bodyOmitted === null)) && (
+            <button type="button" data-testid="composer-update-item" title="Save the request to the item it came from (Ctrl+S)" onClick={() => void workbench.updateItemRequest()}>
+              Update item
+            </button>
+          )}
+          <button
+            type="button"
+            data-testid="composer-save"
+            title={source.kind === 'item' || (source.kind === 'restored' && source.item && source.bodyOmitted === null) ? 'Save as a new item in a collection' : 'Save to a collection (Ctrl+S)'}
+            onClick={() => actions.setSavePicker(workbench.composerSaveSource())}
+          >
+            Save to collection…
+          </button>
+        </span>
       </div>
       {loading ? (
         <p className="viewer-status">Loading the request…</p>
