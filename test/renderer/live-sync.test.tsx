@@ -509,6 +509,32 @@ describe('live sync', () => {
     expect(screen.getByTestId('code-sheet').textContent).not.toContain('No capture with id')
   })
 
+  it('shows the code of a request opened in the code sheet while still in progress once it is answered, never loading meanwhile', async () => {
+    const harness = createHarness()
+    answerOnlyStoredCaptures(harness.engine)
+    harness.stores.sync.start()
+    renderWith(harness, <App />)
+    await settle()
+    const arriving = makeSummary({ target: '/slow-code', status: null, durationMs: null, inFlight: true })
+    act(() => harness.engine.emit('traffic.batch', { captures: [arriving], removed: [] }))
+    act(() => harness.frames.frame())
+    act(() => harness.stores.traffic.getState().open(arriving.id))
+    await settle()
+    act(() => harness.stores.app.getState().setCodeSheetFor(arriving.id))
+    await waitFor(() => expect(screen.getByTestId('code-sheet').textContent).toContain('it can be copied as code once it is received and answered'), { timeout: 10_000 })
+    // Nothing is on its way while the request is not stored: the sheet says what it waits for, not "Loading…".
+    expect(screen.queryByTestId('code-output')).toBeNull()
+    expect(screen.getByTestId('code-sheet').textContent).not.toContain('Loading')
+    expect((screen.getByTestId('code-copy') as HTMLButtonElement).disabled).toBe(true)
+    // Answered and stored: the open sheet shows its code, as the detail shows the request.
+    addCapture(harness.engine, { id: arriving.id, target: '/slow-code', status: 200 })
+    act(() => harness.engine.emit('traffic.batch', { captures: [{ ...arriving, status: 200, durationMs: 4003, inFlight: false }], removed: [] }))
+    act(() => harness.frames.frame())
+    await waitFor(() => expect(screen.getByTestId('code-output').textContent).toContain('http://127.0.0.1:4567/slow-code'), { timeout: 10_000 })
+    expect(screen.getByTestId('code-sheet').textContent).not.toContain('still in progress')
+    expect((screen.getByTestId('code-copy') as HTMLButtonElement).disabled).toBe(false)
+  })
+
   it('opens a request chosen while disconnected once the page is connected again, and keeps the one shown meanwhile', async () => {
     const engine = createFakeEngine()
     const first = addCapture(engine, { target: '/first' })

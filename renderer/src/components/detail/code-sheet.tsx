@@ -5,7 +5,7 @@ import { codeSnippet, SNIPPET_LANGUAGES, snippetUnavailable, type SnippetLanguag
 import { COPY_BODY_MAX_BYTES } from '../../export/copy-actions'
 import { loadRequestSpec } from '../../export/copy-actions'
 import type { RequestSpec } from '../../../../shared/formats/types'
-import { useStores } from '../../state/context'
+import { useStores, useTraffic } from '../../state/context'
 import { copyText } from '../../text/clipboard'
 import { Dialog } from '../dialog'
 import { errorMessage } from '../../../../shared/errors'
@@ -25,8 +25,11 @@ export function CodeSheet({ id, onClose }: { id: string; onClose: () => void }) 
   const [language, setLanguage] = useState<SnippetLanguage>(storedLanguage)
   const [loaded, setLoaded] = useState<{ request: RequestSpec; complete: boolean } | null>(null)
   const [error, setError] = useState<string | null>(null)
+  // A request still in progress is read again once its row says it was answered (or given up on).
+  const answered = useTraffic((s) => s.byId[id]?.status !== null || s.byId[id]?.durationMs !== null)
   useEffect(() => {
     let alive = true
+    setError(null)
     loadRequestSpec(api, app, traffic, id).then(
       (result) => alive && setLoaded(result),
       (e: unknown) => alive && setError(errorMessage(e)),
@@ -34,7 +37,7 @@ export function CodeSheet({ id, onClose }: { id: string; onClose: () => void }) 
     return () => {
       alive = false
     }
-  }, [api, app, traffic, id])
+  }, [api, app, traffic, id, answered])
   const request = loaded?.request ?? null
   const unavailable = useMemo(
     () => new Set(request ? SNIPPET_LANGUAGES.filter(({ id }) => snippetUnavailable(request, id) !== null).map(({ id }) => id) : []),
@@ -86,9 +89,11 @@ export function CodeSheet({ id, onClose }: { id: string; onClose: () => void }) 
           {warning}
         </p>
       ))}
-      <pre className="code-output" data-testid="code-output">
-        {request ? code : 'Loading…'}
-      </pre>
+      {(request || !error) && (
+        <pre className="code-output" data-testid="code-output">
+          {request ? code : 'Loading…'}
+        </pre>
+      )}
     </Dialog>
   )
 }
