@@ -109,6 +109,34 @@ describe('body viewers', () => {
     expect(screen.queryByTestId('viewer-note')).toBeNull()
   })
 
+  it('shows a JSON body sent as text/plain (Amazon SNS) or as a form (curl -d) as JSON, saying what its Content-Type says', async () => {
+    const sns = JSON.stringify({ Type: 'Notification', MessageId: 'a1', Message: '{"order":7}' })
+    let view = await showBody({ contentType: 'text/plain; charset=UTF-8' }, sns)
+    expect(screen.getByTestId('viewer-json').dataset.pretty).toBe('true')
+    expect(editorText(view.container)).toBe(JSON.stringify(JSON.parse(sns), null, 2))
+    expect(screen.getByTestId('body-type-note').textContent).toBe('Shown as JSON: the body is JSON, though its Content-Type says text/plain. View as Text to see it as sent.')
+    view.unmount()
+
+    view = await showBody({ contentType: 'application/x-www-form-urlencoded' }, '{"event":"x","n":[1,2,3]}\n')
+    expect(screen.queryByTestId('viewer-form')).toBeNull()
+    expect(screen.getByTestId('viewer-json').dataset.pretty).toBe('true')
+    expect(screen.getByTestId('body-type-note').textContent).toBe('Shown as JSON: the body is JSON, though its Content-Type says application/x-www-form-urlencoded. View as Form to see it as a form.')
+    view.unmount()
+
+    // Text and forms that only start like JSON stay what their Content-Type says, without a note.
+    for (const [contentType, body, viewer] of [
+      ['text/plain', '{not json}', 'viewer-text'],
+      ['text/plain', '[1] and [2]', 'viewer-text'],
+      ['application/x-www-form-urlencoded', '[a]=1&[b]=2', 'viewer-form'],
+      ['application/x-www-form-urlencoded', '{"a":1}=x', 'viewer-form'],
+    ] as const) {
+      view = await showBody({ contentType }, body)
+      expect(screen.getByTestId(viewer), body).toBeTruthy()
+      expect(screen.queryByTestId('body-type-note'), body).toBeNull()
+      view.unmount()
+    }
+  })
+
   it('shows form bodies as a table of decoded names and values', async () => {
     await showBody({ contentType: 'application/x-www-form-urlencoded' }, 'name=Ada+Lovelace&tags=a&tags=b&note=%E2%9C%93%20ok')
     const rows = screen.getAllByTestId('form-row').map((row) => Array.from(row.querySelectorAll('td')).map((td) => td.textContent))

@@ -91,11 +91,53 @@ export function sniffViewer(bytes: Uint8Array): ViewerKind {
   return 'text'
 }
 
+/** Past this size a body declared as text or a form is not parsed to find out whether it is JSON. */
+const JSON_SNIFF_MAX_BYTES = 1024 * 1024
+
+const lenient = new TextDecoder('utf-8')
+
+/**
+ * A whole JSON object or array: what a sender declaring text/plain (Amazon SNS) or, through `curl -d`,
+ * a form sent in fact. Only bodies that start and end like one are parsed.
+ */
+function isJsonDocument(bytes: Uint8Array): boolean {
+  if (bytes.length < 2 || bytes.length > JSON_SNIFF_MAX_BYTES) return false
+  const isSpace = (b: number | undefined) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09
+  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
+  let end = bytes.length - 1
+  while (start < end && isSpace(bytes[start])) start++
+  while (end > start && isSpace(bytes[end])) end--
+  const first = bytes[start]
+  const last = bytes[end]
+  if (!((first === 0x7b && last === 0x7d) || (first === 0x5b && last === 0x5d))) return false
+  try {
+    JSON.parse(lenient.decode(bytes.subarray(start, end + 1)))
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The media type a body is not shown as, in Automatic view: the essence of a Content-Type that says
+ * text or a form over a body that is JSON, shown as JSON. Null otherwise.
+ */
+export function jsonDespiteType(contentType: string | null, bytes: Uint8Array): string | null {
+  const media = parseMediaType(contentType)
+  if (!media) return null
+  const byType = viewerForMediaType(media.essence)
+  if (byType !== 'text' && byType !== 'form') return null
+  // Text in a declared encoding other than UTF-8 is read in it, as text.
+  if (byType === 'text' && bodyEncoding(contentType, bytes)?.encoding) return null
+  return isJsonDocument(bytes) ? media.essence : null
+}
+
 export function chooseViewer(contentType: string | null, bytes: Uint8Array): ViewerKind {
   if (bytes.length === 0) return 'empty'
   const media = parseMediaType(contentType)
   const byType = media ? viewerForMediaType(media.essence) : null
   if (byType === 'image' && sniffViewer(bytes) !== 'image' && looksLikeText(bytes)) return 'text'
+  if ((byType === 'text' || byType === 'form') && jsonDespiteType(contentType, bytes) !== null) return 'json'
   if (byType && byType !== 'text') return byType
   // Text in a declared encoding (UTF-16's zero bytes would sniff as binary).
   if (bodyEncoding(contentType, bytes)?.encoding) return 'text'

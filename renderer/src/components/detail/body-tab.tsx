@@ -6,7 +6,7 @@ import type { Capture } from '../../../../shared/model'
 import type { DisplayBody } from '../../body/body-loader'
 import { useBodySave, useDisplayBody } from '../../body/use-body'
 import { useStores } from '../../state/context'
-import { bodyEncoding, chooseViewer, parseMediaType } from '../../text/content-type'
+import { bodyEncoding, chooseViewer, jsonDespiteType, parseMediaType } from '../../text/content-type'
 import { formatBytes } from '../../text/format'
 import { BodyContent, resolveViewer, type ViewChoice } from '../viewers/body-content'
 import type { CodeLanguage } from '../viewers/code-block'
@@ -137,9 +137,16 @@ function LoadedBody({ capture, body, choice, isMultipart, decode }: { capture: C
   }
   const stillEncoded = !decode && contentEncodingOf(capture) !== null
   const kind = choice !== 'auto' ? choice : stillEncoded ? 'hex' : chooseViewer(capture.contentType, body.head)
+  const declared = choice === 'auto' && kind === 'json' ? jsonDespiteType(capture.contentType, body.head) : null
   return (
     <>
       <DecodingFlags body={body} />
+      {declared !== null && (
+        <p className="flag-note" data-testid="body-type-note">
+          Shown as JSON: the body is JSON, though its Content-Type says {declared}.{' '}
+          {declared === 'application/x-www-form-urlencoded' ? 'View as Form to see it as a form.' : 'View as Text to see it as sent.'}
+        </p>
+      )}
       <BodyContent bytes={body.head} contentType={capture.contentType} kind={kind === 'multipart' ? 'text' : kind} />
     </>
   )
