@@ -85,6 +85,10 @@ describe('endpoints', () => {
     await error.waitFor()
     expect(await error.textContent()).toBe('Saved, but it cannot listen: 192.0.2.1 is not an address of this machine. Change its bind address or port.')
     expect(await page.getByTestId('endpoint-editor').isVisible()).toBe(true)
+    // The bind address says so and takes the focus, which the Save button, disabled while saving, let go.
+    await expect.poll(() => page.evaluate("document.activeElement?.getAttribute('data-testid')")).toBe('endpoint-field-host')
+    expect(await page.getByTestId('endpoint-field-host').getAttribute('aria-invalid')).toBe('true')
+    expect(await page.getByTestId('endpoint-field-host-error').textContent()).toBe('192.0.2.1 is not an address of this machine.')
     // The editor now edits the saved endpoint: a good address makes it listen, and closes it.
     await page.getByTestId('endpoint-field-host').fill('127.0.0.1')
     await page.getByTestId('endpoint-save').click()
@@ -105,6 +109,10 @@ describe('endpoints', () => {
     const error = page.getByTestId('endpoint-form-error').filter({ hasText: /^Saved, but it cannot listen/ })
     await error.waitFor()
     expect(await error.textContent()).toBe(`Saved, but it cannot listen: Port ${port} on 127.0.0.1 is already used by the endpoint “Default”. Choose another port, or 0 for any free one.`)
+    // The port says so and takes the focus, so that another can be typed at once.
+    await expect.poll(() => page.evaluate("document.activeElement?.getAttribute('data-testid')")).toBe('endpoint-field-port')
+    expect(await page.getByTestId('endpoint-field-port').getAttribute('aria-invalid')).toBe('true')
+    expect(await page.getByTestId('endpoint-field-port-error').textContent()).toBe(`Port ${port} on 127.0.0.1 is already used by the endpoint “Default”. Choose another port, or 0 for any free one.`)
     // The sidebar gives the same reason under the endpoint.
     expect(await endpointItem(page, 'Clashing').getByTestId('endpoint-error').textContent()).toBe(
       `Port ${port} on 127.0.0.1 is already used by the endpoint “Default”. Choose another port, or 0 for any free one.`,

@@ -172,10 +172,18 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
   const [focusFirstError, setFocusFirstError] = useState(0)
   useEffect(() => {
     if (focusFirstError === 0) return
-    formElement.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
+    const invalid = formElement.current?.querySelector<HTMLElement>('[aria-invalid="true"]')
+    if (invalid) invalid.focus()
+    // Nothing to mark: the Save button, which let the focus go while it was disabled, takes it back.
+    else if (!formElement.current?.contains(document.activeElement)) formElement.current?.querySelector<HTMLElement>('[data-testid="endpoint-save"]')?.focus()
   }, [focusFirstError])
+  // Saved, but the address or port it was saved with cannot be listened on: said at that field while
+  // it holds that value.
+  const [listenProblem, setListenProblem] = useState<{ key: 'host' | 'port'; value: string; message: string } | null>(null)
+  const problemOf = (key: FieldKey) =>
+    (checks.shows(key) ? problems[key] : undefined) ?? (listenProblem?.key === key && listenProblem.value === form[key] ? listenProblem.message : undefined)
   const field = (key: FieldKey) => {
-    const problem = checks.shows(key) ? problems[key] : undefined
+    const problem = problemOf(key)
     return {
       value: form[key],
       ...problemAttributes(problem, `endpoint-field-${key}-error`),
@@ -184,7 +192,7 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
     }
   }
   const fieldProblem = (key: FieldKey) => (
-    <FieldProblem id={`endpoint-field-${key}-error`} message={checks.shows(key) ? problems[key] : undefined} testId={`endpoint-field-${key}-error`} />
+    <FieldProblem id={`endpoint-field-${key}-error`} message={problemOf(key)} testId={`endpoint-field-${key}-error`} />
   )
 
   const save = async () => {
@@ -235,6 +243,9 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
         // A port in use already says what to choose instead (another port, or 0); other reasons do not.
         const advice = status.error?.code === 'PORT_IN_USE' ? '' : ' Change its bind address or port.'
         setError(`Saved, but it cannot listen: ${(status.error?.message ?? 'unknown error').replace(/\.$/, '')}.${advice}`)
+        const key = status.error?.code === 'ADDRESS_NOT_AVAILABLE' ? 'host' : status.error?.code === 'PORT_IN_USE' || status.error?.code === 'PERMISSION_DENIED' ? 'port' : null
+        setListenProblem(key && status.error ? { key, value: form[key], message: status.error.message } : null)
+        setFocusFirstError((n) => n + 1)
         return
       }
       app.getState().showToast(id === 'new' ? 'Endpoint created' : 'Endpoint saved')
@@ -248,6 +259,7 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
         setFieldErrors({ [field.key]: field.message })
         setError('The engine refused a forwarding or signature setting (marked above).')
       } else setError(message)
+      setFocusFirstError((n) => n + 1)
     } finally {
       setBusy(false)
     }
