@@ -77,6 +77,17 @@ describe('settings limits', () => {
     expect(engine.settings.limits).toMatchObject({ maxHeaderCount: 150, requestTimeoutMs: 2500, maxBodyBytes: 512 * 1024 })
   })
 
+  it('says the largest size a field in megabytes takes as a whole number of megabytes', async () => {
+    const { updates } = await setup()
+    change('settings-maxBytes', '99999999999')
+    change('settings-maxBodyBytes', '1e10')
+    await save()
+    // The largest number of bytes (2^53 - 1) is 8,589,934,591.999999 MB: the field takes what fits under it.
+    expect(byTest('settings-maxBytes-error').textContent).toBe('Keep at most (MB) must be at most 8,589,934,591.')
+    expect(byTest('settings-maxBodyBytes-error').textContent).toBe('Body cap (MB) must be at most 8,589,934,591.')
+    expect(updates()).toHaveLength(0)
+  })
+
   it('marks every field with a problem, focuses the first, and clears a mark as its field is edited', async () => {
     const { engine, updates } = await setup()
     change('settings-maxConnections', '')

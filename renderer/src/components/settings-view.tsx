@@ -45,9 +45,13 @@ const FIELDS: NumberField[] = [
 
 const FIELD_BY_KEY = new Map(FIELDS.map((f) => [f.key, f]))
 
-/** A value of a field in its own unit, as the field shows it (1048576 bytes in a MB field is 1). */
-function inUnit(field: NumberField, value: number | bigint): string {
+/**
+ * A value of a field in its own unit, as the field shows it (1048576 bytes in a MB field is 1). A
+ * largest value is said in whole units (the largest number of bytes is 8,589,934,591.999999 MB).
+ */
+function inUnit(field: NumberField, value: number | bigint, largest = false): string {
   const n = Number(value) / field.unit
+  if (largest && !Number.isInteger(n)) return formatCount(Math.floor(n))
   return Number.isInteger(n) ? formatCount(n) : String(n)
 }
 
@@ -59,7 +63,7 @@ function fieldMessage(field: NumberField, issue: z.core.$ZodIssue): string {
     case 'too_small':
       return `${field.label} must be ${issue.inclusive === false ? 'more than' : 'at least'} ${inUnit(field, issue.minimum)}.`
     case 'too_big':
-      return `${field.label} must be ${issue.inclusive === false ? 'less than' : 'at most'} ${inUnit(field, issue.maximum)}.`
+      return `${field.label} must be ${issue.inclusive === false ? 'less than' : 'at most'} ${inUnit(field, issue.maximum, true)}.`
     default:
       return `${field.label}: ${issue.message.replace(/^Invalid input: /, '')}.`
   }
