@@ -1,5 +1,6 @@
 // Headers exactly as received: in order, with their case, duplicates marked, then any trailers.
 import type { RawHeaders } from '../../../../shared/model'
+import { formatCount } from '../../text/format'
 import { VisibleText } from '../visible-text'
 
 function HeaderTable({ headers, testId }: { headers: RawHeaders; testId: string }) {
@@ -39,8 +40,18 @@ function HeaderTable({ headers, testId }: { headers: RawHeaders; testId: string 
 export function HeadersTab({ headers, trailers }: { headers: RawHeaders; trailers: RawHeaders }) {
   return (
     <div className="tab-panel-content">
-      <p className="muted">{headers.length} headers, in the order and case they were sent.</p>
-      <HeaderTable headers={headers} testId="headers-table" />
+      {headers.length === 0 ? (
+        <p className="viewer-status" data-testid="headers-empty">
+          This request sent no headers.
+        </p>
+      ) : (
+        <>
+          <p className="muted" data-testid="headers-count">
+            {headers.length === 1 ? '1 header, as it was sent.' : `${formatCount(headers.length)} headers, in the order and case they were sent.`}
+          </p>
+          <HeaderTable headers={headers} testId="headers-table" />
+        </>
+      )}
       {trailers.length > 0 && (
         <>
           <h3>Trailers</h3>
