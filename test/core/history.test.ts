@@ -760,6 +760,21 @@ describe('history under load, clearing and late changes', () => {
     t = await t.reopen()
     expectFound('after a restart')
   })
+
+  it('finds query string values decoded, as the Query tab shows them (a Twilio GET callback, an email in a link)', async () => {
+    t = await startEngine()
+    const one = captures(t.engine, 1)
+    await fetch(new URL('/status?From=%2B15551234567&email=john%40example.com&city=Caf%C3%A9+Paris&raw=%ZZ', t.url))
+    await one
+    const expectFound = (where: string) => {
+      for (const text of ['+15551234567', 'john@example.com', 'Café Paris', 'café', '%ZZ', 'From=%2B1555']) {
+        expect(t!.engine.history.query({ text }).items.map((s) => s.target), `${where}: ${text}`).toEqual(['/status?From=%2B15551234567&email=john%40example.com&city=Caf%C3%A9+Paris&raw=%ZZ'])
+      }
+    }
+    expectFound('active segment')
+    t = await t.reopen()
+    expectFound('after a restart')
+  })
 })
 
 describe('large bodies stream to blob files', () => {

@@ -1370,6 +1370,9 @@ function searchTextOf(record: CaptureRecord, contentEncoding: string | null, bod
       if (reading !== null) text += `${name}: ${reading}\n`
     }
   }
+  // A query string's names and values also decoded, as the Query tab shows them (`%40` as `@`).
+  const query = record.target.indexOf('?')
+  if (query >= 0) text += decodedQueryText(record.target.slice(query + 1))
   let body = ''
   if (contentEncoding !== null) return [text.toLowerCase(), body]
   // A body in the charset it declares (its Content-Type; an XML or HTML document's BOM or own
@@ -1419,6 +1422,12 @@ function withFormText(body: string): string {
   } catch {
     return `${body}\n${percentDecoded(pairs)}`
   }
+}
+
+/** A query string's pairs decoded as a form's are (see withFormText), one a line; empty when nothing reads differently. */
+function decodedQueryText(query: string): string {
+  if (!query.includes('%') && !query.includes('+')) return ''
+  return `${withFormText(query).slice(query.length)}\n`
 }
 
 /** Escapes decoded as bytes, malformed ones kept as written; read as UTF-8, or as latin1 if not. */
