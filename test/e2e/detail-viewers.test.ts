@@ -103,6 +103,39 @@ describe('request detail', () => {
     expect(await page.getByTestId('overview-url').textContent()).toContain(long)
   })
 
+  it('wraps the Overview’s sentences between words, never inside one', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open({ viewport: { width: 1400, height: 860 } })
+    const p = uniquePath('story')
+    await sendRequest(e2e.host.captureUrl, { path: p, body: 'x' })
+    await openRequest(page, p, 'overview')
+    await page.getByTestId('overview-forwarding').filter({ hasText: 'Not forwarded' }).waitFor()
+    // Each word of the forwarding and signature sentences, and the lines each one's text takes.
+    const words = (await page.evaluate(`(() => {
+      const found = []
+      const lines = (range) => new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top))).size
+      for (const id of ['overview-forwarding', 'overview-signature']) {
+        const cell = document.querySelector('[data-testid="' + id + '"]')
+        const whole = document.createRange()
+        whole.selectNodeContents(cell)
+        found.push({ word: id, lines: lines(whole) })
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT)
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          for (const match of node.textContent.matchAll(/\\S+/g)) {
+            const range = document.createRange()
+            range.setStart(node, match.index)
+            range.setEnd(node, match.index + match[0].length)
+            found.push({ word: match[0], lines: lines(range) })
+          }
+        }
+      }
+      return found
+    })()`)) as Array<{ word: string; lines: number }>
+    // The sentences do wrap at this width (else nothing would be tested), and only between words.
+    expect(words.find((w) => w.word === 'overview-forwarding')!.lines).toBeGreaterThan(1)
+    expect(words.filter((w) => !w.word.startsWith('overview-') && w.lines > 1)).toEqual([])
+  })
+
   it('shows JSON and XML pretty and foldable, forms as tables, HTML as text', async (ctx) => {
     e2e.requireBrowser(ctx)
     const { page } = await e2e.open()
