@@ -414,13 +414,16 @@ export const Capture = CaptureSummary.extend({
 })
 export type Capture = z.infer<typeof Capture>
 
+/** The longest time a timer can wait (2^31 − 1 ms, about 24.8 days): past it Node fires it after 1 ms. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1
+
 export const Limits = z.object({
   maxBodyBytes: z.number().int().min(0),
   maxHeaderBytes: z.number().int().min(1024).max(1024 * 1024),
   maxHeaderCount: z.number().int().min(1).max(100_000),
-  headersTimeoutMs: z.number().int().min(100),
-  requestTimeoutMs: z.number().int().min(100),
-  keepAliveTimeoutMs: z.number().int().min(100),
+  headersTimeoutMs: z.number().int().min(100).max(MAX_TIMEOUT_MS),
+  requestTimeoutMs: z.number().int().min(100).max(MAX_TIMEOUT_MS),
+  keepAliveTimeoutMs: z.number().int().min(100).max(MAX_TIMEOUT_MS),
   maxConnections: z.number().int().min(1),
 })
 export type Limits = z.infer<typeof Limits>

@@ -309,6 +309,29 @@ describe('limits changed while requests arrive', () => {
     expect(performance.now() - started).toBeLessThan(2500)
   })
 
+  it('refuse a timeout longer than a timer can wait, which would close kept-alive connections at once', async () => {
+    t = await startEngine()
+    // Past 2^31 - 1 ms Node fires a timer after 1 ms: a kept-alive connection would close as soon as it was answered.
+    await expect(t.engine.updateSettings({ limits: { keepAliveTimeoutMs: 2 ** 31 } })).rejects.toThrow(/2147483647/)
+    for (const key of ['headersTimeoutMs', 'requestTimeoutMs'] as const) {
+      await expect(t.engine.updateSettings({ limits: { [key]: 2 ** 31 } })).rejects.toThrow(/2147483647/)
+    }
+    expect(t.engine.settings.limits.keepAliveTimeoutMs).toBe(5_000)
+    // The longest one a timer can wait is kept, and a kept-alive connection stays open after its answer.
+    await t.engine.updateSettings({ limits: { keepAliveTimeoutMs: 2 ** 31 - 1 } })
+    const socket = await connect(t.port)
+    const answered = new Promise<void>((resolve) => socket.once('data', () => resolve()))
+    socket.write('GET /kept HTTP/1.1\r\nHost: x\r\n\r\n')
+    await answered
+    // A second request on the same connection is answered too (closed after 1 ms, it would not be).
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    const again = new Promise<string>((resolve) => socket.once('data', (chunk: Buffer) => resolve(chunk.toString())))
+    const closed = whenClosed(socket)
+    socket.write('GET /again HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+    expect(await again).toMatch(/^HTTP\/1\.1 200/)
+    await closed
+  })
+
   it('keep the endpoint listening when the headers timeout is set above the request timeout', async () => {
     t = await startEngine()
     await t.engine.updateSettings({ limits: { headersTimeoutMs: 400_000, requestTimeoutMs: 300_000 } })
