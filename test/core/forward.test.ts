@@ -456,6 +456,41 @@ describe('targets that misbehave', () => {
     }
   })
 
+  it('an answer followed by bytes it does not own (a 204 or 304 with a body, a Content-Length counted in characters) is taken as given, sent once', async () => {
+    // Each request is answered whole, then bytes no answer owns follow in the same write, as from an
+    // app that sends a body with 204 or 304, or counts "café" as 4 bytes.
+    const answers: Record<string, string> = {
+      '/no-content': 'HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\nhello',
+      '/not-modified': 'HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\nhello',
+      '/cafe': 'HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 4\r\n\r\ncafé',
+    }
+    const app = await rawTarget((all, socket) => {
+      const text = all.toString('latin1')
+      if (!text.endsWith('{}')) return
+      socket.write(answers[/^POST (\S+)/.exec(text)![1]!]!)
+    })
+    scope.defer(() => app.close())
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
+    for (const [path, status] of [['/no-content', 204], ['/not-modified', 304], ['/cafe', 200]] as const) {
+      const settled = forwardState(e.engine, (s) => s.target === path && (s.forward!.state === 'delivered' || s.forward!.state === 'failed' || s.forward!.state === 'retrying'))
+      await post(e.url, path, '{}')
+      const summary = await settled
+      const attempts = await apiOf(e.engine)['forward.attempts']({ id: summary.id })
+      expect(attempts.map((a) => [a.status, a.error]), path).toEqual([[status, null]])
+      expect(summary.forward!.state, path).toBe(status === 304 ? 'failed' : 'delivered')
+    }
+    const received = Buffer.concat(app.connections.flat()).toString('latin1')
+    expect(received.match(/POST \//g)).toHaveLength(3)
+    // In proxy mode the sender gets the answer, without the bytes that followed it.
+    await e.engine.updateEndpoint(e.endpointId, { forward: { mode: 'proxy' } })
+    const proxied = await post(e.url, '/no-content', '{}')
+    expect(proxied.status).toBe(204)
+    expect(proxied.body.length).toBe(0)
+    const cafe = await post(e.url, '/cafe', '{}')
+    expect(cafe.status).toBe(200)
+    expect(cafe.body.toString('latin1')).toBe('caf\xc3')
+  })
+
   it('says which addresses refused a localhost target (both loopbacks are tried)', async () => {
     const refusedPort = await freePort()
     const e = await forwarding({ mode: 'async', retry: { maxAttempts: 1, maxAgeMs: 60_000, baseDelayMs: 10, maxDelayMs: 10 } })

@@ -295,6 +295,7 @@ export function send(request: SendRequest): Promise<SendResult> {
     }
 
     let req!: http.ClientRequest
+    let response: http.IncomingMessage | null = null
     let retried = false
     const start = (): void => {
       try {
@@ -330,6 +331,11 @@ export function send(request: SendRequest): Promise<SendResult> {
       const sent = req
       req.on('error', (error) => {
         const code = (error as NodeJS.ErrnoException).code
+        // The answer came whole, then bytes that belong to no answer (a body after a 204, a 304 or a
+        // HEAD's answer, or past a Content-Length counted in characters): Node's parser fails on them
+        // and drops the connection, but the target answered. Its answer stands, as curl takes it, and
+        // ends as usual; a request it accepted is never sent again for what followed.
+        if (response?.complete && code?.startsWith('HPE_')) return
         if (code === 'ECONNREFUSED' && !settled) {
           // Refused on one loopback address: the app may listen on the other one only.
           const refused = classifyError(error as NodeJS.ErrnoException)
@@ -349,6 +355,7 @@ export function send(request: SendRequest): Promise<SendResult> {
         finish(classifyError(error as NodeJS.ErrnoException))
       })
       req.on('response', (res) => {
+        response = res
         timings.firstByteMs = since()
         waitingFor = 'data'
         timer?.refresh()
