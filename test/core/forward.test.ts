@@ -612,6 +612,19 @@ describe('targets that misbehave', () => {
     expect(t.engine.forwarder.forwardOf(summary.id)).toMatchObject({ state: 'failed', status: 301 })
   })
 
+  it('async: a 304 or 300 without a Location is not called a redirect', async () => {
+    const app = await target((req, res) => {
+      res.writeHead(Number(req.url!.slice(1)))
+      res.end()
+    })
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
+    for (const status of [304, 300]) {
+      const failed = forwardState(e.engine, (s) => s.target === `/${status}` && s.forward!.state === 'failed')
+      await post(e.url, `/${status}`, '{}')
+      expect((await failed).forward!.error).toBe(`the target answered ${status}`)
+    }
+  })
+
   it('a refusal by one loopback address, when the app listens on the other only, says so and what URL to use', async () => {
     const v6 = await target(undefined, { host: '::1' })
     const v4 = await target(undefined, { host: '127.0.0.1' })

@@ -219,10 +219,14 @@ function formatWait(ms: number): string {
   return seconds < 120 ? `${seconds} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds / 3600)} h`
 }
 
+/** Statuses that send the client elsewhere, with or without a Location (a 304 or 300 without one does not). */
+const REDIRECTS = new Set([301, 302, 303, 307, 308])
+
 /** Why an answer that is not retried failed the delivery; a redirect says where it pointed. */
 function refusal(status: number | null, rawHeaders: RawHeaders): string {
   if (status === null || status < 300 || status >= 400) return `the target answered ${status}`
   const location = headerValue(rawHeaders, 'location')
+  if (location === null && !REDIRECTS.has(status)) return `the target answered ${status}`
   return `the target answered ${status}, a redirect${location !== null ? ` to ${location}` : ''}, which is not followed: the app did not take the request (point the target at the address it redirects to)`
 }
 
