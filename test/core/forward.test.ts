@@ -491,6 +491,18 @@ describe('targets that misbehave', () => {
     expect(cafe.body.toString('latin1')).toBe('caf\xc3')
   })
 
+  it('an https:// target that answers plain HTTP fails as TLS, in words that say to use http://, without OpenSSL’s internals', async () => {
+    const app = await target()
+    const e = await forwarding({ mode: 'async', retry: { maxAttempts: 1, maxAgeMs: 60_000, baseDelayMs: 10, maxDelayMs: 10 }, targets: [{ id: 'app', url: app.url.replace('http:', 'https:'), paused: false }], defaultTargetId: 'app' })
+    const failed = forwardState(e.engine, (s) => s.forward!.state === 'failed')
+    await post(e.url, '/hooks', '{}')
+    const summary = await failed
+    const [attempt] = await apiOf(e.engine)['forward.attempts']({ id: summary.id })
+    expect(attempt!.error).toEqual({ code: 'TLS', message: `TLS failed: the target does not answer HTTPS on this port (wrong version number); if it serves plain HTTP, use http:// instead of https://` })
+    expect(summary.forward!.error).toBe(`gave up after 1 attempt: ${attempt!.error!.message}`)
+    expect(e.engine.forwarder.statuses(e.engine.endpoints())[0]!.lastError).toBe(attempt!.error!.message)
+  })
+
   it('says which addresses refused a localhost target (both loopbacks are tried)', async () => {
     const refusedPort = await freePort()
     const e = await forwarding({ mode: 'async', retry: { maxAttempts: 1, maxAgeMs: 60_000, baseDelayMs: 10, maxDelayMs: 10 } })

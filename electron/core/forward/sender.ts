@@ -96,8 +96,17 @@ export function classifyError(error: NodeJS.ErrnoException & { code?: string }):
     return { code: 'INVALID_RESPONSE', message: `invalid HTTP response (${code}: ${message})` }
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') return { code: 'DNS', message: `host not found (${message})` }
-  if (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || code.startsWith('CERT_') || /SELF_SIGNED|UNABLE_TO_VERIFY|certificate/i.test(code + message)) {
-    return { code: 'TLS', message: `TLS failed (${message})` }
+  // OpenSSL's own errors (EPROTO, ERR_SSL_…) read `<id>:error:<code>:SSL routines:<function>:<reason>:<file>:<line>:`:
+  // only the reason means anything to the user.
+  const openssl = /:SSL routines:[^:]*:([^:]+):/.exec(message)
+  if (code === 'EPROTO' || openssl || code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || code.startsWith('CERT_') || /SELF_SIGNED|UNABLE_TO_VERIFY|certificate/i.test(code + message)) {
+    const reason = openssl ? openssl[1]!.trim() : message.trim()
+    // A server that speaks plain HTTP answers the TLS greeting in text, which OpenSSL reads as a record
+    // of an unknown version: the usual https:// typed for a dev server that serves http://.
+    if (/wrong version number|packet length too long|http request/i.test(reason)) {
+      return { code: 'TLS', message: `TLS failed: the target does not answer HTTPS on this port (${reason}); if it serves plain HTTP, use http:// instead of https://` }
+    }
+    return { code: 'TLS', message: `TLS failed (${reason})` }
   }
   if (code === 'ABORT_ERR' || error.name === 'AbortError') return { code: 'ABORTED', message }
   return { code: 'OTHER', message: code ? `${code}: ${message}` : message }
