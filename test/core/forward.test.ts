@@ -503,6 +503,41 @@ describe('targets that misbehave', () => {
     expect(e.engine.forwarder.statuses(e.engine.endpoints())[0]!.lastError).toBe(attempt!.error!.message)
   })
 
+  it('an answer that is not valid HTTP fails in words that say what is wrong with it, without the parser’s codes', async () => {
+    const answers: Record<string, string> = {
+      '/html': '<html><body>Welcome</body></html>',
+      '/both': 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n',
+      '/twice': 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok',
+      '/bare-lf': 'HTTP/1.1 200 OK\nContent-Length: 2\n\nok',
+      '/chunk': 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n',
+    }
+    const app = await rawTarget((all, socket) => {
+      const text = all.toString('latin1')
+      if (text.endsWith('{}')) socket.end(answers[/^POST (\S+)/.exec(text)![1]!]!)
+    })
+    scope.defer(() => app.close())
+    const e = await forwarding({ mode: 'async', retry: { maxAttempts: 1, maxAgeMs: 60_000, baseDelayMs: 10, maxDelayMs: 10 }, targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
+    const expected: Record<string, string> = {
+      '/html': 'the answer is not HTTP: it does not start with a status line such as “HTTP/1.1 200 OK” (is another kind of server listening on that port?)',
+      '/both': 'the answer is not valid HTTP: it has both Content-Length and Transfer-Encoding, which HTTP forbids',
+      '/twice': 'the answer is not valid HTTP: it has more than one Content-Length',
+      '/bare-lf': 'the answer is not valid HTTP: its lines end with a line feed alone, where HTTP needs a carriage return and a line feed',
+      '/chunk': 'the answer is not valid HTTP (Invalid character in chunk size)',
+    }
+    for (const [path, message] of Object.entries(expected)) {
+      const failed = forwardState(e.engine, (s) => s.target === path && s.forward!.state === 'failed')
+      await post(e.url, path, '{}')
+      const summary = await failed
+      const [attempt] = await apiOf(e.engine)['forward.attempts']({ id: summary.id })
+      expect(attempt!.error, path).toEqual({ code: 'INVALID_RESPONSE', message })
+    }
+    // Proxy mode: the sender is told the target answered, not that it could not be reached.
+    await e.engine.updateEndpoint(e.endpointId, { forward: { mode: 'proxy' } })
+    const proxied = await post(e.url, '/html', '{}')
+    expect(proxied.status).toBe(502)
+    expect(proxied.body.toString()).toBe(`Hookscope could not read the answer from ${app.url}: ${expected['/html']}.\n`)
+  })
+
   it('says which addresses refused a localhost target (both loopbacks are tried)', async () => {
     const refusedPort = await freePort()
     const e = await forwarding({ mode: 'async', retry: { maxAttempts: 1, maxAgeMs: 60_000, baseDelayMs: 10, maxDelayMs: 10 } })

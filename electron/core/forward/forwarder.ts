@@ -440,7 +440,9 @@ export class Forwarder {
       const status = attempt.error.code === 'TIMEOUT' ? 504 : 502
       const text = answeredLate(attempt)
         ? `${target.url} did not answer in time (${attempt.error.message}): it received the request and may still handle it. If it needs longer, raise the timeout in the endpoint’s forwarding settings.\n`
-        : `Hookscope could not reach ${target.url}: ${attempt.error.message}.\n`
+        : attempt.error.code === 'INVALID_RESPONSE'
+          ? `Hookscope could not read the answer from ${target.url}: ${attempt.error.message}.\n`
+          : `Hookscope could not reach ${target.url}: ${attempt.error.message}.\n`
       return explain(res, durable, status, text)
     }
     return null

@@ -86,6 +86,27 @@ function messageOf(error: Error): string {
   return inner.length > 0 ? [...new Set(inner)].join('; ') : error.name
 }
 
+/** What is wrong with an answer Node's HTTP parser refused, in words rather than the parser's codes. */
+function invalidAnswer(code: string, message: string): string {
+  const reason = message.replace(/^Parse Error: /, '')
+  switch (code) {
+    case 'HPE_INVALID_CONSTANT':
+      return 'the answer is not HTTP: it does not start with a status line such as “HTTP/1.1 200 OK” (is another kind of server listening on that port?)'
+    case 'HPE_INVALID_TRANSFER_ENCODING':
+    case 'HPE_INVALID_CONTENT_LENGTH':
+      if (/can't be present/.test(reason)) return 'the answer is not valid HTTP: it has both Content-Length and Transfer-Encoding, which HTTP forbids'
+      break
+    case 'HPE_UNEXPECTED_CONTENT_LENGTH':
+      return 'the answer is not valid HTTP: it has more than one Content-Length'
+    case 'HPE_CR_EXPECTED':
+    case 'HPE_LF_EXPECTED':
+      return 'the answer is not valid HTTP: its lines end with a line feed alone, where HTTP needs a carriage return and a line feed'
+    case 'HPE_HEADER_OVERFLOW':
+      return `the answer’s headers are larger than Hookscope reads (${Math.round(http.maxHeaderSize / 1024)} KiB)`
+  }
+  return `the answer is not valid HTTP (${reason})`
+}
+
 export function classifyError(error: NodeJS.ErrnoException & { code?: string }): { code: AttemptErrorCode; message: string } {
   const code = error.code ?? ''
   const message = messageOf(error)
@@ -93,7 +114,7 @@ export function classifyError(error: NodeJS.ErrnoException & { code?: string }):
   if (code === 'ETIMEDOUT' || code === 'HOOKSCOPE_TIMEOUT') return { code: 'TIMEOUT', message }
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') return { code: 'RESET', message: `connection reset (${message})` }
   if (code.startsWith('HPE_') || code === 'ERR_HTTP_INVALID_STATUS_CODE' || code === 'ERR_INVALID_HTTP_RESPONSE') {
-    return { code: 'INVALID_RESPONSE', message: `invalid HTTP response (${code}: ${message})` }
+    return { code: 'INVALID_RESPONSE', message: invalidAnswer(code, message) }
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') return { code: 'DNS', message: `host not found (${message})` }
   // OpenSSL's own errors (EPROTO, ERR_SSL_…) read `<id>:error:<code>:SSL routines:<function>:<reason>:<file>:<line>:`:
