@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import type { Target } from '../helpers/targets'
-import { httpTarget } from '../helpers/targets'
+import { httpTarget, rawTarget } from '../helpers/targets'
 import { pageScripts, sendRequest, uniquePath, useE2E, utf8ByteString, waitForRow } from './helpers'
 import { appTarget, createEndpoint, endpointItem, failingTarget, IMG, lateTarget, openEditor, saveEditor, SCRIPT, targetItem } from './helpers/forwarding'
 
@@ -263,6 +263,40 @@ describe('forwarding', () => {
       await item.getByTestId('target-state').filter({ hasText: 'up' }).waitFor()
     })
   })
+  it('says in words what was wrong with an answer that is not HTTP, in the Forwarding tab, the overview and the sidebar', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    // Something other than the app answers on the target's port: a page, without a status line.
+    const other = await rawTarget((all, socket) => {
+      if (all.includes('\r\n\r\n')) socket.end('<html><body>Welcome</body></html>')
+    })
+    await withTargets([other], async () => {
+      const { page } = await e2e.open()
+      const url = await createEndpoint(page, 'Not HTTP fwd')
+      await openEditor(page, 'Not HTTP fwd')
+      await page.getByTestId('forward-mode').selectOption('async')
+      await page.getByTestId('forward-add-target').click()
+      await page.getByTestId('forward-target-url').fill(other.url)
+      await page.getByTestId('forward-max-attempts').fill('1')
+      await saveEditor(page)
+      const p = uniquePath('not-http')
+      await sendRequest(url, { path: p, body: '{}' })
+      const row = await waitForRow(page, p)
+      await row.getByTestId('badge-forward').filter({ hasText: '→ failed' }).waitFor()
+      const words = 'the answer is not HTTP: it does not start with a status line such as “HTTP/1.1 200 OK” (is another kind of server listening on that port?)'
+      await targetItem(page, 'Not HTTP fwd', other.url).getByTestId('target-error').filter({ hasText: words }).waitFor()
+      await row.click()
+      await page.getByTestId('tab-forwarding').click()
+      const tab = page.getByTestId('forwarding-tab')
+      await tab.getByTestId('attempt-detail').waitFor()
+      expect(await tab.getByTestId('attempt-result').textContent()).toBe(words)
+      expect(await tab.getByTestId('attempt-outcome').textContent()).toBe(words)
+      expect(await tab.getByTestId('forwarding-error').textContent()).toBe(`gave up after 1 attempt: ${words}`)
+      await page.getByTestId('tab-overview').click()
+      expect(await page.getByTestId('overview-forwarding-last').textContent()).toContain(` → ${words} in `)
+      expect(await page.getByTestId('detail').textContent()).not.toMatch(/INVALID_RESPONSE|HPE_|Parse Error/)
+    })
+  })
+
   it('tells which addresses refused a localhost target, within the width of the Forwarding tab', async (ctx) => {
     e2e.requireBrowser(ctx)
     const port = new URL((await lateTarget()).url).port

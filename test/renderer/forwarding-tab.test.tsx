@@ -86,7 +86,7 @@ describe('the Forwarding tab', () => {
   it('shows the delivery, every attempt, the headers sent in raw order and the target’s answer in the JSON viewer', async () => {
     const answer = utf8('{"received":true,"id":"evt_1"}')
     const { view } = await openForwarding({ forward: summary({ attempts: 2 }) }, (capture) => [
-      { attempt: makeAttempt(capture.id, { n: 1, status: null, statusText: null, rawHeaders: [], error: { code: 'REFUSED', message: 'connect ECONNREFUSED 127.0.0.1:3000' }, timings: { connectMs: null, firstByteMs: null, totalMs: 1.2 } }), body: new Uint8Array(0) },
+      { attempt: makeAttempt(capture.id, { n: 1, status: null, statusText: null, rawHeaders: [], error: { code: 'REFUSED', message: 'connection refused (connect ECONNREFUSED 127.0.0.1:3000)' }, timings: { connectMs: null, firstByteMs: null, totalMs: 1.2 } }), body: new Uint8Array(0) },
       {
         attempt: makeAttempt(capture.id, {
           n: 2,
@@ -111,7 +111,7 @@ describe('the Forwarding tab', () => {
     expect(within(tab).getByTestId('forwarding-target').textContent).toBe('http://localhost:3000/hooks')
     expect(within(tab).getByTestId('forwarding-attempt-count').textContent).toBe('2')
     const rows = within(tab).getAllByTestId('attempt-row')
-    expect(rows.map((r) => within(r).getByTestId('attempt-result').textContent)).toEqual(['REFUSED connect ECONNREFUSED 127.0.0.1:3000', '200 OK'])
+    expect(rows.map((r) => within(r).getByTestId('attempt-result').textContent)).toEqual(['connection refused (connect ECONNREFUSED 127.0.0.1:3000)', '200 OK'])
     expect(rows[1]!.getAttribute('aria-selected')).toBe('true')
     const detail = within(tab).getByTestId('attempt-detail')
     expect(detail.dataset.attemptN).toBe('2')
@@ -124,7 +124,7 @@ describe('the Forwarding tab', () => {
     await settleViewers()
     const first = within(view.container).getByTestId('attempt-detail')
     expect(first.dataset.attemptN).toBe('1')
-    expect(within(first).getByTestId('attempt-outcome').textContent).toBe('REFUSED connect ECONNREFUSED 127.0.0.1:3000')
+    expect(within(first).getByTestId('attempt-outcome').textContent).toBe('connection refused (connect ECONNREFUSED 127.0.0.1:3000)')
     expect(within(first).queryByTestId('attempt-response-headers')).toBeNull()
   })
 

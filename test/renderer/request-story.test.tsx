@@ -65,7 +65,7 @@ describe('the Overview tells what became of the request', () => {
     ])
     expect(text('overview-forwarding-sentence')).toBe('The last attempt failed (connection refused (connect ECONNREFUSED 127.0.0.1:3000)); it will be tried again at 10:21:00.000.')
     // The error is told once: the attempt names its kind.
-    expect(text('overview-forwarding-last')).toMatch(/^Attempt 2 at .*: POST http:\/\/localhost:3000\/hooks\/order → REFUSED in 3 ms$/)
+    expect(text('overview-forwarding-last')).toMatch(/^Attempt 2 at .*: POST http:\/\/localhost:3000\/hooks\/order → refused in 3 ms$/)
     expect(text('overview-forwarding-attempts')).toBe('Attempts: 2 of at most 10.')
   })
 

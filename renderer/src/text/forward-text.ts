@@ -37,6 +37,31 @@ export function heldText(hold: DeliveryHold): string {
   return `its endpoint ${hold === 'off' ? 'no longer forwards' : 'now forwards in proxy mode, which keeps no queue'}; it waits until the endpoint forwards in async mode again`
 }
 
+/**
+ * What went wrong with an attempt, in a few words ("refused", "no answer in time"), where its message,
+ * which already says it at more length, is shown nearby. Never the engine's code: it means nothing to a reader.
+ */
+export function attemptErrorKind(code: NonNullable<ForwardAttempt['error']>['code']): string {
+  switch (code) {
+    case 'REFUSED':
+      return 'refused'
+    case 'TIMEOUT':
+      return 'no answer in time'
+    case 'RESET':
+      return 'connection cut'
+    case 'INVALID_RESPONSE':
+      return 'answer not valid HTTP'
+    case 'DNS':
+      return 'host not found'
+    case 'TLS':
+      return 'TLS failed'
+    case 'ABORTED':
+      return 'cut short'
+    case 'OTHER':
+      return 'failed'
+  }
+}
+
 /** The word for a delivery's state, as its badges in the detail show it: "held" while something holds it. */
 export function forwardStateWord(forward: ForwardSummary, hold: DeliveryHold | null = null): string {
   return hold ? 'held' : forward.state

@@ -258,7 +258,7 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
                       <VisibleText value={attempt.url} byteString />
                     </span>
                   </td>
-                  <td className="attempt-clip" data-testid="attempt-result" title={attempt.error ? `${attempt.error.code} ${displayText(attempt.error.message)}` : undefined}>
+                  <td className="attempt-clip" data-testid="attempt-result" title={attempt.error ? displayText(attempt.error.message) : undefined}>
                     <AttemptResult attempt={attempt} clipped />
                     {attempt.signature && (
                       <span className={attempt.signature.kind === 'stale' ? 'attempt-signature warning' : 'attempt-signature muted'} data-testid="attempt-signature-mark" title={attempt.signature.message}>
@@ -314,7 +314,7 @@ function AttemptResult({ attempt, clipped = false }: { attempt: ForwardAttempt; 
   if (attempt.error) {
     return (
       <span className={clipped ? 'attempt-error attempt-error-clipped' : 'attempt-error'}>
-        <code>{attempt.error.code}</code> <VisibleText value={attempt.error.message} />
+        <VisibleText value={attempt.error.message} />
       </span>
     )
   }

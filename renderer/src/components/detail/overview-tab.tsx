@@ -7,7 +7,7 @@ import type { Capture } from '../../../../shared/model'
 import type { DetailTab } from '../../state/app-store'
 import { useApp, useStores, useTraffic } from '../../state/context'
 import { formatBytes, formatClock, formatCount, formatDateTime, formatDuration, statusClassOf } from '../../text/format'
-import { attemptCountText, deliveringNote, forwardBadge, forwardSentence, forwardStateWord, goneTargetName, heldText, wrongPathHint } from '../../text/forward-text'
+import { attemptCountText, attemptErrorKind, deliveringNote, forwardBadge, forwardSentence, forwardStateWord, goneTargetName, heldText, wrongPathHint } from '../../text/forward-text'
 import { explainVerdict, SCHEME_LABELS, verdictBadge } from '../../text/verdict-text'
 import { displayText } from '../../text/visible-text'
 import { captureUrl } from '../../export/capture-request'
@@ -174,7 +174,7 @@ function ForwardingStory({ capture }: { capture: Capture }) {
           ) : last.error ? (
             // The sentence above already gives the delivery's error: the attempt names its kind.
             <span className="attempt-error" title={displayText(last.error.message)}>
-              {forward?.error === last.error.message ? <code>{last.error.code}</code> : <VisibleText value={last.error.message} />}
+              {forward?.error === last.error.message ? attemptErrorKind(last.error.code) : <VisibleText value={last.error.message} />}
             </span>
           ) : (
             <span className={`status ${statusClassOf(last.status)}`}>
