@@ -289,6 +289,8 @@ describe('forwarding', () => {
       const tab = page.getByTestId('forwarding-tab')
       await tab.getByTestId('attempt-detail').waitFor()
       expect(await tab.getByTestId('attempt-result').textContent()).toBe(words)
+      // Its tooltip, as the text: the message is text, not bytes, so its quotes stay quotes.
+      expect(await tab.getByTestId('attempt-result').getAttribute('title')).toBe(words)
       expect(await tab.getByTestId('attempt-outcome').textContent()).toBe(words)
       expect(await tab.getByTestId('forwarding-error').textContent()).toBe(`gave up after 1 attempt: ${words}`)
       await page.getByTestId('tab-overview').click()

@@ -67,6 +67,18 @@ describe('the Overview tells what became of the request', () => {
     // The error is told once: the attempt names its kind.
     expect(text('overview-forwarding-last')).toMatch(/^Attempt 2 at .*: POST http:\/\/localhost:3000\/hooks\/order → refused in 3 ms$/)
     expect(text('overview-forwarding-attempts')).toBe('Attempts: 2 of at most 10.')
+    expect(screen.getByTestId('overview-forwarding-last').querySelector('.attempt-error')!.getAttribute('title')).toBe('connection refused (connect ECONNREFUSED 127.0.0.1:3000)')
+  })
+
+  it('gives the tooltip of an attempt’s error its text as written, its curly quotes and apostrophes included', async () => {
+    const late = 'no response within 300 ms: your app received the request but did not answer in time, and may still handle it (a retry sends it again): if it needs longer, raise the timeout in the endpoint’s forwarding settings'
+    await openDetail({ forward: summary({ state: 'failed', status: null, attempts: 1, error: `gave up after 1 attempt: ${late}` }) }, () => [
+      { status: null, statusText: null, error: { code: 'TIMEOUT', message: late }, timings: { connectMs: 1, firstByteMs: null, totalMs: 300 } },
+    ])
+    expect(screen.getByTestId('overview-forwarding-last').querySelector('.attempt-error')!.getAttribute('title')).toBe(late)
+    click(screen.getByTestId('overview-open-forwarding'))
+    await settleViewers()
+    expect(screen.getByTestId('attempt-result').getAttribute('title')).toBe(late)
   })
 
   it('says, while an attempt waits for a slow app, how long it waits for the answer, in both tabs', async () => {

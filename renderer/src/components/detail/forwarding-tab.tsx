@@ -258,7 +258,7 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
                       <VisibleText value={attempt.url} byteString />
                     </span>
                   </td>
-                  <td className="attempt-clip" data-testid="attempt-result" title={attempt.error ? displayText(attempt.error.message) : undefined}>
+                  <td className="attempt-clip" data-testid="attempt-result" title={attempt.error ? displayText(attempt.error.message, { byteString: false }) : undefined}>
                     <AttemptResult attempt={attempt} clipped />
                     {attempt.signature && (
                       <span className={attempt.signature.kind === 'stale' ? 'attempt-signature warning' : 'attempt-signature muted'} data-testid="attempt-signature-mark" title={attempt.signature.message}>

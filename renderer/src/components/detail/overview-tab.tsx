@@ -173,7 +173,7 @@ function ForwardingStory({ capture }: { capture: Capture }) {
             </span>
           ) : last.error ? (
             // The sentence above already gives the delivery's error: the attempt names its kind.
-            <span className="attempt-error" title={displayText(last.error.message)}>
+            <span className="attempt-error" title={displayText(last.error.message, { byteString: false })}>
               {forward?.error === last.error.message ? attemptErrorKind(last.error.code) : <VisibleText value={last.error.message} />}
             </span>
           ) : (
