@@ -263,6 +263,38 @@ describe('forwarding', () => {
       await item.getByTestId('target-state').filter({ hasText: 'up' }).waitFor()
     })
   })
+  it('promises no time for the next attempt of a request held by its paused target, in the Forwarding tab and the overview', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const flaky = await failingTarget(500)
+    await withTargets([flaky], async () => {
+      const { page } = await e2e.open()
+      const url = await createEndpoint(page, 'Held fwd')
+      await openEditor(page, 'Held fwd')
+      await page.getByTestId('forward-mode').selectOption('async')
+      await page.getByTestId('forward-add-target').click()
+      await page.getByTestId('forward-target-url').fill(flaky.url)
+      // Retried after a minute: the test never sees the next attempt leave.
+      await page.getByTestId('forward-base-delay').fill('60')
+      await page.getByTestId('forward-max-delay').fill('60')
+      await saveEditor(page)
+      const p = uniquePath('held')
+      await sendRequest(url, { path: p, body: '{}' })
+      const row = await waitForRow(page, p)
+      await row.getByTestId('badge-forward').filter({ hasText: /^→ retrying/ }).waitFor()
+      await targetItem(page, 'Held fwd', flaky.url).getByTestId('target-pause').click()
+      await row.getByTestId('badge-forward').filter({ hasText: '→ held' }).waitFor()
+      await row.click()
+      await page.getByTestId('tab-forwarding').click()
+      const tab = page.getByTestId('forwarding-tab')
+      await tab.getByTestId('forwarding-held').waitFor()
+      expect(await tab.getByTestId('forwarding-sentence').textContent()).toBe('The last attempt failed (the target answered 500).')
+      expect(await tab.getByTestId('forwarding-next-attempt').count()).toBe(0)
+      await page.getByTestId('tab-overview').click()
+      expect(await page.getByTestId('overview-forwarding-sentence').textContent()).toBe('The last attempt failed (the target answered 500).')
+      expect(flaky.received).toHaveLength(1)
+    })
+  })
+
   it('says in words what was wrong with an answer that is not HTTP, in the Forwarding tab, the overview and the sidebar', async (ctx) => {
     e2e.requireBrowser(ctx)
     // Something other than the app answers on the target's port: a page, without a status line.

@@ -109,8 +109,11 @@ export function forwardBadge(forward: ForwardSummary, hold: DeliveryHold | null 
   }
 }
 
-/** One sentence on where a capture's delivery stands. */
-export function forwardSentence(forward: ForwardSummary): string {
+/**
+ * One sentence on where a capture's delivery stands; `hold`: what holds it (its paused target, say),
+ * which a note beside it tells: a held delivery is promised no time for its next attempt.
+ */
+export function forwardSentence(forward: ForwardSummary, hold: DeliveryHold | null = null): string {
   switch (forward.state) {
     case 'delivered':
       return `Delivered: the target answered ${forward.status ?? '—'}.`
@@ -119,6 +122,7 @@ export function forwardSentence(forward: ForwardSummary): string {
     case 'delivering':
       return 'Being sent to the target now.'
     case 'retrying':
+      if (hold) return `The last attempt failed${forward.error ? ` (${forward.error})` : ''}.`
       return `The last attempt failed${forward.error ? ` (${forward.error})` : ''}; it will be tried again${forward.nextAttemptAt !== null ? ` at ${formatClock(forward.nextAttemptAt)}` : ''}.`
     case 'failed':
       return `Failed${forward.error ? `: ${forward.error}` : ''}.`

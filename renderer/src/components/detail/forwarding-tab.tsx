@@ -94,7 +94,7 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
               {forwardStateWord(forward!, hold)}
             </span>
           )}
-          <span data-testid="forwarding-sentence">{forward ? forwardSentence(forward) : 'Not decided yet.'}</span>
+          <span data-testid="forwarding-sentence">{forward ? forwardSentence(forward, hold) : 'Not decided yet.'}</span>
           <span className="spacer" />
           {!skipped && (
             <>
@@ -188,7 +188,7 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
                 {forward && plan?.mode === 'async' ? attemptCountText(forward, maxAttempts) : attemptCount}
               </td>
             </tr>
-            {forward && forward.nextAttemptAt !== null && forward.state !== 'delivering' && (
+            {forward && forward.nextAttemptAt !== null && forward.state !== 'delivering' && !hold && (
               <tr>
                 <td className="kv-name">Next attempt</td>
                 <td className="kv-value" data-testid="forwarding-next-attempt">

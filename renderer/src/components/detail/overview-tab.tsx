@@ -158,7 +158,7 @@ function ForwardingStory({ capture }: { capture: Capture }) {
             {forwardStateWord(forward!, hold)}
           </span>
         )}{' '}
-        <span data-testid="overview-forwarding-sentence">{forward ? forwardSentence(forward) : 'Not decided yet.'}</span> <TabLink tab="forwarding" label="Forwarding" testId="overview-open-forwarding" />
+        <span data-testid="overview-forwarding-sentence">{forward ? forwardSentence(forward, hold) : 'Not decided yet.'}</span> <TabLink tab="forwarding" label="Forwarding" testId="overview-open-forwarding" />
       </p>
       {last ? (
         <p className="story-line" data-testid="overview-forwarding-last">
