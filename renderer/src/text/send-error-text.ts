@@ -62,12 +62,14 @@ export function sendErrorText(error: SendError, url: string): SendErrorText {
     }
     case 'RESET':
       return { headline: 'Connection closed', sentence: `${hostPort} closed the connection before its answer was complete.`, detail }
+    // The engine says what was wrong with the answer, or why TLS failed, in words of its own when it
+    // knows more than the system's message (an https:// URL for a server of plain HTTP): kept as the detail.
     case 'INVALID_RESPONSE':
-      return { headline: 'Not an HTTP answer', sentence: `${hostPort} answered with something that is not valid HTTP.`, detail }
+      return { headline: 'Not an HTTP answer', sentence: `${hostPort} answered with something that is not valid HTTP.`, detail: detail ?? error.message }
     case 'DNS':
       return { headline: 'Host not found', sentence: `No address was found for ${host}: check the host name in the URL.`, detail }
     case 'TLS':
-      return { headline: 'Secure connection failed', sentence: `The TLS connection to ${hostPort} failed.`, detail }
+      return { headline: 'Secure connection failed', sentence: `The TLS connection to ${hostPort} failed.`, detail: detail ?? error.message }
     case 'ABORTED':
       return { headline: 'Cancelled', sentence: sentenceCase(error.message), detail: null }
     case 'OTHER':
