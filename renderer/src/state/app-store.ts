@@ -11,6 +11,13 @@ export type MainView = 'traffic' | 'composer' | 'collections' | 'settings'
 export const DETAIL_TABS = ['overview', 'headers', 'query', 'cookies', 'body', 'forwarding', 'signature', 'raw', 'timings'] as const
 export type DetailTab = (typeof DETAIL_TABS)[number]
 
+/** The collection open before the page was reloaded (or its window opened again), with its selected
+ * entry: opened when the Collections view first lists the collections (see page-place.ts). */
+export interface KeptCollection {
+  id: string
+  node: { kind: 'item' | 'folder'; id: string } | null
+}
+
 export interface ShownNotice extends Notice {
   key: number
 }
@@ -34,6 +41,8 @@ export interface AppState {
   notices: ShownNotice[]
   toast: Toast | null
   view: MainView
+  /** Null once opened, or once another collection was chosen. */
+  keptCollection: KeptCollection | null
   helpOpen: boolean
   systemDark: boolean
   detailTab: DetailTab
@@ -62,6 +71,7 @@ export interface AppActions {
   showToast(message: string, tone?: Toast['tone']): void
   clearToast(key: number): void
   setView(view: MainView): void
+  setKeptCollection(kept: KeptCollection | null): void
   setHelpOpen(open: boolean): void
   setSystemDark(dark: boolean): void
   setDetailTab(tab: DetailTab): void
@@ -92,6 +102,7 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
     notices: [],
     toast: null,
     view: 'traffic',
+    keptCollection: null,
     helpOpen: false,
     systemDark: false,
     detailTab: 'overview',
@@ -155,6 +166,7 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
       if (get().toast?.key === key) set({ toast: null })
     },
     setView: (view) => set({ view }),
+    setKeptCollection: (keptCollection) => set({ keptCollection }),
     setHelpOpen: (helpOpen) => set({ helpOpen }),
     setSystemDark: (systemDark) => set({ systemDark }),
     setDetailTab: (detailTab) => set({ detailTab }),

@@ -71,6 +71,9 @@ export interface TrafficActions {
   setLoadingOlder(loading: boolean): void
   select(id: string | null): void
   open(id: string | null): void
+  /** Opens a request read from the engine, listed or not (the one open before a reload): its record
+   * is kept beside the list's, as the selected row's is when the list moves on without it. */
+  openStored(capture: CaptureSummary): void
   moveSelection(delta: number): void
   selectEdge(edge: 'first' | 'last'): void
   setPaused(paused: boolean): void
@@ -495,6 +498,18 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
     open(id) {
       forgetRemovedOpened(get(), id)
       set(id === null ? { openedId: null, openedRemoved: false } : { selectedId: id, selectionPlace: null, openedId: id, openedRemoved: false })
+    },
+
+    openStored(capture) {
+      const s = get()
+      forgetRemovedOpened(s, capture.id)
+      set({
+        byId: s.byId[capture.id] ? s.byId : { ...s.byId, [capture.id]: capture },
+        selectedId: capture.id,
+        selectionPlace: null,
+        openedId: capture.id,
+        openedRemoved: false,
+      })
     },
 
     moveSelection(delta) {

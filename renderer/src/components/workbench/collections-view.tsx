@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react'
 import type { ExportFormat, ImportFormat } from '../../../../shared/collections'
 import type { ItemInfo, TrashedCollection } from '../../../../shared/collections'
 import { isTypingTarget, isUndoKey } from '../../keyboard/shortcuts'
-import { useApp } from '../../state/context'
+import { useApp, useStores } from '../../state/context'
 import { formatCount, formatDateTime } from '../../text/format'
 import { ConfirmDialog } from '../dialog'
 import { messageOf, useWorkbench, useWorkbenchState } from '../../workbench/commands'
@@ -386,6 +386,7 @@ function CollectionHeader() {
 
 export function CollectionsView() {
   const workbench = useWorkbench()
+  const { app } = useStores()
   const connected = useApp((s) => s.connection.kind === 'open')
   const collections = useApp((s) => s.collections)
   const selectedId = useWorkbenchState((s) => s.selectedCollectionId)
@@ -398,8 +399,26 @@ export function CollectionsView() {
     if (connected) void workbench.loadCollections()
   }, [workbench, connected])
   useEffect(() => {
-    if (!selectedId && collections && collections.length > 0) void workbench.openCollection(collections[0]!.id)
-  }, [workbench, selectedId, collections])
+    // Read from the store: an effect run twice (React's strict mode) finds the one the first run opened.
+    if (workbench.store.getState().selectedCollectionId !== null || !collections) return
+    // The collection open before a reload, and its selected entry, if they are still there.
+    const kept = app.getState().keptCollection
+    if (kept) {
+      app.getState().setKeptCollection(null)
+      if (collections.some((c) => c.id === kept.id)) {
+        void workbench.openCollection(kept.id).then(() => {
+          const tree = workbench.store.getState().collection
+          if (!kept.node || tree?.id !== kept.id || workbench.store.getState().selectedNode !== null) return
+          const found = kept.node.kind === 'item' ? tree.items.some((i) => i.id === kept.node!.id) : tree.folders.some((f) => f.id === kept.node!.id)
+          if (found) workbench.store.getState().selectNode(kept.node)
+          else app.getState().showToast(kept.node.kind === 'item' ? 'The request you had selected is no longer in this collection.' : 'The folder you had selected is no longer in this collection.')
+        })
+        return
+      }
+      app.getState().showToast('The collection you had open was deleted.')
+    }
+    if (collections.length > 0) void workbench.openCollection(collections[0]!.id)
+  }, [app, workbench, selectedId, collections])
   // The open collection changed (the list says so): read its tree again, unless an answer brings it.
   // A change made here is answered with the new tree just after the engine tells every window of it;
   // reading the tree again then would cost a collection of thousands of requests a second round trip
