@@ -345,9 +345,9 @@ export const methods = {
     'Drop an upload, or stop its import before anything is stored.',
   ),
   'captures.export': method(
-    z.object({ ids: z.array(z.string().min(1)).min(1).max(100_000), format: z.enum(['har', 'curl']) }),
+    z.object({ ids: z.array(z.string().min(1)).min(1).max(100_000), format: z.enum(['har', 'curl']), progressId: z.string().min(1).max(100).optional() }),
     ExportedFile,
-    `Captures with their recorded responses as HAR 1.2, or as cURL commands: the file's text, or past a megabyte a file to read with exports.read. Several captures whose bodies add up to more than ${EXPORT_CALL_MAX_BODY_BYTES / 1024 / 1024} MB are refused (INVALID_INPUT): export them fewer at a time.`,
+    `Captures with their recorded responses as HAR 1.2, or as cURL commands: the file's text, or past a megabyte a file to read with exports.read. Several captures whose bodies add up to more than ${EXPORT_CALL_MAX_BODY_BYTES / 1024 / 1024} MB are refused (INVALID_INPUT): export them fewer at a time. With a progressId, exports.progress events say how far the file is written.`,
   ),
   'exports.read': method(
     z.object({ id: z.string().min(1).max(100), offset: z.number().int().min(0), length: z.number().int().min(1).max(EXPORT_READ_MAX_BYTES) }),
@@ -377,6 +377,8 @@ export const events = {
   'collections.run': RunState,
   /** How far the import of an upload has read the file: requests read, of how many. */
   'collections.importing': z.object({ uploadId: z.string(), done: z.number().int(), total: z.number().int() }),
+  /** How far a captures.export given a progressId has written its file: bytes of the requests' bodies written, of all of them. */
+  'exports.progress': z.object({ progressId: z.string(), done: z.number().int(), total: z.number().int() }),
 } as const
 
 export type Methods = typeof methods

@@ -234,6 +234,7 @@ export class Engine {
         version: options.version ?? '0.0.0',
         onRun: (state) => engine?.events.emit('collections:run', state),
         onImporting: (progress) => engine?.events.emit('collections:importing', progress),
+        onExporting: (progress) => engine?.events.emit('exports:progress', progress),
       })
       engine = new Engine(dataDir, clock, info, lock, newId, settingsDoc, endpointsDoc, blobs, history, secrets, forwarder, checker, replayer, collectionStore, collections)
       engine.events.on('capture:completed', (summary) => checker.check(summary.id, summary.endpointId))
@@ -839,7 +840,7 @@ export class Engine {
         tree(this.collectionsChanged(await this.collections.import(format, text !== undefined ? text : base64 !== undefined ? { base64 } : { uploadId: uploadId! }, name))),
       'collections.importChunk': async ({ uploadId, offset, base64 }) => this.collections.importChunk(uploadId, offset, base64),
       'collections.cancelImport': async ({ uploadId }) => ({ cancelled: this.collections.cancelImport(uploadId) }),
-      'captures.export': ({ ids, format }) => this.collections.exportCaptures(ids, format),
+      'captures.export': ({ ids, format, progressId }) => this.collections.exportCaptures(ids, format, progressId),
       'exports.read': ({ id, offset, length }) => this.collections.readExport(id, offset, length),
       'exports.discard': async ({ id }) => ({ discarded: await this.collections.discardExport(id) }),
       'settings.get': async () => this.settings,

@@ -14,6 +14,7 @@ export interface EngineEvents {
   'collections:changed': void
   'collections:run': RunState
   'collections:importing': { uploadId: string; done: number; total: number }
+  'exports:progress': { progressId: string; done: number; total: number }
   'captures:removed': { ids: string[]; cleared: { endpointId: string | null } | null }
   'settings:changed': Settings
   'listener:status': EndpointStatus

@@ -39,6 +39,7 @@ export class EventRelay {
     this.offs.push(events.on('collections:changed', () => this.send('collections.changed', { collections: this.engine.collectionStore.list() })))
     this.offs.push(events.on('collections:run', (state) => this.send('collections.run', state)))
     this.offs.push(events.on('collections:importing', (progress) => this.send('collections.importing', progress)))
+    this.offs.push(events.on('exports:progress', (progress) => this.send('exports.progress', progress)))
     this.offs.push(
       events.on('captures:removed', ({ ids, cleared }) => {
         for (const id of ids) this.pending.delete(id)

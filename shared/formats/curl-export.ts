@@ -90,7 +90,7 @@ const latinDecoder = new TextDecoder('latin1')
 /** ASCII bytes as a string (TextDecoder's latin1 is windows-1252, the same over ASCII). */
 const latin1 = (bytes: Uint8Array) => latinDecoder.decode(bytes)
 /** Bytes of a body written per piece of its printf format. */
-const PRINTF_PIECE_BYTES = 64 * 1024
+export const PRINTF_PIECE_BYTES = 64 * 1024
 
 /**
  * A printf format (inside single quotes) that prints exactly these bytes in dash, bash and zsh:

@@ -13,7 +13,7 @@ export {
   type BodyText,
   type BodyTextOf,
 } from './bytes'
-export { printfFormat, printfFormatPieces, shellQuote, toCurl, toCurlMany, toCurlPieces, type ToCurlOptions } from './curl-export'
+export { printfFormat, printfFormatPieces, PRINTF_PIECE_BYTES, shellQuote, toCurl, toCurlMany, toCurlPieces, type ToCurlOptions } from './curl-export'
 export { fromCurl, fromCurlMany, type FromCurlOptions } from './curl-import'
 export {
   fromHar,

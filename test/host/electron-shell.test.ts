@@ -271,6 +271,8 @@ describe('IPC bound from the contract', () => {
     const har = { log: { version: '1.2', creator: { name: 'test', version: '1' }, entries: [{ request: { method: 'POST', url: 'http://127.0.0.1:9/a', httpVersion: 'HTTP/1.1', headers: [], queryString: [], cookies: [], headersSize: -1, bodySize: 0 }, response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', headers: [], cookies: [], content: { size: 0, mimeType: 'text/plain' }, redirectURL: '', headersSize: -1, bodySize: 0 }, cache: {}, timings: { send: 0, wait: 0, receive: 0 }, startedDateTime: new Date(0).toISOString(), time: 0 }] } }
     await api['collections.importChunk']({ uploadId: 'upload-1', offset: 0, base64: Buffer.from(JSON.stringify(har)).toString('base64') })
     await api['collections.import']({ format: 'har', uploadId: 'upload-1' })
+    // An export asked for with a progress id reports its writing.
+    await api['captures.export']({ ids: [t.engine.history.query({}).items[0]!.id], format: 'har', progressId: 'export-1' })
     await api['settings.update']({ ui: { theme: 'dark' } })
     await api['captures.clear']({})
     await vi.waitFor(() => {

@@ -13,6 +13,7 @@ function engineWith(sizes: number[]) {
   const items = sizes.map((bodySize, n) => ({ id: `cap_${String(n).padStart(4, '0')}`, target: `/r/${n}`, bodySize }))
   const calls: string[][] = []
   const api = {
+    on: () => () => undefined,
     'captures.query': async () => ({ items: [...items].reverse(), total: items.length, next: null }),
     'captures.export': async ({ ids, format }: { ids: string[]; format: 'har' | 'curl' }) => {
       calls.push(ids)

@@ -2,7 +2,8 @@
 // two-space indents writes it, its long strings in slices; a curl script command by command), so
 // that an export holds its bodies once, never the whole file as one string; and handing the file out
 // in slices (`exports.read`) until its last byte is read, for 10 minutes unused, or until the engine
-// closes. A small file is given back whole as text instead. Never: changes a byte of what the formats produce.
+// closes, saying how far it is (`BodyProgress`) as it writes. A small file is given back whole as text
+// instead. Never: changes a byte of what the formats produce.
 import { isUtf8 } from 'node:buffer'
 import { randomBytes } from 'node:crypto'
 import { promises as fs } from 'node:fs'
@@ -23,6 +24,57 @@ const STRING_SLICE = 1024 * 1024
 /** Text gathered before one write to the file. */
 const WRITE_BYTES = 1024 * 1024
 
+/** Bytes of bodies written between two reports of an export's progress. */
+export const PROGRESS_STEP_BYTES = 2 * 1024 * 1024
+
+/**
+ * How far an export is, in bytes of the bodies of its requests (one after the other, in the file's
+ * order): those written so far, of all of them. A large body is counted a slice at a time as it is
+ * written; a request written whole counts all of its bodies (small ones are written within its text).
+ * Reported at most every PROGRESS_STEP_BYTES, and when the last body is written: so the page shows an
+ * export of one large request advance, not stand still until its file is written.
+ */
+export class BodyProgress {
+  private readonly ends: number[] = []
+  private done = 0
+  private reported = 0
+  private current = 0
+
+  constructor(
+    /** Each request's bodies, in bytes, in the order they are written. */
+    sizes: readonly number[],
+    private readonly report: (done: number, total: number) => void,
+  ) {
+    let end = 0
+    for (const size of sizes) this.ends.push((end += size))
+  }
+
+  get total(): number {
+    return this.ends[this.ends.length - 1] ?? 0
+  }
+
+  /** Bytes of the bodies of the request being written, as a slice of one is written. */
+  advance(bytes: number): void {
+    // Never past the request being written: what else stands beside its bodies is not counted.
+    this.done = Math.min(this.done + bytes, this.ends[this.current] ?? this.total)
+    this.tell()
+  }
+
+  /** The request at `index` is written whole. */
+  finished(index: number): void {
+    this.done = Math.max(this.done, this.ends[index] ?? this.total)
+    this.current = index + 1
+    this.tell()
+  }
+
+  private tell(): void {
+    if (this.done - this.reported >= PROGRESS_STEP_BYTES || (this.done === this.total && this.reported < this.total)) {
+      this.reported = this.done
+      this.report(this.done, this.total)
+    }
+  }
+}
+
 /** Where export text goes: gathered, then written in writes of about a megabyte. */
 export class ExportWriter {
   private pending: string[] = []
@@ -31,6 +83,8 @@ export class ExportWriter {
   bytes = 0
   /** Bytes written or about to be. */
   total = 0
+  /** Told of the bodies' bytes as they are written, when the export says how far it is. */
+  progress: BodyProgress | null = null
 
   constructor(
     private readonly handle: FileHandle,
@@ -121,12 +175,18 @@ async function writeBodyString(out: ExportWriter, body: BodyBytes): Promise<void
   await out.write('"')
   if (body.base64) {
     // A multiple of 3 bytes per slice: only the last one pads.
-    for (let start = 0; start < bytes.length; start += 3 * 256 * 1024) await out.write(bytes.toString('base64', start, Math.min(bytes.length, start + 3 * 256 * 1024)))
+    for (let start = 0; start < bytes.length; start += 3 * 256 * 1024) {
+      const end = Math.min(bytes.length, start + 3 * 256 * 1024)
+      await out.write(bytes.toString('base64', start, end))
+      out.progress?.advance(end - start)
+    }
   } else {
     // The decoder keeps a character cut between slices for the next one.
     const decoder = new StringDecoder('utf8')
     for (let start = 0; start < bytes.length; start += STRING_SLICE) {
-      await out.write(JSON.stringify(decoder.write(bytes.subarray(start, Math.min(bytes.length, start + STRING_SLICE)))).slice(1, -1))
+      const end = Math.min(bytes.length, start + STRING_SLICE)
+      await out.write(JSON.stringify(decoder.write(bytes.subarray(start, end))).slice(1, -1))
+      out.progress?.advance(end - start)
     }
     await out.write(JSON.stringify(decoder.end()).slice(1, -1))
   }
@@ -155,6 +215,7 @@ export async function writeHar(out: ExportWriter, har: { log: { entries: unknown
     await writeJson(out, entries[index], 6, long)
     // What was written is on its way to the file; the entry's strings need not stay.
     entries[index] = null
+    out.progress?.finished(index)
   }
   const end = out.total
   await out.write(entries.length === 0 ? empty.slice(open + 1) : `\n    ]${empty.slice(open + 2)}`)

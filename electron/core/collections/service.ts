@@ -21,7 +21,7 @@ import {
   type RunState,
   type SavedRequest,
 } from '../../../shared/collections'
-import { base64Decode, fromCurlMany, fromHar, fromPostmanEntries, fromRawHttp, toCurlPieces, toHar, toPostman, type Exchange, type FolderEntry, type FolderRef, type ResponseSpec } from '../../../shared/formats'
+import { base64Decode, fromCurlMany, fromHar, fromPostmanEntries, fromRawHttp, PRINTF_PIECE_BYTES, toCurlPieces, toHar, toPostman, type Exchange, type FolderEntry, type FolderRef, type ResponseSpec } from '../../../shared/formats'
 import { decodeBody, parseContentEncoding } from '../capture/decode'
 import { RequestDraft } from '../../../shared/model'
 import { z } from 'zod'
@@ -34,7 +34,7 @@ import { inlineBytes, type HistoryStore } from '../store/history'
 import { bodyBytes, storedBody, type CollectionStore } from './store'
 import { cancelledImport, readHar } from './har-reader'
 import { encodeDecodedBodies } from './content-encoding'
-import { ExportFiles, LongValues, writeHar, writeJson, type ExportFileInfo, type ExportWriter, type HarEntriesRange } from './export-file'
+import { BodyProgress, ExportFiles, LongValues, writeHar, writeJson, type ExportFileInfo, type ExportWriter, type HarEntriesRange } from './export-file'
 
 /** An export: a small file as its text, a larger one as a file to read in slices (`exports.read`), its text empty. */
 export interface ExportedFile {
@@ -60,6 +60,8 @@ export interface CollectionServiceDeps {
   onRun: (state: RunState) => void
   /** How far the import of an upload has read its file. */
   onImporting?: (progress: { uploadId: string; done: number; total: number }) => void
+  /** How far an export of captures asked for with a progress id has written their bodies. */
+  onExporting?: (progress: { progressId: string; done: number; total: number }) => void
 }
 
 /** What a request needs to be sendable at all, whatever its URL (an imported one may hold a {{variable}}). */
@@ -306,7 +308,8 @@ export class CollectionService {
     visit(from)
   }
 
-  async exportCaptures(ids: string[], format: 'har' | 'curl'): Promise<ExportedFile> {
+  /** `progressId`: said with each report of how far the file is written (`onExporting`). */
+  async exportCaptures(ids: string[], format: 'har' | 'curl', progressId?: string): Promise<ExportedFile> {
     if (ids.length > 1) {
       let bytes = 0
       for (const id of ids) bytes += this.deps.history.summary(id)?.bodySize ?? 0
@@ -342,20 +345,36 @@ export class CollectionService {
       exchanges.push(exchange)
     }
     const stamp = new Date(this.deps.clock.now()).toISOString().replace(/[:.]/g, '-')
+    const onExporting = this.deps.onExporting
+    const progress =
+      progressId !== undefined && onExporting
+        ? new BodyProgress(
+            exchanges.map((exchange) => exchange.request.body.length + (format === 'har' ? (exchange.response?.body.length ?? 0) : 0)),
+            (done, total) => onExporting({ progressId, done, total }),
+          )
+        : null
     if (format === 'curl') {
       // Every command checked before the file is begun, as one script: a request curl cannot send fails the export.
       const commands = exchanges.map((exchange) => toCurlPieces(exchange.request, { script: true }))
       return this.exported(`hookscope-${stamp}.sh`, 'text/x-shellscript', async (out) => {
-        for (const command of commands) {
-          for (const piece of command) await out.write(piece)
+        for (const [index, command] of commands.entries()) {
+          for (const piece of command) {
+            await out.write(piece)
+            // A body curl is given on its input comes in pieces of its bytes, each of that many.
+            progress?.advance(PRINTF_PIECE_BYTES)
+          }
           await out.write('\n')
+          progress?.finished(index)
         }
       })
     }
     // Large bodies are written from their bytes, never as one string.
     const long = new LongValues()
     const har = toHar(exchanges, { creator: { name: 'Hookscope', version: this.deps.version }, bodyText: long.bodyText })
-    return this.exported(`hookscope-${stamp}.har`, 'application/json', (out) => writeHar(out, har, long))
+    return this.exported(`hookscope-${stamp}.har`, 'application/json', (out) => {
+      out.progress = progress
+      return writeHar(out, har, long)
+    })
   }
 
   // ——— import: everything or nothing ———

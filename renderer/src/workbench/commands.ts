@@ -866,7 +866,7 @@ export class Workbench {
     const { limit: _limit, ...query } = toCaptureQuery(traffic.filter, Date.now(), 1)
     const cancel = new AbortController()
     this.listExportCancel = cancel
-    this.state.setListExport({ format, phase: 'listing', done: 0, total: traffic.total })
+    this.state.setListExport({ format, phase: 'listing', done: 0, total: traffic.total, bytesDone: 0, bytesTotal: 0 })
     try {
       const result = await exportList(this.api, {
         query,

@@ -1,6 +1,9 @@
 // Exporting the traffic list: every request its search and filters match, read from the engine page
 // by page (the list holds only the pages it has loaded), then exported in slices, so that a long
-// export shows how far it is; cancelled, it ends at once, without waiting for the call on its way.
+// export shows how far it is, in bytes of work (each request's body and a little for the rest of it),
+// each slice's share counted as the engine writes its file (`exports.progress`) and as the page reads
+// it, so that one request of a hundred megabytes advances as smoothly as thousands of small ones;
+// cancelled, it ends at once, without waiting for the call on its way.
 // The slices are joined into one file, oldest request first, as browsers' HAR files are; a slice the
 // engine answers as a file (past a megabyte) is read in slices of bytes and joined as they are, never
 // decoded into one string. Never: touches the DOM or the stores.
@@ -16,14 +19,23 @@ export const EXPORT_LIST_PAGE = 5000
  * its bodies would add up to more than one call carries (EXPORT_CALL_MAX_BODY_BYTES). */
 export const EXPORT_SLICE = 250
 
+/** Work counted for each request besides its body's bytes (its headers, and the file's text around it). */
+export const REQUEST_WORK_BYTES = 1024
+/** Of a slice's work, the share done while the engine writes its file; the rest is the page reading it. */
+const WRITE_SHARE = 0.5
+
 export type TrafficExportFormat = 'har' | 'curl'
 
 export interface ExportProgress {
   format: TrafficExportFormat
   /** Listing what matches, then exporting it. */
   phase: 'listing' | 'exporting'
+  /** Listing: requests found. Exporting: requests in the file so far. */
   done: number
   total: number
+  /** Exporting: the work done and in all, in bytes (see REQUEST_WORK_BYTES); 0 while listing. */
+  bytesDone: number
+  bytesTotal: number
 }
 
 export interface ListExportOptions {
@@ -95,7 +107,7 @@ async function listMatching(api: ApiClient, options: ListExportOptions, max: num
         sizes.set(item.id, item.bodySize)
       }
     }
-    options.onProgress({ format: options.format, phase: 'listing', done: ids.length, total: Math.min(max, matched - skipped) })
+    options.onProgress({ format: options.format, phase: 'listing', done: ids.length, total: Math.min(max, matched - skipped), bytesDone: 0, bytesTotal: 0 })
     if (ids.length >= max || page.next === null || page.items.length === 0) break
     before = page.next
   }
@@ -114,8 +126,8 @@ function discardFile(api: ApiClient, exported: ExportedFile): void {
 }
 
 /** One `captures.export` call; cancelled while the engine writes it, the file it answers with later is discarded. */
-async function exportCall(api: ApiClient, ids: string[], format: TrafficExportFormat, signal: AbortSignal): Promise<ExportedFile> {
-  const call = api['captures.export']({ ids, format })
+async function exportCall(api: ApiClient, ids: string[], format: TrafficExportFormat, signal: AbortSignal, progressId?: string): Promise<ExportedFile> {
+  const call = api['captures.export']({ ids, format, ...(progressId !== undefined ? { progressId } : {}) })
   try {
     return await unlessCancelled(call, signal)
   } catch (error) {
@@ -126,9 +138,9 @@ async function exportCall(api: ApiClient, ids: string[], format: TrafficExportFo
 
 /** One slice exported; a request deleted since it was listed is left out (and counted) instead of
  * failing the whole export. */
-async function exportSlice(api: ApiClient, ids: string[], format: TrafficExportFormat, signal: AbortSignal): Promise<{ files: ExportedFile[]; gone: number }> {
+async function exportSlice(api: ApiClient, ids: string[], format: TrafficExportFormat, signal: AbortSignal, progressId?: string): Promise<{ files: ExportedFile[]; gone: number }> {
   try {
-    return { files: [await exportCall(api, ids, format, signal)], gone: 0 }
+    return { files: [await exportCall(api, ids, format, signal, progressId)], gone: 0 }
   } catch (error) {
     if (!(error instanceof HookscopeError && error.code === 'NOT_FOUND')) throw error
   }
@@ -152,10 +164,16 @@ async function exportSlice(api: ApiClient, ids: string[], format: TrafficExportF
 
 /**
  * The bytes of an export the engine answered as a file, from `from` to its end, in slices (read in
- * order: the engine deletes the file once its last byte is read). Cancelled or failed, the file is
- * discarded.
+ * order: the engine deletes the file once its last byte is read), `onRead` told of the bytes read so
+ * far after each. Cancelled or failed, the file is discarded.
  */
-export async function readExportFile(api: ApiClient, file: { id: string; size: number }, from = 0, signal?: AbortSignal): Promise<Uint8Array<ArrayBuffer>[]> {
+export async function readExportFile(
+  api: ApiClient,
+  file: { id: string; size: number },
+  from = 0,
+  signal?: AbortSignal,
+  onRead?: (read: number, of: number) => void,
+): Promise<Uint8Array<ArrayBuffer>[]> {
   const parts: Uint8Array<ArrayBuffer>[] = []
   try {
     for (let offset = from; offset < file.size; ) {
@@ -164,6 +182,7 @@ export async function readExportFile(api: ApiClient, file: { id: string; size: n
       if (slice.size === 0) break
       parts.push(base64Bytes(slice.base64))
       offset += slice.size
+      onRead?.(offset - from, file.size - from)
     }
   } catch (error) {
     api['exports.discard']({ id: file.id }).catch(() => undefined)
@@ -202,7 +221,14 @@ function harParts(log: Omit<HarLog, 'entries'>, entries: FilePart[]): FilePart[]
  * A HAR file's entries, joined where `entries` ends: a file answered as text parsed, one answered as
  * a file read as bytes (its log's fields, before the entries, parsed when none are known yet).
  */
-async function addHarEntries(api: ApiClient, file: ExportedFile, entries: FilePart[], log: Omit<HarLog, 'entries'> | null, signal: AbortSignal): Promise<Omit<HarLog, 'entries'>> {
+async function addHarEntries(
+  api: ApiClient,
+  file: ExportedFile,
+  entries: FilePart[],
+  log: Omit<HarLog, 'entries'> | null,
+  signal: AbortSignal,
+  onRead?: (read: number, of: number) => void,
+): Promise<Omit<HarLog, 'entries'>> {
   if (!file.file) {
     const { entries: sliceEntries, ...rest } = (JSON.parse(file.text) as { log: HarLog }).log
     for (const entry of sliceEntries) entries.push(`${entries.length === 0 ? '' : ','}\n      ${indent(JSON.stringify(entry, null, 2), 6)}`)
@@ -215,7 +241,7 @@ async function addHarEntries(api: ApiClient, file: ExportedFile, entries: FilePa
     const parsed = (JSON.parse(`${head}]}}`) as { log: HarLog }).log
     log = Object.fromEntries(Object.entries(parsed).filter(([key]) => key !== 'entries'))
   }
-  const bytes = new Blob(await readExportFile(api, file.file, range.start, signal)).slice(0, range.end - range.start)
+  const bytes = new Blob(await readExportFile(api, file.file, range.start, signal, onRead)).slice(0, range.end - range.start)
   if (bytes.size > 0) {
     if (entries.length > 0) entries.push(',')
     entries.push(bytes)
@@ -235,7 +261,17 @@ export async function exportList(api: ApiClient, options: ListExportOptions): Pr
   const entries: FilePart[] = []
   const scripts: FilePart[] = []
   let gone = 0
-  options.onProgress({ format, phase: 'exporting', done: 0, total: ids.length })
+  const work = (id: string) => (listed.sizes.get(id) ?? 0) + REQUEST_WORK_BYTES
+  let bytesTotal = 0
+  for (const id of ids) bytesTotal += work(id)
+  // The work of the slices in the file, and what was shown last (never less than before).
+  let bytesBefore = 0
+  let bytesShown = 0
+  const show = (done: number, bytes: number) => {
+    bytesShown = Math.max(bytesShown, Math.min(bytesTotal, Math.round(bytes)))
+    options.onProgress({ format, phase: 'exporting', done, total: ids.length, bytesDone: bytesShown, bytesTotal })
+  }
+  show(0, 0)
   for (let at = 0; at < ids.length; ) {
     // At least one request per slice; more while their bodies fit in one call.
     let end = at + 1
@@ -244,20 +280,50 @@ export async function exportList(api: ApiClient, options: ListExportOptions): Pr
       bytes += listed.sizes.get(ids[end]!) ?? 0
       end++
     }
-    const slice = await exportSlice(api, ids.slice(at, end), format, signal)
+    let sliceWork = 0
+    for (let n = at; n < end; n++) sliceWork += work(ids[n]!)
+    // The slice's share: its file being written by the engine, then read here.
+    let written = 0
+    let read = 0
+    const showSlice = () => show(at, bytesBefore + sliceWork * (WRITE_SHARE * written + (1 - WRITE_SHARE) * read))
+    const progressId = `exp_${Date.now().toString(36)}_${Math.random().toString(36).slice(2)}`
+    const off = api.on('exports.progress', (event) => {
+      if (event.progressId !== progressId || event.total <= 0 || signal.aborted) return
+      written = Math.min(1, event.done / event.total)
+      showSlice()
+    })
+    let slice: { files: ExportedFile[]; gone: number }
+    try {
+      slice = await exportSlice(api, ids.slice(at, end), format, signal, progressId)
+    } finally {
+      off()
+    }
+    written = 1
+    showSlice()
     gone += slice.gone
+    // Read in turn: each file's share of the reading is its size (one answered as text is read already).
+    const sizes = slice.files.map((file) => file.file?.size ?? 0)
+    const toRead = sizes.reduce((sum, n) => sum + n, 0)
+    let readBefore = 0
+    const onRead = (index: number) => (done: number, of: number) => {
+      if (toRead === 0 || of <= 0) return
+      read = (readBefore + (sizes[index]! * done) / of) / toRead
+      showSlice()
+    }
     for (const [index, file] of slice.files.entries()) {
       filename ||= file.filename
       try {
-        if (format === 'curl') scripts.push(...(file.file ? await readExportFile(api, file.file, 0, signal) : [file.text]))
-        else log = await addHarEntries(api, file, entries, log, signal)
+        if (format === 'curl') scripts.push(...(file.file ? await readExportFile(api, file.file, 0, signal, onRead(index)) : [file.text]))
+        else log = await addHarEntries(api, file, entries, log, signal, onRead(index))
       } catch (error) {
         // This file and the slice's others not read yet are discarded with the export.
         for (const left of slice.files.slice(index)) discardFile(api, left)
         throw error
       }
+      readBefore += sizes[index]!
     }
-    options.onProgress({ format, phase: 'exporting', done: end, total: ids.length })
+    bytesBefore += sliceWork
+    show(end, bytesBefore)
     at = end
   }
   const exported = ids.length - gone

@@ -1,6 +1,7 @@
 // "Export": every request the list counts (its search and filters), read from the engine whatever
 // the list has loaded, as HAR with their recorded responses or as cURL commands, downloaded as one
-// file. A long export shows how far it is and can be cancelled.
+// file. A long export shows how far it is (in bytes of work, so that one large request advances as
+// its file is written and read) and can be cancelled.
 import { useTraffic } from '../../state/context'
 import { countedRequests } from '../../state/traffic-store'
 import { formatCount } from '../../text/format'
@@ -8,9 +9,16 @@ import { useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import type { ExportProgress } from '../../workbench/list-export'
 import '../../styles/workbench.css'
 
+/** How much of the export's work is done, in whole percents (100 only once it is all done). */
+export function exportPercent(progress: Pick<ExportProgress, 'bytesDone' | 'bytesTotal'>): number {
+  if (progress.bytesTotal <= 0) return 0
+  return Math.floor((100 * Math.min(progress.bytesDone, progress.bytesTotal)) / progress.bytesTotal)
+}
+
 function progressText(progress: ExportProgress): string {
   if (progress.phase === 'listing') return `Finding the requests to export… ${formatCount(progress.done)} of ${formatCount(progress.total)}`
-  return `Exporting ${formatCount(progress.done)} of ${formatCount(progress.total)}…`
+  const which = progress.total === 1 ? '1 request' : `${formatCount(progress.done)} of ${formatCount(progress.total)} requests`
+  return `Exporting ${which}… ${exportPercent(progress)} %`
 }
 
 export function TrafficExport() {
@@ -29,7 +37,7 @@ export function TrafficExport() {
       </button>
       {progress && (
         <>
-          <progress className="export-progress" data-testid="traffic-export-bar" aria-label="Export progress" max={Math.max(1, progress.total)} value={progress.phase === 'exporting' ? progress.done : undefined} />
+          <progress className="export-progress" data-testid="traffic-export-bar" aria-label="Export progress" max={Math.max(1, progress.bytesTotal)} value={progress.phase === 'exporting' ? progress.bytesDone : undefined} />
           <span className="muted" role="status" data-testid="traffic-export-progress">
             {progressText(progress)}
           </span>
