@@ -368,7 +368,8 @@ describe('theme, settings and notifications', () => {
     await page.getByTestId('settings-saved').waitFor()
     await page.reload()
     await page.getByTestId('app-ready').waitFor({ state: 'attached' })
-    await page.getByTestId('open-settings').click()
+    // The reload comes back to Settings.
+    await page.getByTestId('settings-view').waitFor()
     expect(await page.getByTestId('settings-maxCaptures').inputValue()).toBe('25000')
     expect(await page.getByTestId('settings-maxBodyBytes').inputValue()).toBe('50')
     await page.getByTestId('settings-close').click()

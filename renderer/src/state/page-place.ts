@@ -144,17 +144,20 @@ export function keepPlace(stores: PlaceStores, place: PagePlace | null, storage:
     )
   }
 
+  // Each store is listened to for what the place holds only: the traffic store changes with every live frame.
   const offs = [
     app.subscribe((state, previous) => {
       if (state.ready && !previous.ready) openKept()
-      write()
+      if (state.view !== previous.view || state.detailTab !== previous.detailTab || state.keptCollection !== previous.keptCollection) write()
     }),
     traffic.subscribe((state, previous) => {
+      if (state.openedId === previous.openedId) return
       // Opened or closed by the user meanwhile: the request kept is not opened over it.
-      if (state.openedId !== previous.openedId) pendingCapture = null
+      pendingCapture = null
       write()
     }),
     workbench.subscribe((state, previous) => {
+      if (state.selectedCollectionId === previous.selectedCollectionId && state.selectedNode === previous.selectedNode) return
       // Another collection opened: the one kept is no longer waited for.
       if (state.selectedCollectionId !== null && previous.selectedCollectionId === null && app.getState().keptCollection !== null) app.getState().setKeptCollection(null)
       write()
