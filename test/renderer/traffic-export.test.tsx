@@ -2,6 +2,7 @@ import './helpers/setup-dom'
 import { act, fireEvent, screen, waitFor } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { App } from '../../renderer/src/app'
+import { spokenProgressText } from '../../renderer/src/components/workbench/traffic-export'
 import { FIRST_PAGE } from '../../renderer/src/state/live-sync'
 import { readFileText, workbenchOf } from '../../renderer/src/workbench/commands'
 import { HookscopeError } from '../../shared/errors'
@@ -102,6 +103,9 @@ describe('exporting the traffic list', () => {
       fireEvent.click(screen.getByTestId('traffic-export-har'))
     })
     await waitFor(() => expect(screen.getByTestId('traffic-export-progress').textContent).toBe('Exporting 250 of 1,200 requests… 20 %'))
+    // Screen readers hear it in quarters, not at every percent.
+    expect(screen.getByTestId('traffic-export-spoken').textContent).toBe('Exporting 1,200 requests…')
+    expect(screen.getByTestId('traffic-export-progress').getAttribute('aria-hidden')).toBe('true')
     const bar = screen.getByTestId('traffic-export-bar') as HTMLProgressElement
     // Requests without bodies: each counts the same.
     expect(bar.value / bar.max).toBeCloseTo(250 / 1200)
@@ -154,5 +158,15 @@ describe('exporting the traffic list', () => {
     const paused = await readFileText(downloads.blobs[2]!)
     expect(paused.match(/^curl /gm)).toHaveLength(STORED - 1)
     expect(paused).not.toContain('/export/later-')
+  })
+})
+
+describe('the export progress screen readers hear', () => {
+  const at = (bytesDone: number, total = 3) => ({ format: 'har' as const, phase: 'exporting' as const, done: 1, total, bytesDone, bytesTotal: 1000 })
+  it('changes at each quarter only, where the visible percent changes at each step', () => {
+    const spoken = new Set<string>()
+    for (let bytes = 0; bytes <= 1000; bytes += 10) spoken.add(spokenProgressText(at(bytes)))
+    expect([...spoken]).toEqual(['Exporting 3 requests…', 'Exporting 3 requests… 25 %', 'Exporting 3 requests… 50 %', 'Exporting 3 requests… 75 %', 'Exporting 3 requests… 100 %'])
+    expect(spokenProgressText(at(460, 1))).toBe('Exporting 1 request… 25 %')
   })
 })

@@ -21,6 +21,17 @@ function progressText(progress: ExportProgress): string {
   return `Exporting ${which}… ${exportPercent(progress)} %`
 }
 
+/**
+ * What screen readers hear: the same words, in quarters. The visible percent changes up to a hundred
+ * times in one export, and a status read out at each change would queue as many announcements.
+ */
+export function spokenProgressText(progress: ExportProgress): string {
+  if (progress.phase === 'listing') return 'Finding the requests to export…'
+  const which = progress.total === 1 ? '1 request' : `${formatCount(progress.total)} requests`
+  const quarter = Math.floor(exportPercent(progress) / 25) * 25
+  return quarter === 0 ? `Exporting ${which}…` : `Exporting ${which}… ${quarter} %`
+}
+
 export function TrafficExport() {
   const workbench = useWorkbench()
   const count = useTraffic((s) => (s.loaded ? countedRequests(s) : 0))
@@ -38,8 +49,11 @@ export function TrafficExport() {
       {progress && (
         <>
           <progress className="export-progress" data-testid="traffic-export-bar" aria-label="Export progress" max={Math.max(1, progress.bytesTotal)} value={progress.phase === 'exporting' ? progress.bytesDone : undefined} />
-          <span className="muted" role="status" data-testid="traffic-export-progress">
+          <span className="muted" aria-hidden="true" data-testid="traffic-export-progress">
             {progressText(progress)}
+          </span>
+          <span className="visually-hidden" role="status" data-testid="traffic-export-spoken">
+            {spokenProgressText(progress)}
           </span>
           <button type="button" className="small" data-testid="traffic-export-cancel" title="Cancel the export: no file is saved" onClick={() => workbench.cancelListExport()}>
             Cancel
