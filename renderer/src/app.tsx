@@ -3,7 +3,7 @@
 // request, or the composer, collections or settings view, and the sheets (help, copy as code,
 // endpoint editor, clear, and the workbench's comparison, save, resend and paste dialogs).
 import { lazy, Suspense, useEffect } from 'react'
-import { ConfirmDialog } from './components/dialog'
+import { ConfirmDialog, Dialog } from './components/dialog'
 import { CaptureDetail } from './components/detail/capture-detail'
 import { ConnectionBanner } from './components/connection-banner'
 import { EndpointEditor } from './components/endpoint-editor'
@@ -143,7 +143,14 @@ function Sheets() {
     <>
       {helpOpen && <HelpSheet onClose={() => a.setHelpOpen(false)} />}
       {codeSheetFor && (
-        <Suspense fallback={null}>
+        // While its code loads (the first time), the sheet is already there to close with Escape.
+        <Suspense
+          fallback={
+            <Dialog title="Copy as code" onClose={() => a.setCodeSheetFor(null)} testId="code-sheet-loading" wide>
+              <p className="muted">Loading…</p>
+            </Dialog>
+          }
+        >
           <CodeSheet id={codeSheetFor} onClose={() => a.setCodeSheetFor(null)} />
         </Suspense>
       )}

@@ -1,5 +1,5 @@
 import './helpers/setup-dom'
-import { act, fireEvent, screen } from '@testing-library/react'
+import { act, fireEvent, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 import { App } from '../../renderer/src/app'
@@ -94,7 +94,9 @@ describe('keyboard', () => {
     await press('j')
     expect(selectedPath()).toBe('/order/2')
     await press('C')
-    await screen.findByTestId('code-sheet')
+    const sheet = await screen.findByTestId('code-sheet')
+    // Keys go where the focus is: once the sheet has taken it.
+    await waitFor(() => expect(sheet.contains(document.activeElement)).toBe(true))
     await press('Escape')
     expect(screen.queryByTestId('code-sheet')).toBeNull()
     expect(document.activeElement).toBe(screen.getByRole('grid'))
