@@ -49,6 +49,12 @@ export const ForwardTarget = z.object({
     .refine((value) => !/[?#]/.test(value), 'a forward target has no query or fragment: the request brings its own'),
   /** Delivery from the queue is held while paused (async mode). */
   paused: z.boolean().default(false),
+  /**
+   * An https:// target's certificate is accepted even when no authority the engine trusts vouches for
+   * it: a local app's self-signed or mkcert one (Node does not read the system's certificate store).
+   * Absent (as in settings saved before it existed): verified.
+   */
+  acceptSelfSigned: z.boolean().optional(),
 })
 export type ForwardTarget = z.infer<typeof ForwardTarget>
 

@@ -10,7 +10,7 @@ import type { CaptureSummary, ForwardConfig, TargetStatus } from '../../shared/m
 import { BlobStore } from '../../electron/core/store/blobs'
 import { send, StopGroup, type SendRequest } from '../../electron/core/forward/sender'
 import { apiOf, rawExchange, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
-import { freePort, httpTarget, rawTarget, type Target } from '../helpers/targets'
+import { freePort, httpTarget, rawTarget, selfSignedTarget, type Target } from '../helpers/targets'
 import { testScope } from '../helpers/scope'
 
 let t: TestEngine | null = null
@@ -501,6 +501,38 @@ describe('targets that misbehave', () => {
     expect(attempt!.error).toEqual({ code: 'TLS', message: `TLS failed: the target does not answer HTTPS on this port (wrong version number); if it serves plain HTTP, use http:// instead of https://` })
     expect(summary.forward!.error).toBe(`gave up after 1 attempt: ${attempt!.error!.message}`)
     expect(e.engine.forwarder.statuses(e.engine.endpoints())[0]!.lastError).toBe(attempt!.error!.message)
+  })
+
+  it('an https:// app with its own self-signed certificate is refused in words that say what to do, and reached once the target accepts it', async () => {
+    const app = await selfSignedTarget()
+    scope.defer(() => app.close())
+    const retry = { maxAttempts: 1, maxAgeMs: 60_000, baseDelayMs: 10, maxDelayMs: 10 }
+    const e = await forwarding({ mode: 'async', retry, targets: [{ id: 'app', url: `${app.url}/hooks`, paused: false }], defaultTargetId: 'app' })
+    const failed = forwardState(e.engine, (s) => s.forward!.state === 'failed')
+    await post(e.url, '/stripe', '{"id":"evt_1"}')
+    const summary = await failed
+    const [attempt] = await apiOf(e.engine)['forward.attempts']({ id: summary.id })
+    expect(attempt!.error!.code).toBe('TLS')
+    expect(attempt!.error!.message).toBe(
+      "TLS failed: no trusted authority vouches for the target's certificate (self-signed certificate); for a local app's self-signed or mkcert certificate, let this target accept self-signed certificates (Forwarding settings)",
+    )
+    expect(app.received).toHaveLength(0)
+
+    // Accepted: delivered byte for byte, and the answer recorded.
+    await e.engine.updateEndpoint(e.endpointId, { forward: { targets: [{ id: 'app', url: `${app.url}/hooks`, paused: false, acceptSelfSigned: true }] } })
+    const delivered = forwardState(e.engine, (s) => s.target === '/order' && s.forward!.state === 'delivered')
+    await post(e.url, '/order', '{"id":"evt_2"}')
+    const done = await delivered
+    expect((await app.waitFor(1))[0]).toMatchObject({ method: 'POST', url: '/hooks/order', body: Buffer.from('{"id":"evt_2"}') })
+    const [ok] = await apiOf(e.engine)['forward.attempts']({ id: done.id })
+    expect(ok).toMatchObject({ status: 200, error: null })
+
+    // Accepting is per target: turned off again, the same app is refused again (no connection reused).
+    await e.engine.updateEndpoint(e.endpointId, { forward: { targets: [{ id: 'app', url: `${app.url}/hooks`, paused: false }] } })
+    const refused = forwardState(e.engine, (s) => s.target === '/again' && s.forward!.state === 'failed')
+    await post(e.url, '/again', '{}')
+    await refused
+    expect(app.received).toHaveLength(1)
   })
 
   it('an answer that is not valid HTTP fails in words that say what is wrong with it, without the parser’s codes', async () => {

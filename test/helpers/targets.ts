@@ -141,3 +141,45 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()))
   return port
 }
+
+/** An https:// target on 127.0.0.1 with a self-signed certificate for localhost (test/fixtures/tls), as a local app's own. */
+export async function selfSignedTarget(): Promise<Target & { close(): Promise<void> }> {
+  const { readFileSync } = await import('node:fs')
+  const https = await import('node:https')
+  const path = await import('node:path')
+  const dir = path.join(import.meta.dirname, '../fixtures/tls')
+  const rec = recorder()
+  const sockets = new Set<net.Socket>()
+  const server = https.createServer({ key: readFileSync(path.join(dir, 'localhost.key')), cert: readFileSync(path.join(dir, 'localhost.crt')) }, (req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      const pairs: Array<[string, string]> = []
+      for (let i = 0; i < req.rawHeaders.length; i += 2) pairs.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!])
+      rec.received.push({ method: req.method!, url: req.url!, rawHeaders: pairs, body: Buffer.concat(chunks) })
+      res.writeHead(200, { 'Content-Type': 'text/plain' })
+      res.end('ok over tls')
+      rec.notify()
+    })
+  })
+  server.on('secureConnection', (socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve())
+  })
+  const port = (server.address() as AddressInfo).port
+  return {
+    port,
+    url: `https://localhost:${port}`,
+    received: rec.received,
+    waitFor: rec.waitFor,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      }),
+  }
+}

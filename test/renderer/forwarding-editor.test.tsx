@@ -119,6 +119,27 @@ describe('forwarding section of the endpoint editor', () => {
     expect(patch.signature).toBeUndefined()
   })
 
+  it('offers to accept a self-signed certificate for an https:// target only, and saves it with that target', async () => {
+    const { updates } = await setup()
+    change(byTest('forward-mode'), 'async')
+    click(byTest('forward-add-target'))
+    change(allByTest('forward-target-url')[0]!, 'http://localhost:3000')
+    expect(screen.queryByTestId('forward-target-self-signed')).toBeNull()
+    change(allByTest('forward-target-url')[0]!, 'https://localhost:3443/hooks')
+    const accept = byTest('forward-target-self-signed') as HTMLInputElement
+    expect(accept.checked).toBe(false)
+    expect(accept.closest('label')!.textContent).toContain('Accept a self-signed certificate')
+    click(accept)
+    await save()
+    expect(updates().at(-1)!.patch.forward!.targets).toEqual([expect.objectContaining({ url: 'https://localhost:3443/hooks', acceptSelfSigned: true })])
+    // Back to http://, it means nothing and is not kept.
+    const form = forwardFormFrom({ ...defaultForwardConfig(), targets: [{ id: 't', url: 'https://localhost:3443', paused: false, acceptSelfSigned: true }] })
+    expect(form.targets[0]!.acceptSelfSigned).toBe(true)
+    const plain = forwardConfigFrom({ ...form, targets: [{ ...form.targets[0]!, url: 'http://localhost:3000' }] })
+    if (!plain.ok) throw new Error('the form should be valid')
+    expect(plain.config.targets[0]).not.toHaveProperty('acceptSelfSigned')
+  })
+
   it('does not send an unchanged forward config (a forward patch makes waiting deliveries try again at once)', async () => {
     const { updates } = await setup()
     change(byTest('endpoint-field-name'), 'Renamed')

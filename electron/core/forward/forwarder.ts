@@ -40,7 +40,7 @@ import { carriesSignature } from '../../../shared/signatures'
 import { publicUrlOf } from '../verdicts/checker'
 import { AttemptLines } from './attempt-lines'
 import { defaultTarget, isEncoded, readsBody, route, routableBody, ROUTE_JSON_LIMIT } from './router'
-import { send, StopGroup, type ResponseHead, type SendResult } from './sender'
+import { send, StopGroup, UNTRUSTED_CERTIFICATE, type ResponseHead, type SendResult } from './sender'
 import { relayHeaders, UnforwardableTarget, upstreamHeaders, upstreamPath } from './upstream'
 
 const StoredAttempt = ForwardAttemptSchema.extend({ t: z.literal('a'), inline: InlineBody.nullable() })
@@ -599,11 +599,15 @@ export class Forwarder {
     if (destination?.url === target.url) return destination
     const origin = new URL(target.url)
     const originText = origin.origin
-    let agent = this.agents.get(originText)
+    const secure = origin.protocol === 'https:'
+    // A target that accepts a self-signed certificate never shares connections with one that does not.
+    const unverified = secure && target.acceptSelfSigned === true
+    const agentKey = unverified ? `${originText} unverified` : originText
+    let agent = this.agents.get(agentKey)
     if (!agent) {
       const options = { keepAlive: true, maxSockets: 64, timeout: IDLE_CONNECTION_MS }
-      agent = origin.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options)
-      this.agents.set(originText, agent)
+      agent = secure ? new https.Agent({ ...options, rejectUnauthorized: !unverified }) : new http.Agent(options)
+      this.agents.set(agentKey, agent)
     }
     destination = { url: target.url, origin, originText, host: origin.host, agent }
     this.destinations.set(target, destination)
@@ -679,6 +683,9 @@ export class Forwarder {
       })
     } finally {
       delivery.current = null
+    }
+    if (result.error?.code === 'TLS' && result.error.message.startsWith(UNTRUSTED_CERTIFICATE)) {
+      result.error = { ...result.error, message: `${result.error.message}; for a local app's self-signed or mkcert certificate, let this target accept self-signed certificates (Forwarding settings)` }
     }
     this.reached(delivery, result)
     // The headers as they went on the wire (with what Node adds); as built when Node exposes none.

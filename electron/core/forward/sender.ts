@@ -107,6 +107,9 @@ function invalidAnswer(code: string, message: string): string {
   return `the answer is not valid HTTP (${reason})`
 }
 
+/** How an https:// answer whose certificate no trusted authority vouches for fails (the forwarder adds what to do). */
+export const UNTRUSTED_CERTIFICATE = "TLS failed: no trusted authority vouches for the target's certificate"
+
 export function classifyError(error: NodeJS.ErrnoException & { code?: string }): { code: AttemptErrorCode; message: string } {
   const code = error.code ?? ''
   const message = messageOf(error)
@@ -126,6 +129,11 @@ export function classifyError(error: NodeJS.ErrnoException & { code?: string }):
     // of an unknown version: the usual https:// typed for a dev server that serves http://.
     if (/wrong version number|packet length too long|http request/i.test(reason)) {
       return { code: 'TLS', message: `TLS failed: the target does not answer HTTPS on this port (${reason}); if it serves plain HTTP, use http:// instead of https://` }
+    }
+    // A local app's own certificate (self-signed, or from a local authority such as mkcert's, which
+    // Node does not read from the system): the target can be told to accept it.
+    if (/SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/i.test(code) || /self[- ]signed|unable to verify|unable to get (local )?issuer/i.test(reason)) {
+      return { code: 'TLS', message: `${UNTRUSTED_CERTIFICATE} (${reason})` }
     }
     return { code: 'TLS', message: `TLS failed (${reason})` }
   }

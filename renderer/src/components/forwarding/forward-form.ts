@@ -9,6 +9,8 @@ export interface TargetForm {
   id: string
   url: string
   paused: boolean
+  /** An https:// target's self-signed (or mkcert) certificate is accepted. */
+  acceptSelfSigned: boolean
 }
 
 export type RouteKind = RouteMatch['kind']
@@ -71,11 +73,14 @@ export const newRouteId = (): string => `r-${randomSuffix()}`
 
 const seconds = (ms: number) => String(ms / 1000)
 
+/** Whether a target's URL (as typed) is an https:// one, where a certificate is checked. */
+export const isHttps = (url: string): boolean => /^\s*https:\/\//i.test(url)
+
 export function forwardFormFrom(config: ForwardConfig | undefined): ForwardForm {
   const c = config ?? defaultForwardConfig()
   return {
     mode: c.mode,
-    targets: c.targets.map((t) => ({ id: t.id, url: t.url, paused: t.paused })),
+    targets: c.targets.map((t) => ({ id: t.id, url: t.url, paused: t.paused, acceptSelfSigned: t.acceptSelfSigned === true })),
     routes: c.routes.map((r) => ({
       id: r.id,
       kind: r.match.kind,
@@ -176,7 +181,13 @@ export function forwardConfigFrom(form: ForwardForm): ForwardCheck {
   }
   const candidate = {
     mode: form.mode,
-    targets: form.targets.map((t) => ({ id: t.id, url: t.url.trim(), paused: t.paused })),
+    targets: form.targets.map((t) => ({
+      id: t.id,
+      url: t.url.trim(),
+      paused: t.paused,
+      // Kept only where it means something: an https:// target.
+      ...(t.acceptSelfSigned && isHttps(t.url) ? { acceptSelfSigned: true } : {}),
+    })),
     routes: form.routes.map((r) => ({ id: r.id, match: matchOf(r), targetId: r.targetId })),
     defaultTargetId: form.defaultTargetId === '' ? null : form.defaultTargetId,
     host: form.host,

@@ -10,6 +10,7 @@ import {
   forwardConfigFrom,
   moveItem,
   newRoute,
+  isHttps,
   newTargetId,
   ROUTE_KIND_LABELS,
   routeSummary,
@@ -105,7 +106,7 @@ export function ForwardSettings({ form, errors, onChange, thisRunOnly = false, r
   const setTarget = (index: number, patch: Partial<TargetForm>) =>
     onChange((f) => ({ ...f, targets: f.targets.map((t, i) => (i === index ? { ...t, ...patch } : t)) }))
   const addTarget = () => {
-    const target: TargetForm = { id: newTargetId(), url: '', paused: false }
+    const target: TargetForm = { id: newTargetId(), url: '', paused: false, acceptSelfSigned: false }
     onChange((f) => ({ ...f, targets: [...f.targets, target], defaultTargetId: f.defaultTargetId || target.id }))
     setFocusTargetId(target.id)
   }
@@ -197,6 +198,17 @@ export function ForwardSettings({ form, errors, onChange, thisRunOnly = false, r
                   </div>
                   <FieldProblem id={errorId} message={targetProblem} testId="forward-target-error" />
                   <TargetExample url={target.url} path={examplePath} />
+                  {isHttps(target.url) && (
+                    <label className="checkbox forward-target-tls">
+                      <input
+                        type="checkbox"
+                        data-testid="forward-target-self-signed"
+                        checked={target.acceptSelfSigned}
+                        onChange={(event) => setTarget(index, { acceptSelfSigned: event.target.checked })}
+                      />
+                      Accept a self-signed certificate (a local app's own, or mkcert's)
+                    </label>
+                  )}
                 </li>
                 )
               })}
