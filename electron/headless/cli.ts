@@ -37,6 +37,8 @@ Options:
                        again without the flag
   --forward-mode <m>   async (default): answer at once, deliver from a queue that retries
                        while your app is down; proxy: relay your app's answer to the sender
+  --accept-self-signed With an https:// --forward URL: accept your app's own certificate
+                       (self-signed, or mkcert's)
   --data-dir <path>    Data folder (default: ${defaultDataDir()})
   --renderer <path>    Folder of the built UI (default: the one next to this program)
   -h, --help           Show this help
@@ -51,6 +53,8 @@ export interface ServeOptions {
   host?: string
   forward?: string
   forwardMode: 'async' | 'proxy'
+  /** The --forward target accepts a self-signed certificate. */
+  acceptSelfSigned?: boolean
   uiPort?: number
   allowHosts: string[]
   dataDir: string
@@ -81,6 +85,7 @@ const FLAGS = {
   'data-dir': { type: 'string' },
   forward: { type: 'string' },
   'forward-mode': { type: 'string' },
+  'accept-self-signed': { type: 'boolean' },
   renderer: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -132,6 +137,9 @@ export function parseServeArgs(argv: string[]): { help: true } | { version: true
     throw new HookscopeError('INVALID_INPUT', '--forward-mode needs --forward <url>: it says how captures reach that URL.')
   }
   if (forwardMode !== 'async' && forwardMode !== 'proxy') throw new HookscopeError('INVALID_INPUT', `--forward-mode is async or proxy, not "${forwardMode}".`)
+  if (values['accept-self-signed'] && !/^https:\/\//i.test(values.forward ?? '')) {
+    throw new HookscopeError('INVALID_INPUT', '--accept-self-signed needs an https:// --forward URL: it is about that target’s certificate.')
+  }
   if (values.forward !== undefined) {
     let url: URL
     try {
@@ -149,6 +157,7 @@ export function parseServeArgs(argv: string[]): { help: true } | { version: true
     options: {
       forward: values.forward,
       forwardMode,
+      ...(values['accept-self-signed'] ? { acceptSelfSigned: true } : {}),
       port: parsePort(values.port, '--port'),
       host: values.host,
       uiPort: parsePort(values['ui-port'], '--ui-port'),
@@ -174,7 +183,7 @@ export async function serve(options: ServeOptions, log: (line: string) => void =
     forwardOverride: forwardUrl
       ? {
           mode: options.forwardMode,
-          targets: [{ id: RUN_TARGET_ID, url: `${forwardUrl.origin}${forwardUrl.pathname === '/' ? '' : forwardUrl.pathname}`, paused: false }],
+          targets: [{ id: RUN_TARGET_ID, url: `${forwardUrl.origin}${forwardUrl.pathname === '/' ? '' : forwardUrl.pathname}`, paused: false, ...(options.acceptSelfSigned ? { acceptSelfSigned: true } : {}) }],
           routes: [],
           defaultTargetId: RUN_TARGET_ID,
         }

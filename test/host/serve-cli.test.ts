@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { Engine } from '../../electron/core'
 import { main, parseServeArgs, serve, type ServeOptions } from '../../electron/headless/cli'
 import { removeDir, tempDir } from '../helpers/engine'
-import { httpTarget } from '../helpers/targets'
+import { httpTarget, selfSignedTarget } from '../helpers/targets'
 
 let dir: string
 let renderer: string
@@ -73,6 +73,12 @@ describe('serve flags', () => {
 
   it('refuses --forward-mode without --forward', () => {
     expect(() => parse('--forward-mode', 'proxy')).toThrow(/--forward-mode needs --forward/)
+  })
+
+  it('takes --accept-self-signed with an https:// --forward URL only', () => {
+    expect(parse('--forward', 'https://localhost:3443', '--accept-self-signed')).toMatchObject({ options: { forward: 'https://localhost:3443', acceptSelfSigned: true } })
+    expect(() => parse('--forward', 'http://localhost:3000', '--accept-self-signed')).toThrow(/--accept-self-signed needs an https:\/\/ --forward URL/)
+    expect(() => parse('--accept-self-signed')).toThrow(/--accept-self-signed needs/)
   })
 })
 
@@ -223,6 +229,20 @@ describe('serve --forward', () => {
       const plain = await serve(options(), () => undefined)
       expect(plain.engine.endpoints()[0]!.forward).toMatchObject(saved)
       await plain.stop()
+    } finally {
+      await app.close()
+    }
+  })
+
+  it('reaches an https:// app with its own certificate with --accept-self-signed', async () => {
+    const app = await selfSignedTarget()
+    try {
+      const run = await serve(options({ forward: `${app.url}/tls`, acceptSelfSigned: true }), () => undefined)
+      const url = run.engine.statuses()[0]!.url!
+      await fetch(`${url}hook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"invoice.paid"}' })
+      const [received] = await app.waitFor(1)
+      expect(received!.url).toBe('/tls/hook')
+      await run.stop()
     } finally {
       await app.close()
     }
