@@ -18,7 +18,8 @@
 //   nearest winning; disabled ones left out) are filled in wherever Postman fills them in when it
 //   sends: the URL, headers, body and auth, also inside one another's values. Anything else in
 //   braces (an environment's variable, a dynamic one such as {{$guid}}) stays as written. Path
-//   variables (`/orders/:id` with the URL's `variable` list) are filled in too.
+//   variables (`/orders/:id` with the URL's `variable` list) are filled in too. What a request line
+//   cannot carry (spaces, anything beyond ASCII) is percent-encoded as UTF-8, as Postman sends it.
 // - Folders (item groups) become each exchange's `folderPath`, in order, with their descriptions; an
 //   item keeps its own name. fromPostmanEntries also gives each folder as a FolderEntry where it
 //   begins, so that one without requests is kept too.
@@ -429,7 +430,24 @@ function importUrl(url: z.infer<typeof UrlObject> | string | null | undefined, p
   if (!result.includes('{{') && !URL.canParse(result)) {
     fail(path, `${itemName ? `"${itemName}"` : 'the request'}'s URL "${written}" is not a valid URL`)
   }
-  return textToByteString(result)
+  return textToByteString(encodeUnsendable(result))
+}
+
+/**
+ * The URL with what no request line can carry as is (spaces, control characters, anything beyond
+ * ASCII) percent-encoded as UTF-8 after its origin, as Postman encodes it when it sends (`hello world`
+ * as `hello%20world`, `café` as `caf%C3%A9`). Everything else stays as written, as it came through a
+ * Hookscope export (Postman would also encode `"`, `<`, `>` and a few more, which requests carry fine).
+ */
+function encodeUnsendable(url: string): string {
+  const origin = /^(?:[a-z][a-z0-9+.-]*:\/\/[^/?#]*|\{\{[^{}]*\}\}[^/?#]*)?/i.exec(url)![0]
+  let out = ''
+  for (const char of url.slice(origin.length)) {
+    const code = char.codePointAt(0)!
+    if (code > 0x20 && code < 0x7f) out += char
+    else for (const byte of utf8Encode(char)) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
+  }
+  return origin + out
 }
 
 interface Body {

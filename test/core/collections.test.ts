@@ -743,6 +743,29 @@ describe('running a collection', () => {
     expect(await api['collections.runs']({ collectionId: 'col_other' })).toEqual([])
   })
 
+  it('runs imported Postman requests whose URLs hold spaces or characters beyond ASCII, sent percent-encoded as Postman sends them', async () => {
+    const app = await target()
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    const postman = {
+      info: { name: 'Typed URLs', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+      variable: [{ key: 'baseUrl', value: app.url }],
+      item: [
+        { name: 'search', request: { method: 'GET', url: '{{baseUrl}}/search?q=hello world&city=Zürich' } },
+        { name: 'file', request: { method: 'PUT', url: '{{baseUrl}}/files/my report/café.pdf', body: { mode: 'raw', raw: 'x' } } },
+      ],
+    }
+    const c = await api['collections.import']({ format: 'postman', text: JSON.stringify(postman) })
+    let runId = ''
+    const finished = runEvents(t, () => runId)
+    runId = (await api['collections.run']({ id: c.id })).runId
+    expect((await finished).results.map((r) => [r.name, r.status, r.error])).toEqual([
+      ['search', 200, null],
+      ['file', 200, null],
+    ])
+    expect(app.received.map((r) => r.url)).toEqual(['/search?q=hello%20world&city=Z%C3%BCrich', '/files/my%20report/caf%C3%A9.pdf'])
+  })
+
   it('runs imported items whose URL starts with an undefined {{variable}} to a chosen target, keeping their paths', async () => {
     const app = await target()
     t = await startEngine()

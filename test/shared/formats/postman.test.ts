@@ -1,10 +1,14 @@
 // Postman Collection v2.1: exported collections must load in the official postman-collection SDK
 // and show the same requests there, come back unchanged through fromPostman (also after the SDK's
 // own toJSON), and collections built with the SDK must import as Postman would send them.
-import { Collection, Header, Item, ItemGroup, Request, RequestAuth, RequestBody, type CollectionDefinition } from 'postman-collection'
+import { createRequire } from 'node:module'
+import { Collection, Header, Item, ItemGroup, Request, RequestAuth, RequestBody, type CollectionDefinition, type Url } from 'postman-collection'
 import { describe, expect, it } from 'vitest'
 import { fromPostman, POSTMAN_SCHEMA_V21, toPostman, type Exchange } from '../../../shared/formats'
 import { allBytes, bytes, comparable, errorOf, utf8ByteString } from './helpers'
+
+// What Postman's runtime sends for a request's URL (the SDK's own dependency): its request target is `path`.
+const postmanUrlEncoder = createRequire(import.meta.url)('postman-url-encoder') as { toNodeUrl(url: Url): { path: string } }
 
 const exchanges: Exchange[] = [
   {
@@ -318,6 +322,36 @@ describe('Postman import', () => {
     const sdk = new Collection(collection as unknown as CollectionDefinition)
     const sdkItem = sdk.items.idx(0) as Item
     expect(sdkItem.request.url.getPath()).toBe('/v1/orders/{{orderId}}/items/7.json')
+  })
+
+  it('sends a URL with spaces or characters beyond ASCII percent-encoded as UTF-8, as Postman sends it, keeping what a URL can carry as written', () => {
+    const collection = {
+      info: { name: 'Search', schema: POSTMAN_SCHEMA_V21 },
+      variable: [{ key: 'city', value: 'São Paulo' }],
+      item: [
+        { name: 'typed', request: { method: 'GET', url: 'https://api.example.test/files/my report/café.pdf?q=hello world&city={{city}}&tag=a|b&pct=100%25&t=\u0007' } },
+        {
+          name: 'path variable',
+          request: {
+            method: 'GET',
+            url: { raw: 'https://api.example.test/users/:name?x=1', protocol: 'https', host: ['api', 'example', 'test'], path: ['users', ':name'], query: [{ key: 'x', value: '1' }], variable: [{ key: 'name', value: 'Zoë Ann' }] },
+          },
+        },
+        { name: 'emoji', request: { method: 'POST', url: 'https://api.example.test/notes/📝?mood=😀' } },
+      ],
+    }
+    const exchanges = fromPostman(collection)
+    const sdk = new Collection(collection as unknown as CollectionDefinition)
+    exchanges.forEach((exchange, index) => {
+      const target = exchange.request.url.replace(/^https:\/\/api\.example\.test/, '')
+      // The official encoder, given the SDK's view of the item, with the collection's variables filled in as Postman fills them.
+      const sdkUrl = (sdk.items.idx(index) as Item).request.url
+      const sent = postmanUrlEncoder.toNodeUrl(sdkUrl).path.replace('{{city}}', encodeURIComponent('São Paulo'))
+      expect(target).toBe(sent)
+      expect(target).toMatch(/^[\x21-\x7e]+$/)
+    })
+    expect(exchanges[0]!.request.url).toBe('https://api.example.test/files/my%20report/caf%C3%A9.pdf?q=hello%20world&city=S%C3%A3o%20Paulo&tag=a|b&pct=100%25&t=%07')
+    expect(exchanges[1]!.request.url).toBe('https://api.example.test/users/Zo%C3%AB%20Ann?x=1')
   })
 
   it('sends an OAuth 2.0 access token the way the collection says, as Postman does', () => {
