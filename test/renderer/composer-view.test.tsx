@@ -786,6 +786,30 @@ describe('composer', () => {
     expect(sent.draft.headers).toContainEqual(['svix-signature', 'v1,typed-by-hand'])
   })
 
+  it('says that re-signing sends a signature header switched off or removed, and sends none once re-signing is off', async () => {
+    const { engine, capture, workbench } = await setup({ scheme: true, headers: [['Stripe-Signature', 't=1700000000,v1=00']] })
+    await openComposer(workbench, capture.id)
+    const signatureRow = () => screen.getAllByTestId('header-edit-row').find((row) => (within(row).getByTestId('header-name-input') as HTMLInputElement).value === 'Stripe-Signature')
+    expect((screen.getByTestId('composer-resign') as HTMLInputElement).checked).toBe(true)
+    expect(screen.queryByTestId('composer-resign-adds')).toBeNull()
+    // Switched off, the header is still sent while re-signing is on: both the row and the option say so.
+    fireEvent.click(within(signatureRow()!).getByTestId('header-enabled'))
+    expect(within(signatureRow()!).getByTestId('header-resign-adds').textContent).toBe('Sent anyway: re-signing (Stripe) adds it. Turn re-signing off to send the request without it.')
+    expect(screen.getByTestId('composer-resign-adds').textContent).toBe('This request sends no Stripe-Signature header: re-signing adds one. Turn re-signing off to send it without.')
+    // Removed, the option still says so.
+    fireEvent.click(within(signatureRow()!).getByTestId('header-remove'))
+    expect(signatureRow()).toBeUndefined()
+    expect(screen.getByTestId('composer-resign-adds')).toBeTruthy()
+    fireEvent.click(screen.getByTestId('composer-resign'))
+    expect(screen.queryByTestId('composer-resign-adds')).toBeNull()
+    await act(async () => {
+      await workbench.send()
+    })
+    const sent = lastCall(engine, 'replay.send') as { draft: { headers: string[][] }; resign: unknown }
+    expect(sent.resign).toBeNull()
+    expect(sent.draft.headers.map(([name]) => name)).not.toContain('Stripe-Signature')
+  })
+
   it('shows hostile response headers and bodies as text, and refuses a bad paste clearly', async () => {
     const { fake, capture, workbench } = await setup()
     fake.responseHeaders = [[HOSTILE, HOSTILE]]

@@ -15,7 +15,7 @@ import { messageOf, useWorkbench, useWorkbenchState } from '../../workbench/comm
 import { RemovedEndpointNote } from './removed-endpoint-note'
 import { carriedSignature, resignCandidates, resignSetupAdvice, schemesInWords, staleWords } from '../../workbench/resign-offer'
 import type { Endpoint } from '../../../../shared/model'
-import type { SchemeId } from '../../../../shared/signatures'
+import { carriesSignature, SIGNATURE_HEADERS, type SchemeId } from '../../../../shared/signatures'
 import { byteStringForInput, editUrl, problemsOf, retarget, wireSpec, withDefaultScheme } from '../../workbench/composer-draft'
 import { sendTimeoutError, storeSendTimeout } from '../../workbench/composer-storage'
 import { VisibleText } from '../visible-text'
@@ -194,6 +194,8 @@ function SigningOptions() {
   const endpoints = useApp(useShallow((s) => s.endpointIds.map((id) => s.endpointsById[id]).filter((e) => e !== undefined)))
   const endpoint = endpoints.find((e) => e.id === endpointId)
   const scheme = endpoint?.signature.scheme ?? null
+  // Re-signing gives a request that carries none of the scheme's signature one (its header switched off, removed or never there).
+  const addsSignature = useWorkbenchState((s) => resign && scheme !== null && !carriesSignature(scheme, s.composer.request.headers.filter((row) => row.enabled).map((row) => [row.name, row.value])))
   return (
     <div className="signing-options" data-testid="composer-signing">
       <StaleSignatureOffer endpoints={endpoints} scheme={scheme} />
@@ -234,6 +236,11 @@ function SigningOptions() {
             </label>
           )}
           {!endpoint?.signature.hasSecret && <span className="field-error">No signing secret: add one in the endpoint’s signature settings.</span>}
+          {addsSignature && (
+            <span className="muted" data-testid="composer-resign-adds">
+              This request sends no {SIGNATURE_HEADERS[scheme][0]} header: re-signing adds one. Turn re-signing off to send it without.
+            </span>
+          )}
         </>
       ) : (
         endpoint && <span className="muted">{endpoint.name} checks no signature: the request is sent as edited.</span>

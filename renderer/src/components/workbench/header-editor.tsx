@@ -2,8 +2,11 @@
 // (buttons, or Alt+↑ / Alt+↓ in a row), with live validation. Content-Length is shown as computed
 // from the body and cannot be typed; Transfer-Encoding and other hop-by-hop headers are marked as
 // removed when sent (the engine frames the body itself). With re-signing on, the headers the scheme
-// writes anew are marked so, since what is typed in them is replaced when sent.
+// writes anew are marked so, since what is typed in them is replaced when sent, and a signature header
+// switched off is marked as sent anyway, since re-signing adds the scheme's signature to a request
+// that carries none.
 import { useShallow } from 'zustand/react/shallow'
+import { carriesSignature } from '../../../../shared/signatures'
 import { useApp } from '../../state/context'
 import { resignedHeaderNames, SCHEME_LABELS } from '../../text/verdict-text'
 import { byteStringForInput, computedContentLength, headerNameError, headerValueError, isFramingHeader, isHopByHop, newRowKey, typedToByteString } from '../../workbench/composer-draft'
@@ -18,6 +21,7 @@ export function HeaderEditor() {
   const { endpointId, resign, renewId } = useWorkbenchState(useShallow((s) => ({ endpointId: s.composer.endpointId, resign: s.composer.resign, renewId: s.composer.renewId })))
   const scheme = useApp((s) => (endpointId ? (s.endpointsById[endpointId]?.signature?.scheme ?? null) : null))
   const resigned = resign && scheme ? new Set(resignedHeaderNames(scheme, renewId, new Set(headers.filter((row) => row.enabled).map((row) => row.name.toLowerCase())))) : null
+  const signatureAdded = resign && scheme !== null && !carriesSignature(scheme, headers.filter((row) => row.enabled).map((row) => [row.name, row.value]))
 
   const focusRow = (key: number) => requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-row-key="${key}"] [data-testid="header-name-input"]`)?.focus())
 
@@ -103,6 +107,11 @@ export function HeaderEditor() {
                       {row.enabled && scheme && resigned?.has(row.name.toLowerCase()) && (
                         <span className="muted hint" data-testid="header-resigned">
                           Replaced when sent: re-signed ({SCHEME_LABELS[scheme]}). Turn re-signing off to send it as typed.
+                        </span>
+                      )}
+                      {!row.enabled && signatureAdded && carriesSignature(scheme, [[row.name, row.value]]) && (
+                        <span className="muted hint" data-testid="header-resign-adds">
+                          Sent anyway: re-signing ({SCHEME_LABELS[scheme]}) adds it. Turn re-signing off to send the request without it.
                         </span>
                       )}
                     </>
