@@ -524,6 +524,48 @@ describe('composer', () => {
     expect(atob(sent.draft.bodyBase64)).toBe(formatted)
   })
 
+  it('keeps the body editor, its focus and its undo history when Format re-indents the body or a typed { makes it JSON', async () => {
+    const { engine, workbench } = await setup()
+    const plain = addCapture(engine, { target: '/plain', contentType: 'text/plain', rawHeaders: [['Content-Type', 'text/plain']] }, 'hello')
+    await openComposer(workbench, plain.id)
+    const content = () => document.querySelector<HTMLElement>('[data-testid="composer-body-editor"] .cm-content')!
+    const editor = EditorView.findFromDOM(content())!
+    content().focus()
+    // Typed over the text, a body that now begins with { is shown as JSON in the very editor typed into.
+    act(() => editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: '{' }, selection: { anchor: 1 }, userEvent: 'input.type' }))
+    await settle()
+    expect(screen.getByTestId('composer-format')).toBeTruthy()
+    expect(EditorView.findFromDOM(content())).toBe(editor)
+    expect(editor.hasFocus).toBe(true)
+    act(() => editor.dispatch({ changes: { from: 1, insert: '"a":1}' }, selection: { anchor: 7 }, userEvent: 'input.type' }))
+    await settle()
+    expect(workbench.store.getState().composer.request.body).toEqual({ mode: 'text', text: '{"a":1}' })
+    // Format is one more step of the editor's history: Ctrl+Z gives back the bytes as they were, and Ctrl+Y formats again.
+    fireEvent.click(screen.getByTestId('composer-format'))
+    await settle()
+    expect(EditorView.findFromDOM(content())).toBe(editor)
+    expect(editor.state.doc.toString()).toBe('{\n  "a": 1\n}')
+    content().focus()
+    await act(async () => {
+      fireEvent.keyDown(content(), { key: 'z', code: 'KeyZ', keyCode: 90, ctrlKey: true })
+    })
+    expect(editor.state.doc.toString()).toBe('{"a":1}')
+    expect(workbench.store.getState().composer.request.body).toEqual({ mode: 'text', text: '{"a":1}' })
+    await act(async () => {
+      fireEvent.keyDown(content(), { key: 'y', code: 'KeyY', keyCode: 89, ctrlKey: true })
+    })
+    expect(workbench.store.getState().composer.request.body).toEqual({ mode: 'text', text: '{\n  "a": 1\n}' })
+    // Another request opened starts a history of its own: Ctrl+Z does not bring back the one before.
+    await openComposer(workbench, plain.id)
+    const next = EditorView.findFromDOM(content())!
+    expect(next.state.doc.toString()).toBe('hello')
+    content().focus()
+    await act(async () => {
+      fireEvent.keyDown(content(), { key: 'z', code: 'KeyZ', keyCode: 90, ctrlKey: true })
+    })
+    expect(next.state.doc.toString()).toBe('hello')
+  })
+
   it('edits a form body as a table, re-encoding it', async () => {
     const { engine, workbench } = await setup()
     const form = addCapture(engine, { target: '/form', contentType: 'application/x-www-form-urlencoded', rawHeaders: [['Content-Type', 'application/x-www-form-urlencoded']] }, 'name=Ada+Lovelace&lang=en')

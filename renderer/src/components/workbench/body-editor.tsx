@@ -1,10 +1,13 @@
 // The composer's body as an editable CodeMirror document: line numbers, undo history, JSON syntax
 // when the body is JSON. The document is taken from the store when the editor is created (and again
-// whenever `revision` changes); the user's edits flow back through onChange. A body with CRLF line
-// ends keeps them. CodeMirror renders text nodes only: nothing typed or captured becomes markup.
+// whenever `revision` changes: another request); the user's edits flow back through onChange. A text
+// set from outside meanwhile (Format) is a change in the same editor, which Ctrl+Z undoes, and JSON
+// syntax comes and goes in it as the body becomes JSON or stops being it, so the focus and the history
+// stay where the user is typing. A body with CRLF line ends keeps them. CodeMirror renders text nodes
+// only: nothing typed or captured becomes markup.
 import { useEffect, useRef } from 'react'
 import { minimalSetup } from 'codemirror'
-import { EditorState, Prec } from '@codemirror/state'
+import { Compartment, EditorState, Prec } from '@codemirror/state'
 import { EditorView, lineNumbers } from '@codemirror/view'
 import { syntaxHighlighting } from '@codemirror/language'
 import { classHighlighter } from '@lezer/highlight'
@@ -35,16 +38,24 @@ interface BodyEditorProps {
 
 export function BodyEditor({ text, revision, language, onChange }: BodyEditorProps) {
   const host = useRef<HTMLDivElement>(null)
+  const view = useRef<EditorView | null>(null)
+  const syntax = useRef(new Compartment())
+  // The document as the editor last reported it: a text prop that differs was set from outside.
+  const shown = useRef(text)
   const latestText = useRef(text)
+  const latestLanguage = useRef(language)
   const latestOnChange = useRef(onChange)
   useEffect(() => {
     latestText.current = text
+    latestLanguage.current = language
     latestOnChange.current = onChange
   })
+  const crlf = text.includes('\r\n')
   useEffect(() => {
     if (!host.current) return
     const doc = latestText.current
-    const view = new EditorView({
+    shown.current = doc
+    const editor = new EditorView({
       parent: host.current,
       state: EditorState.create({
         doc,
@@ -56,15 +67,30 @@ export function BodyEditor({ text, revision, language, onChange }: BodyEditorPro
           syntaxHighlighting(classHighlighter),
           EditorView.lineWrapping,
           EditorView.contentAttributes.of({ 'aria-label': 'Request body', 'data-testid': 'composer-body-input' }),
-          ...(doc.includes('\r\n') ? [EditorState.lineSeparator.of('\r\n')] : []),
-          ...(language === 'json' ? [json()] : []),
+          ...(crlf ? [EditorState.lineSeparator.of('\r\n')] : []),
+          syntax.current.of(latestLanguage.current === 'json' ? json() : []),
           EditorView.updateListener.of((update) => {
-            if (update.docChanged) latestOnChange.current(update.state.doc.toString())
+            if (!update.docChanged) return
+            shown.current = update.state.doc.toString()
+            latestOnChange.current(shown.current)
           }),
         ],
       }),
     })
-    return () => view.destroy()
-  }, [revision, language])
+    view.current = editor
+    return () => {
+      view.current = null
+      editor.destroy()
+    }
+    // A change of line ends (a CRLF body formatted) needs an editor with the other separator.
+  }, [revision, crlf])
+  useEffect(() => {
+    view.current?.dispatch({ effects: syntax.current.reconfigure(language === 'json' ? json() : []) })
+  }, [language])
+  useEffect(() => {
+    const editor = view.current
+    if (!editor || text === shown.current) return
+    editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: text }, userEvent: 'input.format' })
+  }, [text])
   return <div ref={host} className="code-block body-editor" data-testid="composer-body-editor" />
 }

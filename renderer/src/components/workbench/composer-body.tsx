@@ -49,7 +49,8 @@ export function ComposerBody() {
 
   const format = () => {
     if (body.mode !== 'text' || problem !== null || jsonDepth(body.text, JSON_MAX_DEPTH) > JSON_MAX_DEPTH) return
-    actions.setBody({ mode: 'text', text: reindentJson(body.text) }, true)
+    // A change in the editor, which Ctrl+Z undoes, giving back the bytes as they were.
+    actions.setBody({ mode: 'text', text: reindentJson(body.text) })
   }
 
   return (
@@ -104,7 +105,7 @@ export function ComposerBody() {
         <FormTable text={body.text} onChange={(text) => actions.setBody({ mode: 'text', text })} />
       ) : (
         <Suspense fallback={<p className="viewer-status">Loading editor…</p>}>
-          <BodyEditor key={`${revision}-${json ? 'json' : 'text'}`} text={body.text} revision={revision} language={json ? 'json' : null} onChange={(text) => actions.setBody({ mode: 'text', text })} />
+          <BodyEditor key={revision} text={body.text} revision={revision} language={json ? 'json' : null} onChange={(text) => actions.setBody({ mode: 'text', text })} />
         </Suspense>
       )}
       {json && (
