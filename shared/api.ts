@@ -303,7 +303,7 @@ export const methods = {
     z.array(RunState),
     'The runs of a collection since the engine started, newest first: a page opened again finds the one still in progress, to follow or stop it.',
   ),
-  'collections.cancelRun': method(z.object({ runId: z.string().min(1) }), RunState, 'Stop a run after the item in flight.'),
+  'collections.cancelRun': method(z.object({ runId: z.string().min(1) }), RunState, 'Stop a run: the request waiting for its answer is cut short (kept as cancelled), and nothing more is sent.'),
   'collections.export': method(
     z.object({ id: z.string().min(1), format: ExportFormat }),
     ExportedFile,

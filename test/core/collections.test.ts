@@ -743,6 +743,28 @@ describe('running a collection', () => {
     expect(await api['collections.runs']({ collectionId: 'col_other' })).toEqual([])
   })
 
+  it('a run stopped while a request waits for its answer cuts that request short and ends at once, sending nothing more', async () => {
+    // An app paused in a debugger: it takes the request and never answers.
+    const app = await target(() => undefined)
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    const c = await api['collections.create']({ name: 'Paused app' })
+    for (const name of ['one', 'two']) {
+      await api['collections.saveItem']({ id: c.id, from: { draft: { method: 'POST', url: `http://placeholder.invalid/${name}`, headers: [], bodyBase64: '' } }, name })
+    }
+    let runId = ''
+    const ended = runEvents(t, () => runId)
+    runId = (await api['collections.run']({ id: c.id, baseUrl: app.url, timeoutMs: 10 * 60_000 })).runId
+    await app.waitFor(1)
+    await api['collections.cancelRun']({ runId })
+    const state = await ended
+    expect(state.state).toBe('cancelled')
+    expect(state.results.map((r) => [r.name, r.status, r.ok, r.error])).toEqual([['one', null, false, 'cancelled before the answer was complete']])
+    expect(app.received.map((r) => r.url)).toEqual(['/one'])
+    // Kept, as the Composer keeps a send it cancelled.
+    expect((await api['replay.get']({ id: state.results[0]!.replayId! })).error).toMatchObject({ code: 'ABORTED' })
+  })
+
   it('runs imported Postman requests whose URLs hold spaces or characters beyond ASCII, sent percent-encoded as Postman sends them', async () => {
     const app = await target()
     t = await startEngine()

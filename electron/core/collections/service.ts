@@ -179,6 +179,8 @@ export class CollectionService {
   private readonly runs = new Map<string, RunState & { cancel: boolean }>()
   /** Ends a run's wait between items at once when it is cancelled. */
   private readonly wakeRun = new Map<string, () => void>()
+  /** The send of each run waiting for its answer, by run: a cancel cuts it short (an app paused in a debugger never answers). */
+  private readonly runSends = new Map<string, string>()
 
   private readonly exportFiles: ExportFiles
 
@@ -630,10 +632,16 @@ export class CollectionService {
         state.state = 'cancelled'
         break
       }
-      const result = await this.sendItem(item, input)
+      const sendId = `${state.runId}:${index}`
+      this.runSends.set(state.runId, sendId)
+      const result = await this.sendItem(item, { ...input, sendId }).finally(() => this.runSends.delete(state.runId))
       state.results.push(result)
       state.done++
       this.deps.onRun(this.publicState(state))
+      if (state.cancel) {
+        state.state = 'cancelled'
+        break
+      }
       if (!result.ok && input.stopOnFailure) {
         state.state = 'stopped'
         break
@@ -662,7 +670,7 @@ export class CollectionService {
     return item.signature ? 'endpoint-removed' : null
   }
 
-  private async sendItem(item: CollectionItem, input: { baseUrl?: string | null; resign: boolean; resignWith?: readonly string[]; timeoutMs: number }): Promise<RunResult> {
+  private async sendItem(item: CollectionItem, input: { baseUrl?: string | null; resign: boolean; resignWith?: readonly string[]; timeoutMs: number; sendId: string }): Promise<RunResult> {
     const draft = draftOfSaved(item.request)
     // An imported URL may start with a variable its file left undefined ({{host}}/hooks): that is its origin.
     const variableBase = originVariableOf(item.request.url)
@@ -687,6 +695,7 @@ export class CollectionService {
         endpointId: signing?.endpointId ?? (item.signature && this.deps.replayer.endpoint(item.signature.endpointId) ? item.signature.endpointId : undefined),
         resign: signing ? { scheme: signing.scheme, renewId: false } : null,
         timeoutMs: input.timeoutMs,
+        sendId: input.sendId,
       })
       const status = replay.response?.status ?? null
       return {
@@ -720,6 +729,8 @@ export class CollectionService {
     if (!state) throw new HookscopeError('NOT_FOUND', `No run with id ${runId}.`)
     state.cancel = true
     this.wakeRun.get(runId)?.()
+    const sendId = this.runSends.get(runId)
+    if (sendId !== undefined) this.deps.replayer.cancel(sendId)
     return this.publicState(state)
   }
 }
