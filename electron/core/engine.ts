@@ -717,16 +717,21 @@ export class Engine {
       'replay.resend': async ({ captureId, baseUrl, resign }) => {
         const summary = this.history.summary(captureId)
         if (!summary) throw new HookscopeError('NOT_FOUND', `No capture with id ${captureId}.`)
-        const endpoint = this.endpoint(summary.endpointId)
-        const base = baseUrl ?? endpoint.forward.targets.find((t) => t.id === endpoint.forward.defaultTargetId)?.url ?? endpoint.forward.targets[0]?.url
-        if (!base) throw new HookscopeError('NO_FORWARD_TARGET', 'Where to? This endpoint has no forward target; give a URL to send it to.')
+        // A removed endpoint's captures stay in the history: sent where the caller says, as they came.
+        const endpoint = this.endpoints().find((e) => e.id === summary.endpointId)
+        const removed = endpoint ? null : `“${this.removedEndpoints().find((e) => e.id === summary.endpointId)?.name ?? summary.endpointId}”`
+        const base = baseUrl ?? (endpoint ? (endpoint.forward.targets.find((t) => t.id === endpoint.forward.defaultTargetId)?.url ?? endpoint.forward.targets[0]?.url) : undefined)
+        if (!base) {
+          throw new HookscopeError('NO_FORWARD_TARGET', removed ? `Where to? The endpoint ${removed} it came to was removed; give a URL to send it to.` : 'Where to? This endpoint has no forward target; give a URL to send it to.')
+        }
+        if (resign && removed) throw new HookscopeError('INVALID_INPUT', `Not re-signed: the endpoint ${removed} whose secret re-signed it was removed. Resend it as is.`)
         // Like forwarding, the Host header follows the endpoint's setting (the target's host by default).
-        const draft = await this.replayer.draftOf(captureId, base, endpoint.forward.host)
+        const draft = await this.replayer.draftOf(captureId, base, endpoint?.forward.host ?? 'rewrite')
         // Only the signature a request carries is signed again, never one its sender did not send.
         if (resign && !carriesSignature(resign.scheme, draft.headers)) {
           throw new HookscopeError('INVALID_INPUT', `Not re-signed: this request carries no ${schemes[resign.scheme].label} signature (no ${SIGNATURE_HEADERS[resign.scheme][0]} header), and re-signing would add one its sender never sent. Resend it as is.`)
         }
-        return this.replayer.send({ draft, originId: captureId, endpointId: endpoint.id, resign, timeoutMs: endpoint.forward.timeoutMs })
+        return this.replayer.send({ draft, originId: captureId, ...(endpoint ? { endpointId: endpoint.id } : {}), resign, timeoutMs: endpoint?.forward.timeoutMs ?? defaultForwardConfig().timeoutMs })
       },
       'replay.list': async ({ originId }) => this.replayer.list(originId),
       'replay.get': async ({ id }) => this.replayer.get(id),

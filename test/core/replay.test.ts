@@ -434,6 +434,33 @@ describe('re-signing: the app under test accepts an edited replay only when it i
   })
 })
 
+describe('resending a capture whose endpoint was removed', () => {
+  it('asks where to, as for an endpoint without a forward target, and sends it there as it came', async () => {
+    const app = await target()
+    t = await stripeEndpoint()
+    const api = apiOf(t.engine)
+    const captured = nextCapture(t.engine)
+    await rawExchange(t.port, 'POST /hooks?x=1 HTTP/1.1\r\nHost: hooks.example\r\nStripe-Signature: t=1,v1=00\r\nContent-Length: 2\r\n\r\n{}')
+    const { id } = await captured
+    await api['endpoints.remove']({ id: t.endpointId })
+    const handlers = t.engine.handlers()
+    expect(await dispatch(handlers, 'replay.resend', { captureId: id })).toEqual({
+      ok: false,
+      error: { code: 'NO_FORWARD_TARGET', message: 'Where to? The endpoint “Test” it came to was removed; give a URL to send it to.' },
+    })
+    // Its secret went with it: nothing re-signs it, and nothing is sent.
+    expect(await dispatch(handlers, 'replay.resend', { captureId: id, baseUrl: app.url, resign: { scheme: 'stripe', renewId: false } })).toEqual({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: 'Not re-signed: the endpoint “Test” whose secret re-signed it was removed. Resend it as is.' },
+    })
+    expect(app.received).toEqual([])
+    const replay = await api['replay.resend']({ captureId: id, baseUrl: app.url })
+    expect(replay).toMatchObject({ originId: id, response: { status: 200 }, resigned: null, signature: null })
+    expect(app.received.map((r) => [r.method, r.url, r.body.toString()])).toEqual([['POST', '/hooks?x=1', '{}']])
+    expect(app.received[0]!.rawHeaders).toContainEqual(['Stripe-Signature', 't=1,v1=00'])
+  })
+})
+
 describe('the Host header of a resend', () => {
   it('follows the endpoint’s Host setting like forwarding: the target’s host by default, the captured one when kept', async () => {
     const app = await target()
