@@ -9,6 +9,7 @@ import { useApp } from '../../state/context'
 import { itemEndpoint, useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { carriedSignature, endpointNames, resignCandidates, resignSetupAdvice, schemesInWords, staleWords } from '../../workbench/resign-offer'
 import { formatCount, formatDateTime } from '../../text/format'
+import { SCHEME_LABELS } from '../../text/verdict-text'
 import { VisibleText } from '../visible-text'
 import { CompareButton } from './compare-button'
 import { RemovedEndpointNote } from './removed-endpoint-note'
@@ -126,9 +127,9 @@ function ItemPanel({ collection, item }: { collection: CollectionTree; item: Ite
           <VisibleText value={item.request.url} byteString />
         </span>
       </p>
-      <p className="muted">
-        {item.request.headers.length} headers · {bodySummary(item.request.body)}
-        {item.signature && resignedBy(item, endpoints) ? ` · re-signed with ${item.signature.scheme} when sent` : ''} · saved from {item.source.kind} · updated {formatDateTime(item.updatedAt)}
+      <p className="muted" data-testid="item-summary">
+        {item.request.headers.length} {item.request.headers.length === 1 ? 'header' : 'headers'} · {bodySummary(item.request.body)}
+        {item.signature && resignedBy(item, endpoints) ? ` · re-signed (${SCHEME_LABELS[item.signature.scheme]}) when sent` : ''} · saved from {item.source.kind} · updated {formatDateTime(item.updatedAt)}
       </p>
       <RemovedEndpointNote endpoint={itemEndpoint(item)} testId="item-endpoint-removed">
         {item.signature ? ', and its secret, which re-signed the item, went with it' : ''}. Open it in the composer and send it to another URL.
