@@ -636,7 +636,7 @@ describe('composer', () => {
     })
     await settle()
     expect(lastCall(engine, 'replay.send')).toMatchObject({ endpointId: 'ep_1', resign: { scheme: 'svix', renewId: true } })
-    await waitFor(() => expect(screen.getByTestId('response-resigned').textContent).toContain('new id'))
+    await waitFor(() => expect(screen.getByTestId('response-resigned').textContent).toBe('re-signed (Svix, new id)'))
     fireEvent.click(resign)
     await act(async () => {
       await workbench.send()

@@ -13,7 +13,7 @@ import { statusLine, useWorkbench, useWorkbenchState } from '../../workbench/com
 import { BodyContent } from '../viewers/body-content'
 import { VisibleText } from '../visible-text'
 import { RawHeaderTable } from './raw-header-table'
-import { refusedSignature, verdictBadge, type Tone } from '../../text/verdict-text'
+import { refusedSignature, SCHEME_LABELS, verdictBadge, type Tone } from '../../text/verdict-text'
 import { TabList, TabPanel } from '../tabs'
 import { errorMessage } from '../../../../shared/errors'
 import { sendErrorText } from '../../text/send-error-text'
@@ -64,7 +64,7 @@ export function ResponsePanel() {
         </strong>
         {result.resigned && (
           <span className="badge ok" data-testid="response-resigned">
-            re-signed ({result.resigned.scheme}
+            re-signed ({SCHEME_LABELS[result.resigned.scheme]}
             {result.resigned.renewedId ? ', new id' : ''})
           </span>
         )}
