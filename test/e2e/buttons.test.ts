@@ -4,22 +4,12 @@
 // label on one line, within the window, beside the buttons they belong with (in a 1280 px window the
 // Composer's actions stand, whole, beside its title).
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { pageScripts, sendRequest, uniquePath, useE2E, waitForRow } from './helpers'
-import { connectApi, type HostApi } from './helpers/api-client'
+import { useHostApi } from './helpers/api-client'
 
 const e2e = useE2E()
-let hostApi: HostApi | null = null
-
-beforeAll(async () => {
-  try {
-    hostApi = await connectApi(e2e.host)
-  } catch {
-    return // No browser, no host: every test skips with the reason.
-  }
-})
-
-afterAll(() => hostApi?.close())
+const hostApiOf = useHostApi(e2e)
 
 const look = (page: Page, testId: string) => page.evaluate(pageScripts.buttonLook, testId)
 const fit = (page: Page, testId: string) => page.evaluate(pageScripts.buttonFit, testId)
@@ -84,7 +74,7 @@ describe('toolbar buttons in a narrow window', () => {
 
   it('keep the Composer’s actions on one line beside each other at 900 px, also for a request from a collection, and beside its title at 1280 px', async (ctx) => {
     e2e.requireBrowser(ctx)
-    const { api } = hostApi!
+    const { api } = hostApiOf()!
     const collection = await api['collections.create']({ name: `Narrow ${uniquePath('c').slice(1)}` })
     await api['collections.saveItem']({
       id: collection.id,

@@ -4,26 +4,17 @@
 // progress of an export of one large request advances while its file is written and while it is read.
 import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { exportedBytes } from '../helpers/exports'
-import { connectApi, type HostApi } from './helpers/api-client'
+import { useHostApi } from './helpers/api-client'
 import { sendRequest, uniquePath, useE2E } from './helpers'
 
 const e2e = useE2E()
-let hostApi: HostApi | null = null
-
-beforeAll(async () => {
-  try {
-    hostApi = await connectApi(e2e.host)
-  } catch {
-    return // No browser, no host: the test skips with the reason.
-  }
-})
-afterAll(() => hostApi?.close())
+const hostApiOf = useHostApi(e2e)
 
 /** What the engine exports for the captures a search matches, oldest first, in one call. */
 async function engineExport(search: string, format: 'har' | 'curl'): Promise<Buffer> {
-  const { api } = hostApi!
+  const { api } = hostApiOf()!
   const page = await api['captures.query']({ text: search, limit: 100 })
   const ids = page.items.map((item) => item.id).reverse()
   return exportedBytes(api, await api['captures.export']({ ids, format }))

@@ -2,21 +2,12 @@
 // and the collection open with its selected request. What was deleted meanwhile (the request
 // cleared, the item or the collection deleted) is let go with a short note, and nothing breaks.
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connectApi, firstEndpointId, type HostApi } from './helpers/api-client'
+import { describe, expect, it } from 'vitest'
+import { firstEndpointId, useHostApi } from './helpers/api-client'
 import { sendRequest, uniquePath, useE2E, waitForRow } from './helpers'
 
 const e2e = useE2E()
-let hostApi: HostApi | null = null
-
-beforeAll(async () => {
-  try {
-    hostApi = await connectApi(e2e.host)
-  } catch {
-    return // No browser, no host: every test skips with the reason.
-  }
-})
-afterAll(() => hostApi?.close())
+const hostApiOf = useHostApi(e2e)
 
 async function reload(page: Page): Promise<void> {
   await page.reload()
@@ -82,7 +73,7 @@ describe('a reload', () => {
     await page.getByTestId('view-composer').click()
     await page.getByTestId('composer-view').waitFor()
 
-    await leaveAndReturn(page, () => hostApi!.api['captures.clear']({}))
+    await leaveAndReturn(page, () => hostApiOf()!.api['captures.clear']({}))
     await page.getByTestId('composer-view').waitFor()
     await page.getByTestId('toast').filter({ hasText: 'The request you had open is no longer stored.' }).waitFor()
     await page.getByTestId('view-traffic').click()
@@ -100,7 +91,7 @@ describe('a reload', () => {
 
   it('returns to the collection open and its selected request, or without what was deleted', async (ctx) => {
     e2e.requireBrowser(ctx)
-    const { api } = hostApi!
+    const { api } = hostApiOf()!
     await firstEndpointId(api)
     const prefix = uniquePath('restore-collection')
     const first = await api['collections.create']({ name: `${prefix} first` })

@@ -1,6 +1,9 @@
 // Real target servers for forwarding and replay tests: they record what reached them, byte for byte.
+import { readFileSync } from 'node:fs'
 import http from 'node:http'
+import https from 'node:https'
 import net from 'node:net'
+import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 
 export interface Received {
@@ -42,10 +45,10 @@ function recorder(): { received: Received[]; notify(): void; waitFor(count: numb
 }
 
 /** An HTTP target that records each request and answers with `handler` (200 "ok" by default). */
-export async function httpTarget(handler?: Handler, options: { host?: string; port?: number } = {}): Promise<Target> {
+export async function httpTarget(handler?: Handler, options: { host?: string; port?: number; tls?: { key: Buffer; cert: Buffer } } = {}): Promise<Target> {
   const rec = recorder()
   const sockets = new Set<net.Socket>()
-  const server = http.createServer((req, res) => {
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => {
@@ -60,8 +63,9 @@ export async function httpTarget(handler?: Handler, options: { host?: string; po
       }
       rec.notify()
     })
-  })
-  server.on('connection', (socket) => {
+  }
+  const server = options.tls ? https.createServer(options.tls, onRequest) : http.createServer(onRequest)
+  server.on(options.tls ? 'secureConnection' : 'connection', (socket: net.Socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
   })
@@ -73,7 +77,7 @@ export async function httpTarget(handler?: Handler, options: { host?: string; po
   const port = (server.address() as AddressInfo).port
   return {
     port,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     received: rec.received,
     waitFor: rec.waitFor,
     close: () =>
@@ -143,43 +147,8 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 }
 
 /** An https:// target on 127.0.0.1 with a self-signed certificate for localhost (test/fixtures/tls), as a local app's own. */
-export async function selfSignedTarget(): Promise<Target & { close(): Promise<void> }> {
-  const { readFileSync } = await import('node:fs')
-  const https = await import('node:https')
-  const path = await import('node:path')
+export async function selfSignedTarget(handler?: Handler): Promise<Target> {
   const dir = path.join(import.meta.dirname, '../fixtures/tls')
-  const rec = recorder()
-  const sockets = new Set<net.Socket>()
-  const server = https.createServer({ key: readFileSync(path.join(dir, 'localhost.key')), cert: readFileSync(path.join(dir, 'localhost.crt')) }, (req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const pairs: Array<[string, string]> = []
-      for (let i = 0; i < req.rawHeaders.length; i += 2) pairs.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!])
-      rec.received.push({ method: req.method!, url: req.url!, rawHeaders: pairs, body: Buffer.concat(chunks) })
-      res.writeHead(200, { 'Content-Type': 'text/plain' })
-      res.end('ok over tls')
-      rec.notify()
-    })
-  })
-  server.on('secureConnection', (socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
-  })
-  const port = (server.address() as AddressInfo).port
-  return {
-    port,
-    url: `https://localhost:${port}`,
-    received: rec.received,
-    waitFor: rec.waitFor,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy()
-        server.close(() => resolve())
-      }),
-  }
+  const created = await httpTarget(handler, { tls: { key: readFileSync(path.join(dir, 'localhost.key')), cert: readFileSync(path.join(dir, 'localhost.crt')) } })
+  return { ...created, url: `https://localhost:${created.port}` }
 }

@@ -11,6 +11,7 @@ import { hardenContents, hardenSession, isAppUrl, permissionAllowed, windowOptio
 import { eventNames, methodNames } from '../../shared/api'
 import { APP_ORIGIN, IPC_EVENT, IPC_INVOKE } from '../../shared/ipc'
 import { apiOf, nextCapture, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
+import { traversalPaths } from './traversal-paths'
 
 describe('window options', () => {
   it('isolates the page from Node and Electron', () => {
@@ -157,12 +158,7 @@ describe('the app:// protocol', () => {
     try {
       const name = path.basename(sibling)
       for (const pathname of [
-        `/..%2f${name}%2ftoken.txt`,
-        `/%2e%2e%2f${name}/token.txt`,
-        `/..%5c${name}%5ctoken.txt`,
-        `/assets/..%2f..%2f${name}/token.txt`,
-        `/..%2f${name}/token.txt%00.js`,
-        `/${'..%2f'.repeat(40)}${sibling.replace(/^\//, '')}/token.txt`,
+        ...traversalPaths(name, sibling),
         '/%E0%A4%A',
       ]) {
         const url = `${APP_ORIGIN}${pathname}`

@@ -9,6 +9,7 @@ import { HeadlessHost } from '../../electron/headless/host'
 import { methodNames, type EventName } from '../../shared/api'
 import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../shared/wire'
 import { connect, rawExchange, removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
+import { traversalPaths } from './traversal-paths'
 
 const TOKEN = 'test-token-0123456789abcdef'
 let t: TestEngine
@@ -205,12 +206,7 @@ describe('the headless control plane refuses callers it cannot trust', () => {
       return { status: responses[0]?.status, text: raw.toString('latin1') }
     }
     for (const target of [
-      `/..%2f${name}%2ftoken.txt`,
-      `/%2e%2e%2f${name}/token.txt`,
-      `/..%5c${name}%5ctoken.txt`,
-      `/assets/..%2f..%2f${name}/token.txt`,
-      `/..%2f${name}/token.txt%00.js`,
-      `/${'..%2f'.repeat(40)}${sibling.replace(/^\//, '')}/token.txt`,
+      ...traversalPaths(name, sibling),
       `/${'a/'.repeat(3000)}..%2f`,
     ]) {
       const answer = await get(target)

@@ -1,6 +1,7 @@
 // The host's Api from the test process, for setting things up the way a user would through another
 // view (an endpoint's forward target, its signature scheme and secret): the renderer's own client
 // (createApiClient) over the headless WebSocket, with the run's token and the UI's Origin.
+import { afterAll, beforeAll } from 'vitest'
 import WebSocket from 'ws'
 import { createApiClient, type ApiClient, type EventName, type Transport } from '../../../shared/api'
 import type { Result } from '../../../shared/errors'
@@ -44,6 +45,23 @@ export async function connectApi(host: RunningHost): Promise<HostApi> {
     },
   }
   return { api: createApiClient(transport), close: () => ws.close() }
+}
+
+/**
+ * The host's Api for a whole test file: connected before its tests, closed after them. Its getter
+ * gives null when there is no browser or host, where every test skips with the reason.
+ */
+export function useHostApi(e2e: { readonly host: RunningHost }): () => HostApi | null {
+  let hostApi: HostApi | null = null
+  beforeAll(async () => {
+    try {
+      hostApi = await connectApi(e2e.host)
+    } catch {
+      // No browser, no host: every test skips with the reason.
+    }
+  })
+  afterAll(() => hostApi?.close())
+  return () => hostApi
 }
 
 /** The id of the host's first endpoint (the one whose capture URL it printed). */
