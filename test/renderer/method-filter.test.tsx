@@ -1,10 +1,8 @@
 import './helpers/setup-dom'
 import { act, fireEvent, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
-import { TrafficList } from '../../renderer/src/components/traffic-list'
-import { TrafficToolbar } from '../../renderer/src/components/traffic-toolbar'
 import { addCapture } from './helpers/fake-api'
-import { createHarness, renderWith, settle } from './helpers/render-app'
+import { createHarness, renderTraffic, settle } from './helpers/render-app'
 
 async function showTraffic() {
   const harness = createHarness()
@@ -12,16 +10,7 @@ async function showTraffic() {
   addCapture(harness.engine, { target: '/dav', method: 'PROPFIND' })
   addCapture(harness.engine, { target: '/query', method: 'QUERY' })
   addCapture(harness.engine, { target: '/report', method: 'REPORT' })
-  harness.stores.sync.start()
-  await settle()
-  renderWith(
-    harness,
-    <>
-      <TrafficToolbar />
-      <TrafficList />
-    </>,
-  )
-  await settle()
+  await renderTraffic(harness)
   return harness
 }
 

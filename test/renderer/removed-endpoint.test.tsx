@@ -3,9 +3,8 @@ import { act, fireEvent, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { App } from '../../renderer/src/app'
 import { TrafficList } from '../../renderer/src/components/traffic-list'
-import { TrafficToolbar } from '../../renderer/src/components/traffic-toolbar'
 import { addCapture } from './helpers/fake-api'
-import { createHarness, renderWith, settle } from './helpers/render-app'
+import { createHarness, renderTraffic, renderWith, settle } from './helpers/render-app'
 
 // Captures outlive their endpoint: the list says the endpoint was removed, and the endpoint filter
 // can still show them.
@@ -57,16 +56,7 @@ describe('captures of a removed endpoint', () => {
     const harness = createHarness()
     addCapture(harness.engine, { target: '/kept' })
     addCapture(harness.engine, { target: '/orphan', endpointId: 'ep_gone' })
-    harness.stores.sync.start()
-    await settle()
-    renderWith(
-      harness,
-      <>
-        <TrafficToolbar />
-        <TrafficList />
-      </>,
-    )
-    await settle()
+    await renderTraffic(harness)
     const select = screen.getByTestId('filter-endpoint') as HTMLSelectElement
     act(() => select.focus())
     const group = screen.getByTestId('filter-endpoint-removed') as HTMLOptGroupElement

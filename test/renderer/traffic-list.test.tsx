@@ -2,10 +2,9 @@ import './helpers/setup-dom'
 import { act, fireEvent, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { TrafficList } from '../../renderer/src/components/traffic-list'
-import { TrafficToolbar } from '../../renderer/src/components/traffic-toolbar'
 import { defaultForwardConfig, type CaptureSummary } from '../../shared/model'
 import { addCapture, makeEndpoint, makeSummary } from './helpers/fake-api'
-import { createHarness, renderWith, settle, type Harness } from './helpers/render-app'
+import { createHarness, renderTraffic, renderWith, settle, type Harness } from './helpers/render-app'
 
 // The list's rows are kept outside React (list-window.ts): these tests check what they show, that a
 // live frame touches only the rows that arrived or changed, and the list's behaviour around them.
@@ -432,16 +431,7 @@ describe('the list paused while requests arrive', () => {
   it('says how many requests wait to be shown once, on the button that shows them, with the list and without it', async () => {
     const harness = createHarness()
     for (let i = 0; i < 3; i++) addCapture(harness.engine, { target: `/stored/${i}` })
-    harness.stores.sync.start()
-    await settle()
-    renderWith(
-      harness,
-      <>
-        <TrafficToolbar />
-        <TrafficList />
-      </>,
-    )
-    await settle()
+    await renderTraffic(harness)
     const toggle = screen.getByTestId('pause-toggle')
     expect(toggle.textContent).toBe('Pause')
     fireEvent.click(toggle)

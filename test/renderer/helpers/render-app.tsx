@@ -9,6 +9,8 @@ import { StoresProvider, type Stores } from '../../../renderer/src/state/context
 import type { FrameScheduler } from '../../../renderer/src/state/frame-batcher'
 import { LiveSync } from '../../../renderer/src/state/live-sync'
 import { createTrafficStore } from '../../../renderer/src/state/traffic-store'
+import { TrafficList } from '../../../renderer/src/components/traffic-list'
+import { TrafficToolbar } from '../../../renderer/src/components/traffic-toolbar'
 import { createFakeEngine, type FakeEngine } from './fake-api'
 
 export class ManualFrames implements FrameScheduler {
@@ -48,6 +50,21 @@ export function createHarness(engine: FakeEngine = createFakeEngine()): Harness 
 
 export function renderWith(harness: Harness, node: ReactNode): RenderResult {
   return render(<>{harness.wrap(node)}</>)
+}
+
+/** The live list as the Traffic view shows it (its toolbar above it), once the sync has loaded it. */
+export async function renderTraffic(harness: Harness): Promise<RenderResult> {
+  harness.stores.sync.start()
+  await settle()
+  const view = renderWith(
+    harness,
+    <>
+      <TrafficToolbar />
+      <TrafficList />
+    </>,
+  )
+  await settle()
+  return view
 }
 
 /** Lets pending promises (fake engine replies) settle inside act(). */
