@@ -6,6 +6,7 @@ export default defineConfig({
     projects: [
       {
         test: {
+          globalSetup: ['test/helpers/temp-root.ts'],
           name: 'engine',
           environment: 'node',
           include: ['test/core/**/*.test.ts', 'test/host/**/*.test.ts', 'test/shared/**/*.test.ts'],
@@ -17,6 +18,7 @@ export default defineConfig({
       {
         plugins: [react()],
         test: {
+          globalSetup: ['test/helpers/temp-root.ts'],
           name: 'renderer',
           environment: 'jsdom',
           include: ['test/renderer/**/*.test.{ts,tsx}'],
@@ -25,6 +27,7 @@ export default defineConfig({
       },
       {
         test: {
+          globalSetup: ['test/helpers/temp-root.ts'],
           name: 'e2e',
           environment: 'node',
           include: ['test/e2e/**/*.test.ts', 'test/host/**/*.e2e.test.ts'],
