@@ -654,7 +654,7 @@ export class Engine {
         () => Promise.all([...this.listeners.values()].map((listener) => listener.stop())),
         () => this.forwarder.close(),
         () => this.checker.stop(),
-        () => this.replayer.flush(),
+        () => this.replayer.close(),
         () => this.collectionStore.flush(),
         // Before the history closes: an export being written reads it.
         () => this.collections.closeExports(),

@@ -1,8 +1,9 @@
 // Resending: a capture as it was, or a draft the user edited, to any URL, optionally re-signed with a
 // fresh timestamp. Owns: turning a capture or a draft into the exact request to send (path as
 // written, headers in order, Content-Length following the body), re-signing, sending through the
-// same sender as forwarding, and keeping the last replays (a small lowdb document; bodies as blobs)
-// linked to where they came from. Never: follows a redirect.
+// same sender as forwarding, and keeping the last replays (one appended line each, in
+// `replays/`; bodies as blobs) linked to where they came from. Never: follows a redirect.
+import path from 'node:path'
 import { z } from 'zod'
 import { HookscopeError } from '../../../shared/errors'
 import { Replay as ReplaySchema, type Endpoint, type RawHeaders, type Replay, type RequestDraft } from '../../../shared/model'
@@ -13,12 +14,17 @@ import { cancelledError, send, StopGroup } from '../forward/sender'
 import { pathOfTarget, pathOfTargetOrNone, upstreamHeaders } from '../forward/upstream'
 import { EMPTY_SHA256, type BlobStore } from '../store/blobs'
 import { DocumentStore } from '../store/document'
+import { exists } from '../store/fs-util'
 import { inlineBytes, type HistoryStore } from '../store/history'
+import { RecentLog } from '../store/recent-log'
 import { signWith, UnusableSecretError, verifyWith } from '../signatures'
 import { publicUrlOf, type SignatureChecker } from '../verdicts/checker'
 
 export const MAX_REPLAYS = 1000
+/** Replays per file of `replays/`: the folder holds at most MAX_REPLAYS and one file more. */
+export const REPLAYS_PER_FILE = 100
 
+/** Where earlier versions kept the replays: one lowdb document, written whole on every send. */
 const ReplaysDoc = z.object({ replays: z.array(ReplaySchema) })
 
 export interface ResignOptions {
@@ -59,25 +65,28 @@ export class Replayer {
 
   private constructor(
     private readonly deps: ReplayDeps,
-    private readonly doc: DocumentStore<typeof ReplaysDoc>,
+    private readonly log: RecentLog<Replay>,
   ) {}
 
   static async open(deps: ReplayDeps): Promise<Replayer> {
-    const doc = await DocumentStore.open({
-      dir: deps.dir,
-      name: 'replays.json',
-      schema: ReplaysDoc,
-      version: 1,
-      migrations: [],
-      defaults: () => ({ replays: [] }),
+    const log = await RecentLog.open<Replay>({
+      dir: path.join(deps.dir, 'replays'),
+      keep: MAX_REPLAYS,
+      perSegment: REPLAYS_PER_FILE,
+      parse: (line) => {
+        const parsed = ReplaySchema.safeParse(line)
+        return parsed.success ? parsed.data : null
+      },
+      idOf: (replay) => replay.id,
+      noun: 'replay',
       now: deps.clock.now,
       onNotice: deps.onNotice,
     })
-    for (const replay of doc.data.replays) {
-      if (replay.request.body.storage === 'blob') deps.blobs.retain(replay.request.body.sha256)
-      if (replay.response?.body?.storage === 'blob') deps.blobs.retain(replay.response.body.sha256)
+    await adoptReplaysDocument(deps, log)
+    for (const replay of log.records) {
+      for (const sha256 of blobsOf(replay)) deps.blobs.retain(sha256)
     }
-    return new Replayer(deps, doc)
+    return new Replayer(deps, log)
   }
 
   /** An endpoint as it is now (undefined once removed): whose scheme and secret re-sign a send. */
@@ -169,8 +178,6 @@ export class Replayer {
     }).finally(() => {
       if (stop) this.inFlight.delete(input.sendId!)
     })
-    if (result.body?.blob) this.deps.blobs.retain(result.body.sha256)
-    if (requestBody) this.deps.blobs.retain(requestBody.sha256)
     const replay: Replay = {
       id: this.deps.newId(),
       originId: input.originId,
@@ -195,19 +202,26 @@ export class Replayer {
       resigned,
       signature,
     }
-    const dropped: Replay[] = []
-    await this.doc.update((current) => {
-      const replays = [...current.replays, replay]
-      while (replays.length > MAX_REPLAYS) dropped.push(replays.shift()!)
-      return { replays }
-    })
+    for (const sha256 of blobsOf(replay)) this.deps.blobs.retain(sha256)
+    let dropped: Replay[]
+    try {
+      dropped = await this.log.append(replay)
+    } catch (error) {
+      // Not stored: its bodies are not kept for it.
+      await this.release([replay])
+      throw error
+    }
+    await this.release(dropped)
+    return replay
+  }
+
+  /** Give up the bodies of replays no longer kept; a body nothing else uses is deleted. */
+  private async release(replays: Replay[]): Promise<void> {
     const orphans: string[] = []
-    for (const old of dropped) {
-      if (old.request.body.storage === 'blob' && this.deps.blobs.release(old.request.body.sha256)) orphans.push(old.request.body.sha256)
-      if (old.response?.body?.storage === 'blob' && this.deps.blobs.release(old.response.body.sha256)) orphans.push(old.response.body.sha256)
+    for (const replay of replays) {
+      for (const sha256 of blobsOf(replay)) if (this.deps.blobs.release(sha256)) orphans.push(sha256)
     }
     await this.deps.blobs.collect(orphans)
-    return replay
   }
 
   /** Cuts short the send given this id while it waits for its answer; false when none is in progress. */
@@ -220,12 +234,12 @@ export class Replayer {
   }
 
   list(originId?: string): Replay[] {
-    const all = this.doc.data.replays
+    const all = this.log.records
     return (originId === undefined ? all : all.filter((replay) => replay.originId === originId)).slice().reverse()
   }
 
   get(id: string): Replay {
-    const replay = this.doc.data.replays.find((r) => r.id === id)
+    const replay = this.log.records.find((r) => r.id === id)
     if (!replay) throw new HookscopeError('NOT_FOUND', `No replay with id ${id}.`)
     return replay
   }
@@ -238,7 +252,37 @@ export class Replayer {
     return { bytes: await this.deps.blobs.read(ref.sha256), headers, total: ref.size }
   }
 
-  flush(): Promise<void> {
-    return this.doc.flush()
+  /** Let the replays being stored land, then close their files. */
+  close(): Promise<void> {
+    return this.log.close()
   }
+}
+
+function blobsOf(replay: Replay): string[] {
+  const blobs: string[] = []
+  if (replay.request.body.storage === 'blob') blobs.push(replay.request.body.sha256)
+  if (replay.response?.body?.storage === 'blob') blobs.push(replay.response.body.sha256)
+  return blobs
+}
+
+/**
+ * The replays an earlier version kept in `replays.json` join the log, once: read as that document
+ * always was (a damaged file moved aside and its last good copy used, saying so), written to the log,
+ * then the document removed. A start cut short in between finds them in the log already and adds none twice.
+ */
+async function adoptReplaysDocument(deps: ReplayDeps, log: RecentLog<Replay>): Promise<void> {
+  const file = path.join(deps.dir, 'replays.json')
+  if (!(await exists(file)) && !(await exists(`${file}.bak`))) return
+  const doc = await DocumentStore.open({
+    dir: deps.dir,
+    name: 'replays.json',
+    schema: ReplaysDoc,
+    version: 1,
+    migrations: [],
+    defaults: () => ({ replays: [] }),
+    now: deps.clock.now,
+    onNotice: deps.onNotice,
+  })
+  await log.adopt(doc.data.replays)
+  await doc.remove()
 }
