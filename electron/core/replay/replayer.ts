@@ -170,7 +170,7 @@ export class Replayer {
       maxResponseBytes: this.deps.maxResponseBytes(),
       spool: () => {
         const spool = this.deps.blobs.createSpool()
-        // Replays keep their response bodies as blobs: the replay list is a small document.
+        // Replays keep their response bodies as blobs: a replay's line holds none.
         spool.forceBlob = true
         return spool
       },
