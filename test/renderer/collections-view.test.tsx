@@ -1003,5 +1003,5 @@ describe('collections view', () => {
     await settle()
     expect(calls(engine, 'collections.updateItem').at(-1)).toEqual({ id: 'col_big', itemId: 'itm_bin', patch: { name: 'Binary upload', notes: 'kept', tags: ['big'] } })
     expect(base64Decode(fake.collections.get('col_big')!.items[1]!.request.body.data)).toEqual(binary)
-  })
+  }, 45_000)
 })
