@@ -8,14 +8,14 @@ import { findPreloadBridge } from './api/electron-transport'
 import { createAppStore } from './state/app-store'
 import { StoresProvider, type Stores } from './state/context'
 import { LiveSync } from './state/live-sync'
-import { browserPlaceStorage, initialAppState, keepPlace, readPlace } from './state/page-place'
+import { browserPlaceStorage, initialAppState, initialTrafficState, keepPlace, readPlace } from './state/page-place'
 import { createTrafficStore } from './state/traffic-store'
 import { workbenchOf } from './workbench/commands'
 
 const { api, connection } = connect()
 const placeStorage = browserPlaceStorage(findPreloadBridge(window) !== null)
 const place = readPlace(placeStorage)
-const traffic = createTrafficStore()
+const traffic = createTrafficStore(initialTrafficState(place))
 const app = createAppStore(initialAppState(place))
 const sync = new LiveSync({ api, connection, traffic, app })
 const stores: Stores = { api, traffic, app, sync }

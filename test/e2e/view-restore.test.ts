@@ -1,10 +1,13 @@
 // A reload brings the page back where it was: each view, the request open in Traffic with its tab,
-// and the collection open with its selected request. What was deleted meanwhile (the request
-// cleared, the item or the collection deleted) is let go with a short note, and nothing breaks.
+// the traffic list's search and filters, and the collection open with its selected request. What was
+// deleted meanwhile (the request cleared, the endpoint filtered by removed, the item or the collection
+// deleted) is let go with a short note, and nothing breaks.
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { firstEndpointId, useHostApi } from './helpers/api-client'
 import { sendRequest, uniquePath, useE2E, waitForRow } from './helpers'
+
+const ENDPOINT_GONE_NOTE = 'The endpoint you filtered by was removed: the list shows every endpoint’s requests.'
 
 const e2e = useE2E()
 const hostApiOf = useHostApi(e2e)
@@ -123,6 +126,95 @@ describe('a reload', () => {
     await leaveAndReturn(page, () => api['collections.remove']({ id: second.id }))
     await page.getByTestId('toast').filter({ hasText: 'The collection you had open was deleted.' }).waitFor()
     await page.getByTestId('collection-title').filter({ hasText: `${prefix} first` }).waitFor()
+    expect(errors).toEqual([])
+  })
+
+  it('opens the traffic list searched and filtered as it was, with one query, never showing it unfiltered', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { api } = hostApiOf()!
+    const endpointId = await firstEndpointId(api)
+    const prefix = uniquePath('restore-filter')
+    const search = prefix.slice(1)
+    const unrelated = uniquePath('restore-unfiltered')
+    await sendRequest(e2e.host.captureUrl, { path: `${prefix}/match`, method: 'PUT', body: 'a' })
+    await sendRequest(e2e.host.captureUrl, { path: `${prefix}/other-method`, method: 'POST', body: 'b' })
+    await sendRequest(e2e.host.captureUrl, { path: `${unrelated}/elsewhere`, method: 'PUT', body: 'c' })
+    const { page, errors } = await e2e.open()
+    await waitForRow(page, `${unrelated}/elsewhere`)
+    await page.getByTestId('search-input').fill(search)
+    await page.getByTestId('search-input').press('Enter')
+    await page.getByTestId('filter-method').selectOption('PUT')
+    await page.getByTestId('filter-status').selectOption('2')
+    await page.getByTestId('filter-endpoint').selectOption(endpointId)
+    await page.getByTestId('filter-time').selectOption('1h')
+    await page.getByTestId('traffic-count').filter({ hasText: /^1 request$/ }).waitFor()
+    await waitForRow(page, `${prefix}/match`)
+    // Paused, the page still starts live.
+    await page.getByTestId('pause-toggle').click()
+    await page.getByTestId('pause-toggle').filter({ hasText: 'Resume' }).waitFor()
+
+    // Every path the list ever shows while the page loads again, and every query it sends.
+    await page.addInitScript(`{
+      const seen = new Set()
+      window.__pathsShown = seen
+      new MutationObserver(() => {
+        for (const cell of document.querySelectorAll('[data-testid="row-path"]')) seen.add(cell.textContent)
+      }).observe(document, { childList: true, subtree: true, characterData: true })
+    }`)
+    let queries: string[] = []
+    page.on('websocket', (socket) =>
+      socket.on('framesent', ({ payload }) => {
+        const text = typeof payload === 'string' ? payload : payload.toString('utf8')
+        if (text.includes('"captures.query"')) queries.push(text)
+      }),
+    )
+    queries = []
+    await reload(page)
+    await waitForRow(page, `${prefix}/match`)
+    await page.getByTestId('traffic-count').filter({ hasText: /^1 request$/ }).waitFor()
+    expect(await page.getByTestId('search-input').inputValue()).toBe(search)
+    expect(await page.getByTestId('filter-method').inputValue()).toBe('PUT')
+    expect(await page.getByTestId('filter-status').inputValue()).toBe('2')
+    expect(await page.getByTestId('filter-endpoint').inputValue()).toBe(endpointId)
+    expect(await page.getByTestId('filter-time').inputValue()).toBe('1h')
+    expect(await page.getByTestId('pause-toggle').textContent()).toBe('Pause')
+    expect(queries).toHaveLength(1)
+    const shown = (await page.evaluate('Array.from(window.__pathsShown)')) as string[]
+    expect(shown.filter((path) => !path.startsWith(`${prefix}/match`))).toEqual([])
+
+    // Live: a new matching request joins the list at once.
+    await sendRequest(e2e.host.captureUrl, { path: `${prefix}/live`, method: 'PUT', body: 'd' })
+    await waitForRow(page, `${prefix}/live`)
+    expect(errors).toEqual([])
+  })
+
+  it('lets go of a filter by an endpoint removed meanwhile, saying so, and keeps the search', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { api } = hostApiOf()!
+    const prefix = uniquePath('restore-endpoint')
+    const search = prefix.slice(1)
+    const endpoint = await api['endpoints.create']({ name: 'Removed meanwhile', host: '127.0.0.1', port: 0 })
+    const url = (await api['endpoints.status']({})).find((s) => s.id === endpoint.id)!.url!
+    await sendRequest(url, { path: `${prefix}/of-removed`, body: 'a' })
+    await sendRequest(e2e.host.captureUrl, { path: `${prefix}/of-first`, body: 'b' })
+    const { page, errors } = await e2e.open()
+    await page.getByTestId('search-input').fill(search)
+    await page.getByTestId('search-input').press('Enter')
+    await page.getByTestId('filter-endpoint').selectOption(endpoint.id)
+    await waitForRow(page, `${prefix}/of-removed`)
+    await page.getByTestId('traffic-count').filter({ hasText: /^1 request$/ }).waitFor()
+
+    await leaveAndReturn(page, () => api['endpoints.remove']({ id: endpoint.id }))
+    await page.getByTestId('toast').filter({ hasText: ENDPOINT_GONE_NOTE }).waitFor()
+    await waitForRow(page, `${prefix}/of-first`)
+    await page.getByTestId('traffic-count').filter({ hasText: /^2 requests$/ }).waitFor()
+    expect(await page.getByTestId('filter-endpoint').inputValue()).toBe('')
+    expect(await page.getByTestId('search-input').inputValue()).toBe(search)
+
+    // What is kept from now on is the list as shown: the next reload has nothing to let go of.
+    await reload(page)
+    await page.getByTestId('traffic-count').filter({ hasText: /^2 requests$/ }).waitFor()
+    expect(await page.getByTestId('toast').filter({ hasText: ENDPOINT_GONE_NOTE }).count()).toBe(0)
     expect(errors).toEqual([])
   })
 })
