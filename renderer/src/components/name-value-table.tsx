@@ -5,6 +5,9 @@ import { VisibleText } from './visible-text'
 export interface NameValue {
   name: string
   value: string
+  /** This name or value is a latin1 byte string (not valid UTF-8, no charset declared): shown as bytes. */
+  nameIsBytes?: boolean
+  valueIsBytes?: boolean
 }
 
 interface NameValueTableProps {
@@ -29,9 +32,9 @@ export function NameValueTable({ pairs, byteString = false, tableTestId, rowTest
         {pairs.map((pair, index) => (
           <tr key={index} data-testid={rowTestId}>
             <td className="kv-name">
-              <VisibleText value={pair.name} byteString={byteString} />
+              <VisibleText value={pair.name} byteString={pair.nameIsBytes ?? byteString} />
             </td>
-            <td className="kv-value">{renderValue?.(pair) ?? <VisibleText value={pair.value} byteString={byteString} />}</td>
+            <td className="kv-value">{renderValue?.(pair) ?? <VisibleText value={pair.value} byteString={pair.valueIsBytes ?? byteString} />}</td>
           </tr>
         ))}
       </tbody>

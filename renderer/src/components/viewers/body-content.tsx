@@ -35,7 +35,7 @@ export function BodyContent({ bytes, contentType, kind }: BodyContentProps) {
     case 'text':
       return <FormattedViewer bytes={bytes} kind="text" language={null} testId="viewer-text" charset={charset} />
     case 'form':
-      return <FormViewer bytes={bytes} />
+      return <FormViewer bytes={bytes} contentType={contentType} />
     case 'image':
       return <ImageViewer bytes={bytes} mime={imageMimeFor(contentType, bytes)} />
     case 'hex':

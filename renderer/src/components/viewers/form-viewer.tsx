@@ -1,22 +1,26 @@
-// application/x-www-form-urlencoded bodies as a table of names and values, in order. A value that is
-// a JSON object or array (Slack's and GitHub's `payload=`) is shown re-indented and foldable, as a
-// JSON body is.
+// application/x-www-form-urlencoded bodies as a table of names and values, in order, read in the
+// charset they declare (text/form-fields.ts). A value that is a JSON object or array (Slack's and
+// GitHub's `payload=`) is shown re-indented and foldable, as a JSON body is.
 import { useMemo } from 'react'
 import { utf8Encode } from '../../../../shared/formats/bytes'
-import { parseQuery } from '../../../../shared/formats/http-parts'
-import { decodeForDisplay } from '../../body/body-format'
+import { readFormFields } from '../../text/form-fields'
 import { NameValueTable, type NameValue } from '../name-value-table'
 import { FormattedViewer } from './formatted-viewer'
 
-export function FormViewer({ bytes }: { bytes: Uint8Array }) {
-  const pairs = useMemo(() => parseQuery(decodeForDisplay(bytes).replace(/[\r\n]+$/, '')), [bytes])
-  const json = useMemo(() => new Map(pairs.filter((pair) => isJsonDocument(pair.value)).map((pair) => [pair, utf8Encode(pair.value)])), [pairs])
+export function FormViewer({ bytes, contentType = null }: { bytes: Uint8Array; contentType?: string | null }) {
+  const { pairs, note } = useMemo(() => readFormFields(bytes, contentType), [bytes, contentType])
+  const json = useMemo(() => new Map(pairs.filter((pair) => !pair.valueIsBytes && isJsonDocument(pair.value)).map((pair) => [pair, utf8Encode(pair.value)])), [pairs])
   const renderValue = (pair: NameValue) => {
     const value = json.get(pair)
     return value ? <FormattedViewer bytes={value} kind="json" language="json" testId="form-value-json" wrap /> : null
   }
   return (
     <div className="viewer" data-testid="viewer-form">
+      {note && (
+        <p className="viewer-note" data-testid="viewer-note">
+          {note}
+        </p>
+      )}
       <NameValueTable pairs={pairs} rowTestId="form-row" renderValue={json.size > 0 ? renderValue : undefined} />
     </div>
   )
