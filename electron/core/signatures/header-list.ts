@@ -25,6 +25,23 @@ export function joinedHeader(headers: RawHeaders, name: string): string | undefi
   return values.length === 0 ? undefined : values.join(', ')
 }
 
+/** How many times a header (compared case-insensitively) occurs. */
+export function headerCount(headers: RawHeaders, name: string): number {
+  const wanted = name.toLowerCase()
+  return headers.filter(([headerName]) => headerName.toLowerCase() === wanted).length
+}
+
+/**
+ * For a verdict's reason: which of the named headers came more than once, read by the app as one value
+ * (the copies joined with ", "), which no signature covers. Empty when none did.
+ */
+export function repeatedHeadersNote(headers: RawHeaders, names: readonly string[]): string {
+  const repeated = names.map((name) => [name, headerCount(headers, name)] as const).filter(([, count]) => count > 1)
+  if (repeated.length === 0) return ''
+  const which = repeated.map(([name, count]) => `${name} came ${count} times`).join(' and ')
+  return `; ${which}, and an app reads the copies as one value joined with ", "`
+}
+
 export function hasHeader(headers: RawHeaders, name: string): boolean {
   return findHeader(headers, name) !== undefined
 }

@@ -1,7 +1,7 @@
 // Standard Webhooks (https://www.standardwebhooks.com), and the engine Svix shares with it.
 // `webhook-signature` holds space-separated `v1,<base64>` entries, each an HMAC-SHA256 over
 // `<webhook-id>.<timestamp>.<body>`, keyed with the base64 DECODED text after `whsec_` (the
-// prefix is optional). Any matching v1 entry is valid. Timestamps more than 5 minutes away in
+// prefix is optional). Any entry that is exactly `v1,<signature>` is valid. Timestamps more than 5 minutes away in
 // EITHER direction are refused, as the official libraries do. The timestamp is parsed like the
 // reference library does (parseInt) and the parsed number, not the header text, is signed. The body
 // is hashed as the bytes that were sent, as the spec says and the official libraries do
@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto'
 import type { RawHeaders } from '../../../shared/model'
 import type { SchemeId } from '../../../shared/signatures'
-import { findHeader, hasHeader, joinedHeader, replaceHeaders } from './header-list'
+import { findHeader, hasHeader, joinedHeader, repeatedHeadersNote, replaceHeaders } from './header-list'
 import { constantTimeEqual, hmac } from './hmac'
 import { UnusableSecretError, type SignatureScheme } from './scheme'
 import { driftInSeconds, isBlankSecret, verdictsFor } from './verdicts'
@@ -78,18 +78,19 @@ export function createStandardWebhooksScheme(config: {
       if (!signatures) return verdict.missingHeader(names.signature)
       const timestamp = Number.parseInt(timestampText, 10)
       if (Number.isNaN(timestamp)) return verdict.malformedHeader(names.timestamp, 'not a Unix time in seconds')
-      const candidates = signatures
-        .split(' ')
-        .map((entry) => entry.split(','))
-        .filter(([version]) => version === 'v1')
-        .map(([, signature]) => signature ?? '')
-      if (candidates.length === 0) return verdict.malformedHeader(names.signature, 'no "v1,<base64>" entry')
+      // Each space-separated entry is compared whole with "v1,<base64>", as the libraries compare it:
+      // an entry with more after its signature (a comma that joined a repeated header, say) matches none.
+      const entries = signatures.split(' ')
+      if (!entries.some((entry) => entry.startsWith('v1,'))) return verdict.malformedHeader(names.signature, 'no "v1,<base64>" entry')
       if (isBlankSecret(secret)) return verdict.noSecret()
       const decoded = decodeWebhookSecret(secret)
       if ('problem' in decoded) return verdict.unusableSecret(decoded.problem)
-      const expected = expectedSignature(decoded.key, messageId, timestamp, request.body)
-      const matched = candidates.filter((candidate) => constantTimeEqual(candidate, expected)).length > 0
-      if (!matched) return verdict.invalid('no v1 signature matches the id, timestamp, body and secret')
+      const expected = `v1,${expectedSignature(decoded.key, messageId, timestamp, request.body)}`
+      const matched = entries.filter((entry) => constantTimeEqual(entry, expected)).length > 0
+      if (!matched) {
+        const repeated = repeatedHeadersNote(request.rawHeaders, [names.id, names.timestamp, names.signature])
+        return verdict.invalid(`no v1 signature matches the id, timestamp, body and secret${repeated}`)
+      }
       const drift = driftInSeconds(nowMs, timestamp)
       if (Math.abs(drift) > TOLERANCE_SECONDS) return verdict.outOfTolerance(drift, TOLERANCE_SECONDS)
       return verdict.valid()

@@ -114,6 +114,42 @@ describe('a repeated header is read as Node joins it for the app', () => {
     }
     expect(cases.map(libraryAccepts)).toEqual([false, true])
   })
+
+  it('Standard Webhooks and Svix: each space-separated entry is compared whole, so a genuine signature followed by a comma is refused', () => {
+    const body = Buffer.from('{"type":"ping"}')
+    for (const [scheme, Lib, prefix] of [
+      [schemes['standard-webhooks'], StandardWebhook, 'webhook'],
+      [schemes.svix, SvixWebhook, 'svix'],
+    ] as const) {
+      const now = Date.now()
+      const signed = scheme.sign(request([[`${prefix}-id`, 'msg_1']], body), swSecret, now).rawHeaders
+      const genuine = nodeHeaders(signed)[`${prefix}-signature`]!
+      const withSignatures = (...values: string[]): RawHeaders => [...signed.filter(([name]) => !name.endsWith('signature')), ...values.map((value): [string, string] => [`${prefix}-signature`, value])]
+      const libraryAccepts = (headers: RawHeaders) => {
+        try {
+          new Lib(swSecret).verify(body, nodeHeaders(headers))
+          return true
+        } catch {
+          return false
+        }
+      }
+      const cases: Array<[RawHeaders, boolean]> = [
+        // The header repeated, the genuine copy first: the app reads "v1,<genuine>, v1,AAAA".
+        [withSignatures(genuine, 'v1,AAAA'), false],
+        [withSignatures('v1,AAAA', genuine), true],
+        [withSignatures(`${genuine},`), false],
+        [withSignatures(`${genuine} v2,${genuine.slice(3)}`), true],
+        [withSignatures(genuine.replace('v1,', 'v2,')), false],
+        [withSignatures(genuine.replace('v1,', 'v1,,')), false],
+      ]
+      for (const [headers, accepted] of cases) {
+        expect(libraryAccepts(headers)).toBe(accepted)
+        expect(scheme.verify(request(headers, body), swSecret, now).kind === 'valid', JSON.stringify(headers)).toBe(accepted)
+      }
+      // The reason names the repeated header, which is what broke the genuine signature.
+      expect(scheme.verify(request(cases[0]![0], body), swSecret, now)).toMatchObject({ kind: 'invalid', reason: expect.stringContaining(`${prefix}-signature came 2 times`) })
+    }
+  })
 })
 
 describe('secrets, empty bodies and the legacy header, as the libraries take them', () => {
