@@ -223,6 +223,15 @@ describe('the Signature tab', () => {
     expect(screen.getAllByTestId('signature-detail').map((p) => p.textContent)).toEqual(["Only the legacy X-Hub-Signature (sha1) is present: GitHub's library checks X-Hub-Signature-256 only."])
   })
 
+  it('does not blame the body or the secret when a signed header came twice, and says to send it once', async () => {
+    const reason = 'X-Hub-Signature-256 does not match the body and secret; X-Hub-Signature-256 came 2 times, and an app reads the copies as one value joined with ", "'
+    await openSignature({ signature: { kind: 'invalid', scheme: 'github', reason } }, { scheme: 'github', hasSecret: true })
+    expect(screen.getAllByTestId('signature-detail').map((p) => p.textContent)).toEqual([
+      'X-Hub-Signature-256 does not match the body and secret; X-Hub-Signature-256 came 2 times, and an app reads the copies as one value joined with ", ".',
+      'Something on the way (a proxy, or the client that sent it) sent a signed header more than once, and no signature matches the copies read together: send it once. A re-signed resend keeps only the first copy.',
+    ])
+  })
+
   it('keeps the verdict a request got on arrival when the secret changed since, and says what the current secret makes of it', async () => {
     const changedAt = new Date(2026, 0, 2, 10, 20, 30, 400).getTime()
     await openSignature({

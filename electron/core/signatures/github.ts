@@ -6,7 +6,7 @@
 // before sha256 still check the legacy one: sign() renews it (HMAC-SHA1 of the body bytes, as GitHub
 // documents it) when the request carries it, so that neither header is left describing the old
 // body; it never adds it. Comparison is of the whole header text, as octokit does.
-import { hasHeader, joinedHeader, replaceHeaders } from './header-list'
+import { hasHeader, joinedHeader, repeatedHeadersNote, replaceHeaders } from './header-list'
 import { constantTimeEqual, hmac, stringifiedBody } from './hmac'
 import type { SignatureScheme } from './scheme'
 import { isBlankSecret, verdictsFor } from './verdicts'
@@ -42,7 +42,7 @@ export const github: SignatureScheme = {
     if (isBlankSecret(secret)) return verdict.noSecret()
     if (request.body.length === 0) return verdict.invalid("empty body: GitHub's library refuses an empty payload")
     if (!constantTimeEqual(value, expectedHeader(secret, request.body))) {
-      return verdict.invalid(`${SHA256_HEADER} does not match the body and secret`)
+      return verdict.invalid(`${SHA256_HEADER} does not match the body and secret${repeatedHeadersNote(request.rawHeaders, [SHA256_HEADER])}`)
     }
     return verdict.valid()
   },

@@ -1,7 +1,7 @@
 // Shopify: `X-Shopify-Hmac-Sha256` = base64 of HMAC-SHA256 over the raw body, keyed with the app's
 // client secret as UTF-8. No timestamp is signed, so there is no tolerance.
 // https://shopify.dev/docs/apps/build/webhooks/subscribe/https (verify the webhook)
-import { joinedHeader, replaceHeaders } from './header-list'
+import { joinedHeader, repeatedHeadersNote, replaceHeaders } from './header-list'
 import { constantTimeEqual, hmac } from './hmac'
 import type { SignatureScheme } from './scheme'
 import { isBlankSecret, verdictsFor } from './verdicts'
@@ -26,7 +26,7 @@ export const shopify: SignatureScheme = {
     if (value === '') return verdict.malformedHeader(HEADER, 'empty')
     if (isBlankSecret(secret)) return verdict.noSecret()
     if (!constantTimeEqual(value, expectedSignature(secret, request.body))) {
-      return verdict.invalid(`${HEADER} does not match the body and secret`)
+      return verdict.invalid(`${HEADER} does not match the body and secret${repeatedHeadersNote(request.rawHeaders, [HEADER])}`)
     }
     return verdict.valid()
   },

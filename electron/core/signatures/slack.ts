@@ -2,7 +2,7 @@
 // the signing secret as UTF-8; the timestamp is the `X-Slack-Request-Timestamp` text exactly as sent.
 // Past-only tolerance of 5 minutes, as Slack's Bolt does (future timestamps accepted).
 // https://api.slack.com/authentication/verifying-requests-from-slack
-import { joinedHeader, replaceHeaders } from './header-list'
+import { joinedHeader, repeatedHeadersNote, replaceHeaders } from './header-list'
 import { constantTimeEqual, hmac } from './hmac'
 import type { SignatureScheme } from './scheme'
 import { driftInSeconds, isBlankSecret, verdictsFor } from './verdicts'
@@ -28,11 +28,11 @@ export const slack: SignatureScheme = {
     if (signature === undefined) return verdict.missingHeader(SIGNATURE_HEADER)
     const timestampText = joinedHeader(request.rawHeaders, TIMESTAMP_HEADER)
     if (timestampText === undefined) return verdict.missingHeader(TIMESTAMP_HEADER)
-    if (!/^\d{1,15}$/.test(timestampText)) return verdict.malformedHeader(TIMESTAMP_HEADER, 'not a Unix time in seconds')
+    if (!/^\d{1,15}$/.test(timestampText)) return verdict.malformedHeader(TIMESTAMP_HEADER, `not a Unix time in seconds${repeatedHeadersNote(request.rawHeaders, [TIMESTAMP_HEADER])}`)
     if (!signature.startsWith('v0=')) return verdict.malformedHeader(SIGNATURE_HEADER, 'expected "v0=<hex>"')
     if (isBlankSecret(secret)) return verdict.noSecret()
     if (!constantTimeEqual(signature, expectedHeader(secret, timestampText, request.body))) {
-      return verdict.invalid(`${SIGNATURE_HEADER} does not match the timestamp, body and secret`)
+      return verdict.invalid(`${SIGNATURE_HEADER} does not match the timestamp, body and secret${repeatedHeadersNote(request.rawHeaders, [SIGNATURE_HEADER])}`)
     }
     const drift = driftInSeconds(nowMs, Number(timestampText))
     if (drift > TOLERANCE_SECONDS) return verdict.outOfTolerance(drift, TOLERANCE_SECONDS)

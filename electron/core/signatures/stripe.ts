@@ -10,7 +10,7 @@
 // and last characters of the secret it signed with; `payload=<8 hex>`: the end of the SHA-256 of the
 // body it sent) tell, as stripe-node's own error does, whether the secret or the body is what differs.
 import { createHash } from 'node:crypto'
-import { joinedHeader, replaceHeaders } from './header-list'
+import { joinedHeader, repeatedHeadersNote, replaceHeaders } from './header-list'
 import { constantTimeEqual, hmac, textDecodedBody } from './hmac'
 import type { SignatureScheme } from './scheme'
 import { driftInSeconds, isBlankSecret, verdictsFor } from './verdicts'
@@ -88,7 +88,7 @@ export const stripe: SignatureScheme = {
     if (isBlankSecret(secret)) return verdict.noSecret()
     const expected = expectedSignature(secret, timestamp, request.body)
     const matched = signatures.filter((candidate) => constantTimeEqual(candidate, expected)).length > 0
-    if (!matched) return verdict.invalid(mismatchReason(header, secret, request.body))
+    if (!matched) return verdict.invalid(mismatchReason(header, secret, request.body) + repeatedHeadersNote(request.rawHeaders, [HEADER]))
     const drift = driftInSeconds(nowMs, timestamp)
     if (drift > TOLERANCE_SECONDS) return verdict.outOfTolerance(drift, TOLERANCE_SECONDS)
     return verdict.valid()

@@ -15,7 +15,7 @@
 // without `algorithm=`, means HMAC_SHA1; an algorithm it does not know is refused).
 import { parse as parseQuery, stringify as stringifyQuery, type ParsedUrlQuery } from 'node:querystring'
 import type { RawHeaders } from '../../../shared/model'
-import { findHeader, hasHeader, joinedHeader, replaceHeaders } from './header-list'
+import { findHeader, hasHeader, joinedHeader, repeatedHeadersNote, replaceHeaders } from './header-list'
 import { constantTimeEqual, hmac, sha256Hex, type HashAlgorithm } from './hmac'
 import type { SignatureScheme } from './scheme'
 import { isBlankSecret, verdictsFor } from './verdicts'
@@ -168,6 +168,9 @@ export const twilio: SignatureScheme = {
       const key = sharedKey ? 'SharedKey secret' : 'auth token'
       const signed = isForm ? `the URL, form parameters and ${key}` : `the URL and ${key}`
       const how = sharedKey ? ` (${algorithm.name}, as ${SETTINGS_HEADER} says)` : ''
+      // A repeated signature header matches no URL: that, not the URL, is then the thing to fix.
+      const repeated = repeatedHeadersNote(request.rawHeaders, [SIGNATURE_HEADER])
+      if (repeated) return verdict.invalid(`the signature${how} does not match ${signed}, with the URL taken as ${request.url}${repeated}`)
       return verdict.invalid(`the signature${how} does not match ${signed}, with the URL taken as ${request.url} (Twilio signs the exact URL it called: if it called another, set the endpoint's public URL to that URL's address, such as https://example.trycloudflare.com, to which each request's own path and query are added)`)
     }
     if (bodyHashInUrl) {

@@ -4,7 +4,7 @@
 // refused, future ones are not (the documentation only bounds the age).
 // https://dev.twitch.tv/docs/eventsub/handling-webhook-events/#verifying-the-event-message
 import { randomUUID } from 'node:crypto'
-import { findHeader, joinedHeader, replaceHeaders } from './header-list'
+import { findHeader, joinedHeader, repeatedHeadersNote, replaceHeaders } from './header-list'
 import { constantTimeEqual, hmac } from './hmac'
 import type { SignatureScheme } from './scheme'
 import { isBlankSecret, verdictsFor } from './verdicts'
@@ -40,11 +40,11 @@ export const twitch: SignatureScheme = {
     const signature = joinedHeader(request.rawHeaders, SIGNATURE_HEADER)
     if (signature === undefined) return verdict.missingHeader(SIGNATURE_HEADER)
     const timestampMs = parseRfc3339(timestampText)
-    if (Number.isNaN(timestampMs)) return verdict.malformedHeader(TIMESTAMP_HEADER, 'not an RFC 3339 date-time')
+    if (Number.isNaN(timestampMs)) return verdict.malformedHeader(TIMESTAMP_HEADER, `not an RFC 3339 date-time${repeatedHeadersNote(request.rawHeaders, [TIMESTAMP_HEADER])}`)
     if (!signature.startsWith('sha256=')) return verdict.malformedHeader(SIGNATURE_HEADER, 'expected "sha256=<hex>"')
     if (isBlankSecret(secret)) return verdict.noSecret()
     if (!constantTimeEqual(signature, expectedHeader(secret, messageId, timestampText, request.body))) {
-      return verdict.invalid(`${SIGNATURE_HEADER} does not match the id, timestamp, body and secret`)
+      return verdict.invalid(`${SIGNATURE_HEADER} does not match the id, timestamp, body and secret${repeatedHeadersNote(request.rawHeaders, [ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER])}`)
     }
     // Twitch timestamps carry sub-second digits: the drift keeps millisecond precision.
     const driftSeconds = (nowMs - timestampMs) / 1000

@@ -195,8 +195,12 @@ export function explainVerdict(verdict: Verdict): VerdictExplanation {
         details: [
           `${capitalize(verdict.reason)}.`,
           // Only a mismatch can mean changed bytes or another secret; other reasons (a legacy header
-          // alone, an empty body, an unknown URL) say all there is.
-          ...(isMismatch(verdict.reason) ? ['The body or the signed parts were changed after signing, or the request was signed with another secret than the one stored for this endpoint.'] : []),
+          // alone, an empty body, an unknown URL) say all there is, and a header repeated is the cause.
+          ...(isRepeatedHeader(verdict.reason)
+            ? [REPEATED_HEADER_ADVICE]
+            : isMismatch(verdict.reason)
+              ? ['The body or the signed parts were changed after signing, or the request was signed with another secret than the one stored for this endpoint.']
+              : []),
         ],
       }
     case 'timestamp-out-of-tolerance':
@@ -220,7 +224,7 @@ export function explainVerdict(verdict: Verdict): VerdictExplanation {
       return {
         headline: `Malformed ${verdict.header} header`,
         tone: 'danger',
-        details: [`The ${verdict.header} header cannot be read as a ${scheme} signature: ${verdict.reason}.`],
+        details: [`The ${verdict.header} header cannot be read as a ${scheme} signature: ${verdict.reason}.`, ...(isRepeatedHeader(verdict.reason) ? [REPEATED_HEADER_ADVICE] : [])],
       }
     case 'no-secret':
       return {
@@ -245,6 +249,14 @@ export function explainVerdict(verdict: Verdict): VerdictExplanation {
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+const REPEATED_HEADER_ADVICE =
+  'Something on the way (a proxy, or the client that sent it) sent a signed header more than once, and no signature matches the copies read together: send it once. A re-signed resend keeps only the first copy.'
+
+/** Whether a verdict's reason says a signed header came more than once (the engine's words). */
+function isRepeatedHeader(reason: string): boolean {
+  return /\bcame \d+ times, and an app reads the copies\b/.test(reason)
 }
 
 /** Whether an invalid verdict's reason is a signature that does not match the signed parts and secret. */

@@ -106,6 +106,26 @@ describe('a repeated header is read as Node joins it: all values, ", " between t
     const forgedFirst: RawHeaders = [[header, forged], ...captured.rawHeaders]
     expect(verdictFor(forgedFirst).kind).toBe(verdictFor(mapHeader(captured.rawHeaders, header, () => [forged, genuineValue].join(', '))).kind)
   })
+
+  // A proxy or a client that adds a signed header a second time breaks a genuine request: the reason
+  // says so, rather than leaving the body or the secret to be suspected.
+  it.each(SCHEME_IDS)('%s: a signed header sent twice, the same value both times, is named in the reason', async (id) => {
+    const captured = await genuine(id)
+    const provider = providerFor(id)
+    // What is still valid joined: a Stripe list holds the genuine v1 again, a Standard Webhooks list its
+    // last entry, and its timestamp is read up to the first character that is not a digit.
+    const stillValid = new Set(['stripe-signature', 'webhook-timestamp', 'webhook-signature', 'svix-timestamp', 'svix-signature'])
+    for (const header of provider.requiredHeaders) {
+      const twice: RawHeaders = [...captured.rawHeaders, [header, headerValue(captured.rawHeaders, header)!]]
+      const verdict = verifyWith(id, { ...captured, rawHeaders: twice }, provider.secret, NOW_MS)
+      if (stillValid.has(header.toLowerCase())) {
+        expect(verdict.kind, header).toBe('valid')
+        continue
+      }
+      expect(verdict.kind === 'invalid' || verdict.kind === 'malformed-header', header).toBe(true)
+      expect((verdict as { reason: string }).reason, header).toContain(`${header} came 2 times, and an app reads the copies as one value joined with ", "`)
+    }
+  })
 })
 
 describe('GitHub legacy X-Hub-Signature (sha1): octokit no longer checks it', () => {
