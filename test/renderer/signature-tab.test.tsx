@@ -97,6 +97,16 @@ describe('the Signature tab', () => {
     expect(screen.getByTestId('signature-checked-at').textContent).toMatch(/^Checked again at \d\d:\d\d:\d\d\.\d{3} with the endpoint’s current scheme and the secret in force when it arrived\.$/)
   })
 
+  it('explains a timestamp from the future as a clock that is off, not as a replay', async () => {
+    await openSignature({ signature: { kind: 'timestamp-out-of-tolerance', scheme: 'svix', driftSeconds: -420, toleranceSeconds: 300 }, rawHeaders: [['svix-id', 'msg_1'], ['svix-timestamp', '1700000420'], ['svix-signature', 'v1,AAAA']] }, { scheme: 'svix', hasSecret: true })
+    expect(screen.getByTestId('signature-headline').textContent).toBe('Stale Svix timestamp')
+    expect(screen.getAllByTestId('signature-detail').map((p) => p.textContent)).toEqual([
+      'The signature itself matches, but the signed timestamp is 7 min in the future (drift -420 s) when the request arrived.',
+      'Svix accepts a timestamp at most 5 min (300 s) away from the app’s clock, in either direction, so an app checking it would refuse this request. A timestamp ahead of the time the request arrived means the sender’s clock, or this machine’s, is off.',
+      'Resend it re-signed to give it a fresh timestamp.',
+    ])
+  })
+
   it('names the missing header', async () => {
     await openSignature({ signature: { kind: 'missing-header', scheme: 'stripe', header: 'Stripe-Signature' } })
     expect(screen.getByTestId('signature-headline').textContent).toBe('Missing Stripe-Signature header')

@@ -210,7 +210,11 @@ export function explainVerdict(verdict: Verdict): VerdictExplanation {
         details: [
           ...(previous ? [`${capitalize(previous)}.`] : []),
           `The signature itself matches, but the signed timestamp is ${driftWords(verdict.driftSeconds)} (drift ${Math.round(verdict.driftSeconds)} s) when the request arrived.`,
-          `${scheme} accepts at most ${formatSpan(verdict.toleranceSeconds)} (${verdict.toleranceSeconds} s), so an app checking it would refuse this request as a possible replay.`,
+          // Only a timestamp too old suggests a replay; one ahead of the arrival (refused by Standard
+          // Webhooks and Svix) comes from a clock that is off.
+          verdict.driftSeconds >= 0
+            ? `${scheme} accepts at most ${formatSpan(verdict.toleranceSeconds)} (${verdict.toleranceSeconds} s), so an app checking it would refuse this request as a possible replay.`
+            : `${scheme} accepts a timestamp at most ${formatSpan(verdict.toleranceSeconds)} (${verdict.toleranceSeconds} s) away from the app’s clock, in either direction, so an app checking it would refuse this request. A timestamp ahead of the time the request arrived means the sender’s clock, or this machine’s, is off.`,
           'Resend it re-signed to give it a fresh timestamp.',
         ],
       }
