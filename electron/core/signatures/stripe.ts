@@ -34,6 +34,15 @@ function parseStripeHeader(value: string): ParsedStripeHeader {
   return parsed
 }
 
+/**
+ * Why an item the header seems to hold is not read: stripe-node splits on "," alone, so in
+ * "t=1, v1=…" the second item is " v1", which is no key it knows. Stripe never sends spaces there;
+ * a header written by hand or by a test often has them.
+ */
+function spacedItem(header: string, key: 't' | 'v1'): string {
+  return new RegExp(`,\\s+${key}=`).test(header) ? ` (" ${key}=" has a space before it: stripe-node reads the text between commas as it is, so "${key}=" must follow the comma directly)` : ''
+}
+
 /** The first `secret`, `destination` and `payload` hints, read as stripe-node's getSignatureDebugMetadata reads them. */
 function debugHints(value: string): { secret?: string; destination?: string; payload?: string } {
   const hints: Record<string, string> = {}
@@ -82,9 +91,9 @@ export const stripe: SignatureScheme = {
     if (header === undefined) return verdict.missingHeader(HEADER)
     const { timestamp, signatures } = parseStripeHeader(header)
     // stripe-node uses -1 as its "no timestamp" marker, so an explicit t=-1 is refused the same way.
-    if (timestamp === null || timestamp === -1) return verdict.malformedHeader(HEADER, 'no t= timestamp')
+    if (timestamp === null || timestamp === -1) return verdict.malformedHeader(HEADER, `no t= timestamp${spacedItem(header, 't')}`)
     if (Number.isNaN(timestamp)) return verdict.malformedHeader(HEADER, 't= is not a number')
-    if (signatures.length === 0) return verdict.malformedHeader(HEADER, 'no v1= signature')
+    if (signatures.length === 0) return verdict.malformedHeader(HEADER, `no v1= signature${spacedItem(header, 'v1')}`)
     if (isBlankSecret(secret)) return verdict.noSecret()
     const expected = expectedSignature(secret, timestamp, request.body)
     const matched = signatures.filter((candidate) => constantTimeEqual(candidate, expected)).length > 0

@@ -265,3 +265,30 @@ describe('Stripe: the hints in Stripe-Signature tell a wrong secret from a chang
     expect(schemes.stripe.verify(request([['Stripe-Signature', signedWithHints(secret, payload)]], Buffer.from(payload)), secret, NOW_MS).kind).toBe('valid')
   })
 })
+
+describe('Stripe-Signature read item by item, as stripe-node reads it', () => {
+  const secret = 'whsec_' + 'c0ffee'.repeat(6)
+  const payload = '{"id":"evt_spaces","object":"event"}'
+  const stripeError = (header: string): string => {
+    try {
+      stripeClient.webhooks.signature!.verifyHeader(Buffer.from(payload), header, secret, 300, undefined, NOW_MS)
+      return ''
+    } catch (error) {
+      return (error as Error).message
+    }
+  }
+
+  it('a space after a comma hides the item from the library, and the reason says so', () => {
+    const [t, v1] = stripeClient.webhooks.generateTestHeaderString({ payload, secret, timestamp: NOW_SECONDS }).split(',')
+    const cases: Array<[string, string, string]> = [
+      [`${t}, ${v1}`, 'No signatures found with expected scheme', 'v1='],
+      [`${v1}, ${t}`, 'Unable to extract timestamp and signatures from header', 't='],
+    ]
+    for (const [header, libraryError, item] of cases) {
+      expect(stripeError(header)).toBe(libraryError)
+      const verdict = schemes.stripe.verify(request([['Stripe-Signature', header]], Buffer.from(payload)), secret, NOW_MS)
+      expect(verdict).toMatchObject({ kind: 'malformed-header', header: 'Stripe-Signature', reason: expect.stringContaining(`" ${item}" has a space before it`) })
+    }
+    expect(stripeError(`${t},${v1}`)).toBe('')
+  })
+})
