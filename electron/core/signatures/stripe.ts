@@ -4,7 +4,8 @@
 // (textDecodedBody: invalid UTF-8 becomes U+FFFD, a leading BOM is dropped). An empty Buffer body is
 // accepted (stripe-node refuses only an empty string).
 // Header parsing mirrors stripe-node's `parseHeader`: items split on "," and "=" without trimming,
-// the last `t` wins, any matching `v1` makes the request valid. The tolerance is past-only: stripe-node
+// the last `t` wins, any matching `v1` makes the request valid unless a `v1` item is empty (stripe-node
+// then fails with an error). The tolerance is past-only: stripe-node
 // accepts timestamps from the future.
 // When no signature matches, the hints Stripe adds to the header (`secret=whsec_****abcd`: the length
 // and last characters of the secret it signed with; `payload=<8 hex>`: the end of the SHA-256 of the
@@ -22,14 +23,19 @@ const verdict = verdictsFor('stripe')
 interface ParsedStripeHeader {
   timestamp: number | null
   signatures: string[]
+  /** A `v1` item with nothing after `=` (or no `=`): stripe-node's compare throws on it, failing the request. */
+  emptySignature: boolean
 }
 
 function parseStripeHeader(value: string): ParsedStripeHeader {
-  const parsed: ParsedStripeHeader = { timestamp: null, signatures: [] }
+  const parsed: ParsedStripeHeader = { timestamp: null, signatures: [], emptySignature: false }
   for (const item of value.split(',')) {
     const [key, itemValue] = item.split('=')
     if (key === 't') parsed.timestamp = Number.parseInt(itemValue ?? '', 10)
-    if (key === 'v1') parsed.signatures.push(itemValue ?? '')
+    if (key === 'v1') {
+      if (itemValue) parsed.signatures.push(itemValue)
+      else parsed.emptySignature = true
+    }
   }
   return parsed
 }
@@ -89,11 +95,12 @@ export const stripe: SignatureScheme = {
   verify(request, secret, nowMs) {
     const header = joinedHeader(request.rawHeaders, HEADER)
     if (header === undefined) return verdict.missingHeader(HEADER)
-    const { timestamp, signatures } = parseStripeHeader(header)
+    const { timestamp, signatures, emptySignature } = parseStripeHeader(header)
     // stripe-node uses -1 as its "no timestamp" marker, so an explicit t=-1 is refused the same way.
     if (timestamp === null || timestamp === -1) return verdict.malformedHeader(HEADER, `no t= timestamp${spacedItem(header, 't')}`)
     if (Number.isNaN(timestamp)) return verdict.malformedHeader(HEADER, 't= is not a number')
-    if (signatures.length === 0) return verdict.malformedHeader(HEADER, `no v1= signature${spacedItem(header, 'v1')}`)
+    if (signatures.length === 0 && !emptySignature) return verdict.malformedHeader(HEADER, `no v1= signature${spacedItem(header, 'v1')}`)
+    if (emptySignature) return verdict.malformedHeader(HEADER, 'a v1 item has no signature after "v1=", on which stripe-node fails with an error, whatever the other items hold')
     if (isBlankSecret(secret)) return verdict.noSecret()
     const expected = expectedSignature(secret, timestamp, request.body)
     const matched = signatures.filter((candidate) => constantTimeEqual(candidate, expected)).length > 0

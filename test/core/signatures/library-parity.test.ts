@@ -291,4 +291,13 @@ describe('Stripe-Signature read item by item, as stripe-node reads it', () => {
     }
     expect(stripeError(`${t},${v1}`)).toBe('')
   })
+
+  it('a v1= item with nothing after it makes stripe-node fail, so a genuine v1 beside it does not make the request valid', () => {
+    const genuine = stripeClient.webhooks.generateTestHeaderString({ payload, secret, timestamp: NOW_SECONDS })
+    for (const header of [`${genuine},v1=`, `${genuine},v1`, `t=${NOW_SECONDS},v1=,${genuine.split(',')[1]}`]) {
+      expect(stripeError(header)).toBe('secureCompare must receive two arguments')
+      const verdict = schemes.stripe.verify(request([['Stripe-Signature', header]], Buffer.from(payload)), secret, NOW_MS)
+      expect(verdict).toMatchObject({ kind: 'malformed-header', header: 'Stripe-Signature', reason: expect.stringContaining('a v1 item has no signature') })
+    }
+  })
 })
