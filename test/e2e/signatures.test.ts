@@ -1,9 +1,13 @@
 // Signature checks in a real browser against the real headless host: a Stripe scheme and a write-only
 // secret set in the endpoint editor; requests signed with the official `stripe` package judged valid,
 // tampered, missing and stale in the list; the Signature tab explaining a stale timestamp and checking
-// again; forgetting the secret; and the way to the editor from an endpoint that checks nothing.
+// again; forgetting the secret; and the way to the editor from an endpoint that checks nothing. Svix
+// messages as the svix library judges them: one whose svix-signature a proxy sent twice, and one
+// from a clock that runs ahead, each explained and resent re-signed to an app that accepts it.
 import Stripe from 'stripe'
+import { Webhook as SvixWebhook } from 'svix'
 import { describe, expect, it } from 'vitest'
+import { httpTarget } from '../helpers/targets'
 import { sendRequest, uniquePath, useE2E, waitForRow } from './helpers'
 import { createEndpoint, openEditor, saveEditor } from './helpers/forwarding'
 
@@ -88,5 +92,77 @@ describe('signatures', () => {
     expect(await page.getByTestId('signature-check-again').isDisabled()).toBe(true)
     await page.getByTestId('signature-configure').click()
     await page.getByRole('dialog', { name: 'Edit Unsigned sig' }).getByTestId('signature-scheme').waitFor()
+  })
+
+  it('Svix: a signature header sent twice and a timestamp from a clock ahead are explained, and a re-signed resend is accepted by the svix library', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const secret = 'whsec_' + Buffer.from(`svix-e2e-${Math.random()}`).toString('base64')
+    const accepted: string[] = []
+    const app = await httpTarget((req, res, body) => {
+      try {
+        new SvixWebhook(secret).verify(body, req.headers as Record<string, string>)
+        accepted.push(req.url ?? '')
+        res.writeHead(204)
+      } catch (error) {
+        res.writeHead(400, { 'Content-Type': 'text/plain' })
+        res.write((error as Error).message)
+      }
+      res.end()
+    })
+    try {
+      const { page } = await e2e.open()
+      const url = await createEndpoint(page, 'Svix sig')
+      await openEditor(page, 'Svix sig')
+      await page.getByTestId('signature-scheme').selectOption('svix')
+      await page.getByTestId('signature-secret').fill(secret)
+      await saveEditor(page)
+
+      const payload = JSON.stringify({ type: 'user.created', data: { id: 'user_1' } })
+      const svix = new SvixWebhook(secret)
+      const signedAt = (at: Date): Array<[string, string]> => [
+        ['Content-Type', 'application/json'],
+        ['svix-id', 'msg_e2e'],
+        ['svix-timestamp', String(Math.floor(at.getTime() / 1000))],
+        ['svix-signature', svix.sign('msg_e2e', at, payload)],
+      ]
+      const p = uniquePath('svix')
+      const twice = signedAt(new Date())
+      await sendRequest(url, { path: `${p}/twice`, headers: [...twice, ['svix-signature', 'v1,c2lnbmVkIGJ5IGEgcHJveHk=']], body: payload })
+      await sendRequest(url, { path: `${p}/ahead`, headers: signedAt(new Date(Date.now() + 7 * 60_000)), body: payload })
+
+      const tab = page.getByTestId('signature-tab')
+      const twiceRow = await waitForRow(page, `${p}/twice`)
+      await twiceRow.getByTestId('badge-signature').filter({ hasText: 'sig invalid' }).waitFor()
+      await twiceRow.click()
+      await page.getByTestId('tab-signature').click()
+      await tab.getByTestId('signature-headline').filter({ hasText: 'Invalid Svix signature' }).waitFor()
+      expect(await tab.getByTestId('signature-detail').allTextContents()).toEqual([
+        'No v1 signature matches the id, timestamp, body and secret; svix-signature came 2 times, and an app reads the copies as one value joined with ", ".',
+        'Something on the way (a proxy, or the client that sent it) sent a signed header more than once, and no signature matches the copies read together: send it once. A re-signed resend keeps only the first copy.',
+      ])
+      await tab.getByTestId('signature-resend-resigned').click()
+      const prompt = page.getByTestId('resend-prompt')
+      await prompt.getByTestId('resend-url').fill(app.url)
+      expect(await prompt.getByTestId('resend-resign').isChecked()).toBe(true)
+      await prompt.getByTestId('resend-confirm').click()
+      await page.getByTestId('toast').filter({ hasText: `Resent re-signed to POST ${app.url}${p}/twice: 204` }).waitFor()
+      const resent = app.received.find((r) => r.url === `${p}/twice`)!
+      expect(resent.rawHeaders.filter(([name]) => name.toLowerCase() === 'svix-signature')).toHaveLength(1)
+
+      const aheadRow = await waitForRow(page, `${p}/ahead`)
+      await aheadRow.getByTestId('badge-signature').filter({ hasText: /^sig stale \+7 min$/ }).waitFor()
+      await aheadRow.click()
+      await tab.getByTestId('signature-headline').filter({ hasText: 'Stale Svix timestamp' }).waitFor()
+      const details = await tab.getByTestId('signature-detail').allTextContents()
+      expect(details[0]).toMatch(/^The signature itself matches, but the signed timestamp is 7 min in the future \(drift -4\d\d s\) when the request arrived\.$/)
+      expect(details[1]).toBe('Svix accepts a timestamp at most 5 min (300 s) away from the app’s clock, in either direction, so an app checking it would refuse this request. A timestamp ahead of the time the request arrived means the sender’s clock, or this machine’s, is off.')
+      await tab.getByTestId('signature-resend-resigned').click()
+      await prompt.getByTestId('resend-url').fill(app.url)
+      await prompt.getByTestId('resend-confirm').click()
+      await page.getByTestId('toast').filter({ hasText: `Resent re-signed to POST ${app.url}${p}/ahead: 204` }).waitFor()
+      expect(accepted).toEqual([`${p}/twice`, `${p}/ahead`])
+    } finally {
+      await app.close()
+    }
   })
 })
