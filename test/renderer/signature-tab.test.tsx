@@ -229,8 +229,9 @@ describe('the Signature tab', () => {
   })
 
   it('does not blame the body or the secret when GitHub sent only the legacy sha1 header', async () => {
-    await openSignature({ signature: { kind: 'invalid', scheme: 'github', reason: "only the legacy X-Hub-Signature (sha1) is present: GitHub's library checks X-Hub-Signature-256 only" } }, { scheme: 'github', hasSecret: true })
-    expect(screen.getAllByTestId('signature-detail').map((p) => p.textContent)).toEqual(["Only the legacy X-Hub-Signature (sha1) is present: GitHub's library checks X-Hub-Signature-256 only."])
+    const reason = "only the legacy X-Hub-Signature (sha1) is present, and it is genuine for this body and secret: GitHub's library checks X-Hub-Signature-256 only, so an app using it refuses the request (an app that checks the sha1 header accepts it)"
+    await openSignature({ signature: { kind: 'invalid', scheme: 'github', reason } }, { scheme: 'github', hasSecret: true })
+    expect(screen.getAllByTestId('signature-detail').map((p) => p.textContent)).toEqual([`O${reason.slice(1)}.`])
   })
 
   it('does not blame the body or the secret when a signed header came twice, and says to send it once', async () => {

@@ -33,10 +33,16 @@ export const github: SignatureScheme = {
   verify(request, secret) {
     const value = joinedHeader(request.rawHeaders, SHA256_HEADER)
     if (value === undefined) {
-      if (joinedHeader(request.rawHeaders, LEGACY_SHA1_HEADER) !== undefined) {
-        return verdict.invalid(`only the legacy ${LEGACY_SHA1_HEADER} (sha1) is present: GitHub's library checks ${SHA256_HEADER} only`)
-      }
-      return verdict.missingHeader(SHA256_HEADER)
+      const legacy = joinedHeader(request.rawHeaders, LEGACY_SHA1_HEADER)
+      if (legacy === undefined) return verdict.missingHeader(SHA256_HEADER)
+      // Refused by the library either way; whether the sha1 is genuine tells a right secret (and a
+      // sender too old for sha256, or an app that needs it) from a wrong one.
+      const only = `only the legacy ${LEGACY_SHA1_HEADER} (sha1) is present`
+      const rule = `GitHub's library checks ${SHA256_HEADER} only`
+      if (isBlankSecret(secret)) return verdict.invalid(`${only}: ${rule}`)
+      return constantTimeEqual(legacy, expectedLegacyHeader(secret, request.body))
+        ? verdict.invalid(`${only}, and it is genuine for this body and secret: ${rule}, so an app using it refuses the request (an app that checks the sha1 header accepts it)`)
+        : verdict.invalid(`${only}, and it does not match the body and secret either: ${rule}`)
     }
     if (!value.startsWith('sha256=')) return verdict.malformedHeader(SHA256_HEADER, 'expected "sha256=<hex>"')
     if (isBlankSecret(secret)) return verdict.noSecret()

@@ -19,7 +19,7 @@ export const SCHEME_LABELS: Record<SchemeId, string> = {
 /** What the scheme reads and which secret it wants, for the endpoint editor. */
 export const SCHEME_HINTS: Record<SchemeId, string> = {
   stripe: 'Reads Stripe-Signature. The secret is the endpoint’s signing secret (whsec_…). Timestamps older than 5 minutes are refused.',
-  github: 'Reads X-Hub-Signature-256 (or the legacy X-Hub-Signature). The secret is the webhook’s secret.',
+  github: 'Reads X-Hub-Signature-256, as GitHub’s library does: a request with only the legacy X-Hub-Signature (sha1) is refused by it. The secret is the webhook’s secret.',
   shopify: 'Reads X-Shopify-Hmac-Sha256. The secret is the app’s client secret.',
   slack: 'Reads X-Slack-Signature and X-Slack-Request-Timestamp. The secret is the app’s signing secret. Timestamps older than 5 minutes are refused.',
   'standard-webhooks': 'Reads webhook-id, webhook-timestamp and webhook-signature. The secret is whsec_ followed by base64. Timestamps more than 5 minutes away are refused.',

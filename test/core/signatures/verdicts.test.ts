@@ -137,9 +137,15 @@ describe('GitHub legacy X-Hub-Signature (sha1): octokit no longer checks it', ()
     ['genuine sha1-only delivery', sha1Only(jsonBody), true],
     ['sha1 over another body', sha1Only(Buffer.from(jsonBody.toString('utf8').replace('2000', '9000')), githubSha1Signature(secret, jsonBody)), false],
     ['sha1 with the wrong secret', sha1Only(jsonBody, githubSha1Signature('other', jsonBody)), false],
-  ] as const)('%s is invalid, however the sha1 compares', (_name, delivery, sha1Matches) => {
+  ] as const)('%s is invalid, however the sha1 compares, and the reason says how it compares', (_name, delivery, sha1Matches) => {
     expect(githubSha1Accepts(lookup(delivery), delivery.body, secret)).toBe(sha1Matches)
-    expect(verifyWith('github', delivery, secret, NOW_MS)).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('sha1') })
+    expect(verifyWith('github', delivery, secret, NOW_MS)).toEqual({
+      kind: 'invalid',
+      scheme: 'github',
+      reason: sha1Matches
+        ? "only the legacy X-Hub-Signature (sha1) is present, and it is genuine for this body and secret: GitHub's library checks X-Hub-Signature-256 only, so an app using it refuses the request (an app that checks the sha1 header accepts it)"
+        : "only the legacy X-Hub-Signature (sha1) is present, and it does not match the body and secret either: GitHub's library checks X-Hub-Signature-256 only",
+    })
   })
 
   it('prefers sha256 when both are present: a wrong sha256 is not rescued by a genuine sha1', () => {
