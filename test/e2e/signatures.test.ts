@@ -3,9 +3,11 @@
 // tampered, missing and stale in the list; the Signature tab explaining a stale timestamp and checking
 // again; forgetting the secret; and the way to the editor from an endpoint that checks nothing. Svix
 // messages as the svix library judges them: one whose svix-signature a proxy sent twice, and one
-// from a clock that runs ahead, each explained and resent re-signed to an app that accepts it.
+// from a clock that runs ahead, each explained and resent re-signed to an app that accepts it. A
+// Twilio endpoint left without a public URL, judged over the URL a tunnel's headers name.
 import Stripe from 'stripe'
 import { Webhook as SvixWebhook } from 'svix'
+import twilio from 'twilio'
 import { describe, expect, it } from 'vitest'
 import { httpTarget } from '../helpers/targets'
 import { sendRequest, uniquePath, useE2E, waitForRow } from './helpers'
@@ -164,5 +166,28 @@ describe('signatures', () => {
     } finally {
       await app.close()
     }
+  })
+
+  it('Twilio without a public URL: a request through a tunnel is judged over the https:// URL its Host names', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const token = `twilio_e2e_${Math.random().toString(36).slice(2)}`
+    const { page } = await e2e.open()
+    const url = await createEndpoint(page, 'Twilio sig')
+    await openEditor(page, 'Twilio sig')
+    await page.getByTestId('signature-scheme').selectOption('twilio')
+    await page.getByTestId('signature-public-url-from-host').waitFor()
+    await page.getByTestId('signature-secret').fill(token)
+    await saveEditor(page)
+
+    const p = uniquePath('sms')
+    const params = { AccountSid: 'AC1', Body: 'héllo from a tunnel', From: '+15550001111' }
+    const form: Array<[string, string]> = [['Content-Type', 'application/x-www-form-urlencoded'], ['Host', 'abc.ngrok.app'], ['X-Forwarded-Proto', 'https']]
+    const body = new URLSearchParams(params).toString()
+    await sendRequest(url, { path: `${p}/tunnel?x=1`, headers: [...form, ['X-Twilio-Signature', twilio.getExpectedTwilioSignature(token, `https://abc.ngrok.app${p}/tunnel?x=1`, params)]], body })
+    await sendRequest(url, { path: `${p}/elsewhere`, headers: [...form, ['X-Twilio-Signature', twilio.getExpectedTwilioSignature(token, `https://other.example${p}/elsewhere`, params)]], body })
+    await (await waitForRow(page, `${p}/tunnel`)).getByTestId('badge-signature').filter({ hasText: 'sig valid' }).waitFor()
+    const elsewhere = await waitForRow(page, `${p}/elsewhere`)
+    await elsewhere.getByTestId('badge-signature').filter({ hasText: 'sig invalid' }).waitFor()
+    expect(await elsewhere.getByTestId('badge-signature').getAttribute('title')).toContain(`with the URL taken as https://abc.ngrok.app${p}/elsewhere`)
   })
 })

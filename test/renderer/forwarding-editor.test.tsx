@@ -281,11 +281,15 @@ describe('signature section of the endpoint editor', () => {
     expect(screen.queryByTestId('signature-secret-stored')).toBeNull()
   })
 
-  it('asks Twilio for the public URL it signs, and checks that it is a URL', async () => {
+  it('takes Twilio without a public URL, the URL then read from the request as a tunnel sends it, and checks that one given is a URL', async () => {
     const { updates } = await setup()
     change(byTest('signature-scheme'), 'twilio')
+    expect(byTest('signature-public-url-from-host').textContent).toBe(
+      'Left empty, each request is checked as a call to the host in its Host header, over https when its X-Forwarded-Proto says https, as ngrok and cloudflared send them.',
+    )
     await save()
-    expect(byTest('signature-public-url-error').textContent).toMatch(/Twilio signs the URL/)
+    expect(screen.queryByTestId('signature-public-url-error')).toBeNull()
+    expect(updates().at(-1)!.patch.signature).toEqual({ scheme: 'twilio', publicUrl: null })
     change(byTest('signature-public-url'), 'not a url')
     await save()
     expect(byTest('signature-public-url-error').textContent).toMatch(/full http/)

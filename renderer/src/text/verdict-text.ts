@@ -24,7 +24,7 @@ export const SCHEME_HINTS: Record<SchemeId, string> = {
   slack: 'Reads X-Slack-Signature and X-Slack-Request-Timestamp. The secret is the app’s signing secret. Timestamps older than 5 minutes are refused.',
   'standard-webhooks': 'Reads webhook-id, webhook-timestamp and webhook-signature. The secret is whsec_ followed by base64. Timestamps more than 5 minutes away are refused.',
   svix: 'Reads svix-id, svix-timestamp and svix-signature. The secret is whsec_ followed by base64. Timestamps more than 5 minutes away are refused.',
-  twilio: 'Reads X-Twilio-Signature, which signs the URL Twilio called: give your tunnel’s address as the public URL below. The secret is the account’s auth token, or the SharedKey secret for webhooks signed with a SharedKey (HMAC-SHA1 or HMAC-SHA256, as X-Twilio-Webhooks-Signature-Settings says).',
+  twilio: 'Reads X-Twilio-Signature, which signs the URL Twilio called: give your tunnel’s address as the public URL below, unless the tunnel passes on the host Twilio called. The secret is the account’s auth token, or the SharedKey secret for webhooks signed with a SharedKey (HMAC-SHA1 or HMAC-SHA256, as X-Twilio-Webhooks-Signature-Settings says).',
   twitch: 'Reads the Twitch-Eventsub-Message-* headers. The secret is the subscription’s secret. Messages older than 10 minutes are refused.',
 }
 

@@ -235,9 +235,6 @@ export function signatureFrom(form: SignatureForm): SignatureCheck {
   if (publicUrl !== '') {
     if (!isHttpUrl(publicUrl)) return { ok: false, errors: { 'signature.publicUrl': 'Give the full http:// or https:// address the provider calls, such as your tunnel’s.' } }
   }
-  if (form.scheme === 'twilio' && publicUrl === '') {
-    return { ok: false, errors: { 'signature.publicUrl': 'Twilio signs the URL it calls: give the address it calls (your tunnel’s), to which each request’s path is added.' } }
-  }
   return { ok: true, scheme: form.scheme === '' ? null : form.scheme, publicUrl: publicUrl === '' ? null : publicUrl }
 }
 

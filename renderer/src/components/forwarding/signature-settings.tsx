@@ -35,6 +35,14 @@ export function signedUrlExample(publicUrl: string, path: string): string | null
 }
 
 function PublicUrlExample({ publicUrl, path }: { publicUrl: string; path: string }) {
+  // Empty, the engine reads the URL from the request, as a tunnel that keeps the host sends it.
+  if (publicUrl.trim() === '') {
+    return (
+      <span className="muted field-hint" data-testid="signature-public-url-from-host">
+        Left empty, each request is checked as a call to the host in its Host header, over https when its X-Forwarded-Proto says https, as ngrok and cloudflared send them.
+      </span>
+    )
+  }
   const url = signedUrlExample(publicUrl, path)
   if (url === null) return null
   return (
