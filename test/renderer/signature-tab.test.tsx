@@ -107,6 +107,15 @@ describe('the Signature tab', () => {
     ])
   })
 
+  it('says a timestamp thousands of years ahead is most likely milliseconds where seconds are expected', async () => {
+    const arrivedSeconds = 1_765_000_000
+    await openSignature({ signature: { kind: 'timestamp-out-of-tolerance', scheme: 'standard-webhooks', driftSeconds: arrivedSeconds - arrivedSeconds * 1000, toleranceSeconds: 300 } }, { scheme: 'standard-webhooks', hasSecret: true })
+    const details = screen.getAllByTestId('signature-detail').map((p) => p.textContent)
+    expect(details[1]).toBe(
+      'Standard Webhooks accepts a timestamp at most 5 min (300 s) away from the app’s clock, in either direction, so an app checking it would refuse this request. A timestamp this far ahead is most likely in milliseconds: Standard Webhooks counts whole seconds since 1970.',
+    )
+  })
+
   it('names the missing header', async () => {
     await openSignature({ signature: { kind: 'missing-header', scheme: 'stripe', header: 'Stripe-Signature' } })
     expect(screen.getByTestId('signature-headline').textContent).toBe('Missing Stripe-Signature header')

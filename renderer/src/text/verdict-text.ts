@@ -167,6 +167,9 @@ function driftSeconds(drift: number): string {
   return drift >= 0 ? formatSpan(drift) : `+${formatSpan(drift)}`
 }
 
+/** About 3,000 years: no clock is that far off, but a timestamp in milliseconds read as seconds is. */
+const MILLISECONDS_AHEAD_SECONDS = 1e11
+
 export interface VerdictExplanation {
   headline: string
   tone: Tone
@@ -214,7 +217,12 @@ export function explainVerdict(verdict: Verdict): VerdictExplanation {
           // Webhooks and Svix) comes from a clock that is off.
           verdict.driftSeconds >= 0
             ? `${scheme} accepts at most ${formatSpan(verdict.toleranceSeconds)} (${verdict.toleranceSeconds} s), so an app checking it would refuse this request as a possible replay.`
-            : `${scheme} accepts a timestamp at most ${formatSpan(verdict.toleranceSeconds)} (${verdict.toleranceSeconds} s) away from the app’s clock, in either direction, so an app checking it would refuse this request. A timestamp ahead of the time the request arrived means the sender’s clock, or this machine’s, is off.`,
+            : `${scheme} accepts a timestamp at most ${formatSpan(verdict.toleranceSeconds)} (${verdict.toleranceSeconds} s) away from the app’s clock, in either direction, so an app checking it would refuse this request. ${
+                // Thousands of years ahead: a sender that wrote Date.now() (milliseconds), not seconds.
+                verdict.driftSeconds < -MILLISECONDS_AHEAD_SECONDS
+                  ? `A timestamp this far ahead is most likely in milliseconds: ${scheme} counts whole seconds since 1970.`
+                  : 'A timestamp ahead of the time the request arrived means the sender’s clock, or this machine’s, is off.'
+              }`,
           'Resend it re-signed to give it a fresh timestamp.',
         ],
       }
