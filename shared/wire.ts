@@ -24,3 +24,10 @@ export type ClientMessage = z.infer<typeof ClientMessage>
 export type ServerMessage =
   | { type: 'result'; id: number; result: unknown }
   | { type: 'event'; event: string; payload: unknown }
+
+/**
+ * Close code (4000–4999 are the application's own) of a connection the host cut off because its
+ * page left more live updates unread than the host holds for one page: the page reconnects at once and
+ * reloads what it shows, as after any reconnection.
+ */
+export const WS_CLOSE_FELL_BEHIND = 4013
