@@ -1,7 +1,8 @@
 // What the page knows about its link to the engine, shown by the connection banner.
 export type ConnectionState =
   | { kind: 'connecting' }
-  | { kind: 'open' }
+  /** `fellBehind`: how often, lately, the host cut this page off for leaving live updates unread (said once it keeps happening). */
+  | { kind: 'open'; fellBehind?: { times: number; minutes: number } }
   | { kind: 'disconnected'; retryInMs: number }
   | { kind: 'unauthorized' }
   | { kind: 'no-token' }

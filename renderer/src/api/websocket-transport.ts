@@ -2,11 +2,13 @@
 // token.<token>), call ids and their pending replies, fanning events out to subscribers, and
 // reconnecting with backoff; a call made while the engine is out of reach fails at once. A refused
 // handshake is told apart from a host that is down by asking the page's own origin whether it still
-// answers. Never: puts the token in a URL.
+// answers. A page the host cut off for leaving live updates unread (WS_CLOSE_FELL_BEHIND) reconnects at
+// once, its calls waiting for the connection rather than failing, and says so once it keeps happening.
+// Never: puts the token in a URL.
 import type { EventName, MethodName, Transport } from '../../../shared/api'
 import { eventNames } from '../../../shared/api'
 import type { Result } from '../../../shared/errors'
-import { WS_MAX_MESSAGE_BYTES, WS_PATH, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../../shared/wire'
+import { WS_CLOSE_FELL_BEHIND, WS_MAX_MESSAGE_BYTES, WS_PATH, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../../shared/wire'
 import type { ConnectionSource, ConnectionState } from './connection-state'
 
 type SocketLike = Pick<WebSocket, 'readyState' | 'send' | 'close'> & {
@@ -27,9 +29,13 @@ export interface WebSocketTransportOptions {
   maxMessageBytes?: number
   setTimer?: (fn: () => void, ms: number) => unknown
   clearTimer?: (handle: unknown) => void
+  now?: () => number
 }
 
 const DEFAULT_BACKOFF = [250, 500, 1000, 2000, 4000, 5000] as const
+/** Cut off for falling behind this many times within FELL_BEHIND_WINDOW_MS: the page says so. */
+export const FELL_BEHIND_TIMES = 3
+export const FELL_BEHIND_WINDOW_MS = 10 * 60_000
 const OPEN = 1
 const knownEvents = new Set<string>(eventNames)
 
@@ -92,6 +98,8 @@ export class WebSocketTransport implements Transport, ConnectionSource {
   private retryTimer: unknown = null
   private closed = false
   private token: string | null
+  /** When the host cut this page off for falling behind, within the last FELL_BEHIND_WINDOW_MS. */
+  private fellBehindAt: number[] = []
 
   constructor(private readonly options: WebSocketTransportOptions) {
     this.token = options.token
@@ -133,20 +141,34 @@ export class WebSocketTransport implements Transport, ConnectionSource {
       opened = true
       this.attempt = 0
       this.everOpenedWithToken = true
-      this.setState({ kind: 'open' })
+      this.setState(this.openState())
       for (const call of this.waitingForOpen.splice(0)) call.send()
     }
     socket.onmessage = (event) => this.receive(event.data)
     socket.onerror = () => {}
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.socket !== socket) return
       this.socket = null
       for (const call of this.pending.values()) call.resolve(lostConnection())
       this.pending.clear()
       if (this.closed) return
       if (!opened) void this.afterFailedHandshake()
+      else if (event?.code === WS_CLOSE_FELL_BEHIND) this.afterFellBehind()
       else this.scheduleRetry()
     }
+  }
+
+  /** The host is up and let this page go only because it left updates unread: back at once, reloading. */
+  private afterFellBehind(): void {
+    const now = (this.options.now ?? Date.now)()
+    this.fellBehindAt = [...this.fellBehindAt.filter((at) => now - at < FELL_BEHIND_WINDOW_MS), now]
+    this.connect()
+  }
+
+  private openState(): ConnectionState {
+    const now = (this.options.now ?? Date.now)()
+    const times = this.fellBehindAt.filter((at) => now - at < FELL_BEHIND_WINDOW_MS).length
+    return times >= FELL_BEHIND_TIMES ? { kind: 'open', fellBehind: { times, minutes: FELL_BEHIND_WINDOW_MS / 60_000 } } : { kind: 'open' }
   }
 
   private async afterFailedHandshake(): Promise<void> {

@@ -1,11 +1,27 @@
-// Says plainly when the page cannot reach the engine, and what to do about it.
+// Says plainly when the page cannot reach the engine, and what to do about it; and when it keeps
+// falling behind the live traffic, which the host cuts it off for.
+import { useState } from 'react'
+import type { ConnectionState } from '../api/connection-state'
 import { useApp } from '../state/context'
 
 export function ConnectionBanner() {
   const connection = useApp((s) => s.connection)
   const host = useApp((s) => s.info?.host)
+  const [dismissed, setDismissed] = useState<ConnectionState | null>(null)
   switch (connection.kind) {
     case 'open':
+      if (!connection.fellBehind || dismissed === connection) return null
+      return (
+        <div className="banner warning with-action" role="status" data-testid="connection-banner" data-state="fell-behind">
+          <span>
+            This page could not keep up with the live traffic: Hookscope reconnected it {connection.fellBehind.times} times in the last {connection.fellBehind.minutes} minutes,
+            reloading the list each time, so no request is missing. A busy browser, or this tab in the background, slows it down.
+          </span>
+          <button type="button" className="small" data-testid="connection-banner-dismiss" onClick={() => setDismissed(connection)}>
+            Dismiss
+          </button>
+        </div>
+      )
     case 'connecting':
       return null
     case 'disconnected':

@@ -1,0 +1,138 @@
+import './helpers/setup-dom'
+import { act, render, screen } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { describe, expect, it } from 'vitest'
+import { App } from '../../renderer/src/app'
+import type { ConnectionState } from '../../renderer/src/api/connection-state'
+import { FELL_BEHIND_WINDOW_MS, WebSocketTransport } from '../../renderer/src/api/websocket-transport'
+import { createAppStore } from '../../renderer/src/state/app-store'
+import { StoresProvider } from '../../renderer/src/state/context'
+import { LiveSync } from '../../renderer/src/state/live-sync'
+import { createTrafficStore } from '../../renderer/src/state/traffic-store'
+import { createApiClient } from '../../shared/api'
+import { WS_CLOSE_FELL_BEHIND } from '../../shared/wire'
+import { addCapture, createFakeEngine } from './helpers/fake-api'
+import { ManualFrames, settle } from './helpers/render-app'
+
+class FakeSocket {
+  static created: FakeSocket[] = []
+  readyState: 0 | 1 | 2 | 3 = 0
+  sent: string[] = []
+  onopen: ((e: Event) => void) | null = null
+  onclose: ((e: CloseEvent) => void) | null = null
+  onerror: ((e: Event) => void) | null = null
+  onmessage: ((e: MessageEvent) => void) | null = null
+  constructor() {
+    FakeSocket.created.push(this)
+  }
+  send(text: string) {
+    this.sent.push(text)
+  }
+  close() {}
+  open() {
+    this.readyState = 1
+    this.onopen?.({} as Event)
+  }
+  closedByHost(code: number) {
+    this.readyState = 3
+    this.onclose?.({ code } as CloseEvent)
+  }
+  static last(): FakeSocket {
+    return FakeSocket.created.at(-1)!
+  }
+}
+
+function transport(now: () => number) {
+  FakeSocket.created = []
+  const timers: Array<{ fn: () => void; ms: number }> = []
+  const states: ConnectionState[] = []
+  const t = new WebSocketTransport({
+    url: 'ws://127.0.0.1:9/api',
+    token: 'secret-token',
+    createSocket: () => new FakeSocket(),
+    hostAnswers: async () => true,
+    setTimer: (fn, ms) => timers.push({ fn, ms }),
+    clearTimer: () => {},
+    now,
+  })
+  t.onState((state) => states.push(state))
+  return { transport: t, timers, states }
+}
+
+describe('a page the host cut off for leaving live updates unread', () => {
+  it('reconnects at once, its calls waiting for the connection instead of failing', async () => {
+    const { transport: t, timers, states } = transport(() => 0)
+    t.connect()
+    FakeSocket.last().open()
+    const api = createApiClient(t)
+    const lost = api['endpoints.list']({})
+    FakeSocket.last().closedByHost(WS_CLOSE_FELL_BEHIND)
+    // The call the host had not answered is lost with the connection; the page says so to its caller.
+    await expect(lost).rejects.toThrow(/lost before it answered/)
+    // No wait, no "lost its connection" state: a new connection is on its way.
+    expect(timers).toEqual([])
+    expect(FakeSocket.created).toHaveLength(2)
+    expect(states.at(-1)).toEqual({ kind: 'connecting' })
+    const waiting = api['endpoints.list']({})
+    FakeSocket.last().open()
+    const call = JSON.parse(FakeSocket.last().sent[0]!)
+    expect(call).toMatchObject({ method: 'endpoints.list' })
+    FakeSocket.last().onmessage?.({ data: JSON.stringify({ type: 'result', id: call.id, result: { ok: true, value: [] } }) } as MessageEvent)
+    await expect(waiting).resolves.toEqual([])
+    expect(states.at(-1)).toEqual({ kind: 'open' })
+    // Any other loss of an open connection still waits before trying again.
+    FakeSocket.last().closedByHost(1006)
+    expect(timers).toHaveLength(1)
+    expect(states.at(-1)).toMatchObject({ kind: 'disconnected' })
+  })
+
+  it('reloads what it shows each time, and says so once it keeps happening, until dismissed', async () => {
+    let now = 0
+    const { transport: t } = transport(() => now)
+    const engine = createFakeEngine()
+    const traffic = createTrafficStore()
+    const app = createAppStore()
+    const sync = new LiveSync({ api: engine.api, connection: t, traffic, app, scheduler: new ManualFrames() })
+    sync.start()
+    render(
+      <StoresProvider stores={{ api: engine.api, traffic, app, sync }}>
+        <App />
+      </StoresProvider>,
+    )
+    t.connect()
+    act(() => FakeSocket.last().open())
+    await settle()
+    const loads = () => engine.calls.filter((c) => c.method === 'captures.query').length
+    expect(loads()).toBe(1)
+    const cutOff = async () => {
+      act(() => FakeSocket.last().closedByHost(WS_CLOSE_FELL_BEHIND))
+      expect(screen.queryByTestId('connection-banner')).toBeNull()
+      act(() => FakeSocket.last().open())
+      await settle()
+    }
+    addCapture(engine, { target: '/missed-while-behind' })
+    await cutOff()
+    expect(loads()).toBe(2)
+    expect(screen.getAllByTestId('row-path').map((p) => p.textContent)).toEqual(['/missed-while-behind'])
+    now += 60_000
+    await cutOff()
+    expect(screen.queryByTestId('connection-banner')).toBeNull()
+    now += 60_000
+    await cutOff()
+    expect(loads()).toBe(4)
+    const banner = screen.getByTestId('connection-banner')
+    expect(banner.getAttribute('data-state')).toBe('fell-behind')
+    expect(banner.textContent).toContain('could not keep up with the live traffic: Hookscope reconnected it 3 times in the last 10 minutes')
+    expect(banner.textContent).toContain('so no request is missing')
+    // From the keyboard.
+    const user = userEvent.setup()
+    screen.getByTestId('connection-banner-dismiss').focus()
+    await user.keyboard('{Enter}')
+    expect(screen.queryByTestId('connection-banner')).toBeNull()
+    // Once the earlier ones are more than 10 minutes old, one more is not "keeps happening".
+    now += FELL_BEHIND_WINDOW_MS
+    await cutOff()
+    expect(screen.queryByTestId('connection-banner')).toBeNull()
+    sync.dispose()
+  })
+})
