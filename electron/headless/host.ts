@@ -61,6 +61,10 @@ function refuse(socket: Socket, status: number, reason: string): void {
   socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`)
 }
 
+function tooManyPages(maxClients: number): string {
+  return `too many pages connected: ${maxClients} already use this Hookscope; close some of its tabs`
+}
+
 /** A state an event carries whole each time: a newer one replaces it while it waits for a slow page. */
 function stateKey(event: EventName, payload: unknown): string | null {
   switch (event) {
@@ -105,11 +109,21 @@ export class HeadlessHost {
     const token = options.token ?? randomBytes(24).toString('base64url')
     const guard: GuardOptions = { port: 0, token, allowedHosts: options.allowedHosts ?? [] }
     const headers = securityHeaders(contentSecurityPolicy({ connectSrc: [] }))
+    const maxClients = options.maxClients ?? MAX_API_CLIENTS
+    let self: HeadlessHost | null = null
     const server = http.createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 }, (req, res) => {
       const host = checkHost(req, guard)
       if (!host.ok) {
         res.writeHead(host.status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
         res.end(`${host.reason}\n`)
+        return
+      }
+      // The Api's path asked without an upgrade: how a page whose connection was refused learns why
+      // (a browser does not show a refused handshake's answer to the page).
+      if (req.url?.split('?')[0] === WS_PATH) {
+        const full = self !== null && self.connections >= maxClients
+        res.writeHead(full ? 503 : 426, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...(full ? {} : { Upgrade: 'websocket' }) })
+        res.end(req.method === 'HEAD' ? undefined : full ? `${tooManyPages(maxClients)}\n` : 'a WebSocket upgrade is required\n')
         return
       }
       // The page connects back to the host it was loaded from; CSP 'self' covers ws: on the same
@@ -140,7 +154,7 @@ export class HeadlessHost {
     const port = (server.address() as AddressInfo).port
     guard.port = port
     const host = new HeadlessHost(options.engine, server, wss, port, token, { ...DEFAULT_CLIENT_LIMITS, ...options.clientLimits })
-    const maxClients = options.maxClients ?? MAX_API_CLIENTS
+    self = host
     server.on('upgrade', (req, socket: Socket, head) => {
       // Node hands an upgrade's socket over without its own error handling: a caller that resets the
       // connection while it is being refused must not take the host down.
@@ -149,9 +163,7 @@ export class HeadlessHost {
       // check, on a target such as `http://[`, and take the engine down with the host.
       const verdict = req.url?.split('?')[0] === WS_PATH ? checkUpgrade(req, guard) : ({ ok: false, status: 404, reason: 'not found' } as const)
       if (!verdict.ok) return refuse(socket, verdict.status, verdict.reason)
-      if (host.connections >= maxClients) {
-        return refuse(socket, 503, `too many pages connected: ${maxClients} already use this Hookscope; close some of its tabs`)
-      }
+      if (host.connections >= maxClients) return refuse(socket, 503, tooManyPages(maxClients))
       wss.handleUpgrade(req, socket, head, (ws) => host.accept(ws))
     })
     host.relay = new EventRelay(options.engine, (event, payload) => host.broadcast(event, payload))

@@ -5,7 +5,9 @@
 import http from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { WS_CLOSE_FELL_BEHIND } from '../../shared/wire'
+import { MAX_API_CLIENTS } from '../../electron/headless/host'
 import { pageScripts, sendRequest, startHost, uniquePath, useE2E, waitForRow } from './helpers'
+import { connectApi, type HostApi } from './helpers/api-client'
 
 const e2e = useE2E()
 
@@ -147,5 +149,25 @@ describe('connection', () => {
     expect(sockets).toEqual({ opened: 2, closes: [WS_CLOSE_FELL_BEHIND] })
     // Once is not "keeps happening": no banner.
     expect(await page.getByTestId('connection-banner').count()).toBe(0)
+  })
+
+  it('says so when as many pages as the host takes are connected, and connects once one leaves', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const others: HostApi[] = []
+    const context = await e2e.browser.newContext()
+    try {
+      for (let i = 0; i < MAX_API_CLIENTS; i++) others.push(await connectApi(e2e.host))
+      const page = await context.newPage()
+      await page.goto(e2e.host.openUrl)
+      const banner = page.getByTestId('connection-banner')
+      await banner.and(page.locator('[data-state="too-many-pages"]')).waitFor()
+      expect(await banner.textContent()).toContain('Hookscope is running, but too many pages are connected to it. Close some of its tabs')
+      others.pop()!.close()
+      await page.getByTestId('app-ready').waitFor({ state: 'attached' })
+      await banner.waitFor({ state: 'detached' })
+    } finally {
+      for (const other of others) other.close()
+      await context.close()
+    }
   })
 })

@@ -220,6 +220,14 @@ function upgradeRequest(port: number, options: { path?: string; origin?: string;
 }
 
 describe('a refused connection', () => {
+  it('is told apart by the Api\'s path asked without an upgrade: 426 while pages may connect', async () => {
+    const host = await startHost({ maxClients: 1 })
+    const asked = await fetch(`http://127.0.0.1:${host.port}/api`, { method: 'HEAD' })
+    expect(asked.status).toBe(426)
+    await Page.open(host)
+    expect((await fetch(`http://127.0.0.1:${host.port}/api`, { method: 'HEAD' })).status).toBe(503)
+  })
+
   it('is closed by the host once its answer is written, whatever the caller does with its side', async () => {
     const host = await startHost()
     const cases: Array<[string, string, RegExp]> = [
@@ -241,5 +249,9 @@ describe('a refused connection', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 503 /)
     expect(answer).toContain('too many pages connected: 2 already use this Hookscope; close some of its tabs')
     expect(host.connections).toBe(2)
+    // A page cannot read a refused handshake's answer: it asks the Api's path without an upgrade.
+    const asked = await fetch(`http://127.0.0.1:${host.port}/api`)
+    expect(asked.status).toBe(503)
+    expect(await asked.text()).toContain('too many pages connected')
   })
 })

@@ -3,7 +3,8 @@ export type ConnectionState =
   | { kind: 'connecting' }
   /** `fellBehind`: how often, lately, the host cut this page off for leaving live updates unread (said once it keeps happening). */
   | { kind: 'open'; fellBehind?: { times: number; minutes: number } }
-  | { kind: 'disconnected'; retryInMs: number }
+  /** `reason` 'too-many-pages': the host is up, but as many pages as it takes are connected. */
+  | { kind: 'disconnected'; retryInMs: number; reason?: 'too-many-pages' }
   | { kind: 'unauthorized' }
   | { kind: 'no-token' }
 

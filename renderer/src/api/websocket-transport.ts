@@ -22,8 +22,9 @@ export interface WebSocketTransportOptions {
   url: string
   token: string | null
   createSocket?: (url: string, protocols: string[]) => SocketLike
-  /** Whether the page's own host still answers HTTP (then a failed handshake means a refused token). */
-  hostAnswers?: () => Promise<boolean>
+  /** Whether the page's own host still answers HTTP (then a failed handshake means a refused token),
+   * or 'full' when it answers that as many pages as it takes are connected. */
+  hostAnswers?: () => Promise<boolean | 'full'>
   backoffMs?: readonly number[]
   /** Most bytes one message may carry; the host closes the connection on a larger one. */
   maxMessageBytes?: number
@@ -173,22 +174,24 @@ export class WebSocketTransport implements Transport, ConnectionSource {
 
   private async afterFailedHandshake(): Promise<void> {
     const answers = this.options.hostAnswers ?? defaultHostAnswers
-    let hostUp = false
+    let answer: boolean | 'full' = false
     try {
-      hostUp = await answers()
+      answer = await answers()
     } catch {}
     if (this.closed) return
+    if (answer === 'full') return this.scheduleRetry('too-many-pages')
+    const hostUp = answer
     // The page's host answers but will not take our token: this run printed a different URL.
     if (hostUp && !this.everOpenedWithToken) this.setState({ kind: 'unauthorized' })
     else if (hostUp && this.attempt >= 2) this.setState({ kind: 'unauthorized' })
     else this.scheduleRetry()
   }
 
-  private scheduleRetry(): void {
+  private scheduleRetry(reason?: 'too-many-pages'): void {
     const backoff = this.options.backoffMs ?? DEFAULT_BACKOFF
     const delay = backoff[Math.min(this.attempt, backoff.length - 1)]!
     this.attempt++
-    this.setState({ kind: 'disconnected', retryInMs: delay })
+    this.setState(reason ? { kind: 'disconnected', retryInMs: delay, reason } : { kind: 'disconnected', retryInMs: delay })
     const setTimer = this.options.setTimer ?? ((fn, ms) => setTimeout(fn, ms))
     this.retryTimer = setTimer(() => {
       this.retryTimer = null
@@ -273,7 +276,9 @@ export class WebSocketTransport implements Transport, ConnectionSource {
   }
 }
 
-async function defaultHostAnswers(): Promise<boolean> {
-  const response = await fetch(`${window.location.origin}/`, { method: 'HEAD', cache: 'no-store' })
-  return response.ok
+/** The Api's path asked without an upgrade: the host answers 426, or 503 when it takes no more pages. */
+async function defaultHostAnswers(): Promise<boolean | 'full'> {
+  const response = await fetch(`${window.location.origin}${WS_PATH}`, { method: 'HEAD', cache: 'no-store' })
+  if (response.status === 503) return 'full'
+  return response.status === 426
 }

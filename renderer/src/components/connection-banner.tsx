@@ -25,6 +25,13 @@ export function ConnectionBanner() {
     case 'connecting':
       return null
     case 'disconnected':
+      if (connection.reason === 'too-many-pages') {
+        return (
+          <div className="banner warning" role="status" data-testid="connection-banner" data-state="too-many-pages">
+            Hookscope is running, but too many pages are connected to it. Close some of its tabs; this page tries again in {Math.ceil(connection.retryInMs / 1000)} s…
+          </div>
+        )
+      }
       return (
         <div className="banner warning" role="status" data-testid="connection-banner" data-state="disconnected">
           This page lost its connection to Hookscope. Reconnecting in {Math.ceil(connection.retryInMs / 1000)} s…{' '}

@@ -42,7 +42,7 @@ class FakeSocket {
   }
 }
 
-function transport(now: () => number) {
+function transport(now: () => number, hostAnswers: () => Promise<boolean | 'full'> = async () => true) {
   FakeSocket.created = []
   const timers: Array<{ fn: () => void; ms: number }> = []
   const states: ConnectionState[] = []
@@ -50,7 +50,7 @@ function transport(now: () => number) {
     url: 'ws://127.0.0.1:9/api',
     token: 'secret-token',
     createSocket: () => new FakeSocket(),
-    hostAnswers: async () => true,
+    hostAnswers,
     setTimer: (fn, ms) => timers.push({ fn, ms }),
     clearTimer: () => {},
     now,
@@ -133,6 +133,40 @@ describe('a page the host cut off for leaving live updates unread', () => {
     now += FELL_BEHIND_WINDOW_MS
     await cutOff()
     expect(screen.queryByTestId('connection-banner')).toBeNull()
+    sync.dispose()
+  })
+})
+
+describe('a page refused because the host takes no more pages', () => {
+  it('says so, not that its token was refused, and tries again until one leaves', async () => {
+    let full = true
+    const { transport: t, timers, states } = transport(
+      () => 0,
+      async () => (full ? 'full' : true),
+    )
+    const engine = createFakeEngine()
+    const traffic = createTrafficStore()
+    const app = createAppStore()
+    const sync = new LiveSync({ api: engine.api, connection: t, traffic, app, scheduler: new ManualFrames() })
+    sync.start()
+    render(
+      <StoresProvider stores={{ api: engine.api, traffic, app, sync }}>
+        <App />
+      </StoresProvider>,
+    )
+    t.connect()
+    act(() => FakeSocket.last().closedByHost(1006))
+    await settle()
+    expect(states.at(-1)).toEqual({ kind: 'disconnected', retryInMs: 250, reason: 'too-many-pages' })
+    const banner = screen.getByTestId('connection-banner')
+    expect(banner.getAttribute('data-state')).toBe('too-many-pages')
+    expect(banner.textContent).toBe('Hookscope is running, but too many pages are connected to it. Close some of its tabs; this page tries again in 1 s…')
+    full = false
+    act(() => timers.shift()!.fn())
+    act(() => FakeSocket.last().open())
+    await settle()
+    expect(screen.queryByTestId('connection-banner')).toBeNull()
+    expect(screen.getByTestId('app-ready')).toBeTruthy()
     sync.dispose()
   })
 })
