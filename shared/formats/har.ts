@@ -20,6 +20,7 @@
 // Import (what Chromium's DevTools, Firefox and Playwright write):
 // - HTTP/2 and HTTP/3 pseudo-headers (":authority", ":path"...) are dropped; cookies and queryString
 //   are ignored because the headers and the URL already hold them.
+// - A startedDateTime of "" (Safari's for a time it does not know) leaves the start unknown.
 // - postData.text wins; without it, postData.params is encoded again (multipart when the mime type
 //   says so, else urlencoded). A missing response body is an empty body; status 0 means no response.
 // - A request body that is not UTF-8 text is read from HTTP Toolkit's `request._content` (base64),
@@ -432,7 +433,8 @@ export function fromHarEntry(value: unknown, index: number): Exchange {
     if (response.statusText) responseSpec.statusText = response.statusText
     exchange.response = responseSpec
   }
-  if (entry.startedDateTime !== undefined) {
+  // Safari writes "" for a start time it does not know.
+  if (entry.startedDateTime !== undefined && entry.startedDateTime !== '') {
     const time = Date.parse(entry.startedDateTime)
     if (Number.isNaN(time)) {
       throw invalidInput(`Not a valid HAR file: ${formatPath([...base, 'startedDateTime'])}: "${entry.startedDateTime}" is not a date`)

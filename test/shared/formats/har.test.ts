@@ -269,6 +269,57 @@ describe('HAR import', () => {
     expect(empty!.notes).toBeUndefined()
   })
 
+  it("reads Safari's file, whose entries without a known start time have an empty startedDateTime", () => {
+    // As WebKit's Web Inspector writes them (HARBuilder): "" for a date it does not know, postData
+    // with both text and params, "" for an unknown HTTP version.
+    const entry = (startedDateTime: string, url: string, postData?: Record<string, unknown>) => ({
+      pageref: 'page_0',
+      startedDateTime,
+      time: 0,
+      request: {
+        method: postData ? 'POST' : 'GET',
+        url,
+        httpVersion: '',
+        cookies: [],
+        headers: [{ name: 'Accept', value: '*/*' }, ...(postData ? [{ name: 'Content-Type', value: 'application/json' }] : [])],
+        queryString: [],
+        headersSize: -1,
+        bodySize: -1,
+        ...(postData ? { postData } : {}),
+      },
+      response: {
+        status: 200,
+        statusText: 'OK',
+        httpVersion: 'HTTP/2',
+        cookies: [],
+        headers: [{ name: 'Content-Type', value: 'application/json' }],
+        content: { size: 2, compression: 0, mimeType: 'application/json', text: '{}' },
+        redirectURL: '',
+        headersSize: -1,
+        bodySize: -1,
+      },
+      cache: {},
+      timings: { blocked: -1, dns: -1, connect: -1, ssl: -1, send: 0, wait: 0, receive: 0 },
+      _fetchType: 'Memory Cache',
+    })
+    const har = {
+      log: {
+        version: '1.2',
+        creator: { name: 'WebKit Web Inspector', version: '1.0' },
+        pages: [{ startedDateTime: '', id: 'page_0', title: 'https://shop.test/', pageTimings: {} }],
+        entries: [
+          entry('', 'https://shop.test/api/cart'),
+          entry('2026-03-01T10:00:00.000Z', 'https://shop.test/api/orders', { mimeType: 'application/json', text: '{"sku":"A1"}', params: [] }),
+        ],
+      },
+    }
+    const [cart, order] = fromHar(har)
+    expect(cart!.request).toEqual({ method: 'GET', url: 'https://shop.test/api/cart', headers: [['Accept', '*/*']], body: new Uint8Array(0) })
+    expect(cart!.startedAt).toBeUndefined()
+    expect(Buffer.from(order!.request.body).toString()).toBe('{"sku":"A1"}')
+    expect(order!.startedAt).toBe(Date.parse('2026-03-01T10:00:00.000Z'))
+  })
+
   // Fixtures below break one field of a valid file at a time, so they need untyped access.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const valid = () => JSON.parse(JSON.stringify(toHar(exchanges, { creator }))) as { log: { entries: Array<Record<string, any>> } }
