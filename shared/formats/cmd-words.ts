@@ -1,7 +1,8 @@
 // A reader for commands written for Windows cmd.exe, as Chrome's and Edge's "Copy as cURL (cmd)"
 // write them: each argument in ^"...^", every special character escaped with ^, a quote inside an
 // argument as \^", a line continued with ^ at its end, a newline inside an argument as ^ and two
-// line breaks, and several commands joined by " &" ("Copy all as cURL (cmd)"). It never runs or
+// line breaks, and several commands joined by " &" ("Copy all as cURL (cmd)"); and for PowerShell,
+// as Firefox's "Copy as cURL (Windows)" writes them or as typed there. It never runs or
 // expands anything: a pipe or redirection is an error naming its place, and %NAME% stays as written.
 //
 // Two readers take turns, as on Windows: cmd.exe removes its escapes and splits commands, then the
@@ -20,21 +21,31 @@ interface Char {
 
 /**
  * Whether a pasted command is written for Windows rather than a POSIX shell: lines continued with
- * "^", quotes escaped as ^", or curl called as curl.exe (as Firefox's "Copy as cURL (Windows)"
- * writes it, with a quote inside an argument doubled, which a POSIX shell would drop).
+ * "^", quotes escaped as ^", or for PowerShell (see isPowerShellSyntax).
  */
 export function isCmdSyntax(script: string): boolean {
-  if (/^\s*curl\.exe\s/i.test(script)) return true
+  if (isPowerShellSyntax(script)) return true
   return /^\s*curl\s/i.test(script) && (/[ \t]\^\r?\n/.test(script) || /\^"/.test(script))
+}
+
+/**
+ * Whether a pasted command is written for PowerShell: curl called as curl.exe (as Firefox's "Copy as
+ * cURL (Windows)" writes it, with a quote inside an argument doubled, which a POSIX shell would drop,
+ * and as Windows PowerShell needs it, its "curl" being Invoke-WebRequest), or lines continued with a
+ * backtick (PowerShell 7, whose "curl" is curl.exe).
+ */
+function isPowerShellSyntax(script: string): boolean {
+  if (/^\s*curl\.exe\s/i.test(script)) return true
+  return /^\s*curl\s/i.test(script) && /[ \t]`\r?\n/.test(script)
 }
 
 /** The commands of a cmd.exe script, each as its words (the program name first). */
 export function parseCmdScript(source: string): WordToken[][] {
-  // curl.exe is how PowerShell calls curl (its "curl" is Invoke-WebRequest): such a command, as
-  // Firefox's "Copy as cURL (Windows)" writes it or as typed there, escapes with a backtick: `$ for
-  // a dollar sign (Firefox writes every $ so), `" for a quote, `` for a backtick, and a backtick at
-  // the end of a line continues it.
-  const powershell = /^\s*curl\.exe\s/i.test(source)
+  // A command for PowerShell, as Firefox's "Copy as cURL (Windows)" writes it or as typed there,
+  // escapes with a backtick: `$ for a dollar sign (Firefox writes every $ so), `" for a quote, `` for
+  // a backtick, and a backtick at the end of a line continues it. Text in single quotes is taken as
+  // it stands, a quote inside doubled ('it''s').
+  const powershell = isPowerShellSyntax(source)
   const commands: Char[][] = [[]]
   let line = 1
   let lineStart = 0
@@ -79,6 +90,24 @@ export function parseCmdScript(source: string): WordToken[][] {
         i = next
         continue
       }
+    }
+    if (ch === "'" && powershell && !quoted) {
+      const start = here(i)
+      let k = i + 1
+      // An empty '' is still an argument (curl.exe -d '' sends an empty body).
+      current.push({ ch: '', at: start, literal: true })
+      while (true) {
+        if (k >= source.length) throw invalidInput(`unterminated single quote at ${describePosition(source, start)}`)
+        if (source[k] === "'") {
+          if (source[k + 1] !== "'") break
+          k++
+        }
+        current.push({ ch: source[k]!, at: here(k), literal: true })
+        if (source[k] === '\n') newline(k)
+        k++
+      }
+      i = k
+      continue
     }
     if (ch === '\r' && source[i + 1] === '\n') continue
     if (ch === '"') quoted = !quoted

@@ -255,6 +255,22 @@ describe("Chrome's Copy as cURL (cmd)", () => {
     expect(text(typed)).toBe('{"total":"$10","note":"a`b"}')
   })
 
+  it("reads commands typed for PowerShell: single-quoted arguments as they stand, and PowerShell 7's curl with lines continued by a backtick", () => {
+    // A single-quoted argument is one word, whatever it holds; a quote inside is doubled.
+    const typed = fromCurl(`curl.exe -X POST 'https://h.test/pay' -H 'Content-Type: application/json' -H 'X-Note: it''s "quoted" & $5' -d '{"total": 10}'`)
+    expect(typed.url).toBe('https://h.test/pay')
+    expect(typed.headers).toEqual([
+      ['Content-Type', 'application/json'],
+      ['X-Note', 'it\'s "quoted" & $5'],
+    ])
+    expect(text(typed)).toBe('{"total": 10}')
+    // PowerShell 7's "curl" is curl.exe; its lines continue with a backtick.
+    const continued = fromCurl("curl -X POST https://h.test/hooks `\r\n  -H 'Content-Type: application/json' `\r\n  -d '{\"event\": \"paid\"}' `\r\n  --data-raw ''")
+    expect(continued.url).toBe('https://h.test/hooks')
+    expect(continued.headers).toEqual([['Content-Type', 'application/json']])
+    expect(text(continued)).toBe('{"event": "paid"}&')
+  })
+
   it('reads the C runtime\'s quoting: "" inside quotes, and backslashes before a quote', () => {
     const request = fromCurl('curl.exe ^"https://h.test/^" ^\n  -H "X-Q: say ""hi""" -d "a\\\\\\"b\\\\" -d c\\d')
     expect(request.headers).toEqual([
@@ -295,6 +311,7 @@ describe('malformed commands', () => {
     ['', /No curl command found/],
     ["printf '%d' 5 | curl -d @- http://h/", /printf conversion "%d" is not supported/],
     ["curl --data-raw $'a\\0b' http://h/", /NUL byte/],
+    ["curl.exe -X POST https://h/x `\n  -d '{\"a\": 1}", /unterminated single quote at line 2, column 6/],
     ['curl ^"https://h/x^" ^\n  -d ^"a=1^" | more', /"\|" \(a pipe or redirection\) is not supported in a cmd command at line 2, column 14/],
     ['curl ^"https://h/x^" ^\n  -d ^@body.json', /-d @body\.json reads a file, which cannot be read here.*at line 2, column 6/],
     ['curl ^"https://h/x^" ^\n  -H ^"a: b^" &\r\nwget ^"https://h/y^"', /Only curl commands can be imported; found "wget" at line 3, column 1/],
