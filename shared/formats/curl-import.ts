@@ -117,7 +117,9 @@ function runCommand(command: Command, inherited: Descriptors, context: Context):
   }
   if (command.kind === 'group') return runList(command.body, fds, context)
   if (command.words.length === 0) return EMPTY
-  const [name, ...args] = command.words
+  // A command copied with its prompt ("$ curl ..." as documentation shows it).
+  const words = command.words[0]!.value === '$' && !command.words[0]!.quoted && command.words.length > 1 ? command.words.slice(1) : command.words
+  const [name, ...args] = words
   const program = name!.value.replace(/^.*\//, '')
   if (program === 'curl' || program === 'curl.exe') {
     context.requests.push(curlRequest(args, fds, context))

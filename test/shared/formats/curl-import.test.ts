@@ -197,6 +197,12 @@ describe('hand-written commands', () => {
     ])
     expect(errorOf(() => fromCurl('curl http://h/1\ncurl http://h/2')).message).toMatch(/runs curl 2 times/)
   })
+
+  it('reads commands copied from documentation with their "$ " prompt', () => {
+    expect(fromCurl('$ curl -i https://api.github.com/users/octocat/orgs').url).toBe('https://api.github.com/users/octocat/orgs')
+    const requests = fromCurlMany("$ curl -X POST http://h/1 \\\n  -d 'a=1'\n$ curl http://h/2")
+    expect(requests.map((request) => `${request.method} ${request.url} ${text(request)}`)).toEqual(['POST http://h/1 a=1', 'GET http://h/2 '])
+  })
 })
 
 // What Chrome's DevTools write for "Copy as cURL (cmd)": each argument in ^"...^", everything but a
