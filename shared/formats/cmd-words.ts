@@ -58,6 +58,13 @@ export function parseCmdScript(source: string): WordToken[][] {
   for (let i = 0; i < source.length; i++) {
     const ch = source[i]!
     const current = commands[commands.length - 1]!
+    // Spaces copied after a continuation: the shell would end the command there and take the next
+    // line for another one.
+    if ((ch === '^' || (ch === '`' && powershell)) && !quoted && /^[ \t]+(?:\r?\n|$)/.test(source.slice(i + 1, i + 200))) {
+      throw invalidInput(
+        `a "${ch}" followed by spaces does not continue the command on the next line (remove the spaces after it) at ${describePosition(source, here(i))}`,
+      )
+    }
     if (ch === '^' && !quoted) {
       // ^ at the end of a line continues it, and the first character of the next line is taken as
       // it stands (a line break there is one inside the argument: "^" and two line breaks).

@@ -144,6 +144,11 @@ export function tokenize(source: string): Token[] {
         i += 3
         continue
       }
+      // Spaces copied after a continuation: the shell would end the command there and take the next
+      // line for another one.
+      if (/^[ \t]+(?:\r?\n|$)/.test(source.slice(i + 1, i + 200))) {
+        fail('a backslash followed by spaces does not continue the command on the next line (remove the spaces after it)', start)
+      }
       append(textToBytes(next!), true, start)
       i += 2
       continue

@@ -318,6 +318,10 @@ describe('malformed commands', () => {
     ["printf '%d' 5 | curl -d @- http://h/", /printf conversion "%d" is not supported/],
     ["curl --data-raw $'a\\0b' http://h/", /NUL byte/],
     ["curl.exe -X POST https://h/x `\n  -d '{\"a\": 1}", /unterminated single quote at line 2, column 6/],
+    // Spaces copied after a line's continuation end the command there, in each shell.
+    ["curl -X POST https://h/x \\  \n  -H 'X: 1'", /^a backslash followed by spaces does not continue the command on the next line \(remove the spaces after it\) at line 1, column 26$/],
+    ['curl ^"https://h/x^" ^\t\r\n  -H ^"X: 1^"', /^a "\^" followed by spaces does not continue the command on the next line \(remove the spaces after it\) at line 1, column 22$/],
+    ["curl.exe https://h/x ` \n  -H 'X: 1'", /^a "`" followed by spaces does not continue the command on the next line \(remove the spaces after it\) at line 1, column 22$/],
     ['curl ^"https://h/x^" ^\n  -d ^"a=1^" | more', /"\|" \(a pipe or redirection\) is not supported in a cmd command at line 2, column 14/],
     ['curl ^"https://h/x^" ^\n  -d ^@body.json', /-d @body\.json reads a file, which cannot be read here.*at line 2, column 6/],
     ['curl ^"https://h/x^" ^\n  -H ^"a: b^" &\r\nwget ^"https://h/y^"', /Only curl commands can be imported; found "wget" at line 3, column 1/],
