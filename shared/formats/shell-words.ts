@@ -71,6 +71,26 @@ const SIMPLE_ANSI_C: Record<string, string> = {
   '?': '?',
 }
 
+// Punctuation that editors and chat apps put in place of what was typed: outside quotes, where the
+// shell would take it as a plain character of a word, it is refused by name, saying what to write.
+function typographicProblem(text: string, startsWord: boolean): { message: string; index: number } | null {
+  // A quote counts where a word starts or ends (an apostrophe inside a word is one).
+  const found = /\u00a0|^[\u201c\u201d\u2018\u2019\u2013\u2014]|[\u201c\u201d\u2018\u2019]$/.exec(text)
+  if (!found) return null
+  const ch = found[0]
+  const also = '(an editor or a chat app may have put it there)'
+  if (ch === '\u00a0') return { message: `a non-breaking space, which the shell takes as part of a word: write a plain space instead ${also}`, index: found.index }
+  if (ch === '\u2013' || ch === '\u2014') {
+    // A dash counts where an option would start.
+    if (!startsWord) return null
+    const name = text.replace(/^[-\u2013\u2014]+/, '')
+    const option = /^[A-Za-z0-9#:](?:$|[^a-z-])/.test(name) ? `-${name}` : `--${name}`
+    return { message: `a typographic dash in "${text}", which curl does not take for an option: write "${option}" instead ${also}`, index: 0 }
+  }
+  const plain = ch === '\u201c' || ch === '\u201d' ? '"' : "'"
+  return { message: `a typographic quote ${ch}, which the shell does not take for a quote: write ${plain} instead ${also}`, index: found.index }
+}
+
 export function tokenize(source: string): Token[] {
   const tokens: Token[] = []
   let i = 0
@@ -212,7 +232,10 @@ export function tokenize(source: string): Token[] {
 
     let end = i + 1
     while (end < source.length && !/[ \t\r\n\\'"$`|&;()<>]/.test(source[end]!)) end++
-    append(textToBytes(source.slice(i, end)), false, start)
+    const text = source.slice(i, end)
+    const typographic = typographicProblem(text, word === null)
+    if (typographic) fail(typographic.message, here(i + typographic.index))
+    append(textToBytes(text), false, start)
     i = end
   }
   endWord()

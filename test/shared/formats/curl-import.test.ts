@@ -198,6 +198,10 @@ describe('hand-written commands', () => {
     expect(errorOf(() => fromCurl('curl http://h/1\ncurl http://h/2')).message).toMatch(/runs curl 2 times/)
   })
 
+  it('reads typographic punctuation inside quotes, and an apostrophe inside a word, as it stands', () => {
+    expect(text(fromCurl("curl -d '\u201chi\u201d \u2014 \u2013x' -d msg=it\u2019s http://h/"))).toBe('\u201chi\u201d \u2014 \u2013x&msg=it\u2019s')
+  })
+
   it('reads commands copied from documentation with their "$ " prompt', () => {
     expect(fromCurl('$ curl -i https://api.github.com/users/octocat/orgs').url).toBe('https://api.github.com/users/octocat/orgs')
     const requests = fromCurlMany("$ curl -X POST http://h/1 \\\n  -d 'a=1'\n$ curl http://h/2")
@@ -318,6 +322,11 @@ describe('malformed commands', () => {
     ["printf '%d' 5 | curl -d @- http://h/", /printf conversion "%d" is not supported/],
     ["curl --data-raw $'a\\0b' http://h/", /NUL byte/],
     ["curl.exe -X POST https://h/x `\n  -d '{\"a\": 1}", /unterminated single quote at line 2, column 6/],
+    // Punctuation an editor or a chat app put in place of what was typed.
+    ['curl -X POST https://h/x -H \u201cContent-Type: application/json\u201d', /^a typographic quote \u201c, which the shell does not take for a quote: write " instead \(an editor or a chat app may have put it there\) at column 29$/],
+    ["curl \u2014data-raw 'a=1' \u2013H 'X: 1' https://h/x", /^a typographic dash in "\u2014data-raw", which curl does not take for an option: write "--data-raw" instead .* at column 6$/],
+    ["curl \u2013H 'X: 1' https://h/x", /^a typographic dash in "\u2013H", which curl does not take for an option: write "-H" instead .* at column 6$/],
+    ['curl\u00a0https://h/x', /^a non-breaking space, which the shell takes as part of a word: write a plain space instead .* at column 5$/],
     // Spaces copied after a line's continuation end the command there, in each shell.
     ["curl -X POST https://h/x \\  \n  -H 'X: 1'", /^a backslash followed by spaces does not continue the command on the next line \(remove the spaces after it\) at line 1, column 26$/],
     ['curl ^"https://h/x^" ^\t\r\n  -H ^"X: 1^"', /^a "\^" followed by spaces does not continue the command on the next line \(remove the spaces after it\) at line 1, column 22$/],
