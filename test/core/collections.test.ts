@@ -709,6 +709,15 @@ describe('import and export', () => {
     const postman = { info: { name: longName, schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' }, item: [{ name: 'ping', request: 'http://a.test/ping' }] }
     expect((await api['collections.import']({ format: 'postman', text: JSON.stringify(postman) })).name).toBe(longName.slice(0, 200).trim())
   })
+
+  it('names an imported request without a name after its path, a path written beyond ASCII as the URL means it', async () => {
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    const curl = await api['collections.import']({ format: 'curl', text: "curl 'https://api.example.test/café/menü?q=ü'\ncurl -X POST https://api.example.test/caf%C3%A9" })
+    expect(curl.items.map((item) => item.name)).toEqual(['GET /caf%C3%A9/men%C3%BC', 'POST /caf%C3%A9'])
+    const raw = await api['collections.import']({ format: 'raw', base64: Buffer.from('GET /café HTTP/1.1\r\nHost: example.test\r\n\r\n').toString('base64') })
+    expect(raw.items[0]!.name).toBe('GET /caf%C3%A9')
+  })
 })
 
 describe('running a collection', () => {

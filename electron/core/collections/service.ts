@@ -21,7 +21,7 @@ import {
   type RunState,
   type SavedRequest,
 } from '../../../shared/collections'
-import { base64Decode, fromCurlMany, fromHar, fromPostmanEntries, fromRawHttp, PRINTF_PIECE_BYTES, toCurlPieces, toHar, toPostman, type Exchange, type FolderEntry, type FolderRef, type ResponseSpec } from '../../../shared/formats'
+import { base64Decode, byteStringToText, fromCurlMany, fromHar, fromPostmanEntries, fromRawHttp, PRINTF_PIECE_BYTES, toCurlPieces, toHar, toPostman, type Exchange, type FolderEntry, type FolderRef, type ResponseSpec } from '../../../shared/formats'
 import { decodeBody, parseContentEncoding } from '../capture/decode'
 import { RequestDraft } from '../../../shared/model'
 import { z } from 'zod'
@@ -157,7 +157,8 @@ function itemOfExchange(exchange: Exchange, now: number, index: number): Omit<Co
   if (!name) {
     let path = request.url
     try {
-      path = new URL(request.url).pathname
+      // The URL is bytes, one character each: a path written beyond ASCII is UTF-8, as it is sent.
+      path = new URL(byteStringToText(request.url)).pathname
     } catch {
       // Keep the URL as written (a Postman {{variable}} base, say).
     }
