@@ -314,8 +314,19 @@ export function tokenize(source: string): Token[] {
       } else if (e === 'u' || e === 'U') {
         const digits = (e === 'u' ? /^[0-9A-Fa-f]{1,4}/ : /^[0-9A-Fa-f]{1,8}/).exec(source.slice(k + 2))?.[0]
         if (!digits) fail(`"\\${e}" without hex digits`, escapeAt)
-        bytes += codePointBytes(parseInt(digits!, 16))
+        let codePoint = parseInt(digits!, 16)
         k += 2 + digits!.length
+        if (codePoint >= 0xd800 && codePoint <= 0xdfff) {
+          // A character beyond U+FFFF written as its two UTF-16 halves, as Firefox's "Copy as cURL"
+          // writes an emoji (\ud83d\ude00): the character it stands for. Half of one is no character.
+          const low = /^\\u([Dd][C-Fc-f][0-9A-Fa-f]{2})/.exec(source.slice(k))
+          if (codePoint > 0xdbff || !low) {
+            fail(`"\\${e}${digits}" is half of a character (a UTF-16 surrogate) without its other half`, escapeAt)
+          }
+          codePoint = 0x10000 + ((codePoint - 0xd800) << 10) + (parseInt(low![1]!, 16) - 0xdc00)
+          k += low![0].length
+        }
+        bytes += codePointBytes(codePoint)
       } else if (e === 'c' && k + 2 < source.length) {
         bytes += String.fromCharCode(source.charCodeAt(k + 2) & 0x1f)
         k += 3

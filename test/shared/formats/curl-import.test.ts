@@ -209,6 +209,31 @@ describe('hand-written commands', () => {
   })
 })
 
+// What Firefox's DevTools write for "Copy as cURL (POSIX)": $'...' once anything is outside printable
+// ASCII, a character below U+0100 as \xNN and any other as \uNNNN per UTF-16 unit (an emoji as two).
+function firefoxPosixWord(value: string): string {
+  if (!/[^\x20-\x7E]|'/.test(value)) return `'${value}'`
+  const escape = (ch: string) => {
+    const code = ch.charCodeAt(0)
+    return code < 256 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
+  }
+  return `$'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/[^\x20-\x7E]/g, escape)}'`
+}
+
+describe("Firefox's Copy as cURL (POSIX)", () => {
+  it('reads a character beyond U+FFFF written as its two UTF-16 halves (an emoji) as that character', () => {
+    const body = '{"mood":"\u{1F600}","ok":"\u2713","note":"it\'s\nfine"}'
+    const request = fromCurl(`curl 'https://h.test/feedback' -X POST -H 'Content-Type: application/json' --data-raw ${firefoxPosixWord(body)}`)
+    expect(firefoxPosixWord(body)).toContain('\\ud83d\\ude00')
+    expect(text(request)).toBe(body)
+  })
+
+  it('refuses half of such a character, naming it, instead of dropping it', () => {
+    expect(errorOf(() => fromCurl("curl -d $'a\\ud83d b' http://h/")).message).toBe('"\\ud83d" is half of a character (a UTF-16 surrogate) without its other half at column 12')
+    expect(errorOf(() => fromCurl("curl -d $'\\ude00' http://h/")).message).toMatch(/"\\ude00" is half of a character/)
+  })
+})
+
 // What Chrome's DevTools write for "Copy as cURL (cmd)": each argument in ^"...^", everything but a
 // few safe characters escaped with ^, a quote as \^", a % before a name character as %^, and a line
 // break inside an argument as ^ and two line breaks; arguments on lines continued with " ^".
