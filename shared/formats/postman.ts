@@ -28,6 +28,9 @@
 //   body. Each gets the Content-Type header Postman adds when the request has none (for a raw body,
 //   the one its language names: json is application/json, and text/plain when it names none),
 //   unless the item switches that header off (`protocolProfileBehavior.disabledSystemHeaders`).
+//   A GET (HEAD, COPY, PURGE, UNLOCK) goes without its body, as Postman sends it, unless the item
+//   asks for it (`protocolProfileBehavior.disableBodyPruning`), and its notes say so; export asks for
+//   it when such a request has a body.
 //   The files of file fields and file bodies are not in the collection: a file field becomes a file
 //   part with the file's name and no content, a file body an empty body (unless the collection holds
 //   its text), and the item's notes say which file to add.
@@ -99,8 +102,11 @@ export interface PostmanItem {
   name: string
   request: PostmanRequest
   response: PostmanResponse[]
-  /** Set when Postman must not add a Content-Type of its own (the request has a body but none). */
-  protocolProfileBehavior?: { disabledSystemHeaders: { 'content-type': true } }
+  /**
+   * disabledSystemHeaders: Postman must not add a Content-Type of its own (the request has a body but
+   * none); disableBodyPruning: Postman must send the body of a GET (or another method it sends without one).
+   */
+  protocolProfileBehavior?: { disabledSystemHeaders?: { 'content-type': true }; disableBodyPruning?: true }
 }
 
 /** A folder: an item group. */
@@ -211,6 +217,9 @@ export function toPostman(exchanges: ReadonlyArray<Exchange | FolderEntry>, opti
     if (exchange.request.body.length > 0 && !hasHeader(exchange.request.headers, 'content-type')) {
       item.protocolProfileBehavior = { disabledSystemHeaders: { 'content-type': true } }
     }
+    if (exchange.request.body.length > 0 && sentWithoutBody(exchange.request.method)) {
+      item.protocolProfileBehavior = { ...item.protocolProfileBehavior, disableBodyPruning: true }
+    }
     siblings.push(item)
   }
   return { info, item: top }
@@ -316,7 +325,7 @@ const SavedResponse = z
   .loose()
 
 const ProfileBehavior = z
-  .object({ disabledSystemHeaders: z.record(z.string(), z.unknown()).nullish() })
+  .object({ disabledSystemHeaders: z.record(z.string(), z.unknown()).nullish(), disableBodyPruning: z.unknown().optional() })
   .loose()
   .nullish()
 
@@ -356,6 +365,13 @@ const Collection = z
   .loose()
 
 type Path = Array<string | number>
+
+/** Methods Postman sends without their body, unless the item says otherwise (`disableBodyPruning`). */
+const METHODS_WITHOUT_BODY = new Set(['get', 'copy', 'head', 'purge', 'unlock'])
+
+function sentWithoutBody(method: string): boolean {
+  return METHODS_WITHOUT_BODY.has(method.toLowerCase())
+}
 
 function fail(path: Path, message: string): never {
   throw invalidInput(`Not a valid Postman collection: ${formatPath(path)}: ${message}`)
@@ -687,7 +703,11 @@ function importItem(
   const requestPath = [...path, 'request']
   const requestAuth = fillVariables(request.auth !== undefined && request.auth !== null ? request.auth : auth, scope)
   const { headers: authHeaders, query: authQuery, note } = importAuth(requestAuth)
-  const body = importBody(request.body, [...requestPath, 'body'])
+  const method = request.method ? request.method : 'GET'
+  let body = importBody(request.body, [...requestPath, 'body'])
+  if (body.bytes.length > 0 && sentWithoutBody(method) && item.protocolProfileBehavior?.disableBodyPruning !== true) {
+    body = { bytes: new Uint8Array(0), notes: [`Postman sends a ${method.toUpperCase()} request without the body the collection holds for it (the request does not ask for its body to be sent): it is left out.`] }
+  }
   const headers = importHeaders(request.header)
   for (const header of authHeaders) if (!hasHeader(headers, header[0])) headers.push(header)
   const systemOff = item.protocolProfileBehavior?.disabledSystemHeaders ?? {}
@@ -695,7 +715,7 @@ function importItem(
   if (body.contentType && !contentTypeOff && !hasHeader(headers, 'content-type')) headers.push(['Content-Type', body.contentType])
 
   const spec: RequestSpec = {
-    method: request.method ? request.method : 'GET',
+    method,
     url: withQuery(importUrl(request.url, [...requestPath, 'url'], name), authQuery ?? []),
     headers,
     body: body.bytes,

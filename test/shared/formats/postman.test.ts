@@ -462,6 +462,38 @@ describe('Postman import', () => {
     expect(new Collection(exported as unknown as CollectionDefinition).items.idx(0)!.toJSON()).toMatchObject({ protocolProfileBehavior: { disabledSystemHeaders: { 'content-type': true } } })
   })
 
+  it('sends a GET without the body the collection holds for it, as Postman does, unless the item asks for it; export asks for it', () => {
+    // As Postman exports them: a body typed into a GET comes with disableBodyPruning; one left over
+    // from another method (or set by a tool) comes without, and Postman does not send it.
+    const item = (name: string, method: string, extra: Record<string, unknown> = {}) => ({
+      name,
+      ...extra,
+      request: { method, header: [], body: { mode: 'raw', raw: '{"query":{"match_all":{}}}', options: { raw: { language: 'json' } } }, url: `https://search.example.test/${name}` },
+      response: [],
+    })
+    const collection = {
+      info: { _postman_id: 'c3', name: 'Search', schema: POSTMAN_SCHEMA_V21 },
+      item: [item('asked', 'GET', { protocolProfileBehavior: { disableBodyPruning: true } }), item('leftover', 'GET'), item('head', 'head'), item('post', 'POST')],
+    }
+    const [asked, leftover, head, post] = fromPostman(collection)
+    expect(Buffer.from(asked!.request.body).toString()).toBe('{"query":{"match_all":{}}}')
+    expect(asked!.request.headers).toEqual([['Content-Type', 'application/json']])
+    expect(asked!.notes).toBeUndefined()
+    for (const pruned of [leftover!, head!]) {
+      expect(pruned.request.body).toEqual(new Uint8Array(0))
+      expect(pruned.request.headers).toEqual([])
+    }
+    expect(leftover!.notes).toBe('Postman sends a GET request without the body the collection holds for it (the request does not ask for its body to be sent): it is left out.')
+    expect(Buffer.from(post!.request.body).toString()).toBe('{"query":{"match_all":{}}}')
+
+    // A captured GET with a body goes to Postman asking for its body to be sent, and comes back with it.
+    const search: Exchange = { name: 'search', request: { method: 'GET', url: 'http://localhost:9200/_search', headers: [['Content-Type', 'application/json']], body: bytes('{"size":1}') } }
+    const exported = toPostman([search], { name: 'x' })
+    expect(exported.item[0]).toMatchObject({ protocolProfileBehavior: { disableBodyPruning: true } })
+    expect(new Collection(exported as unknown as CollectionDefinition).items.idx(0)!.toJSON()).toMatchObject({ protocolProfileBehavior: { disableBodyPruning: true } })
+    expect(comparable(fromPostman(JSON.parse(JSON.stringify(exported))))).toEqual(comparable([search]))
+  })
+
   it('imports requests that upload files, sending each file empty and saying in the notes which file to add', () => {
     // As Postman exports them: the collection holds the files' paths (src), never their contents.
     const collection = {
