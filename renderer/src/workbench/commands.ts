@@ -92,7 +92,8 @@ export function detectImportFormat(text: string, fileName = '', whole = true): I
     if (/postman/i.test(fileName)) return 'postman'
     return 'hookscope'
   }
-  if (pastedKind(trimmed) === 'curl') return 'curl'
+  // A shell script may begin with its #! line, comments and blank lines; a raw HTTP message never begins with "#".
+  if (pastedKind(trimmed.replace(/^(?:#[^\n]*\n|[ \t\r]*\n)+/, '').trimStart()) === 'curl') return 'curl'
   return 'raw'
 }
 

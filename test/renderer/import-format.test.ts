@@ -1,0 +1,18 @@
+// The format an imported file is read as when the user leaves it to "Auto".
+import { describe, expect, it } from 'vitest'
+import { detectImportFormat } from '../../renderer/src/workbench/commands'
+import { fromCurlMany } from '../../shared/formats'
+
+describe('telling the format of an imported file', () => {
+  it('reads a shell script of curl commands as cURL, also when it begins with a #! line, comments or blank lines', () => {
+    const script = '#!/usr/bin/env bash\n\n# Create a charge, then list them\ncurl https://api.stripe.com/v1/charges -u sk_test_x: -d amount=2000\ncurl -G https://api.stripe.com/v1/charges -u sk_test_x: -d limit=3\n'
+    expect(detectImportFormat(script, 'charges.sh')).toBe('curl')
+    expect(detectImportFormat(script.replace(/\n/g, '\r\n'), 'charges.txt')).toBe('curl')
+    expect(fromCurlMany(script).map((request) => `${request.method} ${request.url}`)).toEqual([
+      'POST https://api.stripe.com/v1/charges',
+      'GET https://api.stripe.com/v1/charges?limit=3',
+    ])
+    // A raw HTTP message never begins with "#".
+    expect(detectImportFormat('POST /hooks HTTP/1.1\r\nHost: h\r\n\r\n', 'hook.http')).toBe('raw')
+  })
+})
