@@ -308,6 +308,13 @@ function addData(state: CurlState, bytes: string, flag: string, json = false): v
   state.dataFlag ??= flag
 }
 
+/** user:password as curl reads it from a URL: each %XX a byte, a user without a password given an empty one. */
+function userAndPassword(userinfo: string): string {
+  const colon = userinfo.indexOf(':')
+  const decode = (part: string) => part.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+  return colon < 0 ? `${decode(userinfo)}:` : `${decode(userinfo.slice(0, colon))}:${decode(userinfo.slice(colon + 1))}`
+}
+
 // curl --data-urlencode: unreserved characters stay, spaces become "+", the rest %XX.
 function curlUrlEncode(bytes: string): string {
   let out = ''
@@ -599,6 +606,14 @@ function finish(state: CurlState): RequestSpec {
   }
   let url = state.urls[0]!.value
   if (!splitUrl(url)) url = `http://${url.replace(/^\/\//, '')}`
+  // A user and password in the URL are sent as curl sends them: as Basic authentication (unless -u
+  // gives other ones), the request target without them.
+  const parts = splitUrl(url)!
+  const at = parts.authority.lastIndexOf('@')
+  if (at >= 0) {
+    state.authorization ??= `Basic ${base64Encode(byteStringToBytes(userAndPassword(parts.authority.slice(0, at)))!)}`
+    url = `${parts.scheme}://${parts.authority.slice(at + 1)}${parts.rest}`
+  }
   if (state.form.length > 0 && state.data.length > 0) {
     throw invalidInput(`${state.formFlag} and ${state.dataFlag} cannot be combined (curl refuses this too)`)
   }

@@ -198,6 +198,20 @@ describe('hand-written commands', () => {
     expect(errorOf(() => fromCurl('curl http://h/1\ncurl http://h/2')).message).toMatch(/runs curl 2 times/)
   })
 
+  it('sends the user and password of a URL as curl does: a Basic Authorization header, the URL without them, -u winning', () => {
+    // As CouchDB's and Elasticsearch's documentation write them; curl decodes %XX in both.
+    const couch = fromCurl('curl -X PUT http://admin:p%40ss%3Aword@127.0.0.1:5984/orders')
+    expect(couch.url).toBe('http://127.0.0.1:5984/orders')
+    expect(couch.headers).toEqual([['Authorization', basic('admin:p@ss:word')]])
+    expect(fromCurl('curl https://elastic@localhost:9200/_cat/health').headers).toEqual([['Authorization', basic('elastic:')]])
+    const schemeless = fromCurl('curl admin:secret@localhost:5984/_all_dbs')
+    expect([schemeless.url, schemeless.headers]).toEqual(['http://localhost:5984/_all_dbs', [['Authorization', basic('admin:secret')]]])
+    const overridden = fromCurl('curl -u admin:secret http://old:creds@h.test/x')
+    expect([overridden.url, overridden.headers]).toEqual(['http://h.test/x', [['Authorization', basic('admin:secret')]]])
+    // An explicit header wins over both, as with -u.
+    expect(fromCurl("curl -H 'Authorization: Bearer t' http://a:b@h.test/").headers).toEqual([['Authorization', 'Bearer t']])
+  })
+
   it('reads typographic punctuation inside quotes, and an apostrophe inside a word, as it stands', () => {
     expect(text(fromCurl("curl -d '\u201chi\u201d \u2014 \u2013x' -d msg=it\u2019s http://h/"))).toBe('\u201chi\u201d \u2014 \u2013x&msg=it\u2019s')
   })
