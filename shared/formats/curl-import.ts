@@ -107,6 +107,14 @@ function runCommand(command: Command, inherited: Descriptors, context: Context):
         fds.set(redirect.fd ?? 0, from)
         break
       }
+      case '<<':
+      case '<<-':
+        fds.set(redirect.fd ?? 0, { data: byteStringToBytes(redirect.heredoc ?? '')!, consumed: false })
+        break
+      case '<<<':
+        // A here-string: the word and a line break.
+        fds.set(redirect.fd ?? 0, { data: byteStringToBytes(`${target}\n`)!, consumed: false })
+        break
       case '<':
         if (target !== '/dev/null') throw invalidInput(`"< ${target}" reads a file, which cannot be read here (at ${at})`)
         fds.set(redirect.fd ?? 0, { data: EMPTY, consumed: false })

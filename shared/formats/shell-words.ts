@@ -1,6 +1,7 @@
 // A small POSIX shell reader for pasted commands: words with single, double and $'...' (ANSI-C)
 // quoting, backslash escapes and continuations, comments, and the little structure that curl
-// commands use (pipelines, `;`/`&&`/newline lists, `{ ...; }` groups, redirections such as `3<&0`).
+// commands use (pipelines, `;`/`&&`/newline lists, `{ ...; }` groups, redirections such as `3<&0`,
+// here-documents and here-strings that feed `-d @-`).
 // It never runs or expands anything: a `$VAR`, `$(...)` or backquote is an error naming its place,
 // because a command that depends on the user's shell cannot be imported faithfully.
 //
@@ -28,13 +29,15 @@ export interface OperatorToken extends Position {
   value: OperatorValue
 }
 
-export type RedirectOp = '<' | '>' | '>>' | '<&' | '>&' | '<>' | '>|' | '<<' | '<<-'
+export type RedirectOp = '<' | '>' | '>>' | '<&' | '>&' | '<>' | '>|' | '<<' | '<<-' | '<<<'
 
 export interface RedirectToken extends Position {
   kind: 'redirect'
   op: RedirectOp
   /** The explicit descriptor before the operator ("3" in 3<&0), or null for the default. */
   fd: number | null
+  /** A here-document's text (<< and <<-), as bytes, once the lines after the command are read. */
+  heredoc?: string
 }
 
 export type Token = WordToken | OperatorToken | RedirectToken
@@ -145,6 +148,7 @@ export function tokenize(source: string): Token[] {
       tokens.push({ kind: 'op', value: '\n', ...start })
       newline(i)
       i++
+      i = readHeredocs(i)
       continue
     }
     if (ch === '#' && word === null) {
@@ -223,7 +227,7 @@ export function tokenize(source: string): Token[] {
       } else {
         endWord()
       }
-      const ops: RedirectOp[] = ['<<-', '<<', '<&', '<>', '<', '>>', '>&', '>|', '>']
+      const ops: RedirectOp[] = ['<<<', '<<-', '<<', '<&', '<>', '<', '>>', '>&', '>|', '>']
       const op = ops.find((candidate) => source.startsWith(candidate, i))!
       tokens.push({ kind: 'redirect', op, fd, ...opStart })
       i += op.length
@@ -239,7 +243,59 @@ export function tokenize(source: string): Token[] {
     i = end
   }
   endWord()
+  // A here-document opened on the last line has no lines.
+  readHeredocs(source.length)
   return tokens
+
+  /**
+   * The lines of the here-documents opened on the line that just ended (curl -d @- <<'EOF'), up to
+   * each one's end line; returns where the next command starts. A delimiter written with quotes
+   * gives the text as it stands; without, the text may not expand anything, and \$ \` \\ and a
+   * backslash ending a line are read as the shell reads them.
+   */
+  function readHeredocs(from: number): number {
+    let at = from
+    for (let t = 0; t < tokens.length; t++) {
+      const redirect = tokens[t]!
+      if (redirect.kind !== 'redirect' || (redirect.op !== '<<' && redirect.op !== '<<-') || redirect.heredoc !== undefined) continue
+      const delimiter = tokens[t + 1]
+      if (delimiter?.kind !== 'word') continue
+      let text = ''
+      while (true) {
+        if (at >= source.length) fail(`the here-document "${delimiter.value}" has no line "${delimiter.value}" that ends it`, redirect)
+        const lineEnd = source.indexOf('\n', at)
+        const end = lineEnd < 0 ? source.length : lineEnd
+        let lineText = source.slice(at, end).replace(/\r$/, '')
+        if (redirect.op === '<<-') lineText = lineText.replace(/^\t+/, '')
+        const lineAt = here(at)
+        at = end + 1
+        if (lineEnd >= 0) newline(lineEnd)
+        if (lineText === delimiter.value) break
+        text += delimiter.quoted ? `${lineText}\n` : heredocLine(lineText, lineAt, lineEnd >= 0, delimiter.value)
+      }
+      redirect.heredoc = textToBytes(text)
+    }
+    return at
+  }
+
+  function heredocLine(lineText: string, lineAt: Position, ended: boolean, delimiter: string): string {
+    let out = ''
+    for (let k = 0; k < lineText.length; k++) {
+      const c = lineText[k]!
+      if (c === '\\' && k + 1 < lineText.length && '$`\\'.includes(lineText[k + 1]!)) {
+        out += lineText[++k]
+        continue
+      }
+      if (c === '\\' && k + 1 === lineText.length && ended) return out
+      if ((c === '$' && isExpansionStart(lineText[k + 1])) || c === '`') {
+        throw invalidInput(
+          `shell expansion "${lineText.slice(k, k + 2)}" in a here-document is not supported (write <<'${delimiter}' to take its text as it stands) at ${describePosition(source, { line: lineAt.line, column: lineAt.column + k })}`,
+        )
+      }
+      out += c
+    }
+    return `${out}\n`
+  }
 
   function readDoubleQuoted(quoteAt: number, start: Position): number {
     let k = quoteAt + 1
@@ -349,6 +405,8 @@ export interface Redirect {
   op: RedirectOp
   fd: number | null
   target: WordToken
+  /** A here-document's text, as bytes. */
+  heredoc?: string
 }
 
 export interface SimpleCommand {
@@ -409,7 +467,7 @@ export function parseScript(source: string): Pipeline[] {
     const target = peek()
     if (target?.kind !== 'word') return fail(`redirection "${token.op}" without a target`, token)
     index++
-    into.push({ op: token.op, fd: token.fd, target })
+    into.push({ op: token.op, fd: token.fd, target, ...(token.heredoc !== undefined ? { heredoc: token.heredoc } : {}) })
     return true
   }
 

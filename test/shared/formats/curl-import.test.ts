@@ -187,6 +187,18 @@ describe('hand-written commands', () => {
     ])
   })
 
+  it('reads a body fed by a here-document or a here-string, as in READMEs', () => {
+    const quoted = fromCurlMany(`curl -X POST https://api.example.test/orders \\\n  -H 'Content-Type: application/json' \\\n  --data-binary @- <<'EOF'\n{"note": "costs $5 \`now\`",\n "path": "C:\\\\x"}\nEOF\ncurl https://api.example.test/orders`)
+    expect(quoted.map((request) => `${request.method} ${request.url} ${text(request)}`)).toEqual([
+      'POST https://api.example.test/orders {"note": "costs $5 `now`",\n "path": "C:\\\\x"}\n',
+      'GET https://api.example.test/orders ',
+    ])
+    // Unquoted: \$ and \\ are read as the shell reads them; -d drops the line breaks, as curl does with @-.
+    expect(text(fromCurl('curl -d @- http://h/ <<JSON\r\n{"price": "\\$5",\r\n "path": "C:\\\\x"}\r\nJSON\r\n'))).toBe('{"price": "$5", "path": "C:\\x"}')
+    expect(text(fromCurl('curl --data-binary @- http://h/ <<-END\n\t{"a": 1}\n\tEND'))).toBe('{"a": 1}\n')
+    expect(text(fromCurl(`curl --data-binary @- http://h/ <<< '{"a": 1}'`))).toBe('{"a": 1}\n')
+  })
+
   it('reads several commands with fromCurlMany', () => {
     const requests = fromCurlMany(`curl http://h/1 && curl -X POST http://h/2\ncurl http://h/3; curl http://h/4`)
     expect(requests.map((request) => `${request.method} ${request.url}`)).toEqual([
@@ -361,6 +373,8 @@ describe('malformed commands', () => {
     ["printf '%d' 5 | curl -d @- http://h/", /printf conversion "%d" is not supported/],
     ["curl --data-raw $'a\\0b' http://h/", /NUL byte/],
     ["curl.exe -X POST https://h/x `\n  -d '{\"a\": 1}", /unterminated single quote at line 2, column 6/],
+    ['curl -d @- http://h/ <<EOF\n{"user": "$USER"}\nEOF', /^shell expansion "\$U" in a here-document is not supported \(write <<'EOF' to take its text as it stands\) at line 2, column 11$/],
+    ['curl -d @- http://h/ <<EOF\n{"a": 1}\n', /^the here-document "EOF" has no line "EOF" that ends it at line 1, column 22$/],
     // Punctuation an editor or a chat app put in place of what was typed.
     ['curl -X POST https://h/x -H \u201cContent-Type: application/json\u201d', /^a typographic quote \u201c, which the shell does not take for a quote: write " instead \(an editor or a chat app may have put it there\) at column 29$/],
     ["curl \u2014data-raw 'a=1' \u2013H 'X: 1' https://h/x", /^a typographic dash in "\u2014data-raw", which curl does not take for an option: write "--data-raw" instead .* at column 6$/],
