@@ -8,7 +8,7 @@
 // frames it. Headers the options imply (-u, -A, -e, -b, --compressed, -d, -F, --json) are added in
 // the order curl sends them, unless a -H header of the same name replaces or removes them.
 import { base64Encode, byteStringToBytes, bytesToByteString, concatBytes } from './bytes'
-import { buildMultipart, randomBoundary, splitUrl, type MultipartPart } from './http-parts'
+import { buildMultipart, randomBoundary, splitLogin, splitUrl, type MultipartPart } from './http-parts'
 import { isCmdSyntax, parseCmdScript } from './cmd-words'
 import { invalidInput } from './invalid-input'
 import { describePosition, parseScript, type Command, type Pipeline, type WordToken } from './shell-words'
@@ -316,13 +316,6 @@ function addData(state: CurlState, bytes: string, flag: string, json = false): v
   state.dataFlag ??= flag
 }
 
-/** user:password as curl reads it from a URL: each %XX a byte, a user without a password given an empty one. */
-function userAndPassword(userinfo: string): string {
-  const colon = userinfo.indexOf(':')
-  const decode = (part: string) => part.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
-  return colon < 0 ? `${decode(userinfo)}:` : `${decode(userinfo.slice(0, colon))}:${decode(userinfo.slice(colon + 1))}`
-}
-
 // curl --data-urlencode: unreserved characters stay, spaces become "+", the rest %XX.
 function curlUrlEncode(bytes: string): string {
   let out = ''
@@ -616,11 +609,10 @@ function finish(state: CurlState): RequestSpec {
   if (!splitUrl(url)) url = `http://${url.replace(/^\/\//, '')}`
   // A user and password in the URL are sent as curl sends them: as Basic authentication (unless -u
   // gives other ones), the request target without them.
-  const parts = splitUrl(url)!
-  const at = parts.authority.lastIndexOf('@')
-  if (at >= 0) {
-    state.authorization ??= `Basic ${base64Encode(byteStringToBytes(userAndPassword(parts.authority.slice(0, at)))!)}`
-    url = `${parts.scheme}://${parts.authority.slice(at + 1)}${parts.rest}`
+  const login = splitLogin(url)
+  if (login) {
+    state.authorization ??= `Basic ${base64Encode(byteStringToBytes(login.credentials)!)}`
+    url = login.url
   }
   if (state.form.length > 0 && state.data.length > 0) {
     throw invalidInput(`${state.formFlag} and ${state.dataFlag} cannot be combined (curl refuses this too)`)

@@ -22,6 +22,22 @@ export function splitUrl(url: string): UrlParts | null {
   return { scheme: match[1]!, authority: match[2]!, rest: match[3]! }
 }
 
+/**
+ * A URL's user and password (http://user:pass@host/) as curl and Postman send them: "user:pass" for
+ * Basic authentication, each %XX a byte, a user without a password given an empty one; with the URL
+ * without them. null when the URL has none.
+ */
+export function splitLogin(url: string): { url: string; credentials: string } | null {
+  const parts = splitUrl(url)
+  const at = parts ? parts.authority.lastIndexOf('@') : -1
+  if (!parts || at < 0) return null
+  const userinfo = parts.authority.slice(0, at)
+  const colon = userinfo.indexOf(':')
+  const decode = (part: string) => part.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+  const credentials = colon < 0 ? `${decode(userinfo)}:` : `${decode(userinfo.slice(0, colon))}:${decode(userinfo.slice(colon + 1))}`
+  return { url: `${parts.scheme}://${parts.authority.slice(at + 1)}${parts.rest}`, credentials }
+}
+
 export function isAbsoluteUrl(url: string): boolean {
   const parts = splitUrl(url)
   return parts !== null && parts.authority !== ''

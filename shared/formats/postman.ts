@@ -37,10 +37,11 @@
 // - basic, bearer, apikey and oauth2 with an access token (inherited from folders and the
 //   collection) become an Authorization (or the named) header, or a query parameter where the
 //   collection puts the key or token in the query; other auth types are left out and said so in the notes.
+//   A user and password in the URL become Basic authentication when the request has no Authorization.
 // - The first saved example becomes the response. The URL comes from `raw` when present, else from
 //   its parts (collections built with the SDK have no `raw`).
-import { base64Decode, base64Encode, bodyText, textToByteString, utf8Encode, type BodyTextOf } from './bytes'
-import { buildMultipart, formUrlEncode, hasHeader, queryOf, randomBoundary, splitUrl } from './http-parts'
+import { base64Decode, base64Encode, bodyText, byteStringToBytes, textToByteString, utf8Encode, type BodyTextOf } from './bytes'
+import { buildMultipart, formUrlEncode, hasHeader, queryOf, randomBoundary, splitLogin, splitUrl } from './http-parts'
 import { formatPath, invalidInput, parseJsonInput, parseOrThrow } from './invalid-input'
 import { Exchange, FolderEntry, type FolderRef, type HeaderPair, type RequestSpec, type ResponseSpec } from './types'
 import { z } from 'zod'
@@ -714,12 +715,14 @@ function importItem(
   const contentTypeOff = Object.entries(systemOff).some(([name, off]) => name.toLowerCase() === 'content-type' && off === true)
   if (body.contentType && !contentTypeOff && !hasHeader(headers, 'content-type')) headers.push(['Content-Type', body.contentType])
 
-  const spec: RequestSpec = {
-    method,
-    url: withQuery(importUrl(request.url, [...requestPath, 'url'], name), authQuery ?? []),
-    headers,
-    body: body.bytes,
+  let url = withQuery(importUrl(request.url, [...requestPath, 'url'], name), authQuery ?? [])
+  // A user and password in the URL go as Basic authentication, as Postman sends them, unless the request has its own.
+  const login = splitLogin(url)
+  if (login) {
+    url = login.url
+    if (!hasHeader(headers, 'authorization')) headers.push(['Authorization', `Basic ${base64Encode(byteStringToBytes(login.credentials)!)}`])
   }
+  const spec: RequestSpec = { method, url, headers, body: body.bytes }
   const exchange: Exchange = { request: spec }
   if (name !== '') exchange.name = name
   if (folders.length > 0) exchange.folderPath = folders

@@ -373,6 +373,20 @@ describe('Postman import', () => {
     expect(inQuery!.notes).toBeUndefined()
   })
 
+  it('sends the user and password of a URL as Basic authentication, as Postman does, unless the request has its own', () => {
+    const collection = {
+      info: { name: 'Couch', schema: POSTMAN_SCHEMA_V21 },
+      variable: [{ key: 'password', value: 'p@ss' }],
+      item: [
+        { name: 'dbs', request: { method: 'GET', url: 'http://admin:{{password}}@127.0.0.1:5984/_all_dbs' } },
+        { name: 'own', request: { method: 'GET', url: 'http://admin:x@127.0.0.1:5984/', auth: { type: 'bearer', bearer: [{ key: 'token', value: 't' }] } } },
+      ],
+    }
+    const [dbs, own] = fromPostman(collection)
+    expect([dbs!.request.url, dbs!.request.headers]).toEqual(['http://127.0.0.1:5984/_all_dbs', [['Authorization', `Basic ${Buffer.from('admin:p@ss').toString('base64')}`]]])
+    expect([own!.request.url, own!.request.headers]).toEqual(['http://127.0.0.1:5984/', [['Authorization', 'Bearer t']]])
+  })
+
   it('puts an API key that goes in the query into the URL, after its own parameters, as Postman does', () => {
     const apikey = (key: string, value: string, where?: string) => ({ type: 'apikey', apikey: [{ key: 'key', value: key }, { key: 'value', value }, ...(where ? [{ key: 'in', value: where }] : [])] })
     const collection = {
