@@ -2,8 +2,9 @@
 // (a folder, drag and drop, Alt+↑ reordering), given notes and tags, found by search, deleted and
 // brought back with Undo, run against the app with live progress and results (stopping at a
 // failure), exported (the downloaded file read back), and files imported through the file picker:
-// HAR and Postman, and a malformed HAR refused with the engine's own message. The traffic list's
-// export holds every request the list counts, not only the pages it has loaded.
+// HAR and Postman, curl scripts as people keep them, and a malformed HAR refused with the engine's
+// own message. The traffic list's export holds every request the list counts, not only the pages it
+// has loaded.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import http from 'node:http'
 import os from 'node:os'
@@ -300,6 +301,40 @@ describe('collections', () => {
     await page.getByTestId('collection-import-file').setInputFiles(garbage)
     await error.filter({ hasText: `garbage-${stamp}.json` }).waitFor()
     expect(await error.textContent()).toMatch(/Postman|JSON/)
+    expect(await page.getByTestId('collection-entry').count()).toBe(before)
+  })
+
+  it('imports curl commands as people keep them through the file picker (a script with its #! line, typed for PowerShell), and names what an editor replaced', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const stamp = Date.now().toString(36)
+    const script = path.join(scratch, `charges-${stamp}.sh`)
+    await writeFile(script, `#!/usr/bin/env bash\n# Create a charge, then list them\ncurl https://api.stripe.test/v1/charges-${stamp} \\\n  -u sk_test_x: \\\n  -d amount=2000\ncurl -G https://api.stripe.test/v1/charges-${stamp} -u sk_test_x: -d limit=3\n`)
+    const powershell = path.join(scratch, `windows-${stamp}.txt`)
+    await writeFile(powershell, `curl.exe -X POST 'https://api.example.test/orders-${stamp}' \`\r\n  -H 'Content-Type: application/json' \`\r\n  -d '{"sku": "A1"}'\r\n`)
+    const chat = path.join(scratch, `chat-${stamp}.sh`)
+    await writeFile(chat, `curl -X POST https://api.example.test/x \\\n  -H \u201cContent-Type: application/json\u201d\n`)
+
+    await page.getByTestId('view-collections').click()
+    await page.getByTestId('collections-view').waitFor()
+    await page.getByTestId('collection-import-file').setInputFiles(script)
+    await page.getByTestId('collection-title').filter({ hasText: `charges-${stamp}` }).waitFor()
+    await waitForTree(page, [`POST /v1/charges-${stamp}`, `GET /v1/charges-${stamp}`])
+    await node(page, `GET /v1/charges-${stamp}`).click()
+    expect(await page.getByTestId('item-url').textContent()).toBe(`https://api.stripe.test/v1/charges-${stamp}?limit=3`)
+
+    await page.getByTestId('collection-import-file').setInputFiles(powershell)
+    await page.getByTestId('collection-title').filter({ hasText: `windows-${stamp}` }).waitFor()
+    await waitForTree(page, [`POST /orders-${stamp}`])
+    await node(page, `POST /orders-${stamp}`).click()
+    expect(await page.getByTestId('item-url').textContent()).toBe(`https://api.example.test/orders-${stamp}`)
+    expect(await page.getByTestId('item-summary').textContent()).toMatch(/^1 header · /)
+
+    const before = await page.getByTestId('collection-entry').count()
+    await page.getByTestId('collection-import-file').setInputFiles(chat)
+    const error = page.getByTestId('import-error')
+    await error.filter({ hasText: `chat-${stamp}.sh` }).waitFor()
+    expect(await error.textContent()).toContain(`Could not import chat-${stamp}.sh: a typographic quote \u201c, which the shell does not take for a quote: write " instead (an editor or a chat app may have put it there) at line 2, column 6`)
     expect(await page.getByTestId('collection-entry').count()).toBe(before)
   })
 
