@@ -1,5 +1,6 @@
 // Raw HTTP/1.x request messages: the request line, the header lines, a blank line and the body,
-// exactly as they would cross the wire. It owns the message framing (Content-Length and chunked);
+// exactly as they would cross the wire; also read: the header block browsers copy for an HTTP/2
+// request, pseudo-headers (:method, :path...) in place of the request line. It owns the message framing (Content-Length and chunked);
 // it must never let a header value or a target add lines of its own (CR, LF and NUL are refused).
 //
 // Input may use CRLF or bare LF line ends. A string is read as typed text and UTF-8 encoded; pass a
@@ -80,6 +81,7 @@ export function fromRawHttp(input: string | Uint8Array, options: FromRawHttpOpti
     lines.push({ text, number })
   }
   const rest = sawBlank ? bytes.subarray(offset) : new Uint8Array(0)
+  if (lines[0]?.text.startsWith(':')) return fromPseudoHeaders(lines, rest, options)
   const requestLine = lines.shift()
   if (!requestLine) throw invalidInput('The raw HTTP message is empty')
 
@@ -88,7 +90,26 @@ export function fromRawHttp(input: string | Uint8Array, options: FromRawHttpOpti
     throw invalidInput(`line ${requestLine.number}: expected a request line like "POST /path HTTP/1.1", found "${requestLine.text.slice(0, 80)}"`)
   }
   const [, method, target, version] = match as unknown as [string, string, string, string]
+  const headers = readHeaders(lines)
 
+  let url: string
+  if (splitUrl(target)) url = target
+  else if (target.startsWith('/')) {
+    const host = headerValue(headers, 'host')
+    if (host === undefined || host === '') {
+      throw invalidInput('The message has no Host header, so its URL is unknown: add one or put an absolute URL in the request line')
+    }
+    // Browsers speak HTTP/2 and HTTP/3 only over TLS (Firefox's "Copy Request Headers" says "HTTP/2").
+    url = `${options.scheme ?? (Number(version) >= 2 ? 'https' : 'http')}://${host}${target}`
+  } else {
+    throw invalidInput(`line ${requestLine.number}: the request target "${target}" is not a path or an absolute URL`)
+  }
+
+  const body = readBody(rest, headers)
+  return { method, url, httpVersion: version, headers, body }
+}
+
+function readHeaders(lines: readonly Line[]): HeaderPair[] {
   const headers: HeaderPair[] = []
   for (const line of lines) {
     if (/^[ \t]/.test(line.text)) {
@@ -103,21 +124,32 @@ export function fromRawHttp(input: string | Uint8Array, options: FromRawHttpOpti
     if (!TOKEN.test(name)) throw invalidInput(`line ${line.number}: expected "Name: value", found "${line.text.slice(0, 80)}"`)
     headers.push([name, line.text.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '')])
   }
+  return headers
+}
 
-  let url: string
-  if (splitUrl(target)) url = target
-  else if (target.startsWith('/')) {
-    const host = headerValue(headers, 'host')
-    if (host === undefined || host === '') {
-      throw invalidInput('The message has no Host header, so its URL is unknown: add one or put an absolute URL in the request line')
-    }
-    url = `${options.scheme ?? 'http'}://${host}${target}`
-  } else {
-    throw invalidInput(`line ${requestLine.number}: the request target "${target}" is not a path or an absolute URL`)
+/**
+ * The header block browsers show and copy for an HTTP/2 or HTTP/3 request (Chrome's "Copy request
+ * headers"): pseudo-headers (:method, :path, :authority, :scheme) where HTTP/1.1 has its request line.
+ */
+function fromPseudoHeaders(lines: readonly Line[], rest: Uint8Array, options: FromRawHttpOptions): RequestSpec {
+  const pseudo = new Map<string, string>()
+  let index = 0
+  for (; index < lines.length && lines[index]!.text.startsWith(':'); index++) {
+    const line = lines[index]!
+    const match = /^(:[!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*(.*?)[ \t]*$/.exec(line.text)
+    if (!match) throw invalidInput(`line ${line.number}: expected a pseudo-header like ":method: POST", found "${line.text.slice(0, 80)}"`)
+    pseudo.set(match[1]!.toLowerCase(), match[2]!)
   }
-
-  const body = readBody(rest, headers)
-  return { method, url, httpVersion: version, headers, body }
+  const headers = readHeaders(lines.slice(index))
+  const method = pseudo.get(':method')
+  const path = pseudo.get(':path')
+  const missing = [method ? null : ':method', path ? null : ':path'].filter((name) => name !== null)
+  if (missing.length > 0) throw invalidInput(`The HTTP/2 header block has no ${missing.join(' or ')} line, so the request is unknown`)
+  if (!TOKEN.test(method!)) throw invalidInput(`The method "${method}" is not an HTTP token`)
+  const authority = pseudo.get(':authority') || headerValue(headers, 'host')
+  if (!authority) throw invalidInput('The HTTP/2 header block has no :authority line or Host header, so its URL is unknown')
+  const scheme = pseudo.get(':scheme') || options.scheme || 'https'
+  return { method: method!, url: `${scheme}://${authority}${path}`, httpVersion: '2.0', headers, body: readBody(rest, headers) }
 }
 
 function readBody(rest: Uint8Array, headers: readonly HeaderPair[]): Uint8Array {

@@ -91,6 +91,33 @@ describe('raw HTTP', () => {
     expect(fromRawHttp('GET /s HTTP/1.1\nHost: h\n', { scheme: 'https' }).url).toBe('https://h/s')
   })
 
+  it("reads the header block browsers copy for an HTTP/2 request: Chrome's pseudo-headers, Firefox's \"HTTP/2\" request line, both over https", () => {
+    // Chrome's "Copy request headers" (and its raw view) for an HTTP/2 request.
+    const chrome = fromRawHttp(
+      ':authority: api.example.test\n:method: POST\n:path: /v1/orders?expand=items\n:scheme: https\naccept: application/json\naccept-encoding: gzip, deflate, br, zstd\ncontent-type: application/json\n',
+    )
+    expect({ ...chrome, body: Buffer.from(chrome.body).toString() }).toEqual({
+      method: 'POST',
+      url: 'https://api.example.test/v1/orders?expand=items',
+      httpVersion: '2.0',
+      headers: [
+        ['accept', 'application/json'],
+        ['accept-encoding', 'gzip, deflate, br, zstd'],
+        ['content-type', 'application/json'],
+      ],
+      body: '',
+    })
+    // With a body pasted after it, and without :scheme (https, as browsers speak HTTP/2 only over TLS).
+    const withBody = fromRawHttp(':method: PUT\r\n:authority: h.test:8443\r\n:path: /x\r\ncontent-length: 7\r\n\r\n{"a":1}')
+    expect([withBody.url, Buffer.from(withBody.body).toString()]).toEqual(['https://h.test:8443/x', '{"a":1}'])
+    // Firefox's "Copy Request Headers" for an HTTP/2 request.
+    const firefox = fromRawHttp('GET /v1/orders HTTP/2\nHost: api.example.test\nUser-Agent: Mozilla/5.0\nAccept: */*\n')
+    expect(firefox.url).toBe('https://api.example.test/v1/orders')
+    expect(fromRawHttp('GET /v1/orders HTTP/1.1\nHost: api.example.test\n').url).toBe('http://api.example.test/v1/orders')
+    expect(errorOf(() => fromRawHttp(':authority: h.test\n:method: GET\naccept: */*\n')).message).toBe('The HTTP/2 header block has no :path line, so the request is unknown')
+    expect(errorOf(() => fromRawHttp(':method: GET\n:path: /\n')).message).toBe('The HTTP/2 header block has no :authority line or Host header, so its URL is unknown')
+  })
+
   it('keeps the whole rest as the body without Content-Length, and unfolds obsolete line folding', () => {
     const parsed = fromRawHttp('PUT /x HTTP/1.1\r\nHost: h\r\nX-Folded: a\r\n  b\r\n\r\nline1\nline2\n')
     expect(parsed.headers).toEqual([
