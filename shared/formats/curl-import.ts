@@ -7,10 +7,10 @@
 // Content-Length) is not added here: the request holds what the command specifies, and the sender
 // frames it. Headers the options imply (-u, -A, -e, -b, --compressed, -d, -F, --json) are added in
 // the order curl sends them, unless a -H header of the same name replaces or removes them.
-import { base64Encode, byteStringToBytes, bytesToByteString, concatBytes } from './bytes'
+import { base64Encode, byteStringToBytes, byteStringToText, bytesToByteString, concatBytes } from './bytes'
 import { buildMultipart, randomBoundary, splitLogin, splitUrl, type MultipartPart } from './http-parts'
 import { isCmdSyntax, parseCmdScript } from './cmd-words'
-import { invalidInput } from './invalid-input'
+import { HookscopeError, invalidInput } from './invalid-input'
 import { describePosition, parseScript, type Command, type Pipeline, type WordToken } from './shell-words'
 import type { HeaderPair, RequestSpec } from './types'
 
@@ -34,6 +34,16 @@ export function fromCurl(command: string, options: FromCurlOptions = {}): Reques
 
 /** Every curl invocation of a script (commands separated by newlines, ";" or "&&"), in order. */
 export function fromCurlMany(script: string, options: FromCurlOptions = {}): RequestSpec[] {
+  try {
+    return readScript(script, options)
+  } catch (error) {
+    // Messages quote the command's words, which are bytes (one character each): shown as the text they are.
+    if (error instanceof HookscopeError && error.code === 'INVALID_INPUT') throw invalidInput(byteStringToText(error.message))
+    throw error
+  }
+}
+
+function readScript(script: string, options: FromCurlOptions): RequestSpec[] {
   const context: Context = { source: script, options, requests: [] }
   const terminal: Stream = { data: null, consumed: false }
   // Lines continued with "^" and quotes escaped as ^" are Windows cmd's syntax, which bash reads otherwise.

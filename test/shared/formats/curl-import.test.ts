@@ -375,6 +375,9 @@ describe('malformed commands', () => {
     ["curl.exe -X POST https://h/x `\n  -d '{\"a\": 1}", /unterminated single quote at line 2, column 6/],
     ['curl -d @- http://h/ <<EOF\n{"user": "$USER"}\nEOF', /^shell expansion "\$U" in a here-document is not supported \(write <<'EOF' to take its text as it stands\) at line 2, column 11$/],
     ['curl -d @- http://h/ <<EOF\n{"a": 1}\n', /^the here-document "EOF" has no line "EOF" that ends it at line 1, column 22$/],
+    // The command's words are quoted as typed, beyond ASCII too.
+    ["curl -H 'caf\u00e9 cr\u00e8me' http://h/", /^-H "caf\u00e9 cr\u00e8me" is not a header: expected "Name: value" \(at column 9\)$/],
+    ['curl http://h/ \u2713', /^The curl command has more than one URL \("\u2713" at column 16\)/],
     // Punctuation an editor or a chat app put in place of what was typed.
     ['curl -X POST https://h/x -H \u201cContent-Type: application/json\u201d', /^a typographic quote \u201c, which the shell does not take for a quote: write " instead \(an editor or a chat app may have put it there\) at column 29$/],
     ["curl \u2014data-raw 'a=1' \u2013H 'X: 1' https://h/x", /^a typographic dash in "\u2014data-raw", which curl does not take for an option: write "--data-raw" instead .* at column 6$/],
