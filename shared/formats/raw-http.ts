@@ -8,9 +8,9 @@
 // line ends after it are allowed, anything else is an error); with Transfer-Encoding: chunked the
 // chunks are decoded (trailer fields are dropped: the model has no place for them); with neither,
 // the body is everything after the blank line.
-import { byteStringToBytes, bytesToByteString, concatBytes, textToByteString, utf8Encode } from './bytes'
+import { byteStringToBytes, byteStringToText, bytesToByteString, concatBytes, textToByteString, utf8Encode } from './bytes'
 import { headerValue, isPseudoHeader, requestTargetOf, splitUrl } from './http-parts'
-import { invalidInput, parseOrThrow } from './invalid-input'
+import { HookscopeError, invalidInput, parseOrThrow } from './invalid-input'
 import { RequestSpec, type HeaderPair } from './types'
 
 export interface FromRawHttpOptions {
@@ -57,6 +57,16 @@ interface Line {
 }
 
 export function fromRawHttp(input: string | Uint8Array, options: FromRawHttpOptions = {}): RequestSpec {
+  try {
+    return readMessage(input, options)
+  } catch (error) {
+    // Messages quote the message's lines, which are bytes (one character each): shown as the text they are.
+    if (error instanceof HookscopeError && error.code === 'INVALID_INPUT') throw invalidInput(byteStringToText(error.message))
+    throw error
+  }
+}
+
+function readMessage(input: string | Uint8Array, options: FromRawHttpOptions): RequestSpec {
   const bytes = typeof input === 'string' ? utf8Encode(input) : input
   if (!(bytes instanceof Uint8Array)) throw invalidInput('Raw HTTP input must be text or bytes')
 

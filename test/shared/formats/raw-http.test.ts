@@ -118,6 +118,10 @@ describe('raw HTTP', () => {
     expect(errorOf(() => fromRawHttp(':method: GET\n:path: /\n')).message).toBe('The HTTP/2 header block has no :authority line or Host header, so its URL is unknown')
   })
 
+  it('quotes a wrong line beyond ASCII as it was typed', () => {
+    expect(errorOf(() => fromRawHttp('GET /caf\u00e9 HTTP/1.1\nX-Note: cr\u00e8me\nbr\u00fbl\u00e9e\n')).message).toBe('line 3: expected "Name: value", found "br\u00fbl\u00e9e"')
+  })
+
   it('keeps the whole rest as the body without Content-Length, and unfolds obsolete line folding', () => {
     const parsed = fromRawHttp('PUT /x HTTP/1.1\r\nHost: h\r\nX-Folded: a\r\n  b\r\n\r\nline1\nline2\n')
     expect(parsed.headers).toEqual([
