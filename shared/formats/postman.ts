@@ -38,6 +38,8 @@
 //   collection) become an Authorization (or the named) header, or a query parameter where the
 //   collection puts the key or token in the query; other auth types are left out and said so in the notes.
 //   A user and password in the URL become Basic authentication when the request has no Authorization.
+// - Scripts are never run: a request that Postman runs a pre-request script before (its own, a
+//   folder's or the collection's) says so in its notes, since what the script sets is missing.
 // - The first saved example becomes the response. The URL comes from `raw` when present, else from
 //   its parts (collections built with the SDK have no `raw`).
 import { base64Decode, base64Encode, bodyText, byteStringToBytes, textToByteString, utf8Encode, type BodyTextOf } from './bytes'
@@ -325,6 +327,29 @@ const SavedResponse = z
   })
   .loose()
 
+// Scripts Postman runs around a request; only whether a pre-request one holds code is read.
+const Events = z
+  .array(
+    z
+      .object({
+        listen: z.string().nullish(),
+        disabled: z.boolean().nullish(),
+        script: z.object({ exec: z.union([z.string(), z.array(z.string())]).nullish() }).loose().nullish(),
+      })
+      .loose(),
+  )
+  .nullish()
+
+/** Whether these events hold a pre-request script with code in it (not only blank lines or comments). */
+function hasPreRequestScript(events: z.infer<typeof Events>): boolean {
+  return (events ?? []).some((event) => {
+    if (event.listen !== 'prerequest' || event.disabled) return false
+    const exec = event.script?.exec
+    const code = (Array.isArray(exec) ? exec.join('\n') : (exec ?? '')).replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '')
+    return code.trim() !== ''
+  })
+}
+
 const ProfileBehavior = z
   .object({ disabledSystemHeaders: z.record(z.string(), z.unknown()).nullish(), disableBodyPruning: z.unknown().optional() })
   .loose()
@@ -332,6 +357,7 @@ const ProfileBehavior = z
 
 interface ImportedItem {
   protocolProfileBehavior?: z.infer<typeof ProfileBehavior>
+  event?: z.infer<typeof Events>
   name?: string | null
   item?: ImportedItem[] | null
   request?: z.infer<typeof Request> | null
@@ -352,6 +378,7 @@ const Item: z.ZodType<ImportedItem> = z.lazy(() =>
       description: Description,
       variable: Variables,
       protocolProfileBehavior: ProfileBehavior,
+      event: Events,
     })
     .loose(),
 )
@@ -362,6 +389,7 @@ const Collection = z
     item: z.array(Item),
     auth: Auth,
     variable: Variables,
+    event: Events,
   })
   .loose()
 
@@ -684,6 +712,8 @@ function importItem(
   folders: FolderRef[],
   inheritedAuth: Auth,
   outerScope: VariableScope,
+  /** Where a pre-request script runs before this item's requests: "the collection", "the folder "Orders"". */
+  scripts: readonly string[],
   path: Path,
   out: Array<Exchange | FolderEntry>,
 ): void {
@@ -695,7 +725,8 @@ function importItem(
     const description = descriptionText(item.description)
     const folder: FolderRef = { key: path.join('.'), name, ...(description ? { description } : {}) }
     out.push({ folder: [...folders, folder] })
-    item.item.forEach((child, index) => importItem(child, [...folders, folder], auth, scope, [...path, 'item', index], out))
+    const inner = hasPreRequestScript(item.event) ? [...scripts, `the folder "${name}"`] : scripts
+    item.item.forEach((child, index) => importItem(child, [...folders, folder], auth, scope, inner, [...path, 'item', index], out))
     return
   }
   if (item.request === undefined || item.request === null) fail(path, 'an item without a request or items')
@@ -726,7 +757,12 @@ function importItem(
   const exchange: Exchange = { request: spec }
   if (name !== '') exchange.name = name
   if (folders.length > 0) exchange.folderPath = folders
-  const notes = [descriptionText(request.description) ?? descriptionText(item.description), note, ...(body.notes ?? [])]
+  const scripted = hasPreRequestScript(item.event) ? [...scripts, 'the request itself'] : scripts
+  const scriptNote =
+    scripted.length > 0
+      ? `Postman runs a pre-request script before this request (in ${scripted.join(', in ')}), which Hookscope does not run: what it sets, such as a header, a signature or a variable, is not in this request.`
+      : undefined
+  const notes = [descriptionText(request.description) ?? descriptionText(item.description), note, ...(body.notes ?? []), scriptNote]
     .filter((part): part is string => part !== undefined && part !== '')
     .join('\n\n')
   if (notes !== '') exchange.notes = notes
@@ -782,6 +818,7 @@ export function fromPostmanEntries(input: unknown): Array<Exchange | FolderEntry
   }
   const out: Array<Exchange | FolderEntry> = []
   const scope = withVariables(new Map(), collection.variable)
-  collection.item.forEach((item, index) => importItem(item, [], collection.auth, scope, ['item', index], out))
+  const scripts = hasPreRequestScript(collection.event) ? ['the collection'] : []
+  collection.item.forEach((item, index) => importItem(item, [], collection.auth, scope, scripts, ['item', index], out))
   return out
 }

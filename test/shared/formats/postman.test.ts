@@ -373,6 +373,28 @@ describe('Postman import', () => {
     expect(inQuery!.notes).toBeUndefined()
   })
 
+  it('says in its notes when Postman runs a pre-request script before a request, since it is not run here', () => {
+    // As Postman exports them: empty scripts are kept as [""], a test script listens to "test".
+    const script = (listen: string, exec: string[]) => [{ listen, script: { type: 'text/javascript', exec } }]
+    const collection = {
+      info: { name: 'Signed', schema: POSTMAN_SCHEMA_V21 },
+      event: script('prerequest', ['const ts = Date.now();', "pm.request.headers.upsert({ key: 'X-Timestamp', value: String(ts) });"]),
+      item: [
+        {
+          name: 'Webhooks',
+          event: [...script('prerequest', ['// sign the body', "pm.variables.set('sig', CryptoJS.HmacSHA256(pm.request.body.raw, 'k').toString());"]), ...script('test', ['pm.test("ok", () => {});'])],
+          item: [{ name: 'send', event: script('prerequest', ['']), request: { method: 'POST', url: 'http://localhost:3000/hook', header: [{ key: 'X-Sig', value: '{{sig}}' }] } }],
+        },
+      ],
+    }
+    const [send] = fromPostman(collection)
+    expect(send!.notes).toBe(
+      'Postman runs a pre-request script before this request (in the collection, in the folder "Webhooks"), which Hookscope does not run: what it sets, such as a header, a signature or a variable, is not in this request.',
+    )
+    const quiet = { info: { name: 'Quiet', schema: POSTMAN_SCHEMA_V21 }, event: script('prerequest', ['', '// nothing yet']), item: [{ name: 'ping', event: script('test', ['pm.test("x", () => {});']), request: 'http://localhost:3000/ping' }] }
+    expect(fromPostman(quiet)[0]!.notes).toBeUndefined()
+  })
+
   it('sends the user and password of a URL as Basic authentication, as Postman does, unless the request has its own', () => {
     const collection = {
       info: { name: 'Couch', schema: POSTMAN_SCHEMA_V21 },
