@@ -309,6 +309,13 @@ export const ForwardAttempt = z.object({
    * so the app will likely refuse it. Absent when the signature was still fresh, or none is checked.
    */
   signature: z.object({ kind: z.enum(['resigned', 'stale']), message: z.string() }).optional(),
+  /**
+   * The target answered 2xx, its status line and headers whole, then its body was cut short (the
+   * connection reset or closed before its end, it stalled past the timeout, or Hookscope stopped):
+   * why, as an error would say it. The app took the request, so the attempt counts as delivered and
+   * is never retried; its body is what came. Absent when the answer came whole.
+   */
+  cutShort: z.object({ code: AttemptErrorCode, message: z.string() }).optional(),
   /** Sent at startedAt and still waiting for the target's answer (no status, error or timings yet):
    * listed while it lasts, never stored; once answered it is listed under the same id. */
   inProgress: z.literal(true).optional(),

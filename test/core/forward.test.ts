@@ -3,6 +3,7 @@ import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises'
 import http from 'node:http'
 import net from 'node:net'
 import path from 'node:path'
+import { Writable } from 'node:stream'
 import zlib from 'node:zlib'
 import Stripe from 'stripe'
 import { describe, expect, it } from 'vitest'
@@ -427,9 +428,10 @@ describe('targets that misbehave', () => {
   it('records refused, timeout, reset and invalid responses with their codes', async () => {
     const refusedPort = await freePort()
     const silent = await target(() => undefined)
+    // A non-2xx answer cut short is no answer: retried, as a reset before any answer is.
     const reset = await rawTarget((all, socket) => {
       if (all.includes('\r\n\r\n')) {
-        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial')
+        socket.write('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 100\r\n\r\npartial')
         socket.resetAndDestroy()
       }
     })
@@ -1486,6 +1488,96 @@ describe('the delivery queue while things change', () => {
   })
 })
 
+describe('a 2xx answer whose body is cut short', () => {
+  const settled = (s: CaptureSummary) => ['delivered', 'retrying', 'failed'].includes(s.forward!.state)
+
+  it('counts as delivered, never sent again, its attempt keeping the status, headers, what came of the body and why it was cut, also after a restart', async () => {
+    const cuts: Array<[string, (socket: net.Socket) => void, string]> = [
+      // Reset before Content-Length's end.
+      ['/reset', (socket) => {
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\nX-App: took-it\r\n\r\npartial')
+        socket.resetAndDestroy()
+      }, 'partial'],
+      // Closed before the last chunk.
+      ['/closed', (socket) => socket.end('HTTP/1.1 202 Accepted\r\nTransfer-Encoding: chunked\r\nX-App: took-it\r\n\r\n4\r\npart\r\n'), 'part'],
+    ]
+    const app = await rawTarget((all, socket) => {
+      const text = all.toString('latin1')
+      if (!text.endsWith('{}')) return
+      cuts.find(([path]) => text.includes(`POST ${path} `))![1](socket)
+    })
+    scope.defer(() => app.close())
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
+    const seen = (engine: TestEngine['engine']) =>
+      engine.history
+        .query({})
+        .items.reverse()
+        .map((s) => [s.target, s.forward!.state, s.forward!.attempts, s.forward!.error])
+    for (const [path, , came] of cuts) {
+      const outcome = forwardState(e.engine, settled)
+      await post(e.url, path, '{}')
+      const summary = await outcome
+      expect(summary.forward!.state, path).toBe('delivered')
+      const [attempt, ...more] = await apiOf(e.engine)['forward.attempts']({ id: summary.id })
+      expect(more).toEqual([])
+      expect(attempt!.error).toBeNull()
+      expect(attempt!.cutShort?.code, path).toBe('RESET')
+      expect(attempt!.status).toBe(path === '/reset' ? 200 : 202)
+      expect(attempt!.rawHeaders).toContainEqual(['X-App', 'took-it'])
+      const body = await apiOf(e.engine)['forward.attemptBody']({ captureId: summary.id, attemptId: attempt!.id })
+      expect(Buffer.from(body.base64, 'base64').toString(), path).toBe(came)
+    }
+    const expected = [
+      ['/reset', 'delivered', 1, null],
+      ['/closed', 'delivered', 1, null],
+    ]
+    expect(seen(e.engine)).toEqual(expected)
+    t = await e.reopen()
+    expect(seen(t.engine)).toEqual(expected)
+    const reopened = t.engine.history.query({}).items.find((s) => s.target === '/reset')!
+    expect((await apiOf(t.engine)['forward.attempts']({ id: reopened.id }))[0]!.cutShort?.code).toBe('RESET')
+  })
+
+  it('a non-2xx answer cut short is retried, as before', async () => {
+    const app = await rawTarget((all, socket) => {
+      if (!all.toString('latin1').endsWith('{}')) return
+      socket.write('HTTP/1.1 500 Internal Server Error\r\nContent-Length: 100\r\n\r\npartial')
+      socket.resetAndDestroy()
+    })
+    scope.defer(() => app.close())
+    const e = await forwarding({ mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' })
+    const outcome = forwardState(e.engine, settled)
+    await post(e.url, '/x', '{}')
+    const summary = await outcome
+    expect(summary.forward!.state).toBe('retrying')
+    const [attempt] = await apiOf(e.engine)['forward.attempts']({ id: summary.id })
+    expect(attempt!.error?.code).toBe('RESET')
+    expect(attempt!.cutShort).toBeUndefined()
+  })
+
+  it('proxy: the sender gets the answer as it came, its head and what came of the body, then the connection ends; the request counts as delivered', async () => {
+    const e = await forwarding({ mode: 'proxy', targets: [], defaultTargetId: null })
+    // Nothing of the body at all: the head alone must still reach the sender.
+    for (const came of ['part', '']) {
+      const app = await rawTarget((all, socket) => {
+        if (!all.toString('latin1').endsWith('{}')) return
+        socket.write(`HTTP/1.1 200 OK\r\nContent-Length: 10\r\nX-App: took-it\r\n\r\n${came}`)
+        socket.resetAndDestroy()
+      })
+      scope.defer(() => app.close())
+      await e.engine.updateEndpoint(e.endpointId, { forward: { targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' } })
+      const outcome = forwardState(e.engine, (s) => s.forward!.state === 'delivered' || s.forward!.state === 'failed')
+      const { raw, closed } = await rawExchange(e.port, 'POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}', { untilClose: true })
+      const text = raw.toString('latin1')
+      expect(closed).toBe(true)
+      expect(text.startsWith('HTTP/1.1 200 OK\r\n'), text).toBe(true)
+      expect(text).toContain('X-App: took-it\r\n')
+      expect(text.endsWith(`\r\n\r\n${came}`), text).toBe(true)
+      expect((await outcome).forward!.state).toBe('delivered')
+    }
+  })
+})
+
 describe('proxy mode when the target fails early', () => {
   it('a target that resets before the sender can be answered still ends the exchange', async () => {
     const dir = await tempDir()
@@ -1499,7 +1591,7 @@ describe('proxy mode when the target fails early', () => {
     scope.defer(() => raw.close())
     let storeCapture: () => void = () => {}
     const stored = new Promise<void>((resolve) => (storeCapture = resolve))
-    let failedWhenReady: boolean | null = null
+    let failedWhenReady: unknown = null
     const result = send({
       origin: new URL(raw.url),
       path: '/',
@@ -1520,7 +1612,50 @@ describe('proxy mode when the target fails early', () => {
     storeCapture()
     await stored
     await new Promise((resolve) => setImmediate(resolve))
-    expect(failedWhenReady).toBe(true)
+    expect(failedWhenReady).toMatchObject({ code: 'RESET' })
+  })
+
+  it('a 2xx cut short before the sender can be answered is relayed once it can be: its head, what came of the body, then the end', async () => {
+    const dir = await tempDir()
+    scope.defer(() => removeDir(dir))
+    const blobs = new BlobStore(dir, 64 * 1024)
+    await blobs.init()
+    const raw = await rawTarget((_all, socket) => {
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial')
+      socket.resetAndDestroy()
+    })
+    scope.defer(() => raw.close())
+    let storeCapture: () => void = () => {}
+    const stored = new Promise<void>((resolve) => (storeCapture = resolve))
+    const written: Buffer[] = []
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        written.push(chunk)
+        callback()
+      },
+    })
+    const sinkClosed = new Promise<void>((resolve) => sink.once('close', () => resolve()))
+    const outcome = await send({
+      origin: new URL(raw.url),
+      path: '/',
+      method: 'POST',
+      headers: [['Content-Length', '2']],
+      body: Buffer.from('{}'),
+      timeoutMs: 30_000,
+      maxResponseBytes: 1024,
+      spool: () => blobs.createSpool(),
+      relay: async (_head, failure) => {
+        await stored
+        return failure() ? sink : null
+      },
+    })
+    expect(outcome.head?.status).toBe(200)
+    expect(outcome.error?.code).toBe('RESET')
+    storeCapture()
+    await sinkClosed
+    expect(Buffer.concat(written).toString()).toBe('partial')
+    // Cut off, never ended as if whole.
+    expect(sink.writableFinished).toBe(false)
   })
 })
 

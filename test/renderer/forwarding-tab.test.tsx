@@ -128,6 +128,32 @@ describe('the Forwarding tab', () => {
     expect(within(first).queryByTestId('attempt-response-headers')).toBeNull()
   })
 
+  it('says in words when a 2xx answer was cut short, that the request counts as delivered, and shows what came of its body', async () => {
+    const came = utf8('{"rece')
+    await openForwarding({}, (capture) => [
+      {
+        attempt: makeAttempt(capture.id, {
+          rawHeaders: [
+            ['Content-Type', 'application/json'],
+            ['Content-Length', '2048'],
+          ],
+          body: bodyRef(came),
+          cutShort: { code: 'RESET', message: 'the target closed the connection mid-response' },
+        }),
+        body: came,
+      },
+    ])
+    const tab = screen.getByTestId('forwarding-tab')
+    expect(within(tab).getByTestId('forwarding-sentence').textContent).toBe('Delivered: the target answered 200.')
+    const [row] = within(tab).getAllByTestId('attempt-row')
+    expect(within(row!).getByTestId('attempt-result').textContent).toBe('200 OK · answer cut short')
+    const detail = within(tab).getByTestId('attempt-detail')
+    expect(within(detail).getByTestId('attempt-cut-short').textContent).toBe(
+      'The answer was cut short after its status and headers: the target closed the connection mid-response. 6 B of its body came, of the 2.00 KB its Content-Length announced. The app answered 200, so the request counts as delivered and is not sent again.',
+    )
+    expect(editorText(detail)).toContain('{"rece')
+  })
+
   it('shows hostile values from the target’s answer as text, and runs nothing', async () => {
     const html = utf8(`<html><body onload="window.__pwned=3">${SCRIPT}${IMG}</body></html>`)
     await openForwarding({}, (capture) => [

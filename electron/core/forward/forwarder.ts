@@ -203,6 +203,15 @@ function delivered(result: SendResult): boolean {
 const accepts = (status: number) => status >= 200 && status < 300
 
 /**
+ * A 2xx whose status line and headers came whole, then whose body did not (the connection reset or
+ * closed before its end, the body stalled past the timeout, a stop): the app took the request, so it
+ * is delivered and never sent again. An answer that is not valid HTTP is no answer the app gave.
+ */
+function cutShortAnswer(result: Pick<SendResult, 'head' | 'error'>): boolean {
+  return result.head !== null && accepts(result.head.status) && result.error !== null && result.error.code !== 'INVALID_RESPONSE'
+}
+
+/**
  * How long a target asked to wait before the next attempt (`Retry-After`, in seconds or as an HTTP
  * date), or null when it did not say (or said something unreadable).
  */
@@ -419,10 +428,13 @@ export class Forwarder {
     const target = endpoint.forward.targets.find((t) => t.id === delivery.targetId)
     if (!target) return explain(res, durable, 502, 'Hookscope did not forward this request: its target no longer exists.\n')
     let answered: ProxyAnswer | null = null
-    const attempt = await this.attempt(delivery, endpoint, target, record, async (head, failed) => {
+    let relaying: Promise<unknown> = Promise.resolve()
+    const relay = async (head: ResponseHead, failure: () => SendResult['error']): Promise<Writable | null> => {
       await durable
-      // The target failed while the capture was being stored: the sender gets a 502 below instead.
-      if (senderGone(res) || failed()) return null
+      // The target failed while the capture was being stored: the sender gets a 502 below instead,
+      // unless the answer is a 2xx cut short, which the app gave: relayed as it came (see send).
+      const failed = failure()
+      if (senderGone(res) || (failed !== null && !cutShortAnswer({ head, error: failed }))) return null
       const headers = relayHeaders(head.rawHeaders)
       // The target's answer as it came: no Date of our own when it sent none.
       res.sendDate = false
@@ -431,11 +443,16 @@ export class Forwarder {
       res.writeHead(head.status, head.statusText || undefined, headers.flat())
       answered = { status: head.status, headers, bodySize: 0 }
       return res as unknown as Writable
-    }, stop)
+    }
+    const attempt = await this.attempt(delivery, endpoint, target, record, (head, failure) => (relaying = relay(head, failure)), stop)
+    // An answer cut short while the capture was being stored is relayed once it is: after its head,
+    // the send writes what came of the body (it listened to this promise first) and ends the connection.
+    if (!answered && attempt.cutShort) await relaying.catch(() => undefined)
     if (answered) {
       ;(answered as ProxyAnswer).bodySize = attempt.body?.size ?? 0
       return answered
     }
+    if (attempt.cutShort) return explain(res, durable, 502, `Hookscope could not relay the answer from ${target.url}: it answered ${attempt.status}, then ${attempt.cutShort.message}.\n`)
     if (attempt.error) {
       const status = attempt.error.code === 'TIMEOUT' ? 504 : 502
       const text = answeredLate(attempt)
@@ -620,7 +637,7 @@ export class Forwarder {
     endpoint: Endpoint,
     target: ForwardTarget,
     record: CaptureRecord,
-    relay?: (head: ResponseHead, failed: () => boolean) => Promise<Writable | null>,
+    relay?: (head: ResponseHead, failure: () => SendResult['error']) => Promise<Writable | null>,
     stop: StopGroup = this.stopping,
   ): Promise<StoredAttempt> {
     const destination = this.destinationOf(target)
@@ -687,9 +704,12 @@ export class Forwarder {
     if (result.error?.code === 'TLS' && result.error.message.startsWith(UNTRUSTED_CERTIFICATE)) {
       result.error = { ...result.error, message: `${result.error.message}; for a local app's self-signed or mkcert certificate, let this target accept self-signed certificates (Forwarding settings)` }
     }
+    // The app answered 2xx and its body was cut short: delivered, the attempt saying how it was cut.
+    const cutShort = cutShortAnswer(result) ? result.error! : undefined
+    if (cutShort) result.error = null
     this.reached(delivery, result)
     // The headers as they went on the wire (with what Node adds); as built when Node exposes none.
-    return this.recordAttempt(delivery, record, destination, path, result.sentHeaders ?? headers, startedAt, result, result.error, signature?.note, current.id)
+    return this.recordAttempt(delivery, record, destination, path, result.sentHeaders ?? headers, startedAt, result, result.error, signature?.note, current.id, cutShort)
   }
 
   /**
@@ -764,6 +784,7 @@ export class Forwarder {
     error: ForwardAttempt['error'],
     signature?: ForwardAttempt['signature'],
     id: string = this.deps.newId(),
+    cutShort?: ForwardAttempt['cutShort'],
   ): StoredAttempt {
     const body = result?.body ?? null
     const attempt: StoredAttempt = {
@@ -787,6 +808,7 @@ export class Forwarder {
       timings: result?.timings ?? { connectMs: null, firstByteMs: null, totalMs: null },
       error,
       ...(signature ? { signature } : {}),
+      ...(cutShort ? { cutShort } : {}),
       inline: body?.inline ? inlineBody(body.inline) : null,
     }
     if (body?.blob) {

@@ -25,9 +25,10 @@ export interface SendRequest {
   agent?: http.Agent
   /**
    * Called with the response head; a writable returned receives the body as it arrives (proxy mode).
-   * `failed()` tells whether the exchange with the target has already ended in an error.
+   * `failure()` tells whether the exchange with the target has already ended in an error, and which:
+   * a writable returned then gets what came of the body and is cut off (see `cutRelay`).
    */
-  relay?: (head: ResponseHead, failed: () => boolean) => Promise<Writable | null>
+  relay?: (head: ResponseHead, failure: () => SendResult['error']) => Promise<Writable | null>
   /** Cut short (recorded as ABORTED) when this group stops. */
   stop?: StopGroup
 }
@@ -247,8 +248,25 @@ function otherLoopbackHint(origin: URL, destination: Destination): Promise<strin
   })
 }
 
+const NOTHING = Buffer.alloc(0)
+
+/**
+ * Ends a relay whose answer was cut short, as the target ended it: once what was written went out,
+ * the head with it (an http.ServerResponse holds its head until a write, and its socket corked until
+ * the next tick: destroyed at once, the sender would get nothing at all), the connection ends
+ * without the rest (no last chunk: the sender sees the answer cut short, never whole). A sink whose
+ * reader stalled is cut at once: waiting for it could last for ever.
+ */
+function cutRelay(sink: Writable): void {
+  if (sink.destroyed) return
+  if (sink.writableNeedDrain) return void sink.destroy()
+  sink.write(NOTHING, () => sink.destroy())
+}
+
 /** A request the user cancelled before it was answered. */
 export const cancelledError = (): Error => Object.assign(new Error('cancelled before the answer was complete'), { code: 'ABORT_ERR' })
+
+const midResponse = () => ({ code: 'RESET' as const, message: 'the target closed the connection mid-response' })
 
 class TimeoutError extends Error {
   readonly code = 'HOOKSCOPE_TIMEOUT'
@@ -308,9 +326,15 @@ export function send(request: SendRequest): Promise<SendResult> {
     let spool: BodySpool | null = null
     let received = 0
     let truncated = false
+    let failure: SendResult['error'] = null
+    // Reads what the response holds back while the relay is not ready (see 'response').
+    let readHeldBack: (() => void) | null = null
     const finish = (error: { code: AttemptErrorCode; message: string } | null): void => {
       if (settled) return
+      // What came of a body before it failed is kept, and relayed, with the rest.
+      if (error !== null) readHeldBack?.()
       settled = true
+      failure = error
       if (timer) clearTimeout(timer)
       if (member) request.stop!.leave(member)
       timings.totalMs = since()
@@ -412,7 +436,7 @@ export function send(request: SendRequest): Promise<SendResult> {
             sink.once('drain', () => res.resume())
           }
         }
-        res.on('data', (chunk: Buffer) => {
+        const onData = (chunk: Buffer) => {
           timer?.refresh()
           received += chunk.length
           const room = request.maxResponseBytes - spool!.bytes
@@ -420,7 +444,14 @@ export function send(request: SendRequest): Promise<SendResult> {
           else truncated = true
           if (ready) forward(chunk)
           else early.push(chunk)
-        })
+        }
+        res.on('data', onData)
+        // Paused (below, or by the sink's backpressure), the response keeps what arrives in its own
+        // buffer, which a failure discards: read here (an errored stream emits no 'data' for it).
+        readHeldBack = () => {
+          res.off('data', onData)
+          for (let chunk = res.read() as Buffer | null; chunk !== null; chunk = res.read() as Buffer | null) onData(chunk)
+        }
         res.on('end', () => {
           ended = true
           if (timer) clearTimeout(timer)
@@ -429,22 +460,32 @@ export function send(request: SendRequest): Promise<SendResult> {
           sink?.end()
           finish(null)
         })
+        // The sender of a relayed request went away before the answer reached it whole.
+        let senderLeft = false
         res.on('close', () => {
           if (res.complete) return
-          sink?.destroy()
-          finish({ code: 'RESET', message: 'the target closed the connection mid-response' })
+          readHeldBack!()
+          if (sink) cutRelay(sink)
+          finish(senderLeft ? { code: 'ABORTED', message: 'the sender went away before the whole answer reached it' } : midResponse())
         })
         res.on('error', (error) => {
-          sink?.destroy()
-          finish(classifyError(error as NodeJS.ErrnoException))
+          readHeldBack!()
+          if (sink) cutRelay(sink)
+          // Node's "aborted": the connection ended (closed or reset) before the body did.
+          finish((error as NodeJS.ErrnoException).code === 'ECONNRESET' ? midResponse() : classifyError(error as NodeJS.ErrnoException))
         })
         if (!request.relay) return
         res.pause()
-        request.relay(head, () => settled).then(
+        request.relay(head, () => (settled ? failure : null)).then(
           (relaySink) => {
             if (settled) {
-              // The target failed while the sender waited: it gets a cut-off answer, as from the target.
-              relaySink?.destroy()
+              // The target failed while the sender waited. A sink given all the same (a 2xx whose body
+              // was cut short, which the app took) gets the answer as it came from the target: its
+              // head, what came of its body, then the end of the connection.
+              if (relaySink) {
+                for (const chunk of early.splice(0)) relaySink.write(chunk)
+                cutRelay(relaySink)
+              }
               return
             }
             sink = relaySink
@@ -452,7 +493,10 @@ export function send(request: SendRequest): Promise<SendResult> {
             for (const chunk of early.splice(0)) forward(chunk)
             sink?.once('close', () => {
               // The sender went away: stop reading from the target.
-              if (!res.complete) res.destroy()
+              if (!res.complete) {
+                senderLeft = true
+                res.destroy()
+              }
             })
             if (ended) {
               sink?.end()

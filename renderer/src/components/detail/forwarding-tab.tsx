@@ -6,7 +6,7 @@ import { useState } from 'react'
 import type { Capture, ForwardAttempt, ForwardSummary } from '../../../../shared/model'
 import { useStores, useTraffic } from '../../state/context'
 import { dropCaptures, errorText, retryCaptures, retryTargetNow, setTargetPaused } from '../../state/forward-commands'
-import { formatClock, formatDateTime, formatDuration, statusClassOf } from '../../text/format'
+import { formatBytes, formatClock, formatDateTime, formatDuration, statusClassOf } from '../../text/format'
 import { attemptCountText, deliveringNote, forwardBadge, forwardSentence, forwardStateWord, goneTargetName, heldReason, heldText, wrongPathHint, type WrongPathHint } from '../../text/forward-text'
 import { displayText } from '../../text/visible-text'
 import { AttemptBody } from '../forwarding/attempt-body'
@@ -260,6 +260,11 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
                   </td>
                   <td className="attempt-clip" data-testid="attempt-result" title={attempt.error ? displayText(attempt.error.message, { byteString: false }) : undefined}>
                     <AttemptResult attempt={attempt} clipped />
+                    {attempt.cutShort && (
+                      <span className="attempt-cut-short warning" data-testid="attempt-cut-short-mark" title={cutShortText(attempt)}>
+                        {' · '}answer cut short
+                      </span>
+                    )}
                     {attempt.signature && (
                       <span className={attempt.signature.kind === 'stale' ? 'attempt-signature warning' : 'attempt-signature muted'} data-testid="attempt-signature-mark" title={attempt.signature.message}>
                         {' · '}
@@ -332,6 +337,18 @@ function AttemptResult({ attempt, clipped = false }: { attempt: ForwardAttempt; 
   )
 }
 
+/**
+ * Why a 2xx answer whose body was cut short still counts as delivered, in words: how it was cut, how
+ * much of the body came, and that the request is not sent again.
+ */
+function cutShortText(attempt: ForwardAttempt): string {
+  const declared = attempt.rawHeaders.find(([name]) => name.toLowerCase() === 'content-length')?.[1]?.trim()
+  const came = attempt.body?.size ?? 0
+  const of = declared && /^\d+$/.test(declared) ? `, of the ${formatBytes(Number(declared))} its Content-Length announced` : ''
+  const reason = attempt.cutShort!.message.replace(/\.$/, '')
+  return `The answer was cut short after its status and headers: ${reason}. ${came === 0 ? 'None of its body came' : `${formatBytes(came)} of its body came${of}`}. The app answered ${attempt.status}, so the request counts as delivered and is not sent again.`
+}
+
 function AttemptDetail({ captureId, attempt, pathHint }: { captureId: string; attempt: ForwardAttempt; pathHint: WrongPathHint | null }) {
   return (
     <section className="attempt-detail" data-testid="attempt-detail" data-attempt-n={attempt.n}>
@@ -350,6 +367,11 @@ function AttemptDetail({ captureId, attempt, pathHint }: { captureId: string; at
         <AttemptResult attempt={attempt} />
       </p>
       {pathHint && <PathHint hint={pathHint} testId="attempt-path-hint" />}
+      {attempt.cutShort && (
+        <p className="viewer-note warning" data-testid="attempt-cut-short">
+          <VisibleText value={cutShortText(attempt)} />
+        </p>
+      )}
       {attempt.signature && (
         <p className={attempt.signature.kind === 'stale' ? 'viewer-note warning' : 'viewer-note'} data-testid="attempt-signature" data-kind={attempt.signature.kind}>
           {attempt.signature.message}
