@@ -277,6 +277,26 @@ export type ForwardSummary = z.infer<typeof ForwardSummary>
 export const AttemptErrorCode = z.enum(['REFUSED', 'TIMEOUT', 'RESET', 'INVALID_RESPONSE', 'DNS', 'TLS', 'ABORTED', 'OTHER'])
 export type AttemptErrorCode = z.infer<typeof AttemptErrorCode>
 
+/**
+ * Why a send (a forward attempt, a replay) got no answer, or how its answer was cut short. `message`
+ * is the whole of it in words, as lists, logs and the CLI show it; the parts a view lays out apart
+ * come beside it, each only when there is one, so that no view reads them out of the message. Errors
+ * recorded by earlier versions have `code` and `message` only.
+ */
+export const SendError = z.object({
+  code: AttemptErrorCode,
+  message: z.string(),
+  /** The system's own words, its code among them ("connect ECONNREFUSED 127.0.0.1:1", OpenSSL's reason), which the message holds in parentheses. Absent when the message is all Hookscope's words. */
+  detail: z.string().optional(),
+  /** What to do about it, in words (the URL to use instead, say), with which the message ends. */
+  advice: z.string().optional(),
+  /** A fix that can be made where the error shows: accept the target's self-signed certificate (its own, or one from a local authority such as mkcert's). */
+  remedy: z.enum(['accept-self-signed']).optional(),
+  /** A timeout: whether the answer never came or stopped coming, and after how long. */
+  timeout: z.object({ waitingFor: z.enum(['answer', 'data']), ms: z.number() }).optional(),
+})
+export type SendError = z.infer<typeof SendError>
+
 export const ForwardAttempt = z.object({
   id: z.string(),
   captureId: z.string(),
@@ -302,7 +322,7 @@ export const ForwardAttempt = z.object({
     firstByteMs: z.number().nullable(),
     totalMs: z.number().nullable(),
   }),
-  error: z.object({ code: AttemptErrorCode, message: z.string() }).nullable(),
+  error: SendError.nullable(),
   /**
    * Its signature had outlived the scheme's tolerance when it left: `resigned` when it was signed
    * again with a fresh timestamp, `stale` when it was sent as captured (re-signing off, or no secret),
@@ -315,7 +335,7 @@ export const ForwardAttempt = z.object({
    * why, as an error would say it. The app took the request, so the attempt counts as delivered and
    * is never retried; its body is what came. Absent when the answer came whole.
    */
-  cutShort: z.object({ code: AttemptErrorCode, message: z.string() }).optional(),
+  cutShort: SendError.optional(),
   /** Sent at startedAt and still waiting for the target's answer (no status, error or timings yet):
    * listed while it lasts, never stored; once answered it is listed under the same id. */
   inProgress: z.literal(true).optional(),
@@ -578,7 +598,7 @@ export const Replay = z.object({
     .object({ status: z.number().int(), statusText: z.string(), headers: RawHeaders, body: BodyRef.nullable() })
     .nullable(),
   timings: z.object({ connectMs: z.number().nullable(), firstByteMs: z.number().nullable(), totalMs: z.number().nullable() }),
-  error: z.object({ code: AttemptErrorCode, message: z.string() }).nullable(),
+  error: SendError.nullable(),
   resigned: z.object({ scheme: SchemeId, renewedId: z.boolean() }).nullable(),
   /**
    * The signature as it was sent, judged with the endpoint's scheme and secret at that moment: what the

@@ -500,7 +500,11 @@ describe('targets that misbehave', () => {
     await post(e.url, '/hooks', '{}')
     const summary = await failed
     const [attempt] = await apiOf(e.engine)['forward.attempts']({ id: summary.id })
-    expect(attempt!.error).toEqual({ code: 'TLS', message: `TLS failed: the target does not answer HTTPS on this port (wrong version number); if it serves plain HTTP, use http:// instead of https://` })
+    expect(attempt!.error).toEqual({
+      code: 'TLS',
+      message: `TLS failed: the target does not answer HTTPS on this port (wrong version number); if it serves plain HTTP, use http:// instead of https://`,
+      advice: 'if it serves plain HTTP, use http:// instead of https://',
+    })
     expect(summary.forward!.error).toBe(`gave up after 1 attempt: ${attempt!.error!.message}`)
     expect(e.engine.forwarder.statuses(e.engine.endpoints())[0]!.lastError).toBe(attempt!.error!.message)
   })
@@ -1686,7 +1690,7 @@ describe('timeouts while the answer streams', () => {
     })
     scope.defer(() => stalled.close())
     const result = await sendTo(stalled.url, 300)
-    expect(result.error).toEqual({ code: 'TIMEOUT', message: 'no data for 300 ms' })
+    expect(result.error).toEqual({ code: 'TIMEOUT', message: 'no data for 300 ms', timeout: { waitingFor: 'data', ms: 300 } })
     expect(result.head?.status).toBe(200)
     expect(result.body?.inline?.toString()).toBe('partial')
   })

@@ -14,4 +14,22 @@ describe('why a send got no answer', () => {
     // The system's message alone, when the engine wraps it.
     expect(sendErrorText({ code: 'TLS', message: 'TLS failed (self-signed certificate)' }, 'https://localhost:3000/').detail).toBe('self-signed certificate')
   })
+
+  it('lays out the parts the engine gives beside its message, never reading them out of it', () => {
+    // Messages in other words than the parts': only the parts decide what is shown apart.
+    expect(sendErrorText({ code: 'REFUSED', message: 'refused', detail: 'connect ECONNREFUSED 127.0.0.1:3000', advice: 'use http://localhost:3000 instead' }, 'http://127.0.0.1:3000/')).toEqual({
+      headline: 'Connection refused',
+      sentence: 'Use http://localhost:3000 instead.',
+      detail: 'connect ECONNREFUSED 127.0.0.1:3000',
+    })
+    expect(sendErrorText({ code: 'REFUSED', message: 'connection refused (connect ECONNREFUSED 127.0.0.1:3000)', detail: 'connect ECONNREFUSED 127.0.0.1:3000' }, 'http://127.0.0.1:3000/').detail).toBe('connect ECONNREFUSED 127.0.0.1:3000')
+    expect(sendErrorText({ code: 'TIMEOUT', message: 'waited too long', timeout: { waitingFor: 'data', ms: 2000 } }, 'http://localhost:3000/')).toEqual({
+      headline: 'Answer stalled',
+      sentence: 'localhost:3000 stopped sending its answer: nothing more came for 2 s.',
+      detail: null,
+    })
+    expect(sendErrorText({ code: 'DNS', message: 'no such host', detail: 'getaddrinfo ENOTFOUND app.test' }, 'http://app.test/').detail).toBe('getaddrinfo ENOTFOUND app.test')
+    // A message that looks wrapped, from an engine that says there is nothing apart: nothing is taken out of it.
+    expect(sendErrorText({ code: 'RESET', message: 'connection reset (by the app)', advice: 'try again later' }, 'http://localhost:3000/').detail).toBeNull()
+  })
 })

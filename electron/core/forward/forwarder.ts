@@ -40,7 +40,7 @@ import { carriesSignature } from '../../../shared/signatures'
 import { publicUrlOf } from '../verdicts/checker'
 import { AttemptLines } from './attempt-lines'
 import { defaultTarget, isEncoded, readsBody, route, routableBody, ROUTE_JSON_LIMIT } from './router'
-import { send, StopGroup, UNTRUSTED_CERTIFICATE, type ResponseHead, type SendResult } from './sender'
+import { send, StopGroup, type ResponseHead, type SendResult } from './sender'
 import { relayHeaders, UnforwardableTarget, upstreamHeaders, upstreamPath } from './upstream'
 
 const StoredAttempt = ForwardAttemptSchema.extend({ t: z.literal('a'), inline: InlineBody.nullable() })
@@ -701,8 +701,9 @@ export class Forwarder {
     } finally {
       delivery.current = null
     }
-    if (result.error?.code === 'TLS' && result.error.message.startsWith(UNTRUSTED_CERTIFICATE)) {
-      result.error = { ...result.error, message: `${result.error.message}; for a local app's self-signed or mkcert certificate, let this target accept self-signed certificates (Forwarding settings)` }
+    if (result.error?.remedy === 'accept-self-signed') {
+      const advice = "for a local app's self-signed or mkcert certificate, let this target accept self-signed certificates (Forwarding settings)"
+      result.error = { ...result.error, message: `${result.error.message}; ${advice}`, advice }
     }
     // The app answered 2xx and its body was cut short: delivered, the attempt saying how it was cut.
     const cutShort = cutShortAnswer(result) ? result.error! : undefined

@@ -6,7 +6,7 @@ import http from 'node:http'
 import https from 'node:https'
 import net, { type LookupFunction } from 'node:net'
 import type { Readable, Writable } from 'node:stream'
-import type { AttemptErrorCode, RawHeaders } from '../../../shared/model'
+import type { RawHeaders, SendError } from '../../../shared/model'
 import type { BodySpool, SpooledBody } from '../store/blobs'
 import { pairsOf } from '../capture/headers'
 
@@ -46,7 +46,7 @@ export interface SendResult {
   bodySize: number
   truncated: boolean
   timings: { connectMs: number | null; firstByteMs: number | null; totalMs: number | null }
-  error: { code: AttemptErrorCode; message: string } | null
+  error: SendError | null
   /**
    * The header lines of the request as Node wrote them: the ones given, in order, then those it adds
    * itself (`Connection: keep-alive`). Null when no request was made.
@@ -111,16 +111,23 @@ function invalidAnswer(code: string, message: string): string {
 /** How an https:// answer whose certificate no trusted authority vouches for fails (the forwarder adds what to do). */
 export const UNTRUSTED_CERTIFICATE = "TLS failed: no trusted authority vouches for the target's certificate"
 
-export function classifyError(error: NodeJS.ErrnoException & { code?: string }): { code: AttemptErrorCode; message: string } {
+/** An error in Hookscope's own words, nothing of the system's kept apart. */
+const inWords = (code: SendError['code'], message: string): SendError => ({ code, message })
+
+/** An error whose message wraps the system's own words: `<words> (<detail>)`, kept apart as the detail too. */
+const wrapping = (code: SendError['code'], words: string, detail: string): SendError => ({ code, message: `${words} (${detail})`, detail })
+
+export function classifyError(error: NodeJS.ErrnoException & { code?: string }): SendError {
   const code = error.code ?? ''
   const message = messageOf(error)
-  if (code === 'ECONNREFUSED') return { code: 'REFUSED', message: `connection refused (${message})` }
-  if (code === 'ETIMEDOUT' || code === 'HOOKSCOPE_TIMEOUT') return { code: 'TIMEOUT', message }
-  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') return { code: 'RESET', message: `connection reset (${message})` }
+  if (code === 'ECONNREFUSED') return wrapping('REFUSED', 'connection refused', message)
+  if (error instanceof TimeoutError) return { ...inWords('TIMEOUT', message), timeout: { waitingFor: error.waitingFor, ms: error.ms } }
+  if (code === 'ETIMEDOUT') return inWords('TIMEOUT', message)
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') return wrapping('RESET', 'connection reset', message)
   if (code.startsWith('HPE_') || code === 'ERR_HTTP_INVALID_STATUS_CODE' || code === 'ERR_INVALID_HTTP_RESPONSE') {
-    return { code: 'INVALID_RESPONSE', message: invalidAnswer(code, message) }
+    return inWords('INVALID_RESPONSE', invalidAnswer(code, message))
   }
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') return { code: 'DNS', message: `host not found (${message})` }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') return wrapping('DNS', 'host not found', message)
   // OpenSSL's own errors (EPROTO, ERR_SSL_…) read `<id>:error:<code>:SSL routines:<function>:<reason>:<file>:<line>:`:
   // only the reason means anything to the user.
   const openssl = /:SSL routines:[^:]*:([^:]+):/.exec(message)
@@ -129,17 +136,18 @@ export function classifyError(error: NodeJS.ErrnoException & { code?: string }):
     // A server that speaks plain HTTP answers the TLS greeting in text, which OpenSSL reads as a record
     // of an unknown version: the usual https:// typed for a dev server that serves http://.
     if (/wrong version number|packet length too long|http request/i.test(reason)) {
-      return { code: 'TLS', message: `TLS failed: the target does not answer HTTPS on this port (${reason}); if it serves plain HTTP, use http:// instead of https://` }
+      const advice = 'if it serves plain HTTP, use http:// instead of https://'
+      return { ...inWords('TLS', `TLS failed: the target does not answer HTTPS on this port (${reason}); ${advice}`), advice }
     }
     // A local app's own certificate (self-signed, or from a local authority such as mkcert's, which
-    // Node does not read from the system): the target can be told to accept it.
+    // Node does not read from the system): the target, or the send, can be told to accept it.
     if (/SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/i.test(code) || /self[- ]signed|unable to verify|unable to get (local )?issuer/i.test(reason)) {
-      return { code: 'TLS', message: `${UNTRUSTED_CERTIFICATE} (${reason})` }
+      return { ...inWords('TLS', `${UNTRUSTED_CERTIFICATE} (${reason})`), remedy: 'accept-self-signed' }
     }
-    return { code: 'TLS', message: `TLS failed (${reason})` }
+    return wrapping('TLS', 'TLS failed', reason)
   }
-  if (code === 'ABORT_ERR' || error.name === 'AbortError') return { code: 'ABORTED', message }
-  return { code: 'OTHER', message: code ? `${code}: ${message}` : message }
+  if (code === 'ABORT_ERR' || error.name === 'AbortError') return inWords('ABORTED', message)
+  return inWords('OTHER', code ? `${code}: ${message}` : message)
 }
 
 const LOOPBACKS = [
@@ -266,10 +274,16 @@ function cutRelay(sink: Writable): void {
 /** A request the user cancelled before it was answered. */
 export const cancelledError = (): Error => Object.assign(new Error('cancelled before the answer was complete'), { code: 'ABORT_ERR' })
 
-const midResponse = () => ({ code: 'RESET' as const, message: 'the target closed the connection mid-response' })
+const midResponse = () => inWords('RESET', 'the target closed the connection mid-response')
 
 class TimeoutError extends Error {
   readonly code = 'HOOKSCOPE_TIMEOUT'
+  constructor(
+    readonly waitingFor: 'answer' | 'data',
+    readonly ms: number,
+  ) {
+    super(waitingFor === 'answer' ? `no response within ${ms} ms` : `no data for ${ms} ms`)
+  }
 }
 
 /** What a request needs of its target's URL, worked out once per URL object (a forward target's is kept). */
@@ -329,7 +343,7 @@ export function send(request: SendRequest): Promise<SendResult> {
     let failure: SendResult['error'] = null
     // Reads what the response holds back while the relay is not ready (see 'response').
     let readHeldBack: (() => void) | null = null
-    const finish = (error: { code: AttemptErrorCode; message: string } | null): void => {
+    const finish = (error: SendError | null): void => {
       if (settled) return
       // What came of a body before it failed is kept, and relayed, with the rest.
       if (error !== null) readHeldBack?.()
@@ -380,7 +394,7 @@ export function send(request: SendRequest): Promise<SendResult> {
       if (timer) timer.refresh()
       else {
         timer = setTimeout(
-          () => req.destroy(new TimeoutError(waitingFor === 'head' ? `no response within ${request.timeoutMs} ms` : `no data for ${request.timeoutMs} ms`)),
+          () => req.destroy(new TimeoutError(waitingFor === 'head' ? 'answer' : 'data', request.timeoutMs)),
           request.timeoutMs,
         )
       }
@@ -401,7 +415,7 @@ export function send(request: SendRequest): Promise<SendResult> {
         if (code === 'ECONNREFUSED' && !settled) {
           // Refused on one loopback address: the app may listen on the other one only.
           const refused = classifyError(error as NodeJS.ErrnoException)
-          void otherLoopbackHint(request.origin, destination).then((hint) => finish(hint ? { ...refused, message: `${refused.message}. ${hint}` } : refused))
+          void otherLoopbackHint(request.origin, destination).then((hint) => finish(hint ? { ...refused, message: `${refused.message}. ${hint}`, advice: hint } : refused))
           return
         }
         // A kept-alive connection the target closed just as it was reused (its idle timeout): the request
@@ -466,7 +480,7 @@ export function send(request: SendRequest): Promise<SendResult> {
           if (res.complete) return
           readHeldBack!()
           if (sink) cutRelay(sink)
-          finish(senderLeft ? { code: 'ABORTED', message: 'the sender went away before the whole answer reached it' } : midResponse())
+          finish(senderLeft ? inWords('ABORTED', 'the sender went away before the whole answer reached it') : midResponse())
         })
         res.on('error', (error) => {
           readHeldBack!()

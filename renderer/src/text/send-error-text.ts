@@ -1,6 +1,7 @@
 // Why a request sent from the Composer got no answer, as people read it: a short headline for the place
 // of the status line, a sentence that says what happened and where, and the system's own words kept
-// apart as the technical detail. Never: decides anything about sending (the engine's sender does).
+// apart as the technical detail, each from the parts the engine gives beside its message. Never:
+// decides anything about sending (the engine's sender does).
 import type { Replay } from '../../../shared/model'
 import { formatDuration } from './format'
 
@@ -15,9 +16,28 @@ export interface SendErrorText {
 
 type SendError = NonNullable<Replay['error']>
 
-/** The engine words a classified error as "connection refused (<the system's message>)", optionally
- * followed by ". <advice>" (a refused loopback address names the one that answers). */
+interface Parts {
+  detail: string | null
+  advice: string | null
+  timeout: NonNullable<SendError['timeout']> | null
+}
+
+/** An earlier version worded a classified error as "connection refused (<the system's message>)",
+ * optionally followed by ". <advice>", and kept nothing else. */
 const WRAPPED = /^(?:connection refused|connection reset|invalid HTTP response|host not found|TLS failed) \((.*?)\)(?:\. (.+))?$/s
+
+/**
+ * The parts of an error: as the engine gives them, or, for one recorded by an earlier version (a
+ * replay kept from then, with its message alone, none of its parts), as that version worded them.
+ */
+function partsOf(error: SendError): Parts {
+  if (error.detail !== undefined || error.advice !== undefined || error.timeout !== undefined || error.remedy !== undefined) {
+    return { detail: error.detail ?? null, advice: error.advice ?? null, timeout: error.timeout ?? null }
+  }
+  const wrapped = WRAPPED.exec(error.message)
+  const waited = error.code === 'TIMEOUT' ? /^no (response within|data for) (\d+) ms$/.exec(error.message) : null
+  return { detail: wrapped?.[1] ?? null, advice: wrapped?.[2] ?? null, timeout: waited ? { waitingFor: waited[1] === 'data for' ? 'data' : 'answer', ms: Number(waited[2]) } : null }
+}
 
 /** host:port of the URL sent to, its default port spelt out; the URL itself when it does not parse. */
 function placeOf(url: string): { host: string; hostPort: string } {
@@ -40,9 +60,7 @@ function seconds(ms: number): string {
 }
 
 export function sendErrorText(error: SendError, url: string): SendErrorText {
-  const wrapped = WRAPPED.exec(error.message)
-  const detail = wrapped ? wrapped[1]! : null
-  const advice = wrapped?.[2] ?? null
+  const { detail, advice, timeout } = partsOf(error)
   const { host, hostPort } = placeOf(url)
   switch (error.code) {
     case 'REFUSED':
@@ -52,11 +70,10 @@ export function sendErrorText(error: SendError, url: string): SendErrorText {
         detail,
       }
     case 'TIMEOUT': {
-      // "no response within 30000 ms" (nothing came back), "no data for 30000 ms" (the answer stalled).
-      const waited = /^no (response within|data for) (\d+) ms$/.exec(error.message)
-      if (!waited) return { headline: 'No answer in time', sentence: sentenceCase(error.message), detail: null }
-      const time = seconds(Number(waited[2]))
-      return waited[1] === 'data for'
+      // Nothing came back, or the answer stalled; a system's own timeout (connecting) says it in its words.
+      if (!timeout) return { headline: 'No answer in time', sentence: sentenceCase(error.message), detail: null }
+      const time = seconds(timeout.ms)
+      return timeout.waitingFor === 'data'
         ? { headline: 'Answer stalled', sentence: `${hostPort} stopped sending its answer: nothing more came for ${time}.`, detail: null }
         : { headline: 'No answer in time', sentence: `${hostPort} sent no answer within ${time}, the timeout: raise it if the app needs longer.`, detail: null }
     }
