@@ -143,6 +143,8 @@ export const methods = {
       timeoutMs: z.number().int().min(100).max(10 * 60_000).default(30_000),
       /** Chosen by the caller, so that `replay.cancel` can cut this send short. */
       sendId: z.string().min(1).max(100).optional(),
+      /** An https:// URL: accept a certificate no trusted authority vouches for (a local app's own, self-signed or mkcert's), as a forward target can. */
+      acceptSelfSigned: z.boolean().default(false),
     }),
     Replay,
     'Send a request (never following redirects) and record it as a replay.',

@@ -712,7 +712,7 @@ export class Engine {
         return endpoint ? this.checker.verdictFor(record, endpoint) : null
       },
       'replay.draft': ({ captureId, baseUrl }) => this.replayer.draftOf(captureId, baseUrl),
-      'replay.send': ({ draft, originId, endpointId, resign, timeoutMs, sendId }) => this.replayer.send({ draft, originId, endpointId, resign, timeoutMs, sendId }),
+      'replay.send': ({ draft, originId, endpointId, resign, timeoutMs, sendId, acceptSelfSigned }) => this.replayer.send({ draft, originId, endpointId, resign, timeoutMs, sendId, acceptSelfSigned }),
       'replay.cancel': async ({ sendId }) => ({ cancelled: this.replayer.cancel(sendId) }),
       'replay.resend': async ({ captureId, baseUrl, resign }) => {
         const summary = this.history.summary(captureId)

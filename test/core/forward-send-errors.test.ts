@@ -17,9 +17,9 @@ afterEach(async () => {
   }
 })
 
-async function sendTo(url: string, timeoutMs = 30_000): Promise<Replay> {
+async function sendTo(url: string, timeoutMs = 30_000, acceptSelfSigned?: boolean): Promise<Replay> {
   t ??= await startEngine()
-  return apiOf(t.engine)['replay.send']({ draft: { method: 'POST', url, headers: [['Content-Type', 'application/json']], bodyBase64: btoa('{}') }, timeoutMs })
+  return apiOf(t.engine)['replay.send']({ draft: { method: 'POST', url, headers: [['Content-Type', 'application/json']], bodyBase64: btoa('{}') }, timeoutMs, ...(acceptSelfSigned === undefined ? {} : { acceptSelfSigned }) })
 }
 
 async function target(...args: Parameters<typeof httpTarget>): Promise<Target> {
@@ -67,5 +67,28 @@ describe('why a send got no answer, in parts', () => {
     const reset = await target((req) => req.socket.resetAndDestroy())
     const replay = await sendTo(reset.url)
     expect(replay.error).toEqual({ code: 'RESET', message: `connection reset (${replay.error!.detail})`, detail: expect.stringMatching(/ECONNRESET|socket hang up/) })
+  })
+})
+
+describe('a send to an https:// app with its own certificate', () => {
+  it('is refused unless it accepts a self-signed certificate, and reaches the app once it does; a send that does not accept one still verifies', async () => {
+    const app = await selfSignedTarget((_req, res, body) => {
+      res.writeHead(201, { 'Content-Type': 'application/json' })
+      res.end(`{"got":${body.toString()}}`)
+    })
+    targets.push(app)
+    expect((await sendTo(`${app.url}/hooks`)).error?.remedy).toBe('accept-self-signed')
+    expect(app.received).toHaveLength(0)
+
+    const accepted = await sendTo(`${app.url}/hooks?x=1`, 30_000, true)
+    expect(accepted.error).toBeNull()
+    expect(accepted.response?.status).toBe(201)
+    expect(app.received.map((r) => r.url)).toEqual(['/hooks?x=1'])
+    const body = await apiOf(t!.engine)['replay.body']({ id: accepted.id, part: 'response' })
+    expect(Buffer.from(body.base64, 'base64').toString()).toBe('{"got":{}}')
+
+    // The connection kept from the send that accepted it is not one a verifying send can use.
+    expect((await sendTo(`${app.url}/again`, 30_000, false)).error?.remedy).toBe('accept-self-signed')
+    expect(app.received).toHaveLength(1)
   })
 })

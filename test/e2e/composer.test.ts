@@ -5,11 +5,12 @@
 // their requests with their actions in view in a wide and a narrow window; "resend as is" with one
 // key, and to another URL; typing over a selected multi-line body sends exactly what was typed; what is
 // typed into the URL beyond ASCII is sent percent-encoded; an imported item carrying a stale Stripe
-// signature re-signed in the Composer and in a run, as Stripe's library judges.
+// signature re-signed in the Composer and in a run, as Stripe's library judges; an https:// app with its
+// own certificate reached once the request accepts it.
 import Stripe from 'stripe'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort, httpTarget, type Target } from '../helpers/targets'
+import { freePort, httpTarget, selfSignedTarget, type Target } from '../helpers/targets'
 import { pageScripts, sendRequest, uniquePath, useE2E, waitForRow } from './helpers'
 import { connectApi, firstEndpointId, type HostApi } from './helpers/api-client'
 import * as workbenchScripts from './helpers/workbench-page-scripts.js'
@@ -368,6 +369,56 @@ describe('composer', () => {
     await page.getByTestId('response-status').filter({ hasText: '201' }).waitFor()
     const [received] = await waitForReceived(app, p, 1)
     expect(received!.url).toBe(`${p}?q=%C3%A9zx`)
+  })
+
+  it('an https:// app with its own certificate is refused in words that offer to accept it, reached once the request does, which the draft keeps across a reload', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const tls = await selfSignedTarget((_req, res, body) => {
+      res.writeHead(201, { 'Content-Type': 'application/json' })
+      res.end(JSON.stringify({ secure: true, received: body.length }))
+    })
+    try {
+      const { page, errors } = await e2e.open()
+      const p = uniquePath('self-signed')
+      await page.getByTestId('view-composer').click()
+      await page.getByTestId('composer-new').click()
+      const url = page.getByTestId('composer-url')
+      // Offered for https:// URLs only.
+      await url.fill(`http://localhost:${tls.port}${p}`)
+      expect(await page.getByTestId('composer-accept-self-signed').count()).toBe(0)
+      await url.fill(`${tls.url}${p}`)
+      const accept = page.getByTestId('composer-accept-self-signed')
+      await accept.waitFor()
+      expect(await accept.isChecked()).toBe(false)
+      await page.getByTestId('composer-send').click()
+      await page.getByTestId('response-status').filter({ hasText: 'Secure connection failed' }).waitFor()
+      expect(await page.getByTestId('response-error').textContent()).toMatch(/^The TLS connection to localhost:\d+ failed\. TLS failed: no trusted authority vouches for the target's certificate \(self[- ]signed certificate\)$/)
+      expect(tls.received).toHaveLength(0)
+      // The error's advice sends it again, accepting the certificate.
+      await page.getByTestId('response-accept-self-signed').click()
+      await page.getByTestId('response-status').filter({ hasText: '201' }).waitFor()
+      expect(tls.received.map((r) => r.url)).toEqual([p])
+      expect(await accept.isChecked()).toBe(true)
+      expect(await page.getByTestId('response-self-signed-offer').count()).toBe(0)
+
+      // Kept with the draft: after a reload the request still accepts it, and a send reaches the app.
+      await page.reload()
+      await page.getByTestId('view-composer').click()
+      await page.getByTestId('composer-restored').waitFor()
+      expect(await page.getByTestId('composer-accept-self-signed').isChecked()).toBe(true)
+      await page.keyboard.press('Control+Enter')
+      await tls.waitFor(2)
+      // Unticked from the keyboard, it verifies again: refused.
+      await page.getByTestId('composer-accept-self-signed').focus()
+      await page.keyboard.press('Space')
+      expect(await page.getByTestId('composer-accept-self-signed').isChecked()).toBe(false)
+      await page.getByTestId('composer-send').click()
+      await page.getByTestId('response-status').filter({ hasText: 'Secure connection failed' }).waitFor()
+      expect(tls.received).toHaveLength(2)
+      expect(errors).toEqual([])
+    } finally {
+      await tls.close()
+    }
   })
 
   it('sends with Ctrl+Enter from the body editor as typed; each replay row names its request and keeps its actions in view', async (ctx) => {

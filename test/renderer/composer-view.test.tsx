@@ -14,10 +14,10 @@ import { formatDateTime } from '../../renderer/src/text/format'
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
-async function setup(options: { scheme?: boolean | 'svix' | 'github'; headers?: Array<[string, string]> } = {}) {
+async function setup(options: { scheme?: boolean | 'svix' | 'github'; headers?: Array<[string, string]>; targets?: Endpoint['forward']['targets'] } = {}) {
   const engine = createFakeEngine()
   const endpoint = engine.endpoints[0]! as Endpoint
-  endpoint.forward = { ...defaultForwardConfig(), targets: [{ id: 't1', url: 'http://localhost:3000/app', paused: false }, { id: 't2', url: 'http://localhost:4000' }].map((t) => ({ paused: false, ...t })), defaultTargetId: 't1' }
+  endpoint.forward = { ...defaultForwardConfig(), targets: options.targets ?? [{ id: 't1', url: 'http://localhost:3000/app', paused: false }, { id: 't2', url: 'http://localhost:4000' }].map((t) => ({ paused: false, ...t })), defaultTargetId: 't1' }
   endpoint.signature = { scheme: options.scheme === true ? 'stripe' : options.scheme || null, publicUrl: null, hasSecret: Boolean(options.scheme) }
   const fake = installFakeWorkbench(engine)
   const capture = addCapture(
@@ -435,6 +435,40 @@ describe('composer', () => {
     await send()
     expect(screen.getByTestId('response-status').textContent).toBe('200 OK')
     expect(screen.queryByTestId('response-error')).toBeNull()
+  })
+
+  it('a capture opened for a forward target that accepts a self-signed certificate accepts it too; picking a target follows that target', async () => {
+    const { engine, capture, workbench } = await setup({
+      targets: [
+        { id: 't1', url: 'https://localhost:3443', paused: false, acceptSelfSigned: true },
+        { id: 't2', url: 'https://localhost:4443', paused: false },
+      ],
+    })
+    await openComposer(workbench, capture.id)
+    const accept = () => screen.getByTestId('composer-accept-self-signed') as HTMLInputElement
+    expect(accept().checked).toBe(true)
+    fireEvent.change(screen.getByTestId('composer-target'), { target: { value: 'https://localhost:4443' } })
+    expect(accept().checked).toBe(false)
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('composer-send'))
+    })
+    await settle()
+    expect(lastCall(engine, 'replay.send')).not.toHaveProperty('acceptSelfSigned')
+    fireEvent.change(screen.getByTestId('composer-target'), { target: { value: 'https://localhost:3443' } })
+    expect(accept().checked).toBe(true)
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('composer-send'))
+    })
+    await settle()
+    expect(lastCall(engine, 'replay.send')).toMatchObject({ acceptSelfSigned: true, draft: { url: 'https://localhost:3443/hooks/order?x=1' } })
+    // Not offered, nor sent, for an http:// URL.
+    fireEvent.change(screen.getByTestId('composer-url'), { target: { value: 'http://localhost:3000/hooks' } })
+    expect(screen.queryByTestId('composer-accept-self-signed')).toBeNull()
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('composer-send'))
+    })
+    await settle()
+    expect(lastCall(engine, 'replay.send')).not.toHaveProperty('acceptSelfSigned')
   })
 
   it('cancels a send still waiting for its answer, and shows it as cancelled', async () => {

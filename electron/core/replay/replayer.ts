@@ -3,6 +3,7 @@
 // written, headers in order, Content-Length following the body), re-signing, sending through the
 // same sender as forwarding, and keeping the last replays (one appended line each, in
 // `replays/`; bodies as blobs) linked to where they came from. Never: follows a redirect.
+import https from 'node:https'
 import path from 'node:path'
 import { z } from 'zod'
 import { HookscopeError } from '../../../shared/errors'
@@ -62,6 +63,8 @@ export function splitUrl(url: string): { origin: URL; path: string } {
 export class Replayer {
   /** Sends still waiting for their answer, by the id their caller gave them (to cancel them). */
   private readonly inFlight = new Map<string, StopGroup>()
+  /** Connections for sends that accept a self-signed certificate: never shared with the others, which verify. */
+  private unverified: https.Agent | null = null
 
   private constructor(
     private readonly deps: ReplayDeps,
@@ -122,7 +125,7 @@ export class Replayer {
     return { method: record.method, url, headers, bodyBase64: body.toString('base64') }
   }
 
-  async send(input: { draft: RequestDraft; originId: string | null; resign: ResignOptions | null; timeoutMs: number; endpointId?: string; sendId?: string }): Promise<Replay> {
+  async send(input: { draft: RequestDraft; originId: string | null; resign: ResignOptions | null; timeoutMs: number; endpointId?: string; sendId?: string; acceptSelfSigned?: boolean }): Promise<Replay> {
     if (input.sendId !== undefined && this.inFlight.has(input.sendId)) throw new HookscopeError('INVALID_INPUT', `A send with id ${input.sendId} is already in progress.`)
     const { draft } = input
     const { origin, path: draftPath } = splitUrl(draft.url)
@@ -175,6 +178,7 @@ export class Replayer {
         return spool
       },
       ...(stop ? { stop } : {}),
+      ...(input.acceptSelfSigned && origin.protocol === 'https:' ? { agent: (this.unverified ??= new https.Agent({ rejectUnauthorized: false })) } : {}),
     }).finally(() => {
       if (stop) this.inFlight.delete(input.sendId!)
     })

@@ -51,6 +51,8 @@ export interface ComposerState {
   formView: 'table' | 'text'
   resign: boolean
   renewId: boolean
+  /** Sent to an https:// URL, accept a certificate no trusted authority vouches for (a local app's own). */
+  acceptSelfSigned: boolean
   /** How long a send waits for the answer, in seconds, as typed (checked before sending). */
   timeoutSeconds: string
   sending: boolean
@@ -156,6 +158,7 @@ export function initialComposer(): ComposerState {
     formView: 'table',
     resign: false,
     renewId: false,
+    acceptSelfSigned: false,
     timeoutSeconds: '30',
     sending: false,
     loading: false,

@@ -34,6 +34,16 @@ export function messageOf(error: unknown): string {
   return errorMessage(error)
 }
 
+/** An https:// URL, for which a send can accept a self-signed certificate. */
+export function isHttpsUrl(url: string): boolean {
+  return /^https:\/\//i.test(url.trim())
+}
+
+/** Whether the endpoint's forward target at this URL accepts a self-signed certificate. */
+export function targetAcceptsSelfSigned(endpoint: Endpoint | undefined, url: string): boolean {
+  return isHttpsUrl(url) && endpoint?.forward.targets.find((t) => t.url === url)?.acceptSelfSigned === true
+}
+
 /** The forward target a capture of this endpoint goes to by default (the engine's own choice). */
 export function defaultTargetUrl(endpoint: Endpoint | undefined): string | null {
   if (!endpoint) return null
@@ -108,11 +118,11 @@ export class Workbench {
       composer: {
         ...initialComposer(),
         timeoutSeconds: storedSendTimeout(),
-        ...(restored ? { request: restored.request, source: { kind: 'restored', bodyOmitted: restored.bodyOmitted, ...(restored.item ? { item: restored.item } : {}) }, ...restored.signing } : {}),
+        ...(restored ? { request: restored.request, source: { kind: 'restored', bodyOmitted: restored.bodyOmitted, ...(restored.item ? { item: restored.item } : {}) }, ...restored.signing, acceptSelfSigned: restored.acceptSelfSigned } : {}),
       },
     })
     this.store.subscribe(({ composer: now }, { composer: before }) => {
-      if (now.request !== before.request || now.source !== before.source || now.originId !== before.originId || now.endpointId !== before.endpointId || now.resign !== before.resign || now.renewId !== before.renewId || now.result !== before.result) this.keepDraftSoon()
+      if (now.request !== before.request || now.source !== before.source || now.originId !== before.originId || now.endpointId !== before.endpointId || now.resign !== before.resign || now.renewId !== before.renewId || now.acceptSelfSigned !== before.acceptSelfSigned || now.result !== before.result) this.keepDraftSoon()
     })
     // A reload or a closing window writes what is still waiting.
     window.addEventListener('pagehide', () => this.keepDraftNow())
@@ -135,8 +145,8 @@ export class Workbench {
     if (this.draftTimer === null) return
     clearTimeout(this.draftTimer)
     this.draftTimer = null
-    const { request, originId, endpointId, resign, renewId, result } = this.state.composer
-    storeDraft(request, { originId, endpointId, resign, renewId }, this.itemOfDraft(), result?.id ?? null)
+    const { request, originId, endpointId, resign, renewId, result, acceptSelfSigned } = this.state.composer
+    storeDraft(request, { originId, endpointId, resign, renewId }, this.itemOfDraft(), result?.id ?? null, acceptSelfSigned)
   }
 
   private get api(): ApiClient {
@@ -168,6 +178,7 @@ export class Workbench {
       originId: null,
       endpointId: null,
       resign: false,
+      acceptSelfSigned: false,
     })
     this.stores.app.getState().setView('composer')
     void this.loadReplays()
@@ -180,6 +191,8 @@ export class Workbench {
       const capture = await this.api['captures.get']({ id: captureId })
       const endpoint = this.endpoint(capture.endpointId)
       const base = defaultTargetUrl(endpoint)
+      // Sent to a forward target, it is sent as forwarding sends there: accepting that target's own certificate if it does.
+      const acceptSelfSigned = base !== null && targetAcceptsSelfSigned(endpoint, base)
       const draft = await this.api['replay.draft']({ captureId, ...(base ? { baseUrl: base } : {}) })
       // At a forward target, Host names the target unless the endpoint keeps it as received: what
       // Send sends unchanged is what forwarding and a resend there send.
@@ -193,6 +206,7 @@ export class Workbench {
         // Re-signed by default only when it carries the endpoint's scheme's signature.
         resign: this.resignDefault(capture.endpointId) && endpoint?.signature.scheme != null && carriesSignature(endpoint.signature.scheme, capture.rawHeaders),
         renewId: false,
+        acceptSelfSigned,
       })
       await this.loadReplays()
     } catch (error) {
@@ -225,6 +239,7 @@ export class Workbench {
         endpointId,
         resign: (configured !== null || resigner.length === 1) && this.resignDefault(endpointId),
         renewId: false,
+        acceptSelfSigned: false,
       })
       void this.loadReplays()
     } catch (error) {
@@ -252,6 +267,7 @@ export class Workbench {
           endpointId: originEndpoint,
           resign: replay.resigned !== null,
           renewId: replay.resigned?.renewedId ?? false,
+          acceptSelfSigned: false,
         })
       }
       this.state.setComposer({ result: replay, keptResultId: null, error: null, notSent: null })
@@ -267,7 +283,7 @@ export class Workbench {
     try {
       // Typed text is read as UTF-8; encoded here so the bytes are of this page's own Uint8Array.
       const spec = kind === 'curl' ? fromCurl(text) : fromRawHttp(Uint8Array.from(utf8Encode(text)))
-      this.state.loadRequest(editableOfSpec(spec), { source: { kind: 'pasted', format: kind }, originId: null, endpointId: null, resign: false, renewId: false })
+      this.state.loadRequest(editableOfSpec(spec), { source: { kind: 'pasted', format: kind }, originId: null, endpointId: null, resign: false, renewId: false, acceptSelfSigned: false })
       this.stores.app.getState().setView('composer')
       void this.loadReplays()
       return null
@@ -332,6 +348,7 @@ export class Workbench {
         resign: composer.resign && scheme ? { scheme, renewId: composer.renewId } : null,
         timeoutMs: sendTimeoutMs(composer.timeoutSeconds),
         sendId,
+        ...(composer.acceptSelfSigned && isHttpsUrl(composer.request.url) ? { acceptSelfSigned: true } : {}),
       })
       this.state.setComposer({ sending: false, result: replay, keptResultId: null })
       this.state.noteReplaySent()

@@ -2,7 +2,8 @@
 // send timeout last chosen, and the request being edited (method, URL, header rows, body; a body
 // over 1 MiB is left out, and the restored draft says so) with how it is sent: the capture it came
 // from (its replays stay linked to it), the endpoint whose secret re-signs it, and the re-signing
-// options, so that a send after a reload is signed as it would have been before; and the collection
+// options, so that a send after a reload is signed as it would have been before, and whether it accepts
+// a self-signed certificate; and the collection
 // item it was opened from, so that "Update item" still saves to it; and the replay whose answer the
 // response side shows, so that it shows it again (as Postman keeps a tab's last response). Storage may refuse (private mode, quota):
 // the value then holds until the page reloads. Never: calls the engine or touches the DOM.
@@ -71,6 +72,8 @@ const StoredDraft = z.object({
   item: z.object({ collectionId: z.string(), itemId: z.string(), name: z.string() }).nullable().optional(),
   /** The replay whose answer the response side showed (absent in drafts kept before it was). */
   resultId: z.string().nullable().optional(),
+  /** Sent to an https:// URL, it accepts a self-signed certificate (absent in drafts kept before it could). */
+  acceptSelfSigned: z.boolean().optional(),
 })
 type StoredDraft = z.infer<typeof StoredDraft>
 
@@ -99,6 +102,7 @@ export interface RestoredDraft {
   item: DraftItem | null
   /** The replay whose answer was shown beside it, or null. */
   resultId: string | null
+  acceptSelfSigned: boolean
 }
 
 function storedBody(body: ComposerBody): StoredDraft['body'] {
@@ -114,7 +118,7 @@ function restoredBody(body: StoredDraft['body']): ComposerBody {
 }
 
 /** Keeps the request being edited and how it is sent, so that a reload or a restart finds them again. */
-export function storeDraft(request: EditableRequest, signing: DraftSigning = NO_SIGNING, item: DraftItem | null = null, resultId: string | null = null): void {
+export function storeDraft(request: EditableRequest, signing: DraftSigning = NO_SIGNING, item: DraftItem | null = null, resultId: string | null = null, acceptSelfSigned = false): void {
   const draft: StoredDraft = {
     version: 1,
     method: request.method,
@@ -124,6 +128,7 @@ export function storeDraft(request: EditableRequest, signing: DraftSigning = NO_
     signing: { originId: signing.originId, endpointId: signing.endpointId, resign: signing.resign, renewId: signing.renewId },
     item: item && { collectionId: item.collectionId, itemId: item.itemId, name: item.name },
     resultId,
+    ...(acceptSelfSigned ? { acceptSelfSigned } : {}),
   }
   try {
     localStorage.setItem(DRAFT_KEY, JSON.stringify(draft))
@@ -160,5 +165,6 @@ export function storedDraft(): RestoredDraft | null {
     signing: parsed.signing ?? NO_SIGNING,
     item: parsed.item ?? null,
     resultId: parsed.resultId ?? null,
+    acceptSelfSigned: parsed.acceptSelfSigned ?? false,
   }
 }

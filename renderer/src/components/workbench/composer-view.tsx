@@ -11,7 +11,7 @@ import { useApp, useStores } from '../../state/context'
 import { copyText } from '../../text/clipboard'
 import { formatBytes } from '../../text/format'
 import { resignLabel, SCHEME_SIGNS } from '../../text/verdict-text'
-import { messageOf, useWorkbench, useWorkbenchState } from '../../workbench/commands'
+import { isHttpsUrl, messageOf, targetAcceptsSelfSigned, useWorkbench, useWorkbenchState } from '../../workbench/commands'
 import { RemovedEndpointNote } from './removed-endpoint-note'
 import { carriedSignature, resignCandidates, resignSetupAdvice, schemesInWords, staleWords } from '../../workbench/resign-offer'
 import type { Endpoint } from '../../../../shared/model'
@@ -83,6 +83,7 @@ function TargetPicker() {
   const endpointId = useWorkbenchState((s) => s.composer.endpointId)
   const url = useWorkbenchState((s) => s.composer.request.url)
   const targets = useApp(useShallow((s) => (endpointId ? (s.endpointsById[endpointId]?.forward.targets.map((t) => t.url) ?? []) : [])))
+  const endpoint = useApp((s) => (endpointId ? s.endpointsById[endpointId] : undefined))
   const endpointUrl = useApp((s) => (endpointId ? (s.statusById[endpointId]?.url ?? null) : null))
   if (targets.length === 0) return null
   const bases = endpointUrl ? [...targets, endpointUrl] : targets
@@ -95,7 +96,10 @@ function TargetPicker() {
         data-testid="composer-target"
         value={current}
         onChange={(event) => {
-          if (event.target.value) workbench.store.getState().setRequest({ url: retarget(url, event.target.value, bases) })
+          if (!event.target.value) return
+          workbench.store.getState().setRequest({ url: retarget(url, event.target.value, bases) })
+          // Sent as forwarding sends to that target: accepting its own certificate if it does.
+          workbench.store.getState().setComposer({ acceptSelfSigned: targetAcceptsSelfSigned(endpoint, event.target.value) })
         }}
       >
         {targets.map((target) => (
@@ -105,6 +109,19 @@ function TargetPicker() {
         ))}
         <option value="">The URL as written</option>
       </select>
+    </label>
+  )
+}
+
+/** For an https:// URL: whether the send accepts a certificate no trusted authority vouches for. */
+function SelfSignedOption() {
+  const workbench = useWorkbench()
+  const secure = useWorkbenchState((s) => isHttpsUrl(s.composer.request.url))
+  const accept = useWorkbenchState((s) => s.composer.acceptSelfSigned)
+  if (!secure) return null
+  return (
+    <label className="checkbox composer-tls" title="Send without checking that a trusted authority vouches for the app’s certificate">
+      <input type="checkbox" data-testid="composer-accept-self-signed" checked={accept} onChange={(event) => workbench.store.getState().setComposer({ acceptSelfSigned: event.target.checked })} /> Accept a self-signed certificate (a local app’s own, or mkcert’s)
     </label>
   )
 }
@@ -418,6 +435,7 @@ export function ComposerView() {
                 {problems.url}
               </p>
             )}
+            <SelfSignedOption />
             <EndpointRemoved />
             <div className="request-options">
               <TargetPicker />

@@ -1,7 +1,8 @@
 // What came back from a replay: the status line (a redirect shown as it is: Hookscope never follows
 // one), the timings, the response headers, and the response body in the same viewers as captured
 // requests; when nothing came back, why, in words, in place of the status line; when the engine did
-// not send it at all, why, in place of an earlier answer. Also what was sent, as the engine framed it.
+// not send it at all, why, in place of an earlier answer; a certificate the request can accept, offered
+// with a send that accepts it. Also what was sent, as the engine framed it.
 import { useEffect, useId, useState } from 'react'
 import type { Replay } from '../../../../shared/model'
 import type { Verdict } from '../../../../shared/signatures'
@@ -110,6 +111,7 @@ export function ResponsePanel() {
           )}
         </p>
       )}
+      {result.error?.remedy === 'accept-self-signed' && <AcceptSelfSignedOffer sentTo={result.request.url} />}
       <TabList
         tabs={[
           { name: 'body', label: 'Response body' },
@@ -137,6 +139,49 @@ export function ResponsePanel() {
         )}
       </TabPanel>
     </section>
+  )
+}
+
+function originOf(url: string): string | null {
+  try {
+    return new URL(url.trim()).origin
+  } catch {
+    return null
+  }
+}
+
+/**
+ * A send refused because no trusted authority vouches for the app's certificate: the Composer's
+ * request can accept it, and is sent again accepting it (when it still goes where that send went).
+ */
+function AcceptSelfSignedOffer({ sentTo }: { sentTo: string }) {
+  const workbench = useWorkbench()
+  const sameOrigin = useWorkbenchState((s) => originOf(s.composer.request.url) === originOf(sentTo))
+  const accepting = useWorkbenchState((s) => s.composer.acceptSelfSigned)
+  const sending = useWorkbenchState((s) => s.composer.sending)
+  return (
+    <p className="viewer-note" data-testid="response-self-signed-offer">
+      If it is your app’s own certificate (self-signed, or mkcert’s), the request can accept it without checking who vouches for it
+      {sameOrigin && !accepting ? (
+        <>
+          :{' '}
+          <button
+            type="button"
+            className="small"
+            data-testid="response-accept-self-signed"
+            disabled={sending}
+            onClick={() => {
+              workbench.store.getState().setComposer({ acceptSelfSigned: true })
+              void workbench.send()
+            }}
+          >
+            Accept it and send again
+          </button>
+        </>
+      ) : (
+        ': tick “Accept a self-signed certificate” by the URL.'
+      )}
+    </p>
   )
 }
 
