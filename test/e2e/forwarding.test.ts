@@ -3,7 +3,7 @@
 // not tried yet, going down and coming back with its queue; pause, resume, retry now, retry failed
 // and drop in the sidebar; the Forwarding tab with the target's answer, retrying and dropping one
 // request; hostile answers shown as text; proxy mode relaying the app's answer to the sender, and
-// showing the target up or down.
+// showing the target up or down; a 2xx answer cut short counted as delivered, in words.
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import type { Target } from '../helpers/targets'
@@ -328,6 +328,36 @@ describe('forwarding', () => {
       await page.getByTestId('tab-overview').click()
       expect(await page.getByTestId('overview-forwarding-last').textContent()).toContain(` → ${words} in `)
       expect(await page.getByTestId('detail').textContent()).not.toMatch(/INVALID_RESPONSE|HPE_|Parse Error/)
+    })
+  })
+
+  it('counts a 2xx answer whose body was cut short as delivered, sent once, and says so in words in the Forwarding tab', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    // The app answers 200 and its headers whole, then its connection resets before the body's end.
+    const cut = await rawTarget((all, socket) => {
+      if (!all.toString('latin1').endsWith('{}')) return
+      socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"took":')
+      socket.resetAndDestroy()
+    })
+    await withTargets([cut], async () => {
+      const { page } = await e2e.open()
+      const url = await endpointWithPatientRetries(page, 'Cut short fwd', cut.url)
+      const p = uniquePath('cut-short')
+      await sendRequest(url, { path: p, body: '{}' })
+      const row = await waitForRow(page, p)
+      await row.getByTestId('badge-forward').filter({ hasText: '→ 200' }).waitFor()
+      await row.click()
+      await page.getByTestId('tab-forwarding').click()
+      const tab = page.getByTestId('forwarding-tab')
+      await tab.getByTestId('attempt-cut-short').waitFor()
+      expect(await tab.getByTestId('forwarding-state').getAttribute('data-state')).toBe('delivered')
+      expect(await tab.getByTestId('attempt-row').count()).toBe(1)
+      expect(await tab.getByTestId('attempt-result').textContent()).toBe('200 OK · answer cut short')
+      // How the reset reads depends on whether Node saw it while reading or after: either way, in words.
+      expect(await tab.getByTestId('attempt-cut-short').textContent()).toMatch(
+        /^The answer was cut short after its status and headers: (the target closed the connection mid-response|connection reset \(read ECONNRESET\))\. 8 B of its body came, of the 100 B its Content-Length announced\. The app answered 200, so the request counts as delivered and is not sent again\.$/,
+      )
+      expect(cut.connections.flat().map((chunk) => chunk.toString('latin1')).join('').split(`POST ${p} `).length - 1).toBe(1)
     })
   })
 
