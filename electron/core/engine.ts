@@ -720,7 +720,10 @@ export class Engine {
         // A removed endpoint's captures stay in the history: sent where the caller says, as they came.
         const endpoint = this.endpoints().find((e) => e.id === summary.endpointId)
         const removed = endpoint ? null : `“${this.removedEndpoints().find((e) => e.id === summary.endpointId)?.name ?? summary.endpointId}”`
-        const base = baseUrl ?? (endpoint ? (endpoint.forward.targets.find((t) => t.id === endpoint.forward.defaultTargetId)?.url ?? endpoint.forward.targets[0]?.url) : undefined)
+        const targets = endpoint?.forward.targets ?? []
+        // The target it goes to, when it is one of the endpoint's: its own choice about a self-signed certificate holds.
+        const target = baseUrl !== undefined ? targets.find((t) => t.url === baseUrl) : (targets.find((t) => t.id === endpoint?.forward.defaultTargetId) ?? targets[0])
+        const base = baseUrl ?? target?.url
         if (!base) {
           throw new HookscopeError('NO_FORWARD_TARGET', removed ? `Where to? The endpoint ${removed} it came to was removed; give a URL to send it to.` : 'Where to? This endpoint has no forward target; give a URL to send it to.')
         }
@@ -731,7 +734,7 @@ export class Engine {
         if (resign && !carriesSignature(resign.scheme, draft.headers)) {
           throw new HookscopeError('INVALID_INPUT', `Not re-signed: this request carries no ${schemes[resign.scheme].label} signature (no ${SIGNATURE_HEADERS[resign.scheme][0]} header), and re-signing would add one its sender never sent. Resend it as is.`)
         }
-        return this.replayer.send({ draft, originId: captureId, ...(endpoint ? { endpointId: endpoint.id } : {}), resign, timeoutMs: endpoint?.forward.timeoutMs ?? defaultForwardConfig().timeoutMs })
+        return this.replayer.send({ draft, originId: captureId, ...(endpoint ? { endpointId: endpoint.id } : {}), resign, timeoutMs: endpoint?.forward.timeoutMs ?? defaultForwardConfig().timeoutMs, acceptSelfSigned: target?.acceptSelfSigned === true })
       },
       'replay.list': async ({ originId }) => this.replayer.list(originId),
       'replay.get': async ({ id }) => this.replayer.get(id),

@@ -92,3 +92,31 @@ describe('a send to an https:// app with its own certificate', () => {
     expect(app.received).toHaveLength(1)
   })
 })
+
+describe('resending a capture to its endpoint’s target', () => {
+  it('takes the target’s own choice about a self-signed certificate, whether the target is the default or named by its URL', async () => {
+    const app = await selfSignedTarget((_req, res) => {
+      res.writeHead(204)
+      res.end()
+    })
+    targets.push(app)
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    const url = `${app.url}/hooks`
+    await api['endpoints.update']({ id: t.endpointId, patch: { forward: { mode: 'async', targets: [{ id: 'app', url, paused: true, acceptSelfSigned: true }], defaultTargetId: 'app' } } })
+    const sent = await fetch(`${t.url}stripe?x=1`, { method: 'POST', body: '{"id":"evt_1"}' })
+    expect(sent.status).toBe(200)
+    const [capture] = (await api['captures.query']({ limit: 1 })).items
+
+    const toDefault = await api['replay.resend']({ captureId: capture!.id })
+    expect(toDefault.error).toBeNull()
+    expect(toDefault.response?.status).toBe(204)
+    const named = await api['replay.resend']({ captureId: capture!.id, baseUrl: url })
+    expect(named.error).toBeNull()
+    expect(app.received.map((r) => r.url)).toEqual(['/hooks/stripe?x=1', '/hooks/stripe?x=1'])
+
+    // A URL that is not one of the endpoint's targets is verified as any send is.
+    expect((await api['replay.resend']({ captureId: capture!.id, baseUrl: app.url })).error?.remedy).toBe('accept-self-signed')
+    expect(app.received).toHaveLength(2)
+  })
+})
