@@ -1583,7 +1583,8 @@ describe('a 2xx answer whose body is cut short', () => {
 })
 
 describe('proxy mode when the target fails early', () => {
-  it('a target that resets before the sender can be answered still ends the exchange', async () => {
+  /** A target that answers 200, sends part of the body and resets; the capture is stored when the test says. */
+  async function cutBeforeStored() {
     const dir = await tempDir()
     scope.defer(() => removeDir(dir))
     const blobs = new BlobStore(dir, 64 * 1024)
@@ -1595,21 +1596,29 @@ describe('proxy mode when the target fails early', () => {
     scope.defer(() => raw.close())
     let storeCapture: () => void = () => {}
     const stored = new Promise<void>((resolve) => (storeCapture = resolve))
+    /** Sends a POST to it, relayed as `relay` says once the capture is stored. */
+    const proxied = (relay: SendRequest['relay']) =>
+      send({
+        origin: new URL(raw.url),
+        path: '/',
+        method: 'POST',
+        headers: [['Content-Length', '2']],
+        body: Buffer.from('{}'),
+        timeoutMs: 30_000,
+        maxResponseBytes: 1024,
+        spool: () => blobs.createSpool(),
+        relay,
+      })
+    return { proxied, stored, storeCapture }
+  }
+
+  it('a target that resets before the sender can be answered still ends the exchange', async () => {
+    const { proxied, stored, storeCapture } = await cutBeforeStored()
     let failedWhenReady: unknown = null
-    const result = send({
-      origin: new URL(raw.url),
-      path: '/',
-      method: 'POST',
-      headers: [['Content-Length', '2']],
-      body: Buffer.from('{}'),
-      timeoutMs: 30_000,
-      maxResponseBytes: 1024,
-      spool: () => blobs.createSpool(),
-      relay: async (_head, failed) => {
-        await stored
-        failedWhenReady = failed()
-        return null
-      },
+    const result = proxied(async (_head, failed) => {
+      await stored
+      failedWhenReady = failed()
+      return null
     })
     const outcome = await result
     expect(outcome.error?.code).toBe('RESET')
@@ -1620,17 +1629,7 @@ describe('proxy mode when the target fails early', () => {
   })
 
   it('a 2xx cut short before the sender can be answered is relayed once it can be: its head, what came of the body, then the end', async () => {
-    const dir = await tempDir()
-    scope.defer(() => removeDir(dir))
-    const blobs = new BlobStore(dir, 64 * 1024)
-    await blobs.init()
-    const raw = await rawTarget((_all, socket) => {
-      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial')
-      socket.resetAndDestroy()
-    })
-    scope.defer(() => raw.close())
-    let storeCapture: () => void = () => {}
-    const stored = new Promise<void>((resolve) => (storeCapture = resolve))
+    const { proxied, stored, storeCapture } = await cutBeforeStored()
     const written: Buffer[] = []
     const sink = new Writable({
       write(chunk: Buffer, _encoding, callback) {
@@ -1639,19 +1638,9 @@ describe('proxy mode when the target fails early', () => {
       },
     })
     const sinkClosed = new Promise<void>((resolve) => sink.once('close', () => resolve()))
-    const outcome = await send({
-      origin: new URL(raw.url),
-      path: '/',
-      method: 'POST',
-      headers: [['Content-Length', '2']],
-      body: Buffer.from('{}'),
-      timeoutMs: 30_000,
-      maxResponseBytes: 1024,
-      spool: () => blobs.createSpool(),
-      relay: async (_head, failure) => {
-        await stored
-        return failure() ? sink : null
-      },
+    const outcome = await proxied(async (_head, failure) => {
+      await stored
+      return failure() ? sink : null
     })
     expect(outcome.head?.status).toBe(200)
     expect(outcome.error?.code).toBe('RESET')

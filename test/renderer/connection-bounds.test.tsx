@@ -3,8 +3,8 @@ import { act, render, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 import { App } from '../../renderer/src/app'
-import type { ConnectionState } from '../../renderer/src/api/connection-state'
-import { FELL_BEHIND_WINDOW_MS, WebSocketTransport } from '../../renderer/src/api/websocket-transport'
+import { FELL_BEHIND_WINDOW_MS, type WebSocketTransport } from '../../renderer/src/api/websocket-transport'
+import { FakeSocket, fakeTransport } from './helpers/fake-socket'
 import { createAppStore } from '../../renderer/src/state/app-store'
 import { StoresProvider } from '../../renderer/src/state/context'
 import { LiveSync } from '../../renderer/src/state/live-sync'
@@ -14,49 +14,23 @@ import { WS_CLOSE_FELL_BEHIND } from '../../shared/wire'
 import { addCapture, createFakeEngine } from './helpers/fake-api'
 import { ManualFrames, settle } from './helpers/render-app'
 
-class FakeSocket {
-  static created: FakeSocket[] = []
-  readyState: 0 | 1 | 2 | 3 = 0
-  sent: string[] = []
-  onopen: ((e: Event) => void) | null = null
-  onclose: ((e: CloseEvent) => void) | null = null
-  onerror: ((e: Event) => void) | null = null
-  onmessage: ((e: MessageEvent) => void) | null = null
-  constructor() {
-    FakeSocket.created.push(this)
-  }
-  send(text: string) {
-    this.sent.push(text)
-  }
-  close() {}
-  open() {
-    this.readyState = 1
-    this.onopen?.({} as Event)
-  }
-  closedByHost(code: number) {
-    this.readyState = 3
-    this.onclose?.({ code } as CloseEvent)
-  }
-  static last(): FakeSocket {
-    return FakeSocket.created.at(-1)!
-  }
+function transport(now: () => number, hostAnswers: () => Promise<boolean | 'full'> = async () => true) {
+  return fakeTransport({ now, hostAnswers })
 }
 
-function transport(now: () => number, hostAnswers: () => Promise<boolean | 'full'> = async () => true) {
-  FakeSocket.created = []
-  const timers: Array<{ fn: () => void; ms: number }> = []
-  const states: ConnectionState[] = []
-  const t = new WebSocketTransport({
-    url: 'ws://127.0.0.1:9/api',
-    token: 'secret-token',
-    createSocket: () => new FakeSocket(),
-    hostAnswers,
-    setTimer: (fn, ms) => timers.push({ fn, ms }),
-    clearTimer: () => {},
-    now,
-  })
-  t.onState((state) => states.push(state))
-  return { transport: t, timers, states }
+/** The app on a page whose transport the test drives, its live updates applied when the test says. */
+function renderApp(t: WebSocketTransport) {
+  const engine = createFakeEngine()
+  const traffic = createTrafficStore()
+  const app = createAppStore()
+  const sync = new LiveSync({ api: engine.api, connection: t, traffic, app, scheduler: new ManualFrames() })
+  sync.start()
+  render(
+    <StoresProvider stores={{ api: engine.api, traffic, app, sync }}>
+      <App />
+    </StoresProvider>,
+  )
+  return { engine, sync }
 }
 
 describe('a page the host cut off for leaving live updates unread', () => {
@@ -89,16 +63,7 @@ describe('a page the host cut off for leaving live updates unread', () => {
   it('reloads what it shows each time, and says so once it keeps happening, until dismissed', async () => {
     let now = 0
     const { transport: t } = transport(() => now)
-    const engine = createFakeEngine()
-    const traffic = createTrafficStore()
-    const app = createAppStore()
-    const sync = new LiveSync({ api: engine.api, connection: t, traffic, app, scheduler: new ManualFrames() })
-    sync.start()
-    render(
-      <StoresProvider stores={{ api: engine.api, traffic, app, sync }}>
-        <App />
-      </StoresProvider>,
-    )
+    const { engine, sync } = renderApp(t)
     t.connect()
     act(() => FakeSocket.last().open())
     await settle()
@@ -144,16 +109,7 @@ describe('a page refused because the host takes no more pages', () => {
       () => 0,
       async () => (full ? 'full' : true),
     )
-    const engine = createFakeEngine()
-    const traffic = createTrafficStore()
-    const app = createAppStore()
-    const sync = new LiveSync({ api: engine.api, connection: t, traffic, app, scheduler: new ManualFrames() })
-    sync.start()
-    render(
-      <StoresProvider stores={{ api: engine.api, traffic, app, sync }}>
-        <App />
-      </StoresProvider>,
-    )
+    const { sync } = renderApp(t)
     t.connect()
     act(() => FakeSocket.last().closedByHost(1006))
     await settle()

@@ -2,57 +2,10 @@ import './helpers/setup-dom'
 import { describe, expect, it } from 'vitest'
 import { createApiClient } from '../../shared/api'
 import { takePageToken, TOKEN_STORAGE_KEY } from '../../renderer/src/api/page-token'
-import { WebSocketTransport } from '../../renderer/src/api/websocket-transport'
-import type { ConnectionState } from '../../renderer/src/api/connection-state'
-
-class FakeSocket {
-  static created: FakeSocket[] = []
-  readyState: 0 | 1 | 2 | 3 = 0
-  sent: string[] = []
-  onopen: ((e: Event) => void) | null = null
-  onclose: ((e: CloseEvent) => void) | null = null
-  onerror: ((e: Event) => void) | null = null
-  onmessage: ((e: MessageEvent) => void) | null = null
-  constructor(
-    readonly url: string,
-    readonly protocols: string[],
-  ) {
-    FakeSocket.created.push(this)
-  }
-  send(text: string) {
-    this.sent.push(text)
-  }
-  close() {
-    this.readyState = 3
-    this.onclose?.({} as CloseEvent)
-  }
-  open() {
-    this.readyState = 1
-    this.onopen?.({} as Event)
-  }
-  fail() {
-    this.readyState = 3
-    this.onclose?.({} as CloseEvent)
-  }
-  receive(message: unknown) {
-    this.onmessage?.({ data: JSON.stringify(message) } as MessageEvent)
-  }
-}
+import { FakeSocket, fakeTransport } from './helpers/fake-socket'
 
 function setup(options: { token?: string | null; hostAnswers?: boolean } = {}) {
-  FakeSocket.created = []
-  const timers: Array<{ fn: () => void; ms: number }> = []
-  const states: ConnectionState[] = []
-  const transport = new WebSocketTransport({
-    url: 'ws://127.0.0.1:9/api',
-    token: options.token === undefined ? 'secret-token' : options.token,
-    createSocket: (url, protocols) => new FakeSocket(url, protocols),
-    hostAnswers: async () => options.hostAnswers ?? false,
-    setTimer: (fn, ms) => timers.push({ fn, ms }),
-    clearTimer: () => {},
-  })
-  transport.onState((s) => states.push(s))
-  return { transport, timers, states }
+  return fakeTransport({ ...(options.token === undefined ? {} : { token: options.token }), hostAnswers: async () => options.hostAnswers ?? false })
 }
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0))
@@ -87,16 +40,7 @@ describe('WebSocket transport', () => {
   })
 
   it('refuses at once, saying why, a call larger than the host takes, and keeps the connection', async () => {
-    FakeSocket.created = []
-    const transport = new WebSocketTransport({
-      url: 'ws://127.0.0.1:9/api',
-      token: 'secret-token',
-      createSocket: (url, protocols) => new FakeSocket(url, protocols),
-      hostAnswers: async () => false,
-      setTimer: () => 0,
-      clearTimer: () => {},
-      maxMessageBytes: 2 * 1024 * 1024,
-    })
+    const { transport } = fakeTransport({ maxMessageBytes: 2 * 1024 * 1024 })
     transport.connect()
     const socket = FakeSocket.created[0]!
     socket.open()
@@ -118,12 +62,12 @@ describe('WebSocket transport', () => {
     const api = createApiClient(transport)
     FakeSocket.created[0]!.open()
     const pending = api['endpoints.list']({})
-    FakeSocket.created[0]!.fail()
+    FakeSocket.created[0]!.closedByHost()
     await expect(pending).rejects.toThrow(/connection to Hookscope was lost/)
     expect(states.at(-1)).toEqual({ kind: 'disconnected', retryInMs: 250 })
     timers.shift()!.fn()
     expect(FakeSocket.created).toHaveLength(2)
-    FakeSocket.created[1]!.fail()
+    FakeSocket.created[1]!.closedByHost()
     await flush()
     expect(states.at(-1)).toEqual({ kind: 'disconnected', retryInMs: 500 })
     timers.shift()!.fn()
@@ -141,14 +85,14 @@ describe('WebSocket transport', () => {
     expect(JSON.parse(FakeSocket.created[0]!.sent[0]!)).toMatchObject({ method: 'endpoints.list' })
     FakeSocket.created[0]!.receive({ type: 'result', id: JSON.parse(FakeSocket.created[0]!.sent[0]!).id, result: { ok: true, value: [] } })
     await expect(early).resolves.toEqual([])
-    FakeSocket.created[0]!.fail()
+    FakeSocket.created[0]!.closedByHost()
     // Disconnected: a save fails now and says why, and is not sent later behind the user's back.
     const save = api['settings.update']({ ui: { theme: 'dark' } })
     await expect(save).rejects.toThrow(/not connected to Hookscope, so nothing was sent/)
     // A call made while it tries again fails with that attempt.
     timers.shift()!.fn()
     const during = api['endpoints.list']({})
-    FakeSocket.created[1]!.fail()
+    FakeSocket.created[1]!.closedByHost()
     await expect(during).rejects.toThrow(/not connected to Hookscope/)
     timers.shift()!.fn()
     FakeSocket.created[2]!.open()
@@ -160,7 +104,7 @@ describe('WebSocket transport', () => {
     transport.connect()
     const api = createApiClient(transport)
     const waiting = api['captures.get']({ id: 'x' })
-    FakeSocket.created[0]!.fail()
+    FakeSocket.created[0]!.closedByHost()
     await expect(waiting).rejects.toThrow(/not connected to Hookscope/)
     expect(states.at(-1)).toEqual({ kind: 'unauthorized' })
     await expect(api['captures.get']({ id: 'x' })).rejects.toThrow(/not connected to Hookscope/)
@@ -169,7 +113,7 @@ describe('WebSocket transport', () => {
   it('reports a refused token when the page host answers but the handshake fails', async () => {
     const { transport, states } = setup({ hostAnswers: true })
     transport.connect()
-    FakeSocket.created[0]!.fail()
+    FakeSocket.created[0]!.closedByHost()
     await flush()
     expect(states.at(-1)).toEqual({ kind: 'unauthorized' })
     transport.retryNow('new-token')
