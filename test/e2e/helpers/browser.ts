@@ -1,5 +1,6 @@
-// Launches Debian's Chromium through playwright-core (never a downloaded browser). When it cannot
-// start, the reason is returned so that a test can say plainly why it skips.
+// Launches Debian's Chromium through playwright-core (never a downloaded browser). Where it is not
+// installed, the reason is returned so that a test can say plainly why it skips; one that is installed
+// and does not start is a failure, never a skip: a broken browser must not let the suite pass.
 import { existsSync } from 'node:fs'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 
@@ -14,7 +15,7 @@ export async function launchChromium(): Promise<LaunchResult> {
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 60_000 })
     return { browser, reason: null }
   } catch (error) {
-    return { browser: null, reason: `Chromium at ${CHROMIUM_PATH} did not start: ${(error as Error).message.split('\n')[0]}` }
+    throw new Error(`Chromium at ${CHROMIUM_PATH} is installed but did not start: ${(error as Error).message}`, { cause: error })
   }
 }
 

@@ -1,5 +1,6 @@
-// One headless host and one Chromium per test file, with a fresh page per test. When Chromium cannot
-// start, every test of the file is skipped with the reason printed; nothing passes silently.
+// One headless host and one Chromium per test file, with a fresh page per test. Where Chromium is not
+// installed, every test of the file is skipped with the reason printed; an installed Chromium that does
+// not start fails them (see launchChromium): nothing passes silently.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, type TestContext } from 'vitest'
 import { ensureBuilt } from './build'
@@ -9,7 +10,7 @@ import { startHost, type RunningHost, type StartHostOptions } from './host'
 export interface E2E {
   readonly host: RunningHost
   readonly browser: Browser
-  /** Skips the calling test (with the reason) when Chromium could not start. */
+  /** Skips the calling test (with the reason) when Chromium is not installed. */
   requireBrowser(context: TestContext): void
   /** Opens the host's URL in a fresh browser context and waits for the app to be ready. */
   open(options?: OpenPageOptions): Promise<OpenedPage>
