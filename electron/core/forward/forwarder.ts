@@ -577,13 +577,15 @@ export class Forwarder {
             const delay = Math.min(maxDelayMs, Math.max(baseDelayMs * 2 ** (delivery.sinceQueued - 1), asked ?? 0))
             delivery.state = 'retrying'
             delivery.error = reason
-            delivery.nextAttemptAt = this.deps.clock.now() + delay
+            const at = this.deps.clock.now() + delay
+            delivery.nextAttemptAt = at
             this.changed(delivery)
             this.waits(delivery, reason)
             // Connection-level failures mean the target is down; an HTTP error, or an answer that came
             // too late, means it is up but failing.
             this.setQueueState(queue, attempt.error && !answeredLate(attempt) ? 'down' : 'retrying')
-            this.schedule(queue, delay)
+            // The target's next attempt is the request's: one time, read once, shown alike in both.
+            this.schedule(queue, delay, at)
             return
           }
         }
@@ -601,9 +603,9 @@ export class Forwarder {
     await done.finally(() => this.inFlight.delete(done))
   }
 
-  private schedule(queue: TargetQueue, delay: number): void {
+  private schedule(queue: TargetQueue, delay: number, at = this.deps.clock.now() + delay): void {
     if (queue.timer) clearTimeout(queue.timer)
-    queue.nextAttemptAt = this.deps.clock.now() + delay
+    queue.nextAttemptAt = at
     queue.timer = setTimeout(() => {
       queue.timer = null
       void this.run(queue)
