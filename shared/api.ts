@@ -254,6 +254,8 @@ export const methods = {
       notes: z.string().max(100_000).default(''),
       tags: z.array(z.string().trim().min(1).max(50)).max(50).default([]),
       signature: CollectionItem.shape.signature.default(null),
+      /** Its https:// URL may answer with a certificate no trusted authority vouches for (a draft sent accepting one); a replay keeps what it was sent with. */
+      acceptSelfSigned: z.boolean().default(false),
     }),
     ItemInfo,
     'Save a capture, a replay or a draft into a collection, exactly (raw headers, body bytes).',

@@ -49,6 +49,12 @@ export const CollectionItem = z.object({
   request: SavedRequest,
   /** Re-sign with this scheme, using this endpoint's secret, when the item is sent. */
   signature: z.object({ scheme: SchemeId, endpointId: z.string() }).nullable(),
+  /**
+   * Sent to its own https:// URL, it accepts a certificate no trusted authority vouches for (a local
+   * app's own, self-signed or mkcert's), as the Composer sent it. Written only when true; absent in
+   * files written before it was kept, which load as they are.
+   */
+  acceptSelfSigned: z.literal(true).optional(),
   notes: z.string().max(100_000),
   tags: z.array(z.string().trim().min(1).max(50)).max(50),
   /** Where it came from (a capture or a replay), if anywhere. */
@@ -337,6 +343,8 @@ export const ItemPatch = z.object({
   notes: CollectionItem.shape.notes.optional(),
   tags: CollectionItem.shape.tags.optional(),
   signature: CollectionItem.shape.signature.optional(),
+  /** False: the item's certificate is checked again. */
+  acceptSelfSigned: z.boolean().optional(),
 })
 
 export const RunResult = z.object({

@@ -600,6 +600,8 @@ export const Replay = z.object({
   timings: z.object({ connectMs: z.number().nullable(), firstByteMs: z.number().nullable(), totalMs: z.number().nullable() }),
   error: SendError.nullable(),
   resigned: z.object({ scheme: SchemeId, renewedId: z.boolean() }).nullable(),
+  /** Sent to an https:// URL accepting a certificate no trusted authority vouches for; absent: the certificate was checked. */
+  acceptSelfSigned: z.literal(true).optional(),
   /**
    * The signature as it was sent, judged with the endpoint's scheme and secret at that moment: what the
    * app checking it would decide (so an edited body sent without re-signing says it will be refused).

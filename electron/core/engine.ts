@@ -232,6 +232,8 @@ export class Engine {
         clock,
         newId,
         version: options.version ?? '0.0.0',
+        targetAcceptsSelfSigned: (url) =>
+          (engine?.endpoints() ?? endpointsDoc.data.endpoints).some((endpoint) => endpoint.forward.targets.some((target) => target.acceptSelfSigned === true && target.url.replace(/\/+$/, '') === url.replace(/\/+$/, ''))),
         onRun: (state) => engine?.events.emit('collections:run', state),
         onImporting: (progress) => engine?.events.emit('collections:importing', progress),
         onExporting: (progress) => engine?.events.emit('exports:progress', progress),
@@ -804,7 +806,7 @@ export class Engine {
       'collections.renameFolder': async ({ id, folderId, name }) => tree(this.collectionsChanged(await this.collectionStore.renameFolder(id, folderId, name))),
       'collections.removeFolder': async ({ id, folderId }) => tree(this.collectionsChanged(await this.collectionStore.removeFolder(id, folderId))),
       'collections.moveFolder': async ({ id, folderId, parentId, index }) => tree(this.collectionsChanged(await this.collectionStore.moveFolder(id, folderId, parentId, index))),
-      'collections.saveItem': async ({ id, folderId, from, name, notes, tags, signature }) => {
+      'collections.saveItem': async ({ id, folderId, from, name, notes, tags, signature, acceptSelfSigned }) => {
         let request
         let source: { kind: 'capture' | 'replay' | 'draft'; id: string | null; endpointId?: string }
         if ('captureId' in from) {
@@ -828,7 +830,9 @@ export class Engine {
           if (endpoint?.signature.scheme) signatureConfig = { scheme: endpoint.signature.scheme, endpointId: endpoint.id }
         }
         const defaultName = `${request.method} ${request.url.replace(/^[a-z]+:\/\/[^/]+/i, '') || '/'}`.slice(0, 300)
-        const item = await this.collectionStore.addItem(id, { name: name ?? defaultName, folderId, request, signature: signatureConfig, notes, tags, source })
+        // An https:// app's own certificate, accepted when the request was sent, is accepted when the item is.
+        const accepts = /^https:\/\//i.test(request.url) && (acceptSelfSigned || ('replayId' in from && this.replayer.get(from.replayId).acceptSelfSigned === true))
+        const item = await this.collectionStore.addItem(id, { name: name ?? defaultName, folderId, request, signature: signatureConfig, ...(accepts ? { acceptSelfSigned: true as const } : {}), notes, tags, source })
         this.collectionsChanged(null)
         return itemInfo(item, utf8Bytes)
       },

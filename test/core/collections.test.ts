@@ -14,6 +14,7 @@ import { dispatch } from '../../shared/api'
 import { apiOf, nextCapture, rawExchange, startEngine, type TestEngine } from '../helpers/engine'
 import { exportedText } from '../helpers/exports'
 import { testScope } from '../helpers/scope'
+import { selfSignedTarget } from '../helpers/targets'
 
 const run = promisify(execFile)
 let t: TestEngine | null = null
@@ -1076,5 +1077,83 @@ describe('running a collection', () => {
     expect(result.status).toBe(200)
     expect(app.received.at(-1)!.rawHeaders.some(([name]) => name.toLowerCase() === 'stripe-signature')).toBe(false)
     expect((await api['replay.get']({ id: result.replayId! })).resigned).toBeNull()
+  })
+})
+
+describe('a saved request to an https:// app with its own certificate', () => {
+  function runOf(e: TestEngine, api: ReturnType<typeof apiOf>, input: { id: string; baseUrl?: string }): Promise<RunState> {
+    return new Promise((resolve, reject) => {
+      let runId = ''
+      const off = e.engine.events.on('collections:run', (state) => {
+        if (state.runId === runId && state.state !== 'running') {
+          off()
+          resolve(state)
+        }
+      })
+      api['collections.run'](input).then((state) => (runId = state.runId), reject)
+    })
+  }
+
+  it('keeps accepting it, saved from the Composer or a replay, through a restart and a Hookscope file; runs and resends reach the app', async () => {
+    const app = await selfSignedTarget()
+    scope.defer(() => app.close())
+    t = await startEngine()
+    let api = apiOf(t.engine)
+    const draft = { method: 'POST', url: `${app.url}/orders?x=1`, headers: [['Content-Type', 'application/json']] as Array<[string, string]>, bodyBase64: btoa('{"id":1}') }
+    const sent = await api['replay.send']({ draft, acceptSelfSigned: true })
+    expect(sent.response?.status).toBe(200)
+    expect(sent.acceptSelfSigned).toBe(true)
+    const c = await api['collections.create']({ name: 'Local TLS' })
+    const fromDraft = await api['collections.saveItem']({ id: c.id, from: { draft }, name: 'from the composer', acceptSelfSigned: true })
+    const fromReplay = await api['collections.saveItem']({ id: c.id, from: { replayId: sent.id }, name: 'from its replay' })
+    const checked = await api['collections.saveItem']({ id: c.id, from: { draft }, name: 'checked' })
+    expect([fromDraft.acceptSelfSigned, fromReplay.acceptSelfSigned, checked.acceptSelfSigned]).toEqual([true, true, undefined])
+    const file = await fs.readFile(path.join(t.dir, 'collections', `${c.id}.json`), 'utf8')
+    expect(file.match(/"acceptSelfSigned": true/g)).toHaveLength(2)
+
+    const outcome = (state: RunState) => state.results.map((r) => [r.name, r.status, r.error === null ? null : r.error.includes('no trusted authority vouches')])
+    const expected = [
+      ['from the composer', 200, null],
+      ['from its replay', 200, null],
+      ['checked', null, true],
+    ]
+    expect(outcome(await runOf(t, api, { id: c.id }))).toEqual(expected)
+    // A base URL on the item's own origin is its own app; another is not.
+    expect(outcome(await runOf(t, api, { id: c.id, baseUrl: app.url }))).toEqual(expected)
+    const other = await selfSignedTarget()
+    scope.defer(() => other.close())
+    expect((await runOf(t, api, { id: c.id, baseUrl: other.url })).results.map((r) => r.status)).toEqual([null, null, null])
+    // A forward target that accepts one: a run sent there follows its choice, as a resend does.
+    await t.engine.updateEndpoint(t.endpointId, { forward: { mode: 'off', targets: [{ id: 'tls', url: other.url, paused: false, acceptSelfSigned: true }], defaultTargetId: 'tls' } })
+    expect((await runOf(t, api, { id: c.id, baseUrl: other.url })).results.map((r) => r.status)).toEqual([200, 200, 200])
+
+    // Through Hookscope's own file, and a restart.
+    const exported = await api['collections.export']({ id: c.id, format: 'hookscope' })
+    const imported = await api['collections.import']({ format: 'hookscope', text: exported.text })
+    expect(imported.items.map((i) => i.acceptSelfSigned)).toEqual([true, true, undefined])
+    t = await t.reopen()
+    api = apiOf(t.engine)
+    expect((await api['collections.get']({ id: c.id })).items.map((i) => i.acceptSelfSigned)).toEqual([true, true, undefined])
+    expect(outcome(await runOf(t, api, { id: imported.id }))).toEqual(expected)
+
+    // Turned off, the certificate is checked again, and the file no longer speaks of it.
+    await api['collections.updateItem']({ id: c.id, itemId: fromDraft.id, patch: { acceptSelfSigned: false } })
+    expect((await api['collections.item']({ id: c.id, itemId: fromDraft.id })).acceptSelfSigned).toBeUndefined()
+    expect((await fs.readFile(path.join(t.dir, 'collections', `${c.id}.json`), 'utf8')).match(/"acceptSelfSigned"/g)).toHaveLength(1)
+    expect((await runOf(t, api, { id: c.id })).results.map((r) => r.status)).toEqual([null, 200, null])
+  })
+
+  it('loads a file written before items kept it, its requests checking the certificate', async () => {
+    t = await startEngine()
+    const c = await apiOf(t.engine)['collections.create']({ name: 'Old file' })
+    const file = path.join(t.dir, 'collections', `${c.id}.json`)
+    await t.close()
+    const item = { id: 'itm_old', name: 'old', folderId: null, request: { method: 'POST', url: 'https://localhost:3443/x', headers: [], body: { encoding: 'utf8', data: '' } }, signature: null, notes: '', tags: [], source: { kind: 'draft', id: null }, createdAt: 1, updatedAt: 1 }
+    const old = JSON.parse(await fs.readFile(file, 'utf8')) as { schemaVersion: number; data: { items: unknown[] } }
+    old.data.items = [item]
+    await fs.writeFile(file, JSON.stringify(old, null, 2) + '\n')
+    t = await t.reopen()
+    expect(old.schemaVersion).toBe(1)
+    expect((await apiOf(t.engine)['collections.item']({ id: c.id, itemId: 'itm_old' })).acceptSelfSigned).toBeUndefined()
   })
 })

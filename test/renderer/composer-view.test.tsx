@@ -471,6 +471,56 @@ describe('composer', () => {
     expect(lastCall(engine, 'replay.send')).not.toHaveProperty('acceptSelfSigned')
   })
 
+  it('a request saved accepting its app’s self-signed certificate keeps it: saved, opened again, updated, and a replay edited again', async () => {
+    const { engine, fake, workbench } = await setup()
+    const accept = () => screen.getByTestId('composer-accept-self-signed') as HTMLInputElement
+    act(() => workbench.openBlank())
+    await waitFor(() => expect(screen.getByTestId('composer-body-editor')).toBeTruthy(), { timeout: 10_000 })
+    fireEvent.change(screen.getByTestId('composer-url'), { target: { value: 'https://localhost:3443/hooks' } })
+    fireEvent.click(accept())
+    fireEvent.click(screen.getByTestId('composer-save'))
+    await settle()
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('save-confirm'))
+    })
+    await settle()
+    expect(lastCall(engine, 'collections.saveItem')).toMatchObject({ from: { draft: { url: 'https://localhost:3443/hooks' } }, acceptSelfSigned: true })
+
+    // Opened again, it is sent accepting it; unticked and updated, the item checks the certificate again.
+    fake.addCollection({ id: 'col_tls', name: 'Local TLS', items: [fake.item({ id: 'itm_tls', name: 'Order', request: { method: 'POST', url: 'https://localhost:3443/orders', headers: [], body: { encoding: 'utf8', data: '{}' } }, acceptSelfSigned: true })] })
+    await act(async () => {
+      await workbench.openItem('col_tls', 'itm_tls')
+    })
+    await settle()
+    expect(accept().checked).toBe(true)
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('composer-send'))
+    })
+    await settle()
+    expect(lastCall(engine, 'replay.send')).toMatchObject({ acceptSelfSigned: true, draft: { url: 'https://localhost:3443/orders' } })
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('composer-update-item'))
+    })
+    await settle()
+    expect(lastCall(engine, 'collections.updateItem')).toMatchObject({ id: 'col_tls', itemId: 'itm_tls', patch: { acceptSelfSigned: true } })
+    fireEvent.click(accept())
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('composer-update-item'))
+    })
+    await settle()
+    expect(lastCall(engine, 'collections.updateItem')).toMatchObject({ patch: { acceptSelfSigned: false } })
+
+    // A replay sent accepting it, loaded into the editor, is sent again as it was.
+    const replay = { ...fake.replays[0]!, acceptSelfSigned: true as const }
+    fake.replays.unshift({ ...replay, id: 'rpl_tls' })
+    act(() => workbench.openBlank())
+    await act(async () => {
+      await workbench.openReplay('rpl_tls')
+    })
+    await settle()
+    expect(accept().checked).toBe(true)
+  })
+
   it('cancels a send still waiting for its answer, and shows it as cancelled', async () => {
     const { engine, capture, workbench } = await setup()
     let settle_: ((replay: unknown) => void) | null = null

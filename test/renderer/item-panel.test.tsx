@@ -21,6 +21,7 @@ describe('the item panel', () => {
       name: 'Hooks',
       items: [
         fake.item({ id: 'itm_1', name: 'One header', request: request([['Content-Type', 'application/json']]) }),
+        fake.item({ id: 'itm_3', name: 'Local TLS', request: { ...request([]), url: 'https://localhost:3443/hooks' }, acceptSelfSigned: true }),
         fake.item({
           id: 'itm_2',
           name: 'Signed',
@@ -39,5 +40,6 @@ describe('the item panel', () => {
     }
     expect(await summaryOf('One header')).toMatch(/^1 header · text body of 2 bytes · saved from /)
     expect(await summaryOf('Signed')).toMatch(/^3 headers · text body of 2 bytes · re-signed \(Standard Webhooks\) when sent · saved from /)
+    expect(await summaryOf('Local TLS')).toMatch(/^0 headers · text body of 2 bytes · accepts its app’s self-signed certificate · saved from /)
   })
 })

@@ -58,6 +58,8 @@ export interface CollectionServiceDeps {
   newId: () => string
   version: string
   onRun: (state: RunState) => void
+  /** Whether an endpoint's forward target at this URL accepts a self-signed certificate: a run sent there follows its choice, as a resend does. */
+  targetAcceptsSelfSigned?: (url: string) => boolean
   /** How far the import of an upload has read its file. */
   onImporting?: (progress: { uploadId: string; done: number; total: number }) => void
   /** How far an export of captures asked for with a progress id has written their bodies. */
@@ -113,6 +115,15 @@ function refuseUndefinedOrigins(exchanges: readonly Exchange[], format: ExportFo
       `"${exchange.name}" cannot be exported as ${FORMAT_NAMES[format]}: its URL "${exchange.request.url}" starts with ${variable}, which the collection does not define. ` +
         `Edit the item's URL to begin with the real address (https://api.example.com, say), or export as Postman, which keeps ${variable} for an environment to define.`,
     )
+  }
+}
+
+/** A URL's origin (scheme, host and port), or null when it has none. */
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin
+  } catch {
+    return null
   }
 }
 
@@ -684,6 +695,11 @@ export class CollectionService {
       const error = `The URL starts with ${variableBase}, which the collection does not define: choose a target to send to, or edit the URL.`
       return { itemId: item.id, name: item.name, replayId: null, status: null, durationMs: null, error, ok: false }
     }
+    // The item's own app, whose certificate it accepts (at its own URL, or a base on the same origin),
+    // or a forward target that accepts one.
+    const acceptSelfSigned =
+      /^https:\/\//i.test(draft.url) &&
+      ((item.acceptSelfSigned === true && originOf(item.request.url) !== null && originOf(draft.url) === originOf(item.request.url)) || (input.baseUrl ? this.deps.targetAcceptsSelfSigned?.(input.baseUrl) === true : false))
     try {
       const signing = this.signingOf(item, draft.headers, input)
       if (signing === 'endpoint-removed') {
@@ -697,6 +713,7 @@ export class CollectionService {
         resign: signing ? { scheme: signing.scheme, renewId: false } : null,
         timeoutMs: input.timeoutMs,
         sendId: input.sendId,
+        acceptSelfSigned,
       })
       const status = replay.response?.status ?? null
       return {

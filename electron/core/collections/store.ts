@@ -354,10 +354,21 @@ export class CollectionStore {
     return full
   }
 
-  async updateItem(id: string, itemId: string, patch: Partial<Pick<CollectionItem, 'name' | 'notes' | 'tags' | 'signature'>> & { request?: SavedRequest }): Promise<Collection> {
+  async updateItem(id: string, itemId: string, patch: Partial<Pick<CollectionItem, 'name' | 'notes' | 'tags' | 'signature'>> & { request?: SavedRequest; acceptSelfSigned?: boolean }): Promise<Collection> {
+    const { acceptSelfSigned, ...rest } = patch
     return this.change(id, (c) => {
       if (!c.items.some((i) => i.id === itemId)) throw new HookscopeError('NOT_FOUND', `No item ${itemId} in this collection.`)
-      return { ...c, items: c.items.map((i) => (i.id === itemId ? { ...i, ...stripUndefined(patch), updatedAt: this.deps.clock.now() } : i)) }
+      return {
+        ...c,
+        items: c.items.map((i) => {
+          if (i.id !== itemId) return i
+          const next: CollectionItem = { ...i, ...stripUndefined(rest), updatedAt: this.deps.clock.now() }
+          // Kept only while true, so that a file says nothing of it for a certificate that is checked.
+          if (acceptSelfSigned === true) next.acceptSelfSigned = true
+          else if (acceptSelfSigned === false) delete next.acceptSelfSigned
+          return next
+        }),
+      }
     })
   }
 

@@ -163,6 +163,7 @@ export class Replayer {
     const sentAt = this.deps.clock.now()
     const stop = input.sendId === undefined ? undefined : new StopGroup()
     if (stop) this.inFlight.set(input.sendId!, stop)
+    const unverified = input.acceptSelfSigned === true && origin.protocol === 'https:'
     const result = await send({
       origin,
       path: requestPath,
@@ -178,7 +179,7 @@ export class Replayer {
         return spool
       },
       ...(stop ? { stop } : {}),
-      ...(input.acceptSelfSigned && origin.protocol === 'https:' ? { agent: (this.unverified ??= new https.Agent({ rejectUnauthorized: false })) } : {}),
+      ...(unverified ? { agent: (this.unverified ??= new https.Agent({ rejectUnauthorized: false })) } : {}),
     }).finally(() => {
       if (stop) this.inFlight.delete(input.sendId!)
     })
@@ -204,6 +205,8 @@ export class Replayer {
       timings: result.timings,
       error: result.error,
       resigned,
+      // Kept, so that sent again or saved from here it reaches the same app.
+      ...(unverified ? { acceptSelfSigned: true as const } : {}),
       signature,
     }
     for (const sha256 of blobsOf(replay)) this.deps.blobs.retain(sha256)

@@ -27,8 +27,9 @@ export type RequestRef =
   | { kind: 'item'; collectionId: string; itemId: string }
   | { kind: 'draft'; draft: RequestDraft; label: string }
 
-/** What "save to collection" saves; a draft with the scheme and endpoint that re-sign it, if any. */
-export type SaveSource = { captureId: string } | { replayId: string } | { draft: RequestDraft; signature?: ItemSignature | null }
+/** What "save to collection" saves; a draft with the scheme and endpoint that re-sign it, if any, and
+ * whether its https:// app's own certificate is accepted. */
+export type SaveSource = { captureId: string } | { replayId: string } | { draft: RequestDraft; signature?: ItemSignature | null; acceptSelfSigned?: boolean }
 
 export type ItemSignature = NonNullable<CollectionItem['signature']>
 

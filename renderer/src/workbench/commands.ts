@@ -239,7 +239,7 @@ export class Workbench {
         endpointId,
         resign: (configured !== null || resigner.length === 1) && this.resignDefault(endpointId),
         renewId: false,
-        acceptSelfSigned: false,
+        acceptSelfSigned: item.acceptSelfSigned === true,
       })
       void this.loadReplays()
     } catch (error) {
@@ -267,7 +267,7 @@ export class Workbench {
           endpointId: originEndpoint,
           resign: replay.resigned !== null,
           renewId: replay.resigned?.renewedId ?? false,
-          acceptSelfSigned: false,
+          acceptSelfSigned: replay.acceptSelfSigned === true,
         })
       }
       this.state.setComposer({ result: replay, keptResultId: null, error: null, notSent: null })
@@ -485,7 +485,8 @@ export class Workbench {
     const { source } = input
     const from = 'draft' in source ? { draft: source.draft } : source
     const signature = 'draft' in source ? (source.signature ?? null) : null
-    const item = await this.api['collections.saveItem']({ id: collectionId, folderId: input.folderId, from, signature, ...(input.name?.trim() ? { name: input.name.trim() } : {}) })
+    const acceptSelfSigned = 'draft' in source && source.acceptSelfSigned === true
+    const item = await this.api['collections.saveItem']({ id: collectionId, folderId: input.folderId, from, signature, ...(acceptSelfSigned ? { acceptSelfSigned } : {}), ...(input.name?.trim() ? { name: input.name.trim() } : {}) })
     await this.loadCollections()
     if (this.state.selectedCollectionId === collectionId) await this.reloadCollection()
     const name = this.stores.app.getState().collections?.find((c) => c.id === collectionId)?.name ?? 'the collection'
@@ -499,11 +500,18 @@ export class Workbench {
   }
 
   /** The composer's request to save, with the scheme and endpoint that re-sign it when the item is sent
-   * (its endpoint's scheme, as a saved capture gets), so that a run or a later send re-signs it too. */
+   * (its endpoint's scheme, as a saved capture gets), so that a run or a later send re-signs it too,
+   * and the self-signed certificate it accepts, so that they reach the same app. */
   composerSaveSource(): SaveSource {
     const { endpointId } = this.state.composer
     const scheme = this.endpoint(endpointId)?.signature.scheme ?? null
-    return { draft: this.composerDraft(), signature: scheme && endpointId ? { scheme, endpointId } : null }
+    return { draft: this.composerDraft(), signature: scheme && endpointId ? { scheme, endpointId } : null, ...(this.acceptsSelfSigned() ? { acceptSelfSigned: true } : {}) }
+  }
+
+  /** Whether the composer's request is sent accepting its https:// app's own certificate. */
+  private acceptsSelfSigned(): boolean {
+    const { composer } = this.state
+    return composer.acceptSelfSigned && isHttpsUrl(composer.request.url)
   }
 
   /** The collection item the composer's request was opened from, also once kept across a reload:
@@ -523,7 +531,9 @@ export class Workbench {
       const { endpointId, resign } = this.state.composer
       const endpoint = this.endpoint(endpointId)
       const scheme = endpoint?.signature.scheme ?? null
-      const patch = resign && scheme && endpointId ? { signature: { scheme, endpointId } } : !resign && scheme && endpoint?.signature.hasSecret ? { signature: null } : {}
+      const signing = resign && scheme && endpointId ? { signature: { scheme, endpointId } } : !resign && scheme && endpoint?.signature.hasSecret ? { signature: null } : {}
+      // So does the certificate it accepts: a run or a later send reaches the app this one reaches.
+      const patch = { ...signing, acceptSelfSigned: this.acceptsSelfSigned() }
       const collection = await this.api['collections.updateItem']({ id: item.collectionId, itemId: item.itemId, patch, request: toDraft(request) })
       if (this.state.selectedCollectionId === collection.id) this.state.setCollection(collection)
       this.toast(`Updated "${item.name}"`)

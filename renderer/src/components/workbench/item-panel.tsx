@@ -129,7 +129,8 @@ function ItemPanel({ collection, item }: { collection: CollectionTree; item: Ite
       </p>
       <p className="muted" data-testid="item-summary">
         {item.request.headers.length} {item.request.headers.length === 1 ? 'header' : 'headers'} · {bodySummary(item.request.body)}
-        {item.signature && resignedBy(item, endpoints) ? ` · re-signed (${SCHEME_LABELS[item.signature.scheme]}) when sent` : ''} · saved from {item.source.kind} · updated {formatDateTime(item.updatedAt)}
+        {item.signature && resignedBy(item, endpoints) ? ` · re-signed (${SCHEME_LABELS[item.signature.scheme]}) when sent` : ''}
+        {item.acceptSelfSigned && /^https:\/\//i.test(item.request.url) ? ' · accepts its app’s self-signed certificate' : ''} · saved from {item.source.kind} · updated {formatDateTime(item.updatedAt)}
       </p>
       <RemovedEndpointNote endpoint={itemEndpoint(item)} testId="item-endpoint-removed">
         {item.signature ? ', and its secret, which re-signed the item, went with it' : ''}. Open it in the composer and send it to another URL.
