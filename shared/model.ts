@@ -599,7 +599,19 @@ export const Replay = z.object({
     .nullable(),
   timings: z.object({ connectMs: z.number().nullable(), firstByteMs: z.number().nullable(), totalMs: z.number().nullable() }),
   error: SendError.nullable(),
-  resigned: z.object({ scheme: SchemeId, renewedId: z.boolean() }).nullable(),
+  resigned: z
+    .object({
+      scheme: SchemeId,
+      renewedId: z.boolean(),
+      /**
+       * The URL the signature says the provider called (Twilio signs it), which the app checks it
+       * against, and where it came from: the endpoint's public URL with the request's path; the URL
+       * the original request named as it arrived (its Host, over https when its tunnel said so); or
+       * the one this request names (its Host, else its URL). Absent for schemes that sign no URL.
+       */
+      signedUrl: z.object({ url: z.string(), from: z.enum(['public-url', 'arrival', 'request']) }).optional(),
+    })
+    .nullable(),
   /** Sent to an https:// URL accepting a certificate no trusted authority vouches for; absent: the certificate was checked. */
   acceptSelfSigned: z.literal(true).optional(),
   /**

@@ -6,6 +6,7 @@ import twilio from 'twilio'
 import { describe, expect, it } from 'vitest'
 import { dispatch } from '../../shared/api'
 import type { CaptureSummary, RequestDraft } from '../../shared/model'
+import type { RunState } from '../../shared/collections'
 import { apiOf, nextCapture, rawExchange, startEngine, type TestEngine } from '../helpers/engine'
 import { rawTarget } from '../helpers/targets'
 import { testScope } from '../helpers/scope'
@@ -477,5 +478,86 @@ describe('the Host header of a resend', () => {
     await api['replay.resend']({ captureId: original.id })
     await app.waitFor(2)
     expect(hostOf(1)).toEqual([new URL(e.url).host])
+  })
+})
+
+describe('a Twilio request that came through a tunnel, re-signed', () => {
+  const token = 'twilio-auth-token-behind-a-tunnel'
+  const params = { AccountSid: 'AC1', Body: 'hello through ngrok', From: '+15550001111' }
+  const PUBLIC = 'https://abc.ngrok.app'
+
+  /** An app behind the tunnel: it checks each request against the URL it is called on there, with Twilio's own library. */
+  async function appBehindTunnel() {
+    return target((req, res, body) => {
+      const fields = Object.fromEntries(new URLSearchParams(body.toString('utf8')))
+      const ok = twilio.validateRequest(token, String(req.headers['x-twilio-signature']), `${PUBLIC}${req.url}`, fields)
+      res.writeHead(ok ? 200 : 403)
+      res.end(ok ? 'ok' : 'bad signature')
+    })
+  }
+
+  async function twilioThroughTunnel(publicUrl: string | null) {
+    const app = await appBehindTunnel()
+    t = await startEngine()
+    await t.engine.updateEndpoint(t.endpointId, { signature: { scheme: 'twilio', publicUrl }, forward: { mode: 'async', targets: [{ id: 'app', url: app.url, paused: false }], defaultTargetId: 'app' } })
+    const api = apiOf(t.engine)
+    await api['endpoints.setSecret']({ id: t.endpointId, secret: token })
+    const body = new URLSearchParams(params).toString()
+    const done = nextCapture(t.engine)
+    // As ngrok hands it on: the public Host, and the scheme Twilio called.
+    const head = { 'Content-Type': 'application/x-www-form-urlencoded', Host: 'abc.ngrok.app', 'X-Forwarded-Proto': 'https', 'X-Twilio-Signature': twilio.getExpectedTwilioSignature(token, `${PUBLIC}/twilio/sms?x=1`, params) }
+    await rawExchange(t.port, `POST /twilio/sms?x=1 HTTP/1.1\r\n${Object.entries(head).map(([n, v]) => `${n}: ${v}\r\n`).join('')}Content-Length: ${body.length}\r\n\r\n${body}`)
+    const captured = await done
+    // Forwarded as it came, the app accepts it: it checks the URL Twilio called.
+    await app.waitFor(1)
+    return { app, api, captured }
+  }
+
+  const edited = (draft: RequestDraft): RequestDraft => ({ ...draft, bodyBase64: Buffer.from(new URLSearchParams({ ...params, Body: 'edited' }).toString()).toString('base64') })
+
+  it('without a public URL, is signed for the URL Twilio called for the original, which the app checks, not for the forward target’s host', async () => {
+    const { app, api, captured } = await twilioThroughTunnel(null)
+    const resent = await api['replay.resend']({ captureId: captured.id, resign: { scheme: 'twilio', renewId: false } })
+    expect(resent.response?.status).toBe(200)
+    expect(resent.resigned?.signedUrl).toEqual({ url: `${PUBLIC}/twilio/sms?x=1`, from: 'arrival' })
+    expect(resent.signature).toEqual({ kind: 'valid', scheme: 'twilio' })
+    // Edited in the Composer (sent to the target, Host naming it) and re-signed.
+    const draft = edited(await api['replay.draft']({ captureId: captured.id, baseUrl: app.url }))
+    draft.headers = draft.headers.map(([name, value]) => [name, name.toLowerCase() === 'host' ? new URL(app.url).host : value])
+    const sent = await api['replay.send']({ draft, originId: captured.id, resign: { scheme: 'twilio', renewId: false } })
+    expect([sent.response?.status, sent.signature?.kind]).toEqual([200, 'valid'])
+    expect(app.received.at(-1)!.url).toBe('/twilio/sms?x=1')
+  })
+
+  it('with the public URL set on the endpoint, is signed for it with the request’s own path, also for a saved request that no capture links', async () => {
+    const { app, api, captured } = await twilioThroughTunnel(PUBLIC)
+    const draft = edited(await api['replay.draft']({ captureId: captured.id, baseUrl: app.url }))
+    const replay = await api['replay.send']({ draft, originId: captured.id, resign: { scheme: 'twilio', renewId: false } })
+    expect([replay.response?.status, replay.resigned?.signedUrl]).toEqual([200, { url: `${PUBLIC}/twilio/sms?x=1`, from: 'public-url' }])
+    // Saved from that replay (no capture of its own), and run re-signed to the app.
+    const c = await api['collections.create']({ name: 'Twilio' })
+    await api['collections.saveItem']({ id: c.id, from: { replayId: replay.id }, name: 'edited sms' })
+    const done = new Promise<RunState>((resolve) => t!.engine.events.on('collections:run', (state) => state.state !== 'running' && resolve(state)))
+    await api['collections.run']({ id: c.id, baseUrl: app.url })
+    const run = await done
+    expect(run.results.map((r) => [r.status, r.signature?.kind])).toEqual([[200, 'valid']])
+    expect((await api['replay.get']({ id: run.results[0]!.replayId! })).resigned?.signedUrl).toEqual({ url: `${PUBLIC}/twilio/sms?x=1`, from: 'public-url' })
+  })
+
+  it('a URL whose bodySHA256 a body edit renews is sent to its own path, whatever path the public URL has', async () => {
+    const app = await target((req, res, body) => {
+      const ok = twilio.validateRequestWithBody(token, String(req.headers['x-twilio-signature']), `${PUBLIC}/base${req.url}`, body.toString('utf8'))
+      res.writeHead(ok ? 200 : 403)
+      res.end()
+    })
+    t = await startEngine()
+    await t.engine.updateEndpoint(t.endpointId, { signature: { scheme: 'twilio', publicUrl: `${PUBLIC}/base` } })
+    const api = apiOf(t.engine)
+    await api['endpoints.setSecret']({ id: t.endpointId, secret: token })
+    const draft: RequestDraft = { method: 'POST', url: `${app.url}/studio?bodySHA256=0000&z=1`, headers: [['Content-Type', 'application/json'], ['X-Twilio-Signature', 'old']], bodyBase64: btoa('{"edited":true}') }
+    const sent = await api['replay.send']({ draft, endpointId: t.endpointId, resign: { scheme: 'twilio', renewId: false } })
+    expect(sent.response?.status).toBe(200)
+    expect(app.received[0]!.url).toMatch(/^\/studio\?bodySHA256=[0-9a-f]{64}&z=1$/)
+    expect(sent.resigned?.signedUrl?.url).toMatch(/^https:\/\/abc\.ngrok\.app\/base\/studio\?bodySHA256=[0-9a-f]{64}&z=1$/)
   })
 })

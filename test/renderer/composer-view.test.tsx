@@ -747,6 +747,24 @@ describe('composer', () => {
     expect(screen.queryByTestId('response-signature-note')).toBeNull()
   })
 
+  it('says which URL a re-signed Twilio request was signed for, and why that is the one the app checks', async () => {
+    const { capture, workbench } = await setup({ scheme: true, headers: [['Stripe-Signature', 't=1,v1=abc']] })
+    await openComposer(workbench, capture.id)
+    await act(async () => {
+      await workbench.send()
+    })
+    const sent = workbench.store.getState().composer.result!
+    expect(screen.queryByTestId('response-signed-url')).toBeNull()
+    const show = (from: 'public-url' | 'arrival' | 'request') =>
+      act(() => workbench.store.getState().setComposer({ result: { ...sent, resigned: { scheme: 'twilio', renewedId: false, signedUrl: { url: 'https://abc.ngrok.app/sms?x=1', from } } } }))
+    show('arrival')
+    expect(screen.getByTestId('response-signed-url').textContent).toBe(
+      'Signed for https://abc.ngrok.app/sms?x=1: the URL Twilio called for the original request (its Host and X-Forwarded-Proto as it arrived), which your app checks as it checked the original. If your app checks another URL, give its address as the endpoint’s public URL.',
+    )
+    show('public-url')
+    expect(screen.getByTestId('response-signed-url').textContent).toBe('Signed for https://abc.ngrok.app/sms?x=1: the endpoint’s public URL with this request’s path and query, which an app behind that tunnel checks.')
+  })
+
   it('saves the edited request with the scheme and endpoint that re-sign it, as a saved capture gets them', async () => {
     const { engine, capture, workbench } = await setup({ scheme: true })
     await openComposer(workbench, capture.id)

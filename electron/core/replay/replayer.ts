@@ -135,8 +135,9 @@ export class Replayer {
     let resigned: Replay['resigned'] = null
     const endpointId = input.endpointId ?? (input.originId ? this.deps.history.summary(input.originId)?.endpointId : undefined)
     const endpoint = endpointId ? this.deps.endpoint(endpointId) : undefined
-    // The provider signed the public URL it called; a replay of its request claims the same one.
-    let signedUrl = endpoint && input.originId ? publicUrlOf({ target: requestPath, rawHeaders: headers, localPort: 0 }, endpoint) : draft.url
+    // The provider signed the public URL it called; a replay of its request claims the one the app checks.
+    const signedFor = endpoint ? await this.signedUrlOf(endpoint, input.originId, requestPath, headers, origin) : { url: draft.url, from: 'request' as const }
+    let signedUrl = signedFor.url
     if (input.resign) {
       if (!endpoint) throw new HookscopeError('INVALID_INPUT', 'Re-signing needs the endpoint whose secret signs the request.')
       const secret = await this.deps.checker.secretOf(endpoint.id)
@@ -145,14 +146,15 @@ export class Replayer {
         const result = signWith(input.resign.scheme, { method: draft.method, url: signedUrl, rawHeaders: headers, body }, secret, this.deps.clock.now(), { renewId: input.resign.renewId })
         headers = result.rawHeaders
         if (result.url !== signedUrl) {
-          requestPath = splitUrl(result.url).path
+          // Only the query's bodySHA256 changed: the request keeps its own path, whatever the public URL's.
+          requestPath = requestPath.replace(/\?.*$/, '') + splitUrl(result.url).path.replace(/^[^?]*/, '')
           signedUrl = result.url
         }
       } catch (error) {
         if (error instanceof UnusableSecretError) throw new HookscopeError('INVALID_INPUT', `The signing secret cannot be used for ${input.resign.scheme}: ${error.message}`)
         throw error
       }
-      resigned = { scheme: input.resign.scheme, renewedId: input.resign.renewId }
+      resigned = { scheme: input.resign.scheme, renewedId: input.resign.renewId, ...(input.resign.scheme === 'twilio' ? { signedUrl: { url: signedUrl, from: signedFor.from } } : {}) }
     }
     // Host as the draft says (added from the URL when absent); Content-Length follows the body.
     const sent = upstreamHeaders(headers, { host: headerValue(headers, 'host') === null ? 'rewrite' : 'keep', targetHost: origin.host, bodyLength: body.length, method: draft.method })
@@ -220,6 +222,22 @@ export class Replayer {
     }
     await this.release(dropped)
     return replay
+  }
+
+  /**
+   * The URL a signature over the called URL (Twilio's) is made and judged for: the one the app checks.
+   * An app behind a tunnel checks the URL it is called on there, not its local address: the endpoint's
+   * public URL with the request's own path and query; else the URL the original request named as it
+   * arrived (its Host, over https when its tunnel said so), never the Host a resend to a forward
+   * target rewrote (a tunnel's https:// on the target's host is a URL nothing calls); else the one
+   * this request names in its Host, or its URL. Only Twilio signs a URL: other schemes read no origin.
+   */
+  private async signedUrlOf(endpoint: Endpoint, originId: string | null, requestPath: string, headers: RawHeaders, origin: URL): Promise<{ url: string; from: 'public-url' | 'arrival' | 'request' }> {
+    if (endpoint.signature.publicUrl) return { url: publicUrlOf({ target: requestPath, rawHeaders: headers, localPort: 0 }, endpoint), from: 'public-url' }
+    const arrived = originId && endpoint.signature.scheme === 'twilio' ? await this.deps.history.get(originId) : undefined
+    if (arrived) return { url: publicUrlOf({ target: requestPath, rawHeaders: arrived.rawHeaders, localPort: arrived.localPort }, endpoint), from: 'arrival' }
+    if (headerValue(headers, 'host') !== null) return { url: publicUrlOf({ target: requestPath, rawHeaders: headers, localPort: 0 }, endpoint), from: 'request' }
+    return { url: `${origin.origin}${requestPath}`, from: 'request' }
   }
 
   /** Give up the bodies of replays no longer kept; a body nothing else uses is deleted. */

@@ -93,6 +93,11 @@ export function ResponsePanel() {
       <p className="muted response-url">
         <VisibleText value={result.request.method} byteString /> <VisibleText value={result.request.url} byteString />
       </p>
+      {result.resigned?.signedUrl && (
+        <p className="muted" data-testid="response-signed-url">
+          Signed for <VisibleText value={result.resigned.signedUrl.url} byteString />: {SIGNED_URL_FROM[result.resigned.signedUrl.from]}
+        </p>
+      )}
       {signatureNote && (
         <p className={`viewer-note ${signatureNote.tone === 'danger' ? 'error' : 'warning'}`} data-testid="response-signature-note">
           {signatureNote.text}
@@ -183,6 +188,14 @@ function AcceptSelfSignedOffer({ sentTo }: { sentTo: string }) {
       )}
     </p>
   )
+}
+
+/** Why a re-signed request was signed for the URL it was (Twilio signs the URL it called): what the app checks. */
+const SIGNED_URL_FROM: Record<NonNullable<NonNullable<Replay['resigned']>['signedUrl']>['from'], string> = {
+  'public-url': 'the endpoint’s public URL with this request’s path and query, which an app behind that tunnel checks.',
+  arrival:
+    'the URL Twilio called for the original request (its Host and X-Forwarded-Proto as it arrived), which your app checks as it checked the original. If your app checks another URL, give its address as the endpoint’s public URL.',
+  request: 'the URL this request names (its Host). If your app checks the URL it is called on through a tunnel, give that address as the endpoint’s public URL.',
 }
 
 /** What the app makes of the signature sent, when it would refuse it: said beside the answer, so that
