@@ -10,7 +10,7 @@ import { HookscopeError } from '../../shared/errors'
 import { addCapture, createFakeEngine, utf8 } from './helpers/fake-api'
 import { installFakeWorkbench } from './helpers/fake-workbench'
 import { createHarness, renderWith, settle } from './helpers/render-app'
-import { formatDateTime } from '../../renderer/src/text/format'
+import { formatClock, formatDateTime } from '../../renderer/src/text/format'
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
@@ -745,6 +745,30 @@ describe('composer', () => {
     act(() => workbench.store.getState().setComposer({ result: { ...sent, resigned: { scheme: 'stripe', renewedId: false }, signature: { kind: 'valid', scheme: 'stripe' } } }))
     expect(screen.getByTestId('response-signature').textContent).toBe('sig valid')
     expect(screen.queryByTestId('response-signature-note')).toBeNull()
+  })
+
+  it('says a replay’s signature was judged as it was sent, over the body it was sent with, not when its capture arrived', async () => {
+    const { capture, fake, workbench } = await setup({ scheme: true, headers: [['Stripe-Signature', 't=1,v1=abc']] })
+    await openComposer(workbench, capture.id)
+    fireEvent.click(screen.getByTestId('composer-resign'))
+    await act(async () => {
+      await workbench.send()
+    })
+    const sent = workbench.store.getState().composer.result!
+    const at = formatClock(sent.sentAt)
+    act(() => workbench.store.getState().setComposer({ result: { ...sent, signature: { kind: 'timestamp-out-of-tolerance', scheme: 'stripe', driftSeconds: 3600, toleranceSeconds: 300 } } }))
+    expect(screen.getByTestId('response-signature-note').textContent).toBe(
+      `Sent without re-signing: Stale Stripe timestamp. The signature itself matches the body it was sent with, but the signed timestamp was 1 h old (drift 3600 s) when it was sent, at ${at}. Turn on re-signing to send it with a fresh signature.`,
+    )
+    expect(screen.getByTestId('response-signature').title).toBe(
+      `Stripe signature matches, but its timestamp is 1 h old (tolerance 5 min): your app would refuse it. Judged as it was sent, at ${at}, over the body it was sent with and the endpoint’s current secret: what the app that got it decides.`,
+    )
+    // So does its badge among the request's replays.
+    fake.replays[0] = { ...fake.replays[0]!, signature: { kind: 'invalid', scheme: 'stripe', reason: 'no v1 signature matches the body and the secret' } }
+    await act(async () => {
+      await workbench.loadReplays()
+    })
+    expect(screen.getByTestId('replay-signature').title).toBe(`Stripe signature invalid: no v1 signature matches the body and the secret. Judged as it was sent, at ${formatClock(fake.replays[0]!.sentAt)}, over the body it was sent with and the endpoint’s current secret: what the app that got it decides.`)
   })
 
   it('says which URL a re-signed Twilio request was signed for, and why that is the one the app checks', async () => {

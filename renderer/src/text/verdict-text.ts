@@ -135,6 +135,11 @@ export function previousSecretText(verdict: Verdict): string | null {
     : `signed with the secret in force when it arrived, replaced at ${at}; a re-signed resend uses the current one`
 }
 
+/** What a replay's signature verdict was judged as: said beside its badge, which reads as a capture's. */
+export function sentVerdictNote(sentAt: number): string {
+  return `Judged as it was sent, at ${formatClock(sentAt)}, over the body it was sent with and the endpoint’s current secret: what the app that got it decides.`
+}
+
 export function verdictBadge(verdict: Verdict): VerdictBadge {
   const previous = previousSecretText(verdict)
   const scheme = SCHEME_LABELS[verdict.scheme]
@@ -177,16 +182,31 @@ export interface VerdictExplanation {
   details: string[]
 }
 
-export function explainVerdict(verdict: Verdict): VerdictExplanation {
+/**
+ * When a verdict was reached, and over which body: a capture's as of its arrival, over the bytes
+ * stored; a replay's as it was sent (at `at`), over the body it was sent with.
+ */
+export type VerdictMoment = { kind: 'arrival' } | { kind: 'sent'; at: number }
+
+const ON_ARRIVAL: VerdictMoment = { kind: 'arrival' }
+
+/** "when it was sent, at 10:21:04.120" or "when the request arrived". */
+function whenJudged(moment: VerdictMoment): string {
+  return moment.kind === 'sent' ? `when it was sent, at ${formatClock(moment.at)}` : 'when the request arrived'
+}
+
+/** A verdict in sentences, as of `moment` (a capture's arrival unless told otherwise). */
+export function explainVerdict(verdict: Verdict, moment: VerdictMoment = ON_ARRIVAL): VerdictExplanation {
   const scheme = SCHEME_LABELS[verdict.scheme]
   const previous = previousSecretText(verdict)
+  const sent = moment.kind === 'sent'
   switch (verdict.kind) {
     case 'valid':
       return {
         headline: `Valid ${scheme} signature`,
         tone: 'ok',
         details: [
-          `The signature matches the stored bytes and the endpoint’s secret, so an app checking it with ${scheme}’s rules would accept this request.`,
+          `The signature matches ${sent ? 'the body it was sent with' : 'the stored bytes'} and the endpoint’s secret, so an app checking it with ${scheme}’s rules would accept this request.`,
           ...(verdict.detail ? [`Note: ${verdict.detail}.`] : []),
           ...(previous ? [`${capitalize(previous)}.`] : []),
         ],
@@ -212,7 +232,7 @@ export function explainVerdict(verdict: Verdict): VerdictExplanation {
         tone: 'warning',
         details: [
           ...(previous ? [`${capitalize(previous)}.`] : []),
-          `The signature itself matches, but the signed timestamp is ${driftWords(verdict.driftSeconds)} (drift ${Math.round(verdict.driftSeconds)} s) when the request arrived.`,
+          `The signature itself matches${sent ? ' the body it was sent with' : ''}, but the signed timestamp ${sent ? 'was' : 'is'} ${driftWords(verdict.driftSeconds)} (drift ${Math.round(verdict.driftSeconds)} s) ${whenJudged(moment)}.`,
           // Only a timestamp too old suggests a replay; one ahead of the arrival (refused by Standard
           // Webhooks and Svix) comes from a clock that is off.
           verdict.driftSeconds >= 0
@@ -221,7 +241,7 @@ export function explainVerdict(verdict: Verdict): VerdictExplanation {
                 // Thousands of years ahead: a sender that wrote Date.now() (milliseconds), not seconds.
                 verdict.driftSeconds < -MILLISECONDS_AHEAD_SECONDS
                   ? `A timestamp this far ahead is most likely in milliseconds: ${scheme} counts whole seconds since 1970.`
-                  : 'A timestamp ahead of the time the request arrived means the sender’s clock, or this machine’s, is off.'
+                  : `A timestamp ahead of the time ${sent ? 'it was sent' : 'the request arrived'} means the sender’s clock, or this machine’s, is off.`
               }`,
           'Resend it re-signed to give it a fresh timestamp.',
         ],
@@ -324,11 +344,12 @@ export function shownVerdict(summary: Pick<CaptureSummary, 'signature' | 'signat
 
 /**
  * What the app would make of the signature a replay carried, when it would refuse it: the verdict's
- * headline and first reason, and whether re-signing (a fresh signature over the bytes sent) would
- * make it accept it. Null when it would accept it, or nothing could be judged (no secret stored).
+ * headline and first reason (judged as it was sent, at `sentAt`, over the body it was sent with), and
+ * whether re-signing (a fresh signature over the bytes sent) would make it accept it. Null when it
+ * would accept it, or nothing could be judged (no secret stored).
  */
-export function refusedSignature(verdict: Verdict | null | undefined): { headline: string; reason: string | null; tone: Tone; resignFixes: boolean } | null {
+export function refusedSignature(verdict: Verdict | null | undefined, sentAt?: number): { headline: string; reason: string | null; tone: Tone; resignFixes: boolean } | null {
   if (!verdict || verdict.kind === 'valid' || verdict.kind === 'no-secret') return null
-  const { headline, tone, details } = explainVerdict(verdict)
+  const { headline, tone, details } = explainVerdict(verdict, sentAt === undefined ? ON_ARRIVAL : { kind: 'sent', at: sentAt })
   return { headline, reason: details[0] ?? null, tone, resignFixes: verdict.kind === 'invalid' || verdict.kind === 'timestamp-out-of-tolerance' || verdict.kind === 'malformed-header' }
 }

@@ -400,7 +400,7 @@ export class Workbench {
       // Either way it names where it went: the target's URL with the request's path appended.
       const where = `${replay.request.method} ${replay.request.url}`
       // A refusal the signature explains says so, and how to send one the app accepts.
-      const refused = refusedSignature(replay.signature)
+      const refused = refusedSignature(replay.signature, replay.sentAt)
       const why = refused ? ` — ${refused.headline}${!resign && refused.resignFixes ? ': resend it re-signed' : ''}` : ''
       if (replay.response) this.toast(`${how} to ${where}: ${statusLine(replay)}${why}`, replay.response.status < 400 && !refused ? 'info' : 'error')
       else this.toast(`Resend to ${where} failed: ${statusLine(replay)}`, 'error')

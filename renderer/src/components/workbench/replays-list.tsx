@@ -5,7 +5,7 @@
 import { useEffect } from 'react'
 import { requestTargetOf } from '../../../../shared/formats/http-parts'
 import type { Verdict } from '../../../../shared/signatures'
-import { verdictBadge } from '../../text/verdict-text'
+import { sentVerdictNote, verdictBadge } from '../../text/verdict-text'
 import { formatClock, formatDuration, statusClassOf } from '../../text/format'
 import { displayText } from '../../text/visible-text'
 import { statusLine, useWorkbench, useWorkbenchState } from '../../workbench/commands'
@@ -49,7 +49,7 @@ export function ReplaysList() {
                     </span>
                     <span className="muted">{formatDuration(replay.timings.totalMs)}</span>
                     {replay.resigned && <span className="badge ok">re-signed</span>}
-                    {replay.signature && replay.signature.kind !== 'valid' && <SignatureBadge verdict={replay.signature} />}
+                    {replay.signature && replay.signature.kind !== 'valid' && <SignatureBadge verdict={replay.signature} sentAt={replay.sentAt} />}
                   </span>
                 </button>
                 <button type="button" className="small" data-testid="replay-edit" title="Load what was sent into the editor" onClick={() => void workbench.openReplay(replay.id)}>
@@ -73,10 +73,10 @@ export function ReplaysList() {
   )
 }
 
-function SignatureBadge({ verdict }: { verdict: Verdict }) {
+function SignatureBadge({ verdict, sentAt }: { verdict: Verdict; sentAt: number }) {
   const badge = verdictBadge(verdict)
   return (
-    <span className={`badge ${badge.tone}`} title={badge.title} data-testid="replay-signature">
+    <span className={`badge ${badge.tone}`} title={`${badge.title} ${sentVerdictNote(sentAt)}`} data-testid="replay-signature">
       {badge.short}
     </span>
   )

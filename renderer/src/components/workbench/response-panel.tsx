@@ -14,7 +14,7 @@ import { statusLine, useWorkbench, useWorkbenchState } from '../../workbench/com
 import { BodyContent } from '../viewers/body-content'
 import { VisibleText } from '../visible-text'
 import { RawHeaderTable } from './raw-header-table'
-import { refusedSignature, SCHEME_LABELS, verdictBadge, type Tone } from '../../text/verdict-text'
+import { refusedSignature, SCHEME_LABELS, sentVerdictNote, verdictBadge, type Tone } from '../../text/verdict-text'
 import { TabList, TabPanel } from '../tabs'
 import { errorMessage } from '../../../../shared/errors'
 import { sendErrorText } from '../../text/send-error-text'
@@ -53,7 +53,7 @@ export function ResponsePanel() {
   }
   const contentType = result.response?.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? null
   const signatureBadge = result.signature ? verdictBadge(result.signature) : null
-  const signatureNote = result.signature ? sentSignatureNote(result.signature, result.resigned !== null) : null
+  const signatureNote = result.signature ? sentSignatureNote(result.signature, result.resigned !== null, result.sentAt) : null
   // No answer: the status line's place says so in a few words, and one note says what happened (also
   // when an answer began and was cut short).
   const failure = result.error ? sendErrorText(result.error, result.request.url) : null
@@ -70,7 +70,7 @@ export function ResponsePanel() {
           </span>
         )}
         {signatureBadge && (
-          <span className={`badge ${signatureBadge.tone}`} title={signatureBadge.title} data-testid="response-signature">
+          <span className={`badge ${signatureBadge.tone}`} title={`${signatureBadge.title} ${sentVerdictNote(result.sentAt)}`} data-testid="response-signature">
             {signatureBadge.label}
           </span>
         )}
@@ -200,8 +200,8 @@ const SIGNED_URL_FROM: Record<NonNullable<NonNullable<Replay['resigned']>['signe
 
 /** What the app makes of the signature sent, when it would refuse it: said beside the answer, so that
  * a 400 from the app reads as the signature it refused, with how to send one it accepts. */
-function sentSignatureNote(verdict: Verdict, resigned: boolean): { tone: Tone; text: string } | null {
-  const refused = refusedSignature(verdict)
+function sentSignatureNote(verdict: Verdict, resigned: boolean, sentAt: number): { tone: Tone; text: string } | null {
+  const refused = refusedSignature(verdict, sentAt)
   if (!refused) return null
   const fix = !resigned && refused.resignFixes ? ' Turn on re-signing to send it with a fresh signature.' : ''
   return { tone: refused.tone, text: `Sent ${resigned ? 're-signed' : 'without re-signing'}: ${refused.headline}. ${refused.reason ?? ''}${fix}` }
