@@ -118,6 +118,9 @@ function refuseUndefinedOrigins(exchanges: readonly Exchange[], format: ExportFo
   }
 }
 
+const SELF_SIGNED_ADVICE =
+  '. If it is your app’s own certificate, open the request, tick “Accept a self-signed certificate” and update the item, or run it to a forward target that accepts one'
+
 /** A URL's origin (scheme, host and port), or null when it has none. */
 function originOf(url: string): string | null {
   try {
@@ -722,7 +725,8 @@ export class CollectionService {
         replayId: replay.id,
         status,
         durationMs: replay.timings.totalMs,
-        error: replay.error?.message ?? null,
+        // A certificate the item could accept: how, since a run has no box to tick.
+        error: replay.error ? replay.error.message + (replay.error.remedy === 'accept-self-signed' && !acceptSelfSigned ? SELF_SIGNED_ADVICE : '') : null,
         ok: status !== null && status >= 200 && status < 400,
         signature: replay.signature ?? null,
       }
