@@ -43,7 +43,8 @@ export const MAX_API_CLIENTS = 32
  * cannot pile up connections, nor requests or upgrades that never finish their headers.
  */
 export const MAX_UI_CONNECTIONS = 256
-const HEADERS_TIMEOUT_MS = 10_000
+/** How long a caller of the UI port may take to send its headers, a WebSocket upgrade's too. */
+export const HEADERS_TIMEOUT_MS = 10_000
 /** How long a refused connection may take to take its answer before it is destroyed. */
 export const REFUSAL_GRACE_MS = 2_000
 

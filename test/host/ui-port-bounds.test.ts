@@ -1,12 +1,13 @@
-// What the headless host's UI port holds for callers that do not read, and how it lets go of the
-// connections it refuses: real sockets, a real engine, real captures as the traffic.
+// What the headless host's UI port holds for callers that do not read, how long it waits for a
+// caller's headers, and how it lets go of the connections it refuses: real sockets, a real engine,
+// real captures as the traffic.
 import { mkdir, writeFile } from 'node:fs/promises'
 import http from 'node:http'
 import net from 'node:net'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
-import { HeadlessHost } from '../../electron/headless/host'
+import { HEADERS_TIMEOUT_MS, HeadlessHost } from '../../electron/headless/host'
 import { WS_CLOSE_FELL_BEHIND, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../shared/wire'
 import { removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
 
@@ -253,5 +254,36 @@ describe('a refused connection', () => {
     const asked = await fetch(`http://127.0.0.1:${host.port}/api`)
     expect(asked.status).toBe(503)
     expect(await asked.text()).toContain('too many pages connected')
+  })
+})
+
+describe('a caller that sends its headers slowly', () => {
+  it('is answered 408 and cut off once its headers took longer than 10 s, however steadily they trickle in; the page still loads', async () => {
+    const host = await startHost()
+    expect(HEADERS_TIMEOUT_MS).toBe(10_000)
+    const socket = net.connect({ port: host.port, host: '127.0.0.1' })
+    sockets.push(socket)
+    socket.on('error', () => undefined)
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+    const opened = performance.now()
+    const chunks: Buffer[] = []
+    socket.on('data', (chunk) => chunks.push(chunk))
+    // A header line every second: never idle, never done.
+    socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n`)
+    let line = 0
+    const trickle = setInterval(() => socket.write(`X-Slow-${line++}: 1\r\n`), 1_000)
+    try {
+      await new Promise<void>((resolve) => socket.once('close', () => resolve()))
+    } finally {
+      clearInterval(trickle)
+    }
+    const lasted = performance.now() - opened
+    expect(Buffer.concat(chunks).toString('latin1')).toMatch(/^HTTP\/1\.1 408 /)
+    // Its headers' time, and the host's check of it once a second (with room for a busy machine).
+    expect(lasted).toBeGreaterThanOrEqual(HEADERS_TIMEOUT_MS - 50)
+    expect(lasted).toBeLessThan(HEADERS_TIMEOUT_MS + 5_000)
+    expect(line).toBeGreaterThanOrEqual(8)
+    expect(await host.openConnections()).toBe(0)
+    expect((await fetch(`http://127.0.0.1:${host.port}/`)).status).toBe(200)
   })
 })
