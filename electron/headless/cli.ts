@@ -283,6 +283,12 @@ function statusOf(engine: Engine, id: string): EndpointStatus {
   return engine.statuses().find((status) => status.id === id)!
 }
 
+/**
+ * How long after a stop signal another one is taken as the same one delivered twice, not a second
+ * press to exit without waiting.
+ */
+const REPEATED_SIGNAL_MS = 1_000
+
 export async function main(argv = process.argv.slice(2)): Promise<void> {
   let parsed
   try {
@@ -307,13 +313,16 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     process.exitCode = 1
     return
   }
-  let signals = 0
+  let firstSignalAt: number | null = null
   const onSignal = (signal: NodeJS.Signals) => {
-    signals++
-    if (signals > 1) {
+    if (firstSignalAt !== null) {
+      // The same Ctrl+C delivered again: a terminal signals every process of its foreground group,
+      // and a launcher among them (npm start's) passes on the one it got as well.
+      if (performance.now() - firstSignalAt < REPEATED_SIGNAL_MS) return
       console.error(`hookscope: ${signal} again, exiting without waiting`)
       process.exit(130)
     }
+    firstSignalAt = performance.now()
     console.log(`hookscope: ${signal}, storing what is in progress and stopping…`)
     void running.stop().then(
       () => process.exit(0),

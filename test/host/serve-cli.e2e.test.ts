@@ -1,6 +1,7 @@
 // `hookscope serve` started for real, as a user would: the built program in its own process.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import net from 'node:net'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -90,6 +91,45 @@ describe('hookscope serve', () => {
       }
     })
   }
+
+  it('takes one Ctrl+C delivered twice, as under npm start, as one: a request in progress is stored before it exits', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const started = await serve('--data-dir', dir, '--port', '0', '--ui-port', '0')
+    const capture = new URL(started.capture)
+    // A request whose body is still arriving: the host has read its headers once it says to go on.
+    const socket = net.connect({ port: Number(capture.port), host: capture.hostname })
+    socket.on('error', () => undefined)
+    const answered = new Promise<string>((resolve) => {
+      let text = ''
+      socket.on('data', (chunk) => {
+        text += chunk.toString('latin1')
+        if (text.includes('100 Continue')) resolve(text)
+      })
+    })
+    socket.write(`POST /in-progress HTTP/1.1\r\nHost: ${capture.host}\r\nContent-Length: 10\r\nExpect: 100-continue\r\n\r\n`)
+    await answered
+    socket.write('12345')
+    const stopping = new Promise<void>((resolve) => {
+      const rl = createInterface({ input: proc!.stdout! })
+      rl.on('line', (line) => line.includes('storing what is in progress') && resolve())
+    })
+    // The terminal's signal, then the launcher's copy of it.
+    proc!.kill('SIGINT')
+    await stopping
+    proc!.kill('SIGINT')
+    const { code } = await started.exit
+    socket.destroy()
+    expect(started.lines.join('\n')).not.toContain('again')
+    expect(code).toBe(0)
+    const engine = await Engine.open({ dataDir: dir })
+    try {
+      const [stored] = engine.history.query({}).items
+      expect(stored).toMatchObject({ target: '/in-progress', flags: expect.arrayContaining(['incomplete']) })
+    } finally {
+      await engine.close()
+    }
+  })
 
   it('says in words why it could not store at the end when its data folder was deleted while it ran', async () => {
     const parent = await tempDir()
