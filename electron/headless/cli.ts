@@ -132,6 +132,14 @@ export function parseServeArgs(argv: string[]): { help: true } | { version: true
   if (values.help) return { help: true }
   if (values.version) return { version: true }
   if (positionals.length > 0) throw new HookscopeError('INVALID_INPUT', `Unknown command "${positionals[0]}". Try "hookscope serve --help".`)
+  // An empty value is most often a shell variable that is not set (--data-dir "$HOOKS"): read as a
+  // path it would be the current folder, and as a host the system's choice.
+  for (const flag of ['data-dir', 'renderer', 'host', 'allow-host'] as const) {
+    const given = values[flag]
+    if (given === '' || (Array.isArray(given) && given.includes(''))) {
+      throw new HookscopeError('INVALID_INPUT', `--${flag} was given an empty value (a shell variable that is not set?). Try "hookscope serve --help" for the options.`)
+    }
+  }
   const forwardMode = values['forward-mode'] ?? 'async'
   if (values['forward-mode'] !== undefined && values.forward === undefined) {
     throw new HookscopeError('INVALID_INPUT', '--forward-mode needs --forward <url>: it says how captures reach that URL.')

@@ -71,6 +71,13 @@ describe('serve flags', () => {
     expect(() => parse('-h1')).toThrow('Unknown option "-h1".')
   })
 
+  it('refuses an empty folder or address instead of taking the current folder or any address for it', () => {
+    for (const flag of ['--data-dir', '--renderer', '--host', '--allow-host']) {
+      expect(() => parse(flag, ''), flag).toThrow(`${flag} was given an empty value (a shell variable that is not set?). Try "hookscope serve --help" for the options.`)
+    }
+    expect(() => parse('--allow-host', 'tunnel.example', '--allow-host', '')).toThrow('--allow-host was given an empty value')
+  })
+
   it('refuses --forward-mode without --forward', () => {
     expect(() => parse('--forward-mode', 'proxy')).toThrow(/--forward-mode needs --forward/)
   })
