@@ -28,8 +28,9 @@ Options:
   --host <address>     Bind address of the capture endpoint (default: 127.0.0.1;
                        0.0.0.0 exposes it to your network)
   --ui-port <n>        Port of the web UI, always on 127.0.0.1 (default: the last run's when free, else a free port)
-  --allow-host <name>  Also accept this host name for the web UI, e.g. behind an SSH tunnel
-                       (repeatable; loopback names are always accepted)
+  --allow-host <name>  Also accept this host name for the web UI, on any port, over http or
+                       https: the name a proxy or tunnel reaches it by (repeatable; loopback
+                       names are always accepted, so an SSH tunnel to localhost needs none)
   --forward <url>      Forward every captured request to your app, its path and query
                        appended to this URL: with http://localhost:3000, a request to
                        /webhooks goes to http://localhost:3000/webhooks. For this run

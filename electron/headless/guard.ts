@@ -10,7 +10,6 @@ import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../shared/wire'
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]']
 
 export interface GuardOptions {
-  port: number
   token: string
   /** Extra host names the UI may be reached by (e.g. through an SSH tunnel). */
   allowedHosts: string[]
@@ -18,15 +17,26 @@ export interface GuardOptions {
 
 export type GuardVerdict = { ok: true } | { ok: false; status: 400 | 401 | 403; reason: string }
 
-export function allowedHostValues(options: GuardOptions): Set<string> {
-  const names = [...LOOPBACK_NAMES, ...options.allowedHosts.map((name) => name.toLowerCase())]
-  return new Set(names.map((name) => `${name}:${options.port}`))
+/**
+ * The names the UI may be reached by. The name is what a rebinding attack controls; the port is any:
+ * a browser names the port it connected to, which differs from the UI's behind a tunnel or a proxy
+ * (`ssh -L 8080:127.0.0.1:<ui-port>` is reached as localhost:8080).
+ */
+export function allowedHostNames(options: GuardOptions): Set<string> {
+  return new Set([...LOOPBACK_NAMES, ...options.allowedHosts.map((name) => name.toLowerCase())])
+}
+
+/** The name of a Host header's value (`[::1]` kept in brackets), or null when it is not a host[:port]. */
+function hostName(host: string): string | null {
+  const match = /^(\[[^\]]*\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(host)
+  return match ? match[1]! : null
 }
 
 export function checkHost(req: IncomingMessage, options: GuardOptions): GuardVerdict {
   const host = req.headers.host?.toLowerCase()
   if (!host) return { ok: false, status: 400, reason: 'missing Host header' }
-  if (!allowedHostValues(options).has(host)) return { ok: false, status: 403, reason: `Host ${host} is not this Hookscope` }
+  const name = hostName(host)
+  if (name === null || !allowedHostNames(options).has(name)) return { ok: false, status: 403, reason: `Host ${host} is not this Hookscope` }
   return { ok: true }
 }
 
@@ -49,7 +59,9 @@ export function checkUpgrade(req: IncomingMessage, options: GuardOptions): Guard
   if (!host.ok) return host
   const origin = req.headers.origin
   if (!origin) return { ok: false, status: 403, reason: 'missing Origin header' }
-  if (origin.toLowerCase() !== `http://${req.headers.host!.toLowerCase()}`) {
+  // The page's own origin: the one it was served from, over https behind a proxy that adds TLS.
+  const own = req.headers.host!.toLowerCase()
+  if (origin.toLowerCase() !== `http://${own}` && origin.toLowerCase() !== `https://${own}`) {
     return { ok: false, status: 403, reason: `Origin ${origin} is not this Hookscope's UI` }
   }
   const protocols = offeredProtocols(req)

@@ -108,7 +108,7 @@ export class HeadlessHost {
 
   static async start(options: HeadlessHostOptions): Promise<HeadlessHost> {
     const token = options.token ?? randomBytes(24).toString('base64url')
-    const guard: GuardOptions = { port: 0, token, allowedHosts: options.allowedHosts ?? [] }
+    const guard: GuardOptions = { token, allowedHosts: options.allowedHosts ?? [] }
     const headers = securityHeaders(contentSecurityPolicy({ connectSrc: [] }))
     const maxClients = options.maxClients ?? MAX_API_CLIENTS
     let self: HeadlessHost | null = null
@@ -129,8 +129,8 @@ export class HeadlessHost {
       }
       // The page connects back to the host it was loaded from; CSP 'self' covers ws: on the same
       // origin in current browsers, and the explicit entry covers the rest.
-      const own = `ws://${req.headers.host}`
-      void serveStatic(options.rendererDir, req, res, { ...headers, 'Content-Security-Policy': contentSecurityPolicy({ connectSrc: [own] }) })
+      const own = [`ws://${req.headers.host}`, `wss://${req.headers.host}`]
+      void serveStatic(options.rendererDir, req, res, { ...headers, 'Content-Security-Policy': contentSecurityPolicy({ connectSrc: own }) })
     })
     const wss = new WebSocketServer({
       noServer: true,
@@ -153,7 +153,6 @@ export class HeadlessHost {
     }
     server.maxConnections = MAX_UI_CONNECTIONS
     const port = (server.address() as AddressInfo).port
-    guard.port = port
     const host = new HeadlessHost(options.engine, server, wss, port, token, { ...DEFAULT_CLIENT_LIMITS, ...options.clientLimits })
     self = host
     server.on('upgrade', (req, socket: Socket, head) => {

@@ -3,7 +3,7 @@
 // (DNS rebinding). Each is given this run's token, as if it had leaked: Origin and Host alone must
 // stop them. The UI's own page, running the same script, is let in, so the checks cannot pass vacuously.
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import net, { type AddressInfo } from 'node:net'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest'
 import { CHROMIUM_ARGS, CHROMIUM_PATH, ensureBuilt, launchChromium, startHost, type RunningHost } from '../e2e/helpers'
@@ -85,6 +85,33 @@ describe('pages the headless host keeps out', () => {
       expect(await tryApi(page, `${host.uiOrigin.replace('http:', 'ws:')}/api`, host.token)).toMatch(/^answered: \{"type":"result","id":1,"result":\{"ok":true/)
     } finally {
       await context.close()
+    }
+  })
+
+  it('the UI\'s page reached through a tunnel on another port, as `ssh -L` makes it, loads and reaches the Api', async (ctx) => {
+    const { host, browser } = require(ctx)
+    const uiPort = Number(new URL(host.uiOrigin).port)
+    const piped = new Set<net.Socket>()
+    const tunnel = net.createServer((inbound) => {
+      piped.add(inbound)
+      const outbound = net.connect({ port: uiPort, host: '127.0.0.1' })
+      inbound.pipe(outbound).pipe(inbound)
+      inbound.on('error', () => outbound.destroy())
+      outbound.on('error', () => inbound.destroy())
+    })
+    await new Promise<void>((resolve) => tunnel.listen(0, '127.0.0.1', resolve))
+    const context = await browser.newContext()
+    try {
+      const { port } = tunnel.address() as AddressInfo
+      const page = await context.newPage()
+      await page.goto(`http://localhost:${port}/#token=${host.token}`)
+      // The page's own connection: its endpoints are listed once the Api answers it.
+      await page.locator('[data-testid=endpoint-url]').first().waitFor()
+      expect(await tryApi(page, `ws://localhost:${port}/api`, host.token)).toMatch(/^answered: \{"type":"result","id":1,"result":\{"ok":true/)
+    } finally {
+      await context.close()
+      for (const socket of piped) socket.destroy()
+      await new Promise((resolve) => tunnel.close(resolve))
     }
   })
 

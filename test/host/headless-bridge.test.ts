@@ -102,6 +102,51 @@ describe('the headless control plane refuses callers it cannot trust', () => {
     const evil = `evil.example:${host.port}`
     expect((await attempt({ host: evil, origin: `http://${evil}` })).status).toBe(403)
   })
+  it('is reached through a tunnel on another port, as `ssh -L 8080:127.0.0.1:<ui-port>` makes it, page and Api alike', async () => {
+    // What the tunnel does: each connection to its port piped to the UI port.
+    const tunnel = net.createServer((inbound) => {
+      const outbound = net.connect({ port: host.port, host: '127.0.0.1' })
+      inbound.pipe(outbound).pipe(inbound)
+      inbound.on('error', () => outbound.destroy())
+      outbound.on('error', () => inbound.destroy())
+    })
+    await new Promise<void>((resolve) => tunnel.listen(0, '127.0.0.1', resolve))
+    onTestFinished(() => new Promise<void>((resolve) => tunnel.close(() => resolve())))
+    const port = (tunnel.address() as net.AddressInfo).port
+    const page = await fetch(`http://127.0.0.1:${port}/`)
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-security-policy')).toContain(`ws://127.0.0.1:${port}`)
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api`, [WS_PROTOCOL, `${WS_TOKEN_PREFIX}${TOKEN}`], { origin: `http://127.0.0.1:${port}` })
+    onTestFinished(() => ws.terminate())
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
+    const client = new Client(ws)
+    expect(await client.call('app.info')).toMatchObject({ ok: true })
+    // The name is what counts: a rebinding name through the same tunnel is refused.
+    const rebound = await new Promise<number>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port, path: '/', headers: { Host: `evil.example:${port}` } }, (res) => (res.resume(), resolve(res.statusCode!))).on('error', reject)
+    })
+    expect(rebound).toBe(403)
+    expect((await attempt({ host: `localhost:${port}` })).status).toBe(101)
+  })
+  it('takes a name given with --allow-host on any port, behind a proxy that adds https too, and still no other', async () => {
+    const proxied = await HeadlessHost.start({ engine: t.engine, rendererDir, token: TOKEN, allowedHosts: ['Hooks.Example'] })
+    onTestFinished(() => proxied.close())
+    const via = (hostHeader: string, origin: string) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${proxied.port}/api`, [WS_PROTOCOL, `${WS_TOKEN_PREFIX}${TOKEN}`], { headers: { Host: hostHeader }, origin })
+        ws.once('open', () => (ws.close(), resolve(101)))
+        ws.once('unexpected-response', (_req, res) => (res.resume(), resolve(res.statusCode!)))
+        ws.once('error', () => undefined)
+      })
+    expect(await via('hooks.example', 'https://hooks.example')).toBe(101)
+    expect(await via('hooks.example:8443', 'https://hooks.example:8443')).toBe(101)
+    expect(await via(`hooks.example:${proxied.port}`, `http://hooks.example:${proxied.port}`)).toBe(101)
+    // The Origin is still the page's own, whatever the scheme.
+    expect(await via('hooks.example', 'https://evil.example')).toBe(403)
+    expect(await via('hooks.example', 'https://hooks.example:8443')).toBe(403)
+    expect(await via('evil.example', 'https://evil.example')).toBe(403)
+    expect(await via('hooks.example.evil.example', 'https://hooks.example.evil.example')).toBe(403)
+  })
   it('survives callers that reset the connection while they are being refused', async () => {
     const uncaught: unknown[] = []
     const record = (error: unknown) => uncaught.push(error)
@@ -179,7 +224,7 @@ describe('the headless control plane refuses callers it cannot trust', () => {
     const page = await get('/', `localhost:${host.port}`)
     expect(page.status).toBe(200)
     expect(page.headers['content-security-policy']).toContain("default-src 'none'")
-    expect(page.headers['content-security-policy']).toContain(`connect-src 'self' ws://localhost:${host.port}`)
+    expect(page.headers['content-security-policy']).toContain(`connect-src 'self' ws://localhost:${host.port} wss://localhost:${host.port}`)
     expect(page.headers['x-frame-options']).toBe('DENY')
     expect((await get('/assets/app.js', `127.0.0.1:${host.port}`)).status).toBe(200)
     const rebound = await get('/', `evil.example:${host.port}`)
