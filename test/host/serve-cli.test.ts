@@ -121,6 +121,14 @@ describe('serve with an address that cannot be bound', () => {
     expect((await savedEndpoint()).host).toBe('127.0.0.1')
   })
 
+  it('fails on a --host that is no address nor a name it can look up, saying so in words', async () => {
+    await expect(serve(options({ host: 'no-such-host.invalid' }), () => undefined)).rejects.toMatchObject({
+      code: 'ADDRESS_NOT_AVAILABLE',
+      message: 'no-such-host.invalid is neither an address of this machine nor a name it can look up: use an address such as 127.0.0.1, or 0.0.0.0 for all of them.',
+    })
+    expect((await savedEndpoint()).host).toBe('127.0.0.1')
+  })
+
   it('keeps the last run\'s UI port when it is free, so that a page left open reaches the new run; else takes a free one', async () => {
     const first = await serve(options(), () => undefined)
     const port = first.host.port

@@ -795,6 +795,9 @@ function listenError(error: NodeJS.ErrnoException, endpoint: Endpoint, holder: s
       return new HookscopeError('PORT_IN_USE', `Port ${endpoint.port} on ${endpoint.host} is already in use by another program. Choose another port, or 0 for any free one.`)
     case 'EADDRNOTAVAIL':
       return new HookscopeError('ADDRESS_NOT_AVAILABLE', `${endpoint.host} is not an address of this machine.`)
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new HookscopeError('ADDRESS_NOT_AVAILABLE', `${endpoint.host} is neither an address of this machine nor a name it can look up: use an address such as 127.0.0.1, or 0.0.0.0 for all of them.`)
     case 'EACCES':
     case 'EPERM':
       return new HookscopeError('PERMISSION_DENIED', `The system refused to open ${where}; ports below 1024 need special rights.`)
