@@ -74,6 +74,7 @@ export function findRendererDir(explicit?: string): string {
   const here = path.dirname(fileURLToPath(import.meta.url))
   const candidates = explicit ? [path.resolve(explicit)] : [path.resolve(here, '../renderer'), path.resolve(here, '../../out/renderer')]
   const found = candidates.find((dir) => existsSync(path.join(dir, 'index.html')))
+  if (!found && explicit) throw new HookscopeError('NOT_FOUND', `--renderer ${explicit} holds no built UI (no index.html in ${candidates[0]}).`)
   if (!found) throw new HookscopeError('NOT_FOUND', `The web UI is not built (looked in ${candidates.join(', ')}). Run "npm run build" first.`)
   return found
 }

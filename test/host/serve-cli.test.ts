@@ -78,6 +78,10 @@ describe('serve flags', () => {
     expect(() => parse('--allow-host', 'tunnel.example', '--allow-host', '')).toThrow('--allow-host was given an empty value')
   })
 
+  it('names a --renderer folder that holds no built UI, rather than asking for a build', () => {
+    expect(() => parse('--renderer', path.join(dir, 'elsewhere'))).toThrow(`--renderer ${path.join(dir, 'elsewhere')} holds no built UI (no index.html in ${path.join(dir, 'elsewhere')}).`)
+  })
+
   it('refuses --forward-mode without --forward', () => {
     expect(() => parse('--forward-mode', 'proxy')).toThrow(/--forward-mode needs --forward/)
   })
