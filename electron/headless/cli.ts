@@ -107,7 +107,16 @@ function readFlags(args: string[]) {
       const flag = name.replace(/,$/, '')
       const option = Object.entries(FLAGS).find(([long, spec]) => `--${long}` === flag || ('short' in spec && `-${spec.short}` === flag))
       const needsValue = option?.[1].type === 'string'
-      throw new HookscopeError('INVALID_INPUT', needsValue ? `--${option![0]} needs a value. ${hint}` : `--${option?.[0] ?? flag} takes no value. ${hint}`)
+      if (!needsValue) throw new HookscopeError('INVALID_INPUT', `--${option?.[0] ?? flag} takes no value. ${hint}`)
+      // A value that begins with "-" (a negative number, a folder named so) reads as the next option.
+      const { tokens } = parseArgs({ args, allowPositionals: true, strict: false, tokens: true, options: FLAGS })
+      const bare = tokens.find((t) => t.kind === 'option' && t.rawName === flag && !t.inlineValue && (t.value === undefined || t.value.startsWith('-')))
+      const next = bare ? args[bare.index + 1] : undefined
+      const shortFlag = (arg: string) => Object.values(FLAGS).some((spec) => 'short' in spec && arg === `-${spec.short}`)
+      if (next !== undefined && /^-[^-]/.test(next) && !shortFlag(next)) {
+        throw new HookscopeError('INVALID_INPUT', `--${option![0]} needs a value: "${next}" after it reads as an option. Write --${option![0]}=${next} if that is the value. ${hint}`)
+      }
+      throw new HookscopeError('INVALID_INPUT', `--${option![0]} needs a value. ${hint}`)
     }
     throw new HookscopeError('INVALID_INPUT', `${(error as Error).message}. ${hint}`)
   }

@@ -64,6 +64,12 @@ describe('serve flags', () => {
     expect(() => parse('--port', '--host', '127.0.0.1')).toThrow('--port needs a value.')
     expect(() => parse('--help=yes')).toThrow('--help takes no value.')
   })
+  it('says how to give a value that begins with "-", which reads as an option', () => {
+    expect(() => parse('--port', '-1')).toThrow('--port needs a value: "-1" after it reads as an option. Write --port=-1 if that is the value. Try "hookscope serve --help" for the options.')
+    expect(() => parse('--port', '9000', '--data-dir', '-hooks')).toThrow('--data-dir needs a value: "-hooks" after it reads as an option. Write --data-dir=-hooks if that is the value.')
+    expect(() => parse('--port=-1')).toThrow('--port must be a port number from 0 to 65535, not "-1".')
+    expect(parse('--data-dir=-hooks')).toMatchObject({ options: { dataDir: path.resolve('-hooks') } })
+  })
   it('names a mistyped short flag as it was typed, not the letter of it the parser stopped at', () => {
     expect(() => parse('-h=1')).toThrow('"-h=1": -h (--help) takes no value. Try "hookscope serve --help" for the options.')
     expect(() => parse('--port', '8080', '-v=2')).toThrow('"-v=2": -v (--version) takes no value.')
