@@ -7,7 +7,7 @@ import net from 'node:net'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
-import { HEADERS_TIMEOUT_MS, HeadlessHost } from '../../electron/headless/host'
+import { HEADERS_TIMEOUT_MS, HeadlessHost, MAX_UI_CONNECTIONS } from '../../electron/headless/host'
 import { WS_CLOSE_FELL_BEHIND, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../shared/wire'
 import { removeDir, startEngine, tempDir, type TestEngine } from '../helpers/engine'
 
@@ -257,8 +257,8 @@ describe('a refused connection', () => {
   })
 })
 
-describe('a caller that sends its headers slowly', () => {
-  it('is answered 408 and cut off once its headers took longer than 10 s, however steadily they trickle in; the page still loads', async () => {
+describe('callers that hold connections to the UI port', () => {
+  it('are answered 408 and cut off once their headers took longer than 10 s, however steadily they trickle in; the page still loads', async () => {
     const host = await startHost()
     expect(HEADERS_TIMEOUT_MS).toBe(10_000)
     const socket = net.connect({ port: host.port, host: '127.0.0.1' })
@@ -284,6 +284,31 @@ describe('a caller that sends its headers slowly', () => {
     expect(lasted).toBeLessThan(HEADERS_TIMEOUT_MS + 5_000)
     expect(line).toBeGreaterThanOrEqual(8)
     expect(await host.openConnections()).toBe(0)
+    expect((await fetch(`http://127.0.0.1:${host.port}/`)).status).toBe(200)
+  })
+
+  it('are taken up to 256 at once; one more is closed at once, and a place freed is taken again', async () => {
+    const host = await startHost()
+    expect(MAX_UI_CONNECTIONS).toBe(256)
+    const open = async () => {
+      const socket = net.connect({ port: host.port, host: '127.0.0.1' })
+      sockets.push(socket)
+      socket.on('error', () => undefined)
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+      return socket
+    }
+    const held: net.Socket[] = []
+    for (let i = 0; i < MAX_UI_CONNECTIONS; i++) held.push(await open())
+    await vi.waitFor(async () => expect(await host.openConnections()).toBe(MAX_UI_CONNECTIONS), { timeout: 5_000 })
+    const extra = await open()
+    const answer: Buffer[] = []
+    extra.on('data', (chunk) => answer.push(chunk))
+    extra.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n\r\n`)
+    await new Promise<void>((resolve) => extra.once('close', () => resolve()))
+    expect(Buffer.concat(answer).length).toBe(0)
+    expect(await host.openConnections()).toBe(MAX_UI_CONNECTIONS)
+    held.pop()!.destroy()
+    await vi.waitFor(async () => expect(await host.openConnections()).toBe(MAX_UI_CONNECTIONS - 1), { timeout: 5_000 })
     expect((await fetch(`http://127.0.0.1:${host.port}/`)).status).toBe(200)
   })
 })
