@@ -248,6 +248,10 @@ export async function serve(options: ServeOptions, log: (line: string) => void =
     }
   }
   log(`  open:    ${host.url}`)
+  // What the UI shows as notices, in the terminal too: a host on a server may have no page open to
+  // say that captures are not being stored, or that a damaged file was set aside while it opened.
+  for (const notice of await engine.handlers()['app.notices']({})) log(`  ${notice.level}: ${notice.message}`)
+  engine.events.on('notice', (notice) => log(`hookscope: ${notice.level}: ${notice.message}`))
   return { engine, host, stop }
 }
 

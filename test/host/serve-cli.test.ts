@@ -398,3 +398,30 @@ describe('a data folder Hookscope cannot use', () => {
     expect(errors).toEqual([`hookscope: cannot use the data folder ${file}: a file is where the data folder, or one of its folders, should be (EEXIST: file already exists, mkdir '${file}'). Fix that, or choose another folder with --data-dir.`])
   })
 })
+
+describe('notices in the terminal', () => {
+  it('prints what the UI would show as a notice: a damaged file set aside while it opened, and captures it cannot store', async () => {
+    const first = await serve(options(), () => undefined)
+    await first.stop()
+    await writeFile(path.join(dir, 'data', 'settings.json'), '{ not json')
+    const lines: string[] = []
+    const waiters: Array<() => void> = []
+    const log = (line: string) => {
+      lines.push(line)
+      for (const wake of waiters.splice(0)) wake()
+    }
+    const run = await serve(options(), log)
+    try {
+      expect(lines.filter((line) => line.includes('settings.json'))).toEqual([
+        expect.stringMatching(/^ {2}error: settings\.json was damaged \(.+\)\. It was moved to settings\.json\.corrupt-[\w-]+ and the last good copy was restored\.$/),
+      ])
+      // The data folder deleted under it: the sender is told 503, and the terminal why.
+      await removeDir(path.join(dir, 'data'))
+      const answer = await fetch(`http://127.0.0.1:${run.engine.statuses()[0]!.port}/lost`, { method: 'POST', body: 'x' })
+      expect(answer.status).toBe(503)
+      while (!lines.some((line) => line.startsWith('hookscope: error: Requests are not being stored'))) await new Promise<void>((resolve) => waiters.push(resolve))
+    } finally {
+      await run.stop().catch(() => undefined)
+    }
+  })
+})
