@@ -27,7 +27,8 @@ Options:
                        folder; on the first run, a free port, kept from then on)
   --host <address>     Bind address of the capture endpoint (default: 127.0.0.1;
                        0.0.0.0 exposes it to your network)
-  --ui-port <n>        Port of the web UI, always on 127.0.0.1 (default: the last run's when free, else a free port)
+  --ui-port <n>        Port of the web UI, always on 127.0.0.1 (default: the last run's
+                       when it is free, else a free port)
   --allow-host <name>  Also accept this host name for the web UI, on any port, over http or
                        https: the name a proxy or tunnel reaches it by (repeatable; loopback
                        names are always accepted, so an SSH tunnel to localhost needs none)

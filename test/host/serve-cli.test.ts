@@ -5,7 +5,7 @@ import net from 'node:net'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { Engine } from '../../electron/core'
-import { main, parseServeArgs, serve, type ServeOptions } from '../../electron/headless/cli'
+import { HELP, main, parseServeArgs, serve, type ServeOptions } from '../../electron/headless/cli'
 import { removeDir, tempDir } from '../helpers/engine'
 import { httpTarget, selfSignedTarget } from '../helpers/targets'
 
@@ -46,6 +46,9 @@ async function savedEndpoint() {
 
 describe('serve flags', () => {
   const parse = (...args: string[]) => parseServeArgs(['serve', '--renderer', renderer, ...args])
+  it('prints --help in lines that fit a terminal, none past 92 characters', () => {
+    expect(HELP.split('\n').filter((line) => line.length > 92)).toEqual([])
+  })
   it('takes a port only as digits', () => {
     expect(() => parse('--port', '')).toThrow(/--port must be a port number/)
     expect(() => parse('--port', '0x50')).toThrow(/--port must be a port number/)
