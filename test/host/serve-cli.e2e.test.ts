@@ -1,6 +1,7 @@
 // `hookscope serve` started for real, as a user would: the built program in its own process.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import http from 'node:http'
 import net from 'node:net'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
@@ -91,6 +92,52 @@ describe('hookscope serve', () => {
       }
     })
   }
+
+  it('keeps every request it acknowledged when Ctrl+C comes during a burst; one it stored unanswered says it was cut short', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const started = await serve('--data-dir', dir, '--port', '0', '--ui-port', '0')
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 32 })
+    const acknowledged = new Set<string>()
+    let sent = 0
+    let running = true
+    let signalled = false
+    void started.exit.then(() => (running = false))
+    const one = (target: string) =>
+      new Promise<void>((resolve) => {
+        const req = http.request(`${started.capture}${target.slice(1)}`, { method: 'POST', agent }, (res) => {
+          res.resume()
+          res.on('end', () => (res.statusCode === 200 && acknowledged.add(target), resolve()))
+          res.on('error', () => resolve())
+        })
+        req.on('error', () => resolve())
+        // In two writes, so that some are still arriving when the signal comes.
+        req.write(`{"n":`)
+        setImmediate(() => req.end(`${target.length}}`))
+      })
+    const worker = async () => {
+      while (running) {
+        await one(`/burst/${sent++}`)
+        if (acknowledged.size >= 200 && !signalled) {
+          signalled = true
+          proc!.kill('SIGINT')
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: 32 }, worker))
+    agent.destroy()
+    expect((await started.exit).code).toBe(0)
+    expect(acknowledged.size).toBeGreaterThanOrEqual(200)
+    const engine = await Engine.open({ dataDir: dir })
+    try {
+      const stored = new Map(engine.history.query({ limit: 5000 }).items.map((summary) => [summary.target, summary]))
+      expect([...acknowledged].filter((target) => !stored.has(target))).toEqual([])
+      // What was stored beyond them was cut short by the stop, and says so.
+      for (const [target, summary] of stored) if (!acknowledged.has(target)) expect(summary.flags, target).toContain('incomplete')
+    } finally {
+      await engine.close()
+    }
+  })
 
   it('takes one Ctrl+C delivered twice, as under npm start, as one: a request in progress is stored before it exits', async () => {
     const dir = await tempDir()
