@@ -1,7 +1,8 @@
 // `hookscope serve`: the engine and the web UI, without a desktop. Owns: reading flags, opening the
 // engine on a data folder, starting the UI host, printing where to go, and stopping cleanly on
-// SIGINT/SIGTERM with everything flushed.
+// SIGINT/SIGTERM/SIGHUP with everything flushed.
 import { existsSync } from 'node:fs'
+import { homedir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -71,9 +72,17 @@ function parsePort(value: string | undefined, flag: string): number | undefined 
   return port
 }
 
+/**
+ * A path flag's value, with a leading `~` read as the home folder: a shell expands `--data-dir ~/x`
+ * but not `--data-dir=~/x`, which would otherwise make a folder named `~` in the current one.
+ */
+export function expandHome(value: string): string {
+  return value === '~' || value.startsWith('~/') || (path.sep === '\\' && value.startsWith('~\\')) ? path.join(homedir(), value.slice(1)) : value
+}
+
 export function findRendererDir(explicit?: string): string {
   const here = path.dirname(fileURLToPath(import.meta.url))
-  const candidates = explicit ? [path.resolve(explicit)] : [path.resolve(here, '../renderer'), path.resolve(here, '../../out/renderer')]
+  const candidates = explicit ? [path.resolve(expandHome(explicit))] : [path.resolve(here, '../renderer'), path.resolve(here, '../../out/renderer')]
   const found = candidates.find((dir) => existsSync(path.join(dir, 'index.html')))
   if (!found && explicit) throw new HookscopeError('NOT_FOUND', `--renderer ${explicit} holds no built UI (no index.html in ${candidates[0]}).`)
   if (!found) throw new HookscopeError('NOT_FOUND', `The web UI is not built (looked in ${candidates.join(', ')}). Run "npm run build" first.`)
@@ -182,7 +191,7 @@ export function parseServeArgs(argv: string[]): { help: true } | { version: true
       host: values.host,
       uiPort: parsePort(values['ui-port'], '--ui-port'),
       allowHosts: values['allow-host'] ?? [],
-      dataDir: path.resolve(values['data-dir'] ?? defaultDataDir()),
+      dataDir: path.resolve(expandHome(values['data-dir'] ?? defaultDataDir())),
       rendererDir: findRendererDir(values.renderer),
     },
   }
@@ -347,6 +356,8 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       process.exit(130)
     }
     firstSignalAt = performance.now()
+    // SIGHUP: the terminal was closed. Writing to it may fail from now on; the stop must not.
+    if (signal === 'SIGHUP') for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {})
     console.log(`hookscope: ${signal}, storing what is in progress and stopping…`)
     void running.stop().then(
       () => process.exit(0),
@@ -363,6 +374,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
+  process.on('SIGHUP', onSignal)
 }
 
 const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)

@@ -65,7 +65,7 @@ describe('hookscope serve', () => {
     expect(result.stderr).toContain('--port must be a port number')
   })
 
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     it(`captures a curl request, then stops cleanly on ${signal} with it stored`, async () => {
       const dir = await tempDir()
       dirs.push(dir)

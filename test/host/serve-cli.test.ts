@@ -2,6 +2,7 @@
 // start instead of leaving a UI with nothing capturing behind it.
 import { mkdir, writeFile } from 'node:fs/promises'
 import net from 'node:net'
+import { homedir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { Engine } from '../../electron/core'
@@ -48,6 +49,12 @@ describe('serve flags', () => {
   const parse = (...args: string[]) => parseServeArgs(['serve', '--renderer', renderer, ...args])
   it('prints --help in lines that fit a terminal, none past 92 characters', () => {
     expect(HELP.split('\n').filter((line) => line.length > 92)).toEqual([])
+  })
+  it('reads a leading ~ in --data-dir=~/x as the home folder, which the shell does not expand after =', () => {
+    const parsed = parseServeArgs(['serve', '--renderer', renderer, '--data-dir=~/hooks data'])
+    expect(parsed).toMatchObject({ options: { dataDir: path.join(homedir(), 'hooks data') } })
+    expect(parse('--data-dir', '~')).toMatchObject({ options: { dataDir: homedir() } })
+    expect(parse('--data-dir', '~other/x')).toMatchObject({ options: { dataDir: path.resolve('~other/x') } })
   })
   it('takes a port only as digits', () => {
     expect(() => parse('--port', '')).toThrow(/--port must be a port number/)
