@@ -1,13 +1,14 @@
 // cURL export: one RequestSpec becomes one command line that any POSIX shell (sh/dash, bash, zsh)
 // runs to send the same request. It owns the quoting and curl's quirks; it must never emit anything
 // the shell would expand or split: every argument is single-quoted (a quote inside becomes '\''), no
-// $(...), no backquotes, no newline outside an escape. Bytes that a single-quoted argument cannot
+// variables, no backquotes, no newline outside an escape. Bytes that a single-quoted argument cannot
 // carry (control characters, NUL, invalid UTF-8, bidi overrides that would disguise the text) go
 // through a printf format made of octal escapes, piped into curl's standard input; so does a body
-// starting with "@", which curl would take for the name of a local file to upload.
+// starting with "@", which curl would take for the name of a local file to upload. The one command
+// substitution is a request target that is not UTF-8: "$(printf '…')", a format of our own escapes.
 //
 // The shapes it writes, from simplest to fullest:
-//   curl -q [-sS] 'URL' [--http1.0] [-X M|-I] --path-as-is -g -H 'Name: value'... [--data-binary 'text']
+//   curl -q [-sS] 'URL' [--request-target 'T'] [--http1.0] [-X M|-I] --path-as-is -g -H 'Name: value'... [--data-binary 'text']
 //   printf 'BODY' | curl ... --data-binary @-                     body that is not plain text
 //   printf 'HEADERS' | curl ... -H @- ...                          a header that is not plain text
 //   printf 'BODY' | { printf 'HEADERS' | curl ... -H @- --data-binary @/dev/fd/3 'URL'; } 3<&0
@@ -21,11 +22,12 @@
 //   several Host headers. A request without Content-Length or Transfer-Encoding but with a body gets
 //   curl's Content-Length after the other headers. A stale Content-Length is corrected to the body's
 //   length (sending it would desynchronize the server). A chunked body is re-chunked by curl (same
-//   bytes, different chunk sizes). The fragment ("#...") is not sent, and request-target bytes outside
-//   visible ASCII are percent-encoded (curl would encode them anyway, and refuses spaces). HTTP/2
-//   lowercases header names.
+//   bytes, different chunk sizes). The fragment ("#...") is not sent, and request-target spaces and
+//   control bytes are percent-encoded (curl refuses spaces; no request line can carry them). Bytes
+//   beyond ASCII go out as they are, through --request-target (curl would percent-encode them in the
+//   path), in "$(printf '…')" when they are not UTF-8. HTTP/2 lowercases header names.
 import { byteStringToBytes, textToByteString, utf8DecodeStrict } from './bytes'
-import { hasHeader, isPseudoHeader, splitUrl } from './http-parts'
+import { hasHeader, isPseudoHeader, requestTargetOf, splitUrl } from './http-parts'
 import { invalidInput, parseOrThrow } from './invalid-input'
 import { RequestSpec, type HeaderPair } from './types'
 
@@ -100,7 +102,7 @@ export const PRINTF_PIECE_BYTES = 64 * 1024
  * printf cannot take the format for an option. Given in pieces, each from 64 KiB of the bytes, so
  * that a large body's format is written out as it is made.
  */
-export function* printfFormatPieces(bytes: Uint8Array): Generator<string> {
+export function* printfFormatPieces(bytes: Uint8Array, quoteAsOctal = false): Generator<string> {
   // The format is ASCII: written as bytes, at most 4 per byte, and read back as one string per piece.
   const out = new Uint8Array(Math.min(bytes.length, PRINTF_PIECE_BYTES) * 4)
   let afterOctal = false
@@ -109,7 +111,8 @@ export function* printfFormatPieces(bytes: Uint8Array): Generator<string> {
     let at = 0
     for (let i = start; i < end; i++) {
       const byte = bytes[i]!
-      const octal: boolean = ESCAPED_OCTAL[byte] === 1 || (afterOctal && byte >= 0x30 && byte <= 0x39) || (byte === 0x2d && i === 0)
+      const octal: boolean =
+        ESCAPED_OCTAL[byte] === 1 || (afterOctal && byte >= 0x30 && byte <= 0x39) || (byte === 0x2d && i === 0) || (quoteAsOctal && byte === 0x27)
       const piece = octal ? OCTAL_BYTES[byte]! : PLAIN_BYTES[byte]!
       for (let k = 0; k < piece.length; k++) out[at++] = piece[k]!
       afterOctal = octal
@@ -118,19 +121,46 @@ export function* printfFormatPieces(bytes: Uint8Array): Generator<string> {
   }
 }
 
-/** The printf format of these bytes as one string (see printfFormatPieces). */
-export function printfFormat(bytes: Uint8Array): string {
-  return [...printfFormatPieces(bytes)].join('')
+/**
+ * The printf format of these bytes as one string (see printfFormatPieces); `quoteAsOctal` writes a
+ * single quote as \047, for a format that must hold no quote of its own (one in "$(printf '…')").
+ */
+export function printfFormat(bytes: Uint8Array, quoteAsOctal = false): string {
+  return [...printfFormatPieces(bytes, quoteAsOctal)].join('')
 }
+
+const percentByte = (byte: number) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
 
 /** The URL as curl needs it: bytes outside visible ASCII percent-encoded (curl refuses spaces). */
 function curlUrl(url: string): string {
   const bytes = byteStringToBytes(textToByteString(url))!
   let out = ''
-  for (const byte of bytes) {
-    out += byte > 0x20 && byte < 0x7f ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
-  }
+  for (const byte of bytes) out += byte > 0x20 && byte < 0x7f ? String.fromCharCode(byte) : percentByte(byte)
   return out
+}
+
+/**
+ * The request target to send as it is, when curl would change it: curl percent-encodes the bytes
+ * beyond ASCII of a URL's path (a latin1 "é" goes out as %E9, UTF-8 "é" as %C3%A9), so a target
+ * holding any is given to --request-target, which curl sends verbatim. Spaces and control bytes,
+ * which no request line can carry, are percent-encoded as in the URL. null when the URL is enough.
+ */
+function exactTarget(url: string): Uint8Array | null {
+  const target = byteStringToBytes(textToByteString(requestTargetOf(url).replace(/#[\s\S]*$/, '')))!
+  if (!target.some((byte) => byte >= 0x80)) return null
+  let out = ''
+  for (const byte of target) out += byte > 0x20 && byte !== 0x7f ? String.fromCharCode(byte) : percentByte(byte)
+  return byteStringToBytes(out)
+}
+
+/**
+ * A word the shell turns into these bytes: single-quoted when they are plain text, else (bytes that
+ * are not UTF-8, which no pasted text can hold) what printf prints from octal escapes, in double
+ * quotes so that nothing of it is split. The format holds no quote and nothing the shell expands.
+ */
+function bytesWord(bytes: Uint8Array): string {
+  const text = inlineText(bytes)
+  return text !== null ? shellQuote(text) : `"$(printf '${printfFormat(bytes, true)}')"`
 }
 
 function checkRequest(request: RequestSpec): void {
@@ -187,6 +217,8 @@ export function toCurlPieces(request: RequestSpec, options: ToCurlOptions = {}):
   const scheme = splitUrl(req.url)!.scheme
   // -q (it must come first) keeps a ~/.curlrc from adding headers or options of its own.
   const args: string[] = ['curl', '-q', ...(options.script ? ['-sS'] : []), shellQuote(curlUrl(req.url))]
+  const target = exactTarget(req.url)
+  if (target) args.push('--request-target', bytesWord(target))
 
   const version = versionFlag(req, scheme)
   if (version) args.push(version)

@@ -56,7 +56,10 @@ function readScript(script: string, options: FromCurlOptions): RequestSpec[] {
     }
     return context.requests
   }
-  runList(parseScript(script), new Map([[0, terminal]]), context)
+  // "$(printf '…')" in double quotes, as cURL export writes a request target that is not UTF-8.
+  const printfOutput = (format: string, at: { line: number; column: number }) =>
+    bytesToByteString(printf([{ kind: 'word', value: format, quoted: true, ...at }], context))
+  runList(parseScript(script, { printf: printfOutput }), new Map([[0, terminal]]), context)
   return context.requests
 }
 
@@ -264,6 +267,8 @@ interface CurlState {
   json: boolean
   range?: string
   httpVersion?: string
+  /** --request-target: sent in place of the URL's path and query, as it is. */
+  requestTarget?: string
 }
 
 type ValueHandler = (state: CurlState, value: string, flag: string, token: WordToken) => void
@@ -454,6 +459,10 @@ const valueOptions: Record<string, ValueHandler> = {
   '--range': (state, value) => {
     state.range = value
   },
+  '--request-target': (state, value, flag, token) => {
+    if (!value.startsWith('/')) throw invalidInput(`${flag} "${value}": only a path (starting with "/") can be imported (at ${where(state.context, token)})`)
+    state.requestTarget = value
+  },
   '--config': (state, value, flag, token) => {
     throw invalidInput(`${flag} ${value} reads a config file, which cannot be read here (at ${where(state.context, token)})`)
   },
@@ -529,7 +538,6 @@ const unsupported: Record<string, string> = {
   '--aws-sigv4': 'the signature is computed by curl at send time',
   '--time-cond': 'the condition is computed by curl at send time',
   '--continue-at': 'the range depends on a local file',
-  '--request-target': 'the request target would differ from the URL',
   '--variable': 'variables are expanded by curl at run time',
   '--expand-url': 'variables are expanded by curl at run time',
 }
@@ -617,6 +625,10 @@ function finish(state: CurlState): RequestSpec {
   }
   let url = state.urls[0]!.value
   if (!splitUrl(url)) url = `http://${url.replace(/^\/\//, '')}`
+  if (state.requestTarget !== undefined) {
+    const parts = splitUrl(url)!
+    url = `${parts.scheme}://${parts.authority}${state.requestTarget}`
+  }
   // A user and password in the URL are sent as curl sends them: as Basic authentication (unless -u
   // gives other ones), the request target without them.
   const login = splitLogin(url)

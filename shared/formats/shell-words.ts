@@ -3,7 +3,9 @@
 // commands use (pipelines, `;`/`&&`/newline lists, `{ ...; }` groups, redirections such as `3<&0`,
 // here-documents and here-strings that feed `-d @-`).
 // It never runs or expands anything: a `$VAR`, `$(...)` or backquote is an error naming its place,
-// because a command that depends on the user's shell cannot be imported faithfully.
+// because a command that depends on the user's shell cannot be imported faithfully. The one
+// exception is "$(printf 'format')" in double quotes, as cURL export writes a request target that is
+// not UTF-8: its output is the format's bytes, which the caller reads (`ShellOptions.printf`).
 //
 // Words come out as byte strings (one UTF-16 unit per byte): literal text is UTF-8, as a terminal
 // would pass it, while escapes such as $'\xff' give the raw byte.
@@ -41,6 +43,14 @@ export interface RedirectToken extends Position {
 }
 
 export type Token = WordToken | OperatorToken | RedirectToken
+
+export interface ShellOptions {
+  /** What printf prints from a format, as a byte string; without it "$(printf …)" is refused too. */
+  printf?: (format: string, at: Position) => string
+}
+
+// "$(printf 'format')": a format without a quote of its own, the command's output its only part.
+const PRINTF_SUBSTITUTION = /^\$\(printf '([^'\n]*)'\)/
 
 export function describePosition(source: string, at: Position): string {
   return source.includes('\n') ? `line ${at.line}, column ${at.column}` : `column ${at.column}`
@@ -94,7 +104,7 @@ function typographicProblem(text: string, startsWord: boolean): { message: strin
   return { message: `a typographic quote ${ch}, which the shell does not take for a quote: write ${plain} instead ${also}`, index: found.index }
 }
 
-export function tokenize(source: string): Token[] {
+export function tokenize(source: string, options: ShellOptions = {}): Token[] {
   const tokens: Token[] = []
   let i = 0
   let line = 1
@@ -300,6 +310,8 @@ export function tokenize(source: string): Token[] {
   function readDoubleQuoted(quoteAt: number, start: Position): number {
     let k = quoteAt + 1
     let text = ''
+    // Bytes already read (a substitution's output is bytes, never text to encode again).
+    let printed = ''
     while (true) {
       if (k >= source.length) fail('unterminated double quote', start)
       const c = source[k]!
@@ -322,6 +334,14 @@ export function tokenize(source: string): Token[] {
         continue
       }
       if (c === '$') {
+        const substitution = options.printf ? PRINTF_SUBSTITUTION.exec(source.slice(k, k + 64 * 1024)) : null
+        if (substitution) {
+          // Command substitution drops the trailing line breaks of what it reads.
+          printed += textToBytes(text) + options.printf!(textToBytes(substitution[1]!), here(k)).replace(/\n+$/, '')
+          text = ''
+          k += substitution[0].length
+          continue
+        }
         if (isExpansionStart(source[k + 1])) expansionError(k)
       }
       if (c === '`') fail('command substitution "`" is not supported', here(k))
@@ -329,7 +349,7 @@ export function tokenize(source: string): Token[] {
       text += c
       k++
     }
-    append(textToBytes(text), true, start)
+    append(printed + textToBytes(text), true, start)
     return k + 1
   }
 
@@ -428,8 +448,8 @@ export type Command = SimpleCommand | GroupCommand
 export type Pipeline = Command[]
 
 /** A list of pipelines; `;`, `&&`, `||`, `&` and newlines all just separate them here. */
-export function parseScript(source: string): Pipeline[] {
-  const tokens = tokenize(source)
+export function parseScript(source: string, options: ShellOptions = {}): Pipeline[] {
+  const tokens = tokenize(source, options)
   let index = 0
   const fail = (message: string, at: Position | undefined): never => {
     throw invalidInput(at ? `${message} at ${describePosition(source, at)}` : message)

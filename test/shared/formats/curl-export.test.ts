@@ -7,7 +7,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HookscopeError } from '../../../shared/errors'
 import { fromCurl, toCurl, toCurlMany, type HeaderPair, type RequestSpec } from '../../../shared/formats'
-import { allBytes, bytes, plain, removeDir, runInShell, startRecorder, tempDir, utf8ByteString, type Recorder } from './helpers'
+import { allBytes, bytes, plain, removeDir, runInShell, startRawRecorder, startRecorder, tempDir, utf8ByteString, type Recorder } from './helpers'
 
 const SHELLS = ['dash', 'bash'] as const
 
@@ -234,15 +234,39 @@ describe.each(SHELLS)('toCurl run in %s', (shell) => {
     expect(recorded.headers).toEqual(headers)
   })
 
-  it('shows the documented limits: fragment not sent, raw target bytes encoded, one Host only', async () => {
+  it('shows the documented limits: fragment not sent, a space in the target encoded, one Host only', async () => {
     const headers: HeaderPair[] = [
       ['Host', `127.0.0.1:${recorder.port}`],
       ['X-A', '1'],
       ['Host', 'second.test'],
     ]
-    const { recorded } = await send(shell, base({ method: 'GET', url: `${recorder.origin}/caf\xe9 x?q=1#frag`, headers }))
-    expect(recorded.target).toBe('/caf%E9%20x?q=1')
+    const { recorded } = await send(shell, base({ method: 'GET', url: `${recorder.origin}/a x?q=1#frag`, headers }))
+    expect(recorded.target).toBe('/a%20x?q=1')
     expect(recorded.headers).toEqual([headers[0]!, headers[1]!])
+  })
+
+  it('sends the bytes beyond ASCII of a path and query as they are, UTF-8 or not', async () => {
+    const raw = await startRawRecorder()
+    try {
+      const targets = [
+        // UTF-8: the command holds it as text.
+        ['/caf\xc3\xa9/\xe2\x9c\x93?q=\xc3\xa9&it\'s=1', '/caf\xc3\xa9/\xe2\x9c\x93?q=\xc3\xa9&it\'s=1'],
+        // latin1, as an older sender writes it, beside UTF-8, a quote, a digit after a byte, and a space no request line can carry.
+        ['/caf\xe9/\xc3\xa9 x?q=\xe97&r=it\'s#frag', '/caf\xe9/\xc3\xa9%20x?q=\xe97&r=it\'s'],
+      ]
+      for (const [target, sent] of targets) {
+        const request = base({ method: 'GET', url: `${raw.origin}${target}`, headers: [['X-A', '1']] })
+        const command = toCurl(request)
+        const head = raw.nextHead()
+        const result = await runInShell(shell, command, dir)
+        expect(result.code, result.stderr).toBe(0)
+        expect((await head).split('\r\n')[0]).toBe(`GET ${sent} HTTP/1.1`)
+        // Imported again, it is the request it came from (but for what no request line carries).
+        expect(fromCurl(command).url).toBe(`${raw.origin}${sent}`)
+      }
+    } finally {
+      await raw.close()
+    }
   })
 
   it('sends HTTP/1.0 when the capture was HTTP/1.0', async () => {

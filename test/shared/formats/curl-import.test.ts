@@ -228,6 +228,11 @@ describe('hand-written commands', () => {
     expect(text(fromCurl("curl -d '\u201chi\u201d \u2014 \u2013x' -d msg=it\u2019s http://h/"))).toBe('\u201chi\u201d \u2014 \u2013x&msg=it\u2019s')
   })
 
+  it('reads --request-target, also given as "$(printf …)" as cURL export writes a target that is not UTF-8', () => {
+    expect(fromCurl("curl 'http://h:8/x?y' --request-target '/caf\u00e9?q=1'").url).toBe('http://h:8/caf\xc3\xa9?q=1')
+    expect(fromCurl(`curl http://h/ --request-target "$(printf '/caf\\351/it\\047s%%20')"`).url).toBe("http://h/caf\xe9/it's%20")
+  })
+
   it('reads commands copied from documentation with their "$ " prompt', () => {
     expect(fromCurl('$ curl -i https://api.github.com/users/octocat/orgs').url).toBe('https://api.github.com/users/octocat/orgs')
     const requests = fromCurlMany("$ curl -X POST http://h/1 \\\n  -d 'a=1'\n$ curl http://h/2")
@@ -366,6 +371,9 @@ describe('malformed commands', () => {
     ['curl http://h/1 http://h/2', /more than one URL \("http:\/\/h\/2" at column 17\)/],
     ['curl -H "Authorization: Bearer $TOKEN" http://h/', /shell expansion "\$T" is not supported .* at column 32/],
     ['curl -d "$(cat body.json)" http://h/', /shell expansion "\$\(" is not supported/],
+    ['curl -d "$(printf \'a\')$(id)" http://h/', /shell expansion "\$\(" is not supported .* at column 23$/],
+    ["curl -d $(printf 'a') http://h/", /shell expansion "\$\(" is not supported .* at column 9$/],
+    ["curl --request-target '*' http://h/", /--request-target "\*": only a path \(starting with "\/"\) can be imported/],
     ['curl -d `cat body.json` http://h/', /command substitution "`" is not supported at column 9/],
     ['wget http://h/', /Only curl commands .* found "wget" at column 1/],
     ['curl -F a=1 -d b=2 http://h/', /-F and -d cannot be combined/],

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import http from 'node:http'
+import net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -130,3 +131,43 @@ export const comparable = (exchanges: Exchange[]) =>
     request: { ...exchange.request, body: plain(exchange.request.body) },
     ...(exchange.response ? { response: { ...exchange.response, body: plain(exchange.response.body) } } : {}),
   }))
+
+export interface RawRecorder {
+  origin: string
+  /** The bytes of the next request's head (request line and headers), as latin1. */
+  nextHead(): Promise<string>
+  close(): Promise<void>
+}
+
+/**
+ * A server that keeps each request's head as the bytes that came, answering "ok": node:http refuses
+ * a request target with bytes beyond ASCII, which a raw sender (and curl's --request-target) sends.
+ */
+export async function startRawRecorder(): Promise<RawRecorder> {
+  const waiting: Array<(head: string) => void> = []
+  const sockets = new Set<net.Socket>()
+  const server = net.createServer((socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+    let received = Buffer.alloc(0)
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk])
+      const end = received.indexOf('\r\n\r\n')
+      if (end < 0) return
+      const head = received.subarray(0, end).toString('latin1')
+      received = Buffer.alloc(0)
+      socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok')
+      waiting.shift()?.(head)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    nextHead: () => new Promise<string>((resolve) => waiting.push(resolve)),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      }),
+  }
+}
