@@ -105,6 +105,23 @@ describe('copy as code', () => {
     }
   })
 
+  it('says what a raw HTTP message of a request that came without Host lacks, and where it went', () => {
+    const old = captureToRequestSpec(makeCapture({ method: 'GET', target: '/ping', httpVersion: '1.0', rawHeaders: [] }), 'http://127.0.0.1:4567', new Uint8Array(0))
+    // As it came: HTTP/1.0 needs no Host, and a server takes it so.
+    expect(codeSnippet(old, 'http:http1.1')).toEqual({
+      code: 'GET /ping HTTP/1.0\r\n\r\n',
+      warnings: [
+        'No Host header came with this request (HTTP/1.0 does not require one), so the message does not say which server it was sent to. It reached 127.0.0.1:4567: to send it again, send it there, or add the line “Host: 127.0.0.1:4567” (which the Composer’s Paste needs).',
+      ],
+    })
+    const hostless = captureToRequestSpec(makeCapture({ method: 'GET', target: '/ping', rawHeaders: [['X-A', '1']] }), 'http://127.0.0.1:4567', new Uint8Array(0))
+    expect(codeSnippet(hostless, 'http:http1.1').warnings).toEqual([
+      'No Host header came with this request, though HTTP/1.1 requires one: a server answers this message with 400 Bad Request as it stands. It reached 127.0.0.1:4567: to send it again, send it there, or add the line “Host: 127.0.0.1:4567” (which the Composer’s Paste needs).',
+    ])
+    // A language sends a Host of its own, from the URL.
+    expect(codeSnippet(hostless, 'python:requests').warnings).toEqual([])
+  })
+
   it('shows the head of a raw HTTP message whose body is binary, and says so', () => {
     const binary = captureToRequestSpec(capture, 'http://127.0.0.1:4567', new Uint8Array([0xff, 0xfe, 0x00]))
     const { code, warnings } = codeSnippet(binary, 'http:http1.1')

@@ -39,6 +39,16 @@ describe('Raw tab', () => {
     expect(screen.getByText(/The first 64\.0 KB of .* are shown/)).toBeTruthy()
   })
 
+  it('shows a request without headers (HTTP/1.0, no Host) as it came, one blank line ending it, and says where it went', async () => {
+    const { raw, unmount } = await showRaw({ method: 'GET', target: '/ping', httpVersion: '1.0', rawHeaders: [], localPort: 4567 }, new Uint8Array(0))
+    expect(raw.textContent).toBe('GET /ping HTTP/1.0\n\n')
+    expect(screen.getByTestId('raw-no-host').textContent).toMatch(/^No Host header came with this request \(HTTP\/1\.0 does not require one\).* It reached 127\.0\.0\.1:4567: .*“Host: 127\.0\.0\.1:4567”/)
+    unmount()
+    const withHost = await showRaw({ method: 'GET', target: '/ping', rawHeaders: [['Host', 'a.test'], ['X-A', '1']] }, new Uint8Array(0))
+    expect(withHost.raw.textContent).toBe('GET /ping HTTP/1.1\nHost: a.test\nX-A: 1\n\n')
+    expect(screen.queryByTestId('raw-no-host')).toBeNull()
+  })
+
   it('still leaves a body that is mostly binary to the Body tab', async () => {
     const png = Uint8Array.from({ length: 2048 }, (_, i) => (i * 97 + 13) & 0xff)
     const { raw } = await showRaw({ rawHeaders: [['Content-Type', 'image/png']] }, png)

@@ -20,6 +20,7 @@ import { parseQuery } from '../../../shared/formats/http-parts'
 import { toRawHttp } from '../../../shared/formats/raw-http'
 import type { RequestSpec } from '../../../shared/formats/types'
 import { decodeByteString } from '../text/visible-text'
+import { missingHostNote } from './capture-request'
 
 export const SNIPPET_LANGUAGES = [
   { id: 'javascript:fetch', label: 'JavaScript (fetch)' },
@@ -410,8 +411,10 @@ function rawHttpSnippet(request: RequestSpec): SnippetResult {
     if (error instanceof HookscopeError) return refuse('http:http1.1', [], error.message)
     throw error
   }
+  const noHost = missingHostNote(request)
+  const warnings = noHost ? [noHost] : []
   const text = utf8DecodeStrict(message)
-  if (text !== null) return { code: text, warnings: [] }
+  if (text !== null) return { code: text, warnings }
   // The head ends at the first blank line: no header line may hold a line break.
   let headEnd = 0
   while (!(message[headEnd] === 13 && message[headEnd + 1] === 10 && message[headEnd + 2] === 13 && message[headEnd + 3] === 10)) headEnd++
@@ -420,9 +423,9 @@ function rawHttpSnippet(request: RequestSpec): SnippetResult {
   const headText = utf8DecodeStrict(head) ?? bytesToByteString(head)
   const bodyText = utf8DecodeStrict(message.subarray(headEnd))
   if (bodyText === null) {
-    return { code: headText, warnings: [`${BINARY}; the message shows its head only: copy it as cURL to send it byte for byte.`] }
+    return { code: headText, warnings: [...warnings, `${BINARY}; the message shows its head only: copy it as cURL to send it byte for byte.`] }
   }
-  return { code: headText + bodyText, warnings: ['Some header bytes are not UTF-8; they show as Latin-1 characters.'] }
+  return { code: headText + bodyText, warnings: [...warnings, 'Some header bytes are not UTF-8; they show as Latin-1 characters.'] }
 }
 
 const labelOf = (language: SnippetLanguage): string => SNIPPET_LANGUAGES.find((l) => l.id === language)?.label ?? language

@@ -6,8 +6,9 @@
 import { useEffect, useState } from 'react'
 import type { Capture } from '../../../../shared/model'
 import { encodingNote } from '../../body/body-format'
+import { captureUrl, missingHostNote } from '../../export/capture-request'
 import { base64ToBytes } from '../../body/body-loader'
-import { useStores } from '../../state/context'
+import { useApp, useStores } from '../../state/context'
 import { bodyEncoding } from '../../text/content-type'
 import { formatBytes } from '../../text/format'
 import { segmentBytes, segmentText, type TextSegment } from '../../text/visible-text'
@@ -17,6 +18,7 @@ const RAW_BODY_PREVIEW = 64 * 1024
 
 export function RawTab({ capture }: { capture: Capture }) {
   const { api } = useStores()
+  const endpointUrl = useApp((s) => s.statusById[capture.endpointId]?.url ?? null)
   const [body, setBody] = useState<{ text: TextSegment[] | null; shown: number; note: string | null } | null>(null)
   const compressed = capture.rawHeaders.some(([name, value]) => name.toLowerCase() === 'content-encoding' && !/^\s*(?:identity)?\s*$/i.test(value))
   useEffect(() => {
@@ -45,7 +47,9 @@ export function RawTab({ capture }: { capture: Capture }) {
     }
   }, [api, capture.id, capture.body.size, capture.contentType, compressed])
 
-  const head = `${capture.method} ${capture.target} HTTP/${capture.httpVersion}\n${capture.rawHeaders.map(([n, v]) => `${n}: ${v}`).join('\n')}\n\n`
+  // One line per header, then the blank line that ends the head (a request without headers has only that).
+  const head = `${capture.method} ${capture.target} HTTP/${capture.httpVersion}\n${capture.rawHeaders.map(([n, v]) => `${n}: ${v}\n`).join('')}\n`
+  const noHost = missingHostNote({ url: captureUrl(capture, endpointUrl), headers: capture.rawHeaders, httpVersion: capture.httpVersion })
   return (
     <div className="tab-panel-content">
       <pre className="raw-http" data-testid="raw-http">
@@ -58,6 +62,11 @@ export function RawTab({ capture }: { capture: Capture }) {
           <VisibleSegments segments={body.text} />
         )}
       </pre>
+      {noHost && (
+        <p className="muted" data-testid="raw-no-host">
+          {noHost}
+        </p>
+      )}
       {body?.note && (
         <p className="muted" data-testid="raw-body-charset">
           Body: {body.note}
