@@ -25,8 +25,10 @@
 //   says so, else urlencoded). A missing response body is an empty body; status 0 means no response.
 // - A request body that is not UTF-8 text is read from HTTP Toolkit's `request._content` (base64),
 //   where that tool puts it instead of postData. A request whose body the file does not hold (its
-//   bodySize says there was one, or the tool says it left it out: HTTP Toolkit's
-//   `_requestBodyStatus`) is imported without it, and its notes say so.
+//   bodySize or its Content-Length or Transfer-Encoding says there was one, or the tool says it left
+//   it out: HTTP Toolkit's `_requestBodyStatus`, Firefox's postData comment, an `_error`) is imported
+//   without it, and its notes say so; one whose body is not the length its Content-Length says (a
+//   placeholder in its place) is imported as the file holds it, and its notes say that.
 import { base64Decode, bodyText, textToByteString, utf8Encode, type BodyTextOf } from './bytes'
 import {
   buildMultipart,
@@ -268,6 +270,9 @@ const PostData = z.object({
     .optional(),
   _encoding: z.string().optional(),
   encoding: z.string().optional(),
+  /** Firefox: why the body is not here ("Request bodies are not included."). */
+  comment: z.string().optional(),
+  _error: z.unknown().optional(),
 })
 
 const ImportedRequest = z.object({
@@ -281,6 +286,7 @@ const ImportedRequest = z.object({
   _content: z.object({ text: z.string(), encoding: z.string().nullable().optional() }).nullable().optional(),
   /** HTTP Toolkit: why the body is not in postData ("discarded:too-large", "discarded:not-representable"...). */
   _requestBodyStatus: z.string().nullable().optional(),
+  _error: z.unknown().optional(),
 })
 
 const ImportedResponse = z.object({
@@ -367,9 +373,39 @@ const DISCARDED_BODY: Record<string, string> = {
   'discarded:not-decodable': 'its Content-Encoding could not be decoded',
 }
 
-/** The request body: postData, else HTTP Toolkit's `_content`; with a note when the file left the body out. */
-function importRequest(request: z.infer<typeof ImportedRequest>, path: Array<string | number>): { body: Uint8Array; note?: string } {
-  if (request.postData) return { body: importRequestBody(request.postData, [...path, 'postData']) }
+/** What a file's own words say of a body it left out: Firefox's postData comment, an `_error` field. */
+function toolSays(request: z.infer<typeof ImportedRequest>): string | undefined {
+  for (const text of [request.postData?.comment, request.postData?._error, request._error]) {
+    if (typeof text === 'string' && text.trim() !== '') return text.trim().slice(0, 200)
+  }
+  return undefined
+}
+
+/** The body the request's own headers declare: its Content-Length, or true for a Transfer-Encoding. */
+function declaredBody(headers: readonly HeaderPair[]): number | true | undefined {
+  const length = headerValue(headers, 'content-length')?.trim()
+  if (length !== undefined && /^\d+$/.test(length)) return Number(length)
+  return headerValue(headers, 'transfer-encoding') !== undefined ? true : undefined
+}
+
+/**
+ * The request body: postData, else HTTP Toolkit's `_content`; with a note when the file left the body
+ * out (its bodySize or its headers say there was one, or the tool that wrote it says so) or holds one
+ * that is not what its Content-Length says was sent (a placeholder a browser put in its place).
+ */
+function importRequest(request: z.infer<typeof ImportedRequest>, headers: readonly HeaderPair[], path: Array<string | number>): { body: Uint8Array; note?: string } {
+  const postData = request.postData
+  const declared = declaredBody(headers)
+  if (postData && ((postData.text !== undefined && postData.text !== '') || (postData.params ?? []).length > 0)) {
+    const body = importRequestBody(postData, [...path, 'postData'])
+    // A body held decoded under a Content-Encoding is encoded again later, to its own length.
+    if (postData.text === undefined || typeof declared !== 'number' || declared === body.length || headerValue(headers, 'content-encoding') !== undefined) return { body }
+    const shown = postData.text.length <= 60 ? ` (the file holds “${postData.text}”)` : ''
+    return {
+      body,
+      note: `The request's body in the HAR file is ${body.length} bytes, but its Content-Length header says ${declared} were sent: the tool that wrote the file did not keep it as sent${shown}. It is sent as the file holds it.`,
+    }
+  }
   const content = request._content
   if (content) {
     if (content.encoding && content.encoding !== 'base64') {
@@ -378,13 +414,19 @@ function importRequest(request: z.infer<typeof ImportedRequest>, path: Array<str
     return { body: content.encoding === 'base64' ? decodeBase64(content.text, [...path, '_content', 'text']) : utf8Encode(content.text) }
   }
   const status = request._requestBodyStatus
-  const size = request.bodySize ?? 0
-  if (!(status && status.startsWith('discarded')) && size <= 0) return { body: new Uint8Array(0) }
-  const why = status ? (DISCARDED_BODY[status] ?? status) : undefined
+  const discarded = status !== null && status !== undefined && status.startsWith('discarded')
+  const said = toolSays(request)
+  const size = (request.bodySize ?? 0) > 0 ? request.bodySize! : typeof declared === 'number' ? declared : 0
+  if (!discarded && size <= 0 && declared !== true && said === undefined) return { body: new Uint8Array(0) }
+  const why = discarded
+    ? ` (the tool that wrote it left it out: ${DISCARDED_BODY[status] ?? status})`
+    : said !== undefined
+      ? ` (the tool that wrote it says: “${said}”)`
+      : ''
   const sized = size > 0 ? `${size}-byte ` : ''
   return {
     body: new Uint8Array(0),
-    note: `The request's ${sized}body is not in the HAR file${why ? ` (the tool that wrote it left it out: ${why})` : ''}: it is sent without a body.`,
+    note: `The request's ${sized}body is not in the HAR file${why}: it is sent without a body.`,
   }
 }
 
@@ -414,7 +456,7 @@ export function fromHarEntry(value: unknown, index: number): Exchange {
     headers: importHeaders(request.headers),
     body: new Uint8Array(0),
   }
-  const { body, note } = importRequest(request, [...base, 'request'])
+  const { body, note } = importRequest(request, requestSpec.headers, [...base, 'request'])
   requestSpec.body = body
   const version = normalizeHttpVersion(request.httpVersion)
   if (version !== undefined) requestSpec.httpVersion = version

@@ -269,6 +269,50 @@ describe('HAR import', () => {
     expect(empty!.notes).toBeUndefined()
   })
 
+  it('says in words when a browser kept no body, or a stand-in for it, instead of importing an empty body silently', () => {
+    const entry = (headers: Array<{ name: string; value: string }>, request: Record<string, unknown> = {}) => ({
+      startedDateTime: '2026-03-01T10:00:00.000Z',
+      time: 3,
+      request: { method: 'POST', url: 'https://app.test/upload', httpVersion: 'HTTP/1.1', cookies: [], headers, queryString: [], headersSize: -1, bodySize: 0, ...request },
+      response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', cookies: [], headers: [], content: { size: 0, mimeType: 'x-unknown' }, redirectURL: '', headersSize: -1, bodySize: 0 },
+      cache: {},
+      timings: { send: 0, wait: 3, receive: 0 },
+    })
+    const length = (n: number) => [{ name: 'Content-Type', value: 'application/octet-stream' }, { name: 'Content-Length', value: String(n) }]
+    const har = {
+      log: {
+        version: '1.2',
+        creator: { name: 'WebInspector', version: '537.36' },
+        entries: [
+          // Chromium leaves postData out for an upload it did not keep (a file, a large or binary body).
+          entry(length(5120)),
+          // Firefox writes an empty postData with a comment.
+          entry(length(70), { postData: { mimeType: 'application/json', params: [], text: '', comment: 'Request bodies are not included.' } }),
+          // A tool that failed to read it says so in an _error.
+          entry([{ name: 'Transfer-Encoding', value: 'chunked' }], { postData: { mimeType: 'text/plain', text: '', _error: 'Could not read the upload' } }),
+          entry([{ name: 'Transfer-Encoding', value: 'chunked' }]),
+          // A stand-in put where the body was.
+          entry(length(2048), { postData: { mimeType: 'application/octet-stream', text: 'upload data not shown' } }),
+          // What holds as sent, or has no body at all, says nothing.
+          entry(length(7), { postData: { mimeType: 'text/plain', text: 'caf\u00e9 !' } }),
+          entry([{ name: 'Content-Length', value: '0' }]),
+          entry([], { method: 'GET' }),
+        ],
+      },
+    }
+    const notes = fromHar(har).map((exchange) => [exchange.request.body.length, exchange.notes])
+    expect(notes).toEqual([
+      [0, "The request's 5120-byte body is not in the HAR file: it is sent without a body."],
+      [0, "The request's 70-byte body is not in the HAR file (the tool that wrote it says: “Request bodies are not included.”): it is sent without a body."],
+      [0, "The request's body is not in the HAR file (the tool that wrote it says: “Could not read the upload”): it is sent without a body."],
+      [0, "The request's body is not in the HAR file: it is sent without a body."],
+      [21, "The request's body in the HAR file is 21 bytes, but its Content-Length header says 2048 were sent: the tool that wrote the file did not keep it as sent (the file holds “upload data not shown”). It is sent as the file holds it."],
+      [7, undefined],
+      [0, undefined],
+      [0, undefined],
+    ])
+  })
+
   it("reads Safari's file, whose entries without a known start time have an empty startedDateTime", () => {
     // As WebKit's Web Inspector writes them (HARBuilder): "" for a date it does not know, postData
     // with both text and params, "" for an unknown HTTP version.
