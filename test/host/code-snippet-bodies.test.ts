@@ -273,3 +273,51 @@ describe.concurrent('copy as code sends the body as stored', () => {
     }
   }
 })
+
+// A header sent twice, and a path a URL parser reads otherwise than it came: each snippet, run, sends
+// every value of the header (on one line, which HTTP reads alike), and the sheet says what it changes.
+describe.concurrent('copy as code with a repeated header and a path with dot segments', () => {
+  let count = 0
+  for (const { id } of SNIPPET_LANGUAGES) {
+    if (id === 'http:http1.1') continue
+    const n = ++count
+    it(id, { timeout: 120_000 }, async ({ expect }) => {
+      const body = text('{"a": 1}')
+      const request: RequestSpec = {
+        method: 'POST',
+        url: `${recorder.origin}/hooks/repeated-${n}/./x/../y?q=it's`,
+        httpVersion: '1.1',
+        headers: [
+          ['Host', `127.0.0.1:${recorder.port}`],
+          ['X-Dup', 'one'],
+          ['Content-Type', 'application/json'],
+          ['X-Dup', 'two'],
+          ['Content-Length', String(body.length)],
+        ],
+        body,
+      }
+      const { code, warnings } = codeSnippet(request, id)
+      expect(code).not.toBe('')
+      expect(warnings).toEqual([
+        `The snippet’s URL is the request’s as a URL parser reads it: its path and query “/hooks/repeated-${n}/./x/../y?q=it's” are sent as “/hooks/repeated-${n}/y?q=it%27s”. Copy it as cURL to send them as they came.`,
+        '“X-Dup” came 2 times; the snippet sends it once, its values joined as “one, two”, which HTTP reads alike.',
+      ])
+      const runner = RUNNERS[id]
+      if (!runner) {
+        expect(code).toMatch(/one, two/)
+        return
+      }
+      const why = missing(id)
+      if (why !== null) {
+        console.log(`${id}: not run, ${why}`)
+        return
+      }
+      const result = await runSnippet(id, code)
+      expect(result.code, `${result.stderr}\n${code}`).toBe(0)
+      const arrived = recorder.received.filter((recorded) => recorded.target === `/hooks/repeated-${n}/y?q=it%27s`)
+      expect(arrived.length, `${result.stderr}\n${code}`).toBe(1)
+      expect(arrived[0]!.headers.filter(([name]) => name.toLowerCase() === 'x-dup').map(([, value]) => value), code).toEqual(['one, two'])
+      expect(plain(arrived[0]!.body)).toEqual(plain(body))
+    })
+  }
+})

@@ -16,7 +16,7 @@ import { targets } from '@readme/httpsnippet/targets'
 import { HookscopeError } from '../../../shared/errors'
 import { base64Encode, bytesToByteString, utf8DecodeStrict } from '../../../shared/formats/bytes'
 import { printfFormat, shellQuote } from '../../../shared/formats/curl-export'
-import { parseQuery } from '../../../shared/formats/http-parts'
+import { parseQuery, requestTargetOf } from '../../../shared/formats/http-parts'
 import { toRawHttp } from '../../../shared/formats/raw-http'
 import type { RequestSpec } from '../../../shared/formats/types'
 import { decodeByteString } from '../text/visible-text'
@@ -102,23 +102,53 @@ const UNSAFE_TEXT: Partial<Record<SnippetLanguage, { pattern: RegExp; shown: str
   'powershell:webrequest': { pattern: /[$`'‘’‚‛“”„]/, shown: '“$”, a quote or a backtick' },
 }
 
+/** A piece of the request quoted in a warning: as text, and cut when long. */
+const quoted = (value: string): string => {
+  const text = decodeByteString(value)
+  return `“${text.length > 120 ? `${text.slice(0, 120)}…` : text}”`
+}
+
+/**
+ * The request's headers as the generators take them: a name that came more than once has its values
+ * joined into one line, in the first one's place ("; " for Cookie, ", " for the others, as HTTP reads
+ * repeated fields), since the generators keep one value per name and would send only the last.
+ */
+function joinRepeated(request: RequestSpec, warnings: string[]): Array<{ name: string; value: string }> {
+  const headers: Array<{ name: string; values: string[] }> = []
+  const byName = new Map<string, { name: string; values: string[] }>()
+  for (const [name, value] of request.headers) {
+    if (FRAMING_HEADERS.has(name.toLowerCase())) continue
+    const known = byName.get(name.toLowerCase())
+    if (known) known.values.push(value)
+    else {
+      const header = { name, values: [value] }
+      byName.set(name.toLowerCase(), header)
+      headers.push(header)
+    }
+  }
+  return headers.map(({ name, values }) => {
+    const value = values.join(name.toLowerCase() === 'cookie' ? '; ' : ', ')
+    if (values.length > 1) warnings.push(`${quoted(name)} came ${values.length} times; the snippet sends it once, its values joined as ${quoted(value)}, which HTTP reads alike.`)
+    return { name: decodeByteString(name), value: decodeByteString(value) }
+  })
+}
+
 /** The request's headers and URL as the generators take them, with `body` standing for its body. */
 function prepareSnippetRequest(request: RequestSpec, body: { text: string; mimeType: string } | null): { prepared: PreparedRequest; warnings: string[] } {
   const warnings: string[] = []
   const parsed = new URL(request.url)
   // A request never sends a fragment; a target holding `#` would otherwise put one in the snippet.
   parsed.hash = ''
-  const pathname = parsed.pathname.replace(URL_CODE_CHARS, percentEncode)
-  const search = parsed.search.replace(URL_CODE_CHARS, percentEncode)
-  if (pathname !== parsed.pathname || search !== parsed.search) {
-    warnings.push('Quotes, backslashes and similar characters in the URL are percent-encoded in the snippet.')
-    parsed.pathname = pathname
-    parsed.search = search
-  }
+  parsed.pathname = parsed.pathname.replace(URL_CODE_CHARS, percentEncode)
+  parsed.search = parsed.search.replace(URL_CODE_CHARS, percentEncode)
+  // The URL as a URL parser reads it, which the clients use too: "." and ".." segments resolved, a
+  // backslash read as "/", characters it does not take as they are percent-encoded. Said when that is
+  // not the target as it came.
+  const target = requestTargetOf(request.url).replace(/#[\s\S]*$/, '')
+  const sent = parsed.pathname + parsed.search
+  if (sent !== target) warnings.push(`The snippet’s URL is the request’s as a URL parser reads it: its path and query ${quoted(target)} are sent as ${quoted(sent)}. Copy it as cURL to send them as they came.`)
   const queryString = parseQuery(parsed.search.replace(/^\?/, ''))
-  const headers = request.headers
-    .filter(([name]) => !FRAMING_HEADERS.has(name.toLowerCase()))
-    .map(([name, value]) => ({ name: decodeByteString(name), value: decodeByteString(value) }))
+  const headers = joinRepeated(request, warnings)
   const headersObj: Record<string, string> = {}
   for (const { name, value } of headers) headersObj[name] = value
   const path = parsed.pathname + parsed.search
