@@ -262,18 +262,11 @@ const jsonString = (text: string): string => JSON.stringify(text)
 
 /** A PHP double-quoted string meaning exactly `text` (PHP's escapes are not JSON's: no `\u`, no `\b`). */
 function phpString(text: string): string {
-  let out = '"'
-  for (const char of text) {
-    const code = char.codePointAt(0)!
-    if (char === '\\' || char === '"' || char === '$') out += '\\' + char
-    else if (char === '\n') out += '\\n'
-    else if (char === '\r') out += '\\r'
-    else if (char === '\t') out += '\\t'
-    else if (code < 0x20 || code === 0x7f) out += '\\x' + code.toString(16).padStart(2, '0')
-    else out += char
-  }
-  return out + '"'
+  // One replace over the text: a large body is escaped at once, not a character at a time.
+  // eslint-disable-next-line no-control-regex -- escaping control characters is the point
+  return `"${text.replace(/[\\"$\n\r\t\x00-\x1f\x7f]/g, (char) => PHP_ESCAPES[char] ?? `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`)}"`
 }
+const PHP_ESCAPES: Record<string, string> = { '\\': '\\\\', '"': '\\"', $: '\\$', '\n': '\\n', '\r': '\\r', '\t': '\\t' }
 
 /**
  * A PowerShell expression for the body's bytes: printable ASCII as the UTF-8 bytes of a single-quoted
@@ -290,18 +283,30 @@ function powershellBytes(body: Body): string {
 /**
  * A double-quoted string literal holding exactly `bytes`, for a binary body in Go, Python (after `b`),
  * PHP and Ruby: printable ASCII as itself (a backslash before `specials`), every other byte as `\xNN`,
- * which each of them reads as that byte. The source stays ASCII.
+ * which each of them reads as that byte. The source stays ASCII. Written as bytes from a table, a
+ * slice at a time, so that a body of megabytes takes a fraction of a second.
  */
 function byteEscapedString(bytes: Uint8Array, specials: string): string {
-  let out = '"'
-  for (const byte of bytes) {
+  const table = Array.from({ length: 256 }, (_, byte) => {
     const char = String.fromCharCode(byte)
-    if (byte < 0x20 || byte > 0x7e) out += '\\x' + byte.toString(16).padStart(2, '0')
-    else if (specials.includes(char)) out += '\\' + char
-    else out += char
+    const text = byte < 0x20 || byte > 0x7e ? `\\x${byte.toString(16).padStart(2, '0')}` : specials.includes(char) ? `\\${char}` : char
+    return Uint8Array.from(text, (c) => c.charCodeAt(0))
+  })
+  const pieces: string[] = ['"']
+  const slice = 64 * 1024
+  const out = new Uint8Array(Math.min(bytes.length, slice) * 4)
+  for (let start = 0; start < bytes.length; start += slice) {
+    let at = 0
+    for (let i = start, end = Math.min(bytes.length, start + slice); i < end; i++) {
+      const escaped = table[bytes[i]!]!
+      for (let k = 0; k < escaped.length; k++) out[at++] = escaped[k]!
+    }
+    pieces.push(asciiDecoder.decode(out.subarray(0, at)))
   }
-  return out + '"'
+  pieces.push('"')
+  return pieces.join('')
 }
+const asciiDecoder = new TextDecoder('latin1')
 
 // The kernel refuses a single exec argument of 128 KiB or more on Linux (Wget takes the body as one).
 const MAX_ARGUMENT_BYTES = 128 * 1024 - 1
