@@ -7,7 +7,7 @@
 // (folders) following its `folderPath`, each group where its first exchange or FolderEntry comes (a
 // FolderEntry writes a folder with nothing in it too); a folder's description is the group's; notes
 // become the request description; headers keep order, case and duplicates; the URL is written as `raw` plus
-// its parts. A request with a body but no Content-Type says so to Postman, which would add one
+// its parts, its bytes beyond ASCII percent-encoded (Postman would send them as other bytes). A request with a body but no Content-Type says so to Postman, which would add one
 // (`protocolProfileBehavior.disabledSystemHeaders`). A body that is valid UTF-8 is a raw body; other bytes are a raw body in base64 with
 // `body.options.hookscope.encoding: "base64"` (Postman keeps unknown `options`). The response, if
 // any, becomes the item's one saved example (its duration is `responseTime`); a binary example body
@@ -133,8 +133,20 @@ function randomUuid(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
 }
 
+/**
+ * A URL's bytes beyond ASCII after its origin, percent-encoded: Postman takes a URL as text and sends
+ * what it holds beyond ASCII as UTF-8, so a byte string written as it is (a latin1 "é", one byte, or
+ * UTF-8's two bytes read one character each) would go out as other bytes. Encoded, each byte is sent
+ * as itself percent-encoded, which is all a request Postman sends can carry of it.
+ */
+function encodeBytesBeyondAscii(url: string): string {
+  const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(url)?.[0] ?? ''
+  return origin + url.slice(origin.length).replace(/[\x80-\xff]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
+}
+
 /** raw plus the parts Postman shows, split without normalizing anything. */
-function postmanUrl(url: string): PostmanUrl {
+function postmanUrl(byteUrl: string): PostmanUrl {
+  const url = encodeBytesBeyondAscii(byteUrl)
   const parts = splitUrl(url)
   if (!parts) return { raw: url }
   const out: PostmanUrl = { raw: url, protocol: parts.scheme }

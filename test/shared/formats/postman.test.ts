@@ -137,6 +137,21 @@ describe('Postman export', () => {
   })
 })
 
+describe('Postman export of a URL with bytes beyond ASCII', () => {
+  it('writes them percent-encoded, which Postman sends as those bytes and import reads back, instead of as other characters', () => {
+    // A latin1 é (one byte) and a UTF-8 é (two), as a raw HTTP or cURL import keeps them.
+    const request = { method: 'GET', url: 'http://127.0.0.1:4000/caf\xe9/\xc3\xa9?q=\xe9&r=%20', headers: [], body: new Uint8Array(0) }
+    const json = toPostman([{ request }], { name: 'bytes' })
+    const item = json.item[0] as { request: { url: { raw: string; path: string[]; query: unknown[] } } }
+    expect(item.request.url.raw).toBe('http://127.0.0.1:4000/caf%E9/%C3%A9?q=%E9&r=%20')
+    expect(item.request.url.path).toEqual(['caf%E9', '%C3%A9'])
+    expect(item.request.url.query).toEqual([{ key: 'q', value: '%E9' }, { key: 'r', value: '%20' }])
+    expect(fromPostman(JSON.stringify(json))[0]!.request.url).toBe('http://127.0.0.1:4000/caf%E9/%C3%A9?q=%E9&r=%20')
+    // The SDK, which rebuilds the URL from its parts, reads the same.
+    expect(fromPostman(new Collection(json as CollectionDefinition).toJSON())[0]!.request.url).toBe('http://127.0.0.1:4000/caf%E9/%C3%A9?q=%E9&r=%20')
+  })
+})
+
 describe('Postman import', () => {
   it('reads folders nested 200 deep, and refuses deeper ones by saying so (not with a stack overflow)', () => {
     // Built as text: a nested object that deep would overflow JSON.stringify here first.
