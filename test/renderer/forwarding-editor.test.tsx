@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { forwardConfigFrom, forwardFormFrom } from '../../renderer/src/components/forwarding/forward-form'
 import { EndpointEditor } from '../../renderer/src/components/endpoint-editor'
 import { EndpointsSidebar } from '../../renderer/src/components/endpoints-sidebar'
+import { HookscopeError } from '../../shared/errors'
 import { defaultForwardConfig, type EndpointPatch, type ForwardConfig } from '../../shared/model'
 import { addCapture, createFakeEngine, type FakeEngine } from './helpers/fake-api'
 import { installForwardFakes, targetStatus } from './helpers/forward-fakes'
@@ -513,5 +514,35 @@ describe('where a target sends requests', () => {
     click(byTest('forward-add-target'))
     change(byTest('forward-target-url'), 'http://localhost:3000/webhooks')
     expect(byTest('forward-target-example').textContent).toBe('A request to /webhooks goes to http://localhost:3000/webhooks/webhooks')
+  })
+})
+
+describe('an address the engine cannot move an endpoint to', () => {
+  it('marks the port or bind address it refused, focuses it and says that nothing was saved', async () => {
+    const { engine, onClose } = await setup()
+    const field = (name: string) => byTest(`endpoint-field-${name}`)
+    const problem = (name: string) => screen.queryByTestId(`endpoint-field-${name}-error`)?.textContent ?? null
+    let refusal = new HookscopeError('PORT_IN_USE', 'Port 8080 on 127.0.0.1 is already in use by another program. Choose another port, or 0 for any free one.')
+    engine.override('endpoints.update', () => {
+      throw refusal
+    })
+    change(field('port'), '8080')
+    await save()
+    expect(problem('port')).toBe('Port 8080 on 127.0.0.1 is already in use by another program. Choose another port, or 0 for any free one.')
+    expect(field('port').getAttribute('aria-invalid')).toBe('true')
+    expect(document.activeElement).toBe(field('port'))
+    expect(byTest('endpoint-form-error').textContent).toBe('Not saved: Port 8080 on 127.0.0.1 is already in use by another program. Choose another port, or 0 for any free one.')
+    expect(onClose).not.toHaveBeenCalled()
+    // Another port: the mark goes with the value it was about.
+    change(field('port'), '8081')
+    expect(problem('port')).toBeNull()
+
+    refusal = new HookscopeError('ADDRESS_NOT_AVAILABLE', '10.99.99.99 is not an address of this machine.')
+    change(field('host'), '10.99.99.99')
+    await save()
+    expect(problem('host')).toBe('10.99.99.99 is not an address of this machine.')
+    expect(document.activeElement).toBe(field('host'))
+    expect(byTest('endpoint-form-error').textContent).toBe('Not saved: 10.99.99.99 is not an address of this machine. Change its bind address or port.')
+    expect(problem('port')).toBeNull()
   })
 })

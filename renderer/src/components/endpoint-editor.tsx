@@ -16,7 +16,7 @@ import { ConfirmDialog, Dialog } from './dialog'
 import { fieldOfEngineError, forwardConfigFrom, forwardFormFrom, signatureFrom, type FieldErrors, type ForwardForm, type SignatureForm } from './forwarding/forward-form'
 import { ForwardSettings } from './forwarding/forward-settings'
 import { SignatureSettings } from './forwarding/signature-settings'
-import { errorMessage } from '../../../shared/errors'
+import { HookscopeError, errorMessage } from '../../../shared/errors'
 
 interface FormState {
   name: string
@@ -125,6 +125,13 @@ export function formProblems(form: FormState): Partial<Record<FieldKey, string>>
   return problems
 }
 
+/** The field of the form a refusal to listen is about. */
+function listenFieldOf(code: string | undefined): 'host' | 'port' | null {
+  if (code === 'ADDRESS_NOT_AVAILABLE') return 'host'
+  if (code === 'PORT_IN_USE' || code === 'PERMISSION_DENIED') return 'port'
+  return null
+}
+
 /** The config to save, with each target's pause state as it is now (the sidebar may have changed it). */
 function withCurrentPauses(config: ForwardConfig, current: Endpoint | undefined): ForwardConfig {
   const paused = new Map((current?.forward?.targets ?? []).map((t) => [t.id, t.paused]))
@@ -195,6 +202,16 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
     <FieldProblem id={`endpoint-field-${key}-error`} message={problemOf(key)} testId={`endpoint-field-${key}-error`} />
   )
 
+  /** Why the endpoint cannot listen, said at the field it is about (while it holds that value) and below the form. */
+  const cannotListen = (outcome: string, code: string | undefined, message: string) => {
+    // A port in use already says what to choose instead (another port, or 0); other reasons do not.
+    const advice = code === 'PORT_IN_USE' ? '' : ' Change its bind address or port.'
+    setError(`${outcome}: ${message.replace(/\.$/, '')}.${advice}`)
+    const key = listenFieldOf(code)
+    setListenProblem(key ? { key, value: form[key], message } : null)
+    setFocusFirstError((n) => n + 1)
+  }
+
   const save = async () => {
     const forward = forwardConfigFrom(forwardForm)
     const signature = signatureFrom(signatureForm)
@@ -240,12 +257,7 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
       const status = app.getState().statusById[savedId]
       if (status?.state === 'error') {
         if (id === 'new') app.getState().setEditingEndpoint(savedId)
-        // A port in use already says what to choose instead (another port, or 0); other reasons do not.
-        const advice = status.error?.code === 'PORT_IN_USE' ? '' : ' Change its bind address or port.'
-        setError(`Saved, but it cannot listen: ${(status.error?.message ?? 'unknown error').replace(/\.$/, '')}.${advice}`)
-        const key = status.error?.code === 'ADDRESS_NOT_AVAILABLE' ? 'host' : status.error?.code === 'PORT_IN_USE' || status.error?.code === 'PERMISSION_DENIED' ? 'port' : null
-        setListenProblem(key && status.error ? { key, value: form[key], message: status.error.message } : null)
-        setFocusFirstError((n) => n + 1)
+        cannotListen('Saved, but it cannot listen', status.error?.code, status.error?.message ?? 'unknown error')
         return
       }
       app.getState().showToast(id === 'new' ? 'Endpoint created' : 'Endpoint saved')
@@ -253,6 +265,8 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
     } catch (e) {
       // Created, but a later step failed: from now on the editor edits the new endpoint.
       if (id === 'new' && savedId !== null) app.getState().setEditingEndpoint(savedId)
+      // A running endpoint that cannot move to the address or port typed stays where it was, unchanged.
+      if (e instanceof HookscopeError && listenFieldOf(e.code) !== null) return cannotListen('Not saved', e.code, e.message)
       const message = errorText(e)
       const field = fieldOfEngineError(message, forwardForm)
       if (field) {
