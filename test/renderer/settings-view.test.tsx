@@ -77,6 +77,22 @@ describe('settings limits', () => {
     expect(engine.settings.limits).toMatchObject({ maxHeaderCount: 150, requestTimeoutMs: 2500, maxBodyBytes: 512 * 1024 })
   })
 
+  it('shows a size saved from a fraction of a megabyte as it was typed, not as its bytes divided out, and a save leaves it as it is', async () => {
+    const engine = createFakeEngine()
+    // What 0.001 and 1.3 MB were saved as: whole bytes.
+    engine.settings.limits.maxBodyBytes = Math.round(0.001 * 1024 * 1024)
+    engine.settings.retention.maxBytes = Math.round(1.3 * 1024 * 1024)
+    const harness = createHarness(engine)
+    harness.stores.app.getState().setSettings(engine.settings)
+    renderWith(harness, <SettingsView />)
+    await settle()
+    expect((byTest('settings-maxBodyBytes') as HTMLInputElement).value).toBe('0.001')
+    expect((byTest('settings-maxBytes') as HTMLInputElement).value).toBe('1.3')
+    await save()
+    expect(engine.settings.limits.maxBodyBytes).toBe(1049)
+    expect(engine.settings.retention.maxBytes).toBe(1363149)
+  })
+
   it('says the largest size a field in megabytes takes as a whole number of megabytes', async () => {
     const { updates } = await setup()
     change('settings-maxBytes', '99999999999')

@@ -97,8 +97,22 @@ function fieldErrorsOf(issues: readonly z.core.$ZodIssue[]): { errors: FieldErro
   return { errors, other }
 }
 
+/**
+ * A stored value as its field shows it: the shortest decimal that saves as the same value, so that
+ * 0.001 MB, saved as 1,049 bytes, reads 0.001 again (not 0.0010004043579101562).
+ */
+function shownValue(field: NumberField, stored: number): string {
+  const exact = stored / field.unit
+  if (field.unit === 1 || Number.isInteger(exact)) return String(exact)
+  for (let digits = 1; digits < 20; digits++) {
+    const shorter = Number(exact.toPrecision(digits))
+    if (Math.round(shorter * field.unit) === stored) return String(shorter)
+  }
+  return String(exact)
+}
+
 function fieldValues(settings: Settings): Record<string, string> {
-  return Object.fromEntries(FIELDS.map((f) => [f.key, String(f.read(settings) / f.unit)]))
+  return Object.fromEntries(FIELDS.map((f) => [f.key, shownValue(f, f.read(settings))]))
 }
 
 /** The values of `next` that differ from `current`. */
