@@ -6,7 +6,7 @@ import { EndpointEditor } from '../../renderer/src/components/endpoint-editor'
 import { EndpointsSidebar } from '../../renderer/src/components/endpoints-sidebar'
 import { HookscopeError } from '../../shared/errors'
 import { defaultForwardConfig, type EndpointPatch, type ForwardConfig } from '../../shared/model'
-import { addCapture, createFakeEngine, type FakeEngine } from './helpers/fake-api'
+import { addCapture, createFakeEngine, makeEndpoint, type FakeEngine } from './helpers/fake-api'
 import { installForwardFakes, targetStatus } from './helpers/forward-fakes'
 import { createHarness, renderWith, settle } from './helpers/render-app'
 
@@ -544,5 +544,46 @@ describe('an address the engine cannot move an endpoint to', () => {
     expect(document.activeElement).toBe(field('host'))
     expect(byTest('endpoint-form-error').textContent).toBe('Not saved: 10.99.99.99 is not an address of this machine. Change its bind address or port.')
     expect(problem('port')).toBeNull()
+  })
+})
+
+describe('endpoint names', () => {
+  async function withTwo(id: string | 'new') {
+    const engine = createFakeEngine()
+    const second = makeEndpoint('ep_2', 'Stripe', 4568)
+    engine.endpoints.push(second.endpoint)
+    engine.statuses.push(second.status)
+    installForwardFakes(engine)
+    const harness = createHarness(engine)
+    harness.stores.app.getState().setEndpoints(engine.endpoints, engine.statuses)
+    const onClose = vi.fn()
+    renderWith(harness, <EndpointEditor id={id} onClose={onClose} />)
+    await settle()
+    const sent = () => engine.calls.filter((c) => c.method === 'endpoints.update' || c.method === 'endpoints.create')
+    return { onClose, sent }
+  }
+
+  it('refuses a name another endpoint has, whatever its case, saying which, and keeps its own', async () => {
+    const { onClose, sent } = await withTwo('ep_1')
+    const name = byTest('endpoint-field-name')
+    change(name, ' stripe ')
+    await save()
+    expect(screen.getByTestId('endpoint-field-name-error').textContent).toBe('Name: another endpoint is already called “Stripe”; give this one a name of its own.')
+    expect(document.activeElement).toBe(name)
+    expect(sent()).toHaveLength(0)
+    change(name, 'Default')
+    await save()
+    expect(onClose).toHaveBeenCalled()
+  })
+
+  it('offers a new endpoint a name no other has', async () => {
+    const engine = createFakeEngine()
+    engine.endpoints[0]!.name = 'Webhooks'
+    installForwardFakes(engine)
+    const harness = createHarness(engine)
+    harness.stores.app.getState().setEndpoints(engine.endpoints, engine.statuses)
+    renderWith(harness, <EndpointEditor id="new" onClose={vi.fn()} />)
+    await settle()
+    expect((byTest('endpoint-field-name') as HTMLInputElement).value).toBe('Webhooks 2')
   })
 })

@@ -6,6 +6,7 @@
 // the field it is about.
 import { FieldProblem, problemAttributes, useFieldChecks } from './field-checks'
 import { useEffect, useRef, useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import { EndpointDraft, MAX_RESPONSE_DELAY_MS, ResponseRule, defaultResponseRule, type Endpoint, type EndpointPatch, type ForwardConfig } from '../../../shared/model'
 import { useApp, useStores, useTraffic } from '../state/context'
 import { bindAddressKind } from '../text/bind-address'
@@ -28,10 +29,21 @@ interface FormState {
   delay: string
 }
 
-function formFrom(endpoint: Endpoint | undefined): FormState {
+/** A name compared as the engine keeps it (trimmed), and as people read it (whatever its case). */
+const nameKey = (name: string) => name.trim().toLowerCase()
+
+/** The name offered to a new endpoint: "Webhooks", or the first "Webhooks 2", "Webhooks 3"… no other endpoint has. */
+function freeName(taken: readonly string[]): string {
+  const keys = new Set(taken.map(nameKey))
+  let name = 'Webhooks'
+  for (let n = 2; keys.has(nameKey(name)); n++) name = `Webhooks ${n}`
+  return name
+}
+
+function formFrom(endpoint: Endpoint | undefined, otherNames: readonly string[]): FormState {
   const response = endpoint?.response ?? defaultResponseRule()
   return {
-    name: endpoint?.name ?? 'Webhooks',
+    name: endpoint?.name ?? freeName(otherNames),
     host: endpoint?.host ?? '127.0.0.1',
     port: String(endpoint?.port ?? 0),
     status: String(response.status),
@@ -111,8 +123,11 @@ function fieldOfPath(path: ReadonlyArray<PropertyKey>): FieldKey | null {
  * What is wrong with each of the form's own fields (the first problem found with it), checked with the
  * same schemas the engine applies, all at once.
  */
-export function formProblems(form: FormState): Partial<Record<FieldKey, string>> {
+export function formProblems(form: FormState, otherNames: readonly string[] = []): Partial<Record<FieldKey, string>> {
   const problems: Partial<Record<FieldKey, string>> = {}
+  // Two endpoints of one name could not be told apart in the sidebar, the list, its filter or a message naming one.
+  const namesake = otherNames.find((other) => nameKey(other) === nameKey(form.name))
+  if (namesake !== undefined && form.name.trim() !== '') problems.name = `Name: another endpoint is already called “${namesake}”; give this one a name of its own.`
   const headers = parseHeaderLines(form.headers)
   if (typeof headers === 'string') problems.headers = `Headers: ${headers}`
   const response = ResponseRule.safeParse({ status: Number(form.status), headers: typeof headers === 'string' ? [] : headers, body: form.body, delayMs: Number(form.delay) })
@@ -153,7 +168,8 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
     }
     return null
   })
-  const [form, setForm] = useState<FormState>(() => formFrom(endpoint))
+  const otherNames = useApp(useShallow((s) => s.endpointIds.filter((other) => other !== id).map((other) => s.endpointsById[other]?.name ?? '')))
+  const [form, setForm] = useState<FormState>(() => formFrom(endpoint, otherNames))
   const [forwardForm, setForwardForm] = useState<ForwardForm>(() => forwardFormFrom(endpoint?.forward))
   const [signatureForm, setSignatureForm] = useState<SignatureForm>(() => ({
     scheme: endpoint?.signature?.scheme ?? '',
@@ -173,7 +189,7 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
   const [confirmRemove, setConfirmRemove] = useState(false)
   // A field says what is wrong with it once it was left (or a save was tried), and from then on as it is edited.
   const checks = useFieldChecks<FieldKey>()
-  const problems = formProblems(form)
+  const problems = formProblems(form, otherNames)
   const formElement = useRef<HTMLFormElement>(null)
   // Set by a refused save: once the fields are marked, the first one with a problem takes the focus.
   const [focusFirstError, setFocusFirstError] = useState(0)
