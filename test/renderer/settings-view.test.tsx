@@ -93,6 +93,14 @@ describe('settings limits', () => {
     expect(engine.settings.retention.maxBytes).toBe(1363149)
   })
 
+  it('says what a body over the cap keeps as the engine does: only the headers of one whose Content-Length declares more', async () => {
+    await setup()
+    const hint = description(byTest('settings-maxBodyBytes')).join(' ')
+    expect(hint).toBe(
+      'A larger body is answered 413 and the request marked truncated. One whose Content-Length declares more is answered before it is read: only its headers are kept. One sent without its length (chunked) keeps its bytes up to the cap.',
+    )
+  })
+
   it('says the largest size a field in megabytes takes as a whole number of megabytes', async () => {
     const { updates } = await setup()
     change('settings-maxBytes', '99999999999')

@@ -30,7 +30,7 @@ const FIELDS: NumberField[] = [
   {
     key: 'maxBodyBytes',
     label: 'Body cap (MB)',
-    hint: 'A larger body is answered 413; the bytes up to the cap are kept and the request is marked truncated.',
+    hint: 'A larger body is answered 413 and the request marked truncated. One whose Content-Length declares more is answered before it is read: only its headers are kept. One sent without its length (chunked) keeps its bytes up to the cap.',
     read: (s) => s.limits.maxBodyBytes,
     unit: MB,
     floor: { value: 1024, shown: '0.001 (1 KB)', why: 'a smaller cap answers nearly every request that has a body with 413' },
