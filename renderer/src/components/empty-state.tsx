@@ -1,5 +1,5 @@
 // Shown before the first request, for every endpoint or for the one the sidebar shows: the exact
-// command that sends one to a listening endpoint, or which endpoint to start.
+// command that sends one to a listening endpoint, which endpoint to start, or why the one shown cannot listen.
 import { firstRequestCommand } from '../export/curl-command'
 import { useApp, useStores, useTraffic } from '../state/context'
 import { copyText } from '../text/clipboard'
@@ -16,6 +16,11 @@ export function EmptyState() {
     }
     return null
   })
+  // Why the endpoint shown cannot listen (a port another program holds): starting it again would not help.
+  const failure = useApp((s) => {
+    const status = filterEndpoint ? s.statusById[filterEndpoint] : undefined
+    return status?.state === 'error' ? (status.error?.message ?? null) : null
+  })
   // Only this endpoint's requests are shown: the others may well have some.
   const showAll = endpointName !== null && (
     <button type="button" className="link-button" data-testid="empty-show-all" onClick={() => traffic.getState().setFilter({ endpointId: null })}>
@@ -26,7 +31,16 @@ export function EmptyState() {
     return (
       <div className="empty-state" data-testid="empty-state">
         <h2>{endpointName !== null ? `No requests on “${endpointName}” yet` : 'No requests yet'}</h2>
-        <p>{endpointName !== null ? `“${endpointName}” is not listening: start it in the sidebar to receive requests.` : 'Start an endpoint in the sidebar to receive requests.'}</p>
+        {endpointName !== null && failure !== null ? (
+          <p>
+            “{endpointName}” cannot listen: {failure}{' '}
+            <button type="button" className="link-button" data-testid="empty-edit-endpoint" onClick={() => app.getState().setEditingEndpoint(filterEndpoint)}>
+              Edit “{endpointName}”
+            </button>
+          </p>
+        ) : (
+          <p>{endpointName !== null ? `“${endpointName}” is not listening: start it in the sidebar to receive requests.` : 'Start an endpoint in the sidebar to receive requests.'}</p>
+        )}
         {showAll && <p>{showAll}</p>}
       </div>
     )
