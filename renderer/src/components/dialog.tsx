@@ -5,6 +5,7 @@
 // dropdown, a checkbox or a radio button, where the browser does nothing with it (never from a
 // multi-line field, a button or an editor, where Enter has its own meaning).
 import { useEffect, useRef, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react'
+import { focusIsLost, focusViewHome } from '../keyboard/focus-home'
 
 const TABBABLE = 'a[href], button, input, select, textarea, summary, [contenteditable="true"], [tabindex]'
 
@@ -75,7 +76,12 @@ export function Dialog({ title, onClose, children, testId, wide = false, ownScro
     // The first control, or what the content marks to take the focus (a text to scroll with the keys).
     const first = box.current?.querySelector<HTMLElement>('[data-autofocus], input, select, textarea, button:not(.dialog-close)')
     ;(first ?? box.current)?.focus()
-    return () => previous?.focus?.()
+    return () => {
+      previous?.focus?.()
+      // What opened it went away while it was open (an empty state's button, once its endpoint
+      // listens): the view takes the focus, never the page's body, unless another dialog has it.
+      if (focusIsLost() && document.querySelector('[role="dialog"]') === null) focusViewHome()
+    }
   }, [])
   const latestClose = useRef(onClose)
   useEffect(() => {
