@@ -1,5 +1,5 @@
 import './helpers/setup-dom'
-import { act, fireEvent, screen } from '@testing-library/react'
+import { act, fireEvent, screen, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { EndpointEditor } from '../../renderer/src/components/endpoint-editor'
 import { EndpointsSidebar } from '../../renderer/src/components/endpoints-sidebar'
@@ -112,8 +112,9 @@ describe('the endpoints sidebar', () => {
     await settle()
     const message = () => {
       act(() => void fireEvent.click(screen.getByTestId('endpoint-remove')))
-      const text = screen.getByTestId('endpoint-remove-confirm').querySelector('p')!.textContent
-      act(() => void fireEvent.click(screen.getByText('Cancel')))
+      const confirm = screen.getByTestId('endpoint-remove-confirm')
+      const text = confirm.querySelector('p')!.textContent
+      act(() => void fireEvent.click(within(confirm).getByText('Cancel')))
       return text
     }
     expect(message()).toBe('Stop and remove "Default"? Its captured requests stay in the history.')

@@ -587,3 +587,19 @@ describe('endpoint names', () => {
     expect((byTest('endpoint-field-name') as HTMLInputElement).value).toBe('Webhooks 2')
   })
 })
+
+describe('removing an endpoint from its editor', () => {
+  it('asks first; cancelled, gives the focus back to Remove, with what was typed kept', async () => {
+    const { onClose } = await setup()
+    change(byTest('endpoint-field-name'), 'Typed')
+    act(() => byTest('endpoint-remove').focus())
+    click(byTest('endpoint-remove'))
+    const confirm = byTest('endpoint-remove-confirm')
+    expect(confirm.textContent).toContain('Stop and remove "Default"?')
+    click(within(confirm).getByText('Cancel'))
+    expect(screen.queryByTestId('endpoint-remove-confirm')).toBeNull()
+    expect(document.activeElement).toBe(byTest('endpoint-remove'))
+    expect((byTest('endpoint-field-name') as HTMLInputElement).value).toBe('Typed')
+    expect(onClose).not.toHaveBeenCalled()
+  })
+})

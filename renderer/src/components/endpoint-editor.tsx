@@ -318,119 +318,120 @@ export function EndpointEditor({ id, onClose }: { id: string | 'new'; onClose: (
     }
   }
 
-  if (confirmRemove) {
-    // What still waits to be forwarded by it is not delivered once it is gone: said before, not after.
-    const waiting = Object.values(statuses).reduce((sum, status) => sum + (status.endpointId === id ? status.waiting : 0), 0)
-    const undelivered = waiting > 0 ? ` ${waiting} ${waiting === 1 ? 'request' : 'requests'} waiting to be forwarded will not be delivered.` : ''
-    return (
-      <ConfirmDialog
-        title="Remove endpoint"
-        message={`Stop and remove "${endpoint?.name ?? ''}"? Its captured requests stay in the history.${undelivered}`}
-        confirmLabel="Remove"
-        onConfirm={() => void remove()}
-        onCancel={() => setConfirmRemove(false)}
-        testId="endpoint-remove-confirm"
-      />
-    )
-  }
+  // What still waits to be forwarded by it is not delivered once it is gone: said before, not after.
+  const waiting = Object.values(statuses).reduce((sum, status) => sum + (status.endpointId === id ? status.waiting : 0), 0)
+  const undelivered = waiting > 0 ? ` ${waiting} ${waiting === 1 ? 'request' : 'requests'} waiting to be forwarded will not be delivered.` : ''
 
   return (
-    <Dialog title={id === 'new' ? 'New endpoint' : `Edit ${endpoint?.name ?? 'endpoint'}`} onClose={onClose} testId="endpoint-editor" wide ownScroll>
-      <form
-        ref={formElement}
-        className="form dialog-form"
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault()
-          void save()
-        }}
-      >
-        <div className="dialog-form-fields">
-          <label>
-            Name
-            <input data-testid="endpoint-field-name" {...field('name')} maxLength={100} />
-            {fieldProblem('name')}
-          </label>
-          <div className="form-row">
+    <>
+      <Dialog title={id === 'new' ? 'New endpoint' : `Edit ${endpoint?.name ?? 'endpoint'}`} onClose={onClose} testId="endpoint-editor" wide ownScroll>
+        <form
+          ref={formElement}
+          className="form dialog-form"
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault()
+            void save()
+          }}
+        >
+          <div className="dialog-form-fields">
             <label>
-              Bind address
-              <input data-testid="endpoint-field-host" {...field('host')} />
-              {fieldProblem('host')}
+              Name
+              <input data-testid="endpoint-field-name" {...field('name')} maxLength={100} />
+              {fieldProblem('name')}
             </label>
-            <label>
-              {/* One item of the label's column: the hint reads on the label's line, and the input
-                  lines up with the bind address's. */}
-              <span>
-                Port <span className="muted">(0 picks a free one)</span>
-              </span>
-              <input data-testid="endpoint-field-port" type="number" min={0} max={65535} {...field('port')} />
-              {fieldProblem('port')}
-            </label>
-          </div>
-          <BindAddressNote host={form.host} />
-          <fieldset>
-            <legend>Response</legend>
             <div className="form-row">
               <label>
-                Status
-                <input data-testid="endpoint-field-status" type="number" min={200} max={599} {...field('status')} />
-                {fieldProblem('status')}
+                Bind address
+                <input data-testid="endpoint-field-host" {...field('host')} />
+                {fieldProblem('host')}
               </label>
               <label>
-                Delay (ms)
-                <input data-testid="endpoint-field-delay" type="number" min={0} max={MAX_RESPONSE_DELAY_MS} {...field('delay')} />
-                {fieldProblem('delay')}
+                {/* One item of the label's column: the hint reads on the label's line, and the input
+                    lines up with the bind address's. */}
+                <span>
+                  Port <span className="muted">(0 picks a free one)</span>
+                </span>
+                <input data-testid="endpoint-field-port" type="number" min={0} max={65535} {...field('port')} />
+                {fieldProblem('port')}
               </label>
             </div>
-            <label>
-              <span>
-                Headers <span className="muted">(one "Name: value" per line)</span>
-              </span>
-              <textarea data-testid="endpoint-field-headers" rows={3} spellCheck={false} {...field('headers')} />
-              {fieldProblem('headers')}
-            </label>
-            <label>
-              Body
-              <textarea data-testid="endpoint-field-body" rows={4} spellCheck={false} {...field('body')} />
-              {fieldProblem('body')}
-            </label>
-            <ResponseFramingNote status={form.status} headers={form.headers} body={form.body} />
-          </fieldset>
-          <ForwardSettings form={forwardForm} errors={fieldErrors} onChange={setForwardForm} thisRunOnly={forwardThisRunOnly} removedWaiting={removedWaiting} examplePath={examplePath ?? undefined} />
-          <SignatureSettings
-            form={signatureForm}
-            errors={fieldErrors}
-            hasSecret={hasSecret}
-            onForget={id === 'new' ? null : () => void forget()}
-            forgetting={forgetting}
-            onChange={setSignatureForm}
-            examplePath={examplePath ?? undefined}
-          />
-        </div>
-        {/* Outside the fields' scroll: the buttons, and why a save was refused, stay in view. */}
-        <div className="dialog-footer">
-          {error && (
-            <p className="viewer-note error" data-testid="endpoint-form-error" role="alert">
-              {error}
-            </p>
-          )}
-          <div className="dialog-actions">
-            {id !== 'new' && (
-              <button type="button" className="danger-outline" data-testid="endpoint-remove" onClick={() => setConfirmRemove(true)}>
-                Remove
-              </button>
-            )}
-            <span className="spacer" />
-            <button type="button" data-testid="endpoint-cancel" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" className="primary" data-testid="endpoint-save" disabled={busy}>
-              {id === 'new' ? 'Create' : 'Save'}
-            </button>
+            <BindAddressNote host={form.host} />
+            <fieldset>
+              <legend>Response</legend>
+              <div className="form-row">
+                <label>
+                  Status
+                  <input data-testid="endpoint-field-status" type="number" min={200} max={599} {...field('status')} />
+                  {fieldProblem('status')}
+                </label>
+                <label>
+                  Delay (ms)
+                  <input data-testid="endpoint-field-delay" type="number" min={0} max={MAX_RESPONSE_DELAY_MS} {...field('delay')} />
+                  {fieldProblem('delay')}
+                </label>
+              </div>
+              <label>
+                <span>
+                  Headers <span className="muted">(one "Name: value" per line)</span>
+                </span>
+                <textarea data-testid="endpoint-field-headers" rows={3} spellCheck={false} {...field('headers')} />
+                {fieldProblem('headers')}
+              </label>
+              <label>
+                Body
+                <textarea data-testid="endpoint-field-body" rows={4} spellCheck={false} {...field('body')} />
+                {fieldProblem('body')}
+              </label>
+              <ResponseFramingNote status={form.status} headers={form.headers} body={form.body} />
+            </fieldset>
+            <ForwardSettings form={forwardForm} errors={fieldErrors} onChange={setForwardForm} thisRunOnly={forwardThisRunOnly} removedWaiting={removedWaiting} examplePath={examplePath ?? undefined} />
+            <SignatureSettings
+              form={signatureForm}
+              errors={fieldErrors}
+              hasSecret={hasSecret}
+              onForget={id === 'new' ? null : () => void forget()}
+              forgetting={forgetting}
+              onChange={setSignatureForm}
+              examplePath={examplePath ?? undefined}
+            />
           </div>
-        </div>
-      </form>
-    </Dialog>
+          {/* Outside the fields' scroll: the buttons, and why a save was refused, stay in view. */}
+          <div className="dialog-footer">
+            {error && (
+              <p className="viewer-note error" data-testid="endpoint-form-error" role="alert">
+                {error}
+              </p>
+            )}
+            <div className="dialog-actions">
+              {id !== 'new' && (
+                <button type="button" className="danger-outline" data-testid="endpoint-remove" onClick={() => setConfirmRemove(true)}>
+                  Remove
+                </button>
+              )}
+              <span className="spacer" />
+              <button type="button" data-testid="endpoint-cancel" onClick={onClose}>
+                Cancel
+              </button>
+              <button type="submit" className="primary" data-testid="endpoint-save" disabled={busy}>
+                {id === 'new' ? 'Create' : 'Save'}
+              </button>
+            </div>
+          </div>
+        </form>
+      </Dialog>
+      {/* Over the editor, which stays open under it: cancelled, the focus goes back to Remove. */}
+      {confirmRemove && (
+        <ConfirmDialog
+          title="Remove endpoint"
+          message={`Stop and remove "${endpoint?.name ?? ''}"? Its captured requests stay in the history.${undelivered}`}
+          confirmLabel="Remove"
+          onConfirm={() => void remove()}
+          onCancel={() => setConfirmRemove(false)}
+          testId="endpoint-remove-confirm"
+        />
+      )}
+    </>
   )
 }
 
