@@ -37,6 +37,20 @@ describe('an endpoint with a long name', () => {
     const filter = await box(page, 'filter-endpoint')
     expect(filter.x + filter.width).toBeLessThanOrEqual(toolbar.x + toolbar.width)
   })
+
+  it('wraps it in its editor’s title and in the question before it is removed, within their dialogs', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const name = `Orders-${'y'.repeat(90)}`
+    await createEndpoint(page, name)
+    await page.getByTestId('endpoint-editor').waitFor({ state: 'detached' })
+    await endpointItem(page, name).getByTestId('endpoint-edit').click()
+    await page.getByTestId('endpoint-editor').waitFor()
+    expect(await page.evaluate(pageScripts.textWithin, ['[data-testid="endpoint-editor"] .dialog-header h2', '[data-testid="endpoint-editor"]'] as const)).toBe(true)
+    await page.getByTestId('endpoint-remove').click()
+    await page.getByTestId('endpoint-remove-confirm').waitFor()
+    expect(await page.evaluate(pageScripts.textWithin, ['[data-testid="endpoint-remove-confirm"] .dialog-body p', '[data-testid="endpoint-remove-confirm"]'] as const)).toBe(true)
+  })
 })
 
 describe('an endpoint that cannot listen, shown on its own', () => {

@@ -53,3 +53,4 @@ export interface ButtonLook {
 }
 export function buttonLook(testId: string): ButtonLook
 export function buttonFit(testId: string): { shown: string; lines: number; inside: boolean; top: number; bottom: number; middle: number }
+export function textWithin(selectors: readonly [textSelector: string, boxSelector: string]): boolean

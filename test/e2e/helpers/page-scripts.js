@@ -380,3 +380,15 @@ export function buttonFit(testId) {
     middle: (rect.top + rect.bottom) / 2,
   }
 }
+
+/** Whether the text of the first element `textSelector` finds lies within the box of the first `boxSelector` finds, side to side. */
+export function textWithin([textSelector, boxSelector]) {
+  const text = document.querySelector(textSelector)
+  const box = document.querySelector(boxSelector)
+  if (!text || !box) return false
+  const range = document.createRange()
+  range.selectNodeContents(text)
+  const shown = range.getBoundingClientRect()
+  const outer = box.getBoundingClientRect()
+  return shown.left >= outer.left - 0.5 && shown.right <= outer.right + 0.5 && box.scrollWidth <= box.clientWidth
+}
