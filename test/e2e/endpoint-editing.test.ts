@@ -25,7 +25,7 @@ async function box(page: Page, testId: string) {
 }
 
 describe('an endpoint with a long name', () => {
-  it('keeps the endpoint filter within the traffic toolbar', async (ctx) => {
+  it('keeps the endpoint filter within the traffic toolbar, and its first-request guide within the traffic column', async (ctx) => {
     e2e.requireBrowser(ctx)
     // A window where the traffic column is some 640 px wide.
     const { page } = await e2e.open({ viewport: { width: 900, height: 800 } })
@@ -36,6 +36,10 @@ describe('an endpoint with a long name', () => {
     const toolbar = await box(page, 'traffic-toolbar')
     const filter = await box(page, 'filter-endpoint')
     expect(filter.x + filter.width).toBeLessThanOrEqual(toolbar.x + toolbar.width)
+    // Its first-request guide wraps the name within the traffic column.
+    const guide = await box(page, 'empty-state')
+    expect(guide.x + guide.width).toBeLessThanOrEqual(toolbar.x + toolbar.width)
+    expect(await page.evaluate(pageScripts.textWithin, ['[data-testid="empty-state"] h2', '[data-testid="empty-state"]'] as const)).toBe(true)
   })
 
   it('wraps it in its editor’s title and in the question before it is removed, within their dialogs', async (ctx) => {
