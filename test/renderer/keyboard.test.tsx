@@ -63,6 +63,17 @@ describe('keyboard', () => {
     expect(traffic.getState().paused).toBe(false)
   })
 
+  it('focuses the search with / from another view too, once it has brought the traffic back', async () => {
+    const { press, harness } = await setup()
+    for (const view of ['settings', 'composer', 'collections'] as const) {
+      act(() => harness.stores.app.getState().setView(view))
+      await settle()
+      await press('/')
+      expect(harness.stores.app.getState().view).toBe('traffic')
+      expect(document.activeElement).toBe(screen.getByTestId('search-input'))
+    }
+  })
+
   it('Esc in the search clears it and gives the focus back to the list, where j/k move the selection', async () => {
     const { press, traffic } = await setup()
     await press('/')

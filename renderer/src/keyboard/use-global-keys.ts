@@ -1,5 +1,6 @@
 // The page-wide key handler: maps a key to its shortcut action and runs it against the stores.
 import { useEffect } from 'react'
+import { flushSync } from 'react-dom'
 import { copyAsCurl } from '../export/copy-actions'
 import type { Stores } from '../state/context'
 import { actionForKey, isTypingTarget, type ShortcutAction } from './shortcuts'
@@ -55,7 +56,8 @@ export function runShortcut(action: ShortcutAction, stores: Stores): boolean {
       else t.open(null)
       return true
     case 'search': {
-      if (a.view !== 'traffic') a.setView('traffic')
+      // From another view, the traffic (and its search field) is drawn first, so that the field is there to take the focus.
+      if (a.view !== 'traffic') flushSync(() => a.setView('traffic'))
       const input = document.getElementById(SEARCH_INPUT_ID) as HTMLInputElement | null
       input?.focus()
       input?.select()
