@@ -74,6 +74,20 @@ describe('keyboard', () => {
     }
   })
 
+  it('leaves the list and the open request alone under the list’s keys while another view is shown', async () => {
+    const { press, harness, traffic } = await setup()
+    await press('j')
+    await press('Enter')
+    const before = { selected: traffic.getState().selectedId, opened: traffic.getState().openedId, tab: harness.stores.app.getState().detailTab }
+    for (const view of ['settings', 'composer', 'collections'] as const) {
+      act(() => harness.stores.app.getState().setView(view))
+      await settle()
+      for (const key of ['j', 'k', 'ArrowDown', 'G', 'End', 'Enter', ']', '[']) await press(key)
+      expect(harness.stores.app.getState().view).toBe(view)
+      expect({ selected: traffic.getState().selectedId, opened: traffic.getState().openedId, tab: harness.stores.app.getState().detailTab }).toEqual(before)
+    }
+  })
+
   it('Esc in the search clears it and gives the focus back to the list, where j/k move the selection', async () => {
     const { press, traffic } = await setup()
     await press('/')

@@ -14,6 +14,9 @@ function activatesOnEnter(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && target.closest('button, a[href], summary, [role="button"], [role="tab"]') !== null
 }
 
+/** The actions on the list and the open request, which only the traffic view shows: elsewhere they would change what cannot be seen. */
+const TRAFFIC_ONLY: ReadonlySet<ShortcutAction> = new Set(['next', 'previous', 'first', 'last', 'open', 'next-tab', 'previous-tab'])
+
 /** The actions that read the request from the history: refused, saying why, for an open request retention removed. */
 const NEEDS_STORED: ReadonlySet<ShortcutAction> = new Set(['copy-curl', 'copy-code', 'resend', 'resend-to', 'resend-resigned', 'edit-send', 'save-collection'])
 
@@ -26,6 +29,7 @@ export function runShortcut(action: ShortcutAction, stores: Stores): boolean {
   const t = traffic.getState()
   const a = app.getState()
   const current = t.openedId ?? t.selectedId
+  if (TRAFFIC_ONLY.has(action) && a.view !== 'traffic') return false
   if (NEEDS_STORED.has(action) && current !== null && current === t.openedId && t.openedRemoved) {
     // As the detail's disabled buttons say (the copy keys act in any view, the others in the traffic view).
     if (!action.startsWith('copy-') && a.view !== 'traffic') return false
