@@ -101,6 +101,19 @@ describe('settings limits', () => {
     )
   })
 
+  it('says that a headers timeout longer than the request timeout gives way to it, as the engine applies it', async () => {
+    const { engine } = await setup()
+    const note = () => screen.queryByTestId('settings-headersTimeoutMs-note')?.textContent ?? null
+    expect(note()).toBeNull()
+    change('settings-requestTimeoutMs', '2500')
+    expect(note()).toBe('The request timeout is shorter: a request’s headers get at most its 2,500 ms, as they are part of it.')
+    expect(description(byTest('settings-headersTimeoutMs'))).toContain(note())
+    await save()
+    expect(engine.settings.limits).toMatchObject({ headersTimeoutMs: 30000, requestTimeoutMs: 2500 })
+    change('settings-headersTimeoutMs', '2000')
+    expect(note()).toBeNull()
+  })
+
   it('says the largest size a field in megabytes takes as a whole number of megabytes', async () => {
     const { updates } = await setup()
     change('settings-maxBytes', '99999999999')

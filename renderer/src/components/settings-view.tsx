@@ -111,6 +111,17 @@ function shownValue(field: NumberField, stored: number): string {
   return String(exact)
 }
 
+/**
+ * What a field's value does not do as typed, though it is allowed: a headers timeout longer than the
+ * request timeout, which the engine cuts to it (Node requires as much).
+ */
+function fieldNote(key: string, values: Record<string, string>): string | null {
+  if (key !== 'headersTimeoutMs') return null
+  const [headers, request] = [values.headersTimeoutMs, values.requestTimeoutMs].map((text) => (text?.trim() ? Number(text) : Number.NaN))
+  if (!Number.isFinite(headers) || !Number.isFinite(request) || headers! <= request!) return null
+  return `The request timeout is shorter: a request’s headers get at most its ${formatCount(request!)} ms, as they are part of it.`
+}
+
 function fieldValues(settings: Settings): Record<string, string> {
   return Object.fromEntries(FIELDS.map((f) => [f.key, shownValue(f, f.read(settings))]))
 }
@@ -288,7 +299,9 @@ function SettingsForm({ settings }: { settings: Settings }) {
           <div className="settings-grid">
             {FIELDS.map((f) => {
               const fieldError = fieldErrors[f.key]
+              const note = fieldNote(f.key, values)
               const id = `settings-${f.key}`
+              const described = [fieldError ? `${id}-error` : null, `${id}-hint`, note ? `${id}-note` : null].filter(Boolean).join(' ')
               return (
                 <div key={f.key} className={fieldError ? 'setting invalid' : 'setting'}>
                   <label htmlFor={id}>{f.label}</label>
@@ -304,7 +317,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
                     data-testid={`settings-${f.key}`}
                     value={values[f.key]}
                     aria-invalid={fieldError ? true : undefined}
-                    aria-describedby={fieldError ? `${id}-error ${id}-hint` : `${id}-hint`}
+                    aria-describedby={described}
                     onChange={(e) => {
                       setSaved(null)
                       setValues((v) => ({ ...v, [f.key]: e.target.value }))
@@ -324,6 +337,11 @@ function SettingsForm({ settings }: { settings: Settings }) {
                   <span className="muted hint" id={`${id}-hint`}>
                     {f.hint}
                   </span>
+                  {note && (
+                    <span className="setting-note" id={`${id}-note`} data-testid={`${id}-note`}>
+                      {note}
+                    </span>
+                  )}
                 </div>
               )
             })}
