@@ -616,6 +616,21 @@ function curlRequest(args: WordToken[], fds: Descriptors, context: Context): Req
   return finish(state)
 }
 
+/**
+ * The URL as curl sends it: curl percent-encodes the bytes beyond ASCII of a URL's path
+ * (`/café` goes out as `/caf%c3%a9`), and sends its query as it is. Kept raw, such a path would be sent
+ * on a replay as bytes that most servers refuse (400).
+ */
+function encodePathAsCurl(url: string): string {
+  const parts = splitUrl(url)
+  if (!parts) return url
+  const end = parts.rest.search(/[?#]/)
+  const pathPart = end < 0 ? parts.rest : parts.rest.slice(0, end)
+  if (!/[\x80-\xff]/.test(pathPart)) return url
+  const encoded = pathPart.replace(/[\x80-\xff]/g, (byte) => `%${byte.charCodeAt(0).toString(16).padStart(2, '0')}`)
+  return `${parts.scheme}://${parts.authority}${encoded}${end < 0 ? '' : parts.rest.slice(end)}`
+}
+
 function finish(state: CurlState): RequestSpec {
   const { context } = state
   if (state.urls.length === 0) throw invalidInput('The curl command has no URL')
@@ -628,6 +643,8 @@ function finish(state: CurlState): RequestSpec {
   if (state.requestTarget !== undefined) {
     const parts = splitUrl(url)!
     url = `${parts.scheme}://${parts.authority}${state.requestTarget}`
+  } else {
+    url = encodePathAsCurl(url)
   }
   // A user and password in the URL are sent as curl sends them: as Basic authentication (unless -u
   // gives other ones), the request target without them.

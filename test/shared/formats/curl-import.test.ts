@@ -1,8 +1,9 @@
 // cURL import: Chrome's "Copy as cURL (bash)" style, hand-written commands with each supported option,
 // and malformed commands that must fail with a message naming the place or the option.
+import { spawn, spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { fromCurl, fromCurlMany, type RequestSpec } from '../../../shared/formats'
-import { errorOf, plain, utf8ByteString } from './helpers'
+import { errorOf, plain, startRawRecorder, utf8ByteString } from './helpers'
 
 const text = (request: RequestSpec) => Buffer.from(request.body).toString('utf8')
 const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString('base64')}`
@@ -400,5 +401,41 @@ describe('malformed commands', () => {
     ['curl ^"https://h/x^" ^\n  -H ^"a: b^" &\r\nwget ^"https://h/y^"', /Only curl commands can be imported; found "wget" at line 3, column 1/],
   ])('%s', (command, message) => {
     expect(errorOf(() => fromCurl(command)).message).toMatch(message)
+  })
+})
+
+// curl itself is the judge: the request an imported command makes is the one curl sends for it.
+describe('a URL with bytes beyond ASCII in its path', () => {
+  const curlHere = spawnSync('curl', ['--version']).status === 0
+  it('is sent on a replay as curl sends it: the path percent-encoded, the query as it is', async () => {
+    if (!curlHere) {
+      console.log('curl is not installed here: compared with what curl 7.88 sends instead')
+    }
+    const raw = await startRawRecorder()
+    try {
+      for (const [path, curlSends] of [
+        ['/caf\u00e9/\u2713?q=\u00e9&a=b', '/caf%c3%a9/%e2%9c%93?q=\u00c3\u00a9&a=b'],
+        ['/plain/path?x=%zz', '/plain/path?x=%zz'],
+      ] as const) {
+        const url = `${raw.origin}${path}`
+        let sent = curlSends as string
+        if (curlHere) {
+          const head = raw.nextHead()
+          // Not spawnSync: the recorder answering curl runs in this process.
+          const curl = spawn('curl', ['-s', '-S', '-o', '/dev/null', url], { stdio: ['ignore', 'ignore', 'pipe'] })
+          let stderr = ''
+          curl.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+          const status = await new Promise<number | null>((resolve) => curl.on('close', resolve))
+          expect(status, stderr).toBe(0)
+          sent = (await head).split('\r\n')[0]!.replace(/^GET (.*) HTTP\/1\.1$/, '$1')
+        }
+        const imported = fromCurl(`curl '${url}'`)
+        // Hex digits in either case are the same bytes to a server.
+        const hexCase = (target: string) => target.replace(/%[0-9a-f]{2}/gi, (escape) => escape.toUpperCase())
+        expect(hexCase(imported.url.slice(raw.origin.length))).toBe(hexCase(sent))
+      }
+    } finally {
+      await raw.close()
+    }
   })
 })
