@@ -107,6 +107,16 @@ async function runSnippet(language: SnippetLanguage, code: string): Promise<{ co
   })
 }
 
+/** Runs a snippet where its language is installed; where not, says so in the output and gives null. */
+async function runIfInstalled(language: SnippetLanguage, code: string): Promise<{ code: number; stdout: string; stderr: string } | null> {
+  const why = missing(language)
+  if (why !== null) {
+    console.log(`${language}: not run, ${why}`)
+    return null
+  }
+  return runSnippet(language, code)
+}
+
 /** Reads back the body a snippet of a language that cannot run here would send. */
 function bodyWritten(language: SnippetLanguage, code: string): Uint8Array {
   const encode = (text: string) => new TextEncoder().encode(text)
@@ -253,12 +263,8 @@ describe.concurrent('copy as code sends the body as stored', () => {
           expect(plain(bodyWritten(id, code))).toEqual(plain(fixture.body))
           return
         }
-        const why = missing(id)
-        if (why !== null) {
-          console.log(`${id}: not run, ${why}`)
-          return
-        }
-        const result = await runSnippet(id, code)
+        const result = await runIfInstalled(id, code)
+        if (!result) return
         expect(result.code, `${result.stderr}\n${code}`).toBe(0)
         // The client waits for the answer, which the recorder gives once it holds the whole request.
         const arrived = recorder.received.filter((recorded) => recorded.target === target)
@@ -307,12 +313,8 @@ describe.concurrent('copy as code with a repeated header and a path with dot seg
         expect(code).toMatch(/one, two/)
         return
       }
-      const why = missing(id)
-      if (why !== null) {
-        console.log(`${id}: not run, ${why}`)
-        return
-      }
-      const result = await runSnippet(id, code)
+      const result = await runIfInstalled(id, code)
+      if (!result) return
       expect(result.code, `${result.stderr}\n${code}`).toBe(0)
       const arrived = recorder.received.filter((recorded) => recorded.target === `/hooks/repeated-${n}/y?q=it%27s`)
       expect(arrived.length, `${result.stderr}\n${code}`).toBe(1)
@@ -339,12 +341,8 @@ describe('copy as code with a large binary body', () => {
     expect((spent.user + spent.system) / 1000).toBeLessThan(6000)
     for (const { code } of snippets) expect(code).toContain('\\x00\\x83')
     expect(php.code).toContain('{\\"log\\": \\"line\\\\n\\$x line')
-    const why = missing('python:requests')
-    if (why !== null) {
-      console.log(`python:requests: not run, ${why}`)
-      return
-    }
-    const result = await runSnippet('python:requests', snippets[1]!.code)
+    const result = await runIfInstalled('python:requests', snippets[1]!.code)
+    if (!result) return
     expect(result.code, result.stderr).toBe(0)
     const arrived = recorder.received.filter((recorded) => recorded.target === '/hooks/large-binary')
     expect(arrived).toHaveLength(1)
