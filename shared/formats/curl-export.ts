@@ -16,7 +16,8 @@
 // What the server receives, measured with curl 7.88 against node:http (test/shared/formats):
 // - The method, body bytes, and all headers other than Host keep their order, case, duplicates and
 //   bytes. curl's own headers are switched off when the original lacked them (-H 'User-Agent:',
-//   -H 'Accept:', -H 'Content-Type:' for a body, -H 'Expect:' for bodies over 1 KiB, -H 'Host:'), and
+//   -H 'Accept:', -H 'Content-Type:' for a body, -H 'Expect:' for bodies over 1 KiB, -H 'Host:' for
+//   HTTP/1.0; a request of another version without Host gets curl's, as Hookscope adds one), and
 //   a header with an empty value is written "Name;", curl's syntax for it.
 // - Not reproducible: curl always sends Host first and spells it "Host", and sends only the first of
 //   several Host headers. A request without Content-Length or Transfer-Encoding but with a body gets
@@ -40,6 +41,8 @@ export interface ToCurlOptions {
    * as cURL) goes without, as browsers write it.
    */
   script?: boolean
+  /** Accept the server's certificate whoever signed it (`--insecure`): the request accepts a self-signed one. */
+  insecure?: boolean
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
@@ -187,7 +190,10 @@ function headerLines(request: RequestSpec): string[] {
   const off = (name: string) => {
     if (!hasHeader(headers, name)) lines.push(`${name}:`)
   }
-  off('Host')
+  // Without Host, HTTP/1.0 asks for no host; HTTP/1.1 asks for one (a server answers 400 without),
+  // so a request that lists none (typed, saved from the Composer) is sent as Hookscope sends it: with
+  // curl's Host, from the URL.
+  if (request.httpVersion?.replace(/^HTTP\//i, '') === '1.0') off('Host')
   off('User-Agent')
   off('Accept')
   if (request.body.length > 0) {
@@ -216,7 +222,7 @@ export function toCurlPieces(request: RequestSpec, options: ToCurlOptions = {}):
   checkRequest(req)
   const scheme = splitUrl(req.url)!.scheme
   // -q (it must come first) keeps a ~/.curlrc from adding headers or options of its own.
-  const args: string[] = ['curl', '-q', ...(options.script ? ['-sS'] : []), shellQuote(curlUrl(req.url))]
+  const args: string[] = ['curl', '-q', ...(options.script ? ['-sS'] : []), ...(options.insecure ? ['--insecure'] : []), shellQuote(curlUrl(req.url))]
   const target = exactTarget(req.url)
   if (target) args.push('--request-target', bytesWord(target))
 

@@ -12,7 +12,7 @@ import { buildMultipart, randomBoundary, splitLogin, splitUrl, type MultipartPar
 import { isCmdSyntax, parseCmdScript } from './cmd-words'
 import { HookscopeError, invalidInput } from './invalid-input'
 import { describePosition, parseScript, type Command, type Pipeline, type WordToken } from './shell-words'
-import type { HeaderPair, RequestSpec } from './types'
+import type { Exchange, HeaderPair, RequestSpec } from './types'
 
 export interface FromCurlOptions {
   /** Multipart boundary for -F bodies; random by default. */
@@ -34,6 +34,16 @@ export function fromCurl(command: string, options: FromCurlOptions = {}): Reques
 
 /** Every curl invocation of a script (commands separated by newlines, ";" or "&&"), in order. */
 export function fromCurlMany(script: string, options: FromCurlOptions = {}): RequestSpec[] {
+  return readScriptOrSay(script, options).requests
+}
+
+/** As fromCurlMany, each request as an exchange that says how curl was told to send it (`-k`). */
+export function fromCurlExchanges(script: string, options: FromCurlOptions = {}): Exchange[] {
+  const { requests, insecure } = readScriptOrSay(script, options)
+  return requests.map((request) => (insecure.has(request) ? { request, acceptSelfSigned: true } : { request }))
+}
+
+function readScriptOrSay(script: string, options: FromCurlOptions): Context {
   try {
     return readScript(script, options)
   } catch (error) {
@@ -43,8 +53,8 @@ export function fromCurlMany(script: string, options: FromCurlOptions = {}): Req
   }
 }
 
-function readScript(script: string, options: FromCurlOptions): RequestSpec[] {
-  const context: Context = { source: script, options, requests: [] }
+function readScript(script: string, options: FromCurlOptions): Context {
+  const context: Context = { source: script, options, requests: [], insecure: new Set() }
   const terminal: Stream = { data: null, consumed: false }
   // Lines continued with "^" and quotes escaped as ^" are Windows cmd's syntax, which bash reads otherwise.
   if (isCmdSyntax(script)) {
@@ -54,13 +64,13 @@ function readScript(script: string, options: FromCurlOptions): RequestSpec[] {
       }
       context.requests.push(curlRequest(args, new Map([[0, terminal]]), context))
     }
-    return context.requests
+    return context
   }
   // "$(printf '…')" in double quotes, as cURL export writes a request target that is not UTF-8.
   const printfOutput = (format: string, at: { line: number; column: number }) =>
     bytesToByteString(printf([{ kind: 'word', value: format, quoted: true, ...at }], context))
   runList(parseScript(script, { printf: printfOutput }), new Map([[0, terminal]]), context)
-  return context.requests
+  return context
 }
 
 // ---- The few shell commands a curl paste uses --------------------------------------------------
@@ -76,6 +86,8 @@ interface Context {
   source: string
   options: FromCurlOptions
   requests: RequestSpec[]
+  /** The requests curl was told to send accepting any certificate (`-k`, `--insecure`). */
+  insecure: Set<RequestSpec>
 }
 
 const EMPTY = new Uint8Array(0)
@@ -249,6 +261,7 @@ interface CustomHeader {
 
 interface CurlState {
   context: Context
+  insecure?: boolean
   fds: Descriptors
   urls: WordToken[]
   method?: string
@@ -488,6 +501,9 @@ const setVersion = (version: string): FlagHandler => (state, on) => {
 }
 
 const flagOptions: Record<string, FlagHandler> = {
+  '--insecure': (state, on) => {
+    state.insecure = on
+  },
   '--get': (state, on) => {
     state.get = on
   },
@@ -505,7 +521,7 @@ const flagOptions: Record<string, FlagHandler> = {
   '--http3-only': setVersion('3.0'),
 }
 for (const name of [
-  '--insecure', '--location', '--location-trusted', '--silent', '--show-error', '--verbose', '--include', '--fail',
+  '--location', '--location-trusted', '--silent', '--show-error', '--verbose', '--include', '--fail',
   '--fail-with-body', '--fail-early', '--progress-bar', '--no-progress-meter', '--path-as-is', '--globoff',
   '--remote-name', '--remote-name-all', '--remote-header-name', '--no-buffer', '--buffer', '--keepalive', '--tcp-nodelay',
   '--tcp-fastopen', '--ipv4', '--ipv6', '--netrc', '--netrc-optional', '--post301', '--post302', '--post303', '--raw',
@@ -618,7 +634,8 @@ function curlRequest(args: WordToken[], fds: Descriptors, context: Context): Req
 
 /**
  * The URL as curl sends it: curl percent-encodes the bytes beyond ASCII of a URL's path
- * (`/café` goes out as `/caf%c3%a9`), and sends its query as it is. Kept raw, such a path would be sent
+ * (`/café` goes out as `/caf%c3%a9`; written here in capitals, as a URL parser writes them, the same
+ * bytes to a server), and sends its query as it is. Kept raw, such a path would be sent
  * on a replay as bytes that most servers refuse (400).
  */
 function encodePathAsCurl(url: string): string {
@@ -627,7 +644,7 @@ function encodePathAsCurl(url: string): string {
   const end = parts.rest.search(/[?#]/)
   const pathPart = end < 0 ? parts.rest : parts.rest.slice(0, end)
   if (!/[\x80-\xff]/.test(pathPart)) return url
-  const encoded = pathPart.replace(/[\x80-\xff]/g, (byte) => `%${byte.charCodeAt(0).toString(16).padStart(2, '0')}`)
+  const encoded = pathPart.replace(/[\x80-\xff]/g, (byte) => `%${byte.charCodeAt(0).toString(16).toUpperCase()}`)
   return `${parts.scheme}://${parts.authority}${encoded}${end < 0 ? '' : parts.rest.slice(end)}`
 }
 
@@ -711,6 +728,7 @@ function finish(state: CurlState): RequestSpec {
 
   const request: RequestSpec = { method, url, headers, body }
   if (state.httpVersion) request.httpVersion = state.httpVersion
+  if (state.insecure) context.insecure.add(request)
   return request
 }
 

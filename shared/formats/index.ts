@@ -14,7 +14,7 @@ export {
   type BodyTextOf,
 } from './bytes'
 export { printfFormat, printfFormatPieces, PRINTF_PIECE_BYTES, shellQuote, toCurl, toCurlMany, toCurlPieces, type ToCurlOptions } from './curl-export'
-export { fromCurl, fromCurlMany, type FromCurlOptions } from './curl-import'
+export { fromCurl, fromCurlExchanges, fromCurlMany, type FromCurlOptions } from './curl-import'
 export {
   fromHar,
   fromHarEntry,

@@ -109,7 +109,7 @@ export interface PostmanItem {
    * disabledSystemHeaders: Postman must not add a Content-Type of its own (the request has a body but
    * none); disableBodyPruning: Postman must send the body of a GET (or another method it sends without one).
    */
-  protocolProfileBehavior?: { disabledSystemHeaders?: { 'content-type': true }; disableBodyPruning?: true }
+  protocolProfileBehavior?: { disabledSystemHeaders?: { 'content-type': true }; disableBodyPruning?: true; strictSSL?: false }
 }
 
 /** A folder: an item group. */
@@ -234,6 +234,10 @@ export function toPostman(exchanges: ReadonlyArray<Exchange | FolderEntry>, opti
     }
     if (exchange.request.body.length > 0 && sentWithoutBody(exchange.request.method)) {
       item.protocolProfileBehavior = { ...item.protocolProfileBehavior, disableBodyPruning: true }
+    }
+    // Postman's "Enable SSL certificate verification" switched off for this request.
+    if (exchange.acceptSelfSigned) {
+      item.protocolProfileBehavior = { ...item.protocolProfileBehavior, strictSSL: false }
     }
     siblings.push(item)
   }
@@ -363,7 +367,7 @@ function hasPreRequestScript(events: z.infer<typeof Events>): boolean {
 }
 
 const ProfileBehavior = z
-  .object({ disabledSystemHeaders: z.record(z.string(), z.unknown()).nullish(), disableBodyPruning: z.unknown().optional() })
+  .object({ disabledSystemHeaders: z.record(z.string(), z.unknown()).nullish(), disableBodyPruning: z.unknown().optional(), strictSSL: z.unknown().optional() })
   .loose()
   .nullish()
 
@@ -769,6 +773,7 @@ function importItem(
   const exchange: Exchange = { request: spec }
   if (name !== '') exchange.name = name
   if (folders.length > 0) exchange.folderPath = folders
+  if (item.protocolProfileBehavior?.strictSSL === false) exchange.acceptSelfSigned = true
   const scripted = hasPreRequestScript(item.event) ? [...scripts, 'the request itself'] : scripts
   const scriptNote =
     scripted.length > 0

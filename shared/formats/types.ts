@@ -59,6 +59,11 @@ export const Exchange = z.object({
    * same name (formats with folders, such as Postman, group exchanges by these keys, in order).
    */
   folderPath: z.array(FolderRef).optional(),
+  /**
+   * Sent accepting an https:// server's certificate that no trusted authority vouches for (its own,
+   * self-signed or mkcert's): Postman's `strictSSL: false`, curl's `--insecure`.
+   */
+  acceptSelfSigned: z.literal(true).optional(),
 })
 export type Exchange = z.infer<typeof Exchange>
 

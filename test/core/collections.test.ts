@@ -1141,6 +1141,22 @@ describe('a saved request to an https:// app with its own certificate', () => {
     expect((await api['collections.get']({ id: c.id })).items.map((i) => i.acceptSelfSigned)).toEqual([true, true, undefined])
     expect(outcome(await runOf(t, api, { id: imported.id }))).toEqual(expected)
 
+    // Through Postman (its certificate verification off for the request) and a cURL script (--insecure).
+    for (const format of ['postman', 'curl'] as const) {
+      const text = await exportedText(api, await api['collections.export']({ id: c.id, format }))
+      const again = await api['collections.import']({ format, text })
+      expect(again.items.map((i) => i.acceptSelfSigned), format).toEqual([true, true, undefined])
+      if (format !== 'curl') continue
+      // The script itself, run: curl reaches the app for the two that accept its certificate, and is refused for the third.
+      const before = app.received.length
+      // Not spawnSync: the app answering curl runs in this process.
+      const run = await new Promise<{ stderr: string }>((resolve) => execFile('sh', ['-c', text], { env: { ...process.env, HOME: t!.dir } }, (_error, _stdout, stderr) => resolve({ stderr })))
+      expect(run.stderr).toMatch(/^curl: \(60\) SSL certificate problem: self[- ]signed certificate/m)
+      expect(run.stderr.match(/^curl: /gm)).toHaveLength(1)
+      const arrived = (await app.waitFor(before + 2)).slice(before)
+      expect(arrived.map((r) => r.url)).toEqual(['/orders?x=1', '/orders?x=1'])
+    }
+
     // Turned off, the certificate is checked again, and the file no longer speaks of it.
     await api['collections.updateItem']({ id: c.id, itemId: fromDraft.id, patch: { acceptSelfSigned: false } })
     expect((await api['collections.item']({ id: c.id, itemId: fromDraft.id })).acceptSelfSigned).toBeUndefined()

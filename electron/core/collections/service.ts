@@ -21,7 +21,7 @@ import {
   type RunState,
   type SavedRequest,
 } from '../../../shared/collections'
-import { base64Decode, byteStringToText, fromCurlMany, fromHar, fromPostmanEntries, fromRawHttp, PRINTF_PIECE_BYTES, toCurlPieces, toHar, toPostman, type Exchange, type FolderEntry, type FolderRef, type ResponseSpec } from '../../../shared/formats'
+import { base64Decode, byteStringToText, fromCurlExchanges, fromHar, fromPostmanEntries, fromRawHttp, PRINTF_PIECE_BYTES, toCurlPieces, toHar, toPostman, type Exchange, type FolderEntry, type FolderRef, type ResponseSpec } from '../../../shared/formats'
 import { decodeBody, parseContentEncoding } from '../capture/decode'
 import { RequestDraft } from '../../../shared/model'
 import { z } from 'zod'
@@ -143,6 +143,7 @@ function exchangeOfItem(item: CollectionItem): Exchange {
     request: { method: item.request.method, url: item.request.url, headers: item.request.headers, body: bodyBytes(item.request.body) },
     name: item.name,
     ...(item.notes ? { notes: item.notes } : {}),
+    ...(item.acceptSelfSigned ? { acceptSelfSigned: true as const } : {}),
   }
 }
 
@@ -187,6 +188,7 @@ function itemOfExchange(exchange: Exchange, now: number, index: number): Omit<Co
     notes: exchange.notes ?? '',
     tags: [],
     source: { kind: 'import', id: null },
+    ...(exchange.acceptSelfSigned ? { acceptSelfSigned: true as const } : {}),
   }
 }
 
@@ -282,7 +284,7 @@ export class CollectionService {
           for (const exchange of exchanges) {
             let pieces: Iterable<string>
             try {
-              pieces = toCurlPieces(exchange.request, { script: true })
+              pieces = toCurlPieces(exchange.request, { script: true, insecure: exchange.acceptSelfSigned === true })
             } catch (error) {
               // Say which item: a collection may hold many, and the reason alone does not find it.
               throw new HookscopeError('INVALID_INPUT', `"${exchange.name}" cannot be written as a curl command: ${(error as Error).message}.`)
@@ -522,7 +524,7 @@ export class CollectionService {
         break
       }
       case 'curl':
-        exchanges = fromCurlMany(text).map((request) => ({ request }))
+        exchanges = fromCurlExchanges(text)
         defaultName = 'Imported cURL'
         break
       case 'raw':

@@ -545,6 +545,22 @@ describe('Postman import', () => {
     expect(comparable(fromPostman(JSON.parse(JSON.stringify(exported))))).toEqual(comparable([search]))
   })
 
+  it('keeps a request that accepts its server\'s own certificate as Postman says it: SSL certificate verification off (strictSSL: false)', () => {
+    const local: Exchange = { name: 'local tls', acceptSelfSigned: true, request: { method: 'POST', url: 'https://localhost:3443/hook', headers: [['Content-Type', 'application/json']], body: bytes('{}') } }
+    const checked: Exchange = { name: 'checked', request: { ...local.request, url: 'https://api.example.test/hook' } }
+    const exported = toPostman([local, checked], { name: 'x' })
+    expect(exported.item[0]).toMatchObject({ protocolProfileBehavior: { strictSSL: false } })
+    expect(exported.item[1]).not.toHaveProperty('protocolProfileBehavior')
+    // The SDK keeps it, and so does a file Postman itself wrote.
+    const sdk = new Collection(exported as unknown as CollectionDefinition).toJSON()
+    expect(comparable(fromPostman(JSON.parse(JSON.stringify(sdk))))).toEqual(comparable([local, checked]))
+    const fromPostmanApp = {
+      info: { _postman_id: 'c4', name: 'Local', schema: POSTMAN_SCHEMA_V21 },
+      item: [{ name: 'off', protocolProfileBehavior: { strictSSL: false }, request: { method: 'GET', header: [], url: 'https://localhost:3443/' } }, { name: 'on', protocolProfileBehavior: { strictSSL: true }, request: { method: 'GET', header: [], url: 'https://localhost:3443/' } }],
+    }
+    expect(fromPostman(fromPostmanApp).map((exchange) => exchange.acceptSelfSigned)).toEqual([true, undefined])
+  })
+
   it('imports requests that upload files, sending each file empty and saying in the notes which file to add', () => {
     // As Postman exports them: the collection holds the files' paths (src), never their contents.
     const collection = {
