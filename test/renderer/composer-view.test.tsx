@@ -1029,6 +1029,23 @@ describe('composer', () => {
     expect(editor.state.doc.toString()).toBe(body)
   })
 
+  it('ticks "Accept a self-signed certificate" for a pasted curl -k to an https:// URL, and only then', async () => {
+    const { harness } = await setup()
+    const paste = async (command: string) => {
+      act(() => workbenchOf(harness.stores).store.getState().setPasteOpen(true))
+      fireEvent.change(screen.getByTestId('paste-text'), { target: { value: command } })
+      fireEvent.click(screen.getByTestId('paste-confirm'))
+      await settle()
+      expect(screen.queryByTestId('paste-dialog')).toBeNull()
+    }
+    await paste("curl -k 'https://localhost:3443/hooks' -d x")
+    await waitFor(() => expect((screen.getByTestId('composer-accept-self-signed') as HTMLInputElement).checked).toBe(true))
+    await paste("curl 'https://localhost:3443/hooks' -d x")
+    await waitFor(() => expect((screen.getByTestId('composer-accept-self-signed') as HTMLInputElement).checked).toBe(false))
+    await paste("curl --insecure 'https://localhost:3443/other' -d x")
+    await waitFor(() => expect((screen.getByTestId('composer-accept-self-signed') as HTMLInputElement).checked).toBe(true))
+  })
+
   it('resends as is with r, asks where to when there is no target, and opens the composer with e', async () => {
     const { engine, capture, harness } = await setup()
     act(() => harness.stores.traffic.getState().open(capture.id))

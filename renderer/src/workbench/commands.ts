@@ -9,7 +9,7 @@ import { HookscopeError, errorMessage } from '../../../shared/errors'
 import { carriesSignature } from '../../../shared/signatures'
 import { carriedSignature, resignCandidates } from './resign-offer'
 import { draftOfSaved, type CollectionTree, type EntryRef, type ExportFormat, type ImportFormat, type ItemInfo, type RunState, type TrashedCollection } from '../../../shared/collections'
-import { base64Encode, fromCurl, fromRawHttp } from '../../../shared/formats'
+import { base64Encode, fromCurl, fromCurlExchanges, fromRawHttp, type Exchange } from '../../../shared/formats'
 import { utf8Encode } from '../../../shared/formats/bytes'
 import type { Endpoint, Replay, RequestDraft } from '../../../shared/model'
 import { base64ToBytes, downloadBlob, loadWholeBody, readSlices, WHOLE_BODY_MAX_BYTES } from '../body/body-loader'
@@ -105,6 +105,13 @@ export function detectImportFormat(text: string, fileName = '', whole = true): I
   // A shell script may begin with its #! line, comments and blank lines; a raw HTTP message never begins with "#".
   if (pastedKind(trimmed.replace(/^(?:#[^\n]*\n|[ \t\r]*\n)+/, '').trimStart()) === 'curl') return 'curl'
   return 'raw'
+}
+
+/** The one request of a pasted cURL command, with how curl was told to send it; fromCurl's errors for none or several. */
+function oneCurlExchange(text: string): Exchange {
+  const exchanges = fromCurlExchanges(text)
+  // None or several: fromCurl says which, in its words.
+  return exchanges.length === 1 ? exchanges[0]! : { request: fromCurl(text) }
 }
 
 export class Workbench {
@@ -282,8 +289,10 @@ export class Workbench {
     const kind = pastedKind(text)
     try {
       // Typed text is read as UTF-8; encoded here so the bytes are of this page's own Uint8Array.
-      const spec = kind === 'curl' ? fromCurl(text) : fromRawHttp(Uint8Array.from(utf8Encode(text)))
-      this.state.loadRequest(editableOfSpec(spec), { source: { kind: 'pasted', format: kind }, originId: null, endpointId: null, resign: false, renewId: false, acceptSelfSigned: false })
+      // A command with -k (--insecure) asks to accept the server's certificate: the Composer's box says so.
+      const pasted = kind === 'curl' ? oneCurlExchange(text) : { request: fromRawHttp(Uint8Array.from(utf8Encode(text))) }
+      const acceptSelfSigned = pasted.acceptSelfSigned === true && /^https:\/\//i.test(pasted.request.url)
+      this.state.loadRequest(editableOfSpec(pasted.request), { source: { kind: 'pasted', format: kind }, originId: null, endpointId: null, resign: false, renewId: false, acceptSelfSigned })
       this.stores.app.getState().setView('composer')
       void this.loadReplays()
       return null
