@@ -307,6 +307,8 @@ describe.concurrent('copy as code with a repeated header and a path with dot seg
       expect(warnings).toEqual([
         `The snippet’s URL is the request’s as a URL parser reads it: its path and query “/hooks/repeated-${n}/./x/../y?q=it's” are sent as “/hooks/repeated-${n}/y?q=it%27s”. Copy it as cURL to send them as they came.`,
         '“X-Dup” came 2 times; the snippet sends it once, its values joined as “one, two”, which HTTP reads alike.',
+        // X-Dup came before Content-Type.
+        ...(id === 'php:curl' || id === 'shell:httpie' ? [expect.stringMatching(/ lists the headers in alphabetical order, not in the order they came\./)] : []),
       ])
       const runner = RUNNERS[id]
       if (!runner) {
@@ -348,4 +350,47 @@ describe('copy as code with a large binary body', () => {
     expect(arrived).toHaveLength(1)
     expect(Buffer.compare(arrived[0]!.body, Buffer.from(body))).toBe(0)
   })
+})
+
+// What a client does to the headers' case and order is said in the sheet, and the sheet is right:
+// each snippet, run, sends them as its warning says.
+describe.concurrent('copy as code says what a client does to header case and order', () => {
+  const cases = [
+    { id: 'go:native', note: 'Go (net/http) sends header names in its own case: “x-lower” as “X-Lower”, “X-GitHub-Event” as “X-Github-Event”. Copy it as cURL to keep their case.' },
+    { id: 'ruby:native', note: 'Ruby (net/http) sends header names in its own case: “x-lower” as “X-Lower”, “X-GitHub-Event” as “X-Github-Event”. Copy it as cURL to keep their case.' },
+    { id: 'php:curl', note: 'PHP (cURL) lists the headers in alphabetical order, not in the order they came. Copy it as cURL to keep their order.' },
+    { id: 'shell:httpie', note: 'HTTPie lists the headers in alphabetical order, not in the order they came. Copy it as cURL to keep their order.' },
+    { id: 'python:requests', note: null },
+  ] as const
+  for (const { id, note } of cases) {
+    it(id, { timeout: 120_000 }, async ({ expect }) => {
+      const body = text('{"a": 1}')
+      const target = `/hooks/header-case-${id.replace(':', '-')}`
+      const request: RequestSpec = {
+        method: 'POST',
+        url: `${recorder.origin}${target}`,
+        httpVersion: '1.1',
+        headers: [
+          ['Host', `127.0.0.1:${recorder.port}`],
+          ['X-B', '1'],
+          ['x-lower', '2'],
+          ['X-GitHub-Event', 'push'],
+          ['Content-Type', 'application/json'],
+          ['Content-Length', String(body.length)],
+        ],
+        body,
+      }
+      const { code, warnings } = codeSnippet(request, id)
+      expect(warnings).toEqual(note === null ? [] : [note])
+      const result = await runIfInstalled(id, code)
+      if (!result) return
+      expect(result.code, `${result.stderr}\n${code}`).toBe(0)
+      const arrived = recorder.received.filter((recorded) => recorded.target === target)
+      expect(arrived.length, code).toBe(1)
+      const ours = arrived[0]!.headers.map(([name]) => name).filter((name) => /^(x-b|x-lower|x-github-event|content-type)$/i.test(name))
+      if (id === 'go:native' || id === 'ruby:native') expect(ours.sort()).toEqual(['Content-Type', 'X-B', 'X-Github-Event', 'X-Lower'])
+      else if (id === 'python:requests') expect(ours).toEqual(['X-B', 'x-lower', 'X-GitHub-Event', 'Content-Type'])
+      else expect(ours.map((name) => name.toLowerCase())).toEqual(['content-type', 'x-b', 'x-github-event', 'x-lower'])
+    })
+  }
 })

@@ -516,6 +516,29 @@ export function snippetUnavailable(request: RequestSpec, language: SnippetLangua
   return reasonAgainst(request, language, bodyOf(request))
 }
 
+/** A header name as Go's net/http and Ruby's Net::HTTP send it: each word between dashes capitalized. */
+function canonicalName(name: string): string {
+  return name.toLowerCase().replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase())
+}
+
+/** What a language's client does to the headers' case or order as it sends them, said in words. */
+function headerNotes(language: SnippetLanguage, headers: ReadonlyArray<{ name: string }>): string[] {
+  // Host and Content-Length are the client's own to write.
+  const names = headers.map((header) => header.name).filter((name) => !/^(host|content-length)$/i.test(name))
+  if (language === 'go:native' || language === 'ruby:native') {
+    const changed = names.filter((name) => /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name) && canonicalName(name) !== name)
+    if (changed.length === 0) return []
+    const shown = changed.slice(0, 3).map((name) => `${quoted(name)} as ${quoted(canonicalName(name))}`).join(', ')
+    return [`${labelOf(language)} sends header names in its own case: ${shown}${changed.length > 3 ? ` and ${changed.length - 3} more` : ''}. Copy it as cURL to keep their case.`]
+  }
+  if (language === 'php:curl' || language === 'shell:httpie') {
+    const sorted = [...names].sort()
+    if (sorted.every((name, i) => name === names[i])) return []
+    return [`${labelOf(language)} lists the headers in alphabetical order, not in the order they came. Copy it as cURL to keep their order.`]
+  }
+  return []
+}
+
 export function codeSnippet(request: RequestSpec, language: SnippetLanguage): SnippetResult {
   if (language === 'http:http1.1') return rawHttpSnippet(request)
   const [targetId, clientId] = language.split(':') as [string, string]
@@ -532,6 +555,7 @@ export function codeSnippet(request: RequestSpec, language: SnippetLanguage): Sn
   const { prepared, warnings } = prepareSnippetRequest(request, body ? { text: placeholder.body, mimeType: placeholder.mimeType } : null)
   const reason = reasonAgainst(request, language, body)
   if (reason) return refuse(language, warnings, reason)
+  warnings.push(...headerNotes(language, prepared.headers))
 
   if (body) writer.prepare?.(prepared, placeholder, body)
   let code = client.convert(prepared, { indent: '  ' })
