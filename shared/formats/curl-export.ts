@@ -16,8 +16,8 @@
 // What the server receives, measured with curl 7.88 against node:http (test/shared/formats):
 // - The method, body bytes, and all headers other than Host keep their order, case, duplicates and
 //   bytes. curl's own headers are switched off when the original lacked them (-H 'User-Agent:',
-//   -H 'Accept:', -H 'Content-Type:' for a body, -H 'Expect:' for bodies over 1 KiB, -H 'Host:' for
-//   HTTP/1.0; a request of another version without Host gets curl's, as Hookscope adds one), and
+//   -H 'Accept:', -H 'Content-Type:' for a body, -H 'Expect:' for bodies over 1 KiB, -H 'Host:' unless
+//   `hostFromUrl`: a saved request that lists no Host then gets curl's, as Hookscope sends it), and
 //   a header with an empty value is written "Name;", curl's syntax for it.
 // - Not reproducible: curl always sends Host first and spells it "Host", and sends only the first of
 //   several Host headers. A request without Content-Length or Transfer-Encoding but with a body gets
@@ -43,6 +43,12 @@ export interface ToCurlOptions {
   script?: boolean
   /** Accept the server's certificate whoever signed it (`--insecure`): the request accepts a self-signed one. */
   insecure?: boolean
+  /**
+   * A request that lists no Host is sent with curl's, from the URL, as Hookscope sends a saved request
+   * (one typed in the Composer lists none). Without it, none is sent: a capture that came without Host
+   * is copied as it came.
+   */
+  hostFromUrl?: boolean
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
@@ -179,7 +185,7 @@ function checkRequest(request: RequestSpec): void {
 }
 
 /** Header lines for -H, in order, then the lines that switch curl's own headers off. */
-function headerLines(request: RequestSpec): string[] {
+function headerLines(request: RequestSpec, hostFromUrl: boolean): string[] {
   const headers: HeaderPair[] = request.headers.filter(([name]) => !isPseudoHeader(name))
   const lines = headers.map(([name, value]) => {
     if (name.toLowerCase() === 'content-length' && value.trim() !== String(request.body.length)) {
@@ -190,10 +196,7 @@ function headerLines(request: RequestSpec): string[] {
   const off = (name: string) => {
     if (!hasHeader(headers, name)) lines.push(`${name}:`)
   }
-  // Without Host, HTTP/1.0 asks for no host; HTTP/1.1 asks for one (a server answers 400 without),
-  // so a request that lists none (typed, saved from the Composer) is sent as Hookscope sends it: with
-  // curl's Host, from the URL.
-  if (request.httpVersion?.replace(/^HTTP\//i, '') === '1.0') off('Host')
+  if (!hostFromUrl) off('Host')
   off('User-Agent')
   off('Accept')
   if (request.body.length > 0) {
@@ -235,7 +238,7 @@ export function toCurlPieces(request: RequestSpec, options: ToCurlOptions = {}):
   // Keep "/../" and "[" "{" as written instead of curl normalizing or globbing them.
   args.push('--path-as-is', '-g')
 
-  const lines = headerLines(req)
+  const lines = headerLines(req, options.hostFromUrl === true)
   const inlineLines = lines.map(byteStringText)
   const headersViaStdin = inlineLines.some((line) => line === null)
   if (headersViaStdin) args.push('-H', '@-')

@@ -284,7 +284,7 @@ export class CollectionService {
           for (const exchange of exchanges) {
             let pieces: Iterable<string>
             try {
-              pieces = toCurlPieces(exchange.request, { script: true, insecure: exchange.acceptSelfSigned === true })
+              pieces = toCurlPieces(exchange.request, { script: true, insecure: exchange.acceptSelfSigned === true, hostFromUrl: true })
             } catch (error) {
               // Say which item: a collection may hold many, and the reason alone does not find it.
               throw new HookscopeError('INVALID_INPUT', `"${exchange.name}" cannot be written as a curl command: ${(error as Error).message}.`)

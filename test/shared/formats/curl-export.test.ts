@@ -269,10 +269,16 @@ describe.each(SHELLS)('toCurl run in %s', (shell) => {
     }
   })
 
-  it('sends a request that lists no Host with the URL\'s, as Hookscope sends it (HTTP/1.1 asks for one), and an HTTP/1.0 one without', async () => {
-    const { recorded } = await send(shell, base({ method: 'POST', headers: [['Content-Type', 'application/json']], body: bytes('{}') }))
-    expect(recorded.headers.filter(([name]) => name.toLowerCase() === 'host')).toEqual([['Host', `127.0.0.1:${recorder.port}`]])
-    expect(toCurl(base({ method: 'GET', headers: [], httpVersion: '1.0' }))).toContain("-H 'Host:'")
+  it('sends a saved request that lists no Host with the URL\'s, as Hookscope sends it (hostFromUrl); a capture without one, as it came', async () => {
+    const request = base({ method: 'POST', headers: [['Content-Type', 'application/json']], body: bytes('{}') })
+    const command = toCurl(request, { hostFromUrl: true })
+    const arrived = recorder.next()
+    const result = await runInShell(shell, command, dir)
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stdout.toString()).toBe('ok')
+    expect((await arrived).headers.filter(([name]) => name.toLowerCase() === 'host')).toEqual([['Host', `127.0.0.1:${recorder.port}`]])
+    expect(toCurl(request)).toContain("-H 'Host:'")
+    expect(command).not.toContain("-H 'Host:'")
   })
 
   it('sends HTTP/1.0 when the capture was HTTP/1.0', async () => {
@@ -328,14 +334,14 @@ describe('toCurl output', () => {
     expect(many.split('\n')).toHaveLength(requests.length)
     // A script of many goes without curl's progress meter (errors still shown); one command, as Copy as cURL writes it, without -sS.
     for (const line of many.split('\n')) expect(line).toMatch(/(^|\| )curl -q -sS '/)
-    expect(toCurl(requests.find((r) => r.url === 'http://example.test/')!)).toBe("curl -q 'http://example.test/' --path-as-is -g -H 'User-Agent:' -H 'Accept:'")
+    expect(toCurl(requests.find((r) => r.url === 'http://example.test/')!)).toBe("curl -q 'http://example.test/' --path-as-is -g -H 'Host:' -H 'User-Agent:' -H 'Accept:'")
     for (const request of requests) expect(fromCurl(toCurl(request, { script: true }))).toEqual(fromCurl(toCurl(request)))
   })
 
   it('uses --http1.1 for https so that header case survives, and -g/--path-as-is always', () => {
     const command = toCurl({ method: 'GET', url: 'https://example.test/a/../b[1]', headers: [], body: new Uint8Array(0) })
     expect(command).toBe(
-      "curl -q 'https://example.test/a/../b[1]' --http1.1 --path-as-is -g -H 'User-Agent:' -H 'Accept:'",
+      "curl -q 'https://example.test/a/../b[1]' --http1.1 --path-as-is -g -H 'Host:' -H 'User-Agent:' -H 'Accept:'",
     )
   })
 
