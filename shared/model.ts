@@ -391,7 +391,8 @@ export const CaptureSummary = z.object({
   signature: Verdict.nullable().default(null),
   /** Live state, on the summaries the hosts relay: true while the request is still being received or
    * answered, false once it is stored and answered or its sender gone; absent when an update says
-   * nothing of it (it stays as it was) and on stored captures read back (done). */
+   * nothing of it (it stays as it was) and on stored captures read back (done), but for one stored and
+   * still waiting out its endpoint's response delay, which is read back with true. */
   inFlight: z.boolean().optional(),
   /** Set when `signature` was judged with a secret stored after the request arrived. Live state. */
   signatureOnArrival: z

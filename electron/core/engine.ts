@@ -424,6 +424,7 @@ export class Engine {
       this.storeFailed(error)
     },
     responded: (id, change, journal) => this.history.update(id, change, journal),
+    waiting: (id, waiting) => this.history.setWaiting(id, waiting),
     // A summary is built only when someone listens (a host's UI); the capture path does not need it.
     received: (record) => {
       if (this.events.has('capture:received')) this.events.emit('capture:received', summaryOf(record))
@@ -613,7 +614,14 @@ export class Engine {
     const { inline: _inline, ...capture } = record
     void _inline
     const summary = this.history.summary(id)
-    return { ...capture, forward: this.forwarder.forwardOf(id), signature: summary?.signature ?? null, signatureOnArrival: summary?.signatureOnArrival ?? null }
+    return {
+      ...capture,
+      forward: this.forwarder.forwardOf(id),
+      signature: summary?.signature ?? null,
+      signatureOnArrival: summary?.signatureOnArrival ?? null,
+      // Stored, still waiting out its rule's delay: not answered yet, rather than never.
+      ...(summary?.inFlight ? { inFlight: true } : {}),
+    }
   }
 
   async body(id: string, offset: number, length: number, decode: boolean): Promise<BodyChunk> {

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { Engine } from '../../electron/core'
 import { processEnd } from '../../electron/core/store/lock'
 import { removeDir, tempDir } from '../helpers/engine'
-import { apiOf } from '../helpers/engine'
+import { apiOf, connect, storedBody, whenClosed } from '../helpers/engine'
 import { httpTarget } from '../helpers/targets'
 
 const child = path.join(import.meta.dirname, '../helpers/engine-child.ts')
@@ -215,6 +215,40 @@ describe('durability', () => {
       }
     } finally {
       await app.close()
+    }
+  })
+
+  it('keeps a request whose bytes had all arrived while it waited out a response delay, after kill -9, as never answered and never forwarded', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const endpoint = {
+      response: { status: 202, body: 'later', delayMs: 30_000 },
+      forward: { mode: 'async', targets: [{ id: 'app', url: 'http://127.0.0.1:9', paused: true }], routes: [], defaultTargetId: 'app' },
+    }
+    const { url } = await startChild(dir, '{}', JSON.stringify(endpoint))
+    const exited = new Promise<void>((resolve) => proc!.once('exit', () => resolve()))
+    const { port } = new URL(url)
+    const socket = await connect(Number(port))
+    const closed = whenClosed(socket)
+    socket.write('POST /waiting HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 13\r\n\r\n{"order":42}\n')
+    // Stored as soon as it arrived whole: its line reaches the journal long before the delay ends.
+    const journal = async () => (await Promise.all((await readdir(path.join(dir, 'history'))).map((name) => readFile(path.join(dir, 'history', name), 'latin1')))).join('')
+    while (!(await journal()).includes('/waiting')) await new Promise<void>((resolve) => setImmediate(resolve))
+    proc!.kill('SIGKILL')
+    await exited
+    // Its sender never got an answer.
+    expect((await closed).length).toBe(0)
+
+    const engine = await Engine.open({ dataDir: dir })
+    try {
+      const [summary, ...others] = engine.history.query({}).items
+      expect(others).toEqual([])
+      expect(summary).toMatchObject({ target: '/waiting', status: null, durationMs: null, forward: { state: 'skipped', error: 'its sender was never answered' } })
+      expect(summary!.inFlight).toBeUndefined()
+      expect((await storedBody(engine, summary!.id)).toString()).toBe('{"order":42}\n')
+      expect(await engine.capture(summary!.id)).toMatchObject({ status: null, response: null, timings: { respondedMs: null } })
+    } finally {
+      await engine.close()
     }
   })
 

@@ -440,6 +440,25 @@ describe('live sync', () => {
     expect(screen.getByTestId('detail').textContent).toContain('http://127.0.0.1:4567/slow')
   })
 
+  it('says a request stored while it waits out its response delay is waiting for its answer, and shows it once it is answered', async () => {
+    const harness = createHarness()
+    harness.engine.endpoints[0]!.response.delayMs = 4000
+    // Stored as it arrived whole: the engine reads it, saying it still waits for its answer.
+    const waiting = addCapture(harness.engine, { target: '/slow', status: null, durationMs: null, response: null, inFlight: true })
+    harness.stores.sync.start()
+    renderWith(harness, <App />)
+    await settle()
+    act(() => harness.stores.traffic.getState().open(waiting.id))
+    await settle()
+    expect(screen.getByTestId('detail-in-flight').textContent).toContain('“Default” waits 4,000 ms before it answers')
+    harness.engine.captures.get(waiting.id)!.capture = { ...waiting, status: 200, durationMs: 4003, inFlight: undefined }
+    act(() => harness.engine.emit('traffic.batch', { captures: [{ ...waiting, status: 200, durationMs: 4003, inFlight: false }], removed: [] }))
+    act(() => harness.frames.frame())
+    await settle()
+    expect(screen.queryByTestId('detail-in-flight')).toBeNull()
+    expect(screen.getByTestId('overview-status').textContent).toBe('200')
+  })
+
   it('keeps a request open when retention removes it, saying so, until another is opened', async () => {
     const harness = createHarness()
     const older = addCapture(harness.engine, { target: '/older' })

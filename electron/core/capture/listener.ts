@@ -52,6 +52,8 @@ export interface CaptureSink {
    * or none. The endpoint's own answer needs no line (see HistoryStore.update).
    */
   responded(id: string, update: RecordUpdate, journal?: boolean): CaptureSummary | null
+  /** A stored capture waits out its rule's delay before it is answered (true), or no longer (false). */
+  waiting(id: string, waiting: boolean): void
   /** Headers parsed (the record is still being filled in). */
   received(record: CaptureRecord): void
   completed(summary: CaptureSummary): void
@@ -642,19 +644,12 @@ export class Listener {
         return await this.finishProxy(res, record, head, elapsed)
       }
 
+      // The rule in force when the request arrived whole answers it, delay included, whatever an edit
+      // changes meanwhile.
       const rule = override ?? this.endpoint.response
       const delay = override ? 0 : this.endpoint.response.delayMs
-      if (delay > 0 && !incomplete && !this.stopping) {
-        await new Promise<void>((resolve) => {
-          const wake = (): void => {
-            clearTimeout(timer)
-            this.delays.delete(wake)
-            resolve()
-          }
-          const timer = setTimeout(wake, delay)
-          this.delays.add(wake)
-          res.once('close', wake)
-        })
+      if (delay > 0 && !incomplete && !this.stopping && !res.destroyed) {
+        return await this.finishDelayed(req, res, record, head, elapsed, rule, delay)
       }
       // Stopping: the first answer written from here on closes its connection. Node hands a pipelined
       // request's response its socket only once every earlier response was sent, so one without a
@@ -699,6 +694,72 @@ export class Listener {
     } finally {
       this.settled()
     }
+  }
+
+  /**
+   * A rule with a delay: the capture is stored as soon as the request arrived whole, while the delay
+   * runs, so that it is listed (and, after a restart, kept) in the order requests arrived, and a crash
+   * during the delay loses nothing that came. Its line holds no answer, since none went out yet: listed
+   * meanwhile as waiting for it (`inFlight`), it gets its answer once both the delay passed and the
+   * line is durable, and that answer is journaled as it goes out, as a proxied one is. A stop ends the
+   * delay: the answer then goes out at once and closes its connection. A sender that left meanwhile
+   * is left stored as never answered, and is not forwarded.
+   */
+  private async finishDelayed(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    record: CaptureRecord,
+    head: Buffer,
+    elapsed: () => number,
+    rule: { status: number; headers: RawHeaders; body: string },
+    delay: number,
+  ): Promise<void> {
+    record.timings.storedMs = elapsed()
+    const durable = this.deps.sink.commit(record, head)
+    this.deps.sink.waiting(record.id, true)
+    let wake!: () => void
+    const waited = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => wake(), delay)
+      wake = (): void => {
+        clearTimeout(timer)
+        this.delays.delete(wake)
+        res.off('close', wake)
+        resolve()
+      }
+      this.delays.add(wake)
+      res.once('close', wake)
+    })
+    try {
+      await durable
+    } catch (error) {
+      // Not durable: never acknowledge it as received, and no reason to make its sender wait for that.
+      wake()
+      this.deps.sink.waiting(record.id, false)
+      const answer = answerNotStored(res, error)
+      this.deps.sink.notStored(record, error as Error, answer, true, answer ? elapsed() : null)
+      return
+    }
+    await waited
+    this.deps.sink.waiting(record.id, false)
+    // See finish(): stopping, a pipelined request without its socket yet is never answered.
+    if (res.destroyed || req.socket.destroyed || (this.stopping && res.socket === null)) {
+      // Stored as it is: never answered. Its summary is what its line says.
+      const summary = this.deps.sink.responded(record.id, { status: null, response: null, durationMs: null, timings: { ...record.timings, respondedMs: null } })
+      if (record.forwardPlan) this.deps.sink.unanswered(record, true)
+      this.deps.sink.completed(summary ?? summaryOf(record))
+      return
+    }
+    const answer = answerFor(rule)
+    const response = { status: rule.status, headers: answer.headers, bodySize: answer.bodySize, body: answer.body }
+    record.status = rule.status
+    record.response = response
+    if (this.stopping) res.shouldKeepAlive = false
+    res.writeHead(rule.status, answer.flat)
+    res.end(rule.body)
+    const respondedMs = elapsed()
+    const summary = this.deps.sink.responded(record.id, { status: rule.status, response, timings: { ...record.timings, respondedMs }, durationMs: respondedMs }, true)
+    this.deps.sink.completed(summary ?? summaryOf(record))
+    this.deps.sink.committed(record)
   }
 
   /** Proxy mode: the capture is made durable while the target is asked; the sender gets the target's

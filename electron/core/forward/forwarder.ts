@@ -1247,6 +1247,11 @@ export class Forwarder {
         // its sender never answered. Read as skipped, so that "Retry failed" never sends it.
         if (delivery.state === 'failed' && delivery.attemptCount === 0) delivery.state = 'skipped'
         if (delivery.state === 'skipped') delivery.error = notForwardable(summary) ?? UNANSWERED
+      } else if (plan.mode === 'async' && summary.status === null && !journaled.has(id)) {
+        // Stored before it was answered (a rule's delay), and Hookscope stopped before the answer
+        // went out: its sender was never answered, so it is not forwarded either.
+        delivery.state = 'skipped'
+        delivery.error = UNANSWERED
       } else if (plan.mode === 'proxy') {
         // A proxied request settles with its one attempt.
         delivery.state = delivery.attemptCount > 0 && delivery.lastDelivered ? 'delivered' : 'failed'

@@ -925,6 +925,18 @@ export class HistoryStore {
     return out
   }
 
+  /**
+   * A capture stored before it was answered (its rule's delay runs) is listed as in progress until it
+   * is: `inFlight` on its summary, in memory only, so that a list read meanwhile shows it waiting, not
+   * unanswered. After a restart none waits: one a crash left unanswered reads as such.
+   */
+  setWaiting(id: string, waiting: boolean): void {
+    const entry = this.byId.get(id)
+    if (!entry) return
+    const { inFlight: _inFlight, ...summary } = entry.summary
+    entry.summary = waiting ? { ...summary, inFlight: true } : summary
+  }
+
   /** Live forwarding state shown with a capture (kept in memory; the forwarder rebuilds it at start). */
   setForward(id: string, forward: CaptureSummary['forward']): CaptureSummary | null {
     const entry = this.byId.get(id)

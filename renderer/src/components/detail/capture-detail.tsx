@@ -40,7 +40,7 @@ type DetailState =
   | { status: 'loading'; id: string }
   | { status: 'loaded'; capture: Capture }
   | { status: 'failed'; id: string; message: string }
-  /** Listed as it arrived, but not stored yet: its body is still arriving, or its answer is being waited for. */
+  /** Listed as it arrived, but not stored and answered yet: its body is still arriving, or its answer is being waited for. */
   | { status: 'in-flight'; id: string }
 
 export function CaptureDetail({ id }: { id: string }) {
@@ -65,7 +65,8 @@ export function CaptureDetail({ id }: { id: string }) {
     }
     setState((previous) => (shown(previous) ? previous : { status: 'loading', id }))
     api['captures.get']({ id }).then(
-      (capture) => alive && setState({ status: 'loaded', capture }),
+      // Stored as it arrived whole, but still waiting out its endpoint's response delay: its answer's row brings it back here.
+      (capture) => alive && setState(capture.inFlight ? { status: 'in-flight', id } : { status: 'loaded', capture }),
       (error: unknown) => {
         if (!alive) return
         // A request is listed when its headers arrive and stored once it is answered: until then there

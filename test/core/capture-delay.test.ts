@@ -1,0 +1,117 @@
+// A response rule's delay: the request is stored as soon as it arrived whole, listed as waiting for its
+// answer meanwhile, and answered once the delay passed, with the rule it arrived under.
+import net from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { Engine } from '../../electron/core'
+import { connect, nextCapture, parseResponses, rawExchange, removeDir, startEngine, storedBody, whenClosed, type TestEngine } from '../helpers/engine'
+
+let t: TestEngine
+afterEach(async () => {
+  await t?.close()
+  await removeDir(t.dir)
+})
+
+const AFTER_A_WHILE = { status: 202, headers: [['X-Rule', 'first'] as [string, string]], body: 'later', delayMs: 30_000 }
+
+/** Sends a whole request on a connection of its own and resolves once the engine listed it (its headers parsed). */
+async function sendWhole(engine: Engine, port: number, target: string, body = 'hello'): Promise<{ id: string; socket: net.Socket; closed: Promise<Buffer> }> {
+  const received = engine.events.waitFor('capture:received', (s) => s.target === target)
+  const socket = await connect(port)
+  const closed = whenClosed(socket)
+  socket.write(`POST ${target} HTTP/1.1\r\nHost: x\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
+  return { id: (await received).id, socket, closed }
+}
+
+describe('a request waiting out its response delay', () => {
+  it('is stored in the order it arrived, before requests answered while it waits, also after a restart', async () => {
+    t = await startEngine()
+    await t.engine.updateEndpoint(t.endpointId, { response: AFTER_A_WHILE })
+    const quick = await t.engine.createEndpoint({ name: 'Quick', host: '127.0.0.1', port: 0 })
+    const quickPort = t.engine.statuses().find((s) => s.id === quick.id)!.port!
+
+    const first = await sendWhole(t.engine, t.port, '/first')
+    const second = nextCapture(t.engine, (s) => s.target === '/second')
+    const { responses } = await rawExchange(quickPort, 'POST /second HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok')
+    expect(responses.map((r) => r.status)).toEqual([200])
+    await second
+
+    // Listed newest first, in the order the requests arrived: the first still waits for its answer.
+    const listed = t.engine.history.query({}).items
+    expect(listed.map((s) => [s.target, s.status, s.inFlight ?? false])).toEqual([
+      ['/second', 200, false],
+      ['/first', null, true],
+    ])
+    expect(listed[1]!.id).toBe(first.id)
+    // Its bytes can be read while it waits: they are stored.
+    expect(await t.engine.capture(first.id)).toMatchObject({ target: '/first', status: null, response: null, inFlight: true })
+    expect((await storedBody(t.engine, first.id)).toString()).toBe('hello')
+
+    // A restart ends the delay: its sender is answered as it stops, and the order stays.
+    const again = await t.reopen()
+    t = again
+    expect(parseResponses(await first.closed, true).responses.map((r) => [r.status, r.body.toString()])).toEqual([[202, 'later']])
+    const stored = t.engine.history.query({}).items
+    expect(stored.map((s) => [s.target, s.status])).toEqual([
+      ['/second', 200],
+      ['/first', 202],
+    ])
+    expect(stored[1]!.inFlight).toBeUndefined()
+    expect(await t.engine.capture(first.id)).toMatchObject({ status: 202, response: { status: 202, headers: [['X-Rule', 'first'], ['Content-Length', '5']], body: 'later' } })
+  })
+
+  it('is answered with the rule it arrived under, when the rule changes meanwhile', async () => {
+    t = await startEngine()
+    await t.engine.updateEndpoint(t.endpointId, { response: { ...AFTER_A_WHILE, delayMs: 1500 } })
+    const first = await sendWhole(t.engine, t.port, '/first')
+    const answered = nextCapture(t.engine, (s) => s.id === first.id)
+    await t.engine.updateEndpoint(t.endpointId, { response: { status: 201, headers: [], body: 'now', delayMs: 0 } })
+    // The new rule answers the next request at once.
+    const { responses } = await rawExchange(t.port, 'POST /second HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n')
+    expect(responses.map((r) => [r.status, r.body.toString()])).toEqual([[201, 'now']])
+    // The waiting one gets the rule it arrived under, delay included.
+    const summary = await answered
+    expect(summary).toMatchObject({ status: 202 })
+    expect(summary.durationMs!).toBeGreaterThanOrEqual(1500)
+    first.socket.end()
+    const [response] = parseResponses(await first.closed, true).responses
+    expect([response!.status, response!.body.toString()]).toEqual([202, 'later'])
+    expect(t.engine.history.summary(first.id)!.inFlight).toBeUndefined()
+    expect((await t.engine.capture(first.id)).timings.respondedMs).toBe(summary.durationMs)
+  })
+
+  it('is answered at once when its endpoint stops, and stays listed in its place', async () => {
+    t = await startEngine()
+    await t.engine.updateEndpoint(t.endpointId, { response: AFTER_A_WHILE })
+    const first = await sendWhole(t.engine, t.port, '/first')
+    const answered = nextCapture(t.engine, (s) => s.id === first.id)
+    const started = performance.now()
+    await t.engine.stopEndpoint(t.endpointId)
+    expect(performance.now() - started).toBeLessThan(1500)
+    const [response] = parseResponses(await first.closed, true).responses
+    expect(response!.status).toBe(202)
+    expect(response!.headers.find(([name]) => name.toLowerCase() === 'connection')?.[1]).toBe('close')
+    expect(await answered).toMatchObject({ status: 202 })
+    expect(t.engine.history.summary(first.id)).toMatchObject({ status: 202 })
+    expect(t.engine.history.summary(first.id)!.inFlight).toBeUndefined()
+  })
+
+  it('is kept as never answered, and not forwarded, when its sender leaves before the delay ends', async () => {
+    t = await startEngine()
+    await t.engine.updateEndpoint(t.endpointId, {
+      response: AFTER_A_WHILE,
+      forward: { mode: 'async', targets: [{ id: 'app', url: 'http://127.0.0.1:9', paused: true }], routes: [], defaultTargetId: 'app' },
+    })
+    const first = await sendWhole(t.engine, t.port, '/first')
+    const done = nextCapture(t.engine, (s) => s.id === first.id)
+    // Listed, stored, waiting for its answer.
+    await new Promise<void>((resolve) => {
+      const check = () => (t.engine.history.summary(first.id)?.inFlight ? resolve() : setImmediate(check))
+      check()
+    })
+    first.socket.destroy()
+    expect(await done).toMatchObject({ status: null, durationMs: null })
+    expect(t.engine.history.summary(first.id)).toMatchObject({ status: null, forward: { state: 'skipped', error: 'its sender was never answered' } })
+    t = await t.reopen()
+    expect(t.engine.history.summary(first.id)).toMatchObject({ status: null, durationMs: null, forward: { state: 'skipped', error: 'its sender was never answered' } })
+  })
+})
