@@ -660,7 +660,9 @@ export class Listener {
       const answer = canAnswer ? answerFor(rule) : null
       if (answer) {
         record.status = rule.status
-        record.response = { status: rule.status, headers: answer.headers, bodySize: answer.bodySize, body: answer.body }
+        // A HEAD request is sent the head only: the length the rule's body has, not the body.
+        const sent = req.method === 'HEAD' ? NO_BODY : answer
+        record.response = { status: rule.status, headers: answer.headers, bodySize: sent.bodySize, body: sent.body }
       }
       record.timings.storedMs = elapsed()
       try {
@@ -750,7 +752,8 @@ export class Listener {
       return
     }
     const answer = answerFor(rule)
-    const response = { status: rule.status, headers: answer.headers, bodySize: answer.bodySize, body: answer.body }
+    const sent = req.method === 'HEAD' ? NO_BODY : answer
+    const response = { status: rule.status, headers: answer.headers, bodySize: sent.bodySize, body: sent.body }
     record.status = rule.status
     record.response = response
     if (this.stopping) res.shouldKeepAlive = false
@@ -811,10 +814,14 @@ interface Answer {
   headers: RawHeaders
   /** The same, flat, as writeHead takes them. */
   flat: string[]
+  /** The body's bytes as sent: none for a 204 or 304, whose body Node never writes. */
   bodySize: number
   /** The body as kept with each capture it answers (none past RESPONSE_BODY_KEPT_BYTES). */
   body: string | undefined
 }
+
+/** What a sender is sent of a body it gets none of (a HEAD request's answer, a 204 or 304). */
+const NO_BODY = { bodySize: 0, body: '' } as const
 
 /** Worked out once per response rule (an edit makes a new rule object), not per request. */
 const answers = new WeakMap<object, Answer>()
@@ -822,12 +829,13 @@ const FRAMING = new Set(['content-length', 'transfer-encoding'])
 function answerFor(rule: { status: number; headers: RawHeaders; body: string }): Answer {
   let answer = answers.get(rule)
   if (answer) return answer
-  const bodySize = Buffer.byteLength(rule.body)
+  const bodyless = rule.status === 204 || rule.status === 304
+  const bodySize = bodyless ? 0 : Buffer.byteLength(rule.body)
   const headers: RawHeaders = rule.headers.filter(([name]) => !FRAMING.has(name.toLowerCase()))
-  if (rule.status !== 204 && rule.status !== 304) headers.push(['Content-Length', String(bodySize)])
+  if (!bodyless) headers.push(['Content-Length', String(bodySize)])
   // Shared by every capture answered with this rule: never changed once made.
   for (const pair of headers) Object.freeze(pair)
-  const body = bodySize <= RESPONSE_BODY_KEPT_BYTES ? rule.body : undefined
+  const body = bodyless ? '' : bodySize <= RESPONSE_BODY_KEPT_BYTES ? rule.body : undefined
   answer = { headers: Object.freeze(headers) as RawHeaders, flat: Object.freeze(headers.flat()) as string[], bodySize, body }
   answers.set(rule, answer)
   return answer
