@@ -1,6 +1,8 @@
-// What a capture records of its answer is what its sender was sent: no body where HTTP sends none.
+// What a capture records of its answer is what its sender was sent: no body where HTTP sends none,
+// and no answer where none went out.
+import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { nextCapture, rawExchange, removeDir, startEngine, type TestEngine } from '../helpers/engine'
+import { captures, nextCapture, parseResponses, rawExchange, removeDir, startEngine, whenClosed, type TestEngine } from '../helpers/engine'
 
 let t: TestEngine
 afterEach(async () => {
@@ -38,5 +40,23 @@ describe('the answer a capture records', () => {
     expect(text.endsWith('\r\n\r\n')).toBe(true)
     const stored = await t.engine.capture((await done).id)
     expect(stored).toMatchObject({ method: 'HEAD', response: { status: 200, headers: [['Content-Type', 'text/plain'], ['Content-Length', '5']], bodySize: 0, body: '' } })
+  })
+
+  it('is none for requests pipelined on a connection whose sender closed its side before they were answered, and they are not forwarded', async () => {
+    t = await startEngine()
+    await t.engine.updateEndpoint(t.endpointId, {
+      forward: { mode: 'async', targets: [{ id: 'app', url: 'http://127.0.0.1:9', paused: true }], routes: [], defaultTargetId: 'app' },
+    })
+    const both = captures(t.engine, 2)
+    const socket = net.connect(t.port, '127.0.0.1')
+    const closed = whenClosed(socket)
+    // As `printf … | nc -N` sends them: the requests, then the end of what it sends.
+    socket.end('GET /one HTTP/1.1\r\nHost: x\r\n\r\nGET /two HTTP/1.1\r\nHost: x\r\n\r\n')
+    expect(parseResponses(await closed, true).responses).toEqual([])
+    const summaries = await both
+    for (const summary of summaries) {
+      expect(summary, summary.target).toMatchObject({ status: null, durationMs: null })
+      expect(await t.engine.capture(summary.id), summary.target).toMatchObject({ status: null, response: null, forward: { state: 'skipped', error: 'its sender was never answered' } })
+    }
   })
 })

@@ -677,9 +677,11 @@ export class Listener {
         this.deps.sink.completed(summaryOf(record))
         return
       }
-      if (res.destroyed || (this.stopping && res.socket === null)) {
-        // Gone while it was being stored: the sender went away, or a stop began while it was queued
-        // behind an earlier request still to be answered. It was stored as answered: it is not.
+      if (res.destroyed || !req.socket.writable || (this.stopping && res.socket === null)) {
+        // Gone while it was being stored: the sender went away (a request pipelined behind one whose
+        // sender closed its side has a response that is never written, on a connection Node ended),
+        // or a stop began while it was queued behind an earlier request still to be answered. It was
+        // stored as answered: it is not.
         const summary = this.deps.sink.responded(record.id, { status: null, response: null, durationMs: null, timings: { ...record.timings, respondedMs: null } }, true)
         if (record.forwardPlan) this.deps.sink.unanswered(record, true)
         this.deps.sink.completed(summary ?? summaryOf(record))
@@ -744,7 +746,7 @@ export class Listener {
     await waited
     this.deps.sink.waiting(record.id, false)
     // See finish(): stopping, a pipelined request without its socket yet is never answered.
-    if (res.destroyed || req.socket.destroyed || (this.stopping && res.socket === null)) {
+    if (res.destroyed || !req.socket.writable || (this.stopping && res.socket === null)) {
       // Stored as it is: never answered. Its summary is what its line says.
       const summary = this.deps.sink.responded(record.id, { status: null, response: null, durationMs: null, timings: { ...record.timings, respondedMs: null } })
       if (record.forwardPlan) this.deps.sink.unanswered(record, true)
