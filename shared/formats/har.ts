@@ -12,7 +12,9 @@
 //   browsers write it (`content.size` decoded, `content.compression` the bytes saved, `bodySize` as
 //   sent), when the exchange carries it decoded (`decodedBody`); otherwise as it was sent.
 // - An Exchange without a response gets status 0 and empty content, as browsers write blocked or
-//   failed requests. `entry.comment` holds the notes and `entry._hookscope.name` the name.
+//   failed requests. `entry.comment` holds the notes and `entry._hookscope.name` the name;
+//   `entry._hookscope.acceptSelfSigned: true` marks a request sent accepting an https:// server's
+//   own certificate (HAR has no field for it; a custom one starts with an underscore).
 // - Space and control characters in URLs are percent-encoded (a HAR URL must be a URI).
 // - startedDateTime is the Exchange's startedAt (or the export time); time and timings.wait are the
 //   duration (0 when unknown), the other phases -1 (not measured).
@@ -129,7 +131,7 @@ export interface HarEntry {
   cache: Record<string, never>
   timings: HarTimings
   comment?: string
-  _hookscope?: { name?: string }
+  _hookscope?: { name?: string; acceptSelfSigned?: true }
 }
 
 export interface HarDocument {
@@ -245,7 +247,12 @@ export function toHar(exchanges: readonly Exchange[], options: ToHarOptions): Ha
       timings: { blocked: -1, dns: -1, connect: -1, send: 0, wait: duration, receive: 0, ssl: -1 },
     }
     if (exchange.notes !== undefined) entry.comment = exchange.notes
-    if (exchange.name !== undefined) entry._hookscope = { name: exchange.name }
+    if (exchange.name !== undefined || exchange.acceptSelfSigned) {
+      entry._hookscope = {
+        ...(exchange.name !== undefined ? { name: exchange.name } : {}),
+        ...(exchange.acceptSelfSigned ? { acceptSelfSigned: true as const } : {}),
+      }
+    }
     return entry
   })
   return { log: { version: '1.2', creator: { ...options.creator }, entries } }
@@ -305,7 +312,7 @@ const ImportedEntry = z.object({
   request: ImportedRequest,
   response: ImportedResponse.nullable().optional(),
   comment: z.string().optional(),
-  _hookscope: z.object({ name: z.string().optional() }).optional(),
+  _hookscope: z.object({ name: z.string().optional(), acceptSelfSigned: z.boolean().optional() }).optional(),
 })
 
 /** The file around its entries, which are read one by one (`fromHarEntry`). */
@@ -485,6 +492,7 @@ export function fromHarEntry(value: unknown, index: number): Exchange {
   }
   if (entry.time !== undefined && entry.time >= 0) exchange.durationMs = entry.time
   if (entry._hookscope?.name !== undefined) exchange.name = entry._hookscope.name
+  if (entry._hookscope?.acceptSelfSigned === true) exchange.acceptSelfSigned = true
   const notes = [entry.comment, note].filter((part): part is string => part !== undefined && part !== '')
   if (notes.length > 0) exchange.notes = notes.join('\n\n')
   return exchange

@@ -1094,7 +1094,7 @@ describe('a saved request to an https:// app with its own certificate', () => {
     })
   }
 
-  it('keeps accepting it, saved from the Composer or a replay, through a restart and a Hookscope file; runs and resends reach the app', async () => {
+  it('keeps accepting it, saved from the Composer or a replay, through a restart and its exports; runs and resends reach the app', async () => {
     const app = await selfSignedTarget()
     scope.defer(() => app.close())
     t = await startEngine()
@@ -1141,9 +1141,18 @@ describe('a saved request to an https:// app with its own certificate', () => {
     expect((await api['collections.get']({ id: c.id })).items.map((i) => i.acceptSelfSigned)).toEqual([true, true, undefined])
     expect(outcome(await runOf(t, api, { id: imported.id }))).toEqual(expected)
 
-    // Through Postman (its certificate verification off for the request) and a cURL script (--insecure).
-    for (const format of ['postman', 'curl'] as const) {
+    // Through HAR (a custom field of the entry), Postman (its certificate verification off for the
+    // request) and a cURL script (--insecure).
+    for (const format of ['har', 'postman', 'curl'] as const) {
       const text = await exportedText(api, await api['collections.export']({ id: c.id, format }))
+      if (format === 'har') {
+        const entries = (JSON.parse(text) as { log: { entries: Array<{ _hookscope?: unknown }> } }).log.entries
+        expect(entries.map((e) => e._hookscope)).toEqual([
+          { name: 'from the composer', acceptSelfSigned: true },
+          { name: 'from its replay', acceptSelfSigned: true },
+          { name: 'checked' },
+        ])
+      }
       const again = await api['collections.import']({ format, text })
       expect(again.items.map((i) => i.acceptSelfSigned), format).toEqual([true, true, undefined])
       if (format !== 'curl') continue
