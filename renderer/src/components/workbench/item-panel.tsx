@@ -93,12 +93,35 @@ function ItemPanel({ collection, item }: { collection: CollectionTree; item: Ite
   // The saved values, compared as text: a collection reloaded by another change (a move, say) brings
   // the same tags as a new array, which must not wipe what is being typed.
   const savedTags = item.tags.join('\u0000')
+  // A saved value changed elsewhere (a rename in the tree, another window) replaces only a field left
+  // as it was: what is being typed into another field, or into that one, stays, and the panel says so.
+  const typed = useRef({ name, notes, tags })
+  typed.current = { name, notes, tags }
+  const savedBefore = useRef({ name: item.name, notes: item.notes, tags: savedTags })
+  const [changedElsewhere, setChangedElsewhere] = useState<string[]>([])
   useEffect(() => {
-    setName(item.name)
-    setNotes(item.notes)
-    setTags(savedTags.split('\u0000').filter((tag) => tag !== '').join(', '))
+    const before = savedBefore.current
+    savedBefore.current = { name: item.name, notes: item.notes, tags: savedTags }
+    const current = typed.current
+    const tagsText = savedTags.split('\u0000').filter((tag) => tag !== '').join(', ')
+    const kept: string[] = []
+    if (item.name !== before.name) {
+      if (current.name.trim() === before.name) setName(item.name)
+      else if (current.name.trim() !== item.name) kept.push('name')
+    }
+    if (item.notes !== before.notes) {
+      if (current.notes === before.notes) setNotes(item.notes)
+      else if (current.notes !== item.notes) kept.push('notes')
+    }
+    if (savedTags !== before.tags) {
+      const typedTags = parseTags(current.tags).join('\u0000')
+      if (typedTags === before.tags) setTags(tagsText)
+      else if (typedTags !== savedTags) kept.push('tags')
+    }
+    if (kept.length > 0) setChangedElsewhere((fields) => ['name', 'notes', 'tags'].filter((field) => fields.includes(field) || kept.includes(field)))
   }, [item.name, item.notes, savedTags])
   const dirty = name.trim() !== item.name || notes !== item.notes || parseTags(tags).join(',') !== item.tags.join(',')
+  if (!dirty && changedElsewhere.length > 0) setChangedElsewhere([])
   // Closing the panel (another selection, collection or view) keeps what was typed but not saved.
   const pending = useRef<{ name: string; notes: string; tags: string[] } | null>(null)
   pending.current = dirty && name.trim() ? { name: name.trim(), notes, tags: parseTags(tags) } : null
@@ -154,6 +177,11 @@ function ItemPanel({ collection, item }: { collection: CollectionTree; item: Ite
           void workbench.updateItem(collection.id, item.id, { name: name.trim(), notes, tags: parseTags(tags) })
         }}
       >
+        {changedElsewhere.length > 0 && (
+          <p className="viewer-note warning" role="status" data-testid="item-changed-elsewhere">
+            Its {changedElsewhere.length > 1 ? `${changedElsewhere.slice(0, -1).join(', ')} and ${changedElsewhere.at(-1)}` : changedElsewhere[0]} changed elsewhere while you were editing {changedElsewhere.length === 1 ? 'it' : 'them'}. What you typed is kept: Save changes saves it over that change.
+          </p>
+        )}
         <label>
           Name
           <input data-testid="item-name" value={name} maxLength={300} onChange={(event) => setName(event.target.value)} />
