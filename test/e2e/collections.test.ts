@@ -363,6 +363,43 @@ describe('collections', () => {
     expect(errors).toEqual([])
   })
 
+  it('keeps names without spaces (a collection’s, folders six deep, a request’s) within the view: its list, title, folder, run, results and the Composer', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page, errors } = await e2e.open({ viewport: { width: 1400, height: 900 } })
+    const api = hostApi!.api
+    const collectionName = `${uniquePath('long')}${'L'.repeat(150)}`
+    const collection = await api['collections.create']({ name: collectionName })
+    let parentId: string | null = null
+    for (let depth = 0; depth < 6; depth++) {
+      const tree = await api['collections.addFolder']({ id: collection.id, name: `Level${depth + 1}${'f'.repeat(100)}`, parentId })
+      parentId = tree.folders.at(-1)!.id
+    }
+    const itemName = 'N'.repeat(300)
+    await api['collections.saveItem']({ id: collection.id, folderId: parentId, from: { draft: { method: 'POST', url: `${app.url}/run-fails-long`, headers: [], bodyBase64: '' } }, name: itemName })
+    await page.getByTestId('view-collections').click()
+    await page.locator(`[data-testid="collection-entry"][data-collection-id="${collection.id}"]`).click()
+    await page.getByTestId('collection-title').waitFor()
+    await page.getByTestId('tree-node').last().click()
+    await page.getByTestId('item-panel').waitFor()
+    await page.getByTestId('collection-run').click()
+    await page.getByTestId('run-panel').getByRole('button', { name: 'Start' }).click()
+    await page.getByTestId('run-result-status').filter({ hasText: '500' }).waitFor()
+    const sideways = (selector: string) => page.locator(selector).evaluate((el) => el.scrollWidth - el.clientWidth)
+    expect(await sideways('.collections-sidebar'), 'the list of collections').toBe(0)
+    expect(await sideways('.collection-main'), 'the open collection').toBe(0)
+    const panel = (await page.getByTestId('item-panel').boundingBox())!
+    const folder = (await page.getByTestId('item-folder').boundingBox())!
+    expect(folder.x + folder.width, 'the folder of the selected request').toBeLessThanOrEqual(panel.x + panel.width)
+    const run = (await page.getByTestId('run-panel').boundingBox())!
+    const results = (await page.getByTestId('run-results').boundingBox())!
+    expect(results.x + results.width, 'the run’s results').toBeLessThanOrEqual(run.x + run.width)
+
+    await page.getByTestId('item-open').click()
+    await page.getByTestId('composer-url').waitFor()
+    expect(await sideways('[data-testid="composer-view"]'), 'the Composer').toBe(0)
+    expect(errors).toEqual([])
+  })
+
   it('exports every request the traffic list counts, past the pages it has loaded', async (ctx) => {
     e2e.requireBrowser(ctx)
     const prefix = uniquePath('export-all')
