@@ -49,6 +49,8 @@ export interface ComposerState {
   request: EditableRequest
   /** Bumped when the request is replaced as a whole (the body editor then takes the new text). */
   revision: number
+  /** The request as opened or last saved to its collection item: edits since are what Update item would save. */
+  baseline: EditableRequest | null
   formView: 'table' | 'text'
   resign: boolean
   renewId: boolean
@@ -111,6 +113,8 @@ export interface WorkbenchState {
   folderDeletion: FolderDeletion | null
   runTarget: RunTarget | null
   runId: string | null
+  /** Another request to open in the Composer, waiting for the user's yes: it holds an item's changes not saved to it. */
+  discardConfirm: { name: string; open: () => void } | null
   importError: string | null
   /** A large file's import under way: its bytes being sent, then its requests being read by the engine. */
   importProgress: ImportProgress | null
@@ -142,6 +146,7 @@ export interface WorkbenchActions {
   setFolderDeletion(deletion: FolderDeletion | null): void
   setRunTarget(target: RunTarget | null): void
   setRunId(runId: string | null): void
+  setDiscardConfirm(confirm: WorkbenchState['discardConfirm']): void
   setImportError(message: string | null): void
   setImportProgress(progress: ImportProgress | null): void
   setListExport(progress: ExportProgress | null): void
@@ -156,6 +161,7 @@ export function initialComposer(): ComposerState {
     endpointId: null,
     request: blankRequest(),
     revision: 0,
+    baseline: null,
     formView: 'table',
     resign: false,
     renewId: false,
@@ -197,6 +203,7 @@ export function createWorkbenchStore(initial: Partial<WorkbenchState> = {}): Wor
       folderDeletion: null,
       runTarget: null,
       runId: null,
+      discardConfirm: null,
       importError: null,
       importProgress: null,
       listExport: null,
@@ -204,7 +211,7 @@ export function createWorkbenchStore(initial: Partial<WorkbenchState> = {}): Wor
 
       setComposer: composer,
       loadRequest(next, patch) {
-        composer({ result: null, keptResultId: null, error: null, notSent: null, sending: false, loading: false, ...patch, request: next, revision: get().composer.revision + 1 })
+        composer({ result: null, keptResultId: null, error: null, notSent: null, sending: false, loading: false, ...patch, request: next, baseline: next, revision: get().composer.revision + 1 })
       },
       setRequest: request,
       setBody(body, replaceEditor = false) {
@@ -255,6 +262,7 @@ export function createWorkbenchStore(initial: Partial<WorkbenchState> = {}): Wor
       setFolderDeletion: (folderDeletion) => set({ folderDeletion }),
       setRunTarget: (runTarget) => set({ runTarget }),
       setRunId: (runId) => set({ runId }),
+      setDiscardConfirm: (discardConfirm) => set({ discardConfirm }),
       setImportError: (importError) => set({ importError }),
       setImportProgress: (importProgress) => set({ importProgress }),
       setListExport: (listExport) => set({ listExport }),

@@ -21,7 +21,7 @@ import { useApp, useStores } from '../state/context'
 import { createWorkbenchStore, initialComposer, type ImportProgress, type RequestRef, type RunTarget, type SaveSource, type WorkbenchActions, type WorkbenchState, type WorkbenchStore } from '../state/workbench-store'
 import type { ComparableRequest } from '../diff/request-diff'
 import { EXPORT_MAX_CAPTURES, ExportCancelled, exportedBlob, exportList, type TrafficExportFormat } from './list-export'
-import { blankRequest, editableOfDraft, editableOfSpec, pastedKind, problemsOf, toDraft, withDefaultScheme } from './composer-draft'
+import { blankRequest, editableOfDraft, editableOfSpec, pastedKind, problemsOf, sameRequest, toDraft, withDefaultScheme } from './composer-draft'
 import { sendTimeoutError, sendTimeoutMs, storedDraft, storeDraft, storedSendTimeout, storeSendTimeout } from './composer-storage'
 import { refusedSignature } from '../text/verdict-text'
 
@@ -125,7 +125,7 @@ export class Workbench {
       composer: {
         ...initialComposer(),
         timeoutSeconds: storedSendTimeout(),
-        ...(restored ? { request: restored.request, source: { kind: 'restored', bodyOmitted: restored.bodyOmitted, ...(restored.item ? { item: restored.item } : {}) }, ...restored.signing, acceptSelfSigned: restored.acceptSelfSigned } : {}),
+        ...(restored ? { request: restored.request, baseline: restored.request, source: { kind: 'restored', bodyOmitted: restored.bodyOmitted, ...(restored.item ? { item: restored.item } : {}) }, ...restored.signing, acceptSelfSigned: restored.acceptSelfSigned } : {}),
       },
     })
     this.store.subscribe(({ composer: now }, { composer: before }) => {
@@ -179,7 +179,34 @@ export class Workbench {
 
   // ——— composer ———
 
+  /** The collection item whose changes the Composer holds, not saved to it (Update item saves them); null when there are none. */
+  unsavedItem(): string | null {
+    const { composer } = this.state
+    const item = this.itemOfDraft()
+    if (!item || (composer.source.kind === 'restored' && composer.source.bodyOmitted !== null) || composer.loading || !composer.baseline || sameRequest(composer.baseline, composer.request)) return null
+    return item.name
+  }
+
+  /**
+   * Whether the Composer's request may be replaced by another now: not while it holds an item's
+   * changes not saved to it, which the user is asked about first (`open` runs once they discard them).
+   */
+  private mayReplaceComposer(open: () => void): boolean {
+    const name = this.unsavedItem()
+    if (name === null) return true
+    this.stores.app.getState().setView('composer')
+    this.state.setDiscardConfirm({
+      name,
+      open: () => {
+        this.state.setComposer({ baseline: null })
+        open()
+      },
+    })
+    return false
+  }
+
   openBlank(): void {
+    if (!this.mayReplaceComposer(() => this.openBlank())) return
     this.state.loadRequest(blankRequest(), {
       source: { kind: 'blank' },
       originId: null,
@@ -192,6 +219,7 @@ export class Workbench {
   }
 
   async openCapture(captureId: string): Promise<void> {
+    if (!this.mayReplaceComposer(() => void this.openCapture(captureId))) return
     this.stores.app.getState().setView('composer')
     this.state.setComposer({ loading: true, error: null })
     try {
@@ -224,6 +252,7 @@ export class Workbench {
   /** The composer on a saved item, read whole (its body's exact bytes) from the engine: the tree the
    * page holds has no bodies, and the composer's request is what Send sends and Update saves. */
   async openItem(collectionId: string, itemId: string): Promise<void> {
+    if (!this.mayReplaceComposer(() => void this.openItem(collectionId, itemId))) return
     const opening = ++this.itemOpenings
     this.stores.app.getState().setView('composer')
     this.state.setComposer({ loading: true, error: null })
@@ -262,6 +291,7 @@ export class Workbench {
   }
 
   async openReplay(replayId: string, options: { intoEditor?: boolean } = {}): Promise<void> {
+    if (options.intoEditor !== false && !this.mayReplaceComposer(() => void this.openReplay(replayId, options))) return
     this.stores.app.getState().setView('composer')
     try {
       const replay = await this.api['replay.get']({ id: replayId })
@@ -286,6 +316,11 @@ export class Workbench {
 
   /** Fills the composer from a pasted cURL command or raw HTTP message; returns the error, if any. */
   openPasted(text: string): string | null {
+    const later = () => {
+      const problem = this.openPasted(text)
+      if (problem) this.toast(problem, 'error')
+    }
+    if (!this.mayReplaceComposer(later)) return null
     const kind = pastedKind(text)
     try {
       // Typed text is read as UTF-8; encoded here so the bytes are of this page's own Uint8Array.
@@ -545,6 +580,8 @@ export class Workbench {
       const patch = { ...signing, acceptSelfSigned: this.acceptsSelfSigned() }
       const collection = await this.api['collections.updateItem']({ id: item.collectionId, itemId: item.itemId, patch, request: toDraft(request) })
       if (this.state.selectedCollectionId === collection.id) this.state.setCollection(collection)
+      // What it saved is the item now; edits typed meanwhile are still to save.
+      if (this.itemOfDraft()?.itemId === item.itemId) this.state.setComposer({ baseline: request })
       this.toast(`Updated "${item.name}"`)
     } catch (error) {
       if (error instanceof HookscopeError && error.code === 'NOT_FOUND') {

@@ -345,6 +345,16 @@ export function problemsOf(request: EditableRequest): DraftProblems {
 }
 
 /** The request to send: enabled rows in order, Content-Length set to the body's length. */
+/** Whether two requests of the Composer send the same: method, URL, header rows and body (a header row's key aside). */
+export function sameRequest(a: EditableRequest, b: EditableRequest): boolean {
+  if (a === b) return true
+  if (a.method !== b.method || a.url !== b.url || a.headers.length !== b.headers.length) return false
+  if (a.headers.some((row, at) => row.name !== b.headers[at]!.name || row.value !== b.headers[at]!.value || row.enabled !== b.headers[at]!.enabled)) return false
+  const [x, y] = [a.body, b.body]
+  if (x.mode === 'text' || y.mode === 'text') return x.mode === 'text' && y.mode === 'text' && x.text === y.text
+  return x.bytes === y.bytes || (x.bytes.length === y.bytes.length && x.bytes.every((byte, at) => byte === y.bytes[at]))
+}
+
 export function toDraft(request: EditableRequest): RequestDraft {
   const body = bodyBytes(request.body)
   const headers: RawHeaders = followUrl(request.headers, request.url)

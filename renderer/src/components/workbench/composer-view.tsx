@@ -29,6 +29,14 @@ const COMMON_METHODS = ['POST', 'PUT', 'PATCH', 'GET', 'DELETE', 'HEAD', 'OPTION
 
 function SourceLabel() {
   const source = useWorkbenchState((s) => s.composer.source)
+  const workbench = useWorkbench()
+  const unsaved = useWorkbenchState((s) => s.composer.request !== s.composer.baseline && workbench.unsavedItem() !== null)
+  const changed = unsaved ? (
+    <span className="composer-unsaved" data-testid="composer-unsaved">
+      {' '}
+      · changed, not saved to it
+    </span>
+  ) : null
   switch (source.kind) {
     case 'blank':
       return <span className="muted">New request</span>
@@ -37,7 +45,7 @@ function SourceLabel() {
     case 'item':
       return (
         <span className="muted">
-          From the collection item “<VisibleText value={source.name} />”
+          From the collection item “<VisibleText value={source.name} />”{changed}
         </span>
       )
     case 'replay':
@@ -51,7 +59,7 @@ function SourceLabel() {
           {source.item && (
             <>
               {' '}
-              from the collection item “<VisibleText value={source.item.name} />”
+              from the collection item “<VisibleText value={source.item.name} />”{changed}
             </>
           )}
           {source.bodyOmitted !== null && ` (its body, ${formatBytes(source.bodyOmitted)}, was too large to keep)`}
