@@ -400,6 +400,28 @@ describe('collections', () => {
     expect(errors).toEqual([])
   })
 
+  it('runs with a delay typed to the millisecond (250 ms), which the browser takes as it is', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page, errors } = await e2e.open()
+    const api = hostApi!.api
+    const collection = await api['collections.create']({ name: `Delay ${uniquePath('delay')}` })
+    for (const name of ['first', 'second']) {
+      await api['collections.saveItem']({ id: collection.id, from: { draft: { method: 'POST', url: `${app.url}/delay-${name}`, headers: [], bodyBase64: '' } }, name })
+    }
+    await page.getByTestId('view-collections').click()
+    await page.locator(`[data-testid="collection-entry"][data-collection-id="${collection.id}"]`).click()
+    await page.getByTestId('collection-run').click()
+    await page.getByTestId('run-delay').fill('250')
+    const started = Date.now()
+    await page.getByTestId('run-panel').getByRole('button', { name: 'Start' }).click()
+    await page.getByTestId('run-progress-text').filter({ hasText: '2 of 2 sent · finished' }).waitFor({ timeout: 10_000 })
+    // The second waited out the delay after the first.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250)
+    const [run] = await api['collections.runs']({ collectionId: collection.id })
+    expect(run!.results.map((r) => r.status)).toEqual([201, 201])
+    expect(errors).toEqual([])
+  })
+
   it('exports every request the traffic list counts, past the pages it has loaded', async (ctx) => {
     e2e.requireBrowser(ctx)
     const prefix = uniquePath('export-all')

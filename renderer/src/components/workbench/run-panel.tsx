@@ -132,7 +132,7 @@ export function RunPanel({ target }: { target: RunTarget }) {
         {choice === CUSTOM && <input aria-label="Base URL" data-testid="run-custom-url" placeholder="http://localhost:3000" value={custom} onChange={(event) => update({ custom: event.target.value })} />}
         <label className="inline-field">
           <span>Delay (ms)</span>
-          <input type="number" min={0} max={60000} step={100} data-testid="run-delay" value={delay} onChange={(event) => update({ delay: event.target.value })} />
+          <input type="number" min={0} max={60000} step={1} data-testid="run-delay" value={delay} onChange={(event) => update({ delay: event.target.value })} />
         </label>
         <label className="inline-field" title="How long each request waits for its answer before it counts as failed (1 s to 10 min)">
           <span>Timeout (s)</span>
