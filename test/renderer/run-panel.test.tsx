@@ -307,6 +307,21 @@ describe('a run still in progress when the page was reloaded, or its panel close
     expect(screen.getByTestId('run-progress-text').textContent).toBe('1 of 3 sent · running')
   })
 
+  it('says the run stopped when the engine tells it so before Stop is answered, which names the run as it was when Stop was pressed', async () => {
+    const { engine } = await panelWithRuns([running])
+    engine.override('collections.cancelRun', () => {
+      engine.emit('collections.run', { ...running, state: 'cancelled' })
+      return running
+    })
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('run-cancel'))
+    })
+    await settle()
+    expect(screen.getByTestId('run-progress-text').textContent).toBe('1 of 3 sent · cancelled')
+    expect(screen.queryByTestId('run-cancel')).toBeNull()
+    expect((screen.getByTestId('run-start') as HTMLButtonElement).disabled).toBe(false)
+  })
+
   it('shows the last run of what it runs once none is in progress, and not a run of a folder in the panel of the whole collection', async () => {
     await panelWithRuns([{ ...running, folderId: 'fld_x', runId: 'run_2' }, { ...running, runId: 'run_0', done: 3, state: 'finished' }])
     expect(screen.getByTestId('run-progress-text').textContent).toBe('3 of 3 sent · finished')

@@ -180,8 +180,9 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
     setCollections: (collections) => set({ collections: [...collections] }),
     applyRun(run) {
       const known = get().runs[run.runId]
-      // Events may overtake the call's own answer: never go back to fewer results.
-      if (known && known.done > run.done) return
+      // Events may overtake the call's own answer: never go back to fewer results, nor from an ended
+      // run to a running one (a Stop's answer names the run as it was when Stop was pressed).
+      if (known && (known.done > run.done || (known.state !== 'running' && run.state === 'running'))) return
       set({ runs: { ...get().runs, [run.runId]: run } })
     },
   }))
