@@ -15,4 +15,14 @@ describe('telling the format of an imported file', () => {
     // A raw HTTP message never begins with "#".
     expect(detectImportFormat('POST /hooks HTTP/1.1\r\nHost: h\r\n\r\n', 'hook.http')).toBe('raw')
   })
+
+  it('reads a file that is neither JSON nor commands as what its name says it is, so that what is wrong is said of that format', () => {
+    const png = '\u0089PNG\r\n\u001a\n\u0000\u0000\u0000\rIHDR'
+    expect(detectImportFormat(png, 'checkout.har')).toBe('har')
+    expect(detectImportFormat(png, 'checkout.har', false)).toBe('har')
+    expect(detectImportFormat('Stripe webhooks, notes to self', 'Stripe.postman_collection.json')).toBe('postman')
+    expect(detectImportFormat('Stripe webhooks, notes to self', 'stripe.json')).toBe('hookscope')
+    // Without such a name, it may be an HTTP message.
+    expect(detectImportFormat('POST /hooks HTTP/1.1\r\nHost: h\r\n\r\n', 'hook.txt')).toBe('raw')
+  })
 })

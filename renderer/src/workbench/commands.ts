@@ -104,6 +104,10 @@ export function detectImportFormat(text: string, fileName = '', whole = true): I
   }
   // A shell script may begin with its #! line, comments and blank lines; a raw HTTP message never begins with "#".
   if (pastedKind(trimmed.replace(/^(?:#[^\n]*\n|[ \t\r]*\n)+/, '').trimStart()) === 'curl') return 'curl'
+  // Neither JSON nor commands, in a file named as a HAR or JSON file: read as its name says, so that
+  // what is wrong is said of the file it claims to be, not of an HTTP message it never meant to be.
+  if (/\.har$/i.test(fileName)) return 'har'
+  if (/\.json$/i.test(fileName)) return /postman/i.test(fileName) ? 'postman' : 'hookscope'
   return 'raw'
 }
 
