@@ -67,7 +67,7 @@ function ViewSwitcher() {
         className={view === 'settings' ? 'view-tab active' : 'view-tab'}
         data-testid="open-settings"
         aria-current={view === 'settings' ? 'page' : undefined}
-        onClick={() => app.getState().setView(view === 'settings' ? 'traffic' : 'settings')}
+        onClick={() => app.getState().setView('settings')}
       >
         Settings
       </button>

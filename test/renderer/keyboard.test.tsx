@@ -315,4 +315,20 @@ describe('keyboard', () => {
     await settle()
     expect(current()).toEqual(['open-settings'])
   })
+
+  it('keeps the view open when its own button is pressed again, Settings included', async () => {
+    const { harness } = await setup()
+    const views = { 'view-traffic': 'traffic', 'view-composer': 'composer', 'view-collections': 'collections', 'open-settings': 'settings' } as const
+    for (const [testId, view] of Object.entries(views)) {
+      for (let press = 0; press < 2; press++) {
+        act(() => void fireEvent.click(screen.getByTestId(testId)))
+        await settle()
+        expect(harness.stores.app.getState().view, `${testId}, press ${press + 1}`).toBe(view)
+        expect(screen.getByTestId(testId).getAttribute('aria-current')).toBe('page')
+      }
+    }
+    act(() => void fireEvent.click(screen.getByTestId('open-settings')))
+    await settle()
+    expect(screen.getByTestId('settings-view')).toBeTruthy()
+  })
 })

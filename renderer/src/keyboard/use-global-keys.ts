@@ -112,7 +112,7 @@ export function runShortcut(action: ShortcutAction, stores: Stores): boolean {
       void sync.switchTheme().catch((error: unknown) => app.getState().showToast(errorMessage(error), 'error'))
       return true
     case 'help':
-      a.setHelpOpen(!a.helpOpen)
+      a.setHelpOpen(true)
       return true
   }
 }
