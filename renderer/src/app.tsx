@@ -93,18 +93,19 @@ function Header() {
         </span>
       )}
       <ViewSwitcher />
-      <span className="spacer" />
-      <button
-        type="button"
-        data-testid="theme-toggle"
-        title="Switch theme (t)"
-        onClick={() => void sync.switchTheme().catch((error: unknown) => app.getState().showToast(errorMessage(error), 'error'))}
-      >
-        {THEME_LABELS[choice]}
-      </button>
-      <button type="button" data-testid="open-help" aria-label="Keyboard shortcuts" aria-keyshortcuts="?" title="Keyboard shortcuts (?)" onClick={() => app.getState().setHelpOpen(true)}>
-        ?
-      </button>
+      <div className="header-actions">
+        <button
+          type="button"
+          data-testid="theme-toggle"
+          title="Switch theme (t)"
+          onClick={() => void sync.switchTheme().catch((error: unknown) => app.getState().showToast(errorMessage(error), 'error'))}
+        >
+          {THEME_LABELS[choice]}
+        </button>
+        <button type="button" data-testid="open-help" aria-label="Keyboard shortcuts" aria-keyshortcuts="?" title="Keyboard shortcuts (?)" onClick={() => app.getState().setHelpOpen(true)}>
+          ?
+        </button>
+      </div>
     </header>
   )
 }

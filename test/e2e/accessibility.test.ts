@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pageScripts, sendRequest, uniquePath, useE2E, waitForRow } from './helpers'
 import { connectApi, type HostApi } from './helpers/api-client'
+import * as lookScripts from './helpers/look-scripts.js'
 
 const e2e = useE2E()
 // Run through the browser's debugging protocol: the page's CSP lets no script tag of ours in.
@@ -147,5 +148,37 @@ describe('the skip link', () => {
     await expect.poll(() => page.evaluate(pageScripts.focusedId)).toBe('traffic-grid')
     expect(page.url()).toBe(url)
     expect(await inView()).toBe(false)
+  })
+})
+
+describe('at 200% zoom', () => {
+  // A 1400 × 860 window zoomed to 200% lays out as 700 × 430 CSS pixels, a 1280 × 800 one as 640 × 400.
+  it.for([
+    [700, 430],
+    [640, 400],
+  ] as const)('keeps every view within a %i px wide window, the header’s controls whole', async ([width, height], ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open({ viewport: { width, height } })
+    const path = uniquePath('zoom')
+    await sendRequest(e2e.host.captureUrl, { method: 'POST', path, body: '{}', headers: [['Content-Type', 'application/json']] })
+    await page.getByTestId('search-input').fill(path)
+    const cut = async (where: string) => {
+      const found = await page.evaluate(lookScripts.outsideWindow, '.app-header button, .app-header h1')
+      expect({ where, wider: found.wider > 0, cut: found.cut }).toEqual({ where, wider: false, cut: [] })
+    }
+    await (await waitForRow(page, path)).click()
+    await page.getByTestId('overview-target').waitFor()
+    await cut('a request open')
+    await page.keyboard.press('Escape')
+    await cut('traffic')
+    for (const [button, view] of [
+      ['view-composer', 'composer-url'],
+      ['view-collections', 'collections-view'],
+      ['open-settings', 'settings-view'],
+    ] as const) {
+      await page.getByTestId(button).click()
+      await page.getByTestId(view).waitFor()
+      await cut(view)
+    }
   })
 })

@@ -1,0 +1,53 @@
+// Functions the accessibility end-to-end tests run inside the page to measure how it looks: what lies
+// outside the window, the contrast of fields' borders and of the focus ring. Plain JavaScript because the
+// node-side TypeScript project has no DOM types; look-scripts.d.ts types them. Each is sent to the page
+// alone, so none calls another.
+/* global document, window, getComputedStyle */
+
+/** How far the page is wider or taller than the window, and the controls of `selector` not wholly within it. */
+export function outsideWindow(selector) {
+  const root = document.documentElement
+  const cut = Array.from(document.querySelectorAll(selector))
+    .filter((el) => el.getClientRects().length > 0)
+    .filter((el) => {
+      const box = el.getBoundingClientRect()
+      return box.left < -0.5 || box.top < -0.5 || box.right > window.innerWidth + 0.5 || box.bottom > window.innerHeight + 0.5
+    })
+    .map((el) => el.getAttribute('data-testid') ?? el.getAttribute('aria-label') ?? el.textContent.trim())
+  return { wider: root.scrollWidth - window.innerWidth, taller: root.scrollHeight - window.innerHeight, cut }
+}
+
+/**
+ * The WCAG contrast of each shown field's border (text fields, dropdowns, text areas) against what lies
+ * around it, with its data-testid: the border is what tells where a field is (1.4.11 asks 3:1).
+ */
+export function fieldBorderContrasts() {
+  const rgba = (color) => {
+    const [r, g, b, a = '1'] = color.match(/[\d.]+/g) ?? ['0', '0', '0', '0']
+    return [Number(r), Number(g), Number(b), Number(a)]
+  }
+  const over = (top, base) => [0, 1, 2].map((i) => top[i] * top[3] + base[i] * (1 - top[3])).concat(1)
+  const luminance = ([r, g, b]) => {
+    const f = (v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4)
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b)
+  }
+  const ratio = (a, b) => {
+    const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x)
+    return (light + 0.05) / (dark + 0.05)
+  }
+  const surface = (el) => {
+    const layers = []
+    for (let at = el; at; at = at.parentElement) {
+      const color = rgba(getComputedStyle(at).backgroundColor)
+      if (color[3] > 0) layers.push(color)
+      if (color[3] >= 1) break
+    }
+    return layers.reduceRight((base, layer) => over(layer, base), [255, 255, 255, 1])
+  }
+  return Array.from(document.querySelectorAll('input:not([type="checkbox"]):not([type="radio"]):not([type="file"]):not([type="hidden"]), select, textarea'))
+    .filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).opacity !== '0' && el.getAttribute('aria-invalid') !== 'true')
+    .map((el) => {
+      const around = surface(el.parentElement)
+      return { testId: el.getAttribute('data-testid') ?? el.id, contrast: Math.round(ratio(over(rgba(getComputedStyle(el).borderTopColor), around), around) * 100) / 100 }
+    })
+}
