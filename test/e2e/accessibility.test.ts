@@ -182,3 +182,32 @@ describe('at 200% zoom', () => {
     }
   })
 })
+
+describe.each(['light', 'dark'] as const)('fields, %s theme', (colorScheme) => {
+  it('are outlined at 3:1 against what surrounds them, in every view and the endpoint editor', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open({ colorScheme })
+    const weak: Record<string, string[]> = {}
+    const check = async (where: string, scope: string | null = null) => {
+      const fields = await page.evaluate(lookScripts.fieldBorderContrasts, scope)
+      expect(fields.length, where).toBeGreaterThan(0)
+      const below = fields.filter((field) => field.contrast < 3).map((field) => `${field.testId} ${field.contrast}`)
+      if (below.length > 0) weak[where] = below
+    }
+    await check('traffic')
+    for (const [button, view] of [
+      ['view-composer', 'composer-url'],
+      ['view-collections', 'collections-view'],
+      ['open-settings', 'settings-view'],
+    ] as const) {
+      await page.getByTestId(button).click()
+      await page.getByTestId(view).waitFor()
+      await check(view)
+    }
+    await page.getByTestId('view-traffic').click()
+    await page.getByTestId('endpoint-edit').first().click()
+    await page.getByTestId('endpoint-field-name').waitFor()
+    await check('endpoint editor', '[role="dialog"]')
+    expect(weak).toEqual({})
+  })
+})

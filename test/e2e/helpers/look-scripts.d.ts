@@ -1,3 +1,3 @@
 // Types of the functions in look-scripts.js, which run inside the page.
 export function outsideWindow(selector: string): { wider: number; taller: number; cut: string[] }
-export function fieldBorderContrasts(): Array<{ testId: string; contrast: number }>
+export function fieldBorderContrasts(scope: string | null): Array<{ testId: string; contrast: number }>

@@ -19,9 +19,10 @@ export function outsideWindow(selector) {
 
 /**
  * The WCAG contrast of each shown field's border (text fields, dropdowns, text areas) against what lies
- * around it, with its data-testid: the border is what tells where a field is (1.4.11 asks 3:1).
+ * around it, with its data-testid: the border is what tells where a field is (1.4.11 asks 3:1). Only
+ * those within `scope` (a selector; the whole page when null).
  */
-export function fieldBorderContrasts() {
+export function fieldBorderContrasts(scope) {
   const rgba = (color) => {
     const [r, g, b, a = '1'] = color.match(/[\d.]+/g) ?? ['0', '0', '0', '0']
     return [Number(r), Number(g), Number(b), Number(a)]
@@ -44,7 +45,7 @@ export function fieldBorderContrasts() {
     }
     return layers.reduceRight((base, layer) => over(layer, base), [255, 255, 255, 1])
   }
-  return Array.from(document.querySelectorAll('input:not([type="checkbox"]):not([type="radio"]):not([type="file"]):not([type="hidden"]), select, textarea'))
+  return Array.from((scope ? document.querySelector(scope) : document).querySelectorAll('input:not([type="checkbox"]):not([type="radio"]):not([type="file"]):not([type="hidden"]), select, textarea'))
     .filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).opacity !== '0' && el.getAttribute('aria-invalid') !== 'true')
     .map((el) => {
       const around = surface(el.parentElement)
