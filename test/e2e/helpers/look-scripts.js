@@ -52,3 +52,72 @@ export function fieldBorderContrasts(scope) {
       return { testId: el.getAttribute('data-testid') ?? el.id, contrast: Math.round(ratio(over(rgba(getComputedStyle(el).borderTopColor), around), around) * 100) / 100 }
     })
 }
+
+/**
+ * How the focused control shows that it has the focus: the element drawing the ring (the control, or the
+ * editor or box around it), the ring's width and WCAG contrast against what surrounds it, and the sides
+ * of the ring that a scrolling or clipping box around it hides.
+ */
+export function focusRing() {
+  const active = document.activeElement
+  if (!active || active === document.body) return null
+  const rgba = (color) => {
+    const [r, g, b, a = '1'] = color.match(/[\d.]+/g) ?? ['0', '0', '0', '0']
+    return [Number(r), Number(g), Number(b), Number(a)]
+  }
+  const over = (top, base) => [0, 1, 2].map((i) => top[i] * top[3] + base[i] * (1 - top[3])).concat(1)
+  const luminance = ([r, g, b]) => {
+    const f = (v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4)
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b)
+  }
+  const ratio = (a, b) => {
+    const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x)
+    return (light + 0.05) / (dark + 0.05)
+  }
+  const surface = (el) => {
+    const layers = []
+    for (let at = el; at; at = at.parentElement) {
+      const color = rgba(getComputedStyle(at).backgroundColor)
+      if (color[3] > 0) layers.push(color)
+      if (color[3] >= 1) break
+    }
+    return layers.reduceRight((base, layer) => over(layer, base), [255, 255, 255, 1])
+  }
+  let ring = active
+  for (let at = active, up = 0; at && up < 4; at = at.parentElement, up++) {
+    const style = getComputedStyle(at)
+    if (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) {
+      ring = at
+      break
+    }
+  }
+  const style = getComputedStyle(ring)
+  const width = style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth)
+  const offset = parseFloat(style.outlineOffset) || 0
+  const around = offset + width / 2 < 0 ? surface(ring) : surface(ring.parentElement)
+  const box = ring.getBoundingClientRect()
+  const outer = { left: box.left - offset - width, top: box.top - offset - width, right: box.right + offset + width, bottom: box.bottom + offset + width }
+  const hidden = new Set()
+  for (let at = ring.parentElement; at && at !== document.documentElement; at = at.parentElement) {
+    const clip = getComputedStyle(at)
+    if (clip.overflowX === 'visible' && clip.overflowY === 'visible') continue
+    const edge = at.getBoundingClientRect()
+    const inner = {
+      left: edge.left + parseFloat(clip.borderLeftWidth),
+      top: edge.top + parseFloat(clip.borderTopWidth),
+      right: edge.right - parseFloat(clip.borderRightWidth),
+      bottom: edge.bottom - parseFloat(clip.borderBottomWidth),
+    }
+    // A side is hidden when less than half the ring's width shows on it.
+    if (outer.left < inner.left - 0.5 && box.left - offset - width / 2 < inner.left) hidden.add('left')
+    if (outer.top < inner.top - 0.5 && box.top - offset - width / 2 < inner.top) hidden.add('top')
+    if (outer.right > inner.right + 0.5 && box.right + offset + width / 2 > inner.right) hidden.add('right')
+    if (outer.bottom > inner.bottom + 0.5 && box.bottom + offset + width / 2 > inner.bottom) hidden.add('bottom')
+  }
+  return {
+    testId: active.getAttribute('data-testid') ?? active.id ?? active.tagName,
+    width,
+    contrast: width === 0 ? 0 : Math.round(ratio(over(rgba(style.outlineColor), around), around) * 100) / 100,
+    hidden: Array.from(hidden),
+  }
+}
