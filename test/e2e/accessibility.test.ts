@@ -249,3 +249,16 @@ describe.each(['light', 'dark'] as const)('the focus ring, %s theme', (colorSche
     expect(unseen).toEqual([])
   })
 })
+
+describe.each(['light', 'dark'] as const)('the Composer’s headers, %s theme', (colorScheme) => {
+  it('say the Content-Length that will be added in text that meets WCAG AA', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open({ colorScheme })
+    await page.getByTestId('view-composer').click()
+    await page.getByTestId('composer-new').click()
+    await page.getByTestId('composer-method').fill('POST')
+    await page.getByTestId('composer-body-input').fill('{"a":1}')
+    await page.getByTestId('content-length-added').waitFor()
+    expect(await page.evaluate(lookScripts.shownTextContrast, 'content-length-added')).toBeGreaterThanOrEqual(4.5)
+  })
+})

@@ -2,3 +2,4 @@
 export function outsideWindow(selector: string): { wider: number; taller: number; cut: string[] }
 export function fieldBorderContrasts(scope: string | null): Array<{ testId: string; contrast: number }>
 export function focusRing(): { testId: string; width: number; contrast: number; hidden: string[] } | null
+export function shownTextContrast(testId: string): number

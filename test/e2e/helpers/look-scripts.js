@@ -121,3 +121,45 @@ export function focusRing() {
     hidden: Array.from(hidden),
   }
 }
+
+/**
+ * The lowest WCAG contrast of the text shown within the element with this data-testid, as drawn: each
+ * text's colour faded by the opacity of the boxes around it, over the backgrounds behind it.
+ */
+export function shownTextContrast(testId) {
+  const rgba = (color) => {
+    const [r, g, b, a = '1'] = color.match(/[\d.]+/g) ?? ['0', '0', '0', '0']
+    return [Number(r), Number(g), Number(b), Number(a)]
+  }
+  const over = (top, base) => [0, 1, 2].map((i) => top[i] * top[3] + base[i] * (1 - top[3])).concat(1)
+  const luminance = ([r, g, b]) => {
+    const f = (v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4)
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b)
+  }
+  const ratio = (a, b) => {
+    const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x)
+    return (light + 0.05) / (dark + 0.05)
+  }
+  const surface = (el) => {
+    const layers = []
+    for (let at = el; at; at = at.parentElement) {
+      const color = rgba(getComputedStyle(at).backgroundColor)
+      if (color[3] > 0) layers.push(color)
+      if (color[3] >= 1) break
+    }
+    return layers.reduceRight((base, layer) => over(layer, base), [255, 255, 255, 1])
+  }
+  const root = document.querySelector(`[data-testid="${testId}"]`)
+  let lowest = Infinity
+  const walker = document.createTreeWalker(root, 4 /* NodeFilter.SHOW_TEXT */)
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.textContent.trim() === '') continue
+    const el = node.parentElement
+    let opacity = 1
+    for (let at = el; at; at = at.parentElement) opacity *= Number(getComputedStyle(at).opacity)
+    const behind = surface(el)
+    const color = rgba(getComputedStyle(el).color)
+    lowest = Math.min(lowest, ratio(over([color[0], color[1], color[2], color[3] * opacity], behind), behind))
+  }
+  return Math.round(lowest * 100) / 100
+}

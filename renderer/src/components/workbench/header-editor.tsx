@@ -140,7 +140,7 @@ export function HeaderEditor() {
             )
           })}
           {!hasLengthRow && contentLength !== null && (
-            <tr className="disabled-row" data-testid="content-length-added">
+            <tr data-testid="content-length-added">
               <td className="kv-index" />
               <td className="muted">Content-Length</td>
               <td>
