@@ -2,11 +2,14 @@
 // selected and opened, with every status class and the usual methods), roles and accessible names
 // of controls, the grid, tabs and dialogs. Each screen is reached from the keyboard. And the focus
 // never falls to the page's body when the control holding it is removed.
+import { mkdtemp, writeFile } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { createRequire } from 'node:module'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { pageScripts, sendRequest, uniquePath, useE2E, waitForRow } from './helpers'
+import { openPage, pageScripts, sendRequest, startHost, uniquePath, useE2E, waitForRow } from './helpers'
 import { connectApi, type HostApi } from './helpers/api-client'
 import * as lookScripts from './helpers/look-scripts.js'
 
@@ -260,5 +263,31 @@ describe.each(['light', 'dark'] as const)('the Composer’s headers, %s theme', 
     await page.getByTestId('composer-body-input').fill('{"a":1}')
     await page.getByTestId('content-length-added').waitFor()
     expect(await page.evaluate(lookScripts.shownTextContrast, 'content-length-added')).toBeGreaterThanOrEqual(4.5)
+  })
+})
+
+describe('notices', () => {
+  it('leave the toolbar’s controls in sight and within reach, in a small window too, until dismissed', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    // A file damaged before the start is set aside, with a notice that stays until dismissed.
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'hookscope-notices-'))
+    await writeFile(path.join(dataDir, 'settings.json'), '{damaged')
+    const host = await startHost({ dataDir })
+    const opened = await openPage(e2e.browser, host.openUrl, { viewport: { width: 1400, height: 860 } })
+    try {
+      const { page } = opened
+      await expect.poll(() => page.getByTestId('notice').count()).toBe(1)
+      const controls = '[data-testid="traffic-toolbar"] button, [data-testid="traffic-toolbar"] select, [data-testid="traffic-toolbar"] input, .app-header button'
+      expect(await page.evaluate(lookScripts.coveredControls, controls)).toEqual([])
+      await page.setViewportSize({ width: 800, height: 500 })
+      expect(await page.evaluate(lookScripts.coveredControls, controls)).toEqual([])
+      expect((await page.evaluate(lookScripts.outsideWindow, '[data-testid="notice"] button')).cut).toEqual([])
+      await page.getByTestId('notice-dismiss').click()
+      await expect.poll(() => page.getByTestId('notice').count()).toBe(0)
+      expect(await page.evaluate(pageScripts.focusOnAControl)).toBe(true)
+    } finally {
+      await opened.context.close()
+      await host.stop()
+    }
   })
 })

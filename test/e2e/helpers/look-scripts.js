@@ -163,3 +163,15 @@ export function shownTextContrast(testId) {
   }
   return Math.round(lowest * 100) / 100
 }
+
+/** The controls of `selector` that something else covers at their middle (a notice, a panel over them). */
+export function coveredControls(selector) {
+  return Array.from(document.querySelectorAll(selector))
+    .filter((el) => el.getClientRects().length > 0)
+    .filter((el) => {
+      const box = el.getBoundingClientRect()
+      const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2)
+      return top === null || !(el === top || el.contains(top))
+    })
+    .map((el) => el.getAttribute('data-testid') ?? el.getAttribute('aria-label') ?? el.textContent.trim())
+}
