@@ -6,9 +6,9 @@ import { formatClock } from '../text/format'
 export function Notices() {
   const { app } = useStores()
   const notices = useApp((s) => s.notices)
-  if (notices.length === 0) return null
+  // Always on the page, empty too: a live region that appears with its first notice is not announced.
   return (
-    <div className="notices" aria-live="polite">
+    <div className="notices" aria-live="polite" data-testid="notices">
       {notices.map((notice) => (
         <div key={notice.key} className={`notice ${notice.level}`} data-testid="notice" data-code={notice.code}>
           <span className="notice-time muted">{formatClock(notice.at)}</span>

@@ -1,0 +1,25 @@
+// Engine notices reach screen readers: the polite live region is on the page before the first notice,
+// so that a notice added to it is announced (a region that appears with its content is not).
+import './helpers/setup-dom'
+import { act, screen } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { App } from '../../renderer/src/app'
+import { createHarness, renderWith, settle } from './helpers/render-app'
+
+describe('notices', () => {
+  it('are added to a live region that was already on the page, which stays once they are dismissed', async () => {
+    const harness = createHarness()
+    harness.stores.sync.start()
+    renderWith(harness, <App />)
+    await settle()
+    const region = screen.getByTestId('notices')
+    expect(region.getAttribute('aria-live')).toBe('polite')
+    expect(region.children).toHaveLength(0)
+    act(() => harness.engine.emit('app.notice', { level: 'error', code: 'DOCUMENT_CORRUPT', message: 'settings.json was damaged; restored the backup', at: Date.now() }))
+    expect(screen.getByTestId('notices')).toBe(region)
+    expect(region.querySelector('[data-testid="notice"]')?.textContent).toContain('settings.json was damaged')
+    act(() => screen.getByTestId('notice-dismiss').click())
+    expect(screen.queryByTestId('notice')).toBeNull()
+    expect(screen.getByTestId('notices')).toBe(region)
+  })
+})
