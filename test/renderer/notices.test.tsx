@@ -23,3 +23,18 @@ describe('notices', () => {
     expect(screen.getByTestId('notices')).toBe(region)
   })
 })
+
+describe('the toast', () => {
+  it('is said in a status region that was already on the page, so that “Copied” and the like are announced', async () => {
+    const harness = createHarness()
+    harness.stores.sync.start()
+    renderWith(harness, <App />)
+    await settle()
+    const region = screen.getByTestId('toast-region')
+    expect(region.getAttribute('role')).toBe('status')
+    expect(region.textContent).toBe('')
+    act(() => harness.stores.app.getState().showToast('Copied as cURL'))
+    expect(screen.getByTestId('toast-region')).toBe(region)
+    expect(region.querySelector('[data-testid="toast"]')?.textContent).toBe('Copied as cURL')
+  })
+})

@@ -30,10 +30,14 @@ export function Toast() {
     const timer = setTimeout(() => app.getState().clearToast(toast.key), toast.tone === 'error' ? 6000 : 2500)
     return () => clearTimeout(timer)
   }, [toast, app])
-  if (!toast) return null
+  // The status region stays on the page between toasts: one that appears with its message is not announced.
   return (
-    <div className={`toast ${toast.tone}`} role="status" data-testid="toast">
-      {toast.message}
+    <div role="status" data-testid="toast-region">
+      {toast && (
+        <div className={`toast ${toast.tone}`} data-testid="toast">
+          {toast.message}
+        </div>
+      )}
     </div>
   )
 }
