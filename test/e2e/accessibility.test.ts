@@ -291,3 +291,25 @@ describe('notices', () => {
     }
   })
 })
+
+describe.each(['light', 'dark'] as const)('the endpoints while the page is disconnected, %s theme', (colorScheme) => {
+  it('show their names, URLs and Copy in text that meets WCAG AA, though their state is unknown', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const host = await startHost()
+    const opened = await openPage(e2e.browser, host.openUrl, { colorScheme })
+    try {
+      const { page } = opened
+      await page.getByTestId('endpoint-url').waitFor()
+      await host.stop()
+      await page.locator('[data-testid="connection-banner"][data-state="disconnected"]').waitFor()
+      await page.locator('[data-testid="endpoint-item"].state-unknown').waitFor()
+      const contrasts = Object.fromEntries(
+        await Promise.all(['endpoint-name', 'endpoint-url', 'endpoint-copy-url'].map(async (testId) => [testId, await page.evaluate(lookScripts.shownTextContrast, testId)] as const)),
+      )
+      for (const [testId, contrast] of Object.entries(contrasts)) expect(contrast, `${testId} ${JSON.stringify(contrasts)}`).toBeGreaterThanOrEqual(4.5)
+    } finally {
+      await opened.context.close()
+      await host.stop()
+    }
+  })
+})
