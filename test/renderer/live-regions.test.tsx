@@ -1,5 +1,6 @@
-// Engine notices reach screen readers: the polite live region is on the page before the first notice,
-// so that a notice added to it is announced (a region that appears with its content is not).
+// Notices, toasts and the connection's state reach screen readers: each polite live region is on the
+// page before its first message, so that a message added to it is announced (a region that appears
+// with its content is not).
 import './helpers/setup-dom'
 import { act, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
@@ -36,5 +37,25 @@ describe('the toast', () => {
     act(() => harness.stores.app.getState().showToast('Copied as cURL'))
     expect(screen.getByTestId('toast-region')).toBe(region)
     expect(region.querySelector('[data-testid="toast"]')?.textContent).toBe('Copied as cURL')
+  })
+})
+
+describe('the connection banner', () => {
+  it('is said in a status region that was already on the page; a refused token is an alert of its own', async () => {
+    const harness = createHarness()
+    harness.stores.sync.start()
+    renderWith(harness, <App />)
+    await settle()
+    const region = screen.getByTestId('connection-region')
+    expect(region.getAttribute('role')).toBe('status')
+    expect(region.textContent).toBe('')
+    act(() => harness.stores.app.getState().setConnection({ kind: 'disconnected', retryInMs: 2000 }))
+    expect(screen.getByTestId('connection-region')).toBe(region)
+    expect(region.querySelector('[data-testid="connection-banner"]')?.textContent).toMatch(/lost its connection to Hookscope/)
+    act(() => harness.stores.app.getState().setConnection({ kind: 'unauthorized' }))
+    const banner = screen.getByTestId('connection-banner')
+    expect(banner.getAttribute('role')).toBe('alert')
+    expect(region.contains(banner)).toBe(false)
+    expect(region.textContent).toBe('')
   })
 })
