@@ -2,7 +2,7 @@
 // banner, notices, endpoints sidebar, the traffic column (toolbar, timeline, list) and the opened
 // request, or the composer, collections or settings view, and the sheets (help, copy as code,
 // endpoint editor, clear, and the workbench's comparison, save, resend and paste dialogs).
-import { lazy, Suspense, useEffect } from 'react'
+import { lazy, Suspense, useEffect, useLayoutEffect, useState } from 'react'
 import { ConfirmDialog, Dialog } from './components/dialog'
 import { CaptureDetail } from './components/detail/capture-detail'
 import { ConnectionBanner } from './components/connection-banner'
@@ -23,7 +23,7 @@ import { keepFocusOnRemoval, useFocusRescue } from './keyboard/focus-home'
 import type { MainView } from './state/app-store'
 import { isFiltered, type CaptureFilter } from './state/capture-filter'
 import { useApp, useStores, useTraffic } from './state/context'
-import { applyTheme, resolveTheme, watchSystemDark } from './state/theme'
+import { applyTheme, rememberedTheme, rememberTheme, resolveTheme, watchSystemDark, type ThemeChoice } from './state/theme'
 import { errorMessage } from '../../shared/errors'
 import { SkipLink } from './components/skip-link'
 
@@ -31,12 +31,23 @@ const CodeSheet = lazy(() => import('./components/detail/code-sheet').then((modu
 
 const THEME_LABELS = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' } as const
 
+/** The theme chosen in the settings; until they arrive, the one shown before the page was reloaded. */
+function useThemeChoice(): ThemeChoice {
+  const [remembered] = useState(rememberedTheme)
+  return useApp((s) => s.settings?.ui.theme) ?? remembered ?? 'system'
+}
+
 function useTheme(): void {
   const { app } = useStores()
-  const choice = useApp((s) => s.settings?.ui.theme ?? 'system')
+  const saved = useApp((s) => s.settings?.ui.theme)
+  const choice = useThemeChoice()
   const systemDark = useApp((s) => s.systemDark)
-  useEffect(() => watchSystemDark((dark) => app.getState().setSystemDark(dark)), [app])
-  useEffect(() => applyTheme(resolveTheme(choice, systemDark)), [choice, systemDark])
+  // Before the first paint: the page is never drawn in the system's theme and then in the one chosen.
+  useLayoutEffect(() => watchSystemDark((dark) => app.getState().setSystemDark(dark)), [app])
+  useLayoutEffect(() => applyTheme(resolveTheme(choice, systemDark)), [choice, systemDark])
+  useEffect(() => {
+    if (saved) rememberTheme(saved)
+  }, [saved])
 }
 
 const VIEWS: Array<{ view: Exclude<MainView, 'settings'>; label: string }> = [
@@ -77,7 +88,7 @@ function ViewSwitcher() {
 
 function Header() {
   const { app, sync } = useStores()
-  const choice = useApp((s) => s.settings?.ui.theme ?? 'system')
+  const choice = useThemeChoice()
   const info = useApp((s) => s.info)
   return (
     <header className="app-header">

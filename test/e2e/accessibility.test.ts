@@ -313,3 +313,39 @@ describe.each(['light', 'dark'] as const)('the endpoints while the page is disco
     }
   })
 })
+
+/** Records every theme the page's root is given, from the page's start. */
+const THEME_RECORDER = `
+  window.__themesShown = []
+  new MutationObserver((changes) => {
+    for (const change of changes) if (change.target === document.documentElement) window.__themesShown.push(document.documentElement.dataset.theme)
+  }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-theme'] })
+`
+
+describe('the theme chosen', () => {
+  it('is the first one shown after a reload, never the system’s before it, and follows the system again once set back', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open({ colorScheme: 'light', initScript: THEME_RECORDER })
+    const toggle = page.getByTestId('theme-toggle')
+    try {
+      await page.locator('body').press('t')
+      await toggle.filter({ hasText: 'Theme: light' }).waitFor()
+      await page.locator('body').press('t')
+      await toggle.filter({ hasText: 'Theme: dark' }).waitFor()
+      await page.reload()
+      await page.getByTestId('app-ready').waitFor({ state: 'attached' })
+      await toggle.filter({ hasText: 'Theme: dark' }).waitFor()
+      expect(await page.evaluate('window.__themesShown')).toEqual(['dark'])
+      expect((await page.evaluate(pageScripts.pageTheme)).theme).toBe('dark')
+    } finally {
+      await page.locator('body').press('t')
+      await toggle.filter({ hasText: 'Theme: system' }).waitFor()
+    }
+    // Following the system again: a change of the system's theme while the page is open shows at once.
+    expect((await page.evaluate(pageScripts.pageTheme)).theme).toBe('light')
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await expect.poll(async () => (await page.evaluate(pageScripts.pageTheme)).theme).toBe('dark')
+    await page.emulateMedia({ colorScheme: 'light' })
+    await expect.poll(async () => (await page.evaluate(pageScripts.pageTheme)).theme).toBe('light')
+  })
+})

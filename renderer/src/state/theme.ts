@@ -23,3 +23,35 @@ export function watchSystemDark(onChange: (dark: boolean) => void): () => void {
   query.addEventListener('change', listener)
   return () => query.removeEventListener('change', listener)
 }
+
+const REMEMBERED_KEY = 'hookscope.theme'
+
+function localStore(): Pick<Storage, 'getItem' | 'setItem'> | null {
+  try {
+    return window.localStorage
+  } catch {
+    return null // Storage refused (a sandboxed frame, private mode).
+  }
+}
+
+/**
+ * The choice last shown, kept in the browser's storage so that a reload starts in it: the settings
+ * that hold it arrive from the engine only after the page is drawn, which would show the system's
+ * theme first.
+ */
+export function rememberedTheme(storage = localStore()): ThemeChoice | null {
+  try {
+    const kept = storage?.getItem(REMEMBERED_KEY)
+    return kept === 'system' || kept === 'light' || kept === 'dark' ? kept : null
+  } catch {
+    return null
+  }
+}
+
+export function rememberTheme(choice: ThemeChoice, storage = localStore()): void {
+  try {
+    if (storage?.getItem(REMEMBERED_KEY) !== choice) storage?.setItem(REMEMBERED_KEY, choice)
+  } catch {
+    // Not kept: the next reload shows the system's theme until the settings arrive.
+  }
+}
