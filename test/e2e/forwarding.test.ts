@@ -187,6 +187,45 @@ describe('forwarding', () => {
     })
   })
 
+  it('keeps the keyboard on the target and in the Forwarding tab through Pause, Retry now, Retry and Drop, never on the page', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const late = await lateTarget()
+    let running: Target | null = null
+    await withTargets([{ close: async () => void (await running?.close()) }], async () => {
+      const { page } = await e2e.open()
+      const url = await endpointWithPatientRetries(page, 'Keys fwd', late.url)
+      const item = targetItem(page, 'Keys fwd', late.url)
+      const p = uniquePath('keys')
+      for (const n of [1, 2]) await sendRequest(url, { path: `${p}/${n}`, body: `n=${n}` })
+      await item.locator('[data-testid="target-waiting"][data-count="2"]').waitFor()
+      const focused = () => page.evaluate('document.activeElement && (document.activeElement.dataset.testid || document.activeElement.tagName)')
+      /** Presses Enter on a control, waits until what it did is shown, then for the focus to be on `expected`. */
+      const enterOn = async (control: ReturnType<Page['getByTestId']>, done: () => Promise<unknown>, expected: string) => {
+        await control.focus()
+        await page.keyboard.press('Enter')
+        await done()
+        await page.waitForFunction(`document.activeElement && document.activeElement.dataset.testid === ${JSON.stringify(expected)}`, undefined, { timeout: 5_000 }).catch(() => undefined)
+        expect(await focused()).toBe(expected)
+      }
+
+      // Pause and Resume are busy while the engine saves the change; the focus stays on them.
+      await enterOn(item.getByTestId('target-pause'), () => targetInState(page, 'Keys fwd', late.url, 'paused').waitFor(), 'target-pause')
+      await enterOn(item.getByTestId('target-pause'), () => item.getByTestId('target-pause').filter({ hasText: 'Pause' }).waitFor(), 'target-pause')
+
+      await (await waitForRow(page, `${p}/2`)).click()
+      await page.getByRole('tab', { name: 'Forwarding' }).click()
+      const tab = page.getByTestId('forwarding-tab')
+      await enterOn(tab.getByTestId('forwarding-retry'), () => page.getByTestId('toast').filter({ hasText: 'Queued for delivery again' }).waitFor(), 'forwarding-retry')
+      // Dropped, it can no longer be dropped: the focus stays in the tab, on Retry.
+      await enterOn(tab.getByTestId('forwarding-drop'), () => tab.locator('[data-testid="forwarding-state"][data-state="dropped"]').waitFor(), 'forwarding-retry')
+
+      // Tried now and delivered, nothing is left to try or drop: the focus goes to Pause.
+      await targetInState(page, 'Keys fwd', late.url, 'down').locator('[data-testid="target-retry-now"]:not([disabled])').waitFor()
+      running = await late.start()
+      await enterOn(item.getByTestId('target-retry-now'), () => targetInState(page, 'Keys fwd', late.url, 'idle').waitFor(), 'target-pause')
+    })
+  })
+
   it('shows a hostile answer as text in the Forwarding tab, and retries and drops that one request', async (ctx) => {
     e2e.requireBrowser(ctx)
     const hostile = await httpTarget((_req, res) => {

@@ -10,6 +10,7 @@ import { formatBytes, formatClock, formatDateTime, formatDuration, statusClassOf
 import { attemptCountText, deliveringNote, forwardBadge, forwardSentence, forwardStateWord, goneTargetName, heldReason, heldText, wrongPathHint, type WrongPathHint } from '../../text/forward-text'
 import { displayText } from '../../text/visible-text'
 import { AttemptBody } from '../forwarding/attempt-body'
+import { useKeepFocus } from '../forwarding/keep-focus'
 import { PathHint } from '../forwarding/path-hint'
 import { RawHeaderTable } from '../forwarding/raw-header-table'
 import { VisibleText } from '../visible-text'
@@ -33,6 +34,8 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
   const { forward, plan, forwarded, targetId, targetUrl, goneTargetUrl, timeoutMs, maxAttempts, targetStatus, blockerId, attemptCount, deliveryState, hold, attempts: state } = useDelivery(capture)
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  // Retry and Drop are disabled while they run, and Drop once there is nothing to drop: the focus stays in the tab.
+  const tab = useKeepFocus<HTMLDivElement>(busy)
   const blocker = useTraffic((s) => (blockerId ? s.byId[blockerId] : undefined))
 
   if (!forwarded) {
@@ -86,7 +89,7 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
   const skipped = forward?.state === 'skipped'
 
   return (
-    <div className="tab-panel-content forwarding-tab" data-testid="forwarding-tab">
+    <div ref={tab} className="tab-panel-content forwarding-tab" data-testid="forwarding-tab">
       <section className="delivery-state" data-testid="forwarding-state" data-state={forward?.state ?? ''}>
         <div className="delivery-head">
           {badge && (

@@ -15,6 +15,7 @@ import { targetKey } from '../../state/forward-store'
 import { formatClock, formatCount } from '../../text/format'
 import { goneTargetName, heldReason, TARGET_STATE_LABELS, TARGET_STATE_TITLES, TARGET_TONES } from '../../text/forward-text'
 import { ConfirmDialog } from '../dialog'
+import { useKeepFocus } from './keep-focus'
 import { VisibleText } from '../visible-text'
 import '../../styles/forwarding.css'
 
@@ -110,12 +111,13 @@ const RemovedTargetItem = memo(function RemovedTargetItem({ endpointId, targetId
   const { api } = useStores()
   const status = useForward((s) => s.byKey[targetKey(endpointId, targetId)])
   const { busy, run } = useTargetAction()
+  const item = useKeepFocus<HTMLLIElement>(busy)
   const [confirmDrop, setConfirmDrop] = useState(false)
   if (!status) return null
   const { failed } = status
   const name = status.url || goneTargetName(targetId)
   return (
-    <li className="target-item" data-testid="removed-target-item" data-target-id={targetId} data-state="removed">
+    <li ref={item} className="target-item" data-testid="removed-target-item" data-target-id={targetId} data-state="removed">
       <div className="target-line">
         <span className="badge muted" data-testid="target-state" title="This target is no longer in the endpoint’s forwarding settings.">
           removed
@@ -166,6 +168,7 @@ const TargetStatusItem = memo(function TargetStatusItem({ endpointId, target, mo
   const { api, app } = stores
   const status = useForward((s) => s.byKey[targetKey(endpointId, target.id)])
   const { busy, run } = useTargetAction()
+  const item = useKeepFocus<HTMLLIElement>(busy)
   const [confirmDrop, setConfirmDrop] = useState(false)
   const state = target.paused ? 'paused' : (status?.state ?? 'unknown')
   const waiting = status?.waiting ?? 0
@@ -177,7 +180,7 @@ const TargetStatusItem = memo(function TargetStatusItem({ endpointId, target, mo
 
 
   return (
-    <li className="target-item" data-testid="target-item" data-target-id={target.id} data-state={state}>
+    <li ref={item} className="target-item" data-testid="target-item" data-target-id={target.id} data-state={state}>
       <div className="target-line">
         {held && !target.paused ? (
           <span className={`badge ${TARGET_TONES.paused}`} data-testid="target-state" title="Nothing is sent while the endpoint does not forward in async mode.">
