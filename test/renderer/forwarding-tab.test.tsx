@@ -318,6 +318,30 @@ describe('a request waiting in its target\'s queue', () => {
   })
 })
 
+describe('a request waiting behind others', () => {
+  it('names the request it waits behind now, after the one at the head was delivered while another arrived', async () => {
+    const engine = createFakeEngine()
+    const fakes = installForwardFakes(engine)
+    fakes.endpoint().forward = { ...defaultForwardConfig(), mode: 'async', targets: [{ id: 't-app', url: 'http://localhost:3000/hooks', paused: false }], defaultTargetId: 't-app' }
+    const plan = { targetId: 't-app', mode: 'async' as const, state: 'pending' as const }
+    const first = addCapture(engine, { target: '/slow/first', forwardPlan: plan, forward: summary({ state: 'delivering', status: null, attempts: 1 }) }, '{}')
+    const second = addCapture(engine, { target: '/slow/second', forwardPlan: plan, forward: summary({ state: 'pending', status: null, attempts: 0 }) }, '{}')
+    const third = addCapture(engine, { target: '/slow/third', forwardPlan: plan, forward: summary({ state: 'pending', status: null, attempts: 0 }) }, '{}')
+    fakes.targets = [targetStatus({ state: 'delivering', waiting: 3, headId: first.id })]
+    const harness = createHarness(engine)
+    harness.stores.sync.start()
+    await settle()
+    act(() => harness.stores.traffic.getState().open(third.id))
+    act(() => harness.stores.app.getState().setDetailTab('forwarding'))
+    renderWith(harness, <CaptureDetail id={third.id} />)
+    await settleViewers()
+    expect(screen.getByTestId('forwarding-waits-behind').textContent).toMatch(/^It waits behind POST \/slow\/first to this target:/)
+    // The first was delivered and a fourth arrived in the same moment: as many wait, the second now at the head.
+    act(() => engine.emit('forward.changed', { targets: [targetStatus({ state: 'delivering', waiting: 3, headId: second.id })] }))
+    expect(screen.getByTestId('forwarding-waits-behind').textContent).toMatch(/^It waits behind POST \/slow\/second to this target:/)
+  })
+})
+
 describe('a request held in its queue', () => {
   async function openHeld(forward: Partial<ReturnType<typeof defaultForwardConfig>>) {
     const engine = createFakeEngine()

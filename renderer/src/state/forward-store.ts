@@ -31,6 +31,7 @@ function sameStatus(a: TargetStatus | undefined, b: TargetStatus): boolean {
     a.failed === b.failed &&
     a.lastError === b.lastError &&
     a.nextAttemptAt === b.nextAttemptAt &&
+    a.headId === b.headId &&
     a.removed === b.removed
   )
 }
