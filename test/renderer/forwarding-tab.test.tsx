@@ -282,6 +282,16 @@ describe('the Forwarding tab', () => {
     expect(calls('forward.attempts')).toHaveLength(1)
   })
 
+  it('says no attempt was made for a request that failed before its turn came (its target removed while it waited)', async () => {
+    await openForwarding(
+      { forward: summary({ state: 'failed', status: null, attempts: 0, error: 'its forward target is no longer configured: it was removed, or set for an earlier run only (hookscope serve --forward)' }) },
+      () => [],
+    )
+    expect(screen.getByTestId('forwarding-state').getAttribute('data-state')).toBe('failed')
+    // It is not waiting: no attempt will come unless it is retried.
+    expect(screen.getByTestId('attempts-empty').textContent).toBe('No attempt was made.')
+  })
+
   it('says when a request was not forwarded, and leads to the endpoint editor', async () => {
     const { harness, calls } = await openForwarding({ forward: null, forwardPlan: null }, () => [])
     expect(screen.getByTestId('forwarding-none').textContent).toMatch(/not forwarded/)

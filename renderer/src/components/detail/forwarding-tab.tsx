@@ -219,7 +219,8 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
         </p>
       ) : attempts.length === 0 ? (
         <p className="muted" data-testid="attempts-empty">
-          {deliveryState === 'skipped' || deliveryState === 'blocked' || deliveryState === 'unrouted' || deliveryState === 'dropped' ? 'No attempt was made.' : 'No attempt yet.'}
+          {/* "Yet" only while one is to come: a delivery that failed or was dropped before its turn gets none unless it is retried. */}
+          {deliveryState === null || deliveryState === 'pending' || deliveryState === 'retrying' || deliveryState === 'delivering' ? 'No attempt yet.' : 'No attempt was made.'}
         </p>
       ) : (
         <>
