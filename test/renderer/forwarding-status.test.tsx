@@ -95,6 +95,18 @@ describe('forward targets in the endpoints sidebar', () => {
     expect(within(target('t-app')).getByTestId('target-retry-now')).toHaveProperty('disabled', true)
   })
 
+  it('says why Retry now is not offered: the target is paused with requests waiting, or one is being sent now', async () => {
+    const { target, engine } = await setup(forwarding({ targets: [{ id: 't-app', url: 'http://localhost:3000/hooks', paused: true }, { id: 't-500', url: 'http://localhost:5000', paused: false }] }))
+    const paused = within(target('t-app')).getByTestId('target-retry-now')
+    expect(paused).toHaveProperty('disabled', true)
+    // Three wait: never "nothing waits".
+    expect(paused.title).toBe('The target is paused: the 3 requests waiting are sent once you resume it')
+    act(() => engine.emit('forward.changed', { targets: [targetStatus({ targetId: 't-500', url: 'http://localhost:5000', state: 'delivering', waiting: 2 })] }))
+    const sending = within(target('t-500')).getByTestId('target-retry-now')
+    expect(sending).toHaveProperty('disabled', true)
+    expect(sending.title).toBe('A request is being sent to this target now: Retry now is for a target waiting out its backoff')
+  })
+
   it('follows forward.changed live', async () => {
     const { engine, target } = await setup()
     act(() =>

@@ -54,6 +54,14 @@ export function TargetStatusList({ endpointId }: { endpointId: string }) {
   )
 }
 
+/** What Retry now does, or why it is not offered, in words for its tooltip. */
+function retryNowTitle(nextAttemptAt: number | null, state: string, waiting: number): string {
+  if (nextAttemptAt !== null) return `Try what waits now instead of at ${formatClock(nextAttemptAt)}; if it fails again, the backoff goes on`
+  if (state === 'paused') return waiting > 0 ? `The target is paused: the ${plural(waiting)} waiting ${waiting === 1 ? 'is' : 'are'} sent once you resume it` : 'The target is paused, and nothing waits for it'
+  if (state === 'delivering') return 'A request is being sent to this target now: Retry now is for a target waiting out its backoff'
+  return 'Nothing waits for a retry: Retry now is for a target waiting out its backoff, to try it at once'
+}
+
 const plural = (n: number) => `${formatCount(n)} ${n === 1 ? 'request' : 'requests'}`
 
 /** Runs one of a target's actions: busy meanwhile, its outcome (or failure) in a toast. */
@@ -255,11 +263,7 @@ const TargetStatusItem = memo(function TargetStatusItem({ endpointId, target, mo
             className="small"
             data-testid="target-retry-now"
             disabled={busy || nextAttemptAt === null}
-            title={
-              nextAttemptAt !== null
-                ? `Try what waits now instead of at ${formatClock(nextAttemptAt)}; if it fails again, the backoff goes on`
-                : 'Nothing waits for a retry: this tries a target that is down or failing now instead of after its backoff'
-            }
+            title={retryNowTitle(nextAttemptAt, state, waiting)}
             onClick={() => void run('Retrying', async () => ((await retryTargetNow(api, endpointId, target.id)) ? `Trying ${target.url} now` : 'Nothing was waiting for a retry'))}
           >
             Retry now
