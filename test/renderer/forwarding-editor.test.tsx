@@ -38,6 +38,49 @@ async function save() {
   await settle()
 }
 
+describe('route conditions no request can meet', () => {
+  const form = (route: Partial<ReturnType<typeof forwardFormFrom>['routes'][number]>) => {
+    const base = forwardFormFrom({ ...defaultForwardConfig(), mode: 'async', targets: [{ id: 't-app', url: 'http://localhost:3000', paused: false }], defaultTargetId: 't-app' })
+    return { ...base, routes: [{ id: 'r-1', kind: 'path-prefix' as const, prefix: '', method: '', name: '', path: '', value: 'x', ignoreCase: false, targetId: 't-app', ...route }] }
+  }
+  const problems = (route: Parameters<typeof form>[0]) => {
+    const check = forwardConfigFrom(form(route))
+    return check.ok ? null : check.errors
+  }
+
+  it('says what to write instead of a path prefix without its /, a header written with its value, a method of two words or a JSONPath', () => {
+    expect(problems({ kind: 'path-prefix', prefix: 'stripe' })).toEqual({ 'routes.0.match.prefix': 'A request’s path starts with /: give /stripe.' })
+    expect(problems({ kind: 'path-prefix', prefix: 'http://localhost:3000/stripe' })).toEqual({ 'routes.0.match.prefix': 'A request’s path starts with /: give /stripe.' })
+    expect(problems({ kind: 'header', name: 'X-GitHub-Event: push' })).toEqual({ 'routes.0.match.name': 'Give the name alone: X-GitHub-Event (its value goes in the next field).' })
+    expect(problems({ kind: 'header', name: 'X GitHub Event' })).toEqual({ 'routes.0.match.name': 'A header name has no spaces, colons or quotes: such as X-GitHub-Event.' })
+    expect(problems({ kind: 'method', method: 'POST PUT' })).toEqual({ 'routes.0.match.method': 'Give one method, such as POST.' })
+    expect(problems({ kind: 'json-field', path: '$.data.object.status' })).toEqual({ 'routes.0.match.path': 'Give the path without $: data.object.status.' })
+  })
+
+  it('takes those that can match as they are', () => {
+    expect(problems({ kind: 'path-prefix', prefix: '/stripe' })).toBeNull()
+    expect(problems({ kind: 'header', name: 'X-GitHub-Event' })).toBeNull()
+    expect(problems({ kind: 'method', method: 'post' })).toBeNull()
+    expect(problems({ kind: 'json-field', path: 'type' })).toBeNull()
+    // A field named so by .NET's serializers, not JSONPath.
+    expect(problems({ kind: 'json-field', path: '$type' })).toBeNull()
+  })
+
+  it('says so at the route in the editor once the field is left', async () => {
+    await setup()
+    change(byTest('forward-mode'), 'async')
+    click(byTest('forward-add-target'))
+    change(byTest('forward-target-url'), 'http://localhost:3000')
+    click(byTest('forward-add-route'))
+    change(byTest('forward-route-prefix'), 'stripe')
+    act(() => void fireEvent.blur(byTest('forward-route-prefix')))
+    expect(byTest('forward-route-error').textContent).toBe('A request’s path starts with /: give /stripe.')
+    expect(byTest('forward-route-prefix').getAttribute('aria-invalid')).toBe('true')
+    change(byTest('forward-route-prefix'), '/stripe')
+    expect(screen.queryByTestId('forward-route-error')).toBeNull()
+  })
+})
+
 describe('forwarding section of the endpoint editor', () => {
   it('puts the cursor in the URL field of a target just added', async () => {
     await setup()

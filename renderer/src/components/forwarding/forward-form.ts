@@ -168,6 +168,45 @@ function friendly(key: string, message: string): string {
   return message.charAt(0).toUpperCase() + message.slice(1)
 }
 
+/** A header name or a method: one token, as HTTP writes them (RFC 9110), with no space or colon. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+
+/**
+ * A route's condition as typed that no request can meet (a path prefix without its leading `/`, a
+ * header name written with its value, a JSON path in JSONPath's `$.` notation), with what to write
+ * instead; null when it can match, or is empty (said otherwise).
+ */
+function neverMatches(route: RouteForm): { field: 'prefix' | 'method' | 'name' | 'path'; message: string } | null {
+  switch (route.kind) {
+    case 'path-prefix': {
+      const prefix = route.prefix.trim()
+      if (prefix === '' || prefix.startsWith('/')) return null
+      return { field: 'prefix', message: `A request’s path starts with /: give /${prefix.replace(/^https?:\/\/[^/]*\/?/i, '')}.` }
+    }
+    case 'method': {
+      const method = route.method.trim()
+      return method === '' || TOKEN.test(method) ? null : { field: 'method', message: 'Give one method, such as POST.' }
+    }
+    case 'header': {
+      const name = route.name.trim()
+      if (name === '' || TOKEN.test(name)) return null
+      const [before, ...after] = name.split(':')
+      const alone = before!.trim()
+      return {
+        field: 'name',
+        message: after.length > 0 && TOKEN.test(alone) ? `Give the name alone: ${alone} (its value goes in the next field).` : 'A header name has no spaces, colons or quotes: such as X-GitHub-Event.',
+      }
+    }
+    case 'json-field': {
+      const path = route.path.trim()
+      // JSONPath's root, not a field's name (a field may be named `$type`, as .NET writes its types).
+      if (path !== '$' && !path.startsWith('$.') && !path.startsWith('$[')) return null
+      const plain = path.replace(/^\$\.?/, '')
+      return { field: 'path', message: plain === '' ? 'Give the field’s name, such as type, or data.object.id inside an object.' : `Give the path without $: ${plain}.` }
+    }
+  }
+}
+
 export type ForwardCheck = { ok: true; config: ForwardConfig } | { ok: false; errors: FieldErrors }
 
 /** The form as a ForwardConfig, checked with the same schema (and cross-checks) the engine applies. */
@@ -210,6 +249,8 @@ export function forwardConfigFrom(form: ForwardForm): ForwardCheck {
   }
   const targetIds = new Set(form.targets.map((t) => t.id))
   form.routes.forEach((route, index) => {
+    const never = neverMatches(route)
+    if (never) errors[`routes.${index}.match.${never.field}`] ??= never.message
     if (!targetIds.has(route.targetId)) errors[`routes.${index}.targetId`] = 'Choose the target this route sends to.'
   })
   if (form.mode !== 'off' && form.targets.length === 0) errors.targets ??= 'Add a target to forward to.'
