@@ -226,6 +226,37 @@ describe('forwarding', () => {
     })
   })
 
+  it('moves a route to the top and to the bottom from the keyboard, the focus then on its other arrow, never on the page', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    await createEndpoint(page, 'Route keys')
+    await openEditor(page, 'Route keys')
+    await page.getByTestId('forward-mode').selectOption('async')
+    await page.getByTestId('forward-add-target').click()
+    await page.getByTestId('forward-target-url').fill('http://127.0.0.1:3000')
+    for (const n of [0, 1, 2]) {
+      await page.getByTestId('forward-add-route').click()
+      await page.getByTestId('forward-route-prefix').nth(n).fill(`/r${n}`)
+    }
+    const prefixes = () => page.getByTestId('forward-route-prefix').evaluateAll((inputs) => inputs.map((input) => (input as unknown as { value: string }).value))
+    const focusedLabel = () => page.evaluate('document.activeElement && (document.activeElement.getAttribute("aria-label") || document.activeElement.tagName)')
+    const focusOn = (label: string) => page.waitForFunction(`document.activeElement && document.activeElement.getAttribute('aria-label') === ${JSON.stringify(label)}`, undefined, { timeout: 5_000 }).catch(() => undefined)
+
+    await page.getByLabel('Move route 3 up').focus()
+    await page.keyboard.press('Enter')
+    await page.keyboard.press('Enter')
+    // At the top it cannot go up again: the focus is on the same route's other arrow.
+    await page.waitForFunction(`document.querySelector('[data-testid="forward-route-prefix"]').value === '/r2'`)
+    await focusOn('Move route 1 down')
+    expect(await focusedLabel()).toBe('Move route 1 down')
+    await page.keyboard.press('Enter')
+    await page.keyboard.press('Enter')
+    await page.waitForFunction(`Array.from(document.querySelectorAll('[data-testid="forward-route-prefix"]')).pop().value === '/r2'`)
+    await focusOn('Move route 3 up')
+    expect(await focusedLabel()).toBe('Move route 3 up')
+    expect(await prefixes()).toEqual(['/r0', '/r1', '/r2'])
+  })
+
   it('shows a hostile answer as text in the Forwarding tab, and retries and drops that one request', async (ctx) => {
     e2e.requireBrowser(ctx)
     const hostile = await httpTarget((_req, res) => {

@@ -104,7 +104,7 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
               <button type="button" className="small" data-testid="forwarding-retry" disabled={busy || !canRetry} onClick={() => void act('retry')} title={forward?.state === 'blocked' || forward?.state === 'unrouted' ? 'Queue this request for the target the routes choose now' : 'Put this request in its target’s queue again'}>
                 {retryLabel(forward?.state)}
               </button>
-              <button type="button" className="small danger-outline" data-testid="forwarding-drop" disabled={busy || !canDrop} onClick={() => void act('drop')} title="Do not deliver this request">
+              <button type="button" className="small danger-outline" data-testid="forwarding-drop" data-focus-instead="forwarding-retry" disabled={busy || !canDrop} onClick={() => void act('drop')} title="Do not deliver this request">
                 Drop
               </button>
             </>

@@ -23,6 +23,7 @@ import {
 import { forwardedUrl } from '../../text/forward-text'
 import { FieldProblem, problemAttributes, useFieldChecks, type FieldChecks } from '../field-checks'
 import { VisibleText } from '../visible-text'
+import { useKeepFocus } from './keep-focus'
 import '../../styles/forwarding.css'
 
 const MODES: Array<{ value: ForwardMode; label: string; hint: string }> = [
@@ -96,6 +97,8 @@ export function ForwardSettings({ form, errors, onChange, thisRunOnly = false, r
   // A target just added takes the cursor in its URL field, as it is the one thing it needs.
   const urlInputs = useRef(new Map<string, HTMLInputElement>())
   const [focusTargetId, setFocusTargetId] = useState<string | null>(null)
+  // A route's ↑ at the top (↓ at the bottom) is disabled once it gets there: the focus goes to its other arrow.
+  const section = useKeepFocus<HTMLFieldSetElement>(false)
   useEffect(() => {
     if (focusTargetId === null) return
     const input = urlInputs.current.get(focusTargetId)
@@ -125,7 +128,7 @@ export function ForwardSettings({ form, errors, onChange, thisRunOnly = false, r
   const setRoute = (index: number, patch: Partial<RouteForm>) => onChange((f) => ({ ...f, routes: f.routes.map((r, i) => (i === index ? { ...r, ...patch } : r)) }))
 
   return (
-    <fieldset className="forward-settings" data-testid="forward-settings">
+    <fieldset ref={section} className="forward-settings" data-testid="forward-settings">
       <legend>Forwarding</legend>
       {thisRunOnly && (
         <p className="viewer-note" data-testid="forward-run-only">
@@ -426,10 +429,10 @@ function RouteRow({ route, index, count, targets, error, targetError, onChange, 
         <span className="muted">→</span>
         <TargetSelect testId="forward-route-target" value={route.targetId} targets={targets} noneLabel="Choose a target…" problem={targetError ? error : undefined} errorId={errorId} onChange={(value) => onChange({ targetId: value })} />
         <span className="spacer" />
-        <button type="button" className="small" data-testid="forward-route-up" aria-label={`Move route ${index + 1} up`} disabled={index === 0} onClick={() => onMove(-1)}>
+        <button type="button" className="small" data-testid="forward-route-up" data-focus-instead="forward-route-down" aria-label={`Move route ${index + 1} up`} disabled={index === 0} onClick={() => onMove(-1)}>
           ↑
         </button>
-        <button type="button" className="small" data-testid="forward-route-down" aria-label={`Move route ${index + 1} down`} disabled={index === count - 1} onClick={() => onMove(1)}>
+        <button type="button" className="small" data-testid="forward-route-down" data-focus-instead="forward-route-up" aria-label={`Move route ${index + 1} down`} disabled={index === count - 1} onClick={() => onMove(1)}>
           ↓
         </button>
         <button type="button" className="small" data-testid="forward-route-remove" aria-label={`Remove route ${index + 1}`} onClick={onRemove}>

@@ -1,7 +1,9 @@
 // The keyboard's place among a target's or a delivery's buttons. A button is disabled while its action
 // runs, and some stay so once it is done (Drop, with nothing left to drop): the browser then lets the
 // focus fall to the page's body, where Tab starts over from the top. Here it comes back to that button
-// once it is enabled again, else goes to the nearest button beside it that is.
+// once it is enabled again, else to the control it names in `data-focus-instead` (by its data-testid,
+// nearest it: a route's other arrow, say, rather than the Remove beside it), else to the nearest
+// control beside it that is enabled.
 import { useEffect, useRef, type RefObject } from 'react'
 
 const CONTROLS = 'button, input, select, textarea, [tabindex]:not([tabindex="-1"])'
@@ -15,8 +17,18 @@ function focusLost(): boolean {
   return active === null || active === document.body || active === document.documentElement
 }
 
-/** The control the focus goes to instead of `from`, within `container`: the next one enabled, else the one before. */
+/** The control the focus goes to instead of `from`, within `container`: the one it names, else the next one enabled, else the one before. */
 function successor(container: HTMLElement, from: HTMLElement): HTMLElement | null {
+  const named = from.dataset.focusInstead
+  if (named) {
+    for (let scope = from.parentElement; scope && container.contains(scope); scope = scope.parentElement) {
+      const instead = scope.querySelector(`[data-testid="${CSS.escape(named)}"]`)
+      if (instead) {
+        if (enabled(instead)) return instead
+        break
+      }
+    }
+  }
   const controls = Array.from(container.querySelectorAll(CONTROLS))
   const at = controls.indexOf(from)
   if (at < 0) return controls.find(enabled) ?? null

@@ -93,7 +93,7 @@ function RetryFailedButton(props: { endpointId: string; targetId: string; failed
     <button
       type="button"
       className="small"
-      data-testid="target-retry-failed"
+      data-testid="target-retry-failed" data-focus-instead="target-pause"
       disabled={props.busy || failed === 0}
       title={removed ? 'Queue these requests for the target the endpoint’s routes choose now (the default target when no route matches)' : 'Queue every failed delivery to this target again'}
       onClick={() =>
@@ -261,7 +261,7 @@ const TargetStatusItem = memo(function TargetStatusItem({ endpointId, target, mo
           <button
             type="button"
             className="small"
-            data-testid="target-retry-now"
+            data-testid="target-retry-now" data-focus-instead="target-pause"
             disabled={busy || nextAttemptAt === null}
             title={retryNowTitle(nextAttemptAt, state, waiting)}
             onClick={() => void run('Retrying', async () => ((await retryTargetNow(api, endpointId, target.id)) ? `Trying ${target.url} now` : 'Nothing was waiting for a retry'))}
@@ -269,7 +269,7 @@ const TargetStatusItem = memo(function TargetStatusItem({ endpointId, target, mo
             Retry now
           </button>
           <RetryFailedButton endpointId={endpointId} targetId={target.id} failed={failed} removed={false} busy={busy} run={run} />
-          <button type="button" className="small danger-outline" data-testid="target-drop" disabled={busy || waiting === 0} title="Do not deliver what waits for this target" onClick={() => setConfirmDrop(true)}>
+          <button type="button" className="small danger-outline" data-testid="target-drop" data-focus-instead="target-pause" disabled={busy || waiting === 0} title="Do not deliver what waits for this target" onClick={() => setConfirmDrop(true)}>
             Drop waiting
           </button>
         </div>
