@@ -680,6 +680,21 @@ describe('targets that misbehave', () => {
     expect(calls).toBe(3)
   })
 
+  it('a target that could not be reached before a restart is shown down after it, not as answering with an error, while its wait goes on', async () => {
+    const port = await freePort()
+    t = await startEngine()
+    await t.engine.updateEndpoint(t.endpointId, {
+      forward: { mode: 'async', retry: { maxAttempts: 10, maxAgeMs: 600_000, baseDelayMs: 60_000, maxDelayMs: 60_000 }, timeoutMs: 2000, targets: [{ id: 'app', url: `http://127.0.0.1:${port}`, paused: false }], defaultTargetId: 'app' },
+    })
+    const e = t
+    const down = targetState(e.engine, (s) => s.state === 'down' && s.nextAttemptAt !== null)
+    await post(e.url, '/x', '{}')
+    const before = await down
+    expect(before.lastError).toMatch(/^connection refused/)
+    t = await e.reopen()
+    expect((await apiOf(t.engine)['forward.status']({}))[0]).toMatchObject({ state: 'down', waiting: 1, nextAttemptAt: before.nextAttemptAt, lastError: before.lastError })
+  })
+
   it('async: a redirect is not a delivery: it fails at once, saying where it pointed, and is not followed', async () => {
     const redirecting = await target((_req, res) => {
       res.writeHead(301, { Location: 'https://app.example/webhooks/' })

@@ -307,6 +307,8 @@ export class Forwarder {
   private readonly destinations = new WeakMap<ForwardTarget, Destination>()
   /** Per target (queue key): the URL its last attempt went to, which names it once it is removed. */
   private readonly attemptedUrls = new Map<string, string>()
+  /** Per target (queue key): whether its latest attempt read back at start could reach it; a wait carried over shows it down when not. */
+  private readonly reachedAtStart = new Map<string, { at: number; reached: boolean }>()
   private readonly inFlight = new Set<Promise<unknown>>()
   private readonly stopping = new StopGroup()
   private closed = false
@@ -532,7 +534,8 @@ export class Forwarder {
             // A wait carried over from the last run: the queue retries, for the reason it gave then.
             if (queue.state === 'unknown') {
               queue.lastError ??= delivery.error
-              this.setQueueState(queue, 'retrying')
+              // Down when it could not be reached then, as it was shown before the stop; else up but failing.
+              this.setQueueState(queue, this.reachedAtStart.get(queueKey(queue.endpointId, queue.targetId))?.reached === false ? 'down' : 'retrying')
             }
             this.schedule(queue, delivery.nextAttemptAt - now)
             return
@@ -1277,6 +1280,12 @@ export class Forwarder {
     const delivery = this.restoreDelivery(a.captureId, summary, a.targetId || null)
     if (a.targetId) delivery.targetId = a.targetId
     if (a.targetId && a.targetUrl) this.attemptedUrls.set(queueKey(delivery.endpointId, a.targetId), a.targetUrl)
+    if (a.targetId) {
+      // The target's latest attempt (segments are read one after the other, not in time) says whether it was reached.
+      const key = queueKey(delivery.endpointId, a.targetId)
+      const latest = this.reachedAtStart.get(key)
+      if (!latest || latest.at <= a.startedAt) this.reachedAtStart.set(key, { at: a.startedAt, reached: !a.error || answeredLate(a) })
+    }
     const accepted = a.error === null && a.status !== null && accepts(a.status)
     const segment = this.deps.history.segmentOf(a.captureId)
     if (segment !== null) delivery.lastSlot = this.linesOf(segment).add(JSON.stringify(a), delivery.lastSlot)
