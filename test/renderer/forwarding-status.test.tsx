@@ -215,6 +215,15 @@ describe('forward targets in the endpoints sidebar', () => {
     expect(previous.className).toBe('target-next muted')
   })
 
+  it('shows an app that took the request but answered too late as retrying, its badge never saying it answered with an error', async () => {
+    const { engine, target } = await setup()
+    const late = 'no answer within 30 s: your app received the request but did not answer in time, and may still handle it (a retry sends it again): if it needs longer, raise the timeout in the endpoint’s forwarding settings'
+    act(() => engine.emit('forward.changed', { targets: [targetStatus({ targetId: 't-app', state: 'retrying', waiting: 1, lastError: late, nextAttemptAt: Date.now() + 60_000 })] }))
+    const state = within(target('t-app')).getByTestId('target-state')
+    expect(state.textContent).toBe('retrying')
+    expect(state.title).toBe('The target was reached, but the last attempt was not delivered (it answered with an error such as 5xx or 429, or too late); the reason is below, and the queue waits before trying again.')
+  })
+
   it('names a removed target whose URL is not known by where it came from, never by its internal id', async () => {
     const { engine, fakes } = await setup()
     fakes.targets = [...fakes.targets, targetStatus({ targetId: 'cli', url: '', state: 'unknown', failed: 1, removed: true })]

@@ -170,7 +170,7 @@ export const TARGET_STATE_TITLES: Record<TargetStatus['state'], string> = {
   unknown: 'Nothing has been sent to this target since Hookscope started, so whether it is up is not known yet.',
   idle: 'The target answered the last request sent to it, and nothing is being delivered now.',
   delivering: 'A request is being delivered.',
-  retrying: 'The target answered with an error (5xx, 408 or 429); the queue waits before trying again.',
+  retrying: 'The target was reached, but the last attempt was not delivered (it answered with an error such as 5xx or 429, or too late); the reason is below, and the queue waits before trying again.',
   down: 'The last request sent to the target could not reach it; the error is shown below.',
   paused: 'Delivery is held; requests wait until you resume.',
 }
