@@ -292,6 +292,19 @@ describe('the Forwarding tab', () => {
     expect(screen.getByTestId('attempts-empty').textContent).toBe('No attempt was made.')
   })
 
+  it('says a request being relayed in proxy mode is being relayed, its sender waiting, not that nothing is decided', async () => {
+    const { harness } = await openForwarding({ forward: null, forwardPlan: { targetId: 't-app', mode: 'proxy', state: 'pending' }, status: null }, (capture) => [
+      { attempt: makeAttempt(capture.id, { status: null, statusText: null, rawHeaders: [], timings: { connectMs: null, firstByteMs: null, totalMs: null }, inProgress: true }), body: new Uint8Array(0) },
+    ])
+    const relaying = 'Being relayed to the target now: the sender waits for its answer.'
+    expect(screen.getByTestId('forwarding-sentence').textContent).toBe(relaying)
+    expect(screen.getByTestId('forwarding-state-badge').textContent).toBe('relaying')
+    // The overview tells the same story.
+    act(() => harness.stores.app.getState().setDetailTab('overview'))
+    await settleViewers()
+    expect(screen.getByTestId('overview-forwarding-sentence').textContent).toBe(relaying)
+  })
+
   it('says when a request was not forwarded, and leads to the endpoint editor', async () => {
     const { harness, calls } = await openForwarding({ forward: null, forwardPlan: null }, () => [])
     expect(screen.getByTestId('forwarding-none').textContent).toMatch(/not forwarded/)

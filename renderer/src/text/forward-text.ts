@@ -137,6 +137,10 @@ export function forwardSentence(forward: ForwardSummary, hold: DeliveryHold | nu
   }
 }
 
+/** A request being relayed in proxy mode, its sender waiting for the target's answer: its badge and sentence. */
+export const RELAYING_BADGE: ForwardBadgeText = { label: '→ relaying', tone: 'info', title: 'Proxy mode: being sent to the target now; its answer goes to the sender as it comes.' }
+export const RELAYING_SENTENCE = 'Being relayed to the target now: the sender waits for its answer.'
+
 /** What a delivery being sent waits for: the target's answer, at most the endpoint's forward timeout. */
 export function deliveringNote(timeoutMs: number | undefined): string {
   const limit = timeoutMs === undefined ? '' : ` for at most ${timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`} (the endpoint’s forward timeout)`

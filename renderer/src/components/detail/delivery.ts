@@ -33,6 +33,8 @@ export function useDelivery(capture: Capture) {
   // Waiting, and held: its target is paused, or its endpoint no longer queues deliveries (as the list says).
   const forwardConfig = useApp((s) => s.endpointsById[capture.endpointId]?.forward)
   const hold = plan?.mode === 'async' ? deliveryHold(forward?.state, targetId, forwardConfig) : null
+  // Proxy mode: sent to the target while its sender waits for the answer, which settles it.
+  const relaying = plan?.mode === 'proxy' && plan.targetId !== null && (forward === null || forward.state === 'pending' || forward.state === 'delivering')
   const [attempts, setAttempts] = useState<AttemptsState>({ status: 'loading' })
   // A target the endpoint no longer has: its URL as the engine knows it, else as its last attempt was sent to.
   const attemptedUrl = attempts.status === 'loaded' ? attempts.attempts.findLast((a) => a.targetId === targetId && a.targetUrl)?.targetUrl : undefined
@@ -50,7 +52,7 @@ export function useDelivery(capture: Capture) {
     }
   }, [api, capture.id, forwarded, attemptCount, deliveryState])
 
-  return { forward, plan, forwarded, targetId, targetUrl, goneTargetUrl, timeoutMs, maxAttempts, targetStatus, blockerId, attemptCount, deliveryState, hold, attempts }
+  return { forward, plan, forwarded, relaying, targetId, targetUrl, goneTargetUrl, timeoutMs, maxAttempts, targetStatus, blockerId, attemptCount, deliveryState, hold, attempts }
 }
 
 /** A capture's signature verdicts as they are now: the live list's, once it has them, else the capture's own. */

@@ -7,7 +7,7 @@ import type { Capture, ForwardAttempt, ForwardSummary } from '../../../../shared
 import { useStores, useTraffic } from '../../state/context'
 import { dropCaptures, errorText, retryCaptures, retryTargetNow, setTargetPaused } from '../../state/forward-commands'
 import { formatBytes, formatClock, formatDateTime, formatDuration, statusClassOf } from '../../text/format'
-import { attemptCountText, deliveringNote, forwardBadge, forwardSentence, forwardStateWord, goneTargetName, heldReason, heldText, wrongPathHint, type WrongPathHint } from '../../text/forward-text'
+import { attemptCountText, deliveringNote, forwardBadge, forwardSentence, forwardStateWord, goneTargetName, heldReason, heldText, RELAYING_BADGE, RELAYING_SENTENCE, wrongPathHint, type WrongPathHint } from '../../text/forward-text'
 import { displayText } from '../../text/visible-text'
 import { AttemptBody } from '../forwarding/attempt-body'
 import { useKeepFocus } from '../forwarding/keep-focus'
@@ -31,7 +31,7 @@ const DROPPABLE = new Set<ForwardSummary['state']>(['pending', 'retrying', 'fail
 export function ForwardingTab({ capture }: { capture: Capture }) {
   const stores = useStores()
   const { api, app, traffic } = stores
-  const { forward, plan, forwarded, targetId, targetUrl, goneTargetUrl, timeoutMs, maxAttempts, targetStatus, blockerId, attemptCount, deliveryState, hold, attempts: state } = useDelivery(capture)
+  const { forward, plan, forwarded, relaying, targetId, targetUrl, goneTargetUrl, timeoutMs, maxAttempts, targetStatus, blockerId, attemptCount, deliveryState, hold, attempts: state } = useDelivery(capture)
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   // Retry and Drop are disabled while they run, and Drop once there is nothing to drop: the focus stays in the tab.
@@ -82,7 +82,7 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
 
   const attempts = state.status === 'loaded' ? state.attempts : []
   const selected = attempts.find((a) => a.id === selectedId) ?? attempts[attempts.length - 1] ?? null
-  const badge = forward ? forwardBadge(forward, hold) : null
+  const badge = relaying ? RELAYING_BADGE : forward ? forwardBadge(forward, hold) : null
   const canRetry = forward !== null && RETRYABLE.has(forward.state) && plan?.mode !== 'proxy'
   // A proxied request is never queued: what failed was relayed to its sender, and there is nothing to drop.
   const canDrop = forward !== null && DROPPABLE.has(forward.state) && plan?.mode !== 'proxy'
@@ -94,10 +94,10 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
         <div className="delivery-head">
           {badge && (
             <span className={`badge ${badge.tone}`} title={badge.title} data-testid="forwarding-state-badge">
-              {forwardStateWord(forward!, hold)}
+              {relaying ? 'relaying' : forwardStateWord(forward!, hold)}
             </span>
           )}
-          <span data-testid="forwarding-sentence">{forward ? forwardSentence(forward, hold) : 'Not decided yet.'}</span>
+          <span data-testid="forwarding-sentence">{relaying ? RELAYING_SENTENCE : forward ? forwardSentence(forward, hold) : 'Not decided yet.'}</span>
           <span className="spacer" />
           {!skipped && (
             <>
@@ -183,7 +183,7 @@ export function ForwardingTab({ capture }: { capture: Capture }) {
             </tr>
             <tr>
               <td className="kv-name">Mode</td>
-              <td className="kv-value">{plan?.mode === 'proxy' ? 'proxy (the sender got the target’s answer)' : plan?.mode === 'async' ? 'async (queued delivery)' : (plan?.mode ?? '—')}</td>
+              <td className="kv-value">{plan?.mode === 'proxy' ? 'proxy (the sender gets the target’s answer)' : plan?.mode === 'async' ? 'async (queued delivery)' : (plan?.mode ?? '—')}</td>
             </tr>
             <tr>
               <td className="kv-name">Attempts</td>

@@ -7,7 +7,7 @@ import type { Capture } from '../../../../shared/model'
 import type { DetailTab } from '../../state/app-store'
 import { useApp, useStores, useTraffic } from '../../state/context'
 import { formatBytes, formatClock, formatCount, formatDateTime, formatDuration, statusClassOf } from '../../text/format'
-import { attemptCountText, attemptErrorKind, deliveringNote, forwardBadge, forwardSentence, forwardStateWord, goneTargetName, heldText, wrongPathHint } from '../../text/forward-text'
+import { attemptCountText, attemptErrorKind, deliveringNote, forwardBadge, forwardSentence, forwardStateWord, goneTargetName, heldText, RELAYING_BADGE, RELAYING_SENTENCE, wrongPathHint } from '../../text/forward-text'
 import { explainVerdict, SCHEME_LABELS, verdictBadge } from '../../text/verdict-text'
 import { displayText } from '../../text/visible-text'
 import { captureUrl } from '../../export/capture-request'
@@ -137,7 +137,7 @@ function StoryRows({ capture }: { capture: Capture }) {
 }
 
 function ForwardingStory({ capture }: { capture: Capture }) {
-  const { forward, plan, forwarded, targetId, targetUrl, goneTargetUrl, timeoutMs, maxAttempts, blockerId, hold, attempts } = useDelivery(capture)
+  const { forward, plan, forwarded, relaying, targetId, targetUrl, goneTargetUrl, timeoutMs, maxAttempts, blockerId, hold, attempts } = useDelivery(capture)
   const blocker = useTraffic((s) => (blockerId ? s.byId[blockerId] : undefined))
   if (!forwarded) {
     return (
@@ -146,7 +146,7 @@ function ForwardingStory({ capture }: { capture: Capture }) {
       </>
     )
   }
-  const badge = forward ? forwardBadge(forward, hold) : null
+  const badge = relaying ? RELAYING_BADGE : forward ? forwardBadge(forward, hold) : null
   const list = attempts.status === 'loaded' ? attempts.attempts : []
   const last = list[list.length - 1] ?? null
   const hint = last ? wrongPathHint(last, targetUrl, capture.target) : null
@@ -155,10 +155,10 @@ function ForwardingStory({ capture }: { capture: Capture }) {
       <p className="story-line">
         {badge && (
           <span className={`badge ${badge.tone}`} title={badge.title} data-testid="overview-forwarding-badge">
-            {forwardStateWord(forward!, hold)}
+            {relaying ? 'relaying' : forwardStateWord(forward!, hold)}
           </span>
         )}{' '}
-        <span data-testid="overview-forwarding-sentence">{forward ? forwardSentence(forward, hold) : 'Not decided yet.'}</span> <TabLink tab="forwarding" label="Forwarding" testId="overview-open-forwarding" />
+        <span data-testid="overview-forwarding-sentence">{relaying ? RELAYING_SENTENCE : forward ? forwardSentence(forward, hold) : 'Not decided yet.'}</span> <TabLink tab="forwarding" label="Forwarding" testId="overview-open-forwarding" />
       </p>
       {last ? (
         <p className="story-line" data-testid="overview-forwarding-last">
