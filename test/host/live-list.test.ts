@@ -209,6 +209,32 @@ describe('live list against the engine', () => {
     expect(live.state().newByEndpoint[b.id]).toBe(1)
   })
 
+  it('an endpoint’s badge counts its new requests the engine still holds, not those retention removed', async () => {
+    const t = await engine()
+    await t.engine.updateSettings({ retention: { maxCaptures: 100 } })
+    const b = await t.engine.createEndpoint({ name: 'B', port: 0, host: '127.0.0.1', enabled: true })
+    const bPort = t.engine.statuses().find((status) => status.id === b.id)!.port!
+    const live = openWindow(t)
+    await live.until((s) => s.loaded, 'loaded')
+    live.traffic.getState().setFilter({ endpointId: t.endpointId })
+    await live.until((s) => s.loaded, 'answered for the first endpoint')
+    const storedOfB = () => t.engine.history.query({ endpointId: b.id, limit: 1 }).total
+    await sendMany(bPort, '/b/early', 30)
+    await sendMany(t.port, '/a', 80)
+    await sendMany(bPort, '/b/late', 30)
+    await t.engine.history.setRetention(t.engine.settings.retention)
+    await live.caughtUp()
+    expect(storedOfB()).toBeLessThan(60)
+    expect(live.state().newByEndpoint[b.id]).toBe(storedOfB())
+
+    // Every one of them removed: no badge at all.
+    await sendMany(t.port, '/a/more', 120)
+    await t.engine.history.setRetention(t.engine.settings.retention)
+    await live.caughtUp()
+    expect(storedOfB()).toBe(0)
+    expect(live.state().newByEndpoint[b.id] ?? 0).toBe(0)
+  })
+
   it('pages back through every request when a slow upload was stored after later ones', async () => {
     const t = await engine()
     await sendMany(t.port, '/old', 100)

@@ -69,7 +69,7 @@ const EndpointItem = memo(function EndpointItem({ id, active }: { id: string; ac
           {endpoint.name}
         </span>
         {newCount > 0 && (
-          <span className="new-count" data-testid="endpoint-new-count" title="New requests since you last viewed this endpoint">
+          <span className="new-count" data-testid="endpoint-new-count" title="New requests since you last viewed this endpoint, among those the history still keeps">
             <span className="visually-hidden">, </span>
             {formatCount(newCount)}
             <span className="visually-hidden"> new</span>

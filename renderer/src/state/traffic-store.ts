@@ -56,6 +56,8 @@ export interface TrafficState {
   /** Live traffic arrived that only the engine can match against the search text. */
   headStale: boolean
   memoryCap: number
+  /** Per endpoint, the requests that arrived at it while another endpoint was viewed, since it was
+   * last viewed, and that the engine still holds: retention removing them takes them off the count. */
   newByEndpoint: Record<string, number>
 }
 
@@ -124,6 +126,13 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
   let newestSeen = ''
   const see = (items: Iterable<CaptureSummary>) => {
     for (const item of items) if (item.id > newestSeen) newestSeen = item.id
+  }
+  // The ids each endpoint's badge counts (those of other endpoints are not listed, so the list alone
+  // cannot tell whose a removed id was). Bounded by what the engine holds: removals leave it.
+  const newIds = new Map<string, Set<string>>()
+  const forgetNew = (endpointId: string | null) => {
+    if (endpointId === null) newIds.clear()
+    else newIds.delete(endpointId)
   }
   return createStore<TrafficState & TrafficActions>()((set, get) => ({
     ids: [],
@@ -209,6 +218,9 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
         if (isNew && viewing !== null && capture.endpointId !== viewing) {
           if (newByEndpoint === s.newByEndpoint) newByEndpoint = { ...newByEndpoint }
           newByEndpoint[capture.endpointId] = (newByEndpoint[capture.endpointId] ?? 0) + 1
+          let counted = newIds.get(capture.endpointId)
+          if (!counted) newIds.set(capture.endpointId, (counted = new Set()))
+          counted.add(capture.id)
         }
         if (s.paused) {
           const at = held.findIndex((h) => h.id === capture.id)
@@ -260,6 +272,14 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
         if (!s.loaded) freshIds.length = 0
       }
       if (removed.size > 0) {
+        for (const [endpointId, counted] of newIds) {
+          let gone = 0
+          for (const id of removed) if (counted.delete(id)) gone++
+          if (gone === 0) continue
+          if (newByEndpoint === s.newByEndpoint) newByEndpoint = { ...newByEndpoint }
+          newByEndpoint[endpointId] = counted.size
+          if (counted.size === 0) newIds.delete(endpointId)
+        }
         if (liveDuringQuery.some((id) => removed.has(id))) liveDuringQuery = liveDuringQuery.filter((id) => !removed.has(id))
         const listed = new Set<string>()
         ids = ids.filter((id) => {
@@ -567,6 +587,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       if (patch.endpointId !== undefined && patch.endpointId !== null && s.newByEndpoint[patch.endpointId]) {
         next.newByEndpoint = { ...s.newByEndpoint, [patch.endpointId]: 0 }
       }
+      if (patch.endpointId !== undefined) forgetNew(patch.endpointId)
       if (patch.endpointId === null) next.newByEndpoint = {}
       set(next)
     },
@@ -597,6 +618,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       for (const id of [...ids, ...liveDuringQuery, s.selectedId, s.openedId]) if (id && !gone(id) && s.byId[id]) byId[id] = s.byId[id]!
       // The new requests an endpoint's badge counted are among those cleared.
       const newByEndpoint = endpointId === null ? {} : s.newByEndpoint[endpointId] ? { ...s.newByEndpoint, [endpointId]: 0 } : s.newByEndpoint
+      forgetNew(endpointId)
       set({
         newByEndpoint,
         ids,
@@ -632,6 +654,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
 
     markEndpointViewed(endpointId) {
       const s = get()
+      forgetNew(endpointId)
       if (!s.newByEndpoint[endpointId]) return
       set({ newByEndpoint: { ...s.newByEndpoint, [endpointId]: 0 } })
     },
