@@ -136,6 +136,27 @@ describe('live sync', () => {
     await settle()
   })
 
+  it('draws on the timeline every request of its minutes the engine holds when the page loads, whatever the list shows', async () => {
+    const engine = createFakeEngine()
+    const now = Date.now()
+    // More than the list's first page, spread over the last two minutes, some of them GETs.
+    for (let i = 0; i < 1_200; i++) engine.summaries.push(makeSummary({ receivedAt: now - 120_000 + i * 100, method: i % 4 === 0 ? 'GET' : 'POST' }))
+    engine.summaries.push(makeSummary({ receivedAt: now - 600_000 }))
+    const traffic = createTrafficStore()
+    traffic.getState().setFilter({ method: 'GET' })
+    const sync = new LiveSync({ api: engine.api, connection: alwaysOpen(), traffic, app: createAppStore(), scheduler: new ManualFrames() })
+    sync.start()
+    await settle()
+    await waitFor(() => expect(traffic.getState().loaded).toBe(true))
+    const arrivals = () => sync.timeline.snapshot(Date.now()).buckets.reduce((sum, bucket) => sum + bucket.reduce((a, b) => a + b, 0), 0)
+    await waitFor(() => expect(arrivals()).toBe(1_200))
+    // Another filter's answer adds nothing to it.
+    traffic.getState().setFilter({ method: null })
+    await settle()
+    expect(arrivals()).toBe(1_200)
+    sync.dispose()
+  })
+
   it('lets a list of the last minutes drop what grew older than its range as time goes by', async () => {
     const engine = createFakeEngine()
     let now = Date.now()

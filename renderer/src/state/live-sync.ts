@@ -11,7 +11,7 @@ import { DesktopNotifier } from './desktop-notifier'
 import { browserFrameScheduler, FrameBatcher, type FrameScheduler } from './frame-batcher'
 import { createForwardStore, type ForwardStore } from './forward-store'
 import { nextThemeChoice, type ThemeChoice } from './theme'
-import { TimelineCounter } from './timeline-counter'
+import { TIMELINE_SECONDS, TimelineCounter } from './timeline-counter'
 import { batchWeight, splitBatch, type TrafficBatch, type TrafficStore } from './traffic-store'
 import { errorMessage } from '../../../shared/errors'
 
@@ -23,6 +23,11 @@ const MEMORY_CAP_LIMIT = 50_000
 /** How often the timeline lets go of what fell out of its window, and a list of the last minutes of
  * the rows that grew older than its range. */
 export const PRUNE_MS = 10_000
+/** The timeline's minutes are read from the engine at a load in pages of this many requests, at most
+ * TIMELINE_PAGES of them (20,000 requests: a page cut off for falling behind reads them again as it
+ * reconnects); past them, its oldest seconds show what these pages held. */
+export const TIMELINE_PAGE = 5000
+const TIMELINE_PAGES = 4
 /**
  * After an older page failed, the next try waits this long, doubling with each failure in a row up
  * to OLDER_RETRY_MAX_MS: the list asks for the page whenever it draws near its end, and a failing
@@ -50,6 +55,9 @@ export class LiveSync {
   private readonly notifier: DesktopNotifier
   private headTimer: ReturnType<typeof setTimeout> | null = null
   private loadToken = 0
+  /** The timeline's reading at a load; a clear starts it again, as pages read before it hold what it cleared. */
+  private timelineToken = 0
+  private timelineReading = false
   private pruneTimer: ReturnType<typeof setInterval> | null = null
   private olderFailures = 0
   private olderRetry: ReturnType<typeof setTimeout> | null = null
@@ -98,6 +106,7 @@ export class LiveSync {
       api.on('captures.cleared', ({ endpointId }) => {
         this.batcher.flushAll()
         this.timeline.forgetCleared(endpointId)
+        if (this.timelineReading) void this.readTimeline()
         this.options.traffic.getState().forgetCleared(endpointId)
         void this.reload()
       }),
@@ -169,13 +178,15 @@ export class LiveSync {
       const firstPage = this.reload()
       void this.loadTargets()
       void this.loadRemovedEndpoints()
-      const [info, endpoints, statuses, settings, notices] = await Promise.all([
+      const loaded = Promise.all([
         api['app.info']({}),
         api['endpoints.list']({}),
         api['endpoints.status']({}),
         api['settings.get']({}),
         api['app.notices']({}),
       ])
+      void this.readTimeline()
+      const [info, endpoints, statuses, settings, notices] = await loaded
       if (token !== this.loadToken) return
       const state = app.getState()
       state.setInfo(info)
@@ -190,6 +201,31 @@ export class LiveSync {
     }
   }
 
+  /**
+   * Every request of the timeline's minutes the engine holds, whatever the list's filter: after a
+   * reload or a reconnect the page has heard of none of them (the list's first page holds its newest
+   * matches only).
+   */
+  private async readTimeline(): Promise<void> {
+    const token = ++this.timelineToken
+    this.timelineReading = true
+    const since = this.now() - TIMELINE_SECONDS * 1000
+    let before: string | undefined
+    try {
+      for (let i = 0; i < TIMELINE_PAGES; i++) {
+        const page = await this.api['captures.query']({ since, before, limit: TIMELINE_PAGE })
+        if (token !== this.timelineToken || this.disposed) return
+        this.timeline.observe(page.items, this.now())
+        if (page.next === null) break
+        before = page.next
+      }
+    } catch {
+      // The list says why the engine could not be read; the next reconnection reads the minutes again.
+    } finally {
+      if (token === this.timelineToken) this.timelineReading = false
+    }
+  }
+
   async queryFirstPage(): Promise<void> {
     const traffic = this.options.traffic
     const { filter, generation } = traffic.getState()
@@ -198,7 +234,6 @@ export class LiveSync {
       const page = await this.api['captures.query'](toCaptureQuery(filter, this.now(), FIRST_PAGE))
       this.batcher.flushAll()
       traffic.getState().replaceFromQuery(page, generation)
-      if (generation === traffic.getState().generation) this.timeline.observe(page.items, this.now())
     } catch (error) {
       if (this.disposed) return
       const s = traffic.getState()

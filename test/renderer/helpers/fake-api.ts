@@ -146,8 +146,9 @@ export function createFakeEngine(): FakeEngine {
       }
       return engine.settings
     },
-    'captures.query': (query: { limit?: number; before?: string; endpointId?: string; methods?: string[]; text?: string }): CapturePage => {
+    'captures.query': (query: { limit?: number; before?: string; endpointId?: string; methods?: string[]; text?: string; since?: number }): CapturePage => {
       let items = [...engine.summaries].sort((a, b) => (a.id < b.id ? 1 : -1))
+      if (query.since !== undefined) items = items.filter((s) => s.receivedAt >= query.since!)
       if (query.endpointId) items = items.filter((s) => s.endpointId === query.endpointId)
       if (query.methods?.length) items = items.filter((s) => query.methods!.some((m) => m.toUpperCase() === s.method.toUpperCase()))
       if (query.text) items = items.filter((s) => s.target.toLowerCase().includes(query.text!.toLowerCase()))
