@@ -235,6 +235,30 @@ describe('live list against the engine', () => {
     expect(live.state().newByEndpoint[b.id] ?? 0).toBe(0)
   })
 
+  it('keeps a request still arriving listed and open through a clear, which leaves it to be stored', async () => {
+    const t = await engine()
+    await sendMany(t.port, '/old', 3)
+    const live = openWindow(t)
+    await live.until((s) => s.loaded && s.total === 3, 'loaded')
+    const upload = await slowRequest(t, '/arriving')
+    await live.caughtUp()
+    const id = live.state().ids.find((listed) => live.state().byId[listed]!.target === '/arriving')!
+    live.traffic.getState().open(id)
+    expect(await t.engine.handlers()['captures.clear']({})).toEqual({ removed: 3 })
+    await live.until((s) => s.loaded && !s.reloading, 'read the list again')
+    expect(live.targets()).toEqual(['/arriving'])
+    expect(live.state().byId[id]!.inFlight).toBe(true)
+    expect(live.state().openedId).toBe(id)
+    expect(live.state().total).toBe(1)
+
+    await upload.finish()
+    await live.caughtUp()
+    expect(live.targets()).toEqual(['/arriving'])
+    expect(live.state().byId[id]!.inFlight).toBe(false)
+    expect(live.state().total).toBe(live.engineTotal())
+    expect(live.state().total).toBe(1)
+  })
+
   it('pages back through every request when a slow upload was stored after later ones', async () => {
     const t = await engine()
     await sendMany(t.port, '/old', 100)

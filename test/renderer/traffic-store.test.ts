@@ -525,6 +525,35 @@ describe('traffic store: pause, filters and paging', () => {
     expect(store.getState().total).toBe(0)
   })
 
+  it('keeps a request still arriving through a clear and the list read again after it, held while paused too', () => {
+    const store = createTrafficStore()
+    const stored = makeSummary({ inFlight: false })
+    const arriving = makeSummary({ status: null, inFlight: true })
+    store.getState().applyBatches([{ captures: [stored, arriving], removed: [] }])
+    store.getState().setPaused(true)
+    const held = makeSummary({ status: null, inFlight: true })
+    store.getState().applyBatches([{ captures: [held], removed: [] }])
+    store.getState().forgetCleared(null)
+    expect(store.getState().ids).toEqual([arriving.id])
+    expect(store.getState().held.map((h) => h.id)).toEqual([held.id])
+    store.getState().beginReload(true)
+    store.getState().replaceFromQuery(page([]), store.getState().generation)
+    expect(store.getState().ids).toEqual([arriving.id])
+    expect(store.getState().total).toBe(1)
+    store.getState().setPaused(false)
+    expect(store.getState().ids).toEqual([held.id, arriving.id])
+  })
+
+  it('lets go of a request still arriving when the list is read again after a reconnect, which may have missed its end', () => {
+    const store = createTrafficStore()
+    const stored = makeSummary({ inFlight: false })
+    const arriving = makeSummary({ status: null, inFlight: true })
+    store.getState().applyBatches([{ captures: [stored, arriving], removed: [] }])
+    store.getState().beginReload()
+    store.getState().replaceFromQuery(page([stored]), store.getState().generation)
+    expect(store.getState().ids).toEqual([stored.id])
+  })
+
   it('forgets cleared requests held while paused, or waiting for a query’s answer', () => {
     const store = createTrafficStore()
     store.getState().setPaused(true)

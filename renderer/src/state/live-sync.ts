@@ -108,7 +108,7 @@ export class LiveSync {
         this.timeline.forgetCleared(endpointId)
         if (this.timelineReading) void this.readTimeline()
         this.options.traffic.getState().forgetCleared(endpointId)
-        void this.reload()
+        void this.reload(true)
       }),
       api.on('collections.changed', (payload) => app.getState().setCollections(payload.collections)),
       api.on('collections.run', (run) => app.getState().applyRun(run)),
@@ -253,10 +253,10 @@ export class LiveSync {
   }
 
   /** The first page again for the same filter: after a reconnect (events may have been missed) or a clear. */
-  private reload(): Promise<void> {
+  private reload(keepArriving = false): Promise<void> {
     // The list read afresh pages afresh, as a new filter's does (a reload keeps the generation).
     this.resetOlderPaging()
-    this.options.traffic.getState().beginReload()
+    this.options.traffic.getState().beginReload(keepArriving)
     return this.queryFirstPage()
   }
 

@@ -66,8 +66,10 @@ export interface TrafficActions {
   replaceFromQuery(page: CapturePage, generation: number): void
   appendOlder(page: CapturePage, generation: number): void
   mergeHead(page: CapturePage, generation: number): void
-  /** A query is about to read the list again for the same filter. */
-  beginReload(): void
+  /** A query is about to read the list again for the same filter. `keepArriving`: the rows of requests
+   * still arriving stay listed (after a clear); a reload after a reconnect lets them go, since the page
+   * may have missed how they ended. */
+  beginReload(keepArriving?: boolean): void
   /** The query for the list of this generation failed. */
   failQuery(generation: number, failure: { message: string; disconnected: boolean }): void
   setLoadingOlder(loading: boolean): void
@@ -130,6 +132,8 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
   // The ids each endpoint's badge counts (those of other endpoints are not listed, so the list alone
   // cannot tell whose a removed id was). Bounded by what the engine holds: removals leave it.
   const newIds = new Map<string, Set<string>>()
+  // Whether the next query's answer keeps the listed requests still arriving (see beginReload).
+  let keepArriving = false
   const forgetNew = (endpointId: string | null) => {
     if (endpointId === null) newIds.clear()
     else newIds.delete(endpointId)
@@ -393,6 +397,17 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
         if (newestQueried === undefined || id > newestQueried) live.push(id)
         else if (tracking && (page.next === null || id > oldestQueried!)) live.push(id)
       }
+      // A request still arriving or waiting out its answer is not stored yet, so no answer holds it:
+      // listed before (a clear, a new filter it matches too), it stays until it is.
+      let arriving = false
+      if (keepArriving) for (const id of s.ids) {
+        const capture = s.byId[id]
+        if (capture?.inFlight !== true || queried.has(id) || live.includes(id) || matchesLocally(s.filter, capture) !== true) continue
+        live.push(id)
+        arriving = true
+      }
+      if (arriving) live.sort(byIdDescending)
+      keepArriving = false
       // While paused, requests that arrived since stay held until resumed, though the answer has them.
       const heldIds = s.paused && s.held.length > 0 ? new Set(s.held.map((h) => h.id)) : null
       const items = heldIds ? page.items.filter((item) => !heldIds.has(item.id)) : page.items
@@ -490,8 +505,10 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       set({ ids, byId, total, heldMatching, headStale: false, ...(trimmed ? { hasOlder: false, olderLimited: true, olderCursor: ids[ids.length - 1]! } : {}) })
     },
 
-    beginReload() {
+    beginReload(keep = false) {
       const s = get()
+      // Already waiting for an answer: a reconnect meanwhile lets them go all the same.
+      keepArriving = keep && (s.loaded && !s.reloading ? true : keepArriving)
       // Before its first answer the list is loading anyway; while reloading, the first query's answer
       // must still know what arrived since it was asked.
       if (s.queryFailed !== null) set({ queryFailed: null })
@@ -583,6 +600,7 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
       // The new filter's answer says which held requests a search finds.
       heldFound.clear()
       const heldMatching = countHeld(s.held, filter)
+      keepArriving = true
       const next: Partial<TrafficState> = { filter, generation: s.generation + 1, loaded: false, reloading: false, liveDuringQuery: [], queryFailed: null, headStale: false, loadingOlder: false, heldMatching }
       if (patch.endpointId !== undefined && patch.endpointId !== null && s.newByEndpoint[patch.endpointId]) {
         next.newByEndpoint = { ...s.newByEndpoint, [patch.endpointId]: 0 }
@@ -609,10 +627,12 @@ export function createTrafficStore(initial: Partial<TrafficState> = {}): Traffic
 
     forgetCleared(endpointId) {
       const s = get()
-      const gone = (id: string) => endpointId === null || s.byId[id]?.endpointId === endpointId
+      // A request still arriving or waiting out its answer is not stored yet: a clear leaves it.
+      const cleared = (capture: CaptureSummary | undefined) => capture?.inFlight !== true && (endpointId === null || capture?.endpointId === endpointId)
+      const gone = (id: string) => cleared(s.byId[id])
       const ids = s.ids.filter((id) => !gone(id))
       // Held and query-time rows too: resuming, or the answer, would bring the cleared requests back.
-      const held = s.held.filter((h) => endpointId !== null && h.endpointId !== endpointId)
+      const held = s.held.filter((h) => !cleared(h))
       const liveDuringQuery = s.liveDuringQuery.filter((id) => !gone(id))
       const byId: Record<string, CaptureSummary> = {}
       for (const id of [...ids, ...liveDuringQuery, s.selectedId, s.openedId]) if (id && !gone(id) && s.byId[id]) byId[id] = s.byId[id]!
