@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react'
 import type { z } from 'zod'
 import { Limits, Retention, type Settings, type SettingsPatch } from '../../../shared/model'
 import { askForNotifications } from '../state/desktop-notifier'
+import { NotificationPermissionNote } from './notification-permission'
 import { ConfirmDialog } from './dialog'
 import { useApp, useStores } from '../state/context'
 import type { ThemeChoice } from '../state/theme'
@@ -269,9 +270,16 @@ function SettingsForm({ settings }: { settings: Settings }) {
           </select>
         </label>
         <label className="setting checkbox">
-          <input type="checkbox" data-testid="settings-notifications" checked={settings.ui.notifications} onChange={(e) => void setNotifications(e.target.checked)} />
+          <input
+            type="checkbox"
+            data-testid="settings-notifications"
+            checked={settings.ui.notifications}
+            aria-describedby="settings-notifications-permission"
+            onChange={(e) => void setNotifications(e.target.checked)}
+          />
           Desktop notifications for new requests (while this window is in the background)
         </label>
+        <NotificationPermissionNote enabled={settings.ui.notifications} id="settings-notifications-permission" />
         <label className="setting checkbox">
           <input type="checkbox" data-testid="settings-announce" checked={settings.ui.announceRequests} onChange={(e) => setAnnounce(e.target.checked)} />
           Announce new requests to screen readers (at most once every 5 seconds)

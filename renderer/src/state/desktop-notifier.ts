@@ -17,7 +17,12 @@ export interface NotifierOptions {
 }
 
 export function notificationsPermitted(): boolean {
-  return typeof Notification !== 'undefined' && Notification.permission === 'granted'
+  return notificationPermission() === 'granted'
+}
+
+/** What this browser lets this page do: the setting is Hookscope's, for every window; the permission each browser's. */
+export function notificationPermission(): NotificationPermission | 'unsupported' {
+  return typeof Notification === 'undefined' ? 'unsupported' : Notification.permission
 }
 
 export async function askForNotifications(): Promise<boolean> {
