@@ -172,6 +172,17 @@ describe('the live list', () => {
     expect(cell.getAttribute('title')).toBe('/other')
   })
 
+  it('gives the time cell the day too, as its title: a request from before midnight reads apart from one after it', async () => {
+    const harness = await listOf(0)
+    const before = makeSummary({ receivedAt: new Date(2026, 11, 6, 23, 59, 59, 500).getTime() })
+    const after = makeSummary({ receivedAt: new Date(2026, 11, 7, 0, 0, 1, 20).getTime() })
+    live(harness, [before, after])
+    const time = (id: string) => rowOf(id)!.querySelector('.cell.time')!
+    expect(time(before.id).textContent).toBe('23:59:59.500')
+    expect(time(before.id).getAttribute('title')).toBe('Received 2026-12-06 23:59:59.500')
+    expect(time(after.id).getAttribute('title')).toBe('Received 2026-12-07 00:00:01.020')
+  })
+
   it('shows captured text as text, with invisible characters and bad bytes as badges', async () => {
     const harness = await listOf(0)
     // Targets and methods are byte strings: U+202E arrives as its three UTF-8 bytes.

@@ -4,7 +4,7 @@
 // component would render; a change of its capture touches only the cells whose text changed.
 // Captured text only ever becomes text nodes and attribute values (setVisibleText), never markup.
 import type { CaptureSummary } from '../../../shared/model'
-import { formatBytes, formatClock, formatDuration, statusClassOf } from '../text/format'
+import { formatBytes, formatClock, formatDateTime, formatDuration, statusClassOf } from '../text/format'
 import type { DeliveryHold } from '../text/forward-text'
 import { appendBadges } from './capture-badges'
 import { setVisibleText } from './visible-text'
@@ -116,7 +116,11 @@ function drawRow(row: HTMLDivElement, previous: RowModel | null, next: RowModel)
   const capture = next.capture
   const before = previous?.capture
   const cells = row.children
-  if (before?.receivedAt !== capture.receivedAt) cells[Cell.Time]!.textContent = formatClock(capture.receivedAt)
+  if (before?.receivedAt !== capture.receivedAt) {
+    // The day only in the title: the column fits a clock, and a history spans days (and midnight).
+    cells[Cell.Time]!.textContent = formatClock(capture.receivedAt)
+    cells[Cell.Time]!.setAttribute('title', `Received ${formatDateTime(capture.receivedAt)}`)
+  }
   if (before?.method !== capture.method) {
     cells[Cell.Method]!.className = `cell method method-${capture.method.toLowerCase()}${clipUnless(FITTING_METHODS.has(capture.method))}`
     setVisibleText(cells[Cell.Method]!, capture.method, { byteString: true })
