@@ -19,7 +19,8 @@ describe('captures of a removed endpoint', () => {
     await settle()
     const cellOf = (id: string) => document.querySelector(`[data-testid="traffic-row"][data-capture-id="${id}"]`)!.children[6]!
     expect(cellOf(kept.id).textContent).toBe('Default')
-    expect(cellOf(kept.id).getAttribute('title')).toBeNull()
+    // Nothing said of removal: at most its name, where the page cannot measure that it fits (as here).
+    expect([null, 'Default']).toContain(cellOf(kept.id).getAttribute('title'))
     const cell = cellOf(orphan.id)
     expect(cell.textContent).toBe('(removed)')
     expect(cell.classList.contains('muted')).toBe(true)

@@ -183,6 +183,21 @@ describe('the live list', () => {
     expect(time(after.id).getAttribute('title')).toBe('Received 2026-12-07 00:00:01.020')
   })
 
+  it('gives an endpoint name its column cuts short the whole name as its title', async () => {
+    const harness = createHarness()
+    const name = 'Payments provider sandbox for the staging environment'
+    const long = makeEndpoint('ep_2', name, 4568)
+    harness.engine.endpoints.push(long.endpoint)
+    harness.engine.statuses.push(long.status)
+    await listOf(0, harness)
+    const capture = makeSummary({ endpointId: 'ep_2' })
+    live(harness, [capture])
+    const cell = rowOf(capture.id)!.querySelector('.cell.endpoint')!
+    expect(cell.textContent).toBe(name)
+    expect(cell.classList.contains('clip')).toBe(true)
+    expect(cell.getAttribute('title')).toBe(name)
+  })
+
   it('shows captured text as text, with invisible characters and bad bytes as badges', async () => {
     const harness = await listOf(0)
     // Targets and methods are byte strings: U+202E arrives as its three UTF-8 bytes.

@@ -150,9 +150,12 @@ function drawRow(row: HTMLDivElement, previous: RowModel | null, next: RowModel)
       cell.textContent = next.removedName !== undefined ? `${next.removedName} (removed)` : '(removed)'
       cell.setAttribute('title', next.removedName !== undefined ? `The endpoint “${next.removedName}” was removed` : 'This endpoint was removed')
     } else {
-      cell.className = `cell endpoint${clipUnless(endpointNameFits(name))}`
+      const fits = endpointNameFits(name)
+      cell.className = `cell endpoint${clipUnless(fits)}`
       cell.textContent = name
-      if (previous?.endpointName === undefined && previous) cell.removeAttribute('title')
+      // A name its ellipsis cuts can still be read whole, as a path can.
+      if (!fits) cell.setAttribute('title', name)
+      else if (previous) cell.removeAttribute('title')
     }
   }
   if (before === undefined || previous!.hold !== next.hold || !sameBadges(before, capture)) {
