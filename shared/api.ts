@@ -77,6 +77,28 @@ export const ExportedFile = z.object({
 })
 export type ExportedFile = z.infer<typeof ExportedFile>
 
+/**
+ * The timeline's reading of the history: what it plots of each stored capture, and no more, since a
+ * page opened reads every request of the timeline's minutes (tens of thousands under load) while its
+ * list's first page is drawn.
+ */
+export const TimelineQuery = z.object({
+  /** Captures received at or after this time (ms since the epoch). */
+  since: z.number(),
+  /** Captures older than this id (paging, newest first, as captures.query pages). */
+  before: z.string().optional(),
+  limit: z.number().int().min(1).max(5000).default(5000),
+})
+export type TimelineQuery = z.input<typeof TimelineQuery>
+export const TimelineItem = CaptureSummary.pick({ id: true, receivedAt: true, status: true, endpointId: true })
+export type TimelineItem = z.infer<typeof TimelineItem>
+export const TimelinePage = z.object({
+  items: z.array(TimelineItem),
+  /** Pass as `before` to get the next page; null when there is none. */
+  next: z.string().nullable(),
+})
+export type TimelinePage = z.infer<typeof TimelinePage>
+
 export const methods = {
   'app.info': method(Empty, AppInfo, 'What is running and where its data lives.'),
   'app.notices': method(Empty, z.array(Notice), 'Notices raised since start (store errors, restored files).'),
@@ -101,6 +123,11 @@ export const methods = {
   ),
 
   'captures.query': method(CaptureQuery, CapturePage, 'Stored captures, newest first, filtered.'),
+  'captures.timeline': method(
+    TimelineQuery,
+    TimelinePage,
+    'Every stored capture received since a time, newest first, whatever a list’s filter: its id, arrival, status and endpoint only (the traffic timeline’s reading).',
+  ),
   'captures.get': method(Id, Capture, 'One capture with its raw headers and body reference.'),
   'captures.body': method(
     z.object({

@@ -715,6 +715,7 @@ export class Engine {
         if (query.text?.trim()) await this.history.searchSettled()
         return this.history.query(query)
       },
+      'captures.timeline': async (query) => this.history.timeline(query),
       'captures.verify': async ({ id }) => {
         const record = await this.history.get(id)
         if (!record) throw new HookscopeError('NOT_FOUND', `No capture with id ${id}.`)

@@ -139,8 +139,8 @@ describe('live sync', () => {
   it('draws on the timeline every request of its minutes the engine holds when the page loads, whatever the list shows', async () => {
     const engine = createFakeEngine()
     const now = Date.now()
-    // More than the list's first page, spread over the last two minutes, some of them GETs.
-    for (let i = 0; i < 1_200; i++) engine.summaries.push(makeSummary({ receivedAt: now - 120_000 + i * 100, method: i % 4 === 0 ? 'GET' : 'POST' }))
+    // More than a page of the timeline's reading, spread over the last two minutes, some of them GETs.
+    for (let i = 0; i < 5_200; i++) engine.summaries.push(makeSummary({ receivedAt: now - 120_000 + Math.floor(i * 20), method: i % 4 === 0 ? 'GET' : 'POST' }))
     engine.summaries.push(makeSummary({ receivedAt: now - 600_000 }))
     const traffic = createTrafficStore()
     traffic.getState().setFilter({ method: 'GET' })
@@ -149,11 +149,70 @@ describe('live sync', () => {
     await settle()
     await waitFor(() => expect(traffic.getState().loaded).toBe(true))
     const arrivals = () => sync.timeline.snapshot(Date.now()).buckets.reduce((sum, bucket) => sum + bucket.reduce((a, b) => a + b, 0), 0)
-    await waitFor(() => expect(arrivals()).toBe(1_200))
+    await waitFor(() => expect(arrivals()).toBe(5_200))
+    // Read in two pages of what the timeline plots, none of them through the list's query.
+    const reads = engine.calls.filter((c) => c.method === 'captures.timeline').map((c) => c.input as Record<string, unknown>)
+    expect(reads.map((input) => Object.keys(input).sort())).toEqual([
+      ['before', 'limit', 'since'],
+      ['before', 'limit', 'since'],
+    ])
+    expect(reads[0]!.before).toBeUndefined()
+    expect(reads[1]!.before).toEqual(expect.any(String))
+    expect(engine.calls.filter((c) => c.method === 'captures.query')).toHaveLength(1)
     // Another filter's answer adds nothing to it.
     traffic.getState().setFilter({ method: null })
     await settle()
-    expect(arrivals()).toBe(1_200)
+    expect(arrivals()).toBe(5_200)
+    sync.dispose()
+  })
+
+  it('reads the timeline\'s minutes only once the list\'s first page has landed', async () => {
+    const engine = createFakeEngine()
+    for (let i = 0; i < 3; i++) addCapture(engine, { target: `/stored/${i}` })
+    const firstPage: Array<() => void> = []
+    engine.override('captures.query', (_input, fixture) => {
+      const page = fixture()
+      return new Promise((resolve) => firstPage.push(() => resolve(page)))
+    })
+    const traffic = createTrafficStore()
+    const sync = new LiveSync({ api: engine.api, connection: alwaysOpen(), traffic, app: createAppStore(), scheduler: new ManualFrames() })
+    sync.start()
+    await settle()
+    expect(firstPage).toHaveLength(1)
+    expect(engine.calls.filter((c) => c.method === 'captures.timeline')).toHaveLength(0)
+    act(() => firstPage[0]!())
+    await waitFor(() => expect(traffic.getState().ids).toHaveLength(3))
+    await waitFor(() => expect(engine.calls.filter((c) => c.method === 'captures.timeline')).toHaveLength(1))
+    await waitFor(() => expect(sync.timeline.snapshot(Date.now()).peak).toBeGreaterThan(0))
+    sync.dispose()
+  })
+
+  it('reads the timeline\'s minutes again after a clear that came while they were read, dropping what was read before it', async () => {
+    const engine = createFakeEngine()
+    for (let i = 0; i < 4; i++) engine.summaries.push(makeSummary({ endpointId: 'ep_1' }))
+    const kept = makeSummary({ endpointId: 'ep_2' })
+    engine.summaries.push(kept)
+    const reads: Array<() => void> = []
+    engine.override('captures.timeline', (_input, fixture) => {
+      const page = fixture()
+      return new Promise((resolve) => reads.push(() => resolve(page)))
+    })
+    const traffic = createTrafficStore()
+    const sync = new LiveSync({ api: engine.api, connection: alwaysOpen(), traffic, app: createAppStore(), scheduler: new ManualFrames() })
+    sync.start()
+    await waitFor(() => expect(reads).toHaveLength(1))
+    const arrivals = () => sync.timeline.snapshot(Date.now()).buckets.reduce((sum, bucket) => sum + bucket.reduce((a, b) => a + b, 0), 0)
+    // ep_1's requests are cleared while the first reading is on its way: it answers with them all the same.
+    engine.summaries = [kept]
+    act(() => engine.emit('captures.cleared', { endpointId: 'ep_1' }))
+    await waitFor(() => expect(reads).toHaveLength(2))
+    await act(async () => reads[0]!())
+    await settle()
+    expect(arrivals()).toBe(0)
+    await act(async () => reads[1]!())
+    await waitFor(() => expect(arrivals()).toBe(1))
+    await settle()
+    expect(arrivals()).toBe(1)
     sync.dispose()
   })
 

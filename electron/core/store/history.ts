@@ -15,7 +15,7 @@ import { isUtf8 } from 'node:buffer'
 import path from 'node:path'
 import { Low, type Adapter } from 'lowdb'
 import { z } from 'zod'
-import type { Notice } from '../../../shared/api'
+import { TimelineQuery as TimelineQuerySchema, type Notice, type TimelineItem, type TimelinePage, type TimelineQuery } from '../../../shared/api'
 import type { Capture, CapturePage, CaptureQuery, CaptureSummary, RawHeaders, Retention } from '../../../shared/model'
 import { Capture as CaptureSchema, CaptureQuery as CaptureQuerySchema } from '../../../shared/model'
 import { HookscopeError } from '../../../shared/errors'
@@ -1153,6 +1153,25 @@ export class HistoryStore {
       else if (next === null) next = items[items.length - 1]!.id
     }
     return { items, total, next }
+  }
+
+  /**
+   * Every capture received since `since`, newest first (in stored order, paged as query() pages),
+   * whatever a list's filter: only what the timeline plots of each, and no total, so that the walk ends
+   * once a page is full. It goes on past older captures, since a request whose body came in slowly is
+   * stored after newer ones.
+   */
+  timeline(input: TimelineQuery): TimelinePage {
+    const { since, before, limit } = TimelineQuerySchema.parse(input)
+    const startBelow = before !== undefined ? this.positionBefore(before) : this.entries.length
+    const items: TimelineItem[] = []
+    for (let i = Math.min(startBelow, this.entries.length) - 1; i >= 0; i--) {
+      const { id, receivedAt, status, endpointId } = this.entries[i]!.summary
+      if (receivedAt < since) continue
+      if (items.length === limit) return { items, next: items[items.length - 1]!.id }
+      items.push({ id, receivedAt, status, endpointId })
+    }
+    return { items, next: null }
   }
 
   /** Where the page after capture `id` starts (in stored order), even when that capture is gone. */

@@ -23,10 +23,11 @@ const MEMORY_CAP_LIMIT = 50_000
 /** How often the timeline lets go of what fell out of its window, and a list of the last minutes of
  * the rows that grew older than its range. */
 export const PRUNE_MS = 10_000
-/** The timeline's minutes are read from the engine at a load in pages of this many requests, at most
- * TIMELINE_PAGES of them (20,000 requests: a page cut off for falling behind reads them again as it
- * reconnects); past them, its oldest seconds show what these pages held. */
-export const TIMELINE_PAGE = 5000
+/** The timeline's minutes are read from the engine at a load (`captures.timeline`: of each request
+ * only what the timeline plots) in pages of this many requests, at most TIMELINE_PAGES of them (20,000
+ * requests: a page cut off for falling behind reads them again as it reconnects); past them, its
+ * oldest seconds show what these pages held. */
+const TIMELINE_PAGE = 5000
 const TIMELINE_PAGES = 4
 /**
  * After an older page failed, the next try waits this long, doubling with each failure in a row up
@@ -174,8 +175,12 @@ export class LiveSync {
     const { api, app } = this.options
     const token = ++this.loadToken
     try {
-      // The first page is asked for alongside the rest: the list does not wait for settings.
+      // The first page is asked for alongside the rest: the list does not wait for settings. The
+      // timeline's minutes are read once it has landed, so that its first rows do not wait for them.
       const firstPage = this.reload()
+      void firstPage.then(() => {
+        if (token === this.loadToken && !this.disposed) void this.readTimeline()
+      })
       void this.loadTargets()
       void this.loadRemovedEndpoints()
       const loaded = Promise.all([
@@ -185,7 +190,6 @@ export class LiveSync {
         api['settings.get']({}),
         api['app.notices']({}),
       ])
-      void this.readTimeline()
       const [info, endpoints, statuses, settings, notices] = await loaded
       if (token !== this.loadToken) return
       const state = app.getState()
@@ -213,7 +217,7 @@ export class LiveSync {
     let before: string | undefined
     try {
       for (let i = 0; i < TIMELINE_PAGES; i++) {
-        const page = await this.api['captures.query']({ since, before, limit: TIMELINE_PAGE })
+        const page = await this.api['captures.timeline']({ since, before, limit: TIMELINE_PAGE })
         if (token !== this.timelineToken || this.disposed) return
         this.timeline.observe(page.items, this.now())
         if (page.next === null) break

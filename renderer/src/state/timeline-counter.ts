@@ -3,7 +3,7 @@
 // live traffic, whatever the list's filter or pause, and what arrived stays counted when retention
 // removes it from the history: the timeline says how much came, not how much is kept. A clear (of all
 // requests, or of one endpoint's) takes what it cleared out of it.
-import type { CaptureSummary } from '../../../shared/model'
+import type { TimelineItem } from '../../../shared/api'
 import { statusClassOf } from './capture-filter'
 
 export const TIMELINE_SECONDS = 180
@@ -25,7 +25,8 @@ export class TimelineCounter {
 
   constructor(private readonly seconds = TIMELINE_SECONDS) {}
 
-  observe(captures: readonly CaptureSummary[], now: number): void {
+  /** Live summaries, or the history's lean items read at a load: of each, only its id, arrival, status and endpoint. */
+  observe(captures: readonly TimelineItem[], now: number): void {
     const horizon = Math.floor(now / 1000) - this.seconds
     let changed = false
     for (const capture of captures) {

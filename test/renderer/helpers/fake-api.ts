@@ -1,7 +1,7 @@
 // An in-memory engine for component tests: the real Api client (createApiClient) over a transport
 // whose handlers read fixtures. Events are pushed by the test.
 import { HookscopeError } from '../../../shared/errors'
-import { createApiClient, type ApiClient, type EventName, type MethodName, type Transport } from '../../../shared/api'
+import { createApiClient, type ApiClient, type EventName, type MethodName, type TimelinePage, type Transport } from '../../../shared/api'
 import type { Result } from '../../../shared/errors'
 import type { BodyChunk, BodyPart, Capture, CapturePage, CaptureSummary, Endpoint, EndpointStatus, Settings } from '../../../shared/model'
 import { defaultResponseRule, defaultSettings, emptyRejections } from '../../../shared/model'
@@ -157,6 +157,13 @@ export function createFakeEngine(): FakeEngine {
       const limit = query.limit ?? 200
       const page = items.slice(0, limit)
       return { items: page, total, next: items.length > limit ? page[page.length - 1]!.id : null }
+    },
+    'captures.timeline': (query: { since: number; before?: string; limit?: number }): TimelinePage => {
+      let items = [...engine.summaries].sort((a, b) => (a.id < b.id ? 1 : -1)).filter((s) => s.receivedAt >= query.since)
+      if (query.before) items = items.filter((s) => s.id < query.before!)
+      const limit = query.limit ?? 5000
+      const page = items.slice(0, limit).map(({ id, receivedAt, status, endpointId }) => ({ id, receivedAt, status, endpointId }))
+      return { items: page, next: items.length > limit ? page[page.length - 1]!.id : null }
     },
     'captures.get': (input: { id: string }) => {
       const fake = captures.get(input.id)
