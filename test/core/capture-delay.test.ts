@@ -3,7 +3,7 @@
 import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Engine } from '../../electron/core'
-import { connect, nextCapture, parseResponses, rawExchange, removeDir, startEngine, storedBody, whenClosed, type TestEngine } from '../helpers/engine'
+import { apiOf, connect, nextCapture, parseResponses, rawExchange, removeDir, startEngine, storedBody, whenClosed, type TestEngine } from '../helpers/engine'
 
 let t: TestEngine
 afterEach(async () => {
@@ -113,5 +113,35 @@ describe('a request waiting out its response delay', () => {
     expect(t.engine.history.summary(first.id)).toMatchObject({ status: null, forward: { state: 'skipped', error: 'its sender was never answered' } })
     t = await t.reopen()
     expect(t.engine.history.summary(first.id)).toMatchObject({ status: null, durationMs: null, forward: { state: 'skipped', error: 'its sender was never answered' } })
+  })
+
+  it('is left by a clear, as a request still arriving is, and is listed answered once its delay ends, also after a restart', async () => {
+    t = await startEngine()
+    await t.engine.updateEndpoint(t.endpointId, { response: AFTER_A_WHILE })
+    const quick = await t.engine.createEndpoint({ name: 'Quick', host: '127.0.0.1', port: 0 })
+    const quickPort = t.engine.statuses().find((s) => s.id === quick.id)!.port!
+    const before = nextCapture(t.engine, (s) => s.target === '/before')
+    await rawExchange(quickPort, 'POST /before HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n')
+    await before
+    const first = await sendWhole(t.engine, t.port, '/first')
+    await new Promise<void>((resolve) => {
+      const check = () => (t.engine.history.summary(first.id)?.inFlight ? resolve() : setImmediate(check))
+      check()
+    })
+    const removed = t.engine.events.waitFor('captures:removed', () => true)
+    const api = apiOf(t.engine)
+    await api['captures.clear']({})
+    // The page is told which requests the clear took: not the one still waiting for its answer.
+    expect((await removed).ids).toHaveLength(1)
+    expect((await removed).ids).not.toContain(first.id)
+    expect(t.engine.history.query({}).items.map((s) => [s.target, s.inFlight ?? false])).toEqual([['/first', true]])
+
+    const answered = nextCapture(t.engine, (s) => s.id === first.id)
+    await t.engine.stopEndpoint(t.endpointId)
+    expect(parseResponses(await first.closed, true).responses.map((r) => r.status)).toEqual([202])
+    expect(await answered).toMatchObject({ status: 202 })
+    expect(t.engine.history.query({}).items.map((s) => [s.target, s.status])).toEqual([['/first', 202]])
+    t = await t.reopen()
+    expect(t.engine.history.query({}).items.map((s) => [s.target, s.status])).toEqual([['/first', 202]])
   })
 })

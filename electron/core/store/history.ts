@@ -998,7 +998,9 @@ export class HistoryStore {
   clear(endpointId?: string): Promise<string[]> {
     let removed: string[] = []
     return this.enqueue(async () => {
-      const doomed = this.entries.filter((entry) => endpointId === undefined || entry.summary.endpointId === endpointId)
+      // A capture still waiting out its rule's delay is left, as a request still arriving is (it is
+      // stored only once it ends): the page keeps listing both, and the next clear takes them.
+      const doomed = this.entries.filter((entry) => (endpointId === undefined || entry.summary.endpointId === endpointId) && entry.summary.inFlight !== true)
       if (doomed.length === 0) return
       removed = await this.remove(doomed, endpointId !== undefined)
       this.options.onRemoved(removed, { endpointId: endpointId ?? null })
