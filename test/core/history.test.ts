@@ -775,6 +775,29 @@ describe('history under load, clearing and late changes', () => {
     t = await t.reopen()
     expectFound('after a restart')
   })
+
+  it('finds a path by its decoded text, as well as as sent (an emoji, a space), and a path whose escapes are not UTF-8 as sent only', async () => {
+    t = await startEngine()
+    const four = captures(t.engine, 4)
+    await fetch(new URL('/emoji/%F0%9F%98%80', t.url))
+    await fetch(new URL('/files/a%20b?name=x%20y', t.url))
+    await fetch(new URL('/latin/caf%E9', t.url))
+    await fetch(new URL('/plain/a-b', t.url))
+    await four
+    const found = async (text: string) => (await apiOf(t!.engine)['captures.query']({ text, limit: 10 })).items.map((s) => s.target)
+    const expectFound = async (where: string) => {
+      for (const text of ['/emoji/😀', '/EMOJI/%F0%9F%98%80', '/emoji/%f0']) expect(await found(text), `${where}: ${text}`).toEqual(['/emoji/%F0%9F%98%80'])
+      for (const text of ['/files/a b', 'GET /files/a%20b', '/FILES/A B']) expect(await found(text), `${where}: ${text}`).toEqual(['/files/a%20b?name=x%20y'])
+      // The query's decoded pair is on a line of its own: the decoded path does not run into it.
+      expect(await found('/files/a b?'), `${where}: path and query`).toEqual([])
+      expect(await found('/latin/caf%e9'), `${where}: not UTF-8, as sent`).toEqual(['/latin/caf%E9'])
+      expect(await found('/latin/café'), `${where}: not UTF-8, never guessed`).toEqual([])
+      expect(await found('/plain/a-b'), where).toEqual(['/plain/a-b'])
+    }
+    await expectFound('active segment')
+    t = await t.reopen()
+    await expectFound('after a restart')
+  })
 })
 
 describe('large bodies stream to blob files', () => {

@@ -1406,6 +1406,9 @@ function searchTextOf(record: CaptureRecord, contentEncoding: string | null, bod
   // A query string's names and values also decoded, as the Query tab shows them (`%40` as `@`).
   const query = record.target.indexOf('?')
   if (query >= 0) text += decodedQueryText(record.target.slice(query + 1))
+  // The path also decoded (`/emoji/%F0%9F%98%80` found by `/emoji/😀`), when it has an escape.
+  const percent = record.target.indexOf('%')
+  if (percent >= 0 && (query < 0 || percent < query)) text += decodedPathText(query >= 0 ? record.target.slice(0, query) : record.target)
   let body = ''
   if (contentEncoding !== null) return [text.toLowerCase(), body]
   // A body in the charset it declares (its Content-Type; an XML or HTML document's BOM or own
@@ -1461,6 +1464,18 @@ function withFormText(body: string): string {
 function decodedQueryText(query: string): string {
   if (!query.includes('%') && !query.includes('+')) return ''
   return `${withFormText(query).slice(query.length)}\n`
+}
+
+/**
+ * A path's escapes decoded as UTF-8, a line of its own; empty when they are not UTF-8 (a latin1 `%E9`)
+ * or one is malformed (`%ZZ`): the path is then searched as written only, rather than by a guess.
+ */
+function decodedPathText(path: string): string {
+  try {
+    return `${decodeURIComponent(path)}\n`
+  } catch {
+    return ''
+  }
 }
 
 /** Escapes decoded as bytes, malformed ones kept as written; read as UTF-8, or as latin1 if not. */
