@@ -9,7 +9,7 @@ import { BlobStore } from '../../electron/core/store/blobs'
 import { HistoryStore, SEGMENT_SCHEMA_VERSION, inlineBody, type CaptureRecord } from '../../electron/core/store/history'
 import { Journal, parseJournal } from '../../electron/core/store/journal'
 import type { Notice } from '../../shared/api'
-import { apiOf, captures, rawExchange, removeDir, startEngine, storedBody, tempDir, type TestEngine } from '../helpers/engine'
+import { apiOf, captures, connect, nextCapture, rawExchange, removeDir, startEngine, storedBody, tempDir, whenClosed, type TestEngine } from '../helpers/engine'
 
 const dirs: string[] = []
 let t: TestEngine | null = null
@@ -797,6 +797,36 @@ describe('history under load, clearing and late changes', () => {
     await expectFound('active segment')
     t = await t.reopen()
     await expectFound('after a restart')
+  })
+
+  it('lists under "No response" a request that never got an answer, not one still waiting out its rule’s delay, through the Api', async () => {
+    t = await startEngine()
+    await t.engine.updateEndpoint(t.endpointId, { response: { status: 202, headers: [], body: 'later', delayMs: 30_000 } })
+    const send = async (target: string) => {
+      const received = t!.engine.events.waitFor('capture:received', (s) => s.target === target)
+      const socket = await connect(t!.port)
+      const closed = whenClosed(socket)
+      socket.write(`POST ${target} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok`)
+      const { id } = await received
+      await vi.waitFor(() => expect(t!.engine.history.summary(id)?.inFlight).toBe(true))
+      return { id, socket, closed }
+    }
+    const waiting = await send('/waiting')
+    const left = await send('/left')
+    // Its sender goes away during the delay: stored as never answered.
+    const ended = nextCapture(t.engine, (s) => s.id === left.id)
+    left.socket.destroy()
+    expect(await ended).toMatchObject({ status: null })
+    const listed = async (statusClasses: number[]) => (await apiOf(t!.engine)['captures.query']({ statusClasses, limit: 10 })).items.map((s) => s.target)
+    expect(await listed([0])).toEqual(['/left'])
+    expect(await listed([2])).toEqual([])
+    expect(await listed([0, 2])).toEqual(['/left'])
+    expect((await apiOf(t.engine)['captures.query']({ limit: 10 })).total).toBe(2)
+    // A stop ends the delay and answers it: once answered it is a 2xx.
+    t = await t.reopen()
+    expect((await waiting.closed).toString()).toContain('202')
+    expect(await listed([0])).toEqual(['/left'])
+    expect(await listed([2])).toEqual(['/waiting'])
   })
 })
 

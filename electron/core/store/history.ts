@@ -1136,7 +1136,9 @@ export class HistoryStore {
       const s = entry.summary
       if (q.endpointId !== undefined && s.endpointId !== q.endpointId) return false
       if (methods && !methods.has(s.method.toUpperCase())) return false
-      if (classes && !classes.has(s.status === null ? 0 : Math.floor(s.status / 100))) return false
+      // A request still waiting for its answer (its rule's delay runs) has no class yet: "No response"
+      // (0) is one that never got one. The page's live filter judges alike (capture-filter.ts).
+      if (classes && (s.status === null ? s.inFlight === true || !classes.has(0) : !classes.has(Math.floor(s.status / 100)))) return false
       if (q.since !== undefined && s.receivedAt < q.since) return false
       if (q.until !== undefined && s.receivedAt > q.until) return false
       if (text !== null && entry.hit !== query) return false

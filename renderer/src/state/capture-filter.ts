@@ -45,6 +45,16 @@ export function statusClassOf(status: number | null): number {
   return status === null ? 0 : Math.floor(status / 100)
 }
 
+/**
+ * The status class the filter lists a capture under, as the engine's query does: none while it still
+ * waits for its answer (being received, or waiting out its rule's delay), which is no answer yet
+ * rather than "No response"; it joins its class once answered, or "No response" if never.
+ */
+export function filterClassOf(summary: Pick<CaptureSummary, 'status' | 'inFlight'>): number | null {
+  if (summary.status === null && summary.inFlight === true) return null
+  return statusClassOf(summary.status)
+}
+
 export function toCaptureQuery(filter: CaptureFilter, now: number, limit: number): CaptureQuery {
   const query: CaptureQuery = { limit }
   const text = filter.text.trim()
@@ -61,7 +71,7 @@ export function toCaptureQuery(filter: CaptureFilter, now: number, limit: number
 export function matchesLocally(filter: CaptureFilter, summary: CaptureSummary): boolean | 'engine' {
   if (filter.endpointId !== null && summary.endpointId !== filter.endpointId) return false
   if (filter.method !== null && summary.method.toUpperCase() !== filter.method) return false
-  if (filter.statusClass !== null && statusClassOf(summary.status) !== filter.statusClass) return false
+  if (filter.statusClass !== null && filterClassOf(summary) !== filter.statusClass) return false
   if (filter.text.trim() !== '') return 'engine'
   return true
 }
