@@ -268,6 +268,72 @@ describe('request detail', () => {
     expect(bytes.subarray(bytes.length - 4).toString()).toBe('LAST')
   })
 
+  it('selects with Ctrl+A only the text of the focused body, hex dump, form or raw request, and Ctrl+C copies it', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page } = await e2e.open()
+    const selected = () => page.evaluate('window.getSelection().toString()') as Promise<string>
+    const selectAndCopy = async () => {
+      await page.keyboard.press('Control+A')
+      const text = await selected()
+      await page.evaluate('navigator.clipboard.writeText("")')
+      await page.keyboard.press('Control+C')
+      return { text, copied: (await page.evaluate(pageScripts.readClipboard)) as string }
+    }
+    const named = async (selector: string) => {
+      const element = page.locator(selector).first()
+      expect(await element.getAttribute('tabindex')).toBe('0')
+      return element.getAttribute('aria-label')
+    }
+
+    const json = uniquePath('select-json')
+    await sendRequest(e2e.host.captureUrl, { path: json, headers: [['Content-Type', 'application/json']], body: '{"event":"paid","amount":1200}' })
+    await openRequest(page, json, 'body')
+    const pretty = await editorText(page)
+    expect(await named('[data-testid="body-tab"] .cm-content')).toBe('Body')
+    // The body is in the Tab order, after the toolbar's Save full body.
+    await page.getByTestId('save-body').focus()
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate('document.activeElement.classList.contains("cm-content")')).toBe(true)
+    let { text, copied } = await selectAndCopy()
+    expect(text).toBe(pretty)
+    expect(copied).toBe(pretty)
+    expect(text).not.toContain('Save full body')
+
+    const binary = uniquePath('select-hex')
+    await sendRequest(e2e.host.captureUrl, { path: binary, headers: [['Content-Type', 'application/octet-stream']], body: Buffer.from([0, 1, 2, 0xde, 0xad, 0xbe, 0xef]) })
+    await openRequest(page, binary, 'body')
+    const dump = page.getByTestId('viewer-hex').locator('pre')
+    await dump.filter({ hasText: '00 01 02 de ad be ef' }).waitFor()
+    expect(await named('[data-testid="viewer-hex"] pre')).toBe('Body as hex')
+    await dump.focus()
+    ;({ text, copied } = await selectAndCopy())
+    expect(text).toBe(await dump.textContent())
+    expect(copied).toBe(text)
+
+    const form = uniquePath('select-form')
+    await sendRequest(e2e.host.captureUrl, { path: form, headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: 'token=abc&text=hello+there' })
+    await openRequest(page, form, 'body')
+    await page.getByTestId('form-row').first().waitFor()
+    expect(await named('[data-testid="form-fields"]')).toBe('Body as form fields')
+    await page.getByTestId('form-fields').focus()
+    ;({ text, copied } = await selectAndCopy())
+    expect(text).toContain('hello there')
+    expect(text).toContain('token')
+    expect(text).not.toContain('Save full body')
+    // The table's column names are copied as drawn (in capitals).
+    expect(copied.toLowerCase()).toBe(text.toLowerCase())
+
+    await page.getByTestId('tab-raw').click()
+    const raw = page.getByTestId('raw-http')
+    await raw.filter({ hasText: 'hello+there' }).waitFor()
+    expect(await named('[data-testid="raw-http"]')).toBe('Request as sent')
+    await raw.focus()
+    ;({ text, copied } = await selectAndCopy())
+    expect(text.startsWith(`POST ${form} HTTP/1.1`)).toBe(true)
+    expect(text.endsWith('token=abc&text=hello+there')).toBe(true)
+    expect(copied).toBe(text)
+  })
+
   it('copies as cURL a command that sends the same request again', async (ctx) => {
     e2e.requireBrowser(ctx)
     const { page } = await e2e.open()

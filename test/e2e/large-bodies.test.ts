@@ -74,6 +74,37 @@ describe('large and deep bodies', () => {
     expect(errors).toEqual([])
   })
 
+  it('selects with Ctrl+A the whole head shown of a body past the display cap, lines out of view too, and offers the full body', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const { page, errors } = await e2e.open()
+    // 3 MB of numbered lines: the head shown is 512 KB, tens of thousands of lines, most never drawn.
+    const lines = Array.from({ length: 250_000 }, (_, i) => `line ${String(i + 1).padStart(6, '0')}`)
+    const body = lines.join('\n')
+    const p = uniquePath('select-head')
+    await sendRequest(e2e.host.captureUrl, { path: p, headers: [['Content-Type', 'text/plain']], body })
+    await openBody(page, p)
+    await page.getByTestId('body-head-tail').filter({ hasText: 'selects that part only' }).waitFor({ timeout: 30_000 })
+    expect(await page.getByTestId('body-head-tail-save').textContent()).toBe('Save full body')
+    const content = page.getByTestId('body-head').locator('.cm-content')
+    await content.waitFor({ timeout: 30_000 })
+    expect(await content.getAttribute('aria-label')).toBe('Body, its first 512 KB')
+    expect(await page.getByTestId('body-tail').locator('.cm-content').getAttribute('aria-label')).toBe('Body, its last 64.0 KB')
+    await content.focus()
+    await page.keyboard.press('Control+A')
+    // The page's selection spans the head from its first line to its last, and nothing outside it.
+    const selected = (await page.evaluate('window.getSelection().toString()')) as string
+    const head = body.slice(0, 512 * 1024)
+    expect(selected.startsWith('line 000001\nline 000002')).toBe(true)
+    expect(selected.endsWith(head.slice(head.lastIndexOf('\n') + 1))).toBe(true)
+    expect(selected).not.toContain('Save full body')
+    expect(selected).not.toContain(lines[lines.length - 1])
+    // Ctrl+C copies every line of it, the lines never drawn too.
+    await page.evaluate('navigator.clipboard.writeText("")')
+    await page.keyboard.press('Control+C')
+    expect(await page.evaluate(pageScripts.readClipboard)).toBe(head)
+    expect(errors).toEqual([])
+  })
+
   it('re-indents the head of a one-line SOAP body past the display cap', async (ctx) => {
     e2e.requireBrowser(ctx)
     const { page, errors } = await e2e.open()

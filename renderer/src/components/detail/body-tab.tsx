@@ -57,7 +57,7 @@ export function BodyTab({ capture }: { capture: Capture }) {
       ) : state.status === 'failed' ? (
         <p className="viewer-note error">Could not load the body: {state.message}</p>
       ) : (
-        <LoadedBody capture={capture} body={state.body} choice={choice} isMultipart={isMultipart} decode={decode} />
+        <LoadedBody capture={capture} body={state.body} choice={choice} isMultipart={isMultipart} decode={decode} save={{ saving, onSave: () => void save() }} />
       )}
     </div>
   )
@@ -91,7 +91,16 @@ function DecodingFlags({ body }: { body: DisplayBody }) {
   )
 }
 
-function LoadedBody({ capture, body, choice, isMultipart, decode }: { capture: Capture; body: DisplayBody; choice: ViewChoice; isMultipart: boolean; decode: boolean }) {
+interface LoadedBodyProps {
+  capture: Capture
+  body: DisplayBody
+  choice: ViewChoice
+  isMultipart: boolean
+  decode: boolean
+  save: { saving: boolean; onSave: () => void }
+}
+
+function LoadedBody({ capture, body, choice, isMultipart, decode, save }: LoadedBodyProps) {
   // Parts come from the engine, which splits the whole body: a large upload shows its parts (and its
   // files to save) rather than a head and tail of raw bytes.
   if (isMultipart && choice === 'auto' && decode) {
@@ -111,26 +120,31 @@ function LoadedBody({ capture, body, choice, isMultipart, decode }: { capture: C
     // The tail starts at an unknown place (within a string, maybe), so it is shown as sent, wrapped,
     // without line numbers it could not know.
     const headLanguage: CodeLanguage = kind === 'json' || kind === 'xml' || kind === 'html' ? kind : null
+    const headName = `Body, its first ${formatBytes(body.head.length)}`
+    const tailName = `Body, its last ${formatBytes(body.tail.length)}`
     return (
       <>
         <DecodingFlags body={body} />
         <p className="flag-note" data-testid="body-head-tail">
           This body is {formatBytes(body.totalSize)}: showing its first {formatBytes(body.head.length)}
           {kind === 'json' || kind === 'xml' ? ' (re-indented)' : ''} and its last {formatBytes(body.tail.length)}
-          {asHex ? '' : ' (as sent, long lines wrapped)'}. Save the full body to see all of it.
+          {asHex ? '' : ' (as sent, long lines wrapped)'}. Select all (Ctrl+A, ⌘A on macOS) in either part selects that part only: save the full body to see or copy all of it.{' '}
+          <button type="button" className="link-button" data-testid="body-head-tail-save" disabled={save.saving} onClick={save.onSave}>
+            {save.saving ? 'Saving…' : 'Save full body'}
+          </button>
         </p>
         {asHex ? (
-          <HexViewer bytes={body.head} testId="body-head" />
+          <HexViewer bytes={body.head} testId="body-head" label={headName} />
         ) : (
-          <FormattedViewer bytes={body.head} kind={kind === 'json' ? 'json-head' : kind === 'xml' ? 'xml-head' : 'text'} language={headLanguage} testId="body-head" charset={charset} wrap />
+          <FormattedViewer bytes={body.head} kind={kind === 'json' ? 'json-head' : kind === 'xml' ? 'xml-head' : 'text'} language={headLanguage} testId="body-head" charset={charset} wrap name={headName} />
         )}
         <p className="body-gap" data-testid="body-gap">
           … {formatBytes(Math.max(0, hidden))} not shown …
         </p>
         {asHex ? (
-          <HexViewer bytes={body.tail} startOffset={body.totalSize - body.tail.length} testId="body-tail" />
+          <HexViewer bytes={body.tail} startOffset={body.totalSize - body.tail.length} testId="body-tail" label={tailName} />
         ) : (
-          <FormattedViewer bytes={body.tail} kind="text" language={null} testId="body-tail" charset={charset} wrap numbered={false} />
+          <FormattedViewer bytes={body.tail} kind="text" language={null} testId="body-tail" charset={charset} wrap numbered={false} name={tailName} />
         )}
       </>
     )

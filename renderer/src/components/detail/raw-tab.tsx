@@ -13,6 +13,7 @@ import { bodyEncoding } from '../../text/content-type'
 import { formatBytes } from '../../text/format'
 import { segmentBytes, segmentText, type TextSegment } from '../../text/visible-text'
 import { VisibleSegments, VisibleText } from '../visible-text'
+import { readOnlyTextProps } from '../viewers/select-all'
 
 const RAW_BODY_PREVIEW = 64 * 1024
 
@@ -52,7 +53,7 @@ export function RawTab({ capture }: { capture: Capture }) {
   const noHost = missingHostNote({ url: captureUrl(capture, endpointUrl), headers: capture.rawHeaders, httpVersion: capture.httpVersion })
   return (
     <div className="tab-panel-content">
-      <pre className="raw-http" data-testid="raw-http">
+      <pre className="raw-http" data-testid="raw-http" {...readOnlyTextProps('Request as sent')}>
         <VisibleText value={head} byteString multiline />
         {body === null ? (
           <span className="muted">Loading body…</span>

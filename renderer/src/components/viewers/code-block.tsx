@@ -2,7 +2,7 @@
 // classes styled by the theme, and special characters (controls, bidi overrides, zero-width)
 // drawn as visible placeholders. CodeMirror renders text nodes only; nothing is parsed as HTML.
 import { useEffect, useRef } from 'react'
-import { EditorState, type Extension } from '@codemirror/state'
+import { EditorSelection, EditorState, type Extension, type StateCommand } from '@codemirror/state'
 import { EditorView, highlightSpecialChars, lineNumbers } from '@codemirror/view'
 import { foldGutter, foldKeymap, syntaxHighlighting, codeFolding } from '@codemirror/language'
 import { keymap } from '@codemirror/view'
@@ -25,6 +25,12 @@ function renderSpecialChar(code: number): HTMLElement {
   return badge
 }
 
+/** Ctrl+A (Cmd+A) selects the viewer's whole text, not the page: copied whole, lines out of view too. */
+const selectAll: StateCommand = ({ state, dispatch }) => {
+  dispatch(state.update({ selection: EditorSelection.single(0, state.doc.length), userEvent: 'select' }))
+  return true
+}
+
 function languageExtension(language: CodeLanguage): Extension[] {
   switch (language) {
     case 'json':
@@ -45,9 +51,11 @@ interface CodeBlockProps {
   wrap?: boolean
   /** False for a part of a text whose line numbers are not known (the tail of a large body). */
   numbered?: boolean
+  /** Its accessible name: what the text is ("Body", "Body, first 512 KB"). */
+  label?: string
 }
 
-export function CodeBlock({ text, language, testId, wrap = false, numbered = true }: CodeBlockProps) {
+export function CodeBlock({ text, language, testId, wrap = false, numbered = true, label = 'Body' }: CodeBlockProps) {
   const host = useRef<HTMLDivElement>(null)
   useEffect(() => {
     if (!host.current) return
@@ -61,14 +69,14 @@ export function CodeBlock({ text, language, testId, wrap = false, numbered = tru
           syntaxHighlighting(classHighlighter),
           EditorState.readOnly.of(true),
           EditorView.editable.of(false),
-          EditorView.contentAttributes.of({ tabindex: '0', 'aria-label': 'Body' }),
-          keymap.of(foldKeymap),
+          EditorView.contentAttributes.of({ tabindex: '0', 'aria-label': label }),
+          keymap.of([...foldKeymap, { key: 'Mod-a', run: selectAll }]),
           ...(wrap ? [EditorView.lineWrapping] : []),
           ...languageExtension(language),
         ],
       }),
     })
     return () => view.destroy()
-  }, [text, language, wrap, numbered])
+  }, [text, language, wrap, numbered, label])
   return <div ref={host} className="code-block" data-testid={testId} data-language={language ?? 'text'} />
 }

@@ -6,13 +6,14 @@ import { utf8Encode } from '../../../../shared/formats/bytes'
 import { readFormFields } from '../../text/form-fields'
 import { NameValueTable, type NameValue } from '../name-value-table'
 import { FormattedViewer } from './formatted-viewer'
+import { selectAllWithin } from './select-all'
 
 export function FormViewer({ bytes, contentType = null }: { bytes: Uint8Array; contentType?: string | null }) {
   const { pairs, note } = useMemo(() => readFormFields(bytes, contentType), [bytes, contentType])
   const json = useMemo(() => new Map(pairs.filter((pair) => !pair.valueIsBytes && isJsonDocument(pair.value)).map((pair) => [pair, utf8Encode(pair.value)])), [pairs])
   const renderValue = (pair: NameValue) => {
     const value = json.get(pair)
-    return value ? <FormattedViewer bytes={value} kind="json" language="json" testId="form-value-json" wrap /> : null
+    return value ? <FormattedViewer bytes={value} kind="json" language="json" testId="form-value-json" wrap name={`Value of ${pair.name}`} /> : null
   }
   return (
     <div className="viewer" data-testid="viewer-form">
@@ -21,7 +22,9 @@ export function FormViewer({ bytes, contentType = null }: { bytes: Uint8Array; c
           {note}
         </p>
       )}
-      <NameValueTable pairs={pairs} rowTestId="form-row" renderValue={json.size > 0 ? renderValue : undefined} />
+      <div className="viewer-text-region" tabIndex={0} role="group" aria-label="Body as form fields" onKeyDown={selectAllWithin} data-testid="form-fields">
+        <NameValueTable pairs={pairs} rowTestId="form-row" renderValue={json.size > 0 ? renderValue : undefined} />
+      </div>
     </div>
   )
 }

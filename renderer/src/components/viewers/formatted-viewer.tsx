@@ -19,9 +19,11 @@ interface FormattedViewerProps {
   wrap?: boolean
   /** Line numbers (off for a part of a body that does not start at its first line). */
   numbered?: boolean
+  /** Its accessible name (see CodeBlock). */
+  name?: string
 }
 
-export function FormattedViewer({ bytes, kind, language, testId, charset = null, wrap = false, numbered = true }: FormattedViewerProps) {
+export function FormattedViewer({ bytes, kind, language, testId, charset = null, wrap = false, numbered = true, name }: FormattedViewerProps) {
   const [formatted, setFormatted] = useState<{ bytes: Uint8Array; kind: FormatKind; result: FormattedBody } | null>(null)
   const label = charset?.label ?? null
   const encoding = charset?.encoding ?? null
@@ -53,7 +55,7 @@ export function FormattedViewer({ bytes, kind, language, testId, charset = null,
         </p>
       )}
       <Suspense fallback={<p className="viewer-status">Loading viewer…</p>}>
-        <CodeBlock text={result.text} language={effectiveLanguage} testId="code-block" wrap={wrap} numbered={numbered} />
+        <CodeBlock text={result.text} language={effectiveLanguage} testId="code-block" wrap={wrap} numbered={numbered} label={name} />
       </Suspense>
     </div>
   )
