@@ -428,7 +428,7 @@ describe('live traffic', () => {
     expect(await page.getByTestId('timeline-5xx').getAttribute('d')).toBe('')
     // A key names each color in words, its swatch drawn in its bars' color.
     const key = await page.evaluate(pageScripts.timelineKey)
-    expect(key.map((entry) => entry.text)).toEqual(['2xx', '3xx', '4xx', '5xx', 'no response'])
+    expect(key.map((entry) => entry.text)).toEqual(['2xx', '3xx', '4xx', '5xx', 'no response (yet)'])
     for (const entry of key) {
       expect(entry.visible, entry.text ?? '').toBe(true)
       expect(entry.swatch, entry.text ?? '').toBe(entry.bars)

@@ -9,7 +9,7 @@ describe('the traffic timeline', () => {
     renderWith(createHarness(), <TrafficTimeline />)
     await settle()
     const items = screen.getAllByTestId('timeline-key-item')
-    expect(items.map((item) => item.textContent)).toEqual(['2xx', '3xx', '4xx', '5xx', 'no response'])
+    expect(items.map((item) => item.textContent)).toEqual(['2xx', '3xx', '4xx', '5xx', 'no response (yet)'])
     // Each swatch is drawn in its bars' color class.
     const layers = ['2xx', '3xx', '4xx', '5xx', 'none']
     items.forEach((item, i) => {

@@ -6,13 +6,14 @@ import { TIMELINE_SECONDS, type TimelineSnapshot } from '../state/timeline-count
 
 const HEIGHT = 48
 const REDRAW_MS = 500
-// Bucket index → class name; 1xx is drawn with 2xx.
+// Bucket index → class name; 1xx is drawn with 2xx. A request still waiting for its answer is drawn
+// with those that got none, until its answer moves it (hence "yet").
 const LAYERS: Array<{ name: string; indices: number[]; label: string }> = [
   { name: '2xx', indices: [1, 2], label: '2xx' },
   { name: '3xx', indices: [3], label: '3xx' },
   { name: '4xx', indices: [4], label: '4xx' },
   { name: '5xx', indices: [5], label: '5xx' },
-  { name: 'none', indices: [0], label: 'no response' },
+  { name: 'none', indices: [0], label: 'no response (yet)' },
 ]
 
 function layerPaths(snapshot: TimelineSnapshot): Record<string, string> {
