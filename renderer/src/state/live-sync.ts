@@ -48,6 +48,14 @@ export interface LiveSyncOptions {
   notifier?: DesktopNotifier
 }
 
+/** Resolves once the page has drawn its pending frame and is idle (at most a second later). */
+function whenIdle(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 1000 })
+    else setTimeout(resolve, 0)
+  })
+}
+
 export class LiveSync {
   readonly api: ApiClient
   readonly timeline: TimelineCounter
@@ -176,9 +184,10 @@ export class LiveSync {
     const token = ++this.loadToken
     try {
       // The first page is asked for alongside the rest: the list does not wait for settings. The
-      // timeline's minutes are read once it has landed, so that its first rows do not wait for them.
+      // timeline's minutes are read once it has landed and the page is idle, so that its first rows
+      // are drawn before the answers are read (thousands of requests at a busy history's load).
       const firstPage = this.reload()
-      void firstPage.then(() => {
+      void firstPage.then(() => whenIdle()).then(() => {
         if (token === this.loadToken && !this.disposed) void this.readTimeline()
       })
       void this.loadTargets()
@@ -222,6 +231,9 @@ export class LiveSync {
         this.timeline.observe(page.items, this.now())
         if (page.next === null) break
         before = page.next
+        // Each page is read when the page is idle again: scrolling the list meanwhile keeps its frames.
+        await whenIdle()
+        if (token !== this.timelineToken || this.disposed) return
       }
     } catch {
       // The list says why the engine could not be read; the next reconnection reads the minutes again.
