@@ -328,6 +328,11 @@ export const methods = {
     RunState,
     'Send a collection’s items in order; progress arrives as collections.run events.',
   ),
+  'collections.rerunFailed': method(
+    z.object({ runId: z.string().min(1) }),
+    RunState,
+    'Send again, as a new run, the items whose result failed in an ended run (refused, timed out, an error, or an answer outside 200–399), in the same order and with the same options; progress arrives as collections.run events.',
+  ),
   'collections.runStatus': method(z.object({ runId: z.string().min(1) }), RunState, 'Where a run stands, with its results.'),
   'collections.runs': method(
     z.object({ collectionId: z.string().min(1) }),

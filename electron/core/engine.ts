@@ -853,6 +853,7 @@ export class Engine {
       'collections.search': async ({ text }) => this.collectionStore.search(text).map((hit) => ({ ...hit, item: itemInfo(hit.item, utf8Bytes) })),
       'collections.run': async ({ id, folderId, baseUrl, delayMs, stopOnFailure, resign, resignWith, timeoutMs }) =>
         this.collections.run({ collectionId: id, folderId, baseUrl, delayMs, stopOnFailure, resign, resignWith, timeoutMs }),
+      'collections.rerunFailed': async ({ runId }) => this.collections.rerunFailed(runId),
       'collections.runStatus': async ({ runId }) => this.collections.runState(runId),
       'collections.runs': async ({ collectionId }) => this.collections.runsOf(collectionId),
       'collections.cancelRun': async ({ runId }) => this.collections.cancel(runId),

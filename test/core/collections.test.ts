@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process'
 import nodeFs, { promises as fs } from 'node:fs'
+import net from 'node:net'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import harValidator from 'har-validator'
@@ -729,6 +730,59 @@ describe('running a collection', () => {
       })
     })
   }
+
+  it('runs the items that failed again, as a new run in the same order with the same options: refused, answered 500 and timed out, not those answered 2xx', async () => {
+    let broken = true
+    const app = await target((req, res) => {
+      // An app paused in a debugger: it takes the request and never answers.
+      if (req.url === '/slow') return
+      res.writeHead(req.url === '/broken' && broken ? 500 : 200).end('answer')
+    })
+    // A port nothing listens on: the connection is refused.
+    const closed = net.createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const refusedPort = (closed.address() as net.AddressInfo).port
+    await new Promise<void>((resolve) => closed.close(() => resolve()))
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    const c = await api['collections.create']({ name: 'Flaky' })
+    const urls: Record<string, string> = { ok: `${app.url}/ok`, refused: `http://127.0.0.1:${refusedPort}/refused`, broken: `${app.url}/broken`, slow: `${app.url}/slow`, last: `${app.url}/last` }
+    for (const [name, url] of Object.entries(urls)) {
+      await api['collections.saveItem']({ id: c.id, from: { draft: { method: 'POST', url, headers: [], bodyBase64: '' } }, name })
+    }
+    let runId = ''
+    const first = runEvents(t, () => runId)
+    runId = (await api['collections.run']({ id: c.id, timeoutMs: 300 })).runId
+    const ended = await first
+    expect(ended.results.map((r) => [r.name, r.status, r.ok])).toEqual([
+      ['ok', 200, true],
+      ['refused', null, false],
+      ['broken', 500, false],
+      ['slow', null, false],
+      ['last', 200, true],
+    ])
+    broken = false
+    let againId = ''
+    const second = runEvents(t, () => againId)
+    const started = await api['collections.rerunFailed']({ runId })
+    againId = started.runId
+    expect(againId).not.toBe(runId)
+    expect(started).toMatchObject({ collectionId: c.id, folderId: null, total: 3, done: 0, state: 'running' })
+    const again = await second
+    // The slow one waits 300 ms, as the first run did, not the 30 s of a run's default.
+    expect(again.results.map((r) => [r.name, r.status, r.ok])).toEqual([
+      ['refused', null, false],
+      ['broken', 200, true],
+      ['slow', null, false],
+    ])
+    expect(again.results[2]!.error).toMatch(/0\.3 s|300 ms/)
+    expect(app.received.map((r) => r.url)).toEqual(['/ok', '/broken', '/slow', '/last', '/broken', '/slow'])
+    // Both runs are listed, the new one first; a run still going has nothing to run again yet.
+    expect((await api['collections.runs']({ collectionId: c.id })).map((run) => run.runId)).toEqual([againId, runId])
+    const none = await api['collections.run']({ id: c.id, baseUrl: app.url })
+    const refusedWhileRunning = await dispatch(t.engine.handlers(), 'collections.rerunFailed', { runId: none.runId })
+    expect(refusedWhileRunning).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+  })
 
   it('a run cancelled while it waits between items sends nothing more, and ends at once', async () => {
     const app = await target()

@@ -391,3 +391,48 @@ describe('the options of a run', () => {
     expect((screen.getByTestId('run-timeout') as HTMLInputElement).value).toBe('30')
   })
 })
+
+describe('running the failed requests again', () => {
+  it('is offered once a run ended with failures, starts a new run of them from the run that had them, and is hidden when none failed', async () => {
+    const engine = createFakeEngine()
+    ;(engine.endpoints[0]! as Endpoint).forward = defaultForwardConfig()
+    const fake = installFakeWorkbench(engine)
+    fake.addCollection({ id: 'col_a', name: 'Refunds', items: ['one', 'two', 'three'].map((name) => fake.item({ id: `itm_${name}`, name })) })
+    engine.override('collections.rerunFailed', (input) => {
+      const { runId } = input as { runId: string }
+      return { runId: `${runId}_again`, collectionId: 'col_a', total: 2, done: 0, state: 'running', results: [] } satisfies RunState
+    })
+    const harness = await renderCollectionsView(engine)
+    const workbench = workbenchOf(harness.stores)
+    fireEvent.click(screen.getByTestId('collection-run'))
+    await act(async () => {
+      fireEvent.submit(screen.getByTestId('run-start').closest('form')!)
+    })
+    await settle()
+    const runId = workbench.store.getState().runId!
+    const result = (itemId: string, status: number | null, ok: boolean) => ({ itemId, name: itemId.slice(4), replayId: null, status, durationMs: 3, error: status === null ? 'connection refused' : null, ok })
+    const results = [result('itm_one', 200, true), result('itm_two', null, false), result('itm_three', 500, false)]
+    // Not while it runs, even with a failure already.
+    act(() => engine.emit('collections.run', { runId, collectionId: 'col_a', total: 3, done: 2, state: 'running', results: results.slice(0, 2) }))
+    await settle()
+    expect(screen.queryByTestId('run-failed-again')).toBeNull()
+    act(() => engine.emit('collections.run', { runId, collectionId: 'col_a', total: 3, done: 3, state: 'finished', results }))
+    await settle()
+    const again = screen.getByTestId('run-failed-again')
+    expect(again.textContent).toBe('Run failed again (2)')
+    await act(async () => {
+      fireEvent.click(again)
+    })
+    await settle()
+    expect(engine.calls.filter((c) => c.method === 'collections.rerunFailed').map((c) => c.input)).toEqual([{ runId }])
+    expect(workbench.store.getState().runId).toBe(`${runId}_again`)
+    expect(screen.getByTestId('run-progress-text').textContent).toBe('0 of 2 sent · running')
+    expect(screen.queryByTestId('run-failed-again')).toBeNull()
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('run-cancel')))
+    // The new run's requests all answered: nothing is left to run again.
+    act(() => engine.emit('collections.run', { runId: `${runId}_again`, collectionId: 'col_a', total: 2, done: 2, state: 'finished', results: [result('itm_two', 200, true), result('itm_three', 200, true)] }))
+    await settle()
+    expect(screen.getByTestId('run-progress-text').textContent).toBe('2 of 2 sent · finished')
+    expect(screen.queryByTestId('run-failed-again')).toBeNull()
+  })
+})

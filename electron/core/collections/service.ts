@@ -45,6 +45,19 @@ export interface ExportedFile {
   harEntries?: HarEntriesRange
 }
 
+/** How a run sends its items: where, how fast, whether it stops at a failure, how it re-signs. */
+interface RunOptions {
+  baseUrl?: string | null
+  delayMs: number
+  stopOnFailure: boolean
+  resign: boolean
+  resignWith?: readonly string[]
+  timeoutMs: number
+}
+
+/** A run as kept: its state, whether it was cancelled, and its options, which running its failed items again reuses. */
+type KeptRun = RunState & { cancel: boolean; options: RunOptions }
+
 /** How many ended runs are kept for `collections.runs` and `collections.runStatus`. */
 const MAX_ENDED_RUNS = 50
 
@@ -193,7 +206,7 @@ function itemOfExchange(exchange: Exchange, now: number, index: number): Omit<Co
 }
 
 export class CollectionService {
-  private readonly runs = new Map<string, RunState & { cancel: boolean }>()
+  private readonly runs = new Map<string, KeptRun>()
   /** Ends a run's wait between items at once when it is cancelled. */
   private readonly wakeRun = new Map<string, () => void>()
   /** The send of each run waiting for its answer, by run: a cancel cuts it short (an app paused in a debugger never answers). */
@@ -601,36 +614,63 @@ export class CollectionService {
 
   // ——— runs ———
 
-  run(input: { collectionId: string; folderId?: string | null; baseUrl?: string | null; delayMs: number; stopOnFailure: boolean; resign: boolean; resignWith?: readonly string[]; timeoutMs: number }): RunState {
+  run(input: { collectionId: string; folderId?: string | null } & RunOptions): RunState {
     const collection = this.deps.store.get(input.collectionId)
     const items = this.orderedItems(collection, input.folderId ?? null)
     if (items.length === 0) throw new HookscopeError('INVALID_INPUT', 'There is nothing to run in that collection or folder.')
-    const state: RunState & { cancel: boolean } = {
+    const { collectionId: _collectionId, folderId: _folderId, ...options } = input
+    void _collectionId
+    void _folderId
+    return this.start(collection.id, input.folderId ?? null, items, options)
+  }
+
+  /**
+   * A new run of the items whose result failed in an ended run (refused, timed out, an error, or an
+   * answer outside 200–399, as "Stop on failure" counts them), in the order they were sent, with the
+   * run's own options. Each is sent as it stands now; one deleted since is left out.
+   */
+  rerunFailed(runId: string): RunState {
+    const previous = this.runs.get(runId)
+    if (!previous) throw new HookscopeError('NOT_FOUND', `No run with id ${runId}.`)
+    if (previous.state === 'running') throw new HookscopeError('INVALID_INPUT', 'That run is still in progress: wait for it to end, or stop it, before running its failed requests again.')
+    const failed = [...new Set(previous.results.filter((result) => !result.ok).map((result) => result.itemId))]
+    if (failed.length === 0) throw new HookscopeError('INVALID_INPUT', 'No request of that run failed: there is nothing to run again.')
+    const collection = this.deps.store.get(previous.collectionId)
+    const byId = new Map(collection.items.map((item) => [item.id, item]))
+    const items = failed.flatMap((id) => byId.get(id) ?? [])
+    if (items.length === 0) throw new HookscopeError('NOT_FOUND', 'The requests that failed are no longer in the collection.')
+    return this.start(collection.id, previous.folderId ?? null, items, previous.options)
+  }
+
+  private start(collectionId: string, folderId: string | null, items: CollectionItem[], options: RunOptions): RunState {
+    const state: KeptRun = {
       runId: `run_${this.deps.newId().toLowerCase()}`,
-      collectionId: collection.id,
-      folderId: input.folderId ?? null,
+      collectionId,
+      folderId,
       startedAt: this.deps.clock.now(),
       total: items.length,
       done: 0,
       state: 'running',
       results: [],
       cancel: false,
+      options,
     }
     this.runs.set(state.runId, state)
     // The runs kept to be found again: every one in progress, and the last that ended.
     const ended = [...this.runs.values()].filter((run) => run.state !== 'running')
     for (const old of ended.slice(0, Math.max(0, ended.length - MAX_ENDED_RUNS))) this.runs.delete(old.runId)
-    void this.execute(state, items, input)
+    void this.execute(state, items, options)
     return this.publicState(state)
   }
 
-  private publicState(state: RunState & { cancel: boolean }): RunState {
-    const { cancel: _cancel, ...rest } = state
+  private publicState(state: KeptRun): RunState {
+    const { cancel: _cancel, options: _options, ...rest } = state
     void _cancel
+    void _options
     return { ...rest, results: [...rest.results] }
   }
 
-  private async execute(state: RunState & { cancel: boolean }, items: CollectionItem[], input: { baseUrl?: string | null; delayMs: number; stopOnFailure: boolean; resign: boolean; resignWith?: readonly string[]; timeoutMs: number }): Promise<void> {
+  private async execute(state: KeptRun, items: CollectionItem[], input: RunOptions): Promise<void> {
     this.deps.onRun(this.publicState(state))
     for (const [index, item] of items.entries()) {
       if (index > 0 && input.delayMs > 0 && !state.cancel) {

@@ -813,6 +813,14 @@ export class Workbench {
     this.state.setRunId(state.runId)
   }
 
+  /** A new run of the requests that failed in an ended run, in their order, with its options; the panel shows it. */
+  async rerunFailed(runId: string): Promise<void> {
+    const state = await this.guard('Could not run the failed requests again', () => this.api['collections.rerunFailed']({ runId }))
+    if (!state) return
+    this.stores.app.getState().applyRun(state)
+    this.state.setRunId(state.runId)
+  }
+
   /**
    * The run panel opened on a collection or folder shows its run still in progress, or else its last
    * one, as the engine keeps them: a reload or a panel closed meanwhile loses neither its progress nor

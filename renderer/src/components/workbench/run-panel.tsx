@@ -86,6 +86,7 @@ export function RunPanel({ target }: { target: RunTarget }) {
   const delayMs = Math.max(0, Math.min(60_000, Math.round(Number(delay) || 0)))
   const running = run?.state === 'running'
   const percent = run && run.total > 0 ? Math.round((run.done / run.total) * 100) : 0
+  const failed = run ? run.results.filter((result) => !result.ok).length : 0
 
   return (
     <section className="run-panel" data-testid="run-panel" aria-label="Run">
@@ -183,6 +184,25 @@ export function RunPanel({ target }: { target: RunTarget }) {
             Stop
           </button>
         )}
+        {!running && run && failed > 0 && (
+          <button
+            type="button"
+            data-testid="run-failed-again"
+            title="A new run of the requests that failed (refused, timed out, an error, or an answer outside 200–399), in the same order, with the options this run had"
+            onClick={() =>
+              void workbench.rerunFailed(run.runId).then(() =>
+                // The button goes while the new run runs: the keyboard stays in the panel, on Stop while there is one.
+                requestAnimationFrame(() => {
+                  const panel = document.querySelector('[data-testid="run-panel"]')
+                  const next = ['run-cancel', 'run-failed-again', 'run-start'].map((id) => panel?.querySelector<HTMLButtonElement>(`[data-testid="${id}"]`)).find((button) => button && !button.disabled)
+                  next?.focus()
+                }),
+              )
+            }
+          >
+            Run failed again ({failed})
+          </button>
+        )}
       </form>
       {baseUrl !== null && problem && <p className="field-error">{problem}</p>}
       {timeoutProblem && (
@@ -197,7 +217,7 @@ export function RunPanel({ target }: { target: RunTarget }) {
           </div>
           <p className="muted" data-testid="run-progress-text">
             {run.done} of {run.total} sent · {run.state}
-            {run.results.some((r) => !r.ok) ? ` · ${run.results.filter((r) => !r.ok).length} failed` : ''}
+            {failed > 0 ? ` · ${failed} failed` : ''}
           </p>
           <table className="kv-table compact run-results" data-testid="run-results">
             <thead>
