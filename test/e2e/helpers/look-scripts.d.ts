@@ -4,3 +4,4 @@ export function fieldBorderContrasts(scope: string | null): Array<{ testId: stri
 export function focusRing(): { testId: string; width: number; contrast: number; hidden: string[] } | null
 export function shownTextContrast(testId: string): number
 export function coveredControls(selector: string): string[]
+export function focusRingOpacity(): number

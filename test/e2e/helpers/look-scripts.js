@@ -175,3 +175,24 @@ export function coveredControls(selector) {
     })
     .map((el) => el.getAttribute('data-testid') ?? el.getAttribute('aria-label') ?? el.textContent.trim())
 }
+
+/**
+ * How opaque the focus ring of the focused control is drawn: the opacity of the element drawing it (the
+ * control, or the box around it within four levels, as `focusRing` finds it) times that of the boxes
+ * around it. A transparent control (a file picker laid over its button) shows no ring of its own.
+ */
+export function focusRingOpacity() {
+  const active = document.activeElement
+  if (!active || active === document.body) return 0
+  let ring = active
+  for (let at = active, up = 0; at && up < 4; at = at.parentElement, up++) {
+    const style = getComputedStyle(at)
+    if (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) {
+      ring = at
+      break
+    }
+  }
+  let opacity = 1
+  for (let at = ring; at; at = at.parentElement) opacity *= Number(getComputedStyle(at).opacity)
+  return opacity
+}
