@@ -288,7 +288,14 @@ export const methods = {
     'Save a capture, a replay or a draft into a collection, exactly (raw headers, body bytes).',
   ),
   'collections.updateItem': method(
-    z.object({ id: z.string().min(1), itemId: z.string().min(1), patch: ItemPatch, request: RequestDraft.optional() }),
+    z.object({
+      id: z.string().min(1),
+      itemId: z.string().min(1),
+      patch: ItemPatch,
+      request: RequestDraft.optional(),
+      /** The item's updatedAt when it was opened: refused with CONFLICT, changing nothing, when it changed since (another window saved it). */
+      ifUpdatedAt: z.number().optional(),
+    }),
     CollectionTree,
     'Change an item’s name, notes, tags, re-signing, or request.',
   ),

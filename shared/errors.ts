@@ -6,6 +6,7 @@ import { z } from 'zod'
 export const ErrorCode = z.enum([
   'INVALID_INPUT',
   'NOT_FOUND',
+  'CONFLICT',
   'NO_FORWARD_TARGET',
   'UNKNOWN_METHOD',
   'UNAUTHORIZED',
@@ -25,6 +26,7 @@ export type ErrorCode = z.infer<typeof ErrorCode>
 export const errorMessages: Record<ErrorCode, string> = {
   INVALID_INPUT: 'The request to the engine was not valid.',
   NOT_FOUND: 'Nothing with that id exists.',
+  CONFLICT: 'It was changed elsewhere since it was opened.',
   NO_FORWARD_TARGET: 'This endpoint has no forward target: give a URL to send it to.',
   UNKNOWN_METHOD: 'The engine does not know that method.',
   UNAUTHORIZED: 'This caller is not allowed to use the engine.',

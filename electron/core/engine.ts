@@ -845,8 +845,8 @@ export class Engine {
         this.collectionsChanged(null)
         return itemInfo(item, utf8Bytes)
       },
-      'collections.updateItem': async ({ id, itemId, patch, request }) =>
-        tree(this.collectionsChanged(await this.collectionStore.updateItem(id, itemId, { ...patch, ...(request ? { request: savedOfDraft(request) } : {}) }))),
+      'collections.updateItem': async ({ id, itemId, patch, request, ifUpdatedAt }) =>
+        tree(this.collectionsChanged(await this.collectionStore.updateItem(id, itemId, { ...patch, ...(request ? { request: savedOfDraft(request) } : {}) }, ifUpdatedAt))),
       'collections.removeItem': async ({ id, itemId }) => tree(this.collectionsChanged(await this.collectionStore.removeItem(id, itemId))),
       'collections.moveItem': async ({ id, itemId, folderId, index }) => tree(this.collectionsChanged(await this.collectionStore.moveItem(id, itemId, folderId, index))),
       'collections.moveEntry': async ({ id, entry, parentId, index }) => tree(this.collectionsChanged(await this.collectionStore.moveEntry(id, entry, parentId, index))),

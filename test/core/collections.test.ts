@@ -57,6 +57,31 @@ async function interleaved(api: ReturnType<typeof apiOf>) {
 }
 
 describe('collections', () => {
+  it('refuse an item update made from a version that was changed since, changing nothing, so that two windows do not silently overwrite each other', async () => {
+    t = await startEngine()
+    const api = apiOf(t.engine)
+    const c = await api['collections.create']({ name: 'Shared' })
+    const draft = (url: string) => ({ method: 'POST' as const, url, headers: [], bodyBase64: '' })
+    const saved = await api['collections.saveItem']({ id: c.id, from: { draft: draft('http://app.example/original') }, name: 'hook' })
+    // Both windows opened it; the first saves its change.
+    const first = await api['collections.updateItem']({ id: c.id, itemId: saved.id, patch: {}, request: draft('http://app.example/first'), ifUpdatedAt: saved.updatedAt })
+    const afterFirst = first.items.find((i) => i.id === saved.id)!
+    expect(afterFirst.request.url).toBe('http://app.example/first')
+    // Even within the same millisecond, the change gives the item a version of its own.
+    expect(afterFirst.updatedAt).toBeGreaterThan(saved.updatedAt)
+    // The second, from the version it opened, is refused and changes nothing.
+    const stale = await dispatch(t.engine.handlers(), 'collections.updateItem', { id: c.id, itemId: saved.id, patch: { name: 'renamed' }, request: draft('http://app.example/second'), ifUpdatedAt: saved.updatedAt })
+    expect(stale).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: '"hook" was changed elsewhere since it was opened.' } })
+    const item = await api['collections.item']({ id: c.id, itemId: saved.id })
+    expect([item.name, item.request.url, item.updatedAt]).toEqual(['hook', 'http://app.example/first', afterFirst.updatedAt])
+    // Told to overwrite (no version given), or from the version now stored, it saves.
+    const overwritten = await api['collections.updateItem']({ id: c.id, itemId: saved.id, patch: {}, request: draft('http://app.example/second') })
+    const now = overwritten.items.find((i) => i.id === saved.id)!
+    expect(now.request.url).toBe('http://app.example/second')
+    const again = await api['collections.updateItem']({ id: c.id, itemId: saved.id, patch: {}, request: draft('http://app.example/third'), ifUpdatedAt: now.updatedAt })
+    expect(again.items.find((i) => i.id === saved.id)!.request.url).toBe('http://app.example/third')
+  })
+
   it('never accept a save into a collection being deleted and then lose it', async () => {
     t = await startEngine()
     const [jsonId, binId] = await captureTwo(t)

@@ -102,6 +102,57 @@ describe.each(['light', 'dark'] as const)('the Collections sidebar, %s theme', (
   })
 })
 
+describe('one item open in the Composer of two windows', () => {
+  it('asks, at the later Update item, before overwriting what the other saved meanwhile: cancel, overwrite or keep theirs', async (ctx) => {
+    e2e.requireBrowser(ctx)
+    const api = hostApi!.api
+    const name = `Shared ${uniquePath('conflict')}`
+    const collection = await api['collections.create']({ name })
+    const saved = await api['collections.saveItem']({ id: collection.id, from: { draft: { method: 'POST', url: `${app.url}/original`, headers: [], bodyBase64: '' } }, name: 'shared hook' })
+    const storedUrl = async () => (await api['collections.item']({ id: collection.id, itemId: saved.id })).request.url
+    const openIn = async () => {
+      const { page } = await e2e.open()
+      await openCollection(page, name)
+      await node(page, 'shared hook').click()
+      await page.getByTestId('item-open').click()
+      await expect.poll(() => page.getByTestId('composer-url').inputValue()).toBe(`${app.url}/original`)
+      return page
+    }
+    const a = await openIn()
+    const b = await openIn()
+    await a.getByTestId('composer-url').fill(`${app.url}/from-a`)
+    await a.getByTestId('composer-update-item').click()
+    await expect.poll(storedUrl).toBe(`${app.url}/from-a`)
+
+    // The other window saves from the version it opened: asked, not silently winning.
+    await b.getByTestId('composer-url').fill(`${app.url}/from-b`)
+    await b.getByTestId('composer-update-item').click()
+    const question = b.getByTestId('composer-item-conflict')
+    await question.waitFor()
+    expect(await question.textContent()).toContain('“shared hook” was changed and saved elsewhere')
+    await b.getByTestId('item-conflict-cancel').click()
+    await question.waitFor({ state: 'detached' })
+    expect(await storedUrl()).toBe(`${app.url}/from-a`)
+    expect(await b.getByTestId('composer-url').inputValue()).toBe(`${app.url}/from-b`)
+    await b.getByTestId('composer-update-item').click()
+    await b.getByTestId('item-conflict-overwrite').click()
+    await expect.poll(storedUrl).toBe(`${app.url}/from-b`)
+    await question.waitFor({ state: 'detached' })
+
+    // The first window, now behind, is asked in turn; keeping theirs shows what the other saved.
+    await a.getByTestId('composer-url').fill(`${app.url}/from-a-again`)
+    await a.getByTestId('composer-update-item').click()
+    await a.getByTestId('item-conflict-keep-theirs').click()
+    await expect.poll(() => a.getByTestId('composer-url').inputValue()).toBe(`${app.url}/from-b`)
+    expect(await storedUrl()).toBe(`${app.url}/from-b`)
+    // On that version, its next save is not asked about.
+    await a.getByTestId('composer-url').fill(`${app.url}/settled`)
+    await a.getByTestId('composer-update-item').click()
+    await expect.poll(storedUrl).toBe(`${app.url}/settled`)
+    expect(await a.getByTestId('composer-item-conflict').count()).toBe(0)
+  })
+})
+
 describe('collections', () => {
   it('saves requests from the list, organizes them (folder, drag and drop, keyboard), with notes, tags and search', async (ctx) => {
     e2e.requireBrowser(ctx)

@@ -354,15 +354,23 @@ export class CollectionStore {
     return full
   }
 
-  async updateItem(id: string, itemId: string, patch: Partial<Pick<CollectionItem, 'name' | 'notes' | 'tags' | 'signature'>> & { request?: SavedRequest; acceptSelfSigned?: boolean }): Promise<Collection> {
+  /**
+   * `ifUpdatedAt`: the item's `updatedAt` when the caller read it; when it changed since (another
+   * window saved it meanwhile), nothing is changed and CONFLICT says so, rather than the later save
+   * silently winning. Each change moves `updatedAt` forward, also within one millisecond, so that no
+   * two versions of an item share it.
+   */
+  async updateItem(id: string, itemId: string, patch: Partial<Pick<CollectionItem, 'name' | 'notes' | 'tags' | 'signature'>> & { request?: SavedRequest; acceptSelfSigned?: boolean }, ifUpdatedAt?: number): Promise<Collection> {
     const { acceptSelfSigned, ...rest } = patch
     return this.change(id, (c) => {
-      if (!c.items.some((i) => i.id === itemId)) throw new HookscopeError('NOT_FOUND', `No item ${itemId} in this collection.`)
+      const current = c.items.find((i) => i.id === itemId)
+      if (!current) throw new HookscopeError('NOT_FOUND', `No item ${itemId} in this collection.`)
+      if (ifUpdatedAt !== undefined && current.updatedAt !== ifUpdatedAt) throw new HookscopeError('CONFLICT', `"${current.name}" was changed elsewhere since it was opened.`)
       return {
         ...c,
         items: c.items.map((i) => {
           if (i.id !== itemId) return i
-          const next: CollectionItem = { ...i, ...stripUndefined(rest), updatedAt: this.deps.clock.now() }
+          const next: CollectionItem = { ...i, ...stripUndefined(rest), updatedAt: Math.max(this.deps.clock.now(), i.updatedAt + 1) }
           // Kept only while true, so that a file says nothing of it for a certificate that is checked.
           if (acceptSelfSigned === true) next.acceptSelfSigned = true
           else if (acceptSelfSigned === false) delete next.acceptSelfSigned

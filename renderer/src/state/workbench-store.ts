@@ -14,11 +14,12 @@ export type ComposerSource =
   /** `endpoint`: the endpoint whose address the URL names (`origin`), when known: the one the capture came to, sent to its own address. */
   | { kind: 'capture'; captureId: string; endpoint?: { id: string; origin: string } }
   /** `endpoint`: the endpoint whose address the item's URL names (`origin`), when known. */
-  | { kind: 'item'; collectionId: string; itemId: string; name: string; endpoint?: { id: string; origin: string } }
+  /** `updatedAt`: the item's version as opened (or last saved from here): Update item is refused when it changed since. */
+  | { kind: 'item'; collectionId: string; itemId: string; name: string; updatedAt?: number; endpoint?: { id: string; origin: string } }
   | { kind: 'replay'; replayId: string }
   | { kind: 'pasted'; format: 'curl' | 'raw' }
   /** The draft kept from the last session; `bodyOmitted`: the size of a body too large to keep; `item`: the collection item it was opened from. */
-  | { kind: 'restored'; bodyOmitted: number | null; item?: { collectionId: string; itemId: string; name: string } }
+  | { kind: 'restored'; bodyOmitted: number | null; item?: { collectionId: string; itemId: string; name: string; updatedAt?: number } }
 
 /** A request that can be compared with another. */
 export type RequestRef =
@@ -115,6 +116,8 @@ export interface WorkbenchState {
   runId: string | null
   /** Another request to open in the Composer, waiting for the user's yes: it holds an item's changes not saved to it. */
   discardConfirm: { name: string; open: () => void } | null
+  /** The item "Update item" would save to, changed elsewhere since the Composer opened it: overwrite, keep theirs, or cancel. */
+  itemConflict: { collectionId: string; itemId: string; name: string } | null
   importError: string | null
   /** A large file's import under way: its bytes being sent, then its requests being read by the engine. */
   importProgress: ImportProgress | null
@@ -147,6 +150,7 @@ export interface WorkbenchActions {
   setRunTarget(target: RunTarget | null): void
   setRunId(runId: string | null): void
   setDiscardConfirm(confirm: WorkbenchState['discardConfirm']): void
+  setItemConflict(conflict: WorkbenchState['itemConflict']): void
   setImportError(message: string | null): void
   setImportProgress(progress: ImportProgress | null): void
   setListExport(progress: ExportProgress | null): void
@@ -204,6 +208,7 @@ export function createWorkbenchStore(initial: Partial<WorkbenchState> = {}): Wor
       runTarget: null,
       runId: null,
       discardConfirm: null,
+      itemConflict: null,
       importError: null,
       importProgress: null,
       listExport: null,
@@ -263,6 +268,7 @@ export function createWorkbenchStore(initial: Partial<WorkbenchState> = {}): Wor
       setRunTarget: (runTarget) => set({ runTarget }),
       setRunId: (runId) => set({ runId }),
       setDiscardConfirm: (discardConfirm) => set({ discardConfirm }),
+      setItemConflict: (itemConflict) => set({ itemConflict }),
       setImportError: (importError) => set({ importError }),
       setImportProgress: (importProgress) => set({ importProgress }),
       setListExport: (listExport) => set({ listExport }),

@@ -274,7 +274,7 @@ export class Workbench {
       const endpointId = configured?.endpointId ?? (resigner.length === 1 ? resigner[0]!.id : null)
       const endpoint = itemEndpoint(item)
       this.state.loadRequest(editableOfDraft(draftOfSaved(item.request)), {
-        source: { kind: 'item', collectionId, itemId: item.id, name: item.name, ...(endpoint ? { endpoint } : {}) },
+        source: { kind: 'item', collectionId, itemId: item.id, name: item.name, updatedAt: item.updatedAt, ...(endpoint ? { endpoint } : {}) },
         originId: item.source.kind === 'capture' ? item.source.id : null,
         endpointId,
         resign: (configured !== null || resigner.length === 1) && this.resignDefault(endpointId),
@@ -564,16 +564,29 @@ export class Workbench {
 
   /** The collection item the composer's request was opened from, also once kept across a reload:
    * "Update item" saves to it (never a restored draft whose body was too large to keep). */
-  itemOfDraft(): { collectionId: string; itemId: string; name: string } | null {
+  itemOfDraft(): { collectionId: string; itemId: string; name: string; updatedAt?: number } | null {
     const { source } = this.state.composer
-    if (source.kind === 'item') return { collectionId: source.collectionId, itemId: source.itemId, name: source.name }
+    if (source.kind === 'item') return { collectionId: source.collectionId, itemId: source.itemId, name: source.name, ...(source.updatedAt !== undefined ? { updatedAt: source.updatedAt } : {}) }
     return source.kind === 'restored' ? (source.item ?? null) : null
   }
 
-  async updateItemRequest(): Promise<void> {
+  /** The Composer's item, now at version `updatedAt` (saved from here): a later Update item starts from it. */
+  private composerItemAt(itemId: string, updatedAt: number): void {
+    const { source } = this.state.composer
+    if (source.kind === 'item' && source.itemId === itemId) this.state.setComposer({ source: { ...source, updatedAt } })
+    else if (source.kind === 'restored' && source.item?.itemId === itemId) this.state.setComposer({ source: { ...source, item: { ...source.item, updatedAt } } })
+  }
+
+  /**
+   * Saves the Composer's request to its item. When the item was changed elsewhere since the Composer
+   * opened it (another window saved it), nothing is saved and the user is asked (`itemConflict`):
+   * overwrite it (`overwrite`), keep theirs, or cancel.
+   */
+  async updateItemRequest(options: { overwrite?: boolean } = {}): Promise<void> {
     const { source, request } = this.state.composer
     const item = this.itemOfDraft()
     if (!item || (source.kind === 'restored' && source.bodyOmitted !== null)) return
+    this.state.setItemConflict(null)
     try {
       // How it is signed goes with it: re-signed as the Composer re-signs it, or no more once that is turned off.
       const { endpointId, resign } = this.state.composer
@@ -582,12 +595,19 @@ export class Workbench {
       const signing = resign && scheme && endpointId ? { signature: { scheme, endpointId } } : !resign && scheme && endpoint?.signature.hasSecret ? { signature: null } : {}
       // So does the certificate it accepts: a run or a later send reaches the app this one reaches.
       const patch = { ...signing, acceptSelfSigned: this.acceptsSelfSigned() }
-      const collection = await this.api['collections.updateItem']({ id: item.collectionId, itemId: item.itemId, patch, request: toDraft(request) })
+      const ifUnchanged = !options.overwrite && item.updatedAt !== undefined ? { ifUpdatedAt: item.updatedAt } : {}
+      const collection = await this.api['collections.updateItem']({ id: item.collectionId, itemId: item.itemId, patch, request: toDraft(request), ...ifUnchanged })
       if (this.state.selectedCollectionId === collection.id) this.state.setCollection(collection)
+      const saved = collection.items.find((i) => i.id === item.itemId)
+      if (saved) this.composerItemAt(item.itemId, saved.updatedAt)
       // What it saved is the item now; edits typed meanwhile are still to save.
       if (this.itemOfDraft()?.itemId === item.itemId) this.state.setComposer({ baseline: request })
       this.toast(`Updated "${item.name}"`)
     } catch (error) {
+      if (error instanceof HookscopeError && error.code === 'CONFLICT') {
+        this.state.setItemConflict({ collectionId: item.collectionId, itemId: item.itemId, name: item.name })
+        return
+      }
       if (error instanceof HookscopeError && error.code === 'NOT_FOUND') {
         // Deleted meanwhile (or its collection was), as Postman does with a request closed under its
         // tab: the request stays as edited, no longer linked to it, and is offered a collection.
@@ -598,6 +618,15 @@ export class Workbench {
       }
       this.toast(`Could not update the item: ${messageOf(error)}`, 'error')
     }
+  }
+
+  /** The item as it was saved elsewhere, in the Composer: its changes here are given up. */
+  keepTheirs(): Promise<void> {
+    const conflict = this.state.itemConflict
+    this.state.setItemConflict(null)
+    if (!conflict) return Promise.resolve()
+    this.state.setComposer({ baseline: null })
+    return this.openItem(conflict.collectionId, conflict.itemId)
   }
 
   // ——— collections ———
@@ -776,13 +805,32 @@ export class Workbench {
   }
 
   updateItem(id: string, itemId: string, patch: { name?: string; notes?: string; tags?: string[] }) {
-    return this.guard('Could not save the item', async () => this.show(await this.api['collections.updateItem']({ id, itemId, patch })))
+    return this.guard('Could not save the item', async () => {
+      const before = this.versionShown(itemId)
+      return this.followOwnChange(itemId, before, this.show(await this.api['collections.updateItem']({ id, itemId, patch })))
+    })
+  }
+
+  /** The version of an item the page's tree holds. */
+  private versionShown(itemId: string): number | undefined {
+    return this.state.collection?.items.find((i) => i.id === itemId)?.updatedAt
+  }
+
+  /**
+   * A change made here to an item's name, notes or tags, which the Composer open on the same version of
+   * it follows: its Update item is not taken for a save over someone else's change.
+   */
+  private followOwnChange(itemId: string, before: number | undefined, tree: CollectionTree): CollectionTree {
+    const after = tree.items.find((i) => i.id === itemId)?.updatedAt
+    if (before !== undefined && after !== undefined && this.itemOfDraft()?.itemId === itemId && this.itemOfDraft()?.updatedAt === before) this.composerItemAt(itemId, after)
+    return tree
   }
 
   /** Edits of an item's name, notes or tags left unsaved when its panel closes: kept, unless the item is gone. */
   async keepItemEdits(id: string, itemId: string, patch: { name: string; notes: string; tags: string[] }): Promise<void> {
     try {
-      this.show(await this.api['collections.updateItem']({ id, itemId, patch }))
+      const before = this.versionShown(itemId)
+      this.followOwnChange(itemId, before, this.show(await this.api['collections.updateItem']({ id, itemId, patch })))
       this.toast(`Saved your changes to "${patch.name}"`)
     } catch (error) {
       // Deleted along with what was typed into it: nothing to keep them in.

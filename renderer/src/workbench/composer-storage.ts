@@ -69,7 +69,8 @@ const StoredDraft = z.object({
     .object({ originId: z.string().nullable(), endpointId: z.string().nullable(), resign: z.boolean(), renewId: z.boolean() })
     .optional(),
   /** The collection item it was opened from, which "Update item" saves it to. */
-  item: z.object({ collectionId: z.string(), itemId: z.string(), name: z.string() }).nullable().optional(),
+  /** `updatedAt`: the item's version it was opened from (absent in drafts kept before it was). */
+  item: z.object({ collectionId: z.string(), itemId: z.string(), name: z.string(), updatedAt: z.number().optional() }).nullable().optional(),
   /** The replay whose answer the response side showed (absent in drafts kept before it was). */
   resultId: z.string().nullable().optional(),
   /** Sent to an https:// URL, it accepts a self-signed certificate (absent in drafts kept before it could). */
@@ -92,6 +93,7 @@ export interface DraftItem {
   collectionId: string
   itemId: string
   name: string
+  updatedAt?: number
 }
 
 export interface RestoredDraft {
@@ -126,7 +128,7 @@ export function storeDraft(request: EditableRequest, signing: DraftSigning = NO_
     headers: request.headers.map(({ name, value, enabled, followsUrl }) => ({ name, value, enabled, ...(followsUrl ? { followsUrl } : {}) })),
     body: storedBody(request.body),
     signing: { originId: signing.originId, endpointId: signing.endpointId, resign: signing.resign, renewId: signing.renewId },
-    item: item && { collectionId: item.collectionId, itemId: item.itemId, name: item.name },
+    item: item && { collectionId: item.collectionId, itemId: item.itemId, name: item.name, ...(item.updatedAt !== undefined ? { updatedAt: item.updatedAt } : {}) },
     resultId,
     ...(acceptSelfSigned ? { acceptSelfSigned } : {}),
   }

@@ -1,8 +1,9 @@
 // The workbench's dialogs, wherever they were opened from: the comparison, "save to collection",
-// "resend to…", "paste cURL / HTTP", and the question before the Composer's unsaved changes to an
-// item are replaced by another request.
+// "resend to…", "paste cURL / HTTP", the question before the Composer's unsaved changes to an
+// item are replaced by another request, and the one when Update item finds the item changed elsewhere.
 import { useWorkbench, useWorkbenchState } from '../../workbench/commands'
-import { ConfirmDialog } from '../dialog'
+import { ConfirmDialog, Dialog } from '../dialog'
+import { VisibleText } from '../visible-text'
 import { DiffSheet } from './diff-sheet'
 import { PasteDialog } from './paste-dialog'
 import { ResendPrompt } from './resend-prompt'
@@ -17,6 +18,7 @@ export function WorkbenchSheets() {
   const resendPrompt = useWorkbenchState((s) => s.resendPrompt)
   const pasteOpen = useWorkbenchState((s) => s.pasteOpen)
   const discard = useWorkbenchState((s) => s.discardConfirm)
+  const conflict = useWorkbenchState((s) => s.itemConflict)
   return (
     <>
       {diff && <DiffSheet left={diff.left} right={diff.right} onClose={() => actions.setDiff(null)} />}
@@ -35,6 +37,25 @@ export function WorkbenchSheets() {
           onCancel={() => actions.setDiscardConfirm(null)}
           testId="composer-discard-confirm"
         />
+      )}
+      {conflict && (
+        <Dialog title="Changed elsewhere" onClose={() => actions.setItemConflict(null)} testId="composer-item-conflict">
+          <p>
+            “<VisibleText value={conflict.name} />” was changed and saved elsewhere (in another window) since you opened it here. Overwrite it with your request, keep the version saved there (your
+            changes here are given up), or cancel to decide later.
+          </p>
+          <div className="dialog-actions">
+            <button type="button" data-testid="item-conflict-cancel" onClick={() => actions.setItemConflict(null)}>
+              Cancel
+            </button>
+            <button type="button" data-testid="item-conflict-keep-theirs" onClick={() => void workbench.keepTheirs()}>
+              Keep theirs
+            </button>
+            <button type="button" className="danger" data-testid="item-conflict-overwrite" onClick={() => void workbench.updateItemRequest({ overwrite: true })}>
+              Overwrite
+            </button>
+          </div>
+        </Dialog>
       )}
     </>
   )
