@@ -3,6 +3,7 @@
 import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Engine } from '../../electron/core'
+import { httpTarget } from '../helpers/targets'
 import { apiOf, connect, nextCapture, parseResponses, rawExchange, removeDir, startEngine, storedBody, whenClosed, type TestEngine } from '../helpers/engine'
 
 let t: TestEngine
@@ -143,5 +144,46 @@ describe('a request waiting out its response delay', () => {
     expect(t.engine.history.query({}).items.map((s) => [s.target, s.status])).toEqual([['/first', 202]])
     t = await t.reopen()
     expect(t.engine.history.query({}).items.map((s) => [s.target, s.status])).toEqual([['/first', 202]])
+  })
+})
+
+describe('a request relayed in proxy mode', () => {
+  it('is left by a clear while its target has not answered, is not listed as having no response meanwhile, and is stored with the answer relayed', async () => {
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const app = await httpTarget((_req, res) => void held.then(() => res.writeHead(201, { 'Content-Type': 'text/plain' }).end('made')))
+    try {
+      t = await startEngine()
+      await t.engine.updateEndpoint(t.endpointId, { forward: { mode: 'proxy', targets: [{ id: 'app', url: app.url, paused: false }], routes: [], defaultTargetId: 'app' } })
+      const quick = await t.engine.createEndpoint({ name: 'Quick', host: '127.0.0.1', port: 0 })
+      const quickPort = t.engine.statuses().find((s) => s.id === quick.id)!.port!
+      const before = nextCapture(t.engine, (s) => s.target === '/before')
+      await rawExchange(quickPort, 'POST /before HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n')
+      await before
+
+      const relayed = await sendWhole(t.engine, t.port, '/relayed')
+      await app.waitFor(1)
+      expect(t.engine.history.summary(relayed.id)).toMatchObject({ status: null, inFlight: true })
+      expect(t.engine.history.query({ statusClasses: [0] }).items.map((s) => s.target)).toEqual([])
+      // Read while it is relayed, it opens as stored (its Forwarding tab says its sender waits).
+      expect((await t.engine.capture(relayed.id)).inFlight).toBeUndefined()
+
+      const removed = t.engine.events.waitFor('captures:removed', () => true)
+      await apiOf(t.engine)['captures.clear']({})
+      expect((await removed).ids).toHaveLength(1)
+      expect((await removed).ids).not.toContain(relayed.id)
+
+      const answered = nextCapture(t.engine, (s) => s.id === relayed.id)
+      release()
+      expect(await answered).toMatchObject({ status: 201 })
+      relayed.socket.end()
+      expect(parseResponses(await relayed.closed, true).responses.map((r) => [r.status, r.body.toString()])).toEqual([[201, 'made']])
+      expect(t.engine.history.query({}).items.map((s) => [s.target, s.status, s.inFlight ?? false])).toEqual([['/relayed', 201, false]])
+      t = await t.reopen()
+      expect(t.engine.history.query({}).items.map((s) => [s.target, s.status])).toEqual([['/relayed', 201]])
+    } finally {
+      release()
+      await app.close()
+    }
   })
 })

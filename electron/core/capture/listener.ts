@@ -52,8 +52,10 @@ export interface CaptureSink {
    * or none. The endpoint's own answer needs no line (see HistoryStore.update).
    */
   responded(id: string, update: RecordUpdate, journal?: boolean): CaptureSummary | null
-  /** A stored capture waits out its rule's delay before it is answered (true), or no longer (false). */
+  /** A stored capture waits for its answer (true: a rule's delay, a proxied target), or no longer (false). */
   waiting(id: string, waiting: boolean): void
+  /** The answer about to go out to a capture stored before it (a rule's delay): journaled, and durable when this resolves. */
+  answering(id: string, update: RecordUpdate): Promise<CaptureSummary | null>
   /** Headers parsed (the record is still being filled in). */
   received(record: CaptureRecord): void
   completed(summary: CaptureSummary): void
@@ -758,11 +760,22 @@ export class Listener {
     const response = { status: rule.status, headers: answer.headers, bodySize: sent.bodySize, body: sent.body }
     record.status = rule.status
     record.response = response
+    // The answer is on disk before it goes out, as a capture answered at once is in its own line: a
+    // crash right after it was sent never reads it back as unanswered (and so not to be forwarded).
+    const respondedMs = elapsed()
+    const summary = await this.deps.sink.answering(record.id, { status: rule.status, response, timings: { ...record.timings, respondedMs }, durationMs: respondedMs })
+    if (res.destroyed || !req.socket.writable) {
+      // Gone while its answer was being stored: it was never given.
+      record.status = null
+      record.response = null
+      const gone = this.deps.sink.responded(record.id, { status: null, response: null, durationMs: null, timings: { ...record.timings, respondedMs: null } }, true)
+      if (record.forwardPlan) this.deps.sink.unanswered(record, true)
+      this.deps.sink.completed(gone ?? summaryOf(record))
+      return
+    }
     if (this.stopping) res.shouldKeepAlive = false
     res.writeHead(rule.status, answer.flat)
     res.end(rule.body)
-    const respondedMs = elapsed()
-    const summary = this.deps.sink.responded(record.id, { status: rule.status, response, timings: { ...record.timings, respondedMs }, durationMs: respondedMs }, true)
     this.deps.sink.completed(summary ?? summaryOf(record))
     this.deps.sink.committed(record)
   }
@@ -772,6 +785,8 @@ export class Listener {
   private async finishProxy(res: http.ServerResponse, record: CaptureRecord, head: Buffer, elapsed: () => number): Promise<void> {
     record.timings.storedMs = elapsed()
     const durable = this.deps.sink.commit(record, head)
+    // Stored while its target is asked: listed meanwhile as waiting for its answer (a clear leaves it).
+    this.deps.sink.waiting(record.id, true)
     let answer: ProxyAnswer | null = null
     let failure: Error | null = null
     try {
@@ -785,6 +800,7 @@ export class Listener {
     } catch (error) {
       failure = storeFailure = error as Error
     }
+    this.deps.sink.waiting(record.id, false)
     if (storeFailure) {
       // Not durable: never acknowledge it as received, whatever the target said.
       const answer = answerNotStored(res, storeFailure)

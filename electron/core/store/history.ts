@@ -447,26 +447,43 @@ export class HistoryStore {
    * `journal`: a change a crash must not lose, journaled (lazily) at once even when it is kept in
    * memory. A capture answered with the endpoint's rule needs none: its line holds that answer, and
    * when it went out is when its batch was durable, which the journal marks (see answeredAt).
+   * `'durable'`: journaled as a line the journal flushes as it does a capture's (see updateDurably).
    */
-  update(id: string, update: RecordUpdate, journal = false): CaptureSummary | null {
+  update(id: string, update: RecordUpdate, journal: boolean | 'durable' = false): CaptureSummary | null {
+    return this.applyUpdate(id, update, journal).summary
+  }
+
+  /**
+   * A change journaled at once and durable, as the sync mode asks, when the promise resolves: an
+   * answer about to go out to a sender who waited for it (a rule's delay), which a crash right after
+   * it was sent must not read back as never given.
+   */
+  async updateDurably(id: string, update: RecordUpdate): Promise<CaptureSummary | null> {
+    const { summary, written } = this.applyUpdate(id, update, 'durable')
+    await written
+    return summary
+  }
+
+  private applyUpdate(id: string, update: RecordUpdate, journal: boolean | 'durable'): { summary: CaptureSummary | null; written: Promise<void> | null } {
+    const lazy = journal !== 'durable'
     const entry = this.byId.get(id)
-    if (!entry) return null
+    if (!entry) return { summary: null, written: null }
     const sealing = entry.segment === this.active.n ? null : this.sealing.get(entry.segment)
     const lines = this.linesOf(entry.segment)
     const inMemory = lines?.has(id) ?? false
     // Still read from memory until its file is in place; written with its segment unless frozen.
     if (inMemory) lines!.change(id, update)
     if (inMemory && !sealing?.frozen) {
-      if (journal) this.journalChange(id, update)
+      const written = journal ? this.journalChange(id, update, lazy) : null
       entry.summary = summaryWith(entry.summary, update)
-      return entry.summary
+      return { summary: entry.summary, written }
     }
     this.late.set(id, { ...this.late.get(id), ...update })
     const cached = this.cache.get(entry.segment)?.get(id)
     if (cached) Object.assign(cached, update)
-    this.journalLate(id, update)
+    const written = this.journalLate(id, update, lazy)
     entry.summary = summaryWith(entry.summary, update)
-    return entry.summary
+    return { summary: entry.summary, written }
   }
 
   /**
@@ -482,14 +499,17 @@ export class HistoryStore {
     return this.update(id, update)
   }
 
-  private journalLate(id: string, update: RecordUpdate): void {
+  private journalLate(id: string, update: RecordUpdate, lazy = true): Promise<void> {
     this.noteLate(this.active.n, id, update)
-    this.journalChange(id, update)
+    return this.journalChange(id, update, lazy)
   }
 
-  /** A lazy update line in the active journal: read at start over the record, whichever segment holds it. */
-  private journalChange(id: string, update: RecordUpdate): void {
-    this.journal.append(updateLine(id, update), true).catch((error: Error) =>
+  /**
+   * An update line in the active journal (lazy unless asked otherwise): read at start over the
+   * record, whichever segment holds it. Resolves once written; a failure is told as a notice.
+   */
+  private journalChange(id: string, update: RecordUpdate, lazy = true): Promise<void> {
+    return this.journal.append(updateLine(id, update), lazy).catch((error: Error) =>
       this.options.onNotice({ level: 'error', code: 'STORE_WRITE_FAILED', message: `A change to a capture could not be saved: ${error.message}` }),
     )
   }
