@@ -539,6 +539,25 @@ describe('live sync', () => {
     expect(screen.getByTestId('overview-status').textContent).toBe('200')
   })
 
+  it('shows a request stored while it waited out its response delay once its sender left, though it ended with neither a status nor a duration', async () => {
+    const harness = createHarness()
+    harness.engine.endpoints[0]!.response.delayMs = 4000
+    const waiting = addCapture(harness.engine, { target: '/left', status: null, durationMs: null, response: null, inFlight: true })
+    harness.stores.sync.start()
+    renderWith(harness, <App />)
+    await settle()
+    act(() => harness.stores.traffic.getState().open(waiting.id))
+    await settle()
+    expect(screen.getByTestId('detail-in-flight')).toBeTruthy()
+    // Its sender left: stored as never answered.
+    harness.engine.captures.get(waiting.id)!.capture = { ...waiting, inFlight: undefined }
+    act(() => harness.engine.emit('traffic.batch', { captures: [{ ...waiting, inFlight: false }], removed: [] }))
+    act(() => harness.frames.frame())
+    await settle()
+    expect(screen.queryByTestId('detail-in-flight')).toBeNull()
+    expect(screen.getByTestId('detail').textContent).toContain('/left')
+  })
+
   it('keeps a request open when retention removes it, saying so, until another is opened', async () => {
     const harness = createHarness()
     const older = addCapture(harness.engine, { target: '/older' })

@@ -47,6 +47,8 @@ export function CaptureDetail({ id }: { id: string }) {
   const { api, app, traffic } = useStores()
   const summaryStatus = useTraffic((s) => s.byId[id]?.status ?? null)
   const summaryDuration = useTraffic((s) => s.byId[id]?.durationMs ?? null)
+  // A request whose sender left while it waited ends with neither a status nor a duration: its end is this.
+  const summaryInFlight = useTraffic((s) => s.byId[id]?.inFlight === true)
   const tab = useApp((s) => s.detailTab)
   const removed = useTraffic((s) => s.openedId === id && s.openedRemoved)
   // Out of reach of the engine, a capture cannot be read: the one shown stays, and a capture that could
@@ -78,7 +80,7 @@ export function CaptureDetail({ id }: { id: string }) {
     return () => {
       alive = false
     }
-  }, [api, id, summaryStatus, summaryDuration, connected])
+  }, [api, id, summaryStatus, summaryDuration, summaryInFlight, connected])
 
   return (
     <section id={paneId} className="detail" data-testid="detail" aria-label="Request detail" tabIndex={-1} data-detail-region>
