@@ -76,4 +76,33 @@ describe('an item changed in the Composer', () => {
     expect(url()).toBe('http://localhost:3000/itm_1?edited=1')
     expect(fake.collections.get('col_a')!.items[1]!.request.url).toBe('http://localhost:3000/itm_2')
   })
+
+  it('saves twice in a row to its item without taking the second save for one over another window’s change', async () => {
+    const engine = createFakeEngine()
+    const fake = installFakeWorkbench(engine)
+    fake.addCollection({ id: 'col_a', name: 'Hooks', items: [fake.item({ id: 'itm_1', name: 'Order created' })] })
+    await renderCollectionsView(engine)
+    await act(async () => {
+      fireEvent.click(screen.getAllByTestId('tree-node').find((node) => node.dataset.nodeId === 'itm_1')!)
+    })
+    await settle()
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('item-open'))
+    })
+    await settle()
+    await act(async () => {
+      fireEvent.change(screen.getByTestId('composer-url'), { target: { value: 'http://localhost:3000/itm_1?edited=1' } })
+    })
+    await settle()
+    const before = fake.collections.get('col_a')!.items[0]!.updatedAt
+    // Pressed twice before the first save's answer came.
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('composer-update-item'))
+      fireEvent.click(screen.getByTestId('composer-update-item'))
+    })
+    await settle()
+    expect(screen.queryByTestId('composer-item-conflict')).toBeNull()
+    expect(fake.collections.get('col_a')!.items[0]!.updatedAt).toBe(before + 2)
+    expect(fake.collections.get('col_a')!.items[0]!.request.url).toBe('http://localhost:3000/itm_1?edited=1')
+  })
 })

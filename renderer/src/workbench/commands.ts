@@ -582,7 +582,23 @@ export class Workbench {
    * opened it (another window saved it), nothing is saved and the user is asked (`itemConflict`):
    * overwrite it (`overwrite`), keep theirs, or cancel.
    */
-  async updateItemRequest(options: { overwrite?: boolean } = {}): Promise<void> {
+  updateItemRequest(options: { overwrite?: boolean } = {}): Promise<void> {
+    return this.inOrder(() => this.saveItemRequest(options))
+  }
+
+  /**
+   * This page's saves to items, one after the other: a save made while another is on its way (Ctrl+S
+   * twice, the item's panel then Update item) starts from the version the one before it left, rather
+   * than being taken for a save over another window's change.
+   */
+  private itemWrites: Promise<unknown> = Promise.resolve()
+  private inOrder<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.itemWrites.then(work, work)
+    this.itemWrites = next.catch(() => undefined)
+    return next
+  }
+
+  private async saveItemRequest(options: { overwrite?: boolean }): Promise<void> {
     const { source, request } = this.state.composer
     const item = this.itemOfDraft()
     if (!item || (source.kind === 'restored' && source.bodyOmitted !== null)) return
@@ -805,10 +821,12 @@ export class Workbench {
   }
 
   updateItem(id: string, itemId: string, patch: { name?: string; notes?: string; tags?: string[] }) {
-    return this.guard('Could not save the item', async () => {
-      const before = this.versionShown(itemId)
-      return this.followOwnChange(itemId, before, this.show(await this.api['collections.updateItem']({ id, itemId, patch })))
-    })
+    return this.inOrder(() =>
+      this.guard('Could not save the item', async () => {
+        const before = this.versionShown(itemId)
+        return this.followOwnChange(itemId, before, this.show(await this.api['collections.updateItem']({ id, itemId, patch })))
+      }),
+    )
   }
 
   /** The version of an item the page's tree holds. */

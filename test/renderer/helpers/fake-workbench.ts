@@ -135,11 +135,14 @@ export function installFakeWorkbench(engine: FakeEngine): FakeWorkbench {
     return previous
   })
   answerTree('collections.updateItem', (input) => {
-    const { id, itemId, patch, request } = input as { id: string; itemId: string; patch: Partial<CollectionItem>; request?: RequestDraft }
+    const { id, itemId, patch, request, ifUpdatedAt } = input as { id: string; itemId: string; patch: Partial<CollectionItem>; request?: RequestDraft; ifUpdatedAt?: number }
     const saved = request ? { request: { method: request.method, url: request.url, headers: request.headers, body: { encoding: 'base64' as const, data: request.bodyBase64 } } } : {}
     return change(id, (c) => {
-      if (!c.items.some((i) => i.id === itemId)) throw new HookscopeError('NOT_FOUND', `No item with id ${itemId}.`)
-      return { ...c, items: c.items.map((i) => (i.id === itemId ? { ...i, ...patch, ...saved } : i)) }
+      const current = c.items.find((i) => i.id === itemId)
+      if (!current) throw new HookscopeError('NOT_FOUND', `No item with id ${itemId}.`)
+      // As the engine: refused when changed since the caller read it; each change a new version.
+      if (ifUpdatedAt !== undefined && current.updatedAt !== ifUpdatedAt) throw new HookscopeError('CONFLICT', `"${current.name}" was changed elsewhere since it was opened.`)
+      return { ...c, items: c.items.map((i) => (i.id === itemId ? { ...i, ...patch, ...saved, updatedAt: i.updatedAt + 1 } : i)) }
     })
   })
   answerTree('collections.moveItem', (input) => {
