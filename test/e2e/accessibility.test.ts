@@ -83,6 +83,19 @@ describe.each(['light', 'dark'] as const)('accessibility, %s theme', (colorSchem
   })
 })
 
+/** Opens the Composer, Collections and Settings in turn from the header, and runs `check` in each, named by what shows it is open. */
+async function inEachOtherView(page: Page, check: (view: string) => Promise<void>): Promise<void> {
+  for (const [button, view] of [
+    ['view-composer', 'composer-url'],
+    ['view-collections', 'collections-view'],
+    ['open-settings', 'settings-view'],
+  ] as const) {
+    await page.getByTestId(button).click()
+    await page.getByTestId(view).waitFor()
+    await check(view)
+  }
+}
+
 const focusedPlace = (page: Page) => page.evaluate(pageScripts.focusedPlace)
 
 describe('the focus when what holds it is removed', () => {
@@ -174,15 +187,7 @@ describe('at 200% zoom', () => {
     await cut('a request open')
     await page.keyboard.press('Escape')
     await cut('traffic')
-    for (const [button, view] of [
-      ['view-composer', 'composer-url'],
-      ['view-collections', 'collections-view'],
-      ['open-settings', 'settings-view'],
-    ] as const) {
-      await page.getByTestId(button).click()
-      await page.getByTestId(view).waitFor()
-      await cut(view)
-    }
+    await inEachOtherView(page, cut)
   })
 })
 
@@ -198,15 +203,7 @@ describe.each(['light', 'dark'] as const)('fields, %s theme', (colorScheme) => {
       if (below.length > 0) weak[where] = below
     }
     await check('traffic')
-    for (const [button, view] of [
-      ['view-composer', 'composer-url'],
-      ['view-collections', 'collections-view'],
-      ['open-settings', 'settings-view'],
-    ] as const) {
-      await page.getByTestId(button).click()
-      await page.getByTestId(view).waitFor()
-      await check(view)
-    }
+    await inEachOtherView(page, check)
     await page.getByTestId('view-traffic').click()
     await page.getByTestId('endpoint-edit').first().click()
     await page.getByTestId('endpoint-field-name').waitFor()
@@ -240,15 +237,7 @@ describe.each(['light', 'dark'] as const)('the focus ring, %s theme', (colorSche
     await (await waitForRow(page, path)).click()
     await page.getByTestId('overview-target').waitFor()
     await walk('traffic')
-    for (const [button, view] of [
-      ['view-composer', 'composer-url'],
-      ['view-collections', 'collections-view'],
-      ['open-settings', 'settings-view'],
-    ] as const) {
-      await page.getByTestId(button).click()
-      await page.getByTestId(view).waitFor()
-      await walk(view)
-    }
+    await inEachOtherView(page, walk)
     expect(unseen).toEqual([])
   })
 })

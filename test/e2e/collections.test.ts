@@ -15,7 +15,7 @@ import { toHar, toPostman, type Exchange } from '../../shared/formats'
 import { httpTarget, type Target } from '../helpers/targets'
 import { sendRequest, uniquePath, useE2E, waitForRow } from './helpers'
 import { connectApi, firstEndpointId, type HostApi } from './helpers/api-client'
-import * as lookScripts from './helpers/look-scripts.js'
+import { hiddenRingSides } from './helpers/focus-rings'
 import * as workbenchScripts from './helpers/workbench-page-scripts.js'
 
 const e2e = useE2E()
@@ -86,19 +86,7 @@ describe.each(['light', 'dark'] as const)('the Collections sidebar, %s theme', (
     const { page } = await e2e.open({ colorScheme })
     await page.getByTestId('view-collections').click()
     await page.getByTestId('collections-view').waitFor()
-    const hidden: Record<string, string[]> = {}
-    for (const testId of ['collections-search', 'collection-new-name', 'import-format', 'collection-import-file']) {
-      // Reached from the keyboard, as the ring shows for a control reached with Tab.
-      await page.getByTestId(testId).focus()
-      await page.keyboard.press('Shift+Tab')
-      await page.keyboard.press('Tab')
-      expect(await page.evaluate(`document.activeElement?.getAttribute('data-testid')`), testId).toBe(testId)
-      const ring = await page.evaluate(lookScripts.focusRing)
-      expect(ring?.width, testId).toBeGreaterThanOrEqual(2)
-      if (ring!.hidden.length > 0) hidden[testId] = ring!.hidden
-      expect(await page.evaluate(lookScripts.focusRingOpacity), testId).toBe(1)
-    }
-    expect(hidden).toEqual({})
+    expect(await hiddenRingSides(page, ['collections-search', 'collection-new-name', 'import-format', 'collection-import-file'])).toEqual({})
   })
 })
 

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort, httpTarget, selfSignedTarget, type Target } from '../helpers/targets'
 import { pageScripts, sendRequest, uniquePath, useE2E, waitForRow } from './helpers'
 import { connectApi, firstEndpointId, type HostApi } from './helpers/api-client'
-import * as lookScripts from './helpers/look-scripts.js'
+import { hiddenRingSides } from './helpers/focus-rings'
 import * as workbenchScripts from './helpers/workbench-page-scripts.js'
 
 const e2e = useE2E()
@@ -108,19 +108,7 @@ describe.each(['light', 'dark'] as const)('the Composer’s fields, %s theme', (
     await page.getByTestId('view-composer').click()
     await page.getByTestId('composer-new').click()
     await page.getByTestId('composer-url').fill('http://localhost:3000/hooks')
-    const hidden: Record<string, string[]> = {}
-    for (const testId of ['composer-method', 'composer-url', 'composer-send', 'composer-body-input']) {
-      // Reached from the keyboard, as the ring shows for a control reached with Tab.
-      await page.getByTestId(testId).focus()
-      await page.keyboard.press('Shift+Tab')
-      await page.keyboard.press('Tab')
-      expect(await page.evaluate(`document.activeElement?.getAttribute('data-testid')`), testId).toBe(testId)
-      const ring = await page.evaluate(lookScripts.focusRing)
-      expect(ring?.width, testId).toBeGreaterThanOrEqual(2)
-      if (ring!.hidden.length > 0) hidden[testId] = ring!.hidden
-      expect(await page.evaluate(lookScripts.focusRingOpacity), testId).toBe(1)
-    }
-    expect(hidden).toEqual({})
+    expect(await hiddenRingSides(page, ['composer-method', 'composer-url', 'composer-send', 'composer-body-input'])).toEqual({})
     await page.evaluate('document.activeElement.blur()')
     const borders = await page.evaluate(`[...document.querySelectorAll('[data-testid="composer-url"], [data-testid="composer-body-editor"]')].map((el) => getComputedStyle(el).borderTopColor)`)
     expect(borders).toHaveLength(2)
