@@ -426,6 +426,7 @@ export class Engine {
     responded: (id, change, journal) => this.history.update(id, change, journal),
     answering: (id, change) => this.history.updateDurably(id, change),
     waiting: (id, waiting) => this.history.setWaiting(id, waiting),
+    relaying: (id, relaying) => this.history.setRelaying(id, relaying),
     // A summary is built only when someone listens (a host's UI); the capture path does not need it.
     received: (record) => {
       if (this.events.has('capture:received')) this.events.emit('capture:received', summaryOf(record))
@@ -620,9 +621,8 @@ export class Engine {
       forward: this.forwarder.forwardOf(id),
       signature: summary?.signature ?? null,
       signatureOnArrival: summary?.signatureOnArrival ?? null,
-      // Stored, still waiting out its rule's delay: not answered yet, rather than never. One being
-      // relayed reads as it is, its Forwarding tab saying its sender waits for the target's answer.
-      ...(summary?.inFlight && capture.forwardPlan?.mode !== 'proxy' ? { inFlight: true } : {}),
+      // Stored, still waiting out its rule's delay: not answered yet, rather than never.
+      ...(summary?.inFlight ? { inFlight: true } : {}),
     }
   }
 

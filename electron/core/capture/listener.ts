@@ -52,8 +52,10 @@ export interface CaptureSink {
    * or none. The endpoint's own answer needs no line (see HistoryStore.update).
    */
   responded(id: string, update: RecordUpdate, journal?: boolean): CaptureSummary | null
-  /** A stored capture waits for its answer (true: a rule's delay, a proxied target), or no longer (false). */
+  /** A stored capture waits out its rule's delay before it is answered (true), or no longer (false). */
   waiting(id: string, waiting: boolean): void
+  /** A stored capture waits for its target's answer, relayed to its sender (true), or no longer (false). */
+  relaying(id: string, relaying: boolean): void
   /** The answer about to go out to a capture stored before it (a rule's delay): journaled, and durable when this resolves. */
   answering(id: string, update: RecordUpdate): Promise<CaptureSummary | null>
   /** Headers parsed (the record is still being filled in). */
@@ -785,8 +787,8 @@ export class Listener {
   private async finishProxy(res: http.ServerResponse, record: CaptureRecord, head: Buffer, elapsed: () => number): Promise<void> {
     record.timings.storedMs = elapsed()
     const durable = this.deps.sink.commit(record, head)
-    // Stored while its target is asked: listed meanwhile as waiting for its answer (a clear leaves it).
-    this.deps.sink.waiting(record.id, true)
+    // Stored while its target is asked: waiting for its answer meanwhile (a clear leaves it).
+    this.deps.sink.relaying(record.id, true)
     let answer: ProxyAnswer | null = null
     let failure: Error | null = null
     try {
@@ -800,7 +802,7 @@ export class Listener {
     } catch (error) {
       failure = storeFailure = error as Error
     }
-    this.deps.sink.waiting(record.id, false)
+    this.deps.sink.relaying(record.id, false)
     if (storeFailure) {
       // Not durable: never acknowledge it as received, whatever the target said.
       const answer = answerNotStored(res, storeFailure)

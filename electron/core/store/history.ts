@@ -330,6 +330,8 @@ function summaryWith(summary: CaptureSummary, update: RecordUpdate): CaptureSumm
 export class HistoryStore {
   private readonly entries: IndexEntry[] = []
   private readonly byId = new Map<string, IndexEntry>()
+  /** Captures stored while their target is asked (proxy mode): see setRelaying. */
+  private readonly relaying = new Set<string>()
   private readonly segments: Segment[] = []
   private active!: Segment
   private activeRecords = new RecordLines()
@@ -957,6 +959,20 @@ export class HistoryStore {
     entry.summary = waiting ? { ...summary, inFlight: true } : summary
   }
 
+  /**
+   * A capture stored while its target is asked (proxy mode): waiting for its answer, as one waiting
+   * out a delay is, for a clear and a "no response" filter. Kept beside the summaries, not on them,
+   * since every proxied request passes here (a set costs no copy of its summary).
+   */
+  setRelaying(id: string, relaying: boolean): void {
+    if (relaying) this.relaying.add(id)
+    else this.relaying.delete(id)
+  }
+
+  private waitsForAnswer(entry: IndexEntry): boolean {
+    return entry.summary.inFlight === true || (this.relaying.size > 0 && this.relaying.has(entry.summary.id))
+  }
+
   /** Live forwarding state shown with a capture (kept in memory; the forwarder rebuilds it at start). */
   setForward(id: string, forward: CaptureSummary['forward']): CaptureSummary | null {
     const entry = this.byId.get(id)
@@ -1020,7 +1036,7 @@ export class HistoryStore {
     return this.enqueue(async () => {
       // A capture still waiting out its rule's delay is left, as a request still arriving is (it is
       // stored only once it ends): the page keeps listing both, and the next clear takes them.
-      const doomed = this.entries.filter((entry) => (endpointId === undefined || entry.summary.endpointId === endpointId) && entry.summary.inFlight !== true)
+      const doomed = this.entries.filter((entry) => (endpointId === undefined || entry.summary.endpointId === endpointId) && !this.waitsForAnswer(entry))
       if (doomed.length === 0) return
       removed = await this.remove(doomed, endpointId !== undefined)
       this.options.onRemoved(removed, { endpointId: endpointId ?? null })
@@ -1158,7 +1174,7 @@ export class HistoryStore {
       if (methods && !methods.has(s.method.toUpperCase())) return false
       // A request still waiting for its answer (its rule's delay runs) has no class yet: "No response"
       // (0) is one that never got one. The page's live filter judges alike (capture-filter.ts).
-      if (classes && (s.status === null ? s.inFlight === true || !classes.has(0) : !classes.has(Math.floor(s.status / 100)))) return false
+      if (classes && (s.status === null ? this.waitsForAnswer(entry) || !classes.has(0) : !classes.has(Math.floor(s.status / 100)))) return false
       if (q.since !== undefined && s.receivedAt < q.since) return false
       if (q.until !== undefined && s.receivedAt > q.until) return false
       if (text !== null && entry.hit !== query) return false
